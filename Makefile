@@ -1,0 +1,40 @@
+# authspec — conformance suite for OAuth 2.0 authorization servers.
+SHELL := /bin/bash
+GO    ?= go
+BIN   := bin/authspec
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS := -s -w -X main.version=$(VERSION)
+FUZZTIME ?= 20s
+
+.PHONY: help deps build test check conformance bench fuzz clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
+
+deps: ## install everything a fresh machine lacks (Go modules, Chromium, Playwright driver)
+	$(GO) mod download
+	scripts/install-browser.sh
+
+build: ## build bin/authspec
+	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/authspec
+
+test: ## run all tests with the race detector
+	$(GO) test -race -count=1 -timeout 15m ./...
+
+check: ## vet, gofmt, go mod tidy; fails if the tree changes
+	$(GO) vet ./...
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	$(GO) mod tidy
+	@git diff --exit-code -- go.mod go.sum || (echo "go mod tidy changed go.mod/go.sum: commit the result"; exit 1)
+
+conformance: build ## start the reference server and run the whole suite against it; reports in reports/out/
+	scripts/conformance.sh
+
+bench: ## benchmarks: token throughput vs a bare handler, store operations
+	$(GO) test -run '^$$' -bench . -benchmem -count 1 ./server/...
+
+fuzz: ## run each fuzz target for FUZZTIME (default 20s)
+	scripts/fuzz.sh $(FUZZTIME)
+
+clean: ## remove build output and reports
+	rm -rf bin reports/out

@@ -1,0 +1,480 @@
+package server
+
+import (
+	"crypto/subtle"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/authspec/authspec/server/oautherr"
+	"github.com/authspec/authspec/server/store"
+)
+
+// authRequest is a validated authorization request waiting for login and
+// consent.
+type authRequest struct {
+	id                  string
+	clientID            string
+	clientName          string
+	redirectURI         string // where the response goes
+	redirectURISent     string // as sent; "" when omitted
+	state               string
+	hasState            bool
+	scope               string
+	resources           []string
+	codeChallenge       string
+	codeChallengeMethod string
+	forceConsent        bool
+	created             time.Time
+}
+
+// authorizeParams reads the request parameters of GET (query) or POST (form
+// body) authorization requests (RFC 6749 §3.1).
+func (s *Server) authorizeParams(w http.ResponseWriter, r *http.Request) (url.Values, error) {
+	if r.Method == http.MethodGet {
+		return r.URL.Query(), nil
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxFormBytes))
+	if err != nil {
+		return nil, fmt.Errorf("read body: %w", err)
+	}
+	return url.ParseQuery(string(body))
+}
+
+func (s *Server) handleAuthorize(w http.ResponseWriter, r *http.Request) {
+	q, err := s.authorizeParams(w, r)
+	if err != nil {
+		s.errorPage(w, http.StatusBadRequest, "Invalid request", "The authorization request could not be parsed.")
+		return
+	}
+	// Errors about the client or the redirect URI are shown to the user and
+	// never redirected (RFC 6749 §4.1.2.1, RFC 9700 §4.11).
+	if dup := s.duplicateParam(q, "resource"); dup == "client_id" || dup == "redirect_uri" {
+		s.errorPage(w, http.StatusBadRequest, "Invalid request", fmt.Sprintf("The parameter %q is included more than once.", dup))
+		return
+	}
+	clientID := q.Get("client_id")
+	if clientID == "" {
+		s.errorPage(w, http.StatusBadRequest, "Invalid request", "The request has no client_id.")
+		return
+	}
+	c, err := s.store.GetClient(r.Context(), clientID)
+	if errors.Is(err, store.ErrNotFound) {
+		s.errorPage(w, http.StatusBadRequest, "Unknown application", fmt.Sprintf("No application is registered with client_id %q.", clientID))
+		return
+	}
+	if err != nil {
+		s.log.Error("authorize: get client", "err", err)
+		s.errorPage(w, http.StatusInternalServerError, "Server error", "The authorization server encountered an internal error.")
+		return
+	}
+	redirect, msg := s.resolveRedirectURI(c, q)
+	if msg != "" {
+		if target := q.Get("redirect_uri"); s.fault(FaultOpenRedirect) && target != "" {
+			s.redirectError(w, r, &authRequest{redirectURI: target, state: q.Get("state"), hasState: q.Has("state")},
+				oautherr.InvalidRequest("invalid redirect_uri"))
+			return
+		}
+		s.errorPage(w, http.StatusBadRequest, "Invalid redirect URI", msg)
+		return
+	}
+	req := &authRequest{
+		id: randomToken(), clientID: c.ID, clientName: c.Metadata.ClientName,
+		redirectURI: redirect, redirectURISent: q.Get("redirect_uri"),
+		state: q.Get("state"), hasState: q.Has("state"), created: s.now(),
+	}
+	if req.clientName == "" {
+		req.clientName = c.ID
+	}
+	if oerr := s.validateAuthorize(c, q, req); oerr != nil {
+		if s.fault(FaultErrorsNotRedirected) {
+			s.errorPage(w, http.StatusBadRequest, "Invalid request", oerr.Code+": "+oerr.Description)
+			return
+		}
+		s.redirectError(w, r, req, oerr)
+		return
+	}
+	if s.cfg.Consent == ConsentAuto {
+		s.issueCode(w, r, req, s.defUser)
+		return
+	}
+	if !s.storePending(req) {
+		s.redirectError(w, r, req, &oautherr.Error{Code: "temporarily_unavailable",
+			Description: "too many pending authorization requests; try again later"})
+		return
+	}
+	if sess := s.currentSession(r); sess != nil {
+		s.afterLogin(w, r, req, sess)
+		return
+	}
+	http.Redirect(w, r, s.endpoint("/login?request="+url.QueryEscape(req.id)), http.StatusFound)
+}
+
+// validateAuthorize checks everything that is reported by redirect.
+func (s *Server) validateAuthorize(c *store.Client, q url.Values, req *authRequest) *oautherr.Error {
+	if dup := s.duplicateParam(q, "resource"); dup != "" {
+		return oautherr.InvalidRequest("parameter %q is included more than once", dup)
+	}
+	rt, hasRT := q.Get("response_type"), q.Has("response_type")
+	switch {
+	case !hasRT || rt == "":
+		return oautherr.InvalidRequest("response_type is required")
+	case rt != "code" && !s.fault(FaultResponseTypeUnchecked):
+		return oautherr.UnsupportedResponseType("response_type %q is not supported; use code", rt)
+	}
+	if !slices.Contains(c.Metadata.GrantTypes, "authorization_code") || !slices.Contains(c.Metadata.ResponseTypes, "code") {
+		return oautherr.UnauthorizedClient("the client is not registered for the authorization code grant")
+	}
+	scope, oerr := s.checkScope(q.Get("scope"), c)
+	if oerr != nil {
+		return oerr
+	}
+	req.scope = scope
+	if oerr := s.checkChallenge(c, q, req); oerr != nil {
+		return oerr
+	}
+	res, oerr := s.checkResources(q["resource"])
+	if oerr != nil {
+		return oerr
+	}
+	req.resources = res
+	req.forceConsent = slices.Contains(strings.Fields(q.Get("prompt")), "consent")
+	return nil
+}
+
+// checkChallenge implements RFC 7636 §4.4 with S256 as the only method, and
+// requires PKCE from public clients (RFC 9700 §2.1.1).
+func (s *Server) checkChallenge(c *store.Client, q url.Values, req *authRequest) *oautherr.Error {
+	challenge, method := q.Get("code_challenge"), q.Get("code_challenge_method")
+	if challenge == "" {
+		if method != "" {
+			return oautherr.InvalidRequest("code_challenge_method without code_challenge")
+		}
+		if c.Public() && !s.fault(FaultPKCENotRequired) {
+			return oautherr.InvalidRequest("PKCE is required: public clients must send code_challenge with code_challenge_method=S256")
+		}
+		return nil
+	}
+	if method == "" {
+		method = "plain" // RFC 7636 §4.3 default
+	}
+	switch method {
+	case "S256":
+		if len(challenge) != 43 || strings.IndexFunc(challenge, func(r rune) bool {
+			return !(r < 128 && isUnreserved(byte(r))) || r == '.' || r == '~'
+		}) >= 0 {
+			return oautherr.InvalidRequest("code_challenge must be the 43-character base64url SHA-256 of the verifier")
+		}
+	case "plain":
+		if !s.fault(FaultPKCEPlain) {
+			return oautherr.InvalidRequest("code_challenge_method %q is not supported; use S256", method)
+		}
+		if !validVerifier(challenge) {
+			return oautherr.InvalidRequest("code_challenge is not a valid plain challenge")
+		}
+	default:
+		return oautherr.InvalidRequest("code_challenge_method %q is not supported; use S256", method)
+	}
+	req.codeChallenge, req.codeChallengeMethod = challenge, method
+	return nil
+}
+
+// resolveRedirectURI picks the redirect URI of the request: the one sent,
+// matched exactly against the registered ones (loopback IP literals may use
+// any port, RFC 8252 §7.3), or the only registered one. It returns a message
+// for the user when none is acceptable.
+func (s *Server) resolveRedirectURI(c *store.Client, q url.Values) (string, string) {
+	sent := q.Get("redirect_uri")
+	registered := c.Metadata.RedirectURIs
+	if !q.Has("redirect_uri") {
+		if len(registered) == 1 {
+			return registered[0], ""
+		}
+		if len(registered) == 0 {
+			return "", "The application has no registered redirect URI."
+		}
+		return "", "The request must name one of the application's registered redirect URIs."
+	}
+	for _, reg := range registered {
+		if s.redirectMatches(reg, sent) {
+			return sent, ""
+		}
+	}
+	return "", "The redirect_uri does not match any redirect URI registered for this application."
+}
+
+func (s *Server) redirectMatches(registered, sent string) bool {
+	if registered == sent {
+		return true
+	}
+	if s.fault(FaultRedirectPrefixMatch) && strings.HasPrefix(sent, registered) {
+		return true
+	}
+	if s.fault(FaultLoopbackPortStrict) {
+		return false
+	}
+	ru, err1 := url.Parse(registered)
+	su, err2 := url.Parse(sent)
+	if err1 != nil || err2 != nil || ru.Scheme != "http" || su.Scheme != "http" {
+		return false
+	}
+	// Only IP literals: "localhost" is not granted the port exception.
+	host := ru.Hostname()
+	if host == "localhost" || !isLoopbackHost(host) || su.Hostname() != host {
+		return false
+	}
+	return ru.Path == su.Path && ru.RawQuery == su.RawQuery && su.Fragment == "" && su.User == nil && ru.User == nil
+}
+
+// redirectError sends an error to the client's redirect URI (RFC 6749
+// §4.1.2.1) with state and iss (RFC 9207).
+func (s *Server) redirectError(w http.ResponseWriter, r *http.Request, req *authRequest, e *oautherr.Error) {
+	params := url.Values{"error": {e.Code}}
+	if e.Description != "" {
+		params.Set("error_description", e.Description)
+	}
+	if req.hasState && !s.fault(FaultErrorStateDropped) {
+		params.Set("state", req.state)
+	}
+	s.redirectTo(w, r, req.redirectURI, params)
+}
+
+func (s *Server) redirectTo(w http.ResponseWriter, r *http.Request, target string, params url.Values) {
+	if !s.fault(FaultIssParamMissing) {
+		params.Set("iss", s.cfg.Issuer)
+	}
+	u, err := url.Parse(target)
+	if err != nil {
+		s.errorPage(w, http.StatusBadRequest, "Invalid redirect URI", "The redirect URI cannot be parsed.")
+		return
+	}
+	// Keep the registered query component (RFC 6749 §3.1.2).
+	q := u.Query()
+	for k, vs := range params {
+		q[k] = vs
+	}
+	u.RawQuery = q.Encode()
+	u.Fragment = ""
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("Location", u.String())
+	w.WriteHeader(http.StatusFound)
+}
+
+// issueCode completes an approved request: it stores a code bound to the
+// client, redirect URI, PKCE challenge, scope and resources, and redirects.
+func (s *Server) issueCode(w http.ResponseWriter, r *http.Request, req *authRequest, subject string) {
+	now := s.now()
+	ttl := s.cfg.CodeTTL
+	if s.fault(FaultCodeLongLived) {
+		ttl = 24 * time.Hour
+	}
+	code := randomToken()
+	err := s.store.SaveCode(r.Context(), &store.Code{
+		Hash: store.Hash(code), ClientID: req.clientID, RedirectURI: req.redirectURISent,
+		Subject: subject, Scope: req.scope, Resources: req.resources,
+		CodeChallenge: req.codeChallenge, CodeChallengeMethod: req.codeChallengeMethod,
+		GrantID: randomID(), IssuedAt: now, ExpiresAt: now.Add(ttl),
+	})
+	if err != nil {
+		s.log.Error("authorize: save code", "err", err)
+		s.redirectError(w, r, req, &oautherr.Error{Code: oautherr.CodeServerError, Description: "the authorization server encountered an internal error"})
+		return
+	}
+	params := url.Values{"code": {code}}
+	if req.hasState && !s.fault(FaultStateDropped) {
+		params.Set("state", req.state)
+	}
+	s.redirectTo(w, r, req.redirectURI, params)
+}
+
+func (s *Server) storePending(req *authRequest) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(s.pending) >= maxPending {
+		now := s.now()
+		for k, p := range s.pending {
+			if now.Sub(p.created) > requestTTL {
+				delete(s.pending, k)
+			}
+		}
+		if len(s.pending) >= maxPending {
+			return false
+		}
+	}
+	s.pending[req.id] = req
+	return true
+}
+
+// pendingRequest returns the pending request with id, or nil if unknown or
+// expired.
+func (s *Server) pendingRequest(id string) *authRequest {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	req := s.pending[id]
+	if req == nil || s.now().Sub(req.created) > requestTTL {
+		return nil
+	}
+	return req
+}
+
+// takePending removes and returns a pending request: it completes once.
+func (s *Server) takePending(id string) *authRequest {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	req := s.pending[id]
+	delete(s.pending, id)
+	if req == nil || s.now().Sub(req.created) > requestTTL {
+		return nil
+	}
+	return req
+}
+
+func (s *Server) expiredRequestPage(w http.ResponseWriter) {
+	s.errorPage(w, http.StatusBadRequest, "Request expired",
+		"This authorization request is unknown or has expired. Return to the application and start again.")
+}
+
+// afterLogin shows the consent page, or skips it when the user approved the
+// same or broader scopes for this client before and prompt=consent was not
+// sent. That is the server's documented consent policy.
+func (s *Server) afterLogin(w http.ResponseWriter, r *http.Request, req *authRequest, sess *session) {
+	if !req.forceConsent {
+		cons, err := s.store.GetConsent(r.Context(), sess.subject, req.clientID)
+		if err == nil && scopeSubset(req.scope, cons.Scope) {
+			if s.takePending(req.id) != nil {
+				s.issueCode(w, r, req, sess.subject)
+				return
+			}
+		}
+	}
+	http.Redirect(w, r, s.endpoint("/consent?request="+url.QueryEscape(req.id)), http.StatusFound)
+}
+
+func (s *Server) handleLoginPage(w http.ResponseWriter, r *http.Request) {
+	req := s.pendingRequest(r.URL.Query().Get("request"))
+	if req == nil {
+		s.expiredRequestPage(w)
+		return
+	}
+	s.renderLogin(w, r, req, "", "")
+}
+
+func (s *Server) renderLogin(w http.ResponseWriter, r *http.Request, req *authRequest, user, msg string) {
+	bid := s.browserID(w, r)
+	s.render(w, http.StatusOK, s.ui.login, map[string]string{
+		"Title": "Sign in", "ClientName": req.clientName, "RequestID": req.id,
+		"CSRF": s.csrfToken("login", req.id, bid), "Action": s.endpoint("/login"),
+		"Username": user, "Error": msg,
+	})
+}
+
+func (s *Server) handleLoginSubmit(w http.ResponseWriter, r *http.Request) {
+	if err := r.ParseForm(); err != nil {
+		s.errorPage(w, http.StatusBadRequest, "Invalid request", "The form could not be parsed.")
+		return
+	}
+	req := s.pendingRequest(r.PostForm.Get("request"))
+	if req == nil {
+		s.expiredRequestPage(w)
+		return
+	}
+	bid := ""
+	if c, err := r.Cookie(browserCookie); err == nil {
+		bid = c.Value
+	}
+	if bid == "" || !s.checkCSRF(r.PostForm.Get("csrf_token"), "login", req.id, bid) {
+		s.errorPage(w, http.StatusForbidden, "Invalid form", "The sign-in form expired or was not submitted from this site. Go back and try again.")
+		return
+	}
+	user, pass := r.PostForm.Get("username"), r.PostForm.Get("password")
+	want, known := s.users[user]
+	if !known {
+		want = "\x00never matches"
+	}
+	if subtle.ConstantTimeCompare([]byte(want), []byte(pass)) != 1 || !known {
+		s.renderLogin(w, r, req, user, "Invalid username or password.")
+		return
+	}
+	sess := s.newSession(w, user)
+	s.afterLogin(w, r, req, sess)
+}
+
+func (s *Server) handleConsentPage(w http.ResponseWriter, r *http.Request) {
+	id := r.URL.Query().Get("request")
+	req := s.pendingRequest(id)
+	if req == nil {
+		s.expiredRequestPage(w)
+		return
+	}
+	sess := s.currentSession(r)
+	if sess == nil {
+		http.Redirect(w, r, s.endpoint("/login?request="+url.QueryEscape(id)), http.StatusFound)
+		return
+	}
+	if s.fault(FaultConsentByGET) && r.URL.Query().Get("decision") == "allow" {
+		if s.takePending(id) != nil {
+			s.issueCode(w, r, req, sess.subject)
+			return
+		}
+	}
+	host := req.redirectURI
+	if u, err := url.Parse(req.redirectURI); err == nil && u.Host != "" {
+		host = u.Host
+	} else if err == nil {
+		host = u.Scheme + ":"
+	}
+	scopes := strings.Fields(req.scope)
+	sort.Strings(scopes)
+	s.render(w, http.StatusOK, s.ui.consent, map[string]any{
+		"Title": "Authorize " + req.clientName, "ClientName": req.clientName, "ClientID": req.clientID,
+		"Subject": sess.subject, "RedirectHost": host, "Scopes": scopes, "Resources": req.resources,
+		"RequestID": req.id, "CSRF": s.csrfToken("consent", sess.id, req.id), "Action": s.endpoint("/consent"),
+	})
+}
+
+func (s *Server) handleConsentSubmit(w http.ResponseWriter, r *http.Request) {
+	if err := r.ParseForm(); err != nil {
+		s.errorPage(w, http.StatusBadRequest, "Invalid request", "The form could not be parsed.")
+		return
+	}
+	id := r.PostForm.Get("request")
+	sess := s.currentSession(r)
+	if sess == nil {
+		if s.pendingRequest(id) == nil {
+			s.expiredRequestPage(w)
+			return
+		}
+		http.Redirect(w, r, s.endpoint("/login?request="+url.QueryEscape(id)), http.StatusSeeOther)
+		return
+	}
+	if !s.fault(FaultConsentNoCSRF) && !s.checkCSRF(r.PostForm.Get("csrf_token"), "consent", sess.id, id) {
+		s.errorPage(w, http.StatusForbidden, "Invalid form", "The consent form expired or was not submitted from this site. Go back and try again.")
+		return
+	}
+	req := s.takePending(id)
+	if req == nil {
+		s.expiredRequestPage(w)
+		return
+	}
+	switch r.PostForm.Get("decision") {
+	case "allow":
+		if err := s.store.SaveConsent(r.Context(), &store.Consent{
+			Subject: sess.subject, ClientID: req.clientID, Scope: req.scope, Granted: s.now(),
+		}); err != nil {
+			s.log.Error("consent: save", "err", err)
+		}
+		s.issueCode(w, r, req, sess.subject)
+	default:
+		if s.fault(FaultDenyNotRedirects) {
+			s.errorPage(w, http.StatusForbidden, "Access denied", "You denied the request.")
+			return
+		}
+		s.redirectError(w, r, req, oautherr.AccessDenied("the user denied the request"))
+	}
+}

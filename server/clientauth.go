@@ -1,0 +1,187 @@
+package server
+
+import (
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/authspec/authspec/server/oautherr"
+	"github.com/authspec/authspec/server/store"
+)
+
+// maxFormBytes caps request bodies of the form-encoded endpoints.
+const maxFormBytes = 64 << 10
+
+// Client authentication methods (RFC 7591 §2).
+const (
+	authBasic = "client_secret_basic"
+	authPost  = "client_secret_post"
+	authNone  = "none"
+)
+
+// readForm parses an application/x-www-form-urlencoded body (RFC 6749
+// §3.2: parameters of the token endpoint are sent in the body, never the
+// query). A JSON body is refused unless the JSON fault is on.
+func (s *Server) readForm(w http.ResponseWriter, r *http.Request) (url.Values, *oautherr.Error) {
+	if r.Method != http.MethodPost {
+		w.Header().Set("Allow", http.MethodPost)
+		e := oautherr.InvalidRequest("the endpoint accepts only POST")
+		e.Status = http.StatusMethodNotAllowed
+		return nil, e
+	}
+	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if err != nil {
+		mt = ""
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxFormBytes))
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			e := oautherr.InvalidRequest("request body exceeds %d bytes", maxFormBytes)
+			e.Status = http.StatusRequestEntityTooLarge
+			return nil, e
+		}
+		return nil, oautherr.InvalidRequest("could not read the request body")
+	}
+	switch {
+	case mt == "application/x-www-form-urlencoded":
+	case mt == "application/json" && s.fault(FaultJSONBodyAccepted):
+		return jsonToForm(body)
+	default:
+		return nil, oautherr.InvalidRequest("Content-Type must be application/x-www-form-urlencoded")
+	}
+	form, err := url.ParseQuery(string(body))
+	if err != nil {
+		return nil, oautherr.InvalidRequest("the request body is not valid form encoding")
+	}
+	if dup := s.duplicateParam(form, "resource"); dup != "" {
+		return nil, oautherr.InvalidRequest("parameter %q is included more than once", dup)
+	}
+	return form, nil
+}
+
+// clientAuth is the outcome of authenticating a client.
+type clientAuth struct {
+	client *store.Client
+	method string
+}
+
+// authenticateClient implements RFC 6749 §2.3: client_secret_basic with the
+// credentials form-url-decoded (§2.3.1), client_secret_post, or a public
+// client identifying itself with client_id alone. A client must not use more
+// than one method in one request.
+func (s *Server) authenticateClient(r *http.Request, form url.Values) (*clientAuth, *oautherr.Error) {
+	authz := r.Header.Get("Authorization")
+	hasBasic := len(authz) >= 6 && strings.EqualFold(authz[:6], "basic ")
+	if s.fault(FaultBasicAuthIgnored) {
+		hasBasic = false
+	}
+	formID := form.Get("client_id")
+	_, hasFormSecret := form["client_secret"]
+	ctx := r.Context()
+
+	if hasBasic {
+		id, secret, err := s.decodeBasic(authz[6:])
+		if err != nil {
+			return nil, oautherr.InvalidClient("malformed HTTP Basic credentials: %v", err)
+		}
+		if !s.fault(FaultConflictingAuthOK) {
+			if hasFormSecret {
+				return nil, oautherr.InvalidRequest("the client used more than one authentication method (HTTP Basic and client_secret in the body)")
+			}
+			if formID != "" && formID != id {
+				return nil, oautherr.InvalidRequest("client_id in the body differs from the HTTP Basic user name")
+			}
+		}
+		c, oerr := s.lookupClient(r, id)
+		if oerr != nil {
+			return nil, oerr
+		}
+		if c.Public() {
+			if secret != "" {
+				return nil, oautherr.InvalidClient("client %q is a public client and has no secret", id)
+			}
+			return &clientAuth{client: c, method: authNone}, nil
+		}
+		if oerr := s.verifySecret(c, secret); oerr != nil {
+			return nil, oerr
+		}
+		return &clientAuth{client: c, method: authBasic}, nil
+	}
+
+	if formID == "" {
+		return nil, oautherr.InvalidClient("client authentication is required: use HTTP Basic, client_secret_post, or client_id for public clients")
+	}
+	c, oerr := s.lookupClient(r, formID)
+	if oerr != nil {
+		return nil, oerr
+	}
+	_ = ctx
+	if hasFormSecret {
+		if c.Public() {
+			return nil, oautherr.InvalidClient("client %q is a public client and has no secret", formID)
+		}
+		if oerr := s.verifySecret(c, form.Get("client_secret")); oerr != nil {
+			return nil, oerr
+		}
+		return &clientAuth{client: c, method: authPost}, nil
+	}
+	if !c.Public() {
+		return nil, oautherr.InvalidClient("client %q is confidential and must authenticate", formID)
+	}
+	return &clientAuth{client: c, method: authNone}, nil
+}
+
+func (s *Server) lookupClient(r *http.Request, id string) (*store.Client, *oautherr.Error) {
+	c, err := s.store.GetClient(r.Context(), id)
+	if errors.Is(err, store.ErrNotFound) {
+		// Hash a dummy secret so that unknown and known clients take similar time.
+		_ = store.EqualHash(nil, id)
+		return nil, oautherr.InvalidClient("client authentication failed")
+	}
+	if err != nil {
+		return nil, oautherr.ServerError(fmt.Errorf("look up client: %w", err))
+	}
+	return c, nil
+}
+
+func (s *Server) verifySecret(c *store.Client, secret string) *oautherr.Error {
+	if !store.EqualHash(c.SecretHash, secret) {
+		return oautherr.InvalidClient("client authentication failed")
+	}
+	if !c.SecretExpiresAt.IsZero() && !s.now().Before(c.SecretExpiresAt) {
+		return oautherr.InvalidClient("the client secret has expired")
+	}
+	return nil
+}
+
+// decodeBasic decodes "base64(urlenc(id):urlenc(secret))" (RFC 6749 §2.3.1,
+// RFC 7617).
+func (s *Server) decodeBasic(payload string) (id, secret string, err error) {
+	raw, err := base64.StdEncoding.DecodeString(strings.TrimSpace(payload))
+	if err != nil {
+		return "", "", errors.New("not base64")
+	}
+	u, p, ok := strings.Cut(string(raw), ":")
+	if !ok {
+		return "", "", errors.New("no colon between client_id and client_secret")
+	}
+	if s.fault(FaultBasicNoURLDecode) {
+		return u, p, nil
+	}
+	if id, err = url.QueryUnescape(u); err != nil {
+		return "", "", errors.New("client_id is not form-url-encoded")
+	}
+	if secret, err = url.QueryUnescape(p); err != nil {
+		return "", "", errors.New("client_secret is not form-url-encoded")
+	}
+	if id == "" {
+		return "", "", errors.New("empty client_id")
+	}
+	return id, secret, nil
+}

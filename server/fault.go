@@ -1,0 +1,179 @@
+package server
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// Fault names one deliberate defect of the reference server. Each fault breaks
+// exactly one requirement so that a conformance check can be shown to fail,
+// and so that client developers can see how their client copes with a broken
+// server. No fault is active unless named in [Config.Faults].
+type Fault string
+
+// The faults of the reference server.
+const (
+	// Token endpoint and client authentication (RFC 6749 §2.3, §5).
+	FaultBasicAuthIgnored      Fault = "basic-auth-ignored"
+	FaultBasicNoURLDecode      Fault = "basic-no-urldecode"
+	FaultNoWWWAuthenticate     Fault = "no-www-authenticate"
+	FaultInvalidClient400      Fault = "invalid-client-400"
+	FaultConflictingAuthOK     Fault = "conflicting-auth-accepted"
+	FaultNoCacheControl        Fault = "no-cache-control"
+	FaultErrorNotJSON          Fault = "error-not-json"
+	FaultTokenTypeMissing      Fault = "token-type-missing"
+	FaultCodeReuse             Fault = "code-reuse"
+	FaultReplayNoRevoke        Fault = "code-replay-no-revoke"
+	FaultCodeNotBoundToClient  Fault = "code-not-bound-to-client"
+	FaultRedirectURINotChecked Fault = "token-redirect-uri-unchecked"
+	FaultUnknownGrantWrongErr  Fault = "unsupported-grant-wrong-error"
+	FaultJSONBodyAccepted      Fault = "token-json-body-accepted"
+	FaultDuplicateParamsOK     Fault = "duplicate-params-accepted"
+	FaultCodeLongLived         Fault = "code-long-lived"
+
+	// Refresh tokens (RFC 6749 §6, RFC 9700 §4.14).
+	FaultRefreshNoRotation     Fault = "refresh-no-rotation"
+	FaultRefreshScopeWiden     Fault = "refresh-scope-widen"
+	FaultRefreshNotBound       Fault = "refresh-not-bound-to-client"
+	FaultRefreshReplayNoRevoke Fault = "refresh-replay-no-revoke"
+
+	// Authorization endpoint (RFC 6749 §3.1, §4.1.2).
+	FaultStateDropped          Fault = "state-dropped"
+	FaultErrorStateDropped     Fault = "error-state-dropped"
+	FaultRedirectPrefixMatch   Fault = "redirect-uri-prefix-match"
+	FaultOpenRedirect          Fault = "open-redirect-on-invalid-redirect-uri"
+	FaultErrorsNotRedirected   Fault = "errors-not-redirected"
+	FaultLoopbackPortStrict    Fault = "loopback-port-strict"
+	FaultIssParamMissing       Fault = "iss-param-missing"
+	FaultResponseTypeUnchecked Fault = "response-type-unchecked"
+
+	// Consent and login pages.
+	FaultConsentByGET     Fault = "consent-approve-by-get"
+	FaultConsentNoCSRF    Fault = "consent-no-csrf"
+	FaultFramingAllowed   Fault = "framing-allowed"
+	FaultDenyNotRedirects Fault = "deny-not-access-denied"
+
+	// PKCE (RFC 7636, RFC 9700 §2.1.1).
+	FaultPKCEPlain          Fault = "pkce-plain-accepted"
+	FaultPKCENotRequired    Fault = "pkce-not-required-for-public"
+	FaultPKCEDowngrade      Fault = "pkce-downgrade"
+	FaultPKCEVerifierIgnore Fault = "pkce-verifier-unchecked"
+	FaultPKCESyntaxLax      Fault = "pkce-verifier-syntax-lax"
+
+	// Resource indicators and the protected resource (RFC 8707, RFC 6750, RFC 9728).
+	FaultResourceUnchecked   Fault = "resource-unchecked"
+	FaultAudienceUnchecked   Fault = "audience-unchecked"
+	FaultNoResourceMetadata  Fault = "resource-metadata-missing"
+	FaultResourceMetaWrongAS Fault = "resource-metadata-wrong-issuer"
+	FaultBearerNoChallenge   Fault = "bearer-no-challenge"
+
+	// Metadata (RFC 8414).
+	FaultIssuerMismatch      Fault = "metadata-issuer-mismatch"
+	FaultWrongRegistrationEP Fault = "metadata-wrong-registration-endpoint"
+	FaultMetadataNoS256      Fault = "metadata-no-code-challenge-methods"
+	FaultMetadataNotJSON     Fault = "metadata-not-json"
+
+	// Dynamic registration (RFC 7591) and management (RFC 7592).
+	FaultNoSecretExpiresAt     Fault = "registration-no-secret-expires-at"
+	FaultRegisterHTTPRedirect  Fault = "registration-accepts-http-redirect"
+	FaultRegisterFragment      Fault = "registration-accepts-fragment"
+	FaultRegisterUnknownFatal  Fault = "registration-unknown-metadata-fatal"
+	FaultRegister200           Fault = "registration-200"
+	FaultRegisterNoDefaults    Fault = "registration-no-defaults"
+	FaultRegisterNoEcho        Fault = "registration-no-echo"
+	FaultRegMgmtOtherClient    Fault = "registration-token-not-bound"
+	FaultRegMgmtDeleteNoop     Fault = "registration-delete-noop"
+	FaultRegMgmtClientIDChange Fault = "registration-client-id-changeable"
+
+	// Revocation (RFC 7009).
+	FaultRevokeUnknown400   Fault = "revoke-unknown-400"
+	FaultRevokeForeign      Fault = "revoke-foreign-token"
+	FaultRevokeNoop         Fault = "revoke-noop"
+	FaultRevokeNoClientAuth Fault = "revoke-no-client-auth"
+)
+
+var faultDescriptions = map[Fault]string{
+	FaultBasicAuthIgnored:      "token endpoint ignores HTTP Basic credentials and reads client_id only from the form body",
+	FaultBasicNoURLDecode:      "HTTP Basic client_id and client_secret are not form-url-decoded (RFC 6749 §2.3.1)",
+	FaultNoWWWAuthenticate:     "401 invalid_client responses carry no WWW-Authenticate header",
+	FaultInvalidClient400:      "client authentication failures answer 400 instead of 401",
+	FaultConflictingAuthOK:     "a request using both HTTP Basic and client_secret_post is accepted",
+	FaultNoCacheControl:        "token responses lack Cache-Control: no-store",
+	FaultErrorNotJSON:          "token endpoint errors are sent as text/plain instead of JSON",
+	FaultTokenTypeMissing:      "token responses omit token_type",
+	FaultCodeReuse:             "authorization codes can be redeemed more than once",
+	FaultReplayNoRevoke:        "a replayed authorization code fails but the tokens issued from it stay valid",
+	FaultCodeNotBoundToClient:  "an authorization code can be redeemed by a client other than the one it was issued to",
+	FaultRedirectURINotChecked: "the token endpoint does not compare redirect_uri with the authorization request",
+	FaultUnknownGrantWrongErr:  "an unknown grant_type yields invalid_request instead of unsupported_grant_type",
+	FaultJSONBodyAccepted:      "the token endpoint accepts a JSON body instead of requiring form encoding",
+	FaultDuplicateParamsOK:     "parameters included more than once are accepted",
+	FaultCodeLongLived:         "authorization codes live for a day instead of minutes",
+	FaultRefreshNoRotation:     "refresh tokens of public clients are not rotated",
+	FaultRefreshScopeWiden:     "a refresh request may widen the scope beyond the original grant",
+	FaultRefreshNotBound:       "a refresh token can be used by a client other than the one it was issued to",
+	FaultRefreshReplayNoRevoke: "replaying a rotated refresh token does not revoke the token family",
+	FaultStateDropped:          "the state parameter is not echoed in successful authorization responses",
+	FaultErrorStateDropped:     "the state parameter is not echoed in error redirects",
+	FaultRedirectPrefixMatch:   "redirect_uri is matched by prefix instead of exactly",
+	FaultOpenRedirect:          "errors about an invalid redirect_uri are redirected to it (open redirect)",
+	FaultErrorsNotRedirected:   "authorization errors are shown as a page instead of being redirected to the client",
+	FaultLoopbackPortStrict:    "loopback redirect URIs must match the registered port (RFC 8252 §7.3 requires any port)",
+	FaultIssParamMissing:       "authorization responses omit the iss parameter although metadata advertises it (RFC 9207)",
+	FaultResponseTypeUnchecked: "an unsupported response_type is treated as code",
+	FaultConsentByGET:          "consent can be approved by a GET request",
+	FaultConsentNoCSRF:         "the consent form is accepted without its CSRF token",
+	FaultFramingAllowed:        "login and consent pages may be framed (no X-Frame-Options or frame-ancestors)",
+	FaultDenyNotRedirects:      "denying consent shows a page instead of redirecting with access_denied",
+	FaultPKCEPlain:             "code_challenge_method=plain is accepted",
+	FaultPKCENotRequired:       "public clients may use the authorization code grant without PKCE",
+	FaultPKCEDowngrade:         "a code_verifier is accepted for a code issued without code_challenge",
+	FaultPKCEVerifierIgnore:    "the code_verifier is not compared with the code_challenge",
+	FaultPKCESyntaxLax:         "code_verifier syntax (43-128 unreserved characters) is not enforced",
+	FaultResourceUnchecked:     "invalid resource parameters are accepted instead of invalid_target",
+	FaultAudienceUnchecked:     "the protected resource accepts tokens issued for another audience",
+	FaultNoResourceMetadata:    "the protected resource's 401 challenge omits resource_metadata",
+	FaultResourceMetaWrongAS:   "protected resource metadata names an authorization server other than this issuer",
+	FaultBearerNoChallenge:     "the protected resource answers 401 without a WWW-Authenticate challenge",
+	FaultIssuerMismatch:        "metadata issuer differs from the issuer the metadata was fetched for",
+	FaultWrongRegistrationEP:   "metadata registration_endpoint points at a URL that does not register clients",
+	FaultMetadataNoS256:        "metadata omits code_challenge_methods_supported",
+	FaultMetadataNotJSON:       "metadata is served with a non-JSON content type",
+	FaultNoSecretExpiresAt:     "registration responses omit client_secret_expires_at",
+	FaultRegisterHTTPRedirect:  "registration accepts http redirect URIs on non-loopback hosts",
+	FaultRegisterFragment:      "registration accepts redirect URIs with a fragment",
+	FaultRegisterUnknownFatal:  "registration rejects unknown metadata instead of ignoring it",
+	FaultRegister200:           "successful registration answers 200 instead of 201",
+	FaultRegisterNoDefaults:    "registration does not apply RFC 7591 defaults to omitted metadata",
+	FaultRegisterNoEcho:        "registration responses do not echo the registered metadata",
+	FaultRegMgmtOtherClient:    "a registration access token grants access to other clients' registrations",
+	FaultRegMgmtDeleteNoop:     "deleting a registration leaves the client usable",
+	FaultRegMgmtClientIDChange: "a registration update may change client_id",
+	FaultRevokeUnknown400:      "revoking an unknown token answers 400 instead of 200",
+	FaultRevokeForeign:         "a client can revoke tokens issued to another client",
+	FaultRevokeNoop:            "revocation answers 200 but the token stays valid",
+	FaultRevokeNoClientAuth:    "revocation does not authenticate confidential clients",
+}
+
+// Faults returns every known fault, sorted by name.
+func Faults() []Fault {
+	out := make([]Fault, 0, len(faultDescriptions))
+	for f := range faultDescriptions {
+		out = append(out, f)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
+	return out
+}
+
+// Description says which requirement the fault breaks.
+func (f Fault) Description() string { return faultDescriptions[f] }
+
+// ParseFault validates a fault name.
+func ParseFault(name string) (Fault, error) {
+	f := Fault(strings.TrimSpace(name))
+	if _, ok := faultDescriptions[f]; !ok {
+		return "", fmt.Errorf("unknown fault %q (see --list-faults)", name)
+	}
+	return f, nil
+}

@@ -1,0 +1,122 @@
+package server
+
+import (
+	"encoding/json"
+	"net/http"
+)
+
+// Metadata is the RFC 8414 authorization server metadata document.
+type Metadata struct {
+	Issuer                                     string   `json:"issuer"`
+	AuthorizationEndpoint                      string   `json:"authorization_endpoint"`
+	TokenEndpoint                              string   `json:"token_endpoint"`
+	RegistrationEndpoint                       string   `json:"registration_endpoint,omitempty"`
+	RevocationEndpoint                         string   `json:"revocation_endpoint"`
+	IntrospectionEndpoint                      string   `json:"introspection_endpoint"`
+	ScopesSupported                            []string `json:"scopes_supported"`
+	ResponseTypesSupported                     []string `json:"response_types_supported"`
+	ResponseModesSupported                     []string `json:"response_modes_supported"`
+	GrantTypesSupported                        []string `json:"grant_types_supported"`
+	TokenEndpointAuthMethodsSupported          []string `json:"token_endpoint_auth_methods_supported"`
+	RevocationEndpointAuthMethodsSupported     []string `json:"revocation_endpoint_auth_methods_supported"`
+	IntrospectionEndpointAuthMethodsSupported  []string `json:"introspection_endpoint_auth_methods_supported"`
+	CodeChallengeMethodsSupported              []string `json:"code_challenge_methods_supported,omitempty"`
+	AuthorizationResponseIssParameterSupported bool     `json:"authorization_response_iss_parameter_supported"`
+	ServiceDocumentation                       string   `json:"service_documentation,omitempty"`
+}
+
+var authMethods = []string{"client_secret_basic", "client_secret_post", "none"}
+
+// Metadata returns the document served at the RFC 8414 well-known URI.
+func (s *Server) Metadata() Metadata {
+	m := Metadata{
+		Issuer:                                 s.cfg.Issuer,
+		AuthorizationEndpoint:                  s.endpoint("/authorize"),
+		TokenEndpoint:                          s.endpoint("/token"),
+		RegistrationEndpoint:                   s.endpoint("/register"),
+		RevocationEndpoint:                     s.endpoint("/revoke"),
+		IntrospectionEndpoint:                  s.endpoint("/introspect"),
+		ScopesSupported:                        append([]string(nil), s.cfg.Scopes...),
+		ResponseTypesSupported:                 []string{"code"},
+		ResponseModesSupported:                 []string{"query"},
+		GrantTypesSupported:                    []string{"authorization_code", "refresh_token", "client_credentials"},
+		TokenEndpointAuthMethodsSupported:      authMethods,
+		RevocationEndpointAuthMethodsSupported: authMethods,
+		IntrospectionEndpointAuthMethodsSupported: []string{"client_secret_basic", "client_secret_post"},
+		CodeChallengeMethodsSupported:              []string{"S256"},
+		AuthorizationResponseIssParameterSupported: true,
+	}
+	if s.fault(FaultIssuerMismatch) {
+		m.Issuer = s.base + "/"
+		if s.base+"/" == s.cfg.Issuer {
+			m.Issuer = s.base
+		}
+	}
+	if s.fault(FaultWrongRegistrationEP) {
+		m.RegistrationEndpoint = s.endpoint("/registration")
+	}
+	if s.fault(FaultMetadataNoS256) {
+		m.CodeChallengeMethodsSupported = nil
+	}
+	if s.fault(FaultPKCEPlain) {
+		m.CodeChallengeMethodsSupported = []string{"S256", "plain"}
+	}
+	return m
+}
+
+func (s *Server) handleMetadata(w http.ResponseWriter, r *http.Request) {
+	ct := "application/json"
+	if s.fault(FaultMetadataNotJSON) {
+		ct = "text/html; charset=utf-8"
+	}
+	writeJSONDoc(w, ct, s.Metadata())
+}
+
+// ResourceMetadata is the RFC 9728 protected resource metadata document.
+type ResourceMetadata struct {
+	Resource               string   `json:"resource"`
+	AuthorizationServers   []string `json:"authorization_servers"`
+	ScopesSupported        []string `json:"scopes_supported"`
+	BearerMethodsSupported []string `json:"bearer_methods_supported"`
+	ResourceName           string   `json:"resource_name"`
+}
+
+// ResourceMetadataURL is where the demo resource's RFC 9728 metadata lives
+// (well-known suffix inserted before the resource's path, RFC 9728 §3.1).
+func (s *Server) ResourceMetadataURL() string {
+	return s.issuer.Scheme + "://" + s.issuer.Host + "/.well-known/oauth-protected-resource" +
+		trimSlash(s.issuer.Path) + "/mcp"
+}
+
+func trimSlash(p string) string {
+	for len(p) > 0 && p[len(p)-1] == '/' {
+		p = p[:len(p)-1]
+	}
+	return p
+}
+
+func (s *Server) handleResourceMetadata(w http.ResponseWriter, r *http.Request) {
+	as := s.cfg.Issuer
+	if s.fault(FaultResourceMetaWrongAS) {
+		as = s.base + "/other-issuer"
+	}
+	writeJSONDoc(w, "application/json", ResourceMetadata{
+		Resource:               s.ResourceURL(),
+		AuthorizationServers:   []string{as},
+		ScopesSupported:        append([]string(nil), s.cfg.Scopes...),
+		BearerMethodsSupported: []string{"header"},
+		ResourceName:           "authspec demo protected resource",
+	})
+}
+
+func writeJSONDoc(w http.ResponseWriter, contentType string, v any) {
+	body, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		writePlainError(w, http.StatusInternalServerError, "internal error")
+		return
+	}
+	w.Header().Set("Content-Type", contentType)
+	w.Header().Set("Cache-Control", "public, max-age=60")
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write(append(body, '\n'))
+}

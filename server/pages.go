@@ -1,0 +1,150 @@
+package server
+
+import (
+	"bytes"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
+	"fmt"
+	"html/template"
+	"net/http"
+	"time"
+
+	"github.com/authspec/authspec/server/ui"
+)
+
+type uiTemplates struct {
+	login, consent, errPage *template.Template
+}
+
+func loadTemplates() (*uiTemplates, error) {
+	parse := func(name string) (*template.Template, error) {
+		t, err := template.ParseFS(ui.FS, "layout.html", name)
+		if err != nil {
+			return nil, fmt.Errorf("parse template %s: %w", name, err)
+		}
+		return t.Lookup(name), nil
+	}
+	var u uiTemplates
+	var err error
+	if u.login, err = parse("login.html"); err != nil {
+		return nil, err
+	}
+	if u.consent, err = parse("consent.html"); err != nil {
+		return nil, err
+	}
+	if u.errPage, err = parse("error.html"); err != nil {
+		return nil, err
+	}
+	return &u, nil
+}
+
+// render writes an HTML page with headers that forbid framing and caching.
+func (s *Server) render(w http.ResponseWriter, status int, t *template.Template, data any) {
+	var buf bytes.Buffer
+	if err := t.Execute(&buf, data); err != nil {
+		s.log.Error("render page", "err", err)
+		writePlainError(w, http.StatusInternalServerError, "internal error")
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Cache-Control", "no-store")
+	if !s.fault(FaultFramingAllowed) {
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'")
+	}
+	w.WriteHeader(status)
+	_, _ = w.Write(buf.Bytes())
+}
+
+// errorPage shows an error to the user without redirecting (RFC 6749
+// §4.1.2.1: an invalid client_id or redirect_uri must not be redirected).
+func (s *Server) errorPage(w http.ResponseWriter, status int, title, msg string) {
+	s.render(w, status, s.ui.errPage, map[string]string{"Title": title, "Message": msg})
+}
+
+// csrfToken derives a CSRF token bound to purpose and the given parts.
+func (s *Server) csrfToken(parts ...string) string {
+	m := hmac.New(sha256.New, s.key)
+	for _, p := range parts {
+		m.Write([]byte(p))
+		m.Write([]byte{0})
+	}
+	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
+}
+
+func (s *Server) checkCSRF(got string, parts ...string) bool {
+	return hmac.Equal([]byte(got), []byte(s.csrfToken(parts...)))
+}
+
+const (
+	sessionCookie = "authspec_session"
+	browserCookie = "authspec_browser"
+	sessionTTL    = 8 * time.Hour
+	requestTTL    = 10 * time.Minute
+	maxPending    = 10000
+	maxSessions   = 10000
+)
+
+type session struct {
+	id      string
+	subject string
+	expires time.Time
+}
+
+func (s *Server) cookie(name, value string, maxAge time.Duration) *http.Cookie {
+	return &http.Cookie{
+		Name: name, Value: value, Path: "/", MaxAge: int(maxAge / time.Second),
+		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.issuer.Scheme == "https",
+	}
+}
+
+// currentSession returns the signed-in session of the request, if any.
+func (s *Server) currentSession(r *http.Request) *session {
+	c, err := r.Cookie(sessionCookie)
+	if err != nil || c.Value == "" {
+		return nil
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	sess := s.sessions[c.Value]
+	if sess == nil || s.now().After(sess.expires) {
+		return nil
+	}
+	return sess
+}
+
+func (s *Server) newSession(w http.ResponseWriter, subject string) *session {
+	now := s.now()
+	sess := &session{id: randomToken(), subject: subject, expires: now.Add(sessionTTL)}
+	s.mu.Lock()
+	if len(s.sessions) >= maxSessions {
+		for k, v := range s.sessions {
+			if now.After(v.expires) {
+				delete(s.sessions, k)
+			}
+		}
+		for k := range s.sessions { // still full: drop arbitrary sessions
+			if len(s.sessions) < maxSessions {
+				break
+			}
+			delete(s.sessions, k)
+		}
+	}
+	s.sessions[sess.id] = sess
+	s.mu.Unlock()
+	http.SetCookie(w, s.cookie(sessionCookie, sess.id, sessionTTL))
+	return sess
+}
+
+// browserID returns the pre-login browser identifier that binds the login
+// form's CSRF token, setting its cookie when absent.
+func (s *Server) browserID(w http.ResponseWriter, r *http.Request) string {
+	if c, err := r.Cookie(browserCookie); err == nil && len(c.Value) >= 20 {
+		return c.Value
+	}
+	id := randomToken()
+	http.SetCookie(w, s.cookie(browserCookie, id, sessionTTL))
+	return id
+}

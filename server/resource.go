@@ -1,0 +1,88 @@
+package server
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/authspec/authspec/server/oautherr"
+	"github.com/authspec/authspec/server/store"
+)
+
+// handleResource is the demo protected resource (RFC 6750, RFC 9728). It
+// accepts GET and POST with a bearer token in the Authorization header, checks
+// that the token is active and issued for this resource, and answers with what
+// it knows about the caller.
+func (s *Server) handleResource(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodGet && r.Method != http.MethodPost {
+		w.Header().Set("Allow", "GET, POST")
+		writePlainError(w, http.StatusMethodNotAllowed, "method not allowed")
+		return
+	}
+	authz := r.Header.Get("Authorization")
+	if authz == "" {
+		s.bearerChallenge(w, nil)
+		return
+	}
+	scheme, tok, ok := strings.Cut(authz, " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") || tok == "" || strings.ContainsAny(tok, " \t") {
+		s.bearerChallenge(w, oautherr.InvalidRequest("the Authorization header must be \"Bearer <token>\""))
+		return
+	}
+	t, err := s.store.GetToken(r.Context(), store.Hash(tok))
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		s.bearerChallenge(w, oautherr.InvalidToken("the access token is unknown"))
+		return
+	case err != nil:
+		s.writeOAuthError(w, oautherr.ServerError(fmt.Errorf("resource: %w", err)))
+		return
+	case t.Kind != store.AccessToken:
+		s.bearerChallenge(w, oautherr.InvalidToken("a refresh token is not an access token"))
+		return
+	case !t.Active(s.now()):
+		s.bearerChallenge(w, oautherr.InvalidToken("the access token is expired or revoked"))
+		return
+	}
+	if !s.fault(FaultAudienceUnchecked) && !slices.Contains(t.Resources, s.ResourceURL()) {
+		s.bearerChallenge(w, oautherr.InvalidToken("the access token was not issued for this resource (RFC 8707 audience)"))
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	_ = json.NewEncoder(w).Encode(map[string]any{
+		"resource":  s.ResourceURL(),
+		"client_id": t.ClientID,
+		"subject":   t.Subject,
+		"scope":     t.Scope,
+	})
+}
+
+// bearerChallenge answers 401 (or 400/403 for those errors) with an RFC 6750
+// §3 challenge carrying the RFC 9728 §5.1 resource_metadata parameter.
+func (s *Server) bearerChallenge(w http.ResponseWriter, e *oautherr.Error) {
+	status := http.StatusUnauthorized
+	params := []string{`realm="authspec"`}
+	if !s.fault(FaultNoResourceMetadata) {
+		params = append(params, fmt.Sprintf("resource_metadata=%q", s.ResourceMetadataURL()))
+	}
+	if e != nil {
+		status = e.Status
+		params = append(params, fmt.Sprintf("error=%q", e.Code), fmt.Sprintf("error_description=%q", e.Description))
+	}
+	params = append(params, fmt.Sprintf("scope=%q", strings.Join(s.cfg.Scopes, " ")))
+	if !s.fault(FaultBearerNoChallenge) {
+		w.Header().Set("WWW-Authenticate", "Bearer "+strings.Join(params, ", "))
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	body := map[string]string{"error": "unauthorized"}
+	if e != nil {
+		body = map[string]string{"error": e.Code, "error_description": e.Description}
+	}
+	_ = json.NewEncoder(w).Encode(body)
+}

@@ -1,0 +1,142 @@
+package server
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+
+	"github.com/authspec/authspec/server/oautherr"
+	"github.com/authspec/authspec/server/store"
+)
+
+// handleRevoke implements RFC 7009. The client authenticates as at the token
+// endpoint. Unknown tokens and tokens of other clients answer 200 (§2.2: an
+// invalid token is no error the client could handle), but only the client's
+// own tokens are revoked. Revoking a refresh token revokes its whole family;
+// revoking an access token revokes that token.
+func (s *Server) handleRevoke(w http.ResponseWriter, r *http.Request) {
+	form, oerr := s.readForm(w, r)
+	if oerr != nil {
+		s.writeOAuthError(w, oerr)
+		return
+	}
+	var ca *clientAuth
+	if s.fault(FaultRevokeNoClientAuth) {
+		ca = &clientAuth{}
+	} else if ca, oerr = s.authenticateClient(r, form); oerr != nil {
+		s.writeOAuthError(w, oerr)
+		return
+	}
+	if oerr := s.revoke(r, ca, form); oerr != nil {
+		s.writeOAuthError(w, oerr)
+		return
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(http.StatusOK)
+}
+
+func (s *Server) revoke(r *http.Request, ca *clientAuth, form url.Values) *oautherr.Error {
+	ctx := r.Context()
+	raw := form.Get("token")
+	if raw == "" {
+		return oautherr.InvalidRequest("token is required")
+	}
+	switch hint := form.Get("token_type_hint"); hint {
+	case "", "access_token", "refresh_token":
+	default:
+		// RFC 7009 §2.2.1: a hint the server does not understand may be
+		// ignored; the server searches all token types regardless.
+	}
+	t, err := s.store.GetToken(ctx, store.Hash(raw))
+	if errors.Is(err, store.ErrNotFound) {
+		if s.fault(FaultRevokeUnknown400) {
+			return oautherr.InvalidRequest("unknown token")
+		}
+		return nil
+	}
+	if err != nil {
+		return oautherr.ServerError(fmt.Errorf("revoke: get token: %w", err))
+	}
+	if s.fault(FaultRevokeNoop) {
+		return nil
+	}
+	if ca.client != nil && t.ClientID != ca.client.ID && !s.fault(FaultRevokeForeign) {
+		return nil
+	}
+	if t.Kind == store.RefreshToken {
+		err = s.store.RevokeGrant(ctx, t.GrantID)
+	} else {
+		err = s.store.RevokeToken(ctx, t.Hash)
+	}
+	if err != nil {
+		return oautherr.ServerError(fmt.Errorf("revoke: %w", err))
+	}
+	return nil
+}
+
+// Introspection is the RFC 7662 §2.2 response.
+type Introspection struct {
+	Active    bool     `json:"active"`
+	Scope     string   `json:"scope,omitempty"`
+	ClientID  string   `json:"client_id,omitempty"`
+	TokenType string   `json:"token_type,omitempty"`
+	Exp       int64    `json:"exp,omitempty"`
+	Iat       int64    `json:"iat,omitempty"`
+	Sub       string   `json:"sub,omitempty"`
+	Aud       []string `json:"aud,omitempty"`
+	Iss       string   `json:"iss,omitempty"`
+}
+
+// handleIntrospect implements RFC 7662 for confidential clients, which may
+// introspect the tokens issued to them.
+func (s *Server) handleIntrospect(w http.ResponseWriter, r *http.Request) {
+	form, oerr := s.readForm(w, r)
+	if oerr == nil {
+		var ca *clientAuth
+		if ca, oerr = s.authenticateClient(r, form); oerr == nil && ca.client.Public() {
+			oerr = oautherr.InvalidClient("introspection requires a confidential client")
+		}
+		if oerr == nil {
+			var out Introspection
+			if out, oerr = s.introspect(r, ca, form); oerr == nil {
+				w.Header().Set("Content-Type", "application/json")
+				w.Header().Set("Cache-Control", "no-store")
+				_ = json.NewEncoder(w).Encode(out)
+				return
+			}
+		}
+	}
+	s.writeOAuthError(w, oerr)
+}
+
+func (s *Server) introspect(r *http.Request, ca *clientAuth, form url.Values) (Introspection, *oautherr.Error) {
+	raw := form.Get("token")
+	if raw == "" {
+		return Introspection{}, oautherr.InvalidRequest("token is required")
+	}
+	t, err := s.store.GetToken(r.Context(), store.Hash(raw))
+	if errors.Is(err, store.ErrNotFound) {
+		return Introspection{Active: false}, nil
+	}
+	if err != nil {
+		return Introspection{}, oautherr.ServerError(fmt.Errorf("introspect: %w", err))
+	}
+	if t.ClientID != ca.client.ID || !t.Active(s.now()) {
+		return Introspection{Active: false}, nil
+	}
+	out := Introspection{
+		Active: true, Scope: t.Scope, ClientID: t.ClientID, Sub: t.Subject,
+		Iat: t.IssuedAt.Unix(), Aud: t.Resources, Iss: s.cfg.Issuer,
+	}
+	if !t.ExpiresAt.IsZero() {
+		out.Exp = t.ExpiresAt.Unix()
+	}
+	if t.Kind == store.AccessToken {
+		out.TokenType = "Bearer"
+	} else {
+		out.TokenType = "refresh_token"
+	}
+	return out, nil
+}

@@ -1,0 +1,476 @@
+// Package server is the reference OAuth 2.0 authorization server of authspec.
+//
+// It implements RFC 6749 (authorization code, refresh token and client
+// credentials grants), RFC 6750 (a demo protected resource), RFC 7009
+// (revocation), RFC 7591/7592 (dynamic registration and its management),
+// RFC 7636 (PKCE, S256 only), RFC 7662 (introspection), RFC 8414 (metadata),
+// RFC 8707 (resource indicators), RFC 9207 (iss in authorization responses) and
+// RFC 9728 (protected resource metadata). It passes the whole authspec suite,
+// and can be switched into deliberately broken modes with [Fault]s.
+package server
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/authspec/authspec/server/oautherr"
+	"github.com/authspec/authspec/server/store"
+	"github.com/authspec/authspec/server/store/memory"
+)
+
+// ConsentMode selects how the authorization endpoint obtains consent.
+type ConsentMode string
+
+// Consent modes.
+const (
+	// ConsentForm shows a login page and a consent page.
+	ConsentForm ConsentMode = "form"
+	// ConsentAuto approves every valid request for the default user at once.
+	ConsentAuto ConsentMode = "auto"
+)
+
+// StaticClient is a client configured at start-up rather than registered.
+type StaticClient struct {
+	ID string
+	// Secret is empty for a public client.
+	Secret   string
+	Metadata store.ClientMetadata
+}
+
+// Config configures a Server. The zero value of every field but Issuer has a
+// usable default.
+type Config struct {
+	// Issuer is the RFC 8414 issuer identifier: an http(s) URL without query
+	// or fragment. Endpoints are served below its path.
+	Issuer string
+	// Store persists clients, codes and tokens; default: in memory.
+	Store store.Store
+	// Consent selects form (default) or auto.
+	Consent ConsentMode
+	// Users maps user names to passwords for the login page; default
+	// {"alice": "wonderland"}. The first user in sorted order is the subject
+	// of auto consent.
+	Users map[string]string
+	// Scopes are the supported scopes; default ["read", "write"].
+	Scopes []string
+	// DefaultScope is granted when a request names none; default "read".
+	DefaultScope string
+	// Resources are the resource indicators (RFC 8707) tokens may be issued
+	// for; default: the demo protected resource, Issuer + "/mcp".
+	Resources []string
+	// InitialAccessToken, when set, is required as a bearer token at the
+	// registration endpoint (RFC 7591 §3).
+	InitialAccessToken string
+	// Clients are registered at start-up (when absent from the store).
+	Clients []StaticClient
+	// CodeTTL defaults to 60 s; AccessTokenTTL to 1 h; RefreshTokenTTL to 30 d.
+	CodeTTL, AccessTokenTTL, RefreshTokenTTL time.Duration
+	// Faults switches on deliberate defects (see Fault).
+	Faults []Fault
+	// Logger receives one line per internal error; default slog.Default().
+	Logger *slog.Logger
+	// Now is the clock; default time.Now.
+	Now func() time.Time
+}
+
+// Server is the reference authorization server. Use [New], then [Server.Handler].
+type Server struct {
+	cfg       Config
+	issuer    *url.URL
+	base      string // issuer without trailing slash
+	store     store.Store
+	faults    map[Fault]bool
+	users     map[string]string
+	defUser   string
+	scopes    map[string]bool
+	resources map[string]bool
+	now       func() time.Time
+	log       *slog.Logger
+	key       []byte // HMAC key for CSRF tokens, random per process
+	ui        *uiTemplates
+
+	mu       sync.Mutex
+	pending  map[string]*authRequest
+	sessions map[string]*session
+}
+
+// New validates cfg and builds a server.
+func New(cfg Config) (*Server, error) {
+	iss, err := url.Parse(cfg.Issuer)
+	if err != nil || (iss.Scheme != "http" && iss.Scheme != "https") || iss.Host == "" {
+		return nil, fmt.Errorf("server: issuer %q must be an absolute http(s) URL", cfg.Issuer)
+	}
+	if iss.RawQuery != "" || iss.Fragment != "" || iss.User != nil {
+		return nil, fmt.Errorf("server: issuer %q must not carry a query, fragment or user info", cfg.Issuer)
+	}
+	s := &Server{
+		cfg:      cfg,
+		issuer:   iss,
+		base:     strings.TrimSuffix(cfg.Issuer, "/"),
+		store:    cfg.Store,
+		faults:   make(map[Fault]bool),
+		users:    cfg.Users,
+		now:      cfg.Now,
+		log:      cfg.Logger,
+		pending:  make(map[string]*authRequest),
+		sessions: make(map[string]*session),
+	}
+	if s.store == nil {
+		s.store = memory.New()
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if s.log == nil {
+		s.log = slog.Default()
+	}
+	switch cfg.Consent {
+	case "":
+		s.cfg.Consent = ConsentForm
+	case ConsentForm, ConsentAuto:
+	default:
+		return nil, fmt.Errorf("server: consent mode %q must be form or auto", cfg.Consent)
+	}
+	if len(s.users) == 0 {
+		s.users = map[string]string{"alice": "wonderland"}
+	}
+	for name := range s.users {
+		if s.defUser == "" || name < s.defUser {
+			s.defUser = name
+		}
+	}
+	if len(cfg.Scopes) == 0 {
+		s.cfg.Scopes = []string{"read", "write"}
+	}
+	s.scopes = make(map[string]bool)
+	for _, sc := range s.cfg.Scopes {
+		if !validScopeToken(sc) {
+			return nil, fmt.Errorf("server: scope %q is not a valid scope token (RFC 6749 §3.3)", sc)
+		}
+		s.scopes[sc] = true
+	}
+	if s.cfg.DefaultScope == "" {
+		s.cfg.DefaultScope = s.cfg.Scopes[0]
+	}
+	for _, sc := range strings.Fields(s.cfg.DefaultScope) {
+		if !s.scopes[sc] {
+			return nil, fmt.Errorf("server: default scope %q is not among the supported scopes", sc)
+		}
+	}
+	if len(cfg.Resources) == 0 {
+		s.cfg.Resources = []string{s.ResourceURL()}
+	}
+	s.resources = make(map[string]bool)
+	for _, r := range s.cfg.Resources {
+		if msg := checkResourceURI(r); msg != "" {
+			return nil, fmt.Errorf("server: resource %q: %s", r, msg)
+		}
+		s.resources[r] = true
+	}
+	if s.cfg.CodeTTL <= 0 {
+		s.cfg.CodeTTL = time.Minute
+	}
+	if s.cfg.AccessTokenTTL <= 0 {
+		s.cfg.AccessTokenTTL = time.Hour
+	}
+	if s.cfg.RefreshTokenTTL <= 0 {
+		s.cfg.RefreshTokenTTL = 30 * 24 * time.Hour
+	}
+	for _, f := range cfg.Faults {
+		if _, err := ParseFault(string(f)); err != nil {
+			return nil, fmt.Errorf("server: %w", err)
+		}
+		s.faults[f] = true
+	}
+	s.key = make([]byte, 32)
+	if _, err := rand.Read(s.key); err != nil {
+		return nil, fmt.Errorf("server: csrf key: %w", err)
+	}
+	if s.ui, err = loadTemplates(); err != nil {
+		return nil, fmt.Errorf("server: %w", err)
+	}
+	if err := s.seedClients(context.Background()); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+func (s *Server) seedClients(ctx context.Context) error {
+	for _, sc := range s.cfg.Clients {
+		if sc.ID == "" {
+			return errors.New("server: static client without an ID")
+		}
+		md, oerr := s.normalizeMetadata(sc.Metadata, sc.Secret == "")
+		if oerr != nil {
+			return fmt.Errorf("server: static client %q: %s", sc.ID, oerr.Description)
+		}
+		c := &store.Client{ID: sc.ID, IssuedAt: s.now(), Metadata: md}
+		if sc.Secret != "" {
+			c.SecretHash = store.Hash(sc.Secret)
+		}
+		if err := s.store.CreateClient(ctx, c); err != nil && !errors.Is(err, store.ErrExists) {
+			return fmt.Errorf("server: seed client %q: %w", sc.ID, err)
+		}
+	}
+	return nil
+}
+
+// Issuer returns the issuer identifier exactly as configured.
+func (s *Server) Issuer() string { return s.cfg.Issuer }
+
+// ResourceURL is the resource identifier of the demo protected resource.
+func (s *Server) ResourceURL() string { return s.base + "/mcp" }
+
+// Store returns the server's store.
+func (s *Server) Store() store.Store { return s.store }
+
+func (s *Server) fault(f Fault) bool { return s.faults[f] }
+
+// endpoint returns the absolute URL of a path below the issuer.
+func (s *Server) endpoint(path string) string { return s.base + path }
+
+// Handler returns the HTTP handler serving every endpoint.
+func (s *Server) Handler() http.Handler {
+	mux := http.NewServeMux()
+	prefix := strings.TrimSuffix(s.issuer.Path, "/")
+	asMeta := "/.well-known/oauth-authorization-server" + prefix
+	prMeta := "/.well-known/oauth-protected-resource" + prefix + "/mcp"
+	mux.HandleFunc("GET "+asMeta, s.handleMetadata)
+	mux.HandleFunc("GET "+prMeta, s.handleResourceMetadata)
+	mux.HandleFunc("GET "+prefix+"/authorize", s.handleAuthorize)
+	mux.HandleFunc("POST "+prefix+"/authorize", s.handleAuthorize)
+	mux.HandleFunc("GET "+prefix+"/login", s.handleLoginPage)
+	mux.HandleFunc("POST "+prefix+"/login", s.handleLoginSubmit)
+	mux.HandleFunc("GET "+prefix+"/consent", s.handleConsentPage)
+	mux.HandleFunc("POST "+prefix+"/consent", s.handleConsentSubmit)
+	mux.HandleFunc(prefix+"/token", s.handleToken)
+	mux.HandleFunc(prefix+"/revoke", s.handleRevoke)
+	mux.HandleFunc(prefix+"/introspect", s.handleIntrospect)
+	mux.HandleFunc(prefix+"/register", s.handleRegister)
+	mux.HandleFunc(prefix+"/register/{client_id}", s.handleClientConfig)
+	mux.HandleFunc(prefix+"/mcp", s.handleResource)
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		writePlainError(w, http.StatusNotFound, "not found")
+	})
+	return recoverer(s.log, securityHeaders(mux))
+}
+
+// recoverer turns a handler panic into a 500 instead of a dropped connection.
+// Handlers do not panic by design; this is the last line of defence.
+func recoverer(log *slog.Logger, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				log.Error("handler panic", "path", r.URL.Path, "panic", v)
+				writePlainError(w, http.StatusInternalServerError, "internal error")
+			}
+		}()
+		next.ServeHTTP(w, r)
+	})
+}
+
+func securityHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("X-Content-Type-Options", "nosniff")
+		w.Header().Set("Referrer-Policy", "no-referrer")
+		next.ServeHTTP(w, r)
+	})
+}
+
+func writePlainError(w http.ResponseWriter, status int, msg string) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_, _ = w.Write([]byte(msg + "\n"))
+}
+
+// writeOAuthError writes a JSON OAuth error, honouring the error-format fault
+// and adding the RFC 6749 §5.2 challenge to invalid_client.
+func (s *Server) writeOAuthError(w http.ResponseWriter, e *oautherr.Error) {
+	if e.Cause != nil && e.Code == oautherr.CodeServerError {
+		s.log.Error("internal error", "err", e.Cause)
+	}
+	if e.Code == oautherr.CodeInvalidClient {
+		if s.fault(FaultInvalidClient400) {
+			e.Status = http.StatusBadRequest
+		} else if !s.fault(FaultNoWWWAuthenticate) {
+			w.Header().Set("WWW-Authenticate", `Basic realm="authspec", charset="UTF-8"`)
+		}
+	}
+	if s.fault(FaultErrorNotJSON) {
+		w.Header().Set("Cache-Control", "no-store")
+		writePlainError(w, e.Status, e.Code+": "+e.Description)
+		return
+	}
+	oautherr.WriteJSON(w, e)
+}
+
+// randomToken returns 256 bits of randomness, base64url without padding.
+func randomToken() string {
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		// crypto/rand.Read never fails on supported platforms (Go ≥ 1.24 it
+		// aborts the program itself); keep a defined value regardless.
+		return ""
+	}
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// randomID returns 128 bits of randomness for identifiers.
+func randomID() string {
+	b := make([]byte, 16)
+	_, _ = rand.Read(b)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// validScopeToken reports whether tok is a scope-token of RFC 6749 §3.3:
+// 1*( %x21 / %x23-5B / %x5D-7E ).
+func validScopeToken(tok string) bool {
+	if tok == "" {
+		return false
+	}
+	for i := 0; i < len(tok); i++ {
+		c := tok[i]
+		if c < 0x21 || c == 0x22 || c == 0x5c || c > 0x7e {
+			return false
+		}
+	}
+	return true
+}
+
+// parseScope splits a scope parameter. It returns ok=false when the value is
+// not a space-delimited list of valid scope tokens.
+func parseScope(v string) ([]string, bool) {
+	if v == "" {
+		return nil, true
+	}
+	parts := strings.Split(v, " ")
+	seen := make(map[string]bool, len(parts))
+	out := make([]string, 0, len(parts))
+	for _, p := range parts {
+		if !validScopeToken(p) {
+			return nil, false
+		}
+		if !seen[p] {
+			seen[p] = true
+			out = append(out, p)
+		}
+	}
+	return out, true
+}
+
+// checkScope validates a requested scope against the supported scopes and
+// the client's registered scope; "" requests the default.
+func (s *Server) checkScope(requested string, c *store.Client) (string, *oautherr.Error) {
+	if requested == "" {
+		if c.Metadata.Scope != "" {
+			return c.Metadata.Scope, nil
+		}
+		return s.cfg.DefaultScope, nil
+	}
+	toks, ok := parseScope(requested)
+	if !ok {
+		return "", oautherr.InvalidScope("scope is not a space-delimited list of scope tokens")
+	}
+	allowed := s.scopes
+	if c.Metadata.Scope != "" {
+		allowed = make(map[string]bool)
+		for _, t := range strings.Fields(c.Metadata.Scope) {
+			allowed[t] = true
+		}
+	}
+	for _, t := range toks {
+		if !s.scopes[t] {
+			return "", oautherr.InvalidScope("scope %q is not supported", t)
+		}
+		if !allowed[t] {
+			return "", oautherr.InvalidScope("scope %q is not registered for this client", t)
+		}
+	}
+	return strings.Join(toks, " "), nil
+}
+
+// scopeSubset reports whether every token of sub is in super.
+func scopeSubset(sub, super string) bool {
+	have := make(map[string]bool)
+	for _, t := range strings.Fields(super) {
+		have[t] = true
+	}
+	for _, t := range strings.Fields(sub) {
+		if !have[t] {
+			return false
+		}
+	}
+	return true
+}
+
+// checkResourceURI returns why v is not a valid RFC 8707 resource indicator,
+// or "" when it is one.
+func checkResourceURI(v string) string {
+	u, err := url.Parse(v)
+	switch {
+	case err != nil:
+		return "is not a URI"
+	case !u.IsAbs() || u.Host == "":
+		return "is not an absolute URI"
+	case u.Fragment != "" || strings.Contains(v, "#"):
+		return "must not include a fragment"
+	}
+	return ""
+}
+
+// checkResources validates resource parameters (RFC 8707 §2): each must be an
+// absolute URI without fragment, and one this server issues tokens for.
+func (s *Server) checkResources(values []string) ([]string, *oautherr.Error) {
+	if s.fault(FaultResourceUnchecked) {
+		return values, nil
+	}
+	seen := make(map[string]bool)
+	out := make([]string, 0, len(values))
+	for _, v := range values {
+		if msg := checkResourceURI(v); msg != "" {
+			return nil, oautherr.InvalidTarget("resource %q %s", v, msg)
+		}
+		if !s.resources[v] {
+			return nil, oautherr.InvalidTarget("resource %q is not served by this authorization server", v)
+		}
+		if !seen[v] {
+			seen[v] = true
+			out = append(out, v)
+		}
+	}
+	return out, nil
+}
+
+// duplicateParam returns the name of a parameter present more than once
+// (RFC 6749 §3.1, §3.2: parameters MUST NOT be included more than once).
+func (s *Server) duplicateParam(v url.Values, multi ...string) string {
+	if s.fault(FaultDuplicateParamsOK) {
+		return ""
+	}
+outer:
+	for k, vs := range v {
+		if len(vs) < 2 {
+			continue
+		}
+		for _, m := range multi {
+			if k == m {
+				continue outer
+			}
+		}
+		return k
+	}
+	return ""
+}

@@ -1,0 +1,194 @@
+// Package store defines the persistence contracts of the reference authorization
+// server: registered clients, authorization codes, tokens and consents.
+//
+// Every secret-bearing value (client secrets, registration access tokens,
+// authorization codes, access and refresh tokens) is stored only as its SHA-256
+// hash; the plain value is handed to its owner once and never kept. Values are
+// random with at least 256 bits of entropy, so a fast hash is sufficient and lets
+// the server look records up by hash. Comparisons of hashes use constant time
+// (see [EqualHash]).
+//
+// Implementations must be safe for concurrent use. Methods return [ErrNotFound]
+// (possibly wrapped) when the record does not exist.
+package store
+
+import (
+	"context"
+	"crypto/sha256"
+	"crypto/subtle"
+	"errors"
+	"time"
+)
+
+// ErrNotFound reports that the requested record does not exist.
+var ErrNotFound = errors.New("store: not found")
+
+// ErrAlreadyUsed reports that a single-use record (an authorization code or a
+// rotated refresh token) was consumed before.
+var ErrAlreadyUsed = errors.New("store: already used")
+
+// ErrExists reports that a record with the same key exists already.
+var ErrExists = errors.New("store: already exists")
+
+// Hash returns the SHA-256 digest under which a secret value is stored.
+func Hash(secret string) []byte {
+	sum := sha256.Sum256([]byte(secret))
+	return sum[:]
+}
+
+// EqualHash reports, in constant time, whether secret hashes to want.
+func EqualHash(want []byte, secret string) bool {
+	if len(want) != sha256.Size {
+		// Still spend the hashing time so that absence is not observable.
+		_ = Hash(secret)
+		return false
+	}
+	return subtle.ConstantTimeCompare(want, Hash(secret)) == 1
+}
+
+// ClientMetadata is the RFC 7591 §2 metadata of a registered client, as the
+// server has accepted it (defaults applied).
+type ClientMetadata struct {
+	RedirectURIs            []string `json:"redirect_uris,omitempty"`
+	TokenEndpointAuthMethod string   `json:"token_endpoint_auth_method,omitempty"`
+	GrantTypes              []string `json:"grant_types,omitempty"`
+	ResponseTypes           []string `json:"response_types,omitempty"`
+	ClientName              string   `json:"client_name,omitempty"`
+	ClientURI               string   `json:"client_uri,omitempty"`
+	LogoURI                 string   `json:"logo_uri,omitempty"`
+	Scope                   string   `json:"scope,omitempty"`
+	Contacts                []string `json:"contacts,omitempty"`
+	TOSURI                  string   `json:"tos_uri,omitempty"`
+	PolicyURI               string   `json:"policy_uri,omitempty"`
+	JWKSURI                 string   `json:"jwks_uri,omitempty"`
+	SoftwareID              string   `json:"software_id,omitempty"`
+	SoftwareVersion         string   `json:"software_version,omitempty"`
+}
+
+// Client is a registered OAuth client.
+type Client struct {
+	ID string
+	// SecretHash is the hash of the client secret; nil for public clients.
+	SecretHash []byte
+	// SecretExpiresAt is when the secret expires; zero means never.
+	SecretExpiresAt time.Time
+	// RegistrationTokenHash is the hash of the RFC 7592 registration access
+	// token; nil for clients that were not registered dynamically.
+	RegistrationTokenHash []byte
+	IssuedAt              time.Time
+	Metadata              ClientMetadata
+}
+
+// Public reports whether the client has no secret.
+func (c *Client) Public() bool { return len(c.SecretHash) == 0 }
+
+// Code is an issued authorization code.
+type Code struct {
+	Hash                []byte
+	ClientID            string
+	RedirectURI         string // as sent in the authorization request, "" if omitted
+	Subject             string
+	Scope               string
+	Resources           []string
+	CodeChallenge       string
+	CodeChallengeMethod string
+	// GrantID identifies the grant; tokens issued from the code carry it so
+	// that a replay of the code can revoke them.
+	GrantID   string
+	IssuedAt  time.Time
+	ExpiresAt time.Time
+}
+
+// TokenKind tells access tokens from refresh tokens.
+type TokenKind string
+
+// Token kinds.
+const (
+	AccessToken  TokenKind = "access_token"
+	RefreshToken TokenKind = "refresh_token"
+)
+
+// Token is an issued access or refresh token.
+type Token struct {
+	Hash      []byte
+	Kind      TokenKind
+	ClientID  string
+	Subject   string // "" for client credentials
+	Scope     string
+	Resources []string // audiences (RFC 8707)
+	GrantID   string   // family: every token descending from one grant
+	IssuedAt  time.Time
+	ExpiresAt time.Time // zero: does not expire
+	Revoked   bool
+	// Rotated is set on a refresh token once it has been exchanged for a new one.
+	Rotated bool
+}
+
+// Active reports whether the token can be used at now.
+func (t *Token) Active(now time.Time) bool {
+	return !t.Revoked && (t.ExpiresAt.IsZero() || now.Before(t.ExpiresAt))
+}
+
+// Consent records that a user approved scopes for a client.
+type Consent struct {
+	Subject  string
+	ClientID string
+	Scope    string
+	Granted  time.Time
+}
+
+// Clients stores registered clients.
+type Clients interface {
+	// CreateClient stores a new client; ErrExists if the ID is taken.
+	CreateClient(ctx context.Context, c *Client) error
+	// GetClient returns the client or ErrNotFound.
+	GetClient(ctx context.Context, id string) (*Client, error)
+	// UpdateClient replaces a stored client; ErrNotFound if absent.
+	UpdateClient(ctx context.Context, c *Client) error
+	// DeleteClient removes the client, its codes, consents and tokens;
+	// ErrNotFound if absent.
+	DeleteClient(ctx context.Context, id string) error
+}
+
+// Codes stores authorization codes.
+type Codes interface {
+	// SaveCode stores a new code.
+	SaveCode(ctx context.Context, c *Code) error
+	// ConsumeCode atomically marks the code as redeemed and returns it. If it
+	// was redeemed before it returns the code together with ErrAlreadyUsed, so
+	// that the caller can revoke what was issued from it.
+	ConsumeCode(ctx context.Context, hash []byte) (*Code, error)
+}
+
+// Tokens stores access and refresh tokens.
+type Tokens interface {
+	// SaveToken stores a new token.
+	SaveToken(ctx context.Context, t *Token) error
+	// GetToken returns the token, revoked or not, or ErrNotFound.
+	GetToken(ctx context.Context, hash []byte) (*Token, error)
+	// RotateToken atomically marks a refresh token as rotated and returns it.
+	// If it was rotated before it returns the token with ErrAlreadyUsed.
+	RotateToken(ctx context.Context, hash []byte) (*Token, error)
+	// RevokeToken marks one token revoked; ErrNotFound if absent.
+	RevokeToken(ctx context.Context, hash []byte) error
+	// RevokeGrant revokes every token carrying grantID.
+	RevokeGrant(ctx context.Context, grantID string) error
+}
+
+// Consents stores user consents.
+type Consents interface {
+	// SaveConsent stores or replaces the consent of subject for clientID.
+	SaveConsent(ctx context.Context, c *Consent) error
+	// GetConsent returns the consent or ErrNotFound.
+	GetConsent(ctx context.Context, subject, clientID string) (*Consent, error)
+}
+
+// Store is everything the server persists.
+type Store interface {
+	Clients
+	Codes
+	Tokens
+	Consents
+	// Close releases the store's resources.
+	Close() error
+}

@@ -1,0 +1,351 @@
+package server
+
+import (
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/authspec/authspec/server/oautherr"
+	"github.com/authspec/authspec/server/store"
+)
+
+// TokenResponse is the RFC 6749 §5.1 successful token response.
+type TokenResponse struct {
+	AccessToken  string `json:"access_token"`
+	TokenType    string `json:"token_type,omitempty"`
+	ExpiresIn    int64  `json:"expires_in"`
+	RefreshToken string `json:"refresh_token,omitempty"`
+	Scope        string `json:"scope"`
+}
+
+func jsonToForm(body []byte) (url.Values, *oautherr.Error) {
+	var m map[string]any
+	if err := json.Unmarshal(body, &m); err != nil {
+		return nil, oautherr.InvalidRequest("the JSON body is malformed")
+	}
+	form := url.Values{}
+	for k, v := range m {
+		if s, ok := v.(string); ok {
+			form.Set(k, s)
+		}
+	}
+	return form, nil
+}
+
+func (s *Server) handleToken(w http.ResponseWriter, r *http.Request) {
+	form, oerr := s.readForm(w, r)
+	if oerr == nil {
+		var resp *TokenResponse
+		resp, oerr = s.token(r, form)
+		if oerr == nil {
+			s.writeTokenResponse(w, resp)
+			return
+		}
+	}
+	s.writeOAuthError(w, oerr)
+}
+
+func (s *Server) writeTokenResponse(w http.ResponseWriter, resp *TokenResponse) {
+	body, err := json.Marshal(resp)
+	if err != nil {
+		s.writeOAuthError(w, oautherr.ServerError(fmt.Errorf("encode token response: %w", err)))
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if !s.fault(FaultNoCacheControl) {
+		w.Header().Set("Cache-Control", "no-store")
+		w.Header().Set("Pragma", "no-cache")
+	}
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write(body)
+}
+
+func (s *Server) token(r *http.Request, form url.Values) (*TokenResponse, *oautherr.Error) {
+	ca, oerr := s.authenticateClient(r, form)
+	if oerr != nil {
+		return nil, oerr
+	}
+	gt := form.Get("grant_type")
+	switch gt {
+	case "":
+		return nil, oautherr.InvalidRequest("grant_type is required")
+	case "authorization_code":
+		if !slices.Contains(ca.client.Metadata.GrantTypes, gt) {
+			return nil, oautherr.UnauthorizedClient("the client is not registered for the authorization_code grant")
+		}
+		return s.exchangeCode(r, ca, form)
+	case "refresh_token":
+		if !slices.Contains(ca.client.Metadata.GrantTypes, gt) {
+			return nil, oautherr.UnauthorizedClient("the client is not registered for the refresh_token grant")
+		}
+		return s.refresh(r, ca, form)
+	case "client_credentials":
+		if ca.client.Public() {
+			return nil, oautherr.UnauthorizedClient("public clients cannot use the client_credentials grant")
+		}
+		if !slices.Contains(ca.client.Metadata.GrantTypes, gt) {
+			return nil, oautherr.UnauthorizedClient("the client is not registered for the client_credentials grant")
+		}
+		return s.clientCredentials(r, ca, form)
+	default:
+		if s.fault(FaultUnknownGrantWrongErr) {
+			return nil, oautherr.InvalidRequest("grant_type %q is not supported", gt)
+		}
+		return nil, oautherr.UnsupportedGrantType("grant_type %q is not supported", gt)
+	}
+}
+
+// exchangeCode implements RFC 6749 §4.1.3 with RFC 7636 §4.6 and RFC 8707.
+func (s *Server) exchangeCode(r *http.Request, ca *clientAuth, form url.Values) (*TokenResponse, *oautherr.Error) {
+	ctx := r.Context()
+	raw := form.Get("code")
+	if raw == "" {
+		return nil, oautherr.InvalidRequest("code is required")
+	}
+	code, err := s.store.ConsumeCode(ctx, store.Hash(raw))
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		return nil, oautherr.InvalidGrant("the authorization code is invalid")
+	case errors.Is(err, store.ErrAlreadyUsed):
+		if !s.fault(FaultCodeReuse) {
+			// RFC 6749 §4.1.2: the server SHOULD revoke all tokens previously
+			// issued based on that code.
+			if !s.fault(FaultReplayNoRevoke) {
+				if err := s.store.RevokeGrant(ctx, code.GrantID); err != nil {
+					return nil, oautherr.ServerError(fmt.Errorf("revoke replayed grant: %w", err))
+				}
+			}
+			return nil, oautherr.InvalidGrant("the authorization code was already used; tokens issued from it are revoked")
+		}
+	case err != nil:
+		return nil, oautherr.ServerError(fmt.Errorf("consume code: %w", err))
+	}
+	if !s.now().Before(code.ExpiresAt) {
+		return nil, oautherr.InvalidGrant("the authorization code has expired")
+	}
+	if code.ClientID != ca.client.ID && !s.fault(FaultCodeNotBoundToClient) {
+		return nil, oautherr.InvalidGrant("the authorization code was issued to another client")
+	}
+	if !s.fault(FaultRedirectURINotChecked) {
+		_, sent := form["redirect_uri"]
+		if code.RedirectURI != "" && (!sent || form.Get("redirect_uri") != code.RedirectURI) {
+			return nil, oautherr.InvalidGrant("redirect_uri must be identical to the one in the authorization request")
+		}
+		if code.RedirectURI == "" && sent && !slices.Contains(ca.client.Metadata.RedirectURIs, form.Get("redirect_uri")) {
+			return nil, oautherr.InvalidGrant("redirect_uri does not match the client's registered redirect URI")
+		}
+	}
+	if oerr := s.verifyPKCE(code, form); oerr != nil {
+		return nil, oerr
+	}
+	resources, oerr := s.narrowResources(form["resource"], code.Resources)
+	if oerr != nil {
+		return nil, oerr
+	}
+	refresh := slices.Contains(ca.client.Metadata.GrantTypes, "refresh_token")
+	return s.issue(r, ca.client, code.Subject, code.Scope, code.Scope, resources, code.Resources, code.GrantID, refresh)
+}
+
+// verifyPKCE implements RFC 7636 §4.6 and the downgrade protection of RFC
+// 9700 §2.1.1: a verifier without a challenge is as wrong as a challenge
+// without a verifier.
+func (s *Server) verifyPKCE(code *store.Code, form url.Values) *oautherr.Error {
+	verifier, sent := form.Get("code_verifier"), form.Has("code_verifier")
+	if code.CodeChallenge == "" {
+		if sent && !s.fault(FaultPKCEDowngrade) {
+			return oautherr.InvalidGrant("code_verifier sent but the authorization request had no code_challenge")
+		}
+		return nil
+	}
+	if !sent {
+		return oautherr.InvalidGrant("code_verifier is required: the authorization request had a code_challenge")
+	}
+	if !validVerifier(verifier) && !s.fault(FaultPKCESyntaxLax) {
+		return oautherr.InvalidGrant("code_verifier must be 43-128 characters of [A-Za-z0-9-._~] (RFC 7636 §4.1)")
+	}
+	if s.fault(FaultPKCEVerifierIgnore) {
+		return nil
+	}
+	var got string
+	switch code.CodeChallengeMethod {
+	case "S256":
+		sum := sha256.Sum256([]byte(verifier))
+		got = base64.RawURLEncoding.EncodeToString(sum[:])
+	case "plain":
+		got = verifier
+	default:
+		return oautherr.InvalidGrant("unsupported code_challenge_method")
+	}
+	if subtle.ConstantTimeCompare([]byte(got), []byte(code.CodeChallenge)) != 1 {
+		return oautherr.InvalidGrant("code_verifier does not match the code_challenge")
+	}
+	return nil
+}
+
+// validVerifier checks RFC 7636 §4.1: code-verifier = 43*128unreserved.
+func validVerifier(v string) bool {
+	if len(v) < 43 || len(v) > 128 {
+		return false
+	}
+	for i := 0; i < len(v); i++ {
+		if !isUnreserved(v[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+func isUnreserved(c byte) bool {
+	return c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' ||
+		c == '-' || c == '.' || c == '_' || c == '~'
+}
+
+// narrowResources validates token-request resource parameters against what
+// the grant allows (RFC 8707 §2.2). Without parameters the grant's resources
+// are used.
+func (s *Server) narrowResources(requested, granted []string) ([]string, *oautherr.Error) {
+	if len(requested) == 0 {
+		return granted, nil
+	}
+	res, oerr := s.checkResources(requested)
+	if oerr != nil {
+		return nil, oerr
+	}
+	if len(granted) > 0 && !s.fault(FaultResourceUnchecked) {
+		for _, v := range res {
+			if !slices.Contains(granted, v) {
+				return nil, oautherr.InvalidTarget("resource %q was not part of the authorization grant", v)
+			}
+		}
+	}
+	return res, nil
+}
+
+// refresh implements RFC 6749 §6 with refresh token rotation for public
+// clients (RFC 9700 §4.14.2).
+func (s *Server) refresh(r *http.Request, ca *clientAuth, form url.Values) (*TokenResponse, *oautherr.Error) {
+	ctx := r.Context()
+	raw := form.Get("refresh_token")
+	if raw == "" {
+		return nil, oautherr.InvalidRequest("refresh_token is required")
+	}
+	hash := store.Hash(raw)
+	t, err := s.store.GetToken(ctx, hash)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		return nil, oautherr.InvalidGrant("the refresh token is invalid")
+	case err != nil:
+		return nil, oautherr.ServerError(fmt.Errorf("get refresh token: %w", err))
+	case t.Kind != store.RefreshToken:
+		return nil, oautherr.InvalidGrant("the token is not a refresh token")
+	}
+	if t.ClientID != ca.client.ID && !s.fault(FaultRefreshNotBound) {
+		return nil, oautherr.InvalidGrant("the refresh token was issued to another client")
+	}
+	rotate := ca.client.Public() && !s.fault(FaultRefreshNoRotation)
+	if rotate && t.Rotated {
+		if !s.fault(FaultRefreshReplayNoRevoke) {
+			if err := s.store.RevokeGrant(ctx, t.GrantID); err != nil {
+				return nil, oautherr.ServerError(fmt.Errorf("revoke refresh family: %w", err))
+			}
+		}
+		return nil, oautherr.InvalidGrant("the refresh token was already used; its token family is revoked")
+	}
+	if !t.Active(s.now()) {
+		return nil, oautherr.InvalidGrant("the refresh token is expired or revoked")
+	}
+	scope := t.Scope
+	if req := form.Get("scope"); req != "" {
+		toks, ok := parseScope(req)
+		if !ok {
+			return nil, oautherr.InvalidScope("scope is not a space-delimited list of scope tokens")
+		}
+		joined := strings.Join(toks, " ")
+		if !scopeSubset(joined, t.Scope) && !s.fault(FaultRefreshScopeWiden) {
+			return nil, oautherr.InvalidScope("the requested scope exceeds the scope originally granted (RFC 6749 §6)")
+		}
+		for _, tok := range toks {
+			if !s.scopes[tok] {
+				return nil, oautherr.InvalidScope("scope %q is not supported", tok)
+			}
+		}
+		scope = joined
+	}
+	resources, oerr := s.narrowResources(form["resource"], t.Resources)
+	if oerr != nil {
+		return nil, oerr
+	}
+	if rotate {
+		if _, err := s.store.RotateToken(ctx, hash); err != nil {
+			if errors.Is(err, store.ErrAlreadyUsed) {
+				// Lost a race with a concurrent use of the same token: a replay.
+				_ = s.store.RevokeGrant(ctx, t.GrantID)
+				return nil, oautherr.InvalidGrant("the refresh token was already used; its token family is revoked")
+			}
+			return nil, oautherr.ServerError(fmt.Errorf("rotate refresh token: %w", err))
+		}
+	}
+	resp, oerr := s.issue(r, ca.client, t.Subject, scope, t.Scope, resources, t.Resources, t.GrantID, rotate)
+	if oerr != nil {
+		return nil, oerr
+	}
+	if !rotate {
+		resp.RefreshToken = ""
+	}
+	return resp, nil
+}
+
+func (s *Server) clientCredentials(r *http.Request, ca *clientAuth, form url.Values) (*TokenResponse, *oautherr.Error) {
+	scope, oerr := s.checkScope(form.Get("scope"), ca.client)
+	if oerr != nil {
+		return nil, oerr
+	}
+	resources, oerr := s.checkResources(form["resource"])
+	if oerr != nil {
+		return nil, oerr
+	}
+	return s.issue(r, ca.client, "", scope, scope, resources, resources, randomID(), false)
+}
+
+// issue mints an access token (and optionally a refresh token carrying the
+// grant's full scope and resources) and stores both hashed.
+func (s *Server) issue(r *http.Request, c *store.Client, subject, scope, grantScope string,
+	resources, grantResources []string, grantID string, withRefresh bool) (*TokenResponse, *oautherr.Error) {
+	ctx := r.Context()
+	now := s.now()
+	at := randomToken()
+	if err := s.store.SaveToken(ctx, &store.Token{
+		Hash: store.Hash(at), Kind: store.AccessToken, ClientID: c.ID, Subject: subject,
+		Scope: scope, Resources: resources, GrantID: grantID,
+		IssuedAt: now, ExpiresAt: now.Add(s.cfg.AccessTokenTTL),
+	}); err != nil {
+		return nil, oautherr.ServerError(fmt.Errorf("save access token: %w", err))
+	}
+	resp := &TokenResponse{
+		AccessToken: at, TokenType: "Bearer",
+		ExpiresIn: int64(s.cfg.AccessTokenTTL / time.Second), Scope: scope,
+	}
+	if s.fault(FaultTokenTypeMissing) {
+		resp.TokenType = ""
+	}
+	if withRefresh {
+		rt := randomToken()
+		if err := s.store.SaveToken(ctx, &store.Token{
+			Hash: store.Hash(rt), Kind: store.RefreshToken, ClientID: c.ID, Subject: subject,
+			Scope: grantScope, Resources: grantResources, GrantID: grantID,
+			IssuedAt: now, ExpiresAt: now.Add(s.cfg.RefreshTokenTTL),
+		}); err != nil {
+			return nil, oautherr.ServerError(fmt.Errorf("save refresh token: %w", err))
+		}
+		resp.RefreshToken = rt
+	}
+	return resp, nil
+}
