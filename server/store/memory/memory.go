@@ -20,6 +20,33 @@ type Store struct {
 	codes    map[string]*codeEntry
 	tokens   map[string]*store.Token
 	consents map[[2]string]*store.Consent
+	// lastSweep is when expired codes and tokens were last removed; sweeps
+	// run at most once per sweepEvery so that inserts stay O(1).
+	lastSweep time.Time
+}
+
+const sweepEvery = time.Minute
+
+// sweepLocked removes codes and tokens long past their expiry. Used codes are
+// kept ten minutes past expiry so that a late replay is still recognised as a
+// replay; tokens an hour, so that a replay of an expired refresh token reads
+// as expired rather than unknown.
+func (s *Store) sweepLocked() {
+	now := s.now()
+	if now.Sub(s.lastSweep) < sweepEvery {
+		return
+	}
+	s.lastSweep = now
+	for k, e := range s.codes {
+		if now.After(e.code.ExpiresAt.Add(10 * time.Minute)) {
+			delete(s.codes, k)
+		}
+	}
+	for k, t := range s.tokens {
+		if !t.ExpiresAt.IsZero() && now.After(t.ExpiresAt.Add(time.Hour)) {
+			delete(s.tokens, k)
+		}
+	}
 }
 
 type codeEntry struct {
@@ -129,21 +156,12 @@ func (s *Store) DeleteClient(_ context.Context, id string) error {
 	return nil
 }
 
-// SaveCode implements store.Codes. Expired codes are swept on the way so that
-// memory stays bounded by the codes issued within one code lifetime.
+// SaveCode implements store.Codes. Expired records are swept on the way (see
+// sweepLocked), so memory stays bounded by what is issued per lifetime.
 func (s *Store) SaveCode(_ context.Context, c *store.Code) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	now := s.now()
-	if len(s.codes) > 1024 {
-		for k, e := range s.codes {
-			// Keep used codes for a while past expiry: a replay must still be
-			// recognised as a replay, not as an unknown code.
-			if now.After(e.code.ExpiresAt.Add(10 * time.Minute)) {
-				delete(s.codes, k)
-			}
-		}
-	}
+	s.sweepLocked()
 	key := string(c.Hash)
 	if _, ok := s.codes[key]; ok {
 		return fmt.Errorf("save code: %w", store.ErrExists)
@@ -175,14 +193,7 @@ func (s *Store) SaveToken(_ context.Context, t *store.Token) error {
 	if _, ok := s.tokens[key]; ok {
 		return fmt.Errorf("save token: %w", store.ErrExists)
 	}
-	if len(s.tokens) > 4096 {
-		now := s.now()
-		for k, old := range s.tokens {
-			if !old.ExpiresAt.IsZero() && now.After(old.ExpiresAt.Add(time.Hour)) {
-				delete(s.tokens, k)
-			}
-		}
-	}
+	s.sweepLocked()
 	s.tokens[key] = cloneToken(t)
 	return nil
 }

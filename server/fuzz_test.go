@@ -1,0 +1,101 @@
+package server_test
+
+import (
+	"encoding/base64"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/authspec/authspec/server"
+	"github.com/authspec/authspec/server/store"
+)
+
+// fuzzServer builds a server with one confidential and one public client and
+// no recovery middleware in the way: any 5xx is a finding.
+func fuzzServer(f *testing.F) http.Handler {
+	srv, err := server.New(server.Config{
+		Issuer:  "http://127.0.0.1:9000",
+		Consent: server.ConsentAuto,
+		Clients: []server.StaticClient{
+			{ID: "conf", Secret: "secret", Metadata: store.ClientMetadata{RedirectURIs: []string{"http://127.0.0.1:1/cb"},
+				GrantTypes: []string{"authorization_code", "refresh_token", "client_credentials"}}},
+			{ID: "pub", Metadata: store.ClientMetadata{RedirectURIs: []string{"http://127.0.0.1:1/cb", "com.example:/cb"},
+				GrantTypes: []string{"authorization_code", "refresh_token"}}},
+		},
+	})
+	if err != nil {
+		f.Fatal(err)
+	}
+	return srv.Handler()
+}
+
+func serve(t *testing.T, h http.Handler, req *http.Request) *httptest.ResponseRecorder {
+	t.Helper()
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	if rec.Code >= 500 {
+		t.Fatalf("%s %s: status %d: %s", req.Method, req.URL, rec.Code, rec.Body.String())
+	}
+	return rec
+}
+
+func FuzzTokenRequest(f *testing.F) {
+	h := fuzzServer(f)
+	basic := "Basic " + base64.StdEncoding.EncodeToString([]byte("conf:secret"))
+	f.Add("grant_type=client_credentials&scope=read", basic, "application/x-www-form-urlencoded")
+	f.Add("grant_type=authorization_code&code=x&code_verifier=y&redirect_uri=http%3A%2F%2F127.0.0.1%3A1%2Fcb&client_id=pub", "", "application/x-www-form-urlencoded")
+	f.Add("grant_type=refresh_token&refresh_token=abc&scope=read+write&resource=http://127.0.0.1:9000/mcp", basic, "application/x-www-form-urlencoded; charset=utf-8")
+	f.Add("grant_type=client_credentials&client_id=conf&client_secret=secret&client_secret=x", "Basic %%%", "application/x-www-form-urlencoded")
+	f.Add(`{"grant_type":"client_credentials"}`, basic, "application/json")
+	f.Fuzz(func(t *testing.T, body, authz, ctype string) {
+		req := httptest.NewRequest(http.MethodPost, "http://127.0.0.1:9000/token", strings.NewReader(body))
+		req.Header.Set("Content-Type", ctype)
+		req.Header.Set("Authorization", authz)
+		rec := serve(t, h, req)
+		if rec.Code == http.StatusOK && rec.Header().Get("Cache-Control") != "no-store" {
+			t.Fatalf("token response without no-store")
+		}
+		if rec.Code == http.StatusUnauthorized && rec.Header().Get("WWW-Authenticate") == "" {
+			t.Fatalf("401 without WWW-Authenticate")
+		}
+	})
+}
+
+func FuzzRegistration(f *testing.F) {
+	h := fuzzServer(f)
+	f.Add(`{"redirect_uris":["https://a.example/cb"],"client_name":"x"}`)
+	f.Add(`{"redirect_uris":["http://127.0.0.1/cb"],"token_endpoint_auth_method":"none","grant_types":["authorization_code","refresh_token"]}`)
+	f.Add(`{"grant_types":["client_credentials"],"scope":"read write","contacts":["a@b"]}`)
+	f.Add(`{"redirect_uris":"x","grant_types":[1,2],"response_types":null}`)
+	f.Add(`[]`)
+	f.Fuzz(func(t *testing.T, body string) {
+		req := httptest.NewRequest(http.MethodPost, "http://127.0.0.1:9000/register", strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		rec := serve(t, h, req)
+		if rec.Code != http.StatusCreated && rec.Code != http.StatusBadRequest {
+			t.Fatalf("registration answered %d", rec.Code)
+		}
+	})
+}
+
+func FuzzAuthorizeRequest(f *testing.F) {
+	h := fuzzServer(f)
+	f.Add("response_type=code&client_id=conf&redirect_uri=http%3A%2F%2F127.0.0.1%3A1%2Fcb&state=x")
+	f.Add("response_type=code&client_id=pub&redirect_uri=http%3A%2F%2F127.0.0.1%3A5555%2Fcb&code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM&code_challenge_method=S256&resource=http://127.0.0.1:9000/mcp")
+	f.Add("response_type=token&client_id=pub&redirect_uri=com.example:/cb&state=%ff")
+	f.Add("client_id=conf&client_id=pub&redirect_uri=http://evil/&scope=%00")
+	f.Fuzz(func(t *testing.T, query string) {
+		req := httptest.NewRequest(http.MethodGet, "http://127.0.0.1:9000/authorize", nil)
+		req.URL.RawQuery = query
+		rec := serve(t, h, req)
+		if loc := rec.Header().Get("Location"); loc != "" {
+			// A redirect may only go to a registered redirect URI (any port
+			// on loopback): never an open redirect.
+			if !strings.HasPrefix(loc, "http://127.0.0.1:") && !strings.HasPrefix(loc, "com.example:/cb") &&
+				!strings.HasPrefix(loc, "http://127.0.0.1:9000/") {
+				t.Fatalf("redirect to %q", loc)
+			}
+		}
+	})
+}
