@@ -6,7 +6,7 @@ VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -s -w -X main.version=$(VERSION)
 FUZZTIME ?= 20s
 
-.PHONY: help deps build test check conformance bench fuzz clean
+.PHONY: help deps build test check conformance bench fuzz catalog clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -25,7 +25,8 @@ check: ## vet, gofmt, go mod tidy; fails if the tree changes
 	$(GO) vet ./...
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) mod tidy
-	@git diff --exit-code -- go.mod go.sum || (echo "go mod tidy changed go.mod/go.sum: commit the result"; exit 1)
+	$(GO) test ./scenarios -run TestCatalogGolden -update >/dev/null
+	@git diff --exit-code -- go.mod go.sum scenarios/testdata docs/checks.md || (echo "go mod tidy changed go.mod/go.sum: commit the result"; exit 1)
 
 conformance: build ## start the reference server and run the whole suite against it; reports in reports/out/
 	scripts/conformance.sh
@@ -35,6 +36,9 @@ bench: ## benchmarks: token throughput vs a bare handler, store operations
 
 fuzz: ## run each fuzz target for FUZZTIME (default 20s)
 	scripts/fuzz.sh $(FUZZTIME)
+
+catalog: ## regenerate the golden catalog and docs/checks.md after reviewing a catalog change
+	$(GO) test ./scenarios -run TestCatalogGolden -update
 
 clean: ## remove build output and reports
 	rm -rf bin reports/out

@@ -32,6 +32,9 @@ func usageErr(format string, args ...any) error {
 const usage = `authspec: conformance suite for OAuth 2.0 authorization servers
 
 Usage:
+  authspec run     --target ISSUER_URL [flags]   run the checks against a server
+  authspec list    [--json] [--profile NAME]     the catalog of checks
+  authspec report  --in report.json --format md  re-render a report
   authspec serve   [flags]   run the reference authorization server
   authspec version           print the version
 
@@ -54,6 +57,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	switch args[0] {
 	case "serve":
 		err = cmdServe(ctx, args[1:], stdout, stderr)
+	case "run":
+		err = cmdRun(ctx, args[1:], stdout, stderr)
+	case "list":
+		err = cmdList(args[1:], stdout, stderr)
+	case "report":
+		err = cmdReport(args[1:], stdout, stderr)
 	case "version", "--version", "-version":
 		fmt.Fprintln(stdout, "authspec", version)
 	case "help", "-h", "--help":

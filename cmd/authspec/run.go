@@ -1,0 +1,331 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/authspec/authspec/reports"
+	"github.com/authspec/authspec/scenarios"
+	"github.com/authspec/authspec/suite"
+	"github.com/authspec/authspec/suite/runner"
+	"github.com/authspec/authspec/suite/target"
+)
+
+type runFlags struct {
+	target, config, out, format, failOn string
+	only, skip, profiles                listFlag
+	parallel                            int
+	timeout, checkTimeout               time.Duration
+	quiet                               bool
+}
+
+func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("run", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var f runFlags
+	fs.StringVar(&f.target, "target", "", "issuer URL of the authorization server under test")
+	fs.StringVar(&f.config, "config", "", "target config file (YAML): clients, resource, browser steps")
+	fs.StringVar(&f.out, "out", "reports/out", "directory for the reports")
+	fs.StringVar(&f.format, "format", "json,junit,md", "report formats: json, junit, md, html (comma separated)")
+	fs.StringVar(&f.failOn, "fail-on", "must", "exit 1 on failures at this level or above: must (FAIL, ERROR) or should (also WARN)")
+	fs.IntVar(&f.parallel, "parallel", 4, "checks run at once")
+	fs.DurationVar(&f.timeout, "timeout", 10*time.Second, "deadline of every HTTP request")
+	fs.DurationVar(&f.checkTimeout, "check-timeout", 60*time.Second, "deadline of every check")
+	fs.BoolVar(&f.quiet, "quiet", false, "no progress, only the summary")
+	fs.Var(&f.only, "only", "run only checks whose ID matches this glob (repeatable)")
+	fs.Var(&f.skip, "skip", "skip checks whose ID matches this glob (repeatable)")
+	fs.Var(&f.profiles, "profile", "run only checks of this profile (repeatable; see authspec list)")
+	fs.Usage = func() {
+		fmt.Fprint(stderr, "Usage: authspec run --target ISSUER_URL [flags]\n\nRuns the conformance checks against an authorization server.\nExit: 0 no gating failure, 1 failures, 2 the run could not happen.\n\nFlags:\n")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return &exitError{code: 0, err: errHelp}
+		}
+		return &exitError{code: 2, err: errHelp}
+	}
+	if fs.NArg() > 0 {
+		return usageErr("unexpected arguments: %s (flags go before nothing else; did you mean --target %s?)", strings.Join(fs.Args(), " "), fs.Arg(0))
+	}
+	if f.failOn != "must" && f.failOn != "should" {
+		return usageErr("--fail-on %q: use must or should", f.failOn)
+	}
+	if f.parallel < 1 {
+		return usageErr("--parallel must be at least 1")
+	}
+	formats, err := reports.ParseFormats(f.format)
+	if err != nil {
+		return usageErr("--format: %v", err)
+	}
+
+	cfg := &target.Config{}
+	var secrets []string
+	if f.config != "" {
+		if cfg, secrets, err = target.LoadConfig(f.config); err != nil {
+			return &exitError{code: 2, err: err}
+		}
+	}
+	if f.target == "" && cfg.Issuer == "" {
+		return usageErr("no target: give --target ISSUER_URL (or issuer: in --config)")
+	}
+	if f.target != "" && cfg.Issuer != "" && strings.TrimSuffix(f.target, "/") != strings.TrimSuffix(cfg.Issuer, "/") {
+		return usageErr("--target %s and the config's issuer %s differ; give one of them", f.target, cfg.Issuer)
+	}
+	issuer := f.target
+	if issuer == "" {
+		issuer = cfg.Issuer
+	}
+	reg, err := scenarios.Registry()
+	if err != nil {
+		return &exitError{code: 2, err: err}
+	}
+	profiles := f.profiles
+	if len(profiles) == 0 {
+		profiles = cfg.Profiles
+	}
+	sel := runner.Selection{Only: f.only, Skip: f.skip, Profiles: profiles}
+	if err := sel.Validate(reg); err != nil {
+		return usageErr("%v", err)
+	}
+	checks := sel.Select(reg)
+	if len(checks) == 0 {
+		return usageErr("no check matches the selection (--only/--skip/--profile)")
+	}
+
+	started := time.Now()
+	fmt.Fprintf(stderr, "authspec %s: %s\n", version, issuer)
+	env, err := suite.Prepare(ctx, issuer, cfg, suite.PrepareOptions{Timeout: f.timeout, Secrets: secrets})
+	if err != nil {
+		return &exitError{code: 2, err: err}
+	}
+	tgt := env.Target
+	fmt.Fprintf(stderr, "  metadata: %s\n  features: %s\n  checks:   %d\n", tgt.MetadataURL, strings.Join(tgt.Features(), ", "), len(checks))
+
+	prog := newProgress(stderr, f.quiet)
+	results := runner.Run(ctx, env, checks, runner.Options{Parallel: f.parallel, CheckTimeout: f.checkTimeout, OnEvent: prog.event})
+	prog.done()
+	env.Transport.CloseIdle()
+	if ctx.Err() != nil {
+		return &exitError{code: 2, err: errors.New("interrupted; no report written")}
+	}
+
+	rep := reports.New(version, issuer, started, results)
+	rep.FailOn = f.failOn
+	rep.Profiles = profiles
+	rep.Features = tgt.Features()
+	files, err := reports.Write(f.out, formats, rep)
+	if err != nil {
+		return &exitError{code: 2, err: fmt.Errorf("write reports: %w", err)}
+	}
+	printSummary(stdout, rep)
+	for _, p := range files {
+		fmt.Fprintf(stdout, "report: %s\n", p)
+	}
+	if gating := gatingFailures(rep, f.failOn); len(gating) > 0 {
+		return &exitError{code: 1, err: fmt.Errorf("%d gating failure(s): %s", len(gating), strings.Join(first(gating, 10), ", "))}
+	}
+	return nil
+}
+
+func first(s []string, n int) []string {
+	if len(s) <= n {
+		return s
+	}
+	return append(s[:n:n], fmt.Sprintf("… and %d more", len(s)-n))
+}
+
+// gatingFailures lists the IDs that make the run fail at the gate.
+func gatingFailures(rep *reports.Report, failOn string) []string {
+	var out []string
+	for _, r := range rep.Results {
+		if r.Baselined {
+			continue
+		}
+		if r.Status == suite.Fail || r.Status == suite.Error || (failOn == "should" && r.Status == suite.Warn) {
+			out = append(out, r.ID)
+		}
+	}
+	return out
+}
+
+func printSummary(w io.Writer, rep *reports.Report) {
+	type row struct{ pass, fail, warn, skip, errs int }
+	bySpec := map[suite.Spec]*row{}
+	var specs []string
+	for _, r := range rep.Results {
+		rw := bySpec[r.Spec]
+		if rw == nil {
+			rw = &row{}
+			bySpec[r.Spec] = rw
+			specs = append(specs, string(r.Spec))
+		}
+		switch r.Status {
+		case suite.Pass:
+			rw.pass++
+		case suite.Fail:
+			rw.fail++
+		case suite.Warn:
+			rw.warn++
+		case suite.Skip:
+			rw.skip++
+		case suite.Error:
+			rw.errs++
+		}
+	}
+	sort.Strings(specs)
+	fmt.Fprintf(w, "\n%-28s %5s %5s %5s %5s %5s\n", "SPEC", "PASS", "FAIL", "WARN", "SKIP", "ERROR")
+	for _, s := range specs {
+		r := bySpec[suite.Spec(s)]
+		fmt.Fprintf(w, "%-28s %5d %5d %5d %5d %5d\n", s, r.pass, r.fail, r.warn, r.skip, r.errs)
+	}
+	sm := rep.Summary
+	fmt.Fprintf(w, "%-28s %5d %5d %5d %5d %5d   (%d checks in %.1fs)\n\n", "TOTAL", sm.Pass, sm.Fail, sm.Warn, sm.Skip, sm.Error,
+		len(rep.Results), float64(rep.DurationMS)/1000)
+	for _, r := range rep.Results {
+		if r.Status != suite.Fail && r.Status != suite.Error && r.Status != suite.Warn {
+			continue
+		}
+		fmt.Fprintf(w, "%-5s %s [%s %s §%s]\n      %s\n", r.Status, r.ID, r.Level, r.Spec, r.Section, r.Title)
+		if r.Message != "" {
+			fmt.Fprintf(w, "      %s\n", oneLine(r.Message))
+		}
+		if r.Want != "" || r.Got != "" {
+			fmt.Fprintf(w, "      want: %s\n      got:  %s\n", oneLine(r.Want), oneLine(r.Got))
+		}
+		if r.Fix != "" {
+			fmt.Fprintf(w, "      fix:  %s\n", oneLine(r.Fix))
+		}
+	}
+}
+
+func oneLine(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if len(s) > 300 {
+		s = s[:300] + "…"
+	}
+	return s
+}
+
+// progress prints live progress on a terminal and failures as they happen
+// elsewhere (CI logs).
+type progress struct {
+	w     io.Writer
+	tty   bool
+	quiet bool
+}
+
+func newProgress(w io.Writer, quiet bool) *progress {
+	p := &progress{w: w, quiet: quiet}
+	if f, ok := w.(*os.File); ok {
+		if st, err := f.Stat(); err == nil && st.Mode()&os.ModeCharDevice != 0 {
+			p.tty = true
+		}
+	}
+	return p
+}
+
+func (p *progress) event(ev runner.Event) {
+	if p.quiet || ev.Kind != runner.Finished {
+		return
+	}
+	r := ev.Result
+	if p.tty {
+		fmt.Fprintf(p.w, "\r\033[K[%3d/%3d] %-5s %s", ev.Done, ev.Total, r.Status, r.ID)
+		if r.Status == suite.Fail || r.Status == suite.Error {
+			fmt.Fprintf(p.w, "\n")
+		}
+		return
+	}
+	if r.Status == suite.Fail || r.Status == suite.Error {
+		fmt.Fprintf(p.w, "[%3d/%3d] %-5s %s: %s\n", ev.Done, ev.Total, r.Status, r.ID, oneLine(r.Message))
+	}
+}
+
+func (p *progress) done() {
+	if p.tty && !p.quiet {
+		fmt.Fprintf(p.w, "\r\033[K")
+	}
+}
+
+func cmdList(args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("list", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	asJSON := fs.Bool("json", false, "print the catalog as JSON")
+	var profiles listFlag
+	fs.Var(&profiles, "profile", "only checks of this profile (repeatable)")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return &exitError{code: 0, err: errHelp}
+		}
+		return &exitError{code: 2, err: errHelp}
+	}
+	reg, err := scenarios.Registry()
+	if err != nil {
+		return err
+	}
+	sel := runner.Selection{Profiles: profiles}
+	if err := sel.Validate(reg); err != nil {
+		return usageErr("%v", err)
+	}
+	keep := map[string]bool{}
+	for _, c := range sel.Select(reg) {
+		keep[c.ID] = true
+	}
+	var entries []suite.CatalogEntry
+	for _, e := range reg.Catalog() {
+		if keep[e.ID] {
+			entries = append(entries, e)
+		}
+	}
+	if *asJSON {
+		return writeJSON(stdout, entries)
+	}
+	for _, e := range entries {
+		fmt.Fprintf(stdout, "%-58s %-10s %-10s §%-8s %s\n", e.ID, e.Level, e.Spec, e.Section, e.Title)
+	}
+	fmt.Fprintf(stdout, "%d checks\n", len(entries))
+	return nil
+}
+
+func cmdReport(args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("report", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	in := fs.String("in", "reports/out/report.json", "report.json of an earlier run")
+	format := fs.String("format", "md", "formats to render: md, html, junit, json (comma separated)")
+	out := fs.String("out", "", "output directory (default: the directory of --in)")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return &exitError{code: 0, err: errHelp}
+		}
+		return &exitError{code: 2, err: errHelp}
+	}
+	formats, err := reports.ParseFormats(*format)
+	if err != nil {
+		return usageErr("--format: %v", err)
+	}
+	rep, err := reports.Load(*in)
+	if err != nil {
+		return &exitError{code: 2, err: err}
+	}
+	dir := *out
+	if dir == "" {
+		dir = filepath.Dir(*in)
+	}
+	files, err := reports.Write(dir, formats, rep)
+	if err != nil {
+		return err
+	}
+	for _, p := range files {
+		fmt.Fprintln(stdout, p)
+	}
+	return nil
+}

@@ -1,0 +1,70 @@
+// Package reports turns the results of a run into files: JSON (the source of
+// truth, re-renderable), JUnit XML, Markdown and HTML.
+package reports
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/authspec/authspec/suite"
+	"github.com/authspec/authspec/suite/runner"
+)
+
+// SchemaVersion is the version of the report JSON (docs/report-schema.json).
+const SchemaVersion = 1
+
+// Report is one run of authspec against one target.
+type Report struct {
+	Schema     int            `json:"schema"`
+	Tool       string         `json:"tool"`
+	Version    string         `json:"version"`
+	Target     string         `json:"target"`
+	Started    time.Time      `json:"started"`
+	DurationMS int64          `json:"duration_ms"`
+	Summary    runner.Summary `json:"summary"`
+	// FailOn is the gate of the run: "must" or "should".
+	FailOn string `json:"fail_on,omitempty"`
+	// Profiles selected (empty: all).
+	Profiles []string `json:"profiles,omitempty"`
+	// Features the target offers, as discovered.
+	Features []string       `json:"features,omitempty"`
+	Results  []suite.Result `json:"results"`
+}
+
+// New builds a report from results.
+func New(version, target string, started time.Time, results []suite.Result) *Report {
+	return &Report{Schema: SchemaVersion, Tool: "authspec", Version: version, Target: target,
+		Started: started.UTC(), DurationMS: time.Since(started).Milliseconds(),
+		Summary: runner.Summarize(results), Results: results}
+}
+
+// WriteJSON writes the report as indented JSON.
+func WriteJSON(w io.Writer, r *Report) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(r); err != nil {
+		return fmt.Errorf("encode report: %w", err)
+	}
+	return nil
+}
+
+// Load reads a report.json.
+func Load(path string) (*Report, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("open report: %w", err)
+	}
+	defer f.Close()
+	var r Report
+	dec := json.NewDecoder(io.LimitReader(f, 256<<20))
+	if err := dec.Decode(&r); err != nil {
+		return nil, fmt.Errorf("read report %s: %w", path, err)
+	}
+	if r.Tool != "authspec" {
+		return nil, fmt.Errorf("%s is not an authspec report (tool %q)", path, r.Tool)
+	}
+	return &r, nil
+}

@@ -1,0 +1,14 @@
+// Package rfc6749 holds the checks of RFC 6749, The OAuth 2.0 Authorization
+// Framework, one file per section.
+package rfc6749
+
+import "github.com/authspec/authspec/suite"
+
+// Checks returns the RFC 6749 checks.
+func Checks() []*suite.Check {
+	var out []*suite.Check
+	out = append(out, clientAuthChecks()...)
+	out = append(out, tokenResponseChecks()...)
+	out = append(out, errorResponseChecks()...)
+	return out
+}

@@ -1,0 +1,26 @@
+// Package scenarios assembles the checks of every specification into the
+// catalog. The list is explicit: no init() registration.
+package scenarios
+
+import (
+	"fmt"
+
+	"github.com/authspec/authspec/scenarios/rfc6749"
+	"github.com/authspec/authspec/suite"
+)
+
+// All returns every built-in check.
+func All() []*suite.Check {
+	var out []*suite.Check
+	out = append(out, rfc6749.Checks()...)
+	return out
+}
+
+// Registry returns the built-in catalog, validated.
+func Registry() (*suite.Registry, error) {
+	reg, err := suite.NewRegistry(All()...)
+	if err != nil {
+		return nil, fmt.Errorf("built-in catalog: %w", err)
+	}
+	return reg, nil
+}

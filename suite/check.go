@@ -1,0 +1,210 @@
+// Package suite is the engine of authspec: the check model, the immutable
+// registry, and the per-check context (T) through which a check drives the
+// target. Running checks is suite/runner's job; reporting is reports'.
+// Nothing in this package prints or exits.
+package suite
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+)
+
+// Spec names the specification a check enforces.
+type Spec string
+
+// Specifications.
+const (
+	RFC6749 Spec = "RFC 6749"
+	RFC6750 Spec = "RFC 6750"
+	RFC7009 Spec = "RFC 7009"
+	RFC7591 Spec = "RFC 7591"
+	RFC7592 Spec = "RFC 7592"
+	RFC7636 Spec = "RFC 7636"
+	RFC7662 Spec = "RFC 7662"
+	RFC8252 Spec = "RFC 8252"
+	RFC8414 Spec = "RFC 8414"
+	RFC8707 Spec = "RFC 8707"
+	RFC9207 Spec = "RFC 9207"
+	RFC9700 Spec = "RFC 9700"
+	RFC9728 Spec = "RFC 9728"
+	OAuth21 Spec = "OAuth 2.1"
+	MCP     Spec = "MCP Authorization"
+	OpenAPI Spec = "authspec OpenAPI contract"
+)
+
+// Level is the requirement level of RFC 2119.
+type Level string
+
+// Levels.
+const (
+	Must      Level = "MUST"
+	MustNot   Level = "MUST NOT"
+	Should    Level = "SHOULD"
+	ShouldNot Level = "SHOULD NOT"
+	May       Level = "MAY"
+)
+
+// Mandatory reports whether a failure at this level is a FAIL (rather than a WARN).
+func (l Level) Mandatory() bool { return l == Must || l == MustNot }
+
+// Valid reports whether l is one of the defined levels.
+func (l Level) Valid() bool {
+	switch l {
+	case Must, MustNot, Should, ShouldNot, May:
+		return true
+	}
+	return false
+}
+
+// Feature is something a target offers (learnt from its metadata and the
+// config) that a check needs.
+type Feature string
+
+// Features.
+const (
+	FeatureMetadata          Feature = "metadata"            // RFC 8414 document found
+	FeatureAuthCode          Feature = "authorization_code"  // authorization code grant
+	FeatureRefresh           Feature = "refresh_token"       // refresh token grant
+	FeatureClientCredentials Feature = "client_credentials"  // client credentials grant
+	FeatureDCR               Feature = "dcr"                 // RFC 7591 registration endpoint, open or with a token
+	FeatureDCRManagement     Feature = "dcr_management"      // RFC 7592 client configuration endpoint
+	FeaturePKCE              Feature = "pkce"                // RFC 7636 S256
+	FeatureSecretBasic       Feature = "client_secret_basic" // auth method
+	FeatureSecretPost        Feature = "client_secret_post"  // auth method
+	FeaturePublicClients     Feature = "public_clients"      // token_endpoint_auth_method none
+	FeatureConfidential      Feature = "confidential_client" // a confidential client is available (DCR or config)
+	FeaturePublicClient      Feature = "public_client"       // a public client is available (DCR or config)
+	FeatureRevocation        Feature = "revocation"          // RFC 7009 endpoint
+	FeatureIntrospection     Feature = "introspection"       // RFC 7662 endpoint
+	FeatureResource          Feature = "resource"            // RFC 8707 resource configured or discovered
+	FeatureResourceMetadata  Feature = "resource_metadata"   // RFC 9728 metadata of the resource
+	FeatureIssParameter      Feature = "iss_parameter"       // RFC 9207 advertised
+	FeatureNonInteractive    Feature = "noninteractive_code" // codes obtainable (auto consent or browser)
+	FeatureBrowser           Feature = "browser"             // a real browser is available for consent pages
+)
+
+// Check is one requirement of one specification, with code that drives a
+// target and judges it. Checks are immutable once registered.
+type Check struct {
+	// ID is stable: rfc<N>-<section>-<slug>. Baselines and CI gates key on it.
+	ID      string
+	Spec    Spec
+	Section string
+	Level   Level
+	// Requires lists the features without which the check is SKIP.
+	Requires []Feature
+	// Profiles are the named plans the check belongs to (e.g. "core", "dcr").
+	Profiles []string
+	// Title is a one-line paraphrase of the requirement.
+	Title string
+	// Quote is the sentence of the specification the check enforces.
+	Quote string
+	// After marks checks that judge what the other checks observed (the
+	// OpenAPI contract); they run once all others have finished.
+	After bool
+	// Run drives the target. It returns nil for PASS, a *Failure for
+	// FAIL/WARN, a *Skipped for SKIP, and any other error for ERROR.
+	Run func(ctx context.Context, t *T) error
+}
+
+var idPattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9.]+)+$`)
+
+// Validate reports what is wrong with the definition of c.
+func (c *Check) Validate() error {
+	var errs []string
+	if !idPattern.MatchString(c.ID) {
+		errs = append(errs, "ID must be lower-case words joined by '-'")
+	}
+	if c.Spec == "" {
+		errs = append(errs, "no Spec")
+	}
+	if c.Section == "" {
+		errs = append(errs, "no Section")
+	}
+	if !c.Level.Valid() {
+		errs = append(errs, fmt.Sprintf("invalid Level %q", c.Level))
+	}
+	if c.Title == "" {
+		errs = append(errs, "no Title")
+	}
+	if c.Run == nil {
+		errs = append(errs, "no Run")
+	}
+	if len(errs) > 0 {
+		return fmt.Errorf("check %q: %s", c.ID, strings.Join(errs, "; "))
+	}
+	return nil
+}
+
+// InProfile reports whether the check belongs to profile p.
+func (c *Check) InProfile(p string) bool {
+	for _, have := range c.Profiles {
+		if have == p {
+			return true
+		}
+	}
+	return false
+}
+
+// Registry is an immutable, validated, ordered set of checks.
+type Registry struct {
+	checks []*Check
+	byID   map[string]*Check
+}
+
+// NewRegistry validates checks (unique IDs, complete definitions) and
+// freezes them in ID order.
+func NewRegistry(checks ...*Check) (*Registry, error) {
+	r := &Registry{byID: make(map[string]*Check, len(checks))}
+	var errs []error
+	for _, c := range checks {
+		if err := c.Validate(); err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		if _, dup := r.byID[c.ID]; dup {
+			errs = append(errs, fmt.Errorf("check %q is defined twice", c.ID))
+			continue
+		}
+		cp := *c
+		cp.Requires = append([]Feature(nil), c.Requires...)
+		cp.Profiles = append([]string(nil), c.Profiles...)
+		r.byID[c.ID] = &cp
+		r.checks = append(r.checks, &cp)
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	sort.Slice(r.checks, func(i, j int) bool { return r.checks[i].ID < r.checks[j].ID })
+	return r, nil
+}
+
+// Checks returns the checks in ID order. The slice is a copy; the checks are
+// shared and must not be modified.
+func (r *Registry) Checks() []*Check { return append([]*Check(nil), r.checks...) }
+
+// Get returns the check with id.
+func (r *Registry) Get(id string) (*Check, bool) { c, ok := r.byID[id]; return c, ok }
+
+// Len is the number of checks.
+func (r *Registry) Len() int { return len(r.checks) }
+
+// Profiles returns every profile named by a check, sorted.
+func (r *Registry) Profiles() []string {
+	seen := map[string]bool{}
+	for _, c := range r.checks {
+		for _, p := range c.Profiles {
+			seen[p] = true
+		}
+	}
+	out := make([]string, 0, len(seen))
+	for p := range seen {
+		out = append(out, p)
+	}
+	sort.Strings(out)
+	return out
+}

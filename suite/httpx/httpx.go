@@ -1,0 +1,368 @@
+// Package httpx is the recording HTTP client of the suite. It is pinned and
+// unhelpful on purpose: it never follows redirects, never retries, never
+// falls back to another client authentication style, caps every response
+// body, puts a deadline on every request, and records every exchange with
+// secrets redacted so that a result can show exactly what happened.
+package httpx
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Defaults of a Client.
+const (
+	DefaultTimeout  = 10 * time.Second
+	DefaultMaxBody  = 1 << 20
+	maxRecordedBody = 16 << 10
+)
+
+// Exchange is one recorded request and its response (or the error instead).
+type Exchange struct {
+	Request  Request   `json:"request"`
+	Response *Response `json:"response,omitempty"`
+	Error    string    `json:"error,omitempty"`
+	// Note says why the exchange was made ("register confidential client").
+	Note       string `json:"note,omitempty"`
+	DurationMS int64  `json:"duration_ms"`
+}
+
+// Request is the recorded form of a request.
+type Request struct {
+	Method  string              `json:"method"`
+	URL     string              `json:"url"`
+	Headers map[string][]string `json:"headers,omitempty"`
+	Body    string              `json:"body,omitempty"`
+}
+
+// Response is the recorded form of a response.
+type Response struct {
+	Status    int                 `json:"status"`
+	Headers   map[string][]string `json:"headers,omitempty"`
+	Body      string              `json:"body,omitempty"`
+	Truncated bool                `json:"truncated,omitempty"`
+}
+
+// Observer sees every exchange with the raw (unredacted) bodies, e.g. to
+// validate it against the OpenAPI contract. It must be safe for concurrent use.
+type Observer interface {
+	Observe(req *http.Request, reqBody []byte, resp *http.Response, respBody []byte)
+}
+
+// Transport is shared by every Client of a run: connection pool, limits,
+// redaction and observers.
+type Transport struct {
+	rt        http.RoundTripper
+	timeout   time.Duration
+	maxBody   int64
+	mu        sync.Mutex
+	secrets   []string
+	observers []Observer
+}
+
+// NewTransport builds a transport with a per-request timeout and a response
+// size cap; zero values take the defaults.
+func NewTransport(timeout time.Duration, maxBody int64) *Transport {
+	if timeout <= 0 {
+		timeout = DefaultTimeout
+	}
+	if maxBody <= 0 {
+		maxBody = DefaultMaxBody
+	}
+	tr := &http.Transport{
+		Proxy:                  nil, // never through a proxy: targets are addressed directly
+		MaxIdleConnsPerHost:    16,
+		IdleConnTimeout:        30 * time.Second,
+		TLSHandshakeTimeout:    timeout,
+		ResponseHeaderTimeout:  timeout,
+		MaxResponseHeaderBytes: 64 << 10,
+		ForceAttemptHTTP2:      true,
+	}
+	return &Transport{rt: tr, timeout: timeout, maxBody: maxBody}
+}
+
+// WithRoundTripper replaces the underlying round tripper (tests).
+func (t *Transport) WithRoundTripper(rt http.RoundTripper) *Transport { t.rt = rt; return t }
+
+// AddSecret registers a value to redact from every recorded exchange.
+// Values shorter than 4 bytes are ignored (they would redact noise).
+func (t *Transport) AddSecret(s string) {
+	if len(s) < 4 {
+		return
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	for _, have := range t.secrets {
+		if have == s {
+			return
+		}
+	}
+	t.secrets = append(t.secrets, s)
+	// Longest first, so that a secret containing another is redacted whole.
+	sort.Slice(t.secrets, func(i, j int) bool { return len(t.secrets[i]) > len(t.secrets[j]) })
+}
+
+// AddObserver registers an observer of every exchange.
+func (t *Transport) AddObserver(o Observer) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.observers = append(t.observers, o)
+}
+
+// Timeout is the per-request deadline.
+func (t *Transport) Timeout() time.Duration { return t.timeout }
+
+// CloseIdle closes idle connections.
+func (t *Transport) CloseIdle() {
+	if c, ok := t.rt.(interface{ CloseIdleConnections() }); ok {
+		c.CloseIdleConnections()
+	}
+}
+
+// Redact replaces every registered secret in s, including its URL- and
+// form-encoded forms.
+func (t *Transport) Redact(s string) string {
+	t.mu.Lock()
+	secrets := t.secrets
+	t.mu.Unlock()
+	for _, sec := range secrets {
+		s = strings.ReplaceAll(s, sec, "[REDACTED]")
+		if q := url.QueryEscape(sec); q != sec {
+			s = strings.ReplaceAll(s, q, "[REDACTED]")
+		}
+	}
+	return s
+}
+
+// Client records the exchanges of one check (or of one fixture) on a shared
+// Transport. It is safe for concurrent use.
+type Client struct {
+	tr   *Transport
+	mu   sync.Mutex
+	log  []Exchange
+	note string
+}
+
+// NewClient returns a client with an empty log.
+func (t *Transport) NewClient() *Client { return &Client{tr: t} }
+
+// Transport returns the shared transport.
+func (c *Client) Transport() *Transport { return c.tr }
+
+// Exchanges returns a copy of the recorded exchanges.
+func (c *Client) Exchanges() []Exchange {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return append([]Exchange(nil), c.log...)
+}
+
+// Last returns the last n recorded exchanges.
+func (c *Client) Last(n int) []Exchange {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if n > len(c.log) {
+		n = len(c.log)
+	}
+	return append([]Exchange(nil), c.log[len(c.log)-n:]...)
+}
+
+// Record appends exchanges recorded elsewhere (a fixture made for this check).
+func (c *Client) Record(ex ...Exchange) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.log = append(c.log, ex...)
+}
+
+// Result is a received response with its body read (at most the cap).
+type Result struct {
+	Status    int
+	Header    http.Header
+	Body      []byte
+	Truncated bool
+	URL       *url.URL
+	// Exchange is the recorded (redacted) form of this request/response.
+	Exchange Exchange
+}
+
+// ErrBodyTooLarge is wrapped in nothing: a truncated body is reported by
+// Result.Truncated, not as an error, so that checks can still judge headers.
+
+// Do sends req and reads the response. Transport errors (connection refused,
+// timeout) come back as the error; any HTTP status is a Result.
+func (c *Client) Do(ctx context.Context, req *http.Request, note string) (*Result, error) {
+	var reqBody []byte
+	if req.Body != nil {
+		b, err := io.ReadAll(io.LimitReader(req.Body, 1<<20))
+		req.Body.Close()
+		if err != nil {
+			return nil, fmt.Errorf("read request body: %w", err)
+		}
+		reqBody = b
+		req.Body = io.NopCloser(bytes.NewReader(b))
+		req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(b)), nil }
+		req.ContentLength = int64(len(b))
+	}
+	if req.Header.Get("User-Agent") == "" {
+		req.Header.Set("User-Agent", "authspec")
+	}
+	ctx, cancel := context.WithTimeout(ctx, c.tr.timeout)
+	defer cancel()
+	req = req.WithContext(ctx)
+	start := time.Now()
+	ex := Exchange{Request: c.recordRequest(req, reqBody), Note: note}
+	resp, err := c.tr.rt.RoundTrip(req)
+	if err != nil {
+		ex.Error = c.tr.Redact(describeErr(err, c.tr.timeout))
+		ex.DurationMS = time.Since(start).Milliseconds()
+		c.Record(ex)
+		return nil, fmt.Errorf("%s %s: %s", req.Method, redactURL(c.tr, req.URL), ex.Error)
+	}
+	defer resp.Body.Close()
+	body, truncated, rerr := readCapped(resp.Body, c.tr.maxBody)
+	ex.DurationMS = time.Since(start).Milliseconds()
+	res := &Result{Status: resp.StatusCode, Header: resp.Header, Body: body, Truncated: truncated, URL: req.URL}
+	ex.Response = c.recordResponse(resp, body, truncated)
+	if rerr != nil {
+		ex.Error = c.tr.Redact(describeErr(rerr, c.tr.timeout))
+		c.Record(ex)
+		return nil, fmt.Errorf("%s %s: reading the response body: %s", req.Method, redactURL(c.tr, req.URL), ex.Error)
+	}
+	c.Record(ex)
+	res.Exchange = ex
+	c.tr.mu.Lock()
+	obs := c.tr.observers
+	c.tr.mu.Unlock()
+	for _, o := range obs {
+		o.Observe(req, reqBody, resp, body)
+	}
+	return res, nil
+}
+
+func redactURL(t *Transport, u *url.URL) string { return t.Redact(u.String()) }
+
+func describeErr(err error, timeout time.Duration) string {
+	if errors.Is(err, context.DeadlineExceeded) {
+		return fmt.Sprintf("no response within %s (timeout)", timeout)
+	}
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		err = ue.Err
+	}
+	return err.Error()
+}
+
+func readCapped(r io.Reader, max int64) ([]byte, bool, error) {
+	b, err := io.ReadAll(io.LimitReader(r, max+1))
+	if int64(len(b)) > max {
+		return b[:max], true, nil
+	}
+	return b, false, err
+}
+
+var secretHeaders = map[string]bool{"Authorization": true, "Cookie": true, "Set-Cookie": true, "Proxy-Authorization": true}
+
+func (c *Client) recordHeaders(h http.Header) map[string][]string {
+	if len(h) == 0 {
+		return nil
+	}
+	out := make(map[string][]string, len(h))
+	for k, vs := range h {
+		cp := make([]string, len(vs))
+		for i, v := range vs {
+			if secretHeaders[http.CanonicalHeaderKey(k)] {
+				cp[i] = redactAuthorization(v)
+			} else {
+				cp[i] = c.tr.Redact(v)
+			}
+		}
+		out[k] = cp
+	}
+	return out
+}
+
+// redactAuthorization keeps the scheme, so that a reader sees "Basic" or
+// "Bearer" was used, and hides the credentials.
+func redactAuthorization(v string) string {
+	if scheme, _, ok := strings.Cut(v, " "); ok && len(scheme) < 20 {
+		return scheme + " [REDACTED]"
+	}
+	return "[REDACTED]"
+}
+
+var secretParams = []string{"client_secret", "code", "code_verifier", "refresh_token", "access_token",
+	"token", "password", "registration_access_token", "csrf_token", "id_token"}
+
+// redactBody hides secret-bearing form parameters and JSON members even when
+// they were not registered as secrets (codes and tokens minted by the target).
+func (c *Client) redactBody(b []byte, limit int) (string, bool) {
+	s := string(b)
+	cut := false
+	if len(s) > limit {
+		s, cut = s[:limit], true
+	}
+	s = c.tr.Redact(s)
+	if v, err := url.ParseQuery(s); err == nil && strings.Contains(s, "=") && !strings.ContainsAny(s, "{}\n") {
+		changed := false
+		for _, p := range secretParams {
+			if _, ok := v[p]; ok {
+				v.Set(p, "[REDACTED]")
+				changed = true
+			}
+		}
+		if changed {
+			s = v.Encode()
+		}
+		return s, cut
+	}
+	return redactJSONMembers(s), cut
+}
+
+func (c *Client) recordRequest(req *http.Request, body []byte) Request {
+	u := *req.URL
+	if u.RawQuery != "" {
+		q := u.Query()
+		for _, p := range secretParams {
+			if q.Has(p) {
+				q.Set(p, "[REDACTED]")
+			}
+		}
+		u.RawQuery = q.Encode()
+	}
+	r := Request{Method: req.Method, URL: c.tr.Redact(u.String()), Headers: c.recordHeaders(req.Header)}
+	if len(body) > 0 {
+		r.Body, _ = c.redactBody(body, maxRecordedBody)
+	}
+	return r
+}
+
+func (c *Client) recordResponse(resp *http.Response, body []byte, truncated bool) *Response {
+	h := c.recordHeaders(resp.Header)
+	if loc := resp.Header.Get("Location"); loc != "" {
+		if u, err := url.Parse(loc); err == nil && u.RawQuery != "" {
+			q := u.Query()
+			for _, p := range secretParams {
+				if q.Has(p) {
+					q.Set(p, "[REDACTED]")
+				}
+			}
+			u.RawQuery = q.Encode()
+			h["Location"] = []string{c.tr.Redact(u.String())}
+		}
+	}
+	r := &Response{Status: resp.StatusCode, Headers: h, Truncated: truncated}
+	if len(body) > 0 {
+		var cut bool
+		r.Body, cut = c.redactBody(body, maxRecordedBody)
+		r.Truncated = r.Truncated || cut
+	}
+	return r
+}

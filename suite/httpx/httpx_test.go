@@ -1,0 +1,89 @@
+package httpx_test
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/authspec/authspec/suite/httpx"
+)
+
+func TestClient_NeverFollowsRedirects(t *testing.T) {
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "/elsewhere?code=secretcode&state=s", http.StatusFound)
+	}))
+	defer ts.Close()
+	hc := httpx.NewTransport(time.Second, 0).NewClient()
+	req, _ := http.NewRequest(http.MethodGet, ts.URL+"/start", nil)
+	res, err := hc.Do(context.Background(), req, "go")
+	require.NoError(t, err)
+	assert.Equal(t, http.StatusFound, res.Status)
+	require.Len(t, hc.Exchanges(), 1)
+	loc := hc.Exchanges()[0].Response.Headers["Location"][0]
+	assert.NotContains(t, loc, "secretcode", "codes in Location are redacted")
+	assert.Contains(t, loc, "state=s")
+}
+
+func TestClient_TimeoutAndBodyCap(t *testing.T) {
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/slow" {
+			time.Sleep(300 * time.Millisecond)
+		}
+		_, _ = io.WriteString(w, strings.Repeat("x", 5000))
+	}))
+	defer ts.Close()
+	tr := httpx.NewTransport(100*time.Millisecond, 1000)
+	hc := tr.NewClient()
+	req, _ := http.NewRequest(http.MethodGet, ts.URL+"/slow", nil)
+	_, err := hc.Do(context.Background(), req, "slow")
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "timeout")
+	assert.Contains(t, hc.Exchanges()[0].Error, "timeout")
+
+	req, _ = http.NewRequest(http.MethodGet, ts.URL+"/big", nil)
+	res, err := hc.Do(context.Background(), req, "big")
+	require.NoError(t, err)
+	assert.True(t, res.Truncated)
+	assert.Len(t, res.Body, 1000)
+}
+
+func TestClient_RedactsSecrets(t *testing.T) {
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, `{"access_token":"at-123456","refresh_token":"rt-654321","client_secret":"s3cr3t+/x","scope":"read"}`)
+	}))
+	defer ts.Close()
+	tr := httpx.NewTransport(time.Second, 0)
+	tr.AddSecret("s3cr3t+/x")
+	hc := tr.NewClient()
+	req, _ := http.NewRequest(http.MethodPost, ts.URL, strings.NewReader("grant_type=x&client_secret=s3cr3t%2B%2Fx&code=abc"))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.SetBasicAuth("id", "s3cr3t+/x")
+	_, err := hc.Do(context.Background(), req, "token")
+	require.NoError(t, err)
+	ex := hc.Exchanges()[0]
+	all := ex.Request.Body + ex.Response.Body + strings.Join(ex.Request.Headers["Authorization"], "")
+	for _, secret := range []string{"s3cr3t", "at-123456", "rt-654321", "code=abc"} {
+		assert.NotContains(t, all, secret)
+	}
+	assert.Equal(t, "Basic [REDACTED]", ex.Request.Headers["Authorization"][0])
+	assert.Contains(t, ex.Response.Body, `"scope":"read"`)
+}
+
+func TestClient_ConnectionRefused(t *testing.T) {
+	ts := httptest.NewServer(http.NotFoundHandler())
+	url := ts.URL
+	ts.Close()
+	hc := httpx.NewTransport(time.Second, 0).NewClient()
+	req, _ := http.NewRequest(http.MethodGet, url, nil)
+	_, err := hc.Do(context.Background(), req, "gone")
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "refused")
+}

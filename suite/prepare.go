@@ -1,0 +1,61 @@
+package suite
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/authspec/authspec/suite/fixture"
+	"github.com/authspec/authspec/suite/httpx"
+	"github.com/authspec/authspec/suite/target"
+)
+
+// PrepareOptions tune the preparation of a run.
+type PrepareOptions struct {
+	// Timeout bounds every request (default httpx.DefaultTimeout).
+	Timeout time.Duration
+	// MaxBody caps every response body (default httpx.DefaultMaxBody).
+	MaxBody int64
+	// Authorizer gets through the authorization endpoint (default: plain HTTP).
+	Authorizer fixture.Authorizer
+	// Secrets are redacted from every recorded exchange.
+	Secrets []string
+	// RoundTripper replaces the network (tests).
+	RoundTripper http.RoundTripper
+	// Observers see every exchange (e.g. the OpenAPI contract).
+	Observers []httpx.Observer
+}
+
+// Prepare runs discovery against issuer and builds the shared environment
+// of a run. A *target.PreflightError means the run cannot happen.
+func Prepare(ctx context.Context, issuer string, cfg *target.Config, opts PrepareOptions) (*Env, error) {
+	if cfg == nil {
+		cfg = &target.Config{}
+	}
+	tr := httpx.NewTransport(opts.Timeout, opts.MaxBody)
+	if opts.RoundTripper != nil {
+		tr.WithRoundTripper(opts.RoundTripper)
+	}
+	for _, s := range opts.Secrets {
+		tr.AddSecret(s)
+	}
+	for _, cc := range []*target.ClientConfig{cfg.Clients.Confidential, cfg.Clients.Public} {
+		if cc != nil {
+			tr.AddSecret(cc.ClientSecret)
+		}
+	}
+	tr.AddSecret(cfg.Registration.InitialAccessToken)
+	for _, o := range opts.Observers {
+		tr.AddObserver(o)
+	}
+	tgt, err := target.Discover(ctx, tr.NewClient(), issuer, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("preflight: %w", err)
+	}
+	a := opts.Authorizer
+	if a == nil {
+		a = fixture.HTTPAuthorizer{}
+	}
+	return &Env{Target: tgt, Transport: tr, Fixtures: fixture.NewSet(tgt, tr, a, cfg.RedirectURI)}, nil
+}

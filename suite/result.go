@@ -1,0 +1,135 @@
+package suite
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/authspec/authspec/suite/httpx"
+)
+
+// Status is the outcome of one check.
+type Status string
+
+// Statuses.
+const (
+	Pass  Status = "PASS"
+	Fail  Status = "FAIL"
+	Warn  Status = "WARN"
+	Skip  Status = "SKIP"
+	Error Status = "ERROR"
+)
+
+// Failure is how a check reports that the target broke the requirement.
+// Everything in it is shown to the user: say what was expected, what came
+// back, and how to fix it.
+type Failure struct {
+	Message string
+	Want    string
+	Got     string
+	Fix     string
+	// Exchanges are the HTTP exchanges that show the failure; when empty,
+	// the check's whole recording is attached.
+	Exchanges []httpx.Exchange
+	// Attachments are extra evidence (screenshots, page URLs).
+	Attachments []Attachment
+	// Observation marks a finding that is reported as WARN whatever the
+	// level: behaviour where specifications are in tension, or that needs a
+	// person to judge.
+	Observation bool
+}
+
+// Attachment is extra evidence of a result.
+type Attachment struct {
+	Name        string `json:"name"`
+	ContentType string `json:"content_type"`
+	// Path is relative to the report directory, or empty when Data is inline.
+	Path string `json:"path,omitempty"`
+	Data []byte `json:"data,omitempty"`
+	Text string `json:"text,omitempty"`
+}
+
+func (f *Failure) Error() string {
+	var b strings.Builder
+	b.WriteString(f.Message)
+	if f.Want != "" {
+		fmt.Fprintf(&b, "; want %s", f.Want)
+	}
+	if f.Got != "" {
+		fmt.Fprintf(&b, "; got %s", f.Got)
+	}
+	return b.String()
+}
+
+// Failf builds a Failure with a formatted message.
+func Failf(format string, args ...any) *Failure {
+	return &Failure{Message: fmt.Sprintf(format, args...)}
+}
+
+// Skipped reports that a check cannot run against this target, and why.
+type Skipped struct{ Reason string }
+
+func (s *Skipped) Error() string { return "skipped: " + s.Reason }
+
+// SkipErr returns a Skipped with a formatted reason.
+func SkipErr(format string, args ...any) error {
+	return &Skipped{Reason: fmt.Sprintf(format, args...)}
+}
+
+// Result is the outcome of one check in one run.
+type Result struct {
+	ID          string           `json:"id"`
+	Spec        Spec             `json:"spec"`
+	Section     string           `json:"section"`
+	Level       Level            `json:"level"`
+	Features    []Feature        `json:"features"`
+	Profiles    []string         `json:"profiles,omitempty"`
+	Title       string           `json:"title"`
+	Quote       string           `json:"quote,omitempty"`
+	Status      Status           `json:"status"`
+	Message     string           `json:"message,omitempty"`
+	Want        string           `json:"want,omitempty"`
+	Got         string           `json:"got,omitempty"`
+	Fix         string           `json:"fix,omitempty"`
+	DurationMS  int64            `json:"duration_ms"`
+	Exchanges   []httpx.Exchange `json:"exchanges,omitempty"`
+	Attachments []Attachment     `json:"attachments,omitempty"`
+	Log         []string         `json:"log,omitempty"`
+	// Baselined marks a failure accepted by the baseline file.
+	Baselined bool `json:"baselined,omitempty"`
+}
+
+// NewResult fills the definition fields of a result for c.
+func NewResult(c *Check) Result {
+	return Result{ID: c.ID, Spec: c.Spec, Section: c.Section, Level: c.Level,
+		Features: append([]Feature{}, c.Requires...), Profiles: c.Profiles, Title: c.Title, Quote: c.Quote}
+}
+
+// Classify turns the error returned by a check into a status and fills the
+// result. recorded are the check's exchanges, attached to non-passing results.
+func (r *Result) Classify(c *Check, err error, recorded []httpx.Exchange) {
+	var f *Failure
+	var s *Skipped
+	switch {
+	case err == nil:
+		r.Status = Pass
+	case errors.As(err, &s):
+		r.Status = Skip
+		r.Message = s.Reason
+	case errors.As(err, &f):
+		r.Status = Fail
+		if !c.Level.Mandatory() || f.Observation {
+			r.Status = Warn
+		}
+		r.Message, r.Want, r.Got, r.Fix = f.Message, f.Want, f.Got, f.Fix
+		r.Attachments = append(r.Attachments, f.Attachments...)
+		r.Exchanges = f.Exchanges
+		if len(r.Exchanges) == 0 {
+			r.Exchanges = recorded
+		}
+	default:
+		r.Status = Error
+		r.Message = err.Error()
+		r.Exchanges = recorded
+	}
+}

@@ -1,0 +1,111 @@
+package suite
+
+import (
+	"context"
+	"fmt"
+	"sync"
+
+	"github.com/authspec/authspec/suite/fixture"
+	"github.com/authspec/authspec/suite/httpx"
+	"github.com/authspec/authspec/suite/target"
+)
+
+// Env is what every check of a run shares.
+type Env struct {
+	Target    *target.Target
+	Transport *httpx.Transport
+	Fixtures  *fixture.Set
+	// Observed is filled by observers of every exchange (the OpenAPI
+	// contract) and read by After checks.
+	Observed any
+}
+
+// T is the context of one check run: the target, a recording HTTP client
+// whose exchanges become the result's evidence, and the run's fixtures.
+type T struct {
+	*Env
+	Check *Check
+	// HTTP records this check's exchanges.
+	HTTP *httpx.Client
+
+	mu          sync.Mutex
+	log         []string
+	attachments []Attachment
+}
+
+// NewT prepares the context of check c.
+func NewT(env *Env, c *Check) *T {
+	return &T{Env: env, Check: c, HTTP: env.Transport.NewClient()}
+}
+
+// Logf records a line in the result's log.
+func (t *T) Logf(format string, args ...any) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.log = append(t.log, t.Transport.Redact(fmt.Sprintf(format, args...)))
+}
+
+// Attach adds evidence to the result.
+func (t *T) Attach(a Attachment) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.attachments = append(t.attachments, a)
+}
+
+// Log returns the lines logged so far.
+func (t *T) Log() []string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return append([]string(nil), t.log...)
+}
+
+// Attachments returns the evidence attached so far.
+func (t *T) Attachments() []Attachment {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return append([]Attachment(nil), t.attachments...)
+}
+
+// Confidential returns the run's confidential client.
+func (t *T) Confidential(ctx context.Context) (*fixture.Client, error) {
+	return t.Fixtures.Confidential(ctx, t.HTTP)
+}
+
+// Public returns the run's public client.
+func (t *T) Public(ctx context.Context) (*fixture.Client, error) {
+	return t.Fixtures.Public(ctx, t.HTTP)
+}
+
+// Resources returns the configured resource as a list for requests, or nil.
+func (t *T) Resources() []string {
+	if t.Target.Resource == "" {
+		return nil
+	}
+	return []string{t.Target.Resource}
+}
+
+// NewAuthRequest is a well-formed authorization request for c: state, PKCE
+// S256 when the target supports it (always for public clients), and the
+// configured resource.
+func (t *T) NewAuthRequest(c *fixture.Client) *fixture.AuthRequest {
+	r := &fixture.AuthRequest{Client: c, Resources: t.Resources()}
+	if ok, _ := t.Target.Has(string(FeaturePKCE)); ok || c.Public() {
+		p := fixture.NewPKCE()
+		r.PKCE = &p
+	}
+	if len(t.Target.Config.Scopes) > 0 {
+		r.Scope = joinScopes(t.Target.Config.Scopes)
+	}
+	return r
+}
+
+func joinScopes(s []string) string {
+	out := ""
+	for i, v := range s {
+		if i > 0 {
+			out += " "
+		}
+		out += v
+	}
+	return out
+}

@@ -1,0 +1,271 @@
+// Package target describes the authorization server under test: the user's
+// config file, what discovery learns from its metadata, and the features
+// that decide which checks apply.
+package target
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"regexp"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Config is the target config file (YAML). Every string may reference an
+// environment variable as ${env:NAME}; secrets belong there, never in the file.
+type Config struct {
+	Issuer   string   `yaml:"issuer"`
+	Resource string   `yaml:"resource"`
+	Scopes   []string `yaml:"scopes"`
+	Clients  struct {
+		Confidential *ClientConfig `yaml:"confidential"`
+		Public       *ClientConfig `yaml:"public"`
+	} `yaml:"clients"`
+	Registration struct {
+		InitialAccessToken string `yaml:"initial_access_token"`
+		// Disabled stops the suite from registering clients even when the
+		// target advertises a registration endpoint.
+		Disabled bool `yaml:"disabled"`
+	} `yaml:"registration"`
+	Browser  BrowserConfig `yaml:"browser"`
+	Profiles []string      `yaml:"profiles"`
+	Plugins  []string      `yaml:"plugins"`
+	// RedirectURI is used for clients the suite registers; default
+	// http://127.0.0.1:<free port>/callback.
+	RedirectURI string `yaml:"redirect_uri"`
+}
+
+// ClientConfig is a client the target operator registered for the suite.
+type ClientConfig struct {
+	ClientID     string `yaml:"client_id"`
+	ClientSecret string `yaml:"client_secret"`
+	RedirectURI  string `yaml:"redirect_uri"`
+	// AuthMethod is client_secret_basic (default for confidential clients),
+	// client_secret_post or none.
+	AuthMethod string `yaml:"auth_method"`
+}
+
+// BrowserConfig scripts how a person gets through the target's pages.
+type BrowserConfig struct {
+	Login   []Step `yaml:"login"`
+	Consent []Step `yaml:"consent"`
+	Deny    []Step `yaml:"deny"`
+}
+
+// Step is one action of a browser recipe.
+type Step struct {
+	Fill       string `yaml:"fill,omitempty"`
+	Value      string `yaml:"value,omitempty"`
+	Click      string `yaml:"click,omitempty"`
+	Select     string `yaml:"select,omitempty"`
+	Check      string `yaml:"check,omitempty"`
+	WaitFor    string `yaml:"wait_for,omitempty"`
+	Goto       string `yaml:"goto,omitempty"`
+	ExpectText string `yaml:"expect_text,omitempty"`
+	// URL restricts the step to pages whose URL matches this glob.
+	URL      string `yaml:"url,omitempty"`
+	Optional bool   `yaml:"optional,omitempty"`
+}
+
+// ConfigError is a problem with the config file, with the line when known.
+type ConfigError struct {
+	File string
+	Line int
+	Msg  string
+}
+
+func (e *ConfigError) Error() string {
+	switch {
+	case e.File != "" && e.Line > 0:
+		return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg)
+	case e.File != "":
+		return fmt.Sprintf("%s: %s", e.File, e.Msg)
+	}
+	return e.Msg
+}
+
+var envRef = regexp.MustCompile(`\$\{env:([A-Za-z_][A-Za-z0-9_]*)\}`)
+
+// LoadConfig reads and validates a config file. Unknown keys are errors
+// (a typo must not silently disable a setting). ${env:NAME} references are
+// expanded; an unset variable is an error naming it.
+func LoadConfig(path string) (*Config, []string, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, nil, &ConfigError{File: path, Msg: fmt.Sprintf("cannot read the config file: %v", errors.Unwrap(err))}
+	}
+	return ParseConfig(path, data, os.LookupEnv)
+}
+
+// ParseConfig parses config data; lookup resolves environment variables. It
+// returns the config and the secret values read from the environment, so
+// that they can be redacted from every report.
+func ParseConfig(name string, data []byte, lookup func(string) (string, bool)) (*Config, []string, error) {
+	var root yaml.Node
+	if err := yaml.Unmarshal(data, &root); err != nil {
+		return nil, nil, yamlError(name, err)
+	}
+	var secrets []string
+	var missing []string
+	expandNode(&root, func(s string, line int) string {
+		return envRef.ReplaceAllStringFunc(s, func(ref string) string {
+			key := envRef.FindStringSubmatch(ref)[1]
+			v, ok := lookup(key)
+			if !ok {
+				missing = append(missing, fmt.Sprintf("line %d: ${env:%s}", line, key))
+				return ""
+			}
+			secrets = append(secrets, v)
+			return v
+		})
+	})
+	if len(missing) > 0 {
+		return nil, nil, &ConfigError{File: name, Msg: "environment variables referenced but not set: " +
+			strings.Join(missing, ", ") + " (export them before running authspec)"}
+	}
+	var cfg Config
+	if len(root.Content) > 0 {
+		dec := yaml.NewDecoder(bytes.NewReader(mustMarshal(&root)))
+		dec.KnownFields(true)
+		if err := dec.Decode(&cfg); err != nil {
+			return nil, nil, yamlError(name, err)
+		}
+	}
+	if err := cfg.validate(name); err != nil {
+		return nil, nil, err
+	}
+	return &cfg, secrets, nil
+}
+
+func mustMarshal(n *yaml.Node) []byte {
+	b, err := yaml.Marshal(n)
+	if err != nil {
+		return nil
+	}
+	return b
+}
+
+func expandNode(n *yaml.Node, f func(string, int) string) {
+	if n.Kind == yaml.ScalarNode && strings.Contains(n.Value, "${env:") {
+		n.Value = f(n.Value, n.Line)
+		n.Style = yaml.DoubleQuotedStyle
+	}
+	for _, c := range n.Content {
+		expandNode(c, f)
+	}
+}
+
+var yamlLine = regexp.MustCompile(`line (\d+)`)
+
+func yamlError(name string, err error) error {
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	msg = strings.ReplaceAll(msg, "unmarshal errors:\n  ", "")
+	if strings.Contains(msg, "not found in type") {
+		msg = yamlUnknownField.ReplaceAllString(msg, "unknown key \"$1\"") +
+			" (keys: issuer, resource, scopes, clients, registration, browser, profiles, plugins, redirect_uri)"
+	}
+	return &ConfigError{File: name, Msg: "invalid YAML: " + msg}
+}
+
+var yamlUnknownField = regexp.MustCompile(`field (\S+) not found in type \S+`)
+
+func (c *Config) validate(file string) error {
+	var errs []string
+	if c.Issuer != "" {
+		if msg := checkIssuer(c.Issuer); msg != "" {
+			errs = append(errs, "issuer: "+msg)
+		}
+	}
+	if c.Resource != "" {
+		if u, err := url.Parse(c.Resource); err != nil || !u.IsAbs() || u.Host == "" || u.Fragment != "" {
+			errs = append(errs, fmt.Sprintf("resource %q must be an absolute URI without fragment (RFC 8707 §2)", c.Resource))
+		}
+	}
+	check := func(kind string, cc *ClientConfig, confidential bool) {
+		if cc == nil {
+			return
+		}
+		p := "clients." + kind
+		if cc.ClientID == "" {
+			errs = append(errs, p+".client_id is required")
+		}
+		switch cc.AuthMethod {
+		case "":
+			if confidential {
+				cc.AuthMethod = "client_secret_basic"
+			} else {
+				cc.AuthMethod = "none"
+			}
+		case "client_secret_basic", "client_secret_post", "none":
+		default:
+			errs = append(errs, fmt.Sprintf("%s.auth_method %q: use client_secret_basic, client_secret_post or none", p, cc.AuthMethod))
+		}
+		if confidential && cc.ClientSecret == "" {
+			errs = append(errs, p+".client_secret is required (use ${env:NAME} to keep it out of the file)")
+		}
+		if !confidential && cc.ClientSecret != "" {
+			errs = append(errs, p+" is a public client and must not have a client_secret")
+		}
+		if cc.RedirectURI != "" {
+			if u, err := url.Parse(cc.RedirectURI); err != nil || !u.IsAbs() {
+				errs = append(errs, fmt.Sprintf("%s.redirect_uri %q is not an absolute URI", p, cc.RedirectURI))
+			}
+		}
+	}
+	check("confidential", c.Clients.Confidential, true)
+	check("public", c.Clients.Public, false)
+	if c.RedirectURI != "" {
+		if u, err := url.Parse(c.RedirectURI); err != nil || !u.IsAbs() {
+			errs = append(errs, fmt.Sprintf("redirect_uri %q is not an absolute URI", c.RedirectURI))
+		}
+	}
+	for i, steps := range map[string][]Step{"login": c.Browser.Login, "consent": c.Browser.Consent, "deny": c.Browser.Deny} {
+		for n, s := range steps {
+			if msg := s.validate(); msg != "" {
+				errs = append(errs, fmt.Sprintf("browser.%s[%d]: %s", i, n, msg))
+			}
+		}
+	}
+	if len(errs) > 0 {
+		return &ConfigError{File: file, Msg: strings.Join(errs, "; ")}
+	}
+	return nil
+}
+
+func (s Step) validate() string {
+	n := 0
+	for _, v := range []string{s.Fill, s.Click, s.Select, s.Check, s.WaitFor, s.Goto, s.ExpectText} {
+		if v != "" {
+			n++
+		}
+	}
+	switch {
+	case n == 0:
+		return "a step needs one of fill, click, select, check, wait_for, goto, expect_text"
+	case n > 1:
+		return "a step has exactly one action (fill, click, select, check, wait_for, goto or expect_text)"
+	case (s.Fill != "" || s.Select != "") && s.Value == "":
+		return "fill and select need a value"
+	}
+	return ""
+}
+
+// checkIssuer returns why v is not a usable issuer identifier, or "".
+func checkIssuer(v string) string {
+	u, err := url.Parse(v)
+	switch {
+	case err != nil:
+		return fmt.Sprintf("%q is not a URL: %v", v, errors.Unwrap(err))
+	case u.Scheme != "http" && u.Scheme != "https":
+		return fmt.Sprintf("%q must start with https:// (or http:// for local servers)", v)
+	case u.Host == "":
+		return fmt.Sprintf("%q has no host", v)
+	case u.RawQuery != "" || u.Fragment != "":
+		return fmt.Sprintf("%q must not have a query or fragment (RFC 8414 §2)", v)
+	}
+	return ""
+}

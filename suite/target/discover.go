@@ -1,0 +1,239 @@
+package target
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"mime"
+	"net/http"
+	"net/url"
+	"sort"
+	"strings"
+
+	"github.com/authspec/authspec/suite/httpx"
+)
+
+// Metadata is the RFC 8414 document as discovered, typed for the members the
+// suite uses; Raw holds everything.
+type Metadata struct {
+	Issuer                            string         `json:"issuer"`
+	AuthorizationEndpoint             string         `json:"authorization_endpoint"`
+	TokenEndpoint                     string         `json:"token_endpoint"`
+	RegistrationEndpoint              string         `json:"registration_endpoint"`
+	RevocationEndpoint                string         `json:"revocation_endpoint"`
+	IntrospectionEndpoint             string         `json:"introspection_endpoint"`
+	ScopesSupported                   []string       `json:"scopes_supported"`
+	ResponseTypesSupported            []string       `json:"response_types_supported"`
+	GrantTypesSupported               []string       `json:"grant_types_supported"`
+	TokenEndpointAuthMethodsSupported []string       `json:"token_endpoint_auth_methods_supported"`
+	CodeChallengeMethodsSupported     []string       `json:"code_challenge_methods_supported"`
+	IssParameterSupported             bool           `json:"authorization_response_iss_parameter_supported"`
+	ClientIDMetadataDocumentSupported bool           `json:"client_id_metadata_document_supported"`
+	Raw                               map[string]any `json:"-"`
+}
+
+// Target is everything known about the server under test before checks run.
+// It is immutable once Discover returns.
+type Target struct {
+	// Issuer is the issuer the user targeted.
+	Issuer string
+	Config *Config
+	// MetadataURL is where the metadata was found; MetadataSource says which
+	// well-known URI answered ("oauth-authorization-server" or
+	// "openid-configuration").
+	MetadataURL    string
+	MetadataSource string
+	Metadata       Metadata
+	// MetadataResult is the response the metadata came from.
+	MetadataResult *httpx.Result
+	// Resource is the RFC 8707 resource tokens are requested for ("" if none).
+	Resource string
+	// ResourceMetadataURL and ResourceMetadata describe RFC 9728 metadata of
+	// the resource, when it could be fetched.
+	ResourceMetadataURL    string
+	ResourceMetadata       map[string]any
+	ResourceMetadataResult *httpx.Result
+	// Discovery holds the exchanges made by discovery.
+	Discovery []httpx.Exchange
+	features  map[string]string // feature → "" if present, else why absent
+}
+
+// PreflightError stops a run before any check: the target or the config
+// cannot be used. Msg says what is wrong, Hint what to do about it.
+type PreflightError struct {
+	Msg       string
+	Hint      string
+	Exchanges []httpx.Exchange
+}
+
+func (e *PreflightError) Error() string {
+	if e.Hint != "" {
+		return e.Msg + "\n  hint: " + e.Hint
+	}
+	return e.Msg
+}
+
+// WellKnownURL inserts the well-known suffix between host and path (RFC 8414
+// §3.1, RFC 9728 §3.1).
+func WellKnownURL(id, suffix string) (string, error) {
+	u, err := url.Parse(id)
+	if err != nil {
+		return "", fmt.Errorf("parse %q: %w", id, err)
+	}
+	path := strings.TrimSuffix(u.EscapedPath(), "/")
+	return u.Scheme + "://" + u.Host + "/.well-known/" + suffix + path, nil
+}
+
+// Discover runs the preflight: it fetches the target's metadata (RFC 8414,
+// falling back to OpenID discovery), checks that it is usable, fetches RFC
+// 9728 metadata for the configured resource, and derives the feature set.
+func Discover(ctx context.Context, hc *httpx.Client, issuer string, cfg *Config) (*Target, error) {
+	if cfg == nil {
+		cfg = &Config{}
+	}
+	if issuer == "" {
+		issuer = cfg.Issuer
+	}
+	if issuer == "" {
+		return nil, &PreflightError{Msg: "no target: give --target ISSUER_URL or issuer: in the config file"}
+	}
+	if msg := checkIssuer(issuer); msg != "" {
+		return nil, &PreflightError{Msg: "target issuer " + msg,
+			Hint: "the target is the authorization server's issuer identifier, e.g. https://auth.example.com"}
+	}
+	t := &Target{Issuer: issuer, Config: cfg, Resource: cfg.Resource}
+	defer func() { t.Discovery = hc.Exchanges() }()
+
+	var lastErr *PreflightError
+	for _, suffix := range []string{"oauth-authorization-server", "openid-configuration"} {
+		wk, err := WellKnownURL(issuer, suffix)
+		if err != nil {
+			return nil, &PreflightError{Msg: err.Error()}
+		}
+		urls := []string{wk}
+		if suffix == "openid-configuration" {
+			// OpenID Connect Discovery appends rather than inserts.
+			if appended := strings.TrimSuffix(issuer, "/") + "/.well-known/openid-configuration"; appended != wk {
+				urls = append(urls, appended)
+			}
+		}
+		for _, u := range urls {
+			md, res, perr := fetchMetadata(ctx, hc, u)
+			if perr == nil {
+				t.MetadataURL, t.MetadataSource, t.Metadata, t.MetadataResult = u, suffix, *md, res
+				lastErr = nil
+				break
+			}
+			if lastErr == nil || perr.reachable {
+				lastErr = perr.PreflightError
+			}
+			if !perr.reachable {
+				perr.Exchanges = hc.Exchanges()
+				return nil, perr.PreflightError
+			}
+		}
+		if t.MetadataURL != "" {
+			break
+		}
+	}
+	if lastErr != nil {
+		lastErr.Exchanges = hc.Exchanges()
+		return nil, lastErr
+	}
+	if err := t.validateEndpoints(); err != nil {
+		err.Exchanges = hc.Exchanges()
+		return nil, err
+	}
+	if t.Resource != "" {
+		t.fetchResourceMetadata(ctx, hc)
+	}
+	t.deriveFeatures()
+	return t, nil
+}
+
+type metadataErr struct {
+	*PreflightError
+	reachable bool
+}
+
+func fetchMetadata(ctx context.Context, hc *httpx.Client, u string) (*Metadata, *httpx.Result, *metadataErr) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	if err != nil {
+		return nil, nil, &metadataErr{PreflightError: &PreflightError{Msg: fmt.Sprintf("bad metadata URL %s: %v", u, err)}}
+	}
+	req.Header.Set("Accept", "application/json")
+	res, err := hc.Do(ctx, req, "discovery: fetch metadata")
+	if err != nil {
+		return nil, nil, &metadataErr{PreflightError: &PreflightError{
+			Msg:  fmt.Sprintf("target unreachable: %v", err),
+			Hint: "is the server running, and is the issuer URL right (scheme, host, port)?"}}
+	}
+	fail := func(format string, args ...any) *metadataErr {
+		return &metadataErr{reachable: true, PreflightError: &PreflightError{Msg: fmt.Sprintf(format, args...),
+			Hint: "authspec needs RFC 8414 metadata at " + u + " (or OpenID discovery); is this an OAuth 2.0 authorization server, and is the issuer URL exact?"}}
+	}
+	if res.Status != http.StatusOK {
+		return nil, res, fail("no metadata at %s: HTTP %d", u, res.Status)
+	}
+	var raw map[string]any
+	if err := json.Unmarshal(res.Body, &raw); err != nil {
+		ct, _, _ := mime.ParseMediaType(res.Header.Get("Content-Type"))
+		return nil, res, fail("metadata at %s is not a JSON object (Content-Type %q): %v", u, ct, err)
+	}
+	var md Metadata
+	if err := json.Unmarshal(res.Body, &md); err != nil {
+		return nil, res, fail("metadata at %s has members of the wrong type: %v", u, err)
+	}
+	md.Raw = raw
+	return &md, res, nil
+}
+
+// validateEndpoints stops the run when the metadata cannot drive any check.
+// An issuer mismatch does not stop it: the RFC 8414 checks report it.
+func (t *Target) validateEndpoints() *PreflightError {
+	md := t.Metadata
+	var errs []string
+	if md.TokenEndpoint == "" {
+		errs = append(errs, "token_endpoint is missing")
+	}
+	for name, v := range map[string]string{
+		"authorization_endpoint": md.AuthorizationEndpoint, "token_endpoint": md.TokenEndpoint,
+		"registration_endpoint": md.RegistrationEndpoint, "revocation_endpoint": md.RevocationEndpoint,
+		"introspection_endpoint": md.IntrospectionEndpoint,
+	} {
+		if v == "" {
+			continue
+		}
+		if u, err := url.Parse(v); err != nil || !u.IsAbs() || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
+			errs = append(errs, fmt.Sprintf("%s %q is not an absolute http(s) URL", name, v))
+		}
+	}
+	if len(errs) > 0 {
+		sort.Strings(errs)
+		return &PreflightError{Msg: fmt.Sprintf("metadata at %s is unusable: %s", t.MetadataURL, strings.Join(errs, "; ")),
+			Hint: "RFC 8414 §2 requires absolute endpoint URLs"}
+	}
+	return nil
+}
+
+func (t *Target) fetchResourceMetadata(ctx context.Context, hc *httpx.Client) {
+	u, err := WellKnownURL(t.Resource, "oauth-protected-resource")
+	if err != nil {
+		return
+	}
+	t.ResourceMetadataURL = u
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	if err != nil {
+		return
+	}
+	req.Header.Set("Accept", "application/json")
+	res, err := hc.Do(ctx, req, "discovery: fetch protected resource metadata")
+	if err != nil {
+		return
+	}
+	t.ResourceMetadataResult = res
+	var m map[string]any
+	if res.Status == http.StatusOK && json.Unmarshal(res.Body, &m) == nil {
+		t.ResourceMetadata = m
+	}
+}

@@ -1,0 +1,109 @@
+package target
+
+import (
+	"fmt"
+	"slices"
+	"sort"
+)
+
+// The RFC 8414 §2 defaults for omitted members.
+var (
+	defaultGrantTypes  = []string{"authorization_code", "implicit"}
+	defaultAuthMethods = []string{"client_secret_basic"}
+)
+
+// GrantTypes returns grant_types_supported, or the RFC 8414 default.
+func (m *Metadata) GrantTypes() []string {
+	if len(m.GrantTypesSupported) == 0 {
+		return defaultGrantTypes
+	}
+	return m.GrantTypesSupported
+}
+
+// AuthMethods returns token_endpoint_auth_methods_supported, or the default.
+func (m *Metadata) AuthMethods() []string {
+	if len(m.TokenEndpointAuthMethodsSupported) == 0 {
+		return defaultAuthMethods
+	}
+	return m.TokenEndpointAuthMethodsSupported
+}
+
+func (t *Target) setFeature(name string, ok bool, why string) {
+	if ok {
+		t.features[name] = ""
+	} else {
+		t.features[name] = why
+	}
+}
+
+// deriveFeatures decides what the target offers from its metadata and the
+// config. Feature names match suite.Feature values.
+func (t *Target) deriveFeatures() {
+	t.features = make(map[string]string)
+	md := &t.Metadata
+	cfg := t.Config
+	gts, ams := md.GrantTypes(), md.AuthMethods()
+	dcr := md.RegistrationEndpoint != "" && !cfg.Registration.Disabled
+	dcrWhy := "the metadata has no registration_endpoint"
+	if cfg.Registration.Disabled {
+		dcrWhy = "registration is disabled in the config"
+	}
+	t.setFeature("metadata", true, "")
+	t.setFeature("authorization_code", md.AuthorizationEndpoint != "" && slices.Contains(gts, "authorization_code"),
+		"the metadata advertises no authorization_endpoint or no authorization_code grant")
+	t.setFeature("refresh_token", slices.Contains(gts, "refresh_token"), "grant_types_supported does not list refresh_token")
+	t.setFeature("client_credentials", slices.Contains(gts, "client_credentials"), "grant_types_supported does not list client_credentials")
+	t.setFeature("dcr", dcr, dcrWhy)
+	t.setFeature("dcr_management", dcr, dcrWhy)
+	t.setFeature("pkce", slices.Contains(md.CodeChallengeMethodsSupported, "S256"),
+		"code_challenge_methods_supported does not list S256")
+	t.setFeature("client_secret_basic", slices.Contains(ams, "client_secret_basic"), "token_endpoint_auth_methods_supported does not list client_secret_basic")
+	t.setFeature("client_secret_post", slices.Contains(ams, "client_secret_post"), "token_endpoint_auth_methods_supported does not list client_secret_post")
+	t.setFeature("public_clients", slices.Contains(ams, "none"), "token_endpoint_auth_methods_supported does not list none")
+	t.setFeature("confidential_client", cfg.Clients.Confidential != nil || dcr,
+		"no confidential client: the target has no registration endpoint and the config names no clients.confidential")
+	t.setFeature("public_client", cfg.Clients.Public != nil || (dcr && slices.Contains(ams, "none")),
+		"no public client: configure clients.public, or the target must offer registration with token_endpoint_auth_method none")
+	t.setFeature("revocation", md.RevocationEndpoint != "", "the metadata has no revocation_endpoint")
+	t.setFeature("introspection", md.IntrospectionEndpoint != "", "the metadata has no introspection_endpoint")
+	t.setFeature("resource", t.Resource != "", "no resource configured (set resource: in the config)")
+	t.setFeature("resource_metadata", t.ResourceMetadata != nil, t.resourceMetadataWhy())
+	t.setFeature("iss_parameter", md.IssParameterSupported, "authorization_response_iss_parameter_supported is not true")
+	t.setFeature("noninteractive_code", md.AuthorizationEndpoint != "", "no authorization endpoint")
+}
+
+func (t *Target) resourceMetadataWhy() string {
+	switch {
+	case t.Resource == "":
+		return "no resource configured (set resource: in the config)"
+	case t.ResourceMetadataResult == nil:
+		return "the protected resource metadata at " + t.ResourceMetadataURL + " could not be fetched"
+	default:
+		return fmt.Sprintf("the protected resource metadata at %s answered HTTP %d without a JSON object",
+			t.ResourceMetadataURL, t.ResourceMetadataResult.Status)
+	}
+}
+
+// Has reports whether the target offers feature, and if not, why.
+func (t *Target) Has(feature string) (bool, string) {
+	why, known := t.features[feature]
+	if !known {
+		return true, "" // features decided elsewhere (e.g. browser) are checked by their owner
+	}
+	return why == "", why
+}
+
+// SetFeature records a feature decided outside discovery (e.g. browser).
+func (t *Target) SetFeature(feature string, ok bool, why string) { t.setFeature(feature, ok, why) }
+
+// Features lists present features, sorted.
+func (t *Target) Features() []string {
+	var out []string
+	for f, why := range t.features {
+		if why == "" {
+			out = append(out, f)
+		}
+	}
+	sort.Strings(out)
+	return out
+}

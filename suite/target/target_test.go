@@ -1,0 +1,126 @@
+package target_test
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/authspec/authspec/suite/httpx"
+	"github.com/authspec/authspec/suite/target"
+)
+
+func env(m map[string]string) func(string) (string, bool) {
+	return func(k string) (string, bool) { v, ok := m[k]; return v, ok }
+}
+
+func TestParseConfig_EnvSecrets(t *testing.T) {
+	data := []byte(`
+issuer: https://auth.example.com
+resource: https://api.example.com/mcp
+clients:
+  confidential: { client_id: abc, client_secret: "${env:SECRET}" }
+browser:
+  login: [ { fill: "#user", value: "alice" }, { click: "#go" } ]
+`)
+	cfg, secrets, err := target.ParseConfig("t.yaml", data, env(map[string]string{"SECRET": "s3cr3t"}))
+	require.NoError(t, err)
+	assert.Equal(t, "s3cr3t", cfg.Clients.Confidential.ClientSecret)
+	assert.Equal(t, "client_secret_basic", cfg.Clients.Confidential.AuthMethod)
+	assert.Equal(t, []string{"s3cr3t"}, secrets)
+	assert.Len(t, cfg.Browser.Login, 2)
+}
+
+func TestParseConfig_Errors(t *testing.T) {
+	cases := map[string]struct{ yaml, want string }{
+		"unset env":       {`clients: { confidential: { client_id: a, client_secret: "${env:NOPE}" } }`, "${env:NOPE}"},
+		"typo":            {`isuer: https://x`, `unknown key "isuer"`},
+		"bad issuer":      {`issuer: ftp://x`, "https://"},
+		"issuer query":    {`issuer: https://x/?a=b`, "query"},
+		"no secret":       {`clients: { confidential: { client_id: a } }`, "client_secret is required"},
+		"bad method":      {`clients: { confidential: { client_id: a, client_secret: b, auth_method: jwt } }`, "auth_method"},
+		"bad yaml":        {"issuer: [", "invalid YAML"},
+		"two actions":     {`browser: { login: [ { fill: "#a", value: x, click: "#b" } ] }`, "exactly one action"},
+		"resource frag":   {`resource: https://x/api#f`, "fragment"},
+		"public w/secret": {`clients: { public: { client_id: a, client_secret: b } }`, "public client"},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			_, _, err := target.ParseConfig("t.yaml", []byte(tc.yaml), env(nil))
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tc.want)
+			assert.Contains(t, err.Error(), "t.yaml")
+		})
+	}
+}
+
+func TestWellKnownURL_PathInsertion(t *testing.T) {
+	u, err := target.WellKnownURL("https://as.example/tenant/1", "oauth-authorization-server")
+	require.NoError(t, err)
+	assert.Equal(t, "https://as.example/.well-known/oauth-authorization-server/tenant/1", u)
+	u, _ = target.WellKnownURL("https://as.example/", "oauth-authorization-server")
+	assert.Equal(t, "https://as.example/.well-known/oauth-authorization-server", u)
+}
+
+func discover(t *testing.T, h http.HandlerFunc, issuerPath string) (*target.Target, error) {
+	ts := httptest.NewServer(h)
+	t.Cleanup(ts.Close)
+	hc := httpx.NewTransport(2*time.Second, 0).NewClient()
+	return target.Discover(context.Background(), hc, ts.URL+issuerPath, &target.Config{})
+}
+
+func TestDiscover_Preflight(t *testing.T) {
+	_, err := discover(t, func(w http.ResponseWriter, r *http.Request) { http.NotFound(w, r) }, "")
+	var pe *target.PreflightError
+	require.ErrorAs(t, err, &pe)
+	assert.Contains(t, pe.Msg, "no metadata")
+
+	_, err = discover(t, func(w http.ResponseWriter, r *http.Request) { _, _ = w.Write([]byte("<html>hello</html>")) }, "")
+	require.ErrorAs(t, err, &pe)
+	assert.Contains(t, pe.Msg, "not a JSON object")
+
+	_, err = discover(t, func(w http.ResponseWriter, r *http.Request) {
+		_ = json.NewEncoder(w).Encode(map[string]any{"issuer": "x", "token_endpoint": "/token"})
+	}, "")
+	require.ErrorAs(t, err, &pe)
+	assert.Contains(t, pe.Msg, "not an absolute")
+
+	hc := httpx.NewTransport(time.Second, 0).NewClient()
+	_, err = target.Discover(context.Background(), hc, "http://127.0.0.1:1", nil)
+	require.ErrorAs(t, err, &pe)
+	assert.Contains(t, pe.Msg, "unreachable")
+}
+
+func TestDiscover_OpenIDFallbackAndFeatures(t *testing.T) {
+	var base string
+	h := func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/tenant/.well-known/openid-configuration" {
+			http.NotFound(w, r)
+			return
+		}
+		_ = json.NewEncoder(w).Encode(map[string]any{
+			"issuer": base + "/tenant", "authorization_endpoint": base + "/a", "token_endpoint": base + "/t",
+			"grant_types_supported": []string{"authorization_code", "refresh_token"}, "code_challenge_methods_supported": []string{"S256"},
+		})
+	}
+	ts := httptest.NewServer(http.HandlerFunc(h))
+	defer ts.Close()
+	base = ts.URL
+	hc := httpx.NewTransport(time.Second, 0).NewClient()
+	tgt, err := target.Discover(context.Background(), hc, ts.URL+"/tenant", nil)
+	require.NoError(t, err)
+	assert.Equal(t, "openid-configuration", tgt.MetadataSource)
+	ok, _ := tgt.Has("pkce")
+	assert.True(t, ok)
+	ok, why := tgt.Has("dcr")
+	assert.False(t, ok)
+	assert.Contains(t, why, "registration_endpoint")
+	ok, _ = tgt.Has("client_secret_basic")
+	assert.True(t, ok, "client_secret_basic is the RFC 8414 default")
+	assert.GreaterOrEqual(t, len(tgt.Discovery), 3, "every discovery request is recorded")
+}
