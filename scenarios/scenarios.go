@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/authspec/authspec/scenarios/rfc6749"
+	"github.com/authspec/authspec/scenarios/rfc7009"
 	"github.com/authspec/authspec/suite"
 )
 
@@ -13,6 +14,7 @@ import (
 func All() []*suite.Check {
 	var out []*suite.Check
 	out = append(out, rfc6749.Checks()...)
+	out = append(out, rfc7009.Checks()...)
 	return out
 }
 

@@ -91,6 +91,9 @@ const (
 	FaultRevokeForeign      Fault = "revoke-foreign-token"
 	FaultRevokeNoop         Fault = "revoke-noop"
 	FaultRevokeNoClientAuth Fault = "revoke-no-client-auth"
+	FaultRevokeKeepsAccess  Fault = "revoke-refresh-keeps-access"
+	FaultRevokeHintStrict   Fault = "revoke-hint-strict"
+	FaultRevokeNoTokenOK    Fault = "revoke-missing-token-200"
 )
 
 var faultDescriptions = map[Fault]string{
@@ -154,6 +157,9 @@ var faultDescriptions = map[Fault]string{
 	FaultRevokeForeign:         "a client can revoke tokens issued to another client",
 	FaultRevokeNoop:            "revocation answers 200 but the token stays valid",
 	FaultRevokeNoClientAuth:    "revocation does not authenticate confidential clients",
+	FaultRevokeKeepsAccess:     "revoking a refresh token leaves the access tokens of its grant valid",
+	FaultRevokeHintStrict:      "revocation looks only in the token type named by token_type_hint",
+	FaultRevokeNoTokenOK:       "a revocation request without a token answers 200 instead of invalid_request",
 }
 
 // Faults returns every known fault, sorted by name.

@@ -41,15 +41,18 @@ func (s *Server) revoke(r *http.Request, ca *clientAuth, form url.Values) *oauth
 	ctx := r.Context()
 	raw := form.Get("token")
 	if raw == "" {
+		if s.fault(FaultRevokeNoTokenOK) {
+			return nil
+		}
 		return oautherr.InvalidRequest("token is required")
 	}
-	switch hint := form.Get("token_type_hint"); hint {
-	case "", "access_token", "refresh_token":
-	default:
-		// RFC 7009 §2.2.1: a hint the server does not understand may be
-		// ignored; the server searches all token types regardless.
-	}
+	// RFC 7009 §2.1: token_type_hint is only a hint; the server searches all
+	// token types regardless (a hint it does not understand is ignored).
+	hint := form.Get("token_type_hint")
 	t, err := s.store.GetToken(ctx, store.Hash(raw))
+	if err == nil && s.fault(FaultRevokeHintStrict) && hint != "" && string(t.Kind) != hint {
+		err = store.ErrNotFound
+	}
 	if errors.Is(err, store.ErrNotFound) {
 		if s.fault(FaultRevokeUnknown400) {
 			return oautherr.InvalidRequest("unknown token")
@@ -65,7 +68,7 @@ func (s *Server) revoke(r *http.Request, ca *clientAuth, form url.Values) *oauth
 	if ca.client != nil && t.ClientID != ca.client.ID && !s.fault(FaultRevokeForeign) {
 		return nil
 	}
-	if t.Kind == store.RefreshToken {
+	if t.Kind == store.RefreshToken && !s.fault(FaultRevokeKeepsAccess) {
 		err = s.store.RevokeGrant(ctx, t.GrantID)
 	} else {
 		err = s.store.RevokeToken(ctx, t.Hash)

@@ -1,0 +1,64 @@
+// Package probe answers questions checks share about a target's tokens:
+// is this token still usable? It asks the protected resource (RFC 6750) when
+// a resource is configured, else the introspection endpoint (RFC 7662).
+package probe
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+
+	"github.com/authspec/authspec/suite"
+	"github.com/authspec/authspec/suite/fixture"
+	"github.com/authspec/authspec/suite/httpx"
+)
+
+// CanProbe reports whether AccessTokenActive can answer, and if not why.
+func CanProbe(t *suite.T) (bool, string) {
+	if t.Target.Resource != "" || t.Target.Metadata.IntrospectionEndpoint != "" {
+		return true, ""
+	}
+	return false, "cannot tell whether a token is still valid: configure resource: (a protected resource accepting the tokens) or advertise an introspection_endpoint"
+}
+
+// AccessTokenActive reports whether the target still accepts an access
+// token. owner is the client the token was issued to (used for
+// introspection). The result carries the exchange that shows the answer.
+func AccessTokenActive(ctx context.Context, t *suite.T, owner *fixture.Client, token string) (bool, *httpx.Result, error) {
+	if t.Target.Resource != "" {
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, t.Target.Resource, nil)
+		if err != nil {
+			return false, nil, fmt.Errorf("resource request: %w", err)
+		}
+		req.Header.Set("Authorization", "Bearer "+token)
+		res, err := t.HTTP.Do(ctx, req, "call the protected resource with the access token")
+		if err != nil {
+			return false, nil, err
+		}
+		switch {
+		case res.Status >= 200 && res.Status < 300:
+			return true, res, nil
+		case res.Status == http.StatusUnauthorized:
+			return false, res, nil
+		default:
+			return false, res, suite.SkipErr("the protected resource %s answered HTTP %d to a bearer request; cannot judge token validity", t.Target.Resource, res.Status)
+		}
+	}
+	if ep := t.Target.Metadata.IntrospectionEndpoint; ep != "" && owner != nil && !owner.Public() {
+		res, err := t.Fixtures.PostForm(ctx, t.HTTP, ep, owner, url.Values{"token": {token}}, "introspect the access token (RFC 7662)")
+		if err != nil {
+			return false, nil, err
+		}
+		var m struct {
+			Active *bool `json:"active"`
+		}
+		if res.Status != http.StatusOK || json.Unmarshal(res.Body, &m) != nil || m.Active == nil {
+			return false, res, suite.SkipErr("introspection answered HTTP %d without an \"active\" member; cannot judge token validity", res.Status)
+		}
+		return *m.Active, res, nil
+	}
+	_, why := CanProbe(t)
+	return false, nil, suite.SkipErr("%s", why)
+}
