@@ -6,7 +6,10 @@ import (
 	"fmt"
 
 	"github.com/authspec/authspec/scenarios/rfc6749"
+	"github.com/authspec/authspec/scenarios/rfc6750"
 	"github.com/authspec/authspec/scenarios/rfc7009"
+	"github.com/authspec/authspec/scenarios/rfc8707"
+	"github.com/authspec/authspec/scenarios/rfc9728"
 	"github.com/authspec/authspec/suite"
 )
 
@@ -15,6 +18,9 @@ func All() []*suite.Check {
 	var out []*suite.Check
 	out = append(out, rfc6749.Checks()...)
 	out = append(out, rfc7009.Checks()...)
+	out = append(out, rfc6750.Checks()...)
+	out = append(out, rfc8707.Checks()...)
+	out = append(out, rfc9728.Checks()...)
 	return out
 }
 

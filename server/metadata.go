@@ -100,8 +100,12 @@ func (s *Server) handleResourceMetadata(w http.ResponseWriter, r *http.Request) 
 	if s.fault(FaultResourceMetaWrongAS) {
 		as = s.base + "/other-issuer"
 	}
+	resource := s.ResourceURL()
+	if s.fault(FaultResourceMetaWrongResource) {
+		resource += "/"
+	}
 	writeJSONDoc(w, "application/json", ResourceMetadata{
-		Resource:               s.ResourceURL(),
+		Resource:               resource,
 		AuthorizationServers:   []string{as},
 		ScopesSupported:        append([]string(nil), s.cfg.Scopes...),
 		BearerMethodsSupported: []string{"header"},

@@ -24,7 +24,12 @@ func (s *Server) handleResource(w http.ResponseWriter, r *http.Request) {
 	}
 	authz := r.Header.Get("Authorization")
 	if authz == "" {
-		s.bearerChallenge(w, nil)
+		var e *oautherr.Error
+		if s.fault(FaultBearerErrorNoCreds) {
+			e = oautherr.InvalidRequest("no access token")
+			e.Status = http.StatusUnauthorized
+		}
+		s.bearerChallenge(w, e)
 		return
 	}
 	scheme, tok, ok := strings.Cut(authz, " ")
@@ -71,7 +76,9 @@ func (s *Server) bearerChallenge(w http.ResponseWriter, e *oautherr.Error) {
 	}
 	if e != nil {
 		status = e.Status
-		params = append(params, fmt.Sprintf("error=%q", e.Code), fmt.Sprintf("error_description=%q", e.Description))
+		if !(s.fault(FaultBearerNoErrorCode) && e.Code == oautherr.CodeInvalidToken) {
+			params = append(params, fmt.Sprintf("error=%q", e.Code), fmt.Sprintf("error_description=%q", e.Description))
+		}
 	}
 	params = append(params, fmt.Sprintf("scope=%q", strings.Join(s.cfg.Scopes, " ")))
 	if !s.fault(FaultBearerNoChallenge) {

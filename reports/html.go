@@ -1,0 +1,409 @@
+package reports
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/base64"
+	"fmt"
+	"html/template"
+	"io"
+	"net/url"
+	"strings"
+
+	"github.com/authspec/authspec/suite"
+	"github.com/authspec/authspec/suite/httpx"
+)
+
+// WriteHTML writes the report as one self-contained HTML page: inline CSS
+// and JavaScript, no external asset, so that it can be archived as a CI
+// artifact and opened from disk. It shows the summary counts, filters by
+// status, spec and text, and every result as an expandable element with its
+// message, want, got, fix, the quoted requirement, the HTTP exchanges
+// (headers and bodies, as recorded and redacted) and the attachments; PNG
+// screenshots embedded in the report are shown inline.
+//
+// # Security
+//
+// Everything in a report may come from a hostile server. The page is built
+// with html/template, which escapes every value for its context; text is
+// cleaned of control characters first; only attachments whose bytes are a
+// PNG become data: images. A Content-Security-Policy allows only the page's
+// own script and style (by hash) and data: images, so even markup that
+// slipped through could neither run script nor load anything.
+func WriteHTML(w io.Writer, r *Report) error {
+	var buf bytes.Buffer
+	if err := htmlTemplate.Execute(&buf, newHTMLView(r)); err != nil {
+		return fmt.Errorf("render html: %w", err)
+	}
+	if _, err := w.Write(buf.Bytes()); err != nil {
+		return fmt.Errorf("write html: %w", err)
+	}
+	return nil
+}
+
+type htmlView struct {
+	Verdict, Target, Version, Started, Duration, FailOn string
+	Profiles, Features                                  []string
+	Counts                                              []htmlCount
+	Total, Gating, Baselined                            int
+	Specs                                               []string
+	Results                                             []htmlResult
+	CSP                                                 string
+	CSS                                                 template.CSS
+	JS                                                  template.JS
+}
+
+type htmlCount struct {
+	Status string
+	N      int
+}
+
+type htmlResult struct {
+	ID, Spec, Section, Level, Title, Quote, Status string
+	Message, Want, Got, Fix                        string
+	Duration, Text                                 string
+	Baselined                                      bool
+	Features, Log                                  []string
+	Exchanges                                      []htmlExchange
+	Attachments                                    []htmlAttachment
+}
+
+type htmlExchange struct {
+	Summary, Request, Response, Error string
+	HasResponse                       bool
+}
+
+type htmlAttachment struct {
+	Name, ContentType, Path, Text, Note string
+	Size                                int
+	PNG                                 template.URL
+}
+
+var pngMagic = []byte("\x89PNG\r\n\x1a\n")
+
+func newHTMLView(r *Report) htmlView {
+	v := htmlView{
+		Verdict:  verdict(r),
+		Target:   clean(r.Target),
+		Version:  clean(r.Version),
+		Duration: fmt.Sprintf("%.1f s", float64(r.DurationMS)/1000),
+		FailOn:   r.failOn(),
+		Total:    len(r.Results),
+		Gating:   len(r.GatingFailures()),
+		CSP: fmt.Sprintf("default-src 'none'; img-src data:; style-src '%s'; script-src '%s'; base-uri 'none'; form-action 'none'",
+			cspHash(htmlCSS), cspHash(htmlJS)),
+		CSS: template.CSS(htmlCSS),
+		JS:  template.JS(htmlJS),
+	}
+	if !r.Started.IsZero() {
+		v.Started = r.Started.UTC().Format("2006-01-02 15:04:05 UTC")
+	}
+	for _, p := range r.Profiles {
+		v.Profiles = append(v.Profiles, clean(p))
+	}
+	for _, f := range r.Features {
+		v.Features = append(v.Features, clean(f))
+	}
+	sm := r.Summary
+	v.Counts = []htmlCount{{"PASS", sm.Pass}, {"FAIL", sm.Fail}, {"WARN", sm.Warn}, {"SKIP", sm.Skip}, {"ERROR", sm.Error}}
+	specs, _ := specCounts(r.Results)
+	for _, s := range specs {
+		v.Specs = append(v.Specs, clean(string(s)))
+	}
+	known := map[string]bool{}
+	for _, c := range v.Counts {
+		known[c.Status] = true
+	}
+	for _, res := range r.Results {
+		hr := newHTMLResult(res)
+		if !known[hr.Status] {
+			// A status this writer does not know still gets a filter.
+			known[hr.Status] = true
+			v.Counts = append(v.Counts, htmlCount{Status: hr.Status})
+		}
+		if res.Baselined {
+			v.Baselined++
+		}
+		v.Results = append(v.Results, hr)
+	}
+	for i, c := range v.Counts {
+		if i >= 5 {
+			for _, res := range v.Results {
+				if res.Status == c.Status {
+					v.Counts[i].N++
+				}
+			}
+		}
+	}
+	return v
+}
+
+func newHTMLResult(res suite.Result) htmlResult {
+	hr := htmlResult{
+		ID: clean(res.ID), Spec: clean(string(res.Spec)), Section: clean(res.Section), Level: clean(string(res.Level)),
+		Title: clean(res.Title), Quote: clean(res.Quote), Status: clean(string(res.Status)),
+		Message: clean(res.Message), Want: clean(res.Want), Got: clean(res.Got), Fix: clean(res.Fix),
+		Duration: fmt.Sprintf("%d ms", res.DurationMS), Baselined: res.Baselined,
+	}
+	hr.Text = strings.ToLower(strings.Join([]string{hr.ID, hr.Title, hr.Message}, " "))
+	for _, f := range res.Features {
+		hr.Features = append(hr.Features, clean(string(f)))
+	}
+	for _, l := range res.Log {
+		hr.Log = append(hr.Log, clean(l))
+	}
+	for i, ex := range res.Exchanges {
+		hr.Exchanges = append(hr.Exchanges, newHTMLExchange(i, len(res.Exchanges), ex))
+	}
+	for _, a := range res.Attachments {
+		ha := htmlAttachment{Name: clean(a.Name), ContentType: clean(a.ContentType), Text: clean(a.Text), Size: len(a.Data)}
+		if a.Path != "" && isRelativePath(a.Path) {
+			ha.Path = a.Path
+		} else if a.Path != "" {
+			ha.Text = strings.TrimSpace(ha.Text + "\n(path not shown as a link: " + clean(a.Path) + ")")
+		}
+		if strings.EqualFold(strings.TrimSpace(a.ContentType), "image/png") && bytes.HasPrefix(a.Data, pngMagic) {
+			// Safe: the scheme and media type are ours, the payload is base64.
+			ha.PNG = template.URL("data:image/png;base64," + base64.StdEncoding.EncodeToString(a.Data))
+		} else if len(a.Data) > 0 {
+			ha.Note = "Inline data not shown: only PNG images are displayed. It is in report.json."
+		}
+		hr.Attachments = append(hr.Attachments, ha)
+	}
+	return hr
+}
+
+// isRelativePath reports whether p is a path relative to the report
+// directory, without scheme, host or absolute root: only those become links.
+func isRelativePath(p string) bool {
+	u, err := url.Parse(p)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.Opaque != "" {
+		return false
+	}
+	return !strings.HasPrefix(p, "/") && !strings.HasPrefix(p, `\`) && !strings.ContainsAny(p, ":\x00")
+}
+
+func newHTMLExchange(i, n int, ex httpx.Exchange) htmlExchange {
+	he := htmlExchange{Error: clean(ex.Error)}
+	var sum strings.Builder
+	fmt.Fprintf(&sum, "%d/%d  %s %s", i+1, n, clean(ex.Request.Method), clean(ex.Request.URL))
+	var req strings.Builder
+	fmt.Fprintf(&req, "%s %s\n", clean(ex.Request.Method), clean(ex.Request.URL))
+	writeHeaders(&req, ex.Request.Headers)
+	if ex.Request.Body != "" {
+		req.WriteString("\n")
+		req.WriteString(clean(ex.Request.Body))
+	}
+	he.Request = strings.TrimRight(req.String(), "\n")
+	if resp := ex.Response; resp != nil {
+		he.HasResponse = true
+		fmt.Fprintf(&sum, " → %d", resp.Status)
+		var rs strings.Builder
+		fmt.Fprintf(&rs, "%d\n", resp.Status)
+		writeHeaders(&rs, resp.Headers)
+		if resp.Body != "" {
+			rs.WriteString("\n")
+			rs.WriteString(clean(resp.Body))
+		}
+		if resp.Truncated {
+			rs.WriteString("\n[body truncated]")
+		}
+		he.Response = strings.TrimRight(rs.String(), "\n")
+	} else if ex.Error != "" {
+		sum.WriteString(" → error")
+	}
+	if ex.Note != "" {
+		fmt.Fprintf(&sum, "  (%s)", clean(ex.Note))
+	}
+	fmt.Fprintf(&sum, "  %d ms", ex.DurationMS)
+	he.Summary = sum.String()
+	return he
+}
+
+func writeHeaders(b *strings.Builder, h map[string][]string) {
+	for _, k := range sortedKeys(h) {
+		for _, v := range h[k] {
+			fmt.Fprintf(b, "%s: %s\n", clean(k), clean(v))
+		}
+	}
+}
+
+func cspHash(s string) string {
+	sum := sha256.Sum256([]byte(s))
+	return "sha256-" + base64.StdEncoding.EncodeToString(sum[:])
+}
+
+var htmlTemplate = template.Must(template.New("report").Parse(htmlPage))
+
+const htmlPage = `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="{{.CSP}}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="referrer" content="no-referrer">
+<title>authspec {{.Verdict}}: {{.Target}}</title>
+<style>{{.CSS}}</style>
+</head>
+<body>
+<header>
+<h1><span class="badge s-{{.Verdict}}">{{.Verdict}}</span> authspec report</h1>
+<p class="meta"><b>Target</b> <code>{{.Target}}</code> · authspec {{.Version}}{{if .Started}} · started {{.Started}}{{end}} · {{.Duration}} · gate <code>{{.FailOn}}</code></p>
+{{- if .Profiles}}
+<p class="meta"><b>Profiles</b> {{range $i, $p := .Profiles}}{{if $i}}, {{end}}<code>{{$p}}</code>{{end}}</p>
+{{- end}}
+{{- if .Features}}
+<p class="meta"><b>Features</b> {{range $i, $f := .Features}}{{if $i}}, {{end}}<code>{{$f}}</code>{{end}}</p>
+{{- end}}
+<p class="meta">{{.Total}} checks{{if .Gating}} · <b>{{.Gating}} failing the gate</b>{{end}}{{if .Baselined}} · {{.Baselined}} accepted by the baseline{{end}}</p>
+</header>
+<nav>
+<div class="counts">
+{{- range .Counts}}
+<label class="count s-{{.Status}}"><input type="checkbox" name="status" value="{{.Status}}" checked> <b>{{.N}}</b> {{.Status}}</label>
+{{- end}}
+</div>
+<div class="filters">
+<label>Spec <select id="spec"><option value="">all</option>{{range .Specs}}<option value="{{.}}">{{.}}</option>{{end}}</select></label>
+<label>Search <input type="search" id="q" placeholder="id, title or message"></label>
+<button type="button" id="expand">Expand all</button>
+<button type="button" id="collapse">Collapse all</button>
+<span id="shown-wrap"><span id="shown">{{len .Results}}</span> shown</span>
+</div>
+</nav>
+<main>
+{{- range .Results}}
+<details class="result s-{{.Status}}" data-status="{{.Status}}" data-spec="{{.Spec}}" data-text="{{.Text}}">
+<summary><span class="badge s-{{.Status}}">{{.Status}}</span>{{if .Baselined}} <span class="badge baselined">baselined</span>{{end}} <code class="id">{{.ID}}</code> <span class="title">{{.Title}}</span> <span class="where">{{.Spec}} §{{.Section}} · {{.Level}} · {{.Duration}}</span></summary>
+<div class="body">
+{{- if .Message}}
+<p class="message">{{.Message}}</p>
+{{- end}}
+{{- if or .Want .Got .Fix}}
+<dl>
+{{- if .Want}}<dt>want</dt><dd>{{.Want}}</dd>{{end}}
+{{- if .Got}}<dt>got</dt><dd>{{.Got}}</dd>{{end}}
+{{- if .Fix}}<dt>fix</dt><dd>{{.Fix}}</dd>{{end}}
+</dl>
+{{- end}}
+<blockquote>{{if .Quote}}{{.Quote}}{{else}}{{.Title}}{{end}}<cite>{{.Spec}} §{{.Section}} ({{.Level}})</cite></blockquote>
+{{- if .Features}}
+<p class="features">Requires {{range $i, $f := .Features}}{{if $i}}, {{end}}<code>{{$f}}</code>{{end}}</p>
+{{- end}}
+{{- if .Exchanges}}
+<h3>HTTP exchanges</h3>
+{{- range .Exchanges}}
+<details class="exchange">
+<summary>{{.Summary}}</summary>
+<div class="pair">
+<div><h4>Request</h4><pre>{{.Request}}</pre></div>
+{{- if .HasResponse}}
+<div><h4>Response</h4><pre>{{.Response}}</pre></div>
+{{- end}}
+</div>
+{{- if .Error}}
+<p class="error">{{.Error}}</p>
+{{- end}}
+</details>
+{{- end}}
+{{- end}}
+{{- if .Attachments}}
+<h3>Attachments</h3>
+{{- range .Attachments}}
+<figure class="attachment">
+<figcaption>{{.Name}} <span class="where">{{.ContentType}}{{if .Size}}, {{.Size}} bytes{{end}}</span>{{if .Path}} · <a href="{{.Path}}" rel="noopener noreferrer">{{.Path}}</a>{{end}}</figcaption>
+{{- if .PNG}}
+<img src="{{.PNG}}" alt="{{.Name}}">
+{{- end}}
+{{- if .Note}}
+<p class="where">{{.Note}}</p>
+{{- end}}
+{{- if .Text}}
+<pre>{{.Text}}</pre>
+{{- end}}
+</figure>
+{{- end}}
+{{- end}}
+{{- if .Log}}
+<h3>Log</h3>
+<pre>{{range .Log}}{{.}}
+{{end}}</pre>
+{{- end}}
+</div>
+</details>
+{{- end}}
+</main>
+<script>{{.JS}}</script>
+</body>
+</html>
+`
+
+const htmlCSS = `
+:root{--pass:#1a7f37;--fail:#cf222e;--warn:#9a6700;--skip:#6e7781;--error:#8250df;--bg:#fff;--fg:#1f2328;--mute:#656d76;--line:#d0d7de;--code:#f6f8fa}
+@media (prefers-color-scheme:dark){:root{--bg:#0d1117;--fg:#e6edf3;--mute:#8d96a0;--line:#30363d;--code:#161b22}}
+*{box-sizing:border-box}
+body{margin:0;padding:1rem 2rem;font:14px/1.5 -apple-system,BlinkMacSystemFont,"Segoe UI",Helvetica,Arial,sans-serif;background:var(--bg);color:var(--fg)}
+h1{font-size:1.5rem;margin:.2rem 0}
+h3{font-size:1rem;margin:1rem 0 .4rem}
+h4{font-size:.85rem;margin:.2rem 0;color:var(--mute)}
+code,pre{font:12px/1.45 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace}
+code{background:var(--code);padding:0 .3em;border-radius:4px;overflow-wrap:anywhere}
+pre{background:var(--code);border:1px solid var(--line);border-radius:6px;padding:.6rem;margin:.2rem 0;white-space:pre-wrap;overflow-wrap:anywhere;max-height:40rem;overflow:auto}
+.meta{margin:.2rem 0;color:var(--mute)}
+nav{position:sticky;top:0;background:var(--bg);border-bottom:1px solid var(--line);padding:.5rem 0;margin:.8rem 0;z-index:1}
+.counts,.filters{display:flex;flex-wrap:wrap;gap:.6rem;align-items:center;margin:.3rem 0}
+.count{border:1px solid var(--line);border-left:4px solid var(--skip);border-radius:6px;padding:.2rem .6rem;cursor:pointer;user-select:none}
+.count b{font-size:1.1rem}
+.badge{display:inline-block;min-width:3.6em;text-align:center;border-radius:4px;padding:0 .4em;font-size:.75rem;font-weight:600;color:#fff;background:var(--skip)}
+.badge.baselined{background:var(--mute)}
+.s-PASS.badge{background:var(--pass)}.s-FAIL.badge{background:var(--fail)}.s-WARN.badge{background:var(--warn)}.s-ERROR.badge{background:var(--error)}
+.s-PASS.count{border-left-color:var(--pass)}.s-FAIL.count{border-left-color:var(--fail)}.s-WARN.count{border-left-color:var(--warn)}.s-ERROR.count{border-left-color:var(--error)}
+.result{border:1px solid var(--line);border-left:4px solid var(--skip);border-radius:6px;margin:.35rem 0;padding:.3rem .6rem}
+.result.s-PASS{border-left-color:var(--pass)}.result.s-FAIL{border-left-color:var(--fail)}.result.s-WARN{border-left-color:var(--warn)}.result.s-ERROR{border-left-color:var(--error)}
+.result>summary{cursor:pointer;overflow-wrap:anywhere}
+.where{color:var(--mute);font-size:.85em}
+.body{padding:.3rem 0 .3rem 1rem}
+.message{white-space:pre-wrap;overflow-wrap:anywhere;font-weight:600}
+dl{display:grid;grid-template-columns:max-content 1fr;gap:.1rem .8rem;margin:.4rem 0}
+dt{color:var(--mute)}dd{margin:0;white-space:pre-wrap;overflow-wrap:anywhere}
+blockquote{margin:.4rem 0;padding:.2rem .8rem;border-left:3px solid var(--line);color:var(--mute);white-space:pre-wrap}
+cite{display:block;font-size:.85em}
+.exchange{margin:.3rem 0}.exchange>summary{cursor:pointer;font-family:ui-monospace,monospace;font-size:12px;overflow-wrap:anywhere}
+.pair{display:grid;grid-template-columns:repeat(auto-fit,minmax(22rem,1fr));gap:.6rem}
+.error{color:var(--fail);white-space:pre-wrap}
+.attachment{margin:.4rem 0}.attachment img{max-width:100%;border:1px solid var(--line)}
+[hidden]{display:none!important}
+`
+
+const htmlJS = `
+(function () {
+  "use strict";
+  var boxes = Array.prototype.slice.call(document.querySelectorAll('input[name="status"]'));
+  var spec = document.getElementById("spec");
+  var q = document.getElementById("q");
+  var rows = Array.prototype.slice.call(document.querySelectorAll("details.result"));
+  var shown = document.getElementById("shown");
+  function apply() {
+    var on = {};
+    boxes.forEach(function (b) { on[b.value] = b.checked; });
+    var s = spec.value, text = q.value.toLowerCase(), n = 0;
+    rows.forEach(function (r) {
+      var show = on[r.dataset.status] === true && (s === "" || r.dataset.spec === s) &&
+        (text === "" || r.dataset.text.indexOf(text) >= 0);
+      r.hidden = !show;
+      if (show) { n++; }
+    });
+    shown.textContent = String(n);
+  }
+  boxes.forEach(function (b) { b.addEventListener("change", apply); });
+  spec.addEventListener("change", apply);
+  q.addEventListener("input", apply);
+  document.getElementById("expand").addEventListener("click", function () {
+    rows.forEach(function (r) { if (!r.hidden) { r.open = true; } });
+  });
+  document.getElementById("collapse").addEventListener("click", function () {
+    rows.forEach(function (r) { r.open = false; });
+  });
+  apply();
+})();
+`

@@ -1,0 +1,84 @@
+package probe
+
+import (
+	"strings"
+)
+
+// Challenge is one parsed WWW-Authenticate challenge (RFC 9110 §11.6.1).
+type Challenge struct {
+	Scheme string
+	Params map[string]string
+}
+
+// ParseChallenges parses WWW-Authenticate header values leniently: it never
+// fails, and returns what it could read. Parameter names are lower-cased.
+func ParseChallenges(values []string) []Challenge {
+	var out []Challenge
+	for _, v := range values {
+		s := v
+		for {
+			s = strings.TrimLeft(s, " ,\t")
+			if s == "" {
+				break
+			}
+			// scheme token
+			i := strings.IndexAny(s, " \t,")
+			if i < 0 {
+				out = append(out, Challenge{Scheme: s, Params: map[string]string{}})
+				break
+			}
+			c := Challenge{Scheme: s[:i], Params: map[string]string{}}
+			s = s[i:]
+			for {
+				s = strings.TrimLeft(s, " \t,")
+				eq := strings.IndexByte(s, '=')
+				sp := strings.IndexAny(s, " \t,")
+				if eq <= 0 || (sp >= 0 && sp < eq) {
+					break // next challenge or a token68
+				}
+				name := strings.ToLower(strings.TrimSpace(s[:eq]))
+				s = strings.TrimLeft(s[eq+1:], " \t")
+				var val string
+				if strings.HasPrefix(s, `"`) {
+					var b strings.Builder
+					j := 1
+					for ; j < len(s); j++ {
+						if s[j] == '\\' && j+1 < len(s) {
+							j++
+							b.WriteByte(s[j])
+							continue
+						}
+						if s[j] == '"' {
+							break
+						}
+						b.WriteByte(s[j])
+					}
+					val = b.String()
+					if j < len(s) {
+						j++
+					}
+					s = s[j:]
+				} else {
+					k := strings.IndexAny(s, " \t,")
+					if k < 0 {
+						k = len(s)
+					}
+					val, s = s[:k], s[k:]
+				}
+				c.Params[name] = val
+			}
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// Bearer returns the first Bearer challenge, if any.
+func Bearer(values []string) (Challenge, bool) {
+	for _, c := range ParseChallenges(values) {
+		if strings.EqualFold(c.Scheme, "Bearer") {
+			return c, true
+		}
+	}
+	return Challenge{}, false
+}
