@@ -1,0 +1,111 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/authspec/authspec/server"
+)
+
+func runCLI(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := run(context.Background(), args, &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+func refServer(t *testing.T, faults ...server.Fault) string {
+	t.Helper()
+	var h http.Handler
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { h.ServeHTTP(w, r) }))
+	t.Cleanup(ts.Close)
+	srv, err := server.New(server.Config{Issuer: ts.URL, Consent: server.ConsentAuto, Faults: faults})
+	require.NoError(t, err)
+	h = srv.Handler()
+	return ts.URL
+}
+
+func writeConfig(t *testing.T, issuer string) string {
+	p := filepath.Join(t.TempDir(), "target.yaml")
+	require.NoError(t, os.WriteFile(p, []byte("issuer: "+issuer+"\nresource: "+issuer+"/mcp\n"), 0o600))
+	return p
+}
+
+func TestRun_ExitCodes(t *testing.T) {
+	out := t.TempDir()
+	t.Run("reference server passes", func(t *testing.T) {
+		issuer := refServer(t)
+		code, stdout, stderr := runCLI(t, "run", "--config", writeConfig(t, issuer), "--out", out, "--quiet")
+		assert.Equal(t, 0, code, "stdout:\n%s\nstderr:\n%s", stdout, stderr)
+		b, err := os.ReadFile(filepath.Join(out, "report.json"))
+		require.NoError(t, err)
+		var rep map[string]any
+		require.NoError(t, json.Unmarshal(b, &rep))
+		assert.Equal(t, "authspec", rep["tool"])
+		assert.FileExists(t, filepath.Join(out, "junit.xml"))
+		assert.FileExists(t, filepath.Join(out, "report.md"))
+	})
+	t.Run("a fault exits 1 and names the check", func(t *testing.T) {
+		issuer := refServer(t, server.FaultNoWWWAuthenticate)
+		code, stdout, stderr := runCLI(t, "run", "--config", writeConfig(t, issuer), "--out", t.TempDir(), "--quiet")
+		assert.Equal(t, 1, code)
+		assert.Contains(t, stdout+stderr, "rfc6749-5.2-invalid-client-401")
+	})
+	t.Run("unreachable target exits 2", func(t *testing.T) {
+		ts := httptest.NewServer(http.NotFoundHandler())
+		url := ts.URL
+		ts.Close()
+		code, _, stderr := runCLI(t, "run", "--target", url, "--out", t.TempDir())
+		assert.Equal(t, 2, code)
+		assert.Contains(t, stderr, "unreachable")
+	})
+	t.Run("non-OAuth target exits 2", func(t *testing.T) {
+		ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "text/html")
+			_, _ = w.Write([]byte("<html>a blog</html>"))
+		}))
+		defer ts.Close()
+		code, _, stderr := runCLI(t, "run", "--target", ts.URL, "--out", t.TempDir())
+		assert.Equal(t, 2, code)
+		assert.Contains(t, stderr, "not a JSON object")
+	})
+	t.Run("bad flags exit 2", func(t *testing.T) {
+		code, _, _ := runCLI(t, "run")
+		assert.Equal(t, 2, code)
+		code, _, _ = runCLI(t, "run", "--target", "http://x", "--fail-on", "may")
+		assert.Equal(t, 2, code)
+		code, _, stderr := runCLI(t, "run", "--target", "http://127.0.0.1:1", "--profile", "nope")
+		assert.Equal(t, 2, code)
+		assert.Contains(t, stderr, "unknown profile")
+	})
+	t.Run("bad config exits 2", func(t *testing.T) {
+		p := filepath.Join(t.TempDir(), "t.yaml")
+		require.NoError(t, os.WriteFile(p, []byte("isuer: http://x\n"), 0o600))
+		code, _, stderr := runCLI(t, "run", "--config", p)
+		assert.Equal(t, 2, code)
+		assert.Contains(t, stderr, `unknown key "isuer"`)
+	})
+}
+
+func TestList(t *testing.T) {
+	code, stdout, _ := runCLI(t, "list", "--json")
+	require.Equal(t, 0, code)
+	var entries []map[string]any
+	require.NoError(t, json.Unmarshal([]byte(stdout), &entries))
+	assert.NotEmpty(t, entries)
+}
+
+func TestServe_ListFaults(t *testing.T) {
+	code, stdout, _ := runCLI(t, "serve", "--list-faults")
+	require.Equal(t, 0, code)
+	assert.Contains(t, stdout, string(server.FaultCodeReuse))
+}
