@@ -31,7 +31,7 @@ YAML
 
 start=$(date +%s.%N)
 set +e
-"$BIN" run --config "$work/target.yaml" --out "$OUT" --format "${FORMATS:-json,junit,md}"
+"$BIN" run --config "$work/target.yaml" --out "$OUT" --format "${FORMATS:-json,junit,md,html}"
 status=$?
 set -e
 end=$(date +%s.%N)
