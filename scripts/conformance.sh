@@ -12,7 +12,7 @@ work=$(mktemp -d)
 ready="$work/issuer"
 log="$OUT/server.log"
 
-"$BIN" serve --addr 127.0.0.1:0 --consent auto --ready-file "$ready" "$@" >"$log" 2>&1 &
+"$BIN" serve --addr 127.0.0.1:0 --consent "${CONSENT:-form}" --ready-file "$ready" "$@" >"$log" 2>&1 &
 pid=$!
 cleanup() { kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
@@ -24,9 +24,15 @@ done
 [ -s "$ready" ] || { echo "reference server did not become ready" >&2; cat "$log" >&2; exit 2; }
 issuer=$(cat "$ready")
 
+# The recipe gets a browser through the reference server's login and consent
+# pages (used when the server runs with --consent form, CONSENT=form).
 cat >"$work/target.yaml" <<YAML
 issuer: $issuer
 resource: $issuer/mcp
+browser:
+  login:   [ { fill: "#username", value: alice }, { fill: "#password", value: wonderland }, { click: "#login" } ]
+  consent: [ { click: "#allow" } ]
+  deny:    [ { click: "#deny" } ]
 YAML
 
 start=$(date +%s.%N)

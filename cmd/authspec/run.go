@@ -15,12 +15,15 @@ import (
 	"github.com/authspec/authspec/reports"
 	"github.com/authspec/authspec/scenarios"
 	"github.com/authspec/authspec/suite"
+	"github.com/authspec/authspec/suite/browser"
+	"github.com/authspec/authspec/suite/fixture"
 	"github.com/authspec/authspec/suite/runner"
 	"github.com/authspec/authspec/suite/target"
 )
 
 type runFlags struct {
 	target, config, out, format, failOn string
+	browserMode                         string
 	only, skip, profiles                listFlag
 	parallel                            int
 	timeout, checkTimeout               time.Duration
@@ -40,6 +43,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	fs.DurationVar(&f.timeout, "timeout", 10*time.Second, "deadline of every HTTP request")
 	fs.DurationVar(&f.checkTimeout, "check-timeout", 60*time.Second, "deadline of every check")
 	fs.BoolVar(&f.quiet, "quiet", false, "no progress, only the summary")
+	fs.StringVar(&f.browserMode, "browser", "auto", "consent pages: auto (browser when the target shows a page), on (always), off (plain HTTP only)")
 	fs.Var(&f.only, "only", "run only checks whose ID matches this glob (repeatable)")
 	fs.Var(&f.skip, "skip", "skip checks whose ID matches this glob (repeatable)")
 	fs.Var(&f.profiles, "profile", "run only checks of this profile (repeatable; see authspec list)")
@@ -61,6 +65,9 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	}
 	if f.parallel < 1 {
 		return usageErr("--parallel must be at least 1")
+	}
+	if f.browserMode != "auto" && f.browserMode != "on" && f.browserMode != "off" {
+		return usageErr("--browser %q: use auto, on or off", f.browserMode)
 	}
 	formats, err := reports.ParseFormats(f.format)
 	if err != nil {
@@ -103,10 +110,17 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 
 	started := time.Now()
 	fmt.Fprintf(stderr, "authspec %s: %s\n", version, issuer)
-	env, err := suite.Prepare(ctx, issuer, cfg, suite.PrepareOptions{Timeout: f.timeout, Secrets: secrets})
+	authorizer, closeBrowser, err := newAuthorizer(f.browserMode, cfg)
 	if err != nil {
 		return &exitError{code: 2, err: err}
 	}
+	defer closeBrowser()
+	env, err := suite.Prepare(ctx, issuer, cfg, suite.PrepareOptions{Timeout: f.timeout, Secrets: secrets, Authorizer: authorizer})
+	if err != nil {
+		return &exitError{code: 2, err: err}
+	}
+	env.Target.SetFeature(string(suite.FeatureBrowser), f.browserMode != "off" && hasRecipe(cfg),
+		"no browser: give browser: login/consent steps in the config and do not pass --browser off")
 	tgt := env.Target
 	fmt.Fprintf(stderr, "  metadata: %s\n  features: %s\n  checks:   %d\n", tgt.MetadataURL, strings.Join(tgt.Features(), ", "), len(checks))
 
@@ -134,6 +148,29 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		return &exitError{code: 1, err: fmt.Errorf("%d gating failure(s): %s", len(gating), strings.Join(first(gating, 10), ", "))}
 	}
 	return nil
+}
+
+func hasRecipe(cfg *target.Config) bool {
+	return len(cfg.Browser.Login)+len(cfg.Browser.Consent)+len(cfg.Browser.Deny) > 0
+}
+
+// newAuthorizer picks how authorization requests get through the target's
+// pages: plain HTTP, the browser always, or the browser when a page shows up.
+func newAuthorizer(mode string, cfg *target.Config) (fixture.Authorizer, func(), error) {
+	opts := browser.Options{Recipe: cfg.Browser}
+	switch mode {
+	case "off":
+		return fixture.HTTPAuthorizer{}, func() {}, nil
+	case "on":
+		b, err := browser.Launch(opts)
+		if err != nil {
+			return nil, nil, fmt.Errorf("--browser on: %w", err)
+		}
+		return b, func() { _ = b.Close() }, nil
+	default:
+		a := &browser.Auto{Options: opts}
+		return a, func() { _ = a.Close() }, nil
+	}
 }
 
 func first(s []string, n int) []string {

@@ -1,0 +1,97 @@
+package browser_test
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/authspec/authspec/server"
+	"github.com/authspec/authspec/suite"
+	"github.com/authspec/authspec/suite/browser"
+	"github.com/authspec/authspec/suite/fixture"
+	"github.com/authspec/authspec/suite/target"
+)
+
+// ReferenceRecipe gets through the reference server's pages.
+var referenceRecipe = target.BrowserConfig{
+	Login:   []target.Step{{Fill: "#username", Value: "alice"}, {Fill: "#password", Value: "wonderland"}, {Click: "#login"}},
+	Consent: []target.Step{{WaitFor: "#allow"}, {Click: "#allow"}},
+	Deny:    []target.Step{{Click: "#deny"}},
+}
+
+func launch(t *testing.T, recipe target.BrowserConfig) *browser.Browser {
+	t.Helper()
+	b, err := browser.Launch(browser.Options{Recipe: recipe, StepTimeout: 15 * time.Second})
+	if errors.Is(err, browser.ErrUnavailable) && os.Getenv("CI") == "" {
+		t.Skipf("%v", err)
+	}
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = b.Close() })
+	return b
+}
+
+func TestBrowser_ReferenceServerConsent(t *testing.T) {
+	var h http.Handler
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { h.ServeHTTP(w, r) }))
+	defer ts.Close()
+	srv, err := server.New(server.Config{Issuer: ts.URL, Consent: server.ConsentForm})
+	require.NoError(t, err)
+	h = srv.Handler()
+	b := launch(t, referenceRecipe)
+
+	ctx := context.Background()
+	env, err := suite.Prepare(ctx, ts.URL, &target.Config{Resource: srv.ResourceURL()}, suite.PrepareOptions{Authorizer: b})
+	require.NoError(t, err)
+	tt := suite.NewT(env, &suite.Check{ID: "x"})
+	c, err := tt.Confidential(ctx)
+	require.NoError(t, err)
+
+	ar := tt.NewAuthRequest(c)
+	ts1, err := env.Fixtures.Tokens(ctx, tt.HTTP, ar)
+	require.NoError(t, err, "login and consent in the browser, then the code exchange")
+	assert.NotEmpty(t, ts1.AccessToken)
+
+	deny := tt.NewAuthRequest(c)
+	deny.Flow = fixture.FlowDeny
+	deny.Extra = map[string][]string{"prompt": {"consent"}}
+	res, err := env.Fixtures.Authorize(ctx, tt.HTTP, deny)
+	require.NoError(t, err)
+	require.NotNil(t, res.Callback)
+	assert.Equal(t, "access_denied", res.Callback.Query().Get("error"))
+	assert.Equal(t, deny.State, res.Callback.Query().Get("state"))
+}
+
+func TestBrowser_FailureAttachesScreenshot(t *testing.T) {
+	var h http.Handler
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { h.ServeHTTP(w, r) }))
+	defer ts.Close()
+	srv, err := server.New(server.Config{Issuer: ts.URL, Consent: server.ConsentForm})
+	require.NoError(t, err)
+	h = srv.Handler()
+	b, err := browser.Launch(browser.Options{StepTimeout: 2 * time.Second,
+		Recipe: target.BrowserConfig{Login: []target.Step{{Click: "#no-such-button"}}}})
+	if errors.Is(err, browser.ErrUnavailable) && os.Getenv("CI") == "" {
+		t.Skipf("%v", err)
+	}
+	require.NoError(t, err)
+	defer b.Close()
+	ctx := context.Background()
+	env, err := suite.Prepare(ctx, ts.URL, nil, suite.PrepareOptions{Authorizer: b})
+	require.NoError(t, err)
+	tt := suite.NewT(env, &suite.Check{ID: "x"})
+	c, err := tt.Confidential(ctx)
+	require.NoError(t, err)
+	res, err := env.Fixtures.Authorize(ctx, tt.HTTP, tt.NewAuthRequest(c))
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "#no-such-button")
+	require.NotNil(t, res)
+	require.NotEmpty(t, res.Attachments)
+	assert.Equal(t, "image/png", res.Attachments[0].ContentType)
+}

@@ -1,0 +1,109 @@
+package browser
+
+import (
+	"context"
+	"fmt"
+	"path"
+	"strings"
+
+	"github.com/playwright-community/playwright-go"
+
+	"github.com/authspec/authspec/suite/target"
+)
+
+// play runs a recipe on page. A step with a URL glob runs only when the page
+// URL matches it; an optional step whose element is absent is passed over.
+// done reports that the redirect URI was reached (the recipe stops there).
+func play(ctx context.Context, page playwright.Page, steps []target.Step, done func() bool) error {
+	for i, s := range steps {
+		if done() {
+			return nil
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if s.URL != "" && !urlMatches(s.URL, page.URL()) {
+			continue
+		}
+		if err := runStep(page, s); err != nil {
+			if done() {
+				return nil
+			}
+			if s.Optional {
+				continue
+			}
+			return fmt.Errorf("browser step %d (%s) on %s: %w", i+1, describe(s), page.URL(), err)
+		}
+	}
+	return nil
+}
+
+func urlMatches(glob, raw string) bool {
+	if ok, _ := path.Match(glob, raw); ok {
+		return true
+	}
+	// "*" in the middle of a URL glob should cross "/" as people expect.
+	return simpleGlob(glob, raw)
+}
+
+// simpleGlob matches with "*" spanning any characters.
+func simpleGlob(glob, s string) bool {
+	parts := strings.Split(glob, "*")
+	if len(parts) == 1 {
+		return glob == s
+	}
+	if !strings.HasPrefix(s, parts[0]) {
+		return false
+	}
+	s = s[len(parts[0]):]
+	for _, p := range parts[1 : len(parts)-1] {
+		i := strings.Index(s, p)
+		if i < 0 {
+			return false
+		}
+		s = s[i+len(p):]
+	}
+	return strings.HasSuffix(s, parts[len(parts)-1])
+}
+
+func describe(s target.Step) string {
+	switch {
+	case s.Fill != "":
+		return "fill " + s.Fill
+	case s.Click != "":
+		return "click " + s.Click
+	case s.Select != "":
+		return "select " + s.Select
+	case s.Check != "":
+		return "check " + s.Check
+	case s.WaitFor != "":
+		return "wait_for " + s.WaitFor
+	case s.Goto != "":
+		return "goto " + s.Goto
+	case s.ExpectText != "":
+		return "expect_text " + s.ExpectText
+	}
+	return "empty step"
+}
+
+func runStep(page playwright.Page, s target.Step) error {
+	switch {
+	case s.Fill != "":
+		return page.Locator(s.Fill).First().Fill(s.Value)
+	case s.Click != "":
+		return page.Locator(s.Click).First().Click()
+	case s.Select != "":
+		_, err := page.Locator(s.Select).First().SelectOption(playwright.SelectOptionValues{Values: &[]string{s.Value}})
+		return err
+	case s.Check != "":
+		return page.Locator(s.Check).First().Check()
+	case s.WaitFor != "":
+		return page.Locator(s.WaitFor).First().WaitFor()
+	case s.Goto != "":
+		_, err := page.Goto(s.Goto)
+		return err
+	case s.ExpectText != "":
+		return page.GetByText(s.ExpectText).First().WaitFor()
+	}
+	return fmt.Errorf("empty step")
+}
