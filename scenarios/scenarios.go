@@ -5,6 +5,7 @@ package scenarios
 import (
 	"fmt"
 
+	"github.com/authspec/authspec/scenarios/browserflows"
 	"github.com/authspec/authspec/scenarios/rfc6749"
 	"github.com/authspec/authspec/scenarios/rfc6750"
 	"github.com/authspec/authspec/scenarios/rfc7009"
@@ -21,6 +22,7 @@ func All() []*suite.Check {
 	out = append(out, rfc6750.Checks()...)
 	out = append(out, rfc8707.Checks()...)
 	out = append(out, rfc9728.Checks()...)
+	out = append(out, browserflows.Checks()...)
 	return out
 }
 

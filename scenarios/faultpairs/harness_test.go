@@ -6,9 +6,12 @@ package faultpairs_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"slices"
 	"sort"
 	"sync"
 	"testing"
@@ -20,6 +23,7 @@ import (
 	"github.com/authspec/authspec/scenarios"
 	"github.com/authspec/authspec/server"
 	"github.com/authspec/authspec/suite"
+	"github.com/authspec/authspec/suite/browser"
 	"github.com/authspec/authspec/suite/runner"
 	"github.com/authspec/authspec/suite/target"
 )
@@ -67,14 +71,62 @@ func refServer(t testing.TB, cfg server.Config) (*server.Server, string) {
 	return srv, ts.URL
 }
 
+// referenceRecipe gets a browser through the reference server's pages.
+var referenceRecipe = target.BrowserConfig{
+	Login:   []target.Step{{Fill: "#username", Value: "alice"}, {Fill: "#password", Value: "wonderland"}, {Click: "#login"}},
+	Consent: []target.Step{{Click: "#allow"}},
+	Deny:    []target.Step{{Click: "#deny"}},
+}
+
+var (
+	browserOnce sync.Once
+	sharedB     *browser.Browser
+	browserErr  error
+)
+
+// sharedBrowser launches one Chromium for the whole test binary. Without
+// one (a developer machine lacking Chromium) browser checks are skipped,
+// except in CI where the browser is part of the set-up.
+func sharedBrowser(t testing.TB) *browser.Browser {
+	browserOnce.Do(func() { sharedB, browserErr = browser.Launch(browser.Options{Recipe: referenceRecipe, Parallel: 2, StepTimeout: 4 * time.Second}) })
+	if browserErr != nil {
+		if errors.Is(browserErr, browser.ErrUnavailable) && os.Getenv("CI") == "" {
+			t.Skipf("browser checks need Chromium: %v", browserErr)
+		}
+		t.Fatalf("launch the browser: %v", browserErr)
+	}
+	return sharedB
+}
+
+func needsBrowser(c *suite.Check) bool { return slices.Contains(c.Requires, suite.FeatureBrowser) }
+
 // runChecks prepares a run against a reference server and runs the checks.
+// Browser checks run against the server's login and consent pages.
 func runChecks(t testing.TB, cfg server.Config, checks []*suite.Check) []suite.Result {
 	t.Helper()
+	tcfg := &target.Config{}
+	opts := suite.PrepareOptions{Timeout: 5 * time.Second}
+	useBrowser := slices.ContainsFunc(checks, needsBrowser)
+	if useBrowser {
+		cfg.Consent = server.ConsentForm
+		tcfg.Browser = referenceRecipe
+		opts.Authorizer = sharedBrowser(t)
+	}
 	srv, issuer := refServer(t, cfg)
+	tcfg.Resource = srv.ResourceURL()
 	ctx := context.Background()
-	env, err := suite.Prepare(ctx, issuer, &target.Config{Resource: srv.ResourceURL()}, suite.PrepareOptions{Timeout: 5 * time.Second})
+	env, err := suite.Prepare(ctx, issuer, tcfg, opts)
 	require.NoError(t, err)
+	env.Target.SetFeature(string(suite.FeatureBrowser), useBrowser, "no browser in this test run")
 	return runner.Run(ctx, env, checks, runner.Options{Parallel: 4, CheckTimeout: 30 * time.Second})
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if sharedB != nil {
+		_ = sharedB.Close()
+	}
+	os.Exit(code)
 }
 
 func registry(t testing.TB) *suite.Registry {
@@ -108,9 +160,22 @@ func TestEveryCheckHasAFailingCounterpart(t *testing.T) {
 
 func TestAllChecksPassAgainstReferenceServer(t *testing.T) {
 	reg := registry(t)
-	for _, r := range runChecks(t, server.Config{}, reg.Checks()) {
+	var plain, browserChecks []*suite.Check
+	for _, c := range reg.Checks() {
+		if needsBrowser(c) {
+			browserChecks = append(browserChecks, c)
+		} else {
+			plain = append(plain, c)
+		}
+	}
+	for _, r := range runChecks(t, server.Config{}, plain) {
 		assert.Equal(t, suite.Pass, r.Status, describe(r))
 	}
+	t.Run("browser", func(t *testing.T) {
+		for _, r := range runChecks(t, server.Config{}, browserChecks) {
+			assert.Equal(t, suite.Pass, r.Status, describe(r))
+		}
+	})
 }
 
 func TestEachCheckFailsWithItsFault(t *testing.T) {

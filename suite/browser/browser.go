@@ -183,6 +183,14 @@ func (b *Browser) Authorize(ctx context.Context, hc *httpx.Client, authURL, redi
 	if err != nil {
 		return nil, fmt.Errorf("new page: %w", err)
 	}
+	page.OnResponse(func(r playwright.Response) {
+		if !r.Request().IsNavigationRequest() || r.Frame() != page.MainFrame() || matches(r.URL()) {
+			return
+		}
+		mu.Lock()
+		out.Pages = append(out.Pages, fixture.PageVisit{URL: hc.Transport().Redact(r.URL()), Status: r.Status(), Header: r.Headers()})
+		mu.Unlock()
+	})
 	done := func() bool {
 		select {
 		case <-got:
@@ -209,17 +217,22 @@ func (b *Browser) Authorize(ctx context.Context, hc *httpx.Client, authURL, redi
 	}
 	hc.Record(httpx.Exchange{Request: httpx.Request{Method: "GET", URL: hc.Transport().Redact(redactQuery(authURL))},
 		Note: "authorization request in the browser"})
-	steps := [][]target.Step{b.opts.Recipe.Login}
+	stages := []struct {
+		name  string
+		steps []target.Step
+	}{{"login", b.opts.Recipe.Login}, {"consent", b.opts.Recipe.Consent}}
 	if flow == fixture.FlowDeny {
-		steps = append(steps, b.opts.Recipe.Deny)
-	} else {
-		steps = append(steps, b.opts.Recipe.Consent)
+		stages[1] = struct {
+			name  string
+			steps []target.Step
+		}{"deny", b.opts.Recipe.Deny}
 	}
-	for _, recipe := range steps {
+	for _, st := range stages {
 		if done() {
 			break
 		}
-		if err := play(ctx, page, recipe, done); err != nil {
+		b.notePage(page, &mu, out, st.name)
+		if err := play(ctx, page, st.steps, done); err != nil {
 			return fail(err)
 		}
 	}
@@ -231,6 +244,28 @@ func (b *Browser) Authorize(ctx context.Context, hc *httpx.Client, authURL, redi
 		return fail(ctx.Err())
 	}
 	return result(), nil
+}
+
+// notePage records the visible text of the current page as the page of a
+// recipe stage, so that checks can read what a person was shown.
+func (b *Browser) notePage(page playwright.Page, mu *sync.Mutex, out *fixture.AuthzResult, stage string) {
+	_ = page.WaitForLoadState()
+	text, err := page.Locator("body").InnerText(playwright.LocatorInnerTextOptions{Timeout: playwright.Float(2000)})
+	if err != nil {
+		return
+	}
+	if len(text) > 8192 {
+		text = text[:8192]
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	for i := len(out.Pages) - 1; i >= 0; i-- {
+		if out.Pages[i].URL == page.URL() || i == len(out.Pages)-1 {
+			out.Pages[i].Stage, out.Pages[i].Text = stage, text
+			return
+		}
+	}
+	out.Pages = append(out.Pages, fixture.PageVisit{URL: page.URL(), Stage: stage, Text: text})
 }
 
 func redactQuery(raw string) string {

@@ -1,0 +1,9 @@
+package faultpairs_test
+
+import "github.com/authspec/authspec/server"
+
+var _ = add(map[string]pair{
+	"rfc6749-4.1.2.1-deny-access-denied": faults(server.FaultDenyNotRedirects),
+	"rfc6749-4.1.2-state-after-login":    faults(server.FaultStateDropped),
+	"rfc9700-4.16-no-framing":            faults(server.FaultFramingAllowed),
+})
