@@ -237,7 +237,7 @@ func (s *Server) redirectMatches(registered, sent string) bool {
 func (s *Server) redirectError(w http.ResponseWriter, r *http.Request, req *authRequest, e *oautherr.Error) {
 	params := url.Values{"error": {e.Code}}
 	if e.Description != "" {
-		params.Set("error_description", e.Description)
+		params.Set("error_description", oautherr.Sanitize(e.Description))
 	}
 	if req.hasState && !s.fault(FaultErrorStateDropped) {
 		params.Set("state", req.state)

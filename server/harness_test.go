@@ -42,7 +42,7 @@ func newEnv(t *testing.T, cfg server.Config) *env {
 	require.NoError(t, err)
 	h = srv.Handler()
 	e := &env{t: t, srv: srv, ts: ts, issuer: cfg.Issuer, hc: &http.Client{
-		Transport:     contractTransport(t, http.DefaultTransport),
+		Transport:     contractTransport(t, srv, len(cfg.Faults) > 0),
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}}
 	return e
@@ -242,7 +242,7 @@ func newEnvWithPath(t *testing.T, path string) *env {
 	require.NoError(t, err)
 	h = srv.Handler()
 	return &env{t: t, srv: srv, ts: ts, issuer: ts.URL + path, hc: &http.Client{
-		Transport:     contractTransport(t, http.DefaultTransport),
+		Transport:     contractTransport(t, srv, false),
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}}
 }

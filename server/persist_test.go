@@ -29,7 +29,7 @@ func TestSQLiteStore_SurvivesRestart(t *testing.T) {
 	require.NoError(t, err)
 	defer st2.Close()
 	e2 := newEnv(t, server.Config{Store: st2, Issuer: e.issuer})
-	e2.hc = e.hc
+	require.Equal(t, http.StatusOK, e2.get(e2.ts.URL+"/.well-known/oauth-authorization-server").status)
 	// Same issuer, new process: point the old URL at the new server.
 	e.ts.Config.Handler = e2.ts.Config.Handler
 	assert.Equal(t, http.StatusOK, e.callResource(tok["access_token"].(string)).status, "access token survives")

@@ -472,6 +472,6 @@ func (s *Server) writeBearerError(w http.ResponseWriter, e *oautherr.Error) {
 		s.writeOAuthError(w, e)
 		return
 	}
-	w.Header().Set("WWW-Authenticate", fmt.Sprintf(`Bearer realm="authspec", error=%q, error_description=%q`, e.Code, e.Description))
+	w.Header().Set("WWW-Authenticate", fmt.Sprintf(`Bearer realm="authspec", error=%q, error_description=%q`, e.Code, oautherr.Sanitize(e.Description)))
 	oautherr.WriteJSON(w, e)
 }

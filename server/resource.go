@@ -77,7 +77,7 @@ func (s *Server) bearerChallenge(w http.ResponseWriter, e *oautherr.Error) {
 	if e != nil {
 		status = e.Status
 		if !(s.fault(FaultBearerNoErrorCode) && e.Code == oautherr.CodeInvalidToken) {
-			params = append(params, fmt.Sprintf("error=%q", e.Code), fmt.Sprintf("error_description=%q", e.Description))
+			params = append(params, fmt.Sprintf("error=%q", e.Code), fmt.Sprintf("error_description=%q", oautherr.Sanitize(e.Description)))
 		}
 	}
 	params = append(params, fmt.Sprintf("scope=%q", strings.Join(s.cfg.Scopes, " ")))

@@ -137,6 +137,29 @@ func InvalidTarget(format string, args ...any) *Error {
 	return newErr(CodeInvalidTarget, http.StatusBadRequest, format, args...)
 }
 
+// Sanitize makes a description fit RFC 6749 §5.2: error_description values
+// MUST NOT include characters outside %x20-21 / %x23-5B / %x5D-7E. Double
+// quotes become single quotes, "§" becomes "section ", backslashes become
+// slashes, and anything else outside the set is dropped.
+func Sanitize(desc string) string {
+	var b []byte
+	for _, r := range desc {
+		switch {
+		case r == '"':
+			b = append(b, '\'')
+		case r == '\\':
+			b = append(b, '/')
+		case r == '§':
+			b = append(b, "section "...)
+		case r == '\n' || r == '\t':
+			b = append(b, ' ')
+		case r >= 0x20 && r <= 0x7e:
+			b = append(b, byte(r))
+		}
+	}
+	return string(b)
+}
+
 // WriteJSON writes e as a JSON error response with its status. Error responses
 // are never cached (RFC 6749 §5.1 applies to everything the token endpoint says).
 func WriteJSON(w http.ResponseWriter, e *Error) {
@@ -149,6 +172,8 @@ func WriteJSON(w http.ResponseWriter, e *Error) {
 		status = http.StatusBadRequest
 	}
 	w.WriteHeader(status)
-	body, _ := json.Marshal(e) // cannot fail: two strings
+	out := *e
+	out.Description = Sanitize(e.Description)
+	body, _ := json.Marshal(&out) // cannot fail: two strings
 	_, _ = w.Write(body)
 }

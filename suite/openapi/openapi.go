@@ -1,0 +1,318 @@
+// Package openapi checks responses against openapi.yaml, the HTTP contract
+// of a compliant authorization server (kin-openapi). Operations are found by
+// role: the contract's paths (/token, /register, ...) stand for whatever
+// URLs the target's metadata names, so one contract serves every target.
+package openapi
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers"
+	"github.com/getkin/kin-openapi/routers/gorillamux"
+
+	authspec "github.com/authspec/authspec"
+)
+
+const base = "http://contract.invalid"
+
+// Contract is the loaded openapi.yaml; safe for concurrent use.
+type Contract struct {
+	doc    *openapi3.T
+	router routers.Router
+}
+
+var (
+	loadOnce sync.Once
+	loaded   *Contract
+	loadErr  error
+)
+
+// Load parses and validates the embedded contract (once).
+func Load() (*Contract, error) {
+	loadOnce.Do(func() { loaded, loadErr = parse(authspec.OpenAPI) })
+	return loaded, loadErr
+}
+
+func init() {
+	// Pages (login, consent, error pages) are HTML: decode them as text so
+	// that status and headers are still checked.
+	openapi3filter.RegisterBodyDecoder("text/html", openapi3filter.FileBodyDecoder)
+}
+
+func parse(spec []byte) (*Contract, error) {
+	loader := openapi3.NewLoader()
+	doc, err := loader.LoadFromData(spec)
+	if err != nil {
+		return nil, fmt.Errorf("openapi: load contract: %w", err)
+	}
+	if err := doc.Validate(context.Background()); err != nil {
+		return nil, fmt.Errorf("openapi: invalid contract: %w", err)
+	}
+	doc.Servers = openapi3.Servers{{URL: base}}
+	router, err := gorillamux.NewRouter(doc)
+	if err != nil {
+		return nil, fmt.Errorf("openapi: router: %w", err)
+	}
+	return &Contract{doc: doc, router: router}, nil
+}
+
+// Violation is a response that does not match the contract.
+type Violation struct {
+	Operation string `json:"operation"`
+	Method    string `json:"method"`
+	Role      string `json:"role"`
+	URL       string `json:"url"`
+	Status    int    `json:"status"`
+	Message   string `json:"message"`
+}
+
+func (v Violation) String() string {
+	return fmt.Sprintf("%s %s (%s) → %d: %s", v.Method, v.Role, v.Operation, v.Status, v.Message)
+}
+
+// ErrUnknownRole reports a role with no operation for the method.
+var ErrUnknownRole = errors.New("no operation in the contract")
+
+// Check validates one response to a request of method on role (a contract
+// path such as "/token" or "/register/abc"). It returns the operation ID and
+// the violations (none when the response matches).
+func (c *Contract) Check(method, role string, status int, header http.Header, body []byte) (string, []Violation, error) {
+	req, err := http.NewRequest(method, base+role, nil)
+	if err != nil {
+		return "", nil, fmt.Errorf("openapi: %w", err)
+	}
+	route, params, err := c.router.FindRoute(req)
+	if err != nil {
+		return "", nil, fmt.Errorf("%w for %s %s", ErrUnknownRole, method, role)
+	}
+	opts := &openapi3filter.Options{
+		AuthenticationFunc:    openapi3filter.NoopAuthenticationFunc,
+		IncludeResponseStatus: true,
+		MultiError:            true,
+	}
+	in := &openapi3filter.ResponseValidationInput{
+		RequestValidationInput: &openapi3filter.RequestValidationInput{Request: req, PathParams: params, Route: route, Options: opts},
+		Status:                 status,
+		Header:                 header,
+		Options:                opts,
+	}
+	in.SetBodyBytes(body)
+	err = openapi3filter.ValidateResponse(context.Background(), in)
+	if err == nil {
+		return route.Operation.OperationID, nil, nil
+	}
+	var out []Violation
+	for _, msg := range flatten(err) {
+		if strings.Contains(msg, "status is not supported") {
+			msg = fmt.Sprintf("HTTP %d is not a documented response of %s %s", status, method, role)
+		}
+		out = append(out, Violation{Operation: route.Operation.OperationID, Method: method, Role: role, Status: status, Message: msg})
+	}
+	return route.Operation.OperationID, out, nil
+}
+
+// flatten turns kin-openapi's nested errors into short lines.
+func flatten(err error) []string {
+	var me openapi3.MultiError
+	if errors.As(err, &me) {
+		var out []string
+		for _, e := range me {
+			out = append(out, flatten(e)...)
+		}
+		return out
+	}
+	var re *openapi3filter.ResponseError
+	if errors.As(err, &re) && re.Err != nil && re.Err != err {
+		if inner := flatten(re.Err); len(inner) > 0 {
+			prefix := re.Reason
+			for i := range inner {
+				if prefix != "" && !strings.Contains(inner[i], prefix) {
+					inner[i] = prefix + ": " + inner[i]
+				}
+			}
+			return inner
+		}
+	}
+	var se *openapi3.SchemaError
+	if errors.As(err, &se) {
+		path := strings.Join(se.JSONPointer(), "/")
+		if path != "" {
+			path = "/" + path + ": "
+		}
+		return []string{"body " + path + se.Reason}
+	}
+	line := strings.SplitN(err.Error(), "\n", 2)[0]
+	return []string{line}
+}
+
+// Roles maps a target's URLs to contract roles.
+type Roles struct {
+	byURL map[string]string // scheme://host/path → role
+	// ResourceMetadataPrefix and ASMetadataPrefix match well-known URLs.
+	prefixes [][2]string
+}
+
+// NewRoles builds the mapping from endpoint URLs (metadata member name →
+// URL). Registration client URIs (below the registration endpoint) map to
+// /register/{id}; the resource maps to /mcp.
+func NewRoles(endpoints map[string]string, resource string) *Roles {
+	r := &Roles{byURL: map[string]string{}}
+	names := map[string]string{
+		"authorization_endpoint": "/authorize", "token_endpoint": "/token", "revocation_endpoint": "/revoke",
+		"introspection_endpoint": "/introspect", "registration_endpoint": "/register",
+	}
+	for member, u := range endpoints {
+		if role, ok := names[member]; ok && u != "" {
+			r.byURL[strip(u)] = role
+		}
+	}
+	if resource != "" {
+		r.byURL[strip(resource)] = "/mcp"
+	}
+	return r
+}
+
+func strip(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return raw
+	}
+	return strings.ToLower(u.Scheme) + "://" + strings.ToLower(u.Host) + strings.TrimSuffix(u.Path, "/")
+}
+
+// Role returns the contract path for a request URL, or "" when the URL plays
+// no role the contract describes.
+func (r *Roles) Role(u *url.URL) string {
+	p := u.Path
+	switch {
+	case strings.HasPrefix(p, "/.well-known/oauth-authorization-server"):
+		return "/.well-known/oauth-authorization-server"
+	case strings.HasPrefix(p, "/.well-known/oauth-protected-resource"):
+		return "/.well-known/oauth-protected-resource"
+	}
+	key := strip(u.String())
+	if role, ok := r.byURL[key]; ok {
+		return role
+	}
+	// Registration client URIs live below the registration endpoint (RFC
+	// 7592 does not require it, but it is by far the common layout).
+	for k, role := range r.byURL {
+		if role == "/register" && strings.HasPrefix(key, k+"/") {
+			return "/register/" + url.PathEscape(strings.TrimPrefix(key, k+"/"))
+		}
+	}
+	return ""
+}
+
+// RoleResolver maps a request URL to a contract path ("" for none).
+type RoleResolver interface {
+	Role(u *url.URL) string
+}
+
+// Recorder collects violations of every observed exchange; it implements
+// httpx.Observer and is safe for concurrent use.
+type Recorder struct {
+	c     *Contract
+	roles RoleResolver
+
+	mu         sync.Mutex
+	violations []Violation
+	observed   map[string]int // operation → responses seen
+}
+
+// NewRecorder observes exchanges with roles resolving URLs.
+func NewRecorder(c *Contract, roles RoleResolver) *Recorder {
+	return &Recorder{c: c, roles: roles, observed: map[string]int{}}
+}
+
+// SetRoles replaces the URL mapping (after discovery learnt the endpoints).
+func (r *Recorder) SetRoles(roles RoleResolver) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.roles = roles
+}
+
+// Observe implements httpx.Observer.
+func (r *Recorder) Observe(req *http.Request, _ []byte, resp *http.Response, body []byte) {
+	r.mu.Lock()
+	roles := r.roles
+	r.mu.Unlock()
+	if roles == nil {
+		return
+	}
+	role := roles.Role(req.URL)
+	if role == "" {
+		return
+	}
+	op, vs, err := r.c.Check(req.Method, role, resp.StatusCode, resp.Header, body)
+	if err != nil {
+		return // a method the contract does not describe for this role
+	}
+	for i := range vs {
+		vs[i].URL = req.URL.Scheme + "://" + req.URL.Host + req.URL.Path
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.observed[op]++
+	r.violations = append(r.violations, vs...)
+}
+
+// Violations returns what was recorded so far.
+func (r *Recorder) Violations() []Violation {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]Violation(nil), r.violations...)
+}
+
+// Observed returns how many responses were checked per operation.
+func (r *Recorder) Observed() map[string]int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	out := make(map[string]int, len(r.observed))
+	for k, v := range r.observed {
+		out[k] = v
+	}
+	return out
+}
+
+// Operations lists the operation IDs of the contract, sorted.
+func (c *Contract) Operations() []string {
+	var out []string
+	for _, item := range c.doc.Paths.Map() {
+		for _, op := range item.Operations() {
+			out = append(out, op.OperationID)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Transport wraps a RoundTripper and records every response's violations
+// (for tests of a server: roles resolve relative to its base URL).
+type Transport struct {
+	Base     http.RoundTripper
+	Recorder *Recorder
+}
+
+// RoundTrip implements http.RoundTripper.
+func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := t.Base.RoundTrip(req)
+	if err != nil {
+		return resp, err
+	}
+	body, rerr := readAllCapped(resp)
+	if rerr != nil {
+		return nil, rerr
+	}
+	t.Recorder.Observe(req, nil, resp, body)
+	return resp, nil
+}

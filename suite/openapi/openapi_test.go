@@ -1,0 +1,64 @@
+package openapi_test
+
+import (
+	"net/http"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/authspec/authspec/suite/openapi"
+)
+
+func hdr(kv ...string) http.Header {
+	h := http.Header{}
+	for i := 0; i+1 < len(kv); i += 2 {
+		h.Set(kv[i], kv[i+1])
+	}
+	return h
+}
+
+func TestContract_Check(t *testing.T) {
+	c, err := openapi.Load()
+	require.NoError(t, err)
+	jsonH := func(kv ...string) http.Header { return hdr(append([]string{"Content-Type", "application/json"}, kv...)...) }
+	cases := []struct {
+		name, method, role string
+		status             int
+		header             http.Header
+		body               string
+		wantViolation      string // "" for none
+	}{
+		{"token ok", "POST", "/token", 200, jsonH("Cache-Control", "no-store"), `{"access_token":"a","token_type":"Bearer","expires_in":3600}`, ""},
+		{"token without no-store", "POST", "/token", 200, jsonH(), `{"access_token":"a","token_type":"Bearer"}`, "Cache-Control"},
+		{"token without token_type", "POST", "/token", 200, jsonH("Cache-Control", "no-store"), `{"access_token":"a"}`, "token_type"},
+		{"401 without WWW-Authenticate", "POST", "/token", 401, jsonH(), `{"error":"invalid_client"}`, "WWW-Authenticate"},
+		{"401 ok", "POST", "/token", 401, jsonH("WWW-Authenticate", `Basic realm="x"`), `{"error":"invalid_client"}`, ""},
+		{"undocumented status", "POST", "/token", 418, jsonH(), `{}`, "418"},
+		{"error not JSON", "POST", "/token", 400, hdr("Content-Type", "text/plain"), `invalid_request`, "Content-Type"},
+		{"redirect without Location", "GET", "/authorize", 302, hdr(), ``, "Location"},
+		{"registration without secret expiry", "POST", "/register", 201, jsonH("Cache-Control", "no-store"), `{"client_id":"x","client_secret":"s"}`, "body"},
+		{"registration ok", "POST", "/register", 201, jsonH("Cache-Control", "no-store"), `{"client_id":"x","client_secret":"s","client_secret_expires_at":0}`, ""},
+		{"metadata missing issuer", "GET", "/.well-known/oauth-authorization-server", 200, jsonH(), `{"response_types_supported":["code"]}`, "issuer"},
+		{"resource 401 without challenge", "GET", "/mcp", 401, jsonH(), `{}`, "WWW-Authenticate"},
+		{"client read", "GET", "/register/abc", 200, jsonH("Cache-Control", "no-store"), `{"client_id":"abc"}`, ""},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			_, vs, err := c.Check(tc.method, tc.role, tc.status, tc.header, []byte(tc.body))
+			require.NoError(t, err)
+			if tc.wantViolation == "" {
+				assert.Empty(t, vs)
+				return
+			}
+			require.NotEmpty(t, vs)
+			all := ""
+			for _, v := range vs {
+				all += v.Message + "\n"
+			}
+			assert.Contains(t, all, tc.wantViolation)
+		})
+	}
+	_, _, err = c.Check("PATCH", "/token", 200, hdr(), nil)
+	assert.ErrorIs(t, err, openapi.ErrUnknownRole)
+}
