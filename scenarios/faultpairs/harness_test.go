@@ -88,7 +88,9 @@ var (
 // one (a developer machine lacking Chromium) browser checks are skipped,
 // except in CI where the browser is part of the set-up.
 func sharedBrowser(t testing.TB) *browser.Browser {
-	browserOnce.Do(func() { sharedB, browserErr = browser.Launch(browser.Options{Recipe: referenceRecipe, Parallel: 2, StepTimeout: 4 * time.Second}) })
+	browserOnce.Do(func() {
+		sharedB, browserErr = browser.Launch(browser.Options{Recipe: referenceRecipe, Parallel: 2, StepTimeout: 4 * time.Second})
+	})
 	if browserErr != nil {
 		if errors.Is(browserErr, browser.ErrUnavailable) && os.Getenv("CI") == "" {
 			t.Skipf("browser checks need Chromium: %v", browserErr)

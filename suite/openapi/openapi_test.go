@@ -21,7 +21,9 @@ func hdr(kv ...string) http.Header {
 func TestContract_Check(t *testing.T) {
 	c, err := openapi.Load()
 	require.NoError(t, err)
-	jsonH := func(kv ...string) http.Header { return hdr(append([]string{"Content-Type", "application/json"}, kv...)...) }
+	jsonH := func(kv ...string) http.Header {
+		return hdr(append([]string{"Content-Type", "application/json"}, kv...)...)
+	}
 	cases := []struct {
 		name, method, role string
 		status             int
