@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/authspec/authspec/scenarios/browserflows"
+	"github.com/authspec/authspec/scenarios/contract"
 	"github.com/authspec/authspec/scenarios/rfc6749"
 	"github.com/authspec/authspec/scenarios/rfc6750"
 	"github.com/authspec/authspec/scenarios/rfc7009"
@@ -23,6 +24,7 @@ func All() []*suite.Check {
 	out = append(out, rfc8707.Checks()...)
 	out = append(out, rfc9728.Checks()...)
 	out = append(out, browserflows.Checks()...)
+	out = append(out, contract.Checks()...)
 	return out
 }
 

@@ -8,6 +8,7 @@ import (
 
 	"github.com/authspec/authspec/suite/fixture"
 	"github.com/authspec/authspec/suite/httpx"
+	"github.com/authspec/authspec/suite/openapi"
 	"github.com/authspec/authspec/suite/target"
 )
 
@@ -23,8 +24,10 @@ type PrepareOptions struct {
 	Secrets []string
 	// RoundTripper replaces the network (tests).
 	RoundTripper http.RoundTripper
-	// Observers see every exchange (e.g. the OpenAPI contract).
+	// Observers see every exchange.
 	Observers []httpx.Observer
+	// NoContract turns off checking every response against openapi.yaml.
+	NoContract bool
 }
 
 // Prepare runs discovery against issuer and builds the shared environment
@@ -49,13 +52,34 @@ func Prepare(ctx context.Context, issuer string, cfg *target.Config, opts Prepar
 	for _, o := range opts.Observers {
 		tr.AddObserver(o)
 	}
+	var rec *openapi.Recorder
+	if !opts.NoContract {
+		c, err := openapi.Load()
+		if err != nil {
+			return nil, err
+		}
+		rec = openapi.NewRecorder(c, openapi.NewRoles(nil, ""))
+		tr.AddObserver(rec)
+	}
 	tgt, err := target.Discover(ctx, tr.NewClient(), issuer, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("preflight: %w", err)
+	}
+	if rec != nil {
+		md := tgt.Metadata
+		rec.SetRoles(openapi.NewRoles(map[string]string{
+			"authorization_endpoint": md.AuthorizationEndpoint, "token_endpoint": md.TokenEndpoint,
+			"revocation_endpoint": md.RevocationEndpoint, "introspection_endpoint": md.IntrospectionEndpoint,
+			"registration_endpoint": md.RegistrationEndpoint,
+		}, tgt.Resource))
 	}
 	a := opts.Authorizer
 	if a == nil {
 		a = fixture.HTTPAuthorizer{}
 	}
-	return &Env{Target: tgt, Transport: tr, Fixtures: fixture.NewSet(tgt, tr, a, cfg.RedirectURI)}, nil
+	env := &Env{Target: tgt, Transport: tr, Fixtures: fixture.NewSet(tgt, tr, a, cfg.RedirectURI)}
+	if rec != nil {
+		env.Contract = rec
+	}
+	return env, nil
 }

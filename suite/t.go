@@ -7,6 +7,7 @@ import (
 
 	"github.com/authspec/authspec/suite/fixture"
 	"github.com/authspec/authspec/suite/httpx"
+	"github.com/authspec/authspec/suite/openapi"
 	"github.com/authspec/authspec/suite/target"
 )
 
@@ -15,9 +16,9 @@ type Env struct {
 	Target    *target.Target
 	Transport *httpx.Transport
 	Fixtures  *fixture.Set
-	// Observed is filled by observers of every exchange (the OpenAPI
-	// contract) and read by After checks.
-	Observed any
+	// Contract records how every response compared with openapi.yaml; After
+	// checks report it. Nil when contract checking is off.
+	Contract *openapi.Recorder
 }
 
 // T is the context of one check run: the target, a recording HTTP client

@@ -1,0 +1,91 @@
+// Package contract reports how the target's responses compared with
+// openapi.yaml, the HTTP contract of a compliant authorization server. Every
+// response of every other check is validated as it arrives; these checks run
+// last and report the violations per operation.
+package contract
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/authspec/authspec/suite"
+	"github.com/authspec/authspec/suite/httpx"
+)
+
+type op struct {
+	id, slug, title string
+	operations      []string
+}
+
+var ops = []op{
+	{"getAuthorizationServerMetadata", "metadata", "The RFC 8414 metadata response matches the contract", []string{"getAuthorizationServerMetadata"}},
+	{"token", "token", "Every token endpoint response matches the contract (status, headers, JSON shape)", []string{"token", "tokenGet"}},
+	{"register", "registration", "Every registration response matches the contract", []string{"register", "registerGet"}},
+	{"revoke", "revocation", "Every revocation response matches the contract", []string{"revoke", "revokeGet"}},
+	{"resource", "resource", "Every protected resource response matches the contract (Bearer challenges)", []string{"resourceGet", "resourcePost"}},
+}
+
+// Checks returns one After check per contract area.
+func Checks() []*suite.Check {
+	var out []*suite.Check
+	for _, o := range ops {
+		o := o
+		out = append(out, &suite.Check{
+			ID: "openapi-" + o.slug + "-responses", Spec: suite.OpenAPI, Section: o.id, Level: suite.Must,
+			Profiles: []string{"core"}, After: true,
+			Title: o.title,
+			Quote: "openapi.yaml: the HTTP contract every response of a compliant authorization server satisfies.",
+			Run:   func(ctx context.Context, t *suite.T) error { return run(t, o) },
+		})
+	}
+	return out
+}
+
+func run(t *suite.T, o op) error {
+	if t.Contract == nil {
+		return suite.SkipErr("contract checking is off")
+	}
+	seen := 0
+	observed := t.Contract.Observed()
+	for _, id := range o.operations {
+		seen += observed[id]
+	}
+	if seen == 0 {
+		return suite.SkipErr("no response of %s was observed during this run", strings.Join(o.operations, "/"))
+	}
+	var lines []string
+	var ex []httpx.Exchange
+	for _, v := range t.Contract.Violations() {
+		if !contains(o.operations, v.Operation) {
+			continue
+		}
+		lines = append(lines, v.String())
+		if len(ex) < 10 {
+			ex = append(ex, httpx.Exchange{Request: httpx.Request{Method: v.Method, URL: t.Transport.Redact(v.URL)},
+				Response: &httpx.Response{Status: v.Status}, Note: "contract violation: " + v.Message})
+		}
+	}
+	if len(lines) == 0 {
+		return nil
+	}
+	if len(lines) > 20 {
+		lines = append(lines[:20], fmt.Sprintf("… and %d more", len(lines)-20))
+	}
+	return &suite.Failure{
+		Message:   fmt.Sprintf("%d of %d responses do not match the contract:\n%s", len(lines), seen, strings.Join(lines, "\n")),
+		Want:      "responses as openapi.yaml describes them",
+		Got:       lines[0],
+		Fix:       "see the operation in openapi.yaml: documented statuses, required headers and JSON members",
+		Exchanges: ex,
+	}
+}
+
+func contains(list []string, v string) bool {
+	for _, x := range list {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
