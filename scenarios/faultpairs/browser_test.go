@@ -7,3 +7,8 @@ var _ = add(map[string]pair{
 	"rfc6749-4.1.2-state-after-login":    faults(server.FaultStateDropped),
 	"rfc9700-4.16-no-framing":            faults(server.FaultFramingAllowed),
 })
+
+var _ = add(map[string]pair{
+	"rfc6749-10.12-consent-not-by-get": faults(server.FaultConsentByGET),
+	"rfc6749-10.12-consent-csrf-token": faults(server.FaultConsentNoCSRF),
+})

@@ -232,6 +232,14 @@ func (b *Browser) Authorize(ctx context.Context, hc *httpx.Client, authURL, redi
 			break
 		}
 		b.notePage(page, &mu, out, st.name)
+		if flow == fixture.FlowInspect && st.name == "consent" {
+			form, err := consentForm(page, bctx, st.steps)
+			if err != nil {
+				return fail(err)
+			}
+			out.Consent = form
+			return result(), nil
+		}
 		if err := play(ctx, page, st.steps, done); err != nil {
 			return fail(err)
 		}

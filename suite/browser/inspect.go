@@ -1,0 +1,80 @@
+package browser
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/url"
+
+	"github.com/playwright-community/playwright-go"
+
+	"github.com/authspec/authspec/suite/fixture"
+	"github.com/authspec/authspec/suite/target"
+)
+
+// formScript serialises the form of the element it runs on, as the browser
+// would submit it with that element as the submitter.
+const formScript = `el => {
+  const form = el.form || el.closest('form');
+  if (!form) return null;
+  const fields = [];
+  for (const e of form.elements) {
+    if (!e.name || e.disabled) continue;
+    const t = (e.type || '').toLowerCase();
+    if (t === 'submit' || t === 'button' || t === 'image') continue;
+    if ((t === 'checkbox' || t === 'radio') && !e.checked) continue;
+    fields.push([e.name, e.value]);
+  }
+  if (el.name) fields.push([el.name, el.value || '']);
+  return { action: form.action || location.href, method: (form.method || 'get').toUpperCase(), fields: fields };
+}`
+
+// consentForm finds the form of the consent recipe's click target (the
+// approve button) and returns it with the browser's cookies.
+func consentForm(page playwright.Page, bctx playwright.BrowserContext, steps []target.Step) (*fixture.ConsentForm, error) {
+	var sel string
+	for _, s := range steps {
+		if s.Click != "" {
+			sel = s.Click
+		}
+	}
+	if sel == "" {
+		return nil, errors.New("the consent recipe has no click step to find the approve button")
+	}
+	v, err := page.Locator(sel).First().Evaluate(formScript, nil)
+	if err != nil {
+		return nil, fmt.Errorf("read the consent form of %s: %w", sel, err)
+	}
+	if v == nil {
+		return nil, fmt.Errorf("the approve button %s is not inside a form", sel)
+	}
+	raw, err := json.Marshal(v)
+	if err != nil {
+		return nil, fmt.Errorf("consent form: %w", err)
+	}
+	var f struct {
+		Action string     `json:"action"`
+		Method string     `json:"method"`
+		Fields [][]string `json:"fields"`
+	}
+	if err := json.Unmarshal(raw, &f); err != nil {
+		return nil, fmt.Errorf("consent form: %w", err)
+	}
+	out := &fixture.ConsentForm{PageURL: page.URL(), Action: f.Action, Method: f.Method}
+	for _, kv := range f.Fields {
+		if len(kv) == 2 {
+			out.Fields = append(out.Fields, [2]string{kv[0], kv[1]})
+		}
+	}
+	if _, err := url.Parse(out.Action); err != nil {
+		return nil, fmt.Errorf("consent form action %q: %w", out.Action, err)
+	}
+	cookies, err := bctx.Cookies(out.Action)
+	if err != nil {
+		return nil, fmt.Errorf("browser cookies: %w", err)
+	}
+	for _, c := range cookies {
+		out.Cookies = append(out.Cookies, c.Name+"="+c.Value)
+	}
+	return out, nil
+}
