@@ -13,6 +13,7 @@ help: ## list the targets
 
 deps: ## install everything a fresh machine lacks (Go modules, Chromium, Playwright driver)
 	$(GO) mod download
+	cd server/jsclient && npm ci --no-audit --no-fund --loglevel=error
 	scripts/install-browser.sh
 
 build: ## build bin/authspec
