@@ -10,6 +10,9 @@ import (
 	"github.com/authspec/authspec/scenarios/rfc6749"
 	"github.com/authspec/authspec/scenarios/rfc6750"
 	"github.com/authspec/authspec/scenarios/rfc7009"
+	"github.com/authspec/authspec/scenarios/rfc7591"
+	"github.com/authspec/authspec/scenarios/rfc7636"
+	"github.com/authspec/authspec/scenarios/rfc8414"
 	"github.com/authspec/authspec/scenarios/rfc8707"
 	"github.com/authspec/authspec/scenarios/rfc9728"
 	"github.com/authspec/authspec/suite"
@@ -20,6 +23,9 @@ func All() []*suite.Check {
 	var out []*suite.Check
 	out = append(out, rfc6749.Checks()...)
 	out = append(out, rfc7009.Checks()...)
+	out = append(out, rfc8414.Checks()...)
+	out = append(out, rfc7636.Checks()...)
+	out = append(out, rfc7591.Checks()...)
 	out = append(out, rfc6750.Checks()...)
 	out = append(out, rfc8707.Checks()...)
 	out = append(out, rfc9728.Checks()...)

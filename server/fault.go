@@ -55,11 +55,12 @@ const (
 	FaultDenyNotRedirects Fault = "deny-not-access-denied"
 
 	// PKCE (RFC 7636, RFC 9700 §2.1.1).
-	FaultPKCEPlain          Fault = "pkce-plain-accepted"
-	FaultPKCENotRequired    Fault = "pkce-not-required-for-public"
-	FaultPKCEDowngrade      Fault = "pkce-downgrade"
-	FaultPKCEVerifierIgnore Fault = "pkce-verifier-unchecked"
-	FaultPKCESyntaxLax      Fault = "pkce-verifier-syntax-lax"
+	FaultPKCEPlain            Fault = "pkce-plain-accepted"
+	FaultPKCENotRequired      Fault = "pkce-not-required-for-public"
+	FaultPKCEDowngrade        Fault = "pkce-downgrade"
+	FaultPKCEVerifierIgnore   Fault = "pkce-verifier-unchecked"
+	FaultPKCESyntaxLax        Fault = "pkce-verifier-syntax-lax"
+	FaultPKCEVerifierOptional Fault = "pkce-verifier-optional"
 
 	// Resource indicators and the protected resource (RFC 8707, RFC 6750, RFC 9728).
 	FaultResourceUnchecked         Fault = "resource-unchecked"
@@ -76,6 +77,7 @@ const (
 	FaultWrongRegistrationEP Fault = "metadata-wrong-registration-endpoint"
 	FaultMetadataNoS256      Fault = "metadata-no-code-challenge-methods"
 	FaultMetadataNotJSON     Fault = "metadata-not-json"
+	FaultMetadataNoRespTypes Fault = "metadata-missing-response-types"
 
 	// Dynamic registration (RFC 7591) and management (RFC 7592).
 	FaultNoSecretExpiresAt     Fault = "registration-no-secret-expires-at"
@@ -100,6 +102,8 @@ const (
 )
 
 var faultDescriptions = map[Fault]string{
+	FaultMetadataNoRespTypes:       "metadata omits the required response_types_supported",
+	FaultPKCEVerifierOptional:      "a code issued with a code_challenge is redeemed without code_verifier",
 	FaultBasicAuthIgnored:          "token endpoint ignores HTTP Basic credentials and reads client_id only from the form body",
 	FaultBasicNoURLDecode:          "HTTP Basic client_id and client_secret are not form-url-decoded (RFC 6749 §2.3.1)",
 	FaultNoWWWAuthenticate:         "401 invalid_client responses carry no WWW-Authenticate header",

@@ -14,7 +14,7 @@ type Metadata struct {
 	RevocationEndpoint                         string   `json:"revocation_endpoint"`
 	IntrospectionEndpoint                      string   `json:"introspection_endpoint"`
 	ScopesSupported                            []string `json:"scopes_supported"`
-	ResponseTypesSupported                     []string `json:"response_types_supported"`
+	ResponseTypesSupported                     []string `json:"response_types_supported,omitempty"`
 	ResponseModesSupported                     []string `json:"response_modes_supported"`
 	GrantTypesSupported                        []string `json:"grant_types_supported"`
 	TokenEndpointAuthMethodsSupported          []string `json:"token_endpoint_auth_methods_supported"`
@@ -54,6 +54,9 @@ func (s *Server) Metadata() Metadata {
 	}
 	if s.fault(FaultWrongRegistrationEP) {
 		m.RegistrationEndpoint = s.endpoint("/registration")
+	}
+	if s.fault(FaultMetadataNoRespTypes) {
+		m.ResponseTypesSupported = nil
 	}
 	if s.fault(FaultMetadataNoS256) {
 		m.CodeChallengeMethodsSupported = nil

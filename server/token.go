@@ -166,6 +166,9 @@ func (s *Server) verifyPKCE(code *store.Code, form url.Values) *oautherr.Error {
 		return nil
 	}
 	if !sent {
+		if s.fault(FaultPKCEVerifierOptional) {
+			return nil
+		}
 		return oautherr.InvalidGrant("code_verifier is required: the authorization request had a code_challenge")
 	}
 	if !validVerifier(verifier) && !s.fault(FaultPKCESyntaxLax) {
