@@ -11,15 +11,23 @@ FUZZTIME ?= 20s
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
 
-deps: ## install everything a fresh machine lacks (Go modules, Chromium, Playwright driver)
+DEPS_STAMP := .cache/deps.stamp
+
+deps: ## install everything a fresh machine lacks (Go modules, npm packages, Chromium, Playwright driver)
 	$(GO) mod download
 	cd server/jsclient && npm ci --no-audit --no-fund --loglevel=error
 	scripts/install-browser.sh
+	@mkdir -p .cache && touch $(DEPS_STAMP)
+
+# The first `make test` or `make conformance` on a fresh machine installs the
+# prerequisites; later runs skip it until go.sum or the lock files change.
+$(DEPS_STAMP): go.sum server/jsclient/package-lock.json scripts/install-browser.sh
+	$(MAKE) deps
 
 build: ## build bin/authspec
 	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/authspec
 
-test: ## run all tests with the race detector
+test: $(DEPS_STAMP) ## run all tests with the race detector
 	$(GO) test -race -count=1 -timeout 15m ./...
 
 check: ## vet, gofmt, go mod tidy; fails if the tree changes
@@ -29,7 +37,7 @@ check: ## vet, gofmt, go mod tidy; fails if the tree changes
 	$(GO) test ./scenarios -run TestCatalogGolden -update >/dev/null
 	@git diff --exit-code -- go.mod go.sum scenarios/testdata docs/checks.md || (echo "go mod tidy changed go.mod/go.sum: commit the result"; exit 1)
 
-conformance: build ## start the reference server and run the whole suite against it; reports in reports/out/
+conformance: $(DEPS_STAMP) build ## start the reference server and run the whole suite against it; reports in reports/out/
 	scripts/conformance.sh
 
 bench: ## benchmarks: token throughput vs a bare handler, store operations

@@ -78,6 +78,9 @@ func runDeny(ctx context.Context, t *suite.T) error {
 			Want: "a redirect to the client with error=access_denied", Got: "no redirect",
 			Fix: "redirect a denied request to the client's redirect URI with error=access_denied and state"}
 	}
+	if !res.Interactive {
+		return suite.SkipErr("the target approved the request without showing a page, so there was nothing to deny")
+	}
 	q := res.Callback.Query()
 	if q.Get("error") != "access_denied" || q.Get("state") != ar.State {
 		return &suite.Failure{Message: "the denial did not reach the client as RFC 6749 §4.1.2.1 says",
