@@ -92,7 +92,9 @@ func FuzzAuthorizeRequest(f *testing.F) {
 		if loc := rec.Header().Get("Location"); loc != "" {
 			// A redirect may only go to a registered redirect URI (any port
 			// on loopback): never an open redirect.
-			if !strings.HasPrefix(loc, "http://127.0.0.1:") && !strings.HasPrefix(loc, "com.example:/cb") &&
+			// (RFC 8252 §7.3: a loopback redirect may use any port, or none.)
+			if !strings.HasPrefix(loc, "http://127.0.0.1:") && !strings.HasPrefix(loc, "http://127.0.0.1/cb") &&
+				!strings.HasPrefix(loc, "com.example:/cb") &&
 				!strings.HasPrefix(loc, "http://127.0.0.1:9000/") {
 				t.Fatalf("redirect to %q", loc)
 			}
