@@ -37,7 +37,7 @@ YAML
 
 start=$(date +%s.%N)
 set +e
-"$BIN" run --config "$work/target.yaml" --out "$OUT" --format "${FORMATS:-json,junit,md,html}"
+"$BIN" run --config "$work/target.yaml" --out "$OUT" --fail-on should --format "${FORMATS:-json,junit,md,html}"
 status=$?
 set -e
 end=$(date +%s.%N)

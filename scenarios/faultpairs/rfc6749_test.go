@@ -11,3 +11,27 @@ var _ = add(map[string]pair{
 	"rfc6749-5.2-invalid-client-401":      faults(server.FaultNoWWWAuthenticate),
 	"rfc6749-5.2-unsupported-grant-type":  faults(server.FaultUnknownGrantWrongErr),
 })
+
+var _ = add(map[string]pair{
+	"rfc6749-4.1.2-code-single-use":                 faults(server.FaultCodeReuse),
+	"rfc6749-4.1.2-replay-revokes-tokens":           faults(server.FaultReplayNoRevoke),
+	"rfc6749-4.1.3-code-bound-to-client":            faults(server.FaultCodeNotBoundToClient),
+	"rfc6749-4.1.3-redirect-uri-must-match":         faults(server.FaultRedirectURINotChecked),
+	"rfc6749-4.1.2-state-echoed":                    faults(server.FaultStateDropped),
+	"rfc6749-4.1.2.1-error-carries-state":           faults(server.FaultErrorStateDropped),
+	"rfc6749-3.1.1-unsupported-response-type":       faults(server.FaultResponseTypeUnchecked),
+	"rfc6749-4.1.2.1-invalid-redirect-not-followed": faults(server.FaultOpenRedirect),
+	"rfc9700-4.1.3-exact-redirect-match":            faults(server.FaultRedirectPrefixMatch),
+	"rfc8252-7.3-loopback-any-port":                 faults(server.FaultLoopbackPortStrict),
+	"rfc9207-2-iss-parameter":                       faults(server.FaultIssParamMissing),
+})
+
+var _ = add(map[string]pair{
+	"rfc6749-6-scope-not-widened":            faults(server.FaultRefreshScopeWiden),
+	"rfc6749-10.4-refresh-bound-to-client":   faults(server.FaultRefreshNotBound),
+	"rfc9700-4.14.2-public-refresh-rotation": faults(server.FaultRefreshNoRotation),
+	"rfc9700-4.14.2-replay-revokes-family":   faults(server.FaultRefreshReplayNoRevoke),
+	"rfc9700-2.1.1-pkce-required-public":     faults(server.FaultPKCENotRequired),
+	"rfc6749-3.2-form-encoded-body":          faults(server.FaultJSONBodyAccepted),
+	"rfc6749-3.1-duplicate-parameters":       faults(server.FaultDuplicateParamsOK),
+})

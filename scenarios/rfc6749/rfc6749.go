@@ -10,5 +10,8 @@ func Checks() []*suite.Check {
 	out = append(out, clientAuthChecks()...)
 	out = append(out, tokenResponseChecks()...)
 	out = append(out, errorResponseChecks()...)
+	out = append(out, codeFlowChecks()...)
+	out = append(out, refreshChecks()...)
+	out = append(out, tokenEndpointChecks()...)
 	return out
 }
