@@ -15,13 +15,13 @@ DEPS_STAMP := .cache/deps.stamp
 
 deps: ## install everything a fresh machine lacks (Go modules, npm packages, Chromium, Playwright driver)
 	$(GO) mod download
-	cd server/jsclient && npm ci --no-audit --no-fund --loglevel=error
+	cd server/interop/js && npm ci --no-audit --no-fund --loglevel=error
 	scripts/install-browser.sh
 	@mkdir -p .cache && touch $(DEPS_STAMP)
 
 # The first `make test` or `make conformance` on a fresh machine installs the
 # prerequisites; later runs skip it until go.sum or the lock files change.
-$(DEPS_STAMP): go.sum server/jsclient/package-lock.json scripts/install-browser.sh
+$(DEPS_STAMP): go.sum server/interop/js/package-lock.json scripts/install-browser.sh
 	$(MAKE) deps
 
 build: ## build bin/authspec

@@ -118,13 +118,13 @@ func TestXOAuth2AuthorizationCode(t *testing.T) {
 			if rotated := fresh.RefreshToken != tok.RefreshToken; rotated != public {
 				t.Errorf("refresh token rotated = %t, want %t", rotated, public)
 			}
-			if status, _ := resourceStatus(t, ctx, srv.ResourceURL(), fresh); status != http.StatusOK {
+			if status, _ := resourceStatus(t, srv.ResourceURL(), fresh); status != http.StatusOK {
 				t.Fatalf("resource with the refreshed token: %d, want 200", status)
 			}
 
 			// RFC 7009: revoking the access token ends it at the resource.
 			revoke(t, md.RevocationEndpoint, cfg, fresh.AccessToken, "access_token")
-			status, challenge := resourceStatus(t, ctx, srv.ResourceURL(), fresh)
+			status, challenge := resourceStatus(t, srv.ResourceURL(), fresh)
 			if status != http.StatusUnauthorized || !strings.Contains(challenge, `error="invalid_token"`) {
 				t.Fatalf("resource after revocation: %d %q, want 401 with error=\"invalid_token\"", status, challenge)
 			}
@@ -136,7 +136,7 @@ func TestXOAuth2AuthorizationCode(t *testing.T) {
 			if _, err := cfg.TokenSource(ctx, &expired).Token(); oauthError(err) != "invalid_grant" {
 				t.Fatalf("refresh after revocation: %v, want invalid_grant", err)
 			}
-			if status, _ := resourceStatus(t, ctx, srv.ResourceURL(), tok); status != http.StatusUnauthorized {
+			if status, _ := resourceStatus(t, srv.ResourceURL(), tok); status != http.StatusUnauthorized {
 				t.Fatalf("first access token after its grant was revoked: %d, want 401", status)
 			}
 		})
@@ -194,7 +194,7 @@ func TestXOAuth2ClientCredentials(t *testing.T) {
 			if tok.Type() != "Bearer" || tok.RefreshToken != "" {
 				t.Errorf("token type %q, refresh token %t; want Bearer and none (RFC 6749 §4.4.3)", tok.Type(), tok.RefreshToken != "")
 			}
-			if status, _ := resourceStatus(t, ctx, srv.ResourceURL(), tok); status != http.StatusOK {
+			if status, _ := resourceStatus(t, srv.ResourceURL(), tok); status != http.StatusOK {
 				t.Fatalf("resource: %d, want 200", status)
 			}
 		})
