@@ -11,6 +11,7 @@ import (
 	"github.com/authspec/authspec/scenarios/rfc6750"
 	"github.com/authspec/authspec/scenarios/rfc7009"
 	"github.com/authspec/authspec/scenarios/rfc7591"
+	"github.com/authspec/authspec/scenarios/rfc7592"
 	"github.com/authspec/authspec/scenarios/rfc7636"
 	"github.com/authspec/authspec/scenarios/rfc8414"
 	"github.com/authspec/authspec/scenarios/rfc8707"
@@ -26,6 +27,7 @@ func All() []*suite.Check {
 	out = append(out, rfc8414.Checks()...)
 	out = append(out, rfc7636.Checks()...)
 	out = append(out, rfc7591.Checks()...)
+	out = append(out, rfc7592.Checks()...)
 	out = append(out, rfc6750.Checks()...)
 	out = append(out, rfc8707.Checks()...)
 	out = append(out, rfc9728.Checks()...)

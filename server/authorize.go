@@ -271,9 +271,6 @@ func (s *Server) redirectTo(w http.ResponseWriter, r *http.Request, target strin
 func (s *Server) issueCode(w http.ResponseWriter, r *http.Request, req *authRequest, subject string) {
 	now := s.now()
 	ttl := s.cfg.CodeTTL
-	if s.fault(FaultCodeLongLived) {
-		ttl = 24 * time.Hour
-	}
 	code := randomToken()
 	err := s.store.SaveCode(r.Context(), &store.Code{
 		Hash: store.Hash(code), ClientID: req.clientID, RedirectURI: req.redirectURISent,

@@ -30,7 +30,6 @@ const (
 	FaultUnknownGrantWrongErr  Fault = "unsupported-grant-wrong-error"
 	FaultJSONBodyAccepted      Fault = "token-json-body-accepted"
 	FaultDuplicateParamsOK     Fault = "duplicate-params-accepted"
-	FaultCodeLongLived         Fault = "code-long-lived"
 
 	// Refresh tokens (RFC 6749 §6, RFC 9700 §4.14).
 	FaultRefreshNoRotation     Fault = "refresh-no-rotation"
@@ -91,6 +90,33 @@ const (
 	FaultRegMgmtDeleteNoop     Fault = "registration-delete-noop"
 	FaultRegMgmtClientIDChange Fault = "registration-client-id-changeable"
 
+	// More dynamic registration (RFC 7591) faults.
+	FaultRegisterNoClientID           Fault = "registration-no-client-id"
+	FaultRegisterClientIDReused       Fault = "registration-client-id-reused"
+	FaultRegisterNoSecret             Fault = "registration-no-client-secret"
+	FaultRegisterSecretForPublic      Fault = "registration-secret-for-public-client"
+	FaultRegisterSecretReused         Fault = "registration-secret-reused"
+	FaultRegisterIssuedAtMillis       Fault = "registration-issued-at-milliseconds"
+	FaultRegisterSecretUnusable       Fault = "registration-secret-unusable"
+	FaultRegisterInconsistentTypes    Fault = "registration-inconsistent-types-accepted"
+	FaultRegisterAuthMethodUnchecked  Fault = "registration-auth-method-unchecked"
+	FaultRegisterRelativeRedirect     Fault = "registration-accepts-relative-redirect"
+	FaultRegisterRedirectURIsOptional Fault = "registration-redirect-uris-optional"
+	FaultRegisterNoCacheControl       Fault = "registration-no-cache-control"
+
+	// More client configuration endpoint (RFC 7592) faults.
+	FaultRegMgmtNoChallenge        Fault = "registration-no-bearer-challenge"
+	FaultRegMgmtTokenUnchecked     Fault = "registration-token-unchecked"
+	FaultRegMgmtSecretOverwrite    Fault = "registration-secret-overwritable"
+	FaultRegMgmtUpdateNotPersisted Fault = "registration-update-not-persisted"
+	FaultRegMgmtUpdateUnvalidated  Fault = "registration-update-unvalidated"
+	FaultRegMgmtDelete200          Fault = "registration-delete-200"
+	FaultRegMgmtDeletedNotFound    Fault = "registration-deleted-404"
+	FaultRegMgmtRelativeURI        Fault = "registration-client-uri-relative"
+	FaultRegMgmtReadNoToken        Fault = "registration-read-no-token"
+	FaultRegMgmtReadNotJSON        Fault = "registration-read-not-json"
+	FaultRegMgmtReadOmitsMetadata  Fault = "registration-read-omits-metadata"
+
 	// Revocation (RFC 7009).
 	FaultRevokeUnknown400   Fault = "revoke-unknown-400"
 	FaultRevokeForeign      Fault = "revoke-foreign-token"
@@ -119,7 +145,6 @@ var faultDescriptions = map[Fault]string{
 	FaultUnknownGrantWrongErr:      "an unknown grant_type yields invalid_request instead of unsupported_grant_type",
 	FaultJSONBodyAccepted:          "the token endpoint accepts a JSON body instead of requiring form encoding",
 	FaultDuplicateParamsOK:         "parameters included more than once are accepted",
-	FaultCodeLongLived:             "authorization codes live for a day instead of minutes",
 	FaultRefreshNoRotation:         "refresh tokens of public clients are not rotated",
 	FaultRefreshScopeWiden:         "a refresh request may widen the scope beyond the original grant",
 	FaultRefreshNotBound:           "a refresh token can be used by a client other than the one it was issued to",
@@ -163,6 +188,31 @@ var faultDescriptions = map[Fault]string{
 	FaultRegMgmtOtherClient:        "a registration access token grants access to other clients' registrations",
 	FaultRegMgmtDeleteNoop:         "deleting a registration leaves the client usable",
 	FaultRegMgmtClientIDChange:     "a registration update may change client_id",
+
+	FaultRegisterNoClientID:           "registration responses carry an empty client_id",
+	FaultRegisterClientIDReused:       "registrations with the same redirect URIs get the same client_id, replacing the earlier client",
+	FaultRegisterNoSecret:             "registration responses for confidential clients omit client_secret",
+	FaultRegisterSecretForPublic:      "public clients (token_endpoint_auth_method none) are issued a client_secret",
+	FaultRegisterSecretReused:         "every registered client gets the same client_secret",
+	FaultRegisterIssuedAtMillis:       "client_id_issued_at is given in milliseconds instead of seconds",
+	FaultRegisterSecretUnusable:       "the client_secret in the registration response is not the one the token endpoint checks",
+	FaultRegisterInconsistentTypes:    "registration accepts grant_types and response_types that contradict each other (RFC 7591 section 2.1)",
+	FaultRegisterAuthMethodUnchecked:  "registration accepts and echoes a token_endpoint_auth_method the server does not support",
+	FaultRegisterRelativeRedirect:     "registration accepts relative redirect URIs",
+	FaultRegisterRedirectURIsOptional: "clients may register for the authorization code grant without redirect_uris",
+	FaultRegisterNoCacheControl:       "registration and client configuration responses lack Cache-Control: no-store",
+
+	FaultRegMgmtNoChallenge:        "the client configuration endpoint refuses requests without a WWW-Authenticate Bearer challenge",
+	FaultRegMgmtTokenUnchecked:     "the client configuration endpoint accepts any bearer token",
+	FaultRegMgmtSecretOverwrite:    "a registration update may set a client_secret chosen by the client",
+	FaultRegMgmtUpdateNotPersisted: "a registration update answers with the new metadata but does not store it",
+	FaultRegMgmtUpdateUnvalidated:  "a registration update skips the validation of the new metadata (e.g. redirect URIs with a fragment)",
+	FaultRegMgmtDelete200:          "deleting a registration answers 200 with a body instead of 204 No Content",
+	FaultRegMgmtDeletedNotFound:    "requests for a deleted client answer 404 instead of 401",
+	FaultRegMgmtRelativeURI:        "registration_client_uri is a relative path instead of a fully qualified URL",
+	FaultRegMgmtReadNoToken:        "client read and update responses omit registration_access_token",
+	FaultRegMgmtReadNotJSON:        "client read responses are served as text/plain",
+	FaultRegMgmtReadOmitsMetadata:  "client read responses omit the registered metadata",
 	FaultRevokeUnknown400:          "revoking an unknown token answers 400 instead of 200",
 	FaultRevokeForeign:             "a client can revoke tokens issued to another client",
 	FaultRevokeNoop:                "revocation answers 200 but the token stays valid",

@@ -75,6 +75,7 @@ func (s *Server) handleRegister(w http.ResponseWriter, r *http.Request) {
 		c.SecretHash = store.Hash(secret)
 	}
 	regToken := randomToken()
+	secret, regToken = s.registrationFaults(r.Context(), c, secret, regToken)
 	c.RegistrationTokenHash = store.Hash(regToken)
 	if err := s.store.CreateClient(r.Context(), c); err != nil {
 		s.writeOAuthError(w, oautherr.ServerError(fmt.Errorf("register: %w", err)))
@@ -82,6 +83,7 @@ func (s *Server) handleRegister(w http.ResponseWriter, r *http.Request) {
 	}
 	resp := s.clientInfo(c, secret)
 	resp.RegistrationAccessToken = regToken
+	s.registrationResponseFaults(resp)
 	status := http.StatusCreated
 	if s.fault(FaultRegister200) {
 		status = http.StatusOK
@@ -107,6 +109,7 @@ func (s *Server) clientInfo(c *store.Client, secret string) *RegistrationRespons
 	if s.fault(FaultRegisterNoEcho) {
 		resp.ClientMetadata = store.ClientMetadata{}
 	}
+	s.clientInfoFaults(c, resp)
 	return resp
 }
 
@@ -117,8 +120,10 @@ func (s *Server) writeClientInfo(w http.ResponseWriter, status int, resp *Regist
 		return
 	}
 	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("Cache-Control", "no-store")
-	w.Header().Set("Pragma", "no-cache")
+	if !s.fault(FaultRegisterNoCacheControl) {
+		w.Header().Set("Cache-Control", "no-store")
+		w.Header().Set("Pragma", "no-cache")
+	}
 	w.WriteHeader(status)
 	_, _ = w.Write(body)
 }
@@ -232,7 +237,7 @@ func (s *Server) normalizeMetadata(md store.ClientMetadata, public bool) (store.
 			}
 		}
 	}
-	if md.TokenEndpointAuthMethod != "" && !slices.Contains(authMethods, md.TokenEndpointAuthMethod) {
+	if md.TokenEndpointAuthMethod != "" && !slices.Contains(authMethods, md.TokenEndpointAuthMethod) && !s.fault(FaultRegisterAuthMethodUnchecked) {
 		return md, oautherr.InvalidClientMetadata("token_endpoint_auth_method %q is not supported; use one of %s",
 			md.TokenEndpointAuthMethod, strings.Join(authMethods, ", "))
 	}
@@ -250,13 +255,13 @@ func (s *Server) normalizeMetadata(md store.ClientMetadata, public bool) (store.
 		}
 	}
 	hasCodeGrant := slices.Contains(md.GrantTypes, "authorization_code")
-	if hasCodeGrant != slices.Contains(md.ResponseTypes, "code") {
+	if hasCodeGrant != slices.Contains(md.ResponseTypes, "code") && !s.fault(FaultRegisterInconsistentTypes) {
 		return md, oautherr.InvalidClientMetadata("grant_types and response_types are inconsistent: authorization_code goes with response type code (RFC 7591 §2.1)")
 	}
 	if slices.Contains(md.GrantTypes, "client_credentials") && md.TokenEndpointAuthMethod == authNone {
 		return md, oautherr.InvalidClientMetadata("client_credentials requires a confidential client (token_endpoint_auth_method other than none)")
 	}
-	if hasCodeGrant && len(md.RedirectURIs) == 0 {
+	if hasCodeGrant && len(md.RedirectURIs) == 0 && !s.fault(FaultRegisterRedirectURIsOptional) {
 		return md, oautherr.InvalidRedirectURI("redirect_uris is required for the authorization_code grant")
 	}
 	for _, u := range md.RedirectURIs {
@@ -309,7 +314,7 @@ func (s *Server) checkRedirectURI(raw string) string {
 	if err != nil {
 		return "is not a valid URI"
 	}
-	if !u.IsAbs() {
+	if !u.IsAbs() && !s.fault(FaultRegisterRelativeRedirect) {
 		return "is not an absolute URI"
 	}
 	if (u.Fragment != "" || strings.Contains(raw, "#")) && !s.fault(FaultRegisterFragment) {
@@ -356,12 +361,16 @@ func (s *Server) handleClientConfig(w http.ResponseWriter, r *http.Request) {
 	}
 	c, oerr := s.authorizeRegistration(r)
 	if oerr != nil {
+		if s.fault(FaultRegMgmtNoChallenge) {
+			s.writeOAuthError(w, oerr)
+			return
+		}
 		s.writeBearerError(w, oerr)
 		return
 	}
 	switch r.Method {
 	case http.MethodGet:
-		s.writeClientInfo(w, http.StatusOK, s.clientInfo(c, ""))
+		s.readClient(w, r, c)
 	case http.MethodPut:
 		s.updateClient(w, r, c)
 	case http.MethodDelete:
@@ -372,6 +381,10 @@ func (s *Server) handleClientConfig(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 		w.Header().Set("Cache-Control", "no-store")
+		if s.fault(FaultRegMgmtDelete200) {
+			writeDeleted200(w)
+			return
+		}
 		w.WriteHeader(http.StatusNoContent)
 	}
 }
@@ -386,12 +399,12 @@ func (s *Server) authorizeRegistration(r *http.Request) (*store.Client, *oauther
 	}
 	c, err := s.store.GetClient(r.Context(), r.PathValue("client_id"))
 	if errors.Is(err, store.ErrNotFound) {
-		return nil, oautherr.InvalidToken("the registration access token is invalid")
+		return nil, s.unknownClientError()
 	}
 	if err != nil {
 		return nil, oautherr.ServerError(fmt.Errorf("get client: %w", err))
 	}
-	if s.fault(FaultRegMgmtOtherClient) {
+	if s.registrationTokenFaults(r.Context(), tok) {
 		return c, nil
 	}
 	if len(c.RegistrationTokenHash) == 0 || !store.EqualHash(c.RegistrationTokenHash, tok) {
@@ -415,15 +428,19 @@ func (s *Server) updateClient(w http.ResponseWriter, r *http.Request, c *store.C
 		s.writeOAuthError(w, oautherr.InvalidClientMetadata("client_id cannot be changed"))
 		return
 	}
+	var chosen string // set only by FaultRegMgmtSecretOverwrite
 	if v, ok := raw["client_secret"]; ok {
 		var sec string
 		if json.Unmarshal(v, &sec) != nil || c.Public() || !store.EqualHash(c.SecretHash, sec) {
-			s.writeOAuthError(w, oautherr.InvalidClientMetadata("client_secret must match the secret issued; it cannot be chosen by the client"))
-			return
+			if !s.fault(FaultRegMgmtSecretOverwrite) {
+				s.writeOAuthError(w, oautherr.InvalidClientMetadata("client_secret must match the secret issued; it cannot be chosen by the client"))
+				return
+			}
+			chosen = sec
 		}
 	}
 	md, oerr := s.parseClientMetadata(raw)
-	if oerr == nil {
+	if oerr == nil && !s.fault(FaultRegMgmtUpdateUnvalidated) {
 		md, oerr = s.normalizeMetadata(md, false)
 	}
 	if oerr != nil {
@@ -441,6 +458,10 @@ func (s *Server) updateClient(w http.ResponseWriter, r *http.Request, c *store.C
 		secret = randomToken()
 		updated.SecretHash = store.Hash(secret)
 	}
+	if chosen != "" {
+		secret = chosen
+		updated.SecretHash = store.Hash(chosen)
+	}
 	ctx := r.Context()
 	if bodyID != c.ID {
 		updated.ID = bodyID
@@ -449,11 +470,15 @@ func (s *Server) updateClient(w http.ResponseWriter, r *http.Request, c *store.C
 			return
 		}
 		_ = s.store.DeleteClient(ctx, c.ID)
+	} else if s.fault(FaultRegMgmtUpdateNotPersisted) {
+		// Answer as if the update had been stored.
 	} else if err := s.store.UpdateClient(ctx, &updated); err != nil {
 		s.writeOAuthError(w, oautherr.ServerError(fmt.Errorf("update client: %w", err)))
 		return
 	}
-	s.writeClientInfo(w, http.StatusOK, s.clientInfo(&updated, secret))
+	info := s.clientInfo(&updated, secret)
+	s.echoRegistrationToken(r, info)
+	s.writeClientInfo(w, http.StatusOK, info)
 }
 
 // bearerToken extracts an RFC 6750 §2.1 bearer token.

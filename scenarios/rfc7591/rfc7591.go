@@ -1,12 +1,16 @@
 // Package rfc7591 holds the checks of RFC 7591, OAuth 2.0 Dynamic Client
-// Registration.
+// Registration, one file per section. Every check registers its own fresh
+// clients, so that what it inspects is the answer to its own request.
 package rfc7591
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"net/http"
 	"slices"
 
+	"github.com/authspec/authspec/scenarios/internal/regclient"
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/expect"
 	"github.com/authspec/authspec/suite/httpx"
@@ -14,168 +18,84 @@ import (
 
 // Checks returns the RFC 7591 checks.
 func Checks() []*suite.Check {
-	dcr := []suite.Feature{suite.FeatureDCR}
-	return []*suite.Check{
-		{
-			ID: "rfc7591-3.2.1-201-created", Spec: suite.RFC7591, Section: "3.2.1", Level: suite.Must,
-			Requires: dcr, Profiles: []string{"dcr"},
-			Title: "A successful registration answers 201 Created with JSON",
-			Quote: "The server responds with an HTTP 201 Created status code and a body of type \"application/json\" with content as described in Section 3.2.1.",
-			Run: func(ctx context.Context, t *suite.T) error {
-				res, _, err := register(ctx, t, nil)
-				if err != nil {
-					return err
-				}
-				if err := expect.Status(res, http.StatusCreated); err != nil {
-					return expect.WithFix(err, "answer successful registrations with 201 Created")
-				}
-				_, err = expect.JSONObject(res, true)
-				return err
-			},
-		},
-		{
-			ID: "rfc7591-3.2.1-secret-expires-at", Spec: suite.RFC7591, Section: "3.2.1", Level: suite.Must,
-			Requires: dcr, Profiles: []string{"dcr"},
-			Title: "client_secret_expires_at accompanies an issued client_secret",
-			Quote: "client_secret_expires_at REQUIRED if \"client_secret\" is issued. Time at which the client secret will expire or 0 if it will not expire.",
-			Run: func(ctx context.Context, t *suite.T) error {
-				res, m, err := register(ctx, t, nil)
-				if err != nil {
-					return err
-				}
-				if _, ok := m["client_secret"]; !ok {
-					return suite.SkipErr("the registration issued no client_secret")
-				}
-				v, ok := m["client_secret_expires_at"]
-				if !ok {
-					return expect.WithFix(expect.Fail(res, "client_secret_expires_at (0 for never)", "absent",
-						"clients cannot tell when the secret expires; many clients refuse the response"),
-						`add "client_secret_expires_at": 0 (or the expiry time) to responses that carry a client_secret`)
-				}
-				if _, isNum := v.(float64); !isNum {
-					return expect.Fail(res, "client_secret_expires_at as a number", "a "+typeName(v), "client_secret_expires_at has the wrong type")
-				}
-				return nil
-			},
-		},
-		{
-			ID: "rfc7591-3.2.1-metadata-echoed", Spec: suite.RFC7591, Section: "3.2.1", Level: suite.Must,
-			Requires: dcr, Profiles: []string{"dcr"},
-			Title: "The registration response contains the registered metadata",
-			Quote: "The response MUST contain all registered metadata about the client, including any fields provisioned by the authorization server itself.",
-			Run: func(ctx context.Context, t *suite.T) error {
-				res, m, err := register(ctx, t, map[string]any{"client_name": "authspec echo check"})
-				if err != nil {
-					return err
-				}
-				if got, _ := m["client_name"].(string); got != "authspec echo check" {
-					return expect.Fail(res, `client_name: "authspec echo check"`, "client_name: "+typeName(m["client_name"]), "the response does not echo client_name")
-				}
-				uris, _, _ := expect.StringList(m, "redirect_uris")
-				if !slices.Contains(uris, t.Fixtures.RedirectURI) {
-					return expect.Fail(res, "redirect_uris containing "+t.Fixtures.RedirectURI, "members: "+expect.Keys(m), "the response does not echo redirect_uris")
-				}
-				return nil
-			},
-		},
-		{
-			ID: "rfc7591-2-defaults-registered", Spec: suite.RFC7591, Section: "2", Level: suite.Must,
-			Requires: dcr, Profiles: []string{"dcr"},
-			Title: "Omitted metadata takes the RFC 7591 defaults, and the response says so",
-			Quote: "token_endpoint_auth_method ... If unspecified or omitted, the default is \"client_secret_basic\"",
-			Run: func(ctx context.Context, t *suite.T) error {
-				res, m, err := register(ctx, t, map[string]any{"token_endpoint_auth_method": nil, "grant_types": nil, "response_types": nil})
-				if err != nil {
-					return err
-				}
-				if got, _ := m["token_endpoint_auth_method"].(string); got != "client_secret_basic" {
-					return expect.WithFix(expect.Fail(res, `token_endpoint_auth_method: "client_secret_basic"`, "token_endpoint_auth_method: "+typeName(m["token_endpoint_auth_method"]),
-						"the registered authentication method is not the RFC 7591 default, or not stated"),
-						"apply the defaults (client_secret_basic, authorization_code, code) and return them in the response")
-				}
-				gts, _, _ := expect.StringList(m, "grant_types")
-				if !slices.Contains(gts, "authorization_code") {
-					return expect.Fail(res, `grant_types: ["authorization_code"]`, "grant_types: "+typeName(m["grant_types"]), "the default grant type is not registered")
-				}
-				return nil
-			},
-		},
-		{
-			ID: "rfc7591-2-unknown-metadata-ignored", Spec: suite.RFC7591, Section: "2", Level: suite.Must,
-			Requires: dcr, Profiles: []string{"dcr"},
-			Title: "Unknown client metadata is ignored, not refused",
-			Quote: "The authorization server MUST ignore any client metadata sent by the client that it does not understand",
-			Run: func(ctx context.Context, t *suite.T) error {
-				res, _, err := register(ctx, t, map[string]any{"authspec_unknown_extension": map[string]any{"x": 1}})
-				if err != nil {
-					return err
-				}
-				return expect.WithFix(expect.Status(res, http.StatusCreated, http.StatusOK),
-					"ignore metadata you do not understand (clients send vendor extensions and newer RFC fields)")
-			},
-		},
-		{
-			ID: "rfc7591-3.2.2-fragment-redirect-refused", Spec: suite.RFC7591, Section: "3.2.2", Level: suite.Must,
-			Requires: dcr, Profiles: []string{"dcr"},
-			Title: "A redirect URI with a fragment is refused with invalid_redirect_uri",
-			Quote: "The endpoint URI MUST NOT include a fragment component. (RFC 6749 §3.1.2) — invalid_redirect_uri: The value of one or more redirection URIs is invalid.",
-			Run: func(ctx context.Context, t *suite.T) error {
-				res, _, err := register(ctx, t, map[string]any{"redirect_uris": []string{t.Fixtures.RedirectURI + "#fragment"}})
-				if err != nil {
-					return err
-				}
-				_, err = expect.OAuthError(res, []int{http.StatusBadRequest}, "invalid_redirect_uri", "invalid_client_metadata")
-				return expect.WithFix(err, "refuse redirect URIs with a fragment: an authorization response would be delivered to a URI that cannot match exactly")
-			},
-		},
-	}
+	var out []*suite.Check
+	out = append(out, clientMetadataChecks()...)
+	out = append(out, endpointChecks()...)
+	out = append(out, responseChecks()...)
+	out = append(out, errorChecks()...)
+	out = append(out, securityChecks()...)
+	return regclient.Redacted(out)
 }
 
-// register sends the suite's default registration merged with changes (a
-// nil value deletes a member) and parses a successful response.
-func register(ctx context.Context, t *suite.T, changes map[string]any) (*httpx.Result, map[string]any, error) {
-	md := map[string]any{
-		"redirect_uris":              []string{t.Fixtures.RedirectURI},
-		"token_endpoint_auth_method": "client_secret_basic",
-		"grant_types":                []string{"authorization_code"},
-		"response_types":             []string{"code"},
-		"client_name":                "authspec conformance client",
+var (
+	dcr      = []suite.Feature{suite.FeatureDCR}
+	profiles = []string{"dcr"}
+)
+
+// register sends the suite's default registration (a client_secret method
+// the target supports, or none for a server of public clients only; the
+// grants it supports) merged with changes (a nil value deletes a member).
+func register(ctx context.Context, t *suite.T, changes map[string]any) (*regclient.Registration, error) {
+	return regclient.Register(ctx, t, regclient.Metadata(t, regclient.DefaultMethod(t), changes))
+}
+
+// registered is register for checks that judge a successful registration:
+// a refused registration is SKIP (rfc7591-3.2.1-201-created reports it).
+func registered(ctx context.Context, t *suite.T, changes map[string]any) (*regclient.Registration, error) {
+	return regclient.MustRegister(ctx, t, regclient.Metadata(t, regclient.DefaultMethod(t), changes))
+}
+
+// secretMethods need a client_secret at the token endpoint.
+var secretMethods = []string{"client_secret_basic", "client_secret_post", "client_secret_jwt"}
+
+// statedMethod is the token_endpoint_auth_method a response registers: the
+// stated one, or the RFC 7591 §2 default when the member is absent.
+func statedMethod(info map[string]any) (method string, stated bool) {
+	if m, ok := info["token_endpoint_auth_method"].(string); ok && m != "" {
+		return m, true
 	}
-	for k, v := range changes {
-		if v == nil {
-			delete(md, k)
-		} else {
-			md[k] = v
+	return "client_secret_basic", false
+}
+
+// refusedOrDropped judges a registration that should not register value
+// in list member: refused with a 4xx OAuth error, or accepted with value
+// replaced (RFC 7591 §3.2.1 lets the server substitute suitable values).
+// codes are the error codes accepted for the refusal.
+func refusedOrDropped(r *regclient.Registration, member, value string, codes ...string) error {
+	res := r.Res
+	if res.Status >= 200 && res.Status < 300 {
+		if r.Info == nil {
+			_, err := expect.JSONObject(res, false)
+			return err
 		}
+		list, _, _ := regclient.StringList(r.Info, member)
+		if slices.Contains(list, value) {
+			return expect.Fail(res, "HTTP 400 with error="+joinOr(codes), fmt.Sprintf("HTTP %d registering %s %s", res.Status, member, regclient.Describe(r.Info[member])),
+				"the server registered %s %q", member, value)
+		}
+		return nil
 	}
-	_, res, err := t.Fixtures.Register(ctx, t.HTTP, md)
-	if err != nil {
-		return nil, nil, err
+	_, err := expect.OAuthError(res, []int{http.StatusBadRequest}, codes...)
+	return err
+}
+
+func joinOr(codes []string) string {
+	out := ""
+	for i, c := range codes {
+		if i > 0 {
+			out += " or "
+		}
+		out += c
 	}
+	return out
+}
+
+// errCode is the "error" member of a JSON error response, or "".
+func errCode(res *httpx.Result) string {
 	var m map[string]any
-	if res.Status == http.StatusCreated || res.Status == http.StatusOK {
-		m, err = expect.JSONObject(res, false)
-		if err != nil {
-			return res, nil, err
-		}
+	if json.Unmarshal(res.Body, &m) != nil {
+		return ""
 	}
-	return res, m, nil
-}
-
-func typeName(v any) string {
-	switch x := v.(type) {
-	case nil:
-		return "absent"
-	case string:
-		return "\"" + x + "\""
-	case float64:
-		return "number"
-	case []any:
-		return "array"
-	case map[string]any:
-		return "object"
-	case bool:
-		return "boolean"
-	}
-	return "value"
+	code, _ := m["error"].(string)
+	return code
 }

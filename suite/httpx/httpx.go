@@ -106,9 +106,13 @@ func (t *Transport) AddSecret(s string) {
 			return
 		}
 	}
-	t.secrets = append(t.secrets, s)
+	// Build a new slice: Redact reads the old one without the lock.
+	next := make([]string, 0, len(t.secrets)+1)
+	next = append(next, t.secrets...)
+	next = append(next, s)
 	// Longest first, so that a secret containing another is redacted whole.
-	sort.Slice(t.secrets, func(i, j int) bool { return len(t.secrets[i]) > len(t.secrets[j]) })
+	sort.Slice(next, func(i, j int) bool { return len(next[i]) > len(next[j]) })
+	t.secrets = next
 }
 
 // AddObserver registers an observer of every exchange.

@@ -87,3 +87,19 @@ func TestClient_ConnectionRefused(t *testing.T) {
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "refused")
 }
+
+func TestTransport_AddSecretConcurrentWithRedact(t *testing.T) {
+	tr := httpx.NewTransport(time.Second, 0)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for i := 0; i < 200; i++ {
+			tr.AddSecret(strings.Repeat("s", 4+i%50) + string(rune('a'+i%26)))
+		}
+	}()
+	for i := 0; i < 200; i++ {
+		_ = tr.Redact("ssssssssa and more")
+	}
+	<-done
+	assert.Equal(t, "[REDACTED]", tr.Redact("ssssa"))
+}

@@ -194,6 +194,10 @@ func RunOne(ctx context.Context, env *suite.Env, c *suite.Check, timeout time.Du
 		err = fmt.Errorf("check did not finish within %s", timeout)
 	}
 	res.Classify(c, err, t.HTTP.Exchanges())
+	// Messages quote what the target sent; secrets learnt during the run
+	// (client secrets, tokens, codes) must not reach the report.
+	red := env.Transport.Redact
+	res.Message, res.Want, res.Got, res.Fix = red(res.Message), red(res.Want), red(res.Got), red(res.Fix)
 	res.Log = t.Log()
 	res.Attachments = append(res.Attachments, t.Attachments()...)
 	return res

@@ -105,3 +105,14 @@ func TestSelection(t *testing.T) {
 	_, err = suite.NewRegistry(&suite.Check{ID: "Bad ID"})
 	assert.Error(t, err)
 }
+
+func TestRun_RedactsMessages(t *testing.T) {
+	env := fakeEnv(t)
+	env.Transport.AddSecret("s3cr3t-value")
+	res := runner.Run(context.Background(), env, []*suite.Check{
+		check("a-leak", suite.Must, func(context.Context, *suite.T) error {
+			return &suite.Failure{Message: "body had s3cr3t-value", Want: "x", Got: `{"client_secret":"s3cr3t-value"}`}
+		}),
+	}, runner.Options{})
+	assert.NotContains(t, res[0].Message+res[0].Got, "s3cr3t-value")
+}

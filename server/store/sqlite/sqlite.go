@@ -1,6 +1,23 @@
 // Package sqlite is the persistent implementation of store.Store on an
 // embedded SQLite database (modernc.org/sqlite: pure Go, no cgo). Clients,
 // codes, tokens and consents survive a restart of the server.
+//
+// Layout: one row per record, every field in its own column. Hashes are
+// BLOBs, string lists JSON arrays in TEXT, times unix microseconds in INTEGER
+// (0 for the zero time), so instants keep microsecond precision and come back
+// in UTC. Client metadata, an RFC 7591 JSON document, is kept as JSON.
+//
+// Concurrency: the database runs in WAL mode. Writes go through a pool of one
+// connection, so writers in this process queue in Go rather than contend for
+// SQLite's lock; reads use a small pool of read-only connections that WAL lets
+// run beside the writer. Every write is a single statement or an IMMEDIATE
+// transaction, and single-use transitions are one conditional UPDATE, so they
+// stay atomic even when another process opens the same file (busy_timeout
+// covers the lock contention that brings).
+//
+// Durability: synchronous=NORMAL, the usual setting for WAL. A committed
+// write survives a crash of the process; a power failure can lose the last
+// transactions before a checkpoint.
 package sqlite
 
 import (
@@ -9,20 +26,30 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
+	"net/url"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
-	_ "modernc.org/sqlite" // registers the "sqlite" driver
+	msqlite "modernc.org/sqlite" // registers the "sqlite" driver
+	sqlite3 "modernc.org/sqlite/lib"
 
 	"github.com/authspec/authspec/server/store"
 )
 
-const schemaVersion = 1
+// schemaVersion is the PRAGMA user_version of the layout below. Version 1
+// (authspec before this layout) kept codes and tokens as JSON documents; Open
+// migrates it.
+const schemaVersion = 2
 
+// schema creates the tables of schemaVersion. clients and consents are as in
+// version 1.
 const schema = `
-CREATE TABLE IF NOT EXISTS clients (
+CREATE TABLE clients (
 	id TEXT PRIMARY KEY,
 	secret_hash BLOB,
 	secret_expires_at INTEGER NOT NULL DEFAULT 0,
@@ -30,98 +57,270 @@ CREATE TABLE IF NOT EXISTS clients (
 	issued_at INTEGER NOT NULL,
 	metadata TEXT NOT NULL
 );
-CREATE TABLE IF NOT EXISTS codes (
-	hash BLOB PRIMARY KEY,
-	client_id TEXT NOT NULL,
-	data TEXT NOT NULL,
-	expires_at INTEGER NOT NULL,
-	used INTEGER NOT NULL DEFAULT 0
-);
-CREATE INDEX IF NOT EXISTS codes_client ON codes(client_id);
-CREATE INDEX IF NOT EXISTS codes_expires ON codes(expires_at);
-CREATE TABLE IF NOT EXISTS tokens (
-	hash BLOB PRIMARY KEY,
-	kind TEXT NOT NULL,
-	client_id TEXT NOT NULL,
-	grant_id TEXT NOT NULL,
-	data TEXT NOT NULL,
-	expires_at INTEGER NOT NULL,
-	revoked INTEGER NOT NULL DEFAULT 0,
-	rotated INTEGER NOT NULL DEFAULT 0
-);
-CREATE INDEX IF NOT EXISTS tokens_grant ON tokens(grant_id);
-CREATE INDEX IF NOT EXISTS tokens_client ON tokens(client_id);
-CREATE TABLE IF NOT EXISTS consents (
+CREATE TABLE consents (
 	subject TEXT NOT NULL,
 	client_id TEXT NOT NULL,
 	scope TEXT NOT NULL,
 	granted INTEGER NOT NULL,
 	PRIMARY KEY (subject, client_id)
-);`
+);
+` + schemaV2
 
-// Store is a store.Store on one SQLite file. Writes are serialised by a
-// mutex (SQLite has one writer anyway); reads use the pool.
+// schemaV2 is what version 2 added to version 1.
+const schemaV2 = `
+CREATE TABLE codes (
+	hash BLOB NOT NULL PRIMARY KEY,
+	client_id TEXT NOT NULL,
+	redirect_uri TEXT NOT NULL DEFAULT '',
+	subject TEXT NOT NULL DEFAULT '',
+	scope TEXT NOT NULL DEFAULT '',
+	resources TEXT NOT NULL DEFAULT '[]',
+	code_challenge TEXT NOT NULL DEFAULT '',
+	code_challenge_method TEXT NOT NULL DEFAULT '',
+	grant_id TEXT NOT NULL DEFAULT '',
+	issued_at INTEGER NOT NULL DEFAULT 0,
+	expires_at INTEGER NOT NULL DEFAULT 0,
+	used INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX codes_client ON codes(client_id);
+CREATE INDEX codes_expires ON codes(expires_at);
+CREATE TABLE tokens (
+	hash BLOB NOT NULL PRIMARY KEY,
+	kind TEXT NOT NULL,
+	client_id TEXT NOT NULL,
+	subject TEXT NOT NULL DEFAULT '',
+	scope TEXT NOT NULL DEFAULT '',
+	resources TEXT NOT NULL DEFAULT '[]',
+	grant_id TEXT NOT NULL DEFAULT '',
+	issued_at INTEGER NOT NULL DEFAULT 0,
+	expires_at INTEGER NOT NULL DEFAULT 0,
+	revoked INTEGER NOT NULL DEFAULT 0,
+	rotated INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX tokens_client ON tokens(client_id);
+CREATE INDEX tokens_grant ON tokens(grant_id);
+CREATE INDEX tokens_expires ON tokens(expires_at) WHERE expires_at != 0;
+CREATE INDEX consents_client ON consents(client_id);
+`
+
+const (
+	// readConns bounds the read-only connections.
+	readConns = 4
+	// busyTimeout is how long a statement waits for a lock held by another
+	// connection (another process, in practice) before failing.
+	busyTimeout = 10 * time.Second
+	// sweepEvery, codeRetention and tokenRetention are those of the memory
+	// store: used codes stay ten minutes past expiry so that a late replay
+	// still reads as a replay; tokens an hour, so that a replayed expired
+	// refresh token reads as expired rather than unknown.
+	sweepEvery     = time.Minute
+	codeRetention  = 10 * time.Minute
+	tokenRetention = time.Hour
+)
+
+// Store is a store.Store on one SQLite file.
 type Store struct {
-	db        *sql.DB
-	wmu       sync.Mutex
-	now       func() time.Time
-	lastSweep time.Time
+	w *sql.DB // one connection: every write
+	r *sql.DB // read-only connections
+	// now is the clock of sweeps.
+	now func() time.Time
+	// nextSweep is when the next sweep is due, in unix nanoseconds.
+	nextSweep atomic.Int64
+
+	closeOnce sync.Once
+	closeErr  error
 }
 
 var _ store.Store = (*Store)(nil)
 
-// Open opens (creating if needed, with mode 0600) the database at path and
-// migrates its schema.
+// Open opens the database at path, a file system path, creating it (mode
+// 0600) if it does not exist, and creates or migrates its schema. A database
+// written by a newer authspec is refused.
 func Open(ctx context.Context, path string) (*Store, error) {
 	if path == "" {
-		return nil, errors.New("sqlite: empty path")
+		return nil, errors.New("sqlite: open: empty path")
 	}
-	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
-		f, err := os.OpenFile(path, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
-		if err != nil {
+	// SQLite would create the file 0644; secrets' hashes are not for everyone
+	// to read. Its -wal and -shm files take the mode of the database.
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+	switch {
+	case err == nil:
+		if err := f.Close(); err != nil {
 			return nil, fmt.Errorf("sqlite: create %s: %w", path, err)
 		}
-		_ = f.Close()
+	case !errors.Is(err, fs.ErrExist):
+		return nil, fmt.Errorf("sqlite: create %s: %w", path, err)
 	}
-	dsn := "file:" + path + "?_pragma=busy_timeout(5000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)"
-	db, err := sql.Open("sqlite", dsn)
+	uri, err := fileURI(path)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
 	}
-	db.SetMaxOpenConns(4)
-	s := &Store{db: db, now: time.Now}
-	if err := s.migrate(ctx); err != nil {
-		_ = db.Close()
-		return nil, err
+	timeout := fmt.Sprintf("busy_timeout(%d)", busyTimeout.Milliseconds())
+
+	w, err := sql.Open("sqlite", uri+"?"+url.Values{
+		"_pragma": {timeout, "foreign_keys(1)", "journal_mode(WAL)", "synchronous(NORMAL)"},
+		"_txlock": {"immediate"},
+	}.Encode())
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
 	}
+	w.SetMaxOpenConns(1)
+	w.SetMaxIdleConns(1)
+	w.SetConnMaxLifetime(0)
+	w.SetConnMaxIdleTime(0)
+	s := &Store{w: w, now: time.Now}
+	if err := s.migrate(ctx); err != nil {
+		_ = w.Close()
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+	}
+
+	// The readers open after the writer has switched the file to WAL.
+	r, err := sql.Open("sqlite", uri+"?"+url.Values{
+		"_pragma": {timeout, "foreign_keys(1)", "query_only(1)"},
+	}.Encode())
+	if err != nil {
+		_ = w.Close()
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+	}
+	r.SetMaxOpenConns(readConns)
+	r.SetMaxIdleConns(readConns)
+	s.r = r
 	return s, nil
 }
 
+// fileURI turns a file system path into an SQLite URI, so that no character
+// of the path ('?', '#', '%') is taken for URI syntax.
+func fileURI(path string) (string, error) {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return "", err
+	}
+	p := filepath.ToSlash(abs)
+	if !strings.HasPrefix(p, "/") {
+		p = "/" + p // C:/x on Windows: file:///C:/x
+	}
+	return (&url.URL{Scheme: "file", Path: p}).String(), nil
+}
+
+// migrate brings the schema to schemaVersion in one IMMEDIATE transaction,
+// so that two processes opening a new file do not both create it.
 func (s *Store) migrate(ctx context.Context) error {
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin migration: %w", err)
+	}
+	defer func() { _ = tx.Rollback() }()
 	var v int
-	if err := s.db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&v); err != nil {
-		return fmt.Errorf("sqlite: read schema version: %w", err)
+	if err := tx.QueryRowContext(ctx, "PRAGMA user_version").Scan(&v); err != nil {
+		return fmt.Errorf("read schema version: %w", err)
 	}
-	if v > schemaVersion {
-		return fmt.Errorf("sqlite: database schema version %d is newer than this authspec (%d)", v, schemaVersion)
+	switch v {
+	case schemaVersion:
+		return nil
+	case 0:
+		if _, err := tx.ExecContext(ctx, schema); err != nil {
+			return fmt.Errorf("create schema: %w", err)
+		}
+	case 1:
+		if err := migrateV1(ctx, tx); err != nil {
+			return fmt.Errorf("migrate schema from version 1: %w", err)
+		}
+	default:
+		return fmt.Errorf("schema version %d is not one this authspec knows (%d): the database was written by a newer authspec", v, schemaVersion)
 	}
-	if _, err := s.db.ExecContext(ctx, schema); err != nil {
-		return fmt.Errorf("sqlite: create schema: %w", err)
+	if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", schemaVersion)); err != nil {
+		return fmt.Errorf("set schema version: %w", err)
 	}
-	if _, err := s.db.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", schemaVersion)); err != nil {
-		return fmt.Errorf("sqlite: set schema version: %w", err)
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("commit migration: %w", err)
 	}
 	return nil
 }
 
-// Close implements store.Store.
+// migrateV1 moves codes and tokens from version 1, where a JSON encoding of
+// store.Code and store.Token sat in a data column, to their own columns.
+func migrateV1(ctx context.Context, tx *sql.Tx) error {
+	type v1Code struct {
+		code store.Code
+		used bool
+	}
+	var codes []v1Code
+	if err := eachRow(ctx, tx, `SELECT data, used FROM codes`, func(rows *sql.Rows) error {
+		var data string
+		var c v1Code
+		if err := rows.Scan(&data, &c.used); err != nil {
+			return err
+		}
+		if err := json.Unmarshal([]byte(data), &c.code); err != nil {
+			return fmt.Errorf("decode code: %w", err)
+		}
+		codes = append(codes, c)
+		return nil
+	}); err != nil {
+		return err
+	}
+	var tokens []store.Token
+	if err := eachRow(ctx, tx, `SELECT data, revoked, rotated FROM tokens`, func(rows *sql.Rows) error {
+		var data string
+		var t store.Token
+		var revoked, rotated bool
+		if err := rows.Scan(&data, &revoked, &rotated); err != nil {
+			return err
+		}
+		if err := json.Unmarshal([]byte(data), &t); err != nil {
+			return fmt.Errorf("decode token: %w", err)
+		}
+		t.Revoked, t.Rotated = revoked, rotated
+		tokens = append(tokens, t)
+		return nil
+	}); err != nil {
+		return err
+	}
+	// The version 1 indexes carry the names of the version 2 ones.
+	if _, err := tx.ExecContext(ctx, `DROP TABLE codes; DROP TABLE tokens;`+schemaV2); err != nil {
+		return err
+	}
+	for _, c := range codes {
+		if err := insertCode(ctx, tx, &c.code, c.used); err != nil {
+			return err
+		}
+	}
+	for i := range tokens {
+		if err := insertToken(ctx, tx, &tokens[i]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func eachRow(ctx context.Context, tx *sql.Tx, query string, fn func(*sql.Rows) error) error {
+	rows, err := tx.QueryContext(ctx, query)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := fn(rows); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// Close implements store.Store. It is safe to call more than once.
 func (s *Store) Close() error {
-	if err := s.db.Close(); err != nil {
-		return fmt.Errorf("sqlite: close: %w", err)
-	}
-	return nil
+	s.closeOnce.Do(func() {
+		if err := errors.Join(s.r.Close(), s.w.Close()); err != nil {
+			s.closeErr = fmt.Errorf("sqlite: close: %w", err)
+		}
+	})
+	return s.closeErr
 }
 
+// ---------------------------------------------------------------------------
+// Encoding
+
+// micros encodes a time as unix microseconds, the zero time as 0.
 func micros(t time.Time) int64 {
 	if t.IsZero() {
 		return 0
@@ -129,6 +328,7 @@ func micros(t time.Time) int64 {
 	return t.UnixMicro()
 }
 
+// fromMicros decodes micros, in UTC.
 func fromMicros(v int64) time.Time {
 	if v == 0 {
 		return time.Time{}
@@ -136,6 +336,15 @@ func fromMicros(v int64) time.Time {
 	return time.UnixMicro(v).UTC()
 }
 
+// blob binds a hash: NULL when empty.
+func blob(b []byte) any {
+	if len(b) == 0 {
+		return nil
+	}
+	return b
+}
+
+// nilIfEmpty is the decoding side of blob.
 func nilIfEmpty(b []byte) []byte {
 	if len(b) == 0 {
 		return nil
@@ -143,21 +352,67 @@ func nilIfEmpty(b []byte) []byte {
 	return b
 }
 
-func isUnique(err error) bool {
-	return err != nil && strings.Contains(err.Error(), "UNIQUE constraint failed")
+// encodeList encodes a string list as a JSON array.
+func encodeList(ss []string) (string, error) {
+	if len(ss) == 0 {
+		return "[]", nil
+	}
+	b, err := json.Marshal(ss)
+	return string(b), err
 }
+
+// decodeList decodes encodeList; an empty list comes back nil, as from the
+// memory store.
+func decodeList(s string) ([]string, error) {
+	var ss []string
+	if s == "" {
+		return nil, nil
+	}
+	if err := json.Unmarshal([]byte(s), &ss); err != nil {
+		return nil, err
+	}
+	if len(ss) == 0 {
+		return nil, nil
+	}
+	return ss, nil
+}
+
+// isUniqueViolation reports whether err is a primary key or unique
+// constraint failure.
+func isUniqueViolation(err error) bool {
+	var e *msqlite.Error
+	if !errors.As(err, &e) {
+		return false
+	}
+	switch e.Code() {
+	case sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY, sqlite3.SQLITE_CONSTRAINT_UNIQUE:
+		return true
+	}
+	return false
+}
+
+// execer is what insertCode and insertToken need of a *sql.DB or *sql.Tx.
+type execer interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}
+
+// rowScanner is a *sql.Row or *sql.Rows.
+type rowScanner interface{ Scan(dest ...any) error }
+
+// ---------------------------------------------------------------------------
+// Clients
+
+const clientColumns = `id, secret_hash, secret_expires_at, registration_token_hash, issued_at, metadata`
 
 // CreateClient implements store.Clients.
 func (s *Store) CreateClient(ctx context.Context, c *store.Client) error {
 	md, err := json.Marshal(c.Metadata)
 	if err != nil {
-		return fmt.Errorf("sqlite: encode client metadata: %w", err)
+		return fmt.Errorf("sqlite: create client %q: encode metadata: %w", c.ID, err)
 	}
-	s.wmu.Lock()
-	defer s.wmu.Unlock()
-	_, err = s.db.ExecContext(ctx, `INSERT INTO clients (id, secret_hash, secret_expires_at, registration_token_hash, issued_at, metadata)
-		VALUES (?, ?, ?, ?, ?, ?)`, c.ID, nilIfEmpty(c.SecretHash), micros(c.SecretExpiresAt), nilIfEmpty(c.RegistrationTokenHash), micros(c.IssuedAt), string(md))
-	if isUnique(err) {
+	_, err = s.w.ExecContext(ctx, `INSERT INTO clients (`+clientColumns+`) VALUES (?, ?, ?, ?, ?, ?)`,
+		c.ID, blob(c.SecretHash), micros(c.SecretExpiresAt), blob(c.RegistrationTokenHash), micros(c.IssuedAt), string(md))
+	if isUniqueViolation(err) {
 		return fmt.Errorf("sqlite: create client %q: %w", c.ID, store.ErrExists)
 	}
 	if err != nil {
@@ -169,10 +424,10 @@ func (s *Store) CreateClient(ctx context.Context, c *store.Client) error {
 // GetClient implements store.Clients.
 func (s *Store) GetClient(ctx context.Context, id string) (*store.Client, error) {
 	var c store.Client
-	var exp, issued int64
+	var secretExpires, issued int64
 	var md string
-	err := s.db.QueryRowContext(ctx, `SELECT id, secret_hash, secret_expires_at, registration_token_hash, issued_at, metadata
-		FROM clients WHERE id = ?`, id).Scan(&c.ID, &c.SecretHash, &exp, &c.RegistrationTokenHash, &issued, &md)
+	err := s.r.QueryRowContext(ctx, `SELECT `+clientColumns+` FROM clients WHERE id = ?`, id).
+		Scan(&c.ID, &c.SecretHash, &secretExpires, &c.RegistrationTokenHash, &issued, &md)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("sqlite: get client %q: %w", id, store.ErrNotFound)
 	}
@@ -180,10 +435,10 @@ func (s *Store) GetClient(ctx context.Context, id string) (*store.Client, error)
 		return nil, fmt.Errorf("sqlite: get client %q: %w", id, err)
 	}
 	if err := json.Unmarshal([]byte(md), &c.Metadata); err != nil {
-		return nil, fmt.Errorf("sqlite: decode client %q metadata: %w", id, err)
+		return nil, fmt.Errorf("sqlite: get client %q: decode metadata: %w", id, err)
 	}
 	c.SecretHash, c.RegistrationTokenHash = nilIfEmpty(c.SecretHash), nilIfEmpty(c.RegistrationTokenHash)
-	c.SecretExpiresAt, c.IssuedAt = fromMicros(exp), fromMicros(issued)
+	c.SecretExpiresAt, c.IssuedAt = fromMicros(secretExpires), fromMicros(issued)
 	return &c, nil
 }
 
@@ -191,27 +446,35 @@ func (s *Store) GetClient(ctx context.Context, id string) (*store.Client, error)
 func (s *Store) UpdateClient(ctx context.Context, c *store.Client) error {
 	md, err := json.Marshal(c.Metadata)
 	if err != nil {
-		return fmt.Errorf("sqlite: encode client metadata: %w", err)
+		return fmt.Errorf("sqlite: update client %q: encode metadata: %w", c.ID, err)
 	}
-	s.wmu.Lock()
-	defer s.wmu.Unlock()
-	res, err := s.db.ExecContext(ctx, `UPDATE clients SET secret_hash = ?, secret_expires_at = ?, registration_token_hash = ?,
-		issued_at = ?, metadata = ? WHERE id = ?`, nilIfEmpty(c.SecretHash), micros(c.SecretExpiresAt), nilIfEmpty(c.RegistrationTokenHash),
-		micros(c.IssuedAt), string(md), c.ID)
+	res, err := s.w.ExecContext(ctx, `UPDATE clients SET secret_hash = ?, secret_expires_at = ?,
+		registration_token_hash = ?, issued_at = ?, metadata = ? WHERE id = ?`,
+		blob(c.SecretHash), micros(c.SecretExpiresAt), blob(c.RegistrationTokenHash), micros(c.IssuedAt), string(md), c.ID)
 	if err != nil {
 		return fmt.Errorf("sqlite: update client %q: %w", c.ID, err)
 	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return fmt.Errorf("sqlite: update client %q: %w", c.ID, store.ErrNotFound)
+	if err := requireRow(res); err != nil {
+		return fmt.Errorf("sqlite: update client %q: %w", c.ID, err)
+	}
+	return nil
+}
+
+// requireRow returns ErrNotFound unless the statement matched a row.
+func requireRow(res sql.Result) error {
+	n, err := res.RowsAffected()
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		return store.ErrNotFound
 	}
 	return nil
 }
 
 // DeleteClient implements store.Clients.
 func (s *Store) DeleteClient(ctx context.Context, id string) error {
-	s.wmu.Lock()
-	defer s.wmu.Unlock()
-	tx, err := s.db.BeginTx(ctx, nil)
+	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("sqlite: delete client %q: %w", id, err)
 	}
@@ -220,44 +483,88 @@ func (s *Store) DeleteClient(ctx context.Context, id string) error {
 	if err != nil {
 		return fmt.Errorf("sqlite: delete client %q: %w", id, err)
 	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return fmt.Errorf("sqlite: delete client %q: %w", id, store.ErrNotFound)
+	if err := requireRow(res); err != nil {
+		return fmt.Errorf("sqlite: delete client %q: %w", id, err)
 	}
-	for _, q := range []string{`DELETE FROM codes WHERE client_id = ?`, `DELETE FROM tokens WHERE client_id = ?`, `DELETE FROM consents WHERE client_id = ?`} {
-		if _, err := tx.ExecContext(ctx, q, id); err != nil {
-			return fmt.Errorf("sqlite: delete client %q dependents: %w", id, err)
+	for _, table := range []string{"codes", "tokens", "consents"} {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM `+table+` WHERE client_id = ?`, id); err != nil {
+			return fmt.Errorf("sqlite: delete client %q: delete its %s: %w", id, table, err)
 		}
 	}
 	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("sqlite: delete client %q: %w", id, err)
+		return fmt.Errorf("sqlite: delete client %q: commit: %w", id, err)
 	}
 	return nil
 }
 
-// sweepLocked removes records long past expiry, at most once a minute
-// (same retention as the memory store). Callers hold wmu.
-func (s *Store) sweepLocked(ctx context.Context) {
+// ---------------------------------------------------------------------------
+// Sweeping
+
+// maybeSweep removes codes and tokens long past expiry (see codeRetention and
+// tokenRetention), at most once per sweepEvery, so that the tables stay
+// bounded by what is issued per lifetime. Only one caller sweeps at a time.
+func (s *Store) maybeSweep(ctx context.Context) {
 	now := s.now()
-	if now.Sub(s.lastSweep) < time.Minute {
+	due := s.nextSweep.Load()
+	if now.UnixNano() < due || !s.nextSweep.CompareAndSwap(due, now.Add(sweepEvery).UnixNano()) {
 		return
 	}
-	s.lastSweep = now
-	_, _ = s.db.ExecContext(ctx, `DELETE FROM codes WHERE expires_at < ?`, now.Add(-10*time.Minute).UnixMicro())
-	_, _ = s.db.ExecContext(ctx, `DELETE FROM tokens WHERE expires_at != 0 AND expires_at < ?`, now.Add(-time.Hour).UnixMicro())
+	// Best effort: a failed sweep is retried at the next one, and a database
+	// that cannot delete will fail the caller's insert anyway.
+	_ = s.sweep(ctx, now)
 }
 
-// SaveCode implements store.Codes.
-func (s *Store) SaveCode(ctx context.Context, c *store.Code) error {
-	data, err := json.Marshal(c)
-	if err != nil {
-		return fmt.Errorf("sqlite: encode code: %w", err)
+func (s *Store) sweep(ctx context.Context, now time.Time) error {
+	if _, err := s.w.ExecContext(ctx, `DELETE FROM codes WHERE expires_at < ?`,
+		now.Add(-codeRetention).UnixMicro()); err != nil {
+		return fmt.Errorf("sqlite: sweep codes: %w", err)
 	}
-	s.wmu.Lock()
-	defer s.wmu.Unlock()
-	s.sweepLocked(ctx)
-	_, err = s.db.ExecContext(ctx, `INSERT INTO codes (hash, client_id, data, expires_at) VALUES (?, ?, ?, ?)`,
-		c.Hash, c.ClientID, string(data), micros(c.ExpiresAt))
-	if isUnique(err) {
+	if _, err := s.w.ExecContext(ctx, `DELETE FROM tokens WHERE expires_at != 0 AND expires_at < ?`,
+		now.Add(-tokenRetention).UnixMicro()); err != nil {
+		return fmt.Errorf("sqlite: sweep tokens: %w", err)
+	}
+	return nil
+}
+
+// ---------------------------------------------------------------------------
+// Codes
+
+const codeColumns = `hash, client_id, redirect_uri, subject, scope, resources, code_challenge,
+	code_challenge_method, grant_id, issued_at, expires_at`
+
+func insertCode(ctx context.Context, db execer, c *store.Code, used bool) error {
+	resources, err := encodeList(c.Resources)
+	if err != nil {
+		return fmt.Errorf("encode resources: %w", err)
+	}
+	_, err = db.ExecContext(ctx, `INSERT INTO codes (`+codeColumns+`, used) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		c.Hash, c.ClientID, c.RedirectURI, c.Subject, c.Scope, resources, c.CodeChallenge,
+		c.CodeChallengeMethod, c.GrantID, micros(c.IssuedAt), micros(c.ExpiresAt), used)
+	return err
+}
+
+func scanCode(row rowScanner) (*store.Code, error) {
+	var c store.Code
+	var resources string
+	var issued, expires int64
+	if err := row.Scan(&c.Hash, &c.ClientID, &c.RedirectURI, &c.Subject, &c.Scope, &resources, &c.CodeChallenge,
+		&c.CodeChallengeMethod, &c.GrantID, &issued, &expires); err != nil {
+		return nil, err
+	}
+	var err error
+	if c.Resources, err = decodeList(resources); err != nil {
+		return nil, fmt.Errorf("decode resources: %w", err)
+	}
+	c.IssuedAt, c.ExpiresAt = fromMicros(issued), fromMicros(expires)
+	return &c, nil
+}
+
+// SaveCode implements store.Codes. Expired codes and tokens are swept on the
+// way (see maybeSweep).
+func (s *Store) SaveCode(ctx context.Context, c *store.Code) error {
+	s.maybeSweep(ctx)
+	err := insertCode(ctx, s.w, c, false)
+	if isUniqueViolation(err) {
 		return fmt.Errorf("sqlite: save code: %w", store.ErrExists)
 	}
 	if err != nil {
@@ -266,44 +573,68 @@ func (s *Store) SaveCode(ctx context.Context, c *store.Code) error {
 	return nil
 }
 
-// ConsumeCode implements store.Codes.
+// ConsumeCode implements store.Codes. The redemption is one conditional
+// UPDATE: of any number of concurrent callers, in this process or another,
+// exactly one sees the row change.
 func (s *Store) ConsumeCode(ctx context.Context, hash []byte) (*store.Code, error) {
-	s.wmu.Lock()
-	defer s.wmu.Unlock()
-	var data string
-	var used int
-	err := s.db.QueryRowContext(ctx, `SELECT data, used FROM codes WHERE hash = ?`, hash).Scan(&data, &used)
+	c, err := scanCode(s.w.QueryRowContext(ctx,
+		`UPDATE codes SET used = 1 WHERE hash = ? AND used = 0 RETURNING `+codeColumns, hash))
+	if err == nil {
+		return c, nil
+	}
+	if !errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("sqlite: consume code: %w", err)
+	}
+	// Absent, or used before: codes are never marked unused again.
+	c, err = scanCode(s.w.QueryRowContext(ctx, `SELECT `+codeColumns+` FROM codes WHERE hash = ?`, hash))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("sqlite: consume code: %w", store.ErrNotFound)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: consume code: %w", err)
 	}
-	var c store.Code
-	if err := json.Unmarshal([]byte(data), &c); err != nil {
-		return nil, fmt.Errorf("sqlite: decode code: %w", err)
-	}
-	if used != 0 {
-		return &c, fmt.Errorf("sqlite: consume code: %w", store.ErrAlreadyUsed)
-	}
-	if _, err := s.db.ExecContext(ctx, `UPDATE codes SET used = 1 WHERE hash = ?`, hash); err != nil {
-		return nil, fmt.Errorf("sqlite: consume code: %w", err)
-	}
-	return &c, nil
+	return c, fmt.Errorf("sqlite: consume code: %w", store.ErrAlreadyUsed)
 }
 
-// SaveToken implements store.Tokens.
-func (s *Store) SaveToken(ctx context.Context, t *store.Token) error {
-	data, err := json.Marshal(t)
+// ---------------------------------------------------------------------------
+// Tokens
+
+const tokenColumns = `hash, kind, client_id, subject, scope, resources, grant_id, issued_at, expires_at, revoked, rotated`
+
+func insertToken(ctx context.Context, db execer, t *store.Token) error {
+	resources, err := encodeList(t.Resources)
 	if err != nil {
-		return fmt.Errorf("sqlite: encode token: %w", err)
+		return fmt.Errorf("encode resources: %w", err)
 	}
-	s.wmu.Lock()
-	defer s.wmu.Unlock()
-	s.sweepLocked(ctx)
-	_, err = s.db.ExecContext(ctx, `INSERT INTO tokens (hash, kind, client_id, grant_id, data, expires_at, revoked, rotated)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, t.Hash, string(t.Kind), t.ClientID, t.GrantID, string(data), micros(t.ExpiresAt), b2i(t.Revoked), b2i(t.Rotated))
-	if isUnique(err) {
+	_, err = db.ExecContext(ctx, `INSERT INTO tokens (`+tokenColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		t.Hash, string(t.Kind), t.ClientID, t.Subject, t.Scope, resources, t.GrantID,
+		micros(t.IssuedAt), micros(t.ExpiresAt), t.Revoked, t.Rotated)
+	return err
+}
+
+func scanToken(row rowScanner) (*store.Token, error) {
+	var t store.Token
+	var kind, resources string
+	var issued, expires int64
+	if err := row.Scan(&t.Hash, &kind, &t.ClientID, &t.Subject, &t.Scope, &resources, &t.GrantID,
+		&issued, &expires, &t.Revoked, &t.Rotated); err != nil {
+		return nil, err
+	}
+	var err error
+	if t.Resources, err = decodeList(resources); err != nil {
+		return nil, fmt.Errorf("decode resources: %w", err)
+	}
+	t.Kind = store.TokenKind(kind)
+	t.IssuedAt, t.ExpiresAt = fromMicros(issued), fromMicros(expires)
+	return &t, nil
+}
+
+// SaveToken implements store.Tokens. Expired codes and tokens are swept on
+// the way (see maybeSweep).
+func (s *Store) SaveToken(ctx context.Context, t *store.Token) error {
+	s.maybeSweep(ctx)
+	err := insertToken(ctx, s.w, t)
+	if isUniqueViolation(err) {
 		return fmt.Errorf("sqlite: save token: %w", store.ErrExists)
 	}
 	if err != nil {
@@ -312,96 +643,73 @@ func (s *Store) SaveToken(ctx context.Context, t *store.Token) error {
 	return nil
 }
 
-func b2i(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
-}
-
-func (s *Store) getToken(ctx context.Context, q interface {
-	QueryRowContext(context.Context, string, ...any) *sql.Row
-}, hash []byte) (*store.Token, error) {
-	var data string
-	var revoked, rotated int
-	err := q.QueryRowContext(ctx, `SELECT data, revoked, rotated FROM tokens WHERE hash = ?`, hash).Scan(&data, &revoked, &rotated)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, store.ErrNotFound
-	}
-	if err != nil {
-		return nil, err
-	}
-	var t store.Token
-	if err := json.Unmarshal([]byte(data), &t); err != nil {
-		return nil, fmt.Errorf("decode token: %w", err)
-	}
-	t.Revoked, t.Rotated = revoked != 0, rotated != 0
-	return &t, nil
-}
-
 // GetToken implements store.Tokens.
 func (s *Store) GetToken(ctx context.Context, hash []byte) (*store.Token, error) {
-	t, err := s.getToken(ctx, s.db, hash)
+	t, err := scanToken(s.r.QueryRowContext(ctx, `SELECT `+tokenColumns+` FROM tokens WHERE hash = ?`, hash))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("sqlite: get token: %w", store.ErrNotFound)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: get token: %w", err)
 	}
 	return t, nil
 }
 
-// RotateToken implements store.Tokens.
+// RotateToken implements store.Tokens. Like ConsumeCode, the transition is
+// one conditional UPDATE.
 func (s *Store) RotateToken(ctx context.Context, hash []byte) (*store.Token, error) {
-	s.wmu.Lock()
-	defer s.wmu.Unlock()
-	t, err := s.getToken(ctx, s.db, hash)
+	t, err := scanToken(s.w.QueryRowContext(ctx,
+		`UPDATE tokens SET rotated = 1 WHERE hash = ? AND rotated = 0 RETURNING `+tokenColumns, hash))
+	if err == nil {
+		return t, nil
+	}
+	if !errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("sqlite: rotate token: %w", err)
+	}
+	t, err = scanToken(s.w.QueryRowContext(ctx, `SELECT `+tokenColumns+` FROM tokens WHERE hash = ?`, hash))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("sqlite: rotate token: %w", store.ErrNotFound)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: rotate token: %w", err)
 	}
-	if t.Rotated {
-		return t, fmt.Errorf("sqlite: rotate token: %w", store.ErrAlreadyUsed)
-	}
-	if _, err := s.db.ExecContext(ctx, `UPDATE tokens SET rotated = 1 WHERE hash = ?`, hash); err != nil {
-		return nil, fmt.Errorf("sqlite: rotate token: %w", err)
-	}
-	t.Rotated = true
-	return t, nil
+	return t, fmt.Errorf("sqlite: rotate token: %w", store.ErrAlreadyUsed)
 }
 
 // RevokeToken implements store.Tokens.
 func (s *Store) RevokeToken(ctx context.Context, hash []byte) error {
-	s.wmu.Lock()
-	defer s.wmu.Unlock()
-	res, err := s.db.ExecContext(ctx, `UPDATE tokens SET revoked = 1 WHERE hash = ?`, hash)
+	res, err := s.w.ExecContext(ctx, `UPDATE tokens SET revoked = 1 WHERE hash = ?`, hash)
 	if err != nil {
 		return fmt.Errorf("sqlite: revoke token: %w", err)
 	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return fmt.Errorf("sqlite: revoke token: %w", store.ErrNotFound)
+	if err := requireRow(res); err != nil {
+		return fmt.Errorf("sqlite: revoke token: %w", err)
 	}
 	return nil
 }
 
-// RevokeGrant implements store.Tokens.
+// RevokeGrant implements store.Tokens. The empty grant ID names no grant and
+// revokes nothing.
 func (s *Store) RevokeGrant(ctx context.Context, grantID string) error {
 	if grantID == "" {
 		return nil
 	}
-	s.wmu.Lock()
-	defer s.wmu.Unlock()
-	if _, err := s.db.ExecContext(ctx, `UPDATE tokens SET revoked = 1 WHERE grant_id = ?`, grantID); err != nil {
-		return fmt.Errorf("sqlite: revoke grant: %w", err)
+	if _, err := s.w.ExecContext(ctx, `UPDATE tokens SET revoked = 1 WHERE grant_id = ?`, grantID); err != nil {
+		return fmt.Errorf("sqlite: revoke grant %q: %w", grantID, err)
 	}
 	return nil
 }
 
+// ---------------------------------------------------------------------------
+// Consents
+
 // SaveConsent implements store.Consents.
 func (s *Store) SaveConsent(ctx context.Context, c *store.Consent) error {
-	s.wmu.Lock()
-	defer s.wmu.Unlock()
-	_, err := s.db.ExecContext(ctx, `INSERT INTO consents (subject, client_id, scope, granted) VALUES (?, ?, ?, ?)
-		ON CONFLICT(subject, client_id) DO UPDATE SET scope = excluded.scope, granted = excluded.granted`,
+	_, err := s.w.ExecContext(ctx, `INSERT INTO consents (subject, client_id, scope, granted) VALUES (?, ?, ?, ?)
+		ON CONFLICT (subject, client_id) DO UPDATE SET scope = excluded.scope, granted = excluded.granted`,
 		c.Subject, c.ClientID, c.Scope, micros(c.Granted))
 	if err != nil {
-		return fmt.Errorf("sqlite: save consent: %w", err)
+		return fmt.Errorf("sqlite: save consent for client %q: %w", c.ClientID, err)
 	}
 	return nil
 }
@@ -410,12 +718,13 @@ func (s *Store) SaveConsent(ctx context.Context, c *store.Consent) error {
 func (s *Store) GetConsent(ctx context.Context, subject, clientID string) (*store.Consent, error) {
 	c := store.Consent{Subject: subject, ClientID: clientID}
 	var granted int64
-	err := s.db.QueryRowContext(ctx, `SELECT scope, granted FROM consents WHERE subject = ? AND client_id = ?`, subject, clientID).Scan(&c.Scope, &granted)
+	err := s.r.QueryRowContext(ctx, `SELECT scope, granted FROM consents WHERE subject = ? AND client_id = ?`,
+		subject, clientID).Scan(&c.Scope, &granted)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, fmt.Errorf("sqlite: get consent: %w", store.ErrNotFound)
+		return nil, fmt.Errorf("sqlite: get consent for client %q: %w", clientID, store.ErrNotFound)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("sqlite: get consent: %w", err)
+		return nil, fmt.Errorf("sqlite: get consent for client %q: %w", clientID, err)
 	}
 	c.Granted = fromMicros(granted)
 	return &c, nil

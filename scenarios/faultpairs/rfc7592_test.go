@@ -1,0 +1,20 @@
+package faultpairs_test
+
+import "github.com/authspec/authspec/server"
+
+var _ = add(map[string]pair{
+	"rfc7592-2.1-read-200":                   faults(server.FaultRegMgmtReadNotJSON),
+	"rfc7592-2-missing-token-challenge":      faults(server.FaultRegMgmtNoChallenge),
+	"rfc7592-2.1-invalid-token-refused":      faults(server.FaultRegMgmtTokenUnchecked),
+	"rfc7592-2.1-other-client-token-refused": faults(server.FaultRegMgmtOtherClient),
+	"rfc7592-2.1-unknown-client-401":         faults(server.FaultRegMgmtDeletedNotFound),
+	"rfc7592-2.2-update-replaces":            faults(server.FaultRegMgmtUpdateNotPersisted),
+	"rfc7592-2.2-client-id-unchanged":        faults(server.FaultRegMgmtClientIDChange),
+	"rfc7592-2.2-secret-not-overwritable":    faults(server.FaultRegMgmtSecretOverwrite),
+	"rfc7592-2.2-invalid-update-refused":     faults(server.FaultRegMgmtUpdateUnvalidated),
+	"rfc7592-2.3-delete-204":                 faults(server.FaultRegMgmtDelete200),
+	"rfc7592-2.3-deleted-client-unusable":    faults(server.FaultRegMgmtDeleteNoop),
+	"rfc7592-3-registration-client-uri":      faults(server.FaultRegMgmtRelativeURI),
+	"rfc7592-3-read-management-fields":       faults(server.FaultRegMgmtReadNoToken),
+	"rfc7592-3-read-registered-metadata":     faults(server.FaultRegMgmtReadOmitsMetadata),
+})

@@ -1,0 +1,178 @@
+package rfc7591
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"slices"
+
+	"github.com/authspec/authspec/scenarios/internal/regclient"
+	"github.com/authspec/authspec/suite"
+	"github.com/authspec/authspec/suite/expect"
+)
+
+func clientMetadataChecks() []*suite.Check {
+	return []*suite.Check{
+		{
+			ID: "rfc7591-2-defaults-registered", Spec: suite.RFC7591, Section: "2", Level: suite.Must,
+			Requires: []suite.Feature{suite.FeatureDCR, suite.FeatureAuthCode, suite.FeatureNonInteractive}, Profiles: profiles,
+			Title: "A client registered without token_endpoint_auth_method, grant_types and response_types gets the defaults and can use them",
+			Quote: "token_endpoint_auth_method ... If unspecified or omitted, the default is \"client_secret_basic\" ... grant_types ... If omitted, the default behavior is that the client will use only the \"authorization_code\" Grant Type. ... response_types ... If omitted, the default is that the client will use only the \"code\" response type.",
+			Run:   runDefaultsRegistered,
+		},
+		{
+			ID: "rfc7591-2-unknown-metadata-ignored", Spec: suite.RFC7591, Section: "2", Level: suite.Must,
+			Requires: dcr, Profiles: profiles,
+			Title: "Unknown client metadata is ignored, not refused",
+			Quote: "The authorization server MUST ignore any client metadata sent by the client that it does not understand (for instance, by silently removing unknown metadata from the client's registration record during processing).",
+			Run: func(ctx context.Context, t *suite.T) error {
+				r, err := register(ctx, t, map[string]any{"authspec_unknown_extension": map[string]any{"x": 1}})
+				if err != nil {
+					return err
+				}
+				return expect.WithFix(expect.Status(r.Res, http.StatusCreated, http.StatusOK),
+					"ignore metadata you do not understand (clients send vendor extensions and newer RFC fields)")
+			},
+		},
+		{
+			ID: "rfc7591-2.1-grant-response-types-consistent", Spec: suite.RFC7591, Section: "2.1", Level: suite.Should,
+			Requires: dcr, Profiles: profiles,
+			Title: "A registration whose grant_types and response_types contradict each other is refused or corrected",
+			Quote: "a server supporting these fields SHOULD take steps to ensure that a client cannot register itself into an inconsistent state, for example, by returning an \"invalid_client_metadata\" error response to an inconsistent registration request.",
+			Run:   runGrantResponseConsistent,
+		},
+	}
+}
+
+func runDefaultsRegistered(ctx context.Context, t *suite.T) error {
+	r, err := register(ctx, t, map[string]any{"token_endpoint_auth_method": nil, "grant_types": nil, "response_types": nil})
+	if err != nil {
+		return err
+	}
+	if !r.OK() {
+		if err := expect.Status(r.Res, http.StatusCreated, http.StatusOK); err != nil {
+			return expect.WithFix(err, "accept registrations that omit token_endpoint_auth_method, grant_types and response_types: RFC 7591 §2 gives them defaults (client_secret_basic, authorization_code, code)")
+		}
+		_, err := expect.JSONObject(r.Res, false)
+		return err
+	}
+	info, c := r.Info, r.Client
+	method, stated := statedMethod(info)
+	if !stated {
+		t.Logf("the response states no token_endpoint_auth_method: the client uses the default client_secret_basic")
+	} else if method != "client_secret_basic" {
+		t.Logf("the server registered token_endpoint_auth_method %q instead of the default (a substitution RFC 7591 §3.2.1 allows)", method)
+	}
+	if slices.Contains(secretMethods, method) && c.Secret == "" {
+		what := "states token_endpoint_auth_method " + method
+		if !stated {
+			what = "states no token_endpoint_auth_method, which means the default client_secret_basic,"
+		}
+		return expect.WithFix(expect.Fail(r.Res, "a client_secret for the client_secret_basic default", "no client_secret; members: "+expect.Keys(info),
+			"the registration response %s but issues no client_secret to authenticate with", what),
+			"register omitted token_endpoint_auth_method as client_secret_basic and issue a client_secret, or state the method you registered instead")
+	}
+	if gts, present, _ := regclient.StringList(info, "grant_types"); present && !slices.Contains(gts, "authorization_code") {
+		return suite.SkipErr("the server replaced the default grant_types with %v, as RFC 7591 §3.2.1 allows; nothing to exercise", gts)
+	}
+	if rts, present, _ := regclient.StringList(info, "response_types"); present && !slices.Contains(rts, "code") {
+		return suite.SkipErr("the server replaced the default response_types with %v, as RFC 7591 §3.2.1 allows; nothing to exercise", rts)
+	}
+	fix := "register omitted grant_types as [\"authorization_code\"] and response_types as [\"code\"] (RFC 7591 §2), and let such clients use them"
+	ar := t.NewAuthRequest(c)
+	az, err := t.Fixtures.Authorize(ctx, t.HTTP, ar)
+	if err != nil {
+		return err
+	}
+	if az.Callback == nil {
+		if az.Interactive {
+			return suite.SkipErr("the authorization endpoint shows a page that needs a person; enable the browser (--browser on) and give login/consent steps in the config")
+		}
+		return suite.SkipErr("the authorization request did not come back to the redirect URI")
+	}
+	q := az.Callback.Query()
+	if e := q.Get("error"); e != "" {
+		if e == "unauthorized_client" || e == "unsupported_response_type" || e == "invalid_client" {
+			f := expect.Fail(az.Last, "an authorization code", fmt.Sprintf("error=%s error_description=%q", e, q.Get("error_description")),
+				"the authorization endpoint refuses the code flow to a client registered with the default grant_types and response_types")
+			return expect.Evidence(expect.WithFix(f, fix), r.Res.Exchange)
+		}
+		return suite.SkipErr("the authorization request was refused for another reason: error=%s error_description=%q", e, q.Get("error_description"))
+	}
+	code := q.Get("code")
+	if code == "" {
+		return suite.SkipErr("the redirect to the client carries no code")
+	}
+	t.Transport.AddSecret(code)
+	res, err := t.Fixtures.Exchange(ctx, t.HTTP, ar, code, nil)
+	if err != nil {
+		return err
+	}
+	if res.Status == http.StatusOK {
+		return nil
+	}
+	ecode := errCode(res)
+	switch {
+	case regclient.IsInvalidClient(res):
+		return expect.Evidence(expect.WithFix(expect.Fail(res, "HTTP 200 with tokens", regclient.Outcome(res),
+			"the token endpoint refuses the credentials of the registered client used with %s", method),
+			"a client registered without token_endpoint_auth_method authenticates with client_secret_basic (RFC 7591 §2) unless the response states another method"), r.Res.Exchange)
+	case ecode == "unauthorized_client" || ecode == "unsupported_grant_type":
+		return expect.Evidence(expect.WithFix(expect.Fail(res, "HTTP 200 with tokens", regclient.Outcome(res),
+			"the token endpoint refuses the authorization_code grant to a client registered with the default grant_types"), fix), r.Res.Exchange)
+	}
+	return suite.SkipErr("the code exchange failed for a reason this check does not judge: %s", regclient.Outcome(res))
+}
+
+func runGrantResponseConsistent(ctx context.Context, t *suite.T) error {
+	// client_credentials with response type code is inconsistent (code goes
+	// with authorization_code) yet uses only values the server supports;
+	// without client_credentials, authorization_code with token (implicit's
+	// response type) is inconsistent too.
+	changes := map[string]any{"grant_types": []string{"authorization_code"}, "response_types": []string{"token"}}
+	if slices.Contains(t.Target.Metadata.GrantTypes(), "client_credentials") {
+		changes = map[string]any{"grant_types": []string{"client_credentials"}, "response_types": []string{"code"}}
+	}
+	r, err := register(ctx, t, changes)
+	if err != nil {
+		return err
+	}
+	res := r.Res
+	if res.Status < 200 || res.Status >= 300 {
+		if res.Status >= 500 {
+			return expect.Fail(res, "HTTP 400 error=invalid_client_metadata", fmt.Sprintf("HTTP %d", res.Status), "the inconsistent registration caused a server error")
+		}
+		return nil // refused
+	}
+	if r.Info == nil {
+		_, err := expect.JSONObject(res, false)
+		return err
+	}
+	gts, gPresent, _ := regclient.StringList(r.Info, "grant_types")
+	rts, rPresent, _ := regclient.StringList(r.Info, "response_types")
+	if !gPresent || !rPresent {
+		t.Logf("the registration was accepted and the response does not state both grant_types and response_types; nothing contradicts")
+		return nil
+	}
+	if why := inconsistency(gts, rts); why != "" {
+		return expect.WithFix(expect.Fail(res, "HTTP 400 error=invalid_client_metadata, or a registration corrected to a consistent pair",
+			fmt.Sprintf("HTTP %d registering grant_types %v with response_types %v", res.Status, gts, rts), "the server registered an inconsistent client: %s", why),
+			"refuse registrations whose grant_types and response_types contradict each other (RFC 7591 §2.1 table) with invalid_client_metadata")
+	}
+	return nil
+}
+
+// inconsistency applies the table of RFC 7591 §2.1 and says what is wrong.
+func inconsistency(gts, rts []string) string {
+	pairs := [][2]string{{"authorization_code", "code"}, {"implicit", "token"}}
+	for _, p := range pairs {
+		hasG, hasR := slices.Contains(gts, p[0]), slices.Contains(rts, p[1])
+		switch {
+		case hasR && !hasG:
+			return fmt.Sprintf("response type %q without grant type %q", p[1], p[0])
+		case hasG && !hasR:
+			return fmt.Sprintf("grant type %q without response type %q", p[0], p[1])
+		}
+	}
+	return ""
+}

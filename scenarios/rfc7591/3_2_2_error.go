@@ -1,0 +1,142 @@
+package rfc7591
+
+import (
+	"context"
+	"fmt"
+	"mime"
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/authspec/authspec/scenarios/internal/regclient"
+	"github.com/authspec/authspec/suite"
+	"github.com/authspec/authspec/suite/expect"
+)
+
+// redirectCodes are the error codes a refused redirect URI may carry:
+// invalid_redirect_uri is the one RFC 7591 §3.2.2 defines for it, and
+// invalid_client_metadata is literally true as well.
+var redirectCodes = []string{"invalid_redirect_uri", "invalid_client_metadata"}
+
+func errorChecks() []*suite.Check {
+	return []*suite.Check{
+		{
+			ID: "rfc7591-3.2.2-error-json", Spec: suite.RFC7591, Section: "3.2.2", Level: suite.Must,
+			Requires: dcr, Profiles: profiles,
+			Title: "A registration error is HTTP 400 with a JSON object carrying an error code",
+			Quote: "When a registration error condition occurs, the authorization server returns an HTTP 400 status code (unless otherwise specified) with content type \"application/json\" consisting of a JSON object [RFC7159] describing the error in the response body. ... error REQUIRED. Single ASCII error code string.",
+			Run:   runErrorJSON,
+		},
+		{
+			ID: "rfc7591-3.2.2-fragment-redirect-refused", Spec: suite.RFC7591, Section: "3.2.2", Level: suite.Must,
+			Requires: dcr, Profiles: profiles,
+			Title: "A redirect URI with a fragment is refused with invalid_redirect_uri",
+			Quote: "The endpoint URI MUST NOT include a fragment component. (RFC 6749 §3.1.2) — invalid_redirect_uri: The value of one or more redirection URIs is invalid.",
+			Run: func(ctx context.Context, t *suite.T) error {
+				bad := t.Fixtures.RedirectURI + "#fragment"
+				r, err := register(ctx, t, map[string]any{"redirect_uris": []string{bad}})
+				if err != nil {
+					return err
+				}
+				return expect.WithFix(refusedOrDropped(r, "redirect_uris", bad, redirectCodes...),
+					"refuse redirect URIs with a fragment (error=invalid_redirect_uri): an authorization response would be delivered to a URI that cannot match exactly")
+			},
+		},
+		{
+			ID: "rfc7591-3.2.2-relative-redirect-refused", Spec: suite.RFC7591, Section: "3.2.2", Level: suite.Must,
+			Requires: dcr, Profiles: profiles,
+			Title: "A relative redirect URI is refused with invalid_redirect_uri",
+			Quote: "The redirection endpoint URI MUST be an absolute URI as defined by [RFC3986] Section 4.3. (RFC 6749 §3.1.2) — invalid_redirect_uri: The value of one or more redirection URIs is invalid.",
+			Run: func(ctx context.Context, t *suite.T) error {
+				bad := "/authspec/callback"
+				r, err := register(ctx, t, map[string]any{"redirect_uris": []string{bad}})
+				if err != nil {
+					return err
+				}
+				return expect.WithFix(refusedOrDropped(r, "redirect_uris", bad, redirectCodes...),
+					"refuse redirect URIs that are not absolute URIs with error=invalid_redirect_uri")
+			},
+		},
+		{
+			ID: "rfc7591-3.2.2-unsupported-auth-method", Spec: suite.RFC7591, Section: "3.2.2", Level: suite.Must,
+			Requires: dcr, Profiles: profiles,
+			Title: "An unsupported token_endpoint_auth_method is refused (invalid_client_metadata) or replaced, and the response says which",
+			Quote: "invalid_client_metadata: The value of one of the client metadata fields is invalid and the server has rejected this request. Note that an authorization server MAY choose to substitute a valid value for any requested parameter of a client's metadata. (§3.2.2) — the authorization server MUST return all registered metadata about the client (§3.2.1)",
+			Run:   runUnsupportedAuthMethod,
+		},
+	}
+}
+
+func runErrorJSON(ctx context.Context, t *suite.T) error {
+	// A JSON array is not the JSON object RFC 7591 §3.1 requires: an error
+	// every server must report.
+	res, err := regclient.PostRaw(ctx, t, []byte(`["authspec: a registration request must be a JSON object"]`),
+		"register with a body that is a JSON array, not an object")
+	if err != nil {
+		return err
+	}
+	fix := `answer registration errors with HTTP 400, Content-Type: application/json and a body like {"error":"invalid_client_metadata","error_description":"..."}`
+	if err := expect.Status(res, http.StatusBadRequest); err != nil {
+		return expect.WithFix(err, fix)
+	}
+	mt, _, perr := mime.ParseMediaType(res.Header.Get("Content-Type"))
+	if perr != nil || (mt != "application/json" && !strings.HasSuffix(mt, "+json")) {
+		return expect.WithFix(expect.Fail(res, "Content-Type: application/json", fmt.Sprintf("Content-Type: %q", res.Header.Get("Content-Type")),
+			"the registration error is not declared as JSON"), fix)
+	}
+	m, err := expect.JSONObject(res, false)
+	if err != nil {
+		return expect.WithFix(err, fix)
+	}
+	code, isStr := m["error"].(string)
+	if !isStr || code == "" {
+		return expect.WithFix(expect.Fail(res, `a string member "error"`, "error: "+regclient.Describe(m["error"]), "the error response has no error code"), fix)
+	}
+	for _, r := range code {
+		if r < 0x20 || r > 0x7e || r == '"' || r == '\\' {
+			return expect.Fail(res, "an ASCII error code", fmt.Sprintf("error=%q", code), "the error code has characters RFC 6749 §5.2 does not allow")
+		}
+	}
+	return nil
+}
+
+func runUnsupportedAuthMethod(ctx context.Context, t *suite.T) error {
+	const bogus = "authspec_unsupported_auth_method"
+	r, err := register(ctx, t, map[string]any{"token_endpoint_auth_method": bogus})
+	if err != nil {
+		return err
+	}
+	res := r.Res
+	fix := "refuse unsupported token_endpoint_auth_method values with error=invalid_client_metadata, or register a supported method and state it in the response"
+	switch {
+	case res.Status >= 500:
+		return expect.WithFix(expect.Fail(res, "HTTP 400 error=invalid_client_metadata, or 201 with a supported method", fmt.Sprintf("HTTP %d", res.Status),
+			"an unsupported token_endpoint_auth_method causes a server error"), fix)
+	case res.Status < 200 || res.Status >= 300:
+		_, err := expect.OAuthError(res, []int{http.StatusBadRequest})
+		if err == nil && errCode(res) != "invalid_client_metadata" {
+			t.Logf("refused with error=%s; RFC 7591 §3.2.2 names invalid_client_metadata for this", errCode(res))
+		}
+		return expect.WithFix(err, fix)
+	case r.Info == nil:
+		_, err := expect.JSONObject(res, false)
+		return err
+	}
+	method, stated := statedMethod(r.Info)
+	supported := t.Target.Metadata.AuthMethods()
+	switch {
+	case method == bogus:
+		return expect.WithFix(expect.Fail(res, "error=invalid_client_metadata, or a supported token_endpoint_auth_method in the response",
+			"token_endpoint_auth_method: "+bogus, "the server claims to have registered an authentication method it does not know"), fix)
+	case stated && !slices.Contains(supported, method):
+		return expect.WithFix(expect.Fail(res, "a method of token_endpoint_auth_methods_supported "+regclient.Describe(supported),
+			"token_endpoint_auth_method: "+method, "the server substituted a method its metadata does not advertise"), fix)
+	case !stated:
+		t.Logf("the response states no token_endpoint_auth_method, which means client_secret_basic")
+		if r.Client.Secret == "" {
+			return expect.WithFix(expect.Fail(res, "a stated token_endpoint_auth_method, or a client_secret for client_secret_basic",
+				"no token_endpoint_auth_method and no client_secret", "the response does not say how the client is to authenticate"), fix)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,42 @@
+package rfc7591
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+
+	"github.com/authspec/authspec/scenarios/internal/regclient"
+	"github.com/authspec/authspec/suite"
+	"github.com/authspec/authspec/suite/expect"
+)
+
+func endpointChecks() []*suite.Check {
+	return []*suite.Check{
+		{
+			ID: "rfc7591-3-open-registration", Spec: suite.RFC7591, Section: "3", Level: suite.Should,
+			Requires: dcr, Profiles: profiles,
+			Title: "The registration endpoint accepts registrations without an initial access token",
+			Quote: "To support open registration and facilitate wider interoperability, the client registration endpoint SHOULD allow registration requests with no authorization (which is to say, with no initial access token in the request).",
+			Run: func(ctx context.Context, t *suite.T) error {
+				body, err := json.Marshal(regclient.Metadata(t, regclient.DefaultMethod(t), nil))
+				if err != nil {
+					return fmt.Errorf("encode registration request: %w", err)
+				}
+				res, err := regclient.PostAnonymous(ctx, t, body, "register a client without an initial access token")
+				if err != nil {
+					return err
+				}
+				if res.Status == http.StatusUnauthorized || res.Status == http.StatusForbidden {
+					return expect.WithFix(expect.Fail(res, "HTTP 201: open registration", fmt.Sprintf("HTTP %d", res.Status),
+						"the registration endpoint requires an initial access token; clients that discover it (e.g. MCP clients) cannot register"),
+						"allow registration without an initial access token (rate-limit it instead), or document how clients obtain one")
+				}
+				if res.Status >= 200 && res.Status < 300 {
+					return nil
+				}
+				return suite.SkipErr("the anonymous registration answered HTTP %d, which says nothing about authorization (the other RFC 7591 checks judge it)", res.Status)
+			},
+		},
+	}
+}

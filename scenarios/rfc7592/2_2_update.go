@@ -1,0 +1,209 @@
+package rfc7592
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+
+	"github.com/authspec/authspec/scenarios/internal/regclient"
+	"github.com/authspec/authspec/suite"
+	"github.com/authspec/authspec/suite/expect"
+	"github.com/authspec/authspec/suite/httpx"
+)
+
+func updateChecks() []*suite.Check {
+	return []*suite.Check{
+		{
+			ID: "rfc7592-2.2-update-replaces", Spec: suite.RFC7592, Section: "2.2", Level: suite.Must,
+			Requires: mgmt, Profiles: profiles,
+			Title: "An update answers 200 with the new metadata, and a later read returns it",
+			Quote: "Valid values of client metadata fields in this request MUST replace, not augment, the values previously associated with that client. ... Upon successful update, the authorization server responds with an HTTP 200 OK message with content type \"application/json\" and a payload as described in Section 3.",
+			Run:   runUpdateReplaces,
+		},
+		{
+			ID: "rfc7592-2.2-client-id-unchanged", Spec: suite.RFC7592, Section: "2.2", Level: suite.MustNot,
+			Requires: mgmt, Profiles: profiles,
+			Title: "An update naming another client_id does not change the client identifier",
+			Quote: "The client MUST include its \"client_id\" field in the request, and it MUST be the same as its currently issued client identifier. ... The value of the \"client_id\" MUST NOT change from the initial registration response.",
+			Run:   runClientIDUnchanged,
+		},
+		{
+			ID: "rfc7592-2.2-secret-not-overwritable", Spec: suite.RFC7592, Section: "2.2", Level: suite.MustNot,
+			Requires: mgmt, Profiles: profiles,
+			Title: "An update cannot set a client_secret chosen by the client",
+			Quote: "If the client includes the \"client_secret\" field in the request, the value of this field MUST match the currently issued client secret for that client. The client MUST NOT be allowed to overwrite its existing client secret with its own chosen value.",
+			Run:   runSecretNotOverwritable,
+		},
+		{
+			ID: "rfc7592-2.2-invalid-update-refused", Spec: suite.RFC7592, Section: "2.2", Level: suite.Must,
+			Requires: mgmt, Profiles: profiles,
+			Title: "An update with an invalid redirect URI is refused (or replaced) like a registration",
+			Quote: "If the client attempts to set an invalid metadata field and the authorization server does not set a default value, the authorization server responds with an error as described in [RFC7591]. ... For all metadata fields, the authorization server MAY replace any invalid values with suitable default values, and it MUST return any such fields to the client in the response.",
+			Run:   runInvalidUpdateRefused,
+		},
+	}
+}
+
+// update sends an RFC 7592 §2.2 update request built from info.
+func update(ctx context.Context, t *suite.T, m *regclient.Managed, info, changes map[string]any, note string) (*httpx.Result, error) {
+	return regclient.Call(ctx, t, http.MethodPut, m.URI, m.Token, regclient.UpdateBody(info, changes), note)
+}
+
+func altRedirect(redirect string) string {
+	u, err := url.Parse(redirect)
+	if err != nil {
+		return redirect + "-updated"
+	}
+	u.Path += "/updated"
+	return u.String()
+}
+
+func runUpdateReplaces(ctx context.Context, t *suite.T) error {
+	m, err := regclient.RegisterManaged(ctx, t, nil)
+	if err != nil {
+		return err
+	}
+	newURI := altRedirect(t.Fixtures.RedirectURI)
+	const newName = "authspec updated client"
+	res, err := update(ctx, t, m, m.Info, map[string]any{"redirect_uris": []string{newURI}, "client_name": newName},
+		"update the client: a new redirect URI and client_name")
+	if err != nil {
+		return err
+	}
+	if err := expect.Status(res, http.StatusOK); err != nil {
+		return expect.WithFix(err, "answer a valid update request (all metadata as returned, with new values) with 200 and the client information")
+	}
+	info, err := expect.JSONObject(res, true)
+	if err != nil {
+		return err
+	}
+	_, hadName := m.Info["client_name"]
+	if err := hasUpdate(res, info, newURI, newName, hadName, "the update response"); err != nil {
+		return err
+	}
+	rres, rinfo, err := readOK(ctx, t, m, "read the client configuration after the update")
+	if err != nil {
+		return err
+	}
+	return expect.Evidence(expect.WithFix(hasUpdate(rres, rinfo, newURI, newName, hadName, "a read after the update"),
+		"store the updated metadata: a read after a successful update must return the new values"), res.Exchange)
+}
+
+// hasUpdate checks that info shows the updated redirect URI (replacing the
+// old one) and, when the server keeps client_name, the new name.
+func hasUpdate(res *httpx.Result, info map[string]any, newURI, newName string, checkName bool, where string) error {
+	uris, _, _ := regclient.StringList(info, "redirect_uris")
+	if !slices.Contains(uris, newURI) {
+		return expect.Fail(res, "redirect_uris ["+newURI+"]", "redirect_uris: "+regclient.Describe(info["redirect_uris"]),
+			"%s does not show the new redirect URI", where)
+	}
+	if len(uris) != 1 {
+		return expect.Fail(res, "redirect_uris ["+newURI+"] (replaced, not augmented)", "redirect_uris: "+regclient.Describe(info["redirect_uris"]),
+			"%s adds the new redirect URI to the old ones instead of replacing them", where)
+	}
+	if name, _ := info["client_name"].(string); checkName && name != newName {
+		return expect.Fail(res, fmt.Sprintf("client_name %q", newName), "client_name: "+regclient.Describe(info["client_name"]),
+			"%s does not show the new client_name", where)
+	}
+	return nil
+}
+
+func runClientIDUnchanged(ctx context.Context, t *suite.T) error {
+	m, err := regclient.RegisterManaged(ctx, t, nil)
+	if err != nil {
+		return err
+	}
+	chosen := "authspec-chosen-client-id-" + m.Client.ID
+	res, err := update(ctx, t, m, m.Info, map[string]any{"client_id": chosen}, "update the client with a client_id of the client's choosing")
+	if err != nil {
+		return err
+	}
+	fix := "refuse updates whose client_id differs from the issued one (RFC 7592 §2.2); the client identifier never changes"
+	if res.Status >= 200 && res.Status < 300 {
+		info, err := expect.JSONObject(res, false)
+		if err != nil {
+			return err
+		}
+		if id, _ := info["client_id"].(string); id != m.Client.ID {
+			return expect.WithFix(expect.Fail(res, "client_id "+m.Client.ID+" (unchanged)", "client_id: "+regclient.Describe(info["client_id"]),
+				"the update changed the client identifier"), fix)
+		}
+	}
+	rres, err := read(ctx, t, m, m.Token, "read the client under its original client_id")
+	if err != nil {
+		return err
+	}
+	if rres.Status != http.StatusOK {
+		return expect.Evidence(expect.WithFix(expect.Fail(rres, "HTTP 200: the client still exists under its client_id", regclient.Outcome(rres),
+			"after an update naming another client_id, the original client is gone"), fix), res.Exchange)
+	}
+	return nil
+}
+
+func runSecretNotOverwritable(ctx context.Context, t *suite.T) error {
+	m, err := regclient.RegisterManaged(ctx, t, nil)
+	if err != nil {
+		return err
+	}
+	if m.Client.Secret == "" {
+		return suite.SkipErr("the registration issued no client_secret to overwrite")
+	}
+	// A made-up value, not a credential of the server's: it is not
+	// registered for redaction.
+	chosen := "authspec-chosen-secret-" + m.Client.ID
+	res, err := update(ctx, t, m, m.Info, map[string]any{"client_secret": chosen}, "update the client with a client_secret of the client's choosing")
+	if err != nil {
+		return err
+	}
+	fix := "refuse updates whose client_secret differs from the issued one (invalid_client_metadata); secrets are generated by the server"
+	if res.Status < 200 || res.Status >= 300 {
+		return nil
+	}
+	info, err := expect.JSONObject(res, false)
+	if err != nil {
+		return err
+	}
+	if s, _ := info["client_secret"].(string); s == chosen {
+		return expect.WithFix(expect.Fail(res, "the update refused, or the issued client_secret kept", "the client's chosen secret in the response",
+			"the server adopted a client_secret chosen by the client"), fix)
+	}
+	c := *m.Client
+	c.Secret = chosen
+	ok, pres, err := regclient.Authenticates(ctx, t, &c, "authenticate with the client-chosen secret")
+	if err != nil {
+		return err
+	}
+	if ok {
+		return expect.Evidence(expect.WithFix(expect.Fail(pres, "invalid_client for the client-chosen secret", regclient.Outcome(pres),
+			"the token endpoint accepts the client_secret the client chose in its update"), fix), res.Exchange)
+	}
+	return nil
+}
+
+func runInvalidUpdateRefused(ctx context.Context, t *suite.T) error {
+	m, err := regclient.RegisterManaged(ctx, t, nil)
+	if err != nil {
+		return err
+	}
+	bad := t.Fixtures.RedirectURI + "#fragment"
+	res, err := update(ctx, t, m, m.Info, map[string]any{"redirect_uris": []string{bad}}, "update the client with a redirect URI that has a fragment")
+	if err != nil {
+		return err
+	}
+	fix := "validate update requests like registrations: refuse a redirect URI with a fragment with error=invalid_redirect_uri"
+	if res.Status < 200 || res.Status >= 300 {
+		_, err := expect.OAuthError(res, []int{http.StatusBadRequest}, "invalid_redirect_uri", "invalid_client_metadata")
+		return expect.WithFix(err, fix)
+	}
+	info, err := expect.JSONObject(res, false)
+	if err != nil {
+		return err
+	}
+	if uris, _, _ := regclient.StringList(info, "redirect_uris"); slices.Contains(uris, bad) {
+		return expect.WithFix(expect.Fail(res, "HTTP 400 error=invalid_redirect_uri", "HTTP 200 registering "+bad,
+			"the update registered a redirect URI with a fragment (RFC 6749 §3.1.2 forbids it)"), fix)
+	}
+	return nil
+}
