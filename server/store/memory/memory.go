@@ -87,12 +87,14 @@ func cloneClient(c *store.Client) *store.Client {
 
 func cloneCode(c *store.Code) *store.Code {
 	cp := *c
+	cp.Hash = append([]byte(nil), c.Hash...)
 	cp.Resources = append([]string(nil), c.Resources...)
 	return &cp
 }
 
 func cloneToken(t *store.Token) *store.Token {
 	cp := *t
+	cp.Hash = append([]byte(nil), t.Hash...)
 	cp.Resources = append([]string(nil), t.Resources...)
 	return &cp
 }

@@ -2,9 +2,14 @@ package sqlite_test
 
 import (
 	"context"
+	"database/sql"
+	"encoding/binary"
+	"encoding/json"
 	"errors"
+	"fmt"
+	"io/fs"
+	"os"
 	"path/filepath"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -14,124 +19,445 @@ import (
 
 	"github.com/authspec/authspec/server/store"
 	"github.com/authspec/authspec/server/store/sqlite"
+	"github.com/authspec/authspec/server/store/storetest"
 )
 
-func open(t *testing.T, path string) *sqlite.Store {
+func open(t testing.TB, path string) *sqlite.Store {
 	t.Helper()
 	s, err := sqlite.Open(context.Background(), path)
 	require.NoError(t, err)
+	t.Cleanup(func() { _ = s.Close() })
 	return s
 }
 
-func TestSQLite_PersistsAcrossRestart(t *testing.T) {
-	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "auth.db")
-	now := time.Now().UTC().Truncate(time.Microsecond)
-	s := open(t, path)
-	c := &store.Client{ID: "c1", SecretHash: store.Hash("secret"), RegistrationTokenHash: store.Hash("rat"), IssuedAt: now,
-		Metadata: store.ClientMetadata{RedirectURIs: []string{"https://a.example/cb"}, GrantTypes: []string{"authorization_code"}, ClientName: "App"}}
-	require.NoError(t, s.CreateClient(ctx, c))
-	code := &store.Code{Hash: store.Hash("code"), ClientID: "c1", Scope: "read", Resources: []string{"https://r"}, GrantID: "g1", ExpiresAt: now.Add(time.Minute)}
-	require.NoError(t, s.SaveCode(ctx, code))
-	_, err := s.ConsumeCode(ctx, code.Hash)
+func TestContract(t *testing.T) {
+	storetest.Run(t, func(t *testing.T) store.Store {
+		s, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "authspec.db"))
+		require.NoError(t, err)
+		return s
+	})
+}
+
+// micro is the current time as the store returns it: UTC, whole microseconds.
+func micro() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }
+
+func TestPersistsAcrossRestart(t *testing.T) {
+	ctx := t.Context()
+	path := filepath.Join(t.TempDir(), "authspec.db")
+	at := micro()
+
+	client := &store.Client{
+		ID: "c1", SecretHash: store.Hash("secret"), SecretExpiresAt: at.Add(24 * time.Hour),
+		RegistrationTokenHash: store.Hash("rat"), IssuedAt: at,
+		Metadata: store.ClientMetadata{
+			RedirectURIs: []string{"https://a.example/cb", "http://127.0.0.1/cb"}, TokenEndpointAuthMethod: "client_secret_basic",
+			GrantTypes: []string{"authorization_code", "refresh_token"}, ResponseTypes: []string{"code"},
+			ClientName: "App", Scope: "read write", Contacts: []string{"ops@a.example"}, SoftwareID: "sw", SoftwareVersion: "1",
+		},
+	}
+	public := &store.Client{ID: "pub", IssuedAt: at, Metadata: store.ClientMetadata{TokenEndpointAuthMethod: "none"}}
+	used := &store.Code{Hash: store.Hash("used"), ClientID: "c1", RedirectURI: "https://a.example/cb", Subject: "alice",
+		Scope: "read", Resources: []string{"https://rs.example/"}, CodeChallenge: "ch", CodeChallengeMethod: "S256",
+		GrantID: "g1", IssuedAt: at, ExpiresAt: at.Add(5 * time.Minute)}
+	unused := &store.Code{Hash: store.Hash("unused"), ClientID: "pub", Subject: "bob", GrantID: "g2", IssuedAt: at, ExpiresAt: at.Add(5 * time.Minute)}
+	access := &store.Token{Hash: store.Hash("at"), Kind: store.AccessToken, ClientID: "c1", Subject: "alice", Scope: "read",
+		Resources: []string{"https://rs.example/"}, GrantID: "g1", IssuedAt: at, ExpiresAt: at.Add(time.Hour)}
+	refresh := &store.Token{Hash: store.Hash("rt"), Kind: store.RefreshToken, ClientID: "c1", Subject: "alice", Scope: "read",
+		GrantID: "g1", IssuedAt: at, ExpiresAt: at.Add(24 * time.Hour)}
+	revoked := &store.Token{Hash: store.Hash("revoked"), Kind: store.AccessToken, ClientID: "pub", GrantID: "g3", IssuedAt: at}
+	consent := &store.Consent{Subject: "alice", ClientID: "c1", Scope: "read", Granted: at}
+
+	s, err := sqlite.Open(ctx, path)
 	require.NoError(t, err)
-	tok := &store.Token{Hash: store.Hash("at"), Kind: store.AccessToken, ClientID: "c1", GrantID: "g1", Scope: "read", IssuedAt: now, ExpiresAt: now.Add(time.Hour)}
-	require.NoError(t, s.SaveToken(ctx, tok))
-	require.NoError(t, s.SaveConsent(ctx, &store.Consent{Subject: "alice", ClientID: "c1", Scope: "read", Granted: now}))
+	require.NoError(t, s.CreateClient(ctx, client))
+	require.NoError(t, s.CreateClient(ctx, public))
+	require.NoError(t, s.SaveCode(ctx, used))
+	require.NoError(t, s.SaveCode(ctx, unused))
+	_, err = s.ConsumeCode(ctx, used.Hash)
+	require.NoError(t, err)
+	for _, tk := range []*store.Token{access, refresh, revoked} {
+		require.NoError(t, s.SaveToken(ctx, tk))
+	}
+	_, err = s.RotateToken(ctx, refresh.Hash)
+	require.NoError(t, err)
+	require.NoError(t, s.RevokeToken(ctx, revoked.Hash))
+	require.NoError(t, s.SaveConsent(ctx, consent))
 	require.NoError(t, s.Close())
+	require.NoError(t, s.Close(), "Close twice")
 
 	s = open(t, path)
-	defer s.Close()
-	got, err := s.GetClient(ctx, "c1")
+	for _, want := range []*store.Client{client, public} {
+		got, err := s.GetClient(ctx, want.ID)
+		require.NoError(t, err)
+		assert.Equal(t, want, got)
+	}
+	got, err := s.GetClient(ctx, "pub")
 	require.NoError(t, err)
-	assert.Equal(t, c.Metadata, got.Metadata)
-	assert.True(t, store.EqualHash(got.SecretHash, "secret"))
-	assert.True(t, got.IssuedAt.Equal(now))
-	_, err = s.ConsumeCode(ctx, code.Hash)
-	assert.ErrorIs(t, err, store.ErrAlreadyUsed, "a code used before the restart stays used")
-	gt, err := s.GetToken(ctx, tok.Hash)
-	require.NoError(t, err)
-	assert.True(t, gt.Active(now))
-	cons, err := s.GetConsent(ctx, "alice", "c1")
-	require.NoError(t, err)
-	assert.Equal(t, "read", cons.Scope)
-}
-
-func TestSQLite_Contract(t *testing.T) {
-	ctx := context.Background()
-	s := open(t, filepath.Join(t.TempDir(), "auth.db"))
-	defer s.Close()
-	_, err := s.GetClient(ctx, "nope")
-	assert.ErrorIs(t, err, store.ErrNotFound)
-	c := &store.Client{ID: "pub", IssuedAt: time.Now()}
-	require.NoError(t, s.CreateClient(ctx, c))
-	assert.ErrorIs(t, s.CreateClient(ctx, c), store.ErrExists)
-	got, _ := s.GetClient(ctx, "pub")
 	assert.True(t, got.Public())
-	assert.ErrorIs(t, s.UpdateClient(ctx, &store.Client{ID: "nope"}), store.ErrNotFound)
+	assert.True(t, store.EqualHash(must(s.GetClient(ctx, "c1")).SecretHash, "secret"))
 
-	for i, tk := range []string{"a", "b"} {
-		require.NoError(t, s.SaveToken(ctx, &store.Token{Hash: store.Hash(tk), Kind: store.RefreshToken, ClientID: "pub", GrantID: "fam", ExpiresAt: time.Now().Add(time.Hour)}))
-		_ = i
-	}
-	require.NoError(t, s.SaveToken(ctx, &store.Token{Hash: store.Hash("other"), Kind: store.AccessToken, ClientID: "pub", GrantID: "other"}))
-	_, err = s.RotateToken(ctx, store.Hash("a"))
+	code, err := s.ConsumeCode(ctx, used.Hash)
+	assert.ErrorIs(t, err, store.ErrAlreadyUsed, "a code used before the restart stays used")
+	assert.Equal(t, used, code)
+	code, err = s.ConsumeCode(ctx, unused.Hash)
+	assert.NoError(t, err, "a code unused before the restart can be redeemed after it")
+	assert.Equal(t, unused, code)
+
+	gotTok, err := s.GetToken(ctx, access.Hash)
 	require.NoError(t, err)
-	_, err = s.RotateToken(ctx, store.Hash("a"))
+	assert.Equal(t, access, gotTok)
+	assert.True(t, gotTok.Active(at))
+
+	wantRefresh := *refresh
+	wantRefresh.Rotated = true
+	gotTok, err = s.GetToken(ctx, refresh.Hash)
+	require.NoError(t, err)
+	assert.Equal(t, &wantRefresh, gotTok)
+	_, err = s.RotateToken(ctx, refresh.Hash)
+	assert.ErrorIs(t, err, store.ErrAlreadyUsed, "a token rotated before the restart stays rotated")
+
+	wantRevoked := *revoked
+	wantRevoked.Revoked = true
+	gotTok, err = s.GetToken(ctx, revoked.Hash)
+	require.NoError(t, err)
+	assert.Equal(t, &wantRevoked, gotTok)
+
+	gotConsent, err := s.GetConsent(ctx, "alice", "c1")
+	require.NoError(t, err)
+	assert.Equal(t, consent, gotConsent)
+}
+
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
+}
+
+// TestTwoStoresOneFile stands in for two server processes on one database:
+// single use must hold across connections, not only within a Store.
+func TestTwoStoresOneFile(t *testing.T) {
+	ctx := t.Context()
+	path := filepath.Join(t.TempDir(), "authspec.db")
+	a, b := open(t, path), open(t, path)
+	const rounds, racers = 5, 50
+	for round := range rounds {
+		h := store.Hash(fmt.Sprint("code ", round))
+		require.NoError(t, a.SaveCode(ctx, &store.Code{Hash: h, ClientID: "c", ExpiresAt: time.Now().Add(time.Minute)}))
+		rt := store.Hash(fmt.Sprint("refresh ", round))
+		require.NoError(t, b.SaveToken(ctx, &store.Token{Hash: rt, Kind: store.RefreshToken, ClientID: "c", GrantID: "g"}))
+
+		var codeWins, tokenWins atomic.Int32
+		start := make(chan struct{})
+		done := make(chan struct{})
+		for i := range racers {
+			s := []*sqlite.Store{a, b}[i%2]
+			go func() {
+				defer func() { done <- struct{}{} }()
+				<-start
+				_, err := s.ConsumeCode(ctx, h)
+				if err == nil {
+					codeWins.Add(1)
+				} else if !errors.Is(err, store.ErrAlreadyUsed) {
+					t.Errorf("ConsumeCode: %v", err)
+				}
+				_, err = s.RotateToken(ctx, rt)
+				if err == nil {
+					tokenWins.Add(1)
+				} else if !errors.Is(err, store.ErrAlreadyUsed) {
+					t.Errorf("RotateToken: %v", err)
+				}
+			}()
+		}
+		close(start)
+		for range racers {
+			<-done
+		}
+		assert.EqualValues(t, 1, codeWins.Load(), "round %d: one redemption across both stores", round)
+		assert.EqualValues(t, 1, tokenWins.Load(), "round %d: one rotation across both stores", round)
+	}
+}
+
+func TestSettings(t *testing.T) {
+	ctx := t.Context()
+	s := open(t, filepath.Join(t.TempDir(), "authspec.db"))
+	for pragma, want := range map[string]string{
+		"journal_mode": "wal",
+		"foreign_keys": "1",
+		"busy_timeout": "10000",
+		"user_version": fmt.Sprint(sqlite.SchemaVersion),
+	} {
+		got, err := sqlite.WriterPragma(ctx, s, pragma)
+		require.NoError(t, err)
+		assert.Equal(t, want, got, "PRAGMA %s", pragma)
+	}
+}
+
+func TestFileMode(t *testing.T) {
+	ctx := t.Context()
+	path := filepath.Join(t.TempDir(), "authspec.db")
+	s := open(t, path)
+	require.NoError(t, s.SaveToken(ctx, &store.Token{Hash: store.Hash("t"), Kind: store.AccessToken, ClientID: "c"}))
+	for _, p := range []string{path, path + "-wal", path + "-shm"} {
+		fi, err := os.Stat(p)
+		require.NoError(t, err)
+		assert.Equal(t, fs.FileMode(0o600), fi.Mode().Perm(), "%s", filepath.Base(p))
+	}
+}
+
+// TestPathIsAPath checks that a path is not read as a URI: '?', '#', '%' and
+// spaces are part of the file name.
+func TestPathIsAPath(t *testing.T) {
+	ctx := t.Context()
+	dir := t.TempDir()
+	path := filepath.Join(dir, "a b?mode=ro#x%20y.db")
+	s, err := sqlite.Open(ctx, path)
+	require.NoError(t, err)
+	require.NoError(t, s.SaveConsent(ctx, &store.Consent{Subject: "alice", ClientID: "c", Scope: "read", Granted: micro()}))
+	require.NoError(t, s.Close())
+	_, err = os.Stat(path)
+	require.NoError(t, err, "the database is at the exact path")
+	entries, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	require.Len(t, entries, 1, "and nowhere else")
+
+	// A relative path is relative to the working directory.
+	t.Chdir(dir)
+	s = open(t, "a b?mode=ro#x%20y.db")
+	_, err = s.GetConsent(ctx, "alice", "c")
+	require.NoError(t, err)
+}
+
+func TestOpenErrors(t *testing.T) {
+	ctx := t.Context()
+	dir := t.TempDir()
+
+	_, err := sqlite.Open(ctx, "")
+	assert.Error(t, err, "empty path")
+
+	_, err = sqlite.Open(ctx, filepath.Join(dir, "missing", "authspec.db"))
+	assert.Error(t, err, "missing directory")
+
+	garbage := filepath.Join(dir, "garbage.db")
+	require.NoError(t, os.WriteFile(garbage, []byte(fmt.Sprintf("%08192d", 42)), 0o600))
+	_, err = sqlite.Open(ctx, garbage)
+	assert.Error(t, err, "not a database")
+
+	// A database from a newer authspec is refused, not damaged.
+	newer := filepath.Join(dir, "newer.db")
+	s := open(t, newer)
+	require.NoError(t, s.Close())
+	db, err := sql.Open("sqlite", newer)
+	require.NoError(t, err)
+	_, err = db.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", sqlite.SchemaVersion+1))
+	require.NoError(t, err)
+	require.NoError(t, db.Close())
+	_, err = sqlite.Open(ctx, newer)
+	require.ErrorContains(t, err, "newer authspec")
+}
+
+func TestContextCanceled(t *testing.T) {
+	s := open(t, filepath.Join(t.TempDir(), "authspec.db"))
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	_, err := s.GetClient(ctx, "c")
+	assert.ErrorIs(t, err, context.Canceled)
+	assert.ErrorIs(t, s.SaveToken(ctx, &store.Token{Hash: store.Hash("t"), Kind: store.AccessToken}), context.Canceled)
+	_, err = s.GetToken(t.Context(), store.Hash("t"))
+	assert.ErrorIs(t, err, store.ErrNotFound, "a canceled save stores nothing")
+}
+
+// TestSweep drives the sweep clock: used codes stay recognisable as replays
+// ten minutes past expiry, expired tokens an hour; then they go, so the
+// tables stay bounded.
+func TestSweep(t *testing.T) {
+	ctx := t.Context()
+	s := open(t, filepath.Join(t.TempDir(), "authspec.db"))
+	t0 := micro()
+	clock := t0
+	sqlite.SetClock(s, func() time.Time { return clock })
+	rows := func(table string) int {
+		t.Helper()
+		n, err := sqlite.Rows(ctx, s, table)
+		require.NoError(t, err)
+		return n
+	}
+	code := func(name string, expires time.Time) *store.Code {
+		return &store.Code{Hash: store.Hash(name), ClientID: "c", IssuedAt: t0, ExpiresAt: expires}
+	}
+	tok := func(name string, expires time.Time) *store.Token {
+		return &store.Token{Hash: store.Hash(name), Kind: store.RefreshToken, ClientID: "c", GrantID: "g", IssuedAt: t0, ExpiresAt: expires}
+	}
+
+	require.NoError(t, s.SaveCode(ctx, code("a", t0.Add(time.Minute))))
+	require.NoError(t, s.SaveCode(ctx, code("b", t0.Add(30*time.Minute))))
+	require.NoError(t, s.SaveToken(ctx, tok("short", t0.Add(time.Minute))))
+	require.NoError(t, s.SaveToken(ctx, tok("forever", time.Time{})))
+	require.NoError(t, s.SaveToken(ctx, tok("long", t0.Add(2*time.Hour))))
+	_, err := s.ConsumeCode(ctx, store.Hash("a"))
+	require.NoError(t, err)
+
+	clock = t0.Add(5 * time.Minute)
+	_, err = s.ConsumeCode(ctx, store.Hash("a"))
+	assert.ErrorIs(t, err, store.ErrAlreadyUsed, "an expired code is kept for replay detection")
+
+	clock = t0.Add(12 * time.Minute) // a's retention is over
+	require.NoError(t, s.SaveCode(ctx, code("c", t0.Add(20*time.Minute))))
+	_, err = s.ConsumeCode(ctx, store.Hash("a"))
+	assert.ErrorIs(t, err, store.ErrNotFound, "swept")
+	assert.Equal(t, 2, rows("codes"), "b and c remain")
+	assert.Equal(t, 3, rows("tokens"), "tokens are kept an hour past expiry")
+
+	for i := range 100 { // sweeps run at most once a minute
+		clock = t0.Add(12*time.Minute + time.Duration(i)*100*time.Millisecond)
+		require.NoError(t, s.SaveCode(ctx, code(fmt.Sprint("expired ", i), t0.Add(-time.Hour))))
+	}
+	assert.Equal(t, 102, rows("codes"))
+
+	clock = t0.Add(62 * time.Minute)
+	require.NoError(t, s.SaveToken(ctx, tok("new", clock.Add(time.Hour))))
+	assert.Equal(t, 0, rows("codes"), "every code is past its retention")
+	_, err = s.GetToken(ctx, store.Hash("short"))
+	assert.ErrorIs(t, err, store.ErrNotFound, "an hour past expiry")
+	for _, name := range []string{"forever", "long", "new"} {
+		_, err := s.GetToken(ctx, store.Hash(name))
+		assert.NoError(t, err, name)
+	}
+}
+
+// TestMigratesV1 opens a database in the layout of schema version 1, where
+// codes and tokens were JSON documents.
+func TestMigratesV1(t *testing.T) {
+	ctx := t.Context()
+	path := filepath.Join(t.TempDir(), "v1.db")
+	at := micro()
+
+	client := &store.Client{ID: "c1", SecretHash: store.Hash("secret"), IssuedAt: at,
+		Metadata: store.ClientMetadata{RedirectURIs: []string{"https://a.example/cb"}, ClientName: "App"}}
+	used := &store.Code{Hash: store.Hash("used"), ClientID: "c1", Subject: "alice", Scope: "read",
+		Resources: []string{"https://rs.example/"}, GrantID: "g1", IssuedAt: at, ExpiresAt: at.Add(5 * time.Minute)}
+	unused := &store.Code{Hash: store.Hash("unused"), ClientID: "c1", GrantID: "g2", IssuedAt: at, ExpiresAt: at.Add(5 * time.Minute)}
+	rotated := &store.Token{Hash: store.Hash("rt"), Kind: store.RefreshToken, ClientID: "c1", Subject: "alice",
+		Scope: "read", Resources: []string{"https://rs.example/"}, GrantID: "g1", IssuedAt: at, ExpiresAt: at.Add(time.Hour), Rotated: true}
+	revoked := &store.Token{Hash: store.Hash("at"), Kind: store.AccessToken, ClientID: "c1", GrantID: "g1", IssuedAt: at, Revoked: true}
+	consent := &store.Consent{Subject: "alice", ClientID: "c1", Scope: "read", Granted: at}
+
+	db, err := sql.Open("sqlite", path)
+	require.NoError(t, err)
+	_, err = db.ExecContext(ctx, `
+CREATE TABLE IF NOT EXISTS clients (id TEXT PRIMARY KEY, secret_hash BLOB, secret_expires_at INTEGER NOT NULL DEFAULT 0,
+	registration_token_hash BLOB, issued_at INTEGER NOT NULL, metadata TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS codes (hash BLOB PRIMARY KEY, client_id TEXT NOT NULL, data TEXT NOT NULL,
+	expires_at INTEGER NOT NULL, used INTEGER NOT NULL DEFAULT 0);
+CREATE INDEX IF NOT EXISTS codes_client ON codes(client_id);
+CREATE INDEX IF NOT EXISTS codes_expires ON codes(expires_at);
+CREATE TABLE IF NOT EXISTS tokens (hash BLOB PRIMARY KEY, kind TEXT NOT NULL, client_id TEXT NOT NULL, grant_id TEXT NOT NULL,
+	data TEXT NOT NULL, expires_at INTEGER NOT NULL, revoked INTEGER NOT NULL DEFAULT 0, rotated INTEGER NOT NULL DEFAULT 0);
+CREATE INDEX IF NOT EXISTS tokens_grant ON tokens(grant_id);
+CREATE INDEX IF NOT EXISTS tokens_client ON tokens(client_id);
+CREATE TABLE IF NOT EXISTS consents (subject TEXT NOT NULL, client_id TEXT NOT NULL, scope TEXT NOT NULL,
+	granted INTEGER NOT NULL, PRIMARY KEY (subject, client_id));
+PRAGMA user_version = 1;`)
+	require.NoError(t, err)
+	md, _ := json.Marshal(client.Metadata)
+	_, err = db.ExecContext(ctx, `INSERT INTO clients VALUES (?, ?, 0, NULL, ?, ?)`, client.ID, client.SecretHash, at.UnixMicro(), string(md))
+	require.NoError(t, err)
+	for _, c := range []struct {
+		code *store.Code
+		used int
+	}{{used, 1}, {unused, 0}} {
+		data, _ := json.Marshal(c.code)
+		_, err = db.ExecContext(ctx, `INSERT INTO codes VALUES (?, ?, ?, ?, ?)`, c.code.Hash, c.code.ClientID, string(data), c.code.ExpiresAt.UnixMicro(), c.used)
+		require.NoError(t, err)
+	}
+	for _, tk := range []*store.Token{rotated, revoked} {
+		data, _ := json.Marshal(tk)
+		_, err = db.ExecContext(ctx, `INSERT INTO tokens VALUES (?, ?, ?, ?, ?, 0, ?, ?)`,
+			tk.Hash, string(tk.Kind), tk.ClientID, tk.GrantID, string(data), tk.Revoked, tk.Rotated)
+		require.NoError(t, err)
+	}
+	_, err = db.ExecContext(ctx, `INSERT INTO consents VALUES (?, ?, ?, ?)`, consent.Subject, consent.ClientID, consent.Scope, at.UnixMicro())
+	require.NoError(t, err)
+	require.NoError(t, db.Close())
+
+	s := open(t, path)
+	v, err := sqlite.WriterPragma(ctx, s, "user_version")
+	require.NoError(t, err)
+	assert.Equal(t, fmt.Sprint(sqlite.SchemaVersion), v)
+
+	gotClient, err := s.GetClient(ctx, "c1")
+	require.NoError(t, err)
+	assert.Equal(t, client, gotClient)
+	code, err := s.ConsumeCode(ctx, used.Hash)
 	assert.ErrorIs(t, err, store.ErrAlreadyUsed)
-	require.NoError(t, s.RevokeGrant(ctx, "fam"))
-	b, _ := s.GetToken(ctx, store.Hash("b"))
-	assert.True(t, b.Revoked)
-	o, _ := s.GetToken(ctx, store.Hash("other"))
-	assert.False(t, o.Revoked, "other grants are untouched")
-	assert.ErrorIs(t, s.RevokeToken(ctx, store.Hash("missing")), store.ErrNotFound)
+	assert.Equal(t, used, code)
+	code, err = s.ConsumeCode(ctx, unused.Hash)
+	assert.NoError(t, err)
+	assert.Equal(t, unused, code)
+	for _, want := range []*store.Token{rotated, revoked} {
+		got, err := s.GetToken(ctx, want.Hash)
+		require.NoError(t, err)
+		assert.Equal(t, want, got)
+	}
+	_, err = s.RotateToken(ctx, rotated.Hash)
+	assert.ErrorIs(t, err, store.ErrAlreadyUsed)
+	require.NoError(t, s.RevokeGrant(ctx, "g1"), "the grant index works")
+	gotConsent, err := s.GetConsent(ctx, "alice", "c1")
+	require.NoError(t, err)
+	assert.Equal(t, consent, gotConsent)
 
-	require.NoError(t, s.DeleteClient(ctx, "pub"))
-	_, err = s.GetToken(ctx, store.Hash("other"))
-	assert.ErrorIs(t, err, store.ErrNotFound, "deleting a client deletes its tokens")
-	assert.ErrorIs(t, s.DeleteClient(ctx, "pub"), store.ErrNotFound)
+	// Reopening a migrated database changes nothing.
+	require.NoError(t, s.Close())
+	s = open(t, path)
+	_, err = s.ConsumeCode(ctx, unused.Hash)
+	assert.ErrorIs(t, err, store.ErrAlreadyUsed)
 }
 
-func TestSQLite_ConsumeCodeRace(t *testing.T) {
-	ctx := context.Background()
-	s := open(t, filepath.Join(t.TempDir(), "auth.db"))
-	defer s.Close()
-	require.NoError(t, s.SaveCode(ctx, &store.Code{Hash: store.Hash("c"), ClientID: "x", ExpiresAt: time.Now().Add(time.Minute)}))
-	var ok, used atomic.Int32
-	var wg sync.WaitGroup
-	for i := 0; i < 50; i++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			_, err := s.ConsumeCode(ctx, store.Hash("c"))
-			switch {
-			case err == nil:
-				ok.Add(1)
-			case errors.Is(err, store.ErrAlreadyUsed):
-				used.Add(1)
-			default:
-				t.Error(err)
+func benchToken(i uint64) *store.Token {
+	var b [8]byte
+	binary.BigEndian.PutUint64(b[:], i)
+	now := time.Now()
+	return &store.Token{
+		Hash: store.Hash(string(b[:])), Kind: store.AccessToken, ClientID: "bench", Subject: "alice",
+		Scope: "read write", Resources: []string{"https://rs.example/"}, GrantID: "g",
+		IssuedAt: now, ExpiresAt: now.Add(time.Hour),
+	}
+}
+
+// BenchmarkSaveGetToken measures issuing a token and introspecting it.
+func BenchmarkSaveGetToken(b *testing.B) {
+	ctx := b.Context()
+	s := open(b, filepath.Join(b.TempDir(), "authspec.db"))
+	var i uint64
+	for b.Loop() {
+		i++
+		tk := benchToken(i)
+		if err := s.SaveToken(ctx, tk); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := s.GetToken(ctx, tk.Hash); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkSaveGetTokenParallel is BenchmarkSaveGetToken from GOMAXPROCS
+// goroutines.
+func BenchmarkSaveGetTokenParallel(b *testing.B) {
+	ctx := b.Context()
+	s := open(b, filepath.Join(b.TempDir(), "authspec.db"))
+	var n atomic.Uint64
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			tk := benchToken(n.Add(1))
+			if err := s.SaveToken(ctx, tk); err != nil {
+				b.Error(err)
+				return
 			}
-		}()
-	}
-	wg.Wait()
-	assert.EqualValues(t, 1, ok.Load())
-	assert.EqualValues(t, 49, used.Load())
-}
-
-func BenchmarkSQLite_SaveGetToken(b *testing.B) {
-	ctx := context.Background()
-	s, err := sqlite.Open(ctx, filepath.Join(b.TempDir(), "auth.db"))
-	require.NoError(b, err)
-	defer s.Close()
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		h := store.Hash(time.Now().String() + string(rune(i)))
-		if err := s.SaveToken(ctx, &store.Token{Hash: h, Kind: store.AccessToken, ClientID: "c", GrantID: "g"}); err != nil {
-			b.Fatal(err)
+			if _, err := s.GetToken(ctx, tk.Hash); err != nil {
+				b.Error(err)
+				return
+			}
 		}
-		if _, err := s.GetToken(ctx, h); err != nil {
-			b.Fatal(err)
-		}
-	}
+	})
 }
