@@ -72,6 +72,26 @@ func renderDocs(entries []suite.CatalogEntry) string {
 		}
 		b.WriteString("\n")
 	}
+	mandatory := 0
+	profiles := map[string]int{}
+	for _, e := range entries {
+		if e.Level.Mandatory() {
+			mandatory++
+		}
+		for _, p := range e.Profiles {
+			profiles[p]++
+		}
+	}
+	fmt.Fprintf(&b, "\n%d of them are MUST or MUST NOT.\n", mandatory)
+	names := make([]string, 0, len(scenarios.ProfileDescriptions))
+	for p := range scenarios.ProfileDescriptions {
+		names = append(names, p)
+	}
+	sort.Strings(names)
+	b.WriteString("\n## Profiles\n\nRun one with `authspec run --profile NAME`; a check may belong to several.\n\n| profile | checks | what it covers |\n|---|---|---|\n")
+	for _, p := range names {
+		fmt.Fprintf(&b, "| `%s` | %d | %s |\n", p, profiles[p], scenarios.ProfileDescriptions[p])
+	}
 	for _, s := range specs {
 		fmt.Fprintf(&b, "\n## %s\n\n| section | level | check | requirement | needs | profiles |\n|---|---|---|---|---|---|\n", s)
 		es := bySpec[suite.Spec(s)]

@@ -7,6 +7,8 @@ import (
 
 	"github.com/authspec/authspec/scenarios/browserflows"
 	"github.com/authspec/authspec/scenarios/contract"
+	"github.com/authspec/authspec/scenarios/mcp"
+	"github.com/authspec/authspec/scenarios/oauth21"
 	"github.com/authspec/authspec/scenarios/rfc6749"
 	"github.com/authspec/authspec/scenarios/rfc6750"
 	"github.com/authspec/authspec/scenarios/rfc7009"
@@ -15,6 +17,7 @@ import (
 	"github.com/authspec/authspec/scenarios/rfc7636"
 	"github.com/authspec/authspec/scenarios/rfc8414"
 	"github.com/authspec/authspec/scenarios/rfc8707"
+	"github.com/authspec/authspec/scenarios/rfc9700"
 	"github.com/authspec/authspec/scenarios/rfc9728"
 	"github.com/authspec/authspec/suite"
 )
@@ -31,6 +34,9 @@ func All() []*suite.Check {
 	out = append(out, rfc6750.Checks()...)
 	out = append(out, rfc8707.Checks()...)
 	out = append(out, rfc9728.Checks()...)
+	out = append(out, rfc9700.Checks()...)
+	out = append(out, oauth21.Checks()...)
+	out = append(out, mcp.Checks()...)
 	out = append(out, browserflows.Checks()...)
 	out = append(out, contract.Checks()...)
 	return out
@@ -38,7 +44,11 @@ func All() []*suite.Check {
 
 // Registry returns the built-in catalog, validated.
 func Registry() (*suite.Registry, error) {
-	reg, err := suite.NewRegistry(All()...)
+	checks := All()
+	if err := applyProfiles(checks); err != nil {
+		return nil, fmt.Errorf("built-in catalog: %w", err)
+	}
+	reg, err := suite.NewRegistry(checks...)
 	if err != nil {
 		return nil, fmt.Errorf("built-in catalog: %w", err)
 	}

@@ -222,23 +222,51 @@ var faultDescriptions = map[Fault]string{
 	FaultRevokeNoTokenOK:           "a revocation request without a token answers 200 instead of invalid_request",
 }
 
+// faultSets are the fault description tables, one per area of the server
+// (fault.go holds the first; each fault_*.go file adds its own). A name
+// defined twice is reported by the fault tests.
+var faultSets = []map[Fault]string{
+	faultDescriptions,
+	authorizeFaults,
+	tokenFaults,
+	pkceBearerFaults,
+	discoveryFaults,
+	bcpFaults,
+	mcpFaults,
+}
+
+// describeFault finds the description of f in any table.
+func describeFault(f Fault) (string, bool) {
+	for _, set := range faultSets {
+		if d, ok := set[f]; ok {
+			return d, true
+		}
+	}
+	return "", false
+}
+
 // Faults returns every known fault, sorted by name.
 func Faults() []Fault {
-	out := make([]Fault, 0, len(faultDescriptions))
-	for f := range faultDescriptions {
-		out = append(out, f)
+	var out []Fault
+	for _, set := range faultSets {
+		for f := range set {
+			out = append(out, f)
+		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
 	return out
 }
 
 // Description says which requirement the fault breaks.
-func (f Fault) Description() string { return faultDescriptions[f] }
+func (f Fault) Description() string {
+	d, _ := describeFault(f)
+	return d
+}
 
 // ParseFault validates a fault name.
 func ParseFault(name string) (Fault, error) {
 	f := Fault(strings.TrimSpace(name))
-	if _, ok := faultDescriptions[f]; !ok {
+	if _, ok := describeFault(f); !ok {
 		return "", fmt.Errorf("unknown fault %q (see --list-faults)", name)
 	}
 	return f, nil

@@ -4,7 +4,9 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -13,16 +15,31 @@ import (
 	"github.com/authspec/authspec/server"
 )
 
-// TestFaults_AllDescribed parses fault.go so that a Fault constant without a
-// description (which --list-faults and Config validation would not know) fails.
+// TestFaults_AllDescribed parses fault.go and fault_*.go so that a Fault
+// constant without a description (which --list-faults and Config validation
+// would not know) fails, and so does a name defined twice.
 func TestFaults_AllDescribed(t *testing.T) {
-	f, err := parser.ParseFile(token.NewFileSet(), "fault.go", nil, 0)
+	files, err := filepath.Glob("fault*.go")
 	require.NoError(t, err)
 	known := map[server.Fault]bool{}
 	for _, fl := range server.Faults() {
+		assert.False(t, known[fl], "fault %q is described twice", fl)
 		known[fl] = true
 		assert.NotEmpty(t, fl.Description(), fl)
 	}
+	n := 0
+	for _, name := range files {
+		if strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		f, err := parser.ParseFile(token.NewFileSet(), name, nil, 0)
+		require.NoError(t, err)
+		n += countFaultConsts(t, f, known)
+	}
+	assert.Equal(t, len(known), n, "every described fault is a constant")
+}
+
+func countFaultConsts(t *testing.T, f *ast.File, known map[server.Fault]bool) int {
 	n := 0
 	ast.Inspect(f, func(node ast.Node) bool {
 		vs, ok := node.(*ast.ValueSpec)
@@ -41,5 +58,5 @@ func TestFaults_AllDescribed(t *testing.T) {
 		assert.True(t, known[server.Fault(name)], "fault %q has no description", name)
 		return true
 	})
-	assert.Equal(t, len(known), n, "every described fault is a constant")
+	return n
 }
