@@ -169,6 +169,9 @@ func newAuthorizer(mode string, cfg *target.Config) (fixture.Authorizer, func(),
 		return b, func() { _ = b.Close() }, nil
 	default:
 		a := &browser.Auto{Options: opts}
+		if hasRecipe(cfg) {
+			a.Warm() // pages are likely: start Chromium while the first checks run
+		}
 		return a, func() { _ = a.Close() }, nil
 	}
 }

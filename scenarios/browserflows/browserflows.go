@@ -94,6 +94,7 @@ func runStateAfterLogin(ctx context.Context, t *suite.T) error {
 	if err != nil {
 		return err
 	}
+	ar.Flow = fixture.FlowLogin // through the login page, not an earlier session
 	res, err := t.Fixtures.Authorize(ctx, t.HTTP, ar)
 	attach(t, res)
 	if err != nil {
@@ -121,6 +122,7 @@ func runNoFraming(ctx context.Context, t *suite.T) error {
 	if err != nil {
 		return err
 	}
+	ar.Flow = fixture.FlowLogin // the login page is judged too
 	res, err := t.Fixtures.Authorize(ctx, t.HTTP, ar)
 	attach(t, res)
 	if err != nil {

@@ -2,7 +2,14 @@ package browser
 
 import (
 	"context"
+	"fmt"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"strings"
 	"sync"
+
+	"github.com/playwright-community/playwright-go"
 
 	"github.com/authspec/authspec/suite/fixture"
 	"github.com/authspec/authspec/suite/httpx"
@@ -12,36 +19,171 @@ import (
 // answers the authorization request with a page that needs a person. The
 // browser is launched on first need only, so runs against servers that
 // approve at once pay nothing.
+//
+// Once a person has logged in through the browser, the plain HTTP attempt
+// carries that session's cookies: a target that remembers the consent then
+// answers at once and the browser is not needed. The first login is done by
+// one flow while the others wait for its session, and approvals for the same
+// client are serialised, so that one consent page serves all of them.
 type Auto struct {
 	Options Options
 
 	once sync.Once
 	b    *Browser
 	err  error
+
+	login   chan struct{} // held by the flow doing the first login
+	mu      sync.Mutex
+	clients map[string]chan struct{} // client_id → held during its approval
 }
 
 var _ fixture.Authorizer = (*Auto)(nil)
 
 // Authorize implements fixture.Authorizer.
 func (a *Auto) Authorize(ctx context.Context, hc *httpx.Client, authURL, redirectURI string, flow fixture.Flow) (*fixture.AuthzResult, error) {
-	res, err := fixture.HTTPAuthorizer{}.Authorize(ctx, hc, authURL, redirectURI, flow)
+	if flow == fixture.FlowApprove {
+		release, err := acquire(ctx, a.clientLock(authURL))
+		if err != nil {
+			return nil, fmt.Errorf("waiting for another approval of the same client: %w", err)
+		}
+		defer release()
+	}
+	res, err := a.plain(ctx, hc, authURL, redirectURI, flow)
 	if err != nil || res.Callback != nil || !res.Interactive {
 		return res, err
 	}
 	if len(a.Options.Recipe.Login) == 0 && len(a.Options.Recipe.Consent) == 0 && len(a.Options.Recipe.Deny) == 0 {
 		return res, nil // no recipe: the fixture reports that a person is needed
 	}
-	a.once.Do(func() { a.b, a.err = Launch(a.Options) })
+	a.launch()
 	if a.err != nil {
 		return res, &fixture.ErrUnavailable{Reason: "the authorization endpoint shows a page and the browser cannot start: " + a.err.Error()}
+	}
+	if flow != fixture.FlowLogin && !a.b.HasSession() {
+		release, err := acquire(ctx, a.loginLock())
+		if err != nil {
+			return nil, fmt.Errorf("waiting for the first login: %w", err)
+		}
+		if !a.b.HasSession() {
+			defer release()
+			return a.b.Authorize(ctx, hc, authURL, redirectURI, flow)
+		}
+		release()
+		if flow == fixture.FlowApprove {
+			// Logged in now: the target may approve without a page.
+			res, err := a.plain(ctx, hc, authURL, redirectURI, flow)
+			if err != nil || res.Callback != nil || !res.Interactive {
+				return res, err
+			}
+		}
 	}
 	return a.b.Authorize(ctx, hc, authURL, redirectURI, flow)
 }
 
+// Warm launches the browser in the background, so that the first page does
+// not wait for Chromium to start. Call it when pages are likely (a recipe is
+// configured).
+func (a *Auto) Warm() {
+	go a.launch()
+}
+
+// launch starts the browser once; concurrent callers wait for it.
+func (a *Auto) launch() {
+	a.once.Do(func() {
+		b, err := Launch(a.Options)
+		a.mu.Lock()
+		a.b, a.err = b, err
+		a.mu.Unlock()
+	})
+}
+
+// browser is the launched browser, or nil.
+func (a *Auto) browser() *Browser {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.b
+}
+
+// plain follows the flow over HTTP, with the browser's session if any.
+func (a *Auto) plain(ctx context.Context, hc *httpx.Client, authURL, redirectURI string, flow fixture.Flow) (*fixture.AuthzResult, error) {
+	authz := fixture.HTTPAuthorizer{}
+	if b := a.browser(); flow != fixture.FlowLogin && b != nil {
+		jar, err := sessionJar(b.SessionCookies())
+		if err != nil {
+			return nil, err
+		}
+		authz.Jar = jar
+	}
+	return authz.Authorize(ctx, hc, authURL, redirectURI, flow)
+}
+
 // Close stops the browser if it was launched.
 func (a *Auto) Close() error {
-	if a.b != nil {
-		return a.b.Close()
+	a.once.Do(func() {}) // a launch under way finishes first
+	if b := a.browser(); b != nil {
+		return b.Close()
 	}
 	return nil
+}
+
+func (a *Auto) loginLock() chan struct{} {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.login == nil {
+		a.login = make(chan struct{}, 1)
+	}
+	return a.login
+}
+
+func (a *Auto) clientLock(authURL string) chan struct{} {
+	id := ""
+	if u, err := url.Parse(authURL); err == nil {
+		id = u.Query().Get("client_id")
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.clients == nil {
+		a.clients = map[string]chan struct{}{}
+	}
+	ch, ok := a.clients[id]
+	if !ok {
+		ch = make(chan struct{}, 1)
+		a.clients[id] = ch
+	}
+	return ch
+}
+
+// acquire takes a one-slot lock, giving up when ctx ends.
+func acquire(ctx context.Context, lock chan struct{}) (func(), error) {
+	select {
+	case lock <- struct{}{}:
+		return func() { <-lock }, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+// sessionJar turns the browser's cookies into a cookie jar for plain HTTP.
+func sessionJar(cookies []playwright.Cookie) (http.CookieJar, error) {
+	jar, err := cookiejar.New(nil)
+	if err != nil {
+		return nil, fmt.Errorf("cookie jar: %w", err)
+	}
+	for _, c := range cookies {
+		host := strings.TrimPrefix(c.Domain, ".")
+		if host == "" {
+			continue
+		}
+		scheme := "http"
+		if c.Secure {
+			scheme = "https"
+		}
+		path := c.Path
+		if path == "" {
+			path = "/"
+		}
+		jar.SetCookies(&url.URL{Scheme: scheme, Host: host, Path: "/"},
+			[]*http.Cookie{{Name: c.Name, Value: c.Value, Path: path, Secure: c.Secure, HttpOnly: c.HttpOnly}})
+	}
+	return jar, nil
 }

@@ -1,8 +1,11 @@
 // Package browser gets through a target's login and consent pages the way a
 // person would: in a real Chromium driven by playwright-go, following the
 // recipe in the target config (login, consent and deny steps). It implements
-// fixture.Authorizer; one browser serves a run, each flow gets a fresh
-// context (no shared cookies), and parallel flows are bounded.
+// fixture.Authorizer; one browser serves a run and parallel flows are
+// bounded. Each flow gets its own context; once a flow has logged in, later
+// flows start with that person's session cookies (as a person would), so the
+// login pages are shown again only to fixture.FlowLogin flows, or when the
+// target asks for a login anyway.
 package browser
 
 import (
@@ -85,6 +88,49 @@ type Browser struct {
 	pw      *playwright.Playwright
 	browser playwright.Browser
 	sem     chan struct{}
+
+	sessMu  sync.Mutex
+	session *playwright.StorageState // cookies of the last flow that logged in
+}
+
+// HasSession reports whether an earlier flow logged in.
+func (b *Browser) HasSession() bool {
+	b.sessMu.Lock()
+	defer b.sessMu.Unlock()
+	return b.session != nil
+}
+
+// SessionCookies are the cookies of the person logged in by an earlier flow.
+func (b *Browser) SessionCookies() []playwright.Cookie {
+	b.sessMu.Lock()
+	defer b.sessMu.Unlock()
+	if b.session == nil {
+		return nil
+	}
+	return append([]playwright.Cookie(nil), b.session.Cookies...)
+}
+
+func (b *Browser) keepSession(bctx playwright.BrowserContext) {
+	st, err := bctx.StorageState()
+	if err != nil || len(st.Cookies) == 0 {
+		return
+	}
+	b.sessMu.Lock()
+	b.session = st
+	b.sessMu.Unlock()
+}
+
+func (b *Browser) contextOptions(flow fixture.Flow) playwright.BrowserNewContextOptions {
+	var opts playwright.BrowserNewContextOptions
+	if flow == fixture.FlowLogin {
+		return opts
+	}
+	b.sessMu.Lock()
+	defer b.sessMu.Unlock()
+	if b.session != nil {
+		opts.StorageState = b.session.ToOptionalStorageState()
+	}
+	return opts
 }
 
 // Launch starts the driver and Chromium.
@@ -139,7 +185,7 @@ func (b *Browser) Authorize(ctx context.Context, hc *httpx.Client, authURL, redi
 		return nil, fmt.Errorf("waiting for a browser slot: %w", ctx.Err())
 	}
 	defer func() { <-b.sem }()
-	bctx, err := b.browser.NewContext()
+	bctx, err := b.browser.NewContext(b.contextOptions(flow))
 	if err != nil {
 		return nil, fmt.Errorf("new browser context: %w", err)
 	}
@@ -227,9 +273,23 @@ func (b *Browser) Authorize(ctx context.Context, hc *httpx.Client, authURL, redi
 			steps []target.Step
 		}{"deny", b.opts.Recipe.Deny}
 	}
-	for _, st := range stages {
+	loggedIn, kept := false, false
+	for i, st := range stages {
 		if done() {
 			break
+		}
+		if st.name == "login" {
+			if !b.loginShown(page, st.steps, stages[i+1].steps, done) {
+				continue // a session from an earlier flow: no login page
+			}
+			loggedIn = true
+		}
+		if done() {
+			break
+		}
+		if st.name != "login" && loggedIn && !kept {
+			b.keepSession(bctx) // past the login: later flows need not log in
+			kept = true
 		}
 		b.notePage(page, &mu, out, st.name)
 		if flow == fixture.FlowInspect && st.name == "consent" {
@@ -251,7 +311,46 @@ func (b *Browser) Authorize(ctx context.Context, hc *httpx.Client, authURL, redi
 	case <-ctx.Done():
 		return fail(ctx.Err())
 	}
+	if loggedIn && !kept {
+		b.keepSession(bctx)
+	}
 	return result(), nil
+}
+
+// loginShown waits until the page shows either the login recipe's first
+// element or the next stage's, and reports whether it is the login page. A
+// recipe whose first step cannot be probed (expect_text, goto) is played.
+func (b *Browser) loginShown(page playwright.Page, login, next []target.Step, done func() bool) bool {
+	sel := probeSelector(login, page.URL())
+	if sel == "" {
+		return len(login) > 0
+	}
+	loc := page.Locator(sel)
+	if nsel := probeSelector(next, ""); nsel != "" {
+		loc = loc.Or(page.Locator(nsel))
+	}
+	if err := loc.First().WaitFor(); err != nil || done() {
+		return !done() // neither shows: play the login steps, which say what is missing
+	}
+	n, err := page.Locator(sel).Count()
+	return err != nil || n > 0
+}
+
+// probeSelector is the element of the first step of a recipe that applies
+// on pageURL ("" matches any), or "" if that step has no element.
+func probeSelector(steps []target.Step, pageURL string) string {
+	for _, s := range steps {
+		if s.URL != "" && pageURL != "" && !urlMatches(s.URL, pageURL) {
+			continue
+		}
+		for _, sel := range []string{s.Fill, s.Click, s.Check, s.Select, s.WaitFor} {
+			if sel != "" {
+				return sel
+			}
+		}
+		return ""
+	}
+	return ""
 }
 
 // notePage records the visible text of the current page as the page of a
