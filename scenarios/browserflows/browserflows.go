@@ -53,15 +53,6 @@ func fresh(ctx context.Context, t *suite.T) (*fixture.Client, *fixture.AuthReque
 	return c, ar, nil
 }
 
-func attach(t *suite.T, res *fixture.AuthzResult) {
-	if res == nil {
-		return
-	}
-	for _, a := range res.Attachments {
-		t.Attach(suite.Attachment{Name: a.Name, ContentType: a.ContentType, Data: a.Data})
-	}
-}
-
 func runDeny(ctx context.Context, t *suite.T) error {
 	_, ar, err := fresh(ctx, t)
 	if err != nil {
@@ -69,7 +60,6 @@ func runDeny(ctx context.Context, t *suite.T) error {
 	}
 	ar.Flow = fixture.FlowDeny
 	res, err := t.Fixtures.Authorize(ctx, t.HTTP, ar)
-	attach(t, res)
 	if err != nil {
 		if fixture.IsUnavailable(err) {
 			return err
@@ -96,7 +86,6 @@ func runStateAfterLogin(ctx context.Context, t *suite.T) error {
 	}
 	ar.Flow = fixture.FlowLogin // through the login page, not an earlier session
 	res, err := t.Fixtures.Authorize(ctx, t.HTTP, ar)
-	attach(t, res)
 	if err != nil {
 		return err
 	}
@@ -124,7 +113,6 @@ func runNoFraming(ctx context.Context, t *suite.T) error {
 	}
 	ar.Flow = fixture.FlowLogin // the login page is judged too
 	res, err := t.Fixtures.Authorize(ctx, t.HTTP, ar)
-	attach(t, res)
 	if err != nil {
 		return err
 	}

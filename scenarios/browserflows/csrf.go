@@ -41,7 +41,6 @@ func inspect(ctx context.Context, t *suite.T) (*fixture.AuthRequest, *fixture.Co
 	}
 	ar.Flow = fixture.FlowInspect
 	res, err := t.Fixtures.Authorize(ctx, t.HTTP, ar)
-	attach(t, res)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -252,9 +252,13 @@ func (b *Browser) Authorize(ctx context.Context, hc *httpx.Client, authURL, redi
 		return out
 	}
 	fail := func(err error) (*fixture.AuthzResult, error) {
+		// The screenshot reaches the check's result through hc, whatever
+		// the check does with the error.
+		where := hc.Transport().Redact(page.URL())
 		if shot, serr := page.Screenshot(playwright.PageScreenshotOptions{FullPage: playwright.Bool(true)}); serr == nil {
-			out.Attachments = append(out.Attachments, fixture.Attachment{Name: "screenshot at " + page.URL(), ContentType: "image/png", Data: shot})
+			hc.Attach(httpx.Attachment{Name: "screenshot at " + where, ContentType: "image/png", Data: shot})
 		}
+		hc.Attach(httpx.Attachment{Name: "browser page URL", ContentType: "text/plain", Data: []byte(where)})
 		return result(), err
 	}
 

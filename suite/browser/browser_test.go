@@ -16,6 +16,7 @@ import (
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/browser"
 	"github.com/authspec/authspec/suite/fixture"
+	"github.com/authspec/authspec/suite/runner"
 	"github.com/authspec/authspec/suite/target"
 )
 
@@ -85,13 +86,26 @@ func TestBrowser_FailureAttachesScreenshot(t *testing.T) {
 	ctx := context.Background()
 	env, err := suite.Prepare(ctx, ts.URL, nil, suite.PrepareOptions{Authorizer: b})
 	require.NoError(t, err)
-	tt := suite.NewT(env, &suite.Check{ID: "x"})
-	c, err := tt.Confidential(ctx)
-	require.NoError(t, err)
-	res, err := env.Fixtures.Authorize(ctx, tt.HTTP, tt.NewAuthRequest(c))
-	require.Error(t, err)
-	assert.Contains(t, err.Error(), "#no-such-button")
-	require.NotNil(t, res)
-	require.NotEmpty(t, res.Attachments)
-	assert.Equal(t, "image/png", res.Attachments[0].ContentType)
+	// Any check whose authorization fails in the browser gets the
+	// screenshot and the page URL in its result.
+	check := &suite.Check{ID: "x-browser-failure", Spec: suite.RFC6749, Section: "4.1", Level: suite.Must, Title: "x",
+		Run: func(ctx context.Context, tt *suite.T) error {
+			c, err := tt.Confidential(ctx)
+			if err != nil {
+				return err
+			}
+			_, err = tt.Fixtures.Authorize(ctx, tt.HTTP, tt.NewAuthRequest(c))
+			return err
+		}}
+	res := runner.RunOne(ctx, env, check, 30*time.Second)
+	assert.Equal(t, suite.Error, res.Status)
+	assert.Contains(t, res.Message, "#no-such-button")
+	var kinds []string
+	for _, a := range res.Attachments {
+		kinds = append(kinds, a.ContentType)
+		if a.ContentType == "text/plain" {
+			assert.Contains(t, string(a.Data), ts.URL, "the page URL is attached")
+		}
+	}
+	assert.ElementsMatch(t, []string{"image/png", "text/plain"}, kinds)
 }

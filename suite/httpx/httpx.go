@@ -150,10 +150,33 @@ func (t *Transport) Redact(s string) string {
 // Client records the exchanges of one check (or of one fixture) on a shared
 // Transport. It is safe for concurrent use.
 type Client struct {
-	tr   *Transport
-	mu   sync.Mutex
-	log  []Exchange
-	note string
+	tr    *Transport
+	mu    sync.Mutex
+	log   []Exchange
+	note  string
+	files []Attachment
+}
+
+// Attachment is evidence that is not an HTTP exchange, such as a screenshot
+// of the page a browser was stuck on.
+type Attachment struct {
+	Name, ContentType string
+	Data              []byte
+}
+
+// Attach records evidence with the exchanges; the runner adds it to the
+// check's result.
+func (c *Client) Attach(a Attachment) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.files = append(c.files, a)
+}
+
+// Attachments returns a copy of the recorded evidence.
+func (c *Client) Attachments() []Attachment {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return append([]Attachment(nil), c.files...)
 }
 
 // NewClient returns a client with an empty log.

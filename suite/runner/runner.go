@@ -200,6 +200,9 @@ func RunOne(ctx context.Context, env *suite.Env, c *suite.Check, timeout time.Du
 	res.Message, res.Want, res.Got, res.Fix = red(res.Message), red(res.Want), red(res.Got), red(res.Fix)
 	res.Log = t.Log()
 	res.Attachments = append(res.Attachments, t.Attachments()...)
+	for _, a := range t.HTTP.Attachments() {
+		res.Attachments = append(res.Attachments, suite.Attachment{Name: red(a.Name), ContentType: a.ContentType, Data: a.Data})
+	}
 	return res
 }
 
