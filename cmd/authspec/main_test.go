@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"testing"
 
@@ -14,6 +15,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/authspec/authspec/server"
+	"github.com/authspec/authspec/suite/target"
+	"gopkg.in/yaml.v3"
 )
 
 func runCLI(t *testing.T, args ...string) (int, string, string) {
@@ -108,4 +111,34 @@ func TestServe_ListFaults(t *testing.T) {
 	code, stdout, _ := runCLI(t, "serve", "--list-faults")
 	require.Equal(t, 0, code)
 	assert.Contains(t, stdout, string(server.FaultCodeReuse))
+}
+
+func TestBrowserInspect_ReferenceServer(t *testing.T) {
+	if _, err := exec.LookPath("chromium"); err != nil && os.Getenv("CI") == "" {
+		t.Skip("browser inspect needs Chromium")
+	}
+	var h http.Handler
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { h.ServeHTTP(w, r) }))
+	t.Cleanup(ts.Close)
+	srv, err := server.New(server.Config{Issuer: ts.URL, Consent: server.ConsentForm})
+	require.NoError(t, err)
+	h = srv.Handler()
+
+	t.Setenv("AUTHSPEC_PASSWORD", "wonderland")
+	code, stdout, stderr := runCLI(t, "browser", "inspect", "--target", ts.URL, "--username", "alice")
+	require.Equal(t, 0, code, stderr)
+	assert.Contains(t, stderr, "page login: ")
+	assert.Contains(t, stderr, "page consent: ")
+	var doc struct {
+		Browser target.BrowserConfig `yaml:"browser"`
+	}
+	require.NoError(t, yaml.Unmarshal([]byte(stdout), &doc), stdout)
+	assert.Equal(t, []target.Step{{Fill: "#username", Value: "${env:AUTHSPEC_USERNAME}"}, {Fill: "#password", Value: "${env:AUTHSPEC_PASSWORD}"}, {Click: "#login"}}, doc.Browser.Login)
+	assert.Equal(t, []target.Step{{Click: "#allow"}}, doc.Browser.Consent)
+	assert.Equal(t, []target.Step{{Click: "#deny"}}, doc.Browser.Deny)
+
+	t.Setenv("AUTHSPEC_PASSWORD", "")
+	code, _, stderr = runCLI(t, "browser", "inspect", "--target", ts.URL, "--username", "alice")
+	assert.Equal(t, 2, code)
+	assert.Contains(t, stderr, "AUTHSPEC_PASSWORD")
 }

@@ -16,6 +16,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"sync"
 	"time"
 
@@ -347,10 +348,16 @@ func probeSelector(steps []target.Step, pageURL string) string {
 		if s.URL != "" && pageURL != "" && !urlMatches(s.URL, pageURL) {
 			continue
 		}
+		if s.Optional {
+			continue // may be absent: says nothing about the page
+		}
 		for _, sel := range []string{s.Fill, s.Click, s.Check, s.Select, s.WaitFor} {
 			if sel != "" {
 				return sel
 			}
+		}
+		if s.ExpectText != "" {
+			return "text=" + strconv.Quote(s.ExpectText)
 		}
 		return ""
 	}

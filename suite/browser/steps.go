@@ -25,6 +25,9 @@ func play(ctx context.Context, page playwright.Page, steps []target.Step, done f
 		if s.URL != "" && !urlMatches(s.URL, page.URL()) {
 			continue
 		}
+		if s.Optional && !present(page, s) {
+			continue
+		}
 		if err := runStep(page, s); err != nil {
 			if done() {
 				return nil
@@ -106,4 +109,23 @@ func runStep(page playwright.Page, s target.Step) error {
 		return page.GetByText(s.ExpectText).First().WaitFor()
 	}
 	return fmt.Errorf("empty step")
+}
+
+// optionalWait bounds how long an optional step waits for its element.
+const optionalWait = 1500 // ms
+
+// present reports whether the element of an optional step shows up soon.
+func present(page playwright.Page, s target.Step) bool {
+	sel := ""
+	for _, v := range []string{s.Fill, s.Click, s.Check, s.Select, s.WaitFor} {
+		if v != "" {
+			sel = v
+			break
+		}
+	}
+	if sel == "" {
+		return true // goto, expect_text: run it and let it fail softly
+	}
+	err := page.Locator(sel).First().WaitFor(playwright.LocatorWaitForOptions{Timeout: playwright.Float(optionalWait)})
+	return err == nil
 }
