@@ -33,6 +33,7 @@ browser:
   login:   [ { fill: "#username", value: alice }, { fill: "#password", value: wonderland }, { click: "#login" } ]
   consent: [ { click: "#allow" } ]
   deny:    [ { click: "#deny" } ]
+  repeat_consent: remembered   # the reference server's documented consent policy
 YAML
 
 start=$(date +%s.%N)

@@ -341,9 +341,9 @@ func (s *Server) expiredRequestPage(w http.ResponseWriter) {
 // same or broader scopes for this client before and prompt=consent was not
 // sent. That is the server's documented consent policy.
 func (s *Server) afterLogin(w http.ResponseWriter, r *http.Request, req *authRequest, sess *session) {
-	if !req.forceConsent {
+	if !req.forceConsent && !s.fault(FaultConsentForgotten) {
 		cons, err := s.store.GetConsent(r.Context(), sess.subject, req.clientID)
-		if err == nil && scopeSubset(req.scope, cons.Scope) {
+		if err == nil && (scopeSubset(req.scope, cons.Scope) || s.fault(FaultConsentAnyScope)) {
 			if s.takePending(req.id) != nil {
 				s.issueCode(w, r, req, sess.subject)
 				return
@@ -428,8 +428,12 @@ func (s *Server) handleConsentPage(w http.ResponseWriter, r *http.Request) {
 	}
 	scopes := strings.Fields(req.scope)
 	sort.Strings(scopes)
+	name, clientID := req.clientName, req.clientID
+	if s.fault(FaultConsentAnonymous) {
+		name, clientID, host = "an application", "", ""
+	}
 	s.render(w, http.StatusOK, s.ui.consent, map[string]any{
-		"Title": "Authorize " + req.clientName, "ClientName": req.clientName, "ClientID": req.clientID,
+		"Title": "Authorize " + name, "ClientName": name, "ClientID": clientID,
 		"Subject": sess.subject, "RedirectHost": host, "Scopes": scopes, "Resources": req.resources,
 		"RequestID": req.id, "CSRF": s.csrfToken("consent", sess.id, req.id), "Action": s.endpoint("/consent"),
 	})

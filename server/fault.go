@@ -52,6 +52,9 @@ const (
 	FaultConsentNoCSRF    Fault = "consent-no-csrf"
 	FaultFramingAllowed   Fault = "framing-allowed"
 	FaultDenyNotRedirects Fault = "deny-not-access-denied"
+	FaultConsentAnonymous Fault = "consent-page-anonymous"
+	FaultConsentForgotten Fault = "consent-not-remembered"
+	FaultConsentAnyScope  Fault = "consent-remembered-any-scope"
 
 	// PKCE (RFC 7636, RFC 9700 §2.1.1).
 	FaultPKCEPlain            Fault = "pkce-plain-accepted"
@@ -128,6 +131,9 @@ const (
 )
 
 var faultDescriptions = map[Fault]string{
+	FaultConsentAnonymous:          "the consent page does not say which client asks, nor where the browser will be sent",
+	FaultConsentForgotten:          "an approval is never remembered, against the documented policy (repeat_consent: remembered)",
+	FaultConsentAnyScope:           "a remembered approval also covers scopes the user never approved",
 	FaultMetadataNoRespTypes:       "metadata omits the required response_types_supported",
 	FaultPKCEVerifierOptional:      "a code issued with a code_challenge is redeemed without code_verifier",
 	FaultBasicAuthIgnored:          "token endpoint ignores HTTP Basic credentials and reads client_id only from the form body",

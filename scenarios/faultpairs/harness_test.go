@@ -83,6 +83,8 @@ var referenceRecipe = target.BrowserConfig{
 	Login:   []target.Step{{Fill: "#username", Value: "alice"}, {Fill: "#password", Value: "wonderland"}, {Click: "#login"}},
 	Consent: []target.Step{{Click: "#allow"}},
 	Deny:    []target.Step{{Click: "#deny"}},
+	// The reference server remembers approvals per user, client and scope.
+	RepeatConsent: target.RepeatConsentRemembered,
 }
 
 var (

@@ -54,7 +54,18 @@ type BrowserConfig struct {
 	Login   []Step `yaml:"login"`
 	Consent []Step `yaml:"consent"`
 	Deny    []Step `yaml:"deny"`
+	// RepeatConsent is the target's documented policy for a second
+	// authorization of a client the user already approved: "remembered"
+	// (no consent page for the same or narrower scope, a page for more) or
+	// "always" (the consent page every time). Empty: not declared.
+	RepeatConsent string `yaml:"repeat_consent,omitempty"`
 }
+
+// Repeat consent policies.
+const (
+	RepeatConsentRemembered = "remembered"
+	RepeatConsentAlways     = "always"
+)
 
 // Step is one action of a browser recipe.
 type Step struct {
@@ -184,6 +195,11 @@ func (c *Config) validate(file string) error {
 		if u, err := url.Parse(c.Resource); err != nil || !u.IsAbs() || u.Host == "" || u.Fragment != "" {
 			errs = append(errs, fmt.Sprintf("resource %q must be an absolute URI without fragment (RFC 8707 §2)", c.Resource))
 		}
+	}
+	switch c.Browser.RepeatConsent {
+	case "", RepeatConsentRemembered, RepeatConsentAlways:
+	default:
+		errs = append(errs, fmt.Sprintf("browser.repeat_consent %q: use %s or %s", c.Browser.RepeatConsent, RepeatConsentRemembered, RepeatConsentAlways))
 	}
 	check := func(kind string, cc *ClientConfig, confidential bool) {
 		if cc == nil {
