@@ -30,8 +30,23 @@ type Report struct {
 	// Profiles selected (empty: all).
 	Profiles []string `json:"profiles,omitempty"`
 	// Features the target offers, as discovered.
-	Features []string       `json:"features,omitempty"`
+	Features []string `json:"features,omitempty"`
+	// Baseline is what the baseline file did to the run, if one was given.
+	Baseline *BaselineInfo  `json:"baseline,omitempty"`
 	Results  []suite.Result `json:"results"`
+}
+
+// BaselineInfo records the effect of a baseline file on a run.
+type BaselineInfo struct {
+	File string `json:"file,omitempty"`
+	// Accepted are the failures the baseline accepted (results marked
+	// baselined).
+	Accepted []string `json:"accepted,omitempty"`
+	// Stale are baseline entries whose check now passes: the entry must be
+	// removed, and until then the run fails, so a baseline only shrinks.
+	Stale []string `json:"stale,omitempty"`
+	// NotRun are entries whose check was not selected or was skipped.
+	NotRun []string `json:"not_run,omitempty"`
 }
 
 // New builds a report from results.

@@ -105,12 +105,18 @@ func (r *Report) failOn() string {
 
 // GatingFailures lists the IDs of the results that fail the run at its gate
 // (FailOn): every FAIL and ERROR, and every WARN when the gate is "should",
-// except those accepted by the baseline.
+// except those accepted by the baseline; and every stale baseline entry (a
+// listed check that now passes), so that a baseline only shrinks.
 func (r *Report) GatingFailures() []string {
 	var out []string
 	for _, res := range r.Results {
 		if gates(r, res) {
 			out = append(out, res.ID)
+		}
+	}
+	if r.Baseline != nil {
+		for _, id := range r.Baseline.Stale {
+			out = append(out, id+" (stale baseline entry: it passes now)")
 		}
 	}
 	return out
@@ -195,6 +201,10 @@ func prefixLines(b *strings.Builder, prefix, s string) {
 		b.WriteByte('\n')
 	}
 }
+
+// Explain is the full account of a non-passing result as plain text: what
+// failed, the requirement, the evidence (as in the JUnit report).
+func Explain(res suite.Result) string { return detailsText(res) }
 
 // detailsText is the full account of a non-passing result as plain text:
 // what failed, the requirement, the evidence.

@@ -35,6 +35,7 @@ Usage:
   authspec run     --target ISSUER_URL [flags]   run the checks against a server
   authspec list    [--json] [--profile NAME]     the catalog of checks
   authspec report  --in report.json --format md  re-render a report
+  authspec baseline write --in report.json       known failures, for run --baseline
   authspec browser inspect --target ISSUER_URL  suggest login/consent steps for the config
   authspec serve   [flags]   run the reference authorization server
   authspec version           print the version
@@ -64,6 +65,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = cmdList(args[1:], stdout, stderr)
 	case "browser":
 		err = cmdBrowser(ctx, args[1:], stdout, stderr)
+	case "baseline":
+		err = cmdBaseline(args[1:], stdout, stderr)
 	case "report":
 		err = cmdReport(args[1:], stdout, stderr)
 	case "version", "--version", "-version":

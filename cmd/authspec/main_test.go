@@ -142,3 +142,37 @@ func TestBrowserInspect_ReferenceServer(t *testing.T) {
 	assert.Equal(t, 2, code)
 	assert.Contains(t, stderr, "AUTHSPEC_PASSWORD")
 }
+
+func TestBaseline_CLI(t *testing.T) {
+	issuer := refServer(t, server.FaultNoWWWAuthenticate)
+	cfg := writeConfig(t, issuer)
+	out := t.TempDir()
+	code, _, _ := runCLI(t, "run", "--config", cfg, "--out", out, "--quiet", "--only", "rfc6749-5.*")
+	require.Equal(t, 1, code)
+
+	bl := filepath.Join(t.TempDir(), "baseline.yaml")
+	code, stdout, stderr := runCLI(t, "baseline", "write", "--in", filepath.Join(out, "report.json"), "--out", bl, "--reason", "known: gateway adds the challenge")
+	require.Equal(t, 0, code, stderr)
+	assert.Contains(t, stdout, "1 known failure(s)")
+	code, _, stderr = runCLI(t, "baseline", "write", "--in", filepath.Join(out, "report.json"), "--out", bl)
+	assert.Equal(t, 2, code, "an existing baseline is not overwritten without --force")
+	assert.Contains(t, stderr, "--force")
+
+	code, stdout, _ = runCLI(t, "run", "--config", cfg, "--out", t.TempDir(), "--quiet", "--only", "rfc6749-5.*", "--baseline", bl)
+	assert.Equal(t, 0, code, stdout)
+	assert.Contains(t, stdout, "accepted by the baseline")
+
+	// Fixed on the server: the entry is stale and the run fails until it is removed.
+	clean := writeConfig(t, refServer(t))
+	code, stdout, stderr = runCLI(t, "run", "--config", clean, "--out", t.TempDir(), "--quiet", "--only", "rfc6749-5.*", "--baseline", bl)
+	assert.Equal(t, 1, code)
+	assert.Contains(t, stdout, "STALE rfc6749-5.2-invalid-client-401")
+	assert.Contains(t, stderr, "stale baseline entry")
+
+	// A baseline naming an unknown check is a usage error.
+	bad := filepath.Join(t.TempDir(), "bad.yaml")
+	require.NoError(t, os.WriteFile(bad, []byte("version: 1\nknown_failures: [{id: rfc6749-9.9-typo, reason: x}]\n"), 0o600))
+	code, _, stderr = runCLI(t, "run", "--config", clean, "--out", t.TempDir(), "--quiet", "--baseline", bad)
+	assert.Equal(t, 2, code)
+	assert.Contains(t, stderr, "rfc6749-9.9-typo")
+}

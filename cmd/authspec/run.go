@@ -12,11 +12,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/authspec/authspec/conformance"
 	"github.com/authspec/authspec/reports"
 	"github.com/authspec/authspec/scenarios"
 	"github.com/authspec/authspec/suite"
-	"github.com/authspec/authspec/suite/browser"
-	"github.com/authspec/authspec/suite/fixture"
 	"github.com/authspec/authspec/suite/runner"
 	"github.com/authspec/authspec/suite/target"
 )
@@ -28,6 +27,7 @@ type runFlags struct {
 	parallel                            int
 	timeout, checkTimeout               time.Duration
 	quiet                               bool
+	baseline                            string
 }
 
 func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -47,6 +47,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	fs.Var(&f.only, "only", "run only checks whose ID matches this glob (repeatable)")
 	fs.Var(&f.skip, "skip", "skip checks whose ID matches this glob (repeatable)")
 	fs.Var(&f.profiles, "profile", "run only checks of this profile (repeatable; see authspec list)")
+	fs.StringVar(&f.baseline, "baseline", "", "YAML file of known failures (see authspec baseline write): listed failures do not fail the run, listed checks that pass again do")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, "Usage: authspec run --target ISSUER_URL [flags]\n\nRuns the conformance checks against an authorization server.\nExit: 0 no gating failure, 1 failures, 2 the run could not happen.\n\nFlags:\n")
 		fs.PrintDefaults()
@@ -84,58 +85,39 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if f.target == "" && cfg.Issuer == "" {
 		return usageErr("no target: give --target ISSUER_URL (or issuer: in --config)")
 	}
-	if f.target != "" && cfg.Issuer != "" && strings.TrimSuffix(f.target, "/") != strings.TrimSuffix(cfg.Issuer, "/") {
-		return usageErr("--target %s and the config's issuer %s differ; give one of them", f.target, cfg.Issuer)
+	var baseline *conformance.Baseline
+	if f.baseline != "" {
+		if baseline, err = conformance.LoadBaseline(f.baseline); err != nil {
+			return &exitError{code: 2, err: err}
+		}
 	}
 	issuer := f.target
 	if issuer == "" {
 		issuer = cfg.Issuer
 	}
-	reg, err := scenarios.Registry()
-	if err != nil {
-		return &exitError{code: 2, err: err}
-	}
-	profiles := f.profiles
-	if len(profiles) == 0 {
-		profiles = cfg.Profiles
-	}
-	sel := runner.Selection{Only: f.only, Skip: f.skip, Profiles: profiles}
-	if err := sel.Validate(reg); err != nil {
-		return usageErr("%v", err)
-	}
-	checks := sel.Select(reg)
-	if len(checks) == 0 {
-		return usageErr("no check matches the selection (--only/--skip/--profile)")
-	}
-
-	started := time.Now()
 	fmt.Fprintf(stderr, "authspec %s: %s\n", version, issuer)
-	authorizer, closeBrowser, err := newAuthorizer(f.browserMode, cfg)
-	if err != nil {
-		return &exitError{code: 2, err: err}
-	}
-	defer closeBrowser()
-	env, err := suite.Prepare(ctx, issuer, cfg, suite.PrepareOptions{Timeout: f.timeout, Secrets: secrets, Authorizer: authorizer})
-	if err != nil {
-		return &exitError{code: 2, err: err}
-	}
-	env.Target.SetFeature(string(suite.FeatureBrowser), f.browserMode != "off" && hasRecipe(cfg),
-		"no browser: give browser: login/consent steps in the config and do not pass --browser off")
-	tgt := env.Target
-	fmt.Fprintf(stderr, "  metadata: %s\n  features: %s\n  checks:   %d\n", tgt.MetadataURL, strings.Join(tgt.Features(), ", "), len(checks))
-
 	prog := newProgress(stderr, f.quiet)
-	results := runner.Run(ctx, env, checks, runner.Options{Parallel: f.parallel, CheckTimeout: f.checkTimeout, OnEvent: prog.event})
+	rep, err := conformance.Run(ctx, conformance.Options{
+		Target: f.target, Config: cfg, Secrets: secrets,
+		Only: f.only, Skip: f.skip, Profiles: f.profiles,
+		Browser: f.browserMode, Parallel: f.parallel, Timeout: f.timeout, CheckTimeout: f.checkTimeout,
+		FailOn: f.failOn, Baseline: baseline, Version: version,
+		OnPrepared: func(tgt *target.Target, n int) {
+			fmt.Fprintf(stderr, "  metadata: %s\n  features: %s\n  checks:   %d\n", tgt.MetadataURL, strings.Join(tgt.Features(), ", "), n)
+		},
+		OnEvent: prog.event,
+	})
 	prog.done()
-	env.Transport.CloseIdle()
-	if ctx.Err() != nil {
-		return &exitError{code: 2, err: errors.New("interrupted; no report written")}
+	if err != nil {
+		var ue *conformance.UsageError
+		if errors.As(err, &ue) {
+			return usageErr("%v", ue.Err)
+		}
+		if ctx.Err() != nil {
+			return &exitError{code: 2, err: errors.New("interrupted; no report written")}
+		}
+		return &exitError{code: 2, err: err}
 	}
-
-	rep := reports.New(version, issuer, started, results)
-	rep.FailOn = f.failOn
-	rep.Profiles = profiles
-	rep.Features = tgt.Features()
 	files, err := reports.Write(f.out, formats, rep)
 	if err != nil {
 		return &exitError{code: 2, err: fmt.Errorf("write reports: %w", err)}
@@ -144,36 +126,10 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	for _, p := range files {
 		fmt.Fprintf(stdout, "report: %s\n", p)
 	}
-	if gating := gatingFailures(rep, f.failOn); len(gating) > 0 {
+	if gating := rep.GatingFailures(); len(gating) > 0 {
 		return &exitError{code: 1, err: fmt.Errorf("%d gating failure(s): %s", len(gating), strings.Join(first(gating, 10), ", "))}
 	}
 	return nil
-}
-
-func hasRecipe(cfg *target.Config) bool {
-	return len(cfg.Browser.Login)+len(cfg.Browser.Consent)+len(cfg.Browser.Deny) > 0
-}
-
-// newAuthorizer picks how authorization requests get through the target's
-// pages: plain HTTP, the browser always, or the browser when a page shows up.
-func newAuthorizer(mode string, cfg *target.Config) (fixture.Authorizer, func(), error) {
-	opts := browser.Options{Recipe: cfg.Browser}
-	switch mode {
-	case "off":
-		return fixture.HTTPAuthorizer{}, func() {}, nil
-	case "on":
-		b, err := browser.Launch(opts)
-		if err != nil {
-			return nil, nil, fmt.Errorf("--browser on: %w", err)
-		}
-		return b, func() { _ = b.Close() }, nil
-	default:
-		a := &browser.Auto{Options: opts}
-		if hasRecipe(cfg) {
-			a.Warm() // pages are likely: start Chromium while the first checks run
-		}
-		return a, func() { _ = a.Close() }, nil
-	}
 }
 
 func first(s []string, n int) []string {
@@ -181,20 +137,6 @@ func first(s []string, n int) []string {
 		return s
 	}
 	return append(s[:n:n], fmt.Sprintf("… and %d more", len(s)-n))
-}
-
-// gatingFailures lists the IDs that make the run fail at the gate.
-func gatingFailures(rep *reports.Report, failOn string) []string {
-	var out []string
-	for _, r := range rep.Results {
-		if r.Baselined {
-			continue
-		}
-		if r.Status == suite.Fail || r.Status == suite.Error || (failOn == "should" && r.Status == suite.Warn) {
-			out = append(out, r.ID)
-		}
-	}
-	return out
 }
 
 func printSummary(w io.Writer, rep *reports.Report) {
@@ -234,7 +176,11 @@ func printSummary(w io.Writer, rep *reports.Report) {
 		if r.Status != suite.Fail && r.Status != suite.Error && r.Status != suite.Warn {
 			continue
 		}
-		fmt.Fprintf(w, "%-5s %s [%s %s §%s]\n      %s\n", r.Status, r.ID, r.Level, r.Spec, r.Section, r.Title)
+		mark := ""
+		if r.Baselined {
+			mark = " (accepted by the baseline)"
+		}
+		fmt.Fprintf(w, "%-5s %s [%s %s §%s]%s\n      %s\n", r.Status, r.ID, r.Level, r.Spec, r.Section, mark, r.Title)
 		if r.Message != "" {
 			fmt.Fprintf(w, "      %s\n", oneLine(r.Message))
 		}
@@ -243,6 +189,16 @@ func printSummary(w io.Writer, rep *reports.Report) {
 		}
 		if r.Fix != "" {
 			fmt.Fprintf(w, "      fix:  %s\n", oneLine(r.Fix))
+		}
+	}
+	if b := rep.Baseline; b != nil {
+		fmt.Fprintf(w, "\nbaseline %s: %d accepted", b.File, len(b.Accepted))
+		if len(b.NotRun) > 0 {
+			fmt.Fprintf(w, ", %d not run (%s)", len(b.NotRun), strings.Join(first(b.NotRun, 5), ", "))
+		}
+		fmt.Fprintln(w)
+		for _, id := range b.Stale {
+			fmt.Fprintf(w, "STALE %s passes now: remove it from the baseline\n", id)
 		}
 	}
 }

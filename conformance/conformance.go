@@ -1,0 +1,191 @@
+// Package conformance runs the authspec suite from Go: against an
+// authorization server in a test of your own, or from the authspec command.
+//
+//	func TestMyServerConforms(t *testing.T) {
+//		srv := httptest.NewServer(myauth.Handler())
+//		defer srv.Close()
+//		conformance.Test(t, conformance.Options{Target: srv.URL, Profiles: []string{"core"}})
+//	}
+//
+// Run returns the report (the same one `authspec run` writes); Test reports
+// every check as a subtest of t, so that `go test -run` selects checks and
+// failures print their explanation and HTTP exchange.
+package conformance
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/authspec/authspec/reports"
+	"github.com/authspec/authspec/scenarios"
+	"github.com/authspec/authspec/suite"
+	"github.com/authspec/authspec/suite/browser"
+	"github.com/authspec/authspec/suite/fixture"
+	"github.com/authspec/authspec/suite/runner"
+	"github.com/authspec/authspec/suite/target"
+)
+
+// Browser modes.
+const (
+	BrowserAuto = "auto" // the browser when the target shows a page (default)
+	BrowserOn   = "on"   // always the browser
+	BrowserOff  = "off"  // plain HTTP only; browser checks SKIP
+)
+
+// Options configure a run. Only Target (or Config.Issuer) is required.
+type Options struct {
+	// Target is the issuer URL of the authorization server.
+	Target string
+	// Config is the target config (clients, resource, browser recipe); nil
+	// means discovery only. See docs/config.md.
+	Config *target.Config
+	// Secrets are values to redact from results besides those of Config
+	// (target.LoadConfig returns the ones it read from the environment).
+	Secrets []string
+	// Only, Skip and Profiles select checks as the run flags do.
+	Only, Skip, Profiles []string
+	// Browser is BrowserAuto (default), BrowserOn or BrowserOff.
+	Browser string
+	// Parallel bounds concurrently running checks (default 4).
+	Parallel int
+	// Timeout bounds every HTTP request (default 10 s); CheckTimeout every
+	// check (default 60 s).
+	Timeout, CheckTimeout time.Duration
+	// FailOn is "must" (default: FAIL and ERROR gate) or "should" (WARN too).
+	FailOn string
+	// Baseline accepts known failures (see LoadBaseline).
+	Baseline *Baseline
+	// Version is recorded in the report (default "dev").
+	Version string
+	// OnPrepared is called once the target is discovered, before checks run.
+	OnPrepared func(t *target.Target, checks int)
+	// OnEvent receives progress events.
+	OnEvent func(runner.Event)
+}
+
+// ErrNoChecks reports a selection that matches nothing.
+var ErrNoChecks = errors.New("no check matches the selection (only/skip/profile)")
+
+// UsageError is a mistake in the options (a bad glob, an unknown profile,
+// a baseline naming unknown checks): the run did not start.
+type UsageError struct{ Err error }
+
+func (e *UsageError) Error() string { return e.Err.Error() }
+func (e *UsageError) Unwrap() error { return e.Err }
+
+// Run discovers the target, runs the selected checks and returns the
+// report with the baseline applied. An error means the run could not happen
+// (bad options, target unreachable, unusable metadata, interrupted); a
+// report with failures is not an error: see Report.GatingFailures.
+func Run(ctx context.Context, o Options) (*reports.Report, error) {
+	cfg := o.Config
+	if cfg == nil {
+		cfg = &target.Config{}
+	}
+	issuer := o.Target
+	if issuer == "" {
+		issuer = cfg.Issuer
+	}
+	if issuer == "" {
+		return nil, &UsageError{errors.New("no target: give the issuer URL (Target or Config.Issuer)")}
+	}
+	if o.Target != "" && cfg.Issuer != "" && strings.TrimSuffix(o.Target, "/") != strings.TrimSuffix(cfg.Issuer, "/") {
+		return nil, &UsageError{fmt.Errorf("the target %s and the config's issuer %s differ; give one of them", o.Target, cfg.Issuer)}
+	}
+	switch o.FailOn {
+	case "":
+		o.FailOn = "must"
+	case "must", "should":
+	default:
+		return nil, &UsageError{fmt.Errorf("fail-on %q: use must or should", o.FailOn)}
+	}
+	if o.Browser == "" {
+		o.Browser = BrowserAuto
+	}
+	if o.Browser != BrowserAuto && o.Browser != BrowserOn && o.Browser != BrowserOff {
+		return nil, &UsageError{fmt.Errorf("browser %q: use auto, on or off", o.Browser)}
+	}
+	if o.Version == "" {
+		o.Version = "dev"
+	}
+	reg, err := scenarios.Registry()
+	if err != nil {
+		return nil, err
+	}
+	if o.Baseline != nil {
+		if err := o.Baseline.Validate(reg); err != nil {
+			return nil, &UsageError{err}
+		}
+	}
+	profiles := o.Profiles
+	if len(profiles) == 0 {
+		profiles = cfg.Profiles
+	}
+	sel := runner.Selection{Only: o.Only, Skip: o.Skip, Profiles: profiles}
+	if err := sel.Validate(reg); err != nil {
+		return nil, &UsageError{err}
+	}
+	checks := sel.Select(reg)
+	if len(checks) == 0 {
+		return nil, &UsageError{ErrNoChecks}
+	}
+
+	started := time.Now()
+	authorizer, closeBrowser, err := newAuthorizer(o.Browser, cfg)
+	if err != nil {
+		return nil, err
+	}
+	defer closeBrowser()
+	env, err := suite.Prepare(ctx, issuer, cfg, suite.PrepareOptions{Timeout: o.Timeout, Secrets: o.Secrets, Authorizer: authorizer})
+	if err != nil {
+		return nil, err
+	}
+	env.Target.SetFeature(string(suite.FeatureBrowser), o.Browser != BrowserOff && HasRecipe(cfg),
+		"no browser: give browser: login/consent steps in the config and do not turn the browser off")
+	if o.OnPrepared != nil {
+		o.OnPrepared(env.Target, len(checks))
+	}
+	results := runner.Run(ctx, env, checks, runner.Options{Parallel: o.Parallel, CheckTimeout: o.CheckTimeout, OnEvent: o.OnEvent})
+	env.Transport.CloseIdle()
+	if ctx.Err() != nil {
+		return nil, fmt.Errorf("interrupted: %w", ctx.Err())
+	}
+	rep := reports.New(o.Version, issuer, started, results)
+	rep.FailOn = o.FailOn
+	rep.Profiles = profiles
+	rep.Features = env.Target.Features()
+	if o.Baseline != nil {
+		o.Baseline.Apply(rep)
+	}
+	return rep, nil
+}
+
+// HasRecipe reports whether cfg tells a browser how to get through pages.
+func HasRecipe(cfg *target.Config) bool {
+	return len(cfg.Browser.Login)+len(cfg.Browser.Consent)+len(cfg.Browser.Deny) > 0
+}
+
+// newAuthorizer picks how authorization requests get through the target's
+// pages: plain HTTP, the browser always, or the browser when a page shows up.
+func newAuthorizer(mode string, cfg *target.Config) (fixture.Authorizer, func(), error) {
+	opts := browser.Options{Recipe: cfg.Browser}
+	switch mode {
+	case BrowserOff:
+		return fixture.HTTPAuthorizer{}, func() {}, nil
+	case BrowserOn:
+		b, err := browser.Launch(opts)
+		if err != nil {
+			return nil, nil, fmt.Errorf("browser on: %w", err)
+		}
+		return b, func() { _ = b.Close() }, nil
+	default:
+		a := &browser.Auto{Options: opts}
+		if HasRecipe(cfg) {
+			a.Warm() // pages are likely: start Chromium while the first checks run
+		}
+		return a, func() { _ = a.Close() }, nil
+	}
+}

@@ -1,0 +1,131 @@
+package conformance_test
+
+import (
+	"bytes"
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/authspec/authspec/conformance"
+	"github.com/authspec/authspec/scenarios"
+	"github.com/authspec/authspec/server"
+	"github.com/authspec/authspec/suite"
+	"github.com/authspec/authspec/suite/target"
+)
+
+func refServer(t *testing.T, faults ...server.Fault) (string, *target.Config) {
+	t.Helper()
+	var h http.Handler
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { h.ServeHTTP(w, r) }))
+	t.Cleanup(ts.Close)
+	srv, err := server.New(server.Config{Issuer: ts.URL, Consent: server.ConsentAuto, Faults: faults})
+	require.NoError(t, err)
+	h = srv.Handler()
+	return ts.URL, &target.Config{Resource: srv.ResourceURL()}
+}
+
+// TestTest is the documented use: the reference server conforms, check by
+// check, as subtests.
+func TestTest(t *testing.T) {
+	issuer, cfg := refServer(t)
+	rep := conformance.Test(t, conformance.Options{Target: issuer, Config: cfg, Profiles: []string{"core"}, Browser: conformance.BrowserOff})
+	require.NotNil(t, rep)
+	assert.Positive(t, rep.Summary.Pass)
+	assert.Empty(t, rep.GatingFailures())
+}
+
+func TestRun_Baseline(t *testing.T) {
+	ctx := context.Background()
+	const broken = "rfc6749-5.2-invalid-client-401"
+	issuer, cfg := refServer(t, server.FaultNoWWWAuthenticate)
+	opts := conformance.Options{Target: issuer, Config: cfg, Only: []string{"rfc6749-5.*", "rfc6749-2.3.1-*"}, Browser: conformance.BrowserOff}
+
+	rep, err := conformance.Run(ctx, opts)
+	require.NoError(t, err)
+	assert.Equal(t, []string{broken}, rep.GatingFailures())
+
+	// The failure is accepted; a listed check that passes is stale; a
+	// listed check outside the selection is "not run".
+	b, err := conformance.ParseBaseline([]byte(`version: 1
+known_failures:
+  - id: ` + broken + `
+    reason: our Basic challenge is added by the gateway in production
+  - id: rfc6749-2.3.1-basic-auth-accepted
+    reason: fixed last week
+  - id: rfc7009-2.2-invalid-token-200
+    reason: revocation is off in this test
+`))
+	require.NoError(t, err)
+	opts.Baseline = b
+	rep, err = conformance.Run(ctx, opts)
+	require.NoError(t, err)
+	require.NotNil(t, rep.Baseline)
+	assert.Equal(t, []string{broken}, rep.Baseline.Accepted)
+	assert.Equal(t, []string{"rfc6749-2.3.1-basic-auth-accepted"}, rep.Baseline.Stale)
+	assert.Equal(t, []string{"rfc7009-2.2-invalid-token-200"}, rep.Baseline.NotRun)
+	assert.Equal(t, []string{"rfc6749-2.3.1-basic-auth-accepted (stale baseline entry: it passes now)"}, rep.GatingFailures())
+	for _, r := range rep.Results {
+		if r.ID == broken {
+			assert.True(t, r.Baselined)
+			assert.Equal(t, suite.Fail, r.Status, "the failure is still reported as it is")
+		}
+	}
+
+	// A baseline written from the report accepts exactly its failures.
+	rep, err = conformance.Run(ctx, conformance.Options{Target: issuer, Config: cfg, Only: opts.Only, Browser: conformance.BrowserOff})
+	require.NoError(t, err)
+	var buf bytes.Buffer
+	require.NoError(t, conformance.BaselineFromReport(rep, "").Write(&buf))
+	b, err = conformance.ParseBaseline(buf.Bytes())
+	require.NoError(t, err, buf.String())
+	require.Len(t, b.Known, 1)
+	assert.Equal(t, broken, b.Known[0].ID)
+	assert.Contains(t, b.Known[0].Reason, "replace with the real reason")
+	opts.Baseline = b
+	rep, err = conformance.Run(ctx, opts)
+	require.NoError(t, err)
+	assert.Empty(t, rep.GatingFailures())
+}
+
+func TestParseBaseline_Errors(t *testing.T) {
+	for name, doc := range map[string]string{
+		"empty":         ``,
+		"wrong version": "version: 2\nknown_failures: []\n",
+		"unknown key":   "version: 1\nknown_failure: []\n",
+		"no reason":     "version: 1\nknown_failures: [{id: rfc6749-5.1-token-type}]\n",
+		"duplicate":     "version: 1\nknown_failures: [{id: a-b, reason: x}, {id: a-b, reason: y}]\n",
+		"no id":         "version: 1\nknown_failures: [{reason: x}]\n",
+		"not yaml":      "{{{",
+	} {
+		_, err := conformance.ParseBaseline([]byte(doc))
+		assert.Error(t, err, name)
+	}
+	b, err := conformance.ParseBaseline([]byte("version: 1\nknown_failures: [{id: rfc9999-1-nope, reason: typo}]\n"))
+	require.NoError(t, err)
+	reg, err := scenarios.Registry()
+	require.NoError(t, err)
+	err = b.Validate(reg)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "rfc9999-1-nope")
+}
+
+func TestRun_UsageErrors(t *testing.T) {
+	ctx := context.Background()
+	for name, o := range map[string]conformance.Options{
+		"no target":       {},
+		"bad fail-on":     {Target: "http://127.0.0.1:1", FailOn: "may"},
+		"bad browser":     {Target: "http://127.0.0.1:1", Browser: "maybe"},
+		"unknown profile": {Target: "http://127.0.0.1:1", Profiles: []string{"nope"}},
+		"no checks":       {Target: "http://127.0.0.1:1", Only: []string{"nothing-matches-*"}},
+	} {
+		_, err := conformance.Run(ctx, o)
+		var ue *conformance.UsageError
+		assert.ErrorAs(t, err, &ue, name)
+	}
+	_, err := conformance.Run(ctx, conformance.Options{Target: "http://127.0.0.1:1", Browser: conformance.BrowserOff})
+	require.Error(t, err, "an unreachable target is not a usage error but the run cannot happen")
+}
