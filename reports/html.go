@@ -8,6 +8,8 @@ import (
 	"html/template"
 	"io"
 	"net/url"
+	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/authspec/authspec/suite"
@@ -46,12 +48,33 @@ type htmlView struct {
 	Profiles, Features                                  []string
 	Counts                                              []htmlCount
 	Total, Gating, Baselined                            int
-	Specs                                               []string
+	Specs, Levels                                       []string
+	Bars                                                []htmlBar
+	Matrix                                              []htmlMatrixRow
 	Results                                             []htmlResult
 	CSP                                                 string
 	CSS                                                 template.CSS
 	JS                                                  template.JS
 }
+
+// htmlBar is one spec's compliance bar: segment widths in percent of its
+// checks (SVG attributes, as the CSP forbids inline styles).
+type htmlBar struct {
+	Spec                                    string
+	Pass, Fail, Warn, Skip, Error, Total    int
+	PassW, FailW, WarnW, SkipW, ErrorW      string
+	FailX, WarnX, ErrorX, SkipX, Compliance string
+}
+
+// htmlMatrixRow is one line of the requirement matrix: the checks of one
+// spec, section and level.
+type htmlMatrixRow struct {
+	Spec, Section, Level string
+	First                bool // first row of its spec
+	Checks               []htmlCell
+}
+
+type htmlCell struct{ ID, Status string }
 
 type htmlCount struct {
 	Status string
@@ -110,6 +133,17 @@ func newHTMLView(r *Report) htmlView {
 	for _, s := range specs {
 		v.Specs = append(v.Specs, clean(string(s)))
 	}
+	v.Bars = bars(r.Results)
+	v.Matrix = matrix(r.Results)
+	seenLevel := map[string]bool{}
+	for _, l := range []string{"MUST", "MUST NOT", "SHOULD", "SHOULD NOT", "MAY"} {
+		for _, res := range r.Results {
+			if string(res.Level) == l && !seenLevel[l] {
+				seenLevel[l] = true
+				v.Levels = append(v.Levels, l)
+			}
+		}
+	}
 	known := map[string]bool{}
 	for _, c := range v.Counts {
 		known[c.Status] = true
@@ -136,6 +170,92 @@ func newHTMLView(r *Report) htmlView {
 		}
 	}
 	return v
+}
+
+func pct(n, total int) float64 {
+	if total == 0 {
+		return 0
+	}
+	return 100 * float64(n) / float64(total)
+}
+
+func bars(results []suite.Result) []htmlBar {
+	specs, counts := specCounts(results)
+	out := make([]htmlBar, 0, len(specs))
+	for _, sp := range specs {
+		c := counts[sp]
+		b := htmlBar{Spec: clean(string(sp)), Pass: c[suite.Pass], Fail: c[suite.Fail], Warn: c[suite.Warn], Skip: c[suite.Skip], Error: c[suite.Error]}
+		for _, n := range c {
+			b.Total += n
+		}
+		f := func(x float64) string { return fmt.Sprintf("%.2f", x) }
+		x := 0.0
+		b.PassW = f(pct(b.Pass, b.Total))
+		x += pct(b.Pass, b.Total)
+		b.FailX, b.FailW = f(x), f(pct(b.Fail, b.Total))
+		x += pct(b.Fail, b.Total)
+		b.WarnX, b.WarnW = f(x), f(pct(b.Warn, b.Total))
+		x += pct(b.Warn, b.Total)
+		b.ErrorX, b.ErrorW = f(x), f(pct(b.Error, b.Total))
+		x += pct(b.Error, b.Total)
+		b.SkipX, b.SkipW = f(x), f(pct(b.Skip, b.Total))
+		if judged := b.Pass + b.Fail + b.Warn + b.Error; judged > 0 {
+			b.Compliance = fmt.Sprintf("%.0f%%", pct(b.Pass, judged))
+		} else {
+			b.Compliance = "n/a"
+		}
+		out = append(out, b)
+	}
+	return out
+}
+
+func matrix(results []suite.Result) []htmlMatrixRow {
+	type key struct{ spec, section, level string }
+	rows := map[key]*htmlMatrixRow{}
+	var keys []key
+	for _, r := range results {
+		k := key{clean(string(r.Spec)), clean(r.Section), clean(string(r.Level))}
+		row, ok := rows[k]
+		if !ok {
+			row = &htmlMatrixRow{Spec: k.spec, Section: k.section, Level: k.level}
+			rows[k] = row
+			keys = append(keys, k)
+		}
+		row.Checks = append(row.Checks, htmlCell{ID: clean(r.ID), Status: clean(string(r.Status))})
+	}
+	sort.SliceStable(keys, func(i, j int) bool {
+		a, b := keys[i], keys[j]
+		if a.spec != b.spec {
+			return a.spec < b.spec
+		}
+		if a.section != b.section {
+			return sectionLess(a.section, b.section)
+		}
+		return a.level < b.level
+	})
+	out := make([]htmlMatrixRow, 0, len(keys))
+	for i, k := range keys {
+		row := *rows[k]
+		row.First = i == 0 || keys[i-1].spec != k.spec
+		out = append(out, row)
+	}
+	return out
+}
+
+// sectionLess orders "4.1.2.1" after "4.1.2" and "10" after "9".
+func sectionLess(a, b string) bool {
+	pa, pb := strings.Split(a, "."), strings.Split(b, ".")
+	for i := 0; i < len(pa) && i < len(pb); i++ {
+		x, ex := strconv.Atoi(pa[i])
+		y, ey := strconv.Atoi(pb[i])
+		if ex == nil && ey == nil && x != y {
+			return x < y
+		}
+		if pa[i] != pb[i] {
+			return pa[i] < pb[i]
+		}
+	}
+	return len(pa) < len(pb)
 }
 
 func newHTMLResult(res suite.Result) htmlResult {
@@ -257,6 +377,28 @@ const htmlPage = `<!DOCTYPE html>
 {{- end}}
 <p class="meta">{{.Total}} checks{{if .Gating}} · <b>{{.Gating}} failing the gate</b>{{end}}{{if .Baselined}} · {{.Baselined}} accepted by the baseline{{end}}</p>
 </header>
+<section id="compliance">
+<h2>Compliance by specification</h2>
+<table class="bars">
+<thead><tr><th>spec</th><th>checks</th><th class="barcol">results</th><th>pass</th><th>fail</th><th>warn</th><th>error</th><th>skip</th><th title="PASS among checks that ran (skips excluded)">compliance</th></tr></thead>
+<tbody>
+{{- range .Bars}}
+<tr><td>{{.Spec}}</td><td>{{.Total}}</td><td class="barcol"><svg class="bar" viewBox="0 0 100 10" preserveAspectRatio="none" role="img" aria-label="{{.Spec}}: {{.Pass}} pass, {{.Fail}} fail, {{.Warn}} warn, {{.Error}} error, {{.Skip}} skip"><rect class="f-PASS" x="0" y="0" width="{{.PassW}}" height="10"/><rect class="f-FAIL" x="{{.FailX}}" y="0" width="{{.FailW}}" height="10"/><rect class="f-WARN" x="{{.WarnX}}" y="0" width="{{.WarnW}}" height="10"/><rect class="f-ERROR" x="{{.ErrorX}}" y="0" width="{{.ErrorW}}" height="10"/><rect class="f-SKIP" x="{{.SkipX}}" y="0" width="{{.SkipW}}" height="10"/></svg></td><td>{{.Pass}}</td><td>{{.Fail}}</td><td>{{.Warn}}</td><td>{{.Error}}</td><td>{{.Skip}}</td><td><b>{{.Compliance}}</b></td></tr>
+{{- end}}
+</tbody>
+</table>
+<details id="matrix">
+<summary><h2>Requirement matrix</h2> <span class="where">spec → section → level → checks</span></summary>
+<table class="matrix">
+<thead><tr><th>spec</th><th>section</th><th>level</th><th>checks</th></tr></thead>
+<tbody>
+{{- range .Matrix}}
+<tr{{if .First}} class="first"{{end}}><td>{{if .First}}{{.Spec}}{{end}}</td><td>§{{.Section}}</td><td>{{.Level}}</td><td>{{range .Checks}}<a class="cell s-{{.Status}}" href="#r-{{.ID}}" title="{{.Status}}">{{.ID}}</a> {{end}}</td></tr>
+{{- end}}
+</tbody>
+</table>
+</details>
+</section>
 <nav>
 <div class="counts">
 {{- range .Counts}}
@@ -265,6 +407,7 @@ const htmlPage = `<!DOCTYPE html>
 </div>
 <div class="filters">
 <label>Spec <select id="spec"><option value="">all</option>{{range .Specs}}<option value="{{.}}">{{.}}</option>{{end}}</select></label>
+<label>Level <select id="level"><option value="">all</option>{{range .Levels}}<option value="{{.}}">{{.}}</option>{{end}}</select></label>
 <label>Search <input type="search" id="q" placeholder="id, title or message"></label>
 <button type="button" id="expand">Expand all</button>
 <button type="button" id="collapse">Collapse all</button>
@@ -273,7 +416,7 @@ const htmlPage = `<!DOCTYPE html>
 </nav>
 <main>
 {{- range .Results}}
-<details class="result s-{{.Status}}" data-status="{{.Status}}" data-spec="{{.Spec}}" data-text="{{.Text}}">
+<details class="result s-{{.Status}}" id="r-{{.ID}}" data-status="{{.Status}}" data-spec="{{.Spec}}" data-level="{{.Level}}" data-text="{{.Text}}">
 <summary><span class="badge s-{{.Status}}">{{.Status}}</span>{{if .Baselined}} <span class="badge baselined">baselined</span>{{end}} <code class="id">{{.ID}}</code> <span class="title">{{.Title}}</span> <span class="where">{{.Spec}} §{{.Section}} · {{.Level}} · {{.Duration}}</span></summary>
 <div class="body">
 {{- if .Message}}
@@ -372,6 +515,18 @@ cite{display:block;font-size:.85em}
 .pair{display:grid;grid-template-columns:repeat(auto-fit,minmax(22rem,1fr));gap:.6rem}
 .error{color:var(--fail);white-space:pre-wrap}
 .attachment{margin:.4rem 0}.attachment img{max-width:100%;border:1px solid var(--line)}
+h2{font-size:1.1rem;margin:1rem 0 .4rem;display:inline-block}
+table{border-collapse:collapse;width:100%;margin:.3rem 0}
+th,td{text-align:left;padding:.15rem .5rem;border-bottom:1px solid var(--line);vertical-align:top}
+th{color:var(--mute);font-weight:600;font-size:.85em}
+.bars td:not(.barcol):not(:first-child){text-align:right;font-variant-numeric:tabular-nums}
+.barcol{width:40%}
+svg.bar{width:100%;height:.8rem;display:block;border-radius:3px;background:var(--code)}
+.f-PASS{fill:var(--pass)}.f-FAIL{fill:var(--fail)}.f-WARN{fill:var(--warn)}.f-ERROR{fill:var(--error)}.f-SKIP{fill:var(--skip)}
+#matrix>summary{cursor:pointer}
+.matrix tr.first td{border-top:2px solid var(--line)}
+.cell{display:inline-block;font:11px/1.6 ui-monospace,monospace;border-radius:3px;padding:0 .3em;margin:.1rem 0;color:#fff;background:var(--skip);text-decoration:none}
+.cell.s-PASS{background:var(--pass)}.cell.s-FAIL{background:var(--fail)}.cell.s-WARN{background:var(--warn)}.cell.s-ERROR{background:var(--error)}
 [hidden]{display:none!important}
 `
 
@@ -380,15 +535,17 @@ const htmlJS = `
   "use strict";
   var boxes = Array.prototype.slice.call(document.querySelectorAll('input[name="status"]'));
   var spec = document.getElementById("spec");
+  var level = document.getElementById("level");
   var q = document.getElementById("q");
   var rows = Array.prototype.slice.call(document.querySelectorAll("details.result"));
   var shown = document.getElementById("shown");
   function apply() {
     var on = {};
     boxes.forEach(function (b) { on[b.value] = b.checked; });
-    var s = spec.value, text = q.value.toLowerCase(), n = 0;
+    var s = spec.value, l = level.value, text = q.value.toLowerCase(), n = 0;
     rows.forEach(function (r) {
       var show = on[r.dataset.status] === true && (s === "" || r.dataset.spec === s) &&
+        (l === "" || r.dataset.level === l) &&
         (text === "" || r.dataset.text.indexOf(text) >= 0);
       r.hidden = !show;
       if (show) { n++; }
@@ -397,6 +554,13 @@ const htmlJS = `
   }
   boxes.forEach(function (b) { b.addEventListener("change", apply); });
   spec.addEventListener("change", apply);
+  level.addEventListener("change", apply);
+  function reveal() {
+    var id = decodeURIComponent(location.hash.slice(1));
+    var el = id ? document.getElementById(id) : null;
+    if (el && el.classList.contains("result")) { el.hidden = false; el.open = true; el.scrollIntoView(); }
+  }
+  window.addEventListener("hashchange", reveal);
   q.addEventListener("input", apply);
   document.getElementById("expand").addEventListener("click", function () {
     rows.forEach(function (r) { if (!r.hidden) { r.open = true; } });
@@ -405,5 +569,6 @@ const htmlJS = `
     rows.forEach(function (r) { r.open = false; });
   });
   apply();
+  reveal();
 })();
 `
