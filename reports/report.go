@@ -73,13 +73,21 @@ func Load(path string) (*Report, error) {
 		return nil, fmt.Errorf("open report: %w", err)
 	}
 	defer f.Close()
-	var r Report
-	dec := json.NewDecoder(io.LimitReader(f, 256<<20))
-	if err := dec.Decode(&r); err != nil {
+	r, err := Read(io.LimitReader(f, 256<<20))
+	if err != nil {
 		return nil, fmt.Errorf("read report %s: %w", path, err)
 	}
+	return r, nil
+}
+
+// Read decodes a report.json from rd.
+func Read(rd io.Reader) (*Report, error) {
+	var r Report
+	if err := json.NewDecoder(rd).Decode(&r); err != nil {
+		return nil, fmt.Errorf("not a JSON report: %w", err)
+	}
 	if r.Tool != "authspec" {
-		return nil, fmt.Errorf("%s is not an authspec report (tool %q)", path, r.Tool)
+		return nil, fmt.Errorf("not an authspec report (tool %q)", r.Tool)
 	}
 	return &r, nil
 }
