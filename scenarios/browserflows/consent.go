@@ -144,7 +144,9 @@ func approvedClient(ctx context.Context, t *suite.T, scope string) (*fixture.Cli
 		}
 	}
 	ar := t.NewAuthRequest(c)
-	ar.Scope = scope
+	if scope != "" {
+		ar.Scope = scope // else the config's scopes, as every request
+	}
 	if _, _, err := t.Fixtures.Code(ctx, t.HTTP, ar); err != nil {
 		return nil, fmt.Errorf("first authorization: %w", err)
 	}
@@ -165,7 +167,9 @@ func runRepeatConsentPolicy(ctx context.Context, t *suite.T) error {
 		return err
 	}
 	ar := t.NewAuthRequest(c)
-	ar.Scope = scope
+	if scope != "" {
+		ar.Scope = scope
+	}
 	ar.Flow = fixture.FlowInspect
 	res, err := t.Fixtures.Authorize(ctx, t.HTTP, ar)
 	if err != nil {

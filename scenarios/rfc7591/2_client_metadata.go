@@ -30,8 +30,19 @@ func clientMetadataChecks() []*suite.Check {
 				if err != nil {
 					return err
 				}
-				return expect.WithFix(expect.Status(r.Res, http.StatusCreated, http.StatusOK),
-					"ignore metadata you do not understand (clients send vendor extensions and newer RFC fields)")
+				fix := "ignore metadata you do not understand (clients send vendor extensions and newer RFC fields)"
+				if err := expect.Status(r.Res, http.StatusCreated, http.StatusOK); err != nil {
+					return expect.WithFix(err, fix)
+				}
+				m, err := expect.JSONObject(r.Res, false)
+				if err != nil {
+					return expect.WithFix(err, fix)
+				}
+				if id, _ := m["client_id"].(string); id == "" {
+					return expect.WithFix(expect.Fail(r.Res, "a registration response with a client_id", "members: "+expect.Keys(m),
+						"the registration with an unknown member did not register a client"), fix)
+				}
+				return nil
 			},
 		},
 		{
@@ -142,7 +153,9 @@ func runGrantResponseConsistent(ctx context.Context, t *suite.T) error {
 		if res.Status >= 500 {
 			return expect.Fail(res, "HTTP 400 error=invalid_client_metadata", fmt.Sprintf("HTTP %d", res.Status), "the inconsistent registration caused a server error")
 		}
-		return nil // refused
+		// Refused: as an RFC 7591 §3.2.2 error, not a redirect or a page.
+		_, err := expect.OAuthError(res, []int{http.StatusBadRequest})
+		return expect.WithFix(err, "refuse an inconsistent registration with HTTP 400 and a JSON error such as invalid_client_metadata (RFC 7591 §3.2.2)")
 	}
 	if r.Info == nil {
 		_, err := expect.JSONObject(res, false)

@@ -33,6 +33,13 @@ func endpointChecks() []*suite.Check {
 						"allow registration without an initial access token (rate-limit it instead), or document how clients obtain one")
 				}
 				if res.Status >= 200 && res.Status < 300 {
+					var m map[string]any
+					if json.Unmarshal(res.Body, &m) != nil || m == nil {
+						return suite.SkipErr("the anonymous registration answered HTTP %d without a JSON registration response; rfc7591-3.2.1-* judge the response", res.Status)
+					}
+					if id, _ := m["client_id"].(string); id == "" {
+						return suite.SkipErr("the anonymous registration answered HTTP %d without a client_id; rfc7591-3.2.1-client-id-present judges it", res.Status)
+					}
 					return nil
 				}
 				return suite.SkipErr("the anonymous registration answered HTTP %d, which says nothing about authorization (the other RFC 7591 checks judge it)", res.Status)
