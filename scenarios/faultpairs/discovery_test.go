@@ -14,3 +14,14 @@ var _ = add(map[string]pair{
 	"rfc8414-3.2-no-empty-arrays":                  faults(server.FaultMetadataEmptyArray),
 	"rfc8414-3.2-multi-valued-as-arrays":           faults(server.FaultMetadataArrayAsString),
 })
+
+var _ = add(map[string]pair{
+	"rfc9728-2-resource-required":                   faults(server.FaultResourceMetaNoResource),
+	"rfc9728-2-authorization-servers-have-metadata": faults(server.FaultResourceMetaUnknownAS),
+	"rfc9728-2-bearer-methods-honoured":             faults(server.FaultResourceMetaQueryMethod),
+	"rfc9728-3-well-known-uri":                      faults(server.FaultResourceMetaPathAppended),
+	"rfc9728-3.2-json-content-type":                 faults(server.FaultResourceMetaNotJSON),
+	"rfc9728-3.2-no-empty-arrays":                   faults(server.FaultResourceMetaEmptyArray),
+	"rfc9728-3.2-multi-valued-as-arrays":            faults(server.FaultResourceMetaScopesString),
+	"rfc9728-3.3-challenge-metadata-resource":       faults(server.FaultResourceMetaChallengeToAS),
+})
