@@ -10,6 +10,8 @@ const (
 	FaultMetadataWrongIntrospectionEP Fault = "metadata-wrong-introspection-endpoint"
 	FaultMetadataUnsupportedScope     Fault = "metadata-advertises-unsupported-scope"
 	FaultClientSecretPostIgnored      Fault = "metadata-advertises-ignored-secret-post"
+	FaultMetadataUnsupportedPKCE      Fault = "metadata-advertises-unsupported-pkce-method"
+	FaultMetadataIntrospectionNone    Fault = "metadata-advertises-unsupported-introspection-auth"
 
 	FaultResourceMetaPathAppended  Fault = "resource-metadata-path-appended"
 	FaultResourceMetaNotJSON       Fault = "resource-metadata-not-json"
@@ -19,6 +21,7 @@ const (
 	FaultResourceMetaQueryMethod   Fault = "resource-metadata-advertises-query"
 	FaultResourceMetaUnknownAS     Fault = "resource-metadata-unknown-authorization-server"
 	FaultResourceMetaChallengeToAS Fault = "resource-metadata-challenge-wrong-document"
+	FaultResourceMetaUnknownScope  Fault = "resource-metadata-advertises-unsupported-scope"
 )
 
 var discoveryFaults = map[Fault]string{
@@ -30,6 +33,8 @@ var discoveryFaults = map[Fault]string{
 	FaultMetadataWrongIntrospectionEP: "metadata introspection_endpoint points at a URL that does not introspect tokens",
 	FaultMetadataUnsupportedScope:     "metadata scopes_supported lists a scope the token endpoint refuses as invalid_scope",
 	FaultClientSecretPostIgnored:      "metadata advertises client_secret_post but the token endpoint ignores client credentials in the body",
+	FaultMetadataUnsupportedPKCE:      "metadata advertises code_challenge_method plain, which the authorization endpoint refuses",
+	FaultMetadataIntrospectionNone:    "metadata lists none in introspection_endpoint_auth_methods_supported, but introspection refuses public clients",
 
 	FaultResourceMetaPathAppended:  "protected resource metadata is served at the resource URL with the well-known suffix appended, not inserted before the path",
 	FaultResourceMetaNotJSON:       "protected resource metadata is served with Content-Type text/plain",
@@ -39,4 +44,5 @@ var discoveryFaults = map[Fault]string{
 	FaultResourceMetaQueryMethod:   "protected resource metadata advertises bearer method query, which the resource does not accept",
 	FaultResourceMetaUnknownAS:     "protected resource metadata lists an authorization server issuer that serves no RFC 8414 metadata",
 	FaultResourceMetaChallengeToAS: "the resource's 401 challenge gives the authorization server metadata URL as resource_metadata",
+	FaultResourceMetaUnknownScope:  "protected resource metadata scopes_supported lists a scope the authorization server refuses as invalid_scope",
 }

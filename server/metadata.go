@@ -164,7 +164,7 @@ func jsonMembers(v any) (map[string]any, bool) {
 func (s *Server) metadataDoc(m Metadata) any {
 	if !s.anyFault(FaultMetadataNoAuthzEndpoint, FaultMetadataEmptyArray, FaultMetadataArrayAsString,
 		FaultMetadataUnsupportedGrant, FaultMetadataUnsupportedRespType, FaultMetadataWrongIntrospectionEP,
-		FaultMetadataUnsupportedScope) {
+		FaultMetadataUnsupportedScope, FaultMetadataUnsupportedPKCE, FaultMetadataIntrospectionNone) {
 		return m
 	}
 	doc, ok := jsonMembers(m)
@@ -191,6 +191,12 @@ func (s *Server) metadataDoc(m Metadata) any {
 	}
 	if s.fault(FaultMetadataUnsupportedScope) {
 		doc["scopes_supported"] = append(slices.Clone(m.ScopesSupported), s.unsupportedScope())
+	}
+	if s.fault(FaultMetadataUnsupportedPKCE) && !slices.Contains(m.CodeChallengeMethodsSupported, "plain") {
+		doc["code_challenge_methods_supported"] = append(slices.Clone(m.CodeChallengeMethodsSupported), "plain")
+	}
+	if s.fault(FaultMetadataIntrospectionNone) {
+		doc["introspection_endpoint_auth_methods_supported"] = append(slices.Clone(m.IntrospectionEndpointAuthMethodsSupported), authNone)
 	}
 	return doc
 }
@@ -228,7 +234,7 @@ func (s *Server) resourceMetadataContentType() string {
 // discovery faults applied.
 func (s *Server) resourceMetadataDoc(m ResourceMetadata) any {
 	if !s.anyFault(FaultResourceMetaNoResource, FaultResourceMetaScopesString, FaultResourceMetaEmptyArray,
-		FaultResourceMetaQueryMethod, FaultResourceMetaUnknownAS) {
+		FaultResourceMetaQueryMethod, FaultResourceMetaUnknownAS, FaultResourceMetaUnknownScope) {
 		return m
 	}
 	doc, ok := jsonMembers(m)
@@ -249,6 +255,9 @@ func (s *Server) resourceMetadataDoc(m ResourceMetadata) any {
 	}
 	if s.fault(FaultResourceMetaUnknownAS) {
 		doc["authorization_servers"] = append(slices.Clone(m.AuthorizationServers), s.base+"/tenant-unknown")
+	}
+	if s.fault(FaultResourceMetaUnknownScope) {
+		doc["scopes_supported"] = append(slices.Clone(m.ScopesSupported), s.unsupportedScope())
 	}
 	return doc
 }

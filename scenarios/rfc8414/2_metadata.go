@@ -15,6 +15,7 @@ import (
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/expect"
 	"github.com/authspec/authspec/suite/fixture"
+	"github.com/authspec/authspec/suite/httpx"
 )
 
 // metadataChecks are the checks of RFC 8414 §2, the metadata members.
@@ -120,6 +121,20 @@ func metadataChecks() []*suite.Check {
 			Quote: "scopes_supported RECOMMENDED. JSON array containing a list of the OAuth 2.0 [RFC6749] \"scope\" values that this authorization server supports.",
 			Run:   runScopesSupportedAccepted,
 		},
+		{
+			ID: "rfc8414-2-code-challenge-methods-honoured", Spec: suite.RFC8414, Section: "2", Level: suite.Must,
+			Requires: []suite.Feature{suite.FeatureConfidential, suite.FeatureAuthCode}, Profiles: []string{"pkce"},
+			Title: "Every advertised PKCE code_challenge_method is accepted and verified",
+			Quote: "code_challenge_methods_supported OPTIONAL. JSON array containing a list of Proof Key for Code Exchange (PKCE) [RFC7636] code challenge methods supported by this authorization server.",
+			Run:   runCodeChallengeMethodsHonoured,
+		},
+		{
+			ID: "rfc8414-2-introspection-auth-methods-authenticate", Spec: suite.RFC8414, Section: "2", Level: suite.Must,
+			Requires: []suite.Feature{suite.FeatureIntrospection, suite.FeatureDCR}, Profiles: []string{"core"},
+			Title: "Every advertised introspection endpoint authentication method authspec can perform authenticates a client",
+			Quote: "introspection_endpoint_auth_methods_supported OPTIONAL. JSON array containing a list of client authentication methods supported by this introspection endpoint.",
+			Run:   runIntrospectionAuthMethodsAuthenticate,
+		},
 	}
 }
 
@@ -185,11 +200,17 @@ func runGrantTypesNotRefused(ctx context.Context, t *suite.T) error {
 		if res.Status == http.StatusOK {
 			_, _ = t.Fixtures.ParseTokens(res) // redact the tokens
 		}
-		code := oauthErrorCode(res)
+		code := metadoc.ErrorCode(res)
 		t.Logf("grant_type %s: HTTP %d %s", g, res.Status, code)
 		if code == "unsupported_grant_type" {
+			note := ""
+			if c.GrantTypes != nil && !slices.Contains(c.GrantTypes, g) {
+				// RFC 6749 §5.2 answers unauthorized_client when only this
+				// client may not use the grant.
+				note = " (the client is not registered for this grant; if that is the reason, RFC 6749 §5.2 says unauthorized_client)"
+			}
 			return expect.WithFix(expect.Evidence(expect.Fail(res, "any answer but error=unsupported_grant_type", "error=unsupported_grant_type",
-				"the metadata advertises grant_type %q but the token endpoint does not support it", g), t.Target.MetadataResult.Exchange),
+				"the metadata advertises grant_type %q but the token endpoint does not support it%s", g, note), t.Target.MetadataResult.Exchange),
 				"list in grant_types_supported only the grant types the token endpoint implements")
 		}
 	}
@@ -305,7 +326,7 @@ func runIntrospectionEndpointIntrospects(ctx context.Context, t *suite.T) error 
 	switch {
 	case res.Status == http.StatusOK:
 	case (res.Status == http.StatusUnauthorized || res.Status == http.StatusForbidden) &&
-		(res.Header.Get("WWW-Authenticate") != "" || oauthErrorCode(res) != ""):
+		(res.Header.Get("WWW-Authenticate") != "" || metadoc.ErrorCode(res) != ""):
 		return suite.SkipErr("the introspection endpoint did not accept the client's %s credentials (HTTP %d); it may require another kind of authentication", c.AuthMethod, res.Status)
 	default:
 		return expect.WithFix(expect.Fail(res, `HTTP 200 with {"active": false}`, fmt.Sprintf("HTTP %d %s", res.Status, http.StatusText(res.Status)),
@@ -326,48 +347,138 @@ func runIntrospectionEndpointIntrospects(ctx context.Context, t *suite.T) error 
 	return nil
 }
 
-// userScopes make sense only with a user; a client credentials request may
-// refuse them.
-var userScopes = []string{"openid", "offline_access"}
-
 func runScopesSupportedAccepted(ctx context.Context, t *suite.T) error {
 	scopes := t.Target.Metadata.ScopesSupported
 	if len(scopes) == 0 {
 		return suite.SkipErr("the metadata lists no scopes_supported")
 	}
+	refused, err := metadoc.RefusedScope(ctx, t, scopes, nil)
+	if err != nil || refused == nil {
+		return err
+	}
+	return expect.WithFix(expect.Evidence(expect.Fail(refused.Res, "a token for scope "+refused.Scope, "error=invalid_scope",
+		"the metadata advertises scope %q but the token endpoint refuses it", refused.Scope), t.Target.MetadataResult.Exchange),
+		"list in scopes_supported only scopes clients can request")
+}
+
+// pkceFor makes a PKCE pair for method (S256 or plain).
+func pkceFor(method string) fixture.PKCE {
+	p := fixture.NewPKCE()
+	if method == "plain" {
+		p.Challenge, p.Method = p.Verifier, "plain"
+	}
+	return p
+}
+
+// runCodeChallengeMethodsHonoured runs the code flow once per advertised
+// method. A method fails when the flow works with another method but not
+// with it; when no method works, the cause lies elsewhere and the check is
+// SKIP.
+func runCodeChallengeMethodsHonoured(ctx context.Context, t *suite.T) error {
+	methods := t.Target.Metadata.CodeChallengeMethodsSupported
+	if len(methods) == 0 {
+		return suite.SkipErr("the metadata lists no code_challenge_methods_supported")
+	}
 	c, err := t.Confidential(ctx)
 	if err != nil {
 		return err
 	}
-	const max = 20
-	for i, sc := range scopes {
-		if i == max {
-			t.Logf("only the first %d scopes were tried", max)
-			break
-		}
-		if slices.Contains(userScopes, sc) {
-			t.Logf("scope %s: needs a user; not tried with client_credentials", sc)
+	type outcome struct {
+		method string
+		res    *httpx.Result
+		why    string
+	}
+	var failed []outcome
+	worked := 0
+	for _, m := range methods {
+		if m != "S256" && m != "plain" {
+			t.Logf("code_challenge_method %s: not defined by RFC 7636; not judged", m)
 			continue
 		}
-		res, err := t.Fixtures.Token(ctx, t.HTTP, c, url.Values{"grant_type": {"client_credentials"}, "scope": {sc}},
-			"client_credentials request for the advertised scope "+sc)
+		ar := t.NewAuthRequest(c)
+		p := pkceFor(m)
+		ar.PKCE = &p
+		code, az, err := t.Fixtures.Code(ctx, t.HTTP, ar)
+		if err != nil {
+			if !fixture.IsUnavailable(err) {
+				return err
+			}
+			var last *httpx.Result
+			if az != nil {
+				last = az.Last
+			}
+			t.Logf("code_challenge_method %s: %v", m, err)
+			failed = append(failed, outcome{m, last, "the authorization request was not answered with a code: " + err.Error()})
+			continue
+		}
+		res, err := t.Fixtures.Exchange(ctx, t.HTTP, ar, code, nil)
 		if err != nil {
 			return err
 		}
-		if res.Status == http.StatusOK {
-			_, _ = t.Fixtures.ParseTokens(res) // redact the tokens
+		if res.Status != http.StatusOK {
+			t.Logf("code_challenge_method %s: token request HTTP %d %s", m, res.Status, metadoc.ErrorCode(res))
+			failed = append(failed, outcome{m, res, fmt.Sprintf("redeeming the code with the matching code_verifier failed: %s", regclient.Outcome(res))})
 			continue
 		}
-		switch code := oauthErrorCode(res); code {
-		case "invalid_scope":
-			return expect.WithFix(expect.Evidence(expect.Fail(res, "a token for scope "+sc, "error=invalid_scope",
-				"the metadata advertises scope %q but the token endpoint refuses it", sc), t.Target.MetadataResult.Exchange),
-				"list in scopes_supported only scopes clients can request")
-		case "unauthorized_client", "invalid_client", "unsupported_grant_type":
-			return suite.SkipErr("the client cannot use the client_credentials grant (error=%s), so scopes cannot be tried", code)
+		_, _ = t.Fixtures.ParseTokens(res) // redact the tokens
+		worked++
+	}
+	switch {
+	case len(failed) == 0:
+		return nil
+	case worked == 0:
+		return suite.SkipErr("the code flow failed with every advertised method (%s), so the methods cannot be told apart", failed[0].why)
+	}
+	f := failed[0]
+	return expect.WithFix(expect.Evidence(expect.Fail(f.res, "a code flow with code_challenge_method="+f.method, f.why,
+		"code_challenge_methods_supported lists %s, but the code flow fails with it while it works with another method", f.method),
+		t.Target.MetadataResult.Exchange),
+		"list in code_challenge_methods_supported only the methods the server implements (S256; plain is best left out)")
+}
+
+func runIntrospectionAuthMethodsAuthenticate(ctx context.Context, t *suite.T) error {
+	methods, present, err := expect.StringList(t.Target.Metadata.Raw, "introspection_endpoint_auth_methods_supported")
+	switch {
+	case err != nil:
+		return suite.SkipErr("introspection_endpoint_auth_methods_supported is malformed (%v; see rfc8414-3.2-multi-valued-as-arrays)", err)
+	case !present:
+		return suite.SkipErr("the metadata does not list introspection_endpoint_auth_methods_supported (RFC 8414 leaves the methods to other means then)")
+	}
+	ep := t.Target.Metadata.IntrospectionEndpoint
+	tested := 0
+	for _, m := range methods {
+		switch m {
+		case "client_secret_basic", "client_secret_post", "none":
 		default:
-			t.Logf("scope %s: HTTP %d %s", sc, res.Status, code)
+			t.Logf("%s: authspec cannot perform this method; not judged", m)
+			continue
 		}
+		reg, err := regclient.Register(ctx, t, regclient.Metadata(t, m, nil))
+		if err != nil {
+			return err
+		}
+		if !reg.OK() || reg.Client.ID == "" || reg.Client.AuthMethod != m {
+			t.Logf("%s: no client registered with this method (HTTP %d); not judged", m, reg.Res.Status)
+			continue
+		}
+		res, err := t.Fixtures.PostForm(ctx, t.HTTP, ep, reg.Client, url.Values{"token": {"authspec-not-a-token-" + fixture.RandomState()}},
+			"introspect a made-up token authenticating with "+m)
+		if err != nil {
+			return err
+		}
+		t.Logf("%s: HTTP %d %s", m, res.Status, metadoc.ErrorCode(res))
+		switch {
+		case res.Status == http.StatusOK:
+			tested++
+		case regclient.IsInvalidClient(res):
+			return expect.WithFix(expect.Evidence(expect.Fail(res, "the introspection endpoint accepts a client authenticating with "+m, regclient.Outcome(res),
+				"introspection_endpoint_auth_methods_supported lists %s, but the introspection endpoint refuses a client authenticating with it", m),
+				t.Target.MetadataResult.Exchange),
+				"list in introspection_endpoint_auth_methods_supported only the methods the introspection endpoint accepts")
+		}
+	}
+	if tested == 0 {
+		return suite.SkipErr("no advertised introspection authentication method could be judged (see the log)")
 	}
 	return nil
 }

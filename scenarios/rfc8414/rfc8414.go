@@ -2,12 +2,7 @@
 // Server Metadata, one file per section of the RFC.
 package rfc8414
 
-import (
-	"encoding/json"
-
-	"github.com/authspec/authspec/suite"
-	"github.com/authspec/authspec/suite/httpx"
-)
+import "github.com/authspec/authspec/suite"
 
 // Checks returns the RFC 8414 checks.
 func Checks() []*suite.Check {
@@ -39,15 +34,4 @@ func stringList(l []string) string {
 		out += s
 	}
 	return out + "]"
-}
-
-// oauthErrorCode is the "error" member of a JSON error response ("" if none).
-func oauthErrorCode(res *httpx.Result) string {
-	var m struct {
-		Error string `json:"error"`
-	}
-	if json.Unmarshal(res.Body, &m) != nil {
-		return ""
-	}
-	return m.Error
 }

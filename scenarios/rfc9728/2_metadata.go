@@ -72,6 +72,13 @@ func metadataChecks() []*suite.Check {
 			Quote: "bearer_methods_supported: OPTIONAL. JSON array containing a list of the supported methods of sending an OAuth 2.0 bearer token [RFC6750] to the protected resource. Defined values are [\"header\", \"body\", \"query\"], corresponding to Sections 2.1, 2.2, and 2.3 of [RFC6750].",
 			Run:   runBearerMethodsHonoured,
 		},
+		{
+			ID: "rfc9728-2-scopes-supported-requestable", Spec: suite.RFC9728, Section: "2", Level: suite.Should,
+			Requires: []suite.Feature{suite.FeatureResourceMetadata, suite.FeatureConfidential, suite.FeatureClientCredentials}, Profiles: []string{"resource"},
+			Title: "The authorization server under test grants every scope the resource advertises for it",
+			Quote: "scopes_supported: RECOMMENDED. JSON array containing a list of the scope values, as defined in OAuth 2.0 [RFC6749], that are used in authorization requests to request access to this protected resource.",
+			Run:   runScopesSupportedRequestable,
+		},
 	}
 }
 
@@ -250,4 +257,28 @@ func callWithToken(ctx context.Context, t *suite.T, method, token string) (*http
 		return nil, fmt.Errorf("resource request: %w", err)
 	}
 	return t.HTTP.Do(ctx, req, "call the protected resource with the token in the "+method+" (RFC 6750)")
+}
+
+func runScopesSupportedRequestable(ctx context.Context, t *suite.T) error {
+	doc := t.Target.ResourceMetadata
+	scopes, present, err := expect.StringList(doc, "scopes_supported")
+	switch {
+	case err != nil:
+		return suite.SkipErr("scopes_supported is malformed (%v; see rfc9728-3.2-multi-valued-as-arrays)", err)
+	case !present || len(scopes) == 0:
+		return suite.SkipErr("the protected resource metadata lists no scopes_supported")
+	}
+	// The scopes are meant for the resource's authorization servers; judge
+	// them only when the server under test is one of them.
+	if list, _, _ := expect.StringList(doc, "authorization_servers"); !slices.Contains(list, t.Target.Issuer) {
+		return suite.SkipErr("the resource does not list %s among its authorization_servers, so its scopes may be another server's", t.Target.Issuer)
+	}
+	refused, err := metadoc.RefusedScope(ctx, t, scopes, t.Resources())
+	if err != nil || refused == nil {
+		return err
+	}
+	return expect.WithFix(expect.Evidence(expect.Fail(refused.Res, "a token for scope "+refused.Scope, "error=invalid_scope",
+		"the resource advertises scope %q for requesting access to it, but its authorization server refuses that scope", refused.Scope),
+		t.Target.ResourceMetadataResult.Exchange),
+		"list in the resource's scopes_supported only scopes its authorization servers grant")
 }

@@ -11,7 +11,6 @@ import (
 	"net/http"
 	"net/url"
 	"sort"
-	"strings"
 
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/httpx"
@@ -109,13 +108,6 @@ func Describe(v any) string {
 	return s
 }
 
-// IsLoopback reports whether u names a loopback host (localhost,
-// 127.0.0.0/8, ::1): local test servers may use http there.
-func IsLoopback(u *url.URL) bool {
-	h := strings.ToLower(u.Hostname())
-	return h == "localhost" || strings.HasSuffix(h, ".localhost") || h == "::1" || strings.HasPrefix(h, "127.")
-}
-
 func contains(list []string, v string) bool {
 	for _, x := range list {
 		if x == v {
@@ -123,4 +115,71 @@ func contains(list []string, v string) bool {
 		}
 	}
 	return false
+}
+
+// userScopes make sense only with a user; a client credentials request may
+// refuse them.
+var userScopes = []string{"openid", "offline_access"}
+
+// maxScopes bounds the token requests of one check.
+const maxScopes = 20
+
+// ScopeRefusal is an advertised scope the token endpoint refused.
+type ScopeRefusal struct {
+	Scope string
+	Res   *httpx.Result
+}
+
+// RefusedScope asks the token endpoint, with the client credentials grant
+// and the run's confidential client, for each advertised scope in turn (with
+// the resources, if any) and returns the first one refused as
+// invalid_scope, or nil. Scopes that need a user are not tried. When the
+// client cannot use the grant at all the error is a Skipped.
+func RefusedScope(ctx context.Context, t *suite.T, scopes, resources []string) (*ScopeRefusal, error) {
+	c, err := t.Confidential(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for i, sc := range scopes {
+		if i == maxScopes {
+			t.Logf("only the first %d scopes were tried", maxScopes)
+			break
+		}
+		if contains(userScopes, sc) {
+			t.Logf("scope %s: needs a user; not tried with client_credentials", sc)
+			continue
+		}
+		form := url.Values{"grant_type": {"client_credentials"}, "scope": {sc}}
+		for _, r := range resources {
+			form.Add("resource", r)
+		}
+		res, err := t.Fixtures.Token(ctx, t.HTTP, c, form, "client_credentials request for the advertised scope "+sc)
+		if err != nil {
+			return nil, err
+		}
+		if res.Status == http.StatusOK {
+			_, _ = t.Fixtures.ParseTokens(res) // redact the tokens
+			continue
+		}
+		switch code := ErrorCode(res); code {
+		case "invalid_scope":
+			return &ScopeRefusal{Scope: sc, Res: res}, nil
+		case "unauthorized_client", "invalid_client", "unsupported_grant_type":
+			return nil, suite.SkipErr("the client cannot use the client_credentials grant (error=%s), so scopes cannot be tried", code)
+		default:
+			t.Logf("scope %s: HTTP %d %s", sc, res.Status, code)
+		}
+	}
+	return nil, nil
+}
+
+// ErrorCode is the "error" member of a JSON error response ("" if none).
+func ErrorCode(res *httpx.Result) string {
+	var m struct {
+		Error string `json:"error"`
+	}
+	if json.Unmarshal(res.Body, &m) != nil {
+		return ""
+	}
+	return m.Error
 }
