@@ -60,6 +60,7 @@ func TestDiscovery_IssuerWithPath(t *testing.T) {
 	} {
 		var h http.Handler
 		ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { h.ServeHTTP(w, r) }))
+		t.Cleanup(ts.Close)
 		srv, err := server.New(server.Config{Issuer: ts.URL + "/tenant", Faults: tc.faults, Consent: server.ConsentAuto})
 		require.NoError(t, err)
 		h = srv.Handler()
@@ -75,6 +76,5 @@ func TestDiscovery_IssuerWithPath(t *testing.T) {
 		for _, p := range tc.absent {
 			assert.Equal(t, http.StatusNotFound, status(p), "%v %s", tc.faults, p)
 		}
-		ts.Close()
 	}
 }
