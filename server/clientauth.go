@@ -83,6 +83,9 @@ func (s *Server) authenticateClient(r *http.Request, form url.Values) (*clientAu
 	}
 	formID := form.Get("client_id")
 	_, hasFormSecret := form["client_secret"]
+	if s.fault(FaultClientSecretPostIgnored) {
+		hasFormSecret = false
+	}
 	ctx := r.Context()
 
 	if hasBasic {

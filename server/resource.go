@@ -72,7 +72,7 @@ func (s *Server) bearerChallenge(w http.ResponseWriter, e *oautherr.Error) {
 	status := http.StatusUnauthorized
 	params := []string{`realm="authspec"`}
 	if !s.fault(FaultNoResourceMetadata) {
-		params = append(params, fmt.Sprintf("resource_metadata=%q", s.ResourceMetadataURL()))
+		params = append(params, fmt.Sprintf("resource_metadata=%q", s.challengeMetadataURL()))
 	}
 	if e != nil {
 		status = e.Status

@@ -74,14 +74,19 @@ func (e *PreflightError) Error() string {
 }
 
 // WellKnownURL inserts the well-known suffix between host and path (RFC 8414
-// §3.1, RFC 9728 §3.1).
+// §3.1, RFC 9728 §3.1); a query component, which RFC 9728 §3 allows in a
+// resource identifier, stays after the path.
 func WellKnownURL(id, suffix string) (string, error) {
 	u, err := url.Parse(id)
 	if err != nil {
 		return "", fmt.Errorf("parse %q: %w", id, err)
 	}
 	path := strings.TrimSuffix(u.EscapedPath(), "/")
-	return u.Scheme + "://" + u.Host + "/.well-known/" + suffix + path, nil
+	out := u.Scheme + "://" + u.Host + "/.well-known/" + suffix + path
+	if u.RawQuery != "" {
+		out += "?" + u.RawQuery
+	}
+	return out, nil
 }
 
 // Discover runs the preflight: it fetches the target's metadata (RFC 8414,

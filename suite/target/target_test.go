@@ -65,6 +65,8 @@ func TestWellKnownURL_PathInsertion(t *testing.T) {
 	assert.Equal(t, "https://as.example/.well-known/oauth-authorization-server/tenant/1", u)
 	u, _ = target.WellKnownURL("https://as.example/", "oauth-authorization-server")
 	assert.Equal(t, "https://as.example/.well-known/oauth-authorization-server", u)
+	u, _ = target.WellKnownURL("https://rs.example/api/?tenant=a", "oauth-protected-resource")
+	assert.Equal(t, "https://rs.example/.well-known/oauth-protected-resource/api?tenant=a", u)
 }
 
 func discover(t *testing.T, h http.HandlerFunc, issuerPath string) (*target.Target, error) {

@@ -1,0 +1,30 @@
+package faultpairs_test
+
+import "github.com/authspec/authspec/server"
+
+// Pairs of the RFC 8414 and RFC 9728 checks added with the discovery faults
+// (server/fault_discovery.go).
+var _ = add(map[string]pair{
+	"rfc8414-2-authorization-endpoint-required":         faults(server.FaultMetadataNoAuthzEndpoint),
+	"rfc8414-2-grant-types-not-refused":                 faults(server.FaultMetadataUnsupportedGrant),
+	"rfc8414-2-response-types-not-refused":              faults(server.FaultMetadataUnsupportedRespType),
+	"rfc8414-2-token-auth-methods-authenticate":         faults(server.FaultClientSecretPostIgnored),
+	"rfc8414-2-introspection-endpoint-introspects":      faults(server.FaultMetadataWrongIntrospectionEP),
+	"rfc8414-2-scopes-supported-accepted":               faults(server.FaultMetadataUnsupportedScope),
+	"rfc8414-3.2-no-empty-arrays":                       faults(server.FaultMetadataEmptyArray),
+	"rfc8414-2-code-challenge-methods-honoured":         faults(server.FaultMetadataUnsupportedPKCE),
+	"rfc8414-2-introspection-auth-methods-authenticate": faults(server.FaultMetadataIntrospectionNone),
+	"rfc8414-3.2-multi-valued-as-arrays":                faults(server.FaultMetadataArrayAsString),
+})
+
+var _ = add(map[string]pair{
+	"rfc9728-2-resource-required":                   faults(server.FaultResourceMetaNoResource),
+	"rfc9728-2-authorization-servers-have-metadata": faults(server.FaultResourceMetaUnknownAS),
+	"rfc9728-2-bearer-methods-honoured":             faults(server.FaultResourceMetaQueryMethod),
+	"rfc9728-3-well-known-uri":                      faults(server.FaultResourceMetaPathAppended),
+	"rfc9728-3.2-json-content-type":                 faults(server.FaultResourceMetaNotJSON),
+	"rfc9728-3.2-no-empty-arrays":                   faults(server.FaultResourceMetaEmptyArray),
+	"rfc9728-3.2-multi-valued-as-arrays":            faults(server.FaultResourceMetaScopesString),
+	"rfc9728-3.3-challenge-metadata-resource":       faults(server.FaultResourceMetaChallengeToAS),
+	"rfc9728-2-scopes-supported-requestable":        faults(server.FaultResourceMetaUnknownScope),
+})

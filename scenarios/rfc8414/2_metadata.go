@@ -1,0 +1,505 @@
+package rfc8414
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+
+	"github.com/authspec/authspec/scenarios/internal/metadoc"
+	"github.com/authspec/authspec/scenarios/internal/regclient"
+
+	"github.com/authspec/authspec/suite"
+	"github.com/authspec/authspec/suite/expect"
+	"github.com/authspec/authspec/suite/fixture"
+	"github.com/authspec/authspec/suite/httpx"
+)
+
+// metadataChecks are the checks of RFC 8414 §2, the metadata members.
+func metadataChecks() []*suite.Check {
+	meta := []suite.Feature{suite.FeatureMetadata}
+	return []*suite.Check{
+		{
+			ID: "rfc8414-2-required-members", Spec: suite.RFC8414, Section: "2", Level: suite.Must,
+			Requires: meta, Profiles: []string{"core"},
+			Title: "The metadata has the required members issuer and response_types_supported",
+			Quote: "response_types_supported REQUIRED. JSON array containing a list of the OAuth 2.0 \"response_type\" values that this authorization server supports.",
+			Run: func(ctx context.Context, t *suite.T) error {
+				res := t.Target.MetadataResult
+				raw := t.Target.Metadata.Raw
+				for _, m := range []string{"issuer", "response_types_supported"} {
+					if _, ok := raw[m]; !ok {
+						return expect.Fail(res, "a "+m+" member", "absent; members: "+expect.Keys(raw), "the metadata lacks the required %q", m)
+					}
+				}
+				if _, present, err := expect.StringList(raw, "response_types_supported"); err != nil || !present {
+					return expect.Fail(res, "response_types_supported as an array of strings", quoted(errString(err)), "malformed response_types_supported")
+				}
+				return nil
+			},
+		},
+		{
+			ID: "rfc8414-2-registration-endpoint-registers", Spec: suite.RFC8414, Section: "2", Level: suite.Must,
+			Requires: []suite.Feature{suite.FeatureDCR}, Profiles: []string{"dcr"},
+			Title: "The advertised registration_endpoint registers clients",
+			Quote: "registration_endpoint OPTIONAL. URL of the authorization server's OAuth 2.0 Dynamic Client Registration endpoint [RFC7591].",
+			Run: func(ctx context.Context, t *suite.T) error {
+				md := fixture.DefaultMetadata(t.Fixtures.RedirectURI, "client_secret_basic", t.Target.Metadata.GrantTypes())
+				c, res, err := t.Fixtures.Register(ctx, t.HTTP, md)
+				if err != nil {
+					return err
+				}
+				if res.Status != http.StatusCreated && res.Status != http.StatusOK {
+					return expect.WithFix(expect.Fail(res, "HTTP 201 with a client_id", "HTTP "+http.StatusText(res.Status),
+						"the registration_endpoint of the metadata does not register clients"),
+						"advertise the URL that actually serves RFC 7591 registration (MCP clients register there blindly)")
+				}
+				if c.ID == "" {
+					return expect.Fail(res, "a client_id", "none", "the registration response has no client_id")
+				}
+				return nil
+			},
+		},
+		{
+			ID: "rfc8414-2-code-challenge-methods-s256", Spec: suite.RFC8414, Section: "2", Level: suite.Should,
+			Requires: meta, Profiles: []string{"pkce", "oauth2.1"},
+			Title: "The metadata advertises PKCE with S256 in code_challenge_methods_supported",
+			Quote: "code_challenge_methods_supported OPTIONAL. ... If omitted, the authorization server does not support PKCE.",
+			Run: func(ctx context.Context, t *suite.T) error {
+				res := t.Target.MetadataResult
+				if !slices.Contains(t.Target.Metadata.CodeChallengeMethodsSupported, "S256") {
+					return expect.WithFix(expect.Fail(res, `code_challenge_methods_supported: ["S256"]`,
+						quoted(stringList(t.Target.Metadata.CodeChallengeMethodsSupported)),
+						"clients read the absence of S256 as no PKCE support (MCP clients refuse to proceed)"),
+						`add "code_challenge_methods_supported": ["S256"] to the metadata`)
+				}
+				return nil
+			},
+		},
+		{
+			ID: "rfc8414-2-authorization-endpoint-required", Spec: suite.RFC8414, Section: "2", Level: suite.Must,
+			Requires: meta, Profiles: []string{"core"},
+			Title: "The metadata has an authorization_endpoint when a grant type that uses it is supported",
+			Quote: "authorization_endpoint URL of the authorization server's authorization endpoint [RFC6749]. This is REQUIRED unless no grant types are supported that use the authorization endpoint.",
+			Run:   runAuthorizationEndpointRequired,
+		},
+		{
+			ID: "rfc8414-2-grant-types-not-refused", Spec: suite.RFC8414, Section: "2", Level: suite.Must,
+			Requires: []suite.Feature{suite.FeatureMetadata, suite.FeatureConfidential}, Profiles: []string{"core"},
+			Title: "The token endpoint does not refuse an advertised grant type as unsupported_grant_type",
+			Quote: "grant_types_supported OPTIONAL. JSON array containing a list of the OAuth 2.0 grant type values that this authorization server supports. ... If omitted, the default value is [\"authorization_code\", \"implicit\"].",
+			Run:   runGrantTypesNotRefused,
+		},
+		{
+			ID: "rfc8414-2-response-types-not-refused", Spec: suite.RFC8414, Section: "2", Level: suite.Must,
+			Requires: []suite.Feature{suite.FeatureConfidential, suite.FeatureAuthCode}, Profiles: []string{"core"},
+			Title: "The authorization endpoint does not refuse an advertised response type as unsupported_response_type",
+			Quote: "response_types_supported REQUIRED. JSON array containing a list of the OAuth 2.0 \"response_type\" values that this authorization server supports.",
+			Run:   runResponseTypesNotRefused,
+		},
+		{
+			ID: "rfc8414-2-token-auth-methods-authenticate", Spec: suite.RFC8414, Section: "2", Level: suite.Must,
+			Requires: []suite.Feature{suite.FeatureDCR}, Profiles: []string{"core"},
+			Title: "Every advertised token endpoint authentication method authspec can perform authenticates a client",
+			Quote: "token_endpoint_auth_methods_supported OPTIONAL. JSON array containing a list of client authentication methods supported by this token endpoint. ... If omitted, the default is \"client_secret_basic\"",
+			Run:   runTokenAuthMethodsAuthenticate,
+		},
+		{
+			ID: "rfc8414-2-introspection-endpoint-introspects", Spec: suite.RFC8414, Section: "2", Level: suite.Must,
+			Requires: []suite.Feature{suite.FeatureIntrospection, suite.FeatureConfidential}, Profiles: []string{"core"},
+			Title: "The advertised introspection_endpoint answers an introspection request as RFC 7662 says",
+			Quote: "introspection_endpoint OPTIONAL. URL of the authorization server's OAuth 2.0 introspection endpoint [RFC7662].",
+			Run:   runIntrospectionEndpointIntrospects,
+		},
+		{
+			ID: "rfc8414-2-scopes-supported-accepted", Spec: suite.RFC8414, Section: "2", Level: suite.Should,
+			Requires: []suite.Feature{suite.FeatureMetadata, suite.FeatureConfidential, suite.FeatureClientCredentials}, Profiles: []string{"core"},
+			Title: "Every advertised scope can be requested without invalid_scope",
+			Quote: "scopes_supported RECOMMENDED. JSON array containing a list of the OAuth 2.0 [RFC6749] \"scope\" values that this authorization server supports.",
+			Run:   runScopesSupportedAccepted,
+		},
+		{
+			ID: "rfc8414-2-code-challenge-methods-honoured", Spec: suite.RFC8414, Section: "2", Level: suite.Must,
+			Requires: []suite.Feature{suite.FeatureConfidential, suite.FeatureAuthCode}, Profiles: []string{"pkce"},
+			Title: "Every advertised PKCE code_challenge_method is accepted and verified",
+			Quote: "code_challenge_methods_supported OPTIONAL. JSON array containing a list of Proof Key for Code Exchange (PKCE) [RFC7636] code challenge methods supported by this authorization server.",
+			Run:   runCodeChallengeMethodsHonoured,
+		},
+		{
+			ID: "rfc8414-2-introspection-auth-methods-authenticate", Spec: suite.RFC8414, Section: "2", Level: suite.Must,
+			Requires: []suite.Feature{suite.FeatureIntrospection, suite.FeatureDCR}, Profiles: []string{"core"},
+			Title: "Every advertised introspection endpoint authentication method authspec can perform authenticates a client",
+			Quote: "introspection_endpoint_auth_methods_supported OPTIONAL. JSON array containing a list of client authentication methods supported by this introspection endpoint.",
+			Run:   runIntrospectionAuthMethodsAuthenticate,
+		},
+	}
+}
+
+func runAuthorizationEndpointRequired(ctx context.Context, t *suite.T) error {
+	md := &t.Target.Metadata
+	var users []string
+	for _, g := range md.GrantTypes() {
+		if g == "authorization_code" || g == "implicit" {
+			users = append(users, g)
+		}
+	}
+	if len(users) == 0 {
+		t.Logf("no advertised grant type uses the authorization endpoint (grant_types_supported: %s)", stringList(md.GrantTypesSupported))
+		return nil
+	}
+	v, present := md.Raw["authorization_endpoint"]
+	if s, _ := v.(string); s != "" {
+		return nil
+	}
+	got := "absent"
+	if present {
+		got = metadoc.Describe(v)
+	}
+	why := "grant_types_supported lists " + strings.Join(users, ", ")
+	if len(md.GrantTypesSupported) == 0 {
+		why = `grant_types_supported is omitted, so its default ["authorization_code", "implicit"] applies`
+	}
+	return expect.WithFix(expect.Fail(t.Target.MetadataResult, "an authorization_endpoint URL", "authorization_endpoint: "+got,
+		"%s, which use the authorization endpoint, but the metadata names none", why),
+		`add authorization_endpoint, or list in grant_types_supported only the grants the server offers (e.g. ["client_credentials"])`)
+}
+
+// grantProbe is a token request for grant type g with made-up credentials:
+// a server that supports g answers invalid_grant, invalid_request or the
+// like (or issues a token for client_credentials), never
+// unsupported_grant_type.
+func grantProbe(g string, c *fixture.Client) url.Values {
+	f := url.Values{"grant_type": {g}}
+	switch g {
+	case "authorization_code":
+		f.Set("code", "authspec-not-a-code-"+fixture.RandomState())
+		f.Set("redirect_uri", c.RedirectURI)
+		f.Set("code_verifier", fixture.NewPKCE().Verifier)
+	case "refresh_token":
+		f.Set("refresh_token", "authspec-not-a-token-"+fixture.RandomState())
+	}
+	return f
+}
+
+func runGrantTypesNotRefused(ctx context.Context, t *suite.T) error {
+	c, err := t.Confidential(ctx)
+	if err != nil {
+		return err
+	}
+	for _, g := range t.Target.Metadata.GrantTypes() {
+		if g == "implicit" {
+			continue // the implicit grant has no token request
+		}
+		res, err := t.Fixtures.Token(ctx, t.HTTP, c, grantProbe(g, c), "token request with the advertised grant_type "+g)
+		if err != nil {
+			return err
+		}
+		if res.Status == http.StatusOK {
+			_, _ = t.Fixtures.ParseTokens(res) // redact the tokens
+		}
+		code := metadoc.ErrorCode(res)
+		t.Logf("grant_type %s: HTTP %d %s", g, res.Status, code)
+		if code == "unsupported_grant_type" {
+			note := ""
+			if c.GrantTypes != nil && !slices.Contains(c.GrantTypes, g) {
+				// RFC 6749 §5.2 answers unauthorized_client when only this
+				// client may not use the grant.
+				note = " (the client is not registered for this grant; if that is the reason, RFC 6749 §5.2 says unauthorized_client)"
+			}
+			return expect.WithFix(expect.Evidence(expect.Fail(res, "any answer but error=unsupported_grant_type", "error=unsupported_grant_type",
+				"the metadata advertises grant_type %q but the token endpoint does not support it%s", g, note), t.Target.MetadataResult.Exchange),
+				"list in grant_types_supported only the grant types the token endpoint implements")
+		}
+	}
+	return nil
+}
+
+func runResponseTypesNotRefused(ctx context.Context, t *suite.T) error {
+	c, err := t.Confidential(ctx)
+	if err != nil {
+		return err
+	}
+	for _, rt := range t.Target.Metadata.ResponseTypesSupported {
+		ar := t.NewAuthRequest(c)
+		ar.Extra = url.Values{"response_type": {rt}}
+		if slices.Contains(strings.Fields(rt), "id_token") {
+			ar.Extra.Set("nonce", fixture.RandomState()) // OpenID Connect requires one
+		}
+		res, err := t.Fixtures.Authorize(ctx, t.HTTP, ar)
+		if err != nil && !fixture.IsUnavailable(err) {
+			return err
+		}
+		if res == nil {
+			t.Logf("response_type %s: no answer to judge (%v)", rt, err)
+			continue
+		}
+		redactCallback(t, res)
+		last, how := res.Last, refusal(res)
+		t.Logf("response_type %s: %s", rt, how)
+		if strings.Contains(how, "unsupported_response_type") {
+			return expect.WithFix(expect.Evidence(expect.Fail(last, "any answer but error=unsupported_response_type", how,
+				"the metadata advertises response_type %q but the authorization endpoint does not support it", rt), t.Target.MetadataResult.Exchange),
+				"list in response_types_supported only the response types the authorization endpoint implements")
+		}
+	}
+	return nil
+}
+
+// redactCallback keeps the codes and tokens of a successful response out of
+// later messages (response types other than code put tokens in the
+// redirect itself).
+func redactCallback(t *suite.T, res *fixture.AuthzResult) {
+	if res.Callback == nil {
+		return
+	}
+	for _, raw := range []string{res.Callback.RawQuery, res.Callback.Fragment} {
+		q, err := url.ParseQuery(raw)
+		if err != nil {
+			continue
+		}
+		for _, k := range []string{"code", "access_token", "id_token", "refresh_token"} {
+			if v := q.Get(k); v != "" {
+				t.Transport.AddSecret(v)
+			}
+		}
+	}
+}
+
+// refusal describes how an authorization request ended: the error of the
+// redirect to the client (query or fragment), or the error page.
+func refusal(res *fixture.AuthzResult) string {
+	if res.Callback != nil {
+		for _, raw := range []string{res.Callback.RawQuery, res.Callback.Fragment} {
+			if q, err := url.ParseQuery(raw); err == nil && q.Get("error") != "" {
+				return "redirected with error=" + q.Get("error")
+			}
+		}
+		return "redirected to the client without an error"
+	}
+	if res.Last != nil && strings.Contains(string(res.Last.Body), "unsupported_response_type") {
+		return "an error page naming unsupported_response_type"
+	}
+	if res.Interactive {
+		return "a page that needs a person"
+	}
+	return "no redirect to the client"
+}
+
+func runTokenAuthMethodsAuthenticate(ctx context.Context, t *suite.T) error {
+	tested := 0
+	for _, m := range t.Target.Metadata.AuthMethods() {
+		switch m {
+		case "client_secret_basic", "client_secret_post", "none":
+		default:
+			t.Logf("%s: authspec cannot perform this method; not judged", m)
+			continue
+		}
+		reg, err := regclient.Register(ctx, t, regclient.Metadata(t, m, nil))
+		if err != nil {
+			return err
+		}
+		if !reg.OK() || reg.Client.ID == "" {
+			t.Logf("%s: registering a client with this method failed with HTTP %d (the RFC 7591 checks judge registration)", m, reg.Res.Status)
+			continue
+		}
+		if reg.Client.AuthMethod != m {
+			t.Logf("%s: the server registered the client with %s instead; not judged", m, reg.Client.AuthMethod)
+			continue
+		}
+		ok, res, err := regclient.Authenticates(ctx, t, reg.Client, "authenticate with "+m)
+		var skip *suite.Skipped
+		if errors.As(err, &skip) {
+			t.Logf("%s: %s", m, skip.Reason)
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		tested++
+		if !ok {
+			return expect.WithFix(expect.Evidence(expect.Fail(res, "the client authenticates with "+m, regclient.Outcome(res),
+				"token_endpoint_auth_methods_supported (or its default) lists %s, but a client registered for it cannot authenticate with it", m),
+				t.Target.MetadataResult.Exchange),
+				"list in token_endpoint_auth_methods_supported only the methods the token endpoint accepts")
+		}
+	}
+	if tested == 0 {
+		return suite.SkipErr("no advertised authentication method could be tried (see the log)")
+	}
+	return nil
+}
+
+func runIntrospectionEndpointIntrospects(ctx context.Context, t *suite.T) error {
+	c, err := t.Confidential(ctx)
+	if err != nil {
+		return err
+	}
+	ep := t.Target.Metadata.IntrospectionEndpoint
+	res, err := t.Fixtures.PostForm(ctx, t.HTTP, ep, c, url.Values{"token": {"authspec-not-a-token-" + fixture.RandomState()}},
+		"introspect a made-up token at the advertised introspection_endpoint (RFC 7662)")
+	if err != nil {
+		return err
+	}
+	fix := "advertise as introspection_endpoint the URL that serves RFC 7662 introspection"
+	switch {
+	case res.Status == http.StatusOK:
+	case (res.Status == http.StatusUnauthorized || res.Status == http.StatusForbidden) &&
+		(res.Header.Get("WWW-Authenticate") != "" || metadoc.ErrorCode(res) != ""):
+		return suite.SkipErr("the introspection endpoint did not accept the client's %s credentials (HTTP %d); it may require another kind of authentication", c.AuthMethod, res.Status)
+	default:
+		return expect.WithFix(expect.Fail(res, `HTTP 200 with {"active": false}`, fmt.Sprintf("HTTP %d %s", res.Status, http.StatusText(res.Status)),
+			"the advertised introspection_endpoint does not answer as an RFC 7662 introspection endpoint"), fix)
+	}
+	m, err := expect.JSONObject(res, false)
+	if err != nil {
+		return expect.WithFix(err, fix)
+	}
+	active, ok := m["active"].(bool)
+	switch {
+	case !ok:
+		return expect.WithFix(expect.Fail(res, `a boolean "active" member`, "members: "+expect.Keys(m),
+			"the introspection response lacks the REQUIRED active member (RFC 7662 §2.2)"), fix)
+	case active:
+		return expect.Fail(res, `"active": false`, `"active": true`, "a made-up token is reported active")
+	}
+	return nil
+}
+
+func runScopesSupportedAccepted(ctx context.Context, t *suite.T) error {
+	scopes := t.Target.Metadata.ScopesSupported
+	if len(scopes) == 0 {
+		return suite.SkipErr("the metadata lists no scopes_supported")
+	}
+	refused, err := metadoc.RefusedScope(ctx, t, scopes, nil)
+	if err != nil || refused == nil {
+		return err
+	}
+	return expect.WithFix(expect.Evidence(expect.Fail(refused.Res, "a token for scope "+refused.Scope, "error=invalid_scope",
+		"the metadata advertises scope %q but the token endpoint refuses it", refused.Scope), t.Target.MetadataResult.Exchange),
+		"list in scopes_supported only scopes clients can request")
+}
+
+// pkceFor makes a PKCE pair for method (S256 or plain).
+func pkceFor(method string) fixture.PKCE {
+	p := fixture.NewPKCE()
+	if method == "plain" {
+		p.Challenge, p.Method = p.Verifier, "plain"
+	}
+	return p
+}
+
+// runCodeChallengeMethodsHonoured runs the code flow once per advertised
+// method. A method fails when the flow works with another method but not
+// with it; when no method works, the cause lies elsewhere and the check is
+// SKIP.
+func runCodeChallengeMethodsHonoured(ctx context.Context, t *suite.T) error {
+	methods := t.Target.Metadata.CodeChallengeMethodsSupported
+	if len(methods) == 0 {
+		return suite.SkipErr("the metadata lists no code_challenge_methods_supported")
+	}
+	c, err := t.Confidential(ctx)
+	if err != nil {
+		return err
+	}
+	type outcome struct {
+		method string
+		res    *httpx.Result
+		why    string
+	}
+	var failed []outcome
+	worked := 0
+	for _, m := range methods {
+		if m != "S256" && m != "plain" {
+			t.Logf("code_challenge_method %s: not defined by RFC 7636; not judged", m)
+			continue
+		}
+		ar := t.NewAuthRequest(c)
+		p := pkceFor(m)
+		ar.PKCE = &p
+		code, az, err := t.Fixtures.Code(ctx, t.HTTP, ar)
+		if err != nil {
+			if !fixture.IsUnavailable(err) {
+				return err
+			}
+			var last *httpx.Result
+			if az != nil {
+				last = az.Last
+			}
+			t.Logf("code_challenge_method %s: %v", m, err)
+			failed = append(failed, outcome{m, last, "the authorization request was not answered with a code: " + err.Error()})
+			continue
+		}
+		res, err := t.Fixtures.Exchange(ctx, t.HTTP, ar, code, nil)
+		if err != nil {
+			return err
+		}
+		if res.Status != http.StatusOK {
+			t.Logf("code_challenge_method %s: token request HTTP %d %s", m, res.Status, metadoc.ErrorCode(res))
+			failed = append(failed, outcome{m, res, fmt.Sprintf("redeeming the code with the matching code_verifier failed: %s", regclient.Outcome(res))})
+			continue
+		}
+		_, _ = t.Fixtures.ParseTokens(res) // redact the tokens
+		worked++
+	}
+	switch {
+	case len(failed) == 0:
+		return nil
+	case worked == 0:
+		return suite.SkipErr("the code flow failed with every advertised method (%s), so the methods cannot be told apart", failed[0].why)
+	}
+	f := failed[0]
+	return expect.WithFix(expect.Evidence(expect.Fail(f.res, "a code flow with code_challenge_method="+f.method, f.why,
+		"code_challenge_methods_supported lists %s, but the code flow fails with it while it works with another method", f.method),
+		t.Target.MetadataResult.Exchange),
+		"list in code_challenge_methods_supported only the methods the server implements (S256; plain is best left out)")
+}
+
+func runIntrospectionAuthMethodsAuthenticate(ctx context.Context, t *suite.T) error {
+	methods, present, err := expect.StringList(t.Target.Metadata.Raw, "introspection_endpoint_auth_methods_supported")
+	switch {
+	case err != nil:
+		return suite.SkipErr("introspection_endpoint_auth_methods_supported is malformed (%v; see rfc8414-3.2-multi-valued-as-arrays)", err)
+	case !present:
+		return suite.SkipErr("the metadata does not list introspection_endpoint_auth_methods_supported (RFC 8414 leaves the methods to other means then)")
+	}
+	ep := t.Target.Metadata.IntrospectionEndpoint
+	tested := 0
+	for _, m := range methods {
+		switch m {
+		case "client_secret_basic", "client_secret_post", "none":
+		default:
+			t.Logf("%s: authspec cannot perform this method; not judged", m)
+			continue
+		}
+		reg, err := regclient.Register(ctx, t, regclient.Metadata(t, m, nil))
+		if err != nil {
+			return err
+		}
+		if !reg.OK() || reg.Client.ID == "" || reg.Client.AuthMethod != m {
+			t.Logf("%s: no client registered with this method (HTTP %d); not judged", m, reg.Res.Status)
+			continue
+		}
+		res, err := t.Fixtures.PostForm(ctx, t.HTTP, ep, reg.Client, url.Values{"token": {"authspec-not-a-token-" + fixture.RandomState()}},
+			"introspect a made-up token authenticating with "+m)
+		if err != nil {
+			return err
+		}
+		t.Logf("%s: HTTP %d %s", m, res.Status, metadoc.ErrorCode(res))
+		switch {
+		case res.Status == http.StatusOK:
+			tested++
+		case regclient.IsInvalidClient(res):
+			return expect.WithFix(expect.Evidence(expect.Fail(res, "the introspection endpoint accepts a client authenticating with "+m, regclient.Outcome(res),
+				"introspection_endpoint_auth_methods_supported lists %s, but the introspection endpoint refuses a client authenticating with it", m),
+				t.Target.MetadataResult.Exchange),
+				"list in introspection_endpoint_auth_methods_supported only the methods the introspection endpoint accepts")
+		}
+	}
+	if tested == 0 {
+		return suite.SkipErr("no advertised introspection authentication method could be judged (see the log)")
+	}
+	return nil
+}

@@ -1,0 +1,284 @@
+package rfc9728
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+
+	"github.com/authspec/authspec/scenarios/internal/metadoc"
+	"github.com/authspec/authspec/suite/httpx"
+	"github.com/authspec/authspec/suite/target"
+
+	"github.com/authspec/authspec/suite"
+	"github.com/authspec/authspec/suite/expect"
+)
+
+// metadataChecks are the checks of RFC 9728 §2, the metadata parameters.
+func metadataChecks() []*suite.Check {
+	return []*suite.Check{
+		{
+			ID: "rfc9728-2-authorization-servers-lists-issuer", Spec: suite.RFC9728, Section: "2", Level: suite.Should,
+			Requires: needMetadata, Profiles: []string{"resource"},
+			Title: "The resource's metadata lists the authorization server under test",
+			Quote: "authorization_servers: OPTIONAL. JSON array containing a list of OAuth authorization server issuer identifiers ... for authorization servers that can be used with this protected resource.",
+			Run: func(ctx context.Context, t *suite.T) error {
+				res := t.Target.ResourceMetadataResult
+				list, present, err := expect.StringList(t.Target.ResourceMetadata, "authorization_servers")
+				if err != nil {
+					return expect.Fail(res, "authorization_servers as an array of strings", err.Error(), "malformed authorization_servers")
+				}
+				if !present || !slices.Contains(list, t.Target.Issuer) {
+					return expect.WithFix(expect.Fail(res, "authorization_servers containing "+t.Target.Issuer, "["+strings.Join(list, ", ")+"]",
+						"clients that discover the authorization server from the resource cannot find this issuer"),
+						"list the issuer identifier exactly as in its RFC 8414 metadata")
+				}
+				return nil
+			},
+		},
+		{
+			ID: "rfc9728-2-resource-required", Spec: suite.RFC9728, Section: "2", Level: suite.Must,
+			Requires: needMetadata, Profiles: []string{"resource"},
+			Title: "The protected resource metadata has the required resource parameter",
+			Quote: "resource: REQUIRED. The protected resource's resource identifier, as defined in Section 1.2.",
+			Run: func(ctx context.Context, t *suite.T) error {
+				doc := t.Target.ResourceMetadata
+				v, ok := doc["resource"]
+				if s, _ := v.(string); s != "" {
+					return nil
+				}
+				got := "absent; parameters: " + expect.Keys(doc)
+				if ok {
+					got = metadoc.Describe(v)
+				}
+				return expect.WithFix(expect.Fail(t.Target.ResourceMetadataResult, "resource: "+t.Target.Resource, got,
+					"the protected resource metadata lacks its REQUIRED resource identifier; clients must discard it (RFC 9728 §3.3)"),
+					`add "resource": "`+t.Target.Resource+`"`)
+			},
+		},
+		{
+			ID: "rfc9728-2-authorization-servers-have-metadata", Spec: suite.RFC9728, Section: "2", Level: suite.Must,
+			Requires: needMetadata, Profiles: []string{"resource"},
+			Title: "Every listed authorization server is an issuer whose RFC 8414 metadata names it",
+			Quote: "authorization_servers: OPTIONAL. JSON array containing a list of OAuth authorization server issuer identifiers, as defined in [RFC8414], for authorization servers that can be used with this protected resource.",
+			Run:   runAuthorizationServersHaveMetadata,
+		},
+		{
+			ID: "rfc9728-2-bearer-methods-honoured", Spec: suite.RFC9728, Section: "2", Level: suite.Must,
+			Requires: []suite.Feature{suite.FeatureResourceMetadata, suite.FeatureConfidential}, Profiles: []string{"resource"},
+			Title: "The resource accepts a valid token by every advertised bearer method",
+			Quote: "bearer_methods_supported: OPTIONAL. JSON array containing a list of the supported methods of sending an OAuth 2.0 bearer token [RFC6750] to the protected resource. Defined values are [\"header\", \"body\", \"query\"], corresponding to Sections 2.1, 2.2, and 2.3 of [RFC6750].",
+			Run:   runBearerMethodsHonoured,
+		},
+		{
+			ID: "rfc9728-2-scopes-supported-requestable", Spec: suite.RFC9728, Section: "2", Level: suite.Should,
+			Requires: []suite.Feature{suite.FeatureResourceMetadata, suite.FeatureConfidential, suite.FeatureClientCredentials}, Profiles: []string{"resource"},
+			Title: "The authorization server under test grants every scope the resource advertises for it",
+			Quote: "scopes_supported: RECOMMENDED. JSON array containing a list of the scope values, as defined in OAuth 2.0 [RFC6749], that are used in authorization requests to request access to this protected resource.",
+			Run:   runScopesSupportedRequestable,
+		},
+	}
+}
+
+// maxAuthorizationServers bounds the issuers fetched for one check.
+const maxAuthorizationServers = 5
+
+func runAuthorizationServersHaveMetadata(ctx context.Context, t *suite.T) error {
+	list, present, err := expect.StringList(t.Target.ResourceMetadata, "authorization_servers")
+	switch {
+	case err != nil:
+		return suite.SkipErr("authorization_servers is malformed (%v; see rfc9728-3.2-multi-valued-as-arrays)", err)
+	case !present || len(list) == 0:
+		return suite.SkipErr("the protected resource metadata lists no authorization_servers")
+	}
+	for i, as := range list {
+		if i == maxAuthorizationServers {
+			t.Logf("only the first %d authorization servers were fetched", maxAuthorizationServers)
+			break
+		}
+		doc, res, err := issuerMetadata(ctx, t, as)
+		if err != nil {
+			return err
+		}
+		fix := "list only issuer identifiers of authorization servers that publish RFC 8414 metadata naming that issuer"
+		if doc == nil {
+			return expect.WithFix(expect.Evidence(expect.Fail(res, "RFC 8414 metadata for the issuer "+as, gotStatus(res),
+				"authorization_servers lists %s, but no authorization server metadata is found for it; clients following the list fail", as),
+				t.Target.ResourceMetadataResult.Exchange), fix)
+		}
+		if iss, _ := doc["issuer"].(string); iss != as {
+			return expect.WithFix(expect.Evidence(expect.Fail(res, "issuer: "+as, "issuer: "+metadoc.Describe(doc["issuer"]),
+				"the metadata of the listed authorization server %s names another issuer; clients must reject it (RFC 8414 §3.3)", as),
+				t.Target.ResourceMetadataResult.Exchange), fix)
+		}
+	}
+	return nil
+}
+
+// issuerMetadata fetches the metadata of issuer as an RFC 9728 client would:
+// RFC 8414 first, then OpenID Connect discovery. res is the last answer.
+func issuerMetadata(ctx context.Context, t *suite.T, issuer string) (map[string]any, *httpx.Result, error) {
+	u, err := url.Parse(issuer)
+	if err != nil || !u.IsAbs() || u.Host == "" {
+		return nil, nil, expect.Fail(t.Target.ResourceMetadataResult, "an issuer identifier (an absolute https URL)", fmt.Sprintf("%q", issuer),
+			"authorization_servers holds a value that is not an issuer identifier")
+	}
+	var urls []string
+	for _, suffix := range []string{"oauth-authorization-server", "openid-configuration"} {
+		wk, err := target.WellKnownURL(issuer, suffix)
+		if err != nil {
+			return nil, nil, fmt.Errorf("well-known URL of %s: %w", issuer, err)
+		}
+		urls = append(urls, wk)
+	}
+	if appended := strings.TrimSuffix(issuer, "/") + "/.well-known/openid-configuration"; appended != urls[1] {
+		urls = append(urls, appended)
+	}
+	var res *httpx.Result
+	for _, wk := range urls {
+		doc, r, err := metadoc.Fetch(ctx, t, wk, "fetch the metadata of the listed authorization server "+issuer)
+		if err != nil {
+			return nil, nil, err
+		}
+		if res == nil || r.Status == http.StatusOK {
+			res = r
+		}
+		if doc != nil {
+			return doc, r, nil
+		}
+	}
+	return nil, res, nil
+}
+
+func runBearerMethodsHonoured(ctx context.Context, t *suite.T) error {
+	methods, present, err := expect.StringList(t.Target.ResourceMetadata, "bearer_methods_supported")
+	switch {
+	case err != nil:
+		return suite.SkipErr("bearer_methods_supported is malformed (%v; see rfc9728-3.2-multi-valued-as-arrays)", err)
+	case !present || len(methods) == 0:
+		return suite.SkipErr("the protected resource metadata advertises no bearer_methods_supported")
+	}
+	token, err := resourceToken(ctx, t)
+	if err != nil {
+		return err
+	}
+	control, err := callWithToken(ctx, t, "header", token)
+	if err != nil {
+		return err
+	}
+	if control.Status < 200 || control.Status > 299 {
+		return suite.SkipErr("the resource refuses the access token in the Authorization header too (HTTP %d), so the token cannot show which methods work (the RFC 6750 and RFC 8707 checks judge that)", control.Status)
+	}
+	for _, m := range methods {
+		var res *httpx.Result
+		switch m {
+		case "header":
+			res = control
+		case "body", "query":
+			if res, err = callWithToken(ctx, t, m, token); err != nil {
+				return err
+			}
+		default:
+			t.Logf("bearer method %q is not defined by RFC 9728; not judged", m)
+			continue
+		}
+		t.Logf("bearer method %s: HTTP %d", m, res.Status)
+		if res.Status < 200 || res.Status > 299 {
+			return expect.WithFix(expect.Evidence(expect.Fail(res, "a 2xx answer with the token sent by "+m, fmt.Sprintf("HTTP %d %s", res.Status, http.StatusText(res.Status)),
+				"bearer_methods_supported lists %q, but the resource refuses a token it accepts in the Authorization header when sent that way", m),
+				t.Target.ResourceMetadataResult.Exchange, control.Exchange),
+				"list in bearer_methods_supported only the methods the resource accepts (usually just \"header\")")
+		}
+	}
+	return nil
+}
+
+// resourceToken gets an access token for the configured resource: by the
+// client credentials grant when the target offers it, else by the
+// authorization code flow.
+func resourceToken(ctx context.Context, t *suite.T) (string, error) {
+	c, err := t.Confidential(ctx)
+	if err != nil {
+		return "", err
+	}
+	if ok, _ := t.Target.Has(string(suite.FeatureClientCredentials)); ok && slices.Contains(c.GrantTypes, "client_credentials") {
+		form := url.Values{"grant_type": {"client_credentials"}, "resource": t.Resources()}
+		if len(t.Target.Config.Scopes) > 0 {
+			form.Set("scope", strings.Join(t.Target.Config.Scopes, " "))
+		}
+		res, err := t.Fixtures.Token(ctx, t.HTTP, c, form, "client_credentials token for the resource")
+		if err != nil {
+			return "", err
+		}
+		if ts, err := t.Fixtures.ParseTokens(res); err == nil {
+			return ts.AccessToken, nil
+		}
+	}
+	if ok, why := t.Target.Has(string(suite.FeatureAuthCode)); !ok {
+		return "", suite.SkipErr("no way to get an access token for the resource: %s", why)
+	}
+	ts, err := t.Fixtures.Tokens(ctx, t.HTTP, t.NewAuthRequest(c))
+	if err != nil {
+		return "", err
+	}
+	return ts.AccessToken, nil
+}
+
+// callWithToken calls the resource with token sent by an RFC 6750 method:
+// header (§2.1), body (§2.2, a form POST) or query (§2.3).
+func callWithToken(ctx context.Context, t *suite.T, method, token string) (*httpx.Result, error) {
+	var req *http.Request
+	var err error
+	switch method {
+	case "body":
+		body := url.Values{"access_token": {token}}.Encode()
+		req, err = http.NewRequestWithContext(ctx, http.MethodPost, t.Target.Resource, strings.NewReader(body))
+		if err == nil {
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		}
+	case "query":
+		u, perr := url.Parse(t.Target.Resource)
+		if perr != nil {
+			return nil, fmt.Errorf("resource URL: %w", perr)
+		}
+		q := u.Query()
+		q.Set("access_token", token)
+		u.RawQuery = q.Encode()
+		req, err = http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	default:
+		req, err = http.NewRequestWithContext(ctx, http.MethodGet, t.Target.Resource, nil)
+		if err == nil {
+			req.Header.Set("Authorization", "Bearer "+token)
+		}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("resource request: %w", err)
+	}
+	return t.HTTP.Do(ctx, req, "call the protected resource with the token in the "+method+" (RFC 6750)")
+}
+
+func runScopesSupportedRequestable(ctx context.Context, t *suite.T) error {
+	doc := t.Target.ResourceMetadata
+	scopes, present, err := expect.StringList(doc, "scopes_supported")
+	switch {
+	case err != nil:
+		return suite.SkipErr("scopes_supported is malformed (%v; see rfc9728-3.2-multi-valued-as-arrays)", err)
+	case !present || len(scopes) == 0:
+		return suite.SkipErr("the protected resource metadata lists no scopes_supported")
+	}
+	// The scopes are meant for the resource's authorization servers; judge
+	// them only when the server under test is one of them.
+	if list, _, _ := expect.StringList(doc, "authorization_servers"); !slices.Contains(list, t.Target.Issuer) {
+		return suite.SkipErr("the resource does not list %s among its authorization_servers, so its scopes may be another server's", t.Target.Issuer)
+	}
+	refused, err := metadoc.RefusedScope(ctx, t, scopes, t.Resources())
+	if err != nil || refused == nil {
+		return err
+	}
+	return expect.WithFix(expect.Evidence(expect.Fail(refused.Res, "a token for scope "+refused.Scope, "error=invalid_scope",
+		"the resource advertises scope %q for requesting access to it, but its authorization server refuses that scope", refused.Scope),
+		t.Target.ResourceMetadataResult.Exchange),
+		"list in the resource's scopes_supported only scopes its authorization servers grant")
+}

@@ -1,0 +1,66 @@
+package rfc9728
+
+import (
+	"context"
+
+	"github.com/authspec/authspec/scenarios/internal/metadoc"
+	"github.com/authspec/authspec/suite"
+	"github.com/authspec/authspec/suite/expect"
+)
+
+// validationChecks are the checks of RFC 9728 §3.3, metadata validation.
+func validationChecks() []*suite.Check {
+	return []*suite.Check{
+		{
+			ID: "rfc9728-3.3-resource-identical", Spec: suite.RFC9728, Section: "3.3", Level: suite.Must,
+			Requires: needMetadata, Profiles: []string{"resource"},
+			Title: "The resource member of the metadata is identical to the resource identifier",
+			Quote: "The \"resource\" value returned MUST be identical to the protected resource's resource identifier value into which the well-known URI path suffix was inserted to create the URL used to retrieve the metadata.",
+			Run: func(ctx context.Context, t *suite.T) error {
+				res := t.Target.ResourceMetadataResult
+				got, _ := t.Target.ResourceMetadata["resource"].(string)
+				if got != t.Target.Resource {
+					return expect.Fail(res, "resource: "+t.Target.Resource, "resource: "+got,
+						"the protected resource metadata names another resource; clients must discard it")
+				}
+				return nil
+			},
+		},
+		{
+			ID: "rfc9728-3.3-challenge-metadata-resource", Spec: suite.RFC9728, Section: "3.3", Level: suite.Must,
+			Requires: needResource, Profiles: []string{"resource"},
+			Title: "The metadata named by the 401 challenge has the resource the client called as its resource",
+			Quote: "If the protected resource metadata was retrieved from a URL returned by the protected resource via the WWW-Authenticate resource_metadata parameter, then the resource value returned MUST be identical to the URL that the client used to make the request to the resource server.",
+			Run:   runChallengeMetadataResource,
+		},
+	}
+}
+
+func runChallengeMetadataResource(ctx context.Context, t *suite.T) error {
+	c, cres, ok, err := unauthenticatedChallenge(ctx, t)
+	if err != nil {
+		return err
+	}
+	u := c.Params["resource_metadata"]
+	if !ok || u == "" {
+		return suite.SkipErr("the 401 challenge has no resource_metadata parameter (see rfc9728-5.1-challenge-resource-metadata)")
+	}
+	fix := "point resource_metadata at the metadata of this resource, whose resource is " + t.Target.Resource
+	doc, res, err := metadoc.Fetch(ctx, t, u, "fetch the metadata named by resource_metadata")
+	if err != nil {
+		return err
+	}
+	if doc == nil {
+		return expect.WithFix(expect.Evidence(expect.Fail(res, "HTTP 200 with a JSON object", gotStatus(res),
+			"the resource_metadata URL of the challenge serves no metadata"), cres.Exchange), fix)
+	}
+	if got, _ := doc["resource"].(string); got != t.Target.Resource {
+		desc := "resource: " + metadoc.Describe(doc["resource"])
+		if _, present := doc["resource"]; !present {
+			desc = "no resource member; members: " + expect.Keys(doc)
+		}
+		return expect.WithFix(expect.Evidence(expect.Fail(res, "resource: "+t.Target.Resource, desc,
+			"the metadata the challenge points at describes another resource; clients must not use it"), cres.Exchange), fix)
+	}
+	return nil
+}
