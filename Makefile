@@ -6,7 +6,7 @@ VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -s -w -X main.version=$(VERSION)
 FUZZTIME ?= 20s
 
-.PHONY: help deps build test check conformance bench fuzz catalog clean
+.PHONY: help deps build test check conformance integration bench fuzz catalog clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -39,6 +39,9 @@ check: ## vet, gofmt, go mod tidy; fails if the tree changes
 
 conformance: $(DEPS_STAMP) build ## start the reference server and run the whole suite against it; reports in reports/out/
 	scripts/conformance.sh
+
+integration: $(DEPS_STAMP) build ## run authspec against a real third-party server (oidc-provider 9.13.3, npm); reports in reports/out/oidc-provider/
+	AUTHSPEC_BIN=$(CURDIR)/$(BIN) $(GO) test -tags integration -count=1 -v -timeout 10m ./integration/oidcprovider
 
 bench: ## benchmarks: token throughput vs a bare handler, store operations
 	$(GO) test -run '^$$' -bench . -benchmem -count 1 ./server/...

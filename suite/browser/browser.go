@@ -91,7 +91,12 @@ type Browser struct {
 	sem     chan struct{}
 
 	sessMu  sync.Mutex
-	session *playwright.StorageState // cookies of the last flow that logged in
+	session *playwright.StorageState // cookies of the last flow that logged in or used the session
+	// sessFlow is held by the flow that runs with the session's cookies: a
+	// server may rotate the session cookie when an interaction completes
+	// (oidc-provider does, against session fixation), which a person's one
+	// cookie jar follows but a copy in another context does not.
+	sessFlow chan struct{}
 }
 
 // HasSession reports whether an earlier flow logged in.
@@ -159,7 +164,7 @@ func Launch(opts Options) (*Browser, error) {
 		_ = pw.Stop()
 		return nil, fmt.Errorf("launch Chromium %s: %w", opts.Executable, err)
 	}
-	return &Browser{opts: opts, pw: pw, browser: b, sem: make(chan struct{}, opts.Parallel)}, nil
+	return &Browser{opts: opts, pw: pw, browser: b, sem: make(chan struct{}, opts.Parallel), sessFlow: make(chan struct{}, 1)}, nil
 }
 
 // Close stops Chromium and the driver.
@@ -180,6 +185,17 @@ var _ fixture.Authorizer = (*Browser)(nil)
 // context, plays the login recipe, then the consent (or deny) recipe, and
 // returns the redirect to redirectURI, which is intercepted and never sent.
 func (b *Browser) Authorize(ctx context.Context, hc *httpx.Client, authURL, redirectURI string, flow fixture.Flow) (*fixture.AuthzResult, error) {
+	withSession := flow != fixture.FlowLogin && b.HasSession()
+	if withSession {
+		// One flow at a time carries the session, and it leaves the
+		// cookies as the server last set them for the next one.
+		select {
+		case b.sessFlow <- struct{}{}:
+		case <-ctx.Done():
+			return nil, fmt.Errorf("waiting for the session: %w", ctx.Err())
+		}
+		defer func() { <-b.sessFlow }()
+	}
 	select {
 	case b.sem <- struct{}{}:
 	case <-ctx.Done():
@@ -316,8 +332,8 @@ func (b *Browser) Authorize(ctx context.Context, hc *httpx.Client, authURL, redi
 	case <-ctx.Done():
 		return fail(ctx.Err())
 	}
-	if loggedIn && !kept {
-		b.keepSession(bctx)
+	if loggedIn || withSession {
+		b.keepSession(bctx) // the server may have rotated the session cookie
 	}
 	return result(), nil
 }
