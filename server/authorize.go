@@ -428,6 +428,10 @@ func (s *Server) handleConsentPage(w http.ResponseWriter, r *http.Request) {
 	}
 	scopes := strings.Fields(req.scope)
 	sort.Strings(scopes)
+	csrf := s.csrfToken("consent", sess.id, req.id)
+	if s.fault(FaultConsentCrossSite) {
+		csrf = ""
+	}
 	name, clientID := req.clientName, req.clientID
 	if s.fault(FaultConsentAnonymous) {
 		name, clientID, host = "an application", "", ""
@@ -435,7 +439,7 @@ func (s *Server) handleConsentPage(w http.ResponseWriter, r *http.Request) {
 	s.render(w, http.StatusOK, s.ui.consent, map[string]any{
 		"Title": "Authorize " + name, "ClientName": name, "ClientID": clientID,
 		"Subject": sess.subject, "RedirectHost": host, "Scopes": scopes, "Resources": req.resources,
-		"RequestID": req.id, "CSRF": s.csrfToken("consent", sess.id, req.id), "Action": s.endpoint("/consent"),
+		"RequestID": req.id, "CSRF": csrf, "Action": s.endpoint("/consent"),
 	})
 }
 
@@ -454,7 +458,7 @@ func (s *Server) handleConsentSubmit(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, s.endpoint("/login?request="+url.QueryEscape(id)), http.StatusSeeOther)
 		return
 	}
-	if !s.fault(FaultConsentNoCSRF) && !s.checkCSRF(r.PostForm.Get("csrf_token"), "consent", sess.id, id) {
+	if !s.fault(FaultConsentNoCSRF) && !s.fault(FaultConsentCrossSite) && !s.checkCSRF(r.PostForm.Get("csrf_token"), "consent", sess.id, id) {
 		s.errorPage(w, http.StatusForbidden, "Invalid form", "The consent form expired or was not submitted from this site. Go back and try again.")
 		return
 	}

@@ -55,6 +55,7 @@ const (
 	FaultConsentAnonymous Fault = "consent-page-anonymous"
 	FaultConsentForgotten Fault = "consent-not-remembered"
 	FaultConsentAnyScope  Fault = "consent-remembered-any-scope"
+	FaultConsentCrossSite Fault = "consent-no-csrf-samesite-none"
 
 	// PKCE (RFC 7636, RFC 9700 §2.1.1).
 	FaultPKCEPlain            Fault = "pkce-plain-accepted"
@@ -131,6 +132,7 @@ const (
 )
 
 var faultDescriptions = map[Fault]string{
+	FaultConsentCrossSite:          "the consent form has no CSRF token and the session cookie is SameSite=None: another site can forge the approval",
 	FaultConsentAnonymous:          "the consent page does not say which client asks, nor where the browser will be sent",
 	FaultConsentForgotten:          "an approval is never remembered, against the documented policy (repeat_consent: remembered)",
 	FaultConsentAnyScope:           "a remembered approval also covers scopes the user never approved",

@@ -94,10 +94,14 @@ type session struct {
 }
 
 func (s *Server) cookie(name, value string, maxAge time.Duration) *http.Cookie {
-	return &http.Cookie{
+	c := &http.Cookie{
 		Name: name, Value: value, Path: "/", MaxAge: int(maxAge / time.Second),
 		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.issuer.Scheme == "https",
 	}
+	if s.fault(FaultConsentCrossSite) {
+		c.SameSite, c.Secure = http.SameSiteNoneMode, true
+	}
+	return c
 }
 
 // currentSession returns the signed-in session of the request, if any.

@@ -84,6 +84,9 @@ func submit(ctx context.Context, t *suite.T, ar *fixture.AuthRequest, f *fixture
 	for _, c := range f.Cookies {
 		req.Header.Add("Cookie", c)
 	}
+	for k, v := range f.Headers {
+		req.Header.Set(k, v)
+	}
 	res, err := t.HTTP.Do(ctx, req, note)
 	if err != nil {
 		return nil, false, err
@@ -139,12 +142,19 @@ func runConsentCSRF(ctx context.Context, t *suite.T) error {
 		forged = append(forged, kv)
 	}
 	if !found {
-		return expect.Observation(&suite.Failure{
-			Message: "the consent form has no recognisable CSRF token field; authspec cannot tell how the approval is protected",
-			Want:    "a hidden CSRF token bound to the session (or another documented protection)",
-			Got:     "fields: " + fieldNames(f.Fields),
-			Fix:     "add a CSRF token to the consent form, or confirm that SameSite cookies and Origin checks protect the POST",
-		})
+		// No token to leave out: forge the POST as another site's page
+		// would make a browser send it, and see whether it approves.
+		res, approved, err := submitCrossSite(ctx, t, ar, f)
+		if err != nil {
+			return err
+		}
+		if approved {
+			return expect.WithFix(expect.Fail(res, "the approval refused", "a redirect to the client with a code",
+				"the consent form has no CSRF token, and the approval POST sent as a cross-site request (only SameSite=None cookies, a foreign Origin) was accepted; form fields: %s", fieldNames(f.Fields)),
+				"add a CSRF token bound to the session to the consent form, or make the session cookie SameSite=Lax/Strict and check Origin")
+		}
+		t.Logf("no CSRF token field (fields: %s); a cross-site forgery of the POST was refused (HTTP %d), so SameSite cookies or Origin checks protect the approval", fieldNames(f.Fields), res.Status)
+		return nil
 	}
 	for _, variant := range []struct {
 		fields [][2]string
@@ -160,6 +170,16 @@ func runConsentCSRF(ctx context.Context, t *suite.T) error {
 		}
 	}
 	return nil
+}
+
+// submitCrossSite sends the consent form as a browser would on a POST made
+// by a page of another site: only the cookies a cross-site request carries,
+// a foreign Origin and Sec-Fetch-Site: cross-site.
+func submitCrossSite(ctx context.Context, t *suite.T, ar *fixture.AuthRequest, f *fixture.ConsentForm) (*httpx.Result, bool, error) {
+	cross := *f
+	cross.Cookies = f.CrossSiteCookies
+	cross.Headers = map[string]string{"Origin": "https://attacker.authspec.invalid", "Sec-Fetch-Site": "cross-site", "Sec-Fetch-Mode": "navigate"}
+	return submit(ctx, t, ar, &cross, http.MethodPost, f.Fields, "the consent form forged from another site (cross-site cookies only, foreign Origin)")
 }
 
 func fieldNames(fields [][2]string) string {

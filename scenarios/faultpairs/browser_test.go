@@ -1,6 +1,14 @@
 package faultpairs_test
 
-import "github.com/authspec/authspec/server"
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/authspec/authspec/server"
+	"github.com/authspec/authspec/suite"
+)
 
 var _ = add(map[string]pair{
 	"rfc6749-4.1.2.1-deny-access-denied": faults(server.FaultDenyNotRedirects),
@@ -18,3 +26,15 @@ var _ = add(map[string]pair{
 	"rfc6749-10.2-repeat-consent-policy":    faults(server.FaultConsentForgotten),
 	"rfc6749-10.2-remembered-consent-scope": faults(server.FaultConsentAnyScope),
 })
+
+// TestConsentCSRF_CrossSiteForgery: a consent form without a CSRF token is
+// judged by forging its POST as another site would; with a SameSite=None
+// session cookie the forgery works, and the check fails.
+func TestConsentCSRF_CrossSiteForgery(t *testing.T) {
+	c, ok := registry(t).Get("rfc6749-10.12-consent-csrf-token")
+	require.True(t, ok)
+	res := runChecks(t, server.Config{Faults: []server.Fault{server.FaultConsentCrossSite}}, []*suite.Check{c})
+	require.Len(t, res, 1)
+	assert.Equal(t, suite.Fail, res[0].Status, describe(res[0]))
+	assert.Contains(t, res[0].Message, "cross-site")
+}

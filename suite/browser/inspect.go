@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"strings"
 
 	"github.com/playwright-community/playwright-go"
 
@@ -69,12 +70,41 @@ func consentForm(page playwright.Page, bctx playwright.BrowserContext, steps []t
 	if _, err := url.Parse(out.Action); err != nil {
 		return nil, fmt.Errorf("consent form action %q: %w", out.Action, err)
 	}
-	cookies, err := bctx.Cookies(out.Action)
+	// All cookies, filtered here: Playwright's URL filter drops Secure
+	// cookies for http URLs, which Chromium does send to loopback hosts.
+	cookies, err := bctx.Cookies()
 	if err != nil {
 		return nil, fmt.Errorf("browser cookies: %w", err)
 	}
+	action, _ := url.Parse(out.Action)
 	for _, c := range cookies {
+		if !cookieFor(c, action) {
+			continue
+		}
 		out.Cookies = append(out.Cookies, c.Name+"="+c.Value)
+		// Chromium treats a cookie without SameSite as Lax: not sent on a
+		// cross-site POST.
+		if c.SameSite != nil && *c.SameSite == *playwright.SameSiteAttributeNone {
+			out.CrossSiteCookies = append(out.CrossSiteCookies, c.Name+"="+c.Value)
+		}
 	}
 	return out, nil
+}
+
+// cookieFor reports whether a browser sends c with a request to u (domain
+// and path; Secure is left to the browser's own judgement of the origin).
+func cookieFor(c playwright.Cookie, u *url.URL) bool {
+	if u == nil {
+		return false
+	}
+	host := strings.ToLower(u.Hostname())
+	dom := strings.ToLower(strings.TrimPrefix(c.Domain, "."))
+	if host != dom && !strings.HasSuffix(host, "."+dom) {
+		return false
+	}
+	p := c.Path
+	if p == "" || p == "/" {
+		return true
+	}
+	return u.Path == p || strings.HasPrefix(u.Path, strings.TrimSuffix(p, "/")+"/")
 }
