@@ -17,3 +17,13 @@ var _ = add(map[string]pair{
 	"rfc7636-4.6-s256-all-characters":                  faults(server.FaultPKCEVerifierNarrow),
 	"rfc7636-4.6-challenge-compared-exactly":           faults(server.FaultPKCECaseInsensitive),
 })
+
+var _ = add(map[string]pair{
+	"rfc6750-2.1-scheme-case-insensitive":          faults(server.FaultBearerSchemeCaseSensitive),
+	"rfc6750-3-attributes-not-repeated":            faults(server.FaultBearerRepeatedScope),
+	"rfc6750-3-challenge-value-charset":            faults(server.FaultBearerUnsafeDescription),
+	"rfc6750-3-challenge-on-revoked-token":         faults(server.FaultBearerInactiveNoChallenge),
+	"rfc6750-3-challenge-on-insufficient-scope":    faults(server.FaultBearerScopeNoChallenge),
+	"rfc6750-3.1-insufficient-scope-403":           faults(server.FaultBearerScope401),
+	"rfc6750-3.1-malformed-header-invalid-request": faults(server.FaultBearerMalformedAs401),
+})
