@@ -27,3 +27,10 @@ var _ = add(map[string]pair{
 	"rfc6750-3.1-insufficient-scope-403":           faults(server.FaultBearerScope401),
 	"rfc6750-3.1-malformed-header-invalid-request": faults(server.FaultBearerMalformedAs401),
 })
+
+var _ = add(map[string]pair{
+	"rfc8707-2-authorize-unknown-invalid-target": faults(server.FaultResourceUnknownAtAuthorize),
+	"rfc8707-2-token-unknown-invalid-target":     faults(server.FaultResourceUnknownAtToken),
+	"rfc8707-2-token-fragment-invalid-target":    faults(server.FaultResourceFragmentAtToken),
+	"rfc8707-2.2-refresh-unknown-invalid-target": faults(server.FaultRefreshResourceUnchecked),
+})
