@@ -23,6 +23,8 @@ const (
 	FaultBearerScopeNoChallenge    Fault = "bearer-insufficient-scope-no-challenge"
 	FaultBearerScope401            Fault = "bearer-insufficient-scope-401"
 	FaultBearerMalformedAs401      Fault = "bearer-malformed-header-invalid-token"
+	FaultBearerBareChallenge       Fault = "bearer-challenge-without-params"
+	FaultBearerLongLived           Fault = "bearer-long-lived-tokens"
 
 	// Resource indicators (RFC 8707).
 	FaultResourceUnknownAtToken     Fault = "resource-unknown-accepted-at-token"
@@ -51,6 +53,8 @@ var pkceBearerFaults = map[Fault]string{
 	FaultBearerScopeNoChallenge:    "a 403 insufficient_scope has no WWW-Authenticate header (RFC 6750 §3)",
 	FaultBearerScope401:            "a token lacking the scope is answered 401 invalid_token instead of 403 insufficient_scope (RFC 6750 §3.1)",
 	FaultBearerMalformedAs401:      "a malformed Authorization header is answered 401 invalid_token instead of 400 invalid_request (RFC 6750 §3.1)",
+	FaultBearerBareChallenge:       "a request without credentials gets a bare \"WWW-Authenticate: Bearer\" without auth-params (RFC 6750 §3)",
+	FaultBearerLongLived:           "access tokens live for 24 hours instead of the configured lifetime (RFC 6750 §5.3)",
 
 	FaultResourceUnknownAtToken:     "the token endpoint issues tokens for resources this server does not serve (RFC 8707 §2)",
 	FaultResourceUnknownAtAuthorize: "the authorization endpoint accepts resources this server does not serve (RFC 8707 §2)",

@@ -109,7 +109,10 @@ func (s *Server) resourceError(w http.ResponseWriter, e *oautherr.Error, scope s
 		scope = strings.Join(s.cfg.Scopes, " ")
 	}
 	params = append(params, s.scopeAttributes(scope)...)
-	if challenge {
+	switch {
+	case challenge && s.bareChallenge(e):
+		w.Header().Set("WWW-Authenticate", "Bearer")
+	case challenge:
 		w.Header().Set("WWW-Authenticate", "Bearer "+strings.Join(params, ", "))
 	}
 	w.Header().Set("Content-Type", "application/json")

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/authspec/authspec/server/oautherr"
 )
@@ -49,6 +50,21 @@ func (s *Server) handleScopedResource(w http.ResponseWriter, r *http.Request) {
 		"subject":   t.Subject,
 		"scope":     t.Scope,
 	})
+}
+
+// accessTokenTTL is the lifetime of access tokens; RFC 6750 §5.3 asks for
+// one hour or less.
+func (s *Server) accessTokenTTL() time.Duration {
+	if s.fault(FaultBearerLongLived) {
+		return 24 * time.Hour
+	}
+	return s.cfg.AccessTokenTTL
+}
+
+// bareChallenge reports whether a challenge without error is sent without
+// auth-params (fault only: RFC 6750 §3 requires at least one).
+func (s *Server) bareChallenge(e *oautherr.Error) bool {
+	return e == nil && s.fault(FaultBearerBareChallenge)
 }
 
 // bearerScheme matches the auth-scheme case-insensitively (RFC 9110 §11.1).

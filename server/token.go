@@ -325,17 +325,18 @@ func (s *Server) issue(r *http.Request, c *store.Client, subject, scope, grantSc
 	resources, grantResources []string, grantID string, withRefresh bool) (*TokenResponse, *oautherr.Error) {
 	ctx := r.Context()
 	now := s.now()
+	ttl := s.accessTokenTTL()
 	at := randomToken()
 	if err := s.store.SaveToken(ctx, &store.Token{
 		Hash: store.Hash(at), Kind: store.AccessToken, ClientID: c.ID, Subject: subject,
 		Scope: scope, Resources: resources, GrantID: grantID,
-		IssuedAt: now, ExpiresAt: now.Add(s.cfg.AccessTokenTTL),
+		IssuedAt: now, ExpiresAt: now.Add(ttl),
 	}); err != nil {
 		return nil, oautherr.ServerError(fmt.Errorf("save access token: %w", err))
 	}
 	resp := &TokenResponse{
 		AccessToken: at, TokenType: "Bearer",
-		ExpiresIn: int64(s.cfg.AccessTokenTTL / time.Second), Scope: scope,
+		ExpiresIn: int64(ttl / time.Second), Scope: scope,
 	}
 	if s.fault(FaultTokenTypeMissing) {
 		resp.TokenType = ""

@@ -59,6 +59,22 @@ func challengeChecks() []*suite.Check {
 			},
 		},
 		{
+			ID: "rfc6750-3-challenge-has-auth-params", Spec: suite.RFC6750, Section: "3", Level: suite.Must,
+			Requires: req, Profiles: []string{"core"},
+			Title: "Every Bearer challenge carries at least one auth-param (no bare \"WWW-Authenticate: Bearer\")",
+			Quote: "All challenges defined by this specification MUST use the auth-scheme value \"Bearer\". This scheme MUST be followed by one or more auth-param values.",
+			Run: func(ctx context.Context, t *suite.T) error {
+				return eachChallenge(ctx, t, func(res *httpx.Result, c probe.Challenge) error {
+					if len(c.List) == 0 {
+						return expect.WithFix(expect.Fail(res, `Bearer followed by auth-params, e.g. realm="..."`, headerOrNone(res),
+							"the Bearer challenge has no auth-param"),
+							`send at least realm="…" (and resource_metadata="…" for RFC 9728 discovery)`)
+					}
+					return nil
+				})
+			},
+		},
+		{
 			ID: "rfc6750-3-attributes-not-repeated", Spec: suite.RFC6750, Section: "3", Level: suite.MustNot,
 			Requires: req, Profiles: []string{"core"},
 			Title: "realm, scope, error, error_description and error_uri appear at most once in a Bearer challenge",

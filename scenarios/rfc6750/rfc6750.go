@@ -11,5 +11,6 @@ func Checks() []*suite.Check {
 	out = append(out, headerChecks()...)    // §2.1
 	out = append(out, challengeChecks()...) // §3
 	out = append(out, errorChecks()...)     // §3.1
+	out = append(out, securityChecks()...)  // §5.3
 	return out
 }
