@@ -14,6 +14,7 @@ const (
 	FaultPKCEUnknownMethodS256  Fault = "pkce-unknown-method-as-s256"
 	FaultPKCECaseInsensitive    Fault = "pkce-challenge-case-insensitive"
 	FaultPKCEChallengeUnchecked Fault = "pkce-challenge-syntax-unchecked"
+	FaultPKCEMethodNotBound     Fault = "pkce-method-not-bound"
 
 	// Bearer token usage at the protected resource (RFC 6750).
 	FaultBearerSchemeCaseSensitive Fault = "bearer-scheme-case-sensitive"
@@ -25,6 +26,7 @@ const (
 	FaultBearerMalformedAs401      Fault = "bearer-malformed-header-invalid-token"
 	FaultBearerBareChallenge       Fault = "bearer-challenge-without-params"
 	FaultBearerLongLived           Fault = "bearer-long-lived-tokens"
+	FaultBearerSingleSpace         Fault = "bearer-single-space-only"
 
 	// Resource indicators (RFC 8707).
 	FaultResourceUnknownAtToken     Fault = "resource-unknown-accepted-at-token"
@@ -45,6 +47,7 @@ var pkceBearerFaults = map[Fault]string{
 	FaultPKCEUnknownMethodS256:  "an unsupported code_challenge_method is treated as S256 instead of refused (RFC 7636 §4.4.1)",
 	FaultPKCECaseInsensitive:    "the computed challenge is compared with the stored one ignoring case (RFC 7636 §4.6)",
 	FaultPKCEChallengeUnchecked: "a code_challenge that is not 43 base64url characters is accepted with S256 (RFC 7636 §4.2)",
+	FaultPKCEMethodNotBound:     "the token endpoint accepts a verifier that matches the challenge under either method, ignoring the method stored with the code (RFC 7636 §4.4)",
 
 	FaultBearerSchemeCaseSensitive: "the resource accepts only \"Bearer\" spelt exactly so, not \"bearer\" (RFC 6750 §2.1, RFC 9110 §11.1)",
 	FaultBearerRepeatedScope:       "the Bearer challenge repeats the scope attribute once per scope (RFC 6750 §3)",
@@ -55,6 +58,7 @@ var pkceBearerFaults = map[Fault]string{
 	FaultBearerMalformedAs401:      "a malformed Authorization header is answered 401 invalid_token instead of 400 invalid_request (RFC 6750 §3.1)",
 	FaultBearerBareChallenge:       "a request without credentials gets a bare \"WWW-Authenticate: Bearer\" without auth-params (RFC 6750 §3)",
 	FaultBearerLongLived:           "access tokens live for 24 hours instead of the configured lifetime (RFC 6750 §5.3)",
+	FaultBearerSingleSpace:         "\"Bearer\" followed by more than one space is refused as malformed (RFC 6750 §2.1: 1*SP)",
 
 	FaultResourceUnknownAtToken:     "the token endpoint issues tokens for resources this server does not serve (RFC 8707 §2)",
 	FaultResourceUnknownAtAuthorize: "the authorization endpoint accepts resources this server does not serve (RFC 8707 §2)",

@@ -130,3 +130,10 @@ func (s *Server) echoChallenge(req *authRequest, params map[string][]string) {
 		params["code_challenge"] = []string{req.codeChallenge}
 	}
 }
+
+// methodIgnored reports whether a verifier is accepted as matching under the
+// other method (fault only: the method is part of what RFC 7636 §4.4 binds
+// to the code).
+func (s *Server) methodIgnored(verifier, challenge string) bool {
+	return s.fault(FaultPKCEMethodNotBound) && (verifier == challenge || s256(verifier) == challenge)
+}

@@ -57,6 +57,7 @@ func (s *Server) bearerAuth(w http.ResponseWriter, r *http.Request) (*store.Toke
 		s.bearerChallenge(w, nil)
 		return nil, false
 	}
+	tok = s.afterScheme(tok)
 	if !ok || tok == "" || strings.ContainsAny(tok, " \t") {
 		s.bearerChallenge(w, s.malformedBearer())
 		return nil, false

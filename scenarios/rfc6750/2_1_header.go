@@ -35,5 +35,28 @@ func headerChecks() []*suite.Check {
 				return nil
 			},
 		},
+		{
+			ID: "rfc6750-2.1-several-spaces-accepted", Spec: suite.RFC6750, Section: "2.1", Level: suite.Must,
+			Requires: []suite.Feature{suite.FeatureResource, suite.FeatureConfidential, suite.FeatureAuthCode},
+			Profiles: []string{"core"},
+			Title:    "The resource accepts \"Bearer\" followed by several spaces before the token (1*SP)",
+			Quote:    "b64token = 1*( ALPHA / DIGIT / \"-\" / \".\" / \"_\" / \"~\" / \"+\" / \"/\" ) *\"=\" credentials = \"Bearer\" 1*SP b64token",
+			Run: func(ctx context.Context, t *suite.T) error {
+				_, tok, err := resourceToken(ctx, t)
+				if err != nil {
+					return err
+				}
+				res, err := callWith(ctx, t, t.Target.Resource, "Bearer   "+tok, "call the protected resource with three spaces after \"Bearer\"")
+				if err != nil {
+					return err
+				}
+				if res.Status < 200 || res.Status > 299 {
+					return expect.WithFix(expect.Fail(res, "the token accepted as with one space", fmt.Sprintf("HTTP %d", res.Status),
+						"the resource refuses \"Bearer\" followed by more than one space"),
+						"skip all spaces between the scheme and the token: credentials = \"Bearer\" 1*SP b64token")
+				}
+				return nil
+			},
+		},
 	}
 }

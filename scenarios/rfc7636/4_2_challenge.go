@@ -36,7 +36,7 @@ func challengeChecks() []*suite.Check {
 				if res.Callback == nil {
 					return nil // refused with an error page
 				}
-				return wantErrorRedirect(res, "invalid_request", "a padded standard-base64 code_challenge",
+				return wantErrorRedirect(res, ar.State, "invalid_request", "a padded standard-base64 code_challenge",
 					"refuse code_challenge values that are not 43 characters of base64url without padding (code-challenge = 43*128unreserved)")
 			},
 		},
@@ -63,7 +63,7 @@ func challengeChecks() []*suite.Check {
 				if res.Callback == nil || res.Callback.Query().Get("code") == "" {
 					// A server without plain must refuse the request
 					// (RFC 7636 §4.4.1).
-					return wantErrorRedirect(res, "invalid_request", "code_challenge and no code_challenge_method (plain, unsupported)",
+					return wantErrorRedirect(res, ar.State, "invalid_request", "code_challenge and no code_challenge_method (plain, unsupported)",
 						"treat a missing code_challenge_method as plain; without plain support answer error=invalid_request")
 				}
 				code := res.Callback.Query().Get("code")

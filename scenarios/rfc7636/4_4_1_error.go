@@ -31,7 +31,7 @@ func errorChecks() []*suite.Check {
 					t.Fixtures.Transport.AddSecret(res.Callback.Query().Get("code"))
 					return suite.SkipErr("the server does not require PKCE from public clients (rfc9700-2.1.1-pkce-required-public judges that)")
 				}
-				return wantErrorRedirect(res, "invalid_request", "no code_challenge from a public client",
+				return wantErrorRedirect(res, ar.State, "invalid_request", "no code_challenge from a public client",
 					"redirect to the client with error=invalid_request (and error_description \"code challenge required\")")
 			},
 		},
@@ -58,7 +58,7 @@ func errorChecks() []*suite.Check {
 						t.Fixtures.Transport.AddSecret(code)
 					}
 				}
-				return wantErrorRedirect(res, "invalid_request", "code_challenge_method="+p.Method,
+				return wantErrorRedirect(res, ar.State, "invalid_request", "code_challenge_method="+p.Method,
 					"refuse transformations other than S256 (and plain, if supported) with error=invalid_request, never fall back to S256")
 			},
 		},

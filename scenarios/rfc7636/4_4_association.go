@@ -42,6 +42,27 @@ func associationChecks() []*suite.Check {
 			},
 		},
 		{
+			ID: "rfc7636-4.4-method-bound-to-code", Spec: suite.RFC7636, Section: "4.4", Level: suite.Must,
+			Requires: req, Profiles: []string{"pkce", "oauth2.1"},
+			Title: "A code issued for an S256 challenge is not redeemed with the challenge itself as verifier (no fallback to plain)",
+			Quote: "When the server issues the authorization code in the authorization response, it MUST associate the \"code_challenge\" and \"code_challenge_method\" values with the authorization code so it can be verified later.",
+			Run: func(ctx context.Context, t *suite.T) error {
+				// An attacker who saw the authorization request knows the
+				// challenge; under S256 it is useless as a verifier.
+				p := fixture.NewPKCE()
+				ar, code, err := codeWith(ctx, t, &p)
+				if err != nil {
+					return err
+				}
+				res, err := t.Fixtures.Exchange(ctx, t.HTTP, ar, code, url.Values{"code_verifier": {p.Challenge}})
+				if err != nil {
+					return err
+				}
+				return redeemRefused(res, []string{"invalid_grant"}, "the S256 code_challenge sent as code_verifier (the plain transformation)",
+					"verify with the code_challenge_method stored with the code only; never try the other method")
+			},
+		},
+		{
 			ID: "rfc7636-4.4-challenge-not-exposed", Spec: suite.RFC7636, Section: "4.4", Level: suite.MustNot,
 			Requires: req, Profiles: []string{"pkce"},
 			Title: "The authorization response does not reveal the code_challenge, neither as a parameter nor readable inside the code",

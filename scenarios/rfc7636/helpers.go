@@ -77,9 +77,8 @@ func authorizeRaw(ctx context.Context, t *suite.T, ar *fixture.AuthRequest) (*fi
 }
 
 // wantErrorRedirect requires an authorization error response (RFC 6749
-// §4.1.2.1) with error=code. It returns the callback query when the check
-// may go on (a code was issued), and a failure otherwise.
-func wantErrorRedirect(res *fixture.AuthzResult, code, what, fix string) error {
+// §4.1.2.1) with error=code and the request's state (when it had one).
+func wantErrorRedirect(res *fixture.AuthzResult, state, code, what, fix string) error {
 	if res.Callback == nil {
 		return expect.WithFix(expect.Fail(res.Last, "a redirect to the client with error="+code, "no redirect to the client",
 			"the authorization request with %s did not come back to the client with an error", what), fix)
@@ -92,6 +91,10 @@ func wantErrorRedirect(res *fixture.AuthzResult, code, what, fix string) error {
 	case q.Get("error") != code:
 		return expect.WithFix(expect.Fail(res.Last, "error="+code, "error="+q.Get("error"),
 			"the authorization request with %s was refused with the wrong error code", what), fix)
+	case state != "" && q.Get("state") != state:
+		return expect.WithFix(expect.Fail(res.Last, "state="+state, "state="+q.Get("state"),
+			"the error response to the request with %s does not return its state", what),
+			"return the request's state in every authorization error response (RFC 6749 §4.1.2.1)")
 	}
 	return nil
 }
