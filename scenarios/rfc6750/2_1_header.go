@@ -17,7 +17,7 @@ func headerChecks() []*suite.Check {
 			Requires: []suite.Feature{suite.FeatureResource, suite.FeatureConfidential, suite.FeatureAuthCode},
 			Profiles: []string{"core"},
 			Title:    "The resource accepts the scheme name in any case (\"bearer <token>\")",
-			Quote:    "It uses a case-insensitive token to identify the authentication scheme: Authorization: Bearer mF_9.B5f-4.1JqM (RFC 9110 §11.1, the syntax RFC 6750 §2.1 builds on)",
+			Quote:    "It uses a case-insensitive token to identify the authentication scheme: auth-scheme = token (RFC 9110 §11.1, the framework RFC 6750 §2.1 credentials follow)",
 			Run: func(ctx context.Context, t *suite.T) error {
 				_, tok, err := resourceToken(ctx, t)
 				if err != nil {

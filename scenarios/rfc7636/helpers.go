@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"net/http"
-	"net/url"
 	"strings"
 
 	"github.com/authspec/authspec/suite"
@@ -111,6 +110,3 @@ func swapCase(s string) string {
 		return r
 	}, s)
 }
-
-// withoutParam is an Extra value that deletes a parameter.
-func withoutParam(name string) url.Values { return url.Values{name: {""}} }
