@@ -33,6 +33,7 @@ const (
 	FaultResourceUnknownAtAuthorize Fault = "resource-unknown-accepted-at-authorize"
 	FaultResourceFragmentAtToken    Fault = "resource-fragment-ignored-at-token"
 	FaultRefreshResourceUnchecked   Fault = "refresh-resource-unchecked"
+	FaultResourceNotRepeatable      Fault = "resource-not-repeatable"
 )
 
 var pkceBearerFaults = map[Fault]string{
@@ -64,4 +65,5 @@ var pkceBearerFaults = map[Fault]string{
 	FaultResourceUnknownAtAuthorize: "the authorization endpoint accepts resources this server does not serve (RFC 8707 §2)",
 	FaultResourceFragmentAtToken:    "the token endpoint drops a resource's fragment instead of refusing it (RFC 8707 §2)",
 	FaultRefreshResourceUnchecked:   "a refresh request's resource parameters are not validated (RFC 8707 §2)",
+	FaultResourceNotRepeatable:      "an authorization request with more than one resource parameter is refused as a repeated parameter (RFC 8707 §2)",
 }

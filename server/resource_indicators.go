@@ -18,6 +18,9 @@ const (
 // checkResourcesAt validates resource parameters sent at site, with the
 // defects of fault_pkce_bearer.go that apply there.
 func (s *Server) checkResourcesAt(values []string, site resourceSite) ([]string, *oautherr.Error) {
+	if site == siteAuthorize && len(values) > 1 && s.fault(FaultResourceNotRepeatable) {
+		return nil, oautherr.InvalidRequest("parameter %q is included more than once", "resource")
+	}
 	if site == siteToken && s.fault(FaultResourceFragmentAtToken) {
 		stripped := make([]string, len(values))
 		for i, v := range values {

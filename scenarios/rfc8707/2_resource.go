@@ -120,6 +120,41 @@ func resourceChecks() []*suite.Check {
 				return invalidTarget(res, v, "refuse resource values with a fragment at the token endpoint too; do not strip it")
 			},
 		},
+		{
+			ID: "rfc8707-2-resource-repeatable", Spec: suite.RFC8707, Section: "2", Level: suite.May,
+			Requires: req, Profiles: []string{"resource"},
+			Title: "An authorization request with the resource parameter twice is not refused as a repeated parameter",
+			Quote: "Multiple \"resource\" parameters MAY be used to indicate that the requested token is intended to be used at multiple resources.",
+			Run: func(ctx context.Context, t *suite.T) error {
+				c, err := t.Confidential(ctx)
+				if err != nil {
+					return err
+				}
+				// The only resource known is the configured one: name it
+				// twice. Refusing it with invalid_target is the server's
+				// choice; invalid_request means resource was treated like
+				// the single-valued parameters of RFC 6749 §3.1.
+				ar := t.NewAuthRequest(c)
+				ar.Resources = []string{t.Target.Resource, t.Target.Resource}
+				res, err := t.Fixtures.Authorize(ctx, t.HTTP, ar)
+				if err != nil && !fixture.IsUnavailable(err) {
+					return err
+				}
+				if res == nil || res.Callback == nil {
+					return suite.SkipErr("the authorization request did not come back to the client; cannot judge")
+				}
+				q := res.Callback.Query()
+				if code := q.Get("code"); code != "" {
+					t.Fixtures.Transport.AddSecret(code)
+				}
+				if q.Get("error") == "invalid_request" {
+					return expect.WithFix(expect.Fail(res.Last, "a code (or invalid_target)", "error=invalid_request: "+q.Get("error_description"),
+						"two resource parameters were refused as a malformed request"),
+						"exempt resource from the RFC 6749 §3.1 rule against repeated parameters: RFC 8707 defines it as repeatable")
+				}
+				return nil
+			},
+		},
 	}
 }
 
