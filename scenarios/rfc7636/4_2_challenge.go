@@ -67,7 +67,6 @@ func challengeChecks() []*suite.Check {
 						"treat a missing code_challenge_method as plain; without plain support answer error=invalid_request")
 				}
 				code := res.Callback.Query().Get("code")
-				t.Fixtures.Transport.AddSecret(code)
 				tok, err := t.Fixtures.Exchange(ctx, t.HTTP, ar, code, map[string][]string{"code_verifier": {p.Verifier}})
 				if err != nil {
 					return err

@@ -28,7 +28,6 @@ func errorChecks() []*suite.Check {
 					return err
 				}
 				if res.Callback != nil && res.Callback.Query().Get("code") != "" {
-					t.Fixtures.Transport.AddSecret(res.Callback.Query().Get("code"))
 					return suite.SkipErr("the server does not require PKCE from public clients (rfc9700-2.1.1-pkce-required-public judges that)")
 				}
 				return wantErrorRedirect(res, ar.State, "invalid_request", "no code_challenge from a public client",
@@ -52,11 +51,6 @@ func errorChecks() []*suite.Check {
 				res, err := authorizeRaw(ctx, t, ar)
 				if err != nil {
 					return err
-				}
-				if res.Callback != nil {
-					if code := res.Callback.Query().Get("code"); code != "" {
-						t.Fixtures.Transport.AddSecret(code)
-					}
 				}
 				return wantErrorRedirect(res, ar.State, "invalid_request", "code_challenge_method="+p.Method,
 					"refuse transformations other than S256 (and plain, if supported) with error=invalid_request, never fall back to S256")

@@ -72,6 +72,11 @@ func authorizeRaw(ctx context.Context, t *suite.T, ar *fixture.AuthRequest) (*fi
 	if res == nil {
 		res = &fixture.AuthzResult{}
 	}
+	if res.Callback != nil {
+		if code := res.Callback.Query().Get("code"); code != "" {
+			t.Fixtures.Transport.AddSecret(code) // redacted from the evidence
+		}
+	}
 	return res, nil
 }
 
