@@ -29,6 +29,7 @@ issuer=$(cat "$ready")
 cat >"$work/target.yaml" <<YAML
 issuer: $issuer
 resource: $issuer/mcp
+scoped_resource: $issuer/mcp/write
 browser:
   login:   [ { fill: "#username", value: alice }, { fill: "#password", value: wonderland }, { click: "#login" } ]
   consent: [ { click: "#allow" } ]

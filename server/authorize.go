@@ -139,7 +139,7 @@ func (s *Server) validateAuthorize(c *store.Client, q url.Values, req *authReque
 	if oerr := s.checkChallenge(c, q, req); oerr != nil {
 		return oerr
 	}
-	res, oerr := s.checkResources(q["resource"])
+	res, oerr := s.checkResourcesAt(q["resource"], siteAuthorize)
 	if oerr != nil {
 		return oerr
 	}
@@ -157,18 +157,14 @@ func (s *Server) checkChallenge(c *store.Client, q url.Values, req *authRequest)
 			return oautherr.InvalidRequest("code_challenge_method without code_challenge")
 		}
 		if c.Public() && !s.fault(FaultPKCENotRequired) {
-			return oautherr.InvalidRequest("PKCE is required: public clients must send code_challenge with code_challenge_method=S256")
+			return s.missingChallenge()
 		}
 		return nil
 	}
-	if method == "" {
-		method = "plain" // RFC 7636 §4.3 default
-	}
+	method = s.challengeMethod(method)
 	switch method {
 	case "S256":
-		if len(challenge) != 43 || strings.IndexFunc(challenge, func(r rune) bool {
-			return !(r < 128 && isUnreserved(byte(r))) || r == '.' || r == '~'
-		}) >= 0 {
+		if !s.validS256Challenge(challenge) {
 			return oautherr.InvalidRequest("code_challenge must be the 43-character base64url SHA-256 of the verifier")
 		}
 	case "plain":
@@ -283,7 +279,9 @@ func (s *Server) issueCode(w http.ResponseWriter, r *http.Request, req *authRequ
 		s.redirectError(w, r, req, &oautherr.Error{Code: oautherr.CodeServerError, Description: "the authorization server encountered an internal error"})
 		return
 	}
+	s.rememberChallenge(req)
 	params := url.Values{"code": {code}}
+	s.echoChallenge(req, params)
 	if req.hasState && !s.fault(FaultStateDropped) {
 		params.Set("state", req.state)
 	}

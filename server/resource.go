@@ -22,38 +22,8 @@ func (s *Server) handleResource(w http.ResponseWriter, r *http.Request) {
 		writePlainError(w, http.StatusMethodNotAllowed, "method not allowed")
 		return
 	}
-	authz := r.Header.Get("Authorization")
-	if authz == "" {
-		var e *oautherr.Error
-		if s.fault(FaultBearerErrorNoCreds) {
-			e = oautherr.InvalidRequest("no access token")
-			e.Status = http.StatusUnauthorized
-		}
-		s.bearerChallenge(w, e)
-		return
-	}
-	scheme, tok, ok := strings.Cut(authz, " ")
-	if !ok || !strings.EqualFold(scheme, "Bearer") || tok == "" || strings.ContainsAny(tok, " \t") {
-		s.bearerChallenge(w, oautherr.InvalidRequest("the Authorization header must be \"Bearer <token>\""))
-		return
-	}
-	t, err := s.store.GetToken(r.Context(), store.Hash(tok))
-	switch {
-	case errors.Is(err, store.ErrNotFound):
-		s.bearerChallenge(w, oautherr.InvalidToken("the access token is unknown"))
-		return
-	case err != nil:
-		s.writeOAuthError(w, oautherr.ServerError(fmt.Errorf("resource: %w", err)))
-		return
-	case t.Kind != store.AccessToken:
-		s.bearerChallenge(w, oautherr.InvalidToken("a refresh token is not an access token"))
-		return
-	case !t.Active(s.now()):
-		s.bearerChallenge(w, oautherr.InvalidToken("the access token is expired or revoked"))
-		return
-	}
-	if !s.fault(FaultAudienceUnchecked) && !slices.Contains(t.Resources, s.ResourceURL()) {
-		s.bearerChallenge(w, oautherr.InvalidToken("the access token was not issued for this resource (RFC 8707 audience)"))
+	t, ok := s.bearerAuth(w, r)
+	if !ok {
 		return
 	}
 	w.Header().Set("Content-Type", "application/json")
@@ -66,9 +36,65 @@ func (s *Server) handleResource(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
+// bearerAuth authenticates a protected resource request with a bearer token
+// in the Authorization header (RFC 6750 §2.1): the token must be an active
+// access token issued for this resource. It answers the request itself when
+// it returns false.
+func (s *Server) bearerAuth(w http.ResponseWriter, r *http.Request) (*store.Token, bool) {
+	authz := r.Header.Get("Authorization")
+	if authz == "" {
+		var e *oautherr.Error
+		if s.fault(FaultBearerErrorNoCreds) {
+			e = oautherr.InvalidRequest("no access token")
+			e.Status = http.StatusUnauthorized
+		}
+		s.bearerChallenge(w, e)
+		return nil, false
+	}
+	scheme, tok, ok := strings.Cut(authz, " ")
+	if !s.bearerScheme(scheme) {
+		// Another scheme: a request without bearer credentials.
+		s.bearerChallenge(w, nil)
+		return nil, false
+	}
+	tok = s.afterScheme(tok)
+	if !ok || tok == "" || strings.ContainsAny(tok, " \t") {
+		s.bearerChallenge(w, s.malformedBearer())
+		return nil, false
+	}
+	t, err := s.store.GetToken(r.Context(), store.Hash(tok))
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		s.bearerChallenge(w, oautherr.InvalidToken("the access token is unknown"))
+		return nil, false
+	case err != nil:
+		s.writeOAuthError(w, oautherr.ServerError(fmt.Errorf("resource: %w", err)))
+		return nil, false
+	case t.Kind != store.AccessToken:
+		s.bearerChallenge(w, oautherr.InvalidToken("a refresh token is not an access token"))
+		return nil, false
+	case !t.Active(s.now()):
+		s.resourceError(w, oautherr.InvalidToken("the access token is expired or revoked"), "",
+			!s.fault(FaultBearerNoChallenge) && !s.fault(FaultBearerInactiveNoChallenge))
+		return nil, false
+	}
+	if !s.fault(FaultAudienceUnchecked) && !slices.Contains(t.Resources, s.ResourceURL()) {
+		s.bearerChallenge(w, oautherr.InvalidToken("the access token was not issued for this resource (RFC 8707 audience)"))
+		return nil, false
+	}
+	return t, true
+}
+
 // bearerChallenge answers 401 (or 400/403 for those errors) with an RFC 6750
 // §3 challenge carrying the RFC 9728 §5.1 resource_metadata parameter.
 func (s *Server) bearerChallenge(w http.ResponseWriter, e *oautherr.Error) {
+	s.resourceError(w, e, "", !s.fault(FaultBearerNoChallenge))
+}
+
+// resourceError answers with e's status (401 when e is nil) and, when
+// challenge is set, a Bearer challenge whose scope attribute is scope (the
+// supported scopes when empty).
+func (s *Server) resourceError(w http.ResponseWriter, e *oautherr.Error, scope string, challenge bool) {
 	status := http.StatusUnauthorized
 	params := []string{`realm="authspec"`}
 	if !s.fault(FaultNoResourceMetadata) {
@@ -77,11 +103,17 @@ func (s *Server) bearerChallenge(w http.ResponseWriter, e *oautherr.Error) {
 	if e != nil {
 		status = e.Status
 		if !(s.fault(FaultBearerNoErrorCode) && e.Code == oautherr.CodeInvalidToken) {
-			params = append(params, fmt.Sprintf("error=%q", e.Code), fmt.Sprintf("error_description=%q", oautherr.Sanitize(e.Description)))
+			params = append(params, fmt.Sprintf("error=%q", e.Code), fmt.Sprintf("error_description=%q", s.challengeDescription(e)))
 		}
 	}
-	params = append(params, fmt.Sprintf("scope=%q", strings.Join(s.cfg.Scopes, " ")))
-	if !s.fault(FaultBearerNoChallenge) {
+	if scope == "" {
+		scope = strings.Join(s.cfg.Scopes, " ")
+	}
+	params = append(params, s.scopeAttributes(scope)...)
+	switch {
+	case challenge && s.bareChallenge(e):
+		w.Header().Set("WWW-Authenticate", "Bearer")
+	case challenge:
 		w.Header().Set("WWW-Authenticate", "Bearer "+strings.Join(params, ", "))
 	}
 	w.Header().Set("Content-Type", "application/json")

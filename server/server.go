@@ -259,6 +259,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc(prefix+"/register/{client_id}", s.handleClientConfig)
 	mux.HandleFunc(prefix+"/mcp", s.handleResource)
 	s.discoveryRoutes(mux, prefix)
+	mux.HandleFunc(prefix+"/mcp/"+ScopedResourceScope, s.handleScopedResource)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writePlainError(w, http.StatusNotFound, "not found")
 	})

@@ -1,9 +1,6 @@
 package server
 
 import (
-	"crypto/sha256"
-	"crypto/subtle"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -146,7 +143,7 @@ func (s *Server) exchangeCode(r *http.Request, ca *clientAuth, form url.Values) 
 	if oerr := s.verifyPKCE(code, form); oerr != nil {
 		return nil, oerr
 	}
-	resources, oerr := s.narrowResources(form["resource"], code.Resources)
+	resources, oerr := s.narrowResources(form["resource"], code.Resources, siteToken)
 	if oerr != nil {
 		return nil, oerr
 	}
@@ -171,23 +168,24 @@ func (s *Server) verifyPKCE(code *store.Code, form url.Values) *oautherr.Error {
 		}
 		return oautherr.InvalidGrant("code_verifier is required: the authorization request had a code_challenge")
 	}
-	if !validVerifier(verifier) && !s.fault(FaultPKCESyntaxLax) {
+	verifier, ok := s.checkVerifier(verifier)
+	if !ok {
 		return oautherr.InvalidGrant("code_verifier must be 43-128 characters of [A-Za-z0-9-._~] (RFC 7636 §4.1)")
 	}
 	if s.fault(FaultPKCEVerifierIgnore) {
 		return nil
 	}
+	challenge, method := s.codeChallenge(code)
 	var got string
-	switch code.CodeChallengeMethod {
+	switch method {
 	case "S256":
-		sum := sha256.Sum256([]byte(verifier))
-		got = base64.RawURLEncoding.EncodeToString(sum[:])
+		got = s256(verifier)
 	case "plain":
 		got = verifier
 	default:
 		return oautherr.InvalidGrant("unsupported code_challenge_method")
 	}
-	if subtle.ConstantTimeCompare([]byte(got), []byte(code.CodeChallenge)) != 1 {
+	if !s.challengeMatches(got, challenge) && !s.methodIgnored(verifier, challenge) {
 		return oautherr.InvalidGrant("code_verifier does not match the code_challenge")
 	}
 	return nil
@@ -214,11 +212,14 @@ func isUnreserved(c byte) bool {
 // narrowResources validates token-request resource parameters against what
 // the grant allows (RFC 8707 §2.2). Without parameters the grant's resources
 // are used.
-func (s *Server) narrowResources(requested, granted []string) ([]string, *oautherr.Error) {
+func (s *Server) narrowResources(requested, granted []string, site resourceSite) ([]string, *oautherr.Error) {
 	if len(requested) == 0 {
 		return granted, nil
 	}
-	res, oerr := s.checkResources(requested)
+	if site == siteRefresh && s.fault(FaultRefreshResourceUnchecked) {
+		return requested, nil
+	}
+	res, oerr := s.checkResourcesAt(requested, site)
 	if oerr != nil {
 		return nil, oerr
 	}
@@ -282,7 +283,7 @@ func (s *Server) refresh(r *http.Request, ca *clientAuth, form url.Values) (*Tok
 		}
 		scope = joined
 	}
-	resources, oerr := s.narrowResources(form["resource"], t.Resources)
+	resources, oerr := s.narrowResources(form["resource"], t.Resources, siteRefresh)
 	if oerr != nil {
 		return nil, oerr
 	}
@@ -311,7 +312,7 @@ func (s *Server) clientCredentials(r *http.Request, ca *clientAuth, form url.Val
 	if oerr != nil {
 		return nil, oerr
 	}
-	resources, oerr := s.checkResources(form["resource"])
+	resources, oerr := s.checkResourcesAt(form["resource"], siteToken)
 	if oerr != nil {
 		return nil, oerr
 	}
@@ -324,17 +325,18 @@ func (s *Server) issue(r *http.Request, c *store.Client, subject, scope, grantSc
 	resources, grantResources []string, grantID string, withRefresh bool) (*TokenResponse, *oautherr.Error) {
 	ctx := r.Context()
 	now := s.now()
+	ttl := s.accessTokenTTL()
 	at := randomToken()
 	if err := s.store.SaveToken(ctx, &store.Token{
 		Hash: store.Hash(at), Kind: store.AccessToken, ClientID: c.ID, Subject: subject,
 		Scope: scope, Resources: resources, GrantID: grantID,
-		IssuedAt: now, ExpiresAt: now.Add(s.cfg.AccessTokenTTL),
+		IssuedAt: now, ExpiresAt: now.Add(ttl),
 	}); err != nil {
 		return nil, oautherr.ServerError(fmt.Errorf("save access token: %w", err))
 	}
 	resp := &TokenResponse{
 		AccessToken: at, TokenType: "Bearer",
-		ExpiresIn: int64(s.cfg.AccessTokenTTL / time.Second), Scope: scope,
+		ExpiresIn: int64(ttl / time.Second), Scope: scope,
 	}
 	if s.fault(FaultTokenTypeMissing) {
 		resp.TokenType = ""

@@ -125,6 +125,7 @@ func runChecks(t testing.TB, cfg server.Config, checks []*suite.Check) []suite.R
 	}
 	srv, issuer := refServer(t, cfg)
 	tcfg.Resource = srv.ResourceURL()
+	tcfg.ScopedResource = srv.ScopedResourceURL()
 	ctx := context.Background()
 	env, err := suite.Prepare(ctx, issuer, tcfg, opts)
 	require.NoError(t, err)

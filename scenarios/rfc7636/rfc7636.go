@@ -1,144 +1,17 @@
 // Package rfc7636 holds the checks of RFC 7636, Proof Key for Code Exchange,
-// and the PKCE requirements RFC 9700 adds.
+// and the PKCE requirements RFC 9700 adds. One file per section.
 package rfc7636
 
-import (
-	"context"
-	"net/http"
-	"net/url"
-	"strings"
-
-	"github.com/authspec/authspec/suite"
-	"github.com/authspec/authspec/suite/expect"
-	"github.com/authspec/authspec/suite/fixture"
-)
+import "github.com/authspec/authspec/suite"
 
 // Checks returns the PKCE checks.
 func Checks() []*suite.Check {
-	req := []suite.Feature{suite.FeaturePKCE, suite.FeatureConfidential, suite.FeatureAuthCode}
-	return []*suite.Check{
-		{
-			ID: "rfc7636-4.6-wrong-verifier-refused", Spec: suite.RFC7636, Section: "4.6", Level: suite.Must,
-			Requires: req, Profiles: []string{"pkce"},
-			Title: "A code_verifier that does not match the code_challenge is refused with invalid_grant",
-			Quote: "If the values are not equal, an error response indicating \"invalid_grant\" as described in Section 5.2 of [RFC6749] MUST be returned.",
-			Run: func(ctx context.Context, t *suite.T) error {
-				return redeemWith(ctx, t, url.Values{"code_verifier": {fixture.NewPKCE().Verifier}}, "a different, well-formed code_verifier",
-					"compare BASE64URL(SHA256(code_verifier)) with the stored code_challenge")
-			},
-		},
-		{
-			ID: "rfc7636-4.6-missing-verifier-refused", Spec: suite.RFC7636, Section: "4.6", Level: suite.Must,
-			Requires: req, Profiles: []string{"pkce"},
-			Title: "A code issued with a code_challenge is not redeemed without code_verifier",
-			Quote: "The server verifies it by calculating the code challenge from the received \"code_verifier\" and comparing it with the previously associated \"code_challenge\".",
-			Run: func(ctx context.Context, t *suite.T) error {
-				return redeemWith(ctx, t, url.Values{"code_verifier": {""}}, "no code_verifier",
-					"require code_verifier whenever the authorization request carried a code_challenge")
-			},
-		},
-		{
-			ID: "rfc7636-4.1-verifier-syntax", Spec: suite.RFC7636, Section: "4.1", Level: suite.Should,
-			Requires: req, Profiles: []string{"pkce"},
-			Title: "A code_verifier shorter than 43 characters is refused",
-			Quote: "code-verifier = 43*128unreserved",
-			Run: func(ctx context.Context, t *suite.T) error {
-				c, err := t.Confidential(ctx)
-				if err != nil {
-					return err
-				}
-				// A short verifier whose S256 challenge is sent: only the
-				// syntax is wrong.
-				short := "authspec-short-verifier"
-				ar := t.NewAuthRequest(c)
-				ar.PKCE = &fixture.PKCE{Verifier: short, Challenge: fixture.S256(short), Method: "S256"}
-				code, _, err := t.Fixtures.Code(ctx, t.HTTP, ar)
-				if err != nil {
-					return err
-				}
-				res, err := t.Fixtures.Exchange(ctx, t.HTTP, ar, code, nil)
-				if err != nil {
-					return err
-				}
-				_, err = expect.OAuthError(res, []int{http.StatusBadRequest}, "invalid_grant", "invalid_request")
-				return expect.WithFix(err, "refuse code_verifier values outside 43-128 characters of [A-Za-z0-9-._~]")
-			},
-		},
-		{
-			ID: "rfc9700-2.1.1-pkce-downgrade", Spec: suite.RFC9700, Section: "2.1.1", Level: suite.Must,
-			Requires: req, Profiles: []string{"pkce", "oauth2.1"},
-			Title: "A code_verifier for a code issued without code_challenge is refused (downgrade)",
-			Quote: "Authorization servers MUST mitigate PKCE Downgrade Attacks by ensuring that a token request containing a code_verifier parameter is accepted only if a code_challenge parameter was present in the authorization request.",
-			Run: func(ctx context.Context, t *suite.T) error {
-				c, err := t.Confidential(ctx)
-				if err != nil {
-					return err
-				}
-				ar := t.NewAuthRequest(c)
-				ar.PKCE = nil
-				code, _, err := t.Fixtures.Code(ctx, t.HTTP, ar)
-				if err != nil {
-					return err
-				}
-				res, err := t.Fixtures.Exchange(ctx, t.HTTP, ar, code, url.Values{"code_verifier": {fixture.NewPKCE().Verifier}})
-				if err != nil {
-					return err
-				}
-				_, err = expect.OAuthError(res, []int{http.StatusBadRequest}, "invalid_grant", "invalid_request")
-				return expect.WithFix(err, "refuse a code_verifier when the authorization request had no code_challenge")
-			},
-		},
-		{
-			ID: "rfc9700-2.1.1-plain-not-accepted", Spec: suite.RFC9700, Section: "2.1.1", Level: suite.Should,
-			Requires: req, Profiles: []string{"pkce", "oauth2.1"},
-			Title: "code_challenge_method=plain is refused",
-			Quote: "Clients SHOULD use PKCE code challenge methods that do not expose the PKCE verifier in the authorization request.",
-			Run: func(ctx context.Context, t *suite.T) error {
-				c, err := t.Confidential(ctx)
-				if err != nil {
-					return err
-				}
-				p := fixture.NewPKCE()
-				ar := t.NewAuthRequest(c)
-				ar.PKCE = &fixture.PKCE{Verifier: p.Verifier, Challenge: p.Verifier, Method: "plain"}
-				res, err := t.Fixtures.Authorize(ctx, t.HTTP, ar)
-				if err != nil && !fixture.IsUnavailable(err) {
-					return err
-				}
-				if res != nil && res.Callback != nil && res.Callback.Query().Get("code") != "" {
-					return expect.WithFix(expect.Fail(res.Last, "error=invalid_request", "an authorization code",
-						"the plain PKCE method was accepted: the challenge equals the verifier and protects nothing against a leaked request"),
-						"accept only S256 and advertise code_challenge_methods_supported: [\"S256\"]")
-				}
-				return nil
-			},
-		},
-	}
-}
-
-// redeemWith runs a PKCE authorization and redeems the code with the token
-// request altered by extra; the target must answer invalid_grant.
-func redeemWith(ctx context.Context, t *suite.T, extra url.Values, what, fix string) error {
-	c, err := t.Confidential(ctx)
-	if err != nil {
-		return err
-	}
-	ar := t.NewAuthRequest(c)
-	code, _, err := t.Fixtures.Code(ctx, t.HTTP, ar)
-	if err != nil {
-		return err
-	}
-	res, err := t.Fixtures.Exchange(ctx, t.HTTP, ar, code, extra)
-	if err != nil {
-		return err
-	}
-	if res.Status == http.StatusOK {
-		return expect.WithFix(expect.Fail(res, "error=invalid_grant", "tokens",
-			"the code was redeemed with %s", what), fix)
-	}
-	_, err = expect.OAuthError(res, []int{http.StatusBadRequest}, "invalid_grant")
-	if err != nil && strings.Contains(err.Error(), "wrong error code") {
-		return expect.WithFix(err, "RFC 7636 §4.6 names invalid_grant for this case")
-	}
-	return err
+	var out []*suite.Check
+	out = append(out, verifierChecks()...)     // §4.1
+	out = append(out, challengeChecks()...)    // §4.2, §4.3
+	out = append(out, associationChecks()...)  // §4.4
+	out = append(out, errorChecks()...)        // §4.4.1
+	out = append(out, verificationChecks()...) // §4.6
+	out = append(out, bcpChecks()...)          // RFC 9700 §2.1.1
+	return out
 }

@@ -37,6 +37,10 @@ type Config struct {
 	// RedirectURI is used for clients the suite registers; default
 	// http://127.0.0.1:<free port>/callback.
 	RedirectURI string `yaml:"redirect_uri"`
+	// ScopedResource is a URL of the protected resource that needs a scope
+	// the suite's tokens (scopes:) lack; the RFC 6750 insufficient_scope
+	// checks are SKIP without it.
+	ScopedResource string `yaml:"scoped_resource"`
 }
 
 // ClientConfig is a client the target operator registered for the suite.
@@ -200,6 +204,11 @@ func (c *Config) validate(file string) error {
 	case "", RepeatConsentRemembered, RepeatConsentAlways:
 	default:
 		errs = append(errs, fmt.Sprintf("browser.repeat_consent %q: use %s or %s", c.Browser.RepeatConsent, RepeatConsentRemembered, RepeatConsentAlways))
+	}
+	if c.ScopedResource != "" {
+		if u, err := url.Parse(c.ScopedResource); err != nil || !u.IsAbs() || u.Host == "" {
+			errs = append(errs, fmt.Sprintf("scoped_resource %q must be an absolute URL", c.ScopedResource))
+		}
 	}
 	check := func(kind string, cc *ClientConfig, confidential bool) {
 		if cc == nil {

@@ -8,6 +8,27 @@ import (
 type Challenge struct {
 	Scheme string
 	Params map[string]string
+	// List holds the auth-params in order, repeats included (Params keeps
+	// the last value of a repeated name).
+	List []Param
+}
+
+// Param is one auth-param as sent: Value is unescaped when Quoted.
+type Param struct {
+	Name   string
+	Value  string
+	Quoted bool
+}
+
+// Count is how many times the challenge carries the auth-param name.
+func (c Challenge) Count(name string) int {
+	n := 0
+	for _, p := range c.List {
+		if p.Name == name {
+			n++
+		}
+	}
+	return n
 }
 
 // ParseChallenges parses WWW-Authenticate header values leniently: it never
@@ -39,7 +60,8 @@ func ParseChallenges(values []string) []Challenge {
 				name := strings.ToLower(strings.TrimSpace(s[:eq]))
 				s = strings.TrimLeft(s[eq+1:], " \t")
 				var val string
-				if strings.HasPrefix(s, `"`) {
+				quoted := strings.HasPrefix(s, `"`)
+				if quoted {
 					var b strings.Builder
 					j := 1
 					for ; j < len(s); j++ {
@@ -66,6 +88,7 @@ func ParseChallenges(values []string) []Challenge {
 					val, s = s[:k], s[k:]
 				}
 				c.Params[name] = val
+				c.List = append(c.List, Param{Name: name, Value: val, Quoted: quoted})
 			}
 			out = append(out, c)
 		}

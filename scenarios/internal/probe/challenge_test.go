@@ -14,5 +14,9 @@ func TestParseChallenges(t *testing.T) {
 	assert.True(t, ok)
 	assert.Equal(t, "invalid_token", b.Params["error"])
 	assert.Equal(t, "read write", b.Params["scope"])
+	rep, _ := Bearer([]string{`Bearer realm="a", scope="read", scope="write", error="x\"y"`})
+	assert.Equal(t, 2, rep.Count("scope"))
+	assert.Equal(t, 1, rep.Count("realm"))
+	assert.Equal(t, Param{Name: "error", Value: `x"y`, Quoted: true}, rep.List[3])
 	assert.NotPanics(t, func() { ParseChallenges([]string{`"`, `=`, `Bearer ="x`, `Bearer a="\`, ",,,"}) })
 }

@@ -1,0 +1,64 @@
+package rfc6750
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/authspec/authspec/suite"
+	"github.com/authspec/authspec/suite/fixture"
+	"github.com/authspec/authspec/suite/httpx"
+)
+
+func headerOrNone(res *httpx.Result) string {
+	if v := res.Header.Values("WWW-Authenticate"); len(v) > 0 {
+		return "WWW-Authenticate: " + v[0]
+	}
+	return "no WWW-Authenticate header"
+}
+
+func callResource(ctx context.Context, t *suite.T, token, note string) (*httpx.Result, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, t.Target.Resource, nil)
+	if err != nil {
+		return nil, err
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	return t.HTTP.Do(ctx, req, note)
+}
+
+// callWith calls the resource at u with the Authorization header authz
+// (none when empty), sent exactly as given.
+func callWith(ctx context.Context, t *suite.T, u, authz, note string) (*httpx.Result, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	if err != nil {
+		return nil, err
+	}
+	if authz != "" {
+		req.Header.Set("Authorization", authz)
+	}
+	return t.HTTP.Do(ctx, req, note)
+}
+
+// resourceToken obtains an access token for the configured resource with
+// the confidential client (authorization code flow), and makes sure the
+// resource accepts it in the usual form ("Bearer <token>"): otherwise the
+// check cannot judge anything and is SKIP.
+func resourceToken(ctx context.Context, t *suite.T) (*fixture.Client, string, error) {
+	c, err := t.Confidential(ctx)
+	if err != nil {
+		return nil, "", err
+	}
+	ts, err := t.Fixtures.Tokens(ctx, t.HTTP, t.NewAuthRequest(c))
+	if err != nil {
+		return nil, "", err
+	}
+	res, err := callWith(ctx, t, t.Target.Resource, "Bearer "+ts.AccessToken, "call the protected resource with a fresh access token")
+	if err != nil {
+		return nil, "", err
+	}
+	if res.Status < 200 || res.Status > 299 {
+		return nil, "", suite.SkipErr("the protected resource %s answered HTTP %d to a fresh access token requested for it; cannot judge (see rfc8707-2-audience-restricted)", t.Target.Resource, res.Status)
+	}
+	return c, ts.AccessToken, nil
+}

@@ -1,0 +1,125 @@
+package rfc7636
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/base64"
+	"net/url"
+	"strings"
+
+	"github.com/authspec/authspec/suite"
+	"github.com/authspec/authspec/suite/expect"
+	"github.com/authspec/authspec/suite/fixture"
+)
+
+// associationChecks are the checks of how the server keeps the challenge
+// (RFC 7636 §4.4).
+func associationChecks() []*suite.Check {
+	req := confidentialFlow()
+	return []*suite.Check{
+		{
+			ID: "rfc7636-4.4-challenge-bound-to-code", Spec: suite.RFC7636, Section: "4.4", Level: suite.Must,
+			Requires: req, Profiles: []string{"pkce", "oauth2.1"},
+			Title: "A code is verified against its own code_challenge, not another request's",
+			Quote: "When the server issues the authorization code in the authorization response, it MUST associate the \"code_challenge\" and \"code_challenge_method\" values with the authorization code so it can be verified later.",
+			Run: func(ctx context.Context, t *suite.T) error {
+				first, second := fixture.NewPKCE(), fixture.NewPKCE()
+				ar, code, err := codeWith(ctx, t, &first)
+				if err != nil {
+					return err
+				}
+				// A later request of the same client with another challenge.
+				if _, _, err := codeWith(ctx, t, &second); err != nil {
+					return err
+				}
+				res, err := t.Fixtures.Exchange(ctx, t.HTTP, ar, code, url.Values{"code_verifier": {second.Verifier}})
+				if err != nil {
+					return err
+				}
+				return redeemRefused(res, []string{"invalid_grant"}, "the verifier of another authorization request",
+					"store code_challenge and code_challenge_method with each code (or inside it) and verify against those")
+			},
+		},
+		{
+			ID: "rfc7636-4.4-method-bound-to-code", Spec: suite.RFC7636, Section: "4.4", Level: suite.Must,
+			Requires: req, Profiles: []string{"pkce", "oauth2.1"},
+			Title: "A code issued for an S256 challenge is not redeemed with the challenge itself as verifier (no fallback to plain)",
+			Quote: "When the server issues the authorization code in the authorization response, it MUST associate the \"code_challenge\" and \"code_challenge_method\" values with the authorization code so it can be verified later.",
+			Run: func(ctx context.Context, t *suite.T) error {
+				// An attacker who saw the authorization request knows the
+				// challenge; under S256 it is useless as a verifier.
+				p := fixture.NewPKCE()
+				ar, code, err := codeWith(ctx, t, &p)
+				if err != nil {
+					return err
+				}
+				res, err := t.Fixtures.Exchange(ctx, t.HTTP, ar, code, url.Values{"code_verifier": {p.Challenge}})
+				if err != nil {
+					return err
+				}
+				return redeemRefused(res, []string{"invalid_grant"}, "the S256 code_challenge sent as code_verifier (the plain transformation)",
+					"verify with the code_challenge_method stored with the code only; never try the other method")
+			},
+		},
+		{
+			ID: "rfc7636-4.4-challenge-not-exposed", Spec: suite.RFC7636, Section: "4.4", Level: suite.MustNot,
+			Requires: req, Profiles: []string{"pkce"},
+			Title: "The authorization response does not reveal the code_challenge, neither as a parameter nor readable inside the code",
+			Quote: "The server MUST NOT include the \"code_challenge\" value in client requests in a form that other entities can extract.",
+			Run: func(ctx context.Context, t *suite.T) error {
+				c, err := t.Confidential(ctx)
+				if err != nil {
+					return err
+				}
+				p := fixture.NewPKCE()
+				ar := t.NewAuthRequest(c)
+				ar.PKCE = &p
+				_, res, err := t.Fixtures.Code(ctx, t.HTTP, ar)
+				if err != nil {
+					return err
+				}
+				if where := exposedIn(res.Callback, p); where != "" {
+					return expect.WithFix(expect.Fail(res.Last, "no trace of the code_challenge in the authorization response",
+						where, "the authorization response exposes the code_challenge to whoever sees the redirect"),
+						"keep the challenge on the server, or encrypt it inside the code; never echo it")
+				}
+				return nil
+			},
+		},
+	}
+}
+
+// exposedIn says where the redirect to the client shows the challenge of p:
+// a parameter, or the code (as is, or after base64 decoding of its parts,
+// as in unencrypted JWTs). "" when nowhere.
+func exposedIn(cb *url.URL, p fixture.PKCE) string {
+	sum := sha256.Sum256([]byte(p.Verifier))
+	for name, vs := range cb.Query() {
+		for _, v := range vs {
+			if strings.Contains(v, p.Challenge) {
+				return "the parameter " + name + " contains the code_challenge"
+			}
+		}
+		if name != "code" {
+			continue
+		}
+		for _, v := range vs {
+			for _, part := range strings.FieldsFunc(v, func(r rune) bool { return r == '.' || r == '~' || r == ':' }) {
+				for _, enc := range []*base64.Encoding{base64.RawURLEncoding, base64.URLEncoding, base64.RawStdEncoding, base64.StdEncoding} {
+					b, err := enc.DecodeString(part)
+					if err != nil {
+						continue
+					}
+					if bytes.Contains(b, []byte(p.Challenge)) || bytes.Contains(b, sum[:]) {
+						return "the code decodes to data containing the code_challenge"
+					}
+				}
+			}
+		}
+	}
+	if strings.Contains(cb.Fragment, p.Challenge) {
+		return "the fragment contains the code_challenge"
+	}
+	return ""
+}

@@ -1,0 +1,95 @@
+package rfc7636
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/authspec/authspec/suite"
+	"github.com/authspec/authspec/suite/expect"
+	"github.com/authspec/authspec/suite/fixture"
+)
+
+// bcpChecks are the PKCE requirements RFC 9700 §2.1.1 adds.
+func bcpChecks() []*suite.Check {
+	req := confidentialFlow()
+	return []*suite.Check{
+		{
+			ID: "rfc9700-2.1.1-pkce-downgrade", Spec: suite.RFC9700, Section: "2.1.1", Level: suite.Must,
+			Requires: req, Profiles: []string{"pkce", "oauth2.1"},
+			Title: "A code_verifier for a code issued without code_challenge is refused (downgrade)",
+			Quote: "Authorization servers MUST mitigate PKCE Downgrade Attacks by ensuring that a token request containing a code_verifier parameter is accepted only if a code_challenge parameter was present in the authorization request.",
+			Run: func(ctx context.Context, t *suite.T) error {
+				c, err := t.Confidential(ctx)
+				if err != nil {
+					return err
+				}
+				ar := t.NewAuthRequest(c)
+				ar.PKCE = nil
+				code, _, err := t.Fixtures.Code(ctx, t.HTTP, ar)
+				if err != nil {
+					return err
+				}
+				res, err := t.Fixtures.Exchange(ctx, t.HTTP, ar, code, url.Values{"code_verifier": {fixture.NewPKCE().Verifier}})
+				if err != nil {
+					return err
+				}
+				_, err = expect.OAuthError(res, []int{http.StatusBadRequest}, "invalid_grant", "invalid_request")
+				return expect.WithFix(err, "refuse a code_verifier when the authorization request had no code_challenge")
+			},
+		},
+		{
+			ID: "rfc9700-2.1.1-plain-not-accepted", Spec: suite.RFC9700, Section: "2.1.1", Level: suite.Should,
+			Requires: req, Profiles: []string{"pkce", "oauth2.1"},
+			Title: "code_challenge_method=plain is refused",
+			Quote: "Clients SHOULD use PKCE code challenge methods that do not expose the PKCE verifier in the authorization request.",
+			Run: func(ctx context.Context, t *suite.T) error {
+				c, err := t.Confidential(ctx)
+				if err != nil {
+					return err
+				}
+				p := fixture.NewPKCE()
+				ar := t.NewAuthRequest(c)
+				ar.PKCE = &fixture.PKCE{Verifier: p.Verifier, Challenge: p.Verifier, Method: "plain"}
+				res, err := t.Fixtures.Authorize(ctx, t.HTTP, ar)
+				if err != nil && !fixture.IsUnavailable(err) {
+					return err
+				}
+				if res != nil && res.Callback != nil && res.Callback.Query().Get("code") != "" {
+					return expect.WithFix(expect.Fail(res.Last, "error=invalid_request", "an authorization code",
+						"the plain PKCE method was accepted: the challenge equals the verifier and protects nothing against a leaked request"),
+						"accept only S256 and advertise code_challenge_methods_supported: [\"S256\"]")
+				}
+				return nil
+			},
+		},
+	}
+}
+
+// redeemWith runs a PKCE authorization and redeems the code with the token
+// request altered by extra; the target must answer invalid_grant.
+func redeemWith(ctx context.Context, t *suite.T, extra url.Values, what, fix string) error {
+	c, err := t.Confidential(ctx)
+	if err != nil {
+		return err
+	}
+	ar := t.NewAuthRequest(c)
+	code, _, err := t.Fixtures.Code(ctx, t.HTTP, ar)
+	if err != nil {
+		return err
+	}
+	res, err := t.Fixtures.Exchange(ctx, t.HTTP, ar, code, extra)
+	if err != nil {
+		return err
+	}
+	if res.Status == http.StatusOK {
+		return expect.WithFix(expect.Fail(res, "error=invalid_grant", "tokens",
+			"the code was redeemed with %s", what), fix)
+	}
+	_, err = expect.OAuthError(res, []int{http.StatusBadRequest}, "invalid_grant")
+	if err != nil && strings.Contains(err.Error(), "wrong error code") {
+		return expect.WithFix(err, "RFC 7636 §4.6 names invalid_grant for this case")
+	}
+	return err
+}
