@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 
 	"github.com/authspec/authspec/scenarios/internal/probe"
+	"github.com/authspec/authspec/scenarios/internal/regclient"
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/expect"
 	"github.com/authspec/authspec/suite/fixture"
@@ -237,11 +239,13 @@ func codeFlowChecks() []*suite.Check {
 		},
 		{
 			ID: "rfc8252-7.3-loopback-any-port", Spec: suite.RFC8252, Section: "7.3", Level: suite.Must,
-			Requires: conf, Profiles: []string{"core"},
-			Title: "A loopback redirect URI is accepted with any port",
+			Requires: []suite.Feature{suite.FeatureAuthCode}, Profiles: []string{"core"},
+			Title: "A native app's loopback redirect URI is accepted with any port",
 			Quote: "The authorization server MUST allow any port to be specified at the time of the request for loopback IP redirect URIs, to accommodate clients that obtain an available ephemeral port from the operating system at the time of the request.",
 			Run: func(ctx context.Context, t *suite.T) error {
-				c, err := t.Confidential(ctx)
+				// RFC 8252 is about native apps, which are public clients
+				// (§8.4): a web client's redirect URI may be matched exactly.
+				c, err := nativeClient(ctx, t)
 				if err != nil {
 					return err
 				}
@@ -358,4 +362,26 @@ func errorRedirect(ctx context.Context, t *suite.T, extra url.Values) (url.Value
 			"errors other than a bad client_id or redirect_uri go to the client's redirect URI (RFC 6749 §4.1.2.1)")
 	}
 	return res.Callback.Query(), &errResult{last: res.Last, state: ar.State}, nil
+}
+
+// nativeClient registers a native app (application_type native, a public
+// client with a loopback redirect URI) when the target offers dynamic
+// registration, else takes the configured public client.
+func nativeClient(ctx context.Context, t *suite.T) (*fixture.Client, error) {
+	if ok, _ := t.Target.Has(string(suite.FeatureDCR)); ok {
+		method := "none"
+		if !slices.Contains(t.Target.Metadata.AuthMethods(), "none") {
+			return nil, suite.SkipErr("the target does not advertise token_endpoint_auth_method none, so no native app (a public client, RFC 8252 §8.4) can be registered")
+		}
+		md := regclient.Metadata(t, method, map[string]any{"application_type": "native", "client_name": "authspec native app"})
+		r, err := regclient.MustRegister(ctx, t, md)
+		if err != nil {
+			return nil, err
+		}
+		return r.Client, nil
+	}
+	if ok, why := t.Target.Has(string(suite.FeaturePublicClient)); !ok {
+		return nil, suite.SkipErr("no native app client: no dynamic registration and %s", why)
+	}
+	return t.Public(ctx)
 }

@@ -24,7 +24,17 @@ func callResource(ctx context.Context, t *suite.T, token, note string) (*httpx.R
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
-	return t.HTTP.Do(ctx, req, note)
+	return notServed(t.HTTP.Do(ctx, req, note))
+}
+
+// notServed turns a 404 or 410 into SKIP: a resource indicator need not be
+// a served URL (RFC 8707 §2), and with nothing there, there is no resource
+// server to judge.
+func notServed(res *httpx.Result, err error) (*httpx.Result, error) {
+	if err == nil && (res.Status == http.StatusNotFound || res.Status == http.StatusGone) {
+		return nil, suite.SkipErr("the resource answers HTTP %d: nothing is served at that URL; give resource: (or scoped_resource:) the URL of a protected resource to judge it", res.Status)
+	}
+	return res, err
 }
 
 // callWith calls the resource at u with the Authorization header authz
@@ -37,7 +47,7 @@ func callWith(ctx context.Context, t *suite.T, u, authz, note string) (*httpx.Re
 	if authz != "" {
 		req.Header.Set("Authorization", authz)
 	}
-	return t.HTTP.Do(ctx, req, note)
+	return notServed(t.HTTP.Do(ctx, req, note))
 }
 
 // resourceToken obtains an access token for the configured resource with

@@ -83,6 +83,12 @@ func runUpdateReplaces(ctx context.Context, t *suite.T) error {
 	if err := hasUpdate(res, info, newURI, newName, hadName, "the update response"); err != nil {
 		return err
 	}
+	if tok, _ := info["registration_access_token"].(string); tok != "" && tok != m.Token {
+		// RFC 7592 §3: the token MAY be rotated on an update; the new one
+		// is the one to read with.
+		t.Transport.AddSecret(tok)
+		m.Token = tok
+	}
 	rres, rinfo, err := readOK(ctx, t, m, "read the client configuration after the update")
 	if err != nil {
 		return err
