@@ -20,7 +20,7 @@ import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 
-import Provider from 'oidc-provider';
+import Provider, { errors } from 'oidc-provider';
 
 const port = Number(process.argv[2] ?? process.env.PORT ?? 0);
 const username = process.env.USERNAME_ALLOWED ?? 'alice';
@@ -77,7 +77,7 @@ server.listen(port, '127.0.0.1', () => {
         // other resource is refused with invalid_target (RFC 8707 §2).
         getResourceServerInfo(ctx, resourceIndicator) {
           if (resourceIndicator !== resource) {
-            throw new Provider.errors.InvalidTarget();
+            throw new errors.InvalidTarget();
           }
           return {
             scope: 'read write',
