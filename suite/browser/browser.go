@@ -12,6 +12,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/url"
 	"os"
 	"os/exec"
@@ -45,6 +46,16 @@ type Options struct {
 	StepTimeout time.Duration
 	// Recipe is how a person gets through the target's pages.
 	Recipe target.BrowserConfig
+}
+
+// trace receives a line per flow (wait and run time) when
+// AUTHSPEC_BROWSER_TRACE is set: see docs/performance.md.
+var trace io.Writer
+
+func init() {
+	if os.Getenv("AUTHSPEC_BROWSER_TRACE") != "" {
+		trace = os.Stderr
+	}
 }
 
 // ErrUnavailable reports that Chromium or the driver is missing.
@@ -97,6 +108,10 @@ type Browser struct {
 	// (oidc-provider does, against session fixation), which a person's one
 	// cookie jar follows but a copy in another context does not.
 	sessFlow chan struct{}
+	// sessionsProven is set once a flow with the session left its cookies
+	// as they were: the server does not rotate them, and flows with the
+	// session may run in parallel. Any rotation seen later clears it.
+	sessionsProven bool
 }
 
 // HasSession reports whether an earlier flow logged in.
@@ -122,8 +137,35 @@ func (b *Browser) keepSession(bctx playwright.BrowserContext) {
 		return
 	}
 	b.sessMu.Lock()
+	defer b.sessMu.Unlock()
+	if b.session != nil {
+		b.sessionsProven = !rotated(b.session.Cookies, st.Cookies)
+	}
 	b.session = st
-	b.sessMu.Unlock()
+}
+
+// rotated reports whether a cookie present before has another value now.
+func rotated(before, after []playwright.Cookie) bool {
+	old := make(map[string]string, len(before))
+	for _, c := range before {
+		old[c.Domain+"\x00"+c.Path+"\x00"+c.Name] = c.Value
+	}
+	for _, c := range after {
+		if v, ok := old[c.Domain+"\x00"+c.Path+"\x00"+c.Name]; ok && v != c.Value {
+			return true
+		}
+	}
+	return false
+}
+
+// serialiseSessions reports whether flows with the session must take turns:
+// until the server is seen to keep its session cookies, it may rotate them
+// on every interaction (oidc-provider does, against session fixation), and a
+// copy of the cookies in a parallel context would go stale.
+func (b *Browser) serialiseSessions() bool {
+	b.sessMu.Lock()
+	defer b.sessMu.Unlock()
+	return !b.sessionsProven
 }
 
 func (b *Browser) contextOptions(flow fixture.Flow) playwright.BrowserNewContextOptions {
@@ -186,7 +228,7 @@ var _ fixture.Authorizer = (*Browser)(nil)
 // returns the redirect to redirectURI, which is intercepted and never sent.
 func (b *Browser) Authorize(ctx context.Context, hc *httpx.Client, authURL, redirectURI string, flow fixture.Flow) (*fixture.AuthzResult, error) {
 	withSession := flow != fixture.FlowLogin && b.HasSession()
-	if withSession {
+	if withSession && b.serialiseSessions() {
 		// One flow at a time carries the session, and it leaves the
 		// cookies as the server last set them for the next one.
 		select {
@@ -196,12 +238,20 @@ func (b *Browser) Authorize(ctx context.Context, hc *httpx.Client, authURL, redi
 		}
 		defer func() { <-b.sessFlow }()
 	}
+	waited := time.Now()
 	select {
 	case b.sem <- struct{}{}:
 	case <-ctx.Done():
 		return nil, fmt.Errorf("waiting for a browser slot: %w", ctx.Err())
 	}
 	defer func() { <-b.sem }()
+	if trace != nil {
+		began := time.Now()
+		defer func() {
+			fmt.Fprintf(trace, "browser: %-7s waited %4dms ran %4dms session=%v %s\n", flow, began.Sub(waited).Milliseconds(),
+				time.Since(began).Milliseconds(), withSession, hc.Transport().Redact(redactQuery(authURL)))
+		}()
+	}
 	bctx, err := b.browser.NewContext(b.contextOptions(flow))
 	if err != nil {
 		return nil, fmt.Errorf("new browser context: %w", err)
