@@ -19,6 +19,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/playwright-community/playwright-go"
@@ -102,7 +103,7 @@ type Browser struct {
 	sem     chan struct{}
 
 	sessMu  sync.Mutex
-	session *playwright.StorageState // cookies of the last flow that logged in or used the session
+	session []playwright.Cookie // cookies of the last flow that logged in or used the session
 	// sessFlow is held by the flow that runs with the session's cookies: a
 	// server may rotate the session cookie when an interaction completes
 	// (oidc-provider does, against session fixation), which a person's one
@@ -112,36 +113,39 @@ type Browser struct {
 	// as they were: the server does not rotate them, and flows with the
 	// session may run in parallel. Any rotation seen later clears it.
 	sessionsProven bool
+
+	poolMu sync.Mutex
+	spares chan *slot // prepared contexts, one per parallel flow
+	closed bool
 }
 
 // HasSession reports whether an earlier flow logged in.
 func (b *Browser) HasSession() bool {
 	b.sessMu.Lock()
 	defer b.sessMu.Unlock()
-	return b.session != nil
+	return len(b.session) > 0
 }
 
 // SessionCookies are the cookies of the person logged in by an earlier flow.
 func (b *Browser) SessionCookies() []playwright.Cookie {
 	b.sessMu.Lock()
 	defer b.sessMu.Unlock()
-	if b.session == nil {
-		return nil
-	}
-	return append([]playwright.Cookie(nil), b.session.Cookies...)
+	return append([]playwright.Cookie(nil), b.session...)
 }
 
 func (b *Browser) keepSession(bctx playwright.BrowserContext) {
-	st, err := bctx.StorageState()
-	if err != nil || len(st.Cookies) == 0 {
+	// Cookies only: StorageState would also visit every origin for its
+	// localStorage, which takes a page load.
+	cookies, err := bctx.Cookies()
+	if err != nil || len(cookies) == 0 {
 		return
 	}
 	b.sessMu.Lock()
 	defer b.sessMu.Unlock()
-	if b.session != nil {
-		b.sessionsProven = !rotated(b.session.Cookies, st.Cookies)
+	if len(b.session) > 0 {
+		b.sessionsProven = !rotated(b.session, cookies)
 	}
-	b.session = st
+	b.session = cookies
 }
 
 // rotated reports whether a cookie present before has another value now.
@@ -166,19 +170,6 @@ func (b *Browser) serialiseSessions() bool {
 	b.sessMu.Lock()
 	defer b.sessMu.Unlock()
 	return !b.sessionsProven
-}
-
-func (b *Browser) contextOptions(flow fixture.Flow) playwright.BrowserNewContextOptions {
-	var opts playwright.BrowserNewContextOptions
-	if flow == fixture.FlowLogin {
-		return opts
-	}
-	b.sessMu.Lock()
-	defer b.sessMu.Unlock()
-	if b.session != nil {
-		opts.StorageState = b.session.ToOptionalStorageState()
-	}
-	return opts
 }
 
 // Launch starts the driver and Chromium.
@@ -206,11 +197,20 @@ func Launch(opts Options) (*Browser, error) {
 		_ = pw.Stop()
 		return nil, fmt.Errorf("launch Chromium %s: %w", opts.Executable, err)
 	}
-	return &Browser{opts: opts, pw: pw, browser: b, sem: make(chan struct{}, opts.Parallel), sessFlow: make(chan struct{}, 1)}, nil
+	br := &Browser{opts: opts, pw: pw, browser: b, sem: make(chan struct{}, opts.Parallel), sessFlow: make(chan struct{}, 1),
+		spares: make(chan *slot, opts.Parallel)}
+	go br.refill()
+	return br, nil
 }
 
 // Close stops Chromium and the driver.
 func (b *Browser) Close() error {
+	b.poolMu.Lock()
+	b.closed = true
+	for len(b.spares) > 0 {
+		(<-b.spares).close()
+	}
+	b.poolMu.Unlock()
 	var errs []error
 	if err := b.browser.Close(); err != nil {
 		errs = append(errs, fmt.Errorf("close Chromium: %w", err))
@@ -222,6 +222,136 @@ func (b *Browser) Close() error {
 }
 
 var _ fixture.Authorizer = (*Browser)(nil)
+
+// flowState is what one flow's handlers record: the redirect to the client
+// and the pages shown on the way.
+type flowState struct {
+	redirectURI string
+	redact      func(string) string
+	mu          sync.Mutex
+	callback    *url.URL
+	got         chan struct{}
+	out         *fixture.AuthzResult
+}
+
+func (st *flowState) matches(raw string) bool {
+	u, err := url.Parse(raw)
+	return err == nil && fixture.MatchesRedirect(u, st.redirectURI)
+}
+
+func (st *flowState) capture(raw string) {
+	u, err := url.Parse(raw)
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if err == nil && st.callback == nil {
+		st.callback = u
+		close(st.got)
+	}
+}
+
+// slot is a fresh browser context with its page, made ahead of time so that
+// a flow does not wait for Chromium to start a renderer. Its handlers act
+// for the flow stored in state; a slot serves one flow and is closed.
+type slot struct {
+	bctx  playwright.BrowserContext
+	page  playwright.Page
+	state atomic.Pointer[flowState]
+}
+
+func (sl *slot) close() { _ = sl.bctx.Close() }
+
+func (b *Browser) newSlot() (*slot, error) {
+	bctx, err := b.browser.NewContext()
+	if err != nil {
+		return nil, fmt.Errorf("new browser context: %w", err)
+	}
+	bctx.SetDefaultTimeout(float64(b.opts.StepTimeout.Milliseconds()))
+	sl := &slot{bctx: bctx}
+	matches := func(raw string) bool {
+		st := sl.state.Load()
+		return st != nil && st.matches(raw)
+	}
+	// The redirect to the client usually ends a redirect chain, which
+	// Playwright does not route; the request event fires for every hop, so
+	// the response is captured there. Routing still answers a direct
+	// navigation so that the browser never needs a listener at the client.
+	bctx.OnRequest(func(r playwright.Request) {
+		if st := sl.state.Load(); st != nil && st.matches(r.URL()) {
+			st.capture(r.URL())
+		}
+	})
+	if err := bctx.Route(matches, func(r playwright.Route) {
+		if st := sl.state.Load(); st != nil {
+			st.capture(r.Request().URL())
+		}
+		_ = r.Fulfill(playwright.RouteFulfillOptions{Status: playwright.Int(200), ContentType: playwright.String("text/plain"),
+			Body: "authspec received the authorization response"})
+	}); err != nil {
+		_ = bctx.Close()
+		return nil, fmt.Errorf("intercept the redirect URI: %w", err)
+	}
+	page, err := bctx.NewPage()
+	if err != nil {
+		_ = bctx.Close()
+		return nil, fmt.Errorf("new page: %w", err)
+	}
+	sl.page = page
+	page.OnResponse(func(r playwright.Response) {
+		st := sl.state.Load()
+		if st == nil || !r.Request().IsNavigationRequest() || r.Frame() != page.MainFrame() || st.matches(r.URL()) {
+			return
+		}
+		st.mu.Lock()
+		st.out.Pages = append(st.out.Pages, fixture.PageVisit{URL: st.redact(r.URL()), Status: r.Status(), Header: r.Headers()})
+		st.mu.Unlock()
+	})
+	return sl, nil
+}
+
+// take returns a prepared slot (or makes one), with the session's cookies
+// unless the flow asks for a fresh login, and prepares the next in the
+// background.
+func (b *Browser) take(flow fixture.Flow) (*slot, error) {
+	var sl *slot
+	select {
+	case sl = <-b.spares:
+	default:
+		var err error
+		if sl, err = b.newSlot(); err != nil {
+			return nil, err
+		}
+	}
+	go b.refill()
+	if flow == fixture.FlowLogin {
+		return sl, nil
+	}
+	if cookies := b.sessionCookies(); len(cookies) > 0 {
+		if err := sl.bctx.AddCookies(cookies); err != nil {
+			sl.close()
+			return nil, fmt.Errorf("restore the session cookies: %w", err)
+		}
+	}
+	return sl, nil
+}
+
+// refill keeps one prepared slot per parallel flow.
+func (b *Browser) refill() {
+	b.poolMu.Lock()
+	defer b.poolMu.Unlock()
+	for !b.closed && len(b.spares) < cap(b.spares) {
+		sl, err := b.newSlot()
+		if err != nil {
+			return // the next flow makes its own and reports the error
+		}
+		b.spares <- sl
+	}
+}
+
+func (b *Browser) sessionCookies() []playwright.OptionalCookie {
+	b.sessMu.Lock()
+	defer b.sessMu.Unlock()
+	return playwright.StorageState{Cookies: b.session}.ToOptionalStorageState().Cookies
+}
 
 // Authorize implements fixture.Authorizer: it opens authURL in a fresh
 // context, plays the login recipe, then the consent (or deny) recipe, and
@@ -252,58 +382,17 @@ func (b *Browser) Authorize(ctx context.Context, hc *httpx.Client, authURL, redi
 				time.Since(began).Milliseconds(), withSession, hc.Transport().Redact(redactQuery(authURL)))
 		}()
 	}
-	bctx, err := b.browser.NewContext(b.contextOptions(flow))
+	sl, err := b.take(flow)
 	if err != nil {
-		return nil, fmt.Errorf("new browser context: %w", err)
+		return nil, err
 	}
-	defer bctx.Close()
-	bctx.SetDefaultTimeout(float64(b.opts.StepTimeout.Milliseconds()))
+	defer sl.close()
+	bctx, page := sl.bctx, sl.page
 
 	out := &fixture.AuthzResult{Interactive: true}
-	var mu sync.Mutex
-	var callback *url.URL
-	got := make(chan struct{})
-	matches := func(raw string) bool {
-		u, err := url.Parse(raw)
-		return err == nil && fixture.MatchesRedirect(u, redirectURI)
-	}
-	capture := func(raw string) {
-		u, err := url.Parse(raw)
-		mu.Lock()
-		defer mu.Unlock()
-		if err == nil && callback == nil {
-			callback = u
-			close(got)
-		}
-	}
-	// The redirect to the client usually ends a redirect chain, which
-	// Playwright does not route; the request event fires for every hop, so
-	// the response is captured there. Routing still answers a direct
-	// navigation so that the browser never needs a listener at the client.
-	bctx.OnRequest(func(r playwright.Request) {
-		if matches(r.URL()) {
-			capture(r.URL())
-		}
-	})
-	if err := bctx.Route(matches, func(r playwright.Route) {
-		capture(r.Request().URL())
-		_ = r.Fulfill(playwright.RouteFulfillOptions{Status: playwright.Int(200), ContentType: playwright.String("text/plain"),
-			Body: "authspec received the authorization response"})
-	}); err != nil {
-		return nil, fmt.Errorf("intercept the redirect URI: %w", err)
-	}
-	page, err := bctx.NewPage()
-	if err != nil {
-		return nil, fmt.Errorf("new page: %w", err)
-	}
-	page.OnResponse(func(r playwright.Response) {
-		if !r.Request().IsNavigationRequest() || r.Frame() != page.MainFrame() || matches(r.URL()) {
-			return
-		}
-		mu.Lock()
-		out.Pages = append(out.Pages, fixture.PageVisit{URL: hc.Transport().Redact(r.URL()), Status: r.Status(), Header: r.Headers()})
-		mu.Unlock()
-	})
+	st := &flowState{redirectURI: redirectURI, got: make(chan struct{}), out: out, redact: hc.Transport().Redact}
+	sl.state.Store(st)
+	mu, got := &st.mu, st.got
 	done := func() bool {
 		select {
 		case <-got:
@@ -315,7 +404,7 @@ func (b *Browser) Authorize(ctx context.Context, hc *httpx.Client, authURL, redi
 	result := func() *fixture.AuthzResult {
 		mu.Lock()
 		defer mu.Unlock()
-		out.Callback = callback
+		out.Callback = st.callback
 		return out
 	}
 	fail := func(err error) (*fixture.AuthzResult, error) {
@@ -345,12 +434,12 @@ func (b *Browser) Authorize(ctx context.Context, hc *httpx.Client, authURL, redi
 		}{"deny", b.opts.Recipe.Deny}
 	}
 	loggedIn, kept := false, false
-	for i, st := range stages {
+	for i, stg := range stages {
 		if done() {
 			break
 		}
-		if st.name == "login" {
-			if !b.loginShown(page, st.steps, stages[i+1].steps, done) {
+		if stg.name == "login" {
+			if !b.loginShown(page, stg.steps, stages[i+1].steps, done) {
 				continue // a session from an earlier flow: no login page
 			}
 			loggedIn = true
@@ -358,20 +447,20 @@ func (b *Browser) Authorize(ctx context.Context, hc *httpx.Client, authURL, redi
 		if done() {
 			break
 		}
-		if st.name != "login" && loggedIn && !kept {
+		if stg.name != "login" && loggedIn && !kept {
 			b.keepSession(bctx) // past the login: later flows need not log in
 			kept = true
 		}
-		b.notePage(page, &mu, out, st.name)
-		if flow == fixture.FlowInspect && st.name == "consent" {
-			form, err := consentForm(page, bctx, st.steps)
+		b.notePage(page, mu, out, stg.name)
+		if flow == fixture.FlowInspect && stg.name == "consent" {
+			form, err := consentForm(page, bctx, stg.steps)
 			if err != nil {
 				return fail(err)
 			}
 			out.Consent = form
 			return result(), nil
 		}
-		if err := play(ctx, page, st.steps, done); err != nil {
+		if err := play(ctx, page, stg.steps, done); err != nil {
 			return fail(err)
 		}
 	}
