@@ -147,8 +147,12 @@ func approvedClient(ctx context.Context, t *suite.T, scope string) (*fixture.Cli
 	if scope != "" {
 		ar.Scope = scope // else the config's scopes, as every request
 	}
-	if _, _, err := t.Fixtures.Code(ctx, t.HTTP, ar); err != nil {
+	_, res, err := t.Fixtures.Code(ctx, t.HTTP, ar)
+	if err != nil {
 		return nil, fmt.Errorf("first authorization: %w", err)
+	}
+	if res == nil || !res.Interactive {
+		return nil, suite.SkipErr("the target approved the first authorization without showing a page: no person approved anything, so there is no remembered approval to judge")
 	}
 	return c, nil
 }
