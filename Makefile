@@ -43,8 +43,14 @@ conformance: $(DEPS_STAMP) build ## start the reference server and run the whole
 integration: $(DEPS_STAMP) build ## run authspec against a real third-party server (oidc-provider 9.13.3, npm); reports in reports/out/oidc-provider/
 	AUTHSPEC_BIN=$(CURDIR)/$(BIN) $(GO) test -tags integration -count=1 -v -timeout 10m ./integration/oidcprovider
 
-bench: ## benchmarks: token throughput vs a bare handler, store operations
+bench: $(DEPS_STAMP) ## the performance figures of docs/performance.md, from one run
+	@echo "== full plan against the reference server (ns/op = wall time of one run)"
+	$(GO) test -run '^$$' -bench FullPlan -benchtime 3x -count 1 ./conformance/
+	@echo "== token endpoint vs a bare net/http handler; SQLite store operations"
 	$(GO) test -run '^$$' -bench . -benchmem -count 1 ./server/...
+	@echo "== load: token endpoint and registration, memory and SQLite stores"
+	$(GO) test -count 1 -v -run TestLoad ./server/load/ | grep -E 'load_test|^(ok|FAIL)'
+	@echo "== plugins: none are shipped yet, so there is no plugin overhead to measure"
 
 fuzz: ## run each fuzz target for FUZZTIME (default 20s)
 	scripts/fuzz.sh $(FUZZTIME)
