@@ -15,6 +15,7 @@ import (
 	"github.com/authspec/authspec/scenarios/rfc7591"
 	"github.com/authspec/authspec/scenarios/rfc7592"
 	"github.com/authspec/authspec/scenarios/rfc7636"
+	"github.com/authspec/authspec/scenarios/rfc7662"
 	"github.com/authspec/authspec/scenarios/rfc8414"
 	"github.com/authspec/authspec/scenarios/rfc8707"
 	"github.com/authspec/authspec/scenarios/rfc9700"
@@ -27,6 +28,7 @@ func All() []*suite.Check {
 	var out []*suite.Check
 	out = append(out, rfc6749.Checks()...)
 	out = append(out, rfc7009.Checks()...)
+	out = append(out, rfc7662.Checks()...)
 	out = append(out, rfc8414.Checks()...)
 	out = append(out, rfc7636.Checks()...)
 	out = append(out, rfc7591.Checks()...)

@@ -129,9 +129,27 @@ const (
 	FaultRevokeKeepsAccess  Fault = "revoke-refresh-keeps-access"
 	FaultRevokeHintStrict   Fault = "revoke-hint-strict"
 	FaultRevokeNoTokenOK    Fault = "revoke-missing-token-200"
+
+	// Introspection (RFC 7662).
+	FaultIntrospectNoAuth         Fault = "introspect-no-auth"
+	FaultIntrospectActiveString   Fault = "introspect-active-string"
+	FaultIntrospectRevokedActive  Fault = "introspect-revoked-active"
+	FaultIntrospectHintStrict     Fault = "introspect-hint-strict"
+	FaultIntrospectBadClient200   Fault = "introspect-bad-client-200"
+	FaultIntrospectInactiveDetail Fault = "introspect-inactive-details"
+	FaultIntrospectNotJSON        Fault = "introspect-not-json"
+	FaultIntrospectExpString      Fault = "introspect-exp-string"
 )
 
 var faultDescriptions = map[Fault]string{
+	FaultIntrospectNoAuth:          "the introspection endpoint answers callers that do not authenticate (token scanning)",
+	FaultIntrospectActiveString:    "introspection responses give active as the string \"true\" instead of a boolean",
+	FaultIntrospectRevokedActive:   "introspection reports revoked tokens as active",
+	FaultIntrospectHintStrict:      "introspection looks only in the token type named by token_type_hint",
+	FaultIntrospectBadClient200:    "introspection with wrong client credentials answers 200 active=false instead of 401",
+	FaultIntrospectInactiveDetail:  "introspection of an unknown token tells more than active=false (client_id, scope)",
+	FaultIntrospectNotJSON:         "introspection responses are served as text/plain",
+	FaultIntrospectExpString:       "introspection responses give exp and iat as date strings instead of seconds",
 	FaultConsentCrossSite:          "the consent form has no CSRF token and the session cookie is SameSite=None: another site can forge the approval",
 	FaultConsentAnonymous:          "the consent page does not say which client asks, nor where the browser will be sent",
 	FaultConsentForgotten:          "an approval is never remembered, against the documented policy (repeat_consent: remembered)",

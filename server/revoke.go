@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"time"
 
 	"github.com/authspec/authspec/server/oautherr"
 	"github.com/authspec/authspec/server/store"
@@ -101,17 +102,55 @@ func (s *Server) handleIntrospect(w http.ResponseWriter, r *http.Request) {
 		if ca, oerr = s.authenticateClient(r, form); oerr == nil && ca.client.Public() {
 			oerr = oautherr.InvalidClient("introspection requires a confidential client")
 		}
+		if oerr != nil && s.introspectAuthFaults(oerr, form) {
+			ca, oerr = &clientAuth{client: &store.Client{}}, nil
+		}
 		if oerr == nil {
 			var out Introspection
 			if out, oerr = s.introspect(r, ca, form); oerr == nil {
-				w.Header().Set("Content-Type", "application/json")
-				w.Header().Set("Cache-Control", "no-store")
-				_ = json.NewEncoder(w).Encode(out)
+				s.writeIntrospection(w, out, form)
 				return
 			}
 		}
 	}
 	s.writeOAuthError(w, oerr)
+}
+
+// introspectAuthFaults reports whether a fault lets an unauthenticated or
+// wrongly authenticated caller through.
+func (s *Server) introspectAuthFaults(oerr *oautherr.Error, form url.Values) bool {
+	if oerr.Code != "invalid_client" {
+		return false
+	}
+	if s.fault(FaultIntrospectNoAuth) && form.Get("client_id") == "" {
+		return true
+	}
+	return s.fault(FaultIntrospectBadClient200)
+}
+
+// writeIntrospection writes the RFC 7662 §2.2 response (and the faults that
+// bend it).
+func (s *Server) writeIntrospection(w http.ResponseWriter, out Introspection, form url.Values) {
+	body := map[string]any{}
+	raw, _ := json.Marshal(out)
+	_ = json.Unmarshal(raw, &body)
+	if s.fault(FaultIntrospectActiveString) {
+		body["active"] = fmt.Sprint(out.Active)
+	}
+	if s.fault(FaultIntrospectExpString) && out.Exp != 0 {
+		body["exp"] = time.Unix(out.Exp, 0).UTC().Format(time.RFC3339)
+		body["iat"] = time.Unix(out.Iat, 0).UTC().Format(time.RFC3339)
+	}
+	if s.fault(FaultIntrospectInactiveDetail) && !out.Active {
+		body["client_id"], body["scope"] = form.Get("client_id")+"authspec-leak", s.cfg.DefaultScope
+	}
+	ct := "application/json"
+	if s.fault(FaultIntrospectNotJSON) {
+		ct = "text/plain; charset=utf-8"
+	}
+	w.Header().Set("Content-Type", ct)
+	w.Header().Set("Cache-Control", "no-store")
+	_ = json.NewEncoder(w).Encode(body)
 }
 
 func (s *Server) introspect(r *http.Request, ca *clientAuth, form url.Values) (Introspection, *oautherr.Error) {
@@ -126,7 +165,13 @@ func (s *Server) introspect(r *http.Request, ca *clientAuth, form url.Values) (I
 	if err != nil {
 		return Introspection{}, oautherr.ServerError(fmt.Errorf("introspect: %w", err))
 	}
-	if t.ClientID != ca.client.ID || !t.Active(s.now()) {
+	if s.fault(FaultIntrospectHintStrict) {
+		if hint := form.Get("token_type_hint"); (hint == "access_token" && t.Kind != store.AccessToken) || (hint == "refresh_token" && t.Kind == store.AccessToken) {
+			return Introspection{Active: false}, nil
+		}
+	}
+	active := t.Active(s.now()) || (s.fault(FaultIntrospectRevokedActive) && t.Revoked)
+	if t.ClientID != ca.client.ID && ca.client.ID != "" || !active {
 		return Introspection{Active: false}, nil
 	}
 	out := Introspection{
