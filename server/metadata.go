@@ -109,13 +109,17 @@ func (s *Server) handleResourceMetadata(w http.ResponseWriter, r *http.Request) 
 	if s.fault(FaultResourceMetaWrongResource) {
 		resource += "/"
 	}
-	if s.resourceMetadataHidden(r) {
+	if s.resourceMetadataHidden(r) || s.fault(FaultMCPPRMNotServed) {
 		writePlainError(w, http.StatusNotFound, "not found")
 		return
 	}
+	servers := []string{as}
+	if s.fault(FaultMCPNoAuthorizationServers) {
+		servers = []string{}
+	}
 	writeJSONDoc(w, s.resourceMetadataContentType(), s.resourceMetadataDoc(ResourceMetadata{
 		Resource:               resource,
-		AuthorizationServers:   []string{as},
+		AuthorizationServers:   servers,
 		ScopesSupported:        append([]string(nil), s.cfg.Scopes...),
 		BearerMethodsSupported: []string{"header"},
 		ResourceName:           "authspec demo protected resource",

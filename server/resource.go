@@ -42,6 +42,13 @@ func (s *Server) handleResource(w http.ResponseWriter, r *http.Request) {
 // it returns false.
 func (s *Server) bearerAuth(w http.ResponseWriter, r *http.Request) (*store.Token, bool) {
 	authz := r.Header.Get("Authorization")
+	if tok := s.mcpSessionToken(r); authz == "" && tok != "" {
+		authz = "Bearer " + tok
+	}
+	if authz == "" && r.Method == http.MethodPost && s.fault(FaultMCPPostNoChallenge) {
+		writePlainError(w, http.StatusBadRequest, "bad request")
+		return nil, false
+	}
 	if authz == "" {
 		var e *oautherr.Error
 		if s.fault(FaultBearerErrorNoCreds) {
@@ -65,7 +72,11 @@ func (s *Server) bearerAuth(w http.ResponseWriter, r *http.Request) (*store.Toke
 	t, err := s.store.GetToken(r.Context(), store.Hash(tok))
 	switch {
 	case errors.Is(err, store.ErrNotFound):
-		s.bearerChallenge(w, oautherr.InvalidToken("the access token is unknown"))
+		e := oautherr.InvalidToken("the access token is unknown")
+		if s.fault(FaultMCPInvalidToken403) {
+			e.Status = http.StatusForbidden
+		}
+		s.bearerChallenge(w, e)
 		return nil, false
 	case err != nil:
 		s.writeOAuthError(w, oautherr.ServerError(fmt.Errorf("resource: %w", err)))
@@ -82,6 +93,9 @@ func (s *Server) bearerAuth(w http.ResponseWriter, r *http.Request) (*store.Toke
 		s.bearerChallenge(w, oautherr.InvalidToken("the access token was not issued for this resource (RFC 8707 audience)"))
 		return nil, false
 	}
+	if s.fault(FaultMCPSessionCookie) {
+		http.SetCookie(w, &http.Cookie{Name: mcpSessionCookie, Value: tok, Path: "/", HttpOnly: true})
+	}
 	return t, true
 }
 
@@ -97,7 +111,7 @@ func (s *Server) bearerChallenge(w http.ResponseWriter, e *oautherr.Error) {
 func (s *Server) resourceError(w http.ResponseWriter, e *oautherr.Error, scope string, challenge bool) {
 	status := http.StatusUnauthorized
 	params := []string{`realm="authspec"`}
-	if !s.fault(FaultNoResourceMetadata) {
+	if !s.fault(FaultNoResourceMetadata) && !s.fault(FaultMCPPRMNotServed) {
 		params = append(params, fmt.Sprintf("resource_metadata=%q", s.challengeMetadataURL()))
 	}
 	if e != nil {
@@ -109,7 +123,9 @@ func (s *Server) resourceError(w http.ResponseWriter, e *oautherr.Error, scope s
 	if scope == "" {
 		scope = strings.Join(s.cfg.Scopes, " ")
 	}
-	params = append(params, s.scopeAttributes(scope)...)
+	if !s.fault(FaultMCPChallengeNoScope) {
+		params = append(params, s.scopeAttributes(scope)...)
+	}
 	switch {
 	case challenge && s.bareChallenge(e):
 		w.Header().Set("WWW-Authenticate", "Bearer")

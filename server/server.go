@@ -445,6 +445,7 @@ func (s *Server) checkResources(values []string) ([]string, *oautherr.Error) {
 		if msg := checkResourceURI(v); msg != "" {
 			return nil, oautherr.InvalidTarget("resource %q %s", v, msg)
 		}
+		v = s.canonicalResource(v)
 		if !s.resources[v] {
 			return nil, oautherr.InvalidTarget("resource %q is not served by this authorization server", v)
 		}

@@ -143,6 +143,9 @@ func (s *Server) exchangeCode(r *http.Request, ca *clientAuth, form url.Values) 
 	if oerr := s.verifyPKCE(code, form); oerr != nil {
 		return nil, oerr
 	}
+	if s.fault(FaultMCPResourceAtTokenRefused) && len(form["resource"]) > 0 {
+		return nil, oautherr.InvalidTarget("the resource parameter is not accepted in a code exchange")
+	}
 	resources, oerr := s.narrowResources(form["resource"], code.Resources, siteToken)
 	if oerr != nil {
 		return nil, oerr

@@ -1,0 +1,19 @@
+package faultpairs_test
+
+import "github.com/authspec/authspec/server"
+
+var _ = add(map[string]pair{
+	"mcp-2.3.1-prm-published":               faults(server.FaultMCPPRMNotServed),
+	"mcp-2.3.1-prm-authorization-servers":   faults(server.FaultMCPNoAuthorizationServers),
+	"mcp-2.3.1-challenge-resource-metadata": faults(server.FaultNoResourceMetadata),
+	"mcp-2.3.1-post-challenge":              faults(server.FaultMCPPostNoChallenge),
+	"mcp-2025-11-25-challenge-scope":        faults(server.FaultMCPChallengeNoScope),
+	"mcp-2025-11-25-pkce-advertised":        faults(server.FaultMetadataNoS256),
+	"mcp-2.5.1-resource-in-both-requests":   faults(server.FaultMCPResourceAtTokenRefused),
+	"mcp-2.5.1-uppercase-resource-accepted": faults(server.FaultMCPResourceCaseSensitive),
+	"mcp-2.6.2-audience-validated":          faults(server.FaultAudienceUnchecked),
+	"mcp-2.6.2-invalid-token-401":           faults(server.FaultMCPInvalidToken403),
+	"mcp-2.7-insufficient-scope-403":        faults(server.FaultBearerScope401),
+	"mcp-2.6.1-every-request-authorized":    faults(server.FaultMCPSessionCookie),
+	"mcp-2.6.1-query-token-refused":         faults(server.FaultMCPQueryToken),
+})

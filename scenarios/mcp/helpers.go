@@ -1,0 +1,120 @@
+package mcp
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/authspec/authspec/scenarios/internal/metadoc"
+	"github.com/authspec/authspec/scenarios/internal/probe"
+	"github.com/authspec/authspec/suite"
+	"github.com/authspec/authspec/suite/fixture"
+	"github.com/authspec/authspec/suite/httpx"
+	"github.com/authspec/authspec/suite/target"
+)
+
+const (
+	p0618 = "mcp-2025-06-18"
+	p1125 = "mcp-2025-11-25"
+)
+
+var both = []string{p0618, p1125}
+
+// initialize is the first JSON-RPC message of an MCP session.
+const initialize = `{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"authspec","version":"1"}}}`
+
+// call sends a request to the MCP server: GET, or POST with an initialize
+// message, with authz as the Authorization header (none when empty).
+func call(ctx context.Context, t *suite.T, method, rawURL, authz, note string) (*httpx.Result, error) {
+	var body *strings.Reader
+	if method == http.MethodPost {
+		body = strings.NewReader(initialize)
+	} else {
+		body = strings.NewReader("")
+	}
+	req, err := http.NewRequestWithContext(ctx, method, rawURL, body)
+	if err != nil {
+		return nil, fmt.Errorf("build request: %w", err)
+	}
+	if method == http.MethodPost {
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Accept", "application/json, text/event-stream")
+	}
+	if authz != "" {
+		req.Header.Set("Authorization", authz)
+	}
+	return t.HTTP.Do(ctx, req, note)
+}
+
+// served turns a 404 of the MCP server URL into SKIP: a resource indicator
+// need not be a served URL, and there is then no MCP server to judge.
+func served(res *httpx.Result) error {
+	if res.Status == http.StatusNotFound || res.Status == http.StatusGone {
+		return suite.SkipErr("the MCP server URL (resource: %s) answers HTTP %d: nothing is served there", res.Exchange.Request.URL, res.Status)
+	}
+	return nil
+}
+
+// prm finds the MCP server's protected resource metadata: from the
+// resource_metadata parameter of its 401 challenge, else from the RFC 9728
+// well-known URL. It returns the document (nil if none) and where it looked.
+func prm(ctx context.Context, t *suite.T) (map[string]any, *httpx.Result, error) {
+	res, err := call(ctx, t, http.MethodGet, t.Target.Resource, "", "call the MCP server without a token")
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := served(res); err != nil {
+		return nil, res, err
+	}
+	var urls []string
+	if c, ok := probe.Bearer(res.Header.Values("WWW-Authenticate")); ok && c.Params["resource_metadata"] != "" {
+		urls = append(urls, c.Params["resource_metadata"])
+	}
+	if u, err := target.WellKnownURL(t.Target.Resource, "oauth-protected-resource"); err == nil {
+		urls = append(urls, u)
+	}
+	last := res
+	for _, u := range urls {
+		m, r, err := metadoc.Fetch(ctx, t, u, "fetch the protected resource metadata")
+		if err != nil {
+			return nil, last, err
+		}
+		if r != nil {
+			last = r
+		}
+		if m != nil {
+			return m, r, nil
+		}
+	}
+	return nil, last, nil
+}
+
+// mcpToken gets an access token for the MCP server (the configured
+// resource) with the confidential client, through the code flow.
+func mcpToken(ctx context.Context, t *suite.T) (*fixture.Client, string, error) {
+	c, err := t.Confidential(ctx)
+	if err != nil {
+		return nil, "", err
+	}
+	ts, err := t.Fixtures.Tokens(ctx, t.HTTP, t.NewAuthRequest(c))
+	if err != nil {
+		return nil, "", err
+	}
+	return c, ts.AccessToken, nil
+}
+
+// accepted calls the MCP server with token and reports whether it was
+// accepted (2xx); it SKIPs when the server refuses even that.
+func accepted(ctx context.Context, t *suite.T, token, note string) (*httpx.Result, error) {
+	res, err := call(ctx, t, http.MethodGet, t.Target.Resource, "Bearer "+token, note)
+	if err != nil {
+		return nil, err
+	}
+	if err := served(res); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+var req = []suite.Feature{suite.FeatureResource}
