@@ -38,6 +38,8 @@ var knownFindings = map[string]finding{
 		"the devInteractions login and consent pages send neither X-Frame-Options nor CSP frame-ancestors; they are development-only pages that a deployment replaces."},
 	"rfc6749-10.2-consent-names-client": {"WARN", "deviation",
 		"the devInteractions consent page shows the requested resource and scopes but neither the client's name nor its client_id nor its redirect host."},
+	"mcp-2.5.1-uppercase-resource-accepted": {"WARN", "configuration",
+		"oidc-provider hands the resource indicator to getResourceServerInfo as sent; this configuration compares it exactly, so HTTP://127.0.0.1:PORT/api is an unknown resource."},
 	"openapi-token-responses": {"FAIL", "deviation",
 		"oidc-provider answers a failed client authentication made in the request body with 401 invalid_client but no WWW-Authenticate header, which RFC 9110 requires on every 401."},
 }
