@@ -341,6 +341,9 @@ func (s *Server) expiredRequestPage(w http.ResponseWriter) {
 func (s *Server) afterLogin(w http.ResponseWriter, r *http.Request, req *authRequest, sess *session) {
 	if !req.forceConsent && !s.fault(FaultConsentForgotten) {
 		cons, err := s.store.GetConsent(r.Context(), sess.subject, req.clientID)
+		if s.fault(FaultMCPConsentPerUser) && err != nil && s.userApprovedAny(sess.subject) {
+			cons, err = &store.Consent{Scope: req.scope}, nil
+		}
 		if err == nil && (scopeSubset(req.scope, cons.Scope) || s.fault(FaultConsentAnyScope)) {
 			if s.takePending(req.id) != nil {
 				s.issueCode(w, r, req, sess.subject)
@@ -472,6 +475,7 @@ func (s *Server) handleConsentSubmit(w http.ResponseWriter, r *http.Request) {
 		}); err != nil {
 			s.log.Error("consent: save", "err", err)
 		}
+		s.approvedUsers.Store(sess.subject, true)
 		s.issueCode(w, r, req, sess.subject)
 	default:
 		if s.fault(FaultDenyNotRedirects) {

@@ -17,6 +17,11 @@ const (
 	FaultMCPSessionCookie          Fault = "mcp-session-cookie"
 	FaultMCPQueryToken             Fault = "mcp-query-token-accepted"
 	FaultMCPChallengeNoScope       Fault = "mcp-challenge-without-scope"
+	FaultMCPInactiveAccepted       Fault = "mcp-revoked-token-accepted"
+	FaultMCPPostTokenUnchecked     Fault = "mcp-post-token-unchecked"
+	FaultMCPPublicDCRRefused       Fault = "mcp-public-registration-refused"
+	FaultMCPConsentPerUser         Fault = "mcp-consent-per-user"
+	FaultMCPForeignTokenAccepted   Fault = "mcp-as-accepts-access-tokens"
 )
 
 var mcpFaults = map[Fault]string{
@@ -29,6 +34,11 @@ var mcpFaults = map[Fault]string{
 	FaultMCPSessionCookie:          "the MCP server sets a session cookie on an authorized request and accepts it instead of a token",
 	FaultMCPQueryToken:             "the MCP server accepts an access token in the URI query string",
 	FaultMCPChallengeNoScope:       "the MCP server's 401 challenges carry no scope parameter",
+	FaultMCPInactiveAccepted:       "the MCP server accepts revoked access tokens",
+	FaultMCPPostTokenUnchecked:     "the MCP server lets any bearer token through on POST",
+	FaultMCPPublicDCRRefused:       "dynamic registration refuses public clients (token_endpoint_auth_method none), which MCP clients are",
+	FaultMCPConsentPerUser:         "an approval is remembered per user, not per client: a newly registered client is approved without asking",
+	FaultMCPForeignTokenAccepted:   "the client configuration endpoint accepts an access token issued for the MCP server as a registration access token",
 }
 
 const mcpSessionCookie = "authspec_mcp_session"
@@ -60,4 +70,10 @@ func (s *Server) canonicalResource(v string) string {
 	}
 	u.Scheme, u.Host = strings.ToLower(u.Scheme), strings.ToLower(u.Host)
 	return u.String()
+}
+
+// userApprovedAny reports whether subject approved any client before.
+func (s *Server) userApprovedAny(subject string) bool {
+	_, ok := s.approvedUsers.Load(subject)
+	return ok
 }

@@ -258,6 +258,9 @@ func (s *Server) normalizeMetadata(md store.ClientMetadata, public bool) (store.
 	if hasCodeGrant != slices.Contains(md.ResponseTypes, "code") && !s.fault(FaultRegisterInconsistentTypes) {
 		return md, oautherr.InvalidClientMetadata("grant_types and response_types are inconsistent: authorization_code goes with response type code (RFC 7591 §2.1)")
 	}
+	if s.fault(FaultMCPPublicDCRRefused) && md.TokenEndpointAuthMethod == authNone {
+		return md, oautherr.InvalidClientMetadata("public clients are not registered here")
+	}
 	if slices.Contains(md.GrantTypes, "client_credentials") && md.TokenEndpointAuthMethod == authNone {
 		return md, oautherr.InvalidClientMetadata("client_credentials requires a confidential client (token_endpoint_auth_method other than none)")
 	}
@@ -406,6 +409,11 @@ func (s *Server) authorizeRegistration(r *http.Request) (*store.Client, *oauther
 	}
 	if s.registrationTokenFaults(r.Context(), tok) {
 		return c, nil
+	}
+	if s.fault(FaultMCPForeignTokenAccepted) {
+		if t, err := s.store.GetToken(r.Context(), store.Hash(tok)); err == nil && t.Kind == store.AccessToken && t.Active(s.now()) {
+			return c, nil
+		}
 	}
 	if len(c.RegistrationTokenHash) == 0 || !store.EqualHash(c.RegistrationTokenHash, tok) {
 		return nil, oautherr.InvalidToken("the registration access token is invalid")

@@ -84,19 +84,22 @@ type Config struct {
 
 // Server is the reference authorization server. Use [New], then [Server.Handler].
 type Server struct {
-	cfg       Config
-	issuer    *url.URL
-	base      string // issuer without trailing slash
-	store     store.Store
-	faults    map[Fault]bool
-	users     map[string]string
-	defUser   string
-	scopes    map[string]bool
-	resources map[string]bool
-	now       func() time.Time
-	log       *slog.Logger
-	key       []byte // HMAC key for CSRF tokens, random per process
-	ui        *uiTemplates
+	// approvedUsers records who approved any client (only for the
+	// mcp-consent-per-user fault).
+	approvedUsers sync.Map
+	cfg           Config
+	issuer        *url.URL
+	base          string // issuer without trailing slash
+	store         store.Store
+	faults        map[Fault]bool
+	users         map[string]string
+	defUser       string
+	scopes        map[string]bool
+	resources     map[string]bool
+	now           func() time.Time
+	log           *slog.Logger
+	key           []byte // HMAC key for CSRF tokens, random per process
+	ui            *uiTemplates
 
 	mu       sync.Mutex
 	pending  map[string]*authRequest

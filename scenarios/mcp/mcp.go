@@ -11,5 +11,6 @@ func Checks() []*suite.Check {
 	var out []*suite.Check
 	out = append(out, discoveryChecks()...)
 	out = append(out, tokenChecks()...)
+	out = append(out, securityChecks()...)
 	return out
 }
