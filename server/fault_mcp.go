@@ -22,6 +22,7 @@ const (
 	FaultMCPPublicDCRRefused       Fault = "mcp-public-registration-refused"
 	FaultMCPConsentPerUser         Fault = "mcp-consent-per-user"
 	FaultMCPForeignTokenAccepted   Fault = "mcp-as-accepts-access-tokens"
+	FaultMCPTokenWithoutAudience   Fault = "mcp-token-without-audience"
 )
 
 var mcpFaults = map[Fault]string{
@@ -39,6 +40,7 @@ var mcpFaults = map[Fault]string{
 	FaultMCPPublicDCRRefused:       "dynamic registration refuses public clients (token_endpoint_auth_method none), which MCP clients are",
 	FaultMCPConsentPerUser:         "an approval is remembered per user, not per client: a newly registered client is approved without asking",
 	FaultMCPForeignTokenAccepted:   "the client configuration endpoint accepts an access token issued for the MCP server as a registration access token",
+	FaultMCPTokenWithoutAudience:   "access tokens are issued without the audience the resource parameter asked for",
 }
 
 const mcpSessionCookie = "authspec_mcp_session"

@@ -327,6 +327,9 @@ func (s *Server) clientCredentials(r *http.Request, ca *clientAuth, form url.Val
 func (s *Server) issue(r *http.Request, c *store.Client, subject, scope, grantScope string,
 	resources, grantResources []string, grantID string, withRefresh bool) (*TokenResponse, *oautherr.Error) {
 	ctx := r.Context()
+	if s.fault(FaultMCPTokenWithoutAudience) {
+		resources = nil
+	}
 	now := s.now()
 	ttl := s.accessTokenTTL()
 	at := randomToken()

@@ -11,6 +11,7 @@ var _ = add(map[string]pair{
 	"mcp-2025-11-25-pkce-advertised":        faults(server.FaultMetadataNoS256),
 	"mcp-2.5.1-resource-in-both-requests":   faults(server.FaultMCPResourceAtTokenRefused),
 	"mcp-2.5.1-uppercase-resource-accepted": faults(server.FaultMCPResourceCaseSensitive),
+	"mcp-2.6.2-issued-token-accepted":       faults(server.FaultMCPTokenWithoutAudience),
 	"mcp-2.6.2-audience-validated":          faults(server.FaultAudienceUnchecked),
 	"mcp-2.6.2-invalid-token-401":           faults(server.FaultMCPInvalidToken403),
 	"mcp-2.7-insufficient-scope-403":        faults(server.FaultBearerScope401),

@@ -86,6 +86,24 @@ func tokenChecks() []*suite.Check {
 			},
 		},
 		{
+			ID: "mcp-2.6.2-issued-token-accepted", Spec: suite.MCP, Section: "2.6.2", Level: suite.Must,
+			Requires: code, Profiles: both,
+			Title: "A token obtained with the MCP server as resource is accepted by the MCP server",
+			Quote: "The resource parameter: MUST be included in both authorization requests and token requests. MUST identify the MCP server that the client intends to use the token with.",
+			Run: func(ctx context.Context, t *suite.T) error {
+				_, token, err := mcpToken(ctx, t)
+				if err != nil {
+					return err
+				}
+				res, err := accepted(ctx, t, token, "call the MCP server with a token issued for it")
+				if err != nil {
+					return err
+				}
+				return expect.WithFix(expect.Status(res, http.StatusOK),
+					"issue tokens for the resource the client named (audience = the MCP server's canonical URI), and accept them at that MCP server")
+			},
+		},
+		{
 			ID: "mcp-2.6.2-audience-validated", Spec: suite.MCP, Section: "2.6.2", Level: suite.Must,
 			Requires: []suite.Feature{suite.FeatureResource, suite.FeatureConfidential, suite.FeatureClientCredentials}, Profiles: both,
 			Title: "The MCP server refuses an access token that was not issued for it",
