@@ -83,7 +83,7 @@ func (s *Server) authenticateClient(r *http.Request, form url.Values) (*clientAu
 	}
 	formID := form.Get("client_id")
 	_, hasFormSecret := form["client_secret"]
-	if s.fault(FaultClientSecretPostIgnored) {
+	if s.fault(FaultClientSecretPostIgnored) || s.fault(FaultTokenSecretPostIgnored) {
 		hasFormSecret = false
 	}
 	ctx := r.Context()
@@ -134,7 +134,7 @@ func (s *Server) authenticateClient(r *http.Request, form url.Values) (*clientAu
 		}
 		return &clientAuth{client: c, method: authPost}, nil
 	}
-	if !c.Public() {
+	if !c.Public() && !s.unauthenticatedGrantFault(form.Get("grant_type")) {
 		return nil, oautherr.InvalidClient("client %q is confidential and must authenticate", formID)
 	}
 	return &clientAuth{client: c, method: authNone}, nil
@@ -153,8 +153,40 @@ func (s *Server) lookupClient(r *http.Request, id string) (*store.Client, *oauth
 	return c, nil
 }
 
+// unauthenticatedGrantFault reports whether a fault lets a confidential
+// client use grant type gt with its client_id alone.
+func (s *Server) unauthenticatedGrantFault(gt string) bool {
+	switch gt {
+	case "authorization_code":
+		return s.fault(FaultTokenCodeNoClientAuth)
+	case "refresh_token":
+		return s.fault(FaultTokenRefreshNoClientAuth)
+	case "client_credentials":
+		return s.fault(FaultTokenCCNoClientAuth)
+	}
+	return false
+}
+
+// swapCase inverts the letter case of ASCII letters.
+func swapCase(v string) string {
+	b := []byte(v)
+	for i, c := range b {
+		switch {
+		case c >= 'a' && c <= 'z':
+			b[i] = c - 'a' + 'A'
+		case c >= 'A' && c <= 'Z':
+			b[i] = c - 'A' + 'a'
+		}
+	}
+	return string(b)
+}
+
 func (s *Server) verifySecret(c *store.Client, secret string) *oautherr.Error {
-	if !store.EqualHash(c.SecretHash, secret) {
+	ok := store.EqualHash(c.SecretHash, secret)
+	if !ok && s.fault(FaultTokenSecretCaseInsensitive) {
+		ok = store.EqualHash(c.SecretHash, swapCase(secret))
+	}
+	if !ok {
 		return oautherr.InvalidClient("client authentication failed")
 	}
 	if !c.SecretExpiresAt.IsZero() && !s.now().Before(c.SecretExpiresAt) {

@@ -20,7 +20,7 @@ type TokenResponse struct {
 	TokenType    string `json:"token_type,omitempty"`
 	ExpiresIn    int64  `json:"expires_in"`
 	RefreshToken string `json:"refresh_token,omitempty"`
-	Scope        string `json:"scope"`
+	Scope        string `json:"scope,omitempty"`
 }
 
 func jsonToForm(body []byte) (url.Values, *oautherr.Error) {
@@ -38,8 +38,25 @@ func jsonToForm(body []byte) (url.Values, *oautherr.Error) {
 }
 
 func (s *Server) handleToken(w http.ResponseWriter, r *http.Request) {
-	form, oerr := s.readForm(w, r)
+	var form url.Values
+	var oerr *oautherr.Error
+	if r.Method == http.MethodGet && s.fault(FaultTokenGETAccepted) {
+		form = r.URL.Query()
+	} else {
+		form, oerr = s.readForm(w, r)
+	}
 	if oerr == nil {
+		if s.fault(FaultTokenQueryCredentials) {
+			q := r.URL.Query()
+			for _, k := range []string{"client_id", "client_secret"} {
+				if !form.Has(k) && q.Get(k) != "" {
+					form.Set(k, q.Get(k))
+				}
+			}
+		}
+		if !s.fault(FaultTokenEmptyParamNotOmitted) {
+			omitEmpty(form)
+		}
 		var resp *TokenResponse
 		resp, oerr = s.token(r, form)
 		if oerr == nil {
@@ -47,8 +64,27 @@ func (s *Server) handleToken(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	if s.fault(FaultTokenErrorNotJSON) {
+		writePlainError(w, oerr.Status, oerr.Code+": "+oerr.Description)
+		return
+	}
 	s.writeOAuthError(w, oerr)
 }
+
+// omitEmpty deletes parameters sent without a value: RFC 6749 §3.2 says
+// they MUST be treated as if they were omitted from the request.
+func omitEmpty(form url.Values) {
+	for k, vs := range form {
+		if !slices.ContainsFunc(vs, func(v string) bool { return v != "" }) {
+			delete(form, k)
+		}
+	}
+}
+
+// tokenParams are the token request parameters this server understands;
+// others are ignored (RFC 6749 §3.2) unless the unknown-parameter fault is on.
+var tokenParams = []string{"grant_type", "code", "redirect_uri", "client_id", "client_secret",
+	"code_verifier", "refresh_token", "scope", "resource"}
 
 func (s *Server) writeTokenResponse(w http.ResponseWriter, resp *TokenResponse) {
 	body, err := json.Marshal(resp)
@@ -56,26 +92,59 @@ func (s *Server) writeTokenResponse(w http.ResponseWriter, resp *TokenResponse) 
 		s.writeOAuthError(w, oautherr.ServerError(fmt.Errorf("encode token response: %w", err)))
 		return
 	}
+	if s.fault(FaultTokenExpiresInString) {
+		var m map[string]any
+		if err := json.Unmarshal(body, &m); err == nil {
+			m["expires_in"] = fmt.Sprint(resp.ExpiresIn)
+			if b, err := json.Marshal(m); err == nil {
+				body = b
+			}
+		}
+	}
 	w.Header().Set("Content-Type", "application/json")
 	if !s.fault(FaultNoCacheControl) {
 		w.Header().Set("Cache-Control", "no-store")
-		w.Header().Set("Pragma", "no-cache")
+		if !s.fault(FaultTokenNoPragma) {
+			w.Header().Set("Pragma", "no-cache")
+		}
 	}
 	w.WriteHeader(http.StatusOK)
 	_, _ = w.Write(body)
 }
 
 func (s *Server) token(r *http.Request, form url.Values) (*TokenResponse, *oautherr.Error) {
-	ca, oerr := s.authenticateClient(r, form)
-	if oerr != nil {
-		return nil, oerr
+	var ca *clientAuth
+	if s.fault(FaultTokenPublicNoClientID) && form.Get("grant_type") == "authorization_code" &&
+		form.Get("client_id") == "" && r.Header.Get("Authorization") == "" {
+		// exchangeCode takes the client from the code.
+		ca = &clientAuth{method: authNone}
+	} else {
+		var oerr *oautherr.Error
+		if ca, oerr = s.authenticateClient(r, form); oerr != nil {
+			return nil, oerr
+		}
+	}
+	if s.fault(FaultTokenUnknownParamFatal) {
+		for k := range form {
+			if !slices.Contains(tokenParams, k) {
+				return nil, oautherr.InvalidRequest("unknown parameter %q", k)
+			}
+		}
+	}
+	if s.fault(FaultTokenEmptyParamNotOmitted) && form.Has("scope") && form.Get("scope") == "" {
+		return nil, oautherr.InvalidScope("scope must not be empty")
 	}
 	gt := form.Get("grant_type")
 	switch gt {
 	case "":
+		if s.fault(FaultTokenMissingGrantTypeErr) {
+			return nil, oautherr.UnsupportedGrantType("grant_type %q is not supported", gt)
+		}
 		return nil, oautherr.InvalidRequest("grant_type is required")
 	case "authorization_code":
-		if !slices.Contains(ca.client.Metadata.GrantTypes, gt) {
+		// A nil client is possible only with FaultTokenPublicNoClientID:
+		// exchangeCode then takes the client from the code.
+		if ca.client != nil && !slices.Contains(ca.client.Metadata.GrantTypes, gt) {
 			return nil, oautherr.UnauthorizedClient("the client is not registered for the authorization_code grant")
 		}
 		return s.exchangeCode(r, ca, form)
@@ -85,10 +154,11 @@ func (s *Server) token(r *http.Request, form url.Values) (*TokenResponse, *oauth
 		}
 		return s.refresh(r, ca, form)
 	case "client_credentials":
-		if ca.client.Public() {
+		publicOK := ca.client.Public() && s.fault(FaultTokenCCPublic)
+		if ca.client.Public() && !publicOK {
 			return nil, oautherr.UnauthorizedClient("public clients cannot use the client_credentials grant")
 		}
-		if !slices.Contains(ca.client.Metadata.GrantTypes, gt) {
+		if !slices.Contains(ca.client.Metadata.GrantTypes, gt) && !publicOK && !s.fault(FaultTokenGrantUnrestricted) {
 			return nil, oautherr.UnauthorizedClient("the client is not registered for the client_credentials grant")
 		}
 		return s.clientCredentials(r, ca, form)
@@ -105,11 +175,17 @@ func (s *Server) exchangeCode(r *http.Request, ca *clientAuth, form url.Values) 
 	ctx := r.Context()
 	raw := form.Get("code")
 	if raw == "" {
+		if s.fault(FaultTokenMissingCodeWrongErr) {
+			return nil, oautherr.InvalidGrant("the authorization code is invalid")
+		}
 		return nil, oautherr.InvalidRequest("code is required")
 	}
 	code, err := s.store.ConsumeCode(ctx, store.Hash(raw))
 	switch {
 	case errors.Is(err, store.ErrNotFound):
+		if s.fault(FaultTokenUnknownCodeWrongErr) {
+			return nil, oautherr.InvalidRequest("the code parameter is malformed")
+		}
 		return nil, oautherr.InvalidGrant("the authorization code is invalid")
 	case errors.Is(err, store.ErrAlreadyUsed):
 		if !s.fault(FaultCodeReuse) {
@@ -128,12 +204,24 @@ func (s *Server) exchangeCode(r *http.Request, ca *clientAuth, form url.Values) 
 	if !s.now().Before(code.ExpiresAt) {
 		return nil, oautherr.InvalidGrant("the authorization code has expired")
 	}
+	if ca.client == nil {
+		// FaultTokenPublicNoClientID: the client is taken from the code.
+		c, oerr := s.lookupClient(r, code.ClientID)
+		if oerr != nil {
+			return nil, oerr
+		}
+		if !c.Public() {
+			return nil, oautherr.InvalidClient("client authentication is required")
+		}
+		ca = &clientAuth{client: c, method: authNone}
+	}
 	if code.ClientID != ca.client.ID && !s.fault(FaultCodeNotBoundToClient) {
 		return nil, oautherr.InvalidGrant("the authorization code was issued to another client")
 	}
 	if !s.fault(FaultRedirectURINotChecked) {
 		_, sent := form["redirect_uri"]
-		if code.RedirectURI != "" && (!sent || form.Get("redirect_uri") != code.RedirectURI) {
+		omittedOK := !sent && s.fault(FaultTokenRedirectURIOptional)
+		if code.RedirectURI != "" && !omittedOK && (!sent || form.Get("redirect_uri") != code.RedirectURI) {
 			return nil, oautherr.InvalidGrant("redirect_uri must be identical to the one in the authorization request")
 		}
 		if code.RedirectURI == "" && sent && !slices.Contains(ca.client.Metadata.RedirectURIs, form.Get("redirect_uri")) {
@@ -242,12 +330,18 @@ func (s *Server) refresh(r *http.Request, ca *clientAuth, form url.Values) (*Tok
 	ctx := r.Context()
 	raw := form.Get("refresh_token")
 	if raw == "" {
+		if s.fault(FaultTokenRefreshMissingErr) {
+			return nil, oautherr.InvalidGrant("the refresh token is invalid")
+		}
 		return nil, oautherr.InvalidRequest("refresh_token is required")
 	}
 	hash := store.Hash(raw)
 	t, err := s.store.GetToken(ctx, hash)
 	switch {
 	case errors.Is(err, store.ErrNotFound):
+		if s.fault(FaultTokenRefreshUnknownErr) {
+			return nil, oautherr.InvalidRequest("the refresh_token parameter is malformed")
+		}
 		return nil, oautherr.InvalidGrant("the refresh token is invalid")
 	case err != nil:
 		return nil, oautherr.ServerError(fmt.Errorf("get refresh token: %w", err))
@@ -270,6 +364,9 @@ func (s *Server) refresh(r *http.Request, ca *clientAuth, form url.Values) (*Tok
 		return nil, oautherr.InvalidGrant("the refresh token is expired or revoked")
 	}
 	scope := t.Scope
+	if form.Get("scope") == "" && s.fault(FaultTokenRefreshDefaultScope) {
+		scope = s.cfg.DefaultScope
+	}
 	if req := form.Get("scope"); req != "" {
 		toks, ok := parseScope(req)
 		if !ok {
@@ -284,7 +381,9 @@ func (s *Server) refresh(r *http.Request, ca *clientAuth, form url.Values) (*Tok
 				return nil, oautherr.InvalidScope("scope %q is not supported", tok)
 			}
 		}
-		scope = joined
+		if !s.fault(FaultTokenRefreshNoNarrowing) {
+			scope = joined
+		}
 	}
 	resources, oerr := s.narrowResources(form["resource"], t.Resources, siteRefresh)
 	if oerr != nil {
@@ -313,13 +412,23 @@ func (s *Server) refresh(r *http.Request, ca *clientAuth, form url.Values) (*Tok
 func (s *Server) clientCredentials(r *http.Request, ca *clientAuth, form url.Values) (*TokenResponse, *oautherr.Error) {
 	scope, oerr := s.checkScope(form.Get("scope"), ca.client)
 	if oerr != nil {
+		if oerr.Code == oautherr.CodeInvalidScope && s.fault(FaultTokenInvalidScopeErr) {
+			return nil, oautherr.InvalidRequest("%s", oerr.Description)
+		}
 		return nil, oerr
 	}
 	resources, oerr := s.checkResourcesAt(form["resource"], siteToken)
 	if oerr != nil {
 		return nil, oerr
 	}
-	return s.issue(r, ca.client, "", scope, scope, resources, resources, randomID(), false)
+	resp, oerr := s.issue(r, ca.client, "", scope, scope, resources, resources, randomID(), s.fault(FaultTokenCCRefreshToken))
+	if oerr != nil {
+		return nil, oerr
+	}
+	if form.Get("scope") == "" && s.fault(FaultTokenScopeOmitted) {
+		resp.Scope = ""
+	}
+	return resp, nil
 }
 
 // issue mints an access token (and optionally a refresh token carrying the

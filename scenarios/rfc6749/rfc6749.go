@@ -13,5 +13,8 @@ func Checks() []*suite.Check {
 	out = append(out, codeFlowChecks()...)
 	out = append(out, refreshChecks()...)
 	out = append(out, tokenEndpointChecks()...)
+	out = append(out, tokenRequestChecks()...)
+	out = append(out, clientPasswordChecks()...)
+	out = append(out, clientAuthenticationChecks()...)
 	return out
 }
