@@ -41,7 +41,7 @@ type Options struct {
 	// DriverDir holds the Playwright driver (default: $PLAYWRIGHT_DRIVER_PATH,
 	// else ~/.cache/ms-playwright-go/1.52.0).
 	DriverDir string
-	// Parallel bounds concurrent flows (default 2).
+	// Parallel bounds concurrent flows (default 3).
 	Parallel int
 	// StepTimeout bounds each step and navigation (default 10 s).
 	StepTimeout time.Duration
@@ -178,7 +178,7 @@ func Launch(opts Options) (*Browser, error) {
 		return nil, err
 	}
 	if opts.Parallel <= 0 {
-		opts.Parallel = 2
+		opts.Parallel = 3
 	}
 	if opts.StepTimeout <= 0 {
 		opts.StepTimeout = 10 * time.Second
