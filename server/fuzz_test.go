@@ -101,3 +101,70 @@ func FuzzAuthorizeRequest(f *testing.F) {
 		}
 	})
 }
+
+func FuzzRevokeAndIntrospect(f *testing.F) {
+	h := fuzzServer(f)
+	basic := "Basic " + base64.StdEncoding.EncodeToString([]byte("conf:secret"))
+	f.Add("/revoke", "token=abc&token_type_hint=access_token", basic)
+	f.Add("/introspect", "token=abc&token_type_hint=refresh_token", basic)
+	f.Add("/introspect", "token=&token=x", "")
+	f.Add("/revoke", "token=%ff%00", "Basic !!!")
+	f.Fuzz(func(t *testing.T, path, body, authz string) {
+		if path != "/revoke" && path != "/introspect" {
+			path = "/introspect"
+		}
+		req := httptest.NewRequest(http.MethodPost, "http://127.0.0.1:9000"+path, strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("Authorization", authz)
+		rec := serve(t, h, req)
+		if rec.Code == http.StatusOK && path == "/introspect" && !strings.Contains(rec.Body.String(), `"active":false`) {
+			t.Fatalf("an unknown token was introspected as active: %s", rec.Body.String())
+		}
+	})
+}
+
+func FuzzResourceAuthorization(f *testing.F) {
+	h := fuzzServer(f)
+	f.Add("GET", "Bearer abc", "")
+	f.Add("POST", "bearer  abc", `{"jsonrpc":"2.0","id":1,"method":"initialize"}`)
+	f.Add("GET", "Bearer", "access_token=abc")
+	f.Add("PUT", "Basic YTpi, Bearer x", "")
+	f.Fuzz(func(t *testing.T, method, authz, body string) {
+		if method != http.MethodGet && method != http.MethodPost {
+			method = http.MethodGet
+		}
+		req := httptest.NewRequest(method, "http://127.0.0.1:9000/mcp", strings.NewReader(body))
+		req.Header.Set("Authorization", authz)
+		rec := serve(t, h, req)
+		if rec.Code == http.StatusOK {
+			t.Fatalf("made-up credentials %q were accepted", authz)
+		}
+		if rec.Code == http.StatusUnauthorized && rec.Header().Get("WWW-Authenticate") == "" {
+			t.Fatalf("401 without a challenge")
+		}
+	})
+}
+
+func FuzzClientConfiguration(f *testing.F) {
+	h := fuzzServer(f)
+	f.Add("GET", "conf", "Bearer x", "")
+	f.Add("PUT", "pub", "Bearer y", `{"client_id":"pub","redirect_uris":["http://127.0.0.1/cb"]}`)
+	f.Add("DELETE", "%2e%2e", "", "")
+	f.Fuzz(func(t *testing.T, method, id, authz, body string) {
+		switch method {
+		case http.MethodGet, http.MethodPut, http.MethodDelete:
+		default:
+			method = http.MethodGet
+		}
+		req, err := http.NewRequest(method, "http://127.0.0.1:9000/register/"+id, strings.NewReader(body))
+		if err != nil {
+			return // not a URL a client could send
+		}
+		req.Header.Set("Authorization", authz)
+		req.Header.Set("Content-Type", "application/json")
+		rec := serve(t, h, req)
+		if rec.Code >= 200 && rec.Code < 300 {
+			t.Fatalf("client configuration %s %q answered %d without a registration access token", method, id, rec.Code)
+		}
+	})
+}
