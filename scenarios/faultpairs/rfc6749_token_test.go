@@ -4,12 +4,19 @@ import "github.com/authspec/authspec/server"
 
 // Token endpoint, client authentication, client credentials and refresh.
 var _ = add(map[string]pair{
-	"rfc6749-3.2-post-required":                 faults(server.FaultTokenGETAccepted),
-	"rfc6749-3.2-unknown-params-ignored":        faults(server.FaultTokenUnknownParamFatal),
-	"rfc6749-3.2-empty-params-omitted":          faults(server.FaultTokenEmptyParamNotOmitted),
-	"rfc6749-2.3.1-credentials-not-in-uri":      faults(server.FaultTokenQueryCredentials),
-	"rfc6749-2.3.1-client-secret-post":          faults(server.FaultTokenSecretPostIgnored),
-	"rfc6749-3.2.1-secret-compared-exactly":     faults(server.FaultTokenSecretCaseInsensitive),
-	"rfc6749-3.2.1-code-exchange-requires-auth": faults(server.FaultTokenCodeNoClientAuth),
-	"rfc6749-3.2.1-public-client-id-required":   faults(server.FaultTokenPublicNoClientID),
+	"rfc6749-3.2-post-required":                    faults(server.FaultTokenGETAccepted),
+	"rfc6749-3.2-unknown-params-ignored":           faults(server.FaultTokenUnknownParamFatal),
+	"rfc6749-3.2-empty-params-omitted":             faults(server.FaultTokenEmptyParamNotOmitted),
+	"rfc6749-2.3.1-credentials-not-in-uri":         faults(server.FaultTokenQueryCredentials),
+	"rfc6749-2.3.1-client-secret-post":             faults(server.FaultTokenSecretPostIgnored),
+	"rfc6749-3.2.1-secret-compared-exactly":        faults(server.FaultTokenSecretCaseInsensitive),
+	"rfc6749-3.2.1-code-exchange-requires-auth":    faults(server.FaultTokenCodeNoClientAuth),
+	"rfc6749-3.2.1-public-client-id-required":      faults(server.FaultTokenPublicNoClientID),
+	"rfc6749-4.1.3-missing-code-invalid-request":   faults(server.FaultTokenMissingCodeWrongErr),
+	"rfc6749-4.1.3-unknown-code-invalid-grant":     faults(server.FaultTokenUnknownCodeWrongErr),
+	"rfc6749-4.1.3-redirect-uri-required":          faults(server.FaultTokenRedirectURIOptional),
+	"rfc6749-4.4-confidential-only":                faults(server.FaultTokenCCPublic),
+	"rfc6749-4.4.2-client-authentication-required": faults(server.FaultTokenCCNoClientAuth),
+	"rfc6749-4.4.3-no-refresh-token":               faults(server.FaultTokenCCRefreshToken),
+	"rfc6749-5.2-unauthorized-client":              faults(server.FaultTokenGrantUnrestricted),
 })

@@ -16,5 +16,7 @@ func Checks() []*suite.Check {
 	out = append(out, tokenRequestChecks()...)
 	out = append(out, clientPasswordChecks()...)
 	out = append(out, clientAuthenticationChecks()...)
+	out = append(out, accessTokenRequestChecks()...)
+	out = append(out, clientCredentialsChecks()...)
 	return out
 }
