@@ -18,5 +18,7 @@ func Checks() []*suite.Check {
 	out = append(out, clientAuthenticationChecks()...)
 	out = append(out, accessTokenRequestChecks()...)
 	out = append(out, clientCredentialsChecks()...)
+	out = append(out, successfulResponseChecks()...)
+	out = append(out, errorChecks()...)
 	return out
 }
