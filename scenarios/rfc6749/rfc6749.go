@@ -20,5 +20,6 @@ func Checks() []*suite.Check {
 	out = append(out, clientCredentialsChecks()...)
 	out = append(out, successfulResponseChecks()...)
 	out = append(out, errorChecks()...)
+	out = append(out, refreshRequestChecks()...)
 	return out
 }
