@@ -168,7 +168,8 @@ func TestHostileTargets(t *testing.T) {
 // judgesMetadataOnly: the hostile servers' metadata is valid, so checks of
 // the metadata alone pass rightly.
 func judgesMetadataOnly(r suite.Result) bool {
-	return r.Spec == suite.RFC8414 && r.ID != "rfc8414-2-registration-endpoint-registers" || r.ID == "openapi-metadata-responses"
+	return r.Spec == suite.RFC8414 && r.ID != "rfc8414-2-registration-endpoint-registers" ||
+		r.ID == "openapi-metadata-responses" || r.ID == "mcp-2025-11-25-pkce-advertised"
 }
 
 // TestHostileMetadata: a discovery document that hangs, never ends or is

@@ -16,5 +16,10 @@ func Checks() []*suite.Check {
 	out = append(out, tokenRequestChecks()...)
 	out = append(out, clientPasswordChecks()...)
 	out = append(out, clientAuthenticationChecks()...)
+	out = append(out, accessTokenRequestChecks()...)
+	out = append(out, clientCredentialsChecks()...)
+	out = append(out, successfulResponseChecks()...)
+	out = append(out, errorChecks()...)
+	out = append(out, refreshRequestChecks()...)
 	return out
 }
