@@ -10,7 +10,7 @@ var _ = add(map[string]pair{
 	"rfc6749-2.3.1-credentials-not-in-uri":            faults(server.FaultTokenQueryCredentials),
 	"rfc6749-2.3.1-client-secret-post":                faults(server.FaultTokenSecretPostIgnored),
 	"rfc6749-3.2.1-secret-compared-exactly":           faults(server.FaultTokenSecretCaseInsensitive),
-	"rfc6749-3.2.1-code-exchange-requires-auth":       faults(server.FaultTokenCodeNoClientAuth),
+	"rfc6749-4.1.3-client-authentication-required":    faults(server.FaultTokenCodeNoClientAuth),
 	"rfc6749-3.2.1-public-client-id-required":         faults(server.FaultTokenPublicNoClientID),
 	"rfc6749-4.1.3-missing-code-invalid-request":      faults(server.FaultTokenMissingCodeWrongErr),
 	"rfc6749-4.1.3-unknown-code-invalid-grant":        faults(server.FaultTokenUnknownCodeWrongErr),

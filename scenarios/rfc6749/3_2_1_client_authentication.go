@@ -18,7 +18,7 @@ func clientAuthenticationChecks() []*suite.Check {
 			Requires: []suite.Feature{suite.FeatureConfidential, suite.FeatureClientCredentials},
 			Profiles: []string{"core"},
 			Title:    "A client secret that differs only in letter case does not authenticate the client",
-			Quote:    "The authorization server MUST: ... authenticate the client if client authentication is included",
+			Quote:    "Confidential clients or other clients issued client credentials MUST authenticate with the authorization server as described in Section 2.3 when making requests to the token endpoint.",
 			Run: func(ctx context.Context, t *suite.T) error {
 				c, err := t.Confidential(ctx)
 				if err != nil {
@@ -41,31 +41,6 @@ func clientAuthenticationChecks() []*suite.Check {
 				}
 				_, err = expect.OAuthError(res, []int{http.StatusBadRequest, http.StatusUnauthorized}, "invalid_client")
 				return err
-			},
-		},
-		{
-			ID: "rfc6749-3.2.1-code-exchange-requires-auth", Spec: suite.RFC6749, Section: "3.2.1", Level: suite.Must,
-			Requires: []suite.Feature{suite.FeatureConfidential, suite.FeatureAuthCode},
-			Profiles: []string{"core"},
-			Title:    "A confidential client cannot redeem a code with its client_id alone",
-			Quote:    "The authorization server MUST: o require client authentication for confidential clients or for any client that was issued client credentials (or with other authentication requirements)",
-			Run: func(ctx context.Context, t *suite.T) error {
-				c, err := t.Confidential(ctx)
-				if err != nil {
-					return err
-				}
-				ar := t.NewAuthRequest(c)
-				code, _, err := t.Fixtures.Code(ctx, t.HTTP, ar)
-				if err != nil {
-					return err
-				}
-				anon := *ar
-				anon.Client = unauthenticated(c)
-				res, err := t.Fixtures.Exchange(ctx, t.HTTP, &anon, code, nil)
-				if err != nil {
-					return err
-				}
-				return refusedUnauthenticated(res, "an authorization code")
 			},
 		},
 		{

@@ -61,6 +61,30 @@ func accessTokenRequestChecks() []*suite.Check {
 			},
 		},
 		{
+			ID: "rfc6749-4.1.3-client-authentication-required", Spec: suite.RFC6749, Section: "4.1.3", Level: suite.Must,
+			Requires: conf, Profiles: []string{"core"},
+			Title: "A confidential client cannot redeem a code with its client_id alone",
+			Quote: "The authorization server MUST: ... require client authentication for confidential clients or for any client that was issued client credentials (or with other authentication requirements)",
+			Run: func(ctx context.Context, t *suite.T) error {
+				c, err := t.Confidential(ctx)
+				if err != nil {
+					return err
+				}
+				ar := t.NewAuthRequest(c)
+				code, _, err := t.Fixtures.Code(ctx, t.HTTP, ar)
+				if err != nil {
+					return err
+				}
+				anon := *ar
+				anon.Client = unauthenticated(c)
+				res, err := t.Fixtures.Exchange(ctx, t.HTTP, &anon, code, nil)
+				if err != nil {
+					return err
+				}
+				return refusedUnauthenticated(res, "an authorization code")
+			},
+		},
+		{
 			ID: "rfc6749-4.1.3-redirect-uri-required", Spec: suite.RFC6749, Section: "4.1.3", Level: suite.Must,
 			Requires: conf, Profiles: []string{"core"},
 			Title: "A code exchange that omits the redirect_uri of the authorization request is refused",

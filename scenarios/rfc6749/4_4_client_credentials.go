@@ -89,7 +89,11 @@ func clientCredentialsChecks() []*suite.Check {
 				if err != nil {
 					return err
 				}
-				if gts, _, _ := expect.StringList(reg.Info, "grant_types"); slices.Contains(gts, "client_credentials") {
+				gts, echoed, _ := expect.StringList(reg.Info, "grant_types")
+				switch {
+				case !echoed:
+					return suite.SkipErr("the registration response does not say which grant_types were registered (see the RFC 7591 checks)")
+				case slices.Contains(gts, "client_credentials"):
 					return suite.SkipErr("the server registered the client for client_credentials although it asked only for authorization_code")
 				}
 				if reg.Client.Secret == "" {

@@ -60,7 +60,7 @@ func refreshRequestChecks() []*suite.Check {
 			ID: "rfc6749-6-confidential-must-authenticate", Spec: suite.RFC6749, Section: "6", Level: suite.Must,
 			Requires: grant, Profiles: []string{"core"},
 			Title: "A confidential client cannot refresh with its client_id alone",
-			Quote: "The authorization server MUST: o require client authentication for confidential clients or for any client that was issued client credentials (or with other authentication requirements)",
+			Quote: "The authorization server MUST: ... require client authentication for confidential clients or for any client that was issued client credentials (or with other authentication requirements)",
 			Run: func(ctx context.Context, t *suite.T) error {
 				c, ts, err := refreshableGrant(ctx, t, "")
 				if err != nil {
