@@ -24,6 +24,7 @@ import (
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/browser"
 	"github.com/authspec/authspec/suite/fixture"
+	"github.com/authspec/authspec/suite/plugin"
 	"github.com/authspec/authspec/suite/runner"
 	"github.com/authspec/authspec/suite/target"
 )
@@ -60,6 +61,13 @@ type Options struct {
 	Baseline *Baseline
 	// Version is recorded in the report (default "dev").
 	Version string
+	// Plugins are WebAssembly client plugins run besides the config's
+	// (docs/plugins.md).
+	Plugins []target.PluginConfig
+	// PluginCacheDir holds compiled plugins ("" = the user cache dir, "-" = none).
+	PluginCacheDir string
+	// OnPlugin is called when a plugin is loaded.
+	OnPlugin func(p *plugin.Plugin)
 	// OnPrepared is called once the target is discovered, before checks run.
 	OnPrepared func(t *target.Target, checks int)
 	// OnEvent receives progress events.
@@ -111,9 +119,26 @@ func Run(ctx context.Context, o Options) (*reports.Report, error) {
 	if o.Version == "" {
 		o.Version = "dev"
 	}
-	reg, err := scenarios.Registry()
+	builtin, err := scenarios.Registry()
 	if err != nil {
 		return nil, err
+	}
+	plugins, err := loadPlugins(ctx, append(append([]target.PluginConfig{}, cfg.Plugins...), o.Plugins...), o.PluginCacheDir, o.OnPlugin)
+	if err != nil {
+		return nil, err
+	}
+	defer func() {
+		for _, p := range plugins {
+			_ = p.Close()
+		}
+	}()
+	var pluginChecks []*suite.Check
+	for _, p := range plugins {
+		pluginChecks = append(pluginChecks, p.Checks()...)
+	}
+	reg, err := suite.NewRegistry(append(builtin.Checks(), pluginChecks...)...)
+	if err != nil {
+		return nil, &UsageError{fmt.Errorf("plugins: %w", err)}
 	}
 	if o.Baseline != nil {
 		if err := o.Baseline.Validate(reg); err != nil {
@@ -128,7 +153,16 @@ func Run(ctx context.Context, o Options) (*reports.Report, error) {
 	if err := sel.Validate(reg); err != nil {
 		return nil, &UsageError{err}
 	}
-	checks := sel.Select(reg)
+	checks := sel.Select(builtin)
+	if len(pluginChecks) > 0 {
+		// A plugin given to the run always runs (unless --only/--skip
+		// exclude its checks), whatever the profiles.
+		preg, err := suite.NewRegistry(pluginChecks...)
+		if err != nil {
+			return nil, &UsageError{fmt.Errorf("plugins: %w", err)}
+		}
+		checks = append(checks, runner.Selection{Only: o.Only, Skip: o.Skip}.Select(preg)...)
+	}
 	if len(checks) == 0 {
 		return nil, &UsageError{ErrNoChecks}
 	}
@@ -188,4 +222,47 @@ func newAuthorizer(mode string, cfg *target.Config) (fixture.Authorizer, func(),
 		}
 		return a, func() { _ = a.Close() }, nil
 	}
+}
+
+// loadPlugins loads every plugin of the run; any that cannot be used stops
+// the run before it starts (exit 2), with the reason.
+func loadPlugins(ctx context.Context, specs []target.PluginConfig, cacheDir string, onLoad func(*plugin.Plugin)) ([]*plugin.Plugin, error) {
+	var out []*plugin.Plugin
+	fail := func(err error) ([]*plugin.Plugin, error) {
+		for _, p := range out {
+			_ = p.Close()
+		}
+		return nil, &UsageError{err}
+	}
+	for _, spec := range specs {
+		if spec.Path == "" {
+			return fail(errors.New("a plugin without a path (plugins: - path: FILE.wasm)"))
+		}
+		o := plugin.Options{CacheDir: cacheDir, Config: spec.Config, MemoryMiB: spec.MemoryMiB}
+		if spec.Timeout != "" {
+			d, err := time.ParseDuration(spec.Timeout)
+			if err != nil || d <= 0 {
+				return fail(fmt.Errorf("plugin %s: timeout %q: give a duration such as 30s", spec.Path, spec.Timeout))
+			}
+			o.Budget = d
+		}
+		if spec.MemoryMiB < 0 || spec.MemoryMiB > 4096 {
+			return fail(fmt.Errorf("plugin %s: memory_mib %d: give 1 to 4096", spec.Path, spec.MemoryMiB))
+		}
+		p, err := plugin.Load(ctx, spec.Path, o)
+		if err != nil {
+			return fail(err)
+		}
+		for _, q := range out {
+			if q.Desc.Name == p.Desc.Name {
+				_ = p.Close()
+				return fail(fmt.Errorf("plugins %s and %s are both named %q", q.Path, p.Path, p.Desc.Name))
+			}
+		}
+		out = append(out, p)
+		if onLoad != nil {
+			onLoad(p)
+		}
+	}
+	return out, nil
 }

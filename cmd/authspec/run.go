@@ -17,13 +17,15 @@ import (
 	"github.com/authspec/authspec/scenarios"
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/runner"
+	"github.com/authspec/authspec/suite/plugin"
 	"github.com/authspec/authspec/suite/target"
 )
 
 type runFlags struct {
 	target, config, out, format, failOn string
 	browserMode                         string
-	only, skip, profiles                listFlag
+	only, skip, profiles, plugins       listFlag
+	pluginTimeout                       time.Duration
 	parallel                            int
 	timeout, checkTimeout               time.Duration
 	quiet                               bool
@@ -47,6 +49,8 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	fs.Var(&f.only, "only", "run only checks whose ID matches this glob (repeatable)")
 	fs.Var(&f.skip, "skip", "skip checks whose ID matches this glob (repeatable)")
 	fs.Var(&f.profiles, "profile", "run only checks of this profile (repeatable; see authspec list)")
+	fs.Var(&f.plugins, "plugin", "WebAssembly client plugin to run (repeatable; see docs/plugins.md)")
+	fs.DurationVar(&f.pluginTimeout, "plugin-timeout", 0, "time budget of each plugin check (default 30s; plugins: timeout: in the config overrides)")
 	fs.StringVar(&f.baseline, "baseline", "", "YAML file of known failures (see authspec baseline write): listed failures do not fail the run, listed checks that pass again do")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, "Usage: authspec run --target ISSUER_URL [flags]\n\nRuns the conformance checks against an authorization server.\nExit: 0 no gating failure, 1 failures, 2 the run could not happen.\n\nFlags:\n")
@@ -91,6 +95,14 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 			return &exitError{code: 2, err: err}
 		}
 	}
+	var plugins []target.PluginConfig
+	for _, p := range f.plugins {
+		pc := target.PluginConfig{Path: p}
+		if f.pluginTimeout > 0 {
+			pc.Timeout = f.pluginTimeout.String()
+		}
+		plugins = append(plugins, pc)
+	}
 	issuer := f.target
 	if issuer == "" {
 		issuer = cfg.Issuer
@@ -101,7 +113,11 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		Target: f.target, Config: cfg, Secrets: secrets,
 		Only: f.only, Skip: f.skip, Profiles: f.profiles,
 		Browser: f.browserMode, Parallel: f.parallel, Timeout: f.timeout, CheckTimeout: f.checkTimeout,
-		FailOn: f.failOn, Baseline: baseline, Version: version,
+		FailOn: f.failOn, Baseline: baseline, Version: version, Plugins: plugins,
+		OnPlugin: func(p *plugin.Plugin) {
+			fmt.Fprintf(stderr, "  plugin:   %s %s (%s): %d check(s), compiled in %s\n", p.Desc.Name, p.Desc.Version, p.Path,
+				len(p.Desc.Checks), p.CompileTime.Round(time.Millisecond))
+		},
 		OnPrepared: func(tgt *target.Target, n int) {
 			fmt.Fprintf(stderr, "  metadata: %s\n  features: %s\n  checks:   %d\n", tgt.MetadataURL, strings.Join(tgt.Features(), ", "), n)
 		},

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 
@@ -33,7 +34,10 @@ type Config struct {
 	} `yaml:"registration"`
 	Browser  BrowserConfig `yaml:"browser"`
 	Profiles []string      `yaml:"profiles"`
-	Plugins  []string      `yaml:"plugins"`
+	// Plugins are WebAssembly client plugins to run (docs/plugins.md): a
+	// path, or {path, config, timeout, memory_mib}. Relative paths are
+	// relative to the config file.
+	Plugins []PluginConfig `yaml:"plugins"`
 	// RedirectURI is used for clients the suite registers; default
 	// http://127.0.0.1:<free port>/callback.
 	RedirectURI string `yaml:"redirect_uri"`
@@ -41,6 +45,41 @@ type Config struct {
 	// the suite's tokens (scopes:) lack; the RFC 6750 insufficient_scope
 	// checks are SKIP without it.
 	ScopedResource string `yaml:"scoped_resource"`
+}
+
+// PluginConfig is one plugin of the target config.
+type PluginConfig struct {
+	Path string `yaml:"path"`
+	// Config is handed to the plugin as its input's config.
+	Config map[string]any `yaml:"config"`
+	// Timeout is the plugin's time budget per check ("30s").
+	Timeout string `yaml:"timeout"`
+	// MemoryMiB caps the plugin's memory.
+	MemoryMiB int `yaml:"memory_mib"`
+}
+
+// UnmarshalYAML accepts a bare path as well as the mapping.
+func (p *PluginConfig) UnmarshalYAML(n *yaml.Node) error {
+	if n.Kind == yaml.ScalarNode {
+		p.Path = n.Value
+		return nil
+	}
+	if n.Kind == yaml.MappingNode {
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			switch k := n.Content[i].Value; k {
+			case "path", "config", "timeout", "memory_mib":
+			default:
+				return fmt.Errorf("line %d: plugin key %q unknown (keys: path, config, timeout, memory_mib)", n.Content[i].Line, k)
+			}
+		}
+	}
+	type plain PluginConfig
+	var v plain
+	if err := n.Decode(&v); err != nil {
+		return err
+	}
+	*p = PluginConfig(v)
+	return nil
 }
 
 // ClientConfig is a client the target operator registered for the suite.
@@ -113,7 +152,16 @@ func LoadConfig(path string) (*Config, []string, error) {
 	if err != nil {
 		return nil, nil, &ConfigError{File: path, Msg: fmt.Sprintf("cannot read the config file: %v", errors.Unwrap(err))}
 	}
-	return ParseConfig(path, data, os.LookupEnv)
+	cfg, secrets, err := ParseConfig(path, data, os.LookupEnv)
+	if err != nil {
+		return nil, nil, err
+	}
+	for i, p := range cfg.Plugins {
+		if p.Path != "" && !filepath.IsAbs(p.Path) {
+			cfg.Plugins[i].Path = filepath.Join(filepath.Dir(path), p.Path)
+		}
+	}
+	return cfg, secrets, nil
 }
 
 // ParseConfig parses config data; lookup resolves environment variables. It
