@@ -16,8 +16,8 @@ import (
 	"github.com/authspec/authspec/reports"
 	"github.com/authspec/authspec/scenarios"
 	"github.com/authspec/authspec/suite"
-	"github.com/authspec/authspec/suite/runner"
 	"github.com/authspec/authspec/suite/plugin"
+	"github.com/authspec/authspec/suite/runner"
 	"github.com/authspec/authspec/suite/target"
 )
 

@@ -18,8 +18,8 @@ const (
 )
 
 func hostCall(int, any, any) error { return errNoHost }
-func hostLog(string)              {}
-func hostRandom([]byte)           {}
+func hostLog(string)               {}
+func hostRandom([]byte)            {}
 
 // Now is the wall clock.
 func Now() time.Time { return time.Now() }

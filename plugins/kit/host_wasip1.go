@@ -111,4 +111,3 @@ func hostRandom(b []byte) {
 
 // Now is the host's wall clock.
 func Now() time.Time { return time.UnixMilli(importNowMS()) }
-
