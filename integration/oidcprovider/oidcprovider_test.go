@@ -40,6 +40,12 @@ var knownFindings = map[string]finding{
 		"the devInteractions consent page shows the requested resource and scopes but neither the client's name nor its client_id nor its redirect host."},
 	"mcp-2.5.1-uppercase-resource-accepted": {"WARN", "configuration",
 		"oidc-provider hands the resource indicator to getResourceServerInfo as sent; this configuration compares it exactly, so HTTP://127.0.0.1:PORT/api is an unknown resource."},
+	"rfc6749-4.1.3-redirect-uri-required": {"FAIL", "deviation",
+		"oidc-provider fills in the client's only registered redirect URI when the code exchange omits redirect_uri, so a code whose authorization request carried redirect_uri is redeemed without it."},
+	"rfc6749-5.2-unauthorized-client": {"FAIL", "deviation",
+		"oidc-provider answers a grant type the client is not registered for with invalid_request (\"requested grant type is not allowed for this client\") instead of unauthorized_client."},
+	"rfc6749-5.2-unknown-scope-invalid-scope": {"FAIL", "deviation",
+		"at the client credentials grant, oidc-provider drops a scope it does not know and issues a token without a scope member, so the client is told it got the scope it asked for."},
 	"openapi-token-responses": {"FAIL", "deviation",
 		"oidc-provider answers a failed client authentication made in the request body with 401 invalid_client but no WWW-Authenticate header, which RFC 9110 requires on every 401."},
 }

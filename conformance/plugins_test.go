@@ -1,0 +1,133 @@
+package conformance_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/authspec/authspec/conformance"
+	"github.com/authspec/authspec/suite"
+	"github.com/authspec/authspec/suite/plugin/plugintest"
+	"github.com/authspec/authspec/suite/target"
+)
+
+// TestPluginSandbox: a plugin that loops, exhausts its memory, returns huge,
+// malformed or out-of-bounds output, reaches for a forbidden host or traps
+// yields ERROR for that check only, within its budget; its well-behaved
+// check and the built-in checks of the same run are unaffected.
+func TestPluginSandbox(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds a wasm plugin")
+	}
+	wasm := plugintest.Build(t, "./suite/plugin/testdata/hostile")
+	issuer, cfg := refServer(t)
+	const budget = 3 * time.Second
+	start := time.Now()
+	rep, err := conformance.Run(context.Background(), conformance.Options{
+		Target: issuer, Config: cfg, Browser: conformance.BrowserOff, Parallel: 4,
+		Only:           []string{"hostile-*", "rfc8414-*"},
+		Plugins:        []target.PluginConfig{{Path: wasm, Timeout: budget.String(), MemoryMiB: 64}},
+		PluginCacheDir: t.TempDir(),
+	})
+	require.NoError(t, err)
+	elapsed := time.Since(start)
+	want := map[string]string{
+		"hostile-loop":        "time budget",
+		"hostile-oom":         "trapped",
+		"hostile-huge":        "limit",
+		"hostile-malformed":   "malformed result",
+		"hostile-bad-status":  "unknown status",
+		"hostile-forbidden":   "outside the target's origins",
+		"hostile-trap":        "trapped",
+		"hostile-bad-pointer": "outside its memory",
+	}
+	byID := map[string]suite.Result{}
+	builtin := 0
+	for _, r := range rep.Results {
+		byID[r.ID] = r
+		if strings.HasPrefix(r.ID, "rfc8414-") {
+			builtin++
+			assert.Contains(t, []suite.Status{suite.Pass, suite.Skip}, r.Status, "%s: %s", r.ID, r.Message)
+		}
+	}
+	assert.Positive(t, builtin, "the built-in checks ran")
+	assert.Equal(t, suite.Pass, byID["hostile-ok"].Status, byID["hostile-ok"].Message)
+	for id, frag := range want {
+		r, ok := byID[id]
+		require.True(t, ok, id)
+		assert.Equal(t, suite.Error, r.Status, "%s: %s", id, r.Message)
+		assert.Contains(t, r.Message, frag, id)
+		assert.Less(t, r.DurationMS, (budget + 2*time.Second).Milliseconds(), "%s stays within its budget", id)
+	}
+	assert.Less(t, elapsed, 30*time.Second)
+	t.Logf("sandbox run: %d results in %s", len(rep.Results), elapsed.Round(time.Millisecond))
+	for id := range want {
+		t.Logf("%-20s %5d ms  %s", id, byID[id].DurationMS, firstLineOf(byID[id].Message))
+	}
+}
+
+func firstLineOf(s string) string {
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return s[:i]
+	}
+	return s
+}
+
+// TestPluginLoadErrors: files that are not ABI v1 plugins stop the run
+// with a usage error that says why.
+func TestPluginLoadErrors(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name string, b []byte) string {
+		p := filepath.Join(dir, name)
+		require.NoError(t, os.WriteFile(p, b, 0o600))
+		return p
+	}
+	issuer, cfg := refServer(t)
+	cases := map[string]struct {
+		path string
+		want string
+	}{
+		"missing":   {filepath.Join(dir, "nope.wasm"), "cannot read"},
+		"not wasm":  {write("text.wasm", []byte("hello")), "not a usable WebAssembly module"},
+		"empty":     {write("empty.wasm", wasmModule(nil)), "does not export authspec_alloc"},
+		"other abi": {write("v2.wasm", wasmModule(&wasmImport{"authspec_v2", "http"})), "authspec_v2"},
+		"foreign":   {write("env.wasm", wasmModule(&wasmImport{"env", "system"})), "plugins may import only"},
+	}
+	for name, c := range cases {
+		t.Run(name, func(t *testing.T) {
+			_, err := conformance.Run(context.Background(), conformance.Options{
+				Target: issuer, Config: cfg, Browser: conformance.BrowserOff, Only: []string{"rfc8414-*"},
+				Plugins: []target.PluginConfig{{Path: c.path}}, PluginCacheDir: "-",
+			})
+			var ue *conformance.UsageError
+			require.ErrorAs(t, err, &ue)
+			assert.Contains(t, err.Error(), c.want)
+		})
+	}
+}
+
+type wasmImport struct{ module, name string }
+
+// wasmModule assembles a minimal module: optionally one imported function
+// of type () -> (), and nothing else.
+func wasmModule(imp *wasmImport) []byte {
+	b := []byte{0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00}
+	if imp == nil {
+		return b
+	}
+	section := func(id byte, body []byte) []byte { return append([]byte{id, byte(len(body))}, body...) }
+	str := func(s string) []byte { return append([]byte{byte(len(s))}, s...) }
+	b = append(b, section(1, []byte{1, 0x60, 0, 0})...) // one type: () -> ()
+	var imports []byte
+	imports = append(imports, 1)
+	imports = append(imports, str(imp.module)...)
+	imports = append(imports, str(imp.name)...)
+	imports = append(imports, 0x00, 0x00) // func, type 0
+	return append(b, section(2, imports)...)
+}
