@@ -46,6 +46,8 @@ var knownFindings = map[string]finding{
 		"oidc-provider answers a grant type the client is not registered for with invalid_request (\"requested grant type is not allowed for this client\") instead of unauthorized_client."},
 	"rfc6749-5.2-unknown-scope-invalid-scope": {"FAIL", "deviation",
 		"at the client credentials grant, oidc-provider drops a scope it does not know and issues a token without a scope member, so the client is told it got the scope it asked for."},
+	"rfc6749-5.1-pragma-no-cache": {"WARN", "tension",
+		"oidc-provider sends Cache-Control: no-store but no Pragma: no-cache on token responses; RFC 6749 requires Pragma, RFC 9111 deprecates it and OAuth 2.1 drops it, so authspec reports it as a warning."},
 	"openapi-token-responses": {"FAIL", "deviation",
 		"oidc-provider answers a failed client authentication made in the request body with 401 invalid_client but no WWW-Authenticate header, which RFC 9110 requires on every 401."},
 }

@@ -193,7 +193,7 @@ func (t *T) Authorize(authURL, redirectURI, flow string) (*url.URL, error) {
 	}
 	if res.Callback == "" {
 		if res.Interactive {
-			return nil, fmt.Errorf("authorize: the server shows a page that needs a person and no browser recipe gets through it")
+			return nil, &SkipError{Reason: "the server shows a page that needs a person: run with the browser and give login/consent steps in the target config"}
 		}
 		return nil, fmt.Errorf("authorize: the authorization request did not come back to %s (last response HTTP %d)", redirectURI, res.Status)
 	}
@@ -264,3 +264,9 @@ func Short(b []byte) string {
 	}
 	return s
 }
+
+// SkipError says the flow cannot run against this target (not a failure of
+// the target); Outcome turns it into SKIP.
+type SkipError struct{ Reason string }
+
+func (e *SkipError) Error() string { return e.Reason }
