@@ -6,7 +6,7 @@ VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -s -w -X main.version=$(VERSION)
 FUZZTIME ?= 20s
 
-.PHONY: help deps build test check conformance integration bench fuzz catalog clean
+.PHONY: help deps build plugins test check conformance integration bench fuzz catalog clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -16,16 +16,24 @@ DEPS_STAMP := .cache/deps.stamp
 deps: ## install everything a fresh machine lacks (Go modules, npm packages, Chromium, Playwright driver)
 	$(GO) mod download
 	cd server/interop/js && npm ci --no-audit --no-fund --loglevel=error
+	cd plugins/examples/asmetadata && npm ci --no-audit --no-fund --loglevel=error
 	scripts/install-browser.sh
 	@mkdir -p .cache && touch $(DEPS_STAMP)
 
 # The first `make test` or `make conformance` on a fresh machine installs the
 # prerequisites; later runs skip it until go.sum or the lock files change.
-$(DEPS_STAMP): go.sum server/interop/js/package-lock.json scripts/install-browser.sh
+$(DEPS_STAMP): go.sum server/interop/js/package-lock.json plugins/examples/asmetadata/package-lock.json scripts/install-browser.sh
 	$(MAKE) deps
 
 build: ## build bin/authspec
 	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/authspec
+
+PLUGINS := ideclient mcpclient policy
+
+plugins: $(DEPS_STAMP) ## build the example plugins into plugins/out/ (Go with GOOS=wasip1, AssemblyScript from npm)
+	@mkdir -p plugins/out
+	@for p in $(PLUGINS); do echo "plugin $$p"; GOOS=wasip1 GOARCH=wasm $(GO) build -trimpath -ldflags '-s -w' -buildmode=c-shared -o plugins/out/$$p.wasm ./plugins/examples/$$p || exit 1; done
+	@echo "plugin asmetadata (AssemblyScript)"; cd plugins/examples/asmetadata && npm run --silent build
 
 test: $(DEPS_STAMP) ## run all tests with the race detector
 	$(GO) test -race -count=1 -timeout 15m ./...
@@ -37,7 +45,7 @@ check: ## vet, gofmt, go mod tidy; fails if the tree changes
 	$(GO) test ./scenarios -run TestCatalogGolden -update >/dev/null
 	@git diff --exit-code -- go.mod go.sum scenarios/testdata docs/checks.md || (echo "go mod tidy changed go.mod/go.sum: commit the result"; exit 1)
 
-conformance: $(DEPS_STAMP) build ## start the reference server and run the whole suite against it; reports in reports/out/
+conformance: $(DEPS_STAMP) build plugins ## start the reference server and run the whole suite against it; reports in reports/out/
 	scripts/conformance.sh
 
 integration: $(DEPS_STAMP) build ## run authspec against a real third-party server (oidc-provider 9.13.3, npm); reports in reports/out/oidc-provider/
@@ -59,4 +67,4 @@ catalog: ## regenerate the golden catalog and docs/checks.md after reviewing a c
 	$(GO) test ./scenarios -run TestCatalogGolden -update
 
 clean: ## remove build output and reports
-	rm -rf bin reports/out
+	rm -rf bin reports/out plugins/out

@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/authspec/authspec/conformance"
+	"github.com/authspec/authspec/server"
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/plugin/plugintest"
 	"github.com/authspec/authspec/suite/target"
@@ -130,4 +131,59 @@ func wasmModule(imp *wasmImport) []byte {
 	imports = append(imports, str(imp.name)...)
 	imports = append(imports, 0x00, 0x00) // func, type 0
 	return append(b, section(2, imports)...)
+}
+
+// TestExamplePlugins: each example plugin's flow passes against the
+// reference server and FAILs against a fault that breaks it.
+func TestExamplePlugins(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds wasm plugins")
+	}
+	cases := []struct {
+		name  string
+		wasm  func(t *testing.T) string
+		cfg   map[string]any
+		ids   []string
+		fault server.Fault
+		fails string // the check that fails under the fault
+		why   string // a fragment of its message
+	}{
+		{"ide-client", func(t *testing.T) string { return plugintest.Build(t, "./plugins/examples/ideclient") }, nil,
+			[]string{"ide-client-login"}, server.FaultStateDropped, "ide-client-login", "state"},
+		{"mcp-client", func(t *testing.T) string { return plugintest.Build(t, "./plugins/examples/mcpclient") }, nil,
+			[]string{"mcp-client-connect"}, server.FaultNoResourceMetadata, "mcp-client-connect", "protected resource metadata"},
+		{"acme-policy", func(t *testing.T) string { return plugintest.Build(t, "./plugins/examples/policy") },
+			map[string]any{"max_token_lifetime": 3600.0, "required_scopes": []any{"read", "write"}},
+			[]string{"acme-policy-token-lifetime", "acme-policy-required-scopes"}, server.FaultBearerLongLived, "acme-policy-token-lifetime", "lives longer"},
+		{"as-metadata", func(t *testing.T) string { return plugintest.BuildAssemblyScript(t) }, nil,
+			[]string{"as-metadata-json-s256"}, server.FaultMetadataNoS256, "as-metadata-json-s256", "S256"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			wasm := c.wasm(t)
+			run := func(faults ...server.Fault) map[string]suite.Result {
+				issuer, cfg := refServer(t, faults...)
+				rep, err := conformance.Run(context.Background(), conformance.Options{
+					Target: issuer, Config: cfg, Browser: conformance.BrowserOff, Only: []string{c.name + "-*"},
+					Plugins: []target.PluginConfig{{Path: wasm, Config: c.cfg}}, PluginCacheDir: t.TempDir(),
+				})
+				require.NoError(t, err)
+				out := map[string]suite.Result{}
+				for _, r := range rep.Results {
+					out[r.ID] = r
+				}
+				return out
+			}
+			good := run()
+			for _, id := range c.ids {
+				require.Contains(t, good, id)
+				assert.Equal(t, suite.Pass, good[id].Status, "%s against the reference server: %s", id, good[id].Message)
+			}
+			bad := run(c.fault)
+			r := bad[c.fails]
+			assert.Equal(t, suite.Fail, r.Status, "%s against fault %s: %s", c.fails, c.fault, r.Message)
+			assert.Contains(t, r.Message, c.why)
+			assert.NotEmpty(t, r.Exchanges, "the plugin's HTTP exchanges are the evidence")
+		})
+	}
 }

@@ -37,6 +37,19 @@ browser:
   repeat_consent: remembered   # the reference server's documented consent policy
 YAML
 
+# The example plugins (make plugins) run as clients of the reference server.
+if [ "${PLUGINS:-on}" != off ] && ls plugins/out/*.wasm >/dev/null 2>&1; then
+  root=$(pwd)
+  cat >>"$work/target.yaml" <<YAML
+plugins:
+  - $root/plugins/out/ideclient.wasm
+  - $root/plugins/out/mcpclient.wasm
+  - path: $root/plugins/out/policy.wasm
+    config: { max_token_lifetime: 3600, required_scopes: [read, write] }
+  - $root/plugins/out/as-metadata.wasm
+YAML
+fi
+
 start=$(date +%s.%N)
 set +e
 "$BIN" run --config "$work/target.yaml" --out "$OUT" --fail-on should --format "${FORMATS:-json,junit,md,html}"

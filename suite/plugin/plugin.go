@@ -78,8 +78,8 @@ type Plugin struct {
 var namePattern = regexp.MustCompile(`^[a-z][a-z0-9]*(-[a-z0-9]+)*$`)
 var checkIDPattern = regexp.MustCompile(`^[a-z0-9]+([-.][a-z0-9]+)*$`)
 
-// reservedNames cannot be plugin names: built-in check IDs start with them.
-var reservedNames = []string{"rfc", "mcp", "oauth21", "openapi", "authspec"}
+// reservedName matches the names that prefix built-in check IDs.
+var reservedName = regexp.MustCompile(`^(rfc[0-9]+|mcp|oauth21|openapi|authspec)$`)
 
 // LoadError explains why a plugin cannot be used; the run does not start.
 type LoadError struct {
@@ -215,10 +215,8 @@ func validate(d *abi.Description) error {
 	if !namePattern.MatchString(d.Name) || len(d.Name) > 40 {
 		errs = append(errs, fmt.Sprintf("name %q: use lower-case letters, digits and dashes, starting with a letter (at most 40)", d.Name))
 	}
-	for _, r := range reservedNames {
-		if strings.HasPrefix(d.Name, r) {
-			errs = append(errs, fmt.Sprintf("name %q: names starting with %q are reserved for built-in checks", d.Name, r))
-		}
+	if reservedName.MatchString(d.Name) {
+		errs = append(errs, fmt.Sprintf("name %q is reserved: built-in check IDs start with it", d.Name))
 	}
 	if len(d.Checks) == 0 {
 		errs = append(errs, "provides no client or check")

@@ -60,3 +60,42 @@ func ModuleRoot() (string, error) {
 	}
 	return filepath.Join(filepath.Dir(file), "..", "..", ".."), nil
 }
+
+// BuildAssemblyScript builds the AssemblyScript example plugin with the
+// compiler from npm (installing it with npm ci when needed).
+func BuildAssemblyScript(t testing.TB) string {
+	t.Helper()
+	const key = "assemblyscript:asmetadata"
+	mu.Lock()
+	defer mu.Unlock()
+	if p, ok := built[key]; ok {
+		return p
+	}
+	root, err := ModuleRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if dir == "" {
+		d, err := os.MkdirTemp("", "authspec-plugins-")
+		if err != nil {
+			t.Fatalf("plugin build dir: %v", err)
+		}
+		dir = d
+	}
+	src := filepath.Join(root, "plugins", "examples", "asmetadata")
+	if _, err := os.Stat(filepath.Join(src, "node_modules", "assemblyscript")); err != nil {
+		cmd := exec.Command("npm", "ci", "--no-audit", "--no-fund", "--loglevel=error")
+		cmd.Dir = src
+		if b, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("npm ci in %s (make deps installs it): %v\n%s", src, err, b)
+		}
+	}
+	out := filepath.Join(dir, "as-metadata.wasm")
+	cmd := exec.Command(filepath.Join(src, "node_modules", ".bin", "asc"), "assembly/index.ts", "-o", out, "-O3", "--runtime", "incremental", "--use", "abort=")
+	cmd.Dir = src
+	if b, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("build the AssemblyScript plugin: %v\n%s", err, b)
+	}
+	built[key] = out
+	return out
+}
