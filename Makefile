@@ -54,6 +54,8 @@ integration: $(DEPS_STAMP) build ## run authspec against a real third-party serv
 bench: $(DEPS_STAMP) ## the performance figures of docs/performance.md, from one run
 	@echo "== full plan against the reference server (ns/op = wall time of one run)"
 	$(GO) test -run '^$$' -bench FullPlan -benchtime 3x -count 1 ./conformance/
+	@echo "== plugins: compile cold / from the disk cache, instantiate, one call (Go and AssemblyScript guests)"
+	$(GO) test -run '^$$' -bench Plugin -benchtime 5x -count 1 ./suite/plugin/
 	@echo "== token endpoint vs a bare net/http handler; SQLite store operations"
 	$(GO) test -run '^$$' -bench . -benchmem -count 1 ./server/...
 	@echo "== load: token endpoint and registration, memory and SQLite stores"
