@@ -28,7 +28,7 @@ func TestPluginSandbox(t *testing.T) {
 	}
 	wasm := plugintest.Build(t, "./suite/plugin/testdata/hostile")
 	issuer, cfg := refServer(t)
-	const budget = 3 * time.Second
+	const budget = 6 * time.Second
 	start := time.Now()
 	rep, err := conformance.Run(context.Background(), conformance.Options{
 		Target: issuer, Config: cfg, Browser: conformance.BrowserOff, Parallel: 4,
