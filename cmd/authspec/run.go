@@ -272,8 +272,9 @@ func cmdList(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("list", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	asJSON := fs.Bool("json", false, "print the catalog as JSON")
-	var profiles listFlag
+	var profiles, plugins listFlag
 	fs.Var(&profiles, "profile", "only checks of this profile (repeatable)")
+	fs.Var(&plugins, "plugin", "also list the checks of this WebAssembly plugin (repeatable)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return &exitError{code: 0, err: errHelp}
@@ -283,6 +284,20 @@ func cmdList(args []string, stdout, stderr io.Writer) error {
 	reg, err := scenarios.Registry()
 	if err != nil {
 		return err
+	}
+	if len(plugins) > 0 {
+		all := reg.Checks()
+		for _, path := range plugins {
+			p, err := plugin.Load(context.Background(), path, plugin.Options{})
+			if err != nil {
+				return &exitError{code: 2, err: err}
+			}
+			all = append(all, p.Checks()...)
+			_ = p.Close()
+		}
+		if reg, err = suite.NewRegistry(all...); err != nil {
+			return &exitError{code: 2, err: fmt.Errorf("plugins: %w", err)}
+		}
 	}
 	sel := runner.Selection{Profiles: profiles}
 	if err := sel.Validate(reg); err != nil {
