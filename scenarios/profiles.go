@@ -28,7 +28,7 @@ var ProfileDescriptions = map[string]string{
 	ProfileResource: "RFC 8707 resource indicators, audience binding at the resource, RFC 9728 protected resource metadata",
 	ProfileOAuth21:  "OAuth 2.1 and the RFC 9700 security best current practice",
 	ProfileMCP0618:  "MCP authorization, revision 2025-06-18: RFC 9728 discovery, RFC 8414, PKCE S256, resource indicators, audience-bound tokens, DCR",
-	ProfileMCP1125:  "MCP authorization, revision 2025-11-25: the 2025-06-18 profile plus scope challenges, PKCE advertisement and RFC 9207 iss (Client ID Metadata Documents are not checked yet)",
+	ProfileMCP1125:  "MCP authorization, revision 2025-11-25: the 2025-06-18 profile plus scope challenges, PKCE advertisement, RFC 9207 iss, and Client ID Metadata Documents when the server advertises them",
 }
 
 // mcpProfiles lists, per MCP profile, the checks of other packages that the

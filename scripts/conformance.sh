@@ -12,7 +12,7 @@ work=$(mktemp -d)
 ready="$work/issuer"
 log="$OUT/server.log"
 
-"$BIN" serve --addr 127.0.0.1:0 --consent "${CONSENT:-form}" --ready-file "$ready" "$@" >"$log" 2>&1 &
+"$BIN" serve --addr 127.0.0.1:0 --consent "${CONSENT:-form}" --cimd "${CIMD:-loopback}" --ready-file "$ready" "$@" >"$log" 2>&1 &
 pid=$!
 cleanup() { kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT

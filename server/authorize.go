@@ -64,7 +64,12 @@ func (s *Server) handleAuthorize(w http.ResponseWriter, r *http.Request) {
 		s.errorPage(w, http.StatusBadRequest, "Invalid request", "The request has no client_id.")
 		return
 	}
-	c, err := s.store.GetClient(r.Context(), clientID)
+	c, err := s.authorizeClient(r.Context(), clientID, q.Get("redirect_uri"))
+	var cerr *cimdError
+	if errors.As(err, &cerr) {
+		s.errorPage(w, http.StatusBadRequest, "Invalid client metadata document", cerr.msg)
+		return
+	}
 	if errors.Is(err, store.ErrNotFound) {
 		s.errorPage(w, http.StatusBadRequest, "Unknown application", fmt.Sprintf("No application is registered with client_id %q.", clientID))
 		return

@@ -259,6 +259,7 @@ var faultSets = []map[Fault]string{
 	discoveryFaults,
 	bcpFaults,
 	mcpFaults,
+	cimdFaults,
 }
 
 // describeFault finds the description of f in any table.

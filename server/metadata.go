@@ -25,6 +25,7 @@ type Metadata struct {
 	CodeChallengeMethodsSupported              []string `json:"code_challenge_methods_supported,omitempty"`
 	AuthorizationResponseIssParameterSupported bool     `json:"authorization_response_iss_parameter_supported"`
 	ServiceDocumentation                       string   `json:"service_documentation,omitempty"`
+	ClientIDMetadataDocumentSupported          bool     `json:"client_id_metadata_document_supported,omitempty"`
 }
 
 var authMethods = []string{"client_secret_basic", "client_secret_post", "none"}
@@ -47,6 +48,7 @@ func (s *Server) Metadata() Metadata {
 		IntrospectionEndpointAuthMethodsSupported:  []string{"client_secret_basic", "client_secret_post"},
 		CodeChallengeMethodsSupported:              []string{"S256"},
 		AuthorizationResponseIssParameterSupported: true,
+		ClientIDMetadataDocumentSupported:          s.cimdEnabled(),
 	}
 	if s.fault(FaultIssuerMismatch) {
 		m.Issuer = s.base + "/"

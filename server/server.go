@@ -74,6 +74,11 @@ type Config struct {
 	Clients []StaticClient
 	// CodeTTL defaults to 60 s; AccessTokenTTL to 1 h; RefreshTokenTTL to 30 d.
 	CodeTTL, AccessTokenTTL, RefreshTokenTTL time.Duration
+	// CIMD says whether clients may use Client ID Metadata Document URLs
+	// as client_id: CIMDOff (default: the server never fetches URLs a
+	// client names), CIMDOn (https from public addresses only), or
+	// CIMDLoopback (loopback addresses only, for tests on one machine).
+	CIMD CIMDMode
 	// Faults switches on deliberate defects (see Fault).
 	Faults []Fault
 	// Logger receives one line per internal error; default slog.Default().
@@ -92,6 +97,7 @@ type Server struct {
 	base          string // issuer without trailing slash
 	store         store.Store
 	faults        map[Fault]bool
+	cimd          CIMDMode
 	users         map[string]string
 	defUser       string
 	scopes        map[string]bool
@@ -142,6 +148,14 @@ func New(cfg Config) (*Server, error) {
 	case ConsentForm, ConsentAuto:
 	default:
 		return nil, fmt.Errorf("server: consent mode %q must be form or auto", cfg.Consent)
+	}
+	switch cfg.CIMD {
+	case "":
+		s.cimd = CIMDOff
+	case CIMDOn, CIMDOff, CIMDLoopback:
+		s.cimd = cfg.CIMD
+	default:
+		return nil, fmt.Errorf("server: client ID metadata document mode %q must be on, off or loopback", cfg.CIMD)
 	}
 	if len(s.users) == 0 {
 		s.users = map[string]string{"alice": "wonderland"}

@@ -32,6 +32,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	issuer := fs.String("issuer", "", "issuer URL (default http://ADDR)")
 	storeSpec := fs.String("store", "memory", "store: memory, or sqlite:PATH for a persistent store")
 	consent := fs.String("consent", "form", "consent mode: form (login and consent pages) or auto (approve at once)")
+	cimd := fs.String("cimd", "off", "client ID metadata documents (URL client_ids): off, on (fetch https documents from public addresses), or loopback (loopback addresses only, http allowed: for testing clients on this machine)")
 	listFaults := fs.Bool("list-faults", false, "list the fault switches and exit")
 	readyFile := fs.String("ready-file", "", "write the issuer URL to this file once listening")
 	iat := fs.String("initial-access-token", "", "require this bearer token at the registration endpoint (default: open registration)")
@@ -61,7 +62,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 		return nil
 	}
-	cfg := server.Config{Consent: server.ConsentMode(*consent), InitialAccessToken: *iat, Scopes: scopes, Resources: resources}
+	cfg := server.Config{Consent: server.ConsentMode(*consent), InitialAccessToken: *iat, Scopes: scopes, Resources: resources, CIMD: server.CIMDMode(*cimd)}
 	for _, name := range faults {
 		f, err := server.ParseFault(name)
 		if err != nil {
@@ -127,7 +128,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fmt.Fprintf(stdout, "  issuer:    %s\n", cfg.Issuer)
 	fmt.Fprintf(stdout, "  metadata:  %s\n", wellKnown(cfg.Issuer))
 	fmt.Fprintf(stdout, "  resource:  %s\n", srv.ResourceURL())
-	fmt.Fprintf(stdout, "  consent:   %s   store: %s\n", cfg.Consent, *storeSpec)
+	fmt.Fprintf(stdout, "  consent:   %s   store: %s   client ID metadata documents: %s\n", cfg.Consent, *storeSpec, *cimd)
 	if len(cfg.Faults) > 0 {
 		fmt.Fprintf(stdout, "  faults:    %s\n", faults.String())
 	}

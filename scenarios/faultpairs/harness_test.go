@@ -118,6 +118,9 @@ func runChecks(t testing.TB, cfg server.Config, checks []*suite.Check) []suite.R
 	tcfg := &target.Config{}
 	opts := suite.PrepareOptions{Timeout: 5 * time.Second}
 	useBrowser := slices.ContainsFunc(checks, needsBrowser)
+	if cfg.CIMD == "" {
+		cfg.CIMD = server.CIMDLoopback // the suite hosts its client metadata documents on loopback
+	}
 	if useBrowser {
 		cfg.Consent = server.ConsentForm
 		tcfg.Browser = referenceRecipe

@@ -24,3 +24,12 @@ var _ = add(map[string]pair{
 	"mcp-security-consent-per-client":       faults(server.FaultMCPConsentPerUser),
 	"mcp-2.6.2-as-refuses-foreign-tokens":   faults(server.FaultMCPForeignTokenAccepted),
 })
+
+var _ = add(map[string]pair{
+	"mcp-2025-11-25-cimd-url-client-id":          faults(server.FaultCIMDBroken),
+	"mcp-2025-11-25-cimd-client-id-matches-url":  faults(server.FaultCIMDClientIDUnchecked),
+	"mcp-2025-11-25-cimd-redirect-uri-listed":    faults(server.FaultCIMDRedirectUnchecked),
+	"mcp-2025-11-25-cimd-redirects-not-followed": faults(server.FaultCIMDFollowsRedirects),
+	"mcp-2025-11-25-cimd-json-content-type":      faults(server.FaultCIMDContentTypeIgnored),
+	"mcp-2025-11-25-cimd-no-shared-secret":       faults(server.FaultCIMDSecretMethodAllowed),
+})

@@ -12,5 +12,6 @@ func Checks() []*suite.Check {
 	out = append(out, discoveryChecks()...)
 	out = append(out, tokenChecks()...)
 	out = append(out, securityChecks()...)
+	out = append(out, cimdChecks()...)
 	return out
 }

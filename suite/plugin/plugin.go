@@ -258,7 +258,7 @@ var KnownFeatures = []suite.Feature{
 	suite.FeatureDCR, suite.FeatureDCRManagement, suite.FeaturePKCE, suite.FeatureSecretBasic,
 	suite.FeatureSecretPost, suite.FeaturePublicClients, suite.FeatureConfidential, suite.FeaturePublicClient,
 	suite.FeatureRevocation, suite.FeatureIntrospection, suite.FeatureResource, suite.FeatureResourceMetadata,
-	suite.FeatureIssParameter, suite.FeatureNonInteractive, suite.FeatureBrowser,
+	suite.FeatureIssParameter, suite.FeatureNonInteractive, suite.FeatureBrowser, suite.FeatureCIMD,
 }
 
 // Close releases the runtime (the disk cache stays).

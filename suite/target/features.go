@@ -68,6 +68,8 @@ func (t *Target) deriveFeatures() {
 	t.setFeature("introspection", md.IntrospectionEndpoint != "", "the metadata has no introspection_endpoint")
 	t.setFeature("resource", t.Resource != "", "no resource configured (set resource: in the config)")
 	t.setFeature("resource_metadata", t.ResourceMetadata != nil, t.resourceMetadataWhy())
+	t.setFeature("client_id_metadata_document", md.ClientIDMetadataDocumentSupported && md.AuthorizationEndpoint != "",
+		"client_id_metadata_document_supported is not true")
 	t.setFeature("iss_parameter", md.IssParameterSupported, "authorization_response_iss_parameter_supported is not true")
 	t.setFeature("noninteractive_code", md.AuthorizationEndpoint != "", "no authorization endpoint")
 }

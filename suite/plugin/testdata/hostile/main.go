@@ -96,7 +96,7 @@ func run(ptr, n uint32) uint64 {
 			sink = append(sink, make([]byte, 1<<20))
 		}
 	case "huge":
-		return result(abi.Result{Status: abi.StatusFail, Message: strings.Repeat("x", 5<<20)})
+		return hand([]byte(`{"status":"fail","message":"` + strings.Repeat("x", 5<<20) + `"}`))
 	case "malformed":
 		return hand([]byte(`{"status":"pass"} and then garbage`))
 	case "bad-status":
