@@ -204,3 +204,17 @@ func TestHostileMetadata(t *testing.T) {
 		})
 	}
 }
+
+// TestHostileTLS: a server whose certificate is not trusted stops the run
+// with the TLS error, quickly; nothing is sent in clear instead.
+func TestHostileTLS(t *testing.T) {
+	var plain atomic.Int32
+	ts := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { plain.Add(1) }))
+	defer ts.Close()
+	start := time.Now()
+	_, err := conformance.Run(context.Background(), conformance.Options{Target: ts.URL, Browser: conformance.BrowserOff, Timeout: 2 * time.Second})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "certificate")
+	assert.Less(t, time.Since(start), 10*time.Second)
+	assert.Zero(t, plain.Load(), "no request got through the failed handshake")
+}
