@@ -71,6 +71,11 @@ func (s *Server) handleAuthorize(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if errors.Is(err, store.ErrNotFound) {
+		if target := q.Get("redirect_uri"); s.fault(FaultAuthzUnknownClientRedirect) && target != "" {
+			s.redirectError(w, r, &authRequest{redirectURI: target, state: q.Get("state"), hasState: q.Has("state")},
+				oautherr.UnauthorizedClient("unknown client"))
+			return
+		}
 		s.errorPage(w, http.StatusBadRequest, "Unknown application", fmt.Sprintf("No application is registered with client_id %q.", clientID))
 		return
 	}
@@ -123,21 +128,36 @@ func (s *Server) handleAuthorize(w http.ResponseWriter, r *http.Request) {
 
 // validateAuthorize checks everything that is reported by redirect.
 func (s *Server) validateAuthorize(c *store.Client, q url.Values, req *authRequest) *oautherr.Error {
-	if dup := s.duplicateParam(q, "resource"); dup != "" {
+	if dup := s.duplicateParam(q, "resource"); dup != "" && !s.fault(FaultAuthzDuplicatesAccepted) {
 		return oautherr.InvalidRequest("parameter %q is included more than once", dup)
+	}
+	if s.fault(FaultAuthzUnknownParamRejected) {
+		for k := range q {
+			if !knownAuthorizeParams[k] {
+				return oautherr.InvalidRequest("unknown parameter %q", k)
+			}
+		}
 	}
 	rt, hasRT := q.Get("response_type"), q.Has("response_type")
 	switch {
+	case (!hasRT || rt == "") && s.fault(FaultAuthzMissingRTWrongError):
+		return oautherr.UnsupportedResponseType("response_type is required")
 	case !hasRT || rt == "":
 		return oautherr.InvalidRequest("response_type is required")
 	case rt != "code" && !s.fault(FaultResponseTypeUnchecked):
 		return oautherr.UnsupportedResponseType("response_type %q is not supported; use code", rt)
 	}
-	if !slices.Contains(c.Metadata.GrantTypes, "authorization_code") || !slices.Contains(c.Metadata.ResponseTypes, "code") {
+	if (!slices.Contains(c.Metadata.GrantTypes, "authorization_code") || !slices.Contains(c.Metadata.ResponseTypes, "code")) && !s.fault(FaultAuthzGrantUnchecked) {
 		return oautherr.UnauthorizedClient("the client is not registered for the authorization code grant")
+	}
+	if s.fault(FaultAuthzEmptyScopeInvalid) && q.Has("scope") && q.Get("scope") == "" {
+		return oautherr.InvalidScope("scope is empty")
 	}
 	scope, oerr := s.checkScope(q.Get("scope"), c)
 	if oerr != nil {
+		if oerr.Code == "invalid_scope" && s.fault(FaultAuthzUnknownScopeWrongErr) {
+			return oautherr.InvalidRequest("%s", oerr.Description)
+		}
 		return oerr
 	}
 	req.scope = scope
@@ -194,7 +214,10 @@ func (s *Server) resolveRedirectURI(c *store.Client, q url.Values) (string, stri
 	sent := q.Get("redirect_uri")
 	registered := c.Metadata.RedirectURIs
 	if !q.Has("redirect_uri") {
-		if len(registered) == 1 {
+		if len(registered) == 1 && !s.fault(FaultAuthzRedirectAlwaysRequired) {
+			return registered[0], ""
+		}
+		if len(registered) > 1 && s.fault(FaultAuthzFirstRedirectDefault) {
 			return registered[0], ""
 		}
 		if len(registered) == 0 {
@@ -257,6 +280,9 @@ func (s *Server) redirectTo(w http.ResponseWriter, r *http.Request, target strin
 	}
 	// Keep the registered query component (RFC 6749 §3.1.2).
 	q := u.Query()
+	if s.fault(FaultAuthzRedirectQueryDropped) {
+		q = url.Values{}
+	}
 	for k, vs := range params {
 		q[k] = vs
 	}

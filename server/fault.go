@@ -260,6 +260,7 @@ var faultSets = []map[Fault]string{
 	bcpFaults,
 	mcpFaults,
 	cimdFaults,
+	authorizeMoreFaults,
 }
 
 // describeFault finds the description of f in any table.

@@ -11,6 +11,7 @@ func Checks() []*suite.Check {
 	out = append(out, tokenResponseChecks()...)
 	out = append(out, errorResponseChecks()...)
 	out = append(out, codeFlowChecks()...)
+	out = append(out, authorizationEndpointChecks()...)
 	out = append(out, refreshChecks()...)
 	out = append(out, tokenEndpointChecks()...)
 	out = append(out, tokenRequestChecks()...)
