@@ -44,6 +44,8 @@ var knownFindings = map[string]finding{
 		"oidc-provider fills in the client's only registered redirect URI when the code exchange omits redirect_uri, so a code whose authorization request carried redirect_uri is redeemed without it."},
 	"rfc6749-5.2-unauthorized-client": {"FAIL", "deviation",
 		"oidc-provider answers a grant type the client is not registered for with invalid_request (\"requested grant type is not allowed for this client\") instead of unauthorized_client."},
+	"rfc6749-4.1.2.1-unauthorized-client": {"FAIL", "deviation",
+		"oidc-provider redirects a client not registered for response_type code with error=invalid_request (\"requested response_type is not allowed for this client\") instead of unauthorized_client."},
 	"rfc6749-5.2-unknown-scope-invalid-scope": {"FAIL", "deviation",
 		"at the client credentials grant, oidc-provider drops a scope it does not know and issues a token without a scope member, so the client is told it got the scope it asked for."},
 	"rfc6749-5.1-pragma-no-cache": {"WARN", "tension",

@@ -225,6 +225,16 @@ func authorizationEndpointChecks() []*suite.Check {
 				if err != nil {
 					return err
 				}
+				// Control: the same request without scope must succeed, or an
+				// empty scope cannot be told from an omitted one.
+				control := t.NewAuthRequest(c)
+				control.Scope = ""
+				if _, cres, err := t.Fixtures.Code(ctx, t.HTTP, control); err != nil {
+					if !fixture.IsUnavailable(err) || (cres != nil && cres.Interactive) {
+						return err
+					}
+					return suite.SkipErr("a request without scope is refused too (%v), so an empty scope cannot be told from an omitted one", err)
+				}
 				ar := t.NewAuthRequest(c)
 				ar.Scope = ""
 				u, err := t.Fixtures.URL(ar)
@@ -240,13 +250,13 @@ func authorizationEndpointChecks() []*suite.Check {
 					if res != nil && res.Interactive {
 						return suite.SkipErr("the authorization endpoint shows a page that needs a person; enable the browser")
 					}
-					return expect.WithFix(expect.Fail(lastResult(res), "a code, as for a request without scope", "no redirect to the client",
-						"a request with scope= was refused"), "treat parameters without a value as absent")
+					return expect.WithFix(expect.Fail(lastResult(res), "a code, as for the same request without scope", "no redirect to the client",
+						"a request with scope= was refused although the same request without scope succeeds"), "treat parameters without a value as absent")
 				}
 				q := res.Callback.Query()
 				if q.Get("code") == "" {
-					return expect.WithFix(expect.Fail(res.Last, "a code, as for a request without scope (the default scope applies)", "error="+q.Get("error"),
-						"an empty scope was judged as a scope instead of being treated as omitted"),
+					return expect.WithFix(expect.Fail(res.Last, "a code, as for the same request without scope", "error="+q.Get("error"),
+						"an empty scope was judged as a scope instead of being treated as omitted (the request without scope succeeds)"),
 						"treat parameters without a value as absent: an empty scope means the default scope")
 				}
 				return nil
