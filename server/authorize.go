@@ -7,6 +7,8 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"path"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -31,6 +33,7 @@ type authRequest struct {
 	codeChallenge       string
 	codeChallengeMethod string
 	forceConsent        bool
+	implicit            bool // only with the implicit-grant-enabled fault
 	created             time.Time
 }
 
@@ -144,6 +147,8 @@ func (s *Server) validateAuthorize(c *store.Client, q url.Values, req *authReque
 		return oautherr.UnsupportedResponseType("response_type is required")
 	case !hasRT || rt == "":
 		return oautherr.InvalidRequest("response_type is required")
+	case rt == "token" && s.fault(FaultBCPImplicitGrant):
+		req.implicit = true
 	case rt != "code" && !s.fault(FaultResponseTypeUnchecked):
 		return oautherr.UnsupportedResponseType("response_type %q is not supported; use code", rt)
 	}
@@ -237,6 +242,14 @@ func (s *Server) redirectMatches(registered, sent string) bool {
 	if registered == sent {
 		return true
 	}
+	if s.fault(FaultBCPRedirectPatterns) && strings.Contains(registered, "*") {
+		if ok, _ := path.Match(registered, sent); ok {
+			return true
+		}
+		if re, err := regexp.Compile("^" + strings.ReplaceAll(regexp.QuoteMeta(registered), `\*`, ".*") + "$"); err == nil && re.MatchString(sent) {
+			return true
+		}
+	}
 	if s.fault(FaultRedirectPrefixMatch) && strings.HasPrefix(sent, registered) {
 		return true
 	}
@@ -290,12 +303,20 @@ func (s *Server) redirectTo(w http.ResponseWriter, r *http.Request, target strin
 	u.Fragment = ""
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("Location", u.String())
-	w.WriteHeader(http.StatusFound)
+	status := s.redirectStatus(r)
+	if r.Method == http.MethodPost && s.fault(FaultBCPPostRedirect307) {
+		status = http.StatusTemporaryRedirect
+	}
+	w.WriteHeader(status)
 }
 
 // issueCode completes an approved request: it stores a code bound to the
 // client, redirect URI, PKCE challenge, scope and resources, and redirects.
 func (s *Server) issueCode(w http.ResponseWriter, r *http.Request, req *authRequest, subject string) {
+	if req.implicit {
+		s.issueImplicit(w, r, req, subject)
+		return
+	}
 	now := s.now()
 	ttl := s.cfg.CodeTTL
 	code := randomToken()
@@ -382,7 +403,7 @@ func (s *Server) afterLogin(w http.ResponseWriter, r *http.Request, req *authReq
 			}
 		}
 	}
-	http.Redirect(w, r, s.endpoint("/consent?request="+url.QueryEscape(req.id)), http.StatusFound)
+	http.Redirect(w, r, s.endpoint("/consent?request="+url.QueryEscape(req.id)), s.redirectStatus(r))
 }
 
 func (s *Server) handleLoginPage(w http.ResponseWriter, r *http.Request) {
@@ -515,4 +536,32 @@ func (s *Server) handleConsentSubmit(w http.ResponseWriter, r *http.Request) {
 		}
 		s.redirectError(w, r, req, oautherr.AccessDenied("the user denied the request"))
 	}
+}
+
+// issueImplicit answers response_type=token (only with the
+// implicit-grant-enabled fault): the access token travels in the fragment.
+func (s *Server) issueImplicit(w http.ResponseWriter, r *http.Request, req *authRequest, subject string) {
+	c, err := s.store.GetClient(r.Context(), req.clientID)
+	if err != nil {
+		s.errorPage(w, http.StatusBadRequest, "Unknown application", "The application is not registered.")
+		return
+	}
+	resp, oerr := s.issue(r, c, subject, req.scope, req.scope, req.resources, req.resources, randomID(), false)
+	if oerr != nil {
+		s.redirectError(w, r, req, oerr)
+		return
+	}
+	frag := url.Values{"access_token": {resp.AccessToken}, "token_type": {"Bearer"}, "expires_in": {fmt.Sprint(resp.ExpiresIn)}}
+	if req.hasState {
+		frag.Set("state", req.state)
+	}
+	u, err := url.Parse(req.redirectURI)
+	if err != nil {
+		s.errorPage(w, http.StatusBadRequest, "Invalid redirect URI", "The redirect URI cannot be parsed.")
+		return
+	}
+	u.Fragment = ""
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("Location", u.String()+"#"+frag.Encode())
+	w.WriteHeader(http.StatusFound)
 }

@@ -157,7 +157,7 @@ func TestPages_LoginConsentAllow(t *testing.T) {
 	c := e.register(map[string]any{"client_name": "My <b>App</b>"})
 	b := e.browser()
 	r := b.login(e.authorizeURL(c, newPKCE(), nil), "alice", "wonderland")
-	require.Equal(t, http.StatusFound, r.status, "%s", r.body)
+	require.Equal(t, http.StatusSeeOther, r.status, "%s", r.body)
 	r = b.get(r.location(t).String())
 	require.Equal(t, http.StatusOK, r.status)
 	body := string(r.body)
@@ -167,7 +167,7 @@ func TestPages_LoginConsentAllow(t *testing.T) {
 	f := formFields(t, r.body)
 	f.Set("decision", "allow")
 	r = b.postForm("/consent", f)
-	require.Equal(t, http.StatusFound, r.status, "%s", r.body)
+	require.Equal(t, http.StatusSeeOther, r.status, "%s", r.body)
 	loc := r.location(t)
 	assert.Equal(t, "st-123", loc.Query().Get("state"))
 	code := loc.Query().Get("code")
@@ -202,7 +202,7 @@ func TestPages_Deny(t *testing.T) {
 	f := formFields(t, r.body)
 	f.Set("decision", "deny")
 	r = b.postForm("/consent", f)
-	require.Equal(t, http.StatusFound, r.status)
+	require.Equal(t, http.StatusSeeOther, r.status)
 	loc := r.location(t)
 	assert.Equal(t, "access_denied", loc.Query().Get("error"))
 	assert.Equal(t, "st-123", loc.Query().Get("state"))
@@ -231,13 +231,13 @@ func TestPages_ConsentNeedsCSRFAndPOST(t *testing.T) {
 	// Another browser with its own session cannot use this page's token.
 	other := e.browser()
 	r2 := other.login(e.authorizeURL(c, newPKCE(), nil), "alice", "wonderland")
-	require.Equal(t, http.StatusFound, r2.status)
+	require.Equal(t, http.StatusSeeOther, r2.status)
 	f2 := url.Values{"request": {f.Get("request")}, "decision": {"allow"}, "csrf_token": {f.Get("csrf_token")}}
 	assert.Equal(t, http.StatusForbidden, other.postForm("/consent", f2).status)
 
 	f.Set("decision", "allow")
 	r = b.postForm("/consent", f)
-	assert.Equal(t, http.StatusFound, r.status)
+	assert.Equal(t, http.StatusSeeOther, r.status)
 	r = b.postForm("/consent", f)
 	assert.Equal(t, http.StatusBadRequest, r.status, "a request completes once")
 }

@@ -50,9 +50,15 @@ func (s *Server) render(w http.ResponseWriter, status int, t *template.Template,
 	h := w.Header()
 	h.Set("Content-Type", "text/html; charset=utf-8")
 	h.Set("Cache-Control", "no-store")
+	csp := "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'"
+	if s.fault(FaultBCPThirdPartyResources) {
+		const pixel = "http://127.0.0.2:9/pixel.png" // another origin (connection refused)
+		buf.WriteString(`<img src="` + pixel + `" alt="">`)
+		csp += "; img-src " + pixel
+	}
 	if !s.fault(FaultFramingAllowed) {
 		h.Set("X-Frame-Options", "DENY")
-		h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'")
+		h.Set("Content-Security-Policy", csp)
 	}
 	w.WriteHeader(status)
 	_, _ = w.Write(buf.Bytes())

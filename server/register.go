@@ -69,6 +69,12 @@ func (s *Server) handleRegister(w http.ResponseWriter, r *http.Request) {
 	}
 	now := s.now()
 	c := &store.Client{ID: randomID(), IssuedAt: now, Metadata: md}
+	if v, ok := raw["client_id"]; ok && s.fault(FaultBCPClientChosenID) {
+		var chosen string
+		if json.Unmarshal(v, &chosen) == nil && chosen != "" {
+			c.ID = chosen
+		}
+	}
 	var secret string
 	if md.TokenEndpointAuthMethod != authNone {
 		secret = randomToken()

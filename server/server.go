@@ -280,7 +280,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writePlainError(w, http.StatusNotFound, "not found")
 	})
-	return recoverer(s.log, securityHeaders(mux))
+	return recoverer(s.log, s.securityHeaders(mux))
 }
 
 // recoverer turns a handler panic into a 500 instead of a dropped connection.
@@ -300,12 +300,24 @@ func recoverer(log *slog.Logger, next http.Handler) http.Handler {
 	})
 }
 
-func securityHeaders(next http.Handler) http.Handler {
+func (s *Server) securityHeaders(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("X-Content-Type-Options", "nosniff")
-		w.Header().Set("Referrer-Policy", "no-referrer")
+		if !s.fault(FaultBCPNoReferrerPolicy) {
+			w.Header().Set("Referrer-Policy", "no-referrer")
+		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// redirectStatus is 303 for redirects answering a POST, so that the
+// browser does not repeat the POST and its body at the next URL
+// (RFC 9700 §4.12), and 302 otherwise.
+func (s *Server) redirectStatus(r *http.Request) int {
+	if r.Method != http.MethodPost || s.fault(FaultBCPPostRedirect302) {
+		return http.StatusFound
+	}
+	return http.StatusSeeOther
 }
 
 func writePlainError(w http.ResponseWriter, status int, msg string) {

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"crypto/subtle"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -162,6 +163,11 @@ func (s *Server) token(r *http.Request, form url.Values) (*TokenResponse, *oauth
 			return nil, oautherr.UnauthorizedClient("the client is not registered for the client_credentials grant")
 		}
 		return s.clientCredentials(r, ca, form)
+	case "password":
+		if s.fault(FaultBCPPasswordGrant) {
+			return s.passwordGrant(r, ca, form)
+		}
+		return nil, oautherr.UnsupportedGrantType("grant_type %q is not supported: the resource owner password credentials grant must not be used (RFC 9700 §2.4)", gt)
 	default:
 		if s.fault(FaultUnknownGrantWrongErr) {
 			return nil, oautherr.InvalidRequest("grant_type %q is not supported", gt)
@@ -468,4 +474,17 @@ func (s *Server) issue(r *http.Request, c *store.Client, subject, scope, grantSc
 		resp.RefreshToken = rt
 	}
 	return resp, nil
+}
+
+// passwordGrant exists only for the password-grant-enabled fault.
+func (s *Server) passwordGrant(r *http.Request, ca *clientAuth, form url.Values) (*TokenResponse, *oautherr.Error) {
+	want, ok := s.users[form.Get("username")]
+	if !ok || subtle.ConstantTimeCompare([]byte(want), []byte(form.Get("password"))) != 1 {
+		return nil, oautherr.InvalidGrant("invalid resource owner credentials")
+	}
+	scope, oerr := s.checkScope(form.Get("scope"), ca.client)
+	if oerr != nil {
+		return nil, oerr
+	}
+	return s.issue(r, ca.client, form.Get("username"), scope, scope, nil, nil, randomID(), false)
 }

@@ -16,7 +16,7 @@ import (
 // Checks returns the browser-backed checks.
 func Checks() []*suite.Check {
 	req := []suite.Feature{suite.FeatureBrowser, suite.FeatureConfidential, suite.FeatureAuthCode}
-	return append(append(csrfChecks(), consentChecks()...), []*suite.Check{
+	return append(append(append(csrfChecks(), consentChecks()...), bcpChecks()...), []*suite.Check{
 		{
 			ID: "rfc6749-4.1.2.1-deny-access-denied", Spec: suite.RFC6749, Section: "4.1.2.1", Level: suite.Must,
 			Requires: req, Profiles: []string{"core"},

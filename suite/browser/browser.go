@@ -296,13 +296,24 @@ func (b *Browser) newSlot() (*slot, error) {
 		return nil, fmt.Errorf("new page: %w", err)
 	}
 	sl.page = page
+	page.OnRequest(func(r playwright.Request) {
+		st := sl.state.Load()
+		if st == nil || r.IsNavigationRequest() {
+			return
+		}
+		st.mu.Lock()
+		if len(st.out.Subresources) < 200 {
+			st.out.Subresources = append(st.out.Subresources, st.redact(r.URL()))
+		}
+		st.mu.Unlock()
+	})
 	page.OnResponse(func(r playwright.Response) {
 		st := sl.state.Load()
 		if st == nil || !r.Request().IsNavigationRequest() || r.Frame() != page.MainFrame() || st.matches(r.URL()) {
 			return
 		}
 		st.mu.Lock()
-		st.out.Pages = append(st.out.Pages, fixture.PageVisit{URL: st.redact(r.URL()), Status: r.Status(), Header: r.Headers()})
+		st.out.Pages = append(st.out.Pages, fixture.PageVisit{URL: st.redact(r.URL()), Status: r.Status(), Method: r.Request().Method(), Header: r.Headers()})
 		st.mu.Unlock()
 	})
 	return sl, nil

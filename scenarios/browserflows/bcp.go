@@ -1,0 +1,171 @@
+package browserflows
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/authspec/authspec/suite"
+	"github.com/authspec/authspec/suite/fixture"
+)
+
+// What RFC 9700 asks of the pages a person sees: redirects after a form
+// (§4.12), the Referer they let leak, and what they load (§4.2.4).
+func bcpChecks() []*suite.Check {
+	req := []suite.Feature{suite.FeatureBrowser, suite.FeatureConfidential, suite.FeatureAuthCode}
+	return []*suite.Check{
+		{
+			ID: "rfc9700-4.12-no-307-after-post", Spec: suite.RFC9700, Section: "4.12", Level: suite.MustNot,
+			Requires: req, Profiles: []string{"core", "oauth2.1"},
+			Title: "Login and consent forms are not answered with a 307 (or 308) redirect, which would repeat the POST and its credentials",
+			Quote: "The authorization server which redirects a request that potentially contains user credentials therefore MUST NOT use the HTTP 307 status code for redirection.",
+			Run: func(ctx context.Context, t *suite.T) error {
+				posts, _, err := postRedirects(ctx, t)
+				if err != nil {
+					return err
+				}
+				for _, p := range posts {
+					if p.Status == http.StatusTemporaryRedirect || p.Status == http.StatusPermanentRedirect {
+						return &suite.Failure{Message: "a form submission is answered with a redirect that makes the browser send the same POST, with its body, to the next URL",
+							Want: "303 See Other (or 302)", Got: fmt.Sprintf("HTTP %d for POST %s → %s", p.Status, p.URL, p.Header["location"]),
+							Fix: "answer form submissions with 303 See Other"}
+					}
+				}
+				return nil
+			},
+		},
+		{
+			ID: "rfc9700-4.12-303-after-post", Spec: suite.RFC9700, Section: "4.12", Level: suite.Should,
+			Requires: req, Profiles: []string{"core", "oauth2.1"},
+			Title: "Redirects answering the login and consent forms use 303 See Other",
+			Quote: "If an HTTP redirection (and not, for example, JavaScript) is used for such a request, AS SHOULD use HTTP status code 303 \"See Other\".",
+			Run: func(ctx context.Context, t *suite.T) error {
+				posts, _, err := postRedirects(ctx, t)
+				if err != nil {
+					return err
+				}
+				var other []string
+				for _, p := range posts {
+					if p.Status/100 == 3 && p.Status != http.StatusSeeOther {
+						other = append(other, fmt.Sprintf("HTTP %d for POST %s", p.Status, p.URL))
+					}
+				}
+				if len(other) > 0 {
+					return &suite.Failure{Message: "form submissions are redirected with another status than 303",
+						Want: "303 See Other", Got: strings.Join(other, "; "),
+						Fix: "answer the login and consent forms with 303 See Other, which no browser turns into a repeated POST"}
+				}
+				return nil
+			},
+		},
+		{
+			ID: "rfc9700-4.2.4-referrer-policy", Spec: suite.RFC9700, Section: "4.2.4", Level: suite.Should,
+			Requires: req, Profiles: []string{"core", "oauth2.1"},
+			Title: "Login and consent pages set a Referrer-Policy that keeps the authorization request's URL from leaking",
+			Quote: "Suppressing the Referer header by applying an appropriate Referrer Policy [W3C.webappsec-referrer-policy] to the document (either as part of the \"referrer\" meta attribute or by setting a Referrer-Policy header).",
+			Run: func(ctx context.Context, t *suite.T) error {
+				res, err := loginAndConsent(ctx, t)
+				if err != nil {
+					return err
+				}
+				var bad []string
+				seen := 0
+				for _, p := range res.Pages {
+					if p.Status != http.StatusOK {
+						continue
+					}
+					seen++
+					if !safeReferrerPolicy(p.Header["referrer-policy"]) {
+						bad = append(bad, fmt.Sprintf("%s (Referrer-Policy: %q)", p.URL, p.Header["referrer-policy"]))
+					}
+				}
+				if seen == 0 {
+					return suite.SkipErr("the browser saw no login or consent page")
+				}
+				if len(bad) > 0 {
+					return &suite.Failure{Message: "pages of the authorization flow do not restrict the Referer: a link or resource on them receives the URL with the authorization request (a <meta name=\"referrer\"> tag is not inspected)",
+						Want: "Referrer-Policy: no-referrer (or same-origin, strict-origin)", Got: strings.Join(bad, "; "),
+						Fix: "send Referrer-Policy: no-referrer on the authorization endpoint's pages"}
+				}
+				return nil
+			},
+		},
+		{
+			ID: "rfc9700-4.2.4-no-third-party-resources", Spec: suite.RFC9700, Section: "4.2.4", Level: suite.ShouldNot,
+			Requires: req, Profiles: []string{"core", "oauth2.1"},
+			Title: "Login and consent pages load nothing from other hosts (third-party resources receive the URL as Referer)",
+			Quote: "The page rendered as a result of the OAuth authorization response and the authorization endpoint SHOULD NOT include third-party resources or links to external sites.",
+			Run: func(ctx context.Context, t *suite.T) error {
+				res, err := loginAndConsent(ctx, t)
+				if err != nil {
+					return err
+				}
+				host := ""
+				if u, err := url.Parse(t.Target.Metadata.AuthorizationEndpoint); err == nil {
+					host = u.Hostname()
+				}
+				var third []string
+				for _, r := range res.Subresources {
+					u, err := url.Parse(r)
+					if err != nil || u.Scheme == "data" || u.Scheme == "blob" || u.Hostname() == "" || strings.EqualFold(u.Hostname(), host) {
+						continue
+					}
+					third = append(third, r)
+				}
+				if len(third) > 0 {
+					if len(third) > 5 {
+						third = append(third[:5], fmt.Sprintf("… and %d more", len(third)-5))
+					}
+					return &suite.Failure{Message: "the login or consent pages load resources from other hosts",
+						Want: "resources from " + host + " only", Got: strings.Join(third, ", "),
+						Fix: "serve fonts, scripts, styles and images of the authorization pages from the authorization server itself"}
+				}
+				return nil
+			},
+		},
+	}
+}
+
+// loginAndConsent runs an approval through a fresh login and the consent page.
+func loginAndConsent(ctx context.Context, t *suite.T) (*fixture.AuthzResult, error) {
+	_, ar, err := fresh(ctx, t)
+	if err != nil {
+		return nil, err
+	}
+	ar.Flow = fixture.FlowLogin
+	return t.Fixtures.Authorize(ctx, t.HTTP, ar)
+}
+
+// postRedirects are the responses to form submissions during a login and consent.
+func postRedirects(ctx context.Context, t *suite.T) ([]fixture.PageVisit, *fixture.AuthzResult, error) {
+	res, err := loginAndConsent(ctx, t)
+	if err != nil {
+		return nil, nil, err
+	}
+	var posts []fixture.PageVisit
+	for _, p := range res.Pages {
+		if p.Method == http.MethodPost && p.Status/100 == 3 {
+			posts = append(posts, p)
+		}
+	}
+	if len(posts) == 0 {
+		return nil, res, suite.SkipErr("no form submission of the login or consent pages was answered with a redirect (scripts may navigate instead)")
+	}
+	return posts, res, nil
+}
+
+func safeReferrerPolicy(v string) bool {
+	// The header may list fallbacks; the last understood one applies.
+	fields := strings.Split(strings.ToLower(v), ",")
+	for i := len(fields) - 1; i >= 0; i-- {
+		switch strings.TrimSpace(fields[i]) {
+		case "no-referrer", "same-origin", "strict-origin", "origin", "strict-origin-when-cross-origin":
+			return true
+		case "unsafe-url", "no-referrer-when-downgrade", "origin-when-cross-origin":
+			return false
+		}
+	}
+	return false
+}

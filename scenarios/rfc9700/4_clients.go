@@ -1,0 +1,64 @@
+package rfc9700
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/authspec/authspec/scenarios/internal/regclient"
+	"github.com/authspec/authspec/suite"
+	"github.com/authspec/authspec/suite/expect"
+	"github.com/authspec/authspec/suite/fixture"
+)
+
+// Redirect URI patterns (§4.1.3) and client impersonation (§4.15).
+func clientChecks() []*suite.Check {
+	return []*suite.Check{
+		{
+			ID: "rfc9700-4.1.3-no-redirect-patterns", Spec: suite.RFC9700, Section: "4.1.3", Level: suite.MustNot,
+			Requires: []suite.Feature{suite.FeatureDCR, suite.FeatureAuthCode}, Profiles: []string{"core", "oauth2.1"},
+			Title: "A registered redirect URI containing * is not used as a pattern: a matching host gets no code",
+			Quote: "When comparing client redirection URIs against pre-registered URIs, authorization servers MUST utilize exact string matching except for port numbers in localhost redirection URIs of native apps",
+			Run: func(ctx context.Context, t *suite.T) error {
+				pattern := "https://*.authspec.example/callback"
+				r, err := regclient.Register(ctx, t, regclient.Metadata(t, regclient.DefaultMethod(t), map[string]any{"redirect_uris": []string{pattern}}))
+				if err != nil {
+					return err
+				}
+				if !r.OK() || r.Client.ID == "" {
+					return nil // refusing a pattern at registration is right
+				}
+				ar := t.NewAuthRequest(r.Client)
+				ar.RedirectURI = "https://attacker.authspec.example/callback"
+				res, err := t.Fixtures.Authorize(ctx, t.HTTP, ar)
+				if err != nil && !fixture.IsUnavailable(err) {
+					return err
+				}
+				if res != nil && res.Callback != nil {
+					return expect.WithFix(expect.Fail(res.Last, "an error page: the redirect_uri is not the registered string",
+						"a redirect to "+res.Callback.Redacted(), "a registered redirect URI was used as a pattern: any matching host receives the code"),
+						"compare redirect URIs as exact strings; refuse patterns at registration")
+				}
+				return nil
+			},
+		},
+		{
+			ID: "rfc9700-4.15-client-id-not-chosen", Spec: suite.RFC9700, Section: "4.15", Level: suite.ShouldNot,
+			Requires: []suite.Feature{suite.FeatureDCR}, Profiles: []string{"core", "oauth2.1"},
+			Title: "A client cannot choose its own client_id at registration",
+			Quote: "Authorization servers SHOULD NOT allow clients to influence their client_id or any claim that could cause confusion with a genuine resource owner.",
+			Run: func(ctx context.Context, t *suite.T) error {
+				chosen := "authspec-chosen-" + fixture.RandomState()
+				r, err := regclient.Register(ctx, t, regclient.Metadata(t, regclient.DefaultMethod(t), map[string]any{"client_id": chosen}))
+				if err != nil {
+					return err
+				}
+				if r.OK() && r.Client.ID == chosen {
+					return expect.WithFix(expect.Fail(r.Res, "a client_id chosen by the server", fmt.Sprintf("client_id %q, as the request asked", chosen),
+						"a client picked its own identifier: it could take one that looks like a user or another client"),
+						"ignore client_id in registration requests and issue a fresh, unguessable identifier")
+				}
+				return nil
+			},
+		},
+	}
+}
