@@ -50,6 +50,10 @@ var knownFindings = map[string]finding{
 		"at the client credentials grant, oidc-provider drops a scope it does not know and issues a token without a scope member, so the client is told it got the scope it asked for."},
 	"rfc6749-5.1-pragma-no-cache": {"WARN", "tension",
 		"oidc-provider sends Cache-Control: no-store but no Pragma: no-cache on token responses; RFC 6749 requires Pragma, RFC 9111 deprecates it and OAuth 2.1 drops it, so authspec reports it as a warning."},
+	"rfc9700-4.2.4-referrer-policy": {"WARN", "deviation",
+		"the devInteractions login and consent pages are served without a Referrer-Policy header (nor a referrer meta tag)."},
+	"rfc9700-4.2.4-no-third-party-resources": {"WARN", "deviation",
+		"the devInteractions pages load a web font from fonts.googleapis.com (blocked in this test: only loopback is reachable)."},
 	"openapi-token-responses": {"FAIL", "deviation",
 		"oidc-provider answers a failed client authentication made in the request body with 401 invalid_client but no WWW-Authenticate header, which RFC 9110 requires on every 401."},
 }

@@ -107,11 +107,13 @@ func bcpChecks() []*suite.Check {
 					host = u.Hostname()
 				}
 				var third []string
+				seen := map[string]bool{}
 				for _, r := range res.Subresources {
 					u, err := url.Parse(r)
-					if err != nil || u.Scheme == "data" || u.Scheme == "blob" || u.Hostname() == "" || strings.EqualFold(u.Hostname(), host) {
+					if err != nil || u.Scheme == "data" || u.Scheme == "blob" || u.Hostname() == "" || strings.EqualFold(u.Hostname(), host) || seen[r] {
 						continue
 					}
+					seen[r] = true
 					third = append(third, r)
 				}
 				if len(third) > 0 {
