@@ -9,6 +9,7 @@ import (
 
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/fixture"
+	"github.com/authspec/authspec/suite/httpx"
 )
 
 // What RFC 9700 asks of the pages a person sees: redirects after a form
@@ -130,14 +131,21 @@ func bcpChecks() []*suite.Check {
 	}
 }
 
-// loginAndConsent runs an approval through a fresh login and the consent page.
+// loginAndConsent is one approval through a fresh login and the consent
+// page, made once per run and judged by every check about those pages.
 func loginAndConsent(ctx context.Context, t *suite.T) (*fixture.AuthzResult, error) {
-	_, ar, err := fresh(ctx, t)
+	v, err := t.Fixtures.Shared(ctx, t.HTTP, "browserflows.login-and-consent", func(ctx context.Context, hc *httpx.Client) (any, error) {
+		_, ar, err := fresh(ctx, t)
+		if err != nil {
+			return nil, err
+		}
+		ar.Flow = fixture.FlowLogin
+		return t.Fixtures.Authorize(ctx, hc, ar)
+	})
 	if err != nil {
 		return nil, err
 	}
-	ar.Flow = fixture.FlowLogin
-	return t.Fixtures.Authorize(ctx, t.HTTP, ar)
+	return v.(*fixture.AuthzResult), nil
 }
 
 // postRedirects are the responses to form submissions during a login and consent.

@@ -107,12 +107,7 @@ func runStateAfterLogin(ctx context.Context, t *suite.T) error {
 }
 
 func runNoFraming(ctx context.Context, t *suite.T) error {
-	_, ar, err := fresh(ctx, t)
-	if err != nil {
-		return err
-	}
-	ar.Flow = fixture.FlowLogin // the login page is judged too
-	res, err := t.Fixtures.Authorize(ctx, t.HTTP, ar)
+	res, err := loginAndConsent(ctx, t) // the login page is judged too
 	if err != nil {
 		return err
 	}
