@@ -133,7 +133,11 @@ func runConsentPerClient(ctx context.Context, t *suite.T) error {
 	if err != nil {
 		return err
 	}
-	_, res, err := t.Fixtures.Code(ctx, t.HTTP, t.NewAuthRequest(first.Client))
+	// prompt=consent shows the consent page even where the person's
+	// approvals of earlier clients in this run would be carried over.
+	far := t.NewAuthRequest(first.Client)
+	far.Extra = url.Values{"prompt": {"consent"}}
+	_, res, err := t.Fixtures.Code(ctx, t.HTTP, far)
 	if err != nil {
 		return fmt.Errorf("first client's authorization: %w", err)
 	}
