@@ -60,7 +60,6 @@ bench: $(DEPS_STAMP) ## the performance figures of docs/performance.md, from one
 	$(GO) test -run '^$$' -bench . -benchmem -count 1 ./server/...
 	@echo "== load: token endpoint and registration, memory and SQLite stores"
 	$(GO) test -count 1 -v -run TestLoad ./server/load/ | grep -E 'load_test|^(ok|FAIL)'
-	@echo "== plugins: none are shipped yet, so there is no plugin overhead to measure"
 
 fuzz: ## run each fuzz target for FUZZTIME (default 20s)
 	scripts/fuzz.sh $(FUZZTIME)

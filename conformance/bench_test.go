@@ -38,7 +38,7 @@ func benchPlan(b *testing.B, withBrowser bool) {
 	for b.Loop() {
 		var h http.Handler
 		ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { h.ServeHTTP(w, r) }))
-		cfg := server.Config{Issuer: ts.URL, Consent: server.ConsentAuto}
+		cfg := server.Config{Issuer: ts.URL, Consent: server.ConsentAuto, CIMD: server.CIMDLoopback}
 		tcfg := &target.Config{}
 		mode := conformance.BrowserOff
 		if withBrowser {

@@ -118,30 +118,61 @@ func cimdRequest(t *suite.T, clientID, redirect string) *fixture.AuthRequest {
 	return t.NewAuthRequest(c)
 }
 
-// cimdControl runs the authorization of a well-formed document first: if
-// the server does not accept the suite's documents at all, the negative
-// checks cannot tell a refusal for the right reason from any refusal.
-func cimdControl(ctx context.Context, t *suite.T, d *docServer) error {
-	redirect := cimdRedirect(t)
-	id := d.host("/control/client.json", redirect, nil)
-	_, res, err := t.Fixtures.Code(ctx, t.HTTP, cimdRequest(t, id, redirect))
-	if err == nil {
+// cimdOutcome is the authorization of a client with a well-formed document,
+// made once per run: the positive check judges it, and the negative checks
+// need it as their control (if the server does not accept the suite's
+// documents at all, a refusal for the right reason cannot be told from any
+// refusal).
+type cimdOutcome struct {
+	fetched bool
+	res     *fixture.AuthzResult
+	ar      *fixture.AuthRequest
+	code    string
+	err     error // from the authorization (ErrUnavailable: refused)
+}
+
+func cimdControl(ctx context.Context, t *suite.T) (*cimdOutcome, error) {
+	v, err := t.Fixtures.Shared(ctx, t.HTTP, "mcp.cimd-control", func(ctx context.Context, hc *httpx.Client) (any, error) {
+		d, err := startDocServer()
+		if err != nil {
+			return nil, err
+		}
+		defer d.close()
+		redirect := cimdRedirect(t)
+		id := d.host("/clients/authspec.json", redirect, nil)
+		ar := cimdRequest(t, id, redirect)
+		code, res, err := t.Fixtures.Code(ctx, hc, ar)
+		out := &cimdOutcome{fetched: d.fetched("/clients/authspec.json") > 0, res: res, ar: ar, code: code, err: err}
+		if err != nil && !fixture.IsUnavailable(err) {
+			return nil, err
+		}
+		return out, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return v.(*cimdOutcome), nil
+}
+
+// cimdUsable is the control of the negative checks.
+func cimdUsable(ctx context.Context, t *suite.T) error {
+	o, err := cimdControl(ctx, t)
+	if err != nil {
+		return err
+	}
+	if o.err == nil {
 		return nil
 	}
-	var un *fixture.ErrUnavailable
-	if errors.As(err, &un) {
-		why := un.Reason
-		if d.fetched("/control/client.json") == 0 {
-			why += "; the server never fetched the document"
-		}
-		if res != nil && res.Interactive {
-			return suite.SkipErr("%s", un.Reason)
-		}
-		return suite.SkipErr("the server does not accept the suite's client metadata documents, served over http from 127.0.0.1 (%s); "+
-			"a production server rightly fetches only https documents from public addresses: run a test instance that fetches loopback documents "+
-			"(the reference server: --cimd loopback) to check its document handling", why)
+	if o.res != nil && o.res.Interactive {
+		return suite.SkipErr("%v", o.err)
 	}
-	return err
+	why := o.err.Error()
+	if !o.fetched {
+		why += "; the server never fetched the document"
+	}
+	return suite.SkipErr("the server does not accept the suite's client metadata documents, served over http from 127.0.0.1 (%s); "+
+		"a production server rightly fetches only https documents from public addresses: run a test instance that fetches loopback documents "+
+		"(the reference server: --cimd loopback) to check its document handling", why)
 }
 
 // refusedDocument judges the authorization request of a client whose
@@ -173,14 +204,14 @@ func cimdChecks() []*suite.Check {
 	p := []string{p1125}
 	withDocs := func(run func(ctx context.Context, t *suite.T, d *docServer) error) func(ctx context.Context, t *suite.T) error {
 		return func(ctx context.Context, t *suite.T) error {
+			if err := cimdUsable(ctx, t); err != nil {
+				return err
+			}
 			d, err := startDocServer()
 			if err != nil {
 				return err
 			}
 			defer d.close()
-			if err := cimdControl(ctx, t, d); err != nil {
-				return err
-			}
 			return run(ctx, t, d)
 		}
 	}
@@ -191,32 +222,23 @@ func cimdChecks() []*suite.Check {
 			Title: "A server that advertises client_id_metadata_document_supported fetches a URL client_id's document and issues tokens to that client",
 			Quote: "The authorization server SHOULD fetch the document indicated by the client_id to retrieve the client registration information.",
 			Run: func(ctx context.Context, t *suite.T) error {
-				d, err := startDocServer()
+				o, err := cimdControl(ctx, t)
 				if err != nil {
 					return err
 				}
-				defer d.close()
-				redirect := cimdRedirect(t)
-				id := d.host("/clients/ok.json", redirect, nil)
-				ar := cimdRequest(t, id, redirect)
-				code, res, err := t.Fixtures.Code(ctx, t.HTTP, ar)
-				if err != nil {
-					var un *fixture.ErrUnavailable
-					if !errors.As(err, &un) {
-						return err
+				if o.err != nil {
+					if o.res != nil && o.res.Interactive {
+						return suite.SkipErr("%v", o.err)
 					}
-					if res != nil && res.Interactive {
-						return suite.SkipErr("%s", un.Reason)
+					if !o.fetched {
+						return suite.SkipErr("the server never fetched the suite's document, served over http from 127.0.0.1 (%v): "+
+							"a production server rightly refuses it; run a test instance that fetches loopback documents (the reference server: --cimd loopback)", o.err)
 					}
-					if d.fetched("/clients/ok.json") == 0 {
-						return suite.SkipErr("the server never fetched the suite's document, served over http from 127.0.0.1 (%s): "+
-							"a production server rightly refuses it; run a test instance that fetches loopback documents (the reference server: --cimd loopback)", un.Reason)
-					}
-					return expect.WithFix(expect.Fail(lastOf(res), "a code for the client the document describes", un.Reason,
+					return expect.WithFix(expect.Fail(lastOf(o.res), "a code for the client the document describes", o.err.Error(),
 						"the server fetched a well-formed client metadata document and still refused the client"),
 						"accept clients whose client_id is the URL of a valid metadata document, as advertised")
 				}
-				tres, err := t.Fixtures.Exchange(ctx, t.HTTP, ar, code, nil)
+				tres, err := t.Fixtures.Exchange(ctx, t.HTTP, o.ar, o.code, nil)
 				if err != nil {
 					return err
 				}
