@@ -6,8 +6,10 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
+	"os"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/playwright-community/playwright-go"
 
@@ -32,6 +34,8 @@ type Auto struct {
 	b    *Browser
 	err  error
 
+	learned atomic.Pointer[learnedForm] // how the recipe answers the consent page
+
 	login   chan struct{} // held by the flow doing the first login
 	mu      sync.Mutex
 	clients map[string]chan struct{} // client_id → held during its approval
@@ -48,9 +52,12 @@ func (a *Auto) Authorize(ctx context.Context, hc *httpx.Client, authURL, redirec
 		}
 		defer release()
 	}
-	res, err := a.plain(ctx, hc, authURL, redirectURI, flow)
+	res, jar, err := a.plain(ctx, hc, authURL, redirectURI, flow)
 	if err != nil || res.Callback != nil || !res.Interactive {
 		return res, err
+	}
+	if out, ok := a.replay(ctx, hc, jar, res, redirectURI, flow); ok {
+		return out, nil
 	}
 	if len(a.Options.Recipe.Login) == 0 && len(a.Options.Recipe.Consent) == 0 && len(a.Options.Recipe.Deny) == 0 {
 		return res, nil // no recipe: the fixture reports that a person is needed
@@ -66,18 +73,47 @@ func (a *Auto) Authorize(ctx context.Context, hc *httpx.Client, authURL, redirec
 		}
 		if !a.b.HasSession() {
 			defer release()
-			return a.b.Authorize(ctx, hc, authURL, redirectURI, flow)
+			return a.browserFlow(ctx, hc, authURL, redirectURI, flow)
 		}
 		release()
 		if flow == fixture.FlowApprove {
 			// Logged in now: the target may approve without a page.
-			res, err := a.plain(ctx, hc, authURL, redirectURI, flow)
+			res, jar, err := a.plain(ctx, hc, authURL, redirectURI, flow)
 			if err != nil || res.Callback != nil || !res.Interactive {
 				return res, err
 			}
+			if out, ok := a.replay(ctx, hc, jar, res, redirectURI, flow); ok {
+				return out, nil
+			}
 		}
 	}
-	return a.b.Authorize(ctx, hc, authURL, redirectURI, flow)
+	return a.browserFlow(ctx, hc, authURL, redirectURI, flow)
+}
+
+// browserFlow runs the flow in the browser and learns, from an approval,
+// how the recipe answers the consent page.
+func (a *Auto) browserFlow(ctx context.Context, hc *httpx.Client, authURL, redirectURI string, flow fixture.Flow) (*fixture.AuthzResult, error) {
+	res, err := a.b.Authorize(ctx, hc, authURL, redirectURI, flow)
+	if err == nil && flow == fixture.FlowApprove && a.learned.Load() == nil {
+		if l := learnConsent(res); l != nil {
+			a.learned.Store(l)
+		}
+	}
+	return res, err
+}
+
+// replay answers a consent page over HTTP as the browser answered an
+// earlier one (see replay.go); AUTHSPEC_BROWSER_REPLAY=off disables it.
+func (a *Auto) replay(ctx context.Context, hc *httpx.Client, jar http.CookieJar, res *fixture.AuthzResult, redirectURI string, flow fixture.Flow) (*fixture.AuthzResult, bool) {
+	l := a.learned.Load()
+	if flow != fixture.FlowApprove || l == nil || jar == nil || os.Getenv("AUTHSPEC_BROWSER_REPLAY") == "off" {
+		return nil, false
+	}
+	out, ok := replayConsent(ctx, hc, jar, res.Last, l, redirectURI)
+	if ok && os.Getenv("AUTHSPEC_BROWSER_TRACE") != "" {
+		fmt.Fprintf(os.Stderr, "browser: approve replayed over HTTP %s\n", redactQuery(res.Last.URL.String()))
+	}
+	return out, ok
 }
 
 // Warm launches the browser in the background, so that the first page does
@@ -104,17 +140,19 @@ func (a *Auto) browser() *Browser {
 	return a.b
 }
 
-// plain follows the flow over HTTP, with the browser's session if any.
-func (a *Auto) plain(ctx context.Context, hc *httpx.Client, authURL, redirectURI string, flow fixture.Flow) (*fixture.AuthzResult, error) {
+// plain follows the flow over HTTP, with the browser's session if any; the
+// jar is nil when there is no session.
+func (a *Auto) plain(ctx context.Context, hc *httpx.Client, authURL, redirectURI string, flow fixture.Flow) (*fixture.AuthzResult, http.CookieJar, error) {
 	authz := fixture.HTTPAuthorizer{}
-	if b := a.browser(); flow != fixture.FlowLogin && b != nil {
+	if b := a.browser(); flow != fixture.FlowLogin && b != nil && b.HasSession() {
 		jar, err := sessionJar(b.SessionCookies())
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		authz.Jar = jar
 	}
-	return authz.Authorize(ctx, hc, authURL, redirectURI, flow)
+	res, err := authz.Authorize(ctx, hc, authURL, redirectURI, flow)
+	return res, authz.Jar, err
 }
 
 // Close stops the browser if it was launched.

@@ -13,6 +13,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
 	"net/url"
 	"os"
 	"os/exec"
@@ -298,7 +299,18 @@ func (b *Browser) newSlot() (*slot, error) {
 	sl.page = page
 	page.OnRequest(func(r playwright.Request) {
 		st := sl.state.Load()
-		if st == nil || r.IsNavigationRequest() {
+		if st == nil {
+			return
+		}
+		if r.IsNavigationRequest() {
+			if r.Method() == http.MethodPost && r.Frame() == page.MainFrame() {
+				body, _ := r.PostData()
+				st.mu.Lock()
+				if len(st.out.Submissions) < 10 {
+					st.out.Submissions = append(st.out.Submissions, fixture.FormSubmission{From: page.URL(), URL: r.URL(), Body: body})
+				}
+				st.mu.Unlock()
+			}
 			return
 		}
 		st.mu.Lock()
