@@ -213,7 +213,9 @@ func replayConsent(ctx context.Context, hc *httpx.Client, jar http.CookieJar, pa
 		return nil, false
 	}
 	out, err := fixture.HTTPAuthorizer{Jar: jar}.Authorize(ctx, hc, next.String(), redirectURI, fixture.FlowApprove)
-	if err != nil || out.Callback == nil {
+	if err != nil || out.Callback == nil || out.Callback.Query().Get("code") == "" {
+		// Not an approval (a different form, a refusal): the browser
+		// answers this page instead.
 		return nil, false
 	}
 	out.Interactive = true // a person's consent was given
