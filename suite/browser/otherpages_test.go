@@ -34,6 +34,9 @@ type otherPages struct {
 	logins   int
 	lang     string // language chosen at the last identifier step
 	remember bool   // "keep me signed in" at the last login
+	// scriptProof makes the consent form carry a field that a script
+	// fills in on submit (a form that cannot be replayed as captured).
+	scriptProof bool
 }
 
 func newOtherPages() *otherPages {
@@ -65,6 +68,8 @@ var otherTmpl = template.Must(template.New("").Parse(`
 <h1>Authorize Example App</h1>
 <p>Example App at {{.Host}} wants to read your data.</p>
 <form method="post" action="/u/consent?req={{.Req}}">
+  {{if .Proof}}<input type="hidden" name="proof" id="proof" value="">
+  <script>document.forms[0].addEventListener("submit", function () { document.getElementById("proof").value = {{.Req}}.split("").reverse().join(""); });</script>{{end}}
   <button type="submit" name="decision" value="accept" class="primary">Accept</button>
   <button type="submit" name="decision" value="reject">Decline</button>
 </form></main></body></html>{{end}}`))
@@ -124,6 +129,10 @@ func (o *otherPages) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		ru, _ := url.Parse(q.Get("redirect_uri"))
 		if r.Method == http.MethodPost {
+			if o.scriptProof && r.PostFormValue("proof") != reverse(req) {
+				http.Error(w, "the form was not submitted by the page's script", http.StatusBadRequest)
+				return
+			}
 			back := url.Values{"state": {q.Get("state")}}
 			if r.PostFormValue("decision") == "accept" {
 				back.Set("code", "code-"+rid())
@@ -134,10 +143,18 @@ func (o *otherPages) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			http.Redirect(w, r, q.Get("redirect_uri")+"?"+back.Encode(), http.StatusSeeOther)
 			return
 		}
-		_ = otherTmpl.ExecuteTemplate(w, "consent", map[string]string{"Req": req, "Host": ru.Host})
+		_ = otherTmpl.ExecuteTemplate(w, "consent", map[string]any{"Req": req, "Host": ru.Host, "Proof": o.scriptProof})
 	default:
 		http.NotFound(w, r)
 	}
+}
+
+func reverse(s string) string {
+	r := []rune(s)
+	for i, j := 0, len(r)-1; i < j; i, j = i+1, j-1 {
+		r[i], r[j] = r[j], r[i]
+	}
+	return string(r)
 }
 
 func (o *otherPages) loginCount() int {

@@ -16,6 +16,8 @@ import (
 	"github.com/authspec/authspec/server"
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/browser"
+	"github.com/authspec/authspec/suite/fixture"
+	"github.com/authspec/authspec/suite/httpx"
 	"github.com/authspec/authspec/suite/target"
 )
 
@@ -59,4 +61,57 @@ func TestAuto_ReplaysConsent(t *testing.T) {
 		}
 	}
 	assert.True(t, replayed, "the second consent went over HTTP")
+}
+
+// TestAuto_ReplayFallsBack: on pages unlike the reference server's, the
+// second consent is replayed over HTTP; when the consent form needs a field
+// that a script fills in, the replay is refused by the server and the
+// browser answers the page instead. Both end with a code.
+func TestAuto_ReplayFallsBack(t *testing.T) {
+	for _, scripted := range []bool{false, true} {
+		o := newOtherPages()
+		o.scriptProof = scripted
+		ts := httptest.NewServer(o)
+		recipe := target.BrowserConfig{
+			Login: []target.Step{
+				{URL: ts.URL + "/u/login/identifier*", Fill: "input[name=identifier]", Value: "mallory@example.com"},
+				{URL: ts.URL + "/u/login/identifier*", Click: "text=Next"},
+				{Fill: "input[type=password]", Value: "s3cret pass"},
+				{Click: "button:has-text('Continue')"},
+			},
+			Consent: []target.Step{{Click: "button[value=accept]"}},
+		}
+		a := &browser.Auto{Options: browser.Options{Recipe: recipe, StepTimeout: 15 * time.Second}}
+		ctx := context.Background()
+		res, err := a.Authorize(ctx, recorder(), otherAuthURL(ts.URL, "first"), otherRedirect, fixture.FlowApprove)
+		if errors.Is(err, browser.ErrUnavailable) && os.Getenv("CI") == "" {
+			t.Skipf("%v", err)
+		}
+		require.NoError(t, err)
+		require.NotNil(t, res.Callback)
+		require.NotEmpty(t, res.Callback.Query().Get("code"), "first approval in the browser")
+
+		hc := recorder()
+		res, err = a.Authorize(ctx, hc, otherAuthURL(ts.URL, "second"), otherRedirect, fixture.FlowApprove)
+		require.NoError(t, err)
+		require.NotNil(t, res.Callback)
+		assert.NotEmpty(t, res.Callback.Query().Get("code"), "scripted=%v: the second approval succeeds", scripted)
+		assert.Equal(t, "second", res.Callback.Query().Get("state"))
+		var replay *httpx.Exchange
+		for _, ex := range hc.Exchanges() {
+			if strings.Contains(ex.Note, "submit the consent form") {
+				ex := ex
+				replay = &ex
+			}
+		}
+		require.NotNil(t, replay, "scripted=%v: the replay was tried", scripted)
+		if scripted {
+			assert.Equal(t, http.StatusBadRequest, replay.Response.Status, "the server refused the replayed form")
+			assert.Contains(t, hc.Exchanges()[len(hc.Exchanges())-1].Note, "browser", "then the browser answered")
+		} else {
+			assert.Equal(t, http.StatusSeeOther, replay.Response.Status)
+		}
+		_ = a.Close()
+		ts.Close()
+	}
 }
