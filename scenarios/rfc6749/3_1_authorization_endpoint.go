@@ -53,17 +53,9 @@ func authorizationEndpointChecks() []*suite.Check {
 					return err
 				}
 				ghost := &fixture.Client{ID: "authspec-unknown-" + fixture.RandomState(), RedirectURI: c.RedirectURI, AuthMethod: c.AuthMethod}
-				ar := t.NewAuthRequest(ghost)
-				res, err := t.Fixtures.Authorize(ctx, t.HTTP, ar)
-				if err != nil && !fixture.IsUnavailable(err) {
-					return err
-				}
-				if res != nil && res.Callback != nil {
-					return expect.WithFix(expect.Fail(res.Last, "an error page, no redirect", "a redirect to "+res.Callback.Redacted(),
-						"the server redirects for a client it does not know: nothing vouches for that redirect URI"),
-						"show an error page when client_id is missing or unknown; never redirect")
-				}
-				return nil
+				return notRedirectedAt(ctx, t, t.NewAuthRequest(ghost), "an error page, no redirect",
+					"the server redirects for a client it does not know: nothing vouches for that redirect URI",
+					"show an error page when client_id is missing or unknown; never redirect")
 			},
 		},
 		{
@@ -82,16 +74,9 @@ func authorizationEndpointChecks() []*suite.Check {
 				}
 				ar := t.NewAuthRequest(r.Client)
 				ar.OmitRedirectURI = true
-				res, err := t.Fixtures.Authorize(ctx, t.HTTP, ar)
-				if err != nil && !fixture.IsUnavailable(err) {
-					return err
-				}
-				if res != nil && res.Callback != nil {
-					return expect.WithFix(expect.Fail(res.Last, "an error page: the request must name one of the two redirect URIs", "a redirect to "+res.Callback.Redacted(),
-						"the server picked one of several registered redirect URIs itself"),
-						"when a client registered several redirect URIs, require redirect_uri and show an error page without it")
-				}
-				return nil
+				return notRedirectedAt(ctx, t, ar, "an error page: the request must name one of the two redirect URIs",
+					"the server picked one of several registered redirect URIs itself",
+					"when a client registered several redirect URIs, require redirect_uri and show an error page without it")
 			},
 		},
 		{
@@ -363,6 +348,20 @@ func authorizationEndpointChecks() []*suite.Check {
 			},
 		},
 	}
+}
+
+// notRedirectedAt sends ar and fails if the server redirected to the
+// client at all: requests it cannot attribute to a verified redirect URI
+// must end on an error page (RFC 6749 §4.1.2.1).
+func notRedirectedAt(ctx context.Context, t *suite.T, ar *fixture.AuthRequest, want, why, fix string) error {
+	res, err := t.Fixtures.Authorize(ctx, t.HTTP, ar)
+	if err != nil && !fixture.IsUnavailable(err) {
+		return err
+	}
+	if res != nil && res.Callback != nil {
+		return expect.WithFix(expect.Fail(res.Last, want, "a redirect to "+res.Callback.Redacted(), "%s", why), fix)
+	}
+	return nil
 }
 
 // twoRedirectURIs derives two distinct loopback redirect URIs from base.
