@@ -51,6 +51,7 @@ func (s *Server) authorizeParams(w http.ResponseWriter, r *http.Request) (url.Va
 }
 
 func (s *Server) handleAuthorize(w http.ResponseWriter, r *http.Request) {
+	s.authorizeCORS(w, r)
 	q, err := s.authorizeParams(w, r)
 	if err != nil {
 		s.errorPage(w, http.StatusBadRequest, "Invalid request", "The authorization request could not be parsed.")

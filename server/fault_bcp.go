@@ -10,6 +10,7 @@ const (
 	FaultBCPPostRedirect302     Fault = "post-redirect-302"
 	FaultBCPNoReferrerPolicy    Fault = "pages-no-referrer-policy"
 	FaultBCPThirdPartyResources Fault = "pages-third-party-resources"
+	FaultBCPAuthorizeCORS       Fault = "authorize-cors-allowed"
 )
 
 var bcpFaults = map[Fault]string{
@@ -21,4 +22,5 @@ var bcpFaults = map[Fault]string{
 	FaultBCPPostRedirect302:     "redirects answering the login and consent forms use 302 instead of 303",
 	FaultBCPNoReferrerPolicy:    "login, consent and error pages are served without a Referrer-Policy",
 	FaultBCPThirdPartyResources: "the login and consent pages load an image from another origin",
+	FaultBCPAuthorizeCORS:       "the authorization endpoint answers CORS requests and preflights from any origin (with credentials)",
 }

@@ -265,6 +265,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET "+prMeta, s.handleResourceMetadata)
 	mux.HandleFunc("GET "+prefix+"/authorize", s.handleAuthorize)
 	mux.HandleFunc("POST "+prefix+"/authorize", s.handleAuthorize)
+	mux.HandleFunc("OPTIONS "+prefix+"/authorize", s.handleAuthorizeOptions)
 	mux.HandleFunc("GET "+prefix+"/login", s.handleLoginPage)
 	mux.HandleFunc("POST "+prefix+"/login", s.handleLoginSubmit)
 	mux.HandleFunc("GET "+prefix+"/consent", s.handleConsentPage)

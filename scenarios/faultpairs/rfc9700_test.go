@@ -12,3 +12,5 @@ var _ = add(map[string]pair{
 	"rfc9700-4.2.4-referrer-policy":          faults(server.FaultBCPNoReferrerPolicy),
 	"rfc9700-4.2.4-no-third-party-resources": faults(server.FaultBCPThirdPartyResources),
 })
+
+var _ = add(map[string]pair{"rfc9700-2.6-no-cors-at-authorization-endpoint": faults(server.FaultBCPAuthorizeCORS)})

@@ -11,5 +11,6 @@ func Checks() []*suite.Check {
 	var out []*suite.Check
 	out = append(out, grantChecks()...)
 	out = append(out, clientChecks()...)
+	out = append(out, corsChecks()...)
 	return out
 }
