@@ -17,12 +17,14 @@ deps: ## install everything a fresh machine lacks (Go modules, npm packages, Chr
 	$(GO) mod download
 	cd server/interop/js && npm ci --no-audit --no-fund --loglevel=error
 	cd plugins/examples/asmetadata && npm ci --no-audit --no-fund --loglevel=error
+	cd integration/oidcprovider && npm ci --no-audit --no-fund --loglevel=error
 	scripts/install-browser.sh
 	@mkdir -p .cache && touch $(DEPS_STAMP)
 
 # The first `make test` or `make conformance` on a fresh machine installs the
 # prerequisites; later runs skip it until go.sum or the lock files change.
-$(DEPS_STAMP): go.sum server/interop/js/package-lock.json plugins/examples/asmetadata/package-lock.json scripts/install-browser.sh
+$(DEPS_STAMP): go.sum server/interop/js/package-lock.json plugins/examples/asmetadata/package-lock.json scripts/install-browser.sh \
+		integration/oidcprovider/package-lock.json
 	$(MAKE) deps
 
 build: ## build bin/authspec
@@ -40,6 +42,7 @@ test: $(DEPS_STAMP) ## run all tests with the race detector
 
 check: ## vet, gofmt, go mod tidy; fails if the tree changes
 	$(GO) vet ./...
+	$(GO) vet -tags integration ./integration/...
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) mod tidy
 	$(GO) test ./scenarios -run TestCatalogGolden -update >/dev/null
@@ -48,8 +51,12 @@ check: ## vet, gofmt, go mod tidy; fails if the tree changes
 conformance: $(DEPS_STAMP) build plugins ## start the reference server and run the whole suite against it; reports in reports/out/
 	scripts/conformance.sh
 
-integration: $(DEPS_STAMP) build ## run authspec against a real third-party server (oidc-provider 9.13.3, npm); reports in reports/out/oidc-provider/
-	AUTHSPEC_BIN=$(CURDIR)/$(BIN) $(GO) test -tags integration -count=1 -v -timeout 10m ./integration/oidcprovider
+# The servers run side by side (-p 3): each test starts its own server on a
+# free loopback port and writes its reports to reports/out/<server>/.
+INTEGRATION ?= ./integration/...
+
+integration: $(DEPS_STAMP) build ## run authspec against third-party servers (oidc-provider) and compare with their expectations files; reports in reports/out/<server>/
+	AUTHSPEC_BIN=$(CURDIR)/$(BIN) $(GO) test -tags integration -count=1 -v -p 3 -timeout 15m $(INTEGRATION)
 
 bench: $(DEPS_STAMP) ## the performance figures of docs/performance.md, from one run
 	@echo "== full plan against the reference server (ns/op = wall time of one run)"
