@@ -18,6 +18,7 @@ deps: ## install everything a fresh machine lacks (Go modules, npm packages, Chr
 	cd server/interop/js && npm ci --no-audit --no-fund --loglevel=error
 	cd plugins/examples/asmetadata && npm ci --no-audit --no-fund --loglevel=error
 	cd integration/oidcprovider && npm ci --no-audit --no-fund --loglevel=error
+	cd integration/nodeoauth2 && npm ci --no-audit --no-fund --loglevel=error
 	cd integration/fosite/server && $(GO) mod download
 	scripts/install-browser.sh
 	@mkdir -p .cache && touch $(DEPS_STAMP)
@@ -25,7 +26,7 @@ deps: ## install everything a fresh machine lacks (Go modules, npm packages, Chr
 # The first `make test` or `make conformance` on a fresh machine installs the
 # prerequisites; later runs skip it until go.sum or the lock files change.
 $(DEPS_STAMP): go.sum server/interop/js/package-lock.json plugins/examples/asmetadata/package-lock.json scripts/install-browser.sh \
-		integration/oidcprovider/package-lock.json integration/fosite/server/go.sum
+		integration/oidcprovider/package-lock.json integration/nodeoauth2/package-lock.json integration/fosite/server/go.sum
 	$(MAKE) deps
 
 build: ## build bin/authspec
@@ -57,7 +58,7 @@ conformance: $(DEPS_STAMP) build plugins ## start the reference server and run t
 # free loopback port and writes its reports to reports/out/<server>/.
 INTEGRATION ?= ./integration/...
 
-integration: $(DEPS_STAMP) build ## run authspec against third-party servers (oidc-provider, ory/fosite) and compare with their expectations files; reports in reports/out/<server>/
+integration: $(DEPS_STAMP) build ## run authspec against third-party servers (oidc-provider, ory/fosite, @node-oauth/oauth2-server) and compare with their expectations files; reports in reports/out/<server>/
 	AUTHSPEC_BIN=$(CURDIR)/$(BIN) $(GO) test -tags integration -count=1 -v -p 3 -timeout 15m $(INTEGRATION)
 
 bench: $(DEPS_STAMP) ## the performance figures of docs/performance.md, from one run
