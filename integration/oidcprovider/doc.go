@@ -6,7 +6,7 @@
 // recipe.
 //
 // The test carries the build tag integration, so `go test ./...` leaves it
-// out; `make integration` runs it. It fails when authspec cannot run (exit
-// 2), reports an ERROR, or reports a FAIL or WARN that is not a known finding;
-// docs/targets.md explains every known finding with the same one-line reason.
+// out; `make integration` runs it. It compares authspec's results with
+// expectations.yaml (see package integration/harness); docs/targets.md
+// explains every finding with the same one-line reason.
 package oidcprovider
