@@ -7,9 +7,9 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/authspec/authspec/scenarios/internal/pages"
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/fixture"
-	"github.com/authspec/authspec/suite/httpx"
 )
 
 // What RFC 9700 asks of the pages a person sees: redirects after a form
@@ -67,7 +67,7 @@ func bcpChecks() []*suite.Check {
 			Title: "Login and consent pages set a Referrer-Policy that keeps the authorization request's URL from leaking",
 			Quote: "Suppressing the Referer header by applying an appropriate Referrer Policy [W3C.webappsec-referrer-policy] to the document (either as part of the \"referrer\" meta attribute or by setting a Referrer-Policy header).",
 			Run: func(ctx context.Context, t *suite.T) error {
-				res, err := loginAndConsent(ctx, t)
+				res, err := pages.LoginAndConsent(ctx, t)
 				if err != nil {
 					return err
 				}
@@ -99,7 +99,7 @@ func bcpChecks() []*suite.Check {
 			Title: "Login and consent pages load nothing from other hosts (third-party resources receive the URL as Referer)",
 			Quote: "The page rendered as a result of the OAuth authorization response and the authorization endpoint SHOULD NOT include third-party resources or links to external sites.",
 			Run: func(ctx context.Context, t *suite.T) error {
-				res, err := loginAndConsent(ctx, t)
+				res, err := pages.LoginAndConsent(ctx, t)
 				if err != nil {
 					return err
 				}
@@ -131,26 +131,9 @@ func bcpChecks() []*suite.Check {
 	}
 }
 
-// loginAndConsent is one approval through a fresh login and the consent
-// page, made once per run and judged by every check about those pages.
-func loginAndConsent(ctx context.Context, t *suite.T) (*fixture.AuthzResult, error) {
-	v, err := t.Fixtures.Shared(ctx, t.HTTP, "browserflows.login-and-consent", func(ctx context.Context, hc *httpx.Client) (any, error) {
-		_, ar, err := fresh(ctx, t)
-		if err != nil {
-			return nil, err
-		}
-		ar.Flow = fixture.FlowLogin
-		return t.Fixtures.Authorize(ctx, hc, ar)
-	})
-	if err != nil {
-		return nil, err
-	}
-	return v.(*fixture.AuthzResult), nil
-}
-
 // postRedirects are the responses to form submissions during a login and consent.
 func postRedirects(ctx context.Context, t *suite.T) ([]fixture.PageVisit, *fixture.AuthzResult, error) {
-	res, err := loginAndConsent(ctx, t)
+	res, err := pages.LoginAndConsent(ctx, t)
 	if err != nil {
 		return nil, nil, err
 	}

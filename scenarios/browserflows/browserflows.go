@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/authspec/authspec/scenarios/internal/pages"
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/expect"
 	"github.com/authspec/authspec/suite/fixture"
@@ -41,20 +42,8 @@ func Checks() []*suite.Check {
 	}...)
 }
 
-func fresh(ctx context.Context, t *suite.T) (*fixture.Client, *fixture.AuthRequest, error) {
-	c, err := t.Confidential(ctx)
-	if err != nil {
-		return nil, nil, err
-	}
-	ar := t.NewAuthRequest(c)
-	// Force the consent page even where consent is remembered.
-	ar.Extra = map[string][]string{"prompt": {"consent"}}
-	ar.State = "authspec state/+ =&%" + fixture.RandomState()
-	return c, ar, nil
-}
-
 func runDeny(ctx context.Context, t *suite.T) error {
-	_, ar, err := fresh(ctx, t)
+	_, ar, err := pages.Request(ctx, t)
 	if err != nil {
 		return err
 	}
@@ -80,7 +69,7 @@ func runDeny(ctx context.Context, t *suite.T) error {
 }
 
 func runStateAfterLogin(ctx context.Context, t *suite.T) error {
-	_, ar, err := fresh(ctx, t)
+	_, ar, err := pages.Request(ctx, t)
 	if err != nil {
 		return err
 	}
@@ -107,7 +96,7 @@ func runStateAfterLogin(ctx context.Context, t *suite.T) error {
 }
 
 func runNoFraming(ctx context.Context, t *suite.T) error {
-	res, err := loginAndConsent(ctx, t) // the login page is judged too
+	res, err := pages.LoginAndConsent(ctx, t) // the login page is judged too
 	if err != nil {
 		return err
 	}

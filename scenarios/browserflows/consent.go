@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/authspec/authspec/scenarios/internal/pages"
 	"github.com/authspec/authspec/scenarios/internal/regclient"
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/expect"
@@ -62,7 +63,7 @@ func consentText(res *fixture.AuthzResult) string {
 }
 
 func runConsentNamesClient(ctx context.Context, t *suite.T) error {
-	c, ar, err := fresh(ctx, t)
+	c, ar, err := pages.Request(ctx, t)
 	if err != nil {
 		return err
 	}

@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/authspec/authspec/scenarios/internal/pages"
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/expect"
 	"github.com/authspec/authspec/suite/fixture"
@@ -35,7 +36,7 @@ func csrfChecks() []*suite.Check {
 
 // inspect logs in through the browser and stops at the consent page.
 func inspect(ctx context.Context, t *suite.T) (*fixture.AuthRequest, *fixture.ConsentForm, error) {
-	_, ar, err := fresh(ctx, t)
+	_, ar, err := pages.Request(ctx, t)
 	if err != nil {
 		return nil, nil, err
 	}
