@@ -168,10 +168,10 @@ func codeFlowChecks() []*suite.Check {
 			},
 		},
 		{
-			ID: "rfc6749-3.1.1-unsupported-response-type", Spec: suite.RFC6749, Section: "4.1.2.1", Level: suite.Must,
+			ID: "rfc6749-3.1.1-unsupported-response-type", Spec: suite.RFC6749, Section: "3.1.1", Level: suite.Must,
 			Requires: conf, Profiles: []string{"core"},
 			Title: "An unknown response_type is redirected as unsupported_response_type",
-			Quote: "unsupported_response_type: The authorization server does not support obtaining an authorization code using this method.",
+			Quote: "If an authorization request is missing the \"response_type\" parameter, or if the response type is not understood, the authorization server MUST return an error response as described in Section 4.1.2.1.",
 			Run: func(ctx context.Context, t *suite.T) error {
 				q, res, err := errorRedirect(ctx, t, url.Values{"response_type": {"authspec_unknown"}})
 				if err != nil {
