@@ -199,22 +199,25 @@ func refusedDocument(ctx context.Context, t *suite.T, clientID, redirect, what, 
 		"the client is not identified, so its redirect URI cannot be trusted: errors must not be redirected to it (RFC 6749 §4.1.2.1)"), fix)
 }
 
+// withDocs runs a negative check with a document server of its own, once
+// the control shows that the target uses client metadata documents.
+func withDocs(run func(ctx context.Context, t *suite.T, d *docServer) error) func(ctx context.Context, t *suite.T) error {
+	return func(ctx context.Context, t *suite.T) error {
+		if err := cimdUsable(ctx, t); err != nil {
+			return err
+		}
+		d, err := startDocServer()
+		if err != nil {
+			return err
+		}
+		defer d.close()
+		return run(ctx, t, d)
+	}
+}
+
 func cimdChecks() []*suite.Check {
 	req := []suite.Feature{suite.FeatureCIMD, suite.FeatureAuthCode}
 	p := []string{p1125}
-	withDocs := func(run func(ctx context.Context, t *suite.T, d *docServer) error) func(ctx context.Context, t *suite.T) error {
-		return func(ctx context.Context, t *suite.T) error {
-			if err := cimdUsable(ctx, t); err != nil {
-				return err
-			}
-			d, err := startDocServer()
-			if err != nil {
-				return err
-			}
-			defer d.close()
-			return run(ctx, t, d)
-		}
-	}
 	return []*suite.Check{
 		{
 			ID: "mcp-2025-11-25-cimd-url-client-id", Spec: suite.MCP, Section: cimdSection, Level: suite.Should,

@@ -13,7 +13,7 @@ import (
 
 // bcpChecks are the PKCE requirements RFC 9700 §2.1.1 adds.
 func bcpChecks() []*suite.Check {
-	req := confidentialFlow()
+	req := []suite.Feature{suite.FeaturePKCE, suite.FeatureConfidential, suite.FeatureAuthCode}
 	return []*suite.Check{
 		{
 			ID: "rfc9700-2.1.1-pkce-downgrade", Spec: suite.RFC9700, Section: "2.1.1", Level: suite.Must,
