@@ -1,4 +1,4 @@
-package browserflows
+package rfc6749
 
 import (
 	"context"
@@ -15,9 +15,9 @@ import (
 	"github.com/authspec/authspec/suite/target"
 )
 
-const quote102 = "The authorization server SHOULD enforce explicit resource owner authentication and provide the resource owner with information about the client and the requested authorization scope and lifetime."
-
-func consentChecks() []*suite.Check {
+// clientImpersonationChecks returns the checks of RFC 6749 §10.2, Client
+// Impersonation.
+func clientImpersonationChecks() []*suite.Check {
 	req := []suite.Feature{suite.FeatureBrowser, suite.FeatureConfidential, suite.FeatureAuthCode}
 	return []*suite.Check{
 		{
@@ -43,6 +43,8 @@ func consentChecks() []*suite.Check {
 		},
 	}
 }
+
+const quote102 = "The authorization server SHOULD enforce explicit resource owner authentication and provide the resource owner with information about the client and the requested authorization scope and lifetime."
 
 // clientName is what a person knows the client by: its registered name, or
 // its client_id.

@@ -1,4 +1,4 @@
-package browserflows
+package rfc6749
 
 import (
 	"context"
@@ -14,6 +14,8 @@ import (
 	"github.com/authspec/authspec/suite/httpx"
 )
 
+// csrfChecks returns the checks of RFC 6749 §10.12, Cross-Site Request
+// Forgery.
 func csrfChecks() []*suite.Check {
 	req := []suite.Feature{suite.FeatureBrowser, suite.FeatureConfidential, suite.FeatureAuthCode}
 	return []*suite.Check{
