@@ -52,16 +52,27 @@ func runUnknownMetadataIgnored(ctx context.Context, t *suite.T) error {
 }
 
 func runDefaultsRegistered(ctx context.Context, t *suite.T) error {
-	r, err := register(ctx, t, map[string]any{"token_endpoint_auth_method": nil, "grant_types": nil, "response_types": nil})
-	if err != nil {
+	r, method, done, err := registerDefaults(ctx, t)
+	if done {
 		return err
+	}
+	return useDefaults(ctx, t, r, method)
+}
+
+// registerDefaults registers a client that omits the members RFC 7591 §2
+// gives defaults (token_endpoint_auth_method, grant_types, response_types)
+// and judges the response: done reports that err is the verdict.
+func registerDefaults(ctx context.Context, t *suite.T) (r *regclient.Registration, method string, done bool, err error) {
+	r, err = register(ctx, t, map[string]any{"token_endpoint_auth_method": nil, "grant_types": nil, "response_types": nil})
+	if err != nil {
+		return nil, "", true, err
 	}
 	if !r.OK() {
 		if err := expect.Status(r.Res, http.StatusCreated, http.StatusOK); err != nil {
-			return expect.WithFix(err, "accept registrations that omit token_endpoint_auth_method, grant_types and response_types: RFC 7591 §2 gives them defaults (client_secret_basic, authorization_code, code)")
+			return nil, "", true, expect.WithFix(err, "accept registrations that omit token_endpoint_auth_method, grant_types and response_types: RFC 7591 §2 gives them defaults (client_secret_basic, authorization_code, code)")
 		}
 		_, err := expect.JSONObject(r.Res, false)
-		return err
+		return nil, "", true, err
 	}
 	info, c := r.Info, r.Client
 	method, stated := statedMethod(info)
@@ -75,16 +86,24 @@ func runDefaultsRegistered(ctx context.Context, t *suite.T) error {
 		if !stated {
 			what = "states no token_endpoint_auth_method, which means the default client_secret_basic,"
 		}
-		return expect.WithFix(expect.Fail(r.Res, "a client_secret for the client_secret_basic default", "no client_secret; members: "+expect.Keys(info),
+		return nil, "", true, expect.WithFix(expect.Fail(r.Res, "a client_secret for the client_secret_basic default", "no client_secret; members: "+expect.Keys(info),
 			"the registration response %s but issues no client_secret to authenticate with", what),
 			"register omitted token_endpoint_auth_method as client_secret_basic and issue a client_secret, or state the method you registered instead")
 	}
 	if gts, present, _ := regclient.StringList(info, "grant_types"); present && !slices.Contains(gts, "authorization_code") {
-		return suite.SkipErr("the server replaced the default grant_types with %v, as RFC 7591 §3.2.1 allows; nothing to exercise", gts)
+		return nil, "", true, suite.SkipErr("the server replaced the default grant_types with %v, as RFC 7591 §3.2.1 allows; nothing to exercise", gts)
 	}
 	if rts, present, _ := regclient.StringList(info, "response_types"); present && !slices.Contains(rts, "code") {
-		return suite.SkipErr("the server replaced the default response_types with %v, as RFC 7591 §3.2.1 allows; nothing to exercise", rts)
+		return nil, "", true, suite.SkipErr("the server replaced the default response_types with %v, as RFC 7591 §3.2.1 allows; nothing to exercise", rts)
 	}
+	return r, method, false, nil
+}
+
+// useDefaults runs the authorization code flow with a client registered
+// with the default grant_types and response_types, authenticating with the
+// method the registration response states (client_secret_basic if none).
+func useDefaults(ctx context.Context, t *suite.T, r *regclient.Registration, method string) error {
+	c := r.Client
 	fix := "register omitted grant_types as [\"authorization_code\"] and response_types as [\"code\"] (RFC 7591 §2), and let such clients use them"
 	ar := t.NewAuthRequest(c)
 	az, err := t.Fixtures.Authorize(ctx, t.HTTP, ar)

@@ -20,21 +20,20 @@ import (
 // metadataChecks returns the checks of RFC 8414 §2, Authorization Server
 // Metadata.
 func metadataChecks() []*suite.Check {
+	return append(memberChecks(), advertisedChecks()...)
+}
+
+// memberChecks are the checks of the members the metadata must carry.
+func memberChecks() []*suite.Check {
 	meta := []suite.Feature{suite.FeatureMetadata}
 	return []*suite.Check{
+
 		{
 			ID: "rfc8414-2-required-members", Spec: suite.RFC8414, Section: "2", Level: suite.Must,
 			Requires: meta, Profiles: []string{"core"},
 			Title: "The metadata has the required members issuer and response_types_supported",
 			Quote: "response_types_supported REQUIRED. JSON array containing a list of the OAuth 2.0 \"response_type\" values that this authorization server supports.",
 			Run:   runRequiredMembers,
-		},
-		{
-			ID: "rfc8414-2-registration-endpoint-registers", Spec: suite.RFC8414, Section: "2", Level: suite.Must,
-			Requires: []suite.Feature{suite.FeatureDCR}, Profiles: []string{"dcr"},
-			Title: "The advertised registration_endpoint registers clients",
-			Quote: "registration_endpoint OPTIONAL. URL of the authorization server's OAuth 2.0 Dynamic Client Registration endpoint [RFC7591].",
-			Run:   runRegistrationEndpointRegisters,
 		},
 		{
 			ID: "rfc8414-2-code-challenge-methods-s256", Spec: suite.RFC8414, Section: "2", Level: suite.Should,
@@ -49,6 +48,19 @@ func metadataChecks() []*suite.Check {
 			Title: "The metadata has an authorization_endpoint when a grant type that uses it is supported",
 			Quote: "authorization_endpoint URL of the authorization server's authorization endpoint [RFC6749]. This is REQUIRED unless no grant types are supported that use the authorization endpoint.",
 			Run:   runAuthorizationEndpointRequired,
+		},
+	}
+}
+
+// advertisedChecks are the checks that what the metadata advertises works.
+func advertisedChecks() []*suite.Check {
+	return []*suite.Check{
+		{
+			ID: "rfc8414-2-registration-endpoint-registers", Spec: suite.RFC8414, Section: "2", Level: suite.Must,
+			Requires: []suite.Feature{suite.FeatureDCR}, Profiles: []string{"dcr"},
+			Title: "The advertised registration_endpoint registers clients",
+			Quote: "registration_endpoint OPTIONAL. URL of the authorization server's OAuth 2.0 Dynamic Client Registration endpoint [RFC7591].",
+			Run:   runRegistrationEndpointRegisters,
 		},
 		{
 			ID: "rfc8414-2-grant-types-not-refused", Spec: suite.RFC8414, Section: "2", Level: suite.Must,
