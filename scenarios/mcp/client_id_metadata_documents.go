@@ -19,6 +19,13 @@ import (
 
 // cimdChecks returns the checks of the MCP authorization specification
 // (2025-11-25), Client ID Metadata Documents.
+//
+// With a client ID metadata document (2025-11-25 "Client Registration
+// Approaches", draft-ietf-oauth-client-id-metadata-document) the client's
+// client_id is the URL of a JSON document with its metadata. The suite hosts
+// the documents itself, on a loopback listener; a server that fetches only
+// https documents from public addresses (as it should in production) cannot
+// reach them, and the checks SKIP saying so.
 func cimdChecks() []*suite.Check {
 	req := []suite.Feature{suite.FeatureCIMD, suite.FeatureAuthCode}
 	p := []string{p1125}
