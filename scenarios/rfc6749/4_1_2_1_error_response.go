@@ -108,17 +108,10 @@ func runAuthorizeUnknownScope(ctx context.Context, t *suite.T) error {
 	const unknown = "authspec-unknown-scope"
 	ar := t.NewAuthRequest(c)
 	ar.Scope = strings.TrimSpace(ar.Scope + " " + unknown)
-	res, err := t.Fixtures.Authorize(ctx, t.HTTP, ar)
-	if err != nil && !fixture.IsUnavailable(err) {
+	q, res, err := redirectedBack(ctx, t, ar)
+	if err != nil {
 		return err
 	}
-	if res == nil || res.Callback == nil {
-		if res != nil && res.Interactive {
-			return suite.SkipErr("the authorization endpoint shows a page that needs a person; enable the browser")
-		}
-		return notRedirected(lastResult(res))
-	}
-	q := res.Callback.Query()
 	if code := q.Get("code"); code != "" {
 		// Ignoring the scope is allowed (§3.3) if the client is told.
 		tres, err := t.Fixtures.Exchange(ctx, t.HTTP, ar, code, nil)
@@ -158,17 +151,10 @@ func runAuthorizeUnauthorizedClient(ctx context.Context, t *suite.T) error {
 	}
 	ar := t.NewAuthRequest(r.Client)
 	ar.State = "authspec-uc-" + fixture.RandomState()
-	res, err := t.Fixtures.Authorize(ctx, t.HTTP, ar)
-	if err != nil && !fixture.IsUnavailable(err) {
+	q, res, err := redirectedBack(ctx, t, ar)
+	if err != nil {
 		return err
 	}
-	if res == nil || res.Callback == nil {
-		if res != nil && res.Interactive {
-			return suite.SkipErr("the authorization endpoint shows a page that needs a person; enable the browser")
-		}
-		return notRedirected(lastResult(res))
-	}
-	q := res.Callback.Query()
 	if q.Get("code") != "" {
 		return expect.WithFix(expect.Fail(res.Last, "error=unauthorized_client", "an authorization code",
 			"a client not registered for the authorization code grant got a code"),
@@ -245,4 +231,21 @@ func containsString(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// redirectedBack sends ar and returns the query of the redirect back to the
+// client. A request that does not come back is a SKIP when a page needs a
+// person, else the notRedirected observation.
+func redirectedBack(ctx context.Context, t *suite.T, ar *fixture.AuthRequest) (url.Values, *fixture.AuthzResult, error) {
+	res, err := t.Fixtures.Authorize(ctx, t.HTTP, ar)
+	if err != nil && !fixture.IsUnavailable(err) {
+		return nil, nil, err
+	}
+	if res == nil || res.Callback == nil {
+		if res != nil && res.Interactive {
+			return nil, nil, suite.SkipErr("the authorization endpoint shows a page that needs a person; enable the browser")
+		}
+		return nil, nil, notRedirected(lastResult(res))
+	}
+	return res.Callback.Query(), res, nil
 }

@@ -140,12 +140,7 @@ func runStateAfterLogin(ctx context.Context, t *suite.T) error {
 
 // redeemed obtains a code and redeems it once.
 func redeemed(ctx context.Context, t *suite.T) (*fixture.Client, *fixture.TokenSet, *fixture.AuthRequest, string, error) {
-	c, err := t.Confidential(ctx)
-	if err != nil {
-		return nil, nil, nil, "", err
-	}
-	ar := t.NewAuthRequest(c)
-	code, _, err := t.Fixtures.Code(ctx, t.HTTP, ar)
+	c, ar, code, err := confidentialCode(ctx, t)
 	if err != nil {
 		return nil, nil, nil, "", err
 	}

@@ -90,12 +90,7 @@ func runUnknownCodeInvalidGrant(ctx context.Context, t *suite.T) error {
 }
 
 func runCodeRedemptionNeedsClientAuth(ctx context.Context, t *suite.T) error {
-	c, err := t.Confidential(ctx)
-	if err != nil {
-		return err
-	}
-	ar := t.NewAuthRequest(c)
-	code, _, err := t.Fixtures.Code(ctx, t.HTTP, ar)
+	c, ar, code, err := confidentialCode(ctx, t)
 	if err != nil {
 		return err
 	}
@@ -109,12 +104,7 @@ func runCodeRedemptionNeedsClientAuth(ctx context.Context, t *suite.T) error {
 }
 
 func runRedirectURIRequired(ctx context.Context, t *suite.T) error {
-	c, err := t.Confidential(ctx)
-	if err != nil {
-		return err
-	}
-	ar := t.NewAuthRequest(c)
-	code, _, err := t.Fixtures.Code(ctx, t.HTTP, ar)
+	_, ar, code, err := confidentialCode(ctx, t)
 	if err != nil {
 		return err
 	}
@@ -159,12 +149,7 @@ func runCodeBoundToClient(ctx context.Context, t *suite.T) error {
 }
 
 func runRedirectURIMustMatch(ctx context.Context, t *suite.T) error {
-	c, err := t.Confidential(ctx)
-	if err != nil {
-		return err
-	}
-	ar := t.NewAuthRequest(c)
-	code, _, err := t.Fixtures.Code(ctx, t.HTTP, ar)
+	c, ar, code, err := confidentialCode(ctx, t)
 	if err != nil {
 		return err
 	}

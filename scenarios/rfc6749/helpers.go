@@ -139,3 +139,18 @@ func successfulTokenResponse(ctx context.Context, t *suite.T) (*httpx.Result, er
 	}
 	return res, nil
 }
+
+// confidentialCode returns the run's confidential client, an authorization
+// request of it and the code the target issued for that request.
+func confidentialCode(ctx context.Context, t *suite.T) (*fixture.Client, *fixture.AuthRequest, string, error) {
+	c, err := t.Confidential(ctx)
+	if err != nil {
+		return nil, nil, "", err
+	}
+	ar := t.NewAuthRequest(c)
+	code, _, err := t.Fixtures.Code(ctx, t.HTTP, ar)
+	if err != nil {
+		return nil, nil, "", err
+	}
+	return c, ar, code, nil
+}

@@ -6,6 +6,7 @@ package pages
 import (
 	"context"
 	"fmt"
+	"net/http"
 
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/fixture"
@@ -46,4 +47,23 @@ func LoginAndConsent(ctx context.Context, t *suite.T) (*fixture.AuthzResult, err
 		return nil, fmt.Errorf("shared login and consent: unexpected %T", v)
 	}
 	return res, nil
+}
+
+// Shown returns the pages of LoginAndConsent that the target served with
+// HTTP 200, the login page among them; it is a SKIP when there were none.
+func Shown(ctx context.Context, t *suite.T) ([]fixture.PageVisit, error) {
+	res, err := LoginAndConsent(ctx, t)
+	if err != nil {
+		return nil, err
+	}
+	var shown []fixture.PageVisit
+	for _, p := range res.Pages {
+		if p.Status == http.StatusOK {
+			shown = append(shown, p)
+		}
+	}
+	if len(shown) == 0 {
+		return nil, suite.SkipErr("the browser saw no login or consent page")
+	}
+	return shown, nil
 }
