@@ -27,13 +27,12 @@ const (
 // re-levelled until `make catalog` regenerates the golden file, so that every
 // change of the public catalog is reviewed.
 func TestCatalogGolden(t *testing.T) {
-	reg, err := scenarios.Registry()
-	require.NoError(t, err)
+	entries := catalog(t)
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetIndent("", "  ")
-	require.NoError(t, enc.Encode(reg.Catalog()))
-	docs := renderDocs(reg.Catalog())
+	require.NoError(t, enc.Encode(entries))
+	docs := renderDocs(entries)
 	if *update {
 		require.NoError(t, os.WriteFile(goldenPath, buf.Bytes(), 0o644))
 		require.NoError(t, os.WriteFile(docsPath, []byte(docs), 0o644))
@@ -45,6 +44,25 @@ func TestCatalogGolden(t *testing.T) {
 	have, err := os.ReadFile(docsPath)
 	require.NoError(t, err, "run `make catalog` to create docs/checks.md")
 	require.Equal(t, docs, string(have), "docs/checks.md is stale: run `make catalog`")
+}
+
+// catalog is the registry's catalog with the file of each check, found in
+// the sources (the registry does not know it).
+func catalog(t *testing.T) []suite.CatalogEntry {
+	t.Helper()
+	reg, err := scenarios.Registry()
+	require.NoError(t, err)
+	entries := reg.Catalog()
+	ids := make([]string, len(entries))
+	for i, e := range entries {
+		ids[i] = e.ID
+	}
+	files, err := checkFiles(".", ids)
+	require.NoError(t, err, "every check's ID must stand as a string literal exactly once, in the file that defines it")
+	for i := range entries {
+		entries[i].File = files[entries[i].ID]
+	}
+	return entries
 }
 
 func renderDocs(entries []suite.CatalogEntry) string {
@@ -101,7 +119,7 @@ func renderDocs(entries []suite.CatalogEntry) string {
 			for i, f := range e.Requires {
 				needs[i] = string(f)
 			}
-			fmt.Fprintf(&b, "| %s | %s | `%s` | %s | %s | %s |\n", e.Section, e.Level, e.ID,
+			fmt.Fprintf(&b, "| %s | %s | [`%s`](../%s) | %s | %s | %s |\n", e.Section, e.Level, e.ID, e.File,
 				strings.ReplaceAll(e.Title, "|", `\|`), strings.Join(needs, ", "), strings.Join(e.Profiles, ", "))
 		}
 	}

@@ -5,10 +5,8 @@ package scenarios
 import (
 	"fmt"
 
-	"github.com/authspec/authspec/scenarios/browserflows"
 	"github.com/authspec/authspec/scenarios/contract"
 	"github.com/authspec/authspec/scenarios/mcp"
-	"github.com/authspec/authspec/scenarios/oauth21"
 	"github.com/authspec/authspec/scenarios/rfc6749"
 	"github.com/authspec/authspec/scenarios/rfc6750"
 	"github.com/authspec/authspec/scenarios/rfc7009"
@@ -16,8 +14,10 @@ import (
 	"github.com/authspec/authspec/scenarios/rfc7592"
 	"github.com/authspec/authspec/scenarios/rfc7636"
 	"github.com/authspec/authspec/scenarios/rfc7662"
+	"github.com/authspec/authspec/scenarios/rfc8252"
 	"github.com/authspec/authspec/scenarios/rfc8414"
 	"github.com/authspec/authspec/scenarios/rfc8707"
+	"github.com/authspec/authspec/scenarios/rfc9207"
 	"github.com/authspec/authspec/scenarios/rfc9700"
 	"github.com/authspec/authspec/scenarios/rfc9728"
 	"github.com/authspec/authspec/suite"
@@ -34,12 +34,12 @@ func All() []*suite.Check {
 	out = append(out, rfc7591.Checks()...)
 	out = append(out, rfc7592.Checks()...)
 	out = append(out, rfc6750.Checks()...)
+	out = append(out, rfc8252.Checks()...)
 	out = append(out, rfc8707.Checks()...)
 	out = append(out, rfc9728.Checks()...)
+	out = append(out, rfc9207.Checks()...)
 	out = append(out, rfc9700.Checks()...)
-	out = append(out, oauth21.Checks()...)
 	out = append(out, mcp.Checks()...)
-	out = append(out, browserflows.Checks()...)
 	out = append(out, contract.Checks()...)
 	return out
 }

@@ -11,6 +11,10 @@ type CatalogEntry struct {
 	Profiles []string  `json:"profiles"`
 	Title    string    `json:"title"`
 	Quote    string    `json:"quote,omitempty"`
+	// File is the source file that defines the check, relative to the
+	// repository (scenarios/rfc6749/4_1_2_1_error_response.go). The registry
+	// does not know it; the golden catalog test fills it from the sources.
+	File string `json:"file,omitempty"`
 }
 
 // Catalog describes every check of the registry, in ID order.

@@ -15,17 +15,19 @@ import (
 	"github.com/authspec/authspec/suite/openapi"
 )
 
+// op is one contract area: the check's ID, its section (the operation id of
+// openapi.yaml) and the operations whose responses it judges.
 type op struct {
-	id, slug, title string
-	operations      []string
+	checkID, id, title string
+	operations         []string
 }
 
 var ops = []op{
-	{"getAuthorizationServerMetadata", "metadata", "The RFC 8414 metadata response matches the contract", []string{"getAuthorizationServerMetadata"}},
-	{"token", "token", "Every token endpoint response matches the contract (status, headers, JSON shape)", []string{"token", "tokenGet"}},
-	{"register", "registration", "Every registration response matches the contract", []string{"register", "registerGet"}},
-	{"revoke", "revocation", "Every revocation response matches the contract", []string{"revoke", "revokeGet"}},
-	{"resource", "resource", "Every protected resource response matches the contract (Bearer challenges)", []string{"resourceGet", "resourcePost"}},
+	{"openapi-metadata-responses", "getAuthorizationServerMetadata", "The RFC 8414 metadata response matches the contract", []string{"getAuthorizationServerMetadata"}},
+	{"openapi-token-responses", "token", "Every token endpoint response matches the contract (status, headers, JSON shape)", []string{"token", "tokenGet"}},
+	{"openapi-registration-responses", "register", "Every registration response matches the contract", []string{"register", "registerGet"}},
+	{"openapi-revocation-responses", "revoke", "Every revocation response matches the contract", []string{"revoke", "revokeGet"}},
+	{"openapi-resource-responses", "resource", "Every protected resource response matches the contract (Bearer challenges)", []string{"resourceGet", "resourcePost"}},
 }
 
 // Checks returns one After check per contract area.
@@ -34,7 +36,7 @@ func Checks() []*suite.Check {
 	for _, o := range ops {
 		o := o
 		out = append(out, &suite.Check{
-			ID: "openapi-" + o.slug + "-responses", Spec: suite.OpenAPI, Section: o.id, Level: suite.Must,
+			ID: o.checkID, Spec: suite.OpenAPI, Section: o.id, Level: suite.Must,
 			Profiles: []string{"core"}, After: true,
 			Title: o.title,
 			Quote: "openapi.yaml: the HTTP contract every response of a compliant authorization server satisfies.",

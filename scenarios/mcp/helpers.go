@@ -6,13 +6,17 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/authspec/authspec/scenarios/internal/metadoc"
-	"github.com/authspec/authspec/scenarios/internal/probe"
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/fixture"
 	"github.com/authspec/authspec/suite/httpx"
-	"github.com/authspec/authspec/suite/target"
 )
+
+func headerOr(res *httpx.Result) string {
+	if v := res.Header.Values("WWW-Authenticate"); len(v) > 0 {
+		return "WWW-Authenticate: " + v[0]
+	}
+	return "no WWW-Authenticate header"
+}
 
 const (
 	p0618 = "mcp-2025-06-18"
@@ -54,40 +58,6 @@ func served(res *httpx.Result) error {
 		return suite.SkipErr("the MCP server URL (resource: %s) answers HTTP %d: nothing is served there", res.Exchange.Request.URL, res.Status)
 	}
 	return nil
-}
-
-// prm finds the MCP server's protected resource metadata: from the
-// resource_metadata parameter of its 401 challenge, else from the RFC 9728
-// well-known URL. It returns the document (nil if none) and where it looked.
-func prm(ctx context.Context, t *suite.T) (map[string]any, *httpx.Result, error) {
-	res, err := call(ctx, t, http.MethodGet, t.Target.Resource, "", "call the MCP server without a token")
-	if err != nil {
-		return nil, nil, err
-	}
-	if err := served(res); err != nil {
-		return nil, res, err
-	}
-	var urls []string
-	if c, ok := probe.Bearer(res.Header.Values("WWW-Authenticate")); ok && c.Params["resource_metadata"] != "" {
-		urls = append(urls, c.Params["resource_metadata"])
-	}
-	if u, err := target.WellKnownURL(t.Target.Resource, "oauth-protected-resource"); err == nil {
-		urls = append(urls, u)
-	}
-	last := res
-	for _, u := range urls {
-		m, r, err := metadoc.Fetch(ctx, t, u, "fetch the protected resource metadata")
-		if err != nil {
-			return nil, last, err
-		}
-		if r != nil {
-			last = r
-		}
-		if m != nil {
-			return m, r, nil
-		}
-	}
-	return nil, last, nil
 }
 
 // mcpToken gets an access token for the MCP server (the configured

@@ -2,6 +2,7 @@ package rfc6749
 
 import (
 	"context"
+	"encoding/base64"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -9,12 +10,10 @@ import (
 
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/expect"
-	"github.com/authspec/authspec/suite/fixture"
-	"github.com/authspec/authspec/suite/httpx"
 )
 
-// clientPasswordChecks covers client passwords at the token endpoint (RFC
-// 6749 §2.3.1).
+// clientPasswordChecks returns the checks of RFC 6749 §2.3.1, Client
+// Password.
 func clientPasswordChecks() []*suite.Check {
 	return []*suite.Check{
 		{
@@ -31,22 +30,40 @@ func clientPasswordChecks() []*suite.Check {
 			Profiles: []string{"core"},
 			Title:    "client_id and client_secret in the request body authenticate the client when client_secret_post is advertised",
 			Quote:    "Alternatively, the authorization server MAY support including the client credentials in the request-body using the following parameters: client_id REQUIRED. ... client_secret REQUIRED.",
-			Run: func(ctx context.Context, t *suite.T) error {
-				c, err := t.Confidential(ctx)
-				if err != nil {
-					return err
-				}
-				post := *c
-				post.AuthMethod = "client_secret_post"
-				res, err := t.Fixtures.Token(ctx, t.HTTP, &post, clientCredentials(), "client_credentials with client_secret_post")
-				if err != nil {
-					return err
-				}
-				return expect.WithFix(expect.Status(res, http.StatusOK),
-					"accept client_id and client_secret in the form body, or stop listing client_secret_post in token_endpoint_auth_methods_supported")
-			},
+			Run:      runClientSecretPost,
+		},
+		{
+			ID: "rfc6749-2.3.1-basic-auth-accepted", Spec: suite.RFC6749, Section: "2.3.1", Level: suite.Must,
+			Requires: []suite.Feature{suite.FeatureConfidential, suite.FeatureSecretBasic, suite.FeatureClientCredentials},
+			Profiles: []string{"core"},
+			Title:    "The token endpoint accepts client credentials in HTTP Basic",
+			Quote:    "The authorization server MUST support the HTTP Basic authentication scheme for authenticating clients that were issued a client password.",
+			Run:      runBasicAccepted,
+		},
+		{
+			ID: "rfc6749-2.3.1-basic-form-urldecoded", Spec: suite.RFC6749, Section: "2.3.1", Level: suite.Must,
+			Requires: []suite.Feature{suite.FeatureConfidential, suite.FeatureSecretBasic, suite.FeatureClientCredentials},
+			Profiles: []string{"core"},
+			Title:    "HTTP Basic client_id and client_secret are form-url-decoded",
+			Quote:    "The client identifier is encoded using the \"application/x-www-form-urlencoded\" encoding algorithm per Appendix B, and the encoded value is used as the username; the client password is encoded using the same algorithm and used as the password.",
+			Run:      runBasicURLDecoded,
 		},
 	}
+}
+
+func runClientSecretPost(ctx context.Context, t *suite.T) error {
+	c, err := t.Confidential(ctx)
+	if err != nil {
+		return err
+	}
+	post := *c
+	post.AuthMethod = "client_secret_post"
+	res, err := t.Fixtures.Token(ctx, t.HTTP, &post, clientCredentials(), "client_credentials with client_secret_post")
+	if err != nil {
+		return err
+	}
+	return expect.WithFix(expect.Status(res, http.StatusOK),
+		"accept client_id and client_secret in the form body, or stop listing client_secret_post in token_endpoint_auth_methods_supported")
 }
 
 func runCredentialsNotInURI(ctx context.Context, t *suite.T) error {
@@ -80,21 +97,58 @@ func runCredentialsNotInURI(ctx context.Context, t *suite.T) error {
 	return nil
 }
 
-// unauthenticated is a copy of c that identifies itself with client_id
-// alone, as a public client does.
-func unauthenticated(c *fixture.Client) *fixture.Client {
-	cp := *c
-	cp.AuthMethod = "none"
-	return &cp
+func runBasicAccepted(ctx context.Context, t *suite.T) error {
+	c, err := basicClient(ctx, t)
+	if err != nil {
+		return err
+	}
+	res, err := t.Fixtures.Token(ctx, t.HTTP, c, clientCredentials(), "client_credentials with HTTP Basic")
+	if err != nil {
+		return err
+	}
+	if res.Status == http.StatusBadRequest || res.Status == http.StatusUnauthorized {
+		m, _ := expect.JSONObject(res, false)
+		desc, _ := m["error_description"].(string)
+		if strings.Contains(strings.ToLower(desc), "client_id") {
+			return expect.WithFix(expect.Fail(res, "HTTP 200 with tokens", "HTTP "+http.StatusText(res.Status)+": "+desc,
+				"the server ignores the Authorization header and looks for client_id in the body"),
+				"read client credentials from the HTTP Basic Authorization header; client_secret_basic is the RFC 7591 default method")
+		}
+	}
+	return expect.WithFix(expect.Status(res, http.StatusOK),
+		"accept client_secret_basic at the token endpoint (RFC 6749 §2.3.1 makes it mandatory)")
 }
 
-// refusedUnauthenticated judges a request that a confidential client made
-// without authenticating: any error passes, tokens fail.
-func refusedUnauthenticated(res *httpx.Result, what string) error {
-	if issuedTokens(res) {
-		return expect.WithFix(expect.Fail(res, "HTTP 401 (or 400) error=invalid_client", "HTTP 200 with tokens",
-			"a confidential client got tokens for %s without authenticating: anyone who knows its client_id can", what),
-			"require the client's credentials (client_secret_basic, client_secret_post, ...) from every confidential client at the token endpoint")
+// percentEncodeAll encodes every octet, which a form-url-decoding server
+// turns back into the same value.
+func percentEncodeAll(s string) string {
+	const hex = "0123456789ABCDEF"
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		b.WriteByte('%')
+		b.WriteByte(hex[s[i]>>4])
+		b.WriteByte(hex[s[i]&15])
 	}
-	return nil
+	return b.String()
+}
+
+func runBasicURLDecoded(ctx context.Context, t *suite.T) error {
+	c, err := basicClient(ctx, t)
+	if err != nil {
+		return err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, t.Target.Metadata.TokenEndpoint,
+		strings.NewReader(clientCredentials().Encode()))
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Authorization", "Basic "+base64.StdEncoding.EncodeToString(
+		[]byte(percentEncodeAll(c.ID)+":"+percentEncodeAll(c.Secret))))
+	res, err := t.HTTP.Do(ctx, req, "HTTP Basic with every octet of client_id and client_secret percent-encoded")
+	if err != nil {
+		return err
+	}
+	return expect.WithFix(expect.Status(res, http.StatusOK),
+		"form-url-decode the Basic user name and password before comparing them (RFC 6749 §2.3.1, Appendix B); secrets containing +, /, :, % or spaces otherwise fail")
 }

@@ -8,8 +8,8 @@ import (
 	"github.com/authspec/authspec/suite/expect"
 )
 
-// headerChecks are the checks of the Authorization request header field
-// (RFC 6750 §2.1).
+// headerChecks returns the checks of RFC 6750 §2.1, Authorization Request
+// Header Field.
 func headerChecks() []*suite.Check {
 	return []*suite.Check{
 		{
@@ -18,22 +18,7 @@ func headerChecks() []*suite.Check {
 			Profiles: []string{"core"},
 			Title:    "The resource accepts the scheme name in any case (\"bearer <token>\")",
 			Quote:    "It uses a case-insensitive token to identify the authentication scheme: auth-scheme = token (RFC 9110 §11.1, the framework RFC 6750 §2.1 credentials follow)",
-			Run: func(ctx context.Context, t *suite.T) error {
-				_, tok, err := resourceToken(ctx, t)
-				if err != nil {
-					return err
-				}
-				res, err := callWith(ctx, t, t.Target.Resource, "bearer "+tok, "call the protected resource with \"bearer\" in lower case")
-				if err != nil {
-					return err
-				}
-				if res.Status < 200 || res.Status > 299 {
-					return expect.WithFix(expect.Fail(res, "the token accepted as with \"Bearer\"", fmt.Sprintf("HTTP %d", res.Status),
-						"the resource accepts \"Bearer <token>\" but refuses \"bearer <token>\""),
-						"compare the auth-scheme case-insensitively (strings.EqualFold)")
-				}
-				return nil
-			},
+			Run:      runSchemeCaseInsensitive,
 		},
 		{
 			ID: "rfc6750-2.1-several-spaces-accepted", Spec: suite.RFC6750, Section: "2.1", Level: suite.Must,
@@ -41,22 +26,41 @@ func headerChecks() []*suite.Check {
 			Profiles: []string{"core"},
 			Title:    "The resource accepts \"Bearer\" followed by several spaces before the token (1*SP)",
 			Quote:    "b64token = 1*( ALPHA / DIGIT / \"-\" / \".\" / \"_\" / \"~\" / \"+\" / \"/\" ) *\"=\" credentials = \"Bearer\" 1*SP b64token",
-			Run: func(ctx context.Context, t *suite.T) error {
-				_, tok, err := resourceToken(ctx, t)
-				if err != nil {
-					return err
-				}
-				res, err := callWith(ctx, t, t.Target.Resource, "Bearer   "+tok, "call the protected resource with three spaces after \"Bearer\"")
-				if err != nil {
-					return err
-				}
-				if res.Status < 200 || res.Status > 299 {
-					return expect.WithFix(expect.Fail(res, "the token accepted as with one space", fmt.Sprintf("HTTP %d", res.Status),
-						"the resource refuses \"Bearer\" followed by more than one space"),
-						"skip all spaces between the scheme and the token: credentials = \"Bearer\" 1*SP b64token")
-				}
-				return nil
-			},
+			Run:      runSeveralSpacesAccepted,
 		},
 	}
+}
+
+func runSchemeCaseInsensitive(ctx context.Context, t *suite.T) error {
+	_, tok, err := resourceToken(ctx, t)
+	if err != nil {
+		return err
+	}
+	res, err := callWith(ctx, t, t.Target.Resource, "bearer "+tok, "call the protected resource with \"bearer\" in lower case")
+	if err != nil {
+		return err
+	}
+	if res.Status < 200 || res.Status > 299 {
+		return expect.WithFix(expect.Fail(res, "the token accepted as with \"Bearer\"", fmt.Sprintf("HTTP %d", res.Status),
+			"the resource accepts \"Bearer <token>\" but refuses \"bearer <token>\""),
+			"compare the auth-scheme case-insensitively (strings.EqualFold)")
+	}
+	return nil
+}
+
+func runSeveralSpacesAccepted(ctx context.Context, t *suite.T) error {
+	_, tok, err := resourceToken(ctx, t)
+	if err != nil {
+		return err
+	}
+	res, err := callWith(ctx, t, t.Target.Resource, "Bearer   "+tok, "call the protected resource with three spaces after \"Bearer\"")
+	if err != nil {
+		return err
+	}
+	if res.Status < 200 || res.Status > 299 {
+		return expect.WithFix(expect.Fail(res, "the token accepted as with one space", fmt.Sprintf("HTTP %d", res.Status),
+			"the resource refuses \"Bearer\" followed by more than one space"),
+			"skip all spaces between the scheme and the token: credentials = \"Bearer\" 1*SP b64token")
+	}
+	return nil
 }

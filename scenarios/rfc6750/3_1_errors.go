@@ -9,7 +9,7 @@ import (
 	"github.com/authspec/authspec/suite/expect"
 )
 
-// errorChecks are the checks of the error codes (RFC 6750 §3.1).
+// errorChecks returns the checks of RFC 6750 §3.1, Error Codes.
 func errorChecks() []*suite.Check {
 	req := []suite.Feature{suite.FeatureResource}
 	return []*suite.Check{
@@ -18,21 +18,7 @@ func errorChecks() []*suite.Check {
 			Requires: req, Profiles: []string{"resource"},
 			Title: "An unknown access token is answered 401 with error=\"invalid_token\"",
 			Quote: "invalid_token: The access token provided is expired, revoked, malformed, or invalid for other reasons. The resource SHOULD respond with the HTTP 401 (Unauthorized) status code.",
-			Run: func(ctx context.Context, t *suite.T) error {
-				res, err := callResource(ctx, t, "authspec-not-a-token", "call the protected resource with an unknown token")
-				if err != nil {
-					return err
-				}
-				if err := expect.Status(res, http.StatusUnauthorized); err != nil {
-					return err
-				}
-				c, ok := probe.Bearer(res.Header.Values("WWW-Authenticate"))
-				if !ok || c.Params["error"] != "invalid_token" {
-					return expect.WithFix(expect.Fail(res, `a Bearer challenge with error="invalid_token"`, headerOrNone(res),
-						"the challenge does not say the token is invalid"), `send WWW-Authenticate: Bearer error="invalid_token"`)
-				}
-				return nil
-			},
+			Run:   runInvalidTokenError,
 		},
 		{
 			ID: "rfc6750-3.1-insufficient-scope-403", Spec: suite.RFC6750, Section: "3.1", Level: suite.Should,
@@ -40,43 +26,63 @@ func errorChecks() []*suite.Check {
 			Profiles: []string{"core"},
 			Title:    "A token lacking the needed scope is answered 403 with error=\"insufficient_scope\"",
 			Quote:    "insufficient_scope: The request requires higher privileges than provided by the access token. The resource server SHOULD respond with the HTTP 403 (Forbidden) status code and MAY include the \"scope\" attribute with the scope necessary to access the protected resource.",
-			Run: func(ctx context.Context, t *suite.T) error {
-				res, err := callScoped(ctx, t)
-				if err != nil {
-					return err
-				}
-				if err := expect.Status(res, http.StatusForbidden); err != nil {
-					return expect.WithFix(err, `answer a valid token without the needed scope with 403 and error="insufficient_scope", not 401`)
-				}
-				if c, ok := probe.Bearer(res.Header.Values("WWW-Authenticate")); ok && c.Params["error"] != "insufficient_scope" {
-					return expect.WithFix(expect.Fail(res, `error="insufficient_scope"`, headerOrNone(res), "the challenge names the wrong error"),
-						`send WWW-Authenticate: Bearer error="insufficient_scope", scope="<needed scope>"`)
-				}
-				return nil
-			},
+			Run:      runInsufficientScope403,
 		},
 		{
 			ID: "rfc6750-3.1-malformed-header-invalid-request", Spec: suite.RFC6750, Section: "3.1", Level: suite.Should,
 			Requires: req, Profiles: []string{"core"},
 			Title: "A malformed Bearer Authorization header (several tokens) is answered 400 with error=\"invalid_request\"",
 			Quote: "invalid_request: The request is missing a required parameter, includes an unsupported parameter or parameter value, repeats the same parameter, uses more than one method for including an access token, or is otherwise malformed. The resource server SHOULD respond with the HTTP 400 (Bad Request) status code.",
-			Run: func(ctx context.Context, t *suite.T) error {
-				// credentials = "Bearer" 1*SP b64token: a space inside the
-				// token is not b64token syntax.
-				res, err := callWith(ctx, t, t.Target.Resource, "Bearer authspec malformed token",
-					"call the protected resource with a malformed Authorization header")
-				if err != nil {
-					return err
-				}
-				if err := expect.Status(res, http.StatusBadRequest); err != nil {
-					return expect.WithFix(err, `parse "Bearer" 1*SP b64token strictly and answer anything else with 400 and error="invalid_request"`)
-				}
-				if c, ok := probe.Bearer(res.Header.Values("WWW-Authenticate")); ok && c.Params["error"] != "" && c.Params["error"] != "invalid_request" {
-					return expect.WithFix(expect.Fail(res, `error="invalid_request"`, headerOrNone(res), "the challenge names the wrong error"),
-						`send WWW-Authenticate: Bearer error="invalid_request"`)
-				}
-				return nil
-			},
+			Run:   runMalformedHeaderInvalidRequest,
 		},
 	}
+}
+
+func runInvalidTokenError(ctx context.Context, t *suite.T) error {
+	res, err := callResource(ctx, t, "authspec-not-a-token", "call the protected resource with an unknown token")
+	if err != nil {
+		return err
+	}
+	if err := expect.Status(res, http.StatusUnauthorized); err != nil {
+		return err
+	}
+	c, ok := probe.Bearer(res.Header.Values("WWW-Authenticate"))
+	if !ok || c.Params["error"] != "invalid_token" {
+		return expect.WithFix(expect.Fail(res, `a Bearer challenge with error="invalid_token"`, headerOrNone(res),
+			"the challenge does not say the token is invalid"), `send WWW-Authenticate: Bearer error="invalid_token"`)
+	}
+	return nil
+}
+
+func runInsufficientScope403(ctx context.Context, t *suite.T) error {
+	res, err := callScoped(ctx, t)
+	if err != nil {
+		return err
+	}
+	if err := expect.Status(res, http.StatusForbidden); err != nil {
+		return expect.WithFix(err, `answer a valid token without the needed scope with 403 and error="insufficient_scope", not 401`)
+	}
+	if c, ok := probe.Bearer(res.Header.Values("WWW-Authenticate")); ok && c.Params["error"] != "insufficient_scope" {
+		return expect.WithFix(expect.Fail(res, `error="insufficient_scope"`, headerOrNone(res), "the challenge names the wrong error"),
+			`send WWW-Authenticate: Bearer error="insufficient_scope", scope="<needed scope>"`)
+	}
+	return nil
+}
+
+func runMalformedHeaderInvalidRequest(ctx context.Context, t *suite.T) error {
+	// credentials = "Bearer" 1*SP b64token: a space inside the
+	// token is not b64token syntax.
+	res, err := callWith(ctx, t, t.Target.Resource, "Bearer authspec malformed token",
+		"call the protected resource with a malformed Authorization header")
+	if err != nil {
+		return err
+	}
+	if err := expect.Status(res, http.StatusBadRequest); err != nil {
+		return expect.WithFix(err, `parse "Bearer" 1*SP b64token strictly and answer anything else with 400 and error="invalid_request"`)
+	}
+	if c, ok := probe.Bearer(res.Header.Values("WWW-Authenticate")); ok && c.Params["error"] != "" && c.Params["error"] != "invalid_request" {
+		return expect.WithFix(expect.Fail(res, `error="invalid_request"`, headerOrNone(res), "the challenge names the wrong error"),
+			`send WWW-Authenticate: Bearer error="invalid_request"`)
+	}
+	return nil
 }

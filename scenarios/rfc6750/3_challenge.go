@@ -13,8 +13,8 @@ import (
 	"github.com/authspec/authspec/suite/httpx"
 )
 
-// challengeChecks are the checks of the WWW-Authenticate response header
-// field (RFC 6750 §3).
+// challengeChecks returns the checks of RFC 6750 §3, The WWW-Authenticate
+// Response Header Field.
 func challengeChecks() []*suite.Check {
 	req := []suite.Feature{suite.FeatureResource}
 	return []*suite.Check{
@@ -23,101 +23,35 @@ func challengeChecks() []*suite.Check {
 			Requires: req, Profiles: []string{"resource"},
 			Title: "A 401 from the protected resource carries a Bearer WWW-Authenticate challenge",
 			Quote: "If the protected resource request does not include authentication credentials or does not contain an access token that enables access to the protected resource, the resource server MUST include the HTTP \"WWW-Authenticate\" response header field.",
-			Run: func(ctx context.Context, t *suite.T) error {
-				res, err := callResource(ctx, t, "", "call the protected resource without a token")
-				if err != nil {
-					return err
-				}
-				if err := expect.Status(res, http.StatusUnauthorized); err != nil {
-					return expect.WithFix(err, "answer requests without a token with 401 and a Bearer challenge")
-				}
-				if _, ok := probe.Bearer(res.Header.Values("WWW-Authenticate")); !ok {
-					return expect.WithFix(expect.Fail(res, `WWW-Authenticate: Bearer realm="..."`, headerOrNone(res),
-						"the 401 has no Bearer challenge"), `add WWW-Authenticate: Bearer realm="…", resource_metadata="…" to 401 responses`)
-				}
-				return nil
-			},
+			Run:   runChallengeOn401,
 		},
 		{
 			ID: "rfc6750-3-no-error-without-credentials", Spec: suite.RFC6750, Section: "3", Level: suite.ShouldNot,
 			Requires: req, Profiles: []string{"resource"},
 			Title: "A challenge to a request without credentials carries no error code",
 			Quote: "If the request lacks any authentication information (e.g., the client was unaware that authentication is necessary or attempted using an unsupported authentication method), the resource server SHOULD NOT include an error code or other error information.",
-			Run: func(ctx context.Context, t *suite.T) error {
-				res, err := callResource(ctx, t, "", "call the protected resource without a token")
-				if err != nil {
-					return err
-				}
-				c, ok := probe.Bearer(res.Header.Values("WWW-Authenticate"))
-				if !ok {
-					return suite.SkipErr("no Bearer challenge to judge (see rfc6750-3-challenge-on-401)")
-				}
-				if e, has := c.Params["error"]; has {
-					return expect.Fail(res, "a challenge without error", "error="+e, "the resource reports an error although the client sent no credentials")
-				}
-				return nil
-			},
+			Run:   runNoErrorWithoutCredentials,
 		},
 		{
 			ID: "rfc6750-3-challenge-has-auth-params", Spec: suite.RFC6750, Section: "3", Level: suite.Must,
 			Requires: req, Profiles: []string{"core"},
 			Title: "Every Bearer challenge carries at least one auth-param (no bare \"WWW-Authenticate: Bearer\")",
 			Quote: "All challenges defined by this specification MUST use the auth-scheme value \"Bearer\". This scheme MUST be followed by one or more auth-param values.",
-			Run: func(ctx context.Context, t *suite.T) error {
-				return eachChallenge(ctx, t, func(res *httpx.Result, c probe.Challenge) error {
-					if len(c.List) == 0 {
-						return expect.WithFix(expect.Fail(res, `Bearer followed by auth-params, e.g. realm="..."`, headerOrNone(res),
-							"the Bearer challenge has no auth-param"),
-							`send at least realm="…" (and resource_metadata="…" for RFC 9728 discovery)`)
-					}
-					return nil
-				})
-			},
+			Run:   runChallengeHasAuthParams,
 		},
 		{
 			ID: "rfc6750-3-attributes-not-repeated", Spec: suite.RFC6750, Section: "3", Level: suite.MustNot,
 			Requires: req, Profiles: []string{"core"},
 			Title: "realm, scope, error, error_description and error_uri appear at most once in a Bearer challenge",
 			Quote: "The \"realm\" attribute MUST NOT appear more than once. ... The \"scope\" attribute MUST NOT appear more than once. ... The \"error\", \"error_description\", and \"error_uri\" attributes MUST NOT appear more than once.",
-			Run: func(ctx context.Context, t *suite.T) error {
-				return eachChallenge(ctx, t, func(res *httpx.Result, c probe.Challenge) error {
-					for _, name := range []string{"realm", "scope", "error", "error_description", "error_uri"} {
-						if n := c.Count(name); n > 1 {
-							return expect.WithFix(expect.Fail(res, name+" at most once", fmt.Sprintf("%s %d times: %s", name, n, headerOrNone(res)),
-								"the Bearer challenge repeats the %s attribute", name),
-								fmt.Sprintf("send one %s attribute; several scopes go space-separated in one scope=\"a b\"", name))
-						}
-					}
-					return nil
-				})
-			},
+			Run:   runAttributesNotRepeated,
 		},
 		{
 			ID: "rfc6750-3-challenge-value-charset", Spec: suite.RFC6750, Section: "3", Level: suite.MustNot,
 			Requires: req, Profiles: []string{"core"},
 			Title: "error, error_description, scope and error_uri values in a Bearer challenge stay within the allowed ASCII characters",
 			Quote: "Values for the \"error\" and \"error_description\" attributes (specified in Appendixes A.7 and A.8 of [RFC6749]) MUST NOT include characters outside the set %x20-21 / %x23-5B / %x5D-7E.",
-			Run: func(ctx context.Context, t *suite.T) error {
-				return eachChallenge(ctx, t, func(res *httpx.Result, c probe.Challenge) error {
-					for _, p := range c.List {
-						space := true
-						switch p.Name {
-						case "error", "error_description", "scope":
-						case "error_uri":
-							space = false
-						default:
-							continue
-						}
-						if i := strings.IndexFunc(p.Value, func(r rune) bool { return !challengeChar(r, space) }); i >= 0 {
-							return expect.WithFix(expect.Fail(res, p.Name+" within %x20-21 / %x23-5B / %x5D-7E",
-								fmt.Sprintf("%s=%q contains %q", p.Name, p.Value, []rune(p.Value[i:])[0]),
-								"the %s value of the Bearer challenge has a character RFC 6750 §3 forbids", p.Name),
-								"keep challenge values to printable ASCII without '\"' and '\\' (no escaped quotes, no non-ASCII)")
-						}
-					}
-					return nil
-				})
-			},
+			Run:   runChallengeValueCharset,
 		},
 		{
 			ID: "rfc6750-3-challenge-on-revoked-token", Spec: suite.RFC6750, Section: "3", Level: suite.Must,
@@ -125,33 +59,7 @@ func challengeChecks() []*suite.Check {
 			Profiles: []string{"core"},
 			Title:    "A request with a revoked access token is answered with a Bearer WWW-Authenticate challenge",
 			Quote:    "If the protected resource request does not include authentication credentials or does not contain an access token that enables access to the protected resource, the resource server MUST include the HTTP \"WWW-Authenticate\" response header field.",
-			Run: func(ctx context.Context, t *suite.T) error {
-				c, tok, err := resourceToken(ctx, t)
-				if err != nil {
-					return err
-				}
-				rev, err := t.Fixtures.PostForm(ctx, t.HTTP, t.Target.Metadata.RevocationEndpoint, c,
-					url.Values{"token": {tok}, "token_type_hint": {"access_token"}}, "revoke the access token (RFC 7009)")
-				if err != nil {
-					return err
-				}
-				if rev.Status != http.StatusOK {
-					return suite.SkipErr("the revocation endpoint answered HTTP %d; cannot get a revoked token", rev.Status)
-				}
-				res, err := callWith(ctx, t, t.Target.Resource, "Bearer "+tok, "call the protected resource with the revoked token")
-				if err != nil {
-					return err
-				}
-				if res.Status >= 200 && res.Status <= 299 {
-					return suite.SkipErr("the resource still accepts the revoked token (revocation may take time to reach it; rfc7009 checks judge that)")
-				}
-				if _, ok := probe.Bearer(res.Header.Values("WWW-Authenticate")); !ok {
-					return expect.Evidence(expect.WithFix(expect.Fail(res, `WWW-Authenticate: Bearer error="invalid_token", ...`, headerOrNone(res),
-						"the refusal of a revoked token has no Bearer challenge"),
-						`answer expired and revoked tokens with 401 and WWW-Authenticate: Bearer error="invalid_token"`), rev.Exchange)
-				}
-				return nil
-			},
+			Run:      runChallengeOnRevokedToken,
 		},
 		{
 			ID: "rfc6750-3-challenge-on-insufficient-scope", Spec: suite.RFC6750, Section: "3", Level: suite.Must,
@@ -159,20 +67,126 @@ func challengeChecks() []*suite.Check {
 			Profiles: []string{"core"},
 			Title:    "A request whose token lacks the needed scope is answered with a Bearer WWW-Authenticate challenge",
 			Quote:    "If the protected resource request does not include authentication credentials or does not contain an access token that enables access to the protected resource, the resource server MUST include the HTTP \"WWW-Authenticate\" response header field.",
-			Run: func(ctx context.Context, t *suite.T) error {
-				res, err := callScoped(ctx, t)
-				if err != nil {
-					return err
-				}
-				if _, ok := probe.Bearer(res.Header.Values("WWW-Authenticate")); !ok {
-					return expect.WithFix(expect.Fail(res, `WWW-Authenticate: Bearer error="insufficient_scope", scope="..."`, headerOrNone(res),
-						"the refusal of a token without the needed scope has no Bearer challenge"),
-						`answer with 403 and WWW-Authenticate: Bearer error="insufficient_scope", scope="<needed scope>"`)
-				}
-				return nil
-			},
+			Run:      runChallengeOnInsufficientScope,
 		},
 	}
+}
+
+func runChallengeOn401(ctx context.Context, t *suite.T) error {
+	res, err := callResource(ctx, t, "", "call the protected resource without a token")
+	if err != nil {
+		return err
+	}
+	if err := expect.Status(res, http.StatusUnauthorized); err != nil {
+		return expect.WithFix(err, "answer requests without a token with 401 and a Bearer challenge")
+	}
+	if _, ok := probe.Bearer(res.Header.Values("WWW-Authenticate")); !ok {
+		return expect.WithFix(expect.Fail(res, `WWW-Authenticate: Bearer realm="..."`, headerOrNone(res),
+			"the 401 has no Bearer challenge"), `add WWW-Authenticate: Bearer realm="…", resource_metadata="…" to 401 responses`)
+	}
+	return nil
+}
+
+func runNoErrorWithoutCredentials(ctx context.Context, t *suite.T) error {
+	res, err := callResource(ctx, t, "", "call the protected resource without a token")
+	if err != nil {
+		return err
+	}
+	c, ok := probe.Bearer(res.Header.Values("WWW-Authenticate"))
+	if !ok {
+		return suite.SkipErr("no Bearer challenge to judge (see rfc6750-3-challenge-on-401)")
+	}
+	if e, has := c.Params["error"]; has {
+		return expect.Fail(res, "a challenge without error", "error="+e, "the resource reports an error although the client sent no credentials")
+	}
+	return nil
+}
+
+func runChallengeHasAuthParams(ctx context.Context, t *suite.T) error {
+	return eachChallenge(ctx, t, func(res *httpx.Result, c probe.Challenge) error {
+		if len(c.List) == 0 {
+			return expect.WithFix(expect.Fail(res, `Bearer followed by auth-params, e.g. realm="..."`, headerOrNone(res),
+				"the Bearer challenge has no auth-param"),
+				`send at least realm="…" (and resource_metadata="…" for RFC 9728 discovery)`)
+		}
+		return nil
+	})
+}
+
+func runAttributesNotRepeated(ctx context.Context, t *suite.T) error {
+	return eachChallenge(ctx, t, func(res *httpx.Result, c probe.Challenge) error {
+		for _, name := range []string{"realm", "scope", "error", "error_description", "error_uri"} {
+			if n := c.Count(name); n > 1 {
+				return expect.WithFix(expect.Fail(res, name+" at most once", fmt.Sprintf("%s %d times: %s", name, n, headerOrNone(res)),
+					"the Bearer challenge repeats the %s attribute", name),
+					fmt.Sprintf("send one %s attribute; several scopes go space-separated in one scope=\"a b\"", name))
+			}
+		}
+		return nil
+	})
+}
+
+func runChallengeValueCharset(ctx context.Context, t *suite.T) error {
+	return eachChallenge(ctx, t, func(res *httpx.Result, c probe.Challenge) error {
+		for _, p := range c.List {
+			space := true
+			switch p.Name {
+			case "error", "error_description", "scope":
+			case "error_uri":
+				space = false
+			default:
+				continue
+			}
+			if i := strings.IndexFunc(p.Value, func(r rune) bool { return !challengeChar(r, space) }); i >= 0 {
+				return expect.WithFix(expect.Fail(res, p.Name+" within %x20-21 / %x23-5B / %x5D-7E",
+					fmt.Sprintf("%s=%q contains %q", p.Name, p.Value, []rune(p.Value[i:])[0]),
+					"the %s value of the Bearer challenge has a character RFC 6750 §3 forbids", p.Name),
+					"keep challenge values to printable ASCII without '\"' and '\\' (no escaped quotes, no non-ASCII)")
+			}
+		}
+		return nil
+	})
+}
+
+func runChallengeOnRevokedToken(ctx context.Context, t *suite.T) error {
+	c, tok, err := resourceToken(ctx, t)
+	if err != nil {
+		return err
+	}
+	rev, err := t.Fixtures.PostForm(ctx, t.HTTP, t.Target.Metadata.RevocationEndpoint, c,
+		url.Values{"token": {tok}, "token_type_hint": {"access_token"}}, "revoke the access token (RFC 7009)")
+	if err != nil {
+		return err
+	}
+	if rev.Status != http.StatusOK {
+		return suite.SkipErr("the revocation endpoint answered HTTP %d; cannot get a revoked token", rev.Status)
+	}
+	res, err := callWith(ctx, t, t.Target.Resource, "Bearer "+tok, "call the protected resource with the revoked token")
+	if err != nil {
+		return err
+	}
+	if res.Status >= 200 && res.Status <= 299 {
+		return suite.SkipErr("the resource still accepts the revoked token (revocation may take time to reach it; rfc7009 checks judge that)")
+	}
+	if _, ok := probe.Bearer(res.Header.Values("WWW-Authenticate")); !ok {
+		return expect.Evidence(expect.WithFix(expect.Fail(res, `WWW-Authenticate: Bearer error="invalid_token", ...`, headerOrNone(res),
+			"the refusal of a revoked token has no Bearer challenge"),
+			`answer expired and revoked tokens with 401 and WWW-Authenticate: Bearer error="invalid_token"`), rev.Exchange)
+	}
+	return nil
+}
+
+func runChallengeOnInsufficientScope(ctx context.Context, t *suite.T) error {
+	res, err := callScoped(ctx, t)
+	if err != nil {
+		return err
+	}
+	if _, ok := probe.Bearer(res.Header.Values("WWW-Authenticate")); !ok {
+		return expect.WithFix(expect.Fail(res, `WWW-Authenticate: Bearer error="insufficient_scope", scope="..."`, headerOrNone(res),
+			"the refusal of a token without the needed scope has no Bearer challenge"),
+			`answer with 403 and WWW-Authenticate: Bearer error="insufficient_scope", scope="<needed scope>"`)
+	}
+	return nil
 }
 
 // challengeChar reports whether r may appear in error, error_description and
@@ -207,25 +221,4 @@ func eachChallenge(ctx context.Context, t *suite.T, judge func(*httpx.Result, pr
 		return suite.SkipErr("the resource sent no Bearer challenge to judge (see rfc6750-3-challenge-on-401)")
 	}
 	return nil
-}
-
-// callScoped calls scoped_resource with a token lacking its scope. It is
-// SKIP when no scoped resource is configured or the token is accepted.
-func callScoped(ctx context.Context, t *suite.T) (*httpx.Result, error) {
-	u := t.Target.Config.ScopedResource
-	if u == "" {
-		return nil, suite.SkipErr("no scoped_resource configured: name a URL of the resource that needs a scope the suite's tokens (scopes:) lack")
-	}
-	_, tok, err := resourceToken(ctx, t)
-	if err != nil {
-		return nil, err
-	}
-	res, err := callWith(ctx, t, u, "Bearer "+tok, "call the scoped resource with a token lacking its scope")
-	if err != nil {
-		return nil, err
-	}
-	if res.Status >= 200 && res.Status <= 299 {
-		return nil, suite.SkipErr("scoped_resource %s accepts the suite's token (HTTP %d): it must need a scope the configured scopes do not include", u, res.Status)
-	}
-	return res, nil
 }

@@ -10,11 +10,8 @@ import (
 	"github.com/authspec/authspec/suite/expect"
 )
 
-// maxLifetime is "one hour or less" (RFC 6750 §5.3).
-const maxLifetime = 3600
-
-// securityChecks are the recommendations of RFC 6750 §5.3 an authorization
-// server can be seen to follow.
+// securityChecks returns the checks of RFC 6750 §5.3, Summary of
+// Recommendations.
 func securityChecks() []*suite.Check {
 	return []*suite.Check{
 		{
@@ -23,32 +20,37 @@ func securityChecks() []*suite.Check {
 			Profiles: []string{"core"},
 			Title:    "Access tokens live one hour or less (expires_in <= 3600)",
 			Quote:    "Token servers SHOULD issue short-lived (one hour or less) bearer tokens, particularly when issuing tokens to clients that run within a web browser or other environments where information leakage may occur.",
-			Run: func(ctx context.Context, t *suite.T) error {
-				c, err := t.Confidential(ctx)
-				if err != nil {
-					return err
-				}
-				ts, err := t.Fixtures.Tokens(ctx, t.HTTP, t.NewAuthRequest(c))
-				if err != nil {
-					return err
-				}
-				secs, ok, err := lifetime(ts.ExpiresIn)
-				if !ok {
-					return suite.SkipErr("the token response has no expires_in: the lifetime is not known")
-				}
-				if err != nil {
-					return expect.Fail(ts.Result, "expires_in as a number of seconds", fmt.Sprintf("%v", ts.ExpiresIn), "expires_in is not a number: %v", err)
-				}
-				if secs > maxLifetime {
-					return expect.WithFix(expect.Fail(ts.Result, fmt.Sprintf("expires_in <= %d", maxLifetime), fmt.Sprintf("expires_in = %d", secs),
-						"the access token lives longer than one hour"),
-						"issue access tokens for an hour or less and let clients use refresh tokens")
-				}
-				return nil
-			},
+			Run:      runShortLivedTokens,
 		},
 	}
 }
+
+func runShortLivedTokens(ctx context.Context, t *suite.T) error {
+	c, err := t.Confidential(ctx)
+	if err != nil {
+		return err
+	}
+	ts, err := t.Fixtures.Tokens(ctx, t.HTTP, t.NewAuthRequest(c))
+	if err != nil {
+		return err
+	}
+	secs, ok, err := lifetime(ts.ExpiresIn)
+	if !ok {
+		return suite.SkipErr("the token response has no expires_in: the lifetime is not known")
+	}
+	if err != nil {
+		return expect.Fail(ts.Result, "expires_in as a number of seconds", fmt.Sprintf("%v", ts.ExpiresIn), "expires_in is not a number: %v", err)
+	}
+	if secs > maxLifetime {
+		return expect.WithFix(expect.Fail(ts.Result, fmt.Sprintf("expires_in <= %d", maxLifetime), fmt.Sprintf("expires_in = %d", secs),
+			"the access token lives longer than one hour"),
+			"issue access tokens for an hour or less and let clients use refresh tokens")
+	}
+	return nil
+}
+
+// maxLifetime is "one hour or less" (RFC 6750 §5.3).
+const maxLifetime = 3600
 
 // lifetime reads expires_in (a JSON number, or a numeric string as some
 // servers send). ok is false when it is absent.

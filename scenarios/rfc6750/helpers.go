@@ -9,6 +9,27 @@ import (
 	"github.com/authspec/authspec/suite/httpx"
 )
 
+// callScoped calls scoped_resource with a token lacking its scope. It is
+// SKIP when no scoped resource is configured or the token is accepted.
+func callScoped(ctx context.Context, t *suite.T) (*httpx.Result, error) {
+	u := t.Target.Config.ScopedResource
+	if u == "" {
+		return nil, suite.SkipErr("no scoped_resource configured: name a URL of the resource that needs a scope the suite's tokens (scopes:) lack")
+	}
+	_, tok, err := resourceToken(ctx, t)
+	if err != nil {
+		return nil, err
+	}
+	res, err := callWith(ctx, t, u, "Bearer "+tok, "call the scoped resource with a token lacking its scope")
+	if err != nil {
+		return nil, err
+	}
+	if res.Status >= 200 && res.Status <= 299 {
+		return nil, suite.SkipErr("scoped_resource %s accepts the suite's token (HTTP %d): it must need a scope the configured scopes do not include", u, res.Status)
+	}
+	return res, nil
+}
+
 func headerOrNone(res *httpx.Result) string {
 	if v := res.Header.Values("WWW-Authenticate"); len(v) > 0 {
 		return "WWW-Authenticate: " + v[0]

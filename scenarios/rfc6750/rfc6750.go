@@ -8,9 +8,9 @@ import "github.com/authspec/authspec/suite"
 // Checks returns the RFC 6750 checks.
 func Checks() []*suite.Check {
 	var out []*suite.Check
-	out = append(out, headerChecks()...)    // §2.1
-	out = append(out, challengeChecks()...) // §3
-	out = append(out, errorChecks()...)     // §3.1
-	out = append(out, securityChecks()...)  // §5.3
+	out = append(out, headerChecks()...)
+	out = append(out, challengeChecks()...)
+	out = append(out, errorChecks()...)
+	out = append(out, securityChecks()...)
 	return out
 }

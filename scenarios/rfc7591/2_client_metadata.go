@@ -11,6 +11,7 @@ import (
 	"github.com/authspec/authspec/suite/expect"
 )
 
+// clientMetadataChecks returns the checks of RFC 7591 §2, Client Metadata.
 func clientMetadataChecks() []*suite.Check {
 	return []*suite.Check{
 		{
@@ -25,47 +26,53 @@ func clientMetadataChecks() []*suite.Check {
 			Requires: dcr, Profiles: profiles,
 			Title: "Unknown client metadata is ignored, not refused",
 			Quote: "The authorization server MUST ignore any client metadata sent by the client that it does not understand (for instance, by silently removing unknown metadata from the client's registration record during processing).",
-			Run: func(ctx context.Context, t *suite.T) error {
-				r, err := register(ctx, t, map[string]any{"authspec_unknown_extension": map[string]any{"x": 1}})
-				if err != nil {
-					return err
-				}
-				fix := "ignore metadata you do not understand (clients send vendor extensions and newer RFC fields)"
-				if err := expect.Status(r.Res, http.StatusCreated, http.StatusOK); err != nil {
-					return expect.WithFix(err, fix)
-				}
-				m, err := expect.JSONObject(r.Res, false)
-				if err != nil {
-					return expect.WithFix(err, fix)
-				}
-				if id, _ := m["client_id"].(string); id == "" {
-					return expect.WithFix(expect.Fail(r.Res, "a registration response with a client_id", "members: "+expect.Keys(m),
-						"the registration with an unknown member did not register a client"), fix)
-				}
-				return nil
-			},
-		},
-		{
-			ID: "rfc7591-2.1-grant-response-types-consistent", Spec: suite.RFC7591, Section: "2.1", Level: suite.Should,
-			Requires: dcr, Profiles: profiles,
-			Title: "A registration whose grant_types and response_types contradict each other is refused or corrected",
-			Quote: "a server supporting these fields SHOULD take steps to ensure that a client cannot register itself into an inconsistent state, for example, by returning an \"invalid_client_metadata\" error response to an inconsistent registration request.",
-			Run:   runGrantResponseConsistent,
+			Run:   runUnknownMetadataIgnored,
 		},
 	}
 }
 
-func runDefaultsRegistered(ctx context.Context, t *suite.T) error {
-	r, err := register(ctx, t, map[string]any{"token_endpoint_auth_method": nil, "grant_types": nil, "response_types": nil})
+func runUnknownMetadataIgnored(ctx context.Context, t *suite.T) error {
+	r, err := register(ctx, t, map[string]any{"authspec_unknown_extension": map[string]any{"x": 1}})
 	if err != nil {
 		return err
 	}
+	fix := "ignore metadata you do not understand (clients send vendor extensions and newer RFC fields)"
+	if err := expect.Status(r.Res, http.StatusCreated, http.StatusOK); err != nil {
+		return expect.WithFix(err, fix)
+	}
+	m, err := expect.JSONObject(r.Res, false)
+	if err != nil {
+		return expect.WithFix(err, fix)
+	}
+	if id, _ := m["client_id"].(string); id == "" {
+		return expect.WithFix(expect.Fail(r.Res, "a registration response with a client_id", "members: "+expect.Keys(m),
+			"the registration with an unknown member did not register a client"), fix)
+	}
+	return nil
+}
+
+func runDefaultsRegistered(ctx context.Context, t *suite.T) error {
+	r, method, done, err := registerDefaults(ctx, t)
+	if done {
+		return err
+	}
+	return useDefaults(ctx, t, r, method)
+}
+
+// registerDefaults registers a client that omits the members RFC 7591 §2
+// gives defaults (token_endpoint_auth_method, grant_types, response_types)
+// and judges the response: done reports that err is the verdict.
+func registerDefaults(ctx context.Context, t *suite.T) (r *regclient.Registration, method string, done bool, err error) {
+	r, err = register(ctx, t, map[string]any{"token_endpoint_auth_method": nil, "grant_types": nil, "response_types": nil})
+	if err != nil {
+		return nil, "", true, err
+	}
 	if !r.OK() {
 		if err := expect.Status(r.Res, http.StatusCreated, http.StatusOK); err != nil {
-			return expect.WithFix(err, "accept registrations that omit token_endpoint_auth_method, grant_types and response_types: RFC 7591 §2 gives them defaults (client_secret_basic, authorization_code, code)")
+			return nil, "", true, expect.WithFix(err, "accept registrations that omit token_endpoint_auth_method, grant_types and response_types: RFC 7591 §2 gives them defaults (client_secret_basic, authorization_code, code)")
 		}
 		_, err := expect.JSONObject(r.Res, false)
-		return err
+		return nil, "", true, err
 	}
 	info, c := r.Info, r.Client
 	method, stated := statedMethod(info)
@@ -79,16 +86,24 @@ func runDefaultsRegistered(ctx context.Context, t *suite.T) error {
 		if !stated {
 			what = "states no token_endpoint_auth_method, which means the default client_secret_basic,"
 		}
-		return expect.WithFix(expect.Fail(r.Res, "a client_secret for the client_secret_basic default", "no client_secret; members: "+expect.Keys(info),
+		return nil, "", true, expect.WithFix(expect.Fail(r.Res, "a client_secret for the client_secret_basic default", "no client_secret; members: "+expect.Keys(info),
 			"the registration response %s but issues no client_secret to authenticate with", what),
 			"register omitted token_endpoint_auth_method as client_secret_basic and issue a client_secret, or state the method you registered instead")
 	}
 	if gts, present, _ := regclient.StringList(info, "grant_types"); present && !slices.Contains(gts, "authorization_code") {
-		return suite.SkipErr("the server replaced the default grant_types with %v, as RFC 7591 §3.2.1 allows; nothing to exercise", gts)
+		return nil, "", true, suite.SkipErr("the server replaced the default grant_types with %v, as RFC 7591 §3.2.1 allows; nothing to exercise", gts)
 	}
 	if rts, present, _ := regclient.StringList(info, "response_types"); present && !slices.Contains(rts, "code") {
-		return suite.SkipErr("the server replaced the default response_types with %v, as RFC 7591 §3.2.1 allows; nothing to exercise", rts)
+		return nil, "", true, suite.SkipErr("the server replaced the default response_types with %v, as RFC 7591 §3.2.1 allows; nothing to exercise", rts)
 	}
+	return r, method, false, nil
+}
+
+// useDefaults runs the authorization code flow with a client registered
+// with the default grant_types and response_types, authenticating with the
+// method the registration response states (client_secret_basic if none).
+func useDefaults(ctx context.Context, t *suite.T, r *regclient.Registration, method string) error {
+	c := r.Client
 	fix := "register omitted grant_types as [\"authorization_code\"] and response_types as [\"code\"] (RFC 7591 §2), and let such clients use them"
 	ar := t.NewAuthRequest(c)
 	az, err := t.Fixtures.Authorize(ctx, t.HTTP, ar)
@@ -133,59 +148,4 @@ func runDefaultsRegistered(ctx context.Context, t *suite.T) error {
 			"the token endpoint refuses the authorization_code grant to a client registered with the default grant_types"), fix), r.Res.Exchange)
 	}
 	return suite.SkipErr("the code exchange failed for a reason this check does not judge: %s", regclient.Outcome(res))
-}
-
-func runGrantResponseConsistent(ctx context.Context, t *suite.T) error {
-	// client_credentials with response type code is inconsistent (code goes
-	// with authorization_code) yet uses only values the server supports;
-	// without client_credentials, authorization_code with token (implicit's
-	// response type) is inconsistent too.
-	changes := map[string]any{"grant_types": []string{"authorization_code"}, "response_types": []string{"token"}}
-	if slices.Contains(t.Target.Metadata.GrantTypes(), "client_credentials") {
-		changes = map[string]any{"grant_types": []string{"client_credentials"}, "response_types": []string{"code"}}
-	}
-	r, err := register(ctx, t, changes)
-	if err != nil {
-		return err
-	}
-	res := r.Res
-	if res.Status < 200 || res.Status >= 300 {
-		if res.Status >= 500 {
-			return expect.Fail(res, "HTTP 400 error=invalid_client_metadata", fmt.Sprintf("HTTP %d", res.Status), "the inconsistent registration caused a server error")
-		}
-		// Refused: as an RFC 7591 §3.2.2 error, not a redirect or a page.
-		_, err := expect.OAuthError(res, []int{http.StatusBadRequest})
-		return expect.WithFix(err, "refuse an inconsistent registration with HTTP 400 and a JSON error such as invalid_client_metadata (RFC 7591 §3.2.2)")
-	}
-	if r.Info == nil {
-		_, err := expect.JSONObject(res, false)
-		return err
-	}
-	gts, gPresent, _ := regclient.StringList(r.Info, "grant_types")
-	rts, rPresent, _ := regclient.StringList(r.Info, "response_types")
-	if !gPresent || !rPresent {
-		t.Logf("the registration was accepted and the response does not state both grant_types and response_types; nothing contradicts")
-		return nil
-	}
-	if why := inconsistency(gts, rts); why != "" {
-		return expect.WithFix(expect.Fail(res, "HTTP 400 error=invalid_client_metadata, or a registration corrected to a consistent pair",
-			fmt.Sprintf("HTTP %d registering grant_types %v with response_types %v", res.Status, gts, rts), "the server registered an inconsistent client: %s", why),
-			"refuse registrations whose grant_types and response_types contradict each other (RFC 7591 §2.1 table) with invalid_client_metadata")
-	}
-	return nil
-}
-
-// inconsistency applies the table of RFC 7591 §2.1 and says what is wrong.
-func inconsistency(gts, rts []string) string {
-	pairs := [][2]string{{"authorization_code", "code"}, {"implicit", "token"}}
-	for _, p := range pairs {
-		hasG, hasR := slices.Contains(gts, p[0]), slices.Contains(rts, p[1])
-		switch {
-		case hasR && !hasG:
-			return fmt.Sprintf("response type %q without grant type %q", p[1], p[0])
-		case hasG && !hasR:
-			return fmt.Sprintf("grant type %q without response type %q", p[0], p[1])
-		}
-	}
-	return ""
 }

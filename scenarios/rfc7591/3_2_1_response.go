@@ -13,6 +13,8 @@ import (
 	"github.com/authspec/authspec/suite/expect"
 )
 
+// responseChecks returns the checks of RFC 7591 §3.2.1, Client Information
+// Response.
 func responseChecks() []*suite.Check {
 	return []*suite.Check{
 		{
@@ -20,197 +22,56 @@ func responseChecks() []*suite.Check {
 			Requires: dcr, Profiles: profiles,
 			Title: "A successful registration answers 201 Created with a JSON object",
 			Quote: "The successful registration response uses an HTTP 201 Created status code with a body of type \"application/json\" consisting of a single JSON object [RFC7159] with all parameters as top-level members of the object.",
-			Run: func(ctx context.Context, t *suite.T) error {
-				r, err := register(ctx, t, nil)
-				if err != nil {
-					return err
-				}
-				if err := expect.Status(r.Res, http.StatusCreated); err != nil {
-					return expect.WithFix(err, "answer successful registrations with 201 Created")
-				}
-				_, err = expect.JSONObject(r.Res, true)
-				return err
-			},
+			Run:   run201Created,
 		},
 		{
 			ID: "rfc7591-3.2.1-client-id-present", Spec: suite.RFC7591, Section: "3.2.1", Level: suite.Must,
 			Requires: dcr, Profiles: profiles,
 			Title: "The registration response carries a non-empty client_id string",
 			Quote: "client_id REQUIRED. OAuth 2.0 client identifier string.",
-			Run: func(ctx context.Context, t *suite.T) error {
-				r, err := registeredAny(ctx, t, nil)
-				if err != nil {
-					return err
-				}
-				id, err := expect.Member(r.Res, r.Info, "client_id")
-				if err != nil {
-					return expect.WithFix(err, "return the issued client_id as a JSON string")
-				}
-				if id == "" {
-					return expect.WithFix(expect.Fail(r.Res, "a non-empty client_id", `client_id: ""`, "the client identifier is empty"),
-						"return the issued client_id")
-				}
-				return nil
-			},
+			Run:   runClientIDPresent,
 		},
 		{
 			ID: "rfc7591-3.2.1-client-id-unique", Spec: suite.RFC7591, Section: "3.2.1", Level: suite.ShouldNot,
 			Requires: dcr, Profiles: profiles,
 			Title: "Two registrations of different clients get different client_ids",
 			Quote: "client_id ... It SHOULD NOT be currently valid for any other registered client, though an authorization server MAY issue the same client identifier to multiple instances of a registered client at its discretion.",
-			Run: func(ctx context.Context, t *suite.T) error {
-				a, err := registered(ctx, t, map[string]any{"client_name": "authspec uniqueness check A"})
-				if err != nil {
-					return err
-				}
-				b, err := registered(ctx, t, map[string]any{"client_name": "authspec uniqueness check B"})
-				if err != nil {
-					return err
-				}
-				if a.Client.ID == b.Client.ID {
-					return expect.Evidence(expect.WithFix(expect.Fail(b.Res, "a client_id different from the first registration's", "the same client_id twice",
-						"two registrations with different client_name received the same client_id"),
-						"issue a fresh, unguessable client_id for every registration"), a.Res.Exchange)
-				}
-				return nil
-			},
+			Run:   runClientIDUnique,
 		},
 		{
 			ID: "rfc7591-3.2.1-secret-for-confidential", Spec: suite.RFC7591, Section: "3.2.1", Level: suite.Must,
 			Requires: dcr, Profiles: profiles,
 			Title: "A client registered with a client_secret method is issued a client_secret",
 			Quote: "The response contains the client identifier as well as the client secret, if the client is a confidential client. ... client_secret ... This value is used by confidential clients to authenticate to the token endpoint, as described in OAuth 2.0 [RFC6749], Section 2.3.1.",
-			Run: func(ctx context.Context, t *suite.T) error {
-				if err := needSecretMethod(t); err != nil {
-					return err
-				}
-				r, err := regclient.MustRegister(ctx, t, regclient.Metadata(t, regclient.SecretMethod(t), nil))
-				if err != nil {
-					return err
-				}
-				method, _ := statedMethod(r.Info)
-				if !slices.Contains(secretMethods, method) {
-					return suite.SkipErr("the server registered token_endpoint_auth_method %q instead of %q (a substitution RFC 7591 §3.2.1 allows); it needs no client_secret", method, regclient.SecretMethod(t))
-				}
-				if _, present := r.Info["client_secret"]; !present {
-					return expect.WithFix(expect.Fail(r.Res, "a client_secret", "none; members: "+expect.Keys(r.Info),
-						"the client is registered with %s but was given no secret to authenticate with", method),
-						"issue a client_secret to clients registered with client_secret_basic or client_secret_post")
-				}
-				if s, ok := r.Info["client_secret"].(string); !ok || s == "" {
-					return expect.Fail(r.Res, "client_secret as a non-empty string", "client_secret of another type or empty", "the client_secret is unusable")
-				}
-				return nil
-			},
+			Run:   runSecretForConfidential,
 		},
 		{
 			ID: "rfc7591-3.2.1-no-secret-for-public", Spec: suite.RFC7591, Section: "3.2.1", Level: suite.ShouldNot,
 			Requires: []suite.Feature{suite.FeatureDCR, suite.FeaturePublicClients}, Profiles: profiles,
 			Title: "A public client (token_endpoint_auth_method none) is not issued a client_secret",
 			Quote: "\"none\": The client is a public client as defined in OAuth 2.0, Section 2.1, and does not have a client secret. (RFC 7591 §2) — The response contains the client identifier as well as the client secret, if the client is a confidential client.",
-			Run: func(ctx context.Context, t *suite.T) error {
-				r, err := regclient.MustRegister(ctx, t, regclient.Metadata(t, "none", nil))
-				if err != nil {
-					return err
-				}
-				if method, _ := statedMethod(r.Info); method != "none" {
-					return suite.SkipErr("the server registered token_endpoint_auth_method %q instead of none", method)
-				}
-				if _, present := r.Info["client_secret"]; present {
-					return expect.WithFix(expect.Fail(r.Res, "no client_secret for a client registered with token_endpoint_auth_method none",
-						"a client_secret", "a public client was issued a secret it cannot keep"),
-						"do not issue client secrets to clients registered with token_endpoint_auth_method none")
-				}
-				return nil
-			},
+			Run:   runNoSecretForPublic,
 		},
 		{
 			ID: "rfc7591-3.2.1-secret-unique", Spec: suite.RFC7591, Section: "3.2.1", Level: suite.Must,
 			Requires: dcr, Profiles: profiles,
 			Title: "Every client_id gets its own client_secret",
 			Quote: "client_secret ... If issued, this MUST be unique for each \"client_id\" and SHOULD be unique for multiple instances of a client using the same \"client_id\".",
-			Run: func(ctx context.Context, t *suite.T) error {
-				a, err := registered(ctx, t, map[string]any{"client_name": "authspec secret check A"})
-				if err != nil {
-					return err
-				}
-				b, err := registered(ctx, t, map[string]any{"client_name": "authspec secret check B"})
-				if err != nil {
-					return err
-				}
-				if a.Client.Secret == "" || b.Client.Secret == "" {
-					return suite.SkipErr("the registrations issued no client_secret (see rfc7591-3.2.1-secret-for-confidential)")
-				}
-				if a.Client.ID == b.Client.ID {
-					return suite.SkipErr("both registrations got the same client_id (see rfc7591-3.2.1-client-id-unique)")
-				}
-				if a.Client.Secret == b.Client.Secret {
-					return expect.Evidence(expect.WithFix(expect.Fail(b.Res, "a client_secret different from the other client's", "the same client_secret for two client_ids",
-						"two clients share one secret: either can authenticate as the other"),
-						"generate every client_secret from a cryptographic random source"), a.Res.Exchange)
-				}
-				return nil
-			},
+			Run:   runSecretUnique,
 		},
 		{
 			ID: "rfc7591-3.2.1-secret-expires-at", Spec: suite.RFC7591, Section: "3.2.1", Level: suite.Must,
 			Requires: dcr, Profiles: profiles,
 			Title: "client_secret_expires_at (a number, 0 for never) accompanies an issued client_secret",
 			Quote: "client_secret_expires_at REQUIRED if \"client_secret\" is issued. Time at which the client secret will expire or 0 if it will not expire. The time is represented as the number of seconds from 1970-01-01T00:00:00Z as measured in UTC until the date/time of expiration.",
-			Run: func(ctx context.Context, t *suite.T) error {
-				r, err := registered(ctx, t, nil)
-				if err != nil {
-					return err
-				}
-				if _, ok := r.Info["client_secret"]; !ok {
-					return suite.SkipErr("the registration issued no client_secret")
-				}
-				v, ok := r.Info["client_secret_expires_at"]
-				if !ok {
-					return expect.WithFix(expect.Fail(r.Res, "client_secret_expires_at (0 for never)", "absent",
-						"clients cannot tell when the secret expires; many clients refuse the response"),
-						`add "client_secret_expires_at": 0 (or the expiry time in seconds) to responses that carry a client_secret`)
-				}
-				n, isNum := v.(float64)
-				if !isNum || n < 0 || n != math.Trunc(n) {
-					return expect.WithFix(expect.Fail(r.Res, "client_secret_expires_at as a non-negative integer number of seconds", "client_secret_expires_at: "+regclient.Describe(v),
-						"client_secret_expires_at has the wrong type or value"), "send a JSON number: seconds since 1970-01-01T00:00:00Z, or 0")
-				}
-				return nil
-			},
+			Run:   runSecretExpiresAt,
 		},
 		{
 			ID: "rfc7591-3.2.1-issued-at-seconds", Spec: suite.RFC7591, Section: "3.2.1", Level: suite.Must,
 			Requires: dcr, Profiles: profiles,
 			Title: "client_id_issued_at, when present, is a number of seconds since the epoch",
 			Quote: "client_id_issued_at OPTIONAL. Time at which the client identifier was issued. The time is represented as the number of seconds from 1970-01-01T00:00:00Z as measured in UTC until the date/time of issuance.",
-			Run: func(ctx context.Context, t *suite.T) error {
-				r, err := registered(ctx, t, nil)
-				if err != nil {
-					return err
-				}
-				v, ok := r.Info["client_id_issued_at"]
-				if !ok {
-					return suite.SkipErr("the response has no client_id_issued_at (it is OPTIONAL)")
-				}
-				n, isNum := v.(float64)
-				if !isNum {
-					return expect.WithFix(expect.Fail(r.Res, "client_id_issued_at as a JSON number", "client_id_issued_at: "+regclient.Describe(v), "client_id_issued_at has the wrong type"),
-						"send client_id_issued_at as a JSON number of seconds, not a string or a date")
-				}
-				// A day of tolerance for clock skew; a value in the far future
-				// is almost always milliseconds.
-				now := float64(time.Now().Unix())
-				if n < 0 || n > now+86400 {
-					why := "client_id_issued_at is in the future"
-					if n > now*100 {
-						why = "client_id_issued_at looks like milliseconds, not seconds"
-					}
-					return expect.WithFix(expect.Fail(r.Res, fmt.Sprintf("about %.0f (seconds since the epoch)", now), fmt.Sprintf("%.0f", n), "%s", why),
-						"send the issuance time in seconds since 1970-01-01T00:00:00Z")
-				}
-				return nil
-			},
+			Run:   runIssuedAtSeconds,
 		},
 		{
 			ID: "rfc7591-3.2.1-metadata-echoed", Spec: suite.RFC7591, Section: "3.2.1", Level: suite.Must,
@@ -226,14 +87,164 @@ func responseChecks() []*suite.Check {
 			Quote: "client_secret ... This value is used by confidential clients to authenticate to the token endpoint, as described in OAuth 2.0 [RFC6749], Section 2.3.1. ... The client or developer can check the values in the response to determine if the registration is sufficient for use (e.g., the registered \"token_endpoint_auth_method\" is supported by the client software)",
 			Run:   runIssuedCredentialsWork,
 		},
-		{
-			ID: "rfc6749-5.1-registration-no-store", Spec: suite.RFC6749, Section: "5.1", Level: suite.Must,
-			Requires: dcr, Profiles: profiles,
-			Title: "Registration and client configuration responses carrying secrets are not cacheable",
-			Quote: "The authorization server MUST include the HTTP \"Cache-Control\" response header field [RFC2616] with a value of \"no-store\" in any response containing tokens, credentials, or other sensitive information",
-			Run:   runRegistrationNoStore,
-		},
 	}
+}
+
+func run201Created(ctx context.Context, t *suite.T) error {
+	r, err := register(ctx, t, nil)
+	if err != nil {
+		return err
+	}
+	if err := expect.Status(r.Res, http.StatusCreated); err != nil {
+		return expect.WithFix(err, "answer successful registrations with 201 Created")
+	}
+	_, err = expect.JSONObject(r.Res, true)
+	return err
+}
+
+func runClientIDPresent(ctx context.Context, t *suite.T) error {
+	r, err := registeredAny(ctx, t, nil)
+	if err != nil {
+		return err
+	}
+	id, err := expect.Member(r.Res, r.Info, "client_id")
+	if err != nil {
+		return expect.WithFix(err, "return the issued client_id as a JSON string")
+	}
+	if id == "" {
+		return expect.WithFix(expect.Fail(r.Res, "a non-empty client_id", `client_id: ""`, "the client identifier is empty"),
+			"return the issued client_id")
+	}
+	return nil
+}
+
+func runClientIDUnique(ctx context.Context, t *suite.T) error {
+	a, err := registered(ctx, t, map[string]any{"client_name": "authspec uniqueness check A"})
+	if err != nil {
+		return err
+	}
+	b, err := registered(ctx, t, map[string]any{"client_name": "authspec uniqueness check B"})
+	if err != nil {
+		return err
+	}
+	if a.Client.ID == b.Client.ID {
+		return expect.Evidence(expect.WithFix(expect.Fail(b.Res, "a client_id different from the first registration's", "the same client_id twice",
+			"two registrations with different client_name received the same client_id"),
+			"issue a fresh, unguessable client_id for every registration"), a.Res.Exchange)
+	}
+	return nil
+}
+
+func runSecretForConfidential(ctx context.Context, t *suite.T) error {
+	if err := needSecretMethod(t); err != nil {
+		return err
+	}
+	r, err := regclient.MustRegister(ctx, t, regclient.Metadata(t, regclient.SecretMethod(t), nil))
+	if err != nil {
+		return err
+	}
+	method, _ := statedMethod(r.Info)
+	if !slices.Contains(secretMethods, method) {
+		return suite.SkipErr("the server registered token_endpoint_auth_method %q instead of %q (a substitution RFC 7591 §3.2.1 allows); it needs no client_secret", method, regclient.SecretMethod(t))
+	}
+	if _, present := r.Info["client_secret"]; !present {
+		return expect.WithFix(expect.Fail(r.Res, "a client_secret", "none; members: "+expect.Keys(r.Info),
+			"the client is registered with %s but was given no secret to authenticate with", method),
+			"issue a client_secret to clients registered with client_secret_basic or client_secret_post")
+	}
+	if s, ok := r.Info["client_secret"].(string); !ok || s == "" {
+		return expect.Fail(r.Res, "client_secret as a non-empty string", "client_secret of another type or empty", "the client_secret is unusable")
+	}
+	return nil
+}
+
+func runNoSecretForPublic(ctx context.Context, t *suite.T) error {
+	r, err := regclient.MustRegister(ctx, t, regclient.Metadata(t, "none", nil))
+	if err != nil {
+		return err
+	}
+	if method, _ := statedMethod(r.Info); method != "none" {
+		return suite.SkipErr("the server registered token_endpoint_auth_method %q instead of none", method)
+	}
+	if _, present := r.Info["client_secret"]; present {
+		return expect.WithFix(expect.Fail(r.Res, "no client_secret for a client registered with token_endpoint_auth_method none",
+			"a client_secret", "a public client was issued a secret it cannot keep"),
+			"do not issue client secrets to clients registered with token_endpoint_auth_method none")
+	}
+	return nil
+}
+
+func runSecretUnique(ctx context.Context, t *suite.T) error {
+	a, err := registered(ctx, t, map[string]any{"client_name": "authspec secret check A"})
+	if err != nil {
+		return err
+	}
+	b, err := registered(ctx, t, map[string]any{"client_name": "authspec secret check B"})
+	if err != nil {
+		return err
+	}
+	if a.Client.Secret == "" || b.Client.Secret == "" {
+		return suite.SkipErr("the registrations issued no client_secret (see rfc7591-3.2.1-secret-for-confidential)")
+	}
+	if a.Client.ID == b.Client.ID {
+		return suite.SkipErr("both registrations got the same client_id (see rfc7591-3.2.1-client-id-unique)")
+	}
+	if a.Client.Secret == b.Client.Secret {
+		return expect.Evidence(expect.WithFix(expect.Fail(b.Res, "a client_secret different from the other client's", "the same client_secret for two client_ids",
+			"two clients share one secret: either can authenticate as the other"),
+			"generate every client_secret from a cryptographic random source"), a.Res.Exchange)
+	}
+	return nil
+}
+
+func runSecretExpiresAt(ctx context.Context, t *suite.T) error {
+	r, err := registered(ctx, t, nil)
+	if err != nil {
+		return err
+	}
+	if _, ok := r.Info["client_secret"]; !ok {
+		return suite.SkipErr("the registration issued no client_secret")
+	}
+	v, ok := r.Info["client_secret_expires_at"]
+	if !ok {
+		return expect.WithFix(expect.Fail(r.Res, "client_secret_expires_at (0 for never)", "absent",
+			"clients cannot tell when the secret expires; many clients refuse the response"),
+			`add "client_secret_expires_at": 0 (or the expiry time in seconds) to responses that carry a client_secret`)
+	}
+	n, isNum := v.(float64)
+	if !isNum || n < 0 || n != math.Trunc(n) {
+		return expect.WithFix(expect.Fail(r.Res, "client_secret_expires_at as a non-negative integer number of seconds", "client_secret_expires_at: "+regclient.Describe(v),
+			"client_secret_expires_at has the wrong type or value"), "send a JSON number: seconds since 1970-01-01T00:00:00Z, or 0")
+	}
+	return nil
+}
+
+func runIssuedAtSeconds(ctx context.Context, t *suite.T) error {
+	r, err := registered(ctx, t, nil)
+	if err != nil {
+		return err
+	}
+	v, ok := r.Info["client_id_issued_at"]
+	if !ok {
+		return suite.SkipErr("the response has no client_id_issued_at (it is OPTIONAL)")
+	}
+	n, isNum := v.(float64)
+	if !isNum {
+		return expect.WithFix(expect.Fail(r.Res, "client_id_issued_at as a JSON number", "client_id_issued_at: "+regclient.Describe(v), "client_id_issued_at has the wrong type"),
+			"send client_id_issued_at as a JSON number of seconds, not a string or a date")
+	}
+	// A day of tolerance for clock skew; a value in the far future
+	// is almost always milliseconds.
+	now := float64(time.Now().Unix())
+	if n < 0 || n > now+86400 {
+		why := "client_id_issued_at is in the future"
+		if n > now*100 {
+			why = "client_id_issued_at looks like milliseconds, not seconds"
+		}
+		return expect.WithFix(expect.Fail(r.Res, fmt.Sprintf("about %.0f (seconds since the epoch)", now), fmt.Sprintf("%.0f", n), "%s", why),
+			"send the issuance time in seconds since 1970-01-01T00:00:00Z")
+	}
+	return nil
 }
 
 // needSecretMethod SKIPs when the target advertises neither client_secret
@@ -328,39 +339,8 @@ func runIssuedCredentialsWork(ctx context.Context, t *suite.T) error {
 	return nil
 }
 
-func runRegistrationNoStore(ctx context.Context, t *suite.T) error {
-	r, err := registered(ctx, t, nil)
-	if err != nil {
-		return err
-	}
-	_, hasSecret := r.Info["client_secret"]
-	_, hasToken := r.Info["registration_access_token"]
-	if !hasSecret && !hasToken {
-		return suite.SkipErr("the registration response carries neither client_secret nor registration_access_token")
-	}
-	fix := "send Cache-Control: no-store (and Pragma: no-cache) with every response that carries a client_secret or registration_access_token"
-	if err := expect.NoStore(r.Res); err != nil {
-		return expect.WithFix(err, fix)
-	}
-	c := r.Client
-	if c.RegistrationClientURI == "" || c.RegistrationAccessToken == "" {
-		return nil
-	}
-	res, err := regclient.Call(ctx, t, http.MethodGet, c.RegistrationClientURI, c.RegistrationAccessToken, nil, "read the client configuration (RFC 7592)")
-	if err != nil {
-		return err
-	}
-	if res.Status != http.StatusOK {
-		return nil
-	}
-	info, err := expect.JSONObject(res, false)
-	if err != nil {
-		return nil //nolint:nilerr // the RFC 7592 checks judge the read response's format
-	}
-	_, hasSecret = info["client_secret"]
-	_, hasToken = info["registration_access_token"]
-	if hasSecret || hasToken {
-		return expect.WithFix(expect.NoStore(res), fix)
-	}
-	return nil
+// registered is register for checks that judge a successful registration:
+// a refused registration is SKIP (rfc7591-3.2.1-201-created reports it).
+func registered(ctx context.Context, t *suite.T, changes map[string]any) (*regclient.Registration, error) {
+	return regclient.MustRegister(ctx, t, regclient.Metadata(t, regclient.DefaultMethod(t), changes))
 }

@@ -13,11 +13,8 @@ import (
 	"github.com/authspec/authspec/suite/expect"
 )
 
-// redirectCodes are the error codes a refused redirect URI may carry:
-// invalid_redirect_uri is the one RFC 7591 §3.2.2 defines for it, and
-// invalid_client_metadata is literally true as well.
-var redirectCodes = []string{"invalid_redirect_uri", "invalid_client_metadata"}
-
+// errorChecks returns the checks of RFC 7591 §3.2.2, Client Registration
+// Error Response.
 func errorChecks() []*suite.Check {
 	return []*suite.Check{
 		{
@@ -32,30 +29,14 @@ func errorChecks() []*suite.Check {
 			Requires: dcr, Profiles: profiles,
 			Title: "A redirect URI with a fragment is refused with invalid_redirect_uri",
 			Quote: "The endpoint URI MUST NOT include a fragment component. (RFC 6749 §3.1.2) — invalid_redirect_uri: The value of one or more redirection URIs is invalid.",
-			Run: func(ctx context.Context, t *suite.T) error {
-				bad := t.Fixtures.RedirectURI + "#fragment"
-				r, err := register(ctx, t, map[string]any{"redirect_uris": []string{bad}})
-				if err != nil {
-					return err
-				}
-				return expect.WithFix(refusedOrDropped(r, "redirect_uris", bad, redirectCodes...),
-					"refuse redirect URIs with a fragment (error=invalid_redirect_uri): an authorization response would be delivered to a URI that cannot match exactly")
-			},
+			Run:   runFragmentRedirectRefused,
 		},
 		{
 			ID: "rfc7591-3.2.2-relative-redirect-refused", Spec: suite.RFC7591, Section: "3.2.2", Level: suite.Must,
 			Requires: dcr, Profiles: profiles,
 			Title: "A relative redirect URI is refused with invalid_redirect_uri",
 			Quote: "The redirection endpoint URI MUST be an absolute URI as defined by [RFC3986] Section 4.3. (RFC 6749 §3.1.2) — invalid_redirect_uri: The value of one or more redirection URIs is invalid.",
-			Run: func(ctx context.Context, t *suite.T) error {
-				bad := "/authspec/callback"
-				r, err := register(ctx, t, map[string]any{"redirect_uris": []string{bad}})
-				if err != nil {
-					return err
-				}
-				return expect.WithFix(refusedOrDropped(r, "redirect_uris", bad, redirectCodes...),
-					"refuse redirect URIs that are not absolute URIs with error=invalid_redirect_uri")
-			},
+			Run:   runRelativeRedirectRefused,
 		},
 		{
 			ID: "rfc7591-3.2.2-unsupported-auth-method", Spec: suite.RFC7591, Section: "3.2.2", Level: suite.Must,
@@ -65,6 +46,26 @@ func errorChecks() []*suite.Check {
 			Run:   runUnsupportedAuthMethod,
 		},
 	}
+}
+
+func runFragmentRedirectRefused(ctx context.Context, t *suite.T) error {
+	bad := t.Fixtures.RedirectURI + "#fragment"
+	r, err := register(ctx, t, map[string]any{"redirect_uris": []string{bad}})
+	if err != nil {
+		return err
+	}
+	return expect.WithFix(refusedOrDropped(r, "redirect_uris", bad, redirectCodes...),
+		"refuse redirect URIs with a fragment (error=invalid_redirect_uri): an authorization response would be delivered to a URI that cannot match exactly")
+}
+
+func runRelativeRedirectRefused(ctx context.Context, t *suite.T) error {
+	bad := "/authspec/callback"
+	r, err := register(ctx, t, map[string]any{"redirect_uris": []string{bad}})
+	if err != nil {
+		return err
+	}
+	return expect.WithFix(refusedOrDropped(r, "redirect_uris", bad, redirectCodes...),
+		"refuse redirect URIs that are not absolute URIs with error=invalid_redirect_uri")
 }
 
 func runErrorJSON(ctx context.Context, t *suite.T) error {

@@ -11,6 +11,8 @@ import (
 	"github.com/authspec/authspec/suite/expect"
 )
 
+// securityChecks returns the checks of RFC 7591 §5, Security
+// Considerations.
 func securityChecks() []*suite.Check {
 	return []*suite.Check{
 		{
@@ -18,15 +20,7 @@ func securityChecks() []*suite.Check {
 			Requires: dcr, Profiles: []string{"dcr", "oauth2.1"},
 			Title: "An http redirect URI on a host other than the local machine is refused",
 			Quote: "in order to prevent hijacking of the return values of the redirection, registered \"redirect_uris\" values MUST be one of: A remote web site protected by TLS (e.g., https://client.example.com/oauth_redirect); A web site hosted on the local machine using an HTTP URI (e.g., http://localhost:8080/oauth_redirect); A non-HTTP application-specific URL that is available only to the client application (e.g., exampleapp://oauth_redirect).",
-			Run: func(ctx context.Context, t *suite.T) error {
-				bad := "http://client.authspec.example/callback"
-				r, err := register(ctx, t, map[string]any{"redirect_uris": []string{bad}})
-				if err != nil {
-					return err
-				}
-				return expect.WithFix(refusedOrDropped(r, "redirect_uris", bad, redirectCodes...),
-					"refuse http redirect URIs except on loopback hosts (error=invalid_redirect_uri): the code would travel in clear text; use https, or http://127.0.0.1:<port> for native apps (RFC 8252 §7.3)")
-			},
+			Run:   runHTTPRedirectRefused,
 		},
 		{
 			ID: "rfc7591-5-redirect-uris-required", Spec: suite.RFC7591, Section: "5", Level: suite.Must,
@@ -36,6 +30,16 @@ func securityChecks() []*suite.Check {
 			Run:   runRedirectURIsRequired,
 		},
 	}
+}
+
+func runHTTPRedirectRefused(ctx context.Context, t *suite.T) error {
+	bad := "http://client.authspec.example/callback"
+	r, err := register(ctx, t, map[string]any{"redirect_uris": []string{bad}})
+	if err != nil {
+		return err
+	}
+	return expect.WithFix(refusedOrDropped(r, "redirect_uris", bad, redirectCodes...),
+		"refuse http redirect URIs except on loopback hosts (error=invalid_redirect_uri): the code would travel in clear text; use https, or http://127.0.0.1:<port> for native apps (RFC 8252 §7.3)")
 }
 
 func runRedirectURIsRequired(ctx context.Context, t *suite.T) error {

@@ -4,98 +4,18 @@
 package rfc7591
 
 import (
-	"context"
-	"encoding/json"
-	"fmt"
-	"net/http"
-	"slices"
-
 	"github.com/authspec/authspec/scenarios/internal/regclient"
 	"github.com/authspec/authspec/suite"
-	"github.com/authspec/authspec/suite/expect"
-	"github.com/authspec/authspec/suite/httpx"
 )
 
 // Checks returns the RFC 7591 checks.
 func Checks() []*suite.Check {
 	var out []*suite.Check
 	out = append(out, clientMetadataChecks()...)
+	out = append(out, grantResponseTypeChecks()...)
 	out = append(out, endpointChecks()...)
 	out = append(out, responseChecks()...)
 	out = append(out, errorChecks()...)
 	out = append(out, securityChecks()...)
 	return regclient.Redacted(out)
-}
-
-var (
-	dcr      = []suite.Feature{suite.FeatureDCR}
-	profiles = []string{"dcr"}
-)
-
-// register sends the suite's default registration (a client_secret method
-// the target supports, or none for a server of public clients only; the
-// grants it supports) merged with changes (a nil value deletes a member).
-func register(ctx context.Context, t *suite.T, changes map[string]any) (*regclient.Registration, error) {
-	return regclient.Register(ctx, t, regclient.Metadata(t, regclient.DefaultMethod(t), changes))
-}
-
-// registered is register for checks that judge a successful registration:
-// a refused registration is SKIP (rfc7591-3.2.1-201-created reports it).
-func registered(ctx context.Context, t *suite.T, changes map[string]any) (*regclient.Registration, error) {
-	return regclient.MustRegister(ctx, t, regclient.Metadata(t, regclient.DefaultMethod(t), changes))
-}
-
-// secretMethods need a client_secret at the token endpoint.
-var secretMethods = []string{"client_secret_basic", "client_secret_post", "client_secret_jwt"}
-
-// statedMethod is the token_endpoint_auth_method a response registers: the
-// stated one, or the RFC 7591 §2 default when the member is absent.
-func statedMethod(info map[string]any) (method string, stated bool) {
-	if m, ok := info["token_endpoint_auth_method"].(string); ok && m != "" {
-		return m, true
-	}
-	return "client_secret_basic", false
-}
-
-// refusedOrDropped judges a registration that should not register value
-// in list member: refused with a 4xx OAuth error, or accepted with value
-// replaced (RFC 7591 §3.2.1 lets the server substitute suitable values).
-// codes are the error codes accepted for the refusal.
-func refusedOrDropped(r *regclient.Registration, member, value string, codes ...string) error {
-	res := r.Res
-	if res.Status >= 200 && res.Status < 300 {
-		if r.Info == nil {
-			_, err := expect.JSONObject(res, false)
-			return err
-		}
-		list, _, _ := regclient.StringList(r.Info, member)
-		if slices.Contains(list, value) {
-			return expect.Fail(res, "HTTP 400 with error="+joinOr(codes), fmt.Sprintf("HTTP %d registering %s %s", res.Status, member, regclient.Describe(r.Info[member])),
-				"the server registered %s %q", member, value)
-		}
-		return nil
-	}
-	_, err := expect.OAuthError(res, []int{http.StatusBadRequest}, codes...)
-	return err
-}
-
-func joinOr(codes []string) string {
-	out := ""
-	for i, c := range codes {
-		if i > 0 {
-			out += " or "
-		}
-		out += c
-	}
-	return out
-}
-
-// errCode is the "error" member of a JSON error response, or "".
-func errCode(res *httpx.Result) string {
-	var m map[string]any
-	if json.Unmarshal(res.Body, &m) != nil {
-		return ""
-	}
-	code, _ := m["error"].(string)
-	return code
 }

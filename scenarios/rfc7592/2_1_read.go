@@ -9,8 +9,10 @@ import (
 	"github.com/authspec/authspec/scenarios/internal/regclient"
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/expect"
+	"github.com/authspec/authspec/suite/httpx"
 )
 
+// readChecks returns the checks of RFC 7592 §2.1, Client Read Request.
 func readChecks() []*suite.Check {
 	return []*suite.Check{
 		{
@@ -18,124 +20,127 @@ func readChecks() []*suite.Check {
 			Requires: mgmt, Profiles: profiles,
 			Title: "Reading a client with its registration access token answers 200, JSON, with the same client_id",
 			Quote: "Upon successful read of the information for a currently active client, the authorization server responds with an HTTP 200 OK with content type of \"application/json\" and a payload as described in Section 3. ... The value of the \"client_id\" MUST NOT change from the initial registration response.",
-			Run: func(ctx context.Context, t *suite.T) error {
-				m, err := regclient.RegisterManaged(ctx, t, nil)
-				if err != nil {
-					return err
-				}
-				res, err := read(ctx, t, m, m.Token, "read the client configuration (RFC 7592 §2.1)")
-				if err != nil {
-					return err
-				}
-				if err := expect.Status(res, http.StatusOK); err != nil {
-					return expect.Evidence(expect.WithFix(err, "answer GET on registration_client_uri with the registration access token with 200 and the client information"), m.Res.Exchange)
-				}
-				info, err := expect.JSONObject(res, true)
-				if err != nil {
-					return expect.WithFix(err, "serve the client information as application/json")
-				}
-				if id, _ := info["client_id"].(string); id != m.Client.ID {
-					return expect.Evidence(expect.Fail(res, "the client_id of the registration", "client_id: "+regclient.Describe(info["client_id"]),
-						"the read response names another client_id"), m.Res.Exchange)
-				}
-				return nil
-			},
-		},
-		{
-			ID: "rfc7592-2-missing-token-challenge", Spec: suite.RFC7592, Section: "2", Level: suite.Must,
-			Requires: mgmt, Profiles: profiles,
-			Title: "A client configuration request without a token is refused with 401 and a Bearer challenge",
-			Quote: "The client MUST use its registration access token in all calls to this endpoint as an OAuth 2.0 Bearer Token [RFC6750]. — If the protected resource request does not include authentication credentials ... the resource server MUST include the HTTP \"WWW-Authenticate\" response header field (RFC 6750 §3)",
-			Run: func(ctx context.Context, t *suite.T) error {
-				m, err := regclient.RegisterManaged(ctx, t, nil)
-				if err != nil {
-					return err
-				}
-				res, err := read(ctx, t, m, "", "read the client configuration without a token")
-				if err != nil {
-					return err
-				}
-				if res.Status >= 200 && res.Status < 300 || leaks(res) {
-					return expect.WithFix(expect.Fail(res, "HTTP 401 with a Bearer challenge", fmt.Sprintf("HTTP %d", res.Status),
-						"the client configuration endpoint answered a request without a registration access token"),
-						"require the registration access token on every request to the client configuration endpoint")
-				}
-				if err := expect.Status(res, http.StatusUnauthorized); err != nil {
-					return expect.WithFix(err, "answer requests without a token with 401 and WWW-Authenticate: Bearer")
-				}
-				if _, ok := probe.Bearer(res.Header.Values("WWW-Authenticate")); !ok {
-					return expect.WithFix(expect.Fail(res, `WWW-Authenticate: Bearer realm="..."`, headerOrNone(res), "the 401 carries no Bearer challenge"),
-						`send WWW-Authenticate: Bearer realm="..." with the 401 (RFC 6750 §3)`)
-				}
-				return nil
-			},
+			Run:   runRead200,
 		},
 		{
 			ID: "rfc7592-2.1-invalid-token-refused", Spec: suite.RFC7592, Section: "2.1", Level: suite.Must,
 			Requires: mgmt, Profiles: profiles,
 			Title: "A client configuration request with an invalid token is refused with an RFC 6750 error and leaks nothing",
 			Quote: "If the registration access token used to make this request is not valid, the server MUST respond with an error as described in the OAuth 2.0 Bearer Token Usage [RFC6750].",
-			Run: func(ctx context.Context, t *suite.T) error {
-				m, err := regclient.RegisterManaged(ctx, t, nil)
-				if err != nil {
-					return err
-				}
-				res, err := read(ctx, t, m, "authspec-invalid-registration-token", "read the client configuration with an invalid token")
-				if err != nil {
-					return err
-				}
-				return refusedToken(res, "with an invalid registration access token")
-			},
+			Run:   runInvalidTokenRefused,
 		},
 		{
 			ID: "rfc7592-2.1-other-client-token-refused", Spec: suite.RFC7592, Section: "2.1", Level: suite.Must,
 			Requires: mgmt, Profiles: profiles,
 			Title: "Another client's registration access token gives no access to this client's configuration",
 			Quote: "If the registration access token used to make this request is not valid, the server MUST respond with an error as described in the OAuth 2.0 Bearer Token Usage [RFC6750]. ... If the client does not have permission to read its record, the server MUST return an HTTP 403 Forbidden.",
-			Run: func(ctx context.Context, t *suite.T) error {
-				victim, err := regclient.RegisterManaged(ctx, t, nil)
-				if err != nil {
-					return err
-				}
-				attacker, err := regclient.RegisterManaged(ctx, t, nil)
-				if err != nil {
-					return err
-				}
-				res, err := read(ctx, t, victim, attacker.Token, "read one client's configuration with another client's registration access token")
-				if err != nil {
-					return err
-				}
-				return expect.Evidence(refusedToken(res, "with another client's registration access token"),
-					victim.Res.Exchange, attacker.Res.Exchange)
-			},
+			Run:   runOtherClientTokenRefused,
 		},
 		{
 			ID: "rfc7592-2.1-unknown-client-401", Spec: suite.RFC7592, Section: "2.1", Level: suite.Must,
 			Requires: mgmt, Profiles: profiles,
 			Title: "Reading a client that no longer exists answers 401",
 			Quote: "If the client does not exist on this server, the server MUST respond with HTTP 401 Unauthorized and the registration access token used to make this request SHOULD be immediately revoked.",
-			Run: func(ctx context.Context, t *suite.T) error {
-				m, err := regclient.RegisterManaged(ctx, t, nil)
-				if err != nil {
-					return err
-				}
-				del, err := regclient.Call(ctx, t, http.MethodDelete, m.URI, m.Token, nil, "delete the client (RFC 7592 §2.3)")
-				if err != nil {
-					return err
-				}
-				if del.Status < 200 || del.Status >= 300 {
-					return suite.SkipErr("deleting the client answered HTTP %d; cannot make a client that no longer exists (see rfc7592-2.3-delete-204)", del.Status)
-				}
-				res, err := read(ctx, t, m, m.Token, "read the deleted client's configuration")
-				if err != nil {
-					return err
-				}
-				if err := expect.Status(res, http.StatusUnauthorized); err != nil {
-					return expect.Evidence(expect.WithFix(err,
-						"answer requests for a client that does not exist with 401 (never 404, which tells an attacker which client_ids exist)"), del.Exchange)
-				}
-				return nil
-			},
+			Run:   runUnknownClient401,
 		},
 	}
+}
+
+func runRead200(ctx context.Context, t *suite.T) error {
+	m, err := regclient.RegisterManaged(ctx, t, nil)
+	if err != nil {
+		return err
+	}
+	res, err := read(ctx, t, m, m.Token, "read the client configuration (RFC 7592 §2.1)")
+	if err != nil {
+		return err
+	}
+	if err := expect.Status(res, http.StatusOK); err != nil {
+		return expect.Evidence(expect.WithFix(err, "answer GET on registration_client_uri with the registration access token with 200 and the client information"), m.Res.Exchange)
+	}
+	info, err := expect.JSONObject(res, true)
+	if err != nil {
+		return expect.WithFix(err, "serve the client information as application/json")
+	}
+	if id, _ := info["client_id"].(string); id != m.Client.ID {
+		return expect.Evidence(expect.Fail(res, "the client_id of the registration", "client_id: "+regclient.Describe(info["client_id"]),
+			"the read response names another client_id"), m.Res.Exchange)
+	}
+	return nil
+}
+
+func runInvalidTokenRefused(ctx context.Context, t *suite.T) error {
+	m, err := regclient.RegisterManaged(ctx, t, nil)
+	if err != nil {
+		return err
+	}
+	res, err := read(ctx, t, m, "authspec-invalid-registration-token", "read the client configuration with an invalid token")
+	if err != nil {
+		return err
+	}
+	return refusedToken(res, "with an invalid registration access token")
+}
+
+func runOtherClientTokenRefused(ctx context.Context, t *suite.T) error {
+	victim, err := regclient.RegisterManaged(ctx, t, nil)
+	if err != nil {
+		return err
+	}
+	attacker, err := regclient.RegisterManaged(ctx, t, nil)
+	if err != nil {
+		return err
+	}
+	res, err := read(ctx, t, victim, attacker.Token, "read one client's configuration with another client's registration access token")
+	if err != nil {
+		return err
+	}
+	return expect.Evidence(refusedToken(res, "with another client's registration access token"),
+		victim.Res.Exchange, attacker.Res.Exchange)
+}
+
+func runUnknownClient401(ctx context.Context, t *suite.T) error {
+	m, err := regclient.RegisterManaged(ctx, t, nil)
+	if err != nil {
+		return err
+	}
+	del, err := regclient.Call(ctx, t, http.MethodDelete, m.URI, m.Token, nil, "delete the client (RFC 7592 §2.3)")
+	if err != nil {
+		return err
+	}
+	if del.Status < 200 || del.Status >= 300 {
+		return suite.SkipErr("deleting the client answered HTTP %d; cannot make a client that no longer exists (see rfc7592-2.3-delete-204)", del.Status)
+	}
+	res, err := read(ctx, t, m, m.Token, "read the deleted client's configuration")
+	if err != nil {
+		return err
+	}
+	if err := expect.Status(res, http.StatusUnauthorized); err != nil {
+		return expect.Evidence(expect.WithFix(err,
+			"answer requests for a client that does not exist with 401 (never 404, which tells an attacker which client_ids exist)"), del.Exchange)
+	}
+	return nil
+}
+
+// refusedToken judges the answer to a client configuration request whose
+// bearer token must not grant access: an RFC 6750 §3.1 error (401 for an
+// invalid token is a SHOULD there; 400 and 403 are the other statuses it
+// names) with a Bearer challenge, and nothing of the registration in the body.
+func refusedToken(res *httpx.Result, what string) error {
+	if res.Status >= 200 && res.Status < 300 {
+		return expect.WithFix(expect.Fail(res, "HTTP 401 with a Bearer challenge", fmt.Sprintf("HTTP %d", res.Status),
+			"the client configuration endpoint granted access to a request %s", what),
+			"serve the client configuration endpoint only to the registration access token issued for that very client")
+	}
+	if leaks(res) {
+		return expect.Fail(res, "an error without the client's registration", "a body containing the client's registration",
+			"the refusal leaks the client's registration data")
+	}
+	if err := expect.Status(res, http.StatusUnauthorized, http.StatusForbidden, http.StatusBadRequest); err != nil {
+		return expect.WithFix(err, "answer an invalid registration access token with 401 and WWW-Authenticate: Bearer error=\"invalid_token\" (RFC 6750 §3.1)")
+	}
+	if _, ok := probe.Bearer(res.Header.Values("WWW-Authenticate")); !ok {
+		return expect.WithFix(expect.Fail(res, `WWW-Authenticate: Bearer error="invalid_token"`, headerOrNone(res),
+			"the refusal carries no Bearer challenge"), `send WWW-Authenticate: Bearer realm="...", error="invalid_token" with the 401 (RFC 6750 §3)`)
+	}
+	return nil
 }

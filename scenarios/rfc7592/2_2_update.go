@@ -13,6 +13,7 @@ import (
 	"github.com/authspec/authspec/suite/httpx"
 )
 
+// updateChecks returns the checks of RFC 7592 §2.2, Client Update Request.
 func updateChecks() []*suite.Check {
 	return []*suite.Check{
 		{

@@ -13,6 +13,8 @@ import (
 	"github.com/authspec/authspec/suite/httpx"
 )
 
+// responseChecks returns the checks of RFC 7592 §3, Client Information
+// Response.
 func responseChecks() []*suite.Check {
 	return []*suite.Check{
 		{
@@ -20,61 +22,67 @@ func responseChecks() []*suite.Check {
 			Requires: mgmt, Profiles: profiles,
 			Title: "The registration response gives a fully qualified registration_client_uri together with a registration_access_token",
 			Quote: "registration_client_uri REQUIRED. String containing the fully qualified URL of the client configuration endpoint for this client. registration_access_token REQUIRED. String containing the access token to be used at the client configuration endpoint to perform subsequent operations upon the client registration.",
-			Run: func(ctx context.Context, t *suite.T) error {
-				r, err := regclient.MustRegister(ctx, t, regclient.Metadata(t, regclient.DefaultMethod(t), nil))
-				if err != nil {
-					return err
-				}
-				return managementFields(r.Res, r.Info, "the registration response", true)
-			},
+			Run:   runRegistrationClientURI,
 		},
 		{
 			ID: "rfc7592-3-read-management-fields", Spec: suite.RFC7592, Section: "3", Level: suite.Must,
 			Requires: mgmt, Profiles: profiles,
 			Title: "The client read response also carries registration_client_uri and registration_access_token",
 			Quote: "Upon successful read ... the authorization server responds with an HTTP 200 OK ... and a payload as described in Section 3. (§2.1) — registration_client_uri REQUIRED ... registration_access_token REQUIRED. (§3)",
-			Run: func(ctx context.Context, t *suite.T) error {
-				m, err := regclient.RegisterManaged(ctx, t, nil)
-				if err != nil {
-					return err
-				}
-				res, info, err := readOK(ctx, t, m, "read the client configuration (RFC 7592 §2.1)")
-				if err != nil {
-					return err
-				}
-				return managementFields(res, info, "the read response", false)
-			},
+			Run:   runReadManagementFields,
 		},
 		{
 			ID: "rfc7592-3-read-registered-metadata", Spec: suite.RFC7592, Section: "3", Level: suite.Must,
 			Requires: mgmt, Profiles: profiles,
 			Title: "The client read response returns the metadata the registration response stated",
 			Quote: "Additionally, the authorization server MUST return all registered metadata about the client, including any fields provisioned by the authorization server itself.",
-			Run: func(ctx context.Context, t *suite.T) error {
-				m, err := regclient.RegisterManaged(ctx, t, nil)
-				if err != nil {
-					return err
-				}
-				res, info, err := readOK(ctx, t, m, "read the client configuration (RFC 7592 §2.1)")
-				if err != nil {
-					return err
-				}
-				for _, k := range []string{"redirect_uris", "grant_types", "response_types", "token_endpoint_auth_method", "client_name"} {
-					want, registered := m.Info[k]
-					if !registered {
-						continue
-					}
-					got := info[k]
-					if !sameValue(want, got) {
-						return expect.Evidence(expect.WithFix(expect.Fail(res, k+": "+regclient.Describe(want)+" (as registered)", k+": "+regclient.Describe(got),
-							"the read response does not return the registered %s", k),
-							"return every registered metadata value in the client read response"), m.Res.Exchange)
-					}
-				}
-				return nil
-			},
+			Run:   runReadRegisteredMetadata,
 		},
 	}
+}
+
+func runRegistrationClientURI(ctx context.Context, t *suite.T) error {
+	r, err := regclient.MustRegister(ctx, t, regclient.Metadata(t, regclient.DefaultMethod(t), nil))
+	if err != nil {
+		return err
+	}
+	return managementFields(r.Res, r.Info, "the registration response", true)
+}
+
+func runReadManagementFields(ctx context.Context, t *suite.T) error {
+	m, err := regclient.RegisterManaged(ctx, t, nil)
+	if err != nil {
+		return err
+	}
+	res, info, err := readOK(ctx, t, m, "read the client configuration (RFC 7592 §2.1)")
+	if err != nil {
+		return err
+	}
+	return managementFields(res, info, "the read response", false)
+}
+
+func runReadRegisteredMetadata(ctx context.Context, t *suite.T) error {
+	m, err := regclient.RegisterManaged(ctx, t, nil)
+	if err != nil {
+		return err
+	}
+	res, info, err := readOK(ctx, t, m, "read the client configuration (RFC 7592 §2.1)")
+	if err != nil {
+		return err
+	}
+	for _, k := range []string{"redirect_uris", "grant_types", "response_types", "token_endpoint_auth_method", "client_name"} {
+		want, registered := m.Info[k]
+		if !registered {
+			continue
+		}
+		got := info[k]
+		if !sameValue(want, got) {
+			return expect.Evidence(expect.WithFix(expect.Fail(res, k+": "+regclient.Describe(want)+" (as registered)", k+": "+regclient.Describe(got),
+				"the read response does not return the registered %s", k),
+				"return every registered metadata value in the client read response"), m.Res.Exchange)
+		}
+	}
+	return nil
 }
 
 // managementFields checks registration_client_uri and

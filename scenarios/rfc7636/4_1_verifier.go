@@ -10,7 +10,8 @@ import (
 	"github.com/authspec/authspec/suite/fixture"
 )
 
-// verifierChecks are the code_verifier syntax checks (RFC 7636 §4.1).
+// verifierChecks returns the checks of RFC 7636 §4.1, Client Creates a Code
+// Verifier.
 func verifierChecks() []*suite.Check {
 	req := confidentialFlow()
 	return []*suite.Check{
@@ -19,52 +20,21 @@ func verifierChecks() []*suite.Check {
 			Requires: req, Profiles: []string{"pkce"},
 			Title: "A code_verifier shorter than 43 characters is refused",
 			Quote: "code-verifier = 43*128unreserved",
-			Run: func(ctx context.Context, t *suite.T) error {
-				c, err := t.Confidential(ctx)
-				if err != nil {
-					return err
-				}
-				// A short verifier whose S256 challenge is sent: only the
-				// syntax is wrong.
-				short := "authspec-short-verifier"
-				ar := t.NewAuthRequest(c)
-				ar.PKCE = &fixture.PKCE{Verifier: short, Challenge: fixture.S256(short), Method: "S256"}
-				code, _, err := t.Fixtures.Code(ctx, t.HTTP, ar)
-				if err != nil {
-					return err
-				}
-				res, err := t.Fixtures.Exchange(ctx, t.HTTP, ar, code, nil)
-				if err != nil {
-					return err
-				}
-				_, err = expect.OAuthError(res, []int{http.StatusBadRequest}, "invalid_grant", "invalid_request")
-				return expect.WithFix(err, "refuse code_verifier values outside 43-128 characters of [A-Za-z0-9-._~]")
-			},
+			Run:   runVerifierSyntax,
 		},
 		{
 			ID: "rfc7636-4.1-verifier-too-long", Spec: suite.RFC7636, Section: "4.1", Level: suite.Should,
 			Requires: req, Profiles: []string{"pkce"},
 			Title: "A code_verifier longer than 128 characters is refused",
 			Quote: "with a minimum length of 43 characters and a maximum length of 128 characters.",
-			Run: func(ctx context.Context, t *suite.T) error {
-				// 129 allowed characters whose S256 challenge is sent: only
-				// the length is wrong.
-				return verifierRefused(ctx, t, s256Pair(randomFrom(unreserved, 129)), nil,
-					"a 129-character code_verifier", "refuse code_verifier values longer than 128 characters")
-			},
+			Run:   runVerifierTooLong,
 		},
 		{
 			ID: "rfc7636-4.1-verifier-charset", Spec: suite.RFC7636, Section: "4.1", Level: suite.Should,
 			Requires: req, Profiles: []string{"pkce"},
 			Title: "A code_verifier with characters outside [A-Z a-z 0-9 - . _ ~] is refused",
 			Quote: "code_verifier = high-entropy cryptographic random STRING using the unreserved characters [A-Z] / [a-z] / [0-9] / \"-\" / \".\" / \"_\" / \"~\" from Section 2.3 of [RFC3986]",
-			Run: func(ctx context.Context, t *suite.T) error {
-				// Standard base64 characters and punctuation a careless
-				// client produces, with the matching S256 challenge.
-				v := "authspec+verifier/with!illegal*chars:" + randomFrom(unreserved, 16)
-				return verifierRefused(ctx, t, s256Pair(v), nil,
-					"a code_verifier containing '+', '/', '!', '*' and ':'", "refuse code_verifier values with characters outside [A-Za-z0-9-._~]")
-			},
+			Run:   runVerifierCharset,
 		},
 		{
 			ID: "rfc7636-4.1-verifier-padding", Spec: suite.RFC7636, Section: "4.1", Level: suite.Should,
@@ -78,6 +48,43 @@ func verifierChecks() []*suite.Check {
 			},
 		},
 	}
+}
+
+func runVerifierSyntax(ctx context.Context, t *suite.T) error {
+	c, err := t.Confidential(ctx)
+	if err != nil {
+		return err
+	}
+	// A short verifier whose S256 challenge is sent: only the
+	// syntax is wrong.
+	short := "authspec-short-verifier"
+	ar := t.NewAuthRequest(c)
+	ar.PKCE = &fixture.PKCE{Verifier: short, Challenge: fixture.S256(short), Method: "S256"}
+	code, _, err := t.Fixtures.Code(ctx, t.HTTP, ar)
+	if err != nil {
+		return err
+	}
+	res, err := t.Fixtures.Exchange(ctx, t.HTTP, ar, code, nil)
+	if err != nil {
+		return err
+	}
+	_, err = expect.OAuthError(res, []int{http.StatusBadRequest}, "invalid_grant", "invalid_request")
+	return expect.WithFix(err, "refuse code_verifier values outside 43-128 characters of [A-Za-z0-9-._~]")
+}
+
+func runVerifierTooLong(ctx context.Context, t *suite.T) error {
+	// 129 allowed characters whose S256 challenge is sent: only
+	// the length is wrong.
+	return verifierRefused(ctx, t, s256Pair(randomFrom(unreserved, 129)), nil,
+		"a 129-character code_verifier", "refuse code_verifier values longer than 128 characters")
+}
+
+func runVerifierCharset(ctx context.Context, t *suite.T) error {
+	// Standard base64 characters and punctuation a careless
+	// client produces, with the matching S256 challenge.
+	v := "authspec+verifier/with!illegal*chars:" + randomFrom(unreserved, 16)
+	return verifierRefused(ctx, t, s256Pair(v), nil,
+		"a code_verifier containing '+', '/', '!', '*' and ':'", "refuse code_verifier values with characters outside [A-Za-z0-9-._~]")
 }
 
 // verifierRefused runs an authorization with PKCE pair p, redeems the code

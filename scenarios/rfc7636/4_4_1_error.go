@@ -7,7 +7,7 @@ import (
 	"github.com/authspec/authspec/suite/fixture"
 )
 
-// errorChecks are the authorization error responses of RFC 7636 §4.4.1.
+// errorChecks returns the checks of RFC 7636 §4.4.1, Error Response.
 func errorChecks() []*suite.Check {
 	return []*suite.Check{
 		{
@@ -16,45 +16,49 @@ func errorChecks() []*suite.Check {
 			Profiles: []string{"pkce", "oauth2.1"},
 			Title:    "A server requiring PKCE answers a public client's request without code_challenge with error=invalid_request",
 			Quote:    "If the server requires Proof Key for Code Exchange (PKCE) by OAuth public clients and the client does not send the \"code_challenge\" in the request, the authorization endpoint MUST return the authorization error response with the \"error\" value set to \"invalid_request\".",
-			Run: func(ctx context.Context, t *suite.T) error {
-				c, err := t.Public(ctx)
-				if err != nil {
-					return err
-				}
-				ar := t.NewAuthRequest(c)
-				ar.PKCE = nil
-				res, err := authorizeRaw(ctx, t, ar)
-				if err != nil {
-					return err
-				}
-				if res.Callback != nil && res.Callback.Query().Get("code") != "" {
-					return suite.SkipErr("the server does not require PKCE from public clients (rfc9700-2.1.1-pkce-required-public judges that)")
-				}
-				return wantErrorRedirect(res, ar.State, "invalid_request", "no code_challenge from a public client",
-					"redirect to the client with error=invalid_request (and error_description \"code challenge required\")")
-			},
+			Run:      runRequiredChallengeInvalidRequest,
 		},
 		{
 			ID: "rfc7636-4.4.1-unsupported-method-invalid-request", Spec: suite.RFC7636, Section: "4.4.1", Level: suite.Must,
 			Requires: confidentialFlow(), Profiles: []string{"pkce"},
 			Title: "An unsupported code_challenge_method is refused with error=invalid_request",
 			Quote: "If the server supporting PKCE does not support the requested transformation, the authorization endpoint MUST return the authorization error response with \"error\" value set to \"invalid_request\".",
-			Run: func(ctx context.Context, t *suite.T) error {
-				c, err := t.Confidential(ctx)
-				if err != nil {
-					return err
-				}
-				p := fixture.NewPKCE()
-				p.Method = "authspec-unknown-method"
-				ar := t.NewAuthRequest(c)
-				ar.PKCE = &p
-				res, err := authorizeRaw(ctx, t, ar)
-				if err != nil {
-					return err
-				}
-				return wantErrorRedirect(res, ar.State, "invalid_request", "code_challenge_method="+p.Method,
-					"refuse transformations other than S256 (and plain, if supported) with error=invalid_request, never fall back to S256")
-			},
+			Run:   runUnsupportedMethodInvalidRequest,
 		},
 	}
+}
+
+func runRequiredChallengeInvalidRequest(ctx context.Context, t *suite.T) error {
+	c, err := t.Public(ctx)
+	if err != nil {
+		return err
+	}
+	ar := t.NewAuthRequest(c)
+	ar.PKCE = nil
+	res, err := authorizeRaw(ctx, t, ar)
+	if err != nil {
+		return err
+	}
+	if res.Callback != nil && res.Callback.Query().Get("code") != "" {
+		return suite.SkipErr("the server does not require PKCE from public clients (rfc9700-2.1.1-pkce-required-public judges that)")
+	}
+	return wantErrorRedirect(res, ar.State, "invalid_request", "no code_challenge from a public client",
+		"redirect to the client with error=invalid_request (and error_description \"code challenge required\")")
+}
+
+func runUnsupportedMethodInvalidRequest(ctx context.Context, t *suite.T) error {
+	c, err := t.Confidential(ctx)
+	if err != nil {
+		return err
+	}
+	p := fixture.NewPKCE()
+	p.Method = "authspec-unknown-method"
+	ar := t.NewAuthRequest(c)
+	ar.PKCE = &p
+	res, err := authorizeRaw(ctx, t, ar)
+	if err != nil {
+		return err
+	}
+	return wantErrorRedirect(res, ar.State, "invalid_request", "code_challenge_method="+p.Method,
+		"refuse transformations other than S256 (and plain, if supported) with error=invalid_request, never fall back to S256")
 }

@@ -13,8 +13,8 @@ import (
 	"github.com/authspec/authspec/suite/fixture"
 )
 
-// associationChecks are the checks of how the server keeps the challenge
-// (RFC 7636 §4.4).
+// associationChecks returns the checks of RFC 7636 §4.4, Server Returns the
+// Code.
 func associationChecks() []*suite.Check {
 	req := confidentialFlow()
 	return []*suite.Check{
@@ -23,71 +23,77 @@ func associationChecks() []*suite.Check {
 			Requires: req, Profiles: []string{"pkce", "oauth2.1"},
 			Title: "A code is verified against its own code_challenge, not another request's",
 			Quote: "When the server issues the authorization code in the authorization response, it MUST associate the \"code_challenge\" and \"code_challenge_method\" values with the authorization code so it can be verified later.",
-			Run: func(ctx context.Context, t *suite.T) error {
-				first, second := fixture.NewPKCE(), fixture.NewPKCE()
-				ar, code, err := codeWith(ctx, t, &first)
-				if err != nil {
-					return err
-				}
-				// A later request of the same client with another challenge.
-				if _, _, err := codeWith(ctx, t, &second); err != nil {
-					return err
-				}
-				res, err := t.Fixtures.Exchange(ctx, t.HTTP, ar, code, url.Values{"code_verifier": {second.Verifier}})
-				if err != nil {
-					return err
-				}
-				return redeemRefused(res, []string{"invalid_grant"}, "the verifier of another authorization request",
-					"store code_challenge and code_challenge_method with each code (or inside it) and verify against those")
-			},
+			Run:   runChallengeBoundToCode,
 		},
 		{
 			ID: "rfc7636-4.4-method-bound-to-code", Spec: suite.RFC7636, Section: "4.4", Level: suite.Must,
 			Requires: req, Profiles: []string{"pkce", "oauth2.1"},
 			Title: "A code issued for an S256 challenge is not redeemed with the challenge itself as verifier (no fallback to plain)",
 			Quote: "When the server issues the authorization code in the authorization response, it MUST associate the \"code_challenge\" and \"code_challenge_method\" values with the authorization code so it can be verified later.",
-			Run: func(ctx context.Context, t *suite.T) error {
-				// An attacker who saw the authorization request knows the
-				// challenge; under S256 it is useless as a verifier.
-				p := fixture.NewPKCE()
-				ar, code, err := codeWith(ctx, t, &p)
-				if err != nil {
-					return err
-				}
-				res, err := t.Fixtures.Exchange(ctx, t.HTTP, ar, code, url.Values{"code_verifier": {p.Challenge}})
-				if err != nil {
-					return err
-				}
-				return redeemRefused(res, []string{"invalid_grant"}, "the S256 code_challenge sent as code_verifier (the plain transformation)",
-					"verify with the code_challenge_method stored with the code only; never try the other method")
-			},
+			Run:   runMethodBoundToCode,
 		},
 		{
 			ID: "rfc7636-4.4-challenge-not-exposed", Spec: suite.RFC7636, Section: "4.4", Level: suite.MustNot,
 			Requires: req, Profiles: []string{"pkce"},
 			Title: "The authorization response does not reveal the code_challenge, neither as a parameter nor readable inside the code",
 			Quote: "The server MUST NOT include the \"code_challenge\" value in client requests in a form that other entities can extract.",
-			Run: func(ctx context.Context, t *suite.T) error {
-				c, err := t.Confidential(ctx)
-				if err != nil {
-					return err
-				}
-				p := fixture.NewPKCE()
-				ar := t.NewAuthRequest(c)
-				ar.PKCE = &p
-				_, res, err := t.Fixtures.Code(ctx, t.HTTP, ar)
-				if err != nil {
-					return err
-				}
-				if where := exposedIn(res.Callback, p); where != "" {
-					return expect.WithFix(expect.Fail(res.Last, "no trace of the code_challenge in the authorization response",
-						where, "the authorization response exposes the code_challenge to whoever sees the redirect"),
-						"keep the challenge on the server, or encrypt it inside the code; never echo it")
-				}
-				return nil
-			},
+			Run:   runChallengeNotExposed,
 		},
 	}
+}
+
+func runChallengeBoundToCode(ctx context.Context, t *suite.T) error {
+	first, second := fixture.NewPKCE(), fixture.NewPKCE()
+	ar, code, err := codeWith(ctx, t, &first)
+	if err != nil {
+		return err
+	}
+	// A later request of the same client with another challenge.
+	if _, _, err := codeWith(ctx, t, &second); err != nil {
+		return err
+	}
+	res, err := t.Fixtures.Exchange(ctx, t.HTTP, ar, code, url.Values{"code_verifier": {second.Verifier}})
+	if err != nil {
+		return err
+	}
+	return redeemRefused(res, []string{"invalid_grant"}, "the verifier of another authorization request",
+		"store code_challenge and code_challenge_method with each code (or inside it) and verify against those")
+}
+
+func runMethodBoundToCode(ctx context.Context, t *suite.T) error {
+	// An attacker who saw the authorization request knows the
+	// challenge; under S256 it is useless as a verifier.
+	p := fixture.NewPKCE()
+	ar, code, err := codeWith(ctx, t, &p)
+	if err != nil {
+		return err
+	}
+	res, err := t.Fixtures.Exchange(ctx, t.HTTP, ar, code, url.Values{"code_verifier": {p.Challenge}})
+	if err != nil {
+		return err
+	}
+	return redeemRefused(res, []string{"invalid_grant"}, "the S256 code_challenge sent as code_verifier (the plain transformation)",
+		"verify with the code_challenge_method stored with the code only; never try the other method")
+}
+
+func runChallengeNotExposed(ctx context.Context, t *suite.T) error {
+	c, err := t.Confidential(ctx)
+	if err != nil {
+		return err
+	}
+	p := fixture.NewPKCE()
+	ar := t.NewAuthRequest(c)
+	ar.PKCE = &p
+	_, res, err := t.Fixtures.Code(ctx, t.HTTP, ar)
+	if err != nil {
+		return err
+	}
+	if where := exposedIn(res.Callback, p); where != "" {
+		return expect.WithFix(expect.Fail(res.Last, "no trace of the code_challenge in the authorization response",
+			where, "the authorization response exposes the code_challenge to whoever sees the redirect"),
+			"keep the challenge on the server, or encrypt it inside the code; never echo it")
+	}
+	return nil
 }
 
 // exposedIn says where the redirect to the client shows the challenge of p:

@@ -102,16 +102,3 @@ func wantErrorRedirect(res *fixture.AuthzResult, state, code, what, fix string) 
 	}
 	return nil
 }
-
-// swapCase turns upper-case letters into lower case and vice versa.
-func swapCase(s string) string {
-	return strings.Map(func(r rune) rune {
-		switch {
-		case r >= 'a' && r <= 'z':
-			return r - 'a' + 'A'
-		case r >= 'A' && r <= 'Z':
-			return r - 'A' + 'a'
-		}
-		return r
-	}, s)
-}

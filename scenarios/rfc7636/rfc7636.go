@@ -1,17 +1,18 @@
 // Package rfc7636 holds the checks of RFC 7636, Proof Key for Code Exchange,
-// and the PKCE requirements RFC 9700 adds. One file per section.
+// one file per section. The PKCE requirements RFC 9700 adds are in
+// scenarios/rfc9700.
 package rfc7636
 
 import "github.com/authspec/authspec/suite"
 
-// Checks returns the PKCE checks.
+// Checks returns the RFC 7636 checks.
 func Checks() []*suite.Check {
 	var out []*suite.Check
-	out = append(out, verifierChecks()...)     // §4.1
-	out = append(out, challengeChecks()...)    // §4.2, §4.3
-	out = append(out, associationChecks()...)  // §4.4
-	out = append(out, errorChecks()...)        // §4.4.1
-	out = append(out, verificationChecks()...) // §4.6
-	out = append(out, bcpChecks()...)          // RFC 9700 §2.1.1
+	out = append(out, verifierChecks()...)
+	out = append(out, challengeChecks()...)
+	out = append(out, authorizationRequestChecks()...)
+	out = append(out, associationChecks()...)
+	out = append(out, errorChecks()...)
+	out = append(out, verificationChecks()...)
 	return out
 }

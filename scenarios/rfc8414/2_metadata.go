@@ -11,73 +11,36 @@ import (
 
 	"github.com/authspec/authspec/scenarios/internal/metadoc"
 	"github.com/authspec/authspec/scenarios/internal/regclient"
-
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/expect"
 	"github.com/authspec/authspec/suite/fixture"
 	"github.com/authspec/authspec/suite/httpx"
 )
 
-// metadataChecks are the checks of RFC 8414 §2, the metadata members.
+// metadataChecks returns the checks of RFC 8414 §2, Authorization Server
+// Metadata.
 func metadataChecks() []*suite.Check {
+	return append(memberChecks(), advertisedChecks()...)
+}
+
+// memberChecks are the checks of the members the metadata must carry.
+func memberChecks() []*suite.Check {
 	meta := []suite.Feature{suite.FeatureMetadata}
 	return []*suite.Check{
+
 		{
 			ID: "rfc8414-2-required-members", Spec: suite.RFC8414, Section: "2", Level: suite.Must,
 			Requires: meta, Profiles: []string{"core"},
 			Title: "The metadata has the required members issuer and response_types_supported",
 			Quote: "response_types_supported REQUIRED. JSON array containing a list of the OAuth 2.0 \"response_type\" values that this authorization server supports.",
-			Run: func(ctx context.Context, t *suite.T) error {
-				res := t.Target.MetadataResult
-				raw := t.Target.Metadata.Raw
-				for _, m := range []string{"issuer", "response_types_supported"} {
-					if _, ok := raw[m]; !ok {
-						return expect.Fail(res, "a "+m+" member", "absent; members: "+expect.Keys(raw), "the metadata lacks the required %q", m)
-					}
-				}
-				if _, present, err := expect.StringList(raw, "response_types_supported"); err != nil || !present {
-					return expect.Fail(res, "response_types_supported as an array of strings", quoted(errString(err)), "malformed response_types_supported")
-				}
-				return nil
-			},
-		},
-		{
-			ID: "rfc8414-2-registration-endpoint-registers", Spec: suite.RFC8414, Section: "2", Level: suite.Must,
-			Requires: []suite.Feature{suite.FeatureDCR}, Profiles: []string{"dcr"},
-			Title: "The advertised registration_endpoint registers clients",
-			Quote: "registration_endpoint OPTIONAL. URL of the authorization server's OAuth 2.0 Dynamic Client Registration endpoint [RFC7591].",
-			Run: func(ctx context.Context, t *suite.T) error {
-				md := fixture.DefaultMetadata(t.Fixtures.RedirectURI, "client_secret_basic", t.Target.Metadata.GrantTypes())
-				c, res, err := t.Fixtures.Register(ctx, t.HTTP, md)
-				if err != nil {
-					return err
-				}
-				if res.Status != http.StatusCreated && res.Status != http.StatusOK {
-					return expect.WithFix(expect.Fail(res, "HTTP 201 with a client_id", "HTTP "+http.StatusText(res.Status),
-						"the registration_endpoint of the metadata does not register clients"),
-						"advertise the URL that actually serves RFC 7591 registration (MCP clients register there blindly)")
-				}
-				if c.ID == "" {
-					return expect.Fail(res, "a client_id", "none", "the registration response has no client_id")
-				}
-				return nil
-			},
+			Run:   runRequiredMembers,
 		},
 		{
 			ID: "rfc8414-2-code-challenge-methods-s256", Spec: suite.RFC8414, Section: "2", Level: suite.Should,
 			Requires: meta, Profiles: []string{"pkce", "oauth2.1"},
 			Title: "The metadata advertises PKCE with S256 in code_challenge_methods_supported",
 			Quote: "code_challenge_methods_supported OPTIONAL. ... If omitted, the authorization server does not support PKCE.",
-			Run: func(ctx context.Context, t *suite.T) error {
-				res := t.Target.MetadataResult
-				if !slices.Contains(t.Target.Metadata.CodeChallengeMethodsSupported, "S256") {
-					return expect.WithFix(expect.Fail(res, `code_challenge_methods_supported: ["S256"]`,
-						quoted(stringList(t.Target.Metadata.CodeChallengeMethodsSupported)),
-						"clients read the absence of S256 as no PKCE support (MCP clients refuse to proceed)"),
-						`add "code_challenge_methods_supported": ["S256"] to the metadata`)
-				}
-				return nil
-			},
+			Run:   runCodeChallengeMethodsS256,
 		},
 		{
 			ID: "rfc8414-2-authorization-endpoint-required", Spec: suite.RFC8414, Section: "2", Level: suite.Must,
@@ -85,6 +48,19 @@ func metadataChecks() []*suite.Check {
 			Title: "The metadata has an authorization_endpoint when a grant type that uses it is supported",
 			Quote: "authorization_endpoint URL of the authorization server's authorization endpoint [RFC6749]. This is REQUIRED unless no grant types are supported that use the authorization endpoint.",
 			Run:   runAuthorizationEndpointRequired,
+		},
+	}
+}
+
+// advertisedChecks are the checks that what the metadata advertises works.
+func advertisedChecks() []*suite.Check {
+	return []*suite.Check{
+		{
+			ID: "rfc8414-2-registration-endpoint-registers", Spec: suite.RFC8414, Section: "2", Level: suite.Must,
+			Requires: []suite.Feature{suite.FeatureDCR}, Profiles: []string{"dcr"},
+			Title: "The advertised registration_endpoint registers clients",
+			Quote: "registration_endpoint OPTIONAL. URL of the authorization server's OAuth 2.0 Dynamic Client Registration endpoint [RFC7591].",
+			Run:   runRegistrationEndpointRegisters,
 		},
 		{
 			ID: "rfc8414-2-grant-types-not-refused", Spec: suite.RFC8414, Section: "2", Level: suite.Must,
@@ -136,6 +112,48 @@ func metadataChecks() []*suite.Check {
 			Run:   runIntrospectionAuthMethodsAuthenticate,
 		},
 	}
+}
+
+func runRequiredMembers(ctx context.Context, t *suite.T) error {
+	res := t.Target.MetadataResult
+	raw := t.Target.Metadata.Raw
+	for _, m := range []string{"issuer", "response_types_supported"} {
+		if _, ok := raw[m]; !ok {
+			return expect.Fail(res, "a "+m+" member", "absent; members: "+expect.Keys(raw), "the metadata lacks the required %q", m)
+		}
+	}
+	if _, present, err := expect.StringList(raw, "response_types_supported"); err != nil || !present {
+		return expect.Fail(res, "response_types_supported as an array of strings", quoted(errString(err)), "malformed response_types_supported")
+	}
+	return nil
+}
+
+func runRegistrationEndpointRegisters(ctx context.Context, t *suite.T) error {
+	md := fixture.DefaultMetadata(t.Fixtures.RedirectURI, "client_secret_basic", t.Target.Metadata.GrantTypes())
+	c, res, err := t.Fixtures.Register(ctx, t.HTTP, md)
+	if err != nil {
+		return err
+	}
+	if res.Status != http.StatusCreated && res.Status != http.StatusOK {
+		return expect.WithFix(expect.Fail(res, "HTTP 201 with a client_id", "HTTP "+http.StatusText(res.Status),
+			"the registration_endpoint of the metadata does not register clients"),
+			"advertise the URL that actually serves RFC 7591 registration (MCP clients register there blindly)")
+	}
+	if c.ID == "" {
+		return expect.Fail(res, "a client_id", "none", "the registration response has no client_id")
+	}
+	return nil
+}
+
+func runCodeChallengeMethodsS256(ctx context.Context, t *suite.T) error {
+	res := t.Target.MetadataResult
+	if !slices.Contains(t.Target.Metadata.CodeChallengeMethodsSupported, "S256") {
+		return expect.WithFix(expect.Fail(res, `code_challenge_methods_supported: ["S256"]`,
+			quoted(stringList(t.Target.Metadata.CodeChallengeMethodsSupported)),
+			"clients read the absence of S256 as no PKCE support (MCP clients refuse to proceed)"),
+			`add "code_challenge_methods_supported": ["S256"] to the metadata`)
+	}
+	return nil
 }
 
 func runAuthorizationEndpointRequired(ctx context.Context, t *suite.T) error {
@@ -502,4 +520,25 @@ func runIntrospectionAuthMethodsAuthenticate(ctx context.Context, t *suite.T) er
 		return suite.SkipErr("no advertised introspection authentication method could be judged (see the log)")
 	}
 	return nil
+}
+
+func errString(err error) string {
+	if err == nil {
+		return "absent"
+	}
+	return err.Error()
+}
+
+func stringList(l []string) string {
+	if l == nil {
+		return "absent"
+	}
+	out := "["
+	for i, s := range l {
+		if i > 0 {
+			out += ", "
+		}
+		out += s
+	}
+	return out + "]"
 }

@@ -6,12 +6,12 @@ import (
 	"strings"
 
 	"github.com/authspec/authspec/scenarios/internal/metadoc"
-
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/expect"
 )
 
-// responseChecks are the checks of RFC 8414 §3.2, the metadata response.
+// responseChecks returns the checks of RFC 8414 §3.2, Authorization Server
+// Metadata Response.
 func responseChecks() []*suite.Check {
 	meta := []suite.Feature{suite.FeatureMetadata}
 	return []*suite.Check{
@@ -20,15 +20,7 @@ func responseChecks() []*suite.Check {
 			Requires: meta, Profiles: []string{"core"},
 			Title: "The metadata is served as application/json",
 			Quote: "A successful response MUST use the 200 OK HTTP status code and return a JSON object using the \"application/json\" content type.",
-			Run: func(ctx context.Context, t *suite.T) error {
-				res := t.Target.MetadataResult
-				mt, _, _ := mime.ParseMediaType(res.Header.Get("Content-Type"))
-				if mt != "application/json" {
-					return expect.WithFix(expect.Fail(res, "Content-Type: application/json", "Content-Type: "+quoted(res.Header.Get("Content-Type")),
-						"the metadata is not declared as JSON"), "serve the metadata with Content-Type: application/json")
-				}
-				return nil
-			},
+			Run:   runJSONContentType,
 		},
 		{
 			ID: "rfc8414-3.2-no-empty-arrays", Spec: suite.RFC8414, Section: "3.2", Level: suite.Must,
@@ -45,6 +37,16 @@ func responseChecks() []*suite.Check {
 			Run:   runMultiValuedAsArrays,
 		},
 	}
+}
+
+func runJSONContentType(ctx context.Context, t *suite.T) error {
+	res := t.Target.MetadataResult
+	mt, _, _ := mime.ParseMediaType(res.Header.Get("Content-Type"))
+	if mt != "application/json" {
+		return expect.WithFix(expect.Fail(res, "Content-Type: application/json", "Content-Type: "+quoted(res.Header.Get("Content-Type")),
+			"the metadata is not declared as JSON"), "serve the metadata with Content-Type: application/json")
+	}
+	return nil
 }
 
 // arrayMembers are the members RFC 8414 §2 defines as JSON arrays of strings.

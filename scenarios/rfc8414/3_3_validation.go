@@ -7,7 +7,8 @@ import (
 	"github.com/authspec/authspec/suite/expect"
 )
 
-// validationChecks are the checks of RFC 8414 §3.3, metadata validation.
+// validationChecks returns the checks of RFC 8414 §3.3, Authorization
+// Server Metadata Validation.
 func validationChecks() []*suite.Check {
 	meta := []suite.Feature{suite.FeatureMetadata}
 	return []*suite.Check{
@@ -16,15 +17,17 @@ func validationChecks() []*suite.Check {
 			Requires: meta, Profiles: []string{"core"},
 			Title: "The issuer in the metadata is identical to the issuer the metadata was fetched for",
 			Quote: "The \"issuer\" value returned MUST be identical to the authorization server's issuer identifier value into which the well-known URI string was inserted to create the URL used to retrieve the metadata.",
-			Run: func(ctx context.Context, t *suite.T) error {
-				res := t.Target.MetadataResult
-				if got := t.Target.Metadata.Issuer; got != t.Target.Issuer {
-					return expect.WithFix(expect.Fail(res, "issuer: "+t.Target.Issuer, "issuer: "+quoted(got),
-						"clients must reject this metadata: the issuer differs (even a trailing slash counts)"),
-						"serve the issuer exactly as clients are configured with it, or point authspec at the issuer the metadata names")
-				}
-				return nil
-			},
+			Run:   runIssuerIdentical,
 		},
 	}
+}
+
+func runIssuerIdentical(ctx context.Context, t *suite.T) error {
+	res := t.Target.MetadataResult
+	if got := t.Target.Metadata.Issuer; got != t.Target.Issuer {
+		return expect.WithFix(expect.Fail(res, "issuer: "+t.Target.Issuer, "issuer: "+quoted(got),
+			"clients must reject this metadata: the issuer differs (even a trailing slash counts)"),
+			"serve the issuer exactly as clients are configured with it, or point authspec at the issuer the metadata names")
+	}
+	return nil
 }

@@ -12,26 +12,3 @@ func Checks() []*suite.Check {
 	out = append(out, validationChecks()...)
 	return out
 }
-
-func quoted(s string) string { return "\"" + s + "\"" }
-
-func errString(err error) string {
-	if err == nil {
-		return "absent"
-	}
-	return err.Error()
-}
-
-func stringList(l []string) string {
-	if l == nil {
-		return "absent"
-	}
-	out := "["
-	for i, s := range l {
-		if i > 0 {
-			out += ", "
-		}
-		out += s
-	}
-	return out + "]"
-}

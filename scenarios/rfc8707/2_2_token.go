@@ -9,8 +9,7 @@ import (
 	"github.com/authspec/authspec/suite/expect"
 )
 
-// tokenChecks are the checks of resource parameters in token requests
-// (RFC 8707 §2.2).
+// tokenChecks returns the checks of RFC 8707 §2.2, Access Token Request.
 func tokenChecks() []*suite.Check {
 	req := []suite.Feature{suite.FeatureResource, suite.FeatureConfidential, suite.FeatureAuthCode}
 	return []*suite.Check{
@@ -19,48 +18,52 @@ func tokenChecks() []*suite.Check {
 			Requires: req, Profiles: []string{"resource"},
 			Title: "A token request cannot name a resource the authorization grant did not include",
 			Quote: "invalid_target: The requested resource is invalid, missing, unknown, or malformed.",
-			Run: func(ctx context.Context, t *suite.T) error {
-				c, err := t.Confidential(ctx)
-				if err != nil {
-					return err
-				}
-				ar := t.NewAuthRequest(c)
-				code, _, err := t.Fixtures.Code(ctx, t.HTTP, ar)
-				if err != nil {
-					return err
-				}
-				res, err := t.Fixtures.Exchange(ctx, t.HTTP, ar, code, map[string][]string{"resource": {"https://authspec.invalid/other-api"}})
-				if err != nil {
-					return err
-				}
-				_, err = expect.OAuthError(res, []int{http.StatusBadRequest}, "invalid_target")
-				return expect.WithFix(err, "refuse token requests whose resource was not part of the authorization request")
-			},
+			Run:   runTokenResourceWithinGrant,
 		},
 		{
 			ID: "rfc8707-2.2-refresh-unknown-invalid-target", Spec: suite.RFC8707, Section: "2.2", Level: suite.Should,
 			Requires: append(req, suite.FeatureRefresh), Profiles: []string{"resource"},
 			Title: "A refresh request for a resource outside the grant is refused with invalid_target",
 			Quote: "invalid_target: The requested resource is invalid, missing, unknown, or malformed.",
-			Run: func(ctx context.Context, t *suite.T) error {
-				c, err := t.Confidential(ctx)
-				if err != nil {
-					return err
-				}
-				ts, err := t.Fixtures.Tokens(ctx, t.HTTP, t.NewAuthRequest(c))
-				if err != nil {
-					return err
-				}
-				if ts.RefreshToken == "" {
-					return suite.SkipErr("the token response has no refresh_token")
-				}
-				res, err := t.Fixtures.Token(ctx, t.HTTP, c, url.Values{"grant_type": {"refresh_token"},
-					"refresh_token": {ts.RefreshToken}, "resource": {unknownResource}}, "refresh with resource="+unknownResource)
-				if err != nil {
-					return err
-				}
-				return invalidTarget(res, unknownResource, "validate resource parameters of refresh requests like those of other token requests: within the grant, served by this server")
-			},
+			Run:   runRefreshUnknownInvalidTarget,
 		},
 	}
+}
+
+func runTokenResourceWithinGrant(ctx context.Context, t *suite.T) error {
+	c, err := t.Confidential(ctx)
+	if err != nil {
+		return err
+	}
+	ar := t.NewAuthRequest(c)
+	code, _, err := t.Fixtures.Code(ctx, t.HTTP, ar)
+	if err != nil {
+		return err
+	}
+	res, err := t.Fixtures.Exchange(ctx, t.HTTP, ar, code, map[string][]string{"resource": {"https://authspec.invalid/other-api"}})
+	if err != nil {
+		return err
+	}
+	_, err = expect.OAuthError(res, []int{http.StatusBadRequest}, "invalid_target")
+	return expect.WithFix(err, "refuse token requests whose resource was not part of the authorization request")
+}
+
+func runRefreshUnknownInvalidTarget(ctx context.Context, t *suite.T) error {
+	c, err := t.Confidential(ctx)
+	if err != nil {
+		return err
+	}
+	ts, err := t.Fixtures.Tokens(ctx, t.HTTP, t.NewAuthRequest(c))
+	if err != nil {
+		return err
+	}
+	if ts.RefreshToken == "" {
+		return suite.SkipErr("the token response has no refresh_token")
+	}
+	res, err := t.Fixtures.Token(ctx, t.HTTP, c, url.Values{"grant_type": {"refresh_token"},
+		"refresh_token": {ts.RefreshToken}, "resource": {unknownResource}}, "refresh with resource="+unknownResource)
+	if err != nil {
+		return err
+	}
+	return invalidTarget(res, unknownResource, "validate resource parameters of refresh requests like those of other token requests: within the grant, served by this server")
 }

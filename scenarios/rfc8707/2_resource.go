@@ -2,7 +2,6 @@ package rfc8707
 
 import (
 	"context"
-	"net/http"
 	"net/url"
 
 	"github.com/authspec/authspec/scenarios/internal/probe"
@@ -12,10 +11,7 @@ import (
 	"github.com/authspec/authspec/suite/httpx"
 )
 
-// unknownResource is an absolute URI no authorization server serves.
-const unknownResource = "https://authspec.invalid/unknown-api"
-
-// resourceChecks are the checks of the resource parameter (RFC 8707 §2).
+// resourceChecks returns the checks of RFC 8707 §2, Resource Parameter.
 func resourceChecks() []*suite.Check {
 	req := []suite.Feature{suite.FeatureResource, suite.FeatureConfidential, suite.FeatureAuthCode}
 	cc := []suite.Feature{suite.FeatureResource, suite.FeatureConfidential, suite.FeatureClientCredentials}
@@ -43,119 +39,129 @@ func resourceChecks() []*suite.Check {
 			Requires: req, Profiles: []string{"resource"},
 			Title: "An access token issued without the resource is not accepted by the resource",
 			Quote: "The authorization server SHOULD audience-restrict issued access tokens to the resource(s) indicated by the resource parameter.",
-			Run: func(ctx context.Context, t *suite.T) error {
-				c, err := t.Confidential(ctx)
-				if err != nil {
-					return err
-				}
-				with := t.NewAuthRequest(c)
-				ts, err := t.Fixtures.Tokens(ctx, t.HTTP, with)
-				if err != nil {
-					return err
-				}
-				if ok, res, err := probe.AccessTokenActive(ctx, t, c, ts.AccessToken); err != nil || !ok {
-					if err != nil {
-						return err
-					}
-					return expect.Fail(res, "the token requested for the resource accepted", "refused",
-						"a token requested with resource=%s is refused by that resource", t.Target.Resource)
-				}
-				without := t.NewAuthRequest(c)
-				without.Resources = nil
-				other, err := t.Fixtures.Tokens(ctx, t.HTTP, without)
-				if err != nil {
-					return err
-				}
-				ok, res, err := probe.AccessTokenActive(ctx, t, c, other.AccessToken)
-				if err != nil {
-					return err
-				}
-				if ok {
-					return expect.WithFix(expect.Fail(res, "a token not issued for this resource refused", "accepted",
-						"the resource accepts a token that was not requested for it (no audience restriction)"),
-						"bind access tokens to the requested resource (aud) and have the resource check it")
-				}
-				return nil
-			},
+			Run:   runAudienceRestricted,
 		},
 		{
 			ID: "rfc8707-2-authorize-unknown-invalid-target", Spec: suite.RFC8707, Section: "2", Level: suite.Should,
 			Requires: req, Profiles: []string{"resource"},
 			Title: "An authorization request for a resource the server does not serve is refused with invalid_target, keeping state",
 			Quote: "If the authorization server fails to parse the provided value(s) or does not consider the resource(s) acceptable, it should reject the request with an error response using the error code \"invalid_target\" as the value of the \"error\" parameter and can provide additional information regarding the reasons for the error using the \"error_description\".",
-			Run: func(ctx context.Context, t *suite.T) error {
-				c, err := t.Confidential(ctx)
-				if err != nil {
-					return err
-				}
-				ar := t.NewAuthRequest(c)
-				ar.Resources = []string{unknownResource}
-				return badResourceRequest(ctx, t, ar)
-			},
+			Run:   runAuthorizeUnknownInvalidTarget,
 		},
 		{
 			ID: "rfc8707-2-token-unknown-invalid-target", Spec: suite.RFC8707, Section: "2", Level: suite.Should,
 			Requires: cc, Profiles: []string{"resource"},
 			Title: "A client credentials request for a resource the server does not serve is refused with invalid_target",
 			Quote: "If the authorization server fails to parse the provided value(s) or does not consider the resource(s) acceptable, it should reject the request with an error response using the error code \"invalid_target\" as the value of the \"error\" parameter and can provide additional information regarding the reasons for the error using the \"error_description\".",
-			Run: func(ctx context.Context, t *suite.T) error {
-				res, err := clientCredentials(ctx, t, unknownResource)
-				if err != nil {
-					return err
-				}
-				return invalidTarget(res, unknownResource, "refuse token requests for resources this server does not issue tokens for with 400 invalid_target")
-			},
+			Run:   runTokenUnknownInvalidTarget,
 		},
 		{
 			ID: "rfc8707-2-token-fragment-invalid-target", Spec: suite.RFC8707, Section: "2", Level: suite.Should,
 			Requires: cc, Profiles: []string{"resource"},
 			Title: "A token request whose resource has a fragment is refused with invalid_target, not served with the fragment dropped",
 			Quote: "The value of the resource parameter MUST be an absolute URI ... and MUST NOT include a fragment component.",
-			Run: func(ctx context.Context, t *suite.T) error {
-				v := t.Target.Resource + "#fragment"
-				res, err := clientCredentials(ctx, t, v)
-				if err != nil {
-					return err
-				}
-				return invalidTarget(res, v, "refuse resource values with a fragment at the token endpoint too; do not strip it")
-			},
+			Run:   runTokenFragmentInvalidTarget,
 		},
 		{
 			ID: "rfc8707-2-resource-repeatable", Spec: suite.RFC8707, Section: "2", Level: suite.May,
 			Requires: req, Profiles: []string{"resource"},
 			Title: "An authorization request with the resource parameter twice is not refused as a repeated parameter",
 			Quote: "Multiple \"resource\" parameters MAY be used to indicate that the requested token is intended to be used at multiple resources.",
-			Run: func(ctx context.Context, t *suite.T) error {
-				c, err := t.Confidential(ctx)
-				if err != nil {
-					return err
-				}
-				// The only resource known is the configured one: name it
-				// twice. Refusing it with invalid_target is the server's
-				// choice; invalid_request means resource was treated like
-				// the single-valued parameters of RFC 6749 §3.1.
-				ar := t.NewAuthRequest(c)
-				ar.Resources = []string{t.Target.Resource, t.Target.Resource}
-				res, err := t.Fixtures.Authorize(ctx, t.HTTP, ar)
-				if err != nil && !fixture.IsUnavailable(err) {
-					return err
-				}
-				if res == nil || res.Callback == nil {
-					return suite.SkipErr("the authorization request did not come back to the client; cannot judge")
-				}
-				q := res.Callback.Query()
-				if code := q.Get("code"); code != "" {
-					t.Fixtures.Transport.AddSecret(code)
-				}
-				if q.Get("error") == "invalid_request" {
-					return expect.WithFix(expect.Fail(res.Last, "a code (or invalid_target)", "error=invalid_request: "+q.Get("error_description"),
-						"two resource parameters were refused as a malformed request"),
-						"exempt resource from the RFC 6749 §3.1 rule against repeated parameters: RFC 8707 defines it as repeatable")
-				}
-				return nil
-			},
+			Run:   runResourceRepeatable,
 		},
 	}
+}
+
+func runAudienceRestricted(ctx context.Context, t *suite.T) error {
+	c, err := t.Confidential(ctx)
+	if err != nil {
+		return err
+	}
+	with := t.NewAuthRequest(c)
+	ts, err := t.Fixtures.Tokens(ctx, t.HTTP, with)
+	if err != nil {
+		return err
+	}
+	if ok, res, err := probe.AccessTokenActive(ctx, t, c, ts.AccessToken); err != nil || !ok {
+		if err != nil {
+			return err
+		}
+		return expect.Fail(res, "the token requested for the resource accepted", "refused",
+			"a token requested with resource=%s is refused by that resource", t.Target.Resource)
+	}
+	without := t.NewAuthRequest(c)
+	without.Resources = nil
+	other, err := t.Fixtures.Tokens(ctx, t.HTTP, without)
+	if err != nil {
+		return err
+	}
+	ok, res, err := probe.AccessTokenActive(ctx, t, c, other.AccessToken)
+	if err != nil {
+		return err
+	}
+	if ok {
+		return expect.WithFix(expect.Fail(res, "a token not issued for this resource refused", "accepted",
+			"the resource accepts a token that was not requested for it (no audience restriction)"),
+			"bind access tokens to the requested resource (aud) and have the resource check it")
+	}
+	return nil
+}
+
+func runAuthorizeUnknownInvalidTarget(ctx context.Context, t *suite.T) error {
+	c, err := t.Confidential(ctx)
+	if err != nil {
+		return err
+	}
+	ar := t.NewAuthRequest(c)
+	ar.Resources = []string{unknownResource}
+	return badResourceRequest(ctx, t, ar)
+}
+
+func runTokenUnknownInvalidTarget(ctx context.Context, t *suite.T) error {
+	res, err := clientCredentials(ctx, t, unknownResource)
+	if err != nil {
+		return err
+	}
+	return invalidTarget(res, unknownResource, "refuse token requests for resources this server does not issue tokens for with 400 invalid_target")
+}
+
+func runTokenFragmentInvalidTarget(ctx context.Context, t *suite.T) error {
+	v := t.Target.Resource + "#fragment"
+	res, err := clientCredentials(ctx, t, v)
+	if err != nil {
+		return err
+	}
+	return invalidTarget(res, v, "refuse resource values with a fragment at the token endpoint too; do not strip it")
+}
+
+func runResourceRepeatable(ctx context.Context, t *suite.T) error {
+	c, err := t.Confidential(ctx)
+	if err != nil {
+		return err
+	}
+	// The only resource known is the configured one: name it
+	// twice. Refusing it with invalid_target is the server's
+	// choice; invalid_request means resource was treated like
+	// the single-valued parameters of RFC 6749 §3.1.
+	ar := t.NewAuthRequest(c)
+	ar.Resources = []string{t.Target.Resource, t.Target.Resource}
+	res, err := t.Fixtures.Authorize(ctx, t.HTTP, ar)
+	if err != nil && !fixture.IsUnavailable(err) {
+		return err
+	}
+	if res == nil || res.Callback == nil {
+		return suite.SkipErr("the authorization request did not come back to the client; cannot judge")
+	}
+	q := res.Callback.Query()
+	if code := q.Get("code"); code != "" {
+		t.Fixtures.Transport.AddSecret(code)
+	}
+	if q.Get("error") == "invalid_request" {
+		return expect.WithFix(expect.Fail(res.Last, "a code (or invalid_target)", "error=invalid_request: "+q.Get("error_description"),
+			"two resource parameters were refused as a malformed request"),
+			"exempt resource from the RFC 6749 §3.1 rule against repeated parameters: RFC 8707 defines it as repeatable")
+	}
+	return nil
 }
 
 // clientCredentials sends a client credentials token request of the
@@ -170,16 +176,6 @@ func clientCredentials(ctx context.Context, t *suite.T, resource string) (*httpx
 		form.Set("scope", t.Target.Config.Scopes[0])
 	}
 	return t.Fixtures.Token(ctx, t.HTTP, c, form, "client credentials token request with resource="+resource)
-}
-
-// invalidTarget requires a token error response with invalid_target.
-func invalidTarget(res *httpx.Result, resource, fix string) error {
-	if res.Status == http.StatusOK {
-		return expect.WithFix(expect.Fail(res, "error=invalid_target", "an access token",
-			"the token endpoint issued a token for resource=%q", resource), fix)
-	}
-	_, err := expect.OAuthError(res, []int{http.StatusBadRequest}, "invalid_target")
-	return expect.WithFix(err, fix)
 }
 
 // badResource sends an authorization request with resource v and expects an

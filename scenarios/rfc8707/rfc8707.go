@@ -7,7 +7,7 @@ import "github.com/authspec/authspec/suite"
 // Checks returns the RFC 8707 checks.
 func Checks() []*suite.Check {
 	var out []*suite.Check
-	out = append(out, resourceChecks()...) // §2
-	out = append(out, tokenChecks()...)    // §2.2
+	out = append(out, resourceChecks()...)
+	out = append(out, tokenChecks()...)
 	return out
 }

@@ -1,7 +1,7 @@
 // Package rfc9700 holds the checks of RFC 9700, Best Current Practice for
-// OAuth 2.0 Security, one file per section. (Checks of RFC 9700 that belong
-// with a base specification, such as PKCE downgrade, live with it; those
-// that need the browser live in scenarios/browserflows.)
+// OAuth 2.0 Security, one file per section, including those that refine a
+// base specification (PKCE downgrade, refresh token rotation) and those
+// that judge the login and consent pages in a browser.
 package rfc9700
 
 import "github.com/authspec/authspec/suite"
@@ -9,8 +9,15 @@ import "github.com/authspec/authspec/suite"
 // Checks returns the RFC 9700 checks.
 func Checks() []*suite.Check {
 	var out []*suite.Check
-	out = append(out, grantChecks()...)
-	out = append(out, clientChecks()...)
-	out = append(out, corsChecks()...)
+	out = append(out, authorizationCodeGrantChecks()...)
+	out = append(out, implicitGrantChecks()...)
+	out = append(out, passwordGrantChecks()...)
+	out = append(out, otherRecommendationChecks()...)
+	out = append(out, redirectURIValidationChecks()...)
+	out = append(out, refererLeakageChecks()...)
+	out = append(out, redirect307Checks()...)
+	out = append(out, refreshTokenProtectionChecks()...)
+	out = append(out, clientImpersonationChecks()...)
+	out = append(out, clickjackingChecks()...)
 	return out
 }

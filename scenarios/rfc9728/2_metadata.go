@@ -9,14 +9,14 @@ import (
 	"strings"
 
 	"github.com/authspec/authspec/scenarios/internal/metadoc"
-	"github.com/authspec/authspec/suite/httpx"
-	"github.com/authspec/authspec/suite/target"
-
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/expect"
+	"github.com/authspec/authspec/suite/httpx"
+	"github.com/authspec/authspec/suite/target"
 )
 
-// metadataChecks are the checks of RFC 9728 §2, the metadata parameters.
+// metadataChecks returns the checks of RFC 9728 §2, Protected Resource
+// Metadata.
 func metadataChecks() []*suite.Check {
 	return []*suite.Check{
 		{
@@ -24,39 +24,14 @@ func metadataChecks() []*suite.Check {
 			Requires: needMetadata, Profiles: []string{"resource"},
 			Title: "The resource's metadata lists the authorization server under test",
 			Quote: "authorization_servers: OPTIONAL. JSON array containing a list of OAuth authorization server issuer identifiers ... for authorization servers that can be used with this protected resource.",
-			Run: func(ctx context.Context, t *suite.T) error {
-				res := t.Target.ResourceMetadataResult
-				list, present, err := expect.StringList(t.Target.ResourceMetadata, "authorization_servers")
-				if err != nil {
-					return expect.Fail(res, "authorization_servers as an array of strings", err.Error(), "malformed authorization_servers")
-				}
-				if !present || !slices.Contains(list, t.Target.Issuer) {
-					return expect.WithFix(expect.Fail(res, "authorization_servers containing "+t.Target.Issuer, "["+strings.Join(list, ", ")+"]",
-						"clients that discover the authorization server from the resource cannot find this issuer"),
-						"list the issuer identifier exactly as in its RFC 8414 metadata")
-				}
-				return nil
-			},
+			Run:   runAuthorizationServersListsIssuer,
 		},
 		{
 			ID: "rfc9728-2-resource-required", Spec: suite.RFC9728, Section: "2", Level: suite.Must,
 			Requires: needMetadata, Profiles: []string{"resource"},
 			Title: "The protected resource metadata has the required resource parameter",
 			Quote: "resource: REQUIRED. The protected resource's resource identifier, as defined in Section 1.2.",
-			Run: func(ctx context.Context, t *suite.T) error {
-				doc := t.Target.ResourceMetadata
-				v, ok := doc["resource"]
-				if s, _ := v.(string); s != "" {
-					return nil
-				}
-				got := "absent; parameters: " + expect.Keys(doc)
-				if ok {
-					got = metadoc.Describe(v)
-				}
-				return expect.WithFix(expect.Fail(t.Target.ResourceMetadataResult, "resource: "+t.Target.Resource, got,
-					"the protected resource metadata lacks its REQUIRED resource identifier; clients must discard it (RFC 9728 §3.3)"),
-					`add "resource": "`+t.Target.Resource+`"`)
-			},
+			Run:   runResourceRequired,
 		},
 		{
 			ID: "rfc9728-2-authorization-servers-have-metadata", Spec: suite.RFC9728, Section: "2", Level: suite.Must,
@@ -80,6 +55,35 @@ func metadataChecks() []*suite.Check {
 			Run:   runScopesSupportedRequestable,
 		},
 	}
+}
+
+func runAuthorizationServersListsIssuer(ctx context.Context, t *suite.T) error {
+	res := t.Target.ResourceMetadataResult
+	list, present, err := expect.StringList(t.Target.ResourceMetadata, "authorization_servers")
+	if err != nil {
+		return expect.Fail(res, "authorization_servers as an array of strings", err.Error(), "malformed authorization_servers")
+	}
+	if !present || !slices.Contains(list, t.Target.Issuer) {
+		return expect.WithFix(expect.Fail(res, "authorization_servers containing "+t.Target.Issuer, "["+strings.Join(list, ", ")+"]",
+			"clients that discover the authorization server from the resource cannot find this issuer"),
+			"list the issuer identifier exactly as in its RFC 8414 metadata")
+	}
+	return nil
+}
+
+func runResourceRequired(ctx context.Context, t *suite.T) error {
+	doc := t.Target.ResourceMetadata
+	v, ok := doc["resource"]
+	if s, _ := v.(string); s != "" {
+		return nil
+	}
+	got := "absent; parameters: " + expect.Keys(doc)
+	if ok {
+		got = metadoc.Describe(v)
+	}
+	return expect.WithFix(expect.Fail(t.Target.ResourceMetadataResult, "resource: "+t.Target.Resource, got,
+		"the protected resource metadata lacks its REQUIRED resource identifier; clients must discard it (RFC 9728 §3.3)"),
+		`add "resource": "`+t.Target.Resource+`"`)
 }
 
 // maxAuthorizationServers bounds the issuers fetched for one check.

@@ -8,7 +8,8 @@ import (
 	"github.com/authspec/authspec/suite/expect"
 )
 
-// validationChecks are the checks of RFC 9728 §3.3, metadata validation.
+// validationChecks returns the checks of RFC 9728 §3.3, Protected Resource
+// Metadata Validation.
 func validationChecks() []*suite.Check {
 	return []*suite.Check{
 		{
@@ -16,15 +17,7 @@ func validationChecks() []*suite.Check {
 			Requires: needMetadata, Profiles: []string{"resource"},
 			Title: "The resource member of the metadata is identical to the resource identifier",
 			Quote: "The \"resource\" value returned MUST be identical to the protected resource's resource identifier value into which the well-known URI path suffix was inserted to create the URL used to retrieve the metadata.",
-			Run: func(ctx context.Context, t *suite.T) error {
-				res := t.Target.ResourceMetadataResult
-				got, _ := t.Target.ResourceMetadata["resource"].(string)
-				if got != t.Target.Resource {
-					return expect.Fail(res, "resource: "+t.Target.Resource, "resource: "+got,
-						"the protected resource metadata names another resource; clients must discard it")
-				}
-				return nil
-			},
+			Run:   runResourceIdentical,
 		},
 		{
 			ID: "rfc9728-3.3-challenge-metadata-resource", Spec: suite.RFC9728, Section: "3.3", Level: suite.Must,
@@ -34,6 +27,16 @@ func validationChecks() []*suite.Check {
 			Run:   runChallengeMetadataResource,
 		},
 	}
+}
+
+func runResourceIdentical(ctx context.Context, t *suite.T) error {
+	res := t.Target.ResourceMetadataResult
+	got, _ := t.Target.ResourceMetadata["resource"].(string)
+	if got != t.Target.Resource {
+		return expect.Fail(res, "resource: "+t.Target.Resource, "resource: "+got,
+			"the protected resource metadata names another resource; clients must discard it")
+	}
+	return nil
 }
 
 func runChallengeMetadataResource(ctx context.Context, t *suite.T) error {

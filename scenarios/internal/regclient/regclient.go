@@ -337,28 +337,32 @@ func Describe(v any) string {
 	return s
 }
 
-// Redacted wraps the Run of every check so that what a result says (the
-// failure's message, want, got and fix, or the reason of a SKIP) never shows
-// a secret the run has seen: failures quote response bodies, and
-// registration responses carry client secrets and registration access
-// tokens. The runner redacts only the recorded exchanges.
+// Redacted wraps the Run of every check with Redact.
 func Redacted(checks []*suite.Check) []*suite.Check {
 	for _, c := range checks {
-		run := c.Run
-		c.Run = func(ctx context.Context, t *suite.T) error {
-			err := run(ctx, t)
-			var f *suite.Failure
-			var sk *suite.Skipped
-			switch {
-			case errors.As(err, &f):
-				f.Message, f.Want, f.Got, f.Fix = t.Transport.Redact(f.Message), t.Transport.Redact(f.Want), t.Transport.Redact(f.Got), t.Transport.Redact(f.Fix)
-			case errors.As(err, &sk):
-				sk.Reason = t.Transport.Redact(sk.Reason)
-			}
-			return err
-		}
+		c.Run = Redact(c.Run)
 	}
 	return checks
+}
+
+// Redact wraps run so that what its result says (the failure's message,
+// want, got and fix, or the reason of a SKIP) never shows a secret the run
+// has seen: failures quote response bodies, and registration responses
+// carry client secrets and registration access tokens. The runner redacts
+// only the recorded exchanges.
+func Redact(run func(ctx context.Context, t *suite.T) error) func(ctx context.Context, t *suite.T) error {
+	return func(ctx context.Context, t *suite.T) error {
+		err := run(ctx, t)
+		var f *suite.Failure
+		var sk *suite.Skipped
+		switch {
+		case errors.As(err, &f):
+			f.Message, f.Want, f.Got, f.Fix = t.Transport.Redact(f.Message), t.Transport.Redact(f.Want), t.Transport.Redact(f.Got), t.Transport.Redact(f.Fix)
+		case errors.As(err, &sk):
+			sk.Reason = t.Transport.Redact(sk.Reason)
+		}
+		return err
+	}
 }
 
 // Outcome describes a response briefly for messages: the status and the

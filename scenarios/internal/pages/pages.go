@@ -1,0 +1,69 @@
+// Package pages drives the target's login and consent pages for the checks
+// of every specification that judge them (RFC 6749 §4.1.2, §10.2, §10.12;
+// RFC 9700 §4.2.4, §4.12, §4.16): a real browser plays the config's recipe.
+package pages
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+
+	"github.com/authspec/authspec/suite"
+	"github.com/authspec/authspec/suite/fixture"
+	"github.com/authspec/authspec/suite/httpx"
+)
+
+// Request returns the run's confidential client and a fresh authorization
+// request of it that forces the consent page, even where consent is
+// remembered, and carries a state with characters that need encoding.
+func Request(ctx context.Context, t *suite.T) (*fixture.Client, *fixture.AuthRequest, error) {
+	c, err := t.Confidential(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	ar := t.NewAuthRequest(c)
+	// Force the consent page even where consent is remembered.
+	ar.Extra = map[string][]string{"prompt": {"consent"}}
+	ar.State = "authspec state/+ =&%" + fixture.RandomState()
+	return c, ar, nil
+}
+
+// LoginAndConsent is one approval through a fresh login and the consent
+// page, made once per run and judged by every check about those pages.
+func LoginAndConsent(ctx context.Context, t *suite.T) (*fixture.AuthzResult, error) {
+	v, err := t.Fixtures.Shared(ctx, t.HTTP, "pages.login-and-consent", func(ctx context.Context, hc *httpx.Client) (any, error) {
+		_, ar, err := Request(ctx, t)
+		if err != nil {
+			return nil, err
+		}
+		ar.Flow = fixture.FlowLogin
+		return t.Fixtures.Authorize(ctx, hc, ar)
+	})
+	if err != nil {
+		return nil, err
+	}
+	res, ok := v.(*fixture.AuthzResult)
+	if !ok {
+		return nil, fmt.Errorf("shared login and consent: unexpected %T", v)
+	}
+	return res, nil
+}
+
+// Shown returns the pages of LoginAndConsent that the target served with
+// HTTP 200, the login page among them; it is a SKIP when there were none.
+func Shown(ctx context.Context, t *suite.T) ([]fixture.PageVisit, error) {
+	res, err := LoginAndConsent(ctx, t)
+	if err != nil {
+		return nil, err
+	}
+	var shown []fixture.PageVisit
+	for _, p := range res.Pages {
+		if p.Status == http.StatusOK {
+			shown = append(shown, p)
+		}
+	}
+	if len(shown) == 0 {
+		return nil, suite.SkipErr("the browser saw no login or consent page")
+	}
+	return shown, nil
+}

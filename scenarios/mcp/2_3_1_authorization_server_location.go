@@ -1,0 +1,159 @@
+package mcp
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+
+	"github.com/authspec/authspec/scenarios/internal/metadoc"
+	"github.com/authspec/authspec/scenarios/internal/probe"
+	"github.com/authspec/authspec/suite"
+	"github.com/authspec/authspec/suite/expect"
+	"github.com/authspec/authspec/suite/httpx"
+	"github.com/authspec/authspec/suite/target"
+)
+
+// serverLocationChecks returns the checks of the MCP authorization
+// specification §2.3.1, Authorization Server Location.
+func serverLocationChecks() []*suite.Check {
+	return []*suite.Check{
+		{
+			ID: "mcp-2.3.1-prm-published", Spec: suite.MCP, Section: "2.3.1", Level: suite.Must,
+			Requires: req, Profiles: both,
+			Title: "The MCP server publishes RFC 9728 protected resource metadata (via its 401 challenge or the well-known URI)",
+			Quote: "MCP servers MUST implement the OAuth 2.0 Protected Resource Metadata (RFC9728) specification to indicate the locations of authorization servers.",
+			Run:   runPRMPublished,
+		},
+		{
+			ID: "mcp-2.3.1-prm-authorization-servers", Spec: suite.MCP, Section: "2.3.1", Level: suite.Must,
+			Requires: req, Profiles: both,
+			Title: "The protected resource metadata lists at least one authorization server",
+			Quote: "The Protected Resource Metadata document returned by the MCP server MUST include the authorization_servers field containing at least one authorization server.",
+			Run:   runPRMAuthorizationServers,
+		},
+		{
+			ID: "mcp-2.3.1-challenge-resource-metadata", Spec: suite.MCP, Section: "2.3.1", Level: suite.Must,
+			Requires: req, Profiles: []string{p0618},
+			Title: "The MCP server's 401 carries WWW-Authenticate with the resource_metadata URL",
+			Quote: "MCP servers MUST use the HTTP header WWW-Authenticate when returning a 401 Unauthorized to indicate the location of the resource server metadata URL as described in RFC9728 Section 5.1 \"WWW-Authenticate Response\".",
+			Run:   runChallengeResourceMetadata,
+		},
+		{
+			ID: "mcp-2.3.1-post-challenge", Spec: suite.MCP, Section: "2.3.1", Level: suite.Must,
+			Requires: req, Profiles: both,
+			Title: "An unauthenticated JSON-RPC POST (initialize) is answered 401 with a Bearer challenge",
+			Quote: "MCP clients MUST be able to parse WWW-Authenticate headers and respond appropriately to HTTP 401 Unauthorized responses from the MCP server.",
+			Run:   runPostChallenge,
+		},
+	}
+}
+
+func runPRMPublished(ctx context.Context, t *suite.T) error {
+	m, res, err := prm(ctx, t)
+	if err != nil {
+		return err
+	}
+	if m == nil {
+		return expect.WithFix(expect.Fail(res, "a protected resource metadata JSON document", fmt.Sprintf("HTTP %d", res.Status),
+			"neither the 401 challenge's resource_metadata nor the well-known URI gives protected resource metadata; MCP clients cannot find the authorization server"),
+			"serve RFC 9728 metadata at /.well-known/oauth-protected-resource<path> and point to it from the 401 challenge")
+	}
+	return nil
+}
+
+func runPRMAuthorizationServers(ctx context.Context, t *suite.T) error {
+	m, res, err := prm(ctx, t)
+	if err != nil {
+		return err
+	}
+	if m == nil {
+		return suite.SkipErr("no protected resource metadata (mcp-2.3.1-prm-published reports it)")
+	}
+	list, ok := m["authorization_servers"].([]any)
+	var first string
+	if ok && len(list) > 0 {
+		first, _ = list[0].(string)
+	}
+	if first == "" {
+		return expect.WithFix(expect.Fail(res, `"authorization_servers": ["https://as.example"]`,
+			"authorization_servers: "+metadoc.Describe(m["authorization_servers"]),
+			"the protected resource metadata names no authorization server, so an MCP client cannot discover where to get a token"),
+			"list the issuer of your authorization server in authorization_servers")
+	}
+	return nil
+}
+
+func runChallengeResourceMetadata(ctx context.Context, t *suite.T) error {
+	res, err := call(ctx, t, http.MethodGet, t.Target.Resource, "", "call the MCP server without a token")
+	if err != nil {
+		return err
+	}
+	if err := served(res); err != nil {
+		return err
+	}
+	if res.Status != http.StatusUnauthorized {
+		return suite.SkipErr("the MCP server answered HTTP %d without a token, not 401: no challenge to judge (rfc6750-3-challenge-on-401 judges it)", res.Status)
+	}
+	c, ok := probe.Bearer(res.Header.Values("WWW-Authenticate"))
+	if !ok || c.Params["resource_metadata"] == "" {
+		return expect.WithFix(expect.Fail(res, `WWW-Authenticate: Bearer resource_metadata="https://mcp.example/.well-known/oauth-protected-resource/…"`,
+			headerOr(res), "the 401 does not say where the protected resource metadata is"),
+			"add resource_metadata=\"<metadata URL>\" to the Bearer challenge of every 401")
+	}
+	return nil
+}
+
+func runPostChallenge(ctx context.Context, t *suite.T) error {
+	res, err := call(ctx, t, http.MethodPost, t.Target.Resource, "", "POST an MCP initialize request without a token")
+	if err != nil {
+		return err
+	}
+	if err := served(res); err != nil {
+		return err
+	}
+	if res.Status == http.StatusMethodNotAllowed {
+		return suite.SkipErr("the MCP server URL does not take POST (HTTP 405): not a Streamable HTTP endpoint")
+	}
+	if err := expect.Status(res, http.StatusUnauthorized); err != nil {
+		return expect.WithFix(err, "answer unauthenticated MCP requests (the JSON-RPC POST an MCP client sends first) with 401 and a Bearer challenge, so the client starts authorization")
+	}
+	if _, ok := probe.Bearer(res.Header.Values("WWW-Authenticate")); !ok {
+		return expect.WithFix(expect.Fail(res, "WWW-Authenticate: Bearer …", headerOr(res), "the 401 to the POST has no Bearer challenge"),
+			"send the same Bearer challenge (with resource_metadata) on POST as on GET")
+	}
+	return nil
+}
+
+// prm finds the MCP server's protected resource metadata: from the
+// resource_metadata parameter of its 401 challenge, else from the RFC 9728
+// well-known URL. It returns the document (nil if none) and where it looked.
+func prm(ctx context.Context, t *suite.T) (map[string]any, *httpx.Result, error) {
+	res, err := call(ctx, t, http.MethodGet, t.Target.Resource, "", "call the MCP server without a token")
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := served(res); err != nil {
+		return nil, res, err
+	}
+	var urls []string
+	if c, ok := probe.Bearer(res.Header.Values("WWW-Authenticate")); ok && c.Params["resource_metadata"] != "" {
+		urls = append(urls, c.Params["resource_metadata"])
+	}
+	if u, err := target.WellKnownURL(t.Target.Resource, "oauth-protected-resource"); err == nil {
+		urls = append(urls, u)
+	}
+	last := res
+	for _, u := range urls {
+		m, r, err := metadoc.Fetch(ctx, t, u, "fetch the protected resource metadata")
+		if err != nil {
+			return nil, last, err
+		}
+		if r != nil {
+			last = r
+		}
+		if m != nil {
+			return m, r, nil
+		}
+	}
+	return nil, last, nil
+}

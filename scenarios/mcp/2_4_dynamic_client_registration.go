@@ -1,0 +1,42 @@
+package mcp
+
+import (
+	"context"
+	"fmt"
+	"slices"
+
+	"github.com/authspec/authspec/scenarios/internal/regclient"
+	"github.com/authspec/authspec/suite"
+	"github.com/authspec/authspec/suite/expect"
+)
+
+// registrationChecks returns the checks of the MCP authorization
+// specification §2.4, Dynamic Client Registration.
+func registrationChecks() []*suite.Check {
+	return []*suite.Check{
+		{
+			ID: "mcp-2.4-public-client-registration", Spec: suite.MCP, Section: "2.4", Level: suite.Should,
+			Requires: []suite.Feature{suite.FeatureDCR}, Profiles: both,
+			Title: "Dynamic registration accepts an MCP client: a public client with a loopback redirect URI",
+			Quote: "MCP clients and authorization servers SHOULD support the OAuth 2.0 Dynamic Client Registration Protocol RFC7591 to allow MCP clients to obtain OAuth client IDs without user interaction.",
+			Run:   runPublicClientRegistration,
+		},
+	}
+}
+
+func runPublicClientRegistration(ctx context.Context, t *suite.T) error {
+	if ms := t.Target.Metadata.AuthMethods(); !slices.Contains(ms, "none") {
+		return suite.SkipErr("the metadata does not advertise token_endpoint_auth_method none (public clients): MCP clients would have to be confidential")
+	}
+	md := regclient.Metadata(t, "none", map[string]any{"client_name": "authspec MCP client", "grant_types": []string{"authorization_code", "refresh_token"}})
+	r, err := regclient.Register(ctx, t, md)
+	if err != nil {
+		return err
+	}
+	if !r.OK() || r.Client.ID == "" {
+		return expect.WithFix(expect.Fail(r.Res, "HTTP 201 with a client_id", fmt.Sprintf("HTTP %d", r.Res.Status),
+			"an MCP client (public, loopback redirect URI, authorization_code and refresh_token) cannot register"),
+			"register public clients (token_endpoint_auth_method none) with loopback redirect URIs: MCP clients are native apps")
+	}
+	return nil
+}

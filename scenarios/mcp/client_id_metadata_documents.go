@@ -1,0 +1,347 @@
+package mcp
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/authspec/authspec/suite"
+	"github.com/authspec/authspec/suite/expect"
+	"github.com/authspec/authspec/suite/fixture"
+	"github.com/authspec/authspec/suite/httpx"
+)
+
+// cimdChecks returns the checks of the MCP authorization specification
+// (2025-11-25), Client ID Metadata Documents.
+//
+// With a client ID metadata document (2025-11-25 "Client Registration
+// Approaches", draft-ietf-oauth-client-id-metadata-document) the client's
+// client_id is the URL of a JSON document with its metadata. The suite hosts
+// the documents itself, on a loopback listener; a server that fetches only
+// https documents from public addresses (as it should in production) cannot
+// reach them, and the checks SKIP saying so.
+func cimdChecks() []*suite.Check {
+	req := []suite.Feature{suite.FeatureCIMD, suite.FeatureAuthCode}
+	p := []string{p1125}
+	return []*suite.Check{
+		{
+			ID: "mcp-2025-11-25-cimd-url-client-id", Spec: suite.MCP, Section: cimdSection, Level: suite.Should,
+			Requires: req, Profiles: p,
+			Title: "A server that advertises client_id_metadata_document_supported fetches a URL client_id's document and issues tokens to that client",
+			Quote: "The authorization server SHOULD fetch the document indicated by the client_id to retrieve the client registration information.",
+			Run:   runCIMDURLClientID,
+		},
+		{
+			ID: "mcp-2025-11-25-cimd-client-id-matches-url", Spec: suite.MCP, Section: cimdSection, Level: suite.Must,
+			Requires: req, Profiles: p,
+			Title: "A client metadata document whose client_id is not its own URL is refused",
+			Quote: "The client metadata document MUST contain a client_id property whose value MUST match the URL of the document using simple string comparison as defined in [RFC3986] Section 6.2.1.",
+			Run:   withDocs(runCIMDClientIDMatchesURL),
+		},
+		{
+			ID: "mcp-2025-11-25-cimd-redirect-uri-listed", Spec: suite.MCP, Section: cimdSection, Level: suite.Must,
+			Requires: req, Profiles: p,
+			Title: "With a URL client_id, a redirect_uri that the document does not list is refused and not redirected to",
+			Quote: "When a redirection URI is included in an authorization request, the authorization server MUST compare and match the value received against at least one of the registered redirection URIs",
+			Run:   withDocs(runCIMDRedirectURIListed),
+		},
+		{
+			ID: "mcp-2025-11-25-cimd-redirects-not-followed", Spec: suite.MCP, Section: cimdSection, Level: suite.MustNot,
+			Requires: req, Profiles: p,
+			Title: "The server does not follow an HTTP redirect when it fetches a client metadata document",
+			Quote: "The authorization server MUST NOT automatically follow HTTP redirects when retrieving the client registration information.",
+			Run:   withDocs(runCIMDRedirectsNotFollowed),
+		},
+		{
+			ID: "mcp-2025-11-25-cimd-json-content-type", Spec: suite.MCP, Section: cimdSection, Level: suite.Must,
+			Requires: req, Profiles: p,
+			Title: "A client metadata document served with a content type other than JSON is refused",
+			Quote: "The authorization server MUST treat all other HTTP status codes and content types as an error response.",
+			Run:   withDocs(runCIMDJSONContentType),
+		},
+		{
+			ID: "mcp-2025-11-25-cimd-no-shared-secret", Spec: suite.MCP, Section: cimdSection, Level: suite.Must,
+			Requires: req, Profiles: p,
+			Title: "A client metadata document declaring a client_secret_* authentication method is refused (no secret can be shared)",
+			Quote: "the token_endpoint_auth_method property MUST NOT include client_secret_post, client_secret_basic, client_secret_jwt, or any other method based around a shared symmetric secret",
+			Run:   withDocs(runCIMDNoSharedSecret),
+		},
+	}
+}
+
+func runCIMDURLClientID(ctx context.Context, t *suite.T) error {
+	o, err := cimdControl(ctx, t)
+	if err != nil {
+		return err
+	}
+	if o.err != nil {
+		if o.res != nil && o.res.Interactive {
+			return suite.SkipErr("%v", o.err)
+		}
+		if !o.fetched {
+			return suite.SkipErr("the server never fetched the suite's document, served over http from 127.0.0.1 (%v): "+
+				"a production server rightly refuses it; run a test instance that fetches loopback documents (the reference server: --cimd loopback)", o.err)
+		}
+		return expect.WithFix(expect.Fail(lastOf(o.res), "a code for the client the document describes", o.err.Error(),
+			"the server fetched a well-formed client metadata document and still refused the client"),
+			"accept clients whose client_id is the URL of a valid metadata document, as advertised")
+	}
+	tres, err := t.Fixtures.Exchange(ctx, t.HTTP, o.ar, o.code, nil)
+	if err != nil {
+		return err
+	}
+	if _, err := t.Fixtures.ParseTokens(tres); err != nil {
+		return expect.WithFix(expect.Fail(tres, "tokens for the URL client_id (token_endpoint_auth_method none)", fmt.Sprintf("HTTP %d", tres.Status),
+			"the code issued to the document's client cannot be redeemed"), "let the client identified by its document URL redeem its code as a public client")
+	}
+	return nil
+}
+
+func runCIMDClientIDMatchesURL(ctx context.Context, t *suite.T, d *docServer) error {
+	redirect := cimdRedirect(t)
+	id := d.host("/clients/impostor.json", redirect, func(md map[string]any) { md["client_id"] = d.base + "/clients/someone-else.json" })
+	return refusedDocument(ctx, t, id, redirect, "a document naming another client_id",
+		"compare the document's client_id with the URL it was fetched from (simple string comparison) and refuse a mismatch")
+}
+
+func runCIMDRedirectURIListed(ctx context.Context, t *suite.T, d *docServer) error {
+	listed := cimdRedirect(t)
+	id := d.host("/clients/listed.json", listed, nil)
+	other := "http://127.0.0.1:8977/elsewhere"
+	if strings.HasPrefix(listed, "http://127.0.0.1:8977") {
+		other = "http://127.0.0.1:8978/elsewhere"
+	}
+	return refusedDocument(ctx, t, id, other, "a redirect URI the document does not list",
+		"match redirect_uri exactly against the document's redirect_uris and show an error page on a mismatch")
+}
+
+func runCIMDRedirectsNotFollowed(ctx context.Context, t *suite.T, d *docServer) error {
+	redirect := cimdRedirect(t)
+	target := d.host("/clients/moved-here.json", redirect, func(md map[string]any) { md["client_id"] = d.base + "/clients/moved.json" })
+	d.set("/clients/moved.json", hostedDoc{location: target})
+	return refusedDocument(ctx, t, d.base+"/clients/moved.json", redirect, "a document reached through a redirect",
+		"fetch client metadata documents without following redirects, and treat a 3xx as an error")
+}
+
+func runCIMDJSONContentType(ctx context.Context, t *suite.T, d *docServer) error {
+	redirect := cimdRedirect(t)
+	id := d.host("/clients/html.json", redirect, nil)
+	d.mu.Lock()
+	doc := d.docs["/clients/html.json"]
+	doc.contentType = "text/html; charset=utf-8"
+	d.docs["/clients/html.json"] = doc
+	d.mu.Unlock()
+	return refusedDocument(ctx, t, id, redirect, "a document served as text/html",
+		"accept only application/json (or application/<…>+json) client metadata documents")
+}
+
+func runCIMDNoSharedSecret(ctx context.Context, t *suite.T, d *docServer) error {
+	redirect := cimdRedirect(t)
+	id := d.host("/clients/secret.json", redirect, func(md map[string]any) { md["token_endpoint_auth_method"] = "client_secret_basic" })
+	return refusedDocument(ctx, t, id, redirect, "a document declaring client_secret_basic",
+		"refuse client metadata documents whose token_endpoint_auth_method relies on a shared secret")
+}
+
+const cimdSection = "Client ID Metadata Documents"
+
+// docServer serves client metadata documents for one check.
+type docServer struct {
+	srv  *http.Server
+	base string
+	mu   sync.Mutex
+	docs map[string]hostedDoc
+	hits map[string]int
+}
+
+type hostedDoc struct {
+	contentType string
+	body        []byte
+	location    string // a redirect instead of the document
+}
+
+func startDocServer() (*docServer, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, fmt.Errorf("listen for client metadata documents: %w", err)
+	}
+	d := &docServer{base: "http://" + ln.Addr().String(), docs: map[string]hostedDoc{}, hits: map[string]int{}}
+	d.srv = &http.Server{ReadHeaderTimeout: 5 * time.Second, Handler: http.HandlerFunc(d.serve)}
+	go func() { _ = d.srv.Serve(ln) }()
+	return d, nil
+}
+
+func (d *docServer) serve(w http.ResponseWriter, r *http.Request) {
+	d.mu.Lock()
+	doc, ok := d.docs[r.URL.Path]
+	d.hits[r.URL.Path]++
+	d.mu.Unlock()
+	switch {
+	case !ok:
+		http.NotFound(w, r)
+	case doc.location != "":
+		http.Redirect(w, r, doc.location, http.StatusFound)
+	default:
+		w.Header().Set("Content-Type", doc.contentType)
+		_, _ = w.Write(doc.body)
+	}
+}
+
+func (d *docServer) close() {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	_ = d.srv.Shutdown(ctx)
+}
+
+// host publishes a document at path; edit adjusts the metadata, whose
+// client_id is the document's URL by default.
+func (d *docServer) host(path, redirectURI string, edit func(map[string]any)) string {
+	u := d.base + path
+	md := map[string]any{
+		"client_id": u, "client_name": "authspec CIMD client", "redirect_uris": []string{redirectURI},
+		"grant_types": []string{"authorization_code"}, "response_types": []string{"code"}, "token_endpoint_auth_method": "none",
+	}
+	if edit != nil {
+		edit(md)
+	}
+	body, _ := json.Marshal(md)
+	d.mu.Lock()
+	d.docs[path] = hostedDoc{contentType: "application/json", body: body}
+	d.mu.Unlock()
+	return u
+}
+
+func (d *docServer) set(path string, doc hostedDoc) {
+	d.mu.Lock()
+	d.docs[path] = doc
+	d.mu.Unlock()
+}
+
+func (d *docServer) fetched(path string) int {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.hits[path]
+}
+
+// cimdRedirect is a loopback redirect URI for the documents' clients.
+func cimdRedirect(t *suite.T) string {
+	if r := t.Target.Config.RedirectURI; r != "" {
+		return r
+	}
+	return "http://127.0.0.1:8976/callback"
+}
+
+// cimdRequest is an authorization request of the client at clientID.
+func cimdRequest(t *suite.T, clientID, redirect string) *fixture.AuthRequest {
+	c := &fixture.Client{ID: clientID, RedirectURI: redirect, AuthMethod: "none"}
+	return t.NewAuthRequest(c)
+}
+
+// cimdOutcome is the authorization of a client with a well-formed document,
+// made once per run: the positive check judges it, and the negative checks
+// need it as their control (if the server does not accept the suite's
+// documents at all, a refusal for the right reason cannot be told from any
+// refusal).
+type cimdOutcome struct {
+	fetched bool
+	res     *fixture.AuthzResult
+	ar      *fixture.AuthRequest
+	code    string
+	err     error // from the authorization (ErrUnavailable: refused)
+}
+
+func cimdControl(ctx context.Context, t *suite.T) (*cimdOutcome, error) {
+	v, err := t.Fixtures.Shared(ctx, t.HTTP, "mcp.cimd-control", func(ctx context.Context, hc *httpx.Client) (any, error) {
+		d, err := startDocServer()
+		if err != nil {
+			return nil, err
+		}
+		defer d.close()
+		redirect := cimdRedirect(t)
+		id := d.host("/clients/authspec.json", redirect, nil)
+		ar := cimdRequest(t, id, redirect)
+		code, res, err := t.Fixtures.Code(ctx, hc, ar)
+		out := &cimdOutcome{fetched: d.fetched("/clients/authspec.json") > 0, res: res, ar: ar, code: code, err: err}
+		if err != nil && !fixture.IsUnavailable(err) {
+			return nil, err
+		}
+		return out, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return v.(*cimdOutcome), nil
+}
+
+// cimdUsable is the control of the negative checks.
+func cimdUsable(ctx context.Context, t *suite.T) error {
+	o, err := cimdControl(ctx, t)
+	if err != nil {
+		return err
+	}
+	if o.err == nil {
+		return nil
+	}
+	if o.res != nil && o.res.Interactive {
+		return suite.SkipErr("%v", o.err)
+	}
+	why := o.err.Error()
+	if !o.fetched {
+		why += "; the server never fetched the document"
+	}
+	return suite.SkipErr("the server does not accept the suite's client metadata documents, served over http from 127.0.0.1 (%s); "+
+		"a production server rightly fetches only https documents from public addresses: run a test instance that fetches loopback documents "+
+		"(the reference server: --cimd loopback) to check its document handling", why)
+}
+
+// refusedDocument judges the authorization request of a client whose
+// document breaks a rule: no code may be issued, and since the client is
+// not identified, nothing may be redirected to its redirect URI.
+func refusedDocument(ctx context.Context, t *suite.T, clientID, redirect, what, fix string) error {
+	res, err := t.Fixtures.Authorize(ctx, t.HTTP, cimdRequest(t, clientID, redirect))
+	if err != nil {
+		var un *fixture.ErrUnavailable
+		if errors.As(err, &un) {
+			return nil // refused before reaching the client: right
+		}
+		return err
+	}
+	if res.Callback == nil {
+		return nil
+	}
+	q := res.Callback.Query()
+	if q.Get("code") != "" {
+		return expect.WithFix(expect.Fail(res.Last, "the authorization refused, shown to the person", "a code for "+what,
+			"the server accepted a client metadata document that breaks the rules"), fix)
+	}
+	return expect.WithFix(expect.Fail(res.Last, "an error page, no redirect", "a redirect to "+res.Callback.Redacted(),
+		"the client is not identified, so its redirect URI cannot be trusted: errors must not be redirected to it (RFC 6749 §4.1.2.1)"), fix)
+}
+
+// withDocs runs a negative check with a document server of its own, once
+// the control shows that the target uses client metadata documents.
+func withDocs(run func(ctx context.Context, t *suite.T, d *docServer) error) func(ctx context.Context, t *suite.T) error {
+	return func(ctx context.Context, t *suite.T) error {
+		if err := cimdUsable(ctx, t); err != nil {
+			return err
+		}
+		d, err := startDocServer()
+		if err != nil {
+			return err
+		}
+		defer d.close()
+		return run(ctx, t, d)
+	}
+}
+
+func lastOf(res *fixture.AuthzResult) *httpx.Result {
+	if res == nil {
+		return nil
+	}
+	return res.Last
+}

@@ -1,0 +1,43 @@
+package mcp
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/authspec/authspec/scenarios/internal/probe"
+	"github.com/authspec/authspec/suite"
+	"github.com/authspec/authspec/suite/expect"
+)
+
+// prmDiscoveryChecks returns the checks of the MCP authorization
+// specification (2025-11-25), Protected Resource Metadata Discovery.
+func prmDiscoveryChecks() []*suite.Check {
+	return []*suite.Check{
+		{
+			ID: "mcp-2025-11-25-challenge-scope", Spec: suite.MCP, Section: "Protected Resource Metadata Discovery", Level: suite.Should,
+			Requires: req, Profiles: []string{p1125},
+			Title: "The 401 challenge tells the client which scope to request",
+			Quote: "MCP servers SHOULD include a scope parameter in the WWW-Authenticate header as defined in RFC 6750 Section 3 to indicate the scopes required for accessing the resource.",
+			Run:   runChallengeScope,
+		},
+	}
+}
+
+func runChallengeScope(ctx context.Context, t *suite.T) error {
+	res, err := call(ctx, t, http.MethodGet, t.Target.Resource, "", "call the MCP server without a token")
+	if err != nil {
+		return err
+	}
+	if err := served(res); err != nil {
+		return err
+	}
+	c, ok := probe.Bearer(res.Header.Values("WWW-Authenticate"))
+	if !ok {
+		return suite.SkipErr("no Bearer challenge to judge (mcp-2.3.1-challenge-resource-metadata reports it)")
+	}
+	if c.Params["scope"] == "" {
+		return expect.WithFix(expect.Fail(res, `WWW-Authenticate: Bearer …, scope="…"`, headerOr(res), "the challenge does not say which scope to request"),
+			"add scope=\"<scopes the resource needs>\" to the Bearer challenge")
+	}
+	return nil
+}

@@ -1,0 +1,194 @@
+package rfc6749
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+
+	"github.com/authspec/authspec/scenarios/internal/pages"
+	"github.com/authspec/authspec/suite"
+	"github.com/authspec/authspec/suite/expect"
+	"github.com/authspec/authspec/suite/fixture"
+	"github.com/authspec/authspec/suite/httpx"
+)
+
+// csrfChecks returns the checks of RFC 6749 §10.12, Cross-Site Request
+// Forgery.
+func csrfChecks() []*suite.Check {
+	req := []suite.Feature{suite.FeatureBrowser, suite.FeatureConfidential, suite.FeatureAuthCode}
+	return []*suite.Check{
+		{
+			ID: "rfc6749-10.12-consent-not-by-get", Spec: suite.RFC6749, Section: "10.12", Level: suite.MustNot,
+			Requires: req, Profiles: []string{"core"},
+			Title: "Consent cannot be approved by a GET request",
+			Quote: "The authorization server MUST implement CSRF protection for its authorization endpoint and ensure that a malicious client cannot obtain authorization without the awareness and explicit consent of the resource owner.",
+			Run:   runConsentGET,
+		},
+		{
+			ID: "rfc6749-10.12-consent-csrf-token", Spec: suite.RFC6749, Section: "10.12", Level: suite.Must,
+			Requires: req, Profiles: []string{"core"},
+			Title: "The consent form is refused without its CSRF token",
+			Quote: "The authorization server MUST implement CSRF protection for its authorization endpoint and ensure that a malicious client cannot obtain authorization without the awareness and explicit consent of the resource owner.",
+			Run:   runConsentCSRF,
+		},
+	}
+}
+
+// inspect logs in through the browser and stops at the consent page.
+func inspect(ctx context.Context, t *suite.T) (*fixture.AuthRequest, *fixture.ConsentForm, error) {
+	_, ar, err := pages.Request(ctx, t)
+	if err != nil {
+		return nil, nil, err
+	}
+	ar.Flow = fixture.FlowInspect
+	res, err := t.Fixtures.Authorize(ctx, t.HTTP, ar)
+	if err != nil {
+		return nil, nil, err
+	}
+	if res.Consent == nil {
+		return nil, nil, suite.SkipErr("the browser did not stop at a consent page (the target approved without asking)")
+	}
+	return ar, res.Consent, nil
+}
+
+// submit sends form fields to the consent action with the session cookies
+// and reports whether the response hands out an authorization code.
+func submit(ctx context.Context, t *suite.T, ar *fixture.AuthRequest, f *fixture.ConsentForm, method string, fields [][2]string, note string) (*httpx.Result, bool, error) {
+	vals := url.Values{}
+	for _, kv := range fields {
+		vals.Add(kv[0], kv[1])
+	}
+	target := f.Action
+	var body *strings.Reader
+	if method == http.MethodGet {
+		u, err := url.Parse(f.Action)
+		if err != nil {
+			return nil, false, err
+		}
+		q := u.Query()
+		for k, vs := range vals {
+			q[k] = vs
+		}
+		u.RawQuery = q.Encode()
+		target = u.String()
+		body = strings.NewReader("")
+	} else {
+		body = strings.NewReader(vals.Encode())
+	}
+	req, err := http.NewRequestWithContext(ctx, method, target, body)
+	if err != nil {
+		return nil, false, err
+	}
+	if method == http.MethodPost {
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	for _, c := range f.Cookies {
+		req.Header.Add("Cookie", c)
+	}
+	for k, v := range f.Headers {
+		req.Header.Set(k, v)
+	}
+	res, err := t.HTTP.Do(ctx, req, note)
+	if err != nil {
+		return nil, false, err
+	}
+	loc := res.Header.Get("Location")
+	if loc == "" {
+		return res, false, nil
+	}
+	u, err := url.Parse(loc)
+	if err != nil {
+		return res, false, nil
+	}
+	redirect := ar.RedirectURI
+	if redirect == "" {
+		redirect = ar.Client.RedirectURI
+	}
+	return res, fixture.MatchesRedirect(u, redirect) && u.Query().Get("code") != "", nil
+}
+
+func runConsentGET(ctx context.Context, t *suite.T) error {
+	ar, f, err := inspect(ctx, t)
+	if err != nil {
+		return err
+	}
+	res, approved, err := submit(ctx, t, ar, f, http.MethodGet, f.Fields, "the consent form's fields sent with GET")
+	if err != nil {
+		return err
+	}
+	if approved {
+		return expect.WithFix(expect.Fail(res, "no authorization code for a GET", "a redirect to the client with a code",
+			"the consent was approved by a GET request: any page can trigger it with an image or a link"),
+			"approve only on POST, with a CSRF token bound to the user's session")
+	}
+	return nil
+}
+
+var csrfName = regexp.MustCompile(`(?i)csrf|xsrf|authenticity|_token$|^token$|nonce`)
+
+func runConsentCSRF(ctx context.Context, t *suite.T) error {
+	ar, f, err := inspect(ctx, t)
+	if err != nil {
+		return err
+	}
+	var without, forged [][2]string
+	found := false
+	for _, kv := range f.Fields {
+		if csrfName.MatchString(kv[0]) {
+			found = true
+			forged = append(forged, [2]string{kv[0], "authspec-forged-" + fixture.RandomState()})
+			continue
+		}
+		without = append(without, kv)
+		forged = append(forged, kv)
+	}
+	if !found {
+		// No token to leave out: forge the POST as another site's page
+		// would make a browser send it, and see whether it approves.
+		res, approved, err := submitCrossSite(ctx, t, ar, f)
+		if err != nil {
+			return err
+		}
+		if approved {
+			return expect.WithFix(expect.Fail(res, "the approval refused", "a redirect to the client with a code",
+				"the consent form has no CSRF token, and the approval POST sent as a cross-site request (only SameSite=None cookies, a foreign Origin) was accepted; form fields: %s", fieldNames(f.Fields)),
+				"add a CSRF token bound to the session to the consent form, or make the session cookie SameSite=Lax/Strict and check Origin")
+		}
+		t.Logf("no CSRF token field (fields: %s); a cross-site forgery of the POST was refused (HTTP %d), so SameSite cookies or Origin checks protect the approval", fieldNames(f.Fields), res.Status)
+		return nil
+	}
+	for _, variant := range []struct {
+		fields [][2]string
+		note   string
+	}{{without, "the consent form without its CSRF token"}, {forged, "the consent form with a forged CSRF token"}} {
+		res, approved, err := submit(ctx, t, ar, f, http.MethodPost, variant.fields, variant.note)
+		if err != nil {
+			return err
+		}
+		if approved {
+			return expect.WithFix(expect.Fail(res, "the approval refused", "a redirect to the client with a code",
+				"%s was accepted", variant.note), "verify the CSRF token against the user's session before approving")
+		}
+	}
+	return nil
+}
+
+// submitCrossSite sends the consent form as a browser would on a POST made
+// by a page of another site: only the cookies a cross-site request carries,
+// a foreign Origin and Sec-Fetch-Site: cross-site.
+func submitCrossSite(ctx context.Context, t *suite.T, ar *fixture.AuthRequest, f *fixture.ConsentForm) (*httpx.Result, bool, error) {
+	cross := *f
+	cross.Cookies = f.CrossSiteCookies
+	cross.Headers = map[string]string{"Origin": "https://attacker.authspec.invalid", "Sec-Fetch-Site": "cross-site", "Sec-Fetch-Mode": "navigate"}
+	return submit(ctx, t, ar, &cross, http.MethodPost, f.Fields, "the consent form forged from another site (cross-site cookies only, foreign Origin)")
+}
+
+func fieldNames(fields [][2]string) string {
+	var names []string
+	for _, kv := range fields {
+		names = append(names, kv[0])
+	}
+	return strings.Join(names, ", ")
+}

@@ -1,0 +1,53 @@
+package rfc6749
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"strings"
+
+	"github.com/authspec/authspec/scenarios/internal/regclient"
+	"github.com/authspec/authspec/suite"
+)
+
+// dynamicConfigurationChecks returns the checks of RFC 6749 §3.1.2.3,
+// Dynamic Configuration.
+func dynamicConfigurationChecks() []*suite.Check {
+	dcr := []suite.Feature{suite.FeatureDCR, suite.FeatureAuthCode}
+	return []*suite.Check{
+		{
+			ID: "rfc6749-3.1.2.3-redirect-uri-required-if-several", Spec: suite.RFC6749, Section: "3.1.2.3", Level: suite.Must,
+			Requires: dcr, Profiles: []string{"core"},
+			Title: "A client with several registered redirect URIs that omits redirect_uri gets an error page, not a redirect",
+			Quote: "If multiple redirection URIs have been registered, if only part of the redirection URI has been registered, or if no redirection URI has been registered, the client MUST include a redirection URI with the authorization request using the \"redirect_uri\" request parameter.",
+			Run:   runRedirectURIRequiredIfSeveral,
+		},
+	}
+}
+
+func runRedirectURIRequiredIfSeveral(ctx context.Context, t *suite.T) error {
+	first, second, err := twoRedirectURIs(t.Fixtures.RedirectURI)
+	if err != nil {
+		return err
+	}
+	r, err := regclient.MustRegister(ctx, t, regclient.Metadata(t, regclient.DefaultMethod(t), map[string]any{"redirect_uris": []string{first, second}}))
+	if err != nil {
+		return err
+	}
+	ar := t.NewAuthRequest(r.Client)
+	ar.OmitRedirectURI = true
+	return notRedirectedAt(ctx, t, ar, "an error page: the request must name one of the two redirect URIs",
+		"the server picked one of several registered redirect URIs itself",
+		"when a client registered several redirect URIs, require redirect_uri and show an error page without it")
+}
+
+// twoRedirectURIs derives two distinct loopback redirect URIs from base.
+func twoRedirectURIs(base string) (string, string, error) {
+	u, err := url.Parse(base)
+	if err != nil {
+		return "", "", fmt.Errorf("redirect URI %q: %w", base, err)
+	}
+	second := *u
+	second.Path = strings.TrimSuffix(u.Path, "/") + "-second"
+	return u.String(), second.String(), nil
+}

@@ -1,0 +1,63 @@
+package rfc6749
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/authspec/authspec/scenarios/internal/regclient"
+	"github.com/authspec/authspec/suite"
+	"github.com/authspec/authspec/suite/expect"
+	"github.com/authspec/authspec/suite/fixture"
+)
+
+// authorizationRequestChecks returns the checks of RFC 6749 §4.1.1,
+// Authorization Request.
+func authorizationRequestChecks() []*suite.Check {
+	conf := []suite.Feature{suite.FeatureConfidential, suite.FeatureAuthCode}
+	return []*suite.Check{
+		{
+			ID: "rfc6749-4.1.1-redirect-uri-optional-if-one", Spec: suite.RFC6749, Section: "4.1.1", Level: suite.Must,
+			Requires: append(conf, suite.FeatureDCR), Profiles: []string{"core"},
+			Title: "A client with exactly one registered redirect URI may omit redirect_uri: the code goes to that URI and is redeemed without it",
+			Quote: "redirect_uri OPTIONAL. As described in Section 3.1.2.",
+			Run:   runRedirectURIOptionalIfOne,
+		},
+	}
+}
+
+func runRedirectURIOptionalIfOne(ctx context.Context, t *suite.T) error {
+	// The run's client, when the suite registered it, has exactly
+	// one redirect URI (and its consent is usually granted already).
+	c, err := t.Confidential(ctx)
+	if err != nil {
+		return err
+	}
+	if !c.Registered {
+		r, err := regclient.MustRegister(ctx, t, regclient.Metadata(t, regclient.DefaultMethod(t), nil))
+		if err != nil {
+			return err
+		}
+		c = r.Client
+	}
+	ar := t.NewAuthRequest(c)
+	ar.OmitRedirectURI = true
+	code, res, err := t.Fixtures.Code(ctx, t.HTTP, ar)
+	if err != nil {
+		if !fixture.IsUnavailable(err) || (res != nil && res.Interactive) {
+			return err
+		}
+		return expect.WithFix(expect.Fail(lastResult(res), "a code delivered to the only registered redirect URI", err.Error(),
+			"the server requires redirect_uri although the client registered exactly one"),
+			"use the single registered redirect URI when the request omits redirect_uri")
+	}
+	tres, err := t.Fixtures.Exchange(ctx, t.HTTP, ar, code, nil)
+	if err != nil {
+		return err
+	}
+	if _, err := t.Fixtures.ParseTokens(tres); err != nil {
+		return expect.WithFix(expect.Fail(tres, "tokens: the authorization request carried no redirect_uri, so the token request needs none",
+			fmt.Sprintf("HTTP %d", tres.Status), "the code cannot be redeemed without redirect_uri"),
+			"require redirect_uri at the token endpoint only when the authorization request carried it (RFC 6749 §4.1.3)")
+	}
+	return nil
+}

@@ -1,0 +1,34 @@
+package rfc6749
+
+import (
+	"context"
+
+	"github.com/authspec/authspec/suite"
+)
+
+// clientCredentialsRequestChecks returns the checks of RFC 6749 §4.4.2,
+// Access Token Request (client credentials).
+func clientCredentialsRequestChecks() []*suite.Check {
+	return []*suite.Check{
+		{
+			ID: "rfc6749-4.4.2-client-authentication-required", Spec: suite.RFC6749, Section: "4.4.2", Level: suite.Must,
+			Requires: []suite.Feature{suite.FeatureConfidential, suite.FeatureClientCredentials},
+			Profiles: []string{"core"},
+			Title:    "A client credentials request with client_id alone is refused",
+			Quote:    "The client MUST authenticate with the authorization server as described in Section 3.2.1.",
+			Run:      runClientCredentialsNeedsClientAuth,
+		},
+	}
+}
+
+func runClientCredentialsNeedsClientAuth(ctx context.Context, t *suite.T) error {
+	c, err := t.Confidential(ctx)
+	if err != nil {
+		return err
+	}
+	res, err := t.Fixtures.Token(ctx, t.HTTP, unauthenticated(c), clientCredentials(), "client_credentials with client_id and no secret")
+	if err != nil {
+		return err
+	}
+	return refusedUnauthenticated(res, "the client credentials grant")
+}

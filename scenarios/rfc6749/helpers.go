@@ -1,0 +1,156 @@
+package rfc6749
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+
+	"github.com/authspec/authspec/suite"
+	"github.com/authspec/authspec/suite/expect"
+	"github.com/authspec/authspec/suite/fixture"
+	"github.com/authspec/authspec/suite/httpx"
+)
+
+// unauthenticated is a copy of c that identifies itself with client_id
+// alone, as a public client does.
+func unauthenticated(c *fixture.Client) *fixture.Client {
+	cp := *c
+	cp.AuthMethod = "none"
+	return &cp
+}
+
+// refusedUnauthenticated judges a request that a confidential client made
+// without authenticating: any error passes, tokens fail.
+func refusedUnauthenticated(res *httpx.Result, what string) error {
+	if issuedTokens(res) {
+		return expect.WithFix(expect.Fail(res, "HTTP 401 (or 400) error=invalid_client", "HTTP 200 with tokens",
+			"a confidential client got tokens for %s without authenticating: anyone who knows its client_id can", what),
+			"require the client's credentials (client_secret_basic, client_secret_post, ...) from every confidential client at the token endpoint")
+	}
+	return nil
+}
+
+// clientCredentials is a minimal token request that every confidential
+// client registered for client_credentials can make.
+func clientCredentials() url.Values { return url.Values{"grant_type": {"client_credentials"}} }
+
+func basicClient(ctx context.Context, t *suite.T) (*fixture.Client, error) {
+	c, err := t.Confidential(ctx)
+	if err != nil {
+		return nil, err
+	}
+	cp := *c
+	cp.AuthMethod = "client_secret_basic"
+	return &cp, nil
+}
+
+// notRedirectedAt sends ar and fails if the server redirected to the
+// client at all: requests it cannot attribute to a verified redirect URI
+// must end on an error page (RFC 6749 §4.1.2.1).
+func notRedirectedAt(ctx context.Context, t *suite.T, ar *fixture.AuthRequest, want, why, fix string) error {
+	res, err := t.Fixtures.Authorize(ctx, t.HTTP, ar)
+	if err != nil && !fixture.IsUnavailable(err) {
+		return err
+	}
+	if res != nil && res.Callback != nil {
+		return expect.WithFix(expect.Fail(res.Last, want, "a redirect to "+res.Callback.Redacted(), "%s", why), fix)
+	}
+	return nil
+}
+
+func lastResult(res *fixture.AuthzResult) *httpx.Result {
+	if res == nil {
+		return nil
+	}
+	return res.Last
+}
+
+// issuedTokens reports whether res is a successful token response.
+func issuedTokens(res *httpx.Result) bool {
+	if res.Status != http.StatusOK {
+		return false
+	}
+	m, err := expect.JSONObject(res, false)
+	if err != nil {
+		return false
+	}
+	at, _ := m["access_token"].(string)
+	return at != ""
+}
+
+// quoteInvalidRequest and quoteInvalidGrant are the RFC 6749 §5.2
+// definitions of the two error codes.
+const (
+	quoteInvalidRequest = "invalid_request The request is missing a required parameter, includes an unsupported parameter value (other than grant type), repeats a parameter, includes multiple credentials, utilizes more than one mechanism for authenticating the client, or is otherwise malformed."
+	quoteInvalidGrant   = "invalid_grant The provided authorization grant (e.g., authorization code, resource owner credentials) or refresh token is invalid, expired, revoked, does not match the redirection URI used in the authorization request, or was issued to another client."
+)
+
+type errResult struct {
+	last  *httpx.Result
+	state string
+}
+
+// errorRedirect sends an authorization request altered by extra and returns
+// the query of the redirect back to the client.
+func errorRedirect(ctx context.Context, t *suite.T, extra url.Values) (url.Values, *errResult, error) {
+	c, err := t.Confidential(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	ar := t.NewAuthRequest(c)
+	ar.State = "authspec-err-" + fixture.RandomState()
+	ar.Extra = extra
+	res, err := t.Fixtures.Authorize(ctx, t.HTTP, ar)
+	if err != nil && !fixture.IsUnavailable(err) {
+		return nil, nil, err
+	}
+	if res == nil || res.Callback == nil {
+		var last *httpx.Result
+		if res != nil {
+			last = res.Last
+		}
+		return nil, nil, notRedirected(last)
+	}
+	return res.Callback.Query(), &errResult{last: res.Last, state: ar.State}, nil
+}
+
+// notRedirected reports an authorization error shown to the person instead
+// of being sent to the client. RFC 6749 §4.1.2.1 redirects it; RFC 9700
+// §4.11.2 lets a server that does not trust a redirect URI show it instead:
+// the specifications are in tension, so it is a WARN (an observation).
+func notRedirected(last *httpx.Result) error {
+	return expect.Observation(expect.WithFix(expect.Fail(last, "a redirect to the client with error and state", "no redirect to the client",
+		"the authorization error was shown to the person instead of being sent to the client, so the client cannot tell why its request failed "+
+			"(RFC 6749 §4.1.2.1 redirects such errors; RFC 9700 §4.11.2 allows showing them when the redirect URI is not trusted)"),
+		"send errors other than a bad client_id or redirect_uri to the client's registered redirect URI with error and state"))
+}
+
+func successfulTokenResponse(ctx context.Context, t *suite.T) (*httpx.Result, error) {
+	c, err := t.Confidential(ctx)
+	if err != nil {
+		return nil, err
+	}
+	res, err := t.Fixtures.Token(ctx, t.HTTP, c, clientCredentials(), "client_credentials token request")
+	if err != nil {
+		return nil, err
+	}
+	if res.Status != http.StatusOK {
+		return nil, suite.SkipErr("the client_credentials token request failed with HTTP %d (see rfc6749-2.3.1-basic-auth-accepted)", res.Status)
+	}
+	return res, nil
+}
+
+// confidentialCode returns the run's confidential client, an authorization
+// request of it and the code the target issued for that request.
+func confidentialCode(ctx context.Context, t *suite.T) (*fixture.Client, *fixture.AuthRequest, string, error) {
+	c, err := t.Confidential(ctx)
+	if err != nil {
+		return nil, nil, "", err
+	}
+	ar := t.NewAuthRequest(c)
+	code, _, err := t.Fixtures.Code(ctx, t.HTTP, ar)
+	if err != nil {
+		return nil, nil, "", err
+	}
+	return c, ar, code, nil
+}

@@ -1,0 +1,36 @@
+package rfc7009
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+
+	"github.com/authspec/authspec/suite"
+	"github.com/authspec/authspec/suite/expect"
+	"github.com/authspec/authspec/suite/fixture"
+)
+
+// responseChecks returns the checks of RFC 7009 §2.2, Revocation Response.
+func responseChecks() []*suite.Check {
+	return []*suite.Check{
+		{
+			ID: "rfc7009-2.2-invalid-token-200", Spec: suite.RFC7009, Section: "2.2", Level: suite.Must,
+			Requires: []suite.Feature{suite.FeatureRevocation, suite.FeatureConfidential}, Profiles: []string{"core"},
+			Title: "Revoking an unknown token answers 200",
+			Quote: "Note: invalid tokens do not cause an error response since the client cannot handle such an error in a reasonable way.",
+			Run:   runUnknownToken,
+		},
+	}
+}
+
+func runUnknownToken(ctx context.Context, t *suite.T) error {
+	c, err := t.Confidential(ctx)
+	if err != nil {
+		return err
+	}
+	res, err := revoke(ctx, t, c, url.Values{"token": {"authspec-unknown-token-" + fixture.RandomState()}}, "revoke a token the server never issued")
+	if err != nil {
+		return err
+	}
+	return expect.WithFix(expect.Status(res, http.StatusOK), "answer 200 for tokens that are unknown, expired or already revoked (RFC 7009 §2.2)")
+}

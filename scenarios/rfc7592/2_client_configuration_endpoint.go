@@ -1,0 +1,50 @@
+package rfc7592
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+
+	"github.com/authspec/authspec/scenarios/internal/probe"
+	"github.com/authspec/authspec/scenarios/internal/regclient"
+	"github.com/authspec/authspec/suite"
+	"github.com/authspec/authspec/suite/expect"
+)
+
+// endpointChecks returns the checks of RFC 7592 §2, Client Configuration
+// Endpoint.
+func endpointChecks() []*suite.Check {
+	return []*suite.Check{
+		{
+			ID: "rfc7592-2-missing-token-challenge", Spec: suite.RFC7592, Section: "2", Level: suite.Must,
+			Requires: mgmt, Profiles: profiles,
+			Title: "A client configuration request without a token is refused with 401 and a Bearer challenge",
+			Quote: "The client MUST use its registration access token in all calls to this endpoint as an OAuth 2.0 Bearer Token [RFC6750]. — If the protected resource request does not include authentication credentials ... the resource server MUST include the HTTP \"WWW-Authenticate\" response header field (RFC 6750 §3)",
+			Run:   runMissingTokenChallenge,
+		},
+	}
+}
+
+func runMissingTokenChallenge(ctx context.Context, t *suite.T) error {
+	m, err := regclient.RegisterManaged(ctx, t, nil)
+	if err != nil {
+		return err
+	}
+	res, err := read(ctx, t, m, "", "read the client configuration without a token")
+	if err != nil {
+		return err
+	}
+	if res.Status >= 200 && res.Status < 300 || leaks(res) {
+		return expect.WithFix(expect.Fail(res, "HTTP 401 with a Bearer challenge", fmt.Sprintf("HTTP %d", res.Status),
+			"the client configuration endpoint answered a request without a registration access token"),
+			"require the registration access token on every request to the client configuration endpoint")
+	}
+	if err := expect.Status(res, http.StatusUnauthorized); err != nil {
+		return expect.WithFix(err, "answer requests without a token with 401 and WWW-Authenticate: Bearer")
+	}
+	if _, ok := probe.Bearer(res.Header.Values("WWW-Authenticate")); !ok {
+		return expect.WithFix(expect.Fail(res, `WWW-Authenticate: Bearer realm="..."`, headerOrNone(res), "the 401 carries no Bearer challenge"),
+			`send WWW-Authenticate: Bearer realm="..." with the 401 (RFC 6750 §3)`)
+	}
+	return nil
+}

@@ -1,0 +1,54 @@
+package rfc7636
+
+import (
+	"context"
+
+	"github.com/authspec/authspec/suite"
+	"github.com/authspec/authspec/suite/fixture"
+)
+
+// authorizationRequestChecks returns the checks of RFC 7636 §4.3, Client
+// Sends the Code Challenge with the Authorization Request.
+func authorizationRequestChecks() []*suite.Check {
+	req := confidentialFlow()
+	return []*suite.Check{
+		{
+			ID: "rfc7636-4.3-default-method-plain", Spec: suite.RFC7636, Section: "4.3", Level: suite.Must,
+			Requires: req, Profiles: []string{"pkce"},
+			Title: "A code_challenge without code_challenge_method is taken as plain, never as S256",
+			Quote: "code_challenge_method: OPTIONAL, defaults to \"plain\" if not present in the request.",
+			Run:   runDefaultMethodPlain,
+		},
+	}
+}
+
+func runDefaultMethodPlain(ctx context.Context, t *suite.T) error {
+	c, err := t.Confidential(ctx)
+	if err != nil {
+		return err
+	}
+	// An S256 challenge without its method: as plain, the
+	// verifier does not equal it.
+	p := fixture.NewPKCE()
+	ar := t.NewAuthRequest(c)
+	ar.PKCE = nil
+	ar.Extra = map[string][]string{"code_challenge": {p.Challenge}, "code_challenge_method": {""}}
+	res, err := authorizeRaw(ctx, t, ar)
+	if err != nil {
+		return err
+	}
+	if res.Callback == nil || res.Callback.Query().Get("code") == "" {
+		// A server without plain must refuse the request
+		// (RFC 7636 §4.4.1).
+		return wantErrorRedirect(res, ar.State, "invalid_request", "code_challenge and no code_challenge_method (plain, unsupported)",
+			"treat a missing code_challenge_method as plain; without plain support answer error=invalid_request")
+	}
+	code := res.Callback.Query().Get("code")
+	tok, err := t.Fixtures.Exchange(ctx, t.HTTP, ar, code, map[string][]string{"code_verifier": {p.Verifier}})
+	if err != nil {
+		return err
+	}
+	return redeemRefused(tok, []string{"invalid_grant"},
+		"a verifier whose S256 hash, not the verifier itself, equals the challenge: the missing method was taken as S256",
+		"store code_challenge_method=plain when the request has none, and compare the verifier itself with the challenge")
+}

@@ -1,0 +1,186 @@
+package rfc7662
+
+import (
+	"context"
+	"fmt"
+	"mime"
+	"net/http"
+	"net/url"
+
+	"github.com/authspec/authspec/suite"
+	"github.com/authspec/authspec/suite/expect"
+	"github.com/authspec/authspec/suite/fixture"
+)
+
+// responseChecks returns the checks of RFC 7662 §2.2, Introspection
+// Response.
+func responseChecks() []*suite.Check {
+	return []*suite.Check{
+		{
+			ID: "rfc7662-2.2-active-token", Spec: suite.RFC7662, Section: "2.2", Level: suite.Must,
+			Requires: req, Profiles: []string{"core"},
+			Title: "A valid token is introspected as \"active\": true (a JSON boolean)",
+			Quote: "active REQUIRED. Boolean indicator of whether or not the presented token is currently active.",
+			Run:   runActiveToken,
+		},
+		{
+			ID: "rfc7662-2.2-json-response", Spec: suite.RFC7662, Section: "2.2", Level: suite.Must,
+			Requires: req, Profiles: []string{"core"},
+			Title: "Introspection responses are JSON objects served as application/json",
+			Quote: "The server responds with a JSON object [RFC7159] in \"application/json\" format with the following top-level members.",
+			Run:   runJSONResponse,
+		},
+		{
+			ID: "rfc7662-2.2-numeric-dates", Spec: suite.RFC7662, Section: "2.2", Level: suite.Must,
+			Requires: req, Profiles: []string{"core"},
+			Title: "exp, iat and nbf, when present, are integer seconds since the epoch",
+			Quote: "exp OPTIONAL. Integer timestamp, measured in the number of seconds since January 1 1970 UTC, indicating when this token will expire, as defined in JWT [RFC7519].",
+			Run:   runNumericDates,
+		},
+		{
+			ID: "rfc7662-2.2-revoked-inactive", Spec: suite.RFC7662, Section: "2.2", Level: suite.Must,
+			Requires: append([]suite.Feature{suite.FeatureRevocation}, req...), Profiles: []string{"core"},
+			Title: "A revoked token is introspected as \"active\": false",
+			Quote: "If the introspection call is properly authorized but the token is not active, does not exist on this server, or the protected resource is not allowed to introspect this particular token, then the authorization server MUST return an introspection response with the \"active\" field set to \"false\".",
+			Run:   runRevokedInactive,
+		},
+		{
+			ID: "rfc7662-2.2-inactive-no-details", Spec: suite.RFC7662, Section: "2.2", Level: suite.ShouldNot,
+			Requires: req, Profiles: []string{"core"},
+			Title: "The response for an unknown token says nothing more than \"active\": false",
+			Quote: "Note that to avoid disclosing too much of the authorization server's state to a third party, the authorization server SHOULD NOT include any additional information about an inactive token, including why the token is inactive.",
+			Run:   runInactiveNoDetails,
+		},
+	}
+}
+
+func runActiveToken(ctx context.Context, t *suite.T) error {
+	c, token, err := freshToken(ctx, t)
+	if err != nil {
+		return err
+	}
+	res, err := introspect(ctx, t, c, token, nil, "introspect a fresh access token as the client it was issued to")
+	if err != nil {
+		return err
+	}
+	active, _, err := okIntrospection(res)
+	if err != nil {
+		return err
+	}
+	if !active {
+		return suite.SkipErr(`the fresh token was introspected as inactive: the server may not let this client introspect its own tokens (RFC 7662 §2.2 allows it), so there is no active token to judge`)
+	}
+	return nil
+}
+
+func runJSONResponse(ctx context.Context, t *suite.T) error {
+	c, token, err := freshToken(ctx, t)
+	if err != nil {
+		return err
+	}
+	res, err := introspect(ctx, t, c, token, nil, "introspect a fresh access token")
+	if err != nil {
+		return err
+	}
+	if err := expect.Status(res, http.StatusOK); err != nil {
+		return err
+	}
+	mt, _, _ := mime.ParseMediaType(res.Header.Get("Content-Type"))
+	if mt != "application/json" {
+		return expect.WithFix(expect.Fail(res, "Content-Type: application/json", "Content-Type: "+res.Header.Get("Content-Type"),
+			"the introspection response is not served as JSON"), "serve introspection responses with Content-Type: application/json")
+	}
+	_, err = expect.JSONObject(res, false)
+	return err
+}
+
+func runNumericDates(ctx context.Context, t *suite.T) error {
+	c, token, err := freshToken(ctx, t)
+	if err != nil {
+		return err
+	}
+	res, err := introspect(ctx, t, c, token, nil, "introspect a fresh access token")
+	if err != nil {
+		return err
+	}
+	active, m, err := okIntrospection(res)
+	if err != nil {
+		return err
+	}
+	if !active {
+		return suite.SkipErr("the token was introspected as inactive, with no dates to judge")
+	}
+	seen := 0
+	for _, k := range []string{"exp", "iat", "nbf"} {
+		v, ok := m[k]
+		if !ok {
+			continue
+		}
+		seen++
+		f, isNum := v.(float64)
+		if !isNum || f != float64(int64(f)) || f < 0 {
+			return expect.WithFix(expect.Fail(res, k+": integer seconds since 1970-01-01 UTC", fmt.Sprintf("%s: %s", k, raw(v)),
+				"%s is not a NumericDate", k), "give exp, iat and nbf as integer numbers of seconds (RFC 7519 NumericDate)")
+		}
+	}
+	if seen == 0 {
+		return suite.SkipErr("the response has none of exp, iat, nbf (all OPTIONAL)")
+	}
+	return nil
+}
+
+func runRevokedInactive(ctx context.Context, t *suite.T) error {
+	c, token, err := freshToken(ctx, t)
+	if err != nil {
+		return err
+	}
+	if res, err := introspect(ctx, t, c, token, nil, "introspect the token before revoking it"); err != nil {
+		return err
+	} else if active, _, err := okIntrospection(res); err != nil || !active {
+		return suite.SkipErr("the token was not introspected as active before revocation, so the change cannot be observed")
+	}
+	rev, err := t.Fixtures.PostForm(ctx, t.HTTP, t.Target.Metadata.RevocationEndpoint, c, url.Values{"token": {token}}, "revoke the token (RFC 7009)")
+	if err != nil {
+		return err
+	}
+	if rev.Status != http.StatusOK {
+		return suite.SkipErr("the revocation answered HTTP %d (the RFC 7009 checks judge it)", rev.Status)
+	}
+	res, err := introspect(ctx, t, c, token, nil, "introspect the token after revoking it")
+	if err != nil {
+		return err
+	}
+	active, _, err := okIntrospection(res)
+	if err != nil {
+		return err
+	}
+	if active {
+		return expect.Evidence(expect.WithFix(expect.Fail(res, `"active": false`, `"active": true`,
+			"a revoked token is still introspected as active: resource servers keep accepting it"),
+			"report revoked tokens as inactive"), rev.Exchange)
+	}
+	return nil
+}
+
+func runInactiveNoDetails(ctx context.Context, t *suite.T) error {
+	c, err := t.Confidential(ctx)
+	if err != nil {
+		return err
+	}
+	res, err := introspect(ctx, t, c, "authspec-unknown-"+fixture.RandomState(), nil, "introspect a token that does not exist")
+	if err != nil {
+		return err
+	}
+	active, m, err := okIntrospection(res)
+	if err != nil {
+		return err
+	}
+	if active {
+		return expect.Fail(res, `"active": false`, `"active": true`, "a made-up token was introspected as active")
+	}
+	if len(m) > 1 {
+		return expect.WithFix(expect.Fail(res, `{"active": false}`, "members: "+expect.Keys(m),
+			"the response for an unknown token carries more than active=false"), "answer inactive tokens with {\"active\": false} only")
+	}
+	return nil
+}

@@ -1,0 +1,90 @@
+package rfc7662
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+
+	"github.com/authspec/authspec/suite"
+	"github.com/authspec/authspec/suite/expect"
+	"github.com/authspec/authspec/suite/fixture"
+	"github.com/authspec/authspec/suite/httpx"
+)
+
+var req = []suite.Feature{suite.FeatureIntrospection, suite.FeatureConfidential}
+
+// introspect posts token to the introspection endpoint as client c (nil:
+// no client authentication at all).
+func introspect(ctx context.Context, t *suite.T, c *fixture.Client, token string, extra url.Values, note string) (*httpx.Result, error) {
+	form := url.Values{"token": {token}}
+	for k, v := range extra {
+		form[k] = v
+	}
+	return t.Fixtures.PostForm(ctx, t.HTTP, t.Target.Metadata.IntrospectionEndpoint, c, form, note)
+}
+
+// freshToken gets an access token of the confidential client: by client
+// credentials when the target offers them, else by the code flow.
+func freshToken(ctx context.Context, t *suite.T) (*fixture.Client, string, error) {
+	c, err := t.Confidential(ctx)
+	if err != nil {
+		return nil, "", err
+	}
+	if ok, _ := t.Target.Has(string(suite.FeatureClientCredentials)); ok && slices.Contains(c.GrantTypes, "client_credentials") {
+		res, err := t.Fixtures.Token(ctx, t.HTTP, c, url.Values{"grant_type": {"client_credentials"}}, "client credentials token to introspect")
+		if err != nil {
+			return nil, "", err
+		}
+		if ts, err := t.Fixtures.ParseTokens(res); err == nil && ts.AccessToken != "" {
+			return c, ts.AccessToken, nil
+		}
+	}
+	ts, err := t.Fixtures.Tokens(ctx, t.HTTP, t.NewAuthRequest(c))
+	if err != nil {
+		return nil, "", err
+	}
+	return c, ts.AccessToken, nil
+}
+
+// activeOf reads "active" from an introspection response: its value and
+// whether it is a JSON boolean.
+func activeOf(res *httpx.Result) (active, isBool bool, m map[string]any, err error) {
+	m, err = expect.JSONObject(res, false)
+	if err != nil {
+		return false, false, nil, err
+	}
+	v, present := m["active"]
+	if !present {
+		return false, false, m, expect.Fail(res, `"active": true or false`, "members: "+expect.Keys(m), "the introspection response has no active member")
+	}
+	b, ok := v.(bool)
+	return b, ok, m, nil
+}
+
+// okIntrospection requires a 200 JSON introspection response and returns
+// its "active" value.
+func okIntrospection(res *httpx.Result) (bool, map[string]any, error) {
+	if err := expect.Status(res, http.StatusOK); err != nil {
+		return false, nil, expect.WithFix(err, "answer an authorized introspection request with 200 and the introspection JSON")
+	}
+	active, isBool, m, err := activeOf(res)
+	if err != nil {
+		return false, m, err
+	}
+	if !isBool {
+		return false, m, expect.WithFix(expect.Fail(res, `"active": true (a JSON boolean)`, fmt.Sprintf(`"active": %s`, raw(m["active"])),
+			"active is not a JSON boolean; clients comparing with true treat the token as inactive"), `emit "active": true/false as JSON booleans`)
+	}
+	return active, m, nil
+}
+
+func raw(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Sprint(v)
+	}
+	return string(b)
+}

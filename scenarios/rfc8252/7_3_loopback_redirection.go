@@ -1,0 +1,90 @@
+package rfc8252
+
+import (
+	"context"
+	"net/url"
+	"slices"
+
+	"github.com/authspec/authspec/scenarios/internal/regclient"
+	"github.com/authspec/authspec/suite"
+	"github.com/authspec/authspec/suite/expect"
+	"github.com/authspec/authspec/suite/fixture"
+	"github.com/authspec/authspec/suite/httpx"
+)
+
+// loopbackChecks returns the checks of RFC 8252 §7.3, Loopback Interface
+// Redirection.
+func loopbackChecks() []*suite.Check {
+	return []*suite.Check{
+		{
+			ID: "rfc8252-7.3-loopback-any-port", Spec: suite.RFC8252, Section: "7.3", Level: suite.Must,
+			Requires: []suite.Feature{suite.FeatureAuthCode}, Profiles: []string{"core"},
+			Title: "A native app's loopback redirect URI is accepted with any port",
+			Quote: "The authorization server MUST allow any port to be specified at the time of the request for loopback IP redirect URIs, to accommodate clients that obtain an available ephemeral port from the operating system at the time of the request.",
+			Run:   runLoopbackAnyPort,
+		},
+	}
+}
+
+func runLoopbackAnyPort(ctx context.Context, t *suite.T) error {
+	// RFC 8252 is about native apps, which are public clients
+	// (§8.4): a web client's redirect URI may be matched exactly.
+	c, err := nativeClient(ctx, t)
+	if err != nil {
+		return err
+	}
+	u, err := url.Parse(c.RedirectURI)
+	if err != nil || u.Scheme != "http" || (u.Hostname() != "127.0.0.1" && u.Hostname() != "::1") {
+		return suite.SkipErr("the client's redirect URI %s is not a loopback IP URI", c.RedirectURI)
+	}
+	other := *u
+	other.Host = u.Hostname() + ":" + otherPort(u.Port())
+	if u.Hostname() == "::1" {
+		other.Host = "[::1]:" + otherPort(u.Port())
+	}
+	ar := t.NewAuthRequest(c)
+	ar.RedirectURI = other.String()
+	res, err := t.Fixtures.Authorize(ctx, t.HTTP, ar)
+	if err != nil && !fixture.IsUnavailable(err) {
+		return err
+	}
+	if res == nil || res.Callback == nil || res.Callback.Query().Get("code") == "" {
+		var last *httpx.Result
+		if res != nil {
+			last = res.Last
+		}
+		return expect.WithFix(expect.Fail(last, "a code delivered to "+other.String(), "no code",
+			"native apps that listen on an ephemeral port cannot log in"),
+			"for http://127.0.0.1 and http://[::1] redirect URIs, ignore the port when matching")
+	}
+	return nil
+}
+
+func otherPort(p string) string {
+	if p == "51789" {
+		return "51790"
+	}
+	return "51789"
+}
+
+// nativeClient registers a native app (application_type native, a public
+// client with a loopback redirect URI) when the target offers dynamic
+// registration, else takes the configured public client.
+func nativeClient(ctx context.Context, t *suite.T) (*fixture.Client, error) {
+	if ok, _ := t.Target.Has(string(suite.FeatureDCR)); ok {
+		method := "none"
+		if !slices.Contains(t.Target.Metadata.AuthMethods(), "none") {
+			return nil, suite.SkipErr("the target does not advertise token_endpoint_auth_method none, so no native app (a public client, RFC 8252 §8.4) can be registered")
+		}
+		md := regclient.Metadata(t, method, map[string]any{"application_type": "native", "client_name": "authspec native app"})
+		r, err := regclient.MustRegister(ctx, t, md)
+		if err != nil {
+			return nil, err
+		}
+		return r.Client, nil
+	}
+	if ok, why := t.Target.Has(string(suite.FeaturePublicClient)); !ok {
+		return nil, suite.SkipErr("no native app client: no dynamic registration and %s", why)
+	}
+	return t.Public(ctx)
+}

@@ -1,0 +1,3 @@
+package rfc8414
+
+func quoted(s string) string { return "\"" + s + "\"" }

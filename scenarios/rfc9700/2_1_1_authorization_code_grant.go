@@ -1,0 +1,98 @@
+package rfc9700
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+
+	"github.com/authspec/authspec/suite"
+	"github.com/authspec/authspec/suite/expect"
+	"github.com/authspec/authspec/suite/fixture"
+)
+
+// authorizationCodeGrantChecks returns the checks of RFC 9700 §2.1.1,
+// Authorization Code Grant.
+func authorizationCodeGrantChecks() []*suite.Check {
+	req := []suite.Feature{suite.FeaturePKCE, suite.FeatureConfidential, suite.FeatureAuthCode}
+	return []*suite.Check{
+		{
+			ID: "rfc9700-2.1.1-pkce-required-public", Spec: suite.RFC9700, Section: "2.1.1", Level: suite.Should,
+			Requires: []suite.Feature{suite.FeaturePublicClient, suite.FeatureAuthCode}, Profiles: []string{"pkce", "oauth2.1"},
+			Title: "A public client's authorization request without PKCE is refused",
+			Quote: "Public clients MUST use PKCE [RFC7636] to this end, as motivated in Section 4.5.3.1.",
+			Run:   runPKCERequiredPublic,
+		},
+		{
+			ID: "rfc9700-2.1.1-pkce-downgrade", Spec: suite.RFC9700, Section: "2.1.1", Level: suite.Must,
+			Requires: req, Profiles: []string{"pkce", "oauth2.1"},
+			Title: "A code_verifier for a code issued without code_challenge is refused (downgrade)",
+			Quote: "Authorization servers MUST mitigate PKCE Downgrade Attacks by ensuring that a token request containing a code_verifier parameter is accepted only if a code_challenge parameter was present in the authorization request.",
+			Run:   runPKCEDowngrade,
+		},
+		{
+			ID: "rfc9700-2.1.1-plain-not-accepted", Spec: suite.RFC9700, Section: "2.1.1", Level: suite.Should,
+			Requires: req, Profiles: []string{"pkce", "oauth2.1"},
+			Title: "code_challenge_method=plain is refused",
+			Quote: "Clients SHOULD use PKCE code challenge methods that do not expose the PKCE verifier in the authorization request.",
+			Run:   runPlainNotAccepted,
+		},
+	}
+}
+
+func runPKCERequiredPublic(ctx context.Context, t *suite.T) error {
+	c, err := t.Public(ctx)
+	if err != nil {
+		return err
+	}
+	ar := t.NewAuthRequest(c)
+	ar.PKCE = nil
+	res, err := t.Fixtures.Authorize(ctx, t.HTTP, ar)
+	if err != nil && !fixture.IsUnavailable(err) {
+		return err
+	}
+	if res != nil && res.Callback != nil && res.Callback.Query().Get("code") != "" {
+		return expect.WithFix(expect.Fail(res.Last, "error=invalid_request", "an authorization code",
+			"a public client got a code without PKCE: a stolen code is redeemable by anyone"),
+			"require code_challenge (S256) from public clients")
+	}
+	return nil
+}
+
+func runPKCEDowngrade(ctx context.Context, t *suite.T) error {
+	c, err := t.Confidential(ctx)
+	if err != nil {
+		return err
+	}
+	ar := t.NewAuthRequest(c)
+	ar.PKCE = nil
+	code, _, err := t.Fixtures.Code(ctx, t.HTTP, ar)
+	if err != nil {
+		return err
+	}
+	res, err := t.Fixtures.Exchange(ctx, t.HTTP, ar, code, url.Values{"code_verifier": {fixture.NewPKCE().Verifier}})
+	if err != nil {
+		return err
+	}
+	_, err = expect.OAuthError(res, []int{http.StatusBadRequest}, "invalid_grant", "invalid_request")
+	return expect.WithFix(err, "refuse a code_verifier when the authorization request had no code_challenge")
+}
+
+func runPlainNotAccepted(ctx context.Context, t *suite.T) error {
+	c, err := t.Confidential(ctx)
+	if err != nil {
+		return err
+	}
+	p := fixture.NewPKCE()
+	ar := t.NewAuthRequest(c)
+	ar.PKCE = &fixture.PKCE{Verifier: p.Verifier, Challenge: p.Verifier, Method: "plain"}
+	res, err := t.Fixtures.Authorize(ctx, t.HTTP, ar)
+	if err != nil && !fixture.IsUnavailable(err) {
+		return err
+	}
+	if res != nil && res.Callback != nil && res.Callback.Query().Get("code") != "" {
+		return expect.WithFix(expect.Fail(res.Last, "error=invalid_request", "an authorization code",
+			"the plain PKCE method was accepted: the challenge equals the verifier and protects nothing against a leaked request"),
+			"accept only S256 and advertise code_challenge_methods_supported: [\"S256\"]")
+	}
+	return nil
+}

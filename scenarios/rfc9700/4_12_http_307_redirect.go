@@ -1,0 +1,85 @@
+package rfc9700
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/authspec/authspec/scenarios/internal/pages"
+	"github.com/authspec/authspec/suite"
+	"github.com/authspec/authspec/suite/fixture"
+)
+
+// redirect307Checks returns the checks of RFC 9700 §4.12, 307 Redirect.
+func redirect307Checks() []*suite.Check {
+	req := []suite.Feature{suite.FeatureBrowser, suite.FeatureConfidential, suite.FeatureAuthCode}
+	return []*suite.Check{
+		{
+			ID: "rfc9700-4.12-no-307-after-post", Spec: suite.RFC9700, Section: "4.12", Level: suite.MustNot,
+			Requires: req, Profiles: []string{"core", "oauth2.1"},
+			Title: "Login and consent forms are not answered with a 307 (or 308) redirect, which would repeat the POST and its credentials",
+			Quote: "The authorization server which redirects a request that potentially contains user credentials therefore MUST NOT use the HTTP 307 status code for redirection.",
+			Run:   runNo307AfterPost,
+		},
+		{
+			ID: "rfc9700-4.12-303-after-post", Spec: suite.RFC9700, Section: "4.12", Level: suite.Should,
+			Requires: req, Profiles: []string{"core", "oauth2.1"},
+			Title: "Redirects answering the login and consent forms use 303 See Other",
+			Quote: "If an HTTP redirection (and not, for example, JavaScript) is used for such a request, AS SHOULD use HTTP status code 303 \"See Other\".",
+			Run:   run303AfterPost,
+		},
+	}
+}
+
+func runNo307AfterPost(ctx context.Context, t *suite.T) error {
+	posts, _, err := postRedirects(ctx, t)
+	if err != nil {
+		return err
+	}
+	for _, p := range posts {
+		if p.Status == http.StatusTemporaryRedirect || p.Status == http.StatusPermanentRedirect {
+			return &suite.Failure{Message: "a form submission is answered with a redirect that makes the browser send the same POST, with its body, to the next URL",
+				Want: "303 See Other (or 302)", Got: fmt.Sprintf("HTTP %d for POST %s → %s", p.Status, p.URL, p.Header["location"]),
+				Fix: "answer form submissions with 303 See Other"}
+		}
+	}
+	return nil
+}
+
+func run303AfterPost(ctx context.Context, t *suite.T) error {
+	posts, _, err := postRedirects(ctx, t)
+	if err != nil {
+		return err
+	}
+	var other []string
+	for _, p := range posts {
+		if p.Status/100 == 3 && p.Status != http.StatusSeeOther {
+			other = append(other, fmt.Sprintf("HTTP %d for POST %s", p.Status, p.URL))
+		}
+	}
+	if len(other) > 0 {
+		return &suite.Failure{Message: "form submissions are redirected with another status than 303",
+			Want: "303 See Other", Got: strings.Join(other, "; "),
+			Fix: "answer the login and consent forms with 303 See Other, which no browser turns into a repeated POST"}
+	}
+	return nil
+}
+
+// postRedirects are the responses to form submissions during a login and consent.
+func postRedirects(ctx context.Context, t *suite.T) ([]fixture.PageVisit, *fixture.AuthzResult, error) {
+	res, err := pages.LoginAndConsent(ctx, t)
+	if err != nil {
+		return nil, nil, err
+	}
+	var posts []fixture.PageVisit
+	for _, p := range res.Pages {
+		if p.Method == http.MethodPost && p.Status/100 == 3 {
+			posts = append(posts, p)
+		}
+	}
+	if len(posts) == 0 {
+		return nil, res, suite.SkipErr("no form submission of the login or consent pages was answered with a redirect (scripts may navigate instead)")
+	}
+	return posts, res, nil
+}

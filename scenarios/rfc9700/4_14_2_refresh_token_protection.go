@@ -1,0 +1,97 @@
+package rfc9700
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+
+	"github.com/authspec/authspec/suite"
+	"github.com/authspec/authspec/suite/expect"
+	"github.com/authspec/authspec/suite/fixture"
+)
+
+// refreshTokenProtectionChecks returns the checks of RFC 9700 §4.14.2,
+// Recommendations (Refresh Token Protection).
+func refreshTokenProtectionChecks() []*suite.Check {
+	return []*suite.Check{
+		{
+			ID: "rfc9700-4.14.2-public-refresh-rotation", Spec: suite.RFC9700, Section: "4.14.2", Level: suite.Must,
+			Requires: []suite.Feature{suite.FeaturePublicClient, suite.FeatureAuthCode, suite.FeatureRefresh}, Profiles: []string{"oauth2.1"},
+			Title: "Refresh tokens of public clients rotate: a used one stops working",
+			Quote: "Refresh tokens for public clients MUST be sender-constrained or use refresh token rotation as described in this section.",
+			Run:   runPublicRefreshRotation,
+		},
+		{
+			ID: "rfc9700-4.14.2-replay-revokes-family", Spec: suite.RFC9700, Section: "4.14.2", Level: suite.Should,
+			Requires: []suite.Feature{suite.FeaturePublicClient, suite.FeatureAuthCode, suite.FeatureRefresh}, Profiles: []string{"oauth2.1"},
+			Title: "Replaying a rotated refresh token revokes the active one",
+			Quote: "The authorization server cannot determine which party submitted the invalid refresh token, but it will revoke the active refresh token.",
+			Run:   runReplayRevokesFamily,
+		},
+	}
+}
+
+func runPublicRefreshRotation(ctx context.Context, t *suite.T) error {
+	c, ts, next, err := rotate(ctx, t)
+	if err != nil {
+		return err
+	}
+	if next.RefreshToken == "" || next.RefreshToken == ts.RefreshToken {
+		return expect.WithFix(expect.Fail(next.Result, "a new refresh_token", "the same or none",
+			"the public client's refresh token is not rotated"), "issue a new refresh token at every refresh of a public client and invalidate the old one")
+	}
+	old, err := t.Fixtures.Token(ctx, t.HTTP, c, url.Values{"grant_type": {"refresh_token"}, "refresh_token": {ts.RefreshToken}}, "reuse the rotated refresh token")
+	if err != nil {
+		return err
+	}
+	_, err = expect.OAuthError(old, []int{http.StatusBadRequest}, "invalid_grant")
+	return expect.WithFix(err, "invalidate a refresh token once it has been exchanged")
+}
+
+func runReplayRevokesFamily(ctx context.Context, t *suite.T) error {
+	c, ts, next, err := rotate(ctx, t)
+	if err != nil {
+		return err
+	}
+	if next.RefreshToken == "" || next.RefreshToken == ts.RefreshToken {
+		return suite.SkipErr("refresh tokens are not rotated (see rfc9700-4.14.2-public-refresh-rotation)")
+	}
+	replay, err := t.Fixtures.Token(ctx, t.HTTP, c, url.Values{"grant_type": {"refresh_token"}, "refresh_token": {ts.RefreshToken}}, "replay the rotated refresh token")
+	if err != nil {
+		return err
+	}
+	res, err := t.Fixtures.Token(ctx, t.HTTP, c, url.Values{"grant_type": {"refresh_token"}, "refresh_token": {next.RefreshToken}}, "use the newest refresh token after the replay")
+	if err != nil {
+		return err
+	}
+	if res.Status == http.StatusOK {
+		return expect.WithFix(expect.Evidence(expect.Fail(res, "error=invalid_grant (family revoked)", "tokens",
+			"after a replay of a rotated refresh token, the newest one still works"), replay.Exchange),
+			"on a replayed rotated refresh token, revoke the whole token family")
+	}
+	return nil
+}
+
+// rotate gets tokens for the public client and refreshes once.
+func rotate(ctx context.Context, t *suite.T) (*fixture.Client, *fixture.TokenSet, *fixture.TokenSet, error) {
+	c, err := t.Public(ctx)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	ts, err := t.Fixtures.Tokens(ctx, t.HTTP, t.NewAuthRequest(c))
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if ts.RefreshToken == "" {
+		return nil, nil, nil, suite.SkipErr("the public client got no refresh_token")
+	}
+	res, err := t.Fixtures.Token(ctx, t.HTTP, c, url.Values{"grant_type": {"refresh_token"}, "refresh_token": {ts.RefreshToken}}, "refresh as the public client")
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	next, err := t.Fixtures.ParseTokens(res)
+	if err != nil {
+		return nil, nil, nil, expect.Fail(res, "HTTP 200 with tokens", "HTTP "+http.StatusText(res.Status), "the public client's refresh failed: %v", err)
+	}
+	return c, ts, next, nil
+}

@@ -1,0 +1,45 @@
+package rfc9700
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/authspec/authspec/scenarios/internal/regclient"
+	"github.com/authspec/authspec/suite"
+	"github.com/authspec/authspec/suite/expect"
+	"github.com/authspec/authspec/suite/fixture"
+)
+
+// clientImpersonationChecks returns the checks of RFC 9700 §4.15, Client
+// Impersonating Resource Owner.
+func clientImpersonationChecks() []*suite.Check {
+	return []*suite.Check{
+		{
+			ID: "rfc9700-4.15-client-id-not-chosen", Spec: suite.RFC9700, Section: "4.15", Level: suite.ShouldNot,
+			Requires: []suite.Feature{suite.FeatureDCR}, Profiles: []string{"core", "oauth2.1"},
+			Title: "A client cannot choose its own client_id at registration",
+			Quote: "Authorization servers SHOULD NOT allow clients to influence their client_id or any claim that could cause confusion with a genuine resource owner.",
+			Run:   runClientIDNotChosen,
+		},
+	}
+}
+
+func runClientIDNotChosen(ctx context.Context, t *suite.T) error {
+	if err := registrationWorks(ctx, t); err != nil {
+		return err
+	}
+	chosen := "authspec-chosen-" + fixture.RandomState()
+	r, err := regclient.Register(ctx, t, regclient.Metadata(t, regclient.DefaultMethod(t), map[string]any{"client_id": chosen}))
+	if err != nil {
+		return err
+	}
+	if !r.OK() {
+		return refusedAtRegistration(r, "a client_id chosen by the client")
+	}
+	if r.OK() && r.Client.ID == chosen {
+		return expect.WithFix(expect.Fail(r.Res, "a client_id chosen by the server", fmt.Sprintf("client_id %q, as the request asked", chosen),
+			"a client picked its own identifier: it could take one that looks like a user or another client"),
+			"ignore client_id in registration requests and issue a fresh, unguessable identifier")
+	}
+	return nil
+}

@@ -1,0 +1,96 @@
+package rfc9700
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"strings"
+
+	"github.com/authspec/authspec/scenarios/internal/pages"
+	"github.com/authspec/authspec/suite"
+)
+
+// refererLeakageChecks returns the checks of RFC 9700 §4.2.4,
+// Countermeasures (Credential Leakage via Referer Headers).
+func refererLeakageChecks() []*suite.Check {
+	req := []suite.Feature{suite.FeatureBrowser, suite.FeatureConfidential, suite.FeatureAuthCode}
+	return []*suite.Check{
+		{
+			ID: "rfc9700-4.2.4-referrer-policy", Spec: suite.RFC9700, Section: "4.2.4", Level: suite.Should,
+			Requires: req, Profiles: []string{"core", "oauth2.1"},
+			Title: "Login and consent pages set a Referrer-Policy that keeps the authorization request's URL from leaking",
+			Quote: "Suppressing the Referer header by applying an appropriate Referrer Policy [W3C.webappsec-referrer-policy] to the document (either as part of the \"referrer\" meta attribute or by setting a Referrer-Policy header).",
+			Run:   runReferrerPolicy,
+		},
+		{
+			ID: "rfc9700-4.2.4-no-third-party-resources", Spec: suite.RFC9700, Section: "4.2.4", Level: suite.ShouldNot,
+			Requires: req, Profiles: []string{"core", "oauth2.1"},
+			Title: "Login and consent pages load nothing from other hosts (third-party resources receive the URL as Referer)",
+			Quote: "The page rendered as a result of the OAuth authorization response and the authorization endpoint SHOULD NOT include third-party resources or links to external sites.",
+			Run:   runNoThirdPartyResources,
+		},
+	}
+}
+
+func runReferrerPolicy(ctx context.Context, t *suite.T) error {
+	shown, err := pages.Shown(ctx, t)
+	if err != nil {
+		return err
+	}
+	var bad []string
+	for _, p := range shown {
+		if !safeReferrerPolicy(p.Header["referrer-policy"]) {
+			bad = append(bad, fmt.Sprintf("%s (Referrer-Policy: %q)", p.URL, p.Header["referrer-policy"]))
+		}
+	}
+	if len(bad) > 0 {
+		return &suite.Failure{Message: "pages of the authorization flow do not restrict the Referer: a link or resource on them receives the URL with the authorization request (a <meta name=\"referrer\"> tag is not inspected)",
+			Want: "Referrer-Policy: no-referrer (or same-origin, strict-origin)", Got: strings.Join(bad, "; "),
+			Fix: "send Referrer-Policy: no-referrer on the authorization endpoint's pages"}
+	}
+	return nil
+}
+
+func runNoThirdPartyResources(ctx context.Context, t *suite.T) error {
+	res, err := pages.LoginAndConsent(ctx, t)
+	if err != nil {
+		return err
+	}
+	host := ""
+	if u, err := url.Parse(t.Target.Metadata.AuthorizationEndpoint); err == nil {
+		host = u.Hostname()
+	}
+	var third []string
+	seen := map[string]bool{}
+	for _, r := range res.Subresources {
+		u, err := url.Parse(r)
+		if err != nil || u.Scheme == "data" || u.Scheme == "blob" || u.Hostname() == "" || strings.EqualFold(u.Hostname(), host) || seen[r] {
+			continue
+		}
+		seen[r] = true
+		third = append(third, r)
+	}
+	if len(third) > 0 {
+		if len(third) > 5 {
+			third = append(third[:5], fmt.Sprintf("… and %d more", len(third)-5))
+		}
+		return &suite.Failure{Message: "the login or consent pages load resources from other hosts",
+			Want: "resources from " + host + " only", Got: strings.Join(third, ", "),
+			Fix: "serve fonts, scripts, styles and images of the authorization pages from the authorization server itself"}
+	}
+	return nil
+}
+
+func safeReferrerPolicy(v string) bool {
+	// The header may list fallbacks; the last understood one applies.
+	fields := strings.Split(strings.ToLower(v), ",")
+	for i := len(fields) - 1; i >= 0; i-- {
+		switch strings.TrimSpace(fields[i]) {
+		case "no-referrer", "same-origin", "strict-origin", "origin", "strict-origin-when-cross-origin":
+			return true
+		case "unsafe-url", "no-referrer-when-downgrade", "origin-when-cross-origin":
+			return false
+		}
+	}
+	return false
+}

@@ -1,0 +1,30 @@
+package rfc9700
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/authspec/authspec/scenarios/internal/regclient"
+	"github.com/authspec/authspec/suite"
+	"github.com/authspec/authspec/suite/expect"
+)
+
+// registrationWorks is the control of the registration checks: a plain
+// registration must succeed, or a refusal says nothing.
+func registrationWorks(ctx context.Context, t *suite.T) error {
+	_, err := regclient.MustRegister(ctx, t, regclient.Metadata(t, regclient.DefaultMethod(t), nil))
+	return err
+}
+
+// refusedAtRegistration accepts an RFC 7591 error response (400 with a JSON
+// error) as a refusal; anything else is not a judgement of the request.
+func refusedAtRegistration(r *regclient.Registration, what string) error {
+	if r.Res.Status == http.StatusBadRequest {
+		if body, err := expect.JSONObject(r.Res, false); err == nil {
+			if e, _ := body["error"].(string); e != "" {
+				return nil
+			}
+		}
+	}
+	return suite.SkipErr("registering %s failed with HTTP %d, not with an RFC 7591 error response; nothing to judge", what, r.Res.Status)
+}
