@@ -45,7 +45,7 @@ func Prepare(ctx context.Context, issuer string, cfg *target.Config, opts Prepar
 	}
 	for _, cc := range []*target.ClientConfig{cfg.Clients.Confidential, cfg.Clients.Public} {
 		if cc != nil {
-			tr.AddSecret(cc.ClientSecret)
+			tr.AddCredentials(cc.ClientID, cc.ClientSecret)
 		}
 	}
 	tr.AddSecret(cfg.Registration.InitialAccessToken)

@@ -428,6 +428,9 @@ func (b *Browser) Authorize(ctx context.Context, hc *httpx.Client, authURL, redi
 		mu.Lock()
 		defer mu.Unlock()
 		out.Callback = st.callback
+		if out.Callback != nil {
+			hc.Transport().LearnURL(out.Callback) // the code, from now on redacted
+		}
 		return out
 	}
 	fail := func(err error) (*fixture.AuthzResult, error) {
