@@ -58,7 +58,7 @@ type Observer interface {
 }
 
 // Transport is shared by every Client of a run: connection pool, limits,
-// redaction and observers.
+// redaction, the origin policy and observers.
 type Transport struct {
 	rt        http.RoundTripper
 	timeout   time.Duration
@@ -66,6 +66,7 @@ type Transport struct {
 	secrets   secretSet
 	mu        sync.Mutex
 	observers []Observer
+	policy    *Policy
 }
 
 // NewTransport builds a transport with a per-request timeout and a response
@@ -238,6 +239,11 @@ func (c *Client) Do(ctx context.Context, req *http.Request, note string) (*Resul
 	start := time.Now()
 	c.tr.learnRequest(req, reqBody)
 	ex := Exchange{Request: c.recordRequest(req, reqBody), Note: note}
+	if err := c.tr.check(req, reqBody); err != nil {
+		ex.Error = err.Error()
+		c.Record(ex)
+		return nil, err
+	}
 	resp, err := c.tr.rt.RoundTrip(req)
 	if err != nil {
 		ex.Error = c.tr.Redact(describeErr(err, c.tr.timeout))

@@ -16,6 +16,7 @@ import (
 
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/fixture"
+	"github.com/authspec/authspec/suite/httpx"
 )
 
 // Selection picks checks by ID glob and profile.
@@ -192,7 +193,9 @@ func RunOne(ctx context.Context, env *suite.Env, c *suite.Check, timeout time.Du
 		}()
 		return c.Run(cctx, t)
 	}()
-	if err != nil && fixture.IsUnavailable(err) {
+	if err != nil && fixture.IsUnavailable(err) && !httpx.IsRefused(err) {
+		// A request refused by the origin policy is an ERROR (the run
+		// needs the user's decision), not a SKIP.
 		err = &suite.Skipped{Reason: "fixture unavailable: " + err.Error()}
 	}
 	if err != nil && errors.Is(err, context.DeadlineExceeded) && cctx.Err() != nil && ctx.Err() == nil {
