@@ -131,7 +131,24 @@ func (t *Transport) LearnURL(u *url.URL) {
 			t.learnValues(f)
 		}
 	}
+	// A malformed redirect ("cb?x=1?code=…") hides its parameters from a
+	// parser, not from a reader of the report.
+	for _, m := range urlIssued.FindAllStringSubmatch(u.String(), maxLearnedPerReply) {
+		v, err := url.QueryUnescape(m[2])
+		if err != nil {
+			v = m[2]
+		}
+		c := Credential
+		if m[1] == "access_token" {
+			c = AccessToken
+		}
+		t.secrets.learn(v, c)
+	}
 }
+
+// urlIssued matches a parameter of an authorization response that carries
+// a secret, wherever it stands in a URL.
+var urlIssued = regexp.MustCompile(`[?&#;](code|access_token|refresh_token|id_token)=([^&#;\s]+)`)
 
 func (t *Transport) learnValues(v url.Values) {
 	for _, p := range []string{"code", "refresh_token", "id_token", "client_secret", "registration_access_token", "device_code"} {

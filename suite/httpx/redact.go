@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 )
@@ -121,7 +122,8 @@ func (ss *secretSet) addForm(f string, c Class) {
 	ss.filter[h>>6] |= 1 << (h & 63)
 }
 
-// escapers are the ways a string is written into URLs, forms and JSON.
+// escapers are the ways a string is written into URLs, forms, JSON and
+// quoted messages.
 var escapers = []func(string) string{
 	url.QueryEscape,
 	url.PathEscape,
@@ -131,7 +133,11 @@ var escapers = []func(string) string{
 	func(s string) string { return jsonEscape(s, false) },
 	func(s string) string { return strings.ReplaceAll(jsonEscape(s, true), "/", `\/`) },
 	func(s string) string { return strings.ReplaceAll(jsonEscape(s, false), "/", `\/`) },
+	func(s string) string { return unquoted(strconv.Quote(s)) },        // Go's %q, in messages
+	func(s string) string { return unquoted(strconv.QuoteToASCII(s)) }, // and %+q
 }
+
+func unquoted(q string) string { return q[1 : len(q)-1] }
 
 // encodings returns v and the forms it takes once or twice escaped (a
 // form-encoded secret echoed in a query parameter is escaped twice).

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -54,6 +55,8 @@ func secretForms() map[string]string {
 		"json without html": jsonForm(secret, false, false),
 		"json with \\/":     jsonForm(secret, true, true),
 		"json of query":     jsonForm(url.QueryEscape(secret), true, false),
+		"go-quoted json":    strings.Trim(strconv.Quote(jsonForm(secret, true, false)), `"`),
+		"go-quoted ascii":   strings.Trim(strconv.QuoteToASCII(secret), `"`),
 	}
 	pairs := map[string]string{
 		"raw":             clientID + ":" + secret,
