@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"html"
 	"io"
@@ -29,6 +30,7 @@ import (
 	"github.com/authspec/authspec/reports"
 	"github.com/authspec/authspec/server"
 	"github.com/authspec/authspec/suite"
+	"github.com/authspec/authspec/suite/browser"
 	"github.com/authspec/authspec/suite/target"
 )
 
@@ -627,4 +629,46 @@ func TestHostileEcho_NoSecretInAnyReport(t *testing.T) {
 		}
 	}
 	assert.Contains(t, outputs["report.json"], "[REDACTED]")
+}
+
+// TestHostileOrigins_LoginPageElsewhere: an authorization endpoint that
+// redirects the browser to a login page on another origin does not get the
+// recipe's password: Chromium follows the redirect (Playwright cannot stop
+// it) but types nothing there; the checks that needed a code say why.
+// Listed under allowed_origins, the login page gets the password.
+func TestHostileOrigins_LoginPageElsewhere(t *testing.T) {
+	opts := browser.Options{}
+	if err := opts.Find(); err != nil {
+		if errors.Is(err, browser.ErrUnavailable) && os.Getenv("CI") == "" {
+			t.Skipf("%v", err)
+		}
+		t.Fatal(err)
+	}
+	c := newCollector(t)
+	issuer := divertingTarget(t, "", c.URL()+"/login")
+	cfg := hostileConfig()
+	cfg.Browser.Login = []target.Step{{Fill: "#username", Value: hostileUser}, {Fill: "#password", Value: hostilePassword}, {Click: "#login"}}
+	var notices []string
+	run := func() *reports.Report {
+		rep, err := conformance.Run(context.Background(), conformance.Options{Target: issuer, Config: cfg,
+			Browser: conformance.BrowserOn, Timeout: 5 * time.Second, Only: []string{"rfc6749-4.1.2-state-echoed"},
+			OnNotice: func(s string) { notices = append(notices, s) }})
+		require.NoError(t, err)
+		require.Len(t, rep.Results, 1)
+		return rep
+	}
+	r := run().Results[0]
+	assert.NotContains(t, c.all(), "POST", "nothing was submitted to the other origin")
+	for _, f := range secretForms("", hostilePassword) {
+		assert.NotContains(t, c.all(), f, "the password did not reach the other origin")
+	}
+	assert.Equal(t, suite.Error, r.Status, r.Message)
+	assert.Contains(t, r.Message, "allowed_origins: ["+c.URL()+"]")
+
+	cfg.AllowedOrigins = []string{c.URL()}
+	run()
+	assert.Contains(t, c.all(), "password="+url.QueryEscape(hostilePassword), "listed under allowed_origins, the login page gets the password")
+	if os.Geteuid() == 0 {
+		assert.Contains(t, strings.Join(notices, "\n"), "without its sandbox", "running as root is said")
+	}
 }
