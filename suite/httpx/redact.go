@@ -32,22 +32,93 @@ const (
 // redaction slow by issuing thousands of tokens.
 const (
 	minSecretLen       = 4
+	maxSecretLen       = 8 << 10 // longer than any token or secret a server should hand out
 	maxLearnedSecrets  = 20000
 	maxLearnedPerReply = 16
 )
 
 // secretSet holds every registered secret in every form it may travel in,
-// indexed by the first four bytes of each form. Redaction scans a text once,
-// whatever the number of secrets: each position costs a filter lookup, and
-// only positions whose four bytes start some form are compared.
+// in a radix tree. Redaction walks the tree from each position of a text
+// whose first four bytes start some form (a bit filter answers that), so
+// that secrets sharing a prefix (JWTs share their header) are compared once,
+// whatever their number.
 type secretSet struct {
 	mu      sync.RWMutex
-	known   map[string]Class    // registered values and credential pairs
-	forms   map[string]Class    // every encoded form of every value
-	index   map[uint32][]string // first four bytes of a form → the forms
-	filter  [1 << 10]uint64     // bit per hash of four bytes that start a form
-	learned int                 // values learned from exchanges
-	pairs   map[[2]string]bool  // client_id:secret pairs already expanded
+	known   map[string]Class // registered values
+	forms   map[string]Class // every encoded form of every value
+	root    rnode
+	filter  [1 << 10]uint64 // bit per hash of four bytes that start a form
+	learned int             // values learned from exchanges
+	pairs   map[[2]string]bool
+}
+
+// rnode is a node of the radix tree of forms; class is set when a form ends
+// there.
+type rnode struct {
+	edges []*redge
+	wide  *[256]*redge // edges by first byte, once there are many
+	class Class
+}
+
+type redge struct {
+	label string
+	to    *rnode
+}
+
+func (n *rnode) find(b byte) *redge {
+	if n.wide != nil {
+		return n.wide[b]
+	}
+	for _, e := range n.edges {
+		if e.label[0] == b {
+			return e
+		}
+	}
+	return nil
+}
+
+func (n *rnode) add(e *redge) {
+	n.edges = append(n.edges, e)
+	if n.wide != nil {
+		n.wide[e.label[0]] = e
+	} else if len(n.edges) > 16 {
+		n.wide = new([256]*redge)
+		for _, x := range n.edges {
+			n.wide[x.label[0]] = x
+		}
+	}
+}
+
+// insert adds form f with class c, splitting an edge where f leaves it.
+func (n *rnode) insert(f string, c Class) {
+	for {
+		if f == "" {
+			n.class = max(n.class, c)
+			return
+		}
+		e := n.find(f[0])
+		if e == nil {
+			n.add(&redge{label: f, to: &rnode{class: c}})
+			return
+		}
+		l := commonPrefix(e.label, f)
+		if l < len(e.label) {
+			mid := &rnode{}
+			mid.add(&redge{label: e.label[l:], to: e.to})
+			e.label, e.to = e.label[:l], mid
+		}
+		n, f = e.to, f[l:]
+	}
+}
+
+func commonPrefix(a, b string) int {
+	n := min(len(a), len(b))
+	for i := 0; i < n; i++ {
+		if a[i] != b[i] {
+			return i
+		}
+	}
+	return n
 }
 
 func key4(s string) uint32 {
@@ -59,7 +130,7 @@ func hash16(k uint32) uint32 { return (k * 0x9E3779B1) >> 16 }
 // add registers v (every form of it) with class c; it reports whether v was
 // new.
 func (ss *secretSet) add(v string, c Class) bool {
-	if len(v) < minSecretLen {
+	if len(v) < minSecretLen || len(v) > maxSecretLen {
 		return false
 	}
 	ss.mu.Lock()
@@ -68,7 +139,7 @@ func (ss *secretSet) add(v string, c Class) bool {
 		return false
 	}
 	if ss.known == nil {
-		ss.known, ss.forms, ss.index = map[string]Class{}, map[string]Class{}, map[uint32][]string{}
+		ss.known, ss.forms = map[string]Class{}, map[string]Class{}
 	}
 	ss.known[v] = c
 	for _, f := range encodings(v) {
@@ -82,7 +153,7 @@ func (ss *secretSet) add(v string, c Class) bool {
 // form-urlencoded id and secret (RFC 6749 §2.3.1), in the standard and the
 // URL alphabets, with and without padding.
 func (ss *secretSet) addPair(id, secret string) {
-	if len(secret) < minSecretLen {
+	if len(secret) < minSecretLen || len(secret)+len(id) > maxSecretLen {
 		return
 	}
 	ss.add(secret, Credential)
@@ -109,16 +180,12 @@ func (ss *secretSet) addForm(f string, c Class) {
 	if len(f) < minSecretLen {
 		return
 	}
-	if have, ok := ss.forms[f]; ok {
-		if c > have {
-			ss.forms[f] = c
-		}
+	if have, ok := ss.forms[f]; ok && have >= c {
 		return
 	}
 	ss.forms[f] = c
-	k := key4(f)
-	ss.index[k] = append(ss.index[k], f)
-	h := hash16(k)
+	ss.root.insert(f, c)
+	h := hash16(key4(f))
 	ss.filter[h>>6] |= 1 << (h & 63)
 }
 
@@ -202,15 +269,21 @@ const ellipsis = "…"
 // scan calls hit for every stretch of s that is a registered form, or the
 // beginning of one cut short by the end of s or by an ellipsis (a text
 // truncated for display). Stretches come in order of their start.
-func (ss *secretSet) scan(s string, hit func(start, end int, c Class, whole bool)) {
+//
+// Comparisons are bounded: a text built to resemble long secrets at every
+// position (a hostile body of one repeated character) would otherwise cost
+// its length times theirs. scan reports false when it gave up; the caller
+// then treats the whole text as secret.
+func (ss *secretSet) scan(s string, hit func(start, end int, c Class, whole bool)) bool {
 	if len(s) < minSecretLen {
-		return
+		return true
 	}
 	ss.mu.RLock()
 	defer ss.mu.RUnlock()
 	if len(ss.forms) == 0 {
-		return
+		return true
 	}
+	budget := 64*len(s) + 1<<20
 	k := uint32(s[0])<<8 | uint32(s[1])<<16 | uint32(s[2])<<24
 	for i := 0; i+minSecretLen <= len(s); i++ {
 		k = k>>8 | uint32(s[i+3])<<24
@@ -218,25 +291,47 @@ func (ss *secretSet) scan(s string, hit func(start, end int, c Class, whole bool
 		if ss.filter[h>>6]&(1<<(h&63)) == 0 {
 			continue
 		}
-		for _, f := range ss.index[k] {
-			n := minSecretLen
-			for n < len(f) && i+n < len(s) && s[i+n] == f[n] {
-				n++
+		n, j := &ss.root, i
+		for {
+			if n.class > 0 && j > i {
+				hit(i, j, n.class, true) // a whole form; a longer one may follow
 			}
-			if n < len(f) && i+n < len(s) && !strings.HasPrefix(s[i+n:], ellipsis) {
-				continue
+			cut := j == len(s) || strings.HasPrefix(s[j:], ellipsis)
+			e := (*redge)(nil)
+			if j < len(s) {
+				e = n.find(s[j])
 			}
-			hit(i, i+n, ss.forms[f], n == len(f))
+			if e == nil {
+				if cut && j-i >= minSecretLen && (len(n.edges) > 0) {
+					hit(i, j, Credential, false) // a form cut short for display
+				}
+				break
+			}
+			l := commonPrefix(e.label, s[j:])
+			if budget -= l + 1; budget < 0 {
+				return false
+			}
+			if l < len(e.label) {
+				if end := j + l; (end == len(s) || strings.HasPrefix(s[end:], ellipsis)) && end-i >= minSecretLen {
+					hit(i, end, Credential, false)
+				}
+				break
+			}
+			n, j = e.to, j+l
 		}
 	}
+	return true
 }
+
+// Unredactable replaces a text whose redaction would cost too much.
+const Unredactable = "[REDACTED: a text too costly to search for secrets]"
 
 // redact replaces every registered form in s, and every beginning of one
 // cut by truncation; overlapping secrets are replaced as one stretch.
 func (ss *secretSet) redact(s string) string {
 	var b strings.Builder
 	last, start, end := 0, -1, -1
-	ss.scan(s, func(i, j int, _ Class, _ bool) {
+	complete := ss.scan(s, func(i, j int, _ Class, _ bool) {
 		if start >= 0 && i <= end {
 			end = max(end, j)
 			return
@@ -248,6 +343,9 @@ func (ss *secretSet) redact(s string) string {
 		}
 		start, end = i, j
 	})
+	if !complete {
+		return Unredactable
+	}
 	if start < 0 {
 		return s
 	}
@@ -261,11 +359,13 @@ func (ss *secretSet) redact(s string) string {
 // whole (0 when none).
 func (ss *secretSet) classIn(s string) Class {
 	var c Class
-	ss.scan(s, func(_, _ int, fc Class, whole bool) {
+	if !ss.scan(s, func(_, _ int, fc Class, whole bool) {
 		if whole && fc > c {
 			c = fc
 		}
-	})
+	}) {
+		return Credential // could not tell: assume the worst
+	}
 	return c
 }
 

@@ -209,3 +209,38 @@ func BenchmarkRedact(b *testing.B) {
 		_ = tr.Redact(text)
 	}
 }
+
+// TestRedact_HostileTextStaysFast: a body of one repeated character
+// against a secret made of it would cost length × length to compare; the
+// comparison is bounded, and such a text is hidden whole.
+func TestRedact_HostileTextStaysFast(t *testing.T) {
+	tr := httpx.NewTransport(time.Second, 0)
+	tr.AddSecret(strings.Repeat("A", 8000) + "{")
+	text := `{"access_token":"` + strings.Repeat("A", 1<<20)
+	done := make(chan string)
+	go func() { done <- tr.Redact(text) }()
+	select {
+	case got := <-done:
+		assert.Equal(t, httpx.Unredactable, got)
+	case <-time.After(time.Minute): // a safety net far above the milliseconds it takes
+		t.Fatal("redaction did not finish")
+	}
+	tr.AddSecret(strings.Repeat("B", 9<<10))
+	assert.Equal(t, "xBBBBx", tr.Redact("xBBBBx"), "values longer than 8 KiB are not registered")
+}
+
+// TestRedact_SecretsSharingAPrefix: JWTs share their header; hundreds of
+// them in one text are each redacted, not given up on.
+func TestRedact_SecretsSharingAPrefix(t *testing.T) {
+	tr := httpx.NewTransport(time.Second, 0)
+	const header = "eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9."
+	var toks []string
+	for i := 0; i < 1000; i++ {
+		tok := fmt.Sprintf("%seyJzdWIiOiIl%08dIn0.sig%08d", header, i, i)
+		tr.AddAccessToken(tok)
+		toks = append(toks, tok)
+	}
+	text := strings.Join(toks[:500], " and ") + " " + header + "not-a-token"
+	got := tr.Redact(text)
+	assert.Equal(t, strings.Repeat("[REDACTED] and ", 499)+"[REDACTED] "+header+"not-a-token", got)
+}
