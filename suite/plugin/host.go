@@ -19,6 +19,7 @@ import (
 
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/fixture"
+	"github.com/authspec/authspec/suite/httpx"
 	"github.com/authspec/authspec/suite/plugin/abi"
 )
 
@@ -206,6 +207,11 @@ func hostHTTP(ctx context.Context, m api.Module, ptr, n uint32) uint32 {
 		note = "plugin request"
 	}
 	res, err := s.t.HTTP.Do(ctx, hreq, s.check+": "+note)
+	if httpx.IsRefused(err) {
+		// A secret where the run's origin policy does not allow it: the
+		// plugin's verdict cannot be trusted either.
+		return s.answer(abi.HTTPResponse{Error: s.violate("http(): %v", err)})
+	}
 	if err != nil {
 		return s.answer(abi.HTTPResponse{Error: err.Error()})
 	}
@@ -265,6 +271,9 @@ func hostAuthorize(ctx context.Context, m api.Module, ptr, n uint32) uint32 {
 	}
 	if err != nil && out.Callback == "" {
 		out.Error = err.Error()
+		if httpx.IsRefused(err) {
+			out.Error = s.violate("authorize(): %v", err)
+		}
 	}
 	return s.answer(out)
 }
