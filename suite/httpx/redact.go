@@ -209,6 +209,9 @@ func unquoted(q string) string { return q[1 : len(q)-1] }
 // encodings returns v and the forms it takes once or twice escaped (a
 // form-encoded secret echoed in a query parameter is escaped twice).
 func encodings(v string) []string {
+	if unreserved(v) {
+		return []string{v} // no escaper changes it
+	}
 	seen := map[string]bool{v: true}
 	out := []string{v}
 	level := []string{v}
@@ -227,6 +230,18 @@ func encodings(v string) []string {
 		level = next
 	}
 	return out
+}
+
+// unreserved reports whether s has only letters, digits and -._~, which
+// no escaper rewrites (base64url tokens, most codes).
+func unreserved(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '.' || c == '_' || c == '~') {
+			return false
+		}
+	}
+	return true
 }
 
 // jsonEscape writes s as encoding/json does inside a string, with or
