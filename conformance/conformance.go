@@ -72,6 +72,9 @@ type Options struct {
 	OnPrepared func(t *target.Target, checks int)
 	// OnEvent receives progress events.
 	OnEvent func(runner.Event)
+	// OnNotice receives what the user should know about how the run goes
+	// (Chromium without its sandbox), once each.
+	OnNotice func(string)
 }
 
 // ErrNoChecks reports a selection that matches nothing.
@@ -168,7 +171,7 @@ func Run(ctx context.Context, o Options) (*reports.Report, error) {
 	}
 
 	started := time.Now()
-	authorizer, closeBrowser, err := newAuthorizer(o.Browser, cfg)
+	authorizer, closeBrowser, err := newAuthorizer(o.Browser, cfg, o.OnNotice)
 	if err != nil {
 		return nil, err
 	}
@@ -204,8 +207,8 @@ func HasRecipe(cfg *target.Config) bool {
 
 // newAuthorizer picks how authorization requests get through the target's
 // pages: plain HTTP, the browser always, or the browser when a page shows up.
-func newAuthorizer(mode string, cfg *target.Config) (fixture.Authorizer, func(), error) {
-	opts := browser.Options{Recipe: cfg.Browser}
+func newAuthorizer(mode string, cfg *target.Config, onNotice func(string)) (fixture.Authorizer, func(), error) {
+	opts := browser.Options{Recipe: cfg.Browser, OnNotice: onNotice}
 	switch mode {
 	case BrowserOff:
 		return fixture.HTTPAuthorizer{}, func() {}, nil

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/url"
 	"time"
 
 	"github.com/authspec/authspec/suite/fixture"
@@ -45,10 +46,29 @@ func Prepare(ctx context.Context, issuer string, cfg *target.Config, opts Prepar
 	}
 	for _, cc := range []*target.ClientConfig{cfg.Clients.Confidential, cfg.Clients.Public} {
 		if cc != nil {
-			tr.AddSecret(cc.ClientSecret)
+			tr.AddCredentials(cc.ClientID, cc.ClientSecret)
 		}
 	}
 	tr.AddSecret(cfg.Registration.InitialAccessToken)
+	for _, steps := range [][]target.Step{cfg.Browser.Login, cfg.Browser.Consent, cfg.Browser.Deny} {
+		for _, s := range steps {
+			if s.Fill != "" {
+				tr.AddSecret(s.Value) // a password, or what else a person types
+			}
+		}
+	}
+	if issuer == "" {
+		issuer = cfg.Issuer
+	}
+	if u, err := url.Parse(issuer); err == nil && u.Host != "" && (u.Scheme == "https" || u.Scheme == "http") {
+		// Without a usable issuer, discovery stops the run with the reason.
+		p, err := httpx.NewPolicy(issuer, cfg.AllowedOrigins, []string{cfg.Resource, cfg.ScopedResource})
+		if err != nil {
+			return nil, fmt.Errorf("preflight: %w", &target.PreflightError{Msg: err.Error(),
+				Hint: "allowed_origins lists origins (scheme://host[:port]) to which authspec may send credentials besides the issuer's; see docs/security.md"})
+		}
+		tr.SetPolicy(p)
+	}
 	for _, o := range opts.Observers {
 		tr.AddObserver(o)
 	}

@@ -133,3 +133,41 @@ func (r *Result) Classify(c *Check, err error, recorded []httpx.Exchange) {
 		r.Exchanges = recorded
 	}
 }
+
+// Redact applies redact to every text the result carries: its message,
+// want, got and fix lines, its log, its exchanges (URLs, headers, bodies,
+// errors, notes) and its attachments (names, text, and data that is text).
+// Exchanges and attachments are copied, never changed in place: results of
+// several checks share the exchanges of shared fixtures.
+func (r *Result) Redact(redact func(string) string) {
+	r.Message, r.Want, r.Got, r.Fix = redact(r.Message), redact(r.Want), redact(r.Got), redact(r.Fix)
+	if len(r.Log) > 0 {
+		log := make([]string, len(r.Log))
+		for i, l := range r.Log {
+			log[i] = redact(l)
+		}
+		r.Log = log
+	}
+	if len(r.Exchanges) > 0 {
+		exs := make([]httpx.Exchange, len(r.Exchanges))
+		for i, ex := range r.Exchanges {
+			exs[i] = ex.Redacted(redact)
+		}
+		r.Exchanges = exs
+	}
+	if len(r.Attachments) > 0 {
+		atts := make([]Attachment, len(r.Attachments))
+		for i, a := range r.Attachments {
+			a.Name, a.Text, a.Path = redact(a.Name), redact(a.Text), redact(a.Path)
+			if isText(a.ContentType) && len(a.Data) > 0 {
+				a.Data = []byte(redact(string(a.Data)))
+			}
+			atts[i] = a
+		}
+		r.Attachments = atts
+	}
+}
+
+func isText(contentType string) bool {
+	return strings.HasPrefix(contentType, "text/") || strings.Contains(contentType, "json") || strings.Contains(contentType, "xml")
+}

@@ -16,6 +16,7 @@ import (
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/browser"
 	"github.com/authspec/authspec/suite/fixture"
+	"github.com/authspec/authspec/suite/httpx"
 	"github.com/authspec/authspec/suite/target"
 )
 
@@ -91,7 +92,16 @@ func cmdBrowser(ctx context.Context, args []string, stdout, stderr io.Writer) er
 			return usageErr("--url: %v", err)
 		}
 	}
-	b, err := browser.Launch(browser.Options{StepTimeout: timeout})
+	var policy *httpx.Policy
+	if issuer != "" {
+		// The login is typed only into pages of the target's trusted
+		// origins, as in a run.
+		if policy, err = httpx.NewPolicy(issuer, cfg.AllowedOrigins, nil); err != nil {
+			return &exitError{code: 2, err: err}
+		}
+	}
+	b, err := browser.Launch(browser.Options{StepTimeout: timeout, Policy: policy,
+		OnNotice: func(msg string) { fmt.Fprintf(stderr, "note: %s\n", msg) }})
 	if err != nil {
 		return &exitError{code: 2, err: err}
 	}

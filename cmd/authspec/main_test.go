@@ -3,12 +3,18 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
+	"encoding/base64"
 	"encoding/json"
+	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -175,4 +181,73 @@ func TestBaseline_CLI(t *testing.T) {
 	code, _, stderr = runCLI(t, "run", "--config", clean, "--out", t.TempDir(), "--quiet", "--baseline", bad)
 	assert.Equal(t, 2, code)
 	assert.Contains(t, stderr, "rfc6749-9.9-typo")
+}
+
+// TestRun_ConsoleShowsNoSecret: against a server that echoes every request
+// (the Authorization header, the body) into its answers and hands tokens
+// to anyone, what `authspec run` prints (progress, summary, errors) holds
+// no form of the client secret, the initial access token, or an issued
+// token.
+func TestRun_ConsoleShowsNoSecret(t *testing.T) {
+	const id, secret, iat = "cli client", `Zq7Secret+/=?&<>"x`, `Iat9Token+/<&>x`
+	var mu sync.Mutex
+	var issued []string
+	mint := func() string {
+		b := make([]byte, 16)
+		_, _ = rand.Read(b)
+		v := "tok-" + base64.RawURLEncoding.EncodeToString(b)
+		mu.Lock()
+		issued = append(issued, v)
+		mu.Unlock()
+		return v
+	}
+	var issuer string
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		if strings.HasPrefix(r.URL.Path, "/.well-known/") {
+			_ = json.NewEncoder(w).Encode(map[string]any{"issuer": issuer, "authorization_endpoint": issuer + "/authorize",
+				"token_endpoint": issuer + "/token", "registration_endpoint": issuer + "/register", "revocation_endpoint": issuer + "/revoke",
+				"introspection_endpoint": issuer + "/introspect", "response_types_supported": []string{"code"},
+				"grant_types_supported": []string{"authorization_code", "client_credentials", "refresh_token"}})
+			return
+		}
+		body, _ := io.ReadAll(r.Body)
+		echo := r.Header.Get("Authorization") + " " + string(body)
+		w.Header().Set("X-Echo", r.Header.Get("Authorization"))
+		if ru := r.URL.Query().Get("redirect_uri"); r.URL.Path == "/authorize" && ru != "" {
+			http.Redirect(w, r, ru+"?code="+mint()+"&state="+url.QueryEscape(r.URL.Query().Get("state")), http.StatusFound)
+			return
+		}
+		_ = json.NewEncoder(w).Encode(map[string]any{"error_description": echo, "access_token": mint(), "refresh_token": mint(),
+			"client_id": "cid-" + r.URL.Path, "client_secret": mint(), "registration_access_token": mint(), "token_type": "Bearer"})
+	}))
+	defer ts.Close()
+	issuer = ts.URL
+	t.Setenv("CLI_SECRET", secret)
+	t.Setenv("CLI_IAT", iat)
+	cfg := filepath.Join(t.TempDir(), "target.yaml")
+	require.NoError(t, os.WriteFile(cfg, []byte(`issuer: `+issuer+`
+resource: `+issuer+`/mcp
+clients:
+  confidential: { client_id: "`+id+`", client_secret: "${env:CLI_SECRET}", redirect_uri: "http://127.0.0.1:8976/callback" }
+registration: { initial_access_token: "${env:CLI_IAT}" }
+`), 0o600))
+	code, stdout, stderr := runCLI(t, "run", "--config", cfg, "--out", t.TempDir(), "--browser", "off", "--timeout", "2s")
+	assert.Equal(t, 1, code, "the careless server fails checks")
+	console := stdout + stderr
+	require.Contains(t, console, "FAIL")
+	forbidden := []string{"Zq7Secret", "Iat9Token", url.QueryEscape(secret), url.QueryEscape(iat)}
+	for _, p := range []string{id + ":" + secret, url.QueryEscape(id) + ":" + url.QueryEscape(secret)} {
+		for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.RawStdEncoding, base64.URLEncoding, base64.RawURLEncoding} {
+			forbidden = append(forbidden, enc.EncodeToString([]byte(p)))
+		}
+	}
+	mu.Lock()
+	forbidden = append(forbidden, issued...)
+	mu.Unlock()
+	for _, f := range forbidden {
+		if i := strings.Index(console, f); i >= 0 {
+			t.Errorf("the console shows %q: …%s…", f, console[max(0, i-100):min(len(console), i+len(f)+20)])
+		}
+	}
 }

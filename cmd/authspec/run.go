@@ -121,7 +121,8 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		OnPrepared: func(tgt *target.Target, n int) {
 			fmt.Fprintf(stderr, "  metadata: %s\n  features: %s\n  checks:   %d\n", tgt.MetadataURL, strings.Join(tgt.Features(), ", "), n)
 		},
-		OnEvent: prog.event,
+		OnEvent:  prog.event,
+		OnNotice: func(msg string) { fmt.Fprintf(stderr, "  note:     %s\n", msg) },
 	})
 	prog.done()
 	if err != nil {

@@ -19,6 +19,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -48,6 +49,14 @@ type Options struct {
 	StepTimeout time.Duration
 	// Recipe is how a person gets through the target's pages.
 	Recipe target.BrowserConfig
+	// Policy is where the browser may go and type the recipe's values:
+	// pages on other origins are not navigated to, and nothing is typed
+	// into them. Nil: the policy of the run's transport (Authorize), or
+	// none (Suggest).
+	Policy *httpx.Policy
+	// OnNotice receives what the user should know about how the browser
+	// runs (Chromium without its sandbox), once.
+	OnNotice func(string)
 }
 
 // trace receives a line per flow (wait and run time) when
@@ -98,10 +107,11 @@ func (o *Options) Find() error {
 
 // Browser is a launched Chromium shared by a run.
 type Browser struct {
-	opts    Options
-	pw      *playwright.Playwright
-	browser playwright.Browser
-	sem     chan struct{}
+	opts      Options
+	pw        *playwright.Playwright
+	browser   playwright.Browser
+	sandboxed bool
+	sem       chan struct{}
 
 	sessMu  sync.Mutex
 	session []playwright.Cookie // cookies of the last flow that logged in or used the session
@@ -188,20 +198,62 @@ func Launch(opts Options) (*Browser, error) {
 	if err != nil {
 		return nil, fmt.Errorf("start the Playwright driver: %w", err)
 	}
-	b, err := pw.Chromium.Launch(playwright.BrowserTypeLaunchOptions{
-		ExecutablePath: playwright.String(opts.Executable),
-		Headless:       playwright.Bool(true),
-		Args: []string{"--no-sandbox", "--disable-gpu", "--disable-background-networking",
-			"--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"},
-	})
+	sandbox, why := sandboxPossible()
+	b, err := launchChromium(pw, opts.Executable, sandbox)
+	if err != nil && sandbox {
+		// No usable sandbox (user namespaces disabled, no setuid helper):
+		// Chromium refuses to start with it.
+		if b2, err2 := launchChromium(pw, opts.Executable, false); err2 == nil {
+			b, err, sandbox = b2, nil, false
+			why = "Chromium could not start with its sandbox on this machine (" + firstLine(err.Error()) + ")"
+		}
+	}
 	if err != nil {
 		_ = pw.Stop()
 		return nil, fmt.Errorf("launch Chromium %s: %w", opts.Executable, err)
 	}
-	br := &Browser{opts: opts, pw: pw, browser: b, sem: make(chan struct{}, opts.Parallel), sessFlow: make(chan struct{}, 1),
+	if !sandbox && opts.OnNotice != nil {
+		opts.OnNotice("Chromium runs without its sandbox: " + why + "; the target's pages run with this process's privileges")
+	}
+	br := &Browser{opts: opts, pw: pw, browser: b, sandboxed: sandbox, sem: make(chan struct{}, opts.Parallel), sessFlow: make(chan struct{}, 1),
 		spares: make(chan *slot, opts.Parallel)}
 	go br.refill()
 	return br, nil
+}
+
+// Sandboxed reports whether Chromium runs with its sandbox.
+func (b *Browser) Sandboxed() bool { return b.sandboxed }
+
+// sandboxPossible reports whether Chromium may keep its sandbox, and why
+// not: Chromium refuses its sandbox to root. Elsewhere the sandbox is tried
+// first (it needs user namespaces or a setuid helper).
+func sandboxPossible() (bool, string) {
+	if os.Geteuid() == 0 {
+		return false, "authspec runs as root, and Chromium refuses its sandbox to root (run authspec as an ordinary user to keep it)"
+	}
+	return true, ""
+}
+
+func launchChromium(pw *playwright.Playwright, executable string, sandbox bool) (playwright.Browser, error) {
+	args := []string{"--disable-gpu", "--disable-background-networking",
+		"--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"}
+	if !sandbox {
+		args = append(args, "--no-sandbox")
+	}
+	return pw.Chromium.Launch(playwright.BrowserTypeLaunchOptions{
+		ExecutablePath:  playwright.String(executable),
+		Headless:        playwright.Bool(true),
+		ChromiumSandbox: playwright.Bool(sandbox),
+		Args:            args,
+	})
+}
+
+func firstLine(s string) string {
+	s = strings.TrimSpace(s)
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return s[:i]
+	}
+	return s
 }
 
 // Close stops Chromium and the driver.
@@ -229,10 +281,47 @@ var _ fixture.Authorizer = (*Browser)(nil)
 type flowState struct {
 	redirectURI string
 	redact      func(string) string
+	policy      *httpx.Policy
 	mu          sync.Mutex
 	callback    *url.URL
 	got         chan struct{}
 	out         *fixture.AuthzResult
+	blocked     *httpx.RefusedError // a navigation the policy stopped
+	stopped     chan struct{}       // closed when blocked is set
+}
+
+// untrusted reports whether raw is an http(s) URL on an origin the policy
+// does not trust (and not the redirect URI).
+func (st *flowState) untrusted(raw string) bool {
+	if st.policy == nil {
+		return false
+	}
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || fixture.MatchesRedirect(u, st.redirectURI) {
+		return false
+	}
+	return !st.policy.Trusted(u)
+}
+
+func (st *flowState) block(u *url.URL) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if st.blocked == nil {
+		cp := url.URL{Scheme: u.Scheme, Host: u.Host, Path: u.Path}
+		st.blocked = &httpx.RefusedError{URL: st.redact(cp.String()),
+			Reason: "the browser was sent there, and authspec navigates only to the issuer's origin, the origins listed under " +
+				httpx.ConfigKey + " and the redirect URI: " + st.policy.Why(u)}
+		close(st.stopped)
+	}
+}
+
+func (st *flowState) refused() error {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if st.blocked == nil {
+		return nil
+	}
+	return st.blocked
 }
 
 func (st *flowState) matches(raw string) bool {
@@ -270,7 +359,7 @@ func (b *Browser) newSlot() (*slot, error) {
 	sl := &slot{bctx: bctx}
 	matches := func(raw string) bool {
 		st := sl.state.Load()
-		return st != nil && st.matches(raw)
+		return st != nil && (st.matches(raw) || st.untrusted(raw))
 	}
 	// The redirect to the client usually ends a redirect chain, which
 	// Playwright does not route; the request event fires for every hop, so
@@ -282,7 +371,21 @@ func (b *Browser) newSlot() (*slot, error) {
 		}
 	})
 	if err := bctx.Route(matches, func(r playwright.Route) {
-		if st := sl.state.Load(); st != nil {
+		st := sl.state.Load()
+		if st != nil && !st.matches(r.Request().URL()) {
+			// Another origin: a page may load resources from it, but the
+			// browser is not taken there.
+			if !r.Request().IsNavigationRequest() {
+				_ = r.Continue()
+				return
+			}
+			if u, err := url.Parse(r.Request().URL()); err == nil {
+				st.block(u)
+			}
+			_ = r.Abort("blockedbyclient")
+			return
+		}
+		if st != nil {
 			st.capture(r.Request().URL())
 		}
 		_ = r.Fulfill(playwright.RouteFulfillOptions{Status: playwright.Int(200), ContentType: playwright.String("text/plain"),
@@ -413,7 +516,12 @@ func (b *Browser) Authorize(ctx context.Context, hc *httpx.Client, authURL, redi
 	bctx, page := sl.bctx, sl.page
 
 	out := &fixture.AuthzResult{Interactive: true}
-	st := &flowState{redirectURI: redirectURI, got: make(chan struct{}), out: out, redact: hc.Transport().Redact}
+	policy := b.opts.Policy
+	if policy == nil {
+		policy = hc.Transport().Policy()
+	}
+	st := &flowState{redirectURI: redirectURI, got: make(chan struct{}), out: out, redact: hc.Transport().Redact, policy: policy,
+		stopped: make(chan struct{})}
 	sl.state.Store(st)
 	mu, got := &st.mu, st.got
 	done := func() bool {
@@ -428,9 +536,15 @@ func (b *Browser) Authorize(ctx context.Context, hc *httpx.Client, authURL, redi
 		mu.Lock()
 		defer mu.Unlock()
 		out.Callback = st.callback
+		if out.Callback != nil {
+			hc.Transport().LearnURL(out.Callback) // the code, from now on redacted
+		}
 		return out
 	}
 	fail := func(err error) (*fixture.AuthzResult, error) {
+		if r := st.refused(); r != nil && !httpx.IsRefused(err) {
+			err = r // the reason the flow went nowhere
+		}
 		// The screenshot reaches the check's result through hc, whatever
 		// the check does with the error.
 		where := hc.Transport().Redact(page.URL())
@@ -483,12 +597,14 @@ func (b *Browser) Authorize(ctx context.Context, hc *httpx.Client, authURL, redi
 			out.Consent = form
 			return result(), nil
 		}
-		if err := play(ctx, page, stg.steps, done); err != nil {
+		if err := play(ctx, page, stg.steps, done, policy); err != nil {
 			return fail(err)
 		}
 	}
 	select {
 	case <-got:
+	case <-st.stopped:
+		return fail(st.refused())
 	case <-time.After(b.opts.StepTimeout):
 		return fail(fmt.Errorf("the browser did not reach the redirect URI; it is at %s", page.URL()))
 	case <-ctx.Done():

@@ -187,8 +187,8 @@ func replayConsent(ctx context.Context, hc *httpx.Client, jar http.CookieJar, pa
 		}
 	}
 	target, err := url.Parse(form.action)
-	if err != nil {
-		return nil, false
+	if err != nil || !hc.Transport().Policy().Trusted(target) {
+		return nil, false // another origin: the browser decides, under the same policy
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, target.String(), strings.NewReader(body.Encode()))
 	if err != nil {

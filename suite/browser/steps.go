@@ -3,18 +3,21 @@ package browser
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"path"
 	"strings"
 
 	"github.com/playwright-community/playwright-go"
 
+	"github.com/authspec/authspec/suite/httpx"
 	"github.com/authspec/authspec/suite/target"
 )
 
 // play runs a recipe on page. A step with a URL glob runs only when the page
 // URL matches it; an optional step whose element is absent is passed over.
 // done reports that the redirect URI was reached (the recipe stops there).
-func play(ctx context.Context, page playwright.Page, steps []target.Step, done func() bool) error {
+// Values are typed only into pages the origin policy p trusts.
+func play(ctx context.Context, page playwright.Page, steps []target.Step, done func() bool, p *httpx.Policy) error {
 	for i, s := range steps {
 		if done() {
 			return nil
@@ -28,7 +31,10 @@ func play(ctx context.Context, page playwright.Page, steps []target.Step, done f
 		if s.Optional && !present(page, s) {
 			continue
 		}
-		if err := runStep(page, s); err != nil {
+		if err := runStep(page, s, p); err != nil {
+			if httpx.IsRefused(err) {
+				return fmt.Errorf("browser step %d (%s): %w", i+1, describe(s), err)
+			}
 			if done() {
 				return nil
 			}
@@ -89,14 +95,24 @@ func describe(s target.Step) string {
 	return "empty step"
 }
 
-func runStep(page playwright.Page, s target.Step) error {
+func runStep(page playwright.Page, s target.Step, p *httpx.Policy) error {
 	switch {
 	case s.Fill != "":
-		return page.Locator(s.Fill).First().Fill(s.Value)
+		h, err := guarded(page, s.Fill, p)
+		if err != nil {
+			return err
+		}
+		defer func() { _ = h.Dispose() }()
+		return h.Fill(s.Value)
 	case s.Click != "":
 		return page.Locator(s.Click).First().Click()
 	case s.Select != "":
-		_, err := page.Locator(s.Select).First().SelectOption(playwright.SelectOptionValues{Values: &[]string{s.Value}})
+		h, err := guarded(page, s.Select, p)
+		if err != nil {
+			return err
+		}
+		defer func() { _ = h.Dispose() }()
+		_, err = h.SelectOption(playwright.SelectOptionValues{Values: &[]string{s.Value}})
 		return err
 	case s.Check != "":
 		return page.Locator(s.Check).First().Check()
@@ -109,6 +125,36 @@ func runStep(page playwright.Page, s target.Step) error {
 		return page.GetByText(s.ExpectText).First().WaitFor()
 	}
 	return fmt.Errorf("empty step")
+}
+
+// guarded returns the element a recipe is about to type a value into, once
+// it has checked that the element's document (the page, or a frame in it)
+// is on an origin p trusts. The value goes to that very element: if the
+// page navigates away in between, the handle is detached and typing fails.
+func guarded(page playwright.Page, sel string, p *httpx.Policy) (playwright.ElementHandle, error) {
+	h, err := page.Locator(sel).First().ElementHandle()
+	if err != nil {
+		return nil, err
+	}
+	if p == nil {
+		return h, nil
+	}
+	v, err := h.Evaluate(`el => el.ownerDocument.location.href`)
+	if err != nil {
+		_ = h.Dispose()
+		return nil, fmt.Errorf("the origin of the page: %w", err)
+	}
+	href, _ := v.(string)
+	u, err := url.Parse(href)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || !p.Trusted(u) {
+		_ = h.Dispose()
+		if err != nil || u.Host == "" {
+			u = &url.URL{Scheme: "about", Opaque: "blank"}
+		}
+		return nil, &httpx.RefusedError{URL: (&url.URL{Scheme: u.Scheme, Host: u.Host, Path: u.Path, Opaque: u.Opaque}).String(),
+			Reason: "the recipe would type a value into this page, and " + p.Why(u)}
+	}
+	return h, nil
 }
 
 // optionalWait bounds how long an optional step waits for its element.

@@ -160,7 +160,7 @@ func (b *Browser) Suggest(ctx context.Context, authURL, redirectURI string, cred
 		for _, s := range steps {
 			played := s
 			played.Value = strings.NewReplacer(UsernameValue, creds.Username, PasswordValue, creds.Password).Replace(s.Value)
-			if err := runStep(page, played); err != nil {
+			if err := runStep(page, played, b.opts.Policy); err != nil {
 				return out, fmt.Errorf("play the suggested step %q on %s: %w", describe(s), ps.URL, err)
 			}
 		}

@@ -13,7 +13,6 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -59,14 +58,15 @@ type Observer interface {
 }
 
 // Transport is shared by every Client of a run: connection pool, limits,
-// redaction and observers.
+// redaction, the origin policy and observers.
 type Transport struct {
 	rt        http.RoundTripper
 	timeout   time.Duration
 	maxBody   int64
+	secrets   secretSet
 	mu        sync.Mutex
-	secrets   []string
 	observers []Observer
+	policy    *Policy
 }
 
 // NewTransport builds a transport with a per-request timeout and a response
@@ -93,27 +93,21 @@ func NewTransport(timeout time.Duration, maxBody int64) *Transport {
 // WithRoundTripper replaces the underlying round tripper (tests).
 func (t *Transport) WithRoundTripper(rt http.RoundTripper) *Transport { t.rt = rt; return t }
 
-// AddSecret registers a value to redact from every recorded exchange.
-// Values shorter than 4 bytes are ignored (they would redact noise).
-func (t *Transport) AddSecret(s string) {
-	if len(s) < 4 {
-		return
-	}
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	for _, have := range t.secrets {
-		if have == s {
-			return
-		}
-	}
-	// Build a new slice: Redact reads the old one without the lock.
-	next := make([]string, 0, len(t.secrets)+1)
-	next = append(next, t.secrets...)
-	next = append(next, s)
-	// Longest first, so that a secret containing another is redacted whole.
-	sort.Slice(next, func(i, j int) bool { return len(next[i]) > len(next[j]) })
-	t.secrets = next
-}
+// AddSecret registers a credential to redact from everything recorded and
+// reported, in every form it may travel in: raw, form-urlencoded,
+// path-escaped, JSON-escaped, and those escaped once more. Values shorter
+// than 4 bytes are ignored (they would redact noise).
+func (t *Transport) AddSecret(s string) { t.secrets.add(s, Credential) }
+
+// AddAccessToken registers an access token: redacted like a credential,
+// and also allowed to the protected resource's origin (see Policy).
+func (t *Transport) AddAccessToken(s string) { t.secrets.add(s, AccessToken) }
+
+// AddCredentials registers a client's secret together with the forms HTTP
+// Basic authentication gives it: base64 of "id:secret", with the raw and the
+// form-urlencoded id and secret (RFC 6749 §2.3.1), in the standard and URL
+// alphabets, with and without padding.
+func (t *Transport) AddCredentials(id, secret string) { t.secrets.addPair(id, secret) }
 
 // AddObserver registers an observer of every exchange.
 func (t *Transport) AddObserver(o Observer) {
@@ -132,19 +126,17 @@ func (t *Transport) CloseIdle() {
 	}
 }
 
-// Redact replaces every registered secret in s, including its URL- and
-// form-encoded forms.
-func (t *Transport) Redact(s string) string {
-	t.mu.Lock()
-	secrets := t.secrets
-	t.mu.Unlock()
-	for _, sec := range secrets {
-		s = strings.ReplaceAll(s, sec, "[REDACTED]")
-		if q := url.QueryEscape(sec); q != sec {
-			s = strings.ReplaceAll(s, q, "[REDACTED]")
-		}
-	}
-	return s
+// Redact replaces every registered secret in s, in every form, with
+// [REDACTED]; so is the beginning of a secret cut short by the end of s or
+// by an ellipsis (a text truncated for display).
+func (t *Transport) Redact(s string) string { return t.secrets.redact(s) }
+
+// RedactText is Redact for free text that may quote a server's answer
+// (messages, logs, bodies): it also hides the values of secret-bearing JSON
+// members and URL parameters (access_token, code, ...) that were never
+// registered.
+func (t *Transport) RedactText(s string) string {
+	return redactParams(redactJSONMembers(t.secrets.redact(s)))
 }
 
 // Client records the exchanges of one check (or of one fixture) on a shared
@@ -245,7 +237,13 @@ func (c *Client) Do(ctx context.Context, req *http.Request, note string) (*Resul
 	defer cancel()
 	req = req.WithContext(ctx)
 	start := time.Now()
+	c.tr.learnRequest(req, reqBody)
 	ex := Exchange{Request: c.recordRequest(req, reqBody), Note: note}
+	if err := c.tr.check(req, reqBody); err != nil {
+		ex.Error = err.Error()
+		c.Record(ex)
+		return nil, err
+	}
 	resp, err := c.tr.rt.RoundTrip(req)
 	if err != nil {
 		ex.Error = c.tr.Redact(describeErr(err, c.tr.timeout))
@@ -257,6 +255,7 @@ func (c *Client) Do(ctx context.Context, req *http.Request, note string) (*Resul
 	body, truncated, rerr := readCapped(resp.Body, c.tr.maxBody)
 	ex.DurationMS = time.Since(start).Milliseconds()
 	res := &Result{Status: resp.StatusCode, Header: resp.Header, Body: body, Truncated: truncated, URL: req.URL}
+	c.tr.learnResponse(resp, body)
 	ex.Response = c.recordResponse(resp, body, truncated)
 	if rerr != nil {
 		ex.Error = c.tr.Redact(describeErr(rerr, c.tr.timeout))
@@ -329,28 +328,29 @@ var secretParams = []string{"client_secret", "code", "code_verifier", "refresh_t
 	"token", "password", "registration_access_token", "csrf_token", "id_token"}
 
 // redactBody hides secret-bearing form parameters and JSON members even when
-// they were not registered as secrets (codes and tokens minted by the target).
+// they were not registered as secrets (codes and tokens minted by the target),
+// then cuts the body at limit: redaction comes first, so that a secret
+// straddling the limit is not left half visible.
 func (c *Client) redactBody(b []byte, limit int) (string, bool) {
-	s := string(b)
-	cut := false
-	if len(s) > limit {
-		s, cut = s[:limit], true
-	}
-	s = c.tr.Redact(s)
+	s := c.tr.Redact(string(b))
 	if v, err := url.ParseQuery(s); err == nil && strings.Contains(s, "=") && !strings.ContainsAny(s, "{}\n") {
 		changed := false
 		for _, p := range secretParams {
 			if _, ok := v[p]; ok {
-				v.Set(p, "[REDACTED]")
+				v.Set(p, Redacted)
 				changed = true
 			}
 		}
 		if changed {
 			s = v.Encode()
 		}
-		return s, cut
+	} else {
+		s = redactJSONMembers(s)
 	}
-	return redactJSONMembers(s), cut
+	if len(s) > limit {
+		return s[:limit], true
+	}
+	return s, false
 }
 
 func (c *Client) recordRequest(req *http.Request, body []byte) Request {
@@ -392,4 +392,36 @@ func (c *Client) recordResponse(resp *http.Response, body []byte, truncated bool
 		r.Truncated = r.Truncated || cut
 	}
 	return r
+}
+
+// Redacted returns a copy of ex with redact applied to every text: URL,
+// headers, bodies, error and note.
+func (ex Exchange) Redacted(redact func(string) string) Exchange {
+	out := ex
+	out.Request.URL = redact(ex.Request.URL)
+	out.Request.Headers = redactHeaderMap(ex.Request.Headers, redact)
+	out.Request.Body = redact(ex.Request.Body)
+	out.Error, out.Note = redact(ex.Error), redact(ex.Note)
+	if ex.Response != nil {
+		resp := *ex.Response
+		resp.Headers = redactHeaderMap(ex.Response.Headers, redact)
+		resp.Body = redact(ex.Response.Body)
+		out.Response = &resp
+	}
+	return out
+}
+
+func redactHeaderMap(h map[string][]string, redact func(string) string) map[string][]string {
+	if h == nil {
+		return nil
+	}
+	out := make(map[string][]string, len(h))
+	for k, vs := range h {
+		cp := make([]string, len(vs))
+		for i, v := range vs {
+			cp[i] = redact(v)
+		}
+		out[redact(k)] = cp
+	}
+	return out
 }

@@ -85,6 +85,7 @@ func (p *Plugin) run(ctx context.Context, t *suite.T, info abi.CheckInfo) error 
 		return fmt.Errorf("plugin %s: %w", p.Desc.Name, err)
 	}
 	defer inst.close(context.Background())
+	inst.redact = t.Transport.RedactText
 	instantiated := time.Since(start)
 	ptr, err := inst.write(ctx, budget, input)
 	if err != nil {

@@ -19,6 +19,7 @@ import (
 
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/fixture"
+	"github.com/authspec/authspec/suite/httpx"
 	"github.com/authspec/authspec/suite/plugin/abi"
 )
 
@@ -206,6 +207,11 @@ func hostHTTP(ctx context.Context, m api.Module, ptr, n uint32) uint32 {
 		note = "plugin request"
 	}
 	res, err := s.t.HTTP.Do(ctx, hreq, s.check+": "+note)
+	if httpx.IsRefused(err) {
+		// A secret where the run's origin policy does not allow it: the
+		// plugin's verdict cannot be trusted either.
+		return s.answer(abi.HTTPResponse{Error: s.violate("http(): %v", err)})
+	}
 	if err != nil {
 		return s.answer(abi.HTTPResponse{Error: err.Error()})
 	}
@@ -265,6 +271,9 @@ func hostAuthorize(ctx context.Context, m api.Module, ptr, n uint32) uint32 {
 	}
 	if err != nil && out.Callback == "" {
 		out.Error = err.Error()
+		if httpx.IsRefused(err) {
+			out.Error = s.violate("authorize(): %v", err)
+		}
 	}
 	return s.answer(out)
 }
@@ -301,8 +310,11 @@ func origin(u *url.URL) string {
 	return strings.ToLower(u.Scheme) + "://" + net.JoinHostPort(host, port)
 }
 
-// targetOrigins are the origins a plugin may reach on this target: the
-// issuer, every endpoint of its metadata, the resource and its metadata.
+// targetOrigins are the origins a plugin may reach on this target: those
+// the run's origin policy trusts (the issuer's and allowed_origins) and
+// those of the protected resources the config names. Endpoints the metadata
+// names elsewhere are not added: a metadata document must not widen what a
+// plugin, handed the client's secret, may reach.
 func targetOrigins(t *suite.T) map[string]bool {
 	out := map[string]bool{}
 	add := func(raw string) {
@@ -310,31 +322,16 @@ func targetOrigins(t *suite.T) map[string]bool {
 			out[origin(u)] = true
 		}
 	}
+	if p := t.Transport.Policy(); p != nil {
+		for _, o := range append(p.Origins(), p.ResourceOrigins()...) {
+			add(o)
+		}
+		return out
+	}
 	tg := t.Target
 	add(tg.Issuer)
-	add(tg.MetadataURL)
 	add(tg.Resource)
-	add(tg.ResourceMetadataURL)
 	add(tg.Config.ScopedResource)
-	for k, v := range tg.Metadata.Raw {
-		if s, ok := v.(string); ok && (strings.HasSuffix(k, "_endpoint") || strings.HasSuffix(k, "_uri")) {
-			add(s)
-		}
-	}
-	for _, as := range stringsOf(tg.ResourceMetadata["authorization_servers"]) {
-		add(as)
-	}
-	return out
-}
-
-func stringsOf(v any) []string {
-	arr, _ := v.([]any)
-	var out []string
-	for _, e := range arr {
-		if s, ok := e.(string); ok {
-			out = append(out, s)
-		}
-	}
 	return out
 }
 

@@ -284,6 +284,9 @@ type instance struct {
 	mod    api.Module
 	stdout *capped
 	stderr *capped
+	// redact hides the run's secrets before tail cuts the text (a secret
+	// cut at its beginning would no longer be recognised).
+	redact func(string) string
 }
 
 func (p *Plugin) instantiate(ctx context.Context) (*instance, error) {
@@ -309,6 +312,9 @@ func (in *instance) tail() string {
 	s := strings.TrimSpace(in.stderr.String())
 	if s == "" {
 		return ""
+	}
+	if in.redact != nil {
+		s = in.redact(s)
 	}
 	if len(s) > 600 {
 		s = "…" + s[len(s)-600:]

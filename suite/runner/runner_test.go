@@ -116,3 +116,54 @@ func TestRun_RedactsMessages(t *testing.T) {
 	}, runner.Options{})
 	assert.NotContains(t, res[0].Message+res[0].Got, "s3cr3t-value")
 }
+
+// TestRun_RedactsEveryTextOfAResult: a failing check that quotes a token
+// response in its got line, message, log and attachments shows no token;
+// nor does an earlier result quoting a token that a later check learnt.
+func TestRun_RedactsEveryTextOfAResult(t *testing.T) {
+	var base string
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		if r.URL.Path == "/token" {
+			_, _ = w.Write([]byte(`{"access_token":"live-at-0123456789","refresh_token":"live-rt-9876543210","token_type":"Bearer"}`))
+			return
+		}
+		_ = json.NewEncoder(w).Encode(map[string]any{"issuer": base, "token_endpoint": base + "/token",
+			"authorization_endpoint": base + "/authorize"})
+	}))
+	defer ts.Close()
+	base = ts.URL
+	env, err := suite.Prepare(context.Background(), ts.URL, nil, suite.PrepareOptions{Timeout: time.Second, NoContract: true})
+	require.NoError(t, err)
+	started := make(chan struct{})
+	tokenFetched := make(chan struct{})
+	checks := []*suite.Check{
+		check("a-quotes-a-later-token", suite.Must, func(ctx context.Context, st *suite.T) error {
+			close(started)
+			<-tokenFetched
+			return &suite.Failure{Message: "saw live-at-0123456789 somewhere"}
+		}),
+		check("b-got-line", suite.Must, func(ctx context.Context, st *suite.T) error {
+			<-started
+			req, _ := http.NewRequestWithContext(ctx, http.MethodPost, base+"/token", nil)
+			res, err := st.HTTP.Do(ctx, req, "token request")
+			if err != nil {
+				return err
+			}
+			close(tokenFetched)
+			body := string(res.Body)
+			st.Logf("the server said %s", body)
+			st.Attach(suite.Attachment{Name: "token live-rt-9876543210", ContentType: "text/plain", Data: res.Body, Text: body})
+			return &suite.Failure{Message: "the refresh token live-rt-98765… was issued", Want: "HTTP 400",
+				Got: "HTTP 200: " + body, Fix: "do not issue live-at-0123456789"}
+		}),
+	}
+	res := runner.Run(context.Background(), env, checks, runner.Options{Parallel: 2, CheckTimeout: 5 * time.Second})
+	b, err := json.Marshal(res)
+	require.NoError(t, err)
+	for _, s := range []string{"live-at", "live-rt"} {
+		assert.NotContains(t, string(b), s)
+	}
+	assert.Equal(t, suite.Fail, res[1].Status)
+	assert.Contains(t, res[1].Got, `"token_type":"Bearer"`, "what is not a secret stays")
+}

@@ -14,6 +14,8 @@ import (
 	"strings"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/authspec/authspec/suite/httpx"
 )
 
 // Config is the target config file (YAML). Every string may reference an
@@ -45,6 +47,10 @@ type Config struct {
 	// the suite's tokens (scopes:) lack; the RFC 6750 insufficient_scope
 	// checks are SKIP without it.
 	ScopedResource string `yaml:"scoped_resource"`
+	// AllowedOrigins are origins (scheme://host[:port]) besides the
+	// issuer's to which the suite may send what it is trusted with: client
+	// secrets, tokens, codes, passwords (docs/security.md).
+	AllowedOrigins []string `yaml:"allowed_origins"`
 }
 
 // PluginConfig is one plugin of the target config.
@@ -229,7 +235,7 @@ func yamlError(name string, err error) error {
 	msg = strings.ReplaceAll(msg, "unmarshal errors:\n  ", "")
 	if strings.Contains(msg, "not found in type") {
 		msg = yamlUnknownField.ReplaceAllString(msg, "unknown key \"$1\"") +
-			" (keys: issuer, resource, scopes, clients, registration, browser, profiles, plugins, redirect_uri)"
+			" (keys: issuer, resource, scoped_resource, scopes, clients, registration, browser, profiles, plugins, redirect_uri, allowed_origins)"
 	}
 	return &ConfigError{File: name, Msg: "invalid YAML: " + msg}
 }
@@ -246,6 +252,11 @@ func (c *Config) validate(file string) error {
 	if c.Resource != "" {
 		if u, err := url.Parse(c.Resource); err != nil || !u.IsAbs() || u.Host == "" || u.Fragment != "" {
 			errs = append(errs, fmt.Sprintf("resource %q must be an absolute URI without fragment (RFC 8707 §2)", c.Resource))
+		}
+	}
+	for i, o := range c.AllowedOrigins {
+		if _, err := httpx.ParseOrigin(o); err != nil {
+			errs = append(errs, fmt.Sprintf("allowed_origins[%d]: %v", i, err))
 		}
 	}
 	switch c.Browser.RepeatConsent {

@@ -149,6 +149,10 @@ func Discover(ctx context.Context, hc *httpx.Client, issuer string, cfg *Config)
 		err.Exchanges = hc.Exchanges()
 		return nil, err
 	}
+	if err := t.validateOrigins(hc.Transport().Policy()); err != nil {
+		err.Exchanges = hc.Exchanges()
+		return nil, err
+	}
 	if t.Resource != "" {
 		t.fetchResourceMetadata(ctx, hc)
 	}
@@ -219,6 +223,63 @@ func (t *Target) validateEndpoints() *PreflightError {
 			Hint: "RFC 8414 §2 requires absolute endpoint URLs"}
 	}
 	return nil
+}
+
+// CredentialEndpoints are the metadata members naming endpoints to which
+// the suite sends client credentials, tokens, codes, or a person's login.
+var CredentialEndpoints = []string{"authorization_endpoint", "token_endpoint", "registration_endpoint",
+	"revocation_endpoint", "introspection_endpoint"}
+
+// validateOrigins stops the run when the metadata names an endpoint the
+// suite would send what it is trusted with on an origin the policy does not
+// allow: a metadata document must not be able to divert credentials.
+func (t *Target) validateOrigins(p *httpx.Policy) *PreflightError {
+	if p == nil {
+		return nil
+	}
+	var bad, hints []string
+	seen := map[string]bool{}
+	for _, name := range CredentialEndpoints {
+		v := t.Metadata.endpoint(name)
+		if v == "" {
+			continue
+		}
+		u, err := url.Parse(v)
+		if err != nil || p.Trusted(u) {
+			continue
+		}
+		bad = append(bad, fmt.Sprintf("%s %s", name, v))
+		if o := httpx.Origin(u); !seen[o] {
+			seen[o] = true
+			hints = append(hints, p.Why(u))
+		}
+	}
+	if len(bad) == 0 {
+		return nil
+	}
+	return &PreflightError{
+		Msg: fmt.Sprintf("metadata at %s names endpoints on origins authspec does not send credentials to: %s",
+			t.MetadataURL, strings.Join(bad, "; ")),
+		Hint: "authspec sends client secrets, tokens, codes and passwords only to the issuer's origin and to the origins listed under " +
+			httpx.ConfigKey + " in the config (docs/security.md): " + strings.Join(hints, "; "),
+	}
+}
+
+func (m *Metadata) endpoint(name string) string {
+	switch name {
+	case "authorization_endpoint":
+		return m.AuthorizationEndpoint
+	case "token_endpoint":
+		return m.TokenEndpoint
+	case "registration_endpoint":
+		return m.RegistrationEndpoint
+	case "revocation_endpoint":
+		return m.RevocationEndpoint
+	case "introspection_endpoint":
+		return m.IntrospectionEndpoint
+	}
+	s, _ := m.Raw[name].(string)
+	return s
 }
 
 func (t *Target) fetchResourceMetadata(ctx context.Context, hc *httpx.Client) {

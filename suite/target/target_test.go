@@ -48,6 +48,9 @@ func TestParseConfig_Errors(t *testing.T) {
 		"two actions":     {`browser: { login: [ { fill: "#a", value: x, click: "#b" } ] }`, "exactly one action"},
 		"resource frag":   {`resource: https://x/api#f`, "fragment"},
 		"public w/secret": {`clients: { public: { client_id: a, client_secret: b } }`, "public client"},
+		"origin w/ path":  {`allowed_origins: [https://api.example.com/mcp]`, "allowed_origins[0]: \"https://api.example.com/mcp\" is not an origin"},
+		"origin scheme":   {`allowed_origins: [api.example.com]`, "allowed_origins[0]"},
+		"origins typo":    {`allowed_origin: [https://api.example.com]`, "allowed_origins)"},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -125,4 +128,48 @@ func TestDiscover_OpenIDFallbackAndFeatures(t *testing.T) {
 	ok, _ = tgt.Has("client_secret_basic")
 	assert.True(t, ok, "client_secret_basic is the RFC 8414 default")
 	assert.GreaterOrEqual(t, len(tgt.Discovery), 3, "every discovery request is recorded")
+}
+
+func TestParseConfig_AllowedOrigins(t *testing.T) {
+	cfg, _, err := target.ParseConfig("t.yaml", []byte("allowed_origins: [https://api.example.com, \"http://127.0.0.1:8080\"]\n"), env(nil))
+	require.NoError(t, err)
+	assert.Equal(t, []string{"https://api.example.com", "http://127.0.0.1:8080"}, cfg.AllowedOrigins)
+}
+
+// TestDiscover_EndpointsOnOtherOrigins: a metadata document naming
+// endpoints on another origin stops the run before anything is sent there,
+// naming each endpoint and the config key that allows it.
+func TestDiscover_EndpointsOnOtherOrigins(t *testing.T) {
+	var hits int
+	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { hits++ }))
+	defer other.Close()
+	var base string
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_ = json.NewEncoder(w).Encode(map[string]any{"issuer": base, "authorization_endpoint": base + "/authorize",
+			"token_endpoint": other.URL + "/token", "registration_endpoint": other.URL + "/register",
+			"revocation_endpoint": base + "/revoke", "introspection_endpoint": other.URL + "/introspect",
+			"jwks_uri": other.URL + "/jwks"})
+	}))
+	defer ts.Close()
+	base = ts.URL
+	discover := func(allowed ...string) error {
+		tr := httpx.NewTransport(time.Second, 0)
+		p, err := httpx.NewPolicy(base, allowed, nil)
+		require.NoError(t, err)
+		tr.SetPolicy(p)
+		_, err = target.Discover(context.Background(), tr.NewClient(), base, &target.Config{AllowedOrigins: allowed})
+		return err
+	}
+	err := discover()
+	require.Error(t, err)
+	var pe *target.PreflightError
+	require.ErrorAs(t, err, &pe)
+	for _, want := range []string{"token_endpoint " + other.URL + "/token", "registration_endpoint " + other.URL + "/register",
+		"introspection_endpoint " + other.URL + "/introspect", "allowed_origins: [" + other.URL + "]"} {
+		assert.Contains(t, err.Error(), want)
+	}
+	assert.NotContains(t, err.Error(), "revocation_endpoint", "on the issuer's origin")
+	assert.NotContains(t, err.Error(), "jwks_uri", "nothing secret goes there")
+	require.NoError(t, discover(other.URL), "allowed_origins lists it")
+	assert.Zero(t, hits)
 }
