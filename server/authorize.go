@@ -383,6 +383,24 @@ func (s *Server) takePending(id string) *authRequest {
 	return req
 }
 
+// parsePageForm parses the body of a login or consent form, reading at most
+// maxFormBytes like every other endpoint (ParseForm alone reads 10 MB). It
+// answers the request itself and returns false when the form is unusable.
+func (s *Server) parsePageForm(w http.ResponseWriter, r *http.Request) bool {
+	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
+	err := r.ParseForm()
+	var mbe *http.MaxBytesError
+	switch {
+	case errors.As(err, &mbe):
+		s.errorPage(w, http.StatusRequestEntityTooLarge, "Invalid request", "The form is too large.")
+		return false
+	case err != nil:
+		s.errorPage(w, http.StatusBadRequest, "Invalid request", "The form could not be parsed.")
+		return false
+	}
+	return true
+}
+
 func (s *Server) expiredRequestPage(w http.ResponseWriter) {
 	s.errorPage(w, http.StatusBadRequest, "Request expired",
 		"This authorization request is unknown or has expired. Return to the application and start again.")
@@ -426,8 +444,7 @@ func (s *Server) renderLogin(w http.ResponseWriter, r *http.Request, req *authRe
 }
 
 func (s *Server) handleLoginSubmit(w http.ResponseWriter, r *http.Request) {
-	if err := r.ParseForm(); err != nil {
-		s.errorPage(w, http.StatusBadRequest, "Invalid request", "The form could not be parsed.")
+	if !s.parsePageForm(w, r) {
 		return
 	}
 	req := s.pendingRequest(r.PostForm.Get("request"))
@@ -498,8 +515,7 @@ func (s *Server) handleConsentPage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleConsentSubmit(w http.ResponseWriter, r *http.Request) {
-	if err := r.ParseForm(); err != nil {
-		s.errorPage(w, http.StatusBadRequest, "Invalid request", "The form could not be parsed.")
+	if !s.parsePageForm(w, r) {
 		return
 	}
 	id := r.PostForm.Get("request")
