@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/authspec/authspec/server"
+	"github.com/authspec/authspec/server/store"
 )
 
 // countingReader counts the bytes the server reads of a request body.
@@ -38,5 +39,83 @@ func TestPages_BodiesAreBounded(t *testing.T) {
 		h.ServeHTTP(rec, req)
 		assert.Equal(t, http.StatusRequestEntityTooLarge, rec.Code, "%s: %s", path, rec.Body)
 		assert.LessOrEqual(t, body.read, 128<<10, "%s read %d bytes of a 10 MiB body", path, body.read)
+	}
+}
+
+// TestRegister_RedirectURIAllowList: redirect URIs register only as https,
+// http on a loopback host, or a private-use scheme in reverse domain name
+// form (RFC 8252 §7.1); user info and fragments are refused everywhere.
+func TestRegister_RedirectURIAllowList(t *testing.T) {
+	e := newEnv(t, server.Config{})
+	cases := []struct {
+		uri string
+		ok  bool
+	}{
+		{"https://app.example/cb", true},
+		{"https://app.example:8443/cb?x=1", true},
+		{"https://*.authspec.example/callback", true}, // registers; never used as a pattern
+		{"http://127.0.0.1/cb", true},
+		{"http://127.9.9.9:8080/cb", true},
+		{"http://[::1]:3000/cb", true},
+		{"http://localhost:8080/cb", true}, // RFC 8252 §8.3: NOT RECOMMENDED, allowed (no port exception)
+		{"com.example.app:/oauth2redirect", true},
+		{"com.example.app://callback/path", true},
+		{"org.example-1.app:/cb", true},
+
+		{"view-source:https://app.example/cb", false},
+		{"feed:javascript:alert(1)", false},
+		{"jar:https://app.example/x.jar!/cb", false},
+		{"ws://127.0.0.1/cb", false},
+		{"wss://app.example/cb", false},
+		{"ftp://app.example/cb", false},
+		{"ms-msdt:/id", false},
+		{"chrome://settings", false},
+		{"javascript:alert(1)", false},
+		{"data:text/html,x", false},
+		{"file:///etc/passwd", false},
+		{"https://user:pass@app.example/cb", false},
+		{"https://app.example@evil.example/cb", false},
+		{"http://user@127.0.0.1/cb", false},
+		{"com.example.app://user@host/cb", false},
+		{"https://app.example/cb#frag", false},
+		{"com.example.app:/cb#frag", false},
+		{"http://app.example/cb", false},
+		{"http://10.0.0.1/cb", false},
+		{"https:///cb", false},
+		{"https:app.example/cb", false},
+		{"com..example:/cb", false},
+		{"com.:/cb", false},
+		{"com.exa_mple:/cb", false},
+		{"/cb", false},
+		{"cb", false},
+	}
+	for _, tc := range cases {
+		r := e.sendJSON(http.MethodPost, "/register", map[string]any{
+			"redirect_uris": []string{tc.uri}, "token_endpoint_auth_method": "none",
+		}, "")
+		if tc.ok {
+			assert.Equal(t, http.StatusCreated, r.status, "%s: %s", tc.uri, r.body)
+			continue
+		}
+		if assert.Equal(t, http.StatusBadRequest, r.status, "%s registered: %s", tc.uri, r.body) {
+			assert.Equal(t, "invalid_redirect_uri", r.json(t)["error"], "%s", tc.uri)
+		}
+	}
+}
+
+// TestRedirectURIAllowList_EverywhereClientsComeFrom: static clients and
+// RFC 7592 updates follow the same policy as registration.
+func TestRedirectURIAllowList_EverywhereClientsComeFrom(t *testing.T) {
+	_, err := server.New(server.Config{Issuer: "http://127.0.0.1:9000", Clients: []server.StaticClient{
+		{ID: "bad", Metadata: store.ClientMetadata{RedirectURIs: []string{"view-source:https://a.example/cb"}}},
+	}})
+	assert.ErrorContains(t, err, "redirect URI")
+
+	e := newEnv(t, server.Config{})
+	c := e.register(nil)
+	for _, bad := range []string{"jar:https://a.example/x!/", "https://u:p@a.example/cb"} {
+		r := e.sendJSON(http.MethodPut, c.RegURI, map[string]any{"client_id": c.ID, "client_secret": c.Secret,
+			"redirect_uris": []string{bad}}, c.RegToken)
+		assert.Equal(t, http.StatusBadRequest, r.status, "%s: %s", bad, r.body)
 	}
 }

@@ -315,36 +315,79 @@ func dedupe(in []string) []string {
 	return out
 }
 
-// checkRedirectURI returns why u cannot be registered, or "": an absolute URI
-// without fragment (RFC 6749 §3.1.2), using https, http on a loopback host
-// (RFC 8252 §7.3), or a private-use scheme (RFC 8252 §7.1).
+// checkRedirectURI returns why raw cannot be registered as a redirect URI,
+// or "". It is an allow-list (RFC 6749 §3.1.2, RFC 8252 §7, RFC 9700
+// §4.1.1): an absolute URI without fragment and without user info, that is
+//
+//   - https with a host;
+//   - http on a loopback host: 127.0.0.0/8, [::1] (RFC 8252 §7.3) or
+//     localhost (RFC 8252 §8.3 calls it NOT RECOMMENDED; it is accepted, but
+//     only IP literals get the any-port exception);
+//   - a private-use scheme in reverse domain name form, such as
+//     com.example.app:/callback (RFC 8252 §7.1), or one of the schemes the
+//     operator allows with Config.RedirectSchemes.
+//
+// Everything else is refused, whatever a browser or an operating system
+// would make of it (view-source:, jar:, feed:, ws:, ftp:, ms-msdt:, ...).
 func (s *Server) checkRedirectURI(raw string) string {
 	u, err := url.Parse(raw)
 	if err != nil {
 		return "is not a valid URI"
 	}
-	if !u.IsAbs() && !s.fault(FaultRegisterRelativeRedirect) {
+	if !u.IsAbs() {
+		if s.fault(FaultRegisterRelativeRedirect) {
+			return ""
+		}
 		return "is not an absolute URI"
 	}
 	if (u.Fragment != "" || strings.Contains(raw, "#")) && !s.fault(FaultRegisterFragment) {
 		return "must not include a fragment (RFC 6749 §3.1.2)"
 	}
-	switch scheme := strings.ToLower(u.Scheme); scheme {
-	case "https":
-		if u.Host == "" {
+	if u.User != nil || (u.Host == "" && strings.Contains(u.Opaque, "@")) {
+		return "must not include user information"
+	}
+	switch scheme := strings.ToLower(u.Scheme); {
+	case scheme == "https":
+		if u.Host == "" || u.Opaque != "" {
 			return "has no host"
 		}
-	case "http":
-		if u.Host == "" {
+	case scheme == "http":
+		if u.Host == "" || u.Opaque != "" {
 			return "has no host"
 		}
 		if !isLoopbackHost(u.Hostname()) && !s.fault(FaultRegisterHTTPRedirect) {
 			return "uses http on a non-loopback host; use https, or http://127.0.0.1 for native clients (RFC 8252 §7.3)"
 		}
-	case "javascript", "data", "file", "vbscript", "about", "blob":
-		return "uses a forbidden scheme"
+	case isReverseDomainScheme(scheme) || s.redirectSchemes[scheme]:
+	default:
+		return "uses a scheme that is not allowed: use https, http on a loopback address, or a private-use scheme in reverse domain name form such as com.example.app:/callback (RFC 8252 §7.1)"
 	}
 	return ""
+}
+
+// isReverseDomainScheme reports whether scheme has the reverse domain name
+// form RFC 8252 §7.1 requires of private-use URI schemes: at least two
+// dot-separated labels of letters, digits and hyphens.
+func isReverseDomainScheme(scheme string) bool {
+	labels := strings.Split(scheme, ".")
+	if len(labels) < 2 {
+		return false
+	}
+	for _, l := range labels {
+		if l == "" || strings.Trim(l, "abcdefghijklmnopqrstuvwxyz0123456789-") != "" {
+			return false
+		}
+	}
+	return true
+}
+
+// browserSchemes are schemes Config.RedirectSchemes may not allow: the web's
+// own and those browsers or operating systems give a meaning to.
+var browserSchemes = map[string]bool{
+	"http": true, "https": true, "javascript": true, "data": true, "file": true, "vbscript": true,
+	"about": true, "blob": true, "view-source": true, "jar": true, "feed": true, "ftp": true,
+	"ws": true, "wss": true, "chrome": true, "chrome-extension": true, "edge": true, "intent": true,
+	"filesystem": true, "mailto": true, "tel": true, "sms": true, "ms-msdt": true, "search-ms": true,
 }
 
 // isLoopbackHost reports whether host names the loopback interface.

@@ -72,6 +72,13 @@ type Config struct {
 	InitialAccessToken string
 	// Clients are registered at start-up (when absent from the store).
 	Clients []StaticClient
+	// RedirectSchemes are private-use URI schemes that redirect URIs may
+	// use although they are not in reverse domain name form (RFC 8252
+	// §7.1), such as "cursor" for an application that registers
+	// cursor://... URIs. Schemes in reverse domain name form (com.example.app)
+	// need no entry; http, https and the schemes browsers interpret
+	// (javascript, data, view-source, ...) cannot be added.
+	RedirectSchemes []string
 	// CodeTTL defaults to 60 s; AccessTokenTTL to 1 h; RefreshTokenTTL to 30 d.
 	CodeTTL, AccessTokenTTL, RefreshTokenTTL time.Duration
 	// CIMD says whether clients may use Client ID Metadata Document URLs
@@ -98,6 +105,8 @@ type Server struct {
 	store         store.Store
 	faults        map[Fault]bool
 	cimd          CIMDMode
+	// redirectSchemes are Config.RedirectSchemes, lower case.
+	redirectSchemes map[string]bool
 	users         map[string]string
 	defUser       string
 	scopes        map[string]bool
@@ -156,6 +165,14 @@ func New(cfg Config) (*Server, error) {
 		s.cimd = cfg.CIMD
 	default:
 		return nil, fmt.Errorf("server: client ID metadata document mode %q must be on, off or loopback", cfg.CIMD)
+	}
+	s.redirectSchemes = make(map[string]bool)
+	for _, sc := range cfg.RedirectSchemes {
+		l := strings.ToLower(sc)
+		if !validScheme(l) || browserSchemes[l] {
+			return nil, fmt.Errorf("server: redirect scheme %q cannot be allowed: it must be a URI scheme that browsers do not interpret", sc)
+		}
+		s.redirectSchemes[l] = true
 	}
 	if len(s.users) == 0 {
 		s.users = map[string]string{"alice": "wonderland"}
@@ -365,6 +382,15 @@ func randomID() string {
 	b := make([]byte, 16)
 	_, _ = rand.Read(b)
 	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// validScheme reports whether v is a URI scheme (RFC 3986 §3.1):
+// ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ), in lower case.
+func validScheme(v string) bool {
+	if v == "" || v[0] < 'a' || v[0] > 'z' {
+		return false
+	}
+	return strings.Trim(v, "abcdefghijklmnopqrstuvwxyz0123456789+-.") == ""
 }
 
 // validScopeToken reports whether tok is a scope-token of RFC 6749 §3.3:
