@@ -107,14 +107,15 @@ type Server struct {
 	cimd          CIMDMode
 	// redirectSchemes are Config.RedirectSchemes, lower case.
 	redirectSchemes map[string]bool
-	users         map[string]string
-	defUser       string
-	scopes        map[string]bool
-	resources     map[string]bool
-	now           func() time.Time
-	log           *slog.Logger
-	key           []byte // HMAC key for CSRF tokens, random per process
-	ui            *uiTemplates
+	users           map[string]string
+	defUser         string
+	scopes          map[string]bool
+	resources       map[string]bool
+	now             func() time.Time
+	log             *slog.Logger
+	key             []byte // HMAC key for CSRF tokens, random per process
+	ui              *uiTemplates
+	cimdCache       cimdCache
 
 	mu       sync.Mutex
 	pending  map[string]*authRequest
