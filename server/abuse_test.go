@@ -1,16 +1,22 @@
 package server_test
 
 import (
+	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
+	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/authspec/authspec/server"
 	"github.com/authspec/authspec/server/store"
+	"github.com/authspec/authspec/server/store/sqlite"
 )
 
 // countingReader counts the bytes the server reads of a request body.
@@ -117,5 +123,121 @@ func TestRedirectURIAllowList_EverywhereClientsComeFrom(t *testing.T) {
 		r := e.sendJSON(http.MethodPut, c.RegURI, map[string]any{"client_id": c.ID, "client_secret": c.Secret,
 			"redirect_uris": []string{bad}}, c.RegToken)
 		assert.Equal(t, http.StatusBadRequest, r.status, "%s: %s", bad, r.body)
+	}
+}
+
+// TestToken_FailedRedemptionKeepsTheCode: a token request that fails the
+// client binding, the redirect URI or PKCE does not consume the code, so
+// the legitimate redemption still succeeds.
+func TestToken_FailedRedemptionKeepsTheCode(t *testing.T) {
+	e := newEnv(t, server.Config{})
+	c := e.register(nil)
+	other := e.register(nil)
+	p := newPKCE()
+	code := e.code(c, p, nil)
+
+	for _, bad := range []struct {
+		name string
+		r    func() *resp
+	}{
+		{"no code_verifier", func() *resp {
+			return e.postForm("/token", url.Values{"grant_type": {"authorization_code"}, "code": {code}, "redirect_uri": {c.Redirect}}, c.ID, c.Secret)
+		}},
+		{"wrong code_verifier", func() *resp {
+			return e.exchange(c, code, pkce{verifier: strings.Repeat("w", 43)}, nil)
+		}},
+		{"another client", func() *resp { return e.exchange(other, code, p, nil) }},
+		{"another redirect_uri", func() *resp {
+			return e.exchange(c, code, p, url.Values{"redirect_uri": {"http://127.0.0.1:8765/other"}})
+		}},
+	} {
+		r := bad.r()
+		assert.Equal(t, http.StatusBadRequest, r.status, "%s: %s", bad.name, r.body)
+		assert.Equal(t, "invalid_grant", r.json(t)["error"], bad.name)
+	}
+	r := e.exchange(c, code, p, nil)
+	require.Equal(t, http.StatusOK, r.status, "the legitimate redemption after failed attempts: %s", r.body)
+
+	// A failed request with a used code is no replay: it revokes nothing.
+	at := r.json(t)["access_token"].(string)
+	r = e.exchange(other, code, p, nil)
+	assert.Equal(t, "invalid_grant", r.json(t)["error"])
+	tok, err := e.srv.Store().GetToken(t.Context(), store.Hash(at))
+	require.NoError(t, err)
+	assert.False(t, tok.Revoked, "a failed request with the used code of another client")
+	// The client's own replay does.
+	r = e.exchange(c, code, p, nil)
+	assert.Equal(t, "invalid_grant", r.json(t)["error"])
+	tok, err = e.srv.Store().GetToken(t.Context(), store.Hash(at))
+	require.NoError(t, err)
+	assert.True(t, tok.Revoked, "the client's replay revokes the tokens")
+}
+
+// TestToken_ConcurrentReplayRevocationSticks races redemptions of one code:
+// one wins, the others are replays that revoke the grant, and whatever the
+// order no token issued from the code is left active, with either store.
+func TestToken_ConcurrentReplayRevocationSticks(t *testing.T) {
+	const racers = 6
+	for _, name := range []string{"memory", "sqlite"} {
+		t.Run(name, func(t *testing.T) {
+			rounds := 150
+			cfg := server.Config{}
+			if name == "sqlite" {
+				st, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "auth.db"))
+				require.NoError(t, err)
+				t.Cleanup(func() { _ = st.Close() })
+				cfg.Store = st
+				rounds = 80 // each round writes to disk
+			}
+			e := newEnv(t, cfg)
+			c := e.register(nil)
+			hc := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: racers}}
+			t.Cleanup(hc.CloseIdleConnections)
+			survived := 0
+			for round := range rounds {
+				p := newPKCE()
+				code := e.code(c, p, nil)
+				form := url.Values{"grant_type": {"authorization_code"}, "code": {code}, "redirect_uri": {c.Redirect},
+					"code_verifier": {p.verifier}}.Encode()
+				var mu sync.Mutex
+				var issued []string
+				var wg sync.WaitGroup
+				start := make(chan struct{})
+				for range racers {
+					wg.Go(func() {
+						<-start
+						req, _ := http.NewRequest(http.MethodPost, e.issuer+"/token", strings.NewReader(form))
+						req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+						req.SetBasicAuth(c.ID, c.Secret)
+						res, err := hc.Do(req)
+						if !assert.NoError(t, err) {
+							return
+						}
+						defer res.Body.Close()
+						var body map[string]any
+						_ = json.NewDecoder(res.Body).Decode(&body)
+						if res.StatusCode == http.StatusOK {
+							mu.Lock()
+							issued = append(issued, body["access_token"].(string), body["refresh_token"].(string))
+							mu.Unlock()
+							return
+						}
+						assert.Equal(t, "invalid_grant", body["error"])
+					})
+				}
+				close(start)
+				wg.Wait()
+				assert.LessOrEqual(t, len(issued), 2, "round %d: more than one redemption succeeded", round)
+				for _, tok := range issued {
+					got, err := e.srv.Store().GetToken(t.Context(), store.Hash(tok))
+					require.NoError(t, err)
+					if got.Active(time.Now()) {
+						survived++
+						break
+					}
+				}
+			}
+			assert.Zero(t, survived, "rounds of %d in which a token issued from a replayed code stayed active", rounds)
+		})
 	}
 }
