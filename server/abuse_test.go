@@ -16,6 +16,7 @@ import (
 
 	"github.com/authspec/authspec/server"
 	"github.com/authspec/authspec/server/store"
+	"github.com/authspec/authspec/server/store/memory"
 	"github.com/authspec/authspec/server/store/sqlite"
 )
 
@@ -240,4 +241,126 @@ func TestToken_ConcurrentReplayRevocationSticks(t *testing.T) {
 			assert.Zero(t, survived, "rounds of %d in which a token issued from a replayed code stayed active", rounds)
 		})
 	}
+}
+
+// flood sends n anonymous authorization requests for client c straight to
+// the handler, as a script would, each from its own "browser".
+func flood(t *testing.T, h http.Handler, issuer string, c *client, n int) {
+	t.Helper()
+	u := issuer + strings.TrimPrefix((&env{issuer: issuer}).authorizeURL(c, newPKCE(), nil), issuer)
+	for i := range n {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, u, nil))
+		if rec.Code != http.StatusFound || !strings.Contains(rec.Header().Get("Location"), "/login?") {
+			t.Fatalf("anonymous request %d: %d %s", i, rec.Code, rec.Header().Get("Location"))
+		}
+	}
+}
+
+// TestAuthorize_PendingRequestsCannotStarveEachOther: anonymous
+// authorization requests keep no state on the server, so any number of
+// them leaves a person's sign-in and consent working.
+func TestAuthorize_PendingRequestsCannotStarveEachOther(t *testing.T) {
+	e := newEnv(t, server.Config{Consent: server.ConsentForm})
+	c := e.register(nil)
+	flood(t, e.srv.Handler(), e.issuer, c, 12000)
+
+	b := e.browser()
+	r := b.login(e.authorizeURL(c, newPKCE(), nil), "alice", "wonderland")
+	require.Equal(t, http.StatusSeeOther, r.status, "%s", r.body)
+	r = b.get(r.location(t).String())
+	require.Equal(t, http.StatusOK, r.status)
+	f := formFields(t, r.body)
+	f.Set("decision", "allow")
+	r = b.postForm("/consent", f)
+	require.Equal(t, http.StatusSeeOther, r.status, "%s", r.body)
+	assert.NotEmpty(t, r.location(t).Query().Get("code"))
+}
+
+// TestAuthorize_PendingRequestIsSealed: the pending request travels with
+// the browser, sealed by the server's secret: altered, expired or sealed
+// by another secret, it is refused; servers sharing the secret and the
+// store (replicas) accept each other's, and a consent approval completes
+// once across them.
+func TestAuthorize_PendingRequestIsSealed(t *testing.T) {
+	now := time.Now()
+	clock := func() time.Time { return now }
+	secret := []byte("0123456789abcdef0123456789abcdef")
+	st := memory.New()
+	a := newEnv(t, server.Config{Consent: server.ConsentForm, Secret: secret, Store: st, Now: clock})
+	c := a.register(nil)
+	b := a.browser()
+	r := b.get(a.authorizeURL(c, newPKCE(), nil))
+	require.Equal(t, http.StatusFound, r.status)
+	login := r.location(t)
+	req := login.Query().Get("request")
+	require.NotEmpty(t, req)
+	assert.NotContains(t, req, "st-123", "the state is not readable in the sealed request")
+
+	for name, v := range map[string]string{
+		"altered":   req[:len(req)-2] + map[bool]string{true: "AA", false: "BB"}[!strings.HasSuffix(req, "AA")],
+		"truncated": req[:len(req)/2],
+		"empty":     "",
+		"garbage":   "not a sealed request",
+	} {
+		assert.Equal(t, http.StatusBadRequest, b.get("/login?request="+url.QueryEscape(v)).status, name)
+	}
+
+	other := newEnv(t, server.Config{Consent: server.ConsentForm, Store: st, Now: clock})
+	assert.Equal(t, http.StatusBadRequest, other.browser().get(other.issuer+"/login?request="+url.QueryEscape(req)).status,
+		"another secret")
+
+	// A replica: same issuer, secret and store, its own listener.
+	replicaSrv, err := server.New(server.Config{Issuer: a.issuer, Consent: server.ConsentForm, Secret: secret, Store: st, Now: clock})
+	require.NoError(t, err)
+	replicaTS := httptest.NewServer(replicaSrv.Handler())
+	t.Cleanup(replicaTS.Close)
+	r = b.login(a.authorizeURL(c, newPKCE(), nil), "alice", "wonderland")
+	require.Equal(t, http.StatusSeeOther, r.status)
+	r = b.get(r.location(t).String())
+	f := formFields(t, r.body)
+	f.Set("decision", "allow")
+	rb := a.browser()
+	for _, ck := range b.hc.Jar.Cookies(mustParse(t, a.issuer)) {
+		rb.hc.Jar.SetCookies(mustParse(t, replicaTS.URL), []*http.Cookie{ck})
+	}
+	r = rb.postForm(replicaTS.URL+"/consent", f)
+	require.Equal(t, http.StatusSeeOther, r.status, "the replica completes the request: %s", r.body)
+	assert.NotEmpty(t, r.location(t).Query().Get("code"))
+	r = b.postForm("/consent", f)
+	assert.Equal(t, http.StatusBadRequest, r.status, "the approval completes once, across replicas")
+
+	// Ten minutes later the request has expired.
+	r = b.get(a.authorizeURL(c, newPKCE(), url.Values{"prompt": {"consent"}}))
+	consent := r.location(t)
+	now = now.Add(11 * time.Minute)
+	assert.Equal(t, http.StatusBadRequest, b.get(consent.String()).status, "an expired request")
+}
+
+// TestPages_SessionIsSealed: a session cookie that the server did not
+// seal is no session.
+func TestPages_SessionIsSealed(t *testing.T) {
+	e := newEnv(t, server.Config{Consent: server.ConsentForm})
+	c := e.register(nil)
+	b := e.browser()
+	r := b.login(e.authorizeURL(c, newPKCE(), nil), "alice", "wonderland")
+	require.Equal(t, http.StatusSeeOther, r.status)
+	var session *http.Cookie
+	for _, ck := range b.hc.Jar.Cookies(mustParse(t, e.issuer)) {
+		if strings.Contains(ck.Name, "session") {
+			session = ck
+		}
+	}
+	require.NotNil(t, session, "a session cookie")
+	forged := e.browser()
+	forged.hc.Jar.SetCookies(mustParse(t, e.issuer), []*http.Cookie{{Name: session.Name, Value: session.Value[:len(session.Value)-3] + "xyz"}})
+	r = forged.get(e.authorizeURL(c, newPKCE(), nil))
+	assert.Equal(t, "/login", r.location(t).Path, "an altered session cookie signs no one in")
+}
+
+func mustParse(t *testing.T, raw string) *url.URL {
+	t.Helper()
+	u, err := url.Parse(raw)
+	require.NoError(t, err)
+	return u
 }

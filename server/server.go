@@ -67,6 +67,12 @@ type Config struct {
 	// Resources are the resource indicators (RFC 8707) tokens may be issued
 	// for; default: the demo protected resource, Issuer + "/mcp".
 	Resources []string
+	// Secret keys the sealed state the server hands to browsers instead of
+	// keeping it: pending authorization requests, sessions and CSRF tokens.
+	// At least 32 bytes; default: random per process (a restart then ends
+	// every session and pending request). Servers that share a store, as
+	// replicas, must share it.
+	Secret []byte
 	// InitialAccessToken, when set, is required as a bearer token at the
 	// registration endpoint (RFC 7591 §3).
 	InitialAccessToken string
@@ -113,13 +119,9 @@ type Server struct {
 	resources       map[string]bool
 	now             func() time.Time
 	log             *slog.Logger
-	key             []byte // HMAC key for CSRF tokens, random per process
+	keys            *keys // derived from Config.Secret (state.go)
 	ui              *uiTemplates
 	cimdCache       cimdCache
-
-	mu       sync.Mutex
-	pending  map[string]*authRequest
-	sessions map[string]*session
 }
 
 // New validates cfg and builds a server.
@@ -132,16 +134,14 @@ func New(cfg Config) (*Server, error) {
 		return nil, fmt.Errorf("server: issuer %q must not carry a query, fragment or user info", cfg.Issuer)
 	}
 	s := &Server{
-		cfg:      cfg,
-		issuer:   iss,
-		base:     strings.TrimSuffix(cfg.Issuer, "/"),
-		store:    cfg.Store,
-		faults:   make(map[Fault]bool),
-		users:    cfg.Users,
-		now:      cfg.Now,
-		log:      cfg.Logger,
-		pending:  make(map[string]*authRequest),
-		sessions: make(map[string]*session),
+		cfg:    cfg,
+		issuer: iss,
+		base:   strings.TrimSuffix(cfg.Issuer, "/"),
+		store:  cfg.Store,
+		faults: make(map[Fault]bool),
+		users:  cfg.Users,
+		now:    cfg.Now,
+		log:    cfg.Logger,
 	}
 	if s.store == nil {
 		s.store = memory.New()
@@ -226,9 +226,14 @@ func New(cfg Config) (*Server, error) {
 		}
 		s.faults[f] = true
 	}
-	s.key = make([]byte, 32)
-	if _, err := rand.Read(s.key); err != nil {
-		return nil, fmt.Errorf("server: csrf key: %w", err)
+	secret := cfg.Secret
+	if secret == nil {
+		if secret, err = randomSecret(); err != nil {
+			return nil, fmt.Errorf("server: %w", err)
+		}
+	}
+	if s.keys, err = deriveKeys(secret, cfg.Issuer); err != nil {
+		return nil, fmt.Errorf("server: secret: %w", err)
 	}
 	if s.ui, err = loadTemplates(); err != nil {
 		return nil, fmt.Errorf("server: %w", err)
