@@ -66,6 +66,13 @@ func (s *Server) handleAuthorize(w http.ResponseWriter, r *http.Request) {
 		s.errorPage(w, http.StatusBadRequest, "Invalid request", "The request has no client_id.")
 		return
 	}
+	if s.cimdEnabled() && isURLClientID(clientID) && s.cimdCache.get(clientID, s.now()) == nil {
+		// Fetching a client metadata document costs as much as a registration.
+		if ok, _ := s.sources.allow(r, registrationBucket, s.now()); !ok {
+			s.errorPage(w, http.StatusTooManyRequests, "Too many requests", "Too many requests from your address. Try again later.")
+			return
+		}
+	}
 	c, err := s.authorizeClient(r.Context(), clientID, q.Get("redirect_uri"))
 	var cerr *cimdError
 	if errors.As(err, &cerr) {
@@ -315,6 +322,14 @@ func (s *Server) issueCode(w http.ResponseWriter, r *http.Request, req *authRequ
 		s.issueImplicit(w, r, req, subject)
 		return
 	}
+	if ok, _ := s.sources.allow(r, tokenBucket, s.now()); !ok {
+		s.redirectError(w, r, req, &oautherr.Error{Code: "temporarily_unavailable", Description: "too many requests from this address; retry later"})
+		return
+	}
+	if oerr := s.roomForCode(r.Context(), req.clientID); oerr != nil {
+		s.redirectError(w, r, req, oerr)
+		return
+	}
 	now := s.now()
 	ttl := s.cfg.CodeTTL
 	code := randomToken()
@@ -370,7 +385,7 @@ func (s *Server) completeRequest(w http.ResponseWriter, r *http.Request, req *au
 // clientName is what the pages call the client of req: its registered
 // name, or its client_id. ok is false when the client is gone.
 func (s *Server) clientName(r *http.Request, req *authRequest) (name string, ok bool) {
-	c, err := s.store.GetClient(r.Context(), req.clientID)
+	c, err := s.getClient(r.Context(), req.clientID)
 	if err != nil {
 		return "", false
 	}
@@ -570,7 +585,7 @@ func (s *Server) handleConsentSubmit(w http.ResponseWriter, r *http.Request) {
 // issueImplicit answers response_type=token (only with the
 // implicit-grant-enabled fault): the access token travels in the fragment.
 func (s *Server) issueImplicit(w http.ResponseWriter, r *http.Request, req *authRequest, subject string) {
-	c, err := s.store.GetClient(r.Context(), req.clientID)
+	c, err := s.getClient(r.Context(), req.clientID)
 	if err != nil {
 		s.errorPage(w, http.StatusBadRequest, "Unknown application", "The application is not registered.")
 		return

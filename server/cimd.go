@@ -79,7 +79,7 @@ func cimdErrf(format string, args ...any) error { return &cimdError{msg: fmt.Spr
 // stored so that the token endpoint knows it).
 func (s *Server) authorizeClient(ctx context.Context, clientID string, redirectURI string) (*store.Client, error) {
 	if !s.cimdEnabled() || !isURLClientID(clientID) {
-		return s.store.GetClient(ctx, clientID)
+		return s.getClient(ctx, clientID)
 	}
 	c, err := s.cimdDocument(ctx, clientID)
 	if err != nil {
@@ -91,16 +91,21 @@ func (s *Server) authorizeClient(ctx context.Context, clientID string, redirectU
 	if s.fault(FaultCIMDBroken) {
 		return nil, cimdErrf("This client cannot be used.")
 	}
-	stored, err := s.store.GetClient(ctx, c.ID)
+	stored, err := s.getClient(ctx, c.ID)
 	switch {
 	case errors.Is(err, store.ErrNotFound):
+		// Like a registration: the client is forgotten unless it is used.
+		c.ExpiresAt = s.now().Add(s.limits.UnusedClientTTL)
+		if oerr := s.makeRoomForClient(ctx); oerr != nil {
+			return nil, cimdErrf("The server cannot take another client now. Try again later.")
+		}
 		if err := s.store.CreateClient(ctx, c); err != nil && !errors.Is(err, store.ErrExists) {
 			return nil, fmt.Errorf("store the client of %s: %w", clientID, err)
 		}
 	case err != nil:
 		return nil, fmt.Errorf("get client %s: %w", clientID, err)
 	case !reflect.DeepEqual(stored.Metadata, c.Metadata):
-		c.IssuedAt = stored.IssuedAt
+		c.IssuedAt, c.ExpiresAt = stored.IssuedAt, stored.ExpiresAt
 		if err := s.store.UpdateClient(ctx, c); err != nil {
 			return nil, fmt.Errorf("update the client of %s: %w", clientID, err)
 		}

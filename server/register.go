@@ -47,6 +47,9 @@ func (s *Server) handleRegister(w http.ResponseWriter, r *http.Request) {
 		s.writeOAuthError(w, e)
 		return
 	}
+	if s.rateLimited(w, r, registrationBucket) {
+		return
+	}
 	if s.cfg.InitialAccessToken != "" {
 		tok, ok := bearerToken(r)
 		if !ok || !store.EqualHash(store.Hash(s.cfg.InitialAccessToken), tok) {
@@ -63,12 +66,18 @@ func (s *Server) handleRegister(w http.ResponseWriter, r *http.Request) {
 	if oerr == nil {
 		md, oerr = s.normalizeMetadata(md, false)
 	}
+	if oerr == nil {
+		oerr = s.checkMetadataSize(md)
+	}
+	if oerr == nil {
+		oerr = s.makeRoomForClient(r.Context())
+	}
 	if oerr != nil {
 		s.writeOAuthError(w, oerr)
 		return
 	}
 	now := s.now()
-	c := &store.Client{ID: randomID(), IssuedAt: now, Metadata: md}
+	c := &store.Client{ID: randomID(), IssuedAt: now, ExpiresAt: now.Add(s.limits.UnusedClientTTL), Metadata: md}
 	if v, ok := raw["client_id"]; ok && s.fault(FaultBCPClientChosenID) {
 		var chosen string
 		if json.Unmarshal(v, &chosen) == nil && chosen != "" {
@@ -302,6 +311,19 @@ func (s *Server) normalizeMetadata(md store.ClientMetadata, public bool) (store.
 	return md, nil
 }
 
+// checkMetadataSize refuses metadata larger than MaxClientMetadataBytes
+// (as JSON, the form it is stored in).
+func (s *Server) checkMetadataSize(md store.ClientMetadata) *oautherr.Error {
+	b, err := json.Marshal(md)
+	if err != nil {
+		return oautherr.ServerError(fmt.Errorf("encode client metadata: %w", err))
+	}
+	if len(b) > s.limits.MaxClientMetadataBytes {
+		return oautherr.InvalidClientMetadata("the client metadata takes %d bytes; at most %d are kept", len(b), s.limits.MaxClientMetadataBytes)
+	}
+	return nil
+}
+
 func dedupe(in []string) []string {
 	if in == nil {
 		return nil
@@ -449,7 +471,7 @@ func (s *Server) authorizeRegistration(r *http.Request) (*store.Client, *oauther
 		e := oautherr.InvalidToken("a registration access token is required")
 		return nil, e
 	}
-	c, err := s.store.GetClient(r.Context(), r.PathValue("client_id"))
+	c, err := s.getClient(r.Context(), r.PathValue("client_id"))
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, s.unknownClientError()
 	}
@@ -499,6 +521,9 @@ func (s *Server) updateClient(w http.ResponseWriter, r *http.Request, c *store.C
 	md, oerr := s.parseClientMetadata(raw)
 	if oerr == nil && !s.fault(FaultRegMgmtUpdateUnvalidated) {
 		md, oerr = s.normalizeMetadata(md, false)
+	}
+	if oerr == nil {
+		oerr = s.checkMetadataSize(md)
 	}
 	if oerr != nil {
 		s.writeOAuthError(w, oerr)

@@ -85,6 +85,10 @@ type Config struct {
 	// need no entry; http, https and the schemes browsers interpret
 	// (javascript, data, view-source, ...) cannot be added.
 	RedirectSchemes []string
+	// Limits bound what anyone reaching the server can make it do and keep
+	// (rate limits per source address, caps on clients, codes and tokens,
+	// client lifetimes); zero fields take DefaultLimits.
+	Limits Limits
 	// CodeTTL defaults to 60 s; AccessTokenTTL to 1 h; RefreshTokenTTL to 30 d.
 	CodeTTL, AccessTokenTTL, RefreshTokenTTL time.Duration
 	// CIMD says whether clients may use Client ID Metadata Document URLs
@@ -122,6 +126,8 @@ type Server struct {
 	keys            *keys // derived from Config.Secret (state.go)
 	ui              *uiTemplates
 	cimdCache       cimdCache
+	limits          Limits
+	sources         *sources // rate limits per source address
 }
 
 // New validates cfg and builds a server.
@@ -143,12 +149,17 @@ func New(cfg Config) (*Server, error) {
 		now:    cfg.Now,
 		log:    cfg.Logger,
 	}
-	if s.store == nil {
-		s.store = memory.New()
-	}
 	if s.now == nil {
 		s.now = time.Now
 	}
+	if s.store == nil {
+		s.store = memory.NewWithClock(s.now)
+	}
+	s.limits = cfg.Limits.withDefaults()
+	if err := s.limits.validate(); err != nil {
+		return nil, fmt.Errorf("server: %w", err)
+	}
+	s.sources = newSources(s.limits)
 	if s.log == nil {
 		s.log = slog.Default()
 	}
@@ -250,6 +261,9 @@ func (s *Server) seedClients(ctx context.Context) error {
 			return errors.New("server: static client without an ID")
 		}
 		md, oerr := s.normalizeMetadata(sc.Metadata, sc.Secret == "")
+		if oerr == nil {
+			oerr = s.checkMetadataSize(md)
+		}
 		if oerr != nil {
 			return fmt.Errorf("server: static client %q: %s", sc.ID, oerr.Description)
 		}
@@ -356,6 +370,9 @@ func writePlainError(w http.ResponseWriter, status int, msg string) {
 func (s *Server) writeOAuthError(w http.ResponseWriter, e *oautherr.Error) {
 	if e.Cause != nil && e.Code == oautherr.CodeServerError {
 		s.log.Error("internal error", "err", e.Cause)
+	}
+	if e.Code == "temporarily_unavailable" && w.Header().Get("Retry-After") == "" {
+		w.Header().Set("Retry-After", fmt.Sprint(int(busyRetry/time.Second)))
 	}
 	if e.Code == oautherr.CodeInvalidClient {
 		if s.fault(FaultInvalidClient400) {

@@ -39,6 +39,9 @@ func jsonToForm(body []byte) (url.Values, *oautherr.Error) {
 }
 
 func (s *Server) handleToken(w http.ResponseWriter, r *http.Request) {
+	if s.rateLimited(w, r, tokenBucket) {
+		return
+	}
 	var form url.Values
 	var oerr *oautherr.Error
 	if r.Method == http.MethodGet && s.fault(FaultTokenGETAccepted) {
@@ -465,6 +468,13 @@ func (s *Server) issue(r *http.Request, c *store.Client, subject, scope, grantSc
 	if s.fault(FaultMCPTokenWithoutAudience) {
 		resources = nil
 	}
+	n := 1
+	if withRefresh {
+		n = 2
+	}
+	if oerr := s.roomForTokens(ctx, c.ID, grantID, n); oerr != nil {
+		return nil, oerr
+	}
 	now := s.now()
 	ttl := s.accessTokenTTL()
 	at := randomToken()
@@ -493,6 +503,7 @@ func (s *Server) issue(r *http.Request, c *store.Client, subject, scope, grantSc
 		}
 		resp.RefreshToken = rt
 	}
+	s.clientUsed(ctx, c)
 	return resp, nil
 }
 

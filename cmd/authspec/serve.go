@@ -7,9 +7,11 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"net"
 	"net/http"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -37,12 +39,15 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	readyFile := fs.String("ready-file", "", "write the issuer URL to this file once listening")
 	iat := fs.String("initial-access-token", "", "require this bearer token at the registration endpoint (default: open registration)")
 	logRequests := fs.Bool("log-requests", false, "log one line per request")
-	var faults, users, scopes, resources, clients listFlag
+	rateLimit := fs.String("rate-limit", "", "rate limits per source address: off, or register=RATE[:BURST],token=RATE[:BURST] with RATE as N/s, N/m or N/h, or off (default register=20/s:1000,token=200/s:5000)")
+	maxClients := fs.Int("max-clients", 0, "most clients the store holds; at the bound a registration evicts the oldest never-used client (default 5000)")
+	var faults, users, scopes, resources, clients, redirectSchemes listFlag
 	fs.Var(&faults, "fault", "switch on a deliberate defect (repeatable; see --list-faults)")
 	fs.Var(&users, "user", "login user as NAME:PASSWORD (repeatable; default alice:wonderland)")
 	fs.Var(&scopes, "scope", "supported scope (repeatable; default read, write)")
 	fs.Var(&resources, "resource", "resource indicator tokens may be issued for (repeatable; default ISSUER/mcp)")
 	fs.Var(&clients, "client", "static client as ID:SECRET:REDIRECT_URI[,REDIRECT_URI...] (empty SECRET: public client; repeatable)")
+	fs.Var(&redirectSchemes, "redirect-scheme", "allow redirect URIs with this private-use scheme although it is not a reverse domain name, e.g. cursor (repeatable)")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, "Usage: authspec serve [flags]\n\nRuns the reference OAuth 2.0 authorization server.\n\nFlags:\n")
 		fs.PrintDefaults()
@@ -62,7 +67,16 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 		return nil
 	}
-	cfg := server.Config{Consent: server.ConsentMode(*consent), InitialAccessToken: *iat, Scopes: scopes, Resources: resources, CIMD: server.CIMDMode(*cimd)}
+	cfg := server.Config{Consent: server.ConsentMode(*consent), InitialAccessToken: *iat, Scopes: scopes, Resources: resources,
+		CIMD: server.CIMDMode(*cimd), RedirectSchemes: redirectSchemes}
+	var err error
+	if cfg.Limits.Registration, cfg.Limits.Token, err = parseRateLimit(*rateLimit); err != nil {
+		return usageErr("--rate-limit: %v", err)
+	}
+	if *maxClients < 0 {
+		return usageErr("--max-clients must not be negative")
+	}
+	cfg.Limits.MaxClients = *maxClients
 	for _, name := range faults {
 		f, err := server.ParseFault(name)
 		if err != nil {
@@ -129,6 +143,9 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fmt.Fprintf(stdout, "  metadata:  %s\n", wellKnown(cfg.Issuer))
 	fmt.Fprintf(stdout, "  resource:  %s\n", srv.ResourceURL())
 	fmt.Fprintf(stdout, "  consent:   %s   store: %s   client ID metadata documents: %s\n", cfg.Consent, *storeSpec, *cimd)
+	for _, w := range exposureWarnings(ln.Addr(), cfg) {
+		fmt.Fprintln(stderr, w)
+	}
 	if len(cfg.Faults) > 0 {
 		fmt.Fprintf(stdout, "  faults:    %s\n", faults.String())
 	}
@@ -209,3 +226,79 @@ type statusRecorder struct {
 }
 
 func (s *statusRecorder) WriteHeader(code int) { s.status = code; s.ResponseWriter.WriteHeader(code) }
+
+// parseRateLimit reads --rate-limit: "" (the defaults), "off", or a
+// comma-separated list of register=RATE[:BURST] and token=RATE[:BURST],
+// RATE being N/s, N/m, N/h or off. A bucket left out keeps its default; a
+// RATE without BURST keeps the default burst.
+func parseRateLimit(spec string) (register, token server.Rate, err error) {
+	switch strings.TrimSpace(spec) {
+	case "":
+		return register, token, nil
+	case "off":
+		return server.NoRateLimit, server.NoRateLimit, nil
+	}
+	for _, part := range strings.Split(spec, ",") {
+		name, val, ok := strings.Cut(strings.TrimSpace(part), "=")
+		var dst *server.Rate
+		var def server.Rate
+		switch name {
+		case "register":
+			dst, def = &register, server.DefaultLimits.Registration
+		case "token":
+			dst, def = &token, server.DefaultLimits.Token
+		}
+		if !ok || dst == nil {
+			return register, token, fmt.Errorf("%q: want register=RATE[:BURST] or token=RATE[:BURST]", part)
+		}
+		if val == "off" {
+			*dst = server.NoRateLimit
+			continue
+		}
+		rateStr, burstStr, hasBurst := strings.Cut(val, ":")
+		n, unit, ok := strings.Cut(rateStr, "/")
+		per := map[string]float64{"s": 1, "m": 60, "h": 3600}[unit]
+		v, perr := strconv.ParseFloat(n, 64)
+		if !ok || per == 0 || perr != nil || v <= 0 || math.IsInf(v, 0) || math.IsNaN(v) {
+			return register, token, fmt.Errorf("%q: RATE is N/s, N/m or N/h with N > 0", rateStr)
+		}
+		*dst = server.Rate{PerSecond: v / per, Burst: def.Burst}
+		if hasBurst {
+			b, err := strconv.Atoi(burstStr)
+			if err != nil || b < 1 {
+				return register, token, fmt.Errorf("%q: BURST is a whole number of at least 1", burstStr)
+			}
+			dst.Burst = b
+		}
+	}
+	return register, token, nil
+}
+
+// exposureWarnings are printed when the server listens beyond the loopback
+// interface: whoever reaches it can then register clients, sign in with
+// the default user, or get codes without any consent.
+func exposureWarnings(addr net.Addr, cfg server.Config) []string {
+	if ta, ok := addr.(*net.TCPAddr); !ok || ta.IP.IsLoopback() {
+		return nil
+	}
+	var open []string
+	if cfg.InitialAccessToken == "" {
+		open = append(open, "registration is open to anyone (set --initial-access-token)")
+	}
+	if len(cfg.Users) == 0 {
+		open = append(open, "the default user alice:wonderland, whose password is public, can sign in (set --user)")
+	}
+	if cfg.Consent == server.ConsentAuto {
+		open = append(open, "--consent auto hands out codes for that user without asking anyone")
+	}
+	if len(open) == 0 {
+		return nil
+	}
+	out := []string{"", fmt.Sprintf("WARNING: the reference server listens on %s, reachable from other machines, and", addr)}
+	for _, o := range open {
+		out = append(out, "WARNING:   - "+o)
+	}
+	out = append(out, "WARNING: It is a test server: rate limits and caps keep it from being exhausted, not from being used.",
+		"WARNING: See docs/security-server.md before exposing it beyond this machine.", "")
+	return out
+}

@@ -65,9 +65,13 @@ const (
 var _ store.Store = (*Store)(nil)
 
 // New returns an empty store.
-func New() *Store {
+func New() *Store { return NewWithClock(time.Now) }
+
+// NewWithClock returns an empty store that tells the time with now: when
+// clients expire, when records are swept.
+func NewWithClock(now func() time.Time) *Store {
 	return &Store{
-		now:      time.Now,
+		now:      now,
 		clients:  make(map[string]*store.Client),
 		codes:    make(map[string]*codeEntry),
 		tokens:   make(map[string]*store.Token),
