@@ -364,3 +364,60 @@ func mustParse(t *testing.T, raw string) *url.URL {
 	require.NoError(t, err)
 	return u
 }
+
+// TestPages_HostPrefixedCookiesOverHTTPS: with an https issuer the login
+// state lives in __Host- cookies (Secure, Path=/, no Domain: bound to
+// this origin); with an http issuer, on loopback, in plain cookies without
+// Secure, which many HTTP clients would not send back over http.
+func TestPages_HostPrefixedCookiesOverHTTPS(t *testing.T) {
+	ts := httptest.NewUnstartedServer(nil)
+	ts.StartTLS()
+	t.Cleanup(ts.Close)
+	srv, err := server.New(server.Config{Issuer: ts.URL, Consent: server.ConsentForm})
+	require.NoError(t, err)
+	ts.Config.Handler = srv.Handler()
+	e := &env{t: t, srv: srv, ts: ts, issuer: ts.URL, hc: &http.Client{
+		Transport:     contractTransportOver(t, srv, ts.Client().Transport),
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}}
+	c := e.register(nil)
+	b := e.browser()
+	r := b.get(e.authorizeURL(c, newPKCE(), nil))
+	r = b.get(r.location(t).String())
+	requireCookie(t, r.header, "__Host-authspec_browser", true)
+	f := formFields(t, r.body)
+	f.Set("username", "alice")
+	f.Set("password", "wonderland")
+	r = b.postForm("/login", f)
+	require.Equal(t, http.StatusSeeOther, r.status, "%s", r.body)
+	requireCookie(t, r.header, "__Host-authspec_session", true)
+	r = b.get(r.location(t).String())
+	f = formFields(t, r.body)
+	f.Set("decision", "allow")
+	r = b.postForm("/consent", f)
+	require.Equal(t, http.StatusSeeOther, r.status, "%s", r.body)
+	assert.NotEmpty(t, r.location(t).Query().Get("code"))
+
+	plain := newEnv(t, server.Config{Consent: server.ConsentForm})
+	pc := plain.register(nil)
+	pb := plain.browser()
+	r = pb.get(plain.authorizeURL(pc, newPKCE(), nil))
+	r = pb.get(r.location(t).String())
+	requireCookie(t, r.header, "authspec_browser", false)
+}
+
+func requireCookie(t *testing.T, h http.Header, name string, hostPrefixed bool) {
+	t.Helper()
+	res := http.Response{Header: h}
+	for _, c := range res.Cookies() {
+		if c.Name != name {
+			continue
+		}
+		assert.Equal(t, hostPrefixed, c.Secure, "%s: Secure", name)
+		assert.Equal(t, "/", c.Path, "%s: Path", name)
+		assert.Empty(t, c.Domain, "%s: Domain", name)
+		assert.True(t, c.HttpOnly, "%s: HttpOnly", name)
+		return
+	}
+	t.Fatalf("no cookie %s in %v", name, h.Values("Set-Cookie"))
+}

@@ -471,7 +471,7 @@ func (s *Server) handleLoginSubmit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	bid := ""
-	if c, err := r.Cookie(browserCookie); err == nil {
+	if c, err := r.Cookie(s.cookieName(browserCookie)); err == nil {
 		bid = c.Value
 	}
 	if bid == "" || !s.checkCSRF(r.PostForm.Get("csrf_token"), "login", req.id, bid) {

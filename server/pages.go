@@ -75,9 +75,18 @@ func (s *Server) checkCSRF(got string, parts ...string) bool {
 	return hmac.Equal([]byte(got), []byte(s.csrfToken(parts...)))
 }
 
+// The cookies of the login state. With an https issuer their names carry
+// the __Host- prefix, which makes browsers keep them only when Secure, for
+// Path=/ and without Domain: no other host (a sibling subdomain, say) can
+// set or overwrite them. With an http issuer (loopback testing) they are
+// plain: __Host- needs Secure, and although Chromium keeps Secure cookies
+// for http://127.0.0.1 and http://localhost, many HTTP clients (Go's
+// net/http/cookiejar, Python's http.cookiejar, suites that drive the
+// pages over plain HTTP) never send Secure cookies over http.
 const (
 	sessionCookie = "authspec_session"
 	browserCookie = "authspec_browser"
+	hostPrefix    = "__Host-"
 	sessionTTL    = 8 * time.Hour
 	requestTTL    = 10 * time.Minute
 )
@@ -88,9 +97,17 @@ type session struct {
 	subject string
 }
 
+// cookieName is the name of the cookie called name by this server.
+func (s *Server) cookieName(name string) string {
+	if s.issuer.Scheme == "https" {
+		return hostPrefix + name
+	}
+	return name
+}
+
 func (s *Server) cookie(name, value string, maxAge time.Duration) *http.Cookie {
 	c := &http.Cookie{
-		Name: name, Value: value, Path: "/", MaxAge: int(maxAge / time.Second),
+		Name: s.cookieName(name), Value: value, Path: "/", MaxAge: int(maxAge / time.Second),
 		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.issuer.Scheme == "https",
 	}
 	if s.fault(FaultConsentCrossSite) {
@@ -102,7 +119,7 @@ func (s *Server) cookie(name, value string, maxAge time.Duration) *http.Cookie {
 // currentSession returns the signed-in session of the request, if any: a
 // session cookie this server sealed, not expired, for a user it knows.
 func (s *Server) currentSession(r *http.Request) *session {
-	c, err := r.Cookie(sessionCookie)
+	c, err := r.Cookie(s.cookieName(sessionCookie))
 	if err != nil || c.Value == "" {
 		return nil
 	}
@@ -130,7 +147,7 @@ func (s *Server) newSession(w http.ResponseWriter, subject string) (*session, er
 // browserID returns the pre-login browser identifier that binds the login
 // form's CSRF token, setting its cookie when absent.
 func (s *Server) browserID(w http.ResponseWriter, r *http.Request) string {
-	if c, err := r.Cookie(browserCookie); err == nil && len(c.Value) >= 20 {
+	if c, err := r.Cookie(s.cookieName(browserCookie)); err == nil && len(c.Value) >= 20 {
 		return c.Value
 	}
 	id := randomToken()
