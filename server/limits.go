@@ -295,7 +295,7 @@ func (s *Server) makeRoomForClient(ctx context.Context) *oautherr.Error {
 		if err != nil {
 			return oautherr.ServerError(fmt.Errorf("evict a client: %w", err))
 		}
-		s.log.Info("client evicted to make room for a registration", "client_id", id)
+		s.log.Debug("client evicted to make room for a registration", "client_id", id)
 	}
 	return nil
 }

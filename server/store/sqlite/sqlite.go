@@ -192,6 +192,10 @@ type Store struct {
 	// nextSweep is when the next sweep is due, in unix nanoseconds.
 	nextSweep atomic.Int64
 
+	// Statements of the hot paths (a token request), prepared once: SQLite
+	// spends as long preparing a statement as running a simple one.
+	getClientStmt, saveTokenStmt, usageStmt *sql.Stmt
+
 	closeOnce sync.Once
 	closeErr  error
 }
@@ -250,6 +254,10 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	r.SetMaxOpenConns(readConns)
 	r.SetMaxIdleConns(readConns)
 	s.r = r
+	if err := s.prepare(ctx); err != nil {
+		_ = s.Close()
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+	}
 	return s, nil
 }
 
@@ -377,9 +385,42 @@ func eachRow(ctx context.Context, tx *sql.Tx, query string, fn func(*sql.Rows) e
 	return rows.Err()
 }
 
+const (
+	getClientSQL = `SELECT ` + clientColumns + ` FROM clients WHERE id = ? AND ` + liveClient
+	saveTokenSQL = `INSERT INTO tokens (` + tokenColumns + `) SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?
+		WHERE NOT EXISTS (SELECT 1 FROM revoked_grants WHERE grant_id = ?)`
+	usageSQL = `SELECT
+		(SELECT n FROM counters WHERE name = 'clients'),
+		(SELECT n FROM counters WHERE name = 'codes'),
+		(SELECT n FROM counters WHERE name = 'tokens'),
+		coalesce((SELECT codes FROM client_usage WHERE client_id = ?1 AND ?1 != ''), 0),
+		coalesce((SELECT tokens FROM client_usage WHERE client_id = ?1 AND ?1 != ''), 0),
+		CASE WHEN ?2 = '' THEN 0 ELSE (SELECT count(*) FROM tokens WHERE grant_id = ?2) END`
+)
+
+// prepare prepares the statements of the hot paths.
+func (s *Store) prepare(ctx context.Context) error {
+	var err error
+	if s.getClientStmt, err = s.r.PrepareContext(ctx, getClientSQL); err != nil {
+		return fmt.Errorf("prepare: %w", err)
+	}
+	if s.usageStmt, err = s.r.PrepareContext(ctx, usageSQL); err != nil {
+		return fmt.Errorf("prepare: %w", err)
+	}
+	if s.saveTokenStmt, err = s.w.PrepareContext(ctx, saveTokenSQL); err != nil {
+		return fmt.Errorf("prepare: %w", err)
+	}
+	return nil
+}
+
 // Close implements store.Store. It is safe to call more than once.
 func (s *Store) Close() error {
 	s.closeOnce.Do(func() {
+		for _, st := range []*sql.Stmt{s.getClientStmt, s.saveTokenStmt, s.usageStmt} {
+			if st != nil {
+				_ = st.Close()
+			}
+		}
 		if err := errors.Join(s.r.Close(), s.w.Close()); err != nil {
 			s.closeErr = fmt.Errorf("sqlite: close: %w", err)
 		}
@@ -527,7 +568,7 @@ func (s *Store) GetClient(ctx context.Context, id string) (*store.Client, error)
 	var c store.Client
 	var secretExpires, issued, expires int64
 	var md string
-	err := s.r.QueryRowContext(ctx, `SELECT `+clientColumns+` FROM clients WHERE id = ? AND `+liveClient, id, micros(s.now())).
+	err := s.getClientStmt.QueryRowContext(ctx, id, micros(s.now())).
 		Scan(&c.ID, &c.SecretHash, &secretExpires, &c.RegistrationTokenHash, &issued, &expires, &md)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("sqlite: get client %q: %w", id, store.ErrNotFound)
@@ -859,8 +900,7 @@ func (s *Store) SaveToken(ctx context.Context, t *store.Token) error {
 	if err != nil {
 		return fmt.Errorf("sqlite: save token: encode resources: %w", err)
 	}
-	res, err := s.w.ExecContext(ctx, `INSERT INTO tokens (`+tokenColumns+`) SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?
-		WHERE NOT EXISTS (SELECT 1 FROM revoked_grants WHERE grant_id = ?)`,
+	res, err := s.saveTokenStmt.ExecContext(ctx,
 		t.Hash, string(t.Kind), t.ClientID, t.Subject, t.Scope, resources, t.GrantID,
 		micros(t.IssuedAt), micros(t.ExpiresAt), t.Revoked, t.Rotated, t.GrantID)
 	if isUniqueViolation(err) {
@@ -1002,14 +1042,7 @@ func (s *Store) UseOnce(ctx context.Context, key string, expiresAt time.Time) er
 // the grant's tokens on their index.
 func (s *Store) Usage(ctx context.Context, clientID, grantID string) (store.Usage, error) {
 	var u store.Usage
-	err := s.r.QueryRowContext(ctx, `SELECT
-		(SELECT n FROM counters WHERE name = 'clients'),
-		(SELECT n FROM counters WHERE name = 'codes'),
-		(SELECT n FROM counters WHERE name = 'tokens'),
-		coalesce((SELECT codes FROM client_usage WHERE client_id = ?1 AND ?1 != ''), 0),
-		coalesce((SELECT tokens FROM client_usage WHERE client_id = ?1 AND ?1 != ''), 0),
-		CASE WHEN ?2 = '' THEN 0 ELSE (SELECT count(*) FROM tokens WHERE grant_id = ?2) END`,
-		clientID, grantID).Scan(&u.Clients, &u.Codes, &u.Tokens, &u.ClientCodes, &u.ClientTokens, &u.GrantTokens)
+	err := s.usageStmt.QueryRowContext(ctx, clientID, grantID).Scan(&u.Clients, &u.Codes, &u.Tokens, &u.ClientCodes, &u.ClientTokens, &u.GrantTokens)
 	if err != nil {
 		return store.Usage{}, fmt.Errorf("sqlite: usage: %w", err)
 	}
