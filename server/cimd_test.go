@@ -269,3 +269,20 @@ func TestCIMD_ErrorsDoNotEchoStatus(t *testing.T) {
 		assert.Equal(t, msgs[0], m, "every failed retrieval reads alike")
 	}
 }
+
+// TestCIMD_RedirectURIAllowList: a metadata document's redirect URIs
+// follow the registration policy.
+func TestCIMD_RedirectURIAllowList(t *testing.T) {
+	for _, bad := range []string{"view-source:https://a.example/cb", "https://u:p@a.example/cb", "ms-msdt:/x"} {
+		doc := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			_ = json.NewEncoder(w).Encode(map[string]any{"client_id": "http://" + r.Host + r.URL.Path, "redirect_uris": []string{bad}})
+		}))
+		s, err := New(Config{Issuer: "http://127.0.0.1:1", CIMD: CIMDLoopback})
+		require.NoError(t, err)
+		_, err = s.authorizeClient(context.Background(), doc.URL+"/client.json", bad)
+		var ce *cimdError
+		assert.True(t, errors.As(err, &ce), "%s: %v", bad, err)
+		doc.Close()
+	}
+}

@@ -71,7 +71,7 @@ type Limits struct {
 
 // DefaultLimits are generous enough for a full authspec run, the load test
 // and the interop tests from one loopback address, and bound the memory
-// store to roughly 200 MiB whatever the traffic (see docs/security-server.md).
+// store to about 150 MiB whatever the traffic (see docs/security.md).
 var DefaultLimits = Limits{
 	Registration:           Rate{PerSecond: 20, Burst: 1000},
 	Token:                  Rate{PerSecond: 200, Burst: 5000},

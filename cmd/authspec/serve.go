@@ -434,6 +434,6 @@ func exposureWarnings(addr net.Addr, cfg server.Config) []string {
 		out = append(out, "WARNING:   - "+o)
 	}
 	out = append(out, "WARNING: It is a test server: rate limits and caps keep it from being exhausted, not from being used.",
-		"WARNING: See docs/security-server.md before exposing it beyond this machine.", "")
+		"WARNING: See docs/security.md before exposing it beyond this machine.", "")
 	return out
 }
