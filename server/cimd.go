@@ -19,6 +19,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/authspec/authspec/server/oautherr"
 	"github.com/authspec/authspec/server/store"
 )
 
@@ -96,11 +97,11 @@ func (s *Server) authorizeClient(ctx context.Context, clientID string, redirectU
 	case errors.Is(err, store.ErrNotFound):
 		// Like a registration: the client is forgotten unless it is used.
 		c.ExpiresAt = s.now().Add(s.limits.UnusedClientTTL)
-		if oerr := s.makeRoomForClient(ctx); oerr != nil {
+		if oerr := s.createClient(ctx, c); oerr != nil {
+			if oerr.Code == oautherr.CodeServerError {
+				return nil, fmt.Errorf("store the client of %s: %w", clientID, oerr)
+			}
 			return nil, cimdErrf("The server cannot take another client now. Try again later.")
-		}
-		if err := s.store.CreateClient(ctx, c); err != nil && !errors.Is(err, store.ErrExists) {
-			return nil, fmt.Errorf("store the client of %s: %w", clientID, err)
 		}
 	case err != nil:
 		return nil, fmt.Errorf("get client %s: %w", clientID, err)

@@ -278,6 +278,26 @@ func (s *Server) getClient(ctx context.Context, id string) (*store.Client, error
 	return c, nil
 }
 
+// createClient stores a new dynamically registered (or metadata document)
+// client, making room for it first. Registrations are serialized so that
+// concurrent ones do not overshoot MaxClients (replicas sharing a store
+// still can, by as many as register at once).
+func (s *Server) createClient(ctx context.Context, c *store.Client) *oautherr.Error {
+	s.clientsMu.Lock()
+	defer s.clientsMu.Unlock()
+	if oerr := s.makeRoomForClient(ctx); oerr != nil {
+		return oerr
+	}
+	err := s.store.CreateClient(ctx, c)
+	if errors.Is(err, store.ErrExists) && isURLClientID(c.ID) {
+		return nil // a concurrent request stored the same metadata document's client
+	}
+	if err != nil {
+		return oautherr.ServerError(fmt.Errorf("store client: %w", err))
+	}
+	return nil
+}
+
 // makeRoomForClient makes sure the store can take one more client: at
 // MaxClients it evicts the client that expires first among those that
 // were never used (their expiry is at most UnusedClientTTL away). It

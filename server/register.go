@@ -69,9 +69,6 @@ func (s *Server) handleRegister(w http.ResponseWriter, r *http.Request) {
 	if oerr == nil {
 		oerr = s.checkMetadataSize(md)
 	}
-	if oerr == nil {
-		oerr = s.makeRoomForClient(r.Context())
-	}
 	if oerr != nil {
 		s.writeOAuthError(w, oerr)
 		return
@@ -92,8 +89,8 @@ func (s *Server) handleRegister(w http.ResponseWriter, r *http.Request) {
 	regToken := randomToken()
 	secret, regToken = s.registrationFaults(r.Context(), c, secret, regToken)
 	c.RegistrationTokenHash = store.Hash(regToken)
-	if err := s.store.CreateClient(r.Context(), c); err != nil {
-		s.writeOAuthError(w, oautherr.ServerError(fmt.Errorf("register: %w", err)))
+	if oerr := s.createClient(r.Context(), c); oerr != nil {
+		s.writeOAuthError(w, oerr)
 		return
 	}
 	resp := s.clientInfo(c, secret)

@@ -127,7 +127,8 @@ type Server struct {
 	ui              *uiTemplates
 	cimdCache       cimdCache
 	limits          Limits
-	sources         *sources // rate limits per source address
+	sources         *sources   // rate limits per source address
+	clientsMu       sync.Mutex // serializes client creation (createClient)
 }
 
 // New validates cfg and builds a server.
