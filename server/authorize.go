@@ -12,18 +12,17 @@ import (
 	"slices"
 	"sort"
 	"strings"
-	"time"
 
 	"github.com/authspec/authspec/server/oautherr"
 	"github.com/authspec/authspec/server/store"
 )
 
-// authRequest is a validated authorization request waiting for login and
-// consent.
+// authRequest is a validated authorization request. While it waits for
+// login and consent it travels sealed with the browser (see state.go).
 type authRequest struct {
 	id                  string
+	sealed              string // the request sealed, once it has left the server
 	clientID            string
-	clientName          string
 	redirectURI         string // where the response goes
 	redirectURISent     string // as sent; "" when omitted
 	state               string
@@ -34,7 +33,6 @@ type authRequest struct {
 	codeChallengeMethod string
 	forceConsent        bool
 	implicit            bool // only with the implicit-grant-enabled fault
-	created             time.Time
 }
 
 // authorizeParams reads the request parameters of GET (query) or POST (form
@@ -68,6 +66,13 @@ func (s *Server) handleAuthorize(w http.ResponseWriter, r *http.Request) {
 		s.errorPage(w, http.StatusBadRequest, "Invalid request", "The request has no client_id.")
 		return
 	}
+	if s.cimdEnabled() && isURLClientID(clientID) && s.cimdCache.get(clientID, s.now()) == nil {
+		// Fetching a client metadata document costs as much as a registration.
+		if ok, _ := s.sources.allow(r, registrationBucket, s.now()); !ok {
+			s.errorPage(w, http.StatusTooManyRequests, "Too many requests", "Too many requests from your address. Try again later.")
+			return
+		}
+	}
 	c, err := s.authorizeClient(r.Context(), clientID, q.Get("redirect_uri"))
 	var cerr *cimdError
 	if errors.As(err, &cerr) {
@@ -99,12 +104,9 @@ func (s *Server) handleAuthorize(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	req := &authRequest{
-		id: randomToken(), clientID: c.ID, clientName: c.Metadata.ClientName,
+		id: randomID(), clientID: c.ID,
 		redirectURI: redirect, redirectURISent: q.Get("redirect_uri"),
-		state: q.Get("state"), hasState: q.Has("state"), created: s.now(),
-	}
-	if req.clientName == "" {
-		req.clientName = c.ID
+		state: q.Get("state"), hasState: q.Has("state"),
 	}
 	if oerr := s.validateAuthorize(c, q, req); oerr != nil {
 		if s.fault(FaultErrorsNotRedirected) {
@@ -118,16 +120,18 @@ func (s *Server) handleAuthorize(w http.ResponseWriter, r *http.Request) {
 		s.issueCode(w, r, req, s.defUser)
 		return
 	}
-	if !s.storePending(req) {
-		s.redirectError(w, r, req, &oautherr.Error{Code: "temporarily_unavailable",
-			Description: "too many pending authorization requests; try again later"})
+	sealed, err := seal(&s.keys.request, req.pending(), s.now().Add(requestTTL))
+	if err != nil {
+		s.log.Error("authorize: seal the request", "err", err)
+		s.redirectError(w, r, req, &oautherr.Error{Code: oautherr.CodeServerError, Description: "the authorization server encountered an internal error"})
 		return
 	}
+	req.sealed = sealed
 	if sess := s.currentSession(r); sess != nil {
-		s.afterLogin(w, r, req, sess)
+		s.afterLogin(w, r, req, sess, true)
 		return
 	}
-	http.Redirect(w, r, s.endpoint("/login?request="+url.QueryEscape(req.id)), http.StatusFound)
+	http.Redirect(w, r, s.endpoint("/login?request="+url.QueryEscape(req.sealed)), http.StatusFound)
 }
 
 // validateAuthorize checks everything that is reported by redirect.
@@ -318,6 +322,14 @@ func (s *Server) issueCode(w http.ResponseWriter, r *http.Request, req *authRequ
 		s.issueImplicit(w, r, req, subject)
 		return
 	}
+	if ok, _ := s.sources.allow(r, tokenBucket, s.now()); !ok {
+		s.redirectError(w, r, req, &oautherr.Error{Code: "temporarily_unavailable", Description: "too many requests from this address; retry later"})
+		return
+	}
+	if oerr := s.roomForCode(r.Context(), req.clientID); oerr != nil {
+		s.redirectError(w, r, req, oerr)
+		return
+	}
 	now := s.now()
 	ttl := s.cfg.CodeTTL
 	code := randomToken()
@@ -341,46 +353,64 @@ func (s *Server) issueCode(w http.ResponseWriter, r *http.Request, req *authRequ
 	s.redirectTo(w, r, req.redirectURI, params)
 }
 
-func (s *Server) storePending(req *authRequest) bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if len(s.pending) >= maxPending {
-		now := s.now()
-		for k, p := range s.pending {
-			if now.Sub(p.created) > requestTTL {
-				delete(s.pending, k)
-			}
-		}
-		if len(s.pending) >= maxPending {
-			return false
-		}
+// openRequest returns the pending request sealed in raw, or nil when raw is
+// not one this server sealed or has expired.
+func (s *Server) openRequest(raw string) *authRequest {
+	p, err := unseal[pendingRequest](&s.keys.request, raw, s.now())
+	if err != nil {
+		return nil
 	}
-	s.pending[req.id] = req
+	return p.request(raw)
+}
+
+// completeRequest records in the store that req completes now, so that
+// a pending request turns into at most one code or denial however often its
+// forms are replayed (and on whichever replica). It answers the request
+// itself and returns false when req completed before.
+func (s *Server) completeRequest(w http.ResponseWriter, r *http.Request, req *authRequest) bool {
+	err := s.store.UseOnce(r.Context(), "authorization request "+req.id, s.now().Add(requestTTL))
+	if errors.Is(err, store.ErrAlreadyUsed) {
+		s.errorPage(w, http.StatusBadRequest, "Request completed",
+			"This authorization request was completed already. Return to the application and start again.")
+		return false
+	}
+	if err != nil {
+		s.log.Error("authorize: complete the request", "err", err)
+		s.errorPage(w, http.StatusInternalServerError, "Server error", "The authorization server encountered an internal error.")
+		return false
+	}
 	return true
 }
 
-// pendingRequest returns the pending request with id, or nil if unknown or
-// expired.
-func (s *Server) pendingRequest(id string) *authRequest {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	req := s.pending[id]
-	if req == nil || s.now().Sub(req.created) > requestTTL {
-		return nil
+// clientName is what the pages call the client of req: its registered
+// name, or its client_id. ok is false when the client is gone.
+func (s *Server) clientName(r *http.Request, req *authRequest) (name string, ok bool) {
+	c, err := s.getClient(r.Context(), req.clientID)
+	if err != nil {
+		return "", false
 	}
-	return req
+	if c.Metadata.ClientName != "" {
+		return c.Metadata.ClientName, true
+	}
+	return c.ID, true
 }
 
-// takePending removes and returns a pending request: it completes once.
-func (s *Server) takePending(id string) *authRequest {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	req := s.pending[id]
-	delete(s.pending, id)
-	if req == nil || s.now().Sub(req.created) > requestTTL {
-		return nil
+// parsePageForm parses the body of a login or consent form, reading at most
+// maxFormBytes like every other endpoint (ParseForm alone reads 10 MB). It
+// answers the request itself and returns false when the form is unusable.
+func (s *Server) parsePageForm(w http.ResponseWriter, r *http.Request) bool {
+	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
+	err := r.ParseForm()
+	var mbe *http.MaxBytesError
+	switch {
+	case errors.As(err, &mbe):
+		s.errorPage(w, http.StatusRequestEntityTooLarge, "Invalid request", "The form is too large.")
+		return false
+	case err != nil:
+		s.errorPage(w, http.StatusBadRequest, "Invalid request", "The form could not be parsed.")
+		return false
 	}
-	return req
+	return true
 }
 
 func (s *Server) expiredRequestPage(w http.ResponseWriter) {
@@ -390,25 +420,26 @@ func (s *Server) expiredRequestPage(w http.ResponseWriter) {
 
 // afterLogin shows the consent page, or skips it when the user approved the
 // same or broader scopes for this client before and prompt=consent was not
-// sent. That is the server's documented consent policy.
-func (s *Server) afterLogin(w http.ResponseWriter, r *http.Request, req *authRequest, sess *session) {
+// sent. That is the server's documented consent policy. fresh says that req
+// has not left the server yet (nobody can replay it).
+func (s *Server) afterLogin(w http.ResponseWriter, r *http.Request, req *authRequest, sess *session, fresh bool) {
 	if !req.forceConsent && !s.fault(FaultConsentForgotten) {
 		cons, err := s.store.GetConsent(r.Context(), sess.subject, req.clientID)
 		if s.fault(FaultMCPConsentPerUser) && err != nil && s.userApprovedAny(sess.subject) {
 			cons, err = &store.Consent{Scope: req.scope}, nil
 		}
 		if err == nil && (scopeSubset(req.scope, cons.Scope) || s.fault(FaultConsentAnyScope)) {
-			if s.takePending(req.id) != nil {
+			if fresh || s.completeRequest(w, r, req) {
 				s.issueCode(w, r, req, sess.subject)
-				return
 			}
+			return
 		}
 	}
-	http.Redirect(w, r, s.endpoint("/consent?request="+url.QueryEscape(req.id)), s.redirectStatus(r))
+	http.Redirect(w, r, s.endpoint("/consent?request="+url.QueryEscape(req.sealed)), s.redirectStatus(r))
 }
 
 func (s *Server) handleLoginPage(w http.ResponseWriter, r *http.Request) {
-	req := s.pendingRequest(r.URL.Query().Get("request"))
+	req := s.openRequest(r.URL.Query().Get("request"))
 	if req == nil {
 		s.expiredRequestPage(w)
 		return
@@ -417,26 +448,30 @@ func (s *Server) handleLoginPage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) renderLogin(w http.ResponseWriter, r *http.Request, req *authRequest, user, msg string) {
+	name, ok := s.clientName(r, req)
+	if !ok {
+		s.expiredRequestPage(w)
+		return
+	}
 	bid := s.browserID(w, r)
 	s.render(w, http.StatusOK, s.ui.login, map[string]string{
-		"Title": "Sign in", "ClientName": req.clientName, "RequestID": req.id,
+		"Title": "Sign in", "ClientName": name, "RequestID": req.sealed,
 		"CSRF": s.csrfToken("login", req.id, bid), "Action": s.endpoint("/login"),
 		"Username": user, "Error": msg,
 	})
 }
 
 func (s *Server) handleLoginSubmit(w http.ResponseWriter, r *http.Request) {
-	if err := r.ParseForm(); err != nil {
-		s.errorPage(w, http.StatusBadRequest, "Invalid request", "The form could not be parsed.")
+	if !s.parsePageForm(w, r) {
 		return
 	}
-	req := s.pendingRequest(r.PostForm.Get("request"))
+	req := s.openRequest(r.PostForm.Get("request"))
 	if req == nil {
 		s.expiredRequestPage(w)
 		return
 	}
 	bid := ""
-	if c, err := r.Cookie(browserCookie); err == nil {
+	if c, err := r.Cookie(s.cookieName(browserCookie)); err == nil {
 		bid = c.Value
 	}
 	if bid == "" || !s.checkCSRF(r.PostForm.Get("csrf_token"), "login", req.id, bid) {
@@ -452,13 +487,18 @@ func (s *Server) handleLoginSubmit(w http.ResponseWriter, r *http.Request) {
 		s.renderLogin(w, r, req, user, "Invalid username or password.")
 		return
 	}
-	sess := s.newSession(w, user)
-	s.afterLogin(w, r, req, sess)
+	sess, err := s.newSession(w, user)
+	if err != nil {
+		s.log.Error("login: new session", "err", err)
+		s.errorPage(w, http.StatusInternalServerError, "Server error", "The authorization server encountered an internal error.")
+		return
+	}
+	s.afterLogin(w, r, req, sess, false)
 }
 
 func (s *Server) handleConsentPage(w http.ResponseWriter, r *http.Request) {
 	id := r.URL.Query().Get("request")
-	req := s.pendingRequest(id)
+	req := s.openRequest(id)
 	if req == nil {
 		s.expiredRequestPage(w)
 		return
@@ -469,10 +509,15 @@ func (s *Server) handleConsentPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if s.fault(FaultConsentByGET) && r.URL.Query().Get("decision") == "allow" {
-		if s.takePending(id) != nil {
+		if s.completeRequest(w, r, req) {
 			s.issueCode(w, r, req, sess.subject)
-			return
 		}
+		return
+	}
+	clientName, ok := s.clientName(r, req)
+	if !ok {
+		s.expiredRequestPage(w)
+		return
 	}
 	host := req.redirectURI
 	if u, err := url.Parse(req.redirectURI); err == nil && u.Host != "" {
@@ -486,39 +531,37 @@ func (s *Server) handleConsentPage(w http.ResponseWriter, r *http.Request) {
 	if s.fault(FaultConsentCrossSite) {
 		csrf = ""
 	}
-	name, clientID := req.clientName, req.clientID
+	name, clientID := clientName, req.clientID
 	if s.fault(FaultConsentAnonymous) {
 		name, clientID, host = "an application", "", ""
 	}
 	s.render(w, http.StatusOK, s.ui.consent, map[string]any{
 		"Title": "Authorize " + name, "ClientName": name, "ClientID": clientID,
 		"Subject": sess.subject, "RedirectHost": host, "Scopes": scopes, "Resources": req.resources,
-		"RequestID": req.id, "CSRF": csrf, "Action": s.endpoint("/consent"),
+		"RequestID": req.sealed, "CSRF": csrf, "Action": s.endpoint("/consent"),
 	})
 }
 
 func (s *Server) handleConsentSubmit(w http.ResponseWriter, r *http.Request) {
-	if err := r.ParseForm(); err != nil {
-		s.errorPage(w, http.StatusBadRequest, "Invalid request", "The form could not be parsed.")
+	if !s.parsePageForm(w, r) {
 		return
 	}
 	id := r.PostForm.Get("request")
+	req := s.openRequest(id)
+	if req == nil {
+		s.expiredRequestPage(w)
+		return
+	}
 	sess := s.currentSession(r)
 	if sess == nil {
-		if s.pendingRequest(id) == nil {
-			s.expiredRequestPage(w)
-			return
-		}
 		http.Redirect(w, r, s.endpoint("/login?request="+url.QueryEscape(id)), http.StatusSeeOther)
 		return
 	}
-	if !s.fault(FaultConsentNoCSRF) && !s.fault(FaultConsentCrossSite) && !s.checkCSRF(r.PostForm.Get("csrf_token"), "consent", sess.id, id) {
+	if !s.fault(FaultConsentNoCSRF) && !s.fault(FaultConsentCrossSite) && !s.checkCSRF(r.PostForm.Get("csrf_token"), "consent", sess.id, req.id) {
 		s.errorPage(w, http.StatusForbidden, "Invalid form", "The consent form expired or was not submitted from this site. Go back and try again.")
 		return
 	}
-	req := s.takePending(id)
-	if req == nil {
-		s.expiredRequestPage(w)
+	if !s.completeRequest(w, r, req) {
 		return
 	}
 	switch r.PostForm.Get("decision") {
@@ -542,7 +585,7 @@ func (s *Server) handleConsentSubmit(w http.ResponseWriter, r *http.Request) {
 // issueImplicit answers response_type=token (only with the
 // implicit-grant-enabled fault): the access token travels in the fragment.
 func (s *Server) issueImplicit(w http.ResponseWriter, r *http.Request, req *authRequest, subject string) {
-	c, err := s.store.GetClient(r.Context(), req.clientID)
+	c, err := s.getClient(r.Context(), req.clientID)
 	if err != nil {
 		s.errorPage(w, http.StatusBadRequest, "Unknown application", "The application is not registered.")
 		return

@@ -9,12 +9,17 @@ import (
 	"mime"
 	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
+	"reflect"
 	"slices"
+	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
+	"github.com/authspec/authspec/server/oautherr"
 	"github.com/authspec/authspec/server/store"
 )
 
@@ -42,6 +47,18 @@ const (
 	cimdTimeout  = 5 * time.Second
 )
 
+// Bounds of the document cache. A document is reused while it is fresh by
+// its Cache-Control (max-age, no-store, no-cache) or Expires header, but for
+// at least cimdMinTTL, so that authorization requests naming a URL
+// client_id cannot make the server fetch it again and again (an
+// amplifier), and for at most cimdMaxTTL. At most cimdCacheSize documents
+// are kept.
+const (
+	cimdMinTTL    = 30 * time.Second
+	cimdMaxTTL    = 24 * time.Hour
+	cimdCacheSize = 1000
+)
+
 func (s *Server) cimdEnabled() bool { return s.cimd == CIMDOn || s.cimd == CIMDLoopback }
 
 // isURLClientID reports whether id has the form of a metadata document URL.
@@ -59,26 +76,59 @@ func cimdErrf(format string, args ...any) error { return &cimdError{msg: fmt.Spr
 
 // authorizeClient finds the client of an authorization request: a
 // registered one, or the client described by the metadata document its
-// client_id points to (fetched anew on every authorization request and
+// client_id points to (fetched, or taken from the cache while fresh, and
 // stored so that the token endpoint knows it).
 func (s *Server) authorizeClient(ctx context.Context, clientID string, redirectURI string) (*store.Client, error) {
 	if !s.cimdEnabled() || !isURLClientID(clientID) {
-		return s.store.GetClient(ctx, clientID)
+		return s.getClient(ctx, clientID)
 	}
-	c, err := s.fetchClientMetadata(ctx, clientID, redirectURI)
+	c, err := s.cimdDocument(ctx, clientID)
 	if err != nil {
 		return nil, err
 	}
-	if _, err := s.store.GetClient(ctx, c.ID); errors.Is(err, store.ErrNotFound) {
-		if err := s.store.CreateClient(ctx, c); err != nil {
-			return nil, fmt.Errorf("store the client of %s: %w", clientID, err)
+	if s.fault(FaultCIMDRedirectUnchecked) && redirectURI != "" && !slices.Contains(c.Metadata.RedirectURIs, redirectURI) {
+		c.Metadata.RedirectURIs = append(c.Metadata.RedirectURIs, redirectURI)
+	}
+	if s.fault(FaultCIMDBroken) {
+		return nil, cimdErrf("This client cannot be used.")
+	}
+	stored, err := s.getClient(ctx, c.ID)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		// Like a registration: the client is forgotten unless it is used.
+		c.ExpiresAt = s.now().Add(s.limits.UnusedClientTTL)
+		if oerr := s.createClient(ctx, c); oerr != nil {
+			if oerr.Code == oautherr.CodeServerError {
+				return nil, fmt.Errorf("store the client of %s: %w", clientID, oerr)
+			}
+			return nil, cimdErrf("The server cannot take another client now. Try again later.")
 		}
-	} else if err != nil {
+	case err != nil:
 		return nil, fmt.Errorf("get client %s: %w", clientID, err)
-	} else if err := s.store.UpdateClient(ctx, c); err != nil {
-		return nil, fmt.Errorf("update the client of %s: %w", clientID, err)
+	case !reflect.DeepEqual(stored.Metadata, c.Metadata):
+		c.IssuedAt, c.ExpiresAt = stored.IssuedAt, stored.ExpiresAt
+		if err := s.store.UpdateClient(ctx, c); err != nil {
+			return nil, fmt.Errorf("update the client of %s: %w", clientID, err)
+		}
+	default:
+		c = stored
 	}
 	return c, nil
+}
+
+// cimdDocument returns the client a metadata document describes, from the
+// cache while the document is fresh, fetching it otherwise.
+func (s *Server) cimdDocument(ctx context.Context, clientID string) (*store.Client, error) {
+	now := s.now()
+	if c := s.cimdCache.get(clientID, now); c != nil {
+		return c, nil
+	}
+	c, ttl, err := s.fetchClientMetadata(ctx, clientID)
+	if err != nil {
+		return nil, err
+	}
+	s.cimdCache.put(clientID, c, now.Add(ttl), now)
+	return cloneClient(c), nil
 }
 
 // checkCIMDURL applies the draft's rules on the client_id URL.
@@ -114,30 +164,113 @@ func (s *Server) checkCIMDURL(raw string) (*url.URL, error) {
 		if loopback {
 			return nil, cimdErrf("Client metadata documents are not fetched from loopback addresses.")
 		}
+		if a, err := netip.ParseAddr(host); err == nil && !publicAddr(a) {
+			return nil, cimdErrf("Client metadata documents are fetched only from public addresses.")
+		}
 	}
 	return u, nil
 }
 
+// Address blocks of the IANA IPv4 and IPv6 Special-Purpose Address
+// Registries (RFC 6890 and its updates) that are not globally reachable.
+// Embedded IPv4 addresses (4-in-6 mapped, NAT64 64:ff9b::/96, 6to4
+// 2002::/16) are unwrapped and judged as IPv4.
+var (
+	nonGlobalIPv4 = mustPrefixes(
+		"0.0.0.0/8",       // "this network"
+		"10.0.0.0/8",      // private use
+		"100.64.0.0/10",   // shared address space (carrier-grade NAT)
+		"127.0.0.0/8",     // loopback
+		"169.254.0.0/16",  // link local (cloud metadata services)
+		"172.16.0.0/12",   // private use
+		"192.0.0.0/24",    // IETF protocol assignments
+		"192.0.2.0/24",    // documentation (TEST-NET-1)
+		"192.88.99.0/24",  // deprecated 6to4 relay anycast
+		"192.168.0.0/16",  // private use
+		"198.18.0.0/15",   // benchmarking
+		"198.51.100.0/24", // documentation (TEST-NET-2)
+		"203.0.113.0/24",  // documentation (TEST-NET-3)
+		"224.0.0.0/4",     // multicast
+		"240.0.0.0/4",     // reserved, and the limited broadcast address
+	)
+	// globalIPv6 is the global unicast space IANA allocates from; the
+	// rest of the IPv6 space (loopback, unspecified, IPv4-compatible,
+	// discard-only, unique local, link local, site local, multicast, SRv6
+	// SIDs, ...) is not globally reachable unicast.
+	globalIPv6    = netip.MustParsePrefix("2000::/3")
+	nonGlobalIPv6 = mustPrefixes(
+		"2001::/23",     // IETF protocol assignments: Teredo, benchmarking, ORCHID, ...
+		"2001:db8::/32", // documentation
+		"3fff::/20",     // documentation (RFC 9637)
+	)
+	nat64WellKnown = netip.MustParsePrefix("64:ff9b::/96") // RFC 6052: IPv4 in the last 32 bits
+	sixToFour      = netip.MustParsePrefix("2002::/16")    // RFC 3056: IPv4 in bits 16-47
+)
+
+func mustPrefixes(ps ...string) []netip.Prefix {
+	out := make([]netip.Prefix, len(ps))
+	for i, p := range ps {
+		out[i] = netip.MustParsePrefix(p)
+	}
+	return out
+}
+
+// publicAddr reports whether a is a globally reachable unicast address,
+// after unwrapping the IPv4 address an IPv6 address may carry.
+func publicAddr(a netip.Addr) bool {
+	if a.Zone() != "" {
+		return false
+	}
+	a = a.Unmap()
+	if a.Is4() {
+		return !slices.ContainsFunc(nonGlobalIPv4, func(p netip.Prefix) bool { return p.Contains(a) })
+	}
+	b := a.As16()
+	switch {
+	case nat64WellKnown.Contains(a):
+		return publicAddr(netip.AddrFrom4([4]byte(b[12:16])))
+	case sixToFour.Contains(a):
+		return publicAddr(netip.AddrFrom4([4]byte(b[2:6])))
+	}
+	return globalIPv6.Contains(a) && !slices.ContainsFunc(nonGlobalIPv6, func(p netip.Prefix) bool { return p.Contains(a) })
+}
+
+// cimdAddrAllowed reports whether documents may be fetched from ip: a
+// public address with --cimd on, a loopback address with --cimd loopback.
+func (s *Server) cimdAddrAllowed(ip net.IP) bool {
+	a, ok := netip.AddrFromSlice(ip)
+	if !ok {
+		return false
+	}
+	if s.cimd == CIMDLoopback {
+		return a.Zone() == "" && a.Unmap().IsLoopback()
+	}
+	return publicAddr(a)
+}
+
+// cimdDialControl vets the address the document client is about to connect
+// to, after name resolution, so that no host name can lead the server into
+// its own network.
+func (s *Server) cimdDialControl(_, address string, _ syscall.RawConn) error {
+	host, _, err := net.SplitHostPort(address)
+	if err != nil {
+		return fmt.Errorf("client metadata document: address %q: %w", address, err)
+	}
+	ip := net.ParseIP(host)
+	if ip == nil {
+		return fmt.Errorf("client metadata document: %q is not an IP address", host)
+	}
+	if !s.cimdAddrAllowed(ip) {
+		return fmt.Errorf("client metadata document: the address %s is not allowed", ip)
+	}
+	return nil
+}
+
 // cimdClient is the HTTP client that fetches documents: bounded in time,
-// never following redirects, and (outside loopback mode) refusing to
-// connect to loopback, private or link-local addresses, so that a client_id
-// cannot make the server reach its own network.
+// never following redirects, without proxy, and connecting only to the
+// addresses cimdDialControl allows.
 func (s *Server) cimdClient() *http.Client {
-	loopbackOnly := s.cimd == CIMDLoopback
-	dialer := &net.Dialer{Timeout: cimdTimeout, Control: func(network, address string, _ syscall.RawConn) error {
-		host, _, err := net.SplitHostPort(address)
-		if err != nil {
-			return fmt.Errorf("client metadata document: address %q: %w", address, err)
-		}
-		ip := net.ParseIP(host)
-		if ip == nil {
-			return fmt.Errorf("client metadata document: %q is not an IP address", host)
-		}
-		if loopbackOnly != ip.IsLoopback() || (!loopbackOnly && (ip.IsPrivate() || ip.IsLinkLocalUnicast() || ip.IsUnspecified() || ip.IsMulticast())) {
-			return fmt.Errorf("client metadata document: the address %s is not allowed", ip)
-		}
-		return nil
-	}}
+	dialer := &net.Dialer{Timeout: cimdTimeout, Control: s.cimdDialControl}
 	tr := &http.Transport{DialContext: dialer.DialContext, TLSHandshakeTimeout: cimdTimeout, ResponseHeaderTimeout: cimdTimeout,
 		MaxResponseHeaderBytes: 16 << 10, DisableKeepAlives: true}
 	c := &http.Client{Transport: tr, Timeout: cimdTimeout}
@@ -147,73 +280,84 @@ func (s *Server) cimdClient() *http.Client {
 	return c
 }
 
-// fetchClientMetadata retrieves and validates the document at clientID.
-func (s *Server) fetchClientMetadata(ctx context.Context, clientID, redirectURI string) (*store.Client, error) {
+// errCIMDRetrieval is what the person learns of any failed retrieval: the
+// same words whether nothing answered or the remote answered 404 or 500,
+// so that the error page is no oracle for scanning. The details go to the
+// debug log.
+var errCIMDRetrieval = &cimdError{msg: "The client metadata document could not be retrieved."}
+
+// fetchClientMetadata retrieves and validates the document at clientID and
+// says how long it stays fresh.
+func (s *Server) fetchClientMetadata(ctx context.Context, clientID string) (*store.Client, time.Duration, error) {
+	c, res, err := s.fetchAndValidate(ctx, clientID)
+	if err != nil {
+		return nil, 0, err
+	}
+	return c, cimdFreshness(res.Header, s.now()), nil
+}
+
+func (s *Server) fetchAndValidate(ctx context.Context, clientID string) (*store.Client, *http.Response, error) {
 	u, err := s.checkCIMDURL(clientID)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {
-		return nil, cimdErrf("The client_id %q cannot be fetched.", clientID)
+		return nil, nil, cimdErrf("The client_id %q cannot be fetched.", clientID)
 	}
 	req.Header.Set("Accept", "application/json")
 	res, err := s.cimdClient().Do(req)
 	if err != nil {
-		return nil, cimdErrf("The client metadata document could not be retrieved.")
+		s.log.Debug("client metadata document: fetch failed", "client_id", clientID, "err", err)
+		return nil, nil, errCIMDRetrieval
 	}
 	defer res.Body.Close()
 	if res.StatusCode != http.StatusOK {
-		return nil, cimdErrf("The client metadata document could not be retrieved (HTTP %d).", res.StatusCode)
+		s.log.Debug("client metadata document: fetch failed", "client_id", clientID, "status", res.StatusCode)
+		return nil, nil, errCIMDRetrieval
 	}
 	if mt, _, err := mime.ParseMediaType(res.Header.Get("Content-Type")); !s.fault(FaultCIMDContentTypeIgnored) &&
 		(err != nil || !(mt == "application/json" || strings.HasPrefix(mt, "application/") && strings.HasSuffix(mt, "+json"))) {
-		return nil, cimdErrf("The client metadata document is not served as application/json.")
+		return nil, nil, cimdErrf("The client metadata document is not served as application/json.")
 	}
 	body, err := io.ReadAll(io.LimitReader(res.Body, cimdMaxBytes+1))
 	if err != nil {
-		return nil, cimdErrf("The client metadata document could not be read.")
+		return nil, nil, cimdErrf("The client metadata document could not be read.")
 	}
 	if len(body) > cimdMaxBytes {
-		return nil, cimdErrf("The client metadata document is larger than %d bytes.", cimdMaxBytes)
+		return nil, nil, cimdErrf("The client metadata document is larger than %d bytes.", cimdMaxBytes)
 	}
 	var doc map[string]any
 	if err := json.Unmarshal(body, &doc); err != nil || doc == nil {
-		return nil, cimdErrf("The client metadata document is not a JSON object.")
+		return nil, nil, cimdErrf("The client metadata document is not a JSON object.")
 	}
 	var md store.ClientMetadata
 	if err := json.Unmarshal(body, &md); err != nil {
-		return nil, cimdErrf("The client metadata document has malformed members.")
+		return nil, nil, cimdErrf("The client metadata document has malformed members.")
 	}
 	if id, _ := doc["client_id"].(string); id != clientID && !s.fault(FaultCIMDClientIDUnchecked) {
-		return nil, cimdErrf("The client metadata document's client_id does not match its URL.")
+		return nil, nil, cimdErrf("The client metadata document's client_id does not match its URL.")
 	}
 	if _, has := doc["client_secret"]; has {
-		return nil, cimdErrf("A client metadata document must not contain client_secret.")
+		return nil, nil, cimdErrf("A client metadata document must not contain client_secret.")
 	}
 	if _, has := doc["client_secret_expires_at"]; has {
-		return nil, cimdErrf("A client metadata document must not contain client_secret_expires_at.")
+		return nil, nil, cimdErrf("A client metadata document must not contain client_secret_expires_at.")
 	}
 	switch md.TokenEndpointAuthMethod {
 	case "", authNone:
 	default:
 		if !s.fault(FaultCIMDSecretMethodAllowed) || !strings.HasPrefix(md.TokenEndpointAuthMethod, "client_secret_") {
-			return nil, cimdErrf("The client metadata document's token_endpoint_auth_method %q is not supported: such clients authenticate with none.", md.TokenEndpointAuthMethod)
+			return nil, nil, cimdErrf("The client metadata document's token_endpoint_auth_method %q is not supported: such clients authenticate with none.", md.TokenEndpointAuthMethod)
 		}
 	}
 	if len(md.RedirectURIs) == 0 {
-		return nil, cimdErrf("The client metadata document has no redirect_uris.")
+		return nil, nil, cimdErrf("The client metadata document has no redirect_uris.")
 	}
 	for _, r := range md.RedirectURIs {
 		if msg := s.checkRedirectURI(r); msg != "" {
-			return nil, cimdErrf("The client metadata document lists an invalid redirect URI: %s", msg)
+			return nil, nil, cimdErrf("The client metadata document lists an invalid redirect URI: %s", msg)
 		}
-	}
-	if s.fault(FaultCIMDRedirectUnchecked) && redirectURI != "" && !slices.Contains(md.RedirectURIs, redirectURI) {
-		md.RedirectURIs = append(md.RedirectURIs, redirectURI)
-	}
-	if s.fault(FaultCIMDBroken) {
-		return nil, cimdErrf("This client cannot be used.")
 	}
 	md.TokenEndpointAuthMethod = authNone
 	if len(md.GrantTypes) == 0 {
@@ -221,5 +365,115 @@ func (s *Server) fetchClientMetadata(ctx context.Context, clientID, redirectURI 
 	}
 	md.GrantTypes = slices.DeleteFunc(md.GrantTypes, func(g string) bool { return g != "authorization_code" && g != "refresh_token" })
 	md.ResponseTypes = []string{"code"}
-	return &store.Client{ID: clientID, IssuedAt: s.now(), Metadata: md}, nil
+	return &store.Client{ID: clientID, IssuedAt: s.now(), Metadata: md}, res, nil
+}
+
+// cimdFreshness is how long a fetched document is reused: its freshness
+// lifetime by RFC 9111 §4.2.1 (Cache-Control max-age, else Expires minus
+// Date), less its Age; zero with no-store or no-cache; then held within
+// [cimdMinTTL, cimdMaxTTL].
+func cimdFreshness(h http.Header, now time.Time) time.Duration {
+	var ttl time.Duration
+	maxAge, hasMaxAge := time.Duration(0), false
+	noStore := false
+	for _, line := range h.Values("Cache-Control") {
+		for _, d := range strings.Split(line, ",") {
+			name, val, _ := strings.Cut(strings.TrimSpace(d), "=")
+			switch strings.ToLower(strings.TrimSpace(name)) {
+			case "no-store", "no-cache":
+				noStore = true
+			case "max-age":
+				if n, err := strconv.ParseInt(strings.Trim(strings.TrimSpace(val), `"`), 10, 64); err == nil && n >= 0 && !hasMaxAge {
+					maxAge, hasMaxAge = time.Duration(min(n, int64(cimdMaxTTL/time.Second)))*time.Second, true
+				}
+			}
+		}
+	}
+	switch {
+	case noStore:
+	case hasMaxAge:
+		ttl = maxAge
+	case h.Get("Expires") != "":
+		if exp, err := http.ParseTime(h.Get("Expires")); err == nil {
+			base := now
+			if date, err := http.ParseTime(h.Get("Date")); err == nil {
+				base = date
+			}
+			ttl = exp.Sub(base)
+		}
+	}
+	if age, err := strconv.ParseInt(h.Get("Age"), 10, 64); err == nil && age > 0 {
+		ttl -= time.Duration(min(age, int64(cimdMaxTTL/time.Second))) * time.Second
+	}
+	return min(max(ttl, cimdMinTTL), cimdMaxTTL)
+}
+
+// cimdCache keeps the clients of fetched documents until they expire, at
+// most cimdCacheSize of them.
+type cimdCache struct {
+	mu      sync.Mutex
+	entries map[string]cimdEntry
+}
+
+type cimdEntry struct {
+	client  *store.Client
+	expires time.Time
+}
+
+// get returns a copy of the cached client of id, or nil when absent or
+// expired at now.
+func (c *cimdCache) get(id string, now time.Time) *store.Client {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.entries[id]
+	if !ok || !now.Before(e.expires) {
+		return nil
+	}
+	return cloneClient(e.client)
+}
+
+// put caches a copy of cl until expires. When the cache is full it drops
+// the expired entries, then the entry that expires first.
+func (c *cimdCache) put(id string, cl *store.Client, expires, now time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.entries == nil {
+		c.entries = make(map[string]cimdEntry)
+	}
+	if _, ok := c.entries[id]; !ok && len(c.entries) >= cimdCacheSize {
+		for k, e := range c.entries {
+			if !now.Before(e.expires) {
+				delete(c.entries, k)
+			}
+		}
+		for len(c.entries) >= cimdCacheSize {
+			first := ""
+			for k, e := range c.entries {
+				if first == "" || e.expires.Before(c.entries[first].expires) {
+					first = k
+				}
+			}
+			delete(c.entries, first)
+		}
+	}
+	c.entries[id] = cimdEntry{client: cloneClient(cl), expires: expires}
+}
+
+func (c *cimdCache) len() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.entries)
+}
+
+// cloneClient copies a client and its lists.
+func cloneClient(c *store.Client) *store.Client {
+	cp := *c
+	m := &cp.Metadata
+	m.RedirectURIs = slices.Clone(m.RedirectURIs)
+	m.GrantTypes = slices.Clone(m.GrantTypes)
+	m.ResponseTypes = slices.Clone(m.ResponseTypes)
+	m.Contacts = slices.Clone(m.Contacts)
+	cp.SecretHash = slices.Clone(c.SecretHash)
+	cp.RegistrationTokenHash = slices.Clone(c.RegistrationTokenHash)
+	return &cp
 }

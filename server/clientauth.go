@@ -141,7 +141,7 @@ func (s *Server) authenticateClient(r *http.Request, form url.Values) (*clientAu
 }
 
 func (s *Server) lookupClient(r *http.Request, id string) (*store.Client, *oautherr.Error) {
-	c, err := s.store.GetClient(r.Context(), id)
+	c, err := s.getClient(r.Context(), id)
 	if errors.Is(err, store.ErrNotFound) {
 		// Hash a dummy secret so that unknown and known clients take similar time.
 		_ = store.EqualHash(nil, id)

@@ -16,6 +16,18 @@ import (
 // Servers with faults switched on are exempt (they break things on purpose).
 func contractTransport(t *testing.T, srv *server.Server, faulty bool) http.RoundTripper {
 	t.Helper()
+	return contractTransportFor(t, srv, faulty, http.DefaultTransport)
+}
+
+// contractTransportOver is contractTransport for a server without faults,
+// over base (a TLS server's client transport, say).
+func contractTransportOver(t *testing.T, srv *server.Server, base http.RoundTripper) http.RoundTripper {
+	t.Helper()
+	return contractTransportFor(t, srv, false, base)
+}
+
+func contractTransportFor(t *testing.T, srv *server.Server, faulty bool, under http.RoundTripper) http.RoundTripper {
+	t.Helper()
 	c, err := openapi.Load()
 	if err != nil {
 		t.Fatalf("load contract: %v", err)
@@ -39,7 +51,7 @@ func contractTransport(t *testing.T, srv *server.Server, faulty bool) http.Round
 			t.Errorf("no response was checked against the contract")
 		}
 	})
-	return &openapi.Transport{Base: http.DefaultTransport, Recorder: rec}
+	return &openapi.Transport{Base: under, Recorder: rec}
 }
 
 // pageRoles adds the reference server's own pages to the endpoint roles.

@@ -3,8 +3,6 @@ package server
 import (
 	"bytes"
 	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/base64"
 	"fmt"
 	"html/template"
 	"net/http"
@@ -71,37 +69,45 @@ func (s *Server) errorPage(w http.ResponseWriter, status int, title, msg string)
 }
 
 // csrfToken derives a CSRF token bound to purpose and the given parts.
-func (s *Server) csrfToken(parts ...string) string {
-	m := hmac.New(sha256.New, s.key)
-	for _, p := range parts {
-		m.Write([]byte(p))
-		m.Write([]byte{0})
-	}
-	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
-}
+func (s *Server) csrfToken(parts ...string) string { return csrfMAC(s.keys.csrf, parts...) }
 
 func (s *Server) checkCSRF(got string, parts ...string) bool {
 	return hmac.Equal([]byte(got), []byte(s.csrfToken(parts...)))
 }
 
+// The cookies of the login state. With an https issuer their names carry
+// the __Host- prefix, which makes browsers keep them only when Secure, for
+// Path=/ and without Domain: no other host (a sibling subdomain, say) can
+// set or overwrite them. With an http issuer (loopback testing) they are
+// plain: __Host- needs Secure, and although Chromium keeps Secure cookies
+// for http://127.0.0.1 and http://localhost, many HTTP clients (Go's
+// net/http/cookiejar, Python's http.cookiejar, suites that drive the
+// pages over plain HTTP) never send Secure cookies over http.
 const (
 	sessionCookie = "authspec_session"
 	browserCookie = "authspec_browser"
+	hostPrefix    = "__Host-"
 	sessionTTL    = 8 * time.Hour
 	requestTTL    = 10 * time.Minute
-	maxPending    = 10000
-	maxSessions   = 10000
 )
 
+// session is a signed-in browser. It lives in its sealed cookie only.
 type session struct {
-	id      string
+	id      string // binds the consent form's CSRF token
 	subject string
-	expires time.Time
+}
+
+// cookieName is the name of the cookie called name by this server.
+func (s *Server) cookieName(name string) string {
+	if s.issuer.Scheme == "https" {
+		return hostPrefix + name
+	}
+	return name
 }
 
 func (s *Server) cookie(name, value string, maxAge time.Duration) *http.Cookie {
 	c := &http.Cookie{
-		Name: name, Value: value, Path: "/", MaxAge: int(maxAge / time.Second),
+		Name: s.cookieName(name), Value: value, Path: "/", MaxAge: int(maxAge / time.Second),
 		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.issuer.Scheme == "https",
 	}
 	if s.fault(FaultConsentCrossSite) {
@@ -110,48 +116,38 @@ func (s *Server) cookie(name, value string, maxAge time.Duration) *http.Cookie {
 	return c
 }
 
-// currentSession returns the signed-in session of the request, if any.
+// currentSession returns the signed-in session of the request, if any: a
+// session cookie this server sealed, not expired, for a user it knows.
 func (s *Server) currentSession(r *http.Request) *session {
-	c, err := r.Cookie(sessionCookie)
+	c, err := r.Cookie(s.cookieName(sessionCookie))
 	if err != nil || c.Value == "" {
 		return nil
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	sess := s.sessions[c.Value]
-	if sess == nil || s.now().After(sess.expires) {
+	v, err := unseal[sealedSession](&s.keys.session, c.Value, s.now())
+	if err != nil {
 		return nil
 	}
-	return sess
+	if _, known := s.users[v.Subject]; !known {
+		return nil
+	}
+	return &session{id: v.ID, subject: v.Subject}
 }
 
-func (s *Server) newSession(w http.ResponseWriter, subject string) *session {
-	now := s.now()
-	sess := &session{id: randomToken(), subject: subject, expires: now.Add(sessionTTL)}
-	s.mu.Lock()
-	if len(s.sessions) >= maxSessions {
-		for k, v := range s.sessions {
-			if now.After(v.expires) {
-				delete(s.sessions, k)
-			}
-		}
-		for k := range s.sessions { // still full: drop arbitrary sessions
-			if len(s.sessions) < maxSessions {
-				break
-			}
-			delete(s.sessions, k)
-		}
+// newSession signs subject in: the session is sealed into its cookie.
+func (s *Server) newSession(w http.ResponseWriter, subject string) (*session, error) {
+	sess := &session{id: randomID(), subject: subject}
+	v, err := seal(&s.keys.session, sealedSession{ID: sess.id, Subject: subject}, s.now().Add(sessionTTL))
+	if err != nil {
+		return nil, err
 	}
-	s.sessions[sess.id] = sess
-	s.mu.Unlock()
-	http.SetCookie(w, s.cookie(sessionCookie, sess.id, sessionTTL))
-	return sess
+	http.SetCookie(w, s.cookie(sessionCookie, v, sessionTTL))
+	return sess, nil
 }
 
 // browserID returns the pre-login browser identifier that binds the login
 // form's CSRF token, setting its cookie when absent.
 func (s *Server) browserID(w http.ResponseWriter, r *http.Request) string {
-	if c, err := r.Cookie(browserCookie); err == nil && len(c.Value) >= 20 {
+	if c, err := r.Cookie(s.cookieName(browserCookie)); err == nil && len(c.Value) >= 20 {
 		return c.Value
 	}
 	id := randomToken()

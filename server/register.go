@@ -47,6 +47,9 @@ func (s *Server) handleRegister(w http.ResponseWriter, r *http.Request) {
 		s.writeOAuthError(w, e)
 		return
 	}
+	if s.rateLimited(w, r, registrationBucket) {
+		return
+	}
 	if s.cfg.InitialAccessToken != "" {
 		tok, ok := bearerToken(r)
 		if !ok || !store.EqualHash(store.Hash(s.cfg.InitialAccessToken), tok) {
@@ -63,12 +66,15 @@ func (s *Server) handleRegister(w http.ResponseWriter, r *http.Request) {
 	if oerr == nil {
 		md, oerr = s.normalizeMetadata(md, false)
 	}
+	if oerr == nil {
+		oerr = s.checkMetadataSize(md)
+	}
 	if oerr != nil {
 		s.writeOAuthError(w, oerr)
 		return
 	}
 	now := s.now()
-	c := &store.Client{ID: randomID(), IssuedAt: now, Metadata: md}
+	c := &store.Client{ID: randomID(), IssuedAt: now, ExpiresAt: now.Add(s.limits.UnusedClientTTL), Metadata: md}
 	if v, ok := raw["client_id"]; ok && s.fault(FaultBCPClientChosenID) {
 		var chosen string
 		if json.Unmarshal(v, &chosen) == nil && chosen != "" {
@@ -83,8 +89,8 @@ func (s *Server) handleRegister(w http.ResponseWriter, r *http.Request) {
 	regToken := randomToken()
 	secret, regToken = s.registrationFaults(r.Context(), c, secret, regToken)
 	c.RegistrationTokenHash = store.Hash(regToken)
-	if err := s.store.CreateClient(r.Context(), c); err != nil {
-		s.writeOAuthError(w, oautherr.ServerError(fmt.Errorf("register: %w", err)))
+	if oerr := s.createClient(r.Context(), c); oerr != nil {
+		s.writeOAuthError(w, oerr)
 		return
 	}
 	resp := s.clientInfo(c, secret)
@@ -302,6 +308,19 @@ func (s *Server) normalizeMetadata(md store.ClientMetadata, public bool) (store.
 	return md, nil
 }
 
+// checkMetadataSize refuses metadata larger than MaxClientMetadataBytes
+// (as JSON, the form it is stored in).
+func (s *Server) checkMetadataSize(md store.ClientMetadata) *oautherr.Error {
+	b, err := json.Marshal(md)
+	if err != nil {
+		return oautherr.ServerError(fmt.Errorf("encode client metadata: %w", err))
+	}
+	if len(b) > s.limits.MaxClientMetadataBytes {
+		return oautherr.InvalidClientMetadata("the client metadata takes %d bytes; at most %d are kept", len(b), s.limits.MaxClientMetadataBytes)
+	}
+	return nil
+}
+
 func dedupe(in []string) []string {
 	if in == nil {
 		return nil
@@ -315,36 +334,79 @@ func dedupe(in []string) []string {
 	return out
 }
 
-// checkRedirectURI returns why u cannot be registered, or "": an absolute URI
-// without fragment (RFC 6749 §3.1.2), using https, http on a loopback host
-// (RFC 8252 §7.3), or a private-use scheme (RFC 8252 §7.1).
+// checkRedirectURI returns why raw cannot be registered as a redirect URI,
+// or "". It is an allow-list (RFC 6749 §3.1.2, RFC 8252 §7, RFC 9700
+// §4.1.1): an absolute URI without fragment and without user info, that is
+//
+//   - https with a host;
+//   - http on a loopback host: 127.0.0.0/8, [::1] (RFC 8252 §7.3) or
+//     localhost (RFC 8252 §8.3 calls it NOT RECOMMENDED; it is accepted, but
+//     only IP literals get the any-port exception);
+//   - a private-use scheme in reverse domain name form, such as
+//     com.example.app:/callback (RFC 8252 §7.1), or one of the schemes the
+//     operator allows with Config.RedirectSchemes.
+//
+// Everything else is refused, whatever a browser or an operating system
+// would make of it (view-source:, jar:, feed:, ws:, ftp:, ms-msdt:, ...).
 func (s *Server) checkRedirectURI(raw string) string {
 	u, err := url.Parse(raw)
 	if err != nil {
 		return "is not a valid URI"
 	}
-	if !u.IsAbs() && !s.fault(FaultRegisterRelativeRedirect) {
+	if !u.IsAbs() {
+		if s.fault(FaultRegisterRelativeRedirect) {
+			return ""
+		}
 		return "is not an absolute URI"
 	}
 	if (u.Fragment != "" || strings.Contains(raw, "#")) && !s.fault(FaultRegisterFragment) {
 		return "must not include a fragment (RFC 6749 §3.1.2)"
 	}
-	switch scheme := strings.ToLower(u.Scheme); scheme {
-	case "https":
-		if u.Host == "" {
+	if u.User != nil || (u.Host == "" && strings.Contains(u.Opaque, "@")) {
+		return "must not include user information"
+	}
+	switch scheme := strings.ToLower(u.Scheme); {
+	case scheme == "https":
+		if u.Host == "" || u.Opaque != "" {
 			return "has no host"
 		}
-	case "http":
-		if u.Host == "" {
+	case scheme == "http":
+		if u.Host == "" || u.Opaque != "" {
 			return "has no host"
 		}
 		if !isLoopbackHost(u.Hostname()) && !s.fault(FaultRegisterHTTPRedirect) {
 			return "uses http on a non-loopback host; use https, or http://127.0.0.1 for native clients (RFC 8252 §7.3)"
 		}
-	case "javascript", "data", "file", "vbscript", "about", "blob":
-		return "uses a forbidden scheme"
+	case isReverseDomainScheme(scheme) || s.redirectSchemes[scheme]:
+	default:
+		return "uses a scheme that is not allowed: use https, http on a loopback address, or a private-use scheme in reverse domain name form such as com.example.app:/callback (RFC 8252 §7.1)"
 	}
 	return ""
+}
+
+// isReverseDomainScheme reports whether scheme has the reverse domain name
+// form RFC 8252 §7.1 requires of private-use URI schemes: at least two
+// dot-separated labels of letters, digits and hyphens.
+func isReverseDomainScheme(scheme string) bool {
+	labels := strings.Split(scheme, ".")
+	if len(labels) < 2 {
+		return false
+	}
+	for _, l := range labels {
+		if l == "" || strings.Trim(l, "abcdefghijklmnopqrstuvwxyz0123456789-") != "" {
+			return false
+		}
+	}
+	return true
+}
+
+// browserSchemes are schemes Config.RedirectSchemes may not allow: the web's
+// own and those browsers or operating systems give a meaning to.
+var browserSchemes = map[string]bool{
+	"http": true, "https": true, "javascript": true, "data": true, "file": true, "vbscript": true,
+	"about": true, "blob": true, "view-source": true, "jar": true, "feed": true, "ftp": true,
+	"ws": true, "wss": true, "chrome": true, "chrome-extension": true, "edge": true, "intent": true,
+	"filesystem": true, "mailto": true, "tel": true, "sms": true, "ms-msdt": true, "search-ms": true,
 }
 
 // isLoopbackHost reports whether host names the loopback interface.
@@ -406,7 +468,7 @@ func (s *Server) authorizeRegistration(r *http.Request) (*store.Client, *oauther
 		e := oautherr.InvalidToken("a registration access token is required")
 		return nil, e
 	}
-	c, err := s.store.GetClient(r.Context(), r.PathValue("client_id"))
+	c, err := s.getClient(r.Context(), r.PathValue("client_id"))
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, s.unknownClientError()
 	}
@@ -456,6 +518,9 @@ func (s *Server) updateClient(w http.ResponseWriter, r *http.Request, c *store.C
 	md, oerr := s.parseClientMetadata(raw)
 	if oerr == nil && !s.fault(FaultRegMgmtUpdateUnvalidated) {
 		md, oerr = s.normalizeMetadata(md, false)
+	}
+	if oerr == nil {
+		oerr = s.checkMetadataSize(md)
 	}
 	if oerr != nil {
 		s.writeOAuthError(w, oerr)

@@ -75,7 +75,7 @@ func (s *Server) registrationTokenFaults(ctx context.Context, tok string) bool {
 		if !ok {
 			return false
 		}
-		oc, err := s.store.GetClient(ctx, owner)
+		oc, err := s.getClient(ctx, owner)
 		return err == nil && len(oc.RegistrationTokenHash) > 0 && store.EqualHash(oc.RegistrationTokenHash, tok)
 	}
 	return false

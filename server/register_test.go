@@ -75,10 +75,22 @@ func TestRegister_Rejects(t *testing.T) {
 
 func TestRegister_NativeRedirects(t *testing.T) {
 	e := newEnv(t, server.Config{})
-	for _, u := range []string{"http://127.0.0.1/cb", "http://[::1]:3000/cb", "http://localhost:8080/cb", "com.example.app:/oauth2redirect", "cursor://anysphere.cursor-retrieval/oauth/callback"} {
+	for _, u := range []string{"http://127.0.0.1/cb", "http://[::1]:3000/cb", "http://localhost:8080/cb", "com.example.app:/oauth2redirect"} {
 		c := e.register(map[string]any{"redirect_uris": []string{u}, "token_endpoint_auth_method": "none",
 			"grant_types": []string{"authorization_code"}})
 		assert.Equal(t, []any{u}, c.info["redirect_uris"])
+	}
+	// A private-use scheme that is not a reverse domain name registers only
+	// when the operator allows it.
+	cursor := map[string]any{"redirect_uris": []string{"cursor://anysphere.cursor-retrieval/oauth/callback"},
+		"token_endpoint_auth_method": "none", "grant_types": []string{"authorization_code"}}
+	assert.Equal(t, http.StatusBadRequest, e.sendJSON(http.MethodPost, "/register", cursor, "").status)
+	e = newEnv(t, server.Config{RedirectSchemes: []string{"Cursor"}})
+	c := e.register(cursor)
+	assert.Equal(t, []any{"cursor://anysphere.cursor-retrieval/oauth/callback"}, c.info["redirect_uris"])
+	for _, bad := range []string{"javascript", "https", "view-source", "1x", ""} {
+		_, err := server.New(server.Config{Issuer: "http://127.0.0.1:1", RedirectSchemes: []string{bad}})
+		assert.Error(t, err, "%q", bad)
 	}
 }
 

@@ -67,11 +67,28 @@ type Config struct {
 	// Resources are the resource indicators (RFC 8707) tokens may be issued
 	// for; default: the demo protected resource, Issuer + "/mcp".
 	Resources []string
+	// Secret keys the sealed state the server hands to browsers instead of
+	// keeping it: pending authorization requests, sessions and CSRF tokens.
+	// At least 32 bytes; default: random per process (a restart then ends
+	// every session and pending request). Servers that share a store, as
+	// replicas, must share it.
+	Secret []byte
 	// InitialAccessToken, when set, is required as a bearer token at the
 	// registration endpoint (RFC 7591 §3).
 	InitialAccessToken string
 	// Clients are registered at start-up (when absent from the store).
 	Clients []StaticClient
+	// RedirectSchemes are private-use URI schemes that redirect URIs may
+	// use although they are not in reverse domain name form (RFC 8252
+	// §7.1), such as "cursor" for an application that registers
+	// cursor://... URIs. Schemes in reverse domain name form (com.example.app)
+	// need no entry; http, https and the schemes browsers interpret
+	// (javascript, data, view-source, ...) cannot be added.
+	RedirectSchemes []string
+	// Limits bound what anyone reaching the server can make it do and keep
+	// (rate limits per source address, caps on clients, codes and tokens,
+	// client lifetimes); zero fields take DefaultLimits.
+	Limits Limits
 	// CodeTTL defaults to 60 s; AccessTokenTTL to 1 h; RefreshTokenTTL to 30 d.
 	CodeTTL, AccessTokenTTL, RefreshTokenTTL time.Duration
 	// CIMD says whether clients may use Client ID Metadata Document URLs
@@ -98,18 +115,20 @@ type Server struct {
 	store         store.Store
 	faults        map[Fault]bool
 	cimd          CIMDMode
-	users         map[string]string
-	defUser       string
-	scopes        map[string]bool
-	resources     map[string]bool
-	now           func() time.Time
-	log           *slog.Logger
-	key           []byte // HMAC key for CSRF tokens, random per process
-	ui            *uiTemplates
-
-	mu       sync.Mutex
-	pending  map[string]*authRequest
-	sessions map[string]*session
+	// redirectSchemes are Config.RedirectSchemes, lower case.
+	redirectSchemes map[string]bool
+	users           map[string]string
+	defUser         string
+	scopes          map[string]bool
+	resources       map[string]bool
+	now             func() time.Time
+	log             *slog.Logger
+	keys            *keys // derived from Config.Secret (state.go)
+	ui              *uiTemplates
+	cimdCache       cimdCache
+	limits          Limits
+	sources         *sources   // rate limits per source address
+	clientsMu       sync.Mutex // serializes client creation (createClient)
 }
 
 // New validates cfg and builds a server.
@@ -122,23 +141,26 @@ func New(cfg Config) (*Server, error) {
 		return nil, fmt.Errorf("server: issuer %q must not carry a query, fragment or user info", cfg.Issuer)
 	}
 	s := &Server{
-		cfg:      cfg,
-		issuer:   iss,
-		base:     strings.TrimSuffix(cfg.Issuer, "/"),
-		store:    cfg.Store,
-		faults:   make(map[Fault]bool),
-		users:    cfg.Users,
-		now:      cfg.Now,
-		log:      cfg.Logger,
-		pending:  make(map[string]*authRequest),
-		sessions: make(map[string]*session),
-	}
-	if s.store == nil {
-		s.store = memory.New()
+		cfg:    cfg,
+		issuer: iss,
+		base:   strings.TrimSuffix(cfg.Issuer, "/"),
+		store:  cfg.Store,
+		faults: make(map[Fault]bool),
+		users:  cfg.Users,
+		now:    cfg.Now,
+		log:    cfg.Logger,
 	}
 	if s.now == nil {
 		s.now = time.Now
 	}
+	if s.store == nil {
+		s.store = memory.NewWithClock(s.now)
+	}
+	s.limits = cfg.Limits.withDefaults()
+	if err := s.limits.validate(); err != nil {
+		return nil, fmt.Errorf("server: %w", err)
+	}
+	s.sources = newSources(s.limits)
 	if s.log == nil {
 		s.log = slog.Default()
 	}
@@ -156,6 +178,14 @@ func New(cfg Config) (*Server, error) {
 		s.cimd = cfg.CIMD
 	default:
 		return nil, fmt.Errorf("server: client ID metadata document mode %q must be on, off or loopback", cfg.CIMD)
+	}
+	s.redirectSchemes = make(map[string]bool)
+	for _, sc := range cfg.RedirectSchemes {
+		l := strings.ToLower(sc)
+		if !validScheme(l) || browserSchemes[l] {
+			return nil, fmt.Errorf("server: redirect scheme %q cannot be allowed: it must be a URI scheme that browsers do not interpret", sc)
+		}
+		s.redirectSchemes[l] = true
 	}
 	if len(s.users) == 0 {
 		s.users = map[string]string{"alice": "wonderland"}
@@ -208,9 +238,14 @@ func New(cfg Config) (*Server, error) {
 		}
 		s.faults[f] = true
 	}
-	s.key = make([]byte, 32)
-	if _, err := rand.Read(s.key); err != nil {
-		return nil, fmt.Errorf("server: csrf key: %w", err)
+	secret := cfg.Secret
+	if secret == nil {
+		if secret, err = randomSecret(); err != nil {
+			return nil, fmt.Errorf("server: %w", err)
+		}
+	}
+	if s.keys, err = deriveKeys(secret, cfg.Issuer); err != nil {
+		return nil, fmt.Errorf("server: secret: %w", err)
 	}
 	if s.ui, err = loadTemplates(); err != nil {
 		return nil, fmt.Errorf("server: %w", err)
@@ -227,6 +262,9 @@ func (s *Server) seedClients(ctx context.Context) error {
 			return errors.New("server: static client without an ID")
 		}
 		md, oerr := s.normalizeMetadata(sc.Metadata, sc.Secret == "")
+		if oerr == nil {
+			oerr = s.checkMetadataSize(md)
+		}
 		if oerr != nil {
 			return fmt.Errorf("server: static client %q: %s", sc.ID, oerr.Description)
 		}
@@ -334,6 +372,9 @@ func (s *Server) writeOAuthError(w http.ResponseWriter, e *oautherr.Error) {
 	if e.Cause != nil && e.Code == oautherr.CodeServerError {
 		s.log.Error("internal error", "err", e.Cause)
 	}
+	if e.Code == "temporarily_unavailable" && w.Header().Get("Retry-After") == "" {
+		w.Header().Set("Retry-After", fmt.Sprint(int(busyRetry/time.Second)))
+	}
 	if e.Code == oautherr.CodeInvalidClient {
 		if s.fault(FaultInvalidClient400) {
 			e.Status = http.StatusBadRequest
@@ -365,6 +406,15 @@ func randomID() string {
 	b := make([]byte, 16)
 	_, _ = rand.Read(b)
 	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// validScheme reports whether v is a URI scheme (RFC 3986 §3.1):
+// ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ), in lower case.
+func validScheme(v string) bool {
+	if v == "" || v[0] < 'a' || v[0] > 'z' {
+		return false
+	}
+	return strings.Trim(v, "abcdefghijklmnopqrstuvwxyz0123456789+-.") == ""
 }
 
 // validScopeToken reports whether tok is a scope-token of RFC 6749 §3.3:

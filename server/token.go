@@ -39,6 +39,9 @@ func jsonToForm(body []byte) (url.Values, *oautherr.Error) {
 }
 
 func (s *Server) handleToken(w http.ResponseWriter, r *http.Request) {
+	if s.rateLimited(w, r, tokenBucket) {
+		return
+	}
 	var form url.Values
 	var oerr *oautherr.Error
 	if r.Method == http.MethodGet && s.fault(FaultTokenGETAccepted) {
@@ -186,29 +189,21 @@ func (s *Server) exchangeCode(r *http.Request, ca *clientAuth, form url.Values) 
 		}
 		return nil, oautherr.InvalidRequest("code is required")
 	}
-	code, err := s.store.ConsumeCode(ctx, store.Hash(raw))
+	// Everything the request must prove (the client, the redirect URI,
+	// the PKCE verifier) is checked before the code is consumed: a request
+	// that fails does not burn the code of the client that will send the
+	// right one. Only then is the code redeemed, atomically.
+	hash := store.Hash(raw)
+	code, err := s.store.GetCode(ctx, hash)
+	used := errors.Is(err, store.ErrAlreadyUsed)
 	switch {
 	case errors.Is(err, store.ErrNotFound):
 		if s.fault(FaultTokenUnknownCodeWrongErr) {
 			return nil, oautherr.InvalidRequest("the code parameter is malformed")
 		}
 		return nil, oautherr.InvalidGrant("the authorization code is invalid")
-	case errors.Is(err, store.ErrAlreadyUsed):
-		if !s.fault(FaultCodeReuse) {
-			// RFC 6749 §4.1.2: the server SHOULD revoke all tokens previously
-			// issued based on that code.
-			if !s.fault(FaultReplayNoRevoke) {
-				if err := s.store.RevokeGrant(ctx, code.GrantID); err != nil {
-					return nil, oautherr.ServerError(fmt.Errorf("revoke replayed grant: %w", err))
-				}
-			}
-			return nil, oautherr.InvalidGrant("the authorization code was already used; tokens issued from it are revoked")
-		}
-	case err != nil:
-		return nil, oautherr.ServerError(fmt.Errorf("consume code: %w", err))
-	}
-	if !s.now().Before(code.ExpiresAt) {
-		return nil, oautherr.InvalidGrant("the authorization code has expired")
+	case err != nil && !used:
+		return nil, oautherr.ServerError(fmt.Errorf("get code: %w", err))
 	}
 	if ca.client == nil {
 		// FaultTokenPublicNoClientID: the client is taken from the code.
@@ -237,6 +232,21 @@ func (s *Server) exchangeCode(r *http.Request, ca *clientAuth, form url.Values) 
 	if oerr := s.verifyPKCE(code, form); oerr != nil {
 		return nil, oerr
 	}
+	if used && !s.fault(FaultCodeReuse) {
+		return nil, s.codeReplayed(r, code)
+	}
+	if !s.now().Before(code.ExpiresAt) {
+		return nil, oautherr.InvalidGrant("the authorization code has expired")
+	}
+	if _, err := s.store.ConsumeCode(ctx, hash); errors.Is(err, store.ErrAlreadyUsed) {
+		if !s.fault(FaultCodeReuse) {
+			// Another redemption of the same code won the race: this one
+			// is a replay.
+			return nil, s.codeReplayed(r, code)
+		}
+	} else if err != nil {
+		return nil, oautherr.ServerError(fmt.Errorf("consume code: %w", err))
+	}
 	if s.fault(FaultMCPResourceAtTokenRefused) && len(form["resource"]) > 0 {
 		return nil, oautherr.InvalidTarget("the resource parameter is not accepted in a code exchange")
 	}
@@ -246,6 +256,19 @@ func (s *Server) exchangeCode(r *http.Request, ca *clientAuth, form url.Values) 
 	}
 	refresh := slices.Contains(ca.client.Metadata.GrantTypes, "refresh_token")
 	return s.issue(r, ca.client, code.Subject, code.Scope, code.Scope, resources, code.Resources, code.GrantID, refresh)
+}
+
+// codeReplayed answers the redemption of a code that was redeemed before.
+// RFC 6749 §4.1.2: the server SHOULD revoke all tokens previously issued
+// based on that code. The store makes the revocation stick: a redemption
+// still in flight cannot save tokens of the grant afterwards.
+func (s *Server) codeReplayed(r *http.Request, code *store.Code) *oautherr.Error {
+	if !s.fault(FaultReplayNoRevoke) {
+		if err := s.store.RevokeGrant(r.Context(), code.GrantID); err != nil {
+			return oautherr.ServerError(fmt.Errorf("revoke replayed grant: %w", err))
+		}
+	}
+	return oautherr.InvalidGrant("the authorization code was already used; tokens issued from it are revoked")
 }
 
 // verifyPKCE implements RFC 7636 §4.6 and the downgrade protection of RFC
@@ -445,6 +468,13 @@ func (s *Server) issue(r *http.Request, c *store.Client, subject, scope, grantSc
 	if s.fault(FaultMCPTokenWithoutAudience) {
 		resources = nil
 	}
+	n := 1
+	if withRefresh {
+		n = 2
+	}
+	if oerr := s.roomForTokens(ctx, c.ID, grantID, n); oerr != nil {
+		return nil, oerr
+	}
 	now := s.now()
 	ttl := s.accessTokenTTL()
 	at := randomToken()
@@ -453,7 +483,7 @@ func (s *Server) issue(r *http.Request, c *store.Client, subject, scope, grantSc
 		Scope: scope, Resources: resources, GrantID: grantID,
 		IssuedAt: now, ExpiresAt: now.Add(ttl),
 	}); err != nil {
-		return nil, oautherr.ServerError(fmt.Errorf("save access token: %w", err))
+		return nil, saveTokenError("access", err)
 	}
 	resp := &TokenResponse{
 		AccessToken: at, TokenType: "Bearer",
@@ -469,11 +499,21 @@ func (s *Server) issue(r *http.Request, c *store.Client, subject, scope, grantSc
 			Scope: grantScope, Resources: grantResources, GrantID: grantID,
 			IssuedAt: now, ExpiresAt: now.Add(s.cfg.RefreshTokenTTL),
 		}); err != nil {
-			return nil, oautherr.ServerError(fmt.Errorf("save refresh token: %w", err))
+			return nil, saveTokenError("refresh", err)
 		}
 		resp.RefreshToken = rt
 	}
+	s.clientUsed(ctx, c)
 	return resp, nil
+}
+
+// saveTokenError answers a failure to store a token: the grant was revoked
+// meanwhile (a replay detected concurrently), or the store failed.
+func saveTokenError(kind string, err error) *oautherr.Error {
+	if errors.Is(err, store.ErrRevoked) {
+		return oautherr.InvalidGrant("the grant was revoked")
+	}
+	return oautherr.ServerError(fmt.Errorf("save %s token: %w", kind, err))
 }
 
 // passwordGrant exists only for the password-grant-enabled fault.

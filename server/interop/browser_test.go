@@ -279,6 +279,12 @@ func TestMain(m *testing.M) {
 // driver is not installed (fails it under CI, where they must be).
 func newPage(t *testing.T) playwright.Page {
 	t.Helper()
+	return newPageWith(t, playwright.BrowserNewContextOptions{})
+}
+
+// newPageWith is newPage with browser context options.
+func newPageWith(t *testing.T, opts playwright.BrowserNewContextOptions) playwright.Page {
+	t.Helper()
 	browserOnce.Do(func() {
 		start := time.Now()
 		launchBrowser()
@@ -292,7 +298,7 @@ func newPage(t *testing.T) playwright.Page {
 	if browserErr != nil {
 		t.Fatal(browserErr)
 	}
-	bctx, err := chromium.NewContext()
+	bctx, err := chromium.NewContext(opts)
 	if err != nil {
 		t.Fatalf("new browser context: %v", err)
 	}

@@ -30,6 +30,16 @@ var ErrAlreadyUsed = errors.New("store: already used")
 // ErrExists reports that a record with the same key exists already.
 var ErrExists = errors.New("store: already exists")
 
+// ErrRevoked reports that a token was not saved because its grant was
+// revoked (see [Tokens.RevokeGrant]).
+var ErrRevoked = errors.New("store: grant revoked")
+
+// RevocationRetention is how long, at least, a store remembers that a grant
+// was revoked: tokens of the grant saved within it after RevokeGrant are
+// refused. It outlasts any request that could still be issuing tokens of
+// the grant when it was revoked (a code redemption or a refresh in flight).
+const RevocationRetention = time.Hour
+
 // Hash returns the SHA-256 digest under which a secret value is stored.
 func Hash(secret string) []byte {
 	sum := sha256.Sum256([]byte(secret))
@@ -76,7 +86,10 @@ type Client struct {
 	// token; nil for clients that were not registered dynamically.
 	RegistrationTokenHash []byte
 	IssuedAt              time.Time
-	Metadata              ClientMetadata
+	// ExpiresAt is when the store forgets the client, with its codes,
+	// tokens and consents; zero means never. A client past it is not found.
+	ExpiresAt time.Time
+	Metadata  ClientMetadata
 }
 
 // Public reports whether the client has no secret.
@@ -138,6 +151,11 @@ type Consent struct {
 }
 
 // Clients stores registered clients.
+//
+// A client past its ExpiresAt is gone: GetClient, UpdateClient,
+// ExtendClient and DeleteClient report ErrNotFound, CreateClient may reuse
+// its ID (what was issued to the expired client is not carried over), and
+// the store deletes it with its codes, tokens and consents.
 type Clients interface {
 	// CreateClient stores a new client; ErrExists if the ID is taken.
 	CreateClient(ctx context.Context, c *Client) error
@@ -148,12 +166,22 @@ type Clients interface {
 	// DeleteClient removes the client, its codes, consents and tokens;
 	// ErrNotFound if absent.
 	DeleteClient(ctx context.Context, id string) error
+	// ExtendClient moves the client's ExpiresAt to expiresAt if that is
+	// later; a client that never expires stays so. ErrNotFound if absent.
+	ExtendClient(ctx context.Context, id string, expiresAt time.Time) error
+	// EvictClient deletes, of the clients whose ExpiresAt is set and
+	// before before, the one that expires first, with its codes, consents
+	// and tokens, and returns its ID; ErrNotFound if there is none.
+	EvictClient(ctx context.Context, before time.Time) (string, error)
 }
 
 // Codes stores authorization codes.
 type Codes interface {
 	// SaveCode stores a new code.
 	SaveCode(ctx context.Context, c *Code) error
+	// GetCode returns the code without redeeming it, or ErrNotFound. If it
+	// was redeemed it returns the code together with ErrAlreadyUsed.
+	GetCode(ctx context.Context, hash []byte) (*Code, error)
 	// ConsumeCode atomically marks the code as redeemed and returns it. If it
 	// was redeemed before it returns the code together with ErrAlreadyUsed, so
 	// that the caller can revoke what was issued from it.
@@ -162,7 +190,8 @@ type Codes interface {
 
 // Tokens stores access and refresh tokens.
 type Tokens interface {
-	// SaveToken stores a new token.
+	// SaveToken stores a new token. It returns ErrRevoked, storing
+	// nothing, when the token's grant was revoked (see RevokeGrant).
 	SaveToken(ctx context.Context, t *Token) error
 	// GetToken returns the token, revoked or not, or ErrNotFound.
 	GetToken(ctx context.Context, hash []byte) (*Token, error)
@@ -171,8 +200,40 @@ type Tokens interface {
 	RotateToken(ctx context.Context, hash []byte) (*Token, error)
 	// RevokeToken marks one token revoked; ErrNotFound if absent.
 	RevokeToken(ctx context.Context, hash []byte) error
-	// RevokeGrant revokes every token carrying grantID.
+	// RevokeGrant revokes every token carrying grantID, and makes SaveToken
+	// refuse tokens of the grant for at least RevocationRetention:
+	// revocation and issuance of a grant are serialized, so that a token
+	// saved concurrently is either revoked or refused, never left active.
+	// The empty grant ID names no grant.
 	RevokeGrant(ctx context.Context, grantID string) error
+}
+
+// Once records single-use keys the server keeps nowhere else, such as the
+// IDs of authorization requests that completed.
+type Once interface {
+	// UseOnce records key until expiresAt. It returns ErrAlreadyUsed if key
+	// is recorded and has not expired.
+	UseOnce(ctx context.Context, key string, expiresAt time.Time) error
+}
+
+// Usage is how many records a store holds, expired ones that are not yet
+// deleted included: what its size is bounded by.
+type Usage struct {
+	Clients int
+	Codes   int
+	Tokens  int
+	// ClientCodes and ClientTokens are those of the client asked about;
+	// GrantTokens those of the grant asked about.
+	ClientCodes  int
+	ClientTokens int
+	GrantTokens  int
+}
+
+// Usages counts records.
+type Usages interface {
+	// Usage counts the records of the store, of the client clientID and of
+	// the grant grantID ("" counts nothing).
+	Usage(ctx context.Context, clientID, grantID string) (Usage, error)
 }
 
 // Consents stores user consents.
@@ -189,6 +250,8 @@ type Store interface {
 	Codes
 	Tokens
 	Consents
+	Once
+	Usages
 	// Close releases the store's resources.
 	Close() error
 }

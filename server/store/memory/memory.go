@@ -12,7 +12,9 @@ import (
 	"github.com/authspec/authspec/server/store"
 )
 
-// Store keeps every record in maps guarded by one mutex.
+// Store keeps every record in maps guarded by one mutex. Codes, tokens and
+// consents are indexed by client, and tokens by grant, so that deleting a
+// client or revoking a grant touches only its own records.
 type Store struct {
 	mu       sync.Mutex
 	now      func() time.Time
@@ -20,33 +22,15 @@ type Store struct {
 	codes    map[string]*codeEntry
 	tokens   map[string]*store.Token
 	consents map[[2]string]*store.Consent
-	// lastSweep is when expired codes and tokens were last removed; sweeps
-	// run at most once per sweepEvery so that inserts stay O(1).
+	once     map[string]time.Time
+	// byClient indexes codes, tokens and consents by client ID (whether or
+	// not the client is registered: the store does not check).
+	byClient map[string]*clientIndex
+	// grants indexes tokens by grant ID and remembers revoked grants.
+	grants map[string]*grantEntry
+	// lastSweep is when expired records were last removed; sweeps run at
+	// most once per sweepEvery so that inserts stay O(1).
 	lastSweep time.Time
-}
-
-const sweepEvery = time.Minute
-
-// sweepLocked removes codes and tokens long past their expiry. Used codes are
-// kept ten minutes past expiry so that a late replay is still recognised as a
-// replay; tokens an hour, so that a replay of an expired refresh token reads
-// as expired rather than unknown.
-func (s *Store) sweepLocked() {
-	now := s.now()
-	if now.Sub(s.lastSweep) < sweepEvery {
-		return
-	}
-	s.lastSweep = now
-	for k, e := range s.codes {
-		if now.After(e.code.ExpiresAt.Add(10 * time.Minute)) {
-			delete(s.codes, k)
-		}
-	}
-	for k, t := range s.tokens {
-		if !t.ExpiresAt.IsZero() && now.After(t.ExpiresAt.Add(time.Hour)) {
-			delete(s.tokens, k)
-		}
-	}
 }
 
 type codeEntry struct {
@@ -54,17 +38,173 @@ type codeEntry struct {
 	used bool
 }
 
+type clientIndex struct {
+	codes, tokens map[string]struct{} // keys of s.codes and s.tokens
+	subjects      map[string]struct{} // subjects with a consent
+}
+
+func (ci *clientIndex) empty() bool {
+	return len(ci.codes) == 0 && len(ci.tokens) == 0 && len(ci.subjects) == 0
+}
+
+type grantEntry struct {
+	tokens    map[string]struct{}
+	revokedAt time.Time // zero: not revoked
+}
+
+const (
+	sweepEvery = time.Minute
+	// codeRetention: used codes are kept ten minutes past expiry so that a
+	// late replay is still recognised as a replay. tokenRetention: tokens
+	// an hour, so that a replay of an expired refresh token reads as
+	// expired rather than unknown.
+	codeRetention  = 10 * time.Minute
+	tokenRetention = time.Hour
+)
+
 var _ store.Store = (*Store)(nil)
 
 // New returns an empty store.
-func New() *Store {
+func New() *Store { return NewWithClock(time.Now) }
+
+// NewWithClock returns an empty store that tells the time with now: when
+// clients expire, when records are swept.
+func NewWithClock(now func() time.Time) *Store {
 	return &Store{
-		now:      time.Now,
+		now:      now,
 		clients:  make(map[string]*store.Client),
 		codes:    make(map[string]*codeEntry),
 		tokens:   make(map[string]*store.Token),
 		consents: make(map[[2]string]*store.Consent),
+		once:     make(map[string]time.Time),
+		byClient: make(map[string]*clientIndex),
+		grants:   make(map[string]*grantEntry),
 	}
+}
+
+// sweepLocked removes codes, tokens and revocation marks past their
+// retention, expired clients with what was issued to them, and expired
+// single-use keys.
+func (s *Store) sweepLocked() {
+	now := s.now()
+	if now.Sub(s.lastSweep) < sweepEvery {
+		return
+	}
+	s.lastSweep = now
+	for k, e := range s.codes {
+		if now.After(e.code.ExpiresAt.Add(codeRetention)) {
+			s.removeCodeLocked(k)
+		}
+	}
+	for k, t := range s.tokens {
+		if !t.ExpiresAt.IsZero() && now.After(t.ExpiresAt.Add(tokenRetention)) {
+			s.removeTokenLocked(k)
+		}
+	}
+	for id, c := range s.clients {
+		if expired(c, now) {
+			s.deleteClientLocked(id)
+		}
+	}
+	for g, e := range s.grants {
+		if len(e.tokens) == 0 && (e.revokedAt.IsZero() || now.After(e.revokedAt.Add(store.RevocationRetention))) {
+			delete(s.grants, g)
+		}
+	}
+	for k, exp := range s.once {
+		if !now.Before(exp) {
+			delete(s.once, k)
+		}
+	}
+}
+
+func expired(c *store.Client, now time.Time) bool {
+	return !c.ExpiresAt.IsZero() && !now.Before(c.ExpiresAt)
+}
+
+// liveClientLocked returns the stored client id unless it is absent or
+// expired.
+func (s *Store) liveClientLocked(id string) (*store.Client, bool) {
+	c, ok := s.clients[id]
+	if !ok || expired(c, s.now()) {
+		return nil, false
+	}
+	return c, true
+}
+
+func (s *Store) indexLocked(clientID string) *clientIndex {
+	ci := s.byClient[clientID]
+	if ci == nil {
+		ci = &clientIndex{codes: map[string]struct{}{}, tokens: map[string]struct{}{}, subjects: map[string]struct{}{}}
+		s.byClient[clientID] = ci
+	}
+	return ci
+}
+
+func (s *Store) tidyIndexLocked(clientID string) {
+	if ci := s.byClient[clientID]; ci != nil && ci.empty() {
+		delete(s.byClient, clientID)
+	}
+}
+
+func (s *Store) grantLocked(grantID string) *grantEntry {
+	g := s.grants[grantID]
+	if g == nil {
+		g = &grantEntry{tokens: map[string]struct{}{}}
+		s.grants[grantID] = g
+	}
+	return g
+}
+
+func (s *Store) removeCodeLocked(key string) {
+	e, ok := s.codes[key]
+	if !ok {
+		return
+	}
+	delete(s.codes, key)
+	if ci := s.byClient[e.code.ClientID]; ci != nil {
+		delete(ci.codes, key)
+		s.tidyIndexLocked(e.code.ClientID)
+	}
+}
+
+func (s *Store) removeTokenLocked(key string) {
+	t, ok := s.tokens[key]
+	if !ok {
+		return
+	}
+	delete(s.tokens, key)
+	if ci := s.byClient[t.ClientID]; ci != nil {
+		delete(ci.tokens, key)
+		s.tidyIndexLocked(t.ClientID)
+	}
+	if t.GrantID != "" {
+		if g := s.grants[t.GrantID]; g != nil {
+			delete(g.tokens, key)
+			if len(g.tokens) == 0 && g.revokedAt.IsZero() {
+				delete(s.grants, t.GrantID)
+			}
+		}
+	}
+}
+
+// deleteClientLocked removes the client and everything indexed under its ID.
+func (s *Store) deleteClientLocked(id string) {
+	delete(s.clients, id)
+	ci := s.byClient[id]
+	if ci == nil {
+		return
+	}
+	for k := range ci.codes {
+		s.removeCodeLocked(k)
+	}
+	for k := range ci.tokens {
+		s.removeTokenLocked(k)
+	}
+	for sub := range ci.subjects {
+		delete(s.consents, [2]string{sub, id})
+	}
+	delete(s.byClient, id)
 }
 
 func cloneClient(c *store.Client) *store.Client {
@@ -103,8 +243,12 @@ func cloneToken(t *store.Token) *store.Token {
 func (s *Store) CreateClient(_ context.Context, c *store.Client) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if _, ok := s.clients[c.ID]; ok {
-		return fmt.Errorf("create client %q: %w", c.ID, store.ErrExists)
+	s.sweepLocked()
+	if old, ok := s.clients[c.ID]; ok {
+		if !expired(old, s.now()) {
+			return fmt.Errorf("create client %q: %w", c.ID, store.ErrExists)
+		}
+		s.deleteClientLocked(c.ID)
 	}
 	s.clients[c.ID] = cloneClient(c)
 	return nil
@@ -114,7 +258,7 @@ func (s *Store) CreateClient(_ context.Context, c *store.Client) error {
 func (s *Store) GetClient(_ context.Context, id string) (*store.Client, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	c, ok := s.clients[id]
+	c, ok := s.liveClientLocked(id)
 	if !ok {
 		return nil, fmt.Errorf("get client %q: %w", id, store.ErrNotFound)
 	}
@@ -125,7 +269,7 @@ func (s *Store) GetClient(_ context.Context, id string) (*store.Client, error) {
 func (s *Store) UpdateClient(_ context.Context, c *store.Client) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if _, ok := s.clients[c.ID]; !ok {
+	if _, ok := s.liveClientLocked(c.ID); !ok {
 		return fmt.Errorf("update client %q: %w", c.ID, store.ErrNotFound)
 	}
 	s.clients[c.ID] = cloneClient(c)
@@ -136,26 +280,50 @@ func (s *Store) UpdateClient(_ context.Context, c *store.Client) error {
 func (s *Store) DeleteClient(_ context.Context, id string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if _, ok := s.clients[id]; !ok {
+	_, live := s.liveClientLocked(id)
+	if _, stored := s.clients[id]; stored {
+		s.deleteClientLocked(id)
+	}
+	if !live {
 		return fmt.Errorf("delete client %q: %w", id, store.ErrNotFound)
 	}
-	delete(s.clients, id)
-	for k, e := range s.codes {
-		if e.code.ClientID == id {
-			delete(s.codes, k)
-		}
+	return nil
+}
+
+// ExtendClient implements store.Clients.
+func (s *Store) ExtendClient(_ context.Context, id string, expiresAt time.Time) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c, ok := s.liveClientLocked(id)
+	if !ok {
+		return fmt.Errorf("extend client %q: %w", id, store.ErrNotFound)
 	}
-	for k, t := range s.tokens {
-		if t.ClientID == id {
-			delete(s.tokens, k)
-		}
-	}
-	for k := range s.consents {
-		if k[1] == id {
-			delete(s.consents, k)
-		}
+	if !c.ExpiresAt.IsZero() && expiresAt.After(c.ExpiresAt) {
+		c.ExpiresAt = expiresAt
 	}
 	return nil
+}
+
+// EvictClient implements store.Clients. It looks at every client: it runs
+// only when registration is at its cap, which bounds the clients.
+func (s *Store) EvictClient(_ context.Context, before time.Time) (string, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var first *store.Client
+	for _, c := range s.clients {
+		if c.ExpiresAt.IsZero() || !c.ExpiresAt.Before(before) {
+			continue
+		}
+		if first == nil || c.ExpiresAt.Before(first.ExpiresAt) {
+			first = c
+		}
+	}
+	if first == nil {
+		return "", fmt.Errorf("evict client: %w", store.ErrNotFound)
+	}
+	id := first.ID
+	s.deleteClientLocked(id)
+	return id, nil
 }
 
 // SaveCode implements store.Codes. Expired records are swept on the way (see
@@ -169,7 +337,22 @@ func (s *Store) SaveCode(_ context.Context, c *store.Code) error {
 		return fmt.Errorf("save code: %w", store.ErrExists)
 	}
 	s.codes[key] = &codeEntry{code: cloneCode(c)}
+	s.indexLocked(c.ClientID).codes[key] = struct{}{}
 	return nil
+}
+
+// GetCode implements store.Codes.
+func (s *Store) GetCode(_ context.Context, hash []byte) (*store.Code, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	e, ok := s.codes[string(hash)]
+	if !ok {
+		return nil, fmt.Errorf("get code: %w", store.ErrNotFound)
+	}
+	if e.used {
+		return cloneCode(e.code), fmt.Errorf("get code: %w", store.ErrAlreadyUsed)
+	}
+	return cloneCode(e.code), nil
 }
 
 // ConsumeCode implements store.Codes.
@@ -195,8 +378,15 @@ func (s *Store) SaveToken(_ context.Context, t *store.Token) error {
 	if _, ok := s.tokens[key]; ok {
 		return fmt.Errorf("save token: %w", store.ErrExists)
 	}
+	if g := s.grants[t.GrantID]; t.GrantID != "" && g != nil && !g.revokedAt.IsZero() {
+		return fmt.Errorf("save token of grant %q: %w", t.GrantID, store.ErrRevoked)
+	}
 	s.sweepLocked()
 	s.tokens[key] = cloneToken(t)
+	s.indexLocked(t.ClientID).tokens[key] = struct{}{}
+	if t.GrantID != "" {
+		s.grantLocked(t.GrantID).tokens[key] = struct{}{}
+	}
 	return nil
 }
 
@@ -238,17 +428,19 @@ func (s *Store) RevokeToken(_ context.Context, hash []byte) error {
 	return nil
 }
 
-// RevokeGrant implements store.Tokens.
+// RevokeGrant implements store.Tokens: it visits the grant's own tokens.
 func (s *Store) RevokeGrant(_ context.Context, grantID string) error {
 	if grantID == "" {
 		return nil
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for _, t := range s.tokens {
-		if t.GrantID == grantID {
-			t.Revoked = true
-		}
+	g := s.grantLocked(grantID)
+	if g.revokedAt.IsZero() {
+		g.revokedAt = s.now()
+	}
+	for k := range g.tokens {
+		s.tokens[k].Revoked = true
 	}
 	return nil
 }
@@ -259,6 +451,7 @@ func (s *Store) SaveConsent(_ context.Context, c *store.Consent) error {
 	defer s.mu.Unlock()
 	cp := *c
 	s.consents[[2]string{c.Subject, c.ClientID}] = &cp
+	s.indexLocked(c.ClientID).subjects[c.Subject] = struct{}{}
 	return nil
 }
 
@@ -272,6 +465,32 @@ func (s *Store) GetConsent(_ context.Context, subject, clientID string) (*store.
 	}
 	cp := *c
 	return &cp, nil
+}
+
+// UseOnce implements store.Once.
+func (s *Store) UseOnce(_ context.Context, key string, expiresAt time.Time) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.sweepLocked()
+	if exp, ok := s.once[key]; ok && s.now().Before(exp) {
+		return fmt.Errorf("use once: %w", store.ErrAlreadyUsed)
+	}
+	s.once[key] = expiresAt
+	return nil
+}
+
+// Usage implements store.Usages in constant time.
+func (s *Store) Usage(_ context.Context, clientID, grantID string) (store.Usage, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	u := store.Usage{Clients: len(s.clients), Codes: len(s.codes), Tokens: len(s.tokens)}
+	if ci := s.byClient[clientID]; clientID != "" && ci != nil {
+		u.ClientCodes, u.ClientTokens = len(ci.codes), len(ci.tokens)
+	}
+	if g := s.grants[grantID]; grantID != "" && g != nil {
+		u.GrantTokens = len(g.tokens)
+	}
+	return u, nil
 }
 
 // Close implements store.Store.

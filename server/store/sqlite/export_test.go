@@ -29,3 +29,6 @@ func WriterPragma(ctx context.Context, s *Store, name string) (string, error) {
 
 // SchemaVersion is the schema version Open creates and migrates to.
 const SchemaVersion = schemaVersion
+
+// SchemaV2 creates the tables of schema version 2.
+const SchemaV2 = schema

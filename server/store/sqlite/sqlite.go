@@ -42,9 +42,10 @@ import (
 )
 
 // schemaVersion is the PRAGMA user_version of the layout below. Version 1
-// (authspec before this layout) kept codes and tokens as JSON documents; Open
-// migrates it.
-const schemaVersion = 2
+// (authspec before this layout) kept codes and tokens as JSON documents;
+// version 2 had neither client expiry, revoked grants, single-use keys nor
+// counters. Open migrates both.
+const schemaVersion = 3
 
 // schema creates the tables of schemaVersion. clients and consents are as in
 // version 1.
@@ -103,6 +104,66 @@ CREATE INDEX tokens_expires ON tokens(expires_at) WHERE expires_at != 0;
 CREATE INDEX consents_client ON consents(client_id);
 `
 
+// schemaV3 is what version 3 added to version 2: client expiry, revoked
+// grants, single-use keys, and counters kept by triggers so that Usage
+// costs no table scan.
+const schemaV3 = `
+ALTER TABLE clients ADD COLUMN expires_at INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX clients_expires ON clients(expires_at) WHERE expires_at != 0;
+CREATE TABLE revoked_grants (
+	grant_id TEXT NOT NULL PRIMARY KEY,
+	revoked_at INTEGER NOT NULL
+);
+CREATE TABLE used_once (
+	key BLOB NOT NULL PRIMARY KEY,
+	expires_at INTEGER NOT NULL
+);
+CREATE INDEX used_once_expires ON used_once(expires_at);
+CREATE TABLE counters (
+	name TEXT NOT NULL PRIMARY KEY,
+	n INTEGER NOT NULL
+);
+INSERT INTO counters (name, n) VALUES
+	('clients', (SELECT count(*) FROM clients)),
+	('codes', (SELECT count(*) FROM codes)),
+	('tokens', (SELECT count(*) FROM tokens));
+CREATE TABLE client_usage (
+	client_id TEXT NOT NULL PRIMARY KEY,
+	codes INTEGER NOT NULL DEFAULT 0,
+	tokens INTEGER NOT NULL DEFAULT 0
+);
+INSERT INTO client_usage (client_id, codes, tokens)
+	SELECT client_id, sum(codes), sum(tokens) FROM (
+		SELECT client_id, count(*) AS codes, 0 AS tokens FROM codes GROUP BY client_id
+		UNION ALL
+		SELECT client_id, 0, count(*) FROM tokens GROUP BY client_id)
+	GROUP BY client_id;
+CREATE TRIGGER clients_counted AFTER INSERT ON clients BEGIN
+	UPDATE counters SET n = n + 1 WHERE name = 'clients';
+END;
+CREATE TRIGGER clients_uncounted AFTER DELETE ON clients BEGIN
+	UPDATE counters SET n = n - 1 WHERE name = 'clients';
+END;
+CREATE TRIGGER codes_counted AFTER INSERT ON codes BEGIN
+	UPDATE counters SET n = n + 1 WHERE name = 'codes';
+	INSERT OR IGNORE INTO client_usage (client_id) VALUES (NEW.client_id);
+	UPDATE client_usage SET codes = codes + 1 WHERE client_id = NEW.client_id;
+END;
+CREATE TRIGGER codes_uncounted AFTER DELETE ON codes BEGIN
+	UPDATE counters SET n = n - 1 WHERE name = 'codes';
+	UPDATE client_usage SET codes = codes - 1 WHERE client_id = OLD.client_id;
+END;
+CREATE TRIGGER tokens_counted AFTER INSERT ON tokens BEGIN
+	UPDATE counters SET n = n + 1 WHERE name = 'tokens';
+	INSERT OR IGNORE INTO client_usage (client_id) VALUES (NEW.client_id);
+	UPDATE client_usage SET tokens = tokens + 1 WHERE client_id = NEW.client_id;
+END;
+CREATE TRIGGER tokens_uncounted AFTER DELETE ON tokens BEGIN
+	UPDATE counters SET n = n - 1 WHERE name = 'tokens';
+	UPDATE client_usage SET tokens = tokens - 1 WHERE client_id = OLD.client_id;
+END;
+`
+
 const (
 	// readConns bounds the read-only connections.
 	readConns = 4
@@ -118,6 +179,10 @@ const (
 	tokenRetention = time.Hour
 )
 
+// liveClient is the condition on a clients row that has not expired at the
+// instant bound to its one parameter.
+const liveClient = `(expires_at = 0 OR expires_at > ?)`
+
 // Store is a store.Store on one SQLite file.
 type Store struct {
 	w *sql.DB // one connection: every write
@@ -126,6 +191,10 @@ type Store struct {
 	now func() time.Time
 	// nextSweep is when the next sweep is due, in unix nanoseconds.
 	nextSweep atomic.Int64
+
+	// Statements of the hot paths (a token request), prepared once: SQLite
+	// spends as long preparing a statement as running a simple one.
+	getClientStmt, saveTokenStmt, usageStmt *sql.Stmt
 
 	closeOnce sync.Once
 	closeErr  error
@@ -185,6 +254,10 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	r.SetMaxOpenConns(readConns)
 	r.SetMaxIdleConns(readConns)
 	s.r = r
+	if err := s.prepare(ctx); err != nil {
+		_ = s.Close()
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+	}
 	return s, nil
 }
 
@@ -218,12 +291,17 @@ func (s *Store) migrate(ctx context.Context) error {
 	case schemaVersion:
 		return nil
 	case 0:
-		if _, err := tx.ExecContext(ctx, schema); err != nil {
+		if _, err := tx.ExecContext(ctx, schema+schemaV3); err != nil {
 			return fmt.Errorf("create schema: %w", err)
 		}
-	case 1:
-		if err := migrateV1(ctx, tx); err != nil {
-			return fmt.Errorf("migrate schema from version 1: %w", err)
+	case 1, 2:
+		if v == 1 {
+			if err := migrateV1(ctx, tx); err != nil {
+				return fmt.Errorf("migrate schema from version 1: %w", err)
+			}
+		}
+		if _, err := tx.ExecContext(ctx, schemaV3); err != nil {
+			return fmt.Errorf("migrate schema to version 3: %w", err)
 		}
 	default:
 		return fmt.Errorf("schema version %d is not one this authspec knows (%d): the database was written by a newer authspec", v, schemaVersion)
@@ -307,9 +385,42 @@ func eachRow(ctx context.Context, tx *sql.Tx, query string, fn func(*sql.Rows) e
 	return rows.Err()
 }
 
+const (
+	getClientSQL = `SELECT ` + clientColumns + ` FROM clients WHERE id = ? AND ` + liveClient
+	saveTokenSQL = `INSERT INTO tokens (` + tokenColumns + `) SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?
+		WHERE NOT EXISTS (SELECT 1 FROM revoked_grants WHERE grant_id = ?)`
+	usageSQL = `SELECT
+		(SELECT n FROM counters WHERE name = 'clients'),
+		(SELECT n FROM counters WHERE name = 'codes'),
+		(SELECT n FROM counters WHERE name = 'tokens'),
+		coalesce((SELECT codes FROM client_usage WHERE client_id = ?1 AND ?1 != ''), 0),
+		coalesce((SELECT tokens FROM client_usage WHERE client_id = ?1 AND ?1 != ''), 0),
+		CASE WHEN ?2 = '' THEN 0 ELSE (SELECT count(*) FROM tokens WHERE grant_id = ?2) END`
+)
+
+// prepare prepares the statements of the hot paths.
+func (s *Store) prepare(ctx context.Context) error {
+	var err error
+	if s.getClientStmt, err = s.r.PrepareContext(ctx, getClientSQL); err != nil {
+		return fmt.Errorf("prepare: %w", err)
+	}
+	if s.usageStmt, err = s.r.PrepareContext(ctx, usageSQL); err != nil {
+		return fmt.Errorf("prepare: %w", err)
+	}
+	if s.saveTokenStmt, err = s.w.PrepareContext(ctx, saveTokenSQL); err != nil {
+		return fmt.Errorf("prepare: %w", err)
+	}
+	return nil
+}
+
 // Close implements store.Store. It is safe to call more than once.
 func (s *Store) Close() error {
 	s.closeOnce.Do(func() {
+		for _, st := range []*sql.Stmt{s.getClientStmt, s.saveTokenStmt, s.usageStmt} {
+			if st != nil {
+				_ = st.Close()
+			}
+		}
 		if err := errors.Join(s.r.Close(), s.w.Close()); err != nil {
 			s.closeErr = fmt.Errorf("sqlite: close: %w", err)
 		}
@@ -402,18 +513,24 @@ type rowScanner interface{ Scan(dest ...any) error }
 // ---------------------------------------------------------------------------
 // Clients
 
-const clientColumns = `id, secret_hash, secret_expires_at, registration_token_hash, issued_at, metadata`
+const clientColumns = `id, secret_hash, secret_expires_at, registration_token_hash, issued_at, expires_at, metadata`
 
-// CreateClient implements store.Clients.
+// CreateClient implements store.Clients. A client that has expired but is
+// not yet swept gives way to the new one.
 func (s *Store) CreateClient(ctx context.Context, c *store.Client) error {
 	md, err := json.Marshal(c.Metadata)
 	if err != nil {
 		return fmt.Errorf("sqlite: create client %q: encode metadata: %w", c.ID, err)
 	}
-	_, err = s.w.ExecContext(ctx, `INSERT INTO clients (`+clientColumns+`) VALUES (?, ?, ?, ?, ?, ?)`,
-		c.ID, blob(c.SecretHash), micros(c.SecretExpiresAt), blob(c.RegistrationTokenHash), micros(c.IssuedAt), string(md))
+	insert := func(db execer) error {
+		_, err := db.ExecContext(ctx, `INSERT INTO clients (`+clientColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+			c.ID, blob(c.SecretHash), micros(c.SecretExpiresAt), blob(c.RegistrationTokenHash), micros(c.IssuedAt), micros(c.ExpiresAt), string(md))
+		return err
+	}
+	s.maybeSweep(ctx)
+	err = insert(s.w)
 	if isUniqueViolation(err) {
-		return fmt.Errorf("sqlite: create client %q: %w", c.ID, store.ErrExists)
+		err = s.replaceExpiredClient(ctx, c.ID, insert)
 	}
 	if err != nil {
 		return fmt.Errorf("sqlite: create client %q: %w", c.ID, err)
@@ -421,13 +538,38 @@ func (s *Store) CreateClient(ctx context.Context, c *store.Client) error {
 	return nil
 }
 
+// replaceExpiredClient deletes the expired client id with what was issued
+// to it and runs insert, in one transaction; ErrExists if the client has
+// not expired.
+func (s *Store) replaceExpiredClient(ctx context.Context, id string, insert func(execer) error) error {
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer func() { _ = tx.Rollback() }()
+	var live bool
+	if err := tx.QueryRowContext(ctx, `SELECT `+liveClient+` FROM clients WHERE id = ?`, micros(s.now()), id).Scan(&live); err != nil {
+		return err
+	}
+	if live {
+		return store.ErrExists
+	}
+	if err := deleteClientRows(ctx, tx, id); err != nil {
+		return err
+	}
+	if err := insert(tx); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
 // GetClient implements store.Clients.
 func (s *Store) GetClient(ctx context.Context, id string) (*store.Client, error) {
 	var c store.Client
-	var secretExpires, issued int64
+	var secretExpires, issued, expires int64
 	var md string
-	err := s.r.QueryRowContext(ctx, `SELECT `+clientColumns+` FROM clients WHERE id = ?`, id).
-		Scan(&c.ID, &c.SecretHash, &secretExpires, &c.RegistrationTokenHash, &issued, &md)
+	err := s.getClientStmt.QueryRowContext(ctx, id, micros(s.now())).
+		Scan(&c.ID, &c.SecretHash, &secretExpires, &c.RegistrationTokenHash, &issued, &expires, &md)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("sqlite: get client %q: %w", id, store.ErrNotFound)
 	}
@@ -438,7 +580,7 @@ func (s *Store) GetClient(ctx context.Context, id string) (*store.Client, error)
 		return nil, fmt.Errorf("sqlite: get client %q: decode metadata: %w", id, err)
 	}
 	c.SecretHash, c.RegistrationTokenHash = nilIfEmpty(c.SecretHash), nilIfEmpty(c.RegistrationTokenHash)
-	c.SecretExpiresAt, c.IssuedAt = fromMicros(secretExpires), fromMicros(issued)
+	c.SecretExpiresAt, c.IssuedAt, c.ExpiresAt = fromMicros(secretExpires), fromMicros(issued), fromMicros(expires)
 	return &c, nil
 }
 
@@ -449,8 +591,9 @@ func (s *Store) UpdateClient(ctx context.Context, c *store.Client) error {
 		return fmt.Errorf("sqlite: update client %q: encode metadata: %w", c.ID, err)
 	}
 	res, err := s.w.ExecContext(ctx, `UPDATE clients SET secret_hash = ?, secret_expires_at = ?,
-		registration_token_hash = ?, issued_at = ?, metadata = ? WHERE id = ?`,
-		blob(c.SecretHash), micros(c.SecretExpiresAt), blob(c.RegistrationTokenHash), micros(c.IssuedAt), string(md), c.ID)
+		registration_token_hash = ?, issued_at = ?, expires_at = ?, metadata = ? WHERE id = ? AND `+liveClient,
+		blob(c.SecretHash), micros(c.SecretExpiresAt), blob(c.RegistrationTokenHash), micros(c.IssuedAt), micros(c.ExpiresAt), string(md),
+		c.ID, micros(s.now()))
 	if err != nil {
 		return fmt.Errorf("sqlite: update client %q: %w", c.ID, err)
 	}
@@ -472,29 +615,92 @@ func requireRow(res sql.Result) error {
 	return nil
 }
 
-// DeleteClient implements store.Clients.
+// deleteClientRows deletes the client id, its codes, tokens and consents.
+func deleteClientRows(ctx context.Context, tx *sql.Tx, id string) error {
+	for _, table := range []string{"codes", "tokens", "consents"} {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM `+table+` WHERE client_id = ?`, id); err != nil {
+			return fmt.Errorf("delete its %s: %w", table, err)
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM clients WHERE id = ?`, id); err != nil {
+		return err
+	}
+	return nil
+}
+
+// DeleteClient implements store.Clients. An expired client is deleted too,
+// but reported as not found.
 func (s *Store) DeleteClient(ctx context.Context, id string) error {
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("sqlite: delete client %q: %w", id, err)
 	}
 	defer func() { _ = tx.Rollback() }()
-	res, err := tx.ExecContext(ctx, `DELETE FROM clients WHERE id = ?`, id)
+	var live bool
+	err = tx.QueryRowContext(ctx, `SELECT `+liveClient+` FROM clients WHERE id = ?`, micros(s.now()), id).Scan(&live)
+	if errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("sqlite: delete client %q: %w", id, store.ErrNotFound)
+	}
 	if err != nil {
 		return fmt.Errorf("sqlite: delete client %q: %w", id, err)
 	}
-	if err := requireRow(res); err != nil {
+	if err := deleteClientRows(ctx, tx, id); err != nil {
 		return fmt.Errorf("sqlite: delete client %q: %w", id, err)
-	}
-	for _, table := range []string{"codes", "tokens", "consents"} {
-		if _, err := tx.ExecContext(ctx, `DELETE FROM `+table+` WHERE client_id = ?`, id); err != nil {
-			return fmt.Errorf("sqlite: delete client %q: delete its %s: %w", id, table, err)
-		}
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("sqlite: delete client %q: commit: %w", id, err)
 	}
+	if !live {
+		return fmt.Errorf("sqlite: delete client %q: %w", id, store.ErrNotFound)
+	}
 	return nil
+}
+
+// ExtendClient implements store.Clients.
+func (s *Store) ExtendClient(ctx context.Context, id string, expiresAt time.Time) error {
+	now := micros(s.now())
+	res, err := s.w.ExecContext(ctx, `UPDATE clients SET expires_at = ? WHERE id = ? AND expires_at != 0 AND expires_at < ? AND `+liveClient,
+		micros(expiresAt), id, micros(expiresAt), now)
+	if err != nil {
+		return fmt.Errorf("sqlite: extend client %q: %w", id, err)
+	}
+	if n, err := res.RowsAffected(); err == nil && n > 0 {
+		return nil
+	}
+	var one int
+	err = s.w.QueryRowContext(ctx, `SELECT 1 FROM clients WHERE id = ? AND `+liveClient, id, now).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("sqlite: extend client %q: %w", id, store.ErrNotFound)
+	}
+	if err != nil {
+		return fmt.Errorf("sqlite: extend client %q: %w", id, err)
+	}
+	return nil
+}
+
+// EvictClient implements store.Clients, on the index of expiry times.
+func (s *Store) EvictClient(ctx context.Context, before time.Time) (string, error) {
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return "", fmt.Errorf("sqlite: evict client: %w", err)
+	}
+	defer func() { _ = tx.Rollback() }()
+	var id string
+	err = tx.QueryRowContext(ctx, `SELECT id FROM clients WHERE expires_at != 0 AND expires_at < ? ORDER BY expires_at LIMIT 1`,
+		micros(before)).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", fmt.Errorf("sqlite: evict client: %w", store.ErrNotFound)
+	}
+	if err != nil {
+		return "", fmt.Errorf("sqlite: evict client: %w", err)
+	}
+	if err := deleteClientRows(ctx, tx, id); err != nil {
+		return "", fmt.Errorf("sqlite: evict client %q: %w", id, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return "", fmt.Errorf("sqlite: evict client %q: commit: %w", id, err)
+	}
+	return id, nil
 }
 
 // ---------------------------------------------------------------------------
@@ -523,7 +729,44 @@ func (s *Store) sweep(ctx context.Context, now time.Time) error {
 		now.Add(-tokenRetention).UnixMicro()); err != nil {
 		return fmt.Errorf("sqlite: sweep tokens: %w", err)
 	}
+	if err := s.sweepClients(ctx, now); err != nil {
+		return fmt.Errorf("sqlite: sweep clients: %w", err)
+	}
+	for what, stmt := range map[string]string{
+		"revoked grants":  `DELETE FROM revoked_grants WHERE revoked_at < ? AND NOT EXISTS (SELECT 1 FROM tokens WHERE tokens.grant_id = revoked_grants.grant_id)`,
+		"single-use keys": `DELETE FROM used_once WHERE expires_at <= ?`,
+	} {
+		at := now
+		if what == "revoked grants" {
+			at = now.Add(-store.RevocationRetention)
+		}
+		if _, err := s.w.ExecContext(ctx, stmt, at.UnixMicro()); err != nil {
+			return fmt.Errorf("sqlite: sweep %s: %w", what, err)
+		}
+	}
+	if _, err := s.w.ExecContext(ctx, `DELETE FROM client_usage WHERE codes = 0 AND tokens = 0`); err != nil {
+		return fmt.Errorf("sqlite: sweep client usage: %w", err)
+	}
 	return nil
+}
+
+// sweepClients deletes expired clients with what was issued to them.
+func (s *Store) sweepClients(ctx context.Context, now time.Time) error {
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer func() { _ = tx.Rollback() }()
+	const expired = `SELECT id FROM clients WHERE expires_at != 0 AND expires_at <= ?`
+	for _, table := range []string{"codes", "tokens", "consents"} {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM `+table+` WHERE client_id IN (`+expired+`)`, micros(now)); err != nil {
+			return err
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM clients WHERE expires_at != 0 AND expires_at <= ?`, micros(now)); err != nil {
+		return err
+	}
+	return tx.Commit()
 }
 
 // ---------------------------------------------------------------------------
@@ -543,12 +786,14 @@ func insertCode(ctx context.Context, db execer, c *store.Code, used bool) error 
 	return err
 }
 
-func scanCode(row rowScanner) (*store.Code, error) {
+// scanCode scans the codeColumns of a row, and then the extra destinations.
+func scanCode(row rowScanner, extra ...any) (*store.Code, error) {
 	var c store.Code
 	var resources string
 	var issued, expires int64
-	if err := row.Scan(&c.Hash, &c.ClientID, &c.RedirectURI, &c.Subject, &c.Scope, &resources, &c.CodeChallenge,
-		&c.CodeChallengeMethod, &c.GrantID, &issued, &expires); err != nil {
+	dest := append([]any{&c.Hash, &c.ClientID, &c.RedirectURI, &c.Subject, &c.Scope, &resources, &c.CodeChallenge,
+		&c.CodeChallengeMethod, &c.GrantID, &issued, &expires}, extra...)
+	if err := row.Scan(dest...); err != nil {
 		return nil, err
 	}
 	var err error
@@ -571,6 +816,22 @@ func (s *Store) SaveCode(ctx context.Context, c *store.Code) error {
 		return fmt.Errorf("sqlite: save code: %w", err)
 	}
 	return nil
+}
+
+// GetCode implements store.Codes.
+func (s *Store) GetCode(ctx context.Context, hash []byte) (*store.Code, error) {
+	var used bool
+	c, err := scanCode(s.r.QueryRowContext(ctx, `SELECT `+codeColumns+`, used FROM codes WHERE hash = ?`, hash), &used)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("sqlite: get code: %w", store.ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: get code: %w", err)
+	}
+	if used {
+		return c, fmt.Errorf("sqlite: get code: %w", store.ErrAlreadyUsed)
+	}
+	return c, nil
 }
 
 // ConsumeCode implements store.Codes. The redemption is one conditional
@@ -630,15 +891,28 @@ func scanToken(row rowScanner) (*store.Token, error) {
 }
 
 // SaveToken implements store.Tokens. Expired codes and tokens are swept on
-// the way (see maybeSweep).
+// the way (see maybeSweep). The insert is one statement conditional on the
+// grant not being revoked, so it is ordered with RevokeGrant by SQLite's
+// write lock, in this process or another.
 func (s *Store) SaveToken(ctx context.Context, t *store.Token) error {
 	s.maybeSweep(ctx)
-	err := insertToken(ctx, s.w, t)
+	resources, err := encodeList(t.Resources)
+	if err != nil {
+		return fmt.Errorf("sqlite: save token: encode resources: %w", err)
+	}
+	res, err := s.saveTokenStmt.ExecContext(ctx,
+		t.Hash, string(t.Kind), t.ClientID, t.Subject, t.Scope, resources, t.GrantID,
+		micros(t.IssuedAt), micros(t.ExpiresAt), t.Revoked, t.Rotated, t.GrantID)
 	if isUniqueViolation(err) {
 		return fmt.Errorf("sqlite: save token: %w", store.ErrExists)
 	}
 	if err != nil {
 		return fmt.Errorf("sqlite: save token: %w", err)
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return fmt.Errorf("sqlite: save token: %w", err)
+	} else if n == 0 {
+		return fmt.Errorf("sqlite: save token of grant %q: %w", t.GrantID, store.ErrRevoked)
 	}
 	return nil
 }
@@ -688,14 +962,27 @@ func (s *Store) RevokeToken(ctx context.Context, hash []byte) error {
 	return nil
 }
 
-// RevokeGrant implements store.Tokens. The empty grant ID names no grant and
-// revokes nothing.
+// RevokeGrant implements store.Tokens: it marks the grant revoked and
+// revokes its tokens in one transaction, on the index of grant IDs. The
+// empty grant ID names no grant and revokes nothing.
 func (s *Store) RevokeGrant(ctx context.Context, grantID string) error {
 	if grantID == "" {
 		return nil
 	}
-	if _, err := s.w.ExecContext(ctx, `UPDATE tokens SET revoked = 1 WHERE grant_id = ?`, grantID); err != nil {
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
 		return fmt.Errorf("sqlite: revoke grant %q: %w", grantID, err)
+	}
+	defer func() { _ = tx.Rollback() }()
+	if _, err := tx.ExecContext(ctx, `INSERT INTO revoked_grants (grant_id, revoked_at) VALUES (?, ?) ON CONFLICT (grant_id) DO NOTHING`,
+		grantID, micros(s.now())); err != nil {
+		return fmt.Errorf("sqlite: revoke grant %q: %w", grantID, err)
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE tokens SET revoked = 1 WHERE grant_id = ?`, grantID); err != nil {
+		return fmt.Errorf("sqlite: revoke grant %q: %w", grantID, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("sqlite: revoke grant %q: commit: %w", grantID, err)
 	}
 	return nil
 }
@@ -728,4 +1015,36 @@ func (s *Store) GetConsent(ctx context.Context, subject, clientID string) (*stor
 	}
 	c.Granted = fromMicros(granted)
 	return &c, nil
+}
+
+// ---------------------------------------------------------------------------
+// Single-use keys and usage
+
+// UseOnce implements store.Once with one conditional upsert: an expired key
+// is taken over, a live one is not.
+func (s *Store) UseOnce(ctx context.Context, key string, expiresAt time.Time) error {
+	s.maybeSweep(ctx)
+	res, err := s.w.ExecContext(ctx, `INSERT INTO used_once (key, expires_at) VALUES (?, ?)
+		ON CONFLICT (key) DO UPDATE SET expires_at = excluded.expires_at WHERE used_once.expires_at <= ?`,
+		[]byte(key), micros(expiresAt), micros(s.now()))
+	if err != nil {
+		return fmt.Errorf("sqlite: use once: %w", err)
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return fmt.Errorf("sqlite: use once: %w", err)
+	} else if n == 0 {
+		return fmt.Errorf("sqlite: use once: %w", store.ErrAlreadyUsed)
+	}
+	return nil
+}
+
+// Usage implements store.Usages from the counters the triggers keep, and
+// the grant's tokens on their index.
+func (s *Store) Usage(ctx context.Context, clientID, grantID string) (store.Usage, error) {
+	var u store.Usage
+	err := s.usageStmt.QueryRowContext(ctx, clientID, grantID).Scan(&u.Clients, &u.Codes, &u.Tokens, &u.ClientCodes, &u.ClientTokens, &u.GrantTokens)
+	if err != nil {
+		return store.Usage{}, fmt.Errorf("sqlite: usage: %w", err)
+	}
+	return u, nil
 }

@@ -461,3 +461,81 @@ func BenchmarkSaveGetTokenParallel(b *testing.B) {
 		}
 	})
 }
+
+// TestMigratesV2 opens a database of schema version 2: clients get no
+// expiry, and the counters start from the rows already there.
+func TestMigratesV2(t *testing.T) {
+	ctx := t.Context()
+	path := filepath.Join(t.TempDir(), "v2.db")
+	at := micro()
+	db, err := sql.Open("sqlite", path)
+	require.NoError(t, err)
+	_, err = db.ExecContext(ctx, sqlite.SchemaV2+"PRAGMA user_version = 2;")
+	require.NoError(t, err)
+	_, err = db.ExecContext(ctx, `INSERT INTO clients (id, issued_at, metadata) VALUES ('c1', ?, '{}'), ('c2', ?, '{}')`, at.UnixMicro(), at.UnixMicro())
+	require.NoError(t, err)
+	for i, c := range []string{"c1", "c1", "c2"} {
+		_, err = db.ExecContext(ctx, `INSERT INTO tokens (hash, kind, client_id, grant_id, expires_at) VALUES (?, 'access_token', ?, 'g', ?)`,
+			store.Hash(fmt.Sprint(i)), c, at.Add(time.Hour).UnixMicro())
+		require.NoError(t, err)
+	}
+	_, err = db.ExecContext(ctx, `INSERT INTO codes (hash, client_id, expires_at) VALUES (?, 'c1', ?)`, store.Hash("code"), at.Add(time.Minute).UnixMicro())
+	require.NoError(t, err)
+	require.NoError(t, db.Close())
+
+	s := open(t, path)
+	v, err := sqlite.WriterPragma(ctx, s, "user_version")
+	require.NoError(t, err)
+	assert.Equal(t, fmt.Sprint(sqlite.SchemaVersion), v)
+	c, err := s.GetClient(ctx, "c1")
+	require.NoError(t, err)
+	assert.True(t, c.ExpiresAt.IsZero(), "clients of version 2 never expire")
+	u, err := s.Usage(ctx, "c1", "g")
+	require.NoError(t, err)
+	assert.Equal(t, store.Usage{Clients: 2, Codes: 1, Tokens: 3, ClientCodes: 1, ClientTokens: 2, GrantTokens: 3}, u)
+	require.NoError(t, s.SaveToken(ctx, &store.Token{Hash: store.Hash("new"), Kind: store.AccessToken, ClientID: "c2", GrantID: "g2"}))
+	u, err = s.Usage(ctx, "c2", "g2")
+	require.NoError(t, err)
+	assert.Equal(t, store.Usage{Clients: 2, Codes: 1, Tokens: 4, ClientCodes: 0, ClientTokens: 2, GrantTokens: 1}, u, "the triggers count on")
+}
+
+// TestSweepClientsMarksAndKeys: the sweep deletes expired clients with what
+// was issued to them, revocation marks past their retention once the
+// grant has no tokens, expired single-use keys, and empty usage rows.
+func TestSweepClientsMarksAndKeys(t *testing.T) {
+	ctx := t.Context()
+	s := open(t, filepath.Join(t.TempDir(), "authspec.db"))
+	t0 := micro()
+	clock := t0
+	sqlite.SetClock(s, func() time.Time { return clock })
+	rows := func(table string) int {
+		t.Helper()
+		n, err := sqlite.Rows(ctx, s, table)
+		require.NoError(t, err)
+		return n
+	}
+	require.NoError(t, s.CreateClient(ctx, &store.Client{ID: "short", IssuedAt: t0, ExpiresAt: t0.Add(time.Minute)}))
+	require.NoError(t, s.CreateClient(ctx, &store.Client{ID: "static", IssuedAt: t0}))
+	require.NoError(t, s.SaveToken(ctx, &store.Token{Hash: store.Hash("t short"), Kind: store.AccessToken, ClientID: "short", GrantID: "gs", ExpiresAt: t0.Add(time.Hour)}))
+	require.NoError(t, s.SaveConsent(ctx, &store.Consent{Subject: "alice", ClientID: "short", Scope: "read", Granted: t0}))
+	require.NoError(t, s.RevokeGrant(ctx, "nothing issued"))
+	require.NoError(t, s.UseOnce(ctx, "k", t0.Add(10*time.Minute)))
+
+	clock = t0.Add(2 * time.Minute)
+	sqlite.SetClock(s, func() time.Time { return clock })
+	require.NoError(t, s.UseOnce(ctx, "other", clock.Add(2*time.Hour))) // sweeps
+	assert.Equal(t, 1, rows("clients"), "the expired client")
+	assert.Equal(t, 0, rows("tokens"), "its token")
+	assert.Equal(t, 0, rows("consents"), "its consent")
+	assert.Equal(t, 1, rows("revoked_grants"), "a revocation mark within its retention")
+	assert.Equal(t, 0, rows("client_usage"), "no usage left")
+
+	clock = t0.Add(store.RevocationRetention + 2*time.Minute)
+	sqlite.SetClock(s, func() time.Time { return clock })
+	require.NoError(t, s.UseOnce(ctx, "third", clock.Add(time.Hour)))
+	assert.Equal(t, 0, rows("revoked_grants"), "a mark past its retention, without tokens")
+	assert.Equal(t, 2, rows("used_once"), "k expired; other and third remain")
+	u, err := s.Usage(ctx, "short", "")
+	require.NoError(t, err)
+	assert.Equal(t, store.Usage{Clients: 1}, u)
+}

@@ -30,7 +30,17 @@
 //     the call (Rotated set); a token saved with Rotated set counts as rotated.
 //   - RevokeToken of a revoked token succeeds. RevokeGrant of a grant without
 //     tokens succeeds; RevokeGrant("") revokes nothing, not the tokens that
-//     carry no grant.
+//     carry no grant. After RevokeGrant, SaveToken refuses tokens of the
+//     grant with ErrRevoked, and a token saved while the grant is revoked is
+//     revoked or refused, never active.
+//   - GetCode reads without redeeming, with ErrAlreadyUsed once redeemed.
+//   - Clients expire at ExpiresAt: GetClient then reports ErrNotFound and
+//     CreateClient may reuse the ID; ExtendClient only postpones, and never
+//     gives a client without expiry one; EvictClient deletes the client that
+//     expires first among those expiring before a time, with what was issued
+//     to it.
+//   - UseOnce records a key once until it expires.
+//   - Usage counts what is stored, in total and per client and grant.
 //   - Concurrency: racing consumers of one code or rotators of one token see
 //     exactly one success; concurrent updates of different flags of a token
 //     (revoke, rotate) are not lost.
@@ -95,6 +105,15 @@ var contractTests = []contractTest{
 	{"ConcurrentCreateClient", testConcurrentCreateClient},
 	{"ConcurrentRevokeAndRotate", testConcurrentRevokeAndRotate},
 	{"ConcurrentMixed", testConcurrentMixed},
+	{"GetCode", testGetCode},
+	{"RevokeGrantSticks", testRevokeGrantSticks},
+	{"ConcurrentRevokeGrantAndSave", testConcurrentRevokeGrantAndSave},
+	{"ClientExpiry", testClientExpiry},
+	{"ExtendClient", testExtendClient},
+	{"EvictClient", testEvictClient},
+	{"UseOnce", testUseOnce},
+	{"ConcurrentUseOnce", testConcurrentUseOnce},
+	{"Usage", testUsage},
 }
 
 // Run runs the contract suite, one subtest per contract. open returns a new,
@@ -173,6 +192,7 @@ func fullClient(t *testing.T, id string, at time.Time) *store.Client {
 		SecretExpiresAt:       at.Add(30 * 24 * time.Hour),
 		RegistrationTokenHash: store.Hash(id + " registration access token"),
 		IssuedAt:              at,
+		ExpiresAt:             at.Add(24 * time.Hour),
 		Metadata:              fullMetadata(t, id),
 	}
 }
@@ -1253,4 +1273,262 @@ func testConcurrentMixed(t *testing.T, s store.Store) {
 			}
 		}
 	}
+}
+
+// ---------------------------------------------------------------------------
+// Redemption checks, sticky revocation, client expiry, single use, usage
+
+func testGetCode(t *testing.T, s store.Store) {
+	ctx := t.Context()
+	at := now()
+	c := fullCode("read", "c", at)
+	require.NoError(t, s.SaveCode(ctx, c))
+	for range 2 {
+		got, err := s.GetCode(ctx, c.Hash)
+		require.NoError(t, err, "GetCode does not redeem")
+		assertSame(t, c, got)
+	}
+	_, err := s.ConsumeCode(ctx, c.Hash)
+	require.NoError(t, err, "the code is still unused after GetCode")
+	got, err := s.GetCode(ctx, c.Hash)
+	require.ErrorIs(t, err, store.ErrAlreadyUsed)
+	require.NotNil(t, got, "a redeemed code is returned so that the caller can revoke its grant")
+	assertSame(t, c, got)
+	_, err = s.GetCode(ctx, store.Hash("code absent"))
+	assert.ErrorIs(t, err, store.ErrNotFound)
+}
+
+func testRevokeGrantSticks(t *testing.T, s store.Store) {
+	ctx := t.Context()
+	at := now()
+	require.NoError(t, s.SaveToken(ctx, token("before", store.AccessToken, "c", "g", at)))
+	require.NoError(t, s.RevokeGrant(ctx, "g"))
+
+	late := token("after", store.RefreshToken, "c", "g", at)
+	require.ErrorIs(t, s.SaveToken(ctx, late), store.ErrRevoked, "a token of a revoked grant")
+	_, err := s.GetToken(ctx, late.Hash)
+	assert.ErrorIs(t, err, store.ErrNotFound, "a refused token is not stored")
+
+	// Revoking a grant that has no tokens yet (a replay detected before the
+	// first redemption saved anything) marks it all the same.
+	require.NoError(t, s.RevokeGrant(ctx, "empty"))
+	assert.ErrorIs(t, s.SaveToken(ctx, token("first", store.AccessToken, "c", "empty", at)), store.ErrRevoked)
+
+	// Other grants, similar names, and tokens without a grant are not affected.
+	require.NoError(t, s.RevokeGrant(ctx, ""))
+	for _, tk := range []*store.Token{
+		token("other", store.AccessToken, "c", "other", at),
+		token("prefix", store.AccessToken, "c", "e", at),
+		token("longer", store.AccessToken, "c", "gg", at),
+		token("none", store.AccessToken, "c", "", at),
+	} {
+		assert.NoError(t, s.SaveToken(ctx, tk), "grant %q", tk.GrantID)
+	}
+}
+
+// testConcurrentRevokeGrantAndSave races issuance with revocation of one
+// grant: whatever the interleaving, no token of the grant is left active.
+func testConcurrentRevokeGrantAndSave(t *testing.T, s store.Store) {
+	ctx := t.Context()
+	at := now()
+	const rounds, savers = 20, 8
+	for round := range rounds {
+		grant := fmt.Sprint("grant ", round)
+		var mu sync.Mutex
+		var saved []*store.Token
+		race(savers+1, func(i int) {
+			if i == savers {
+				assert.NoError(t, s.RevokeGrant(ctx, grant))
+				return
+			}
+			tk := token(fmt.Sprint(grant, " token ", i), store.AccessToken, "c", grant, at)
+			err := s.SaveToken(ctx, tk)
+			if err == nil {
+				mu.Lock()
+				saved = append(saved, tk)
+				mu.Unlock()
+				return
+			}
+			assert.ErrorIs(t, err, store.ErrRevoked, "SaveToken %d", i)
+		})
+		for _, tk := range saved {
+			got, err := s.GetToken(ctx, tk.Hash)
+			require.NoError(t, err)
+			assert.True(t, got.Revoked, "round %d: a token saved while its grant was being revoked is active", round)
+		}
+		assert.ErrorIs(t, s.SaveToken(ctx, token(grant+" late", store.AccessToken, "c", grant, at)), store.ErrRevoked)
+	}
+}
+
+func testClientExpiry(t *testing.T, s store.Store) {
+	ctx := t.Context()
+	at := now()
+	gone := fullClient(t, "gone", at)
+	gone.ExpiresAt = at.Add(-time.Second)
+	require.NoError(t, s.CreateClient(ctx, gone))
+	_, err := s.GetClient(ctx, "gone")
+	assert.ErrorIs(t, err, store.ErrNotFound, "a client past its ExpiresAt")
+	assert.ErrorIs(t, s.UpdateClient(ctx, gone), store.ErrNotFound, "UpdateClient of an expired client")
+	assert.ErrorIs(t, s.ExtendClient(ctx, "gone", at.Add(time.Hour)), store.ErrNotFound, "ExtendClient of an expired client")
+	_, err = s.GetClient(ctx, "gone")
+	assert.ErrorIs(t, err, store.ErrNotFound, "ExtendClient does not revive a client")
+
+	// Its ID can be registered again; nothing issued before comes along.
+	require.NoError(t, s.SaveToken(ctx, token("of gone", store.AccessToken, "gone", "g gone", at)))
+	require.NoError(t, s.SaveConsent(ctx, consent("alice", "gone", "read", at)))
+	again := fullClient(t, "gone", at)
+	require.NoError(t, s.CreateClient(ctx, again), "an expired client's ID is free")
+	got, err := s.GetClient(ctx, "gone")
+	require.NoError(t, err)
+	assertSame(t, again, got)
+	_, err = s.GetToken(ctx, store.Hash("token of gone"))
+	assert.ErrorIs(t, err, store.ErrNotFound, "a token of the expired client")
+	_, err = s.GetConsent(ctx, "alice", "gone")
+	assert.ErrorIs(t, err, store.ErrNotFound, "a consent for the expired client")
+	assert.ErrorIs(t, s.CreateClient(ctx, fullClient(t, "gone", at)), store.ErrExists, "the new client has not expired")
+
+	expiring := fullClient(t, "expiring", at)
+	require.NoError(t, s.CreateClient(ctx, expiring))
+	gone2 := fullClient(t, "deleted expired", at)
+	gone2.ExpiresAt = at.Add(-time.Minute)
+	require.NoError(t, s.CreateClient(ctx, gone2))
+	assert.ErrorIs(t, s.DeleteClient(ctx, gone2.ID), store.ErrNotFound, "DeleteClient of an expired client")
+	got, err = s.GetClient(ctx, "expiring")
+	require.NoError(t, err, "a client before its ExpiresAt")
+	assertSame(t, expiring, got)
+}
+
+func testExtendClient(t *testing.T, s store.Store) {
+	ctx := t.Context()
+	at := now()
+	c := fullClient(t, "c", at)
+	require.NoError(t, s.CreateClient(ctx, c))
+	later := at.Add(48 * time.Hour)
+	require.NoError(t, s.ExtendClient(ctx, c.ID, later))
+	got, err := s.GetClient(ctx, c.ID)
+	require.NoError(t, err)
+	assert.True(t, later.Truncate(Precision).Equal(got.ExpiresAt.Truncate(Precision)), "extended to %s, got %s", later, got.ExpiresAt)
+
+	require.NoError(t, s.ExtendClient(ctx, c.ID, at.Add(time.Hour)), "an earlier time")
+	got, err = s.GetClient(ctx, c.ID)
+	require.NoError(t, err)
+	assert.True(t, later.Truncate(Precision).Equal(got.ExpiresAt.Truncate(Precision)), "ExtendClient never brings expiry forward")
+
+	static := &store.Client{ID: "static", IssuedAt: at}
+	require.NoError(t, s.CreateClient(ctx, static))
+	require.NoError(t, s.ExtendClient(ctx, static.ID, later))
+	got, err = s.GetClient(ctx, static.ID)
+	require.NoError(t, err)
+	assert.True(t, got.ExpiresAt.IsZero(), "a client without expiry stays so")
+	assert.ErrorIs(t, s.ExtendClient(ctx, "absent", later), store.ErrNotFound)
+}
+
+func testEvictClient(t *testing.T, s store.Store) {
+	ctx := t.Context()
+	at := now()
+	mk := func(id string, expires time.Time) {
+		c := &store.Client{ID: id, IssuedAt: at, ExpiresAt: expires}
+		require.NoError(t, s.CreateClient(ctx, c))
+		require.NoError(t, s.SaveToken(ctx, token(id, store.AccessToken, id, "grant "+id, at)))
+		require.NoError(t, s.SaveCode(ctx, fullCode(id, id, at)))
+		require.NoError(t, s.SaveConsent(ctx, consent("alice", id, "read", at)))
+	}
+	mk("static", time.Time{})
+	mk("in 3h", at.Add(3*time.Hour))
+	mk("in 1h", at.Add(time.Hour))
+	mk("in 2h", at.Add(2*time.Hour))
+
+	_, err := s.EvictClient(ctx, at.Add(30*time.Minute))
+	assert.ErrorIs(t, err, store.ErrNotFound, "no client expires before")
+	id, err := s.EvictClient(ctx, at.Add(150*time.Minute))
+	require.NoError(t, err)
+	assert.Equal(t, "in 1h", id, "the client that expires first")
+	_, err = s.GetClient(ctx, "in 1h")
+	assert.ErrorIs(t, err, store.ErrNotFound)
+	_, err = s.GetToken(ctx, store.Hash("token in 1h"))
+	assert.ErrorIs(t, err, store.ErrNotFound, "its tokens go with it")
+	_, err = s.GetCode(ctx, store.Hash("code in 1h"))
+	assert.ErrorIs(t, err, store.ErrNotFound, "its codes go with it")
+	_, err = s.GetConsent(ctx, "alice", "in 1h")
+	assert.ErrorIs(t, err, store.ErrNotFound, "its consents go with it")
+
+	id, err = s.EvictClient(ctx, at.Add(150*time.Minute))
+	require.NoError(t, err)
+	assert.Equal(t, "in 2h", id)
+	_, err = s.EvictClient(ctx, at.Add(150*time.Minute))
+	assert.ErrorIs(t, err, store.ErrNotFound)
+	id, err = s.EvictClient(ctx, at.Add(24*time.Hour))
+	require.NoError(t, err)
+	assert.Equal(t, "in 3h", id)
+	_, err = s.EvictClient(ctx, at.Add(1000*time.Hour))
+	assert.ErrorIs(t, err, store.ErrNotFound, "a client without expiry is never evicted")
+	_, err = s.GetToken(ctx, store.Hash("token static"))
+	assert.NoError(t, err)
+}
+
+func testUseOnce(t *testing.T, s store.Store) {
+	ctx := t.Context()
+	at := now()
+	require.NoError(t, s.UseOnce(ctx, "k", at.Add(time.Hour)))
+	assert.ErrorIs(t, s.UseOnce(ctx, "k", at.Add(time.Hour)), store.ErrAlreadyUsed)
+	assert.NoError(t, s.UseOnce(ctx, "K", at.Add(time.Hour)), "keys are exact")
+	assert.NoError(t, s.UseOnce(ctx, "k\x00", at.Add(time.Hour)), "keys are exact")
+
+	require.NoError(t, s.UseOnce(ctx, "expired", at.Add(-time.Second)))
+	assert.NoError(t, s.UseOnce(ctx, "expired", at.Add(time.Hour)), "an expired key can be used again")
+	assert.ErrorIs(t, s.UseOnce(ctx, "expired", at.Add(time.Hour)), store.ErrAlreadyUsed)
+}
+
+func testConcurrentUseOnce(t *testing.T, s store.Store) {
+	ctx := t.Context()
+	at := now()
+	for round := range 5 {
+		var mu sync.Mutex
+		n := 0
+		race(racers, func(int) {
+			err := s.UseOnce(ctx, fmt.Sprint("key ", round), at.Add(time.Hour))
+			if err == nil {
+				mu.Lock()
+				n++
+				mu.Unlock()
+				return
+			}
+			assert.ErrorIs(t, err, store.ErrAlreadyUsed)
+		})
+		assert.Equal(t, 1, n, "round %d: one use", round)
+	}
+}
+
+func testUsage(t *testing.T, s store.Store) {
+	ctx := t.Context()
+	at := now()
+	u, err := s.Usage(ctx, "a", "ga")
+	require.NoError(t, err)
+	assert.Equal(t, store.Usage{}, u, "an empty store")
+
+	for _, id := range []string{"a", "b"} {
+		require.NoError(t, s.CreateClient(ctx, &store.Client{ID: id, IssuedAt: at}))
+	}
+	for i := range 3 {
+		require.NoError(t, s.SaveCode(ctx, fullCode(fmt.Sprint("a", i), "a", at)))
+		require.NoError(t, s.SaveToken(ctx, token(fmt.Sprint("a", i), store.AccessToken, "a", "ga", at)))
+	}
+	require.NoError(t, s.SaveCode(ctx, fullCode("b", "b", at)))
+	require.NoError(t, s.SaveToken(ctx, token("b", store.AccessToken, "b", "gb", at)))
+	require.NoError(t, s.SaveToken(ctx, token("a other", store.AccessToken, "a", "ga2", at)))
+
+	u, err = s.Usage(ctx, "a", "ga")
+	require.NoError(t, err)
+	assert.Equal(t, store.Usage{Clients: 2, Codes: 4, Tokens: 5, ClientCodes: 3, ClientTokens: 4, GrantTokens: 3}, u)
+	u, err = s.Usage(ctx, "", "")
+	require.NoError(t, err)
+	assert.Equal(t, store.Usage{Clients: 2, Codes: 4, Tokens: 5}, u, "nothing is counted for the empty client or grant")
+
+	require.NoError(t, s.DeleteClient(ctx, "a"))
+	u, err = s.Usage(ctx, "a", "ga")
+	require.NoError(t, err)
+	assert.Equal(t, store.Usage{Clients: 1, Codes: 1, Tokens: 1}, u, "after DeleteClient")
+	u, err = s.Usage(ctx, "b", "gb")
+	require.NoError(t, err)
+	assert.Equal(t, store.Usage{Clients: 1, Codes: 1, Tokens: 1, ClientCodes: 1, ClientTokens: 1, GrantTokens: 1}, u)
 }
