@@ -1,0 +1,128 @@
+package conformance_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/authspec/authspec/conformance"
+	"github.com/authspec/authspec/reports"
+	"github.com/authspec/authspec/server"
+	"github.com/authspec/authspec/suite"
+	"github.com/authspec/authspec/suite/browser"
+	"github.com/authspec/authspec/suite/target"
+)
+
+var (
+	sweep    = flag.Bool("sweep", false, "run the whole plan against the reference server once per fault (minutes; scripts/fault-sweep.sh --quick)")
+	sweepOut = flag.String("sweep.out", "", "with -sweep, write every run's findings (check ID to status, PASS left out) to this JSON file")
+)
+
+// sweepRun is one whole-plan run of the sweep: the server's faults, whether
+// the browser drove the login and consent pages, and what the plan found.
+type sweepRun struct {
+	Browser  bool                    `json:"browser,omitempty"`
+	Findings map[string]suite.Status `json:"findings"`
+}
+
+// TestSweep is the fault sweep in one process: the whole plan runs against
+// the reference server with each fault on its own, without the browser
+// (consent approved at once), and each fault must make at least one check
+// FAIL, WARN or ERROR. A fault that only the login and consent pages show
+// is run again through them in Chromium when it is installed.
+// scripts/fault-sweep.sh does the same through the command line.
+func TestSweep(t *testing.T) {
+	if !*sweep {
+		t.Skip("the sweep runs the whole plan once per fault: go test ./conformance -run TestSweep -sweep")
+	}
+	haveBrowser := (&browser.Options{}).Find() == nil
+	runs := map[string]sweepRun{}
+	base := sweepPlan(t, nil, false)
+	for id, st := range base.Findings {
+		require.Equal(t, suite.Skip, st, "the reference server without faults: %s is %s", id, st)
+	}
+	runs[""] = base
+	for _, f := range server.Faults() {
+		run := sweepPlan(t, []server.Fault{f}, false)
+		if !caught(run) && haveBrowser {
+			run = sweepPlan(t, []server.Fault{f}, true)
+		}
+		runs[string(f)] = run
+		switch {
+		case caught(run):
+		case !haveBrowser:
+			t.Logf("%s: not caught without the browser, and Chromium is not installed", f)
+		default:
+			t.Errorf("%s: no check fails", f)
+		}
+	}
+	if *sweepOut != "" {
+		b, err := json.MarshalIndent(runs, "", "  ")
+		require.NoError(t, err)
+		require.NoError(t, os.WriteFile(*sweepOut, append(b, '\n'), 0o644))
+	}
+}
+
+// caught reports whether a run found anything but PASS and SKIP.
+func caught(run sweepRun) bool {
+	for _, st := range run.Findings {
+		if st != suite.Skip {
+			return true
+		}
+	}
+	return false
+}
+
+// sweepPlan runs the whole plan against a fresh reference server with the
+// given faults: without the browser, or through the pages in Chromium.
+func sweepPlan(t *testing.T, faults []server.Fault, withBrowser bool) sweepRun {
+	t.Helper()
+	var h http.Handler
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { h.ServeHTTP(w, r) }))
+	defer ts.Close()
+	cfg := server.Config{Issuer: ts.URL, Consent: server.ConsentAuto, CIMD: server.CIMDLoopback, Faults: faults}
+	tcfg := &target.Config{}
+	mode := conformance.BrowserOff
+	if withBrowser {
+		cfg.Consent = server.ConsentForm
+		mode = conformance.BrowserOn
+		tcfg.Browser = target.BrowserConfig{
+			Login:         []target.Step{{Fill: "#username", Value: "alice"}, {Fill: "#password", Value: "wonderland"}, {Click: "#login"}},
+			Consent:       []target.Step{{Click: "#allow"}},
+			Deny:          []target.Step{{Click: "#deny"}},
+			RepeatConsent: target.RepeatConsentRemembered,
+		}
+	}
+	srv, err := server.New(cfg)
+	require.NoError(t, err)
+	h = srv.Handler()
+	tcfg.Resource = srv.ResourceURL()
+	tcfg.ScopedResource = srv.ScopedResourceURL()
+	rep, err := conformance.Run(context.Background(), conformance.Options{Target: ts.URL, Config: tcfg, Browser: mode})
+	if err != nil {
+		var ue *conformance.UsageError
+		require.False(t, errors.As(err, &ue), "%v", err)
+		// The target could not be used at all (unusable metadata): that is
+		// a finding of the whole run.
+		return sweepRun{Browser: withBrowser, Findings: map[string]suite.Status{"(run): " + err.Error(): suite.Error}}
+	}
+	return sweepRun{Browser: withBrowser, Findings: findings(rep)}
+}
+
+// findings maps every check that did not PASS to its status.
+func findings(rep *reports.Report) map[string]suite.Status {
+	out := map[string]suite.Status{}
+	for _, r := range rep.Results {
+		if r.Status != suite.Pass {
+			out[r.ID] = r.Status
+		}
+	}
+	return out
+}
