@@ -83,7 +83,7 @@ func (s *Server) authenticateClient(r *http.Request, form url.Values) (*clientAu
 	}
 	formID := form.Get("client_id")
 	_, hasFormSecret := form["client_secret"]
-	if s.fault(FaultClientSecretPostIgnored) || s.fault(FaultTokenSecretPostIgnored) {
+	if s.fault(FaultTokenSecretPostIgnored) {
 		hasFormSecret = false
 	}
 	ctx := r.Context()

@@ -6,7 +6,8 @@
 // RFC 7636 (PKCE, S256 only), RFC 7662 (introspection), RFC 8414 (metadata),
 // RFC 8707 (resource indicators), RFC 9207 (iss in authorization responses) and
 // RFC 9728 (protected resource metadata). It passes the whole authspec suite,
-// and can be switched into deliberately broken modes with [Fault]s.
+// and can be switched into deliberately broken modes ([Fault]) or into other
+// lawful ones ([Variant]).
 package server
 
 import (
@@ -96,8 +97,10 @@ type Config struct {
 	// client names), CIMDOn (https from public addresses only), or
 	// CIMDLoopback (loopback addresses only, for tests on one machine).
 	CIMD CIMDMode
-	// Faults switches on deliberate defects (see Fault).
-	Faults []Fault
+	// Faults switches on deliberate defects, Variants lawful choices other
+	// than the defaults (see Behaviour).
+	Faults   []Fault
+	Variants []Variant
 	// Logger receives one line per internal error; default slog.Default().
 	Logger *slog.Logger
 	// Now is the clock; default time.Now.
@@ -113,7 +116,7 @@ type Server struct {
 	issuer        *url.URL
 	base          string // issuer without trailing slash
 	store         store.Store
-	faults        map[Fault]bool
+	on            behaviourSet // the deliberate behaviours switched on
 	cimd          CIMDMode
 	// redirectSchemes are Config.RedirectSchemes, lower case.
 	redirectSchemes map[string]bool
@@ -145,7 +148,6 @@ func New(cfg Config) (*Server, error) {
 		issuer: iss,
 		base:   strings.TrimSuffix(cfg.Issuer, "/"),
 		store:  cfg.Store,
-		faults: make(map[Fault]bool),
 		users:  cfg.Users,
 		now:    cfg.Now,
 		log:    cfg.Logger,
@@ -232,11 +234,8 @@ func New(cfg Config) (*Server, error) {
 	if s.cfg.RefreshTokenTTL <= 0 {
 		s.cfg.RefreshTokenTTL = 30 * 24 * time.Hour
 	}
-	for _, f := range cfg.Faults {
-		if _, err := ParseFault(string(f)); err != nil {
-			return nil, fmt.Errorf("server: %w", err)
-		}
-		s.faults[f] = true
+	if s.on, err = newBehaviourSet(cfg.Faults, cfg.Variants); err != nil {
+		return nil, fmt.Errorf("server: %w", err)
 	}
 	secret := cfg.Secret
 	if secret == nil {
@@ -287,8 +286,6 @@ func (s *Server) ResourceURL() string { return s.base + "/mcp" }
 
 // Store returns the server's store.
 func (s *Server) Store() store.Store { return s.store }
-
-func (s *Server) fault(f Fault) bool { return s.faults[f] }
 
 // endpoint returns the absolute URL of a path below the issuer.
 func (s *Server) endpoint(path string) string { return s.base + path }

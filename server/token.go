@@ -68,10 +68,6 @@ func (s *Server) handleToken(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	if s.fault(FaultTokenErrorNotJSON) {
-		writePlainError(w, oerr.Status, oerr.Code+": "+oerr.Description)
-		return
-	}
 	s.writeOAuthError(w, oerr)
 }
 

@@ -116,7 +116,19 @@ func TestList(t *testing.T) {
 func TestServe_ListFaults(t *testing.T) {
 	code, stdout, _ := runCLI(t, "serve", "--list-faults")
 	require.Equal(t, 0, code)
+	lines := strings.Split(strings.TrimSpace(stdout), "\n")
+	assert.Len(t, lines, len(server.Faults()), "one line per fault, former names on their fault's line")
 	assert.Contains(t, stdout, string(server.FaultCodeReuse))
+	assert.Regexp(t, `(?m)^error-not-json +RFC 6749 §5\.2 +.*\(formerly token-error-not-json\)$`, stdout)
+}
+
+func TestServe_UnknownBehaviour(t *testing.T) {
+	code, _, stderr := runCLI(t, "serve", "--addr", "127.0.0.1:0", "--fault", "code-resue")
+	assert.Equal(t, 2, code)
+	assert.Contains(t, stderr, `--fault: unknown fault "code-resue"; did you mean code-reuse?`)
+	code, _, stderr = runCLI(t, "serve", "--addr", "127.0.0.1:0", "--variant", "code-reuse")
+	assert.Equal(t, 2, code)
+	assert.Contains(t, stderr, `--variant: "code-reuse" is a fault, not a variant (use --fault code-reuse)`)
 }
 
 func TestBrowserInspect_ReferenceServer(t *testing.T) {

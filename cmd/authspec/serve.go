@@ -36,7 +36,8 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	storeSpec := fs.String("store", "memory", "store: memory, or sqlite:PATH for a persistent store")
 	consent := fs.String("consent", "form", "consent mode: form (login and consent pages) or auto (approve at once)")
 	cimd := fs.String("cimd", "off", "client ID metadata documents (URL client_ids): off, on (fetch https documents from public addresses), or loopback (loopback addresses only, http allowed: for testing clients on this machine)")
-	listFaults := fs.Bool("list-faults", false, "list the fault switches and exit")
+	listFaults := fs.Bool("list-faults", false, "list the faults (deliberate defects) and exit")
+	listVariants := fs.Bool("list-variants", false, "list the variants (lawful choices other than the defaults) and exit")
 	readyFile := fs.String("ready-file", "", "write the issuer URL to this file once listening")
 	iat := fs.String("initial-access-token", "", "require this bearer token at the registration endpoint (default: open registration); @FILE reads it from FILE, and $AUTHSPEC_INITIAL_ACCESS_TOKEN is used when the flag is absent")
 	secret := fs.String("secret", "", "at least 32 bytes that key the sealed login state (sessions, pending requests): give replicas the same one; @FILE reads it from FILE, $AUTHSPEC_SERVER_SECRET is used when the flag is absent (default: random per start)")
@@ -44,8 +45,9 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	logRequests := fs.Bool("log-requests", false, "log one line per request")
 	rateLimit := fs.String("rate-limit", "", "rate limits per source address: off, or register=RATE[:BURST],token=RATE[:BURST] with RATE as N/s, N/m or N/h, or off (default register=20/s:1000,token=200/s:5000)")
 	maxClients := fs.Int("max-clients", 0, "most clients the store holds; at the bound a registration evicts the oldest never-used client (default 5000)")
-	var faults, users, scopes, resources, clients, redirectSchemes listFlag
+	var faults, variants, users, scopes, resources, clients, redirectSchemes listFlag
 	fs.Var(&faults, "fault", "switch on a deliberate defect (repeatable; see --list-faults)")
+	fs.Var(&variants, "variant", "switch on a lawful choice other than the default (repeatable; see --list-variants)")
 	fs.Var(&users, "user", "login user as NAME:PASSWORD, or @FILE with one per line (repeatable; $AUTHSPEC_USERS, one per line, when absent; default alice:wonderland)")
 	fs.Var(&scopes, "scope", "supported scope (repeatable; default read, write)")
 	fs.Var(&resources, "resource", "resource indicator tokens may be issued for (repeatable; default ISSUER/mcp)")
@@ -64,10 +66,12 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if fs.NArg() > 0 {
 		return usageErr("unexpected arguments: %s", strings.Join(fs.Args(), " "))
 	}
-	if *listFaults {
-		for _, f := range server.Faults() {
-			fmt.Fprintf(stdout, "%-40s %s\n", f, f.Description())
+	if *listFaults || *listVariants {
+		kind := server.KindFault
+		if *listVariants {
+			kind = server.KindVariant
 		}
+		listBehaviours(stdout, kind)
 		return nil
 	}
 	cfg := server.Config{Consent: server.ConsentMode(*consent), Scopes: scopes, Resources: resources,
@@ -109,6 +113,13 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return usageErr("--fault: %v", err)
 		}
 		cfg.Faults = append(cfg.Faults, f)
+	}
+	for _, name := range variants {
+		v, err := server.ParseVariant(name)
+		if err != nil {
+			return usageErr("--variant: %v", err)
+		}
+		cfg.Variants = append(cfg.Variants, v)
 	}
 	if len(users) > 0 {
 		cfg.Users = map[string]string{}
@@ -184,6 +195,9 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if len(cfg.Faults) > 0 {
 		fmt.Fprintf(stdout, "  faults:    %s\n", faults.String())
 	}
+	if len(cfg.Variants) > 0 {
+		fmt.Fprintf(stdout, "  variants:  %s\n", variants.String())
+	}
 	if *readyFile != "" {
 		if err := os.WriteFile(*readyFile, []byte(cfg.Issuer+"\n"), 0o600); err != nil {
 			return fmt.Errorf("write ready file: %w", err)
@@ -198,6 +212,21 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	drain(hs, &inflight, st, *shutdownTimeout, logger)
 	fmt.Fprintln(stdout, "authspec reference server stopped")
 	return nil
+}
+
+// listBehaviours prints the behaviours of one kind, one a line: the name
+// first (scripts read it), the section, the summary and any former names.
+func listBehaviours(w io.Writer, kind server.Kind) {
+	for _, b := range server.Behaviours() {
+		if b.Kind != kind {
+			continue
+		}
+		line := fmt.Sprintf("%-45s %-20s %s", b.Name, b.Section, b.Summary)
+		if len(b.Aliases) > 0 {
+			line += " (formerly " + strings.Join(b.Aliases, ", ") + ")"
+		}
+		fmt.Fprintln(w, line)
+	}
 }
 
 // trackRequests counts the requests that are running in next.

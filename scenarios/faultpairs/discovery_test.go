@@ -8,7 +8,7 @@ var _ = add(map[string]pair{
 	"rfc8414-2-authorization-endpoint-required":         faults(server.FaultMetadataNoAuthzEndpoint),
 	"rfc8414-2-grant-types-not-refused":                 faults(server.FaultMetadataUnsupportedGrant),
 	"rfc8414-2-response-types-not-refused":              faults(server.FaultMetadataUnsupportedRespType),
-	"rfc8414-2-token-auth-methods-authenticate":         faults(server.FaultClientSecretPostIgnored),
+	"rfc8414-2-token-auth-methods-authenticate":         faults(server.FaultTokenSecretPostIgnored),
 	"rfc8414-2-introspection-endpoint-introspects":      faults(server.FaultMetadataWrongIntrospectionEP),
 	"rfc8414-2-scopes-supported-accepted":               faults(server.FaultMetadataUnsupportedScope),
 	"rfc8414-3.2-no-empty-arrays":                       faults(server.FaultMetadataEmptyArray),

@@ -22,7 +22,7 @@ var _ = add(map[string]pair{
 	"rfc6749-5.1-expires-in-seconds":                  faults(server.FaultTokenExpiresInString),
 	"rfc6749-5.1-pragma-no-cache":                     observed(server.FaultTokenNoPragma),
 	"rfc6749-3.3-default-scope-reported":              faults(server.FaultTokenScopeOmitted),
-	"rfc6749-5.2-error-json":                          faults(server.FaultTokenErrorNotJSON),
+	"rfc6749-5.2-error-json":                          faults(server.FaultErrorNotJSON),
 	"rfc6749-5.2-missing-grant-type-invalid-request":  faults(server.FaultTokenMissingGrantTypeErr),
 	"rfc6749-5.2-unknown-scope-invalid-scope":         faults(server.FaultTokenInvalidScopeErr),
 	"rfc6749-6-unknown-refresh-token-invalid-grant":   faults(server.FaultTokenRefreshUnknownErr),

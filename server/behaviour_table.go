@@ -1,0 +1,469 @@
+package server
+
+// The deliberate behaviours of the reference server, one declaration each:
+// the Go name, the name that switches it on (serve --fault NAME, --variant
+// NAME), the specification section it concerns, and what the server does
+// with it on. A fault breaks that section's requirement; a variant's summary
+// quotes the sentence that permits it. Former names of a behaviour follow
+// as aliases. Where a behaviour acts is said in behaviour.go.
+var (
+	// Authorization endpoint: the request (RFC 6749 §3.1, §4.1.1, §4.1.2.1).
+	FaultResponseTypeUnchecked = fault("response-type-unchecked", "RFC 6749 §3.1.1",
+		"an unsupported response_type is treated as code")
+	FaultAuthzMissingRTWrongError = fault("authorize-missing-response-type-wrong-error", "RFC 6749 §4.1.2.1",
+		"a request without response_type is answered unsupported_response_type instead of invalid_request")
+	FaultAuthzUnknownClientRedirect = fault("authorize-unknown-client-redirected", "RFC 6749 §4.1.2.1",
+		"a request with an unknown client_id is redirected (with an error) to the redirect_uri it names")
+	FaultAuthzUnknownParamRejected = fault("authorize-unknown-param-rejected", "RFC 6749 §3.1",
+		"unknown parameters at the authorization endpoint are refused with invalid_request")
+	FaultAuthzDuplicatesAccepted = fault("authorize-duplicate-params-accepted", "RFC 6749 §3.1",
+		"repeated parameters at the authorization endpoint are accepted (the first value wins)")
+	FaultAuthzEmptyScopeInvalid = fault("authorize-empty-scope-invalid", "RFC 6749 §3.1",
+		"an empty scope parameter at the authorization endpoint is refused with invalid_scope instead of being treated as omitted")
+	FaultAuthzUnknownScopeWrongErr = fault("authorize-unknown-scope-wrong-error", "RFC 6749 §4.1.2.1",
+		"an unknown scope at the authorization endpoint is refused with invalid_request instead of invalid_scope")
+	FaultAuthzGrantUnchecked = fault("authorize-grant-type-unchecked", "RFC 6749 §4.1.2.1",
+		"clients not registered for the authorization code grant get codes")
+	FaultErrorsNotRedirected = fault("errors-not-redirected", "RFC 6749 §4.1.2.1",
+		"authorization errors are shown as a page instead of being redirected to the client")
+	FaultOpenRedirect = fault("open-redirect-on-invalid-redirect-uri", "RFC 6749 §4.1.2.1",
+		"errors about an invalid redirect_uri are redirected to it (open redirect)")
+
+	// Authorization endpoint: redirect URIs and the response (RFC 6749 §3.1.2, §4.1.2, RFC 8252, RFC 9207).
+	FaultRedirectPrefixMatch = fault("redirect-uri-prefix-match", "RFC 9700 §4.1.3",
+		"redirect_uri is matched by prefix instead of exactly")
+	FaultBCPRedirectPatterns = fault("redirect-uri-patterns", "RFC 9700 §4.1.3",
+		"a registered redirect URI containing * is matched as a pattern")
+	FaultLoopbackPortStrict = fault("loopback-port-strict", "RFC 8252 §7.3",
+		"loopback redirect URIs must match the registered port (RFC 8252 §7.3 requires any port)")
+	FaultAuthzFirstRedirectDefault = fault("authorize-first-redirect-uri-default", "RFC 6749 §3.1.2.3",
+		"a client with several redirect URIs that omits redirect_uri is sent to the first one")
+	FaultAuthzRedirectAlwaysRequired = fault("authorize-redirect-uri-always-required", "RFC 6749 §4.1.1",
+		"redirect_uri is required even when the client registered exactly one")
+	FaultAuthzRedirectQueryDropped = fault("authorize-redirect-query-dropped", "RFC 6749 §3.1.2",
+		"the query component of the registered redirect URI is dropped from responses")
+	FaultStateDropped = fault("state-dropped", "RFC 6749 §4.1.2",
+		"the state parameter is not echoed in successful authorization responses")
+	FaultErrorStateDropped = fault("error-state-dropped", "RFC 6749 §4.1.2.1",
+		"the state parameter is not echoed in error redirects")
+	FaultIssParamMissing = fault("iss-param-missing", "RFC 9207 §2",
+		"authorization responses omit the iss parameter although metadata advertises it (RFC 9207)")
+	FaultBCPPostRedirect307 = fault("post-redirect-307", "RFC 9700 §4.12",
+		"the consent form's redirect to the client is a 307, which repeats the POST and its body")
+	FaultBCPPostRedirect302 = fault("post-redirect-302", "RFC 9700 §4.12",
+		"redirects answering the login and consent forms use 302 instead of 303")
+
+	// Login and consent pages (RFC 6749 §10.2, §10.12, RFC 9700 §4.2.4, §4.16).
+	FaultConsentByGET = fault("consent-approve-by-get", "RFC 6749 §10.12",
+		"consent can be approved by a GET request")
+	FaultConsentNoCSRF = fault("consent-no-csrf", "RFC 6749 §10.12",
+		"the consent form is accepted without its CSRF token")
+	FaultConsentCrossSite = fault("consent-no-csrf-samesite-none", "RFC 6749 §10.12",
+		"the consent form has no CSRF token and the session cookie is SameSite=None: another site can forge the approval")
+	FaultFramingAllowed = fault("framing-allowed", "RFC 9700 §4.16",
+		"login and consent pages may be framed (no X-Frame-Options or frame-ancestors)")
+	FaultDenyNotRedirects = fault("deny-not-access-denied", "RFC 6749 §4.1.2.1",
+		"denying consent shows a page instead of redirecting with access_denied")
+	FaultConsentAnonymous = fault("consent-page-anonymous", "RFC 6749 §10.2",
+		"the consent page does not say which client asks, nor where the browser will be sent")
+	FaultConsentForgotten = fault("consent-not-remembered", "RFC 6749 §10.2",
+		"an approval is never remembered, against the documented policy (repeat_consent: remembered)")
+	FaultConsentAnyScope = fault("consent-remembered-any-scope", "RFC 6749 §10.2",
+		"a remembered approval also covers scopes the user never approved")
+	FaultMCPConsentPerUser = fault("mcp-consent-per-user", "MCP authorization, Security Best Practices: Confused Deputy",
+		"an approval is remembered per user, not per client: a newly registered client is approved without asking")
+	FaultBCPNoReferrerPolicy = fault("pages-no-referrer-policy", "RFC 9700 §4.2.4",
+		"login, consent and error pages are served without a Referrer-Policy")
+	FaultBCPThirdPartyResources = fault("pages-third-party-resources", "RFC 9700 §4.2.4",
+		"the login and consent pages load an image from another origin")
+
+	// PKCE (RFC 7636, RFC 9700 §2.1.1).
+	FaultPKCEPlain = fault("pkce-plain-accepted", "RFC 9700 §2.1.1",
+		"code_challenge_method=plain is accepted")
+	FaultPKCENotRequired = fault("pkce-not-required-for-public", "RFC 9700 §2.1.1",
+		"public clients may use the authorization code grant without PKCE")
+	FaultPKCERequiredWrongError = fault("pkce-required-wrong-error", "RFC 7636 §4.4.1",
+		"a public client without code_challenge gets error=access_denied instead of invalid_request")
+	FaultPKCEDefaultS256 = fault("pkce-default-method-s256", "RFC 7636 §4.3",
+		"a code_challenge without code_challenge_method is taken as S256 instead of plain")
+	FaultPKCEUnknownMethodS256 = fault("pkce-unknown-method-as-s256", "RFC 7636 §4.4.1",
+		"an unsupported code_challenge_method is treated as S256 instead of refused")
+	FaultPKCEChallengeUnchecked = fault("pkce-challenge-syntax-unchecked", "RFC 7636 §4.2",
+		"a code_challenge that is not 43 base64url characters is accepted with S256")
+	FaultPKCEChallengeEchoed = fault("pkce-challenge-echoed", "RFC 7636 §4.4",
+		"the authorization response echoes the code_challenge")
+	FaultPKCEChallengePerClient = fault("pkce-challenge-per-client", "RFC 7636 §4.4",
+		"the code_challenge is remembered per client, not per code: a code is verified against the client's latest challenge")
+	FaultPKCEMethodNotBound = fault("pkce-method-not-bound", "RFC 7636 §4.4",
+		"the token endpoint accepts a verifier that matches the challenge under either method, ignoring the method stored with the code")
+	FaultPKCEDowngrade = fault("pkce-downgrade", "RFC 9700 §2.1.1",
+		"a code_verifier is accepted for a code issued without code_challenge")
+	FaultPKCEVerifierOptional = fault("pkce-verifier-optional", "RFC 7636 §4.6",
+		"a code issued with a code_challenge is redeemed without code_verifier")
+	FaultPKCEVerifierIgnore = fault("pkce-verifier-unchecked", "RFC 7636 §4.6",
+		"the code_verifier is not compared with the code_challenge")
+	FaultPKCESyntaxLax = fault("pkce-verifier-syntax-lax", "RFC 7636 §4.1",
+		"code_verifier syntax (43-128 unreserved characters) is not enforced")
+	FaultPKCEVerifierTooLong = fault("pkce-verifier-length-unbounded", "RFC 7636 §4.1",
+		"a code_verifier longer than 128 characters is accepted")
+	FaultPKCEVerifierCharset = fault("pkce-verifier-charset-unchecked", "RFC 7636 §4.1",
+		"a code_verifier with characters outside [A-Za-z0-9-._~] is accepted")
+	FaultPKCEVerifierPadding = fault("pkce-verifier-padding-stripped", "RFC 7636 §4.1",
+		"trailing '=' padding is stripped from the code_verifier before it is checked")
+	FaultPKCEVerifierNarrow = fault("pkce-verifier-base64url-only", "RFC 7636 §4.6",
+		"a code_verifier with '.' or '~' is refused, as if it had to be base64url")
+	FaultPKCECaseInsensitive = fault("pkce-challenge-case-insensitive", "RFC 7636 §4.6",
+		"the computed challenge is compared with the stored one ignoring case")
+
+	// Token endpoint: the request (RFC 6749 §3.2).
+	FaultTokenGETAccepted = fault("token-get-accepted", "RFC 6749 §3.2",
+		"the token endpoint issues tokens to a GET request with the parameters in the query")
+	FaultJSONBodyAccepted = fault("token-json-body-accepted", "RFC 6749 §3.2",
+		"the token endpoint accepts a JSON body instead of requiring form encoding")
+	FaultDuplicateParamsOK = fault("duplicate-params-accepted", "RFC 6749 §3.1",
+		"parameters included more than once are accepted")
+	FaultTokenUnknownParamFatal = fault("token-unknown-param-rejected", "RFC 6749 §3.2",
+		"token requests with an unrecognised parameter are refused instead of the parameter being ignored")
+	FaultTokenEmptyParamNotOmitted = fault("token-empty-param-not-omitted", "RFC 6749 §3.2",
+		"an empty scope parameter in a token request is refused instead of being treated as omitted")
+
+	// Token endpoint: client authentication (RFC 6749 §2.3, §3.2.1).
+	FaultBasicAuthIgnored = fault("basic-auth-ignored", "RFC 6749 §2.3.1",
+		"token endpoint ignores HTTP Basic credentials and reads client_id only from the form body")
+	FaultBasicNoURLDecode = fault("basic-no-urldecode", "RFC 6749 §2.3.1",
+		"HTTP Basic client_id and client_secret are not form-url-decoded")
+	FaultConflictingAuthOK = fault("conflicting-auth-accepted", "RFC 6749 §2.3",
+		"a request using both HTTP Basic and client_secret_post is accepted")
+	FaultTokenQueryCredentials = fault("token-query-credentials-accepted", "RFC 6749 §2.3.1",
+		"client_id and client_secret in the token endpoint's URI query authenticate the client")
+	FaultTokenSecretPostIgnored = fault("token-secret-post-ignored", "RFC 6749 §2.3.1",
+		"client_secret in the token request body is ignored although the metadata advertises client_secret_post", "metadata-advertises-ignored-secret-post")
+	FaultTokenSecretCaseInsensitive = fault("token-secret-case-insensitive", "RFC 6749 §3.2.1",
+		"a client secret with the letter case of every letter inverted is accepted")
+	FaultTokenPublicNoClientID = fault("token-public-client-id-optional", "RFC 6749 §3.2.1",
+		"a public client may redeem an authorization code without sending client_id")
+	FaultTokenCodeNoClientAuth = fault("token-code-exchange-unauthenticated", "RFC 6749 §4.1.3",
+		"a confidential client may redeem an authorization code with its client_id alone")
+	FaultTokenCCNoClientAuth = fault("token-client-credentials-unauthenticated", "RFC 6749 §4.4.2",
+		"a confidential client may use the client_credentials grant with its client_id alone")
+	FaultTokenRefreshNoClientAuth = fault("token-refresh-unauthenticated", "RFC 6749 §6",
+		"a confidential client may refresh with its client_id alone")
+
+	// Token endpoint: grants (RFC 6749 §4.1.3, §4.4, §6, RFC 9700 §4.14).
+	FaultCodeReuse = fault("code-reuse", "RFC 6749 §4.1.2",
+		"authorization codes can be redeemed more than once")
+	FaultReplayNoRevoke = fault("code-replay-no-revoke", "RFC 6749 §4.1.2",
+		"a replayed authorization code fails but the tokens issued from it stay valid")
+	FaultCodeNotBoundToClient = fault("code-not-bound-to-client", "RFC 6749 §4.1.3",
+		"an authorization code can be redeemed by a client other than the one it was issued to")
+	FaultRedirectURINotChecked = fault("token-redirect-uri-unchecked", "RFC 6749 §4.1.3",
+		"the token endpoint does not compare redirect_uri with the authorization request")
+	FaultTokenRedirectURIOptional = fault("token-redirect-uri-omission-accepted", "RFC 6749 §4.1.3",
+		"a code exchange may omit redirect_uri although the authorization request included it")
+	FaultTokenMissingCodeWrongErr = fault("token-missing-code-wrong-error", "RFC 6749 §4.1.3",
+		"a code exchange without code yields invalid_grant instead of invalid_request")
+	FaultTokenUnknownCodeWrongErr = fault("token-unknown-code-wrong-error", "RFC 6749 §4.1.3",
+		"an unknown authorization code yields invalid_request instead of invalid_grant")
+	FaultTokenCCPublic = fault("token-client-credentials-public", "RFC 6749 §4.4",
+		"public clients may use the client_credentials grant")
+	FaultTokenGrantUnrestricted = fault("token-grant-type-unrestricted", "RFC 6749 §5.2",
+		"a client may use the client_credentials grant without being registered for it")
+	FaultTokenCCRefreshToken = fault("token-client-credentials-refresh-token", "RFC 6749 §4.4.3",
+		"client_credentials responses include a refresh token")
+	FaultRefreshNoRotation = fault("refresh-no-rotation", "RFC 9700 §4.14.2",
+		"refresh tokens of public clients are not rotated")
+	FaultRefreshReplayNoRevoke = fault("refresh-replay-no-revoke", "RFC 9700 §4.14.2",
+		"replaying a rotated refresh token does not revoke the token family")
+	FaultRefreshNotBound = fault("refresh-not-bound-to-client", "RFC 6749 §10.4",
+		"a refresh token can be used by a client other than the one it was issued to")
+	FaultRefreshScopeWiden = fault("refresh-scope-widen", "RFC 6749 §6",
+		"a refresh request may widen the scope beyond the original grant")
+	FaultTokenRefreshNoNarrowing = fault("token-refresh-narrowing-ignored", "RFC 6749 §6",
+		"a narrower scope requested at refresh is ignored: the full original scope is issued")
+	FaultTokenRefreshDefaultScope = fault("token-refresh-omitted-scope-default", "RFC 6749 §6",
+		"a refresh without scope is given the server's default scope instead of the original grant's")
+	FaultTokenRefreshMissingErr = fault("token-refresh-missing-wrong-error", "RFC 6749 §6",
+		"a refresh request without refresh_token yields invalid_grant instead of invalid_request")
+	FaultTokenRefreshUnknownErr = fault("token-refresh-unknown-wrong-error", "RFC 6749 §6",
+		"an unknown refresh token yields invalid_request instead of invalid_grant")
+	FaultUnknownGrantWrongErr = fault("unsupported-grant-wrong-error", "RFC 6749 §5.2",
+		"an unknown grant_type yields invalid_request instead of unsupported_grant_type")
+	FaultTokenMissingGrantTypeErr = fault("token-missing-grant-type-wrong-error", "RFC 6749 §5.2",
+		"a token request without grant_type yields unsupported_grant_type instead of invalid_request")
+	FaultTokenInvalidScopeErr = fault("token-invalid-scope-wrong-error", "RFC 6749 §5.2",
+		"an unknown scope at the token endpoint yields invalid_request instead of invalid_scope")
+
+	// Token endpoint: responses (RFC 6749 §3.3, §5.1, §5.2).
+	FaultTokenTypeMissing = fault("token-type-missing", "RFC 6749 §5.1",
+		"token responses omit token_type")
+	FaultTokenExpiresInString = fault("token-expires-in-string", "RFC 6749 §5.1",
+		"expires_in is sent as a JSON string instead of a number")
+	FaultTokenScopeOmitted = fault("token-scope-omitted-when-defaulted", "RFC 6749 §3.3",
+		"token responses omit scope when the default scope was granted to a request without scope")
+	FaultNoCacheControl = fault("no-cache-control", "RFC 6749 §5.1",
+		"token responses lack Cache-Control: no-store")
+	FaultTokenNoPragma = fault("token-no-pragma", "RFC 6749 §5.1",
+		"token responses lack Pragma: no-cache")
+	FaultErrorNotJSON = fault("error-not-json", "RFC 6749 §5.2",
+		"OAuth error responses (token, revocation, introspection, registration) are sent as text/plain instead of JSON", "token-error-not-json")
+	FaultInvalidClient400 = fault("invalid-client-400", "RFC 6749 §5.2",
+		"client authentication failures answer 400 instead of 401")
+	FaultNoWWWAuthenticate = fault("no-www-authenticate", "RFC 6749 §5.2",
+		"401 invalid_client responses carry no WWW-Authenticate header")
+
+	// Revocation (RFC 7009).
+	FaultRevokeNoClientAuth = fault("revoke-no-client-auth", "RFC 7009 §2.1",
+		"revocation does not authenticate confidential clients")
+	FaultRevokeNoTokenOK = fault("revoke-missing-token-200", "RFC 7009 §2.1",
+		"a revocation request without a token answers 200 instead of invalid_request")
+	FaultRevokeUnknown400 = fault("revoke-unknown-400", "RFC 7009 §2.2",
+		"revoking an unknown token answers 400 instead of 200")
+	FaultRevokeForeign = fault("revoke-foreign-token", "RFC 7009 §2.1",
+		"a client can revoke tokens issued to another client")
+	FaultRevokeNoop = fault("revoke-noop", "RFC 7009 §2.1",
+		"revocation answers 200 but the token stays valid")
+	FaultRevokeKeepsAccess = fault("revoke-refresh-keeps-access", "RFC 7009 §2.1",
+		"revoking a refresh token leaves the access tokens of its grant valid")
+	FaultRevokeHintStrict = fault("revoke-hint-strict", "RFC 7009 §2.1",
+		"revocation looks only in the token type named by token_type_hint")
+
+	// Introspection (RFC 7662).
+	FaultIntrospectNoAuth = fault("introspect-no-auth", "RFC 7662 §2.1",
+		"the introspection endpoint answers callers that do not authenticate (token scanning)")
+	FaultIntrospectBadClient200 = fault("introspect-bad-client-200", "RFC 7662 §2.3",
+		"introspection with wrong client credentials answers 200 active=false instead of 401")
+	FaultIntrospectHintStrict = fault("introspect-hint-strict", "RFC 7662 §2.1",
+		"introspection looks only in the token type named by token_type_hint")
+	FaultIntrospectRevokedActive = fault("introspect-revoked-active", "RFC 7662 §2.2",
+		"introspection reports revoked tokens as active")
+	FaultIntrospectActiveString = fault("introspect-active-string", "RFC 7662 §2.2",
+		"introspection responses give active as the string \"true\" instead of a boolean")
+	FaultIntrospectExpString = fault("introspect-exp-string", "RFC 7662 §2.2",
+		"introspection responses give exp and iat as date strings instead of seconds")
+	FaultIntrospectInactiveDetail = fault("introspect-inactive-details", "RFC 7662 §2.2",
+		"introspection of an unknown token tells more than active=false (client_id, scope)")
+	FaultIntrospectNotJSON = fault("introspect-not-json", "RFC 7662 §2.2",
+		"introspection responses are served as text/plain")
+
+	// Dynamic registration (RFC 7591).
+	FaultRegisterUnknownFatal = fault("registration-unknown-metadata-fatal", "RFC 7591 §2",
+		"registration rejects unknown metadata instead of ignoring it")
+	FaultRegisterNoDefaults = fault("registration-no-defaults", "RFC 7591 §2",
+		"registration does not apply RFC 7591 defaults to omitted metadata")
+	FaultRegisterInconsistentTypes = fault("registration-inconsistent-types-accepted", "RFC 7591 §2.1",
+		"registration accepts grant_types and response_types that contradict each other (RFC 7591 section 2.1)")
+	FaultRegisterAuthMethodUnchecked = fault("registration-auth-method-unchecked", "RFC 7591 §3.2.2",
+		"registration accepts and echoes a token_endpoint_auth_method the server does not support")
+	FaultRegisterRedirectURIsOptional = fault("registration-redirect-uris-optional", "RFC 7591 §5",
+		"clients may register for the authorization code grant without redirect_uris")
+	FaultRegisterRelativeRedirect = fault("registration-accepts-relative-redirect", "RFC 7591 §3.2.2",
+		"registration accepts relative redirect URIs")
+	FaultRegisterFragment = fault("registration-accepts-fragment", "RFC 7591 §3.2.2",
+		"registration accepts redirect URIs with a fragment")
+	FaultRegisterHTTPRedirect = fault("registration-accepts-http-redirect", "RFC 7591 §5",
+		"registration accepts http redirect URIs on non-loopback hosts")
+	FaultMCPPublicDCRRefused = fault("mcp-public-registration-refused", "MCP authorization §2.4",
+		"dynamic registration refuses public clients (token_endpoint_auth_method none), which MCP clients are")
+	FaultBCPClientChosenID = fault("registration-client-chooses-client-id", "RFC 9700 §4.15",
+		"a registration request's client_id becomes the client's identifier")
+	FaultRegisterNoClientID = fault("registration-no-client-id", "RFC 7591 §3.2.1",
+		"registration responses carry an empty client_id")
+	FaultRegisterClientIDReused = fault("registration-client-id-reused", "RFC 7591 §3.2.1",
+		"registrations with the same redirect URIs get the same client_id, replacing the earlier client")
+	FaultRegisterNoSecret = fault("registration-no-client-secret", "RFC 7591 §3.2.1",
+		"registration responses for confidential clients omit client_secret")
+	FaultRegisterSecretForPublic = fault("registration-secret-for-public-client", "RFC 7591 §3.2.1",
+		"public clients (token_endpoint_auth_method none) are issued a client_secret")
+	FaultRegisterSecretReused = fault("registration-secret-reused", "RFC 7591 §3.2.1",
+		"every registered client gets the same client_secret")
+	FaultRegisterSecretUnusable = fault("registration-secret-unusable", "RFC 7591 §3.2.1",
+		"the client_secret in the registration response is not the one the token endpoint checks")
+	FaultRegisterIssuedAtMillis = fault("registration-issued-at-milliseconds", "RFC 7591 §3.2.1",
+		"client_id_issued_at is given in milliseconds instead of seconds")
+	FaultNoSecretExpiresAt = fault("registration-no-secret-expires-at", "RFC 7591 §3.2.1",
+		"registration responses omit client_secret_expires_at")
+	FaultRegisterNoEcho = fault("registration-no-echo", "RFC 7591 §3.2.1",
+		"registration responses do not echo the registered metadata")
+	FaultRegister200 = fault("registration-200", "RFC 7591 §3.2.1",
+		"successful registration answers 200 instead of 201")
+	FaultRegisterNoCacheControl = fault("registration-no-cache-control", "RFC 7591 §3.2.1",
+		"registration and client configuration responses lack Cache-Control: no-store")
+
+	// Client configuration endpoint (RFC 7592).
+	FaultRegMgmtNoChallenge = fault("registration-no-bearer-challenge", "RFC 7592 §2",
+		"the client configuration endpoint refuses requests without a WWW-Authenticate Bearer challenge")
+	FaultRegMgmtTokenUnchecked = fault("registration-token-unchecked", "RFC 7592 §2.1",
+		"the client configuration endpoint accepts any bearer token")
+	FaultRegMgmtOtherClient = fault("registration-token-not-bound", "RFC 7592 §2.1",
+		"a registration access token grants access to other clients' registrations")
+	FaultMCPForeignTokenAccepted = fault("mcp-as-accepts-access-tokens", "MCP authorization §2.6.2",
+		"the client configuration endpoint accepts an access token issued for the MCP server as a registration access token")
+	FaultRegMgmtDeletedNotFound = fault("registration-deleted-404", "RFC 7592 §2.1",
+		"requests for a deleted client answer 404 instead of 401")
+	FaultRegMgmtReadNoToken = fault("registration-read-no-token", "RFC 7592 §3",
+		"client read and update responses omit registration_access_token")
+	FaultRegMgmtReadNotJSON = fault("registration-read-not-json", "RFC 7592 §2.1",
+		"client read responses are served as text/plain")
+	FaultRegMgmtReadOmitsMetadata = fault("registration-read-omits-metadata", "RFC 7592 §3",
+		"client read responses omit the registered metadata")
+	FaultRegMgmtRelativeURI = fault("registration-client-uri-relative", "RFC 7592 §3",
+		"registration_client_uri is a relative path instead of a fully qualified URL")
+	FaultRegMgmtClientIDChange = fault("registration-client-id-changeable", "RFC 7592 §2.2",
+		"a registration update may change client_id")
+	FaultRegMgmtSecretOverwrite = fault("registration-secret-overwritable", "RFC 7592 §2.2",
+		"a registration update may set a client_secret chosen by the client")
+	FaultRegMgmtUpdateUnvalidated = fault("registration-update-unvalidated", "RFC 7592 §2.2",
+		"a registration update skips the validation of the new metadata (e.g. redirect URIs with a fragment)")
+	FaultRegMgmtUpdateNotPersisted = fault("registration-update-not-persisted", "RFC 7592 §2.2",
+		"a registration update answers with the new metadata but does not store it")
+	FaultRegMgmtDeleteNoop = fault("registration-delete-noop", "RFC 7592 §2.3",
+		"deleting a registration leaves the client usable")
+	FaultRegMgmtDelete200 = fault("registration-delete-200", "RFC 7592 §2.3",
+		"deleting a registration answers 200 with a body instead of 204 No Content")
+
+	// Authorization server metadata (RFC 8414).
+	FaultIssuerMismatch = fault("metadata-issuer-mismatch", "RFC 8414 §3.3",
+		"metadata issuer differs from the issuer the metadata was fetched for")
+	FaultMetadataNotJSON = fault("metadata-not-json", "RFC 8414 §3.2",
+		"metadata is served with a non-JSON content type")
+	FaultMetadataNoRespTypes = fault("metadata-missing-response-types", "RFC 8414 §2",
+		"metadata omits the required response_types_supported")
+	FaultMetadataNoAuthzEndpoint = fault("metadata-no-authorization-endpoint", "RFC 8414 §2",
+		"metadata omits authorization_endpoint although the authorization code grant is supported")
+	FaultMetadataNoS256 = fault("metadata-no-code-challenge-methods", "RFC 8414 §2",
+		"metadata omits code_challenge_methods_supported")
+	FaultMetadataEmptyArray = fault("metadata-empty-array", "RFC 8414 §3.2",
+		"metadata carries a member with an empty array (ui_locales_supported: []) instead of omitting it")
+	FaultMetadataArrayAsString = fault("metadata-array-as-string", "RFC 8414 §3.2",
+		"metadata gives response_modes_supported as a string instead of a JSON array")
+	FaultWrongRegistrationEP = fault("metadata-wrong-registration-endpoint", "RFC 8414 §2",
+		"metadata registration_endpoint points at a URL that does not register clients")
+	FaultMetadataWrongIntrospectionEP = fault("metadata-wrong-introspection-endpoint", "RFC 8414 §2",
+		"metadata introspection_endpoint points at a URL that does not introspect tokens")
+	FaultMetadataUnsupportedGrant = fault("metadata-advertises-unsupported-grant", "RFC 8414 §2",
+		"metadata advertises the device_code grant, which the token endpoint refuses as unsupported_grant_type")
+	FaultMetadataUnsupportedRespType = fault("metadata-advertises-unsupported-response-type", "RFC 8414 §2",
+		"metadata advertises response type token, which the authorization endpoint refuses as unsupported_response_type")
+	FaultMetadataUnsupportedScope = fault("metadata-advertises-unsupported-scope", "RFC 8414 §2",
+		"metadata scopes_supported lists a scope the token endpoint refuses as invalid_scope")
+	FaultMetadataUnsupportedPKCE = fault("metadata-advertises-unsupported-pkce-method", "RFC 8414 §2",
+		"metadata advertises code_challenge_method plain, which the authorization endpoint refuses")
+	FaultMetadataIntrospectionNone = fault("metadata-advertises-unsupported-introspection-auth", "RFC 8414 §2",
+		"metadata lists none in introspection_endpoint_auth_methods_supported, but introspection refuses public clients")
+
+	// Protected resource metadata (RFC 9728).
+	FaultResourceMetaPathAppended = fault("resource-metadata-path-appended", "RFC 9728 §3",
+		"protected resource metadata is served at the resource URL with the well-known suffix appended, not inserted before the path")
+	FaultMCPPRMNotServed = fault("mcp-prm-not-served", "MCP authorization §2.3.1",
+		"the MCP server publishes no protected resource metadata (no challenge parameter, no well-known document)")
+	FaultResourceMetaNotJSON = fault("resource-metadata-not-json", "RFC 9728 §3.2",
+		"protected resource metadata is served with Content-Type text/plain")
+	FaultResourceMetaNoResource = fault("resource-metadata-no-resource", "RFC 9728 §2",
+		"protected resource metadata omits the required resource member")
+	FaultResourceMetaWrongResource = fault("resource-metadata-wrong-resource", "RFC 9728 §3.3",
+		"protected resource metadata names a resource other than the one it describes")
+	FaultResourceMetaWrongAS = fault("resource-metadata-wrong-issuer", "RFC 9728 §2",
+		"protected resource metadata names an authorization server other than this issuer")
+	FaultMCPNoAuthorizationServers = fault("mcp-prm-no-authorization-servers", "MCP authorization §2.3.1",
+		"the protected resource metadata lists no authorization server")
+	FaultResourceMetaUnknownAS = fault("resource-metadata-unknown-authorization-server", "RFC 9728 §2",
+		"protected resource metadata lists an authorization server issuer that serves no RFC 8414 metadata")
+	FaultResourceMetaScopesString = fault("resource-metadata-scopes-string", "RFC 9728 §3.2",
+		"protected resource metadata gives scopes_supported as a space-separated string instead of a JSON array")
+	FaultResourceMetaEmptyArray = fault("resource-metadata-empty-array", "RFC 9728 §3.2",
+		"protected resource metadata carries a parameter with zero values (resource_signing_alg_values_supported: [])")
+	FaultResourceMetaQueryMethod = fault("resource-metadata-advertises-query", "RFC 9728 §2",
+		"protected resource metadata advertises bearer method query, which the resource does not accept")
+	FaultResourceMetaUnknownScope = fault("resource-metadata-advertises-unsupported-scope", "RFC 9728 §2",
+		"protected resource metadata scopes_supported lists a scope the authorization server refuses as invalid_scope")
+
+	// The protected resource (RFC 6750, RFC 9728 §5.1, MCP authorization).
+	FaultBearerSchemeCaseSensitive = fault("bearer-scheme-case-sensitive", "RFC 6750 §2.1",
+		"the resource accepts only \"Bearer\" spelt exactly so, not \"bearer\"")
+	FaultBearerSingleSpace = fault("bearer-single-space-only", "RFC 6750 §2.1",
+		"\"Bearer\" followed by more than one space is refused as malformed (RFC 6750 §2.1: 1*SP)")
+	FaultMCPQueryToken = fault("mcp-query-token-accepted", "MCP authorization §2.6.1",
+		"the MCP server accepts an access token in the URI query string")
+	FaultMCPSessionCookie = fault("mcp-session-cookie", "MCP authorization §2.6.1",
+		"the MCP server sets a session cookie on an authorized request and accepts it instead of a token")
+	FaultMCPPostNoChallenge = fault("mcp-post-without-challenge", "MCP authorization §2.3.1",
+		"an unauthenticated JSON-RPC POST to the MCP server is answered 400 without a challenge")
+	FaultBearerErrorNoCreds = fault("bearer-error-without-credentials", "RFC 6750 §3",
+		"the protected resource's challenge to a request without credentials carries an error code")
+	FaultBearerMalformedAs401 = fault("bearer-malformed-header-invalid-token", "RFC 6750 §3.1",
+		"a malformed Authorization header is answered 401 invalid_token instead of 400 invalid_request")
+	FaultMCPInvalidToken403 = fault("mcp-invalid-token-403", "MCP authorization §2.6.2",
+		"the MCP server answers an unknown access token with 403 instead of 401")
+	FaultMCPInactiveAccepted = fault("mcp-revoked-token-accepted", "MCP authorization §2.6.2",
+		"the MCP server accepts revoked access tokens")
+	FaultMCPPostTokenUnchecked = fault("mcp-post-token-unchecked", "MCP authorization §2.6.2",
+		"the MCP server lets any bearer token through on POST")
+	FaultAudienceUnchecked = fault("audience-unchecked", "RFC 8707 §2",
+		"the protected resource accepts tokens issued for another audience")
+	FaultBearerScope401 = fault("bearer-insufficient-scope-401", "RFC 6750 §3.1",
+		"a token lacking the scope is answered 401 invalid_token instead of 403 insufficient_scope")
+	FaultBearerNoChallenge = fault("bearer-no-challenge", "RFC 6750 §3",
+		"the protected resource answers 401 without a WWW-Authenticate challenge")
+	FaultBearerInactiveNoChallenge = fault("bearer-no-challenge-inactive-token", "RFC 6750 §3",
+		"a 401 for an expired or revoked token has no WWW-Authenticate header")
+	FaultBearerScopeNoChallenge = fault("bearer-insufficient-scope-no-challenge", "RFC 6750 §3",
+		"a 403 insufficient_scope has no WWW-Authenticate header")
+	FaultBearerBareChallenge = fault("bearer-challenge-without-params", "RFC 6750 §3",
+		"a request without credentials gets a bare \"WWW-Authenticate: Bearer\" without auth-params")
+	FaultBearerNoErrorCode = fault("bearer-invalid-token-without-error", "RFC 6750 §3.1",
+		"the protected resource's challenge for an invalid token carries no error=\"invalid_token\"")
+	FaultBearerRepeatedScope = fault("bearer-challenge-repeated-scope", "RFC 6750 §3",
+		"the Bearer challenge repeats the scope attribute once per scope")
+	FaultBearerUnsafeDescription = fault("bearer-error-description-unsafe", "RFC 6750 §3",
+		"error_description in the Bearer challenge contains '\"' and non-ASCII characters")
+	FaultNoResourceMetadata = fault("resource-metadata-missing", "RFC 9728 §5.1",
+		"the protected resource's 401 challenge omits resource_metadata")
+	FaultResourceMetaChallengeToAS = fault("resource-metadata-challenge-wrong-document", "RFC 9728 §3.3",
+		"the resource's 401 challenge gives the authorization server metadata URL as resource_metadata")
+	FaultMCPChallengeNoScope = fault("mcp-challenge-without-scope", "MCP authorization, Protected Resource Metadata Discovery",
+		"the MCP server's 401 challenges carry no scope parameter")
+	FaultBearerLongLived = fault("bearer-long-lived-tokens", "RFC 6750 §5.3",
+		"access tokens live for 24 hours instead of the configured lifetime")
+
+	// Resource indicators (RFC 8707).
+	FaultResourceUnchecked = fault("resource-unchecked", "RFC 8707 §2",
+		"invalid resource parameters are accepted instead of invalid_target")
+	FaultResourceUnknownAtAuthorize = fault("resource-unknown-accepted-at-authorize", "RFC 8707 §2",
+		"the authorization endpoint accepts resources this server does not serve")
+	FaultResourceUnknownAtToken = fault("resource-unknown-accepted-at-token", "RFC 8707 §2",
+		"the token endpoint issues tokens for resources this server does not serve")
+	FaultResourceFragmentAtToken = fault("resource-fragment-ignored-at-token", "RFC 8707 §2",
+		"the token endpoint drops a resource's fragment instead of refusing it")
+	FaultResourceNotRepeatable = fault("resource-not-repeatable", "RFC 8707 §2",
+		"an authorization request with more than one resource parameter is refused as a repeated parameter")
+	FaultRefreshResourceUnchecked = fault("refresh-resource-unchecked", "RFC 8707 §2.2",
+		"a refresh request's resource parameters are not validated")
+	FaultMCPResourceCaseSensitive = fault("mcp-resource-case-sensitive", "MCP authorization §2.5.1",
+		"resource indicators are compared case-sensitively: HTTP://HOST/mcp is refused")
+	FaultMCPResourceAtTokenRefused = fault("mcp-resource-refused-at-token", "MCP authorization §2.5.1",
+		"the token endpoint refuses the resource parameter of a code exchange")
+	FaultMCPTokenWithoutAudience = fault("mcp-token-without-audience", "MCP authorization §2.6.2",
+		"access tokens are issued without the audience the resource parameter asked for")
+
+	// Grants and features that must not be offered (RFC 9700 §2.1.2, §2.4, §2.6).
+	FaultBCPImplicitGrant = fault("implicit-grant-enabled", "RFC 9700 §2.1.2",
+		"response_type=token is supported: the access token is sent in the redirect's fragment (implicit grant)")
+	FaultBCPPasswordGrant = fault("password-grant-enabled", "RFC 9700 §2.4",
+		"the token endpoint issues tokens for grant_type=password (resource owner password credentials)")
+	FaultBCPAuthorizeCORS = fault("authorize-cors-allowed", "RFC 9700 §2.6",
+		"the authorization endpoint answers CORS requests and preflights from any origin (with credentials)")
+
+	// Client ID Metadata Documents (MCP authorization 2025-11-25).
+	FaultCIMDBroken = fault("cimd-advertised-but-refused", "MCP authorization, Client ID Metadata Documents",
+		"metadata advertises client_id_metadata_document_supported, documents are fetched, but every URL client_id is refused")
+	FaultCIMDClientIDUnchecked = fault("cimd-client-id-unchecked", "MCP authorization, Client ID Metadata Documents",
+		"a client metadata document whose client_id differs from its URL is accepted")
+	FaultCIMDRedirectUnchecked = fault("cimd-redirect-uri-unchecked", "MCP authorization, Client ID Metadata Documents",
+		"with a URL client_id, any redirect_uri is accepted, not only the document's redirect_uris")
+	FaultCIMDFollowsRedirects = fault("cimd-follows-redirects", "MCP authorization, Client ID Metadata Documents",
+		"client metadata documents are fetched following HTTP redirects")
+	FaultCIMDContentTypeIgnored = fault("cimd-content-type-unchecked", "MCP authorization, Client ID Metadata Documents",
+		"client metadata documents served with a non-JSON content type are accepted")
+	FaultCIMDSecretMethodAllowed = fault("cimd-secret-auth-method-accepted", "MCP authorization, Client ID Metadata Documents",
+		"client metadata documents declaring a client_secret_* token_endpoint_auth_method are accepted")
+)
