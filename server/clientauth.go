@@ -26,7 +26,7 @@ const (
 
 // readForm parses an application/x-www-form-urlencoded body (RFC 6749
 // §3.2: parameters of the token endpoint are sent in the body, never the
-// query). A JSON body is refused unless the JSON fault is on.
+// query).
 func (s *Server) readForm(w http.ResponseWriter, r *http.Request) (url.Values, *oautherr.Error) {
 	if r.Method != http.MethodPost {
 		w.Header().Set("Allow", http.MethodPost)
@@ -50,7 +50,7 @@ func (s *Server) readForm(w http.ResponseWriter, r *http.Request) (url.Values, *
 	}
 	switch {
 	case mt == "application/x-www-form-urlencoded":
-	case mt == "application/json" && s.fault(FaultJSONBodyAccepted):
+	case mt == "application/json" && s.acceptsJSONBody():
 		return jsonToForm(body)
 	default:
 		return nil, oautherr.InvalidRequest("Content-Type must be application/x-www-form-urlencoded")
@@ -77,23 +77,17 @@ type clientAuth struct {
 // than one method in one request.
 func (s *Server) authenticateClient(r *http.Request, form url.Values) (*clientAuth, *oautherr.Error) {
 	authz := r.Header.Get("Authorization")
-	hasBasic := len(authz) >= 6 && strings.EqualFold(authz[:6], "basic ")
-	if s.fault(FaultBasicAuthIgnored) {
-		hasBasic = false
-	}
+	hasBasic := len(authz) >= 6 && strings.EqualFold(authz[:6], "basic ") && s.readsBasicAuth()
 	formID := form.Get("client_id")
 	_, hasFormSecret := form["client_secret"]
-	if s.fault(FaultTokenSecretPostIgnored) {
-		hasFormSecret = false
-	}
-	ctx := r.Context()
+	hasFormSecret = hasFormSecret && s.readsSecretInBody()
 
 	if hasBasic {
 		id, secret, err := s.decodeBasic(authz[6:])
 		if err != nil {
 			return nil, oautherr.InvalidClient("malformed HTTP Basic credentials: %v", err)
 		}
-		if !s.fault(FaultConflictingAuthOK) {
+		if s.refusesTwoAuthMethods() {
 			if hasFormSecret {
 				return nil, oautherr.InvalidRequest("the client used more than one authentication method (HTTP Basic and client_secret in the body)")
 			}
@@ -124,7 +118,6 @@ func (s *Server) authenticateClient(r *http.Request, form url.Values) (*clientAu
 	if oerr != nil {
 		return nil, oerr
 	}
-	_ = ctx
 	if hasFormSecret {
 		if c.Public() {
 			return nil, oautherr.InvalidClient("client %q is a public client and has no secret", formID)
@@ -134,7 +127,7 @@ func (s *Server) authenticateClient(r *http.Request, form url.Values) (*clientAu
 		}
 		return &clientAuth{client: c, method: authPost}, nil
 	}
-	if !c.Public() && !s.unauthenticatedGrantFault(form.Get("grant_type")) {
+	if !c.Public() && !s.confidentialWithoutSecret(form.Get("grant_type")) {
 		return nil, oautherr.InvalidClient("client %q is confidential and must authenticate", formID)
 	}
 	return &clientAuth{client: c, method: authNone}, nil
@@ -153,20 +146,6 @@ func (s *Server) lookupClient(r *http.Request, id string) (*store.Client, *oauth
 	return c, nil
 }
 
-// unauthenticatedGrantFault reports whether a fault lets a confidential
-// client use grant type gt with its client_id alone.
-func (s *Server) unauthenticatedGrantFault(gt string) bool {
-	switch gt {
-	case "authorization_code":
-		return s.fault(FaultTokenCodeNoClientAuth)
-	case "refresh_token":
-		return s.fault(FaultTokenRefreshNoClientAuth)
-	case "client_credentials":
-		return s.fault(FaultTokenCCNoClientAuth)
-	}
-	return false
-}
-
 // swapCase inverts the letter case of ASCII letters.
 func swapCase(v string) string {
 	b := []byte(v)
@@ -182,11 +161,7 @@ func swapCase(v string) string {
 }
 
 func (s *Server) verifySecret(c *store.Client, secret string) *oautherr.Error {
-	ok := store.EqualHash(c.SecretHash, secret)
-	if !ok && s.fault(FaultTokenSecretCaseInsensitive) {
-		ok = store.EqualHash(c.SecretHash, swapCase(secret))
-	}
-	if !ok {
+	if !store.EqualHash(c.SecretHash, secret) && !s.secretMatchesOtherCase(c, secret) {
 		return oautherr.InvalidClient("client authentication failed")
 	}
 	if !c.SecretExpiresAt.IsZero() && !s.now().Before(c.SecretExpiresAt) {
@@ -206,7 +181,7 @@ func (s *Server) decodeBasic(payload string) (id, secret string, err error) {
 	if !ok {
 		return "", "", errors.New("no colon between client_id and client_secret")
 	}
-	if s.fault(FaultBasicNoURLDecode) {
+	if !s.decodesBasicCredentials() {
 		return u, p, nil
 	}
 	if id, err = url.QueryUnescape(u); err != nil {

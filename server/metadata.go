@@ -3,8 +3,6 @@ package server
 import (
 	"encoding/json"
 	"net/http"
-	"slices"
-	"strings"
 )
 
 // Metadata is the RFC 8414 authorization server metadata document.
@@ -50,33 +48,11 @@ func (s *Server) Metadata() Metadata {
 		AuthorizationResponseIssParameterSupported: true,
 		ClientIDMetadataDocumentSupported:          s.cimdEnabled(),
 	}
-	if s.fault(FaultIssuerMismatch) {
-		m.Issuer = s.base + "/"
-		if s.base+"/" == s.cfg.Issuer {
-			m.Issuer = s.base
-		}
-	}
-	if s.fault(FaultWrongRegistrationEP) {
-		m.RegistrationEndpoint = s.endpoint("/registration")
-	}
-	if s.fault(FaultMetadataNoRespTypes) {
-		m.ResponseTypesSupported = nil
-	}
-	if s.fault(FaultMetadataNoS256) {
-		m.CodeChallengeMethodsSupported = nil
-	}
-	if s.fault(FaultPKCEPlain) {
-		m.CodeChallengeMethodsSupported = []string{"S256", "plain"}
-	}
 	return m
 }
 
 func (s *Server) handleMetadata(w http.ResponseWriter, r *http.Request) {
-	ct := "application/json"
-	if s.fault(FaultMetadataNotJSON) {
-		ct = "text/html; charset=utf-8"
-	}
-	writeJSONDoc(w, ct, s.metadataDoc(s.Metadata()))
+	writeJSONDoc(w, s.Metadata())
 }
 
 // ResourceMetadata is the RFC 9728 protected resource metadata document.
@@ -103,176 +79,24 @@ func trimSlash(p string) string {
 }
 
 func (s *Server) handleResourceMetadata(w http.ResponseWriter, r *http.Request) {
-	as := s.cfg.Issuer
-	if s.fault(FaultResourceMetaWrongAS) {
-		as = s.base + "/other-issuer"
-	}
-	resource := s.ResourceURL()
-	if s.fault(FaultResourceMetaWrongResource) {
-		resource += "/"
-	}
-	if s.resourceMetadataHidden(r) || s.fault(FaultMCPPRMNotServed) {
-		writePlainError(w, http.StatusNotFound, "not found")
-		return
-	}
-	servers := []string{as}
-	if s.fault(FaultMCPNoAuthorizationServers) {
-		servers = []string{}
-	}
-	writeJSONDoc(w, s.resourceMetadataContentType(), s.resourceMetadataDoc(ResourceMetadata{
-		Resource:               resource,
-		AuthorizationServers:   servers,
+	writeJSONDoc(w, ResourceMetadata{
+		Resource:               s.ResourceURL(),
+		AuthorizationServers:   []string{s.cfg.Issuer},
 		ScopesSupported:        append([]string(nil), s.cfg.Scopes...),
 		BearerMethodsSupported: []string{"header"},
 		ResourceName:           "authspec demo protected resource",
-	}))
+	})
 }
 
-func writeJSONDoc(w http.ResponseWriter, contentType string, v any) {
+// writeJSONDoc writes a metadata document, which caches may keep a minute.
+func writeJSONDoc(w http.ResponseWriter, v any) {
 	body, err := json.MarshalIndent(v, "", "  ")
 	if err != nil {
 		writePlainError(w, http.StatusInternalServerError, "internal error")
 		return
 	}
-	w.Header().Set("Content-Type", contentType)
+	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Cache-Control", "public, max-age=60")
 	w.WriteHeader(http.StatusOK)
 	_, _ = w.Write(append(body, '\n'))
-}
-
-// Discovery faults (RFC 8414, RFC 9728; see fault_discovery.go). The
-// functions below leave the documents untouched unless one of those faults
-// is on.
-
-// deviceCodeGrant is a grant type the server does not implement.
-const deviceCodeGrant = "urn:ietf:params:oauth:grant-type:device_code"
-
-func (s *Server) anyFault(fs ...Fault) bool {
-	return slices.ContainsFunc(fs, s.fault)
-}
-
-// jsonMembers turns a document into its JSON members so that faults can
-// remove members or change their type.
-func jsonMembers(v any) (map[string]any, bool) {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return nil, false
-	}
-	var m map[string]any
-	if err := json.Unmarshal(b, &m); err != nil {
-		return nil, false
-	}
-	return m, true
-}
-
-// metadataDoc is the RFC 8414 document as served: m with the discovery
-// faults applied.
-func (s *Server) metadataDoc(m Metadata) any {
-	if !s.anyFault(FaultMetadataNoAuthzEndpoint, FaultMetadataEmptyArray, FaultMetadataArrayAsString,
-		FaultMetadataUnsupportedGrant, FaultMetadataUnsupportedRespType, FaultMetadataWrongIntrospectionEP,
-		FaultMetadataUnsupportedScope, FaultMetadataUnsupportedPKCE, FaultMetadataIntrospectionNone) {
-		return m
-	}
-	doc, ok := jsonMembers(m)
-	if !ok {
-		return m
-	}
-	if s.fault(FaultMetadataNoAuthzEndpoint) {
-		delete(doc, "authorization_endpoint")
-	}
-	if s.fault(FaultMetadataEmptyArray) {
-		doc["ui_locales_supported"] = []string{}
-	}
-	if s.fault(FaultMetadataArrayAsString) {
-		doc["response_modes_supported"] = strings.Join(m.ResponseModesSupported, " ")
-	}
-	if s.fault(FaultMetadataUnsupportedGrant) {
-		doc["grant_types_supported"] = append(slices.Clone(m.GrantTypesSupported), deviceCodeGrant)
-	}
-	if s.fault(FaultMetadataUnsupportedRespType) {
-		doc["response_types_supported"] = append(slices.Clone(m.ResponseTypesSupported), "token")
-	}
-	if s.fault(FaultMetadataWrongIntrospectionEP) {
-		doc["introspection_endpoint"] = s.endpoint("/introspection")
-	}
-	if s.fault(FaultMetadataUnsupportedScope) {
-		doc["scopes_supported"] = append(slices.Clone(m.ScopesSupported), s.unsupportedScope())
-	}
-	if s.fault(FaultMetadataUnsupportedPKCE) && !slices.Contains(m.CodeChallengeMethodsSupported, "plain") {
-		doc["code_challenge_methods_supported"] = append(slices.Clone(m.CodeChallengeMethodsSupported), "plain")
-	}
-	if s.fault(FaultMetadataIntrospectionNone) {
-		doc["introspection_endpoint_auth_methods_supported"] = append(slices.Clone(m.IntrospectionEndpointAuthMethodsSupported), authNone)
-	}
-	return doc
-}
-
-// unsupportedScope is a scope name the server does not support.
-func (s *Server) unsupportedScope() string {
-	sc := "admin"
-	for s.scopes[sc] {
-		sc += "-unsupported"
-	}
-	return sc
-}
-
-// discoveryRoutes registers the URLs that only discovery faults serve.
-func (s *Server) discoveryRoutes(mux *http.ServeMux, prefix string) {
-	if s.fault(FaultResourceMetaPathAppended) {
-		mux.HandleFunc("GET "+prefix+"/mcp/.well-known/oauth-protected-resource", s.handleResourceMetadata)
-	}
-}
-
-// resourceMetadataHidden reports whether the request for the resource
-// metadata at the (correct) inserted well-known URL is refused by a fault.
-func (s *Server) resourceMetadataHidden(r *http.Request) bool {
-	return s.fault(FaultResourceMetaPathAppended) && strings.HasPrefix(r.URL.Path, "/.well-known/")
-}
-
-func (s *Server) resourceMetadataContentType() string {
-	if s.fault(FaultResourceMetaNotJSON) {
-		return "text/plain; charset=utf-8"
-	}
-	return "application/json"
-}
-
-// resourceMetadataDoc is the RFC 9728 document as served: m with the
-// discovery faults applied.
-func (s *Server) resourceMetadataDoc(m ResourceMetadata) any {
-	if !s.anyFault(FaultResourceMetaNoResource, FaultResourceMetaScopesString, FaultResourceMetaEmptyArray,
-		FaultResourceMetaQueryMethod, FaultResourceMetaUnknownAS, FaultResourceMetaUnknownScope) {
-		return m
-	}
-	doc, ok := jsonMembers(m)
-	if !ok {
-		return m
-	}
-	if s.fault(FaultResourceMetaNoResource) {
-		delete(doc, "resource")
-	}
-	if s.fault(FaultResourceMetaScopesString) {
-		doc["scopes_supported"] = strings.Join(m.ScopesSupported, " ")
-	}
-	if s.fault(FaultResourceMetaEmptyArray) {
-		doc["resource_signing_alg_values_supported"] = []string{}
-	}
-	if s.fault(FaultResourceMetaQueryMethod) {
-		doc["bearer_methods_supported"] = append(slices.Clone(m.BearerMethodsSupported), "query")
-	}
-	if s.fault(FaultResourceMetaUnknownAS) {
-		doc["authorization_servers"] = append(slices.Clone(m.AuthorizationServers), s.base+"/tenant-unknown")
-	}
-	if s.fault(FaultResourceMetaUnknownScope) {
-		doc["scopes_supported"] = append(slices.Clone(m.ScopesSupported), s.unsupportedScope())
-	}
-	return doc
-}
-
-// challengeMetadataURL is the resource_metadata URL of the resource's
-// Bearer challenge (RFC 9728 §5.1).
-func (s *Server) challengeMetadataURL() string {
-	if s.fault(FaultResourceMetaChallengeToAS) {
-		return s.issuer.Scheme + "://" + s.issuer.Host + "/.well-known/oauth-authorization-server" + trimSlash(s.issuer.Path)
-	}
-	return s.ResourceMetadataURL()
 }

@@ -2,13 +2,10 @@ package server
 
 import (
 	"crypto/sha256"
-	"crypto/subtle"
 	"encoding/base64"
-	"strings"
 	"sync"
 
 	"github.com/authspec/authspec/server/oautherr"
-	"github.com/authspec/authspec/server/store"
 )
 
 // This file holds the RFC 7636 helpers of the authorization and token
@@ -56,39 +53,6 @@ func (s *Server) missingChallenge() *oautherr.Error {
 	return oautherr.InvalidRequest("PKCE is required: public clients must send code_challenge with code_challenge_method=S256")
 }
 
-// checkVerifier validates code_verifier syntax (RFC 7636 §4.1:
-// 43*128unreserved) and returns the verifier to hash.
-func (s *Server) checkVerifier(v string) (string, bool) {
-	if s.fault(FaultPKCEVerifierPadding) {
-		v = strings.TrimRight(v, "=")
-	}
-	if s.fault(FaultPKCESyntaxLax) {
-		return v, true
-	}
-	if len(v) < 43 || (len(v) > 128 && !s.fault(FaultPKCEVerifierTooLong)) {
-		return v, false
-	}
-	for i := 0; i < len(v); i++ {
-		c := v[i]
-		if s.fault(FaultPKCEVerifierNarrow) && (c == '.' || c == '~') {
-			return v, false
-		}
-		if !isUnreserved(c) && !s.fault(FaultPKCEVerifierCharset) {
-			return v, false
-		}
-	}
-	return v, true
-}
-
-// challengeMatches compares the challenge computed from the verifier with
-// the stored one, exactly (RFC 7636 §4.6).
-func (s *Server) challengeMatches(got, stored string) bool {
-	if s.fault(FaultPKCECaseInsensitive) {
-		return strings.EqualFold(got, stored)
-	}
-	return subtle.ConstantTimeCompare([]byte(got), []byte(stored)) == 1
-}
-
 // s256 is BASE64URL-ENCODE(SHA256(ASCII(verifier))) (RFC 7636 §4.2).
 func s256(verifier string) string {
 	sum := sha256.Sum256([]byte(verifier))
@@ -111,29 +75,10 @@ func (s *Server) rememberChallenge(req *authRequest) {
 	}
 }
 
-// codeChallenge returns the challenge and method a code is verified against:
-// the ones associated with the code (RFC 7636 §4.4).
-func (s *Server) codeChallenge(code *store.Code) (string, string) {
-	if s.fault(FaultPKCEChallengePerClient) {
-		if v, ok := latestChallenges.Load(challengeKey{s, code.ClientID}); ok {
-			c := v.([2]string)
-			return c[0], c[1]
-		}
-	}
-	return code.CodeChallenge, code.CodeChallengeMethod
-}
-
 // echoChallenge adds the challenge to the authorization response (fault only;
 // RFC 7636 §4.4 forbids exposing it).
 func (s *Server) echoChallenge(req *authRequest, params map[string][]string) {
 	if s.fault(FaultPKCEChallengeEchoed) && req.codeChallenge != "" {
 		params["code_challenge"] = []string{req.codeChallenge}
 	}
-}
-
-// methodIgnored reports whether a verifier is accepted as matching under the
-// other method (fault only: the method is part of what RFC 7636 §4.4 binds
-// to the code).
-func (s *Server) methodIgnored(verifier, challenge string) bool {
-	return s.fault(FaultPKCEMethodNotBound) && (verifier == challenge || s256(verifier) == challenge)
 }

@@ -75,19 +75,18 @@ func (s *Server) handleRegister(w http.ResponseWriter, r *http.Request) {
 	}
 	now := s.now()
 	c := &store.Client{ID: randomID(), IssuedAt: now, ExpiresAt: now.Add(s.limits.UnusedClientTTL), Metadata: md}
-	if v, ok := raw["client_id"]; ok && s.fault(FaultBCPClientChosenID) {
-		var chosen string
-		if json.Unmarshal(v, &chosen) == nil && chosen != "" {
-			c.ID = chosen
-		}
+	if id := s.clientChosenID(raw); id != "" {
+		c.ID = id
 	}
+	s.reuseClientID(r.Context(), c)
 	var secret string
 	if md.TokenEndpointAuthMethod != authNone {
-		secret = randomToken()
-		c.SecretHash = store.Hash(secret)
+		secret = s.issuedSecret()
+		c.SecretHash = store.Hash(s.checkedSecret(secret))
+	} else {
+		secret = s.publicClientSecret()
 	}
-	regToken := randomToken()
-	secret, regToken = s.registrationFaults(r.Context(), c, secret, regToken)
+	regToken := s.issuedRegistrationToken(c)
 	c.RegistrationTokenHash = store.Hash(regToken)
 	if oerr := s.createClient(r.Context(), c); oerr != nil {
 		s.writeOAuthError(w, oerr)
@@ -95,33 +94,24 @@ func (s *Server) handleRegister(w http.ResponseWriter, r *http.Request) {
 	}
 	resp := s.clientInfo(c, secret)
 	resp.RegistrationAccessToken = regToken
-	s.registrationResponseFaults(resp)
-	status := http.StatusCreated
-	if s.fault(FaultRegister200) {
-		status = http.StatusOK
-	}
-	s.writeClientInfo(w, status, resp)
+	s.writeClientInfo(w, http.StatusCreated, resp)
 }
 
 func (s *Server) clientInfo(c *store.Client, secret string) *RegistrationResponse {
 	resp := &RegistrationResponse{
 		ClientID:              c.ID,
 		ClientSecret:          secret,
-		ClientIDIssuedAt:      c.IssuedAt.Unix(),
+		ClientIDIssuedAt:      s.issuedAt(c),
 		RegistrationClientURI: s.endpoint("/register/" + url.PathEscape(c.ID)),
 		ClientMetadata:        c.Metadata,
 	}
-	if !c.Public() && !s.fault(FaultNoSecretExpiresAt) {
+	if !c.Public() {
 		var exp int64
 		if !c.SecretExpiresAt.IsZero() {
 			exp = c.SecretExpiresAt.Unix()
 		}
 		resp.ClientSecretExpiresAt = &exp
 	}
-	if s.fault(FaultRegisterNoEcho) {
-		resp.ClientMetadata = store.ClientMetadata{}
-	}
-	s.clientInfoFaults(c, resp)
 	return resp
 }
 
@@ -132,10 +122,8 @@ func (s *Server) writeClientInfo(w http.ResponseWriter, status int, resp *Regist
 		return
 	}
 	w.Header().Set("Content-Type", "application/json")
-	if !s.fault(FaultRegisterNoCacheControl) {
-		w.Header().Set("Cache-Control", "no-store")
-		w.Header().Set("Pragma", "no-cache")
-	}
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("Pragma", "no-cache")
 	w.WriteHeader(status)
 	_, _ = w.Write(body)
 }
@@ -177,7 +165,7 @@ var knownMetadata = map[string]bool{
 // understand).
 func (s *Server) parseClientMetadata(raw map[string]json.RawMessage) (store.ClientMetadata, *oautherr.Error) {
 	var md store.ClientMetadata
-	if s.fault(FaultRegisterUnknownFatal) {
+	if !s.ignoresUnknownMetadata() {
 		for k := range raw {
 			if !knownMetadata[k] {
 				return md, oautherr.InvalidClientMetadata("unknown client metadata %q", k)
@@ -229,7 +217,7 @@ func (s *Server) parseClientMetadata(raw map[string]json.RawMessage) (store.Clie
 // normalizeMetadata validates metadata and applies the RFC 7591 §2 defaults.
 // public marks a static client configured without a secret.
 func (s *Server) normalizeMetadata(md store.ClientMetadata, public bool) (store.ClientMetadata, *oautherr.Error) {
-	if !s.fault(FaultRegisterNoDefaults) {
+	if s.appliesMetadataDefaults() {
 		if md.TokenEndpointAuthMethod == "" {
 			md.TokenEndpointAuthMethod = authBasic
 			if public {
@@ -249,7 +237,7 @@ func (s *Server) normalizeMetadata(md store.ClientMetadata, public bool) (store.
 			}
 		}
 	}
-	if md.TokenEndpointAuthMethod != "" && !slices.Contains(authMethods, md.TokenEndpointAuthMethod) && !s.fault(FaultRegisterAuthMethodUnchecked) {
+	if md.TokenEndpointAuthMethod != "" && !slices.Contains(authMethods, md.TokenEndpointAuthMethod) && s.checksAuthMethod() {
 		return md, oautherr.InvalidClientMetadata("token_endpoint_auth_method %q is not supported; use one of %s",
 			md.TokenEndpointAuthMethod, strings.Join(authMethods, ", "))
 	}
@@ -267,16 +255,16 @@ func (s *Server) normalizeMetadata(md store.ClientMetadata, public bool) (store.
 		}
 	}
 	hasCodeGrant := slices.Contains(md.GrantTypes, "authorization_code")
-	if hasCodeGrant != slices.Contains(md.ResponseTypes, "code") && !s.fault(FaultRegisterInconsistentTypes) {
+	if hasCodeGrant != slices.Contains(md.ResponseTypes, "code") && s.checksTypesAgree() {
 		return md, oautherr.InvalidClientMetadata("grant_types and response_types are inconsistent: authorization_code goes with response type code (RFC 7591 §2.1)")
 	}
-	if s.fault(FaultMCPPublicDCRRefused) && md.TokenEndpointAuthMethod == authNone {
+	if md.TokenEndpointAuthMethod == authNone && !s.registersPublicClients() {
 		return md, oautherr.InvalidClientMetadata("public clients are not registered here")
 	}
 	if slices.Contains(md.GrantTypes, "client_credentials") && md.TokenEndpointAuthMethod == authNone {
 		return md, oautherr.InvalidClientMetadata("client_credentials requires a confidential client (token_endpoint_auth_method other than none)")
 	}
-	if hasCodeGrant && len(md.RedirectURIs) == 0 && !s.fault(FaultRegisterRedirectURIsOptional) {
+	if hasCodeGrant && len(md.RedirectURIs) == 0 && s.requiresRedirectURIs() {
 		return md, oautherr.InvalidRedirectURI("redirect_uris is required for the authorization_code grant")
 	}
 	for _, u := range md.RedirectURIs {
@@ -354,12 +342,12 @@ func (s *Server) checkRedirectURI(raw string) string {
 		return "is not a valid URI"
 	}
 	if !u.IsAbs() {
-		if s.fault(FaultRegisterRelativeRedirect) {
+		if !s.refusesRelativeRedirect() {
 			return ""
 		}
 		return "is not an absolute URI"
 	}
-	if (u.Fragment != "" || strings.Contains(raw, "#")) && !s.fault(FaultRegisterFragment) {
+	if (u.Fragment != "" || strings.Contains(raw, "#")) && s.refusesRedirectFragment() {
 		return "must not include a fragment (RFC 6749 §3.1.2)"
 	}
 	if u.User != nil || (u.Host == "" && strings.Contains(u.Opaque, "@")) {
@@ -374,7 +362,7 @@ func (s *Server) checkRedirectURI(raw string) string {
 		if u.Host == "" || u.Opaque != "" {
 			return "has no host"
 		}
-		if !isLoopbackHost(u.Hostname()) && !s.fault(FaultRegisterHTTPRedirect) {
+		if !isLoopbackHost(u.Hostname()) && s.refusesHTTPRedirect() {
 			return "uses http on a non-loopback host; use https, or http://127.0.0.1 for native clients (RFC 8252 §7.3)"
 		}
 	case isReverseDomainScheme(scheme) || s.redirectSchemes[scheme]:
@@ -432,10 +420,6 @@ func (s *Server) handleClientConfig(w http.ResponseWriter, r *http.Request) {
 	}
 	c, oerr := s.authorizeRegistration(r)
 	if oerr != nil {
-		if s.fault(FaultRegMgmtNoChallenge) {
-			s.writeOAuthError(w, oerr)
-			return
-		}
 		s.writeBearerError(w, oerr)
 		return
 	}
@@ -445,17 +429,13 @@ func (s *Server) handleClientConfig(w http.ResponseWriter, r *http.Request) {
 	case http.MethodPut:
 		s.updateClient(w, r, c)
 	case http.MethodDelete:
-		if !s.fault(FaultRegMgmtDeleteNoop) {
+		if s.deletesClient() {
 			if err := s.store.DeleteClient(r.Context(), c.ID); err != nil {
 				s.writeOAuthError(w, oautherr.ServerError(fmt.Errorf("delete client: %w", err)))
 				return
 			}
 		}
 		w.Header().Set("Cache-Control", "no-store")
-		if s.fault(FaultRegMgmtDelete200) {
-			writeDeleted200(w)
-			return
-		}
 		w.WriteHeader(http.StatusNoContent)
 	}
 }
@@ -475,13 +455,8 @@ func (s *Server) authorizeRegistration(r *http.Request) (*store.Client, *oauther
 	if err != nil {
 		return nil, oautherr.ServerError(fmt.Errorf("get client: %w", err))
 	}
-	if s.registrationTokenFaults(r.Context(), tok) {
+	if s.registrationTokenBypass(r.Context(), tok) {
 		return c, nil
-	}
-	if s.fault(FaultMCPForeignTokenAccepted) {
-		if t, err := s.store.GetToken(r.Context(), store.Hash(tok)); err == nil && t.Kind == store.AccessToken && t.Active(s.now()) {
-			return c, nil
-		}
 	}
 	if len(c.RegistrationTokenHash) == 0 || !store.EqualHash(c.RegistrationTokenHash, tok) {
 		return nil, oautherr.InvalidToken("the registration access token is invalid")
@@ -500,15 +475,15 @@ func (s *Server) updateClient(w http.ResponseWriter, r *http.Request, c *store.C
 		s.writeOAuthError(w, oautherr.InvalidRequest("the update request must include client_id (RFC 7592 §2.2)"))
 		return
 	}
-	if bodyID != c.ID && !s.fault(FaultRegMgmtClientIDChange) {
+	if bodyID != c.ID && s.keepsClientID() {
 		s.writeOAuthError(w, oautherr.InvalidClientMetadata("client_id cannot be changed"))
 		return
 	}
-	var chosen string // set only by FaultRegMgmtSecretOverwrite
+	var chosen string // set only when the client may choose its secret
 	if v, ok := raw["client_secret"]; ok {
 		var sec string
 		if json.Unmarshal(v, &sec) != nil || c.Public() || !store.EqualHash(c.SecretHash, sec) {
-			if !s.fault(FaultRegMgmtSecretOverwrite) {
+			if s.refusesChosenSecret() {
 				s.writeOAuthError(w, oautherr.InvalidClientMetadata("client_secret must match the secret issued; it cannot be chosen by the client"))
 				return
 			}
@@ -516,7 +491,7 @@ func (s *Server) updateClient(w http.ResponseWriter, r *http.Request, c *store.C
 		}
 	}
 	md, oerr := s.parseClientMetadata(raw)
-	if oerr == nil && !s.fault(FaultRegMgmtUpdateUnvalidated) {
+	if oerr == nil && s.validatesUpdate() {
 		md, oerr = s.normalizeMetadata(md, false)
 	}
 	if oerr == nil {
@@ -549,15 +524,31 @@ func (s *Server) updateClient(w http.ResponseWriter, r *http.Request, c *store.C
 			return
 		}
 		_ = s.store.DeleteClient(ctx, c.ID)
-	} else if s.fault(FaultRegMgmtUpdateNotPersisted) {
+	} else if !s.storesUpdate() {
 		// Answer as if the update had been stored.
 	} else if err := s.store.UpdateClient(ctx, &updated); err != nil {
 		s.writeOAuthError(w, oautherr.ServerError(fmt.Errorf("update client: %w", err)))
 		return
 	}
 	info := s.clientInfo(&updated, secret)
-	s.echoRegistrationToken(r, info)
+	echoRegistrationToken(r, info)
 	s.writeClientInfo(w, http.StatusOK, info)
+}
+
+// readClient answers an RFC 7592 §2.1 client read request.
+func (s *Server) readClient(w http.ResponseWriter, r *http.Request, c *store.Client) {
+	info := s.clientInfo(c, "")
+	echoRegistrationToken(r, info)
+	s.writeClientInfo(w, http.StatusOK, info)
+}
+
+// echoRegistrationToken puts the registration access token the client
+// presented into a read or update response: RFC 7592 §3 makes
+// registration_access_token REQUIRED in every client information response.
+func echoRegistrationToken(r *http.Request, resp *RegistrationResponse) {
+	if tok, ok := bearerToken(r); ok {
+		resp.RegistrationAccessToken = tok
+	}
 }
 
 // bearerToken extracts an RFC 6750 §2.1 bearer token.

@@ -42,20 +42,11 @@ func (s *Server) handleResource(w http.ResponseWriter, r *http.Request) {
 // it returns false.
 func (s *Server) bearerAuth(w http.ResponseWriter, r *http.Request) (*store.Token, bool) {
 	authz := r.Header.Get("Authorization")
-	if tok := s.mcpSessionToken(r); authz == "" && tok != "" {
+	if tok := s.tokenOutsideHeader(r); authz == "" && tok != "" {
 		authz = "Bearer " + tok
 	}
-	if authz == "" && r.Method == http.MethodPost && s.fault(FaultMCPPostNoChallenge) {
-		writePlainError(w, http.StatusBadRequest, "bad request")
-		return nil, false
-	}
 	if authz == "" {
-		var e *oautherr.Error
-		if s.fault(FaultBearerErrorNoCreds) {
-			e = oautherr.InvalidRequest("no access token")
-			e.Status = http.StatusUnauthorized
-		}
-		s.bearerChallenge(w, e)
+		s.bearerChallenge(w, s.noCredentialsError())
 		return nil, false
 	}
 	scheme, tok, ok := strings.Cut(authz, " ")
@@ -70,16 +61,12 @@ func (s *Server) bearerAuth(w http.ResponseWriter, r *http.Request) (*store.Toke
 		return nil, false
 	}
 	t, err := s.store.GetToken(r.Context(), store.Hash(tok))
-	if s.fault(FaultMCPPostTokenUnchecked) && r.Method == http.MethodPost {
+	if r.Method == http.MethodPost && s.postTokenUnchecked() {
 		return &store.Token{Kind: store.AccessToken, Resources: []string{s.ResourceURL()}}, true
 	}
 	switch {
 	case errors.Is(err, store.ErrNotFound):
-		e := oautherr.InvalidToken("the access token is unknown")
-		if s.fault(FaultMCPInvalidToken403) {
-			e.Status = http.StatusForbidden
-		}
-		s.bearerChallenge(w, e)
+		s.bearerChallenge(w, s.unknownTokenError())
 		return nil, false
 	case err != nil:
 		s.writeOAuthError(w, oautherr.ServerError(fmt.Errorf("resource: %w", err)))
@@ -87,25 +74,22 @@ func (s *Server) bearerAuth(w http.ResponseWriter, r *http.Request) (*store.Toke
 	case t.Kind != store.AccessToken:
 		s.bearerChallenge(w, oautherr.InvalidToken("a refresh token is not an access token"))
 		return nil, false
-	case !t.Active(s.now()) && !(s.fault(FaultMCPInactiveAccepted) && t.Revoked):
-		s.resourceError(w, oautherr.InvalidToken("the access token is expired or revoked"), "",
-			!s.fault(FaultBearerNoChallenge) && !s.fault(FaultBearerInactiveNoChallenge))
+	case !t.Active(s.now()) && !(t.Revoked && s.acceptsRevokedTokens()):
+		s.resourceError(w, oautherr.InvalidToken("the access token is expired or revoked"), "", s.challengesInactiveToken())
 		return nil, false
 	}
-	if !s.fault(FaultAudienceUnchecked) && !slices.Contains(t.Resources, s.ResourceURL()) {
+	if !slices.Contains(t.Resources, s.ResourceURL()) && s.checksAudience() {
 		s.bearerChallenge(w, oautherr.InvalidToken("the access token was not issued for this resource (RFC 8707 audience)"))
 		return nil, false
 	}
-	if s.fault(FaultMCPSessionCookie) {
-		http.SetCookie(w, &http.Cookie{Name: mcpSessionCookie, Value: tok, Path: "/", HttpOnly: true})
-	}
+	s.rememberSession(w, tok)
 	return t, true
 }
 
 // bearerChallenge answers 401 (or 400/403 for those errors) with an RFC 6750
 // §3 challenge carrying the RFC 9728 §5.1 resource_metadata parameter.
 func (s *Server) bearerChallenge(w http.ResponseWriter, e *oautherr.Error) {
-	s.resourceError(w, e, "", !s.fault(FaultBearerNoChallenge))
+	s.resourceError(w, e, "", true)
 }
 
 // resourceError answers with e's status (401 when e is nil) and, when
@@ -113,26 +97,16 @@ func (s *Server) bearerChallenge(w http.ResponseWriter, e *oautherr.Error) {
 // supported scopes when empty).
 func (s *Server) resourceError(w http.ResponseWriter, e *oautherr.Error, scope string, challenge bool) {
 	status := http.StatusUnauthorized
-	params := []string{`realm="authspec"`}
-	if !s.fault(FaultNoResourceMetadata) && !s.fault(FaultMCPPRMNotServed) {
-		params = append(params, fmt.Sprintf("resource_metadata=%q", s.challengeMetadataURL()))
-	}
+	params := []string{`realm="authspec"`, fmt.Sprintf("resource_metadata=%q", s.ResourceMetadataURL())}
 	if e != nil {
 		status = e.Status
-		if !(s.fault(FaultBearerNoErrorCode) && e.Code == oautherr.CodeInvalidToken) {
-			params = append(params, fmt.Sprintf("error=%q", e.Code), fmt.Sprintf("error_description=%q", s.challengeDescription(e)))
-		}
+		params = append(params, fmt.Sprintf("error=%q", e.Code), fmt.Sprintf("error_description=%q", oautherr.Sanitize(e.Description)))
 	}
 	if scope == "" {
 		scope = strings.Join(s.cfg.Scopes, " ")
 	}
-	if !s.fault(FaultMCPChallengeNoScope) {
-		params = append(params, s.scopeAttributes(scope)...)
-	}
-	switch {
-	case challenge && s.bareChallenge(e):
-		w.Header().Set("WWW-Authenticate", "Bearer")
-	case challenge:
+	params = append(params, fmt.Sprintf("scope=%q", scope))
+	if challenge {
 		w.Header().Set("WWW-Authenticate", "Bearer "+strings.Join(params, ", "))
 	}
 	w.Header().Set("Content-Type", "application/json")

@@ -1,10 +1,6 @@
 package server
 
-import (
-	"strings"
-
-	"github.com/authspec/authspec/server/oautherr"
-)
+import "github.com/authspec/authspec/server/oautherr"
 
 // resourceSite says where resource parameters (RFC 8707 §2) were sent.
 type resourceSite int
@@ -15,22 +11,13 @@ const (
 	siteRefresh                       // refresh token request
 )
 
-// checkResourcesAt validates resource parameters sent at site, with the
-// defects of fault_pkce_bearer.go that apply there.
+// checkResourcesAt validates resource parameters sent at site.
 func (s *Server) checkResourcesAt(values []string, site resourceSite) ([]string, *oautherr.Error) {
-	if site == siteAuthorize && len(values) > 1 && s.fault(FaultResourceNotRepeatable) {
-		return nil, oautherr.InvalidRequest("parameter %q is included more than once", "resource")
+	if oerr := s.repeatedResourceError(values, site); oerr != nil {
+		return nil, oerr
 	}
-	if site == siteToken && s.fault(FaultResourceFragmentAtToken) {
-		stripped := make([]string, len(values))
-		for i, v := range values {
-			stripped[i], _, _ = strings.Cut(v, "#")
-		}
-		values = stripped
-	}
-	unknownOK := (site == siteToken && s.fault(FaultResourceUnknownAtToken)) ||
-		(site == siteAuthorize && s.fault(FaultResourceUnknownAtAuthorize))
-	if !unknownOK {
+	values = s.resourcesAsSent(values, site)
+	if !s.acceptsUnknownResources(site) {
 		return s.checkResources(values)
 	}
 	out := make([]string, 0, len(values))

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"time"
 
 	"github.com/authspec/authspec/server/oautherr"
 	"github.com/authspec/authspec/server/store"
@@ -23,12 +22,12 @@ func (s *Server) handleRevoke(w http.ResponseWriter, r *http.Request) {
 		s.writeOAuthError(w, oerr)
 		return
 	}
-	var ca *clientAuth
-	if s.fault(FaultRevokeNoClientAuth) {
-		ca = &clientAuth{}
-	} else if ca, oerr = s.authenticateClient(r, form); oerr != nil {
-		s.writeOAuthError(w, oerr)
-		return
+	ca := &clientAuth{}
+	if s.revocationAuthenticates() {
+		if ca, oerr = s.authenticateClient(r, form); oerr != nil {
+			s.writeOAuthError(w, oerr)
+			return
+		}
 	}
 	if oerr := s.revoke(r, ca, form); oerr != nil {
 		s.writeOAuthError(w, oerr)
@@ -42,34 +41,28 @@ func (s *Server) revoke(r *http.Request, ca *clientAuth, form url.Values) *oauth
 	ctx := r.Context()
 	raw := form.Get("token")
 	if raw == "" {
-		if s.fault(FaultRevokeNoTokenOK) {
-			return nil
-		}
-		return oautherr.InvalidRequest("token is required")
+		return s.missingRevocationToken()
 	}
 	// RFC 7009 §2.1: token_type_hint is only a hint; the server searches all
 	// token types regardless (a hint it does not understand is ignored).
 	hint := form.Get("token_type_hint")
 	t, err := s.store.GetToken(ctx, store.Hash(raw))
-	if err == nil && s.fault(FaultRevokeHintStrict) && hint != "" && string(t.Kind) != hint {
+	if err == nil && s.revocationHintBinds(hint, t) {
 		err = store.ErrNotFound
 	}
 	if errors.Is(err, store.ErrNotFound) {
-		if s.fault(FaultRevokeUnknown400) {
-			return oautherr.InvalidRequest("unknown token")
-		}
-		return nil
+		return s.unknownRevokedToken()
 	}
 	if err != nil {
 		return oautherr.ServerError(fmt.Errorf("revoke: get token: %w", err))
 	}
-	if s.fault(FaultRevokeNoop) {
+	if !s.revokes() {
 		return nil
 	}
-	if ca.client != nil && t.ClientID != ca.client.ID && !s.fault(FaultRevokeForeign) {
+	if ca.client != nil && t.ClientID != ca.client.ID && s.revokesOnlyOwnTokens() {
 		return nil
 	}
-	if t.Kind == store.RefreshToken && !s.fault(FaultRevokeKeepsAccess) {
+	if t.Kind == store.RefreshToken && s.refreshRevocationEndsGrant() {
 		err = s.store.RevokeGrant(ctx, t.GrantID)
 	} else {
 		err = s.store.RevokeToken(ctx, t.Hash)
@@ -102,13 +95,13 @@ func (s *Server) handleIntrospect(w http.ResponseWriter, r *http.Request) {
 		if ca, oerr = s.authenticateClient(r, form); oerr == nil && ca.client.Public() {
 			oerr = oautherr.InvalidClient("introspection requires a confidential client")
 		}
-		if oerr != nil && s.introspectAuthFaults(oerr, form) {
+		if oerr != nil && s.introspectionAuthBypass(oerr, form) {
 			ca, oerr = &clientAuth{client: &store.Client{}}, nil
 		}
 		if oerr == nil {
 			var out Introspection
 			if out, oerr = s.introspect(r, ca, form); oerr == nil {
-				s.writeIntrospection(w, out, form)
+				writeIntrospection(w, out)
 				return
 			}
 		}
@@ -116,39 +109,13 @@ func (s *Server) handleIntrospect(w http.ResponseWriter, r *http.Request) {
 	s.writeOAuthError(w, oerr)
 }
 
-// introspectAuthFaults reports whether a fault lets an unauthenticated or
-// wrongly authenticated caller through.
-func (s *Server) introspectAuthFaults(oerr *oautherr.Error, form url.Values) bool {
-	if oerr.Code != "invalid_client" {
-		return false
-	}
-	if s.fault(FaultIntrospectNoAuth) && form.Get("client_id") == "" {
-		return true
-	}
-	return s.fault(FaultIntrospectBadClient200)
-}
-
-// writeIntrospection writes the RFC 7662 §2.2 response (and the faults that
-// bend it).
-func (s *Server) writeIntrospection(w http.ResponseWriter, out Introspection, form url.Values) {
+// writeIntrospection writes the RFC 7662 §2.2 response, its members in
+// the order of their names.
+func writeIntrospection(w http.ResponseWriter, out Introspection) {
 	body := map[string]any{}
 	raw, _ := json.Marshal(out)
 	_ = json.Unmarshal(raw, &body)
-	if s.fault(FaultIntrospectActiveString) {
-		body["active"] = fmt.Sprint(out.Active)
-	}
-	if s.fault(FaultIntrospectExpString) && out.Exp != 0 {
-		body["exp"] = time.Unix(out.Exp, 0).UTC().Format(time.RFC3339)
-		body["iat"] = time.Unix(out.Iat, 0).UTC().Format(time.RFC3339)
-	}
-	if s.fault(FaultIntrospectInactiveDetail) && !out.Active {
-		body["client_id"], body["scope"] = form.Get("client_id")+"authspec-leak", s.cfg.DefaultScope
-	}
-	ct := "application/json"
-	if s.fault(FaultIntrospectNotJSON) {
-		ct = "text/plain; charset=utf-8"
-	}
-	w.Header().Set("Content-Type", ct)
+	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Cache-Control", "no-store")
 	_ = json.NewEncoder(w).Encode(body)
 }
@@ -165,12 +132,10 @@ func (s *Server) introspect(r *http.Request, ca *clientAuth, form url.Values) (I
 	if err != nil {
 		return Introspection{}, oautherr.ServerError(fmt.Errorf("introspect: %w", err))
 	}
-	if s.fault(FaultIntrospectHintStrict) {
-		if hint := form.Get("token_type_hint"); (hint == "access_token" && t.Kind != store.AccessToken) || (hint == "refresh_token" && t.Kind == store.AccessToken) {
-			return Introspection{Active: false}, nil
-		}
+	if s.introspectionHintBinds(form.Get("token_type_hint"), t) {
+		return Introspection{Active: false}, nil
 	}
-	active := t.Active(s.now()) || (s.fault(FaultIntrospectRevokedActive) && t.Revoked)
+	active := t.Active(s.now()) || (t.Revoked && s.revokedTokensActive())
 	if t.ClientID != ca.client.ID && ca.client.ID != "" || !active {
 		return Introspection{Active: false}, nil
 	}

@@ -129,6 +129,7 @@ type Server struct {
 	keys            *keys // derived from Config.Secret (state.go)
 	ui              *uiTemplates
 	cimdCache       cimdCache
+	grantTypes      map[string]grantFunc // the grant types of the token endpoint
 	limits          Limits
 	sources         *sources   // rate limits per source address
 	clientsMu       sync.Mutex // serializes client creation (createClient)
@@ -237,6 +238,7 @@ func New(cfg Config) (*Server, error) {
 	if s.on, err = newBehaviourSet(cfg.Faults, cfg.Variants); err != nil {
 		return nil, fmt.Errorf("server: %w", err)
 	}
+	s.grantTypes = s.grants()
 	secret := cfg.Secret
 	if secret == nil {
 		if secret, err = randomSecret(); err != nil {
@@ -296,8 +298,9 @@ func (s *Server) Handler() http.Handler {
 	prefix := strings.TrimSuffix(s.issuer.Path, "/")
 	asMeta := "/.well-known/oauth-authorization-server" + prefix
 	prMeta := "/.well-known/oauth-protected-resource" + prefix + "/mcp"
-	mux.HandleFunc("GET "+asMeta, s.handleMetadata)
-	mux.HandleFunc("GET "+prMeta, s.handleResourceMetadata)
+	route := func(pattern string, h http.HandlerFunc, rules ...rule) { mux.Handle(pattern, s.rewritten(h, rules...)) }
+	route("GET "+asMeta, s.handleMetadata, s.metadataRules()...)
+	route("GET "+prMeta, s.handleResourceMetadata, s.resourceMetadataRules()...)
 	mux.HandleFunc("GET "+prefix+"/authorize", s.handleAuthorize)
 	mux.HandleFunc("POST "+prefix+"/authorize", s.handleAuthorize)
 	mux.HandleFunc("OPTIONS "+prefix+"/authorize", s.handleAuthorizeOptions)
@@ -305,14 +308,15 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("POST "+prefix+"/login", s.handleLoginSubmit)
 	mux.HandleFunc("GET "+prefix+"/consent", s.handleConsentPage)
 	mux.HandleFunc("POST "+prefix+"/consent", s.handleConsentSubmit)
-	mux.HandleFunc(prefix+"/token", s.handleToken)
-	mux.HandleFunc(prefix+"/revoke", s.handleRevoke)
-	mux.HandleFunc(prefix+"/introspect", s.handleIntrospect)
-	mux.HandleFunc(prefix+"/register", s.handleRegister)
-	mux.HandleFunc(prefix+"/register/{client_id}", s.handleClientConfig)
-	mux.HandleFunc(prefix+"/mcp", s.handleResource)
-	s.discoveryRoutes(mux, prefix)
-	mux.HandleFunc(prefix+"/mcp/"+ScopedResourceScope, s.handleScopedResource)
+	errs := s.oauthErrorRules()
+	route(prefix+"/token", s.handleToken, append(s.tokenRules(), errs...)...)
+	route(prefix+"/revoke", s.handleRevoke, errs...)
+	route(prefix+"/introspect", s.handleIntrospect, append(s.introspectionRules(), errs...)...)
+	route(prefix+"/register", s.handleRegister, append(s.registrationRules(), errs...)...)
+	route(prefix+"/register/{client_id}", s.handleClientConfig, append(s.clientConfigRules(), errs...)...)
+	route(prefix+"/mcp", s.handleResource, append(s.resourceRules(), errs...)...)
+	s.resourceMetadataAppendedRoute(mux, prefix)
+	route(prefix+"/mcp/"+ScopedResourceScope, s.handleScopedResource, append(s.resourceRules(), errs...)...)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writePlainError(w, http.StatusNotFound, "not found")
 	})
@@ -363,8 +367,8 @@ func writePlainError(w http.ResponseWriter, status int, msg string) {
 	_, _ = w.Write([]byte(msg + "\n"))
 }
 
-// writeOAuthError writes a JSON OAuth error, honouring the error-format fault
-// and adding the RFC 6749 §5.2 challenge to invalid_client.
+// writeOAuthError writes a JSON OAuth error, with the RFC 6749 §5.2
+// challenge for invalid_client.
 func (s *Server) writeOAuthError(w http.ResponseWriter, e *oautherr.Error) {
 	if e.Cause != nil && e.Code == oautherr.CodeServerError {
 		s.log.Error("internal error", "err", e.Cause)
@@ -373,16 +377,7 @@ func (s *Server) writeOAuthError(w http.ResponseWriter, e *oautherr.Error) {
 		w.Header().Set("Retry-After", fmt.Sprint(int(busyRetry/time.Second)))
 	}
 	if e.Code == oautherr.CodeInvalidClient {
-		if s.fault(FaultInvalidClient400) {
-			e.Status = http.StatusBadRequest
-		} else if !s.fault(FaultNoWWWAuthenticate) {
-			w.Header().Set("WWW-Authenticate", `Basic realm="authspec", charset="UTF-8"`)
-		}
-	}
-	if s.fault(FaultErrorNotJSON) {
-		w.Header().Set("Cache-Control", "no-store")
-		writePlainError(w, e.Status, e.Code+": "+e.Description)
-		return
+		w.Header().Set("WWW-Authenticate", `Basic realm="authspec", charset="UTF-8"`)
 	}
 	oautherr.WriteJSON(w, e)
 }
@@ -513,7 +508,7 @@ func checkResourceURI(v string) string {
 // checkResources validates resource parameters (RFC 8707 §2): each must be an
 // absolute URI without fragment, and one this server issues tokens for.
 func (s *Server) checkResources(values []string) ([]string, *oautherr.Error) {
-	if s.fault(FaultResourceUnchecked) {
+	if !s.checksResources() {
 		return values, nil
 	}
 	seen := make(map[string]bool)
@@ -537,7 +532,7 @@ func (s *Server) checkResources(values []string) ([]string, *oautherr.Error) {
 // duplicateParam returns the name of a parameter present more than once
 // (RFC 6749 §3.1, §3.2: parameters MUST NOT be included more than once).
 func (s *Server) duplicateParam(v url.Values, multi ...string) string {
-	if s.fault(FaultDuplicateParamsOK) {
+	if !s.refusesRepeatedParams() {
 		return ""
 	}
 outer:

@@ -1,7 +1,6 @@
 package server
 
 import (
-	"crypto/subtle"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -42,33 +41,35 @@ func (s *Server) handleToken(w http.ResponseWriter, r *http.Request) {
 	if s.rateLimited(w, r, tokenBucket) {
 		return
 	}
-	var form url.Values
-	var oerr *oautherr.Error
-	if r.Method == http.MethodGet && s.fault(FaultTokenGETAccepted) {
-		form = r.URL.Query()
-	} else {
-		form, oerr = s.readForm(w, r)
-	}
+	form, oerr := s.tokenRequest(w, r)
 	if oerr == nil {
-		if s.fault(FaultTokenQueryCredentials) {
-			q := r.URL.Query()
-			for _, k := range []string{"client_id", "client_secret"} {
-				if !form.Has(k) && q.Get(k) != "" {
-					form.Set(k, q.Get(k))
-				}
-			}
-		}
-		if !s.fault(FaultTokenEmptyParamNotOmitted) {
-			omitEmpty(form)
-		}
 		var resp *TokenResponse
-		resp, oerr = s.token(r, form)
-		if oerr == nil {
+		if resp, oerr = s.token(r, form); oerr == nil {
 			s.writeTokenResponse(w, resp)
 			return
 		}
 	}
 	s.writeOAuthError(w, oerr)
+}
+
+// tokenRequest reads the parameters of a token request: the form-encoded
+// body of a POST (RFC 6749 §3.2), parameters sent without a value treated
+// as omitted.
+func (s *Server) tokenRequest(w http.ResponseWriter, r *http.Request) (url.Values, *oautherr.Error) {
+	var form url.Values
+	if r.Method == http.MethodGet && s.acceptsTokenGET() {
+		form = r.URL.Query()
+	} else {
+		var oerr *oautherr.Error
+		if form, oerr = s.readForm(w, r); oerr != nil {
+			return nil, oerr
+		}
+	}
+	s.addQueryCredentials(form, r)
+	if s.omitsEmptyParams() {
+		omitEmpty(form)
+	}
+	return form, nil
 }
 
 // omitEmpty deletes parameters sent without a value: RFC 6749 §3.2 says
@@ -82,7 +83,7 @@ func omitEmpty(form url.Values) {
 }
 
 // tokenParams are the token request parameters this server understands;
-// others are ignored (RFC 6749 §3.2) unless the unknown-parameter fault is on.
+// others are ignored (RFC 6749 §3.2).
 var tokenParams = []string{"grant_type", "code", "redirect_uri", "client_id", "client_secret",
 	"code_verifier", "refresh_token", "scope", "resource"}
 
@@ -92,98 +93,76 @@ func (s *Server) writeTokenResponse(w http.ResponseWriter, resp *TokenResponse) 
 		s.writeOAuthError(w, oautherr.ServerError(fmt.Errorf("encode token response: %w", err)))
 		return
 	}
-	if s.fault(FaultTokenExpiresInString) {
-		var m map[string]any
-		if err := json.Unmarshal(body, &m); err == nil {
-			m["expires_in"] = fmt.Sprint(resp.ExpiresIn)
-			if b, err := json.Marshal(m); err == nil {
-				body = b
-			}
-		}
-	}
 	w.Header().Set("Content-Type", "application/json")
-	if !s.fault(FaultNoCacheControl) {
-		w.Header().Set("Cache-Control", "no-store")
-		if !s.fault(FaultTokenNoPragma) {
-			w.Header().Set("Pragma", "no-cache")
-		}
-	}
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("Pragma", "no-cache")
 	w.WriteHeader(http.StatusOK)
 	_, _ = w.Write(body)
 }
 
+// grantFunc answers a token request of one grant type for an
+// authenticated client.
+type grantFunc func(r *http.Request, ca *clientAuth, form url.Values) (*TokenResponse, *oautherr.Error)
+
+// grants are the grant types the token endpoint serves.
+func (s *Server) grants() map[string]grantFunc {
+	g := map[string]grantFunc{
+		"authorization_code": s.exchangeCode,
+		"refresh_token":      s.refresh,
+		"client_credentials": s.clientCredentials,
+	}
+	s.addPasswordGrant(g)
+	return g
+}
+
 func (s *Server) token(r *http.Request, form url.Values) (*TokenResponse, *oautherr.Error) {
-	var ca *clientAuth
-	if s.fault(FaultTokenPublicNoClientID) && form.Get("grant_type") == "authorization_code" &&
-		form.Get("client_id") == "" && r.Header.Get("Authorization") == "" {
-		// exchangeCode takes the client from the code.
-		ca = &clientAuth{method: authNone}
-	} else {
-		var oerr *oautherr.Error
-		if ca, oerr = s.authenticateClient(r, form); oerr != nil {
-			return nil, oerr
-		}
+	ca, oerr := s.tokenClient(r, form)
+	if oerr != nil {
+		return nil, oerr
 	}
-	if s.fault(FaultTokenUnknownParamFatal) {
-		for k := range form {
-			if !slices.Contains(tokenParams, k) {
-				return nil, oautherr.InvalidRequest("unknown parameter %q", k)
-			}
-		}
+	if oerr := s.unknownParamError(form); oerr != nil {
+		return nil, oerr
 	}
-	if s.fault(FaultTokenEmptyParamNotOmitted) && form.Has("scope") && form.Get("scope") == "" {
-		return nil, oautherr.InvalidScope("scope must not be empty")
+	if oerr := s.emptyScopeError(form); oerr != nil {
+		return nil, oerr
 	}
 	gt := form.Get("grant_type")
-	switch gt {
-	case "":
-		if s.fault(FaultTokenMissingGrantTypeErr) {
-			return nil, oautherr.UnsupportedGrantType("grant_type %q is not supported", gt)
-		}
-		return nil, oautherr.InvalidRequest("grant_type is required")
-	case "authorization_code":
-		// A nil client is possible only with FaultTokenPublicNoClientID:
-		// exchangeCode then takes the client from the code.
-		if ca.client != nil && !slices.Contains(ca.client.Metadata.GrantTypes, gt) {
-			return nil, oautherr.UnauthorizedClient("the client is not registered for the authorization_code grant")
-		}
-		return s.exchangeCode(r, ca, form)
-	case "refresh_token":
-		if !slices.Contains(ca.client.Metadata.GrantTypes, gt) {
-			return nil, oautherr.UnauthorizedClient("the client is not registered for the refresh_token grant")
-		}
-		return s.refresh(r, ca, form)
-	case "client_credentials":
-		publicOK := ca.client.Public() && s.fault(FaultTokenCCPublic)
-		if ca.client.Public() && !publicOK {
-			return nil, oautherr.UnauthorizedClient("public clients cannot use the client_credentials grant")
-		}
-		if !slices.Contains(ca.client.Metadata.GrantTypes, gt) && !publicOK && !s.fault(FaultTokenGrantUnrestricted) {
-			return nil, oautherr.UnauthorizedClient("the client is not registered for the client_credentials grant")
-		}
-		return s.clientCredentials(r, ca, form)
-	case "password":
-		if s.fault(FaultBCPPasswordGrant) {
-			return s.passwordGrant(r, ca, form)
+	grant, ok := s.grantTypes[gt]
+	switch {
+	case gt == "":
+		return nil, s.missingGrantTypeError()
+	case gt == "password":
+		if ok {
+			return grant(r, ca, form)
 		}
 		return nil, oautherr.UnsupportedGrantType("grant_type %q is not supported: the resource owner password credentials grant must not be used (RFC 9700 §2.4)", gt)
-	default:
-		if s.fault(FaultUnknownGrantWrongErr) {
-			return nil, oautherr.InvalidRequest("grant_type %q is not supported", gt)
-		}
-		return nil, oautherr.UnsupportedGrantType("grant_type %q is not supported", gt)
+	case !ok:
+		return nil, s.unknownGrantError(gt)
 	}
+	return grant(r, ca, form)
+}
+
+// tokenClient authenticates the client of a token request (RFC 6749 §2.3,
+// §3.2.1).
+func (s *Server) tokenClient(r *http.Request, form url.Values) (*clientAuth, *oautherr.Error) {
+	if s.clientFromCode(r, form) {
+		// exchangeCode takes the client from the code.
+		return &clientAuth{method: authNone}, nil
+	}
+	return s.authenticateClient(r, form)
 }
 
 // exchangeCode implements RFC 6749 §4.1.3 with RFC 7636 §4.6 and RFC 8707.
 func (s *Server) exchangeCode(r *http.Request, ca *clientAuth, form url.Values) (*TokenResponse, *oautherr.Error) {
+	// A nil client is possible only when clientFromCode said so: the client
+	// is then taken from the code.
+	if ca.client != nil && !slices.Contains(ca.client.Metadata.GrantTypes, "authorization_code") {
+		return nil, oautherr.UnauthorizedClient("the client is not registered for the authorization_code grant")
+	}
 	ctx := r.Context()
 	raw := form.Get("code")
 	if raw == "" {
-		if s.fault(FaultTokenMissingCodeWrongErr) {
-			return nil, oautherr.InvalidGrant("the authorization code is invalid")
-		}
-		return nil, oautherr.InvalidRequest("code is required")
+		return nil, s.missingCodeError()
 	}
 	// Everything the request must prove (the client, the redirect URI,
 	// the PKCE verifier) is checked before the code is consumed: a request
@@ -194,48 +173,33 @@ func (s *Server) exchangeCode(r *http.Request, ca *clientAuth, form url.Values) 
 	used := errors.Is(err, store.ErrAlreadyUsed)
 	switch {
 	case errors.Is(err, store.ErrNotFound):
-		if s.fault(FaultTokenUnknownCodeWrongErr) {
-			return nil, oautherr.InvalidRequest("the code parameter is malformed")
-		}
-		return nil, oautherr.InvalidGrant("the authorization code is invalid")
+		return nil, s.unknownCodeError()
 	case err != nil && !used:
 		return nil, oautherr.ServerError(fmt.Errorf("get code: %w", err))
 	}
 	if ca.client == nil {
-		// FaultTokenPublicNoClientID: the client is taken from the code.
-		c, oerr := s.lookupClient(r, code.ClientID)
-		if oerr != nil {
+		var oerr *oautherr.Error
+		if ca, oerr = s.publicClientOfCode(r, code); oerr != nil {
 			return nil, oerr
 		}
-		if !c.Public() {
-			return nil, oautherr.InvalidClient("client authentication is required")
-		}
-		ca = &clientAuth{client: c, method: authNone}
 	}
-	if code.ClientID != ca.client.ID && !s.fault(FaultCodeNotBoundToClient) {
+	if code.ClientID != ca.client.ID && s.bindsCodeToClient() {
 		return nil, oautherr.InvalidGrant("the authorization code was issued to another client")
 	}
-	if !s.fault(FaultRedirectURINotChecked) {
-		_, sent := form["redirect_uri"]
-		omittedOK := !sent && s.fault(FaultTokenRedirectURIOptional)
-		if code.RedirectURI != "" && !omittedOK && (!sent || form.Get("redirect_uri") != code.RedirectURI) {
-			return nil, oautherr.InvalidGrant("redirect_uri must be identical to the one in the authorization request")
-		}
-		if code.RedirectURI == "" && sent && !slices.Contains(ca.client.Metadata.RedirectURIs, form.Get("redirect_uri")) {
-			return nil, oautherr.InvalidGrant("redirect_uri does not match the client's registered redirect URI")
-		}
+	if oerr := s.checkCodeRedirectURI(code, ca.client, form); oerr != nil {
+		return nil, oerr
 	}
 	if oerr := s.verifyPKCE(code, form); oerr != nil {
 		return nil, oerr
 	}
-	if used && !s.fault(FaultCodeReuse) {
+	if used && s.codesSingleUse() {
 		return nil, s.codeReplayed(r, code)
 	}
 	if !s.now().Before(code.ExpiresAt) {
 		return nil, oautherr.InvalidGrant("the authorization code has expired")
 	}
 	if _, err := s.store.ConsumeCode(ctx, hash); errors.Is(err, store.ErrAlreadyUsed) {
-		if !s.fault(FaultCodeReuse) {
+		if s.codesSingleUse() {
 			// Another redemption of the same code won the race: this one
 			// is a replay.
 			return nil, s.codeReplayed(r, code)
@@ -243,8 +207,8 @@ func (s *Server) exchangeCode(r *http.Request, ca *clientAuth, form url.Values) 
 	} else if err != nil {
 		return nil, oautherr.ServerError(fmt.Errorf("consume code: %w", err))
 	}
-	if s.fault(FaultMCPResourceAtTokenRefused) && len(form["resource"]) > 0 {
-		return nil, oautherr.InvalidTarget("the resource parameter is not accepted in a code exchange")
+	if oerr := s.codeExchangeResourceError(form); oerr != nil {
+		return nil, oerr
 	}
 	resources, oerr := s.narrowResources(form["resource"], code.Resources, siteToken)
 	if oerr != nil {
@@ -254,12 +218,29 @@ func (s *Server) exchangeCode(r *http.Request, ca *clientAuth, form url.Values) 
 	return s.issue(r, ca.client, code.Subject, code.Scope, code.Scope, resources, code.Resources, code.GrantID, refresh)
 }
 
+// checkCodeRedirectURI implements RFC 6749 §4.1.3: redirect_uri is
+// required, and identical, when the authorization request included it.
+func (s *Server) checkCodeRedirectURI(code *store.Code, c *store.Client, form url.Values) *oautherr.Error {
+	if !s.checksCodeRedirectURI() {
+		return nil
+	}
+	_, sent := form["redirect_uri"]
+	omittedOK := !sent && s.acceptsOmittedRedirectURI()
+	if code.RedirectURI != "" && !omittedOK && (!sent || form.Get("redirect_uri") != code.RedirectURI) {
+		return oautherr.InvalidGrant("redirect_uri must be identical to the one in the authorization request")
+	}
+	if code.RedirectURI == "" && sent && !slices.Contains(c.Metadata.RedirectURIs, form.Get("redirect_uri")) {
+		return oautherr.InvalidGrant("redirect_uri does not match the client's registered redirect URI")
+	}
+	return nil
+}
+
 // codeReplayed answers the redemption of a code that was redeemed before.
 // RFC 6749 §4.1.2: the server SHOULD revoke all tokens previously issued
 // based on that code. The store makes the revocation stick: a redemption
 // still in flight cannot save tokens of the grant afterwards.
 func (s *Server) codeReplayed(r *http.Request, code *store.Code) *oautherr.Error {
-	if !s.fault(FaultReplayNoRevoke) {
+	if s.revokesOnCodeReplay() {
 		if err := s.store.RevokeGrant(r.Context(), code.GrantID); err != nil {
 			return oautherr.ServerError(fmt.Errorf("revoke replayed grant: %w", err))
 		}
@@ -273,22 +254,19 @@ func (s *Server) codeReplayed(r *http.Request, code *store.Code) *oautherr.Error
 func (s *Server) verifyPKCE(code *store.Code, form url.Values) *oautherr.Error {
 	verifier, sent := form.Get("code_verifier"), form.Has("code_verifier")
 	if code.CodeChallenge == "" {
-		if sent && !s.fault(FaultPKCEDowngrade) {
+		if sent && s.refusesPKCEDowngrade() {
 			return oautherr.InvalidGrant("code_verifier sent but the authorization request had no code_challenge")
 		}
 		return nil
 	}
 	if !sent {
-		if s.fault(FaultPKCEVerifierOptional) {
-			return nil
-		}
-		return oautherr.InvalidGrant("code_verifier is required: the authorization request had a code_challenge")
+		return s.missingVerifierError()
 	}
 	verifier, ok := s.checkVerifier(verifier)
 	if !ok {
 		return oautherr.InvalidGrant("code_verifier must be 43-128 characters of [A-Za-z0-9-._~] (RFC 7636 §4.1)")
 	}
-	if s.fault(FaultPKCEVerifierIgnore) {
+	if !s.comparesVerifier() {
 		return nil
 	}
 	challenge, method := s.codeChallenge(code)
@@ -332,14 +310,14 @@ func (s *Server) narrowResources(requested, granted []string, site resourceSite)
 	if len(requested) == 0 {
 		return granted, nil
 	}
-	if site == siteRefresh && s.fault(FaultRefreshResourceUnchecked) {
+	if site == siteRefresh && !s.checksRefreshResources() {
 		return requested, nil
 	}
 	res, oerr := s.checkResourcesAt(requested, site)
 	if oerr != nil {
 		return nil, oerr
 	}
-	if len(granted) > 0 && !s.fault(FaultResourceUnchecked) {
+	if len(granted) > 0 && s.checksResources() {
 		for _, v := range res {
 			if !slices.Contains(granted, v) {
 				return nil, oautherr.InvalidTarget("resource %q was not part of the authorization grant", v)
@@ -352,33 +330,30 @@ func (s *Server) narrowResources(requested, granted []string, site resourceSite)
 // refresh implements RFC 6749 §6 with refresh token rotation for public
 // clients (RFC 9700 §4.14.2).
 func (s *Server) refresh(r *http.Request, ca *clientAuth, form url.Values) (*TokenResponse, *oautherr.Error) {
+	if !slices.Contains(ca.client.Metadata.GrantTypes, "refresh_token") {
+		return nil, oautherr.UnauthorizedClient("the client is not registered for the refresh_token grant")
+	}
 	ctx := r.Context()
 	raw := form.Get("refresh_token")
 	if raw == "" {
-		if s.fault(FaultTokenRefreshMissingErr) {
-			return nil, oautherr.InvalidGrant("the refresh token is invalid")
-		}
-		return nil, oautherr.InvalidRequest("refresh_token is required")
+		return nil, s.missingRefreshTokenError()
 	}
 	hash := store.Hash(raw)
 	t, err := s.store.GetToken(ctx, hash)
 	switch {
 	case errors.Is(err, store.ErrNotFound):
-		if s.fault(FaultTokenRefreshUnknownErr) {
-			return nil, oautherr.InvalidRequest("the refresh_token parameter is malformed")
-		}
-		return nil, oautherr.InvalidGrant("the refresh token is invalid")
+		return nil, s.unknownRefreshTokenError()
 	case err != nil:
 		return nil, oautherr.ServerError(fmt.Errorf("get refresh token: %w", err))
 	case t.Kind != store.RefreshToken:
 		return nil, oautherr.InvalidGrant("the token is not a refresh token")
 	}
-	if t.ClientID != ca.client.ID && !s.fault(FaultRefreshNotBound) {
+	if t.ClientID != ca.client.ID && s.bindsRefreshToClient() {
 		return nil, oautherr.InvalidGrant("the refresh token was issued to another client")
 	}
-	rotate := ca.client.Public() && !s.fault(FaultRefreshNoRotation)
+	rotate := ca.client.Public() && s.rotatesRefreshTokens()
 	if rotate && t.Rotated {
-		if !s.fault(FaultRefreshReplayNoRevoke) {
+		if s.revokesOnRefreshReplay() {
 			if err := s.store.RevokeGrant(ctx, t.GrantID); err != nil {
 				return nil, oautherr.ServerError(fmt.Errorf("revoke refresh family: %w", err))
 			}
@@ -388,17 +363,14 @@ func (s *Server) refresh(r *http.Request, ca *clientAuth, form url.Values) (*Tok
 	if !t.Active(s.now()) {
 		return nil, oautherr.InvalidGrant("the refresh token is expired or revoked")
 	}
-	scope := t.Scope
-	if form.Get("scope") == "" && s.fault(FaultTokenRefreshDefaultScope) {
-		scope = s.cfg.DefaultScope
-	}
+	scope := s.refreshScope(t, form)
 	if req := form.Get("scope"); req != "" {
 		toks, ok := parseScope(req)
 		if !ok {
 			return nil, oautherr.InvalidScope("scope is not a space-delimited list of scope tokens")
 		}
 		joined := strings.Join(toks, " ")
-		if !scopeSubset(joined, t.Scope) && !s.fault(FaultRefreshScopeWiden) {
+		if !scopeSubset(joined, t.Scope) && s.refusesWiderScope() {
 			return nil, oautherr.InvalidScope("the requested scope exceeds the scope originally granted (RFC 6749 §6)")
 		}
 		for _, tok := range toks {
@@ -406,7 +378,7 @@ func (s *Server) refresh(r *http.Request, ca *clientAuth, form url.Values) (*Tok
 				return nil, oautherr.InvalidScope("scope %q is not supported", tok)
 			}
 		}
-		if !s.fault(FaultTokenRefreshNoNarrowing) {
+		if s.narrowsRefreshScope() {
 			scope = joined
 		}
 	}
@@ -434,26 +406,25 @@ func (s *Server) refresh(r *http.Request, ca *clientAuth, form url.Values) (*Tok
 	return resp, nil
 }
 
+// clientCredentials implements RFC 6749 §4.4 for confidential clients
+// registered for it.
 func (s *Server) clientCredentials(r *http.Request, ca *clientAuth, form url.Values) (*TokenResponse, *oautherr.Error) {
+	if ca.client.Public() {
+		if !s.publicClientCredentials() {
+			return nil, oautherr.UnauthorizedClient("public clients cannot use the client_credentials grant")
+		}
+	} else if !slices.Contains(ca.client.Metadata.GrantTypes, "client_credentials") && s.restrictsGrantTypes() {
+		return nil, oautherr.UnauthorizedClient("the client is not registered for the client_credentials grant")
+	}
 	scope, oerr := s.checkScope(form.Get("scope"), ca.client)
 	if oerr != nil {
-		if oerr.Code == oautherr.CodeInvalidScope && s.fault(FaultTokenInvalidScopeErr) {
-			return nil, oautherr.InvalidRequest("%s", oerr.Description)
-		}
-		return nil, oerr
+		return nil, s.tokenScopeError(oerr)
 	}
 	resources, oerr := s.checkResourcesAt(form["resource"], siteToken)
 	if oerr != nil {
 		return nil, oerr
 	}
-	resp, oerr := s.issue(r, ca.client, "", scope, scope, resources, resources, randomID(), s.fault(FaultTokenCCRefreshToken))
-	if oerr != nil {
-		return nil, oerr
-	}
-	if form.Get("scope") == "" && s.fault(FaultTokenScopeOmitted) {
-		resp.Scope = ""
-	}
-	return resp, nil
+	return s.issue(r, ca.client, "", scope, scope, resources, resources, randomID(), s.clientCredentialsRefresh())
 }
 
 // issue mints an access token (and optionally a refresh token carrying the
@@ -461,7 +432,7 @@ func (s *Server) clientCredentials(r *http.Request, ca *clientAuth, form url.Val
 func (s *Server) issue(r *http.Request, c *store.Client, subject, scope, grantScope string,
 	resources, grantResources []string, grantID string, withRefresh bool) (*TokenResponse, *oautherr.Error) {
 	ctx := r.Context()
-	if s.fault(FaultMCPTokenWithoutAudience) {
+	if !s.recordsAudience() {
 		resources = nil
 	}
 	n := 1
@@ -485,9 +456,6 @@ func (s *Server) issue(r *http.Request, c *store.Client, subject, scope, grantSc
 		AccessToken: at, TokenType: "Bearer",
 		ExpiresIn: int64(ttl / time.Second), Scope: scope,
 	}
-	if s.fault(FaultTokenTypeMissing) {
-		resp.TokenType = ""
-	}
 	if withRefresh {
 		rt := randomToken()
 		if err := s.store.SaveToken(ctx, &store.Token{
@@ -510,17 +478,4 @@ func saveTokenError(kind string, err error) *oautherr.Error {
 		return oautherr.InvalidGrant("the grant was revoked")
 	}
 	return oautherr.ServerError(fmt.Errorf("save %s token: %w", kind, err))
-}
-
-// passwordGrant exists only for the password-grant-enabled fault.
-func (s *Server) passwordGrant(r *http.Request, ca *clientAuth, form url.Values) (*TokenResponse, *oautherr.Error) {
-	want, ok := s.users[form.Get("username")]
-	if !ok || subtle.ConstantTimeCompare([]byte(want), []byte(form.Get("password"))) != 1 {
-		return nil, oautherr.InvalidGrant("invalid resource owner credentials")
-	}
-	scope, oerr := s.checkScope(form.Get("scope"), ca.client)
-	if oerr != nil {
-		return nil, oerr
-	}
-	return s.issue(r, ca.client, form.Get("username"), scope, scope, nil, nil, randomID(), false)
 }

@@ -1,0 +1,173 @@
+package server
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"net/http"
+	"strings"
+
+	"github.com/authspec/authspec/server/oautherr"
+	"github.com/authspec/authspec/server/store"
+)
+
+// The decisions of dynamic registration (RFC 7591) and of the client
+// configuration endpoint (RFC 7592) that deliberate behaviours change.
+
+// ignoresUnknownMetadata: RFC 7591 §2, the server MUST ignore client
+// metadata it does not understand.
+func (s *Server) ignoresUnknownMetadata() bool { return !s.fault(FaultRegisterUnknownFatal) }
+
+// appliesMetadataDefaults: RFC 7591 §2 gives defaults to omitted
+// token_endpoint_auth_method, grant_types and response_types.
+func (s *Server) appliesMetadataDefaults() bool { return !s.fault(FaultRegisterNoDefaults) }
+
+// checksAuthMethod: a token_endpoint_auth_method the server does not
+// support is refused (RFC 7591 §3.2.2), not echoed.
+func (s *Server) checksAuthMethod() bool { return !s.fault(FaultRegisterAuthMethodUnchecked) }
+
+// checksTypesAgree: grant_types and response_types must be consistent
+// (RFC 7591 §2.1).
+func (s *Server) checksTypesAgree() bool { return !s.fault(FaultRegisterInconsistentTypes) }
+
+// registersPublicClients: clients with token_endpoint_auth_method none may
+// register (MCP clients are public clients).
+func (s *Server) registersPublicClients() bool { return !s.fault(FaultMCPPublicDCRRefused) }
+
+// requiresRedirectURIs: the authorization code grant needs redirect_uris
+// (RFC 7591 §5).
+func (s *Server) requiresRedirectURIs() bool { return !s.fault(FaultRegisterRedirectURIsOptional) }
+
+// refusesRelativeRedirect: redirect URIs are absolute (RFC 6749 §3.1.2).
+func (s *Server) refusesRelativeRedirect() bool { return !s.fault(FaultRegisterRelativeRedirect) }
+
+// refusesRedirectFragment: redirect URIs carry no fragment (RFC 6749
+// §3.1.2).
+func (s *Server) refusesRedirectFragment() bool { return !s.fault(FaultRegisterFragment) }
+
+// refusesHTTPRedirect: http redirect URIs only on loopback hosts (RFC 7591
+// §5, RFC 8252 §7.3).
+func (s *Server) refusesHTTPRedirect() bool { return !s.fault(FaultRegisterHTTPRedirect) }
+
+// clientChosenID is the client_id a registration request chose, when it
+// becomes the client's identifier (which RFC 9700 §4.15 warns against);
+// "" otherwise.
+func (s *Server) clientChosenID(raw map[string]json.RawMessage) string {
+	var chosen string
+	if v, ok := raw["client_id"]; ok && s.fault(FaultBCPClientChosenID) {
+		_ = json.Unmarshal(v, &chosen)
+	}
+	return chosen
+}
+
+// reuseClientID gives the new client an identifier derived from its
+// redirect URIs, taking over an earlier client's (fault only: RFC 7591
+// §3.2.1 wants a unique client_id).
+func (s *Server) reuseClientID(ctx context.Context, c *store.Client) {
+	if !s.fault(FaultRegisterClientIDReused) {
+		return
+	}
+	sum := sha256.Sum256([]byte(strings.Join(c.Metadata.RedirectURIs, "\n")))
+	c.ID = "client-" + hex.EncodeToString(sum[:8])
+	_ = s.store.DeleteClient(ctx, c.ID)
+}
+
+// issuedSecret is the client secret a new confidential client gets: a fresh
+// random one, unless every client gets the same (fault only).
+func (s *Server) issuedSecret() string {
+	if s.fault(FaultRegisterSecretReused) {
+		return "authspec-reference-shared-secret"
+	}
+	return randomToken()
+}
+
+// checkedSecret is the secret the token endpoint checks for a client issued
+// secret: the same one, unless the response hands out another (fault
+// only).
+func (s *Server) checkedSecret(secret string) string {
+	if s.fault(FaultRegisterSecretUnusable) {
+		return secret + "-stale"
+	}
+	return secret
+}
+
+// publicClientSecret is the secret handed to a public client: none, unless
+// it gets one that is never checked (fault only).
+func (s *Server) publicClientSecret() string {
+	if s.fault(FaultRegisterSecretForPublic) {
+		return randomToken()
+	}
+	return ""
+}
+
+// issuedRegistrationToken is the registration access token of a new client:
+// a random one, or one that names its owner, which is all that the faulty
+// server then checks (FaultRegMgmtOtherClient).
+func (s *Server) issuedRegistrationToken(c *store.Client) string {
+	if s.fault(FaultRegMgmtOtherClient) {
+		return c.ID + "." + randomToken()
+	}
+	return randomToken()
+}
+
+// issuedAt is client_id_issued_at: seconds since the epoch (RFC 7591
+// §3.2.1).
+func (s *Server) issuedAt(c *store.Client) int64 {
+	if s.fault(FaultRegisterIssuedAtMillis) {
+		return c.IssuedAt.UnixMilli()
+	}
+	return c.IssuedAt.Unix()
+}
+
+// registrationTokenBypass reports whether tok manages any client although
+// it is not the client's registration access token (faults only: RFC 7592
+// §3 binds the token to its client).
+func (s *Server) registrationTokenBypass(ctx context.Context, tok string) bool {
+	if s.fault(FaultRegMgmtTokenUnchecked) {
+		return true
+	}
+	if s.fault(FaultRegMgmtOtherClient) {
+		// The token names its owner, and the owner is all that is checked.
+		if owner, _, ok := strings.Cut(tok, "."); ok {
+			oc, err := s.getClient(ctx, owner)
+			if err == nil && len(oc.RegistrationTokenHash) > 0 && store.EqualHash(oc.RegistrationTokenHash, tok) {
+				return true
+			}
+		}
+	}
+	if s.fault(FaultMCPForeignTokenAccepted) {
+		t, err := s.store.GetToken(ctx, store.Hash(tok))
+		return err == nil && t.Kind == store.AccessToken && t.Active(s.now())
+	}
+	return false
+}
+
+// unknownClientError is the answer for a client configuration request
+// naming a client that does not exist: RFC 7592 §2.1-2.3 require 401.
+func (s *Server) unknownClientError() *oautherr.Error {
+	if s.fault(FaultRegMgmtDeletedNotFound) {
+		e := oautherr.InvalidRequest("no such client")
+		e.Code = "not_found"
+		e.Status = http.StatusNotFound
+		return e
+	}
+	return oautherr.InvalidToken("the registration access token is invalid")
+}
+
+// keepsClientID: an update may not change client_id (RFC 7592 §2.2).
+func (s *Server) keepsClientID() bool { return !s.fault(FaultRegMgmtClientIDChange) }
+
+// refusesChosenSecret: the client may not choose its secret (RFC 7592
+// §2.2).
+func (s *Server) refusesChosenSecret() bool { return !s.fault(FaultRegMgmtSecretOverwrite) }
+
+// validatesUpdate: an update is validated as a registration is (RFC 7592
+// §2.2).
+func (s *Server) validatesUpdate() bool { return !s.fault(FaultRegMgmtUpdateUnvalidated) }
+
+// storesUpdate: an update replaces the registered metadata (RFC 7592 §2.2).
+func (s *Server) storesUpdate() bool { return !s.fault(FaultRegMgmtUpdateNotPersisted) }
+
+// deletesClient: a delete request deletes the client (RFC 7592 §2.3).
+func (s *Server) deletesClient() bool { return !s.fault(FaultRegMgmtDeleteNoop) }

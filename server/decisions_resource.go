@@ -1,0 +1,110 @@
+package server
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/authspec/authspec/server/oautherr"
+)
+
+// The decisions of the demo protected resource (RFC 6750, the MCP
+// authorization specification) that deliberate behaviours change.
+
+const mcpSessionCookie = "authspec_mcp_session"
+
+// tokenOutsideHeader is an access token sent other than in the
+// Authorization header, which the resource does not take: "" (RFC 6750
+// §2.3 and the MCP authorization specification forbid the query; every
+// request carries its token).
+func (s *Server) tokenOutsideHeader(r *http.Request) string {
+	if s.fault(FaultMCPSessionCookie) {
+		if c, err := r.Cookie(mcpSessionCookie); err == nil && c.Value != "" {
+			return c.Value
+		}
+	}
+	if s.fault(FaultMCPQueryToken) {
+		return r.URL.Query().Get("access_token")
+	}
+	return ""
+}
+
+// rememberSession sets a session cookie that stands for the token (fault
+// only: the MCP server must authorize every request by its token).
+func (s *Server) rememberSession(w http.ResponseWriter, tok string) {
+	if s.fault(FaultMCPSessionCookie) {
+		http.SetCookie(w, &http.Cookie{Name: mcpSessionCookie, Value: tok, Path: "/", HttpOnly: true})
+	}
+}
+
+// noCredentialsError is the error of a request without credentials: none,
+// a bare challenge (RFC 6750 §3.1: the resource SHOULD NOT include an
+// error code when the request lacks authentication information).
+func (s *Server) noCredentialsError() *oautherr.Error {
+	if s.fault(FaultBearerErrorNoCreds) {
+		e := oautherr.InvalidRequest("no access token")
+		e.Status = http.StatusUnauthorized
+		return e
+	}
+	return nil
+}
+
+// bearerScheme matches the auth-scheme case-insensitively (RFC 9110 §11.1).
+func (s *Server) bearerScheme(scheme string) bool {
+	if s.fault(FaultBearerSchemeCaseSensitive) {
+		return scheme == "Bearer"
+	}
+	return strings.EqualFold(scheme, "Bearer")
+}
+
+// afterScheme skips the spaces between the scheme and the token
+// (credentials = "Bearer" 1*SP b64token, RFC 6750 §2.1).
+func (s *Server) afterScheme(rest string) string {
+	if s.fault(FaultBearerSingleSpace) {
+		return rest
+	}
+	return strings.TrimLeft(rest, " ")
+}
+
+// malformedBearer is the error for a Bearer header without a usable token
+// (RFC 6750 §3.1 invalid_request, 400).
+func (s *Server) malformedBearer() *oautherr.Error {
+	if s.fault(FaultBearerMalformedAs401) {
+		return oautherr.InvalidToken("the access token is invalid")
+	}
+	return oautherr.InvalidRequest("the Authorization header must be \"Bearer <token>\"")
+}
+
+// postTokenUnchecked reports whether POST requests pass with any token
+// (fault only).
+func (s *Server) postTokenUnchecked() bool { return s.fault(FaultMCPPostTokenUnchecked) }
+
+// unknownTokenError is the error for a token the server never issued: 401
+// invalid_token (RFC 6750 §3.1; the MCP authorization specification).
+func (s *Server) unknownTokenError() *oautherr.Error {
+	e := oautherr.InvalidToken("the access token is unknown")
+	if s.fault(FaultMCPInvalidToken403) {
+		e.Status = http.StatusForbidden
+	}
+	return e
+}
+
+// acceptsRevokedTokens reports whether a revoked token still passes (fault
+// only).
+func (s *Server) acceptsRevokedTokens() bool { return s.fault(FaultMCPInactiveAccepted) }
+
+// challengesInactiveToken: the 401 for an expired or revoked token carries
+// the challenge (RFC 6750 §3).
+func (s *Server) challengesInactiveToken() bool { return !s.fault(FaultBearerInactiveNoChallenge) }
+
+// checksAudience: the resource accepts only tokens issued for it (RFC 8707
+// §2, the MCP authorization specification).
+func (s *Server) checksAudience() bool { return !s.fault(FaultAudienceUnchecked) }
+
+// insufficientScopeError is the error for a token without the scope a
+// request needs: 403 insufficient_scope (RFC 6750 §3.1).
+func (s *Server) insufficientScopeError() *oautherr.Error {
+	if s.fault(FaultBearerScope401) {
+		return oautherr.InvalidToken("the access token does not allow this request")
+	}
+	return oautherr.InsufficientScope("this resource needs the %q scope", ScopedResourceScope)
+}

@@ -1,0 +1,342 @@
+package server
+
+import (
+	"crypto/subtle"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/authspec/authspec/server/oautherr"
+	"github.com/authspec/authspec/server/store"
+)
+
+// The decisions of the token endpoint (RFC 6749 §2.3, §3.2, §4.1.3, §4.4,
+// §5, §6; RFC 7636 §4.6; RFC 9700 §4.14) that deliberate behaviours change.
+
+// The request (RFC 6749 §3.2).
+
+// acceptsTokenGET reports whether a GET request with the parameters in the
+// query is served (fault only: RFC 6749 §3.2 requires POST).
+func (s *Server) acceptsTokenGET() bool { return s.fault(FaultTokenGETAccepted) }
+
+// acceptsJSONBody reports whether a JSON body is read as the form (fault
+// only: RFC 6749 §3.2 requires form encoding).
+func (s *Server) acceptsJSONBody() bool { return s.fault(FaultJSONBodyAccepted) }
+
+// refusesRepeatedParams: parameters MUST NOT be included more than once
+// (RFC 6749 §3.1, §3.2).
+func (s *Server) refusesRepeatedParams() bool { return !s.fault(FaultDuplicateParamsOK) }
+
+// omitsEmptyParams: parameters sent without a value MUST be treated as
+// omitted (RFC 6749 §3.2).
+func (s *Server) omitsEmptyParams() bool { return !s.fault(FaultTokenEmptyParamNotOmitted) }
+
+// emptyScopeError refuses an empty scope when empty parameters are kept
+// (fault only).
+func (s *Server) emptyScopeError(form url.Values) *oautherr.Error {
+	if s.fault(FaultTokenEmptyParamNotOmitted) && form.Has("scope") && form.Get("scope") == "" {
+		return oautherr.InvalidScope("scope must not be empty")
+	}
+	return nil
+}
+
+// unknownParamError refuses parameters the server does not know (fault
+// only: RFC 6749 §3.2 says they MUST be ignored).
+func (s *Server) unknownParamError(form url.Values) *oautherr.Error {
+	if !s.fault(FaultTokenUnknownParamFatal) {
+		return nil
+	}
+	for k := range form {
+		if !slices.Contains(tokenParams, k) {
+			return oautherr.InvalidRequest("unknown parameter %q", k)
+		}
+	}
+	return nil
+}
+
+// missingGrantTypeError: a request without grant_type lacks a required
+// parameter (RFC 6749 §5.2 invalid_request).
+func (s *Server) missingGrantTypeError() *oautherr.Error {
+	if s.fault(FaultTokenMissingGrantTypeErr) {
+		return oautherr.UnsupportedGrantType("grant_type %q is not supported", "")
+	}
+	return oautherr.InvalidRequest("grant_type is required")
+}
+
+// unknownGrantError: RFC 6749 §5.2 unsupported_grant_type.
+func (s *Server) unknownGrantError(gt string) *oautherr.Error {
+	if s.fault(FaultUnknownGrantWrongErr) {
+		return oautherr.InvalidRequest("grant_type %q is not supported", gt)
+	}
+	return oautherr.UnsupportedGrantType("grant_type %q is not supported", gt)
+}
+
+// Client authentication (RFC 6749 §2.3).
+
+// addQueryCredentials takes client_id and client_secret from the URI query
+// (fault only: RFC 6749 §2.3.1 forbids credentials in the URI).
+func (s *Server) addQueryCredentials(form url.Values, r *http.Request) {
+	if !s.fault(FaultTokenQueryCredentials) {
+		return
+	}
+	q := r.URL.Query()
+	for _, k := range []string{"client_id", "client_secret"} {
+		if !form.Has(k) && q.Get(k) != "" {
+			form.Set(k, q.Get(k))
+		}
+	}
+}
+
+// readsBasicAuth: the server MUST support HTTP Basic (RFC 6749 §2.3.1).
+func (s *Server) readsBasicAuth() bool { return !s.fault(FaultBasicAuthIgnored) }
+
+// decodesBasicCredentials: the client_id and secret in HTTP Basic are
+// form-url-encoded (RFC 6749 §2.3.1).
+func (s *Server) decodesBasicCredentials() bool { return !s.fault(FaultBasicNoURLDecode) }
+
+// readsSecretInBody: client_secret_post, which the metadata advertises.
+func (s *Server) readsSecretInBody() bool { return !s.fault(FaultTokenSecretPostIgnored) }
+
+// refusesTwoAuthMethods: a client MUST NOT use more than one
+// authentication method in a request (RFC 6749 §2.3).
+func (s *Server) refusesTwoAuthMethods() bool { return !s.fault(FaultConflictingAuthOK) }
+
+// secretMatchesOtherCase reports whether secret matches the client's with
+// the case of its letters inverted (fault only: secrets are compared
+// exactly).
+func (s *Server) secretMatchesOtherCase(c *store.Client, secret string) bool {
+	return s.fault(FaultTokenSecretCaseInsensitive) && store.EqualHash(c.SecretHash, swapCase(secret))
+}
+
+// confidentialWithoutSecret reports whether a confidential client may use
+// grant type gt with its client_id alone (faults only: RFC 6749 §3.2.1,
+// §4.1.3, §4.4.2, §6).
+func (s *Server) confidentialWithoutSecret(gt string) bool {
+	switch gt {
+	case "authorization_code":
+		return s.fault(FaultTokenCodeNoClientAuth)
+	case "refresh_token":
+		return s.fault(FaultTokenRefreshNoClientAuth)
+	case "client_credentials":
+		return s.fault(FaultTokenCCNoClientAuth)
+	}
+	return false
+}
+
+// clientFromCode reports whether a code exchange without any client
+// identification is taken as the public client the code was issued to
+// (fault only: RFC 6749 §3.2.1 requires client_id from public clients).
+func (s *Server) clientFromCode(r *http.Request, form url.Values) bool {
+	return s.fault(FaultTokenPublicNoClientID) && form.Get("grant_type") == "authorization_code" &&
+		form.Get("client_id") == "" && r.Header.Get("Authorization") == ""
+}
+
+// publicClientOfCode is the client a code was issued to, when it is public
+// (see clientFromCode).
+func (s *Server) publicClientOfCode(r *http.Request, code *store.Code) (*clientAuth, *oautherr.Error) {
+	c, oerr := s.lookupClient(r, code.ClientID)
+	if oerr != nil {
+		return nil, oerr
+	}
+	if !c.Public() {
+		return nil, oautherr.InvalidClient("client authentication is required")
+	}
+	return &clientAuth{client: c, method: authNone}, nil
+}
+
+// The authorization code grant (RFC 6749 §4.1.3).
+
+// missingCodeError: a code exchange without code lacks a required
+// parameter (invalid_request).
+func (s *Server) missingCodeError() *oautherr.Error {
+	if s.fault(FaultTokenMissingCodeWrongErr) {
+		return oautherr.InvalidGrant("the authorization code is invalid")
+	}
+	return oautherr.InvalidRequest("code is required")
+}
+
+// unknownCodeError: an invalid code is invalid_grant (RFC 6749 §5.2).
+func (s *Server) unknownCodeError() *oautherr.Error {
+	if s.fault(FaultTokenUnknownCodeWrongErr) {
+		return oautherr.InvalidRequest("the code parameter is malformed")
+	}
+	return oautherr.InvalidGrant("the authorization code is invalid")
+}
+
+// bindsCodeToClient: a code is redeemed only by the client it was issued
+// to (RFC 6749 §4.1.3).
+func (s *Server) bindsCodeToClient() bool { return !s.fault(FaultCodeNotBoundToClient) }
+
+// checksCodeRedirectURI: redirect_uri is compared with the authorization
+// request's (RFC 6749 §4.1.3).
+func (s *Server) checksCodeRedirectURI() bool { return !s.fault(FaultRedirectURINotChecked) }
+
+// acceptsOmittedRedirectURI reports whether redirect_uri may be left out
+// although the authorization request included it (fault only).
+func (s *Server) acceptsOmittedRedirectURI() bool { return s.fault(FaultTokenRedirectURIOptional) }
+
+// codesSingleUse: a code is redeemed once (RFC 6749 §4.1.2).
+func (s *Server) codesSingleUse() bool { return !s.fault(FaultCodeReuse) }
+
+// revokesOnCodeReplay: the tokens of a replayed code are revoked (RFC 6749
+// §4.1.2, SHOULD).
+func (s *Server) revokesOnCodeReplay() bool { return !s.fault(FaultReplayNoRevoke) }
+
+// PKCE verification (RFC 7636 §4.6, RFC 9700 §2.1.1).
+
+// refusesPKCEDowngrade: a verifier for a code issued without a challenge
+// is refused (RFC 9700 §2.1.1).
+func (s *Server) refusesPKCEDowngrade() bool { return !s.fault(FaultPKCEDowngrade) }
+
+// missingVerifierError is the error for a code issued with a challenge and
+// redeemed without code_verifier (RFC 7636 §4.6).
+func (s *Server) missingVerifierError() *oautherr.Error {
+	if s.fault(FaultPKCEVerifierOptional) {
+		return nil
+	}
+	return oautherr.InvalidGrant("code_verifier is required: the authorization request had a code_challenge")
+}
+
+// comparesVerifier: the verifier is checked against the challenge (RFC
+// 7636 §4.6).
+func (s *Server) comparesVerifier() bool { return !s.fault(FaultPKCEVerifierIgnore) }
+
+// checkVerifier validates code_verifier syntax (RFC 7636 §4.1:
+// 43*128unreserved) and returns the verifier to hash.
+func (s *Server) checkVerifier(v string) (string, bool) {
+	if s.fault(FaultPKCEVerifierPadding) {
+		v = strings.TrimRight(v, "=")
+	}
+	if s.fault(FaultPKCESyntaxLax) {
+		return v, true
+	}
+	if len(v) < 43 || (len(v) > 128 && !s.fault(FaultPKCEVerifierTooLong)) {
+		return v, false
+	}
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		if s.fault(FaultPKCEVerifierNarrow) && (c == '.' || c == '~') {
+			return v, false
+		}
+		if !isUnreserved(c) && !s.fault(FaultPKCEVerifierCharset) {
+			return v, false
+		}
+	}
+	return v, true
+}
+
+// codeChallenge returns the challenge and method a code is verified
+// against: the ones associated with the code (RFC 7636 §4.4).
+func (s *Server) codeChallenge(code *store.Code) (string, string) {
+	if s.fault(FaultPKCEChallengePerClient) {
+		if v, ok := latestChallenges.Load(challengeKey{s, code.ClientID}); ok {
+			c := v.([2]string)
+			return c[0], c[1]
+		}
+	}
+	return code.CodeChallenge, code.CodeChallengeMethod
+}
+
+// challengeMatches compares the challenge computed from the verifier with
+// the stored one, exactly (RFC 7636 §4.6).
+func (s *Server) challengeMatches(got, stored string) bool {
+	if s.fault(FaultPKCECaseInsensitive) {
+		return strings.EqualFold(got, stored)
+	}
+	return subtle.ConstantTimeCompare([]byte(got), []byte(stored)) == 1
+}
+
+// methodIgnored reports whether a verifier is accepted as matching under
+// the other method (fault only: the method is part of what RFC 7636 §4.4
+// binds to the code).
+func (s *Server) methodIgnored(verifier, challenge string) bool {
+	return s.fault(FaultPKCEMethodNotBound) && (verifier == challenge || s256(verifier) == challenge)
+}
+
+// The refresh token grant (RFC 6749 §6, RFC 9700 §4.14).
+
+// missingRefreshTokenError: a refresh request without refresh_token lacks
+// a required parameter (invalid_request).
+func (s *Server) missingRefreshTokenError() *oautherr.Error {
+	if s.fault(FaultTokenRefreshMissingErr) {
+		return oautherr.InvalidGrant("the refresh token is invalid")
+	}
+	return oautherr.InvalidRequest("refresh_token is required")
+}
+
+// unknownRefreshTokenError: an invalid refresh token is invalid_grant (RFC
+// 6749 §5.2).
+func (s *Server) unknownRefreshTokenError() *oautherr.Error {
+	if s.fault(FaultTokenRefreshUnknownErr) {
+		return oautherr.InvalidRequest("the refresh_token parameter is malformed")
+	}
+	return oautherr.InvalidGrant("the refresh token is invalid")
+}
+
+// bindsRefreshToClient: a refresh token is used only by its client (RFC
+// 6749 §10.4).
+func (s *Server) bindsRefreshToClient() bool { return !s.fault(FaultRefreshNotBound) }
+
+// rotatesRefreshTokens: refresh tokens of public clients are rotated (RFC
+// 9700 §4.14.2).
+func (s *Server) rotatesRefreshTokens() bool { return !s.fault(FaultRefreshNoRotation) }
+
+// revokesOnRefreshReplay: replaying a rotated refresh token revokes its
+// family (RFC 9700 §4.14.2).
+func (s *Server) revokesOnRefreshReplay() bool { return !s.fault(FaultRefreshReplayNoRevoke) }
+
+// refreshScope is the scope of a refresh request that names none: the
+// original grant's (RFC 6749 §6).
+func (s *Server) refreshScope(t *store.Token, form url.Values) string {
+	if form.Get("scope") == "" && s.fault(FaultTokenRefreshDefaultScope) {
+		return s.cfg.DefaultScope
+	}
+	return t.Scope
+}
+
+// refusesWiderScope: a refresh may not add scope (RFC 6749 §6).
+func (s *Server) refusesWiderScope() bool { return !s.fault(FaultRefreshScopeWiden) }
+
+// narrowsRefreshScope: a narrower scope requested at refresh is granted
+// (RFC 6749 §6).
+func (s *Server) narrowsRefreshScope() bool { return !s.fault(FaultTokenRefreshNoNarrowing) }
+
+// The client credentials grant (RFC 6749 §4.4).
+
+// publicClientCredentials reports whether public clients may use the grant
+// (fault only: RFC 6749 §4.4 is for confidential clients).
+func (s *Server) publicClientCredentials() bool { return s.fault(FaultTokenCCPublic) }
+
+// restrictsGrantTypes: a client uses only the grant types it registered
+// (RFC 6749 §5.2 unauthorized_client).
+func (s *Server) restrictsGrantTypes() bool { return !s.fault(FaultTokenGrantUnrestricted) }
+
+// tokenScopeError is the error for a scope the token endpoint refuses:
+// invalid_scope (RFC 6749 §5.2).
+func (s *Server) tokenScopeError(oerr *oautherr.Error) *oautherr.Error {
+	if oerr.Code == oautherr.CodeInvalidScope && s.fault(FaultTokenInvalidScopeErr) {
+		return oautherr.InvalidRequest("%s", oerr.Description)
+	}
+	return oerr
+}
+
+// clientCredentialsRefresh reports whether the grant comes with a refresh
+// token (fault only: RFC 6749 §4.4.3 says it SHOULD NOT).
+func (s *Server) clientCredentialsRefresh() bool { return s.fault(FaultTokenCCRefreshToken) }
+
+// Issuing tokens.
+
+// accessTokenTTL is the lifetime of access tokens; RFC 6750 §5.3 asks for
+// one hour or less.
+func (s *Server) accessTokenTTL() time.Duration {
+	if s.fault(FaultBearerLongLived) {
+		return 24 * time.Hour
+	}
+	return s.cfg.AccessTokenTTL
+}
+
+// recordsAudience: an access token is bound to the resources it was
+// requested for (RFC 8707 §2; the MCP authorization specification).
+func (s *Server) recordsAudience() bool { return !s.fault(FaultMCPTokenWithoutAudience) }

@@ -1,0 +1,133 @@
+package server
+
+import (
+	"net/http"
+	"slices"
+	"strings"
+)
+
+// The behaviours that reshape the metadata documents: authorization server
+// metadata (RFC 8414) and protected resource metadata (RFC 9728).
+
+// metadataRules rewrite the RFC 8414 document.
+func (s *Server) metadataRules() []rule {
+	return []rule{
+		onFault(FaultIssuerMismatch, func(res *response) {
+			editBody(res, func(m *Metadata) {
+				m.Issuer = s.base + "/"
+				if s.base+"/" == s.cfg.Issuer {
+					m.Issuer = s.base
+				}
+			})
+		}),
+		onFault(FaultWrongRegistrationEP, func(res *response) {
+			editBody(res, func(m *Metadata) { m.RegistrationEndpoint = s.endpoint("/registration") })
+		}),
+		onFault(FaultMetadataNoRespTypes, func(res *response) {
+			editBody(res, func(m *Metadata) { m.ResponseTypesSupported = nil })
+		}),
+		onFault(FaultMetadataNoS256, func(res *response) {
+			editBody(res, func(m *Metadata) { m.CodeChallengeMethodsSupported = nil })
+		}),
+		// The server that accepts plain says so.
+		onFault(FaultPKCEPlain, func(res *response) {
+			editBody(res, func(m *Metadata) { m.CodeChallengeMethodsSupported = []string{"S256", "plain"} })
+		}),
+		onFault(FaultMetadataNoAuthzEndpoint, deleteMember("authorization_endpoint")),
+		onFault(FaultMetadataEmptyArray, setMember("ui_locales_supported", []string{})),
+		onFault(FaultMetadataArrayAsString, joinMember("response_modes_supported")),
+		onFault(FaultMetadataUnsupportedGrant, appendMember("grant_types_supported", deviceCodeGrant)),
+		onFault(FaultMetadataUnsupportedRespType, appendMember("response_types_supported", "token")),
+		onFault(FaultMetadataWrongIntrospectionEP, setMember("introspection_endpoint", s.endpoint("/introspection"))),
+		onFault(FaultMetadataUnsupportedScope, appendMember("scopes_supported", s.unsupportedScope())),
+		onFault(FaultMetadataUnsupportedPKCE, func(res *response) {
+			res.editMembers(func(m map[string]any) {
+				if methods, _ := m["code_challenge_methods_supported"].([]any); !slices.Contains(methods, any("plain")) {
+					m["code_challenge_methods_supported"] = append(methods, "plain")
+				}
+			})
+		}),
+		onFault(FaultMetadataIntrospectionNone, appendMember("introspection_endpoint_auth_methods_supported", authNone)),
+		onFault(FaultMetadataNotJSON, setContentType("text/html; charset=utf-8")),
+	}
+}
+
+// resourceMetadataRules rewrite the RFC 9728 document.
+func (s *Server) resourceMetadataRules() []rule {
+	return []rule{
+		onFault(FaultResourceMetaWrongAS, func(res *response) {
+			editBody(res, func(m *ResourceMetadata) { m.AuthorizationServers = []string{s.base + "/other-issuer"} })
+		}),
+		onFault(FaultResourceMetaWrongResource, func(res *response) {
+			editBody(res, func(m *ResourceMetadata) { m.Resource += "/" })
+		}),
+		onFault(FaultMCPNoAuthorizationServers, func(res *response) {
+			editBody(res, func(m *ResourceMetadata) { m.AuthorizationServers = []string{} })
+		}),
+		onFault(FaultResourceMetaNoResource, deleteMember("resource")),
+		onFault(FaultResourceMetaScopesString, joinMember("scopes_supported")),
+		onFault(FaultResourceMetaEmptyArray, setMember("resource_signing_alg_values_supported", []string{})),
+		onFault(FaultResourceMetaQueryMethod, appendMember("bearer_methods_supported", "query")),
+		onFault(FaultResourceMetaUnknownAS, appendMember("authorization_servers", s.base+"/tenant-unknown")),
+		onFault(FaultResourceMetaUnknownScope, appendMember("scopes_supported", s.unsupportedScope())),
+		onFault(FaultResourceMetaNotJSON, setContentType("text/plain; charset=utf-8")),
+		onFault(FaultMCPPRMNotServed, func(res *response) { res.replace(http.StatusNotFound, "not found") }),
+		// The document moves to the resource URL with the suffix appended
+		// (fault_resource_metadata_appended.go).
+		onFault(FaultResourceMetaPathAppended, func(res *response) {
+			if strings.HasPrefix(res.req.URL.Path, "/.well-known/") {
+				res.replace(http.StatusNotFound, "not found")
+			}
+		}),
+	}
+}
+
+// deviceCodeGrant is a grant type the server does not implement.
+const deviceCodeGrant = "urn:ietf:params:oauth:grant-type:device_code"
+
+// unsupportedScope is a scope name the server does not support.
+func (s *Server) unsupportedScope() string {
+	sc := "admin"
+	for s.scopes[sc] {
+		sc += "-unsupported"
+	}
+	return sc
+}
+
+func deleteMember(name string) func(*response) {
+	return func(res *response) { res.editMembers(func(m map[string]any) { delete(m, name) }) }
+}
+
+func setMember(name string, v any) func(*response) {
+	return func(res *response) { res.editMembers(func(m map[string]any) { m[name] = v }) }
+}
+
+// appendMember adds v to the array member name (creating it).
+func appendMember(name string, v any) func(*response) {
+	return func(res *response) {
+		res.editMembers(func(m map[string]any) {
+			arr, _ := m[name].([]any)
+			m[name] = append(arr, v)
+		})
+	}
+}
+
+// joinMember turns the array member name into a space-separated string.
+func joinMember(name string) func(*response) {
+	return func(res *response) {
+		res.editMembers(func(m map[string]any) {
+			arr, _ := m[name].([]any)
+			parts := make([]string, 0, len(arr))
+			for _, v := range arr {
+				if s, ok := v.(string); ok {
+					parts = append(parts, s)
+				}
+			}
+			m[name] = strings.Join(parts, " ")
+		})
+	}
+}
+
+func setContentType(ct string) func(*response) {
+	return func(res *response) { res.header.Set("Content-Type", ct) }
+}

@@ -1,0 +1,83 @@
+package server
+
+import (
+	"encoding/json"
+	"net/http"
+	"strings"
+)
+
+// The behaviours that reshape token responses (RFC 6749 §5.1) and the
+// OAuth error responses of every endpoint that answers in JSON (§5.2).
+
+// tokenRules rewrite successful token responses.
+func (s *Server) tokenRules() []rule {
+	return []rule{
+		onFault(FaultTokenTypeMissing, tokenResponse(func(res *response) {
+			editBody(res, func(t *TokenResponse) { t.TokenType = "" })
+		})),
+		onFault(FaultTokenExpiresInString, tokenResponse(func(res *response) {
+			res.editMembers(func(m map[string]any) {
+				if n, ok := m["expires_in"].(json.Number); ok {
+					m["expires_in"] = n.String()
+				}
+			})
+		})),
+		// RFC 6749 §3.3: the scope granted is reported when it differs
+		// from the request's, as a default scope does.
+		onFault(FaultTokenScopeOmitted, tokenResponse(func(res *response) {
+			if form := res.form(); form.Get("grant_type") == "client_credentials" && form.Get("scope") == "" {
+				editBody(res, func(t *TokenResponse) { t.Scope = "" })
+			}
+		})),
+		onFault(FaultNoCacheControl, tokenResponse(dropHeaders("Cache-Control", "Pragma"))),
+		onFault(FaultTokenNoPragma, tokenResponse(dropHeaders("Pragma"))),
+	}
+}
+
+// tokenResponse applies a rule to successful responses only.
+func tokenResponse(apply func(*response)) func(*response) {
+	return func(res *response) {
+		if res.status == http.StatusOK {
+			apply(res)
+		}
+	}
+}
+
+// oauthErrorRules rewrite the JSON error responses that writeOAuthError
+// writes (at the token, revocation, introspection, registration and client
+// configuration endpoints, and the resource's internal errors).
+func (s *Server) oauthErrorRules() []rule {
+	return []rule{
+		onFault(FaultInvalidClient400, oauthError(func(res *response) {
+			if res.member("error") == "invalid_client" {
+				res.status = http.StatusBadRequest
+				res.header.Del("WWW-Authenticate")
+			}
+		})),
+		onFault(FaultNoWWWAuthenticate, oauthError(func(res *response) {
+			if res.member("error") == "invalid_client" {
+				res.header.Del("WWW-Authenticate")
+			}
+		})),
+		onFault(FaultErrorNotJSON, oauthError(func(res *response) {
+			m, _ := res.members()
+			code, _ := m["error"].(string)
+			desc, _ := m["error_description"].(string)
+			res.header.Set("Content-Type", "text/plain; charset=utf-8")
+			res.header.Del("Pragma")
+			res.body = []byte(code + ": " + desc + "\n")
+		})),
+	}
+}
+
+// oauthError applies a rule to OAuth error responses: JSON with an error
+// member and an error status, and without a Bearer challenge (RFC 6750
+// errors keep their own form).
+func oauthError(apply func(*response)) func(*response) {
+	return func(res *response) {
+		if res.status >= 400 && res.member("error") != "" &&
+			!strings.HasPrefix(res.header.Get("WWW-Authenticate"), "Bearer") {
+			apply(res)
+		}
+	}
+}
