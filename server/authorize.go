@@ -7,8 +7,6 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"path"
-	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -32,7 +30,7 @@ type authRequest struct {
 	codeChallenge       string
 	codeChallengeMethod string
 	forceConsent        bool
-	implicit            bool // only with the implicit-grant-enabled fault
+	implicit            bool // response_type=token (fault_implicit_grant.go)
 }
 
 // authorizeParams reads the request parameters of GET (query) or POST (form
@@ -49,7 +47,6 @@ func (s *Server) authorizeParams(w http.ResponseWriter, r *http.Request) (url.Va
 }
 
 func (s *Server) handleAuthorize(w http.ResponseWriter, r *http.Request) {
-	s.authorizeCORS(w, r)
 	q, err := s.authorizeParams(w, r)
 	if err != nil {
 		s.errorPage(w, http.StatusBadRequest, "Invalid request", "The authorization request could not be parsed.")
@@ -80,9 +77,8 @@ func (s *Server) handleAuthorize(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if errors.Is(err, store.ErrNotFound) {
-		if target := q.Get("redirect_uri"); s.fault(FaultAuthzUnknownClientRedirect) && target != "" {
-			s.redirectError(w, r, &authRequest{redirectURI: target, state: q.Get("state"), hasState: q.Has("state")},
-				oautherr.UnauthorizedClient("unknown client"))
+		if req := s.unknownClientRedirect(q); req != nil {
+			s.redirectError(w, r, req, oautherr.UnauthorizedClient("unknown client"))
 			return
 		}
 		s.errorPage(w, http.StatusBadRequest, "Unknown application", fmt.Sprintf("No application is registered with client_id %q.", clientID))
@@ -95,9 +91,8 @@ func (s *Server) handleAuthorize(w http.ResponseWriter, r *http.Request) {
 	}
 	redirect, msg := s.resolveRedirectURI(c, q)
 	if msg != "" {
-		if target := q.Get("redirect_uri"); s.fault(FaultOpenRedirect) && target != "" {
-			s.redirectError(w, r, &authRequest{redirectURI: target, state: q.Get("state"), hasState: q.Has("state")},
-				oautherr.InvalidRequest("invalid redirect_uri"))
+		if req := s.invalidRedirectTarget(q); req != nil {
+			s.redirectError(w, r, req, oautherr.InvalidRequest("invalid redirect_uri"))
 			return
 		}
 		s.errorPage(w, http.StatusBadRequest, "Invalid redirect URI", msg)
@@ -109,7 +104,7 @@ func (s *Server) handleAuthorize(w http.ResponseWriter, r *http.Request) {
 		state: q.Get("state"), hasState: q.Has("state"),
 	}
 	if oerr := s.validateAuthorize(c, q, req); oerr != nil {
-		if s.fault(FaultErrorsNotRedirected) {
+		if s.showsAuthorizationErrors() {
 			s.errorPage(w, http.StatusBadRequest, "Invalid request", oerr.Code+": "+oerr.Description)
 			return
 		}
@@ -136,39 +131,30 @@ func (s *Server) handleAuthorize(w http.ResponseWriter, r *http.Request) {
 
 // validateAuthorize checks everything that is reported by redirect.
 func (s *Server) validateAuthorize(c *store.Client, q url.Values, req *authRequest) *oautherr.Error {
-	if dup := s.duplicateParam(q, "resource"); dup != "" && !s.fault(FaultAuthzDuplicatesAccepted) {
+	if dup := s.duplicateParam(q, "resource"); dup != "" && s.refusesRepeatedAuthorizeParams() {
 		return oautherr.InvalidRequest("parameter %q is included more than once", dup)
 	}
-	if s.fault(FaultAuthzUnknownParamRejected) {
-		for k := range q {
-			if !knownAuthorizeParams[k] {
-				return oautherr.InvalidRequest("unknown parameter %q", k)
-			}
-		}
+	if oerr := s.unknownAuthorizeParamError(q); oerr != nil {
+		return oerr
 	}
 	rt, hasRT := q.Get("response_type"), q.Has("response_type")
 	switch {
-	case (!hasRT || rt == "") && s.fault(FaultAuthzMissingRTWrongError):
-		return oautherr.UnsupportedResponseType("response_type is required")
 	case !hasRT || rt == "":
-		return oautherr.InvalidRequest("response_type is required")
-	case rt == "token" && s.fault(FaultBCPImplicitGrant):
+		return s.missingResponseTypeError()
+	case s.servesImplicit(rt):
 		req.implicit = true
-	case rt != "code" && !s.fault(FaultResponseTypeUnchecked):
+	case rt != "code" && s.checksResponseType():
 		return oautherr.UnsupportedResponseType("response_type %q is not supported; use code", rt)
 	}
-	if (!slices.Contains(c.Metadata.GrantTypes, "authorization_code") || !slices.Contains(c.Metadata.ResponseTypes, "code")) && !s.fault(FaultAuthzGrantUnchecked) {
+	if (!slices.Contains(c.Metadata.GrantTypes, "authorization_code") || !slices.Contains(c.Metadata.ResponseTypes, "code")) && s.checksClientGrantTypes() {
 		return oautherr.UnauthorizedClient("the client is not registered for the authorization code grant")
 	}
-	if s.fault(FaultAuthzEmptyScopeInvalid) && q.Has("scope") && q.Get("scope") == "" {
-		return oautherr.InvalidScope("scope is empty")
+	if oerr := s.emptyScopeRefused(q); oerr != nil {
+		return oerr
 	}
 	scope, oerr := s.checkScope(q.Get("scope"), c)
 	if oerr != nil {
-		if oerr.Code == "invalid_scope" && s.fault(FaultAuthzUnknownScopeWrongErr) {
-			return oautherr.InvalidRequest("%s", oerr.Description)
-		}
-		return oerr
+		return s.authorizeScopeError(oerr)
 	}
 	req.scope = scope
 	if oerr := s.checkChallenge(c, q, req); oerr != nil {
@@ -191,7 +177,7 @@ func (s *Server) checkChallenge(c *store.Client, q url.Values, req *authRequest)
 		if method != "" {
 			return oautherr.InvalidRequest("code_challenge_method without code_challenge")
 		}
-		if c.Public() && !s.fault(FaultPKCENotRequired) {
+		if c.Public() && s.requiresPKCEFromPublic() {
 			return s.missingChallenge()
 		}
 		return nil
@@ -203,7 +189,7 @@ func (s *Server) checkChallenge(c *store.Client, q url.Values, req *authRequest)
 			return oautherr.InvalidRequest("code_challenge must be the 43-character base64url SHA-256 of the verifier")
 		}
 	case "plain":
-		if !s.fault(FaultPKCEPlain) {
+		if !s.acceptsPlainPKCE() {
 			return oautherr.InvalidRequest("code_challenge_method %q is not supported; use S256", method)
 		}
 		if !validVerifier(challenge) {
@@ -224,10 +210,10 @@ func (s *Server) resolveRedirectURI(c *store.Client, q url.Values) (string, stri
 	sent := q.Get("redirect_uri")
 	registered := c.Metadata.RedirectURIs
 	if !q.Has("redirect_uri") {
-		if len(registered) == 1 && !s.fault(FaultAuthzRedirectAlwaysRequired) {
+		if len(registered) == 1 && s.defaultsToOnlyRedirectURI() {
 			return registered[0], ""
 		}
-		if len(registered) > 1 && s.fault(FaultAuthzFirstRedirectDefault) {
+		if len(registered) > 1 && s.defaultsToFirstRedirectURI() {
 			return registered[0], ""
 		}
 		if len(registered) == 0 {
@@ -244,21 +230,10 @@ func (s *Server) resolveRedirectURI(c *store.Client, q url.Values) (string, stri
 }
 
 func (s *Server) redirectMatches(registered, sent string) bool {
-	if registered == sent {
+	if registered == sent || s.redirectPatternMatches(registered, sent) || s.redirectPrefixMatches(registered, sent) {
 		return true
 	}
-	if s.fault(FaultBCPRedirectPatterns) && strings.Contains(registered, "*") {
-		if ok, _ := path.Match(registered, sent); ok {
-			return true
-		}
-		if re, err := regexp.Compile("^" + strings.ReplaceAll(regexp.QuoteMeta(registered), `\*`, ".*") + "$"); err == nil && re.MatchString(sent) {
-			return true
-		}
-	}
-	if s.fault(FaultRedirectPrefixMatch) && strings.HasPrefix(sent, registered) {
-		return true
-	}
-	if s.fault(FaultLoopbackPortStrict) {
+	if !s.loopbackAnyPort() {
 		return false
 	}
 	ru, err1 := url.Parse(registered)
@@ -281,25 +256,23 @@ func (s *Server) redirectError(w http.ResponseWriter, r *http.Request, req *auth
 	if e.Description != "" {
 		params.Set("error_description", oautherr.Sanitize(e.Description))
 	}
-	if req.hasState && !s.fault(FaultErrorStateDropped) {
+	if req.hasState {
 		params.Set("state", req.state)
 	}
 	s.redirectTo(w, r, req.redirectURI, params)
 }
 
 func (s *Server) redirectTo(w http.ResponseWriter, r *http.Request, target string, params url.Values) {
-	if !s.fault(FaultIssParamMissing) {
-		params.Set("iss", s.cfg.Issuer)
-	}
+	params.Set("iss", s.cfg.Issuer)
 	u, err := url.Parse(target)
 	if err != nil {
 		s.errorPage(w, http.StatusBadRequest, "Invalid redirect URI", "The redirect URI cannot be parsed.")
 		return
 	}
 	// Keep the registered query component (RFC 6749 §3.1.2).
-	q := u.Query()
-	if s.fault(FaultAuthzRedirectQueryDropped) {
-		q = url.Values{}
+	q := url.Values{}
+	if s.keepsRedirectQuery() {
+		q = u.Query()
 	}
 	for k, vs := range params {
 		q[k] = vs
@@ -308,11 +281,7 @@ func (s *Server) redirectTo(w http.ResponseWriter, r *http.Request, target strin
 	u.Fragment = ""
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("Location", u.String())
-	status := s.redirectStatus(r)
-	if r.Method == http.MethodPost && s.fault(FaultBCPPostRedirect307) {
-		status = http.StatusTemporaryRedirect
-	}
-	w.WriteHeader(status)
+	w.WriteHeader(redirectStatus(r))
 }
 
 // issueCode completes an approved request: it stores a code bound to the
@@ -347,7 +316,7 @@ func (s *Server) issueCode(w http.ResponseWriter, r *http.Request, req *authRequ
 	s.rememberChallenge(req)
 	params := url.Values{"code": {code}}
 	s.echoChallenge(req, params)
-	if req.hasState && !s.fault(FaultStateDropped) {
+	if req.hasState {
 		params.Set("state", req.state)
 	}
 	s.redirectTo(w, r, req.redirectURI, params)
@@ -423,19 +392,16 @@ func (s *Server) expiredRequestPage(w http.ResponseWriter) {
 // sent. That is the server's documented consent policy. fresh says that req
 // has not left the server yet (nobody can replay it).
 func (s *Server) afterLogin(w http.ResponseWriter, r *http.Request, req *authRequest, sess *session, fresh bool) {
-	if !req.forceConsent && !s.fault(FaultConsentForgotten) {
-		cons, err := s.store.GetConsent(r.Context(), sess.subject, req.clientID)
-		if s.fault(FaultMCPConsentPerUser) && err != nil && s.userApprovedAny(sess.subject) {
-			cons, err = &store.Consent{Scope: req.scope}, nil
-		}
-		if err == nil && (scopeSubset(req.scope, cons.Scope) || s.fault(FaultConsentAnyScope)) {
+	if !req.forceConsent && s.remembersConsent() {
+		cons, err := s.rememberedConsent(r, sess.subject, req)
+		if err == nil && s.consentCovers(req.scope, cons.Scope) {
 			if fresh || s.completeRequest(w, r, req) {
 				s.issueCode(w, r, req, sess.subject)
 			}
 			return
 		}
 	}
-	http.Redirect(w, r, s.endpoint("/consent?request="+url.QueryEscape(req.sealed)), s.redirectStatus(r))
+	http.Redirect(w, r, s.endpoint("/consent?request="+url.QueryEscape(req.sealed)), redirectStatus(r))
 }
 
 func (s *Server) handleLoginPage(w http.ResponseWriter, r *http.Request) {
@@ -508,7 +474,7 @@ func (s *Server) handleConsentPage(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, s.endpoint("/login?request="+url.QueryEscape(id)), http.StatusFound)
 		return
 	}
-	if s.fault(FaultConsentByGET) && r.URL.Query().Get("decision") == "allow" {
+	if s.approvesByGET(r) {
 		if s.completeRequest(w, r, req) {
 			s.issueCode(w, r, req, sess.subject)
 		}
@@ -527,12 +493,9 @@ func (s *Server) handleConsentPage(w http.ResponseWriter, r *http.Request) {
 	}
 	scopes := strings.Fields(req.scope)
 	sort.Strings(scopes)
-	csrf := s.csrfToken("consent", sess.id, req.id)
-	if s.fault(FaultConsentCrossSite) {
-		csrf = ""
-	}
+	csrf := s.consentCSRF(sess, req)
 	name, clientID := clientName, req.clientID
-	if s.fault(FaultConsentAnonymous) {
+	if !s.namesClient() {
 		name, clientID, host = "an application", "", ""
 	}
 	s.render(w, http.StatusOK, s.ui.consent, map[string]any{
@@ -557,7 +520,7 @@ func (s *Server) handleConsentSubmit(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, s.endpoint("/login?request="+url.QueryEscape(id)), http.StatusSeeOther)
 		return
 	}
-	if !s.fault(FaultConsentNoCSRF) && !s.fault(FaultConsentCrossSite) && !s.checkCSRF(r.PostForm.Get("csrf_token"), "consent", sess.id, req.id) {
+	if s.checksConsentCSRF() && !s.checkCSRF(r.PostForm.Get("csrf_token"), "consent", sess.id, req.id) {
 		s.errorPage(w, http.StatusForbidden, "Invalid form", "The consent form expired or was not submitted from this site. Go back and try again.")
 		return
 	}
@@ -574,7 +537,7 @@ func (s *Server) handleConsentSubmit(w http.ResponseWriter, r *http.Request) {
 		s.approvedUsers.Store(sess.subject, true)
 		s.issueCode(w, r, req, sess.subject)
 	default:
-		if s.fault(FaultDenyNotRedirects) {
+		if !s.deniesByRedirect() {
 			s.errorPage(w, http.StatusForbidden, "Access denied", "You denied the request.")
 			return
 		}
@@ -582,30 +545,10 @@ func (s *Server) handleConsentSubmit(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// issueImplicit answers response_type=token (only with the
-// implicit-grant-enabled fault): the access token travels in the fragment.
-func (s *Server) issueImplicit(w http.ResponseWriter, r *http.Request, req *authRequest, subject string) {
-	c, err := s.getClient(r.Context(), req.clientID)
-	if err != nil {
-		s.errorPage(w, http.StatusBadRequest, "Unknown application", "The application is not registered.")
-		return
-	}
-	resp, oerr := s.issue(r, c, subject, req.scope, req.scope, req.resources, req.resources, randomID(), false)
-	if oerr != nil {
-		s.redirectError(w, r, req, oerr)
-		return
-	}
-	frag := url.Values{"access_token": {resp.AccessToken}, "token_type": {"Bearer"}, "expires_in": {fmt.Sprint(resp.ExpiresIn)}}
-	if req.hasState {
-		frag.Set("state", req.state)
-	}
-	u, err := url.Parse(req.redirectURI)
-	if err != nil {
-		s.errorPage(w, http.StatusBadRequest, "Invalid redirect URI", "The redirect URI cannot be parsed.")
-		return
-	}
-	u.Fragment = ""
-	w.Header().Set("Cache-Control", "no-store")
-	w.Header().Set("Location", u.String()+"#"+frag.Encode())
-	w.WriteHeader(http.StatusFound)
+// handleAuthorizeOptions answers a CORS preflight of the authorization
+// endpoint with 405: the endpoint serves browsers, not scripts (RFC 9700
+// §2.6).
+func (s *Server) handleAuthorizeOptions(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Allow", "GET, POST")
+	writePlainError(w, http.StatusMethodNotAllowed, "method not allowed")
 }

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"mime"
 	"net"
 	"net/http"
 	"net/netip"
@@ -86,10 +85,8 @@ func (s *Server) authorizeClient(ctx context.Context, clientID string, redirectU
 	if err != nil {
 		return nil, err
 	}
-	if s.fault(FaultCIMDRedirectUnchecked) && redirectURI != "" && !slices.Contains(c.Metadata.RedirectURIs, redirectURI) {
-		c.Metadata.RedirectURIs = append(c.Metadata.RedirectURIs, redirectURI)
-	}
-	if s.fault(FaultCIMDBroken) {
+	s.allowRequestedRedirect(c, redirectURI)
+	if s.refusesDocumentClients() {
 		return nil, cimdErrf("This client cannot be used.")
 	}
 	stored, err := s.getClient(ctx, c.ID)
@@ -274,7 +271,7 @@ func (s *Server) cimdClient() *http.Client {
 	tr := &http.Transport{DialContext: dialer.DialContext, TLSHandshakeTimeout: cimdTimeout, ResponseHeaderTimeout: cimdTimeout,
 		MaxResponseHeaderBytes: 16 << 10, DisableKeepAlives: true}
 	c := &http.Client{Transport: tr, Timeout: cimdTimeout}
-	if !s.fault(FaultCIMDFollowsRedirects) {
+	if !s.followsDocumentRedirects() {
 		c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	}
 	return c
@@ -316,8 +313,7 @@ func (s *Server) fetchAndValidate(ctx context.Context, clientID string) (*store.
 		s.log.Debug("client metadata document: fetch failed", "client_id", clientID, "status", res.StatusCode)
 		return nil, nil, errCIMDRetrieval
 	}
-	if mt, _, err := mime.ParseMediaType(res.Header.Get("Content-Type")); !s.fault(FaultCIMDContentTypeIgnored) &&
-		(err != nil || !(mt == "application/json" || strings.HasPrefix(mt, "application/") && strings.HasSuffix(mt, "+json"))) {
+	if !s.documentTypeAccepted(res.Header.Get("Content-Type")) {
 		return nil, nil, cimdErrf("The client metadata document is not served as application/json.")
 	}
 	body, err := io.ReadAll(io.LimitReader(res.Body, cimdMaxBytes+1))
@@ -335,7 +331,7 @@ func (s *Server) fetchAndValidate(ctx context.Context, clientID string) (*store.
 	if err := json.Unmarshal(body, &md); err != nil {
 		return nil, nil, cimdErrf("The client metadata document has malformed members.")
 	}
-	if id, _ := doc["client_id"].(string); id != clientID && !s.fault(FaultCIMDClientIDUnchecked) {
+	if id, _ := doc["client_id"].(string); id != clientID && s.checksDocumentClientID() {
 		return nil, nil, cimdErrf("The client metadata document's client_id does not match its URL.")
 	}
 	if _, has := doc["client_secret"]; has {
@@ -344,12 +340,8 @@ func (s *Server) fetchAndValidate(ctx context.Context, clientID string) (*store.
 	if _, has := doc["client_secret_expires_at"]; has {
 		return nil, nil, cimdErrf("A client metadata document must not contain client_secret_expires_at.")
 	}
-	switch md.TokenEndpointAuthMethod {
-	case "", authNone:
-	default:
-		if !s.fault(FaultCIMDSecretMethodAllowed) || !strings.HasPrefix(md.TokenEndpointAuthMethod, "client_secret_") {
-			return nil, nil, cimdErrf("The client metadata document's token_endpoint_auth_method %q is not supported: such clients authenticate with none.", md.TokenEndpointAuthMethod)
-		}
+	if !s.documentAuthMethodAccepted(md.TokenEndpointAuthMethod) {
+		return nil, nil, cimdErrf("The client metadata document's token_endpoint_auth_method %q is not supported: such clients authenticate with none.", md.TokenEndpointAuthMethod)
 	}
 	if len(md.RedirectURIs) == 0 {
 		return nil, nil, cimdErrf("The client metadata document has no redirect_uris.")

@@ -48,16 +48,8 @@ func (s *Server) render(w http.ResponseWriter, status int, t *template.Template,
 	h := w.Header()
 	h.Set("Content-Type", "text/html; charset=utf-8")
 	h.Set("Cache-Control", "no-store")
-	csp := "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'"
-	if s.fault(FaultBCPThirdPartyResources) {
-		const pixel = "http://127.0.0.2:9/pixel.png" // another origin (connection refused)
-		buf.WriteString(`<img src="` + pixel + `" alt="">`)
-		csp += "; img-src " + pixel
-	}
-	if !s.fault(FaultFramingAllowed) {
-		h.Set("X-Frame-Options", "DENY")
-		h.Set("Content-Security-Policy", csp)
-	}
+	h.Set("X-Frame-Options", "DENY")
+	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'")
 	w.WriteHeader(status)
 	_, _ = w.Write(buf.Bytes())
 }
@@ -106,14 +98,13 @@ func (s *Server) cookieName(name string) string {
 }
 
 func (s *Server) cookie(name, value string, maxAge time.Duration) *http.Cookie {
-	c := &http.Cookie{
+	sameSite := s.sessionSameSite()
+	return &http.Cookie{
 		Name: s.cookieName(name), Value: value, Path: "/", MaxAge: int(maxAge / time.Second),
-		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.issuer.Scheme == "https",
+		HttpOnly: true, SameSite: sameSite,
+		// Browsers keep SameSite=None cookies only when Secure.
+		Secure: s.issuer.Scheme == "https" || sameSite == http.SameSiteNoneMode,
 	}
-	if s.fault(FaultConsentCrossSite) {
-		c.SameSite, c.Secure = http.SameSiteNoneMode, true
-	}
-	return c
 }
 
 // currentSession returns the signed-in session of the request, if any: a

@@ -301,13 +301,17 @@ func (s *Server) Handler() http.Handler {
 	route := func(pattern string, h http.HandlerFunc, rules ...rule) { mux.Handle(pattern, s.rewritten(h, rules...)) }
 	route("GET "+asMeta, s.handleMetadata, s.metadataRules()...)
 	route("GET "+prMeta, s.handleResourceMetadata, s.resourceMetadataRules()...)
-	mux.HandleFunc("GET "+prefix+"/authorize", s.handleAuthorize)
-	mux.HandleFunc("POST "+prefix+"/authorize", s.handleAuthorize)
-	mux.HandleFunc("OPTIONS "+prefix+"/authorize", s.handleAuthorizeOptions)
-	mux.HandleFunc("GET "+prefix+"/login", s.handleLoginPage)
-	mux.HandleFunc("POST "+prefix+"/login", s.handleLoginSubmit)
-	mux.HandleFunc("GET "+prefix+"/consent", s.handleConsentPage)
-	mux.HandleFunc("POST "+prefix+"/consent", s.handleConsentSubmit)
+	pages := s.pageRules()
+	authorize := func(pattern string, h http.HandlerFunc) {
+		mux.Handle(pattern, s.authorizeCORS(s.rewritten(h, pages...)))
+	}
+	authorize("GET "+prefix+"/authorize", s.handleAuthorize)
+	authorize("POST "+prefix+"/authorize", s.handleAuthorize)
+	authorize("OPTIONS "+prefix+"/authorize", s.handleAuthorizeOptions)
+	route("GET "+prefix+"/login", s.handleLoginPage, pages...)
+	route("POST "+prefix+"/login", s.handleLoginSubmit, pages...)
+	route("GET "+prefix+"/consent", s.handleConsentPage, pages...)
+	route("POST "+prefix+"/consent", s.handleConsentSubmit, pages...)
 	errs := s.oauthErrorRules()
 	route(prefix+"/token", s.handleToken, append(s.tokenRules(), errs...)...)
 	route(prefix+"/revoke", s.handleRevoke, errs...)
@@ -320,7 +324,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writePlainError(w, http.StatusNotFound, "not found")
 	})
-	return recoverer(s.log, s.securityHeaders(mux))
+	return recoverer(s.log, s.rewritten(securityHeaders(mux), s.serverRules()...))
 }
 
 // recoverer turns a handler panic into a 500 instead of a dropped connection.
@@ -340,12 +344,10 @@ func recoverer(log *slog.Logger, next http.Handler) http.Handler {
 	})
 }
 
-func (s *Server) securityHeaders(next http.Handler) http.Handler {
+func securityHeaders(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("X-Content-Type-Options", "nosniff")
-		if !s.fault(FaultBCPNoReferrerPolicy) {
-			w.Header().Set("Referrer-Policy", "no-referrer")
-		}
+		w.Header().Set("Referrer-Policy", "no-referrer")
 		next.ServeHTTP(w, r)
 	})
 }
@@ -353,8 +355,8 @@ func (s *Server) securityHeaders(next http.Handler) http.Handler {
 // redirectStatus is 303 for redirects answering a POST, so that the
 // browser does not repeat the POST and its body at the next URL
 // (RFC 9700 §4.12), and 302 otherwise.
-func (s *Server) redirectStatus(r *http.Request) int {
-	if r.Method != http.MethodPost || s.fault(FaultBCPPostRedirect302) {
+func redirectStatus(r *http.Request) int {
+	if r.Method != http.MethodPost {
 		return http.StatusFound
 	}
 	return http.StatusSeeOther

@@ -1,0 +1,274 @@
+package server
+
+import (
+	"net/http"
+	"net/url"
+	"path"
+	"regexp"
+	"strings"
+	"sync"
+
+	"github.com/authspec/authspec/server/oautherr"
+	"github.com/authspec/authspec/server/store"
+)
+
+// The decisions of the authorization endpoint and its login and consent
+// pages (RFC 6749 §3.1, §4.1, §10; RFC 7636 §4.4; RFC 9700) that
+// deliberate behaviours change.
+
+// The request (RFC 6749 §3.1, §4.1.1, §4.1.2.1).
+
+// unknownClientRedirect is where an error about an unknown client is
+// redirected: nowhere, it is shown (RFC 6749 §4.1.2.1); with the fault, to
+// the redirect_uri the request names.
+func (s *Server) unknownClientRedirect(q url.Values) *authRequest {
+	if target := q.Get("redirect_uri"); target != "" && s.fault(FaultAuthzUnknownClientRedirect) {
+		return &authRequest{redirectURI: target, state: q.Get("state"), hasState: q.Has("state")}
+	}
+	return nil
+}
+
+// invalidRedirectTarget is where an error about an invalid redirect_uri is
+// redirected: nowhere, it is shown (RFC 6749 §4.1.2.1); with the fault, to
+// that redirect_uri (an open redirector).
+func (s *Server) invalidRedirectTarget(q url.Values) *authRequest {
+	if target := q.Get("redirect_uri"); target != "" && s.fault(FaultOpenRedirect) {
+		return &authRequest{redirectURI: target, state: q.Get("state"), hasState: q.Has("state")}
+	}
+	return nil
+}
+
+// showsAuthorizationErrors reports whether errors the client should learn
+// of are shown as a page instead of redirected (fault only: RFC 6749
+// §4.1.2.1 redirects them; RFC 9700 §4.11.2 allows showing them).
+func (s *Server) showsAuthorizationErrors() bool { return s.fault(FaultErrorsNotRedirected) }
+
+// refusesRepeatedAuthorizeParams: parameters MUST NOT be included more
+// than once (RFC 6749 §3.1).
+func (s *Server) refusesRepeatedAuthorizeParams() bool { return !s.fault(FaultAuthzDuplicatesAccepted) }
+
+// unknownAuthorizeParamError refuses parameters the endpoint does not read
+// (fault only: RFC 6749 §3.1 says they MUST be ignored).
+func (s *Server) unknownAuthorizeParamError(q url.Values) *oautherr.Error {
+	if !s.fault(FaultAuthzUnknownParamRejected) {
+		return nil
+	}
+	for k := range q {
+		if !knownAuthorizeParams[k] {
+			return oautherr.InvalidRequest("unknown parameter %q", k)
+		}
+	}
+	return nil
+}
+
+// knownAuthorizeParams are the parameters the authorization endpoint reads.
+var knownAuthorizeParams = map[string]bool{
+	"response_type": true, "client_id": true, "redirect_uri": true, "scope": true, "state": true,
+	"code_challenge": true, "code_challenge_method": true, "resource": true, "prompt": true,
+}
+
+// missingResponseTypeError: a request without response_type lacks a
+// required parameter (RFC 6749 §4.1.2.1 invalid_request).
+func (s *Server) missingResponseTypeError() *oautherr.Error {
+	if s.fault(FaultAuthzMissingRTWrongError) {
+		return oautherr.UnsupportedResponseType("response_type is required")
+	}
+	return oautherr.InvalidRequest("response_type is required")
+}
+
+// checksResponseType: a response_type other than code is
+// unsupported_response_type (RFC 6749 §4.1.2.1).
+func (s *Server) checksResponseType() bool { return !s.fault(FaultResponseTypeUnchecked) }
+
+// checksClientGrantTypes: a client not registered for the authorization
+// code grant is unauthorized_client (RFC 6749 §4.1.2.1).
+func (s *Server) checksClientGrantTypes() bool { return !s.fault(FaultAuthzGrantUnchecked) }
+
+// emptyScopeRefused refuses an empty scope (fault only: RFC 6749 §3.1
+// treats a parameter without a value as omitted).
+func (s *Server) emptyScopeRefused(q url.Values) *oautherr.Error {
+	if s.fault(FaultAuthzEmptyScopeInvalid) && q.Has("scope") && q.Get("scope") == "" {
+		return oautherr.InvalidScope("scope is empty")
+	}
+	return nil
+}
+
+// authorizeScopeError is the error for a scope the endpoint refuses:
+// invalid_scope (RFC 6749 §4.1.2.1).
+func (s *Server) authorizeScopeError(oerr *oautherr.Error) *oautherr.Error {
+	if oerr.Code == oautherr.CodeInvalidScope && s.fault(FaultAuthzUnknownScopeWrongErr) {
+		return oautherr.InvalidRequest("%s", oerr.Description)
+	}
+	return oerr
+}
+
+// Redirect URIs (RFC 6749 §3.1.2, RFC 8252 §7.3, RFC 9700 §4.1.3).
+
+// defaultsToOnlyRedirectURI: a client with one registered redirect URI may
+// omit redirect_uri (RFC 6749 §4.1.1, §3.1.2.3).
+func (s *Server) defaultsToOnlyRedirectURI() bool { return !s.fault(FaultAuthzRedirectAlwaysRequired) }
+
+// defaultsToFirstRedirectURI reports whether a client with several
+// redirect URIs that omits redirect_uri is sent to the first (fault only:
+// RFC 6749 §3.1.2.3 requires redirect_uri then).
+func (s *Server) defaultsToFirstRedirectURI() bool { return s.fault(FaultAuthzFirstRedirectDefault) }
+
+// redirectPatternMatches reports whether sent matches a registered redirect
+// URI holding * as a pattern (fault only: RFC 9700 §4.1.3 requires exact
+// matching).
+func (s *Server) redirectPatternMatches(registered, sent string) bool {
+	if !s.fault(FaultBCPRedirectPatterns) || !strings.Contains(registered, "*") {
+		return false
+	}
+	if ok, _ := path.Match(registered, sent); ok {
+		return true
+	}
+	re, err := regexp.Compile("^" + strings.ReplaceAll(regexp.QuoteMeta(registered), `\*`, ".*") + "$")
+	return err == nil && re.MatchString(sent)
+}
+
+// redirectPrefixMatches reports whether sent matches a registered redirect
+// URI it starts with (fault only).
+func (s *Server) redirectPrefixMatches(registered, sent string) bool {
+	return s.fault(FaultRedirectPrefixMatch) && strings.HasPrefix(sent, registered)
+}
+
+// loopbackAnyPort: loopback IP redirect URIs match on any port (RFC 8252
+// §7.3).
+func (s *Server) loopbackAnyPort() bool { return !s.fault(FaultLoopbackPortStrict) }
+
+// keepsRedirectQuery: the query component of the redirect URI is retained
+// (RFC 6749 §3.1.2).
+func (s *Server) keepsRedirectQuery() bool { return !s.fault(FaultAuthzRedirectQueryDropped) }
+
+// PKCE at the authorization endpoint (RFC 7636 §4.3, §4.4; RFC 9700 §2.1.1).
+
+// requiresPKCEFromPublic: public clients must send a code_challenge (RFC
+// 9700 §2.1.1).
+func (s *Server) requiresPKCEFromPublic() bool { return !s.fault(FaultPKCENotRequired) }
+
+// missingChallenge is the error for a public client without code_challenge
+// (RFC 7636 §4.4.1).
+func (s *Server) missingChallenge() *oautherr.Error {
+	if s.fault(FaultPKCERequiredWrongError) {
+		return oautherr.AccessDenied("PKCE is required for public clients")
+	}
+	return oautherr.InvalidRequest("PKCE is required: public clients must send code_challenge with code_challenge_method=S256")
+}
+
+// challengeMethod resolves the code_challenge_method of an authorization
+// request carrying a code_challenge: absent means plain (RFC 7636 §4.3).
+func (s *Server) challengeMethod(method string) string {
+	if method == "" {
+		if s.fault(FaultPKCEDefaultS256) {
+			return "S256"
+		}
+		return "plain"
+	}
+	if method != "S256" && method != "plain" && s.fault(FaultPKCEUnknownMethodS256) {
+		return "S256"
+	}
+	return method
+}
+
+// validS256Challenge checks that an S256 challenge is BASE64URL of 32 bytes
+// without padding: 43 characters of [A-Za-z0-9-_] (RFC 7636 §4.2).
+func (s *Server) validS256Challenge(challenge string) bool {
+	if s.fault(FaultPKCEChallengeUnchecked) {
+		return challenge != ""
+	}
+	return validS256(challenge)
+}
+
+// acceptsPlainPKCE reports whether code_challenge_method=plain is accepted
+// (fault only: RFC 9700 §2.1.1, S256 is the only method).
+func (s *Server) acceptsPlainPKCE() bool { return s.fault(FaultPKCEPlain) }
+
+// latestChallenges backs FaultPKCEChallengePerClient: the last challenge each
+// client sent, per server.
+var latestChallenges sync.Map // challengeKey -> [2]string{challenge, method}
+
+type challengeKey struct {
+	s        *Server
+	clientID string
+}
+
+// rememberChallenge records the client's latest challenge (fault only: RFC
+// 7636 §4.4 binds the challenge to the code).
+func (s *Server) rememberChallenge(req *authRequest) {
+	if s.fault(FaultPKCEChallengePerClient) && req.codeChallenge != "" {
+		latestChallenges.Store(challengeKey{s, req.clientID}, [2]string{req.codeChallenge, req.codeChallengeMethod})
+	}
+}
+
+// echoChallenge adds the challenge to the authorization response (fault
+// only; RFC 7636 §4.4 forbids exposing it).
+func (s *Server) echoChallenge(req *authRequest, params url.Values) {
+	if s.fault(FaultPKCEChallengeEchoed) && req.codeChallenge != "" {
+		params.Set("code_challenge", req.codeChallenge)
+	}
+}
+
+// Login and consent (RFC 6749 §10.2, §10.12).
+
+// remembersConsent: an approval is remembered, the server's documented
+// consent policy.
+func (s *Server) remembersConsent() bool { return !s.fault(FaultConsentForgotten) }
+
+// rememberedConsent is what subject approved for client before.
+func (s *Server) rememberedConsent(r *http.Request, subject string, req *authRequest) (*store.Consent, error) {
+	cons, err := s.store.GetConsent(r.Context(), subject, req.clientID)
+	if s.fault(FaultMCPConsentPerUser) && err != nil && s.userApprovedAny(subject) {
+		// Approved once for any client: approved for every client.
+		return &store.Consent{Scope: req.scope}, nil
+	}
+	return cons, err
+}
+
+// userApprovedAny reports whether subject approved any client before.
+func (s *Server) userApprovedAny(subject string) bool {
+	_, ok := s.approvedUsers.Load(subject)
+	return ok
+}
+
+// consentCovers reports whether a remembered approval of granted covers a
+// request for scope: only when it includes every scope requested.
+func (s *Server) consentCovers(scope, granted string) bool {
+	return scopeSubset(scope, granted) || s.fault(FaultConsentAnyScope)
+}
+
+// approvesByGET reports whether a GET of the consent page approves the
+// request (fault only: RFC 6749 §10.12).
+func (s *Server) approvesByGET(r *http.Request) bool {
+	return s.fault(FaultConsentByGET) && r.URL.Query().Get("decision") == "allow"
+}
+
+// consentCSRF is the CSRF token of a consent form (RFC 6749 §10.12).
+func (s *Server) consentCSRF(sess *session, req *authRequest) string {
+	if s.fault(FaultConsentCrossSite) {
+		return ""
+	}
+	return s.csrfToken("consent", sess.id, req.id)
+}
+
+// checksConsentCSRF: a consent form is accepted only with its CSRF token
+// (RFC 6749 §10.12).
+func (s *Server) checksConsentCSRF() bool {
+	return !s.fault(FaultConsentNoCSRF) && !s.fault(FaultConsentCrossSite)
+}
+
+// namesClient: the consent page says which client asks and where the
+// browser goes next (RFC 6749 §10.2).
+func (s *Server) namesClient() bool { return !s.fault(FaultConsentAnonymous) }
+
+// deniesByRedirect: a denial is redirected to the client with
+// access_denied (RFC 6749 §4.1.2.1).
+func (s *Server) deniesByRedirect() bool { return !s.fault(FaultDenyNotRedirects) }
+
+// sessionSameSite is the SameSite attribute of the login state cookies.
+func (s *Server) sessionSameSite() http.SameSite {
+	if s.fault(FaultConsentCrossSite) {
+		return http.SameSiteNoneMode
+	}
+	return http.SameSiteLaxMode
+}

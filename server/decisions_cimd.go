@@ -1,0 +1,53 @@
+package server
+
+import (
+	"mime"
+	"slices"
+	"strings"
+
+	"github.com/authspec/authspec/server/store"
+)
+
+// The decisions about Client ID Metadata Documents (the MCP authorization
+// specification 2025-11-25) that deliberate behaviours change.
+
+// allowRequestedRedirect adds the redirect URI a request names to the
+// document's (fault only: only the document's redirect_uris are allowed).
+func (s *Server) allowRequestedRedirect(c *store.Client, redirectURI string) {
+	if s.fault(FaultCIMDRedirectUnchecked) && redirectURI != "" && !slices.Contains(c.Metadata.RedirectURIs, redirectURI) {
+		c.Metadata.RedirectURIs = append(c.Metadata.RedirectURIs, redirectURI)
+	}
+}
+
+// refusesDocumentClients reports whether every URL client_id is refused
+// although the metadata advertises them (fault only).
+func (s *Server) refusesDocumentClients() bool { return s.fault(FaultCIMDBroken) }
+
+// followsDocumentRedirects reports whether a document is fetched through
+// HTTP redirects (fault only).
+func (s *Server) followsDocumentRedirects() bool { return s.fault(FaultCIMDFollowsRedirects) }
+
+// documentTypeAccepted: a document is JSON, application/json or
+// application/*+json.
+func (s *Server) documentTypeAccepted(contentType string) bool {
+	if s.fault(FaultCIMDContentTypeIgnored) {
+		return true
+	}
+	mt, _, err := mime.ParseMediaType(contentType)
+	return err == nil && (mt == "application/json" || strings.HasPrefix(mt, "application/") && strings.HasSuffix(mt, "+json"))
+}
+
+// checksDocumentClientID: the document's client_id is its URL.
+func (s *Server) checksDocumentClientID() bool { return !s.fault(FaultCIMDClientIDUnchecked) }
+
+// documentAuthMethodAccepted: a document's client authenticates with none
+// (the document cannot carry a secret).
+func (s *Server) documentAuthMethodAccepted(method string) bool {
+	switch {
+	case method == "" || method == authNone:
+		return true
+	case s.fault(FaultCIMDSecretMethodAllowed):
+		return strings.HasPrefix(method, "client_secret_")
+	}
+	return false
+}

@@ -1,0 +1,78 @@
+package server
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+)
+
+// The behaviours that reshape the answers of the authorization endpoint
+// and its login and consent pages: the redirect to the client (RFC 6749
+// §4.1.2, RFC 9207, RFC 9700 §4.12) and the headers and contents of the
+// pages (RFC 9700 §4.2.4, §4.16).
+func (s *Server) pageRules() []rule {
+	return []rule{
+		onFault(FaultIssParamMissing, s.editClientRedirect(func(q url.Values) { q.Del("iss") })),
+		onFault(FaultStateDropped, s.editClientRedirect(func(q url.Values) {
+			if q.Has("code") {
+				q.Del("state")
+			}
+		})),
+		onFault(FaultErrorStateDropped, s.editClientRedirect(func(q url.Values) {
+			if q.Has("error") {
+				q.Del("state")
+			}
+		})),
+		// A redirect to the client answering a form repeats the POST.
+		onFault(FaultBCPPostRedirect307, func(res *response) {
+			if res.req.Method == http.MethodPost && res.status == http.StatusSeeOther && s.isClientRedirect(res.header.Get("Location")) {
+				res.status = http.StatusTemporaryRedirect
+			}
+		}),
+		onFault(FaultBCPPostRedirect302, func(res *response) {
+			if res.status == http.StatusSeeOther {
+				res.status = http.StatusFound
+			}
+		}),
+		onFault(FaultBCPThirdPartyResources, func(res *response) {
+			csp := res.header.Get("Content-Security-Policy")
+			if csp == "" {
+				return
+			}
+			const pixel = "http://127.0.0.2:9/pixel.png" // another origin (connection refused)
+			res.body = append(res.body, `<img src="`+pixel+`" alt="">`...)
+			res.header.Set("Content-Security-Policy", csp+"; img-src "+pixel)
+		}),
+		onFault(FaultFramingAllowed, dropHeaders("X-Frame-Options", "Content-Security-Policy")),
+	}
+}
+
+// serverRules rewrite every response of the server.
+func (s *Server) serverRules() []rule {
+	return []rule{onFault(FaultBCPNoReferrerPolicy, dropHeaders("Referrer-Policy"))}
+}
+
+// isClientRedirect reports whether location leads to the client rather than
+// to the login or consent page.
+func (s *Server) isClientRedirect(location string) bool {
+	return location != "" && !strings.HasPrefix(location, s.endpoint("/login?")) && !strings.HasPrefix(location, s.endpoint("/consent?"))
+}
+
+// editClientRedirect is a rule that changes the query of a redirect to the
+// client.
+func (s *Server) editClientRedirect(edit func(url.Values)) func(*response) {
+	return func(res *response) {
+		loc := res.header.Get("Location")
+		if !s.isClientRedirect(loc) {
+			return
+		}
+		u, err := url.Parse(loc)
+		if err != nil {
+			return
+		}
+		q := u.Query()
+		edit(q)
+		u.RawQuery = q.Encode()
+		res.header.Set("Location", u.String())
+	}
+}
