@@ -5,9 +5,12 @@ import (
 	"encoding/json"
 	"errors"
 	"flag"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"sort"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -25,10 +28,11 @@ var (
 	sweepOut = flag.String("sweep.out", "", "with -sweep, write every run's findings (check ID to status, PASS left out) to this JSON file")
 )
 
-// sweepRun is one whole-plan run of the sweep: the server's faults, whether
-// the browser drove the login and consent pages, and what the plan found.
+// sweepRun is one whole-plan run of the sweep: whether the browser drove
+// the login and consent pages, and what the plan found.
 type sweepRun struct {
 	Browser  bool                    `json:"browser,omitempty"`
+	Passed   int                     `json:"passed"`
 	Findings map[string]suite.Status `json:"findings"`
 }
 
@@ -36,23 +40,26 @@ type sweepRun struct {
 // the reference server with each fault on its own, without the browser
 // (consent approved at once), and each fault must make at least one check
 // FAIL, WARN or ERROR. A fault that only the login and consent pages show
-// is run again through them in Chromium when it is installed.
-// scripts/fault-sweep.sh does the same through the command line.
+// is run again through them in Chromium when it is installed. Each variant
+// runs too, through the pages when Chromium is installed, and must pass as
+// TestVariants says. scripts/fault-sweep.sh does the same through the
+// command line.
 func TestSweep(t *testing.T) {
 	if !*sweep {
 		t.Skip("the sweep runs the whole plan once per fault: go test ./conformance -run TestSweep -sweep")
 	}
 	haveBrowser := (&browser.Options{}).Find() == nil
 	runs := map[string]sweepRun{}
-	base := sweepPlan(t, nil, false)
+	base := sweepPlan(t, server.Config{}, false)
 	for id, st := range base.Findings {
 		require.Equal(t, suite.Skip, st, "the reference server without faults: %s is %s", id, st)
 	}
 	runs[""] = base
 	for _, f := range server.Faults() {
-		run := sweepPlan(t, []server.Fault{f}, false)
+		cfg := server.Config{Faults: []server.Fault{f}}
+		run := sweepPlan(t, cfg, false)
 		if !caught(run) && haveBrowser {
-			run = sweepPlan(t, []server.Fault{f}, true)
+			run = sweepPlan(t, cfg, true)
 		}
 		runs[string(f)] = run
 		switch {
@@ -61,6 +68,13 @@ func TestSweep(t *testing.T) {
 			t.Logf("%s: not caught without the browser, and Chromium is not installed", f)
 		default:
 			t.Errorf("%s: no check fails", f)
+		}
+	}
+	for _, v := range server.Variants() {
+		run := sweepPlan(t, server.Config{Variants: []server.Variant{v}}, haveBrowser)
+		runs[string(v)] = run
+		for _, bad := range unlawful(v, run) {
+			t.Errorf("variant %s: %s", v, bad)
 		}
 	}
 	if *sweepOut != "" {
@@ -80,14 +94,47 @@ func caught(run sweepRun) bool {
 	return false
 }
 
+// TestVariants runs the whole plan without the browser against the
+// reference server with each variant on its own: a variant is a behaviour
+// the specifications permit, so no check may FAIL or ERROR, and a check
+// may WARN only where the variant's summary names it (a SHOULD the variant
+// does not meet).
+func TestVariants(t *testing.T) {
+	for _, v := range server.Variants() {
+		t.Run(string(v), func(t *testing.T) {
+			run := sweepPlan(t, server.Config{Variants: []server.Variant{v}}, false)
+			require.Positive(t, run.Passed)
+			for _, bad := range unlawful(v, run) {
+				t.Error(bad)
+			}
+		})
+	}
+}
+
+// unlawful lists what a run against a variant found that a lawful server
+// must not get.
+func unlawful(v server.Variant, run sweepRun) []string {
+	var out []string
+	for id, st := range run.Findings {
+		switch {
+		case st == suite.Skip:
+		case st == suite.Warn && strings.Contains(v.Description(), id):
+		default:
+			out = append(out, fmt.Sprintf("%s %s", st, id))
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
 // sweepPlan runs the whole plan against a fresh reference server with the
-// given faults: without the browser, or through the pages in Chromium.
-func sweepPlan(t *testing.T, faults []server.Fault, withBrowser bool) sweepRun {
+// behaviours of cfg: without the browser, or through the pages in Chromium.
+func sweepPlan(t *testing.T, cfg server.Config, withBrowser bool) sweepRun {
 	t.Helper()
 	var h http.Handler
 	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { h.ServeHTTP(w, r) }))
 	defer ts.Close()
-	cfg := server.Config{Issuer: ts.URL, Consent: server.ConsentAuto, CIMD: server.CIMDLoopback, Faults: faults}
+	cfg.Issuer, cfg.Consent, cfg.CIMD = ts.URL, server.ConsentAuto, server.CIMDLoopback
 	tcfg := &target.Config{}
 	mode := conformance.BrowserOff
 	if withBrowser {
@@ -113,7 +160,7 @@ func sweepPlan(t *testing.T, faults []server.Fault, withBrowser bool) sweepRun {
 		// a finding of the whole run.
 		return sweepRun{Browser: withBrowser, Findings: map[string]suite.Status{"(run): " + err.Error(): suite.Error}}
 	}
-	return sweepRun{Browser: withBrowser, Findings: findings(rep)}
+	return sweepRun{Browser: withBrowser, Passed: rep.Summary.Pass, Findings: findings(rep)}
 }
 
 // findings maps every check that did not PASS to its status.

@@ -6,6 +6,8 @@ package server
 // with it on. A fault breaks that section's requirement; a variant's summary
 // quotes the sentence that permits it. Former names of a behaviour follow
 // as aliases. Where a behaviour acts is said in behaviour.go.
+
+// The faults: each breaks one requirement.
 var (
 	// Authorization endpoint: the request (RFC 6749 §3.1, §4.1.1, §4.1.2.1).
 	FaultResponseTypeUnchecked = fault("response-type-unchecked", "RFC 6749 §3.1.1",
@@ -466,4 +468,12 @@ var (
 		"client metadata documents served with a non-JSON content type are accepted")
 	FaultCIMDSecretMethodAllowed = fault("cimd-secret-auth-method-accepted", "MCP authorization, Client ID Metadata Documents",
 		"client metadata documents declaring a client_secret_* token_endpoint_auth_method are accepted")
+)
+
+// The variants: choices the specifications permit that differ from the
+// server's defaults. Every check must accept each of them.
+var (
+	// Token endpoint: responses (RFC 6749 §5.1).
+	VariantTokenTypeLowercase = variant("token-type-lowercase", "RFC 6749 §5.1",
+		`token responses give token_type "bearer" in lower case: RFC 6749 §5.1 says of token_type "Value is case insensitive."`)
 )

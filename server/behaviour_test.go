@@ -1,6 +1,8 @@
 package server_test
 
 import (
+	"net/http"
+	"net/url"
 	"regexp"
 	"testing"
 
@@ -46,6 +48,7 @@ func TestParseFault(t *testing.T) {
 		{name: "a typo", in: "code-resue", err: `unknown fault "code-resue"; did you mean code-reuse?`},
 		{name: "a part of names", in: "pkce-verifier", err: "did you mean pkce-verifier-optional, pkce-verifier-unchecked, pkce-verifier-syntax-lax"},
 		{name: "nothing like it", in: "no-such-thing-at-all", err: `unknown fault "no-such-thing-at-all" (see --list-faults)`},
+		{name: "a variant", in: "token-type-lowercase", err: `"token-type-lowercase" is a variant, not a fault (use --variant token-type-lowercase)`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -59,6 +62,31 @@ func TestParseFault(t *testing.T) {
 			assert.Equal(t, server.Fault(tt.want), got)
 		})
 	}
+}
+
+func TestParseVariant(t *testing.T) {
+	got, err := server.ParseVariant("token-type-lowercase")
+	require.NoError(t, err)
+	assert.Equal(t, server.VariantTokenTypeLowercase, got)
+	_, err = server.ParseVariant("code-reuse")
+	assert.EqualError(t, err, `"code-reuse" is a fault, not a variant (use --fault code-reuse)`)
+	_, err = server.ParseVariant("token-type-lower")
+	assert.ErrorContains(t, err, "did you mean token-type-lowercase?")
+}
+
+// TestVariant_TokenTypeLowercase: the variant changes token_type and
+// nothing else the contract fixes (the contract hook checks every
+// response).
+func TestVariant_TokenTypeLowercase(t *testing.T) {
+	e := newEnv(t, server.Config{Variants: []server.Variant{server.VariantTokenTypeLowercase}})
+	c := e.register(map[string]any{"redirect_uris": []string{"https://app.example/cb"},
+		"grant_types": []string{"authorization_code", "refresh_token", "client_credentials"}})
+	tok := e.tokens(c, url.Values{"resource": {e.srv.ResourceURL()}})
+	assert.Equal(t, "bearer", tok["token_type"])
+	r := e.postForm("/token", url.Values{"grant_type": {"refresh_token"}, "refresh_token": {tok["refresh_token"].(string)}}, c.ID, c.Secret)
+	require.Equal(t, http.StatusOK, r.status, "%s", r.body)
+	assert.Equal(t, "bearer", r.json(t)["token_type"])
+	assert.Equal(t, http.StatusOK, e.callResource(tok["access_token"].(string)).status)
 }
 
 func TestNew_UnknownBehaviour(t *testing.T) {

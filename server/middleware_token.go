@@ -31,6 +31,9 @@ func (s *Server) tokenRules() []rule {
 		})),
 		onFault(FaultNoCacheControl, tokenResponse(dropHeaders("Cache-Control", "Pragma"))),
 		onFault(FaultTokenNoPragma, tokenResponse(dropHeaders("Pragma"))),
+		onVariant(VariantTokenTypeLowercase, tokenResponse(func(res *response) {
+			editBody(res, func(t *TokenResponse) { t.TokenType = strings.ToLower(t.TokenType) })
+		})),
 	}
 }
 
