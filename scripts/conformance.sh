@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # make conformance: start the reference server on a free loopback port, run
 # the whole suite against it, write reports to reports/out/, stop the server.
-# Extra arguments go to `authspec serve` (e.g. --fault code-reuse), so the same
-# script shows a broken server being caught. Exit status is authspec run's.
+# Extra arguments go to `authspec serve`: --fault code-reuse shows a broken
+# server being caught, --variant token-type-lowercase a lawful variant being
+# accepted. Exit status is authspec run's.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=${BIN:-bin/authspec}
