@@ -2,8 +2,8 @@ package faultpairs_test
 
 import "github.com/authspec/authspec/server"
 
-// Pairs of the RFC 8414 and RFC 9728 checks added with the discovery faults
-// (server/fault_discovery.go).
+// Pairs of RFC 8414 and RFC 9728 checks with the faults that reshape the
+// metadata documents (server/middleware_discovery.go).
 var _ = add(map[string]pair{
 	"rfc8414-2-authorization-endpoint-required":         faults(server.FaultMetadataNoAuthzEndpoint),
 	"rfc8414-2-grant-types-not-refused":                 faults(server.FaultMetadataUnsupportedGrant),

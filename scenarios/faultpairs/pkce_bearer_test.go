@@ -2,8 +2,7 @@ package faultpairs_test
 
 import "github.com/authspec/authspec/server"
 
-// Pairs of the RFC 7636, RFC 6750 and RFC 8707 checks added with the faults of
-// server/fault_pkce_bearer.go.
+// Pairs of RFC 7636, RFC 6750 and RFC 8707 checks.
 var _ = add(map[string]pair{
 	"rfc7636-4.1-verifier-too-long":                    faults(server.FaultPKCEVerifierTooLong),
 	"rfc7636-4.1-verifier-charset":                     faults(server.FaultPKCEVerifierCharset),
