@@ -29,8 +29,11 @@ func (s *Server) pageRules() []rule {
 				res.status = http.StatusTemporaryRedirect
 			}
 		}),
+		// The redirects that continue the authorization: a consent form
+		// sent without a session still goes back to the login page with
+		// 303.
 		onFault(FaultBCPPostRedirect302, func(res *response) {
-			if res.status == http.StatusSeeOther {
+			if res.status == http.StatusSeeOther && !strings.HasPrefix(res.header.Get("Location"), s.endpoint("/login?")) {
 				res.status = http.StatusFound
 			}
 		}),
