@@ -104,7 +104,8 @@ func (s *Server) writeTokenResponse(w http.ResponseWriter, resp *TokenResponse) 
 // authenticated client.
 type grantFunc func(r *http.Request, ca *clientAuth, form url.Values) (*TokenResponse, *oautherr.Error)
 
-// grants are the grant types the token endpoint serves.
+// grants are the grant types the token endpoint serves
+// (fault_password_grant.go adds one).
 func (s *Server) grants() map[string]grantFunc {
 	g := map[string]grantFunc{
 		"authorization_code": s.exchangeCode,
@@ -127,19 +128,16 @@ func (s *Server) token(r *http.Request, form url.Values) (*TokenResponse, *oauth
 		return nil, oerr
 	}
 	gt := form.Get("grant_type")
-	grant, ok := s.grantTypes[gt]
-	switch {
-	case gt == "":
+	if gt == "" {
 		return nil, s.missingGrantTypeError()
-	case gt == "password":
-		if ok {
-			return grant(r, ca, form)
-		}
-		return nil, oautherr.UnsupportedGrantType("grant_type %q is not supported: the resource owner password credentials grant must not be used (RFC 9700 §2.4)", gt)
-	case !ok:
-		return nil, s.unknownGrantError(gt)
 	}
-	return grant(r, ca, form)
+	if grant, ok := s.grantTypes[gt]; ok {
+		return grant(r, ca, form)
+	}
+	if gt == "password" {
+		return nil, oautherr.UnsupportedGrantType("grant_type %q is not supported: the resource owner password credentials grant must not be used (RFC 9700 §2.4)", gt)
+	}
+	return nil, s.unknownGrantError(gt)
 }
 
 // tokenClient authenticates the client of a token request (RFC 6749 §2.3,
