@@ -26,6 +26,10 @@ import (
 var (
 	sweep    = flag.Bool("sweep", false, "run the whole plan against the reference server once per fault (minutes; scripts/fault-sweep.sh --quick)")
 	sweepOut = flag.String("sweep.out", "", "with -sweep, write every run's findings (check ID to status, PASS left out) to this JSON file")
+	// The browser mode of the runs through the pages: auto, as make
+	// conformance runs (the browser when the target shows a login page),
+	// or on.
+	sweepBrowser = flag.String("sweep.browser", conformance.BrowserAuto, "with -sweep, the browser mode of the runs through the login and consent pages: auto or on")
 )
 
 // sweepRun is one whole-plan run of the sweep: whether the browser drove
@@ -139,7 +143,7 @@ func sweepPlan(t *testing.T, cfg server.Config, withBrowser bool) sweepRun {
 	mode := conformance.BrowserOff
 	if withBrowser {
 		cfg.Consent = server.ConsentForm
-		mode = conformance.BrowserOn
+		mode = *sweepBrowser
 		tcfg.Browser = target.BrowserConfig{
 			Login:         []target.Step{{Fill: "#username", Value: "alice"}, {Fill: "#password", Value: "wonderland"}, {Click: "#login"}},
 			Consent:       []target.Step{{Click: "#allow"}},
