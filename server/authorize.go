@@ -131,7 +131,7 @@ func (s *Server) handleAuthorize(w http.ResponseWriter, r *http.Request) {
 
 // validateAuthorize checks everything that is reported by redirect.
 func (s *Server) validateAuthorize(c *store.Client, q url.Values, req *authRequest) *oautherr.Error {
-	if dup := s.duplicateParam(q, "resource"); dup != "" && s.refusesRepeatedAuthorizeParams() {
+	if dup := s.duplicateParam(q, "resource"); dup != "" {
 		return oautherr.InvalidRequest("parameter %q is included more than once", dup)
 	}
 	if oerr := s.unknownAuthorizeParamError(q); oerr != nil {

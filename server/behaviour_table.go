@@ -18,8 +18,6 @@ var (
 		"a request with an unknown client_id is redirected (with an error) to the redirect_uri it names")
 	FaultAuthzUnknownParamRejected = fault("authorize-unknown-param-rejected", "RFC 6749 §3.1",
 		"unknown parameters at the authorization endpoint are refused with invalid_request")
-	FaultAuthzDuplicatesAccepted = fault("authorize-duplicate-params-accepted", "RFC 6749 §3.1",
-		"repeated parameters at the authorization endpoint are accepted (the first value wins)")
 	FaultAuthzEmptyScopeInvalid = fault("authorize-empty-scope-invalid", "RFC 6749 §3.1",
 		"an empty scope parameter at the authorization endpoint is refused with invalid_scope instead of being treated as omitted")
 	FaultAuthzUnknownScopeWrongErr = fault("authorize-unknown-scope-wrong-error", "RFC 6749 §4.1.2.1",
@@ -123,7 +121,8 @@ var (
 	FaultJSONBodyAccepted = fault("token-json-body-accepted", "RFC 6749 §3.2",
 		"the token endpoint accepts a JSON body instead of requiring form encoding")
 	FaultDuplicateParamsOK = fault("duplicate-params-accepted", "RFC 6749 §3.1",
-		"parameters included more than once are accepted")
+		"parameters included more than once are accepted at the authorization and token endpoints (the first value wins)",
+		"authorize-duplicate-params-accepted")
 	FaultTokenUnknownParamFatal = fault("token-unknown-param-rejected", "RFC 6749 §3.2",
 		"token requests with an unrecognised parameter are refused instead of the parameter being ignored")
 	FaultTokenEmptyParamNotOmitted = fault("token-empty-param-not-omitted", "RFC 6749 §3.2",
@@ -231,9 +230,8 @@ var (
 
 	// Introspection (RFC 7662).
 	FaultIntrospectNoAuth = fault("introspect-no-auth", "RFC 7662 §2.1",
-		"the introspection endpoint answers callers that do not authenticate (token scanning)")
-	FaultIntrospectBadClient200 = fault("introspect-bad-client-200", "RFC 7662 §2.3",
-		"introspection with wrong client credentials answers 200 active=false instead of 401")
+		"the introspection endpoint answers callers whose client authentication is missing or wrong (200 instead of 401: token scanning)",
+		"introspect-bad-client-200")
 	FaultIntrospectHintStrict = fault("introspect-hint-strict", "RFC 7662 §2.1",
 		"introspection looks only in the token type named by token_type_hint")
 	FaultIntrospectRevokedActive = fault("introspect-revoked-active", "RFC 7662 §2.2",

@@ -43,10 +43,6 @@ func (s *Server) invalidRedirectTarget(q url.Values) *authRequest {
 // §4.1.2.1 redirects them; RFC 9700 §4.11.2 allows showing them).
 func (s *Server) showsAuthorizationErrors() bool { return s.fault(FaultErrorsNotRedirected) }
 
-// refusesRepeatedAuthorizeParams: parameters MUST NOT be included more
-// than once (RFC 6749 §3.1).
-func (s *Server) refusesRepeatedAuthorizeParams() bool { return !s.fault(FaultAuthzDuplicatesAccepted) }
-
 // unknownAuthorizeParamError refuses parameters the endpoint does not read
 // (fault only: RFC 6749 §3.1 says they MUST be ignored).
 func (s *Server) unknownAuthorizeParamError(q url.Values) *oautherr.Error {

@@ -1,8 +1,6 @@
 package server
 
 import (
-	"net/url"
-
 	"github.com/authspec/authspec/server/oautherr"
 	"github.com/authspec/authspec/server/store"
 )
@@ -51,16 +49,10 @@ func (s *Server) revokesOnlyOwnTokens() bool { return !s.fault(FaultRevokeForeig
 func (s *Server) refreshRevocationEndsGrant() bool { return !s.fault(FaultRevokeKeepsAccess) }
 
 // introspectionAuthBypass reports whether a caller that failed client
-// authentication (oerr) is answered anyway (faults only: RFC 7662 §2.1
-// requires authorization).
-func (s *Server) introspectionAuthBypass(oerr *oautherr.Error, form url.Values) bool {
-	if oerr.Code != oautherr.CodeInvalidClient {
-		return false
-	}
-	if s.fault(FaultIntrospectNoAuth) && form.Get("client_id") == "" {
-		return true
-	}
-	return s.fault(FaultIntrospectBadClient200)
+// authentication (oerr) is answered anyway (fault only: RFC 7662 §2.1
+// requires authorization, §2.3 answers 401).
+func (s *Server) introspectionAuthBypass(oerr *oautherr.Error) bool {
+	return oerr.Code == oautherr.CodeInvalidClient && s.fault(FaultIntrospectNoAuth)
 }
 
 // introspectionHintBinds reports whether a token_type_hint that does not

@@ -95,7 +95,7 @@ func (s *Server) handleIntrospect(w http.ResponseWriter, r *http.Request) {
 		if ca, oerr = s.authenticateClient(r, form); oerr == nil && ca.client.Public() {
 			oerr = oautherr.InvalidClient("introspection requires a confidential client")
 		}
-		if oerr != nil && s.introspectionAuthBypass(oerr, form) {
+		if oerr != nil && s.introspectionAuthBypass(oerr) {
 			ca, oerr = &clientAuth{client: &store.Client{}}, nil
 		}
 		if oerr == nil {

@@ -9,6 +9,6 @@ var _ = add(map[string]pair{
 	"rfc7662-2.2-numeric-dates":          faults(server.FaultIntrospectExpString),
 	"rfc7662-2.2-revoked-inactive":       faults(server.FaultIntrospectRevokedActive),
 	"rfc7662-2.1-hint-not-binding":       faults(server.FaultIntrospectHintStrict),
-	"rfc7662-2.3-invalid-client-401":     faults(server.FaultIntrospectBadClient200),
+	"rfc7662-2.3-invalid-client-401":     faults(server.FaultIntrospectNoAuth),
 	"rfc7662-2.2-inactive-no-details":    faults(server.FaultIntrospectInactiveDetail),
 })
