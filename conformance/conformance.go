@@ -4,7 +4,7 @@
 //	func TestMyServerConforms(t *testing.T) {
 //		srv := httptest.NewServer(myauth.Handler())
 //		defer srv.Close()
-//		conformance.Test(t, conformance.Options{Target: srv.URL, Profiles: []string{"core"}})
+//		conformance.Test(t, conformance.Options{Target: srv.URL, Profiles: []vocab.Profile{vocab.ProfileCore}})
 //	}
 //
 // Run returns the report (the same one `authspec run` writes); Test reports
@@ -27,6 +27,7 @@ import (
 	"github.com/authspec/authspec/suite/plugin"
 	"github.com/authspec/authspec/suite/runner"
 	"github.com/authspec/authspec/suite/target"
+	"github.com/authspec/authspec/suite/vocab"
 )
 
 // Browser modes.
@@ -46,8 +47,10 @@ type Options struct {
 	// Secrets are values to redact from results besides those of Config
 	// (target.LoadConfig returns the ones it read from the environment).
 	Secrets []string
-	// Only, Skip and Profiles select checks as the run flags do.
-	Only, Skip, Profiles []string
+	// Only and Skip select checks by ID glob, as the run flags do.
+	Only, Skip []string
+	// Profiles select checks by profile (default: the config's, else all).
+	Profiles []vocab.Profile
 	// Browser is BrowserAuto (default), BrowserOn or BrowserOff.
 	Browser string
 	// Parallel bounds concurrently running checks (default 4).
@@ -55,8 +58,9 @@ type Options struct {
 	// Timeout bounds every HTTP request (default 10 s); CheckTimeout every
 	// check (default 60 s).
 	Timeout, CheckTimeout time.Duration
-	// FailOn is "must" (default: FAIL and ERROR gate) or "should" (WARN too).
-	FailOn string
+	// FailOn is the gate: vocab.GateMust (default: FAIL and ERROR fail
+	// the run) or vocab.GateShould (WARN too).
+	FailOn vocab.Gate
 	// Baseline accepts known failures (see LoadBaseline).
 	Baseline *Baseline
 	// Version is recorded in the report (default "dev").
@@ -106,12 +110,9 @@ func Run(ctx context.Context, o Options) (*reports.Report, error) {
 	if o.Target != "" && cfg.Issuer != "" && strings.TrimSuffix(o.Target, "/") != strings.TrimSuffix(cfg.Issuer, "/") {
 		return nil, &UsageError{fmt.Errorf("the target %s and the config's issuer %s differ; give one of them", o.Target, cfg.Issuer)}
 	}
-	switch o.FailOn {
-	case "":
-		o.FailOn = "must"
-	case "must", "should":
-	default:
-		return nil, &UsageError{fmt.Errorf("fail-on %q: use must or should", o.FailOn)}
+	gate, err := vocab.ParseGate(string(o.FailOn))
+	if err != nil {
+		return nil, &UsageError{fmt.Errorf("fail-on %w", err)}
 	}
 	if o.Browser == "" {
 		o.Browser = BrowserAuto
@@ -180,7 +181,7 @@ func Run(ctx context.Context, o Options) (*reports.Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	env.Target.SetFeature(string(suite.FeatureBrowser), o.Browser != BrowserOff && HasRecipe(cfg),
+	env.Target.SetFeature(vocab.FeatureBrowser, o.Browser != BrowserOff && HasRecipe(cfg),
 		"no browser: give browser: login/consent steps in the config and do not turn the browser off")
 	if o.OnPrepared != nil {
 		o.OnPrepared(env.Target, len(checks))
@@ -191,7 +192,7 @@ func Run(ctx context.Context, o Options) (*reports.Report, error) {
 		return nil, fmt.Errorf("interrupted: %w", ctx.Err())
 	}
 	rep := reports.New(o.Version, issuer, started, results)
-	rep.FailOn = o.FailOn
+	rep.FailOn = gate
 	rep.Profiles = profiles
 	rep.Features = env.Target.Features()
 	if o.Baseline != nil {

@@ -100,7 +100,7 @@ func WriteJUnit(w io.Writer, r *Report) error {
 	props := []junitProperty{
 		{Name: "authspec.version", Value: clean(r.Version)},
 		{Name: "target", Value: clean(r.Target)},
-		{Name: "fail_on", Value: r.failOn()},
+		{Name: "fail_on", Value: string(r.failOn())},
 	}
 	timestamp := ""
 	if !r.Started.IsZero() {

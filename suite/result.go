@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/authspec/authspec/suite/httpx"
+	"github.com/authspec/authspec/suite/vocab"
 )
 
 // Status is the outcome of one check.
@@ -82,8 +83,8 @@ type Result struct {
 	Spec        Spec             `json:"spec"`
 	Section     string           `json:"section"`
 	Level       Level            `json:"level"`
-	Features    []Feature        `json:"features"`
-	Profiles    []string         `json:"profiles,omitempty"`
+	Features    []vocab.Feature  `json:"features"`
+	Profiles    []vocab.Profile  `json:"profiles,omitempty"`
 	Title       string           `json:"title"`
 	Quote       string           `json:"quote,omitempty"`
 	Status      Status           `json:"status"`
@@ -102,7 +103,7 @@ type Result struct {
 // NewResult fills the definition fields of a result for c.
 func NewResult(c *Check) Result {
 	return Result{ID: c.ID, Spec: c.Spec, Section: c.Section, Level: c.Level,
-		Features: append([]Feature{}, c.Requires...), Profiles: c.Profiles, Title: c.Title, Quote: c.Quote}
+		Features: append([]vocab.Feature{}, c.Requires...), Profiles: c.Profiles, Title: c.Title, Quote: c.Quote}
 }
 
 // Classify turns the error returned by a check into a status and fills the

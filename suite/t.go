@@ -9,6 +9,7 @@ import (
 	"github.com/authspec/authspec/suite/httpx"
 	"github.com/authspec/authspec/suite/openapi"
 	"github.com/authspec/authspec/suite/target"
+	"github.com/authspec/authspec/suite/vocab"
 )
 
 // Env is what every check of a run shares.
@@ -90,7 +91,7 @@ func (t *T) Resources() []string {
 // configured resource.
 func (t *T) NewAuthRequest(c *fixture.Client) *fixture.AuthRequest {
 	r := &fixture.AuthRequest{Client: c, Resources: t.Resources()}
-	if ok, _ := t.Target.Has(string(FeaturePKCE)); ok || c.Public() {
+	if ok, _ := t.Target.Has(vocab.FeaturePKCE); ok || c.Public() {
 		p := fixture.NewPKCE()
 		r.PKCE = &p
 	}

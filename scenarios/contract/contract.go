@@ -13,6 +13,7 @@ import (
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/httpx"
 	"github.com/authspec/authspec/suite/openapi"
+	"github.com/authspec/authspec/suite/vocab"
 )
 
 // op is one contract area: the check's ID, its section (the operation id of
@@ -37,7 +38,7 @@ func Checks() []*suite.Check {
 		o := o
 		out = append(out, &suite.Check{
 			ID: o.checkID, Spec: suite.OpenAPI, Section: o.id, Level: suite.Must,
-			Profiles: []string{"core"}, After: true,
+			Profiles: []vocab.Profile{vocab.ProfileCore}, After: true,
 			Title: o.title,
 			Quote: "openapi.yaml: the HTTP contract every response of a compliant authorization server satisfies.",
 			Run:   func(ctx context.Context, t *suite.T) error { return run(t, o) },

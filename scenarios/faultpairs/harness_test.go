@@ -26,6 +26,7 @@ import (
 	"github.com/authspec/authspec/suite/browser"
 	"github.com/authspec/authspec/suite/runner"
 	"github.com/authspec/authspec/suite/target"
+	"github.com/authspec/authspec/suite/vocab"
 )
 
 // pair ties a check to the server configuration that breaks it.
@@ -109,7 +110,7 @@ func sharedBrowser(t testing.TB) *browser.Browser {
 	return sharedB
 }
 
-func needsBrowser(c *suite.Check) bool { return slices.Contains(c.Requires, suite.FeatureBrowser) }
+func needsBrowser(c *suite.Check) bool { return slices.Contains(c.Requires, vocab.FeatureBrowser) }
 
 // runChecks prepares a run against a reference server and runs the checks.
 // Browser checks run against the server's login and consent pages.
@@ -132,7 +133,7 @@ func runChecks(t testing.TB, cfg server.Config, checks []*suite.Check) []suite.R
 	ctx := context.Background()
 	env, err := suite.Prepare(ctx, issuer, tcfg, opts)
 	require.NoError(t, err)
-	env.Target.SetFeature(string(suite.FeatureBrowser), useBrowser, "no browser in this test run")
+	env.Target.SetFeature(vocab.FeatureBrowser, useBrowser, "no browser in this test run")
 	return runner.Run(ctx, env, checks, runner.Options{Parallel: 4, CheckTimeout: 30 * time.Second})
 }
 

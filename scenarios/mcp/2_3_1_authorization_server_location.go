@@ -11,6 +11,7 @@ import (
 	"github.com/authspec/authspec/suite/expect"
 	"github.com/authspec/authspec/suite/httpx"
 	"github.com/authspec/authspec/suite/target"
+	"github.com/authspec/authspec/suite/vocab"
 )
 
 // serverLocationChecks returns the checks of the MCP authorization
@@ -33,7 +34,7 @@ func serverLocationChecks() []*suite.Check {
 		},
 		{
 			ID: "mcp-2.3.1-challenge-resource-metadata", Spec: suite.MCP, Section: "2.3.1", Level: suite.Must,
-			Requires: req, Profiles: []string{p0618},
+			Requires: req, Profiles: []vocab.Profile{vocab.ProfileMCP0618},
 			Title: "The MCP server's 401 carries WWW-Authenticate with the resource_metadata URL",
 			Quote: "MCP servers MUST use the HTTP header WWW-Authenticate when returning a 401 Unauthorized to indicate the location of the resource server metadata URL as described in RFC9728 Section 5.1 \"WWW-Authenticate Response\".",
 			Run:   runChallengeResourceMetadata,

@@ -9,12 +9,13 @@ import (
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/expect"
 	"github.com/authspec/authspec/suite/fixture"
+	"github.com/authspec/authspec/suite/vocab"
 )
 
 // resourceParameterChecks returns the checks of the MCP authorization
 // specification §2.5.1, Resource Parameter Implementation.
 func resourceParameterChecks() []*suite.Check {
-	code := []suite.Feature{suite.FeatureResource, suite.FeatureConfidential, suite.FeatureAuthCode}
+	code := []vocab.Feature{vocab.FeatureResource, vocab.FeatureConfidential, vocab.FeatureAuthCode}
 	return []*suite.Check{
 		{
 			ID: "mcp-2.5.1-resource-in-both-requests", Spec: suite.MCP, Section: "2.5.1", Level: suite.Must,

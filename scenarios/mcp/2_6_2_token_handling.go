@@ -10,16 +10,17 @@ import (
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/expect"
 	"github.com/authspec/authspec/suite/fixture"
+	"github.com/authspec/authspec/suite/vocab"
 )
 
 // tokenHandlingChecks returns the checks of the MCP authorization
 // specification §2.6.2, Token Handling.
 func tokenHandlingChecks() []*suite.Check {
-	code := []suite.Feature{suite.FeatureResource, suite.FeatureConfidential, suite.FeatureAuthCode}
+	code := []vocab.Feature{vocab.FeatureResource, vocab.FeatureConfidential, vocab.FeatureAuthCode}
 	return []*suite.Check{
 		{
 			ID: "mcp-2.6.2-revoked-token-401", Spec: suite.MCP, Section: "2.6.2", Level: suite.Must,
-			Requires: append([]suite.Feature{suite.FeatureRevocation}, code...), Profiles: both,
+			Requires: append([]vocab.Feature{vocab.FeatureRevocation}, code...), Profiles: both,
 			Title: "A revoked access token is answered 401 by the MCP server",
 			Quote: "Invalid or expired tokens MUST receive a HTTP 401 response.",
 			Run:   runRevokedToken401,
@@ -33,7 +34,7 @@ func tokenHandlingChecks() []*suite.Check {
 		},
 		{
 			ID: "mcp-2.6.2-as-refuses-foreign-tokens", Spec: suite.MCP, Section: "2.6.2", Level: suite.Must,
-			Requires: []suite.Feature{suite.FeatureDCRManagement, suite.FeatureResource, suite.FeatureAuthCode}, Profiles: both,
+			Requires: []vocab.Feature{vocab.FeatureDCRManagement, vocab.FeatureResource, vocab.FeatureAuthCode}, Profiles: both,
 			Title: "The authorization server's own resources (client configuration endpoint) refuse an access token issued for the MCP server",
 			Quote: "Authorization servers MUST only accept tokens that are valid for use with their own resources.",
 			Run:   runASRefusesForeignTokens,
@@ -47,7 +48,7 @@ func tokenHandlingChecks() []*suite.Check {
 		},
 		{
 			ID: "mcp-2.6.2-audience-validated", Spec: suite.MCP, Section: "2.6.2", Level: suite.Must,
-			Requires: []suite.Feature{suite.FeatureResource, suite.FeatureConfidential, suite.FeatureClientCredentials}, Profiles: both,
+			Requires: []vocab.Feature{vocab.FeatureResource, vocab.FeatureConfidential, vocab.FeatureClientCredentials}, Profiles: both,
 			Title: "The MCP server refuses an access token that was not issued for it",
 			Quote: "MCP servers MUST validate that access tokens were issued specifically for them as the intended audience, according to RFC 8707 Section 2.",
 			Run:   runAudienceValidated,

@@ -15,6 +15,7 @@ import (
 	"github.com/authspec/authspec/suite/expect"
 	"github.com/authspec/authspec/suite/fixture"
 	"github.com/authspec/authspec/suite/httpx"
+	"github.com/authspec/authspec/suite/vocab"
 )
 
 // cimdChecks returns the checks of the MCP authorization specification
@@ -27,8 +28,8 @@ import (
 // https documents from public addresses (as it should in production) cannot
 // reach them, and the checks SKIP saying so.
 func cimdChecks() []*suite.Check {
-	req := []suite.Feature{suite.FeatureCIMD, suite.FeatureAuthCode}
-	p := []string{p1125}
+	req := []vocab.Feature{vocab.FeatureCIMD, vocab.FeatureAuthCode}
+	p := []vocab.Profile{vocab.ProfileMCP1125}
 	return []*suite.Check{
 		{
 			ID: "mcp-2025-11-25-cimd-url-client-id", Spec: suite.MCP, Section: cimdSection, Level: suite.Should,

@@ -9,6 +9,7 @@ import (
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/fixture"
 	"github.com/authspec/authspec/suite/httpx"
+	"github.com/authspec/authspec/suite/vocab"
 )
 
 func headerOr(res *httpx.Result) string {
@@ -18,12 +19,7 @@ func headerOr(res *httpx.Result) string {
 	return "no WWW-Authenticate header"
 }
 
-const (
-	p0618 = "mcp-2025-06-18"
-	p1125 = "mcp-2025-11-25"
-)
-
-var both = []string{p0618, p1125}
+var both = []vocab.Profile{vocab.ProfileMCP0618, vocab.ProfileMCP1125}
 
 // initialize is the first JSON-RPC message of an MCP session.
 const initialize = `{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"authspec","version":"1"}}}`
@@ -87,4 +83,4 @@ func accepted(ctx context.Context, t *suite.T, token, note string) (*httpx.Resul
 	return res, nil
 }
 
-var req = []suite.Feature{suite.FeatureResource}
+var req = []vocab.Feature{vocab.FeatureResource}

@@ -9,6 +9,7 @@ import (
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/expect"
 	"github.com/authspec/authspec/suite/fixture"
+	"github.com/authspec/authspec/suite/vocab"
 )
 
 // confusedDeputyChecks returns the checks of the MCP authorization
@@ -17,7 +18,7 @@ func confusedDeputyChecks() []*suite.Check {
 	return []*suite.Check{
 		{
 			ID: "mcp-security-consent-per-client", Spec: suite.MCP, Section: "Security Best Practices: Confused Deputy", Level: suite.Must,
-			Requires: []suite.Feature{suite.FeatureBrowser, suite.FeatureDCR, suite.FeatureAuthCode}, Profiles: both,
+			Requires: []vocab.Feature{vocab.FeatureBrowser, vocab.FeatureDCR, vocab.FeatureAuthCode}, Profiles: both,
 			Title: "A newly registered client is not approved on the strength of the user's approval of another client",
 			Quote: "MCP proxy servers using static client IDs MUST obtain user consent for each dynamically registered client before forwarding to third-party authorization servers (which may require additional consent).",
 			Run:   runConsentPerClient,

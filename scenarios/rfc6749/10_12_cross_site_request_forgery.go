@@ -12,23 +12,24 @@ import (
 	"github.com/authspec/authspec/suite/expect"
 	"github.com/authspec/authspec/suite/fixture"
 	"github.com/authspec/authspec/suite/httpx"
+	"github.com/authspec/authspec/suite/vocab"
 )
 
 // csrfChecks returns the checks of RFC 6749 §10.12, Cross-Site Request
 // Forgery.
 func csrfChecks() []*suite.Check {
-	req := []suite.Feature{suite.FeatureBrowser, suite.FeatureConfidential, suite.FeatureAuthCode}
+	req := []vocab.Feature{vocab.FeatureBrowser, vocab.FeatureConfidential, vocab.FeatureAuthCode}
 	return []*suite.Check{
 		{
 			ID: "rfc6749-10.12-consent-not-by-get", Spec: suite.RFC6749, Section: "10.12", Level: suite.MustNot,
-			Requires: req, Profiles: []string{"core"},
+			Requires: req, Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title: "Consent cannot be approved by a GET request",
 			Quote: "The authorization server MUST implement CSRF protection for its authorization endpoint and ensure that a malicious client cannot obtain authorization without the awareness and explicit consent of the resource owner.",
 			Run:   runConsentGET,
 		},
 		{
 			ID: "rfc6749-10.12-consent-csrf-token", Spec: suite.RFC6749, Section: "10.12", Level: suite.Must,
-			Requires: req, Profiles: []string{"core"},
+			Requires: req, Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title: "The consent form is refused without its CSRF token",
 			Quote: "The authorization server MUST implement CSRF protection for its authorization endpoint and ensure that a malicious client cannot obtain authorization without the awareness and explicit consent of the resource owner.",
 			Run:   runConsentCSRF,

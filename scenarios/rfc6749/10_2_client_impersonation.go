@@ -13,30 +13,31 @@ import (
 	"github.com/authspec/authspec/suite/expect"
 	"github.com/authspec/authspec/suite/fixture"
 	"github.com/authspec/authspec/suite/target"
+	"github.com/authspec/authspec/suite/vocab"
 )
 
 // clientImpersonationChecks returns the checks of RFC 6749 §10.2, Client
 // Impersonation.
 func clientImpersonationChecks() []*suite.Check {
-	req := []suite.Feature{suite.FeatureBrowser, suite.FeatureConfidential, suite.FeatureAuthCode}
+	req := []vocab.Feature{vocab.FeatureBrowser, vocab.FeatureConfidential, vocab.FeatureAuthCode}
 	return []*suite.Check{
 		{
 			ID: "rfc6749-10.2-consent-names-client", Spec: suite.RFC6749, Section: "10.2", Level: suite.Should,
-			Requires: req, Profiles: []string{"core"},
+			Requires: req, Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title: "The consent page names the client, the host it will send the browser to, and the requested scope",
 			Quote: quote102,
 			Run:   runConsentNamesClient,
 		},
 		{
 			ID: "rfc6749-10.2-repeat-consent-policy", Spec: suite.RFC6749, Section: "10.2", Level: suite.ShouldNot,
-			Requires: req, Profiles: []string{"core"},
+			Requires: req, Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title: "A second authorization of an approved client follows the server's declared consent policy (browser.repeat_consent)",
 			Quote: "The authorization server SHOULD NOT process repeated authorization requests automatically (without active resource owner interaction) without authenticating the client or relying on other measures to ensure that the repeated request comes from the original client and not an impersonator.",
 			Run:   runRepeatConsentPolicy,
 		},
 		{
 			ID: "rfc6749-10.2-remembered-consent-scope", Spec: suite.RFC6749, Section: "10.2", Level: suite.Should,
-			Requires: req, Profiles: []string{"core"},
+			Requires: req, Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title: "A remembered approval is not silently extended to scopes the user did not approve",
 			Quote: quote102,
 			Run:   runRememberedConsentScope,
@@ -134,7 +135,7 @@ func scopes(t *suite.T) (narrow, wide string, ok bool) {
 // approvals interfere) and approves one authorization with scope.
 func approvedClient(ctx context.Context, t *suite.T, scope string) (*fixture.Client, error) {
 	var c *fixture.Client
-	if ok, _ := t.Target.Has(string(suite.FeatureDCR)); ok {
+	if ok, _ := t.Target.Has(vocab.FeatureDCR); ok {
 		r, err := regclient.MustRegister(ctx, t, regclient.Metadata(t, regclient.DefaultMethod(t), map[string]any{"client_name": "authspec consent policy client"}))
 		if err != nil {
 			return nil, err

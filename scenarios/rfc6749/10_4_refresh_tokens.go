@@ -8,6 +8,7 @@ import (
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/expect"
 	"github.com/authspec/authspec/suite/fixture"
+	"github.com/authspec/authspec/suite/vocab"
 )
 
 // refreshTokenChecks returns the checks of RFC 6749 §10.4, Refresh Tokens.
@@ -15,7 +16,7 @@ func refreshTokenChecks() []*suite.Check {
 	return []*suite.Check{
 		{
 			ID: "rfc6749-10.4-refresh-bound-to-client", Spec: suite.RFC6749, Section: "10.4", Level: suite.Must,
-			Requires: []suite.Feature{suite.FeatureConfidential, suite.FeatureAuthCode, suite.FeatureRefresh, suite.FeatureDCR}, Profiles: []string{"core"},
+			Requires: []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureAuthCode, vocab.FeatureRefresh, vocab.FeatureDCR}, Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title: "A refresh token cannot be used by another client",
 			Quote: "The authorization server MUST verify the binding between the refresh token and client identity whenever the client identity can be authenticated.",
 			Run:   runRefreshBoundToClient,

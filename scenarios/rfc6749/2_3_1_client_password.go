@@ -10,6 +10,7 @@ import (
 
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/expect"
+	"github.com/authspec/authspec/suite/vocab"
 )
 
 // clientPasswordChecks returns the checks of RFC 6749 §2.3.1, Client
@@ -18,32 +19,32 @@ func clientPasswordChecks() []*suite.Check {
 	return []*suite.Check{
 		{
 			ID: "rfc6749-2.3.1-credentials-not-in-uri", Spec: suite.RFC6749, Section: "2.3.1", Level: suite.MustNot,
-			Requires: []suite.Feature{suite.FeatureConfidential, suite.FeatureClientCredentials},
-			Profiles: []string{"core"},
+			Requires: []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureClientCredentials},
+			Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title:    "Client credentials in the token endpoint's URI query do not authenticate the client",
 			Quote:    "The parameters can only be transmitted in the request-body and MUST NOT be included in the request URI.",
 			Run:      runCredentialsNotInURI,
 		},
 		{
 			ID: "rfc6749-2.3.1-client-secret-post", Spec: suite.RFC6749, Section: "2.3.1", Level: suite.Must,
-			Requires: []suite.Feature{suite.FeatureConfidential, suite.FeatureSecretPost, suite.FeatureClientCredentials},
-			Profiles: []string{"core"},
+			Requires: []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureSecretPost, vocab.FeatureClientCredentials},
+			Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title:    "client_id and client_secret in the request body authenticate the client when client_secret_post is advertised",
 			Quote:    "Alternatively, the authorization server MAY support including the client credentials in the request-body using the following parameters: client_id REQUIRED. ... client_secret REQUIRED.",
 			Run:      runClientSecretPost,
 		},
 		{
 			ID: "rfc6749-2.3.1-basic-auth-accepted", Spec: suite.RFC6749, Section: "2.3.1", Level: suite.Must,
-			Requires: []suite.Feature{suite.FeatureConfidential, suite.FeatureSecretBasic, suite.FeatureClientCredentials},
-			Profiles: []string{"core"},
+			Requires: []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureSecretBasic, vocab.FeatureClientCredentials},
+			Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title:    "The token endpoint accepts client credentials in HTTP Basic",
 			Quote:    "The authorization server MUST support the HTTP Basic authentication scheme for authenticating clients that were issued a client password.",
 			Run:      runBasicAccepted,
 		},
 		{
 			ID: "rfc6749-2.3.1-basic-form-urldecoded", Spec: suite.RFC6749, Section: "2.3.1", Level: suite.Must,
-			Requires: []suite.Feature{suite.FeatureConfidential, suite.FeatureSecretBasic, suite.FeatureClientCredentials},
-			Profiles: []string{"core"},
+			Requires: []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureSecretBasic, vocab.FeatureClientCredentials},
+			Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title:    "HTTP Basic client_id and client_secret are form-url-decoded",
 			Quote:    "The client identifier is encoded using the \"application/x-www-form-urlencoded\" encoding algorithm per Appendix B, and the encoded value is used as the username; the client password is encoded using the same algorithm and used as the password.",
 			Run:      runBasicURLDecoded,

@@ -8,38 +8,39 @@ import (
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/expect"
 	"github.com/authspec/authspec/suite/fixture"
+	"github.com/authspec/authspec/suite/vocab"
 )
 
 // authorizationEndpointChecks returns the checks of RFC 6749 §3.1,
 // Authorization Endpoint.
 func authorizationEndpointChecks() []*suite.Check {
-	conf := []suite.Feature{suite.FeatureConfidential, suite.FeatureAuthCode}
-	req := []suite.Feature{suite.FeatureConfidential, suite.FeatureClientCredentials}
+	conf := []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureAuthCode}
+	req := []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureClientCredentials}
 	return []*suite.Check{
 		{
 			ID: "rfc6749-3.1-authorize-unknown-params-ignored", Spec: suite.RFC6749, Section: "3.1", Level: suite.Must,
-			Requires: conf, Profiles: []string{"core"},
+			Requires: conf, Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title: "Unknown parameters at the authorization endpoint are ignored",
 			Quote: "The authorization server MUST ignore unrecognized request parameters.",
 			Run:   runAuthorizeUnknownParamsIgnored,
 		},
 		{
 			ID: "rfc6749-3.1-authorize-duplicate-params-refused", Spec: suite.RFC6749, Section: "3.1", Level: suite.MustNot,
-			Requires: conf, Profiles: []string{"core"},
+			Requires: conf, Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title: "A parameter sent twice to the authorization endpoint is refused, not resolved by picking one value",
 			Quote: "Request and response parameters MUST NOT be included more than once.",
 			Run:   runAuthorizeDuplicateParamsRefused,
 		},
 		{
 			ID: "rfc6749-3.1-authorize-empty-params-omitted", Spec: suite.RFC6749, Section: "3.1", Level: suite.Must,
-			Requires: conf, Profiles: []string{"core"},
+			Requires: conf, Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title: "An empty scope parameter at the authorization endpoint is treated as omitted",
 			Quote: "Parameters sent without a value MUST be treated as if they were omitted from the request.",
 			Run:   runAuthorizeEmptyParamsOmitted,
 		},
 		{
 			ID: "rfc6749-3.1-duplicate-parameters", Spec: suite.RFC6749, Section: "3.1", Level: suite.Should,
-			Requires: req, Profiles: []string{"core"},
+			Requires: req, Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title: "A token request with a parameter sent twice is refused",
 			Quote: "Request and response parameters MUST NOT be included more than once.",
 			Run:   runDuplicateParameters,

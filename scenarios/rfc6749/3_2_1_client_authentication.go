@@ -7,6 +7,7 @@ import (
 
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/expect"
+	"github.com/authspec/authspec/suite/vocab"
 )
 
 // tokenClientAuthenticationChecks returns the checks of RFC 6749 §3.2.1,
@@ -15,16 +16,16 @@ func tokenClientAuthenticationChecks() []*suite.Check {
 	return []*suite.Check{
 		{
 			ID: "rfc6749-3.2.1-secret-compared-exactly", Spec: suite.RFC6749, Section: "3.2.1", Level: suite.Must,
-			Requires: []suite.Feature{suite.FeatureConfidential, suite.FeatureClientCredentials},
-			Profiles: []string{"core"},
+			Requires: []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureClientCredentials},
+			Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title:    "A client secret that differs only in letter case does not authenticate the client",
 			Quote:    "Confidential clients or other clients issued client credentials MUST authenticate with the authorization server as described in Section 2.3 when making requests to the token endpoint.",
 			Run:      runSecretComparedExactly,
 		},
 		{
 			ID: "rfc6749-3.2.1-public-client-id-required", Spec: suite.RFC6749, Section: "3.2.1", Level: suite.Must,
-			Requires: []suite.Feature{suite.FeaturePublicClient, suite.FeatureAuthCode},
-			Profiles: []string{"core"},
+			Requires: []vocab.Feature{vocab.FeaturePublicClient, vocab.FeatureAuthCode},
+			Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title:    "A code exchange by an unauthenticated client without client_id is refused",
 			Quote:    "In the \"authorization_code\" \"grant_type\" request to the token endpoint, an unauthenticated client MUST send its \"client_id\" to prevent itself from inadvertently accepting a code intended for a client with a different \"client_id\".",
 			Run:      runPublicClientIDRequired,

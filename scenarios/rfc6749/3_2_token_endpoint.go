@@ -11,38 +11,39 @@ import (
 	"github.com/authspec/authspec/suite/expect"
 	"github.com/authspec/authspec/suite/fixture"
 	"github.com/authspec/authspec/suite/httpx"
+	"github.com/authspec/authspec/suite/vocab"
 )
 
 // tokenEndpointChecks returns the checks of RFC 6749 §3.2, Token Endpoint.
 func tokenEndpointChecks() []*suite.Check {
-	req := []suite.Feature{suite.FeatureConfidential, suite.FeatureClientCredentials}
-	cc := []suite.Feature{suite.FeatureConfidential, suite.FeatureClientCredentials}
+	req := []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureClientCredentials}
+	cc := []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureClientCredentials}
 	return []*suite.Check{
 		{
 			ID: "rfc6749-3.2-form-encoded-body", Spec: suite.RFC6749, Section: "3.2", Level: suite.Should,
-			Requires: req, Profiles: []string{"core"},
+			Requires: req, Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title: "The token endpoint does not take a JSON body in place of form encoding",
 			Quote: "The client makes a request to the token endpoint by sending the following parameters using the \"application/x-www-form-urlencoded\" format",
 			Run:   runFormEncodedBody,
 		},
 		{
 			ID: "rfc6749-3.2-post-required", Spec: suite.RFC6749, Section: "3.2", Level: suite.Must,
-			Requires: []suite.Feature{suite.FeatureConfidential, suite.FeatureSecretBasic, suite.FeatureClientCredentials},
-			Profiles: []string{"core"},
+			Requires: []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureSecretBasic, vocab.FeatureClientCredentials},
+			Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title:    "The token endpoint does not issue tokens to a GET request",
 			Quote:    "The client MUST use the HTTP \"POST\" method when making access token requests.",
 			Run:      runPostRequired,
 		},
 		{
 			ID: "rfc6749-3.2-unknown-params-ignored", Spec: suite.RFC6749, Section: "3.2", Level: suite.Must,
-			Requires: cc, Profiles: []string{"core"},
+			Requires: cc, Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title: "Unrecognised token request parameters are ignored",
 			Quote: "The authorization server MUST ignore unrecognized request parameters.",
 			Run:   runUnknownParamsIgnored,
 		},
 		{
 			ID: "rfc6749-3.2-empty-params-omitted", Spec: suite.RFC6749, Section: "3.2", Level: suite.Must,
-			Requires: cc, Profiles: []string{"core"},
+			Requires: cc, Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title: "A token request parameter without a value is treated as omitted",
 			Quote: "Parameters sent without a value MUST be treated as if they were omitted from the request.",
 			Run:   runEmptyParamsOmitted,

@@ -12,16 +12,17 @@ import (
 	"github.com/authspec/authspec/suite/expect"
 	"github.com/authspec/authspec/suite/fixture"
 	"github.com/authspec/authspec/suite/httpx"
+	"github.com/authspec/authspec/suite/vocab"
 )
 
 // accessTokenScopeChecks returns the checks of RFC 6749 §3.3, Access Token
 // Scope.
 func accessTokenScopeChecks() []*suite.Check {
-	cc := []suite.Feature{suite.FeatureConfidential, suite.FeatureClientCredentials}
+	cc := []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureClientCredentials}
 	return []*suite.Check{
 		{
 			ID: "rfc6749-3.3-default-scope-reported", Spec: suite.RFC6749, Section: "3.3", Level: suite.Must,
-			Requires: append(cc, suite.FeatureIntrospection), Profiles: []string{"core"},
+			Requires: append(cc, vocab.FeatureIntrospection), Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title: "A token response to a request without scope names the scope granted by default",
 			Quote: "If the issued access token scope is different from the one requested by the client, the authorization server MUST include the \"scope\" response parameter to inform the client of the actual scope granted.",
 			Run:   runDefaultScopeReported,

@@ -8,16 +8,17 @@ import (
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/expect"
 	"github.com/authspec/authspec/suite/fixture"
+	"github.com/authspec/authspec/suite/vocab"
 )
 
 // authorizationRequestChecks returns the checks of RFC 6749 §4.1.1,
 // Authorization Request.
 func authorizationRequestChecks() []*suite.Check {
-	conf := []suite.Feature{suite.FeatureConfidential, suite.FeatureAuthCode}
+	conf := []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureAuthCode}
 	return []*suite.Check{
 		{
 			ID: "rfc6749-4.1.1-redirect-uri-optional-if-one", Spec: suite.RFC6749, Section: "4.1.1", Level: suite.Must,
-			Requires: append(conf, suite.FeatureDCR), Profiles: []string{"core"},
+			Requires: append(conf, vocab.FeatureDCR), Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title: "A client with exactly one registered redirect URI may omit redirect_uri: the code goes to that URI and is redeemed without it",
 			Quote: "redirect_uri OPTIONAL. As described in Section 3.1.2.",
 			Run:   runRedirectURIOptionalIfOne,

@@ -11,60 +11,61 @@ import (
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/expect"
 	"github.com/authspec/authspec/suite/fixture"
+	"github.com/authspec/authspec/suite/vocab"
 )
 
 // authorizationErrorChecks returns the checks of RFC 6749 §4.1.2.1, Error
 // Response (of the authorization endpoint).
 func authorizationErrorChecks() []*suite.Check {
-	req := []suite.Feature{suite.FeatureBrowser, suite.FeatureConfidential, suite.FeatureAuthCode}
-	conf := []suite.Feature{suite.FeatureConfidential, suite.FeatureAuthCode}
-	dcr := []suite.Feature{suite.FeatureDCR, suite.FeatureAuthCode}
+	req := []vocab.Feature{vocab.FeatureBrowser, vocab.FeatureConfidential, vocab.FeatureAuthCode}
+	conf := []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureAuthCode}
+	dcr := []vocab.Feature{vocab.FeatureDCR, vocab.FeatureAuthCode}
 	return []*suite.Check{
 		{
 			ID: "rfc6749-4.1.2.1-deny-access-denied", Spec: suite.RFC6749, Section: "4.1.2.1", Level: suite.Must,
-			Requires: req, Profiles: []string{"core"},
+			Requires: req, Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title: "A denied consent redirects to the client with error=access_denied and the state",
 			Quote: "If the resource owner denies the access request or if the request fails for reasons other than a missing or invalid redirection URI, the authorization server informs the client by adding the following parameters to the query component of the redirection URI",
 			Run:   runDeny,
 		},
 		{
 			ID: "rfc6749-4.1.2.1-missing-response-type", Spec: suite.RFC6749, Section: "4.1.2.1", Level: suite.Must,
-			Requires: conf, Profiles: []string{"core"},
+			Requires: conf, Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title: "A request without response_type is redirected to the client with error=invalid_request and the state",
 			Quote: "invalid_request: The request is missing a required parameter, includes an invalid parameter value, includes a parameter more than once, or is otherwise malformed.",
 			Run:   runMissingResponseType,
 		},
 		{
 			ID: "rfc6749-4.1.2.1-unknown-client-not-redirected", Spec: suite.RFC6749, Section: "4.1.2.1", Level: suite.MustNot,
-			Requires: conf, Profiles: []string{"core"},
+			Requires: conf, Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title: "A request with an unknown client_id is not redirected, even to a redirect_uri that looks legitimate",
 			Quote: "If the request fails due to a missing, invalid, or mismatching redirection URI, or if the client identifier is missing or invalid, the authorization server SHOULD inform the resource owner of the error and MUST NOT automatically redirect the user-agent to the invalid redirection URI.",
 			Run:   runUnknownClientNotRedirected,
 		},
 		{
 			ID: "rfc6749-4.1.2.1-unknown-scope-invalid-scope", Spec: suite.RFC6749, Section: "4.1.2.1", Level: suite.Must,
-			Requires: conf, Profiles: []string{"core"},
+			Requires: conf, Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title: "An unknown scope at the authorization endpoint is redirected as invalid_scope, or dropped and the granted scope reported",
 			Quote: "invalid_scope: The requested scope is invalid, unknown, or malformed.",
 			Run:   runAuthorizeUnknownScope,
 		},
 		{
 			ID: "rfc6749-4.1.2.1-unauthorized-client", Spec: suite.RFC6749, Section: "4.1.2.1", Level: suite.Must,
-			Requires: append(dcr, suite.FeatureClientCredentials), Profiles: []string{"core"},
+			Requires: append(dcr, vocab.FeatureClientCredentials), Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title: "A client registered only for client_credentials gets error=unauthorized_client at the authorization endpoint, not a code",
 			Quote: "unauthorized_client: The client is not authorized to request an authorization code using this method.",
 			Run:   runAuthorizeUnauthorizedClient,
 		},
 		{
 			ID: "rfc6749-4.1.2.1-error-carries-state", Spec: suite.RFC6749, Section: "4.1.2.1", Level: suite.Must,
-			Requires: conf, Profiles: []string{"core"},
+			Requires: conf, Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title: "An error redirect carries error and the state of the request",
 			Quote: "state REQUIRED if a \"state\" parameter was present in the client authorization request. The exact value received from the client.",
 			Run:   runErrorCarriesState,
 		},
 		{
 			ID: "rfc6749-4.1.2.1-invalid-redirect-not-followed", Spec: suite.RFC6749, Section: "4.1.2.1", Level: suite.MustNot,
-			Requires: conf, Profiles: []string{"core"},
+			Requires: conf, Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title: "A request with an unregistered redirect_uri is not redirected to it",
 			Quote: "If the request fails due to a missing, invalid, or mismatching redirection URI ... the authorization server SHOULD inform the resource owner of the error and MUST NOT automatically redirect the user-agent to the invalid redirection URI.",
 			Run:   runInvalidRedirectNotFollowed,

@@ -10,38 +10,39 @@ import (
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/expect"
 	"github.com/authspec/authspec/suite/fixture"
+	"github.com/authspec/authspec/suite/vocab"
 )
 
 // authorizationResponseChecks returns the checks of RFC 6749 §4.1.2,
 // Authorization Response.
 func authorizationResponseChecks() []*suite.Check {
-	req := []suite.Feature{suite.FeatureBrowser, suite.FeatureConfidential, suite.FeatureAuthCode}
-	conf := []suite.Feature{suite.FeatureConfidential, suite.FeatureAuthCode}
+	req := []vocab.Feature{vocab.FeatureBrowser, vocab.FeatureConfidential, vocab.FeatureAuthCode}
+	conf := []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureAuthCode}
 	return []*suite.Check{
 		{
 			ID: "rfc6749-4.1.2-state-after-login", Spec: suite.RFC6749, Section: "4.1.2", Level: suite.Must,
-			Requires: req, Profiles: []string{"core"},
+			Requires: req, Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title: "state and the PKCE challenge survive the login and consent pages",
 			Quote: "state REQUIRED if the \"state\" parameter was present in the client authorization request. The exact value received from the client.",
 			Run:   runStateAfterLogin,
 		},
 		{
 			ID: "rfc6749-4.1.2-code-single-use", Spec: suite.RFC6749, Section: "4.1.2", Level: suite.Must,
-			Requires: conf, Profiles: []string{"core"},
+			Requires: conf, Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title: "An authorization code can be redeemed only once",
 			Quote: "The client MUST NOT use the authorization code more than once. If an authorization code is used more than once, the authorization server MUST deny the request",
 			Run:   runCodeSingleUse,
 		},
 		{
 			ID: "rfc6749-4.1.2-replay-revokes-tokens", Spec: suite.RFC6749, Section: "4.1.2", Level: suite.Should,
-			Requires: conf, Profiles: []string{"core"},
+			Requires: conf, Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title: "Replaying a code revokes the tokens issued from it",
 			Quote: "If an authorization code is used more than once, the authorization server MUST deny the request and SHOULD revoke (when possible) all tokens previously issued based on that authorization code.",
 			Run:   runReplayRevokesTokens,
 		},
 		{
 			ID: "rfc6749-4.1.2-state-echoed", Spec: suite.RFC6749, Section: "4.1.2", Level: suite.Must,
-			Requires: conf, Profiles: []string{"core"},
+			Requires: conf, Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title: "state is returned exactly, including characters that need encoding",
 			Quote: "state REQUIRED if the \"state\" parameter was present in the client authorization request. The exact value received from the client.",
 			Run:   runStateEchoed,

@@ -5,6 +5,7 @@ import (
 
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/expect"
+	"github.com/authspec/authspec/suite/vocab"
 )
 
 // clientCredentialsResponseChecks returns the checks of RFC 6749 §4.4.3,
@@ -13,8 +14,8 @@ func clientCredentialsResponseChecks() []*suite.Check {
 	return []*suite.Check{
 		{
 			ID: "rfc6749-4.4.3-no-refresh-token", Spec: suite.RFC6749, Section: "4.4.3", Level: suite.ShouldNot,
-			Requires: []suite.Feature{suite.FeatureConfidential, suite.FeatureClientCredentials},
-			Profiles: []string{"core"},
+			Requires: []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureClientCredentials},
+			Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title:    "A client credentials token response carries no refresh token",
 			Quote:    "If the access token request is valid and authorized, the authorization server issues an access token as described in Section 5.1. A refresh token SHOULD NOT be included.",
 			Run:      runNoRefreshToken,

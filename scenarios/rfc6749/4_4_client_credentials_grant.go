@@ -5,6 +5,7 @@ import (
 
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/expect"
+	"github.com/authspec/authspec/suite/vocab"
 )
 
 // clientCredentialsChecks returns the checks of RFC 6749 §4.4, Client
@@ -13,8 +14,8 @@ func clientCredentialsChecks() []*suite.Check {
 	return []*suite.Check{
 		{
 			ID: "rfc6749-4.4-confidential-only", Spec: suite.RFC6749, Section: "4.4", Level: suite.Must,
-			Requires: []suite.Feature{suite.FeaturePublicClient, suite.FeatureClientCredentials},
-			Profiles: []string{"core"},
+			Requires: []vocab.Feature{vocab.FeaturePublicClient, vocab.FeatureClientCredentials},
+			Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title:    "A public client cannot use the client credentials grant",
 			Quote:    "The client credentials grant type MUST only be used by confidential clients.",
 			Run:      runConfidentialOnly,

@@ -10,46 +10,47 @@ import (
 	"github.com/authspec/authspec/scenarios/internal/regclient"
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/expect"
+	"github.com/authspec/authspec/suite/vocab"
 )
 
 // successfulResponseChecks returns the checks of RFC 6749 §5.1, Successful
 // Response.
 func successfulResponseChecks() []*suite.Check {
-	cc := []suite.Feature{suite.FeatureConfidential, suite.FeatureClientCredentials}
+	cc := []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureClientCredentials}
 	return []*suite.Check{
 		{
 			ID: "rfc6749-5.1-expires-in-seconds", Spec: suite.RFC6749, Section: "5.1", Level: suite.Must,
-			Requires: cc, Profiles: []string{"core"},
+			Requires: cc, Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title: "expires_in, when present, is a JSON number of seconds",
 			Quote: "Parameter names and string values are included as JSON strings. Numerical values are included as JSON numbers.",
 			Run:   runExpiresInSeconds,
 		},
 		{
 			ID: "rfc6749-5.1-pragma-no-cache", Spec: suite.RFC6749, Section: "5.1", Level: suite.Must,
-			Requires: cc, Profiles: []string{"core"},
+			Requires: cc, Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title: "Token responses carry Pragma: no-cache (a missing one is reported as a warning: RFC 9111 deprecates Pragma)",
 			Quote: "The authorization server MUST include the HTTP \"Cache-Control\" response header field [RFC2616] with a value of \"no-store\" in any response containing tokens, credentials, or other sensitive information, as well as the \"Pragma\" response header field [RFC2616] with a value of \"no-cache\".",
 			Run:   runPragmaNoCache,
 		},
 		{
 			ID: "rfc6749-5.1-cache-control-no-store", Spec: suite.RFC6749, Section: "5.1", Level: suite.Must,
-			Requires: []suite.Feature{suite.FeatureConfidential, suite.FeatureClientCredentials},
-			Profiles: []string{"core"},
+			Requires: []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureClientCredentials},
+			Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title:    "Token responses carry Cache-Control: no-store",
 			Quote:    "The authorization server MUST include the HTTP \"Cache-Control\" response header field [RFC2616] with a value of \"no-store\" in any response containing tokens, credentials, or other sensitive information.",
 			Run:      runCacheControlNoStore,
 		},
 		{
 			ID: "rfc6749-5.1-token-type", Spec: suite.RFC6749, Section: "5.1", Level: suite.Must,
-			Requires: []suite.Feature{suite.FeatureConfidential, suite.FeatureClientCredentials},
-			Profiles: []string{"core"},
+			Requires: []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureClientCredentials},
+			Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title:    "Token responses are JSON with access_token and token_type",
 			Quote:    "token_type REQUIRED. The type of the token issued as described in Section 7.1. Value is case insensitive.",
 			Run:      runTokenType,
 		},
 		{
 			ID: "rfc6749-5.1-registration-no-store", Spec: suite.RFC6749, Section: "5.1", Level: suite.Must,
-			Requires: []suite.Feature{suite.FeatureDCR}, Profiles: []string{"dcr"},
+			Requires: []vocab.Feature{vocab.FeatureDCR}, Profiles: []vocab.Profile{vocab.ProfileDCR},
 			Title: "Registration and client configuration responses carrying secrets are not cacheable",
 			Quote: "The authorization server MUST include the HTTP \"Cache-Control\" response header field [RFC2616] with a value of \"no-store\" in any response containing tokens, credentials, or other sensitive information",
 			Run:   regclient.Redact(runRegistrationNoStore),

@@ -10,6 +10,7 @@ import (
 	"github.com/authspec/authspec/scenarios/internal/regclient"
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/expect"
+	"github.com/authspec/authspec/suite/vocab"
 )
 
 // errorResponseChecks returns the checks of RFC 6749 §5.2, Error Response.
@@ -17,45 +18,45 @@ func errorResponseChecks() []*suite.Check {
 	return []*suite.Check{
 		{
 			ID: "rfc6749-5.2-unauthorized-client", Spec: suite.RFC6749, Section: "5.2", Level: suite.Must,
-			Requires: []suite.Feature{suite.FeatureDCR, suite.FeatureAuthCode, suite.FeatureClientCredentials},
-			Profiles: []string{"core"},
+			Requires: []vocab.Feature{vocab.FeatureDCR, vocab.FeatureAuthCode, vocab.FeatureClientCredentials},
+			Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title:    "A client not registered for client_credentials is refused with unauthorized_client",
 			Quote:    "unauthorized_client The authenticated client is not authorized to use this authorization grant type.",
 			Run:      runTokenUnauthorizedClient,
 		},
 		{
 			ID: "rfc6749-5.2-invalid-client-401", Spec: suite.RFC6749, Section: "5.2", Level: suite.Must,
-			Requires: []suite.Feature{suite.FeatureConfidential, suite.FeatureSecretBasic, suite.FeatureClientCredentials},
-			Profiles: []string{"core"},
+			Requires: []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureSecretBasic, vocab.FeatureClientCredentials},
+			Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title:    "A failed HTTP Basic client authentication answers 401 invalid_client with WWW-Authenticate",
 			Quote:    "If the client attempted to authenticate via the \"Authorization\" request header field, the authorization server MUST respond with an HTTP 401 (Unauthorized) status code and include the \"WWW-Authenticate\" response header field matching the authentication scheme used by the client.",
 			Run:      runInvalidClient401,
 		},
 		{
 			ID: "rfc6749-5.2-unsupported-grant-type", Spec: suite.RFC6749, Section: "5.2", Level: suite.Must,
-			Requires: []suite.Feature{suite.FeatureConfidential},
-			Profiles: []string{"core"},
+			Requires: []vocab.Feature{vocab.FeatureConfidential},
+			Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title:    "An unknown grant_type yields unsupported_grant_type",
 			Quote:    "unsupported_grant_type: The authorization grant type is not supported by the authorization server.",
 			Run:      runUnsupportedGrantType,
 		},
 		{
 			ID: "rfc6749-5.2-error-json", Spec: suite.RFC6749, Section: "5.2", Level: suite.Must,
-			Requires: []suite.Feature{suite.FeatureConfidential}, Profiles: []string{"core"},
+			Requires: []vocab.Feature{vocab.FeatureConfidential}, Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title: "Token endpoint errors are application/json objects with an error member",
 			Quote: "The parameters are included in the entity-body of the HTTP response using the \"application/json\" media type as defined by [RFC4627].",
 			Run:   runErrorJSON,
 		},
 		{
 			ID: "rfc6749-5.2-missing-grant-type-invalid-request", Spec: suite.RFC6749, Section: "5.2", Level: suite.Must,
-			Requires: []suite.Feature{suite.FeatureConfidential}, Profiles: []string{"core"},
+			Requires: []vocab.Feature{vocab.FeatureConfidential}, Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title: "A token request without grant_type is refused with invalid_request",
 			Quote: quoteInvalidRequest,
 			Run:   runMissingGrantTypeInvalidRequest,
 		},
 		{
 			ID: "rfc6749-5.2-unknown-scope-invalid-scope", Spec: suite.RFC6749, Section: "5.2", Level: suite.Must,
-			Requires: []suite.Feature{suite.FeatureConfidential, suite.FeatureClientCredentials}, Profiles: []string{"core"},
+			Requires: []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureClientCredentials}, Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title: "An unknown scope is refused with invalid_scope, or dropped and the granted scope reported",
 			Quote: "invalid_scope The requested scope is invalid, unknown, malformed, or exceeds the scope granted by the resource owner.",
 			Run:   runTokenUnknownScope,

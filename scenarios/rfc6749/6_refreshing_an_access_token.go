@@ -12,52 +12,53 @@ import (
 	"github.com/authspec/authspec/suite/expect"
 	"github.com/authspec/authspec/suite/fixture"
 	"github.com/authspec/authspec/suite/httpx"
+	"github.com/authspec/authspec/suite/vocab"
 )
 
 // refreshChecks returns the checks of RFC 6749 §6, Refreshing an Access
 // Token.
 func refreshChecks() []*suite.Check {
-	rt := []suite.Feature{suite.FeatureConfidential, suite.FeatureRefresh}
-	grant := []suite.Feature{suite.FeatureConfidential, suite.FeatureAuthCode, suite.FeatureRefresh}
+	rt := []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureRefresh}
+	grant := []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureAuthCode, vocab.FeatureRefresh}
 	return []*suite.Check{
 		{
 			ID: "rfc6749-6-scope-not-widened", Spec: suite.RFC6749, Section: "6", Level: suite.MustNot,
-			Requires: []suite.Feature{suite.FeatureConfidential, suite.FeatureAuthCode, suite.FeatureRefresh}, Profiles: []string{"core"},
+			Requires: []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureAuthCode, vocab.FeatureRefresh}, Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title: "A refresh request cannot widen the scope of the grant",
 			Quote: "The requested scope MUST NOT include any scope not originally granted by the resource owner, and if omitted is treated as equal to the scope originally granted by the resource owner.",
 			Run:   runScopeNotWidened,
 		},
 		{
 			ID: "rfc6749-6-unknown-refresh-token-invalid-grant", Spec: suite.RFC6749, Section: "6", Level: suite.Must,
-			Requires: rt, Profiles: []string{"core"},
+			Requires: rt, Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title: "A refresh token the server never issued is refused with invalid_grant",
 			Quote: quoteInvalidGrant,
 			Run:   runUnknownRefreshTokenInvalidGrant,
 		},
 		{
 			ID: "rfc6749-6-missing-refresh-token-invalid-request", Spec: suite.RFC6749, Section: "6", Level: suite.Must,
-			Requires: rt, Profiles: []string{"core"},
+			Requires: rt, Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title: "A refresh request without refresh_token is refused with invalid_request",
 			Quote: quoteInvalidRequest,
 			Run:   runMissingRefreshTokenInvalidRequest,
 		},
 		{
 			ID: "rfc6749-6-confidential-must-authenticate", Spec: suite.RFC6749, Section: "6", Level: suite.Must,
-			Requires: grant, Profiles: []string{"core"},
+			Requires: grant, Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title: "A confidential client cannot refresh with its client_id alone",
 			Quote: "The authorization server MUST: ... require client authentication for confidential clients or for any client that was issued client credentials (or with other authentication requirements)",
 			Run:   runConfidentialMustAuthenticate,
 		},
 		{
 			ID: "rfc6749-6-omitted-scope-original", Spec: suite.RFC6749, Section: "6", Level: suite.Must,
-			Requires: grant, Profiles: []string{"core"},
+			Requires: grant, Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title: "A refresh without scope keeps the scope originally granted",
 			Quote: "The requested scope MUST NOT include any scope not originally granted by the resource owner, and if omitted is treated as equal to the scope originally granted by the resource owner.",
 			Run:   runOmittedScopeOriginal,
 		},
 		{
 			ID: "rfc6749-6-narrower-scope-granted", Spec: suite.RFC6749, Section: "6", Level: suite.Should,
-			Requires: grant, Profiles: []string{"core"},
+			Requires: grant, Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title: "A refresh asking for part of the granted scope gets that narrower scope",
 			Quote: "scope OPTIONAL. The scope of the access request as described by Section 3.3. The requested scope MUST NOT include any scope not originally granted by the resource owner",
 			Run:   runNarrowerScopeGranted,

@@ -6,6 +6,7 @@ import (
 
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/expect"
+	"github.com/authspec/authspec/suite/vocab"
 )
 
 // headerChecks returns the checks of RFC 6750 §2.1, Authorization Request
@@ -14,16 +15,16 @@ func headerChecks() []*suite.Check {
 	return []*suite.Check{
 		{
 			ID: "rfc6750-2.1-scheme-case-insensitive", Spec: suite.RFC6750, Section: "2.1", Level: suite.Must,
-			Requires: []suite.Feature{suite.FeatureResource, suite.FeatureConfidential, suite.FeatureAuthCode},
-			Profiles: []string{"core"},
+			Requires: []vocab.Feature{vocab.FeatureResource, vocab.FeatureConfidential, vocab.FeatureAuthCode},
+			Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title:    "The resource accepts the scheme name in any case (\"bearer <token>\")",
 			Quote:    "It uses a case-insensitive token to identify the authentication scheme: auth-scheme = token (RFC 9110 §11.1, the framework RFC 6750 §2.1 credentials follow)",
 			Run:      runSchemeCaseInsensitive,
 		},
 		{
 			ID: "rfc6750-2.1-several-spaces-accepted", Spec: suite.RFC6750, Section: "2.1", Level: suite.Must,
-			Requires: []suite.Feature{suite.FeatureResource, suite.FeatureConfidential, suite.FeatureAuthCode},
-			Profiles: []string{"core"},
+			Requires: []vocab.Feature{vocab.FeatureResource, vocab.FeatureConfidential, vocab.FeatureAuthCode},
+			Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title:    "The resource accepts \"Bearer\" followed by several spaces before the token (1*SP)",
 			Quote:    "b64token = 1*( ALPHA / DIGIT / \"-\" / \".\" / \"_\" / \"~\" / \"+\" / \"/\" ) *\"=\" credentials = \"Bearer\" 1*SP b64token",
 			Run:      runSeveralSpacesAccepted,

@@ -8,6 +8,7 @@ import (
 
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/expect"
+	"github.com/authspec/authspec/suite/vocab"
 )
 
 // securityChecks returns the checks of RFC 6750 §5.3, Summary of
@@ -16,8 +17,8 @@ func securityChecks() []*suite.Check {
 	return []*suite.Check{
 		{
 			ID: "rfc6750-5.3-short-lived-tokens", Spec: suite.RFC6750, Section: "5.3", Level: suite.Should,
-			Requires: []suite.Feature{suite.FeatureConfidential, suite.FeatureAuthCode},
-			Profiles: []string{"core"},
+			Requires: []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureAuthCode},
+			Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title:    "Access tokens live one hour or less (expires_in <= 3600)",
 			Quote:    "Token servers SHOULD issue short-lived (one hour or less) bearer tokens, particularly when issuing tokens to clients that run within a web browser or other environments where information leakage may occur.",
 			Run:      runShortLivedTokens,

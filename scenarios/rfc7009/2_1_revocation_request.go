@@ -9,57 +9,58 @@ import (
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/expect"
 	"github.com/authspec/authspec/suite/fixture"
+	"github.com/authspec/authspec/suite/vocab"
 )
 
 // requestChecks returns the checks of RFC 7009 §2.1, Revocation Request.
 func requestChecks() []*suite.Check {
-	req := []suite.Feature{suite.FeatureRevocation, suite.FeatureConfidential, suite.FeatureAuthCode}
+	req := []vocab.Feature{vocab.FeatureRevocation, vocab.FeatureConfidential, vocab.FeatureAuthCode}
 	return []*suite.Check{
 		{
 			ID: "rfc7009-2.1-access-token-revoked", Spec: suite.RFC7009, Section: "2.1", Level: suite.Must,
-			Requires: req, Profiles: []string{"core"},
+			Requires: req, Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title: "A revoked access token is no longer accepted",
 			Quote: "The authorization server responds with HTTP status code 200 if the token has been revoked successfully or if the client submitted an invalid token.",
 			Run:   runAccessRevoked,
 		},
 		{
 			ID: "rfc7009-2.1-refresh-token-revoked", Spec: suite.RFC7009, Section: "2.1", Level: suite.Must,
-			Requires: append(req, suite.FeatureRefresh), Profiles: []string{"core"},
+			Requires: append(req, vocab.FeatureRefresh), Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title: "A revoked refresh token can no longer be used",
 			Quote: "In the next step, the authorization server invalidates the token.",
 			Run:   runRefreshRevoked,
 		},
 		{
 			ID: "rfc7009-2.1-refresh-revokes-access", Spec: suite.RFC7009, Section: "2.1", Level: suite.Should,
-			Requires: append(req, suite.FeatureRefresh), Profiles: []string{"core"},
+			Requires: append(req, vocab.FeatureRefresh), Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title: "Revoking a refresh token also invalidates the access tokens of the same grant",
 			Quote: "If the token passed to the request is a refresh token and the authorization server supports the revocation of access tokens, then the authorization server SHOULD also invalidate all access tokens based on the same authorization grant.",
 			Run:   runRefreshRevokesAccess,
 		},
 		{
 			ID: "rfc7009-2.1-client-authentication", Spec: suite.RFC7009, Section: "2.1", Level: suite.Must,
-			Requires: []suite.Feature{suite.FeatureRevocation, suite.FeatureConfidential}, Profiles: []string{"core"},
+			Requires: []vocab.Feature{vocab.FeatureRevocation, vocab.FeatureConfidential}, Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title: "Revocation authenticates confidential clients",
 			Quote: "The authorization server first validates the client credentials (in case of a confidential client) and then verifies whether the token was issued to the client making the revocation request.",
 			Run:   runClientAuth,
 		},
 		{
 			ID: "rfc7009-2.1-foreign-token-not-revoked", Spec: suite.RFC7009, Section: "2.1", Level: suite.MustNot,
-			Requires: append(req, suite.FeatureDCR), Profiles: []string{"core"},
+			Requires: append(req, vocab.FeatureDCR), Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title: "A client cannot revoke a token issued to another client",
 			Quote: "If this validation fails, the request is refused and the client is informed of the error by the authorization server as described below.",
 			Run:   runForeignToken,
 		},
 		{
 			ID: "rfc7009-2.1-hint-not-binding", Spec: suite.RFC7009, Section: "2.1", Level: suite.Must,
-			Requires: append(req, suite.FeatureRefresh), Profiles: []string{"core"},
+			Requires: append(req, vocab.FeatureRefresh), Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title: "A wrong token_type_hint does not stop the revocation",
 			Quote: "If the server is unable to locate the token using the given hint, it MUST extend its search across all of its supported token types.",
 			Run:   runHintNotBinding,
 		},
 		{
 			ID: "rfc7009-2.1-token-required", Spec: suite.RFC7009, Section: "2.1", Level: suite.Must,
-			Requires: []suite.Feature{suite.FeatureRevocation, suite.FeatureConfidential}, Profiles: []string{"core"},
+			Requires: []vocab.Feature{vocab.FeatureRevocation, vocab.FeatureConfidential}, Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title: "A revocation request without the token parameter is refused with invalid_request",
 			Quote: "token REQUIRED. The token that the client wants to get revoked.",
 			Run:   runTokenRequired,

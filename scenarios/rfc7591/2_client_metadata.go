@@ -9,6 +9,7 @@ import (
 	"github.com/authspec/authspec/scenarios/internal/regclient"
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/expect"
+	"github.com/authspec/authspec/suite/vocab"
 )
 
 // clientMetadataChecks returns the checks of RFC 7591 §2, Client Metadata.
@@ -16,7 +17,7 @@ func clientMetadataChecks() []*suite.Check {
 	return []*suite.Check{
 		{
 			ID: "rfc7591-2-defaults-registered", Spec: suite.RFC7591, Section: "2", Level: suite.Must,
-			Requires: []suite.Feature{suite.FeatureDCR, suite.FeatureAuthCode, suite.FeatureNonInteractive}, Profiles: profiles,
+			Requires: []vocab.Feature{vocab.FeatureDCR, vocab.FeatureAuthCode, vocab.FeatureNonInteractive}, Profiles: profiles,
 			Title: "A client registered without token_endpoint_auth_method, grant_types and response_types gets the defaults and can use them",
 			Quote: "token_endpoint_auth_method ... If unspecified or omitted, the default is \"client_secret_basic\" ... grant_types ... If omitted, the default behavior is that the client will use only the \"authorization_code\" Grant Type. ... response_types ... If omitted, the default is that the client will use only the \"code\" response type.",
 			Run:   runDefaultsRegistered,

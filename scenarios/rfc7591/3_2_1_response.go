@@ -11,6 +11,7 @@ import (
 	"github.com/authspec/authspec/scenarios/internal/regclient"
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/expect"
+	"github.com/authspec/authspec/suite/vocab"
 )
 
 // responseChecks returns the checks of RFC 7591 §3.2.1, Client Information
@@ -47,7 +48,7 @@ func responseChecks() []*suite.Check {
 		},
 		{
 			ID: "rfc7591-3.2.1-no-secret-for-public", Spec: suite.RFC7591, Section: "3.2.1", Level: suite.ShouldNot,
-			Requires: []suite.Feature{suite.FeatureDCR, suite.FeaturePublicClients}, Profiles: profiles,
+			Requires: []vocab.Feature{vocab.FeatureDCR, vocab.FeaturePublicClients}, Profiles: profiles,
 			Title: "A public client (token_endpoint_auth_method none) is not issued a client_secret",
 			Quote: "\"none\": The client is a public client as defined in OAuth 2.0, Section 2.1, and does not have a client secret. (RFC 7591 §2) — The response contains the client identifier as well as the client secret, if the client is a confidential client.",
 			Run:   runNoSecretForPublic,

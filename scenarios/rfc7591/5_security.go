@@ -9,6 +9,7 @@ import (
 	"github.com/authspec/authspec/scenarios/internal/regclient"
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/expect"
+	"github.com/authspec/authspec/suite/vocab"
 )
 
 // securityChecks returns the checks of RFC 7591 §5, Security
@@ -17,7 +18,7 @@ func securityChecks() []*suite.Check {
 	return []*suite.Check{
 		{
 			ID: "rfc7591-5-http-redirect-refused", Spec: suite.RFC7591, Section: "5", Level: suite.Must,
-			Requires: dcr, Profiles: []string{"dcr", "oauth2.1"},
+			Requires: dcr, Profiles: []vocab.Profile{vocab.ProfileDCR, vocab.ProfileOAuth21},
 			Title: "An http redirect URI on a host other than the local machine is refused",
 			Quote: "in order to prevent hijacking of the return values of the redirection, registered \"redirect_uris\" values MUST be one of: A remote web site protected by TLS (e.g., https://client.example.com/oauth_redirect); A web site hosted on the local machine using an HTTP URI (e.g., http://localhost:8080/oauth_redirect); A non-HTTP application-specific URL that is available only to the client application (e.g., exampleapp://oauth_redirect).",
 			Run:   runHTTPRedirectRefused,

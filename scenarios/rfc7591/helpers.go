@@ -11,6 +11,7 @@ import (
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/expect"
 	"github.com/authspec/authspec/suite/httpx"
+	"github.com/authspec/authspec/suite/vocab"
 )
 
 // redirectCodes are the error codes a refused redirect URI may carry:
@@ -19,8 +20,8 @@ import (
 var redirectCodes = []string{"invalid_redirect_uri", "invalid_client_metadata"}
 
 var (
-	dcr      = []suite.Feature{suite.FeatureDCR}
-	profiles = []string{"dcr"}
+	dcr      = []vocab.Feature{vocab.FeatureDCR}
+	profiles = []vocab.Profile{vocab.ProfileDCR}
 )
 
 // register sends the suite's default registration (a client_secret method

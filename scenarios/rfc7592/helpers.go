@@ -9,11 +9,12 @@ import (
 	"github.com/authspec/authspec/scenarios/internal/regclient"
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/httpx"
+	"github.com/authspec/authspec/suite/vocab"
 )
 
 var (
-	mgmt     = []suite.Feature{suite.FeatureDCR, suite.FeatureDCRManagement}
-	profiles = []string{"dcr"}
+	mgmt     = []vocab.Feature{vocab.FeatureDCR, vocab.FeatureDCRManagement}
+	profiles = []vocab.Profile{vocab.ProfileDCR}
 )
 
 // read sends an RFC 7592 §2.1 read request with token.

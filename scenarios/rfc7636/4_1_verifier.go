@@ -8,6 +8,7 @@ import (
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/expect"
 	"github.com/authspec/authspec/suite/fixture"
+	"github.com/authspec/authspec/suite/vocab"
 )
 
 // verifierChecks returns the checks of RFC 7636 §4.1, Client Creates a Code
@@ -17,28 +18,28 @@ func verifierChecks() []*suite.Check {
 	return []*suite.Check{
 		{
 			ID: "rfc7636-4.1-verifier-syntax", Spec: suite.RFC7636, Section: "4.1", Level: suite.Should,
-			Requires: req, Profiles: []string{"pkce"},
+			Requires: req, Profiles: []vocab.Profile{vocab.ProfilePKCE},
 			Title: "A code_verifier shorter than 43 characters is refused",
 			Quote: "code-verifier = 43*128unreserved",
 			Run:   runVerifierSyntax,
 		},
 		{
 			ID: "rfc7636-4.1-verifier-too-long", Spec: suite.RFC7636, Section: "4.1", Level: suite.Should,
-			Requires: req, Profiles: []string{"pkce"},
+			Requires: req, Profiles: []vocab.Profile{vocab.ProfilePKCE},
 			Title: "A code_verifier longer than 128 characters is refused",
 			Quote: "with a minimum length of 43 characters and a maximum length of 128 characters.",
 			Run:   runVerifierTooLong,
 		},
 		{
 			ID: "rfc7636-4.1-verifier-charset", Spec: suite.RFC7636, Section: "4.1", Level: suite.Should,
-			Requires: req, Profiles: []string{"pkce"},
+			Requires: req, Profiles: []vocab.Profile{vocab.ProfilePKCE},
 			Title: "A code_verifier with characters outside [A-Z a-z 0-9 - . _ ~] is refused",
 			Quote: "code_verifier = high-entropy cryptographic random STRING using the unreserved characters [A-Z] / [a-z] / [0-9] / \"-\" / \".\" / \"_\" / \"~\" from Section 2.3 of [RFC3986]",
 			Run:   runVerifierCharset,
 		},
 		{
 			ID: "rfc7636-4.1-verifier-padding", Spec: suite.RFC7636, Section: "4.1", Level: suite.Should,
-			Requires: req, Profiles: []string{"pkce"},
+			Requires: req, Profiles: []vocab.Profile{vocab.ProfilePKCE},
 			Title: "A code_verifier with base64 '=' padding appended is refused, not stripped",
 			Quote: "code-verifier = 43*128unreserved",
 			Run: func(ctx context.Context, t *suite.T) error {

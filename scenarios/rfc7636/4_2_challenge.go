@@ -7,6 +7,7 @@ import (
 
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/fixture"
+	"github.com/authspec/authspec/suite/vocab"
 )
 
 // challengeChecks returns the checks of RFC 7636 §4.2, Client Creates the
@@ -16,7 +17,7 @@ func challengeChecks() []*suite.Check {
 	return []*suite.Check{
 		{
 			ID: "rfc7636-4.2-challenge-syntax", Spec: suite.RFC7636, Section: "4.2", Level: suite.Should,
-			Requires: req, Profiles: []string{"pkce"},
+			Requires: req, Profiles: []vocab.Profile{vocab.ProfilePKCE},
 			Title: "An S256 code_challenge in padded standard base64 is refused at the authorization endpoint",
 			Quote: "code_challenge = BASE64URL-ENCODE(SHA256(ASCII(code_verifier)))",
 			Run:   runChallengeSyntax,

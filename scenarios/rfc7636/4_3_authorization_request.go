@@ -5,6 +5,7 @@ import (
 
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/fixture"
+	"github.com/authspec/authspec/suite/vocab"
 )
 
 // authorizationRequestChecks returns the checks of RFC 7636 §4.3, Client
@@ -14,7 +15,7 @@ func authorizationRequestChecks() []*suite.Check {
 	return []*suite.Check{
 		{
 			ID: "rfc7636-4.3-default-method-plain", Spec: suite.RFC7636, Section: "4.3", Level: suite.Must,
-			Requires: req, Profiles: []string{"pkce"},
+			Requires: req, Profiles: []vocab.Profile{vocab.ProfilePKCE},
 			Title: "A code_challenge without code_challenge_method is taken as plain, never as S256",
 			Quote: "code_challenge_method: OPTIONAL, defaults to \"plain\" if not present in the request.",
 			Run:   runDefaultMethodPlain,

@@ -5,6 +5,7 @@ import (
 
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/fixture"
+	"github.com/authspec/authspec/suite/vocab"
 )
 
 // errorChecks returns the checks of RFC 7636 §4.4.1, Error Response.
@@ -12,15 +13,15 @@ func errorChecks() []*suite.Check {
 	return []*suite.Check{
 		{
 			ID: "rfc7636-4.4.1-required-challenge-invalid-request", Spec: suite.RFC7636, Section: "4.4.1", Level: suite.Must,
-			Requires: []suite.Feature{suite.FeaturePKCE, suite.FeaturePublicClient, suite.FeatureAuthCode},
-			Profiles: []string{"pkce", "oauth2.1"},
+			Requires: []vocab.Feature{vocab.FeaturePKCE, vocab.FeaturePublicClient, vocab.FeatureAuthCode},
+			Profiles: []vocab.Profile{vocab.ProfilePKCE, vocab.ProfileOAuth21},
 			Title:    "A server requiring PKCE answers a public client's request without code_challenge with error=invalid_request",
 			Quote:    "If the server requires Proof Key for Code Exchange (PKCE) by OAuth public clients and the client does not send the \"code_challenge\" in the request, the authorization endpoint MUST return the authorization error response with the \"error\" value set to \"invalid_request\".",
 			Run:      runRequiredChallengeInvalidRequest,
 		},
 		{
 			ID: "rfc7636-4.4.1-unsupported-method-invalid-request", Spec: suite.RFC7636, Section: "4.4.1", Level: suite.Must,
-			Requires: confidentialFlow(), Profiles: []string{"pkce"},
+			Requires: confidentialFlow(), Profiles: []vocab.Profile{vocab.ProfilePKCE},
 			Title: "An unsupported code_challenge_method is refused with error=invalid_request",
 			Quote: "If the server supporting PKCE does not support the requested transformation, the authorization endpoint MUST return the authorization error response with \"error\" value set to \"invalid_request\".",
 			Run:   runUnsupportedMethodInvalidRequest,

@@ -11,6 +11,7 @@ import (
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/expect"
 	"github.com/authspec/authspec/suite/fixture"
+	"github.com/authspec/authspec/suite/vocab"
 )
 
 // associationChecks returns the checks of RFC 7636 §4.4, Server Returns the
@@ -20,21 +21,21 @@ func associationChecks() []*suite.Check {
 	return []*suite.Check{
 		{
 			ID: "rfc7636-4.4-challenge-bound-to-code", Spec: suite.RFC7636, Section: "4.4", Level: suite.Must,
-			Requires: req, Profiles: []string{"pkce", "oauth2.1"},
+			Requires: req, Profiles: []vocab.Profile{vocab.ProfilePKCE, vocab.ProfileOAuth21},
 			Title: "A code is verified against its own code_challenge, not another request's",
 			Quote: "When the server issues the authorization code in the authorization response, it MUST associate the \"code_challenge\" and \"code_challenge_method\" values with the authorization code so it can be verified later.",
 			Run:   runChallengeBoundToCode,
 		},
 		{
 			ID: "rfc7636-4.4-method-bound-to-code", Spec: suite.RFC7636, Section: "4.4", Level: suite.Must,
-			Requires: req, Profiles: []string{"pkce", "oauth2.1"},
+			Requires: req, Profiles: []vocab.Profile{vocab.ProfilePKCE, vocab.ProfileOAuth21},
 			Title: "A code issued for an S256 challenge is not redeemed with the challenge itself as verifier (no fallback to plain)",
 			Quote: "When the server issues the authorization code in the authorization response, it MUST associate the \"code_challenge\" and \"code_challenge_method\" values with the authorization code so it can be verified later.",
 			Run:   runMethodBoundToCode,
 		},
 		{
 			ID: "rfc7636-4.4-challenge-not-exposed", Spec: suite.RFC7636, Section: "4.4", Level: suite.MustNot,
-			Requires: req, Profiles: []string{"pkce"},
+			Requires: req, Profiles: []vocab.Profile{vocab.ProfilePKCE},
 			Title: "The authorization response does not reveal the code_challenge, neither as a parameter nor readable inside the code",
 			Quote: "The server MUST NOT include the \"code_challenge\" value in client requests in a form that other entities can extract.",
 			Run:   runChallengeNotExposed,

@@ -10,6 +10,7 @@ import (
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/expect"
 	"github.com/authspec/authspec/suite/fixture"
+	"github.com/authspec/authspec/suite/vocab"
 )
 
 // verificationChecks returns the checks of RFC 7636 §4.6, Server Verifies
@@ -19,7 +20,7 @@ func verificationChecks() []*suite.Check {
 	return []*suite.Check{
 		{
 			ID: "rfc7636-4.6-wrong-verifier-refused", Spec: suite.RFC7636, Section: "4.6", Level: suite.Must,
-			Requires: req, Profiles: []string{"pkce"},
+			Requires: req, Profiles: []vocab.Profile{vocab.ProfilePKCE},
 			Title: "A code_verifier that does not match the code_challenge is refused with invalid_grant",
 			Quote: "If the values are not equal, an error response indicating \"invalid_grant\" as described in Section 5.2 of [RFC6749] MUST be returned.",
 			Run: func(ctx context.Context, t *suite.T) error {
@@ -29,7 +30,7 @@ func verificationChecks() []*suite.Check {
 		},
 		{
 			ID: "rfc7636-4.6-missing-verifier-refused", Spec: suite.RFC7636, Section: "4.6", Level: suite.Must,
-			Requires: req, Profiles: []string{"pkce"},
+			Requires: req, Profiles: []vocab.Profile{vocab.ProfilePKCE},
 			Title: "A code issued with a code_challenge is not redeemed without code_verifier",
 			Quote: "The server verifies it by calculating the code challenge from the received \"code_verifier\" and comparing it with the previously associated \"code_challenge\".",
 			Run: func(ctx context.Context, t *suite.T) error {
@@ -39,14 +40,14 @@ func verificationChecks() []*suite.Check {
 		},
 		{
 			ID: "rfc7636-4.6-s256-all-characters", Spec: suite.RFC7636, Section: "4.6", Level: suite.Must,
-			Requires: req, Profiles: []string{"pkce", "oauth2.1"},
+			Requires: req, Profiles: []vocab.Profile{vocab.ProfilePKCE, vocab.ProfileOAuth21},
 			Title: "A 128-character code_verifier using every unreserved character (incl. '-', '.', '_', '~') is accepted with S256",
 			Quote: "If the values are equal, the token endpoint MUST continue processing as normal (as defined by OAuth 2.0 [RFC6749]).",
 			Run:   runS256AllCharacters,
 		},
 		{
 			ID: "rfc7636-4.6-challenge-compared-exactly", Spec: suite.RFC7636, Section: "4.6", Level: suite.Must,
-			Requires: req, Profiles: []string{"pkce", "oauth2.1"},
+			Requires: req, Profiles: []vocab.Profile{vocab.ProfilePKCE, vocab.ProfileOAuth21},
 			Title: "The computed challenge is compared with the stored one exactly: a challenge differing in letter case does not match",
 			Quote: "If the values are not equal, an error response indicating \"invalid_grant\" as described in Section 5.2 of [RFC6749] MUST be returned.",
 			Run:   runChallengeComparedExactly,

@@ -10,12 +10,13 @@ import (
 	"github.com/authspec/authspec/suite/expect"
 	"github.com/authspec/authspec/suite/fixture"
 	"github.com/authspec/authspec/suite/httpx"
+	"github.com/authspec/authspec/suite/vocab"
 )
 
 // confidentialFlow are the features of checks that run an authorization
 // code flow with PKCE and the confidential client.
-func confidentialFlow() []suite.Feature {
-	return []suite.Feature{suite.FeaturePKCE, suite.FeatureConfidential, suite.FeatureAuthCode}
+func confidentialFlow() []vocab.Feature {
+	return []vocab.Feature{vocab.FeaturePKCE, vocab.FeatureConfidential, vocab.FeatureAuthCode}
 }
 
 // unreserved is the character set of code-verifier (RFC 7636 §4.1).

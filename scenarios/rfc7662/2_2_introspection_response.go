@@ -10,6 +10,7 @@ import (
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/expect"
 	"github.com/authspec/authspec/suite/fixture"
+	"github.com/authspec/authspec/suite/vocab"
 )
 
 // responseChecks returns the checks of RFC 7662 §2.2, Introspection
@@ -18,35 +19,35 @@ func responseChecks() []*suite.Check {
 	return []*suite.Check{
 		{
 			ID: "rfc7662-2.2-active-token", Spec: suite.RFC7662, Section: "2.2", Level: suite.Must,
-			Requires: req, Profiles: []string{"core"},
+			Requires: req, Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title: "A valid token is introspected as \"active\": true (a JSON boolean)",
 			Quote: "active REQUIRED. Boolean indicator of whether or not the presented token is currently active.",
 			Run:   runActiveToken,
 		},
 		{
 			ID: "rfc7662-2.2-json-response", Spec: suite.RFC7662, Section: "2.2", Level: suite.Must,
-			Requires: req, Profiles: []string{"core"},
+			Requires: req, Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title: "Introspection responses are JSON objects served as application/json",
 			Quote: "The server responds with a JSON object [RFC7159] in \"application/json\" format with the following top-level members.",
 			Run:   runJSONResponse,
 		},
 		{
 			ID: "rfc7662-2.2-numeric-dates", Spec: suite.RFC7662, Section: "2.2", Level: suite.Must,
-			Requires: req, Profiles: []string{"core"},
+			Requires: req, Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title: "exp, iat and nbf, when present, are integer seconds since the epoch",
 			Quote: "exp OPTIONAL. Integer timestamp, measured in the number of seconds since January 1 1970 UTC, indicating when this token will expire, as defined in JWT [RFC7519].",
 			Run:   runNumericDates,
 		},
 		{
 			ID: "rfc7662-2.2-revoked-inactive", Spec: suite.RFC7662, Section: "2.2", Level: suite.Must,
-			Requires: append([]suite.Feature{suite.FeatureRevocation}, req...), Profiles: []string{"core"},
+			Requires: append([]vocab.Feature{vocab.FeatureRevocation}, req...), Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title: "A revoked token is introspected as \"active\": false",
 			Quote: "If the introspection call is properly authorized but the token is not active, does not exist on this server, or the protected resource is not allowed to introspect this particular token, then the authorization server MUST return an introspection response with the \"active\" field set to \"false\".",
 			Run:   runRevokedInactive,
 		},
 		{
 			ID: "rfc7662-2.2-inactive-no-details", Spec: suite.RFC7662, Section: "2.2", Level: suite.ShouldNot,
-			Requires: req, Profiles: []string{"core"},
+			Requires: req, Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title: "The response for an unknown token says nothing more than \"active\": false",
 			Quote: "Note that to avoid disclosing too much of the authorization server's state to a third party, the authorization server SHOULD NOT include any additional information about an inactive token, including why the token is inactive.",
 			Run:   runInactiveNoDetails,

@@ -12,9 +12,10 @@ import (
 	"github.com/authspec/authspec/suite/expect"
 	"github.com/authspec/authspec/suite/fixture"
 	"github.com/authspec/authspec/suite/httpx"
+	"github.com/authspec/authspec/suite/vocab"
 )
 
-var req = []suite.Feature{suite.FeatureIntrospection, suite.FeatureConfidential}
+var req = []vocab.Feature{vocab.FeatureIntrospection, vocab.FeatureConfidential}
 
 // introspect posts token to the introspection endpoint as client c (nil:
 // no client authentication at all).
@@ -33,7 +34,7 @@ func freshToken(ctx context.Context, t *suite.T) (*fixture.Client, string, error
 	if err != nil {
 		return nil, "", err
 	}
-	if ok, _ := t.Target.Has(string(suite.FeatureClientCredentials)); ok && slices.Contains(c.GrantTypes, "client_credentials") {
+	if ok, _ := t.Target.Has(vocab.FeatureClientCredentials); ok && slices.Contains(c.GrantTypes, "client_credentials") {
 		res, err := t.Fixtures.Token(ctx, t.HTTP, c, url.Values{"grant_type": {"client_credentials"}}, "client credentials token to introspect")
 		if err != nil {
 			return nil, "", err

@@ -15,6 +15,7 @@ import (
 	"github.com/authspec/authspec/suite/expect"
 	"github.com/authspec/authspec/suite/fixture"
 	"github.com/authspec/authspec/suite/httpx"
+	"github.com/authspec/authspec/suite/vocab"
 )
 
 // metadataChecks returns the checks of RFC 8414 §2, Authorization Server
@@ -25,26 +26,26 @@ func metadataChecks() []*suite.Check {
 
 // memberChecks are the checks of the members the metadata must carry.
 func memberChecks() []*suite.Check {
-	meta := []suite.Feature{suite.FeatureMetadata}
+	meta := []vocab.Feature{vocab.FeatureMetadata}
 	return []*suite.Check{
 
 		{
 			ID: "rfc8414-2-required-members", Spec: suite.RFC8414, Section: "2", Level: suite.Must,
-			Requires: meta, Profiles: []string{"core"},
+			Requires: meta, Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title: "The metadata has the required members issuer and response_types_supported",
 			Quote: "response_types_supported REQUIRED. JSON array containing a list of the OAuth 2.0 \"response_type\" values that this authorization server supports.",
 			Run:   runRequiredMembers,
 		},
 		{
 			ID: "rfc8414-2-code-challenge-methods-s256", Spec: suite.RFC8414, Section: "2", Level: suite.Should,
-			Requires: meta, Profiles: []string{"pkce", "oauth2.1"},
+			Requires: meta, Profiles: []vocab.Profile{vocab.ProfilePKCE, vocab.ProfileOAuth21},
 			Title: "The metadata advertises PKCE with S256 in code_challenge_methods_supported",
 			Quote: "code_challenge_methods_supported OPTIONAL. ... If omitted, the authorization server does not support PKCE.",
 			Run:   runCodeChallengeMethodsS256,
 		},
 		{
 			ID: "rfc8414-2-authorization-endpoint-required", Spec: suite.RFC8414, Section: "2", Level: suite.Must,
-			Requires: meta, Profiles: []string{"core"},
+			Requires: meta, Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title: "The metadata has an authorization_endpoint when a grant type that uses it is supported",
 			Quote: "authorization_endpoint URL of the authorization server's authorization endpoint [RFC6749]. This is REQUIRED unless no grant types are supported that use the authorization endpoint.",
 			Run:   runAuthorizationEndpointRequired,
@@ -57,56 +58,56 @@ func advertisedChecks() []*suite.Check {
 	return []*suite.Check{
 		{
 			ID: "rfc8414-2-registration-endpoint-registers", Spec: suite.RFC8414, Section: "2", Level: suite.Must,
-			Requires: []suite.Feature{suite.FeatureDCR}, Profiles: []string{"dcr"},
+			Requires: []vocab.Feature{vocab.FeatureDCR}, Profiles: []vocab.Profile{vocab.ProfileDCR},
 			Title: "The advertised registration_endpoint registers clients",
 			Quote: "registration_endpoint OPTIONAL. URL of the authorization server's OAuth 2.0 Dynamic Client Registration endpoint [RFC7591].",
 			Run:   runRegistrationEndpointRegisters,
 		},
 		{
 			ID: "rfc8414-2-grant-types-not-refused", Spec: suite.RFC8414, Section: "2", Level: suite.Must,
-			Requires: []suite.Feature{suite.FeatureMetadata, suite.FeatureConfidential}, Profiles: []string{"core"},
+			Requires: []vocab.Feature{vocab.FeatureMetadata, vocab.FeatureConfidential}, Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title: "The token endpoint does not refuse an advertised grant type as unsupported_grant_type",
 			Quote: "grant_types_supported OPTIONAL. JSON array containing a list of the OAuth 2.0 grant type values that this authorization server supports. ... If omitted, the default value is [\"authorization_code\", \"implicit\"].",
 			Run:   runGrantTypesNotRefused,
 		},
 		{
 			ID: "rfc8414-2-response-types-not-refused", Spec: suite.RFC8414, Section: "2", Level: suite.Must,
-			Requires: []suite.Feature{suite.FeatureConfidential, suite.FeatureAuthCode}, Profiles: []string{"core"},
+			Requires: []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureAuthCode}, Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title: "The authorization endpoint does not refuse an advertised response type as unsupported_response_type",
 			Quote: "response_types_supported REQUIRED. JSON array containing a list of the OAuth 2.0 \"response_type\" values that this authorization server supports.",
 			Run:   runResponseTypesNotRefused,
 		},
 		{
 			ID: "rfc8414-2-token-auth-methods-authenticate", Spec: suite.RFC8414, Section: "2", Level: suite.Must,
-			Requires: []suite.Feature{suite.FeatureDCR}, Profiles: []string{"core"},
+			Requires: []vocab.Feature{vocab.FeatureDCR}, Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title: "Every advertised token endpoint authentication method authspec can perform authenticates a client",
 			Quote: "token_endpoint_auth_methods_supported OPTIONAL. JSON array containing a list of client authentication methods supported by this token endpoint. ... If omitted, the default is \"client_secret_basic\"",
 			Run:   runTokenAuthMethodsAuthenticate,
 		},
 		{
 			ID: "rfc8414-2-introspection-endpoint-introspects", Spec: suite.RFC8414, Section: "2", Level: suite.Must,
-			Requires: []suite.Feature{suite.FeatureIntrospection, suite.FeatureConfidential}, Profiles: []string{"core"},
+			Requires: []vocab.Feature{vocab.FeatureIntrospection, vocab.FeatureConfidential}, Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title: "The advertised introspection_endpoint answers an introspection request as RFC 7662 says",
 			Quote: "introspection_endpoint OPTIONAL. URL of the authorization server's OAuth 2.0 introspection endpoint [RFC7662].",
 			Run:   runIntrospectionEndpointIntrospects,
 		},
 		{
 			ID: "rfc8414-2-scopes-supported-accepted", Spec: suite.RFC8414, Section: "2", Level: suite.Should,
-			Requires: []suite.Feature{suite.FeatureMetadata, suite.FeatureConfidential, suite.FeatureClientCredentials}, Profiles: []string{"core"},
+			Requires: []vocab.Feature{vocab.FeatureMetadata, vocab.FeatureConfidential, vocab.FeatureClientCredentials}, Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title: "Every advertised scope can be requested without invalid_scope",
 			Quote: "scopes_supported RECOMMENDED. JSON array containing a list of the OAuth 2.0 [RFC6749] \"scope\" values that this authorization server supports.",
 			Run:   runScopesSupportedAccepted,
 		},
 		{
 			ID: "rfc8414-2-code-challenge-methods-honoured", Spec: suite.RFC8414, Section: "2", Level: suite.Must,
-			Requires: []suite.Feature{suite.FeatureConfidential, suite.FeatureAuthCode}, Profiles: []string{"pkce"},
+			Requires: []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureAuthCode}, Profiles: []vocab.Profile{vocab.ProfilePKCE},
 			Title: "Every advertised PKCE code_challenge_method is accepted and verified",
 			Quote: "code_challenge_methods_supported OPTIONAL. JSON array containing a list of Proof Key for Code Exchange (PKCE) [RFC7636] code challenge methods supported by this authorization server.",
 			Run:   runCodeChallengeMethodsHonoured,
 		},
 		{
 			ID: "rfc8414-2-introspection-auth-methods-authenticate", Spec: suite.RFC8414, Section: "2", Level: suite.Must,
-			Requires: []suite.Feature{suite.FeatureIntrospection, suite.FeatureDCR}, Profiles: []string{"core"},
+			Requires: []vocab.Feature{vocab.FeatureIntrospection, vocab.FeatureDCR}, Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title: "Every advertised introspection endpoint authentication method authspec can perform authenticates a client",
 			Quote: "introspection_endpoint_auth_methods_supported OPTIONAL. JSON array containing a list of client authentication methods supported by this introspection endpoint.",
 			Run:   runIntrospectionAuthMethodsAuthenticate,

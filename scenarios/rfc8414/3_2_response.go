@@ -8,30 +8,31 @@ import (
 	"github.com/authspec/authspec/scenarios/internal/metadoc"
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/expect"
+	"github.com/authspec/authspec/suite/vocab"
 )
 
 // responseChecks returns the checks of RFC 8414 §3.2, Authorization Server
 // Metadata Response.
 func responseChecks() []*suite.Check {
-	meta := []suite.Feature{suite.FeatureMetadata}
+	meta := []vocab.Feature{vocab.FeatureMetadata}
 	return []*suite.Check{
 		{
 			ID: "rfc8414-3.2-json-content-type", Spec: suite.RFC8414, Section: "3.2", Level: suite.Must,
-			Requires: meta, Profiles: []string{"core"},
+			Requires: meta, Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title: "The metadata is served as application/json",
 			Quote: "A successful response MUST use the 200 OK HTTP status code and return a JSON object using the \"application/json\" content type.",
 			Run:   runJSONContentType,
 		},
 		{
 			ID: "rfc8414-3.2-no-empty-arrays", Spec: suite.RFC8414, Section: "3.2", Level: suite.Must,
-			Requires: meta, Profiles: []string{"core"},
+			Requires: meta, Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title: "The metadata omits members that would be empty arrays",
 			Quote: "Claims that return multiple values are represented as JSON arrays. Claims with zero elements MUST be omitted from the response.",
 			Run:   runNoEmptyArrays,
 		},
 		{
 			ID: "rfc8414-3.2-multi-valued-as-arrays", Spec: suite.RFC8414, Section: "3.2", Level: suite.Must,
-			Requires: meta, Profiles: []string{"core"},
+			Requires: meta, Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title: "The multi-valued metadata members of RFC 8414 §2 are JSON arrays of strings",
 			Quote: "Claims that return multiple values are represented as JSON arrays.",
 			Run:   runMultiValuedAsArrays,

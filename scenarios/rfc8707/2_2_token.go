@@ -7,22 +7,23 @@ import (
 
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/expect"
+	"github.com/authspec/authspec/suite/vocab"
 )
 
 // tokenChecks returns the checks of RFC 8707 §2.2, Access Token Request.
 func tokenChecks() []*suite.Check {
-	req := []suite.Feature{suite.FeatureResource, suite.FeatureConfidential, suite.FeatureAuthCode}
+	req := []vocab.Feature{vocab.FeatureResource, vocab.FeatureConfidential, vocab.FeatureAuthCode}
 	return []*suite.Check{
 		{
 			ID: "rfc8707-2.2-token-resource-within-grant", Spec: suite.RFC8707, Section: "2.2", Level: suite.Should,
-			Requires: req, Profiles: []string{"resource"},
+			Requires: req, Profiles: []vocab.Profile{vocab.ProfileResource},
 			Title: "A token request cannot name a resource the authorization grant did not include",
 			Quote: "invalid_target: The requested resource is invalid, missing, unknown, or malformed.",
 			Run:   runTokenResourceWithinGrant,
 		},
 		{
 			ID: "rfc8707-2.2-refresh-unknown-invalid-target", Spec: suite.RFC8707, Section: "2.2", Level: suite.Should,
-			Requires: append(req, suite.FeatureRefresh), Profiles: []string{"resource"},
+			Requires: append(req, vocab.FeatureRefresh), Profiles: []vocab.Profile{vocab.ProfileResource},
 			Title: "A refresh request for a resource outside the grant is refused with invalid_target",
 			Quote: "invalid_target: The requested resource is invalid, missing, unknown, or malformed.",
 			Run:   runRefreshUnknownInvalidTarget,

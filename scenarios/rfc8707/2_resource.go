@@ -9,16 +9,17 @@ import (
 	"github.com/authspec/authspec/suite/expect"
 	"github.com/authspec/authspec/suite/fixture"
 	"github.com/authspec/authspec/suite/httpx"
+	"github.com/authspec/authspec/suite/vocab"
 )
 
 // resourceChecks returns the checks of RFC 8707 §2, Resource Parameter.
 func resourceChecks() []*suite.Check {
-	req := []suite.Feature{suite.FeatureResource, suite.FeatureConfidential, suite.FeatureAuthCode}
-	cc := []suite.Feature{suite.FeatureResource, suite.FeatureConfidential, suite.FeatureClientCredentials}
+	req := []vocab.Feature{vocab.FeatureResource, vocab.FeatureConfidential, vocab.FeatureAuthCode}
+	cc := []vocab.Feature{vocab.FeatureResource, vocab.FeatureConfidential, vocab.FeatureClientCredentials}
 	return []*suite.Check{
 		{
 			ID: "rfc8707-2-fragment-invalid-target", Spec: suite.RFC8707, Section: "2", Level: suite.Should,
-			Requires: req, Profiles: []string{"resource"},
+			Requires: req, Profiles: []vocab.Profile{vocab.ProfileResource},
 			Title: "A resource parameter with a fragment is refused with invalid_target",
 			Quote: "The value of the resource parameter MUST be an absolute URI ... and MUST NOT include a fragment component.",
 			Run: func(ctx context.Context, t *suite.T) error {
@@ -27,7 +28,7 @@ func resourceChecks() []*suite.Check {
 		},
 		{
 			ID: "rfc8707-2-relative-invalid-target", Spec: suite.RFC8707, Section: "2", Level: suite.Should,
-			Requires: req, Profiles: []string{"resource"},
+			Requires: req, Profiles: []vocab.Profile{vocab.ProfileResource},
 			Title: "A relative resource parameter is refused with invalid_target",
 			Quote: "The value of the resource parameter MUST be an absolute URI, as specified by Section 4.3 of [RFC3986].",
 			Run: func(ctx context.Context, t *suite.T) error {
@@ -36,35 +37,35 @@ func resourceChecks() []*suite.Check {
 		},
 		{
 			ID: "rfc8707-2-audience-restricted", Spec: suite.RFC8707, Section: "2", Level: suite.Should,
-			Requires: req, Profiles: []string{"resource"},
+			Requires: req, Profiles: []vocab.Profile{vocab.ProfileResource},
 			Title: "An access token issued without the resource is not accepted by the resource",
 			Quote: "The authorization server SHOULD audience-restrict issued access tokens to the resource(s) indicated by the resource parameter.",
 			Run:   runAudienceRestricted,
 		},
 		{
 			ID: "rfc8707-2-authorize-unknown-invalid-target", Spec: suite.RFC8707, Section: "2", Level: suite.Should,
-			Requires: req, Profiles: []string{"resource"},
+			Requires: req, Profiles: []vocab.Profile{vocab.ProfileResource},
 			Title: "An authorization request for a resource the server does not serve is refused with invalid_target, keeping state",
 			Quote: "If the authorization server fails to parse the provided value(s) or does not consider the resource(s) acceptable, it should reject the request with an error response using the error code \"invalid_target\" as the value of the \"error\" parameter and can provide additional information regarding the reasons for the error using the \"error_description\".",
 			Run:   runAuthorizeUnknownInvalidTarget,
 		},
 		{
 			ID: "rfc8707-2-token-unknown-invalid-target", Spec: suite.RFC8707, Section: "2", Level: suite.Should,
-			Requires: cc, Profiles: []string{"resource"},
+			Requires: cc, Profiles: []vocab.Profile{vocab.ProfileResource},
 			Title: "A client credentials request for a resource the server does not serve is refused with invalid_target",
 			Quote: "If the authorization server fails to parse the provided value(s) or does not consider the resource(s) acceptable, it should reject the request with an error response using the error code \"invalid_target\" as the value of the \"error\" parameter and can provide additional information regarding the reasons for the error using the \"error_description\".",
 			Run:   runTokenUnknownInvalidTarget,
 		},
 		{
 			ID: "rfc8707-2-token-fragment-invalid-target", Spec: suite.RFC8707, Section: "2", Level: suite.Should,
-			Requires: cc, Profiles: []string{"resource"},
+			Requires: cc, Profiles: []vocab.Profile{vocab.ProfileResource},
 			Title: "A token request whose resource has a fragment is refused with invalid_target, not served with the fragment dropped",
 			Quote: "The value of the resource parameter MUST be an absolute URI ... and MUST NOT include a fragment component.",
 			Run:   runTokenFragmentInvalidTarget,
 		},
 		{
 			ID: "rfc8707-2-resource-repeatable", Spec: suite.RFC8707, Section: "2", Level: suite.May,
-			Requires: req, Profiles: []string{"resource"},
+			Requires: req, Profiles: []vocab.Profile{vocab.ProfileResource},
 			Title: "An authorization request with the resource parameter twice is not refused as a repeated parameter",
 			Quote: "Multiple \"resource\" parameters MAY be used to indicate that the requested token is intended to be used at multiple resources.",
 			Run:   runResourceRepeatable,

@@ -8,30 +8,31 @@ import (
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/expect"
 	"github.com/authspec/authspec/suite/fixture"
+	"github.com/authspec/authspec/suite/vocab"
 )
 
 // authorizationCodeGrantChecks returns the checks of RFC 9700 §2.1.1,
 // Authorization Code Grant.
 func authorizationCodeGrantChecks() []*suite.Check {
-	req := []suite.Feature{suite.FeaturePKCE, suite.FeatureConfidential, suite.FeatureAuthCode}
+	req := []vocab.Feature{vocab.FeaturePKCE, vocab.FeatureConfidential, vocab.FeatureAuthCode}
 	return []*suite.Check{
 		{
 			ID: "rfc9700-2.1.1-pkce-required-public", Spec: suite.RFC9700, Section: "2.1.1", Level: suite.Should,
-			Requires: []suite.Feature{suite.FeaturePublicClient, suite.FeatureAuthCode}, Profiles: []string{"pkce", "oauth2.1"},
+			Requires: []vocab.Feature{vocab.FeaturePublicClient, vocab.FeatureAuthCode}, Profiles: []vocab.Profile{vocab.ProfilePKCE, vocab.ProfileOAuth21},
 			Title: "A public client's authorization request without PKCE is refused",
 			Quote: "Public clients MUST use PKCE [RFC7636] to this end, as motivated in Section 4.5.3.1.",
 			Run:   runPKCERequiredPublic,
 		},
 		{
 			ID: "rfc9700-2.1.1-pkce-downgrade", Spec: suite.RFC9700, Section: "2.1.1", Level: suite.Must,
-			Requires: req, Profiles: []string{"pkce", "oauth2.1"},
+			Requires: req, Profiles: []vocab.Profile{vocab.ProfilePKCE, vocab.ProfileOAuth21},
 			Title: "A code_verifier for a code issued without code_challenge is refused (downgrade)",
 			Quote: "Authorization servers MUST mitigate PKCE Downgrade Attacks by ensuring that a token request containing a code_verifier parameter is accepted only if a code_challenge parameter was present in the authorization request.",
 			Run:   runPKCEDowngrade,
 		},
 		{
 			ID: "rfc9700-2.1.1-plain-not-accepted", Spec: suite.RFC9700, Section: "2.1.1", Level: suite.Should,
-			Requires: req, Profiles: []string{"pkce", "oauth2.1"},
+			Requires: req, Profiles: []vocab.Profile{vocab.ProfilePKCE, vocab.ProfileOAuth21},
 			Title: "code_challenge_method=plain is refused",
 			Quote: "Clients SHOULD use PKCE code challenge methods that do not expose the PKCE verifier in the authorization request.",
 			Run:   runPlainNotAccepted,

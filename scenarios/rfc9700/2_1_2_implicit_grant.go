@@ -9,6 +9,7 @@ import (
 	"github.com/authspec/authspec/suite/expect"
 	"github.com/authspec/authspec/suite/fixture"
 	"github.com/authspec/authspec/suite/httpx"
+	"github.com/authspec/authspec/suite/vocab"
 )
 
 // implicitGrantChecks returns the checks of RFC 9700 §2.1.2, Implicit
@@ -17,7 +18,7 @@ func implicitGrantChecks() []*suite.Check {
 	return []*suite.Check{
 		{
 			ID: "rfc9700-2.1.2-no-implicit-grant", Spec: suite.RFC9700, Section: "2.1.2", Level: suite.ShouldNot,
-			Requires: []suite.Feature{suite.FeatureConfidential, suite.FeatureAuthCode}, Profiles: []string{"core", "oauth2.1"},
+			Requires: []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureAuthCode}, Profiles: []vocab.Profile{vocab.ProfileCore, vocab.ProfileOAuth21},
 			Title: "response_type=token is refused: no access token travels in the authorization response (implicit grant)",
 			Quote: "In order to avoid these issues, clients SHOULD NOT use the implicit grant (response type \"token\") or other response types issuing access tokens in the authorization response",
 			Run:   runNoImplicitGrant,

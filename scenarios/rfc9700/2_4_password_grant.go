@@ -10,6 +10,7 @@ import (
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/expect"
 	"github.com/authspec/authspec/suite/fixture"
+	"github.com/authspec/authspec/suite/vocab"
 )
 
 // passwordGrantChecks returns the checks of RFC 9700 §2.4, Resource Owner
@@ -18,7 +19,7 @@ func passwordGrantChecks() []*suite.Check {
 	return []*suite.Check{
 		{
 			ID: "rfc9700-2.4-no-password-grant", Spec: suite.RFC9700, Section: "2.4", Level: suite.MustNot,
-			Requires: []suite.Feature{suite.FeatureConfidential}, Profiles: []string{"core", "oauth2.1"},
+			Requires: []vocab.Feature{vocab.FeatureConfidential}, Profiles: []vocab.Profile{vocab.ProfileCore, vocab.ProfileOAuth21},
 			Title: "The token endpoint does not offer the resource owner password credentials grant",
 			Quote: "The resource owner password credentials grant [RFC6749] MUST NOT be used.",
 			Run:   runNoPasswordGrant,

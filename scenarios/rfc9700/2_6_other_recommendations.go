@@ -9,6 +9,7 @@ import (
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/expect"
 	"github.com/authspec/authspec/suite/httpx"
+	"github.com/authspec/authspec/suite/vocab"
 )
 
 // otherRecommendationChecks returns the checks of RFC 9700 §2.6, Other
@@ -17,7 +18,7 @@ func otherRecommendationChecks() []*suite.Check {
 	return []*suite.Check{
 		{
 			ID: "rfc9700-2.6-no-cors-at-authorization-endpoint", Spec: suite.RFC9700, Section: "2.6", Level: suite.MustNot,
-			Requires: []suite.Feature{suite.FeatureConfidential, suite.FeatureAuthCode}, Profiles: []string{"core", "oauth2.1"},
+			Requires: []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureAuthCode}, Profiles: []vocab.Profile{vocab.ProfileCore, vocab.ProfileOAuth21},
 			Title: "The authorization endpoint does not allow cross-origin reads (no Access-Control-Allow-Origin, no CORS preflight)",
 			Quote: "However, CORS MUST NOT be supported at the authorization endpoint, as the client does not access this endpoint directly; instead, the client redirects the user agent to it.",
 			Run:   runNoCORSAtAuthorizationEndpoint,

@@ -8,6 +8,7 @@ import (
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/expect"
 	"github.com/authspec/authspec/suite/fixture"
+	"github.com/authspec/authspec/suite/vocab"
 )
 
 // refreshTokenProtectionChecks returns the checks of RFC 9700 §4.14.2,
@@ -16,14 +17,14 @@ func refreshTokenProtectionChecks() []*suite.Check {
 	return []*suite.Check{
 		{
 			ID: "rfc9700-4.14.2-public-refresh-rotation", Spec: suite.RFC9700, Section: "4.14.2", Level: suite.Must,
-			Requires: []suite.Feature{suite.FeaturePublicClient, suite.FeatureAuthCode, suite.FeatureRefresh}, Profiles: []string{"oauth2.1"},
+			Requires: []vocab.Feature{vocab.FeaturePublicClient, vocab.FeatureAuthCode, vocab.FeatureRefresh}, Profiles: []vocab.Profile{vocab.ProfileOAuth21},
 			Title: "Refresh tokens of public clients rotate: a used one stops working",
 			Quote: "Refresh tokens for public clients MUST be sender-constrained or use refresh token rotation as described in this section.",
 			Run:   runPublicRefreshRotation,
 		},
 		{
 			ID: "rfc9700-4.14.2-replay-revokes-family", Spec: suite.RFC9700, Section: "4.14.2", Level: suite.Should,
-			Requires: []suite.Feature{suite.FeaturePublicClient, suite.FeatureAuthCode, suite.FeatureRefresh}, Profiles: []string{"oauth2.1"},
+			Requires: []vocab.Feature{vocab.FeaturePublicClient, vocab.FeatureAuthCode, vocab.FeatureRefresh}, Profiles: []vocab.Profile{vocab.ProfileOAuth21},
 			Title: "Replaying a rotated refresh token revokes the active one",
 			Quote: "The authorization server cannot determine which party submitted the invalid refresh token, but it will revoke the active refresh token.",
 			Run:   runReplayRevokesFamily,

@@ -7,23 +7,24 @@ import (
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/expect"
 	"github.com/authspec/authspec/suite/fixture"
+	"github.com/authspec/authspec/suite/vocab"
 )
 
 // redirectURIValidationChecks returns the checks of RFC 9700 §4.1.3,
 // Countermeasures (Insufficient Redirect URI Validation).
 func redirectURIValidationChecks() []*suite.Check {
-	conf := []suite.Feature{suite.FeatureConfidential, suite.FeatureAuthCode}
+	conf := []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureAuthCode}
 	return []*suite.Check{
 		{
 			ID: "rfc9700-4.1.3-exact-redirect-match", Spec: suite.RFC9700, Section: "4.1.3", Level: suite.Must,
-			Requires: conf, Profiles: []string{"core", "oauth2.1"},
+			Requires: conf, Profiles: []vocab.Profile{vocab.ProfileCore, vocab.ProfileOAuth21},
 			Title: "redirect_uri is compared by exact string matching (no prefix, path or query extension)",
 			Quote: "When comparing client redirection URIs against pre-registered URIs, authorization servers MUST utilize exact string matching except for port numbers in localhost redirection URIs of native apps",
 			Run:   runExactRedirectMatch,
 		},
 		{
 			ID: "rfc9700-4.1.3-no-redirect-patterns", Spec: suite.RFC9700, Section: "4.1.3", Level: suite.MustNot,
-			Requires: []suite.Feature{suite.FeatureDCR, suite.FeatureAuthCode}, Profiles: []string{"core", "oauth2.1"},
+			Requires: []vocab.Feature{vocab.FeatureDCR, vocab.FeatureAuthCode}, Profiles: []vocab.Profile{vocab.ProfileCore, vocab.ProfileOAuth21},
 			Title: "A registered redirect URI containing * is not used as a pattern: a matching host gets no code",
 			Quote: "When comparing client redirection URIs against pre-registered URIs, authorization servers MUST utilize exact string matching except for port numbers in localhost redirection URIs of native apps",
 			Run:   runNoRedirectPatterns,

@@ -13,6 +13,7 @@ import (
 	"github.com/authspec/authspec/suite/expect"
 	"github.com/authspec/authspec/suite/httpx"
 	"github.com/authspec/authspec/suite/target"
+	"github.com/authspec/authspec/suite/vocab"
 )
 
 // metadataChecks returns the checks of RFC 9728 §2, Protected Resource
@@ -21,35 +22,35 @@ func metadataChecks() []*suite.Check {
 	return []*suite.Check{
 		{
 			ID: "rfc9728-2-authorization-servers-lists-issuer", Spec: suite.RFC9728, Section: "2", Level: suite.Should,
-			Requires: needMetadata, Profiles: []string{"resource"},
+			Requires: needMetadata, Profiles: []vocab.Profile{vocab.ProfileResource},
 			Title: "The resource's metadata lists the authorization server under test",
 			Quote: "authorization_servers: OPTIONAL. JSON array containing a list of OAuth authorization server issuer identifiers ... for authorization servers that can be used with this protected resource.",
 			Run:   runAuthorizationServersListsIssuer,
 		},
 		{
 			ID: "rfc9728-2-resource-required", Spec: suite.RFC9728, Section: "2", Level: suite.Must,
-			Requires: needMetadata, Profiles: []string{"resource"},
+			Requires: needMetadata, Profiles: []vocab.Profile{vocab.ProfileResource},
 			Title: "The protected resource metadata has the required resource parameter",
 			Quote: "resource: REQUIRED. The protected resource's resource identifier, as defined in Section 1.2.",
 			Run:   runResourceRequired,
 		},
 		{
 			ID: "rfc9728-2-authorization-servers-have-metadata", Spec: suite.RFC9728, Section: "2", Level: suite.Must,
-			Requires: needMetadata, Profiles: []string{"resource"},
+			Requires: needMetadata, Profiles: []vocab.Profile{vocab.ProfileResource},
 			Title: "Every listed authorization server is an issuer whose RFC 8414 metadata names it",
 			Quote: "authorization_servers: OPTIONAL. JSON array containing a list of OAuth authorization server issuer identifiers, as defined in [RFC8414], for authorization servers that can be used with this protected resource.",
 			Run:   runAuthorizationServersHaveMetadata,
 		},
 		{
 			ID: "rfc9728-2-bearer-methods-honoured", Spec: suite.RFC9728, Section: "2", Level: suite.Must,
-			Requires: []suite.Feature{suite.FeatureResourceMetadata, suite.FeatureConfidential}, Profiles: []string{"resource"},
+			Requires: []vocab.Feature{vocab.FeatureResourceMetadata, vocab.FeatureConfidential}, Profiles: []vocab.Profile{vocab.ProfileResource},
 			Title: "The resource accepts a valid token by every advertised bearer method",
 			Quote: "bearer_methods_supported: OPTIONAL. JSON array containing a list of the supported methods of sending an OAuth 2.0 bearer token [RFC6750] to the protected resource. Defined values are [\"header\", \"body\", \"query\"], corresponding to Sections 2.1, 2.2, and 2.3 of [RFC6750].",
 			Run:   runBearerMethodsHonoured,
 		},
 		{
 			ID: "rfc9728-2-scopes-supported-requestable", Spec: suite.RFC9728, Section: "2", Level: suite.Should,
-			Requires: []suite.Feature{suite.FeatureResourceMetadata, suite.FeatureConfidential, suite.FeatureClientCredentials}, Profiles: []string{"resource"},
+			Requires: []vocab.Feature{vocab.FeatureResourceMetadata, vocab.FeatureConfidential, vocab.FeatureClientCredentials}, Profiles: []vocab.Profile{vocab.ProfileResource},
 			Title: "The authorization server under test grants every scope the resource advertises for it",
 			Quote: "scopes_supported: RECOMMENDED. JSON array containing a list of the scope values, as defined in OAuth 2.0 [RFC6749], that are used in authorization requests to request access to this protected resource.",
 			Run:   runScopesSupportedRequestable,
@@ -207,7 +208,7 @@ func resourceToken(ctx context.Context, t *suite.T) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if ok, _ := t.Target.Has(string(suite.FeatureClientCredentials)); ok && slices.Contains(c.GrantTypes, "client_credentials") {
+	if ok, _ := t.Target.Has(vocab.FeatureClientCredentials); ok && slices.Contains(c.GrantTypes, "client_credentials") {
 		form := url.Values{"grant_type": {"client_credentials"}, "resource": t.Resources()}
 		if len(t.Target.Config.Scopes) > 0 {
 			form.Set("scope", strings.Join(t.Target.Config.Scopes, " "))
@@ -220,7 +221,7 @@ func resourceToken(ctx context.Context, t *suite.T) (string, error) {
 			return ts.AccessToken, nil
 		}
 	}
-	if ok, why := t.Target.Has(string(suite.FeatureAuthCode)); !ok {
+	if ok, why := t.Target.Has(vocab.FeatureAuthCode); !ok {
 		return "", suite.SkipErr("no way to get an access token for the resource: %s", why)
 	}
 	ts, err := t.Fixtures.Tokens(ctx, t.HTTP, t.NewAuthRequest(c))

@@ -8,6 +8,7 @@ import (
 	"github.com/authspec/authspec/scenarios/internal/metadoc"
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/expect"
+	"github.com/authspec/authspec/suite/vocab"
 )
 
 // responseChecks returns the checks of RFC 9728 §3.2, Protected Resource
@@ -16,21 +17,21 @@ func responseChecks() []*suite.Check {
 	return []*suite.Check{
 		{
 			ID: "rfc9728-3.2-json-content-type", Spec: suite.RFC9728, Section: "3.2", Level: suite.Must,
-			Requires: needMetadata, Profiles: []string{"resource"},
+			Requires: needMetadata, Profiles: []vocab.Profile{vocab.ProfileResource},
 			Title: "The protected resource metadata is served as application/json",
 			Quote: "A successful response MUST use the 200 OK HTTP status code and return a JSON object using the application/json content type that contains a set of metadata parameters as its members that are a subset of the metadata parameters defined in Section 2.",
 			Run:   runJSONContentType,
 		},
 		{
 			ID: "rfc9728-3.2-no-empty-arrays", Spec: suite.RFC9728, Section: "3.2", Level: suite.Must,
-			Requires: needMetadata, Profiles: []string{"resource"},
+			Requires: needMetadata, Profiles: []vocab.Profile{vocab.ProfileResource},
 			Title: "The protected resource metadata omits parameters with zero values (bearer_methods_supported excepted)",
 			Quote: "Parameters with multiple values are represented as JSON arrays. Parameters with zero values MUST be omitted from the response.",
 			Run:   runNoEmptyArrays,
 		},
 		{
 			ID: "rfc9728-3.2-multi-valued-as-arrays", Spec: suite.RFC9728, Section: "3.2", Level: suite.Must,
-			Requires: needMetadata, Profiles: []string{"resource"},
+			Requires: needMetadata, Profiles: []vocab.Profile{vocab.ProfileResource},
 			Title: "The multi-valued parameters of RFC 9728 §2 are JSON arrays of strings",
 			Quote: "Parameters with multiple values are represented as JSON arrays.",
 			Run:   runMultiValuedASArrays,

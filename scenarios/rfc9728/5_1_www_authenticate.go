@@ -5,6 +5,7 @@ import (
 
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/expect"
+	"github.com/authspec/authspec/suite/vocab"
 )
 
 // challengeChecks returns the checks of RFC 9728 §5.1, WWW-Authenticate
@@ -13,7 +14,7 @@ func challengeChecks() []*suite.Check {
 	return []*suite.Check{
 		{
 			ID: "rfc9728-5.1-challenge-resource-metadata", Spec: suite.RFC9728, Section: "5.1", Level: suite.May,
-			Requires: needResource, Profiles: []string{"resource"},
+			Requires: needResource, Profiles: []vocab.Profile{vocab.ProfileResource},
 			Title: "The resource's 401 challenge points at its metadata with resource_metadata",
 			Quote: "The protected resource MAY include the resource_metadata parameter in the WWW-Authenticate response header field.",
 			Run:   runChallengeResourceMetadata,

@@ -16,6 +16,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/authspec/authspec/suite/httpx"
+	"github.com/authspec/authspec/suite/vocab"
 )
 
 // Config is the target config file (YAML). Every string may reference an
@@ -34,8 +35,8 @@ type Config struct {
 		// target advertises a registration endpoint.
 		Disabled bool `yaml:"disabled"`
 	} `yaml:"registration"`
-	Browser  BrowserConfig `yaml:"browser"`
-	Profiles []string      `yaml:"profiles"`
+	Browser  BrowserConfig   `yaml:"browser"`
+	Profiles []vocab.Profile `yaml:"profiles"`
 	// Plugins are WebAssembly client plugins to run (docs/plugins.md): a
 	// path, or {path, config, timeout, memory_mib}. Relative paths are
 	// relative to the config file.
