@@ -41,7 +41,7 @@ func runResourceInBothRequests(ctx context.Context, t *suite.T) error {
 	}
 	ar := t.NewAuthRequest(c)
 	ar.Resources = []string{t.Target.Resource}
-	code, az, err := t.Fixtures.Code(ctx, t.HTTP, ar)
+	code, az, err := t.Code(ctx, ar)
 	if err != nil {
 		if fixture.IsUnavailable(err) && az != nil && az.Callback != nil && az.Callback.Query().Get("error") != "" {
 			return expect.WithFix(expect.Fail(az.Last, "an authorization code", "error="+az.Callback.Query().Get("error"),
@@ -49,7 +49,7 @@ func runResourceInBothRequests(ctx context.Context, t *suite.T) error {
 		}
 		return err
 	}
-	res, err := t.Fixtures.Exchange(ctx, t.HTTP, ar, code, url.Values{"resource": {t.Target.Resource}})
+	res, err := t.Redeem(ctx, ar, code, func(form url.Values) { form.Set("resource", t.Target.Resource) })
 	if err != nil {
 		return err
 	}
@@ -77,7 +77,7 @@ func runUppercaseResourceAccepted(ctx context.Context, t *suite.T) error {
 	}
 	ar := t.NewAuthRequest(c)
 	ar.Resources = []string{upper}
-	az, err := t.Fixtures.Authorize(ctx, t.HTTP, ar)
+	az, err := t.Authorize(ctx, ar)
 	if err != nil {
 		return err
 	}

@@ -75,7 +75,7 @@ func runRevokedToken401(ctx context.Context, t *suite.T) error {
 	if first.Status < 200 || first.Status > 299 {
 		return suite.SkipErr("the MCP server did not accept the fresh token (HTTP %d)", first.Status)
 	}
-	rev, err := t.Fixtures.PostForm(ctx, t.HTTP, t.Target.Metadata.RevocationEndpoint, c, url.Values{"token": {token}}, "revoke the token (RFC 7009)")
+	rev, err := t.PostForm(ctx, t.Target.Metadata.RevocationEndpoint, c, url.Values{"token": {token}}, "revoke the token (RFC 7009)")
 	if err != nil {
 		return err
 	}
@@ -124,11 +124,11 @@ func runAudienceValidated(ctx context.Context, t *suite.T) error {
 		return err
 	}
 	// A token requested without resource is not for this server.
-	res, err := t.Fixtures.Token(ctx, t.HTTP, c, url.Values{"grant_type": {"client_credentials"}}, "client credentials token requested without resource")
+	res, err := t.Token(ctx, c, url.Values{"grant_type": {"client_credentials"}}, "client credentials token requested without resource")
 	if err != nil {
 		return err
 	}
-	ts, err := t.Fixtures.ParseTokens(res)
+	ts, err := t.ParseTokens(res)
 	if err != nil {
 		return suite.SkipErr("no client credentials token to try: %v", err)
 	}

@@ -93,11 +93,11 @@ func runCIMDURLClientID(ctx context.Context, t *suite.T) error {
 			"the server fetched a well-formed client metadata document and still refused the client"),
 			"accept clients whose client_id is the URL of a valid metadata document, as advertised")
 	}
-	tres, err := t.Fixtures.Exchange(ctx, t.HTTP, o.ar, o.code, nil)
+	tres, err := t.Redeem(ctx, o.ar, o.code, nil)
 	if err != nil {
 		return err
 	}
-	if _, err := t.Fixtures.ParseTokens(tres); err != nil {
+	if _, err := t.ParseTokens(tres); err != nil {
 		return expect.WithFix(expect.Fail(tres, "tokens for the URL client_id (token_endpoint_auth_method none)", fmt.Sprintf("HTTP %d", tres.Status),
 			"the code issued to the document's client cannot be redeemed"), "let the client identified by its document URL redeem its code as a public client")
 	}
@@ -257,7 +257,7 @@ type cimdOutcome struct {
 }
 
 func cimdControl(ctx context.Context, t *suite.T) (*cimdOutcome, error) {
-	v, err := t.Fixtures.Shared(ctx, t.HTTP, "mcp.cimd-control", func(ctx context.Context, hc *httpx.Client) (any, error) {
+	v, err := t.Shared(ctx, "mcp.cimd-control", func(ctx context.Context, t *suite.T) (any, error) {
 		d, err := startDocServer()
 		if err != nil {
 			return nil, err
@@ -266,7 +266,7 @@ func cimdControl(ctx context.Context, t *suite.T) (*cimdOutcome, error) {
 		redirect := cimdRedirect(t)
 		id := d.host("/clients/authspec.json", redirect, nil)
 		ar := cimdRequest(t, id, redirect)
-		code, res, err := t.Fixtures.Code(ctx, hc, ar)
+		code, res, err := t.Code(ctx, ar)
 		out := &cimdOutcome{fetched: d.fetched("/clients/authspec.json") > 0, res: res, ar: ar, code: code, err: err}
 		if err != nil && !fixture.IsUnavailable(err) {
 			return nil, err
@@ -304,7 +304,7 @@ func cimdUsable(ctx context.Context, t *suite.T) error {
 // document breaks a rule: no code may be issued, and since the client is
 // not identified, nothing may be redirected to its redirect URI.
 func refusedDocument(ctx context.Context, t *suite.T, clientID, redirect, what, fix string) error {
-	res, err := t.Fixtures.Authorize(ctx, t.HTTP, cimdRequest(t, clientID, redirect))
+	res, err := t.Authorize(ctx, cimdRequest(t, clientID, redirect))
 	if err != nil {
 		var un *fixture.ErrUnavailable
 		if errors.As(err, &un) {

@@ -63,7 +63,7 @@ func mcpToken(ctx context.Context, t *suite.T) (*fixture.Client, string, error) 
 	if err != nil {
 		return nil, "", err
 	}
-	ts, err := t.Fixtures.Tokens(ctx, t.HTTP, t.NewAuthRequest(c))
+	ts, err := t.Tokens(ctx, t.NewAuthRequest(c))
 	if err != nil {
 		return nil, "", err
 	}

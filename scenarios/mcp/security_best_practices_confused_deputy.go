@@ -36,7 +36,7 @@ func runConsentPerClient(ctx context.Context, t *suite.T) error {
 	// approvals of earlier clients in this run would be carried over.
 	far := t.NewAuthRequest(first.Client)
 	far.Extra = url.Values{"prompt": {"consent"}}
-	_, res, err := t.Fixtures.Code(ctx, t.HTTP, far)
+	_, res, err := t.Code(ctx, far)
 	if err != nil {
 		return fmt.Errorf("first client's authorization: %w", err)
 	}
@@ -50,7 +50,7 @@ func runConsentPerClient(ctx context.Context, t *suite.T) error {
 	}
 	ar := t.NewAuthRequest(second.Client)
 	ar.Flow = fixture.FlowInspect
-	az, err := t.Fixtures.Authorize(ctx, t.HTTP, ar)
+	az, err := t.Authorize(ctx, ar)
 	if err != nil {
 		return err
 	}

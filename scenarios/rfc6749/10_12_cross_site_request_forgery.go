@@ -44,7 +44,7 @@ func inspect(ctx context.Context, t *suite.T) (*fixture.AuthRequest, *fixture.Co
 		return nil, nil, err
 	}
 	ar.Flow = fixture.FlowInspect
-	res, err := t.Fixtures.Authorize(ctx, t.HTTP, ar)
+	res, err := t.Authorize(ctx, ar)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -71,7 +71,7 @@ func runConsentNamesClient(ctx context.Context, t *suite.T) error {
 		return err
 	}
 	ar.Flow = fixture.FlowInspect
-	res, err := t.Fixtures.Authorize(ctx, t.HTTP, ar)
+	res, err := t.Authorize(ctx, ar)
 	if err != nil {
 		return err
 	}
@@ -151,7 +151,7 @@ func approvedClient(ctx context.Context, t *suite.T, scope string) (*fixture.Cli
 	if scope != "" {
 		ar.Scope = scope // else the config's scopes, as every request
 	}
-	_, res, err := t.Fixtures.Code(ctx, t.HTTP, ar)
+	_, res, err := t.Code(ctx, ar)
 	if err != nil {
 		return nil, fmt.Errorf("first authorization: %w", err)
 	}
@@ -179,7 +179,7 @@ func runRepeatConsentPolicy(ctx context.Context, t *suite.T) error {
 		ar.Scope = scope
 	}
 	ar.Flow = fixture.FlowInspect
-	res, err := t.Fixtures.Authorize(ctx, t.HTTP, ar)
+	res, err := t.Authorize(ctx, ar)
 	if err != nil {
 		return err
 	}
@@ -222,7 +222,7 @@ func runRememberedConsentScope(ctx context.Context, t *suite.T) error {
 	ar := t.NewAuthRequest(c)
 	ar.Scope = wide
 	ar.Flow = fixture.FlowInspect
-	res, err := t.Fixtures.Authorize(ctx, t.HTTP, ar)
+	res, err := t.Authorize(ctx, ar)
 	if err != nil {
 		return err
 	}
@@ -237,12 +237,12 @@ func runRememberedConsentScope(ctx context.Context, t *suite.T) error {
 	if code == "" {
 		return nil
 	}
-	t.Fixtures.Transport.AddSecret(code)
-	tok, err := t.Fixtures.Exchange(ctx, t.HTTP, ar, code, nil)
+	t.Secret(code)
+	tok, err := t.Redeem(ctx, ar, code, nil)
 	if err != nil {
 		return err
 	}
-	ts, err := t.Fixtures.ParseTokens(tok)
+	ts, err := t.ParseTokens(tok)
 	if err != nil {
 		return nil // no token for it: not extended
 	}

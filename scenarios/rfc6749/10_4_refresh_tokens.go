@@ -29,21 +29,21 @@ func runRefreshBoundToClient(ctx context.Context, t *suite.T) error {
 	if err != nil {
 		return err
 	}
-	ts, err := t.Fixtures.Tokens(ctx, t.HTTP, t.NewAuthRequest(c))
+	ts, err := t.Tokens(ctx, t.NewAuthRequest(c))
 	if err != nil {
 		return err
 	}
 	if ts.RefreshToken == "" {
 		return suite.SkipErr("the token response carries no refresh_token")
 	}
-	other, reg, err := t.Fixtures.Register(ctx, t.HTTP, fixture.DefaultMetadata(t.Fixtures.RedirectURI, c.AuthMethod, t.Target.Metadata.GrantTypes()))
+	other, reg, err := t.Register(ctx, fixture.DefaultMetadata(t.RedirectURI(), c.AuthMethod, t.Target.Metadata.GrantTypes()))
 	if err != nil {
 		return err
 	}
 	if other.ID == "" {
 		return suite.SkipErr("could not register a second client (HTTP %d)", reg.Status)
 	}
-	res, err := t.Fixtures.Token(ctx, t.HTTP, other, url.Values{"grant_type": {"refresh_token"}, "refresh_token": {ts.RefreshToken}},
+	res, err := t.Token(ctx, other, url.Values{"grant_type": {"refresh_token"}, "refresh_token": {ts.RefreshToken}},
 		"another client uses the refresh token")
 	if err != nil {
 		return err

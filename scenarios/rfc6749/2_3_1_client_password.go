@@ -59,7 +59,7 @@ func runClientSecretPost(ctx context.Context, t *suite.T) error {
 	}
 	post := *c
 	post.AuthMethod = "client_secret_post"
-	res, err := t.Fixtures.Token(ctx, t.HTTP, &post, clientCredentials(), "client_credentials with client_secret_post")
+	res, err := t.Token(ctx, &post, clientCredentials(), "client_credentials with client_secret_post")
 	if err != nil {
 		return err
 	}
@@ -103,7 +103,7 @@ func runBasicAccepted(ctx context.Context, t *suite.T) error {
 	if err != nil {
 		return err
 	}
-	res, err := t.Fixtures.Token(ctx, t.HTTP, c, clientCredentials(), "client_credentials with HTTP Basic")
+	res, err := t.Token(ctx, c, clientCredentials(), "client_credentials with HTTP Basic")
 	if err != nil {
 		return err
 	}

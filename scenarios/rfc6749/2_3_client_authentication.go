@@ -31,7 +31,7 @@ func runSingleAuthMethod(ctx context.Context, t *suite.T) error {
 	}
 	form := clientCredentials()
 	form.Set("client_secret", c.Secret)
-	res, err := t.Fixtures.Token(ctx, t.HTTP, c, form, "HTTP Basic and client_secret in the body together")
+	res, err := t.Token(ctx, c, form, "HTTP Basic and client_secret in the body together")
 	if err != nil {
 		return err
 	}

@@ -27,7 +27,7 @@ func dynamicConfigurationChecks() []*suite.Check {
 }
 
 func runRedirectURIRequiredIfSeveral(ctx context.Context, t *suite.T) error {
-	first, second, err := twoRedirectURIs(t.Fixtures.RedirectURI)
+	first, second, err := twoRedirectURIs(t.RedirectURI())
 	if err != nil {
 		return err
 	}

@@ -25,7 +25,7 @@ func redirectionEndpointChecks() []*suite.Check {
 }
 
 func runRedirectQueryRetained(ctx context.Context, t *suite.T) error {
-	withQuery := t.Fixtures.RedirectURI + "?tenant=authspec&lang=en"
+	withQuery := t.RedirectURI() + "?tenant=authspec&lang=en"
 	r, err := regclient.Register(ctx, t, regclient.Metadata(t, regclient.DefaultMethod(t), map[string]any{"redirect_uris": []string{withQuery}}))
 	if err != nil {
 		return err
@@ -35,7 +35,7 @@ func runRedirectQueryRetained(ctx context.Context, t *suite.T) error {
 	}
 	ar := t.NewAuthRequest(r.Client)
 	ar.RedirectURI = withQuery
-	res, err := t.Fixtures.Authorize(ctx, t.HTTP, ar)
+	res, err := t.Authorize(ctx, ar)
 	if err != nil {
 		return err
 	}

@@ -55,7 +55,7 @@ func runAuthorizeUnknownParamsIgnored(ctx context.Context, t *suite.T) error {
 	}
 	ar := t.NewAuthRequest(c)
 	ar.Extra = url.Values{"authspec_extension": {"1"}, "x-trace": {"abc"}}
-	code, res, err := t.Fixtures.Code(ctx, t.HTTP, ar)
+	code, res, err := t.Code(ctx, ar)
 	if err == nil && code != "" {
 		return nil
 	}
@@ -74,7 +74,7 @@ func runAuthorizeDuplicateParamsRefused(ctx context.Context, t *suite.T) error {
 	}
 	ar := t.NewAuthRequest(c)
 	ar.Extra = url.Values{"response_type": {"code", "code"}}
-	res, err := t.Fixtures.Authorize(ctx, t.HTTP, ar)
+	res, err := t.Authorize(ctx, ar)
 	if err != nil && !fixture.IsUnavailable(err) {
 		return err
 	}
@@ -103,7 +103,7 @@ func runAuthorizeEmptyParamsOmitted(ctx context.Context, t *suite.T) error {
 	// empty scope cannot be told from an omitted one.
 	control := t.NewAuthRequest(c)
 	control.Scope = ""
-	if _, cres, err := t.Fixtures.Code(ctx, t.HTTP, control); err != nil {
+	if _, cres, err := t.Code(ctx, control); err != nil {
 		if !fixture.IsUnavailable(err) || (cres != nil && cres.Interactive) {
 			return err
 		}
@@ -111,12 +111,12 @@ func runAuthorizeEmptyParamsOmitted(ctx context.Context, t *suite.T) error {
 	}
 	ar := t.NewAuthRequest(c)
 	ar.Scope = ""
-	u, err := t.Fixtures.URL(ar)
+	u, err := t.AuthURL(ar)
 	if err != nil {
 		return err
 	}
 	// The fixture drops empty values; this request must carry "scope=".
-	res, err := t.Fixtures.Authorizer.Authorize(ctx, t.HTTP, u+"&scope=", c.RedirectURI, fixture.FlowApprove)
+	res, err := t.AuthorizeURL(ctx, u+"&scope=", c.RedirectURI, fixture.FlowApprove)
 	if err != nil && !fixture.IsUnavailable(err) {
 		return err
 	}
@@ -143,7 +143,7 @@ func runDuplicateParameters(ctx context.Context, t *suite.T) error {
 	}
 	form := clientCredentials()
 	form.Add("grant_type", "client_credentials")
-	res, err := t.Fixtures.Token(ctx, t.HTTP, c, form, "grant_type sent twice")
+	res, err := t.Token(ctx, c, form, "grant_type sent twice")
 	if err != nil {
 		return err
 	}

@@ -44,7 +44,7 @@ func runSecretComparedExactly(ctx context.Context, t *suite.T) error {
 		return suite.SkipErr("the client secret has no letters; cannot change its case")
 	}
 	t.Transport.AddSecret(wrong.Secret)
-	res, err := t.Fixtures.Token(ctx, t.HTTP, &wrong, clientCredentials(), "client_credentials with the secret in inverted letter case")
+	res, err := t.Token(ctx, &wrong, clientCredentials(), "client_credentials with the secret in inverted letter case")
 	if err != nil {
 		return err
 	}
@@ -63,7 +63,7 @@ func runPublicClientIDRequired(ctx context.Context, t *suite.T) error {
 		return err
 	}
 	ar := t.NewAuthRequest(c)
-	code, _, err := t.Fixtures.Code(ctx, t.HTTP, ar)
+	code, _, err := t.Code(ctx, ar)
 	if err != nil {
 		return err
 	}
@@ -74,7 +74,7 @@ func runPublicClientIDRequired(ctx context.Context, t *suite.T) error {
 	for _, r := range ar.Resources {
 		form.Add("resource", r)
 	}
-	res, err := t.Fixtures.Token(ctx, t.HTTP, nil, form, "redeem a public client's code without client_id")
+	res, err := t.Token(ctx, nil, form, "redeem a public client's code without client_id")
 	if err != nil {
 		return err
 	}

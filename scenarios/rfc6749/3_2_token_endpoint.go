@@ -98,14 +98,14 @@ func acceptedLikeBaseline(ctx context.Context, t *suite.T, form url.Values, note
 	if err != nil {
 		return err
 	}
-	res, err := t.Fixtures.Token(ctx, t.HTTP, c, form, note)
+	res, err := t.Token(ctx, c, form, note)
 	if err != nil {
 		return err
 	}
 	if res.Status == http.StatusOK {
 		return nil
 	}
-	base, err := t.Fixtures.Token(ctx, t.HTTP, c, clientCredentials(), "the same request without the variation")
+	base, err := t.Token(ctx, c, clientCredentials(), "the same request without the variation")
 	if err != nil {
 		return err
 	}

@@ -35,11 +35,11 @@ func runDefaultScopeReported(ctx context.Context, t *suite.T) error {
 	if err != nil {
 		return err
 	}
-	res, err := t.Fixtures.Token(ctx, t.HTTP, c, clientCredentials(), "client_credentials without scope")
+	res, err := t.Token(ctx, c, clientCredentials(), "client_credentials without scope")
 	if err != nil {
 		return err
 	}
-	ts, err := t.Fixtures.ParseTokens(res)
+	ts, err := t.ParseTokens(res)
 	if err != nil {
 		return suite.SkipErr("%v (see rfc6749-2.3.1-basic-auth-accepted)", err)
 	}
@@ -66,7 +66,7 @@ func introspectedScope(ctx context.Context, t *suite.T, c *fixture.Client, token
 	if ep == "" {
 		return "", nil, suite.SkipErr("the target has no introspection_endpoint; cannot tell the granted scope")
 	}
-	res, err := t.Fixtures.PostForm(ctx, t.HTTP, ep, c, url.Values{"token": {token}}, "introspect the access token for its scope (RFC 7662)")
+	res, err := t.PostForm(ctx, ep, c, url.Values{"token": {token}}, "introspect the access token for its scope (RFC 7662)")
 	if err != nil {
 		return "", nil, err
 	}

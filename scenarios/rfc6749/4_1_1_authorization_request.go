@@ -42,7 +42,7 @@ func runRedirectURIOptionalIfOne(ctx context.Context, t *suite.T) error {
 	}
 	ar := t.NewAuthRequest(c)
 	ar.OmitRedirectURI = true
-	code, res, err := t.Fixtures.Code(ctx, t.HTTP, ar)
+	code, res, err := t.Code(ctx, ar)
 	if err != nil {
 		if !fixture.IsUnavailable(err) || (res != nil && res.Interactive) {
 			return err
@@ -51,11 +51,11 @@ func runRedirectURIOptionalIfOne(ctx context.Context, t *suite.T) error {
 			"the server requires redirect_uri although the client registered exactly one"),
 			"use the single registered redirect URI when the request omits redirect_uri")
 	}
-	tres, err := t.Fixtures.Exchange(ctx, t.HTTP, ar, code, nil)
+	tres, err := t.Redeem(ctx, ar, code, nil)
 	if err != nil {
 		return err
 	}
-	if _, err := t.Fixtures.ParseTokens(tres); err != nil {
+	if _, err := t.ParseTokens(tres); err != nil {
 		return expect.WithFix(expect.Fail(tres, "tokens: the authorization request carried no redirect_uri, so the token request needs none",
 			fmt.Sprintf("HTTP %d", tres.Status), "the code cannot be redeemed without redirect_uri"),
 			"require redirect_uri at the token endpoint only when the authorization request carried it (RFC 6749 §4.1.3)")

@@ -115,11 +115,11 @@ func runAuthorizeUnknownScope(ctx context.Context, t *suite.T) error {
 	}
 	if code := q.Get("code"); code != "" {
 		// Ignoring the scope is allowed (§3.3) if the client is told.
-		tres, err := t.Fixtures.Exchange(ctx, t.HTTP, ar, code, nil)
+		tres, err := t.Redeem(ctx, ar, code, nil)
 		if err != nil {
 			return err
 		}
-		ts, err := t.Fixtures.ParseTokens(tres)
+		ts, err := t.ParseTokens(tres)
 		if err != nil {
 			return suite.SkipErr("the code could not be redeemed (%v); the token endpoint checks report why", err)
 		}
@@ -187,7 +187,7 @@ func runInvalidRedirectNotFollowed(ctx context.Context, t *suite.T) error {
 	}
 	ar := t.NewAuthRequest(c)
 	ar.RedirectURI = "https://authspec.invalid/steal"
-	res, err := t.Fixtures.Authorize(ctx, t.HTTP, ar)
+	res, err := t.Authorize(ctx, ar)
 	if err != nil && !fixture.IsUnavailable(err) {
 		return err
 	}
@@ -205,7 +205,7 @@ func runDeny(ctx context.Context, t *suite.T) error {
 		return err
 	}
 	ar.Flow = fixture.FlowDeny
-	res, err := t.Fixtures.Authorize(ctx, t.HTTP, ar)
+	res, err := t.Authorize(ctx, ar)
 	if err != nil {
 		if fixture.IsUnavailable(err) {
 			return err
@@ -238,7 +238,7 @@ func containsString(list []string, s string) bool {
 // client. A request that does not come back is a SKIP when a page needs a
 // person, else the notRedirected observation.
 func redirectedBack(ctx context.Context, t *suite.T, ar *fixture.AuthRequest) (url.Values, *fixture.AuthzResult, error) {
-	res, err := t.Fixtures.Authorize(ctx, t.HTTP, ar)
+	res, err := t.Authorize(ctx, ar)
 	if err != nil && !fixture.IsUnavailable(err) {
 		return nil, nil, err
 	}

@@ -55,7 +55,7 @@ func runCodeSingleUse(ctx context.Context, t *suite.T) error {
 	if err != nil {
 		return err
 	}
-	res, err := t.Fixtures.Exchange(ctx, t.HTTP, ar, code, nil)
+	res, err := t.Redeem(ctx, ar, code, nil)
 	if err != nil {
 		return err
 	}
@@ -71,7 +71,7 @@ func runReplayRevokesTokens(ctx context.Context, t *suite.T) error {
 	if err != nil {
 		return err
 	}
-	replay, err := t.Fixtures.Exchange(ctx, t.HTTP, ar, code, nil)
+	replay, err := t.Redeem(ctx, ar, code, nil)
 	if err != nil {
 		return err
 	}
@@ -97,7 +97,7 @@ func runStateEchoed(ctx context.Context, t *suite.T) error {
 	}
 	ar := t.NewAuthRequest(c)
 	ar.State = "a b+c/d?e=f&g%h~ü" + fixture.RandomState()
-	res, err := t.Fixtures.Authorize(ctx, t.HTTP, ar)
+	res, err := t.Authorize(ctx, ar)
 	if err != nil {
 		return err
 	}
@@ -118,7 +118,7 @@ func runStateAfterLogin(ctx context.Context, t *suite.T) error {
 		return err
 	}
 	ar.Flow = fixture.FlowLogin // through the login page, not an earlier session
-	res, err := t.Fixtures.Authorize(ctx, t.HTTP, ar)
+	res, err := t.Authorize(ctx, ar)
 	if err != nil {
 		return err
 	}
@@ -132,7 +132,7 @@ func runStateAfterLogin(ctx context.Context, t *suite.T) error {
 	if code == "" {
 		return &suite.Failure{Message: "the redirect after consent carries no code", Want: "code=…", Got: res.Callback.Redacted()}
 	}
-	tok, err := t.Fixtures.Exchange(ctx, t.HTTP, ar, code, nil)
+	tok, err := t.Redeem(ctx, ar, code, nil)
 	if err != nil {
 		return err
 	}
@@ -145,11 +145,11 @@ func redeemed(ctx context.Context, t *suite.T) (*fixture.Client, *fixture.TokenS
 	if err != nil {
 		return nil, nil, nil, "", err
 	}
-	res, err := t.Fixtures.Exchange(ctx, t.HTTP, ar, code, nil)
+	res, err := t.Redeem(ctx, ar, code, nil)
 	if err != nil {
 		return nil, nil, nil, "", err
 	}
-	ts, err := t.Fixtures.ParseTokens(res)
+	ts, err := t.ParseTokens(res)
 	if err != nil {
 		return nil, nil, nil, "", err
 	}

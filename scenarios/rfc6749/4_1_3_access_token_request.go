@@ -67,7 +67,7 @@ func runMissingCodeInvalidRequest(ctx context.Context, t *suite.T) error {
 		return err
 	}
 	form := url.Values{"grant_type": {"authorization_code"}, "redirect_uri": {c.RedirectURI}}
-	res, err := t.Fixtures.Token(ctx, t.HTTP, c, form, "authorization_code grant without the code parameter")
+	res, err := t.Token(ctx, c, form, "authorization_code grant without the code parameter")
 	if err != nil {
 		return err
 	}
@@ -82,7 +82,7 @@ func runUnknownCodeInvalidGrant(ctx context.Context, t *suite.T) error {
 	}
 	form := url.Values{"grant_type": {"authorization_code"}, "redirect_uri": {c.RedirectURI},
 		"code": {"authspec-unknown-code-" + fixture.RandomState()}}
-	res, err := t.Fixtures.Token(ctx, t.HTTP, c, form, "redeem an authorization code that was never issued")
+	res, err := t.Token(ctx, c, form, "redeem an authorization code that was never issued")
 	if err != nil {
 		return err
 	}
@@ -97,7 +97,7 @@ func runCodeRedemptionNeedsClientAuth(ctx context.Context, t *suite.T) error {
 	}
 	anon := *ar
 	anon.Client = unauthenticated(c)
-	res, err := t.Fixtures.Exchange(ctx, t.HTTP, &anon, code, nil)
+	res, err := t.Redeem(ctx, &anon, code, nil)
 	if err != nil {
 		return err
 	}
@@ -109,7 +109,7 @@ func runRedirectURIRequired(ctx context.Context, t *suite.T) error {
 	if err != nil {
 		return err
 	}
-	res, err := t.Fixtures.Exchange(ctx, t.HTTP, ar, code, url.Values{"redirect_uri": {""}})
+	res, err := t.Redeem(ctx, ar, code, func(form url.Values) { form.Del("redirect_uri") })
 	if err != nil {
 		return err
 	}
@@ -127,7 +127,7 @@ func runCodeBoundToClient(ctx context.Context, t *suite.T) error {
 	if err != nil {
 		return err
 	}
-	other, reg, err := t.Fixtures.Register(ctx, t.HTTP, fixture.DefaultMetadata(t.Fixtures.RedirectURI, c.AuthMethod, t.Target.Metadata.GrantTypes()))
+	other, reg, err := t.Register(ctx, fixture.DefaultMetadata(t.RedirectURI(), c.AuthMethod, t.Target.Metadata.GrantTypes()))
 	if err != nil {
 		return err
 	}
@@ -135,13 +135,13 @@ func runCodeBoundToClient(ctx context.Context, t *suite.T) error {
 		return suite.SkipErr("could not register a second client (HTTP %d)", reg.Status)
 	}
 	ar := t.NewAuthRequest(c)
-	code, _, err := t.Fixtures.Code(ctx, t.HTTP, ar)
+	code, _, err := t.Code(ctx, ar)
 	if err != nil {
 		return err
 	}
 	stolen := *ar
 	stolen.Client = other
-	res, err := t.Fixtures.Exchange(ctx, t.HTTP, &stolen, code, nil)
+	res, err := t.Redeem(ctx, &stolen, code, nil)
 	if err != nil {
 		return err
 	}
@@ -154,7 +154,7 @@ func runRedirectURIMustMatch(ctx context.Context, t *suite.T) error {
 	if err != nil {
 		return err
 	}
-	res, err := t.Fixtures.Exchange(ctx, t.HTTP, ar, code, url.Values{"redirect_uri": {c.RedirectURI + "/elsewhere"}})
+	res, err := t.Redeem(ctx, ar, code, func(form url.Values) { form.Set("redirect_uri", c.RedirectURI+"/elsewhere") })
 	if err != nil {
 		return err
 	}

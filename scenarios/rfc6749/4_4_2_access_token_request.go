@@ -27,7 +27,7 @@ func runClientCredentialsNeedsClientAuth(ctx context.Context, t *suite.T) error 
 	if err != nil {
 		return err
 	}
-	res, err := t.Fixtures.Token(ctx, t.HTTP, unauthenticated(c), clientCredentials(), "client_credentials with client_id and no secret")
+	res, err := t.Token(ctx, unauthenticated(c), clientCredentials(), "client_credentials with client_id and no secret")
 	if err != nil {
 		return err
 	}

@@ -28,7 +28,7 @@ func runConfidentialOnly(ctx context.Context, t *suite.T) error {
 	if err != nil {
 		return err
 	}
-	res, err := t.Fixtures.Token(ctx, t.HTTP, c, clientCredentials(), "client_credentials as a public client")
+	res, err := t.Token(ctx, c, clientCredentials(), "client_credentials as a public client")
 	if err != nil {
 		return err
 	}

@@ -80,7 +80,7 @@ func runTokenUnauthorizedClient(ctx context.Context, t *suite.T) error {
 	if reg.Client.Secret == "" {
 		return suite.SkipErr("the registration response has no client_secret")
 	}
-	res, err := t.Fixtures.Token(ctx, t.HTTP, reg.Client, clientCredentials(), "client_credentials by a client registered only for authorization_code")
+	res, err := t.Token(ctx, reg.Client, clientCredentials(), "client_credentials by a client registered only for authorization_code")
 	if err != nil {
 		return err
 	}
@@ -99,7 +99,7 @@ func runInvalidClient401(ctx context.Context, t *suite.T) error {
 		return err
 	}
 	c.Secret = "authspec-wrong-secret"
-	res, err := t.Fixtures.Token(ctx, t.HTTP, c, clientCredentials(), "HTTP Basic with a wrong secret")
+	res, err := t.Token(ctx, c, clientCredentials(), "HTTP Basic with a wrong secret")
 	if err != nil {
 		return err
 	}
@@ -117,7 +117,7 @@ func runUnsupportedGrantType(ctx context.Context, t *suite.T) error {
 	}
 	form := clientCredentials()
 	form.Set("grant_type", "urn:authspec:unknown-grant")
-	res, err := t.Fixtures.Token(ctx, t.HTTP, c, form, "token request with an unknown grant_type")
+	res, err := t.Token(ctx, c, form, "token request with an unknown grant_type")
 	if err != nil {
 		return err
 	}
@@ -132,7 +132,7 @@ func runErrorJSON(ctx context.Context, t *suite.T) error {
 	}
 	form := clientCredentials()
 	form.Set("grant_type", "urn:authspec:unknown-grant")
-	res, err := t.Fixtures.Token(ctx, t.HTTP, c, form, "token request with an unknown grant_type, to get an error")
+	res, err := t.Token(ctx, c, form, "token request with an unknown grant_type, to get an error")
 	if err != nil {
 		return err
 	}
@@ -156,7 +156,7 @@ func runMissingGrantTypeInvalidRequest(ctx context.Context, t *suite.T) error {
 	}
 	form := clientCredentials()
 	form.Del("grant_type")
-	res, err := t.Fixtures.Token(ctx, t.HTTP, c, form, "token request without grant_type")
+	res, err := t.Token(ctx, c, form, "token request without grant_type")
 	if err != nil {
 		return err
 	}
@@ -171,7 +171,7 @@ func runTokenUnknownScope(ctx context.Context, t *suite.T) error {
 	}
 	form := clientCredentials()
 	form.Set("scope", unknownScope)
-	res, err := t.Fixtures.Token(ctx, t.HTTP, c, form, "client_credentials asking for an unknown scope")
+	res, err := t.Token(ctx, c, form, "client_credentials asking for an unknown scope")
 	if err != nil {
 		return err
 	}

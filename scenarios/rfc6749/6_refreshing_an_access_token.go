@@ -77,14 +77,14 @@ func runScopeNotWidened(ctx context.Context, t *suite.T) error {
 	}
 	ar := t.NewAuthRequest(c)
 	ar.Scope = scopes[0]
-	ts, err := t.Fixtures.Tokens(ctx, t.HTTP, ar)
+	ts, err := t.Tokens(ctx, ar)
 	if err != nil {
 		return err
 	}
 	if ts.RefreshToken == "" {
 		return suite.SkipErr("the token response carries no refresh_token")
 	}
-	res, err := t.Fixtures.Token(ctx, t.HTTP, c, url.Values{"grant_type": {"refresh_token"}, "refresh_token": {ts.RefreshToken},
+	res, err := t.Token(ctx, c, url.Values{"grant_type": {"refresh_token"}, "refresh_token": {ts.RefreshToken},
 		"scope": {strings.Join(scopes[:2], " ")}}, "refresh asking for a scope that was not granted")
 	if err != nil {
 		return err
@@ -102,7 +102,7 @@ func runUnknownRefreshTokenInvalidGrant(ctx context.Context, t *suite.T) error {
 	if err != nil {
 		return err
 	}
-	res, err := t.Fixtures.Token(ctx, t.HTTP, c, refreshForm("authspec-unknown-refresh-token-"+fixture.RandomState()),
+	res, err := t.Token(ctx, c, refreshForm("authspec-unknown-refresh-token-"+fixture.RandomState()),
 		"refresh with a refresh token that was never issued")
 	if err != nil {
 		return err
@@ -116,7 +116,7 @@ func runMissingRefreshTokenInvalidRequest(ctx context.Context, t *suite.T) error
 	if err != nil {
 		return err
 	}
-	res, err := t.Fixtures.Token(ctx, t.HTTP, c, url.Values{"grant_type": {"refresh_token"}}, "refresh_token grant without the refresh_token parameter")
+	res, err := t.Token(ctx, c, url.Values{"grant_type": {"refresh_token"}}, "refresh_token grant without the refresh_token parameter")
 	if err != nil {
 		return err
 	}
@@ -129,7 +129,7 @@ func runConfidentialMustAuthenticate(ctx context.Context, t *suite.T) error {
 	if err != nil {
 		return err
 	}
-	res, err := t.Fixtures.Token(ctx, t.HTTP, unauthenticated(c), refreshForm(ts.RefreshToken), "refresh with client_id and no secret")
+	res, err := t.Token(ctx, unauthenticated(c), refreshForm(ts.RefreshToken), "refresh with client_id and no secret")
 	if err != nil {
 		return err
 	}
@@ -178,7 +178,7 @@ func runNarrowerScopeGranted(ctx context.Context, t *suite.T) error {
 	}
 	form := refreshForm(ts.RefreshToken)
 	form.Set("scope", two[0])
-	res, err := t.Fixtures.Token(ctx, t.HTTP, c, form, "refresh asking for one of the two granted scopes")
+	res, err := t.Token(ctx, c, form, "refresh asking for one of the two granted scopes")
 	if err != nil {
 		return err
 	}
@@ -213,7 +213,7 @@ func refreshableGrant(ctx context.Context, t *suite.T, scope string) (*fixture.C
 	if scope != "" {
 		ar.Scope = scope
 	}
-	ts, err := t.Fixtures.Tokens(ctx, t.HTTP, ar)
+	ts, err := t.Tokens(ctx, ar)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -226,11 +226,11 @@ func refreshableGrant(ctx context.Context, t *suite.T, scope string) (*fixture.C
 // refreshOK sends a refresh request that must succeed for the check to
 // judge anything; a failure is SKIP.
 func refreshOK(ctx context.Context, t *suite.T, c *fixture.Client, form url.Values, note string) (*httpx.Result, *fixture.TokenSet, error) {
-	res, err := t.Fixtures.Token(ctx, t.HTTP, c, form, note)
+	res, err := t.Token(ctx, c, form, note)
 	if err != nil {
 		return nil, nil, err
 	}
-	ts, err := t.Fixtures.ParseTokens(res)
+	ts, err := t.ParseTokens(res)
 	if err != nil {
 		return res, nil, suite.SkipErr("the refresh failed: %v", err)
 	}

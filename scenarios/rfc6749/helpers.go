@@ -48,7 +48,7 @@ func basicClient(ctx context.Context, t *suite.T) (*fixture.Client, error) {
 // client at all: requests it cannot attribute to a verified redirect URI
 // must end on an error page (RFC 6749 §4.1.2.1).
 func notRedirectedAt(ctx context.Context, t *suite.T, ar *fixture.AuthRequest, want, why, fix string) error {
-	res, err := t.Fixtures.Authorize(ctx, t.HTTP, ar)
+	res, err := t.Authorize(ctx, ar)
 	if err != nil && !fixture.IsUnavailable(err) {
 		return err
 	}
@@ -100,7 +100,7 @@ func errorRedirect(ctx context.Context, t *suite.T, extra url.Values) (url.Value
 	ar := t.NewAuthRequest(c)
 	ar.State = "authspec-err-" + fixture.RandomState()
 	ar.Extra = extra
-	res, err := t.Fixtures.Authorize(ctx, t.HTTP, ar)
+	res, err := t.Authorize(ctx, ar)
 	if err != nil && !fixture.IsUnavailable(err) {
 		return nil, nil, err
 	}
@@ -130,7 +130,7 @@ func successfulTokenResponse(ctx context.Context, t *suite.T) (*httpx.Result, er
 	if err != nil {
 		return nil, err
 	}
-	res, err := t.Fixtures.Token(ctx, t.HTTP, c, clientCredentials(), "client_credentials token request")
+	res, err := t.Token(ctx, c, clientCredentials(), "client_credentials token request")
 	if err != nil {
 		return nil, err
 	}
@@ -148,7 +148,7 @@ func confidentialCode(ctx context.Context, t *suite.T) (*fixture.Client, *fixtur
 		return nil, nil, "", err
 	}
 	ar := t.NewAuthRequest(c)
-	code, _, err := t.Fixtures.Code(ctx, t.HTTP, ar)
+	code, _, err := t.Code(ctx, ar)
 	if err != nil {
 		return nil, nil, "", err
 	}

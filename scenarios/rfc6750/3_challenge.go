@@ -154,7 +154,7 @@ func runChallengeOnRevokedToken(ctx context.Context, t *suite.T) error {
 	if err != nil {
 		return err
 	}
-	rev, err := t.Fixtures.PostForm(ctx, t.HTTP, t.Target.Metadata.RevocationEndpoint, c,
+	rev, err := t.PostForm(ctx, t.Target.Metadata.RevocationEndpoint, c,
 		url.Values{"token": {tok}, "token_type_hint": {"access_token"}}, "revoke the access token (RFC 7009)")
 	if err != nil {
 		return err

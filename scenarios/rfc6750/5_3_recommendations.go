@@ -31,7 +31,7 @@ func runShortLivedTokens(ctx context.Context, t *suite.T) error {
 	if err != nil {
 		return err
 	}
-	ts, err := t.Fixtures.Tokens(ctx, t.HTTP, t.NewAuthRequest(c))
+	ts, err := t.Tokens(ctx, t.NewAuthRequest(c))
 	if err != nil {
 		return err
 	}

@@ -80,7 +80,7 @@ func resourceToken(ctx context.Context, t *suite.T) (*fixture.Client, string, er
 	if err != nil {
 		return nil, "", err
 	}
-	ts, err := t.Fixtures.Tokens(ctx, t.HTTP, t.NewAuthRequest(c))
+	ts, err := t.Tokens(ctx, t.NewAuthRequest(c))
 	if err != nil {
 		return nil, "", err
 	}

@@ -74,7 +74,7 @@ func grant(ctx context.Context, t *suite.T) (*fixture.Client, *fixture.TokenSet,
 	if err != nil {
 		return nil, nil, err
 	}
-	ts, err := t.Fixtures.Tokens(ctx, t.HTTP, t.NewAuthRequest(c))
+	ts, err := t.Tokens(ctx, t.NewAuthRequest(c))
 	if err != nil {
 		return nil, nil, err
 	}
@@ -136,7 +136,7 @@ func runRefreshRevoked(ctx context.Context, t *suite.T) error {
 	if err := expect.Status(res, http.StatusOK); err != nil {
 		return err
 	}
-	ref, err := t.Fixtures.Token(ctx, t.HTTP, c, url.Values{"grant_type": {"refresh_token"}, "refresh_token": {ts.RefreshToken}},
+	ref, err := t.Token(ctx, c, url.Values{"grant_type": {"refresh_token"}, "refresh_token": {ts.RefreshToken}},
 		"use the revoked refresh token")
 	if err != nil {
 		return err
@@ -198,7 +198,7 @@ func runForeignToken(ctx context.Context, t *suite.T) error {
 	if err != nil {
 		return err
 	}
-	other, reg, err := t.Fixtures.Register(ctx, t.HTTP, fixture.DefaultMetadata(t.Fixtures.RedirectURI, c.AuthMethod, t.Target.Metadata.GrantTypes()))
+	other, reg, err := t.Register(ctx, fixture.DefaultMetadata(t.RedirectURI(), c.AuthMethod, t.Target.Metadata.GrantTypes()))
 	if err != nil {
 		return err
 	}
@@ -237,7 +237,7 @@ func runHintNotBinding(ctx context.Context, t *suite.T) error {
 	if err := expect.Status(res, http.StatusOK); err != nil {
 		return err
 	}
-	ref, err := t.Fixtures.Token(ctx, t.HTTP, c, url.Values{"grant_type": {"refresh_token"}, "refresh_token": {ts.RefreshToken}},
+	ref, err := t.Token(ctx, c, url.Values{"grant_type": {"refresh_token"}, "refresh_token": {ts.RefreshToken}},
 		"use the refresh token revoked under a wrong hint")
 	if err != nil {
 		return err

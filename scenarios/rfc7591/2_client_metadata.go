@@ -107,7 +107,7 @@ func useDefaults(ctx context.Context, t *suite.T, r *regclient.Registration, met
 	c := r.Client
 	fix := "register omitted grant_types as [\"authorization_code\"] and response_types as [\"code\"] (RFC 7591 §2), and let such clients use them"
 	ar := t.NewAuthRequest(c)
-	az, err := t.Fixtures.Authorize(ctx, t.HTTP, ar)
+	az, err := t.Authorize(ctx, ar)
 	if err != nil {
 		return err
 	}
@@ -131,7 +131,7 @@ func useDefaults(ctx context.Context, t *suite.T, r *regclient.Registration, met
 		return suite.SkipErr("the redirect to the client carries no code")
 	}
 	t.Transport.AddSecret(code)
-	res, err := t.Fixtures.Exchange(ctx, t.HTTP, ar, code, nil)
+	res, err := t.Redeem(ctx, ar, code, nil)
 	if err != nil {
 		return err
 	}

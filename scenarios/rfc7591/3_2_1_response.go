@@ -286,10 +286,10 @@ func runMetadataEchoed(ctx context.Context, t *suite.T) error {
 	case !ok:
 		return expect.Fail(res, "redirect_uris as an array of strings", "redirect_uris: "+regclient.Describe(info["redirect_uris"]), "redirect_uris has the wrong type")
 	case len(uris) == 0:
-		return expect.Fail(res, "redirect_uris containing "+t.Fixtures.RedirectURI, "an empty redirect_uris", "the response registers no redirect URI for an authorization code client")
+		return expect.Fail(res, "redirect_uris containing "+t.RedirectURI(), "an empty redirect_uris", "the response registers no redirect URI for an authorization code client")
 	}
-	if !slices.Contains(uris, t.Fixtures.RedirectURI) {
-		t.Logf("the server registered redirect_uris %v instead of the requested %s (a substitution RFC 7591 §3.2.1 allows)", uris, t.Fixtures.RedirectURI)
+	if !slices.Contains(uris, t.RedirectURI()) {
+		t.Logf("the server registered redirect_uris %v instead of the requested %s (a substitution RFC 7591 §3.2.1 allows)", uris, t.RedirectURI())
 	}
 	for _, m := range []string{"grant_types", "response_types"} {
 		if _, present, ok := regclient.StringList(info, m); present && !ok {

@@ -49,7 +49,7 @@ func errorChecks() []*suite.Check {
 }
 
 func runFragmentRedirectRefused(ctx context.Context, t *suite.T) error {
-	bad := t.Fixtures.RedirectURI + "#fragment"
+	bad := t.RedirectURI() + "#fragment"
 	r, err := register(ctx, t, map[string]any{"redirect_uris": []string{bad}})
 	if err != nil {
 		return err

@@ -66,7 +66,7 @@ func runUpdateReplaces(ctx context.Context, t *suite.T) error {
 	if err != nil {
 		return err
 	}
-	newURI := altRedirect(t.Fixtures.RedirectURI)
+	newURI := altRedirect(t.RedirectURI())
 	const newName = "authspec updated client"
 	res, err := update(ctx, t, m, m.Info, map[string]any{"redirect_uris": []string{newURI}, "client_name": newName},
 		"update the client: a new redirect URI and client_name")
@@ -194,7 +194,7 @@ func runInvalidUpdateRefused(ctx context.Context, t *suite.T) error {
 	if err != nil {
 		return err
 	}
-	bad := t.Fixtures.RedirectURI + "#fragment"
+	bad := t.RedirectURI() + "#fragment"
 	res, err := update(ctx, t, m, m.Info, map[string]any{"redirect_uris": []string{bad}}, "update the client with a redirect URI that has a fragment")
 	if err != nil {
 		return err

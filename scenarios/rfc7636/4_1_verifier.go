@@ -44,7 +44,7 @@ func verifierChecks() []*suite.Check {
 			Quote: "code-verifier = 43*128unreserved",
 			Run: func(ctx context.Context, t *suite.T) error {
 				p := fixture.NewPKCE()
-				return verifierRefused(ctx, t, &p, url.Values{"code_verifier": {p.Verifier + "="}},
+				return verifierRefused(ctx, t, &p, func(form url.Values) { form.Set("code_verifier", p.Verifier+"=") },
 					"the code_verifier followed by '=' padding", "validate the code_verifier as sent: '=' is not an unreserved character; do not strip padding")
 			},
 		},
@@ -61,11 +61,11 @@ func runVerifierSyntax(ctx context.Context, t *suite.T) error {
 	short := "authspec-short-verifier"
 	ar := t.NewAuthRequest(c)
 	ar.PKCE = &fixture.PKCE{Verifier: short, Challenge: fixture.S256(short), Method: "S256"}
-	code, _, err := t.Fixtures.Code(ctx, t.HTTP, ar)
+	code, _, err := t.Code(ctx, ar)
 	if err != nil {
 		return err
 	}
-	res, err := t.Fixtures.Exchange(ctx, t.HTTP, ar, code, nil)
+	res, err := t.Redeem(ctx, ar, code, nil)
 	if err != nil {
 		return err
 	}
@@ -89,13 +89,13 @@ func runVerifierCharset(ctx context.Context, t *suite.T) error {
 }
 
 // verifierRefused runs an authorization with PKCE pair p, redeems the code
-// with the token request altered by extra, and requires a refusal.
-func verifierRefused(ctx context.Context, t *suite.T, p *fixture.PKCE, extra url.Values, what, fix string) error {
+// with the token request changed by change, and requires a refusal.
+func verifierRefused(ctx context.Context, t *suite.T, p *fixture.PKCE, change func(url.Values), what, fix string) error {
 	ar, code, err := codeWith(ctx, t, p)
 	if err != nil {
 		return err
 	}
-	res, err := t.Fixtures.Exchange(ctx, t.HTTP, ar, code, extra)
+	res, err := t.Redeem(ctx, ar, code, change)
 	if err != nil {
 		return err
 	}

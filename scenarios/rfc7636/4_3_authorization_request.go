@@ -2,6 +2,7 @@ package rfc7636
 
 import (
 	"context"
+	"net/url"
 
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/fixture"
@@ -45,7 +46,7 @@ func runDefaultMethodPlain(ctx context.Context, t *suite.T) error {
 			"treat a missing code_challenge_method as plain; without plain support answer error=invalid_request")
 	}
 	code := res.Callback.Query().Get("code")
-	tok, err := t.Fixtures.Exchange(ctx, t.HTTP, ar, code, map[string][]string{"code_verifier": {p.Verifier}})
+	tok, err := t.Redeem(ctx, ar, code, func(form url.Values) { form.Set("code_verifier", p.Verifier) })
 	if err != nil {
 		return err
 	}

@@ -53,7 +53,7 @@ func runChallengeBoundToCode(ctx context.Context, t *suite.T) error {
 	if _, _, err := codeWith(ctx, t, &second); err != nil {
 		return err
 	}
-	res, err := t.Fixtures.Exchange(ctx, t.HTTP, ar, code, url.Values{"code_verifier": {second.Verifier}})
+	res, err := t.Redeem(ctx, ar, code, func(form url.Values) { form.Set("code_verifier", second.Verifier) })
 	if err != nil {
 		return err
 	}
@@ -69,7 +69,7 @@ func runMethodBoundToCode(ctx context.Context, t *suite.T) error {
 	if err != nil {
 		return err
 	}
-	res, err := t.Fixtures.Exchange(ctx, t.HTTP, ar, code, url.Values{"code_verifier": {p.Challenge}})
+	res, err := t.Redeem(ctx, ar, code, func(form url.Values) { form.Set("code_verifier", p.Challenge) })
 	if err != nil {
 		return err
 	}
@@ -85,7 +85,7 @@ func runChallengeNotExposed(ctx context.Context, t *suite.T) error {
 	p := fixture.NewPKCE()
 	ar := t.NewAuthRequest(c)
 	ar.PKCE = &p
-	_, res, err := t.Fixtures.Code(ctx, t.HTTP, ar)
+	_, res, err := t.Code(ctx, ar)
 	if err != nil {
 		return err
 	}

@@ -24,7 +24,7 @@ func verificationChecks() []*suite.Check {
 			Title: "A code_verifier that does not match the code_challenge is refused with invalid_grant",
 			Quote: "If the values are not equal, an error response indicating \"invalid_grant\" as described in Section 5.2 of [RFC6749] MUST be returned.",
 			Run: func(ctx context.Context, t *suite.T) error {
-				return redeemWith(ctx, t, url.Values{"code_verifier": {fixture.NewPKCE().Verifier}}, "a different, well-formed code_verifier",
+				return redeemWith(ctx, t, func(form url.Values) { form.Set("code_verifier", fixture.NewPKCE().Verifier) }, "a different, well-formed code_verifier",
 					"compare BASE64URL(SHA256(code_verifier)) with the stored code_challenge")
 			},
 		},
@@ -34,7 +34,7 @@ func verificationChecks() []*suite.Check {
 			Title: "A code issued with a code_challenge is not redeemed without code_verifier",
 			Quote: "The server verifies it by calculating the code challenge from the received \"code_verifier\" and comparing it with the previously associated \"code_challenge\".",
 			Run: func(ctx context.Context, t *suite.T) error {
-				return redeemWith(ctx, t, url.Values{"code_verifier": {""}}, "no code_verifier",
+				return redeemWith(ctx, t, func(form url.Values) { form.Del("code_verifier") }, "no code_verifier",
 					"require code_verifier whenever the authorization request carried a code_challenge")
 			},
 		},
@@ -63,14 +63,14 @@ func runS256AllCharacters(ctx context.Context, t *suite.T) error {
 	if err != nil {
 		return err
 	}
-	res, err := t.Fixtures.Exchange(ctx, t.HTTP, ar, code, nil)
+	res, err := t.Redeem(ctx, ar, code, nil)
 	if err != nil {
 		return err
 	}
 	if err := expect.Status(res, 200); err != nil {
 		return expect.WithFix(err, "accept code_verifier values of 43-128 characters of [A-Za-z0-9-._~] and compute BASE64URL-ENCODE(SHA256(ASCII(code_verifier))) without padding")
 	}
-	_, err = t.Fixtures.ParseTokens(res)
+	_, err = t.ParseTokens(res)
 	return err
 }
 
@@ -81,7 +81,7 @@ func runChallengeComparedExactly(ctx context.Context, t *suite.T) error {
 	if err != nil {
 		return err
 	}
-	res, err := t.Fixtures.Exchange(ctx, t.HTTP, ar, code, nil)
+	res, err := t.Redeem(ctx, ar, code, nil)
 	if err != nil {
 		return err
 	}
@@ -103,18 +103,18 @@ func swapCase(s string) string {
 }
 
 // redeemWith runs a PKCE authorization and redeems the code with the token
-// request altered by extra; the target must answer invalid_grant.
-func redeemWith(ctx context.Context, t *suite.T, extra url.Values, what, fix string) error {
+// request changed by change; the target must answer invalid_grant.
+func redeemWith(ctx context.Context, t *suite.T, change func(url.Values), what, fix string) error {
 	c, err := t.Confidential(ctx)
 	if err != nil {
 		return err
 	}
 	ar := t.NewAuthRequest(c)
-	code, _, err := t.Fixtures.Code(ctx, t.HTTP, ar)
+	code, _, err := t.Code(ctx, ar)
 	if err != nil {
 		return err
 	}
-	res, err := t.Fixtures.Exchange(ctx, t.HTTP, ar, code, extra)
+	res, err := t.Redeem(ctx, ar, code, change)
 	if err != nil {
 		return err
 	}

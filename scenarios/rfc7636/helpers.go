@@ -46,7 +46,7 @@ func codeWith(ctx context.Context, t *suite.T, p *fixture.PKCE) (*fixture.AuthRe
 	}
 	ar := t.NewAuthRequest(c)
 	ar.PKCE = p
-	code, _, err := t.Fixtures.Code(ctx, t.HTTP, ar)
+	code, _, err := t.Code(ctx, ar)
 	if err != nil {
 		return nil, "", err
 	}
@@ -66,7 +66,7 @@ func redeemRefused(res *httpx.Result, codes []string, what, fix string) error {
 // authorizeRaw sends an authorization request of the client and returns its
 // outcome; a request that did not come back to the client is not an error.
 func authorizeRaw(ctx context.Context, t *suite.T, ar *fixture.AuthRequest) (*fixture.AuthzResult, error) {
-	res, err := t.Fixtures.Authorize(ctx, t.HTTP, ar)
+	res, err := t.Authorize(ctx, ar)
 	if err != nil && !fixture.IsUnavailable(err) {
 		return nil, err
 	}
@@ -75,7 +75,7 @@ func authorizeRaw(ctx context.Context, t *suite.T, ar *fixture.AuthRequest) (*fi
 	}
 	if res.Callback != nil {
 		if code := res.Callback.Query().Get("code"); code != "" {
-			t.Fixtures.Transport.AddSecret(code) // redacted from the evidence
+			t.Secret(code) // redacted from the evidence
 		}
 	}
 	return res, nil

@@ -140,7 +140,7 @@ func runRevokedInactive(ctx context.Context, t *suite.T) error {
 	} else if active, _, err := okIntrospection(res); err != nil || !active {
 		return suite.SkipErr("the token was not introspected as active before revocation, so the change cannot be observed")
 	}
-	rev, err := t.Fixtures.PostForm(ctx, t.HTTP, t.Target.Metadata.RevocationEndpoint, c, url.Values{"token": {token}}, "revoke the token (RFC 7009)")
+	rev, err := t.PostForm(ctx, t.Target.Metadata.RevocationEndpoint, c, url.Values{"token": {token}}, "revoke the token (RFC 7009)")
 	if err != nil {
 		return err
 	}

@@ -24,7 +24,7 @@ func introspect(ctx context.Context, t *suite.T, c *fixture.Client, token string
 	for k, v := range extra {
 		form[k] = v
 	}
-	return t.Fixtures.PostForm(ctx, t.HTTP, t.Target.Metadata.IntrospectionEndpoint, c, form, note)
+	return t.PostForm(ctx, t.Target.Metadata.IntrospectionEndpoint, c, form, note)
 }
 
 // freshToken gets an access token of the confidential client: by client
@@ -35,15 +35,15 @@ func freshToken(ctx context.Context, t *suite.T) (*fixture.Client, string, error
 		return nil, "", err
 	}
 	if ok, _ := t.Target.Has(vocab.FeatureClientCredentials); ok && slices.Contains(c.GrantTypes, "client_credentials") {
-		res, err := t.Fixtures.Token(ctx, t.HTTP, c, url.Values{"grant_type": {"client_credentials"}}, "client credentials token to introspect")
+		res, err := t.Token(ctx, c, url.Values{"grant_type": {"client_credentials"}}, "client credentials token to introspect")
 		if err != nil {
 			return nil, "", err
 		}
-		if ts, err := t.Fixtures.ParseTokens(res); err == nil && ts.AccessToken != "" {
+		if ts, err := t.ParseTokens(res); err == nil && ts.AccessToken != "" {
 			return c, ts.AccessToken, nil
 		}
 	}
-	ts, err := t.Fixtures.Tokens(ctx, t.HTTP, t.NewAuthRequest(c))
+	ts, err := t.Tokens(ctx, t.NewAuthRequest(c))
 	if err != nil {
 		return nil, "", err
 	}

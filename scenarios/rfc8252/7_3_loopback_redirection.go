@@ -45,7 +45,7 @@ func runLoopbackAnyPort(ctx context.Context, t *suite.T) error {
 	}
 	ar := t.NewAuthRequest(c)
 	ar.RedirectURI = other.String()
-	res, err := t.Fixtures.Authorize(ctx, t.HTTP, ar)
+	res, err := t.Authorize(ctx, ar)
 	if err != nil && !fixture.IsUnavailable(err) {
 		return err
 	}

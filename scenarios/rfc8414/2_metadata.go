@@ -130,8 +130,8 @@ func runRequiredMembers(ctx context.Context, t *suite.T) error {
 }
 
 func runRegistrationEndpointRegisters(ctx context.Context, t *suite.T) error {
-	md := fixture.DefaultMetadata(t.Fixtures.RedirectURI, "client_secret_basic", t.Target.Metadata.GrantTypes())
-	c, res, err := t.Fixtures.Register(ctx, t.HTTP, md)
+	md := fixture.DefaultMetadata(t.RedirectURI(), "client_secret_basic", t.Target.Metadata.GrantTypes())
+	c, res, err := t.Register(ctx, md)
 	if err != nil {
 		return err
 	}
@@ -212,12 +212,12 @@ func runGrantTypesNotRefused(ctx context.Context, t *suite.T) error {
 		if g == "implicit" {
 			continue // the implicit grant has no token request
 		}
-		res, err := t.Fixtures.Token(ctx, t.HTTP, c, grantProbe(g, c), "token request with the advertised grant_type "+g)
+		res, err := t.Token(ctx, c, grantProbe(g, c), "token request with the advertised grant_type "+g)
 		if err != nil {
 			return err
 		}
 		if res.Status == http.StatusOK {
-			_, _ = t.Fixtures.ParseTokens(res) // redact the tokens
+			_, _ = t.ParseTokens(res) // redact the tokens
 		}
 		code := metadoc.ErrorCode(res)
 		t.Logf("grant_type %s: HTTP %d %s", g, res.Status, code)
@@ -247,7 +247,7 @@ func runResponseTypesNotRefused(ctx context.Context, t *suite.T) error {
 		if slices.Contains(strings.Fields(rt), "id_token") {
 			ar.Extra.Set("nonce", fixture.RandomState()) // OpenID Connect requires one
 		}
-		res, err := t.Fixtures.Authorize(ctx, t.HTTP, ar)
+		res, err := t.Authorize(ctx, ar)
 		if err != nil && !fixture.IsUnavailable(err) {
 			return err
 		}
@@ -357,7 +357,7 @@ func runIntrospectionEndpointIntrospects(ctx context.Context, t *suite.T) error 
 		return err
 	}
 	ep := t.Target.Metadata.IntrospectionEndpoint
-	res, err := t.Fixtures.PostForm(ctx, t.HTTP, ep, c, url.Values{"token": {"authspec-not-a-token-" + fixture.RandomState()}},
+	res, err := t.PostForm(ctx, ep, c, url.Values{"token": {"authspec-not-a-token-" + fixture.RandomState()}},
 		"introspect a made-up token at the advertised introspection_endpoint (RFC 7662)")
 	if err != nil {
 		return err
@@ -438,7 +438,7 @@ func runCodeChallengeMethodsHonoured(ctx context.Context, t *suite.T) error {
 		ar := t.NewAuthRequest(c)
 		p := pkceFor(m)
 		ar.PKCE = &p
-		code, az, err := t.Fixtures.Code(ctx, t.HTTP, ar)
+		code, az, err := t.Code(ctx, ar)
 		if err != nil {
 			if !fixture.IsUnavailable(err) {
 				return err
@@ -451,7 +451,7 @@ func runCodeChallengeMethodsHonoured(ctx context.Context, t *suite.T) error {
 			failed = append(failed, outcome{m, last, "the authorization request was not answered with a code: " + err.Error()})
 			continue
 		}
-		res, err := t.Fixtures.Exchange(ctx, t.HTTP, ar, code, nil)
+		res, err := t.Redeem(ctx, ar, code, nil)
 		if err != nil {
 			return err
 		}
@@ -460,7 +460,7 @@ func runCodeChallengeMethodsHonoured(ctx context.Context, t *suite.T) error {
 			failed = append(failed, outcome{m, res, fmt.Sprintf("redeeming the code with the matching code_verifier failed: %s", regclient.Outcome(res))})
 			continue
 		}
-		_, _ = t.Fixtures.ParseTokens(res) // redact the tokens
+		_, _ = t.ParseTokens(res) // redact the tokens
 		worked++
 	}
 	switch {
@@ -501,7 +501,7 @@ func runIntrospectionAuthMethodsAuthenticate(ctx context.Context, t *suite.T) er
 			t.Logf("%s: no client registered with this method (HTTP %d); not judged", m, reg.Res.Status)
 			continue
 		}
-		res, err := t.Fixtures.PostForm(ctx, t.HTTP, ep, reg.Client, url.Values{"token": {"authspec-not-a-token-" + fixture.RandomState()}},
+		res, err := t.PostForm(ctx, ep, reg.Client, url.Values{"token": {"authspec-not-a-token-" + fixture.RandomState()}},
 			"introspect a made-up token authenticating with "+m)
 		if err != nil {
 			return err

@@ -37,11 +37,11 @@ func runTokenResourceWithinGrant(ctx context.Context, t *suite.T) error {
 		return err
 	}
 	ar := t.NewAuthRequest(c)
-	code, _, err := t.Fixtures.Code(ctx, t.HTTP, ar)
+	code, _, err := t.Code(ctx, ar)
 	if err != nil {
 		return err
 	}
-	res, err := t.Fixtures.Exchange(ctx, t.HTTP, ar, code, map[string][]string{"resource": {"https://authspec.invalid/other-api"}})
+	res, err := t.Redeem(ctx, ar, code, func(form url.Values) { form.Set("resource", "https://authspec.invalid/other-api") })
 	if err != nil {
 		return err
 	}
@@ -54,14 +54,14 @@ func runRefreshUnknownInvalidTarget(ctx context.Context, t *suite.T) error {
 	if err != nil {
 		return err
 	}
-	ts, err := t.Fixtures.Tokens(ctx, t.HTTP, t.NewAuthRequest(c))
+	ts, err := t.Tokens(ctx, t.NewAuthRequest(c))
 	if err != nil {
 		return err
 	}
 	if ts.RefreshToken == "" {
 		return suite.SkipErr("the token response has no refresh_token")
 	}
-	res, err := t.Fixtures.Token(ctx, t.HTTP, c, url.Values{"grant_type": {"refresh_token"},
+	res, err := t.Token(ctx, c, url.Values{"grant_type": {"refresh_token"},
 		"refresh_token": {ts.RefreshToken}, "resource": {unknownResource}}, "refresh with resource="+unknownResource)
 	if err != nil {
 		return err

@@ -79,7 +79,7 @@ func runAudienceRestricted(ctx context.Context, t *suite.T) error {
 		return err
 	}
 	with := t.NewAuthRequest(c)
-	ts, err := t.Fixtures.Tokens(ctx, t.HTTP, with)
+	ts, err := t.Tokens(ctx, with)
 	if err != nil {
 		return err
 	}
@@ -92,7 +92,7 @@ func runAudienceRestricted(ctx context.Context, t *suite.T) error {
 	}
 	without := t.NewAuthRequest(c)
 	without.Resources = nil
-	other, err := t.Fixtures.Tokens(ctx, t.HTTP, without)
+	other, err := t.Tokens(ctx, without)
 	if err != nil {
 		return err
 	}
@@ -146,7 +146,7 @@ func runResourceRepeatable(ctx context.Context, t *suite.T) error {
 	// the single-valued parameters of RFC 6749 §3.1.
 	ar := t.NewAuthRequest(c)
 	ar.Resources = []string{t.Target.Resource, t.Target.Resource}
-	res, err := t.Fixtures.Authorize(ctx, t.HTTP, ar)
+	res, err := t.Authorize(ctx, ar)
 	if err != nil && !fixture.IsUnavailable(err) {
 		return err
 	}
@@ -155,7 +155,7 @@ func runResourceRepeatable(ctx context.Context, t *suite.T) error {
 	}
 	q := res.Callback.Query()
 	if code := q.Get("code"); code != "" {
-		t.Fixtures.Transport.AddSecret(code)
+		t.Secret(code)
 	}
 	if q.Get("error") == "invalid_request" {
 		return expect.WithFix(expect.Fail(res.Last, "a code (or invalid_target)", "error=invalid_request: "+q.Get("error_description"),
@@ -176,7 +176,7 @@ func clientCredentials(ctx context.Context, t *suite.T, resource string) (*httpx
 	if len(t.Target.Config.Scopes) > 0 {
 		form.Set("scope", t.Target.Config.Scopes[0])
 	}
-	return t.Fixtures.Token(ctx, t.HTTP, c, form, "client credentials token request with resource="+resource)
+	return t.Token(ctx, c, form, "client credentials token request with resource="+resource)
 }
 
 // badResource sends an authorization request with resource v and expects an
@@ -195,7 +195,7 @@ func badResource(ctx context.Context, t *suite.T, v string) error {
 // an invalid_target error redirect carrying the request's state.
 func badResourceRequest(ctx context.Context, t *suite.T, ar *fixture.AuthRequest) error {
 	v := ar.Resources
-	res, err := t.Fixtures.Authorize(ctx, t.HTTP, ar)
+	res, err := t.Authorize(ctx, ar)
 	if err != nil && !fixture.IsUnavailable(err) {
 		return err
 	}
@@ -211,7 +211,7 @@ func badResourceRequest(ctx context.Context, t *suite.T, ar *fixture.AuthRequest
 	if q.Get("error") != "invalid_target" {
 		got := "error=" + q.Get("error")
 		if code := q.Get("code"); code != "" {
-			t.Fixtures.Transport.AddSecret(code)
+			t.Secret(code)
 			got = "an authorization code"
 		}
 		return expect.WithFix(expect.Fail(res.Last, "error=invalid_target", got, "the resource %q was not refused", v),

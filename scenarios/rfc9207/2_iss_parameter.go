@@ -28,7 +28,7 @@ func runIssParameter(ctx context.Context, t *suite.T) error {
 	if err != nil {
 		return err
 	}
-	res, err := t.Fixtures.Authorize(ctx, t.HTTP, t.NewAuthRequest(c))
+	res, err := t.Authorize(ctx, t.NewAuthRequest(c))
 	if err != nil {
 		return err
 	}

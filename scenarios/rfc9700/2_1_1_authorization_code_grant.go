@@ -47,7 +47,7 @@ func runPKCERequiredPublic(ctx context.Context, t *suite.T) error {
 	}
 	ar := t.NewAuthRequest(c)
 	ar.PKCE = nil
-	res, err := t.Fixtures.Authorize(ctx, t.HTTP, ar)
+	res, err := t.Authorize(ctx, ar)
 	if err != nil && !fixture.IsUnavailable(err) {
 		return err
 	}
@@ -66,11 +66,11 @@ func runPKCEDowngrade(ctx context.Context, t *suite.T) error {
 	}
 	ar := t.NewAuthRequest(c)
 	ar.PKCE = nil
-	code, _, err := t.Fixtures.Code(ctx, t.HTTP, ar)
+	code, _, err := t.Code(ctx, ar)
 	if err != nil {
 		return err
 	}
-	res, err := t.Fixtures.Exchange(ctx, t.HTTP, ar, code, url.Values{"code_verifier": {fixture.NewPKCE().Verifier}})
+	res, err := t.Redeem(ctx, ar, code, func(form url.Values) { form.Set("code_verifier", fixture.NewPKCE().Verifier) })
 	if err != nil {
 		return err
 	}
@@ -86,7 +86,7 @@ func runPlainNotAccepted(ctx context.Context, t *suite.T) error {
 	p := fixture.NewPKCE()
 	ar := t.NewAuthRequest(c)
 	ar.PKCE = &fixture.PKCE{Verifier: p.Verifier, Challenge: p.Verifier, Method: "plain"}
-	res, err := t.Fixtures.Authorize(ctx, t.HTTP, ar)
+	res, err := t.Authorize(ctx, ar)
 	if err != nil && !fixture.IsUnavailable(err) {
 		return err
 	}

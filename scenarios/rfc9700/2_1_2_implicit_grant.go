@@ -33,7 +33,7 @@ func runNoImplicitGrant(ctx context.Context, t *suite.T) error {
 	}
 	ar := t.NewAuthRequest(c)
 	ar.Extra = url.Values{"response_type": {"token"}}
-	res, err := t.Fixtures.Authorize(ctx, t.HTTP, ar)
+	res, err := t.Authorize(ctx, ar)
 	if err != nil && !fixture.IsUnavailable(err) {
 		return err
 	}

@@ -33,7 +33,7 @@ func runNoPasswordGrant(ctx context.Context, t *suite.T) error {
 		return err
 	}
 	form := url.Values{"grant_type": {"password"}, "username": {"authspec-nobody"}, "password": {"authspec-" + fixture.RandomState()}}
-	res, err := t.Fixtures.Token(ctx, t.HTTP, c, form, "try the password grant with made-up credentials")
+	res, err := t.Token(ctx, c, form, "try the password grant with made-up credentials")
 	if err != nil {
 		return err
 	}

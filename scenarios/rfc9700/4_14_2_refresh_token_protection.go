@@ -41,7 +41,7 @@ func runPublicRefreshRotation(ctx context.Context, t *suite.T) error {
 		return expect.WithFix(expect.Fail(next.Result, "a new refresh_token", "the same or none",
 			"the public client's refresh token is not rotated"), "issue a new refresh token at every refresh of a public client and invalidate the old one")
 	}
-	old, err := t.Fixtures.Token(ctx, t.HTTP, c, url.Values{"grant_type": {"refresh_token"}, "refresh_token": {ts.RefreshToken}}, "reuse the rotated refresh token")
+	old, err := t.Token(ctx, c, url.Values{"grant_type": {"refresh_token"}, "refresh_token": {ts.RefreshToken}}, "reuse the rotated refresh token")
 	if err != nil {
 		return err
 	}
@@ -57,11 +57,11 @@ func runReplayRevokesFamily(ctx context.Context, t *suite.T) error {
 	if next.RefreshToken == "" || next.RefreshToken == ts.RefreshToken {
 		return suite.SkipErr("refresh tokens are not rotated (see rfc9700-4.14.2-public-refresh-rotation)")
 	}
-	replay, err := t.Fixtures.Token(ctx, t.HTTP, c, url.Values{"grant_type": {"refresh_token"}, "refresh_token": {ts.RefreshToken}}, "replay the rotated refresh token")
+	replay, err := t.Token(ctx, c, url.Values{"grant_type": {"refresh_token"}, "refresh_token": {ts.RefreshToken}}, "replay the rotated refresh token")
 	if err != nil {
 		return err
 	}
-	res, err := t.Fixtures.Token(ctx, t.HTTP, c, url.Values{"grant_type": {"refresh_token"}, "refresh_token": {next.RefreshToken}}, "use the newest refresh token after the replay")
+	res, err := t.Token(ctx, c, url.Values{"grant_type": {"refresh_token"}, "refresh_token": {next.RefreshToken}}, "use the newest refresh token after the replay")
 	if err != nil {
 		return err
 	}
@@ -79,18 +79,18 @@ func rotate(ctx context.Context, t *suite.T) (*fixture.Client, *fixture.TokenSet
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	ts, err := t.Fixtures.Tokens(ctx, t.HTTP, t.NewAuthRequest(c))
+	ts, err := t.Tokens(ctx, t.NewAuthRequest(c))
 	if err != nil {
 		return nil, nil, nil, err
 	}
 	if ts.RefreshToken == "" {
 		return nil, nil, nil, suite.SkipErr("the public client got no refresh_token")
 	}
-	res, err := t.Fixtures.Token(ctx, t.HTTP, c, url.Values{"grant_type": {"refresh_token"}, "refresh_token": {ts.RefreshToken}}, "refresh as the public client")
+	res, err := t.Token(ctx, c, url.Values{"grant_type": {"refresh_token"}, "refresh_token": {ts.RefreshToken}}, "refresh as the public client")
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	next, err := t.Fixtures.ParseTokens(res)
+	next, err := t.ParseTokens(res)
 	if err != nil {
 		return nil, nil, nil, expect.Fail(res, "HTTP 200 with tokens", "HTTP "+http.StatusText(res.Status), "the public client's refresh failed: %v", err)
 	}

@@ -40,7 +40,7 @@ func runExactRedirectMatch(ctx context.Context, t *suite.T) error {
 	for _, variant := range []string{c.RedirectURI + "/extra", c.RedirectURI + "?x=1", c.RedirectURI + "x"} {
 		ar := t.NewAuthRequest(c)
 		ar.RedirectURI = variant
-		res, err := t.Fixtures.Authorize(ctx, t.HTTP, ar)
+		res, err := t.Authorize(ctx, ar)
 		if err != nil && !fixture.IsUnavailable(err) {
 			return err
 		}
@@ -67,7 +67,7 @@ func runNoRedirectPatterns(ctx context.Context, t *suite.T) error {
 	}
 	ar := t.NewAuthRequest(r.Client)
 	ar.RedirectURI = "https://attacker.authspec.example/callback"
-	res, err := t.Fixtures.Authorize(ctx, t.HTTP, ar)
+	res, err := t.Authorize(ctx, ar)
 	if err != nil && !fixture.IsUnavailable(err) {
 		return err
 	}

@@ -213,18 +213,18 @@ func resourceToken(ctx context.Context, t *suite.T) (string, error) {
 		if len(t.Target.Config.Scopes) > 0 {
 			form.Set("scope", strings.Join(t.Target.Config.Scopes, " "))
 		}
-		res, err := t.Fixtures.Token(ctx, t.HTTP, c, form, "client_credentials token for the resource")
+		res, err := t.Token(ctx, c, form, "client_credentials token for the resource")
 		if err != nil {
 			return "", err
 		}
-		if ts, err := t.Fixtures.ParseTokens(res); err == nil {
+		if ts, err := t.ParseTokens(res); err == nil {
 			return ts.AccessToken, nil
 		}
 	}
 	if ok, why := t.Target.Has(vocab.FeatureAuthCode); !ok {
 		return "", suite.SkipErr("no way to get an access token for the resource: %s", why)
 	}
-	ts, err := t.Fixtures.Tokens(ctx, t.HTTP, t.NewAuthRequest(c))
+	ts, err := t.Tokens(ctx, t.NewAuthRequest(c))
 	if err != nil {
 		return "", err
 	}

@@ -55,14 +55,14 @@ func TestBrowser_ReferenceServerConsent(t *testing.T) {
 	require.NoError(t, err)
 
 	ar := tt.NewAuthRequest(c)
-	ts1, err := env.Fixtures.Tokens(ctx, tt.HTTP, ar)
+	ts1, err := tt.Tokens(ctx, ar)
 	require.NoError(t, err, "login and consent in the browser, then the code exchange")
 	assert.NotEmpty(t, ts1.AccessToken)
 
 	deny := tt.NewAuthRequest(c)
 	deny.Flow = fixture.FlowDeny
 	deny.Extra = map[string][]string{"prompt": {"consent"}}
-	res, err := env.Fixtures.Authorize(ctx, tt.HTTP, deny)
+	res, err := tt.Authorize(ctx, deny)
 	require.NoError(t, err)
 	require.NotNil(t, res.Callback)
 	assert.Equal(t, "access_denied", res.Callback.Query().Get("error"))
@@ -94,7 +94,7 @@ func TestBrowser_FailureAttachesScreenshot(t *testing.T) {
 			if err != nil {
 				return err
 			}
-			_, err = tt.Fixtures.Authorize(ctx, tt.HTTP, tt.NewAuthRequest(c))
+			_, err = tt.Authorize(ctx, tt.NewAuthRequest(c))
 			return err
 		}}
 	res := runner.RunOne(ctx, env, check, 30*time.Second)

@@ -41,7 +41,7 @@ func TestAuto_ReplaysConsent(t *testing.T) {
 	first := suite.NewT(env, &suite.Check{ID: "first"})
 	c1, err := first.Confidential(ctx)
 	require.NoError(t, err)
-	_, err = env.Fixtures.Tokens(ctx, first.HTTP, first.NewAuthRequest(c1))
+	_, err = first.Tokens(ctx, first.NewAuthRequest(c1))
 	if errors.Is(err, browser.ErrUnavailable) && os.Getenv("CI") == "" {
 		t.Skipf("%v", err)
 	}
@@ -50,7 +50,7 @@ func TestAuto_ReplaysConsent(t *testing.T) {
 	second := suite.NewT(env, &suite.Check{ID: "second"})
 	c2, err := second.Public(ctx)
 	require.NoError(t, err)
-	ts2, err := env.Fixtures.Tokens(ctx, second.HTTP, second.NewAuthRequest(c2))
+	ts2, err := second.Tokens(ctx, second.NewAuthRequest(c2))
 	require.NoError(t, err, "the second client's consent, replayed")
 	assert.NotEmpty(t, ts2.AccessToken)
 	replayed := false

@@ -153,12 +153,12 @@ func RefusedScope(ctx context.Context, t *suite.T, scopes, resources []string) (
 		for _, r := range resources {
 			form.Add("resource", r)
 		}
-		res, err := t.Fixtures.Token(ctx, t.HTTP, c, form, "client_credentials request for the advertised scope "+sc)
+		res, err := t.Token(ctx, c, form, "client_credentials request for the advertised scope "+sc)
 		if err != nil {
 			return nil, err
 		}
 		if res.Status == http.StatusOK {
-			_, _ = t.Fixtures.ParseTokens(res) // redact the tokens
+			_, _ = t.ParseTokens(res) // redact the tokens
 			continue
 		}
 		switch code := ErrorCode(res); code {

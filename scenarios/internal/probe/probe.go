@@ -47,7 +47,7 @@ func AccessTokenActive(ctx context.Context, t *suite.T, owner *fixture.Client, t
 		}
 	}
 	if ep := t.Target.Metadata.IntrospectionEndpoint; ep != "" && owner != nil && !owner.Public() {
-		res, err := t.Fixtures.PostForm(ctx, t.HTTP, ep, owner, url.Values{"token": {token}}, "introspect the access token (RFC 7662)")
+		res, err := t.PostForm(ctx, ep, owner, url.Values{"token": {token}}, "introspect the access token (RFC 7662)")
 		if err != nil {
 			return false, nil, err
 		}

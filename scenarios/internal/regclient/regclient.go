@@ -58,7 +58,7 @@ func DefaultMethod(t *suite.T) string {
 // Metadata is the suite's registration request for method (see
 // fixture.DefaultMetadata) with changes applied; a nil value deletes a member.
 func Metadata(t *suite.T, method string, changes map[string]any) map[string]any {
-	md := fixture.DefaultMetadata(t.Fixtures.RedirectURI, method, t.Target.Metadata.GrantTypes())
+	md := fixture.DefaultMetadata(t.RedirectURI(), method, t.Target.Metadata.GrantTypes())
 	for k, v := range changes {
 		if v == nil {
 			delete(md, k)
@@ -71,7 +71,7 @@ func Metadata(t *suite.T, method string, changes map[string]any) map[string]any 
 
 // Register sends a registration request with md.
 func Register(ctx context.Context, t *suite.T, md map[string]any) (*Registration, error) {
-	c, res, err := t.Fixtures.Register(ctx, t.HTTP, md)
+	c, res, err := t.Register(ctx, md)
 	if err != nil {
 		return nil, err
 	}
@@ -272,7 +272,7 @@ func Authenticates(ctx context.Context, t *suite.T, c *fixture.Client, note stri
 		return false, nil, suite.SkipErr("the client uses token_endpoint_auth_method %q, which authspec cannot perform", c.AuthMethod)
 	}
 	if !c.Public() && slices.Contains(c.GrantTypes, "client_credentials") && slices.Contains(t.Target.Metadata.GrantTypes(), "client_credentials") {
-		res, err := t.Fixtures.Token(ctx, t.HTTP, c, url.Values{"grant_type": {"client_credentials"}}, note+" (client_credentials)")
+		res, err := t.Token(ctx, c, url.Values{"grant_type": {"client_credentials"}}, note+" (client_credentials)")
 		if err != nil {
 			return false, nil, err
 		}
@@ -288,7 +288,7 @@ func Authenticates(ctx context.Context, t *suite.T, c *fixture.Client, note stri
 		return url.Values{"grant_type": {"authorization_code"}, "code": {"authspec-not-a-code-" + fixture.RandomState()},
 			"redirect_uri": {c.RedirectURI}, "code_verifier": {fixture.NewPKCE().Verifier}}
 	}
-	res, err := t.Fixtures.Token(ctx, t.HTTP, c, form(), note+" (authorization_code with a made-up code: invalid_grant means the client authenticated)")
+	res, err := t.Token(ctx, c, form(), note+" (authorization_code with a made-up code: invalid_grant means the client authenticated)")
 	if err != nil {
 		return false, nil, err
 	}
@@ -304,7 +304,7 @@ func Authenticates(ctx context.Context, t *suite.T, c *fixture.Client, note stri
 	} else {
 		wrong.Secret = c.Secret + "-authspec-wrong"
 	}
-	ctl, err := t.Fixtures.Token(ctx, t.HTTP, &wrong, form(), "control: the same request with wrong client credentials")
+	ctl, err := t.Token(ctx, &wrong, form(), "control: the same request with wrong client credentials")
 	if err != nil {
 		return false, nil, err
 	}
