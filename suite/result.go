@@ -62,6 +62,28 @@ func (f *Failure) Error() string {
 	return b.String()
 }
 
+// WithFix sets the remedy of f, unless it has one, and returns f.
+func (f *Failure) WithFix(fix string) *Failure {
+	if f.Fix == "" {
+		f.Fix = fix
+	}
+	return f
+}
+
+// WithEvidence puts exchanges before f's own (e.g. the request that set up
+// what the failing response contradicts) and returns f.
+func (f *Failure) WithEvidence(ex ...httpx.Exchange) *Failure {
+	f.Exchanges = append(ex, f.Exchanges...)
+	return f
+}
+
+// AsObservation marks f as an observation, reported as WARN whatever the
+// check's level, and returns f.
+func (f *Failure) AsObservation() *Failure {
+	f.Observation = true
+	return f
+}
+
 // Failf builds a Failure with a formatted message.
 func Failf(format string, args ...any) *Failure {
 	return &Failure{Message: fmt.Sprintf(format, args...)}

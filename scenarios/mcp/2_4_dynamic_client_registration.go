@@ -35,9 +35,9 @@ func runPublicClientRegistration(ctx context.Context, t *suite.T) error {
 		return err
 	}
 	if !r.OK() || r.Client.ID == "" {
-		return expect.WithFix(expect.Fail(r.Res, "HTTP 201 with a client_id", fmt.Sprintf("HTTP %d", r.Res.Status),
-			"an MCP client (public, loopback redirect URI, authorization_code and refresh_token) cannot register"),
-			"register public clients (token_endpoint_auth_method none) with loopback redirect URIs: MCP clients are native apps")
+		return expect.Fail(r.Res, "HTTP 201 with a client_id", fmt.Sprintf("HTTP %d", r.Res.Status),
+			"an MCP client (public, loopback redirect URI, authorization_code and refresh_token) cannot register").
+			WithFix("register public clients (token_endpoint_auth_method none) with loopback redirect URIs: MCP clients are native apps")
 	}
 	return nil
 }

@@ -44,8 +44,9 @@ func runResourceInBothRequests(ctx context.Context, t *suite.T) error {
 	code, az, err := t.Code(ctx, ar)
 	if err != nil {
 		if fixture.IsUnavailable(err) && az != nil && az.Callback != nil && az.Callback.Query().Get("error") != "" {
-			return expect.WithFix(expect.Fail(az.Last, "an authorization code", "error="+az.Callback.Query().Get("error"),
-				"the authorization request naming the MCP server as resource was refused"), "accept resource=<MCP server URI> in authorization requests")
+			return expect.Fail(az.Last, "an authorization code", "error="+az.Callback.Query().Get("error"),
+				"the authorization request naming the MCP server as resource was refused").
+				WithFix("accept resource=<MCP server URI> in authorization requests")
 		}
 		return err
 	}
@@ -85,9 +86,9 @@ func runUppercaseResourceAccepted(ctx context.Context, t *suite.T) error {
 		return suite.SkipErr("the authorization request did not come back to the client")
 	}
 	if e := az.Callback.Query().Get("error"); e != "" {
-		return expect.WithFix(expect.Fail(az.Last, "an authorization code for resource="+upper, "error="+e,
-			"the MCP server's URI with an upper-case scheme and host was refused"),
-			"compare resource indicators with the scheme and host lower-cased (RFC 3986 §6.2.2.1)")
+		return expect.Fail(az.Last, "an authorization code for resource="+upper, "error="+e,
+			"the MCP server's URI with an upper-case scheme and host was refused").
+			WithFix("compare resource indicators with the scheme and host lower-cased (RFC 3986 §6.2.2.1)")
 	}
 	return nil
 }

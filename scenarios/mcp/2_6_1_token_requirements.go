@@ -57,9 +57,10 @@ func runEveryRequestAuthorized(ctx context.Context, t *suite.T) error {
 		return err
 	}
 	if res.Status >= 200 && res.Status < 300 {
-		return expect.Evidence(expect.WithFix(expect.Fail(res, "HTTP 401", fmt.Sprintf("HTTP %d", res.Status),
-			"a request without the access token was accepted on the strength of the earlier one (a session cookie)"),
-			"authorize every MCP request by its Authorization header; do not turn a token into a session"), first.Exchange)
+		return expect.Fail(res, "HTTP 401", fmt.Sprintf("HTTP %d", res.Status),
+			"a request without the access token was accepted on the strength of the earlier one (a session cookie)").
+			WithFix("authorize every MCP request by its Authorization header; do not turn a token into a session").
+			WithEvidence(first.Exchange)
 	}
 	return nil
 }
@@ -84,9 +85,9 @@ func runQueryTokenRefused(ctx context.Context, t *suite.T) error {
 		return err
 	}
 	if res.Status >= 200 && res.Status < 300 {
-		return expect.WithFix(expect.Fail(res, "HTTP 401 (no token in the Authorization header)", fmt.Sprintf("HTTP %d", res.Status),
-			"the MCP server accepted an access token from the URI query string, where it leaks into logs and Referer headers"),
-			"read access tokens only from the Authorization header")
+		return expect.Fail(res, "HTTP 401 (no token in the Authorization header)", fmt.Sprintf("HTTP %d", res.Status),
+			"the MCP server accepted an access token from the URI query string, where it leaks into logs and Referer headers").
+			WithFix("read access tokens only from the Authorization header")
 	}
 	return nil
 }

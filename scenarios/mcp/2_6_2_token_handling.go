@@ -142,9 +142,10 @@ func runAudienceValidated(ctx context.Context, t *suite.T) error {
 		return err
 	}
 	if got.Status >= 200 && got.Status < 300 {
-		return expect.Evidence(expect.WithFix(expect.Fail(got, "HTTP 401: the token's audience is not this MCP server", fmt.Sprintf("HTTP %d", got.Status),
-			"the MCP server accepted a token that was not issued for it (token passthrough and confused-deputy risk)"),
-			"accept only tokens whose audience (aud, or the resource they were issued for) is this MCP server"), res.Exchange)
+		return expect.Fail(got, "HTTP 401: the token's audience is not this MCP server", fmt.Sprintf("HTTP %d", got.Status),
+			"the MCP server accepted a token that was not issued for it (token passthrough and confused-deputy risk)").
+			WithFix("accept only tokens whose audience (aud, or the resource they were issued for) is this MCP server").
+			WithEvidence(res.Exchange)
 	}
 	return nil
 }
@@ -172,9 +173,9 @@ func runASRefusesForeignTokens(ctx context.Context, t *suite.T) error {
 		return err
 	}
 	if res.Status >= 200 && res.Status < 300 {
-		return expect.WithFix(expect.Fail(res, "HTTP 401: an access token for the MCP server is not a registration access token", fmt.Sprintf("HTTP %d", res.Status),
-			"the client configuration endpoint accepted an access token issued for another resource"),
-			"accept only the client's registration access token at its configuration endpoint")
+		return expect.Fail(res, "HTTP 401: an access token for the MCP server is not a registration access token", fmt.Sprintf("HTTP %d", res.Status),
+			"the client configuration endpoint accepted an access token issued for another resource").
+			WithFix("accept only the client's registration access token at its configuration endpoint")
 	}
 	return nil
 }

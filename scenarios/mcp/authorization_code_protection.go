@@ -30,7 +30,7 @@ func runPKCEAdvertised(ctx context.Context, t *suite.T) error {
 			return nil
 		}
 	}
-	return expect.WithFix(expect.Fail(t.Target.MetadataResult, `"code_challenge_methods_supported": ["S256"]`,
-		fmt.Sprintf("code_challenge_methods_supported: %v", ms), "MCP clients refuse an authorization server that does not advertise PKCE S256"),
-		`advertise "code_challenge_methods_supported": ["S256"] in the RFC 8414 metadata`)
+	return expect.Fail(t.Target.MetadataResult, `"code_challenge_methods_supported": ["S256"]`,
+		fmt.Sprintf("code_challenge_methods_supported: %v", ms), "MCP clients refuse an authorization server that does not advertise PKCE S256").
+		WithFix(`advertise "code_challenge_methods_supported": ["S256"] in the RFC 8414 metadata`)
 }

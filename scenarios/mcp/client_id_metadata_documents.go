@@ -89,17 +89,18 @@ func runCIMDURLClientID(ctx context.Context, t *suite.T) error {
 			return suite.SkipErr("the server never fetched the suite's document, served over http from 127.0.0.1 (%v): "+
 				"a production server rightly refuses it; run a test instance that fetches loopback documents (the reference server: --cimd loopback)", o.err)
 		}
-		return expect.WithFix(expect.Fail(lastOf(o.res), "a code for the client the document describes", o.err.Error(),
-			"the server fetched a well-formed client metadata document and still refused the client"),
-			"accept clients whose client_id is the URL of a valid metadata document, as advertised")
+		return expect.Fail(lastOf(o.res), "a code for the client the document describes", o.err.Error(),
+			"the server fetched a well-formed client metadata document and still refused the client").
+			WithFix("accept clients whose client_id is the URL of a valid metadata document, as advertised")
 	}
 	tres, err := t.Redeem(ctx, o.ar, o.code, nil)
 	if err != nil {
 		return err
 	}
 	if _, err := t.ParseTokens(tres); err != nil {
-		return expect.WithFix(expect.Fail(tres, "tokens for the URL client_id (token_endpoint_auth_method none)", fmt.Sprintf("HTTP %d", tres.Status),
-			"the code issued to the document's client cannot be redeemed"), "let the client identified by its document URL redeem its code as a public client")
+		return expect.Fail(tres, "tokens for the URL client_id (token_endpoint_auth_method none)", fmt.Sprintf("HTTP %d", tres.Status),
+			"the code issued to the document's client cannot be redeemed").
+			WithFix("let the client identified by its document URL redeem its code as a public client")
 	}
 	return nil
 }
@@ -317,11 +318,13 @@ func refusedDocument(ctx context.Context, t *suite.T, clientID, redirect, what, 
 	}
 	q := res.Callback.Query()
 	if q.Get("code") != "" {
-		return expect.WithFix(expect.Fail(res.Last, "the authorization refused, shown to the person", "a code for "+what,
-			"the server accepted a client metadata document that breaks the rules"), fix)
+		return expect.Fail(res.Last, "the authorization refused, shown to the person", "a code for "+what,
+			"the server accepted a client metadata document that breaks the rules").
+			WithFix(fix)
 	}
-	return expect.WithFix(expect.Fail(res.Last, "an error page, no redirect", "a redirect to "+res.Callback.Redacted(),
-		"the client is not identified, so its redirect URI cannot be trusted: errors must not be redirected to it (RFC 6749 §4.1.2.1)"), fix)
+	return expect.Fail(res.Last, "an error page, no redirect", "a redirect to "+res.Callback.Redacted(),
+		"the client is not identified, so its redirect URI cannot be trusted: errors must not be redirected to it (RFC 6749 §4.1.2.1)").
+		WithFix(fix)
 }
 
 // withDocs runs a negative check with a document server of its own, once

@@ -58,9 +58,10 @@ func runConsentPerClient(ctx context.Context, t *suite.T) error {
 		return nil
 	}
 	if az.Callback != nil && az.Callback.Query().Get("code") != "" {
-		return expect.Evidence(expect.WithFix(expect.Fail(az.Last, "the consent page for the new client", "a code at once",
-			"a client registered a moment ago got a code without the person being asked: any dynamically registered client can ride on an earlier approval (confused deputy)"),
-			"remember approvals per user and client; ask again for every client the person has not approved"), second.Res.Exchange)
+		return expect.Fail(az.Last, "the consent page for the new client", "a code at once",
+			"a client registered a moment ago got a code without the person being asked: any dynamically registered client can ride on an earlier approval (confused deputy)").
+			WithFix("remember approvals per user and client; ask again for every client the person has not approved").
+			WithEvidence(second.Res.Exchange)
 	}
 	return nil
 }

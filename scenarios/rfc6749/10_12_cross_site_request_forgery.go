@@ -120,9 +120,9 @@ func runConsentGET(ctx context.Context, t *suite.T) error {
 		return err
 	}
 	if approved {
-		return expect.WithFix(expect.Fail(res, "no authorization code for a GET", "a redirect to the client with a code",
-			"the consent was approved by a GET request: any page can trigger it with an image or a link"),
-			"approve only on POST, with a CSRF token bound to the user's session")
+		return expect.Fail(res, "no authorization code for a GET", "a redirect to the client with a code",
+			"the consent was approved by a GET request: any page can trigger it with an image or a link").
+			WithFix("approve only on POST, with a CSRF token bound to the user's session")
 	}
 	return nil
 }
@@ -153,9 +153,9 @@ func runConsentCSRF(ctx context.Context, t *suite.T) error {
 			return err
 		}
 		if approved {
-			return expect.WithFix(expect.Fail(res, "the approval refused", "a redirect to the client with a code",
-				"the consent form has no CSRF token, and the approval POST sent as a cross-site request (only SameSite=None cookies, a foreign Origin) was accepted; form fields: %s", fieldNames(f.Fields)),
-				"add a CSRF token bound to the session to the consent form, or make the session cookie SameSite=Lax/Strict and check Origin")
+			return expect.Fail(res, "the approval refused", "a redirect to the client with a code",
+				"the consent form has no CSRF token, and the approval POST sent as a cross-site request (only SameSite=None cookies, a foreign Origin) was accepted; form fields: %s", fieldNames(f.Fields)).
+				WithFix("add a CSRF token bound to the session to the consent form, or make the session cookie SameSite=Lax/Strict and check Origin")
 		}
 		t.Logf("no CSRF token field (fields: %s); a cross-site forgery of the POST was refused (HTTP %d), so SameSite cookies or Origin checks protect the approval", fieldNames(f.Fields), res.Status)
 		return nil
@@ -169,8 +169,9 @@ func runConsentCSRF(ctx context.Context, t *suite.T) error {
 			return err
 		}
 		if approved {
-			return expect.WithFix(expect.Fail(res, "the approval refused", "a redirect to the client with a code",
-				"%s was accepted", variant.note), "verify the CSRF token against the user's session before approving")
+			return expect.Fail(res, "the approval refused", "a redirect to the client with a code",
+				"%s was accepted", variant.note).
+				WithFix("verify the CSRF token against the user's session before approving")
 		}
 	}
 	return nil

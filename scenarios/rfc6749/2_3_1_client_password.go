@@ -91,9 +91,9 @@ func runCredentialsNotInURI(ctx context.Context, t *suite.T) error {
 		return err
 	}
 	if issuedTokens(res) {
-		return expect.WithFix(expect.Fail(res, "error=invalid_client (or invalid_request)", "HTTP 200 with tokens",
-			"the client was authenticated by a secret in the request URI, where logs and proxies record it"),
-			"read client credentials only from the Authorization header or the form body, never from the query")
+		return expect.Fail(res, "error=invalid_client (or invalid_request)", "HTTP 200 with tokens",
+			"the client was authenticated by a secret in the request URI, where logs and proxies record it").
+			WithFix("read client credentials only from the Authorization header or the form body, never from the query")
 	}
 	return nil
 }
@@ -111,9 +111,9 @@ func runBasicAccepted(ctx context.Context, t *suite.T) error {
 		m, _ := expect.JSONObject(res, false)
 		desc, _ := m["error_description"].(string)
 		if strings.Contains(strings.ToLower(desc), "client_id") {
-			return expect.WithFix(expect.Fail(res, "HTTP 200 with tokens", "HTTP "+http.StatusText(res.Status)+": "+desc,
-				"the server ignores the Authorization header and looks for client_id in the body"),
-				"read client credentials from the HTTP Basic Authorization header; client_secret_basic is the RFC 7591 default method")
+			return expect.Fail(res, "HTTP 200 with tokens", "HTTP "+http.StatusText(res.Status)+": "+desc,
+				"the server ignores the Authorization header and looks for client_id in the body").
+				WithFix("read client credentials from the HTTP Basic Authorization header; client_secret_basic is the RFC 7591 default method")
 		}
 	}
 	return expect.WithFix(expect.Status(res, http.StatusOK),

@@ -44,9 +44,9 @@ func runRedirectQueryRetained(ctx context.Context, t *suite.T) error {
 	}
 	q := res.Callback.Query()
 	if q.Get("tenant") != "authspec" || q.Get("lang") != "en" || q.Get("code") == "" {
-		return expect.WithFix(expect.Fail(res.Last, "tenant=authspec&lang=en kept next to code and state", res.Callback.Redacted(),
-			"the redirect lost the registered query component"),
-			"parse the registered redirect URI and add code, state and iss to its existing query")
+		return expect.Fail(res.Last, "tenant=authspec&lang=en kept next to code and state", res.Callback.Redacted(),
+			"the redirect lost the registered query component").
+			WithFix("parse the registered redirect URI and add code, state and iss to its existing query")
 	}
 	return nil
 }

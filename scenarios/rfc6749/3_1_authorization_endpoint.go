@@ -62,9 +62,9 @@ func runAuthorizeUnknownParamsIgnored(ctx context.Context, t *suite.T) error {
 	if !fixture.IsUnavailable(err) || (res != nil && res.Interactive) {
 		return err
 	}
-	return expect.WithFix(expect.Fail(lastResult(res), "a code: unknown parameters change nothing", err.Error(),
-		"a request with extension parameters the server does not know was refused"),
-		"ignore request parameters you do not recognise (extensions add new ones all the time)")
+	return expect.Fail(lastResult(res), "a code: unknown parameters change nothing", err.Error(),
+		"a request with extension parameters the server does not know was refused").
+		WithFix("ignore request parameters you do not recognise (extensions add new ones all the time)")
 }
 
 func runAuthorizeDuplicateParamsRefused(ctx context.Context, t *suite.T) error {
@@ -84,12 +84,13 @@ func runAuthorizeDuplicateParamsRefused(ctx context.Context, t *suite.T) error {
 	q := res.Callback.Query()
 	switch {
 	case q.Get("code") != "":
-		return expect.WithFix(expect.Fail(res.Last, "error=invalid_request", "an authorization code",
-			"a request with response_type twice was accepted"),
-			"refuse requests that repeat a parameter (except those defined as repeatable, such as resource) with invalid_request")
+		return expect.Fail(res.Last, "error=invalid_request", "an authorization code",
+			"a request with response_type twice was accepted").
+			WithFix("refuse requests that repeat a parameter (except those defined as repeatable, such as resource) with invalid_request")
 	case q.Get("error") != "invalid_request":
-		return expect.WithFix(expect.Fail(res.Last, "error=invalid_request", "error="+q.Get("error"),
-			"a repeated parameter is reported with another error code"), "report repeated parameters as invalid_request")
+		return expect.Fail(res.Last, "error=invalid_request", "error="+q.Get("error"),
+			"a repeated parameter is reported with another error code").
+			WithFix("report repeated parameters as invalid_request")
 	}
 	return nil
 }
@@ -124,14 +125,15 @@ func runAuthorizeEmptyParamsOmitted(ctx context.Context, t *suite.T) error {
 		if res != nil && res.Interactive {
 			return suite.SkipErr("the authorization endpoint shows a page that needs a person; enable the browser")
 		}
-		return expect.WithFix(expect.Fail(lastResult(res), "a code, as for the same request without scope", "no redirect to the client",
-			"a request with scope= was refused although the same request without scope succeeds"), "treat parameters without a value as absent")
+		return expect.Fail(lastResult(res), "a code, as for the same request without scope", "no redirect to the client",
+			"a request with scope= was refused although the same request without scope succeeds").
+			WithFix("treat parameters without a value as absent")
 	}
 	q := res.Callback.Query()
 	if q.Get("code") == "" {
-		return expect.WithFix(expect.Fail(res.Last, "a code, as for the same request without scope", "error="+q.Get("error"),
-			"an empty scope was judged as a scope instead of being treated as omitted (the request without scope succeeds)"),
-			"treat parameters without a value as absent: an empty scope means the default scope")
+		return expect.Fail(res.Last, "a code, as for the same request without scope", "error="+q.Get("error"),
+			"an empty scope was judged as a scope instead of being treated as omitted (the request without scope succeeds)").
+			WithFix("treat parameters without a value as absent: an empty scope means the default scope")
 	}
 	return nil
 }

@@ -49,9 +49,9 @@ func runSecretComparedExactly(ctx context.Context, t *suite.T) error {
 		return err
 	}
 	if issuedTokens(res) {
-		return expect.WithFix(expect.Fail(res, "error=invalid_client", "HTTP 200 with tokens",
-			"a secret that is not the client's secret authenticated it: letter case is ignored, which shrinks the secret's strength"),
-			"compare client secrets byte for byte (in constant time, or by comparing hashes)")
+		return expect.Fail(res, "error=invalid_client", "HTTP 200 with tokens",
+			"a secret that is not the client's secret authenticated it: letter case is ignored, which shrinks the secret's strength").
+			WithFix("compare client secrets byte for byte (in constant time, or by comparing hashes)")
 	}
 	_, err = expect.OAuthError(res, []int{http.StatusBadRequest, http.StatusUnauthorized}, "invalid_client")
 	return err
@@ -79,9 +79,9 @@ func runPublicClientIDRequired(ctx context.Context, t *suite.T) error {
 		return err
 	}
 	if issuedTokens(res) {
-		return expect.WithFix(expect.Fail(res, "an error (invalid_request or invalid_client)", "HTTP 200 with tokens",
-			"a code was redeemed without naming the client it was issued to, so the server cannot check the binding"),
-			"require client_id from clients that do not authenticate, and compare it with the code's client")
+		return expect.Fail(res, "an error (invalid_request or invalid_client)", "HTTP 200 with tokens",
+			"a code was redeemed without naming the client it was issued to, so the server cannot check the binding").
+			WithFix("require client_id from clients that do not authenticate, and compare it with the code's client")
 	}
 	return nil
 }

@@ -67,9 +67,9 @@ func runFormEncodedBody(ctx context.Context, t *suite.T) error {
 		return err
 	}
 	if res.Status == http.StatusOK {
-		return expect.WithFix(expect.Fail(res, "error=invalid_request", "tokens",
-			"the token endpoint accepts JSON; clients built against it break on compliant servers"),
-			"read token requests only as application/x-www-form-urlencoded")
+		return expect.Fail(res, "error=invalid_request", "tokens",
+			"the token endpoint accepts JSON; clients built against it break on compliant servers").
+			WithFix("read token requests only as application/x-www-form-urlencoded")
 	}
 	return nil
 }
@@ -112,8 +112,10 @@ func acceptedLikeBaseline(ctx context.Context, t *suite.T, form url.Values, note
 	if base.Status != http.StatusOK {
 		return suite.SkipErr("the plain client_credentials request fails too (HTTP %d; see rfc6749-2.3.1-basic-auth-accepted)", base.Status)
 	}
-	return expect.WithFix(expect.Evidence(expect.Fail(res, "HTTP 200 with tokens, as without the variation",
-		fmt.Sprintf("HTTP %d %s", res.Status, snippetOf(res)), "%s", why), base.Exchange), fix)
+	return expect.Fail(res, "HTTP 200 with tokens, as without the variation",
+		fmt.Sprintf("HTTP %d %s", res.Status, snippetOf(res)), "%s", why).
+		WithEvidence(base.Exchange).
+		WithFix(fix)
 }
 
 func snippetOf(res *httpx.Result) string {
@@ -149,9 +151,9 @@ func runPostRequired(ctx context.Context, t *suite.T) error {
 		return err
 	}
 	if issuedTokens(res) {
-		return expect.WithFix(expect.Fail(res, "an error (e.g. 405 or 400 invalid_request)", "HTTP 200 with tokens",
-			"the token endpoint issues tokens to GET: parameters in URIs end up in logs, histories and Referer headers"),
-			"accept only POST at the token endpoint")
+		return expect.Fail(res, "an error (e.g. 405 or 400 invalid_request)", "HTTP 200 with tokens",
+			"the token endpoint issues tokens to GET: parameters in URIs end up in logs, histories and Referer headers").
+			WithFix("accept only POST at the token endpoint")
 	}
 	return nil
 }

@@ -51,9 +51,10 @@ func runDefaultScopeReported(ctx context.Context, t *suite.T) error {
 		return err
 	}
 	if granted != "" {
-		return expect.WithFix(expect.Evidence(expect.Fail(res, fmt.Sprintf("scope=%q in the token response", granted), "no scope member",
-			"the client asked for no scope and was given %q without being told", granted), intro.Exchange),
-			"include scope in the token response whenever it differs from the requested scope, e.g. when a default scope applies")
+		return expect.Fail(res, fmt.Sprintf("scope=%q in the token response", granted), "no scope member",
+			"the client asked for no scope and was given %q without being told", granted).
+			WithEvidence(intro.Exchange).
+			WithFix("include scope in the token response whenever it differs from the requested scope, e.g. when a default scope applies")
 	}
 	return nil
 }

@@ -47,18 +47,18 @@ func runRedirectURIOptionalIfOne(ctx context.Context, t *suite.T) error {
 		if !fixture.IsUnavailable(err) || (res != nil && res.Interactive) {
 			return err
 		}
-		return expect.WithFix(expect.Fail(lastResult(res), "a code delivered to the only registered redirect URI", err.Error(),
-			"the server requires redirect_uri although the client registered exactly one"),
-			"use the single registered redirect URI when the request omits redirect_uri")
+		return expect.Fail(lastResult(res), "a code delivered to the only registered redirect URI", err.Error(),
+			"the server requires redirect_uri although the client registered exactly one").
+			WithFix("use the single registered redirect URI when the request omits redirect_uri")
 	}
 	tres, err := t.Redeem(ctx, ar, code, nil)
 	if err != nil {
 		return err
 	}
 	if _, err := t.ParseTokens(tres); err != nil {
-		return expect.WithFix(expect.Fail(tres, "tokens: the authorization request carried no redirect_uri, so the token request needs none",
-			fmt.Sprintf("HTTP %d", tres.Status), "the code cannot be redeemed without redirect_uri"),
-			"require redirect_uri at the token endpoint only when the authorization request carried it (RFC 6749 §4.1.3)")
+		return expect.Fail(tres, "tokens: the authorization request carried no redirect_uri, so the token request needs none",
+			fmt.Sprintf("HTTP %d", tres.Status), "the code cannot be redeemed without redirect_uri").
+			WithFix("require redirect_uri at the token endpoint only when the authorization request carried it (RFC 6749 §4.1.3)")
 	}
 	return nil
 }

@@ -83,9 +83,9 @@ func runMissingResponseType(ctx context.Context, t *suite.T) error {
 		if q.Get("code") != "" {
 			got = "an authorization code"
 		}
-		return expect.WithFix(expect.Fail(res.last, fmt.Sprintf("error=invalid_request&state=%q", res.state), got,
-			"a request missing a required parameter is not reported as invalid_request with the client's state"),
-			"answer a missing response_type with a redirect carrying error=invalid_request and the state")
+		return expect.Fail(res.last, fmt.Sprintf("error=invalid_request&state=%q", res.state), got,
+			"a request missing a required parameter is not reported as invalid_request with the client's state").
+			WithFix("answer a missing response_type with a redirect carrying error=invalid_request and the state")
 	}
 	return nil
 }
@@ -124,16 +124,16 @@ func runAuthorizeUnknownScope(ctx context.Context, t *suite.T) error {
 			return suite.SkipErr("the code could not be redeemed (%v); the token endpoint checks report why", err)
 		}
 		if ts.Scope == "" || strings.Contains(" "+ts.Scope+" ", " "+unknown+" ") {
-			return expect.WithFix(expect.Fail(tres, "error=invalid_scope, or tokens whose scope member omits "+unknown,
-				fmt.Sprintf("scope %q", ts.Scope), "the unknown scope was silently ignored: the client believes it got it"),
-				"refuse unknown scopes with invalid_scope, or report the scope actually granted (RFC 6749 §3.3)")
+			return expect.Fail(tres, "error=invalid_scope, or tokens whose scope member omits "+unknown,
+				fmt.Sprintf("scope %q", ts.Scope), "the unknown scope was silently ignored: the client believes it got it").
+				WithFix("refuse unknown scopes with invalid_scope, or report the scope actually granted (RFC 6749 §3.3)")
 		}
 		return nil
 	}
 	if e := q.Get("error"); e != "invalid_scope" || q.Get("state") != ar.State {
-		return expect.WithFix(expect.Fail(res.Last, fmt.Sprintf("error=invalid_scope&state=%q", ar.State),
-			fmt.Sprintf("error=%q state=%q", e, q.Get("state")), "an unknown scope is reported with the wrong error or without the state"),
-			"answer an unknown scope with error=invalid_scope and the state")
+		return expect.Fail(res.Last, fmt.Sprintf("error=invalid_scope&state=%q", ar.State),
+			fmt.Sprintf("error=%q state=%q", e, q.Get("state")), "an unknown scope is reported with the wrong error or without the state").
+			WithFix("answer an unknown scope with error=invalid_scope and the state")
 	}
 	return nil
 }
@@ -157,13 +157,14 @@ func runAuthorizeUnauthorizedClient(ctx context.Context, t *suite.T) error {
 		return err
 	}
 	if q.Get("code") != "" {
-		return expect.WithFix(expect.Fail(res.Last, "error=unauthorized_client", "an authorization code",
-			"a client not registered for the authorization code grant got a code"),
-			"check the client's registered grant_types and response_types at the authorization endpoint")
+		return expect.Fail(res.Last, "error=unauthorized_client", "an authorization code",
+			"a client not registered for the authorization code grant got a code").
+			WithFix("check the client's registered grant_types and response_types at the authorization endpoint")
 	}
 	if q.Get("error") != "unauthorized_client" {
-		return expect.WithFix(expect.Fail(res.Last, "error=unauthorized_client", "error="+q.Get("error"),
-			"the refusal carries the wrong error code"), "answer with error=unauthorized_client")
+		return expect.Fail(res.Last, "error=unauthorized_client", "error="+q.Get("error"),
+			"the refusal carries the wrong error code").
+			WithFix("answer with error=unauthorized_client")
 	}
 	return nil
 }
@@ -192,9 +193,9 @@ func runInvalidRedirectNotFollowed(ctx context.Context, t *suite.T) error {
 		return err
 	}
 	if res != nil && res.Callback != nil {
-		return expect.WithFix(expect.Fail(res.Last, "an error page, no redirect", "a redirect to "+res.Callback.Redacted(),
-			"the server redirects to a redirect URI it never registered: an open redirector"),
-			"show errors about redirect_uri to the user; never redirect to an unregistered URI")
+		return expect.Fail(res.Last, "an error page, no redirect", "a redirect to "+res.Callback.Redacted(),
+			"the server redirects to a redirect URI it never registered: an open redirector").
+			WithFix("show errors about redirect_uri to the user; never redirect to an unregistered URI")
 	}
 	return nil
 }

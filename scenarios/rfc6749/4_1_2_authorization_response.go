@@ -83,9 +83,10 @@ func runReplayRevokesTokens(ctx context.Context, t *suite.T) error {
 		return err
 	}
 	if active {
-		return expect.WithFix(expect.Evidence(expect.Fail(res, "the access token revoked after the code replay", "still accepted",
-			"a stolen code replayed after the legitimate redemption leaves the legitimate tokens in the attacker's reach"), replay.Exchange),
-			"on a replayed code, revoke every token of the grant")
+		return expect.Fail(res, "the access token revoked after the code replay", "still accepted",
+			"a stolen code replayed after the legitimate redemption leaves the legitimate tokens in the attacker's reach").
+			WithEvidence(replay.Exchange).
+			WithFix("on a replayed code, revoke every token of the grant")
 	}
 	return nil
 }
@@ -105,9 +106,9 @@ func runStateEchoed(ctx context.Context, t *suite.T) error {
 		return suite.SkipErr("the authorization did not come back to the client")
 	}
 	if got := res.Callback.Query().Get("state"); got != ar.State {
-		return expect.WithFix(expect.Fail(res.Last, fmt.Sprintf("state=%q", ar.State), fmt.Sprintf("state=%q", got),
-			"the client cannot match the response to its request (CSRF protection breaks)"),
-			"return state byte for byte, URL-encoded in the redirect")
+		return expect.Fail(res.Last, fmt.Sprintf("state=%q", ar.State), fmt.Sprintf("state=%q", got),
+			"the client cannot match the response to its request (CSRF protection breaks)").
+			WithFix("return state byte for byte, URL-encoded in the redirect")
 	}
 	return nil
 }

@@ -114,9 +114,9 @@ func runRedirectURIRequired(ctx context.Context, t *suite.T) error {
 		return err
 	}
 	if issuedTokens(res) {
-		return expect.WithFix(expect.Fail(res, "error=invalid_grant (or invalid_request)", "HTTP 200 with tokens",
-			"the code was redeemed without the redirect_uri its authorization request carried"),
-			"store the redirect_uri of the authorization request with the code and require the same value at redemption")
+		return expect.Fail(res, "error=invalid_grant (or invalid_request)", "HTTP 200 with tokens",
+			"the code was redeemed without the redirect_uri its authorization request carried").
+			WithFix("store the redirect_uri of the authorization request with the code and require the same value at redemption")
 	}
 	_, err = expect.OAuthError(res, []int{http.StatusBadRequest}, "invalid_grant", "invalid_request")
 	return err

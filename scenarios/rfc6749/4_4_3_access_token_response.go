@@ -33,9 +33,9 @@ func runNoRefreshToken(ctx context.Context, t *suite.T) error {
 		return err
 	}
 	if rt, ok := m["refresh_token"]; ok && rt != nil && rt != "" {
-		return expect.WithFix(expect.Fail(res, "no refresh_token", "a refresh_token",
-			"the client can always get a new token with its credentials; a refresh token is one more long-lived secret to leak"),
-			"issue only an access token for the client_credentials grant")
+		return expect.Fail(res, "no refresh_token", "a refresh_token",
+			"the client can always get a new token with its credentials; a refresh token is one more long-lived secret to leak").
+			WithFix("issue only an access token for the client_credentials grant")
 	}
 	return nil
 }

@@ -33,9 +33,9 @@ func runConfidentialOnly(ctx context.Context, t *suite.T) error {
 		return err
 	}
 	if issuedTokens(res) {
-		return expect.WithFix(expect.Fail(res, "error=unauthorized_client (or invalid_client)", "HTTP 200 with tokens",
-			"a public client, which anyone can impersonate, got tokens in its own name"),
-			"refuse the client_credentials grant to clients without credentials")
+		return expect.Fail(res, "error=unauthorized_client (or invalid_client)", "HTTP 200 with tokens",
+			"a public client, which anyone can impersonate, got tokens in its own name").
+			WithFix("refuse the client_credentials grant to clients without credentials")
 	}
 	return nil
 }

@@ -73,9 +73,9 @@ func runExpiresInSeconds(ctx context.Context, t *suite.T) error {
 	}
 	n, isNum := v.(float64)
 	if !isNum || n <= 0 || n != math.Trunc(n) {
-		return expect.WithFix(expect.Fail(res, "expires_in as a positive JSON integer (seconds)", fmt.Sprintf("%T %v", v, v),
-			"clients that read expires_in as a number cannot tell when the access token expires"),
-			`send "expires_in": 3600, a JSON number of seconds, not a string`)
+		return expect.Fail(res, "expires_in as a positive JSON integer (seconds)", fmt.Sprintf("%T %v", v, v),
+			"clients that read expires_in as a number cannot tell when the access token expires").
+			WithFix(`send "expires_in": 3600, a JSON number of seconds, not a string`)
 	}
 	return nil
 }
@@ -98,9 +98,9 @@ func runPragmaNoCache(ctx context.Context, t *suite.T) error {
 	}
 	// RFC 9111 §5.4 deprecates Pragma and OAuth 2.1 no longer
 	// requires it: a tension, reported but not failed.
-	return expect.Observation(expect.WithFix(expect.Fail(res, "Pragma: no-cache", got,
-		"RFC 6749 requires Pragma: no-cache for HTTP/1.0 caches; RFC 9111 deprecates the header and OAuth 2.1 drops it"),
-		"add Pragma: no-cache next to Cache-Control: no-store if HTTP/1.0 caches may sit between clients and the server"))
+	return expect.Fail(res, "Pragma: no-cache", got,
+		"RFC 6749 requires Pragma: no-cache for HTTP/1.0 caches; RFC 9111 deprecates the header and OAuth 2.1 drops it").
+		WithFix("add Pragma: no-cache next to Cache-Control: no-store if HTTP/1.0 caches may sit between clients and the server").AsObservation()
 }
 
 func runCacheControlNoStore(ctx context.Context, t *suite.T) error {

@@ -85,9 +85,10 @@ func runTokenUnauthorizedClient(ctx context.Context, t *suite.T) error {
 		return err
 	}
 	if issuedTokens(res) {
-		return expect.WithFix(expect.Evidence(expect.Fail(res, "error=unauthorized_client", "HTTP 200 with tokens",
-			"the client used a grant type it is not registered for"), reg.Res.Exchange),
-			"check the client's registered grant_types at the token endpoint")
+		return expect.Fail(res, "error=unauthorized_client", "HTTP 200 with tokens",
+			"the client used a grant type it is not registered for").
+			WithEvidence(reg.Res.Exchange).
+			WithFix("check the client's registered grant_types at the token endpoint")
 	}
 	_, err = expect.OAuthError(res, []int{http.StatusBadRequest, http.StatusUnauthorized}, "unauthorized_client")
 	return expect.WithFix(err, "answer a grant type the client may not use with 400 error=unauthorized_client")
@@ -187,9 +188,9 @@ func runTokenUnknownScope(ctx context.Context, t *suite.T) error {
 	}
 	granted, ok := m["scope"].(string)
 	if !ok {
-		return expect.WithFix(expect.Fail(res, "error=invalid_scope, or tokens with a scope member without the unknown scope",
-			"tokens without a scope member", "the unknown scope was silently ignored: the client believes it got %q", unknownScope),
-			"refuse unknown scopes with invalid_scope, or report the scope actually granted")
+		return expect.Fail(res, "error=invalid_scope, or tokens with a scope member without the unknown scope",
+			"tokens without a scope member", "the unknown scope was silently ignored: the client believes it got %q", unknownScope).
+			WithFix("refuse unknown scopes with invalid_scope, or report the scope actually granted")
 	}
 	if slices.Contains(strings.Fields(granted), unknownScope) {
 		return expect.Fail(res, "no scope the server does not define", fmt.Sprintf("scope=%q", granted),

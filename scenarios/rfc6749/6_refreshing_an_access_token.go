@@ -90,8 +90,8 @@ func runScopeNotWidened(ctx context.Context, t *suite.T) error {
 		return err
 	}
 	if res.Status == http.StatusOK {
-		return expect.WithFix(expect.Fail(res, "error=invalid_scope", "tokens", "a refresh token widened the scope of its grant to %q", strings.Join(scopes[:2], " ")),
-			"refuse refresh requests whose scope is not a subset of the original grant's")
+		return expect.Fail(res, "error=invalid_scope", "tokens", "a refresh token widened the scope of its grant to %q", strings.Join(scopes[:2], " ")).
+			WithFix("refuse refresh requests whose scope is not a subset of the original grant's")
 	}
 	_, err = expect.OAuthError(res, []int{http.StatusBadRequest}, "invalid_scope", "invalid_grant")
 	return err
@@ -157,9 +157,10 @@ func runOmittedScopeOriginal(ctx context.Context, t *suite.T) error {
 		return nil // identical to what was requested: the original scope
 	}
 	if !sameScope(strings.Fields(next.Scope), original) {
-		return expect.WithFix(expect.Evidence(expect.Fail(res, fmt.Sprintf("scope=%q", strings.Join(original, " ")), fmt.Sprintf("scope=%q", next.Scope),
-			"a refresh without scope changed the scope of the grant"), ts.Result.Exchange),
-			"when a refresh request omits scope, issue the scope of the original grant")
+		return expect.Fail(res, fmt.Sprintf("scope=%q", strings.Join(original, " ")), fmt.Sprintf("scope=%q", next.Scope),
+			"a refresh without scope changed the scope of the grant").
+			WithEvidence(ts.Result.Exchange).
+			WithFix("when a refresh request omits scope, issue the scope of the original grant")
 	}
 	return nil
 }
@@ -191,9 +192,9 @@ func runNarrowerScopeGranted(ctx context.Context, t *suite.T) error {
 	}
 	granted, ok := m["scope"].(string)
 	if ok && !sameScope(strings.Fields(granted), two[:1]) {
-		return expect.WithFix(expect.Fail(res, fmt.Sprintf("scope=%q", two[0]), fmt.Sprintf("scope=%q", granted),
-			"the client asked for less than the grant and got everything: it cannot follow least privilege"),
-			"issue the narrower scope requested at refresh (the refresh token keeps the original scope)")
+		return expect.Fail(res, fmt.Sprintf("scope=%q", two[0]), fmt.Sprintf("scope=%q", granted),
+			"the client asked for less than the grant and got everything: it cannot follow least privilege").
+			WithFix("issue the narrower scope requested at refresh (the refresh token keeps the original scope)")
 	}
 	return nil
 }

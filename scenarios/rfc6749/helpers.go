@@ -23,9 +23,9 @@ func unauthenticated(c *fixture.Client) *fixture.Client {
 // without authenticating: any error passes, tokens fail.
 func refusedUnauthenticated(res *httpx.Result, what string) error {
 	if issuedTokens(res) {
-		return expect.WithFix(expect.Fail(res, "HTTP 401 (or 400) error=invalid_client", "HTTP 200 with tokens",
-			"a confidential client got tokens for %s without authenticating: anyone who knows its client_id can", what),
-			"require the client's credentials (client_secret_basic, client_secret_post, ...) from every confidential client at the token endpoint")
+		return expect.Fail(res, "HTTP 401 (or 400) error=invalid_client", "HTTP 200 with tokens",
+			"a confidential client got tokens for %s without authenticating: anyone who knows its client_id can", what).
+			WithFix("require the client's credentials (client_secret_basic, client_secret_post, ...) from every confidential client at the token endpoint")
 	}
 	return nil
 }
@@ -53,7 +53,7 @@ func notRedirectedAt(ctx context.Context, t *suite.T, ar *fixture.AuthRequest, w
 		return err
 	}
 	if res != nil && res.Callback != nil {
-		return expect.WithFix(expect.Fail(res.Last, want, "a redirect to "+res.Callback.Redacted(), "%s", why), fix)
+		return expect.Fail(res.Last, want, "a redirect to "+res.Callback.Redacted(), "%s", why).WithFix(fix)
 	}
 	return nil
 }
@@ -119,10 +119,10 @@ func errorRedirect(ctx context.Context, t *suite.T, extra url.Values) (url.Value
 // §4.11.2 lets a server that does not trust a redirect URI show it instead:
 // the specifications are in tension, so it is a WARN (an observation).
 func notRedirected(last *httpx.Result) error {
-	return expect.Observation(expect.WithFix(expect.Fail(last, "a redirect to the client with error and state", "no redirect to the client",
+	return expect.Fail(last, "a redirect to the client with error and state", "no redirect to the client",
 		"the authorization error was shown to the person instead of being sent to the client, so the client cannot tell why its request failed "+
-			"(RFC 6749 §4.1.2.1 redirects such errors; RFC 9700 §4.11.2 allows showing them when the redirect URI is not trusted)"),
-		"send errors other than a bad client_id or redirect_uri to the client's registered redirect URI with error and state"))
+			"(RFC 6749 §4.1.2.1 redirects such errors; RFC 9700 §4.11.2 allows showing them when the redirect URI is not trusted)").
+		WithFix("send errors other than a bad client_id or redirect_uri to the client's registered redirect URI with error and state").AsObservation()
 }
 
 func successfulTokenResponse(ctx context.Context, t *suite.T) (*httpx.Result, error) {

@@ -42,9 +42,9 @@ func runSchemeCaseInsensitive(ctx context.Context, t *suite.T) error {
 		return err
 	}
 	if res.Status < 200 || res.Status > 299 {
-		return expect.WithFix(expect.Fail(res, "the token accepted as with \"Bearer\"", fmt.Sprintf("HTTP %d", res.Status),
-			"the resource accepts \"Bearer <token>\" but refuses \"bearer <token>\""),
-			"compare the auth-scheme case-insensitively (strings.EqualFold)")
+		return expect.Fail(res, "the token accepted as with \"Bearer\"", fmt.Sprintf("HTTP %d", res.Status),
+			"the resource accepts \"Bearer <token>\" but refuses \"bearer <token>\"").
+			WithFix("compare the auth-scheme case-insensitively (strings.EqualFold)")
 	}
 	return nil
 }
@@ -59,9 +59,9 @@ func runSeveralSpacesAccepted(ctx context.Context, t *suite.T) error {
 		return err
 	}
 	if res.Status < 200 || res.Status > 299 {
-		return expect.WithFix(expect.Fail(res, "the token accepted as with one space", fmt.Sprintf("HTTP %d", res.Status),
-			"the resource refuses \"Bearer\" followed by more than one space"),
-			"skip all spaces between the scheme and the token: credentials = \"Bearer\" 1*SP b64token")
+		return expect.Fail(res, "the token accepted as with one space", fmt.Sprintf("HTTP %d", res.Status),
+			"the resource refuses \"Bearer\" followed by more than one space").
+			WithFix("skip all spaces between the scheme and the token: credentials = \"Bearer\" 1*SP b64token")
 	}
 	return nil
 }

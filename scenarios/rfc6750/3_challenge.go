@@ -82,8 +82,9 @@ func runChallengeOn401(ctx context.Context, t *suite.T) error {
 		return expect.WithFix(err, "answer requests without a token with 401 and a Bearer challenge")
 	}
 	if _, ok := probe.Bearer(res.Header.Values("WWW-Authenticate")); !ok {
-		return expect.WithFix(expect.Fail(res, `WWW-Authenticate: Bearer realm="..."`, headerOrNone(res),
-			"the 401 has no Bearer challenge"), `add WWW-Authenticate: Bearer realm="…", resource_metadata="…" to 401 responses`)
+		return expect.Fail(res, `WWW-Authenticate: Bearer realm="..."`, headerOrNone(res),
+			"the 401 has no Bearer challenge").
+			WithFix(`add WWW-Authenticate: Bearer realm="…", resource_metadata="…" to 401 responses`)
 	}
 	return nil
 }
@@ -106,9 +107,9 @@ func runNoErrorWithoutCredentials(ctx context.Context, t *suite.T) error {
 func runChallengeHasAuthParams(ctx context.Context, t *suite.T) error {
 	return eachChallenge(ctx, t, func(res *httpx.Result, c probe.Challenge) error {
 		if len(c.List) == 0 {
-			return expect.WithFix(expect.Fail(res, `Bearer followed by auth-params, e.g. realm="..."`, headerOrNone(res),
-				"the Bearer challenge has no auth-param"),
-				`send at least realm="…" (and resource_metadata="…" for RFC 9728 discovery)`)
+			return expect.Fail(res, `Bearer followed by auth-params, e.g. realm="..."`, headerOrNone(res),
+				"the Bearer challenge has no auth-param").
+				WithFix(`send at least realm="…" (and resource_metadata="…" for RFC 9728 discovery)`)
 		}
 		return nil
 	})
@@ -118,9 +119,9 @@ func runAttributesNotRepeated(ctx context.Context, t *suite.T) error {
 	return eachChallenge(ctx, t, func(res *httpx.Result, c probe.Challenge) error {
 		for _, name := range []string{"realm", "scope", "error", "error_description", "error_uri"} {
 			if n := c.Count(name); n > 1 {
-				return expect.WithFix(expect.Fail(res, name+" at most once", fmt.Sprintf("%s %d times: %s", name, n, headerOrNone(res)),
-					"the Bearer challenge repeats the %s attribute", name),
-					fmt.Sprintf("send one %s attribute; several scopes go space-separated in one scope=\"a b\"", name))
+				return expect.Fail(res, name+" at most once", fmt.Sprintf("%s %d times: %s", name, n, headerOrNone(res)),
+					"the Bearer challenge repeats the %s attribute", name).
+					WithFix(fmt.Sprintf("send one %s attribute; several scopes go space-separated in one scope=\"a b\"", name))
 			}
 		}
 		return nil
@@ -139,10 +140,10 @@ func runChallengeValueCharset(ctx context.Context, t *suite.T) error {
 				continue
 			}
 			if i := strings.IndexFunc(p.Value, func(r rune) bool { return !challengeChar(r, space) }); i >= 0 {
-				return expect.WithFix(expect.Fail(res, p.Name+" within %x20-21 / %x23-5B / %x5D-7E",
+				return expect.Fail(res, p.Name+" within %x20-21 / %x23-5B / %x5D-7E",
 					fmt.Sprintf("%s=%q contains %q", p.Name, p.Value, []rune(p.Value[i:])[0]),
-					"the %s value of the Bearer challenge has a character RFC 6750 §3 forbids", p.Name),
-					"keep challenge values to printable ASCII without '\"' and '\\' (no escaped quotes, no non-ASCII)")
+					"the %s value of the Bearer challenge has a character RFC 6750 §3 forbids", p.Name).
+					WithFix("keep challenge values to printable ASCII without '\"' and '\\' (no escaped quotes, no non-ASCII)")
 			}
 		}
 		return nil
@@ -170,9 +171,10 @@ func runChallengeOnRevokedToken(ctx context.Context, t *suite.T) error {
 		return suite.SkipErr("the resource still accepts the revoked token (revocation may take time to reach it; rfc7009 checks judge that)")
 	}
 	if _, ok := probe.Bearer(res.Header.Values("WWW-Authenticate")); !ok {
-		return expect.Evidence(expect.WithFix(expect.Fail(res, `WWW-Authenticate: Bearer error="invalid_token", ...`, headerOrNone(res),
-			"the refusal of a revoked token has no Bearer challenge"),
-			`answer expired and revoked tokens with 401 and WWW-Authenticate: Bearer error="invalid_token"`), rev.Exchange)
+		return expect.Fail(res, `WWW-Authenticate: Bearer error="invalid_token", ...`, headerOrNone(res),
+			"the refusal of a revoked token has no Bearer challenge").
+			WithFix(`answer expired and revoked tokens with 401 and WWW-Authenticate: Bearer error="invalid_token"`).
+			WithEvidence(rev.Exchange)
 	}
 	return nil
 }
@@ -183,9 +185,9 @@ func runChallengeOnInsufficientScope(ctx context.Context, t *suite.T) error {
 		return err
 	}
 	if _, ok := probe.Bearer(res.Header.Values("WWW-Authenticate")); !ok {
-		return expect.WithFix(expect.Fail(res, `WWW-Authenticate: Bearer error="insufficient_scope", scope="..."`, headerOrNone(res),
-			"the refusal of a token without the needed scope has no Bearer challenge"),
-			`answer with 403 and WWW-Authenticate: Bearer error="insufficient_scope", scope="<needed scope>"`)
+		return expect.Fail(res, `WWW-Authenticate: Bearer error="insufficient_scope", scope="..."`, headerOrNone(res),
+			"the refusal of a token without the needed scope has no Bearer challenge").
+			WithFix(`answer with 403 and WWW-Authenticate: Bearer error="insufficient_scope", scope="<needed scope>"`)
 	}
 	return nil
 }

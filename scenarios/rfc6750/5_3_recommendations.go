@@ -43,9 +43,9 @@ func runShortLivedTokens(ctx context.Context, t *suite.T) error {
 		return expect.Fail(ts.Result, "expires_in as a number of seconds", fmt.Sprintf("%v", ts.ExpiresIn), "expires_in is not a number: %v", err)
 	}
 	if secs > maxLifetime {
-		return expect.WithFix(expect.Fail(ts.Result, fmt.Sprintf("expires_in <= %d", maxLifetime), fmt.Sprintf("expires_in = %d", secs),
-			"the access token lives longer than one hour"),
-			"issue access tokens for an hour or less and let clients use refresh tokens")
+		return expect.Fail(ts.Result, fmt.Sprintf("expires_in <= %d", maxLifetime), fmt.Sprintf("expires_in = %d", secs),
+			"the access token lives longer than one hour").
+			WithFix("issue access tokens for an hour or less and let clients use refresh tokens")
 	}
 	return nil
 }

@@ -114,9 +114,10 @@ func runAccessRevoked(ctx context.Context, t *suite.T) error {
 		return err
 	}
 	if active {
-		return expect.WithFix(expect.Evidence(expect.Fail(after, "the revoked access token refused", "accepted",
-			"the revocation endpoint answered 200 but the access token still works"), res.Exchange),
-			"invalidate the token in the store the resource servers consult (or keep access tokens short-lived and say so)")
+		return expect.Fail(after, "the revoked access token refused", "accepted",
+			"the revocation endpoint answered 200 but the access token still works").
+			WithEvidence(res.Exchange).
+			WithFix("invalidate the token in the store the resource servers consult (or keep access tokens short-lived and say so)")
 	}
 	return nil
 }
@@ -168,9 +169,10 @@ func runRefreshRevokesAccess(ctx context.Context, t *suite.T) error {
 		return err
 	}
 	if active {
-		return expect.WithFix(expect.Evidence(expect.Fail(after, "the access token of the revoked grant refused", "accepted",
-			"revoking the refresh token left the access token of the same grant valid"), res.Exchange),
-			"revoke every token of the grant when its refresh token is revoked")
+		return expect.Fail(after, "the access token of the revoked grant refused", "accepted",
+			"revoking the refresh token left the access token of the same grant valid").
+			WithEvidence(res.Exchange).
+			WithFix("revoke every token of the grant when its refresh token is revoked")
 	}
 	return nil
 }
@@ -214,9 +216,10 @@ func runForeignToken(ctx context.Context, t *suite.T) error {
 		return err
 	}
 	if !active {
-		return expect.WithFix(expect.Evidence(expect.Fail(after, "the token still valid for its owner", "revoked",
-			"a client revoked a token that was issued to another client"), res.Exchange),
-			"check that the token was issued to the authenticated client before revoking it")
+		return expect.Fail(after, "the token still valid for its owner", "revoked",
+			"a client revoked a token that was issued to another client").
+			WithEvidence(res.Exchange).
+			WithFix("check that the token was issued to the authenticated client before revoking it")
 	}
 	return nil
 }

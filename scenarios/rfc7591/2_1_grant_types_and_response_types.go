@@ -58,9 +58,9 @@ func runGrantResponseConsistent(ctx context.Context, t *suite.T) error {
 		return nil
 	}
 	if why := inconsistency(gts, rts); why != "" {
-		return expect.WithFix(expect.Fail(res, "HTTP 400 error=invalid_client_metadata, or a registration corrected to a consistent pair",
-			fmt.Sprintf("HTTP %d registering grant_types %v with response_types %v", res.Status, gts, rts), "the server registered an inconsistent client: %s", why),
-			"refuse registrations whose grant_types and response_types contradict each other (RFC 7591 §2.1 table) with invalid_client_metadata")
+		return expect.Fail(res, "HTTP 400 error=invalid_client_metadata, or a registration corrected to a consistent pair",
+			fmt.Sprintf("HTTP %d registering grant_types %v with response_types %v", res.Status, gts, rts), "the server registered an inconsistent client: %s", why).
+			WithFix("refuse registrations whose grant_types and response_types contradict each other (RFC 7591 §2.1 table) with invalid_client_metadata")
 	}
 	return nil
 }

@@ -46,8 +46,9 @@ func runUnknownMetadataIgnored(ctx context.Context, t *suite.T) error {
 		return expect.WithFix(err, fix)
 	}
 	if id, _ := m["client_id"].(string); id == "" {
-		return expect.WithFix(expect.Fail(r.Res, "a registration response with a client_id", "members: "+expect.Keys(m),
-			"the registration with an unknown member did not register a client"), fix)
+		return expect.Fail(r.Res, "a registration response with a client_id", "members: "+expect.Keys(m),
+			"the registration with an unknown member did not register a client").
+			WithFix(fix)
 	}
 	return nil
 }
@@ -87,9 +88,9 @@ func registerDefaults(ctx context.Context, t *suite.T) (r *regclient.Registratio
 		if !stated {
 			what = "states no token_endpoint_auth_method, which means the default client_secret_basic,"
 		}
-		return nil, "", true, expect.WithFix(expect.Fail(r.Res, "a client_secret for the client_secret_basic default", "no client_secret; members: "+expect.Keys(info),
-			"the registration response %s but issues no client_secret to authenticate with", what),
-			"register omitted token_endpoint_auth_method as client_secret_basic and issue a client_secret, or state the method you registered instead")
+		return nil, "", true, expect.Fail(r.Res, "a client_secret for the client_secret_basic default", "no client_secret; members: "+expect.Keys(info),
+			"the registration response %s but issues no client_secret to authenticate with", what).
+			WithFix("register omitted token_endpoint_auth_method as client_secret_basic and issue a client_secret, or state the method you registered instead")
 	}
 	if gts, present, _ := regclient.StringList(info, "grant_types"); present && !slices.Contains(gts, "authorization_code") {
 		return nil, "", true, suite.SkipErr("the server replaced the default grant_types with %v, as RFC 7591 §3.2.1 allows; nothing to exercise", gts)
@@ -141,12 +142,15 @@ func useDefaults(ctx context.Context, t *suite.T, r *regclient.Registration, met
 	ecode := errCode(res)
 	switch {
 	case regclient.IsInvalidClient(res):
-		return expect.Evidence(expect.WithFix(expect.Fail(res, "HTTP 200 with tokens", regclient.Outcome(res),
-			"the token endpoint refuses the credentials of the registered client used with %s", method),
-			"a client registered without token_endpoint_auth_method authenticates with client_secret_basic (RFC 7591 §2) unless the response states another method"), r.Res.Exchange)
+		return expect.Fail(res, "HTTP 200 with tokens", regclient.Outcome(res),
+			"the token endpoint refuses the credentials of the registered client used with %s", method).
+			WithFix("a client registered without token_endpoint_auth_method authenticates with client_secret_basic (RFC 7591 §2) unless the response states another method").
+			WithEvidence(r.Res.Exchange)
 	case ecode == "unauthorized_client" || ecode == "unsupported_grant_type":
-		return expect.Evidence(expect.WithFix(expect.Fail(res, "HTTP 200 with tokens", regclient.Outcome(res),
-			"the token endpoint refuses the authorization_code grant to a client registered with the default grant_types"), fix), r.Res.Exchange)
+		return expect.Fail(res, "HTTP 200 with tokens", regclient.Outcome(res),
+			"the token endpoint refuses the authorization_code grant to a client registered with the default grant_types").
+			WithFix(fix).
+			WithEvidence(r.Res.Exchange)
 	}
 	return suite.SkipErr("the code exchange failed for a reason this check does not judge: %s", regclient.Outcome(res))
 }

@@ -113,8 +113,8 @@ func runClientIDPresent(ctx context.Context, t *suite.T) error {
 		return expect.WithFix(err, "return the issued client_id as a JSON string")
 	}
 	if id == "" {
-		return expect.WithFix(expect.Fail(r.Res, "a non-empty client_id", `client_id: ""`, "the client identifier is empty"),
-			"return the issued client_id")
+		return expect.Fail(r.Res, "a non-empty client_id", `client_id: ""`, "the client identifier is empty").
+			WithFix("return the issued client_id")
 	}
 	return nil
 }
@@ -129,9 +129,10 @@ func runClientIDUnique(ctx context.Context, t *suite.T) error {
 		return err
 	}
 	if a.Client.ID == b.Client.ID {
-		return expect.Evidence(expect.WithFix(expect.Fail(b.Res, "a client_id different from the first registration's", "the same client_id twice",
-			"two registrations with different client_name received the same client_id"),
-			"issue a fresh, unguessable client_id for every registration"), a.Res.Exchange)
+		return expect.Fail(b.Res, "a client_id different from the first registration's", "the same client_id twice",
+			"two registrations with different client_name received the same client_id").
+			WithFix("issue a fresh, unguessable client_id for every registration").
+			WithEvidence(a.Res.Exchange)
 	}
 	return nil
 }
@@ -149,9 +150,9 @@ func runSecretForConfidential(ctx context.Context, t *suite.T) error {
 		return suite.SkipErr("the server registered token_endpoint_auth_method %q instead of %q (a substitution RFC 7591 §3.2.1 allows); it needs no client_secret", method, regclient.SecretMethod(t))
 	}
 	if _, present := r.Info["client_secret"]; !present {
-		return expect.WithFix(expect.Fail(r.Res, "a client_secret", "none; members: "+expect.Keys(r.Info),
-			"the client is registered with %s but was given no secret to authenticate with", method),
-			"issue a client_secret to clients registered with client_secret_basic or client_secret_post")
+		return expect.Fail(r.Res, "a client_secret", "none; members: "+expect.Keys(r.Info),
+			"the client is registered with %s but was given no secret to authenticate with", method).
+			WithFix("issue a client_secret to clients registered with client_secret_basic or client_secret_post")
 	}
 	if s, ok := r.Info["client_secret"].(string); !ok || s == "" {
 		return expect.Fail(r.Res, "client_secret as a non-empty string", "client_secret of another type or empty", "the client_secret is unusable")
@@ -168,9 +169,9 @@ func runNoSecretForPublic(ctx context.Context, t *suite.T) error {
 		return suite.SkipErr("the server registered token_endpoint_auth_method %q instead of none", method)
 	}
 	if _, present := r.Info["client_secret"]; present {
-		return expect.WithFix(expect.Fail(r.Res, "no client_secret for a client registered with token_endpoint_auth_method none",
-			"a client_secret", "a public client was issued a secret it cannot keep"),
-			"do not issue client secrets to clients registered with token_endpoint_auth_method none")
+		return expect.Fail(r.Res, "no client_secret for a client registered with token_endpoint_auth_method none",
+			"a client_secret", "a public client was issued a secret it cannot keep").
+			WithFix("do not issue client secrets to clients registered with token_endpoint_auth_method none")
 	}
 	return nil
 }
@@ -191,9 +192,10 @@ func runSecretUnique(ctx context.Context, t *suite.T) error {
 		return suite.SkipErr("both registrations got the same client_id (see rfc7591-3.2.1-client-id-unique)")
 	}
 	if a.Client.Secret == b.Client.Secret {
-		return expect.Evidence(expect.WithFix(expect.Fail(b.Res, "a client_secret different from the other client's", "the same client_secret for two client_ids",
-			"two clients share one secret: either can authenticate as the other"),
-			"generate every client_secret from a cryptographic random source"), a.Res.Exchange)
+		return expect.Fail(b.Res, "a client_secret different from the other client's", "the same client_secret for two client_ids",
+			"two clients share one secret: either can authenticate as the other").
+			WithFix("generate every client_secret from a cryptographic random source").
+			WithEvidence(a.Res.Exchange)
 	}
 	return nil
 }
@@ -208,14 +210,15 @@ func runSecretExpiresAt(ctx context.Context, t *suite.T) error {
 	}
 	v, ok := r.Info["client_secret_expires_at"]
 	if !ok {
-		return expect.WithFix(expect.Fail(r.Res, "client_secret_expires_at (0 for never)", "absent",
-			"clients cannot tell when the secret expires; many clients refuse the response"),
-			`add "client_secret_expires_at": 0 (or the expiry time in seconds) to responses that carry a client_secret`)
+		return expect.Fail(r.Res, "client_secret_expires_at (0 for never)", "absent",
+			"clients cannot tell when the secret expires; many clients refuse the response").
+			WithFix(`add "client_secret_expires_at": 0 (or the expiry time in seconds) to responses that carry a client_secret`)
 	}
 	n, isNum := v.(float64)
 	if !isNum || n < 0 || n != math.Trunc(n) {
-		return expect.WithFix(expect.Fail(r.Res, "client_secret_expires_at as a non-negative integer number of seconds", "client_secret_expires_at: "+regclient.Describe(v),
-			"client_secret_expires_at has the wrong type or value"), "send a JSON number: seconds since 1970-01-01T00:00:00Z, or 0")
+		return expect.Fail(r.Res, "client_secret_expires_at as a non-negative integer number of seconds", "client_secret_expires_at: "+regclient.Describe(v),
+			"client_secret_expires_at has the wrong type or value").
+			WithFix("send a JSON number: seconds since 1970-01-01T00:00:00Z, or 0")
 	}
 	return nil
 }
@@ -231,8 +234,8 @@ func runIssuedAtSeconds(ctx context.Context, t *suite.T) error {
 	}
 	n, isNum := v.(float64)
 	if !isNum {
-		return expect.WithFix(expect.Fail(r.Res, "client_id_issued_at as a JSON number", "client_id_issued_at: "+regclient.Describe(v), "client_id_issued_at has the wrong type"),
-			"send client_id_issued_at as a JSON number of seconds, not a string or a date")
+		return expect.Fail(r.Res, "client_id_issued_at as a JSON number", "client_id_issued_at: "+regclient.Describe(v), "client_id_issued_at has the wrong type").
+			WithFix("send client_id_issued_at as a JSON number of seconds, not a string or a date")
 	}
 	// A day of tolerance for clock skew; a value in the far future
 	// is almost always milliseconds.
@@ -242,8 +245,8 @@ func runIssuedAtSeconds(ctx context.Context, t *suite.T) error {
 		if n > now*100 {
 			why = "client_id_issued_at looks like milliseconds, not seconds"
 		}
-		return expect.WithFix(expect.Fail(r.Res, fmt.Sprintf("about %.0f (seconds since the epoch)", now), fmt.Sprintf("%.0f", n), "%s", why),
-			"send the issuance time in seconds since 1970-01-01T00:00:00Z")
+		return expect.Fail(r.Res, fmt.Sprintf("about %.0f (seconds since the epoch)", now), fmt.Sprintf("%.0f", n), "%s", why).
+			WithFix("send the issuance time in seconds since 1970-01-01T00:00:00Z")
 	}
 	return nil
 }
@@ -280,9 +283,9 @@ func runMetadataEchoed(ctx context.Context, t *suite.T) error {
 	uris, present, ok := regclient.StringList(info, "redirect_uris")
 	switch {
 	case !present:
-		return expect.WithFix(expect.Fail(res, "redirect_uris as registered", "no redirect_uris; members: "+expect.Keys(info),
-			"the response does not say which redirect URIs were registered"),
-			"return every registered metadata value (redirect_uris, grant_types, token_endpoint_auth_method, client_name, ...) in the registration response")
+		return expect.Fail(res, "redirect_uris as registered", "no redirect_uris; members: "+expect.Keys(info),
+			"the response does not say which redirect URIs were registered").
+			WithFix("return every registered metadata value (redirect_uris, grant_types, token_endpoint_auth_method, client_name, ...) in the registration response")
 	case !ok:
 		return expect.Fail(res, "redirect_uris as an array of strings", "redirect_uris: "+regclient.Describe(info["redirect_uris"]), "redirect_uris has the wrong type")
 	case len(uris) == 0:
@@ -333,9 +336,10 @@ func runIssuedCredentialsWork(ctx context.Context, t *suite.T) error {
 	}
 	if !ok {
 		stated, _ := statedMethod(r.Info)
-		return expect.Evidence(expect.WithFix(expect.Fail(res, "the token endpoint accepts the client", regclient.Outcome(res),
-			"the token endpoint refuses the client_id and client_secret just issued, used with %s as the registration response states", stated),
-			"make the client_secret in the registration response the one the token endpoint checks, and state the token_endpoint_auth_method the client must use"), r.Res.Exchange)
+		return expect.Fail(res, "the token endpoint accepts the client", regclient.Outcome(res),
+			"the token endpoint refuses the client_id and client_secret just issued, used with %s as the registration response states", stated).
+			WithFix("make the client_secret in the registration response the one the token endpoint checks, and state the token_endpoint_auth_method the client must use").
+			WithEvidence(r.Res.Exchange)
 	}
 	return nil
 }

@@ -69,8 +69,8 @@ func runRedirectURIsRequired(ctx context.Context, t *suite.T) error {
 		t.Logf("the server supplied redirect_uris %v itself", uris)
 		return nil
 	}
-	return expect.WithFix(expect.Fail(res, "HTTP 400 error=invalid_redirect_uri (or invalid_client_metadata)",
+	return expect.Fail(res, "HTTP 400 error=invalid_redirect_uri (or invalid_client_metadata)",
 		fmt.Sprintf("HTTP %d registering an authorization_code client without redirect_uris", res.Status),
-		"the server registered a redirect-based client without any redirect URI"),
-		"require redirect_uris for clients of the authorization_code (and implicit) grant, so that codes go only to registered URIs")
+		"the server registered a redirect-based client without any redirect URI").
+		WithFix("require redirect_uris for clients of the authorization_code (and implicit) grant, so that codes go only to registered URIs")
 }

@@ -63,8 +63,9 @@ func runRead200(ctx context.Context, t *suite.T) error {
 		return expect.WithFix(err, "serve the client information as application/json")
 	}
 	if id, _ := info["client_id"].(string); id != m.Client.ID {
-		return expect.Evidence(expect.Fail(res, "the client_id of the registration", "client_id: "+regclient.Describe(info["client_id"]),
-			"the read response names another client_id"), m.Res.Exchange)
+		return expect.Fail(res, "the client_id of the registration", "client_id: "+regclient.Describe(info["client_id"]),
+			"the read response names another client_id").
+			WithEvidence(m.Res.Exchange)
 	}
 	return nil
 }
@@ -127,9 +128,9 @@ func runUnknownClient401(ctx context.Context, t *suite.T) error {
 // names) with a Bearer challenge, and nothing of the registration in the body.
 func refusedToken(res *httpx.Result, what string) error {
 	if res.Status >= 200 && res.Status < 300 {
-		return expect.WithFix(expect.Fail(res, "HTTP 401 with a Bearer challenge", fmt.Sprintf("HTTP %d", res.Status),
-			"the client configuration endpoint granted access to a request %s", what),
-			"serve the client configuration endpoint only to the registration access token issued for that very client")
+		return expect.Fail(res, "HTTP 401 with a Bearer challenge", fmt.Sprintf("HTTP %d", res.Status),
+			"the client configuration endpoint granted access to a request %s", what).
+			WithFix("serve the client configuration endpoint only to the registration access token issued for that very client")
 	}
 	if leaks(res) {
 		return expect.Fail(res, "an error without the client's registration", "a body containing the client's registration",
@@ -139,8 +140,9 @@ func refusedToken(res *httpx.Result, what string) error {
 		return expect.WithFix(err, "answer an invalid registration access token with 401 and WWW-Authenticate: Bearer error=\"invalid_token\" (RFC 6750 §3.1)")
 	}
 	if _, ok := probe.Bearer(res.Header.Values("WWW-Authenticate")); !ok {
-		return expect.WithFix(expect.Fail(res, `WWW-Authenticate: Bearer error="invalid_token"`, headerOrNone(res),
-			"the refusal carries no Bearer challenge"), `send WWW-Authenticate: Bearer realm="...", error="invalid_token" with the 401 (RFC 6750 §3)`)
+		return expect.Fail(res, `WWW-Authenticate: Bearer error="invalid_token"`, headerOrNone(res),
+			"the refusal carries no Bearer challenge").
+			WithFix(`send WWW-Authenticate: Bearer realm="...", error="invalid_token" with the 401 (RFC 6750 §3)`)
 	}
 	return nil
 }

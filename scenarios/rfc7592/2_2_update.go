@@ -134,8 +134,9 @@ func runClientIDUnchanged(ctx context.Context, t *suite.T) error {
 			return err
 		}
 		if id, _ := info["client_id"].(string); id != m.Client.ID {
-			return expect.WithFix(expect.Fail(res, "client_id "+m.Client.ID+" (unchanged)", "client_id: "+regclient.Describe(info["client_id"]),
-				"the update changed the client identifier"), fix)
+			return expect.Fail(res, "client_id "+m.Client.ID+" (unchanged)", "client_id: "+regclient.Describe(info["client_id"]),
+				"the update changed the client identifier").
+				WithFix(fix)
 		}
 	}
 	rres, err := read(ctx, t, m, m.Token, "read the client under its original client_id")
@@ -143,8 +144,10 @@ func runClientIDUnchanged(ctx context.Context, t *suite.T) error {
 		return err
 	}
 	if rres.Status != http.StatusOK {
-		return expect.Evidence(expect.WithFix(expect.Fail(rres, "HTTP 200: the client still exists under its client_id", regclient.Outcome(rres),
-			"after an update naming another client_id, the original client is gone"), fix), res.Exchange)
+		return expect.Fail(rres, "HTTP 200: the client still exists under its client_id", regclient.Outcome(rres),
+			"after an update naming another client_id, the original client is gone").
+			WithFix(fix).
+			WithEvidence(res.Exchange)
 	}
 	return nil
 }
@@ -173,8 +176,9 @@ func runSecretNotOverwritable(ctx context.Context, t *suite.T) error {
 		return err
 	}
 	if s, _ := info["client_secret"].(string); s == chosen {
-		return expect.WithFix(expect.Fail(res, "the update refused, or the issued client_secret kept", "the client's chosen secret in the response",
-			"the server adopted a client_secret chosen by the client"), fix)
+		return expect.Fail(res, "the update refused, or the issued client_secret kept", "the client's chosen secret in the response",
+			"the server adopted a client_secret chosen by the client").
+			WithFix(fix)
 	}
 	c := *m.Client
 	c.Secret = chosen
@@ -183,8 +187,10 @@ func runSecretNotOverwritable(ctx context.Context, t *suite.T) error {
 		return err
 	}
 	if ok {
-		return expect.Evidence(expect.WithFix(expect.Fail(pres, "invalid_client for the client-chosen secret", regclient.Outcome(pres),
-			"the token endpoint accepts the client_secret the client chose in its update"), fix), res.Exchange)
+		return expect.Fail(pres, "invalid_client for the client-chosen secret", regclient.Outcome(pres),
+			"the token endpoint accepts the client_secret the client chose in its update").
+			WithFix(fix).
+			WithEvidence(res.Exchange)
 	}
 	return nil
 }
@@ -209,8 +215,9 @@ func runInvalidUpdateRefused(ctx context.Context, t *suite.T) error {
 		return err
 	}
 	if uris, _, _ := regclient.StringList(info, "redirect_uris"); slices.Contains(uris, bad) {
-		return expect.WithFix(expect.Fail(res, "HTTP 400 error=invalid_redirect_uri", "HTTP 200 registering "+bad,
-			"the update registered a redirect URI with a fragment (RFC 6749 §3.1.2 forbids it)"), fix)
+		return expect.Fail(res, "HTTP 400 error=invalid_redirect_uri", "HTTP 200 registering "+bad,
+			"the update registered a redirect URI with a fragment (RFC 6749 §3.1.2 forbids it)").
+			WithFix(fix)
 	}
 	return nil
 }

@@ -77,9 +77,10 @@ func runReadRegisteredMetadata(ctx context.Context, t *suite.T) error {
 		}
 		got := info[k]
 		if !sameValue(want, got) {
-			return expect.Evidence(expect.WithFix(expect.Fail(res, k+": "+regclient.Describe(want)+" (as registered)", k+": "+regclient.Describe(got),
-				"the read response does not return the registered %s", k),
-				"return every registered metadata value in the client read response"), m.Res.Exchange)
+			return expect.Fail(res, k+": "+regclient.Describe(want)+" (as registered)", k+": "+regclient.Describe(got),
+				"the read response does not return the registered %s", k).
+				WithFix("return every registered metadata value in the client read response").
+				WithEvidence(m.Res.Exchange)
 		}
 	}
 	return nil
@@ -101,20 +102,24 @@ func managementFields(r *httpx.Result, info map[string]any, where string, skipIf
 		if hasURI {
 			missing = "registration_access_token"
 		}
-		return expect.WithFix(expect.Fail(r, "registration_client_uri and registration_access_token", missing+" absent; members: "+expect.Keys(info),
-			"%s lacks %s", where, missing), fix)
+		return expect.Fail(r, "registration_client_uri and registration_access_token", missing+" absent; members: "+expect.Keys(info),
+			"%s lacks %s", where, missing).
+			WithFix(fix)
 	}
 	if tok, ok := tokV.(string); !ok || tok == "" {
-		return expect.WithFix(expect.Fail(r, "registration_access_token as a non-empty string", "another type or empty", "%s has an unusable registration_access_token", where), fix)
+		return expect.Fail(r, "registration_access_token as a non-empty string", "another type or empty", "%s has an unusable registration_access_token", where).
+			WithFix(fix)
 	}
 	uri, ok := uriV.(string)
 	if !ok {
-		return expect.WithFix(expect.Fail(r, "registration_client_uri as a string", "registration_client_uri: "+regclient.Describe(uriV), "%s has a registration_client_uri of the wrong type", where), fix)
+		return expect.Fail(r, "registration_client_uri as a string", "registration_client_uri: "+regclient.Describe(uriV), "%s has a registration_client_uri of the wrong type", where).
+			WithFix(fix)
 	}
 	u, err := url.Parse(uri)
 	if err != nil || !u.IsAbs() || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.Fragment != "" {
-		return expect.WithFix(expect.Fail(r, "a fully qualified http(s) URL", "registration_client_uri: "+regclient.Describe(uri),
-			"%s has a registration_client_uri that is not a fully qualified URL", where), fix)
+		return expect.Fail(r, "a fully qualified http(s) URL", "registration_client_uri: "+regclient.Describe(uri),
+			"%s has a registration_client_uri that is not a fully qualified URL", where).
+			WithFix(fix)
 	}
 	return nil
 }

@@ -90,9 +90,9 @@ func runChallengeNotExposed(ctx context.Context, t *suite.T) error {
 		return err
 	}
 	if where := exposedIn(res.Callback, p); where != "" {
-		return expect.WithFix(expect.Fail(res.Last, "no trace of the code_challenge in the authorization response",
-			where, "the authorization response exposes the code_challenge to whoever sees the redirect"),
-			"keep the challenge on the server, or encrypt it inside the code; never echo it")
+		return expect.Fail(res.Last, "no trace of the code_challenge in the authorization response",
+			where, "the authorization response exposes the code_challenge to whoever sees the redirect").
+			WithFix("keep the challenge on the server, or encrypt it inside the code; never echo it")
 	}
 	return nil
 }

@@ -119,8 +119,9 @@ func redeemWith(ctx context.Context, t *suite.T, change func(url.Values), what, 
 		return err
 	}
 	if res.Status == http.StatusOK {
-		return expect.WithFix(expect.Fail(res, "error=invalid_grant", "tokens",
-			"the code was redeemed with %s", what), fix)
+		return expect.Fail(res, "error=invalid_grant", "tokens",
+			"the code was redeemed with %s", what).
+			WithFix(fix)
 	}
 	_, err = expect.OAuthError(res, []int{http.StatusBadRequest}, "invalid_grant")
 	if err != nil && strings.Contains(err.Error(), "wrong error code") {

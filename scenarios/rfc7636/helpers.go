@@ -56,8 +56,9 @@ func codeWith(ctx context.Context, t *suite.T, p *fixture.PKCE) (*fixture.AuthRe
 // redeemRefused requires a token request to be refused with one of codes.
 func redeemRefused(res *httpx.Result, codes []string, what, fix string) error {
 	if res.Status == http.StatusOK {
-		return expect.WithFix(expect.Fail(res, "error="+strings.Join(codes, " or "), "tokens",
-			"the code was redeemed with %s", what), fix)
+		return expect.Fail(res, "error="+strings.Join(codes, " or "), "tokens",
+			"the code was redeemed with %s", what).
+			WithFix(fix)
 	}
 	_, err := expect.OAuthError(res, []int{http.StatusBadRequest}, codes...)
 	return expect.WithFix(err, fix)
@@ -85,21 +86,24 @@ func authorizeRaw(ctx context.Context, t *suite.T, ar *fixture.AuthRequest) (*fi
 // §4.1.2.1) with error=code and the request's state (when it had one).
 func wantErrorRedirect(res *fixture.AuthzResult, state, code, what, fix string) error {
 	if res.Callback == nil {
-		return expect.WithFix(expect.Fail(res.Last, "a redirect to the client with error="+code, "no redirect to the client",
-			"the authorization request with %s did not come back to the client with an error", what), fix)
+		return expect.Fail(res.Last, "a redirect to the client with error="+code, "no redirect to the client",
+			"the authorization request with %s did not come back to the client with an error", what).
+			WithFix(fix)
 	}
 	q := res.Callback.Query()
 	switch {
 	case q.Get("code") != "":
-		return expect.WithFix(expect.Fail(res.Last, "error="+code, "an authorization code",
-			"the authorization request with %s was accepted", what), fix)
+		return expect.Fail(res.Last, "error="+code, "an authorization code",
+			"the authorization request with %s was accepted", what).
+			WithFix(fix)
 	case q.Get("error") != code:
-		return expect.WithFix(expect.Fail(res.Last, "error="+code, "error="+q.Get("error"),
-			"the authorization request with %s was refused with the wrong error code", what), fix)
+		return expect.Fail(res.Last, "error="+code, "error="+q.Get("error"),
+			"the authorization request with %s was refused with the wrong error code", what).
+			WithFix(fix)
 	case state != "" && q.Get("state") != state:
-		return expect.WithFix(expect.Fail(res.Last, "state="+state, "state="+q.Get("state"),
-			"the error response to the request with %s does not return its state", what),
-			"return the request's state in every authorization error response (RFC 6749 §4.1.2.1)")
+		return expect.Fail(res.Last, "state="+state, "state="+q.Get("state"),
+			"the error response to the request with %s does not return its state", what).
+			WithFix("return the request's state in every authorization error response (RFC 6749 §4.1.2.1)")
 	}
 	return nil
 }

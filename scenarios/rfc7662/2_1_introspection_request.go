@@ -47,8 +47,9 @@ func runRequiresAuthorization(ctx context.Context, t *suite.T) error {
 			t.Logf("the unauthenticated call got HTTP %d with only active=false", res.Status)
 			return nil
 		}
-		return expect.WithFix(expect.Fail(res, "HTTP 401 (or another refusal) for an unauthenticated caller", fmt.Sprintf("HTTP %d %s", res.Status, snippet(res)),
-			"anyone can introspect tokens: token scanning is possible"), "require client authentication (or a bearer token) at the introspection endpoint")
+		return expect.Fail(res, "HTTP 401 (or another refusal) for an unauthenticated caller", fmt.Sprintf("HTTP %d %s", res.Status, snippet(res)),
+			"anyone can introspect tokens: token scanning is possible").
+			WithFix("require client authentication (or a bearer token) at the introspection endpoint")
 	}
 	return nil
 }
@@ -74,8 +75,9 @@ func runHintNotBinding(ctx context.Context, t *suite.T) error {
 		return err
 	}
 	if !active {
-		return expect.WithFix(expect.Fail(res, `"active": true`, `"active": false`,
-			"with a wrong token_type_hint the access token was reported inactive"), "treat token_type_hint as a hint: search every token type when the hinted one does not match")
+		return expect.Fail(res, `"active": true`, `"active": false`,
+			"with a wrong token_type_hint the access token was reported inactive").
+			WithFix("treat token_type_hint as a hint: search every token type when the hinted one does not match")
 	}
 	return nil
 }

@@ -88,8 +88,9 @@ func runJSONResponse(ctx context.Context, t *suite.T) error {
 	}
 	mt, _, _ := mime.ParseMediaType(res.Header.Get("Content-Type"))
 	if mt != "application/json" {
-		return expect.WithFix(expect.Fail(res, "Content-Type: application/json", "Content-Type: "+res.Header.Get("Content-Type"),
-			"the introspection response is not served as JSON"), "serve introspection responses with Content-Type: application/json")
+		return expect.Fail(res, "Content-Type: application/json", "Content-Type: "+res.Header.Get("Content-Type"),
+			"the introspection response is not served as JSON").
+			WithFix("serve introspection responses with Content-Type: application/json")
 	}
 	_, err = expect.JSONObject(res, false)
 	return err
@@ -120,8 +121,9 @@ func runNumericDates(ctx context.Context, t *suite.T) error {
 		seen++
 		f, isNum := v.(float64)
 		if !isNum || f != float64(int64(f)) || f < 0 {
-			return expect.WithFix(expect.Fail(res, k+": integer seconds since 1970-01-01 UTC", fmt.Sprintf("%s: %s", k, raw(v)),
-				"%s is not a NumericDate", k), "give exp, iat and nbf as integer numbers of seconds (RFC 7519 NumericDate)")
+			return expect.Fail(res, k+": integer seconds since 1970-01-01 UTC", fmt.Sprintf("%s: %s", k, raw(v)),
+				"%s is not a NumericDate", k).
+				WithFix("give exp, iat and nbf as integer numbers of seconds (RFC 7519 NumericDate)")
 		}
 	}
 	if seen == 0 {
@@ -156,9 +158,10 @@ func runRevokedInactive(ctx context.Context, t *suite.T) error {
 		return err
 	}
 	if active {
-		return expect.Evidence(expect.WithFix(expect.Fail(res, `"active": false`, `"active": true`,
-			"a revoked token is still introspected as active: resource servers keep accepting it"),
-			"report revoked tokens as inactive"), rev.Exchange)
+		return expect.Fail(res, `"active": false`, `"active": true`,
+			"a revoked token is still introspected as active: resource servers keep accepting it").
+			WithFix("report revoked tokens as inactive").
+			WithEvidence(rev.Exchange)
 	}
 	return nil
 }
@@ -180,8 +183,9 @@ func runInactiveNoDetails(ctx context.Context, t *suite.T) error {
 		return expect.Fail(res, `"active": false`, `"active": true`, "a made-up token was introspected as active")
 	}
 	if len(m) > 1 {
-		return expect.WithFix(expect.Fail(res, `{"active": false}`, "members: "+expect.Keys(m),
-			"the response for an unknown token carries more than active=false"), "answer inactive tokens with {\"active\": false} only")
+		return expect.Fail(res, `{"active": false}`, "members: "+expect.Keys(m),
+			"the response for an unknown token carries more than active=false").
+			WithFix("answer inactive tokens with {\"active\": false} only")
 	}
 	return nil
 }

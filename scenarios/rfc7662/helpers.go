@@ -76,8 +76,9 @@ func okIntrospection(res *httpx.Result) (bool, map[string]any, error) {
 		return false, m, err
 	}
 	if !isBool {
-		return false, m, expect.WithFix(expect.Fail(res, `"active": true (a JSON boolean)`, fmt.Sprintf(`"active": %s`, raw(m["active"])),
-			"active is not a JSON boolean; clients comparing with true treat the token as inactive"), `emit "active": true/false as JSON booleans`)
+		return false, m, expect.Fail(res, `"active": true (a JSON boolean)`, fmt.Sprintf(`"active": %s`, raw(m["active"])),
+			"active is not a JSON boolean; clients comparing with true treat the token as inactive").
+			WithFix(`emit "active": true/false as JSON booleans`)
 	}
 	return active, m, nil
 }

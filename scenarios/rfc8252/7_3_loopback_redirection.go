@@ -54,9 +54,9 @@ func runLoopbackAnyPort(ctx context.Context, t *suite.T) error {
 		if res != nil {
 			last = res.Last
 		}
-		return expect.WithFix(expect.Fail(last, "a code delivered to "+other.String(), "no code",
-			"native apps that listen on an ephemeral port cannot log in"),
-			"for http://127.0.0.1 and http://[::1] redirect URIs, ignore the port when matching")
+		return expect.Fail(last, "a code delivered to "+other.String(), "no code",
+			"native apps that listen on an ephemeral port cannot log in").
+			WithFix("for http://127.0.0.1 and http://[::1] redirect URIs, ignore the port when matching")
 	}
 	return nil
 }

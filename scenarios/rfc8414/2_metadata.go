@@ -136,9 +136,9 @@ func runRegistrationEndpointRegisters(ctx context.Context, t *suite.T) error {
 		return err
 	}
 	if res.Status != http.StatusCreated && res.Status != http.StatusOK {
-		return expect.WithFix(expect.Fail(res, "HTTP 201 with a client_id", "HTTP "+http.StatusText(res.Status),
-			"the registration_endpoint of the metadata does not register clients"),
-			"advertise the URL that actually serves RFC 7591 registration (MCP clients register there blindly)")
+		return expect.Fail(res, "HTTP 201 with a client_id", "HTTP "+http.StatusText(res.Status),
+			"the registration_endpoint of the metadata does not register clients").
+			WithFix("advertise the URL that actually serves RFC 7591 registration (MCP clients register there blindly)")
 	}
 	if c.ID == "" {
 		return expect.Fail(res, "a client_id", "none", "the registration response has no client_id")
@@ -149,10 +149,10 @@ func runRegistrationEndpointRegisters(ctx context.Context, t *suite.T) error {
 func runCodeChallengeMethodsS256(ctx context.Context, t *suite.T) error {
 	res := t.Target.MetadataResult
 	if !slices.Contains(t.Target.Metadata.CodeChallengeMethodsSupported, "S256") {
-		return expect.WithFix(expect.Fail(res, `code_challenge_methods_supported: ["S256"]`,
+		return expect.Fail(res, `code_challenge_methods_supported: ["S256"]`,
 			quoted(stringList(t.Target.Metadata.CodeChallengeMethodsSupported)),
-			"clients read the absence of S256 as no PKCE support (MCP clients refuse to proceed)"),
-			`add "code_challenge_methods_supported": ["S256"] to the metadata`)
+			"clients read the absence of S256 as no PKCE support (MCP clients refuse to proceed)").
+			WithFix(`add "code_challenge_methods_supported": ["S256"] to the metadata`)
 	}
 	return nil
 }
@@ -181,9 +181,9 @@ func runAuthorizationEndpointRequired(ctx context.Context, t *suite.T) error {
 	if len(md.GrantTypesSupported) == 0 {
 		why = `grant_types_supported is omitted, so its default ["authorization_code", "implicit"] applies`
 	}
-	return expect.WithFix(expect.Fail(t.Target.MetadataResult, "an authorization_endpoint URL", "authorization_endpoint: "+got,
-		"%s, which use the authorization endpoint, but the metadata names none", why),
-		`add authorization_endpoint, or list in grant_types_supported only the grants the server offers (e.g. ["client_credentials"])`)
+	return expect.Fail(t.Target.MetadataResult, "an authorization_endpoint URL", "authorization_endpoint: "+got,
+		"%s, which use the authorization endpoint, but the metadata names none", why).
+		WithFix(`add authorization_endpoint, or list in grant_types_supported only the grants the server offers (e.g. ["client_credentials"])`)
 }
 
 // grantProbe is a token request for grant type g with made-up credentials:
@@ -228,9 +228,10 @@ func runGrantTypesNotRefused(ctx context.Context, t *suite.T) error {
 				// client may not use the grant.
 				note = " (the client is not registered for this grant; if that is the reason, RFC 6749 §5.2 says unauthorized_client)"
 			}
-			return expect.WithFix(expect.Evidence(expect.Fail(res, "any answer but error=unsupported_grant_type", "error=unsupported_grant_type",
-				"the metadata advertises grant_type %q but the token endpoint does not support it%s", g, note), t.Target.MetadataResult.Exchange),
-				"list in grant_types_supported only the grant types the token endpoint implements")
+			return expect.Fail(res, "any answer but error=unsupported_grant_type", "error=unsupported_grant_type",
+				"the metadata advertises grant_type %q but the token endpoint does not support it%s", g, note).
+				WithEvidence(t.Target.MetadataResult.Exchange).
+				WithFix("list in grant_types_supported only the grant types the token endpoint implements")
 		}
 	}
 	return nil
@@ -259,9 +260,10 @@ func runResponseTypesNotRefused(ctx context.Context, t *suite.T) error {
 		last, how := res.Last, refusal(res)
 		t.Logf("response_type %s: %s", rt, how)
 		if strings.Contains(how, "unsupported_response_type") {
-			return expect.WithFix(expect.Evidence(expect.Fail(last, "any answer but error=unsupported_response_type", how,
-				"the metadata advertises response_type %q but the authorization endpoint does not support it", rt), t.Target.MetadataResult.Exchange),
-				"list in response_types_supported only the response types the authorization endpoint implements")
+			return expect.Fail(last, "any answer but error=unsupported_response_type", how,
+				"the metadata advertises response_type %q but the authorization endpoint does not support it", rt).
+				WithEvidence(t.Target.MetadataResult.Exchange).
+				WithFix("list in response_types_supported only the response types the authorization endpoint implements")
 		}
 	}
 	return nil
@@ -339,10 +341,10 @@ func runTokenAuthMethodsAuthenticate(ctx context.Context, t *suite.T) error {
 		}
 		tested++
 		if !ok {
-			return expect.WithFix(expect.Evidence(expect.Fail(res, "the client authenticates with "+m, regclient.Outcome(res),
-				"token_endpoint_auth_methods_supported (or its default) lists %s, but a client registered for it cannot authenticate with it", m),
-				t.Target.MetadataResult.Exchange),
-				"list in token_endpoint_auth_methods_supported only the methods the token endpoint accepts")
+			return expect.Fail(res, "the client authenticates with "+m, regclient.Outcome(res),
+				"token_endpoint_auth_methods_supported (or its default) lists %s, but a client registered for it cannot authenticate with it", m).
+				WithEvidence(t.Target.MetadataResult.Exchange).
+				WithFix("list in token_endpoint_auth_methods_supported only the methods the token endpoint accepts")
 		}
 	}
 	if tested == 0 {
@@ -369,8 +371,9 @@ func runIntrospectionEndpointIntrospects(ctx context.Context, t *suite.T) error 
 		(res.Header.Get("WWW-Authenticate") != "" || metadoc.ErrorCode(res) != ""):
 		return suite.SkipErr("the introspection endpoint did not accept the client's %s credentials (HTTP %d); it may require another kind of authentication", c.AuthMethod, res.Status)
 	default:
-		return expect.WithFix(expect.Fail(res, `HTTP 200 with {"active": false}`, fmt.Sprintf("HTTP %d %s", res.Status, http.StatusText(res.Status)),
-			"the advertised introspection_endpoint does not answer as an RFC 7662 introspection endpoint"), fix)
+		return expect.Fail(res, `HTTP 200 with {"active": false}`, fmt.Sprintf("HTTP %d %s", res.Status, http.StatusText(res.Status)),
+			"the advertised introspection_endpoint does not answer as an RFC 7662 introspection endpoint").
+			WithFix(fix)
 	}
 	m, err := expect.JSONObject(res, false)
 	if err != nil {
@@ -379,8 +382,9 @@ func runIntrospectionEndpointIntrospects(ctx context.Context, t *suite.T) error 
 	active, ok := m["active"].(bool)
 	switch {
 	case !ok:
-		return expect.WithFix(expect.Fail(res, `a boolean "active" member`, "members: "+expect.Keys(m),
-			"the introspection response lacks the REQUIRED active member (RFC 7662 §2.2)"), fix)
+		return expect.Fail(res, `a boolean "active" member`, "members: "+expect.Keys(m),
+			"the introspection response lacks the REQUIRED active member (RFC 7662 §2.2)").
+			WithFix(fix)
 	case active:
 		return expect.Fail(res, `"active": false`, `"active": true`, "a made-up token is reported active")
 	}
@@ -396,9 +400,10 @@ func runScopesSupportedAccepted(ctx context.Context, t *suite.T) error {
 	if err != nil || refused == nil {
 		return err
 	}
-	return expect.WithFix(expect.Evidence(expect.Fail(refused.Res, "a token for scope "+refused.Scope, "error=invalid_scope",
-		"the metadata advertises scope %q but the token endpoint refuses it", refused.Scope), t.Target.MetadataResult.Exchange),
-		"list in scopes_supported only scopes clients can request")
+	return expect.Fail(refused.Res, "a token for scope "+refused.Scope, "error=invalid_scope",
+		"the metadata advertises scope %q but the token endpoint refuses it", refused.Scope).
+		WithEvidence(t.Target.MetadataResult.Exchange).
+		WithFix("list in scopes_supported only scopes clients can request")
 }
 
 // pkceFor makes a PKCE pair for method (S256 or plain).
@@ -470,10 +475,10 @@ func runCodeChallengeMethodsHonoured(ctx context.Context, t *suite.T) error {
 		return suite.SkipErr("the code flow failed with every advertised method (%s), so the methods cannot be told apart", failed[0].why)
 	}
 	f := failed[0]
-	return expect.WithFix(expect.Evidence(expect.Fail(f.res, "a code flow with code_challenge_method="+f.method, f.why,
-		"code_challenge_methods_supported lists %s, but the code flow fails with it while it works with another method", f.method),
-		t.Target.MetadataResult.Exchange),
-		"list in code_challenge_methods_supported only the methods the server implements (S256; plain is best left out)")
+	return expect.Fail(f.res, "a code flow with code_challenge_method="+f.method, f.why,
+		"code_challenge_methods_supported lists %s, but the code flow fails with it while it works with another method", f.method).
+		WithEvidence(t.Target.MetadataResult.Exchange).
+		WithFix("list in code_challenge_methods_supported only the methods the server implements (S256; plain is best left out)")
 }
 
 func runIntrospectionAuthMethodsAuthenticate(ctx context.Context, t *suite.T) error {
@@ -511,10 +516,10 @@ func runIntrospectionAuthMethodsAuthenticate(ctx context.Context, t *suite.T) er
 		case res.Status == http.StatusOK:
 			tested++
 		case regclient.IsInvalidClient(res):
-			return expect.WithFix(expect.Evidence(expect.Fail(res, "the introspection endpoint accepts a client authenticating with "+m, regclient.Outcome(res),
-				"introspection_endpoint_auth_methods_supported lists %s, but the introspection endpoint refuses a client authenticating with it", m),
-				t.Target.MetadataResult.Exchange),
-				"list in introspection_endpoint_auth_methods_supported only the methods the introspection endpoint accepts")
+			return expect.Fail(res, "the introspection endpoint accepts a client authenticating with "+m, regclient.Outcome(res),
+				"introspection_endpoint_auth_methods_supported lists %s, but the introspection endpoint refuses a client authenticating with it", m).
+				WithEvidence(t.Target.MetadataResult.Exchange).
+				WithFix("list in introspection_endpoint_auth_methods_supported only the methods the introspection endpoint accepts")
 		}
 	}
 	if tested == 0 {

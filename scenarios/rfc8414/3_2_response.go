@@ -44,8 +44,9 @@ func runJSONContentType(ctx context.Context, t *suite.T) error {
 	res := t.Target.MetadataResult
 	mt, _, _ := mime.ParseMediaType(res.Header.Get("Content-Type"))
 	if mt != "application/json" {
-		return expect.WithFix(expect.Fail(res, "Content-Type: application/json", "Content-Type: "+quoted(res.Header.Get("Content-Type")),
-			"the metadata is not declared as JSON"), "serve the metadata with Content-Type: application/json")
+		return expect.Fail(res, "Content-Type: application/json", "Content-Type: "+quoted(res.Header.Get("Content-Type")),
+			"the metadata is not declared as JSON").
+			WithFix("serve the metadata with Content-Type: application/json")
 	}
 	return nil
 }
@@ -64,9 +65,9 @@ func runNoEmptyArrays(ctx context.Context, t *suite.T) error {
 	if len(empty) == 0 {
 		return nil
 	}
-	err := expect.WithFix(expect.Fail(t.Target.MetadataResult, "no member with an empty array", strings.Join(empty, ": [], ")+": []",
-		"the metadata has members with zero elements; clients read an empty list as \"nothing supported\""),
-		"omit a member rather than sending an empty array")
+	err := expect.Fail(t.Target.MetadataResult, "no member with an empty array", strings.Join(empty, ": [], ")+": []",
+		"the metadata has members with zero elements; clients read an empty list as \"nothing supported\"").
+		WithFix("omit a member rather than sending an empty array")
 	if len(empty) == 1 && empty[0] == "response_types_supported" {
 		// A server without an authorization endpoint supports no response
 		// type, yet §2 makes the member REQUIRED: the two rules collide.
@@ -81,7 +82,7 @@ func runMultiValuedAsArrays(ctx context.Context, t *suite.T) error {
 	if len(bad) == 0 {
 		return nil
 	}
-	return expect.WithFix(expect.Fail(t.Target.MetadataResult, "JSON arrays of strings", strings.Join(bad, "; "),
-		"multi-valued metadata members are not JSON arrays of strings; clients cannot read them"),
-		`send every multi-valued member as a JSON array, e.g. "response_modes_supported": ["query"]`)
+	return expect.Fail(t.Target.MetadataResult, "JSON arrays of strings", strings.Join(bad, "; "),
+		"multi-valued metadata members are not JSON arrays of strings; clients cannot read them").
+		WithFix(`send every multi-valued member as a JSON array, e.g. "response_modes_supported": ["query"]`)
 }

@@ -26,9 +26,9 @@ func validationChecks() []*suite.Check {
 func runIssuerIdentical(ctx context.Context, t *suite.T) error {
 	res := t.Target.MetadataResult
 	if got := t.Target.Metadata.Issuer; got != t.Target.Issuer {
-		return expect.WithFix(expect.Fail(res, "issuer: "+t.Target.Issuer, "issuer: "+quoted(got),
-			"clients must reject this metadata: the issuer differs (even a trailing slash counts)"),
-			"serve the issuer exactly as clients are configured with it, or point authspec at the issuer the metadata names")
+		return expect.Fail(res, "issuer: "+t.Target.Issuer, "issuer: "+quoted(got),
+			"clients must reject this metadata: the issuer differs (even a trailing slash counts)").
+			WithFix("serve the issuer exactly as clients are configured with it, or point authspec at the issuer the metadata names")
 	}
 	return nil
 }

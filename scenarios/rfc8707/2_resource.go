@@ -101,9 +101,9 @@ func runAudienceRestricted(ctx context.Context, t *suite.T) error {
 		return err
 	}
 	if ok {
-		return expect.WithFix(expect.Fail(res, "a token not issued for this resource refused", "accepted",
-			"the resource accepts a token that was not requested for it (no audience restriction)"),
-			"bind access tokens to the requested resource (aud) and have the resource check it")
+		return expect.Fail(res, "a token not issued for this resource refused", "accepted",
+			"the resource accepts a token that was not requested for it (no audience restriction)").
+			WithFix("bind access tokens to the requested resource (aud) and have the resource check it")
 	}
 	return nil
 }
@@ -158,9 +158,9 @@ func runResourceRepeatable(ctx context.Context, t *suite.T) error {
 		t.Secret(code)
 	}
 	if q.Get("error") == "invalid_request" {
-		return expect.WithFix(expect.Fail(res.Last, "a code (or invalid_target)", "error=invalid_request: "+q.Get("error_description"),
-			"two resource parameters were refused as a malformed request"),
-			"exempt resource from the RFC 6749 §3.1 rule against repeated parameters: RFC 8707 defines it as repeatable")
+		return expect.Fail(res.Last, "a code (or invalid_target)", "error=invalid_request: "+q.Get("error_description"),
+			"two resource parameters were refused as a malformed request").
+			WithFix("exempt resource from the RFC 6749 §3.1 rule against repeated parameters: RFC 8707 defines it as repeatable")
 	}
 	return nil
 }
@@ -214,13 +214,13 @@ func badResourceRequest(ctx context.Context, t *suite.T, ar *fixture.AuthRequest
 			t.Secret(code)
 			got = "an authorization code"
 		}
-		return expect.WithFix(expect.Fail(res.Last, "error=invalid_target", got, "the resource %q was not refused", v),
-			"validate resource parameters: absolute URI, no fragment, a resource this server issues tokens for")
+		return expect.Fail(res.Last, "error=invalid_target", got, "the resource %q was not refused", v).
+			WithFix("validate resource parameters: absolute URI, no fragment, a resource this server issues tokens for")
 	}
 	if ar.State != "" && q.Get("state") != ar.State {
-		return expect.WithFix(expect.Fail(res.Last, "state="+ar.State, "state="+q.Get("state"),
-			"the invalid_target error response does not return the request's state"),
-			"return state in every error redirect (RFC 6749 §4.1.2.1)")
+		return expect.Fail(res.Last, "state="+ar.State, "state="+q.Get("state"),
+			"the invalid_target error response does not return the request's state").
+			WithFix("return state in every error redirect (RFC 6749 §4.1.2.1)")
 	}
 	return nil
 }

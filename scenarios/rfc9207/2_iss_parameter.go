@@ -36,9 +36,9 @@ func runIssParameter(ctx context.Context, t *suite.T) error {
 		return suite.SkipErr("the authorization did not come back to the client")
 	}
 	if got := res.Callback.Query().Get("iss"); got != t.Target.Metadata.Issuer {
-		return expect.WithFix(expect.Fail(res.Last, "iss="+t.Target.Metadata.Issuer, fmt.Sprintf("iss=%q", got),
-			"clients that check iss (mix-up defence) reject the response"),
-			"add iss=<issuer> to every authorization response, success and error")
+		return expect.Fail(res.Last, "iss="+t.Target.Metadata.Issuer, fmt.Sprintf("iss=%q", got),
+			"clients that check iss (mix-up defence) reject the response").
+			WithFix("add iss=<issuer> to every authorization response, success and error")
 	}
 	return nil
 }

@@ -52,9 +52,9 @@ func runPKCERequiredPublic(ctx context.Context, t *suite.T) error {
 		return err
 	}
 	if res != nil && res.Callback != nil && res.Callback.Query().Get("code") != "" {
-		return expect.WithFix(expect.Fail(res.Last, "error=invalid_request", "an authorization code",
-			"a public client got a code without PKCE: a stolen code is redeemable by anyone"),
-			"require code_challenge (S256) from public clients")
+		return expect.Fail(res.Last, "error=invalid_request", "an authorization code",
+			"a public client got a code without PKCE: a stolen code is redeemable by anyone").
+			WithFix("require code_challenge (S256) from public clients")
 	}
 	return nil
 }
@@ -91,9 +91,9 @@ func runPlainNotAccepted(ctx context.Context, t *suite.T) error {
 		return err
 	}
 	if res != nil && res.Callback != nil && res.Callback.Query().Get("code") != "" {
-		return expect.WithFix(expect.Fail(res.Last, "error=invalid_request", "an authorization code",
-			"the plain PKCE method was accepted: the challenge equals the verifier and protects nothing against a leaked request"),
-			"accept only S256 and advertise code_challenge_methods_supported: [\"S256\"]")
+		return expect.Fail(res.Last, "error=invalid_request", "an authorization code",
+			"the plain PKCE method was accepted: the challenge equals the verifier and protects nothing against a leaked request").
+			WithFix("accept only S256 and advertise code_challenge_methods_supported: [\"S256\"]")
 	}
 	return nil
 }

@@ -53,9 +53,9 @@ func runNoImplicitGrant(ctx context.Context, t *suite.T) error {
 		}
 	}
 	if leaked != "" {
-		return expect.WithFix(expect.Fail(lastOf(res), "error=unsupported_response_type", "an access token in the redirect ("+leaked+")",
-			"the server runs the implicit grant: access tokens end up in browser history, referrers and logs, and can be injected"),
-			"remove response_type=token; clients use the authorization code grant with PKCE")
+		return expect.Fail(lastOf(res), "error=unsupported_response_type", "an access token in the redirect ("+leaked+")",
+			"the server runs the implicit grant: access tokens end up in browser history, referrers and logs, and can be injected").
+			WithFix("remove response_type=token; clients use the authorization code grant with PKCE")
 	}
 	return nil
 }

@@ -42,17 +42,19 @@ func runNoPasswordGrant(ctx context.Context, t *suite.T) error {
 	code, _ := body["error"].(string)
 	switch {
 	case res.Status == http.StatusOK:
-		return expect.WithFix(expect.Fail(res, "error=unsupported_grant_type", "HTTP 200 with tokens",
-			"the server issues tokens for a person's password sent by the client"), "remove the password grant")
+		return expect.Fail(res, "error=unsupported_grant_type", "HTTP 200 with tokens",
+			"the server issues tokens for a person's password sent by the client").
+			WithFix("remove the password grant")
 	case code == "unsupported_grant_type" || code == "unauthorized_client":
 		if advertised {
-			return expect.WithFix(expect.Fail(t.Target.MetadataResult, "grant_types_supported without password",
-				"grant_types_supported lists password", "the metadata advertises a grant the token endpoint refuses"),
-				"remove password from grant_types_supported")
+			return expect.Fail(t.Target.MetadataResult, "grant_types_supported without password",
+				"grant_types_supported lists password", "the metadata advertises a grant the token endpoint refuses").
+				WithFix("remove password from grant_types_supported")
 		}
 		return nil
 	default:
-		return expect.WithFix(expect.Fail(res, "error=unsupported_grant_type", fmt.Sprintf("HTTP %d error=%q", res.Status, code),
-			"the server judged the made-up credentials, so it runs the password grant"), "remove the password grant")
+		return expect.Fail(res, "error=unsupported_grant_type", fmt.Sprintf("HTTP %d error=%q", res.Status, code),
+			"the server judged the made-up credentials, so it runs the password grant").
+			WithFix("remove the password grant")
 	}
 }

@@ -61,10 +61,10 @@ func runNoCORSAtAuthorizationEndpoint(ctx context.Context, t *suite.T) error {
 			if strings.TrimSpace(acao) == "*" {
 				who = "any origin"
 			}
-			return expect.WithFix(expect.Fail(res, "no Access-Control-Allow-Origin", "Access-Control-Allow-Origin: "+acao,
+			return expect.Fail(res, "no Access-Control-Allow-Origin", "Access-Control-Allow-Origin: "+acao,
 				"the authorization endpoint lets scripts of %s read its responses (%s request): a page of another site can read what it answers a logged-in person, such as the redirect carrying the code",
-				who, res.Exchange.Request.Method),
-				"send no CORS headers from the authorization endpoint and answer preflights without Access-Control-Allow-* (CORS belongs on endpoints clients call directly, such as the token endpoint)")
+				who, res.Exchange.Request.Method).
+				WithFix("send no CORS headers from the authorization endpoint and answer preflights without Access-Control-Allow-* (CORS belongs on endpoints clients call directly, such as the token endpoint)")
 		}
 	}
 	return nil

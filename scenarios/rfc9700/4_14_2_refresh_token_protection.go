@@ -38,8 +38,9 @@ func runPublicRefreshRotation(ctx context.Context, t *suite.T) error {
 		return err
 	}
 	if next.RefreshToken == "" || next.RefreshToken == ts.RefreshToken {
-		return expect.WithFix(expect.Fail(next.Result, "a new refresh_token", "the same or none",
-			"the public client's refresh token is not rotated"), "issue a new refresh token at every refresh of a public client and invalidate the old one")
+		return expect.Fail(next.Result, "a new refresh_token", "the same or none",
+			"the public client's refresh token is not rotated").
+			WithFix("issue a new refresh token at every refresh of a public client and invalidate the old one")
 	}
 	old, err := t.Token(ctx, c, url.Values{"grant_type": {"refresh_token"}, "refresh_token": {ts.RefreshToken}}, "reuse the rotated refresh token")
 	if err != nil {
@@ -66,9 +67,10 @@ func runReplayRevokesFamily(ctx context.Context, t *suite.T) error {
 		return err
 	}
 	if res.Status == http.StatusOK {
-		return expect.WithFix(expect.Evidence(expect.Fail(res, "error=invalid_grant (family revoked)", "tokens",
-			"after a replay of a rotated refresh token, the newest one still works"), replay.Exchange),
-			"on a replayed rotated refresh token, revoke the whole token family")
+		return expect.Fail(res, "error=invalid_grant (family revoked)", "tokens",
+			"after a replay of a rotated refresh token, the newest one still works").
+			WithEvidence(replay.Exchange).
+			WithFix("on a replayed rotated refresh token, revoke the whole token family")
 	}
 	return nil
 }

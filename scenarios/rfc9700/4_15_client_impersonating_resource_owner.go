@@ -38,9 +38,9 @@ func runClientIDNotChosen(ctx context.Context, t *suite.T) error {
 		return refusedAtRegistration(r, "a client_id chosen by the client")
 	}
 	if r.OK() && r.Client.ID == chosen {
-		return expect.WithFix(expect.Fail(r.Res, "a client_id chosen by the server", fmt.Sprintf("client_id %q, as the request asked", chosen),
-			"a client picked its own identifier: it could take one that looks like a user or another client"),
-			"ignore client_id in registration requests and issue a fresh, unguessable identifier")
+		return expect.Fail(r.Res, "a client_id chosen by the server", fmt.Sprintf("client_id %q, as the request asked", chosen),
+			"a client picked its own identifier: it could take one that looks like a user or another client").
+			WithFix("ignore client_id in registration requests and issue a fresh, unguessable identifier")
 	}
 	return nil
 }

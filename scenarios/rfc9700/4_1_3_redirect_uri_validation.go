@@ -45,9 +45,9 @@ func runExactRedirectMatch(ctx context.Context, t *suite.T) error {
 			return err
 		}
 		if res != nil && res.Callback != nil && res.Callback.Query().Get("code") != "" {
-			return expect.WithFix(expect.Fail(res.Last, "no code for "+variant, "a code delivered to "+res.Callback.Redacted(),
-				"a redirect_uri that only starts like the registered one was accepted"),
-				"compare redirect_uri with the registered URIs as strings, byte for byte")
+			return expect.Fail(res.Last, "no code for "+variant, "a code delivered to "+res.Callback.Redacted(),
+				"a redirect_uri that only starts like the registered one was accepted").
+				WithFix("compare redirect_uri with the registered URIs as strings, byte for byte")
 		}
 	}
 	return nil
@@ -72,9 +72,9 @@ func runNoRedirectPatterns(ctx context.Context, t *suite.T) error {
 		return err
 	}
 	if res != nil && res.Callback != nil {
-		return expect.WithFix(expect.Fail(res.Last, "an error page: the redirect_uri is not the registered string",
-			"a redirect to "+res.Callback.Redacted(), "a registered redirect URI was used as a pattern: any matching host receives the code"),
-			"compare redirect URIs as exact strings; refuse patterns at registration")
+		return expect.Fail(res.Last, "an error page: the redirect_uri is not the registered string",
+			"a redirect to "+res.Callback.Redacted(), "a registered redirect URI was used as a pattern: any matching host receives the code").
+			WithFix("compare redirect URIs as exact strings; refuse patterns at registration")
 	}
 	return nil
 }

@@ -65,9 +65,9 @@ func runAuthorizationServersListsIssuer(ctx context.Context, t *suite.T) error {
 		return expect.Fail(res, "authorization_servers as an array of strings", err.Error(), "malformed authorization_servers")
 	}
 	if !present || !slices.Contains(list, t.Target.Issuer) {
-		return expect.WithFix(expect.Fail(res, "authorization_servers containing "+t.Target.Issuer, "["+strings.Join(list, ", ")+"]",
-			"clients that discover the authorization server from the resource cannot find this issuer"),
-			"list the issuer identifier exactly as in its RFC 8414 metadata")
+		return expect.Fail(res, "authorization_servers containing "+t.Target.Issuer, "["+strings.Join(list, ", ")+"]",
+			"clients that discover the authorization server from the resource cannot find this issuer").
+			WithFix("list the issuer identifier exactly as in its RFC 8414 metadata")
 	}
 	return nil
 }
@@ -82,9 +82,9 @@ func runResourceRequired(ctx context.Context, t *suite.T) error {
 	if ok {
 		got = metadoc.Describe(v)
 	}
-	return expect.WithFix(expect.Fail(t.Target.ResourceMetadataResult, "resource: "+t.Target.Resource, got,
-		"the protected resource metadata lacks its REQUIRED resource identifier; clients must discard it (RFC 9728 §3.3)"),
-		`add "resource": "`+t.Target.Resource+`"`)
+	return expect.Fail(t.Target.ResourceMetadataResult, "resource: "+t.Target.Resource, got,
+		"the protected resource metadata lacks its REQUIRED resource identifier; clients must discard it (RFC 9728 §3.3)").
+		WithFix(`add "resource": "` + t.Target.Resource + `"`)
 }
 
 // maxAuthorizationServers bounds the issuers fetched for one check.
@@ -109,14 +109,16 @@ func runAuthorizationServersHaveMetadata(ctx context.Context, t *suite.T) error 
 		}
 		fix := "list only issuer identifiers of authorization servers that publish RFC 8414 metadata naming that issuer"
 		if doc == nil {
-			return expect.WithFix(expect.Evidence(expect.Fail(res, "RFC 8414 metadata for the issuer "+as, gotStatus(res),
-				"authorization_servers lists %s, but no authorization server metadata is found for it; clients following the list fail", as),
-				t.Target.ResourceMetadataResult.Exchange), fix)
+			return expect.Fail(res, "RFC 8414 metadata for the issuer "+as, gotStatus(res),
+				"authorization_servers lists %s, but no authorization server metadata is found for it; clients following the list fail", as).
+				WithEvidence(t.Target.ResourceMetadataResult.Exchange).
+				WithFix(fix)
 		}
 		if iss, _ := doc["issuer"].(string); iss != as {
-			return expect.WithFix(expect.Evidence(expect.Fail(res, "issuer: "+as, "issuer: "+metadoc.Describe(doc["issuer"]),
-				"the metadata of the listed authorization server %s names another issuer; clients must reject it (RFC 8414 §3.3)", as),
-				t.Target.ResourceMetadataResult.Exchange), fix)
+			return expect.Fail(res, "issuer: "+as, "issuer: "+metadoc.Describe(doc["issuer"]),
+				"the metadata of the listed authorization server %s names another issuer; clients must reject it (RFC 8414 §3.3)", as).
+				WithEvidence(t.Target.ResourceMetadataResult.Exchange).
+				WithFix(fix)
 		}
 	}
 	return nil
@@ -191,10 +193,10 @@ func runBearerMethodsHonoured(ctx context.Context, t *suite.T) error {
 		}
 		t.Logf("bearer method %s: HTTP %d", m, res.Status)
 		if res.Status < 200 || res.Status > 299 {
-			return expect.WithFix(expect.Evidence(expect.Fail(res, "a 2xx answer with the token sent by "+m, fmt.Sprintf("HTTP %d %s", res.Status, http.StatusText(res.Status)),
-				"bearer_methods_supported lists %q, but the resource refuses a token it accepts in the Authorization header when sent that way", m),
-				t.Target.ResourceMetadataResult.Exchange, control.Exchange),
-				"list in bearer_methods_supported only the methods the resource accepts (usually just \"header\")")
+			return expect.Fail(res, "a 2xx answer with the token sent by "+m, fmt.Sprintf("HTTP %d %s", res.Status, http.StatusText(res.Status)),
+				"bearer_methods_supported lists %q, but the resource refuses a token it accepts in the Authorization header when sent that way", m).
+				WithEvidence(t.Target.ResourceMetadataResult.Exchange, control.Exchange).
+				WithFix("list in bearer_methods_supported only the methods the resource accepts (usually just \"header\")")
 		}
 	}
 	return nil
@@ -282,8 +284,8 @@ func runScopesSupportedRequestable(ctx context.Context, t *suite.T) error {
 	if err != nil || refused == nil {
 		return err
 	}
-	return expect.WithFix(expect.Evidence(expect.Fail(refused.Res, "a token for scope "+refused.Scope, "error=invalid_scope",
-		"the resource advertises scope %q for requesting access to it, but its authorization server refuses that scope", refused.Scope),
-		t.Target.ResourceMetadataResult.Exchange),
-		"list in the resource's scopes_supported only scopes its authorization servers grant")
+	return expect.Fail(refused.Res, "a token for scope "+refused.Scope, "error=invalid_scope",
+		"the resource advertises scope %q for requesting access to it, but its authorization server refuses that scope", refused.Scope).
+		WithEvidence(t.Target.ResourceMetadataResult.Exchange).
+		WithFix("list in the resource's scopes_supported only scopes its authorization servers grant")
 }

@@ -42,9 +42,9 @@ func responseChecks() []*suite.Check {
 func runJSONContentType(ctx context.Context, t *suite.T) error {
 	res := t.Target.ResourceMetadataResult
 	if !metadoc.IsJSON(res) {
-		return expect.WithFix(expect.Fail(res, "Content-Type: application/json", fmt.Sprintf("Content-Type: %q", res.Header.Get("Content-Type")),
-			"the protected resource metadata is not declared as JSON"),
-			"serve the metadata with Content-Type: application/json")
+		return expect.Fail(res, "Content-Type: application/json", fmt.Sprintf("Content-Type: %q", res.Header.Get("Content-Type")),
+			"the protected resource metadata is not declared as JSON").
+			WithFix("serve the metadata with Content-Type: application/json")
 	}
 	return nil
 }
@@ -56,9 +56,9 @@ func runNoEmptyArrays(ctx context.Context, t *suite.T) error {
 	if len(empty) == 0 {
 		return nil
 	}
-	return expect.WithFix(expect.Fail(t.Target.ResourceMetadataResult, "no parameter with an empty array",
-		strings.Join(empty, ": [], ")+": []", "the protected resource metadata has parameters with zero values"),
-		"omit a parameter rather than sending an empty array")
+	return expect.Fail(t.Target.ResourceMetadataResult, "no parameter with an empty array",
+		strings.Join(empty, ": [], ")+": []", "the protected resource metadata has parameters with zero values").
+		WithFix("omit a parameter rather than sending an empty array")
 }
 
 func runMultiValuedASArrays(ctx context.Context, t *suite.T) error {
@@ -66,9 +66,9 @@ func runMultiValuedASArrays(ctx context.Context, t *suite.T) error {
 	if len(bad) == 0 {
 		return nil
 	}
-	return expect.WithFix(expect.Fail(t.Target.ResourceMetadataResult, "JSON arrays of strings", strings.Join(bad, "; "),
-		"multi-valued protected resource metadata parameters are not JSON arrays of strings; clients cannot read them"),
-		`send every multi-valued parameter as a JSON array, e.g. "scopes_supported": ["read", "write"]`)
+	return expect.Fail(t.Target.ResourceMetadataResult, "JSON arrays of strings", strings.Join(bad, "; "),
+		"multi-valued protected resource metadata parameters are not JSON arrays of strings; clients cannot read them").
+		WithFix(`send every multi-valued parameter as a JSON array, e.g. "scopes_supported": ["read", "write"]`)
 }
 
 // arrayParams are the parameters RFC 9728 §2 defines as JSON arrays of

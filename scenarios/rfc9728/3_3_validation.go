@@ -55,16 +55,20 @@ func runChallengeMetadataResource(ctx context.Context, t *suite.T) error {
 		return err
 	}
 	if doc == nil {
-		return expect.WithFix(expect.Evidence(expect.Fail(res, "HTTP 200 with a JSON object", gotStatus(res),
-			"the resource_metadata URL of the challenge serves no metadata"), cres.Exchange), fix)
+		return expect.Fail(res, "HTTP 200 with a JSON object", gotStatus(res),
+			"the resource_metadata URL of the challenge serves no metadata").
+			WithEvidence(cres.Exchange).
+			WithFix(fix)
 	}
 	if got, _ := doc["resource"].(string); got != t.Target.Resource {
 		desc := "resource: " + metadoc.Describe(doc["resource"])
 		if _, present := doc["resource"]; !present {
 			desc = "no resource member; members: " + expect.Keys(doc)
 		}
-		return expect.WithFix(expect.Evidence(expect.Fail(res, "resource: "+t.Target.Resource, desc,
-			"the metadata the challenge points at describes another resource; clients must not use it"), cres.Exchange), fix)
+		return expect.Fail(res, "resource: "+t.Target.Resource, desc,
+			"the metadata the challenge points at describes another resource; clients must not use it").
+			WithEvidence(cres.Exchange).
+			WithFix(fix)
 	}
 	return nil
 }

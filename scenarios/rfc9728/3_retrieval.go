@@ -42,9 +42,10 @@ func runWellKnownURI(ctx context.Context, t *suite.T) error {
 	}
 	fix := fmt.Sprintf("serve the metadata at %s: the well-known string goes between the host and the path of %s", wk, t.Target.Resource)
 	fail := func(ev *httpx.Result, where string) error {
-		return expect.WithFix(expect.Evidence(expect.Fail(res, "HTTP 200 with a JSON object at "+wk, gotStatus(res),
-			"the protected resource publishes metadata %s, but not at the well-known URL RFC 9728 §3.1 derives from its identifier", where),
-			ev.Exchange), fix)
+		return expect.Fail(res, "HTTP 200 with a JSON object at "+wk, gotStatus(res),
+			"the protected resource publishes metadata %s, but not at the well-known URL RFC 9728 §3.1 derives from its identifier", where).
+			WithEvidence(ev.Exchange).
+			WithFix(fix)
 	}
 	appended := strings.TrimSuffix(t.Target.Resource, "/") + "/.well-known/oauth-protected-resource"
 	if appended != wk && !strings.Contains(t.Target.Resource, "?") {

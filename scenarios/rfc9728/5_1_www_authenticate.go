@@ -32,9 +32,9 @@ func runChallengeResourceMetadata(ctx context.Context, t *suite.T) error {
 	}
 	got := c.Params["resource_metadata"]
 	if got == "" {
-		return expect.WithFix(expect.Fail(res, "resource_metadata=\""+t.Target.ResourceMetadataURL+"\"", "no resource_metadata parameter",
-			"clients (MCP clients in particular) cannot discover the authorization server from the 401"),
-			"add resource_metadata=\"<metadata URL>\" to the Bearer challenge")
+		return expect.Fail(res, "resource_metadata=\""+t.Target.ResourceMetadataURL+"\"", "no resource_metadata parameter",
+			"clients (MCP clients in particular) cannot discover the authorization server from the 401").
+			WithFix("add resource_metadata=\"<metadata URL>\" to the Bearer challenge")
 	}
 	if got != t.Target.ResourceMetadataURL {
 		return expect.Fail(res, t.Target.ResourceMetadataURL, got, "resource_metadata points elsewhere than the well-known URL of the resource")

@@ -20,7 +20,11 @@ import (
 )
 
 // Fail builds a failure with the exchange of res attached (res may be nil).
-func Fail(res *httpx.Result, want, got, format string, args ...any) error {
+// Add to it in the same expression:
+//
+//	return expect.Fail(res, "HTTP 400", "HTTP 200", "the server accepted %s", what).
+//		WithFix("refuse ...").WithEvidence(setup.Exchange)
+func Fail(res *httpx.Result, want, got, format string, args ...any) *suite.Failure {
 	f := &suite.Failure{Message: fmt.Sprintf(format, args...), Want: want, Got: got}
 	if res != nil {
 		f.Exchanges = []httpx.Exchange{res.Exchange}
@@ -28,7 +32,9 @@ func Fail(res *httpx.Result, want, got, format string, args ...any) error {
 	return f
 }
 
-// WithFix adds a remedy to a failure; other errors pass through unchanged.
+// WithFix adds a remedy to err when it is a failure (from Status, OAuthError
+// and the like, which may return nil); other errors pass through unchanged.
+// A failure built here takes its remedy with Failure.WithFix.
 func WithFix(err error, fix string) error {
 	var f *suite.Failure
 	if errors.As(err, &f) && f.Fix == "" {
