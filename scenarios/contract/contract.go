@@ -8,6 +8,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/authspec/authspec/suite"
@@ -62,7 +63,7 @@ func run(t *suite.T, o op) error {
 	var lines []string
 	var ex []httpx.Exchange
 	for _, v := range t.Contract.Violations() {
-		if !contains(o.operations, v.Operation) {
+		if !slices.Contains(o.operations, v.Operation) {
 			continue
 		}
 		lines = append(lines, v.String())
@@ -93,18 +94,9 @@ func run(t *suite.T, o op) error {
 
 func allNotFound(vs []openapi.Violation, ops []string) bool {
 	for _, v := range vs {
-		if contains(ops, v.Operation) && v.Status != http.StatusNotFound {
+		if slices.Contains(ops, v.Operation) && v.Status != http.StatusNotFound {
 			return false
 		}
 	}
 	return true
-}
-
-func contains(list []string, v string) bool {
-	for _, x := range list {
-		if x == v {
-			return true
-		}
-	}
-	return false
 }

@@ -77,7 +77,7 @@ func runPRMAuthorizationServers(ctx context.Context, t *suite.T) error {
 	}
 	if first == "" {
 		return expect.Fail(res, `"authorization_servers": ["https://as.example"]`,
-			"authorization_servers: "+metadoc.Describe(m["authorization_servers"]),
+			"authorization_servers: "+expect.Describe(m["authorization_servers"]),
 			"the protected resource metadata names no authorization server, so an MCP client cannot discover where to get a token").
 			WithFix("list the issuer of your authorization server in authorization_servers")
 	}
@@ -98,7 +98,7 @@ func runChallengeResourceMetadata(ctx context.Context, t *suite.T) error {
 	c, ok := probe.Bearer(res.Header.Values("WWW-Authenticate"))
 	if !ok || c.Params["resource_metadata"] == "" {
 		return expect.Fail(res, `WWW-Authenticate: Bearer resource_metadata="https://mcp.example/.well-known/oauth-protected-resource/…"`,
-			headerOr(res), "the 401 does not say where the protected resource metadata is").
+			expect.HeaderLine(res, "WWW-Authenticate"), "the 401 does not say where the protected resource metadata is").
 			WithFix("add resource_metadata=\"<metadata URL>\" to the Bearer challenge of every 401")
 	}
 	return nil
@@ -119,7 +119,7 @@ func runPostChallenge(ctx context.Context, t *suite.T) error {
 		return expect.WithFix(err, "answer unauthenticated MCP requests (the JSON-RPC POST an MCP client sends first) with 401 and a Bearer challenge, so the client starts authorization")
 	}
 	if _, ok := probe.Bearer(res.Header.Values("WWW-Authenticate")); !ok {
-		return expect.Fail(res, "WWW-Authenticate: Bearer …", headerOr(res), "the 401 to the POST has no Bearer challenge").
+		return expect.Fail(res, "WWW-Authenticate: Bearer …", expect.HeaderLine(res, "WWW-Authenticate"), "the 401 to the POST has no Bearer challenge").
 			WithFix("send the same Bearer challenge (with resource_metadata) on POST as on GET")
 	}
 	return nil

@@ -14,7 +14,6 @@ import (
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/expect"
 	"github.com/authspec/authspec/suite/fixture"
-	"github.com/authspec/authspec/suite/httpx"
 	"github.com/authspec/authspec/suite/vocab"
 )
 
@@ -89,7 +88,7 @@ func runCIMDURLClientID(ctx context.Context, t *suite.T) error {
 			return suite.SkipErr("the server never fetched the suite's document, served over http from 127.0.0.1 (%v): "+
 				"a production server rightly refuses it; run a test instance that fetches loopback documents (the reference server: --cimd loopback)", o.err)
 		}
-		return expect.Fail(lastOf(o.res), "a code for the client the document describes", o.err.Error(),
+		return expect.Fail(o.res.LastResponse(), "a code for the client the document describes", o.err.Error(),
 			"the server fetched a well-formed client metadata document and still refused the client").
 			WithFix("accept clients whose client_id is the URL of a valid metadata document, as advertised")
 	}
@@ -341,11 +340,4 @@ func withDocs(run func(ctx context.Context, t *suite.T, d *docServer) error) fun
 		defer d.close()
 		return run(ctx, t, d)
 	}
-}
-
-func lastOf(res *fixture.AuthzResult) *httpx.Result {
-	if res == nil {
-		return nil
-	}
-	return res.Last
 }

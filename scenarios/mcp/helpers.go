@@ -12,13 +12,6 @@ import (
 	"github.com/authspec/authspec/suite/vocab"
 )
 
-func headerOr(res *httpx.Result) string {
-	if v := res.Header.Values("WWW-Authenticate"); len(v) > 0 {
-		return "WWW-Authenticate: " + v[0]
-	}
-	return "no WWW-Authenticate header"
-}
-
 var both = []vocab.Profile{vocab.ProfileMCP0618, vocab.ProfileMCP1125}
 
 // initialize is the first JSON-RPC message of an MCP session.

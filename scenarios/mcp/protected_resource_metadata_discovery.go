@@ -37,7 +37,7 @@ func runChallengeScope(ctx context.Context, t *suite.T) error {
 		return suite.SkipErr("no Bearer challenge to judge (mcp-2.3.1-challenge-resource-metadata reports it)")
 	}
 	if c.Params["scope"] == "" {
-		return expect.Fail(res, `WWW-Authenticate: Bearer …, scope="…"`, headerOr(res), "the challenge does not say which scope to request").
+		return expect.Fail(res, `WWW-Authenticate: Bearer …, scope="…"`, expect.HeaderLine(res, "WWW-Authenticate"), "the challenge does not say which scope to request").
 			WithFix("add scope=\"<scopes the resource needs>\" to the Bearer challenge")
 	}
 	return nil

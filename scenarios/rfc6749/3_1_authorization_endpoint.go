@@ -62,7 +62,7 @@ func runAuthorizeUnknownParamsIgnored(ctx context.Context, t *suite.T) error {
 	if !fixture.IsUnavailable(err) || (res != nil && res.Interactive) {
 		return err
 	}
-	return expect.Fail(lastResult(res), "a code: unknown parameters change nothing", err.Error(),
+	return expect.Fail(res.LastResponse(), "a code: unknown parameters change nothing", err.Error(),
 		"a request with extension parameters the server does not know was refused").
 		WithFix("ignore request parameters you do not recognise (extensions add new ones all the time)")
 }
@@ -125,7 +125,7 @@ func runAuthorizeEmptyParamsOmitted(ctx context.Context, t *suite.T) error {
 		if res != nil && res.Interactive {
 			return suite.SkipErr("the authorization endpoint shows a page that needs a person; enable the browser")
 		}
-		return expect.Fail(lastResult(res), "a code, as for the same request without scope", "no redirect to the client",
+		return expect.Fail(res.LastResponse(), "a code, as for the same request without scope", "no redirect to the client",
 			"a request with scope= was refused although the same request without scope succeeds").
 			WithFix("treat parameters without a value as absent")
 	}

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 
+	"github.com/authspec/authspec/scenarios/internal/probe"
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/expect"
 	"github.com/authspec/authspec/suite/vocab"
@@ -39,7 +40,7 @@ func runSecretComparedExactly(ctx context.Context, t *suite.T) error {
 		return err
 	}
 	wrong := *c
-	wrong.Secret = swapCase(c.Secret)
+	wrong.Secret = probe.SwapCase(c.Secret)
 	if wrong.Secret == c.Secret {
 		return suite.SkipErr("the client secret has no letters; cannot change its case")
 	}
@@ -84,18 +85,4 @@ func runPublicClientIDRequired(ctx context.Context, t *suite.T) error {
 			WithFix("require client_id from clients that do not authenticate, and compare it with the code's client")
 	}
 	return nil
-}
-
-// swapCase inverts the case of ASCII letters.
-func swapCase(v string) string {
-	b := []byte(v)
-	for i, c := range b {
-		switch {
-		case c >= 'a' && c <= 'z':
-			b[i] = c - 'a' + 'A'
-		case c >= 'A' && c <= 'Z':
-			b[i] = c - 'A' + 'a'
-		}
-	}
-	return string(b)
 }

@@ -47,7 +47,7 @@ func runRedirectURIOptionalIfOne(ctx context.Context, t *suite.T) error {
 		if !fixture.IsUnavailable(err) || (res != nil && res.Interactive) {
 			return err
 		}
-		return expect.Fail(lastResult(res), "a code delivered to the only registered redirect URI", err.Error(),
+		return expect.Fail(res.LastResponse(), "a code delivered to the only registered redirect URI", err.Error(),
 			"the server requires redirect_uri although the client registered exactly one").
 			WithFix("use the single registered redirect URI when the request omits redirect_uri")
 	}

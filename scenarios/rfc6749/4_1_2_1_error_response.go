@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/authspec/authspec/scenarios/internal/pages"
@@ -147,7 +148,7 @@ func runAuthorizeUnauthorizedClient(ctx context.Context, t *suite.T) error {
 	if !r.OK() || r.Client.ID == "" {
 		return suite.SkipErr("the server does not register a client_credentials-only client with a redirect URI (HTTP %d)", r.Res.Status)
 	}
-	if gts, echoed, _ := expect.StringList(r.Info, "grant_types"); echoed && containsString(gts, "authorization_code") {
+	if gts, echoed, _ := expect.StringList(r.Info, "grant_types"); echoed && slices.Contains(gts, "authorization_code") {
 		return suite.SkipErr("the server registered the client for authorization_code although it asked only for client_credentials")
 	}
 	ar := t.NewAuthRequest(r.Client)
@@ -226,15 +227,6 @@ func runDeny(ctx context.Context, t *suite.T) error {
 	return nil
 }
 
-func containsString(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
-}
-
 // redirectedBack sends ar and returns the query of the redirect back to the
 // client. A request that does not come back is a SKIP when a page needs a
 // person, else the notRedirected observation.
@@ -247,7 +239,7 @@ func redirectedBack(ctx context.Context, t *suite.T, ar *fixture.AuthRequest) (u
 		if res != nil && res.Interactive {
 			return nil, nil, suite.SkipErr("the authorization endpoint shows a page that needs a person; enable the browser")
 		}
-		return nil, nil, notRedirected(lastResult(res))
+		return nil, nil, notRedirected(res.LastResponse())
 	}
 	return res.Callback.Query(), res, nil
 }

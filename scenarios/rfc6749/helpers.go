@@ -58,13 +58,6 @@ func notRedirectedAt(ctx context.Context, t *suite.T, ar *fixture.AuthRequest, w
 	return nil
 }
 
-func lastResult(res *fixture.AuthzResult) *httpx.Result {
-	if res == nil {
-		return nil
-	}
-	return res.Last
-}
-
 // issuedTokens reports whether res is a successful token response.
 func issuedTokens(res *httpx.Result) bool {
 	if res.Status != http.StatusOK {

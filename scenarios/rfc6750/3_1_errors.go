@@ -49,7 +49,7 @@ func runInvalidTokenError(ctx context.Context, t *suite.T) error {
 	}
 	c, ok := probe.Bearer(res.Header.Values("WWW-Authenticate"))
 	if !ok || c.Params["error"] != "invalid_token" {
-		return expect.Fail(res, `a Bearer challenge with error="invalid_token"`, headerOrNone(res),
+		return expect.Fail(res, `a Bearer challenge with error="invalid_token"`, expect.HeaderLine(res, "WWW-Authenticate"),
 			"the challenge does not say the token is invalid").
 			WithFix(`send WWW-Authenticate: Bearer error="invalid_token"`)
 	}
@@ -65,7 +65,7 @@ func runInsufficientScope403(ctx context.Context, t *suite.T) error {
 		return expect.WithFix(err, `answer a valid token without the needed scope with 403 and error="insufficient_scope", not 401`)
 	}
 	if c, ok := probe.Bearer(res.Header.Values("WWW-Authenticate")); ok && c.Params["error"] != "insufficient_scope" {
-		return expect.Fail(res, `error="insufficient_scope"`, headerOrNone(res), "the challenge names the wrong error").
+		return expect.Fail(res, `error="insufficient_scope"`, expect.HeaderLine(res, "WWW-Authenticate"), "the challenge names the wrong error").
 			WithFix(`send WWW-Authenticate: Bearer error="insufficient_scope", scope="<needed scope>"`)
 	}
 	return nil
@@ -83,7 +83,7 @@ func runMalformedHeaderInvalidRequest(ctx context.Context, t *suite.T) error {
 		return expect.WithFix(err, `parse "Bearer" 1*SP b64token strictly and answer anything else with 400 and error="invalid_request"`)
 	}
 	if c, ok := probe.Bearer(res.Header.Values("WWW-Authenticate")); ok && c.Params["error"] != "" && c.Params["error"] != "invalid_request" {
-		return expect.Fail(res, `error="invalid_request"`, headerOrNone(res), "the challenge names the wrong error").
+		return expect.Fail(res, `error="invalid_request"`, expect.HeaderLine(res, "WWW-Authenticate"), "the challenge names the wrong error").
 			WithFix(`send WWW-Authenticate: Bearer error="invalid_request"`)
 	}
 	return nil

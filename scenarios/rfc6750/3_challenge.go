@@ -82,7 +82,7 @@ func runChallengeOn401(ctx context.Context, t *suite.T) error {
 		return expect.WithFix(err, "answer requests without a token with 401 and a Bearer challenge")
 	}
 	if _, ok := probe.Bearer(res.Header.Values("WWW-Authenticate")); !ok {
-		return expect.Fail(res, `WWW-Authenticate: Bearer realm="..."`, headerOrNone(res),
+		return expect.Fail(res, `WWW-Authenticate: Bearer realm="..."`, expect.HeaderLine(res, "WWW-Authenticate"),
 			"the 401 has no Bearer challenge").
 			WithFix(`add WWW-Authenticate: Bearer realm="…", resource_metadata="…" to 401 responses`)
 	}
@@ -107,7 +107,7 @@ func runNoErrorWithoutCredentials(ctx context.Context, t *suite.T) error {
 func runChallengeHasAuthParams(ctx context.Context, t *suite.T) error {
 	return eachChallenge(ctx, t, func(res *httpx.Result, c probe.Challenge) error {
 		if len(c.List) == 0 {
-			return expect.Fail(res, `Bearer followed by auth-params, e.g. realm="..."`, headerOrNone(res),
+			return expect.Fail(res, `Bearer followed by auth-params, e.g. realm="..."`, expect.HeaderLine(res, "WWW-Authenticate"),
 				"the Bearer challenge has no auth-param").
 				WithFix(`send at least realm="…" (and resource_metadata="…" for RFC 9728 discovery)`)
 		}
@@ -119,7 +119,7 @@ func runAttributesNotRepeated(ctx context.Context, t *suite.T) error {
 	return eachChallenge(ctx, t, func(res *httpx.Result, c probe.Challenge) error {
 		for _, name := range []string{"realm", "scope", "error", "error_description", "error_uri"} {
 			if n := c.Count(name); n > 1 {
-				return expect.Fail(res, name+" at most once", fmt.Sprintf("%s %d times: %s", name, n, headerOrNone(res)),
+				return expect.Fail(res, name+" at most once", fmt.Sprintf("%s %d times: %s", name, n, expect.HeaderLine(res, "WWW-Authenticate")),
 					"the Bearer challenge repeats the %s attribute", name).
 					WithFix(fmt.Sprintf("send one %s attribute; several scopes go space-separated in one scope=\"a b\"", name))
 			}
@@ -171,7 +171,7 @@ func runChallengeOnRevokedToken(ctx context.Context, t *suite.T) error {
 		return suite.SkipErr("the resource still accepts the revoked token (revocation may take time to reach it; rfc7009 checks judge that)")
 	}
 	if _, ok := probe.Bearer(res.Header.Values("WWW-Authenticate")); !ok {
-		return expect.Fail(res, `WWW-Authenticate: Bearer error="invalid_token", ...`, headerOrNone(res),
+		return expect.Fail(res, `WWW-Authenticate: Bearer error="invalid_token", ...`, expect.HeaderLine(res, "WWW-Authenticate"),
 			"the refusal of a revoked token has no Bearer challenge").
 			WithFix(`answer expired and revoked tokens with 401 and WWW-Authenticate: Bearer error="invalid_token"`).
 			WithEvidence(rev.Exchange)
@@ -185,7 +185,7 @@ func runChallengeOnInsufficientScope(ctx context.Context, t *suite.T) error {
 		return err
 	}
 	if _, ok := probe.Bearer(res.Header.Values("WWW-Authenticate")); !ok {
-		return expect.Fail(res, `WWW-Authenticate: Bearer error="insufficient_scope", scope="..."`, headerOrNone(res),
+		return expect.Fail(res, `WWW-Authenticate: Bearer error="insufficient_scope", scope="..."`, expect.HeaderLine(res, "WWW-Authenticate"),
 			"the refusal of a token without the needed scope has no Bearer challenge").
 			WithFix(`answer with 403 and WWW-Authenticate: Bearer error="insufficient_scope", scope="<needed scope>"`)
 	}

@@ -30,13 +30,6 @@ func callScoped(ctx context.Context, t *suite.T) (*httpx.Result, error) {
 	return res, nil
 }
 
-func headerOrNone(res *httpx.Result) string {
-	if v := res.Header.Values("WWW-Authenticate"); len(v) > 0 {
-		return "WWW-Authenticate: " + v[0]
-	}
-	return "no WWW-Authenticate header"
-}
-
 func callResource(ctx context.Context, t *suite.T, token, note string) (*httpx.Result, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, t.Target.Resource, nil)
 	if err != nil {

@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"slices"
 
-	"github.com/authspec/authspec/scenarios/internal/regclient"
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/expect"
 )
@@ -51,8 +50,8 @@ func runGrantResponseConsistent(ctx context.Context, t *suite.T) error {
 		_, err := expect.JSONObject(res, false)
 		return err
 	}
-	gts, gPresent, _ := regclient.StringList(r.Info, "grant_types")
-	rts, rPresent, _ := regclient.StringList(r.Info, "response_types")
+	gts, gPresent, _ := expect.StringList(r.Info, "grant_types")
+	rts, rPresent, _ := expect.StringList(r.Info, "response_types")
 	if !gPresent || !rPresent {
 		t.Logf("the registration was accepted and the response does not state both grant_types and response_types; nothing contradicts")
 		return nil

@@ -92,10 +92,10 @@ func registerDefaults(ctx context.Context, t *suite.T) (r *regclient.Registratio
 			"the registration response %s but issues no client_secret to authenticate with", what).
 			WithFix("register omitted token_endpoint_auth_method as client_secret_basic and issue a client_secret, or state the method you registered instead")
 	}
-	if gts, present, _ := regclient.StringList(info, "grant_types"); present && !slices.Contains(gts, "authorization_code") {
+	if gts, present, _ := expect.StringList(info, "grant_types"); present && !slices.Contains(gts, "authorization_code") {
 		return nil, "", true, suite.SkipErr("the server replaced the default grant_types with %v, as RFC 7591 §3.2.1 allows; nothing to exercise", gts)
 	}
-	if rts, present, _ := regclient.StringList(info, "response_types"); present && !slices.Contains(rts, "code") {
+	if rts, present, _ := expect.StringList(info, "response_types"); present && !slices.Contains(rts, "code") {
 		return nil, "", true, suite.SkipErr("the server replaced the default response_types with %v, as RFC 7591 §3.2.1 allows; nothing to exercise", rts)
 	}
 	return r, method, false, nil
@@ -139,7 +139,7 @@ func useDefaults(ctx context.Context, t *suite.T, r *regclient.Registration, met
 	if res.Status == http.StatusOK {
 		return nil
 	}
-	ecode := errCode(res)
+	ecode := expect.ErrorCode(res)
 	switch {
 	case regclient.IsInvalidClient(res):
 		return expect.Fail(res, "HTTP 200 with tokens", regclient.Outcome(res),

@@ -216,7 +216,7 @@ func runSecretExpiresAt(ctx context.Context, t *suite.T) error {
 	}
 	n, isNum := v.(float64)
 	if !isNum || n < 0 || n != math.Trunc(n) {
-		return expect.Fail(r.Res, "client_secret_expires_at as a non-negative integer number of seconds", "client_secret_expires_at: "+regclient.Describe(v),
+		return expect.Fail(r.Res, "client_secret_expires_at as a non-negative integer number of seconds", "client_secret_expires_at: "+expect.Describe(v),
 			"client_secret_expires_at has the wrong type or value").
 			WithFix("send a JSON number: seconds since 1970-01-01T00:00:00Z, or 0")
 	}
@@ -234,7 +234,7 @@ func runIssuedAtSeconds(ctx context.Context, t *suite.T) error {
 	}
 	n, isNum := v.(float64)
 	if !isNum {
-		return expect.Fail(r.Res, "client_id_issued_at as a JSON number", "client_id_issued_at: "+regclient.Describe(v), "client_id_issued_at has the wrong type").
+		return expect.Fail(r.Res, "client_id_issued_at as a JSON number", "client_id_issued_at: "+expect.Describe(v), "client_id_issued_at has the wrong type").
 			WithFix("send client_id_issued_at as a JSON number of seconds, not a string or a date")
 	}
 	// A day of tolerance for clock skew; a value in the far future
@@ -280,14 +280,14 @@ func runMetadataEchoed(ctx context.Context, t *suite.T) error {
 		return err
 	}
 	res, info := r.Res, r.Info
-	uris, present, ok := regclient.StringList(info, "redirect_uris")
+	uris, present, err := expect.StringList(info, "redirect_uris")
 	switch {
 	case !present:
 		return expect.Fail(res, "redirect_uris as registered", "no redirect_uris; members: "+expect.Keys(info),
 			"the response does not say which redirect URIs were registered").
 			WithFix("return every registered metadata value (redirect_uris, grant_types, token_endpoint_auth_method, client_name, ...) in the registration response")
-	case !ok:
-		return expect.Fail(res, "redirect_uris as an array of strings", "redirect_uris: "+regclient.Describe(info["redirect_uris"]), "redirect_uris has the wrong type")
+	case err != nil:
+		return expect.Fail(res, "redirect_uris as an array of strings", "redirect_uris: "+expect.Describe(info["redirect_uris"]), "redirect_uris has the wrong type")
 	case len(uris) == 0:
 		return expect.Fail(res, "redirect_uris containing "+t.RedirectURI(), "an empty redirect_uris", "the response registers no redirect URI for an authorization code client")
 	}
@@ -295,14 +295,14 @@ func runMetadataEchoed(ctx context.Context, t *suite.T) error {
 		t.Logf("the server registered redirect_uris %v instead of the requested %s (a substitution RFC 7591 §3.2.1 allows)", uris, t.RedirectURI())
 	}
 	for _, m := range []string{"grant_types", "response_types"} {
-		if _, present, ok := regclient.StringList(info, m); present && !ok {
-			return expect.Fail(res, m+" as an array of strings", m+": "+regclient.Describe(info[m]), "%s has the wrong type", m)
+		if _, _, err := expect.StringList(info, m); err != nil {
+			return expect.Fail(res, m+" as an array of strings", m+": "+expect.Describe(info[m]), "%s has the wrong type", m)
 		}
 	}
 	for _, m := range []string{"token_endpoint_auth_method", "client_name"} {
 		if v, present := info[m]; present {
 			if _, isStr := v.(string); !isStr {
-				return expect.Fail(res, m+" as a string", m+": "+regclient.Describe(v), "%s has the wrong type", m)
+				return expect.Fail(res, m+" as a string", m+": "+expect.Describe(v), "%s has the wrong type", m)
 			}
 		} else {
 			t.Logf("the response omits %s (a server may not implement it; an absent token_endpoint_auth_method means client_secret_basic)", m)

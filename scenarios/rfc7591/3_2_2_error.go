@@ -92,7 +92,7 @@ func runErrorJSON(ctx context.Context, t *suite.T) error {
 	}
 	code, isStr := m["error"].(string)
 	if !isStr || code == "" {
-		return expect.Fail(res, `a string member "error"`, "error: "+regclient.Describe(m["error"]), "the error response has no error code").
+		return expect.Fail(res, `a string member "error"`, "error: "+expect.Describe(m["error"]), "the error response has no error code").
 			WithFix(fix)
 	}
 	for _, r := range code {
@@ -118,8 +118,8 @@ func runUnsupportedAuthMethod(ctx context.Context, t *suite.T) error {
 			WithFix(fix)
 	case res.Status < 200 || res.Status >= 300:
 		_, err := expect.OAuthError(res, []int{http.StatusBadRequest})
-		if err == nil && errCode(res) != "invalid_client_metadata" {
-			t.Logf("refused with error=%s; RFC 7591 §3.2.2 names invalid_client_metadata for this", errCode(res))
+		if err == nil && expect.ErrorCode(res) != "invalid_client_metadata" {
+			t.Logf("refused with error=%s; RFC 7591 §3.2.2 names invalid_client_metadata for this", expect.ErrorCode(res))
 		}
 		return expect.WithFix(err, fix)
 	case r.Info == nil:
@@ -134,7 +134,7 @@ func runUnsupportedAuthMethod(ctx context.Context, t *suite.T) error {
 			"token_endpoint_auth_method: "+bogus, "the server claims to have registered an authentication method it does not know").
 			WithFix(fix)
 	case stated && !slices.Contains(supported, method):
-		return expect.Fail(res, "a method of token_endpoint_auth_methods_supported "+regclient.Describe(supported),
+		return expect.Fail(res, "a method of token_endpoint_auth_methods_supported "+expect.Describe(supported),
 			"token_endpoint_auth_method: "+method, "the server substituted a method its metadata does not advertise").
 			WithFix(fix)
 	case !stated:

@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"slices"
 
-	"github.com/authspec/authspec/scenarios/internal/regclient"
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/expect"
 	"github.com/authspec/authspec/suite/vocab"
@@ -60,12 +59,12 @@ func runRedirectURIsRequired(ctx context.Context, t *suite.T) error {
 		_, err := expect.JSONObject(res, false)
 		return err
 	}
-	gts, present, _ := regclient.StringList(r.Info, "grant_types")
+	gts, present, _ := expect.StringList(r.Info, "grant_types")
 	if present && !slices.Contains(gts, "authorization_code") && !slices.Contains(gts, "implicit") {
 		t.Logf("the server registered grant_types %v, without a redirect-based grant", gts)
 		return nil
 	}
-	if uris, _, _ := regclient.StringList(r.Info, "redirect_uris"); len(uris) > 0 {
+	if uris, _, _ := expect.StringList(r.Info, "redirect_uris"); len(uris) > 0 {
 		t.Logf("the server supplied redirect_uris %v itself", uris)
 		return nil
 	}

@@ -63,7 +63,7 @@ func runRead200(ctx context.Context, t *suite.T) error {
 		return expect.WithFix(err, "serve the client information as application/json")
 	}
 	if id, _ := info["client_id"].(string); id != m.Client.ID {
-		return expect.Fail(res, "the client_id of the registration", "client_id: "+regclient.Describe(info["client_id"]),
+		return expect.Fail(res, "the client_id of the registration", "client_id: "+expect.Describe(info["client_id"]),
 			"the read response names another client_id").
 			WithEvidence(m.Res.Exchange)
 	}
@@ -140,7 +140,7 @@ func refusedToken(res *httpx.Result, what string) error {
 		return expect.WithFix(err, "answer an invalid registration access token with 401 and WWW-Authenticate: Bearer error=\"invalid_token\" (RFC 6750 §3.1)")
 	}
 	if _, ok := probe.Bearer(res.Header.Values("WWW-Authenticate")); !ok {
-		return expect.Fail(res, `WWW-Authenticate: Bearer error="invalid_token"`, headerOrNone(res),
+		return expect.Fail(res, `WWW-Authenticate: Bearer error="invalid_token"`, expect.HeaderLine(res, "WWW-Authenticate"),
 			"the refusal carries no Bearer challenge").
 			WithFix(`send WWW-Authenticate: Bearer realm="...", error="invalid_token" with the 401 (RFC 6750 §3)`)
 	}

@@ -101,17 +101,17 @@ func runUpdateReplaces(ctx context.Context, t *suite.T) error {
 // hasUpdate checks that info shows the updated redirect URI (replacing the
 // old one) and, when the server keeps client_name, the new name.
 func hasUpdate(res *httpx.Result, info map[string]any, newURI, newName string, checkName bool, where string) error {
-	uris, _, _ := regclient.StringList(info, "redirect_uris")
+	uris, _, _ := expect.StringList(info, "redirect_uris")
 	if !slices.Contains(uris, newURI) {
-		return expect.Fail(res, "redirect_uris ["+newURI+"]", "redirect_uris: "+regclient.Describe(info["redirect_uris"]),
+		return expect.Fail(res, "redirect_uris ["+newURI+"]", "redirect_uris: "+expect.Describe(info["redirect_uris"]),
 			"%s does not show the new redirect URI", where)
 	}
 	if len(uris) != 1 {
-		return expect.Fail(res, "redirect_uris ["+newURI+"] (replaced, not augmented)", "redirect_uris: "+regclient.Describe(info["redirect_uris"]),
+		return expect.Fail(res, "redirect_uris ["+newURI+"] (replaced, not augmented)", "redirect_uris: "+expect.Describe(info["redirect_uris"]),
 			"%s adds the new redirect URI to the old ones instead of replacing them", where)
 	}
 	if name, _ := info["client_name"].(string); checkName && name != newName {
-		return expect.Fail(res, fmt.Sprintf("client_name %q", newName), "client_name: "+regclient.Describe(info["client_name"]),
+		return expect.Fail(res, fmt.Sprintf("client_name %q", newName), "client_name: "+expect.Describe(info["client_name"]),
 			"%s does not show the new client_name", where)
 	}
 	return nil
@@ -134,7 +134,7 @@ func runClientIDUnchanged(ctx context.Context, t *suite.T) error {
 			return err
 		}
 		if id, _ := info["client_id"].(string); id != m.Client.ID {
-			return expect.Fail(res, "client_id "+m.Client.ID+" (unchanged)", "client_id: "+regclient.Describe(info["client_id"]),
+			return expect.Fail(res, "client_id "+m.Client.ID+" (unchanged)", "client_id: "+expect.Describe(info["client_id"]),
 				"the update changed the client identifier").
 				WithFix(fix)
 		}
@@ -214,7 +214,7 @@ func runInvalidUpdateRefused(ctx context.Context, t *suite.T) error {
 	if err != nil {
 		return err
 	}
-	if uris, _, _ := regclient.StringList(info, "redirect_uris"); slices.Contains(uris, bad) {
+	if uris, _, _ := expect.StringList(info, "redirect_uris"); slices.Contains(uris, bad) {
 		return expect.Fail(res, "HTTP 400 error=invalid_redirect_uri", "HTTP 200 registering "+bad,
 			"the update registered a redirect URI with a fragment (RFC 6749 §3.1.2 forbids it)").
 			WithFix(fix)

@@ -43,7 +43,7 @@ func runMissingTokenChallenge(ctx context.Context, t *suite.T) error {
 		return expect.WithFix(err, "answer requests without a token with 401 and WWW-Authenticate: Bearer")
 	}
 	if _, ok := probe.Bearer(res.Header.Values("WWW-Authenticate")); !ok {
-		return expect.Fail(res, `WWW-Authenticate: Bearer realm="..."`, headerOrNone(res), "the 401 carries no Bearer challenge").
+		return expect.Fail(res, `WWW-Authenticate: Bearer realm="..."`, expect.HeaderLine(res, "WWW-Authenticate"), "the 401 carries no Bearer challenge").
 			WithFix(`send WWW-Authenticate: Bearer realm="..." with the 401 (RFC 6750 §3)`)
 	}
 	return nil

@@ -77,7 +77,7 @@ func runReadRegisteredMetadata(ctx context.Context, t *suite.T) error {
 		}
 		got := info[k]
 		if !sameValue(want, got) {
-			return expect.Fail(res, k+": "+regclient.Describe(want)+" (as registered)", k+": "+regclient.Describe(got),
+			return expect.Fail(res, k+": "+expect.Describe(want)+" (as registered)", k+": "+expect.Describe(got),
 				"the read response does not return the registered %s", k).
 				WithFix("return every registered metadata value in the client read response").
 				WithEvidence(m.Res.Exchange)
@@ -112,12 +112,12 @@ func managementFields(r *httpx.Result, info map[string]any, where string, skipIf
 	}
 	uri, ok := uriV.(string)
 	if !ok {
-		return expect.Fail(r, "registration_client_uri as a string", "registration_client_uri: "+regclient.Describe(uriV), "%s has a registration_client_uri of the wrong type", where).
+		return expect.Fail(r, "registration_client_uri as a string", "registration_client_uri: "+expect.Describe(uriV), "%s has a registration_client_uri of the wrong type", where).
 			WithFix(fix)
 	}
 	u, err := url.Parse(uri)
 	if err != nil || !u.IsAbs() || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.Fragment != "" {
-		return expect.Fail(r, "a fully qualified http(s) URL", "registration_client_uri: "+regclient.Describe(uri),
+		return expect.Fail(r, "a fully qualified http(s) URL", "registration_client_uri: "+expect.Describe(uri),
 			"%s has a registration_client_uri that is not a fully qualified URL", where).
 			WithFix(fix)
 	}

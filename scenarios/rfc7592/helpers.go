@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
-	"strings"
 
 	"github.com/authspec/authspec/scenarios/internal/regclient"
 	"github.com/authspec/authspec/suite"
@@ -49,12 +48,4 @@ func leaks(res *httpx.Result) bool {
 	_, hasURIs := body["redirect_uris"]
 	_, hasSecret := body["client_secret"]
 	return hasURIs || hasSecret
-}
-
-func headerOrNone(res *httpx.Result) string {
-	v := strings.Join(res.Header.Values("WWW-Authenticate"), ", ")
-	if v == "" {
-		return "no WWW-Authenticate header"
-	}
-	return "WWW-Authenticate: " + v
 }

@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/authspec/authspec/scenarios/internal/probe"
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/expect"
 	"github.com/authspec/authspec/suite/fixture"
@@ -76,7 +77,7 @@ func runS256AllCharacters(ctx context.Context, t *suite.T) error {
 
 func runChallengeComparedExactly(ctx context.Context, t *suite.T) error {
 	p := fixture.NewPKCE()
-	p.Challenge = swapCase(p.Challenge)
+	p.Challenge = probe.SwapCase(p.Challenge)
 	ar, code, err := codeWith(ctx, t, &p)
 	if err != nil {
 		return err
@@ -87,19 +88,6 @@ func runChallengeComparedExactly(ctx context.Context, t *suite.T) error {
 	}
 	return redeemRefused(res, []string{"invalid_grant"}, "a verifier whose S256 challenge differs from the stored one in letter case",
 		"compare the computed challenge with the stored code_challenge byte for byte: base64url is case-sensitive")
-}
-
-// swapCase turns upper-case letters into lower case and vice versa.
-func swapCase(s string) string {
-	return strings.Map(func(r rune) rune {
-		switch {
-		case r >= 'a' && r <= 'z':
-			return r - 'a' + 'A'
-		case r >= 'A' && r <= 'Z':
-			return r - 'A' + 'a'
-		}
-		return r
-	}, s)
 }
 
 // redeemWith runs a PKCE authorization and redeems the code with the token

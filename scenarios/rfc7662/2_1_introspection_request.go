@@ -7,7 +7,6 @@ import (
 
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/expect"
-	"github.com/authspec/authspec/suite/httpx"
 	"github.com/authspec/authspec/suite/vocab"
 )
 
@@ -47,7 +46,7 @@ func runRequiresAuthorization(ctx context.Context, t *suite.T) error {
 			t.Logf("the unauthenticated call got HTTP %d with only active=false", res.Status)
 			return nil
 		}
-		return expect.Fail(res, "HTTP 401 (or another refusal) for an unauthenticated caller", fmt.Sprintf("HTTP %d %s", res.Status, snippet(res)),
+		return expect.Fail(res, "HTTP 401 (or another refusal) for an unauthenticated caller", fmt.Sprintf("HTTP %d %s", res.Status, res.Snippet()),
 			"anyone can introspect tokens: token scanning is possible").
 			WithFix("require client authentication (or a bearer token) at the introspection endpoint")
 	}
@@ -80,12 +79,4 @@ func runHintNotBinding(ctx context.Context, t *suite.T) error {
 			WithFix("treat token_type_hint as a hint: search every token type when the hinted one does not match")
 	}
 	return nil
-}
-
-func snippet(res *httpx.Result) string {
-	b := string(res.Body)
-	if len(b) > 120 {
-		b = b[:120] + "…"
-	}
-	return b
 }

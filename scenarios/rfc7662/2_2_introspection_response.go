@@ -121,7 +121,7 @@ func runNumericDates(ctx context.Context, t *suite.T) error {
 		seen++
 		f, isNum := v.(float64)
 		if !isNum || f != float64(int64(f)) || f < 0 {
-			return expect.Fail(res, k+": integer seconds since 1970-01-01 UTC", fmt.Sprintf("%s: %s", k, raw(v)),
+			return expect.Fail(res, k+": integer seconds since 1970-01-01 UTC", fmt.Sprintf("%s: %s", k, expect.Describe(v)),
 				"%s is not a NumericDate", k).
 				WithFix("give exp, iat and nbf as integer numbers of seconds (RFC 7519 NumericDate)")
 		}

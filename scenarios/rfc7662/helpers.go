@@ -2,7 +2,6 @@ package rfc7662
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -76,17 +75,9 @@ func okIntrospection(res *httpx.Result) (bool, map[string]any, error) {
 		return false, m, err
 	}
 	if !isBool {
-		return false, m, expect.Fail(res, `"active": true (a JSON boolean)`, fmt.Sprintf(`"active": %s`, raw(m["active"])),
+		return false, m, expect.Fail(res, `"active": true (a JSON boolean)`, fmt.Sprintf(`"active": %s`, expect.Describe(m["active"])),
 			"active is not a JSON boolean; clients comparing with true treat the token as inactive").
 			WithFix(`emit "active": true/false as JSON booleans`)
 	}
 	return active, m, nil
-}
-
-func raw(v any) string {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return fmt.Sprint(v)
-	}
-	return string(b)
 }

@@ -175,7 +175,7 @@ func runAuthorizationEndpointRequired(ctx context.Context, t *suite.T) error {
 	}
 	got := "absent"
 	if present {
-		got = metadoc.Describe(v)
+		got = expect.Describe(v)
 	}
 	why := "grant_types_supported lists " + strings.Join(users, ", ")
 	if len(md.GrantTypesSupported) == 0 {
@@ -219,7 +219,7 @@ func runGrantTypesNotRefused(ctx context.Context, t *suite.T) error {
 		if res.Status == http.StatusOK {
 			_, _ = t.ParseTokens(res) // redact the tokens
 		}
-		code := metadoc.ErrorCode(res)
+		code := expect.ErrorCode(res)
 		t.Logf("grant_type %s: HTTP %d %s", g, res.Status, code)
 		if code == "unsupported_grant_type" {
 			note := ""
@@ -368,7 +368,7 @@ func runIntrospectionEndpointIntrospects(ctx context.Context, t *suite.T) error 
 	switch {
 	case res.Status == http.StatusOK:
 	case (res.Status == http.StatusUnauthorized || res.Status == http.StatusForbidden) &&
-		(res.Header.Get("WWW-Authenticate") != "" || metadoc.ErrorCode(res) != ""):
+		(res.Header.Get("WWW-Authenticate") != "" || expect.ErrorCode(res) != ""):
 		return suite.SkipErr("the introspection endpoint did not accept the client's %s credentials (HTTP %d); it may require another kind of authentication", c.AuthMethod, res.Status)
 	default:
 		return expect.Fail(res, `HTTP 200 with {"active": false}`, fmt.Sprintf("HTTP %d %s", res.Status, http.StatusText(res.Status)),
@@ -461,7 +461,7 @@ func runCodeChallengeMethodsHonoured(ctx context.Context, t *suite.T) error {
 			return err
 		}
 		if res.Status != http.StatusOK {
-			t.Logf("code_challenge_method %s: token request HTTP %d %s", m, res.Status, metadoc.ErrorCode(res))
+			t.Logf("code_challenge_method %s: token request HTTP %d %s", m, res.Status, expect.ErrorCode(res))
 			failed = append(failed, outcome{m, res, fmt.Sprintf("redeeming the code with the matching code_verifier failed: %s", regclient.Outcome(res))})
 			continue
 		}
@@ -511,7 +511,7 @@ func runIntrospectionAuthMethodsAuthenticate(ctx context.Context, t *suite.T) er
 		if err != nil {
 			return err
 		}
-		t.Logf("%s: HTTP %d %s", m, res.Status, metadoc.ErrorCode(res))
+		t.Logf("%s: HTTP %d %s", m, res.Status, expect.ErrorCode(res))
 		switch {
 		case res.Status == http.StatusOK:
 			tested++

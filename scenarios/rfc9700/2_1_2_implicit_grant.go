@@ -8,7 +8,6 @@ import (
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/expect"
 	"github.com/authspec/authspec/suite/fixture"
-	"github.com/authspec/authspec/suite/httpx"
 	"github.com/authspec/authspec/suite/vocab"
 )
 
@@ -53,16 +52,9 @@ func runNoImplicitGrant(ctx context.Context, t *suite.T) error {
 		}
 	}
 	if leaked != "" {
-		return expect.Fail(lastOf(res), "error=unsupported_response_type", "an access token in the redirect ("+leaked+")",
+		return expect.Fail(res.LastResponse(), "error=unsupported_response_type", "an access token in the redirect ("+leaked+")",
 			"the server runs the implicit grant: access tokens end up in browser history, referrers and logs, and can be injected").
 			WithFix("remove response_type=token; clients use the authorization code grant with PKCE")
 	}
 	return nil
-}
-
-func lastOf(res *fixture.AuthzResult) *httpx.Result {
-	if res == nil {
-		return nil
-	}
-	return res.Last
 }

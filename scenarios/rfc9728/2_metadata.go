@@ -80,7 +80,7 @@ func runResourceRequired(ctx context.Context, t *suite.T) error {
 	}
 	got := "absent; parameters: " + expect.Keys(doc)
 	if ok {
-		got = metadoc.Describe(v)
+		got = expect.Describe(v)
 	}
 	return expect.Fail(t.Target.ResourceMetadataResult, "resource: "+t.Target.Resource, got,
 		"the protected resource metadata lacks its REQUIRED resource identifier; clients must discard it (RFC 9728 §3.3)").
@@ -115,7 +115,7 @@ func runAuthorizationServersHaveMetadata(ctx context.Context, t *suite.T) error 
 				WithFix(fix)
 		}
 		if iss, _ := doc["issuer"].(string); iss != as {
-			return expect.Fail(res, "issuer: "+as, "issuer: "+metadoc.Describe(doc["issuer"]),
+			return expect.Fail(res, "issuer: "+as, "issuer: "+expect.Describe(doc["issuer"]),
 				"the metadata of the listed authorization server %s names another issuer; clients must reject it (RFC 8414 §3.3)", as).
 				WithEvidence(t.Target.ResourceMetadataResult.Exchange).
 				WithFix(fix)

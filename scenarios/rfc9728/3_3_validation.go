@@ -61,7 +61,7 @@ func runChallengeMetadataResource(ctx context.Context, t *suite.T) error {
 			WithFix(fix)
 	}
 	if got, _ := doc["resource"].(string); got != t.Target.Resource {
-		desc := "resource: " + metadoc.Describe(doc["resource"])
+		desc := "resource: " + expect.Describe(doc["resource"])
 		if _, present := doc["resource"]; !present {
 			desc = "no resource member; members: " + expect.Keys(doc)
 		}

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"mime"
 	"net/http"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -74,19 +75,8 @@ func Status(res *httpx.Result, want ...int) error {
 	for i, w := range want {
 		ws[i] = strconv.Itoa(w) + " " + http.StatusText(w)
 	}
-	return Fail(res, "HTTP "+strings.Join(ws, " or "), fmt.Sprintf("HTTP %d %s%s", res.Status, http.StatusText(res.Status), bodyHint(res)),
+	return Fail(res, "HTTP "+strings.Join(ws, " or "), fmt.Sprintf("HTTP %d %s%s", res.Status, http.StatusText(res.Status), BodyHint(res)),
 		"unexpected HTTP status")
-}
-
-func bodyHint(res *httpx.Result) string {
-	b := strings.TrimSpace(string(res.Body))
-	if b == "" {
-		return ""
-	}
-	if len(b) > 160 {
-		b = b[:160] + "…"
-	}
-	return ": " + b
 }
 
 // JSONObject parses the body as a JSON object. The media type must be
@@ -138,19 +128,10 @@ func OAuthError(res *httpx.Result, statuses []int, codes ...string) (map[string]
 	if code == "" {
 		return m, Fail(res, `a JSON member "error"`, "none", "the error response has no error code")
 	}
-	if len(codes) > 0 && !contains(codes, code) {
+	if len(codes) > 0 && !slices.Contains(codes, code) {
 		return m, Fail(res, "error="+strings.Join(codes, " or "), "error="+code, "wrong error code")
 	}
 	return m, nil
-}
-
-func contains(list []string, v string) bool {
-	for _, x := range list {
-		if x == v {
-			return true
-		}
-	}
-	return false
 }
 
 // Header requires a non-empty header.

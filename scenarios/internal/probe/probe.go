@@ -62,3 +62,18 @@ func AccessTokenActive(ctx context.Context, t *suite.T, owner *fixture.Client, t
 	_, why := CanProbe(t)
 	return false, nil, suite.SkipErr("%s", why)
 }
+
+// SwapCase inverts the case of ASCII letters: a value that differs from v
+// only where a case-insensitive comparison would not see it.
+func SwapCase(v string) string {
+	b := []byte(v)
+	for i, c := range b {
+		switch {
+		case c >= 'a' && c <= 'z':
+			b[i] = c - 'a' + 'A'
+		case c >= 'A' && c <= 'Z':
+			b[i] = c - 'A' + 'a'
+		}
+	}
+	return string(b)
+}

@@ -7,12 +7,10 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
-	"strings"
 
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/expect"
@@ -102,23 +100,12 @@ func MustRegister(ctx context.Context, t *suite.T, md map[string]any) (*Registra
 		return nil, err
 	}
 	if !r.OK() {
-		return r, suite.SkipErr("registering a client failed with HTTP %d%s (the RFC 7591 checks report why)", r.Res.Status, hint(r.Res))
+		return r, suite.SkipErr("registering a client failed with HTTP %d%s (the RFC 7591 checks report why)", r.Res.Status, expect.BodyHint(r.Res))
 	}
 	if r.Client.ID == "" {
 		return r, suite.SkipErr("the registration response has no client_id (see rfc7591-3.2.1-client-id-present)")
 	}
 	return r, nil
-}
-
-func hint(res *httpx.Result) string {
-	b := strings.TrimSpace(string(res.Body))
-	if b == "" {
-		return ""
-	}
-	if len(b) > 160 {
-		b = b[:160] + "…"
-	}
-	return ": " + b
 }
 
 // PostRaw sends body to the registration endpoint as application/json
@@ -246,15 +233,6 @@ func IsInvalidClient(res *httpx.Result) bool {
 	return code == "invalid_client"
 }
 
-func errorCode(res *httpx.Result) string {
-	var m map[string]any
-	if json.Unmarshal(res.Body, &m) != nil {
-		return ""
-	}
-	code, _ := m["error"].(string)
-	return code
-}
-
 // Authenticates reports whether the token endpoint accepts c's credentials
 // with c.AuthMethod. A client registered for client_credentials asks for a
 // token: 200 means yes, invalid_client no. Otherwise an authorization_code
@@ -295,8 +273,8 @@ func Authenticates(ctx context.Context, t *suite.T, c *fixture.Client, note stri
 	if IsInvalidClient(res) {
 		return false, res, nil
 	}
-	if res.Status != http.StatusBadRequest || errorCode(res) == "" {
-		return false, res, suite.SkipErr("a token request with a made-up code answered HTTP %d%s; cannot tell whether the client authenticated", res.Status, hint(res))
+	if res.Status != http.StatusBadRequest || expect.ErrorCode(res) == "" {
+		return false, res, suite.SkipErr("a token request with a made-up code answered HTTP %d%s; cannot tell whether the client authenticated", res.Status, expect.BodyHint(res))
 	}
 	wrong := *c
 	if c.Public() {
@@ -309,60 +287,9 @@ func Authenticates(ctx context.Context, t *suite.T, c *fixture.Client, note stri
 		return false, nil, err
 	}
 	if !IsInvalidClient(ctl) {
-		return false, ctl, suite.SkipErr("the token endpoint answers a made-up code with error=%s whether or not the client credentials are right, so authspec cannot tell whether they work", errorCode(res))
+		return false, ctl, suite.SkipErr("the token endpoint answers a made-up code with error=%s whether or not the client credentials are right, so authspec cannot tell whether they work", expect.ErrorCode(res))
 	}
 	return true, res, nil
-}
-
-// StringList reads a member that should be an array of strings; present
-// reports whether the member exists, ok whether it has the right type.
-func StringList(m map[string]any, name string) (list []string, present, ok bool) {
-	l, present, err := expect.StringList(m, name)
-	return l, present, err == nil
-}
-
-// Describe renders a JSON value for messages.
-func Describe(v any) string {
-	if v == nil {
-		return "absent"
-	}
-	b, err := json.Marshal(v)
-	if err != nil {
-		return fmt.Sprintf("%v", v)
-	}
-	s := string(b)
-	if len(s) > 120 {
-		s = s[:120] + "…"
-	}
-	return s
-}
-
-// Redacted wraps the Run of every check with Redact.
-func Redacted(checks []*suite.Check) []*suite.Check {
-	for _, c := range checks {
-		c.Run = Redact(c.Run)
-	}
-	return checks
-}
-
-// Redact wraps run so that what its result says (the failure's message,
-// want, got and fix, or the reason of a SKIP) never shows a secret the run
-// has seen: failures quote response bodies, and registration responses
-// carry client secrets and registration access tokens. The runner redacts
-// only the recorded exchanges.
-func Redact(run func(ctx context.Context, t *suite.T) error) func(ctx context.Context, t *suite.T) error {
-	return func(ctx context.Context, t *suite.T) error {
-		err := run(ctx, t)
-		var f *suite.Failure
-		var sk *suite.Skipped
-		switch {
-		case errors.As(err, &f):
-			f.Message, f.Want, f.Got, f.Fix = t.Transport.Redact(f.Message), t.Transport.Redact(f.Want), t.Transport.Redact(f.Got), t.Transport.Redact(f.Fix)
-		case errors.As(err, &sk):
-			sk.Reason = t.Transport.Redact(sk.Reason)
-		}
-		return err
-	}
 }
 
 // Outcome describes a response briefly for messages: the status and the
@@ -371,7 +298,7 @@ func Outcome(res *httpx.Result) string {
 	if res == nil {
 		return "no response"
 	}
-	if code := errorCode(res); code != "" {
+	if code := expect.ErrorCode(res); code != "" {
 		return fmt.Sprintf("HTTP %d error=%s", res.Status, code)
 	}
 	if res.Status == http.StatusOK {
