@@ -58,6 +58,24 @@ func (t *T) Authorize(ctx context.Context, r *fixture.AuthRequest) (*fixture.Aut
 	return t.Fixtures.Authorize(ctx, t.HTTP, r)
 }
 
+// TryAuthorize is Authorize for checks that judge the answer whatever it
+// is: an authorization that did not come back with a code is a result, not
+// an error (the error is only a failure of the suite or a refused request).
+// The result is never nil, and a code in it is registered as a secret.
+func (t *T) TryAuthorize(ctx context.Context, r *fixture.AuthRequest) (*fixture.AuthzResult, error) {
+	res, err := t.Authorize(ctx, r)
+	if err != nil && !fixture.IsUnavailable(err) {
+		return nil, err
+	}
+	if res == nil {
+		res = &fixture.AuthzResult{}
+	}
+	if code := res.Param("code"); code != "" {
+		t.Secret(code)
+	}
+	return res, nil
+}
+
 // AuthorizeURL is Authorize for an authorization URL built by hand.
 func (t *T) AuthorizeURL(ctx context.Context, authURL, redirectURI string, flow fixture.Flow) (*fixture.AuthzResult, error) {
 	return t.Fixtures.Authorizer.Authorize(ctx, t.HTTP, authURL, redirectURI, flow)
@@ -78,6 +96,41 @@ func (t *T) Redeem(ctx context.Context, r *fixture.AuthRequest, code string, cha
 // the tokens.
 func (t *T) Tokens(ctx context.Context, r *fixture.AuthRequest) (*fixture.TokenSet, error) {
 	return t.Fixtures.Tokens(ctx, t.HTTP, r)
+}
+
+// TokensFor runs an approved authorization of client c (nil: the run's
+// confidential client) with the run's usual request, changed by adjust
+// when not nil, redeems the code and returns the tokens; ts.Client is c.
+func (t *T) TokensFor(ctx context.Context, c *fixture.Client, adjust func(r *fixture.AuthRequest)) (*fixture.TokenSet, error) {
+	if c == nil {
+		var err error
+		if c, err = t.Confidential(ctx); err != nil {
+			return nil, err
+		}
+	}
+	r := t.NewAuthRequest(c)
+	if adjust != nil {
+		adjust(r)
+	}
+	return t.Tokens(ctx, r)
+}
+
+// RefreshableTokens is TokensFor without changes, SKIP when the target
+// issues no refresh token.
+func (t *T) RefreshableTokens(ctx context.Context, c *fixture.Client) (*fixture.TokenSet, error) {
+	ts, err := t.TokensFor(ctx, c, nil)
+	if err != nil {
+		return nil, err
+	}
+	if ts.RefreshToken == "" {
+		return nil, SkipErr("the token response carries no refresh_token")
+	}
+	return ts, nil
+}
+
+// Refresh sends a refresh token request (RFC 6749 §6) as client c.
+func (t *T) Refresh(ctx context.Context, c *fixture.Client, refreshToken, note string) (*httpx.Result, error) {
+	return t.Fixtures.Refresh(ctx, t.HTTP, c, refreshToken, note)
 }
 
 // Token posts a token request with c's authentication.
@@ -121,7 +174,9 @@ type Grant struct {
 // CodeFor runs an approved authorization of client c (nil: the run's
 // confidential client) with the run's usual request (T.NewAuthRequest),
 // changed by adjust when not nil, and returns the code. It is the opening
-// of every check about redeeming a code.
+// of every check about redeeming a code. When the authorization fails, the
+// Grant returned with the error, if any, still tells how it went (Request
+// and Authz).
 func (t *T) CodeFor(ctx context.Context, c *fixture.Client, adjust func(r *fixture.AuthRequest)) (*Grant, error) {
 	if c == nil {
 		var err error
@@ -134,10 +189,7 @@ func (t *T) CodeFor(ctx context.Context, c *fixture.Client, adjust func(r *fixtu
 		adjust(r)
 	}
 	code, az, err := t.Code(ctx, r)
-	if err != nil {
-		return nil, err
-	}
-	return &Grant{Request: r, Client: c, Code: code, Authz: az, t: t}, nil
+	return &Grant{Request: r, Client: c, Code: code, Authz: az, t: t}, err
 }
 
 // Redeem redeems the code as the request's client; change, when not nil,

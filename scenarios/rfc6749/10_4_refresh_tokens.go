@@ -2,12 +2,9 @@ package rfc6749
 
 import (
 	"context"
-	"net/http"
-	"net/url"
 
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/expect"
-	"github.com/authspec/authspec/suite/fixture"
 	"github.com/authspec/authspec/suite/vocab"
 )
 
@@ -25,29 +22,17 @@ func refreshTokenChecks() []*suite.Check {
 }
 
 func runRefreshBoundToClient(ctx context.Context, t *suite.T) error {
-	c, err := t.Confidential(ctx)
+	ts, err := t.RefreshableTokens(ctx, nil)
 	if err != nil {
 		return err
 	}
-	ts, err := t.Tokens(ctx, t.NewAuthRequest(c))
+	other, err := t.OtherClient(ctx, ts.Client)
 	if err != nil {
 		return err
 	}
-	if ts.RefreshToken == "" {
-		return suite.SkipErr("the token response carries no refresh_token")
-	}
-	other, reg, err := t.Register(ctx, fixture.DefaultMetadata(t.RedirectURI(), c.AuthMethod, t.Target.Metadata.GrantTypes()))
+	res, err := t.Refresh(ctx, other, ts.RefreshToken, "another client uses the refresh token")
 	if err != nil {
 		return err
 	}
-	if other.ID == "" {
-		return suite.SkipErr("could not register a second client (HTTP %d)", reg.Status)
-	}
-	res, err := t.Token(ctx, other, url.Values{"grant_type": {"refresh_token"}, "refresh_token": {ts.RefreshToken}},
-		"another client uses the refresh token")
-	if err != nil {
-		return err
-	}
-	_, err = expect.OAuthError(res, []int{http.StatusBadRequest}, "invalid_grant")
-	return expect.WithFix(err, "check that the refresh token was issued to the authenticated client")
+	return expect.WithFix(expect.ErrorResponse(res, "invalid_grant"), "check that the refresh token was issued to the authenticated client")
 }

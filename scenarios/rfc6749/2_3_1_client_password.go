@@ -2,8 +2,6 @@ package rfc6749
 
 import (
 	"context"
-	"encoding/base64"
-	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -72,21 +70,12 @@ func runCredentialsNotInURI(ctx context.Context, t *suite.T) error {
 	if err != nil {
 		return err
 	}
-	u, err := url.Parse(t.Target.Metadata.TokenEndpoint)
+	u, err := tokenURL(t, url.Values{"client_id": {c.ID}, "client_secret": {c.Secret}})
 	if err != nil {
-		return suite.SkipErr("token_endpoint %q is not a URL: %v", t.Target.Metadata.TokenEndpoint, err)
+		return err
 	}
-	q := u.Query()
-	q.Set("client_id", c.ID)
-	q.Set("client_secret", c.Secret)
-	u.RawQuery = q.Encode()
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), strings.NewReader(clientCredentials().Encode()))
-	if err != nil {
-		return fmt.Errorf("build token request: %w", err)
-	}
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set("Accept", "application/json")
-	res, err := t.HTTP.Do(ctx, req, "client_credentials with client_id and client_secret in the URI query only")
+	res, err := sendRaw(ctx, t, http.MethodPost, u, formType, clientCredentials().Encode(), "",
+		"client_credentials with client_id and client_secret in the URI query only")
 	if err != nil {
 		return err
 	}
@@ -138,15 +127,8 @@ func runBasicURLDecoded(ctx context.Context, t *suite.T) error {
 	if err != nil {
 		return err
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, t.Target.Metadata.TokenEndpoint,
-		strings.NewReader(clientCredentials().Encode()))
-	if err != nil {
-		return err
-	}
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set("Authorization", "Basic "+base64.StdEncoding.EncodeToString(
-		[]byte(percentEncodeAll(c.ID)+":"+percentEncodeAll(c.Secret))))
-	res, err := t.HTTP.Do(ctx, req, "HTTP Basic with every octet of client_id and client_secret percent-encoded")
+	res, err := sendRaw(ctx, t, http.MethodPost, t.Target.Metadata.TokenEndpoint, formType, clientCredentials().Encode(),
+		basic(percentEncodeAll(c.ID), percentEncodeAll(c.Secret)), "HTTP Basic with every octet of client_id and client_secret percent-encoded")
 	if err != nil {
 		return err
 	}

@@ -3,7 +3,6 @@ package rfc6749
 import (
 	"context"
 	"net/http"
-	"net/url"
 
 	"github.com/authspec/authspec/scenarios/internal/probe"
 	"github.com/authspec/authspec/suite"
@@ -44,7 +43,7 @@ func runSecretComparedExactly(ctx context.Context, t *suite.T) error {
 	if wrong.Secret == c.Secret {
 		return suite.SkipErr("the client secret has no letters; cannot change its case")
 	}
-	t.Transport.AddSecret(wrong.Secret)
+	t.Secret(wrong.Secret)
 	res, err := t.Token(ctx, &wrong, clientCredentials(), "client_credentials with the secret in inverted letter case")
 	if err != nil {
 		return err
@@ -63,19 +62,11 @@ func runPublicClientIDRequired(ctx context.Context, t *suite.T) error {
 	if err != nil {
 		return err
 	}
-	ar := t.NewAuthRequest(c)
-	code, _, err := t.Code(ctx, ar)
+	g, err := t.CodeFor(ctx, c, nil)
 	if err != nil {
 		return err
 	}
-	form := url.Values{"grant_type": {"authorization_code"}, "code": {code}, "redirect_uri": {c.RedirectURI}}
-	if ar.PKCE != nil {
-		form.Set("code_verifier", ar.PKCE.Verifier)
-	}
-	for _, r := range ar.Resources {
-		form.Add("resource", r)
-	}
-	res, err := t.Token(ctx, nil, form, "redeem a public client's code without client_id")
+	res, err := t.Token(ctx, nil, g.Request.RedeemForm(g.Code), "redeem a public client's code without client_id")
 	if err != nil {
 		return err
 	}

@@ -5,12 +5,9 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"strings"
 
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/expect"
-	"github.com/authspec/authspec/suite/fixture"
-	"github.com/authspec/authspec/suite/httpx"
 	"github.com/authspec/authspec/suite/vocab"
 )
 
@@ -56,13 +53,8 @@ func runFormEncodedBody(ctx context.Context, t *suite.T) error {
 	if err != nil {
 		return err
 	}
-	r, err := http.NewRequestWithContext(ctx, http.MethodPost, t.Target.Metadata.TokenEndpoint, strings.NewReader(`{"grant_type":"client_credentials"}`))
-	if err != nil {
-		return err
-	}
-	r.Header.Set("Content-Type", "application/json")
-	r.SetBasicAuth(c.ID, c.Secret)
-	res, err := t.HTTP.Do(ctx, r, "client_credentials as a JSON body")
+	res, err := sendRaw(ctx, t, http.MethodPost, t.Target.Metadata.TokenEndpoint, "application/json", `{"grant_type":"client_credentials"}`,
+		basic(c.ID, c.Secret), "client_credentials as a JSON body")
 	if err != nil {
 		return err
 	}
@@ -113,17 +105,9 @@ func acceptedLikeBaseline(ctx context.Context, t *suite.T, form url.Values, note
 		return suite.SkipErr("the plain client_credentials request fails too (HTTP %d; see rfc6749-2.3.1-basic-auth-accepted)", base.Status)
 	}
 	return expect.Fail(res, "HTTP 200 with tokens, as without the variation",
-		fmt.Sprintf("HTTP %d %s", res.Status, snippetOf(res)), "%s", why).
+		fmt.Sprintf("HTTP %d %s", res.Status, res.Snippet()), "%s", why).
 		WithEvidence(base.Exchange).
 		WithFix(fix)
-}
-
-func snippetOf(res *httpx.Result) string {
-	s := strings.TrimSpace(string(res.Body))
-	if len(s) > 160 {
-		s = s[:160] + "…"
-	}
-	return s
 }
 
 func runPostRequired(ctx context.Context, t *suite.T) error {
@@ -131,22 +115,12 @@ func runPostRequired(ctx context.Context, t *suite.T) error {
 	if err != nil {
 		return err
 	}
-	u, err := url.Parse(t.Target.Metadata.TokenEndpoint)
+	u, err := tokenURL(t, clientCredentials())
 	if err != nil {
-		return suite.SkipErr("token_endpoint %q is not a URL: %v", t.Target.Metadata.TokenEndpoint, err)
+		return err
 	}
-	q := u.Query()
-	for k, vs := range clientCredentials() {
-		q[k] = vs
-	}
-	u.RawQuery = q.Encode()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
-	if err != nil {
-		return fmt.Errorf("build GET token request: %w", err)
-	}
-	fixture.ClientAuth(c, req, url.Values{})
-	req.Header.Set("Accept", "application/json")
-	res, err := t.HTTP.Do(ctx, req, "client_credentials as a GET request with the parameters in the query")
+	res, err := sendRaw(ctx, t, http.MethodGet, u, "", "", basic(url.QueryEscape(c.ID), url.QueryEscape(c.Secret)),
+		"client_credentials as a GET request with the parameters in the query")
 	if err != nil {
 		return err
 	}

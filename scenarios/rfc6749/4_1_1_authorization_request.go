@@ -40,18 +40,16 @@ func runRedirectURIOptionalIfOne(ctx context.Context, t *suite.T) error {
 		}
 		c = r.Client
 	}
-	ar := t.NewAuthRequest(c)
-	ar.OmitRedirectURI = true
-	code, res, err := t.Code(ctx, ar)
+	g, err := t.CodeFor(ctx, c, func(r *fixture.AuthRequest) { r.OmitRedirectURI = true })
 	if err != nil {
-		if !fixture.IsUnavailable(err) || (res != nil && res.Interactive) {
+		if g == nil || !fixture.Refused(err, g.Authz) {
 			return err
 		}
-		return expect.Fail(res.LastResponse(), "a code delivered to the only registered redirect URI", err.Error(),
+		return expect.Fail(g.Authz.LastResponse(), "a code delivered to the only registered redirect URI", err.Error(),
 			"the server requires redirect_uri although the client registered exactly one").
 			WithFix("use the single registered redirect URI when the request omits redirect_uri")
 	}
-	tres, err := t.Redeem(ctx, ar, code, nil)
+	tres, err := g.Redeem(ctx, nil)
 	if err != nil {
 		return err
 	}

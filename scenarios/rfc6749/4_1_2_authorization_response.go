@@ -51,34 +51,33 @@ func authorizationResponseChecks() []*suite.Check {
 }
 
 func runCodeSingleUse(ctx context.Context, t *suite.T) error {
-	_, _, ar, code, err := redeemed(ctx, t)
+	g, _, err := redeemed(ctx, t)
 	if err != nil {
 		return err
 	}
-	res, err := t.Redeem(ctx, ar, code, nil)
+	res, err := g.Redeem(ctx, nil)
 	if err != nil {
 		return err
 	}
-	_, err = expect.OAuthError(res, []int{http.StatusBadRequest}, "invalid_grant")
-	return expect.WithFix(err, "mark codes used atomically at redemption and refuse a second use with invalid_grant")
+	return expect.WithFix(expect.ErrorResponse(res, "invalid_grant"), "mark codes used atomically at redemption and refuse a second use with invalid_grant")
 }
 
 func runReplayRevokesTokens(ctx context.Context, t *suite.T) error {
 	if ok, why := probe.CanProbe(t); !ok {
 		return suite.SkipErr("%s", why)
 	}
-	c, ts, ar, code, err := redeemed(ctx, t)
+	g, ts, err := redeemed(ctx, t)
 	if err != nil {
 		return err
 	}
-	replay, err := t.Redeem(ctx, ar, code, nil)
+	replay, err := g.Redeem(ctx, nil)
 	if err != nil {
 		return err
 	}
 	if replay.Status == http.StatusOK {
 		return suite.SkipErr("the replayed code was accepted (see rfc6749-4.1.2-code-single-use)")
 	}
-	active, res, err := probe.AccessTokenActive(ctx, t, c, ts.AccessToken)
+	active, res, err := probe.AccessTokenActive(ctx, t, g.Client, ts.AccessToken)
 	if err != nil {
 		return err
 	}
@@ -141,18 +140,18 @@ func runStateAfterLogin(ctx context.Context, t *suite.T) error {
 }
 
 // redeemed obtains a code and redeems it once.
-func redeemed(ctx context.Context, t *suite.T) (*fixture.Client, *fixture.TokenSet, *fixture.AuthRequest, string, error) {
-	c, ar, code, err := confidentialCode(ctx, t)
+func redeemed(ctx context.Context, t *suite.T) (*suite.Grant, *fixture.TokenSet, error) {
+	g, err := t.CodeFor(ctx, nil, nil)
 	if err != nil {
-		return nil, nil, nil, "", err
+		return nil, nil, err
 	}
-	res, err := t.Redeem(ctx, ar, code, nil)
+	res, err := g.Redeem(ctx, nil)
 	if err != nil {
-		return nil, nil, nil, "", err
+		return nil, nil, err
 	}
 	ts, err := t.ParseTokens(res)
 	if err != nil {
-		return nil, nil, nil, "", err
+		return nil, nil, err
 	}
-	return c, ts, ar, code, nil
+	return g, ts, nil
 }

@@ -2,7 +2,6 @@ package rfc6749
 
 import (
 	"context"
-	"net/http"
 	"net/url"
 
 	"github.com/authspec/authspec/suite"
@@ -71,8 +70,7 @@ func runMissingCodeInvalidRequest(ctx context.Context, t *suite.T) error {
 	if err != nil {
 		return err
 	}
-	_, err = expect.OAuthError(res, []int{http.StatusBadRequest}, "invalid_request")
-	return expect.WithFix(err, "answer a token request that lacks a required parameter with 400 error=invalid_request")
+	return expect.WithFix(expect.ErrorResponse(res, "invalid_request"), "answer a token request that lacks a required parameter with 400 error=invalid_request")
 }
 
 func runUnknownCodeInvalidGrant(ctx context.Context, t *suite.T) error {
@@ -86,18 +84,15 @@ func runUnknownCodeInvalidGrant(ctx context.Context, t *suite.T) error {
 	if err != nil {
 		return err
 	}
-	_, err = expect.OAuthError(res, []int{http.StatusBadRequest}, "invalid_grant")
-	return expect.WithFix(err, "answer an unknown, expired or used code with 400 error=invalid_grant so that clients restart the authorization")
+	return expect.WithFix(expect.ErrorResponse(res, "invalid_grant"), "answer an unknown, expired or used code with 400 error=invalid_grant so that clients restart the authorization")
 }
 
 func runCodeRedemptionNeedsClientAuth(ctx context.Context, t *suite.T) error {
-	c, ar, code, err := confidentialCode(ctx, t)
+	g, err := t.CodeFor(ctx, nil, nil)
 	if err != nil {
 		return err
 	}
-	anon := *ar
-	anon.Client = unauthenticated(c)
-	res, err := t.Redeem(ctx, &anon, code, nil)
+	res, err := g.RedeemAs(ctx, unauthenticated(g.Client), nil)
 	if err != nil {
 		return err
 	}
@@ -105,11 +100,11 @@ func runCodeRedemptionNeedsClientAuth(ctx context.Context, t *suite.T) error {
 }
 
 func runRedirectURIRequired(ctx context.Context, t *suite.T) error {
-	_, ar, code, err := confidentialCode(ctx, t)
+	g, err := t.CodeFor(ctx, nil, nil)
 	if err != nil {
 		return err
 	}
-	res, err := t.Redeem(ctx, ar, code, func(form url.Values) { form.Del("redirect_uri") })
+	res, err := g.Redeem(ctx, func(form url.Values) { form.Del("redirect_uri") })
 	if err != nil {
 		return err
 	}
@@ -118,8 +113,7 @@ func runRedirectURIRequired(ctx context.Context, t *suite.T) error {
 			"the code was redeemed without the redirect_uri its authorization request carried").
 			WithFix("store the redirect_uri of the authorization request with the code and require the same value at redemption")
 	}
-	_, err = expect.OAuthError(res, []int{http.StatusBadRequest}, "invalid_grant", "invalid_request")
-	return err
+	return expect.ErrorResponse(res, "invalid_grant", "invalid_request")
 }
 
 func runCodeBoundToClient(ctx context.Context, t *suite.T) error {
@@ -127,37 +121,29 @@ func runCodeBoundToClient(ctx context.Context, t *suite.T) error {
 	if err != nil {
 		return err
 	}
-	other, reg, err := t.Register(ctx, fixture.DefaultMetadata(t.RedirectURI(), c.AuthMethod, t.Target.Metadata.GrantTypes()))
+	other, err := t.OtherClient(ctx, c)
 	if err != nil {
 		return err
 	}
-	if other.ID == "" {
-		return suite.SkipErr("could not register a second client (HTTP %d)", reg.Status)
-	}
-	ar := t.NewAuthRequest(c)
-	code, _, err := t.Code(ctx, ar)
+	g, err := t.CodeFor(ctx, c, nil)
 	if err != nil {
 		return err
 	}
-	stolen := *ar
-	stolen.Client = other
-	res, err := t.Redeem(ctx, &stolen, code, nil)
+	res, err := g.RedeemAs(ctx, other, nil)
 	if err != nil {
 		return err
 	}
-	_, err = expect.OAuthError(res, []int{http.StatusBadRequest}, "invalid_grant")
-	return expect.WithFix(err, "bind each code to the client it was issued to and check it at redemption")
+	return expect.WithFix(expect.ErrorResponse(res, "invalid_grant"), "bind each code to the client it was issued to and check it at redemption")
 }
 
 func runRedirectURIMustMatch(ctx context.Context, t *suite.T) error {
-	c, ar, code, err := confidentialCode(ctx, t)
+	g, err := t.CodeFor(ctx, nil, nil)
 	if err != nil {
 		return err
 	}
-	res, err := t.Redeem(ctx, ar, code, func(form url.Values) { form.Set("redirect_uri", c.RedirectURI+"/elsewhere") })
+	res, err := g.Redeem(ctx, func(form url.Values) { form.Set("redirect_uri", g.Client.RedirectURI+"/elsewhere") })
 	if err != nil {
 		return err
 	}
-	_, err = expect.OAuthError(res, []int{http.StatusBadRequest}, "invalid_grant")
-	return expect.WithFix(err, "store the redirect_uri of the authorization request with the code and compare it at redemption")
+	return expect.WithFix(expect.ErrorResponse(res, "invalid_grant"), "store the redirect_uri of the authorization request with the code and compare it at redemption")
 }

@@ -122,8 +122,7 @@ func runUnsupportedGrantType(ctx context.Context, t *suite.T) error {
 	if err != nil {
 		return err
 	}
-	_, err = expect.OAuthError(res, []int{http.StatusBadRequest}, "unsupported_grant_type")
-	return err
+	return expect.ErrorResponse(res, "unsupported_grant_type")
 }
 
 func runErrorJSON(ctx context.Context, t *suite.T) error {
@@ -161,8 +160,7 @@ func runMissingGrantTypeInvalidRequest(ctx context.Context, t *suite.T) error {
 	if err != nil {
 		return err
 	}
-	_, err = expect.OAuthError(res, []int{http.StatusBadRequest}, "invalid_request")
-	return expect.WithFix(err, "a missing grant_type is a missing required parameter: answer 400 error=invalid_request")
+	return expect.WithFix(expect.ErrorResponse(res, "invalid_request"), "a missing grant_type is a missing required parameter: answer 400 error=invalid_request")
 }
 
 func runTokenUnknownScope(ctx context.Context, t *suite.T) error {
@@ -177,8 +175,7 @@ func runTokenUnknownScope(ctx context.Context, t *suite.T) error {
 		return err
 	}
 	if res.Status != http.StatusOK {
-		_, err = expect.OAuthError(res, []int{http.StatusBadRequest}, "invalid_scope")
-		return expect.WithFix(err, "answer a scope the server does not know with 400 error=invalid_scope")
+		return expect.WithFix(expect.ErrorResponse(res, "invalid_scope"), "answer a scope the server does not know with 400 error=invalid_scope")
 	}
 	// RFC 6749 §3.3 lets the server ignore part of the request,
 	// but then it MUST say which scope it granted.

@@ -93,8 +93,7 @@ func runScopeNotWidened(ctx context.Context, t *suite.T) error {
 		return expect.Fail(res, "error=invalid_scope", "tokens", "a refresh token widened the scope of its grant to %q", strings.Join(scopes[:2], " ")).
 			WithFix("refuse refresh requests whose scope is not a subset of the original grant's")
 	}
-	_, err = expect.OAuthError(res, []int{http.StatusBadRequest}, "invalid_scope", "invalid_grant")
-	return err
+	return expect.ErrorResponse(res, "invalid_scope", "invalid_grant")
 }
 
 func runUnknownRefreshTokenInvalidGrant(ctx context.Context, t *suite.T) error {
@@ -107,8 +106,7 @@ func runUnknownRefreshTokenInvalidGrant(ctx context.Context, t *suite.T) error {
 	if err != nil {
 		return err
 	}
-	_, err = expect.OAuthError(res, []int{http.StatusBadRequest}, "invalid_grant")
-	return expect.WithFix(err, "answer an unknown, expired or revoked refresh token with 400 error=invalid_grant so that clients start a new authorization")
+	return expect.WithFix(expect.ErrorResponse(res, "invalid_grant"), "answer an unknown, expired or revoked refresh token with 400 error=invalid_grant so that clients start a new authorization")
 }
 
 func runMissingRefreshTokenInvalidRequest(ctx context.Context, t *suite.T) error {
@@ -120,8 +118,7 @@ func runMissingRefreshTokenInvalidRequest(ctx context.Context, t *suite.T) error
 	if err != nil {
 		return err
 	}
-	_, err = expect.OAuthError(res, []int{http.StatusBadRequest}, "invalid_request")
-	return expect.WithFix(err, "a missing refresh_token is a missing required parameter: answer 400 error=invalid_request")
+	return expect.WithFix(expect.ErrorResponse(res, "invalid_request"), "a missing refresh_token is a missing required parameter: answer 400 error=invalid_request")
 }
 
 func runConfidentialMustAuthenticate(ctx context.Context, t *suite.T) error {

@@ -2,8 +2,12 @@ package rfc6749
 
 import (
 	"context"
+	"encoding/base64"
+	"fmt"
+	"io"
 	"net/http"
 	"net/url"
+	"strings"
 
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/expect"
@@ -30,6 +34,49 @@ func refusedUnauthenticated(res *httpx.Result, what string) error {
 	return nil
 }
 
+// sendRaw sends a token request built by hand: method to u, with body as
+// contentType (none when empty) and authz as the Authorization header (none
+// when empty).
+func sendRaw(ctx context.Context, t *suite.T, method, u, contentType, body, authz, note string) (*httpx.Result, error) {
+	var rd io.Reader
+	if body != "" {
+		rd = strings.NewReader(body)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, u, rd)
+	if err != nil {
+		return nil, fmt.Errorf("build token request: %w", err)
+	}
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	req.Header.Set("Accept", "application/json")
+	if authz != "" {
+		req.Header.Set("Authorization", authz)
+	}
+	return t.HTTP.Do(ctx, req, note)
+}
+
+// basic is an HTTP Basic Authorization header of user and password as given.
+func basic(user, password string) string {
+	return "Basic " + base64.StdEncoding.EncodeToString([]byte(user+":"+password))
+}
+
+// tokenURL is the token endpoint with the parameters of q added to its query.
+func tokenURL(t *suite.T, q url.Values) (string, error) {
+	u, err := url.Parse(t.Target.Metadata.TokenEndpoint)
+	if err != nil {
+		return "", suite.SkipErr("token_endpoint %q is not a URL: %v", t.Target.Metadata.TokenEndpoint, err)
+	}
+	uq := u.Query()
+	for k, vs := range q {
+		uq[k] = vs
+	}
+	u.RawQuery = uq.Encode()
+	return u.String(), nil
+}
+
+const formType = "application/x-www-form-urlencoded"
+
 // clientCredentials is a minimal token request that every confidential
 // client registered for client_credentials can make.
 func clientCredentials() url.Values { return url.Values{"grant_type": {"client_credentials"}} }
@@ -48,11 +95,11 @@ func basicClient(ctx context.Context, t *suite.T) (*fixture.Client, error) {
 // client at all: requests it cannot attribute to a verified redirect URI
 // must end on an error page (RFC 6749 §4.1.2.1).
 func notRedirectedAt(ctx context.Context, t *suite.T, ar *fixture.AuthRequest, want, why, fix string) error {
-	res, err := t.Authorize(ctx, ar)
-	if err != nil && !fixture.IsUnavailable(err) {
+	res, err := t.TryAuthorize(ctx, ar)
+	if err != nil {
 		return err
 	}
-	if res != nil && res.Callback != nil {
+	if res.Callback != nil {
 		return expect.Fail(res.Last, want, "a redirect to "+res.Callback.Redacted(), "%s", why).WithFix(fix)
 	}
 	return nil
@@ -93,15 +140,12 @@ func errorRedirect(ctx context.Context, t *suite.T, extra url.Values) (url.Value
 	ar := t.NewAuthRequest(c)
 	ar.State = "authspec-err-" + fixture.RandomState()
 	ar.Extra = extra
-	res, err := t.Authorize(ctx, ar)
-	if err != nil && !fixture.IsUnavailable(err) {
+	res, err := t.TryAuthorize(ctx, ar)
+	if err != nil {
 		return nil, nil, err
 	}
-	if res == nil || res.Callback == nil {
-		var last *httpx.Result
-		if res != nil {
-			last = res.Last
-		}
+	if res.Callback == nil {
+		last := res.Last
 		return nil, nil, notRedirected(last)
 	}
 	return res.Callback.Query(), &errResult{last: res.Last, state: ar.State}, nil
@@ -131,19 +175,4 @@ func successfulTokenResponse(ctx context.Context, t *suite.T) (*httpx.Result, er
 		return nil, suite.SkipErr("the client_credentials token request failed with HTTP %d (see rfc6749-2.3.1-basic-auth-accepted)", res.Status)
 	}
 	return res, nil
-}
-
-// confidentialCode returns the run's confidential client, an authorization
-// request of it and the code the target issued for that request.
-func confidentialCode(ctx context.Context, t *suite.T) (*fixture.Client, *fixture.AuthRequest, string, error) {
-	c, err := t.Confidential(ctx)
-	if err != nil {
-		return nil, nil, "", err
-	}
-	ar := t.NewAuthRequest(c)
-	code, _, err := t.Code(ctx, ar)
-	if err != nil {
-		return nil, nil, "", err
-	}
-	return c, ar, code, nil
 }

@@ -3,7 +3,6 @@ package rfc7591
 import (
 	"context"
 	"fmt"
-	"net/http"
 	"slices"
 
 	"github.com/authspec/authspec/suite"
@@ -43,8 +42,7 @@ func runGrantResponseConsistent(ctx context.Context, t *suite.T) error {
 			return expect.Fail(res, "HTTP 400 error=invalid_client_metadata", fmt.Sprintf("HTTP %d", res.Status), "the inconsistent registration caused a server error")
 		}
 		// Refused: as an RFC 7591 §3.2.2 error, not a redirect or a page.
-		_, err := expect.OAuthError(res, []int{http.StatusBadRequest})
-		return expect.WithFix(err, "refuse an inconsistent registration with HTTP 400 and a JSON error such as invalid_client_metadata (RFC 7591 §3.2.2)")
+		return expect.WithFix(expect.ErrorResponse(res), "refuse an inconsistent registration with HTTP 400 and a JSON error such as invalid_client_metadata (RFC 7591 §3.2.2)")
 	}
 	if r.Info == nil {
 		_, err := expect.JSONObject(res, false)

@@ -117,7 +117,7 @@ func runUnsupportedAuthMethod(ctx context.Context, t *suite.T) error {
 			"an unsupported token_endpoint_auth_method causes a server error").
 			WithFix(fix)
 	case res.Status < 200 || res.Status >= 300:
-		_, err := expect.OAuthError(res, []int{http.StatusBadRequest})
+		err := expect.ErrorResponse(res)
 		if err == nil && expect.ErrorCode(res) != "invalid_client_metadata" {
 			t.Logf("refused with error=%s; RFC 7591 §3.2.2 names invalid_client_metadata for this", expect.ErrorCode(res))
 		}

@@ -3,7 +3,6 @@ package rfc7591
 import (
 	"context"
 	"fmt"
-	"net/http"
 	"slices"
 
 	"github.com/authspec/authspec/suite"
@@ -52,8 +51,7 @@ func runRedirectURIsRequired(ctx context.Context, t *suite.T) error {
 		if res.Status >= 500 {
 			return expect.Fail(res, "HTTP 400 error=invalid_redirect_uri", fmt.Sprintf("HTTP %d", res.Status), "a registration without redirect_uris causes a server error")
 		}
-		_, err := expect.OAuthError(res, []int{http.StatusBadRequest})
-		return err
+		return expect.ErrorResponse(res)
 	}
 	if r.Info == nil {
 		_, err := expect.JSONObject(res, false)

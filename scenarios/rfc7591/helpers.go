@@ -3,7 +3,6 @@ package rfc7591
 import (
 	"context"
 	"fmt"
-	"net/http"
 	"slices"
 	"strings"
 
@@ -60,6 +59,5 @@ func refusedOrDropped(r *regclient.Registration, member, value string, codes ...
 		}
 		return nil
 	}
-	_, err := expect.OAuthError(res, []int{http.StatusBadRequest}, codes...)
-	return err
+	return expect.ErrorResponse(res, codes...)
 }

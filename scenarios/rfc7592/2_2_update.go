@@ -207,8 +207,7 @@ func runInvalidUpdateRefused(ctx context.Context, t *suite.T) error {
 	}
 	fix := "validate update requests like registrations: refuse a redirect URI with a fragment with error=invalid_redirect_uri"
 	if res.Status < 200 || res.Status >= 300 {
-		_, err := expect.OAuthError(res, []int{http.StatusBadRequest}, "invalid_redirect_uri", "invalid_client_metadata")
-		return expect.WithFix(err, fix)
+		return expect.WithFix(expect.ErrorResponse(res, "invalid_redirect_uri", "invalid_client_metadata"), fix)
 	}
 	info, err := expect.JSONObject(res, false)
 	if err != nil {

@@ -2,7 +2,6 @@ package rfc7636
 
 import (
 	"context"
-	"net/http"
 	"net/url"
 
 	"github.com/authspec/authspec/suite"
@@ -69,8 +68,7 @@ func runVerifierSyntax(ctx context.Context, t *suite.T) error {
 	if err != nil {
 		return err
 	}
-	_, err = expect.OAuthError(res, []int{http.StatusBadRequest}, "invalid_grant", "invalid_request")
-	return expect.WithFix(err, "refuse code_verifier values outside 43-128 characters of [A-Za-z0-9-._~]")
+	return expect.WithFix(expect.ErrorResponse(res, "invalid_grant", "invalid_request"), "refuse code_verifier values outside 43-128 characters of [A-Za-z0-9-._~]")
 }
 
 func runVerifierTooLong(ctx context.Context, t *suite.T) error {

@@ -36,7 +36,7 @@ func runChallengeSyntax(ctx context.Context, t *suite.T) error {
 	sum := sha256.Sum256([]byte(p.Verifier))
 	ar := t.NewAuthRequest(c)
 	ar.PKCE = &fixture.PKCE{Verifier: p.Verifier, Challenge: base64.StdEncoding.EncodeToString(sum[:]), Method: "S256"}
-	res, err := authorizeRaw(ctx, t, ar)
+	res, err := t.TryAuthorize(ctx, ar)
 	if err != nil {
 		return err
 	}

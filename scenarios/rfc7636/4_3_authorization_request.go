@@ -35,7 +35,7 @@ func runDefaultMethodPlain(ctx context.Context, t *suite.T) error {
 	ar := t.NewAuthRequest(c)
 	ar.PKCE = nil
 	ar.Extra = map[string][]string{"code_challenge": {p.Challenge}, "code_challenge_method": {""}}
-	res, err := authorizeRaw(ctx, t, ar)
+	res, err := t.TryAuthorize(ctx, ar)
 	if err != nil {
 		return err
 	}

@@ -36,7 +36,7 @@ func runRequiredChallengeInvalidRequest(ctx context.Context, t *suite.T) error {
 	}
 	ar := t.NewAuthRequest(c)
 	ar.PKCE = nil
-	res, err := authorizeRaw(ctx, t, ar)
+	res, err := t.TryAuthorize(ctx, ar)
 	if err != nil {
 		return err
 	}
@@ -56,7 +56,7 @@ func runUnsupportedMethodInvalidRequest(ctx context.Context, t *suite.T) error {
 	p.Method = "authspec-unknown-method"
 	ar := t.NewAuthRequest(c)
 	ar.PKCE = &p
-	res, err := authorizeRaw(ctx, t, ar)
+	res, err := t.TryAuthorize(ctx, ar)
 	if err != nil {
 		return err
 	}

@@ -60,26 +60,7 @@ func redeemRefused(res *httpx.Result, codes []string, what, fix string) error {
 			"the code was redeemed with %s", what).
 			WithFix(fix)
 	}
-	_, err := expect.OAuthError(res, []int{http.StatusBadRequest}, codes...)
-	return expect.WithFix(err, fix)
-}
-
-// authorizeRaw sends an authorization request of the client and returns its
-// outcome; a request that did not come back to the client is not an error.
-func authorizeRaw(ctx context.Context, t *suite.T, ar *fixture.AuthRequest) (*fixture.AuthzResult, error) {
-	res, err := t.Authorize(ctx, ar)
-	if err != nil && !fixture.IsUnavailable(err) {
-		return nil, err
-	}
-	if res == nil {
-		res = &fixture.AuthzResult{}
-	}
-	if res.Callback != nil {
-		if code := res.Callback.Query().Get("code"); code != "" {
-			t.Secret(code) // redacted from the evidence
-		}
-	}
-	return res, nil
+	return expect.WithFix(expect.ErrorResponse(res, codes...), fix)
 }
 
 // wantErrorRedirect requires an authorization error response (RFC 6749

@@ -54,18 +54,14 @@ func runRequiresAuthorization(ctx context.Context, t *suite.T) error {
 }
 
 func runHintNotBinding(ctx context.Context, t *suite.T) error {
-	c, token, err := freshToken(ctx, t)
+	in, err := introspectFresh(ctx, t, "introspect the access token without a hint")
 	if err != nil {
 		return err
 	}
-	res, err := introspect(ctx, t, c, token, nil, "introspect the access token without a hint")
-	if err != nil {
-		return err
-	}
-	if active, _, err := okIntrospection(res); err != nil || !active {
+	if active, _, err := okIntrospection(in.res); err != nil || !active {
 		return suite.SkipErr("the access token was not introspected as active, so a hint's effect cannot be observed")
 	}
-	res, err = introspect(ctx, t, c, token, url.Values{"token_type_hint": {"refresh_token"}}, "introspect the access token with token_type_hint=refresh_token")
+	res, err := introspect(ctx, t, in.client, in.token, url.Values{"token_type_hint": {"refresh_token"}}, "introspect the access token with token_type_hint=refresh_token")
 	if err != nil {
 		return err
 	}

@@ -56,33 +56,17 @@ func responseChecks() []*suite.Check {
 }
 
 func runActiveToken(ctx context.Context, t *suite.T) error {
-	c, token, err := freshToken(ctx, t)
-	if err != nil {
-		return err
-	}
-	res, err := introspect(ctx, t, c, token, nil, "introspect a fresh access token as the client it was issued to")
-	if err != nil {
-		return err
-	}
-	active, _, err := okIntrospection(res)
-	if err != nil {
-		return err
-	}
-	if !active {
-		return suite.SkipErr(`the fresh token was introspected as inactive: the server may not let this client introspect its own tokens (RFC 7662 §2.2 allows it), so there is no active token to judge`)
-	}
-	return nil
+	_, _, err := activeFresh(ctx, t, "introspect a fresh access token as the client it was issued to",
+		"the fresh token was introspected as inactive: the server may not let this client introspect its own tokens (RFC 7662 §2.2 allows it), so there is no active token to judge")
+	return err
 }
 
 func runJSONResponse(ctx context.Context, t *suite.T) error {
-	c, token, err := freshToken(ctx, t)
+	in, err := introspectFresh(ctx, t, "introspect a fresh access token")
 	if err != nil {
 		return err
 	}
-	res, err := introspect(ctx, t, c, token, nil, "introspect a fresh access token")
-	if err != nil {
-		return err
-	}
+	res := in.res
 	if err := expect.Status(res, http.StatusOK); err != nil {
 		return err
 	}
@@ -97,21 +81,11 @@ func runJSONResponse(ctx context.Context, t *suite.T) error {
 }
 
 func runNumericDates(ctx context.Context, t *suite.T) error {
-	c, token, err := freshToken(ctx, t)
+	in, m, err := activeFresh(ctx, t, "introspect a fresh access token", "the token was introspected as inactive, with no dates to judge")
 	if err != nil {
 		return err
 	}
-	res, err := introspect(ctx, t, c, token, nil, "introspect a fresh access token")
-	if err != nil {
-		return err
-	}
-	active, m, err := okIntrospection(res)
-	if err != nil {
-		return err
-	}
-	if !active {
-		return suite.SkipErr("the token was introspected as inactive, with no dates to judge")
-	}
+	res := in.res
 	seen := 0
 	for _, k := range []string{"exp", "iat", "nbf"} {
 		v, ok := m[k]
@@ -133,15 +107,14 @@ func runNumericDates(ctx context.Context, t *suite.T) error {
 }
 
 func runRevokedInactive(ctx context.Context, t *suite.T) error {
-	c, token, err := freshToken(ctx, t)
+	in, err := introspectFresh(ctx, t, "introspect the token before revoking it")
 	if err != nil {
 		return err
 	}
-	if res, err := introspect(ctx, t, c, token, nil, "introspect the token before revoking it"); err != nil {
-		return err
-	} else if active, _, err := okIntrospection(res); err != nil || !active {
+	if active, _, err := okIntrospection(in.res); err != nil || !active {
 		return suite.SkipErr("the token was not introspected as active before revocation, so the change cannot be observed")
 	}
+	c, token := in.client, in.token
 	rev, err := t.PostForm(ctx, t.Target.Metadata.RevocationEndpoint, c, url.Values{"token": {token}}, "revoke the token (RFC 7009)")
 	if err != nil {
 		return err

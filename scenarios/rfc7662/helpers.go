@@ -49,6 +49,45 @@ func freshToken(ctx context.Context, t *suite.T) (*fixture.Client, string, error
 	return c, ts.AccessToken, nil
 }
 
+// introspection is a fresh access token introspected as the client it was
+// issued to.
+type introspection struct {
+	client *fixture.Client
+	token  string
+	res    *httpx.Result
+}
+
+// introspectFresh gets a fresh access token and introspects it.
+func introspectFresh(ctx context.Context, t *suite.T, note string) (*introspection, error) {
+	c, token, err := freshToken(ctx, t)
+	if err != nil {
+		return nil, err
+	}
+	res, err := introspect(ctx, t, c, token, nil, note)
+	if err != nil {
+		return nil, err
+	}
+	return &introspection{client: c, token: token, res: res}, nil
+}
+
+// activeFresh is introspectFresh requiring a 200 introspection response
+// (okIntrospection); the check is SKIP with skip when the token is not
+// introspected as active.
+func activeFresh(ctx context.Context, t *suite.T, note, skip string) (*introspection, map[string]any, error) {
+	in, err := introspectFresh(ctx, t, note)
+	if err != nil {
+		return nil, nil, err
+	}
+	active, m, err := okIntrospection(in.res)
+	if err != nil {
+		return nil, nil, err
+	}
+	if !active {
+		return nil, nil, suite.SkipErr("%s", skip)
+	}
+	return in, m, nil
+}
+
 // activeOf reads "active" from an introspection response: its value and
 // whether it is a JSON boolean.
 func activeOf(res *httpx.Result) (active, isBool bool, m map[string]any, err error) {

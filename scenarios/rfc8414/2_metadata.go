@@ -130,8 +130,7 @@ func runRequiredMembers(ctx context.Context, t *suite.T) error {
 }
 
 func runRegistrationEndpointRegisters(ctx context.Context, t *suite.T) error {
-	md := fixture.DefaultMetadata(t.RedirectURI(), "client_secret_basic", t.Target.Metadata.GrantTypes())
-	c, res, err := t.Register(ctx, md)
+	c, res, err := t.Register(ctx, regclient.Metadata(t, "client_secret_basic", nil))
 	if err != nil {
 		return err
 	}
@@ -309,28 +308,41 @@ func refusal(res *fixture.AuthzResult) string {
 	return "no redirect to the client"
 }
 
+// methodClient registers a client that authenticates with method m, or
+// says in the log why there is none (nil).
+func methodClient(ctx context.Context, t *suite.T, m string) (*fixture.Client, error) {
+	switch m {
+	case "client_secret_basic", "client_secret_post", "none":
+	default:
+		t.Logf("%s: authspec cannot perform this method; not judged", m)
+		return nil, nil
+	}
+	reg, err := regclient.Register(ctx, t, regclient.Metadata(t, m, nil))
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case !reg.OK() || reg.Client.ID == "":
+		t.Logf("%s: registering a client with this method failed with HTTP %d (the RFC 7591 checks judge registration)", m, reg.Res.Status)
+		return nil, nil
+	case reg.Client.AuthMethod != m:
+		t.Logf("%s: the server registered the client with %s instead; not judged", m, reg.Client.AuthMethod)
+		return nil, nil
+	}
+	return reg.Client, nil
+}
+
 func runTokenAuthMethodsAuthenticate(ctx context.Context, t *suite.T) error {
 	tested := 0
 	for _, m := range t.Target.Metadata.AuthMethods() {
-		switch m {
-		case "client_secret_basic", "client_secret_post", "none":
-		default:
-			t.Logf("%s: authspec cannot perform this method; not judged", m)
-			continue
-		}
-		reg, err := regclient.Register(ctx, t, regclient.Metadata(t, m, nil))
+		c, err := methodClient(ctx, t, m)
 		if err != nil {
 			return err
 		}
-		if !reg.OK() || reg.Client.ID == "" {
-			t.Logf("%s: registering a client with this method failed with HTTP %d (the RFC 7591 checks judge registration)", m, reg.Res.Status)
+		if c == nil {
 			continue
 		}
-		if reg.Client.AuthMethod != m {
-			t.Logf("%s: the server registered the client with %s instead; not judged", m, reg.Client.AuthMethod)
-			continue
-		}
-		ok, res, err := regclient.Authenticates(ctx, t, reg.Client, "authenticate with "+m)
+		ok, res, err := regclient.Authenticates(ctx, t, c, "authenticate with "+m)
 		var skip *suite.Skipped
 		if errors.As(err, &skip) {
 			t.Logf("%s: %s", m, skip.Reason)
@@ -448,12 +460,8 @@ func runCodeChallengeMethodsHonoured(ctx context.Context, t *suite.T) error {
 			if !fixture.IsUnavailable(err) {
 				return err
 			}
-			var last *httpx.Result
-			if az != nil {
-				last = az.Last
-			}
 			t.Logf("code_challenge_method %s: %v", m, err)
-			failed = append(failed, outcome{m, last, "the authorization request was not answered with a code: " + err.Error()})
+			failed = append(failed, outcome{m, az.LastResponse(), "the authorization request was not answered with a code: " + err.Error()})
 			continue
 		}
 		res, err := t.Redeem(ctx, ar, code, nil)
@@ -492,21 +500,14 @@ func runIntrospectionAuthMethodsAuthenticate(ctx context.Context, t *suite.T) er
 	ep := t.Target.Metadata.IntrospectionEndpoint
 	tested := 0
 	for _, m := range methods {
-		switch m {
-		case "client_secret_basic", "client_secret_post", "none":
-		default:
-			t.Logf("%s: authspec cannot perform this method; not judged", m)
-			continue
-		}
-		reg, err := regclient.Register(ctx, t, regclient.Metadata(t, m, nil))
+		c, err := methodClient(ctx, t, m)
 		if err != nil {
 			return err
 		}
-		if !reg.OK() || reg.Client.ID == "" || reg.Client.AuthMethod != m {
-			t.Logf("%s: no client registered with this method (HTTP %d); not judged", m, reg.Res.Status)
+		if c == nil {
 			continue
 		}
-		res, err := t.PostForm(ctx, ep, reg.Client, url.Values{"token": {"authspec-not-a-token-" + fixture.RandomState()}},
+		res, err := t.PostForm(ctx, ep, c, url.Values{"token": {"authspec-not-a-token-" + fixture.RandomState()}},
 			"introspect a made-up token authenticating with "+m)
 		if err != nil {
 			return err

@@ -2,7 +2,6 @@ package rfc8707
 
 import (
 	"context"
-	"net/http"
 	"net/url"
 
 	"github.com/authspec/authspec/suite"
@@ -45,8 +44,7 @@ func runTokenResourceWithinGrant(ctx context.Context, t *suite.T) error {
 	if err != nil {
 		return err
 	}
-	_, err = expect.OAuthError(res, []int{http.StatusBadRequest}, "invalid_target")
-	return expect.WithFix(err, "refuse token requests whose resource was not part of the authorization request")
+	return expect.WithFix(expect.ErrorResponse(res, "invalid_target"), "refuse token requests whose resource was not part of the authorization request")
 }
 
 func runRefreshUnknownInvalidTarget(ctx context.Context, t *suite.T) error {

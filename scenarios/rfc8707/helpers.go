@@ -17,6 +17,5 @@ func invalidTarget(res *httpx.Result, resource, fix string) error {
 			"the token endpoint issued a token for resource=%q", resource).
 			WithFix(fix)
 	}
-	_, err := expect.OAuthError(res, []int{http.StatusBadRequest}, "invalid_target")
-	return expect.WithFix(err, fix)
+	return expect.WithFix(expect.ErrorResponse(res, "invalid_target"), fix)
 }

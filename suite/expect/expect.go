@@ -113,6 +113,14 @@ func describeJSONErr(b []byte, err error) string {
 	return fmt.Sprintf("%q", s)
 }
 
+// ErrorResponse requires an RFC 6749 §5.2 error response with HTTP 400
+// and one of codes (any code if none): how a token endpoint refuses a
+// request.
+func ErrorResponse(res *httpx.Result, codes ...string) error {
+	_, err := OAuthError(res, []int{http.StatusBadRequest}, codes...)
+	return err
+}
+
 // OAuthError requires an RFC 6749 §5.2 error response: one of the statuses,
 // a JSON object whose "error" is one of codes (any code if codes is empty).
 // It returns the parsed body.
