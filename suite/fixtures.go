@@ -102,23 +102,17 @@ func (t *T) Tokens(ctx context.Context, r *fixture.AuthRequest) (*fixture.TokenS
 // confidential client) with the run's usual request, changed by adjust
 // when not nil, redeems the code and returns the tokens; ts.Client is c.
 func (t *T) TokensFor(ctx context.Context, c *fixture.Client, adjust func(r *fixture.AuthRequest)) (*fixture.TokenSet, error) {
-	if c == nil {
-		var err error
-		if c, err = t.Confidential(ctx); err != nil {
-			return nil, err
-		}
-	}
-	r := t.NewAuthRequest(c)
-	if adjust != nil {
-		adjust(r)
+	r, err := t.AuthRequestFor(ctx, c, adjust)
+	if err != nil {
+		return nil, err
 	}
 	return t.Tokens(ctx, r)
 }
 
-// RefreshableTokens is TokensFor without changes, SKIP when the target
-// issues no refresh token.
-func (t *T) RefreshableTokens(ctx context.Context, c *fixture.Client) (*fixture.TokenSet, error) {
-	ts, err := t.TokensFor(ctx, c, nil)
+// RefreshableTokens is TokensFor, SKIP when the target issues no refresh
+// token.
+func (t *T) RefreshableTokens(ctx context.Context, c *fixture.Client, adjust func(r *fixture.AuthRequest)) (*fixture.TokenSet, error) {
+	ts, err := t.TokensFor(ctx, c, adjust)
 	if err != nil {
 		return nil, err
 	}
@@ -171,13 +165,10 @@ type Grant struct {
 	t     *T
 }
 
-// CodeFor runs an approved authorization of client c (nil: the run's
-// confidential client) with the run's usual request (T.NewAuthRequest),
-// changed by adjust when not nil, and returns the code. It is the opening
-// of every check about redeeming a code. When the authorization fails, the
-// Grant returned with the error, if any, still tells how it went (Request
-// and Authz).
-func (t *T) CodeFor(ctx context.Context, c *fixture.Client, adjust func(r *fixture.AuthRequest)) (*Grant, error) {
+// AuthRequestFor is the run's usual authorization request
+// (T.NewAuthRequest) of client c (nil: the run's confidential client),
+// changed by adjust when not nil.
+func (t *T) AuthRequestFor(ctx context.Context, c *fixture.Client, adjust func(r *fixture.AuthRequest)) (*fixture.AuthRequest, error) {
 	if c == nil {
 		var err error
 		if c, err = t.Confidential(ctx); err != nil {
@@ -188,8 +179,22 @@ func (t *T) CodeFor(ctx context.Context, c *fixture.Client, adjust func(r *fixtu
 	if adjust != nil {
 		adjust(r)
 	}
+	return r, nil
+}
+
+// CodeFor runs an approved authorization of client c (nil: the run's
+// confidential client) with the run's usual request (T.NewAuthRequest),
+// changed by adjust when not nil, and returns the code. It is the opening
+// of every check about redeeming a code. When the authorization fails, the
+// Grant returned with the error, if any, still tells how it went (Request
+// and Authz).
+func (t *T) CodeFor(ctx context.Context, c *fixture.Client, adjust func(r *fixture.AuthRequest)) (*Grant, error) {
+	r, err := t.AuthRequestFor(ctx, c, adjust)
+	if err != nil {
+		return nil, err
+	}
 	code, az, err := t.Code(ctx, r)
-	return &Grant{Request: r, Client: c, Code: code, Authz: az, t: t}, err
+	return &Grant{Request: r, Client: r.Client, Code: code, Authz: az, t: t}, err
 }
 
 // Redeem redeems the code as the request's client; change, when not nil,

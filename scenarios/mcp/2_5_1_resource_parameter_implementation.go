@@ -35,22 +35,16 @@ func resourceParameterChecks() []*suite.Check {
 }
 
 func runResourceInBothRequests(ctx context.Context, t *suite.T) error {
-	c, err := t.Confidential(ctx)
+	g, err := t.CodeFor(ctx, nil, func(r *fixture.AuthRequest) { r.Resources = []string{t.Target.Resource} })
 	if err != nil {
-		return err
-	}
-	ar := t.NewAuthRequest(c)
-	ar.Resources = []string{t.Target.Resource}
-	code, az, err := t.Code(ctx, ar)
-	if err != nil {
-		if fixture.IsUnavailable(err) && az != nil && az.Callback != nil && az.Callback.Query().Get("error") != "" {
-			return expect.Fail(az.Last, "an authorization code", "error="+az.Callback.Query().Get("error"),
+		if g != nil && fixture.IsUnavailable(err) && g.Authz.Param("error") != "" {
+			return expect.Fail(g.Authz.Last, "an authorization code", "error="+g.Authz.Param("error"),
 				"the authorization request naming the MCP server as resource was refused").
 				WithFix("accept resource=<MCP server URI> in authorization requests")
 		}
 		return err
 	}
-	res, err := t.Redeem(ctx, ar, code, func(form url.Values) { form.Set("resource", t.Target.Resource) })
+	res, err := g.Redeem(ctx, func(form url.Values) { form.Set("resource", t.Target.Resource) })
 	if err != nil {
 		return err
 	}
@@ -72,12 +66,10 @@ func runUppercaseResourceAccepted(ctx context.Context, t *suite.T) error {
 	if upper == t.Target.Resource {
 		return suite.SkipErr("the resource has no lower-case scheme or host letters to change")
 	}
-	c, err := t.Confidential(ctx)
+	ar, err := t.AuthRequestFor(ctx, nil, func(r *fixture.AuthRequest) { r.Resources = []string{upper} })
 	if err != nil {
 		return err
 	}
-	ar := t.NewAuthRequest(c)
-	ar.Resources = []string{upper}
 	az, err := t.Authorize(ctx, ar)
 	if err != nil {
 		return err

@@ -52,15 +52,11 @@ func served(res *httpx.Result) error {
 // mcpToken gets an access token for the MCP server (the configured
 // resource) with the confidential client, through the code flow.
 func mcpToken(ctx context.Context, t *suite.T) (*fixture.Client, string, error) {
-	c, err := t.Confidential(ctx)
+	ts, err := t.TokensFor(ctx, nil, nil)
 	if err != nil {
 		return nil, "", err
 	}
-	ts, err := t.Tokens(ctx, t.NewAuthRequest(c))
-	if err != nil {
-		return nil, "", err
-	}
-	return c, ts.AccessToken, nil
+	return ts.Client, ts.AccessToken, nil
 }
 
 // accepted calls the MCP server with token and reports whether it was

@@ -22,7 +22,7 @@ func refreshTokenChecks() []*suite.Check {
 }
 
 func runRefreshBoundToClient(ctx context.Context, t *suite.T) error {
-	ts, err := t.RefreshableTokens(ctx, nil)
+	ts, err := t.RefreshableTokens(ctx, nil, nil)
 	if err != nil {
 		return err
 	}

@@ -71,21 +71,13 @@ func runScopeNotWidened(ctx context.Context, t *suite.T) error {
 	if len(scopes) < 2 {
 		return suite.SkipErr("scopes_supported lists fewer than two scopes; cannot ask for more than was granted")
 	}
-	c, err := t.Confidential(ctx)
+	c, ts, err := refreshableGrant(ctx, t, scopes[0])
 	if err != nil {
 		return err
 	}
-	ar := t.NewAuthRequest(c)
-	ar.Scope = scopes[0]
-	ts, err := t.Tokens(ctx, ar)
-	if err != nil {
-		return err
-	}
-	if ts.RefreshToken == "" {
-		return suite.SkipErr("the token response carries no refresh_token")
-	}
-	res, err := t.Token(ctx, c, url.Values{"grant_type": {"refresh_token"}, "refresh_token": {ts.RefreshToken},
-		"scope": {strings.Join(scopes[:2], " ")}}, "refresh asking for a scope that was not granted")
+	form := refreshForm(ts.RefreshToken)
+	form.Set("scope", strings.Join(scopes[:2], " "))
+	res, err := t.Token(ctx, c, form, "refresh asking for a scope that was not granted")
 	if err != nil {
 		return err
 	}
@@ -203,22 +195,15 @@ func refreshForm(rt string) url.Values {
 // refreshableGrant runs the code flow for the run's confidential client
 // (with scope when not empty) and SKIPs when no refresh token comes back.
 func refreshableGrant(ctx context.Context, t *suite.T, scope string) (*fixture.Client, *fixture.TokenSet, error) {
-	c, err := t.Confidential(ctx)
+	ts, err := t.RefreshableTokens(ctx, nil, func(r *fixture.AuthRequest) {
+		if scope != "" {
+			r.Scope = scope
+		}
+	})
 	if err != nil {
 		return nil, nil, err
 	}
-	ar := t.NewAuthRequest(c)
-	if scope != "" {
-		ar.Scope = scope
-	}
-	ts, err := t.Tokens(ctx, ar)
-	if err != nil {
-		return nil, nil, err
-	}
-	if ts.RefreshToken == "" {
-		return nil, nil, suite.SkipErr("the token response carries no refresh_token")
-	}
-	return c, ts, nil
+	return ts.Client, ts, nil
 }
 
 // refreshOK sends a refresh request that must succeed for the check to

@@ -27,11 +27,7 @@ func securityChecks() []*suite.Check {
 }
 
 func runShortLivedTokens(ctx context.Context, t *suite.T) error {
-	c, err := t.Confidential(ctx)
-	if err != nil {
-		return err
-	}
-	ts, err := t.Tokens(ctx, t.NewAuthRequest(c))
+	ts, err := t.TokensFor(ctx, nil, nil)
 	if err != nil {
 		return err
 	}

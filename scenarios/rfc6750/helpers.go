@@ -69,11 +69,7 @@ func callWith(ctx context.Context, t *suite.T, u, authz, note string) (*httpx.Re
 // resource accepts it in the usual form ("Bearer <token>"): otherwise the
 // check cannot judge anything and is SKIP.
 func resourceToken(ctx context.Context, t *suite.T) (*fixture.Client, string, error) {
-	c, err := t.Confidential(ctx)
-	if err != nil {
-		return nil, "", err
-	}
-	ts, err := t.Tokens(ctx, t.NewAuthRequest(c))
+	ts, err := t.TokensFor(ctx, nil, nil)
 	if err != nil {
 		return nil, "", err
 	}
@@ -84,5 +80,5 @@ func resourceToken(ctx context.Context, t *suite.T) (*fixture.Client, string, er
 	if res.Status < 200 || res.Status > 299 {
 		return nil, "", suite.SkipErr("the protected resource %s answered HTTP %d to a fresh access token requested for it; cannot judge (see rfc8707-2-audience-restricted)", t.Target.Resource, res.Status)
 	}
-	return c, ts.AccessToken, nil
+	return ts.Client, ts.AccessToken, nil
 }

@@ -118,7 +118,7 @@ func runAccessRevoked(ctx context.Context, t *suite.T) error {
 // refreshRevoked revokes the refresh token of fresh tokens with hint, then
 // requires the token endpoint to refuse it.
 func refreshRevoked(ctx context.Context, t *suite.T, hint, note, useNote, fix string) error {
-	ts, err := t.RefreshableTokens(ctx, nil)
+	ts, err := t.RefreshableTokens(ctx, nil, nil)
 	if err != nil {
 		return err
 	}
@@ -145,7 +145,7 @@ func runRefreshRevokesAccess(ctx context.Context, t *suite.T) error {
 	if err := needProbe(t); err != nil {
 		return err
 	}
-	ts, err := t.RefreshableTokens(ctx, nil)
+	ts, err := t.RefreshableTokens(ctx, nil, nil)
 	if err != nil {
 		return err
 	}

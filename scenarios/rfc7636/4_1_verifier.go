@@ -5,7 +5,6 @@ import (
 	"net/url"
 
 	"github.com/authspec/authspec/suite"
-	"github.com/authspec/authspec/suite/expect"
 	"github.com/authspec/authspec/suite/fixture"
 	"github.com/authspec/authspec/suite/vocab"
 )
@@ -51,24 +50,10 @@ func verifierChecks() []*suite.Check {
 }
 
 func runVerifierSyntax(ctx context.Context, t *suite.T) error {
-	c, err := t.Confidential(ctx)
-	if err != nil {
-		return err
-	}
 	// A short verifier whose S256 challenge is sent: only the
 	// syntax is wrong.
-	short := "authspec-short-verifier"
-	ar := t.NewAuthRequest(c)
-	ar.PKCE = &fixture.PKCE{Verifier: short, Challenge: fixture.S256(short), Method: "S256"}
-	code, _, err := t.Code(ctx, ar)
-	if err != nil {
-		return err
-	}
-	res, err := t.Redeem(ctx, ar, code, nil)
-	if err != nil {
-		return err
-	}
-	return expect.WithFix(expect.ErrorResponse(res, "invalid_grant", "invalid_request"), "refuse code_verifier values outside 43-128 characters of [A-Za-z0-9-._~]")
+	return verifierRefused(ctx, t, s256Pair("authspec-short-verifier"), nil,
+		"a 23-character code_verifier", "refuse code_verifier values outside 43-128 characters of [A-Za-z0-9-._~]")
 }
 
 func runVerifierTooLong(ctx context.Context, t *suite.T) error {
@@ -89,13 +74,5 @@ func runVerifierCharset(ctx context.Context, t *suite.T) error {
 // verifierRefused runs an authorization with PKCE pair p, redeems the code
 // with the token request changed by change, and requires a refusal.
 func verifierRefused(ctx context.Context, t *suite.T, p *fixture.PKCE, change func(url.Values), what, fix string) error {
-	ar, code, err := codeWith(ctx, t, p)
-	if err != nil {
-		return err
-	}
-	res, err := t.Redeem(ctx, ar, code, change)
-	if err != nil {
-		return err
-	}
-	return redeemRefused(res, []string{"invalid_grant", "invalid_request"}, what, fix)
+	return refusedRedeem(ctx, t, p, change, []string{"invalid_grant", "invalid_request"}, what, fix)
 }

@@ -26,16 +26,14 @@ func challengeChecks() []*suite.Check {
 }
 
 func runChallengeSyntax(ctx context.Context, t *suite.T) error {
-	c, err := t.Confidential(ctx)
-	if err != nil {
-		return err
-	}
 	// The mistake of a client using standard base64: 44
 	// characters ending in '=', not 43*128unreserved.
 	p := fixture.NewPKCE()
 	sum := sha256.Sum256([]byte(p.Verifier))
-	ar := t.NewAuthRequest(c)
-	ar.PKCE = &fixture.PKCE{Verifier: p.Verifier, Challenge: base64.StdEncoding.EncodeToString(sum[:]), Method: "S256"}
+	ar, err := t.AuthRequestFor(ctx, nil, withPKCE(&fixture.PKCE{Verifier: p.Verifier, Challenge: base64.StdEncoding.EncodeToString(sum[:]), Method: "S256"}))
+	if err != nil {
+		return err
+	}
 	res, err := t.TryAuthorize(ctx, ar)
 	if err != nil {
 		return err

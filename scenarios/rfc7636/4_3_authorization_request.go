@@ -25,27 +25,27 @@ func authorizationRequestChecks() []*suite.Check {
 }
 
 func runDefaultMethodPlain(ctx context.Context, t *suite.T) error {
-	c, err := t.Confidential(ctx)
-	if err != nil {
-		return err
-	}
 	// An S256 challenge without its method: as plain, the
 	// verifier does not equal it.
 	p := fixture.NewPKCE()
-	ar := t.NewAuthRequest(c)
-	ar.PKCE = nil
-	ar.Extra = map[string][]string{"code_challenge": {p.Challenge}, "code_challenge_method": {""}}
+	ar, err := t.AuthRequestFor(ctx, nil, func(r *fixture.AuthRequest) {
+		r.PKCE = nil
+		r.Extra = url.Values{"code_challenge": {p.Challenge}, "code_challenge_method": {""}}
+	})
+	if err != nil {
+		return err
+	}
 	res, err := t.TryAuthorize(ctx, ar)
 	if err != nil {
 		return err
 	}
-	if res.Callback == nil || res.Callback.Query().Get("code") == "" {
+	code := res.Param("code")
+	if code == "" {
 		// A server without plain must refuse the request
 		// (RFC 7636 §4.4.1).
 		return wantErrorRedirect(res, ar.State, "invalid_request", "code_challenge and no code_challenge_method (plain, unsupported)",
 			"treat a missing code_challenge_method as plain; without plain support answer error=invalid_request")
 	}
-	code := res.Callback.Query().Get("code")
 	tok, err := t.Redeem(ctx, ar, code, func(form url.Values) { form.Set("code_verifier", p.Verifier) })
 	if err != nil {
 		return err

@@ -34,13 +34,15 @@ func runRequiredChallengeInvalidRequest(ctx context.Context, t *suite.T) error {
 	if err != nil {
 		return err
 	}
-	ar := t.NewAuthRequest(c)
-	ar.PKCE = nil
+	ar, err := t.AuthRequestFor(ctx, c, withPKCE(nil))
+	if err != nil {
+		return err
+	}
 	res, err := t.TryAuthorize(ctx, ar)
 	if err != nil {
 		return err
 	}
-	if res.Callback != nil && res.Callback.Query().Get("code") != "" {
+	if res.Param("code") != "" {
 		return suite.SkipErr("the server does not require PKCE from public clients (rfc9700-2.1.1-pkce-required-public judges that)")
 	}
 	return wantErrorRedirect(res, ar.State, "invalid_request", "no code_challenge from a public client",
@@ -48,14 +50,12 @@ func runRequiredChallengeInvalidRequest(ctx context.Context, t *suite.T) error {
 }
 
 func runUnsupportedMethodInvalidRequest(ctx context.Context, t *suite.T) error {
-	c, err := t.Confidential(ctx)
+	p := fixture.NewPKCE()
+	p.Method = "authspec-unknown-method"
+	ar, err := t.AuthRequestFor(ctx, nil, withPKCE(&p))
 	if err != nil {
 		return err
 	}
-	p := fixture.NewPKCE()
-	p.Method = "authspec-unknown-method"
-	ar := t.NewAuthRequest(c)
-	ar.PKCE = &p
 	res, err := t.TryAuthorize(ctx, ar)
 	if err != nil {
 		return err

@@ -45,15 +45,15 @@ func associationChecks() []*suite.Check {
 
 func runChallengeBoundToCode(ctx context.Context, t *suite.T) error {
 	first, second := fixture.NewPKCE(), fixture.NewPKCE()
-	ar, code, err := codeWith(ctx, t, &first)
+	g, err := t.CodeFor(ctx, nil, withPKCE(&first))
 	if err != nil {
 		return err
 	}
 	// A later request of the same client with another challenge.
-	if _, _, err := codeWith(ctx, t, &second); err != nil {
+	if _, err := t.CodeFor(ctx, nil, withPKCE(&second)); err != nil {
 		return err
 	}
-	res, err := t.Redeem(ctx, ar, code, func(form url.Values) { form.Set("code_verifier", second.Verifier) })
+	res, err := g.Redeem(ctx, func(form url.Values) { form.Set("code_verifier", second.Verifier) })
 	if err != nil {
 		return err
 	}
@@ -65,32 +65,19 @@ func runMethodBoundToCode(ctx context.Context, t *suite.T) error {
 	// An attacker who saw the authorization request knows the
 	// challenge; under S256 it is useless as a verifier.
 	p := fixture.NewPKCE()
-	ar, code, err := codeWith(ctx, t, &p)
-	if err != nil {
-		return err
-	}
-	res, err := t.Redeem(ctx, ar, code, func(form url.Values) { form.Set("code_verifier", p.Challenge) })
-	if err != nil {
-		return err
-	}
-	return redeemRefused(res, []string{"invalid_grant"}, "the S256 code_challenge sent as code_verifier (the plain transformation)",
+	return refusedRedeem(ctx, t, &p, func(form url.Values) { form.Set("code_verifier", p.Challenge) }, []string{"invalid_grant"},
+		"the S256 code_challenge sent as code_verifier (the plain transformation)",
 		"verify with the code_challenge_method stored with the code only; never try the other method")
 }
 
 func runChallengeNotExposed(ctx context.Context, t *suite.T) error {
-	c, err := t.Confidential(ctx)
-	if err != nil {
-		return err
-	}
 	p := fixture.NewPKCE()
-	ar := t.NewAuthRequest(c)
-	ar.PKCE = &p
-	_, res, err := t.Code(ctx, ar)
+	g, err := t.CodeFor(ctx, nil, withPKCE(&p))
 	if err != nil {
 		return err
 	}
-	if where := exposedIn(res.Callback, p); where != "" {
-		return expect.Fail(res.Last, "no trace of the code_challenge in the authorization response",
+	if where := exposedIn(g.Authz.Callback, p); where != "" {
+		return expect.Fail(g.Authz.Last, "no trace of the code_challenge in the authorization response",
 			where, "the authorization response exposes the code_challenge to whoever sees the redirect").
 			WithFix("keep the challenge on the server, or encrypt it inside the code; never echo it")
 	}

@@ -3,9 +3,7 @@ package rfc7636
 import (
 	"context"
 	"math/rand/v2"
-	"net/http"
 	"net/url"
-	"strings"
 
 	"github.com/authspec/authspec/scenarios/internal/probe"
 	"github.com/authspec/authspec/suite"
@@ -25,7 +23,7 @@ func verificationChecks() []*suite.Check {
 			Title: "A code_verifier that does not match the code_challenge is refused with invalid_grant",
 			Quote: "If the values are not equal, an error response indicating \"invalid_grant\" as described in Section 5.2 of [RFC6749] MUST be returned.",
 			Run: func(ctx context.Context, t *suite.T) error {
-				return redeemWith(ctx, t, func(form url.Values) { form.Set("code_verifier", fixture.NewPKCE().Verifier) }, "a different, well-formed code_verifier",
+				return refusedRedeem(ctx, t, nil, func(form url.Values) { form.Set("code_verifier", fixture.NewPKCE().Verifier) }, []string{"invalid_grant"}, "a different, well-formed code_verifier",
 					"compare BASE64URL(SHA256(code_verifier)) with the stored code_challenge")
 			},
 		},
@@ -35,7 +33,7 @@ func verificationChecks() []*suite.Check {
 			Title: "A code issued with a code_challenge is not redeemed without code_verifier",
 			Quote: "The server verifies it by calculating the code challenge from the received \"code_verifier\" and comparing it with the previously associated \"code_challenge\".",
 			Run: func(ctx context.Context, t *suite.T) error {
-				return redeemWith(ctx, t, func(form url.Values) { form.Del("code_verifier") }, "no code_verifier",
+				return refusedRedeem(ctx, t, nil, func(form url.Values) { form.Del("code_verifier") }, []string{"invalid_grant"}, "no code_verifier",
 					"require code_verifier whenever the authorization request carried a code_challenge")
 			},
 		},
@@ -59,12 +57,11 @@ func verificationChecks() []*suite.Check {
 func runS256AllCharacters(ctx context.Context, t *suite.T) error {
 	v := []byte(unreserved + randomFrom(unreserved, 128-len(unreserved)))
 	rand.Shuffle(len(v), func(i, j int) { v[i], v[j] = v[j], v[i] })
-	p := s256Pair(string(v))
-	ar, code, err := codeWith(ctx, t, p)
+	g, err := t.CodeFor(ctx, nil, withPKCE(s256Pair(string(v))))
 	if err != nil {
 		return err
 	}
-	res, err := t.Redeem(ctx, ar, code, nil)
+	res, err := g.Redeem(ctx, nil)
 	if err != nil {
 		return err
 	}
@@ -78,42 +75,6 @@ func runS256AllCharacters(ctx context.Context, t *suite.T) error {
 func runChallengeComparedExactly(ctx context.Context, t *suite.T) error {
 	p := fixture.NewPKCE()
 	p.Challenge = probe.SwapCase(p.Challenge)
-	ar, code, err := codeWith(ctx, t, &p)
-	if err != nil {
-		return err
-	}
-	res, err := t.Redeem(ctx, ar, code, nil)
-	if err != nil {
-		return err
-	}
-	return redeemRefused(res, []string{"invalid_grant"}, "a verifier whose S256 challenge differs from the stored one in letter case",
+	return refusedRedeem(ctx, t, &p, nil, []string{"invalid_grant"}, "a verifier whose S256 challenge differs from the stored one in letter case",
 		"compare the computed challenge with the stored code_challenge byte for byte: base64url is case-sensitive")
-}
-
-// redeemWith runs a PKCE authorization and redeems the code with the token
-// request changed by change; the target must answer invalid_grant.
-func redeemWith(ctx context.Context, t *suite.T, change func(url.Values), what, fix string) error {
-	c, err := t.Confidential(ctx)
-	if err != nil {
-		return err
-	}
-	ar := t.NewAuthRequest(c)
-	code, _, err := t.Code(ctx, ar)
-	if err != nil {
-		return err
-	}
-	res, err := t.Redeem(ctx, ar, code, change)
-	if err != nil {
-		return err
-	}
-	if res.Status == http.StatusOK {
-		return expect.Fail(res, "error=invalid_grant", "tokens",
-			"the code was redeemed with %s", what).
-			WithFix(fix)
-	}
-	err = expect.ErrorResponse(res, "invalid_grant")
-	if err != nil && strings.Contains(err.Error(), "wrong error code") {
-		return expect.WithFix(err, "RFC 7636 §4.6 names invalid_grant for this case")
-	}
-	return err
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/authspec/authspec/suite"
@@ -37,20 +38,29 @@ func s256Pair(v string) *fixture.PKCE {
 	return &fixture.PKCE{Verifier: v, Challenge: fixture.S256(v), Method: "S256"}
 }
 
-// codeWith runs an approved authorization of the confidential client with
-// PKCE pair p and returns the request and the code.
-func codeWith(ctx context.Context, t *suite.T, p *fixture.PKCE) (*fixture.AuthRequest, string, error) {
-	c, err := t.Confidential(ctx)
-	if err != nil {
-		return nil, "", err
+// withPKCE sets the PKCE pair of an authorization request (nil: none).
+func withPKCE(p *fixture.PKCE) func(*fixture.AuthRequest) {
+	return func(r *fixture.AuthRequest) { r.PKCE = p }
+}
+
+// refusedRedeem runs an approved authorization of the confidential client
+// with PKCE pair p (nil: the run's usual pair), redeems the code with the
+// token request changed by change, and requires a refusal with one of
+// codes.
+func refusedRedeem(ctx context.Context, t *suite.T, p *fixture.PKCE, change func(url.Values), codes []string, what, fix string) error {
+	var adjust func(*fixture.AuthRequest)
+	if p != nil {
+		adjust = withPKCE(p)
 	}
-	ar := t.NewAuthRequest(c)
-	ar.PKCE = p
-	code, _, err := t.Code(ctx, ar)
+	g, err := t.CodeFor(ctx, nil, adjust)
 	if err != nil {
-		return nil, "", err
+		return err
 	}
-	return ar, code, nil
+	res, err := g.Redeem(ctx, change)
+	if err != nil {
+		return err
+	}
+	return redeemRefused(res, codes, what, fix)
 }
 
 // redeemRefused requires a token request to be refused with one of codes.

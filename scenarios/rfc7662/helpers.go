@@ -42,7 +42,7 @@ func freshToken(ctx context.Context, t *suite.T) (*fixture.Client, string, error
 			return c, ts.AccessToken, nil
 		}
 	}
-	ts, err := t.Tokens(ctx, t.NewAuthRequest(c))
+	ts, err := t.TokensFor(ctx, c, nil)
 	if err != nil {
 		return nil, "", err
 	}

@@ -31,16 +31,11 @@ func tokenChecks() []*suite.Check {
 }
 
 func runTokenResourceWithinGrant(ctx context.Context, t *suite.T) error {
-	c, err := t.Confidential(ctx)
+	g, err := t.CodeFor(ctx, nil, nil)
 	if err != nil {
 		return err
 	}
-	ar := t.NewAuthRequest(c)
-	code, _, err := t.Code(ctx, ar)
-	if err != nil {
-		return err
-	}
-	res, err := t.Redeem(ctx, ar, code, func(form url.Values) { form.Set("resource", "https://authspec.invalid/other-api") })
+	res, err := g.Redeem(ctx, func(form url.Values) { form.Set("resource", "https://authspec.invalid/other-api") })
 	if err != nil {
 		return err
 	}
@@ -48,18 +43,11 @@ func runTokenResourceWithinGrant(ctx context.Context, t *suite.T) error {
 }
 
 func runRefreshUnknownInvalidTarget(ctx context.Context, t *suite.T) error {
-	c, err := t.Confidential(ctx)
+	ts, err := t.RefreshableTokens(ctx, nil, nil)
 	if err != nil {
 		return err
 	}
-	ts, err := t.Tokens(ctx, t.NewAuthRequest(c))
-	if err != nil {
-		return err
-	}
-	if ts.RefreshToken == "" {
-		return suite.SkipErr("the token response has no refresh_token")
-	}
-	res, err := t.Token(ctx, c, url.Values{"grant_type": {"refresh_token"},
+	res, err := t.Token(ctx, ts.Client, url.Values{"grant_type": {"refresh_token"},
 		"refresh_token": {ts.RefreshToken}, "resource": {unknownResource}}, "refresh with resource="+unknownResource)
 	if err != nil {
 		return err

@@ -74,15 +74,11 @@ func resourceChecks() []*suite.Check {
 }
 
 func runAudienceRestricted(ctx context.Context, t *suite.T) error {
-	c, err := t.Confidential(ctx)
+	ts, err := t.TokensFor(ctx, nil, nil)
 	if err != nil {
 		return err
 	}
-	with := t.NewAuthRequest(c)
-	ts, err := t.Tokens(ctx, with)
-	if err != nil {
-		return err
-	}
+	c := ts.Client
 	if ok, res, err := probe.AccessTokenActive(ctx, t, c, ts.AccessToken); err != nil || !ok {
 		if err != nil {
 			return err
@@ -90,9 +86,7 @@ func runAudienceRestricted(ctx context.Context, t *suite.T) error {
 		return expect.Fail(res, "the token requested for the resource accepted", "refused",
 			"a token requested with resource=%s is refused by that resource", t.Target.Resource)
 	}
-	without := t.NewAuthRequest(c)
-	without.Resources = nil
-	other, err := t.Tokens(ctx, without)
+	other, err := t.TokensFor(ctx, c, func(r *fixture.AuthRequest) { r.Resources = nil })
 	if err != nil {
 		return err
 	}
@@ -109,13 +103,7 @@ func runAudienceRestricted(ctx context.Context, t *suite.T) error {
 }
 
 func runAuthorizeUnknownInvalidTarget(ctx context.Context, t *suite.T) error {
-	c, err := t.Confidential(ctx)
-	if err != nil {
-		return err
-	}
-	ar := t.NewAuthRequest(c)
-	ar.Resources = []string{unknownResource}
-	return badResourceRequest(ctx, t, ar)
+	return badResource(ctx, t, unknownResource)
 }
 
 func runTokenUnknownInvalidTarget(ctx context.Context, t *suite.T) error {
@@ -136,17 +124,11 @@ func runTokenFragmentInvalidTarget(ctx context.Context, t *suite.T) error {
 }
 
 func runResourceRepeatable(ctx context.Context, t *suite.T) error {
-	c, err := t.Confidential(ctx)
-	if err != nil {
-		return err
-	}
 	// The only resource known is the configured one: name it
 	// twice. Refusing it with invalid_target is the server's
 	// choice; invalid_request means resource was treated like
 	// the single-valued parameters of RFC 6749 §3.1.
-	ar := t.NewAuthRequest(c)
-	ar.Resources = []string{t.Target.Resource, t.Target.Resource}
-	res, err := t.TryAuthorize(ctx, ar)
+	res, _, err := authorizeWith(ctx, t, t.Target.Resource, t.Target.Resource)
 	if err != nil {
 		return err
 	}
@@ -154,9 +136,6 @@ func runResourceRepeatable(ctx context.Context, t *suite.T) error {
 		return suite.SkipErr("the authorization request did not come back to the client; cannot judge")
 	}
 	q := res.Callback.Query()
-	if code := q.Get("code"); code != "" {
-		t.Secret(code)
-	}
 	if q.Get("error") == "invalid_request" {
 		return expect.Fail(res.Last, "a code (or invalid_target)", "error=invalid_request: "+q.Get("error_description"),
 			"two resource parameters were refused as a malformed request").
@@ -179,39 +158,36 @@ func clientCredentials(ctx context.Context, t *suite.T, resource string) (*httpx
 	return t.Token(ctx, c, form, "client credentials token request with resource="+resource)
 }
 
-// badResource sends an authorization request with resource v and expects an
-// invalid_target error redirect.
-func badResource(ctx context.Context, t *suite.T, v string) error {
-	c, err := t.Confidential(ctx)
+// authorizeWith sends an authorization request of the confidential client
+// with resources.
+func authorizeWith(ctx context.Context, t *suite.T, resources ...string) (*fixture.AuthzResult, *fixture.AuthRequest, error) {
+	ar, err := t.AuthRequestFor(ctx, nil, func(r *fixture.AuthRequest) { r.Resources = resources })
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
-	ar := t.NewAuthRequest(c)
-	ar.Resources = []string{v}
-	return badResourceRequest(ctx, t, ar)
+	res, err := t.TryAuthorize(ctx, ar)
+	return res, ar, err
 }
 
-// badResourceRequest sends ar, whose resource is unacceptable, and expects
-// an invalid_target error redirect carrying the request's state.
-func badResourceRequest(ctx context.Context, t *suite.T, ar *fixture.AuthRequest) error {
-	v := ar.Resources
-	res, err := t.TryAuthorize(ctx, ar)
+// badResource sends an authorization request with resource v, which is
+// unacceptable, and expects an invalid_target error redirect carrying the
+// request's state.
+func badResource(ctx context.Context, t *suite.T, v string) error {
+	res, ar, err := authorizeWith(ctx, t, v)
 	if err != nil {
 		return err
 	}
 	if res.Callback == nil {
-		last := res.Last
-		return expect.Fail(last, "a redirect to the client with error=invalid_target", "no redirect to the client",
-			"the authorization request with resource=%q did not come back to the client", v)
+		return expect.Fail(res.Last, "a redirect to the client with error=invalid_target", "no redirect to the client",
+			"the authorization request with resource=%q did not come back to the client", ar.Resources)
 	}
 	q := res.Callback.Query()
 	if q.Get("error") != "invalid_target" {
 		got := "error=" + q.Get("error")
-		if code := q.Get("code"); code != "" {
-			t.Secret(code)
+		if q.Get("code") != "" {
 			got = "an authorization code"
 		}
-		return expect.Fail(res.Last, "error=invalid_target", got, "the resource %q was not refused", v).
+		return expect.Fail(res.Last, "error=invalid_target", got, "the resource %q was not refused", ar.Resources).
 			WithFix("validate resource parameters: absolute URI, no fragment, a resource this server issues tokens for")
 	}
 	if ar.State != "" && q.Get("state") != ar.State {

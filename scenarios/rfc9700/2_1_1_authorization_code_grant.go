@@ -44,32 +44,31 @@ func runPKCERequiredPublic(ctx context.Context, t *suite.T) error {
 	if err != nil {
 		return err
 	}
-	ar := t.NewAuthRequest(c)
-	ar.PKCE = nil
-	res, err := t.TryAuthorize(ctx, ar)
+	return codeRefused(ctx, t, c, nil,
+		"a public client got a code without PKCE: a stolen code is redeemable by anyone",
+		"require code_challenge (S256) from public clients")
+}
+
+// codeRefused sends an authorization request of c (nil: the confidential
+// client) with PKCE pair p and fails when the target issues a code.
+func codeRefused(ctx context.Context, t *suite.T, c *fixture.Client, p *fixture.PKCE, why, fix string) error {
+	ar, err := t.AuthRequestFor(ctx, c, func(r *fixture.AuthRequest) { r.PKCE = p })
 	if err != nil {
 		return err
 	}
-	if res.Param("code") != "" {
-		return expect.Fail(res.Last, "error=invalid_request", "an authorization code",
-			"a public client got a code without PKCE: a stolen code is redeemable by anyone").
-			WithFix("require code_challenge (S256) from public clients")
+	res, err := t.TryAuthorize(ctx, ar)
+	if err != nil || res.Param("code") == "" {
+		return err
 	}
-	return nil
+	return expect.Fail(res.Last, "error=invalid_request", "an authorization code", "%s", why).WithFix(fix)
 }
 
 func runPKCEDowngrade(ctx context.Context, t *suite.T) error {
-	c, err := t.Confidential(ctx)
+	g, err := t.CodeFor(ctx, nil, func(r *fixture.AuthRequest) { r.PKCE = nil })
 	if err != nil {
 		return err
 	}
-	ar := t.NewAuthRequest(c)
-	ar.PKCE = nil
-	code, _, err := t.Code(ctx, ar)
-	if err != nil {
-		return err
-	}
-	res, err := t.Redeem(ctx, ar, code, func(form url.Values) { form.Set("code_verifier", fixture.NewPKCE().Verifier) })
+	res, err := g.Redeem(ctx, func(form url.Values) { form.Set("code_verifier", fixture.NewPKCE().Verifier) })
 	if err != nil {
 		return err
 	}
@@ -77,21 +76,8 @@ func runPKCEDowngrade(ctx context.Context, t *suite.T) error {
 }
 
 func runPlainNotAccepted(ctx context.Context, t *suite.T) error {
-	c, err := t.Confidential(ctx)
-	if err != nil {
-		return err
-	}
 	p := fixture.NewPKCE()
-	ar := t.NewAuthRequest(c)
-	ar.PKCE = &fixture.PKCE{Verifier: p.Verifier, Challenge: p.Verifier, Method: "plain"}
-	res, err := t.TryAuthorize(ctx, ar)
-	if err != nil {
-		return err
-	}
-	if res.Param("code") != "" {
-		return expect.Fail(res.Last, "error=invalid_request", "an authorization code",
-			"the plain PKCE method was accepted: the challenge equals the verifier and protects nothing against a leaked request").
-			WithFix("accept only S256 and advertise code_challenge_methods_supported: [\"S256\"]")
-	}
-	return nil
+	return codeRefused(ctx, t, nil, &fixture.PKCE{Verifier: p.Verifier, Challenge: p.Verifier, Method: "plain"},
+		"the plain PKCE method was accepted: the challenge equals the verifier and protects nothing against a leaked request",
+		"accept only S256 and advertise code_challenge_methods_supported: [\"S256\"]")
 }

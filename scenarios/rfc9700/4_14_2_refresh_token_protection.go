@@ -3,7 +3,6 @@ package rfc9700
 import (
 	"context"
 	"net/http"
-	"net/url"
 
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/expect"
@@ -42,7 +41,7 @@ func runPublicRefreshRotation(ctx context.Context, t *suite.T) error {
 			"the public client's refresh token is not rotated").
 			WithFix("issue a new refresh token at every refresh of a public client and invalidate the old one")
 	}
-	old, err := t.Token(ctx, c, url.Values{"grant_type": {"refresh_token"}, "refresh_token": {ts.RefreshToken}}, "reuse the rotated refresh token")
+	old, err := t.Refresh(ctx, c, ts.RefreshToken, "reuse the rotated refresh token")
 	if err != nil {
 		return err
 	}
@@ -57,11 +56,11 @@ func runReplayRevokesFamily(ctx context.Context, t *suite.T) error {
 	if next.RefreshToken == "" || next.RefreshToken == ts.RefreshToken {
 		return suite.SkipErr("refresh tokens are not rotated (see rfc9700-4.14.2-public-refresh-rotation)")
 	}
-	replay, err := t.Token(ctx, c, url.Values{"grant_type": {"refresh_token"}, "refresh_token": {ts.RefreshToken}}, "replay the rotated refresh token")
+	replay, err := t.Refresh(ctx, c, ts.RefreshToken, "replay the rotated refresh token")
 	if err != nil {
 		return err
 	}
-	res, err := t.Token(ctx, c, url.Values{"grant_type": {"refresh_token"}, "refresh_token": {next.RefreshToken}}, "use the newest refresh token after the replay")
+	res, err := t.Refresh(ctx, c, next.RefreshToken, "use the newest refresh token after the replay")
 	if err != nil {
 		return err
 	}
@@ -80,14 +79,11 @@ func rotate(ctx context.Context, t *suite.T) (*fixture.Client, *fixture.TokenSet
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	ts, err := t.Tokens(ctx, t.NewAuthRequest(c))
+	ts, err := t.RefreshableTokens(ctx, c, nil)
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	if ts.RefreshToken == "" {
-		return nil, nil, nil, suite.SkipErr("the public client got no refresh_token")
-	}
-	res, err := t.Token(ctx, c, url.Values{"grant_type": {"refresh_token"}, "refresh_token": {ts.RefreshToken}}, "refresh as the public client")
+	res, err := t.Refresh(ctx, c, ts.RefreshToken, "refresh as the public client")
 	if err != nil {
 		return nil, nil, nil, err
 	}

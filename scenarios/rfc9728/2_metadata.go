@@ -226,7 +226,7 @@ func resourceToken(ctx context.Context, t *suite.T) (string, error) {
 	if ok, why := t.Target.Has(vocab.FeatureAuthCode); !ok {
 		return "", suite.SkipErr("no way to get an access token for the resource: %s", why)
 	}
-	ts, err := t.Tokens(ctx, t.NewAuthRequest(c))
+	ts, err := t.TokensFor(ctx, c, nil)
 	if err != nil {
 		return "", err
 	}
