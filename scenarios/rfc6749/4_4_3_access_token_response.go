@@ -24,11 +24,7 @@ func clientCredentialsResponseChecks() []*suite.Check {
 }
 
 func runNoRefreshToken(ctx context.Context, t *suite.T) error {
-	res, err := successfulTokenResponse(ctx, t)
-	if err != nil {
-		return err
-	}
-	m, err := expect.JSONObject(res, false)
+	res, m, err := successfulTokenBody(ctx, t, false)
 	if err != nil {
 		return err
 	}

@@ -59,11 +59,7 @@ func successfulResponseChecks() []*suite.Check {
 }
 
 func runExpiresInSeconds(ctx context.Context, t *suite.T) error {
-	res, err := successfulTokenResponse(ctx, t)
-	if err != nil {
-		return err
-	}
-	m, err := expect.JSONObject(res, false)
+	res, m, err := successfulTokenBody(ctx, t, false)
 	if err != nil {
 		return err
 	}
@@ -85,17 +81,10 @@ func runPragmaNoCache(ctx context.Context, t *suite.T) error {
 	if err != nil {
 		return err
 	}
-	for _, v := range res.Header.Values("Pragma") {
-		for _, d := range strings.Split(v, ",") {
-			if strings.EqualFold(strings.TrimSpace(d), "no-cache") {
-				return nil
-			}
-		}
+	if expect.HasDirective(res, "Pragma", "no-cache") {
+		return nil
 	}
-	got := strings.Join(res.Header.Values("Pragma"), ", ")
-	if got == "" {
-		got = "no Pragma header"
-	}
+	got := expect.HeaderLine(res, "Pragma")
 	// RFC 9111 §5.4 deprecates Pragma and OAuth 2.1 no longer
 	// requires it: a tension, reported but not failed.
 	return expect.Fail(res, "Pragma: no-cache", got,
@@ -112,11 +101,7 @@ func runCacheControlNoStore(ctx context.Context, t *suite.T) error {
 }
 
 func runTokenType(ctx context.Context, t *suite.T) error {
-	res, err := successfulTokenResponse(ctx, t)
-	if err != nil {
-		return err
-	}
-	m, err := expect.JSONObject(res, true)
+	res, m, err := successfulTokenBody(ctx, t, true)
 	if err != nil {
 		return err
 	}

@@ -126,11 +126,7 @@ func runConfidentialMustAuthenticate(ctx context.Context, t *suite.T) error {
 }
 
 func runOmittedScopeOriginal(ctx context.Context, t *suite.T) error {
-	two, err := twoScopes(t)
-	if err != nil {
-		return err
-	}
-	c, ts, err := refreshableGrant(ctx, t, strings.Join(two, " "))
+	two, c, ts, err := twoScopeGrant(ctx, t)
 	if err != nil {
 		return err
 	}
@@ -155,11 +151,7 @@ func runOmittedScopeOriginal(ctx context.Context, t *suite.T) error {
 }
 
 func runNarrowerScopeGranted(ctx context.Context, t *suite.T) error {
-	two, err := twoScopes(t)
-	if err != nil {
-		return err
-	}
-	c, ts, err := refreshableGrant(ctx, t, strings.Join(two, " "))
+	two, c, ts, err := twoScopeGrant(ctx, t)
 	if err != nil {
 		return err
 	}
@@ -218,6 +210,16 @@ func refreshOK(ctx context.Context, t *suite.T, c *fixture.Client, form url.Valu
 		return res, nil, suite.SkipErr("the refresh failed: %v", err)
 	}
 	return res, ts, nil
+}
+
+// twoScopeGrant is a refreshable grant of two scopes (twoScopes).
+func twoScopeGrant(ctx context.Context, t *suite.T) ([]string, *fixture.Client, *fixture.TokenSet, error) {
+	two, err := twoScopes(t)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	c, ts, err := refreshableGrant(ctx, t, strings.Join(two, " "))
+	return two, c, ts, err
 }
 
 // twoScopes picks two scopes to grant: the configured ones, else the first

@@ -162,6 +162,17 @@ func notRedirected(last *httpx.Result) error {
 		WithFix("send errors other than a bad client_id or redirect_uri to the client's registered redirect URI with error and state").AsObservation()
 }
 
+// successfulTokenBody is successfulTokenResponse with its body as a JSON
+// object (strictType: declared as application/json).
+func successfulTokenBody(ctx context.Context, t *suite.T, strictType bool) (*httpx.Result, map[string]any, error) {
+	res, err := successfulTokenResponse(ctx, t)
+	if err != nil {
+		return nil, nil, err
+	}
+	m, err := expect.JSONObject(res, strictType)
+	return res, m, err
+}
+
 func successfulTokenResponse(ctx context.Context, t *suite.T) (*httpx.Result, error) {
 	c, err := t.Confidential(ctx)
 	if err != nil {

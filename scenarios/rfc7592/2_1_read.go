@@ -47,11 +47,7 @@ func readChecks() []*suite.Check {
 }
 
 func runRead200(ctx context.Context, t *suite.T) error {
-	m, err := regclient.RegisterManaged(ctx, t, nil)
-	if err != nil {
-		return err
-	}
-	res, err := read(ctx, t, m, m.Token, "read the client configuration (RFC 7592 §2.1)")
+	m, res, err := readNew(ctx, t, ownToken, "read the client configuration (RFC 7592 §2.1)")
 	if err != nil {
 		return err
 	}
@@ -71,11 +67,8 @@ func runRead200(ctx context.Context, t *suite.T) error {
 }
 
 func runInvalidTokenRefused(ctx context.Context, t *suite.T) error {
-	m, err := regclient.RegisterManaged(ctx, t, nil)
-	if err != nil {
-		return err
-	}
-	res, err := read(ctx, t, m, "authspec-invalid-registration-token", "read the client configuration with an invalid token")
+	_, res, err := readNew(ctx, t, func(*regclient.Managed) string { return "authspec-invalid-registration-token" },
+		"read the client configuration with an invalid token")
 	if err != nil {
 		return err
 	}

@@ -26,11 +26,7 @@ func endpointChecks() []*suite.Check {
 }
 
 func runMissingTokenChallenge(ctx context.Context, t *suite.T) error {
-	m, err := regclient.RegisterManaged(ctx, t, nil)
-	if err != nil {
-		return err
-	}
-	res, err := read(ctx, t, m, "", "read the client configuration without a token")
+	_, res, err := readNew(ctx, t, func(*regclient.Managed) string { return "" }, "read the client configuration without a token")
 	if err != nil {
 		return err
 	}

@@ -50,11 +50,7 @@ func runRegistrationClientURI(ctx context.Context, t *suite.T) error {
 }
 
 func runReadManagementFields(ctx context.Context, t *suite.T) error {
-	m, err := regclient.RegisterManaged(ctx, t, nil)
-	if err != nil {
-		return err
-	}
-	res, info, err := readOK(ctx, t, m, "read the client configuration (RFC 7592 §2.1)")
+	_, res, info, err := readNewOK(ctx, t)
 	if err != nil {
 		return err
 	}
@@ -62,11 +58,7 @@ func runReadManagementFields(ctx context.Context, t *suite.T) error {
 }
 
 func runReadRegisteredMetadata(ctx context.Context, t *suite.T) error {
-	m, err := regclient.RegisterManaged(ctx, t, nil)
-	if err != nil {
-		return err
-	}
-	res, info, err := readOK(ctx, t, m, "read the client configuration (RFC 7592 §2.1)")
+	m, res, info, err := readNewOK(ctx, t)
 	if err != nil {
 		return err
 	}

@@ -21,6 +21,32 @@ func read(ctx context.Context, t *suite.T, m *regclient.Managed, token, note str
 	return regclient.Call(ctx, t, http.MethodGet, m.URI, token, nil, note)
 }
 
+// readNew registers a fresh managed client and reads its configuration
+// with the token that token picks (its own m.Token, another, or "" for
+// none).
+func readNew(ctx context.Context, t *suite.T, token func(m *regclient.Managed) string, note string) (*regclient.Managed, *httpx.Result, error) {
+	m, err := regclient.RegisterManaged(ctx, t, nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	res, err := read(ctx, t, m, token(m), note)
+	return m, res, err
+}
+
+// ownToken is the client's own registration access token.
+func ownToken(m *regclient.Managed) string { return m.Token }
+
+// readNewOK registers a fresh managed client and reads its configuration
+// with readOK.
+func readNewOK(ctx context.Context, t *suite.T) (*regclient.Managed, *httpx.Result, map[string]any, error) {
+	m, err := regclient.RegisterManaged(ctx, t, nil)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	res, info, err := readOK(ctx, t, m, "read the client configuration (RFC 7592 §2.1)")
+	return m, res, info, err
+}
+
 // readOK reads the client's configuration and SKIPs when the read itself
 // fails (rfc7592-2.1-read-200 reports that).
 func readOK(ctx context.Context, t *suite.T, m *regclient.Managed, note string) (*httpx.Result, map[string]any, error) {

@@ -153,20 +153,23 @@ func Header(res *httpx.Result, name string) (string, error) {
 
 // NoStore requires Cache-Control: no-store (RFC 6749 §5.1).
 func NoStore(res *httpx.Result) error {
-	for _, v := range res.Header.Values("Cache-Control") {
+	if HasDirective(res, "Cache-Control", "no-store") {
+		return nil
+	}
+	return Fail(res, "Cache-Control: no-store", HeaderLine(res, "Cache-Control"), "the response may be cached")
+}
+
+// HasDirective reports whether a comma-separated header of res (such as
+// Cache-Control) carries directive, in any letter case.
+func HasDirective(res *httpx.Result, header, directive string) bool {
+	for _, v := range res.Header.Values(header) {
 		for _, d := range strings.Split(v, ",") {
-			if strings.EqualFold(strings.TrimSpace(d), "no-store") {
-				return nil
+			if strings.EqualFold(strings.TrimSpace(d), directive) {
+				return true
 			}
 		}
 	}
-	got := strings.Join(res.Header.Values("Cache-Control"), ", ")
-	if got == "" {
-		got = "no Cache-Control header"
-	} else {
-		got = "Cache-Control: " + got
-	}
-	return Fail(res, "Cache-Control: no-store", got, "the response may be cached")
+	return false
 }
 
 // Member returns a string member of a JSON object, failing when absent or
