@@ -1,6 +1,8 @@
-// Package probe answers questions checks share about a target's tokens:
-// is this token still usable? It asks the protected resource (RFC 6750) when
-// a resource is configured, else the introspection endpoint (RFC 7662).
+// Package probe holds what the checks of several specifications share to
+// probe a target: whether a token is still usable (the protected resource,
+// RFC 6750, when a resource is configured, else the introspection endpoint,
+// RFC 7662), the Bearer challenges of WWW-Authenticate, and variants of
+// values that a lax comparison would let through (SwapCase).
 package probe
 
 import (
@@ -9,6 +11,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strings"
 
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/fixture"
@@ -66,14 +69,13 @@ func AccessTokenActive(ctx context.Context, t *suite.T, owner *fixture.Client, t
 // SwapCase inverts the case of ASCII letters: a value that differs from v
 // only where a case-insensitive comparison would not see it.
 func SwapCase(v string) string {
-	b := []byte(v)
-	for i, c := range b {
+	return strings.Map(func(r rune) rune {
 		switch {
-		case c >= 'a' && c <= 'z':
-			b[i] = c - 'a' + 'A'
-		case c >= 'A' && c <= 'Z':
-			b[i] = c - 'A' + 'a'
+		case r >= 'a' && r <= 'z':
+			return r - 'a' + 'A'
+		case r >= 'A' && r <= 'Z':
+			return r - 'A' + 'a'
 		}
-	}
-	return string(b)
+		return r
+	}, v)
 }
