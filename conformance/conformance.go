@@ -53,6 +53,15 @@ type Options struct {
 	Profiles []vocab.Profile
 	// Browser is BrowserAuto (default), BrowserOn or BrowserOff.
 	Browser string
+	// Chromium and PlaywrightDriver locate the browser and the Playwright
+	// driver (default: chromium on PATH, ~/.cache/ms-playwright-go/<version>;
+	// the authspec command takes them from AUTHSPEC_CHROMIUM and
+	// PLAYWRIGHT_DRIVER_PATH).
+	Chromium, PlaywrightDriver string
+	// NoConsentReplay answers every consent page in Chromium instead of
+	// replaying over HTTP how the recipe answered the first one
+	// (docs/browser.md; AUTHSPEC_BROWSER_REPLAY=off for the command).
+	NoConsentReplay bool
 	// Parallel bounds concurrently running checks (default 4).
 	Parallel int
 	// Timeout bounds every HTTP request (default 10 s); CheckTimeout every
@@ -79,6 +88,9 @@ type Options struct {
 	// OnNotice receives what the user should know about how the run goes
 	// (Chromium without its sandbox), once each.
 	OnNotice func(string)
+	// OnBrowserTrace receives a line per browser flow: its wait and run
+	// time (docs/performance.md; AUTHSPEC_BROWSER_TRACE=1 for the command).
+	OnBrowserTrace func(string)
 }
 
 // ErrNoChecks reports a selection that matches nothing.
@@ -172,7 +184,7 @@ func Run(ctx context.Context, o Options) (*reports.Report, error) {
 	}
 
 	started := time.Now()
-	authorizer, closeBrowser, err := newAuthorizer(o.Browser, cfg, o.OnNotice)
+	authorizer, closeBrowser, err := newAuthorizer(o, cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -208,9 +220,10 @@ func HasRecipe(cfg *target.Config) bool {
 
 // newAuthorizer picks how authorization requests get through the target's
 // pages: plain HTTP, the browser always, or the browser when a page shows up.
-func newAuthorizer(mode string, cfg *target.Config, onNotice func(string)) (fixture.Authorizer, func(), error) {
-	opts := browser.Options{Recipe: cfg.Browser, OnNotice: onNotice}
-	switch mode {
+func newAuthorizer(o Options, cfg *target.Config) (fixture.Authorizer, func(), error) {
+	opts := browser.Options{Recipe: cfg.Browser, OnNotice: o.OnNotice, Trace: o.OnBrowserTrace,
+		Executable: o.Chromium, DriverDir: o.PlaywrightDriver, NoReplay: o.NoConsentReplay}
+	switch o.Browser {
 	case BrowserOff:
 		return fixture.HTTPAuthorizer{}, func() {}, nil
 	case BrowserOn:

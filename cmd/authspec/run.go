@@ -84,7 +84,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	cfg := &target.Config{}
 	var secrets []string
 	if f.config != "" {
-		if cfg, secrets, err = target.LoadConfig(f.config); err != nil {
+		if cfg, secrets, err = target.LoadConfig(f.config, os.LookupEnv); err != nil {
 			return &exitError{code: 2, err: err}
 		}
 	}
@@ -125,6 +125,9 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		},
 		OnEvent:  prog.event,
 		OnNotice: func(msg string) { fmt.Fprintf(stderr, "  note:     %s\n", msg) },
+		Chromium: os.Getenv("AUTHSPEC_CHROMIUM"), PlaywrightDriver: os.Getenv("PLAYWRIGHT_DRIVER_PATH"),
+		NoConsentReplay: os.Getenv("AUTHSPEC_BROWSER_REPLAY") == "off",
+		OnBrowserTrace:  browserTrace(stderr),
 	})
 	prog.done()
 	if err != nil {

@@ -99,7 +99,8 @@ var (
 // except in CI where the browser is part of the set-up.
 func sharedBrowser(t testing.TB) *browser.Browser {
 	browserOnce.Do(func() {
-		sharedB, browserErr = browser.Launch(browser.Options{Recipe: referenceRecipe, Parallel: 2, StepTimeout: 4 * time.Second})
+		sharedB, browserErr = browser.Launch(browser.Options{Recipe: referenceRecipe, Parallel: 2, StepTimeout: 4 * time.Second,
+			Executable: os.Getenv("AUTHSPEC_CHROMIUM"), DriverDir: os.Getenv("PLAYWRIGHT_DRIVER_PATH")})
 	})
 	if browserErr != nil {
 		if errors.Is(browserErr, browser.ErrUnavailable) && os.Getenv("CI") == "" {

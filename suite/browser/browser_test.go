@@ -29,7 +29,7 @@ var referenceRecipe = target.BrowserConfig{
 
 func launch(t *testing.T, recipe target.BrowserConfig) *browser.Browser {
 	t.Helper()
-	b, err := browser.Launch(browser.Options{Recipe: recipe, StepTimeout: 15 * time.Second})
+	b, err := browser.Launch(browser.Options{Recipe: recipe, StepTimeout: 15 * time.Second, Executable: os.Getenv("AUTHSPEC_CHROMIUM"), DriverDir: os.Getenv("PLAYWRIGHT_DRIVER_PATH")})
 	if errors.Is(err, browser.ErrUnavailable) && os.Getenv("CI") == "" {
 		t.Skipf("%v", err)
 	}
@@ -76,7 +76,7 @@ func TestBrowser_FailureAttachesScreenshot(t *testing.T) {
 	srv, err := server.New(server.Config{Issuer: ts.URL, Consent: server.ConsentForm})
 	require.NoError(t, err)
 	h = srv.Handler()
-	b, err := browser.Launch(browser.Options{StepTimeout: 2 * time.Second,
+	b, err := browser.Launch(browser.Options{StepTimeout: 2 * time.Second, Executable: os.Getenv("AUTHSPEC_CHROMIUM"), DriverDir: os.Getenv("PLAYWRIGHT_DRIVER_PATH"),
 		Recipe: target.BrowserConfig{Login: []target.Step{{Click: "#no-such-button"}}}})
 	if errors.Is(err, browser.ErrUnavailable) && os.Getenv("CI") == "" {
 		t.Skipf("%v", err)

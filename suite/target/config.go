@@ -153,13 +153,14 @@ var envRef = regexp.MustCompile(`\$\{env:([A-Za-z_][A-Za-z0-9_]*)\}`)
 
 // LoadConfig reads and validates a config file. Unknown keys are errors
 // (a typo must not silently disable a setting). ${env:NAME} references are
-// expanded; an unset variable is an error naming it.
-func LoadConfig(path string) (*Config, []string, error) {
+// expanded with lookup (os.LookupEnv for the process's environment); an
+// unset variable is an error naming it.
+func LoadConfig(path string, lookup func(name string) (string, bool)) (*Config, []string, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, nil, &ConfigError{File: path, Msg: fmt.Sprintf("cannot read the config file: %v", errors.Unwrap(err))}
 	}
-	cfg, secrets, err := ParseConfig(path, data, os.LookupEnv)
+	cfg, secrets, err := ParseConfig(path, data, lookup)
 	if err != nil {
 		return nil, nil, err
 	}
