@@ -38,17 +38,25 @@ func launch(t *testing.T, recipe target.BrowserConfig) *browser.Browser {
 	return b
 }
 
-func TestBrowser_ReferenceServerConsent(t *testing.T) {
+// referenceServer starts the reference server with its login and consent
+// pages and returns it with its issuer.
+func referenceServer(t *testing.T) (*server.Server, string) {
+	t.Helper()
 	var h http.Handler
 	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { h.ServeHTTP(w, r) }))
-	defer ts.Close()
+	t.Cleanup(ts.Close)
 	srv, err := server.New(server.Config{Issuer: ts.URL, Consent: server.ConsentForm})
 	require.NoError(t, err)
 	h = srv.Handler()
+	return srv, ts.URL
+}
+
+func TestBrowser_ReferenceServerConsent(t *testing.T) {
+	srv, issuer := referenceServer(t)
 	b := launch(t, referenceRecipe)
 
 	ctx := context.Background()
-	env, err := suite.Prepare(ctx, ts.URL, &target.Config{Resource: srv.ResourceURL()}, suite.PrepareOptions{Authorizer: b})
+	env, err := suite.Prepare(ctx, issuer, &target.Config{Resource: srv.ResourceURL()}, suite.PrepareOptions{Authorizer: b})
 	require.NoError(t, err)
 	tt := suite.NewT(env, &suite.Check{ID: "x"})
 	c, err := tt.Confidential(ctx)
@@ -70,12 +78,7 @@ func TestBrowser_ReferenceServerConsent(t *testing.T) {
 }
 
 func TestBrowser_FailureAttachesScreenshot(t *testing.T) {
-	var h http.Handler
-	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { h.ServeHTTP(w, r) }))
-	defer ts.Close()
-	srv, err := server.New(server.Config{Issuer: ts.URL, Consent: server.ConsentForm})
-	require.NoError(t, err)
-	h = srv.Handler()
+	_, issuer := referenceServer(t)
 	b, err := browser.Launch(browser.Options{StepTimeout: 2 * time.Second, Executable: os.Getenv("AUTHSPEC_CHROMIUM"), DriverDir: os.Getenv("PLAYWRIGHT_DRIVER_PATH"),
 		Recipe: target.BrowserConfig{Login: []target.Step{{Click: "#no-such-button"}}}})
 	if errors.Is(err, browser.ErrUnavailable) && os.Getenv("CI") == "" {
@@ -84,7 +87,7 @@ func TestBrowser_FailureAttachesScreenshot(t *testing.T) {
 	require.NoError(t, err)
 	defer b.Close()
 	ctx := context.Background()
-	env, err := suite.Prepare(ctx, ts.URL, nil, suite.PrepareOptions{Authorizer: b})
+	env, err := suite.Prepare(ctx, issuer, nil, suite.PrepareOptions{Authorizer: b})
 	require.NoError(t, err)
 	// Any check whose authorization fails in the browser gets the
 	// screenshot and the page URL in its result.
@@ -104,7 +107,7 @@ func TestBrowser_FailureAttachesScreenshot(t *testing.T) {
 	for _, a := range res.Attachments {
 		kinds = append(kinds, a.ContentType)
 		if a.ContentType == "text/plain" {
-			assert.Contains(t, string(a.Data), ts.URL, "the page URL is attached")
+			assert.Contains(t, string(a.Data), issuer, "the page URL is attached")
 		}
 	}
 	assert.ElementsMatch(t, []string{"image/png", "text/plain"}, kinds)

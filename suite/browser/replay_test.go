@@ -14,7 +14,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/authspec/authspec/server"
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/browser"
 	"github.com/authspec/authspec/suite/fixture"
@@ -53,12 +52,7 @@ func TestAuto_NoReplay(t *testing.T) {
 // (whose consent page the reference server shows too), and returns the
 // second check's T and what Options.Trace received.
 func secondConsent(t *testing.T, noReplay bool) (*suite.T, func() string) {
-	var h http.Handler
-	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { h.ServeHTTP(w, r) }))
-	t.Cleanup(ts.Close)
-	srv, err := server.New(server.Config{Issuer: ts.URL, Consent: server.ConsentForm})
-	require.NoError(t, err)
-	h = srv.Handler()
+	srv, issuer := referenceServer(t)
 	var mu sync.Mutex
 	var lines []string
 	a := &browser.Auto{Options: browser.Options{Recipe: referenceRecipe, StepTimeout: 15 * time.Second, NoReplay: noReplay,
@@ -67,7 +61,7 @@ func secondConsent(t *testing.T, noReplay bool) (*suite.T, func() string) {
 	t.Cleanup(func() { _ = a.Close() })
 
 	ctx := context.Background()
-	env, err := suite.Prepare(ctx, ts.URL, &target.Config{Resource: srv.ResourceURL()}, suite.PrepareOptions{Authorizer: a})
+	env, err := suite.Prepare(ctx, issuer, &target.Config{Resource: srv.ResourceURL()}, suite.PrepareOptions{Authorizer: a})
 	require.NoError(t, err)
 
 	first := suite.NewT(env, &suite.Check{ID: "first"})
