@@ -67,25 +67,24 @@ func runFormEncodedBody(ctx context.Context, t *suite.T) error {
 }
 
 func runUnknownParamsIgnored(ctx context.Context, t *suite.T) error {
-	form := clientCredentials()
-	form.Set("authspec_unrecognized", "1")
-	return acceptedLikeBaseline(ctx, t, form, "client_credentials with an unrecognised parameter",
+	return acceptedLikeBaseline(ctx, t, "authspec_unrecognized", "1", "client_credentials with an unrecognised parameter",
 		"an unrecognised parameter made the server refuse a request it accepts without it",
 		"ignore token request parameters the server does not know (extensions add parameters all the time)")
 }
 
 func runEmptyParamsOmitted(ctx context.Context, t *suite.T) error {
-	form := clientCredentials()
-	form.Set("scope", "")
-	return acceptedLikeBaseline(ctx, t, form, "client_credentials with an empty scope parameter",
+	return acceptedLikeBaseline(ctx, t, "scope", "", "client_credentials with an empty scope parameter",
 		"an empty scope= made the server refuse a request it accepts without scope",
 		"drop parameters that have no value before processing a token request")
 }
 
-// acceptedLikeBaseline sends form for the run's confidential client and
-// requires tokens whenever the plain client_credentials request gets them:
-// a failure only counts when the baseline succeeds.
-func acceptedLikeBaseline(ctx context.Context, t *suite.T, form url.Values, note, why, fix string) error {
+// acceptedLikeBaseline sends a client_credentials request of the run's
+// confidential client with the parameter name=value added, and requires
+// tokens whenever the plain request gets them: a failure only counts when
+// the baseline succeeds.
+func acceptedLikeBaseline(ctx context.Context, t *suite.T, name, value, note, why, fix string) error {
+	form := clientCredentials()
+	form.Set(name, value)
 	c, err := t.Confidential(ctx)
 	if err != nil {
 		return err
