@@ -13,6 +13,8 @@ type CatalogEntry struct {
 	Profiles []vocab.Profile `json:"profiles"`
 	Title    string          `json:"title"`
 	Quote    string          `json:"quote,omitempty"`
+	// Keywordless says why a quote without an RFC 2119 keyword is normative.
+	Keywordless string `json:"keywordless,omitempty"`
 	// File is the source file that defines the check, relative to the
 	// repository (scenarios/rfc6749/4_1_2_1_error_response.go). The registry
 	// does not know it; the golden catalog test fills it from the sources.
@@ -25,7 +27,7 @@ func (r *Registry) Catalog() []CatalogEntry {
 	for _, c := range r.checks {
 		e := CatalogEntry{ID: c.ID, Spec: c.Spec, Section: c.Section, Level: c.Level,
 			Requires: append([]vocab.Feature{}, c.Requires...), Profiles: append([]vocab.Profile{}, c.Profiles...),
-			Title: c.Title, Quote: c.Quote}
+			Title: c.Title, Quote: c.Quote, Keywordless: c.Keywordless}
 		out = append(out, e)
 	}
 	return out

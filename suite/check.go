@@ -77,8 +77,16 @@ type Check struct {
 	Profiles []vocab.Profile
 	// Title is a one-line paraphrase of the requirement.
 	Title string
-	// Quote is the sentence of the specification the check enforces.
+	// Quote is the sentence of the specification the check enforces,
+	// verbatim. It holds the RFC 2119 keyword of Level (MUST, REQUIRED,
+	// SHALL; MUST NOT, SHALL NOT; SHOULD, RECOMMENDED; SHOULD NOT, NOT
+	// RECOMMENDED; MAY, OPTIONAL) unless Keywordless says why a sentence
+	// without one binds the server at that level.
 	Quote string
+	// Keywordless is the reason a normative statement written without a
+	// keyword ("responds with HTTP 400", an error code's definition) is
+	// enforced at Level. Empty when Quote holds the keyword.
+	Keywordless string
 	// After marks checks that judge what the other checks observed (the
 	// OpenAPI contract); they run once all others have finished.
 	After bool
