@@ -26,7 +26,7 @@ func BenchmarkFullPlanWithBrowser(b *testing.B) { benchPlan(b, true) }
 
 func benchPlan(b *testing.B, withBrowser bool) {
 	if withBrowser {
-		opts := browser.Options{}
+		opts := browser.Options{Executable: os.Getenv("AUTHSPEC_CHROMIUM"), DriverDir: os.Getenv("PLAYWRIGHT_DRIVER_PATH")}
 		if err := opts.Find(); err != nil {
 			if errors.Is(err, browser.ErrUnavailable) && os.Getenv("CI") == "" {
 				b.Skipf("%v", err)
@@ -58,7 +58,8 @@ func benchPlan(b *testing.B, withBrowser bool) {
 		h = srv.Handler()
 		tcfg.Resource = srv.ResourceURL()
 		tcfg.ScopedResource = srv.ScopedResourceURL()
-		rep, err := conformance.Run(ctx, conformance.Options{Target: ts.URL, Config: tcfg, Browser: mode})
+		rep, err := conformance.Run(ctx, conformance.Options{Target: ts.URL, Config: tcfg, Browser: mode,
+			Chromium: os.Getenv("AUTHSPEC_CHROMIUM"), PlaywrightDriver: os.Getenv("PLAYWRIGHT_DRIVER_PATH")})
 		ts.Close()
 		if err != nil {
 			b.Fatal(err)

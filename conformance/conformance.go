@@ -4,7 +4,7 @@
 //	func TestMyServerConforms(t *testing.T) {
 //		srv := httptest.NewServer(myauth.Handler())
 //		defer srv.Close()
-//		conformance.Test(t, conformance.Options{Target: srv.URL, Profiles: []string{"core"}})
+//		conformance.Test(t, conformance.Options{Target: srv.URL, Profiles: []vocab.Profile{vocab.ProfileCore}})
 //	}
 //
 // Run returns the report (the same one `authspec run` writes); Test reports
@@ -27,6 +27,7 @@ import (
 	"github.com/authspec/authspec/suite/plugin"
 	"github.com/authspec/authspec/suite/runner"
 	"github.com/authspec/authspec/suite/target"
+	"github.com/authspec/authspec/suite/vocab"
 )
 
 // Browser modes.
@@ -46,17 +47,29 @@ type Options struct {
 	// Secrets are values to redact from results besides those of Config
 	// (target.LoadConfig returns the ones it read from the environment).
 	Secrets []string
-	// Only, Skip and Profiles select checks as the run flags do.
-	Only, Skip, Profiles []string
+	// Only and Skip select checks by ID glob, as the run flags do.
+	Only, Skip []string
+	// Profiles select checks by profile (default: the config's, else all).
+	Profiles []vocab.Profile
 	// Browser is BrowserAuto (default), BrowserOn or BrowserOff.
 	Browser string
+	// Chromium and PlaywrightDriver locate the browser and the Playwright
+	// driver (default: chromium on PATH, ~/.cache/ms-playwright-go/<version>;
+	// the authspec command takes them from AUTHSPEC_CHROMIUM and
+	// PLAYWRIGHT_DRIVER_PATH).
+	Chromium, PlaywrightDriver string
+	// NoConsentReplay answers every consent page in Chromium instead of
+	// replaying over HTTP how the recipe answered the first one
+	// (docs/browser.md; AUTHSPEC_BROWSER_REPLAY=off for the command).
+	NoConsentReplay bool
 	// Parallel bounds concurrently running checks (default 4).
 	Parallel int
 	// Timeout bounds every HTTP request (default 10 s); CheckTimeout every
 	// check (default 60 s).
 	Timeout, CheckTimeout time.Duration
-	// FailOn is "must" (default: FAIL and ERROR gate) or "should" (WARN too).
-	FailOn string
+	// FailOn is the gate: vocab.GateMust (default: FAIL and ERROR fail
+	// the run) or vocab.GateShould (WARN too).
+	FailOn vocab.Gate
 	// Baseline accepts known failures (see LoadBaseline).
 	Baseline *Baseline
 	// Version is recorded in the report (default "dev").
@@ -75,6 +88,9 @@ type Options struct {
 	// OnNotice receives what the user should know about how the run goes
 	// (Chromium without its sandbox), once each.
 	OnNotice func(string)
+	// OnBrowserTrace receives a line per browser flow: its wait and run
+	// time (docs/performance.md; AUTHSPEC_BROWSER_TRACE=1 for the command).
+	OnBrowserTrace func(string)
 }
 
 // ErrNoChecks reports a selection that matches nothing.
@@ -106,12 +122,9 @@ func Run(ctx context.Context, o Options) (*reports.Report, error) {
 	if o.Target != "" && cfg.Issuer != "" && strings.TrimSuffix(o.Target, "/") != strings.TrimSuffix(cfg.Issuer, "/") {
 		return nil, &UsageError{fmt.Errorf("the target %s and the config's issuer %s differ; give one of them", o.Target, cfg.Issuer)}
 	}
-	switch o.FailOn {
-	case "":
-		o.FailOn = "must"
-	case "must", "should":
-	default:
-		return nil, &UsageError{fmt.Errorf("fail-on %q: use must or should", o.FailOn)}
+	gate, err := vocab.ParseGate(string(o.FailOn))
+	if err != nil {
+		return nil, &UsageError{fmt.Errorf("fail-on %w", err)}
 	}
 	if o.Browser == "" {
 		o.Browser = BrowserAuto
@@ -171,7 +184,7 @@ func Run(ctx context.Context, o Options) (*reports.Report, error) {
 	}
 
 	started := time.Now()
-	authorizer, closeBrowser, err := newAuthorizer(o.Browser, cfg, o.OnNotice)
+	authorizer, closeBrowser, err := newAuthorizer(o, cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -180,7 +193,7 @@ func Run(ctx context.Context, o Options) (*reports.Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	env.Target.SetFeature(string(suite.FeatureBrowser), o.Browser != BrowserOff && HasRecipe(cfg),
+	env.Target.SetFeature(vocab.FeatureBrowser, o.Browser != BrowserOff && HasRecipe(cfg),
 		"no browser: give browser: login/consent steps in the config and do not turn the browser off")
 	if o.OnPrepared != nil {
 		o.OnPrepared(env.Target, len(checks))
@@ -191,7 +204,7 @@ func Run(ctx context.Context, o Options) (*reports.Report, error) {
 		return nil, fmt.Errorf("interrupted: %w", ctx.Err())
 	}
 	rep := reports.New(o.Version, issuer, started, results)
-	rep.FailOn = o.FailOn
+	rep.FailOn = gate
 	rep.Profiles = profiles
 	rep.Features = env.Target.Features()
 	if o.Baseline != nil {
@@ -207,9 +220,10 @@ func HasRecipe(cfg *target.Config) bool {
 
 // newAuthorizer picks how authorization requests get through the target's
 // pages: plain HTTP, the browser always, or the browser when a page shows up.
-func newAuthorizer(mode string, cfg *target.Config, onNotice func(string)) (fixture.Authorizer, func(), error) {
-	opts := browser.Options{Recipe: cfg.Browser, OnNotice: onNotice}
-	switch mode {
+func newAuthorizer(o Options, cfg *target.Config) (fixture.Authorizer, func(), error) {
+	opts := browser.Options{Recipe: cfg.Browser, OnNotice: o.OnNotice, Trace: o.OnBrowserTrace,
+		Executable: o.Chromium, DriverDir: o.PlaywrightDriver, NoReplay: o.NoConsentReplay}
+	switch o.Browser {
 	case BrowserOff:
 		return fixture.HTTPAuthorizer{}, func() {}, nil
 	case BrowserOn:

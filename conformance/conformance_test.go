@@ -15,6 +15,7 @@ import (
 	"github.com/authspec/authspec/server"
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/target"
+	"github.com/authspec/authspec/suite/vocab"
 )
 
 func refServer(t *testing.T, faults ...server.Fault) (string, *target.Config) {
@@ -32,7 +33,7 @@ func refServer(t *testing.T, faults ...server.Fault) (string, *target.Config) {
 // check, as subtests.
 func TestTest(t *testing.T) {
 	issuer, cfg := refServer(t)
-	rep := conformance.Test(t, conformance.Options{Target: issuer, Config: cfg, Profiles: []string{"core"}, Browser: conformance.BrowserOff})
+	rep := conformance.Test(t, conformance.Options{Target: issuer, Config: cfg, Profiles: []vocab.Profile{vocab.ProfileCore}, Browser: conformance.BrowserOff})
 	require.NotNil(t, rep)
 	assert.Positive(t, rep.Summary.Pass)
 	assert.Empty(t, rep.GatingFailures())
@@ -119,7 +120,7 @@ func TestRun_UsageErrors(t *testing.T) {
 		"no target":       {},
 		"bad fail-on":     {Target: "http://127.0.0.1:1", FailOn: "may"},
 		"bad browser":     {Target: "http://127.0.0.1:1", Browser: "maybe"},
-		"unknown profile": {Target: "http://127.0.0.1:1", Profiles: []string{"nope"}},
+		"unknown profile": {Target: "http://127.0.0.1:1", Profiles: []vocab.Profile{"nope"}},
 		"no checks":       {Target: "http://127.0.0.1:1", Only: []string{"nothing-matches-*"}},
 	} {
 		_, err := conformance.Run(ctx, o)

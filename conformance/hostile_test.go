@@ -637,7 +637,7 @@ func TestHostileEcho_NoSecretInAnyReport(t *testing.T) {
 // it) but types nothing there; the checks that needed a code say why.
 // Listed under allowed_origins, the login page gets the password.
 func TestHostileOrigins_LoginPageElsewhere(t *testing.T) {
-	opts := browser.Options{}
+	opts := browser.Options{Executable: os.Getenv("AUTHSPEC_CHROMIUM"), DriverDir: os.Getenv("PLAYWRIGHT_DRIVER_PATH")}
 	if err := opts.Find(); err != nil {
 		if errors.Is(err, browser.ErrUnavailable) && os.Getenv("CI") == "" {
 			t.Skipf("%v", err)
@@ -652,6 +652,7 @@ func TestHostileOrigins_LoginPageElsewhere(t *testing.T) {
 	run := func() *reports.Report {
 		rep, err := conformance.Run(context.Background(), conformance.Options{Target: issuer, Config: cfg,
 			Browser: conformance.BrowserOn, Timeout: 5 * time.Second, Only: []string{"rfc6749-4.1.2-state-echoed"},
+			Chromium: os.Getenv("AUTHSPEC_CHROMIUM"), PlaywrightDriver: os.Getenv("PLAYWRIGHT_DRIVER_PATH"),
 			OnNotice: func(s string) { notices = append(notices, s) }})
 		require.NoError(t, err)
 		require.Len(t, rep.Results, 1)

@@ -110,7 +110,7 @@ func newHTMLView(r *Report) htmlView {
 		Target:   clean(r.Target),
 		Version:  clean(r.Version),
 		Duration: fmt.Sprintf("%.1f s", float64(r.DurationMS)/1000),
-		FailOn:   r.failOn(),
+		FailOn:   string(r.failOn()),
 		Total:    len(r.Results),
 		Gating:   len(r.GatingFailures()),
 		CSP: fmt.Sprintf("default-src 'none'; img-src data:; style-src '%s'; script-src '%s'; base-uri 'none'; form-action 'none'",
@@ -122,10 +122,10 @@ func newHTMLView(r *Report) htmlView {
 		v.Started = r.Started.UTC().Format("2006-01-02 15:04:05 UTC")
 	}
 	for _, p := range r.Profiles {
-		v.Profiles = append(v.Profiles, clean(p))
+		v.Profiles = append(v.Profiles, clean(string(p)))
 	}
 	for _, f := range r.Features {
-		v.Features = append(v.Features, clean(f))
+		v.Features = append(v.Features, clean(string(f)))
 	}
 	sm := r.Summary
 	v.Counts = []htmlCount{{"PASS", sm.Pass}, {"FAIL", sm.Fail}, {"WARN", sm.Warn}, {"SKIP", sm.Skip}, {"ERROR", sm.Error}}

@@ -21,7 +21,7 @@ import (
 // it must render (a non-blank screenshot), log no console error and no CSP
 // violation, and its filters and matrix links must work.
 func TestHTML_RendersInChromium(t *testing.T) {
-	opts := browser.Options{}
+	opts := browser.Options{Executable: os.Getenv("AUTHSPEC_CHROMIUM"), DriverDir: os.Getenv("PLAYWRIGHT_DRIVER_PATH")}
 	if err := opts.Find(); err != nil {
 		if errors.Is(err, browser.ErrUnavailable) && os.Getenv("CI") == "" {
 			t.Skipf("%v", err)

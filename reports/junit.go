@@ -13,23 +13,23 @@ import (
 // most CI systems read (the Ant/Surefire schema).
 
 type junitTestsuites struct {
-	XMLName  xml.Name         `xml:"testsuites"`
-	Name     string           `xml:"name,attr"`
-	Tests    int              `xml:"tests,attr"`
-	Failures int              `xml:"failures,attr"`
-	Errors   int              `xml:"errors,attr"`
-	Skipped  int              `xml:"skipped,attr"`
-	Time     string           `xml:"time,attr"`
-	Suites   []junitTestsuite `xml:"testsuite"`
+	XMLName xml.Name `xml:"testsuites"`
+	junitCounts
+	Suites []junitTestsuite `xml:"testsuite"`
+}
+
+// junitCounts are the attributes both testsuites and testsuite carry.
+type junitCounts struct {
+	Name     string `xml:"name,attr"`
+	Tests    int    `xml:"tests,attr"`
+	Failures int    `xml:"failures,attr"`
+	Errors   int    `xml:"errors,attr"`
+	Skipped  int    `xml:"skipped,attr"`
+	Time     string `xml:"time,attr"`
 }
 
 type junitTestsuite struct {
-	Name       string          `xml:"name,attr"`
-	Tests      int             `xml:"tests,attr"`
-	Failures   int             `xml:"failures,attr"`
-	Errors     int             `xml:"errors,attr"`
-	Skipped    int             `xml:"skipped,attr"`
-	Time       string          `xml:"time,attr"`
+	junitCounts
 	Timestamp  string          `xml:"timestamp,attr,omitempty"`
 	Properties []junitProperty `xml:"properties>property,omitempty"`
 	Cases      []junitTestcase `xml:"testcase"`
@@ -100,15 +100,15 @@ func WriteJUnit(w io.Writer, r *Report) error {
 	props := []junitProperty{
 		{Name: "authspec.version", Value: clean(r.Version)},
 		{Name: "target", Value: clean(r.Target)},
-		{Name: "fail_on", Value: r.failOn()},
+		{Name: "fail_on", Value: string(r.failOn())},
 	}
 	timestamp := ""
 	if !r.Started.IsZero() {
 		timestamp = r.Started.UTC().Format("2006-01-02T15:04:05")
 	}
-	root := junitTestsuites{Name: "authspec " + clean(r.Target), Time: seconds(r.DurationMS)}
+	root := junitTestsuites{junitCounts: junitCounts{Name: "authspec " + clean(r.Target), Time: seconds(r.DurationMS)}}
 	for _, spec := range specs {
-		ts := junitTestsuite{Name: clean(string(spec)), Timestamp: timestamp, Properties: props}
+		ts := junitTestsuite{junitCounts: junitCounts{Name: clean(string(spec))}, Timestamp: timestamp, Properties: props}
 		var ms int64
 		for _, res := range bySpec[spec] {
 			ms += res.DurationMS

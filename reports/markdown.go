@@ -48,7 +48,7 @@ func renderMarkdown(r *Report, limit int) string {
 	if !r.Started.IsZero() {
 		fmt.Fprintf(&b, " · started %s", r.Started.UTC().Format("2006-01-02 15:04:05 UTC"))
 	}
-	fmt.Fprintf(&b, " · %.1f s · gate %s\n\n", float64(r.DurationMS)/1000, mdCode(r.failOn()))
+	fmt.Fprintf(&b, " · %.1f s · gate %s\n\n", float64(r.DurationMS)/1000, mdCode(string(r.failOn())))
 	if len(r.Profiles) > 0 {
 		fmt.Fprintf(&b, "**Profiles** %s  \n", mdList(r.Profiles))
 	}
@@ -194,10 +194,10 @@ func mdCount(n int, st suite.Status) string {
 	return fmt.Sprint(n)
 }
 
-func mdList(items []string) string {
+func mdList[S ~string](items []S) string {
 	out := make([]string, len(items))
 	for i, s := range items {
-		out[i] = mdCode(s)
+		out[i] = mdCode(string(s))
 	}
 	return strings.Join(out, ", ")
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/runner"
+	"github.com/authspec/authspec/suite/vocab"
 )
 
 // SchemaVersion is the version of the report JSON (docs/report-schema.json).
@@ -25,12 +26,12 @@ type Report struct {
 	Started    time.Time      `json:"started"`
 	DurationMS int64          `json:"duration_ms"`
 	Summary    runner.Summary `json:"summary"`
-	// FailOn is the gate of the run: "must" or "should".
-	FailOn string `json:"fail_on,omitempty"`
+	// FailOn is the gate of the run (empty: vocab.GateMust).
+	FailOn vocab.Gate `json:"fail_on,omitempty"`
 	// Profiles selected (empty: all).
-	Profiles []string `json:"profiles,omitempty"`
+	Profiles []vocab.Profile `json:"profiles,omitempty"`
 	// Features the target offers, as discovered.
-	Features []string `json:"features,omitempty"`
+	Features []vocab.Feature `json:"features,omitempty"`
 	// Baseline is what the baseline file did to the run, if one was given.
 	Baseline *BaselineInfo  `json:"baseline,omitempty"`
 	Results  []suite.Result `json:"results"`

@@ -21,6 +21,7 @@ import (
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/httpx"
 	"github.com/authspec/authspec/suite/runner"
+	"github.com/authspec/authspec/suite/vocab"
 )
 
 var update = flag.Bool("update", false, "regenerate reports/testdata/*.golden")
@@ -66,10 +67,10 @@ func sampleReport(t testing.TB) *Report {
 	}
 	results := []suite.Result{
 		{ID: "rfc6749-5.1-token-type", Spec: suite.RFC6749, Section: "5.1", Level: suite.Must,
-			Features: []suite.Feature{suite.FeatureConfidential, suite.FeatureClientCredentials}, Profiles: []string{"core"},
+			Features: []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureClientCredentials}, Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title: "Token responses are JSON with access_token and token_type", Status: suite.Pass, DurationMS: 8},
 		{ID: "rfc6749-5.2-invalid-client-401", Spec: suite.RFC6749, Section: "5.2", Level: suite.Must,
-			Features: []suite.Feature{suite.FeatureConfidential, suite.FeatureSecretBasic}, Profiles: []string{"core"},
+			Features: []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureSecretBasic}, Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title:      "A failed HTTP Basic client authentication answers 401 invalid_client with WWW-Authenticate",
 			Quote:      "If the client attempted to authenticate via the \"Authorization\" request header field, the authorization server MUST respond with an HTTP 401 (Unauthorized) status code and include the \"WWW-Authenticate\" response header field.",
 			Status:     suite.Fail,
@@ -80,7 +81,7 @@ func sampleReport(t testing.TB) *Report {
 			DurationMS: 1234, Exchanges: []httpx.Exchange{tokenExchange},
 			Log: []string{"registered client c-1", "sent wrong secret"}},
 		{ID: "rfc6749-10.12-state-csrf", Spec: suite.RFC6749, Section: "10.12", Level: suite.Should,
-			Features: []suite.Feature{suite.FeatureBrowser}, Title: "The consent page resists CSRF",
+			Features: []vocab.Feature{vocab.FeatureBrowser}, Title: "The consent page resists CSRF",
 			Status: suite.Warn, Message: "the consent form has no anti-CSRF token", Fix: "Add a per-session token to the form.",
 			DurationMS: 2500,
 			Attachments: []suite.Attachment{
@@ -89,24 +90,24 @@ func sampleReport(t testing.TB) *Report {
 				{Name: "full-page.png", ContentType: "image/png", Path: "screenshots/rfc6749-10.12 consent.png"},
 				{Name: "page-url", ContentType: "text/plain", Text: "https://auth.example.com/consent?x=<b>"},
 			}},
-		{ID: "rfc7591-2-redirect-uris", Spec: suite.RFC7591, Section: "2", Level: suite.MustNot, Features: []suite.Feature{suite.FeatureDCR},
+		{ID: "rfc7591-2-redirect-uris", Spec: suite.RFC7591, Section: "2", Level: suite.MustNot, Features: []vocab.Feature{vocab.FeatureDCR},
 			Title: "Registration refuses redirect URIs with fragments", Status: suite.Skip,
 			Message: "requires dcr: no registration_endpoint in the metadata"},
-		{ID: "rfc7591-3.2.1-client-id", Spec: suite.RFC7591, Section: "3.2.1", Level: suite.Must, Features: []suite.Feature{suite.FeatureDCR},
+		{ID: "rfc7591-3.2.1-client-id", Spec: suite.RFC7591, Section: "3.2.1", Level: suite.Must, Features: []vocab.Feature{vocab.FeatureDCR},
 			Title: "Registration returns a client_id", Status: suite.Skip,
 			Message: "requires dcr: no registration_endpoint in the metadata"},
 		{ID: "rfc7591-3.2.2-error-json", Spec: suite.RFC7591, Section: "3.2.2", Level: suite.Must, Features: nil,
 			Title: "Registration errors are JSON", Status: suite.Fail, Baselined: true,
 			Message: "the error response is text/plain", Want: "application/json", Got: "text/plain", DurationMS: 3},
 		{ID: "mcp-2.3-protected-resource", Spec: suite.MCP, Section: "2.3", Level: suite.Must,
-			Features: []suite.Feature{suite.FeatureResourceMetadata}, Title: "The resource publishes RFC 9728 metadata",
+			Features: []vocab.Feature{vocab.FeatureResourceMetadata}, Title: "The resource publishes RFC 9728 metadata",
 			Status: suite.Error, Message: "fixture failed: dial tcp 127.0.0.1:1: connect: connection refused", DurationMS: 1,
 			Exchanges: []httpx.Exchange{{Request: httpx.Request{Method: "GET", URL: "https://api.example.com/.well-known/oauth-protected-resource"},
 				Error: "dial tcp 127.0.0.1:1: connect: connection refused", DurationMS: 1}}},
 	}
 	r := &Report{Schema: SchemaVersion, Tool: "authspec", Version: "1.2.3", Target: "https://auth.example.com",
-		Started: started, DurationMS: 4321, Summary: runner.Summarize(results), FailOn: "must",
-		Profiles: []string{"core", "dcr"}, Features: []string{"metadata", "client_credentials", "client_secret_basic"},
+		Started: started, DurationMS: 4321, Summary: runner.Summarize(results), FailOn: vocab.GateMust,
+		Profiles: []vocab.Profile{vocab.ProfileCore, vocab.ProfileDCR}, Features: []vocab.Feature{vocab.FeatureMetadata, vocab.FeatureClientCredentials, vocab.FeatureSecretBasic},
 		Results: results}
 	return r
 }
@@ -376,14 +377,14 @@ func hostileEverywhere() *Report {
 	results := []suite.Result{}
 	for _, st := range []suite.Status{suite.Pass, suite.Fail, suite.Warn, suite.Skip, suite.Error, "BOGUS" + suite.Status(h)} {
 		results = append(results, suite.Result{ID: "id-" + h, Spec: suite.Spec("spec" + h), Section: h, Level: suite.Level(h),
-			Features: []suite.Feature{suite.Feature(h)}, Title: h, Quote: h, Status: st, Message: h, Want: h, Got: h, Fix: h,
+			Features: []vocab.Feature{vocab.Feature(h)}, Title: h, Quote: h, Status: st, Message: h, Want: h, Got: h, Fix: h,
 			Exchanges: []httpx.Exchange{{Note: h, Error: h,
 				Request:  httpx.Request{Method: h, URL: h, Headers: map[string][]string{h: {h}}, Body: h},
 				Response: &httpx.Response{Status: 500, Headers: map[string][]string{h: {h}}, Body: h}}},
 			Attachments: []suite.Attachment{{Name: h, ContentType: h, Path: h, Text: h, Data: []byte(h)}},
 			Log:         []string{h}})
 	}
-	return &Report{Schema: 1, Tool: "authspec", Version: h, Target: h, Profiles: []string{h}, Features: []string{h},
+	return &Report{Schema: 1, Tool: "authspec", Version: h, Target: h, Profiles: []vocab.Profile{vocab.Profile(h)}, Features: []vocab.Feature{vocab.Feature(h)},
 		Summary: runner.Summarize(results), Results: results}
 }
 
@@ -566,7 +567,7 @@ func TestIsRelativePath(t *testing.T) {
 func TestGatingFailures(t *testing.T) {
 	r := sampleReport(t)
 	assert.Equal(t, []string{"rfc6749-5.2-invalid-client-401", "mcp-2.3-protected-resource"}, r.GatingFailures())
-	r.FailOn = "should"
+	r.FailOn = vocab.GateShould
 	assert.Equal(t, []string{"rfc6749-5.2-invalid-client-401", "rfc6749-10.12-state-csrf", "mcp-2.3-protected-resource"}, r.GatingFailures())
 	r.Results = r.Results[:1]
 	assert.Empty(t, r.GatingFailures())

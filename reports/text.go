@@ -8,6 +8,7 @@ import (
 
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/httpx"
+	"github.com/authspec/authspec/suite/vocab"
 )
 
 // Everything a report shows may come from a hostile server: bodies, headers,
@@ -95,22 +96,22 @@ func specCounts(results []suite.Result) (specs []suite.Spec, counts map[suite.Sp
 	return specs, counts
 }
 
-// failOn is the gate of the run, "must" unless the report says "should".
-func (r *Report) failOn() string {
-	if r.FailOn == "should" {
-		return "should"
+// failOn is the gate of the run: vocab.GateMust unless the report says
+// vocab.GateShould.
+func (r *Report) failOn() vocab.Gate {
+	if r.FailOn == vocab.GateShould {
+		return vocab.GateShould
 	}
-	return "must"
+	return vocab.GateMust
 }
 
 // GatingFailures lists the IDs of the results that fail the run at its gate
-// (FailOn): every FAIL and ERROR, and every WARN when the gate is "should",
-// except those accepted by the baseline; and every stale baseline entry (a
+// (FailOn; see suite.Result.FailsAt) and every stale baseline entry (a
 // listed check that now passes), so that a baseline only shrinks.
 func (r *Report) GatingFailures() []string {
 	var out []string
 	for _, res := range r.Results {
-		if gates(r, res) {
+		if res.FailsAt(r.failOn()) {
 			out = append(out, res.ID)
 		}
 	}
@@ -120,13 +121,6 @@ func (r *Report) GatingFailures() []string {
 		}
 	}
 	return out
-}
-
-func gates(r *Report, res suite.Result) bool {
-	if res.Baselined {
-		return false
-	}
-	return res.Status == suite.Fail || res.Status == suite.Error || (r.failOn() == "should" && res.Status == suite.Warn)
 }
 
 // verdict is "FAIL" when a result fails the gate, else "PASS".

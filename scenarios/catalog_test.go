@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/authspec/authspec/scenarios"
 	"github.com/authspec/authspec/suite"
+	"github.com/authspec/authspec/suite/vocab"
 )
 
 var update = flag.Bool("update", false, "regenerate scenarios/testdata/catalog.golden.json and docs/checks.md")
@@ -91,7 +93,7 @@ func renderDocs(entries []suite.CatalogEntry) string {
 		b.WriteString("\n")
 	}
 	mandatory := 0
-	profiles := map[string]int{}
+	profiles := map[vocab.Profile]int{}
 	for _, e := range entries {
 		if e.Level.Mandatory() {
 			mandatory++
@@ -101,14 +103,14 @@ func renderDocs(entries []suite.CatalogEntry) string {
 		}
 	}
 	fmt.Fprintf(&b, "\n%d of them are MUST or MUST NOT.\n", mandatory)
-	names := make([]string, 0, len(scenarios.ProfileDescriptions))
-	for p := range scenarios.ProfileDescriptions {
+	names := make([]vocab.Profile, 0, len(vocab.ProfileDescriptions))
+	for p := range vocab.ProfileDescriptions {
 		names = append(names, p)
 	}
-	sort.Strings(names)
+	slices.Sort(names)
 	b.WriteString("\n## Profiles\n\nRun one with `authspec run --profile NAME`; a check may belong to several.\n\n| profile | checks | what it covers |\n|---|---|---|\n")
 	for _, p := range names {
-		fmt.Fprintf(&b, "| `%s` | %d | %s |\n", p, profiles[p], scenarios.ProfileDescriptions[p])
+		fmt.Fprintf(&b, "| `%s` | %d | %s |\n", p, profiles[p], vocab.ProfileDescriptions[p])
 	}
 	for _, s := range specs {
 		fmt.Fprintf(&b, "\n## %s\n\n| section | level | check | requirement | needs | profiles |\n|---|---|---|---|---|---|\n", s)
@@ -120,7 +122,7 @@ func renderDocs(entries []suite.CatalogEntry) string {
 				needs[i] = string(f)
 			}
 			fmt.Fprintf(&b, "| %s | %s | [`%s`](../%s) | %s | %s | %s |\n", e.Section, e.Level, e.ID, e.File,
-				strings.ReplaceAll(e.Title, "|", `\|`), strings.Join(needs, ", "), strings.Join(e.Profiles, ", "))
+				strings.ReplaceAll(e.Title, "|", `\|`), strings.Join(needs, ", "), strings.Join(vocab.Strings(e.Profiles), ", "))
 		}
 	}
 	return b.String()

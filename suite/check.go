@@ -9,8 +9,11 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
+
+	"github.com/authspec/authspec/suite/vocab"
 )
 
 // Spec names the specification a check enforces.
@@ -60,34 +63,6 @@ func (l Level) Valid() bool {
 	return false
 }
 
-// Feature is something a target offers (learnt from its metadata and the
-// config) that a check needs.
-type Feature string
-
-// Features.
-const (
-	FeatureMetadata          Feature = "metadata"                    // RFC 8414 document found
-	FeatureAuthCode          Feature = "authorization_code"          // authorization code grant
-	FeatureRefresh           Feature = "refresh_token"               // refresh token grant
-	FeatureClientCredentials Feature = "client_credentials"          // client credentials grant
-	FeatureDCR               Feature = "dcr"                         // RFC 7591 registration endpoint, open or with a token
-	FeatureDCRManagement     Feature = "dcr_management"              // RFC 7592 client configuration endpoint
-	FeaturePKCE              Feature = "pkce"                        // RFC 7636 S256
-	FeatureSecretBasic       Feature = "client_secret_basic"         // auth method
-	FeatureSecretPost        Feature = "client_secret_post"          // auth method
-	FeaturePublicClients     Feature = "public_clients"              // token_endpoint_auth_method none
-	FeatureConfidential      Feature = "confidential_client"         // a confidential client is available (DCR or config)
-	FeaturePublicClient      Feature = "public_client"               // a public client is available (DCR or config)
-	FeatureRevocation        Feature = "revocation"                  // RFC 7009 endpoint
-	FeatureIntrospection     Feature = "introspection"               // RFC 7662 endpoint
-	FeatureResource          Feature = "resource"                    // RFC 8707 resource configured or discovered
-	FeatureResourceMetadata  Feature = "resource_metadata"           // RFC 9728 metadata of the resource
-	FeatureIssParameter      Feature = "iss_parameter"               // RFC 9207 advertised
-	FeatureCIMD              Feature = "client_id_metadata_document" // URL client_ids advertised
-	FeatureNonInteractive    Feature = "noninteractive_code"         // codes obtainable (auto consent or browser)
-	FeatureBrowser           Feature = "browser"                     // a real browser is available for consent pages
-)
-
 // Check is one requirement of one specification, with code that drives a
 // target and judges it. Checks are immutable once registered.
 type Check struct {
@@ -97,13 +72,21 @@ type Check struct {
 	Section string
 	Level   Level
 	// Requires lists the features without which the check is SKIP.
-	Requires []Feature
-	// Profiles are the named plans the check belongs to (e.g. "core", "dcr").
-	Profiles []string
+	Requires []vocab.Feature
+	// Profiles are the named plans the check belongs to.
+	Profiles []vocab.Profile
 	// Title is a one-line paraphrase of the requirement.
 	Title string
-	// Quote is the sentence of the specification the check enforces.
+	// Quote is the sentence of the specification the check enforces,
+	// verbatim. It holds the RFC 2119 keyword of Level (MUST, REQUIRED,
+	// SHALL; MUST NOT, SHALL NOT; SHOULD, RECOMMENDED; SHOULD NOT, NOT
+	// RECOMMENDED; MAY, OPTIONAL) unless Keywordless says why a sentence
+	// without one binds the server at that level.
 	Quote string
+	// Keywordless is the reason a normative statement written without a
+	// keyword ("responds with HTTP 400", an error code's definition) is
+	// enforced at Level. Empty when Quote holds the keyword.
+	Keywordless string
 	// After marks checks that judge what the other checks observed (the
 	// OpenAPI contract); they run once all others have finished.
 	After bool
@@ -142,7 +125,7 @@ func (c *Check) Validate() error {
 }
 
 // InProfile reports whether the check belongs to profile p.
-func (c *Check) InProfile(p string) bool {
+func (c *Check) InProfile(p vocab.Profile) bool {
 	for _, have := range c.Profiles {
 		if have == p {
 			return true
@@ -172,8 +155,8 @@ func NewRegistry(checks ...*Check) (*Registry, error) {
 			continue
 		}
 		cp := *c
-		cp.Requires = append([]Feature(nil), c.Requires...)
-		cp.Profiles = append([]string(nil), c.Profiles...)
+		cp.Requires = append([]vocab.Feature(nil), c.Requires...)
+		cp.Profiles = append([]vocab.Profile(nil), c.Profiles...)
 		r.byID[c.ID] = &cp
 		r.checks = append(r.checks, &cp)
 	}
@@ -195,17 +178,17 @@ func (r *Registry) Get(id string) (*Check, bool) { c, ok := r.byID[id]; return c
 func (r *Registry) Len() int { return len(r.checks) }
 
 // Profiles returns every profile named by a check, sorted.
-func (r *Registry) Profiles() []string {
-	seen := map[string]bool{}
+func (r *Registry) Profiles() []vocab.Profile {
+	seen := map[vocab.Profile]bool{}
 	for _, c := range r.checks {
 		for _, p := range c.Profiles {
 			seen[p] = true
 		}
 	}
-	out := make([]string, 0, len(seen))
+	out := make([]vocab.Profile, 0, len(seen))
 	for p := range seen {
 		out = append(out, p)
 	}
-	sort.Strings(out)
+	slices.Sort(out)
 	return out
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/authspec/authspec/suite/httpx"
+	"github.com/authspec/authspec/suite/vocab"
 )
 
 // Status is the outcome of one check.
@@ -61,6 +62,28 @@ func (f *Failure) Error() string {
 	return b.String()
 }
 
+// WithFix sets the remedy of f, unless it has one, and returns f.
+func (f *Failure) WithFix(fix string) *Failure {
+	if f.Fix == "" {
+		f.Fix = fix
+	}
+	return f
+}
+
+// WithEvidence puts exchanges before f's own (e.g. the request that set up
+// what the failing response contradicts) and returns f.
+func (f *Failure) WithEvidence(ex ...httpx.Exchange) *Failure {
+	f.Exchanges = append(ex, f.Exchanges...)
+	return f
+}
+
+// AsObservation marks f as an observation, reported as WARN whatever the
+// check's level, and returns f.
+func (f *Failure) AsObservation() *Failure {
+	f.Observation = true
+	return f
+}
+
 // Failf builds a Failure with a formatted message.
 func Failf(format string, args ...any) *Failure {
 	return &Failure{Message: fmt.Sprintf(format, args...)}
@@ -82,8 +105,8 @@ type Result struct {
 	Spec        Spec             `json:"spec"`
 	Section     string           `json:"section"`
 	Level       Level            `json:"level"`
-	Features    []Feature        `json:"features"`
-	Profiles    []string         `json:"profiles,omitempty"`
+	Features    []vocab.Feature  `json:"features"`
+	Profiles    []vocab.Profile  `json:"profiles,omitempty"`
 	Title       string           `json:"title"`
 	Quote       string           `json:"quote,omitempty"`
 	Status      Status           `json:"status"`
@@ -102,7 +125,7 @@ type Result struct {
 // NewResult fills the definition fields of a result for c.
 func NewResult(c *Check) Result {
 	return Result{ID: c.ID, Spec: c.Spec, Section: c.Section, Level: c.Level,
-		Features: append([]Feature{}, c.Requires...), Profiles: c.Profiles, Title: c.Title, Quote: c.Quote}
+		Features: append([]vocab.Feature{}, c.Requires...), Profiles: c.Profiles, Title: c.Title, Quote: c.Quote}
 }
 
 // Classify turns the error returned by a check into a status and fills the

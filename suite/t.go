@@ -1,7 +1,6 @@
 package suite
 
 import (
-	"context"
 	"fmt"
 	"sync"
 
@@ -9,6 +8,7 @@ import (
 	"github.com/authspec/authspec/suite/httpx"
 	"github.com/authspec/authspec/suite/openapi"
 	"github.com/authspec/authspec/suite/target"
+	"github.com/authspec/authspec/suite/vocab"
 )
 
 // Env is what every check of a run shares.
@@ -29,6 +29,10 @@ type T struct {
 	// HTTP records this check's exchanges.
 	HTTP *httpx.Client
 
+	// parent is the check's T of a T that computes a shared value: what
+	// this one logs or attaches goes there.
+	parent *T
+
 	mu          sync.Mutex
 	log         []string
 	attachments []Attachment
@@ -41,6 +45,10 @@ func NewT(env *Env, c *Check) *T {
 
 // Logf records a line in the result's log.
 func (t *T) Logf(format string, args ...any) {
+	if t.parent != nil {
+		t.parent.Logf(format, args...)
+		return
+	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	t.log = append(t.log, t.Transport.Redact(fmt.Sprintf(format, args...)))
@@ -48,6 +56,10 @@ func (t *T) Logf(format string, args ...any) {
 
 // Attach adds evidence to the result.
 func (t *T) Attach(a Attachment) {
+	if t.parent != nil {
+		t.parent.Attach(a)
+		return
+	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	t.attachments = append(t.attachments, a)
@@ -67,16 +79,6 @@ func (t *T) Attachments() []Attachment {
 	return append([]Attachment(nil), t.attachments...)
 }
 
-// Confidential returns the run's confidential client.
-func (t *T) Confidential(ctx context.Context) (*fixture.Client, error) {
-	return t.Fixtures.Confidential(ctx, t.HTTP)
-}
-
-// Public returns the run's public client.
-func (t *T) Public(ctx context.Context) (*fixture.Client, error) {
-	return t.Fixtures.Public(ctx, t.HTTP)
-}
-
 // Resources returns the configured resource as a list for requests, or nil.
 func (t *T) Resources() []string {
 	if t.Target.Resource == "" {
@@ -90,7 +92,7 @@ func (t *T) Resources() []string {
 // configured resource.
 func (t *T) NewAuthRequest(c *fixture.Client) *fixture.AuthRequest {
 	r := &fixture.AuthRequest{Client: c, Resources: t.Resources()}
-	if ok, _ := t.Target.Has(string(FeaturePKCE)); ok || c.Public() {
+	if ok, _ := t.Target.Has(vocab.FeaturePKCE); ok || c.Public() {
 		p := fixture.NewPKCE()
 		r.PKCE = &p
 	}

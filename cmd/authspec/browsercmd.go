@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"os"
 	"strings"
+	"sync"
 	"time"
 
 	"gopkg.in/yaml.v3"
@@ -69,7 +70,7 @@ func cmdBrowser(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	var secrets []string
 	var err error
 	if config != "" {
-		if cfg, secrets, err = target.LoadConfig(config); err != nil {
+		if cfg, secrets, err = target.LoadConfig(config, os.LookupEnv); err != nil {
 			return &exitError{code: 2, err: err}
 		}
 	}
@@ -101,7 +102,8 @@ func cmdBrowser(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		}
 	}
 	b, err := browser.Launch(browser.Options{StepTimeout: timeout, Policy: policy,
-		OnNotice: func(msg string) { fmt.Fprintf(stderr, "note: %s\n", msg) }})
+		Executable: os.Getenv("AUTHSPEC_CHROMIUM"), DriverDir: os.Getenv("PLAYWRIGHT_DRIVER_PATH"),
+		OnNotice: func(msg string) { fmt.Fprintf(stderr, "note: %s\n", msg) }, Trace: browserTrace(stderr)})
 	if err != nil {
 		return &exitError{code: 2, err: err}
 	}
@@ -209,4 +211,18 @@ func writeRecipe(w io.Writer, r target.BrowserConfig) error {
 		return fmt.Errorf("write the recipe: %w", err)
 	}
 	return enc.Close()
+}
+
+// browserTrace prints a line per browser flow when AUTHSPEC_BROWSER_TRACE
+// is set (docs/performance.md), else nil.
+func browserTrace(w io.Writer) func(string) {
+	if os.Getenv("AUTHSPEC_BROWSER_TRACE") == "" {
+		return nil
+	}
+	var mu sync.Mutex // flows run in parallel
+	return func(line string) {
+		mu.Lock()
+		defer mu.Unlock()
+		fmt.Fprintln(w, line)
+	}
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/authspec/authspec/suite/plugin"
 	"github.com/authspec/authspec/suite/runner"
 	"github.com/authspec/authspec/suite/target"
+	"github.com/authspec/authspec/suite/vocab"
 )
 
 type runFlags struct {
@@ -65,8 +66,9 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if fs.NArg() > 0 {
 		return usageErr("unexpected arguments: %s (flags go before nothing else; did you mean --target %s?)", strings.Join(fs.Args(), " "), fs.Arg(0))
 	}
-	if f.failOn != "must" && f.failOn != "should" {
-		return usageErr("--fail-on %q: use must or should", f.failOn)
+	gate, err := vocab.ParseGate(f.failOn)
+	if err != nil {
+		return usageErr("--fail-on %v", err)
 	}
 	if f.parallel < 1 {
 		return usageErr("--parallel must be at least 1")
@@ -82,7 +84,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	cfg := &target.Config{}
 	var secrets []string
 	if f.config != "" {
-		if cfg, secrets, err = target.LoadConfig(f.config); err != nil {
+		if cfg, secrets, err = target.LoadConfig(f.config, os.LookupEnv); err != nil {
 			return &exitError{code: 2, err: err}
 		}
 	}
@@ -111,18 +113,21 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	prog := newProgress(stderr, f.quiet)
 	rep, err := conformance.Run(ctx, conformance.Options{
 		Target: f.target, Config: cfg, Secrets: secrets,
-		Only: f.only, Skip: f.skip, Profiles: f.profiles,
+		Only: f.only, Skip: f.skip, Profiles: vocab.Profiles(f.profiles),
 		Browser: f.browserMode, Parallel: f.parallel, Timeout: f.timeout, CheckTimeout: f.checkTimeout,
-		FailOn: f.failOn, Baseline: baseline, Version: version, Plugins: plugins,
+		FailOn: gate, Baseline: baseline, Version: version, Plugins: plugins,
 		OnPlugin: func(p *plugin.Plugin) {
 			fmt.Fprintf(stderr, "  plugin:   %s %s (%s): %d check(s), compiled in %s\n", p.Desc.Name, p.Desc.Version, p.Path,
 				len(p.Desc.Checks), p.CompileTime.Round(time.Millisecond))
 		},
 		OnPrepared: func(tgt *target.Target, n int) {
-			fmt.Fprintf(stderr, "  metadata: %s\n  features: %s\n  checks:   %d\n", tgt.MetadataURL, strings.Join(tgt.Features(), ", "), n)
+			fmt.Fprintf(stderr, "  metadata: %s\n  features: %s\n  checks:   %d\n", tgt.MetadataURL, strings.Join(vocab.Strings(tgt.Features()), ", "), n)
 		},
 		OnEvent:  prog.event,
 		OnNotice: func(msg string) { fmt.Fprintf(stderr, "  note:     %s\n", msg) },
+		Chromium: os.Getenv("AUTHSPEC_CHROMIUM"), PlaywrightDriver: os.Getenv("PLAYWRIGHT_DRIVER_PATH"),
+		NoConsentReplay: os.Getenv("AUTHSPEC_BROWSER_REPLAY") == "off",
+		OnBrowserTrace:  browserTrace(stderr),
 	})
 	prog.done()
 	if err != nil {
@@ -300,7 +305,7 @@ func cmdList(args []string, stdout, stderr io.Writer) error {
 			return &exitError{code: 2, err: fmt.Errorf("plugins: %w", err)}
 		}
 	}
-	sel := runner.Selection{Profiles: profiles}
+	sel := runner.Selection{Profiles: vocab.Profiles(profiles)}
 	if err := sel.Validate(reg); err != nil {
 		return usageErr("%v", err)
 	}

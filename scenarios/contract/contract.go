@@ -8,11 +8,13 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/httpx"
 	"github.com/authspec/authspec/suite/openapi"
+	"github.com/authspec/authspec/suite/vocab"
 )
 
 // op is one contract area: the check's ID, its section (the operation id of
@@ -37,7 +39,7 @@ func Checks() []*suite.Check {
 		o := o
 		out = append(out, &suite.Check{
 			ID: o.checkID, Spec: suite.OpenAPI, Section: o.id, Level: suite.Must,
-			Profiles: []string{"core"}, After: true,
+			Profiles: []vocab.Profile{vocab.ProfileCore}, After: true,
 			Title: o.title,
 			Quote: "openapi.yaml: the HTTP contract every response of a compliant authorization server satisfies.",
 			Run:   func(ctx context.Context, t *suite.T) error { return run(t, o) },
@@ -61,7 +63,7 @@ func run(t *suite.T, o op) error {
 	var lines []string
 	var ex []httpx.Exchange
 	for _, v := range t.Contract.Violations() {
-		if !contains(o.operations, v.Operation) {
+		if !slices.Contains(o.operations, v.Operation) {
 			continue
 		}
 		lines = append(lines, v.String())
@@ -92,18 +94,9 @@ func run(t *suite.T, o op) error {
 
 func allNotFound(vs []openapi.Violation, ops []string) bool {
 	for _, v := range vs {
-		if contains(ops, v.Operation) && v.Status != http.StatusNotFound {
+		if slices.Contains(ops, v.Operation) && v.Status != http.StatusNotFound {
 			return false
 		}
 	}
 	return true
-}
-
-func contains(list []string, v string) bool {
-	for _, x := range list {
-		if x == v {
-			return true
-		}
-	}
-	return false
 }

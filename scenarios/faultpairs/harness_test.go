@@ -26,6 +26,7 @@ import (
 	"github.com/authspec/authspec/suite/browser"
 	"github.com/authspec/authspec/suite/runner"
 	"github.com/authspec/authspec/suite/target"
+	"github.com/authspec/authspec/suite/vocab"
 )
 
 // pair ties a check to the server configuration that breaks it.
@@ -98,7 +99,8 @@ var (
 // except in CI where the browser is part of the set-up.
 func sharedBrowser(t testing.TB) *browser.Browser {
 	browserOnce.Do(func() {
-		sharedB, browserErr = browser.Launch(browser.Options{Recipe: referenceRecipe, Parallel: 2, StepTimeout: 4 * time.Second})
+		sharedB, browserErr = browser.Launch(browser.Options{Recipe: referenceRecipe, Parallel: 2, StepTimeout: 4 * time.Second,
+			Executable: os.Getenv("AUTHSPEC_CHROMIUM"), DriverDir: os.Getenv("PLAYWRIGHT_DRIVER_PATH")})
 	})
 	if browserErr != nil {
 		if errors.Is(browserErr, browser.ErrUnavailable) && os.Getenv("CI") == "" {
@@ -109,7 +111,7 @@ func sharedBrowser(t testing.TB) *browser.Browser {
 	return sharedB
 }
 
-func needsBrowser(c *suite.Check) bool { return slices.Contains(c.Requires, suite.FeatureBrowser) }
+func needsBrowser(c *suite.Check) bool { return slices.Contains(c.Requires, vocab.FeatureBrowser) }
 
 // runChecks prepares a run against a reference server and runs the checks.
 // Browser checks run against the server's login and consent pages.
@@ -132,7 +134,7 @@ func runChecks(t testing.TB, cfg server.Config, checks []*suite.Check) []suite.R
 	ctx := context.Background()
 	env, err := suite.Prepare(ctx, issuer, tcfg, opts)
 	require.NoError(t, err)
-	env.Target.SetFeature(string(suite.FeatureBrowser), useBrowser, "no browser in this test run")
+	env.Target.SetFeature(vocab.FeatureBrowser, useBrowser, "no browser in this test run")
 	return runner.Run(ctx, env, checks, runner.Options{Parallel: 4, CheckTimeout: 30 * time.Second})
 }
 

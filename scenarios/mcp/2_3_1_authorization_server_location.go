@@ -11,6 +11,7 @@ import (
 	"github.com/authspec/authspec/suite/expect"
 	"github.com/authspec/authspec/suite/httpx"
 	"github.com/authspec/authspec/suite/target"
+	"github.com/authspec/authspec/suite/vocab"
 )
 
 // serverLocationChecks returns the checks of the MCP authorization
@@ -33,7 +34,7 @@ func serverLocationChecks() []*suite.Check {
 		},
 		{
 			ID: "mcp-2.3.1-challenge-resource-metadata", Spec: suite.MCP, Section: "2.3.1", Level: suite.Must,
-			Requires: req, Profiles: []string{p0618},
+			Requires: req, Profiles: []vocab.Profile{vocab.ProfileMCP0618},
 			Title: "The MCP server's 401 carries WWW-Authenticate with the resource_metadata URL",
 			Quote: "MCP servers MUST use the HTTP header WWW-Authenticate when returning a 401 Unauthorized to indicate the location of the resource server metadata URL as described in RFC9728 Section 5.1 \"WWW-Authenticate Response\".",
 			Run:   runChallengeResourceMetadata,
@@ -54,9 +55,9 @@ func runPRMPublished(ctx context.Context, t *suite.T) error {
 		return err
 	}
 	if m == nil {
-		return expect.WithFix(expect.Fail(res, "a protected resource metadata JSON document", fmt.Sprintf("HTTP %d", res.Status),
-			"neither the 401 challenge's resource_metadata nor the well-known URI gives protected resource metadata; MCP clients cannot find the authorization server"),
-			"serve RFC 9728 metadata at /.well-known/oauth-protected-resource<path> and point to it from the 401 challenge")
+		return expect.Fail(res, "a protected resource metadata JSON document", fmt.Sprintf("HTTP %d", res.Status),
+			"neither the 401 challenge's resource_metadata nor the well-known URI gives protected resource metadata; MCP clients cannot find the authorization server").
+			WithFix("serve RFC 9728 metadata at /.well-known/oauth-protected-resource<path> and point to it from the 401 challenge")
 	}
 	return nil
 }
@@ -75,10 +76,10 @@ func runPRMAuthorizationServers(ctx context.Context, t *suite.T) error {
 		first, _ = list[0].(string)
 	}
 	if first == "" {
-		return expect.WithFix(expect.Fail(res, `"authorization_servers": ["https://as.example"]`,
-			"authorization_servers: "+metadoc.Describe(m["authorization_servers"]),
-			"the protected resource metadata names no authorization server, so an MCP client cannot discover where to get a token"),
-			"list the issuer of your authorization server in authorization_servers")
+		return expect.Fail(res, `"authorization_servers": ["https://as.example"]`,
+			"authorization_servers: "+expect.Describe(m["authorization_servers"]),
+			"the protected resource metadata names no authorization server, so an MCP client cannot discover where to get a token").
+			WithFix("list the issuer of your authorization server in authorization_servers")
 	}
 	return nil
 }
@@ -96,9 +97,9 @@ func runChallengeResourceMetadata(ctx context.Context, t *suite.T) error {
 	}
 	c, ok := probe.Bearer(res.Header.Values("WWW-Authenticate"))
 	if !ok || c.Params["resource_metadata"] == "" {
-		return expect.WithFix(expect.Fail(res, `WWW-Authenticate: Bearer resource_metadata="https://mcp.example/.well-known/oauth-protected-resource/…"`,
-			headerOr(res), "the 401 does not say where the protected resource metadata is"),
-			"add resource_metadata=\"<metadata URL>\" to the Bearer challenge of every 401")
+		return expect.Fail(res, `WWW-Authenticate: Bearer resource_metadata="https://mcp.example/.well-known/oauth-protected-resource/…"`,
+			expect.HeaderLine(res, "WWW-Authenticate"), "the 401 does not say where the protected resource metadata is").
+			WithFix("add resource_metadata=\"<metadata URL>\" to the Bearer challenge of every 401")
 	}
 	return nil
 }
@@ -118,8 +119,8 @@ func runPostChallenge(ctx context.Context, t *suite.T) error {
 		return expect.WithFix(err, "answer unauthenticated MCP requests (the JSON-RPC POST an MCP client sends first) with 401 and a Bearer challenge, so the client starts authorization")
 	}
 	if _, ok := probe.Bearer(res.Header.Values("WWW-Authenticate")); !ok {
-		return expect.WithFix(expect.Fail(res, "WWW-Authenticate: Bearer …", headerOr(res), "the 401 to the POST has no Bearer challenge"),
-			"send the same Bearer challenge (with resource_metadata) on POST as on GET")
+		return expect.Fail(res, "WWW-Authenticate: Bearer …", expect.HeaderLine(res, "WWW-Authenticate"), "the 401 to the POST has no Bearer challenge").
+			WithFix("send the same Bearer challenge (with resource_metadata) on POST as on GET")
 	}
 	return nil
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/authspec/authspec/scenarios/internal/regclient"
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/expect"
+	"github.com/authspec/authspec/suite/vocab"
 )
 
 // registrationChecks returns the checks of the MCP authorization
@@ -16,7 +17,7 @@ func registrationChecks() []*suite.Check {
 	return []*suite.Check{
 		{
 			ID: "mcp-2.4-public-client-registration", Spec: suite.MCP, Section: "2.4", Level: suite.Should,
-			Requires: []suite.Feature{suite.FeatureDCR}, Profiles: both,
+			Requires: []vocab.Feature{vocab.FeatureDCR}, Profiles: both,
 			Title: "Dynamic registration accepts an MCP client: a public client with a loopback redirect URI",
 			Quote: "MCP clients and authorization servers SHOULD support the OAuth 2.0 Dynamic Client Registration Protocol RFC7591 to allow MCP clients to obtain OAuth client IDs without user interaction.",
 			Run:   runPublicClientRegistration,
@@ -34,9 +35,9 @@ func runPublicClientRegistration(ctx context.Context, t *suite.T) error {
 		return err
 	}
 	if !r.OK() || r.Client.ID == "" {
-		return expect.WithFix(expect.Fail(r.Res, "HTTP 201 with a client_id", fmt.Sprintf("HTTP %d", r.Res.Status),
-			"an MCP client (public, loopback redirect URI, authorization_code and refresh_token) cannot register"),
-			"register public clients (token_endpoint_auth_method none) with loopback redirect URIs: MCP clients are native apps")
+		return expect.Fail(r.Res, "HTTP 201 with a client_id", fmt.Sprintf("HTTP %d", r.Res.Status),
+			"an MCP client (public, loopback redirect URI, authorization_code and refresh_token) cannot register").
+			WithFix("register public clients (token_endpoint_auth_method none) with loopback redirect URIs: MCP clients are native apps")
 	}
 	return nil
 }

@@ -9,12 +9,13 @@ import (
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/expect"
 	"github.com/authspec/authspec/suite/fixture"
+	"github.com/authspec/authspec/suite/vocab"
 )
 
 // resourceParameterChecks returns the checks of the MCP authorization
 // specification §2.5.1, Resource Parameter Implementation.
 func resourceParameterChecks() []*suite.Check {
-	code := []suite.Feature{suite.FeatureResource, suite.FeatureConfidential, suite.FeatureAuthCode}
+	code := []vocab.Feature{vocab.FeatureResource, vocab.FeatureConfidential, vocab.FeatureAuthCode}
 	return []*suite.Check{
 		{
 			ID: "mcp-2.5.1-resource-in-both-requests", Spec: suite.MCP, Section: "2.5.1", Level: suite.Must,
@@ -34,21 +35,16 @@ func resourceParameterChecks() []*suite.Check {
 }
 
 func runResourceInBothRequests(ctx context.Context, t *suite.T) error {
-	c, err := t.Confidential(ctx)
+	g, err := t.CodeFor(ctx, nil, func(r *fixture.AuthRequest) { r.Resources = []string{t.Target.Resource} })
 	if err != nil {
-		return err
-	}
-	ar := t.NewAuthRequest(c)
-	ar.Resources = []string{t.Target.Resource}
-	code, az, err := t.Fixtures.Code(ctx, t.HTTP, ar)
-	if err != nil {
-		if fixture.IsUnavailable(err) && az != nil && az.Callback != nil && az.Callback.Query().Get("error") != "" {
-			return expect.WithFix(expect.Fail(az.Last, "an authorization code", "error="+az.Callback.Query().Get("error"),
-				"the authorization request naming the MCP server as resource was refused"), "accept resource=<MCP server URI> in authorization requests")
+		if g != nil && fixture.IsUnavailable(err) && g.Authz.Param("error") != "" {
+			return expect.Fail(g.Authz.Last, "an authorization code", "error="+g.Authz.Param("error"),
+				"the authorization request naming the MCP server as resource was refused").
+				WithFix("accept resource=<MCP server URI> in authorization requests")
 		}
 		return err
 	}
-	res, err := t.Fixtures.Exchange(ctx, t.HTTP, ar, code, url.Values{"resource": {t.Target.Resource}})
+	res, err := g.Redeem(ctx, func(form url.Values) { form.Set("resource", t.Target.Resource) })
 	if err != nil {
 		return err
 	}
@@ -70,13 +66,11 @@ func runUppercaseResourceAccepted(ctx context.Context, t *suite.T) error {
 	if upper == t.Target.Resource {
 		return suite.SkipErr("the resource has no lower-case scheme or host letters to change")
 	}
-	c, err := t.Confidential(ctx)
+	ar, err := t.AuthRequestFor(ctx, nil, func(r *fixture.AuthRequest) { r.Resources = []string{upper} })
 	if err != nil {
 		return err
 	}
-	ar := t.NewAuthRequest(c)
-	ar.Resources = []string{upper}
-	az, err := t.Fixtures.Authorize(ctx, t.HTTP, ar)
+	az, err := t.Authorize(ctx, ar)
 	if err != nil {
 		return err
 	}
@@ -84,9 +78,9 @@ func runUppercaseResourceAccepted(ctx context.Context, t *suite.T) error {
 		return suite.SkipErr("the authorization request did not come back to the client")
 	}
 	if e := az.Callback.Query().Get("error"); e != "" {
-		return expect.WithFix(expect.Fail(az.Last, "an authorization code for resource="+upper, "error="+e,
-			"the MCP server's URI with an upper-case scheme and host was refused"),
-			"compare resource indicators with the scheme and host lower-cased (RFC 3986 §6.2.2.1)")
+		return expect.Fail(az.Last, "an authorization code for resource="+upper, "error="+e,
+			"the MCP server's URI with an upper-case scheme and host was refused").
+			WithFix("compare resource indicators with the scheme and host lower-cased (RFC 3986 §6.2.2.1)")
 	}
 	return nil
 }

@@ -8,12 +8,13 @@ import (
 
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/expect"
+	"github.com/authspec/authspec/suite/vocab"
 )
 
 // tokenRequirementChecks returns the checks of the MCP authorization
 // specification §2.6.1, Token Requirements.
 func tokenRequirementChecks() []*suite.Check {
-	code := []suite.Feature{suite.FeatureResource, suite.FeatureConfidential, suite.FeatureAuthCode}
+	code := []vocab.Feature{vocab.FeatureResource, vocab.FeatureConfidential, vocab.FeatureAuthCode}
 	return []*suite.Check{
 		{
 			ID: "mcp-2.6.1-every-request-authorized", Spec: suite.MCP, Section: "2.6.1", Level: suite.Must,
@@ -56,9 +57,10 @@ func runEveryRequestAuthorized(ctx context.Context, t *suite.T) error {
 		return err
 	}
 	if res.Status >= 200 && res.Status < 300 {
-		return expect.Evidence(expect.WithFix(expect.Fail(res, "HTTP 401", fmt.Sprintf("HTTP %d", res.Status),
-			"a request without the access token was accepted on the strength of the earlier one (a session cookie)"),
-			"authorize every MCP request by its Authorization header; do not turn a token into a session"), first.Exchange)
+		return expect.Fail(res, "HTTP 401", fmt.Sprintf("HTTP %d", res.Status),
+			"a request without the access token was accepted on the strength of the earlier one (a session cookie)").
+			WithFix("authorize every MCP request by its Authorization header; do not turn a token into a session").
+			WithEvidence(first.Exchange)
 	}
 	return nil
 }
@@ -83,9 +85,9 @@ func runQueryTokenRefused(ctx context.Context, t *suite.T) error {
 		return err
 	}
 	if res.Status >= 200 && res.Status < 300 {
-		return expect.WithFix(expect.Fail(res, "HTTP 401 (no token in the Authorization header)", fmt.Sprintf("HTTP %d", res.Status),
-			"the MCP server accepted an access token from the URI query string, where it leaks into logs and Referer headers"),
-			"read access tokens only from the Authorization header")
+		return expect.Fail(res, "HTTP 401 (no token in the Authorization header)", fmt.Sprintf("HTTP %d", res.Status),
+			"the MCP server accepted an access token from the URI query string, where it leaks into logs and Referer headers").
+			WithFix("read access tokens only from the Authorization header")
 	}
 	return nil
 }

@@ -10,16 +10,17 @@ import (
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/expect"
 	"github.com/authspec/authspec/suite/fixture"
+	"github.com/authspec/authspec/suite/vocab"
 )
 
 // tokenHandlingChecks returns the checks of the MCP authorization
 // specification §2.6.2, Token Handling.
 func tokenHandlingChecks() []*suite.Check {
-	code := []suite.Feature{suite.FeatureResource, suite.FeatureConfidential, suite.FeatureAuthCode}
+	code := []vocab.Feature{vocab.FeatureResource, vocab.FeatureConfidential, vocab.FeatureAuthCode}
 	return []*suite.Check{
 		{
 			ID: "mcp-2.6.2-revoked-token-401", Spec: suite.MCP, Section: "2.6.2", Level: suite.Must,
-			Requires: append([]suite.Feature{suite.FeatureRevocation}, code...), Profiles: both,
+			Requires: append([]vocab.Feature{vocab.FeatureRevocation}, code...), Profiles: both,
 			Title: "A revoked access token is answered 401 by the MCP server",
 			Quote: "Invalid or expired tokens MUST receive a HTTP 401 response.",
 			Run:   runRevokedToken401,
@@ -33,7 +34,7 @@ func tokenHandlingChecks() []*suite.Check {
 		},
 		{
 			ID: "mcp-2.6.2-as-refuses-foreign-tokens", Spec: suite.MCP, Section: "2.6.2", Level: suite.Must,
-			Requires: []suite.Feature{suite.FeatureDCRManagement, suite.FeatureResource, suite.FeatureAuthCode}, Profiles: both,
+			Requires: []vocab.Feature{vocab.FeatureDCRManagement, vocab.FeatureResource, vocab.FeatureAuthCode}, Profiles: both,
 			Title: "The authorization server's own resources (client configuration endpoint) refuse an access token issued for the MCP server",
 			Quote: "Authorization servers MUST only accept tokens that are valid for use with their own resources.",
 			Run:   runASRefusesForeignTokens,
@@ -47,7 +48,7 @@ func tokenHandlingChecks() []*suite.Check {
 		},
 		{
 			ID: "mcp-2.6.2-audience-validated", Spec: suite.MCP, Section: "2.6.2", Level: suite.Must,
-			Requires: []suite.Feature{suite.FeatureResource, suite.FeatureConfidential, suite.FeatureClientCredentials}, Profiles: both,
+			Requires: []vocab.Feature{vocab.FeatureResource, vocab.FeatureConfidential, vocab.FeatureClientCredentials}, Profiles: both,
 			Title: "The MCP server refuses an access token that was not issued for it",
 			Quote: "MCP servers MUST validate that access tokens were issued specifically for them as the intended audience, according to RFC 8707 Section 2.",
 			Run:   runAudienceValidated,
@@ -74,7 +75,7 @@ func runRevokedToken401(ctx context.Context, t *suite.T) error {
 	if first.Status < 200 || first.Status > 299 {
 		return suite.SkipErr("the MCP server did not accept the fresh token (HTTP %d)", first.Status)
 	}
-	rev, err := t.Fixtures.PostForm(ctx, t.HTTP, t.Target.Metadata.RevocationEndpoint, c, url.Values{"token": {token}}, "revoke the token (RFC 7009)")
+	rev, err := t.PostForm(ctx, t.Target.Metadata.RevocationEndpoint, c, url.Values{"token": {token}}, "revoke the token (RFC 7009)")
 	if err != nil {
 		return err
 	}
@@ -123,11 +124,11 @@ func runAudienceValidated(ctx context.Context, t *suite.T) error {
 		return err
 	}
 	// A token requested without resource is not for this server.
-	res, err := t.Fixtures.Token(ctx, t.HTTP, c, url.Values{"grant_type": {"client_credentials"}}, "client credentials token requested without resource")
+	res, err := t.Token(ctx, c, url.Values{"grant_type": {"client_credentials"}}, "client credentials token requested without resource")
 	if err != nil {
 		return err
 	}
-	ts, err := t.Fixtures.ParseTokens(res)
+	ts, err := t.ParseTokens(res)
 	if err != nil {
 		return suite.SkipErr("no client credentials token to try: %v", err)
 	}
@@ -141,9 +142,10 @@ func runAudienceValidated(ctx context.Context, t *suite.T) error {
 		return err
 	}
 	if got.Status >= 200 && got.Status < 300 {
-		return expect.Evidence(expect.WithFix(expect.Fail(got, "HTTP 401: the token's audience is not this MCP server", fmt.Sprintf("HTTP %d", got.Status),
-			"the MCP server accepted a token that was not issued for it (token passthrough and confused-deputy risk)"),
-			"accept only tokens whose audience (aud, or the resource they were issued for) is this MCP server"), res.Exchange)
+		return expect.Fail(got, "HTTP 401: the token's audience is not this MCP server", fmt.Sprintf("HTTP %d", got.Status),
+			"the MCP server accepted a token that was not issued for it (token passthrough and confused-deputy risk)").
+			WithFix("accept only tokens whose audience (aud, or the resource they were issued for) is this MCP server").
+			WithEvidence(res.Exchange)
 	}
 	return nil
 }
@@ -171,9 +173,9 @@ func runASRefusesForeignTokens(ctx context.Context, t *suite.T) error {
 		return err
 	}
 	if res.Status >= 200 && res.Status < 300 {
-		return expect.WithFix(expect.Fail(res, "HTTP 401: an access token for the MCP server is not a registration access token", fmt.Sprintf("HTTP %d", res.Status),
-			"the client configuration endpoint accepted an access token issued for another resource"),
-			"accept only the client's registration access token at its configuration endpoint")
+		return expect.Fail(res, "HTTP 401: an access token for the MCP server is not a registration access token", fmt.Sprintf("HTTP %d", res.Status),
+			"the client configuration endpoint accepted an access token issued for another resource").
+			WithFix("accept only the client's registration access token at its configuration endpoint")
 	}
 	return nil
 }

@@ -6,12 +6,13 @@ import (
 
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/expect"
+	"github.com/authspec/authspec/suite/vocab"
 )
 
 // errorHandlingChecks returns the checks of the MCP authorization
 // specification §2.7, Error Handling.
 func errorHandlingChecks() []*suite.Check {
-	code := []suite.Feature{suite.FeatureResource, suite.FeatureConfidential, suite.FeatureAuthCode}
+	code := []vocab.Feature{vocab.FeatureResource, vocab.FeatureConfidential, vocab.FeatureAuthCode}
 	return []*suite.Check{
 		{
 			ID: "mcp-2.7-malformed-request-400", Spec: suite.MCP, Section: "2.7", Level: suite.Must,

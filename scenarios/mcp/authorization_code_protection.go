@@ -6,6 +6,7 @@ import (
 
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/expect"
+	"github.com/authspec/authspec/suite/vocab"
 )
 
 // codeProtectionChecks returns the checks of the MCP authorization
@@ -14,7 +15,7 @@ func codeProtectionChecks() []*suite.Check {
 	return []*suite.Check{
 		{
 			ID: "mcp-2025-11-25-pkce-advertised", Spec: suite.MCP, Section: "Authorization Code Protection", Level: suite.Must,
-			Requires: []suite.Feature{suite.FeatureMetadata}, Profiles: []string{p1125},
+			Requires: []vocab.Feature{vocab.FeatureMetadata}, Profiles: []vocab.Profile{vocab.ProfileMCP1125},
 			Title: "The authorization server metadata lists S256 in code_challenge_methods_supported (MCP clients refuse to proceed otherwise)",
 			Quote: "If code_challenge_methods_supported is absent, the authorization server does not support PKCE and MCP clients MUST refuse to proceed.",
 			Run:   runPKCEAdvertised,
@@ -29,7 +30,7 @@ func runPKCEAdvertised(ctx context.Context, t *suite.T) error {
 			return nil
 		}
 	}
-	return expect.WithFix(expect.Fail(t.Target.MetadataResult, `"code_challenge_methods_supported": ["S256"]`,
-		fmt.Sprintf("code_challenge_methods_supported: %v", ms), "MCP clients refuse an authorization server that does not advertise PKCE S256"),
-		`advertise "code_challenge_methods_supported": ["S256"] in the RFC 8414 metadata`)
+	return expect.Fail(t.Target.MetadataResult, `"code_challenge_methods_supported": ["S256"]`,
+		fmt.Sprintf("code_challenge_methods_supported: %v", ms), "MCP clients refuse an authorization server that does not advertise PKCE S256").
+		WithFix(`advertise "code_challenge_methods_supported": ["S256"] in the RFC 8414 metadata`)
 }

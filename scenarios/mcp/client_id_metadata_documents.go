@@ -14,7 +14,7 @@ import (
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/expect"
 	"github.com/authspec/authspec/suite/fixture"
-	"github.com/authspec/authspec/suite/httpx"
+	"github.com/authspec/authspec/suite/vocab"
 )
 
 // cimdChecks returns the checks of the MCP authorization specification
@@ -27,8 +27,8 @@ import (
 // https documents from public addresses (as it should in production) cannot
 // reach them, and the checks SKIP saying so.
 func cimdChecks() []*suite.Check {
-	req := []suite.Feature{suite.FeatureCIMD, suite.FeatureAuthCode}
-	p := []string{p1125}
+	req := []vocab.Feature{vocab.FeatureCIMD, vocab.FeatureAuthCode}
+	p := []vocab.Profile{vocab.ProfileMCP1125}
 	return []*suite.Check{
 		{
 			ID: "mcp-2025-11-25-cimd-url-client-id", Spec: suite.MCP, Section: cimdSection, Level: suite.Should,
@@ -88,17 +88,18 @@ func runCIMDURLClientID(ctx context.Context, t *suite.T) error {
 			return suite.SkipErr("the server never fetched the suite's document, served over http from 127.0.0.1 (%v): "+
 				"a production server rightly refuses it; run a test instance that fetches loopback documents (the reference server: --cimd loopback)", o.err)
 		}
-		return expect.WithFix(expect.Fail(lastOf(o.res), "a code for the client the document describes", o.err.Error(),
-			"the server fetched a well-formed client metadata document and still refused the client"),
-			"accept clients whose client_id is the URL of a valid metadata document, as advertised")
+		return expect.Fail(o.res.LastResponse(), "a code for the client the document describes", o.err.Error(),
+			"the server fetched a well-formed client metadata document and still refused the client").
+			WithFix("accept clients whose client_id is the URL of a valid metadata document, as advertised")
 	}
-	tres, err := t.Fixtures.Exchange(ctx, t.HTTP, o.ar, o.code, nil)
+	tres, err := t.Redeem(ctx, o.ar, o.code, nil)
 	if err != nil {
 		return err
 	}
-	if _, err := t.Fixtures.ParseTokens(tres); err != nil {
-		return expect.WithFix(expect.Fail(tres, "tokens for the URL client_id (token_endpoint_auth_method none)", fmt.Sprintf("HTTP %d", tres.Status),
-			"the code issued to the document's client cannot be redeemed"), "let the client identified by its document URL redeem its code as a public client")
+	if _, err := t.ParseTokens(tres); err != nil {
+		return expect.Fail(tres, "tokens for the URL client_id (token_endpoint_auth_method none)", fmt.Sprintf("HTTP %d", tres.Status),
+			"the code issued to the document's client cannot be redeemed").
+			WithFix("let the client identified by its document URL redeem its code as a public client")
 	}
 	return nil
 }
@@ -256,7 +257,7 @@ type cimdOutcome struct {
 }
 
 func cimdControl(ctx context.Context, t *suite.T) (*cimdOutcome, error) {
-	v, err := t.Fixtures.Shared(ctx, t.HTTP, "mcp.cimd-control", func(ctx context.Context, hc *httpx.Client) (any, error) {
+	v, err := t.Shared(ctx, "mcp.cimd-control", func(ctx context.Context, t *suite.T) (any, error) {
 		d, err := startDocServer()
 		if err != nil {
 			return nil, err
@@ -265,7 +266,7 @@ func cimdControl(ctx context.Context, t *suite.T) (*cimdOutcome, error) {
 		redirect := cimdRedirect(t)
 		id := d.host("/clients/authspec.json", redirect, nil)
 		ar := cimdRequest(t, id, redirect)
-		code, res, err := t.Fixtures.Code(ctx, hc, ar)
+		code, res, err := t.Code(ctx, ar)
 		out := &cimdOutcome{fetched: d.fetched("/clients/authspec.json") > 0, res: res, ar: ar, code: code, err: err}
 		if err != nil && !fixture.IsUnavailable(err) {
 			return nil, err
@@ -303,7 +304,7 @@ func cimdUsable(ctx context.Context, t *suite.T) error {
 // document breaks a rule: no code may be issued, and since the client is
 // not identified, nothing may be redirected to its redirect URI.
 func refusedDocument(ctx context.Context, t *suite.T, clientID, redirect, what, fix string) error {
-	res, err := t.Fixtures.Authorize(ctx, t.HTTP, cimdRequest(t, clientID, redirect))
+	res, err := t.Authorize(ctx, cimdRequest(t, clientID, redirect))
 	if err != nil {
 		var un *fixture.ErrUnavailable
 		if errors.As(err, &un) {
@@ -316,11 +317,13 @@ func refusedDocument(ctx context.Context, t *suite.T, clientID, redirect, what, 
 	}
 	q := res.Callback.Query()
 	if q.Get("code") != "" {
-		return expect.WithFix(expect.Fail(res.Last, "the authorization refused, shown to the person", "a code for "+what,
-			"the server accepted a client metadata document that breaks the rules"), fix)
+		return expect.Fail(res.Last, "the authorization refused, shown to the person", "a code for "+what,
+			"the server accepted a client metadata document that breaks the rules").
+			WithFix(fix)
 	}
-	return expect.WithFix(expect.Fail(res.Last, "an error page, no redirect", "a redirect to "+res.Callback.Redacted(),
-		"the client is not identified, so its redirect URI cannot be trusted: errors must not be redirected to it (RFC 6749 §4.1.2.1)"), fix)
+	return expect.Fail(res.Last, "an error page, no redirect", "a redirect to "+res.Callback.Redacted(),
+		"the client is not identified, so its redirect URI cannot be trusted: errors must not be redirected to it (RFC 6749 §4.1.2.1)").
+		WithFix(fix)
 }
 
 // withDocs runs a negative check with a document server of its own, once
@@ -337,11 +340,4 @@ func withDocs(run func(ctx context.Context, t *suite.T, d *docServer) error) fun
 		defer d.close()
 		return run(ctx, t, d)
 	}
-}
-
-func lastOf(res *fixture.AuthzResult) *httpx.Result {
-	if res == nil {
-		return nil
-	}
-	return res.Last
 }

@@ -9,21 +9,10 @@ import (
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/fixture"
 	"github.com/authspec/authspec/suite/httpx"
+	"github.com/authspec/authspec/suite/vocab"
 )
 
-func headerOr(res *httpx.Result) string {
-	if v := res.Header.Values("WWW-Authenticate"); len(v) > 0 {
-		return "WWW-Authenticate: " + v[0]
-	}
-	return "no WWW-Authenticate header"
-}
-
-const (
-	p0618 = "mcp-2025-06-18"
-	p1125 = "mcp-2025-11-25"
-)
-
-var both = []string{p0618, p1125}
+var both = []vocab.Profile{vocab.ProfileMCP0618, vocab.ProfileMCP1125}
 
 // initialize is the first JSON-RPC message of an MCP session.
 const initialize = `{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"authspec","version":"1"}}}`
@@ -63,15 +52,11 @@ func served(res *httpx.Result) error {
 // mcpToken gets an access token for the MCP server (the configured
 // resource) with the confidential client, through the code flow.
 func mcpToken(ctx context.Context, t *suite.T) (*fixture.Client, string, error) {
-	c, err := t.Confidential(ctx)
+	ts, err := t.TokensFor(ctx, nil, nil)
 	if err != nil {
 		return nil, "", err
 	}
-	ts, err := t.Fixtures.Tokens(ctx, t.HTTP, t.NewAuthRequest(c))
-	if err != nil {
-		return nil, "", err
-	}
-	return c, ts.AccessToken, nil
+	return ts.Client, ts.AccessToken, nil
 }
 
 // accepted calls the MCP server with token and reports whether it was
@@ -87,4 +72,4 @@ func accepted(ctx context.Context, t *suite.T, token, note string) (*httpx.Resul
 	return res, nil
 }
 
-var req = []suite.Feature{suite.FeatureResource}
+var req = []vocab.Feature{vocab.FeatureResource}

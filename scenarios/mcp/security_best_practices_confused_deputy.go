@@ -9,6 +9,7 @@ import (
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/expect"
 	"github.com/authspec/authspec/suite/fixture"
+	"github.com/authspec/authspec/suite/vocab"
 )
 
 // confusedDeputyChecks returns the checks of the MCP authorization
@@ -17,7 +18,7 @@ func confusedDeputyChecks() []*suite.Check {
 	return []*suite.Check{
 		{
 			ID: "mcp-security-consent-per-client", Spec: suite.MCP, Section: "Security Best Practices: Confused Deputy", Level: suite.Must,
-			Requires: []suite.Feature{suite.FeatureBrowser, suite.FeatureDCR, suite.FeatureAuthCode}, Profiles: both,
+			Requires: []vocab.Feature{vocab.FeatureBrowser, vocab.FeatureDCR, vocab.FeatureAuthCode}, Profiles: both,
 			Title: "A newly registered client is not approved on the strength of the user's approval of another client",
 			Quote: "MCP proxy servers using static client IDs MUST obtain user consent for each dynamically registered client before forwarding to third-party authorization servers (which may require additional consent).",
 			Run:   runConsentPerClient,
@@ -35,7 +36,7 @@ func runConsentPerClient(ctx context.Context, t *suite.T) error {
 	// approvals of earlier clients in this run would be carried over.
 	far := t.NewAuthRequest(first.Client)
 	far.Extra = url.Values{"prompt": {"consent"}}
-	_, res, err := t.Fixtures.Code(ctx, t.HTTP, far)
+	_, res, err := t.Code(ctx, far)
 	if err != nil {
 		return fmt.Errorf("first client's authorization: %w", err)
 	}
@@ -49,7 +50,7 @@ func runConsentPerClient(ctx context.Context, t *suite.T) error {
 	}
 	ar := t.NewAuthRequest(second.Client)
 	ar.Flow = fixture.FlowInspect
-	az, err := t.Fixtures.Authorize(ctx, t.HTTP, ar)
+	az, err := t.Authorize(ctx, ar)
 	if err != nil {
 		return err
 	}
@@ -57,9 +58,10 @@ func runConsentPerClient(ctx context.Context, t *suite.T) error {
 		return nil
 	}
 	if az.Callback != nil && az.Callback.Query().Get("code") != "" {
-		return expect.Evidence(expect.WithFix(expect.Fail(az.Last, "the consent page for the new client", "a code at once",
-			"a client registered a moment ago got a code without the person being asked: any dynamically registered client can ride on an earlier approval (confused deputy)"),
-			"remember approvals per user and client; ask again for every client the person has not approved"), second.Res.Exchange)
+		return expect.Fail(az.Last, "the consent page for the new client", "a code at once",
+			"a client registered a moment ago got a code without the person being asked: any dynamically registered client can ride on an earlier approval (confused deputy)").
+			WithFix("remember approvals per user and client; ask again for every client the person has not approved").
+			WithEvidence(second.Res.Exchange)
 	}
 	return nil
 }

@@ -12,23 +12,24 @@ import (
 	"github.com/authspec/authspec/suite/expect"
 	"github.com/authspec/authspec/suite/fixture"
 	"github.com/authspec/authspec/suite/httpx"
+	"github.com/authspec/authspec/suite/vocab"
 )
 
 // csrfChecks returns the checks of RFC 6749 §10.12, Cross-Site Request
 // Forgery.
 func csrfChecks() []*suite.Check {
-	req := []suite.Feature{suite.FeatureBrowser, suite.FeatureConfidential, suite.FeatureAuthCode}
+	req := []vocab.Feature{vocab.FeatureBrowser, vocab.FeatureConfidential, vocab.FeatureAuthCode}
 	return []*suite.Check{
 		{
 			ID: "rfc6749-10.12-consent-not-by-get", Spec: suite.RFC6749, Section: "10.12", Level: suite.MustNot,
-			Requires: req, Profiles: []string{"core"},
+			Requires: req, Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title: "Consent cannot be approved by a GET request",
 			Quote: "The authorization server MUST implement CSRF protection for its authorization endpoint and ensure that a malicious client cannot obtain authorization without the awareness and explicit consent of the resource owner.",
 			Run:   runConsentGET,
 		},
 		{
 			ID: "rfc6749-10.12-consent-csrf-token", Spec: suite.RFC6749, Section: "10.12", Level: suite.Must,
-			Requires: req, Profiles: []string{"core"},
+			Requires: req, Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title: "The consent form is refused without its CSRF token",
 			Quote: "The authorization server MUST implement CSRF protection for its authorization endpoint and ensure that a malicious client cannot obtain authorization without the awareness and explicit consent of the resource owner.",
 			Run:   runConsentCSRF,
@@ -43,7 +44,7 @@ func inspect(ctx context.Context, t *suite.T) (*fixture.AuthRequest, *fixture.Co
 		return nil, nil, err
 	}
 	ar.Flow = fixture.FlowInspect
-	res, err := t.Fixtures.Authorize(ctx, t.HTTP, ar)
+	res, err := t.Authorize(ctx, ar)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -119,9 +120,9 @@ func runConsentGET(ctx context.Context, t *suite.T) error {
 		return err
 	}
 	if approved {
-		return expect.WithFix(expect.Fail(res, "no authorization code for a GET", "a redirect to the client with a code",
-			"the consent was approved by a GET request: any page can trigger it with an image or a link"),
-			"approve only on POST, with a CSRF token bound to the user's session")
+		return expect.Fail(res, "no authorization code for a GET", "a redirect to the client with a code",
+			"the consent was approved by a GET request: any page can trigger it with an image or a link").
+			WithFix("approve only on POST, with a CSRF token bound to the user's session")
 	}
 	return nil
 }
@@ -152,9 +153,9 @@ func runConsentCSRF(ctx context.Context, t *suite.T) error {
 			return err
 		}
 		if approved {
-			return expect.WithFix(expect.Fail(res, "the approval refused", "a redirect to the client with a code",
-				"the consent form has no CSRF token, and the approval POST sent as a cross-site request (only SameSite=None cookies, a foreign Origin) was accepted; form fields: %s", fieldNames(f.Fields)),
-				"add a CSRF token bound to the session to the consent form, or make the session cookie SameSite=Lax/Strict and check Origin")
+			return expect.Fail(res, "the approval refused", "a redirect to the client with a code",
+				"the consent form has no CSRF token, and the approval POST sent as a cross-site request (only SameSite=None cookies, a foreign Origin) was accepted; form fields: %s", fieldNames(f.Fields)).
+				WithFix("add a CSRF token bound to the session to the consent form, or make the session cookie SameSite=Lax/Strict and check Origin")
 		}
 		t.Logf("no CSRF token field (fields: %s); a cross-site forgery of the POST was refused (HTTP %d), so SameSite cookies or Origin checks protect the approval", fieldNames(f.Fields), res.Status)
 		return nil
@@ -168,8 +169,9 @@ func runConsentCSRF(ctx context.Context, t *suite.T) error {
 			return err
 		}
 		if approved {
-			return expect.WithFix(expect.Fail(res, "the approval refused", "a redirect to the client with a code",
-				"%s was accepted", variant.note), "verify the CSRF token against the user's session before approving")
+			return expect.Fail(res, "the approval refused", "a redirect to the client with a code",
+				"%s was accepted", variant.note).
+				WithFix("verify the CSRF token against the user's session before approving")
 		}
 	}
 	return nil

@@ -13,30 +13,31 @@ import (
 	"github.com/authspec/authspec/suite/expect"
 	"github.com/authspec/authspec/suite/fixture"
 	"github.com/authspec/authspec/suite/target"
+	"github.com/authspec/authspec/suite/vocab"
 )
 
 // clientImpersonationChecks returns the checks of RFC 6749 §10.2, Client
 // Impersonation.
 func clientImpersonationChecks() []*suite.Check {
-	req := []suite.Feature{suite.FeatureBrowser, suite.FeatureConfidential, suite.FeatureAuthCode}
+	req := []vocab.Feature{vocab.FeatureBrowser, vocab.FeatureConfidential, vocab.FeatureAuthCode}
 	return []*suite.Check{
 		{
 			ID: "rfc6749-10.2-consent-names-client", Spec: suite.RFC6749, Section: "10.2", Level: suite.Should,
-			Requires: req, Profiles: []string{"core"},
+			Requires: req, Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title: "The consent page names the client, the host it will send the browser to, and the requested scope",
 			Quote: quote102,
 			Run:   runConsentNamesClient,
 		},
 		{
 			ID: "rfc6749-10.2-repeat-consent-policy", Spec: suite.RFC6749, Section: "10.2", Level: suite.ShouldNot,
-			Requires: req, Profiles: []string{"core"},
+			Requires: req, Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title: "A second authorization of an approved client follows the server's declared consent policy (browser.repeat_consent)",
 			Quote: "The authorization server SHOULD NOT process repeated authorization requests automatically (without active resource owner interaction) without authenticating the client or relying on other measures to ensure that the repeated request comes from the original client and not an impersonator.",
 			Run:   runRepeatConsentPolicy,
 		},
 		{
 			ID: "rfc6749-10.2-remembered-consent-scope", Spec: suite.RFC6749, Section: "10.2", Level: suite.Should,
-			Requires: req, Profiles: []string{"core"},
+			Requires: req, Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title: "A remembered approval is not silently extended to scopes the user did not approve",
 			Quote: quote102,
 			Run:   runRememberedConsentScope,
@@ -70,7 +71,7 @@ func runConsentNamesClient(ctx context.Context, t *suite.T) error {
 		return err
 	}
 	ar.Flow = fixture.FlowInspect
-	res, err := t.Fixtures.Authorize(ctx, t.HTTP, ar)
+	res, err := t.Authorize(ctx, ar)
 	if err != nil {
 		return err
 	}
@@ -134,7 +135,7 @@ func scopes(t *suite.T) (narrow, wide string, ok bool) {
 // approvals interfere) and approves one authorization with scope.
 func approvedClient(ctx context.Context, t *suite.T, scope string) (*fixture.Client, error) {
 	var c *fixture.Client
-	if ok, _ := t.Target.Has(string(suite.FeatureDCR)); ok {
+	if ok, _ := t.Target.Has(vocab.FeatureDCR); ok {
 		r, err := regclient.MustRegister(ctx, t, regclient.Metadata(t, regclient.DefaultMethod(t), map[string]any{"client_name": "authspec consent policy client"}))
 		if err != nil {
 			return nil, err
@@ -150,7 +151,7 @@ func approvedClient(ctx context.Context, t *suite.T, scope string) (*fixture.Cli
 	if scope != "" {
 		ar.Scope = scope // else the config's scopes, as every request
 	}
-	_, res, err := t.Fixtures.Code(ctx, t.HTTP, ar)
+	_, res, err := t.Code(ctx, ar)
 	if err != nil {
 		return nil, fmt.Errorf("first authorization: %w", err)
 	}
@@ -178,7 +179,7 @@ func runRepeatConsentPolicy(ctx context.Context, t *suite.T) error {
 		ar.Scope = scope
 	}
 	ar.Flow = fixture.FlowInspect
-	res, err := t.Fixtures.Authorize(ctx, t.HTTP, ar)
+	res, err := t.Authorize(ctx, ar)
 	if err != nil {
 		return err
 	}
@@ -221,7 +222,7 @@ func runRememberedConsentScope(ctx context.Context, t *suite.T) error {
 	ar := t.NewAuthRequest(c)
 	ar.Scope = wide
 	ar.Flow = fixture.FlowInspect
-	res, err := t.Fixtures.Authorize(ctx, t.HTTP, ar)
+	res, err := t.Authorize(ctx, ar)
 	if err != nil {
 		return err
 	}
@@ -236,12 +237,12 @@ func runRememberedConsentScope(ctx context.Context, t *suite.T) error {
 	if code == "" {
 		return nil
 	}
-	t.Fixtures.Transport.AddSecret(code)
-	tok, err := t.Fixtures.Exchange(ctx, t.HTTP, ar, code, nil)
+	t.Secret(code)
+	tok, err := t.Redeem(ctx, ar, code, nil)
 	if err != nil {
 		return err
 	}
-	ts, err := t.Fixtures.ParseTokens(tok)
+	ts, err := t.ParseTokens(tok)
 	if err != nil {
 		return nil // no token for it: not extended
 	}

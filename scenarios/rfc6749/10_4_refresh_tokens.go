@@ -2,12 +2,10 @@ package rfc6749
 
 import (
 	"context"
-	"net/http"
-	"net/url"
 
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/expect"
-	"github.com/authspec/authspec/suite/fixture"
+	"github.com/authspec/authspec/suite/vocab"
 )
 
 // refreshTokenChecks returns the checks of RFC 6749 §10.4, Refresh Tokens.
@@ -15,7 +13,7 @@ func refreshTokenChecks() []*suite.Check {
 	return []*suite.Check{
 		{
 			ID: "rfc6749-10.4-refresh-bound-to-client", Spec: suite.RFC6749, Section: "10.4", Level: suite.Must,
-			Requires: []suite.Feature{suite.FeatureConfidential, suite.FeatureAuthCode, suite.FeatureRefresh, suite.FeatureDCR}, Profiles: []string{"core"},
+			Requires: []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureAuthCode, vocab.FeatureRefresh, vocab.FeatureDCR}, Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title: "A refresh token cannot be used by another client",
 			Quote: "The authorization server MUST verify the binding between the refresh token and client identity whenever the client identity can be authenticated.",
 			Run:   runRefreshBoundToClient,
@@ -24,29 +22,17 @@ func refreshTokenChecks() []*suite.Check {
 }
 
 func runRefreshBoundToClient(ctx context.Context, t *suite.T) error {
-	c, err := t.Confidential(ctx)
+	ts, err := t.RefreshableTokens(ctx, nil, nil)
 	if err != nil {
 		return err
 	}
-	ts, err := t.Fixtures.Tokens(ctx, t.HTTP, t.NewAuthRequest(c))
+	other, err := t.OtherClient(ctx, ts.Client)
 	if err != nil {
 		return err
 	}
-	if ts.RefreshToken == "" {
-		return suite.SkipErr("the token response carries no refresh_token")
-	}
-	other, reg, err := t.Fixtures.Register(ctx, t.HTTP, fixture.DefaultMetadata(t.Fixtures.RedirectURI, c.AuthMethod, t.Target.Metadata.GrantTypes()))
+	res, err := t.Refresh(ctx, other, ts.RefreshToken, "another client uses the refresh token")
 	if err != nil {
 		return err
 	}
-	if other.ID == "" {
-		return suite.SkipErr("could not register a second client (HTTP %d)", reg.Status)
-	}
-	res, err := t.Fixtures.Token(ctx, t.HTTP, other, url.Values{"grant_type": {"refresh_token"}, "refresh_token": {ts.RefreshToken}},
-		"another client uses the refresh token")
-	if err != nil {
-		return err
-	}
-	_, err = expect.OAuthError(res, []int{http.StatusBadRequest}, "invalid_grant")
-	return expect.WithFix(err, "check that the refresh token was issued to the authenticated client")
+	return expect.WithFix(expect.ErrorResponse(res, "invalid_grant"), "check that the refresh token was issued to the authenticated client")
 }

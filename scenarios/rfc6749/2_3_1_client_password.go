@@ -2,14 +2,13 @@ package rfc6749
 
 import (
 	"context"
-	"encoding/base64"
-	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
 
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/expect"
+	"github.com/authspec/authspec/suite/vocab"
 )
 
 // clientPasswordChecks returns the checks of RFC 6749 §2.3.1, Client
@@ -18,32 +17,32 @@ func clientPasswordChecks() []*suite.Check {
 	return []*suite.Check{
 		{
 			ID: "rfc6749-2.3.1-credentials-not-in-uri", Spec: suite.RFC6749, Section: "2.3.1", Level: suite.MustNot,
-			Requires: []suite.Feature{suite.FeatureConfidential, suite.FeatureClientCredentials},
-			Profiles: []string{"core"},
+			Requires: []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureClientCredentials},
+			Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title:    "Client credentials in the token endpoint's URI query do not authenticate the client",
 			Quote:    "The parameters can only be transmitted in the request-body and MUST NOT be included in the request URI.",
 			Run:      runCredentialsNotInURI,
 		},
 		{
 			ID: "rfc6749-2.3.1-client-secret-post", Spec: suite.RFC6749, Section: "2.3.1", Level: suite.Must,
-			Requires: []suite.Feature{suite.FeatureConfidential, suite.FeatureSecretPost, suite.FeatureClientCredentials},
-			Profiles: []string{"core"},
+			Requires: []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureSecretPost, vocab.FeatureClientCredentials},
+			Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title:    "client_id and client_secret in the request body authenticate the client when client_secret_post is advertised",
 			Quote:    "Alternatively, the authorization server MAY support including the client credentials in the request-body using the following parameters: client_id REQUIRED. ... client_secret REQUIRED.",
 			Run:      runClientSecretPost,
 		},
 		{
 			ID: "rfc6749-2.3.1-basic-auth-accepted", Spec: suite.RFC6749, Section: "2.3.1", Level: suite.Must,
-			Requires: []suite.Feature{suite.FeatureConfidential, suite.FeatureSecretBasic, suite.FeatureClientCredentials},
-			Profiles: []string{"core"},
+			Requires: []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureSecretBasic, vocab.FeatureClientCredentials},
+			Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title:    "The token endpoint accepts client credentials in HTTP Basic",
 			Quote:    "The authorization server MUST support the HTTP Basic authentication scheme for authenticating clients that were issued a client password.",
 			Run:      runBasicAccepted,
 		},
 		{
 			ID: "rfc6749-2.3.1-basic-form-urldecoded", Spec: suite.RFC6749, Section: "2.3.1", Level: suite.Must,
-			Requires: []suite.Feature{suite.FeatureConfidential, suite.FeatureSecretBasic, suite.FeatureClientCredentials},
-			Profiles: []string{"core"},
+			Requires: []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureSecretBasic, vocab.FeatureClientCredentials},
+			Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title:    "HTTP Basic client_id and client_secret are form-url-decoded",
 			Quote:    "The client identifier is encoded using the \"application/x-www-form-urlencoded\" encoding algorithm per Appendix B, and the encoded value is used as the username; the client password is encoded using the same algorithm and used as the password.",
 			Run:      runBasicURLDecoded,
@@ -58,7 +57,7 @@ func runClientSecretPost(ctx context.Context, t *suite.T) error {
 	}
 	post := *c
 	post.AuthMethod = "client_secret_post"
-	res, err := t.Fixtures.Token(ctx, t.HTTP, &post, clientCredentials(), "client_credentials with client_secret_post")
+	res, err := t.Token(ctx, &post, clientCredentials(), "client_credentials with client_secret_post")
 	if err != nil {
 		return err
 	}
@@ -71,28 +70,19 @@ func runCredentialsNotInURI(ctx context.Context, t *suite.T) error {
 	if err != nil {
 		return err
 	}
-	u, err := url.Parse(t.Target.Metadata.TokenEndpoint)
+	u, err := tokenURL(t, url.Values{"client_id": {c.ID}, "client_secret": {c.Secret}})
 	if err != nil {
-		return suite.SkipErr("token_endpoint %q is not a URL: %v", t.Target.Metadata.TokenEndpoint, err)
+		return err
 	}
-	q := u.Query()
-	q.Set("client_id", c.ID)
-	q.Set("client_secret", c.Secret)
-	u.RawQuery = q.Encode()
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), strings.NewReader(clientCredentials().Encode()))
-	if err != nil {
-		return fmt.Errorf("build token request: %w", err)
-	}
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set("Accept", "application/json")
-	res, err := t.HTTP.Do(ctx, req, "client_credentials with client_id and client_secret in the URI query only")
+	res, err := sendRaw(ctx, t, http.MethodPost, u, formType, clientCredentials().Encode(), "",
+		"client_credentials with client_id and client_secret in the URI query only")
 	if err != nil {
 		return err
 	}
 	if issuedTokens(res) {
-		return expect.WithFix(expect.Fail(res, "error=invalid_client (or invalid_request)", "HTTP 200 with tokens",
-			"the client was authenticated by a secret in the request URI, where logs and proxies record it"),
-			"read client credentials only from the Authorization header or the form body, never from the query")
+		return expect.Fail(res, "error=invalid_client (or invalid_request)", "HTTP 200 with tokens",
+			"the client was authenticated by a secret in the request URI, where logs and proxies record it").
+			WithFix("read client credentials only from the Authorization header or the form body, never from the query")
 	}
 	return nil
 }
@@ -102,7 +92,7 @@ func runBasicAccepted(ctx context.Context, t *suite.T) error {
 	if err != nil {
 		return err
 	}
-	res, err := t.Fixtures.Token(ctx, t.HTTP, c, clientCredentials(), "client_credentials with HTTP Basic")
+	res, err := t.Token(ctx, c, clientCredentials(), "client_credentials with HTTP Basic")
 	if err != nil {
 		return err
 	}
@@ -110,9 +100,9 @@ func runBasicAccepted(ctx context.Context, t *suite.T) error {
 		m, _ := expect.JSONObject(res, false)
 		desc, _ := m["error_description"].(string)
 		if strings.Contains(strings.ToLower(desc), "client_id") {
-			return expect.WithFix(expect.Fail(res, "HTTP 200 with tokens", "HTTP "+http.StatusText(res.Status)+": "+desc,
-				"the server ignores the Authorization header and looks for client_id in the body"),
-				"read client credentials from the HTTP Basic Authorization header; client_secret_basic is the RFC 7591 default method")
+			return expect.Fail(res, "HTTP 200 with tokens", "HTTP "+http.StatusText(res.Status)+": "+desc,
+				"the server ignores the Authorization header and looks for client_id in the body").
+				WithFix("read client credentials from the HTTP Basic Authorization header; client_secret_basic is the RFC 7591 default method")
 		}
 	}
 	return expect.WithFix(expect.Status(res, http.StatusOK),
@@ -137,15 +127,8 @@ func runBasicURLDecoded(ctx context.Context, t *suite.T) error {
 	if err != nil {
 		return err
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, t.Target.Metadata.TokenEndpoint,
-		strings.NewReader(clientCredentials().Encode()))
-	if err != nil {
-		return err
-	}
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set("Authorization", "Basic "+base64.StdEncoding.EncodeToString(
-		[]byte(percentEncodeAll(c.ID)+":"+percentEncodeAll(c.Secret))))
-	res, err := t.HTTP.Do(ctx, req, "HTTP Basic with every octet of client_id and client_secret percent-encoded")
+	res, err := sendRaw(ctx, t, http.MethodPost, t.Target.Metadata.TokenEndpoint, formType, clientCredentials().Encode(),
+		basic(percentEncodeAll(c.ID), percentEncodeAll(c.Secret)), "HTTP Basic with every octet of client_id and client_secret percent-encoded")
 	if err != nil {
 		return err
 	}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/expect"
+	"github.com/authspec/authspec/suite/vocab"
 )
 
 // clientAuthenticationChecks returns the checks of RFC 6749 §2.3, Client
@@ -14,8 +15,8 @@ func clientAuthenticationChecks() []*suite.Check {
 	return []*suite.Check{
 		{
 			ID: "rfc6749-2.3-single-auth-method", Spec: suite.RFC6749, Section: "2.3", Level: suite.MustNot,
-			Requires: []suite.Feature{suite.FeatureConfidential, suite.FeatureSecretBasic, suite.FeatureClientCredentials},
-			Profiles: []string{"core"},
+			Requires: []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureSecretBasic, vocab.FeatureClientCredentials},
+			Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title:    "A request using more than one client authentication method is refused",
 			Quote:    "The client MUST NOT use more than one authentication method in each request.",
 			Run:      runSingleAuthMethod,
@@ -30,7 +31,7 @@ func runSingleAuthMethod(ctx context.Context, t *suite.T) error {
 	}
 	form := clientCredentials()
 	form.Set("client_secret", c.Secret)
-	res, err := t.Fixtures.Token(ctx, t.HTTP, c, form, "HTTP Basic and client_secret in the body together")
+	res, err := t.Token(ctx, c, form, "HTTP Basic and client_secret in the body together")
 	if err != nil {
 		return err
 	}

@@ -6,15 +6,16 @@ import (
 
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/expect"
+	"github.com/authspec/authspec/suite/vocab"
 )
 
 // responseTypeChecks returns the checks of RFC 6749 §3.1.1, Response Type.
 func responseTypeChecks() []*suite.Check {
-	conf := []suite.Feature{suite.FeatureConfidential, suite.FeatureAuthCode}
+	conf := []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureAuthCode}
 	return []*suite.Check{
 		{
 			ID: "rfc6749-3.1.1-unsupported-response-type", Spec: suite.RFC6749, Section: "3.1.1", Level: suite.Must,
-			Requires: conf, Profiles: []string{"core"},
+			Requires: conf, Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title: "An unknown response_type is redirected as unsupported_response_type",
 			Quote: "If an authorization request is missing the \"response_type\" parameter, or if the response type is not understood, the authorization server MUST return an error response as described in Section 4.1.2.1.",
 			Run:   runUnsupportedResponseType,

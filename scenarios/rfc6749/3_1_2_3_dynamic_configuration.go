@@ -8,16 +8,17 @@ import (
 
 	"github.com/authspec/authspec/scenarios/internal/regclient"
 	"github.com/authspec/authspec/suite"
+	"github.com/authspec/authspec/suite/vocab"
 )
 
 // dynamicConfigurationChecks returns the checks of RFC 6749 §3.1.2.3,
 // Dynamic Configuration.
 func dynamicConfigurationChecks() []*suite.Check {
-	dcr := []suite.Feature{suite.FeatureDCR, suite.FeatureAuthCode}
+	dcr := []vocab.Feature{vocab.FeatureDCR, vocab.FeatureAuthCode}
 	return []*suite.Check{
 		{
 			ID: "rfc6749-3.1.2.3-redirect-uri-required-if-several", Spec: suite.RFC6749, Section: "3.1.2.3", Level: suite.Must,
-			Requires: dcr, Profiles: []string{"core"},
+			Requires: dcr, Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title: "A client with several registered redirect URIs that omits redirect_uri gets an error page, not a redirect",
 			Quote: "If multiple redirection URIs have been registered, if only part of the redirection URI has been registered, or if no redirection URI has been registered, the client MUST include a redirection URI with the authorization request using the \"redirect_uri\" request parameter.",
 			Run:   runRedirectURIRequiredIfSeveral,
@@ -26,7 +27,7 @@ func dynamicConfigurationChecks() []*suite.Check {
 }
 
 func runRedirectURIRequiredIfSeveral(ctx context.Context, t *suite.T) error {
-	first, second, err := twoRedirectURIs(t.Fixtures.RedirectURI)
+	first, second, err := twoRedirectURIs(t.RedirectURI())
 	if err != nil {
 		return err
 	}

@@ -6,16 +6,17 @@ import (
 	"github.com/authspec/authspec/scenarios/internal/regclient"
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/expect"
+	"github.com/authspec/authspec/suite/vocab"
 )
 
 // redirectionEndpointChecks returns the checks of RFC 6749 §3.1.2,
 // Redirection Endpoint.
 func redirectionEndpointChecks() []*suite.Check {
-	dcr := []suite.Feature{suite.FeatureDCR, suite.FeatureAuthCode}
+	dcr := []vocab.Feature{vocab.FeatureDCR, vocab.FeatureAuthCode}
 	return []*suite.Check{
 		{
 			ID: "rfc6749-3.1.2-redirect-query-retained", Spec: suite.RFC6749, Section: "3.1.2", Level: suite.Must,
-			Requires: dcr, Profiles: []string{"core"},
+			Requires: dcr, Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title: "The query component of a registered redirect URI is kept when the code and state are added",
 			Quote: "The endpoint URI MAY include an \"application/x-www-form-urlencoded\" formatted (per Appendix B) query component ([RFC3986] Section 3.4), which MUST be retained when adding additional query parameters.",
 			Run:   runRedirectQueryRetained,
@@ -24,7 +25,7 @@ func redirectionEndpointChecks() []*suite.Check {
 }
 
 func runRedirectQueryRetained(ctx context.Context, t *suite.T) error {
-	withQuery := t.Fixtures.RedirectURI + "?tenant=authspec&lang=en"
+	withQuery := t.RedirectURI() + "?tenant=authspec&lang=en"
 	r, err := regclient.Register(ctx, t, regclient.Metadata(t, regclient.DefaultMethod(t), map[string]any{"redirect_uris": []string{withQuery}}))
 	if err != nil {
 		return err
@@ -34,7 +35,7 @@ func runRedirectQueryRetained(ctx context.Context, t *suite.T) error {
 	}
 	ar := t.NewAuthRequest(r.Client)
 	ar.RedirectURI = withQuery
-	res, err := t.Fixtures.Authorize(ctx, t.HTTP, ar)
+	res, err := t.Authorize(ctx, ar)
 	if err != nil {
 		return err
 	}
@@ -43,9 +44,9 @@ func runRedirectQueryRetained(ctx context.Context, t *suite.T) error {
 	}
 	q := res.Callback.Query()
 	if q.Get("tenant") != "authspec" || q.Get("lang") != "en" || q.Get("code") == "" {
-		return expect.WithFix(expect.Fail(res.Last, "tenant=authspec&lang=en kept next to code and state", res.Callback.Redacted(),
-			"the redirect lost the registered query component"),
-			"parse the registered redirect URI and add code, state and iss to its existing query")
+		return expect.Fail(res.Last, "tenant=authspec&lang=en kept next to code and state", res.Callback.Redacted(),
+			"the redirect lost the registered query component").
+			WithFix("parse the registered redirect URI and add code, state and iss to its existing query")
 	}
 	return nil
 }

@@ -2,44 +2,44 @@ package rfc6749
 
 import (
 	"context"
-	"net/http"
 	"net/url"
 
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/expect"
 	"github.com/authspec/authspec/suite/fixture"
+	"github.com/authspec/authspec/suite/vocab"
 )
 
 // authorizationEndpointChecks returns the checks of RFC 6749 §3.1,
 // Authorization Endpoint.
 func authorizationEndpointChecks() []*suite.Check {
-	conf := []suite.Feature{suite.FeatureConfidential, suite.FeatureAuthCode}
-	req := []suite.Feature{suite.FeatureConfidential, suite.FeatureClientCredentials}
+	conf := []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureAuthCode}
+	req := []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureClientCredentials}
 	return []*suite.Check{
 		{
 			ID: "rfc6749-3.1-authorize-unknown-params-ignored", Spec: suite.RFC6749, Section: "3.1", Level: suite.Must,
-			Requires: conf, Profiles: []string{"core"},
+			Requires: conf, Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title: "Unknown parameters at the authorization endpoint are ignored",
 			Quote: "The authorization server MUST ignore unrecognized request parameters.",
 			Run:   runAuthorizeUnknownParamsIgnored,
 		},
 		{
 			ID: "rfc6749-3.1-authorize-duplicate-params-refused", Spec: suite.RFC6749, Section: "3.1", Level: suite.MustNot,
-			Requires: conf, Profiles: []string{"core"},
+			Requires: conf, Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title: "A parameter sent twice to the authorization endpoint is refused, not resolved by picking one value",
 			Quote: "Request and response parameters MUST NOT be included more than once.",
 			Run:   runAuthorizeDuplicateParamsRefused,
 		},
 		{
 			ID: "rfc6749-3.1-authorize-empty-params-omitted", Spec: suite.RFC6749, Section: "3.1", Level: suite.Must,
-			Requires: conf, Profiles: []string{"core"},
+			Requires: conf, Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title: "An empty scope parameter at the authorization endpoint is treated as omitted",
 			Quote: "Parameters sent without a value MUST be treated as if they were omitted from the request.",
 			Run:   runAuthorizeEmptyParamsOmitted,
 		},
 		{
 			ID: "rfc6749-3.1-duplicate-parameters", Spec: suite.RFC6749, Section: "3.1", Level: suite.Should,
-			Requires: req, Profiles: []string{"core"},
+			Requires: req, Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title: "A token request with a parameter sent twice is refused",
 			Quote: "Request and response parameters MUST NOT be included more than once.",
 			Run:   runDuplicateParameters,
@@ -48,22 +48,15 @@ func authorizationEndpointChecks() []*suite.Check {
 }
 
 func runAuthorizeUnknownParamsIgnored(ctx context.Context, t *suite.T) error {
-	c, err := t.Confidential(ctx)
-	if err != nil {
+	g, err := t.CodeFor(ctx, nil, func(r *fixture.AuthRequest) {
+		r.Extra = url.Values{"authspec_extension": {"1"}, "x-trace": {"abc"}}
+	})
+	if err == nil || g == nil || !fixture.Refused(err, g.Authz) {
 		return err
 	}
-	ar := t.NewAuthRequest(c)
-	ar.Extra = url.Values{"authspec_extension": {"1"}, "x-trace": {"abc"}}
-	code, res, err := t.Fixtures.Code(ctx, t.HTTP, ar)
-	if err == nil && code != "" {
-		return nil
-	}
-	if !fixture.IsUnavailable(err) || (res != nil && res.Interactive) {
-		return err
-	}
-	return expect.WithFix(expect.Fail(lastResult(res), "a code: unknown parameters change nothing", err.Error(),
-		"a request with extension parameters the server does not know was refused"),
-		"ignore request parameters you do not recognise (extensions add new ones all the time)")
+	return expect.Fail(g.Authz.LastResponse(), "a code: unknown parameters change nothing", err.Error(),
+		"a request with extension parameters the server does not know was refused").
+		WithFix("ignore request parameters you do not recognise (extensions add new ones all the time)")
 }
 
 func runAuthorizeDuplicateParamsRefused(ctx context.Context, t *suite.T) error {
@@ -73,22 +66,23 @@ func runAuthorizeDuplicateParamsRefused(ctx context.Context, t *suite.T) error {
 	}
 	ar := t.NewAuthRequest(c)
 	ar.Extra = url.Values{"response_type": {"code", "code"}}
-	res, err := t.Fixtures.Authorize(ctx, t.HTTP, ar)
-	if err != nil && !fixture.IsUnavailable(err) {
+	res, err := t.TryAuthorize(ctx, ar)
+	if err != nil {
 		return err
 	}
-	if res == nil || res.Callback == nil {
+	if res.Callback == nil {
 		return nil // an error page: refused
 	}
 	q := res.Callback.Query()
 	switch {
 	case q.Get("code") != "":
-		return expect.WithFix(expect.Fail(res.Last, "error=invalid_request", "an authorization code",
-			"a request with response_type twice was accepted"),
-			"refuse requests that repeat a parameter (except those defined as repeatable, such as resource) with invalid_request")
+		return expect.Fail(res.Last, "error=invalid_request", "an authorization code",
+			"a request with response_type twice was accepted").
+			WithFix("refuse requests that repeat a parameter (except those defined as repeatable, such as resource) with invalid_request")
 	case q.Get("error") != "invalid_request":
-		return expect.WithFix(expect.Fail(res.Last, "error=invalid_request", "error="+q.Get("error"),
-			"a repeated parameter is reported with another error code"), "report repeated parameters as invalid_request")
+		return expect.Fail(res.Last, "error=invalid_request", "error="+q.Get("error"),
+			"a repeated parameter is reported with another error code").
+			WithFix("report repeated parameters as invalid_request")
 	}
 	return nil
 }
@@ -102,20 +96,20 @@ func runAuthorizeEmptyParamsOmitted(ctx context.Context, t *suite.T) error {
 	// empty scope cannot be told from an omitted one.
 	control := t.NewAuthRequest(c)
 	control.Scope = ""
-	if _, cres, err := t.Fixtures.Code(ctx, t.HTTP, control); err != nil {
-		if !fixture.IsUnavailable(err) || (cres != nil && cres.Interactive) {
+	if _, cres, err := t.Code(ctx, control); err != nil {
+		if !fixture.Refused(err, cres) {
 			return err
 		}
 		return suite.SkipErr("a request without scope is refused too (%v), so an empty scope cannot be told from an omitted one", err)
 	}
 	ar := t.NewAuthRequest(c)
 	ar.Scope = ""
-	u, err := t.Fixtures.URL(ar)
+	u, err := t.AuthURL(ar)
 	if err != nil {
 		return err
 	}
 	// The fixture drops empty values; this request must carry "scope=".
-	res, err := t.Fixtures.Authorizer.Authorize(ctx, t.HTTP, u+"&scope=", c.RedirectURI, fixture.FlowApprove)
+	res, err := t.AuthorizeURL(ctx, u+"&scope=", c.RedirectURI, fixture.FlowApprove)
 	if err != nil && !fixture.IsUnavailable(err) {
 		return err
 	}
@@ -123,14 +117,15 @@ func runAuthorizeEmptyParamsOmitted(ctx context.Context, t *suite.T) error {
 		if res != nil && res.Interactive {
 			return suite.SkipErr("the authorization endpoint shows a page that needs a person; enable the browser")
 		}
-		return expect.WithFix(expect.Fail(lastResult(res), "a code, as for the same request without scope", "no redirect to the client",
-			"a request with scope= was refused although the same request without scope succeeds"), "treat parameters without a value as absent")
+		return expect.Fail(res.LastResponse(), "a code, as for the same request without scope", "no redirect to the client",
+			"a request with scope= was refused although the same request without scope succeeds").
+			WithFix("treat parameters without a value as absent")
 	}
 	q := res.Callback.Query()
 	if q.Get("code") == "" {
-		return expect.WithFix(expect.Fail(res.Last, "a code, as for the same request without scope", "error="+q.Get("error"),
-			"an empty scope was judged as a scope instead of being treated as omitted (the request without scope succeeds)"),
-			"treat parameters without a value as absent: an empty scope means the default scope")
+		return expect.Fail(res.Last, "a code, as for the same request without scope", "error="+q.Get("error"),
+			"an empty scope was judged as a scope instead of being treated as omitted (the request without scope succeeds)").
+			WithFix("treat parameters without a value as absent: an empty scope means the default scope")
 	}
 	return nil
 }
@@ -142,10 +137,9 @@ func runDuplicateParameters(ctx context.Context, t *suite.T) error {
 	}
 	form := clientCredentials()
 	form.Add("grant_type", "client_credentials")
-	res, err := t.Fixtures.Token(ctx, t.HTTP, c, form, "grant_type sent twice")
+	res, err := t.Token(ctx, c, form, "grant_type sent twice")
 	if err != nil {
 		return err
 	}
-	_, err = expect.OAuthError(res, []int{http.StatusBadRequest}, "invalid_request")
-	return expect.WithFix(err, "refuse requests in which a parameter appears more than once")
+	return expect.WithFix(expect.ErrorResponse(res, "invalid_request"), "refuse requests in which a parameter appears more than once")
 }

@@ -3,10 +3,11 @@ package rfc6749
 import (
 	"context"
 	"net/http"
-	"net/url"
 
+	"github.com/authspec/authspec/scenarios/internal/probe"
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/expect"
+	"github.com/authspec/authspec/suite/vocab"
 )
 
 // tokenClientAuthenticationChecks returns the checks of RFC 6749 §3.2.1,
@@ -15,16 +16,16 @@ func tokenClientAuthenticationChecks() []*suite.Check {
 	return []*suite.Check{
 		{
 			ID: "rfc6749-3.2.1-secret-compared-exactly", Spec: suite.RFC6749, Section: "3.2.1", Level: suite.Must,
-			Requires: []suite.Feature{suite.FeatureConfidential, suite.FeatureClientCredentials},
-			Profiles: []string{"core"},
+			Requires: []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureClientCredentials},
+			Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title:    "A client secret that differs only in letter case does not authenticate the client",
 			Quote:    "Confidential clients or other clients issued client credentials MUST authenticate with the authorization server as described in Section 2.3 when making requests to the token endpoint.",
 			Run:      runSecretComparedExactly,
 		},
 		{
 			ID: "rfc6749-3.2.1-public-client-id-required", Spec: suite.RFC6749, Section: "3.2.1", Level: suite.Must,
-			Requires: []suite.Feature{suite.FeaturePublicClient, suite.FeatureAuthCode},
-			Profiles: []string{"core"},
+			Requires: []vocab.Feature{vocab.FeaturePublicClient, vocab.FeatureAuthCode},
+			Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title:    "A code exchange by an unauthenticated client without client_id is refused",
 			Quote:    "In the \"authorization_code\" \"grant_type\" request to the token endpoint, an unauthenticated client MUST send its \"client_id\" to prevent itself from inadvertently accepting a code intended for a client with a different \"client_id\".",
 			Run:      runPublicClientIDRequired,
@@ -38,19 +39,19 @@ func runSecretComparedExactly(ctx context.Context, t *suite.T) error {
 		return err
 	}
 	wrong := *c
-	wrong.Secret = swapCase(c.Secret)
+	wrong.Secret = probe.SwapCase(c.Secret)
 	if wrong.Secret == c.Secret {
 		return suite.SkipErr("the client secret has no letters; cannot change its case")
 	}
-	t.Transport.AddSecret(wrong.Secret)
-	res, err := t.Fixtures.Token(ctx, t.HTTP, &wrong, clientCredentials(), "client_credentials with the secret in inverted letter case")
+	t.Secret(wrong.Secret)
+	res, err := t.Token(ctx, &wrong, clientCredentials(), "client_credentials with the secret in inverted letter case")
 	if err != nil {
 		return err
 	}
 	if issuedTokens(res) {
-		return expect.WithFix(expect.Fail(res, "error=invalid_client", "HTTP 200 with tokens",
-			"a secret that is not the client's secret authenticated it: letter case is ignored, which shrinks the secret's strength"),
-			"compare client secrets byte for byte (in constant time, or by comparing hashes)")
+		return expect.Fail(res, "error=invalid_client", "HTTP 200 with tokens",
+			"a secret that is not the client's secret authenticated it: letter case is ignored, which shrinks the secret's strength").
+			WithFix("compare client secrets byte for byte (in constant time, or by comparing hashes)")
 	}
 	_, err = expect.OAuthError(res, []int{http.StatusBadRequest, http.StatusUnauthorized}, "invalid_client")
 	return err
@@ -61,40 +62,18 @@ func runPublicClientIDRequired(ctx context.Context, t *suite.T) error {
 	if err != nil {
 		return err
 	}
-	ar := t.NewAuthRequest(c)
-	code, _, err := t.Fixtures.Code(ctx, t.HTTP, ar)
+	g, err := t.CodeFor(ctx, c, nil)
 	if err != nil {
 		return err
 	}
-	form := url.Values{"grant_type": {"authorization_code"}, "code": {code}, "redirect_uri": {c.RedirectURI}}
-	if ar.PKCE != nil {
-		form.Set("code_verifier", ar.PKCE.Verifier)
-	}
-	for _, r := range ar.Resources {
-		form.Add("resource", r)
-	}
-	res, err := t.Fixtures.Token(ctx, t.HTTP, nil, form, "redeem a public client's code without client_id")
+	res, err := t.Token(ctx, nil, g.Request.RedeemForm(g.Code), "redeem a public client's code without client_id")
 	if err != nil {
 		return err
 	}
 	if issuedTokens(res) {
-		return expect.WithFix(expect.Fail(res, "an error (invalid_request or invalid_client)", "HTTP 200 with tokens",
-			"a code was redeemed without naming the client it was issued to, so the server cannot check the binding"),
-			"require client_id from clients that do not authenticate, and compare it with the code's client")
+		return expect.Fail(res, "an error (invalid_request or invalid_client)", "HTTP 200 with tokens",
+			"a code was redeemed without naming the client it was issued to, so the server cannot check the binding").
+			WithFix("require client_id from clients that do not authenticate, and compare it with the code's client")
 	}
 	return nil
-}
-
-// swapCase inverts the case of ASCII letters.
-func swapCase(v string) string {
-	b := []byte(v)
-	for i, c := range b {
-		switch {
-		case c >= 'a' && c <= 'z':
-			b[i] = c - 'a' + 'A'
-		case c >= 'A' && c <= 'Z':
-			b[i] = c - 'A' + 'a'
-		}
-	}
-	return string(b)
 }

@@ -12,16 +12,17 @@ import (
 	"github.com/authspec/authspec/suite/expect"
 	"github.com/authspec/authspec/suite/fixture"
 	"github.com/authspec/authspec/suite/httpx"
+	"github.com/authspec/authspec/suite/vocab"
 )
 
 // accessTokenScopeChecks returns the checks of RFC 6749 §3.3, Access Token
 // Scope.
 func accessTokenScopeChecks() []*suite.Check {
-	cc := []suite.Feature{suite.FeatureConfidential, suite.FeatureClientCredentials}
+	cc := []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureClientCredentials}
 	return []*suite.Check{
 		{
 			ID: "rfc6749-3.3-default-scope-reported", Spec: suite.RFC6749, Section: "3.3", Level: suite.Must,
-			Requires: append(cc, suite.FeatureIntrospection), Profiles: []string{"core"},
+			Requires: append(cc, vocab.FeatureIntrospection), Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title: "A token response to a request without scope names the scope granted by default",
 			Quote: "If the issued access token scope is different from the one requested by the client, the authorization server MUST include the \"scope\" response parameter to inform the client of the actual scope granted.",
 			Run:   runDefaultScopeReported,
@@ -34,11 +35,11 @@ func runDefaultScopeReported(ctx context.Context, t *suite.T) error {
 	if err != nil {
 		return err
 	}
-	res, err := t.Fixtures.Token(ctx, t.HTTP, c, clientCredentials(), "client_credentials without scope")
+	res, err := t.Token(ctx, c, clientCredentials(), "client_credentials without scope")
 	if err != nil {
 		return err
 	}
-	ts, err := t.Fixtures.ParseTokens(res)
+	ts, err := t.ParseTokens(res)
 	if err != nil {
 		return suite.SkipErr("%v (see rfc6749-2.3.1-basic-auth-accepted)", err)
 	}
@@ -50,9 +51,10 @@ func runDefaultScopeReported(ctx context.Context, t *suite.T) error {
 		return err
 	}
 	if granted != "" {
-		return expect.WithFix(expect.Evidence(expect.Fail(res, fmt.Sprintf("scope=%q in the token response", granted), "no scope member",
-			"the client asked for no scope and was given %q without being told", granted), intro.Exchange),
-			"include scope in the token response whenever it differs from the requested scope, e.g. when a default scope applies")
+		return expect.Fail(res, fmt.Sprintf("scope=%q in the token response", granted), "no scope member",
+			"the client asked for no scope and was given %q without being told", granted).
+			WithEvidence(intro.Exchange).
+			WithFix("include scope in the token response whenever it differs from the requested scope, e.g. when a default scope applies")
 	}
 	return nil
 }
@@ -65,7 +67,7 @@ func introspectedScope(ctx context.Context, t *suite.T, c *fixture.Client, token
 	if ep == "" {
 		return "", nil, suite.SkipErr("the target has no introspection_endpoint; cannot tell the granted scope")
 	}
-	res, err := t.Fixtures.PostForm(ctx, t.HTTP, ep, c, url.Values{"token": {token}}, "introspect the access token for its scope (RFC 7662)")
+	res, err := t.PostForm(ctx, ep, c, url.Values{"token": {token}}, "introspect the access token for its scope (RFC 7662)")
 	if err != nil {
 		return "", nil, err
 	}

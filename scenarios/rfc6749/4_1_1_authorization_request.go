@@ -8,16 +8,17 @@ import (
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/expect"
 	"github.com/authspec/authspec/suite/fixture"
+	"github.com/authspec/authspec/suite/vocab"
 )
 
 // authorizationRequestChecks returns the checks of RFC 6749 §4.1.1,
 // Authorization Request.
 func authorizationRequestChecks() []*suite.Check {
-	conf := []suite.Feature{suite.FeatureConfidential, suite.FeatureAuthCode}
+	conf := []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureAuthCode}
 	return []*suite.Check{
 		{
 			ID: "rfc6749-4.1.1-redirect-uri-optional-if-one", Spec: suite.RFC6749, Section: "4.1.1", Level: suite.Must,
-			Requires: append(conf, suite.FeatureDCR), Profiles: []string{"core"},
+			Requires: append(conf, vocab.FeatureDCR), Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title: "A client with exactly one registered redirect URI may omit redirect_uri: the code goes to that URI and is redeemed without it",
 			Quote: "redirect_uri OPTIONAL. As described in Section 3.1.2.",
 			Run:   runRedirectURIOptionalIfOne,
@@ -39,25 +40,23 @@ func runRedirectURIOptionalIfOne(ctx context.Context, t *suite.T) error {
 		}
 		c = r.Client
 	}
-	ar := t.NewAuthRequest(c)
-	ar.OmitRedirectURI = true
-	code, res, err := t.Fixtures.Code(ctx, t.HTTP, ar)
+	g, err := t.CodeFor(ctx, c, func(r *fixture.AuthRequest) { r.OmitRedirectURI = true })
 	if err != nil {
-		if !fixture.IsUnavailable(err) || (res != nil && res.Interactive) {
+		if g == nil || !fixture.Refused(err, g.Authz) {
 			return err
 		}
-		return expect.WithFix(expect.Fail(lastResult(res), "a code delivered to the only registered redirect URI", err.Error(),
-			"the server requires redirect_uri although the client registered exactly one"),
-			"use the single registered redirect URI when the request omits redirect_uri")
+		return expect.Fail(g.Authz.LastResponse(), "a code delivered to the only registered redirect URI", err.Error(),
+			"the server requires redirect_uri although the client registered exactly one").
+			WithFix("use the single registered redirect URI when the request omits redirect_uri")
 	}
-	tres, err := t.Fixtures.Exchange(ctx, t.HTTP, ar, code, nil)
+	tres, err := g.Redeem(ctx, nil)
 	if err != nil {
 		return err
 	}
-	if _, err := t.Fixtures.ParseTokens(tres); err != nil {
-		return expect.WithFix(expect.Fail(tres, "tokens: the authorization request carried no redirect_uri, so the token request needs none",
-			fmt.Sprintf("HTTP %d", tres.Status), "the code cannot be redeemed without redirect_uri"),
-			"require redirect_uri at the token endpoint only when the authorization request carried it (RFC 6749 §4.1.3)")
+	if _, err := t.ParseTokens(tres); err != nil {
+		return expect.Fail(tres, "tokens: the authorization request carried no redirect_uri, so the token request needs none",
+			fmt.Sprintf("HTTP %d", tres.Status), "the code cannot be redeemed without redirect_uri").
+			WithFix("require redirect_uri at the token endpoint only when the authorization request carried it (RFC 6749 §4.1.3)")
 	}
 	return nil
 }

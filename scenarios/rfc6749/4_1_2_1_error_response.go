@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/authspec/authspec/scenarios/internal/pages"
@@ -11,60 +12,61 @@ import (
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/expect"
 	"github.com/authspec/authspec/suite/fixture"
+	"github.com/authspec/authspec/suite/vocab"
 )
 
 // authorizationErrorChecks returns the checks of RFC 6749 §4.1.2.1, Error
 // Response (of the authorization endpoint).
 func authorizationErrorChecks() []*suite.Check {
-	req := []suite.Feature{suite.FeatureBrowser, suite.FeatureConfidential, suite.FeatureAuthCode}
-	conf := []suite.Feature{suite.FeatureConfidential, suite.FeatureAuthCode}
-	dcr := []suite.Feature{suite.FeatureDCR, suite.FeatureAuthCode}
+	req := []vocab.Feature{vocab.FeatureBrowser, vocab.FeatureConfidential, vocab.FeatureAuthCode}
+	conf := []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureAuthCode}
+	dcr := []vocab.Feature{vocab.FeatureDCR, vocab.FeatureAuthCode}
 	return []*suite.Check{
 		{
 			ID: "rfc6749-4.1.2.1-deny-access-denied", Spec: suite.RFC6749, Section: "4.1.2.1", Level: suite.Must,
-			Requires: req, Profiles: []string{"core"},
+			Requires: req, Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title: "A denied consent redirects to the client with error=access_denied and the state",
 			Quote: "If the resource owner denies the access request or if the request fails for reasons other than a missing or invalid redirection URI, the authorization server informs the client by adding the following parameters to the query component of the redirection URI",
 			Run:   runDeny,
 		},
 		{
 			ID: "rfc6749-4.1.2.1-missing-response-type", Spec: suite.RFC6749, Section: "4.1.2.1", Level: suite.Must,
-			Requires: conf, Profiles: []string{"core"},
+			Requires: conf, Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title: "A request without response_type is redirected to the client with error=invalid_request and the state",
 			Quote: "invalid_request: The request is missing a required parameter, includes an invalid parameter value, includes a parameter more than once, or is otherwise malformed.",
 			Run:   runMissingResponseType,
 		},
 		{
 			ID: "rfc6749-4.1.2.1-unknown-client-not-redirected", Spec: suite.RFC6749, Section: "4.1.2.1", Level: suite.MustNot,
-			Requires: conf, Profiles: []string{"core"},
+			Requires: conf, Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title: "A request with an unknown client_id is not redirected, even to a redirect_uri that looks legitimate",
 			Quote: "If the request fails due to a missing, invalid, or mismatching redirection URI, or if the client identifier is missing or invalid, the authorization server SHOULD inform the resource owner of the error and MUST NOT automatically redirect the user-agent to the invalid redirection URI.",
 			Run:   runUnknownClientNotRedirected,
 		},
 		{
 			ID: "rfc6749-4.1.2.1-unknown-scope-invalid-scope", Spec: suite.RFC6749, Section: "4.1.2.1", Level: suite.Must,
-			Requires: conf, Profiles: []string{"core"},
+			Requires: conf, Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title: "An unknown scope at the authorization endpoint is redirected as invalid_scope, or dropped and the granted scope reported",
 			Quote: "invalid_scope: The requested scope is invalid, unknown, or malformed.",
 			Run:   runAuthorizeUnknownScope,
 		},
 		{
 			ID: "rfc6749-4.1.2.1-unauthorized-client", Spec: suite.RFC6749, Section: "4.1.2.1", Level: suite.Must,
-			Requires: append(dcr, suite.FeatureClientCredentials), Profiles: []string{"core"},
+			Requires: append(dcr, vocab.FeatureClientCredentials), Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title: "A client registered only for client_credentials gets error=unauthorized_client at the authorization endpoint, not a code",
 			Quote: "unauthorized_client: The client is not authorized to request an authorization code using this method.",
 			Run:   runAuthorizeUnauthorizedClient,
 		},
 		{
 			ID: "rfc6749-4.1.2.1-error-carries-state", Spec: suite.RFC6749, Section: "4.1.2.1", Level: suite.Must,
-			Requires: conf, Profiles: []string{"core"},
+			Requires: conf, Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title: "An error redirect carries error and the state of the request",
 			Quote: "state REQUIRED if a \"state\" parameter was present in the client authorization request. The exact value received from the client.",
 			Run:   runErrorCarriesState,
 		},
 		{
 			ID: "rfc6749-4.1.2.1-invalid-redirect-not-followed", Spec: suite.RFC6749, Section: "4.1.2.1", Level: suite.MustNot,
-			Requires: conf, Profiles: []string{"core"},
+			Requires: conf, Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title: "A request with an unregistered redirect_uri is not redirected to it",
 			Quote: "If the request fails due to a missing, invalid, or mismatching redirection URI ... the authorization server SHOULD inform the resource owner of the error and MUST NOT automatically redirect the user-agent to the invalid redirection URI.",
 			Run:   runInvalidRedirectNotFollowed,
@@ -82,9 +84,9 @@ func runMissingResponseType(ctx context.Context, t *suite.T) error {
 		if q.Get("code") != "" {
 			got = "an authorization code"
 		}
-		return expect.WithFix(expect.Fail(res.last, fmt.Sprintf("error=invalid_request&state=%q", res.state), got,
-			"a request missing a required parameter is not reported as invalid_request with the client's state"),
-			"answer a missing response_type with a redirect carrying error=invalid_request and the state")
+		return expect.Fail(res.last, fmt.Sprintf("error=invalid_request&state=%q", res.state), got,
+			"a request missing a required parameter is not reported as invalid_request with the client's state").
+			WithFix("answer a missing response_type with a redirect carrying error=invalid_request and the state")
 	}
 	return nil
 }
@@ -114,25 +116,25 @@ func runAuthorizeUnknownScope(ctx context.Context, t *suite.T) error {
 	}
 	if code := q.Get("code"); code != "" {
 		// Ignoring the scope is allowed (§3.3) if the client is told.
-		tres, err := t.Fixtures.Exchange(ctx, t.HTTP, ar, code, nil)
+		tres, err := t.Redeem(ctx, ar, code, nil)
 		if err != nil {
 			return err
 		}
-		ts, err := t.Fixtures.ParseTokens(tres)
+		ts, err := t.ParseTokens(tres)
 		if err != nil {
 			return suite.SkipErr("the code could not be redeemed (%v); the token endpoint checks report why", err)
 		}
 		if ts.Scope == "" || strings.Contains(" "+ts.Scope+" ", " "+unknown+" ") {
-			return expect.WithFix(expect.Fail(tres, "error=invalid_scope, or tokens whose scope member omits "+unknown,
-				fmt.Sprintf("scope %q", ts.Scope), "the unknown scope was silently ignored: the client believes it got it"),
-				"refuse unknown scopes with invalid_scope, or report the scope actually granted (RFC 6749 §3.3)")
+			return expect.Fail(tres, "error=invalid_scope, or tokens whose scope member omits "+unknown,
+				fmt.Sprintf("scope %q", ts.Scope), "the unknown scope was silently ignored: the client believes it got it").
+				WithFix("refuse unknown scopes with invalid_scope, or report the scope actually granted (RFC 6749 §3.3)")
 		}
 		return nil
 	}
 	if e := q.Get("error"); e != "invalid_scope" || q.Get("state") != ar.State {
-		return expect.WithFix(expect.Fail(res.Last, fmt.Sprintf("error=invalid_scope&state=%q", ar.State),
-			fmt.Sprintf("error=%q state=%q", e, q.Get("state")), "an unknown scope is reported with the wrong error or without the state"),
-			"answer an unknown scope with error=invalid_scope and the state")
+		return expect.Fail(res.Last, fmt.Sprintf("error=invalid_scope&state=%q", ar.State),
+			fmt.Sprintf("error=%q state=%q", e, q.Get("state")), "an unknown scope is reported with the wrong error or without the state").
+			WithFix("answer an unknown scope with error=invalid_scope and the state")
 	}
 	return nil
 }
@@ -146,7 +148,7 @@ func runAuthorizeUnauthorizedClient(ctx context.Context, t *suite.T) error {
 	if !r.OK() || r.Client.ID == "" {
 		return suite.SkipErr("the server does not register a client_credentials-only client with a redirect URI (HTTP %d)", r.Res.Status)
 	}
-	if gts, echoed, _ := expect.StringList(r.Info, "grant_types"); echoed && containsString(gts, "authorization_code") {
+	if gts, echoed, _ := expect.StringList(r.Info, "grant_types"); echoed && slices.Contains(gts, "authorization_code") {
 		return suite.SkipErr("the server registered the client for authorization_code although it asked only for client_credentials")
 	}
 	ar := t.NewAuthRequest(r.Client)
@@ -156,13 +158,14 @@ func runAuthorizeUnauthorizedClient(ctx context.Context, t *suite.T) error {
 		return err
 	}
 	if q.Get("code") != "" {
-		return expect.WithFix(expect.Fail(res.Last, "error=unauthorized_client", "an authorization code",
-			"a client not registered for the authorization code grant got a code"),
-			"check the client's registered grant_types and response_types at the authorization endpoint")
+		return expect.Fail(res.Last, "error=unauthorized_client", "an authorization code",
+			"a client not registered for the authorization code grant got a code").
+			WithFix("check the client's registered grant_types and response_types at the authorization endpoint")
 	}
 	if q.Get("error") != "unauthorized_client" {
-		return expect.WithFix(expect.Fail(res.Last, "error=unauthorized_client", "error="+q.Get("error"),
-			"the refusal carries the wrong error code"), "answer with error=unauthorized_client")
+		return expect.Fail(res.Last, "error=unauthorized_client", "error="+q.Get("error"),
+			"the refusal carries the wrong error code").
+			WithFix("answer with error=unauthorized_client")
 	}
 	return nil
 }
@@ -186,14 +189,14 @@ func runInvalidRedirectNotFollowed(ctx context.Context, t *suite.T) error {
 	}
 	ar := t.NewAuthRequest(c)
 	ar.RedirectURI = "https://authspec.invalid/steal"
-	res, err := t.Fixtures.Authorize(ctx, t.HTTP, ar)
-	if err != nil && !fixture.IsUnavailable(err) {
+	res, err := t.TryAuthorize(ctx, ar)
+	if err != nil {
 		return err
 	}
-	if res != nil && res.Callback != nil {
-		return expect.WithFix(expect.Fail(res.Last, "an error page, no redirect", "a redirect to "+res.Callback.Redacted(),
-			"the server redirects to a redirect URI it never registered: an open redirector"),
-			"show errors about redirect_uri to the user; never redirect to an unregistered URI")
+	if res.Callback != nil {
+		return expect.Fail(res.Last, "an error page, no redirect", "a redirect to "+res.Callback.Redacted(),
+			"the server redirects to a redirect URI it never registered: an open redirector").
+			WithFix("show errors about redirect_uri to the user; never redirect to an unregistered URI")
 	}
 	return nil
 }
@@ -204,7 +207,7 @@ func runDeny(ctx context.Context, t *suite.T) error {
 		return err
 	}
 	ar.Flow = fixture.FlowDeny
-	res, err := t.Fixtures.Authorize(ctx, t.HTTP, ar)
+	res, err := t.Authorize(ctx, ar)
 	if err != nil {
 		if fixture.IsUnavailable(err) {
 			return err
@@ -224,28 +227,19 @@ func runDeny(ctx context.Context, t *suite.T) error {
 	return nil
 }
 
-func containsString(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
-}
-
 // redirectedBack sends ar and returns the query of the redirect back to the
 // client. A request that does not come back is a SKIP when a page needs a
 // person, else the notRedirected observation.
 func redirectedBack(ctx context.Context, t *suite.T, ar *fixture.AuthRequest) (url.Values, *fixture.AuthzResult, error) {
-	res, err := t.Fixtures.Authorize(ctx, t.HTTP, ar)
-	if err != nil && !fixture.IsUnavailable(err) {
+	res, err := t.TryAuthorize(ctx, ar)
+	if err != nil {
 		return nil, nil, err
 	}
-	if res == nil || res.Callback == nil {
+	if res.Callback == nil {
 		if res != nil && res.Interactive {
 			return nil, nil, suite.SkipErr("the authorization endpoint shows a page that needs a person; enable the browser")
 		}
-		return nil, nil, notRedirected(lastResult(res))
+		return nil, nil, notRedirected(res.LastResponse())
 	}
 	return res.Callback.Query(), res, nil
 }

@@ -10,38 +10,39 @@ import (
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/expect"
 	"github.com/authspec/authspec/suite/fixture"
+	"github.com/authspec/authspec/suite/vocab"
 )
 
 // authorizationResponseChecks returns the checks of RFC 6749 §4.1.2,
 // Authorization Response.
 func authorizationResponseChecks() []*suite.Check {
-	req := []suite.Feature{suite.FeatureBrowser, suite.FeatureConfidential, suite.FeatureAuthCode}
-	conf := []suite.Feature{suite.FeatureConfidential, suite.FeatureAuthCode}
+	req := []vocab.Feature{vocab.FeatureBrowser, vocab.FeatureConfidential, vocab.FeatureAuthCode}
+	conf := []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureAuthCode}
 	return []*suite.Check{
 		{
 			ID: "rfc6749-4.1.2-state-after-login", Spec: suite.RFC6749, Section: "4.1.2", Level: suite.Must,
-			Requires: req, Profiles: []string{"core"},
+			Requires: req, Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title: "state and the PKCE challenge survive the login and consent pages",
 			Quote: "state REQUIRED if the \"state\" parameter was present in the client authorization request. The exact value received from the client.",
 			Run:   runStateAfterLogin,
 		},
 		{
 			ID: "rfc6749-4.1.2-code-single-use", Spec: suite.RFC6749, Section: "4.1.2", Level: suite.Must,
-			Requires: conf, Profiles: []string{"core"},
+			Requires: conf, Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title: "An authorization code can be redeemed only once",
 			Quote: "The client MUST NOT use the authorization code more than once. If an authorization code is used more than once, the authorization server MUST deny the request",
 			Run:   runCodeSingleUse,
 		},
 		{
 			ID: "rfc6749-4.1.2-replay-revokes-tokens", Spec: suite.RFC6749, Section: "4.1.2", Level: suite.Should,
-			Requires: conf, Profiles: []string{"core"},
+			Requires: conf, Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title: "Replaying a code revokes the tokens issued from it",
 			Quote: "If an authorization code is used more than once, the authorization server MUST deny the request and SHOULD revoke (when possible) all tokens previously issued based on that authorization code.",
 			Run:   runReplayRevokesTokens,
 		},
 		{
 			ID: "rfc6749-4.1.2-state-echoed", Spec: suite.RFC6749, Section: "4.1.2", Level: suite.Must,
-			Requires: conf, Profiles: []string{"core"},
+			Requires: conf, Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title: "state is returned exactly, including characters that need encoding",
 			Quote: "state REQUIRED if the \"state\" parameter was present in the client authorization request. The exact value received from the client.",
 			Run:   runStateEchoed,
@@ -50,41 +51,41 @@ func authorizationResponseChecks() []*suite.Check {
 }
 
 func runCodeSingleUse(ctx context.Context, t *suite.T) error {
-	_, _, ar, code, err := redeemed(ctx, t)
+	g, _, err := redeemed(ctx, t)
 	if err != nil {
 		return err
 	}
-	res, err := t.Fixtures.Exchange(ctx, t.HTTP, ar, code, nil)
+	res, err := g.Redeem(ctx, nil)
 	if err != nil {
 		return err
 	}
-	_, err = expect.OAuthError(res, []int{http.StatusBadRequest}, "invalid_grant")
-	return expect.WithFix(err, "mark codes used atomically at redemption and refuse a second use with invalid_grant")
+	return expect.WithFix(expect.ErrorResponse(res, "invalid_grant"), "mark codes used atomically at redemption and refuse a second use with invalid_grant")
 }
 
 func runReplayRevokesTokens(ctx context.Context, t *suite.T) error {
 	if ok, why := probe.CanProbe(t); !ok {
 		return suite.SkipErr("%s", why)
 	}
-	c, ts, ar, code, err := redeemed(ctx, t)
+	g, ts, err := redeemed(ctx, t)
 	if err != nil {
 		return err
 	}
-	replay, err := t.Fixtures.Exchange(ctx, t.HTTP, ar, code, nil)
+	replay, err := g.Redeem(ctx, nil)
 	if err != nil {
 		return err
 	}
 	if replay.Status == http.StatusOK {
 		return suite.SkipErr("the replayed code was accepted (see rfc6749-4.1.2-code-single-use)")
 	}
-	active, res, err := probe.AccessTokenActive(ctx, t, c, ts.AccessToken)
+	active, res, err := probe.AccessTokenActive(ctx, t, g.Client, ts.AccessToken)
 	if err != nil {
 		return err
 	}
 	if active {
-		return expect.WithFix(expect.Evidence(expect.Fail(res, "the access token revoked after the code replay", "still accepted",
-			"a stolen code replayed after the legitimate redemption leaves the legitimate tokens in the attacker's reach"), replay.Exchange),
-			"on a replayed code, revoke every token of the grant")
+		return expect.Fail(res, "the access token revoked after the code replay", "still accepted",
+			"a stolen code replayed after the legitimate redemption leaves the legitimate tokens in the attacker's reach").
+			WithEvidence(replay.Exchange).
+			WithFix("on a replayed code, revoke every token of the grant")
 	}
 	return nil
 }
@@ -96,7 +97,7 @@ func runStateEchoed(ctx context.Context, t *suite.T) error {
 	}
 	ar := t.NewAuthRequest(c)
 	ar.State = "a b+c/d?e=f&g%h~ü" + fixture.RandomState()
-	res, err := t.Fixtures.Authorize(ctx, t.HTTP, ar)
+	res, err := t.Authorize(ctx, ar)
 	if err != nil {
 		return err
 	}
@@ -104,9 +105,9 @@ func runStateEchoed(ctx context.Context, t *suite.T) error {
 		return suite.SkipErr("the authorization did not come back to the client")
 	}
 	if got := res.Callback.Query().Get("state"); got != ar.State {
-		return expect.WithFix(expect.Fail(res.Last, fmt.Sprintf("state=%q", ar.State), fmt.Sprintf("state=%q", got),
-			"the client cannot match the response to its request (CSRF protection breaks)"),
-			"return state byte for byte, URL-encoded in the redirect")
+		return expect.Fail(res.Last, fmt.Sprintf("state=%q", ar.State), fmt.Sprintf("state=%q", got),
+			"the client cannot match the response to its request (CSRF protection breaks)").
+			WithFix("return state byte for byte, URL-encoded in the redirect")
 	}
 	return nil
 }
@@ -117,7 +118,7 @@ func runStateAfterLogin(ctx context.Context, t *suite.T) error {
 		return err
 	}
 	ar.Flow = fixture.FlowLogin // through the login page, not an earlier session
-	res, err := t.Fixtures.Authorize(ctx, t.HTTP, ar)
+	res, err := t.Authorize(ctx, ar)
 	if err != nil {
 		return err
 	}
@@ -131,7 +132,7 @@ func runStateAfterLogin(ctx context.Context, t *suite.T) error {
 	if code == "" {
 		return &suite.Failure{Message: "the redirect after consent carries no code", Want: "code=…", Got: res.Callback.Redacted()}
 	}
-	tok, err := t.Fixtures.Exchange(ctx, t.HTTP, ar, code, nil)
+	tok, err := t.Redeem(ctx, ar, code, nil)
 	if err != nil {
 		return err
 	}
@@ -139,18 +140,18 @@ func runStateAfterLogin(ctx context.Context, t *suite.T) error {
 }
 
 // redeemed obtains a code and redeems it once.
-func redeemed(ctx context.Context, t *suite.T) (*fixture.Client, *fixture.TokenSet, *fixture.AuthRequest, string, error) {
-	c, ar, code, err := confidentialCode(ctx, t)
+func redeemed(ctx context.Context, t *suite.T) (*suite.Grant, *fixture.TokenSet, error) {
+	g, err := t.CodeFor(ctx, nil, nil)
 	if err != nil {
-		return nil, nil, nil, "", err
+		return nil, nil, err
 	}
-	res, err := t.Fixtures.Exchange(ctx, t.HTTP, ar, code, nil)
+	res, err := g.Redeem(ctx, nil)
 	if err != nil {
-		return nil, nil, nil, "", err
+		return nil, nil, err
 	}
-	ts, err := t.Fixtures.ParseTokens(res)
+	ts, err := t.ParseTokens(res)
 	if err != nil {
-		return nil, nil, nil, "", err
+		return nil, nil, err
 	}
-	return c, ts, ar, code, nil
+	return g, ts, nil
 }

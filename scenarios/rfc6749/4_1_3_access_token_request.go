@@ -2,57 +2,57 @@ package rfc6749
 
 import (
 	"context"
-	"net/http"
 	"net/url"
 
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/expect"
 	"github.com/authspec/authspec/suite/fixture"
+	"github.com/authspec/authspec/suite/vocab"
 )
 
 // accessTokenRequestChecks returns the checks of RFC 6749 §4.1.3, Access
 // Token Request.
 func accessTokenRequestChecks() []*suite.Check {
-	conf := []suite.Feature{suite.FeatureConfidential, suite.FeatureAuthCode}
+	conf := []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureAuthCode}
 	return []*suite.Check{
 		{
 			ID: "rfc6749-4.1.3-missing-code-invalid-request", Spec: suite.RFC6749, Section: "4.1.3", Level: suite.Must,
-			Requires: conf, Profiles: []string{"core"},
+			Requires: conf, Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title: "A code exchange without code is refused with invalid_request",
 			Quote: quoteInvalidRequest,
 			Run:   runMissingCodeInvalidRequest,
 		},
 		{
 			ID: "rfc6749-4.1.3-unknown-code-invalid-grant", Spec: suite.RFC6749, Section: "4.1.3", Level: suite.Must,
-			Requires: conf, Profiles: []string{"core"},
+			Requires: conf, Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title: "An authorization code the server never issued is refused with invalid_grant",
 			Quote: quoteInvalidGrant,
 			Run:   runUnknownCodeInvalidGrant,
 		},
 		{
 			ID: "rfc6749-4.1.3-client-authentication-required", Spec: suite.RFC6749, Section: "4.1.3", Level: suite.Must,
-			Requires: conf, Profiles: []string{"core"},
+			Requires: conf, Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title: "A confidential client cannot redeem a code with its client_id alone",
 			Quote: "The authorization server MUST: ... require client authentication for confidential clients or for any client that was issued client credentials (or with other authentication requirements)",
 			Run:   runCodeRedemptionNeedsClientAuth,
 		},
 		{
 			ID: "rfc6749-4.1.3-redirect-uri-required", Spec: suite.RFC6749, Section: "4.1.3", Level: suite.Must,
-			Requires: conf, Profiles: []string{"core"},
+			Requires: conf, Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title: "A code exchange that omits the redirect_uri of the authorization request is refused",
 			Quote: "ensure that the \"redirect_uri\" parameter is present if the \"redirect_uri\" parameter was included in the initial authorization request as described in Section 4.1.1, and if included ensure that their values are identical.",
 			Run:   runRedirectURIRequired,
 		},
 		{
 			ID: "rfc6749-4.1.3-code-bound-to-client", Spec: suite.RFC6749, Section: "4.1.3", Level: suite.Must,
-			Requires: append(conf, suite.FeatureDCR), Profiles: []string{"core"},
+			Requires: append(conf, vocab.FeatureDCR), Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title: "A code cannot be redeemed by another client",
 			Quote: "ensure that the authorization code was issued to the authenticated confidential client, or if the client is public, ensure that the code was issued to \"client_id\" in the request",
 			Run:   runCodeBoundToClient,
 		},
 		{
 			ID: "rfc6749-4.1.3-redirect-uri-must-match", Spec: suite.RFC6749, Section: "4.1.3", Level: suite.Must,
-			Requires: conf, Profiles: []string{"core"},
+			Requires: conf, Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title: "A token request with another redirect_uri than the authorization request is refused",
 			Quote: "ensure that the \"redirect_uri\" parameter is present if the \"redirect_uri\" parameter was included in the initial authorization request ... and if included ensure that their values are identical.",
 			Run:   runRedirectURIMustMatch,
@@ -66,12 +66,11 @@ func runMissingCodeInvalidRequest(ctx context.Context, t *suite.T) error {
 		return err
 	}
 	form := url.Values{"grant_type": {"authorization_code"}, "redirect_uri": {c.RedirectURI}}
-	res, err := t.Fixtures.Token(ctx, t.HTTP, c, form, "authorization_code grant without the code parameter")
+	res, err := t.Token(ctx, c, form, "authorization_code grant without the code parameter")
 	if err != nil {
 		return err
 	}
-	_, err = expect.OAuthError(res, []int{http.StatusBadRequest}, "invalid_request")
-	return expect.WithFix(err, "answer a token request that lacks a required parameter with 400 error=invalid_request")
+	return expect.WithFix(expect.ErrorResponse(res, "invalid_request"), "answer a token request that lacks a required parameter with 400 error=invalid_request")
 }
 
 func runUnknownCodeInvalidGrant(ctx context.Context, t *suite.T) error {
@@ -81,22 +80,19 @@ func runUnknownCodeInvalidGrant(ctx context.Context, t *suite.T) error {
 	}
 	form := url.Values{"grant_type": {"authorization_code"}, "redirect_uri": {c.RedirectURI},
 		"code": {"authspec-unknown-code-" + fixture.RandomState()}}
-	res, err := t.Fixtures.Token(ctx, t.HTTP, c, form, "redeem an authorization code that was never issued")
+	res, err := t.Token(ctx, c, form, "redeem an authorization code that was never issued")
 	if err != nil {
 		return err
 	}
-	_, err = expect.OAuthError(res, []int{http.StatusBadRequest}, "invalid_grant")
-	return expect.WithFix(err, "answer an unknown, expired or used code with 400 error=invalid_grant so that clients restart the authorization")
+	return expect.WithFix(expect.ErrorResponse(res, "invalid_grant"), "answer an unknown, expired or used code with 400 error=invalid_grant so that clients restart the authorization")
 }
 
 func runCodeRedemptionNeedsClientAuth(ctx context.Context, t *suite.T) error {
-	c, ar, code, err := confidentialCode(ctx, t)
+	g, err := t.CodeFor(ctx, nil, nil)
 	if err != nil {
 		return err
 	}
-	anon := *ar
-	anon.Client = unauthenticated(c)
-	res, err := t.Fixtures.Exchange(ctx, t.HTTP, &anon, code, nil)
+	res, err := g.RedeemAs(ctx, unauthenticated(g.Client), nil)
 	if err != nil {
 		return err
 	}
@@ -104,21 +100,20 @@ func runCodeRedemptionNeedsClientAuth(ctx context.Context, t *suite.T) error {
 }
 
 func runRedirectURIRequired(ctx context.Context, t *suite.T) error {
-	_, ar, code, err := confidentialCode(ctx, t)
+	g, err := t.CodeFor(ctx, nil, nil)
 	if err != nil {
 		return err
 	}
-	res, err := t.Fixtures.Exchange(ctx, t.HTTP, ar, code, url.Values{"redirect_uri": {""}})
+	res, err := g.Redeem(ctx, func(form url.Values) { form.Del("redirect_uri") })
 	if err != nil {
 		return err
 	}
 	if issuedTokens(res) {
-		return expect.WithFix(expect.Fail(res, "error=invalid_grant (or invalid_request)", "HTTP 200 with tokens",
-			"the code was redeemed without the redirect_uri its authorization request carried"),
-			"store the redirect_uri of the authorization request with the code and require the same value at redemption")
+		return expect.Fail(res, "error=invalid_grant (or invalid_request)", "HTTP 200 with tokens",
+			"the code was redeemed without the redirect_uri its authorization request carried").
+			WithFix("store the redirect_uri of the authorization request with the code and require the same value at redemption")
 	}
-	_, err = expect.OAuthError(res, []int{http.StatusBadRequest}, "invalid_grant", "invalid_request")
-	return err
+	return expect.ErrorResponse(res, "invalid_grant", "invalid_request")
 }
 
 func runCodeBoundToClient(ctx context.Context, t *suite.T) error {
@@ -126,37 +121,29 @@ func runCodeBoundToClient(ctx context.Context, t *suite.T) error {
 	if err != nil {
 		return err
 	}
-	other, reg, err := t.Fixtures.Register(ctx, t.HTTP, fixture.DefaultMetadata(t.Fixtures.RedirectURI, c.AuthMethod, t.Target.Metadata.GrantTypes()))
+	other, err := t.OtherClient(ctx, c)
 	if err != nil {
 		return err
 	}
-	if other.ID == "" {
-		return suite.SkipErr("could not register a second client (HTTP %d)", reg.Status)
-	}
-	ar := t.NewAuthRequest(c)
-	code, _, err := t.Fixtures.Code(ctx, t.HTTP, ar)
+	g, err := t.CodeFor(ctx, c, nil)
 	if err != nil {
 		return err
 	}
-	stolen := *ar
-	stolen.Client = other
-	res, err := t.Fixtures.Exchange(ctx, t.HTTP, &stolen, code, nil)
+	res, err := g.RedeemAs(ctx, other, nil)
 	if err != nil {
 		return err
 	}
-	_, err = expect.OAuthError(res, []int{http.StatusBadRequest}, "invalid_grant")
-	return expect.WithFix(err, "bind each code to the client it was issued to and check it at redemption")
+	return expect.WithFix(expect.ErrorResponse(res, "invalid_grant"), "bind each code to the client it was issued to and check it at redemption")
 }
 
 func runRedirectURIMustMatch(ctx context.Context, t *suite.T) error {
-	c, ar, code, err := confidentialCode(ctx, t)
+	g, err := t.CodeFor(ctx, nil, nil)
 	if err != nil {
 		return err
 	}
-	res, err := t.Fixtures.Exchange(ctx, t.HTTP, ar, code, url.Values{"redirect_uri": {c.RedirectURI + "/elsewhere"}})
+	res, err := g.Redeem(ctx, func(form url.Values) { form.Set("redirect_uri", g.Client.RedirectURI+"/elsewhere") })
 	if err != nil {
 		return err
 	}
-	_, err = expect.OAuthError(res, []int{http.StatusBadRequest}, "invalid_grant")
-	return expect.WithFix(err, "store the redirect_uri of the authorization request with the code and compare it at redemption")
+	return expect.WithFix(expect.ErrorResponse(res, "invalid_grant"), "store the redirect_uri of the authorization request with the code and compare it at redemption")
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/authspec/authspec/suite"
+	"github.com/authspec/authspec/suite/vocab"
 )
 
 // clientCredentialsRequestChecks returns the checks of RFC 6749 §4.4.2,
@@ -12,8 +13,8 @@ func clientCredentialsRequestChecks() []*suite.Check {
 	return []*suite.Check{
 		{
 			ID: "rfc6749-4.4.2-client-authentication-required", Spec: suite.RFC6749, Section: "4.4.2", Level: suite.Must,
-			Requires: []suite.Feature{suite.FeatureConfidential, suite.FeatureClientCredentials},
-			Profiles: []string{"core"},
+			Requires: []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureClientCredentials},
+			Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title:    "A client credentials request with client_id alone is refused",
 			Quote:    "The client MUST authenticate with the authorization server as described in Section 3.2.1.",
 			Run:      runClientCredentialsNeedsClientAuth,
@@ -26,7 +27,7 @@ func runClientCredentialsNeedsClientAuth(ctx context.Context, t *suite.T) error 
 	if err != nil {
 		return err
 	}
-	res, err := t.Fixtures.Token(ctx, t.HTTP, unauthenticated(c), clientCredentials(), "client_credentials with client_id and no secret")
+	res, err := t.Token(ctx, unauthenticated(c), clientCredentials(), "client_credentials with client_id and no secret")
 	if err != nil {
 		return err
 	}

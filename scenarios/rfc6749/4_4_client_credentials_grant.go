@@ -5,6 +5,7 @@ import (
 
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/expect"
+	"github.com/authspec/authspec/suite/vocab"
 )
 
 // clientCredentialsChecks returns the checks of RFC 6749 §4.4, Client
@@ -13,8 +14,8 @@ func clientCredentialsChecks() []*suite.Check {
 	return []*suite.Check{
 		{
 			ID: "rfc6749-4.4-confidential-only", Spec: suite.RFC6749, Section: "4.4", Level: suite.Must,
-			Requires: []suite.Feature{suite.FeaturePublicClient, suite.FeatureClientCredentials},
-			Profiles: []string{"core"},
+			Requires: []vocab.Feature{vocab.FeaturePublicClient, vocab.FeatureClientCredentials},
+			Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title:    "A public client cannot use the client credentials grant",
 			Quote:    "The client credentials grant type MUST only be used by confidential clients.",
 			Run:      runConfidentialOnly,
@@ -27,14 +28,14 @@ func runConfidentialOnly(ctx context.Context, t *suite.T) error {
 	if err != nil {
 		return err
 	}
-	res, err := t.Fixtures.Token(ctx, t.HTTP, c, clientCredentials(), "client_credentials as a public client")
+	res, err := t.Token(ctx, c, clientCredentials(), "client_credentials as a public client")
 	if err != nil {
 		return err
 	}
 	if issuedTokens(res) {
-		return expect.WithFix(expect.Fail(res, "error=unauthorized_client (or invalid_client)", "HTTP 200 with tokens",
-			"a public client, which anyone can impersonate, got tokens in its own name"),
-			"refuse the client_credentials grant to clients without credentials")
+		return expect.Fail(res, "error=unauthorized_client (or invalid_client)", "HTTP 200 with tokens",
+			"a public client, which anyone can impersonate, got tokens in its own name").
+			WithFix("refuse the client_credentials grant to clients without credentials")
 	}
 	return nil
 }

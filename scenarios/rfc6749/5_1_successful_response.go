@@ -10,59 +10,56 @@ import (
 	"github.com/authspec/authspec/scenarios/internal/regclient"
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/expect"
+	"github.com/authspec/authspec/suite/vocab"
 )
 
 // successfulResponseChecks returns the checks of RFC 6749 §5.1, Successful
 // Response.
 func successfulResponseChecks() []*suite.Check {
-	cc := []suite.Feature{suite.FeatureConfidential, suite.FeatureClientCredentials}
+	cc := []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureClientCredentials}
 	return []*suite.Check{
 		{
 			ID: "rfc6749-5.1-expires-in-seconds", Spec: suite.RFC6749, Section: "5.1", Level: suite.Must,
-			Requires: cc, Profiles: []string{"core"},
+			Requires: cc, Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title: "expires_in, when present, is a JSON number of seconds",
 			Quote: "Parameter names and string values are included as JSON strings. Numerical values are included as JSON numbers.",
 			Run:   runExpiresInSeconds,
 		},
 		{
 			ID: "rfc6749-5.1-pragma-no-cache", Spec: suite.RFC6749, Section: "5.1", Level: suite.Must,
-			Requires: cc, Profiles: []string{"core"},
+			Requires: cc, Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title: "Token responses carry Pragma: no-cache (a missing one is reported as a warning: RFC 9111 deprecates Pragma)",
 			Quote: "The authorization server MUST include the HTTP \"Cache-Control\" response header field [RFC2616] with a value of \"no-store\" in any response containing tokens, credentials, or other sensitive information, as well as the \"Pragma\" response header field [RFC2616] with a value of \"no-cache\".",
 			Run:   runPragmaNoCache,
 		},
 		{
 			ID: "rfc6749-5.1-cache-control-no-store", Spec: suite.RFC6749, Section: "5.1", Level: suite.Must,
-			Requires: []suite.Feature{suite.FeatureConfidential, suite.FeatureClientCredentials},
-			Profiles: []string{"core"},
+			Requires: []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureClientCredentials},
+			Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title:    "Token responses carry Cache-Control: no-store",
 			Quote:    "The authorization server MUST include the HTTP \"Cache-Control\" response header field [RFC2616] with a value of \"no-store\" in any response containing tokens, credentials, or other sensitive information.",
 			Run:      runCacheControlNoStore,
 		},
 		{
 			ID: "rfc6749-5.1-token-type", Spec: suite.RFC6749, Section: "5.1", Level: suite.Must,
-			Requires: []suite.Feature{suite.FeatureConfidential, suite.FeatureClientCredentials},
-			Profiles: []string{"core"},
+			Requires: []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureClientCredentials},
+			Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title:    "Token responses are JSON with access_token and token_type",
 			Quote:    "token_type REQUIRED. The type of the token issued as described in Section 7.1. Value is case insensitive.",
 			Run:      runTokenType,
 		},
 		{
 			ID: "rfc6749-5.1-registration-no-store", Spec: suite.RFC6749, Section: "5.1", Level: suite.Must,
-			Requires: []suite.Feature{suite.FeatureDCR}, Profiles: []string{"dcr"},
+			Requires: []vocab.Feature{vocab.FeatureDCR}, Profiles: []vocab.Profile{vocab.ProfileDCR},
 			Title: "Registration and client configuration responses carrying secrets are not cacheable",
 			Quote: "The authorization server MUST include the HTTP \"Cache-Control\" response header field [RFC2616] with a value of \"no-store\" in any response containing tokens, credentials, or other sensitive information",
-			Run:   regclient.Redact(runRegistrationNoStore),
+			Run:   runRegistrationNoStore,
 		},
 	}
 }
 
 func runExpiresInSeconds(ctx context.Context, t *suite.T) error {
-	res, err := successfulTokenResponse(ctx, t)
-	if err != nil {
-		return err
-	}
-	m, err := expect.JSONObject(res, false)
+	res, m, err := successfulTokenBody(ctx, t, false)
 	if err != nil {
 		return err
 	}
@@ -72,9 +69,9 @@ func runExpiresInSeconds(ctx context.Context, t *suite.T) error {
 	}
 	n, isNum := v.(float64)
 	if !isNum || n <= 0 || n != math.Trunc(n) {
-		return expect.WithFix(expect.Fail(res, "expires_in as a positive JSON integer (seconds)", fmt.Sprintf("%T %v", v, v),
-			"clients that read expires_in as a number cannot tell when the access token expires"),
-			`send "expires_in": 3600, a JSON number of seconds, not a string`)
+		return expect.Fail(res, "expires_in as a positive JSON integer (seconds)", fmt.Sprintf("%T %v", v, v),
+			"clients that read expires_in as a number cannot tell when the access token expires").
+			WithFix(`send "expires_in": 3600, a JSON number of seconds, not a string`)
 	}
 	return nil
 }
@@ -84,22 +81,15 @@ func runPragmaNoCache(ctx context.Context, t *suite.T) error {
 	if err != nil {
 		return err
 	}
-	for _, v := range res.Header.Values("Pragma") {
-		for _, d := range strings.Split(v, ",") {
-			if strings.EqualFold(strings.TrimSpace(d), "no-cache") {
-				return nil
-			}
-		}
+	if expect.HasDirective(res, "Pragma", "no-cache") {
+		return nil
 	}
-	got := strings.Join(res.Header.Values("Pragma"), ", ")
-	if got == "" {
-		got = "no Pragma header"
-	}
+	got := expect.HeaderLine(res, "Pragma")
 	// RFC 9111 §5.4 deprecates Pragma and OAuth 2.1 no longer
 	// requires it: a tension, reported but not failed.
-	return expect.Observation(expect.WithFix(expect.Fail(res, "Pragma: no-cache", got,
-		"RFC 6749 requires Pragma: no-cache for HTTP/1.0 caches; RFC 9111 deprecates the header and OAuth 2.1 drops it"),
-		"add Pragma: no-cache next to Cache-Control: no-store if HTTP/1.0 caches may sit between clients and the server"))
+	return expect.Fail(res, "Pragma: no-cache", got,
+		"RFC 6749 requires Pragma: no-cache for HTTP/1.0 caches; RFC 9111 deprecates the header and OAuth 2.1 drops it").
+		WithFix("add Pragma: no-cache next to Cache-Control: no-store if HTTP/1.0 caches may sit between clients and the server").AsObservation()
 }
 
 func runCacheControlNoStore(ctx context.Context, t *suite.T) error {
@@ -111,11 +101,7 @@ func runCacheControlNoStore(ctx context.Context, t *suite.T) error {
 }
 
 func runTokenType(ctx context.Context, t *suite.T) error {
-	res, err := successfulTokenResponse(ctx, t)
-	if err != nil {
-		return err
-	}
-	m, err := expect.JSONObject(res, true)
+	res, m, err := successfulTokenBody(ctx, t, true)
 	if err != nil {
 		return err
 	}

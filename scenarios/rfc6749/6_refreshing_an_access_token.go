@@ -12,52 +12,53 @@ import (
 	"github.com/authspec/authspec/suite/expect"
 	"github.com/authspec/authspec/suite/fixture"
 	"github.com/authspec/authspec/suite/httpx"
+	"github.com/authspec/authspec/suite/vocab"
 )
 
 // refreshChecks returns the checks of RFC 6749 §6, Refreshing an Access
 // Token.
 func refreshChecks() []*suite.Check {
-	rt := []suite.Feature{suite.FeatureConfidential, suite.FeatureRefresh}
-	grant := []suite.Feature{suite.FeatureConfidential, suite.FeatureAuthCode, suite.FeatureRefresh}
+	rt := []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureRefresh}
+	grant := []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureAuthCode, vocab.FeatureRefresh}
 	return []*suite.Check{
 		{
 			ID: "rfc6749-6-scope-not-widened", Spec: suite.RFC6749, Section: "6", Level: suite.MustNot,
-			Requires: []suite.Feature{suite.FeatureConfidential, suite.FeatureAuthCode, suite.FeatureRefresh}, Profiles: []string{"core"},
+			Requires: []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureAuthCode, vocab.FeatureRefresh}, Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title: "A refresh request cannot widen the scope of the grant",
 			Quote: "The requested scope MUST NOT include any scope not originally granted by the resource owner, and if omitted is treated as equal to the scope originally granted by the resource owner.",
 			Run:   runScopeNotWidened,
 		},
 		{
 			ID: "rfc6749-6-unknown-refresh-token-invalid-grant", Spec: suite.RFC6749, Section: "6", Level: suite.Must,
-			Requires: rt, Profiles: []string{"core"},
+			Requires: rt, Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title: "A refresh token the server never issued is refused with invalid_grant",
 			Quote: quoteInvalidGrant,
 			Run:   runUnknownRefreshTokenInvalidGrant,
 		},
 		{
 			ID: "rfc6749-6-missing-refresh-token-invalid-request", Spec: suite.RFC6749, Section: "6", Level: suite.Must,
-			Requires: rt, Profiles: []string{"core"},
+			Requires: rt, Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title: "A refresh request without refresh_token is refused with invalid_request",
 			Quote: quoteInvalidRequest,
 			Run:   runMissingRefreshTokenInvalidRequest,
 		},
 		{
 			ID: "rfc6749-6-confidential-must-authenticate", Spec: suite.RFC6749, Section: "6", Level: suite.Must,
-			Requires: grant, Profiles: []string{"core"},
+			Requires: grant, Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title: "A confidential client cannot refresh with its client_id alone",
 			Quote: "The authorization server MUST: ... require client authentication for confidential clients or for any client that was issued client credentials (or with other authentication requirements)",
 			Run:   runConfidentialMustAuthenticate,
 		},
 		{
 			ID: "rfc6749-6-omitted-scope-original", Spec: suite.RFC6749, Section: "6", Level: suite.Must,
-			Requires: grant, Profiles: []string{"core"},
+			Requires: grant, Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title: "A refresh without scope keeps the scope originally granted",
 			Quote: "The requested scope MUST NOT include any scope not originally granted by the resource owner, and if omitted is treated as equal to the scope originally granted by the resource owner.",
 			Run:   runOmittedScopeOriginal,
 		},
 		{
 			ID: "rfc6749-6-narrower-scope-granted", Spec: suite.RFC6749, Section: "6", Level: suite.Should,
-			Requires: grant, Profiles: []string{"core"},
+			Requires: grant, Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title: "A refresh asking for part of the granted scope gets that narrower scope",
 			Quote: "scope OPTIONAL. The scope of the access request as described by Section 3.3. The requested scope MUST NOT include any scope not originally granted by the resource owner",
 			Run:   runNarrowerScopeGranted,
@@ -70,30 +71,21 @@ func runScopeNotWidened(ctx context.Context, t *suite.T) error {
 	if len(scopes) < 2 {
 		return suite.SkipErr("scopes_supported lists fewer than two scopes; cannot ask for more than was granted")
 	}
-	c, err := t.Confidential(ctx)
+	c, ts, err := refreshableGrant(ctx, t, scopes[0])
 	if err != nil {
 		return err
 	}
-	ar := t.NewAuthRequest(c)
-	ar.Scope = scopes[0]
-	ts, err := t.Fixtures.Tokens(ctx, t.HTTP, ar)
-	if err != nil {
-		return err
-	}
-	if ts.RefreshToken == "" {
-		return suite.SkipErr("the token response carries no refresh_token")
-	}
-	res, err := t.Fixtures.Token(ctx, t.HTTP, c, url.Values{"grant_type": {"refresh_token"}, "refresh_token": {ts.RefreshToken},
-		"scope": {strings.Join(scopes[:2], " ")}}, "refresh asking for a scope that was not granted")
+	form := refreshForm(ts.RefreshToken)
+	form.Set("scope", strings.Join(scopes[:2], " "))
+	res, err := t.Token(ctx, c, form, "refresh asking for a scope that was not granted")
 	if err != nil {
 		return err
 	}
 	if res.Status == http.StatusOK {
-		return expect.WithFix(expect.Fail(res, "error=invalid_scope", "tokens", "a refresh token widened the scope of its grant to %q", strings.Join(scopes[:2], " ")),
-			"refuse refresh requests whose scope is not a subset of the original grant's")
+		return expect.Fail(res, "error=invalid_scope", "tokens", "a refresh token widened the scope of its grant to %q", strings.Join(scopes[:2], " ")).
+			WithFix("refuse refresh requests whose scope is not a subset of the original grant's")
 	}
-	_, err = expect.OAuthError(res, []int{http.StatusBadRequest}, "invalid_scope", "invalid_grant")
-	return err
+	return expect.ErrorResponse(res, "invalid_scope", "invalid_grant")
 }
 
 func runUnknownRefreshTokenInvalidGrant(ctx context.Context, t *suite.T) error {
@@ -101,13 +93,12 @@ func runUnknownRefreshTokenInvalidGrant(ctx context.Context, t *suite.T) error {
 	if err != nil {
 		return err
 	}
-	res, err := t.Fixtures.Token(ctx, t.HTTP, c, refreshForm("authspec-unknown-refresh-token-"+fixture.RandomState()),
+	res, err := t.Token(ctx, c, refreshForm("authspec-unknown-refresh-token-"+fixture.RandomState()),
 		"refresh with a refresh token that was never issued")
 	if err != nil {
 		return err
 	}
-	_, err = expect.OAuthError(res, []int{http.StatusBadRequest}, "invalid_grant")
-	return expect.WithFix(err, "answer an unknown, expired or revoked refresh token with 400 error=invalid_grant so that clients start a new authorization")
+	return expect.WithFix(expect.ErrorResponse(res, "invalid_grant"), "answer an unknown, expired or revoked refresh token with 400 error=invalid_grant so that clients start a new authorization")
 }
 
 func runMissingRefreshTokenInvalidRequest(ctx context.Context, t *suite.T) error {
@@ -115,12 +106,11 @@ func runMissingRefreshTokenInvalidRequest(ctx context.Context, t *suite.T) error
 	if err != nil {
 		return err
 	}
-	res, err := t.Fixtures.Token(ctx, t.HTTP, c, url.Values{"grant_type": {"refresh_token"}}, "refresh_token grant without the refresh_token parameter")
+	res, err := t.Token(ctx, c, url.Values{"grant_type": {"refresh_token"}}, "refresh_token grant without the refresh_token parameter")
 	if err != nil {
 		return err
 	}
-	_, err = expect.OAuthError(res, []int{http.StatusBadRequest}, "invalid_request")
-	return expect.WithFix(err, "a missing refresh_token is a missing required parameter: answer 400 error=invalid_request")
+	return expect.WithFix(expect.ErrorResponse(res, "invalid_request"), "a missing refresh_token is a missing required parameter: answer 400 error=invalid_request")
 }
 
 func runConfidentialMustAuthenticate(ctx context.Context, t *suite.T) error {
@@ -128,7 +118,7 @@ func runConfidentialMustAuthenticate(ctx context.Context, t *suite.T) error {
 	if err != nil {
 		return err
 	}
-	res, err := t.Fixtures.Token(ctx, t.HTTP, unauthenticated(c), refreshForm(ts.RefreshToken), "refresh with client_id and no secret")
+	res, err := t.Token(ctx, unauthenticated(c), refreshForm(ts.RefreshToken), "refresh with client_id and no secret")
 	if err != nil {
 		return err
 	}
@@ -136,11 +126,7 @@ func runConfidentialMustAuthenticate(ctx context.Context, t *suite.T) error {
 }
 
 func runOmittedScopeOriginal(ctx context.Context, t *suite.T) error {
-	two, err := twoScopes(t)
-	if err != nil {
-		return err
-	}
-	c, ts, err := refreshableGrant(ctx, t, strings.Join(two, " "))
+	two, c, ts, err := twoScopeGrant(ctx, t)
 	if err != nil {
 		return err
 	}
@@ -156,19 +142,16 @@ func runOmittedScopeOriginal(ctx context.Context, t *suite.T) error {
 		return nil // identical to what was requested: the original scope
 	}
 	if !sameScope(strings.Fields(next.Scope), original) {
-		return expect.WithFix(expect.Evidence(expect.Fail(res, fmt.Sprintf("scope=%q", strings.Join(original, " ")), fmt.Sprintf("scope=%q", next.Scope),
-			"a refresh without scope changed the scope of the grant"), ts.Result.Exchange),
-			"when a refresh request omits scope, issue the scope of the original grant")
+		return expect.Fail(res, fmt.Sprintf("scope=%q", strings.Join(original, " ")), fmt.Sprintf("scope=%q", next.Scope),
+			"a refresh without scope changed the scope of the grant").
+			WithEvidence(ts.Result.Exchange).
+			WithFix("when a refresh request omits scope, issue the scope of the original grant")
 	}
 	return nil
 }
 
 func runNarrowerScopeGranted(ctx context.Context, t *suite.T) error {
-	two, err := twoScopes(t)
-	if err != nil {
-		return err
-	}
-	c, ts, err := refreshableGrant(ctx, t, strings.Join(two, " "))
+	two, c, ts, err := twoScopeGrant(ctx, t)
 	if err != nil {
 		return err
 	}
@@ -177,7 +160,7 @@ func runNarrowerScopeGranted(ctx context.Context, t *suite.T) error {
 	}
 	form := refreshForm(ts.RefreshToken)
 	form.Set("scope", two[0])
-	res, err := t.Fixtures.Token(ctx, t.HTTP, c, form, "refresh asking for one of the two granted scopes")
+	res, err := t.Token(ctx, c, form, "refresh asking for one of the two granted scopes")
 	if err != nil {
 		return err
 	}
@@ -190,9 +173,9 @@ func runNarrowerScopeGranted(ctx context.Context, t *suite.T) error {
 	}
 	granted, ok := m["scope"].(string)
 	if ok && !sameScope(strings.Fields(granted), two[:1]) {
-		return expect.WithFix(expect.Fail(res, fmt.Sprintf("scope=%q", two[0]), fmt.Sprintf("scope=%q", granted),
-			"the client asked for less than the grant and got everything: it cannot follow least privilege"),
-			"issue the narrower scope requested at refresh (the refresh token keeps the original scope)")
+		return expect.Fail(res, fmt.Sprintf("scope=%q", two[0]), fmt.Sprintf("scope=%q", granted),
+			"the client asked for less than the grant and got everything: it cannot follow least privilege").
+			WithFix("issue the narrower scope requested at refresh (the refresh token keeps the original scope)")
 	}
 	return nil
 }
@@ -204,36 +187,39 @@ func refreshForm(rt string) url.Values {
 // refreshableGrant runs the code flow for the run's confidential client
 // (with scope when not empty) and SKIPs when no refresh token comes back.
 func refreshableGrant(ctx context.Context, t *suite.T, scope string) (*fixture.Client, *fixture.TokenSet, error) {
-	c, err := t.Confidential(ctx)
+	ts, err := t.RefreshableTokens(ctx, nil, func(r *fixture.AuthRequest) {
+		if scope != "" {
+			r.Scope = scope
+		}
+	})
 	if err != nil {
 		return nil, nil, err
 	}
-	ar := t.NewAuthRequest(c)
-	if scope != "" {
-		ar.Scope = scope
-	}
-	ts, err := t.Fixtures.Tokens(ctx, t.HTTP, ar)
-	if err != nil {
-		return nil, nil, err
-	}
-	if ts.RefreshToken == "" {
-		return nil, nil, suite.SkipErr("the token response carries no refresh_token")
-	}
-	return c, ts, nil
+	return ts.Client, ts, nil
 }
 
 // refreshOK sends a refresh request that must succeed for the check to
 // judge anything; a failure is SKIP.
 func refreshOK(ctx context.Context, t *suite.T, c *fixture.Client, form url.Values, note string) (*httpx.Result, *fixture.TokenSet, error) {
-	res, err := t.Fixtures.Token(ctx, t.HTTP, c, form, note)
+	res, err := t.Token(ctx, c, form, note)
 	if err != nil {
 		return nil, nil, err
 	}
-	ts, err := t.Fixtures.ParseTokens(res)
+	ts, err := t.ParseTokens(res)
 	if err != nil {
 		return res, nil, suite.SkipErr("the refresh failed: %v", err)
 	}
 	return res, ts, nil
+}
+
+// twoScopeGrant is a refreshable grant of two scopes (twoScopes).
+func twoScopeGrant(ctx context.Context, t *suite.T) ([]string, *fixture.Client, *fixture.TokenSet, error) {
+	two, err := twoScopes(t)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	c, ts, err := refreshableGrant(ctx, t, strings.Join(two, " "))
+	return two, c, ts, err
 }
 
 // twoScopes picks two scopes to grant: the configured ones, else the first

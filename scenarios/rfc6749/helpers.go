@@ -2,8 +2,12 @@ package rfc6749
 
 import (
 	"context"
+	"encoding/base64"
+	"fmt"
+	"io"
 	"net/http"
 	"net/url"
+	"strings"
 
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/expect"
@@ -23,12 +27,55 @@ func unauthenticated(c *fixture.Client) *fixture.Client {
 // without authenticating: any error passes, tokens fail.
 func refusedUnauthenticated(res *httpx.Result, what string) error {
 	if issuedTokens(res) {
-		return expect.WithFix(expect.Fail(res, "HTTP 401 (or 400) error=invalid_client", "HTTP 200 with tokens",
-			"a confidential client got tokens for %s without authenticating: anyone who knows its client_id can", what),
-			"require the client's credentials (client_secret_basic, client_secret_post, ...) from every confidential client at the token endpoint")
+		return expect.Fail(res, "HTTP 401 (or 400) error=invalid_client", "HTTP 200 with tokens",
+			"a confidential client got tokens for %s without authenticating: anyone who knows its client_id can", what).
+			WithFix("require the client's credentials (client_secret_basic, client_secret_post, ...) from every confidential client at the token endpoint")
 	}
 	return nil
 }
+
+// sendRaw sends a token request built by hand: method to u, with body as
+// contentType (none when empty) and authz as the Authorization header (none
+// when empty).
+func sendRaw(ctx context.Context, t *suite.T, method, u, contentType, body, authz, note string) (*httpx.Result, error) {
+	var rd io.Reader
+	if body != "" {
+		rd = strings.NewReader(body)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, u, rd)
+	if err != nil {
+		return nil, fmt.Errorf("build token request: %w", err)
+	}
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	req.Header.Set("Accept", "application/json")
+	if authz != "" {
+		req.Header.Set("Authorization", authz)
+	}
+	return t.HTTP.Do(ctx, req, note)
+}
+
+// basic is an HTTP Basic Authorization header of user and password as given.
+func basic(user, password string) string {
+	return "Basic " + base64.StdEncoding.EncodeToString([]byte(user+":"+password))
+}
+
+// tokenURL is the token endpoint with the parameters of q added to its query.
+func tokenURL(t *suite.T, q url.Values) (string, error) {
+	u, err := url.Parse(t.Target.Metadata.TokenEndpoint)
+	if err != nil {
+		return "", suite.SkipErr("token_endpoint %q is not a URL: %v", t.Target.Metadata.TokenEndpoint, err)
+	}
+	uq := u.Query()
+	for k, vs := range q {
+		uq[k] = vs
+	}
+	u.RawQuery = uq.Encode()
+	return u.String(), nil
+}
+
+const formType = "application/x-www-form-urlencoded"
 
 // clientCredentials is a minimal token request that every confidential
 // client registered for client_credentials can make.
@@ -48,21 +95,14 @@ func basicClient(ctx context.Context, t *suite.T) (*fixture.Client, error) {
 // client at all: requests it cannot attribute to a verified redirect URI
 // must end on an error page (RFC 6749 §4.1.2.1).
 func notRedirectedAt(ctx context.Context, t *suite.T, ar *fixture.AuthRequest, want, why, fix string) error {
-	res, err := t.Fixtures.Authorize(ctx, t.HTTP, ar)
-	if err != nil && !fixture.IsUnavailable(err) {
+	res, err := t.TryAuthorize(ctx, ar)
+	if err != nil {
 		return err
 	}
-	if res != nil && res.Callback != nil {
-		return expect.WithFix(expect.Fail(res.Last, want, "a redirect to "+res.Callback.Redacted(), "%s", why), fix)
+	if res.Callback != nil {
+		return expect.Fail(res.Last, want, "a redirect to "+res.Callback.Redacted(), "%s", why).WithFix(fix)
 	}
 	return nil
-}
-
-func lastResult(res *fixture.AuthzResult) *httpx.Result {
-	if res == nil {
-		return nil
-	}
-	return res.Last
 }
 
 // issuedTokens reports whether res is a successful token response.
@@ -100,15 +140,12 @@ func errorRedirect(ctx context.Context, t *suite.T, extra url.Values) (url.Value
 	ar := t.NewAuthRequest(c)
 	ar.State = "authspec-err-" + fixture.RandomState()
 	ar.Extra = extra
-	res, err := t.Fixtures.Authorize(ctx, t.HTTP, ar)
-	if err != nil && !fixture.IsUnavailable(err) {
+	res, err := t.TryAuthorize(ctx, ar)
+	if err != nil {
 		return nil, nil, err
 	}
-	if res == nil || res.Callback == nil {
-		var last *httpx.Result
-		if res != nil {
-			last = res.Last
-		}
+	if res.Callback == nil {
+		last := res.Last
 		return nil, nil, notRedirected(last)
 	}
 	return res.Callback.Query(), &errResult{last: res.Last, state: ar.State}, nil
@@ -119,10 +156,21 @@ func errorRedirect(ctx context.Context, t *suite.T, extra url.Values) (url.Value
 // §4.11.2 lets a server that does not trust a redirect URI show it instead:
 // the specifications are in tension, so it is a WARN (an observation).
 func notRedirected(last *httpx.Result) error {
-	return expect.Observation(expect.WithFix(expect.Fail(last, "a redirect to the client with error and state", "no redirect to the client",
+	return expect.Fail(last, "a redirect to the client with error and state", "no redirect to the client",
 		"the authorization error was shown to the person instead of being sent to the client, so the client cannot tell why its request failed "+
-			"(RFC 6749 §4.1.2.1 redirects such errors; RFC 9700 §4.11.2 allows showing them when the redirect URI is not trusted)"),
-		"send errors other than a bad client_id or redirect_uri to the client's registered redirect URI with error and state"))
+			"(RFC 6749 §4.1.2.1 redirects such errors; RFC 9700 §4.11.2 allows showing them when the redirect URI is not trusted)").
+		WithFix("send errors other than a bad client_id or redirect_uri to the client's registered redirect URI with error and state").AsObservation()
+}
+
+// successfulTokenBody is successfulTokenResponse with its body as a JSON
+// object (strictType: declared as application/json).
+func successfulTokenBody(ctx context.Context, t *suite.T, strictType bool) (*httpx.Result, map[string]any, error) {
+	res, err := successfulTokenResponse(ctx, t)
+	if err != nil {
+		return nil, nil, err
+	}
+	m, err := expect.JSONObject(res, strictType)
+	return res, m, err
 }
 
 func successfulTokenResponse(ctx context.Context, t *suite.T) (*httpx.Result, error) {
@@ -130,7 +178,7 @@ func successfulTokenResponse(ctx context.Context, t *suite.T) (*httpx.Result, er
 	if err != nil {
 		return nil, err
 	}
-	res, err := t.Fixtures.Token(ctx, t.HTTP, c, clientCredentials(), "client_credentials token request")
+	res, err := t.Token(ctx, c, clientCredentials(), "client_credentials token request")
 	if err != nil {
 		return nil, err
 	}
@@ -138,19 +186,4 @@ func successfulTokenResponse(ctx context.Context, t *suite.T) (*httpx.Result, er
 		return nil, suite.SkipErr("the client_credentials token request failed with HTTP %d (see rfc6749-2.3.1-basic-auth-accepted)", res.Status)
 	}
 	return res, nil
-}
-
-// confidentialCode returns the run's confidential client, an authorization
-// request of it and the code the target issued for that request.
-func confidentialCode(ctx context.Context, t *suite.T) (*fixture.Client, *fixture.AuthRequest, string, error) {
-	c, err := t.Confidential(ctx)
-	if err != nil {
-		return nil, nil, "", err
-	}
-	ar := t.NewAuthRequest(c)
-	code, _, err := t.Fixtures.Code(ctx, t.HTTP, ar)
-	if err != nil {
-		return nil, nil, "", err
-	}
-	return c, ar, code, nil
 }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/expect"
+	"github.com/authspec/authspec/suite/vocab"
 )
 
 // headerChecks returns the checks of RFC 6750 §2.1, Authorization Request
@@ -14,16 +15,16 @@ func headerChecks() []*suite.Check {
 	return []*suite.Check{
 		{
 			ID: "rfc6750-2.1-scheme-case-insensitive", Spec: suite.RFC6750, Section: "2.1", Level: suite.Must,
-			Requires: []suite.Feature{suite.FeatureResource, suite.FeatureConfidential, suite.FeatureAuthCode},
-			Profiles: []string{"core"},
+			Requires: []vocab.Feature{vocab.FeatureResource, vocab.FeatureConfidential, vocab.FeatureAuthCode},
+			Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title:    "The resource accepts the scheme name in any case (\"bearer <token>\")",
 			Quote:    "It uses a case-insensitive token to identify the authentication scheme: auth-scheme = token (RFC 9110 §11.1, the framework RFC 6750 §2.1 credentials follow)",
 			Run:      runSchemeCaseInsensitive,
 		},
 		{
 			ID: "rfc6750-2.1-several-spaces-accepted", Spec: suite.RFC6750, Section: "2.1", Level: suite.Must,
-			Requires: []suite.Feature{suite.FeatureResource, suite.FeatureConfidential, suite.FeatureAuthCode},
-			Profiles: []string{"core"},
+			Requires: []vocab.Feature{vocab.FeatureResource, vocab.FeatureConfidential, vocab.FeatureAuthCode},
+			Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title:    "The resource accepts \"Bearer\" followed by several spaces before the token (1*SP)",
 			Quote:    "b64token = 1*( ALPHA / DIGIT / \"-\" / \".\" / \"_\" / \"~\" / \"+\" / \"/\" ) *\"=\" credentials = \"Bearer\" 1*SP b64token",
 			Run:      runSeveralSpacesAccepted,
@@ -41,9 +42,9 @@ func runSchemeCaseInsensitive(ctx context.Context, t *suite.T) error {
 		return err
 	}
 	if res.Status < 200 || res.Status > 299 {
-		return expect.WithFix(expect.Fail(res, "the token accepted as with \"Bearer\"", fmt.Sprintf("HTTP %d", res.Status),
-			"the resource accepts \"Bearer <token>\" but refuses \"bearer <token>\""),
-			"compare the auth-scheme case-insensitively (strings.EqualFold)")
+		return expect.Fail(res, "the token accepted as with \"Bearer\"", fmt.Sprintf("HTTP %d", res.Status),
+			"the resource accepts \"Bearer <token>\" but refuses \"bearer <token>\"").
+			WithFix("compare the auth-scheme case-insensitively (strings.EqualFold)")
 	}
 	return nil
 }
@@ -58,9 +59,9 @@ func runSeveralSpacesAccepted(ctx context.Context, t *suite.T) error {
 		return err
 	}
 	if res.Status < 200 || res.Status > 299 {
-		return expect.WithFix(expect.Fail(res, "the token accepted as with one space", fmt.Sprintf("HTTP %d", res.Status),
-			"the resource refuses \"Bearer\" followed by more than one space"),
-			"skip all spaces between the scheme and the token: credentials = \"Bearer\" 1*SP b64token")
+		return expect.Fail(res, "the token accepted as with one space", fmt.Sprintf("HTTP %d", res.Status),
+			"the resource refuses \"Bearer\" followed by more than one space").
+			WithFix("skip all spaces between the scheme and the token: credentials = \"Bearer\" 1*SP b64token")
 	}
 	return nil
 }

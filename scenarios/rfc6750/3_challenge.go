@@ -11,60 +11,61 @@ import (
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/expect"
 	"github.com/authspec/authspec/suite/httpx"
+	"github.com/authspec/authspec/suite/vocab"
 )
 
 // challengeChecks returns the checks of RFC 6750 §3, The WWW-Authenticate
 // Response Header Field.
 func challengeChecks() []*suite.Check {
-	req := []suite.Feature{suite.FeatureResource}
+	req := []vocab.Feature{vocab.FeatureResource}
 	return []*suite.Check{
 		{
 			ID: "rfc6750-3-challenge-on-401", Spec: suite.RFC6750, Section: "3", Level: suite.Must,
-			Requires: req, Profiles: []string{"resource"},
+			Requires: req, Profiles: []vocab.Profile{vocab.ProfileResource},
 			Title: "A 401 from the protected resource carries a Bearer WWW-Authenticate challenge",
 			Quote: "If the protected resource request does not include authentication credentials or does not contain an access token that enables access to the protected resource, the resource server MUST include the HTTP \"WWW-Authenticate\" response header field.",
 			Run:   runChallengeOn401,
 		},
 		{
 			ID: "rfc6750-3-no-error-without-credentials", Spec: suite.RFC6750, Section: "3", Level: suite.ShouldNot,
-			Requires: req, Profiles: []string{"resource"},
+			Requires: req, Profiles: []vocab.Profile{vocab.ProfileResource},
 			Title: "A challenge to a request without credentials carries no error code",
 			Quote: "If the request lacks any authentication information (e.g., the client was unaware that authentication is necessary or attempted using an unsupported authentication method), the resource server SHOULD NOT include an error code or other error information.",
 			Run:   runNoErrorWithoutCredentials,
 		},
 		{
 			ID: "rfc6750-3-challenge-has-auth-params", Spec: suite.RFC6750, Section: "3", Level: suite.Must,
-			Requires: req, Profiles: []string{"core"},
+			Requires: req, Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title: "Every Bearer challenge carries at least one auth-param (no bare \"WWW-Authenticate: Bearer\")",
 			Quote: "All challenges defined by this specification MUST use the auth-scheme value \"Bearer\". This scheme MUST be followed by one or more auth-param values.",
 			Run:   runChallengeHasAuthParams,
 		},
 		{
 			ID: "rfc6750-3-attributes-not-repeated", Spec: suite.RFC6750, Section: "3", Level: suite.MustNot,
-			Requires: req, Profiles: []string{"core"},
+			Requires: req, Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title: "realm, scope, error, error_description and error_uri appear at most once in a Bearer challenge",
 			Quote: "The \"realm\" attribute MUST NOT appear more than once. ... The \"scope\" attribute MUST NOT appear more than once. ... The \"error\", \"error_description\", and \"error_uri\" attributes MUST NOT appear more than once.",
 			Run:   runAttributesNotRepeated,
 		},
 		{
 			ID: "rfc6750-3-challenge-value-charset", Spec: suite.RFC6750, Section: "3", Level: suite.MustNot,
-			Requires: req, Profiles: []string{"core"},
+			Requires: req, Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title: "error, error_description, scope and error_uri values in a Bearer challenge stay within the allowed ASCII characters",
 			Quote: "Values for the \"error\" and \"error_description\" attributes (specified in Appendixes A.7 and A.8 of [RFC6749]) MUST NOT include characters outside the set %x20-21 / %x23-5B / %x5D-7E.",
 			Run:   runChallengeValueCharset,
 		},
 		{
 			ID: "rfc6750-3-challenge-on-revoked-token", Spec: suite.RFC6750, Section: "3", Level: suite.Must,
-			Requires: []suite.Feature{suite.FeatureResource, suite.FeatureRevocation, suite.FeatureConfidential, suite.FeatureAuthCode},
-			Profiles: []string{"core"},
+			Requires: []vocab.Feature{vocab.FeatureResource, vocab.FeatureRevocation, vocab.FeatureConfidential, vocab.FeatureAuthCode},
+			Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title:    "A request with a revoked access token is answered with a Bearer WWW-Authenticate challenge",
 			Quote:    "If the protected resource request does not include authentication credentials or does not contain an access token that enables access to the protected resource, the resource server MUST include the HTTP \"WWW-Authenticate\" response header field.",
 			Run:      runChallengeOnRevokedToken,
 		},
 		{
 			ID: "rfc6750-3-challenge-on-insufficient-scope", Spec: suite.RFC6750, Section: "3", Level: suite.Must,
-			Requires: []suite.Feature{suite.FeatureResource, suite.FeatureConfidential, suite.FeatureAuthCode},
-			Profiles: []string{"core"},
+			Requires: []vocab.Feature{vocab.FeatureResource, vocab.FeatureConfidential, vocab.FeatureAuthCode},
+			Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title:    "A request whose token lacks the needed scope is answered with a Bearer WWW-Authenticate challenge",
 			Quote:    "If the protected resource request does not include authentication credentials or does not contain an access token that enables access to the protected resource, the resource server MUST include the HTTP \"WWW-Authenticate\" response header field.",
 			Run:      runChallengeOnInsufficientScope,
@@ -81,8 +82,9 @@ func runChallengeOn401(ctx context.Context, t *suite.T) error {
 		return expect.WithFix(err, "answer requests without a token with 401 and a Bearer challenge")
 	}
 	if _, ok := probe.Bearer(res.Header.Values("WWW-Authenticate")); !ok {
-		return expect.WithFix(expect.Fail(res, `WWW-Authenticate: Bearer realm="..."`, headerOrNone(res),
-			"the 401 has no Bearer challenge"), `add WWW-Authenticate: Bearer realm="…", resource_metadata="…" to 401 responses`)
+		return expect.Fail(res, `WWW-Authenticate: Bearer realm="..."`, expect.HeaderLine(res, "WWW-Authenticate"),
+			"the 401 has no Bearer challenge").
+			WithFix(`add WWW-Authenticate: Bearer realm="…", resource_metadata="…" to 401 responses`)
 	}
 	return nil
 }
@@ -105,9 +107,9 @@ func runNoErrorWithoutCredentials(ctx context.Context, t *suite.T) error {
 func runChallengeHasAuthParams(ctx context.Context, t *suite.T) error {
 	return eachChallenge(ctx, t, func(res *httpx.Result, c probe.Challenge) error {
 		if len(c.List) == 0 {
-			return expect.WithFix(expect.Fail(res, `Bearer followed by auth-params, e.g. realm="..."`, headerOrNone(res),
-				"the Bearer challenge has no auth-param"),
-				`send at least realm="…" (and resource_metadata="…" for RFC 9728 discovery)`)
+			return expect.Fail(res, `Bearer followed by auth-params, e.g. realm="..."`, expect.HeaderLine(res, "WWW-Authenticate"),
+				"the Bearer challenge has no auth-param").
+				WithFix(`send at least realm="…" (and resource_metadata="…" for RFC 9728 discovery)`)
 		}
 		return nil
 	})
@@ -117,9 +119,9 @@ func runAttributesNotRepeated(ctx context.Context, t *suite.T) error {
 	return eachChallenge(ctx, t, func(res *httpx.Result, c probe.Challenge) error {
 		for _, name := range []string{"realm", "scope", "error", "error_description", "error_uri"} {
 			if n := c.Count(name); n > 1 {
-				return expect.WithFix(expect.Fail(res, name+" at most once", fmt.Sprintf("%s %d times: %s", name, n, headerOrNone(res)),
-					"the Bearer challenge repeats the %s attribute", name),
-					fmt.Sprintf("send one %s attribute; several scopes go space-separated in one scope=\"a b\"", name))
+				return expect.Fail(res, name+" at most once", fmt.Sprintf("%s %d times: %s", name, n, expect.HeaderLine(res, "WWW-Authenticate")),
+					"the Bearer challenge repeats the %s attribute", name).
+					WithFix(fmt.Sprintf("send one %s attribute; several scopes go space-separated in one scope=\"a b\"", name))
 			}
 		}
 		return nil
@@ -138,10 +140,10 @@ func runChallengeValueCharset(ctx context.Context, t *suite.T) error {
 				continue
 			}
 			if i := strings.IndexFunc(p.Value, func(r rune) bool { return !challengeChar(r, space) }); i >= 0 {
-				return expect.WithFix(expect.Fail(res, p.Name+" within %x20-21 / %x23-5B / %x5D-7E",
+				return expect.Fail(res, p.Name+" within %x20-21 / %x23-5B / %x5D-7E",
 					fmt.Sprintf("%s=%q contains %q", p.Name, p.Value, []rune(p.Value[i:])[0]),
-					"the %s value of the Bearer challenge has a character RFC 6750 §3 forbids", p.Name),
-					"keep challenge values to printable ASCII without '\"' and '\\' (no escaped quotes, no non-ASCII)")
+					"the %s value of the Bearer challenge has a character RFC 6750 §3 forbids", p.Name).
+					WithFix("keep challenge values to printable ASCII without '\"' and '\\' (no escaped quotes, no non-ASCII)")
 			}
 		}
 		return nil
@@ -153,7 +155,7 @@ func runChallengeOnRevokedToken(ctx context.Context, t *suite.T) error {
 	if err != nil {
 		return err
 	}
-	rev, err := t.Fixtures.PostForm(ctx, t.HTTP, t.Target.Metadata.RevocationEndpoint, c,
+	rev, err := t.PostForm(ctx, t.Target.Metadata.RevocationEndpoint, c,
 		url.Values{"token": {tok}, "token_type_hint": {"access_token"}}, "revoke the access token (RFC 7009)")
 	if err != nil {
 		return err
@@ -169,9 +171,10 @@ func runChallengeOnRevokedToken(ctx context.Context, t *suite.T) error {
 		return suite.SkipErr("the resource still accepts the revoked token (revocation may take time to reach it; rfc7009 checks judge that)")
 	}
 	if _, ok := probe.Bearer(res.Header.Values("WWW-Authenticate")); !ok {
-		return expect.Evidence(expect.WithFix(expect.Fail(res, `WWW-Authenticate: Bearer error="invalid_token", ...`, headerOrNone(res),
-			"the refusal of a revoked token has no Bearer challenge"),
-			`answer expired and revoked tokens with 401 and WWW-Authenticate: Bearer error="invalid_token"`), rev.Exchange)
+		return expect.Fail(res, `WWW-Authenticate: Bearer error="invalid_token", ...`, expect.HeaderLine(res, "WWW-Authenticate"),
+			"the refusal of a revoked token has no Bearer challenge").
+			WithFix(`answer expired and revoked tokens with 401 and WWW-Authenticate: Bearer error="invalid_token"`).
+			WithEvidence(rev.Exchange)
 	}
 	return nil
 }
@@ -182,9 +185,9 @@ func runChallengeOnInsufficientScope(ctx context.Context, t *suite.T) error {
 		return err
 	}
 	if _, ok := probe.Bearer(res.Header.Values("WWW-Authenticate")); !ok {
-		return expect.WithFix(expect.Fail(res, `WWW-Authenticate: Bearer error="insufficient_scope", scope="..."`, headerOrNone(res),
-			"the refusal of a token without the needed scope has no Bearer challenge"),
-			`answer with 403 and WWW-Authenticate: Bearer error="insufficient_scope", scope="<needed scope>"`)
+		return expect.Fail(res, `WWW-Authenticate: Bearer error="insufficient_scope", scope="..."`, expect.HeaderLine(res, "WWW-Authenticate"),
+			"the refusal of a token without the needed scope has no Bearer challenge").
+			WithFix(`answer with 403 and WWW-Authenticate: Bearer error="insufficient_scope", scope="<needed scope>"`)
 	}
 	return nil
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/expect"
+	"github.com/authspec/authspec/suite/vocab"
 )
 
 // securityChecks returns the checks of RFC 6750 §5.3, Summary of
@@ -16,8 +17,8 @@ func securityChecks() []*suite.Check {
 	return []*suite.Check{
 		{
 			ID: "rfc6750-5.3-short-lived-tokens", Spec: suite.RFC6750, Section: "5.3", Level: suite.Should,
-			Requires: []suite.Feature{suite.FeatureConfidential, suite.FeatureAuthCode},
-			Profiles: []string{"core"},
+			Requires: []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureAuthCode},
+			Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title:    "Access tokens live one hour or less (expires_in <= 3600)",
 			Quote:    "Token servers SHOULD issue short-lived (one hour or less) bearer tokens, particularly when issuing tokens to clients that run within a web browser or other environments where information leakage may occur.",
 			Run:      runShortLivedTokens,
@@ -26,11 +27,7 @@ func securityChecks() []*suite.Check {
 }
 
 func runShortLivedTokens(ctx context.Context, t *suite.T) error {
-	c, err := t.Confidential(ctx)
-	if err != nil {
-		return err
-	}
-	ts, err := t.Fixtures.Tokens(ctx, t.HTTP, t.NewAuthRequest(c))
+	ts, err := t.TokensFor(ctx, nil, nil)
 	if err != nil {
 		return err
 	}
@@ -42,9 +39,9 @@ func runShortLivedTokens(ctx context.Context, t *suite.T) error {
 		return expect.Fail(ts.Result, "expires_in as a number of seconds", fmt.Sprintf("%v", ts.ExpiresIn), "expires_in is not a number: %v", err)
 	}
 	if secs > maxLifetime {
-		return expect.WithFix(expect.Fail(ts.Result, fmt.Sprintf("expires_in <= %d", maxLifetime), fmt.Sprintf("expires_in = %d", secs),
-			"the access token lives longer than one hour"),
-			"issue access tokens for an hour or less and let clients use refresh tokens")
+		return expect.Fail(ts.Result, fmt.Sprintf("expires_in <= %d", maxLifetime), fmt.Sprintf("expires_in = %d", secs),
+			"the access token lives longer than one hour").
+			WithFix("issue access tokens for an hour or less and let clients use refresh tokens")
 	}
 	return nil
 }

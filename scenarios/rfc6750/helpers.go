@@ -30,13 +30,6 @@ func callScoped(ctx context.Context, t *suite.T) (*httpx.Result, error) {
 	return res, nil
 }
 
-func headerOrNone(res *httpx.Result) string {
-	if v := res.Header.Values("WWW-Authenticate"); len(v) > 0 {
-		return "WWW-Authenticate: " + v[0]
-	}
-	return "no WWW-Authenticate header"
-}
-
 func callResource(ctx context.Context, t *suite.T, token, note string) (*httpx.Result, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, t.Target.Resource, nil)
 	if err != nil {
@@ -76,11 +69,7 @@ func callWith(ctx context.Context, t *suite.T, u, authz, note string) (*httpx.Re
 // resource accepts it in the usual form ("Bearer <token>"): otherwise the
 // check cannot judge anything and is SKIP.
 func resourceToken(ctx context.Context, t *suite.T) (*fixture.Client, string, error) {
-	c, err := t.Confidential(ctx)
-	if err != nil {
-		return nil, "", err
-	}
-	ts, err := t.Fixtures.Tokens(ctx, t.HTTP, t.NewAuthRequest(c))
+	ts, err := t.TokensFor(ctx, nil, nil)
 	if err != nil {
 		return nil, "", err
 	}
@@ -91,5 +80,5 @@ func resourceToken(ctx context.Context, t *suite.T) (*fixture.Client, string, er
 	if res.Status < 200 || res.Status > 299 {
 		return nil, "", suite.SkipErr("the protected resource %s answered HTTP %d to a fresh access token requested for it; cannot judge (see rfc8707-2-audience-restricted)", t.Target.Resource, res.Status)
 	}
-	return c, ts.AccessToken, nil
+	return ts.Client, ts.AccessToken, nil
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/expect"
 	"github.com/authspec/authspec/suite/fixture"
+	"github.com/authspec/authspec/suite/vocab"
 )
 
 // responseChecks returns the checks of RFC 7009 §2.2, Revocation Response.
@@ -15,7 +16,7 @@ func responseChecks() []*suite.Check {
 	return []*suite.Check{
 		{
 			ID: "rfc7009-2.2-invalid-token-200", Spec: suite.RFC7009, Section: "2.2", Level: suite.Must,
-			Requires: []suite.Feature{suite.FeatureRevocation, suite.FeatureConfidential}, Profiles: []string{"core"},
+			Requires: []vocab.Feature{vocab.FeatureRevocation, vocab.FeatureConfidential}, Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title: "Revoking an unknown token answers 200",
 			Quote: "Note: invalid tokens do not cause an error response since the client cannot handle such an error in a reasonable way.",
 			Run:   runUnknownToken,

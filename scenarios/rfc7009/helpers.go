@@ -10,5 +10,5 @@ import (
 )
 
 func revoke(ctx context.Context, t *suite.T, c *fixture.Client, form url.Values, note string) (*httpx.Result, error) {
-	return t.Fixtures.PostForm(ctx, t.HTTP, t.Target.Metadata.RevocationEndpoint, c, form, note)
+	return t.PostForm(ctx, t.Target.Metadata.RevocationEndpoint, c, form, note)
 }

@@ -3,10 +3,8 @@ package rfc7591
 import (
 	"context"
 	"fmt"
-	"net/http"
 	"slices"
 
-	"github.com/authspec/authspec/scenarios/internal/regclient"
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/expect"
 )
@@ -44,23 +42,22 @@ func runGrantResponseConsistent(ctx context.Context, t *suite.T) error {
 			return expect.Fail(res, "HTTP 400 error=invalid_client_metadata", fmt.Sprintf("HTTP %d", res.Status), "the inconsistent registration caused a server error")
 		}
 		// Refused: as an RFC 7591 §3.2.2 error, not a redirect or a page.
-		_, err := expect.OAuthError(res, []int{http.StatusBadRequest})
-		return expect.WithFix(err, "refuse an inconsistent registration with HTTP 400 and a JSON error such as invalid_client_metadata (RFC 7591 §3.2.2)")
+		return expect.WithFix(expect.ErrorResponse(res), "refuse an inconsistent registration with HTTP 400 and a JSON error such as invalid_client_metadata (RFC 7591 §3.2.2)")
 	}
 	if r.Info == nil {
 		_, err := expect.JSONObject(res, false)
 		return err
 	}
-	gts, gPresent, _ := regclient.StringList(r.Info, "grant_types")
-	rts, rPresent, _ := regclient.StringList(r.Info, "response_types")
+	gts, gPresent, _ := expect.StringList(r.Info, "grant_types")
+	rts, rPresent, _ := expect.StringList(r.Info, "response_types")
 	if !gPresent || !rPresent {
 		t.Logf("the registration was accepted and the response does not state both grant_types and response_types; nothing contradicts")
 		return nil
 	}
 	if why := inconsistency(gts, rts); why != "" {
-		return expect.WithFix(expect.Fail(res, "HTTP 400 error=invalid_client_metadata, or a registration corrected to a consistent pair",
-			fmt.Sprintf("HTTP %d registering grant_types %v with response_types %v", res.Status, gts, rts), "the server registered an inconsistent client: %s", why),
-			"refuse registrations whose grant_types and response_types contradict each other (RFC 7591 §2.1 table) with invalid_client_metadata")
+		return expect.Fail(res, "HTTP 400 error=invalid_client_metadata, or a registration corrected to a consistent pair",
+			fmt.Sprintf("HTTP %d registering grant_types %v with response_types %v", res.Status, gts, rts), "the server registered an inconsistent client: %s", why).
+			WithFix("refuse registrations whose grant_types and response_types contradict each other (RFC 7591 §2.1 table) with invalid_client_metadata")
 	}
 	return nil
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/authspec/authspec/scenarios/internal/regclient"
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/expect"
+	"github.com/authspec/authspec/suite/vocab"
 )
 
 // clientMetadataChecks returns the checks of RFC 7591 §2, Client Metadata.
@@ -16,7 +17,7 @@ func clientMetadataChecks() []*suite.Check {
 	return []*suite.Check{
 		{
 			ID: "rfc7591-2-defaults-registered", Spec: suite.RFC7591, Section: "2", Level: suite.Must,
-			Requires: []suite.Feature{suite.FeatureDCR, suite.FeatureAuthCode, suite.FeatureNonInteractive}, Profiles: profiles,
+			Requires: []vocab.Feature{vocab.FeatureDCR, vocab.FeatureAuthCode, vocab.FeatureNonInteractive}, Profiles: profiles,
 			Title: "A client registered without token_endpoint_auth_method, grant_types and response_types gets the defaults and can use them",
 			Quote: "token_endpoint_auth_method ... If unspecified or omitted, the default is \"client_secret_basic\" ... grant_types ... If omitted, the default behavior is that the client will use only the \"authorization_code\" Grant Type. ... response_types ... If omitted, the default is that the client will use only the \"code\" response type.",
 			Run:   runDefaultsRegistered,
@@ -45,8 +46,9 @@ func runUnknownMetadataIgnored(ctx context.Context, t *suite.T) error {
 		return expect.WithFix(err, fix)
 	}
 	if id, _ := m["client_id"].(string); id == "" {
-		return expect.WithFix(expect.Fail(r.Res, "a registration response with a client_id", "members: "+expect.Keys(m),
-			"the registration with an unknown member did not register a client"), fix)
+		return expect.Fail(r.Res, "a registration response with a client_id", "members: "+expect.Keys(m),
+			"the registration with an unknown member did not register a client").
+			WithFix(fix)
 	}
 	return nil
 }
@@ -86,14 +88,14 @@ func registerDefaults(ctx context.Context, t *suite.T) (r *regclient.Registratio
 		if !stated {
 			what = "states no token_endpoint_auth_method, which means the default client_secret_basic,"
 		}
-		return nil, "", true, expect.WithFix(expect.Fail(r.Res, "a client_secret for the client_secret_basic default", "no client_secret; members: "+expect.Keys(info),
-			"the registration response %s but issues no client_secret to authenticate with", what),
-			"register omitted token_endpoint_auth_method as client_secret_basic and issue a client_secret, or state the method you registered instead")
+		return nil, "", true, expect.Fail(r.Res, "a client_secret for the client_secret_basic default", "no client_secret; members: "+expect.Keys(info),
+			"the registration response %s but issues no client_secret to authenticate with", what).
+			WithFix("register omitted token_endpoint_auth_method as client_secret_basic and issue a client_secret, or state the method you registered instead")
 	}
-	if gts, present, _ := regclient.StringList(info, "grant_types"); present && !slices.Contains(gts, "authorization_code") {
+	if gts, present, _ := expect.StringList(info, "grant_types"); present && !slices.Contains(gts, "authorization_code") {
 		return nil, "", true, suite.SkipErr("the server replaced the default grant_types with %v, as RFC 7591 §3.2.1 allows; nothing to exercise", gts)
 	}
-	if rts, present, _ := regclient.StringList(info, "response_types"); present && !slices.Contains(rts, "code") {
+	if rts, present, _ := expect.StringList(info, "response_types"); present && !slices.Contains(rts, "code") {
 		return nil, "", true, suite.SkipErr("the server replaced the default response_types with %v, as RFC 7591 §3.2.1 allows; nothing to exercise", rts)
 	}
 	return r, method, false, nil
@@ -106,7 +108,7 @@ func useDefaults(ctx context.Context, t *suite.T, r *regclient.Registration, met
 	c := r.Client
 	fix := "register omitted grant_types as [\"authorization_code\"] and response_types as [\"code\"] (RFC 7591 §2), and let such clients use them"
 	ar := t.NewAuthRequest(c)
-	az, err := t.Fixtures.Authorize(ctx, t.HTTP, ar)
+	az, err := t.Authorize(ctx, ar)
 	if err != nil {
 		return err
 	}
@@ -130,22 +132,25 @@ func useDefaults(ctx context.Context, t *suite.T, r *regclient.Registration, met
 		return suite.SkipErr("the redirect to the client carries no code")
 	}
 	t.Transport.AddSecret(code)
-	res, err := t.Fixtures.Exchange(ctx, t.HTTP, ar, code, nil)
+	res, err := t.Redeem(ctx, ar, code, nil)
 	if err != nil {
 		return err
 	}
 	if res.Status == http.StatusOK {
 		return nil
 	}
-	ecode := errCode(res)
+	ecode := expect.ErrorCode(res)
 	switch {
 	case regclient.IsInvalidClient(res):
-		return expect.Evidence(expect.WithFix(expect.Fail(res, "HTTP 200 with tokens", regclient.Outcome(res),
-			"the token endpoint refuses the credentials of the registered client used with %s", method),
-			"a client registered without token_endpoint_auth_method authenticates with client_secret_basic (RFC 7591 §2) unless the response states another method"), r.Res.Exchange)
+		return expect.Fail(res, "HTTP 200 with tokens", regclient.Outcome(res),
+			"the token endpoint refuses the credentials of the registered client used with %s", method).
+			WithFix("a client registered without token_endpoint_auth_method authenticates with client_secret_basic (RFC 7591 §2) unless the response states another method").
+			WithEvidence(r.Res.Exchange)
 	case ecode == "unauthorized_client" || ecode == "unsupported_grant_type":
-		return expect.Evidence(expect.WithFix(expect.Fail(res, "HTTP 200 with tokens", regclient.Outcome(res),
-			"the token endpoint refuses the authorization_code grant to a client registered with the default grant_types"), fix), r.Res.Exchange)
+		return expect.Fail(res, "HTTP 200 with tokens", regclient.Outcome(res),
+			"the token endpoint refuses the authorization_code grant to a client registered with the default grant_types").
+			WithFix(fix).
+			WithEvidence(r.Res.Exchange)
 	}
 	return suite.SkipErr("the code exchange failed for a reason this check does not judge: %s", regclient.Outcome(res))
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/authspec/authspec/scenarios/internal/regclient"
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/expect"
+	"github.com/authspec/authspec/suite/vocab"
 )
 
 // responseChecks returns the checks of RFC 7591 §3.2.1, Client Information
@@ -47,7 +48,7 @@ func responseChecks() []*suite.Check {
 		},
 		{
 			ID: "rfc7591-3.2.1-no-secret-for-public", Spec: suite.RFC7591, Section: "3.2.1", Level: suite.ShouldNot,
-			Requires: []suite.Feature{suite.FeatureDCR, suite.FeaturePublicClients}, Profiles: profiles,
+			Requires: []vocab.Feature{vocab.FeatureDCR, vocab.FeaturePublicClients}, Profiles: profiles,
 			Title: "A public client (token_endpoint_auth_method none) is not issued a client_secret",
 			Quote: "\"none\": The client is a public client as defined in OAuth 2.0, Section 2.1, and does not have a client secret. (RFC 7591 §2) — The response contains the client identifier as well as the client secret, if the client is a confidential client.",
 			Run:   runNoSecretForPublic,
@@ -112,8 +113,8 @@ func runClientIDPresent(ctx context.Context, t *suite.T) error {
 		return expect.WithFix(err, "return the issued client_id as a JSON string")
 	}
 	if id == "" {
-		return expect.WithFix(expect.Fail(r.Res, "a non-empty client_id", `client_id: ""`, "the client identifier is empty"),
-			"return the issued client_id")
+		return expect.Fail(r.Res, "a non-empty client_id", `client_id: ""`, "the client identifier is empty").
+			WithFix("return the issued client_id")
 	}
 	return nil
 }
@@ -128,9 +129,10 @@ func runClientIDUnique(ctx context.Context, t *suite.T) error {
 		return err
 	}
 	if a.Client.ID == b.Client.ID {
-		return expect.Evidence(expect.WithFix(expect.Fail(b.Res, "a client_id different from the first registration's", "the same client_id twice",
-			"two registrations with different client_name received the same client_id"),
-			"issue a fresh, unguessable client_id for every registration"), a.Res.Exchange)
+		return expect.Fail(b.Res, "a client_id different from the first registration's", "the same client_id twice",
+			"two registrations with different client_name received the same client_id").
+			WithFix("issue a fresh, unguessable client_id for every registration").
+			WithEvidence(a.Res.Exchange)
 	}
 	return nil
 }
@@ -148,9 +150,9 @@ func runSecretForConfidential(ctx context.Context, t *suite.T) error {
 		return suite.SkipErr("the server registered token_endpoint_auth_method %q instead of %q (a substitution RFC 7591 §3.2.1 allows); it needs no client_secret", method, regclient.SecretMethod(t))
 	}
 	if _, present := r.Info["client_secret"]; !present {
-		return expect.WithFix(expect.Fail(r.Res, "a client_secret", "none; members: "+expect.Keys(r.Info),
-			"the client is registered with %s but was given no secret to authenticate with", method),
-			"issue a client_secret to clients registered with client_secret_basic or client_secret_post")
+		return expect.Fail(r.Res, "a client_secret", "none; members: "+expect.Keys(r.Info),
+			"the client is registered with %s but was given no secret to authenticate with", method).
+			WithFix("issue a client_secret to clients registered with client_secret_basic or client_secret_post")
 	}
 	if s, ok := r.Info["client_secret"].(string); !ok || s == "" {
 		return expect.Fail(r.Res, "client_secret as a non-empty string", "client_secret of another type or empty", "the client_secret is unusable")
@@ -167,9 +169,9 @@ func runNoSecretForPublic(ctx context.Context, t *suite.T) error {
 		return suite.SkipErr("the server registered token_endpoint_auth_method %q instead of none", method)
 	}
 	if _, present := r.Info["client_secret"]; present {
-		return expect.WithFix(expect.Fail(r.Res, "no client_secret for a client registered with token_endpoint_auth_method none",
-			"a client_secret", "a public client was issued a secret it cannot keep"),
-			"do not issue client secrets to clients registered with token_endpoint_auth_method none")
+		return expect.Fail(r.Res, "no client_secret for a client registered with token_endpoint_auth_method none",
+			"a client_secret", "a public client was issued a secret it cannot keep").
+			WithFix("do not issue client secrets to clients registered with token_endpoint_auth_method none")
 	}
 	return nil
 }
@@ -190,9 +192,10 @@ func runSecretUnique(ctx context.Context, t *suite.T) error {
 		return suite.SkipErr("both registrations got the same client_id (see rfc7591-3.2.1-client-id-unique)")
 	}
 	if a.Client.Secret == b.Client.Secret {
-		return expect.Evidence(expect.WithFix(expect.Fail(b.Res, "a client_secret different from the other client's", "the same client_secret for two client_ids",
-			"two clients share one secret: either can authenticate as the other"),
-			"generate every client_secret from a cryptographic random source"), a.Res.Exchange)
+		return expect.Fail(b.Res, "a client_secret different from the other client's", "the same client_secret for two client_ids",
+			"two clients share one secret: either can authenticate as the other").
+			WithFix("generate every client_secret from a cryptographic random source").
+			WithEvidence(a.Res.Exchange)
 	}
 	return nil
 }
@@ -207,14 +210,15 @@ func runSecretExpiresAt(ctx context.Context, t *suite.T) error {
 	}
 	v, ok := r.Info["client_secret_expires_at"]
 	if !ok {
-		return expect.WithFix(expect.Fail(r.Res, "client_secret_expires_at (0 for never)", "absent",
-			"clients cannot tell when the secret expires; many clients refuse the response"),
-			`add "client_secret_expires_at": 0 (or the expiry time in seconds) to responses that carry a client_secret`)
+		return expect.Fail(r.Res, "client_secret_expires_at (0 for never)", "absent",
+			"clients cannot tell when the secret expires; many clients refuse the response").
+			WithFix(`add "client_secret_expires_at": 0 (or the expiry time in seconds) to responses that carry a client_secret`)
 	}
 	n, isNum := v.(float64)
 	if !isNum || n < 0 || n != math.Trunc(n) {
-		return expect.WithFix(expect.Fail(r.Res, "client_secret_expires_at as a non-negative integer number of seconds", "client_secret_expires_at: "+regclient.Describe(v),
-			"client_secret_expires_at has the wrong type or value"), "send a JSON number: seconds since 1970-01-01T00:00:00Z, or 0")
+		return expect.Fail(r.Res, "client_secret_expires_at as a non-negative integer number of seconds", "client_secret_expires_at: "+expect.Describe(v),
+			"client_secret_expires_at has the wrong type or value").
+			WithFix("send a JSON number: seconds since 1970-01-01T00:00:00Z, or 0")
 	}
 	return nil
 }
@@ -230,8 +234,8 @@ func runIssuedAtSeconds(ctx context.Context, t *suite.T) error {
 	}
 	n, isNum := v.(float64)
 	if !isNum {
-		return expect.WithFix(expect.Fail(r.Res, "client_id_issued_at as a JSON number", "client_id_issued_at: "+regclient.Describe(v), "client_id_issued_at has the wrong type"),
-			"send client_id_issued_at as a JSON number of seconds, not a string or a date")
+		return expect.Fail(r.Res, "client_id_issued_at as a JSON number", "client_id_issued_at: "+expect.Describe(v), "client_id_issued_at has the wrong type").
+			WithFix("send client_id_issued_at as a JSON number of seconds, not a string or a date")
 	}
 	// A day of tolerance for clock skew; a value in the far future
 	// is almost always milliseconds.
@@ -241,8 +245,8 @@ func runIssuedAtSeconds(ctx context.Context, t *suite.T) error {
 		if n > now*100 {
 			why = "client_id_issued_at looks like milliseconds, not seconds"
 		}
-		return expect.WithFix(expect.Fail(r.Res, fmt.Sprintf("about %.0f (seconds since the epoch)", now), fmt.Sprintf("%.0f", n), "%s", why),
-			"send the issuance time in seconds since 1970-01-01T00:00:00Z")
+		return expect.Fail(r.Res, fmt.Sprintf("about %.0f (seconds since the epoch)", now), fmt.Sprintf("%.0f", n), "%s", why).
+			WithFix("send the issuance time in seconds since 1970-01-01T00:00:00Z")
 	}
 	return nil
 }
@@ -276,29 +280,29 @@ func runMetadataEchoed(ctx context.Context, t *suite.T) error {
 		return err
 	}
 	res, info := r.Res, r.Info
-	uris, present, ok := regclient.StringList(info, "redirect_uris")
+	uris, present, err := expect.StringList(info, "redirect_uris")
 	switch {
 	case !present:
-		return expect.WithFix(expect.Fail(res, "redirect_uris as registered", "no redirect_uris; members: "+expect.Keys(info),
-			"the response does not say which redirect URIs were registered"),
-			"return every registered metadata value (redirect_uris, grant_types, token_endpoint_auth_method, client_name, ...) in the registration response")
-	case !ok:
-		return expect.Fail(res, "redirect_uris as an array of strings", "redirect_uris: "+regclient.Describe(info["redirect_uris"]), "redirect_uris has the wrong type")
+		return expect.Fail(res, "redirect_uris as registered", "no redirect_uris; members: "+expect.Keys(info),
+			"the response does not say which redirect URIs were registered").
+			WithFix("return every registered metadata value (redirect_uris, grant_types, token_endpoint_auth_method, client_name, ...) in the registration response")
+	case err != nil:
+		return expect.Fail(res, "redirect_uris as an array of strings", "redirect_uris: "+expect.Describe(info["redirect_uris"]), "redirect_uris has the wrong type")
 	case len(uris) == 0:
-		return expect.Fail(res, "redirect_uris containing "+t.Fixtures.RedirectURI, "an empty redirect_uris", "the response registers no redirect URI for an authorization code client")
+		return expect.Fail(res, "redirect_uris containing "+t.RedirectURI(), "an empty redirect_uris", "the response registers no redirect URI for an authorization code client")
 	}
-	if !slices.Contains(uris, t.Fixtures.RedirectURI) {
-		t.Logf("the server registered redirect_uris %v instead of the requested %s (a substitution RFC 7591 §3.2.1 allows)", uris, t.Fixtures.RedirectURI)
+	if !slices.Contains(uris, t.RedirectURI()) {
+		t.Logf("the server registered redirect_uris %v instead of the requested %s (a substitution RFC 7591 §3.2.1 allows)", uris, t.RedirectURI())
 	}
 	for _, m := range []string{"grant_types", "response_types"} {
-		if _, present, ok := regclient.StringList(info, m); present && !ok {
-			return expect.Fail(res, m+" as an array of strings", m+": "+regclient.Describe(info[m]), "%s has the wrong type", m)
+		if _, _, err := expect.StringList(info, m); err != nil {
+			return expect.Fail(res, m+" as an array of strings", m+": "+expect.Describe(info[m]), "%s has the wrong type", m)
 		}
 	}
 	for _, m := range []string{"token_endpoint_auth_method", "client_name"} {
 		if v, present := info[m]; present {
 			if _, isStr := v.(string); !isStr {
-				return expect.Fail(res, m+" as a string", m+": "+regclient.Describe(v), "%s has the wrong type", m)
+				return expect.Fail(res, m+" as a string", m+": "+expect.Describe(v), "%s has the wrong type", m)
 			}
 		} else {
 			t.Logf("the response omits %s (a server may not implement it; an absent token_endpoint_auth_method means client_secret_basic)", m)
@@ -332,9 +336,10 @@ func runIssuedCredentialsWork(ctx context.Context, t *suite.T) error {
 	}
 	if !ok {
 		stated, _ := statedMethod(r.Info)
-		return expect.Evidence(expect.WithFix(expect.Fail(res, "the token endpoint accepts the client", regclient.Outcome(res),
-			"the token endpoint refuses the client_id and client_secret just issued, used with %s as the registration response states", stated),
-			"make the client_secret in the registration response the one the token endpoint checks, and state the token_endpoint_auth_method the client must use"), r.Res.Exchange)
+		return expect.Fail(res, "the token endpoint accepts the client", regclient.Outcome(res),
+			"the token endpoint refuses the client_id and client_secret just issued, used with %s as the registration response states", stated).
+			WithFix("make the client_secret in the registration response the one the token endpoint checks, and state the token_endpoint_auth_method the client must use").
+			WithEvidence(r.Res.Exchange)
 	}
 	return nil
 }

@@ -49,7 +49,7 @@ func errorChecks() []*suite.Check {
 }
 
 func runFragmentRedirectRefused(ctx context.Context, t *suite.T) error {
-	bad := t.Fixtures.RedirectURI + "#fragment"
+	bad := t.RedirectURI() + "#fragment"
 	r, err := register(ctx, t, map[string]any{"redirect_uris": []string{bad}})
 	if err != nil {
 		return err
@@ -82,8 +82,9 @@ func runErrorJSON(ctx context.Context, t *suite.T) error {
 	}
 	mt, _, perr := mime.ParseMediaType(res.Header.Get("Content-Type"))
 	if perr != nil || (mt != "application/json" && !strings.HasSuffix(mt, "+json")) {
-		return expect.WithFix(expect.Fail(res, "Content-Type: application/json", fmt.Sprintf("Content-Type: %q", res.Header.Get("Content-Type")),
-			"the registration error is not declared as JSON"), fix)
+		return expect.Fail(res, "Content-Type: application/json", fmt.Sprintf("Content-Type: %q", res.Header.Get("Content-Type")),
+			"the registration error is not declared as JSON").
+			WithFix(fix)
 	}
 	m, err := expect.JSONObject(res, false)
 	if err != nil {
@@ -91,7 +92,8 @@ func runErrorJSON(ctx context.Context, t *suite.T) error {
 	}
 	code, isStr := m["error"].(string)
 	if !isStr || code == "" {
-		return expect.WithFix(expect.Fail(res, `a string member "error"`, "error: "+regclient.Describe(m["error"]), "the error response has no error code"), fix)
+		return expect.Fail(res, `a string member "error"`, "error: "+expect.Describe(m["error"]), "the error response has no error code").
+			WithFix(fix)
 	}
 	for _, r := range code {
 		if r < 0x20 || r > 0x7e || r == '"' || r == '\\' {
@@ -111,12 +113,13 @@ func runUnsupportedAuthMethod(ctx context.Context, t *suite.T) error {
 	fix := "refuse unsupported token_endpoint_auth_method values with error=invalid_client_metadata, or register a supported method and state it in the response"
 	switch {
 	case res.Status >= 500:
-		return expect.WithFix(expect.Fail(res, "HTTP 400 error=invalid_client_metadata, or 201 with a supported method", fmt.Sprintf("HTTP %d", res.Status),
-			"an unsupported token_endpoint_auth_method causes a server error"), fix)
+		return expect.Fail(res, "HTTP 400 error=invalid_client_metadata, or 201 with a supported method", fmt.Sprintf("HTTP %d", res.Status),
+			"an unsupported token_endpoint_auth_method causes a server error").
+			WithFix(fix)
 	case res.Status < 200 || res.Status >= 300:
-		_, err := expect.OAuthError(res, []int{http.StatusBadRequest})
-		if err == nil && errCode(res) != "invalid_client_metadata" {
-			t.Logf("refused with error=%s; RFC 7591 §3.2.2 names invalid_client_metadata for this", errCode(res))
+		err := expect.ErrorResponse(res)
+		if err == nil && expect.ErrorCode(res) != "invalid_client_metadata" {
+			t.Logf("refused with error=%s; RFC 7591 §3.2.2 names invalid_client_metadata for this", expect.ErrorCode(res))
 		}
 		return expect.WithFix(err, fix)
 	case r.Info == nil:
@@ -127,16 +130,19 @@ func runUnsupportedAuthMethod(ctx context.Context, t *suite.T) error {
 	supported := t.Target.Metadata.AuthMethods()
 	switch {
 	case method == bogus:
-		return expect.WithFix(expect.Fail(res, "error=invalid_client_metadata, or a supported token_endpoint_auth_method in the response",
-			"token_endpoint_auth_method: "+bogus, "the server claims to have registered an authentication method it does not know"), fix)
+		return expect.Fail(res, "error=invalid_client_metadata, or a supported token_endpoint_auth_method in the response",
+			"token_endpoint_auth_method: "+bogus, "the server claims to have registered an authentication method it does not know").
+			WithFix(fix)
 	case stated && !slices.Contains(supported, method):
-		return expect.WithFix(expect.Fail(res, "a method of token_endpoint_auth_methods_supported "+regclient.Describe(supported),
-			"token_endpoint_auth_method: "+method, "the server substituted a method its metadata does not advertise"), fix)
+		return expect.Fail(res, "a method of token_endpoint_auth_methods_supported "+expect.Describe(supported),
+			"token_endpoint_auth_method: "+method, "the server substituted a method its metadata does not advertise").
+			WithFix(fix)
 	case !stated:
 		t.Logf("the response states no token_endpoint_auth_method, which means client_secret_basic")
 		if r.Client.Secret == "" {
-			return expect.WithFix(expect.Fail(res, "a stated token_endpoint_auth_method, or a client_secret for client_secret_basic",
-				"no token_endpoint_auth_method and no client_secret", "the response does not say how the client is to authenticate"), fix)
+			return expect.Fail(res, "a stated token_endpoint_auth_method, or a client_secret for client_secret_basic",
+				"no token_endpoint_auth_method and no client_secret", "the response does not say how the client is to authenticate").
+				WithFix(fix)
 		}
 	}
 	return nil

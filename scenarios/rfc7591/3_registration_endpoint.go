@@ -35,9 +35,9 @@ func runOpenRegistration(ctx context.Context, t *suite.T) error {
 		return err
 	}
 	if res.Status == http.StatusUnauthorized || res.Status == http.StatusForbidden {
-		return expect.WithFix(expect.Fail(res, "HTTP 201: open registration", fmt.Sprintf("HTTP %d", res.Status),
-			"the registration endpoint requires an initial access token; clients that discover it (e.g. MCP clients) cannot register"),
-			"allow registration without an initial access token (rate-limit it instead), or document how clients obtain one")
+		return expect.Fail(res, "HTTP 201: open registration", fmt.Sprintf("HTTP %d", res.Status),
+			"the registration endpoint requires an initial access token; clients that discover it (e.g. MCP clients) cannot register").
+			WithFix("allow registration without an initial access token (rate-limit it instead), or document how clients obtain one")
 	}
 	if res.Status >= 200 && res.Status < 300 {
 		var m map[string]any

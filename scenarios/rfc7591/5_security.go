@@ -3,12 +3,11 @@ package rfc7591
 import (
 	"context"
 	"fmt"
-	"net/http"
 	"slices"
 
-	"github.com/authspec/authspec/scenarios/internal/regclient"
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/expect"
+	"github.com/authspec/authspec/suite/vocab"
 )
 
 // securityChecks returns the checks of RFC 7591 §5, Security
@@ -17,7 +16,7 @@ func securityChecks() []*suite.Check {
 	return []*suite.Check{
 		{
 			ID: "rfc7591-5-http-redirect-refused", Spec: suite.RFC7591, Section: "5", Level: suite.Must,
-			Requires: dcr, Profiles: []string{"dcr", "oauth2.1"},
+			Requires: dcr, Profiles: []vocab.Profile{vocab.ProfileDCR, vocab.ProfileOAuth21},
 			Title: "An http redirect URI on a host other than the local machine is refused",
 			Quote: "in order to prevent hijacking of the return values of the redirection, registered \"redirect_uris\" values MUST be one of: A remote web site protected by TLS (e.g., https://client.example.com/oauth_redirect); A web site hosted on the local machine using an HTTP URI (e.g., http://localhost:8080/oauth_redirect); A non-HTTP application-specific URL that is available only to the client application (e.g., exampleapp://oauth_redirect).",
 			Run:   runHTTPRedirectRefused,
@@ -52,24 +51,23 @@ func runRedirectURIsRequired(ctx context.Context, t *suite.T) error {
 		if res.Status >= 500 {
 			return expect.Fail(res, "HTTP 400 error=invalid_redirect_uri", fmt.Sprintf("HTTP %d", res.Status), "a registration without redirect_uris causes a server error")
 		}
-		_, err := expect.OAuthError(res, []int{http.StatusBadRequest})
-		return err
+		return expect.ErrorResponse(res)
 	}
 	if r.Info == nil {
 		_, err := expect.JSONObject(res, false)
 		return err
 	}
-	gts, present, _ := regclient.StringList(r.Info, "grant_types")
+	gts, present, _ := expect.StringList(r.Info, "grant_types")
 	if present && !slices.Contains(gts, "authorization_code") && !slices.Contains(gts, "implicit") {
 		t.Logf("the server registered grant_types %v, without a redirect-based grant", gts)
 		return nil
 	}
-	if uris, _, _ := regclient.StringList(r.Info, "redirect_uris"); len(uris) > 0 {
+	if uris, _, _ := expect.StringList(r.Info, "redirect_uris"); len(uris) > 0 {
 		t.Logf("the server supplied redirect_uris %v itself", uris)
 		return nil
 	}
-	return expect.WithFix(expect.Fail(res, "HTTP 400 error=invalid_redirect_uri (or invalid_client_metadata)",
+	return expect.Fail(res, "HTTP 400 error=invalid_redirect_uri (or invalid_client_metadata)",
 		fmt.Sprintf("HTTP %d registering an authorization_code client without redirect_uris", res.Status),
-		"the server registered a redirect-based client without any redirect URI"),
-		"require redirect_uris for clients of the authorization_code (and implicit) grant, so that codes go only to registered URIs")
+		"the server registered a redirect-based client without any redirect URI").
+		WithFix("require redirect_uris for clients of the authorization_code (and implicit) grant, so that codes go only to registered URIs")
 }

@@ -2,15 +2,14 @@ package rfc7591
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
-	"net/http"
 	"slices"
+	"strings"
 
 	"github.com/authspec/authspec/scenarios/internal/regclient"
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/expect"
-	"github.com/authspec/authspec/suite/httpx"
+	"github.com/authspec/authspec/suite/vocab"
 )
 
 // redirectCodes are the error codes a refused redirect URI may carry:
@@ -19,8 +18,8 @@ import (
 var redirectCodes = []string{"invalid_redirect_uri", "invalid_client_metadata"}
 
 var (
-	dcr      = []suite.Feature{suite.FeatureDCR}
-	profiles = []string{"dcr"}
+	dcr      = []vocab.Feature{vocab.FeatureDCR}
+	profiles = []vocab.Profile{vocab.ProfileDCR}
 )
 
 // register sends the suite's default registration (a client_secret method
@@ -53,34 +52,12 @@ func refusedOrDropped(r *regclient.Registration, member, value string, codes ...
 			_, err := expect.JSONObject(res, false)
 			return err
 		}
-		list, _, _ := regclient.StringList(r.Info, member)
+		list, _, _ := expect.StringList(r.Info, member)
 		if slices.Contains(list, value) {
-			return expect.Fail(res, "HTTP 400 with error="+joinOr(codes), fmt.Sprintf("HTTP %d registering %s %s", res.Status, member, regclient.Describe(r.Info[member])),
+			return expect.Fail(res, "HTTP 400 with error="+strings.Join(codes, " or "), fmt.Sprintf("HTTP %d registering %s %s", res.Status, member, expect.Describe(r.Info[member])),
 				"the server registered %s %q", member, value)
 		}
 		return nil
 	}
-	_, err := expect.OAuthError(res, []int{http.StatusBadRequest}, codes...)
-	return err
-}
-
-func joinOr(codes []string) string {
-	out := ""
-	for i, c := range codes {
-		if i > 0 {
-			out += " or "
-		}
-		out += c
-	}
-	return out
-}
-
-// errCode is the "error" member of a JSON error response, or "".
-func errCode(res *httpx.Result) string {
-	var m map[string]any
-	if json.Unmarshal(res.Body, &m) != nil {
-		return ""
-	}
-	code, _ := m["error"].(string)
-	return code
+	return expect.ErrorResponse(res, codes...)
 }

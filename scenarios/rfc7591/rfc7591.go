@@ -4,7 +4,6 @@
 package rfc7591
 
 import (
-	"github.com/authspec/authspec/scenarios/internal/regclient"
 	"github.com/authspec/authspec/suite"
 )
 
@@ -17,5 +16,5 @@ func Checks() []*suite.Check {
 	out = append(out, responseChecks()...)
 	out = append(out, errorChecks()...)
 	out = append(out, securityChecks()...)
-	return regclient.Redacted(out)
+	return out
 }

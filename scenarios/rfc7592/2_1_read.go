@@ -47,11 +47,7 @@ func readChecks() []*suite.Check {
 }
 
 func runRead200(ctx context.Context, t *suite.T) error {
-	m, err := regclient.RegisterManaged(ctx, t, nil)
-	if err != nil {
-		return err
-	}
-	res, err := read(ctx, t, m, m.Token, "read the client configuration (RFC 7592 §2.1)")
+	m, res, err := readNew(ctx, t, ownToken, "read the client configuration (RFC 7592 §2.1)")
 	if err != nil {
 		return err
 	}
@@ -63,18 +59,16 @@ func runRead200(ctx context.Context, t *suite.T) error {
 		return expect.WithFix(err, "serve the client information as application/json")
 	}
 	if id, _ := info["client_id"].(string); id != m.Client.ID {
-		return expect.Evidence(expect.Fail(res, "the client_id of the registration", "client_id: "+regclient.Describe(info["client_id"]),
-			"the read response names another client_id"), m.Res.Exchange)
+		return expect.Fail(res, "the client_id of the registration", "client_id: "+expect.Describe(info["client_id"]),
+			"the read response names another client_id").
+			WithEvidence(m.Res.Exchange)
 	}
 	return nil
 }
 
 func runInvalidTokenRefused(ctx context.Context, t *suite.T) error {
-	m, err := regclient.RegisterManaged(ctx, t, nil)
-	if err != nil {
-		return err
-	}
-	res, err := read(ctx, t, m, "authspec-invalid-registration-token", "read the client configuration with an invalid token")
+	_, res, err := readNew(ctx, t, func(*regclient.Managed) string { return "authspec-invalid-registration-token" },
+		"read the client configuration with an invalid token")
 	if err != nil {
 		return err
 	}
@@ -127,9 +121,9 @@ func runUnknownClient401(ctx context.Context, t *suite.T) error {
 // names) with a Bearer challenge, and nothing of the registration in the body.
 func refusedToken(res *httpx.Result, what string) error {
 	if res.Status >= 200 && res.Status < 300 {
-		return expect.WithFix(expect.Fail(res, "HTTP 401 with a Bearer challenge", fmt.Sprintf("HTTP %d", res.Status),
-			"the client configuration endpoint granted access to a request %s", what),
-			"serve the client configuration endpoint only to the registration access token issued for that very client")
+		return expect.Fail(res, "HTTP 401 with a Bearer challenge", fmt.Sprintf("HTTP %d", res.Status),
+			"the client configuration endpoint granted access to a request %s", what).
+			WithFix("serve the client configuration endpoint only to the registration access token issued for that very client")
 	}
 	if leaks(res) {
 		return expect.Fail(res, "an error without the client's registration", "a body containing the client's registration",
@@ -139,8 +133,9 @@ func refusedToken(res *httpx.Result, what string) error {
 		return expect.WithFix(err, "answer an invalid registration access token with 401 and WWW-Authenticate: Bearer error=\"invalid_token\" (RFC 6750 §3.1)")
 	}
 	if _, ok := probe.Bearer(res.Header.Values("WWW-Authenticate")); !ok {
-		return expect.WithFix(expect.Fail(res, `WWW-Authenticate: Bearer error="invalid_token"`, headerOrNone(res),
-			"the refusal carries no Bearer challenge"), `send WWW-Authenticate: Bearer realm="...", error="invalid_token" with the 401 (RFC 6750 §3)`)
+		return expect.Fail(res, `WWW-Authenticate: Bearer error="invalid_token"`, expect.HeaderLine(res, "WWW-Authenticate"),
+			"the refusal carries no Bearer challenge").
+			WithFix(`send WWW-Authenticate: Bearer realm="...", error="invalid_token" with the 401 (RFC 6750 §3)`)
 	}
 	return nil
 }

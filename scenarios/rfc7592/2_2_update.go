@@ -66,7 +66,7 @@ func runUpdateReplaces(ctx context.Context, t *suite.T) error {
 	if err != nil {
 		return err
 	}
-	newURI := altRedirect(t.Fixtures.RedirectURI)
+	newURI := altRedirect(t.RedirectURI())
 	const newName = "authspec updated client"
 	res, err := update(ctx, t, m, m.Info, map[string]any{"redirect_uris": []string{newURI}, "client_name": newName},
 		"update the client: a new redirect URI and client_name")
@@ -101,17 +101,17 @@ func runUpdateReplaces(ctx context.Context, t *suite.T) error {
 // hasUpdate checks that info shows the updated redirect URI (replacing the
 // old one) and, when the server keeps client_name, the new name.
 func hasUpdate(res *httpx.Result, info map[string]any, newURI, newName string, checkName bool, where string) error {
-	uris, _, _ := regclient.StringList(info, "redirect_uris")
+	uris, _, _ := expect.StringList(info, "redirect_uris")
 	if !slices.Contains(uris, newURI) {
-		return expect.Fail(res, "redirect_uris ["+newURI+"]", "redirect_uris: "+regclient.Describe(info["redirect_uris"]),
+		return expect.Fail(res, "redirect_uris ["+newURI+"]", "redirect_uris: "+expect.Describe(info["redirect_uris"]),
 			"%s does not show the new redirect URI", where)
 	}
 	if len(uris) != 1 {
-		return expect.Fail(res, "redirect_uris ["+newURI+"] (replaced, not augmented)", "redirect_uris: "+regclient.Describe(info["redirect_uris"]),
+		return expect.Fail(res, "redirect_uris ["+newURI+"] (replaced, not augmented)", "redirect_uris: "+expect.Describe(info["redirect_uris"]),
 			"%s adds the new redirect URI to the old ones instead of replacing them", where)
 	}
 	if name, _ := info["client_name"].(string); checkName && name != newName {
-		return expect.Fail(res, fmt.Sprintf("client_name %q", newName), "client_name: "+regclient.Describe(info["client_name"]),
+		return expect.Fail(res, fmt.Sprintf("client_name %q", newName), "client_name: "+expect.Describe(info["client_name"]),
 			"%s does not show the new client_name", where)
 	}
 	return nil
@@ -134,8 +134,9 @@ func runClientIDUnchanged(ctx context.Context, t *suite.T) error {
 			return err
 		}
 		if id, _ := info["client_id"].(string); id != m.Client.ID {
-			return expect.WithFix(expect.Fail(res, "client_id "+m.Client.ID+" (unchanged)", "client_id: "+regclient.Describe(info["client_id"]),
-				"the update changed the client identifier"), fix)
+			return expect.Fail(res, "client_id "+m.Client.ID+" (unchanged)", "client_id: "+expect.Describe(info["client_id"]),
+				"the update changed the client identifier").
+				WithFix(fix)
 		}
 	}
 	rres, err := read(ctx, t, m, m.Token, "read the client under its original client_id")
@@ -143,8 +144,10 @@ func runClientIDUnchanged(ctx context.Context, t *suite.T) error {
 		return err
 	}
 	if rres.Status != http.StatusOK {
-		return expect.Evidence(expect.WithFix(expect.Fail(rres, "HTTP 200: the client still exists under its client_id", regclient.Outcome(rres),
-			"after an update naming another client_id, the original client is gone"), fix), res.Exchange)
+		return expect.Fail(rres, "HTTP 200: the client still exists under its client_id", regclient.Outcome(rres),
+			"after an update naming another client_id, the original client is gone").
+			WithFix(fix).
+			WithEvidence(res.Exchange)
 	}
 	return nil
 }
@@ -173,8 +176,9 @@ func runSecretNotOverwritable(ctx context.Context, t *suite.T) error {
 		return err
 	}
 	if s, _ := info["client_secret"].(string); s == chosen {
-		return expect.WithFix(expect.Fail(res, "the update refused, or the issued client_secret kept", "the client's chosen secret in the response",
-			"the server adopted a client_secret chosen by the client"), fix)
+		return expect.Fail(res, "the update refused, or the issued client_secret kept", "the client's chosen secret in the response",
+			"the server adopted a client_secret chosen by the client").
+			WithFix(fix)
 	}
 	c := *m.Client
 	c.Secret = chosen
@@ -183,8 +187,10 @@ func runSecretNotOverwritable(ctx context.Context, t *suite.T) error {
 		return err
 	}
 	if ok {
-		return expect.Evidence(expect.WithFix(expect.Fail(pres, "invalid_client for the client-chosen secret", regclient.Outcome(pres),
-			"the token endpoint accepts the client_secret the client chose in its update"), fix), res.Exchange)
+		return expect.Fail(pres, "invalid_client for the client-chosen secret", regclient.Outcome(pres),
+			"the token endpoint accepts the client_secret the client chose in its update").
+			WithFix(fix).
+			WithEvidence(res.Exchange)
 	}
 	return nil
 }
@@ -194,23 +200,23 @@ func runInvalidUpdateRefused(ctx context.Context, t *suite.T) error {
 	if err != nil {
 		return err
 	}
-	bad := t.Fixtures.RedirectURI + "#fragment"
+	bad := t.RedirectURI() + "#fragment"
 	res, err := update(ctx, t, m, m.Info, map[string]any{"redirect_uris": []string{bad}}, "update the client with a redirect URI that has a fragment")
 	if err != nil {
 		return err
 	}
 	fix := "validate update requests like registrations: refuse a redirect URI with a fragment with error=invalid_redirect_uri"
 	if res.Status < 200 || res.Status >= 300 {
-		_, err := expect.OAuthError(res, []int{http.StatusBadRequest}, "invalid_redirect_uri", "invalid_client_metadata")
-		return expect.WithFix(err, fix)
+		return expect.WithFix(expect.ErrorResponse(res, "invalid_redirect_uri", "invalid_client_metadata"), fix)
 	}
 	info, err := expect.JSONObject(res, false)
 	if err != nil {
 		return err
 	}
-	if uris, _, _ := regclient.StringList(info, "redirect_uris"); slices.Contains(uris, bad) {
-		return expect.WithFix(expect.Fail(res, "HTTP 400 error=invalid_redirect_uri", "HTTP 200 registering "+bad,
-			"the update registered a redirect URI with a fragment (RFC 6749 §3.1.2 forbids it)"), fix)
+	if uris, _, _ := expect.StringList(info, "redirect_uris"); slices.Contains(uris, bad) {
+		return expect.Fail(res, "HTTP 400 error=invalid_redirect_uri", "HTTP 200 registering "+bad,
+			"the update registered a redirect URI with a fragment (RFC 6749 §3.1.2 forbids it)").
+			WithFix(fix)
 	}
 	return nil
 }

@@ -68,9 +68,10 @@ func runDeletedClientUnusable(ctx context.Context, t *suite.T) error {
 		return err
 	}
 	if ok {
-		return expect.Evidence(expect.WithFix(expect.Fail(res, "HTTP 401 error=invalid_client", regclient.Outcome(res),
-			"the token endpoint still authenticates a client that was deleted"),
-			"invalidate the client_id and client_secret when a client is deleted, and revoke its grants and tokens"), del.Exchange)
+		return expect.Fail(res, "HTTP 401 error=invalid_client", regclient.Outcome(res),
+			"the token endpoint still authenticates a client that was deleted").
+			WithFix("invalidate the client_id and client_secret when a client is deleted, and revoke its grants and tokens").
+			WithEvidence(del.Exchange)
 	}
 	return nil
 }

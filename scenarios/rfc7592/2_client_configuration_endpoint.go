@@ -26,25 +26,21 @@ func endpointChecks() []*suite.Check {
 }
 
 func runMissingTokenChallenge(ctx context.Context, t *suite.T) error {
-	m, err := regclient.RegisterManaged(ctx, t, nil)
-	if err != nil {
-		return err
-	}
-	res, err := read(ctx, t, m, "", "read the client configuration without a token")
+	_, res, err := readNew(ctx, t, func(*regclient.Managed) string { return "" }, "read the client configuration without a token")
 	if err != nil {
 		return err
 	}
 	if res.Status >= 200 && res.Status < 300 || leaks(res) {
-		return expect.WithFix(expect.Fail(res, "HTTP 401 with a Bearer challenge", fmt.Sprintf("HTTP %d", res.Status),
-			"the client configuration endpoint answered a request without a registration access token"),
-			"require the registration access token on every request to the client configuration endpoint")
+		return expect.Fail(res, "HTTP 401 with a Bearer challenge", fmt.Sprintf("HTTP %d", res.Status),
+			"the client configuration endpoint answered a request without a registration access token").
+			WithFix("require the registration access token on every request to the client configuration endpoint")
 	}
 	if err := expect.Status(res, http.StatusUnauthorized); err != nil {
 		return expect.WithFix(err, "answer requests without a token with 401 and WWW-Authenticate: Bearer")
 	}
 	if _, ok := probe.Bearer(res.Header.Values("WWW-Authenticate")); !ok {
-		return expect.WithFix(expect.Fail(res, `WWW-Authenticate: Bearer realm="..."`, headerOrNone(res), "the 401 carries no Bearer challenge"),
-			`send WWW-Authenticate: Bearer realm="..." with the 401 (RFC 6750 §3)`)
+		return expect.Fail(res, `WWW-Authenticate: Bearer realm="..."`, expect.HeaderLine(res, "WWW-Authenticate"), "the 401 carries no Bearer challenge").
+			WithFix(`send WWW-Authenticate: Bearer realm="..." with the 401 (RFC 6750 §3)`)
 	}
 	return nil
 }

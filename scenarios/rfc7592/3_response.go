@@ -50,11 +50,7 @@ func runRegistrationClientURI(ctx context.Context, t *suite.T) error {
 }
 
 func runReadManagementFields(ctx context.Context, t *suite.T) error {
-	m, err := regclient.RegisterManaged(ctx, t, nil)
-	if err != nil {
-		return err
-	}
-	res, info, err := readOK(ctx, t, m, "read the client configuration (RFC 7592 §2.1)")
+	_, res, info, err := readNewOK(ctx, t)
 	if err != nil {
 		return err
 	}
@@ -62,11 +58,7 @@ func runReadManagementFields(ctx context.Context, t *suite.T) error {
 }
 
 func runReadRegisteredMetadata(ctx context.Context, t *suite.T) error {
-	m, err := regclient.RegisterManaged(ctx, t, nil)
-	if err != nil {
-		return err
-	}
-	res, info, err := readOK(ctx, t, m, "read the client configuration (RFC 7592 §2.1)")
+	m, res, info, err := readNewOK(ctx, t)
 	if err != nil {
 		return err
 	}
@@ -77,9 +69,10 @@ func runReadRegisteredMetadata(ctx context.Context, t *suite.T) error {
 		}
 		got := info[k]
 		if !sameValue(want, got) {
-			return expect.Evidence(expect.WithFix(expect.Fail(res, k+": "+regclient.Describe(want)+" (as registered)", k+": "+regclient.Describe(got),
-				"the read response does not return the registered %s", k),
-				"return every registered metadata value in the client read response"), m.Res.Exchange)
+			return expect.Fail(res, k+": "+expect.Describe(want)+" (as registered)", k+": "+expect.Describe(got),
+				"the read response does not return the registered %s", k).
+				WithFix("return every registered metadata value in the client read response").
+				WithEvidence(m.Res.Exchange)
 		}
 	}
 	return nil
@@ -101,20 +94,24 @@ func managementFields(r *httpx.Result, info map[string]any, where string, skipIf
 		if hasURI {
 			missing = "registration_access_token"
 		}
-		return expect.WithFix(expect.Fail(r, "registration_client_uri and registration_access_token", missing+" absent; members: "+expect.Keys(info),
-			"%s lacks %s", where, missing), fix)
+		return expect.Fail(r, "registration_client_uri and registration_access_token", missing+" absent; members: "+expect.Keys(info),
+			"%s lacks %s", where, missing).
+			WithFix(fix)
 	}
 	if tok, ok := tokV.(string); !ok || tok == "" {
-		return expect.WithFix(expect.Fail(r, "registration_access_token as a non-empty string", "another type or empty", "%s has an unusable registration_access_token", where), fix)
+		return expect.Fail(r, "registration_access_token as a non-empty string", "another type or empty", "%s has an unusable registration_access_token", where).
+			WithFix(fix)
 	}
 	uri, ok := uriV.(string)
 	if !ok {
-		return expect.WithFix(expect.Fail(r, "registration_client_uri as a string", "registration_client_uri: "+regclient.Describe(uriV), "%s has a registration_client_uri of the wrong type", where), fix)
+		return expect.Fail(r, "registration_client_uri as a string", "registration_client_uri: "+expect.Describe(uriV), "%s has a registration_client_uri of the wrong type", where).
+			WithFix(fix)
 	}
 	u, err := url.Parse(uri)
 	if err != nil || !u.IsAbs() || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.Fragment != "" {
-		return expect.WithFix(expect.Fail(r, "a fully qualified http(s) URL", "registration_client_uri: "+regclient.Describe(uri),
-			"%s has a registration_client_uri that is not a fully qualified URL", where), fix)
+		return expect.Fail(r, "a fully qualified http(s) URL", "registration_client_uri: "+expect.Describe(uri),
+			"%s has a registration_client_uri that is not a fully qualified URL", where).
+			WithFix(fix)
 	}
 	return nil
 }

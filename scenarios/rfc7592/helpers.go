@@ -4,21 +4,47 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
-	"strings"
 
 	"github.com/authspec/authspec/scenarios/internal/regclient"
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/httpx"
+	"github.com/authspec/authspec/suite/vocab"
 )
 
 var (
-	mgmt     = []suite.Feature{suite.FeatureDCR, suite.FeatureDCRManagement}
-	profiles = []string{"dcr"}
+	mgmt     = []vocab.Feature{vocab.FeatureDCR, vocab.FeatureDCRManagement}
+	profiles = []vocab.Profile{vocab.ProfileDCR}
 )
 
 // read sends an RFC 7592 §2.1 read request with token.
 func read(ctx context.Context, t *suite.T, m *regclient.Managed, token, note string) (*httpx.Result, error) {
 	return regclient.Call(ctx, t, http.MethodGet, m.URI, token, nil, note)
+}
+
+// readNew registers a fresh managed client and reads its configuration
+// with the token that token picks (its own m.Token, another, or "" for
+// none).
+func readNew(ctx context.Context, t *suite.T, token func(m *regclient.Managed) string, note string) (*regclient.Managed, *httpx.Result, error) {
+	m, err := regclient.RegisterManaged(ctx, t, nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	res, err := read(ctx, t, m, token(m), note)
+	return m, res, err
+}
+
+// ownToken is the client's own registration access token.
+func ownToken(m *regclient.Managed) string { return m.Token }
+
+// readNewOK registers a fresh managed client and reads its configuration
+// with readOK.
+func readNewOK(ctx context.Context, t *suite.T) (*regclient.Managed, *httpx.Result, map[string]any, error) {
+	m, err := regclient.RegisterManaged(ctx, t, nil)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	res, info, err := readOK(ctx, t, m, "read the client configuration (RFC 7592 §2.1)")
+	return m, res, info, err
 }
 
 // readOK reads the client's configuration and SKIPs when the read itself
@@ -48,12 +74,4 @@ func leaks(res *httpx.Result) bool {
 	_, hasURIs := body["redirect_uris"]
 	_, hasSecret := body["client_secret"]
 	return hasURIs || hasSecret
-}
-
-func headerOrNone(res *httpx.Result) string {
-	v := strings.Join(res.Header.Values("WWW-Authenticate"), ", ")
-	if v == "" {
-		return "no WWW-Authenticate header"
-	}
-	return "WWW-Authenticate: " + v
 }

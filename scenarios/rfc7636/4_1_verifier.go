@@ -2,12 +2,11 @@ package rfc7636
 
 import (
 	"context"
-	"net/http"
 	"net/url"
 
 	"github.com/authspec/authspec/suite"
-	"github.com/authspec/authspec/suite/expect"
 	"github.com/authspec/authspec/suite/fixture"
+	"github.com/authspec/authspec/suite/vocab"
 )
 
 // verifierChecks returns the checks of RFC 7636 §4.1, Client Creates a Code
@@ -17,33 +16,33 @@ func verifierChecks() []*suite.Check {
 	return []*suite.Check{
 		{
 			ID: "rfc7636-4.1-verifier-syntax", Spec: suite.RFC7636, Section: "4.1", Level: suite.Should,
-			Requires: req, Profiles: []string{"pkce"},
+			Requires: req, Profiles: []vocab.Profile{vocab.ProfilePKCE},
 			Title: "A code_verifier shorter than 43 characters is refused",
 			Quote: "code-verifier = 43*128unreserved",
 			Run:   runVerifierSyntax,
 		},
 		{
 			ID: "rfc7636-4.1-verifier-too-long", Spec: suite.RFC7636, Section: "4.1", Level: suite.Should,
-			Requires: req, Profiles: []string{"pkce"},
+			Requires: req, Profiles: []vocab.Profile{vocab.ProfilePKCE},
 			Title: "A code_verifier longer than 128 characters is refused",
 			Quote: "with a minimum length of 43 characters and a maximum length of 128 characters.",
 			Run:   runVerifierTooLong,
 		},
 		{
 			ID: "rfc7636-4.1-verifier-charset", Spec: suite.RFC7636, Section: "4.1", Level: suite.Should,
-			Requires: req, Profiles: []string{"pkce"},
+			Requires: req, Profiles: []vocab.Profile{vocab.ProfilePKCE},
 			Title: "A code_verifier with characters outside [A-Z a-z 0-9 - . _ ~] is refused",
 			Quote: "code_verifier = high-entropy cryptographic random STRING using the unreserved characters [A-Z] / [a-z] / [0-9] / \"-\" / \".\" / \"_\" / \"~\" from Section 2.3 of [RFC3986]",
 			Run:   runVerifierCharset,
 		},
 		{
 			ID: "rfc7636-4.1-verifier-padding", Spec: suite.RFC7636, Section: "4.1", Level: suite.Should,
-			Requires: req, Profiles: []string{"pkce"},
+			Requires: req, Profiles: []vocab.Profile{vocab.ProfilePKCE},
 			Title: "A code_verifier with base64 '=' padding appended is refused, not stripped",
 			Quote: "code-verifier = 43*128unreserved",
 			Run: func(ctx context.Context, t *suite.T) error {
 				p := fixture.NewPKCE()
-				return verifierRefused(ctx, t, &p, url.Values{"code_verifier": {p.Verifier + "="}},
+				return verifierRefused(ctx, t, &p, func(form url.Values) { form.Set("code_verifier", p.Verifier+"=") },
 					"the code_verifier followed by '=' padding", "validate the code_verifier as sent: '=' is not an unreserved character; do not strip padding")
 			},
 		},
@@ -51,25 +50,10 @@ func verifierChecks() []*suite.Check {
 }
 
 func runVerifierSyntax(ctx context.Context, t *suite.T) error {
-	c, err := t.Confidential(ctx)
-	if err != nil {
-		return err
-	}
 	// A short verifier whose S256 challenge is sent: only the
 	// syntax is wrong.
-	short := "authspec-short-verifier"
-	ar := t.NewAuthRequest(c)
-	ar.PKCE = &fixture.PKCE{Verifier: short, Challenge: fixture.S256(short), Method: "S256"}
-	code, _, err := t.Fixtures.Code(ctx, t.HTTP, ar)
-	if err != nil {
-		return err
-	}
-	res, err := t.Fixtures.Exchange(ctx, t.HTTP, ar, code, nil)
-	if err != nil {
-		return err
-	}
-	_, err = expect.OAuthError(res, []int{http.StatusBadRequest}, "invalid_grant", "invalid_request")
-	return expect.WithFix(err, "refuse code_verifier values outside 43-128 characters of [A-Za-z0-9-._~]")
+	return verifierRefused(ctx, t, s256Pair("authspec-short-verifier"), nil,
+		"a 23-character code_verifier", "refuse code_verifier values outside 43-128 characters of [A-Za-z0-9-._~]")
 }
 
 func runVerifierTooLong(ctx context.Context, t *suite.T) error {
@@ -88,15 +72,7 @@ func runVerifierCharset(ctx context.Context, t *suite.T) error {
 }
 
 // verifierRefused runs an authorization with PKCE pair p, redeems the code
-// with the token request altered by extra, and requires a refusal.
-func verifierRefused(ctx context.Context, t *suite.T, p *fixture.PKCE, extra url.Values, what, fix string) error {
-	ar, code, err := codeWith(ctx, t, p)
-	if err != nil {
-		return err
-	}
-	res, err := t.Fixtures.Exchange(ctx, t.HTTP, ar, code, extra)
-	if err != nil {
-		return err
-	}
-	return redeemRefused(res, []string{"invalid_grant", "invalid_request"}, what, fix)
+// with the token request changed by change, and requires a refusal.
+func verifierRefused(ctx context.Context, t *suite.T, p *fixture.PKCE, change func(url.Values), what, fix string) error {
+	return refusedRedeem(ctx, t, p, change, []string{"invalid_grant", "invalid_request"}, what, fix)
 }

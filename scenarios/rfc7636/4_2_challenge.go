@@ -7,6 +7,7 @@ import (
 
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/fixture"
+	"github.com/authspec/authspec/suite/vocab"
 )
 
 // challengeChecks returns the checks of RFC 7636 §4.2, Client Creates the
@@ -16,7 +17,7 @@ func challengeChecks() []*suite.Check {
 	return []*suite.Check{
 		{
 			ID: "rfc7636-4.2-challenge-syntax", Spec: suite.RFC7636, Section: "4.2", Level: suite.Should,
-			Requires: req, Profiles: []string{"pkce"},
+			Requires: req, Profiles: []vocab.Profile{vocab.ProfilePKCE},
 			Title: "An S256 code_challenge in padded standard base64 is refused at the authorization endpoint",
 			Quote: "code_challenge = BASE64URL-ENCODE(SHA256(ASCII(code_verifier)))",
 			Run:   runChallengeSyntax,
@@ -25,17 +26,15 @@ func challengeChecks() []*suite.Check {
 }
 
 func runChallengeSyntax(ctx context.Context, t *suite.T) error {
-	c, err := t.Confidential(ctx)
-	if err != nil {
-		return err
-	}
 	// The mistake of a client using standard base64: 44
 	// characters ending in '=', not 43*128unreserved.
 	p := fixture.NewPKCE()
 	sum := sha256.Sum256([]byte(p.Verifier))
-	ar := t.NewAuthRequest(c)
-	ar.PKCE = &fixture.PKCE{Verifier: p.Verifier, Challenge: base64.StdEncoding.EncodeToString(sum[:]), Method: "S256"}
-	res, err := authorizeRaw(ctx, t, ar)
+	ar, err := t.AuthRequestFor(ctx, nil, withPKCE(&fixture.PKCE{Verifier: p.Verifier, Challenge: base64.StdEncoding.EncodeToString(sum[:]), Method: "S256"}))
+	if err != nil {
+		return err
+	}
+	res, err := t.TryAuthorize(ctx, ar)
 	if err != nil {
 		return err
 	}

@@ -2,9 +2,11 @@ package rfc7636
 
 import (
 	"context"
+	"net/url"
 
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/fixture"
+	"github.com/authspec/authspec/suite/vocab"
 )
 
 // authorizationRequestChecks returns the checks of RFC 7636 §4.3, Client
@@ -14,7 +16,7 @@ func authorizationRequestChecks() []*suite.Check {
 	return []*suite.Check{
 		{
 			ID: "rfc7636-4.3-default-method-plain", Spec: suite.RFC7636, Section: "4.3", Level: suite.Must,
-			Requires: req, Profiles: []string{"pkce"},
+			Requires: req, Profiles: []vocab.Profile{vocab.ProfilePKCE},
 			Title: "A code_challenge without code_challenge_method is taken as plain, never as S256",
 			Quote: "code_challenge_method: OPTIONAL, defaults to \"plain\" if not present in the request.",
 			Run:   runDefaultMethodPlain,
@@ -23,28 +25,28 @@ func authorizationRequestChecks() []*suite.Check {
 }
 
 func runDefaultMethodPlain(ctx context.Context, t *suite.T) error {
-	c, err := t.Confidential(ctx)
-	if err != nil {
-		return err
-	}
 	// An S256 challenge without its method: as plain, the
 	// verifier does not equal it.
 	p := fixture.NewPKCE()
-	ar := t.NewAuthRequest(c)
-	ar.PKCE = nil
-	ar.Extra = map[string][]string{"code_challenge": {p.Challenge}, "code_challenge_method": {""}}
-	res, err := authorizeRaw(ctx, t, ar)
+	ar, err := t.AuthRequestFor(ctx, nil, func(r *fixture.AuthRequest) {
+		r.PKCE = nil
+		r.Extra = url.Values{"code_challenge": {p.Challenge}, "code_challenge_method": {""}}
+	})
 	if err != nil {
 		return err
 	}
-	if res.Callback == nil || res.Callback.Query().Get("code") == "" {
+	res, err := t.TryAuthorize(ctx, ar)
+	if err != nil {
+		return err
+	}
+	code := res.Param("code")
+	if code == "" {
 		// A server without plain must refuse the request
 		// (RFC 7636 §4.4.1).
 		return wantErrorRedirect(res, ar.State, "invalid_request", "code_challenge and no code_challenge_method (plain, unsupported)",
 			"treat a missing code_challenge_method as plain; without plain support answer error=invalid_request")
 	}
-	code := res.Callback.Query().Get("code")
-	tok, err := t.Fixtures.Exchange(ctx, t.HTTP, ar, code, map[string][]string{"code_verifier": {p.Verifier}})
+	tok, err := t.Redeem(ctx, ar, code, func(form url.Values) { form.Set("code_verifier", p.Verifier) })
 	if err != nil {
 		return err
 	}

@@ -5,6 +5,7 @@ import (
 
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/fixture"
+	"github.com/authspec/authspec/suite/vocab"
 )
 
 // errorChecks returns the checks of RFC 7636 §4.4.1, Error Response.
@@ -12,15 +13,15 @@ func errorChecks() []*suite.Check {
 	return []*suite.Check{
 		{
 			ID: "rfc7636-4.4.1-required-challenge-invalid-request", Spec: suite.RFC7636, Section: "4.4.1", Level: suite.Must,
-			Requires: []suite.Feature{suite.FeaturePKCE, suite.FeaturePublicClient, suite.FeatureAuthCode},
-			Profiles: []string{"pkce", "oauth2.1"},
+			Requires: []vocab.Feature{vocab.FeaturePKCE, vocab.FeaturePublicClient, vocab.FeatureAuthCode},
+			Profiles: []vocab.Profile{vocab.ProfilePKCE, vocab.ProfileOAuth21},
 			Title:    "A server requiring PKCE answers a public client's request without code_challenge with error=invalid_request",
 			Quote:    "If the server requires Proof Key for Code Exchange (PKCE) by OAuth public clients and the client does not send the \"code_challenge\" in the request, the authorization endpoint MUST return the authorization error response with the \"error\" value set to \"invalid_request\".",
 			Run:      runRequiredChallengeInvalidRequest,
 		},
 		{
 			ID: "rfc7636-4.4.1-unsupported-method-invalid-request", Spec: suite.RFC7636, Section: "4.4.1", Level: suite.Must,
-			Requires: confidentialFlow(), Profiles: []string{"pkce"},
+			Requires: confidentialFlow(), Profiles: []vocab.Profile{vocab.ProfilePKCE},
 			Title: "An unsupported code_challenge_method is refused with error=invalid_request",
 			Quote: "If the server supporting PKCE does not support the requested transformation, the authorization endpoint MUST return the authorization error response with \"error\" value set to \"invalid_request\".",
 			Run:   runUnsupportedMethodInvalidRequest,
@@ -33,13 +34,15 @@ func runRequiredChallengeInvalidRequest(ctx context.Context, t *suite.T) error {
 	if err != nil {
 		return err
 	}
-	ar := t.NewAuthRequest(c)
-	ar.PKCE = nil
-	res, err := authorizeRaw(ctx, t, ar)
+	ar, err := t.AuthRequestFor(ctx, c, withPKCE(nil))
 	if err != nil {
 		return err
 	}
-	if res.Callback != nil && res.Callback.Query().Get("code") != "" {
+	res, err := t.TryAuthorize(ctx, ar)
+	if err != nil {
+		return err
+	}
+	if res.Param("code") != "" {
 		return suite.SkipErr("the server does not require PKCE from public clients (rfc9700-2.1.1-pkce-required-public judges that)")
 	}
 	return wantErrorRedirect(res, ar.State, "invalid_request", "no code_challenge from a public client",
@@ -47,15 +50,13 @@ func runRequiredChallengeInvalidRequest(ctx context.Context, t *suite.T) error {
 }
 
 func runUnsupportedMethodInvalidRequest(ctx context.Context, t *suite.T) error {
-	c, err := t.Confidential(ctx)
+	p := fixture.NewPKCE()
+	p.Method = "authspec-unknown-method"
+	ar, err := t.AuthRequestFor(ctx, nil, withPKCE(&p))
 	if err != nil {
 		return err
 	}
-	p := fixture.NewPKCE()
-	p.Method = "authspec-unknown-method"
-	ar := t.NewAuthRequest(c)
-	ar.PKCE = &p
-	res, err := authorizeRaw(ctx, t, ar)
+	res, err := t.TryAuthorize(ctx, ar)
 	if err != nil {
 		return err
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/expect"
 	"github.com/authspec/authspec/suite/fixture"
+	"github.com/authspec/authspec/suite/vocab"
 )
 
 // associationChecks returns the checks of RFC 7636 §4.4, Server Returns the
@@ -20,21 +21,21 @@ func associationChecks() []*suite.Check {
 	return []*suite.Check{
 		{
 			ID: "rfc7636-4.4-challenge-bound-to-code", Spec: suite.RFC7636, Section: "4.4", Level: suite.Must,
-			Requires: req, Profiles: []string{"pkce", "oauth2.1"},
+			Requires: req, Profiles: []vocab.Profile{vocab.ProfilePKCE, vocab.ProfileOAuth21},
 			Title: "A code is verified against its own code_challenge, not another request's",
 			Quote: "When the server issues the authorization code in the authorization response, it MUST associate the \"code_challenge\" and \"code_challenge_method\" values with the authorization code so it can be verified later.",
 			Run:   runChallengeBoundToCode,
 		},
 		{
 			ID: "rfc7636-4.4-method-bound-to-code", Spec: suite.RFC7636, Section: "4.4", Level: suite.Must,
-			Requires: req, Profiles: []string{"pkce", "oauth2.1"},
+			Requires: req, Profiles: []vocab.Profile{vocab.ProfilePKCE, vocab.ProfileOAuth21},
 			Title: "A code issued for an S256 challenge is not redeemed with the challenge itself as verifier (no fallback to plain)",
 			Quote: "When the server issues the authorization code in the authorization response, it MUST associate the \"code_challenge\" and \"code_challenge_method\" values with the authorization code so it can be verified later.",
 			Run:   runMethodBoundToCode,
 		},
 		{
 			ID: "rfc7636-4.4-challenge-not-exposed", Spec: suite.RFC7636, Section: "4.4", Level: suite.MustNot,
-			Requires: req, Profiles: []string{"pkce"},
+			Requires: req, Profiles: []vocab.Profile{vocab.ProfilePKCE},
 			Title: "The authorization response does not reveal the code_challenge, neither as a parameter nor readable inside the code",
 			Quote: "The server MUST NOT include the \"code_challenge\" value in client requests in a form that other entities can extract.",
 			Run:   runChallengeNotExposed,
@@ -44,15 +45,15 @@ func associationChecks() []*suite.Check {
 
 func runChallengeBoundToCode(ctx context.Context, t *suite.T) error {
 	first, second := fixture.NewPKCE(), fixture.NewPKCE()
-	ar, code, err := codeWith(ctx, t, &first)
+	g, err := t.CodeFor(ctx, nil, withPKCE(&first))
 	if err != nil {
 		return err
 	}
 	// A later request of the same client with another challenge.
-	if _, _, err := codeWith(ctx, t, &second); err != nil {
+	if _, err := t.CodeFor(ctx, nil, withPKCE(&second)); err != nil {
 		return err
 	}
-	res, err := t.Fixtures.Exchange(ctx, t.HTTP, ar, code, url.Values{"code_verifier": {second.Verifier}})
+	res, err := g.Redeem(ctx, func(form url.Values) { form.Set("code_verifier", second.Verifier) })
 	if err != nil {
 		return err
 	}
@@ -64,34 +65,21 @@ func runMethodBoundToCode(ctx context.Context, t *suite.T) error {
 	// An attacker who saw the authorization request knows the
 	// challenge; under S256 it is useless as a verifier.
 	p := fixture.NewPKCE()
-	ar, code, err := codeWith(ctx, t, &p)
-	if err != nil {
-		return err
-	}
-	res, err := t.Fixtures.Exchange(ctx, t.HTTP, ar, code, url.Values{"code_verifier": {p.Challenge}})
-	if err != nil {
-		return err
-	}
-	return redeemRefused(res, []string{"invalid_grant"}, "the S256 code_challenge sent as code_verifier (the plain transformation)",
+	return refusedRedeem(ctx, t, &p, func(form url.Values) { form.Set("code_verifier", p.Challenge) }, []string{"invalid_grant"},
+		"the S256 code_challenge sent as code_verifier (the plain transformation)",
 		"verify with the code_challenge_method stored with the code only; never try the other method")
 }
 
 func runChallengeNotExposed(ctx context.Context, t *suite.T) error {
-	c, err := t.Confidential(ctx)
-	if err != nil {
-		return err
-	}
 	p := fixture.NewPKCE()
-	ar := t.NewAuthRequest(c)
-	ar.PKCE = &p
-	_, res, err := t.Fixtures.Code(ctx, t.HTTP, ar)
+	g, err := t.CodeFor(ctx, nil, withPKCE(&p))
 	if err != nil {
 		return err
 	}
-	if where := exposedIn(res.Callback, p); where != "" {
-		return expect.WithFix(expect.Fail(res.Last, "no trace of the code_challenge in the authorization response",
-			where, "the authorization response exposes the code_challenge to whoever sees the redirect"),
-			"keep the challenge on the server, or encrypt it inside the code; never echo it")
+	if where := exposedIn(g.Authz.Callback, p); where != "" {
+		return expect.Fail(g.Authz.Last, "no trace of the code_challenge in the authorization response",
+			where, "the authorization response exposes the code_challenge to whoever sees the redirect").
+			WithFix("keep the challenge on the server, or encrypt it inside the code; never echo it")
 	}
 	return nil
 }

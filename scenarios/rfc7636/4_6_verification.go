@@ -3,13 +3,13 @@ package rfc7636
 import (
 	"context"
 	"math/rand/v2"
-	"net/http"
 	"net/url"
-	"strings"
 
+	"github.com/authspec/authspec/scenarios/internal/probe"
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/expect"
 	"github.com/authspec/authspec/suite/fixture"
+	"github.com/authspec/authspec/suite/vocab"
 )
 
 // verificationChecks returns the checks of RFC 7636 §4.6, Server Verifies
@@ -19,34 +19,34 @@ func verificationChecks() []*suite.Check {
 	return []*suite.Check{
 		{
 			ID: "rfc7636-4.6-wrong-verifier-refused", Spec: suite.RFC7636, Section: "4.6", Level: suite.Must,
-			Requires: req, Profiles: []string{"pkce"},
+			Requires: req, Profiles: []vocab.Profile{vocab.ProfilePKCE},
 			Title: "A code_verifier that does not match the code_challenge is refused with invalid_grant",
 			Quote: "If the values are not equal, an error response indicating \"invalid_grant\" as described in Section 5.2 of [RFC6749] MUST be returned.",
 			Run: func(ctx context.Context, t *suite.T) error {
-				return redeemWith(ctx, t, url.Values{"code_verifier": {fixture.NewPKCE().Verifier}}, "a different, well-formed code_verifier",
+				return refusedRedeem(ctx, t, nil, func(form url.Values) { form.Set("code_verifier", fixture.NewPKCE().Verifier) }, []string{"invalid_grant"}, "a different, well-formed code_verifier",
 					"compare BASE64URL(SHA256(code_verifier)) with the stored code_challenge")
 			},
 		},
 		{
 			ID: "rfc7636-4.6-missing-verifier-refused", Spec: suite.RFC7636, Section: "4.6", Level: suite.Must,
-			Requires: req, Profiles: []string{"pkce"},
+			Requires: req, Profiles: []vocab.Profile{vocab.ProfilePKCE},
 			Title: "A code issued with a code_challenge is not redeemed without code_verifier",
 			Quote: "The server verifies it by calculating the code challenge from the received \"code_verifier\" and comparing it with the previously associated \"code_challenge\".",
 			Run: func(ctx context.Context, t *suite.T) error {
-				return redeemWith(ctx, t, url.Values{"code_verifier": {""}}, "no code_verifier",
+				return refusedRedeem(ctx, t, nil, func(form url.Values) { form.Del("code_verifier") }, []string{"invalid_grant"}, "no code_verifier",
 					"require code_verifier whenever the authorization request carried a code_challenge")
 			},
 		},
 		{
 			ID: "rfc7636-4.6-s256-all-characters", Spec: suite.RFC7636, Section: "4.6", Level: suite.Must,
-			Requires: req, Profiles: []string{"pkce", "oauth2.1"},
+			Requires: req, Profiles: []vocab.Profile{vocab.ProfilePKCE, vocab.ProfileOAuth21},
 			Title: "A 128-character code_verifier using every unreserved character (incl. '-', '.', '_', '~') is accepted with S256",
 			Quote: "If the values are equal, the token endpoint MUST continue processing as normal (as defined by OAuth 2.0 [RFC6749]).",
 			Run:   runS256AllCharacters,
 		},
 		{
 			ID: "rfc7636-4.6-challenge-compared-exactly", Spec: suite.RFC7636, Section: "4.6", Level: suite.Must,
-			Requires: req, Profiles: []string{"pkce", "oauth2.1"},
+			Requires: req, Profiles: []vocab.Profile{vocab.ProfilePKCE, vocab.ProfileOAuth21},
 			Title: "The computed challenge is compared with the stored one exactly: a challenge differing in letter case does not match",
 			Quote: "If the values are not equal, an error response indicating \"invalid_grant\" as described in Section 5.2 of [RFC6749] MUST be returned.",
 			Run:   runChallengeComparedExactly,
@@ -57,73 +57,24 @@ func verificationChecks() []*suite.Check {
 func runS256AllCharacters(ctx context.Context, t *suite.T) error {
 	v := []byte(unreserved + randomFrom(unreserved, 128-len(unreserved)))
 	rand.Shuffle(len(v), func(i, j int) { v[i], v[j] = v[j], v[i] })
-	p := s256Pair(string(v))
-	ar, code, err := codeWith(ctx, t, p)
+	g, err := t.CodeFor(ctx, nil, withPKCE(s256Pair(string(v))))
 	if err != nil {
 		return err
 	}
-	res, err := t.Fixtures.Exchange(ctx, t.HTTP, ar, code, nil)
+	res, err := g.Redeem(ctx, nil)
 	if err != nil {
 		return err
 	}
 	if err := expect.Status(res, 200); err != nil {
 		return expect.WithFix(err, "accept code_verifier values of 43-128 characters of [A-Za-z0-9-._~] and compute BASE64URL-ENCODE(SHA256(ASCII(code_verifier))) without padding")
 	}
-	_, err = t.Fixtures.ParseTokens(res)
+	_, err = t.ParseTokens(res)
 	return err
 }
 
 func runChallengeComparedExactly(ctx context.Context, t *suite.T) error {
 	p := fixture.NewPKCE()
-	p.Challenge = swapCase(p.Challenge)
-	ar, code, err := codeWith(ctx, t, &p)
-	if err != nil {
-		return err
-	}
-	res, err := t.Fixtures.Exchange(ctx, t.HTTP, ar, code, nil)
-	if err != nil {
-		return err
-	}
-	return redeemRefused(res, []string{"invalid_grant"}, "a verifier whose S256 challenge differs from the stored one in letter case",
+	p.Challenge = probe.SwapCase(p.Challenge)
+	return refusedRedeem(ctx, t, &p, nil, []string{"invalid_grant"}, "a verifier whose S256 challenge differs from the stored one in letter case",
 		"compare the computed challenge with the stored code_challenge byte for byte: base64url is case-sensitive")
-}
-
-// swapCase turns upper-case letters into lower case and vice versa.
-func swapCase(s string) string {
-	return strings.Map(func(r rune) rune {
-		switch {
-		case r >= 'a' && r <= 'z':
-			return r - 'a' + 'A'
-		case r >= 'A' && r <= 'Z':
-			return r - 'A' + 'a'
-		}
-		return r
-	}, s)
-}
-
-// redeemWith runs a PKCE authorization and redeems the code with the token
-// request altered by extra; the target must answer invalid_grant.
-func redeemWith(ctx context.Context, t *suite.T, extra url.Values, what, fix string) error {
-	c, err := t.Confidential(ctx)
-	if err != nil {
-		return err
-	}
-	ar := t.NewAuthRequest(c)
-	code, _, err := t.Fixtures.Code(ctx, t.HTTP, ar)
-	if err != nil {
-		return err
-	}
-	res, err := t.Fixtures.Exchange(ctx, t.HTTP, ar, code, extra)
-	if err != nil {
-		return err
-	}
-	if res.Status == http.StatusOK {
-		return expect.WithFix(expect.Fail(res, "error=invalid_grant", "tokens",
-			"the code was redeemed with %s", what), fix)
-	}
-	_, err = expect.OAuthError(res, []int{http.StatusBadRequest}, "invalid_grant")
-	if err != nil && strings.Contains(err.Error(), "wrong error code") {
-		return expect.WithFix(err, "RFC 7636 §4.6 names invalid_grant for this case")
-	}
-	return err
 }

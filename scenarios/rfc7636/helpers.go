@@ -4,18 +4,20 @@ import (
 	"context"
 	"crypto/rand"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/expect"
 	"github.com/authspec/authspec/suite/fixture"
 	"github.com/authspec/authspec/suite/httpx"
+	"github.com/authspec/authspec/suite/vocab"
 )
 
 // confidentialFlow are the features of checks that run an authorization
 // code flow with PKCE and the confidential client.
-func confidentialFlow() []suite.Feature {
-	return []suite.Feature{suite.FeaturePKCE, suite.FeatureConfidential, suite.FeatureAuthCode}
+func confidentialFlow() []vocab.Feature {
+	return []vocab.Feature{vocab.FeaturePKCE, vocab.FeatureConfidential, vocab.FeatureAuthCode}
 }
 
 // unreserved is the character set of code-verifier (RFC 7636 §4.1).
@@ -36,69 +38,63 @@ func s256Pair(v string) *fixture.PKCE {
 	return &fixture.PKCE{Verifier: v, Challenge: fixture.S256(v), Method: "S256"}
 }
 
-// codeWith runs an approved authorization of the confidential client with
-// PKCE pair p and returns the request and the code.
-func codeWith(ctx context.Context, t *suite.T, p *fixture.PKCE) (*fixture.AuthRequest, string, error) {
-	c, err := t.Confidential(ctx)
-	if err != nil {
-		return nil, "", err
+// withPKCE sets the PKCE pair of an authorization request (nil: none).
+func withPKCE(p *fixture.PKCE) func(*fixture.AuthRequest) {
+	return func(r *fixture.AuthRequest) { r.PKCE = p }
+}
+
+// refusedRedeem runs an approved authorization of the confidential client
+// with PKCE pair p (nil: the run's usual pair), redeems the code with the
+// token request changed by change, and requires a refusal with one of
+// codes.
+func refusedRedeem(ctx context.Context, t *suite.T, p *fixture.PKCE, change func(url.Values), codes []string, what, fix string) error {
+	var adjust func(*fixture.AuthRequest)
+	if p != nil {
+		adjust = withPKCE(p)
 	}
-	ar := t.NewAuthRequest(c)
-	ar.PKCE = p
-	code, _, err := t.Fixtures.Code(ctx, t.HTTP, ar)
+	g, err := t.CodeFor(ctx, nil, adjust)
 	if err != nil {
-		return nil, "", err
+		return err
 	}
-	return ar, code, nil
+	res, err := g.Redeem(ctx, change)
+	if err != nil {
+		return err
+	}
+	return redeemRefused(res, codes, what, fix)
 }
 
 // redeemRefused requires a token request to be refused with one of codes.
 func redeemRefused(res *httpx.Result, codes []string, what, fix string) error {
 	if res.Status == http.StatusOK {
-		return expect.WithFix(expect.Fail(res, "error="+strings.Join(codes, " or "), "tokens",
-			"the code was redeemed with %s", what), fix)
+		return expect.Fail(res, "error="+strings.Join(codes, " or "), "tokens",
+			"the code was redeemed with %s", what).
+			WithFix(fix)
 	}
-	_, err := expect.OAuthError(res, []int{http.StatusBadRequest}, codes...)
-	return expect.WithFix(err, fix)
-}
-
-// authorizeRaw sends an authorization request of the client and returns its
-// outcome; a request that did not come back to the client is not an error.
-func authorizeRaw(ctx context.Context, t *suite.T, ar *fixture.AuthRequest) (*fixture.AuthzResult, error) {
-	res, err := t.Fixtures.Authorize(ctx, t.HTTP, ar)
-	if err != nil && !fixture.IsUnavailable(err) {
-		return nil, err
-	}
-	if res == nil {
-		res = &fixture.AuthzResult{}
-	}
-	if res.Callback != nil {
-		if code := res.Callback.Query().Get("code"); code != "" {
-			t.Fixtures.Transport.AddSecret(code) // redacted from the evidence
-		}
-	}
-	return res, nil
+	return expect.WithFix(expect.ErrorResponse(res, codes...), fix)
 }
 
 // wantErrorRedirect requires an authorization error response (RFC 6749
 // §4.1.2.1) with error=code and the request's state (when it had one).
 func wantErrorRedirect(res *fixture.AuthzResult, state, code, what, fix string) error {
 	if res.Callback == nil {
-		return expect.WithFix(expect.Fail(res.Last, "a redirect to the client with error="+code, "no redirect to the client",
-			"the authorization request with %s did not come back to the client with an error", what), fix)
+		return expect.Fail(res.Last, "a redirect to the client with error="+code, "no redirect to the client",
+			"the authorization request with %s did not come back to the client with an error", what).
+			WithFix(fix)
 	}
 	q := res.Callback.Query()
 	switch {
 	case q.Get("code") != "":
-		return expect.WithFix(expect.Fail(res.Last, "error="+code, "an authorization code",
-			"the authorization request with %s was accepted", what), fix)
+		return expect.Fail(res.Last, "error="+code, "an authorization code",
+			"the authorization request with %s was accepted", what).
+			WithFix(fix)
 	case q.Get("error") != code:
-		return expect.WithFix(expect.Fail(res.Last, "error="+code, "error="+q.Get("error"),
-			"the authorization request with %s was refused with the wrong error code", what), fix)
+		return expect.Fail(res.Last, "error="+code, "error="+q.Get("error"),
+			"the authorization request with %s was refused with the wrong error code", what).
+			WithFix(fix)
 	case state != "" && q.Get("state") != state:
-		return expect.WithFix(expect.Fail(res.Last, "state="+state, "state="+q.Get("state"),
-			"the error response to the request with %s does not return its state", what),
-			"return the request's state in every authorization error response (RFC 6749 §4.1.2.1)")
+		return expect.Fail(res.Last, "state="+state, "state="+q.Get("state"),
+			"the error response to the request with %s does not return its state", what).
+			WithFix("return the request's state in every authorization error response (RFC 6749 §4.1.2.1)")
 	}
 	return nil
 }

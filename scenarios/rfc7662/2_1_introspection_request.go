@@ -7,7 +7,7 @@ import (
 
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/expect"
-	"github.com/authspec/authspec/suite/httpx"
+	"github.com/authspec/authspec/suite/vocab"
 )
 
 // requestChecks returns the checks of RFC 7662 §2.1, Introspection Request.
@@ -15,14 +15,14 @@ func requestChecks() []*suite.Check {
 	return []*suite.Check{
 		{
 			ID: "rfc7662-2.1-requires-authorization", Spec: suite.RFC7662, Section: "2.1", Level: suite.Must,
-			Requires: req, Profiles: []string{"core"},
+			Requires: req, Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title: "The introspection endpoint refuses callers that do not authenticate",
 			Quote: "To prevent token scanning attacks, the endpoint MUST also require some form of authorization to access this endpoint, such as client authentication as described in OAuth 2.0 [RFC6749] or a separate OAuth 2.0 access token such as the bearer token described in OAuth 2.0 Bearer Token Usage [RFC6750].",
 			Run:   runRequiresAuthorization,
 		},
 		{
 			ID: "rfc7662-2.1-hint-not-binding", Spec: suite.RFC7662, Section: "2.1", Level: suite.Must,
-			Requires: req, Profiles: []string{"core"},
+			Requires: req, Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title: "A wrong token_type_hint does not hide the token",
 			Quote: "If the server is unable to locate the token using the given hint, it MUST extend its search across all of its supported token types.",
 			Run:   runHintNotBinding,
@@ -46,25 +46,22 @@ func runRequiresAuthorization(ctx context.Context, t *suite.T) error {
 			t.Logf("the unauthenticated call got HTTP %d with only active=false", res.Status)
 			return nil
 		}
-		return expect.WithFix(expect.Fail(res, "HTTP 401 (or another refusal) for an unauthenticated caller", fmt.Sprintf("HTTP %d %s", res.Status, snippet(res)),
-			"anyone can introspect tokens: token scanning is possible"), "require client authentication (or a bearer token) at the introspection endpoint")
+		return expect.Fail(res, "HTTP 401 (or another refusal) for an unauthenticated caller", fmt.Sprintf("HTTP %d %s", res.Status, res.Snippet()),
+			"anyone can introspect tokens: token scanning is possible").
+			WithFix("require client authentication (or a bearer token) at the introspection endpoint")
 	}
 	return nil
 }
 
 func runHintNotBinding(ctx context.Context, t *suite.T) error {
-	c, token, err := freshToken(ctx, t)
+	in, err := introspectFresh(ctx, t, "introspect the access token without a hint")
 	if err != nil {
 		return err
 	}
-	res, err := introspect(ctx, t, c, token, nil, "introspect the access token without a hint")
-	if err != nil {
-		return err
-	}
-	if active, _, err := okIntrospection(res); err != nil || !active {
+	if active, _, err := okIntrospection(in.res); err != nil || !active {
 		return suite.SkipErr("the access token was not introspected as active, so a hint's effect cannot be observed")
 	}
-	res, err = introspect(ctx, t, c, token, url.Values{"token_type_hint": {"refresh_token"}}, "introspect the access token with token_type_hint=refresh_token")
+	res, err := introspect(ctx, t, in.client, in.token, url.Values{"token_type_hint": {"refresh_token"}}, "introspect the access token with token_type_hint=refresh_token")
 	if err != nil {
 		return err
 	}
@@ -73,16 +70,9 @@ func runHintNotBinding(ctx context.Context, t *suite.T) error {
 		return err
 	}
 	if !active {
-		return expect.WithFix(expect.Fail(res, `"active": true`, `"active": false`,
-			"with a wrong token_type_hint the access token was reported inactive"), "treat token_type_hint as a hint: search every token type when the hinted one does not match")
+		return expect.Fail(res, `"active": true`, `"active": false`,
+			"with a wrong token_type_hint the access token was reported inactive").
+			WithFix("treat token_type_hint as a hint: search every token type when the hinted one does not match")
 	}
 	return nil
-}
-
-func snippet(res *httpx.Result) string {
-	b := string(res.Body)
-	if len(b) > 120 {
-		b = b[:120] + "…"
-	}
-	return b
 }

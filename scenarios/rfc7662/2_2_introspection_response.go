@@ -10,6 +10,7 @@ import (
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/expect"
 	"github.com/authspec/authspec/suite/fixture"
+	"github.com/authspec/authspec/suite/vocab"
 )
 
 // responseChecks returns the checks of RFC 7662 §2.2, Introspection
@@ -18,35 +19,35 @@ func responseChecks() []*suite.Check {
 	return []*suite.Check{
 		{
 			ID: "rfc7662-2.2-active-token", Spec: suite.RFC7662, Section: "2.2", Level: suite.Must,
-			Requires: req, Profiles: []string{"core"},
+			Requires: req, Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title: "A valid token is introspected as \"active\": true (a JSON boolean)",
 			Quote: "active REQUIRED. Boolean indicator of whether or not the presented token is currently active.",
 			Run:   runActiveToken,
 		},
 		{
 			ID: "rfc7662-2.2-json-response", Spec: suite.RFC7662, Section: "2.2", Level: suite.Must,
-			Requires: req, Profiles: []string{"core"},
+			Requires: req, Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title: "Introspection responses are JSON objects served as application/json",
 			Quote: "The server responds with a JSON object [RFC7159] in \"application/json\" format with the following top-level members.",
 			Run:   runJSONResponse,
 		},
 		{
 			ID: "rfc7662-2.2-numeric-dates", Spec: suite.RFC7662, Section: "2.2", Level: suite.Must,
-			Requires: req, Profiles: []string{"core"},
+			Requires: req, Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title: "exp, iat and nbf, when present, are integer seconds since the epoch",
 			Quote: "exp OPTIONAL. Integer timestamp, measured in the number of seconds since January 1 1970 UTC, indicating when this token will expire, as defined in JWT [RFC7519].",
 			Run:   runNumericDates,
 		},
 		{
 			ID: "rfc7662-2.2-revoked-inactive", Spec: suite.RFC7662, Section: "2.2", Level: suite.Must,
-			Requires: append([]suite.Feature{suite.FeatureRevocation}, req...), Profiles: []string{"core"},
+			Requires: append([]vocab.Feature{vocab.FeatureRevocation}, req...), Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title: "A revoked token is introspected as \"active\": false",
 			Quote: "If the introspection call is properly authorized but the token is not active, does not exist on this server, or the protected resource is not allowed to introspect this particular token, then the authorization server MUST return an introspection response with the \"active\" field set to \"false\".",
 			Run:   runRevokedInactive,
 		},
 		{
 			ID: "rfc7662-2.2-inactive-no-details", Spec: suite.RFC7662, Section: "2.2", Level: suite.ShouldNot,
-			Requires: req, Profiles: []string{"core"},
+			Requires: req, Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title: "The response for an unknown token says nothing more than \"active\": false",
 			Quote: "Note that to avoid disclosing too much of the authorization server's state to a third party, the authorization server SHOULD NOT include any additional information about an inactive token, including why the token is inactive.",
 			Run:   runInactiveNoDetails,
@@ -55,61 +56,36 @@ func responseChecks() []*suite.Check {
 }
 
 func runActiveToken(ctx context.Context, t *suite.T) error {
-	c, token, err := freshToken(ctx, t)
-	if err != nil {
-		return err
-	}
-	res, err := introspect(ctx, t, c, token, nil, "introspect a fresh access token as the client it was issued to")
-	if err != nil {
-		return err
-	}
-	active, _, err := okIntrospection(res)
-	if err != nil {
-		return err
-	}
-	if !active {
-		return suite.SkipErr(`the fresh token was introspected as inactive: the server may not let this client introspect its own tokens (RFC 7662 §2.2 allows it), so there is no active token to judge`)
-	}
-	return nil
+	_, _, err := activeFresh(ctx, t, "introspect a fresh access token as the client it was issued to",
+		"the fresh token was introspected as inactive: the server may not let this client introspect its own tokens (RFC 7662 §2.2 allows it), so there is no active token to judge")
+	return err
 }
 
 func runJSONResponse(ctx context.Context, t *suite.T) error {
-	c, token, err := freshToken(ctx, t)
+	in, err := introspectFresh(ctx, t, "introspect a fresh access token")
 	if err != nil {
 		return err
 	}
-	res, err := introspect(ctx, t, c, token, nil, "introspect a fresh access token")
-	if err != nil {
-		return err
-	}
+	res := in.res
 	if err := expect.Status(res, http.StatusOK); err != nil {
 		return err
 	}
 	mt, _, _ := mime.ParseMediaType(res.Header.Get("Content-Type"))
 	if mt != "application/json" {
-		return expect.WithFix(expect.Fail(res, "Content-Type: application/json", "Content-Type: "+res.Header.Get("Content-Type"),
-			"the introspection response is not served as JSON"), "serve introspection responses with Content-Type: application/json")
+		return expect.Fail(res, "Content-Type: application/json", "Content-Type: "+res.Header.Get("Content-Type"),
+			"the introspection response is not served as JSON").
+			WithFix("serve introspection responses with Content-Type: application/json")
 	}
 	_, err = expect.JSONObject(res, false)
 	return err
 }
 
 func runNumericDates(ctx context.Context, t *suite.T) error {
-	c, token, err := freshToken(ctx, t)
+	in, m, err := activeFresh(ctx, t, "introspect a fresh access token", "the token was introspected as inactive, with no dates to judge")
 	if err != nil {
 		return err
 	}
-	res, err := introspect(ctx, t, c, token, nil, "introspect a fresh access token")
-	if err != nil {
-		return err
-	}
-	active, m, err := okIntrospection(res)
-	if err != nil {
-		return err
-	}
-	if !active {
-		return suite.SkipErr("the token was introspected as inactive, with no dates to judge")
-	}
+	res := in.res
 	seen := 0
 	for _, k := range []string{"exp", "iat", "nbf"} {
 		v, ok := m[k]
@@ -119,8 +95,9 @@ func runNumericDates(ctx context.Context, t *suite.T) error {
 		seen++
 		f, isNum := v.(float64)
 		if !isNum || f != float64(int64(f)) || f < 0 {
-			return expect.WithFix(expect.Fail(res, k+": integer seconds since 1970-01-01 UTC", fmt.Sprintf("%s: %s", k, raw(v)),
-				"%s is not a NumericDate", k), "give exp, iat and nbf as integer numbers of seconds (RFC 7519 NumericDate)")
+			return expect.Fail(res, k+": integer seconds since 1970-01-01 UTC", fmt.Sprintf("%s: %s", k, expect.Describe(v)),
+				"%s is not a NumericDate", k).
+				WithFix("give exp, iat and nbf as integer numbers of seconds (RFC 7519 NumericDate)")
 		}
 	}
 	if seen == 0 {
@@ -130,16 +107,15 @@ func runNumericDates(ctx context.Context, t *suite.T) error {
 }
 
 func runRevokedInactive(ctx context.Context, t *suite.T) error {
-	c, token, err := freshToken(ctx, t)
+	in, err := introspectFresh(ctx, t, "introspect the token before revoking it")
 	if err != nil {
 		return err
 	}
-	if res, err := introspect(ctx, t, c, token, nil, "introspect the token before revoking it"); err != nil {
-		return err
-	} else if active, _, err := okIntrospection(res); err != nil || !active {
+	if active, _, err := okIntrospection(in.res); err != nil || !active {
 		return suite.SkipErr("the token was not introspected as active before revocation, so the change cannot be observed")
 	}
-	rev, err := t.Fixtures.PostForm(ctx, t.HTTP, t.Target.Metadata.RevocationEndpoint, c, url.Values{"token": {token}}, "revoke the token (RFC 7009)")
+	c, token := in.client, in.token
+	rev, err := t.PostForm(ctx, t.Target.Metadata.RevocationEndpoint, c, url.Values{"token": {token}}, "revoke the token (RFC 7009)")
 	if err != nil {
 		return err
 	}
@@ -155,9 +131,10 @@ func runRevokedInactive(ctx context.Context, t *suite.T) error {
 		return err
 	}
 	if active {
-		return expect.Evidence(expect.WithFix(expect.Fail(res, `"active": false`, `"active": true`,
-			"a revoked token is still introspected as active: resource servers keep accepting it"),
-			"report revoked tokens as inactive"), rev.Exchange)
+		return expect.Fail(res, `"active": false`, `"active": true`,
+			"a revoked token is still introspected as active: resource servers keep accepting it").
+			WithFix("report revoked tokens as inactive").
+			WithEvidence(rev.Exchange)
 	}
 	return nil
 }
@@ -179,8 +156,9 @@ func runInactiveNoDetails(ctx context.Context, t *suite.T) error {
 		return expect.Fail(res, `"active": false`, `"active": true`, "a made-up token was introspected as active")
 	}
 	if len(m) > 1 {
-		return expect.WithFix(expect.Fail(res, `{"active": false}`, "members: "+expect.Keys(m),
-			"the response for an unknown token carries more than active=false"), "answer inactive tokens with {\"active\": false} only")
+		return expect.Fail(res, `{"active": false}`, "members: "+expect.Keys(m),
+			"the response for an unknown token carries more than active=false").
+			WithFix("answer inactive tokens with {\"active\": false} only")
 	}
 	return nil
 }

@@ -2,7 +2,6 @@ package rfc7662
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -12,9 +11,10 @@ import (
 	"github.com/authspec/authspec/suite/expect"
 	"github.com/authspec/authspec/suite/fixture"
 	"github.com/authspec/authspec/suite/httpx"
+	"github.com/authspec/authspec/suite/vocab"
 )
 
-var req = []suite.Feature{suite.FeatureIntrospection, suite.FeatureConfidential}
+var req = []vocab.Feature{vocab.FeatureIntrospection, vocab.FeatureConfidential}
 
 // introspect posts token to the introspection endpoint as client c (nil:
 // no client authentication at all).
@@ -23,7 +23,7 @@ func introspect(ctx context.Context, t *suite.T, c *fixture.Client, token string
 	for k, v := range extra {
 		form[k] = v
 	}
-	return t.Fixtures.PostForm(ctx, t.HTTP, t.Target.Metadata.IntrospectionEndpoint, c, form, note)
+	return t.PostForm(ctx, t.Target.Metadata.IntrospectionEndpoint, c, form, note)
 }
 
 // freshToken gets an access token of the confidential client: by client
@@ -33,20 +33,59 @@ func freshToken(ctx context.Context, t *suite.T) (*fixture.Client, string, error
 	if err != nil {
 		return nil, "", err
 	}
-	if ok, _ := t.Target.Has(string(suite.FeatureClientCredentials)); ok && slices.Contains(c.GrantTypes, "client_credentials") {
-		res, err := t.Fixtures.Token(ctx, t.HTTP, c, url.Values{"grant_type": {"client_credentials"}}, "client credentials token to introspect")
+	if ok, _ := t.Target.Has(vocab.FeatureClientCredentials); ok && slices.Contains(c.GrantTypes, "client_credentials") {
+		res, err := t.Token(ctx, c, url.Values{"grant_type": {"client_credentials"}}, "client credentials token to introspect")
 		if err != nil {
 			return nil, "", err
 		}
-		if ts, err := t.Fixtures.ParseTokens(res); err == nil && ts.AccessToken != "" {
+		if ts, err := t.ParseTokens(res); err == nil && ts.AccessToken != "" {
 			return c, ts.AccessToken, nil
 		}
 	}
-	ts, err := t.Fixtures.Tokens(ctx, t.HTTP, t.NewAuthRequest(c))
+	ts, err := t.TokensFor(ctx, c, nil)
 	if err != nil {
 		return nil, "", err
 	}
 	return c, ts.AccessToken, nil
+}
+
+// introspection is a fresh access token introspected as the client it was
+// issued to.
+type introspection struct {
+	client *fixture.Client
+	token  string
+	res    *httpx.Result
+}
+
+// introspectFresh gets a fresh access token and introspects it.
+func introspectFresh(ctx context.Context, t *suite.T, note string) (*introspection, error) {
+	c, token, err := freshToken(ctx, t)
+	if err != nil {
+		return nil, err
+	}
+	res, err := introspect(ctx, t, c, token, nil, note)
+	if err != nil {
+		return nil, err
+	}
+	return &introspection{client: c, token: token, res: res}, nil
+}
+
+// activeFresh is introspectFresh requiring a 200 introspection response
+// (okIntrospection); the check is SKIP with skip when the token is not
+// introspected as active.
+func activeFresh(ctx context.Context, t *suite.T, note, skip string) (*introspection, map[string]any, error) {
+	in, err := introspectFresh(ctx, t, note)
+	if err != nil {
+		return nil, nil, err
+	}
+	active, m, err := okIntrospection(in.res)
+	if err != nil {
+		return nil, nil, err
+	}
+	if !active {
+		return nil, nil, suite.SkipErr("%s", skip)
+	}
+	return in, m, nil
 }
 
 // activeOf reads "active" from an introspection response: its value and
@@ -75,16 +114,9 @@ func okIntrospection(res *httpx.Result) (bool, map[string]any, error) {
 		return false, m, err
 	}
 	if !isBool {
-		return false, m, expect.WithFix(expect.Fail(res, `"active": true (a JSON boolean)`, fmt.Sprintf(`"active": %s`, raw(m["active"])),
-			"active is not a JSON boolean; clients comparing with true treat the token as inactive"), `emit "active": true/false as JSON booleans`)
+		return false, m, expect.Fail(res, `"active": true (a JSON boolean)`, fmt.Sprintf(`"active": %s`, expect.Describe(m["active"])),
+			"active is not a JSON boolean; clients comparing with true treat the token as inactive").
+			WithFix(`emit "active": true/false as JSON booleans`)
 	}
 	return active, m, nil
-}
-
-func raw(v any) string {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return fmt.Sprint(v)
-	}
-	return string(b)
 }

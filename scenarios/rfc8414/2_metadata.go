@@ -15,6 +15,7 @@ import (
 	"github.com/authspec/authspec/suite/expect"
 	"github.com/authspec/authspec/suite/fixture"
 	"github.com/authspec/authspec/suite/httpx"
+	"github.com/authspec/authspec/suite/vocab"
 )
 
 // metadataChecks returns the checks of RFC 8414 §2, Authorization Server
@@ -25,26 +26,26 @@ func metadataChecks() []*suite.Check {
 
 // memberChecks are the checks of the members the metadata must carry.
 func memberChecks() []*suite.Check {
-	meta := []suite.Feature{suite.FeatureMetadata}
+	meta := []vocab.Feature{vocab.FeatureMetadata}
 	return []*suite.Check{
 
 		{
 			ID: "rfc8414-2-required-members", Spec: suite.RFC8414, Section: "2", Level: suite.Must,
-			Requires: meta, Profiles: []string{"core"},
+			Requires: meta, Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title: "The metadata has the required members issuer and response_types_supported",
 			Quote: "response_types_supported REQUIRED. JSON array containing a list of the OAuth 2.0 \"response_type\" values that this authorization server supports.",
 			Run:   runRequiredMembers,
 		},
 		{
 			ID: "rfc8414-2-code-challenge-methods-s256", Spec: suite.RFC8414, Section: "2", Level: suite.Should,
-			Requires: meta, Profiles: []string{"pkce", "oauth2.1"},
+			Requires: meta, Profiles: []vocab.Profile{vocab.ProfilePKCE, vocab.ProfileOAuth21},
 			Title: "The metadata advertises PKCE with S256 in code_challenge_methods_supported",
 			Quote: "code_challenge_methods_supported OPTIONAL. ... If omitted, the authorization server does not support PKCE.",
 			Run:   runCodeChallengeMethodsS256,
 		},
 		{
 			ID: "rfc8414-2-authorization-endpoint-required", Spec: suite.RFC8414, Section: "2", Level: suite.Must,
-			Requires: meta, Profiles: []string{"core"},
+			Requires: meta, Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title: "The metadata has an authorization_endpoint when a grant type that uses it is supported",
 			Quote: "authorization_endpoint URL of the authorization server's authorization endpoint [RFC6749]. This is REQUIRED unless no grant types are supported that use the authorization endpoint.",
 			Run:   runAuthorizationEndpointRequired,
@@ -57,56 +58,56 @@ func advertisedChecks() []*suite.Check {
 	return []*suite.Check{
 		{
 			ID: "rfc8414-2-registration-endpoint-registers", Spec: suite.RFC8414, Section: "2", Level: suite.Must,
-			Requires: []suite.Feature{suite.FeatureDCR}, Profiles: []string{"dcr"},
+			Requires: []vocab.Feature{vocab.FeatureDCR}, Profiles: []vocab.Profile{vocab.ProfileDCR},
 			Title: "The advertised registration_endpoint registers clients",
 			Quote: "registration_endpoint OPTIONAL. URL of the authorization server's OAuth 2.0 Dynamic Client Registration endpoint [RFC7591].",
 			Run:   runRegistrationEndpointRegisters,
 		},
 		{
 			ID: "rfc8414-2-grant-types-not-refused", Spec: suite.RFC8414, Section: "2", Level: suite.Must,
-			Requires: []suite.Feature{suite.FeatureMetadata, suite.FeatureConfidential}, Profiles: []string{"core"},
+			Requires: []vocab.Feature{vocab.FeatureMetadata, vocab.FeatureConfidential}, Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title: "The token endpoint does not refuse an advertised grant type as unsupported_grant_type",
 			Quote: "grant_types_supported OPTIONAL. JSON array containing a list of the OAuth 2.0 grant type values that this authorization server supports. ... If omitted, the default value is [\"authorization_code\", \"implicit\"].",
 			Run:   runGrantTypesNotRefused,
 		},
 		{
 			ID: "rfc8414-2-response-types-not-refused", Spec: suite.RFC8414, Section: "2", Level: suite.Must,
-			Requires: []suite.Feature{suite.FeatureConfidential, suite.FeatureAuthCode}, Profiles: []string{"core"},
+			Requires: []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureAuthCode}, Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title: "The authorization endpoint does not refuse an advertised response type as unsupported_response_type",
 			Quote: "response_types_supported REQUIRED. JSON array containing a list of the OAuth 2.0 \"response_type\" values that this authorization server supports.",
 			Run:   runResponseTypesNotRefused,
 		},
 		{
 			ID: "rfc8414-2-token-auth-methods-authenticate", Spec: suite.RFC8414, Section: "2", Level: suite.Must,
-			Requires: []suite.Feature{suite.FeatureDCR}, Profiles: []string{"core"},
+			Requires: []vocab.Feature{vocab.FeatureDCR}, Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title: "Every advertised token endpoint authentication method authspec can perform authenticates a client",
 			Quote: "token_endpoint_auth_methods_supported OPTIONAL. JSON array containing a list of client authentication methods supported by this token endpoint. ... If omitted, the default is \"client_secret_basic\"",
 			Run:   runTokenAuthMethodsAuthenticate,
 		},
 		{
 			ID: "rfc8414-2-introspection-endpoint-introspects", Spec: suite.RFC8414, Section: "2", Level: suite.Must,
-			Requires: []suite.Feature{suite.FeatureIntrospection, suite.FeatureConfidential}, Profiles: []string{"core"},
+			Requires: []vocab.Feature{vocab.FeatureIntrospection, vocab.FeatureConfidential}, Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title: "The advertised introspection_endpoint answers an introspection request as RFC 7662 says",
 			Quote: "introspection_endpoint OPTIONAL. URL of the authorization server's OAuth 2.0 introspection endpoint [RFC7662].",
 			Run:   runIntrospectionEndpointIntrospects,
 		},
 		{
 			ID: "rfc8414-2-scopes-supported-accepted", Spec: suite.RFC8414, Section: "2", Level: suite.Should,
-			Requires: []suite.Feature{suite.FeatureMetadata, suite.FeatureConfidential, suite.FeatureClientCredentials}, Profiles: []string{"core"},
+			Requires: []vocab.Feature{vocab.FeatureMetadata, vocab.FeatureConfidential, vocab.FeatureClientCredentials}, Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title: "Every advertised scope can be requested without invalid_scope",
 			Quote: "scopes_supported RECOMMENDED. JSON array containing a list of the OAuth 2.0 [RFC6749] \"scope\" values that this authorization server supports.",
 			Run:   runScopesSupportedAccepted,
 		},
 		{
 			ID: "rfc8414-2-code-challenge-methods-honoured", Spec: suite.RFC8414, Section: "2", Level: suite.Must,
-			Requires: []suite.Feature{suite.FeatureConfidential, suite.FeatureAuthCode}, Profiles: []string{"pkce"},
+			Requires: []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureAuthCode}, Profiles: []vocab.Profile{vocab.ProfilePKCE},
 			Title: "Every advertised PKCE code_challenge_method is accepted and verified",
 			Quote: "code_challenge_methods_supported OPTIONAL. JSON array containing a list of Proof Key for Code Exchange (PKCE) [RFC7636] code challenge methods supported by this authorization server.",
 			Run:   runCodeChallengeMethodsHonoured,
 		},
 		{
 			ID: "rfc8414-2-introspection-auth-methods-authenticate", Spec: suite.RFC8414, Section: "2", Level: suite.Must,
-			Requires: []suite.Feature{suite.FeatureIntrospection, suite.FeatureDCR}, Profiles: []string{"core"},
+			Requires: []vocab.Feature{vocab.FeatureIntrospection, vocab.FeatureDCR}, Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title: "Every advertised introspection endpoint authentication method authspec can perform authenticates a client",
 			Quote: "introspection_endpoint_auth_methods_supported OPTIONAL. JSON array containing a list of client authentication methods supported by this introspection endpoint.",
 			Run:   runIntrospectionAuthMethodsAuthenticate,
@@ -129,15 +130,14 @@ func runRequiredMembers(ctx context.Context, t *suite.T) error {
 }
 
 func runRegistrationEndpointRegisters(ctx context.Context, t *suite.T) error {
-	md := fixture.DefaultMetadata(t.Fixtures.RedirectURI, "client_secret_basic", t.Target.Metadata.GrantTypes())
-	c, res, err := t.Fixtures.Register(ctx, t.HTTP, md)
+	c, res, err := t.Register(ctx, regclient.Metadata(t, "client_secret_basic", nil))
 	if err != nil {
 		return err
 	}
 	if res.Status != http.StatusCreated && res.Status != http.StatusOK {
-		return expect.WithFix(expect.Fail(res, "HTTP 201 with a client_id", "HTTP "+http.StatusText(res.Status),
-			"the registration_endpoint of the metadata does not register clients"),
-			"advertise the URL that actually serves RFC 7591 registration (MCP clients register there blindly)")
+		return expect.Fail(res, "HTTP 201 with a client_id", "HTTP "+http.StatusText(res.Status),
+			"the registration_endpoint of the metadata does not register clients").
+			WithFix("advertise the URL that actually serves RFC 7591 registration (MCP clients register there blindly)")
 	}
 	if c.ID == "" {
 		return expect.Fail(res, "a client_id", "none", "the registration response has no client_id")
@@ -148,10 +148,10 @@ func runRegistrationEndpointRegisters(ctx context.Context, t *suite.T) error {
 func runCodeChallengeMethodsS256(ctx context.Context, t *suite.T) error {
 	res := t.Target.MetadataResult
 	if !slices.Contains(t.Target.Metadata.CodeChallengeMethodsSupported, "S256") {
-		return expect.WithFix(expect.Fail(res, `code_challenge_methods_supported: ["S256"]`,
+		return expect.Fail(res, `code_challenge_methods_supported: ["S256"]`,
 			quoted(stringList(t.Target.Metadata.CodeChallengeMethodsSupported)),
-			"clients read the absence of S256 as no PKCE support (MCP clients refuse to proceed)"),
-			`add "code_challenge_methods_supported": ["S256"] to the metadata`)
+			"clients read the absence of S256 as no PKCE support (MCP clients refuse to proceed)").
+			WithFix(`add "code_challenge_methods_supported": ["S256"] to the metadata`)
 	}
 	return nil
 }
@@ -174,15 +174,15 @@ func runAuthorizationEndpointRequired(ctx context.Context, t *suite.T) error {
 	}
 	got := "absent"
 	if present {
-		got = metadoc.Describe(v)
+		got = expect.Describe(v)
 	}
 	why := "grant_types_supported lists " + strings.Join(users, ", ")
 	if len(md.GrantTypesSupported) == 0 {
 		why = `grant_types_supported is omitted, so its default ["authorization_code", "implicit"] applies`
 	}
-	return expect.WithFix(expect.Fail(t.Target.MetadataResult, "an authorization_endpoint URL", "authorization_endpoint: "+got,
-		"%s, which use the authorization endpoint, but the metadata names none", why),
-		`add authorization_endpoint, or list in grant_types_supported only the grants the server offers (e.g. ["client_credentials"])`)
+	return expect.Fail(t.Target.MetadataResult, "an authorization_endpoint URL", "authorization_endpoint: "+got,
+		"%s, which use the authorization endpoint, but the metadata names none", why).
+		WithFix(`add authorization_endpoint, or list in grant_types_supported only the grants the server offers (e.g. ["client_credentials"])`)
 }
 
 // grantProbe is a token request for grant type g with made-up credentials:
@@ -211,14 +211,14 @@ func runGrantTypesNotRefused(ctx context.Context, t *suite.T) error {
 		if g == "implicit" {
 			continue // the implicit grant has no token request
 		}
-		res, err := t.Fixtures.Token(ctx, t.HTTP, c, grantProbe(g, c), "token request with the advertised grant_type "+g)
+		res, err := t.Token(ctx, c, grantProbe(g, c), "token request with the advertised grant_type "+g)
 		if err != nil {
 			return err
 		}
 		if res.Status == http.StatusOK {
-			_, _ = t.Fixtures.ParseTokens(res) // redact the tokens
+			_, _ = t.ParseTokens(res) // redact the tokens
 		}
-		code := metadoc.ErrorCode(res)
+		code := expect.ErrorCode(res)
 		t.Logf("grant_type %s: HTTP %d %s", g, res.Status, code)
 		if code == "unsupported_grant_type" {
 			note := ""
@@ -227,9 +227,10 @@ func runGrantTypesNotRefused(ctx context.Context, t *suite.T) error {
 				// client may not use the grant.
 				note = " (the client is not registered for this grant; if that is the reason, RFC 6749 §5.2 says unauthorized_client)"
 			}
-			return expect.WithFix(expect.Evidence(expect.Fail(res, "any answer but error=unsupported_grant_type", "error=unsupported_grant_type",
-				"the metadata advertises grant_type %q but the token endpoint does not support it%s", g, note), t.Target.MetadataResult.Exchange),
-				"list in grant_types_supported only the grant types the token endpoint implements")
+			return expect.Fail(res, "any answer but error=unsupported_grant_type", "error=unsupported_grant_type",
+				"the metadata advertises grant_type %q but the token endpoint does not support it%s", g, note).
+				WithEvidence(t.Target.MetadataResult.Exchange).
+				WithFix("list in grant_types_supported only the grant types the token endpoint implements")
 		}
 	}
 	return nil
@@ -246,7 +247,7 @@ func runResponseTypesNotRefused(ctx context.Context, t *suite.T) error {
 		if slices.Contains(strings.Fields(rt), "id_token") {
 			ar.Extra.Set("nonce", fixture.RandomState()) // OpenID Connect requires one
 		}
-		res, err := t.Fixtures.Authorize(ctx, t.HTTP, ar)
+		res, err := t.Authorize(ctx, ar)
 		if err != nil && !fixture.IsUnavailable(err) {
 			return err
 		}
@@ -258,9 +259,10 @@ func runResponseTypesNotRefused(ctx context.Context, t *suite.T) error {
 		last, how := res.Last, refusal(res)
 		t.Logf("response_type %s: %s", rt, how)
 		if strings.Contains(how, "unsupported_response_type") {
-			return expect.WithFix(expect.Evidence(expect.Fail(last, "any answer but error=unsupported_response_type", how,
-				"the metadata advertises response_type %q but the authorization endpoint does not support it", rt), t.Target.MetadataResult.Exchange),
-				"list in response_types_supported only the response types the authorization endpoint implements")
+			return expect.Fail(last, "any answer but error=unsupported_response_type", how,
+				"the metadata advertises response_type %q but the authorization endpoint does not support it", rt).
+				WithEvidence(t.Target.MetadataResult.Exchange).
+				WithFix("list in response_types_supported only the response types the authorization endpoint implements")
 		}
 	}
 	return nil
@@ -306,28 +308,41 @@ func refusal(res *fixture.AuthzResult) string {
 	return "no redirect to the client"
 }
 
+// methodClient registers a client that authenticates with method m, or
+// says in the log why there is none (nil).
+func methodClient(ctx context.Context, t *suite.T, m string) (*fixture.Client, error) {
+	switch m {
+	case "client_secret_basic", "client_secret_post", "none":
+	default:
+		t.Logf("%s: authspec cannot perform this method; not judged", m)
+		return nil, nil
+	}
+	reg, err := regclient.Register(ctx, t, regclient.Metadata(t, m, nil))
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case !reg.OK() || reg.Client.ID == "":
+		t.Logf("%s: registering a client with this method failed with HTTP %d (the RFC 7591 checks judge registration)", m, reg.Res.Status)
+		return nil, nil
+	case reg.Client.AuthMethod != m:
+		t.Logf("%s: the server registered the client with %s instead; not judged", m, reg.Client.AuthMethod)
+		return nil, nil
+	}
+	return reg.Client, nil
+}
+
 func runTokenAuthMethodsAuthenticate(ctx context.Context, t *suite.T) error {
 	tested := 0
 	for _, m := range t.Target.Metadata.AuthMethods() {
-		switch m {
-		case "client_secret_basic", "client_secret_post", "none":
-		default:
-			t.Logf("%s: authspec cannot perform this method; not judged", m)
-			continue
-		}
-		reg, err := regclient.Register(ctx, t, regclient.Metadata(t, m, nil))
+		c, err := methodClient(ctx, t, m)
 		if err != nil {
 			return err
 		}
-		if !reg.OK() || reg.Client.ID == "" {
-			t.Logf("%s: registering a client with this method failed with HTTP %d (the RFC 7591 checks judge registration)", m, reg.Res.Status)
+		if c == nil {
 			continue
 		}
-		if reg.Client.AuthMethod != m {
-			t.Logf("%s: the server registered the client with %s instead; not judged", m, reg.Client.AuthMethod)
-			continue
-		}
-		ok, res, err := regclient.Authenticates(ctx, t, reg.Client, "authenticate with "+m)
+		ok, res, err := regclient.Authenticates(ctx, t, c, "authenticate with "+m)
 		var skip *suite.Skipped
 		if errors.As(err, &skip) {
 			t.Logf("%s: %s", m, skip.Reason)
@@ -338,10 +353,10 @@ func runTokenAuthMethodsAuthenticate(ctx context.Context, t *suite.T) error {
 		}
 		tested++
 		if !ok {
-			return expect.WithFix(expect.Evidence(expect.Fail(res, "the client authenticates with "+m, regclient.Outcome(res),
-				"token_endpoint_auth_methods_supported (or its default) lists %s, but a client registered for it cannot authenticate with it", m),
-				t.Target.MetadataResult.Exchange),
-				"list in token_endpoint_auth_methods_supported only the methods the token endpoint accepts")
+			return expect.Fail(res, "the client authenticates with "+m, regclient.Outcome(res),
+				"token_endpoint_auth_methods_supported (or its default) lists %s, but a client registered for it cannot authenticate with it", m).
+				WithEvidence(t.Target.MetadataResult.Exchange).
+				WithFix("list in token_endpoint_auth_methods_supported only the methods the token endpoint accepts")
 		}
 	}
 	if tested == 0 {
@@ -356,7 +371,7 @@ func runIntrospectionEndpointIntrospects(ctx context.Context, t *suite.T) error 
 		return err
 	}
 	ep := t.Target.Metadata.IntrospectionEndpoint
-	res, err := t.Fixtures.PostForm(ctx, t.HTTP, ep, c, url.Values{"token": {"authspec-not-a-token-" + fixture.RandomState()}},
+	res, err := t.PostForm(ctx, ep, c, url.Values{"token": {"authspec-not-a-token-" + fixture.RandomState()}},
 		"introspect a made-up token at the advertised introspection_endpoint (RFC 7662)")
 	if err != nil {
 		return err
@@ -365,11 +380,12 @@ func runIntrospectionEndpointIntrospects(ctx context.Context, t *suite.T) error 
 	switch {
 	case res.Status == http.StatusOK:
 	case (res.Status == http.StatusUnauthorized || res.Status == http.StatusForbidden) &&
-		(res.Header.Get("WWW-Authenticate") != "" || metadoc.ErrorCode(res) != ""):
+		(res.Header.Get("WWW-Authenticate") != "" || expect.ErrorCode(res) != ""):
 		return suite.SkipErr("the introspection endpoint did not accept the client's %s credentials (HTTP %d); it may require another kind of authentication", c.AuthMethod, res.Status)
 	default:
-		return expect.WithFix(expect.Fail(res, `HTTP 200 with {"active": false}`, fmt.Sprintf("HTTP %d %s", res.Status, http.StatusText(res.Status)),
-			"the advertised introspection_endpoint does not answer as an RFC 7662 introspection endpoint"), fix)
+		return expect.Fail(res, `HTTP 200 with {"active": false}`, fmt.Sprintf("HTTP %d %s", res.Status, http.StatusText(res.Status)),
+			"the advertised introspection_endpoint does not answer as an RFC 7662 introspection endpoint").
+			WithFix(fix)
 	}
 	m, err := expect.JSONObject(res, false)
 	if err != nil {
@@ -378,8 +394,9 @@ func runIntrospectionEndpointIntrospects(ctx context.Context, t *suite.T) error 
 	active, ok := m["active"].(bool)
 	switch {
 	case !ok:
-		return expect.WithFix(expect.Fail(res, `a boolean "active" member`, "members: "+expect.Keys(m),
-			"the introspection response lacks the REQUIRED active member (RFC 7662 §2.2)"), fix)
+		return expect.Fail(res, `a boolean "active" member`, "members: "+expect.Keys(m),
+			"the introspection response lacks the REQUIRED active member (RFC 7662 §2.2)").
+			WithFix(fix)
 	case active:
 		return expect.Fail(res, `"active": false`, `"active": true`, "a made-up token is reported active")
 	}
@@ -395,9 +412,10 @@ func runScopesSupportedAccepted(ctx context.Context, t *suite.T) error {
 	if err != nil || refused == nil {
 		return err
 	}
-	return expect.WithFix(expect.Evidence(expect.Fail(refused.Res, "a token for scope "+refused.Scope, "error=invalid_scope",
-		"the metadata advertises scope %q but the token endpoint refuses it", refused.Scope), t.Target.MetadataResult.Exchange),
-		"list in scopes_supported only scopes clients can request")
+	return expect.Fail(refused.Res, "a token for scope "+refused.Scope, "error=invalid_scope",
+		"the metadata advertises scope %q but the token endpoint refuses it", refused.Scope).
+		WithEvidence(t.Target.MetadataResult.Exchange).
+		WithFix("list in scopes_supported only scopes clients can request")
 }
 
 // pkceFor makes a PKCE pair for method (S256 or plain).
@@ -437,29 +455,25 @@ func runCodeChallengeMethodsHonoured(ctx context.Context, t *suite.T) error {
 		ar := t.NewAuthRequest(c)
 		p := pkceFor(m)
 		ar.PKCE = &p
-		code, az, err := t.Fixtures.Code(ctx, t.HTTP, ar)
+		code, az, err := t.Code(ctx, ar)
 		if err != nil {
 			if !fixture.IsUnavailable(err) {
 				return err
 			}
-			var last *httpx.Result
-			if az != nil {
-				last = az.Last
-			}
 			t.Logf("code_challenge_method %s: %v", m, err)
-			failed = append(failed, outcome{m, last, "the authorization request was not answered with a code: " + err.Error()})
+			failed = append(failed, outcome{m, az.LastResponse(), "the authorization request was not answered with a code: " + err.Error()})
 			continue
 		}
-		res, err := t.Fixtures.Exchange(ctx, t.HTTP, ar, code, nil)
+		res, err := t.Redeem(ctx, ar, code, nil)
 		if err != nil {
 			return err
 		}
 		if res.Status != http.StatusOK {
-			t.Logf("code_challenge_method %s: token request HTTP %d %s", m, res.Status, metadoc.ErrorCode(res))
+			t.Logf("code_challenge_method %s: token request HTTP %d %s", m, res.Status, expect.ErrorCode(res))
 			failed = append(failed, outcome{m, res, fmt.Sprintf("redeeming the code with the matching code_verifier failed: %s", regclient.Outcome(res))})
 			continue
 		}
-		_, _ = t.Fixtures.ParseTokens(res) // redact the tokens
+		_, _ = t.ParseTokens(res) // redact the tokens
 		worked++
 	}
 	switch {
@@ -469,10 +483,10 @@ func runCodeChallengeMethodsHonoured(ctx context.Context, t *suite.T) error {
 		return suite.SkipErr("the code flow failed with every advertised method (%s), so the methods cannot be told apart", failed[0].why)
 	}
 	f := failed[0]
-	return expect.WithFix(expect.Evidence(expect.Fail(f.res, "a code flow with code_challenge_method="+f.method, f.why,
-		"code_challenge_methods_supported lists %s, but the code flow fails with it while it works with another method", f.method),
-		t.Target.MetadataResult.Exchange),
-		"list in code_challenge_methods_supported only the methods the server implements (S256; plain is best left out)")
+	return expect.Fail(f.res, "a code flow with code_challenge_method="+f.method, f.why,
+		"code_challenge_methods_supported lists %s, but the code flow fails with it while it works with another method", f.method).
+		WithEvidence(t.Target.MetadataResult.Exchange).
+		WithFix("list in code_challenge_methods_supported only the methods the server implements (S256; plain is best left out)")
 }
 
 func runIntrospectionAuthMethodsAuthenticate(ctx context.Context, t *suite.T) error {
@@ -486,34 +500,27 @@ func runIntrospectionAuthMethodsAuthenticate(ctx context.Context, t *suite.T) er
 	ep := t.Target.Metadata.IntrospectionEndpoint
 	tested := 0
 	for _, m := range methods {
-		switch m {
-		case "client_secret_basic", "client_secret_post", "none":
-		default:
-			t.Logf("%s: authspec cannot perform this method; not judged", m)
-			continue
-		}
-		reg, err := regclient.Register(ctx, t, regclient.Metadata(t, m, nil))
+		c, err := methodClient(ctx, t, m)
 		if err != nil {
 			return err
 		}
-		if !reg.OK() || reg.Client.ID == "" || reg.Client.AuthMethod != m {
-			t.Logf("%s: no client registered with this method (HTTP %d); not judged", m, reg.Res.Status)
+		if c == nil {
 			continue
 		}
-		res, err := t.Fixtures.PostForm(ctx, t.HTTP, ep, reg.Client, url.Values{"token": {"authspec-not-a-token-" + fixture.RandomState()}},
+		res, err := t.PostForm(ctx, ep, c, url.Values{"token": {"authspec-not-a-token-" + fixture.RandomState()}},
 			"introspect a made-up token authenticating with "+m)
 		if err != nil {
 			return err
 		}
-		t.Logf("%s: HTTP %d %s", m, res.Status, metadoc.ErrorCode(res))
+		t.Logf("%s: HTTP %d %s", m, res.Status, expect.ErrorCode(res))
 		switch {
 		case res.Status == http.StatusOK:
 			tested++
 		case regclient.IsInvalidClient(res):
-			return expect.WithFix(expect.Evidence(expect.Fail(res, "the introspection endpoint accepts a client authenticating with "+m, regclient.Outcome(res),
-				"introspection_endpoint_auth_methods_supported lists %s, but the introspection endpoint refuses a client authenticating with it", m),
-				t.Target.MetadataResult.Exchange),
-				"list in introspection_endpoint_auth_methods_supported only the methods the introspection endpoint accepts")
+			return expect.Fail(res, "the introspection endpoint accepts a client authenticating with "+m, regclient.Outcome(res),
+				"introspection_endpoint_auth_methods_supported lists %s, but the introspection endpoint refuses a client authenticating with it", m).
+				WithEvidence(t.Target.MetadataResult.Exchange).
+				WithFix("list in introspection_endpoint_auth_methods_supported only the methods the introspection endpoint accepts")
 		}
 	}
 	if tested == 0 {

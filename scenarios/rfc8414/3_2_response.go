@@ -8,30 +8,31 @@ import (
 	"github.com/authspec/authspec/scenarios/internal/metadoc"
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/expect"
+	"github.com/authspec/authspec/suite/vocab"
 )
 
 // responseChecks returns the checks of RFC 8414 §3.2, Authorization Server
 // Metadata Response.
 func responseChecks() []*suite.Check {
-	meta := []suite.Feature{suite.FeatureMetadata}
+	meta := []vocab.Feature{vocab.FeatureMetadata}
 	return []*suite.Check{
 		{
 			ID: "rfc8414-3.2-json-content-type", Spec: suite.RFC8414, Section: "3.2", Level: suite.Must,
-			Requires: meta, Profiles: []string{"core"},
+			Requires: meta, Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title: "The metadata is served as application/json",
 			Quote: "A successful response MUST use the 200 OK HTTP status code and return a JSON object using the \"application/json\" content type.",
 			Run:   runJSONContentType,
 		},
 		{
 			ID: "rfc8414-3.2-no-empty-arrays", Spec: suite.RFC8414, Section: "3.2", Level: suite.Must,
-			Requires: meta, Profiles: []string{"core"},
+			Requires: meta, Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title: "The metadata omits members that would be empty arrays",
 			Quote: "Claims that return multiple values are represented as JSON arrays. Claims with zero elements MUST be omitted from the response.",
 			Run:   runNoEmptyArrays,
 		},
 		{
 			ID: "rfc8414-3.2-multi-valued-as-arrays", Spec: suite.RFC8414, Section: "3.2", Level: suite.Must,
-			Requires: meta, Profiles: []string{"core"},
+			Requires: meta, Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title: "The multi-valued metadata members of RFC 8414 §2 are JSON arrays of strings",
 			Quote: "Claims that return multiple values are represented as JSON arrays.",
 			Run:   runMultiValuedAsArrays,
@@ -43,8 +44,9 @@ func runJSONContentType(ctx context.Context, t *suite.T) error {
 	res := t.Target.MetadataResult
 	mt, _, _ := mime.ParseMediaType(res.Header.Get("Content-Type"))
 	if mt != "application/json" {
-		return expect.WithFix(expect.Fail(res, "Content-Type: application/json", "Content-Type: "+quoted(res.Header.Get("Content-Type")),
-			"the metadata is not declared as JSON"), "serve the metadata with Content-Type: application/json")
+		return expect.Fail(res, "Content-Type: application/json", "Content-Type: "+quoted(res.Header.Get("Content-Type")),
+			"the metadata is not declared as JSON").
+			WithFix("serve the metadata with Content-Type: application/json")
 	}
 	return nil
 }
@@ -63,9 +65,9 @@ func runNoEmptyArrays(ctx context.Context, t *suite.T) error {
 	if len(empty) == 0 {
 		return nil
 	}
-	err := expect.WithFix(expect.Fail(t.Target.MetadataResult, "no member with an empty array", strings.Join(empty, ": [], ")+": []",
-		"the metadata has members with zero elements; clients read an empty list as \"nothing supported\""),
-		"omit a member rather than sending an empty array")
+	err := expect.Fail(t.Target.MetadataResult, "no member with an empty array", strings.Join(empty, ": [], ")+": []",
+		"the metadata has members with zero elements; clients read an empty list as \"nothing supported\"").
+		WithFix("omit a member rather than sending an empty array")
 	if len(empty) == 1 && empty[0] == "response_types_supported" {
 		// A server without an authorization endpoint supports no response
 		// type, yet §2 makes the member REQUIRED: the two rules collide.
@@ -80,7 +82,7 @@ func runMultiValuedAsArrays(ctx context.Context, t *suite.T) error {
 	if len(bad) == 0 {
 		return nil
 	}
-	return expect.WithFix(expect.Fail(t.Target.MetadataResult, "JSON arrays of strings", strings.Join(bad, "; "),
-		"multi-valued metadata members are not JSON arrays of strings; clients cannot read them"),
-		`send every multi-valued member as a JSON array, e.g. "response_modes_supported": ["query"]`)
+	return expect.Fail(t.Target.MetadataResult, "JSON arrays of strings", strings.Join(bad, "; "),
+		"multi-valued metadata members are not JSON arrays of strings; clients cannot read them").
+		WithFix(`send every multi-valued member as a JSON array, e.g. "response_modes_supported": ["query"]`)
 }

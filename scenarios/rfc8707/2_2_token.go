@@ -2,27 +2,27 @@ package rfc8707
 
 import (
 	"context"
-	"net/http"
 	"net/url"
 
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/expect"
+	"github.com/authspec/authspec/suite/vocab"
 )
 
 // tokenChecks returns the checks of RFC 8707 §2.2, Access Token Request.
 func tokenChecks() []*suite.Check {
-	req := []suite.Feature{suite.FeatureResource, suite.FeatureConfidential, suite.FeatureAuthCode}
+	req := []vocab.Feature{vocab.FeatureResource, vocab.FeatureConfidential, vocab.FeatureAuthCode}
 	return []*suite.Check{
 		{
 			ID: "rfc8707-2.2-token-resource-within-grant", Spec: suite.RFC8707, Section: "2.2", Level: suite.Should,
-			Requires: req, Profiles: []string{"resource"},
+			Requires: req, Profiles: []vocab.Profile{vocab.ProfileResource},
 			Title: "A token request cannot name a resource the authorization grant did not include",
 			Quote: "invalid_target: The requested resource is invalid, missing, unknown, or malformed.",
 			Run:   runTokenResourceWithinGrant,
 		},
 		{
 			ID: "rfc8707-2.2-refresh-unknown-invalid-target", Spec: suite.RFC8707, Section: "2.2", Level: suite.Should,
-			Requires: append(req, suite.FeatureRefresh), Profiles: []string{"resource"},
+			Requires: append(req, vocab.FeatureRefresh), Profiles: []vocab.Profile{vocab.ProfileResource},
 			Title: "A refresh request for a resource outside the grant is refused with invalid_target",
 			Quote: "invalid_target: The requested resource is invalid, missing, unknown, or malformed.",
 			Run:   runRefreshUnknownInvalidTarget,
@@ -31,36 +31,23 @@ func tokenChecks() []*suite.Check {
 }
 
 func runTokenResourceWithinGrant(ctx context.Context, t *suite.T) error {
-	c, err := t.Confidential(ctx)
+	g, err := t.CodeFor(ctx, nil, nil)
 	if err != nil {
 		return err
 	}
-	ar := t.NewAuthRequest(c)
-	code, _, err := t.Fixtures.Code(ctx, t.HTTP, ar)
+	res, err := g.Redeem(ctx, func(form url.Values) { form.Set("resource", "https://authspec.invalid/other-api") })
 	if err != nil {
 		return err
 	}
-	res, err := t.Fixtures.Exchange(ctx, t.HTTP, ar, code, map[string][]string{"resource": {"https://authspec.invalid/other-api"}})
-	if err != nil {
-		return err
-	}
-	_, err = expect.OAuthError(res, []int{http.StatusBadRequest}, "invalid_target")
-	return expect.WithFix(err, "refuse token requests whose resource was not part of the authorization request")
+	return expect.WithFix(expect.ErrorResponse(res, "invalid_target"), "refuse token requests whose resource was not part of the authorization request")
 }
 
 func runRefreshUnknownInvalidTarget(ctx context.Context, t *suite.T) error {
-	c, err := t.Confidential(ctx)
+	ts, err := t.RefreshableTokens(ctx, nil, nil)
 	if err != nil {
 		return err
 	}
-	ts, err := t.Fixtures.Tokens(ctx, t.HTTP, t.NewAuthRequest(c))
-	if err != nil {
-		return err
-	}
-	if ts.RefreshToken == "" {
-		return suite.SkipErr("the token response has no refresh_token")
-	}
-	res, err := t.Fixtures.Token(ctx, t.HTTP, c, url.Values{"grant_type": {"refresh_token"},
+	res, err := t.Token(ctx, ts.Client, url.Values{"grant_type": {"refresh_token"},
 		"refresh_token": {ts.RefreshToken}, "resource": {unknownResource}}, "refresh with resource="+unknownResource)
 	if err != nil {
 		return err

@@ -13,9 +13,9 @@ const unknownResource = "https://authspec.invalid/unknown-api"
 // invalidTarget requires a token error response with invalid_target.
 func invalidTarget(res *httpx.Result, resource, fix string) error {
 	if res.Status == http.StatusOK {
-		return expect.WithFix(expect.Fail(res, "error=invalid_target", "an access token",
-			"the token endpoint issued a token for resource=%q", resource), fix)
+		return expect.Fail(res, "error=invalid_target", "an access token",
+			"the token endpoint issued a token for resource=%q", resource).
+			WithFix(fix)
 	}
-	_, err := expect.OAuthError(res, []int{http.StatusBadRequest}, "invalid_target")
-	return expect.WithFix(err, fix)
+	return expect.WithFix(expect.ErrorResponse(res, "invalid_target"), fix)
 }

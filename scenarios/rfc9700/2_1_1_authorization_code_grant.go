@@ -2,36 +2,36 @@ package rfc9700
 
 import (
 	"context"
-	"net/http"
 	"net/url"
 
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/expect"
 	"github.com/authspec/authspec/suite/fixture"
+	"github.com/authspec/authspec/suite/vocab"
 )
 
 // authorizationCodeGrantChecks returns the checks of RFC 9700 §2.1.1,
 // Authorization Code Grant.
 func authorizationCodeGrantChecks() []*suite.Check {
-	req := []suite.Feature{suite.FeaturePKCE, suite.FeatureConfidential, suite.FeatureAuthCode}
+	req := []vocab.Feature{vocab.FeaturePKCE, vocab.FeatureConfidential, vocab.FeatureAuthCode}
 	return []*suite.Check{
 		{
 			ID: "rfc9700-2.1.1-pkce-required-public", Spec: suite.RFC9700, Section: "2.1.1", Level: suite.Should,
-			Requires: []suite.Feature{suite.FeaturePublicClient, suite.FeatureAuthCode}, Profiles: []string{"pkce", "oauth2.1"},
+			Requires: []vocab.Feature{vocab.FeaturePublicClient, vocab.FeatureAuthCode}, Profiles: []vocab.Profile{vocab.ProfilePKCE, vocab.ProfileOAuth21},
 			Title: "A public client's authorization request without PKCE is refused",
 			Quote: "Public clients MUST use PKCE [RFC7636] to this end, as motivated in Section 4.5.3.1.",
 			Run:   runPKCERequiredPublic,
 		},
 		{
 			ID: "rfc9700-2.1.1-pkce-downgrade", Spec: suite.RFC9700, Section: "2.1.1", Level: suite.Must,
-			Requires: req, Profiles: []string{"pkce", "oauth2.1"},
+			Requires: req, Profiles: []vocab.Profile{vocab.ProfilePKCE, vocab.ProfileOAuth21},
 			Title: "A code_verifier for a code issued without code_challenge is refused (downgrade)",
 			Quote: "Authorization servers MUST mitigate PKCE Downgrade Attacks by ensuring that a token request containing a code_verifier parameter is accepted only if a code_challenge parameter was present in the authorization request.",
 			Run:   runPKCEDowngrade,
 		},
 		{
 			ID: "rfc9700-2.1.1-plain-not-accepted", Spec: suite.RFC9700, Section: "2.1.1", Level: suite.Should,
-			Requires: req, Profiles: []string{"pkce", "oauth2.1"},
+			Requires: req, Profiles: []vocab.Profile{vocab.ProfilePKCE, vocab.ProfileOAuth21},
 			Title: "code_challenge_method=plain is refused",
 			Quote: "Clients SHOULD use PKCE code challenge methods that do not expose the PKCE verifier in the authorization request.",
 			Run:   runPlainNotAccepted,
@@ -44,55 +44,40 @@ func runPKCERequiredPublic(ctx context.Context, t *suite.T) error {
 	if err != nil {
 		return err
 	}
-	ar := t.NewAuthRequest(c)
-	ar.PKCE = nil
-	res, err := t.Fixtures.Authorize(ctx, t.HTTP, ar)
-	if err != nil && !fixture.IsUnavailable(err) {
+	return codeRefused(ctx, t, c, nil,
+		"a public client got a code without PKCE: a stolen code is redeemable by anyone",
+		"require code_challenge (S256) from public clients")
+}
+
+// codeRefused sends an authorization request of c (nil: the confidential
+// client) with PKCE pair p and fails when the target issues a code.
+func codeRefused(ctx context.Context, t *suite.T, c *fixture.Client, p *fixture.PKCE, why, fix string) error {
+	ar, err := t.AuthRequestFor(ctx, c, func(r *fixture.AuthRequest) { r.PKCE = p })
+	if err != nil {
 		return err
 	}
-	if res != nil && res.Callback != nil && res.Callback.Query().Get("code") != "" {
-		return expect.WithFix(expect.Fail(res.Last, "error=invalid_request", "an authorization code",
-			"a public client got a code without PKCE: a stolen code is redeemable by anyone"),
-			"require code_challenge (S256) from public clients")
+	res, err := t.TryAuthorize(ctx, ar)
+	if err != nil || res.Param("code") == "" {
+		return err
 	}
-	return nil
+	return expect.Fail(res.Last, "error=invalid_request", "an authorization code", "%s", why).WithFix(fix)
 }
 
 func runPKCEDowngrade(ctx context.Context, t *suite.T) error {
-	c, err := t.Confidential(ctx)
+	g, err := t.CodeFor(ctx, nil, func(r *fixture.AuthRequest) { r.PKCE = nil })
 	if err != nil {
 		return err
 	}
-	ar := t.NewAuthRequest(c)
-	ar.PKCE = nil
-	code, _, err := t.Fixtures.Code(ctx, t.HTTP, ar)
+	res, err := g.Redeem(ctx, func(form url.Values) { form.Set("code_verifier", fixture.NewPKCE().Verifier) })
 	if err != nil {
 		return err
 	}
-	res, err := t.Fixtures.Exchange(ctx, t.HTTP, ar, code, url.Values{"code_verifier": {fixture.NewPKCE().Verifier}})
-	if err != nil {
-		return err
-	}
-	_, err = expect.OAuthError(res, []int{http.StatusBadRequest}, "invalid_grant", "invalid_request")
-	return expect.WithFix(err, "refuse a code_verifier when the authorization request had no code_challenge")
+	return expect.WithFix(expect.ErrorResponse(res, "invalid_grant", "invalid_request"), "refuse a code_verifier when the authorization request had no code_challenge")
 }
 
 func runPlainNotAccepted(ctx context.Context, t *suite.T) error {
-	c, err := t.Confidential(ctx)
-	if err != nil {
-		return err
-	}
 	p := fixture.NewPKCE()
-	ar := t.NewAuthRequest(c)
-	ar.PKCE = &fixture.PKCE{Verifier: p.Verifier, Challenge: p.Verifier, Method: "plain"}
-	res, err := t.Fixtures.Authorize(ctx, t.HTTP, ar)
-	if err != nil && !fixture.IsUnavailable(err) {
-		return err
-	}
-	if res != nil && res.Callback != nil && res.Callback.Query().Get("code") != "" {
-		return expect.WithFix(expect.Fail(res.Last, "error=invalid_request", "an authorization code",
-			"the plain PKCE method was accepted: the challenge equals the verifier and protects nothing against a leaked request"),
-			"accept only S256 and advertise code_challenge_methods_supported: [\"S256\"]")
-	}
-	return nil
+	return codeRefused(ctx, t, nil, &fixture.PKCE{Verifier: p.Verifier, Challenge: p.Verifier, Method: "plain"},
+		"the plain PKCE method was accepted: the challenge equals the verifier and protects nothing against a leaked request",
+		"accept only S256 and advertise code_challenge_methods_supported: [\"S256\"]")
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/expect"
 	"github.com/authspec/authspec/suite/fixture"
+	"github.com/authspec/authspec/suite/vocab"
 )
 
 // passwordGrantChecks returns the checks of RFC 9700 §2.4, Resource Owner
@@ -18,7 +19,7 @@ func passwordGrantChecks() []*suite.Check {
 	return []*suite.Check{
 		{
 			ID: "rfc9700-2.4-no-password-grant", Spec: suite.RFC9700, Section: "2.4", Level: suite.MustNot,
-			Requires: []suite.Feature{suite.FeatureConfidential}, Profiles: []string{"core", "oauth2.1"},
+			Requires: []vocab.Feature{vocab.FeatureConfidential}, Profiles: []vocab.Profile{vocab.ProfileCore, vocab.ProfileOAuth21},
 			Title: "The token endpoint does not offer the resource owner password credentials grant",
 			Quote: "The resource owner password credentials grant [RFC6749] MUST NOT be used.",
 			Run:   runNoPasswordGrant,
@@ -32,7 +33,7 @@ func runNoPasswordGrant(ctx context.Context, t *suite.T) error {
 		return err
 	}
 	form := url.Values{"grant_type": {"password"}, "username": {"authspec-nobody"}, "password": {"authspec-" + fixture.RandomState()}}
-	res, err := t.Fixtures.Token(ctx, t.HTTP, c, form, "try the password grant with made-up credentials")
+	res, err := t.Token(ctx, c, form, "try the password grant with made-up credentials")
 	if err != nil {
 		return err
 	}
@@ -41,17 +42,19 @@ func runNoPasswordGrant(ctx context.Context, t *suite.T) error {
 	code, _ := body["error"].(string)
 	switch {
 	case res.Status == http.StatusOK:
-		return expect.WithFix(expect.Fail(res, "error=unsupported_grant_type", "HTTP 200 with tokens",
-			"the server issues tokens for a person's password sent by the client"), "remove the password grant")
+		return expect.Fail(res, "error=unsupported_grant_type", "HTTP 200 with tokens",
+			"the server issues tokens for a person's password sent by the client").
+			WithFix("remove the password grant")
 	case code == "unsupported_grant_type" || code == "unauthorized_client":
 		if advertised {
-			return expect.WithFix(expect.Fail(t.Target.MetadataResult, "grant_types_supported without password",
-				"grant_types_supported lists password", "the metadata advertises a grant the token endpoint refuses"),
-				"remove password from grant_types_supported")
+			return expect.Fail(t.Target.MetadataResult, "grant_types_supported without password",
+				"grant_types_supported lists password", "the metadata advertises a grant the token endpoint refuses").
+				WithFix("remove password from grant_types_supported")
 		}
 		return nil
 	default:
-		return expect.WithFix(expect.Fail(res, "error=unsupported_grant_type", fmt.Sprintf("HTTP %d error=%q", res.Status, code),
-			"the server judged the made-up credentials, so it runs the password grant"), "remove the password grant")
+		return expect.Fail(res, "error=unsupported_grant_type", fmt.Sprintf("HTTP %d error=%q", res.Status, code),
+			"the server judged the made-up credentials, so it runs the password grant").
+			WithFix("remove the password grant")
 	}
 }

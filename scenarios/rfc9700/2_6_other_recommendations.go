@@ -9,6 +9,7 @@ import (
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/expect"
 	"github.com/authspec/authspec/suite/httpx"
+	"github.com/authspec/authspec/suite/vocab"
 )
 
 // otherRecommendationChecks returns the checks of RFC 9700 §2.6, Other
@@ -17,7 +18,7 @@ func otherRecommendationChecks() []*suite.Check {
 	return []*suite.Check{
 		{
 			ID: "rfc9700-2.6-no-cors-at-authorization-endpoint", Spec: suite.RFC9700, Section: "2.6", Level: suite.MustNot,
-			Requires: []suite.Feature{suite.FeatureConfidential, suite.FeatureAuthCode}, Profiles: []string{"core", "oauth2.1"},
+			Requires: []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureAuthCode}, Profiles: []vocab.Profile{vocab.ProfileCore, vocab.ProfileOAuth21},
 			Title: "The authorization endpoint does not allow cross-origin reads (no Access-Control-Allow-Origin, no CORS preflight)",
 			Quote: "However, CORS MUST NOT be supported at the authorization endpoint, as the client does not access this endpoint directly; instead, the client redirects the user agent to it.",
 			Run:   runNoCORSAtAuthorizationEndpoint,
@@ -30,7 +31,7 @@ func runNoCORSAtAuthorizationEndpoint(ctx context.Context, t *suite.T) error {
 	if err != nil {
 		return err
 	}
-	u, err := t.Fixtures.URL(t.NewAuthRequest(c))
+	u, err := t.AuthURL(t.NewAuthRequest(c))
 	if err != nil {
 		return err
 	}
@@ -60,10 +61,10 @@ func runNoCORSAtAuthorizationEndpoint(ctx context.Context, t *suite.T) error {
 			if strings.TrimSpace(acao) == "*" {
 				who = "any origin"
 			}
-			return expect.WithFix(expect.Fail(res, "no Access-Control-Allow-Origin", "Access-Control-Allow-Origin: "+acao,
+			return expect.Fail(res, "no Access-Control-Allow-Origin", "Access-Control-Allow-Origin: "+acao,
 				"the authorization endpoint lets scripts of %s read its responses (%s request): a page of another site can read what it answers a logged-in person, such as the redirect carrying the code",
-				who, res.Exchange.Request.Method),
-				"send no CORS headers from the authorization endpoint and answer preflights without Access-Control-Allow-* (CORS belongs on endpoints clients call directly, such as the token endpoint)")
+				who, res.Exchange.Request.Method).
+				WithFix("send no CORS headers from the authorization endpoint and answer preflights without Access-Control-Allow-* (CORS belongs on endpoints clients call directly, such as the token endpoint)")
 		}
 	}
 	return nil

@@ -9,22 +9,23 @@ import (
 	"github.com/authspec/authspec/scenarios/internal/pages"
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/fixture"
+	"github.com/authspec/authspec/suite/vocab"
 )
 
 // redirect307Checks returns the checks of RFC 9700 §4.12, 307 Redirect.
 func redirect307Checks() []*suite.Check {
-	req := []suite.Feature{suite.FeatureBrowser, suite.FeatureConfidential, suite.FeatureAuthCode}
+	req := []vocab.Feature{vocab.FeatureBrowser, vocab.FeatureConfidential, vocab.FeatureAuthCode}
 	return []*suite.Check{
 		{
 			ID: "rfc9700-4.12-no-307-after-post", Spec: suite.RFC9700, Section: "4.12", Level: suite.MustNot,
-			Requires: req, Profiles: []string{"core", "oauth2.1"},
+			Requires: req, Profiles: []vocab.Profile{vocab.ProfileCore, vocab.ProfileOAuth21},
 			Title: "Login and consent forms are not answered with a 307 (or 308) redirect, which would repeat the POST and its credentials",
 			Quote: "The authorization server which redirects a request that potentially contains user credentials therefore MUST NOT use the HTTP 307 status code for redirection.",
 			Run:   runNo307AfterPost,
 		},
 		{
 			ID: "rfc9700-4.12-303-after-post", Spec: suite.RFC9700, Section: "4.12", Level: suite.Should,
-			Requires: req, Profiles: []string{"core", "oauth2.1"},
+			Requires: req, Profiles: []vocab.Profile{vocab.ProfileCore, vocab.ProfileOAuth21},
 			Title: "Redirects answering the login and consent forms use 303 See Other",
 			Quote: "If an HTTP redirection (and not, for example, JavaScript) is used for such a request, AS SHOULD use HTTP status code 303 \"See Other\".",
 			Run:   run303AfterPost,

@@ -3,11 +3,11 @@ package rfc9700
 import (
 	"context"
 	"net/http"
-	"net/url"
 
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/expect"
 	"github.com/authspec/authspec/suite/fixture"
+	"github.com/authspec/authspec/suite/vocab"
 )
 
 // refreshTokenProtectionChecks returns the checks of RFC 9700 §4.14.2,
@@ -16,14 +16,14 @@ func refreshTokenProtectionChecks() []*suite.Check {
 	return []*suite.Check{
 		{
 			ID: "rfc9700-4.14.2-public-refresh-rotation", Spec: suite.RFC9700, Section: "4.14.2", Level: suite.Must,
-			Requires: []suite.Feature{suite.FeaturePublicClient, suite.FeatureAuthCode, suite.FeatureRefresh}, Profiles: []string{"oauth2.1"},
+			Requires: []vocab.Feature{vocab.FeaturePublicClient, vocab.FeatureAuthCode, vocab.FeatureRefresh}, Profiles: []vocab.Profile{vocab.ProfileOAuth21},
 			Title: "Refresh tokens of public clients rotate: a used one stops working",
 			Quote: "Refresh tokens for public clients MUST be sender-constrained or use refresh token rotation as described in this section.",
 			Run:   runPublicRefreshRotation,
 		},
 		{
 			ID: "rfc9700-4.14.2-replay-revokes-family", Spec: suite.RFC9700, Section: "4.14.2", Level: suite.Should,
-			Requires: []suite.Feature{suite.FeaturePublicClient, suite.FeatureAuthCode, suite.FeatureRefresh}, Profiles: []string{"oauth2.1"},
+			Requires: []vocab.Feature{vocab.FeaturePublicClient, vocab.FeatureAuthCode, vocab.FeatureRefresh}, Profiles: []vocab.Profile{vocab.ProfileOAuth21},
 			Title: "Replaying a rotated refresh token revokes the active one",
 			Quote: "The authorization server cannot determine which party submitted the invalid refresh token, but it will revoke the active refresh token.",
 			Run:   runReplayRevokesFamily,
@@ -37,15 +37,15 @@ func runPublicRefreshRotation(ctx context.Context, t *suite.T) error {
 		return err
 	}
 	if next.RefreshToken == "" || next.RefreshToken == ts.RefreshToken {
-		return expect.WithFix(expect.Fail(next.Result, "a new refresh_token", "the same or none",
-			"the public client's refresh token is not rotated"), "issue a new refresh token at every refresh of a public client and invalidate the old one")
+		return expect.Fail(next.Result, "a new refresh_token", "the same or none",
+			"the public client's refresh token is not rotated").
+			WithFix("issue a new refresh token at every refresh of a public client and invalidate the old one")
 	}
-	old, err := t.Fixtures.Token(ctx, t.HTTP, c, url.Values{"grant_type": {"refresh_token"}, "refresh_token": {ts.RefreshToken}}, "reuse the rotated refresh token")
+	old, err := t.Refresh(ctx, c, ts.RefreshToken, "reuse the rotated refresh token")
 	if err != nil {
 		return err
 	}
-	_, err = expect.OAuthError(old, []int{http.StatusBadRequest}, "invalid_grant")
-	return expect.WithFix(err, "invalidate a refresh token once it has been exchanged")
+	return expect.WithFix(expect.ErrorResponse(old, "invalid_grant"), "invalidate a refresh token once it has been exchanged")
 }
 
 func runReplayRevokesFamily(ctx context.Context, t *suite.T) error {
@@ -56,18 +56,19 @@ func runReplayRevokesFamily(ctx context.Context, t *suite.T) error {
 	if next.RefreshToken == "" || next.RefreshToken == ts.RefreshToken {
 		return suite.SkipErr("refresh tokens are not rotated (see rfc9700-4.14.2-public-refresh-rotation)")
 	}
-	replay, err := t.Fixtures.Token(ctx, t.HTTP, c, url.Values{"grant_type": {"refresh_token"}, "refresh_token": {ts.RefreshToken}}, "replay the rotated refresh token")
+	replay, err := t.Refresh(ctx, c, ts.RefreshToken, "replay the rotated refresh token")
 	if err != nil {
 		return err
 	}
-	res, err := t.Fixtures.Token(ctx, t.HTTP, c, url.Values{"grant_type": {"refresh_token"}, "refresh_token": {next.RefreshToken}}, "use the newest refresh token after the replay")
+	res, err := t.Refresh(ctx, c, next.RefreshToken, "use the newest refresh token after the replay")
 	if err != nil {
 		return err
 	}
 	if res.Status == http.StatusOK {
-		return expect.WithFix(expect.Evidence(expect.Fail(res, "error=invalid_grant (family revoked)", "tokens",
-			"after a replay of a rotated refresh token, the newest one still works"), replay.Exchange),
-			"on a replayed rotated refresh token, revoke the whole token family")
+		return expect.Fail(res, "error=invalid_grant (family revoked)", "tokens",
+			"after a replay of a rotated refresh token, the newest one still works").
+			WithEvidence(replay.Exchange).
+			WithFix("on a replayed rotated refresh token, revoke the whole token family")
 	}
 	return nil
 }
@@ -78,18 +79,15 @@ func rotate(ctx context.Context, t *suite.T) (*fixture.Client, *fixture.TokenSet
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	ts, err := t.Fixtures.Tokens(ctx, t.HTTP, t.NewAuthRequest(c))
+	ts, err := t.RefreshableTokens(ctx, c, nil)
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	if ts.RefreshToken == "" {
-		return nil, nil, nil, suite.SkipErr("the public client got no refresh_token")
-	}
-	res, err := t.Fixtures.Token(ctx, t.HTTP, c, url.Values{"grant_type": {"refresh_token"}, "refresh_token": {ts.RefreshToken}}, "refresh as the public client")
+	res, err := t.Refresh(ctx, c, ts.RefreshToken, "refresh as the public client")
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	next, err := t.Fixtures.ParseTokens(res)
+	next, err := t.ParseTokens(res)
 	if err != nil {
 		return nil, nil, nil, expect.Fail(res, "HTTP 200 with tokens", "HTTP "+http.StatusText(res.Status), "the public client's refresh failed: %v", err)
 	}

@@ -6,15 +6,16 @@ import (
 
 	"github.com/authspec/authspec/scenarios/internal/pages"
 	"github.com/authspec/authspec/suite"
+	"github.com/authspec/authspec/suite/vocab"
 )
 
 // clickjackingChecks returns the checks of RFC 9700 §4.16, Clickjacking.
 func clickjackingChecks() []*suite.Check {
-	req := []suite.Feature{suite.FeatureBrowser, suite.FeatureConfidential, suite.FeatureAuthCode}
+	req := []vocab.Feature{vocab.FeatureBrowser, vocab.FeatureConfidential, vocab.FeatureAuthCode}
 	return []*suite.Check{
 		{
 			ID: "rfc9700-4.16-no-framing", Spec: suite.RFC9700, Section: "4.16", Level: suite.Must,
-			Requires: req, Profiles: []string{"oauth2.1"},
+			Requires: req, Profiles: []vocab.Profile{vocab.ProfileOAuth21},
 			Title: "Login and consent pages forbid framing (X-Frame-Options or CSP frame-ancestors)",
 			Quote: "Authorization servers MUST prevent clickjacking attacks.",
 			Run:   runNoFraming,

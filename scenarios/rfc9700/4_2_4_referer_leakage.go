@@ -8,23 +8,24 @@ import (
 
 	"github.com/authspec/authspec/scenarios/internal/pages"
 	"github.com/authspec/authspec/suite"
+	"github.com/authspec/authspec/suite/vocab"
 )
 
 // refererLeakageChecks returns the checks of RFC 9700 §4.2.4,
 // Countermeasures (Credential Leakage via Referer Headers).
 func refererLeakageChecks() []*suite.Check {
-	req := []suite.Feature{suite.FeatureBrowser, suite.FeatureConfidential, suite.FeatureAuthCode}
+	req := []vocab.Feature{vocab.FeatureBrowser, vocab.FeatureConfidential, vocab.FeatureAuthCode}
 	return []*suite.Check{
 		{
 			ID: "rfc9700-4.2.4-referrer-policy", Spec: suite.RFC9700, Section: "4.2.4", Level: suite.Should,
-			Requires: req, Profiles: []string{"core", "oauth2.1"},
+			Requires: req, Profiles: []vocab.Profile{vocab.ProfileCore, vocab.ProfileOAuth21},
 			Title: "Login and consent pages set a Referrer-Policy that keeps the authorization request's URL from leaking",
 			Quote: "Suppressing the Referer header by applying an appropriate Referrer Policy [W3C.webappsec-referrer-policy] to the document (either as part of the \"referrer\" meta attribute or by setting a Referrer-Policy header).",
 			Run:   runReferrerPolicy,
 		},
 		{
 			ID: "rfc9700-4.2.4-no-third-party-resources", Spec: suite.RFC9700, Section: "4.2.4", Level: suite.ShouldNot,
-			Requires: req, Profiles: []string{"core", "oauth2.1"},
+			Requires: req, Profiles: []vocab.Profile{vocab.ProfileCore, vocab.ProfileOAuth21},
 			Title: "Login and consent pages load nothing from other hosts (third-party resources receive the URL as Referer)",
 			Quote: "The page rendered as a result of the OAuth authorization response and the authorization endpoint SHOULD NOT include third-party resources or links to external sites.",
 			Run:   runNoThirdPartyResources,

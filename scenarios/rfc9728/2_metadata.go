@@ -13,6 +13,7 @@ import (
 	"github.com/authspec/authspec/suite/expect"
 	"github.com/authspec/authspec/suite/httpx"
 	"github.com/authspec/authspec/suite/target"
+	"github.com/authspec/authspec/suite/vocab"
 )
 
 // metadataChecks returns the checks of RFC 9728 §2, Protected Resource
@@ -21,35 +22,35 @@ func metadataChecks() []*suite.Check {
 	return []*suite.Check{
 		{
 			ID: "rfc9728-2-authorization-servers-lists-issuer", Spec: suite.RFC9728, Section: "2", Level: suite.Should,
-			Requires: needMetadata, Profiles: []string{"resource"},
+			Requires: needMetadata, Profiles: []vocab.Profile{vocab.ProfileResource},
 			Title: "The resource's metadata lists the authorization server under test",
 			Quote: "authorization_servers: OPTIONAL. JSON array containing a list of OAuth authorization server issuer identifiers ... for authorization servers that can be used with this protected resource.",
 			Run:   runAuthorizationServersListsIssuer,
 		},
 		{
 			ID: "rfc9728-2-resource-required", Spec: suite.RFC9728, Section: "2", Level: suite.Must,
-			Requires: needMetadata, Profiles: []string{"resource"},
+			Requires: needMetadata, Profiles: []vocab.Profile{vocab.ProfileResource},
 			Title: "The protected resource metadata has the required resource parameter",
 			Quote: "resource: REQUIRED. The protected resource's resource identifier, as defined in Section 1.2.",
 			Run:   runResourceRequired,
 		},
 		{
 			ID: "rfc9728-2-authorization-servers-have-metadata", Spec: suite.RFC9728, Section: "2", Level: suite.Must,
-			Requires: needMetadata, Profiles: []string{"resource"},
+			Requires: needMetadata, Profiles: []vocab.Profile{vocab.ProfileResource},
 			Title: "Every listed authorization server is an issuer whose RFC 8414 metadata names it",
 			Quote: "authorization_servers: OPTIONAL. JSON array containing a list of OAuth authorization server issuer identifiers, as defined in [RFC8414], for authorization servers that can be used with this protected resource.",
 			Run:   runAuthorizationServersHaveMetadata,
 		},
 		{
 			ID: "rfc9728-2-bearer-methods-honoured", Spec: suite.RFC9728, Section: "2", Level: suite.Must,
-			Requires: []suite.Feature{suite.FeatureResourceMetadata, suite.FeatureConfidential}, Profiles: []string{"resource"},
+			Requires: []vocab.Feature{vocab.FeatureResourceMetadata, vocab.FeatureConfidential}, Profiles: []vocab.Profile{vocab.ProfileResource},
 			Title: "The resource accepts a valid token by every advertised bearer method",
 			Quote: "bearer_methods_supported: OPTIONAL. JSON array containing a list of the supported methods of sending an OAuth 2.0 bearer token [RFC6750] to the protected resource. Defined values are [\"header\", \"body\", \"query\"], corresponding to Sections 2.1, 2.2, and 2.3 of [RFC6750].",
 			Run:   runBearerMethodsHonoured,
 		},
 		{
 			ID: "rfc9728-2-scopes-supported-requestable", Spec: suite.RFC9728, Section: "2", Level: suite.Should,
-			Requires: []suite.Feature{suite.FeatureResourceMetadata, suite.FeatureConfidential, suite.FeatureClientCredentials}, Profiles: []string{"resource"},
+			Requires: []vocab.Feature{vocab.FeatureResourceMetadata, vocab.FeatureConfidential, vocab.FeatureClientCredentials}, Profiles: []vocab.Profile{vocab.ProfileResource},
 			Title: "The authorization server under test grants every scope the resource advertises for it",
 			Quote: "scopes_supported: RECOMMENDED. JSON array containing a list of the scope values, as defined in OAuth 2.0 [RFC6749], that are used in authorization requests to request access to this protected resource.",
 			Run:   runScopesSupportedRequestable,
@@ -64,9 +65,9 @@ func runAuthorizationServersListsIssuer(ctx context.Context, t *suite.T) error {
 		return expect.Fail(res, "authorization_servers as an array of strings", err.Error(), "malformed authorization_servers")
 	}
 	if !present || !slices.Contains(list, t.Target.Issuer) {
-		return expect.WithFix(expect.Fail(res, "authorization_servers containing "+t.Target.Issuer, "["+strings.Join(list, ", ")+"]",
-			"clients that discover the authorization server from the resource cannot find this issuer"),
-			"list the issuer identifier exactly as in its RFC 8414 metadata")
+		return expect.Fail(res, "authorization_servers containing "+t.Target.Issuer, "["+strings.Join(list, ", ")+"]",
+			"clients that discover the authorization server from the resource cannot find this issuer").
+			WithFix("list the issuer identifier exactly as in its RFC 8414 metadata")
 	}
 	return nil
 }
@@ -79,11 +80,11 @@ func runResourceRequired(ctx context.Context, t *suite.T) error {
 	}
 	got := "absent; parameters: " + expect.Keys(doc)
 	if ok {
-		got = metadoc.Describe(v)
+		got = expect.Describe(v)
 	}
-	return expect.WithFix(expect.Fail(t.Target.ResourceMetadataResult, "resource: "+t.Target.Resource, got,
-		"the protected resource metadata lacks its REQUIRED resource identifier; clients must discard it (RFC 9728 §3.3)"),
-		`add "resource": "`+t.Target.Resource+`"`)
+	return expect.Fail(t.Target.ResourceMetadataResult, "resource: "+t.Target.Resource, got,
+		"the protected resource metadata lacks its REQUIRED resource identifier; clients must discard it (RFC 9728 §3.3)").
+		WithFix(`add "resource": "` + t.Target.Resource + `"`)
 }
 
 // maxAuthorizationServers bounds the issuers fetched for one check.
@@ -108,14 +109,16 @@ func runAuthorizationServersHaveMetadata(ctx context.Context, t *suite.T) error 
 		}
 		fix := "list only issuer identifiers of authorization servers that publish RFC 8414 metadata naming that issuer"
 		if doc == nil {
-			return expect.WithFix(expect.Evidence(expect.Fail(res, "RFC 8414 metadata for the issuer "+as, gotStatus(res),
-				"authorization_servers lists %s, but no authorization server metadata is found for it; clients following the list fail", as),
-				t.Target.ResourceMetadataResult.Exchange), fix)
+			return expect.Fail(res, "RFC 8414 metadata for the issuer "+as, gotStatus(res),
+				"authorization_servers lists %s, but no authorization server metadata is found for it; clients following the list fail", as).
+				WithEvidence(t.Target.ResourceMetadataResult.Exchange).
+				WithFix(fix)
 		}
 		if iss, _ := doc["issuer"].(string); iss != as {
-			return expect.WithFix(expect.Evidence(expect.Fail(res, "issuer: "+as, "issuer: "+metadoc.Describe(doc["issuer"]),
-				"the metadata of the listed authorization server %s names another issuer; clients must reject it (RFC 8414 §3.3)", as),
-				t.Target.ResourceMetadataResult.Exchange), fix)
+			return expect.Fail(res, "issuer: "+as, "issuer: "+expect.Describe(doc["issuer"]),
+				"the metadata of the listed authorization server %s names another issuer; clients must reject it (RFC 8414 §3.3)", as).
+				WithEvidence(t.Target.ResourceMetadataResult.Exchange).
+				WithFix(fix)
 		}
 	}
 	return nil
@@ -190,10 +193,10 @@ func runBearerMethodsHonoured(ctx context.Context, t *suite.T) error {
 		}
 		t.Logf("bearer method %s: HTTP %d", m, res.Status)
 		if res.Status < 200 || res.Status > 299 {
-			return expect.WithFix(expect.Evidence(expect.Fail(res, "a 2xx answer with the token sent by "+m, fmt.Sprintf("HTTP %d %s", res.Status, http.StatusText(res.Status)),
-				"bearer_methods_supported lists %q, but the resource refuses a token it accepts in the Authorization header when sent that way", m),
-				t.Target.ResourceMetadataResult.Exchange, control.Exchange),
-				"list in bearer_methods_supported only the methods the resource accepts (usually just \"header\")")
+			return expect.Fail(res, "a 2xx answer with the token sent by "+m, fmt.Sprintf("HTTP %d %s", res.Status, http.StatusText(res.Status)),
+				"bearer_methods_supported lists %q, but the resource refuses a token it accepts in the Authorization header when sent that way", m).
+				WithEvidence(t.Target.ResourceMetadataResult.Exchange, control.Exchange).
+				WithFix("list in bearer_methods_supported only the methods the resource accepts (usually just \"header\")")
 		}
 	}
 	return nil
@@ -207,23 +210,23 @@ func resourceToken(ctx context.Context, t *suite.T) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if ok, _ := t.Target.Has(string(suite.FeatureClientCredentials)); ok && slices.Contains(c.GrantTypes, "client_credentials") {
+	if ok, _ := t.Target.Has(vocab.FeatureClientCredentials); ok && slices.Contains(c.GrantTypes, "client_credentials") {
 		form := url.Values{"grant_type": {"client_credentials"}, "resource": t.Resources()}
 		if len(t.Target.Config.Scopes) > 0 {
 			form.Set("scope", strings.Join(t.Target.Config.Scopes, " "))
 		}
-		res, err := t.Fixtures.Token(ctx, t.HTTP, c, form, "client_credentials token for the resource")
+		res, err := t.Token(ctx, c, form, "client_credentials token for the resource")
 		if err != nil {
 			return "", err
 		}
-		if ts, err := t.Fixtures.ParseTokens(res); err == nil {
+		if ts, err := t.ParseTokens(res); err == nil {
 			return ts.AccessToken, nil
 		}
 	}
-	if ok, why := t.Target.Has(string(suite.FeatureAuthCode)); !ok {
+	if ok, why := t.Target.Has(vocab.FeatureAuthCode); !ok {
 		return "", suite.SkipErr("no way to get an access token for the resource: %s", why)
 	}
-	ts, err := t.Fixtures.Tokens(ctx, t.HTTP, t.NewAuthRequest(c))
+	ts, err := t.TokensFor(ctx, c, nil)
 	if err != nil {
 		return "", err
 	}
@@ -281,8 +284,8 @@ func runScopesSupportedRequestable(ctx context.Context, t *suite.T) error {
 	if err != nil || refused == nil {
 		return err
 	}
-	return expect.WithFix(expect.Evidence(expect.Fail(refused.Res, "a token for scope "+refused.Scope, "error=invalid_scope",
-		"the resource advertises scope %q for requesting access to it, but its authorization server refuses that scope", refused.Scope),
-		t.Target.ResourceMetadataResult.Exchange),
-		"list in the resource's scopes_supported only scopes its authorization servers grant")
+	return expect.Fail(refused.Res, "a token for scope "+refused.Scope, "error=invalid_scope",
+		"the resource advertises scope %q for requesting access to it, but its authorization server refuses that scope", refused.Scope).
+		WithEvidence(t.Target.ResourceMetadataResult.Exchange).
+		WithFix("list in the resource's scopes_supported only scopes its authorization servers grant")
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/authspec/authspec/scenarios/internal/metadoc"
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/expect"
+	"github.com/authspec/authspec/suite/vocab"
 )
 
 // responseChecks returns the checks of RFC 9728 §3.2, Protected Resource
@@ -16,21 +17,21 @@ func responseChecks() []*suite.Check {
 	return []*suite.Check{
 		{
 			ID: "rfc9728-3.2-json-content-type", Spec: suite.RFC9728, Section: "3.2", Level: suite.Must,
-			Requires: needMetadata, Profiles: []string{"resource"},
+			Requires: needMetadata, Profiles: []vocab.Profile{vocab.ProfileResource},
 			Title: "The protected resource metadata is served as application/json",
 			Quote: "A successful response MUST use the 200 OK HTTP status code and return a JSON object using the application/json content type that contains a set of metadata parameters as its members that are a subset of the metadata parameters defined in Section 2.",
 			Run:   runJSONContentType,
 		},
 		{
 			ID: "rfc9728-3.2-no-empty-arrays", Spec: suite.RFC9728, Section: "3.2", Level: suite.Must,
-			Requires: needMetadata, Profiles: []string{"resource"},
+			Requires: needMetadata, Profiles: []vocab.Profile{vocab.ProfileResource},
 			Title: "The protected resource metadata omits parameters with zero values (bearer_methods_supported excepted)",
 			Quote: "Parameters with multiple values are represented as JSON arrays. Parameters with zero values MUST be omitted from the response.",
 			Run:   runNoEmptyArrays,
 		},
 		{
 			ID: "rfc9728-3.2-multi-valued-as-arrays", Spec: suite.RFC9728, Section: "3.2", Level: suite.Must,
-			Requires: needMetadata, Profiles: []string{"resource"},
+			Requires: needMetadata, Profiles: []vocab.Profile{vocab.ProfileResource},
 			Title: "The multi-valued parameters of RFC 9728 §2 are JSON arrays of strings",
 			Quote: "Parameters with multiple values are represented as JSON arrays.",
 			Run:   runMultiValuedASArrays,
@@ -41,9 +42,9 @@ func responseChecks() []*suite.Check {
 func runJSONContentType(ctx context.Context, t *suite.T) error {
 	res := t.Target.ResourceMetadataResult
 	if !metadoc.IsJSON(res) {
-		return expect.WithFix(expect.Fail(res, "Content-Type: application/json", fmt.Sprintf("Content-Type: %q", res.Header.Get("Content-Type")),
-			"the protected resource metadata is not declared as JSON"),
-			"serve the metadata with Content-Type: application/json")
+		return expect.Fail(res, "Content-Type: application/json", fmt.Sprintf("Content-Type: %q", res.Header.Get("Content-Type")),
+			"the protected resource metadata is not declared as JSON").
+			WithFix("serve the metadata with Content-Type: application/json")
 	}
 	return nil
 }
@@ -55,9 +56,9 @@ func runNoEmptyArrays(ctx context.Context, t *suite.T) error {
 	if len(empty) == 0 {
 		return nil
 	}
-	return expect.WithFix(expect.Fail(t.Target.ResourceMetadataResult, "no parameter with an empty array",
-		strings.Join(empty, ": [], ")+": []", "the protected resource metadata has parameters with zero values"),
-		"omit a parameter rather than sending an empty array")
+	return expect.Fail(t.Target.ResourceMetadataResult, "no parameter with an empty array",
+		strings.Join(empty, ": [], ")+": []", "the protected resource metadata has parameters with zero values").
+		WithFix("omit a parameter rather than sending an empty array")
 }
 
 func runMultiValuedASArrays(ctx context.Context, t *suite.T) error {
@@ -65,9 +66,9 @@ func runMultiValuedASArrays(ctx context.Context, t *suite.T) error {
 	if len(bad) == 0 {
 		return nil
 	}
-	return expect.WithFix(expect.Fail(t.Target.ResourceMetadataResult, "JSON arrays of strings", strings.Join(bad, "; "),
-		"multi-valued protected resource metadata parameters are not JSON arrays of strings; clients cannot read them"),
-		`send every multi-valued parameter as a JSON array, e.g. "scopes_supported": ["read", "write"]`)
+	return expect.Fail(t.Target.ResourceMetadataResult, "JSON arrays of strings", strings.Join(bad, "; "),
+		"multi-valued protected resource metadata parameters are not JSON arrays of strings; clients cannot read them").
+		WithFix(`send every multi-valued parameter as a JSON array, e.g. "scopes_supported": ["read", "write"]`)
 }
 
 // arrayParams are the parameters RFC 9728 §2 defines as JSON arrays of

@@ -6,6 +6,7 @@ import (
 	"github.com/authspec/authspec/scenarios/internal/metadoc"
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/expect"
+	"github.com/authspec/authspec/suite/vocab"
 )
 
 // validationChecks returns the checks of RFC 9728 §3.3, Protected Resource
@@ -14,14 +15,14 @@ func validationChecks() []*suite.Check {
 	return []*suite.Check{
 		{
 			ID: "rfc9728-3.3-resource-identical", Spec: suite.RFC9728, Section: "3.3", Level: suite.Must,
-			Requires: needMetadata, Profiles: []string{"resource"},
+			Requires: needMetadata, Profiles: []vocab.Profile{vocab.ProfileResource},
 			Title: "The resource member of the metadata is identical to the resource identifier",
 			Quote: "The \"resource\" value returned MUST be identical to the protected resource's resource identifier value into which the well-known URI path suffix was inserted to create the URL used to retrieve the metadata.",
 			Run:   runResourceIdentical,
 		},
 		{
 			ID: "rfc9728-3.3-challenge-metadata-resource", Spec: suite.RFC9728, Section: "3.3", Level: suite.Must,
-			Requires: needResource, Profiles: []string{"resource"},
+			Requires: needResource, Profiles: []vocab.Profile{vocab.ProfileResource},
 			Title: "The metadata named by the 401 challenge has the resource the client called as its resource",
 			Quote: "If the protected resource metadata was retrieved from a URL returned by the protected resource via the WWW-Authenticate resource_metadata parameter, then the resource value returned MUST be identical to the URL that the client used to make the request to the resource server.",
 			Run:   runChallengeMetadataResource,
@@ -54,16 +55,20 @@ func runChallengeMetadataResource(ctx context.Context, t *suite.T) error {
 		return err
 	}
 	if doc == nil {
-		return expect.WithFix(expect.Evidence(expect.Fail(res, "HTTP 200 with a JSON object", gotStatus(res),
-			"the resource_metadata URL of the challenge serves no metadata"), cres.Exchange), fix)
+		return expect.Fail(res, "HTTP 200 with a JSON object", gotStatus(res),
+			"the resource_metadata URL of the challenge serves no metadata").
+			WithEvidence(cres.Exchange).
+			WithFix(fix)
 	}
 	if got, _ := doc["resource"].(string); got != t.Target.Resource {
-		desc := "resource: " + metadoc.Describe(doc["resource"])
+		desc := "resource: " + expect.Describe(doc["resource"])
 		if _, present := doc["resource"]; !present {
 			desc = "no resource member; members: " + expect.Keys(doc)
 		}
-		return expect.WithFix(expect.Evidence(expect.Fail(res, "resource: "+t.Target.Resource, desc,
-			"the metadata the challenge points at describes another resource; clients must not use it"), cres.Exchange), fix)
+		return expect.Fail(res, "resource: "+t.Target.Resource, desc,
+			"the metadata the challenge points at describes another resource; clients must not use it").
+			WithEvidence(cres.Exchange).
+			WithFix(fix)
 	}
 	return nil
 }

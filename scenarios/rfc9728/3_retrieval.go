@@ -9,6 +9,7 @@ import (
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/expect"
 	"github.com/authspec/authspec/suite/httpx"
+	"github.com/authspec/authspec/suite/vocab"
 )
 
 // retrievalChecks returns the checks of RFC 9728 §3, Obtaining Protected
@@ -17,7 +18,7 @@ func retrievalChecks() []*suite.Check {
 	return []*suite.Check{
 		{
 			ID: "rfc9728-3-well-known-uri", Spec: suite.RFC9728, Section: "3", Level: suite.Must,
-			Requires: needResource, Profiles: []string{"resource"},
+			Requires: needResource, Profiles: []vocab.Profile{vocab.ProfileResource},
 			Title: "The metadata is served at the well-known URL inserted between host and path of the resource identifier",
 			Quote: "Protected resources supporting metadata MUST make a JSON document containing metadata as specified in Section 2 available at a URL formed by inserting a well-known URI string into the protected resource's resource identifier between the host component and the path and/or query components, if any.",
 			Run:   runWellKnownURI,
@@ -41,9 +42,10 @@ func runWellKnownURI(ctx context.Context, t *suite.T) error {
 	}
 	fix := fmt.Sprintf("serve the metadata at %s: the well-known string goes between the host and the path of %s", wk, t.Target.Resource)
 	fail := func(ev *httpx.Result, where string) error {
-		return expect.WithFix(expect.Evidence(expect.Fail(res, "HTTP 200 with a JSON object at "+wk, gotStatus(res),
-			"the protected resource publishes metadata %s, but not at the well-known URL RFC 9728 §3.1 derives from its identifier", where),
-			ev.Exchange), fix)
+		return expect.Fail(res, "HTTP 200 with a JSON object at "+wk, gotStatus(res),
+			"the protected resource publishes metadata %s, but not at the well-known URL RFC 9728 §3.1 derives from its identifier", where).
+			WithEvidence(ev.Exchange).
+			WithFix(fix)
 	}
 	appended := strings.TrimSuffix(t.Target.Resource, "/") + "/.well-known/oauth-protected-resource"
 	if appended != wk && !strings.Contains(t.Target.Resource, "?") {

@@ -8,6 +8,7 @@ import (
 	"github.com/authspec/authspec/scenarios/internal/probe"
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/httpx"
+	"github.com/authspec/authspec/suite/vocab"
 )
 
 func gotStatus(res *httpx.Result) string {
@@ -21,8 +22,8 @@ func gotStatus(res *httpx.Result) string {
 }
 
 var (
-	needMetadata = []suite.Feature{suite.FeatureResourceMetadata}
-	needResource = []suite.Feature{suite.FeatureResource}
+	needMetadata = []vocab.Feature{vocab.FeatureResourceMetadata}
+	needResource = []vocab.Feature{vocab.FeatureResource}
 )
 
 // unauthenticatedChallenge calls the protected resource without a token and

@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
-	"os"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -103,15 +102,15 @@ func (a *Auto) browserFlow(ctx context.Context, hc *httpx.Client, authURL, redir
 }
 
 // replay answers a consent page over HTTP as the browser answered an
-// earlier one (see replay.go); AUTHSPEC_BROWSER_REPLAY=off disables it.
+// earlier one (see replay.go); Options.NoReplay disables it.
 func (a *Auto) replay(ctx context.Context, hc *httpx.Client, jar http.CookieJar, res *fixture.AuthzResult, redirectURI string, flow fixture.Flow) (*fixture.AuthzResult, bool) {
 	l := a.learned.Load()
-	if flow != fixture.FlowApprove || l == nil || jar == nil || os.Getenv("AUTHSPEC_BROWSER_REPLAY") == "off" {
+	if flow != fixture.FlowApprove || l == nil || jar == nil || a.Options.NoReplay {
 		return nil, false
 	}
 	out, ok := replayConsent(ctx, hc, jar, res.Last, l, redirectURI)
-	if ok && os.Getenv("AUTHSPEC_BROWSER_TRACE") != "" {
-		fmt.Fprintf(os.Stderr, "browser: approve replayed over HTTP %s\n", redactQuery(res.Last.URL.String()))
+	if ok && a.Options.Trace != nil {
+		a.Options.Trace("browser: approve replayed over HTTP " + hc.Transport().Redact(redactQuery(res.Last.URL.String())))
 	}
 	return out, ok
 }

@@ -12,7 +12,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"os"
@@ -37,11 +36,11 @@ const DriverVersion = "1.52.0"
 
 // Options configure the browser.
 type Options struct {
-	// Executable is the Chromium binary (default: $AUTHSPEC_CHROMIUM, else
-	// chromium or chromium-browser on PATH).
+	// Executable is the Chromium binary (default: chromium,
+	// chromium-browser or google-chrome on PATH).
 	Executable string
-	// DriverDir holds the Playwright driver (default: $PLAYWRIGHT_DRIVER_PATH,
-	// else ~/.cache/ms-playwright-go/1.52.0).
+	// DriverDir holds the Playwright driver (default:
+	// ~/.cache/ms-playwright-go/1.52.0).
 	DriverDir string
 	// Parallel bounds concurrent flows (default 3).
 	Parallel int
@@ -57,16 +56,12 @@ type Options struct {
 	// OnNotice receives what the user should know about how the browser
 	// runs (Chromium without its sandbox), once.
 	OnNotice func(string)
-}
-
-// trace receives a line per flow (wait and run time) when
-// AUTHSPEC_BROWSER_TRACE is set: see docs/performance.md.
-var trace io.Writer
-
-func init() {
-	if os.Getenv("AUTHSPEC_BROWSER_TRACE") != "" {
-		trace = os.Stderr
-	}
+	// Trace, when set, receives a line per flow: how long it waited for a
+	// slot and how long it ran (docs/performance.md).
+	Trace func(string)
+	// NoReplay makes Auto answer every consent page in Chromium, never by
+	// replaying over HTTP how the recipe answered an earlier one.
+	NoReplay bool
 }
 
 // ErrUnavailable reports that Chromium or the driver is missing.
@@ -76,9 +71,6 @@ var ErrUnavailable = errors.New("browser unavailable")
 // is missing and how to install it.
 func (o *Options) Find() error {
 	if o.Executable == "" {
-		o.Executable = os.Getenv("AUTHSPEC_CHROMIUM")
-	}
-	if o.Executable == "" {
 		for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
 			if p, err := exec.LookPath(name); err == nil {
 				o.Executable = p
@@ -87,10 +79,7 @@ func (o *Options) Find() error {
 		}
 	}
 	if o.Executable == "" {
-		return fmt.Errorf("%w: no Chromium found (install it with scripts/install-browser.sh, or set AUTHSPEC_CHROMIUM)", ErrUnavailable)
-	}
-	if o.DriverDir == "" {
-		o.DriverDir = os.Getenv("PLAYWRIGHT_DRIVER_PATH")
+		return fmt.Errorf("%w: no Chromium found (install it with scripts/install-browser.sh, or name it: Options.Executable, AUTHSPEC_CHROMIUM for the authspec command)", ErrUnavailable)
 	}
 	if o.DriverDir == "" {
 		home, err := os.UserHomeDir()
@@ -501,11 +490,11 @@ func (b *Browser) Authorize(ctx context.Context, hc *httpx.Client, authURL, redi
 		return nil, fmt.Errorf("waiting for a browser slot: %w", ctx.Err())
 	}
 	defer func() { <-b.sem }()
-	if trace != nil {
+	if b.opts.Trace != nil {
 		began := time.Now()
 		defer func() {
-			fmt.Fprintf(trace, "browser: %-7s waited %4dms ran %4dms session=%v %s\n", flow, began.Sub(waited).Milliseconds(),
-				time.Since(began).Milliseconds(), withSession, hc.Transport().Redact(redactQuery(authURL)))
+			b.opts.Trace(fmt.Sprintf("browser: %-7s waited %4dms ran %4dms session=%v %s", flow, began.Sub(waited).Milliseconds(),
+				time.Since(began).Milliseconds(), withSession, hc.Transport().Redact(redactQuery(authURL))))
 		}()
 	}
 	sl, err := b.take(flow)

@@ -29,7 +29,7 @@ var referenceRecipe = target.BrowserConfig{
 
 func launch(t *testing.T, recipe target.BrowserConfig) *browser.Browser {
 	t.Helper()
-	b, err := browser.Launch(browser.Options{Recipe: recipe, StepTimeout: 15 * time.Second})
+	b, err := browser.Launch(browser.Options{Recipe: recipe, StepTimeout: 15 * time.Second, Executable: os.Getenv("AUTHSPEC_CHROMIUM"), DriverDir: os.Getenv("PLAYWRIGHT_DRIVER_PATH")})
 	if errors.Is(err, browser.ErrUnavailable) && os.Getenv("CI") == "" {
 		t.Skipf("%v", err)
 	}
@@ -38,31 +38,39 @@ func launch(t *testing.T, recipe target.BrowserConfig) *browser.Browser {
 	return b
 }
 
-func TestBrowser_ReferenceServerConsent(t *testing.T) {
+// referenceServer starts the reference server with its login and consent
+// pages and returns it with its issuer.
+func referenceServer(t *testing.T) (*server.Server, string) {
+	t.Helper()
 	var h http.Handler
 	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { h.ServeHTTP(w, r) }))
-	defer ts.Close()
+	t.Cleanup(ts.Close)
 	srv, err := server.New(server.Config{Issuer: ts.URL, Consent: server.ConsentForm})
 	require.NoError(t, err)
 	h = srv.Handler()
+	return srv, ts.URL
+}
+
+func TestBrowser_ReferenceServerConsent(t *testing.T) {
+	srv, issuer := referenceServer(t)
 	b := launch(t, referenceRecipe)
 
 	ctx := context.Background()
-	env, err := suite.Prepare(ctx, ts.URL, &target.Config{Resource: srv.ResourceURL()}, suite.PrepareOptions{Authorizer: b})
+	env, err := suite.Prepare(ctx, issuer, &target.Config{Resource: srv.ResourceURL()}, suite.PrepareOptions{Authorizer: b})
 	require.NoError(t, err)
 	tt := suite.NewT(env, &suite.Check{ID: "x"})
 	c, err := tt.Confidential(ctx)
 	require.NoError(t, err)
 
 	ar := tt.NewAuthRequest(c)
-	ts1, err := env.Fixtures.Tokens(ctx, tt.HTTP, ar)
+	ts1, err := tt.Tokens(ctx, ar)
 	require.NoError(t, err, "login and consent in the browser, then the code exchange")
 	assert.NotEmpty(t, ts1.AccessToken)
 
 	deny := tt.NewAuthRequest(c)
 	deny.Flow = fixture.FlowDeny
 	deny.Extra = map[string][]string{"prompt": {"consent"}}
-	res, err := env.Fixtures.Authorize(ctx, tt.HTTP, deny)
+	res, err := tt.Authorize(ctx, deny)
 	require.NoError(t, err)
 	require.NotNil(t, res.Callback)
 	assert.Equal(t, "access_denied", res.Callback.Query().Get("error"))
@@ -70,13 +78,8 @@ func TestBrowser_ReferenceServerConsent(t *testing.T) {
 }
 
 func TestBrowser_FailureAttachesScreenshot(t *testing.T) {
-	var h http.Handler
-	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { h.ServeHTTP(w, r) }))
-	defer ts.Close()
-	srv, err := server.New(server.Config{Issuer: ts.URL, Consent: server.ConsentForm})
-	require.NoError(t, err)
-	h = srv.Handler()
-	b, err := browser.Launch(browser.Options{StepTimeout: 2 * time.Second,
+	_, issuer := referenceServer(t)
+	b, err := browser.Launch(browser.Options{StepTimeout: 2 * time.Second, Executable: os.Getenv("AUTHSPEC_CHROMIUM"), DriverDir: os.Getenv("PLAYWRIGHT_DRIVER_PATH"),
 		Recipe: target.BrowserConfig{Login: []target.Step{{Click: "#no-such-button"}}}})
 	if errors.Is(err, browser.ErrUnavailable) && os.Getenv("CI") == "" {
 		t.Skipf("%v", err)
@@ -84,7 +87,7 @@ func TestBrowser_FailureAttachesScreenshot(t *testing.T) {
 	require.NoError(t, err)
 	defer b.Close()
 	ctx := context.Background()
-	env, err := suite.Prepare(ctx, ts.URL, nil, suite.PrepareOptions{Authorizer: b})
+	env, err := suite.Prepare(ctx, issuer, nil, suite.PrepareOptions{Authorizer: b})
 	require.NoError(t, err)
 	// Any check whose authorization fails in the browser gets the
 	// screenshot and the page URL in its result.
@@ -94,7 +97,7 @@ func TestBrowser_FailureAttachesScreenshot(t *testing.T) {
 			if err != nil {
 				return err
 			}
-			_, err = tt.Fixtures.Authorize(ctx, tt.HTTP, tt.NewAuthRequest(c))
+			_, err = tt.Authorize(ctx, tt.NewAuthRequest(c))
 			return err
 		}}
 	res := runner.RunOne(ctx, env, check, 30*time.Second)
@@ -104,7 +107,7 @@ func TestBrowser_FailureAttachesScreenshot(t *testing.T) {
 	for _, a := range res.Attachments {
 		kinds = append(kinds, a.ContentType)
 		if a.ContentType == "text/plain" {
-			assert.Contains(t, string(a.Data), ts.URL, "the page URL is attached")
+			assert.Contains(t, string(a.Data), issuer, "the page URL is attached")
 		}
 	}
 	assert.ElementsMatch(t, []string{"image/png", "text/plain"}, kinds)

@@ -7,13 +7,13 @@ import (
 	"net/http/httptest"
 	"os"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/authspec/authspec/server"
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/browser"
 	"github.com/authspec/authspec/suite/fixture"
@@ -25,34 +25,7 @@ import (
 // the recipe, the next client's consent page is answered over HTTP with the
 // page's own fields (fresh CSRF token); tokens follow as usual.
 func TestAuto_ReplaysConsent(t *testing.T) {
-	var h http.Handler
-	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { h.ServeHTTP(w, r) }))
-	defer ts.Close()
-	srv, err := server.New(server.Config{Issuer: ts.URL, Consent: server.ConsentForm})
-	require.NoError(t, err)
-	h = srv.Handler()
-	a := &browser.Auto{Options: browser.Options{Recipe: referenceRecipe, StepTimeout: 15 * time.Second}}
-	defer a.Close()
-
-	ctx := context.Background()
-	env, err := suite.Prepare(ctx, ts.URL, &target.Config{Resource: srv.ResourceURL()}, suite.PrepareOptions{Authorizer: a})
-	require.NoError(t, err)
-
-	first := suite.NewT(env, &suite.Check{ID: "first"})
-	c1, err := first.Confidential(ctx)
-	require.NoError(t, err)
-	_, err = env.Fixtures.Tokens(ctx, first.HTTP, first.NewAuthRequest(c1))
-	if errors.Is(err, browser.ErrUnavailable) && os.Getenv("CI") == "" {
-		t.Skipf("%v", err)
-	}
-	require.NoError(t, err, "the first consent in the browser")
-
-	second := suite.NewT(env, &suite.Check{ID: "second"})
-	c2, err := second.Public(ctx)
-	require.NoError(t, err)
-	ts2, err := env.Fixtures.Tokens(ctx, second.HTTP, second.NewAuthRequest(c2))
-	require.NoError(t, err, "the second client's consent, replayed")
-	assert.NotEmpty(t, ts2.AccessToken)
+	second, trace := secondConsent(t, false)
 	replayed := false
 	for _, ex := range second.HTTP.Exchanges() {
 		if strings.Contains(ex.Note, "submit the consent form") {
@@ -61,6 +34,50 @@ func TestAuto_ReplaysConsent(t *testing.T) {
 		}
 	}
 	assert.True(t, replayed, "the second consent went over HTTP")
+	assert.Contains(t, trace(), "browser: approve replayed over HTTP", "Options.Trace is told of the replay")
+	assert.Contains(t, trace(), "browser: approve", "and of the flow in Chromium")
+}
+
+// TestAuto_NoReplay: with Options.NoReplay the second consent page is
+// answered in Chromium too.
+func TestAuto_NoReplay(t *testing.T) {
+	second, trace := secondConsent(t, true)
+	for _, ex := range second.HTTP.Exchanges() {
+		assert.NotContains(t, ex.Note, "submit the consent form", "nothing is replayed over HTTP")
+	}
+	assert.NotContains(t, trace(), "replayed over HTTP")
+}
+
+// secondConsent approves a first client in the browser, then a second one
+// (whose consent page the reference server shows too), and returns the
+// second check's T and what Options.Trace received.
+func secondConsent(t *testing.T, noReplay bool) (*suite.T, func() string) {
+	srv, issuer := referenceServer(t)
+	var mu sync.Mutex
+	var lines []string
+	a := &browser.Auto{Options: browser.Options{Recipe: referenceRecipe, StepTimeout: 15 * time.Second, NoReplay: noReplay,
+		Executable: os.Getenv("AUTHSPEC_CHROMIUM"), DriverDir: os.Getenv("PLAYWRIGHT_DRIVER_PATH"),
+		Trace: func(line string) { mu.Lock(); defer mu.Unlock(); lines = append(lines, line) }}}
+	t.Cleanup(func() { _ = a.Close() })
+
+	ctx := context.Background()
+	env, err := suite.Prepare(ctx, issuer, &target.Config{Resource: srv.ResourceURL()}, suite.PrepareOptions{Authorizer: a})
+	require.NoError(t, err)
+
+	first := suite.NewT(env, &suite.Check{ID: "first"})
+	_, err = first.TokensFor(ctx, nil, nil)
+	if errors.Is(err, browser.ErrUnavailable) && os.Getenv("CI") == "" {
+		t.Skipf("%v", err)
+	}
+	require.NoError(t, err, "the first consent in the browser")
+
+	second := suite.NewT(env, &suite.Check{ID: "second"})
+	c2, err := second.Public(ctx)
+	require.NoError(t, err)
+	ts2, err := second.TokensFor(ctx, c2, nil)
+	require.NoError(t, err, "the second client's consent")
+	assert.NotEmpty(t, ts2.AccessToken)
+	return second, func() string { mu.Lock(); defer mu.Unlock(); return strings.Join(lines, "\n") }
 }
 
 // TestAuto_ReplayFallsBack: on pages unlike the reference server's, the
@@ -81,7 +98,7 @@ func TestAuto_ReplayFallsBack(t *testing.T) {
 			},
 			Consent: []target.Step{{Click: "button[value=accept]"}},
 		}
-		a := &browser.Auto{Options: browser.Options{Recipe: recipe, StepTimeout: 15 * time.Second}}
+		a := &browser.Auto{Options: browser.Options{Recipe: recipe, StepTimeout: 15 * time.Second, Executable: os.Getenv("AUTHSPEC_CHROMIUM"), DriverDir: os.Getenv("PLAYWRIGHT_DRIVER_PATH")}}
 		ctx := context.Background()
 		res, err := a.Authorize(ctx, recorder(), otherAuthURL(ts.URL, "first"), otherRedirect, fixture.FlowApprove)
 		if errors.Is(err, browser.ErrUnavailable) && os.Getenv("CI") == "" {

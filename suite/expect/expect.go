@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"mime"
 	"net/http"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -20,7 +21,11 @@ import (
 )
 
 // Fail builds a failure with the exchange of res attached (res may be nil).
-func Fail(res *httpx.Result, want, got, format string, args ...any) error {
+// Add to it in the same expression:
+//
+//	return expect.Fail(res, "HTTP 400", "HTTP 200", "the server accepted %s", what).
+//		WithFix("refuse ...").WithEvidence(setup.Exchange)
+func Fail(res *httpx.Result, want, got, format string, args ...any) *suite.Failure {
 	f := &suite.Failure{Message: fmt.Sprintf(format, args...), Want: want, Got: got}
 	if res != nil {
 		f.Exchanges = []httpx.Exchange{res.Exchange}
@@ -28,7 +33,9 @@ func Fail(res *httpx.Result, want, got, format string, args ...any) error {
 	return f
 }
 
-// WithFix adds a remedy to a failure; other errors pass through unchanged.
+// WithFix adds a remedy to err when it is a failure (from Status, OAuthError
+// and the like, which may return nil); other errors pass through unchanged.
+// A failure built here takes its remedy with Failure.WithFix.
 func WithFix(err error, fix string) error {
 	var f *suite.Failure
 	if errors.As(err, &f) && f.Fix == "" {
@@ -68,19 +75,8 @@ func Status(res *httpx.Result, want ...int) error {
 	for i, w := range want {
 		ws[i] = strconv.Itoa(w) + " " + http.StatusText(w)
 	}
-	return Fail(res, "HTTP "+strings.Join(ws, " or "), fmt.Sprintf("HTTP %d %s%s", res.Status, http.StatusText(res.Status), bodyHint(res)),
+	return Fail(res, "HTTP "+strings.Join(ws, " or "), fmt.Sprintf("HTTP %d %s%s", res.Status, http.StatusText(res.Status), BodyHint(res)),
 		"unexpected HTTP status")
-}
-
-func bodyHint(res *httpx.Result) string {
-	b := strings.TrimSpace(string(res.Body))
-	if b == "" {
-		return ""
-	}
-	if len(b) > 160 {
-		b = b[:160] + "…"
-	}
-	return ": " + b
 }
 
 // JSONObject parses the body as a JSON object. The media type must be
@@ -117,6 +113,14 @@ func describeJSONErr(b []byte, err error) string {
 	return fmt.Sprintf("%q", s)
 }
 
+// ErrorResponse requires an RFC 6749 §5.2 error response with HTTP 400
+// and one of codes (any code if none): how a token endpoint refuses a
+// request.
+func ErrorResponse(res *httpx.Result, codes ...string) error {
+	_, err := OAuthError(res, []int{http.StatusBadRequest}, codes...)
+	return err
+}
+
 // OAuthError requires an RFC 6749 §5.2 error response: one of the statuses,
 // a JSON object whose "error" is one of codes (any code if codes is empty).
 // It returns the parsed body.
@@ -132,19 +136,10 @@ func OAuthError(res *httpx.Result, statuses []int, codes ...string) (map[string]
 	if code == "" {
 		return m, Fail(res, `a JSON member "error"`, "none", "the error response has no error code")
 	}
-	if len(codes) > 0 && !contains(codes, code) {
+	if len(codes) > 0 && !slices.Contains(codes, code) {
 		return m, Fail(res, "error="+strings.Join(codes, " or "), "error="+code, "wrong error code")
 	}
 	return m, nil
-}
-
-func contains(list []string, v string) bool {
-	for _, x := range list {
-		if x == v {
-			return true
-		}
-	}
-	return false
 }
 
 // Header requires a non-empty header.
@@ -158,20 +153,23 @@ func Header(res *httpx.Result, name string) (string, error) {
 
 // NoStore requires Cache-Control: no-store (RFC 6749 §5.1).
 func NoStore(res *httpx.Result) error {
-	for _, v := range res.Header.Values("Cache-Control") {
+	if HasDirective(res, "Cache-Control", "no-store") {
+		return nil
+	}
+	return Fail(res, "Cache-Control: no-store", HeaderLine(res, "Cache-Control"), "the response may be cached")
+}
+
+// HasDirective reports whether a comma-separated header of res (such as
+// Cache-Control) carries directive, in any letter case.
+func HasDirective(res *httpx.Result, header, directive string) bool {
+	for _, v := range res.Header.Values(header) {
 		for _, d := range strings.Split(v, ",") {
-			if strings.EqualFold(strings.TrimSpace(d), "no-store") {
-				return nil
+			if strings.EqualFold(strings.TrimSpace(d), directive) {
+				return true
 			}
 		}
 	}
-	got := strings.Join(res.Header.Values("Cache-Control"), ", ")
-	if got == "" {
-		got = "no Cache-Control header"
-	} else {
-		got = "Cache-Control: " + got
-	}
-	return Fail(res, "Cache-Control: no-store", got, "the response may be cached")
+	return false
 }
 
 // Member returns a string member of a JSON object, failing when absent or

@@ -16,6 +16,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 )
 
 // Defaults of a Client.
@@ -210,6 +211,23 @@ type Result struct {
 	URL       *url.URL
 	// Exchange is the recorded (redacted) form of this request/response.
 	Exchange Exchange
+}
+
+// Snippet is the body for a message: trimmed, cut after 160 bytes (at a
+// character boundary) with an ellipsis, or "(empty body)".
+func (r *Result) Snippet() string {
+	s := strings.TrimSpace(string(r.Body))
+	if s == "" {
+		return "(empty body)"
+	}
+	if len(s) > 160 {
+		cut := 160
+		for cut > 0 && !utf8.RuneStart(s[cut]) {
+			cut--
+		}
+		s = s[:cut] + "…"
+	}
+	return s
 }
 
 // ErrBodyTooLarge is wrapped in nothing: a truncated body is reported by

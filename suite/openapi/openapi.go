@@ -38,14 +38,13 @@ var (
 
 // Load parses and validates the embedded contract (once).
 func Load() (*Contract, error) {
-	loadOnce.Do(func() { loaded, loadErr = parse(authspec.OpenAPI) })
+	loadOnce.Do(func() {
+		// Pages (login, consent, error pages) are HTML: decode them as
+		// text so that status and headers are still checked.
+		openapi3filter.RegisterBodyDecoder("text/html", openapi3filter.FileBodyDecoder)
+		loaded, loadErr = parse(authspec.OpenAPI)
+	})
 	return loaded, loadErr
-}
-
-func init() {
-	// Pages (login, consent, error pages) are HTML: decode them as text so
-	// that status and headers are still checked.
-	openapi3filter.RegisterBodyDecoder("text/html", openapi3filter.FileBodyDecoder)
 }
 
 func parse(spec []byte) (*Contract, error) {

@@ -11,10 +11,8 @@ import (
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/fixture"
 	"github.com/authspec/authspec/suite/plugin/abi"
+	"github.com/authspec/authspec/suite/vocab"
 )
-
-// Profile is the profile every plugin check belongs to.
-const Profile = "plugins"
 
 // CheckID is the run's ID of a plugin's check.
 func CheckID(plugin, id string) string { return plugin + "-" + id }
@@ -24,11 +22,11 @@ func (p *Plugin) Checks() []*suite.Check {
 	var out []*suite.Check
 	for _, info := range p.Desc.Checks {
 		info := info
-		req := make([]suite.Feature, 0, len(info.Requires))
+		req := make([]vocab.Feature, 0, len(info.Requires))
 		for _, f := range info.Requires {
-			req = append(req, suite.Feature(f))
+			req = append(req, vocab.Feature(f))
 		}
-		profiles := append([]string{Profile}, info.Profiles...)
+		profiles := append([]vocab.Profile{vocab.ProfilePlugins}, vocab.Profiles(info.Profiles)...)
 		out = append(out, &suite.Check{
 			ID: CheckID(p.Desc.Name, info.ID), Spec: suite.Spec(info.Spec), Section: info.Section,
 			Level: suite.Level(info.Level), Requires: req, Profiles: profiles,
@@ -55,11 +53,11 @@ func (p *Plugin) run(ctx context.Context, t *suite.T, info abi.CheckInfo) error 
 	for _, want := range info.Requires {
 		var c *fixture.Client
 		var name string
-		switch suite.Feature(want) {
-		case suite.FeatureConfidential:
+		switch vocab.Feature(want) {
+		case vocab.FeatureConfidential:
 			name = "confidential"
 			c, err = t.Confidential(ctx)
-		case suite.FeaturePublicClient:
+		case vocab.FeaturePublicClient:
 			name = "public"
 			c, err = t.Public(ctx)
 		default:
@@ -138,7 +136,7 @@ func targetInfo(t *suite.T) abi.Target {
 	return abi.Target{
 		Issuer: tg.Issuer, MetadataURL: tg.MetadataURL, Metadata: tg.Metadata.Raw,
 		Resource: tg.Resource, ResourceMetadataURL: tg.ResourceMetadataURL, ResourceMetadata: tg.ResourceMetadata,
-		Scopes: tg.Config.Scopes, Features: tg.Features(),
+		Scopes: tg.Config.Scopes, Features: vocab.Strings(tg.Features()),
 	}
 }
 

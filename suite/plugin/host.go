@@ -255,7 +255,7 @@ func hostAuthorize(ctx context.Context, m api.Module, ptr, n uint32) uint32 {
 	if s.t.Fixtures == nil || s.t.Fixtures.Authorizer == nil {
 		return s.answer(abi.AuthorizeResponse{Error: "this run has no authorizer"})
 	}
-	res, err := s.t.Fixtures.Authorizer.Authorize(ctx, s.t.HTTP, u.String(), req.RedirectURI, flow)
+	res, err := s.t.AuthorizeURL(ctx, u.String(), req.RedirectURI, flow)
 	out := abi.AuthorizeResponse{}
 	if res != nil {
 		if res.Callback != nil {

@@ -31,6 +31,7 @@ import (
 
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/plugin/abi"
+	"github.com/authspec/authspec/suite/vocab"
 )
 
 // Defaults of Options.
@@ -241,7 +242,7 @@ func validate(d *abi.Description) error {
 			errs = append(errs, where+": title, spec and section are required")
 		}
 		for _, f := range c.Requires {
-			if !slices.Contains(KnownFeatures, suite.Feature(f)) {
+			if !vocab.Feature(f).Known() {
 				errs = append(errs, fmt.Sprintf("%s: unknown feature %q", where, f))
 			}
 		}
@@ -250,15 +251,6 @@ func validate(d *abi.Description) error {
 		return errors.New(strings.Join(errs, "; "))
 	}
 	return nil
-}
-
-// KnownFeatures are the feature names a plugin check may require.
-var KnownFeatures = []suite.Feature{
-	suite.FeatureMetadata, suite.FeatureAuthCode, suite.FeatureRefresh, suite.FeatureClientCredentials,
-	suite.FeatureDCR, suite.FeatureDCRManagement, suite.FeaturePKCE, suite.FeatureSecretBasic,
-	suite.FeatureSecretPost, suite.FeaturePublicClients, suite.FeatureConfidential, suite.FeaturePublicClient,
-	suite.FeatureRevocation, suite.FeatureIntrospection, suite.FeatureResource, suite.FeatureResourceMetadata,
-	suite.FeatureIssParameter, suite.FeatureNonInteractive, suite.FeatureBrowser, suite.FeatureCIMD,
 }
 
 // Close releases the runtime (the disk cache stays).

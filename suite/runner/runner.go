@@ -9,7 +9,7 @@ import (
 	"fmt"
 	"path"
 	"runtime/debug"
-	"sort"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -17,6 +17,7 @@ import (
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/fixture"
 	"github.com/authspec/authspec/suite/httpx"
+	"github.com/authspec/authspec/suite/vocab"
 )
 
 // Selection picks checks by ID glob and profile.
@@ -26,7 +27,7 @@ type Selection struct {
 	// Skip drops checks whose ID matches one of the globs.
 	Skip []string
 	// Profiles keeps checks in at least one of the profiles (all if empty).
-	Profiles []string
+	Profiles []vocab.Profile
 }
 
 // Validate reports malformed globs and unknown profiles.
@@ -38,8 +39,8 @@ func (s Selection) Validate(reg *suite.Registry) error {
 	}
 	known := reg.Profiles()
 	for _, p := range s.Profiles {
-		if sort.SearchStrings(known, p) == len(known) || known[sort.SearchStrings(known, p)] != p {
-			return fmt.Errorf("unknown profile %q (profiles: %s)", p, strings.Join(known, ", "))
+		if !slices.Contains(known, p) {
+			return fmt.Errorf("unknown profile %q (profiles: %s)", p, strings.Join(vocab.Strings(known), ", "))
 		}
 	}
 	return nil
@@ -171,7 +172,7 @@ func RunOne(ctx context.Context, env *suite.Env, c *suite.Check, timeout time.Du
 	start := time.Now()
 	defer func() { res.DurationMS = time.Since(start).Milliseconds() }()
 	for _, f := range c.Requires {
-		if ok, why := env.Target.Has(string(f)); !ok {
+		if ok, why := env.Target.Has(f); !ok {
 			res.Status = suite.Skip
 			res.Message = fmt.Sprintf("requires %s: %s", f, why)
 			return res

@@ -15,6 +15,7 @@ import (
 
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/runner"
+	"github.com/authspec/authspec/suite/vocab"
 )
 
 // fakeEnv discovers a minimal target (no registration endpoint).
@@ -32,7 +33,7 @@ func fakeEnv(t *testing.T) *suite.Env {
 }
 
 func check(id string, level suite.Level, run func(context.Context, *suite.T) error) *suite.Check {
-	return &suite.Check{ID: id, Spec: suite.RFC6749, Section: "1", Level: level, Title: id, Run: run, Profiles: []string{"core"}}
+	return &suite.Check{ID: id, Spec: suite.RFC6749, Section: "1", Level: level, Title: id, Run: run, Profiles: []vocab.Profile{vocab.ProfileCore}}
 }
 
 func TestRun_Statuses(t *testing.T) {
@@ -46,7 +47,7 @@ func TestRun_Statuses(t *testing.T) {
 		check("f-panic", suite.Must, func(context.Context, *suite.T) error { panic("bad check") }),
 		check("g-timeout", suite.Must, func(ctx context.Context, _ *suite.T) error { <-ctx.Done(); return ctx.Err() }),
 		{ID: "h-feature", Spec: suite.RFC7591, Section: "3", Level: suite.Must, Title: "x",
-			Requires: []suite.Feature{suite.FeatureDCR}, Run: func(context.Context, *suite.T) error { return nil }},
+			Requires: []vocab.Feature{vocab.FeatureDCR}, Run: func(context.Context, *suite.T) error { return nil }},
 	}
 	var events atomic.Int32
 	res := runner.Run(context.Background(), env, checks, runner.Options{Parallel: 3, CheckTimeout: 50 * time.Millisecond,
@@ -85,7 +86,7 @@ func TestSelection(t *testing.T) {
 	noop := func(context.Context, *suite.T) error { return nil }
 	a := check("rfc6749-5.2-a", suite.Must, noop)
 	b := check("rfc7591-3-b", suite.Must, noop)
-	b.Profiles = []string{"dcr"}
+	b.Profiles = []vocab.Profile{vocab.ProfileDCR}
 	reg, err := suite.NewRegistry(a, b)
 	require.NoError(t, err)
 	ids := func(s runner.Selection) []string {
@@ -97,8 +98,8 @@ func TestSelection(t *testing.T) {
 	}
 	assert.Equal(t, []string{"rfc6749-5.2-a"}, ids(runner.Selection{Only: []string{"rfc6749-*"}}))
 	assert.Equal(t, []string{"rfc6749-5.2-a"}, ids(runner.Selection{Skip: []string{"rfc7591-*"}}))
-	assert.Equal(t, []string{"rfc7591-3-b"}, ids(runner.Selection{Profiles: []string{"dcr"}}))
-	assert.Error(t, runner.Selection{Profiles: []string{"nope"}}.Validate(reg))
+	assert.Equal(t, []string{"rfc7591-3-b"}, ids(runner.Selection{Profiles: []vocab.Profile{vocab.ProfileDCR}}))
+	assert.Error(t, runner.Selection{Profiles: []vocab.Profile{"nope"}}.Validate(reg))
 	assert.Error(t, runner.Selection{Only: []string{"["}}.Validate(reg))
 	_, err = suite.NewRegistry(a, a)
 	assert.Error(t, err, "duplicate IDs are refused")

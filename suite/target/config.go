@@ -16,6 +16,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/authspec/authspec/suite/httpx"
+	"github.com/authspec/authspec/suite/vocab"
 )
 
 // Config is the target config file (YAML). Every string may reference an
@@ -34,8 +35,8 @@ type Config struct {
 		// target advertises a registration endpoint.
 		Disabled bool `yaml:"disabled"`
 	} `yaml:"registration"`
-	Browser  BrowserConfig `yaml:"browser"`
-	Profiles []string      `yaml:"profiles"`
+	Browser  BrowserConfig   `yaml:"browser"`
+	Profiles []vocab.Profile `yaml:"profiles"`
 	// Plugins are WebAssembly client plugins to run (docs/plugins.md): a
 	// path, or {path, config, timeout, memory_mib}. Relative paths are
 	// relative to the config file.
@@ -152,13 +153,14 @@ var envRef = regexp.MustCompile(`\$\{env:([A-Za-z_][A-Za-z0-9_]*)\}`)
 
 // LoadConfig reads and validates a config file. Unknown keys are errors
 // (a typo must not silently disable a setting). ${env:NAME} references are
-// expanded; an unset variable is an error naming it.
-func LoadConfig(path string) (*Config, []string, error) {
+// expanded with lookup (os.LookupEnv for the process's environment); an
+// unset variable is an error naming it.
+func LoadConfig(path string, lookup func(name string) (string, bool)) (*Config, []string, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, nil, &ConfigError{File: path, Msg: fmt.Sprintf("cannot read the config file: %v", errors.Unwrap(err))}
 	}
-	cfg, secrets, err := ParseConfig(path, data, os.LookupEnv)
+	cfg, secrets, err := ParseConfig(path, data, lookup)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/authspec/authspec/suite/httpx"
+	"github.com/authspec/authspec/suite/vocab"
 )
 
 // Metadata is the RFC 8414 document as discovered, typed for the members the
@@ -55,7 +56,7 @@ type Target struct {
 	ResourceMetadataResult *httpx.Result
 	// Discovery holds the exchanges made by discovery.
 	Discovery []httpx.Exchange
-	features  map[string]string // feature → "" if present, else why absent
+	features  map[vocab.Feature]string // feature → "" if present, else why absent
 }
 
 // PreflightError stops a run before any check: the target or the config

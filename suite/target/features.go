@@ -3,7 +3,8 @@ package target
 import (
 	"fmt"
 	"slices"
-	"sort"
+
+	"github.com/authspec/authspec/suite/vocab"
 )
 
 // The RFC 8414 §2 defaults for omitted members.
@@ -28,7 +29,7 @@ func (m *Metadata) AuthMethods() []string {
 	return m.TokenEndpointAuthMethodsSupported
 }
 
-func (t *Target) setFeature(name string, ok bool, why string) {
+func (t *Target) setFeature(name vocab.Feature, ok bool, why string) {
 	if ok {
 		t.features[name] = ""
 	} else {
@@ -37,9 +38,9 @@ func (t *Target) setFeature(name string, ok bool, why string) {
 }
 
 // deriveFeatures decides what the target offers from its metadata and the
-// config. Feature names match suite.Feature values.
+// config. Feature names match vocab.Feature values.
 func (t *Target) deriveFeatures() {
-	t.features = make(map[string]string)
+	t.features = make(map[vocab.Feature]string)
 	md := &t.Metadata
 	cfg := t.Config
 	gts, ams := md.GrantTypes(), md.AuthMethods()
@@ -48,30 +49,30 @@ func (t *Target) deriveFeatures() {
 	if cfg.Registration.Disabled {
 		dcrWhy = "registration is disabled in the config"
 	}
-	t.setFeature("metadata", true, "")
-	t.setFeature("authorization_code", md.AuthorizationEndpoint != "" && slices.Contains(gts, "authorization_code"),
+	t.setFeature(vocab.FeatureMetadata, true, "")
+	t.setFeature(vocab.FeatureAuthCode, md.AuthorizationEndpoint != "" && slices.Contains(gts, "authorization_code"),
 		"the metadata advertises no authorization_endpoint or no authorization_code grant")
-	t.setFeature("refresh_token", slices.Contains(gts, "refresh_token"), "grant_types_supported does not list refresh_token")
-	t.setFeature("client_credentials", slices.Contains(gts, "client_credentials"), "grant_types_supported does not list client_credentials")
-	t.setFeature("dcr", dcr, dcrWhy)
-	t.setFeature("dcr_management", dcr, dcrWhy)
-	t.setFeature("pkce", slices.Contains(md.CodeChallengeMethodsSupported, "S256"),
+	t.setFeature(vocab.FeatureRefresh, slices.Contains(gts, "refresh_token"), "grant_types_supported does not list refresh_token")
+	t.setFeature(vocab.FeatureClientCredentials, slices.Contains(gts, "client_credentials"), "grant_types_supported does not list client_credentials")
+	t.setFeature(vocab.FeatureDCR, dcr, dcrWhy)
+	t.setFeature(vocab.FeatureDCRManagement, dcr, dcrWhy)
+	t.setFeature(vocab.FeaturePKCE, slices.Contains(md.CodeChallengeMethodsSupported, "S256"),
 		"code_challenge_methods_supported does not list S256")
-	t.setFeature("client_secret_basic", slices.Contains(ams, "client_secret_basic"), "token_endpoint_auth_methods_supported does not list client_secret_basic")
-	t.setFeature("client_secret_post", slices.Contains(ams, "client_secret_post"), "token_endpoint_auth_methods_supported does not list client_secret_post")
-	t.setFeature("public_clients", slices.Contains(ams, "none"), "token_endpoint_auth_methods_supported does not list none")
-	t.setFeature("confidential_client", cfg.Clients.Confidential != nil || dcr,
+	t.setFeature(vocab.FeatureSecretBasic, slices.Contains(ams, "client_secret_basic"), "token_endpoint_auth_methods_supported does not list client_secret_basic")
+	t.setFeature(vocab.FeatureSecretPost, slices.Contains(ams, "client_secret_post"), "token_endpoint_auth_methods_supported does not list client_secret_post")
+	t.setFeature(vocab.FeaturePublicClients, slices.Contains(ams, "none"), "token_endpoint_auth_methods_supported does not list none")
+	t.setFeature(vocab.FeatureConfidential, cfg.Clients.Confidential != nil || dcr,
 		"no confidential client: the target has no registration endpoint and the config names no clients.confidential")
-	t.setFeature("public_client", cfg.Clients.Public != nil || (dcr && slices.Contains(ams, "none")),
+	t.setFeature(vocab.FeaturePublicClient, cfg.Clients.Public != nil || (dcr && slices.Contains(ams, "none")),
 		"no public client: configure clients.public, or the target must offer registration with token_endpoint_auth_method none")
-	t.setFeature("revocation", md.RevocationEndpoint != "", "the metadata has no revocation_endpoint")
-	t.setFeature("introspection", md.IntrospectionEndpoint != "", "the metadata has no introspection_endpoint")
-	t.setFeature("resource", t.Resource != "", "no resource configured (set resource: in the config)")
-	t.setFeature("resource_metadata", t.ResourceMetadata != nil, t.resourceMetadataWhy())
-	t.setFeature("client_id_metadata_document", md.ClientIDMetadataDocumentSupported && md.AuthorizationEndpoint != "",
+	t.setFeature(vocab.FeatureRevocation, md.RevocationEndpoint != "", "the metadata has no revocation_endpoint")
+	t.setFeature(vocab.FeatureIntrospection, md.IntrospectionEndpoint != "", "the metadata has no introspection_endpoint")
+	t.setFeature(vocab.FeatureResource, t.Resource != "", "no resource configured (set resource: in the config)")
+	t.setFeature(vocab.FeatureResourceMetadata, t.ResourceMetadata != nil, t.resourceMetadataWhy())
+	t.setFeature(vocab.FeatureCIMD, md.ClientIDMetadataDocumentSupported && md.AuthorizationEndpoint != "",
 		"client_id_metadata_document_supported is not true")
-	t.setFeature("iss_parameter", md.IssParameterSupported, "authorization_response_iss_parameter_supported is not true")
-	t.setFeature("noninteractive_code", md.AuthorizationEndpoint != "", "no authorization endpoint")
+	t.setFeature(vocab.FeatureIssParameter, md.IssParameterSupported, "authorization_response_iss_parameter_supported is not true")
+	t.setFeature(vocab.FeatureNonInteractive, md.AuthorizationEndpoint != "", "no authorization endpoint")
 }
 
 func (t *Target) resourceMetadataWhy() string {
@@ -87,7 +88,7 @@ func (t *Target) resourceMetadataWhy() string {
 }
 
 // Has reports whether the target offers feature, and if not, why.
-func (t *Target) Has(feature string) (bool, string) {
+func (t *Target) Has(feature vocab.Feature) (bool, string) {
 	why, known := t.features[feature]
 	if !known {
 		return true, "" // features decided elsewhere (e.g. browser) are checked by their owner
@@ -96,16 +97,18 @@ func (t *Target) Has(feature string) (bool, string) {
 }
 
 // SetFeature records a feature decided outside discovery (e.g. browser).
-func (t *Target) SetFeature(feature string, ok bool, why string) { t.setFeature(feature, ok, why) }
+func (t *Target) SetFeature(feature vocab.Feature, ok bool, why string) {
+	t.setFeature(feature, ok, why)
+}
 
 // Features lists present features, sorted.
-func (t *Target) Features() []string {
-	var out []string
+func (t *Target) Features() []vocab.Feature {
+	var out []vocab.Feature
 	for f, why := range t.features {
 		if why == "" {
 			out = append(out, f)
 		}
 	}
-	sort.Strings(out)
+	slices.Sort(out)
 	return out
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/authspec/authspec/suite/httpx"
 	"github.com/authspec/authspec/suite/target"
+	"github.com/authspec/authspec/suite/vocab"
 )
 
 func env(m map[string]string) func(string) (string, bool) {
@@ -120,12 +121,12 @@ func TestDiscover_OpenIDFallbackAndFeatures(t *testing.T) {
 	tgt, err := target.Discover(context.Background(), hc, ts.URL+"/tenant", nil)
 	require.NoError(t, err)
 	assert.Equal(t, "openid-configuration", tgt.MetadataSource)
-	ok, _ := tgt.Has("pkce")
+	ok, _ := tgt.Has(vocab.FeaturePKCE)
 	assert.True(t, ok)
-	ok, why := tgt.Has("dcr")
+	ok, why := tgt.Has(vocab.FeatureDCR)
 	assert.False(t, ok)
 	assert.Contains(t, why, "registration_endpoint")
-	ok, _ = tgt.Has("client_secret_basic")
+	ok, _ = tgt.Has(vocab.FeatureSecretBasic)
 	assert.True(t, ok, "client_secret_basic is the RFC 8414 default")
 	assert.GreaterOrEqual(t, len(tgt.Discovery), 3, "every discovery request is recorded")
 }

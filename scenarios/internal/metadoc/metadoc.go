@@ -10,9 +10,11 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 
 	"github.com/authspec/authspec/suite"
+	"github.com/authspec/authspec/suite/expect"
 	"github.com/authspec/authspec/suite/httpx"
 )
 
@@ -51,7 +53,7 @@ func IsJSON(res *httpx.Result) bool {
 func EmptyArrays(m map[string]any, allowed ...string) []string {
 	var out []string
 	for k, v := range m {
-		if arr, ok := v.([]any); ok && len(arr) == 0 && !contains(allowed, k) {
+		if arr, ok := v.([]any); ok && len(arr) == 0 && !slices.Contains(allowed, k) {
 			out = append(out, k)
 		}
 	}
@@ -70,51 +72,18 @@ func NotStringArrays(m map[string]any, names []string) []string {
 		}
 		arr, ok := v.([]any)
 		if !ok {
-			out = append(out, fmt.Sprintf("%s is %s", n, Describe(v)))
+			out = append(out, fmt.Sprintf("%s is %s", n, expect.Describe(v)))
 			continue
 		}
 		for _, e := range arr {
 			if _, ok := e.(string); !ok {
-				out = append(out, fmt.Sprintf("%s holds %s", n, Describe(e)))
+				out = append(out, fmt.Sprintf("%s holds %s", n, expect.Describe(e)))
 				break
 			}
 		}
 	}
 	sort.Strings(out)
 	return out
-}
-
-// Describe renders a JSON value with its JSON type, for messages.
-func Describe(v any) string {
-	b, _ := json.Marshal(v)
-	s := string(b)
-	if len(s) > 80 {
-		s = s[:80] + "…"
-	}
-	switch v.(type) {
-	case string:
-		return "a string " + s
-	case float64:
-		return "a number " + s
-	case bool:
-		return "a boolean " + s
-	case nil:
-		return "null"
-	case map[string]any:
-		return "an object " + s
-	case []any:
-		return "an array " + s
-	}
-	return s
-}
-
-func contains(list []string, v string) bool {
-	for _, x := range list {
-		if x == v {
-			return true
-		}
-	}
-	return false
 }
 
 // userScopes make sense only with a user; a client credentials request may
@@ -145,7 +114,7 @@ func RefusedScope(ctx context.Context, t *suite.T, scopes, resources []string) (
 			t.Logf("only the first %d scopes were tried", maxScopes)
 			break
 		}
-		if contains(userScopes, sc) {
+		if slices.Contains(userScopes, sc) {
 			t.Logf("scope %s: needs a user; not tried with client_credentials", sc)
 			continue
 		}
@@ -153,15 +122,15 @@ func RefusedScope(ctx context.Context, t *suite.T, scopes, resources []string) (
 		for _, r := range resources {
 			form.Add("resource", r)
 		}
-		res, err := t.Fixtures.Token(ctx, t.HTTP, c, form, "client_credentials request for the advertised scope "+sc)
+		res, err := t.Token(ctx, c, form, "client_credentials request for the advertised scope "+sc)
 		if err != nil {
 			return nil, err
 		}
 		if res.Status == http.StatusOK {
-			_, _ = t.Fixtures.ParseTokens(res) // redact the tokens
+			_, _ = t.ParseTokens(res) // redact the tokens
 			continue
 		}
-		switch code := ErrorCode(res); code {
+		switch code := expect.ErrorCode(res); code {
 		case "invalid_scope":
 			return &ScopeRefusal{Scope: sc, Res: res}, nil
 		case "unauthorized_client", "invalid_client", "unsupported_grant_type":
@@ -171,15 +140,4 @@ func RefusedScope(ctx context.Context, t *suite.T, scopes, resources []string) (
 		}
 	}
 	return nil, nil
-}
-
-// ErrorCode is the "error" member of a JSON error response ("" if none).
-func ErrorCode(res *httpx.Result) string {
-	var m struct {
-		Error string `json:"error"`
-	}
-	if json.Unmarshal(res.Body, &m) != nil {
-		return ""
-	}
-	return m.Error
 }

@@ -10,7 +10,6 @@ import (
 
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/fixture"
-	"github.com/authspec/authspec/suite/httpx"
 )
 
 // Request returns the run's confidential client and a fresh authorization
@@ -31,13 +30,13 @@ func Request(ctx context.Context, t *suite.T) (*fixture.Client, *fixture.AuthReq
 // LoginAndConsent is one approval through a fresh login and the consent
 // page, made once per run and judged by every check about those pages.
 func LoginAndConsent(ctx context.Context, t *suite.T) (*fixture.AuthzResult, error) {
-	v, err := t.Fixtures.Shared(ctx, t.HTTP, "pages.login-and-consent", func(ctx context.Context, hc *httpx.Client) (any, error) {
+	v, err := t.Shared(ctx, "pages.login-and-consent", func(ctx context.Context, t *suite.T) (any, error) {
 		_, ar, err := Request(ctx, t)
 		if err != nil {
 			return nil, err
 		}
 		ar.Flow = fixture.FlowLogin
-		return t.Fixtures.Authorize(ctx, hc, ar)
+		return t.Authorize(ctx, ar)
 	})
 	if err != nil {
 		return nil, err

@@ -1,6 +1,8 @@
-// Package probe answers questions checks share about a target's tokens:
-// is this token still usable? It asks the protected resource (RFC 6750) when
-// a resource is configured, else the introspection endpoint (RFC 7662).
+// Package probe holds what the checks of several specifications share to
+// probe a target: whether a token is still usable (the protected resource,
+// RFC 6750, when a resource is configured, else the introspection endpoint,
+// RFC 7662), the Bearer challenges of WWW-Authenticate, and variants of
+// values that a lax comparison would let through (SwapCase).
 package probe
 
 import (
@@ -9,6 +11,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strings"
 
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/fixture"
@@ -47,7 +50,7 @@ func AccessTokenActive(ctx context.Context, t *suite.T, owner *fixture.Client, t
 		}
 	}
 	if ep := t.Target.Metadata.IntrospectionEndpoint; ep != "" && owner != nil && !owner.Public() {
-		res, err := t.Fixtures.PostForm(ctx, t.HTTP, ep, owner, url.Values{"token": {token}}, "introspect the access token (RFC 7662)")
+		res, err := t.PostForm(ctx, ep, owner, url.Values{"token": {token}}, "introspect the access token (RFC 7662)")
 		if err != nil {
 			return false, nil, err
 		}
@@ -61,4 +64,18 @@ func AccessTokenActive(ctx context.Context, t *suite.T, owner *fixture.Client, t
 	}
 	_, why := CanProbe(t)
 	return false, nil, suite.SkipErr("%s", why)
+}
+
+// SwapCase inverts the case of ASCII letters: a value that differs from v
+// only where a case-insensitive comparison would not see it.
+func SwapCase(v string) string {
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r >= 'a' && r <= 'z':
+			return r - 'a' + 'A'
+		case r >= 'A' && r <= 'Z':
+			return r - 'A' + 'a'
+		}
+		return r
+	}, v)
 }

@@ -7,12 +7,10 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
-	"strings"
 
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/expect"
@@ -58,7 +56,7 @@ func DefaultMethod(t *suite.T) string {
 // Metadata is the suite's registration request for method (see
 // fixture.DefaultMetadata) with changes applied; a nil value deletes a member.
 func Metadata(t *suite.T, method string, changes map[string]any) map[string]any {
-	md := fixture.DefaultMetadata(t.Fixtures.RedirectURI, method, t.Target.Metadata.GrantTypes())
+	md := fixture.DefaultMetadata(t.RedirectURI(), method, t.Target.Metadata.GrantTypes())
 	for k, v := range changes {
 		if v == nil {
 			delete(md, k)
@@ -71,7 +69,7 @@ func Metadata(t *suite.T, method string, changes map[string]any) map[string]any 
 
 // Register sends a registration request with md.
 func Register(ctx context.Context, t *suite.T, md map[string]any) (*Registration, error) {
-	c, res, err := t.Fixtures.Register(ctx, t.HTTP, md)
+	c, res, err := t.Register(ctx, md)
 	if err != nil {
 		return nil, err
 	}
@@ -102,23 +100,12 @@ func MustRegister(ctx context.Context, t *suite.T, md map[string]any) (*Registra
 		return nil, err
 	}
 	if !r.OK() {
-		return r, suite.SkipErr("registering a client failed with HTTP %d%s (the RFC 7591 checks report why)", r.Res.Status, hint(r.Res))
+		return r, suite.SkipErr("registering a client failed with HTTP %d%s (the RFC 7591 checks report why)", r.Res.Status, expect.BodyHint(r.Res))
 	}
 	if r.Client.ID == "" {
 		return r, suite.SkipErr("the registration response has no client_id (see rfc7591-3.2.1-client-id-present)")
 	}
 	return r, nil
-}
-
-func hint(res *httpx.Result) string {
-	b := strings.TrimSpace(string(res.Body))
-	if b == "" {
-		return ""
-	}
-	if len(b) > 160 {
-		b = b[:160] + "…"
-	}
-	return ": " + b
 }
 
 // PostRaw sends body to the registration endpoint as application/json
@@ -246,15 +233,6 @@ func IsInvalidClient(res *httpx.Result) bool {
 	return code == "invalid_client"
 }
 
-func errorCode(res *httpx.Result) string {
-	var m map[string]any
-	if json.Unmarshal(res.Body, &m) != nil {
-		return ""
-	}
-	code, _ := m["error"].(string)
-	return code
-}
-
 // Authenticates reports whether the token endpoint accepts c's credentials
 // with c.AuthMethod. A client registered for client_credentials asks for a
 // token: 200 means yes, invalid_client no. Otherwise an authorization_code
@@ -272,7 +250,7 @@ func Authenticates(ctx context.Context, t *suite.T, c *fixture.Client, note stri
 		return false, nil, suite.SkipErr("the client uses token_endpoint_auth_method %q, which authspec cannot perform", c.AuthMethod)
 	}
 	if !c.Public() && slices.Contains(c.GrantTypes, "client_credentials") && slices.Contains(t.Target.Metadata.GrantTypes(), "client_credentials") {
-		res, err := t.Fixtures.Token(ctx, t.HTTP, c, url.Values{"grant_type": {"client_credentials"}}, note+" (client_credentials)")
+		res, err := t.Token(ctx, c, url.Values{"grant_type": {"client_credentials"}}, note+" (client_credentials)")
 		if err != nil {
 			return false, nil, err
 		}
@@ -288,15 +266,15 @@ func Authenticates(ctx context.Context, t *suite.T, c *fixture.Client, note stri
 		return url.Values{"grant_type": {"authorization_code"}, "code": {"authspec-not-a-code-" + fixture.RandomState()},
 			"redirect_uri": {c.RedirectURI}, "code_verifier": {fixture.NewPKCE().Verifier}}
 	}
-	res, err := t.Fixtures.Token(ctx, t.HTTP, c, form(), note+" (authorization_code with a made-up code: invalid_grant means the client authenticated)")
+	res, err := t.Token(ctx, c, form(), note+" (authorization_code with a made-up code: invalid_grant means the client authenticated)")
 	if err != nil {
 		return false, nil, err
 	}
 	if IsInvalidClient(res) {
 		return false, res, nil
 	}
-	if res.Status != http.StatusBadRequest || errorCode(res) == "" {
-		return false, res, suite.SkipErr("a token request with a made-up code answered HTTP %d%s; cannot tell whether the client authenticated", res.Status, hint(res))
+	if res.Status != http.StatusBadRequest || expect.ErrorCode(res) == "" {
+		return false, res, suite.SkipErr("a token request with a made-up code answered HTTP %d%s; cannot tell whether the client authenticated", res.Status, expect.BodyHint(res))
 	}
 	wrong := *c
 	if c.Public() {
@@ -304,65 +282,14 @@ func Authenticates(ctx context.Context, t *suite.T, c *fixture.Client, note stri
 	} else {
 		wrong.Secret = c.Secret + "-authspec-wrong"
 	}
-	ctl, err := t.Fixtures.Token(ctx, t.HTTP, &wrong, form(), "control: the same request with wrong client credentials")
+	ctl, err := t.Token(ctx, &wrong, form(), "control: the same request with wrong client credentials")
 	if err != nil {
 		return false, nil, err
 	}
 	if !IsInvalidClient(ctl) {
-		return false, ctl, suite.SkipErr("the token endpoint answers a made-up code with error=%s whether or not the client credentials are right, so authspec cannot tell whether they work", errorCode(res))
+		return false, ctl, suite.SkipErr("the token endpoint answers a made-up code with error=%s whether or not the client credentials are right, so authspec cannot tell whether they work", expect.ErrorCode(res))
 	}
 	return true, res, nil
-}
-
-// StringList reads a member that should be an array of strings; present
-// reports whether the member exists, ok whether it has the right type.
-func StringList(m map[string]any, name string) (list []string, present, ok bool) {
-	l, present, err := expect.StringList(m, name)
-	return l, present, err == nil
-}
-
-// Describe renders a JSON value for messages.
-func Describe(v any) string {
-	if v == nil {
-		return "absent"
-	}
-	b, err := json.Marshal(v)
-	if err != nil {
-		return fmt.Sprintf("%v", v)
-	}
-	s := string(b)
-	if len(s) > 120 {
-		s = s[:120] + "…"
-	}
-	return s
-}
-
-// Redacted wraps the Run of every check with Redact.
-func Redacted(checks []*suite.Check) []*suite.Check {
-	for _, c := range checks {
-		c.Run = Redact(c.Run)
-	}
-	return checks
-}
-
-// Redact wraps run so that what its result says (the failure's message,
-// want, got and fix, or the reason of a SKIP) never shows a secret the run
-// has seen: failures quote response bodies, and registration responses
-// carry client secrets and registration access tokens. The runner redacts
-// only the recorded exchanges.
-func Redact(run func(ctx context.Context, t *suite.T) error) func(ctx context.Context, t *suite.T) error {
-	return func(ctx context.Context, t *suite.T) error {
-		err := run(ctx, t)
-		var f *suite.Failure
-		var sk *suite.Skipped
-		switch {
-		case errors.As(err, &f):
-			f.Message, f.Want, f.Got, f.Fix = t.Transport.Redact(f.Message), t.Transport.Redact(f.Want), t.Transport.Redact(f.Got), t.Transport.Redact(f.Fix)
-		case errors.As(err, &sk):
-			sk.Reason = t.Transport.Redact(sk.Reason)
-		}
-		return err
-	}
 }
 
 // Outcome describes a response briefly for messages: the status and the
@@ -371,7 +298,7 @@ func Outcome(res *httpx.Result) string {
 	if res == nil {
 		return "no response"
 	}
-	if code := errorCode(res); code != "" {
+	if code := expect.ErrorCode(res); code != "" {
 		return fmt.Sprintf("HTTP %d error=%s", res.Status, code)
 	}
 	if res.Status == http.StatusOK {

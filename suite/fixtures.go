@@ -1,0 +1,211 @@
+package suite
+
+import (
+	"context"
+	"net/url"
+
+	"github.com/authspec/authspec/suite/fixture"
+	"github.com/authspec/authspec/suite/httpx"
+)
+
+// The methods below are the run's fixtures (suite/fixture) seen from one
+// check: every request they make is recorded by the check's client, so it
+// becomes the evidence of the check's result.
+
+// Confidential returns the run's confidential client.
+func (t *T) Confidential(ctx context.Context) (*fixture.Client, error) {
+	return t.Fixtures.Confidential(ctx, t.HTTP)
+}
+
+// Public returns the run's public client.
+func (t *T) Public(ctx context.Context) (*fixture.Client, error) {
+	return t.Fixtures.Public(ctx, t.HTTP)
+}
+
+// Register sends an RFC 7591 registration request with metadata md (see
+// fixture.Set.Register).
+func (t *T) Register(ctx context.Context, md map[string]any) (*fixture.Client, *httpx.Result, error) {
+	return t.Fixtures.Register(ctx, t.HTTP, md)
+}
+
+// OtherClient registers a client besides c with c's authentication
+// method, for checks about what one client may do with another's code or
+// token. It is SKIP when the registration does not give a usable client.
+func (t *T) OtherClient(ctx context.Context, c *fixture.Client) (*fixture.Client, error) {
+	other, res, err := t.Register(ctx, fixture.DefaultMetadata(t.RedirectURI(), c.AuthMethod, t.Target.Metadata.GrantTypes()))
+	if err != nil {
+		return nil, err
+	}
+	if other.ID == "" || (!other.Public() && other.Secret == "") {
+		return nil, SkipErr("could not register a second client (HTTP %d)", res.Status)
+	}
+	return other, nil
+}
+
+// RedirectURI is the redirect URI of the clients the suite registers.
+func (t *T) RedirectURI() string { return t.Fixtures.RedirectURI }
+
+// Secret registers a value the target issued (a code, say) so that no
+// report shows it.
+func (t *T) Secret(v string) { t.Transport.AddSecret(v) }
+
+// AuthURL builds the authorization URL of r.
+func (t *T) AuthURL(r *fixture.AuthRequest) (string, error) { return t.Fixtures.URL(r) }
+
+// Authorize sends r through the run's authorizer (plain HTTP or the
+// browser) and returns where it ended.
+func (t *T) Authorize(ctx context.Context, r *fixture.AuthRequest) (*fixture.AuthzResult, error) {
+	return t.Fixtures.Authorize(ctx, t.HTTP, r)
+}
+
+// TryAuthorize is Authorize for checks that judge the answer whatever it
+// is: an authorization that did not come back with a code is a result, not
+// an error (the error is only a failure of the suite or a refused request).
+// The result is never nil, and a code in it is registered as a secret.
+func (t *T) TryAuthorize(ctx context.Context, r *fixture.AuthRequest) (*fixture.AuthzResult, error) {
+	res, err := t.Authorize(ctx, r)
+	if err != nil && !fixture.IsUnavailable(err) {
+		return nil, err
+	}
+	if res == nil {
+		res = &fixture.AuthzResult{}
+	}
+	if code := res.Param("code"); code != "" {
+		t.Secret(code)
+	}
+	return res, nil
+}
+
+// AuthorizeURL is Authorize for an authorization URL built by hand.
+func (t *T) AuthorizeURL(ctx context.Context, authURL, redirectURI string, flow fixture.Flow) (*fixture.AuthzResult, error) {
+	return t.Fixtures.Authorizer.Authorize(ctx, t.HTTP, authURL, redirectURI, flow)
+}
+
+// Code runs an approved authorization of r and returns the code.
+func (t *T) Code(ctx context.Context, r *fixture.AuthRequest) (string, *fixture.AuthzResult, error) {
+	return t.Fixtures.Code(ctx, t.HTTP, r)
+}
+
+// Redeem redeems code, issued for r, as r's client; change, when not nil,
+// changes the token request first (fixture.AuthRequest.RedeemForm).
+func (t *T) Redeem(ctx context.Context, r *fixture.AuthRequest, code string, change func(form url.Values)) (*httpx.Result, error) {
+	return t.Fixtures.Redeem(ctx, t.HTTP, r, code, change)
+}
+
+// Tokens runs an approved authorization of r, redeems the code and returns
+// the tokens.
+func (t *T) Tokens(ctx context.Context, r *fixture.AuthRequest) (*fixture.TokenSet, error) {
+	return t.Fixtures.Tokens(ctx, t.HTTP, r)
+}
+
+// TokensFor runs an approved authorization of client c (nil: the run's
+// confidential client) with the run's usual request, changed by adjust
+// when not nil, redeems the code and returns the tokens; ts.Client is c.
+func (t *T) TokensFor(ctx context.Context, c *fixture.Client, adjust func(r *fixture.AuthRequest)) (*fixture.TokenSet, error) {
+	r, err := t.AuthRequestFor(ctx, c, adjust)
+	if err != nil {
+		return nil, err
+	}
+	return t.Tokens(ctx, r)
+}
+
+// RefreshableTokens is TokensFor, SKIP when the target issues no refresh
+// token.
+func (t *T) RefreshableTokens(ctx context.Context, c *fixture.Client, adjust func(r *fixture.AuthRequest)) (*fixture.TokenSet, error) {
+	ts, err := t.TokensFor(ctx, c, adjust)
+	if err != nil {
+		return nil, err
+	}
+	if ts.RefreshToken == "" {
+		return nil, SkipErr("the token response carries no refresh_token")
+	}
+	return ts, nil
+}
+
+// Refresh sends a refresh token request (RFC 6749 §6) as client c.
+func (t *T) Refresh(ctx context.Context, c *fixture.Client, refreshToken, note string) (*httpx.Result, error) {
+	return t.Fixtures.Refresh(ctx, t.HTTP, c, refreshToken, note)
+}
+
+// Token posts a token request with c's authentication.
+func (t *T) Token(ctx context.Context, c *fixture.Client, form url.Values, note string) (*httpx.Result, error) {
+	return t.Fixtures.Token(ctx, t.HTTP, c, form, note)
+}
+
+// PostForm posts form to endpoint with c's authentication (c nil: none).
+func (t *T) PostForm(ctx context.Context, endpoint string, c *fixture.Client, form url.Values, note string) (*httpx.Result, error) {
+	return t.Fixtures.PostForm(ctx, t.HTTP, endpoint, c, form, note)
+}
+
+// ParseTokens parses a successful token response and registers its tokens
+// for redaction.
+func (t *T) ParseTokens(res *httpx.Result) (*fixture.TokenSet, error) {
+	return t.Fixtures.ParseTokens(res)
+}
+
+// Shared computes a value once per run for every check that asks for key
+// (see fixture.Set.Shared). fn runs with a T of its own, whose requests
+// every asking check's result shows; what fn logs goes to the check that
+// computed the value.
+func (t *T) Shared(ctx context.Context, key string, fn func(ctx context.Context, t *T) (any, error)) (any, error) {
+	return t.Fixtures.Shared(ctx, t.HTTP, key, func(ctx context.Context, hc *httpx.Client) (any, error) {
+		return fn(ctx, &T{Env: t.Env, Check: t.Check, HTTP: hc, parent: t})
+	})
+}
+
+// Grant is an authorization code the target issued, with the request it
+// answers, ready to be redeemed.
+type Grant struct {
+	// Request is the authorization request; Client its client.
+	Request *fixture.AuthRequest
+	Client  *fixture.Client
+	Code    string
+	// Authz is how the authorization went (the redirect with the code).
+	Authz *fixture.AuthzResult
+	t     *T
+}
+
+// AuthRequestFor is the run's usual authorization request
+// (T.NewAuthRequest) of client c (nil: the run's confidential client),
+// changed by adjust when not nil.
+func (t *T) AuthRequestFor(ctx context.Context, c *fixture.Client, adjust func(r *fixture.AuthRequest)) (*fixture.AuthRequest, error) {
+	if c == nil {
+		var err error
+		if c, err = t.Confidential(ctx); err != nil {
+			return nil, err
+		}
+	}
+	r := t.NewAuthRequest(c)
+	if adjust != nil {
+		adjust(r)
+	}
+	return r, nil
+}
+
+// CodeFor runs an approved authorization of client c (nil: the run's
+// confidential client) with the run's usual request (T.NewAuthRequest),
+// changed by adjust when not nil, and returns the code. It is the opening
+// of every check about redeeming a code. When the authorization fails, the
+// Grant returned with the error, if any, still tells how it went (Request
+// and Authz).
+func (t *T) CodeFor(ctx context.Context, c *fixture.Client, adjust func(r *fixture.AuthRequest)) (*Grant, error) {
+	r, err := t.AuthRequestFor(ctx, c, adjust)
+	if err != nil {
+		return nil, err
+	}
+	code, az, err := t.Code(ctx, r)
+	return &Grant{Request: r, Client: r.Client, Code: code, Authz: az, t: t}, err
+}
+
+// Redeem redeems the code as the request's client; change, when not nil,
+// changes the token request first.
+func (g *Grant) Redeem(ctx context.Context, change func(form url.Values)) (*httpx.Result, error) {
+	return g.t.Redeem(ctx, g.Request, g.Code, change)
+}
+
+// RedeemAs redeems the code as client c instead, with the same request.
+func (g *Grant) RedeemAs(ctx context.Context, c *fixture.Client, change func(form url.Values)) (*httpx.Result, error) {
+	r := *g.Request
+	r.Client = c
+	return g.t.Redeem(ctx, &r, g.Code, change)
+}

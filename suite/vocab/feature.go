@@ -1,0 +1,43 @@
+package vocab
+
+import "slices"
+
+// Feature is something a target offers (learnt from its metadata and the
+// config) that a check needs.
+type Feature string
+
+// Features.
+const (
+	FeatureMetadata          Feature = "metadata"                    // RFC 8414 document found
+	FeatureAuthCode          Feature = "authorization_code"          // authorization code grant
+	FeatureRefresh           Feature = "refresh_token"               // refresh token grant
+	FeatureClientCredentials Feature = "client_credentials"          // client credentials grant
+	FeatureDCR               Feature = "dcr"                         // RFC 7591 registration endpoint, open or with a token
+	FeatureDCRManagement     Feature = "dcr_management"              // RFC 7592 client configuration endpoint
+	FeaturePKCE              Feature = "pkce"                        // RFC 7636 S256
+	FeatureSecretBasic       Feature = "client_secret_basic"         // auth method
+	FeatureSecretPost        Feature = "client_secret_post"          // auth method
+	FeaturePublicClients     Feature = "public_clients"              // token_endpoint_auth_method none
+	FeatureConfidential      Feature = "confidential_client"         // a confidential client is available (DCR or config)
+	FeaturePublicClient      Feature = "public_client"               // a public client is available (DCR or config)
+	FeatureRevocation        Feature = "revocation"                  // RFC 7009 endpoint
+	FeatureIntrospection     Feature = "introspection"               // RFC 7662 endpoint
+	FeatureResource          Feature = "resource"                    // RFC 8707 resource configured or discovered
+	FeatureResourceMetadata  Feature = "resource_metadata"           // RFC 9728 metadata of the resource
+	FeatureIssParameter      Feature = "iss_parameter"               // RFC 9207 advertised
+	FeatureCIMD              Feature = "client_id_metadata_document" // URL client_ids advertised
+	FeatureNonInteractive    Feature = "noninteractive_code"         // codes obtainable (auto consent or browser)
+	FeatureBrowser           Feature = "browser"                     // a real browser is available for consent pages
+)
+
+var features = []Feature{
+	FeatureMetadata, FeatureAuthCode, FeatureRefresh, FeatureClientCredentials,
+	FeatureDCR, FeatureDCRManagement, FeaturePKCE, FeatureSecretBasic,
+	FeatureSecretPost, FeaturePublicClients, FeatureConfidential, FeaturePublicClient,
+	FeatureRevocation, FeatureIntrospection, FeatureResource, FeatureResourceMetadata,
+	FeatureIssParameter, FeatureNonInteractive, FeatureBrowser, FeatureCIMD,
+}
+
+// Known reports whether f is one of the features above (a plugin's check
+// may require only those).
+func (f Feature) Known() bool { return slices.Contains(features, f) }
