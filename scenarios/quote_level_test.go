@@ -89,8 +89,6 @@ var levelReviewPending = map[string]struct{}{
 	"rfc6749-6-missing-refresh-token-invalid-request":   {},
 	"rfc6749-6-narrower-scope-granted":                  {},
 	"rfc6749-6-unknown-refresh-token-invalid-grant":     {},
-	"rfc6750-2.1-scheme-case-insensitive":               {},
-	"rfc6750-2.1-several-spaces-accepted":               {},
 	"rfc7009-2.1-access-token-revoked":                  {},
 	"rfc7009-2.1-client-authentication":                 {},
 	"rfc7009-2.1-foreign-token-not-revoked":             {},
