@@ -21,7 +21,7 @@ var mcpProfiles = map[vocab.Profile][]string{
 // mcpBase are the base-specification checks both MCP revisions require.
 var mcpBase = []string{
 	// RFC 9728: MCP servers MUST implement protected resource metadata.
-	"rfc9728-2-resource-required", "rfc9728-2-authorization-servers-have-metadata", "rfc9728-2-authorization-servers-lists-issuer",
+	"rfc9728-2-resource-required", "rfc9728-2-authorization-servers-have-metadata",
 	"rfc9728-3-well-known-uri", "rfc9728-3.2-json-content-type", "rfc9728-3.3-resource-identical", "rfc9728-3.3-challenge-metadata-resource",
 	// RFC 8414: authorization servers MUST provide metadata.
 	"rfc8414-2-required-members", "rfc8414-3.2-json-content-type", "rfc8414-3.3-issuer-identical",

@@ -130,8 +130,4 @@ var levelReviewPending = map[string]struct{}{
 	"rfc9700-4.1.3-no-redirect-patterns":                {},
 	"rfc9700-4.14.2-replay-revokes-family":              {},
 	"rfc9700-4.2.4-referrer-policy":                     {},
-	"rfc9728-2-authorization-servers-have-metadata":     {},
-	"rfc9728-2-authorization-servers-lists-issuer":      {},
-	"rfc9728-2-bearer-methods-honoured":                 {},
-	"rfc9728-3.2-multi-valued-as-arrays":                {},
 }
