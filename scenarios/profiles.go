@@ -30,8 +30,9 @@ var mcpBase = []string{
 	"rfc7636-4.6-wrong-verifier-refused", "rfc7636-4.6-missing-verifier-refused", "rfc9700-2.1.1-pkce-downgrade",
 	"rfc9700-2.1.1-pkce-required-public", "rfc9700-4.1.3-exact-redirect-match", "rfc9700-4.14.2-public-refresh-rotation",
 	"rfc6749-4.1.2.1-invalid-redirect-not-followed", "rfc8252-7.3-loopback-any-port",
-	// RFC 8707: audience-bound tokens.
-	"rfc8707-2-audience-restricted", "rfc8707-2.2-token-resource-within-grant", "rfc8707-2-fragment-invalid-target",
+	// RFC 8707 is not part of it: MCP binds tokens to audiences "when the
+	// Authorization Server supports the capability", and the MCP server's
+	// own MUST is mcp-2.6.2-audience-validated.
 	// RFC 6750 at the MCP server.
 	"rfc6750-3-challenge-on-401", "rfc6750-3.1-invalid-token-error", "rfc6750-3.1-insufficient-scope-403",
 	// RFC 7591: dynamic registration (SHOULD) and redirect URIs (localhost or https).

@@ -70,6 +70,11 @@ func refServer(t testing.TB, cfg server.Config) (*server.Server, string) {
 	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { h.ServeHTTP(w, r) }))
 	t.Cleanup(ts.Close)
 	cfg.Issuer = ts.URL
+	if cfg.Resources == nil {
+		// A second resource the server issues tokens for, whose tokens
+		// the demo resource refuses (other_resource, the audience checks).
+		cfg.Resources = []string{ts.URL + "/mcp", ts.URL + otherResourcePath}
+	}
 	if cfg.Consent == "" {
 		cfg.Consent = server.ConsentAuto
 	}
@@ -117,6 +122,12 @@ func needsBrowser(c *suite.Check) bool { return slices.Contains(c.Requires, voca
 // Browser checks run against the server's login and consent pages.
 func runChecks(t testing.TB, cfg server.Config, checks []*suite.Check) []suite.Result {
 	t.Helper()
+	return runChecksWith(t, cfg, nil, checks)
+}
+
+// runChecksWith is runChecks with the target config changed by adjust.
+func runChecksWith(t testing.TB, cfg server.Config, adjust func(*target.Config), checks []*suite.Check) []suite.Result {
+	t.Helper()
 	tcfg := &target.Config{}
 	opts := suite.PrepareOptions{Timeout: 5 * time.Second}
 	useBrowser := slices.ContainsFunc(checks, needsBrowser)
@@ -131,11 +142,31 @@ func runChecks(t testing.TB, cfg server.Config, checks []*suite.Check) []suite.R
 	srv, issuer := refServer(t, cfg)
 	tcfg.Resource = srv.ResourceURL()
 	tcfg.ScopedResource = srv.ScopedResourceURL()
+	referenceResourceConfig(tcfg, issuer)
+	if adjust != nil {
+		adjust(tcfg)
+	}
 	ctx := context.Background()
 	env, err := suite.Prepare(ctx, issuer, tcfg, opts)
 	require.NoError(t, err)
 	env.Target.SetFeature(vocab.FeatureBrowser, useBrowser, "no browser in this test run")
 	return runner.Run(ctx, env, checks, runner.Options{Parallel: 4, CheckTimeout: 30 * time.Second})
+}
+
+// otherResourcePath is the second resource of the reference servers.
+const otherResourcePath = "/other-api"
+
+// referenceResourceConfig says of the reference server what the suite
+// cannot find out by itself: its demo resource is an MCP server (declared:
+// it does not speak JSON-RPC), it serves a second resource, revocation
+// reaches the resource at once, and it treats each client's consent as an
+// MCP proxy must.
+func referenceResourceConfig(tcfg *target.Config, issuer string) {
+	yes := true
+	tcfg.MCPServer = &yes
+	tcfg.OtherResource = issuer + otherResourcePath
+	tcfg.SynchronousRevocation = true
+	tcfg.MCPProxy = true
 }
 
 func TestMain(m *testing.M) {
