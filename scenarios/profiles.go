@@ -33,8 +33,10 @@ var mcpBase = []string{
 	// RFC 8707 is not part of it: MCP binds tokens to audiences "when the
 	// Authorization Server supports the capability", and the MCP server's
 	// own MUST is mcp-2.6.2-audience-validated.
-	// RFC 6750 at the MCP server.
+	// RFC 6750 at the MCP server (an OAuth 2.1 resource server, whose
+	// errors are RFC 6750's).
 	"rfc6750-3-challenge-on-401", "rfc6750-3.1-invalid-token-error", "rfc6750-3.1-insufficient-scope-403",
+	"rfc6750-3.1-malformed-header-invalid-request",
 	// RFC 7591: dynamic registration (SHOULD) and redirect URIs (localhost or https).
 	"rfc7591-3.2.1-client-id-present", "rfc7591-3.2.1-issued-credentials-work", "rfc7591-3.2.1-no-secret-for-public",
 	"rfc7591-5-http-redirect-refused", "rfc7591-2-defaults-registered",
