@@ -66,6 +66,13 @@ func faults(f ...server.Fault) pair { return pair{faults: f} }
 // refServer starts a reference server with cfg and returns its issuer.
 func refServer(t testing.TB, cfg server.Config) (*server.Server, string) {
 	t.Helper()
+	return refServerWrapped(t, cfg, nil)
+}
+
+// refServerWrapped is refServer with its handler wrapped by wrap (when not
+// nil): a lawful behaviour of another server, emulated in front of it.
+func refServerWrapped(t testing.TB, cfg server.Config, wrap func(http.Handler) http.Handler) (*server.Server, string) {
+	t.Helper()
 	var h http.Handler
 	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { h.ServeHTTP(w, r) }))
 	t.Cleanup(ts.Close)
@@ -81,6 +88,9 @@ func refServer(t testing.TB, cfg server.Config) (*server.Server, string) {
 	srv, err := server.New(cfg)
 	require.NoError(t, err)
 	h = srv.Handler()
+	if wrap != nil {
+		h = wrap(h)
+	}
 	return srv, ts.URL
 }
 
@@ -128,6 +138,13 @@ func runChecks(t testing.TB, cfg server.Config, checks []*suite.Check) []suite.R
 // runChecksWith is runChecks with the target config changed by adjust.
 func runChecksWith(t testing.TB, cfg server.Config, adjust func(*target.Config), checks []*suite.Check) []suite.Result {
 	t.Helper()
+	return runChecksWrapped(t, cfg, nil, adjust, checks)
+}
+
+// runChecksWrapped is runChecksWith against the reference server wrapped by
+// wrap (refServerWrapped).
+func runChecksWrapped(t testing.TB, cfg server.Config, wrap func(http.Handler) http.Handler, adjust func(*target.Config), checks []*suite.Check) []suite.Result {
+	t.Helper()
 	tcfg := &target.Config{}
 	opts := suite.PrepareOptions{Timeout: 5 * time.Second}
 	useBrowser := slices.ContainsFunc(checks, needsBrowser)
@@ -139,7 +156,7 @@ func runChecksWith(t testing.TB, cfg server.Config, adjust func(*target.Config),
 		tcfg.Browser = referenceRecipe
 		opts.Authorizer = sharedBrowser(t)
 	}
-	srv, issuer := refServer(t, cfg)
+	srv, issuer := refServerWrapped(t, cfg, wrap)
 	tcfg.Resource = srv.ResourceURL()
 	tcfg.ScopedResource = srv.ScopedResourceURL()
 	referenceResourceConfig(tcfg, issuer)
