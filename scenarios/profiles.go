@@ -12,7 +12,9 @@ import (
 // MCP authorization specification makes part of it. Checks in scenarios/mcp
 // name their MCP profiles themselves.
 var mcpProfiles = map[vocab.Profile][]string{
-	vocab.ProfileMCP0618: mcpBase,
+	// 2025-11-25 lets an MCP server serve its metadata at the root
+	// well-known URI instead of the one RFC 9728 §3 derives from its path.
+	vocab.ProfileMCP0618: append(append([]string(nil), mcpBase...), "rfc9728-3-well-known-uri"),
 	vocab.ProfileMCP1125: append(append([]string(nil), mcpBase...),
 		// 2025-11-25 adds scope challenges (step-up) and RFC 9207 iss.
 		"rfc6750-3-challenge-on-insufficient-scope", "rfc9207-2-iss-parameter"),
@@ -22,7 +24,7 @@ var mcpProfiles = map[vocab.Profile][]string{
 var mcpBase = []string{
 	// RFC 9728: MCP servers MUST implement protected resource metadata.
 	"rfc9728-2-resource-required", "rfc9728-2-authorization-servers-have-metadata",
-	"rfc9728-3-well-known-uri", "rfc9728-3.2-json-content-type", "rfc9728-3.3-resource-identical", "rfc9728-3.3-challenge-metadata-resource",
+	"rfc9728-3.2-json-content-type", "rfc9728-3.3-resource-identical", "rfc9728-3.3-challenge-metadata-resource",
 	// RFC 8414: authorization servers MUST provide metadata.
 	"rfc8414-2-required-members", "rfc8414-3.2-json-content-type", "rfc8414-3.3-issuer-identical",
 	"rfc8414-2-registration-endpoint-registers", "rfc8414-2-code-challenge-methods-s256", "rfc8414-2-code-challenge-methods-honoured",

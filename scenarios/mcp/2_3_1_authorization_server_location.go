@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/url"
+	"slices"
 
 	"github.com/authspec/authspec/scenarios/internal/metadoc"
 	"github.com/authspec/authspec/scenarios/internal/probe"
@@ -123,9 +125,10 @@ func runPostChallenge(ctx context.Context, t *suite.T) error {
 	return nil
 }
 
-// prm finds the MCP server's protected resource metadata: from the
-// resource_metadata parameter of its 401 challenge, else from the RFC 9728
-// well-known URL. It returns the document (nil if none) and where it looked.
+// prm finds the MCP server's protected resource metadata as an MCP client
+// does: from the resource_metadata parameter of its 401 challenge, else at
+// the RFC 9728 well-known URL, else at the root well-known URL. It returns
+// the document (nil if none) and where it looked last.
 func prm(ctx context.Context, t *suite.T) (map[string]any, *httpx.Result, error) {
 	res, err := probe.Unauthenticated(ctx, t)
 	if err != nil {
@@ -137,6 +140,14 @@ func prm(ctx context.Context, t *suite.T) (map[string]any, *httpx.Result, error)
 	}
 	if u, err := target.WellKnownURL(t.Target.Resource, "oauth-protected-resource"); err == nil {
 		urls = append(urls, u)
+	}
+	// 2025-11-25 lets the metadata live at the root too ("At the root:
+	// https://example.com/.well-known/oauth-protected-resource"), where
+	// MCP clients look last.
+	if u, err := url.Parse(t.Target.Resource); err == nil && u.Host != "" {
+		if root := u.Scheme + "://" + u.Host + "/.well-known/oauth-protected-resource"; !slices.Contains(urls, root) {
+			urls = append(urls, root)
+		}
 	}
 	last := res
 	for _, u := range urls {
