@@ -52,3 +52,38 @@ func TestRevocationOfSelfContainedAccessTokens(t *testing.T) {
 	lawful(t, server.Config{}, accessRevocation(false),
 		map[string]suite.Status{"rfc7009-2.1-access-token-revoked": suite.Warn}, revocationChecks...)
 }
+
+var introspectionChecks = []string{"rfc7662-2.1-requires-authorization", "rfc7662-2.1-hint-not-binding", "rfc7662-2.2-active-token",
+	"rfc7662-2.2-unknown-token-inactive", "rfc7662-2.2-json-response", "rfc7662-2.2-numeric-dates", "rfc7662-2.2-revoked-inactive",
+	"rfc7662-2.2-inactive-no-details", "rfc7662-2.3-invalid-client-401"}
+
+// TestIntrospectionOfEveryTokenInactive: an endpoint that reports every
+// token inactive breaks RFC 7662 §2.2 for a token just issued to the
+// caller; the checks that need an active token cannot run.
+func TestIntrospectionOfEveryTokenInactive(t *testing.T) {
+	lawful(t, server.Config{}, introspectAlways(false), map[string]suite.Status{
+		"rfc7662-2.2-active-token": suite.Fail, "rfc7662-2.1-hint-not-binding": suite.Skip,
+		"rfc7662-2.2-numeric-dates": suite.Skip, "rfc7662-2.2-revoked-inactive": suite.Skip,
+	}, introspectionChecks...)
+}
+
+// TestIntrospectionOfEveryTokenActive: an endpoint that reports every
+// token active breaks RFC 7662 §2.2's MUST for tokens that do not exist and
+// for revoked ones.
+func TestIntrospectionOfEveryTokenActive(t *testing.T) {
+	lawful(t, server.Config{}, introspectAlways(true), map[string]suite.Status{
+		"rfc7662-2.2-unknown-token-inactive": suite.Fail, "rfc7662-2.2-revoked-inactive": suite.Fail,
+		"rfc7662-2.2-inactive-no-details": suite.Skip, "rfc7662-2.2-numeric-dates": suite.Skip,
+	}, introspectionChecks...)
+}
+
+// TestIntrospectionForResourceServersOnly: a server that refuses clients at
+// its introspection endpoint leaves nothing to judge but the refusals.
+func TestIntrospectionForResourceServersOnly(t *testing.T) {
+	want := map[string]suite.Status{"rfc8414-2-introspection-endpoint-introspects": suite.Skip}
+	for _, id := range introspectionChecks {
+		want[id] = suite.Skip
+	}
+	want["rfc7662-2.1-requires-authorization"], want["rfc7662-2.3-invalid-client-401"] = suite.Pass, suite.Pass
+	lawful(t, server.Config{}, introspectionForResourceServersOnly, want, append(introspectionChecks, "rfc8414-2-introspection-endpoint-introspects")...)
+}

@@ -91,3 +91,43 @@ func accessRevocation(refuse bool) func(http.Handler) http.Handler {
 		})
 	}
 }
+
+// introspectAlways answers every authorized introspection request with the
+// same "active" value, whatever the token: an endpoint that reports every
+// token inactive (false), or every string active (true).
+func introspectAlways(active bool) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if !strings.HasSuffix(r.URL.Path, "/introspect") {
+				next.ServeHTTP(w, r)
+				return
+			}
+			rec := httptest.NewRecorder()
+			next.ServeHTTP(rec, r)
+			if rec.Code != http.StatusOK {
+				copyResponse(w, rec)
+				return
+			}
+			body, _ := json.Marshal(map[string]any{"active": active})
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusOK)
+			_, _ = w.Write(body)
+		})
+	}
+}
+
+// introspectionForResourceServersOnly refuses every client at the
+// introspection endpoint (401 invalid_client): a server that lets only its
+// resource servers introspect (RFC 7662 §2.1 leaves the authorization to it).
+func introspectionForResourceServersOnly(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !strings.HasSuffix(r.URL.Path, "/introspect") {
+			next.ServeHTTP(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("WWW-Authenticate", `Basic realm="resource servers"`)
+		w.WriteHeader(http.StatusUnauthorized)
+		_, _ = w.Write([]byte(`{"error":"invalid_client","error_description":"only resource servers may introspect tokens"}`))
+	})
+}
