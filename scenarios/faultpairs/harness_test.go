@@ -130,6 +130,13 @@ func runChecks(t testing.TB, cfg server.Config, checks []*suite.Check) []suite.R
 // runChecksWrapped is runChecks against the reference server behind wrap.
 func runChecksWrapped(t testing.TB, cfg server.Config, wrap func(http.Handler) http.Handler, checks []*suite.Check) []suite.Result {
 	t.Helper()
+	return runChecksEnv(t, cfg, wrap, nil, checks)
+}
+
+// runChecksEnv is runChecksWrapped with the prepared run adjusted by adjust
+// (when not nil) before the checks run, as a config would (features).
+func runChecksEnv(t testing.TB, cfg server.Config, wrap func(http.Handler) http.Handler, adjust func(*suite.Env), checks []*suite.Check) []suite.Result {
+	t.Helper()
 	tcfg := &target.Config{}
 	opts := suite.PrepareOptions{Timeout: 5 * time.Second}
 	useBrowser := slices.ContainsFunc(checks, needsBrowser)
@@ -148,6 +155,9 @@ func runChecksWrapped(t testing.TB, cfg server.Config, wrap func(http.Handler) h
 	env, err := suite.Prepare(ctx, issuer, tcfg, opts)
 	require.NoError(t, err)
 	env.Target.SetFeature(vocab.FeatureBrowser, useBrowser, "no browser in this test run")
+	if adjust != nil {
+		adjust(env)
+	}
 	return runner.Run(ctx, env, checks, runner.Options{Parallel: 4, CheckTimeout: 30 * time.Second})
 }
 

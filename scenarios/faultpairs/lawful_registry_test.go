@@ -2,6 +2,8 @@ package faultpairs_test
 
 import (
 	"net/http"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -9,6 +11,7 @@ import (
 
 	"github.com/authspec/authspec/server"
 	"github.com/authspec/authspec/suite"
+	"github.com/authspec/authspec/suite/vocab"
 )
 
 // lawful runs the checks ids against the reference server behind wrap and
@@ -86,4 +89,81 @@ func TestIntrospectionForResourceServersOnly(t *testing.T) {
 	}
 	want["rfc7662-2.1-requires-authorization"], want["rfc7662-2.3-invalid-client-401"] = suite.Pass, suite.Pass
 	lawful(t, server.Config{}, introspectionForResourceServersOnly, want, append(introspectionChecks, "rfc8414-2-introspection-endpoint-introspects")...)
+}
+
+// idsWithPrefix lists the checks whose ID starts with one of prefixes.
+func idsWithPrefix(t *testing.T, prefixes ...string) []string {
+	var out []string
+	for _, c := range registry(t).Checks() {
+		for _, p := range prefixes {
+			if strings.HasPrefix(c.ID, p) && !needsBrowser(c) {
+				out = append(out, c.ID)
+			}
+		}
+	}
+	return out
+}
+
+// noFalseAlarm runs ids and requires no FAIL and no ERROR, and a WARN only
+// for the checks in warn.
+func noFalseAlarm(t *testing.T, cfg server.Config, wrap func(http.Handler) http.Handler, warn []string, ids ...string) []suite.Result {
+	t.Helper()
+	reg := registry(t)
+	var checks []*suite.Check
+	for _, id := range ids {
+		c, ok := reg.Get(id)
+		require.True(t, ok, id)
+		checks = append(checks, c)
+	}
+	results := runChecksWrapped(t, cfg, wrap, checks)
+	require.Len(t, results, len(ids))
+	for _, r := range results {
+		switch r.Status {
+		case suite.Fail, suite.Error:
+			t.Errorf("false alarm: %s", describe(r))
+		case suite.Warn:
+			if !slices.Contains(warn, r.ID) {
+				t.Errorf("unexpected WARN: %s", describe(r))
+			}
+		}
+	}
+	return results
+}
+
+// TestRegistrationVariants: what RFC 7591 and RFC 7592 leave to the server
+// raises no alarm: an initial access token required (RFC 7591 §3 MAY; the
+// checks that need a registration SKIP and name the config key, and only
+// the SHOULD of open registration is unmet), a registration access token
+// replaced on every update (RFC 7592 §2.2 MAY), secrets that expire (RFC
+// 7591 §3.2.1).
+func TestRegistrationVariants(t *testing.T) {
+	ids := idsWithPrefix(t, "rfc7591-", "rfc7592-", "rfc8414-2-registration-endpoint-registers", "openapi-registration-responses")
+	t.Run("initial access token required", func(t *testing.T) {
+		for _, r := range noFalseAlarm(t, server.Config{InitialAccessToken: "authspec-variant-iat"}, nil, []string{"rfc7591-3-open-registration"}, ids...) {
+			if r.Status == suite.Skip && strings.Contains(r.Message, "requires authorization") {
+				assert.Contains(t, r.Message, "registration.initial_access_token", r.ID)
+			}
+		}
+	})
+	t.Run("registration access token rotated on update", func(t *testing.T) {
+		lawful(t, server.Config{}, registrationTokenRotated, nil, ids...)
+	})
+	t.Run("token rotated, a chosen client_id ignored", func(t *testing.T) {
+		lawful(t, server.Config{}, func(h http.Handler) http.Handler { return registrationTokenRotated(updateIgnoresClientID(h)) }, nil, ids...)
+	})
+	t.Run("secrets that expire", func(t *testing.T) {
+		lawful(t, server.Config{}, secretsExpire, nil, ids...)
+	})
+}
+
+// TestPKCESupportDeclaredOutsideTheMetadata: RFC 9700 §2.1.1 lets a server
+// make its PKCE support known another way than code_challenge_methods_supported;
+// with the config saying so (features: pkce), the missing S256 is no WARN.
+func TestPKCESupportDeclaredOutsideTheMetadata(t *testing.T) {
+	c, ok := registry(t).Get("rfc8414-2-code-challenge-methods-s256")
+	require.True(t, ok)
+	declared := func(env *suite.Env) { env.Target.SetFeature(vocab.FeaturePKCE, true, "") }
+	for _, r := range runChecksEnv(t, server.Config{Faults: []server.Fault{server.FaultMetadataNoS256}}, nil, declared, []*suite.Check{c}) {
+		assert.Equal(t, suite.Pass, r.Status, describe(r))
+	}
 }

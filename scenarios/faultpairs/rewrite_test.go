@@ -7,8 +7,10 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
+	"time"
 )
 
 // Test-level behaviours: answers of the reference server rewritten in front
@@ -129,5 +131,105 @@ func introspectionForResourceServersOnly(next http.Handler) http.Handler {
 		w.Header().Set("WWW-Authenticate", `Basic realm="resource servers"`)
 		w.WriteHeader(http.StatusUnauthorized)
 		_, _ = w.Write([]byte(`{"error":"invalid_client","error_description":"only resource servers may introspect tokens"}`))
+	})
+}
+
+// rewriteJSON answers requests whose path contains path with the server's
+// answer, its JSON object body changed by edit when the status is 2xx.
+func rewriteJSON(path string, edit func(r *http.Request, body map[string]any)) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if !strings.Contains(r.URL.Path, path) {
+				next.ServeHTTP(w, r)
+				return
+			}
+			rec := httptest.NewRecorder()
+			next.ServeHTTP(rec, r)
+			var body map[string]any
+			if rec.Code < 200 || rec.Code >= 300 || json.Unmarshal(rec.Body.Bytes(), &body) != nil || body == nil {
+				copyResponse(w, rec)
+				return
+			}
+			edit(r, body)
+			b, _ := json.Marshal(body)
+			for k, v := range rec.Header() {
+				w.Header()[k] = v
+			}
+			w.Header().Del("Content-Length")
+			w.WriteHeader(rec.Code)
+			_, _ = w.Write(b)
+		})
+	}
+}
+
+// secretsExpire says in every registration response that the client
+// secret expires in an hour (RFC 7591 §3.2.1: client_secret_expires_at).
+var secretsExpire = rewriteJSON("/register", func(_ *http.Request, body map[string]any) {
+	if _, ok := body["client_secret"]; ok {
+		body["client_secret_expires_at"] = time.Now().Add(time.Hour).Unix()
+	}
+})
+
+// registrationTokenRotated issues a new registration access token in
+// answer to every update and retires the one the update used, as
+// oidc-provider does (RFC 7592 §2.2: the server MAY issue a new one, and
+// the client MUST discard the previous one).
+func registrationTokenRotated(next http.Handler) http.Handler {
+	var mu sync.Mutex
+	serverToken := map[string]string{} // issued here → the server's own
+	retired := map[string]bool{}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !strings.Contains(r.URL.Path, "/register/") {
+			next.ServeHTTP(w, r)
+			return
+		}
+		presented := strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")
+		mu.Lock()
+		gone, own := retired[presented], serverToken[presented]
+		mu.Unlock()
+		if gone {
+			w.Header().Set("WWW-Authenticate", `Bearer error="invalid_token", error_description="the registration access token was replaced"`)
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusUnauthorized)
+			_, _ = w.Write([]byte(`{"error":"invalid_token"}`))
+			return
+		}
+		if own == "" {
+			own = presented
+		} else {
+			r.Header.Set("Authorization", "Bearer "+own)
+		}
+		if r.Method != http.MethodPut {
+			next.ServeHTTP(w, r)
+			return
+		}
+		rewriteJSON("/register/", func(_ *http.Request, body map[string]any) {
+			fresh := "authspec-rotated-" + strconv.FormatInt(time.Now().UnixNano(), 36)
+			mu.Lock()
+			serverToken[fresh], retired[presented] = own, true
+			mu.Unlock()
+			body["registration_access_token"] = fresh
+		})(next).ServeHTTP(w, r)
+	})
+}
+
+// updateIgnoresClientID lets an update keep the client's identifier
+// whatever client_id it names, instead of refusing it (oidc-provider).
+func updateIgnoresClientID(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPut && strings.Contains(r.URL.Path, "/register/") {
+			var body map[string]any
+			b, _ := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+			if json.Unmarshal(b, &body) == nil && body != nil {
+				body["client_id"] = r.PathValue("client_id")
+				if body["client_id"] == "" {
+					body["client_id"] = r.URL.Path[strings.LastIndex(r.URL.Path, "/")+1:]
+				}
+				b, _ = json.Marshal(body)
+			}
+			r.Body = io.NopCloser(bytes.NewReader(b))
+			r.ContentLength = int64(len(b))
+		}
+		next.ServeHTTP(w, r)
 	})
 }
