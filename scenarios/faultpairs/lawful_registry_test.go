@@ -167,3 +167,10 @@ func TestPKCESupportDeclaredOutsideTheMetadata(t *testing.T) {
 		assert.Equal(t, suite.Pass, r.Status, describe(r))
 	}
 }
+
+// TestScopeForPeopleOnly: a scope the server grants only in the
+// authorization code flow is supported all the same (RFC 8414 §2
+// scopes_supported; RFC 6749 §3.3 leaves the policy to the server).
+func TestScopeForPeopleOnly(t *testing.T) {
+	lawful(t, server.Config{}, scopeForPeopleOnly("write"), nil, "rfc8414-2-scopes-supported-accepted")
+}

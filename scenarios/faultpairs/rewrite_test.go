@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -232,4 +233,25 @@ func updateIgnoresClientID(next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// scopeForPeopleOnly refuses scope to the client_credentials grant
+// (invalid_scope), as a server does for a scope that only a person can
+// grant; the authorization code flow still grants it.
+func scopeForPeopleOnly(scope string) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/token") {
+				f := formOf(r)
+				if f.Get("grant_type") == "client_credentials" && slices.Contains(strings.Fields(f.Get("scope")), scope) {
+					w.Header().Set("Content-Type", "application/json")
+					w.Header().Set("Cache-Control", "no-store")
+					w.WriteHeader(http.StatusBadRequest)
+					_, _ = w.Write([]byte(`{"error":"invalid_scope","error_description":"this scope is granted by a person only"}`))
+					return
+				}
+			}
+			next.ServeHTTP(w, r)
+		})
+	}
 }
