@@ -174,3 +174,15 @@ func TestPKCESupportDeclaredOutsideTheMetadata(t *testing.T) {
 func TestScopeForPeopleOnly(t *testing.T) {
 	lawful(t, server.Config{}, scopeForPeopleOnly("write"), nil, "rfc8414-2-scopes-supported-accepted")
 }
+
+// TestPKCEErrorsShownAreWarnings: a PKCE error shown to the person instead
+// of redirected to the client is judged as every authorization error is
+// (RFC 9700 §4.11.2 against RFC 6749 §4.1.2.1): a WARN, never a FAIL.
+func TestPKCEErrorsShownAreWarnings(t *testing.T) {
+	ids := []string{"rfc7636-4.3-default-method-plain", "rfc7636-4.4.1-required-challenge-invalid-request", "rfc7636-4.4.1-unsupported-method-invalid-request"}
+	want := map[string]suite.Status{}
+	for _, id := range ids {
+		want[id] = suite.Warn
+	}
+	lawful(t, server.Config{Faults: []server.Fault{server.FaultErrorsNotRedirected}}, nil, want, ids...)
+}
