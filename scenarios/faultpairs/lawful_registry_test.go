@@ -186,3 +186,9 @@ func TestPKCEErrorsShownAreWarnings(t *testing.T) {
 	}
 	lawful(t, server.Config{Faults: []server.Fault{server.FaultErrorsNotRedirected}}, nil, want, ids...)
 }
+
+// TestMissingVerifierInvalidRequest: a missing code_verifier answered with
+// invalid_request (RFC 6749 §5.2: a missing parameter) passes.
+func TestMissingVerifierInvalidRequest(t *testing.T) {
+	lawful(t, server.Config{}, missingVerifierInvalidRequest, nil, "rfc7636-4.6-missing-verifier-refused")
+}

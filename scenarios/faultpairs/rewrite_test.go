@@ -255,3 +255,21 @@ func scopeForPeopleOnly(scope string) func(http.Handler) http.Handler {
 		})
 	}
 }
+
+// missingVerifierInvalidRequest answers a code exchange without
+// code_verifier with invalid_request, RFC 6749 §5.2's code for a missing
+// parameter (the reference server says invalid_grant).
+func missingVerifierInvalidRequest(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/token") {
+			if f := formOf(r); f.Get("grant_type") == "authorization_code" && !f.Has("code_verifier") {
+				w.Header().Set("Content-Type", "application/json")
+				w.Header().Set("Cache-Control", "no-store")
+				w.WriteHeader(http.StatusBadRequest)
+				_, _ = w.Write([]byte(`{"error":"invalid_request","error_description":"code_verifier is required"}`))
+				return
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
+}
