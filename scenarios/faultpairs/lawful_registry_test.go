@@ -192,3 +192,24 @@ func TestPKCEErrorsShownAreWarnings(t *testing.T) {
 func TestMissingVerifierInvalidRequest(t *testing.T) {
 	lawful(t, server.Config{}, missingVerifierInvalidRequest, nil, "rfc7636-4.6-missing-verifier-refused")
 }
+
+// TestContractJudgesOnlyRFCs: answers that only authspec's contract fixes
+// (GET of the token endpoint answered 404, a POST to the resource answered
+// 405 as by a resource that is no MCP server) fail no openapi-* check.
+func TestContractJudgesOnlyRFCs(t *testing.T) {
+	var plan []*suite.Check
+	for _, c := range registry(t).Checks() {
+		if !needsBrowser(c) {
+			plan = append(plan, c)
+		}
+	}
+	wrap := func(h http.Handler) http.Handler {
+		h = answer(http.MethodGet, "/token", http.StatusNotFound, nil, "404 page not found")(h)
+		return answer(http.MethodPost, "/mcp", http.StatusMethodNotAllowed, http.Header{"Allow": {"GET"}}, "")(h)
+	}
+	for _, r := range runChecksWrapped(t, server.Config{}, wrap, plan) {
+		if strings.HasPrefix(r.ID, "openapi-") {
+			assert.Equal(t, suite.Pass, r.Status, describe(r))
+		}
+	}
+}
