@@ -83,12 +83,12 @@ func TestIntrospectionOfEveryTokenActive(t *testing.T) {
 // TestIntrospectionForResourceServersOnly: a server that refuses clients at
 // its introspection endpoint leaves nothing to judge but the refusals.
 func TestIntrospectionForResourceServersOnly(t *testing.T) {
-	want := map[string]suite.Status{"rfc8414-2-introspection-endpoint-introspects": suite.Skip}
+	want := map[string]suite.Status{"rfc8414-2-introspection-endpoint-introspects": suite.Skip, "rfc8414-2-introspection-auth-methods-authenticate": suite.Skip}
 	for _, id := range introspectionChecks {
 		want[id] = suite.Skip
 	}
 	want["rfc7662-2.1-requires-authorization"], want["rfc7662-2.3-invalid-client-401"] = suite.Pass, suite.Pass
-	lawful(t, server.Config{}, introspectionForResourceServersOnly, want, append(introspectionChecks, "rfc8414-2-introspection-endpoint-introspects")...)
+	lawful(t, server.Config{}, introspectionForResourceServersOnly, want, append(introspectionChecks, "rfc8414-2-introspection-endpoint-introspects", "rfc8414-2-introspection-auth-methods-authenticate")...)
 }
 
 // idsWithPrefix lists the checks whose ID starts with one of prefixes.

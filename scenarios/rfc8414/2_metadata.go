@@ -577,7 +577,8 @@ func runIntrospectionAuthMethodsAuthenticate(ctx context.Context, t *suite.T) er
 		return suite.SkipErr("the metadata does not list introspection_endpoint_auth_methods_supported (RFC 8414 leaves the methods to other means then)")
 	}
 	ep := t.Target.Metadata.IntrospectionEndpoint
-	tested := 0
+	var refused []outcomeOf
+	accepted := 0
 	for _, m := range methods {
 		c, err := methodClient(ctx, t, m)
 		if err != nil {
@@ -594,18 +595,33 @@ func runIntrospectionAuthMethodsAuthenticate(ctx context.Context, t *suite.T) er
 		t.Logf("%s: HTTP %d %s", m, res.Status, expect.ErrorCode(res))
 		switch {
 		case res.Status == http.StatusOK:
-			tested++
+			accepted++
 		case regclient.IsInvalidClient(res):
-			return expect.Fail(res, "the introspection endpoint accepts a client authenticating with "+m, regclient.Outcome(res),
-				"introspection_endpoint_auth_methods_supported lists %s, but the introspection endpoint refuses a client authenticating with it", m).
-				WithEvidence(t.Target.MetadataResult.Exchange).
-				WithFix("list in introspection_endpoint_auth_methods_supported only the methods the introspection endpoint accepts")
+			refused = append(refused, outcomeOf{m, res})
 		}
 	}
-	if tested == 0 {
+	switch {
+	case len(refused) > 0 && accepted == 0:
+		// Every client was refused, whatever its method: the endpoint may
+		// admit only certain callers (RFC 7662 §2.1), which says nothing
+		// about the methods.
+		return suite.SkipErr("the introspection endpoint refused a client of every advertised method authspec can perform (first: %s with %s): it may admit only certain callers, such as resource servers", refused[0].method, regclient.Outcome(refused[0].res))
+	case len(refused) > 0:
+		f := refused[0]
+		return expect.Fail(f.res, "the introspection endpoint accepts a client authenticating with "+f.method, regclient.Outcome(f.res),
+			"introspection_endpoint_auth_methods_supported lists %s, but the introspection endpoint refuses a client authenticating with it while it accepts another method", f.method).
+			WithEvidence(t.Target.MetadataResult.Exchange).
+			WithFix("list in introspection_endpoint_auth_methods_supported only the methods the introspection endpoint accepts")
+	case accepted == 0:
 		return suite.SkipErr("no advertised introspection authentication method could be judged (see the log)")
 	}
 	return nil
+}
+
+// outcomeOf is how the endpoint answered a client of one method.
+type outcomeOf struct {
+	method string
+	res    *httpx.Result
 }
 
 func errString(err error) string {
