@@ -213,3 +213,14 @@ func TestContractJudgesOnlyRFCs(t *testing.T) {
 		}
 	}
 }
+
+// TestRevocationOfRefreshTokensOnly: a server that revokes no access token
+// (unsupported_token_type) and keeps the grant's access tokens valid when
+// its refresh token is revoked does not meet the condition of RFC 7009
+// §2.1's SHOULD ("and the authorization server supports the revocation of
+// access tokens"): SKIP, not WARN.
+func TestRevocationOfRefreshTokensOnly(t *testing.T) {
+	lawful(t, server.Config{Faults: []server.Fault{server.FaultRevokeKeepsAccess}}, accessRevocation(true),
+		map[string]suite.Status{"rfc7009-2.1-access-token-revoked": suite.Skip, "rfc7009-2.1-refresh-revokes-access": suite.Skip},
+		"rfc7009-2.1-access-token-revoked", "rfc7009-2.1-refresh-revokes-access", "rfc7009-2.1-refresh-token-revoked")
+}
