@@ -24,10 +24,10 @@ func TestAudienceWithoutOtherResource(t *testing.T) {
 		checks = append(checks, c)
 	}
 	noOther := func(c *target.Config) { c.OtherResource = "" }
-	for _, r := range runChecksWith(t, server.Config{}, noOther, checks) {
+	for _, r := range runChecksConfig(t, server.Config{}, nil, noOther, checks) {
 		assert.Equal(t, suite.Pass, r.Status, describe(r))
 	}
-	res := runChecksWith(t, server.Config{Faults: []server.Fault{server.FaultAudienceUnchecked}}, noOther, checks)
+	res := runChecksConfig(t, server.Config{Faults: []server.Fault{server.FaultAudienceUnchecked}}, nil, noOther, checks)
 	assert.Equal(t, suite.Fail, res[0].Status, describe(res[0]))
 	assert.Contains(t, res[0].Message, "requested without resource")
 	// The RFC 8707 SHOULD is about the resource indicated: a token

@@ -34,6 +34,9 @@ type pair struct {
 	faults []server.Fault
 	// cfg adjusts the server beyond the faults (optional).
 	cfg func(*server.Config)
+	// wrap rewrites the server's answers (optional): a fault the reference
+	// server does not have yet, played in front of it by the test.
+	wrap func(http.Handler) http.Handler
 	// want overrides the expected status: suite.Warn for a MUST check whose
 	// fault is a behaviour another specification allows (a tension reported
 	// with expect.Observation). Empty means FAIL for MUST, WARN otherwise.
@@ -63,15 +66,9 @@ func add(m map[string]pair) bool {
 
 func faults(f ...server.Fault) pair { return pair{faults: f} }
 
-// refServer starts a reference server with cfg and returns its issuer.
-func refServer(t testing.TB, cfg server.Config) (*server.Server, string) {
-	t.Helper()
-	return refServerWrapped(t, cfg, nil)
-}
-
-// refServerWrapped is refServer with its handler wrapped by wrap (when not
-// nil): a lawful behaviour of another server, emulated in front of it.
-func refServerWrapped(t testing.TB, cfg server.Config, wrap func(http.Handler) http.Handler) (*server.Server, string) {
+// refServer starts a reference server with cfg, behind wrap when not nil,
+// and returns its issuer.
+func refServer(t testing.TB, cfg server.Config, wrap func(http.Handler) http.Handler) (*server.Server, string) {
 	t.Helper()
 	var h http.Handler
 	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { h.ServeHTTP(w, r) }))
@@ -132,18 +129,34 @@ func needsBrowser(c *suite.Check) bool { return slices.Contains(c.Requires, voca
 // Browser checks run against the server's login and consent pages.
 func runChecks(t testing.TB, cfg server.Config, checks []*suite.Check) []suite.Result {
 	t.Helper()
-	return runChecksWith(t, cfg, nil, checks)
+	return runChecksWrapped(t, cfg, nil, checks)
 }
 
-// runChecksWith is runChecks with the target config changed by adjust.
-func runChecksWith(t testing.TB, cfg server.Config, adjust func(*target.Config), checks []*suite.Check) []suite.Result {
+// runChecksWrapped is runChecks against the reference server behind wrap.
+func runChecksWrapped(t testing.TB, cfg server.Config, wrap func(http.Handler) http.Handler, checks []*suite.Check) []suite.Result {
 	t.Helper()
-	return runChecksWrapped(t, cfg, nil, adjust, checks)
+	return runChecksEnv(t, cfg, wrap, nil, checks)
 }
 
-// runChecksWrapped is runChecksWith against the reference server wrapped by
-// wrap (refServerWrapped).
-func runChecksWrapped(t testing.TB, cfg server.Config, wrap func(http.Handler) http.Handler, adjust func(*target.Config), checks []*suite.Check) []suite.Result {
+// runChecksEnv is runChecksWrapped with the prepared run adjusted by adjust
+// (when not nil) before the checks run, as a config would (features).
+func runChecksEnv(t testing.TB, cfg server.Config, wrap func(http.Handler) http.Handler, adjust func(*suite.Env), checks []*suite.Check) []suite.Result {
+	t.Helper()
+	return runChecksFull(t, cfg, wrap, nil, adjust, checks)
+}
+
+// runChecksConfig is runChecksWrapped with the target config changed by
+// adjust (when not nil) before discovery.
+func runChecksConfig(t testing.TB, cfg server.Config, wrap func(http.Handler) http.Handler, adjust func(*target.Config), checks []*suite.Check) []suite.Result {
+	t.Helper()
+	return runChecksFull(t, cfg, wrap, adjust, nil, checks)
+}
+
+// runChecksFull runs checks against the reference server behind wrap, with
+// the target config adjusted by adjustConfig and the prepared run by
+// adjustEnv (each when not nil).
+func runChecksFull(t testing.TB, cfg server.Config, wrap func(http.Handler) http.Handler,
+	adjustConfig func(*target.Config), adjustEnv func(*suite.Env), checks []*suite.Check) []suite.Result {
 	t.Helper()
 	tcfg := &target.Config{}
 	opts := suite.PrepareOptions{Timeout: 5 * time.Second}
@@ -156,17 +169,20 @@ func runChecksWrapped(t testing.TB, cfg server.Config, wrap func(http.Handler) h
 		tcfg.Browser = referenceRecipe
 		opts.Authorizer = sharedBrowser(t)
 	}
-	srv, issuer := refServerWrapped(t, cfg, wrap)
+	srv, issuer := refServer(t, cfg, wrap)
 	tcfg.Resource = srv.ResourceURL()
 	tcfg.ScopedResource = srv.ScopedResourceURL()
 	referenceResourceConfig(tcfg, issuer)
-	if adjust != nil {
-		adjust(tcfg)
+	if adjustConfig != nil {
+		adjustConfig(tcfg)
 	}
 	ctx := context.Background()
 	env, err := suite.Prepare(ctx, issuer, tcfg, opts)
 	require.NoError(t, err)
 	env.Target.SetFeature(vocab.FeatureBrowser, useBrowser, "no browser in this test run")
+	if adjustEnv != nil {
+		adjustEnv(env)
+	}
 	return runner.Run(ctx, env, checks, runner.Options{Parallel: 4, CheckTimeout: 30 * time.Second})
 }
 
@@ -274,7 +290,7 @@ func TestEachCheckFailsWithItsFault(t *testing.T) {
 				}
 			}
 			var res suite.Result
-			for _, r := range runChecks(t, cfg, plan) {
+			for _, r := range runChecksWrapped(t, cfg, p.wrap, plan) {
 				if r.ID == c.ID {
 					res = r
 				}

@@ -69,8 +69,8 @@ func getNotServed(next http.Handler) http.Handler {
 
 func TestResourceVariant_GetNotServed(t *testing.T) {
 	plain := func(c *target.Config) { no := false; c.MCPServer = &no }
-	assertLawful(t, runChecksWrapped(t, server.Config{}, getNotServed, plain, resourceChecks(t)))
-	assertLawful(t, runChecksWrapped(t, server.Config{}, getNotServed, nil, resourceChecks(t)))
+	assertLawful(t, runChecksConfig(t, server.Config{}, getNotServed, plain, resourceChecks(t)))
+	assertLawful(t, runChecksWrapped(t, server.Config{}, getNotServed, resourceChecks(t)))
 }
 
 // defaultAudience gives requests without resource the demo resource, as a
@@ -103,9 +103,9 @@ func defaultAudience(next http.Handler) http.Handler {
 }
 
 func TestResourceVariant_DefaultAudience(t *testing.T) {
-	assertLawful(t, runChecksWrapped(t, server.Config{}, defaultAudience, nil, resourceChecks(t)))
+	assertLawful(t, runChecksWrapped(t, server.Config{}, defaultAudience, resourceChecks(t)))
 	noOther := func(c *target.Config) { c.OtherResource = "" }
-	res := runChecksWrapped(t, server.Config{}, defaultAudience, noOther, resourceChecks(t))
+	res := runChecksConfig(t, server.Config{}, defaultAudience, noOther, resourceChecks(t))
 	assertLawful(t, res)
 	for _, r := range res {
 		if r.ID == "mcp-2.6.2-audience-validated" {
@@ -154,7 +154,7 @@ func (c *challengeRewriter) Write(b []byte) (int, error) {
 }
 
 func TestResourceVariant_MetadataElsewhere(t *testing.T) {
-	assertLawful(t, runChecksWrapped(t, server.Config{}, metadataElsewhere, nil, resourceChecks(t)))
+	assertLawful(t, runChecksWrapped(t, server.Config{}, metadataElsewhere, resourceChecks(t)))
 }
 
 // TestResourceVariant_MalformedAs401: a malformed Authorization header
@@ -202,11 +202,11 @@ func TestResourceKindProbed(t *testing.T) {
 		}
 	}
 	require.NotEmpty(t, mcpChecks)
-	for _, r := range runChecksWith(t, server.Config{}, undecided, mcpChecks) {
+	for _, r := range runChecksConfig(t, server.Config{}, nil, undecided, mcpChecks) {
 		assert.Equal(t, suite.Skip, r.Status, describe(r))
 		assert.Contains(t, r.Message, "no JSON-RPC response", r.ID)
 	}
-	for _, r := range runChecksWrapped(t, server.Config{}, speaksMCP, undecided, mcpChecks) {
+	for _, r := range runChecksConfig(t, server.Config{}, speaksMCP, undecided, mcpChecks) {
 		assert.Equal(t, suite.Pass, r.Status, describe(r))
 	}
 }
