@@ -209,7 +209,9 @@ func TestContractJudgesOnlyRFCs(t *testing.T) {
 	}
 	for _, r := range runChecksWrapped(t, server.Config{}, wrap, plan) {
 		if strings.HasPrefix(r.ID, "openapi-") {
-			assert.Equal(t, suite.Pass, r.Status, describe(r))
+			// PASS, or SKIP when no answer had a status the contract
+			// documents (every POST to the resource answered 405).
+			assert.Contains(t, []suite.Status{suite.Pass, suite.Skip}, r.Status, describe(r))
 		}
 	}
 }
