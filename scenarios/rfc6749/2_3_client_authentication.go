@@ -15,7 +15,7 @@ func clientAuthenticationChecks() []*suite.Check {
 	return []*suite.Check{
 		{
 			ID: "rfc6749-2.3-single-auth-method", Spec: suite.RFC6749, Section: "2.3", Level: suite.MustNot,
-			Requires: []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureSecretBasic, vocab.FeatureClientCredentials},
+			Requires: []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureClientCredentials},
 			Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title:    "A request using more than one client authentication method is refused",
 			Quote:    "The client MUST NOT use more than one authentication method in each request.",

@@ -25,7 +25,7 @@ func tokenEndpointChecks() []*suite.Check {
 		},
 		{
 			ID: "rfc6749-3.2-post-required", Spec: suite.RFC6749, Section: "3.2", Level: suite.Must,
-			Requires: []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureSecretBasic, vocab.FeatureClientCredentials},
+			Requires: []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureClientCredentials},
 			Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title:    "The token endpoint does not issue tokens to a GET request",
 			Quote:    "The client MUST use the HTTP \"POST\" method when making access token requests.",

@@ -26,7 +26,7 @@ func errorResponseChecks() []*suite.Check {
 		},
 		{
 			ID: "rfc6749-5.2-invalid-client-401", Spec: suite.RFC6749, Section: "5.2", Level: suite.Must,
-			Requires: []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureSecretBasic, vocab.FeatureClientCredentials},
+			Requires: []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureClientCredentials},
 			Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title:    "A failed HTTP Basic client authentication answers 401 invalid_client with WWW-Authenticate",
 			Quote:    "If the client attempted to authenticate via the \"Authorization\" request header field, the authorization server MUST respond with an HTTP 401 (Unauthorized) status code and include the \"WWW-Authenticate\" response header field matching the authentication scheme used by the client.",

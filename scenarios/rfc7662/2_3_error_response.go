@@ -14,7 +14,7 @@ func errorChecks() []*suite.Check {
 	return []*suite.Check{
 		{
 			ID: "rfc7662-2.3-invalid-client-401", Spec: suite.RFC7662, Section: "2.3", Level: suite.Must,
-			Requires: append([]vocab.Feature{vocab.FeatureSecretBasic}, req...), Profiles: []vocab.Profile{vocab.ProfileCore},
+			Requires: req, Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title: "Introspection with wrong client credentials answers 401",
 			Quote: "If the protected resource uses OAuth 2.0 client credentials to authenticate to the introspection endpoint and its credentials are invalid, the authorization server responds with an HTTP 401 (Unauthorized) as described in Section 5.2 of OAuth 2.0 [RFC6749].",
 			Run:   runInvalidClient401,
