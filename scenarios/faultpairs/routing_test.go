@@ -52,9 +52,16 @@ func routingConfig(withService bool) *target.Config {
 	return cfg
 }
 
-// runWith runs checks against a reference server with cfg whose handler is
-// wrapped by wrap (nil: as is), with the target config tcfg.
-func runWith(t *testing.T, cfg server.Config, wrap func(http.Handler) http.Handler, tcfg *target.Config, ids ...string) map[string]suite.Result {
+// runOpts adjust runWith: wrap wraps the server's handler (nil: as is);
+// browser runs the browser checks in the shared Chromium.
+type runOpts struct {
+	wrap    func(http.Handler) http.Handler
+	browser bool
+}
+
+// runWith runs checks against a reference server with cfg (and the
+// routing clients) with the target config tcfg.
+func runWith(t *testing.T, cfg server.Config, o runOpts, tcfg *target.Config, ids ...string) map[string]suite.Result {
 	t.Helper()
 	reg := registry(t)
 	var checks []*suite.Check
@@ -74,14 +81,18 @@ func runWith(t *testing.T, cfg server.Config, wrap func(http.Handler) http.Handl
 	srv, err := server.New(cfg)
 	require.NoError(t, err)
 	h = srv.Handler()
-	if wrap != nil {
-		h = wrap(h)
+	if o.wrap != nil {
+		h = o.wrap(h)
 	}
 	tcfg.Resource = srv.ResourceURL()
+	opts := suite.PrepareOptions{Timeout: 5 * time.Second}
+	if o.browser {
+		opts.Authorizer = sharedBrowser(t)
+	}
 	ctx := context.Background()
-	env, err := suite.Prepare(ctx, ts.URL, tcfg, suite.PrepareOptions{Timeout: 5 * time.Second})
+	env, err := suite.Prepare(ctx, ts.URL, tcfg, opts)
 	require.NoError(t, err)
-	env.Target.SetFeature(vocab.FeatureBrowser, false, "no browser in this test run")
+	env.Target.SetFeature(vocab.FeatureBrowser, o.browser, "no browser in this test run")
 	out := map[string]suite.Result{}
 	for _, r := range runner.Run(ctx, env, checks, runner.Options{Parallel: 4, CheckTimeout: 30 * time.Second}) {
 		out[r.ID] = r
@@ -110,7 +121,7 @@ var clientCredentialsChecks = []string{
 // instead and PASS with that evidence; the checks of the grant itself SKIP
 // and name the config key that would let them run, and run with it.
 func TestTokenChecks_ClientCredentialsNotAllowed(t *testing.T) {
-	res := runWith(t, server.Config{}, nil, routingConfig(false), append(tokenEndpointChecks, clientCredentialsChecks...)...)
+	res := runWith(t, server.Config{}, runOpts{}, routingConfig(false), append(tokenEndpointChecks, clientCredentialsChecks...)...)
 	for _, id := range tokenEndpointChecks {
 		r := res[id]
 		assert.Equal(t, suite.Pass, r.Status, describe(r))
@@ -123,7 +134,7 @@ func TestTokenChecks_ClientCredentialsNotAllowed(t *testing.T) {
 		assert.Equal(t, suite.Skip, r.Status, describe(r))
 		assert.Contains(t, r.Message, "clients.client_credentials", id)
 	}
-	res = runWith(t, server.Config{}, nil, routingConfig(true), clientCredentialsChecks...)
+	res = runWith(t, server.Config{}, runOpts{}, routingConfig(true), clientCredentialsChecks...)
 	for _, id := range clientCredentialsChecks {
 		assert.Equal(t, suite.Pass, res[id].Status, describe(res[id]))
 	}
@@ -143,7 +154,7 @@ func TestTokenChecks_CodeRouteStillFails(t *testing.T) {
 	} {
 		t.Run(id, func(t *testing.T) {
 			t.Parallel()
-			r := runWith(t, server.Config{Faults: []server.Fault{f}}, nil, routingConfig(false), id)[id]
+			r := runWith(t, server.Config{Faults: []server.Fault{f}}, runOpts{}, routingConfig(false), id)[id]
 			assert.Equal(t, suite.Fail, r.Status, describe(r))
 		})
 	}
@@ -161,12 +172,12 @@ func TestTokenChecks_MadeUpCode(t *testing.T) {
 		c.Clients.Confidential.AuthMethod = "client_secret_post"
 		return c
 	}
-	res := runWith(t, server.Config{Consent: server.ConsentForm}, nil, tcfg(), ids...)
+	res := runWith(t, server.Config{Consent: server.ConsentForm}, runOpts{}, tcfg(), ids...)
 	for _, id := range ids {
 		assert.Equal(t, suite.Pass, res[id].Status, describe(res[id]))
 		assert.Contains(t, strings.Join(res[id].Log, "\n"), "made-up code", id)
 	}
-	r := runWith(t, server.Config{Consent: server.ConsentForm, Faults: []server.Fault{server.FaultBasicAuthIgnored}}, nil, tcfg(), ids[0])[ids[0]]
+	r := runWith(t, server.Config{Consent: server.ConsentForm, Faults: []server.Fault{server.FaultBasicAuthIgnored}}, runOpts{}, tcfg(), ids[0])[ids[0]]
 	assert.Equal(t, suite.Fail, r.Status, describe(r))
 }
 
@@ -181,14 +192,14 @@ func TestFeatures_UnderAdvertisedMetadata(t *testing.T) {
 		"rfc9700-2.1.1-pkce-downgrade", "rfc7636-4.6-wrong-verifier-refused"}
 	tcfg := routingConfig(false)
 	tcfg.Scopes = []string{"read", "write"}
-	res := runWith(t, server.Config{}, underAdvertise, tcfg, ids...)
+	res := runWith(t, server.Config{}, runOpts{wrap: underAdvertise}, tcfg, ids...)
 	for _, id := range ids[:3] {
 		assert.Equal(t, suite.Skip, res[id].Status, describe(res[id]))
 	}
 	tcfg = routingConfig(false)
 	tcfg.Scopes = []string{"read", "write"}
 	tcfg.Features = map[string]bool{"refresh_token": true, "pkce": true}
-	res = runWith(t, server.Config{}, underAdvertise, tcfg, ids...)
+	res = runWith(t, server.Config{}, runOpts{wrap: underAdvertise}, tcfg, ids...)
 	for _, id := range ids {
 		assert.Equal(t, suite.Pass, res[id].Status, describe(res[id]))
 	}

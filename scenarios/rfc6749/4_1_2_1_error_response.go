@@ -202,6 +202,9 @@ func runInvalidRedirectNotFollowed(ctx context.Context, t *suite.T) error {
 }
 
 func runDeny(ctx context.Context, t *suite.T) error {
+	if len(t.Target.Config.Browser.Deny) == 0 {
+		return suite.SkipErr("the config has no deny recipe: add browser.deny, the steps that refuse on the consent page (docs/browser.md)")
+	}
 	_, ar, err := pages.Request(ctx, t)
 	if err != nil {
 		return err
@@ -216,10 +219,19 @@ func runDeny(ctx context.Context, t *suite.T) error {
 			Want: "a redirect to the client with error=access_denied", Got: "no redirect",
 			Fix: "redirect a denied request to the client's redirect URI with error=access_denied and state"}
 	}
-	if !res.Interactive {
-		return suite.SkipErr("the target approved the request without showing a page, so there was nothing to deny")
+	denied := slices.ContainsFunc(res.Pages, func(p fixture.PageVisit) bool { return p.Stage == "deny" })
+	if !res.Interactive || !denied {
+		return suite.SkipErr("the target approved the request without showing a page where the deny steps could run, so there was nothing to deny")
+	}
+	if res.Callback == nil {
+		return suite.SkipErr("the browser did not come back to the client after the deny steps")
 	}
 	q := res.Callback.Query()
+	if q.Get("code") != "" {
+		return &suite.Failure{Message: "after the deny steps the server sent the client an authorization code: either it ignored the denial, or browser.deny clicks the approve control",
+			Want: fmt.Sprintf("error=access_denied&state=%q", ar.State), Got: "an authorization code",
+			Fix: "refuse the authorization when the person denies it; check that browser.deny clicks the deny control"}
+	}
 	if q.Get("error") != "access_denied" || q.Get("state") != ar.State {
 		return &suite.Failure{Message: "the denial did not reach the client as RFC 6749 §4.1.2.1 says",
 			Want: fmt.Sprintf("error=access_denied&state=%q", ar.State), Got: fmt.Sprintf("error=%q state=%q", q.Get("error"), q.Get("state"))}

@@ -1,0 +1,54 @@
+package faultpairs_test
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+
+	"github.com/authspec/authspec/server"
+	"github.com/authspec/authspec/suite"
+	"github.com/authspec/authspec/suite/target"
+)
+
+// Checks that cannot run SKIP and say what would let them run; they never
+// judge what they could not observe.
+
+// TestLoopbackAnyPort_LoginPageWithoutBrowser: a server with a login page
+// and no browser recipe cannot show whether the other port is accepted.
+func TestLoopbackAnyPort_LoginPageWithoutBrowser(t *testing.T) {
+	id := "rfc8252-7.3-loopback-any-port"
+	r := runWith(t, server.Config{Consent: server.ConsentForm}, runOpts{}, &target.Config{}, id)[id]
+	assert.Equal(t, suite.Skip, r.Status, describe(r))
+	assert.Contains(t, r.Message, "browser", id)
+}
+
+// TestDeny_NoDenyRecipe: without browser.deny there is no denial to judge,
+// whatever the browser did.
+func TestDeny_NoDenyRecipe(t *testing.T) {
+	id := "rfc6749-4.1.2.1-deny-access-denied"
+	tcfg := &target.Config{Browser: target.BrowserConfig{Login: referenceRecipe.Login, Consent: referenceRecipe.Consent}}
+	r := runWith(t, server.Config{Consent: server.ConsentForm}, runOpts{browser: true}, tcfg, id)[id]
+	assert.Equal(t, suite.Skip, r.Status, describe(r))
+	assert.Contains(t, r.Message, "browser.deny", id)
+}
+
+// TestReplayRevokesTokens_NeedsBaseline: a protected resource that never
+// accepts the token cannot show that the replay revoked it.
+func TestReplayRevokesTokens_NeedsBaseline(t *testing.T) {
+	id := "rfc6749-4.1.2-replay-revokes-tokens"
+	refuseAll := func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if strings.HasPrefix(r.URL.Path, "/mcp") {
+				w.Header().Set("WWW-Authenticate", `Bearer error="invalid_token"`)
+				w.WriteHeader(http.StatusUnauthorized)
+				return
+			}
+			next.ServeHTTP(w, r)
+		})
+	}
+	r := runWith(t, server.Config{}, runOpts{wrap: refuseAll}, &target.Config{}, id)[id]
+	assert.Equal(t, suite.Skip, r.Status, describe(r))
+	assert.Contains(t, r.Message, "before the code is replayed", id)
+}
