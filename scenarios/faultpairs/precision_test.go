@@ -1,7 +1,10 @@
 package faultpairs_test
 
 import (
+	"bytes"
+	"io"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -51,4 +54,27 @@ func TestReplayRevokesTokens_NeedsBaseline(t *testing.T) {
 	r := runWith(t, server.Config{}, runOpts{wrap: refuseAll}, &target.Config{}, id)[id]
 	assert.Equal(t, suite.Skip, r.Status, describe(r))
 	assert.Contains(t, r.Message, "before the code is replayed", id)
+}
+
+// TestScopeNotWidened_IgnoredAndReported: a server may ignore the scope a
+// refresh asks for beyond the grant and issue the original one, saying so
+// (RFC 6749 §3.3 "MAY fully or partially ignore"): that is no widening.
+func TestScopeNotWidened_IgnoredAndReported(t *testing.T) {
+	id := "rfc6749-6-scope-not-widened"
+	ignoreRefreshScope := func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/token") {
+				raw, _ := io.ReadAll(r.Body)
+				if form, err := url.ParseQuery(string(raw)); err == nil && form.Get("grant_type") == "refresh_token" {
+					form.Del("scope")
+					raw = []byte(form.Encode())
+				}
+				r.Body = io.NopCloser(bytes.NewReader(raw))
+				r.ContentLength = int64(len(raw))
+			}
+			next.ServeHTTP(w, r)
+		})
+	}
+	r := runWith(t, server.Config{}, runOpts{wrap: ignoreRefreshScope}, &target.Config{}, id)[id]
+	assert.Equal(t, suite.Pass, r.Status, describe(r))
 }

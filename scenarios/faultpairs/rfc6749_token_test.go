@@ -28,5 +28,4 @@ var _ = add(map[string]pair{
 	"rfc6749-6-missing-refresh-token-invalid-request": faults(server.FaultTokenRefreshMissingErr),
 	"rfc6749-6-confidential-must-authenticate":        faults(server.FaultTokenRefreshNoClientAuth),
 	"rfc6749-6-omitted-scope-original":                faults(server.FaultTokenRefreshDefaultScope),
-	"rfc6749-6-narrower-scope-granted":                faults(server.FaultTokenRefreshNoNarrowing),
 })
