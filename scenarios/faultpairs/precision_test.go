@@ -78,3 +78,29 @@ func TestScopeNotWidened_IgnoredAndReported(t *testing.T) {
 	r := runWith(t, server.Config{}, runOpts{wrap: ignoreRefreshScope}, &target.Config{}, id)[id]
 	assert.Equal(t, suite.Pass, r.Status, describe(r))
 }
+
+// TestNoPasswordGrant_UnknownGrantsAnsweredAlike: a server that answers
+// every grant type it does not offer with invalid_request (fosite) does not
+// run the password grant; the wrong error code is
+// rfc6749-5.2-unsupported-grant-type's finding, not this check's.
+func TestNoPasswordGrant_UnknownGrantsAnsweredAlike(t *testing.T) {
+	id := "rfc9700-2.4-no-password-grant"
+	unknownGrant := func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/token") {
+				raw, _ := io.ReadAll(r.Body)
+				form, _ := url.ParseQuery(string(raw))
+				if gt := form.Get("grant_type"); gt == "password" || strings.HasPrefix(gt, "urn:authspec:") {
+					w.Header().Set("Content-Type", "application/json")
+					w.WriteHeader(http.StatusBadRequest)
+					_, _ = w.Write([]byte(`{"error":"invalid_request","error_description":"The request is missing a required parameter"}`))
+					return
+				}
+				r.Body = io.NopCloser(bytes.NewReader(raw))
+			}
+			next.ServeHTTP(w, r)
+		})
+	}
+	r := runWith(t, server.Config{}, runOpts{wrap: unknownGrant}, &target.Config{}, id)[id]
+	assert.Equal(t, suite.Pass, r.Status, describe(r))
+}

@@ -18,14 +18,14 @@ func redirectURIValidationChecks() []*suite.Check {
 			ID: "rfc9700-4.1.3-exact-redirect-match", Spec: suite.RFC9700, Section: "4.1.3", Level: suite.Must,
 			Requires: conf, Profiles: []vocab.Profile{vocab.ProfileCore, vocab.ProfileOAuth21},
 			Title: "redirect_uri is compared by exact string matching (no prefix, path or query extension)",
-			Quote: "When comparing client redirection URIs against pre-registered URIs, authorization servers MUST utilize exact string matching except for port numbers in localhost redirection URIs of native apps",
+			Quote: "This means the authorization server MUST ensure that the two URIs are equal; see Section 6.2.1 of [RFC3986], Simple String Comparison, for details.",
 			Run:   runExactRedirectMatch,
 		},
 		{
-			ID: "rfc9700-4.1.3-no-redirect-patterns", Spec: suite.RFC9700, Section: "4.1.3", Level: suite.MustNot,
+			ID: "rfc9700-4.1.3-no-redirect-patterns", Spec: suite.RFC9700, Section: "4.1.3", Level: suite.Must,
 			Requires: []vocab.Feature{vocab.FeatureDCR, vocab.FeatureAuthCode}, Profiles: []vocab.Profile{vocab.ProfileCore, vocab.ProfileOAuth21},
 			Title: "A registered redirect URI containing * is not used as a pattern: a matching host gets no code",
-			Quote: "When comparing client redirection URIs against pre-registered URIs, authorization servers MUST utilize exact string matching except for port numbers in localhost redirection URIs of native apps",
+			Quote: "This means the authorization server MUST ensure that the two URIs are equal; see Section 6.2.1 of [RFC3986], Simple String Comparison, for details.",
 			Run:   runNoRedirectPatterns,
 		},
 	}
