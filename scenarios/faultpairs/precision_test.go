@@ -104,3 +104,12 @@ func TestNoPasswordGrant_UnknownGrantsAnsweredAlike(t *testing.T) {
 	r := runWith(t, server.Config{}, runOpts{wrap: unknownGrant}, &target.Config{}, id)[id]
 	assert.Equal(t, suite.Pass, r.Status, describe(r))
 }
+
+// TestPKCERequiredPublic_LoginPageIsNoRefusal: without the browser a login
+// page ends the flow; that is no refusal of the request without PKCE, so
+// the check cannot PASS on it.
+func TestPKCERequiredPublic_LoginPageIsNoRefusal(t *testing.T) {
+	id := "rfc9700-2.1.1-pkce-required-public"
+	r := runWith(t, server.Config{Consent: server.ConsentForm}, runOpts{}, &target.Config{}, id)[id]
+	assert.Equal(t, suite.Skip, r.Status, describe(r))
+}
