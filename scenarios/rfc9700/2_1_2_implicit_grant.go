@@ -54,5 +54,8 @@ func runNoImplicitGrant(ctx context.Context, t *suite.T) error {
 			"the server runs the implicit grant: access tokens end up in browser history, referrers and logs, and can be injected").
 			WithFix("remove response_type=token; clients use the authorization code grant with PKCE").AsObservation()
 	}
+	if res.Callback == nil && res.Interactive {
+		return pagesPassable(ctx, t, c)
+	}
 	return nil
 }
