@@ -16,6 +16,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -195,6 +196,10 @@ func Run(ctx context.Context, o Options) (*reports.Report, error) {
 	}
 	env.Target.SetFeature(vocab.FeatureBrowser, o.Browser != BrowserOff && HasRecipe(cfg),
 		"no browser: give browser: login/consent steps in the config and do not turn the browser off")
+	if _, _, decided := env.Target.Decided(vocab.FeatureMCPServer); !decided && mcpProfile(profiles) {
+		// Choosing an MCP profile says the resource is an MCP server.
+		env.Target.SetFeature(vocab.FeatureMCPServer, true, "")
+	}
 	if o.OnPrepared != nil {
 		o.OnPrepared(env.Target, len(checks))
 	}
@@ -211,6 +216,11 @@ func Run(ctx context.Context, o Options) (*reports.Report, error) {
 		o.Baseline.Apply(rep)
 	}
 	return rep, nil
+}
+
+// mcpProfile reports whether profiles select an MCP profile.
+func mcpProfile(profiles []vocab.Profile) bool {
+	return slices.Contains(profiles, vocab.ProfileMCP0618) || slices.Contains(profiles, vocab.ProfileMCP1125)
 }
 
 // HasRecipe reports whether cfg tells a browser how to get through pages.

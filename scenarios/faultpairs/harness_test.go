@@ -74,6 +74,11 @@ func refServer(t testing.TB, cfg server.Config, wrap func(http.Handler) http.Han
 	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { h.ServeHTTP(w, r) }))
 	t.Cleanup(ts.Close)
 	cfg.Issuer = ts.URL
+	if cfg.Resources == nil {
+		// A second resource the server issues tokens for, whose tokens
+		// the demo resource refuses (other_resource, the audience checks).
+		cfg.Resources = []string{ts.URL + "/mcp", ts.URL + otherResourcePath}
+	}
 	if cfg.Consent == "" {
 		cfg.Consent = server.ConsentAuto
 	}
@@ -137,6 +142,22 @@ func runChecksWrapped(t testing.TB, cfg server.Config, wrap func(http.Handler) h
 // (when not nil) before the checks run, as a config would (features).
 func runChecksEnv(t testing.TB, cfg server.Config, wrap func(http.Handler) http.Handler, adjust func(*suite.Env), checks []*suite.Check) []suite.Result {
 	t.Helper()
+	return runChecksFull(t, cfg, wrap, nil, adjust, checks)
+}
+
+// runChecksConfig is runChecksWrapped with the target config changed by
+// adjust (when not nil) before discovery.
+func runChecksConfig(t testing.TB, cfg server.Config, wrap func(http.Handler) http.Handler, adjust func(*target.Config), checks []*suite.Check) []suite.Result {
+	t.Helper()
+	return runChecksFull(t, cfg, wrap, adjust, nil, checks)
+}
+
+// runChecksFull runs checks against the reference server behind wrap, with
+// the target config adjusted by adjustConfig and the prepared run by
+// adjustEnv (each when not nil).
+func runChecksFull(t testing.TB, cfg server.Config, wrap func(http.Handler) http.Handler,
+	adjustConfig func(*target.Config), adjustEnv func(*suite.Env), checks []*suite.Check) []suite.Result {
+	t.Helper()
 	tcfg := &target.Config{}
 	opts := suite.PrepareOptions{Timeout: 5 * time.Second}
 	useBrowser := slices.ContainsFunc(checks, needsBrowser)
@@ -151,14 +172,34 @@ func runChecksEnv(t testing.TB, cfg server.Config, wrap func(http.Handler) http.
 	srv, issuer := refServer(t, cfg, wrap)
 	tcfg.Resource = srv.ResourceURL()
 	tcfg.ScopedResource = srv.ScopedResourceURL()
+	referenceResourceConfig(tcfg, issuer)
+	if adjustConfig != nil {
+		adjustConfig(tcfg)
+	}
 	ctx := context.Background()
 	env, err := suite.Prepare(ctx, issuer, tcfg, opts)
 	require.NoError(t, err)
 	env.Target.SetFeature(vocab.FeatureBrowser, useBrowser, "no browser in this test run")
-	if adjust != nil {
-		adjust(env)
+	if adjustEnv != nil {
+		adjustEnv(env)
 	}
 	return runner.Run(ctx, env, checks, runner.Options{Parallel: 4, CheckTimeout: 30 * time.Second})
+}
+
+// otherResourcePath is the second resource of the reference servers.
+const otherResourcePath = "/other-api"
+
+// referenceResourceConfig says of the reference server what the suite
+// cannot find out by itself: its demo resource is an MCP server (declared:
+// it does not speak JSON-RPC), it serves a second resource, revocation
+// reaches the resource at once, and it treats each client's consent as an
+// MCP proxy must.
+func referenceResourceConfig(tcfg *target.Config, issuer string) {
+	yes := true
+	tcfg.MCPServer = &yes
+	tcfg.OtherResource = issuer + otherResourcePath
+	tcfg.SynchronousRevocation = true
+	tcfg.MCPProxy = true
 }
 
 func TestMain(m *testing.M) {

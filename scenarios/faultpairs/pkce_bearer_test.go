@@ -30,8 +30,6 @@ var _ = add(map[string]pair{
 })
 
 var _ = add(map[string]pair{
-	"rfc8707-2-authorize-unknown-invalid-target": faults(server.FaultResourceUnknownAtAuthorize),
-	"rfc8707-2-token-unknown-invalid-target":     faults(server.FaultResourceUnknownAtToken),
 	"rfc8707-2-token-fragment-invalid-target":    faults(server.FaultResourceFragmentAtToken),
 	"rfc8707-2.2-refresh-unknown-invalid-target": faults(server.FaultRefreshResourceUnchecked),
 	"rfc8707-2-resource-repeatable":              faults(server.FaultResourceNotRepeatable),

@@ -57,6 +57,25 @@ type Config struct {
 	// the suite's tokens (scopes:) lack; the RFC 6750 insufficient_scope
 	// checks are SKIP without it.
 	ScopedResource string `yaml:"scoped_resource"`
+	// MCPServer says whether the resource is an MCP server (MCP's
+	// Streamable HTTP transport). Unset: an MCP profile in profiles: says
+	// so, else the suite finds out by sending it an MCP initialize request
+	// with a token. The MCP checks of the resource run only on MCP servers.
+	MCPServer *bool `yaml:"mcp_server"`
+	// OtherResource is a second resource indicator the authorization
+	// server issues tokens for, whose tokens resource: must not accept:
+	// the audience checks (RFC 8707 §2, MCP token handling) present such a
+	// token to resource:. Nothing needs to be served there.
+	OtherResource string `yaml:"other_resource"`
+	// SynchronousRevocation says that the resource refuses a revoked
+	// access token at once. RFC 7009 §2.1 allows a propagation delay, so
+	// without it a revoked token still accepted is SKIP, not a failure.
+	SynchronousRevocation bool `yaml:"synchronous_revocation"`
+	// MCPProxy says that the target is an MCP proxy server that uses a
+	// static client ID at a third-party authorization server: the MCP
+	// confused-deputy rule (consent for each dynamically registered client)
+	// applies to it only then.
+	MCPProxy bool `yaml:"mcp_proxy"`
 	// AllowedOrigins are origins (scheme://host[:port]) besides the
 	// issuer's to which the suite may send what it is trusted with: client
 	// secrets, tokens, codes, passwords (docs/security.md).
@@ -246,7 +265,7 @@ func yamlError(name string, err error) error {
 	msg = strings.ReplaceAll(msg, "unmarshal errors:\n  ", "")
 	if strings.Contains(msg, "not found in type") {
 		msg = yamlUnknownField.ReplaceAllString(msg, "unknown key \"$1\"") +
-			" (keys: issuer, resource, scoped_resource, scopes, clients, features, registration, browser, profiles, plugins, redirect_uri, allowed_origins)"
+			" (keys: issuer, resource, scoped_resource, other_resource, mcp_server, mcp_proxy, synchronous_revocation, scopes, clients, features, registration, browser, profiles, plugins, redirect_uri, allowed_origins)"
 	}
 	return &ConfigError{File: name, Msg: "invalid YAML: " + msg}
 }
@@ -278,6 +297,13 @@ func (c *Config) validate(file string) error {
 	if c.ScopedResource != "" {
 		if u, err := url.Parse(c.ScopedResource); err != nil || !u.IsAbs() || u.Host == "" {
 			errs = append(errs, fmt.Sprintf("scoped_resource %q must be an absolute URL", c.ScopedResource))
+		}
+	}
+	if c.OtherResource != "" {
+		if u, err := url.Parse(c.OtherResource); err != nil || !u.IsAbs() || u.Host == "" || u.Fragment != "" {
+			errs = append(errs, fmt.Sprintf("other_resource %q must be an absolute URI without fragment (RFC 8707 §2)", c.OtherResource))
+		} else if c.OtherResource == c.Resource {
+			errs = append(errs, "other_resource must differ from resource: its tokens are the ones resource must refuse")
 		}
 	}
 	check := func(kind string, cc *ClientConfig, confidential bool) {

@@ -73,6 +73,15 @@ func (t *Target) deriveFeatures() {
 		"client_id_metadata_document_supported is not true")
 	t.setFeature(vocab.FeatureIssParameter, md.IssParameterSupported, "authorization_response_iss_parameter_supported is not true")
 	t.setFeature(vocab.FeatureNonInteractive, md.AuthorizationEndpoint != "", "no authorization endpoint")
+	switch {
+	case t.Resource == "":
+		t.setFeature(vocab.FeatureMCPServer, false, "no resource configured (set resource: in the config)")
+	case cfg.MCPServer != nil:
+		t.setFeature(vocab.FeatureMCPServer, *cfg.MCPServer, "mcp_server: false in the config: the resource is not an MCP server")
+	}
+	// Otherwise mcp_server stays undecided: the MCP checks probe the
+	// resource themselves (scenarios/internal/probe), or the run's MCP
+	// profile declares it (SetFeature).
 	t.applyOverrides()
 }
 
@@ -134,6 +143,15 @@ func (t *Target) Has(feature vocab.Feature) (bool, string) {
 		return true, "" // features decided elsewhere (e.g. browser) are checked by their owner
 	}
 	return why == "", why
+}
+
+// Decided reports whether the feature was decided before the checks run (by
+// discovery, the config, or SetFeature), and if so whether the target
+// offers it and why not. A feature left undecided (mcp_server without a
+// config key) is found out by the checks that need it.
+func (t *Target) Decided(feature vocab.Feature) (ok bool, why string, decided bool) {
+	why, decided = t.features[feature]
+	return decided && why == "", why, decided
 }
 
 // SetFeature records a feature decided outside discovery (e.g. browser).

@@ -224,3 +224,70 @@ func TestConfigFeatures_Errors(t *testing.T) {
 		})
 	}
 }
+
+// TestDiscover_MCPServerFeature: the config decides whether the resource is
+// an MCP server; without the key the feature stays undecided (the MCP
+// checks probe the resource), and without a resource it is absent.
+func TestDiscover_MCPServerFeature(t *testing.T) {
+	var base string
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/.well-known/oauth-authorization-server" {
+			http.NotFound(w, r)
+			return
+		}
+		_ = json.NewEncoder(w).Encode(map[string]any{"issuer": base, "token_endpoint": base + "/t"})
+	}))
+	defer ts.Close()
+	base = ts.URL
+	yes, no := true, false
+	for name, tc := range map[string]struct {
+		cfg         target.Config
+		ok, decided bool
+		whyContains string
+	}{
+		"no resource":  {cfg: target.Config{MCPServer: &yes}, decided: true, whyContains: "no resource"},
+		"declared":     {cfg: target.Config{Resource: base + "/mcp", MCPServer: &yes}, ok: true, decided: true},
+		"declared not": {cfg: target.Config{Resource: base + "/mcp", MCPServer: &no}, decided: true, whyContains: "mcp_server: false"},
+		"undecided":    {cfg: target.Config{Resource: base + "/mcp"}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			hc := httpx.NewTransport(time.Second, 0).NewClient()
+			cfg := tc.cfg
+			tgt, err := target.Discover(context.Background(), hc, base, &cfg)
+			require.NoError(t, err)
+			ok, why, decided := tgt.Decided(vocab.FeatureMCPServer)
+			assert.Equal(t, tc.ok, ok)
+			assert.Equal(t, tc.decided, decided)
+			assert.Contains(t, why, tc.whyContains)
+			if !decided {
+				has, _ := tgt.Has(vocab.FeatureMCPServer)
+				assert.True(t, has, "an undecided feature does not stop the checks that find it out")
+			}
+		})
+	}
+}
+
+func TestParseConfig_ResourceKeys(t *testing.T) {
+	cfg, _, err := target.ParseConfig("t.yaml", []byte(`
+resource: https://api.example.com/mcp
+other_resource: https://other.example.com/api
+mcp_server: false
+mcp_proxy: true
+synchronous_revocation: true
+`), env(nil))
+	require.NoError(t, err)
+	require.NotNil(t, cfg.MCPServer)
+	assert.False(t, *cfg.MCPServer)
+	assert.True(t, cfg.MCPProxy)
+	assert.True(t, cfg.SynchronousRevocation)
+	assert.Equal(t, "https://other.example.com/api", cfg.OtherResource)
+	for in, want := range map[string]string{
+		"other_resource: https://x/api#f":                        "other_resource",
+		"resource: https://x/api\nother_resource: https://x/api": "must differ",
+		"other_resource: /api":                                   "absolute URI",
+	} {
+		_, _, err := target.ParseConfig("t.yaml", []byte(in), env(nil))
+		require.Error(t, err, in)
+		assert.Contains(t, err.Error(), want, in)
+	}
+}
