@@ -17,6 +17,13 @@ func (t *T) Confidential(ctx context.Context) (*fixture.Client, error) {
 	return t.Fixtures.Confidential(ctx, t.HTTP)
 }
 
+// ClientCredentials returns the client of the run's client_credentials
+// requests: clients.client_credentials of the config, else the
+// confidential client.
+func (t *T) ClientCredentials(ctx context.Context) (*fixture.Client, error) {
+	return t.Fixtures.ClientCredentials(ctx, t.HTTP)
+}
+
 // Public returns the run's public client.
 func (t *T) Public(ctx context.Context) (*fixture.Client, error) {
 	return t.Fixtures.Public(ctx, t.HTTP)

@@ -121,7 +121,11 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 				len(p.Desc.Checks), p.CompileTime.Round(time.Millisecond))
 		},
 		OnPrepared: func(tgt *target.Target, n int) {
-			fmt.Fprintf(stderr, "  metadata: %s\n  features: %s\n  checks:   %d\n", tgt.MetadataURL, strings.Join(vocab.Strings(tgt.Features()), ", "), n)
+			fmt.Fprintf(stderr, "  metadata: %s\n  features: %s\n", tgt.MetadataURL, strings.Join(vocab.Strings(tgt.Features()), ", "))
+			if o := tgt.Overrides(); len(o) > 0 {
+				fmt.Fprintf(stderr, "  config:   %s (set in the config, not learnt from the metadata)\n", strings.Join(o, ", "))
+			}
+			fmt.Fprintf(stderr, "  checks:   %d\n", n)
 		},
 		OnEvent:  prog.event,
 		OnNotice: func(msg string) { fmt.Fprintf(stderr, "  note:     %s\n", msg) },

@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -28,7 +29,15 @@ type Config struct {
 	Clients  struct {
 		Confidential *ClientConfig `yaml:"confidential"`
 		Public       *ClientConfig `yaml:"public"`
+		// ClientCredentials is a confidential client allowed the
+		// client_credentials grant, for a target that does not allow it
+		// to the confidential client (default: the confidential client).
+		ClientCredentials *ClientConfig `yaml:"client_credentials"`
 	} `yaml:"clients"`
+	// Features overrides what the metadata says the target offers, for a
+	// server that supports more (or less) than it advertises: keys are the
+	// names of OverridableFeatures, values true or false.
+	Features     map[string]bool `yaml:"features"`
 	Registration struct {
 		InitialAccessToken string `yaml:"initial_access_token"`
 		// Disabled stops the suite from registering clients even when the
@@ -256,7 +265,7 @@ func yamlError(name string, err error) error {
 	msg = strings.ReplaceAll(msg, "unmarshal errors:\n  ", "")
 	if strings.Contains(msg, "not found in type") {
 		msg = yamlUnknownField.ReplaceAllString(msg, "unknown key \"$1\"") +
-			" (keys: issuer, resource, scoped_resource, other_resource, mcp_server, mcp_proxy, synchronous_revocation, scopes, clients, registration, browser, profiles, plugins, redirect_uri, allowed_origins)"
+			" (keys: issuer, resource, scoped_resource, other_resource, mcp_server, mcp_proxy, synchronous_revocation, scopes, clients, features, registration, browser, profiles, plugins, redirect_uri, allowed_origins)"
 	}
 	return &ConfigError{File: name, Msg: "invalid YAML: " + msg}
 }
@@ -330,6 +339,11 @@ func (c *Config) validate(file string) error {
 	}
 	check("confidential", c.Clients.Confidential, true)
 	check("public", c.Clients.Public, false)
+	check("client_credentials", c.Clients.ClientCredentials, true)
+	if cc := c.Clients.ClientCredentials; cc != nil && cc.AuthMethod == "none" {
+		errs = append(errs, "clients.client_credentials must be a confidential client (auth_method client_secret_basic or client_secret_post)")
+	}
+	errs = append(errs, validateFeatures(c.Features)...)
 	if c.RedirectURI != "" {
 		if u, err := url.Parse(c.RedirectURI); err != nil || !u.IsAbs() {
 			errs = append(errs, fmt.Sprintf("redirect_uri %q is not an absolute URI", c.RedirectURI))
@@ -346,6 +360,33 @@ func (c *Config) validate(file string) error {
 		return &ConfigError{File: file, Msg: strings.Join(errs, "; ")}
 	}
 	return nil
+}
+
+// OverridableFeatures are the features the config may set under
+// features:, because the target's metadata can under- or over-advertise
+// them (RFC 9700 §2.1.1 lets a server make its PKCE support known by
+// deployment-specific means; RFC 8414 metadata is often incomplete). The
+// others depend on an endpoint URL, a client or the browser, and have their
+// own config keys.
+var OverridableFeatures = []vocab.Feature{
+	vocab.FeatureAuthCode, vocab.FeatureRefresh, vocab.FeatureClientCredentials, vocab.FeaturePKCE,
+	vocab.FeatureSecretBasic, vocab.FeatureSecretPost, vocab.FeaturePublicClients, vocab.FeatureIssParameter,
+}
+
+func validateFeatures(m map[string]bool) []string {
+	var errs []string
+	names := make([]string, 0, len(m))
+	for k := range m {
+		names = append(names, k)
+	}
+	slices.Sort(names)
+	for _, k := range names {
+		if !slices.Contains(OverridableFeatures, vocab.Feature(k)) {
+			errs = append(errs, fmt.Sprintf("features.%s: not a feature the config can set (use one of %s)",
+				k, strings.Join(vocab.Strings(OverridableFeatures), ", ")))
+		}
+	}
+	return errs
 }
 
 func (s Step) validate() string {

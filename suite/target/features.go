@@ -82,6 +82,46 @@ func (t *Target) deriveFeatures() {
 	// Otherwise mcp_server stays undecided: the MCP checks probe the
 	// resource themselves (scenarios/internal/probe), or the run's MCP
 	// profile declares it (SetFeature).
+	t.applyOverrides()
+}
+
+// applyOverrides applies what the config says about features the metadata
+// decides: features: (validated against OverridableFeatures), and a
+// clients.client_credentials client, which says the target offers that
+// grant. An override to true needs what the feature works with: the
+// authorization code grant needs an authorization endpoint.
+func (t *Target) applyOverrides() {
+	t.overridden = map[vocab.Feature]bool{}
+	cfg := t.Config
+	if cfg.Clients.ClientCredentials != nil {
+		if _, set := cfg.Features[string(vocab.FeatureClientCredentials)]; !set {
+			t.setFeature(vocab.FeatureClientCredentials, true, "")
+			t.overridden[vocab.FeatureClientCredentials] = true
+		}
+	}
+	for name, on := range cfg.Features {
+		f := vocab.Feature(name)
+		if !slices.Contains(OverridableFeatures, f) {
+			continue // refused by the config's validation
+		}
+		if on && f == vocab.FeatureAuthCode && t.Metadata.AuthorizationEndpoint == "" {
+			t.setFeature(f, false, "features.authorization_code is true, but the metadata has no authorization_endpoint")
+			continue
+		}
+		t.setFeature(f, on, "the config sets features."+name+": false")
+		t.overridden[f] = on
+	}
+}
+
+// Overrides lists the features the config set, as name=value, sorted (the
+// preflight shows them next to the features).
+func (t *Target) Overrides() []string {
+	var out []string
+	for f, on := range t.overridden {
+		out = append(out, fmt.Sprintf("%s=%t", f, on))
+	}
+	slices.Sort(out)
+	return out
 }
 
 func (t *Target) resourceMetadataWhy() string {

@@ -175,6 +175,56 @@ func TestDiscover_EndpointsOnOtherOrigins(t *testing.T) {
 	assert.Zero(t, hits)
 }
 
+// TestConfigFeatures_Override: the config sets features the metadata
+// under-advertises (refresh tokens issued although grant_types_supported
+// omits refresh_token, Basic although only none is listed, PKCE known by
+// deployment-specific means) and turns off ones it over-advertises; the
+// preflight lists what the config set.
+func TestConfigFeatures_Override(t *testing.T) {
+	cfg, _, err := target.ParseConfig("t.yaml", []byte(`
+features: { refresh_token: true, pkce: true, client_secret_basic: true, iss_parameter: false }
+clients:
+  client_credentials: { client_id: svc, client_secret: "${env:S}" }
+`), env(map[string]string{"S": "x"}))
+	require.NoError(t, err)
+	var base string
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_ = json.NewEncoder(w).Encode(map[string]any{"issuer": base, "authorization_endpoint": base + "/a", "token_endpoint": base + "/t",
+			"grant_types_supported": []string{"authorization_code"}, "token_endpoint_auth_methods_supported": []string{"none"},
+			"authorization_response_iss_parameter_supported": true})
+	}))
+	defer ts.Close()
+	base = ts.URL
+	tgt, err := target.Discover(context.Background(), httpx.NewTransport(time.Second, 0).NewClient(), base, cfg)
+	require.NoError(t, err)
+	for _, f := range []vocab.Feature{vocab.FeatureRefresh, vocab.FeaturePKCE, vocab.FeatureSecretBasic, vocab.FeatureClientCredentials} {
+		ok, why := tgt.Has(f)
+		assert.True(t, ok, "%s: %s", f, why)
+	}
+	ok, why := tgt.Has(vocab.FeatureIssParameter)
+	assert.False(t, ok)
+	assert.Contains(t, why, "features.iss_parameter: false")
+	ok, _ = tgt.Has(vocab.FeatureSecretPost)
+	assert.False(t, ok, "not set: the metadata decides")
+	assert.Equal(t, []string{"client_credentials=true", "client_secret_basic=true", "iss_parameter=false", "pkce=true", "refresh_token=true"}, tgt.Overrides())
+}
+
+func TestConfigFeatures_Errors(t *testing.T) {
+	for name, tc := range map[string]struct{ yaml, want string }{
+		"unknown feature": {`features: { refresh_tokens: true }`, "features.refresh_tokens: not a feature the config can set"},
+		"endpoint":        {`features: { revocation: true }`, "features.revocation"},
+		"public cc":       {`clients: { client_credentials: { client_id: a, client_secret: b, auth_method: none } }`, "clients.client_credentials"},
+		"cc no secret":    {`clients: { client_credentials: { client_id: a } }`, "clients.client_credentials.client_secret is required"},
+		"not a map":       {`features: [pkce]`, "invalid YAML"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, _, err := target.ParseConfig("t.yaml", []byte(tc.yaml), env(nil))
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tc.want)
+		})
+	}
+}
+
 // TestDiscover_MCPServerFeature: the config decides whether the resource is
 // an MCP server; without the key the feature stays undecided (the MCP
 // checks probe the resource), and without a resource it is absent.
