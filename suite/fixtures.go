@@ -61,7 +61,11 @@ func (t *T) Authorize(ctx context.Context, r *fixture.AuthRequest) (*fixture.Aut
 // TryAuthorize is Authorize for checks that judge the answer whatever it
 // is: an authorization that did not come back with a code is a result, not
 // an error (the error is only a failure of the suite or a refused request).
-// The result is never nil, and a code in it is registered as a secret.
+// An error page shown to the person is such a result (Shown, with the
+// page's status and, in the browser, its screenshot as evidence). A page
+// that a person must get through when the run cannot (no recipe) is the
+// error *fixture.NeedsPerson, which ends the check as SKIP. The result is
+// never nil, and a code in it is registered as a secret.
 func (t *T) TryAuthorize(ctx context.Context, r *fixture.AuthRequest) (*fixture.AuthzResult, error) {
 	res, err := t.Authorize(ctx, r)
 	if err != nil && !fixture.IsUnavailable(err) {
@@ -78,7 +82,7 @@ func (t *T) TryAuthorize(ctx context.Context, r *fixture.AuthRequest) (*fixture.
 
 // AuthorizeURL is Authorize for an authorization URL built by hand.
 func (t *T) AuthorizeURL(ctx context.Context, authURL, redirectURI string, flow fixture.Flow) (*fixture.AuthzResult, error) {
-	return t.Fixtures.Authorizer.Authorize(ctx, t.HTTP, authURL, redirectURI, flow)
+	return t.Fixtures.AuthorizeURL(ctx, t.HTTP, authURL, redirectURI, flow)
 }
 
 // Code runs an approved authorization of r and returns the code.

@@ -317,6 +317,12 @@ func RunOne(ctx context.Context, env *suite.Env, c *suite.Check, timeout time.Du
 		}()
 		return c.Run(cctx, t)
 	}()
+	var np *fixture.NeedsPerson
+	if err != nil && errors.As(err, &np) {
+		// A page a person must get through, and no way to: nothing
+		// could be judged.
+		err = &suite.Skipped{Reason: np.Reason}
+	}
 	if err != nil && fixture.IsUnavailable(err) && !httpx.IsRefused(err) {
 		// A request refused by the origin policy is an ERROR (the run
 		// needs the user's decision), not a SKIP.
