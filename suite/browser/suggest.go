@@ -53,9 +53,9 @@ type PageSummary struct {
 // Element is a form control of a page.
 type Element struct {
 	Tag, Type, ID, Name, Value, Text, Autocomplete, Placeholder, Role string
-	Visible                                                     bool
-	Form                                                        int
-	Selector                                                    string
+	Visible                                                           bool
+	Form                                                              int
+	Selector                                                          string
 }
 
 const elementsScript = `() => {
