@@ -12,14 +12,69 @@ import (
 // check: every request they make is recorded by the check's client, so it
 // becomes the evidence of the check's result.
 
-// Confidential returns the run's confidential client.
+// Confidential returns the run's confidential client. It is shared by every
+// check and read-only: a check must not revoke its tokens, replay its codes
+// or refresh tokens, nor change or delete it. A check marked Destroys gets
+// a client of its own instead (OwnConfidential), and so does everything
+// that defaults to the confidential client (AuthRequestFor, CodeFor,
+// TokensFor with a nil client).
 func (t *T) Confidential(ctx context.Context) (*fixture.Client, error) {
+	if t.Check != nil && t.Check.Destroys {
+		return t.OwnConfidential(ctx)
+	}
 	return t.Fixtures.Confidential(ctx, t.HTTP)
 }
 
-// Public returns the run's public client.
+// Public returns the run's public client, shared and read-only as
+// Confidential; a check marked Destroys gets one of its own (OwnPublic).
 func (t *T) Public(ctx context.Context) (*fixture.Client, error) {
+	if t.Check != nil && t.Check.Destroys {
+		return t.OwnPublic(ctx)
+	}
 	return t.Fixtures.Public(ctx, t.HTTP)
+}
+
+// OwnConfidential returns a confidential client for this check alone, to
+// spend as it likes: registered for it (RFC 7591) with the authentication
+// method of the run's confidential client. Where the target cannot register
+// clients, it is the run's confidential client, and the runner runs checks
+// marked Destroys while no other check runs. Later calls in the same check
+// return the same client.
+func (t *T) OwnConfidential(ctx context.Context) (*fixture.Client, error) {
+	return t.own(ctx, "confidential", func() (*fixture.Client, error) { return t.Fixtures.Confidential(ctx, t.HTTP) })
+}
+
+// OwnPublic is OwnConfidential for the run's public client.
+func (t *T) OwnPublic(ctx context.Context) (*fixture.Client, error) {
+	return t.own(ctx, "public", func() (*fixture.Client, error) { return t.Fixtures.Public(ctx, t.HTTP) })
+}
+
+func (t *T) own(ctx context.Context, kind string, shared func() (*fixture.Client, error)) (*fixture.Client, error) {
+	root := t
+	for root.parent != nil {
+		root = root.parent
+	}
+	root.ownMu.Lock()
+	defer root.ownMu.Unlock()
+	if c := root.owned[kind]; c != nil {
+		return c, nil
+	}
+	like, err := shared()
+	if err != nil {
+		return nil, err
+	}
+	c, why, err := t.Fixtures.Own(ctx, t.HTTP, like)
+	if err != nil {
+		return nil, err
+	}
+	if why != "" {
+		t.Logf("the run's %s client is used: %s", kind, why)
+	}
+	if root.owned == nil {
+		root.owned = map[string]*fixture.Client{}
+	}
+	root.owned[kind] = c
+	return c, nil
 }
 
 // Register sends an RFC 7591 registration request with metadata md (see

@@ -20,6 +20,7 @@ func tokenHandlingChecks() []*suite.Check {
 	return []*suite.Check{
 		{
 			ID: "mcp-2.6.2-revoked-token-401", Spec: suite.MCP, Section: "2.6.2", Level: suite.Must,
+			Destroys: true,
 			Requires: append([]vocab.Feature{vocab.FeatureRevocation}, code...), Profiles: both,
 			Title: "A revoked access token is answered 401 by the MCP server",
 			Quote: "Invalid or expired tokens MUST receive a HTTP 401 response.",

@@ -19,6 +19,7 @@ func requestChecks() []*suite.Check {
 	return []*suite.Check{
 		{
 			ID: "rfc7009-2.1-access-token-revoked", Spec: suite.RFC7009, Section: "2.1", Level: suite.Must,
+			Destroys: true,
 			Requires: req, Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title: "A revoked access token is no longer accepted",
 			Quote: "The authorization server responds with HTTP status code 200 if the token has been revoked successfully or if the client submitted an invalid token.",
@@ -26,6 +27,7 @@ func requestChecks() []*suite.Check {
 		},
 		{
 			ID: "rfc7009-2.1-refresh-token-revoked", Spec: suite.RFC7009, Section: "2.1", Level: suite.Must,
+			Destroys: true,
 			Requires: append(req, vocab.FeatureRefresh), Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title: "A revoked refresh token can no longer be used",
 			Quote: "In the next step, the authorization server invalidates the token.",
@@ -33,6 +35,7 @@ func requestChecks() []*suite.Check {
 		},
 		{
 			ID: "rfc7009-2.1-refresh-revokes-access", Spec: suite.RFC7009, Section: "2.1", Level: suite.Should,
+			Destroys: true,
 			Requires: append(req, vocab.FeatureRefresh), Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title: "Revoking a refresh token also invalidates the access tokens of the same grant",
 			Quote: "If the token passed to the request is a refresh token and the authorization server supports the revocation of access tokens, then the authorization server SHOULD also invalidate all access tokens based on the same authorization grant.",
@@ -47,6 +50,7 @@ func requestChecks() []*suite.Check {
 		},
 		{
 			ID: "rfc7009-2.1-foreign-token-not-revoked", Spec: suite.RFC7009, Section: "2.1", Level: suite.MustNot,
+			Destroys: true,
 			Requires: append(req, vocab.FeatureDCR), Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title: "A client cannot revoke a token issued to another client",
 			Quote: "If this validation fails, the request is refused and the client is informed of the error by the authorization server as described below.",
@@ -54,6 +58,7 @@ func requestChecks() []*suite.Check {
 		},
 		{
 			ID: "rfc7009-2.1-hint-not-binding", Spec: suite.RFC7009, Section: "2.1", Level: suite.Must,
+			Destroys: true,
 			Requires: append(req, vocab.FeatureRefresh), Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title: "A wrong token_type_hint does not stop the revocation",
 			Quote: "If the server is unable to locate the token using the given hint, it MUST extend its search across all of its supported token types.",

@@ -40,6 +40,7 @@ func responseChecks() []*suite.Check {
 		},
 		{
 			ID: "rfc7662-2.2-revoked-inactive", Spec: suite.RFC7662, Section: "2.2", Level: suite.Must,
+			Destroys: true,
 			Requires: append([]vocab.Feature{vocab.FeatureRevocation}, req...), Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title: "A revoked token is introspected as \"active\": false",
 			Quote: "If the introspection call is properly authorized but the token is not active, does not exist on this server, or the protected resource is not allowed to introspect this particular token, then the authorization server MUST return an introspection response with the \"active\" field set to \"false\".",

@@ -16,6 +16,7 @@ func refreshTokenProtectionChecks() []*suite.Check {
 	return []*suite.Check{
 		{
 			ID: "rfc9700-4.14.2-public-refresh-rotation", Spec: suite.RFC9700, Section: "4.14.2", Level: suite.Must,
+			Destroys: true,
 			Requires: []vocab.Feature{vocab.FeaturePublicClient, vocab.FeatureAuthCode, vocab.FeatureRefresh}, Profiles: []vocab.Profile{vocab.ProfileOAuth21},
 			Title: "Refresh tokens of public clients rotate: a used one stops working",
 			Quote: "Refresh tokens for public clients MUST be sender-constrained or use refresh token rotation as described in this section.",
@@ -23,6 +24,7 @@ func refreshTokenProtectionChecks() []*suite.Check {
 		},
 		{
 			ID: "rfc9700-4.14.2-replay-revokes-family", Spec: suite.RFC9700, Section: "4.14.2", Level: suite.Should,
+			Destroys: true,
 			Requires: []vocab.Feature{vocab.FeaturePublicClient, vocab.FeatureAuthCode, vocab.FeatureRefresh}, Profiles: []vocab.Profile{vocab.ProfileOAuth21},
 			Title: "Replaying a rotated refresh token revokes the active one",
 			Quote: "The authorization server cannot determine which party submitted the invalid refresh token, but it will revoke the active refresh token.",

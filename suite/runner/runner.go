@@ -165,6 +165,9 @@ func RunAll(ctx context.Context, env *suite.Env, checks []*suite.Check, opts Opt
 	runCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	wd := newWatchdog(env, cancel)
+	// Checks that destroy what their clients hold run beside others only
+	// with clients of their own; otherwise alone.
+	var alone sync.RWMutex
 	for _, batch := range [][]int{normal, after} {
 		sem := make(chan struct{}, opts.Parallel)
 		var wg sync.WaitGroup
@@ -181,6 +184,13 @@ func RunAll(ctx context.Context, env *suite.Env, checks []*suite.Check, opts Opt
 			go func() {
 				defer wg.Done()
 				defer func() { <-sem }()
+				if c.Destroys && !env.Fixtures.CanOwn(runCtx) {
+					alone.Lock()
+					defer alone.Unlock()
+				} else {
+					alone.RLock()
+					defer alone.RUnlock()
+				}
 				emit(Event{Kind: Started, Check: c})
 				results[i] = RunOne(runCtx, env, c, opts.CheckTimeout)
 				if results[i].Status == suite.Error {
