@@ -2,6 +2,7 @@ package suite
 
 import (
 	"context"
+	"fmt"
 	"net/url"
 
 	"github.com/authspec/authspec/suite/fixture"
@@ -108,9 +109,31 @@ func (t *T) Secret(v string) { t.Transport.AddSecret(v) }
 func (t *T) AuthURL(r *fixture.AuthRequest) (string, error) { return t.Fixtures.URL(r) }
 
 // Authorize sends r through the run's authorizer (plain HTTP or the
-// browser) and returns where it ended.
+// browser) and returns where it ended. An approval, login or denial that
+// does not come back to the redirect URI (an error page, another answer)
+// returns its result with a *fixture.ErrUnavailable that says how it
+// ended, so that a check never reads a Callback that is not there: SKIP,
+// unless the check judges that answer (TryAuthorize). A FlowInspect may
+// end at the consent page without a callback.
 func (t *T) Authorize(ctx context.Context, r *fixture.AuthRequest) (*fixture.AuthzResult, error) {
-	return t.Fixtures.Authorize(ctx, t.HTTP, r)
+	res, err := t.Fixtures.Authorize(ctx, t.HTTP, r)
+	return res, noCallback(res, err, r.Flow)
+}
+
+// noCallback is err, or the ErrUnavailable of a flow that should have come
+// back to the redirect URI and did not.
+func noCallback(res *fixture.AuthzResult, err error, flow fixture.Flow) error {
+	if err != nil || res == nil || res.Callback != nil || flow == fixture.FlowInspect {
+		return err
+	}
+	how := "no answer to follow"
+	switch {
+	case res.Shown != nil:
+		how = res.Shown.Describe()
+	case res.Last != nil:
+		how = fmt.Sprintf("HTTP %d", res.Last.Status)
+	}
+	return &fixture.ErrUnavailable{Reason: "the authorization did not come back to the redirect URI: it ended on " + how}
 }
 
 // TryAuthorize is Authorize for checks that judge the answer whatever it
@@ -137,7 +160,8 @@ func (t *T) TryAuthorize(ctx context.Context, r *fixture.AuthRequest) (*fixture.
 
 // AuthorizeURL is Authorize for an authorization URL built by hand.
 func (t *T) AuthorizeURL(ctx context.Context, authURL, redirectURI string, flow fixture.Flow) (*fixture.AuthzResult, error) {
-	return t.Fixtures.AuthorizeURL(ctx, t.HTTP, authURL, redirectURI, flow)
+	res, err := t.Fixtures.AuthorizeURL(ctx, t.HTTP, authURL, redirectURI, flow)
+	return res, noCallback(res, err, flow)
 }
 
 // Code runs an approved authorization of r and returns the code.

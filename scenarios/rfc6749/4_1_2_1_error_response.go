@@ -208,6 +208,11 @@ func runDeny(ctx context.Context, t *suite.T) error {
 	}
 	ar.Flow = fixture.FlowDeny
 	res, err := t.Authorize(ctx, ar)
+	if res != nil && res.Shown != nil {
+		return expect.Fail(res.Last, "a redirect to the client with error=access_denied", res.Shown.Describe(),
+			"after the deny steps the person was shown a page instead of being sent back to the client").
+			WithFix("redirect a denied request to the client's redirect URI with error=access_denied and state")
+	}
 	if err != nil {
 		if fixture.IsUnavailable(err) {
 			return err
@@ -215,11 +220,6 @@ func runDeny(ctx context.Context, t *suite.T) error {
 		return &suite.Failure{Message: "after the deny steps the browser never came back to the client: " + err.Error(),
 			Want: "a redirect to the client with error=access_denied", Got: "no redirect",
 			Fix: "redirect a denied request to the client's redirect URI with error=access_denied and state", Cause: err}
-	}
-	if res.Shown != nil {
-		return expect.Fail(res.Last, "a redirect to the client with error=access_denied", res.Shown.Describe(),
-			"after the deny steps the person was shown a page instead of being sent back to the client").
-			WithFix("redirect a denied request to the client's redirect URI with error=access_denied and state")
 	}
 	if !res.Interactive {
 		return suite.SkipErr("the target approved the request without showing a page, so there was nothing to deny")
