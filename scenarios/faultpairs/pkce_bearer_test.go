@@ -5,10 +5,7 @@ import "github.com/authspec/authspec/server"
 // Pairs of the RFC 7636, RFC 6750 and RFC 8707 checks added with the faults of
 // server/fault_pkce_bearer.go.
 var _ = add(map[string]pair{
-	"rfc7636-4.1-verifier-too-long":                    faults(server.FaultPKCEVerifierTooLong),
-	"rfc7636-4.1-verifier-charset":                     faults(server.FaultPKCEVerifierCharset),
 	"rfc7636-4.1-verifier-padding":                     faults(server.FaultPKCEVerifierPadding),
-	"rfc7636-4.2-challenge-syntax":                     faults(server.FaultPKCEChallengeUnchecked),
 	"rfc7636-4.3-default-method-plain":                 faults(server.FaultPKCEDefaultS256),
 	"rfc7636-4.4-challenge-bound-to-code":              faults(server.FaultPKCEChallengePerClient),
 	"rfc7636-4.4-challenge-not-exposed":                faults(server.FaultPKCEChallengeEchoed),
