@@ -139,3 +139,18 @@ func TestTransport_AddSecretConcurrentWithRedact(t *testing.T) {
 	<-done
 	assert.Equal(t, "[REDACTED]", tr.Redact("ssssa"))
 }
+
+// TestTransport_Probe: any answer is an answer; a closed port is not.
+func TestTransport_Probe(t *testing.T) {
+	up := httptest.NewServer(http.NotFoundHandler())
+	defer up.Close()
+	down := httptest.NewServer(http.NotFoundHandler())
+	gone := down.URL
+	down.Close()
+	tr := httpx.NewTransport(time.Second, 0)
+	require.NoError(t, tr.Probe(context.Background(), up.URL+"/.well-known/x"))
+	err := tr.Probe(context.Background(), gone+"/.well-known/x")
+	te := httpx.AsTransport(err)
+	require.NotNil(t, te, "%v", err)
+	assert.False(t, te.Cancelled)
+}

@@ -1,9 +1,13 @@
 package httpx
 
 import (
+	"context"
 	"errors"
+	"fmt"
+	"net/http"
 	"net/url"
 	"sync"
+	"time"
 )
 
 // TransportError is a request that got no HTTP answer: the connection was
@@ -70,4 +74,38 @@ func (t *Transport) ConsecutiveFailures(origin string) int {
 	t.health.mu.Lock()
 	defer t.health.mu.Unlock()
 	return t.health.failing[origin]
+}
+
+// probeTimeout bounds Probe: a safety net far above any normal answer, so
+// that a busy target or machine is not taken for a dead one.
+const probeTimeout = 15 * time.Second
+
+// Probe asks whether the target at rawURL still answers: a GET, recorded
+// nowhere, that waits for the response headers up to max(15 s, 3 times
+// the request timeout). Any HTTP answer, whatever its status, is nil; no
+// answer is a *TransportError.
+func (t *Transport) Probe(ctx context.Context, rawURL string) error {
+	timeout := max(probeTimeout, 3*t.timeout)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
+	if err != nil {
+		return fmt.Errorf("probe %s: %w", rawURL, err)
+	}
+	req.Header.Set("User-Agent", "authspec")
+	rt := t.rt
+	if ht, ok := rt.(*http.Transport); ok {
+		ht = ht.Clone()
+		ht.ResponseHeaderTimeout = timeout
+		defer ht.CloseIdleConnections()
+		rt = ht
+	}
+	resp, err := rt.RoundTrip(req)
+	if err != nil {
+		return &TransportError{Method: req.Method, URL: redactURL(t, req.URL), Origin: Origin(req.URL),
+			Msg: t.Redact(describeErr(err, timeout)), Cancelled: ctx.Err() != nil && !errors.Is(ctx.Err(), context.DeadlineExceeded), Err: err}
+	}
+	_ = resp.Body.Close()
+	t.health.note(req.URL, false)
+	return nil
 }

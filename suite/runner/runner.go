@@ -7,7 +7,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
 	"net/url"
 	"path"
 	"runtime/debug"
@@ -281,14 +280,8 @@ func (w *watchdog) watch(ctx context.Context) {
 		return // answering, or a probe is under way
 	}
 	defer w.probe.Unlock()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, w.env.Target.MetadataURL, nil)
-	if err != nil {
-		return
-	}
-	req.Header.Set("Accept", "application/json")
-	_, err = w.env.Transport.NewClient().Do(ctx, req, "is the target still answering?")
-	te := httpx.AsTransport(err)
-	if te == nil || te.Cancelled {
+	te := httpx.AsTransport(w.env.Transport.Probe(ctx, w.env.Target.MetadataURL))
+	if te == nil || te.Cancelled || ctx.Err() != nil {
 		return // any answer, even an error status, is an answer
 	}
 	w.mu.Lock()
