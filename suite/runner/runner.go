@@ -195,7 +195,7 @@ func RunAll(ctx context.Context, env *suite.Env, checks []*suite.Check, opts Opt
 				if results[i].Status == suite.Error {
 					wd.watch(ctx)
 				}
-				if wd.down() != "" && (results[i].Status == suite.Error || results[i].Status == suite.Skip) {
+				if wd.down() != "" && (results[i].Status == suite.Error || results[i].Status == suite.Skip && !unmet(c, results[i])) {
 					// Cut short, or unable to run, because the target
 					// went away: say so.
 					results[i].Status = suite.Error
@@ -212,6 +212,12 @@ func RunAll(ctx context.Context, env *suite.Env, checks []*suite.Check, opts Opt
 		results[i].Redact(env.Transport.RedactText)
 	}
 	return Outcome{Results: results, Aborted: wd.down()}
+}
+
+// unmet reports a SKIP for a feature the target lacks, which no outage
+// explains.
+func unmet(c *suite.Check, r suite.Result) bool {
+	return len(c.Requires) > 0 && strings.HasPrefix(r.Message, "requires ")
 }
 
 // notRun is the result of a check the run did not start because the target
