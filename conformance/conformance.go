@@ -107,7 +107,9 @@ func (e *UsageError) Unwrap() error { return e.Err }
 // Run discovers the target, runs the selected checks and returns the
 // report with the baseline applied. An error means the run could not happen
 // (bad options, target unreachable, unusable metadata, interrupted); a
-// report with failures is not an error: see Report.GatingFailures.
+// report with failures is not an error: see Report.GatingFailures. A
+// target that stops answering during the run ends it early: the report
+// says why in Report.Aborted, and the checks it could not finish are ERROR.
 func Run(ctx context.Context, o Options) (*reports.Report, error) {
 	cfg := o.Config
 	if cfg == nil {
@@ -203,12 +205,13 @@ func Run(ctx context.Context, o Options) (*reports.Report, error) {
 	if o.OnPrepared != nil {
 		o.OnPrepared(env.Target, len(checks))
 	}
-	results := runner.Run(ctx, env, checks, runner.Options{Parallel: o.Parallel, CheckTimeout: o.CheckTimeout, OnEvent: o.OnEvent})
+	out := runner.RunAll(ctx, env, checks, runner.Options{Parallel: o.Parallel, CheckTimeout: o.CheckTimeout, OnEvent: o.OnEvent})
 	env.Transport.CloseIdle()
 	if ctx.Err() != nil {
 		return nil, fmt.Errorf("interrupted: %w", ctx.Err())
 	}
-	rep := reports.New(o.Version, issuer, started, results)
+	rep := reports.New(o.Version, issuer, started, out.Results)
+	rep.Aborted = out.Aborted
 	rep.FailOn = gate
 	rep.Profiles = profiles
 	rep.Features = env.Target.Features()

@@ -19,6 +19,7 @@ func tokenHandlingChecks() []*suite.Check {
 	return []*suite.Check{
 		{
 			ID: "mcp-2.6.2-revoked-token-401", Spec: suite.MCP, Section: "2.6.2", Level: suite.Must,
+			Destroys: true,
 			Requires: append([]vocab.Feature{vocab.FeatureRevocation}, mcpServerCode...), Profiles: both,
 			Title: "A revoked access token is answered 401 by the MCP server (when revocation reaches it at once)",
 			Quote: "Invalid or expired tokens MUST receive a HTTP 401 response.",

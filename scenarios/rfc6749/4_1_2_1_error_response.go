@@ -205,13 +205,18 @@ func runDeny(ctx context.Context, t *suite.T) error {
 	}
 	ar.Flow = fixture.FlowDeny
 	res, err := t.Authorize(ctx, ar)
+	if res != nil && res.Shown != nil {
+		return expect.Fail(res.Last, "a redirect to the client with error=access_denied", res.Shown.Describe(),
+			"after the deny steps the person was shown a page instead of being sent back to the client").
+			WithFix("redirect a denied request to the client's redirect URI with error=access_denied and state")
+	}
 	if err != nil {
 		if fixture.IsUnavailable(err) {
 			return err
 		}
 		return &suite.Failure{Message: "after the deny steps the browser never came back to the client: " + err.Error(),
 			Want: "a redirect to the client with error=access_denied", Got: "no redirect",
-			Fix: "redirect a denied request to the client's redirect URI with error=access_denied and state"}
+			Fix: "redirect a denied request to the client's redirect URI with error=access_denied and state", Cause: err}
 	}
 	denied := slices.ContainsFunc(res.Pages, func(p fixture.PageVisit) bool { return p.Stage == "deny" })
 	if !res.Interactive || !denied {

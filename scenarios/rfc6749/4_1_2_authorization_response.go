@@ -28,6 +28,7 @@ func authorizationResponseChecks() []*suite.Check {
 		},
 		{
 			ID: "rfc6749-4.1.2-code-single-use", Spec: suite.RFC6749, Section: "4.1.2", Level: suite.Must,
+			Destroys: true,
 			Requires: conf, Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title: "An authorization code can be redeemed only once",
 			Quote: "If an authorization code is used more than once, the authorization server MUST deny the request",
@@ -35,6 +36,7 @@ func authorizationResponseChecks() []*suite.Check {
 		},
 		{
 			ID: "rfc6749-4.1.2-replay-revokes-tokens", Spec: suite.RFC6749, Section: "4.1.2", Level: suite.Should,
+			Destroys: true,
 			Requires: conf, Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title: "Replaying a code revokes the tokens issued from it",
 			Quote: "If an authorization code is used more than once, the authorization server MUST deny the request and SHOULD revoke (when possible) all tokens previously issued based on that authorization code.",

@@ -58,6 +58,7 @@ func challengeChecks() []*suite.Check {
 		},
 		{
 			ID: "rfc6750-3-challenge-on-revoked-token", Spec: suite.RFC6750, Section: "3", Level: suite.Must,
+			Destroys: true,
 			Requires: []vocab.Feature{vocab.FeatureResource, vocab.FeatureRevocation, vocab.FeatureConfidential, vocab.FeatureAuthCode},
 			Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title:    "A request with a revoked access token is answered with a Bearer WWW-Authenticate challenge",

@@ -26,6 +26,7 @@ func requestChecks() []*suite.Check {
 	return []*suite.Check{
 		{
 			ID: "rfc7009-2.1-access-token-revoked", Spec: suite.RFC7009, Section: "2.1", Level: suite.Should,
+			Destroys: true,
 			Requires: req, Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title: "A revoked access token is no longer accepted (unless the server answers unsupported_token_type)",
 			Quote: quoteInvalidate + " — " + quoteSupport,
@@ -33,6 +34,7 @@ func requestChecks() []*suite.Check {
 		},
 		{
 			ID: "rfc7009-2.1-refresh-token-revoked", Spec: suite.RFC7009, Section: "2.1", Level: suite.Must,
+			Destroys: true,
 			Requires: append(req, vocab.FeatureRefresh), Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title: "A revoked refresh token that worked before can no longer be used",
 			Quote: quoteInvalidate + " — " + quoteSupport,
@@ -40,6 +42,7 @@ func requestChecks() []*suite.Check {
 		},
 		{
 			ID: "rfc7009-2.1-refresh-revokes-access", Spec: suite.RFC7009, Section: "2.1", Level: suite.Should,
+			Destroys: true,
 			Requires: append(req, vocab.FeatureRefresh), Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title: "Revoking a refresh token also invalidates the access tokens of the same grant (when the server revokes access tokens)",
 			Quote: "If the particular token is a refresh token and the authorization server supports the revocation of access tokens, then the authorization server SHOULD also invalidate all access tokens based on the same authorization grant (see Implementation Note).",
@@ -56,6 +59,7 @@ func requestChecks() []*suite.Check {
 		},
 		{
 			ID: "rfc7009-2.1-foreign-token-not-revoked", Spec: suite.RFC7009, Section: "2.1", Level: suite.MustNot,
+			Destroys: true,
 			Requires: append(req, vocab.FeatureDCR), Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title: "A client cannot revoke a token issued to another client",
 			Quote: quoteValidation,
@@ -65,6 +69,7 @@ func requestChecks() []*suite.Check {
 		},
 		{
 			ID: "rfc7009-2.1-hint-not-binding", Spec: suite.RFC7009, Section: "2.1", Level: suite.Must,
+			Destroys: true,
 			Requires: append(req, vocab.FeatureRefresh), Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title: "A wrong token_type_hint does not stop the revocation",
 			Quote: "If the server is unable to locate the token using the given hint, it MUST extend its search across all of its supported token types.",

@@ -57,6 +57,7 @@ func responseChecks() []*suite.Check {
 		},
 		{
 			ID: "rfc7662-2.2-revoked-inactive", Spec: suite.RFC7662, Section: "2.2", Level: suite.Must,
+			Destroys: true,
 			Requires: append([]vocab.Feature{vocab.FeatureRevocation}, req...), Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title: "A revoked token is introspected as \"active\": false",
 			Quote: quoteInactive,

@@ -17,6 +17,7 @@ func refreshTokenProtectionChecks() []*suite.Check {
 	return []*suite.Check{
 		{
 			ID: "rfc9700-4.14.2-public-refresh-rotation", Spec: suite.RFC9700, Section: "4.14.2", Level: suite.Must,
+			Destroys: true,
 			Requires: []vocab.Feature{vocab.FeaturePublicClient, vocab.FeatureAuthCode, vocab.FeatureRefresh}, Profiles: []vocab.Profile{vocab.ProfileOAuth21},
 			Title: "Refresh tokens of public clients rotate (a used one stops working), unless they are sender-constrained",
 			Quote: "Authorization servers MUST utilize one of these methods to detect refresh token replay by malicious actors for public clients:",
@@ -24,6 +25,7 @@ func refreshTokenProtectionChecks() []*suite.Check {
 		},
 		{
 			ID: "rfc9700-4.14.2-replay-revokes-family", Spec: suite.RFC9700, Section: "4.14.2", Level: suite.Should,
+			Destroys: true,
 			Requires: []vocab.Feature{vocab.FeaturePublicClient, vocab.FeatureAuthCode, vocab.FeatureRefresh}, Profiles: []vocab.Profile{vocab.ProfileOAuth21},
 			Title: "Replaying a rotated refresh token revokes the active one",
 			Quote: "The authorization server cannot determine which party submitted the invalid refresh token, but it will revoke the active refresh token.",
