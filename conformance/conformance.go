@@ -16,6 +16,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -106,7 +107,9 @@ func (e *UsageError) Unwrap() error { return e.Err }
 // Run discovers the target, runs the selected checks and returns the
 // report with the baseline applied. An error means the run could not happen
 // (bad options, target unreachable, unusable metadata, interrupted); a
-// report with failures is not an error: see Report.GatingFailures.
+// report with failures is not an error: see Report.GatingFailures. A
+// target that stops answering during the run ends it early: the report
+// says why in Report.Aborted, and the checks it could not finish are ERROR.
 func Run(ctx context.Context, o Options) (*reports.Report, error) {
 	cfg := o.Config
 	if cfg == nil {
@@ -195,15 +198,20 @@ func Run(ctx context.Context, o Options) (*reports.Report, error) {
 	}
 	env.Target.SetFeature(vocab.FeatureBrowser, o.Browser != BrowserOff && HasRecipe(cfg),
 		"no browser: give browser: login/consent steps in the config and do not turn the browser off")
+	if _, _, decided := env.Target.Decided(vocab.FeatureMCPServer); !decided && mcpProfile(profiles) {
+		// Choosing an MCP profile says the resource is an MCP server.
+		env.Target.SetFeature(vocab.FeatureMCPServer, true, "")
+	}
 	if o.OnPrepared != nil {
 		o.OnPrepared(env.Target, len(checks))
 	}
-	results := runner.Run(ctx, env, checks, runner.Options{Parallel: o.Parallel, CheckTimeout: o.CheckTimeout, OnEvent: o.OnEvent})
+	out := runner.RunAll(ctx, env, checks, runner.Options{Parallel: o.Parallel, CheckTimeout: o.CheckTimeout, OnEvent: o.OnEvent})
 	env.Transport.CloseIdle()
 	if ctx.Err() != nil {
 		return nil, fmt.Errorf("interrupted: %w", ctx.Err())
 	}
-	rep := reports.New(o.Version, issuer, started, results)
+	rep := reports.New(o.Version, issuer, started, out.Results)
+	rep.Aborted = out.Aborted
 	rep.FailOn = gate
 	rep.Profiles = profiles
 	rep.Features = env.Target.Features()
@@ -211,6 +219,11 @@ func Run(ctx context.Context, o Options) (*reports.Report, error) {
 		o.Baseline.Apply(rep)
 	}
 	return rep, nil
+}
+
+// mcpProfile reports whether profiles select an MCP profile.
+func mcpProfile(profiles []vocab.Profile) bool {
+	return slices.Contains(profiles, vocab.ProfileMCP0618) || slices.Contains(profiles, vocab.ProfileMCP1125)
 }
 
 // HasRecipe reports whether cfg tells a browser how to get through pages.

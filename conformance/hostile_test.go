@@ -152,6 +152,7 @@ func TestHostileTargets(t *testing.T) {
 			})
 			require.NoError(t, err, "the run must complete and report the server's faults")
 			require.NotEmpty(t, rep.Results)
+			assert.Empty(t, rep.Aborted, "the metadata still answers: the target has not stopped answering")
 			var passed []string
 			for _, r := range rep.Results {
 				assert.Contains(t, []suite.Status{suite.Pass, suite.Fail, suite.Warn, suite.Skip, suite.Error}, r.Status, r.ID)

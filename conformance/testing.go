@@ -11,7 +11,8 @@ import (
 // named by its check ID: FAIL and ERROR fail the subtest with the
 // explanation and the HTTP exchange, WARN fails it when o.FailOn is
 // "should" (and is logged otherwise), SKIP skips it with the reason, and a
-// failure accepted by o.Baseline is logged. Stale baseline entries fail t.
+// failure accepted by o.Baseline is logged. Stale baseline entries fail t,
+// and so does a run aborted because the target stopped answering.
 // A run that cannot happen (bad options, target unreachable) fails t at
 // once. The report is returned for further assertions.
 func Test(t *testing.T, o Options) *reports.Report {
@@ -39,6 +40,9 @@ func Test(t *testing.T, o Options) *reports.Report {
 				t.Log("\n" + reports.Explain(r))
 			}
 		})
+	}
+	if rep.Aborted != "" {
+		t.Errorf("authspec: the run was aborted: %s", rep.Aborted)
 	}
 	if rep.Baseline != nil {
 		for _, id := range rep.Baseline.Stale {

@@ -49,6 +49,9 @@ func renderMarkdown(r *Report, limit int) string {
 		fmt.Fprintf(&b, " · started %s", r.Started.UTC().Format("2006-01-02 15:04:05 UTC"))
 	}
 	fmt.Fprintf(&b, " · %.1f s · gate %s\n\n", float64(r.DurationMS)/1000, mdCode(string(r.failOn())))
+	if r.Aborted != "" {
+		fmt.Fprintf(&b, "**The run was aborted:** %s\n\n", mdText(r.Aborted))
+	}
 	if len(r.Profiles) > 0 {
 		fmt.Fprintf(&b, "**Profiles** %s  \n", mdList(r.Profiles))
 	}

@@ -32,6 +32,9 @@ type Report struct {
 	Profiles []vocab.Profile `json:"profiles,omitempty"`
 	// Features the target offers, as discovered.
 	Features []vocab.Feature `json:"features,omitempty"`
+	// Aborted says why the run stopped before its end (the target stopped
+	// answering); empty when every check ran.
+	Aborted string `json:"aborted,omitempty"`
 	// Baseline is what the baseline file did to the run, if one was given.
 	Baseline *BaselineInfo  `json:"baseline,omitempty"`
 	Results  []suite.Result `json:"results"`

@@ -123,9 +123,10 @@ func (r *Report) GatingFailures() []string {
 	return out
 }
 
-// verdict is "FAIL" when a result fails the gate, else "PASS".
+// verdict is "FAIL" when a result fails the gate or the run was aborted,
+// else "PASS".
 func verdict(r *Report) string {
-	if len(r.GatingFailures()) > 0 {
+	if len(r.GatingFailures()) > 0 || r.Aborted != "" {
 		return "FAIL"
 	}
 	return "PASS"

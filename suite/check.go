@@ -90,6 +90,14 @@ type Check struct {
 	// After marks checks that judge what the other checks observed (the
 	// OpenAPI contract); they run once all others have finished.
 	After bool
+	// Destroys marks a check that spends what its clients hold: it revokes
+	// their tokens, replays their codes or refresh tokens, or deletes or
+	// rotates them. A server may take a client's whole grant with any of
+	// these, and with it the tokens other checks hold. The run's clients
+	// are shared and read-only, so such a check gets clients of its own
+	// (see T.Confidential); where the target cannot register any, the
+	// runner runs it while no other check runs.
+	Destroys bool
 	// Run drives the target. It returns nil for PASS, a *Failure for
 	// FAIL/WARN, a *Skipped for SKIP, and any other error for ERROR.
 	Run func(ctx context.Context, t *T) error

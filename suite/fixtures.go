@@ -2,6 +2,7 @@ package suite
 
 import (
 	"context"
+	"fmt"
 	"net/url"
 
 	"github.com/authspec/authspec/suite/fixture"
@@ -12,14 +13,79 @@ import (
 // check: every request they make is recorded by the check's client, so it
 // becomes the evidence of the check's result.
 
-// Confidential returns the run's confidential client.
+// Confidential returns the run's confidential client. It is shared by every
+// check and read-only: a check must not revoke its tokens, replay its codes
+// or refresh tokens, nor change or delete it. A check marked Destroys gets
+// a client of its own instead (OwnConfidential), and so does everything
+// that defaults to the confidential client (AuthRequestFor, CodeFor,
+// TokensFor with a nil client).
 func (t *T) Confidential(ctx context.Context) (*fixture.Client, error) {
+	if t.Check != nil && t.Check.Destroys {
+		return t.OwnConfidential(ctx)
+	}
 	return t.Fixtures.Confidential(ctx, t.HTTP)
 }
 
-// Public returns the run's public client.
+// ClientCredentials returns the client of the run's client_credentials
+// requests: clients.client_credentials of the config, else the
+// confidential client (one of its own for a check marked Destroys).
+func (t *T) ClientCredentials(ctx context.Context) (*fixture.Client, error) {
+	if t.Check != nil && t.Check.Destroys && t.Target.Config.Clients.ClientCredentials == nil {
+		return t.OwnConfidential(ctx)
+	}
+	return t.Fixtures.ClientCredentials(ctx, t.HTTP)
+}
+
+// Public returns the run's public client, shared and read-only as
+// Confidential; a check marked Destroys gets one of its own (OwnPublic).
 func (t *T) Public(ctx context.Context) (*fixture.Client, error) {
+	if t.Check != nil && t.Check.Destroys {
+		return t.OwnPublic(ctx)
+	}
 	return t.Fixtures.Public(ctx, t.HTTP)
+}
+
+// OwnConfidential returns a confidential client for this check alone, to
+// spend as it likes: registered for it (RFC 7591) with the authentication
+// method of the run's confidential client. Where the target cannot register
+// clients, it is the run's confidential client, and the runner runs checks
+// marked Destroys while no other check runs. Later calls in the same check
+// return the same client.
+func (t *T) OwnConfidential(ctx context.Context) (*fixture.Client, error) {
+	return t.own(ctx, "confidential", func() (*fixture.Client, error) { return t.Fixtures.Confidential(ctx, t.HTTP) })
+}
+
+// OwnPublic is OwnConfidential for the run's public client.
+func (t *T) OwnPublic(ctx context.Context) (*fixture.Client, error) {
+	return t.own(ctx, "public", func() (*fixture.Client, error) { return t.Fixtures.Public(ctx, t.HTTP) })
+}
+
+func (t *T) own(ctx context.Context, kind string, shared func() (*fixture.Client, error)) (*fixture.Client, error) {
+	root := t
+	for root.parent != nil {
+		root = root.parent
+	}
+	root.ownMu.Lock()
+	defer root.ownMu.Unlock()
+	if c := root.owned[kind]; c != nil {
+		return c, nil
+	}
+	like, err := shared()
+	if err != nil {
+		return nil, err
+	}
+	c, why, err := t.Fixtures.Own(ctx, t.HTTP, like)
+	if err != nil {
+		return nil, err
+	}
+	if why != "" {
+		t.Logf("the run's %s client is used: %s", kind, why)
+	}
+	if root.owned == nil {
+		root.owned = map[string]*fixture.Client{}
+	}
+	root.owned[kind] = c
+	return c, nil
 }
 
 // Register sends an RFC 7591 registration request with metadata md (see
@@ -53,15 +119,41 @@ func (t *T) Secret(v string) { t.Transport.AddSecret(v) }
 func (t *T) AuthURL(r *fixture.AuthRequest) (string, error) { return t.Fixtures.URL(r) }
 
 // Authorize sends r through the run's authorizer (plain HTTP or the
-// browser) and returns where it ended.
+// browser) and returns where it ended. An approval, login or denial that
+// does not come back to the redirect URI (an error page, another answer)
+// returns its result with a *fixture.ErrUnavailable that says how it
+// ended, so that a check never reads a Callback that is not there: SKIP,
+// unless the check judges that answer (TryAuthorize). A FlowInspect may
+// end at the consent page without a callback.
 func (t *T) Authorize(ctx context.Context, r *fixture.AuthRequest) (*fixture.AuthzResult, error) {
-	return t.Fixtures.Authorize(ctx, t.HTTP, r)
+	res, err := t.Fixtures.Authorize(ctx, t.HTTP, r)
+	return res, noCallback(res, err, r.Flow)
+}
+
+// noCallback is err, or the ErrUnavailable of a flow that should have come
+// back to the redirect URI and did not.
+func noCallback(res *fixture.AuthzResult, err error, flow fixture.Flow) error {
+	if err != nil || res == nil || res.Callback != nil || flow == fixture.FlowInspect {
+		return err
+	}
+	how := "no answer to follow"
+	switch {
+	case res.Shown != nil:
+		how = res.Shown.Describe()
+	case res.Last != nil:
+		how = fmt.Sprintf("HTTP %d", res.Last.Status)
+	}
+	return &fixture.ErrUnavailable{Reason: "the authorization did not come back to the redirect URI: it ended on " + how}
 }
 
 // TryAuthorize is Authorize for checks that judge the answer whatever it
 // is: an authorization that did not come back with a code is a result, not
 // an error (the error is only a failure of the suite or a refused request).
-// The result is never nil, and a code in it is registered as a secret.
+// An error page shown to the person is such a result (Shown, with the
+// page's status and, in the browser, its screenshot as evidence). A page
+// that a person must get through when the run cannot (no recipe) is the
+// error *fixture.NeedsPerson, which ends the check as SKIP. The result is
+// never nil, and a code in it is registered as a secret.
 func (t *T) TryAuthorize(ctx context.Context, r *fixture.AuthRequest) (*fixture.AuthzResult, error) {
 	res, err := t.Authorize(ctx, r)
 	if err != nil && !fixture.IsUnavailable(err) {
@@ -78,7 +170,8 @@ func (t *T) TryAuthorize(ctx context.Context, r *fixture.AuthRequest) (*fixture.
 
 // AuthorizeURL is Authorize for an authorization URL built by hand.
 func (t *T) AuthorizeURL(ctx context.Context, authURL, redirectURI string, flow fixture.Flow) (*fixture.AuthzResult, error) {
-	return t.Fixtures.Authorizer.Authorize(ctx, t.HTTP, authURL, redirectURI, flow)
+	res, err := t.Fixtures.AuthorizeURL(ctx, t.HTTP, authURL, redirectURI, flow)
+	return res, noCallback(res, err, flow)
 }
 
 // Code runs an approved authorization of r and returns the code.

@@ -44,7 +44,7 @@ func Prepare(ctx context.Context, issuer string, cfg *target.Config, opts Prepar
 	for _, s := range opts.Secrets {
 		tr.AddSecret(s)
 	}
-	for _, cc := range []*target.ClientConfig{cfg.Clients.Confidential, cfg.Clients.Public} {
+	for _, cc := range []*target.ClientConfig{cfg.Clients.Confidential, cfg.Clients.Public, cfg.Clients.ClientCredentials} {
 		if cc != nil {
 			tr.AddCredentials(cc.ClientID, cc.ClientSecret)
 		}

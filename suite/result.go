@@ -38,6 +38,11 @@ type Failure struct {
 	// level: behaviour where specifications are in tension, or that needs a
 	// person to judge.
 	Observation bool
+	// Cause is the error the failure was concluded from, if any. A
+	// failure caused by a request that got no answer (an
+	// *httpx.TransportError) is reported as ERROR: a target that did not
+	// answer has not broken the requirement.
+	Cause error
 }
 
 // Attachment is extra evidence of a result.
@@ -60,6 +65,15 @@ func (f *Failure) Error() string {
 		fmt.Fprintf(&b, "; got %s", f.Got)
 	}
 	return b.String()
+}
+
+// Unwrap returns the cause of f.
+func (f *Failure) Unwrap() error { return f.Cause }
+
+// WithCause records the error f was concluded from and returns f.
+func (f *Failure) WithCause(err error) *Failure {
+	f.Cause = err
+	return f
 }
 
 // WithFix sets the remedy of f, unless it has one, and returns f.
@@ -136,6 +150,12 @@ func (r *Result) Classify(c *Check, err error, recorded []httpx.Exchange) {
 	switch {
 	case err == nil:
 		r.Status = Pass
+	case unanswered(err, recorded) != "":
+		// A request without an answer proves nothing about the
+		// target: ERROR, whatever the check made of it.
+		r.Status = Error
+		r.Message = unanswered(err, recorded)
+		r.Exchanges = recorded
 	case errors.As(err, &s):
 		r.Status = Skip
 		r.Message = s.Reason
@@ -155,6 +175,34 @@ func (r *Result) Classify(c *Check, err error, recorded []httpx.Exchange) {
 		r.Message = err.Error()
 		r.Exchanges = recorded
 	}
+}
+
+// unanswered says why err, a check's verdict, rests on a request that got
+// no answer ("" when it does not): a transport error in its chain, or a
+// failure whose evidence is such a request (its own exchanges, or the last
+// of the check's recording when it names none).
+func unanswered(err error, recorded []httpx.Exchange) string {
+	if te := httpx.AsTransport(err); te != nil {
+		msg := err.Error()
+		if !strings.Contains(msg, te.Error()) {
+			msg += " (" + te.Error() + ")"
+		}
+		return "no answer from the target: " + msg
+	}
+	var f *Failure
+	if !errors.As(err, &f) {
+		return ""
+	}
+	evidence := f.Exchanges
+	if len(evidence) == 0 && len(recorded) > 0 {
+		evidence = recorded[len(recorded)-1:]
+	}
+	for _, ex := range evidence {
+		if ex.Error != "" {
+			return "the check cannot judge: " + ex.Request.Method + " " + ex.Request.URL + " got no answer (" + ex.Error + "); it concluded: " + f.Error()
+		}
+	}
+	return ""
 }
 
 // Redact applies redact to every text the result carries: its message,

@@ -36,6 +36,9 @@ type T struct {
 	mu          sync.Mutex
 	log         []string
 	attachments []Attachment
+
+	ownMu sync.Mutex
+	owned map[string]*fixture.Client // the check's own clients, by kind
 }
 
 // NewT prepares the context of check c.

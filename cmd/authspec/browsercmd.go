@@ -123,7 +123,12 @@ func cmdBrowser(ctx context.Context, args []string, stdout, stderr io.Writer) er
 			fmt.Fprintf(stderr, "  note: %s\n", n)
 		}
 		if sug.Reached {
-			fmt.Fprintln(stderr, "  the redirect URI was reached without a consent page: the target remembers consent or needs none")
+			if len(sug.Pages) == 0 || sug.Pages[len(sug.Pages)-1].Kind != "consent" {
+				fmt.Fprintln(stderr, "  the redirect URI was reached without a consent page: the target remembers consent or needs none")
+			}
+			if sug.Redirect != nil {
+				fmt.Fprintf(stderr, "  redirect: %s\n", shownRedirect(sug.Redirect))
+			}
 		}
 		if werr := writeRecipe(stdout, sug.Recipe); werr != nil {
 			return werr
@@ -155,6 +160,20 @@ func inspectionURL(ctx context.Context, issuer string, cfg *target.Config, secre
 		return "", "", fmt.Errorf("authorization URL: %w", err)
 	}
 	return u, c.RedirectURI, nil
+}
+
+// shownRedirect is the redirect to the client without the values of what
+// it may carry in confidence (a code, tokens): the names say enough.
+func shownRedirect(u *url.URL) string {
+	cp := *u
+	q := cp.Query()
+	for k := range q {
+		if k != "error" && k != "error_description" && k != "iss" {
+			q.Set(k, "…")
+		}
+	}
+	cp.RawQuery, cp.Fragment = q.Encode(), ""
+	return cp.String()
 }
 
 func redirectOf(authURL string) (string, error) {

@@ -263,3 +263,19 @@ registration: { initial_access_token: "${env:CLI_IAT}" }
 		}
 	}
 }
+
+// TestInspectionURL_Scopes: the authorization request that inspect opens
+// carries the config's scopes and resource, as a run's requests do.
+func TestInspectionURL_Scopes(t *testing.T) {
+	issuer := refServer(t)
+	cfg := &target.Config{Scopes: []string{"read", "write"}, Resource: issuer + "/mcp"}
+	u, redirect, err := inspectionURL(context.Background(), issuer, cfg, nil, 0)
+	require.NoError(t, err)
+	pu, err := url.Parse(u)
+	require.NoError(t, err)
+	assert.Equal(t, "read write", pu.Query().Get("scope"))
+	assert.Equal(t, issuer+"/mcp", pu.Query().Get("resource"))
+	assert.Equal(t, redirect, pu.Query().Get("redirect_uri"))
+	assert.Equal(t, "https://x/cb?code=%E2%80%A6&error=access_denied&state=%E2%80%A6",
+		shownRedirect(&url.URL{Scheme: "https", Host: "x", Path: "/cb", RawQuery: "code=secret&state=s&error=access_denied"}))
+}

@@ -54,7 +54,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	fs.DurationVar(&f.pluginTimeout, "plugin-timeout", 0, "time budget of each plugin check (default 30s; plugins: timeout: in the config overrides)")
 	fs.StringVar(&f.baseline, "baseline", "", "YAML file of known failures (see authspec baseline write): listed failures do not fail the run, listed checks that pass again do")
 	fs.Usage = func() {
-		fmt.Fprint(stderr, "Usage: authspec run --target ISSUER_URL [flags]\n\nRuns the conformance checks against an authorization server.\nExit: 0 no gating failure, 1 failures, 2 the run could not happen.\n\nFlags:\n")
+		fmt.Fprint(stderr, "Usage: authspec run --target ISSUER_URL [flags]\n\nRuns the conformance checks against an authorization server.\nExit: 0 no gating failure, 1 failures, 2 the run could not happen (or was aborted: the target stopped answering).\n\nFlags:\n")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -121,7 +121,11 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 				len(p.Desc.Checks), p.CompileTime.Round(time.Millisecond))
 		},
 		OnPrepared: func(tgt *target.Target, n int) {
-			fmt.Fprintf(stderr, "  metadata: %s\n  features: %s\n  checks:   %d\n", tgt.MetadataURL, strings.Join(vocab.Strings(tgt.Features()), ", "), n)
+			fmt.Fprintf(stderr, "  metadata: %s\n  features: %s\n", tgt.MetadataURL, strings.Join(vocab.Strings(tgt.Features()), ", "))
+			if o := tgt.Overrides(); len(o) > 0 {
+				fmt.Fprintf(stderr, "  config:   %s (set in the config, not learnt from the metadata)\n", strings.Join(o, ", "))
+			}
+			fmt.Fprintf(stderr, "  checks:   %d\n", n)
 		},
 		OnEvent:  prog.event,
 		OnNotice: func(msg string) { fmt.Fprintf(stderr, "  note:     %s\n", msg) },
@@ -147,6 +151,9 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	printSummary(stdout, rep)
 	for _, p := range files {
 		fmt.Fprintf(stdout, "report: %s\n", p)
+	}
+	if rep.Aborted != "" {
+		return &exitError{code: 2, err: fmt.Errorf("run aborted: %s", rep.Aborted)}
 	}
 	if gating := rep.GatingFailures(); len(gating) > 0 {
 		return &exitError{code: 1, err: fmt.Errorf("%d gating failure(s): %s", len(gating), strings.Join(first(gating, 10), ", "))}
@@ -194,6 +201,9 @@ func printSummary(w io.Writer, rep *reports.Report) {
 	sm := rep.Summary
 	fmt.Fprintf(w, "%-28s %5d %5d %5d %5d %5d   (%d checks in %.1fs)\n\n", "TOTAL", sm.Pass, sm.Fail, sm.Warn, sm.Skip, sm.Error,
 		len(rep.Results), float64(rep.DurationMS)/1000)
+	if rep.Aborted != "" {
+		fmt.Fprintf(w, "ABORTED: %s\n\n", oneLine(rep.Aborted))
+	}
 	for _, r := range rep.Results {
 		if r.Status != suite.Fail && r.Status != suite.Error && r.Status != suite.Warn {
 			continue

@@ -18,12 +18,11 @@ var _ = add(map[string]pair{
 
 var _ = add(map[string]pair{
 	"rfc6749-10.12-consent-not-by-get": faults(server.FaultConsentByGET),
-	"rfc6749-10.12-consent-csrf-token": faults(server.FaultConsentNoCSRF),
+	"rfc6749-10.12-consent-csrf-token": observed(server.FaultConsentNoCSRF),
 })
 
 var _ = add(map[string]pair{
 	"rfc6749-10.2-consent-names-client":     faults(server.FaultConsentAnonymous),
-	"rfc6749-10.2-repeat-consent-policy":    faults(server.FaultConsentForgotten),
 	"rfc6749-10.2-remembered-consent-scope": faults(server.FaultConsentAnyScope),
 })
 

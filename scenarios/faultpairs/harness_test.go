@@ -34,6 +34,9 @@ type pair struct {
 	faults []server.Fault
 	// cfg adjusts the server beyond the faults (optional).
 	cfg func(*server.Config)
+	// wrap rewrites the server's answers (optional): a fault the reference
+	// server does not have yet, played in front of it by the test.
+	wrap func(http.Handler) http.Handler
 	// want overrides the expected status: suite.Warn for a MUST check whose
 	// fault is a behaviour another specification allows (a tension reported
 	// with expect.Observation). Empty means FAIL for MUST, WARN otherwise.
@@ -63,19 +66,28 @@ func add(m map[string]pair) bool {
 
 func faults(f ...server.Fault) pair { return pair{faults: f} }
 
-// refServer starts a reference server with cfg and returns its issuer.
-func refServer(t testing.TB, cfg server.Config) (*server.Server, string) {
+// refServer starts a reference server with cfg, behind wrap when not nil,
+// and returns its issuer.
+func refServer(t testing.TB, cfg server.Config, wrap func(http.Handler) http.Handler) (*server.Server, string) {
 	t.Helper()
 	var h http.Handler
 	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { h.ServeHTTP(w, r) }))
 	t.Cleanup(ts.Close)
 	cfg.Issuer = ts.URL
+	if cfg.Resources == nil {
+		// A second resource the server issues tokens for, whose tokens
+		// the demo resource refuses (other_resource, the audience checks).
+		cfg.Resources = []string{ts.URL + "/mcp", ts.URL + otherResourcePath}
+	}
 	if cfg.Consent == "" {
 		cfg.Consent = server.ConsentAuto
 	}
 	srv, err := server.New(cfg)
 	require.NoError(t, err)
 	h = srv.Handler()
+	if wrap != nil {
+		h = wrap(h)
+	}
 	return srv, ts.URL
 }
 
@@ -117,6 +129,35 @@ func needsBrowser(c *suite.Check) bool { return slices.Contains(c.Requires, voca
 // Browser checks run against the server's login and consent pages.
 func runChecks(t testing.TB, cfg server.Config, checks []*suite.Check) []suite.Result {
 	t.Helper()
+	return runChecksWrapped(t, cfg, nil, checks)
+}
+
+// runChecksWrapped is runChecks against the reference server behind wrap.
+func runChecksWrapped(t testing.TB, cfg server.Config, wrap func(http.Handler) http.Handler, checks []*suite.Check) []suite.Result {
+	t.Helper()
+	return runChecksEnv(t, cfg, wrap, nil, checks)
+}
+
+// runChecksEnv is runChecksWrapped with the prepared run adjusted by adjust
+// (when not nil) before the checks run, as a config would (features).
+func runChecksEnv(t testing.TB, cfg server.Config, wrap func(http.Handler) http.Handler, adjust func(*suite.Env), checks []*suite.Check) []suite.Result {
+	t.Helper()
+	return runChecksFull(t, cfg, wrap, nil, adjust, checks)
+}
+
+// runChecksConfig is runChecksWrapped with the target config changed by
+// adjust (when not nil) before discovery.
+func runChecksConfig(t testing.TB, cfg server.Config, wrap func(http.Handler) http.Handler, adjust func(*target.Config), checks []*suite.Check) []suite.Result {
+	t.Helper()
+	return runChecksFull(t, cfg, wrap, adjust, nil, checks)
+}
+
+// runChecksFull runs checks against the reference server behind wrap, with
+// the target config adjusted by adjustConfig and the prepared run by
+// adjustEnv (each when not nil).
+func runChecksFull(t testing.TB, cfg server.Config, wrap func(http.Handler) http.Handler,
+	adjustConfig func(*target.Config), adjustEnv func(*suite.Env), checks []*suite.Check) []suite.Result {
+	t.Helper()
 	tcfg := &target.Config{}
 	opts := suite.PrepareOptions{Timeout: 5 * time.Second}
 	useBrowser := slices.ContainsFunc(checks, needsBrowser)
@@ -128,14 +169,37 @@ func runChecks(t testing.TB, cfg server.Config, checks []*suite.Check) []suite.R
 		tcfg.Browser = referenceRecipe
 		opts.Authorizer = sharedBrowser(t)
 	}
-	srv, issuer := refServer(t, cfg)
+	srv, issuer := refServer(t, cfg, wrap)
 	tcfg.Resource = srv.ResourceURL()
 	tcfg.ScopedResource = srv.ScopedResourceURL()
+	referenceResourceConfig(tcfg, issuer)
+	if adjustConfig != nil {
+		adjustConfig(tcfg)
+	}
 	ctx := context.Background()
 	env, err := suite.Prepare(ctx, issuer, tcfg, opts)
 	require.NoError(t, err)
 	env.Target.SetFeature(vocab.FeatureBrowser, useBrowser, "no browser in this test run")
+	if adjustEnv != nil {
+		adjustEnv(env)
+	}
 	return runner.Run(ctx, env, checks, runner.Options{Parallel: 4, CheckTimeout: 30 * time.Second})
+}
+
+// otherResourcePath is the second resource of the reference servers.
+const otherResourcePath = "/other-api"
+
+// referenceResourceConfig says of the reference server what the suite
+// cannot find out by itself: its demo resource is an MCP server (declared:
+// it does not speak JSON-RPC), it serves a second resource, revocation
+// reaches the resource at once, and it treats each client's consent as an
+// MCP proxy must.
+func referenceResourceConfig(tcfg *target.Config, issuer string) {
+	yes := true
+	tcfg.MCPServer = &yes
+	tcfg.OtherResource = issuer + otherResourcePath
+	tcfg.SynchronousRevocation = true
+	tcfg.MCPProxy = true
 }
 
 func TestMain(m *testing.M) {
@@ -226,7 +290,7 @@ func TestEachCheckFailsWithItsFault(t *testing.T) {
 				}
 			}
 			var res suite.Result
-			for _, r := range runChecks(t, cfg, plan) {
+			for _, r := range runChecksWrapped(t, cfg, p.wrap, plan) {
 				if r.ID == c.ID {
 					res = r
 				}

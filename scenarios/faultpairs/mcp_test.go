@@ -18,8 +18,6 @@ var _ = add(map[string]pair{
 	"mcp-2.6.1-every-request-authorized":    faults(server.FaultMCPSessionCookie),
 	"mcp-2.6.1-query-token-refused":         faults(server.FaultMCPQueryToken),
 	"mcp-2.6.2-revoked-token-401":           faults(server.FaultMCPInactiveAccepted),
-	"mcp-2.6.2-post-invalid-token-401":      faults(server.FaultMCPPostTokenUnchecked),
-	"mcp-2.7-malformed-request-400":         faults(server.FaultBearerMalformedAs401),
 	"mcp-2.4-public-client-registration":    faults(server.FaultMCPPublicDCRRefused),
 	"mcp-security-consent-per-client":       faults(server.FaultMCPConsentPerUser),
 	"mcp-2.6.2-as-refuses-foreign-tokens":   faults(server.FaultMCPForeignTokenAccepted),
@@ -30,6 +28,5 @@ var _ = add(map[string]pair{
 	"mcp-2025-11-25-cimd-client-id-matches-url":  faults(server.FaultCIMDClientIDUnchecked),
 	"mcp-2025-11-25-cimd-redirect-uri-listed":    faults(server.FaultCIMDRedirectUnchecked),
 	"mcp-2025-11-25-cimd-redirects-not-followed": faults(server.FaultCIMDFollowsRedirects),
-	"mcp-2025-11-25-cimd-json-content-type":      faults(server.FaultCIMDContentTypeIgnored),
 	"mcp-2025-11-25-cimd-no-shared-secret":       faults(server.FaultCIMDSecretMethodAllowed),
 })

@@ -4,10 +4,7 @@ import "github.com/authspec/authspec/server"
 
 // Pairs of RFC 7636, RFC 6750 and RFC 8707 checks.
 var _ = add(map[string]pair{
-	"rfc7636-4.1-verifier-too-long":                    faults(server.FaultPKCEVerifierTooLong),
-	"rfc7636-4.1-verifier-charset":                     faults(server.FaultPKCEVerifierCharset),
 	"rfc7636-4.1-verifier-padding":                     faults(server.FaultPKCEVerifierPadding),
-	"rfc7636-4.2-challenge-syntax":                     faults(server.FaultPKCEChallengeUnchecked),
 	"rfc7636-4.3-default-method-plain":                 faults(server.FaultPKCEDefaultS256),
 	"rfc7636-4.4-challenge-bound-to-code":              faults(server.FaultPKCEChallengePerClient),
 	"rfc7636-4.4-challenge-not-exposed":                faults(server.FaultPKCEChallengeEchoed),
@@ -32,8 +29,6 @@ var _ = add(map[string]pair{
 })
 
 var _ = add(map[string]pair{
-	"rfc8707-2-authorize-unknown-invalid-target": faults(server.FaultResourceUnknownAtAuthorize),
-	"rfc8707-2-token-unknown-invalid-target":     faults(server.FaultResourceUnknownAtToken),
 	"rfc8707-2-token-fragment-invalid-target":    faults(server.FaultResourceFragmentAtToken),
 	"rfc8707-2.2-refresh-unknown-invalid-target": faults(server.FaultRefreshResourceUnchecked),
 	"rfc8707-2-resource-repeatable":              faults(server.FaultResourceNotRepeatable),

@@ -12,7 +12,6 @@ var _ = add(map[string]pair{
 	"rfc8707-2-audience-restricted":                faults(server.FaultAudienceUnchecked),
 	"rfc9728-3.3-resource-identical":               {cfg: wrongResourceInMetadata},
 	"rfc9728-2-authorization-servers-lists-issuer": faults(server.FaultResourceMetaWrongAS),
-	"rfc9728-5.1-challenge-resource-metadata":      faults(server.FaultNoResourceMetadata),
 })
 
 func wrongResourceInMetadata(c *server.Config) {

@@ -12,5 +12,5 @@ var _ = add(map[string]pair{
 	"rfc6749-3.1-authorize-duplicate-params-refused":   faults(server.FaultDuplicateParamsOK),
 	"rfc6749-3.1-authorize-empty-params-omitted":       faults(server.FaultAuthzEmptyScopeInvalid),
 	"rfc6749-4.1.2.1-unknown-scope-invalid-scope":      faults(server.FaultAuthzUnknownScopeWrongErr),
-	"rfc6749-4.1.2.1-unauthorized-client":              faults(server.FaultAuthzGrantUnchecked),
+	"rfc6749-4.1.2.1-unauthorized-client":              observed(server.FaultAuthzGrantUnchecked),
 })

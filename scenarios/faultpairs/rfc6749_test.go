@@ -5,7 +5,7 @@ import "github.com/authspec/authspec/server"
 var _ = add(map[string]pair{
 	"rfc6749-2.3.1-basic-auth-accepted":   faults(server.FaultBasicAuthIgnored),
 	"rfc6749-2.3.1-basic-form-urldecoded": faults(server.FaultBasicNoURLDecode),
-	"rfc6749-2.3-single-auth-method":      faults(server.FaultConflictingAuthOK),
+	"rfc6749-2.3-single-auth-method":      observed(server.FaultConflictingAuthOK),
 	"rfc6749-5.1-cache-control-no-store":  faults(server.FaultNoCacheControl),
 	"rfc6749-5.1-token-type":              faults(server.FaultTokenTypeMissing),
 	"rfc6749-5.2-invalid-client-401":      faults(server.FaultNoWWWAuthenticate),
@@ -32,6 +32,5 @@ var _ = add(map[string]pair{
 	"rfc9700-4.14.2-public-refresh-rotation": faults(server.FaultRefreshNoRotation),
 	"rfc9700-4.14.2-replay-revokes-family":   faults(server.FaultRefreshReplayNoRevoke),
 	"rfc9700-2.1.1-pkce-required-public":     faults(server.FaultPKCENotRequired),
-	"rfc6749-3.2-form-encoded-body":          faults(server.FaultJSONBodyAccepted),
 	"rfc6749-3.1-duplicate-parameters":       faults(server.FaultDuplicateParamsOK),
 })

@@ -5,7 +5,5 @@ import "github.com/authspec/authspec/server"
 var _ = add(map[string]pair{
 	"rfc7636-4.6-wrong-verifier-refused":   faults(server.FaultPKCEVerifierIgnore),
 	"rfc7636-4.6-missing-verifier-refused": faults(server.FaultPKCEVerifierOptional),
-	"rfc7636-4.1-verifier-syntax":          faults(server.FaultPKCESyntaxLax),
 	"rfc9700-2.1.1-pkce-downgrade":         faults(server.FaultPKCEDowngrade),
-	"rfc9700-2.1.1-plain-not-accepted":     faults(server.FaultPKCEPlain),
 })

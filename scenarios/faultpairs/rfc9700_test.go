@@ -9,7 +9,6 @@ var _ = add(map[string]pair{
 	"rfc9700-4.15-client-id-not-chosen":      faults(server.FaultBCPClientChosenID),
 	"rfc9700-4.12-no-307-after-post":         faults(server.FaultBCPPostRedirect307),
 	"rfc9700-4.12-303-after-post":            faults(server.FaultBCPPostRedirect302),
-	"rfc9700-4.2.4-referrer-policy":          faults(server.FaultBCPNoReferrerPolicy),
 	"rfc9700-4.2.4-no-third-party-resources": faults(server.FaultBCPThirdPartyResources),
 })
 

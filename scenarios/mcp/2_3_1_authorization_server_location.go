@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/url"
+	"slices"
 
 	"github.com/authspec/authspec/scenarios/internal/metadoc"
 	"github.com/authspec/authspec/scenarios/internal/probe"
@@ -11,7 +13,6 @@ import (
 	"github.com/authspec/authspec/suite/expect"
 	"github.com/authspec/authspec/suite/httpx"
 	"github.com/authspec/authspec/suite/target"
-	"github.com/authspec/authspec/suite/vocab"
 )
 
 // serverLocationChecks returns the checks of the MCP authorization
@@ -20,31 +21,36 @@ func serverLocationChecks() []*suite.Check {
 	return []*suite.Check{
 		{
 			ID: "mcp-2.3.1-prm-published", Spec: suite.MCP, Section: "2.3.1", Level: suite.Must,
-			Requires: req, Profiles: both,
+			Requires: mcpServer, Profiles: both,
 			Title: "The MCP server publishes RFC 9728 protected resource metadata (via its 401 challenge or the well-known URI)",
 			Quote: "MCP servers MUST implement the OAuth 2.0 Protected Resource Metadata (RFC9728) specification to indicate the locations of authorization servers.",
-			Run:   runPRMPublished,
+			Run:   onMCPServer(runPRMPublished),
 		},
 		{
 			ID: "mcp-2.3.1-prm-authorization-servers", Spec: suite.MCP, Section: "2.3.1", Level: suite.Must,
-			Requires: req, Profiles: both,
+			Requires: mcpServer, Profiles: both,
 			Title: "The protected resource metadata lists at least one authorization server",
 			Quote: "The Protected Resource Metadata document returned by the MCP server MUST include the authorization_servers field containing at least one authorization server.",
-			Run:   runPRMAuthorizationServers,
+			Run:   onMCPServer(runPRMAuthorizationServers),
 		},
 		{
+			// 2025-11-25 lets an MCP server use the challenge or the
+			// well-known URI ("MUST implement one of the following
+			// discovery mechanisms"): mcp-2.3.1-prm-published judges that.
 			ID: "mcp-2.3.1-challenge-resource-metadata", Spec: suite.MCP, Section: "2.3.1", Level: suite.Must,
-			Requires: req, Profiles: []vocab.Profile{vocab.ProfileMCP0618},
+			Requires: mcpServer, Profiles: only0618,
 			Title: "The MCP server's 401 carries WWW-Authenticate with the resource_metadata URL",
 			Quote: "MCP servers MUST use the HTTP header WWW-Authenticate when returning a 401 Unauthorized to indicate the location of the resource server metadata URL as described in RFC9728 Section 5.1 \"WWW-Authenticate Response\".",
-			Run:   runChallengeResourceMetadata,
+			Run:   onMCPServer(runChallengeResourceMetadata),
 		},
 		{
 			ID: "mcp-2.3.1-post-challenge", Spec: suite.MCP, Section: "2.3.1", Level: suite.Must,
-			Requires: req, Profiles: both,
+			Requires: mcpServer, Profiles: both,
 			Title: "An unauthenticated JSON-RPC POST (initialize) is answered 401 with a Bearer challenge",
-			Quote: "MCP clients MUST be able to parse WWW-Authenticate headers and respond appropriately to HTTP 401 Unauthorized responses from the MCP server.",
-			Run:   runPostChallenge,
+			Quote: "Servers MUST return appropriate HTTP status codes for authorization errors: ... 401 Unauthorized: Authorization required or token invalid (Error Handling) ... " +
+				"If the protected resource request does not include authentication credentials or does not contain an access token that enables access to the protected resource, " +
+				"the resource server MUST include the HTTP \"WWW-Authenticate\" response header field. (RFC 6750 §3)",
+			Run: onMCPServer(runPostChallenge),
 		},
 	}
 }
@@ -85,15 +91,12 @@ func runPRMAuthorizationServers(ctx context.Context, t *suite.T) error {
 }
 
 func runChallengeResourceMetadata(ctx context.Context, t *suite.T) error {
-	res, err := call(ctx, t, http.MethodGet, t.Target.Resource, "", "call the MCP server without a token")
+	res, err := probe.Unauthenticated(ctx, t)
 	if err != nil {
 		return err
 	}
-	if err := served(res); err != nil {
-		return err
-	}
 	if res.Status != http.StatusUnauthorized {
-		return suite.SkipErr("the MCP server answered HTTP %d without a token, not 401: no challenge to judge (rfc6750-3-challenge-on-401 judges it)", res.Status)
+		return suite.SkipErr("the MCP server answered HTTP %d without a token, not 401: no challenge to judge (mcp-2.3.1-post-challenge judges the status)", res.Status)
 	}
 	c, ok := probe.Bearer(res.Header.Values("WWW-Authenticate"))
 	if !ok || c.Params["resource_metadata"] == "" {
@@ -104,37 +107,32 @@ func runChallengeResourceMetadata(ctx context.Context, t *suite.T) error {
 	return nil
 }
 
+// runPostChallenge judges the answer to what an MCP client sends first: the
+// JSON-RPC initialize without a token (probe.Unauthenticated calls an MCP
+// server so).
 func runPostChallenge(ctx context.Context, t *suite.T) error {
-	res, err := call(ctx, t, http.MethodPost, t.Target.Resource, "", "POST an MCP initialize request without a token")
+	res, err := probe.Unauthenticated(ctx, t)
 	if err != nil {
 		return err
-	}
-	if err := served(res); err != nil {
-		return err
-	}
-	if res.Status == http.StatusMethodNotAllowed {
-		return suite.SkipErr("the MCP server URL does not take POST (HTTP 405): not a Streamable HTTP endpoint")
 	}
 	if err := expect.Status(res, http.StatusUnauthorized); err != nil {
 		return expect.WithFix(err, "answer unauthenticated MCP requests (the JSON-RPC POST an MCP client sends first) with 401 and a Bearer challenge, so the client starts authorization")
 	}
 	if _, ok := probe.Bearer(res.Header.Values("WWW-Authenticate")); !ok {
-		return expect.Fail(res, "WWW-Authenticate: Bearer …", expect.HeaderLine(res, "WWW-Authenticate"), "the 401 to the POST has no Bearer challenge").
-			WithFix("send the same Bearer challenge (with resource_metadata) on POST as on GET")
+		return expect.Fail(res, "WWW-Authenticate: Bearer …", expect.HeaderLine(res, "WWW-Authenticate"), "the 401 to the MCP request has no Bearer challenge").
+			WithFix("send a Bearer challenge (with resource_metadata) with every 401")
 	}
 	return nil
 }
 
-// prm finds the MCP server's protected resource metadata: from the
-// resource_metadata parameter of its 401 challenge, else from the RFC 9728
-// well-known URL. It returns the document (nil if none) and where it looked.
+// prm finds the MCP server's protected resource metadata as an MCP client
+// does: from the resource_metadata parameter of its 401 challenge, else at
+// the RFC 9728 well-known URL, else at the root well-known URL. It returns
+// the document (nil if none) and where it looked last.
 func prm(ctx context.Context, t *suite.T) (map[string]any, *httpx.Result, error) {
-	res, err := call(ctx, t, http.MethodGet, t.Target.Resource, "", "call the MCP server without a token")
+	res, err := probe.Unauthenticated(ctx, t)
 	if err != nil {
 		return nil, nil, err
-	}
-	if err := served(res); err != nil {
-		return nil, res, err
 	}
 	var urls []string
 	if c, ok := probe.Bearer(res.Header.Values("WWW-Authenticate")); ok && c.Params["resource_metadata"] != "" {
@@ -142,6 +140,14 @@ func prm(ctx context.Context, t *suite.T) (map[string]any, *httpx.Result, error)
 	}
 	if u, err := target.WellKnownURL(t.Target.Resource, "oauth-protected-resource"); err == nil {
 		urls = append(urls, u)
+	}
+	// 2025-11-25 lets the metadata live at the root too ("At the root:
+	// https://example.com/.well-known/oauth-protected-resource"), where
+	// MCP clients look last.
+	if u, err := url.Parse(t.Target.Resource); err == nil && u.Host != "" {
+		if root := u.Scheme + "://" + u.Host + "/.well-known/oauth-protected-resource"; !slices.Contains(urls, root) {
+			urls = append(urls, root)
+		}
 	}
 	last := res
 	for _, u := range urls {

@@ -6,88 +6,96 @@ import (
 	"net/http"
 	"net/url"
 
+	"github.com/authspec/authspec/scenarios/internal/probe"
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/expect"
-	"github.com/authspec/authspec/suite/vocab"
 )
 
 // tokenRequirementChecks returns the checks of the MCP authorization
 // specification §2.6.1, Token Requirements.
 func tokenRequirementChecks() []*suite.Check {
-	code := []vocab.Feature{vocab.FeatureResource, vocab.FeatureConfidential, vocab.FeatureAuthCode}
 	return []*suite.Check{
 		{
 			ID: "mcp-2.6.1-every-request-authorized", Spec: suite.MCP, Section: "2.6.1", Level: suite.Must,
-			Requires: code, Profiles: both,
-			Title: "Every request needs the access token: no cookie or session set by an earlier request stands in for it",
-			Quote: "Note that authorization MUST be included in every HTTP request from client to server, even if they are part of the same logical session.",
-			Run:   runEveryRequestAuthorized,
+			Requires: mcpServerCode, Profiles: both,
+			Title: "Every request needs the access token: no cookie or MCP session set by an earlier request stands in for it",
+			Quote: "Note that authorization MUST be included in every HTTP request from client to server, even if they are part of the same logical session. ... " +
+				"MCP servers MUST validate access tokens before processing the request, ensuring the access token is issued specifically for the MCP server, " +
+				"and take all necessary steps to ensure no data is returned to unauthorized parties. (Access Token Privilege Restriction)",
+			Run: onMCPServer(runEveryRequestAuthorized),
 		},
 		{
-			ID: "mcp-2.6.1-query-token-refused", Spec: suite.MCP, Section: "2.6.1", Level: suite.MustNot,
-			Requires: code, Profiles: both,
-			Title: "The MCP server does not accept an access token in the URI query string",
-			Quote: "Access tokens MUST NOT be included in the URI query string",
-			Run:   runQueryTokenRefused,
+			ID: "mcp-2.6.1-query-token-refused", Spec: suite.MCP, Section: "2.6.1", Level: suite.Must,
+			Requires: mcpServerCode, Profiles: both,
+			Title: "The MCP server ignores an access token in the URI query string",
+			Quote: "Access token handling when making requests to MCP servers MUST conform to the requirements defined in OAuth 2.1 Section 5 \"Resource Requests\". ... " +
+				"In particular, clients MUST NOT send the access token in a URI query parameter, and resource servers MUST ignore access tokens in a URI query parameter. " +
+				"(draft-ietf-oauth-v2-1-13 §5.1)",
+			Run: onMCPServer(runQueryTokenRefused),
 		},
 	}
 }
 
+// runEveryRequestAuthorized repeats an accepted request without its token,
+// with what the first answer handed back for a session (cookies, the
+// Mcp-Session-Id of Streamable HTTP): it must not be served.
 func runEveryRequestAuthorized(ctx context.Context, t *suite.T) error {
-	_, token, err := mcpToken(ctx, t)
+	_, first, err := probe.AcceptedToken(ctx, t)
 	if err != nil {
 		return err
 	}
-	first, err := accepted(ctx, t, token, "call the MCP server with the access token")
-	if err != nil {
-		return err
-	}
-	if first.Status < 200 || first.Status > 299 {
-		return suite.SkipErr("the MCP server did not accept the token (HTTP %d), so there is no session to reuse", first.Status)
-	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, t.Target.Resource, nil)
-	if err != nil {
-		return err
-	}
+	h := http.Header{}
 	for _, c := range (&http.Response{Header: first.Header}).Cookies() {
-		req.AddCookie(&http.Cookie{Name: c.Name, Value: c.Value})
+		h.Add("Cookie", (&http.Cookie{Name: c.Name, Value: c.Value}).String())
 	}
-	res, err := t.HTTP.Do(ctx, req, "call again with the cookies the first answer set, without the token")
+	if sid := first.Header.Get("Mcp-Session-Id"); sid != "" {
+		h.Set("Mcp-Session-Id", sid)
+	}
+	res, err := probe.Send(ctx, t, first.Exchange.Request.Method, t.Target.Resource, "", probe.Initialize, h,
+		"repeat the request without the token, with the cookies and MCP session the first answer set")
 	if err != nil {
 		return err
 	}
-	if res.Status >= 200 && res.Status < 300 {
+	if probe.Accepted(res) {
 		return expect.Fail(res, "HTTP 401", fmt.Sprintf("HTTP %d", res.Status),
-			"a request without the access token was accepted on the strength of the earlier one (a session cookie)").
+			"a request without the access token was served on the strength of the earlier one (a session cookie or MCP session)").
 			WithFix("authorize every MCP request by its Authorization header; do not turn a token into a session").
 			WithEvidence(first.Exchange)
 	}
 	return nil
 }
 
+// runQueryTokenRefused sends the token the resource accepts in the
+// Authorization header in the query string instead: ignored, the request
+// is one without a token, which the resource refuses.
 func runQueryTokenRefused(ctx context.Context, t *suite.T) error {
-	_, token, err := mcpToken(ctx, t)
+	ts, baseline, err := probe.AcceptedToken(ctx, t)
 	if err != nil {
 		return err
+	}
+	none, err := probe.Unauthenticated(ctx, t)
+	if err != nil {
+		return err
+	}
+	if probe.Accepted(none) {
+		return suite.SkipErr("the MCP server serves a request without any token (HTTP %d): ignoring a token in the query string cannot be told apart", none.Status)
 	}
 	u, err := url.Parse(t.Target.Resource)
 	if err != nil {
 		return fmt.Errorf("resource URL: %w", err)
 	}
 	q := u.Query()
-	q.Set("access_token", token)
+	q.Set("access_token", ts.AccessToken)
 	u.RawQuery = q.Encode()
-	res, err := call(ctx, t, http.MethodGet, u.String(), "", "call the MCP server with the token in the query string")
+	res, err := probe.Call(ctx, t, u.String(), "", "call the MCP server with the token in the query string only")
 	if err != nil {
 		return err
 	}
-	if err := served(res); err != nil {
-		return err
-	}
-	if res.Status >= 200 && res.Status < 300 {
-		return expect.Fail(res, "HTTP 401 (no token in the Authorization header)", fmt.Sprintf("HTTP %d", res.Status),
+	if probe.Accepted(res) {
+		return expect.Fail(res, fmt.Sprintf("HTTP %d, as without a token", none.Status), fmt.Sprintf("HTTP %d", res.Status),
 			"the MCP server accepted an access token from the URI query string, where it leaks into logs and Referer headers").
-			WithFix("read access tokens only from the Authorization header")
+			WithFix("read access tokens only from the Authorization header").
+			WithEvidence(baseline.Exchange, none.Exchange)
 	}
 	return nil
 }

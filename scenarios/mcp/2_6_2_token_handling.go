@@ -6,152 +6,125 @@ import (
 	"net/http"
 	"net/url"
 
+	"github.com/authspec/authspec/scenarios/internal/probe"
 	"github.com/authspec/authspec/scenarios/internal/regclient"
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/expect"
-	"github.com/authspec/authspec/suite/fixture"
 	"github.com/authspec/authspec/suite/vocab"
 )
 
 // tokenHandlingChecks returns the checks of the MCP authorization
 // specification §2.6.2, Token Handling.
 func tokenHandlingChecks() []*suite.Check {
-	code := []vocab.Feature{vocab.FeatureResource, vocab.FeatureConfidential, vocab.FeatureAuthCode}
 	return []*suite.Check{
 		{
 			ID: "mcp-2.6.2-revoked-token-401", Spec: suite.MCP, Section: "2.6.2", Level: suite.Must,
-			Requires: append([]vocab.Feature{vocab.FeatureRevocation}, code...), Profiles: both,
-			Title: "A revoked access token is answered 401 by the MCP server",
+			Destroys: true,
+			Requires: append([]vocab.Feature{vocab.FeatureRevocation}, mcpServerCode...), Profiles: both,
+			Title: "A revoked access token is answered 401 by the MCP server (when revocation reaches it at once)",
 			Quote: "Invalid or expired tokens MUST receive a HTTP 401 response.",
-			Run:   runRevokedToken401,
+			Run:   onMCPServer(runRevokedToken401),
 		},
 		{
-			ID: "mcp-2.6.2-post-invalid-token-401", Spec: suite.MCP, Section: "2.6.2", Level: suite.Must,
-			Requires: req, Profiles: both,
-			Title: "An invalid access token on a JSON-RPC POST is answered 401, as on GET",
-			Quote: "MCP servers, acting in their role as an OAuth 2.1 resource server, MUST validate access tokens as described in OAuth 2.1 Section 5.2.",
-			Run:   runPostInvalidToken401,
-		},
-		{
+			// 2025-11-25 rewrote the sentence about MCP servers ("MCP servers
+			// MUST only accept tokens that are valid for use with their own
+			// resources"), which mcp-2.6.2-audience-validated judges.
 			ID: "mcp-2.6.2-as-refuses-foreign-tokens", Spec: suite.MCP, Section: "2.6.2", Level: suite.Must,
-			Requires: []vocab.Feature{vocab.FeatureDCRManagement, vocab.FeatureResource, vocab.FeatureAuthCode}, Profiles: both,
+			Requires: []vocab.Feature{vocab.FeatureDCRManagement, vocab.FeatureResource, vocab.FeatureAuthCode}, Profiles: only0618,
 			Title: "The authorization server's own resources (client configuration endpoint) refuse an access token issued for the MCP server",
 			Quote: "Authorization servers MUST only accept tokens that are valid for use with their own resources.",
 			Run:   runASRefusesForeignTokens,
 		},
 		{
 			ID: "mcp-2.6.2-issued-token-accepted", Spec: suite.MCP, Section: "2.6.2", Level: suite.Must,
-			Requires: code, Profiles: both,
+			Requires: mcpServerCode, Profiles: both,
 			Title: "A token obtained with the MCP server as resource is accepted by the MCP server",
-			Quote: "The resource parameter: MUST be included in both authorization requests and token requests. MUST identify the MCP server that the client intends to use the token with.",
-			Run:   runIssuedTokenAccepted,
+			Quote: "A protected MCP server acts as an OAuth 2.1 resource server, capable of accepting and responding to protected resource requests using access tokens. (Roles)",
+			Keywordless: "the Roles sentence defines what an MCP server is: a resource server that accepts the access tokens issued for it; " +
+				"a token obtained exactly as MCP prescribes (resource = the MCP server's URI, from the authorization server its metadata names) that the MCP server refuses " +
+				"leaves every MCP client without access",
+			Run: onMCPServer(runIssuedTokenAccepted),
 		},
 		{
 			ID: "mcp-2.6.2-audience-validated", Spec: suite.MCP, Section: "2.6.2", Level: suite.Must,
-			Requires: []vocab.Feature{vocab.FeatureResource, vocab.FeatureConfidential, vocab.FeatureClientCredentials}, Profiles: both,
-			Title: "The MCP server refuses an access token that was not issued for it",
+			Requires: mcpServerCode, Profiles: both,
+			Title: "The MCP server refuses an access token that was issued for another audience",
 			Quote: "MCP servers MUST validate that access tokens were issued specifically for them as the intended audience, according to RFC 8707 Section 2.",
-			Run:   runAudienceValidated,
+			Run:   onMCPServer(runAudienceValidated),
 		},
 		{
 			ID: "mcp-2.6.2-invalid-token-401", Spec: suite.MCP, Section: "2.6.2", Level: suite.Must,
-			Requires: req, Profiles: both,
+			Requires: mcpServer, Profiles: both,
 			Title: "An invalid access token is answered 401",
 			Quote: "Invalid or expired tokens MUST receive a HTTP 401 response.",
-			Run:   runInvalidToken401,
+			Run:   onMCPServer(runInvalidToken401),
 		},
 	}
 }
 
+// runRevokedToken401 revokes a token the MCP server accepted. RFC 7009 §2.1
+// allows a delay before the resource server learns of it ("there could be
+// a propagation delay"), so a token still accepted right after is SKIP
+// unless the config says revocation reaches the resource at once.
 func runRevokedToken401(ctx context.Context, t *suite.T) error {
-	c, token, err := mcpToken(ctx, t)
+	ts, first, err := probe.AcceptedToken(ctx, t)
 	if err != nil {
 		return err
 	}
-	first, err := accepted(ctx, t, token, "call the MCP server with a fresh token")
-	if err != nil {
-		return err
-	}
-	if first.Status < 200 || first.Status > 299 {
-		return suite.SkipErr("the MCP server did not accept the fresh token (HTTP %d)", first.Status)
-	}
-	rev, err := t.PostForm(ctx, t.Target.Metadata.RevocationEndpoint, c, url.Values{"token": {token}}, "revoke the token (RFC 7009)")
+	rev, err := t.PostForm(ctx, t.Target.Metadata.RevocationEndpoint, ts.Client,
+		url.Values{"token": {ts.AccessToken}, "token_type_hint": {"access_token"}}, "revoke the token (RFC 7009)")
 	if err != nil {
 		return err
 	}
 	if rev.Status != http.StatusOK {
-		return suite.SkipErr("revocation answered HTTP %d (the RFC 7009 checks judge it)", rev.Status)
+		return suite.SkipErr("revocation answered HTTP %d (access-token revocation is a SHOULD of RFC 7009 §2; the RFC 7009 checks judge it)", rev.Status)
 	}
-	res, err := accepted(ctx, t, token, "call the MCP server with the revoked token")
+	res, err := probe.Call(ctx, t, t.Target.Resource, "Bearer "+ts.AccessToken, "call the MCP server with the revoked token")
 	if err != nil {
 		return err
+	}
+	if probe.Accepted(res) && !t.Target.Config.SynchronousRevocation {
+		return suite.SkipErr("the MCP server still accepts the token right after its revocation (HTTP %d): RFC 7009 §2.1 allows a propagation delay to the resource; "+
+			"set synchronous_revocation: true if it must refuse it at once", res.Status)
 	}
 	return expect.Evidence(expect.WithFix(expect.Status(res, http.StatusUnauthorized),
-		"check that the token is still active on every request (introspection or a revocation list), and answer 401 otherwise"), rev.Exchange)
-}
-
-func runPostInvalidToken401(ctx context.Context, t *suite.T) error {
-	res, err := call(ctx, t, http.MethodPost, t.Target.Resource, "Bearer authspec-invalid-"+fixture.RandomState(), "POST an MCP initialize request with a made-up token")
-	if err != nil {
-		return err
-	}
-	if err := served(res); err != nil {
-		return err
-	}
-	if res.Status == http.StatusMethodNotAllowed {
-		return suite.SkipErr("the MCP server URL does not take POST (HTTP 405)")
-	}
-	return expect.WithFix(expect.Status(res, http.StatusUnauthorized),
-		"validate the access token on every request, whatever its method")
+		"check that the token is still active on every request (introspection or a revocation list), and answer 401 otherwise"), first.Exchange, rev.Exchange)
 }
 
 func runIssuedTokenAccepted(ctx context.Context, t *suite.T) error {
-	_, token, err := mcpToken(ctx, t)
+	ts, err := t.TokensFor(ctx, nil, nil)
 	if err != nil {
 		return err
 	}
-	res, err := accepted(ctx, t, token, "call the MCP server with a token issued for it")
+	res, err := probe.Call(ctx, t, t.Target.Resource, "Bearer "+ts.AccessToken, "call the MCP server with a token issued for it")
 	if err != nil {
 		return err
 	}
-	return expect.WithFix(expect.Status(res, http.StatusOK),
-		"issue tokens for the resource the client named (audience = the MCP server's canonical URI), and accept them at that MCP server")
+	if !probe.Accepted(res) {
+		return expect.Fail(res, "a 2xx answer", fmt.Sprintf("HTTP %d", res.Status),
+			"the MCP server refuses a token requested with resource=%s, its own URI", t.Target.Resource).
+			WithFix("issue tokens for the resource the client named (audience = the MCP server's canonical URI), and accept them at that MCP server").
+			WithEvidence(ts.Result.Exchange)
+	}
+	return nil
 }
 
 func runAudienceValidated(ctx context.Context, t *suite.T) error {
-	c, err := t.Confidential(ctx)
+	f, err := probe.ForeignToken(ctx, t)
 	if err != nil {
 		return err
 	}
-	// A token requested without resource is not for this server.
-	res, err := t.Token(ctx, c, url.Values{"grant_type": {"client_credentials"}}, "client credentials token requested without resource")
-	if err != nil {
-		return err
-	}
-	ts, err := t.ParseTokens(res)
-	if err != nil {
-		return suite.SkipErr("no client credentials token to try: %v", err)
-	}
-	if ts.Raw != nil {
-		if aud, ok := ts.Raw["aud"]; ok && fmt.Sprint(aud) != "" {
-			t.Logf("the token response names an audience: %v", aud)
-		}
-	}
-	got, err := accepted(ctx, t, ts.AccessToken, "call the MCP server with a token issued without resource")
-	if err != nil {
-		return err
-	}
-	if got.Status >= 200 && got.Status < 300 {
-		return expect.Fail(got, "HTTP 401: the token's audience is not this MCP server", fmt.Sprintf("HTTP %d", got.Status),
-			"the MCP server accepted a token that was not issued for it (token passthrough and confused-deputy risk)").
+	if probe.Accepted(f.Answer) {
+		return expect.Fail(f.Answer, "HTTP 401: the token's audience is not this MCP server", fmt.Sprintf("HTTP %d", f.Answer.Status),
+			"the MCP server accepted a token that was not issued for it (%s): token passthrough and confused-deputy risk", f.Proof).
 			WithFix("accept only tokens whose audience (aud, or the resource they were issued for) is this MCP server").
-			WithEvidence(res.Exchange)
+			WithEvidence(f.Request.Exchange, f.Baseline.Exchange)
 	}
 	return nil
 }
 
 func runInvalidToken401(ctx context.Context, t *suite.T) error {
-	res, err := accepted(ctx, t, "authspec-invalid-"+fixture.RandomState(), "call the MCP server with a made-up access token")
+	res, err := probe.InvalidToken(ctx, t)
 	if err != nil {
 		return err
 	}
@@ -164,11 +137,11 @@ func runASRefusesForeignTokens(ctx context.Context, t *suite.T) error {
 	if err != nil {
 		return err
 	}
-	_, token, err := mcpToken(ctx, t)
+	ts, err := t.TokensFor(ctx, nil, nil)
 	if err != nil {
 		return err
 	}
-	res, err := regclient.Call(ctx, t, http.MethodGet, r.URI, token, nil, "read a client's configuration with an access token issued for the MCP server")
+	res, err := regclient.Call(ctx, t, http.MethodGet, r.URI, ts.AccessToken, nil, "read a client's configuration with an access token issued for the MCP server")
 	if err != nil {
 		return err
 	}

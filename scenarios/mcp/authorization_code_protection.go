@@ -2,7 +2,6 @@ package mcp
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/expect"
@@ -14,23 +13,33 @@ import (
 func codeProtectionChecks() []*suite.Check {
 	return []*suite.Check{
 		{
+			// Whether S256 is listed is RFC 9700's RECOMMENDED, judged by
+			// rfc8414-2-code-challenge-methods-s256; MCP asks for the member.
 			ID: "mcp-2025-11-25-pkce-advertised", Spec: suite.MCP, Section: "Authorization Code Protection", Level: suite.Must,
 			Requires: []vocab.Feature{vocab.FeatureMetadata}, Profiles: []vocab.Profile{vocab.ProfileMCP1125},
-			Title: "The authorization server metadata lists S256 in code_challenge_methods_supported (MCP clients refuse to proceed otherwise)",
-			Quote: "If code_challenge_methods_supported is absent, the authorization server does not support PKCE and MCP clients MUST refuse to proceed.",
-			Run:   runPKCEAdvertised,
+			Title: "The authorization server metadata has code_challenge_methods_supported (MCP clients refuse to proceed without it)",
+			Quote: "OAuth 2.0 Authorization Server Metadata: If code_challenge_methods_supported is absent, the authorization server does not support PKCE " +
+				"and MCP clients MUST refuse to proceed. ... Authorization servers providing OpenID Connect Discovery 1.0 MUST include " +
+				"code_challenge_methods_supported in their metadata to ensure MCP compatibility.",
+			Run: runPKCEAdvertised,
 		},
 	}
 }
 
+// runPKCEAdvertised judges the member's presence in the metadata the suite
+// found. For OpenID Connect discovery the MUST binds the server in words;
+// for RFC 8414 metadata MCP defines the member's absence as "does not
+// support PKCE", which MCP's own "Authorization servers MUST implement
+// OAuth 2.1" (PKCE included) rules out for an MCP authorization server.
 func runPKCEAdvertised(ctx context.Context, t *suite.T) error {
-	ms := t.Target.Metadata.CodeChallengeMethodsSupported
-	for _, m := range ms {
-		if m == "S256" {
+	if _, ok := t.Target.Metadata.Raw["code_challenge_methods_supported"]; ok {
+		if ms := t.Target.Metadata.CodeChallengeMethodsSupported; len(ms) > 0 {
+			t.Logf("code_challenge_methods_supported: %v", ms)
 			return nil
 		}
 	}
 	return expect.Fail(t.Target.MetadataResult, `"code_challenge_methods_supported": ["S256"]`,
-		fmt.Sprintf("code_challenge_methods_supported: %v", ms), "MCP clients refuse an authorization server that does not advertise PKCE S256").
-		WithFix(`advertise "code_challenge_methods_supported": ["S256"] in the RFC 8414 metadata`)
+		"code_challenge_methods_supported: "+expect.Describe(t.Target.Metadata.Raw["code_challenge_methods_supported"]),
+		"the %s metadata does not say which PKCE methods the server supports, so MCP clients refuse to proceed", t.Target.MetadataSource).
+		WithFix(`advertise "code_challenge_methods_supported": ["S256"] in the metadata`)
 }

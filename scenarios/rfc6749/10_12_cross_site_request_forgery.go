@@ -12,6 +12,7 @@ import (
 	"github.com/authspec/authspec/suite/expect"
 	"github.com/authspec/authspec/suite/fixture"
 	"github.com/authspec/authspec/suite/httpx"
+	"github.com/authspec/authspec/suite/target"
 	"github.com/authspec/authspec/suite/vocab"
 )
 
@@ -21,9 +22,9 @@ func csrfChecks() []*suite.Check {
 	req := []vocab.Feature{vocab.FeatureBrowser, vocab.FeatureConfidential, vocab.FeatureAuthCode}
 	return []*suite.Check{
 		{
-			ID: "rfc6749-10.12-consent-not-by-get", Spec: suite.RFC6749, Section: "10.12", Level: suite.MustNot,
+			ID: "rfc6749-10.12-consent-not-by-get", Spec: suite.RFC6749, Section: "10.12", Level: suite.Must,
 			Requires: req, Profiles: []vocab.Profile{vocab.ProfileCore},
-			Title: "Consent cannot be approved by a GET request",
+			Title: "Consent cannot be approved by a GET request that another site can trigger (a link or an image, without the CSRF token)",
 			Quote: "The authorization server MUST implement CSRF protection for its authorization endpoint and ensure that a malicious client cannot obtain authorization without the awareness and explicit consent of the resource owner.",
 			Run:   runConsentGET,
 		},
@@ -115,13 +116,24 @@ func runConsentGET(ctx context.Context, t *suite.T) error {
 	if err != nil {
 		return err
 	}
-	res, approved, err := submit(ctx, t, ar, f, http.MethodGet, f.Fields, "the consent form's fields sent with GET")
+	// What a link or an image on another site sends: the form's fields
+	// without its CSRF token and without what the person typed, with the
+	// cookies a top-level navigation carries.
+	var fields [][2]string
+	for _, kv := range forgeable(t, f.Fields) {
+		if !csrfName.MatchString(kv[0]) {
+			fields = append(fields, kv)
+		}
+	}
+	nav := *f
+	nav.Headers = map[string]string{"Sec-Fetch-Site": "cross-site", "Sec-Fetch-Mode": "navigate"}
+	res, approved, err := submit(ctx, t, ar, &nav, http.MethodGet, fields, "the consent form's fields, without a CSRF token, sent with GET as a link from another site would")
 	if err != nil {
 		return err
 	}
 	if approved {
 		return expect.Fail(res, "no authorization code for a GET", "a redirect to the client with a code",
-			"the consent was approved by a GET request: any page can trigger it with an image or a link").
+			"the consent was approved by a GET request without a CSRF token: any page can trigger it with an image or a link").
 			WithFix("approve only on POST, with a CSRF token bound to the user's session")
 	}
 	return nil
@@ -134,9 +146,10 @@ func runConsentCSRF(ctx context.Context, t *suite.T) error {
 	if err != nil {
 		return err
 	}
+	fields := forgeable(t, f.Fields)
 	var without, forged [][2]string
 	found := false
-	for _, kv := range f.Fields {
+	for _, kv := range fields {
 		if csrfName.MatchString(kv[0]) {
 			found = true
 			forged = append(forged, [2]string{kv[0], "authspec-forged-" + fixture.RandomState()})
@@ -145,46 +158,84 @@ func runConsentCSRF(ctx context.Context, t *suite.T) error {
 		without = append(without, kv)
 		forged = append(forged, kv)
 	}
-	if !found {
-		// No token to leave out: forge the POST as another site's page
-		// would make a browser send it, and see whether it approves.
-		res, approved, err := submitCrossSite(ctx, t, ar, f)
+	// What an attacker's page can send: the form without what the person
+	// typed, with only the cookies a cross-site POST carries.
+	variants := []forgery{{fields, "the consent form forged from another site (cross-site cookies only, foreign Origin)"}}
+	if found {
+		variants = []forgery{{without, "the consent form without its CSRF token, forged from another site"},
+			{forged, "the consent form with a forged CSRF token, forged from another site"}}
+	}
+	for _, v := range variants {
+		res, approved, err := submitCrossSite(ctx, t, ar, f, v.fields, v.note)
 		if err != nil {
 			return err
 		}
 		if approved {
 			return expect.Fail(res, "the approval refused", "a redirect to the client with a code",
-				"the consent form has no CSRF token, and the approval POST sent as a cross-site request (only SameSite=None cookies, a foreign Origin) was accepted; form fields: %s", fieldNames(f.Fields)).
-				WithFix("add a CSRF token bound to the session to the consent form, or make the session cookie SameSite=Lax/Strict and check Origin")
+				"%s was accepted: another site can approve access in the person's name (form fields: %s)", v.note, fieldNames(f.Fields)).
+				WithFix("verify a CSRF token bound to the session before approving, and make the session cookie SameSite=Lax or Strict")
 		}
-		t.Logf("no CSRF token field (fields: %s); a cross-site forgery of the POST was refused (HTTP %d), so SameSite cookies or Origin checks protect the approval", fieldNames(f.Fields), res.Status)
+	}
+	if !found {
+		t.Logf("no CSRF token field (fields: %s); the cross-site forgery of the POST was refused, so SameSite cookies, an Origin check or the fields the person types protect the approval", fieldNames(f.Fields))
 		return nil
 	}
-	for _, variant := range []struct {
-		fields [][2]string
-		note   string
-	}{{without, "the consent form without its CSRF token"}, {forged, "the consent form with a forged CSRF token"}} {
-		res, approved, err := submit(ctx, t, ar, f, http.MethodPost, variant.fields, variant.note)
-		if err != nil {
-			return err
-		}
-		if approved {
-			return expect.Fail(res, "the approval refused", "a redirect to the client with a code",
-				"%s was accepted", variant.note).
-				WithFix("verify the CSRF token against the user's session before approving")
-		}
-	}
-	return nil
+	return unverifiedToken(ctx, t, ar, f, without)
 }
 
-// submitCrossSite sends the consent form as a browser would on a POST made
-// by a page of another site: only the cookies a cross-site request carries,
-// a foreign Origin and Sec-Fetch-Site: cross-site.
-func submitCrossSite(ctx context.Context, t *suite.T, ar *fixture.AuthRequest, f *fixture.ConsentForm) (*httpx.Result, bool, error) {
+// unverifiedToken sends the form without its CSRF token as the person's own
+// browser would (all cookies): a server that approves it does not verify
+// its token, and only SameSite cookies, which RFC 6265 does not define,
+// keep other sites out: an observation.
+func unverifiedToken(ctx context.Context, t *suite.T, ar *fixture.AuthRequest, f *fixture.ConsentForm, without [][2]string) error {
+	res, approved, err := submit(ctx, t, ar, f, http.MethodPost, without, "the consent form without its CSRF token, from the person's own browser")
+	if err != nil {
+		return err
+	}
+	if !approved {
+		return nil
+	}
+	return expect.Fail(res, "the approval refused", "a redirect to the client with a code",
+		"the consent form carries a CSRF token that the server does not verify; only SameSite cookies keep other sites from forging the approval, and browsers that do not enforce SameSite (a cookie attribute RFC 6265 does not define) are not protected").
+		WithFix("verify the CSRF token against the user's session before approving").AsObservation()
+}
+
+type forgery struct {
+	fields [][2]string
+	note   string
+}
+
+// forgeable drops from the consent form's fields those whose value the
+// person typed (a value a fill step of the browser recipe entered, such
+// as a password): an attacker forging the request does not know them.
+func forgeable(t *suite.T, fields [][2]string) [][2]string {
+	typed := map[string]bool{}
+	b := t.Target.Config.Browser
+	for _, steps := range [][]target.Step{b.Login, b.Consent, b.Deny} {
+		for _, s := range steps {
+			if s.Fill != "" && s.Value != "" {
+				typed[s.Value] = true
+			}
+		}
+	}
+	var out [][2]string
+	for _, kv := range fields {
+		if !typed[kv[1]] {
+			out = append(out, kv)
+		}
+	}
+	return out
+}
+
+// submitCrossSite sends fields to the consent form's action as a browser
+// would on a POST made by a page of another site: only the cookies a
+// cross-site request carries, a foreign Origin and Sec-Fetch-Site:
+// cross-site.
+func submitCrossSite(ctx context.Context, t *suite.T, ar *fixture.AuthRequest, f *fixture.ConsentForm, fields [][2]string, note string) (*httpx.Result, bool, error) {
 	cross := *f
 	cross.Cookies = f.CrossSiteCookies
 	cross.Headers = map[string]string{"Origin": "https://attacker.authspec.invalid", "Sec-Fetch-Site": "cross-site", "Sec-Fetch-Mode": "navigate"}
-	return submit(ctx, t, ar, &cross, http.MethodPost, f.Fields, "the consent form forged from another site (cross-site cookies only, foreign Origin)")
+	return submit(ctx, t, ar, &cross, http.MethodPost, fields, note)
 }
 
 func fieldNames(fields [][2]string) string {

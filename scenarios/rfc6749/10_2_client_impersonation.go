@@ -3,16 +3,13 @@ package rfc6749
 import (
 	"context"
 	"fmt"
-	"net/url"
 	"slices"
 	"strings"
 
 	"github.com/authspec/authspec/scenarios/internal/pages"
 	"github.com/authspec/authspec/scenarios/internal/regclient"
 	"github.com/authspec/authspec/suite"
-	"github.com/authspec/authspec/suite/expect"
 	"github.com/authspec/authspec/suite/fixture"
-	"github.com/authspec/authspec/suite/target"
 	"github.com/authspec/authspec/suite/vocab"
 )
 
@@ -24,16 +21,9 @@ func clientImpersonationChecks() []*suite.Check {
 		{
 			ID: "rfc6749-10.2-consent-names-client", Spec: suite.RFC6749, Section: "10.2", Level: suite.Should,
 			Requires: req, Profiles: []vocab.Profile{vocab.ProfileCore},
-			Title: "The consent page names the client, the host it will send the browser to, and the requested scope",
+			Title: "The consent page names the client (its registered name or client_id)",
 			Quote: quote102,
 			Run:   runConsentNamesClient,
-		},
-		{
-			ID: "rfc6749-10.2-repeat-consent-policy", Spec: suite.RFC6749, Section: "10.2", Level: suite.ShouldNot,
-			Requires: req, Profiles: []vocab.Profile{vocab.ProfileCore},
-			Title: "A second authorization of an approved client follows the server's declared consent policy (browser.repeat_consent)",
-			Quote: "The authorization server SHOULD NOT process repeated authorization requests automatically (without active resource owner interaction) without authenticating the client or relying on other measures to ensure that the repeated request comes from the original client and not an impersonator.",
-			Run:   runRepeatConsentPolicy,
 		},
 		{
 			ID: "rfc6749-10.2-remembered-consent-scope", Spec: suite.RFC6749, Section: "10.2", Level: suite.Should,
@@ -82,23 +72,19 @@ func runConsentNamesClient(ctx context.Context, t *suite.T) error {
 	if strings.TrimSpace(text) == "" {
 		return suite.SkipErr("the consent page has no readable text")
 	}
-	low := strings.ToLower(text)
-	var missing []string
-	name := clientName(c)
-	if !strings.Contains(low, strings.ToLower(name)) && !strings.Contains(text, c.ID) {
-		missing = append(missing, fmt.Sprintf("the client (its name %q or its client_id)", name))
-	}
-	if u, err := url.Parse(c.RedirectURI); err == nil && u.Host != "" {
-		if !strings.Contains(low, strings.ToLower(u.Host)) && !strings.Contains(low, strings.ToLower(u.Hostname())) {
-			missing = append(missing, fmt.Sprintf("the host the browser will be sent to (%s)", u.Host))
-		}
-	}
+	// The scope may be described in words (better than its strings), so
+	// only its absence as strings is logged; the client must be named.
+	var absent []string
 	for _, s := range strings.Fields(ar.Scope) {
 		if !strings.Contains(text, s) {
-			missing = append(missing, fmt.Sprintf("the requested scope %q", s))
+			absent = append(absent, s)
 		}
 	}
-	if len(missing) == 0 {
+	if len(absent) > 0 {
+		t.Logf("the consent page does not show the scope strings %s; it may describe them in words", strings.Join(absent, ", "))
+	}
+	name := clientName(c)
+	if strings.Contains(strings.ToLower(text), strings.ToLower(name)) || strings.Contains(text, c.ID) {
 		return nil
 	}
 	got := strings.Join(strings.Fields(text), " ")
@@ -106,10 +92,10 @@ func runConsentNamesClient(ctx context.Context, t *suite.T) error {
 		got = got[:300] + "…"
 	}
 	return &suite.Failure{
-		Message: "the consent page does not tell the person who is asking: it omits " + strings.Join(missing, ", "),
-		Want:    "a consent page naming the client, its redirect host and the requested scope",
+		Message: fmt.Sprintf("the consent page does not tell the person who is asking: it names neither the client's name %q nor its client_id", name),
+		Want:    "a consent page naming the client",
 		Got:     "page text: " + got,
-		Fix:     "show the client's registered name (or client_id), the host of its redirect URI and the requested scopes on the consent page, so that an impersonating client can be told apart",
+		Fix:     "show the client's registered name (or client_id) on the consent page, so that an impersonating client can be told apart",
 	}
 }
 
@@ -121,7 +107,7 @@ func scopes(t *suite.T) (narrow, wide string, ok bool) {
 	}
 	var usable []string
 	for _, s := range all {
-		if s != "openid" && s != "offline_access" && !slices.Contains(usable, s) {
+		if s != "openid" && s != "offline_access" && s != "offline" && !slices.Contains(usable, s) {
 			usable = append(usable, s)
 		}
 	}
@@ -155,59 +141,10 @@ func approvedClient(ctx context.Context, t *suite.T, scope string) (*fixture.Cli
 	if err != nil {
 		return nil, fmt.Errorf("first authorization: %w", err)
 	}
-	if res == nil || !res.Interactive {
-		return nil, suite.SkipErr("the target approved the first authorization without showing a page: no person approved anything, so there is no remembered approval to judge")
+	if res == nil || !slices.ContainsFunc(res.Pages, func(p fixture.PageVisit) bool { return p.Stage == "consent" }) {
+		return nil, suite.SkipErr("the target approved the first authorization without showing a consent page: no person approved a scope, so there is no remembered approval to judge")
 	}
 	return c, nil
-}
-
-func runRepeatConsentPolicy(ctx context.Context, t *suite.T) error {
-	policy := t.Target.Config.Browser.RepeatConsent
-	if policy == "" {
-		return suite.SkipErr("the config does not declare the target's consent policy: set browser.repeat_consent to %q or %q", target.RepeatConsentRemembered, target.RepeatConsentAlways)
-	}
-	scope := ""
-	if narrow, _, ok := scopes(t); ok {
-		scope = narrow
-	}
-	c, err := approvedClient(ctx, t, scope)
-	if err != nil {
-		return err
-	}
-	ar := t.NewAuthRequest(c)
-	if scope != "" {
-		ar.Scope = scope
-	}
-	ar.Flow = fixture.FlowInspect
-	res, err := t.Authorize(ctx, ar)
-	if err != nil {
-		return err
-	}
-	shown := res.Consent != nil
-	switch {
-	case policy == target.RepeatConsentAlways && !shown:
-		return &suite.Failure{
-			Message: "a second authorization of an approved client was processed without the person, although the declared policy is to ask every time",
-			Want:    "the consent page again (browser.repeat_consent: always)", Got: "the redirect to the client at once",
-			Fix: "show the consent page for every authorization request, or declare repeat_consent: remembered if approvals are remembered on purpose",
-		}
-	case policy == target.RepeatConsentRemembered && !shown && res.Callback == nil:
-		return expect.Fail(res.Last, "a redirect to the client", fmt.Sprintf("HTTP %d", statusOf(res)), "the second authorization neither showed a consent page nor came back to the client")
-	case policy == target.RepeatConsentRemembered && shown:
-		return &suite.Failure{
-			Message: "the consent page was shown again for the same client and scope, although the declared policy is that approvals are remembered",
-			Want:    "the redirect to the client without a page (browser.repeat_consent: remembered)", Got: "the consent page at " + res.Consent.PageURL,
-			Fix: "remember the approval per user, client and scope as documented, or declare repeat_consent: always",
-		}
-	}
-	return nil
-}
-
-func statusOf(res *fixture.AuthzResult) int {
-	if res == nil || res.Last == nil {
-		return 0
-	}
-	return res.Last.Status
 }
 
 func runRememberedConsentScope(ctx context.Context, t *suite.T) error {

@@ -6,107 +6,113 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/authspec/authspec/scenarios/internal/tokenreq"
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/expect"
+	"github.com/authspec/authspec/suite/httpx"
 	"github.com/authspec/authspec/suite/vocab"
 )
 
 // clientPasswordChecks returns the checks of RFC 6749 §2.3.1, Client
 // Password.
 func clientPasswordChecks() []*suite.Check {
+	conf := []vocab.Feature{vocab.FeatureConfidential}
 	return []*suite.Check{
 		{
-			ID: "rfc6749-2.3.1-credentials-not-in-uri", Spec: suite.RFC6749, Section: "2.3.1", Level: suite.MustNot,
-			Requires: []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureClientCredentials},
-			Profiles: []vocab.Profile{vocab.ProfileCore},
-			Title:    "Client credentials in the token endpoint's URI query do not authenticate the client",
-			Quote:    "The parameters can only be transmitted in the request-body and MUST NOT be included in the request URI.",
-			Run:      runCredentialsNotInURI,
-		},
-		{
-			ID: "rfc6749-2.3.1-client-secret-post", Spec: suite.RFC6749, Section: "2.3.1", Level: suite.Must,
-			Requires: []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureSecretPost, vocab.FeatureClientCredentials},
-			Profiles: []vocab.Profile{vocab.ProfileCore},
-			Title:    "client_id and client_secret in the request body authenticate the client when client_secret_post is advertised",
-			Quote:    "Alternatively, the authorization server MAY support including the client credentials in the request-body using the following parameters: client_id REQUIRED. ... client_secret REQUIRED.",
-			Run:      runClientSecretPost,
+			ID: "rfc6749-2.3.1-credentials-not-in-uri", Spec: suite.RFC6749, Section: "2.3.1", Level: suite.Should,
+			Requires: conf, Profiles: []vocab.Profile{vocab.ProfileCore},
+			Title: "Client credentials in the token endpoint's URI query do not authenticate the client",
+			Quote: "The parameters can only be transmitted in the request-body and MUST NOT be included in the request URI.",
+			Keywordless: "The MUST NOT binds the client that sends the credentials; no sentence obliges the server to refuse them in the URI. " +
+				"A server that authenticates clients from the query invites secrets into logs and Referer headers, so accepting them is reported as an observation (WARN).",
+			Run: runCredentialsNotInURI,
 		},
 		{
 			ID: "rfc6749-2.3.1-basic-auth-accepted", Spec: suite.RFC6749, Section: "2.3.1", Level: suite.Must,
-			Requires: []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureSecretBasic, vocab.FeatureClientCredentials},
-			Profiles: []vocab.Profile{vocab.ProfileCore},
-			Title:    "The token endpoint accepts client credentials in HTTP Basic",
-			Quote:    "The authorization server MUST support the HTTP Basic authentication scheme for authenticating clients that were issued a client password.",
-			Run:      runBasicAccepted,
+			Requires: conf, Profiles: []vocab.Profile{vocab.ProfileCore},
+			Title: "The token endpoint accepts client credentials in HTTP Basic",
+			Quote: "The authorization server MUST support the HTTP Basic authentication scheme for authenticating clients that were issued a client password.",
+			Run:   runBasicAccepted,
 		},
 		{
 			ID: "rfc6749-2.3.1-basic-form-urldecoded", Spec: suite.RFC6749, Section: "2.3.1", Level: suite.Must,
-			Requires: []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureSecretBasic, vocab.FeatureClientCredentials},
-			Profiles: []vocab.Profile{vocab.ProfileCore},
-			Title:    "HTTP Basic client_id and client_secret are form-url-decoded",
-			Quote:    "The client identifier is encoded using the \"application/x-www-form-urlencoded\" encoding algorithm per Appendix B, and the encoded value is used as the username; the client password is encoded using the same algorithm and used as the password.",
-			Run:      runBasicURLDecoded,
+			Requires: conf, Profiles: []vocab.Profile{vocab.ProfileCore},
+			Title: "HTTP Basic client_id and client_secret are form-url-decoded",
+			Quote: "The client identifier is encoded using the \"application/x-www-form-urlencoded\" encoding algorithm per Appendix B, and the encoded value is used as the username; the client password is encoded using the same algorithm and used as the password. The authorization server MUST support the HTTP Basic authentication scheme for authenticating clients that were issued a client password.",
+			Keywordless: "The encoding sentence defines what HTTP Basic means for OAuth clients; the server's MUST to support HTTP Basic (the next sentence) therefore " +
+				"includes form-url-decoding the user name and password.",
+			Run: runBasicURLDecoded,
 		},
 	}
 }
 
-func runClientSecretPost(ctx context.Context, t *suite.T) error {
-	c, err := t.Confidential(ctx)
-	if err != nil {
-		return err
-	}
-	post := *c
-	post.AuthMethod = "client_secret_post"
-	res, err := t.Token(ctx, &post, clientCredentials(), "client_credentials with client_secret_post")
-	if err != nil {
-		return err
-	}
-	return expect.WithFix(expect.Status(res, http.StatusOK),
-		"accept client_id and client_secret in the form body, or stop listing client_secret_post in token_endpoint_auth_methods_supported")
-}
-
 func runCredentialsNotInURI(ctx context.Context, t *suite.T) error {
-	c, err := t.Confidential(ctx)
+	src, err := tokenreq.Find(ctx, t, tokenreq.Options{MadeUpCode: true})
 	if err != nil {
 		return err
 	}
+	c := src.Client
 	u, err := tokenURL(t, url.Values{"client_id": {c.ID}, "client_secret": {c.Secret}})
 	if err != nil {
 		return err
 	}
-	res, err := sendRaw(ctx, t, http.MethodPost, u, formType, clientCredentials().Encode(), "",
-		"client_credentials with client_id and client_secret in the URI query only")
+	form, err := src.Form(ctx)
 	if err != nil {
 		return err
 	}
-	if issuedTokens(res) {
-		return expect.Fail(res, "error=invalid_client (or invalid_request)", "HTTP 200 with tokens",
-			"the client was authenticated by a secret in the request URI, where logs and proxies record it").
-			WithFix("read client credentials only from the Authorization header or the form body, never from the query")
+	res, err := sendRaw(ctx, t, http.MethodPost, u, formType, form.Encode(), "",
+		"client_id and client_secret in the URI query only ("+src.Describe()+")")
+	if err != nil {
+		return err
 	}
-	return nil
+	if src.Accepted(res) {
+		return expect.Fail(res, "error=invalid_client (or invalid_request)", "the client authenticated",
+			"the client was authenticated by a secret in the request URI, where logs and proxies record it").
+			WithFix("read client credentials only from the Authorization header or the form body, never from the query").AsObservation()
+	}
+	_, err = src.Confirm(ctx)
+	return err
 }
 
 func runBasicAccepted(ctx context.Context, t *suite.T) error {
-	c, err := basicClient(ctx, t)
+	src, err := tokenreq.Find(ctx, t, tokenreq.Options{MadeUpCode: true})
 	if err != nil {
 		return err
 	}
-	res, err := t.Token(ctx, c, clientCredentials(), "client_credentials with HTTP Basic")
+	res, err := src.Send(ctx, withBasic(src.Client), nil, "the client authenticates with HTTP Basic")
 	if err != nil {
 		return err
 	}
-	if res.Status == http.StatusBadRequest || res.Status == http.StatusUnauthorized {
-		m, _ := expect.JSONObject(res, false)
-		desc, _ := m["error_description"].(string)
-		if strings.Contains(strings.ToLower(desc), "client_id") {
-			return expect.Fail(res, "HTTP 200 with tokens", "HTTP "+http.StatusText(res.Status)+": "+desc,
-				"the server ignores the Authorization header and looks for client_id in the body").
-				WithFix("read client credentials from the HTTP Basic Authorization header; client_secret_basic is the RFC 7591 default method")
+	if src.Accepted(res) {
+		return nil
+	}
+	return basicRefused(ctx, src, res, "the token endpoint did not accept the client's credentials in HTTP Basic",
+		"accept client_secret_basic at the token endpoint (RFC 6749 §2.3.1 makes it mandatory for every client with a password)")
+}
+
+// basicRefused judges a request with HTTP Basic that was not accepted: a
+// FAIL when the same request is accepted with the client's own method, or,
+// when that method is Basic itself, when the server refused the
+// authentication (error=invalid_client or 401); SKIP otherwise.
+func basicRefused(ctx context.Context, src *tokenreq.Source, res *httpx.Result, why, fix string) error {
+	if desc := errorDescription(res); strings.Contains(strings.ToLower(desc), "client_id") && !src.Accepted(res) {
+		why += ": it looks for client_id in the body (" + desc + ")"
+	}
+	f := expect.Fail(res, "the request accepted, as with the client's credentials sent otherwise", outcomeOf(res), "%s", why).WithFix(fix)
+	if src.Client.AuthMethod == "client_secret_basic" {
+		if src.Kind == tokenreq.ClientCredentials || tokenreq.Refused(res) {
+			if src.Baseline != nil {
+				f = f.WithEvidence(src.Baseline.Exchange)
+			}
+			return f
 		}
+		return suite.SkipErr("the request with HTTP Basic was answered %s, not as a failed client authentication; the RFC 6749 §4.1.3 checks judge the code exchange", outcomeOf(res))
 	}
-	return expect.WithFix(expect.Status(res, http.StatusOK),
-		"accept client_secret_basic at the token endpoint (RFC 6749 §2.3.1 makes it mandatory)")
+	base, err := src.Confirm(ctx)
+	if err != nil {
+		return err
+	}
+	return f.WithEvidence(base.Exchange)
 }
 
 // percentEncodeAll encodes every octet, which a form-url-decoding server
@@ -123,15 +129,34 @@ func percentEncodeAll(s string) string {
 }
 
 func runBasicURLDecoded(ctx context.Context, t *suite.T) error {
-	c, err := basicClient(ctx, t)
+	src, err := tokenreq.Find(ctx, t, tokenreq.Options{MadeUpCode: true})
 	if err != nil {
 		return err
 	}
-	res, err := sendRaw(ctx, t, http.MethodPost, t.Target.Metadata.TokenEndpoint, formType, clientCredentials().Encode(),
-		basic(percentEncodeAll(c.ID), percentEncodeAll(c.Secret)), "HTTP Basic with every octet of client_id and client_secret percent-encoded")
+	c := src.Client
+	form, err := src.Form(ctx)
 	if err != nil {
 		return err
 	}
-	return expect.WithFix(expect.Status(res, http.StatusOK),
-		"form-url-decode the Basic user name and password before comparing them (RFC 6749 §2.3.1, Appendix B); secrets containing +, /, :, % or spaces otherwise fail")
+	res, err := sendRaw(ctx, t, http.MethodPost, t.Target.Metadata.TokenEndpoint, formType, form.Encode(),
+		basic(percentEncodeAll(c.ID), percentEncodeAll(c.Secret)),
+		"HTTP Basic with every octet of client_id and client_secret percent-encoded ("+src.Describe()+")")
+	if err != nil {
+		return err
+	}
+	if src.Accepted(res) {
+		return nil
+	}
+	// Only a server that accepts plain Basic can be blamed for not decoding.
+	plain, err := src.Send(ctx, withBasic(c), nil, "control: the same request with HTTP Basic credentials as they are")
+	if err != nil {
+		return err
+	}
+	if !src.Accepted(plain) {
+		return suite.SkipErr("HTTP Basic is not accepted even without percent-encoding (see rfc6749-2.3.1-basic-auth-accepted)")
+	}
+	return expect.Fail(res, "the request accepted, as with the credentials unencoded", outcomeOf(res),
+		"%s", "the server does not form-url-decode the Basic user name and password: secrets containing +, /, :, % or spaces fail").
+		WithEvidence(plain.Exchange).
+		WithFix("form-url-decode the Basic user name and password before comparing them (RFC 6749 §2.3.1, Appendix B)")
 }

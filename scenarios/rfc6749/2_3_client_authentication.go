@@ -2,8 +2,10 @@ package rfc6749
 
 import (
 	"context"
-	"net/http"
+	"fmt"
+	"net/url"
 
+	"github.com/authspec/authspec/scenarios/internal/tokenreq"
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/expect"
 	"github.com/authspec/authspec/suite/vocab"
@@ -14,27 +16,43 @@ import (
 func clientAuthenticationChecks() []*suite.Check {
 	return []*suite.Check{
 		{
-			ID: "rfc6749-2.3-single-auth-method", Spec: suite.RFC6749, Section: "2.3", Level: suite.MustNot,
-			Requires: []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureSecretBasic, vocab.FeatureClientCredentials},
-			Profiles: []vocab.Profile{vocab.ProfileCore},
-			Title:    "A request using more than one client authentication method is refused",
-			Quote:    "The client MUST NOT use more than one authentication method in each request.",
-			Run:      runSingleAuthMethod,
+			ID: "rfc6749-2.3-single-auth-method", Spec: suite.RFC6749, Section: "2.3", Level: suite.Must,
+			Requires: []vocab.Feature{vocab.FeatureConfidential}, Profiles: []vocab.Profile{vocab.ProfileCore},
+			Title: "A request using more than one client authentication method is refused as invalid_request (or invalid_client); one accepted is reported as an observation",
+			Quote: "The client MUST NOT use more than one authentication method in each request.",
+			Keywordless: "The MUST NOT of §2.3 binds the client, and §2.3 lets the server \"accept any form of client authentication meeting its security requirements\", " +
+				"so accepting a request with two methods is reported as an observation (WARN). RFC 6749 §5.2 defines the error code of the refusal " +
+				"(\"error REQUIRED. A single ASCII error code from the following\"): invalid_request is a request that \"utilizes more than one mechanism for authenticating the client\", " +
+				"so a server that refuses must answer invalid_request (or invalid_client, the code of a failed authentication).",
+			Run: runSingleAuthMethod,
 		},
 	}
 }
 
 func runSingleAuthMethod(ctx context.Context, t *suite.T) error {
-	c, err := basicClient(ctx, t)
+	src, err := tokenreq.Find(ctx, t, tokenreq.Options{MadeUpCode: true})
 	if err != nil {
 		return err
 	}
-	form := clientCredentials()
-	form.Set("client_secret", c.Secret)
-	res, err := t.Token(ctx, c, form, "HTTP Basic and client_secret in the body together")
+	c := withBasic(src.Client)
+	res, err := src.Send(ctx, c, func(form url.Values) { form.Set("client_secret", c.Secret) }, "HTTP Basic and client_secret in the body together")
 	if err != nil {
 		return err
 	}
-	_, err = expect.OAuthError(res, []int{http.StatusBadRequest, http.StatusUnauthorized}, "invalid_request", "invalid_client")
-	return expect.WithFix(err, "refuse requests that carry client credentials both in the Authorization header and in the body")
+	if src.Accepted(res) {
+		return expect.Fail(res, "error=invalid_request", "the request accepted",
+			"a request authenticating the client twice (HTTP Basic and client_secret in the body) was accepted; RFC 6749 §5.2 calls such a request invalid_request, although §2.3 lets the server accept the client authentication it wants").
+			WithFix("refuse requests that carry client credentials both in the Authorization header and in the body, with 400 error=invalid_request").AsObservation()
+	}
+	base, err := src.Confirm(ctx)
+	if err != nil {
+		return err
+	}
+	if code := expect.ErrorCode(res); code != "invalid_request" && code != "invalid_client" {
+		return expect.Fail(res, "error=invalid_request (or invalid_client)", fmt.Sprintf("HTTP %d error=%q", res.Status, code),
+			"the request with two authentication methods was refused with an error code that does not say why").
+			WithEvidence(base.Exchange).
+			WithFix("answer a request that uses more than one client authentication method with 400 error=invalid_request")
+	}
+	return nil
 }

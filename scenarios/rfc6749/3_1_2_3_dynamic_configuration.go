@@ -17,11 +17,13 @@ func dynamicConfigurationChecks() []*suite.Check {
 	dcr := []vocab.Feature{vocab.FeatureDCR, vocab.FeatureAuthCode}
 	return []*suite.Check{
 		{
-			ID: "rfc6749-3.1.2.3-redirect-uri-required-if-several", Spec: suite.RFC6749, Section: "3.1.2.3", Level: suite.Must,
+			ID: "rfc6749-3.1.2.3-redirect-uri-required-if-several", Spec: suite.RFC6749, Section: "3.1.2.3", Level: suite.MustNot,
 			Requires: dcr, Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title: "A client with several registered redirect URIs that omits redirect_uri gets an error page, not a redirect",
 			Quote: "If multiple redirection URIs have been registered, if only part of the redirection URI has been registered, or if no redirection URI has been registered, the client MUST include a redirection URI with the authorization request using the \"redirect_uri\" request parameter.",
-			Run:   runRedirectURIRequiredIfSeveral,
+			Keywordless: "The MUST binds the client; the server's side is RFC 6749 §4.1.2.1: \"If the request fails due to a missing, invalid, or mismatching redirection URI ... " +
+				"the authorization server ... MUST NOT automatically redirect the user-agent to the invalid redirection URI.\"",
+			Run: runRedirectURIRequiredIfSeveral,
 		},
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/url"
 
+	"github.com/authspec/authspec/scenarios/internal/tokenreq"
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/expect"
 	"github.com/authspec/authspec/suite/fixture"
@@ -14,7 +15,6 @@ import (
 // Authorization Endpoint.
 func authorizationEndpointChecks() []*suite.Check {
 	conf := []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureAuthCode}
-	req := []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureClientCredentials}
 	return []*suite.Check{
 		{
 			ID: "rfc6749-3.1-authorize-unknown-params-ignored", Spec: suite.RFC6749, Section: "3.1", Level: suite.Must,
@@ -26,9 +26,10 @@ func authorizationEndpointChecks() []*suite.Check {
 		{
 			ID: "rfc6749-3.1-authorize-duplicate-params-refused", Spec: suite.RFC6749, Section: "3.1", Level: suite.MustNot,
 			Requires: conf, Profiles: []vocab.Profile{vocab.ProfileCore},
-			Title: "A parameter sent twice to the authorization endpoint is refused, not resolved by picking one value",
-			Quote: "Request and response parameters MUST NOT be included more than once.",
-			Run:   runAuthorizeDuplicateParamsRefused,
+			Title:       "A parameter sent twice to the authorization endpoint is refused, not resolved by picking one value",
+			Quote:       "Request and response parameters MUST NOT be included more than once.",
+			Keywordless: keywordlessDuplicate + " At the authorization endpoint the code is §4.1.2.1's invalid_request (\"includes a parameter more than once\").",
+			Run:         runAuthorizeDuplicateParamsRefused,
 		},
 		{
 			ID: "rfc6749-3.1-authorize-empty-params-omitted", Spec: suite.RFC6749, Section: "3.1", Level: suite.Must,
@@ -38,11 +39,12 @@ func authorizationEndpointChecks() []*suite.Check {
 			Run:   runAuthorizeEmptyParamsOmitted,
 		},
 		{
-			ID: "rfc6749-3.1-duplicate-parameters", Spec: suite.RFC6749, Section: "3.1", Level: suite.Should,
-			Requires: req, Profiles: []vocab.Profile{vocab.ProfileCore},
-			Title: "A token request with a parameter sent twice is refused",
-			Quote: "Request and response parameters MUST NOT be included more than once.",
-			Run:   runDuplicateParameters,
+			ID: "rfc6749-3.1-duplicate-parameters", Spec: suite.RFC6749, Section: "3.1", Level: suite.MustNot,
+			Requires: []vocab.Feature{vocab.FeatureConfidential}, Profiles: []vocab.Profile{vocab.ProfileCore},
+			Title:       "A token request with a parameter sent twice is refused (the same sentence closes §3.2)",
+			Quote:       "Request and response parameters MUST NOT be included more than once.",
+			Keywordless: keywordlessDuplicate + " At the token endpoint the code is §5.2's invalid_request (\"repeats a parameter\").",
+			Run:         runDuplicateParameters,
 		},
 	}
 }
@@ -54,8 +56,12 @@ func runAuthorizeUnknownParamsIgnored(ctx context.Context, t *suite.T) error {
 	if err == nil || g == nil || !fixture.Refused(err, g.Authz) {
 		return err
 	}
+	// Control: the same request without the extension parameters.
+	if _, cerr := t.CodeFor(ctx, nil, nil); cerr != nil {
+		return suite.SkipErr("the same request without the extension parameters fails too (%v)", cerr)
+	}
 	return expect.Fail(g.Authz.LastResponse(), "a code: unknown parameters change nothing", err.Error(),
-		"a request with extension parameters the server does not know was refused").
+		"a request with extension parameters the server does not know was refused, although the same request without them gets a code").
 		WithFix("ignore request parameters you do not recognise (extensions add new ones all the time)")
 }
 
@@ -71,7 +77,15 @@ func runAuthorizeDuplicateParamsRefused(ctx context.Context, t *suite.T) error {
 		return err
 	}
 	if res.Callback == nil {
-		return nil // an error page: refused
+		if res.Interactive {
+			return suite.SkipErr("the authorization endpoint shows a page that needs a person; enable the browser (--browser on) with a login recipe")
+		}
+		// An error page: refused, if the same request without the
+		// repetition is accepted.
+		if _, err := t.CodeFor(ctx, c, nil); err != nil {
+			return suite.SkipErr("the same request without the repeated parameter fails too (%v)", err)
+		}
+		return nil
 	}
 	q := res.Callback.Query()
 	switch {
@@ -81,8 +95,8 @@ func runAuthorizeDuplicateParamsRefused(ctx context.Context, t *suite.T) error {
 			WithFix("refuse requests that repeat a parameter (except those defined as repeatable, such as resource) with invalid_request")
 	case q.Get("error") != "invalid_request":
 		return expect.Fail(res.Last, "error=invalid_request", "error="+q.Get("error"),
-			"a repeated parameter is reported with another error code").
-			WithFix("report repeated parameters as invalid_request")
+			"the request with a repeated parameter was refused, but with an error code that does not say why").
+			WithFix("report repeated parameters as invalid_request").AsObservation()
 	}
 	return nil
 }
@@ -131,15 +145,33 @@ func runAuthorizeEmptyParamsOmitted(ctx context.Context, t *suite.T) error {
 }
 
 func runDuplicateParameters(ctx context.Context, t *suite.T) error {
-	c, err := t.Confidential(ctx)
+	src, err := tokenreq.Find(ctx, t, tokenreq.Options{})
 	if err != nil {
 		return err
 	}
-	form := clientCredentials()
-	form.Add("grant_type", "client_credentials")
-	res, err := t.Token(ctx, c, form, "grant_type sent twice")
+	res, err := src.Send(ctx, src.Client, func(form url.Values) { form.Add("grant_type", form.Get("grant_type")) }, "grant_type sent twice")
 	if err != nil {
 		return err
 	}
-	return expect.WithFix(expect.ErrorResponse(res, "invalid_request"), "refuse requests in which a parameter appears more than once")
+	if src.Accepted(res) {
+		return expect.Fail(res, "error=invalid_request", "HTTP 200 with tokens", "a token request with grant_type twice was accepted").
+			WithFix("refuse requests in which a parameter appears more than once (except those defined as repeatable, such as resource)")
+	}
+	base, err := src.Confirm(ctx)
+	if err != nil {
+		return err
+	}
+	if code := expect.ErrorCode(res); code != "invalid_request" {
+		return expect.Fail(res, "error=invalid_request", outcomeOf(res),
+			"the request with a repeated parameter was refused, but with an error code that does not say why").
+			WithEvidence(base.Exchange).
+			WithFix("report repeated parameters as 400 error=invalid_request").AsObservation()
+	}
+	return nil
 }
+
+// keywordlessDuplicate is why the §3.1 and §3.2 sentence on repeated
+// parameters binds the server.
+const keywordlessDuplicate = "The MUST NOT binds the sender of a request; its server side is the definition of invalid_request, " +
+	"a request that repeats a parameter: the server refuses such a request rather than pick one of the values. " +
+	"A refusal with another error code is reported as an observation."

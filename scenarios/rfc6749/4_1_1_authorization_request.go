@@ -3,6 +3,8 @@ package rfc6749
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strings"
 
 	"github.com/authspec/authspec/scenarios/internal/regclient"
 	"github.com/authspec/authspec/suite"
@@ -21,7 +23,10 @@ func authorizationRequestChecks() []*suite.Check {
 			Requires: append(conf, vocab.FeatureDCR), Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title: "A client with exactly one registered redirect URI may omit redirect_uri: the code goes to that URI and is redeemed without it",
 			Quote: "redirect_uri OPTIONAL. As described in Section 3.1.2.",
-			Run:   runRedirectURIOptionalIfOne,
+			Keywordless: "OPTIONAL leaves the choice to the client: §3.1.2.3 requires redirect_uri only when several, part of one, or no redirection URIs are registered, " +
+				"so a server that refuses the omission for a client with exactly one registered URI refuses a valid request. " +
+				"OpenID Connect makes redirect_uri REQUIRED, so for a request with the openid scope a refusal is an observation.",
+			Run: runRedirectURIOptionalIfOne,
 		},
 	}
 }
@@ -45,9 +50,14 @@ func runRedirectURIOptionalIfOne(ctx context.Context, t *suite.T) error {
 		if g == nil || !fixture.Refused(err, g.Authz) {
 			return err
 		}
-		return expect.Fail(g.Authz.LastResponse(), "a code delivered to the only registered redirect URI", err.Error(),
+		f := expect.Fail(g.Authz.LastResponse(), "a code delivered to the only registered redirect URI", err.Error(),
 			"the server requires redirect_uri although the client registered exactly one").
 			WithFix("use the single registered redirect URI when the request omits redirect_uri")
+		if slices.Contains(strings.Fields(g.Request.Scope), "openid") {
+			f.Message += " (the request asked for openid, and OpenID Connect makes redirect_uri REQUIRED)"
+			f = f.AsObservation()
+		}
+		return f
 	}
 	tres, err := g.Redeem(ctx, nil)
 	if err != nil {

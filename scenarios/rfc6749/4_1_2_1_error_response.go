@@ -27,14 +27,17 @@ func authorizationErrorChecks() []*suite.Check {
 			Requires: req, Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title: "A denied consent redirects to the client with error=access_denied and the state",
 			Quote: "If the resource owner denies the access request or if the request fails for reasons other than a missing or invalid redirection URI, the authorization server informs the client by adding the following parameters to the query component of the redirection URI",
-			Run:   runDeny,
+			Keywordless: "A statement of protocol behaviour: the section makes the parameters it adds normative (\"error REQUIRED\", \"state REQUIRED if a \"state\" parameter was present\"), " +
+				"and a denial is one of the failures that reach the client this way.",
+			Run: runDeny,
 		},
 		{
 			ID: "rfc6749-4.1.2.1-missing-response-type", Spec: suite.RFC6749, Section: "4.1.2.1", Level: suite.Must,
 			Requires: conf, Profiles: []vocab.Profile{vocab.ProfileCore},
-			Title: "A request without response_type is redirected to the client with error=invalid_request and the state",
-			Quote: "invalid_request: The request is missing a required parameter, includes an invalid parameter value, includes a parameter more than once, or is otherwise malformed.",
-			Run:   runMissingResponseType,
+			Title:       "A request without response_type is redirected to the client with error=invalid_request and the state",
+			Quote:       "invalid_request: The request is missing a required parameter, includes an invalid parameter value, includes a parameter more than once, or is otherwise malformed.",
+			Keywordless: keywordlessErrorCode + " RFC 6749 §3.1.1: \"If an authorization request is missing the \"response_type\" parameter, ... the authorization server MUST return an error response as described in Section 4.1.2.1.\"",
+			Run:         runMissingResponseType,
 		},
 		{
 			ID: "rfc6749-4.1.2.1-unknown-client-not-redirected", Spec: suite.RFC6749, Section: "4.1.2.1", Level: suite.MustNot,
@@ -46,16 +49,21 @@ func authorizationErrorChecks() []*suite.Check {
 		{
 			ID: "rfc6749-4.1.2.1-unknown-scope-invalid-scope", Spec: suite.RFC6749, Section: "4.1.2.1", Level: suite.Must,
 			Requires: conf, Profiles: []vocab.Profile{vocab.ProfileCore},
-			Title: "An unknown scope at the authorization endpoint is redirected as invalid_scope, or dropped and the granted scope reported",
+			Title: "A scope the server does not define is redirected as invalid_scope, or dropped and the granted scope reported",
 			Quote: "invalid_scope: The requested scope is invalid, unknown, or malformed.",
-			Run:   runAuthorizeUnknownScope,
+			Keywordless: keywordlessErrorCode + " A server may instead ignore the scope (§3.3 \"MAY fully or partially ignore the scope requested\"), " +
+				"but then \"MUST include the \"scope\" response parameter to inform the client of the actual scope granted\" (§3.3); " +
+				"a server that grants the value defines it (§3.3 \"The strings are defined by the authorization server\").",
+			Run: runAuthorizeUnknownScope,
 		},
 		{
 			ID: "rfc6749-4.1.2.1-unauthorized-client", Spec: suite.RFC6749, Section: "4.1.2.1", Level: suite.Must,
 			Requires: append(dcr, vocab.FeatureClientCredentials), Profiles: []vocab.Profile{vocab.ProfileCore},
-			Title: "A client registered only for client_credentials gets error=unauthorized_client at the authorization endpoint, not a code",
+			Title: "A client registered only for client_credentials that is refused gets error=unauthorized_client (a code for it is reported as an observation)",
 			Quote: "unauthorized_client: The client is not authorized to request an authorization code using this method.",
-			Run:   runAuthorizeUnauthorizedClient,
+			Keywordless: keywordlessErrorCode + " No sentence obliges a server to restrict a client to the grant types it registered " +
+				"(RFC 7591 §2 describes grant_types as those the client \"can use\"), so a code issued to such a client is reported as an observation (WARN).",
+			Run: runAuthorizeUnauthorizedClient,
 		},
 		{
 			ID: "rfc6749-4.1.2.1-error-carries-state", Spec: suite.RFC6749, Section: "4.1.2.1", Level: suite.Must,
@@ -115,21 +123,7 @@ func runAuthorizeUnknownScope(ctx context.Context, t *suite.T) error {
 		return err
 	}
 	if code := q.Get("code"); code != "" {
-		// Ignoring the scope is allowed (§3.3) if the client is told.
-		tres, err := t.Redeem(ctx, ar, code, nil)
-		if err != nil {
-			return err
-		}
-		ts, err := t.ParseTokens(tres)
-		if err != nil {
-			return suite.SkipErr("the code could not be redeemed (%v); the token endpoint checks report why", err)
-		}
-		if ts.Scope == "" || strings.Contains(" "+ts.Scope+" ", " "+unknown+" ") {
-			return expect.Fail(tres, "error=invalid_scope, or tokens whose scope member omits "+unknown,
-				fmt.Sprintf("scope %q", ts.Scope), "the unknown scope was silently ignored: the client believes it got it").
-				WithFix("refuse unknown scopes with invalid_scope, or report the scope actually granted (RFC 6749 §3.3)")
-		}
-		return nil
+		return grantedUnknownScope(ctx, t, ar, code, unknown)
 	}
 	if e := q.Get("error"); e != "invalid_scope" || q.Get("state") != ar.State {
 		return expect.Fail(res.Last, fmt.Sprintf("error=invalid_scope&state=%q", ar.State),
@@ -160,7 +154,7 @@ func runAuthorizeUnauthorizedClient(ctx context.Context, t *suite.T) error {
 	if q.Get("code") != "" {
 		return expect.Fail(res.Last, "error=unauthorized_client", "an authorization code",
 			"a client not registered for the authorization code grant got a code").
-			WithFix("check the client's registered grant_types and response_types at the authorization endpoint")
+			WithFix("check the client's registered grant_types and response_types at the authorization endpoint").AsObservation()
 	}
 	if q.Get("error") != "unauthorized_client" {
 		return expect.Fail(res.Last, "error=unauthorized_client", "error="+q.Get("error"),
@@ -202,29 +196,79 @@ func runInvalidRedirectNotFollowed(ctx context.Context, t *suite.T) error {
 }
 
 func runDeny(ctx context.Context, t *suite.T) error {
+	if len(t.Target.Config.Browser.Deny) == 0 {
+		return suite.SkipErr("the config has no deny recipe: add browser.deny, the steps that refuse on the consent page (docs/browser.md)")
+	}
 	_, ar, err := pages.Request(ctx, t)
 	if err != nil {
 		return err
 	}
 	ar.Flow = fixture.FlowDeny
 	res, err := t.Authorize(ctx, ar)
+	if res != nil && res.Shown != nil {
+		return expect.Fail(res.Last, "a redirect to the client with error=access_denied", res.Shown.Describe(),
+			"after the deny steps the person was shown a page instead of being sent back to the client").
+			WithFix("redirect a denied request to the client's redirect URI with error=access_denied and state")
+	}
 	if err != nil {
 		if fixture.IsUnavailable(err) {
 			return err
 		}
 		return &suite.Failure{Message: "after the deny steps the browser never came back to the client: " + err.Error(),
 			Want: "a redirect to the client with error=access_denied", Got: "no redirect",
-			Fix: "redirect a denied request to the client's redirect URI with error=access_denied and state"}
+			Fix: "redirect a denied request to the client's redirect URI with error=access_denied and state", Cause: err}
 	}
-	if !res.Interactive {
-		return suite.SkipErr("the target approved the request without showing a page, so there was nothing to deny")
+	denied := slices.ContainsFunc(res.Pages, func(p fixture.PageVisit) bool { return p.Stage == "deny" })
+	if !res.Interactive || !denied {
+		return suite.SkipErr("the target approved the request without showing a page where the deny steps could run, so there was nothing to deny")
+	}
+	if res.Callback == nil {
+		return suite.SkipErr("the browser did not come back to the client after the deny steps")
 	}
 	q := res.Callback.Query()
+	if q.Get("code") != "" {
+		return &suite.Failure{Message: "after the deny steps the server sent the client an authorization code: either it ignored the denial, or browser.deny clicks the approve control",
+			Want: fmt.Sprintf("error=access_denied&state=%q", ar.State), Got: "an authorization code",
+			Fix: "refuse the authorization when the person denies it; check that browser.deny clicks the deny control"}
+	}
 	if q.Get("error") != "access_denied" || q.Get("state") != ar.State {
 		return &suite.Failure{Message: "the denial did not reach the client as RFC 6749 §4.1.2.1 says",
 			Want: fmt.Sprintf("error=access_denied&state=%q", ar.State), Got: fmt.Sprintf("error=%q state=%q", q.Get("error"), q.Get("state"))}
 	}
 	return nil
+}
+
+// grantedUnknownScope judges the tokens of a code issued for a request
+// with a scope the server does not define: a scope member (whatever it
+// says) informs the client; without one, introspection tells whether the
+// scope was dropped silently.
+func grantedUnknownScope(ctx context.Context, t *suite.T, ar *fixture.AuthRequest, code, unknown string) error {
+	tres, err := t.Redeem(ctx, ar, code, nil)
+	if err != nil {
+		return err
+	}
+	ts, err := t.ParseTokens(tres)
+	if err != nil {
+		return suite.SkipErr("the code could not be redeemed (%v); the token endpoint checks report why", err)
+	}
+	if _, ok := ts.Raw["scope"]; ok {
+		t.Logf("the server granted scope %q for a request of %q: it either defines the value or reports what it granted instead (RFC 6749 §3.3)", ts.Scope, ar.Scope)
+		return nil
+	}
+	if t.Target.Metadata.IntrospectionEndpoint == "" {
+		return suite.SkipErr("tokens were issued without a scope member, which says the requested scope %q was granted (RFC 6749 §5.1); without an introspection_endpoint authspec cannot tell whether it was", ar.Scope)
+	}
+	granted, intro, err := introspectedScope(ctx, t, ar.Client, ts.AccessToken)
+	if err != nil {
+		return err
+	}
+	if slices.Contains(strings.Fields(granted), unknown) {
+		return nil
+	}
+	return expect.Fail(tres, fmt.Sprintf("error=invalid_scope, or a scope member saying what was granted (%q)", granted), "tokens without a scope member",
+		"the scope %q was silently dropped: the client believes it got it", unknown).
+		WithEvidence(intro.Exchange).
+		WithFix("refuse unknown scopes with invalid_scope, or include scope in the token response whenever the granted scope differs from the requested one (RFC 6749 §3.3)")
 }
 
 // redirectedBack sends ar and returns the query of the redirect back to the

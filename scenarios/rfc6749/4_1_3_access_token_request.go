@@ -18,16 +18,18 @@ func accessTokenRequestChecks() []*suite.Check {
 		{
 			ID: "rfc6749-4.1.3-missing-code-invalid-request", Spec: suite.RFC6749, Section: "4.1.3", Level: suite.Must,
 			Requires: conf, Profiles: []vocab.Profile{vocab.ProfileCore},
-			Title: "A code exchange without code is refused with invalid_request",
-			Quote: quoteInvalidRequest,
-			Run:   runMissingCodeInvalidRequest,
+			Title:       "A code exchange without code is refused with invalid_request",
+			Quote:       quoteInvalidRequest,
+			Keywordless: keywordlessErrorCode,
+			Run:         runMissingCodeInvalidRequest,
 		},
 		{
 			ID: "rfc6749-4.1.3-unknown-code-invalid-grant", Spec: suite.RFC6749, Section: "4.1.3", Level: suite.Must,
 			Requires: conf, Profiles: []vocab.Profile{vocab.ProfileCore},
-			Title: "An authorization code the server never issued is refused with invalid_grant",
-			Quote: quoteInvalidGrant,
-			Run:   runUnknownCodeInvalidGrant,
+			Title:       "An authorization code the server never issued is refused with invalid_grant",
+			Quote:       quoteInvalidGrant,
+			Keywordless: keywordlessErrorCode,
+			Run:         runUnknownCodeInvalidGrant,
 		},
 		{
 			ID: "rfc6749-4.1.3-client-authentication-required", Spec: suite.RFC6749, Section: "4.1.3", Level: suite.Must,
@@ -40,22 +42,24 @@ func accessTokenRequestChecks() []*suite.Check {
 			ID: "rfc6749-4.1.3-redirect-uri-required", Spec: suite.RFC6749, Section: "4.1.3", Level: suite.Must,
 			Requires: conf, Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title: "A code exchange that omits the redirect_uri of the authorization request is refused",
-			Quote: "ensure that the \"redirect_uri\" parameter is present if the \"redirect_uri\" parameter was included in the initial authorization request as described in Section 4.1.1, and if included ensure that their values are identical.",
+			Quote: "The authorization server MUST: ... ensure that the \"redirect_uri\" parameter is present if the \"redirect_uri\" parameter was included in the initial authorization request as described in Section 4.1.1, and if included ensure that their values are identical.",
 			Run:   runRedirectURIRequired,
 		},
 		{
 			ID: "rfc6749-4.1.3-code-bound-to-client", Spec: suite.RFC6749, Section: "4.1.3", Level: suite.Must,
 			Requires: append(conf, vocab.FeatureDCR), Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title: "A code cannot be redeemed by another client",
-			Quote: "ensure that the authorization code was issued to the authenticated confidential client, or if the client is public, ensure that the code was issued to \"client_id\" in the request",
+			Quote: "The authorization server MUST: ... ensure that the authorization code was issued to the authenticated confidential client, or if the client is public, ensure that the code was issued to \"client_id\" in the request",
 			Run:   runCodeBoundToClient,
 		},
 		{
 			ID: "rfc6749-4.1.3-redirect-uri-must-match", Spec: suite.RFC6749, Section: "4.1.3", Level: suite.Must,
 			Requires: conf, Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title: "A token request with another redirect_uri than the authorization request is refused",
-			Quote: "ensure that the \"redirect_uri\" parameter is present if the \"redirect_uri\" parameter was included in the initial authorization request ... and if included ensure that their values are identical.",
-			Run:   runRedirectURIMustMatch,
+			Quote: "The authorization server MUST: ... ensure that the \"redirect_uri\" parameter is present if the \"redirect_uri\" parameter was included in the initial authorization request ... and if included ensure that their values are identical.",
+			Keywordless: "The refusal's error code is RFC 6749 §5.2's: invalid_grant is a grant that \"does not match the redirection URI used in the authorization request\" " +
+				"(\"error REQUIRED. A single ASCII [USASCII] error code from the following\").",
+			Run: runRedirectURIMustMatch,
 		},
 	}
 }

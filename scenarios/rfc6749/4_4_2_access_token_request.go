@@ -16,18 +16,18 @@ func clientCredentialsRequestChecks() []*suite.Check {
 			Requires: []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureClientCredentials},
 			Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title:    "A client credentials request with client_id alone is refused",
-			Quote:    "The client MUST authenticate with the authorization server as described in Section 3.2.1.",
+			Quote:    "The authorization server MUST authenticate the client.",
 			Run:      runClientCredentialsNeedsClientAuth,
 		},
 	}
 }
 
 func runClientCredentialsNeedsClientAuth(ctx context.Context, t *suite.T) error {
-	c, err := t.Confidential(ctx)
+	src, err := clientCredentialsBaseline(ctx, t)
 	if err != nil {
 		return err
 	}
-	res, err := t.Token(ctx, unauthenticated(c), clientCredentials(), "client_credentials with client_id and no secret")
+	res, err := src.Send(ctx, unauthenticated(src.Client), nil, "client_credentials with client_id and no secret")
 	if err != nil {
 		return err
 	}

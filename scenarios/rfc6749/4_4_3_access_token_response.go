@@ -24,7 +24,12 @@ func clientCredentialsResponseChecks() []*suite.Check {
 }
 
 func runNoRefreshToken(ctx context.Context, t *suite.T) error {
-	res, m, err := successfulTokenBody(ctx, t, false)
+	src, err := clientCredentialsBaseline(ctx, t)
+	if err != nil {
+		return err
+	}
+	res := src.Baseline
+	m, err := expect.JSONObject(res, false)
 	if err != nil {
 		return err
 	}

@@ -18,7 +18,9 @@ func clientCredentialsChecks() []*suite.Check {
 			Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title:    "A public client cannot use the client credentials grant",
 			Quote:    "The client credentials grant type MUST only be used by confidential clients.",
-			Run:      runConfidentialOnly,
+			Keywordless: "The MUST binds who uses the grant; the server's side is RFC 6749 §4.4.2, \"The authorization server MUST authenticate the client.\", " +
+				"which a public client, having no credentials, cannot satisfy.",
+			Run: runConfidentialOnly,
 		},
 	}
 }
@@ -37,5 +39,6 @@ func runConfidentialOnly(ctx context.Context, t *suite.T) error {
 			"a public client, which anyone can impersonate, got tokens in its own name").
 			WithFix("refuse the client_credentials grant to clients without credentials")
 	}
-	return nil
+	_, err = clientCredentialsBaseline(ctx, t)
+	return err
 }

@@ -8,45 +8,47 @@ import (
 	"strings"
 
 	"github.com/authspec/authspec/scenarios/internal/regclient"
+	"github.com/authspec/authspec/scenarios/internal/tokenreq"
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/expect"
+	"github.com/authspec/authspec/suite/httpx"
 	"github.com/authspec/authspec/suite/vocab"
 )
 
 // successfulResponseChecks returns the checks of RFC 6749 §5.1, Successful
 // Response.
 func successfulResponseChecks() []*suite.Check {
-	cc := []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureClientCredentials}
+	conf := []vocab.Feature{vocab.FeatureConfidential}
 	return []*suite.Check{
 		{
 			ID: "rfc6749-5.1-expires-in-seconds", Spec: suite.RFC6749, Section: "5.1", Level: suite.Must,
-			Requires: cc, Profiles: []vocab.Profile{vocab.ProfileCore},
+			Requires: conf, Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title: "expires_in, when present, is a JSON number of seconds",
 			Quote: "Parameter names and string values are included as JSON strings. Numerical values are included as JSON numbers.",
-			Run:   runExpiresInSeconds,
+			Keywordless: "The wire format of the token response (RFC 6749 §5.1), with the grammar of Appendix A.14 (\"expires-in = 1*DIGIT\"): " +
+				"expires_in is a non-negative JSON integer, and a response in another form is not the response the section defines.",
+			Run: runExpiresInSeconds,
 		},
 		{
 			ID: "rfc6749-5.1-pragma-no-cache", Spec: suite.RFC6749, Section: "5.1", Level: suite.Must,
-			Requires: cc, Profiles: []vocab.Profile{vocab.ProfileCore},
-			Title: "Token responses carry Pragma: no-cache (a missing one is reported as a warning: RFC 9111 deprecates Pragma)",
+			Requires: conf, Profiles: []vocab.Profile{vocab.ProfileCore},
+			Title: "Token responses carry Pragma: no-cache",
 			Quote: "The authorization server MUST include the HTTP \"Cache-Control\" response header field [RFC2616] with a value of \"no-store\" in any response containing tokens, credentials, or other sensitive information, as well as the \"Pragma\" response header field [RFC2616] with a value of \"no-cache\".",
 			Run:   runPragmaNoCache,
 		},
 		{
 			ID: "rfc6749-5.1-cache-control-no-store", Spec: suite.RFC6749, Section: "5.1", Level: suite.Must,
-			Requires: []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureClientCredentials},
-			Profiles: []vocab.Profile{vocab.ProfileCore},
-			Title:    "Token responses carry Cache-Control: no-store",
-			Quote:    "The authorization server MUST include the HTTP \"Cache-Control\" response header field [RFC2616] with a value of \"no-store\" in any response containing tokens, credentials, or other sensitive information.",
-			Run:      runCacheControlNoStore,
+			Requires: conf, Profiles: []vocab.Profile{vocab.ProfileCore},
+			Title: "Token responses carry Cache-Control: no-store",
+			Quote: "The authorization server MUST include the HTTP \"Cache-Control\" response header field [RFC2616] with a value of \"no-store\" in any response containing tokens, credentials, or other sensitive information.",
+			Run:   runCacheControlNoStore,
 		},
 		{
 			ID: "rfc6749-5.1-token-type", Spec: suite.RFC6749, Section: "5.1", Level: suite.Must,
-			Requires: []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureClientCredentials},
-			Profiles: []vocab.Profile{vocab.ProfileCore},
-			Title:    "Token responses are JSON with access_token and token_type",
-			Quote:    "token_type REQUIRED. The type of the token issued as described in Section 7.1. Value is case insensitive.",
-			Run:      runTokenType,
+			Requires: conf, Profiles: []vocab.Profile{vocab.ProfileCore},
+			Title: "Token responses are JSON with access_token and token_type",
+			Quote: "token_type REQUIRED. The type of the token issued as described in Section 7.1. Value is case insensitive.",
+			Run:   runTokenType,
 		},
 		{
 			ID: "rfc6749-5.1-registration-no-store", Spec: suite.RFC6749, Section: "5.1", Level: suite.Must,
@@ -56,6 +58,18 @@ func successfulResponseChecks() []*suite.Check {
 			Run:   runRegistrationNoStore,
 		},
 	}
+}
+
+// successfulTokenBody is a successful token response of a confidential
+// client (tokenreq.Tokens) with its body as a JSON object (strictType:
+// declared as application/json).
+func successfulTokenBody(ctx context.Context, t *suite.T, strictType bool) (*httpx.Result, map[string]any, error) {
+	res, _, err := tokenreq.Tokens(ctx, t)
+	if err != nil {
+		return nil, nil, err
+	}
+	m, err := expect.JSONObject(res, strictType)
+	return res, m, err
 }
 
 func runExpiresInSeconds(ctx context.Context, t *suite.T) error {
@@ -68,8 +82,8 @@ func runExpiresInSeconds(ctx context.Context, t *suite.T) error {
 		return nil // RECOMMENDED, not required
 	}
 	n, isNum := v.(float64)
-	if !isNum || n <= 0 || n != math.Trunc(n) {
-		return expect.Fail(res, "expires_in as a positive JSON integer (seconds)", fmt.Sprintf("%T %v", v, v),
+	if !isNum || n < 0 || n != math.Trunc(n) {
+		return expect.Fail(res, "expires_in as a non-negative JSON integer (seconds)", fmt.Sprintf("%T %v", v, v),
 			"clients that read expires_in as a number cannot tell when the access token expires").
 			WithFix(`send "expires_in": 3600, a JSON number of seconds, not a string`)
 	}
@@ -77,23 +91,20 @@ func runExpiresInSeconds(ctx context.Context, t *suite.T) error {
 }
 
 func runPragmaNoCache(ctx context.Context, t *suite.T) error {
-	res, err := successfulTokenResponse(ctx, t)
+	res, _, err := tokenreq.Tokens(ctx, t)
 	if err != nil {
 		return err
 	}
 	if expect.HasDirective(res, "Pragma", "no-cache") {
 		return nil
 	}
-	got := expect.HeaderLine(res, "Pragma")
-	// RFC 9111 §5.4 deprecates Pragma and OAuth 2.1 no longer
-	// requires it: a tension, reported but not failed.
-	return expect.Fail(res, "Pragma: no-cache", got,
-		"RFC 6749 requires Pragma: no-cache for HTTP/1.0 caches; RFC 9111 deprecates the header and OAuth 2.1 drops it").
-		WithFix("add Pragma: no-cache next to Cache-Control: no-store if HTTP/1.0 caches may sit between clients and the server").AsObservation()
+	return expect.Fail(res, "Pragma: no-cache", expect.HeaderLine(res, "Pragma"),
+		"RFC 6749 requires Pragma: no-cache on token responses, for HTTP/1.0 caches (RFC 9111 deprecates the header and the OAuth 2.1 draft no longer asks for it, but RFC 6749 does)").
+		WithFix("add Pragma: no-cache next to Cache-Control: no-store on token responses")
 }
 
 func runCacheControlNoStore(ctx context.Context, t *suite.T) error {
-	res, err := successfulTokenResponse(ctx, t)
+	res, _, err := tokenreq.Tokens(ctx, t)
 	if err != nil {
 		return err
 	}

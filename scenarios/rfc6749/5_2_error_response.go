@@ -4,12 +4,15 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 
 	"github.com/authspec/authspec/scenarios/internal/regclient"
+	"github.com/authspec/authspec/scenarios/internal/tokenreq"
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/expect"
+	"github.com/authspec/authspec/suite/httpx"
 	"github.com/authspec/authspec/suite/vocab"
 )
 
@@ -20,13 +23,15 @@ func errorResponseChecks() []*suite.Check {
 			ID: "rfc6749-5.2-unauthorized-client", Spec: suite.RFC6749, Section: "5.2", Level: suite.Must,
 			Requires: []vocab.Feature{vocab.FeatureDCR, vocab.FeatureAuthCode, vocab.FeatureClientCredentials},
 			Profiles: []vocab.Profile{vocab.ProfileCore},
-			Title:    "A client not registered for client_credentials is refused with unauthorized_client",
+			Title:    "A client not registered for client_credentials that is refused gets unauthorized_client (tokens for it are reported as an observation)",
 			Quote:    "unauthorized_client The authenticated client is not authorized to use this authorization grant type.",
-			Run:      runTokenUnauthorizedClient,
+			Keywordless: keywordlessErrorCode + " No sentence obliges a server to restrict a client to the grant types it registered " +
+				"(RFC 7591 §2 describes grant_types as those the client \"can use\"), so tokens issued to such a client are reported as an observation (WARN).",
+			Run: runTokenUnauthorizedClient,
 		},
 		{
 			ID: "rfc6749-5.2-invalid-client-401", Spec: suite.RFC6749, Section: "5.2", Level: suite.Must,
-			Requires: []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureSecretBasic, vocab.FeatureClientCredentials},
+			Requires: []vocab.Feature{vocab.FeatureConfidential},
 			Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title:    "A failed HTTP Basic client authentication answers 401 invalid_client with WWW-Authenticate",
 			Quote:    "If the client attempted to authenticate via the \"Authorization\" request header field, the authorization server MUST respond with an HTTP 401 (Unauthorized) status code and include the \"WWW-Authenticate\" response header field matching the authentication scheme used by the client.",
@@ -34,32 +39,40 @@ func errorResponseChecks() []*suite.Check {
 		},
 		{
 			ID: "rfc6749-5.2-unsupported-grant-type", Spec: suite.RFC6749, Section: "5.2", Level: suite.Must,
-			Requires: []vocab.Feature{vocab.FeatureConfidential},
-			Profiles: []vocab.Profile{vocab.ProfileCore},
-			Title:    "An unknown grant_type yields unsupported_grant_type",
-			Quote:    "unsupported_grant_type: The authorization grant type is not supported by the authorization server.",
-			Run:      runUnsupportedGrantType,
+			Requires:    []vocab.Feature{vocab.FeatureConfidential},
+			Profiles:    []vocab.Profile{vocab.ProfileCore},
+			Title:       "An unknown grant_type yields unsupported_grant_type",
+			Quote:       "unsupported_grant_type: The authorization grant type is not supported by the authorization server.",
+			Keywordless: keywordlessErrorCode,
+			Run:         runUnsupportedGrantType,
 		},
 		{
 			ID: "rfc6749-5.2-error-json", Spec: suite.RFC6749, Section: "5.2", Level: suite.Must,
 			Requires: []vocab.Feature{vocab.FeatureConfidential}, Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title: "Token endpoint errors are application/json objects with an error member",
 			Quote: "The parameters are included in the entity-body of the HTTP response using the \"application/json\" media type as defined by [RFC4627].",
-			Run:   runErrorJSON,
+			Keywordless: "The wire format of the token endpoint's error response (RFC 6749 §5.2): the parameters that the section makes REQUIRED " +
+				"are carried this way and no other, so a response in another format is not an error response a client can read.",
+			Run: runErrorJSON,
 		},
 		{
 			ID: "rfc6749-5.2-missing-grant-type-invalid-request", Spec: suite.RFC6749, Section: "5.2", Level: suite.Must,
 			Requires: []vocab.Feature{vocab.FeatureConfidential}, Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title: "A token request without grant_type is refused with invalid_request",
 			Quote: quoteInvalidRequest,
-			Run:   runMissingGrantTypeInvalidRequest,
+			Keywordless: keywordlessErrorCode + " The exception \"(other than grant type)\" concerns unsupported values, not a missing grant_type, " +
+				"which is a missing required parameter.",
+			Run: runMissingGrantTypeInvalidRequest,
 		},
 		{
 			ID: "rfc6749-5.2-unknown-scope-invalid-scope", Spec: suite.RFC6749, Section: "5.2", Level: suite.Must,
 			Requires: []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureClientCredentials}, Profiles: []vocab.Profile{vocab.ProfileCore},
-			Title: "An unknown scope is refused with invalid_scope, or dropped and the granted scope reported",
+			Title: "A scope the server does not define is refused with invalid_scope, or dropped and the granted scope reported",
 			Quote: "invalid_scope The requested scope is invalid, unknown, malformed, or exceeds the scope granted by the resource owner.",
-			Run:   runTokenUnknownScope,
+			Keywordless: keywordlessErrorCode + " A server may instead ignore the scope (§3.3 \"MAY fully or partially ignore the scope requested\"), " +
+				"but then \"MUST include the \"scope\" response parameter to inform the client of the actual scope granted\" (§3.3); " +
+				"a server that grants the value defines it (§3.3 \"The strings are defined by the authorization server\").",
+			Run: runTokenUnknownScope,
 		},
 	}
 }
@@ -88,19 +101,20 @@ func runTokenUnauthorizedClient(ctx context.Context, t *suite.T) error {
 		return expect.Fail(res, "error=unauthorized_client", "HTTP 200 with tokens",
 			"the client used a grant type it is not registered for").
 			WithEvidence(reg.Res.Exchange).
-			WithFix("check the client's registered grant_types at the token endpoint")
+			WithFix("check the client's registered grant_types at the token endpoint").AsObservation()
 	}
 	_, err = expect.OAuthError(res, []int{http.StatusBadRequest, http.StatusUnauthorized}, "unauthorized_client")
 	return expect.WithFix(err, "answer a grant type the client may not use with 400 error=unauthorized_client")
 }
 
 func runInvalidClient401(ctx context.Context, t *suite.T) error {
-	c, err := basicClient(ctx, t)
+	src, err := tokenreq.Find(ctx, t, tokenreq.Options{MadeUpCode: true})
 	if err != nil {
 		return err
 	}
+	c := withBasic(src.Client)
 	c.Secret = "authspec-wrong-secret"
-	res, err := t.Token(ctx, c, clientCredentials(), "HTTP Basic with a wrong secret")
+	res, err := src.Send(ctx, c, nil, "HTTP Basic with a wrong secret")
 	if err != nil {
 		return err
 	}
@@ -164,36 +178,52 @@ func runMissingGrantTypeInvalidRequest(ctx context.Context, t *suite.T) error {
 }
 
 func runTokenUnknownScope(ctx context.Context, t *suite.T) error {
-	c, err := t.Confidential(ctx)
+	src, err := tokenreq.Find(ctx, t, tokenreq.Options{})
 	if err != nil {
 		return err
 	}
-	form := clientCredentials()
-	form.Set("scope", unknownScope)
-	res, err := t.Token(ctx, c, form, "client_credentials asking for an unknown scope")
+	if src.Kind != tokenreq.ClientCredentials {
+		return suite.SkipErr("the client_credentials grant is not available to the client (configure clients.client_credentials): the scope of a code exchange is the authorization request's, judged by rfc6749-4.1.2.1-unknown-scope-invalid-scope")
+	}
+	res, err := src.Send(ctx, src.Client, func(form url.Values) { form.Set("scope", unknownScope) }, "the request asking for a scope the server does not define")
 	if err != nil {
 		return err
 	}
-	if res.Status != http.StatusOK {
+	if !issuedTokens(res) {
 		return expect.WithFix(expect.ErrorResponse(res, "invalid_scope"), "answer a scope the server does not know with 400 error=invalid_scope")
 	}
-	// RFC 6749 §3.3 lets the server ignore part of the request,
-	// but then it MUST say which scope it granted.
 	m, err := expect.JSONObject(res, false)
 	if err != nil {
 		return err
 	}
-	granted, ok := m["scope"].(string)
-	if !ok {
-		return expect.Fail(res, "error=invalid_scope, or tokens with a scope member without the unknown scope",
-			"tokens without a scope member", "the unknown scope was silently ignored: the client believes it got %q", unknownScope).
-			WithFix("refuse unknown scopes with invalid_scope, or report the scope actually granted")
+	if granted, ok := m["scope"].(string); ok {
+		t.Logf("the server granted scope %q for a request of %q: it either defines the value or reports what it granted instead (RFC 6749 §3.3)", granted, unknownScope)
+		return nil
 	}
-	if slices.Contains(strings.Fields(granted), unknownScope) {
-		return expect.Fail(res, "no scope the server does not define", fmt.Sprintf("scope=%q", granted),
-			"the server granted a scope it does not define")
+	// No scope member: the grant is identical to the request (§5.1),
+	// unless introspection shows otherwise.
+	at, _ := m["access_token"].(string)
+	return unreportedScope(ctx, t, src, res, at, unknownScope)
+}
+
+// unreportedScope judges tokens issued without a scope member for a
+// request of scope requested: introspection tells the scope actually
+// granted, and a different one should have been reported (RFC 6749 §3.3).
+func unreportedScope(ctx context.Context, t *suite.T, src *tokenreq.Source, res *httpx.Result, token, requested string) error {
+	if t.Target.Metadata.IntrospectionEndpoint == "" {
+		return suite.SkipErr("tokens were issued without a scope member, which says the requested scope %q was granted (RFC 6749 §5.1); without an introspection_endpoint authspec cannot tell whether it was", requested)
 	}
-	return nil
+	granted, intro, err := introspectedScope(ctx, t, src.Client, token)
+	if err != nil {
+		return err
+	}
+	if slices.Contains(strings.Fields(granted), requested) {
+		return nil
+	}
+	return expect.Fail(res, fmt.Sprintf("error=invalid_scope, or a scope member saying what was granted (%q)", granted), "tokens without a scope member",
+		"the scope %q was silently dropped: the client believes it got it", requested).
+		WithEvidence(intro.Exchange).
+		WithFix("refuse unknown scopes with invalid_scope, or include scope in the token response whenever the granted scope differs from the requested one (RFC 6749 §3.3)")
 }
 
 // unknownScope is a scope no target defines.

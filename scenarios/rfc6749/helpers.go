@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/authspec/authspec/scenarios/internal/tokenreq"
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/expect"
 	"github.com/authspec/authspec/suite/fixture"
@@ -81,14 +82,29 @@ const formType = "application/x-www-form-urlencoded"
 // client registered for client_credentials can make.
 func clientCredentials() url.Values { return url.Values{"grant_type": {"client_credentials"}} }
 
-func basicClient(ctx context.Context, t *suite.T) (*fixture.Client, error) {
-	c, err := t.Confidential(ctx)
-	if err != nil {
-		return nil, err
-	}
+// withBasic is a copy of c that authenticates with HTTP Basic.
+func withBasic(c *fixture.Client) *fixture.Client {
 	cp := *c
 	cp.AuthMethod = "client_secret_basic"
-	return &cp, nil
+	return &cp
+}
+
+// errorDescription is the error_description of an error response, if any.
+func errorDescription(res *httpx.Result) string {
+	m, _ := expect.JSONObject(res, false)
+	desc, _ := m["error_description"].(string)
+	return desc
+}
+
+// outcomeOf describes a response briefly: its status and error code.
+func outcomeOf(res *httpx.Result) string {
+	if code := expect.ErrorCode(res); code != "" {
+		return fmt.Sprintf("HTTP %d error=%s", res.Status, code)
+	}
+	if issuedTokens(res) {
+		return "HTTP 200 with tokens"
+	}
+	return fmt.Sprintf("HTTP %d", res.Status)
 }
 
 // notRedirectedAt sends ar and fails if the server redirected to the
@@ -117,6 +133,11 @@ func issuedTokens(res *httpx.Result) bool {
 	at, _ := m["access_token"].(string)
 	return at != ""
 }
+
+// keywordlessErrorCode is why a §5.2 (or §4.1.2.1) error code definition,
+// written without a keyword, binds the server at MUST level.
+const keywordlessErrorCode = "RFC 6749 defines the error code of each condition (§5.2 and §4.1.2.1: \"error REQUIRED. A single ASCII [USASCII] error code from the following:\"): " +
+	"a server that refuses the request must report the condition with the code defined for it."
 
 // quoteInvalidRequest and quoteInvalidGrant are the RFC 6749 §5.2
 // definitions of the two error codes.
@@ -162,28 +183,17 @@ func notRedirected(last *httpx.Result) error {
 		WithFix("send errors other than a bad client_id or redirect_uri to the client's registered redirect URI with error and state").AsObservation()
 }
 
-// successfulTokenBody is successfulTokenResponse with its body as a JSON
-// object (strictType: declared as application/json).
-func successfulTokenBody(ctx context.Context, t *suite.T, strictType bool) (*httpx.Result, map[string]any, error) {
-	res, err := successfulTokenResponse(ctx, t)
-	if err != nil {
-		return nil, nil, err
-	}
-	m, err := expect.JSONObject(res, strictType)
-	return res, m, err
-}
-
-func successfulTokenResponse(ctx context.Context, t *suite.T) (*httpx.Result, error) {
-	c, err := t.Confidential(ctx)
+// clientCredentialsBaseline is the client_credentials request of the
+// run's client_credentials client, accepted (src.Baseline holds the token
+// response); the checks of the grant itself are SKIP without it.
+func clientCredentialsBaseline(ctx context.Context, t *suite.T) (*tokenreq.Source, error) {
+	src, err := tokenreq.Find(ctx, t, tokenreq.Options{})
 	if err != nil {
 		return nil, err
 	}
-	res, err := t.Token(ctx, c, clientCredentials(), "client_credentials token request")
-	if err != nil {
-		return nil, err
+	if src.Kind != tokenreq.ClientCredentials {
+		return nil, suite.SkipErr("no client may use the client_credentials grant: the confidential client's request was refused " +
+			"(configure clients.client_credentials with a client allowed that grant)")
 	}
-	if res.Status != http.StatusOK {
-		return nil, suite.SkipErr("the client_credentials token request failed with HTTP %d (see rfc6749-2.3.1-basic-auth-accepted)", res.Status)
-	}
-	return res, nil
+	return src, nil
 }

@@ -40,7 +40,7 @@ func errorChecks() []*suite.Check {
 }
 
 func runInvalidTokenError(ctx context.Context, t *suite.T) error {
-	res, err := callResource(ctx, t, "authspec-not-a-token", "call the protected resource with an unknown token")
+	res, err := probe.InvalidToken(ctx, t)
 	if err != nil {
 		return err
 	}
@@ -57,7 +57,7 @@ func runInvalidTokenError(ctx context.Context, t *suite.T) error {
 }
 
 func runInsufficientScope403(ctx context.Context, t *suite.T) error {
-	res, err := callScoped(ctx, t)
+	res, err := probe.Scoped(ctx, t)
 	if err != nil {
 		return err
 	}
@@ -74,8 +74,7 @@ func runInsufficientScope403(ctx context.Context, t *suite.T) error {
 func runMalformedHeaderInvalidRequest(ctx context.Context, t *suite.T) error {
 	// credentials = "Bearer" 1*SP b64token: a space inside the
 	// token is not b64token syntax.
-	res, err := callWith(ctx, t, t.Target.Resource, "Bearer authspec malformed token",
-		"call the protected resource with a malformed Authorization header")
+	res, err := probe.Malformed(ctx, t)
 	if err != nil {
 		return err
 	}

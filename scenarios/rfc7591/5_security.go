@@ -18,8 +18,9 @@ func securityChecks() []*suite.Check {
 			ID: "rfc7591-5-http-redirect-refused", Spec: suite.RFC7591, Section: "5", Level: suite.Must,
 			Requires: dcr, Profiles: []vocab.Profile{vocab.ProfileDCR, vocab.ProfileOAuth21},
 			Title: "An http redirect URI on a host other than the local machine is refused",
-			Quote: "in order to prevent hijacking of the return values of the redirection, registered \"redirect_uris\" values MUST be one of: A remote web site protected by TLS (e.g., https://client.example.com/oauth_redirect); A web site hosted on the local machine using an HTTP URI (e.g., http://localhost:8080/oauth_redirect); A non-HTTP application-specific URL that is available only to the client application (e.g., exampleapp://oauth_redirect).",
-			Run:   runHTTPRedirectRefused,
+			Quote: "in order to prevent hijacking of the return values of the redirection, registered \"redirect_uris\" values MUST be one of: A remote web site protected by TLS (e.g., https://client.example.com/oauth_redirect); A web site hosted on the local machine using an HTTP URI (e.g., http://localhost:8080/oauth_redirect); A non-HTTP application-specific URL that is available only to the client application (e.g., exampleapp://oauth_redirect). — " +
+				"Authorization responses MUST NOT be transmitted over unencrypted network connections. To this end, authorization servers MUST NOT allow redirection URIs that use the http scheme except for native clients that use loopback interface redirection as described in Section 7.3 of [RFC8252]. (RFC 9700 §2.6)",
+			Run: runHTTPRedirectRefused,
 		},
 		{
 			ID: "rfc7591-5-redirect-uris-required", Spec: suite.RFC7591, Section: "5", Level: suite.Must,

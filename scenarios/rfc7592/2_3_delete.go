@@ -22,9 +22,10 @@ func deleteChecks() []*suite.Check {
 		{
 			ID: "rfc7592-2.3-deleted-client-unusable", Spec: suite.RFC7592, Section: "2.3", Level: suite.Must,
 			Requires: mgmt, Profiles: profiles,
-			Title: "A deleted client can no longer authenticate at the token endpoint",
-			Quote: "A successful delete action will invalidate the \"client_id\", \"client_secret\", and \"registration_access_token\" for this client, thereby preventing the \"client_id\" from being used at either the authorization endpoint or token endpoint of the authorization server.",
-			Run:   runDeletedClientUnusable,
+			Title:       "A deleted client can no longer authenticate at the token endpoint",
+			Quote:       "A successful delete action will invalidate the \"client_id\", \"client_secret\", and \"registration_access_token\" for this client, thereby preventing the \"client_id\" from being used at either the authorization endpoint or token endpoint of the authorization server.",
+			Keywordless: "RFC 7592 §2.3 states the effect of a successful delete in the indicative: the deleted client's credentials no longer work at the token endpoint",
+			Run:         runDeletedClientUnusable,
 		},
 	}
 }

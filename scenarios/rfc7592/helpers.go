@@ -61,6 +61,7 @@ func readOK(ctx context.Context, t *suite.T, m *regclient.Managed, note string) 
 	if json.Unmarshal(res.Body, &info) != nil || info == nil {
 		return res, nil, suite.SkipErr("the client read response is not a JSON object (see rfc7592-2.1-read-200)")
 	}
+	m.Follow(t, info)
 	return res, info, nil
 }
 

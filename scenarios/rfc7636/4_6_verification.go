@@ -12,6 +12,9 @@ import (
 	"github.com/authspec/authspec/suite/vocab"
 )
 
+// quoteNotEqual is RFC 7636 §4.6's rule for a verifier that does not match.
+const quoteNotEqual = "If the values are not equal, an error response indicating \"invalid_grant\" as described in Section 5.2 of [RFC6749] MUST be returned."
+
 // verificationChecks returns the checks of RFC 7636 §4.6, Server Verifies
 // code_verifier before Returning the Tokens.
 func verificationChecks() []*suite.Check {
@@ -21,7 +24,7 @@ func verificationChecks() []*suite.Check {
 			ID: "rfc7636-4.6-wrong-verifier-refused", Spec: suite.RFC7636, Section: "4.6", Level: suite.Must,
 			Requires: req, Profiles: []vocab.Profile{vocab.ProfilePKCE},
 			Title: "A code_verifier that does not match the code_challenge is refused with invalid_grant",
-			Quote: "If the values are not equal, an error response indicating \"invalid_grant\" as described in Section 5.2 of [RFC6749] MUST be returned.",
+			Quote: quoteNotEqual,
 			Run: func(ctx context.Context, t *suite.T) error {
 				return refusedRedeem(ctx, t, nil, func(form url.Values) { form.Set("code_verifier", fixture.NewPKCE().Verifier) }, []string{"invalid_grant"}, "a different, well-formed code_verifier",
 					"compare BASE64URL(SHA256(code_verifier)) with the stored code_challenge")
@@ -30,10 +33,14 @@ func verificationChecks() []*suite.Check {
 		{
 			ID: "rfc7636-4.6-missing-verifier-refused", Spec: suite.RFC7636, Section: "4.6", Level: suite.Must,
 			Requires: req, Profiles: []vocab.Profile{vocab.ProfilePKCE},
-			Title: "A code issued with a code_challenge is not redeemed without code_verifier",
-			Quote: "The server verifies it by calculating the code challenge from the received \"code_verifier\" and comparing it with the previously associated \"code_challenge\".",
+			Title: "A code issued with a code_challenge is not redeemed without code_verifier (invalid_request or invalid_grant)",
+			Quote: "The server verifies it by calculating the code challenge from the received \"code_verifier\" and comparing it with the previously associated \"code_challenge\". — " +
+				"If a client sends a valid PKCE code_challenge parameter in the authorization request, the authorization server MUST enforce the correct usage of code_verifier at the token endpoint. (RFC 9700 §2.1.1)",
 			Run: func(ctx context.Context, t *suite.T) error {
-				return refusedRedeem(ctx, t, nil, func(form url.Values) { form.Del("code_verifier") }, []string{"invalid_grant"}, "no code_verifier",
+				// A missing parameter is invalid_request by RFC 6749 §5.2's
+				// definition; invalid_grant (the grant cannot be verified) is
+				// what RFC 7636 §4.6 names for a failed verification.
+				return refusedRedeem(ctx, t, nil, func(form url.Values) { form.Del("code_verifier") }, []string{"invalid_request", "invalid_grant"}, "no code_verifier",
 					"require code_verifier whenever the authorization request carried a code_challenge")
 			},
 		},
@@ -48,7 +55,7 @@ func verificationChecks() []*suite.Check {
 			ID: "rfc7636-4.6-challenge-compared-exactly", Spec: suite.RFC7636, Section: "4.6", Level: suite.Must,
 			Requires: req, Profiles: []vocab.Profile{vocab.ProfilePKCE, vocab.ProfileOAuth21},
 			Title: "The computed challenge is compared with the stored one exactly: a challenge differing in letter case does not match",
-			Quote: "If the values are not equal, an error response indicating \"invalid_grant\" as described in Section 5.2 of [RFC6749] MUST be returned.",
+			Quote: quoteNotEqual,
 			Run:   runChallengeComparedExactly,
 		},
 	}

@@ -74,12 +74,19 @@ func redeemRefused(res *httpx.Result, codes []string, what, fix string) error {
 }
 
 // wantErrorRedirect requires an authorization error response (RFC 6749
-// §4.1.2.1) with error=code and the request's state (when it had one).
+// §4.1.2.1) with error=code and the request's state (when it had one). An
+// error shown to the person instead is an observation, as for every
+// authorization error: RFC 6749 §4.1.2.1 redirects it, RFC 9700 §4.11.2
+// lets a server that does not trust the redirect URI show it.
 func wantErrorRedirect(res *fixture.AuthzResult, state, code, what, fix string) error {
 	if res.Callback == nil {
+		if res.Interactive {
+			return suite.SkipErr("the authorization request with %s reached a page that needs a person; enable the browser (--browser on) and give login/consent steps in the config", what)
+		}
 		return expect.Fail(res.Last, "a redirect to the client with error="+code, "no redirect to the client",
-			"the authorization request with %s did not come back to the client with an error", what).
-			WithFix(fix)
+			"the authorization request with %s was not sent back to the client with an error; it was shown to the person instead, so the client cannot tell why its request failed "+
+				"(RFC 6749 §4.1.2.1 redirects such errors; RFC 9700 §4.11.2 allows showing them when the redirect URI is not trusted)", what).
+			WithFix(fix).AsObservation()
 	}
 	q := res.Callback.Query()
 	switch {

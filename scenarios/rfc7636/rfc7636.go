@@ -9,7 +9,6 @@ import "github.com/authspec/authspec/suite"
 func Checks() []*suite.Check {
 	var out []*suite.Check
 	out = append(out, verifierChecks()...)
-	out = append(out, challengeChecks()...)
 	out = append(out, authorizationRequestChecks()...)
 	out = append(out, associationChecks()...)
 	out = append(out, errorChecks()...)

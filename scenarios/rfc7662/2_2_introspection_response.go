@@ -2,16 +2,21 @@ package rfc7662
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"mime"
 	"net/http"
 	"net/url"
 
+	"github.com/authspec/authspec/scenarios/internal/probe"
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/expect"
 	"github.com/authspec/authspec/suite/fixture"
 	"github.com/authspec/authspec/suite/vocab"
 )
+
+// quoteInactive is RFC 7662 §2.2's rule for tokens that are not active.
+const quoteInactive = "If the introspection call is properly authorized but the token is not active, does not exist on this server, or the protected resource is not allowed to introspect this particular token, then the authorization server MUST return an introspection response with the \"active\" field set to \"false\"."
 
 // responseChecks returns the checks of RFC 7662 §2.2, Introspection
 // Response.
@@ -20,29 +25,42 @@ func responseChecks() []*suite.Check {
 		{
 			ID: "rfc7662-2.2-active-token", Spec: suite.RFC7662, Section: "2.2", Level: suite.Must,
 			Requires: req, Profiles: []vocab.Profile{vocab.ProfileCore},
-			Title: "A valid token is introspected as \"active\": true (a JSON boolean)",
-			Quote: "active REQUIRED. Boolean indicator of whether or not the presented token is currently active.",
-			Run:   runActiveToken,
+			Title: "A token just issued to the caller is introspected as \"active\": true (a JSON boolean)",
+			Quote: "active REQUIRED. Boolean indicator of whether or not the presented token is currently active. The specifics of a token's \"active\" state will vary depending on the implementation of the authorization server and the information it keeps about its tokens, " +
+				"but a \"true\" value return for the \"active\" property will generally indicate that a given token has been issued by this authorization server, has not been revoked by the resource owner, and is within its given time window of validity (e.g., after its issuance time and before its expiration time).",
+			Keywordless: "REQUIRED makes the member present; what it says is its definition: a token this server issued moments ago, never revoked and within its validity (and accepted by the resource when one is configured) is currently active, " +
+				"so an indicator that says false to the client it was issued to is not the one RFC 7662 §2.2 defines",
+			Run: runActiveToken,
+		},
+		{
+			ID: "rfc7662-2.2-unknown-token-inactive", Spec: suite.RFC7662, Section: "2.2", Level: suite.Must,
+			Requires: req, Profiles: []vocab.Profile{vocab.ProfileCore},
+			Title: "A token that does not exist on the server is introspected as \"active\": false",
+			Quote: quoteInactive,
+			Run:   runUnknownTokenInactive,
 		},
 		{
 			ID: "rfc7662-2.2-json-response", Spec: suite.RFC7662, Section: "2.2", Level: suite.Must,
 			Requires: req, Profiles: []vocab.Profile{vocab.ProfileCore},
-			Title: "Introspection responses are JSON objects served as application/json",
-			Quote: "The server responds with a JSON object [RFC7159] in \"application/json\" format with the following top-level members.",
-			Run:   runJSONResponse,
+			Title:       "Introspection responses are JSON objects served as application/json",
+			Quote:       "The server responds with a JSON object [RFC7159] in \"application/json\" format with the following top-level members.",
+			Keywordless: "RFC 7662 §2.2 states the format of the introspection response in the indicative: a response in any other format is not an introspection response a resource server can read",
+			Run:         runJSONResponse,
 		},
 		{
 			ID: "rfc7662-2.2-numeric-dates", Spec: suite.RFC7662, Section: "2.2", Level: suite.Must,
 			Requires: req, Profiles: []vocab.Profile{vocab.ProfileCore},
-			Title: "exp, iat and nbf, when present, are integer seconds since the epoch",
-			Quote: "exp OPTIONAL. Integer timestamp, measured in the number of seconds since January 1 1970 UTC, indicating when this token will expire, as defined in JWT [RFC7519].",
-			Run:   runNumericDates,
+			Title:       "exp, iat and nbf, when present, are integer seconds since the epoch",
+			Quote:       "exp OPTIONAL. Integer timestamp, measured in the number of seconds since January 1 1970 UTC, indicating when this token will expire, as defined in JWT [RFC7519].",
+			Keywordless: "OPTIONAL governs whether exp (likewise iat and nbf) is present; when it is, its definition fixes the representation: an integer number of seconds since the epoch",
+			Run:         runNumericDates,
 		},
 		{
 			ID: "rfc7662-2.2-revoked-inactive", Spec: suite.RFC7662, Section: "2.2", Level: suite.Must,
+			Destroys: true,
 			Requires: append([]vocab.Feature{vocab.FeatureRevocation}, req...), Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title: "A revoked token is introspected as \"active\": false",
-			Quote: "If the introspection call is properly authorized but the token is not active, does not exist on this server, or the protected resource is not allowed to introspect this particular token, then the authorization server MUST return an introspection response with the \"active\" field set to \"false\".",
+			Quote: quoteInactive,
 			Run:   runRevokedInactive,
 		},
 		{
@@ -56,9 +74,64 @@ func responseChecks() []*suite.Check {
 }
 
 func runActiveToken(ctx context.Context, t *suite.T) error {
-	_, _, err := activeFresh(ctx, t, "introspect a fresh access token as the client it was issued to",
-		"the fresh token was introspected as inactive: the server may not let this client introspect its own tokens (RFC 7662 §2.2 allows it), so there is no active token to judge")
-	return err
+	in, err := introspectFresh(ctx, t, "introspect a fresh access token as the client it was issued to")
+	if err != nil {
+		return err
+	}
+	active, _, err := okIntrospection(in.res)
+	if err != nil || active {
+		return err
+	}
+	proof, err := provenValid(ctx, t, in)
+	if err != nil {
+		return err
+	}
+	return expect.Fail(in.res, `"active": true`, `"active": false`,
+		"a token that %s was introspected as inactive by the client it was issued to "+
+			"(RFC 7662 §2.2 makes false the answer to a caller the server does not allow to introspect the token: if only resource servers may introspect here, this is that policy)", proof).
+		WithFix("report a token that is issued, unexpired and unrevoked as \"active\": true to the client it was issued to")
+}
+
+// provenValid says why the token of in is currently active: this server
+// issued it moments ago and it was never revoked; when a configured
+// resource accepts it, that is said too (a resource that refuses it proves
+// nothing: the token may be meant for another audience).
+func provenValid(ctx context.Context, t *suite.T, in *introspection) (string, error) {
+	fresh := "this server issued moments ago and that was never revoked"
+	if t.Target.Resource == "" {
+		return fresh, nil
+	}
+	ok, res, err := probe.AccessTokenActive(ctx, t, in.client, in.token)
+	var skip *suite.Skipped
+	switch {
+	case errors.As(err, &skip):
+		t.Logf("the resource cannot tell whether the token is valid (%s)", skip.Reason)
+	case err != nil:
+		return "", err
+	case ok:
+		return fresh + fmt.Sprintf(" and that the protected resource accepts (HTTP %d)", res.Status), nil
+	default:
+		t.Logf("the protected resource refuses the token (HTTP %d), which may be meant for another audience", res.Status)
+	}
+	return fresh, nil
+}
+
+func runUnknownTokenInactive(ctx context.Context, t *suite.T) error {
+	c, err := t.Confidential(ctx)
+	if err != nil {
+		return err
+	}
+	res, err := introspect(ctx, t, c, "authspec-unknown-"+fixture.RandomState(), nil, "introspect a token that does not exist")
+	if err != nil {
+		return err
+	}
+	active, _, err := okIntrospection(res)
+	if err != nil || !active {
+		return err
+	}
+	return expect.Fail(res, `"active": false`, `"active": true`,
+		"a made-up token, which does not exist on this server, was introspected as active: resource servers would accept any string").
+		WithFix("answer \"active\": false for every token the server did not issue, or that is expired or revoked")
 }
 
 func runJSONResponse(ctx context.Context, t *suite.T) error {
@@ -67,6 +140,9 @@ func runJSONResponse(ctx context.Context, t *suite.T) error {
 		return err
 	}
 	res := in.res
+	if err := authorizedCall(res); err != nil {
+		return err
+	}
 	if err := expect.Status(res, http.StatusOK); err != nil {
 		return err
 	}
@@ -153,7 +229,7 @@ func runInactiveNoDetails(ctx context.Context, t *suite.T) error {
 		return err
 	}
 	if active {
-		return expect.Fail(res, `"active": false`, `"active": true`, "a made-up token was introspected as active")
+		return suite.SkipErr("the made-up token was introspected as active (rfc7662-2.2-unknown-token-inactive reports it), so there is no inactive answer to judge")
 	}
 	if len(m) > 1 {
 		return expect.Fail(res, `{"active": false}`, "members: "+expect.Keys(m),

@@ -103,9 +103,30 @@ func activeOf(res *httpx.Result) (active, isBool bool, m map[string]any, err err
 	return b, ok, m, nil
 }
 
+// authorizedCall turns a refusal of the caller (401, 403) into SKIP: RFC
+// 7662 §2.1 leaves to the server which callers may introspect, and the
+// checks of introspection responses need one that may.
+func authorizedCall(res *httpx.Result) error {
+	if res.Status == http.StatusUnauthorized || res.Status == http.StatusForbidden {
+		return suite.SkipErr("the introspection endpoint refused the client (%s): it may admit only other callers, such as resource servers (RFC 7662 §2.1 leaves that to the server), so there is no introspection response to judge",
+			outcome(res))
+	}
+	return nil
+}
+
+func outcome(res *httpx.Result) string {
+	if code := expect.ErrorCode(res); code != "" {
+		return fmt.Sprintf("HTTP %d error=%s", res.Status, code)
+	}
+	return fmt.Sprintf("HTTP %d", res.Status)
+}
+
 // okIntrospection requires a 200 JSON introspection response and returns
-// its "active" value.
+// its "active" value; a refused caller is SKIP (authorizedCall).
 func okIntrospection(res *httpx.Result) (bool, map[string]any, error) {
+	if err := authorizedCall(res); err != nil {
+		return false, nil, err
+	}
 	if err := expect.Status(res, http.StatusOK); err != nil {
 		return false, nil, expect.WithFix(err, "answer an authorized introspection request with 200 and the introspection JSON")
 	}

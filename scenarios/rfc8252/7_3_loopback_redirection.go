@@ -2,6 +2,7 @@ package rfc8252
 
 import (
 	"context"
+	"fmt"
 	"net/url"
 	"slices"
 
@@ -48,13 +49,35 @@ func runLoopbackAnyPort(ctx context.Context, t *suite.T) error {
 	if err != nil {
 		return err
 	}
-	if res.Param("code") == "" {
-		last := res.Last
-		return expect.Fail(last, "a code delivered to "+other.String(), "no code",
-			"native apps that listen on an ephemeral port cannot log in").
-			WithFix("for http://127.0.0.1 and http://[::1] redirect URIs, ignore the port when matching")
+	if res.Param("code") != "" {
+		return nil
 	}
-	return nil
+	if res.Callback == nil && res.Interactive {
+		return suite.SkipErr("the authorization endpoint shows a page that needs a person; enable the browser (--browser on) with a login and consent recipe (browser: in the config)")
+	}
+	// Refused (an error redirect or an error page): the port is to blame
+	// only if the same request with the registered port gets a code.
+	g, cerr := t.CodeFor(ctx, c, nil)
+	if cerr != nil {
+		return suite.SkipErr("the same request with the registered port gets no code either (%v), so the refusal says nothing about the port", cerr)
+	}
+	got := "no code"
+	if e := res.Param("error"); e != "" {
+		got = "a redirect with error=" + e
+	} else if last := res.LastResponse(); last != nil {
+		got = fmt.Sprintf("HTTP %d%s", last.Status, expect.BodyHint(last))
+	}
+	which := "the registered native app"
+	if !c.Registered {
+		which = "the configured public client (taken for a native app: its redirect URI is a loopback IP URI)"
+	}
+	f := expect.Fail(res.LastResponse(), "a code delivered to "+other.String(), got,
+		"%s was refused when its loopback redirect URI named another port, and got a code with the registered port: native apps that listen on an ephemeral port cannot log in", which).
+		WithFix("for http://127.0.0.1 and http://[::1] redirect URIs, ignore the port when matching")
+	if ok := g.Authz.LastResponse(); ok != nil {
+		f = f.WithEvidence(ok.Exchange)
+	}
+	return f
 }
 
 func otherPort(p string) string {

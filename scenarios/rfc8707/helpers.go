@@ -1,21 +1,120 @@
 package rfc8707
 
 import (
+	"context"
+	"fmt"
 	"net/http"
+	"net/url"
 
+	"github.com/authspec/authspec/scenarios/internal/probe"
+	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/expect"
+	"github.com/authspec/authspec/suite/fixture"
 	"github.com/authspec/authspec/suite/httpx"
 )
 
 // unknownResource is an absolute URI no authorization server serves.
 const unknownResource = "https://authspec.invalid/unknown-api"
 
-// invalidTarget requires a token error response with invalid_target.
-func invalidTarget(res *httpx.Result, resource, fix string) error {
-	if res.Status == http.StatusOK {
-		return expect.Fail(res, "error=invalid_target", "an access token",
-			"the token endpoint issued a token for resource=%q", resource).
-			WithFix(fix)
+// observation is the Keywordless reason of the checks that report, and
+// only report, how a server treats resource values RFC 8707 does not
+// oblige it to refuse.
+const observation = "an observation, reported as WARN and never FAIL, and only for a server that shows it implements resource indicators " +
+	"(a token requested for the resource names it in its audience, one requested without does not): RFC 8707 writes its server-side " +
+	"\"should reject\" and \"may limit\" in lowercase, which RFC 8174 (adopted in §1.1) makes no requirement, and leaves acceptable resources " +
+	"to the server (§2.2); a server without resource indicators ignores the parameter (RFC 6749 §3.1) and is not judged"
+
+// lax reports a resource value the server accepted although RFC 8707 does
+// not allow the client to send it (or the grant does not cover it): an
+// observation when the server shows that it implements resource
+// indicators, SKIP otherwise (ignoring an unrecognized parameter is what
+// RFC 6749 §3.1 requires of a server without them).
+func lax(ctx context.Context, t *suite.T, res *httpx.Result, want, got, what, fix string) error {
+	ok, why, err := probe.ResourceIndicators(ctx, t)
+	if err != nil {
+		return err
 	}
-	return expect.WithFix(expect.ErrorResponse(res, "invalid_target"), fix)
+	if !ok {
+		return suite.SkipErr("the server accepted %s, which a server without resource indicators does lawfully (RFC 6749 §3.1: unrecognized parameters are ignored), "+
+			"and nothing shows that it has them: %s", what, why)
+	}
+	return expect.Fail(res, want, got, "the server accepted %s although it implements resource indicators (%s)", what, why).
+		WithFix(fix).
+		AsObservation()
+}
+
+// baseline makes sure that the run's usual authorization with the resource
+// gives tokens (once per run): a refusal of a variation proves nothing
+// otherwise.
+func baseline(ctx context.Context, t *suite.T) error {
+	_, err := probe.TokenAudiences(ctx, t)
+	return err
+}
+
+// clientCredentials sends a client credentials token request of the
+// confidential client for resource.
+func clientCredentials(ctx context.Context, t *suite.T, resource string) (*httpx.Result, error) {
+	c, err := t.Confidential(ctx)
+	if err != nil {
+		return nil, err
+	}
+	form := url.Values{"grant_type": {"client_credentials"}, "resource": {resource}}
+	if len(t.Target.Config.Scopes) > 0 {
+		form.Set("scope", t.Target.Config.Scopes[0])
+	}
+	res, err := t.Token(ctx, c, form, "client credentials token request with resource="+resource)
+	if err == nil && res.Status == http.StatusOK {
+		_, _ = t.ParseTokens(res) // redact the token
+	}
+	return res, err
+}
+
+// authorizeWith sends an authorization request of the confidential client
+// with resources.
+func authorizeWith(ctx context.Context, t *suite.T, resources ...string) (*fixture.AuthzResult, *fixture.AuthRequest, error) {
+	ar, err := t.AuthRequestFor(ctx, nil, func(r *fixture.AuthRequest) { r.Resources = resources })
+	if err != nil {
+		return nil, nil, err
+	}
+	res, err := t.TryAuthorize(ctx, ar)
+	return res, ar, err
+}
+
+// badResource sends an authorization request with the resource v, which a
+// client must not send. A refusal, redirected with any error or shown as a
+// page (RFC 9700 §4.11.2), is right; a code is reported by lax.
+func badResource(ctx context.Context, t *suite.T, v, fix string) error {
+	if err := baseline(ctx, t); err != nil {
+		return err
+	}
+	res, ar, err := authorizeWith(ctx, t, v)
+	if err != nil {
+		return err
+	}
+	if res.Callback == nil || res.Param("code") == "" {
+		t.Logf("refused: %s", refusal(res))
+		return nil
+	}
+	return lax(ctx, t, res.Last, "an error (invalid_target)", "an authorization code", "the resource "+quoted(ar.Resources), fix)
+}
+
+func refusal(res *fixture.AuthzResult) string {
+	if e := res.Param("error"); e != "" {
+		return "error=" + e
+	}
+	if res.Last != nil {
+		return fmt.Sprintf("a page (HTTP %d)", res.Last.Status)
+	}
+	return "no redirect to the client"
+}
+
+func quoted(vs []string) string {
+	out := ""
+	for i, v := range vs {
+		if i > 0 {
+			out += ", "
+		}
+		out += `"` + v + `"`
+	}
+	return out
 }

@@ -17,13 +17,6 @@ func refererLeakageChecks() []*suite.Check {
 	req := []vocab.Feature{vocab.FeatureBrowser, vocab.FeatureConfidential, vocab.FeatureAuthCode}
 	return []*suite.Check{
 		{
-			ID: "rfc9700-4.2.4-referrer-policy", Spec: suite.RFC9700, Section: "4.2.4", Level: suite.Should,
-			Requires: req, Profiles: []vocab.Profile{vocab.ProfileCore, vocab.ProfileOAuth21},
-			Title: "Login and consent pages set a Referrer-Policy that keeps the authorization request's URL from leaking",
-			Quote: "Suppressing the Referer header by applying an appropriate Referrer Policy [W3C.webappsec-referrer-policy] to the document (either as part of the \"referrer\" meta attribute or by setting a Referrer-Policy header).",
-			Run:   runReferrerPolicy,
-		},
-		{
 			ID: "rfc9700-4.2.4-no-third-party-resources", Spec: suite.RFC9700, Section: "4.2.4", Level: suite.ShouldNot,
 			Requires: req, Profiles: []vocab.Profile{vocab.ProfileCore, vocab.ProfileOAuth21},
 			Title: "Login and consent pages load nothing from other hosts (third-party resources receive the URL as Referer)",
@@ -31,25 +24,6 @@ func refererLeakageChecks() []*suite.Check {
 			Run:   runNoThirdPartyResources,
 		},
 	}
-}
-
-func runReferrerPolicy(ctx context.Context, t *suite.T) error {
-	shown, err := pages.Shown(ctx, t)
-	if err != nil {
-		return err
-	}
-	var bad []string
-	for _, p := range shown {
-		if !safeReferrerPolicy(p.Header["referrer-policy"]) {
-			bad = append(bad, fmt.Sprintf("%s (Referrer-Policy: %q)", p.URL, p.Header["referrer-policy"]))
-		}
-	}
-	if len(bad) > 0 {
-		return &suite.Failure{Message: "pages of the authorization flow do not restrict the Referer: a link or resource on them receives the URL with the authorization request (a <meta name=\"referrer\"> tag is not inspected)",
-			Want: "Referrer-Policy: no-referrer (or same-origin, strict-origin)", Got: strings.Join(bad, "; "),
-			Fix: "send Referrer-Policy: no-referrer on the authorization endpoint's pages"}
-	}
-	return nil
 }
 
 func runNoThirdPartyResources(ctx context.Context, t *suite.T) error {
@@ -80,18 +54,4 @@ func runNoThirdPartyResources(ctx context.Context, t *suite.T) error {
 			Fix: "serve fonts, scripts, styles and images of the authorization pages from the authorization server itself"}
 	}
 	return nil
-}
-
-func safeReferrerPolicy(v string) bool {
-	// The header may list fallbacks; the last understood one applies.
-	fields := strings.Split(strings.ToLower(v), ",")
-	for i := len(fields) - 1; i >= 0; i-- {
-		switch strings.TrimSpace(fields[i]) {
-		case "no-referrer", "same-origin", "strict-origin", "origin", "strict-origin-when-cross-origin":
-			return true
-		case "unsafe-url", "no-referrer-when-downgrade", "origin-when-cross-origin":
-			return false
-		}
-	}
-	return false
 }

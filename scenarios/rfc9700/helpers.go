@@ -7,6 +7,7 @@ import (
 	"github.com/authspec/authspec/scenarios/internal/regclient"
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/expect"
+	"github.com/authspec/authspec/suite/fixture"
 )
 
 // registrationWorks is the control of the registration checks: a plain
@@ -14,6 +15,17 @@ import (
 func registrationWorks(ctx context.Context, t *suite.T) error {
 	_, err := regclient.MustRegister(ctx, t, regclient.Metadata(t, regclient.DefaultMethod(t), nil))
 	return err
+}
+
+// pagesPassable is the control of a check that judges a request ending on
+// a page without a code as refused: the run's usual request must get a
+// code, or the page may be a login page that authspec could not pass
+// (SKIP).
+func pagesPassable(ctx context.Context, t *suite.T, c *fixture.Client) error {
+	if _, err := t.CodeFor(ctx, c, nil); err != nil {
+		return suite.SkipErr("the run's usual authorization request gets no code either (%v), so a page without a code says nothing", err)
+	}
+	return nil
 }
 
 // refusedAtRegistration accepts an RFC 7591 error response (400 with a JSON

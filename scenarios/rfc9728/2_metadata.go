@@ -9,8 +9,10 @@ import (
 	"strings"
 
 	"github.com/authspec/authspec/scenarios/internal/metadoc"
+	"github.com/authspec/authspec/scenarios/internal/probe"
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/expect"
+	"github.com/authspec/authspec/suite/fixture"
 	"github.com/authspec/authspec/suite/httpx"
 	"github.com/authspec/authspec/suite/target"
 	"github.com/authspec/authspec/suite/vocab"
@@ -21,10 +23,10 @@ import (
 func metadataChecks() []*suite.Check {
 	return []*suite.Check{
 		{
-			ID: "rfc9728-2-authorization-servers-lists-issuer", Spec: suite.RFC9728, Section: "2", Level: suite.Should,
+			ID: "rfc9728-2-authorization-servers-lists-issuer", Spec: suite.RFC9728, Section: "2", Level: suite.May,
 			Requires: needMetadata, Profiles: []vocab.Profile{vocab.ProfileResource},
-			Title: "The resource's metadata lists the authorization server under test",
-			Quote: "authorization_servers: OPTIONAL. JSON array containing a list of OAuth authorization server issuer identifiers ... for authorization servers that can be used with this protected resource.",
+			Title: "The resource's metadata lists the authorization server whose tokens it accepts (an observation)",
+			Quote: "authorization_servers: OPTIONAL. JSON array containing a list of OAuth authorization server issuer identifiers, as defined in [RFC8414], for authorization servers that can be used with this protected resource.",
 			Run:   runAuthorizationServersListsIssuer,
 		},
 		{
@@ -39,37 +41,57 @@ func metadataChecks() []*suite.Check {
 			Requires: needMetadata, Profiles: []vocab.Profile{vocab.ProfileResource},
 			Title: "Every listed authorization server is an issuer whose RFC 8414 metadata names it",
 			Quote: "authorization_servers: OPTIONAL. JSON array containing a list of OAuth authorization server issuer identifiers, as defined in [RFC8414], for authorization servers that can be used with this protected resource.",
-			Run:   runAuthorizationServersHaveMetadata,
+			Keywordless: "metadata states facts about the resource: a listed value must be an issuer identifier as RFC 8414 defines it, from which the server's metadata is found " +
+				"and whose issuer is identical (RFC 8414 §3, §3.3); a value that is not one makes the document false for every client that follows it",
+			Run: runAuthorizationServersHaveMetadata,
 		},
 		{
 			ID: "rfc9728-2-bearer-methods-honoured", Spec: suite.RFC9728, Section: "2", Level: suite.Must,
 			Requires: []vocab.Feature{vocab.FeatureResourceMetadata, vocab.FeatureConfidential}, Profiles: []vocab.Profile{vocab.ProfileResource},
-			Title: "The resource accepts a valid token by every advertised bearer method",
-			Quote: "bearer_methods_supported: OPTIONAL. JSON array containing a list of the supported methods of sending an OAuth 2.0 bearer token [RFC6750] to the protected resource. Defined values are [\"header\", \"body\", \"query\"], corresponding to Sections 2.1, 2.2, and 2.3 of [RFC6750].",
-			Run:   runBearerMethodsHonoured,
+			Title:       "The resource accepts a valid token by every advertised bearer method",
+			Quote:       "bearer_methods_supported: OPTIONAL. JSON array containing a list of the supported methods of sending an OAuth 2.0 bearer token [RFC6750] to the protected resource. Defined values are [\"header\", \"body\", \"query\"], corresponding to Sections 2.1, 2.2, and 2.3 of [RFC6750].",
+			Keywordless: "metadata states facts about the resource: a method listed as supported that the resource refuses makes the document false for every client that follows it",
+			Run:         runBearerMethodsHonoured,
 		},
 		{
 			ID: "rfc9728-2-scopes-supported-requestable", Spec: suite.RFC9728, Section: "2", Level: suite.Should,
-			Requires: []vocab.Feature{vocab.FeatureResourceMetadata, vocab.FeatureConfidential, vocab.FeatureClientCredentials}, Profiles: []vocab.Profile{vocab.ProfileResource},
-			Title: "The authorization server under test grants every scope the resource advertises for it",
+			Requires: []vocab.Feature{vocab.FeatureResourceMetadata, vocab.FeatureConfidential, vocab.FeatureAuthCode}, Profiles: []vocab.Profile{vocab.ProfileResource},
+			Title: "The authorization server under test does not refuse the scopes the resource advertises for authorization requests (an observation)",
 			Quote: "scopes_supported: RECOMMENDED. JSON array containing a list of the scope values, as defined in OAuth 2.0 [RFC6749], that are used in authorization requests to request access to this protected resource.",
 			Run:   runScopesSupportedRequestable,
 		},
 	}
 }
 
+// runAuthorizationServersListsIssuer reports, as an observation, a list of
+// authorization servers that leaves out the server under test although the
+// resource accepts its tokens: the member is OPTIONAL and a resource may
+// name other servers, but clients that discover the server from the
+// resource's metadata will not find this one.
 func runAuthorizationServersListsIssuer(ctx context.Context, t *suite.T) error {
 	res := t.Target.ResourceMetadataResult
 	list, present, err := expect.StringList(t.Target.ResourceMetadata, "authorization_servers")
+	switch {
+	case err != nil:
+		return suite.SkipErr("authorization_servers is malformed (%v; see rfc9728-3.2-multi-valued-as-arrays)", err)
+	case !present:
+		t.Logf("no authorization_servers member (OPTIONAL)")
+		return nil
+	case slices.Contains(list, t.Target.Issuer):
+		return nil
+	}
+	if ok, _ := t.Target.Has(vocab.FeatureResource); !ok {
+		return suite.SkipErr("no resource to show that it accepts this server's tokens")
+	}
+	_, accepted, err := probe.AcceptedToken(ctx, t)
 	if err != nil {
-		return expect.Fail(res, "authorization_servers as an array of strings", err.Error(), "malformed authorization_servers")
+		return err
 	}
-	if !present || !slices.Contains(list, t.Target.Issuer) {
-		return expect.Fail(res, "authorization_servers containing "+t.Target.Issuer, "["+strings.Join(list, ", ")+"]",
-			"clients that discover the authorization server from the resource cannot find this issuer").
-			WithFix("list the issuer identifier exactly as in its RFC 8414 metadata")
-	}
-	return nil
+	return expect.Fail(res, "authorization_servers containing "+t.Target.Issuer, "["+strings.Join(list, ", ")+"]",
+		"the resource accepts tokens of %s but its metadata names other authorization servers: clients that discover the server from the resource cannot find this one", t.Target.Issuer).
+		WithFix("list the issuer identifier exactly as in its RFC 8414 metadata").
+		WithEvidence(accepted.Exchange).
+		AsObservation()
 }
 
 func runResourceRequired(ctx context.Context, t *suite.T) error {
@@ -234,38 +256,36 @@ func resourceToken(ctx context.Context, t *suite.T) (string, error) {
 }
 
 // callWithToken calls the resource with token sent by an RFC 6750 method:
-// header (§2.1), body (§2.2, a form POST) or query (§2.3).
+// header (§2.1) and query (§2.3) the way the resource is called
+// (probe.Call), body (§2.2) as a form POST.
 func callWithToken(ctx context.Context, t *suite.T, method, token string) (*httpx.Result, error) {
-	var req *http.Request
-	var err error
+	note := "call the protected resource with the token in the " + method + " (RFC 6750)"
 	switch method {
 	case "body":
 		body := url.Values{"access_token": {token}}.Encode()
-		req, err = http.NewRequestWithContext(ctx, http.MethodPost, t.Target.Resource, strings.NewReader(body))
-		if err == nil {
-			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req, err := http.NewRequestWithContext(ctx, http.MethodPost, t.Target.Resource, strings.NewReader(body))
+		if err != nil {
+			return nil, fmt.Errorf("resource request: %w", err)
 		}
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		return t.HTTP.Do(ctx, req, note)
 	case "query":
-		u, perr := url.Parse(t.Target.Resource)
-		if perr != nil {
-			return nil, fmt.Errorf("resource URL: %w", perr)
+		u, err := url.Parse(t.Target.Resource)
+		if err != nil {
+			return nil, fmt.Errorf("resource URL: %w", err)
 		}
 		q := u.Query()
 		q.Set("access_token", token)
 		u.RawQuery = q.Encode()
-		req, err = http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
-	default:
-		req, err = http.NewRequestWithContext(ctx, http.MethodGet, t.Target.Resource, nil)
-		if err == nil {
-			req.Header.Set("Authorization", "Bearer "+token)
-		}
+		return probe.Call(ctx, t, u.String(), "", note)
 	}
-	if err != nil {
-		return nil, fmt.Errorf("resource request: %w", err)
-	}
-	return t.HTTP.Do(ctx, req, "call the protected resource with the token in the "+method+" (RFC 6750)")
+	return probe.Call(ctx, t, t.Target.Resource, "Bearer "+token, note)
 }
 
+// runScopesSupportedRequestable asks for the advertised scopes the way the
+// member describes them, in an authorization request for the resource. A
+// refusal is an observation: RECOMMENDED binds publishing the member, and
+// the server may refuse a scope to this client by policy (RFC 6749 §3.3).
 func runScopesSupportedRequestable(ctx context.Context, t *suite.T) error {
 	doc := t.Target.ResourceMetadata
 	scopes, present, err := expect.StringList(doc, "scopes_supported")
@@ -276,16 +296,36 @@ func runScopesSupportedRequestable(ctx context.Context, t *suite.T) error {
 		return suite.SkipErr("the protected resource metadata lists no scopes_supported")
 	}
 	// The scopes are meant for the resource's authorization servers; judge
-	// them only when the server under test is one of them.
-	if list, _, _ := expect.StringList(doc, "authorization_servers"); !slices.Contains(list, t.Target.Issuer) {
-		return suite.SkipErr("the resource does not list %s among its authorization_servers, so its scopes may be another server's", t.Target.Issuer)
+	// them only when the server under test is the one it names.
+	if list, _, _ := expect.StringList(doc, "authorization_servers"); len(list) != 1 || list[0] != t.Target.Issuer {
+		return suite.SkipErr("the resource does not name %s as its only authorization server, so its scopes may be another server's", t.Target.Issuer)
 	}
-	refused, err := metadoc.RefusedScope(ctx, t, scopes, t.Resources())
-	if err != nil || refused == nil {
+	if len(scopes) > maxScopes {
+		t.Logf("only the first %d scopes were asked for", maxScopes)
+		scopes = scopes[:maxScopes]
+	}
+	ar, err := t.AuthRequestFor(ctx, nil, func(r *fixture.AuthRequest) { r.Scope = strings.Join(scopes, " ") })
+	if err != nil {
 		return err
 	}
-	return expect.Fail(refused.Res, "a token for scope "+refused.Scope, "error=invalid_scope",
-		"the resource advertises scope %q for requesting access to it, but its authorization server refuses that scope", refused.Scope).
-		WithEvidence(t.Target.ResourceMetadataResult.Exchange).
-		WithFix("list in the resource's scopes_supported only scopes its authorization servers grant")
+	az, err := t.TryAuthorize(ctx, ar)
+	if err != nil {
+		return err
+	}
+	switch e := az.Param("error"); {
+	case az.Callback == nil:
+		return suite.SkipErr("the authorization request for the advertised scopes did not come back to the client: whether they were refused cannot be told")
+	case e == "invalid_scope":
+		return expect.Fail(az.Last, "an authorization code for scope="+ar.Scope, "error=invalid_scope",
+			"the resource advertises the scopes %v for requesting access to it, but its authorization server refuses them", scopes).
+			WithEvidence(t.Target.ResourceMetadataResult.Exchange).
+			WithFix("list in the resource's scopes_supported only scopes its authorization servers grant").
+			AsObservation()
+	case e != "":
+		return suite.SkipErr("the authorization request was refused with error=%s, not for its scopes", e)
+	}
+	return nil
 }
+
+// maxScopes bounds the scopes asked for in one request.
+const maxScopes = 8

@@ -34,7 +34,9 @@ func responseChecks() []*suite.Check {
 			Requires: needMetadata, Profiles: []vocab.Profile{vocab.ProfileResource},
 			Title: "The multi-valued parameters of RFC 9728 §2 are JSON arrays of strings",
 			Quote: "Parameters with multiple values are represented as JSON arrays.",
-			Run:   runMultiValuedASArrays,
+			Keywordless: "the wire format of the metadata response: §2 defines each of these parameters as a JSON array of strings, and a document that sends another JSON type " +
+				"is not one a client can read as RFC 9728 metadata",
+			Run: runMultiValuedASArrays,
 		},
 	}
 }

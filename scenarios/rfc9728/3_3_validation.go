@@ -47,7 +47,7 @@ func runChallengeMetadataResource(ctx context.Context, t *suite.T) error {
 	}
 	u := c.Params["resource_metadata"]
 	if !ok || u == "" {
-		return suite.SkipErr("the 401 challenge has no resource_metadata parameter (see rfc9728-5.1-challenge-resource-metadata)")
+		return suite.SkipErr("the 401 challenge has no resource_metadata parameter (RFC 9728 §5.1: MAY), so there is no metadata it names")
 	}
 	fix := "point resource_metadata at the metadata of this resource, whose resource is " + t.Target.Resource
 	doc, res, err := metadoc.Fetch(ctx, t, u, "fetch the metadata named by resource_metadata")

@@ -26,14 +26,11 @@ var (
 	needResource = []vocab.Feature{vocab.FeatureResource}
 )
 
-// unauthenticatedChallenge calls the protected resource without a token and
-// returns its Bearer challenge (ok false when there is none).
+// unauthenticatedChallenge is the protected resource's answer to a request
+// without a token (probe.Unauthenticated, shared with the RFC 6750 and MCP
+// checks) and its Bearer challenge (ok false when there is none).
 func unauthenticatedChallenge(ctx context.Context, t *suite.T) (probe.Challenge, *httpx.Result, bool, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, t.Target.Resource, nil)
-	if err != nil {
-		return probe.Challenge{}, nil, false, fmt.Errorf("resource request: %w", err)
-	}
-	res, err := t.HTTP.Do(ctx, req, "call the protected resource without a token")
+	res, err := probe.Unauthenticated(ctx, t)
 	if err != nil {
 		return probe.Challenge{}, nil, false, err
 	}

@@ -1,5 +1,8 @@
 // Package rfc9728 holds the checks of RFC 9728, OAuth 2.0 Protected
-// Resource Metadata, one file per section of the RFC.
+// Resource Metadata, one file per section of the RFC. §5.1 has no check:
+// the resource_metadata parameter is a MAY there (a MAY cannot be unmet);
+// the MCP check of 2025-06-18 requires it of MCP servers, and §3.3's check
+// judges the metadata it names.
 package rfc9728
 
 import "github.com/authspec/authspec/suite"
@@ -11,6 +14,5 @@ func Checks() []*suite.Check {
 	out = append(out, retrievalChecks()...)
 	out = append(out, responseChecks()...)
 	out = append(out, validationChecks()...)
-	out = append(out, challengeChecks()...)
 	return out
 }

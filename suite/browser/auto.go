@@ -14,6 +14,7 @@ import (
 
 	"github.com/authspec/authspec/suite/fixture"
 	"github.com/authspec/authspec/suite/httpx"
+	"github.com/authspec/authspec/suite/target"
 )
 
 // Auto tries plain HTTP first and switches to the browser when the target
@@ -44,6 +45,9 @@ var _ fixture.Authorizer = (*Auto)(nil)
 
 // Authorize implements fixture.Authorizer.
 func (a *Auto) Authorize(ctx context.Context, hc *httpx.Client, authURL, redirectURI string, flow fixture.Flow) (*fixture.AuthzResult, error) {
+	if err := recipeLacks(a.Options.Recipe, flow); err != nil && HasSteps(a.Options.Recipe) {
+		return &fixture.AuthzResult{}, err
+	}
 	if flow == fixture.FlowApprove {
 		release, err := acquire(ctx, a.clientLock(authURL))
 		if err != nil {
@@ -58,7 +62,7 @@ func (a *Auto) Authorize(ctx context.Context, hc *httpx.Client, authURL, redirec
 	if out, ok := a.replay(ctx, hc, jar, res, redirectURI, flow); ok {
 		return out, nil
 	}
-	if len(a.Options.Recipe.Login) == 0 && len(a.Options.Recipe.Consent) == 0 && len(a.Options.Recipe.Deny) == 0 {
+	if !HasSteps(a.Options.Recipe) {
 		return res, nil // no recipe: the fixture reports that a person is needed
 	}
 	a.launch()
@@ -87,6 +91,11 @@ func (a *Auto) Authorize(ctx context.Context, hc *httpx.Client, authURL, redirec
 		}
 	}
 	return a.browserFlow(ctx, hc, authURL, redirectURI, flow)
+}
+
+// HasSteps reports whether a recipe has any step.
+func HasSteps(r target.BrowserConfig) bool {
+	return len(r.Login)+len(r.Consent)+len(r.Deny) > 0
 }
 
 // browserFlow runs the flow in the browser and learns, from an approval,

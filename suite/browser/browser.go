@@ -277,6 +277,11 @@ type flowState struct {
 	out         *fixture.AuthzResult
 	blocked     *httpx.RefusedError // a navigation the policy stopped
 	stopped     chan struct{}       // closed when blocked is set
+	// doc is the response of the last document the main frame loaded
+	// (not the redirect URI); docs counts them; nav is signalled on each.
+	doc  playwright.Response
+	docs int
+	nav  chan struct{}
 }
 
 // untrusted reports whether raw is an http(s) URL on an origin the policy
@@ -418,7 +423,13 @@ func (b *Browser) newSlot() (*slot, error) {
 		}
 		st.mu.Lock()
 		st.out.Pages = append(st.out.Pages, fixture.PageVisit{URL: st.redact(r.URL()), Status: r.Status(), Method: r.Request().Method(), Header: r.Headers()})
+		st.doc = r
+		st.docs++
 		st.mu.Unlock()
+		select {
+		case st.nav <- struct{}{}:
+		default:
+		}
 	})
 	return sl, nil
 }
@@ -472,6 +483,9 @@ func (b *Browser) sessionCookies() []playwright.OptionalCookie {
 // context, plays the login recipe, then the consent (or deny) recipe, and
 // returns the redirect to redirectURI, which is intercepted and never sent.
 func (b *Browser) Authorize(ctx context.Context, hc *httpx.Client, authURL, redirectURI string, flow fixture.Flow) (*fixture.AuthzResult, error) {
+	if err := recipeLacks(b.opts.Recipe, flow); err != nil {
+		return &fixture.AuthzResult{}, err
+	}
 	withSession := flow != fixture.FlowLogin && b.HasSession()
 	if withSession && b.serialiseSessions() {
 		// One flow at a time carries the session, and it leaves the
@@ -510,7 +524,7 @@ func (b *Browser) Authorize(ctx context.Context, hc *httpx.Client, authURL, redi
 		policy = hc.Transport().Policy()
 	}
 	st := &flowState{redirectURI: redirectURI, got: make(chan struct{}), out: out, redact: hc.Transport().Redact, policy: policy,
-		stopped: make(chan struct{})}
+		stopped: make(chan struct{}), nav: make(chan struct{}, 1)}
 	sl.state.Store(st)
 	mu, got := &st.mu, st.got
 	done := func() bool {
@@ -534,6 +548,7 @@ func (b *Browser) Authorize(ctx context.Context, hc *httpx.Client, authURL, redi
 		if r := st.refused(); r != nil && !httpx.IsRefused(err) {
 			err = r // the reason the flow went nowhere
 		}
+		err = asTransport(err, page.URL(), hc.Transport())
 		// The screenshot reaches the check's result through hc, whatever
 		// the check does with the error.
 		where := hc.Transport().Redact(page.URL())
@@ -559,16 +574,45 @@ func (b *Browser) Authorize(ctx context.Context, hc *httpx.Client, authURL, redi
 			steps []target.Step
 		}{"deny", b.opts.Recipe.Deny}
 	}
+	shown := func(sp *fixture.ShownPage) (*fixture.AuthzResult, error) {
+		b.keepShown(page, st, hc, sp)
+		return result(), nil
+	}
 	loggedIn, kept := false, false
+	mark := 0 // documents loaded before the last stage's steps
 	for i, stg := range stages {
 		if done() {
 			break
 		}
 		if stg.name == "login" {
-			if !b.loginShown(page, stg.steps, stages[i+1].steps, done) {
+			// The first page: the login page, the next stage's page (a
+			// session), the redirect, or a page shown as the answer.
+			k, sp := b.pageKind(page, st, stg.steps, stages[i+1].steps, done)
+			switch k {
+			case pageShown:
+				return shown(sp)
+			case pageUnfit:
+				return fail(unfit(page, sp, "login"))
+			case pageNetError:
+				return fail(fmt.Errorf("the browser could not load the authorization endpoint: it shows %s", page.URL()))
+			case pageRedirect, pageOther:
 				continue // a session from an earlier flow: no login page
 			}
 			loggedIn = true
+		} else if loggedIn && st.documents() > mark {
+			// Past the login steps, on a new page: the stage's page, the
+			// redirect, or a page shown as the answer (an error page).
+			k, sp := b.pageKind(page, st, stg.steps, stages[0].steps, done)
+			switch k {
+			case pageShown:
+				return shown(sp)
+			case pageUnfit:
+				return fail(unfit(page, sp, stg.name))
+			case pageOther:
+				return fail(fmt.Errorf("after the login steps the browser is on the login page again (%s): are the recipe's credentials right?", page.URL()))
+			case pageNetError:
+				return fail(fmt.Errorf("after the login steps the browser could not load the next page: it shows %s", page.URL()))
+			}
 		}
 		if done() {
 			break
@@ -586,18 +630,38 @@ func (b *Browser) Authorize(ctx context.Context, hc *httpx.Client, authURL, redi
 			out.Consent = form
 			return result(), nil
 		}
+		mark = st.documents()
 		if err := play(ctx, page, stg.steps, done, policy); err != nil {
 			return fail(err)
 		}
 	}
-	select {
-	case <-got:
-	case <-st.stopped:
-		return fail(st.refused())
-	case <-time.After(b.opts.StepTimeout):
-		return fail(fmt.Errorf("the browser did not reach the redirect URI; it is at %s", page.URL()))
-	case <-ctx.Done():
-		return fail(ctx.Err())
+	// The last steps sent the browser on: to the redirect URI, or to a
+	// page shown as the answer, which is recognised as soon as it loads.
+	last := stages[len(stages)-1].steps
+	deadline := time.After(b.opts.StepTimeout)
+wait:
+	for !done() {
+		select {
+		case <-got:
+			break wait
+		case <-st.nav:
+			k, sp := b.pageKind(page, st, last, nil, done)
+			switch k {
+			case pageShown:
+				return shown(sp)
+			case pageUnfit:
+				return fail(fmt.Errorf("after the %s steps the browser is on a page that is not the redirect to the client: %s shows %s",
+					stages[len(stages)-1].name, page.URL(), sp.Why))
+			case pageNetError:
+				return fail(fmt.Errorf("the browser could not load the page after the %s steps: it shows %s", stages[len(stages)-1].name, page.URL()))
+			}
+		case <-st.stopped:
+			return fail(st.refused())
+		case <-deadline:
+			return fail(fmt.Errorf("the browser did not reach the redirect URI; it is at %s", page.URL()))
+		case <-ctx.Done():
+			return fail(ctx.Err())
+		}
 	}
 	if loggedIn || withSession {
 		b.keepSession(bctx) // the server may have rotated the session cookie
@@ -605,23 +669,27 @@ func (b *Browser) Authorize(ctx context.Context, hc *httpx.Client, authURL, redi
 	return result(), nil
 }
 
-// loginShown waits until the page shows either the login recipe's first
-// element or the next stage's, and reports whether it is the login page. A
-// recipe whose first step cannot be probed (expect_text, goto) is played.
-func (b *Browser) loginShown(page playwright.Page, login, next []target.Step, done func() bool) bool {
-	sel := probeSelector(login, page.URL())
-	if sel == "" {
-		return len(login) > 0
+// recipeLacks reports a flow the recipe has no steps for: a denial
+// without deny steps, an inspection of the consent page without the click
+// that finds its form. The check that asks for it cannot run (SKIP), and
+// must not take whatever happens instead for the person's decision.
+func recipeLacks(r target.BrowserConfig, flow fixture.Flow) error {
+	switch flow {
+	case fixture.FlowDeny:
+		if len(r.Deny) == 0 {
+			return &fixture.NeedsPerson{Reason: "the check needs a person to deny the request, and the config's browser recipe has no deny: steps; " +
+				"add them (authspec browser inspect proposes them)"}
+		}
+	case fixture.FlowInspect:
+		for _, s := range r.Consent {
+			if s.Click != "" {
+				return nil
+			}
+		}
+		return &fixture.NeedsPerson{Reason: "the check reads the consent page's form, and the config's browser recipe has no consent: click step that " +
+			"finds it; add one (authspec browser inspect proposes it)"}
 	}
-	loc := page.Locator(sel)
-	if nsel := probeSelector(next, ""); nsel != "" {
-		loc = loc.Or(page.Locator(nsel))
-	}
-	if err := loc.First().WaitFor(); err != nil || done() {
-		return !done() // neither shows: play the login steps, which say what is missing
-	}
-	n, err := page.Locator(sel).Count()
-	return err != nil || n > 0
+	return nil
 }
 
 // probeSelector is the element of the first step of a recipe that applies

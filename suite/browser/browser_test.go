@@ -29,7 +29,12 @@ var referenceRecipe = target.BrowserConfig{
 
 func launch(t *testing.T, recipe target.BrowserConfig) *browser.Browser {
 	t.Helper()
-	b, err := browser.Launch(browser.Options{Recipe: recipe, StepTimeout: 15 * time.Second, Executable: os.Getenv("AUTHSPEC_CHROMIUM"), DriverDir: os.Getenv("PLAYWRIGHT_DRIVER_PATH")})
+	return launchWith(t, recipe, 15*time.Second)
+}
+
+func launchWith(t *testing.T, recipe target.BrowserConfig, stepTimeout time.Duration) *browser.Browser {
+	t.Helper()
+	b, err := browser.Launch(browser.Options{Recipe: recipe, StepTimeout: stepTimeout, Executable: os.Getenv("AUTHSPEC_CHROMIUM"), DriverDir: os.Getenv("PLAYWRIGHT_DRIVER_PATH")})
 	if errors.Is(err, browser.ErrUnavailable) && os.Getenv("CI") == "" {
 		t.Skipf("%v", err)
 	}
@@ -79,7 +84,9 @@ func TestBrowser_ReferenceServerConsent(t *testing.T) {
 
 func TestBrowser_FailureAttachesScreenshot(t *testing.T) {
 	_, issuer := referenceServer(t)
-	b, err := browser.Launch(browser.Options{StepTimeout: 2 * time.Second, Executable: os.Getenv("AUTHSPEC_CHROMIUM"), DriverDir: os.Getenv("PLAYWRIGHT_DRIVER_PATH"),
+	// A recipe that does not fit the login page fails as soon as the page
+	// has loaded, not after the step timeout, which is far above need.
+	b, err := browser.Launch(browser.Options{StepTimeout: 2 * time.Minute, Executable: os.Getenv("AUTHSPEC_CHROMIUM"), DriverDir: os.Getenv("PLAYWRIGHT_DRIVER_PATH"),
 		Recipe: target.BrowserConfig{Login: []target.Step{{Click: "#no-such-button"}}}})
 	if errors.Is(err, browser.ErrUnavailable) && os.Getenv("CI") == "" {
 		t.Skipf("%v", err)
@@ -100,7 +107,7 @@ func TestBrowser_FailureAttachesScreenshot(t *testing.T) {
 			_, err = tt.Authorize(ctx, tt.NewAuthRequest(c))
 			return err
 		}}
-	res := runner.RunOne(ctx, env, check, 30*time.Second)
+	res := runner.RunOne(ctx, env, check, time.Minute)
 	assert.Equal(t, suite.Error, res.Status)
 	assert.Contains(t, res.Message, "#no-such-button")
 	var kinds []string

@@ -14,20 +14,38 @@ import (
 )
 
 // formScript serialises the form of the element it runs on, as the browser
-// would submit it with that element as the submitter.
+// would submit it with that element as the submitter. A form's controls
+// are also its properties by name (a button named "action" hides
+// form.action, one named "method" form.method, one named "elements"
+// form.elements), so the form is read through the prototype's getters and
+// its attributes, never through its own properties. The action is the
+// submitter's formaction, else the form's action attribute, resolved
+// against the document's base URL; an empty or missing one is the
+// document's URL (HTML, form submission).
 const formScript = `el => {
-  const form = el.form || el.closest('form');
+  const proto = (o, name) => Object.getOwnPropertyDescriptor(o, name).get;
+  const form = el.form instanceof HTMLFormElement ? el.form : el.closest('form');
   if (!form) return null;
+  const attr = (node, name) => Element.prototype.getAttribute.call(node, name);
+  const has = (node, name) => Element.prototype.hasAttribute.call(node, name);
+  const resolve = a => (a === null || a.trim() === '') ? document.URL : new URL(a.trim(), document.baseURI).href;
+  let action = resolve(attr(form, 'action'));
+  let method = (attr(form, 'method') || 'get').toLowerCase();
+  if (el !== form && has(el, 'formaction')) action = resolve(attr(el, 'formaction'));
+  if (el !== form && has(el, 'formmethod')) method = (attr(el, 'formmethod') || method).toLowerCase();
+  if (method !== 'post' && method !== 'dialog') method = 'get';
   const fields = [];
-  for (const e of form.elements) {
-    if (!e.name || e.disabled) continue;
-    const t = (e.type || '').toLowerCase();
-    if (t === 'submit' || t === 'button' || t === 'image') continue;
+  for (const e of proto(HTMLFormElement.prototype, 'elements').call(form)) {
+    const name = attr(e, 'name');
+    if (!name || e.matches(':disabled')) continue;
+    const t = (attr(e, 'type') || (e.tagName === 'BUTTON' ? 'submit' : '')).toLowerCase();
+    if (e.tagName === 'BUTTON' || t === 'submit' || t === 'button' || t === 'image' || t === 'reset' || t === 'file') continue;
     if ((t === 'checkbox' || t === 'radio') && !e.checked) continue;
-    fields.push([e.name, e.value]);
+    fields.push([name, e.value]);
   }
-  if (el.name) fields.push([el.name, el.value || '']);
-  return { action: form.action || location.href, method: (form.method || 'get').toUpperCase(), fields: fields };
+  const own = attr(el, 'name');
+  if (el !== form && own) fields.push([own, el.value || '']);
+  return { action: action, method: method.toUpperCase(), fields: fields };
 }`
 
 // consentForm finds the form of the consent recipe's click target (the

@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/playwright-community/playwright-go"
 
@@ -36,6 +37,10 @@ type Suggestion struct {
 	// Reached is set when the suggested steps (played with the credentials)
 	// got the browser back to the redirect URI.
 	Reached bool
+	// Redirect is the redirect to the redirect URI when Reached, with its
+	// query (a code in it is the caller's to hide). Nothing needs to listen
+	// at the redirect URI: the request is seen before it is sent.
+	Redirect *url.URL
 }
 
 // PageSummary is what Suggest saw on one page.
@@ -47,18 +52,20 @@ type PageSummary struct {
 
 // Element is a form control of a page.
 type Element struct {
-	Tag, Type, ID, Name, Value, Text, Autocomplete, Placeholder string
-	Visible                                                     bool
-	Form                                                        int
-	Selector                                                    string
+	Tag, Type, ID, Name, Value, Text, Autocomplete, Placeholder, Role string
+	Visible                                                           bool
+	Form                                                              int
+	Selector                                                          string
 }
 
 const elementsScript = `() => {
   const vis = e => !!(e.offsetWidth || e.offsetHeight || e.getClientRects().length);
   const unique = sel => { try { return document.querySelectorAll(sel).length === 1; } catch (x) { return false; } };
   const out = [];
-  for (const e of document.querySelectorAll('input, button, select, textarea, a[role=button]')) {
+  const forms = Array.from(document.querySelectorAll('form'));
+  for (const e of document.querySelectorAll('input, button, select, textarea, a[role=button], a[href]')) {
     const tag = e.tagName.toLowerCase();
+    if (tag === 'a' && !vis(e)) continue;
     const type = (e.getAttribute('type') || (tag === 'button' ? 'submit' : tag === 'input' ? 'text' : '')).toLowerCase();
     if (type === 'hidden') continue;
     let sel = '';
@@ -71,8 +78,8 @@ const elementsScript = `() => {
     }
     out.push({tag, type, id: e.id || '', name, value: (tag === 'button' || type === 'submit') ? (e.value || '') : '',
       text: ((e.innerText || (type === 'submit' ? e.value : '') || e.getAttribute('aria-label') || '') + '').trim().replace(/\s+/g, ' ').slice(0, 60),
-      autocomplete: e.getAttribute('autocomplete') || '', placeholder: e.getAttribute('placeholder') || '',
-      visible: vis(e), form: e.form ? Array.from(document.forms).indexOf(e.form) : -1, selector: sel});
+      autocomplete: e.getAttribute('autocomplete') || '', placeholder: e.getAttribute('placeholder') || '', role: e.getAttribute('role') || '',
+      visible: vis(e), form: e.form instanceof HTMLFormElement ? forms.indexOf(e.form) : -1, selector: sel});
   }
   return out;
 }`
@@ -95,16 +102,29 @@ func (b *Browser) Suggest(ctx context.Context, authURL, redirectURI string, cred
 	}
 	defer bctx.Close()
 	bctx.SetDefaultTimeout(float64(b.opts.StepTimeout.Milliseconds()))
-	reached := make(chan struct{}, 1)
+	var mu sync.Mutex
+	var redirect *url.URL
 	matches := func(raw string) bool {
 		u, err := url.Parse(raw)
 		return err == nil && matchesRedirect(u, redirectURI)
 	}
-	if err := bctx.Route(matches, func(r playwright.Route) {
-		select {
-		case reached <- struct{}{}:
-		default:
+	seen := func(raw string) {
+		mu.Lock()
+		defer mu.Unlock()
+		if u, err := url.Parse(raw); err == nil && redirect == nil {
+			redirect = u
 		}
+	}
+	// The redirect to the client usually ends a redirect chain, whose hops
+	// Playwright does not route: the request event sees every hop before
+	// it is sent. Routing answers a direct navigation there.
+	bctx.OnRequest(func(r playwright.Request) {
+		if matches(r.URL()) {
+			seen(r.URL())
+		}
+	})
+	if err := bctx.Route(matches, func(r playwright.Route) {
+		seen(r.Request().URL())
 		_ = r.Fulfill(playwright.RouteFulfillOptions{Status: playwright.Int(200), ContentType: playwright.String("text/plain"), Body: "redirect URI reached"})
 	}); err != nil {
 		return nil, fmt.Errorf("intercept the redirect URI: %w", err)
@@ -113,18 +133,19 @@ func (b *Browser) Suggest(ctx context.Context, authURL, redirectURI string, cred
 	if err != nil {
 		return nil, fmt.Errorf("new page: %w", err)
 	}
-	if _, err := page.Goto(authURL); err != nil {
-		return nil, fmt.Errorf("open the authorization URL: %w", err)
-	}
 	out := &Suggestion{}
 	isReached := func() bool {
-		select {
-		case <-reached:
-			out.Reached = true
-			return true
-		default:
-			return out.Reached || matches(page.URL())
+		mu.Lock()
+		defer mu.Unlock()
+		if redirect != nil {
+			out.Reached, out.Redirect = true, redirect
 		}
+		return out.Reached
+	}
+	if _, err := page.Goto(authURL); err != nil && !isReached() {
+		// Sent to the redirect URI at once, nothing listening there: the
+		// navigation fails, but the request was seen.
+		return nil, fmt.Errorf("open the authorization URL: %w", err)
 	}
 	var loginPages []PageSummary
 	for i := 0; i < 6; i++ {
@@ -133,7 +154,6 @@ func (b *Browser) Suggest(ctx context.Context, authURL, redirectURI string, cred
 		}
 		_ = page.WaitForLoadState()
 		if isReached() {
-			out.Reached = true
 			break
 		}
 		ps, err := summarize(page)
@@ -160,7 +180,7 @@ func (b *Browser) Suggest(ctx context.Context, authURL, redirectURI string, cred
 		for _, s := range steps {
 			played := s
 			played.Value = strings.NewReplacer(UsernameValue, creds.Username, PasswordValue, creds.Password).Replace(s.Value)
-			if err := runStep(page, played, b.opts.Policy); err != nil {
+			if err := runStep(page, played, b.opts.Policy); err != nil && !isReached() {
 				return out, fmt.Errorf("play the suggested step %q on %s: %w", describe(s), ps.URL, err)
 			}
 		}
@@ -229,8 +249,15 @@ func isText(e Element) bool {
 	return (e.Tag == "input" && (e.Type == "text" || e.Type == "email" || e.Type == "tel")) || e.Tag == "textarea"
 }
 func isButton(e Element) bool {
-	return e.Tag == "button" || (e.Tag == "input" && (e.Type == "submit" || e.Type == "button" || e.Type == "image")) || e.Tag == "a"
+	return e.Tag == "button" || (e.Tag == "input" && (e.Type == "submit" || e.Type == "button" || e.Type == "image")) || isRoleButton(e)
 }
+
+// isRoleButton is a link marked up as a button.
+func isRoleButton(e Element) bool { return e.Tag == "a" && e.Role == "button" }
+
+// isLink is a link a person may follow to decide (a "Cancel" or "Deny"
+// link on a consent page is common).
+func isLink(e Element) bool { return e.Tag == "a" && e.Role != "button" }
 
 func classify(els []Element) string {
 	pw := visible(els, isPassword)
@@ -268,7 +295,7 @@ func selectorOf(e Element) string {
 	if e.Selector != "" {
 		return e.Selector
 	}
-	if e.Text != "" && isButton(e) {
+	if e.Text != "" && (isButton(e) || isLink(e)) {
 		return fmt.Sprintf("%s:has-text(%q)", e.Tag, e.Text)
 	}
 	if e.Type != "" {
@@ -330,6 +357,16 @@ func consentSteps(ps PageSummary, notes *[]string) (approve, deny []target.Step)
 			d = &b
 		case a == nil && approveWords.MatchString(words):
 			a = &b
+		}
+	}
+	if d == nil {
+		// No deny button: a link often does it ("Cancel", "Deny").
+		for _, l := range visible(ps.Elements, isLink) {
+			if denyWords.MatchString(l.Text + " " + l.ID) {
+				l := l
+				d = &l
+				break
+			}
 		}
 	}
 	if a != nil {

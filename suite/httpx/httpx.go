@@ -68,6 +68,7 @@ type Transport struct {
 	mu        sync.Mutex
 	observers []Observer
 	policy    *Policy
+	health    health
 }
 
 // NewTransport builds a transport with a per-request timeout and a response
@@ -251,6 +252,7 @@ func (c *Client) Do(ctx context.Context, req *http.Request, note string) (*Resul
 	if req.Header.Get("User-Agent") == "" {
 		req.Header.Set("User-Agent", "authspec")
 	}
+	parent := ctx
 	ctx, cancel := context.WithTimeout(ctx, c.tr.timeout)
 	defer cancel()
 	req = req.WithContext(ctx)
@@ -267,7 +269,7 @@ func (c *Client) Do(ctx context.Context, req *http.Request, note string) (*Resul
 		ex.Error = c.tr.Redact(describeErr(err, c.tr.timeout))
 		ex.DurationMS = time.Since(start).Milliseconds()
 		c.Record(ex)
-		return nil, fmt.Errorf("%s %s: %s", req.Method, redactURL(c.tr, req.URL), ex.Error)
+		return nil, c.tr.transportError(parent, req, ex.Error, err)
 	}
 	defer resp.Body.Close()
 	body, truncated, rerr := readCapped(resp.Body, c.tr.maxBody)
@@ -278,8 +280,9 @@ func (c *Client) Do(ctx context.Context, req *http.Request, note string) (*Resul
 	if rerr != nil {
 		ex.Error = c.tr.Redact(describeErr(rerr, c.tr.timeout))
 		c.Record(ex)
-		return nil, fmt.Errorf("%s %s: reading the response body: %s", req.Method, redactURL(c.tr, req.URL), ex.Error)
+		return nil, c.tr.transportError(parent, req, "reading the response body: "+ex.Error, rerr)
 	}
+	c.tr.health.note(req.URL, false)
 	c.Record(ex)
 	res.Exchange = ex
 	c.tr.mu.Lock()
@@ -292,6 +295,17 @@ func (c *Client) Do(ctx context.Context, req *http.Request, note string) (*Resul
 }
 
 func redactURL(t *Transport, u *url.URL) string { return t.Redact(u.String()) }
+
+// transportError builds the error of a request that got no answer, and
+// counts it against the origin unless the caller gave up (parent is the
+// caller's context, without the request's own timeout).
+func (t *Transport) transportError(parent context.Context, req *http.Request, msg string, err error) error {
+	cancelled := parent.Err() != nil
+	if !cancelled {
+		t.health.note(req.URL, true)
+	}
+	return &TransportError{Method: req.Method, URL: redactURL(t, req.URL), Origin: Origin(req.URL), Msg: msg, Cancelled: cancelled, Err: err}
+}
 
 func describeErr(err error, timeout time.Duration) string {
 	if errors.Is(err, context.DeadlineExceeded) {

@@ -86,6 +86,42 @@ func TestClient_ConnectionRefused(t *testing.T) {
 	_, err := hc.Do(context.Background(), req, "gone")
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "refused")
+	te := httpx.AsTransport(err)
+	require.NotNil(t, te, "a request without an answer is a TransportError")
+	assert.False(t, te.Cancelled)
+	assert.Equal(t, url, te.Origin)
+}
+
+// TestTransport_ConsecutiveFailures: requests without an answer count
+// against their origin until one is answered; a caller giving up does not
+// count.
+func TestTransport_ConsecutiveFailures(t *testing.T) {
+	up := httptest.NewServer(http.NotFoundHandler())
+	defer up.Close()
+	down := httptest.NewServer(http.NotFoundHandler())
+	gone := down.URL
+	down.Close()
+	tr := httpx.NewTransport(time.Second, 0)
+	hc := tr.NewClient()
+	get := func(ctx context.Context, u string) error {
+		req, _ := http.NewRequest(http.MethodGet, u, nil)
+		_, err := hc.Do(ctx, req, "probe")
+		return err
+	}
+	for i := 0; i < 3; i++ {
+		require.Error(t, get(context.Background(), gone+"/x"))
+	}
+	assert.Equal(t, 3, tr.ConsecutiveFailures(gone))
+	assert.Equal(t, 0, tr.ConsecutiveFailures(up.URL))
+	require.NoError(t, get(context.Background(), up.URL))
+	assert.Equal(t, 0, tr.ConsecutiveFailures(up.URL), "a 404 is an answer")
+
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	err := get(ctx, gone)
+	require.Error(t, err)
+	assert.True(t, httpx.AsTransport(err).Cancelled)
+	assert.Equal(t, 3, tr.ConsecutiveFailures(gone), "the caller gave up: not the target's doing")
 }
 
 func TestTransport_AddSecretConcurrentWithRedact(t *testing.T) {
@@ -102,4 +138,19 @@ func TestTransport_AddSecretConcurrentWithRedact(t *testing.T) {
 	}
 	<-done
 	assert.Equal(t, "[REDACTED]", tr.Redact("ssssa"))
+}
+
+// TestTransport_Probe: any answer is an answer; a closed port is not.
+func TestTransport_Probe(t *testing.T) {
+	up := httptest.NewServer(http.NotFoundHandler())
+	defer up.Close()
+	down := httptest.NewServer(http.NotFoundHandler())
+	gone := down.URL
+	down.Close()
+	tr := httpx.NewTransport(time.Second, 0)
+	require.NoError(t, tr.Probe(context.Background(), up.URL+"/.well-known/x"))
+	err := tr.Probe(context.Background(), gone+"/.well-known/x")
+	te := httpx.AsTransport(err)
+	require.NotNil(t, te, "%v", err)
+	assert.False(t, te.Cancelled)
 }

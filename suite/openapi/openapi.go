@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/url"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -72,10 +73,31 @@ type Violation struct {
 	URL       string `json:"url"`
 	Status    int    `json:"status"`
 	Message   string `json:"message"`
+	// Kind is what does not match: KindStatus (an undocumented status),
+	// KindHeader (Header names it), KindContentType or KindBody.
+	Kind   string `json:"kind"`
+	Header string `json:"header,omitempty"`
+	// Auth is how the request authenticated (AuthStyle).
+	Auth string `json:"auth,omitempty"`
+	// Response numbers the observed response the violation belongs to
+	// (from 1, in the order the recorder saw them; 0 outside a recorder).
+	Response int `json:"response,omitempty"`
 }
 
+// Kinds of violation.
+const (
+	KindStatus      = "status"
+	KindHeader      = "header"
+	KindContentType = "content-type"
+	KindBody        = "body"
+)
+
 func (v Violation) String() string {
-	return fmt.Sprintf("%s %s (%s) → %d: %s", v.Method, v.Role, v.Operation, v.Status, v.Message)
+	auth := ""
+	if v.Auth != "" {
+		auth = ", " + v.Auth
+	}
+	return fmt.Sprintf("%s %s (%s%s) → %d: %s", v.Method, v.Role, v.Operation, auth, v.Status, v.Message)
 }
 
 // ErrUnknownRole reports a role with no operation for the method.
@@ -110,47 +132,109 @@ func (c *Contract) Check(method, role string, status int, header http.Header, bo
 		return route.Operation.OperationID, nil, nil
 	}
 	var out []Violation
-	for _, msg := range flatten(err) {
-		if strings.Contains(msg, "status is not supported") {
-			msg = fmt.Sprintf("HTTP %d is not a documented response of %s %s", status, method, role)
+	for _, is := range flatten(err, "") {
+		v := Violation{Operation: route.Operation.OperationID, Method: method, Role: role, Status: status, Message: is.msg, Kind: is.kind, Header: is.header}
+		if strings.Contains(is.msg, "status is not supported") {
+			v.Message, v.Kind = fmt.Sprintf("HTTP %d is not a documented response of %s %s", status, method, role), KindStatus
 		}
-		out = append(out, Violation{Operation: route.Operation.OperationID, Method: method, Role: role, Status: status, Message: msg})
+		out = append(out, v)
 	}
 	return route.Operation.OperationID, out, nil
 }
 
-// flatten turns kin-openapi's nested errors into short lines.
-func flatten(err error) []string {
+// issue is one line of a validation error and what it is about.
+type issue struct {
+	kind, header, msg string
+}
+
+// reasonKind tells from a kin-openapi ResponseError reason what it is
+// about: a header (and which), the content type, or the body.
+func reasonKind(reason string) (kind, header string) {
+	if strings.HasPrefix(reason, "response header ") {
+		rest := strings.TrimPrefix(reason, "response header ")
+		if strings.HasPrefix(rest, "Content-Type") {
+			return KindContentType, "Content-Type"
+		}
+		if name, err := strconv.Unquote(strings.Fields(rest)[0]); err == nil {
+			return KindHeader, name
+		}
+		return KindHeader, ""
+	}
+	return KindBody, ""
+}
+
+// flatten turns kin-openapi's nested errors into short lines, each with
+// what it is about. reason is the enclosing ResponseError's (or "").
+func flatten(err error, reason string) []issue {
+	if re, ok := err.(*openapi3filter.ResponseError); ok {
+		if re.Err == nil || re.Err == err {
+			kind, header := reasonKind(re.Reason)
+			return []issue{{kind, header, re.Reason}}
+		}
+		inner := flatten(re.Err, re.Reason)
+		for i := range inner {
+			if re.Reason != "" && !strings.Contains(inner[i].msg, re.Reason) {
+				inner[i].msg = re.Reason + ": " + inner[i].msg
+			}
+		}
+		return inner
+	}
 	var me openapi3.MultiError
 	if errors.As(err, &me) {
-		var out []string
+		var out []issue
 		for _, e := range me {
-			out = append(out, flatten(e)...)
+			out = append(out, flatten(e, reason)...)
 		}
 		return out
 	}
-	var re *openapi3filter.ResponseError
-	if errors.As(err, &re) && re.Err != nil && re.Err != err {
-		if inner := flatten(re.Err); len(inner) > 0 {
-			prefix := re.Reason
-			for i := range inner {
-				if prefix != "" && !strings.Contains(inner[i], prefix) {
-					inner[i] = prefix + ": " + inner[i]
-				}
-			}
-			return inner
-		}
-	}
+	kind, header := reasonKind(reason)
 	var se *openapi3.SchemaError
 	if errors.As(err, &se) {
+		if kind != KindBody {
+			return []issue{{kind, header, se.Reason}}
+		}
 		path := strings.Join(se.JSONPointer(), "/")
 		if path != "" {
 			path = "/" + path + ": "
 		}
-		return []string{"body " + path + se.Reason}
+		return []issue{{kind, header, "body " + path + se.Reason}}
+	}
+	var re *openapi3filter.ResponseError
+	if errors.As(err, &re) {
+		return flatten(re, reason)
 	}
 	line := strings.SplitN(err.Error(), "\n", 2)[0]
-	return []string{line}
+	return []issue{{kind, header, line}}
+}
+
+// AuthStyle names how a request authenticated, for reports: the scheme of
+// its Authorization header ("Basic", "Bearer", ...), else the client
+// credentials of a form body ("post": client_secret in the body;
+// "client_assertion"; "none": a client_id alone), else "no credentials".
+func AuthStyle(req *http.Request, body []byte) string {
+	if h := strings.TrimSpace(req.Header.Get("Authorization")); h != "" {
+		scheme, _, _ := strings.Cut(h, " ")
+		switch strings.ToLower(scheme) {
+		case "basic":
+			return "Basic"
+		case "bearer":
+			return "Bearer"
+		}
+		return scheme
+	}
+	if ct := req.Header.Get("Content-Type"); strings.HasPrefix(ct, "application/x-www-form-urlencoded") {
+		form, err := url.ParseQuery(string(body))
+		switch {
+		case err != nil:
+		case form.Get("client_secret") != "":
+			return "post"
+		case form.Get("client_assertion") != "":
+			return "client_assertion"
+		case form.Get("client_id") != "":
+			return "none"
+		}
+	}
+	return "no credentials"
 }
 
 // Roles maps a target's URLs to contract roles.
@@ -226,6 +310,7 @@ type Recorder struct {
 	mu         sync.Mutex
 	violations []Violation
 	observed   map[string]int // operation → responses seen
+	responses  int            // responses seen
 }
 
 // NewRecorder observes exchanges with roles resolving URLs.
@@ -241,7 +326,7 @@ func (r *Recorder) SetRoles(roles RoleResolver) {
 }
 
 // Observe implements httpx.Observer.
-func (r *Recorder) Observe(req *http.Request, _ []byte, resp *http.Response, body []byte) {
+func (r *Recorder) Observe(req *http.Request, reqBody []byte, resp *http.Response, body []byte) {
 	r.mu.Lock()
 	roles := r.roles
 	r.mu.Unlock()
@@ -256,11 +341,14 @@ func (r *Recorder) Observe(req *http.Request, _ []byte, resp *http.Response, bod
 	if err != nil {
 		return // a method the contract does not describe for this role
 	}
-	for i := range vs {
-		vs[i].URL = req.URL.Scheme + "://" + req.URL.Host + req.URL.Path
-	}
+	auth := AuthStyle(req, reqBody)
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	r.responses++
+	for i := range vs {
+		vs[i].URL = req.URL.Scheme + "://" + req.URL.Host + req.URL.Path
+		vs[i].Auth, vs[i].Response = auth, r.responses
+	}
 	r.observed[op]++
 	r.violations = append(r.violations, vs...)
 }

@@ -64,3 +64,56 @@ func TestContract_Check(t *testing.T) {
 	_, _, err = c.Check("PATCH", "/token", 200, hdr(), nil)
 	assert.ErrorIs(t, err, openapi.ErrUnknownRole)
 }
+
+func TestContract_ViolationKinds(t *testing.T) {
+	c, err := openapi.Load()
+	require.NoError(t, err)
+	jsonH := func(kv ...string) http.Header {
+		return hdr(append([]string{"Content-Type", "application/json"}, kv...)...)
+	}
+	cases := []struct {
+		name, method, role string
+		status             int
+		header             http.Header
+		body               string
+		kind, headerName   string
+	}{
+		{"missing header", "POST", "/token", 401, jsonH(), `{"error":"invalid_client"}`, openapi.KindHeader, "WWW-Authenticate"},
+		{"header not matching its schema", "GET", "/mcp", 401, jsonH("WWW-Authenticate", `Basic realm="x"`), `{}`, openapi.KindHeader, "WWW-Authenticate"},
+		{"405 without Allow", "GET", "/token", 405, jsonH(), `{"error":"x"}`, openapi.KindHeader, "Allow"},
+		{"undocumented status", "GET", "/token", 404, jsonH(), `{}`, openapi.KindStatus, ""},
+		{"content type", "POST", "/token", 400, hdr("Content-Type", "text/plain"), `invalid_request`, openapi.KindContentType, "Content-Type"},
+		{"body member", "POST", "/token", 200, jsonH("Cache-Control", "no-store"), `{"access_token":"a"}`, openapi.KindBody, ""},
+		{"body not JSON", "POST", "/token", 200, jsonH("Cache-Control", "no-store"), ``, openapi.KindBody, ""},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			_, vs, err := c.Check(tc.method, tc.role, tc.status, tc.header, []byte(tc.body))
+			require.NoError(t, err)
+			require.Len(t, vs, 1)
+			assert.Equal(t, tc.kind, vs[0].Kind, vs[0].Message)
+			assert.Equal(t, tc.headerName, vs[0].Header, vs[0].Message)
+		})
+	}
+}
+
+func TestAuthStyle(t *testing.T) {
+	form := func(body string, kv ...string) (*http.Request, []byte) {
+		r, _ := http.NewRequest(http.MethodPost, "http://as.example/token", nil)
+		r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		for i := 0; i+1 < len(kv); i += 2 {
+			r.Header.Set(kv[i], kv[i+1])
+		}
+		return r, []byte(body)
+	}
+	for want, req := range map[string]func() (*http.Request, []byte){
+		"Basic":          func() (*http.Request, []byte) { return form("grant_type=x", "Authorization", "Basic YTpi") },
+		"Bearer":         func() (*http.Request, []byte) { return form("", "Authorization", "bearer t") },
+		"post":           func() (*http.Request, []byte) { return form("client_id=a&client_secret=b") },
+		"none":           func() (*http.Request, []byte) { return form("client_id=a&grant_type=x") },
+		"no credentials": func() (*http.Request, []byte) { return form("grant_type=x") },
+	} {
+		r, b := req()
+		assert.Equal(t, want, openapi.AuthStyle(r, b))
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/url"
 	"path"
 	"runtime/debug"
 	"slices"
@@ -108,9 +109,29 @@ type Event struct {
 	Total  int
 }
 
+// Outcome is what a run produced.
+type Outcome struct {
+	// Results has one result per check, in the order of the checks.
+	Results []suite.Result
+	// Aborted says why the run stopped before its end (the target stopped
+	// answering); empty when every check ran.
+	Aborted string
+}
+
 // Run runs checks against env and returns one result per check, in the
-// order of checks. After checks run once the others have finished.
+// order of checks. After checks run once the others have finished. See
+// RunAll for a target that stops answering.
 func Run(ctx context.Context, env *suite.Env, checks []*suite.Check, opts Options) []suite.Result {
+	return RunAll(ctx, env, checks, opts).Results
+}
+
+// RunAll is Run, and says whether the run was aborted. A target that stops
+// answering ends the run: once requests to the target's origins go
+// unanswered several times in a row, its metadata URL is fetched once; if
+// that gets no answer either, the checks not yet started are not run and,
+// like those cut short, end in ERROR with the reason, which
+// Outcome.Aborted gives.
+func RunAll(ctx context.Context, env *suite.Env, checks []*suite.Check, opts Options) Outcome {
 	if opts.Parallel <= 0 {
 		opts.Parallel = 4
 	}
@@ -140,18 +161,46 @@ func Run(ctx context.Context, env *suite.Env, checks []*suite.Check, opts Option
 			normal = append(normal, i)
 		}
 	}
+	runCtx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	wd := newWatchdog(env, cancel)
+	// Checks that destroy what their clients hold run beside others only
+	// with clients of their own; otherwise alone.
+	var alone sync.RWMutex
 	for _, batch := range [][]int{normal, after} {
 		sem := make(chan struct{}, opts.Parallel)
 		var wg sync.WaitGroup
 		for _, i := range batch {
 			c := checks[i]
 			sem <- struct{}{}
+			if wd.down() != "" {
+				<-sem
+				results[i] = notRun(c)
+				emit(Event{Kind: Finished, Check: c, Result: &results[i]})
+				continue
+			}
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
 				defer func() { <-sem }()
+				if c.Destroys && !env.Fixtures.CanOwn(runCtx) {
+					alone.Lock()
+					defer alone.Unlock()
+				} else {
+					alone.RLock()
+					defer alone.RUnlock()
+				}
 				emit(Event{Kind: Started, Check: c})
-				results[i] = RunOne(ctx, env, c, opts.CheckTimeout)
+				results[i] = RunOne(runCtx, env, c, opts.CheckTimeout)
+				if results[i].Status == suite.Error {
+					wd.watch(ctx)
+				}
+				if wd.down() != "" && (results[i].Status == suite.Error || results[i].Status == suite.Skip && !unmet(c, results[i])) {
+					// Cut short, or unable to run, because the target
+					// went away: say so.
+					results[i].Status = suite.Error
+					results[i].Message = "cut short: " + targetDown + " (" + results[i].Message + ")"
+				}
 				emit(Event{Kind: Finished, Check: c, Result: &results[i]})
 			}()
 		}
@@ -162,7 +211,90 @@ func Run(ctx context.Context, env *suite.Env, checks []*suite.Check, opts Option
 	for i := range results {
 		results[i].Redact(env.Transport.RedactText)
 	}
-	return results
+	return Outcome{Results: results, Aborted: wd.down()}
+}
+
+// unmet reports a SKIP for a feature the target lacks, which no outage
+// explains.
+func unmet(c *suite.Check, r suite.Result) bool {
+	return len(c.Requires) > 0 && strings.HasPrefix(r.Message, "requires ")
+}
+
+// notRun is the result of a check the run did not start because the target
+// stopped answering.
+func notRun(c *suite.Check) suite.Result {
+	r := suite.NewResult(c)
+	r.Status = suite.Error
+	r.Message = "not run: " + targetDown
+	return r
+}
+
+// targetDown is what the results of an aborted run say; Outcome.Aborted
+// gives the details.
+const targetDown = "the target stopped answering, and the run was aborted"
+
+// downAfter is how many requests in a row to one of the target's origins
+// must go unanswered before the watchdog asks whether the target is down.
+const downAfter = 3
+
+// watchdog notices a target that stopped answering during the run.
+type watchdog struct {
+	env     *suite.Env
+	cancel  context.CancelFunc
+	origins []string
+	probe   sync.Mutex // one probe at a time
+	mu      sync.Mutex
+	why     string
+}
+
+func newWatchdog(env *suite.Env, cancel context.CancelFunc) *watchdog {
+	w := &watchdog{env: env, cancel: cancel}
+	seen := map[string]bool{}
+	md := env.Target.Metadata
+	for _, raw := range []string{env.Target.Issuer, env.Target.MetadataURL, md.AuthorizationEndpoint, md.TokenEndpoint} {
+		if u, err := url.Parse(raw); err == nil && u.Host != "" {
+			if o := httpx.Origin(u); !seen[o] {
+				seen[o] = true
+				w.origins = append(w.origins, o)
+			}
+		}
+	}
+	return w
+}
+
+// down is the reason the run stopped, or "".
+func (w *watchdog) down() string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.why
+}
+
+// watch runs after a check ended in ERROR: when requests to one of the
+// target's origins have gone unanswered several times in a row, it fetches
+// the metadata URL once, and stops the run if that is not answered either.
+func (w *watchdog) watch(ctx context.Context) {
+	if w.down() != "" || ctx.Err() != nil || w.env.Target.MetadataURL == "" {
+		return
+	}
+	failing, n := "", 0
+	for _, o := range w.origins {
+		if c := w.env.Transport.ConsecutiveFailures(o); c >= downAfter && c > n {
+			failing, n = o, c
+		}
+	}
+	if failing == "" || !w.probe.TryLock() {
+		return // answering, or a probe is under way
+	}
+	defer w.probe.Unlock()
+	te := httpx.AsTransport(w.env.Transport.Probe(ctx, w.env.Target.MetadataURL))
+	if te == nil || te.Cancelled || ctx.Err() != nil {
+		return // any answer, even an error status, is an answer
+	}
+	w.mu.Lock()
+	w.why = fmt.Sprintf("the target stopped answering: %d requests in a row to %s got no answer, and its metadata (%s) got none either (%s)",
+		n, failing, w.env.Target.MetadataURL, te.Msg)
+	w.mu.Unlock()
+	w.cancel()
 }
 
 // RunOne runs a single check with its deadline, turning a panic in the check
@@ -194,6 +326,12 @@ func RunOne(ctx context.Context, env *suite.Env, c *suite.Check, timeout time.Du
 		}()
 		return c.Run(cctx, t)
 	}()
+	var np *fixture.NeedsPerson
+	if err != nil && errors.As(err, &np) {
+		// A page a person must get through, and no way to: nothing
+		// could be judged.
+		err = &suite.Skipped{Reason: np.Reason}
+	}
 	if err != nil && fixture.IsUnavailable(err) && !httpx.IsRefused(err) {
 		// A request refused by the origin policy is an ERROR (the run
 		// needs the user's decision), not a SKIP.

@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -28,7 +29,15 @@ type Config struct {
 	Clients  struct {
 		Confidential *ClientConfig `yaml:"confidential"`
 		Public       *ClientConfig `yaml:"public"`
+		// ClientCredentials is a confidential client allowed the
+		// client_credentials grant, for a target that does not allow it
+		// to the confidential client (default: the confidential client).
+		ClientCredentials *ClientConfig `yaml:"client_credentials"`
 	} `yaml:"clients"`
+	// Features overrides what the metadata says the target offers, for a
+	// server that supports more (or less) than it advertises: keys are the
+	// names of OverridableFeatures, values true or false.
+	Features     map[string]bool `yaml:"features"`
 	Registration struct {
 		InitialAccessToken string `yaml:"initial_access_token"`
 		// Disabled stops the suite from registering clients even when the
@@ -48,6 +57,25 @@ type Config struct {
 	// the suite's tokens (scopes:) lack; the RFC 6750 insufficient_scope
 	// checks are SKIP without it.
 	ScopedResource string `yaml:"scoped_resource"`
+	// MCPServer says whether the resource is an MCP server (MCP's
+	// Streamable HTTP transport). Unset: an MCP profile in profiles: says
+	// so, else the suite finds out by sending it an MCP initialize request
+	// with a token. The MCP checks of the resource run only on MCP servers.
+	MCPServer *bool `yaml:"mcp_server"`
+	// OtherResource is a second resource indicator the authorization
+	// server issues tokens for, whose tokens resource: must not accept:
+	// the audience checks (RFC 8707 §2, MCP token handling) present such a
+	// token to resource:. Nothing needs to be served there.
+	OtherResource string `yaml:"other_resource"`
+	// SynchronousRevocation says that the resource refuses a revoked
+	// access token at once. RFC 7009 §2.1 allows a propagation delay, so
+	// without it a revoked token still accepted is SKIP, not a failure.
+	SynchronousRevocation bool `yaml:"synchronous_revocation"`
+	// MCPProxy says that the target is an MCP proxy server that uses a
+	// static client ID at a third-party authorization server: the MCP
+	// confused-deputy rule (consent for each dynamically registered client)
+	// applies to it only then.
+	MCPProxy bool `yaml:"mcp_proxy"`
 	// AllowedOrigins are origins (scheme://host[:port]) besides the
 	// issuer's to which the suite may send what it is trusted with: client
 	// secrets, tokens, codes, passwords (docs/security.md).
@@ -237,7 +265,7 @@ func yamlError(name string, err error) error {
 	msg = strings.ReplaceAll(msg, "unmarshal errors:\n  ", "")
 	if strings.Contains(msg, "not found in type") {
 		msg = yamlUnknownField.ReplaceAllString(msg, "unknown key \"$1\"") +
-			" (keys: issuer, resource, scoped_resource, scopes, clients, registration, browser, profiles, plugins, redirect_uri, allowed_origins)"
+			" (keys: issuer, resource, scoped_resource, other_resource, mcp_server, mcp_proxy, synchronous_revocation, scopes, clients, features, registration, browser, profiles, plugins, redirect_uri, allowed_origins)"
 	}
 	return &ConfigError{File: name, Msg: "invalid YAML: " + msg}
 }
@@ -269,6 +297,13 @@ func (c *Config) validate(file string) error {
 	if c.ScopedResource != "" {
 		if u, err := url.Parse(c.ScopedResource); err != nil || !u.IsAbs() || u.Host == "" {
 			errs = append(errs, fmt.Sprintf("scoped_resource %q must be an absolute URL", c.ScopedResource))
+		}
+	}
+	if c.OtherResource != "" {
+		if u, err := url.Parse(c.OtherResource); err != nil || !u.IsAbs() || u.Host == "" || u.Fragment != "" {
+			errs = append(errs, fmt.Sprintf("other_resource %q must be an absolute URI without fragment (RFC 8707 §2)", c.OtherResource))
+		} else if c.OtherResource == c.Resource {
+			errs = append(errs, "other_resource must differ from resource: its tokens are the ones resource must refuse")
 		}
 	}
 	check := func(kind string, cc *ClientConfig, confidential bool) {
@@ -304,6 +339,11 @@ func (c *Config) validate(file string) error {
 	}
 	check("confidential", c.Clients.Confidential, true)
 	check("public", c.Clients.Public, false)
+	check("client_credentials", c.Clients.ClientCredentials, true)
+	if cc := c.Clients.ClientCredentials; cc != nil && cc.AuthMethod == "none" {
+		errs = append(errs, "clients.client_credentials must be a confidential client (auth_method client_secret_basic or client_secret_post)")
+	}
+	errs = append(errs, validateFeatures(c.Features)...)
 	if c.RedirectURI != "" {
 		if u, err := url.Parse(c.RedirectURI); err != nil || !u.IsAbs() {
 			errs = append(errs, fmt.Sprintf("redirect_uri %q is not an absolute URI", c.RedirectURI))
@@ -320,6 +360,33 @@ func (c *Config) validate(file string) error {
 		return &ConfigError{File: file, Msg: strings.Join(errs, "; ")}
 	}
 	return nil
+}
+
+// OverridableFeatures are the features the config may set under
+// features:, because the target's metadata can under- or over-advertise
+// them (RFC 9700 §2.1.1 lets a server make its PKCE support known by
+// deployment-specific means; RFC 8414 metadata is often incomplete). The
+// others depend on an endpoint URL, a client or the browser, and have their
+// own config keys.
+var OverridableFeatures = []vocab.Feature{
+	vocab.FeatureAuthCode, vocab.FeatureRefresh, vocab.FeatureClientCredentials, vocab.FeaturePKCE,
+	vocab.FeatureSecretBasic, vocab.FeatureSecretPost, vocab.FeaturePublicClients, vocab.FeatureIssParameter,
+}
+
+func validateFeatures(m map[string]bool) []string {
+	var errs []string
+	names := make([]string, 0, len(m))
+	for k := range m {
+		names = append(names, k)
+	}
+	slices.Sort(names)
+	for _, k := range names {
+		if !slices.Contains(OverridableFeatures, vocab.Feature(k)) {
+			errs = append(errs, fmt.Sprintf("features.%s: not a feature the config can set (use one of %s)",
+				k, strings.Join(vocab.Strings(OverridableFeatures), ", ")))
+		}
+	}
+	return errs
 }
 
 func (s Step) validate() string {

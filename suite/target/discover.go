@@ -57,6 +57,9 @@ type Target struct {
 	// Discovery holds the exchanges made by discovery.
 	Discovery []httpx.Exchange
 	features  map[vocab.Feature]string // feature → "" if present, else why absent
+	// overridden are the features the config set (features:, or a
+	// clients.client_credentials client), with the value it set.
+	overridden map[vocab.Feature]bool
 }
 
 // PreflightError stops a run before any check: the target or the config

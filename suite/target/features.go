@@ -73,6 +73,55 @@ func (t *Target) deriveFeatures() {
 		"client_id_metadata_document_supported is not true")
 	t.setFeature(vocab.FeatureIssParameter, md.IssParameterSupported, "authorization_response_iss_parameter_supported is not true")
 	t.setFeature(vocab.FeatureNonInteractive, md.AuthorizationEndpoint != "", "no authorization endpoint")
+	switch {
+	case t.Resource == "":
+		t.setFeature(vocab.FeatureMCPServer, false, "no resource configured (set resource: in the config)")
+	case cfg.MCPServer != nil:
+		t.setFeature(vocab.FeatureMCPServer, *cfg.MCPServer, "mcp_server: false in the config: the resource is not an MCP server")
+	}
+	// Otherwise mcp_server stays undecided: the MCP checks probe the
+	// resource themselves (scenarios/internal/probe), or the run's MCP
+	// profile declares it (SetFeature).
+	t.applyOverrides()
+}
+
+// applyOverrides applies what the config says about features the metadata
+// decides: features: (validated against OverridableFeatures), and a
+// clients.client_credentials client, which says the target offers that
+// grant. An override to true needs what the feature works with: the
+// authorization code grant needs an authorization endpoint.
+func (t *Target) applyOverrides() {
+	t.overridden = map[vocab.Feature]bool{}
+	cfg := t.Config
+	if cfg.Clients.ClientCredentials != nil {
+		if _, set := cfg.Features[string(vocab.FeatureClientCredentials)]; !set {
+			t.setFeature(vocab.FeatureClientCredentials, true, "")
+			t.overridden[vocab.FeatureClientCredentials] = true
+		}
+	}
+	for name, on := range cfg.Features {
+		f := vocab.Feature(name)
+		if !slices.Contains(OverridableFeatures, f) {
+			continue // refused by the config's validation
+		}
+		if on && f == vocab.FeatureAuthCode && t.Metadata.AuthorizationEndpoint == "" {
+			t.setFeature(f, false, "features.authorization_code is true, but the metadata has no authorization_endpoint")
+			continue
+		}
+		t.setFeature(f, on, "the config sets features."+name+": false")
+		t.overridden[f] = on
+	}
+}
+
+// Overrides lists the features the config set, as name=value, sorted (the
+// preflight shows them next to the features).
+func (t *Target) Overrides() []string {
+	var out []string
+	for f, on := range t.overridden {
+		out = append(out, fmt.Sprintf("%s=%t", f, on))
+	}
+	slices.Sort(out)
+	return out
 }
 
 func (t *Target) resourceMetadataWhy() string {
@@ -94,6 +143,15 @@ func (t *Target) Has(feature vocab.Feature) (bool, string) {
 		return true, "" // features decided elsewhere (e.g. browser) are checked by their owner
 	}
 	return why == "", why
+}
+
+// Decided reports whether the feature was decided before the checks run (by
+// discovery, the config, or SetFeature), and if so whether the target
+// offers it and why not. A feature left undecided (mcp_server without a
+// config key) is found out by the checks that need it.
+func (t *Target) Decided(feature vocab.Feature) (ok bool, why string, decided bool) {
+	why, decided = t.features[feature]
+	return decided && why == "", why, decided
 }
 
 // SetFeature records a feature decided outside discovery (e.g. browser).

@@ -174,3 +174,120 @@ func TestDiscover_EndpointsOnOtherOrigins(t *testing.T) {
 	require.NoError(t, discover(other.URL), "allowed_origins lists it")
 	assert.Zero(t, hits)
 }
+
+// TestConfigFeatures_Override: the config sets features the metadata
+// under-advertises (refresh tokens issued although grant_types_supported
+// omits refresh_token, Basic although only none is listed, PKCE known by
+// deployment-specific means) and turns off ones it over-advertises; the
+// preflight lists what the config set.
+func TestConfigFeatures_Override(t *testing.T) {
+	cfg, _, err := target.ParseConfig("t.yaml", []byte(`
+features: { refresh_token: true, pkce: true, client_secret_basic: true, iss_parameter: false }
+clients:
+  client_credentials: { client_id: svc, client_secret: "${env:S}" }
+`), env(map[string]string{"S": "x"}))
+	require.NoError(t, err)
+	var base string
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_ = json.NewEncoder(w).Encode(map[string]any{"issuer": base, "authorization_endpoint": base + "/a", "token_endpoint": base + "/t",
+			"grant_types_supported": []string{"authorization_code"}, "token_endpoint_auth_methods_supported": []string{"none"},
+			"authorization_response_iss_parameter_supported": true})
+	}))
+	defer ts.Close()
+	base = ts.URL
+	tgt, err := target.Discover(context.Background(), httpx.NewTransport(time.Second, 0).NewClient(), base, cfg)
+	require.NoError(t, err)
+	for _, f := range []vocab.Feature{vocab.FeatureRefresh, vocab.FeaturePKCE, vocab.FeatureSecretBasic, vocab.FeatureClientCredentials} {
+		ok, why := tgt.Has(f)
+		assert.True(t, ok, "%s: %s", f, why)
+	}
+	ok, why := tgt.Has(vocab.FeatureIssParameter)
+	assert.False(t, ok)
+	assert.Contains(t, why, "features.iss_parameter: false")
+	ok, _ = tgt.Has(vocab.FeatureSecretPost)
+	assert.False(t, ok, "not set: the metadata decides")
+	assert.Equal(t, []string{"client_credentials=true", "client_secret_basic=true", "iss_parameter=false", "pkce=true", "refresh_token=true"}, tgt.Overrides())
+}
+
+func TestConfigFeatures_Errors(t *testing.T) {
+	for name, tc := range map[string]struct{ yaml, want string }{
+		"unknown feature": {`features: { refresh_tokens: true }`, "features.refresh_tokens: not a feature the config can set"},
+		"endpoint":        {`features: { revocation: true }`, "features.revocation"},
+		"public cc":       {`clients: { client_credentials: { client_id: a, client_secret: b, auth_method: none } }`, "clients.client_credentials"},
+		"cc no secret":    {`clients: { client_credentials: { client_id: a } }`, "clients.client_credentials.client_secret is required"},
+		"not a map":       {`features: [pkce]`, "invalid YAML"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, _, err := target.ParseConfig("t.yaml", []byte(tc.yaml), env(nil))
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tc.want)
+		})
+	}
+}
+
+// TestDiscover_MCPServerFeature: the config decides whether the resource is
+// an MCP server; without the key the feature stays undecided (the MCP
+// checks probe the resource), and without a resource it is absent.
+func TestDiscover_MCPServerFeature(t *testing.T) {
+	var base string
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/.well-known/oauth-authorization-server" {
+			http.NotFound(w, r)
+			return
+		}
+		_ = json.NewEncoder(w).Encode(map[string]any{"issuer": base, "token_endpoint": base + "/t"})
+	}))
+	defer ts.Close()
+	base = ts.URL
+	yes, no := true, false
+	for name, tc := range map[string]struct {
+		cfg         target.Config
+		ok, decided bool
+		whyContains string
+	}{
+		"no resource":  {cfg: target.Config{MCPServer: &yes}, decided: true, whyContains: "no resource"},
+		"declared":     {cfg: target.Config{Resource: base + "/mcp", MCPServer: &yes}, ok: true, decided: true},
+		"declared not": {cfg: target.Config{Resource: base + "/mcp", MCPServer: &no}, decided: true, whyContains: "mcp_server: false"},
+		"undecided":    {cfg: target.Config{Resource: base + "/mcp"}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			hc := httpx.NewTransport(time.Second, 0).NewClient()
+			cfg := tc.cfg
+			tgt, err := target.Discover(context.Background(), hc, base, &cfg)
+			require.NoError(t, err)
+			ok, why, decided := tgt.Decided(vocab.FeatureMCPServer)
+			assert.Equal(t, tc.ok, ok)
+			assert.Equal(t, tc.decided, decided)
+			assert.Contains(t, why, tc.whyContains)
+			if !decided {
+				has, _ := tgt.Has(vocab.FeatureMCPServer)
+				assert.True(t, has, "an undecided feature does not stop the checks that find it out")
+			}
+		})
+	}
+}
+
+func TestParseConfig_ResourceKeys(t *testing.T) {
+	cfg, _, err := target.ParseConfig("t.yaml", []byte(`
+resource: https://api.example.com/mcp
+other_resource: https://other.example.com/api
+mcp_server: false
+mcp_proxy: true
+synchronous_revocation: true
+`), env(nil))
+	require.NoError(t, err)
+	require.NotNil(t, cfg.MCPServer)
+	assert.False(t, *cfg.MCPServer)
+	assert.True(t, cfg.MCPProxy)
+	assert.True(t, cfg.SynchronousRevocation)
+	assert.Equal(t, "https://other.example.com/api", cfg.OtherResource)
+	for in, want := range map[string]string{
+		"other_resource: https://x/api#f":                        "other_resource",
+		"resource: https://x/api\nother_resource: https://x/api": "must differ",
+		"other_resource: /api":                                   "absolute URI",
+	} {
+		_, _, err := target.ParseConfig("t.yaml", []byte(in), env(nil))
+		require.Error(t, err, in)
+		assert.Contains(t, err.Error(), want, in)
+	}
+}

@@ -24,6 +24,7 @@ const (
 	FeatureIntrospection     Feature = "introspection"               // RFC 7662 endpoint
 	FeatureResource          Feature = "resource"                    // RFC 8707 resource configured or discovered
 	FeatureResourceMetadata  Feature = "resource_metadata"           // RFC 9728 metadata of the resource
+	FeatureMCPServer         Feature = "mcp_server"                  // the resource is an MCP server (config, profile, or probed by the check)
 	FeatureIssParameter      Feature = "iss_parameter"               // RFC 9207 advertised
 	FeatureCIMD              Feature = "client_id_metadata_document" // URL client_ids advertised
 	FeatureNonInteractive    Feature = "noninteractive_code"         // codes obtainable (auto consent or browser)
@@ -35,7 +36,7 @@ var features = []Feature{
 	FeatureDCR, FeatureDCRManagement, FeaturePKCE, FeatureSecretBasic,
 	FeatureSecretPost, FeaturePublicClients, FeatureConfidential, FeaturePublicClient,
 	FeatureRevocation, FeatureIntrospection, FeatureResource, FeatureResourceMetadata,
-	FeatureIssParameter, FeatureNonInteractive, FeatureBrowser, FeatureCIMD,
+	FeatureIssParameter, FeatureNonInteractive, FeatureBrowser, FeatureCIMD, FeatureMCPServer,
 }
 
 // Known reports whether f is one of the features above (a plugin's check

@@ -1,14 +1,20 @@
 // Package probe holds what the checks of several specifications share to
-// probe a target: whether a token is still usable (the protected resource,
-// RFC 6750, when a resource is configured, else the introspection endpoint,
-// RFC 7662), the Bearer challenges of WWW-Authenticate, and variants of
-// values that a lax comparison would let through (SwapCase).
+// probe a target: how the protected resource is called (an MCP server with
+// the JSON-RPC initialize an MCP client sends, a plain resource with GET,
+// then POST when GET is not served) and whether it is an MCP server; the
+// probes of the resource that checks of several specifications judge
+// (no token, a made-up token, a malformed header, a token lacking scope),
+// made once per run; tokens whose audience is known (for the audience
+// checks of RFC 8707 and MCP); whether a token is still usable (the
+// protected resource, RFC 6750, when a resource is configured, else the
+// introspection endpoint, RFC 7662); the Bearer challenges of
+// WWW-Authenticate; and variants of values that a lax comparison would let
+// through (SwapCase).
 package probe
 
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -31,14 +37,9 @@ func CanProbe(t *suite.T) (bool, string) {
 // introspection). The result carries the exchange that shows the answer.
 func AccessTokenActive(ctx context.Context, t *suite.T, owner *fixture.Client, token string) (bool, *httpx.Result, error) {
 	if t.Target.Resource != "" {
-		req, err := http.NewRequestWithContext(ctx, http.MethodGet, t.Target.Resource, nil)
+		res, err := Call(ctx, t, t.Target.Resource, "Bearer "+token, "call the protected resource with the access token")
 		if err != nil {
-			return false, nil, fmt.Errorf("resource request: %w", err)
-		}
-		req.Header.Set("Authorization", "Bearer "+token)
-		res, err := t.HTTP.Do(ctx, req, "call the protected resource with the access token")
-		if err != nil {
-			return false, nil, err
+			return false, res, err
 		}
 		switch {
 		case res.Status >= 200 && res.Status < 300:

@@ -73,14 +73,8 @@ func Register(ctx context.Context, t *suite.T, md map[string]any) (*Registration
 	if err != nil {
 		return nil, err
 	}
-	switch res.Status {
-	case http.StatusTooManyRequests:
-		return nil, suite.SkipErr("the registration endpoint is rate-limiting (HTTP 429), which RFC 7591 §3 allows; rerun these checks with --parallel 1 or fewer at a time")
-	case http.StatusUnauthorized, http.StatusForbidden:
-		if t.Target.Config.Registration.InitialAccessToken == "" {
-			return nil, suite.SkipErr("the registration endpoint requires authorization (HTTP %d); give registration.initial_access_token in the config (rfc7591-3-open-registration reports this)", res.Status)
-		}
-		return nil, suite.SkipErr("the registration endpoint refused the configured initial access token (HTTP %d)", res.Status)
+	if err := Authorized(t, res); err != nil {
+		return nil, err
 	}
 	r := &Registration{Client: c, Res: res}
 	if res.Status >= 200 && res.Status < 300 {
@@ -90,6 +84,23 @@ func Register(ctx context.Context, t *suite.T, md map[string]any) (*Registration
 		}
 	}
 	return r, nil
+}
+
+// Authorized turns the answers of a registration endpoint that did not
+// take the request at all into SKIP: 429 (rate limiting, RFC 7591 §3
+// allows it) and 401/403 (the endpoint needs an initial access token, which
+// RFC 7591 §3 allows: registration.initial_access_token in the config).
+func Authorized(t *suite.T, res *httpx.Result) error {
+	switch res.Status {
+	case http.StatusTooManyRequests:
+		return suite.SkipErr("the registration endpoint is rate-limiting (HTTP 429), which RFC 7591 §3 allows; rerun these checks with --parallel 1 or fewer at a time")
+	case http.StatusUnauthorized, http.StatusForbidden:
+		if t.Target.Config.Registration.InitialAccessToken == "" {
+			return suite.SkipErr("the registration endpoint requires authorization (HTTP %d), which RFC 7591 §3 allows; give registration.initial_access_token in the config (rfc7591-3-open-registration reports this)", res.Status)
+		}
+		return suite.SkipErr("the registration endpoint refused the configured initial access token (HTTP %d); check registration.initial_access_token in the config", res.Status)
+	}
+	return nil
 }
 
 // MustRegister registers md and turns a failed registration into SKIP: the
@@ -195,6 +206,24 @@ func RegisterManaged(ctx context.Context, t *suite.T, md map[string]any) (*Manag
 		return nil, suite.SkipErr("registration_client_uri %q is not a fully qualified http(s) URL (see rfc7592-3-registration-client-uri)", c.RegistrationClientURI)
 	}
 	return &Managed{Registration: r, URI: c.RegistrationClientURI, Token: c.RegistrationAccessToken}, nil
+}
+
+// Follow adopts what a client information response (RFC 7592 §3) renews:
+// the server MAY issue a new registration access token and client secret
+// in answer to a read or an update, and the client MUST then discard the
+// previous ones (RFC 7592 §2.1, §2.2). Later calls use the new values.
+func (m *Managed) Follow(t *suite.T, info map[string]any) {
+	if tok, _ := info["registration_access_token"].(string); tok != "" && tok != m.Token {
+		t.Transport.AddSecret(tok)
+		t.Logf("the response carries a new registration access token (RFC 7592 allows it); the following calls use it")
+		m.Token = tok
+		m.Client.RegistrationAccessToken = tok
+	}
+	if sec, _ := info["client_secret"].(string); sec != "" && sec != m.Client.Secret {
+		t.Transport.AddSecret(sec)
+		t.Logf("the response carries a new client_secret (RFC 7592 allows it); the following calls use it")
+		m.Client.Secret = sec
+	}
 }
 
 // UpdateBody is an RFC 7592 §2.2 update request built from a client

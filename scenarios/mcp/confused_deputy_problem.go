@@ -13,11 +13,12 @@ import (
 )
 
 // confusedDeputyChecks returns the checks of the MCP authorization
-// specification, Security Best Practices: Confused Deputy.
+// specification, Confused Deputy Problem (2025-06-18 §3.6, 2025-11-25
+// Security Considerations).
 func confusedDeputyChecks() []*suite.Check {
 	return []*suite.Check{
 		{
-			ID: "mcp-security-consent-per-client", Spec: suite.MCP, Section: "Security Best Practices: Confused Deputy", Level: suite.Must,
+			ID: "mcp-security-consent-per-client", Spec: suite.MCP, Section: "Confused Deputy Problem", Level: suite.Must,
 			Requires: []vocab.Feature{vocab.FeatureBrowser, vocab.FeatureDCR, vocab.FeatureAuthCode}, Profiles: both,
 			Title: "A newly registered client is not approved on the strength of the user's approval of another client",
 			Quote: "MCP proxy servers using static client IDs MUST obtain user consent for each dynamically registered client before forwarding to third-party authorization servers (which may require additional consent).",
@@ -27,6 +28,10 @@ func confusedDeputyChecks() []*suite.Check {
 }
 
 func runConsentPerClient(ctx context.Context, t *suite.T) error {
+	if !t.Target.Config.MCPProxy {
+		return suite.SkipErr("the sentence binds MCP proxy servers that use a static client ID at a third-party authorization server; " +
+			"set mcp_proxy: true in the config if the target is one")
+	}
 	// The person approves one client...
 	first, err := regclient.MustRegister(ctx, t, regclient.Metadata(t, regclient.DefaultMethod(t), map[string]any{"client_name": "authspec first client"}))
 	if err != nil {
@@ -40,8 +45,8 @@ func runConsentPerClient(ctx context.Context, t *suite.T) error {
 	if err != nil {
 		return fmt.Errorf("first client's authorization: %w", err)
 	}
-	if res == nil || !res.Interactive {
-		return suite.SkipErr("the target approved the first client without a page: no person consented to anything, so nothing can be carried over")
+	if !showedConsent(res) {
+		return suite.SkipErr("the target showed no consent page for the first client (a login page is not consent): nothing can be carried over")
 	}
 	// ...then a new client asks: the person must be asked again.
 	second, err := regclient.MustRegister(ctx, t, regclient.Metadata(t, regclient.DefaultMethod(t), map[string]any{"client_name": "authspec second client"}))
@@ -64,4 +69,18 @@ func runConsentPerClient(ctx context.Context, t *suite.T) error {
 			WithEvidence(second.Res.Exchange)
 	}
 	return nil
+}
+
+// showedConsent reports whether the authorization went through a consent
+// page (the browser recipe's consent stage).
+func showedConsent(res *fixture.AuthzResult) bool {
+	if res == nil {
+		return false
+	}
+	for _, p := range res.Pages {
+		if p.Stage == "consent" {
+			return true
+		}
+	}
+	return res.Consent != nil
 }

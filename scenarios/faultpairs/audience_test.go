@@ -1,0 +1,36 @@
+package faultpairs_test
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/authspec/authspec/server"
+	"github.com/authspec/authspec/suite"
+	"github.com/authspec/authspec/suite/target"
+)
+
+// TestAudienceWithoutOtherResource: without other_resource, the audience
+// checks prove a token is for another audience by introspection (a token
+// requested without resource has no aud, one for the resource has it), and
+// still catch a resource that does not check the audience.
+func TestAudienceWithoutOtherResource(t *testing.T) {
+	reg := registry(t)
+	var checks []*suite.Check
+	for _, id := range []string{"mcp-2.6.2-audience-validated", "rfc8707-2-audience-restricted"} {
+		c, ok := reg.Get(id)
+		require.True(t, ok, id)
+		checks = append(checks, c)
+	}
+	noOther := func(c *target.Config) { c.OtherResource = "" }
+	for _, r := range runChecksConfig(t, server.Config{}, nil, noOther, checks) {
+		assert.Equal(t, suite.Pass, r.Status, describe(r))
+	}
+	res := runChecksConfig(t, server.Config{Faults: []server.Fault{server.FaultAudienceUnchecked}}, nil, noOther, checks)
+	assert.Equal(t, suite.Fail, res[0].Status, describe(res[0]))
+	assert.Contains(t, res[0].Message, "requested without resource")
+	// The RFC 8707 SHOULD is about the resource indicated: a token
+	// requested without one says nothing of it.
+	assert.Equal(t, suite.Pass, res[1].Status, describe(res[1]))
+}

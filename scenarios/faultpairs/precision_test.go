@@ -1,0 +1,115 @@
+package faultpairs_test
+
+import (
+	"bytes"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+
+	"github.com/authspec/authspec/server"
+	"github.com/authspec/authspec/suite"
+	"github.com/authspec/authspec/suite/target"
+)
+
+// Checks that cannot run SKIP and say what would let them run; they never
+// judge what they could not observe.
+
+// TestLoopbackAnyPort_LoginPageWithoutBrowser: a server with a login page
+// and no browser recipe cannot show whether the other port is accepted.
+func TestLoopbackAnyPort_LoginPageWithoutBrowser(t *testing.T) {
+	id := "rfc8252-7.3-loopback-any-port"
+	r := runWith(t, server.Config{Consent: server.ConsentForm}, runOpts{}, &target.Config{}, id)[id]
+	assert.Equal(t, suite.Skip, r.Status, describe(r))
+	assert.Contains(t, r.Message, "browser", id)
+}
+
+// TestDeny_NoDenyRecipe: without browser.deny there is no denial to judge,
+// whatever the browser did.
+func TestDeny_NoDenyRecipe(t *testing.T) {
+	id := "rfc6749-4.1.2.1-deny-access-denied"
+	tcfg := &target.Config{Browser: target.BrowserConfig{Login: referenceRecipe.Login, Consent: referenceRecipe.Consent}}
+	r := runWith(t, server.Config{Consent: server.ConsentForm}, runOpts{browser: true}, tcfg, id)[id]
+	assert.Equal(t, suite.Skip, r.Status, describe(r))
+	assert.Contains(t, r.Message, "browser.deny", id)
+}
+
+// TestReplayRevokesTokens_NeedsBaseline: a protected resource that never
+// accepts the token cannot show that the replay revoked it.
+func TestReplayRevokesTokens_NeedsBaseline(t *testing.T) {
+	id := "rfc6749-4.1.2-replay-revokes-tokens"
+	refuseAll := func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if strings.HasPrefix(r.URL.Path, "/mcp") {
+				w.Header().Set("WWW-Authenticate", `Bearer error="invalid_token"`)
+				w.WriteHeader(http.StatusUnauthorized)
+				return
+			}
+			next.ServeHTTP(w, r)
+		})
+	}
+	r := runWith(t, server.Config{}, runOpts{wrap: refuseAll}, &target.Config{}, id)[id]
+	assert.Equal(t, suite.Skip, r.Status, describe(r))
+	assert.Contains(t, r.Message, "before the code is replayed", id)
+}
+
+// TestScopeNotWidened_IgnoredAndReported: a server may ignore the scope a
+// refresh asks for beyond the grant and issue the original one, saying so
+// (RFC 6749 §3.3 "MAY fully or partially ignore"): that is no widening.
+func TestScopeNotWidened_IgnoredAndReported(t *testing.T) {
+	id := "rfc6749-6-scope-not-widened"
+	ignoreRefreshScope := func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/token") {
+				raw, _ := io.ReadAll(r.Body)
+				if form, err := url.ParseQuery(string(raw)); err == nil && form.Get("grant_type") == "refresh_token" {
+					form.Del("scope")
+					raw = []byte(form.Encode())
+				}
+				r.Body = io.NopCloser(bytes.NewReader(raw))
+				r.ContentLength = int64(len(raw))
+			}
+			next.ServeHTTP(w, r)
+		})
+	}
+	r := runWith(t, server.Config{}, runOpts{wrap: ignoreRefreshScope}, &target.Config{}, id)[id]
+	assert.Equal(t, suite.Pass, r.Status, describe(r))
+}
+
+// TestNoPasswordGrant_UnknownGrantsAnsweredAlike: a server that answers
+// every grant type it does not offer with invalid_request (fosite) does not
+// run the password grant; the wrong error code is
+// rfc6749-5.2-unsupported-grant-type's finding, not this check's.
+func TestNoPasswordGrant_UnknownGrantsAnsweredAlike(t *testing.T) {
+	id := "rfc9700-2.4-no-password-grant"
+	unknownGrant := func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/token") {
+				raw, _ := io.ReadAll(r.Body)
+				form, _ := url.ParseQuery(string(raw))
+				if gt := form.Get("grant_type"); gt == "password" || strings.HasPrefix(gt, "urn:authspec:") {
+					w.Header().Set("Content-Type", "application/json")
+					w.WriteHeader(http.StatusBadRequest)
+					_, _ = w.Write([]byte(`{"error":"invalid_request","error_description":"The request is missing a required parameter"}`))
+					return
+				}
+				r.Body = io.NopCloser(bytes.NewReader(raw))
+			}
+			next.ServeHTTP(w, r)
+		})
+	}
+	r := runWith(t, server.Config{}, runOpts{wrap: unknownGrant}, &target.Config{}, id)[id]
+	assert.Equal(t, suite.Pass, r.Status, describe(r))
+}
+
+// TestPKCERequiredPublic_LoginPageIsNoRefusal: without the browser a login
+// page ends the flow; that is no refusal of the request without PKCE, so
+// the check cannot PASS on it.
+func TestPKCERequiredPublic_LoginPageIsNoRefusal(t *testing.T) {
+	id := "rfc9700-2.1.1-pkce-required-public"
+	r := runWith(t, server.Config{Consent: server.ConsentForm}, runOpts{}, &target.Config{}, id)[id]
+	assert.Equal(t, suite.Skip, r.Status, describe(r))
+}

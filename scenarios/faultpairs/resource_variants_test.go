@@ -1,0 +1,212 @@
+package faultpairs_test
+
+import (
+	"bytes"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/authspec/authspec/server"
+	"github.com/authspec/authspec/suite"
+	"github.com/authspec/authspec/suite/target"
+	"github.com/authspec/authspec/suite/vocab"
+)
+
+// The protected-resource checks against lawful behaviours the reference
+// server does not have, emulated in front of it: each must PASS or SKIP,
+// and WARN only where a SHOULD is not met.
+
+// resourceChecks are the checks of RFC 6750, RFC 8707, RFC 9728 and MCP
+// that need no browser.
+func resourceChecks(t *testing.T) []*suite.Check {
+	var out []*suite.Check
+	for _, c := range registry(t).Checks() {
+		if needsBrowser(c) {
+			continue
+		}
+		switch c.Spec {
+		case suite.RFC6750, suite.RFC8707, suite.RFC9728, suite.MCP:
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// assertLawful requires no FAIL and no ERROR, and WARN only for warn.
+func assertLawful(t *testing.T, results []suite.Result, warn ...string) {
+	t.Helper()
+	for _, r := range results {
+		switch r.Status {
+		case suite.Fail, suite.Error:
+			t.Errorf("%s", describe(r))
+		case suite.Warn:
+			assert.Contains(t, warn, r.ID, describe(r))
+		}
+	}
+}
+
+// getNotServed answers a bare GET to the resource with 405, as a
+// Streamable HTTP MCP server without an SSE stream does (RFC 6750 §3.1
+// names 405 among the usual statuses).
+func getNotServed(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodGet && strings.HasPrefix(r.URL.Path, "/mcp") {
+			w.Header().Set("Allow", "POST")
+			w.WriteHeader(http.StatusMethodNotAllowed)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+func TestResourceVariant_GetNotServed(t *testing.T) {
+	plain := func(c *target.Config) { no := false; c.MCPServer = &no }
+	assertLawful(t, runChecksConfig(t, server.Config{}, getNotServed, plain, resourceChecks(t)))
+	assertLawful(t, runChecksWrapped(t, server.Config{}, getNotServed, resourceChecks(t)))
+}
+
+// defaultAudience gives requests without resource the demo resource, as a
+// server with a predefined default resource value does (RFC 8707 §2.1
+// "MAY process the request ... by using a predefined default resource
+// value").
+func defaultAudience(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		def := "http://" + r.Host + "/mcp"
+		switch {
+		case r.Method == http.MethodGet && r.URL.Path == "/authorize":
+			q := r.URL.Query()
+			if q.Get("resource") == "" {
+				q.Set("resource", def)
+				r.URL.RawQuery = q.Encode()
+			}
+		case r.Method == http.MethodPost && r.URL.Path == "/token":
+			b, _ := io.ReadAll(r.Body)
+			form, err := url.ParseQuery(string(b))
+			if err == nil && form.Get("resource") == "" {
+				form.Set("resource", def)
+				b = []byte(form.Encode())
+			}
+			r.Body = io.NopCloser(bytes.NewReader(b))
+			r.ContentLength = int64(len(b))
+			r.Header.Set("Content-Length", strconv.Itoa(len(b)))
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+func TestResourceVariant_DefaultAudience(t *testing.T) {
+	assertLawful(t, runChecksWrapped(t, server.Config{}, defaultAudience, resourceChecks(t)))
+	noOther := func(c *target.Config) { c.OtherResource = "" }
+	res := runChecksConfig(t, server.Config{}, defaultAudience, noOther, resourceChecks(t))
+	assertLawful(t, res)
+	for _, r := range res {
+		if r.ID == "mcp-2.6.2-audience-validated" {
+			assert.Equal(t, suite.Skip, r.Status, describe(r))
+			assert.Contains(t, r.Message, "default resource")
+		}
+	}
+}
+
+// metadataElsewhere points resource_metadata at a URL other than the
+// well-known one and serves the metadata there too (RFC 9728 §5.1: the
+// parameter is "the URL of the protected resource metadata").
+func metadataElsewhere(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/meta/mcp.json" {
+			r.URL.Path = "/.well-known/oauth-protected-resource/mcp"
+			next.ServeHTTP(w, r)
+			return
+		}
+		next.ServeHTTP(&challengeRewriter{ResponseWriter: w, host: r.Host}, r)
+	})
+}
+
+type challengeRewriter struct {
+	http.ResponseWriter
+	host string
+	done bool
+}
+
+func (c *challengeRewriter) WriteHeader(status int) {
+	if !c.done {
+		c.done = true
+		if v := c.Header().Get("WWW-Authenticate"); v != "" {
+			well := "http://" + c.host + "/.well-known/oauth-protected-resource/mcp"
+			c.Header().Set("WWW-Authenticate", strings.ReplaceAll(v, well, "http://"+c.host+"/meta/mcp.json"))
+		}
+	}
+	c.ResponseWriter.WriteHeader(status)
+}
+
+func (c *challengeRewriter) Write(b []byte) (int, error) {
+	if !c.done {
+		c.WriteHeader(http.StatusOK)
+	}
+	return c.ResponseWriter.Write(b)
+}
+
+func TestResourceVariant_MetadataElsewhere(t *testing.T) {
+	assertLawful(t, runChecksWrapped(t, server.Config{}, metadataElsewhere, resourceChecks(t)))
+}
+
+// TestResourceVariant_MalformedAs401: a malformed Authorization header
+// answered 401 invalid_token misses RFC 6750 §3.1's SHOULD (400), and
+// nothing else: no MCP check turns it into a FAIL.
+func TestResourceVariant_MalformedAs401(t *testing.T) {
+	res := runChecks(t, server.Config{Faults: []server.Fault{server.FaultBearerMalformedAs401}}, resourceChecks(t))
+	assertLawful(t, res, "rfc6750-3.1-malformed-header-invalid-request")
+}
+
+// speaksMCP makes the demo resource answer an authorized JSON-RPC POST with
+// a JSON-RPC response, as an MCP server's Streamable HTTP endpoint does;
+// refusals pass through unchanged.
+func speaksMCP(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodPost || r.URL.Path != "/mcp" {
+			next.ServeHTTP(w, r)
+			return
+		}
+		rec := httptest.NewRecorder()
+		next.ServeHTTP(rec, r)
+		if rec.Code < 200 || rec.Code > 299 {
+			for k, v := range rec.Header() {
+				w.Header()[k] = v
+			}
+			w.WriteHeader(rec.Code)
+			_, _ = w.Write(rec.Body.Bytes())
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, `{"jsonrpc":"2.0","id":1,"result":{"protocolVersion":"2025-06-18","capabilities":{},"serverInfo":{"name":"demo","version":"1"}}}`)
+	})
+}
+
+// TestResourceKindProbed: without mcp_server in the config, the suite asks
+// the resource: the demo resource's plain JSON makes it a plain protected
+// resource (MCP checks of the resource SKIP, saying why), and a JSON-RPC
+// answer makes it an MCP server (they run, and pass).
+func TestResourceKindProbed(t *testing.T) {
+	undecided := func(c *target.Config) { c.MCPServer = nil }
+	var mcpChecks []*suite.Check
+	for _, c := range resourceChecks(t) {
+		if slices.Contains(c.Requires, vocab.FeatureMCPServer) {
+			mcpChecks = append(mcpChecks, c)
+		}
+	}
+	require.NotEmpty(t, mcpChecks)
+	for _, r := range runChecksConfig(t, server.Config{}, nil, undecided, mcpChecks) {
+		assert.Equal(t, suite.Skip, r.Status, describe(r))
+		assert.Contains(t, r.Message, "no JSON-RPC response", r.ID)
+	}
+	for _, r := range runChecksConfig(t, server.Config{}, speaksMCP, undecided, mcpChecks) {
+		assert.Equal(t, suite.Pass, r.Status, describe(r))
+	}
+}
