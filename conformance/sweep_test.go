@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -77,7 +78,7 @@ func TestSweep(t *testing.T) {
 	for _, v := range server.Variants() {
 		run := sweepPlan(t, server.Config{Variants: []server.Variant{v}}, haveBrowser)
 		runs[string(v)] = run
-		for _, bad := range unlawful(v, run) {
+		for _, bad := range unlawful([]server.Variant{v}, run) {
 			t.Errorf("variant %s: %s", v, bad)
 		}
 	}
@@ -98,31 +99,102 @@ func caught(run sweepRun) bool {
 	return false
 }
 
-// TestVariants runs the whole plan without the browser against the
-// reference server with each variant on its own: a variant is a behaviour
-// the specifications permit, so no check may FAIL or ERROR, and a check
-// may WARN only where the variant's summary names it (a SHOULD the variant
-// does not meet).
+// TestVariants runs the whole plan against the reference server with each
+// variant on its own, and with the realistic combinations of
+// variantCombos: a variant is a behaviour the specifications permit, so no
+// check may FAIL or ERROR, and a check may WARN only where the variant's
+// summary names it (a SHOULD the variant does not meet). A variant runs
+// without the browser unless its setup says it is seen only through the
+// pages (then it runs through them when Chromium is installed).
 func TestVariants(t *testing.T) {
+	haveBrowser := (&browser.Options{}).Find() == nil
+	var runs [][]server.Variant
 	for _, v := range server.Variants() {
-		t.Run(string(v), func(t *testing.T) {
-			run := sweepPlan(t, server.Config{Variants: []server.Variant{v}}, false)
+		runs = append(runs, []server.Variant{v})
+	}
+	runs = append(runs, variantCombos...)
+	for _, vs := range runs {
+		name := joinVariants(vs)
+		t.Run(name, func(t *testing.T) {
+			st := setupOf(vs)
+			if st.Browser && !haveBrowser {
+				t.Skipf("%s is seen only through the login and consent pages, and Chromium is not installed (make deps)", name)
+			}
+			run := sweepPlanWith(t, server.Config{Variants: vs}, st.Browser, st)
 			require.Positive(t, run.Passed)
-			for _, bad := range unlawful(v, run) {
+			for _, bad := range unlawful(vs, run) {
 				t.Error(bad)
 			}
 		})
 	}
 }
 
+// variantSetup is what the plan needs to know about a variant to run
+// against it, as a user would write it in the target's config.
+type variantSetup struct {
+	// Browser runs the plan through the login and consent pages.
+	Browser bool
+	// Server adjusts the reference server's config (beyond the variant).
+	Server func(cfg *server.Config)
+	// Target adjusts the target config once the server is up (a user
+	// would write these keys in target.yaml); target is the URL the run
+	// is pointed at.
+	Target func(tcfg *target.Config, srv *server.Server, target *string)
+}
+
+// variantSetups holds the setup of the variants that need one; a variant
+// not listed runs with the config of make conformance, without the
+// browser.
+var variantSetups = map[server.Variant]variantSetup{}
+
+// variantCombos are realistic combinations of variants, each run as one
+// server.
+var variantCombos = [][]server.Variant{}
+
+// setupOf merges the setups of vs.
+func setupOf(vs []server.Variant) variantSetup {
+	var out variantSetup
+	var servers []func(*server.Config)
+	var targets []func(*target.Config, *server.Server, *string)
+	for _, v := range vs {
+		st := variantSetups[v]
+		out.Browser = out.Browser || st.Browser
+		if st.Server != nil {
+			servers = append(servers, st.Server)
+		}
+		if st.Target != nil {
+			targets = append(targets, st.Target)
+		}
+	}
+	out.Server = func(cfg *server.Config) {
+		for _, f := range servers {
+			f(cfg)
+		}
+	}
+	out.Target = func(tcfg *target.Config, srv *server.Server, u *string) {
+		for _, f := range targets {
+			f(tcfg, srv, u)
+		}
+	}
+	return out
+}
+
+func joinVariants(vs []server.Variant) string {
+	names := make([]string, len(vs))
+	for i, v := range vs {
+		names[i] = string(v)
+	}
+	return strings.Join(names, "+")
+}
+
 // unlawful lists what a run against a variant found that a lawful server
 // must not get.
-func unlawful(v server.Variant, run sweepRun) []string {
+func unlawful(vs []server.Variant, run sweepRun) []string {
 	var out []string
 	for id, st := range run.Findings {
 		switch {
 		case st == suite.Skip:
-		case st == suite.Warn && strings.Contains(v.Description(), id):
+		case st == suite.Warn && slices.ContainsFunc(vs, func(v server.Variant) bool { return strings.Contains(v.Description(), id) }):
 		default:
 			out = append(out, fmt.Sprintf("%s %s", st, id))
 		}
@@ -134,6 +206,12 @@ func unlawful(v server.Variant, run sweepRun) []string {
 // sweepPlan runs the whole plan against a fresh reference server with the
 // behaviours of cfg: without the browser, or through the pages in Chromium.
 func sweepPlan(t *testing.T, cfg server.Config, withBrowser bool) sweepRun {
+	t.Helper()
+	return sweepPlanWith(t, cfg, withBrowser, setupOf(cfg.Variants))
+}
+
+// sweepPlanWith is sweepPlan with a variant's setup.
+func sweepPlanWith(t *testing.T, cfg server.Config, withBrowser bool, st variantSetup) sweepRun {
 	t.Helper()
 	var h http.Handler
 	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { h.ServeHTTP(w, r) }))
@@ -151,12 +229,15 @@ func sweepPlan(t *testing.T, cfg server.Config, withBrowser bool) sweepRun {
 			RepeatConsent: target.RepeatConsentRemembered,
 		}
 	}
+	st.Server(&cfg)
 	srv, err := server.New(cfg)
 	require.NoError(t, err)
 	h = srv.Handler()
 	tcfg.Resource = srv.ResourceURL()
 	tcfg.ScopedResource = srv.ScopedResourceURL()
-	rep, err := conformance.Run(context.Background(), conformance.Options{Target: ts.URL, Config: tcfg, Browser: mode})
+	u := ts.URL
+	st.Target(tcfg, srv, &u)
+	rep, err := conformance.Run(context.Background(), conformance.Options{Target: u, Config: tcfg, Browser: mode})
 	if err != nil {
 		var ue *conformance.UsageError
 		require.False(t, errors.As(err, &ue), "%v", err)
