@@ -3,7 +3,6 @@ package reports
 import (
 	"fmt"
 	"regexp"
-	"slices"
 	"sort"
 	"strings"
 
@@ -59,6 +58,15 @@ func SkipGroups(results []suite.Result) (groups []SkipGroup, rest int) {
 	}
 	byKey := map[string]*acc{}
 	var order []string
+	keyOf := map[string]string{} // reasons repeat: each is searched once
+	keyIn := func(text string) string {
+		k, ok := keyOf[text]
+		if !ok {
+			k = configKeyIn(text)
+			keyOf[text] = k
+		}
+		return k
+	}
 	for _, r := range results {
 		if r.Status != suite.Skip {
 			continue
@@ -68,7 +76,7 @@ func SkipGroups(results []suite.Result) (groups []SkipGroup, rest int) {
 		if isFeature {
 			text = why
 		}
-		key := configKeyIn(text)
+		key := keyIn(text)
 		gk := "key " + key
 		switch {
 		case key != "":
@@ -125,49 +133,48 @@ func SkipGroups(results []suite.Result) (groups []SkipGroup, rest int) {
 	return groups, rest
 }
 
-// configKeys are the keys a SKIP reason may name: the config's top-level
-// keys followed by a colon (resource:), and its section keys in dotted
-// form (clients.public).
-var configKeys = func() []*regexp.Regexp {
-	var out []*regexp.Regexp
+// configKeyRe matches the keys a SKIP reason may name: the config's
+// top-level keys followed by a colon (resource:), its section keys in
+// dotted form (clients.public), and the browser recipe's command and flag.
+var configKeyRe = func() *regexp.Regexp {
+	alts := []string{"authspec browser inspect", `--browser\b`}
 	seen := map[string]bool{}
 	for _, k := range target.ConfigKeys() {
 		top, _, dotted := strings.Cut(k, ".")
 		if dotted {
-			out = append(out, regexp.MustCompile(`(^|[^a-z_.])`+regexp.QuoteMeta(k)+`\b`))
+			alts = append(alts, regexp.QuoteMeta(k)+`\b`)
 		}
 		if !seen[top] {
 			seen[top] = true
-			out = append(out, regexp.MustCompile("(^|[^a-z_.])"+regexp.QuoteMeta(top)+":"))
+			alts = append(alts, regexp.QuoteMeta(top)+":")
 		}
 	}
-	return out
+	// Longer alternatives first, so that clients.public wins over clients:.
+	sort.SliceStable(alts, func(i, j int) bool { return len(alts[i]) > len(alts[j]) })
+	return regexp.MustCompile(`(?:^|[^a-z_.])(` + strings.Join(alts, "|") + `)`)
 }()
 
-// browserRecipe matches the reasons that say a recipe (or the browser)
-// would get through the target's pages.
-var browserRecipe = regexp.MustCompile("authspec browser inspect|--browser\\b")
+// keyScan bounds how much of a reason is searched for a config key: the
+// engine names the key early; what follows may be a server's long answer.
+const keyScan = 4 << 10
 
 // configKeyIn returns the config key text names first ("" if none); a
 // reason that points at `authspec browser inspect` or --browser names the
-// browser recipe.
+// browser recipe, as does any key of the recipe's section.
 func configKeyIn(text string) string {
-	best, at := "", len(text)+1
-	if loc := browserRecipe.FindStringIndex(text); loc != nil {
-		best, at = "browser", loc[0]
+	if len(text) > keyScan {
+		text = text[:keyScan]
 	}
-	for _, re := range configKeys {
-		loc := re.FindStringSubmatchIndex(text)
-		if loc == nil || loc[3] >= at {
-			continue
-		}
-		m := strings.TrimSuffix(text[loc[3]:loc[1]], ":")
-		best, at = m, loc[3]
+	m := configKeyRe.FindStringSubmatch(text)
+	if m == nil {
+		return ""
 	}
-	if i := strings.IndexByte(best, '.'); i >= 0 && slices.Contains([]string{"browser"}, best[:i]) {
-		best = best[:i] // the recipe's parts are one change: write the recipe
+	key := strings.TrimSuffix(m[1], ":")
+	switch {
+	case key == "authspec browser inspect" || key == "--browser" || strings.HasPrefix(key, "browser."):
+		return "browser" // the recipe's parts are one change: write the recipe
 	}
-	return best
+	return key
 }
 
 // MostlySkipped is one line when more than half of the checks of r were
