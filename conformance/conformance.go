@@ -84,6 +84,10 @@ type Options struct {
 	OnPlugin func(p *plugin.Plugin)
 	// OnPrepared is called once the target is discovered, before checks run.
 	OnPrepared func(t *target.Target, checks int)
+	// OnForeseenSkips is called before the checks run with the checks
+	// that will SKIP because the target or the config lacks a feature they
+	// require, grouped by what would enable them (reports.SkipGroups).
+	OnForeseenSkips func(groups []reports.SkipGroup)
 	// OnEvent receives progress events.
 	OnEvent func(runner.Event)
 	// OnNotice receives what the user should know about how the run goes
@@ -196,14 +200,27 @@ func Run(ctx context.Context, o Options) (*reports.Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	env.Target.SetFeature(vocab.FeatureBrowser, o.Browser != BrowserOff && HasRecipe(cfg),
-		"no browser: give browser: login/consent steps in the config and do not turn the browser off")
+	noBrowser := "no browser recipe in the config: `authspec browser inspect --target " + issuer + "` writes its browser: login and consent steps"
+	if o.Browser == BrowserOff {
+		noBrowser = "the browser is off (--browser off): turn it on to play the config's browser: steps"
+	}
+	env.Target.SetFeature(vocab.FeatureBrowser, o.Browser != BrowserOff && HasRecipe(cfg), noBrowser)
 	if _, _, decided := env.Target.Decided(vocab.FeatureMCPServer); !decided && mcpProfile(profiles) {
 		// Choosing an MCP profile says the resource is an MCP server.
 		env.Target.SetFeature(vocab.FeatureMCPServer, true, "")
 	}
 	if o.OnPrepared != nil {
 		o.OnPrepared(env.Target, len(checks))
+	}
+	if o.OnForeseenSkips != nil {
+		var foreseen []suite.Result
+		for _, c := range checks {
+			if f, why, missing := env.Unmet(c); missing {
+				foreseen = append(foreseen, suite.Result{ID: c.ID, Status: suite.Skip, Message: suite.RequiresReason(f, why)})
+			}
+		}
+		groups, _ := reports.SkipGroups(foreseen)
+		o.OnForeseenSkips(groups)
 	}
 	out := runner.RunAll(ctx, env, checks, runner.Options{Parallel: o.Parallel, CheckTimeout: o.CheckTimeout, OnEvent: o.OnEvent})
 	env.Transport.CloseIdle()

@@ -18,8 +18,11 @@ import (
 
 // WriteHTML writes the report as one self-contained HTML page: inline CSS
 // and JavaScript, no external asset, so that it can be archived as a CI
-// artifact and opened from disk. It shows the summary counts, filters by
-// status, spec and text, and every result as an expandable element with its
+// artifact and opened from disk. It opens on the problems: the FAIL, ERROR
+// and WARN results, each linked to its row (#r-<id> opens the row and
+// scrolls to it), then what the run could not see (the SKIPs grouped by what
+// would enable them). It shows the summary counts, filters by status, spec
+// and text, and every result, problems first, as an expandable element with its
 // message, want, got, fix, the quoted requirement, the HTTP exchanges
 // (headers and bodies, as recorded and redacted) and the attachments; PNG
 // screenshots embedded in the report are shown inline.
@@ -52,6 +55,10 @@ type htmlView struct {
 	Bars                                                []htmlBar
 	Matrix                                              []htmlMatrixRow
 	Results                                             []htmlResult
+	Problems                                            []htmlProblem
+	SkipGroups                                          []htmlSkipGroup
+	SkipRest                                            int
+	Mostly                                              string
 	CSP                                                 string
 	CSS                                                 template.CSS
 	JS                                                  template.JS
@@ -75,6 +82,18 @@ type htmlMatrixRow struct {
 }
 
 type htmlCell struct{ ID, Status string }
+
+// htmlProblem is a FAIL, ERROR or WARN in the summary, linked to its row.
+type htmlProblem struct {
+	ID, Status, Title, Message string
+	Baselined                  bool
+}
+
+// htmlSkipGroup is a group of SKIPs one change would enable (SkipGroups).
+type htmlSkipGroup struct {
+	Headline, Enable string
+	IDs              []string
+}
 
 type htmlCount struct {
 	Status string
@@ -148,7 +167,34 @@ func newHTMLView(r *Report) htmlView {
 	for _, c := range v.Counts {
 		known[c.Status] = true
 	}
+	// The problems first, worst first; the rest in the report's order.
+	ordered := make([]suite.Result, 0, len(r.Results))
+	for _, st := range []suite.Status{suite.Fail, suite.Error, suite.Warn} {
+		for _, res := range r.Results {
+			if res.Status == st {
+				ordered = append(ordered, res)
+				v.Problems = append(v.Problems, htmlProblem{ID: clean(res.ID), Status: clean(string(res.Status)),
+					Title: clean(res.Title), Message: clean(truncate(res.Message, 300)), Baselined: res.Baselined})
+			}
+		}
+	}
 	for _, res := range r.Results {
+		if res.Status != suite.Fail && res.Status != suite.Error && res.Status != suite.Warn {
+			ordered = append(ordered, res)
+		}
+	}
+	groups, rest := SkipGroups(r.Results)
+	for _, g := range groups {
+		hg := htmlSkipGroup{Headline: clean(fmt.Sprintf("%s %s %s", plural(len(g.IDs), "check", "checks"), needVerb(len(g.IDs)), g.Need)),
+			Enable: clean(g.Enable)}
+		for _, id := range g.IDs {
+			hg.IDs = append(hg.IDs, clean(id))
+		}
+		v.SkipGroups = append(v.SkipGroups, hg)
+	}
+	v.SkipRest = rest
+	v.Mostly = MostlySkipped(r)
+	for _, res := range ordered {
 		hr := newHTMLResult(res)
 		if !known[hr.Status] {
 			// A status this writer does not know still gets a filter.
@@ -377,6 +423,32 @@ const htmlPage = `<!DOCTYPE html>
 {{- end}}
 <p class="meta">{{.Total}} checks{{if .Gating}} · <b>{{.Gating}} failing the gate</b>{{end}}{{if .Baselined}} · {{.Baselined}} accepted by the baseline{{end}}</p>
 </header>
+{{- if .Problems}}
+<section id="problems">
+<h2>Failures, errors and warnings</h2>
+<ul class="problems">
+{{- range .Problems}}
+<li><a class="cell s-{{.Status}}" href="#r-{{.ID}}">{{.Status}}</a>{{if .Baselined}} <span class="badge baselined">baselined</span>{{end}} <a class="problem" href="#r-{{.ID}}"><code>{{.ID}}</code></a> {{.Title}}{{if .Message}}<br><span class="where">{{.Message}}</span>{{end}}</li>
+{{- end}}
+</ul>
+</section>
+{{- end}}
+{{- if or .SkipGroups .SkipRest .Mostly}}
+<section id="unseen">
+<h2>What this run could not see</h2>
+<ul class="unseen">
+{{- range .SkipGroups}}
+<li><details><summary><b>{{.Headline}}</b>: {{.Enable}}</summary>{{range .IDs}}<a class="cell s-SKIP" href="#r-{{.}}">{{.}}</a> {{end}}</details></li>
+{{- end}}
+{{- if .SkipRest}}
+<li>{{.SkipRest}} more skipped for what the target did (an optional member absent, a request refused): each says why below</li>
+{{- end}}
+</ul>
+{{- if .Mostly}}
+<p class="mostly"><b>{{.Mostly}}</b></p>
+{{- end}}
+</section>
+{{- end}}
 <section id="compliance">
 <h2>Compliance by specification</h2>
 <table class="bars">
@@ -504,6 +576,7 @@ nav{position:sticky;top:0;background:var(--bg);border-bottom:1px solid var(--lin
 .result{border:1px solid var(--line);border-left:4px solid var(--skip);border-radius:6px;margin:.35rem 0;padding:.3rem .6rem}
 .result.s-PASS{border-left-color:var(--pass)}.result.s-FAIL{border-left-color:var(--fail)}.result.s-WARN{border-left-color:var(--warn)}.result.s-ERROR{border-left-color:var(--error)}
 .result>summary{cursor:pointer;overflow-wrap:anywhere}
+.result{scroll-margin-top:9rem}
 .where{color:var(--mute);font-size:.85em}
 .body{padding:.3rem 0 .3rem 1rem}
 .message{white-space:pre-wrap;overflow-wrap:anywhere;font-weight:600}
@@ -527,6 +600,10 @@ svg.bar{width:100%;height:.8rem;display:block;border-radius:3px;background:var(-
 .matrix tr.first td{border-top:2px solid var(--line)}
 .cell{display:inline-block;font:11px/1.6 ui-monospace,monospace;border-radius:3px;padding:0 .3em;margin:.1rem 0;color:#fff;background:var(--skip);text-decoration:none}
 .cell.s-PASS{background:var(--pass)}.cell.s-FAIL{background:var(--fail)}.cell.s-WARN{background:var(--warn)}.cell.s-ERROR{background:var(--error)}
+ul.problems,ul.unseen{list-style:none;padding:0;margin:.3rem 0}
+ul.problems li,ul.unseen li{margin:.25rem 0;overflow-wrap:anywhere}
+ul.unseen summary{cursor:pointer}
+.mostly{color:var(--warn)}
 [hidden]{display:none!important}
 `
 

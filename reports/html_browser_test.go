@@ -106,13 +106,66 @@ func TestHTML_RendersInChromium(t *testing.T) {
 
 	// A matrix link opens the result it names.
 	require.NoError(t, page.Locator("#matrix > summary").Click())
-	require.NoError(t, page.Locator(`a.cell[href="#r-rfc6749-5.2-invalid-client-401"]`).Click())
-	open, err := page.Locator("#r-rfc6749-5\\.2-invalid-client-401").GetAttribute("open")
+	require.NoError(t, page.Locator(`#matrix a.cell[href="#r-rfc6749-5.2-invalid-client-401"]`).Click())
+	waitOpenInView(t, page, "r-rfc6749-5.2-invalid-client-401")
+
+	// The page opens on the problems: the summary lists the FAIL, ERROR
+	// and WARN results, worst first, and so does the list of rows.
+	ids := func(sel, attr string) []string {
+		var out []string
+		all, err := page.Locator(sel).All()
+		require.NoError(t, err)
+		for _, l := range all {
+			v, err := l.GetAttribute(attr)
+			require.NoError(t, err)
+			out = append(out, v)
+		}
+		return out
+	}
+	worst := []string{"#r-rfc6749-5.2-invalid-client-401", "#r-rfc7591-3.2.2-error-json", "#r-mcp-2.3-protected-resource", "#r-rfc6749-10.12-state-csrf"}
+	assert.Equal(t, worst, ids("#problems a.problem", "href"), "FAIL, ERROR, WARN, each linked")
+	rows := ids("details.result", "id")
+	require.GreaterOrEqual(t, len(rows), 4)
+	for i, p := range worst {
+		assert.Equal(t, p[1:], rows[i], "row %d is a problem", i)
+	}
+	// What the run could not see, grouped by what would enable it.
+	unseen, err2 := page.Locator("#unseen").TextContent()
+	err = err2
 	require.NoError(t, err)
-	assert.NotNil(t, open)
+	assert.Contains(t, unseen, "2 checks need dynamic client registration (RFC 7591): no registration_endpoint in the metadata")
+
+	// A problem's link in the summary opens its row and scrolls to it, even
+	// when the filters hide it.
+	require.NoError(t, page.Locator(`input[name=status][value=WARN]`).Uncheck())
+	_, err = page.Evaluate("() => window.scrollTo(0, 0)")
+	require.NoError(t, err)
+	require.NoError(t, page.Locator(`#problems a.problem[href="#r-rfc6749-10.12-state-csrf"]`).Click())
+	waitOpenInView(t, page, "r-rfc6749-10.12-state-csrf")
+
+	// A link to a check from elsewhere (#r-<id> in the address) opens it.
+	fresh, err := b.NewPage()
+	require.NoError(t, err)
+	_, err = fresh.Goto("file://" + path + "#r-mcp-2.3-protected-resource")
+	require.NoError(t, err)
+	waitOpenInView(t, fresh, "r-mcp-2.3-protected-resource")
+	require.NoError(t, fresh.Close())
 
 	mu.Lock()
 	defer mu.Unlock()
 	assert.Empty(t, problems, "no console errors (CSP violations included)")
 	assert.Empty(t, external, "the report loads nothing from the network")
+}
+
+// waitOpenInView waits until the result row id is open and inside the
+// viewport (events, not a duration: the page's deadline is only a safety net).
+func waitOpenInView(t *testing.T, page playwright.Page, id string) {
+	t.Helper()
+	_, err := page.WaitForFunction(`id => {
+		const el = document.getElementById(id);
+		if (!el || !el.open || el.hidden) return false;
+		const r = el.getBoundingClientRect();
+		return r.top < window.innerHeight && r.bottom > 0;
+	}`, id, playwright.PageWaitForFunctionOptions{Timeout: playwright.Float(60000)})
+	require.NoError(t, err, "%s opens and scrolls into view", id)
 }

@@ -24,7 +24,10 @@ const (
 // GitHub Actions step summary ($GITHUB_STEP_SUMMARY): a headline with the
 // verdict, target and counts; a table of counts per spec and status; a table
 // of the FAIL, ERROR and WARN results with ID, level, section, message and
-// fix; and the skipped checks grouped by reason in a collapsed <details>.
+// fix; what the run could not see (the skips grouped by what would enable
+// them, with the config key or command); the skipped checks grouped by
+// reason in a collapsed <details>; and a closing line when most of the
+// catalog was skipped.
 // The output stays under 1 MiB: when a big run would exceed it, rows are
 // left out and a note says how many.
 func WriteMarkdown(w io.Writer, r *Report) error {
@@ -118,6 +121,23 @@ func renderMarkdown(r *Report, limit int) string {
 		b.WriteString("\n")
 	}
 
+	// What the run could not see: the skips grouped by what would enable
+	// them.
+	if groups, rest := SkipGroups(r.Results); len(groups) > 0 {
+		fmt.Fprintf(&b, "## What this run could not see\n\n")
+		for _, g := range groups {
+			line := fmt.Sprintf("- **%s %s %s**: %s\n", plural(len(g.IDs), "check", "checks"), needVerb(len(g.IDs)), mdText(g.Need), mdText(truncate(g.Enable, mdMessageMax)))
+			if b.Len()+len(line)+reserve > limit {
+				break
+			}
+			b.WriteString(line)
+		}
+		if rest > 0 {
+			fmt.Fprintf(&b, "- %s skipped for what the target did (an optional member absent, a request refused): see the reasons below\n", plural(rest, "check", "more checks"))
+		}
+		b.WriteString("\n")
+	}
+
 	// Skipped checks grouped by reason, most common reason first.
 	byReason := map[string][]string{}
 	var reasons []string
@@ -158,6 +178,9 @@ func renderMarkdown(r *Report, limit int) string {
 			b.WriteString(line)
 		}
 		b.WriteString("\n</details>\n")
+	}
+	if line := MostlySkipped(r); line != "" {
+		fmt.Fprintf(&b, "\n**%s**\n", mdText(line))
 	}
 	out := b.String()
 	if len(out) > limit {

@@ -166,15 +166,96 @@ func (r *Result) Classify(c *Check, err error, recorded []httpx.Exchange) {
 		}
 		r.Message, r.Want, r.Got, r.Fix = f.Message, f.Want, f.Got, f.Fix
 		r.Attachments = append(r.Attachments, f.Attachments...)
-		r.Exchanges = f.Exchanges
-		if len(r.Exchanges) == 0 {
-			r.Exchanges = recorded
-		}
+		r.Exchanges = withPrior(f.Exchanges, recorded)
 	default:
 		r.Status = Error
 		r.Message = err.Error()
 		r.Exchanges = recorded
 	}
+}
+
+// maxPrior bounds the exchanges a failure keeps from before its evidence.
+const maxPrior = 20
+
+// withPrior is the evidence of a failure with what led to it: the
+// exchanges the check recorded up to the last one the failure names (both
+// redemptions of a code used twice, the request that obtained the token a
+// resource refused), at most maxPrior of them before it, after the
+// evidence recorded elsewhere. Without evidence, the whole recording. The
+// exchanges sent the same way (the same note, or the same method and URL)
+// are numbered, so that the first redemption of a code is not taken for
+// the second.
+func withPrior(evidence, recorded []httpx.Exchange) []httpx.Exchange {
+	if len(evidence) == 0 {
+		return recorded
+	}
+	last := -1
+	inRecording := make([]bool, len(evidence))
+	for i, ex := range evidence {
+		for j := len(recorded) - 1; j >= 0; j-- {
+			// The latest of alike exchanges: a replay repeats a request.
+			if sameExchange(ex, recorded[j]) {
+				inRecording[i] = true
+				last = max(last, j)
+				break
+			}
+		}
+	}
+	if last < 0 {
+		return evidence
+	}
+	var out []httpx.Exchange
+	for i, ex := range evidence {
+		if !inRecording[i] {
+			out = append(out, ex)
+		}
+	}
+	out = append(out, recorded[max(0, last-maxPrior):last+1]...)
+	return numberAlike(out)
+}
+
+func sameExchange(a, b httpx.Exchange) bool {
+	if a.Note != b.Note || a.DurationMS != b.DurationMS || a.Error != b.Error || a.Request.Method != b.Request.Method ||
+		a.Request.URL != b.Request.URL || a.Request.Body != b.Request.Body || (a.Response == nil) != (b.Response == nil) {
+		return false
+	}
+	return a.Response == nil || a.Response.Status == b.Response.Status && a.Response.Body == b.Response.Body
+}
+
+// numberAlike returns exs with the exchanges sent the same way numbered in
+// their notes: "token request (1 of 2)", "token request (2 of 2)". The
+// exchanges are copies: results share the exchanges of shared fixtures.
+func numberAlike(exs []httpx.Exchange) []httpx.Exchange {
+	kind := func(ex httpx.Exchange) string {
+		if ex.Note != "" {
+			return ex.Note
+		}
+		u := ex.Request.URL
+		if i := strings.IndexAny(u, "?#"); i >= 0 {
+			u = u[:i]
+		}
+		return ex.Request.Method + " " + u
+	}
+	total := map[string]int{}
+	for _, ex := range exs {
+		total[kind(ex)]++
+	}
+	seen := map[string]int{}
+	out := make([]httpx.Exchange, len(exs))
+	for i, ex := range exs {
+		k := kind(ex)
+		if total[k] > 1 {
+			seen[k]++
+			label := fmt.Sprintf("%d of %d", seen[k], total[k])
+			if ex.Note != "" {
+				ex.Note += " (" + label + ")"
+			} else {
+				ex.Note = label
+			}
+		}
+		out[i] = ex
+	}
+	return out
 }
 
 // unanswered says why err, a check's verdict, rests on a request that got

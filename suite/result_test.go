@@ -51,3 +51,43 @@ func TestClassify_UnansweredIsError(t *testing.T) {
 		}
 	}
 }
+
+// TestClassify_FailureKeepsWhatLedToIt: a failure that names only the
+// second redemption of a code still shows the first, and the two are
+// numbered apart; the recording after the evidence is left out.
+func TestClassify_FailureKeepsWhatLedToIt(t *testing.T) {
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"access_token":"a","token_type":"Bearer"}`))
+	}))
+	defer ts.Close()
+	hc := httpx.NewTransport(30*time.Second, 0).NewClient()
+	post := func(note string) {
+		req, _ := http.NewRequest(http.MethodPost, ts.URL+"/token", nil)
+		_, err := hc.Do(context.Background(), req, note)
+		require.NoError(t, err)
+	}
+	post("register client")
+	post("redeem the code")
+	post("redeem the code")
+	post("afterwards")
+	rec := hc.Exchanges()
+	c := &suite.Check{ID: "x-1-code-single-use", Level: suite.Must}
+	var r suite.Result
+	r.Classify(c, &suite.Failure{Message: "the code was redeemed twice", Exchanges: rec[2:3]}, rec)
+	require.Equal(t, suite.Fail, r.Status)
+	var notes []string
+	for _, ex := range r.Exchanges {
+		notes = append(notes, ex.Note)
+	}
+	assert.Equal(t, []string{"register client", "redeem the code (1 of 2)", "redeem the code (2 of 2)"}, notes)
+	assert.Equal(t, "redeem the code", rec[1].Note, "the recording is not changed")
+
+	// Evidence from elsewhere comes first, as before.
+	other := httpx.Exchange{Note: "setup", Request: httpx.Request{Method: "GET", URL: "https://elsewhere/"}}
+	r = suite.Result{}
+	r.Classify(c, &suite.Failure{Message: "m", Exchanges: []httpx.Exchange{other, rec[0]}}, rec)
+	require.Len(t, r.Exchanges, 2)
+	assert.Equal(t, "setup", r.Exchanges[0].Note)
+	assert.Equal(t, "register client", r.Exchanges[1].Note)
+}

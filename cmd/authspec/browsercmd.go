@@ -19,17 +19,22 @@ import (
 	"github.com/authspec/authspec/suite/fixture"
 	"github.com/authspec/authspec/suite/httpx"
 	"github.com/authspec/authspec/suite/target"
+	"github.com/authspec/authspec/suite/vocab"
 )
 
 const browserUsage = `Usage:
   authspec browser inspect --target ISSUER_URL [--config target.yaml] [--username NAME]
 
 inspect opens an authorization request of the target in a headless Chromium,
-finds the login and consent forms and prints a browser: recipe for the target
-config. With --username (and the password in $AUTHSPEC_PASSWORD) it logs in
-with the steps it proposes, page after page, to reach the consent page; it
-never approves or denies. The client comes from the config, or is registered
-by dynamic registration.
+finds the login and consent forms and prints a target config skeleton: the
+issuer, resource and scopes, the client it registered, the browser: recipe and
+repeat_consent as observed (authspec browser inspect ... > target.yaml).
+With --username (and the password in $AUTHSPEC_PASSWORD) it logs in with the
+steps it proposes, page after page, to reach the consent page, approves it
+once with the steps it proposes, and opens a second request of the same
+client to see whether consent is remembered; it never denies. The client
+comes from the config, or is registered by dynamic registration (a public
+client where the target allows it); inspect says which.
 `
 
 func cmdBrowser(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -79,13 +84,24 @@ func cmdBrowser(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		issuer = cfg.Issuer
 	}
 	redirectURI := ""
+	var in *inspection
 	if authURL == "" {
 		if issuer == "" {
 			return usageErr("no target: give --target ISSUER_URL (or issuer: in --config), or --url")
 		}
-		authURL, redirectURI, err = inspectionURL(ctx, issuer, cfg, secrets, timeout)
+		in, err = inspectionURL(ctx, issuer, cfg, secrets, timeout)
 		if err != nil {
 			return &exitError{code: 2, err: err}
+		}
+		authURL, redirectURI = in.authURL, in.redirectURI
+		if creds != nil {
+			creds.RepeatURL = in.repeatURL
+		}
+		if c := in.client; c.Registered {
+			fmt.Fprintf(stderr, "registered on the target: %s client %s (redirect URI %s) by dynamic registration at %s\n",
+				in.kind, c.ID, c.RedirectURI, in.env.Target.Metadata.RegistrationEndpoint)
+		} else {
+			fmt.Fprintf(stderr, "client: %s client %s from the config (nothing registered on the target)\n", in.kind, in.client.ID)
 		}
 	} else {
 		redirectURI, err = redirectOf(authURL)
@@ -130,7 +146,16 @@ func cmdBrowser(ctx context.Context, args []string, stdout, stderr io.Writer) er
 				fmt.Fprintf(stderr, "  redirect: %s\n", shownRedirect(sug.Redirect))
 			}
 		}
-		if werr := writeRecipe(stdout, sug.Recipe); werr != nil {
+		if sug.RepeatConsent != "" {
+			fmt.Fprintf(stderr, "  repeat consent: %s (a second authorization of the approved client %s)\n", sug.RepeatConsent,
+				map[string]string{target.RepeatConsentRemembered: "went back to the redirect URI without a consent page",
+					target.RepeatConsentAlways: "showed the consent page again"}[sug.RepeatConsent])
+		}
+		sk := skeleton{issuer: issuer, cfg: cfg, in: in, recipe: sug.Recipe, repeatConsent: sug.RepeatConsent}
+		if in != nil {
+			sk.scopesOffered = in.env.Target.Metadata.ScopesSupported
+		}
+		if werr := writeSkeleton(stdout, sk); werr != nil {
 			return werr
 		}
 	}
@@ -140,26 +165,154 @@ func cmdBrowser(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	return nil
 }
 
+// inspection is the authorization request that inspect opens, and what it
+// took to build it.
+type inspection struct {
+	authURL, redirectURI string
+	// repeatURL is a second request of the same client and scope, to
+	// observe whether consent is remembered.
+	repeatURL string
+	env       *suite.Env
+	client    *fixture.Client
+	kind      string // "public" or "confidential"
+}
+
 // inspectionURL builds a valid authorization request for the target, with
-// a client from the config or from dynamic registration.
-func inspectionURL(ctx context.Context, issuer string, cfg *target.Config, secrets []string, timeout time.Duration) (string, string, error) {
+// a client from the config or from dynamic registration: a public one
+// where the target allows it (a skeleton can name it without a secret),
+// else a confidential one.
+func inspectionURL(ctx context.Context, issuer string, cfg *target.Config, secrets []string, timeout time.Duration) (*inspection, error) {
 	env, err := suite.Prepare(ctx, issuer, cfg, suite.PrepareOptions{Timeout: timeout, Secrets: secrets, Authorizer: fixture.HTTPAuthorizer{}})
 	if err != nil {
-		return "", "", err
+		return nil, err
 	}
 	t := suite.NewT(env, &suite.Check{ID: "browser-inspect"})
-	c, err := t.Confidential(ctx)
-	if err != nil {
-		if c, err = t.Public(ctx); err != nil {
-			return "", "", fmt.Errorf("no client to build an authorization request with (give clients: in the config, or a target with dynamic registration): %w", err)
+	in := &inspection{env: env}
+	var errs []error
+	if ok, _ := env.Target.Has(vocab.FeaturePublicClient); ok {
+		if in.client, err = t.Public(ctx); err == nil {
+			in.kind = "public"
+		} else {
+			errs = append(errs, err)
 		}
 	}
-	ar := t.NewAuthRequest(c)
-	u, err := env.Fixtures.URL(ar)
-	if err != nil {
-		return "", "", fmt.Errorf("authorization URL: %w", err)
+	if in.client == nil {
+		if in.client, err = t.Confidential(ctx); err != nil {
+			return nil, fmt.Errorf("no client to build an authorization request with (give clients: in the config, or a target with dynamic registration): %w",
+				errors.Join(append(errs, err)...))
+		}
+		in.kind = "confidential"
 	}
-	return u, c.RedirectURI, nil
+	if in.authURL, err = env.Fixtures.URL(t.NewAuthRequest(in.client)); err != nil {
+		return nil, fmt.Errorf("authorization URL: %w", err)
+	}
+	if in.repeatURL, err = env.Fixtures.URL(t.NewAuthRequest(in.client)); err != nil {
+		return nil, fmt.Errorf("authorization URL: %w", err)
+	}
+	in.redirectURI = in.client.RedirectURI
+	return in, nil
+}
+
+// skeleton is the target config inspect writes: what it learnt, the
+// recipe it suggests, and the client it registered.
+type skeleton struct {
+	issuer        string
+	cfg           *target.Config
+	in            *inspection // nil with --url
+	recipe        target.BrowserConfig
+	repeatConsent string
+	scopesOffered []string
+}
+
+// writeSkeleton prints a target config that runs as it is: issuer,
+// resource, scopes, the client inspect registered (if any), the browser
+// recipe and repeat_consent as observed. What inspect could not learn is
+// left as a comment to fill in.
+func writeSkeleton(w io.Writer, sk skeleton) error {
+	var b strings.Builder
+	b.WriteString("# Target config written by authspec browser inspect: review the selectors, fill in what is\n")
+	b.WriteString("# commented out, then run: authspec run --config target.yaml\n")
+	fmt.Fprintf(&b, "# %s and %s are read from the environment at run time.\n", browser.UsernameValue, browser.PasswordValue)
+	doc := map[string]any{}
+	var order []string
+	set := func(k string, v any) { doc[k] = v; order = append(order, k) }
+	if sk.issuer != "" {
+		set("issuer", sk.issuer)
+	}
+	if sk.cfg.Resource != "" {
+		set("resource", sk.cfg.Resource)
+	}
+	if len(sk.cfg.Scopes) > 0 {
+		set("scopes", sk.cfg.Scopes)
+	}
+	if sk.in != nil && sk.in.client.Registered && sk.in.kind == "public" {
+		c := sk.in.client
+		set("clients", map[string]any{"public": map[string]any{"client_id": c.ID, "redirect_uri": c.RedirectURI}})
+	}
+	browserDoc := map[string]any{}
+	for k, steps := range map[string][]target.Step{"login": sk.recipe.Login, "consent": sk.recipe.Consent, "deny": sk.recipe.Deny} {
+		if len(steps) > 0 {
+			browserDoc[k] = stepsDoc(steps)
+		}
+	}
+	if sk.repeatConsent != "" {
+		browserDoc["repeat_consent"] = sk.repeatConsent
+	}
+	set("browser", browserDoc)
+	for _, k := range order {
+		node := &yaml.Node{Kind: yaml.MappingNode}
+		key := &yaml.Node{Kind: yaml.ScalarNode, Value: k}
+		var val yaml.Node
+		if err := val.Encode(doc[k]); err != nil {
+			return fmt.Errorf("write the skeleton: %w", err)
+		}
+		if k == "browser" {
+			orderKeys(&val, []string{"login", "consent", "deny", "repeat_consent"})
+		}
+		node.Content = []*yaml.Node{key, &val}
+		enc := yaml.NewEncoder(&b)
+		enc.SetIndent(2)
+		if err := enc.Encode(node); err != nil {
+			return fmt.Errorf("write the skeleton: %w", err)
+		}
+		if err := enc.Close(); err != nil {
+			return fmt.Errorf("write the skeleton: %w", err)
+		}
+		if k == "issuer" && sk.cfg.Resource == "" {
+			b.WriteString("# resource: https://api.example.com/mcp   # the protected resource tokens are for (RFC 8707); its checks SKIP without it\n")
+		}
+		if k == "issuer" && len(sk.cfg.Scopes) == 0 {
+			if len(sk.scopesOffered) > 0 {
+				fmt.Fprintf(&b, "# scopes: [%s]   # the scopes to request (the metadata offers these)\n", strings.Join(sk.scopesOffered, ", "))
+			} else {
+				b.WriteString("# scopes: [read]   # the scopes to request\n")
+			}
+		}
+	}
+	if sk.in != nil && sk.in.client.Registered && sk.in.kind == "confidential" {
+		fmt.Fprintf(&b, "# clients:   # the confidential client inspect registered; the run registers its own without it\n")
+		fmt.Fprintf(&b, "#   confidential: { client_id: %q, client_secret: \"${env:CLIENT_SECRET}\", redirect_uri: %q }\n", sk.in.client.ID, sk.in.client.RedirectURI)
+	}
+	if _, err := io.WriteString(w, b.String()); err != nil {
+		return fmt.Errorf("write the skeleton: %w", err)
+	}
+	return nil
+}
+
+// orderKeys puts the keys of mapping n in the order given.
+func orderKeys(n *yaml.Node, order []string) {
+	if n.Kind != yaml.MappingNode {
+		return
+	}
+	var sorted []*yaml.Node
+	for _, k := range order {
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			if n.Content[i].Value == k {
+				sorted = append(sorted, n.Content[i], n.Content[i+1])
+			}
+		}
+	}
+	n.Content = sorted
 }
 
 // shownRedirect is the redirect to the client without the values of what
@@ -188,48 +341,35 @@ func redirectOf(authURL string) (string, error) {
 	return r, nil
 }
 
-// writeRecipe prints the browser: section of a target config.
-func writeRecipe(w io.Writer, r target.BrowserConfig) error {
-	type step map[string]any
-	conv := func(steps []target.Step) []step {
-		var out []step
-		for _, s := range steps {
-			m := step{}
-			switch {
-			case s.Fill != "":
-				m["fill"], m["value"] = s.Fill, s.Value
-			case s.Click != "":
-				m["click"] = s.Click
-			case s.Select != "":
-				m["select"], m["value"] = s.Select, s.Value
-			case s.Check != "":
-				m["check"] = s.Check
-			case s.WaitFor != "":
-				m["wait_for"] = s.WaitFor
-			}
-			if s.URL != "" {
-				m["url"] = s.URL
-			}
-			out = append(out, m)
+// stepsDoc is a recipe's steps as the config spells them, each with its
+// action first.
+func stepsDoc(steps []target.Step) []yaml.Node {
+	var out []yaml.Node
+	for _, s := range steps {
+		m := yaml.Node{Kind: yaml.MappingNode, Style: yaml.FlowStyle}
+		add := func(k, v string) {
+			m.Content = append(m.Content, &yaml.Node{Kind: yaml.ScalarNode, Value: k}, &yaml.Node{Kind: yaml.ScalarNode, Value: v, Style: yaml.DoubleQuotedStyle})
 		}
-		return out
+		switch {
+		case s.Fill != "":
+			add("fill", s.Fill)
+			add("value", s.Value)
+		case s.Click != "":
+			add("click", s.Click)
+		case s.Select != "":
+			add("select", s.Select)
+			add("value", s.Value)
+		case s.Check != "":
+			add("check", s.Check)
+		case s.WaitFor != "":
+			add("wait_for", s.WaitFor)
+		}
+		if s.URL != "" {
+			add("url", s.URL)
+		}
+		out = append(out, m)
 	}
-	type recipe struct {
-		Login   []step `yaml:"login,omitempty"`
-		Consent []step `yaml:"consent,omitempty"`
-		Deny    []step `yaml:"deny,omitempty"`
-	}
-	doc := struct {
-		Browser recipe `yaml:"browser"`
-	}{recipe{conv(r.Login), conv(r.Consent), conv(r.Deny)}}
-	fmt.Fprintln(w, "# Suggested by authspec browser inspect: review the selectors, then paste into the target config.")
-	fmt.Fprintf(w, "# %s and %s are read from the environment at run time.\n", browser.UsernameValue, browser.PasswordValue)
-	enc := yaml.NewEncoder(w)
-	enc.SetIndent(2)
-	if err := enc.Encode(doc); err != nil {
-		return fmt.Errorf("write the recipe: %w", err)
-	}
-	return enc.Close()
+	return out
 }
 
 // browserTrace prints a line per browser flow when AUTHSPEC_BROWSER_TRACE

@@ -269,8 +269,11 @@ registration: { initial_access_token: "${env:CLI_IAT}" }
 func TestInspectionURL_Scopes(t *testing.T) {
 	issuer := refServer(t)
 	cfg := &target.Config{Scopes: []string{"read", "write"}, Resource: issuer + "/mcp"}
-	u, redirect, err := inspectionURL(context.Background(), issuer, cfg, nil, 0)
+	in, err := inspectionURL(context.Background(), issuer, cfg, nil, 0)
 	require.NoError(t, err)
+	u, redirect := in.authURL, in.redirectURI
+	assert.Equal(t, "public", in.kind, "a public client where the target registers one: the skeleton needs no secret")
+	assert.NotEqual(t, u, in.repeatURL, "a second request of the same client, with its own state")
 	pu, err := url.Parse(u)
 	require.NoError(t, err)
 	assert.Equal(t, "read write", pu.Query().Get("scope"))

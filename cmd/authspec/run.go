@@ -127,6 +127,15 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 			}
 			fmt.Fprintf(stderr, "  checks:   %d\n", n)
 		},
+		OnForeseenSkips: func(groups []reports.SkipGroup) {
+			for i, g := range groups {
+				label := "  will skip:"
+				if i > 0 {
+					label = "            "
+				}
+				fmt.Fprintf(stderr, "%s %s\n", label, oneLine(g.Line()))
+			}
+		},
 		OnEvent:  prog.event,
 		OnNotice: func(msg string) { fmt.Fprintf(stderr, "  note:     %s\n", msg) },
 		Chromium: os.Getenv("AUTHSPEC_CHROMIUM"), PlaywrightDriver: os.Getenv("PLAYWRIGHT_DRIVER_PATH"),
@@ -168,7 +177,38 @@ func first(s []string, n int) []string {
 	return append(s[:n:n], fmt.Sprintf("… and %d more", len(s)-n))
 }
 
+// printSummary prints the end of a run: the problems first (FAIL, ERROR,
+// WARN, as the Markdown report's table), the counts per spec, what the run
+// could not see (the SKIPs grouped by what would enable them), the
+// baseline, and one line when most of the catalog was skipped.
 func printSummary(w io.Writer, rep *reports.Report) {
+	var problems []suite.Result
+	for _, st := range []suite.Status{suite.Fail, suite.Error, suite.Warn} {
+		for _, r := range rep.Results {
+			if r.Status == st {
+				problems = append(problems, r)
+			}
+		}
+	}
+	if len(problems) > 0 {
+		fmt.Fprintf(w, "\nFAILURES, ERRORS AND WARNINGS (%d)\n", len(problems))
+	}
+	for _, r := range problems {
+		mark := ""
+		if r.Baselined {
+			mark = " (accepted by the baseline)"
+		}
+		fmt.Fprintf(w, "%-5s %s [%s %s §%s]%s\n      %s\n", r.Status, r.ID, r.Level, r.Spec, r.Section, mark, r.Title)
+		if r.Message != "" {
+			fmt.Fprintf(w, "      %s\n", oneLine(r.Message))
+		}
+		if r.Want != "" || r.Got != "" {
+			fmt.Fprintf(w, "      want: %s\n      got:  %s\n", oneLine(r.Want), oneLine(r.Got))
+		}
+		if r.Fix != "" {
+			fmt.Fprintf(w, "      fix:  %s\n", oneLine(r.Fix))
+		}
+	}
 	type row struct{ pass, fail, warn, skip, errs int }
 	bySpec := map[suite.Spec]*row{}
 	var specs []string
@@ -199,32 +239,24 @@ func printSummary(w io.Writer, rep *reports.Report) {
 		fmt.Fprintf(w, "%-28s %5d %5d %5d %5d %5d\n", s, r.pass, r.fail, r.warn, r.skip, r.errs)
 	}
 	sm := rep.Summary
-	fmt.Fprintf(w, "%-28s %5d %5d %5d %5d %5d   (%d checks in %.1fs)\n\n", "TOTAL", sm.Pass, sm.Fail, sm.Warn, sm.Skip, sm.Error,
+	fmt.Fprintf(w, "%-28s %5d %5d %5d %5d %5d   (%d checks in %.1fs)\n", "TOTAL", sm.Pass, sm.Fail, sm.Warn, sm.Skip, sm.Error,
 		len(rep.Results), float64(rep.DurationMS)/1000)
+	if groups, rest := reports.SkipGroups(rep.Results); len(groups) > 0 || rest > 0 {
+		fmt.Fprintf(w, "\nNOT SEEN: %d skipped\n", sm.Skip)
+		for _, g := range groups {
+			fmt.Fprintf(w, "  %s\n", oneLine(g.Line()))
+		}
+		if rest > 0 {
+			fmt.Fprintf(w, "  %s skipped for what the target did (an optional member absent, a request refused): the reasons are in the report\n",
+				plural(rest, "check", "more checks"))
+		}
+	}
+	fmt.Fprintln(w)
 	if rep.Aborted != "" {
 		fmt.Fprintf(w, "ABORTED: %s\n\n", oneLine(rep.Aborted))
 	}
-	for _, r := range rep.Results {
-		if r.Status != suite.Fail && r.Status != suite.Error && r.Status != suite.Warn {
-			continue
-		}
-		mark := ""
-		if r.Baselined {
-			mark = " (accepted by the baseline)"
-		}
-		fmt.Fprintf(w, "%-5s %s [%s %s §%s]%s\n      %s\n", r.Status, r.ID, r.Level, r.Spec, r.Section, mark, r.Title)
-		if r.Message != "" {
-			fmt.Fprintf(w, "      %s\n", oneLine(r.Message))
-		}
-		if r.Want != "" || r.Got != "" {
-			fmt.Fprintf(w, "      want: %s\n      got:  %s\n", oneLine(r.Want), oneLine(r.Got))
-		}
-		if r.Fix != "" {
-			fmt.Fprintf(w, "      fix:  %s\n", oneLine(r.Fix))
-		}
-	}
 	if b := rep.Baseline; b != nil {
-		fmt.Fprintf(w, "\nbaseline %s: %d accepted", b.File, len(b.Accepted))
+		fmt.Fprintf(w, "baseline %s: %d accepted", b.File, len(b.Accepted))
 		if len(b.NotRun) > 0 {
 			fmt.Fprintf(w, ", %d not run (%s)", len(b.NotRun), strings.Join(first(b.NotRun, 5), ", "))
 		}
@@ -233,6 +265,16 @@ func printSummary(w io.Writer, rep *reports.Report) {
 			fmt.Fprintf(w, "STALE %s passes now: remove it from the baseline\n", id)
 		}
 	}
+	if line := reports.MostlySkipped(rep); line != "" {
+		fmt.Fprintln(w, line)
+	}
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return fmt.Sprintf("%d %s", n, one)
+	}
+	return fmt.Sprintf("%d %s", n, many)
 }
 
 func oneLine(s string) string {

@@ -18,6 +18,11 @@ import (
 // consent page. Without them Suggest stops at the first login page.
 type Credentials struct {
 	Username, Password string
+	// RepeatURL is a second authorization request of the same client and
+	// scope. When set, Suggest approves the consent page it finds with the
+	// steps it proposes, then opens RepeatURL to observe whether the target
+	// asks for consent again (Suggestion.RepeatConsent).
+	RepeatURL string
 }
 
 // Placeholders used in suggested recipes, resolved from the environment by
@@ -41,6 +46,11 @@ type Suggestion struct {
 	// query (a code in it is the caller's to hide). Nothing needs to listen
 	// at the redirect URI: the request is seen before it is sent.
 	Redirect *url.URL
+	// RepeatConsent is the target's policy for a second authorization of
+	// an approved client, as observed with Credentials.RepeatURL:
+	// target.RepeatConsentRemembered or target.RepeatConsentAlways; ""
+	// when not observed.
+	RepeatConsent string
 }
 
 // PageSummary is what Suggest saw on one page.
@@ -189,6 +199,21 @@ func (b *Browser) Suggest(ctx context.Context, authURL, redirectURI string, cred
 		if page.URL() == before && !isReached() {
 			out.Notes = append(out.Notes, fmt.Sprintf("%s: the page did not change after the login steps (wrong credentials, or a captcha?)", before))
 			break
+		}
+	}
+	if creds != nil && creds.RepeatURL != "" && len(out.Recipe.Consent) > 0 && !out.Reached {
+		again := func() {
+			mu.Lock()
+			defer mu.Unlock()
+			redirect, out.Reached, out.Redirect = nil, false, nil
+		}
+		policy, note, err := b.observeRepeat(page, out.Recipe.Consent, creds.RepeatURL, isReached, again)
+		if err != nil {
+			return out, err
+		}
+		out.RepeatConsent = policy
+		if note != "" {
+			out.Notes = append(out.Notes, note)
 		}
 	}
 	if len(loginPages) > 1 && distinctGlobs(loginPages) {
@@ -401,4 +426,38 @@ func distinctGlobs(pages []PageSummary) bool {
 		seen[g] = true
 	}
 	return true
+}
+
+// observeRepeat approves the consent page the page shows with the approve
+// steps, waits for the redirect URI, then opens repeatURL (a second
+// authorization request of the same client and scope) and tells whether
+// the target asked for consent again: "always" when it shows a consent
+// page, "remembered" when it goes back to the redirect URI at once.
+func (b *Browser) observeRepeat(page playwright.Page, approve []target.Step, repeatURL string, reached func() bool, again func()) (policy, note string, err error) {
+	for _, s := range approve {
+		if err := runStep(page, s, b.opts.Policy); err != nil && !reached() {
+			return "", "", fmt.Errorf("approve with the suggested step %q: %w", describe(s), err)
+		}
+	}
+	timeout := playwright.Float(float64(b.opts.StepTimeout.Milliseconds()))
+	_ = page.WaitForURL(func(string) bool { return reached() }, playwright.PageWaitForURLOptions{Timeout: timeout})
+	if !reached() {
+		return "", "the approval did not come back to the redirect URI: whether consent is remembered was not observed", nil
+	}
+	again()
+	if _, err := page.Goto(repeatURL); err != nil && !reached() {
+		return "", "", fmt.Errorf("open the second authorization request: %w", err)
+	}
+	_ = page.WaitForLoadState()
+	if reached() {
+		return target.RepeatConsentRemembered, "", nil
+	}
+	ps, err := summarize(page)
+	if err != nil {
+		return "", "", err
+	}
+	if ps.Kind == "consent" {
+		return target.RepeatConsentAlways, "", nil
+	}
+	return "", fmt.Sprintf("%s: the second authorization showed a %s page, neither consent nor the redirect URI: whether consent is remembered was not observed", ps.URL, ps.Kind), nil
 }

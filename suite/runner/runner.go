@@ -217,7 +217,8 @@ func RunAll(ctx context.Context, env *suite.Env, checks []*suite.Check, opts Opt
 // unmet reports a SKIP for a feature the target lacks, which no outage
 // explains.
 func unmet(c *suite.Check, r suite.Result) bool {
-	return len(c.Requires) > 0 && strings.HasPrefix(r.Message, "requires ")
+	_, _, ok := suite.ParseRequires(r.Message)
+	return len(c.Requires) > 0 && ok
 }
 
 // notRun is the result of a check the run did not start because the target
@@ -303,12 +304,10 @@ func RunOne(ctx context.Context, env *suite.Env, c *suite.Check, timeout time.Du
 	res = suite.NewResult(c)
 	start := time.Now()
 	defer func() { res.DurationMS = time.Since(start).Milliseconds() }()
-	for _, f := range c.Requires {
-		if ok, why := env.Target.Has(f); !ok {
-			res.Status = suite.Skip
-			res.Message = fmt.Sprintf("requires %s: %s", f, why)
-			return res
-		}
+	if f, why, missing := env.Unmet(c); missing {
+		res.Status = suite.Skip
+		res.Message = suite.RequiresReason(f, why)
+		return res
 	}
 	if err := ctx.Err(); err != nil {
 		res.Status = suite.Skip

@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"slices"
 	"strings"
@@ -208,6 +209,11 @@ func ParseConfig(name string, data []byte, lookup func(string) (string, bool)) (
 	if err := yaml.Unmarshal(data, &root); err != nil {
 		return nil, nil, yamlError(name, err)
 	}
+	if err := checkKeys(&root, reflect.TypeOf(Config{}), ""); err != nil {
+		// A typo must not silently disable a setting.
+		err.File = name
+		return nil, nil, err
+	}
 	var secrets []string
 	var missing []string
 	expandNode(&root, func(s string, line int) string {
@@ -231,7 +237,7 @@ func ParseConfig(name string, data []byte, lookup func(string) (string, bool)) (
 		dec := yaml.NewDecoder(bytes.NewReader(mustMarshal(&root)))
 		dec.KnownFields(true)
 		if err := dec.Decode(&cfg); err != nil {
-			return nil, nil, yamlError(name, err)
+			return nil, nil, decodeError(name, err)
 		}
 	}
 	if err := cfg.validate(name); err != nil {
@@ -260,17 +266,20 @@ func expandNode(n *yaml.Node, f func(string, int) string) {
 
 var yamlLine = regexp.MustCompile(`line (\d+)`)
 
+// yamlError is a file that is not YAML (a syntax error).
 func yamlError(name string, err error) error {
 	msg := strings.TrimPrefix(err.Error(), "yaml: ")
-	msg = strings.ReplaceAll(msg, "unmarshal errors:\n  ", "")
-	if strings.Contains(msg, "not found in type") {
-		msg = yamlUnknownField.ReplaceAllString(msg, "unknown key \"$1\"") +
-			" (keys: issuer, resource, scoped_resource, other_resource, mcp_server, mcp_proxy, synchronous_revocation, scopes, clients, features, registration, browser, profiles, plugins, redirect_uri, allowed_origins)"
-	}
 	return &ConfigError{File: name, Msg: "invalid YAML: " + msg}
 }
 
-var yamlUnknownField = regexp.MustCompile(`field (\S+) not found in type \S+`)
+// decodeError is YAML whose values do not fit the config (a list where a
+// mapping belongs, text where a boolean does).
+func decodeError(name string, err error) error {
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	msg = strings.ReplaceAll(msg, "unmarshal errors:\n  ", "")
+	msg = strings.ReplaceAll(msg, "\n  ", "; ")
+	return &ConfigError{File: name, Msg: "a value of the wrong type: " + msg}
+}
 
 func (c *Config) validate(file string) error {
 	var errs []string

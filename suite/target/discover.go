@@ -114,38 +114,28 @@ func Discover(ctx context.Context, hc *httpx.Client, issuer string, cfg *Config)
 	defer func() { t.Discovery = hc.Exchanges() }()
 
 	var lastErr *PreflightError
-	for _, suffix := range []string{"oauth-authorization-server", "openid-configuration"} {
-		wk, err := WellKnownURL(issuer, suffix)
-		if err != nil {
-			return nil, &PreflightError{Msg: err.Error()}
-		}
-		urls := []string{wk}
-		if suffix == "openid-configuration" {
-			// OpenID Connect Discovery appends rather than inserts.
-			if appended := strings.TrimSuffix(issuer, "/") + "/.well-known/openid-configuration"; appended != wk {
-				urls = append(urls, appended)
-			}
-		}
-		for _, u := range urls {
-			md, res, perr := fetchMetadata(ctx, hc, u)
-			if perr == nil {
-				t.MetadataURL, t.MetadataSource, t.Metadata, t.MetadataResult = u, suffix, *md, res
-				lastErr = nil
-				break
-			}
-			if lastErr == nil || perr.reachable {
-				lastErr = perr.PreflightError
-			}
-			if !perr.reachable {
-				perr.Exchanges = hc.Exchanges()
-				return nil, perr.PreflightError
-			}
-		}
-		if t.MetadataURL != "" {
+	var tried []string
+	for _, c := range metadataURLs(issuer) {
+		md, res, perr := fetchMetadata(ctx, hc, c.url)
+		if perr == nil {
+			t.MetadataURL, t.MetadataSource, t.Metadata, t.MetadataResult = c.url, c.suffix, *md, res
+			lastErr = nil
 			break
 		}
+		if !perr.reachable {
+			perr.Exchanges = hc.Exchanges()
+			return nil, perr.PreflightError
+		}
+		lastErr = perr.PreflightError
+		tried = append(tried, c.url+" ("+perr.outcome+")")
 	}
 	if lastErr != nil {
+		// Name every URL tried, and look for the issuer meant: the
+		// usual mistake is a path too many under a working issuer.
+		lastErr.Msg = fmt.Sprintf("no metadata for the issuer %s: tried %s", issuer, strings.Join(tried, ", "))
+		if hint := suggestIssuer(ctx, hc, issuer); hint != "" {
+			lastErr.Hint = hint
+		}
 		lastErr.Exchanges = hc.Exchanges()
 		return nil, lastErr
 	}
@@ -167,6 +157,63 @@ func Discover(ctx context.Context, hc *httpx.Client, issuer string, cfg *Config)
 type metadataErr struct {
 	*PreflightError
 	reachable bool
+	outcome   string // what the URL answered, in a few words
+}
+
+type metadataURL struct{ url, suffix string }
+
+// metadataURLs are the URLs where the metadata of issuer may be, in the
+// order they are tried: RFC 8414 (well-known suffix inserted before the
+// path), then OpenID discovery, inserted and appended.
+func metadataURLs(issuer string) []metadataURL {
+	var out []metadataURL
+	for _, suffix := range []string{"oauth-authorization-server", "openid-configuration"} {
+		wk, err := WellKnownURL(issuer, suffix)
+		if err != nil {
+			continue // checkIssuer has refused what does not parse
+		}
+		out = append(out, metadataURL{wk, suffix})
+		if suffix == "openid-configuration" {
+			// OpenID Connect Discovery appends rather than inserts.
+			if appended := strings.TrimSuffix(issuer, "/") + "/.well-known/openid-configuration"; appended != wk {
+				out = append(out, metadataURL{appended, suffix})
+			}
+		}
+	}
+	return out
+}
+
+// suggestIssuer looks for the issuer meant by a target without metadata:
+// the shorter paths of the target on its own origin, longest first (a
+// wrong path under a working issuer, or the metadata URL given as the
+// target), down to the origin's root. It returns a hint naming the first
+// whose metadata answers, or "".
+func suggestIssuer(ctx context.Context, hc *httpx.Client, issuer string) string {
+	u, err := url.Parse(issuer)
+	if err != nil {
+		return ""
+	}
+	path := strings.TrimSuffix(u.EscapedPath(), "/")
+	for path != "" {
+		path = path[:strings.LastIndexByte(path, '/')]
+		candidate := u.Scheme + "://" + u.Host + path
+		for _, c := range metadataURLs(candidate) {
+			md, _, perr := fetchMetadata(ctx, hc, c.url)
+			if perr != nil {
+				if !perr.reachable {
+					return ""
+				}
+				continue
+			}
+			meant := candidate
+			if mu, err := url.Parse(md.Issuer); err == nil && mu.Scheme == u.Scheme && mu.Host == u.Host {
+				meant = md.Issuer // the issuer as the server spells it
+			}
+			return fmt.Sprintf("the metadata of issuer %s answers at %s: did you mean --target %s (issuer: %s in the config)?",
+				meant, c.url, meant, meant)
+		}
+	}
+	return ""
 }
 
 func fetchMetadata(ctx context.Context, hc *httpx.Client, u string) (*Metadata, *httpx.Result, *metadataErr) {
@@ -181,21 +228,21 @@ func fetchMetadata(ctx context.Context, hc *httpx.Client, u string) (*Metadata, 
 			Msg:  fmt.Sprintf("target unreachable: %v", err),
 			Hint: "is the server running, and is the issuer URL right (scheme, host, port)?"}}
 	}
-	fail := func(format string, args ...any) *metadataErr {
-		return &metadataErr{reachable: true, PreflightError: &PreflightError{Msg: fmt.Sprintf(format, args...),
+	fail := func(outcome, format string, args ...any) *metadataErr {
+		return &metadataErr{reachable: true, outcome: outcome, PreflightError: &PreflightError{Msg: fmt.Sprintf(format, args...),
 			Hint: "authspec needs RFC 8414 metadata at " + u + " (or OpenID discovery); is this an OAuth 2.0 authorization server, and is the issuer URL exact?"}}
 	}
 	if res.Status != http.StatusOK {
-		return nil, res, fail("no metadata at %s: HTTP %d", u, res.Status)
+		return nil, res, fail(fmt.Sprintf("HTTP %d", res.Status), "no metadata at %s: HTTP %d", u, res.Status)
 	}
 	var raw map[string]any
 	if err := json.Unmarshal(res.Body, &raw); err != nil {
 		ct, _, _ := mime.ParseMediaType(res.Header.Get("Content-Type"))
-		return nil, res, fail("metadata at %s is not a JSON object (Content-Type %q): %v", u, ct, err)
+		return nil, res, fail("not a JSON object", "metadata at %s is not a JSON object (Content-Type %q): %v", u, ct, err)
 	}
 	var md Metadata
 	if err := json.Unmarshal(res.Body, &md); err != nil {
-		return nil, res, fail("metadata at %s has members of the wrong type: %v", u, err)
+		return nil, res, fail("members of the wrong type", "metadata at %s has members of the wrong type: %v", u, err)
 	}
 	md.Raw = raw
 	return &md, res, nil

@@ -51,7 +51,7 @@ func TestParseConfig_Errors(t *testing.T) {
 		"public w/secret": {`clients: { public: { client_id: a, client_secret: b } }`, "public client"},
 		"origin w/ path":  {`allowed_origins: [https://api.example.com/mcp]`, "allowed_origins[0]: \"https://api.example.com/mcp\" is not an origin"},
 		"origin scheme":   {`allowed_origins: [api.example.com]`, "allowed_origins[0]"},
-		"origins typo":    {`allowed_origin: [https://api.example.com]`, "allowed_origins)"},
+		"origins typo":    {`allowed_origin: [https://api.example.com]`, "did you mean allowed_origins?"},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -215,7 +215,7 @@ func TestConfigFeatures_Errors(t *testing.T) {
 		"endpoint":        {`features: { revocation: true }`, "features.revocation"},
 		"public cc":       {`clients: { client_credentials: { client_id: a, client_secret: b, auth_method: none } }`, "clients.client_credentials"},
 		"cc no secret":    {`clients: { client_credentials: { client_id: a } }`, "clients.client_credentials.client_secret is required"},
-		"not a map":       {`features: [pkce]`, "invalid YAML"},
+		"not a map":       {`features: [pkce]`, "a value of the wrong type"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			_, _, err := target.ParseConfig("t.yaml", []byte(tc.yaml), env(nil))

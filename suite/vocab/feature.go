@@ -42,3 +42,38 @@ var features = []Feature{
 // Known reports whether f is one of the features above (a plugin's check
 // may require only those).
 func (f Feature) Known() bool { return slices.Contains(features, f) }
+
+// needs names each feature as what a check needs ("54 checks need a
+// protected resource"), for the summaries of what a run could not see.
+var needs = map[Feature]string{
+	FeatureMetadata:          "authorization server metadata (RFC 8414)",
+	FeatureAuthCode:          "the authorization code grant",
+	FeatureRefresh:           "the refresh token grant",
+	FeatureClientCredentials: "the client credentials grant",
+	FeatureDCR:               "dynamic client registration (RFC 7591)",
+	FeatureDCRManagement:     "client management (RFC 7592)",
+	FeaturePKCE:              "PKCE with S256",
+	FeatureSecretBasic:       "client_secret_basic authentication",
+	FeatureSecretPost:        "client_secret_post authentication",
+	FeaturePublicClients:     "public clients (token_endpoint_auth_method none)",
+	FeatureConfidential:      "a confidential client",
+	FeaturePublicClient:      "a public client",
+	FeatureRevocation:        "a revocation endpoint",
+	FeatureIntrospection:     "an introspection endpoint",
+	FeatureResource:          "a protected resource",
+	FeatureResourceMetadata:  "protected resource metadata (RFC 9728)",
+	FeatureMCPServer:         "an MCP server as the resource",
+	FeatureIssParameter:      "the iss authorization response parameter (RFC 9207)",
+	FeatureCIMD:              "Client ID Metadata Documents",
+	FeatureNonInteractive:    "an authorization endpoint",
+	FeatureBrowser:           "login/consent steps",
+}
+
+// Need is what a check that requires f needs, in words: "a protected
+// resource" for FeatureResource. A feature without words is named as is.
+func (f Feature) Need() string {
+	if s, ok := needs[f]; ok {
+		return s
+	}
+	return "the feature " + string(f)
+}

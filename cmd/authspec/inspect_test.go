@@ -1,0 +1,72 @@
+package main
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"gopkg.in/yaml.v3"
+
+	"github.com/authspec/authspec/server"
+	"github.com/authspec/authspec/suite/target"
+)
+
+// TestBrowserInspect_SkeletonRunsAsIs: against the reference server in form
+// mode (as make conformance starts it), inspect writes a complete target
+// config (issuer, scopes, the client it registered, the recipe,
+// repeat_consent as observed), says which client it registered, and the
+// skeleton runs as it is: the browser checks run, nothing fails.
+func TestBrowserInspect_SkeletonRunsAsIs(t *testing.T) {
+	if _, err := exec.LookPath("chromium"); err != nil && os.Getenv("CI") == "" {
+		t.Skip("browser inspect needs Chromium")
+	}
+	var h http.Handler
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { h.ServeHTTP(w, r) }))
+	t.Cleanup(ts.Close)
+	srv, err := server.New(server.Config{Issuer: ts.URL, Consent: server.ConsentForm})
+	require.NoError(t, err)
+	h = srv.Handler()
+
+	t.Setenv("AUTHSPEC_USERNAME", "alice")
+	t.Setenv("AUTHSPEC_PASSWORD", "wonderland")
+	code, stdout, stderr := runCLI(t, "browser", "inspect", "--target", ts.URL, "--username", "alice")
+	require.Equal(t, 0, code, stderr)
+	assert.Regexp(t, `registered on the target: public client \S+ \(redirect URI http://127\.0\.0\.1:\d+/callback\) by dynamic registration at `+ts.URL, stderr)
+	assert.Contains(t, stderr, "repeat consent: remembered")
+
+	path := filepath.Join(t.TempDir(), "target.yaml")
+	require.NoError(t, os.WriteFile(path, []byte(stdout), 0o600))
+	cfg, _, err := target.LoadConfig(path, os.LookupEnv)
+	require.NoError(t, err, "the skeleton is a valid config:\n%s", stdout)
+	assert.Equal(t, ts.URL, cfg.Issuer)
+	require.NotNil(t, cfg.Clients.Public, "the client inspect registered:\n%s", stdout)
+	assert.NotEmpty(t, cfg.Clients.Public.ClientID)
+	assert.Equal(t, target.RepeatConsentRemembered, cfg.Browser.RepeatConsent, "as observed")
+	assert.Equal(t, []target.Step{{Click: "#allow"}}, cfg.Browser.Consent)
+	var raw map[string]any
+	require.NoError(t, yaml.Unmarshal([]byte(stdout), &raw))
+	assert.NotContains(t, raw, "resource", "not learnt: left as a comment")
+	assert.Contains(t, stdout, "# resource: ")
+
+	out := t.TempDir()
+	code, runOut, runErr := runCLI(t, "run", "--config", path, "--out", out, "--quiet", "--fail-on", "should")
+	require.Equal(t, 0, code, "the skeleton runs as it is:\n%s\nstdout:\n%s\nstderr:\n%s", stdout, runOut, runErr)
+	b, err := os.ReadFile(filepath.Join(out, "report.json"))
+	require.NoError(t, err)
+	var rep struct {
+		Summary struct{ Fail, Error, Warn, Pass int }
+		Results []struct{ ID, Status, Message string }
+	}
+	require.NoError(t, json.Unmarshal(b, &rep))
+	assert.Zero(t, rep.Summary.Fail+rep.Summary.Error+rep.Summary.Warn)
+	for _, r := range rep.Results {
+		assert.NotContains(t, r.Message, "requires browser", "%s: the recipe lets the browser checks run", r.ID)
+		assert.NotContains(t, r.Message, "a person must get through", r.ID)
+	}
+}
