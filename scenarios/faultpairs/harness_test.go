@@ -32,6 +32,10 @@ import (
 // pair ties a check to the server configuration that breaks it.
 type pair struct {
 	faults []server.Fault
+	// variants are lawful behaviours that miss a SHOULD (RFC 2119: a
+	// "valid reason" may exist to ignore it): the SHOULD-level check must
+	// WARN with them.
+	variants []server.Variant
 	// cfg adjusts the server beyond the faults (optional).
 	cfg func(*server.Config)
 	// wrap rewrites the server's answers (optional): a fault the reference
@@ -42,6 +46,10 @@ type pair struct {
 	// with expect.Observation). Empty means FAIL for MUST, WARN otherwise.
 	want suite.Status
 }
+
+// missesShould pairs a SHOULD-level check with a variant that does not
+// meet it: the check must WARN.
+func missesShould(v ...server.Variant) pair { return pair{variants: v, want: suite.Warn} }
 
 // observed pairs a check with faults that it must report as WARN.
 func observed(f ...server.Fault) pair { return pair{faults: f, want: suite.Warn} }
@@ -190,13 +198,11 @@ func runChecksFull(t testing.TB, cfg server.Config, wrap func(http.Handler) http
 const otherResourcePath = "/other-api"
 
 // referenceResourceConfig says of the reference server what the suite
-// cannot find out by itself: its demo resource is an MCP server (declared:
-// it does not speak JSON-RPC), it serves a second resource, revocation
+// cannot find out by itself: it serves a second resource, revocation
 // reaches the resource at once, and it treats each client's consent as an
-// MCP proxy must.
+// MCP proxy must. That its demo resource is an MCP server the suite finds
+// out (it answers JSON-RPC).
 func referenceResourceConfig(tcfg *target.Config, issuer string) {
-	yes := true
-	tcfg.MCPServer = &yes
 	tcfg.OtherResource = issuer + otherResourcePath
 	tcfg.SynchronousRevocation = true
 	tcfg.MCPProxy = true
@@ -274,7 +280,7 @@ func TestEachCheckFailsWithItsFault(t *testing.T) {
 		p := pairs[id]
 		t.Run(id, func(t *testing.T) {
 			t.Parallel()
-			cfg := server.Config{Faults: p.faults}
+			cfg := server.Config{Faults: p.faults, Variants: p.variants}
 			if p.cfg != nil {
 				p.cfg(&cfg)
 			}
@@ -302,7 +308,7 @@ func TestEachCheckFailsWithItsFault(t *testing.T) {
 			if p.want != "" {
 				want = p.want
 			}
-			assert.Equal(t, want, res.Status, "with faults %v: %s", p.faults, describe(res))
+			assert.Equal(t, want, res.Status, "with faults %v, variants %v: %s", p.faults, p.variants, describe(res))
 			if res.Status == want {
 				assert.NotEmpty(t, res.Exchanges, "a failing result must carry the exchange that shows it")
 			}
