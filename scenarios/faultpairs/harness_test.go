@@ -13,6 +13,7 @@ import (
 	"os"
 	"slices"
 	"sort"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -75,7 +76,7 @@ func add(m map[string]pair) bool {
 func faults(f ...server.Fault) pair { return pair{faults: f} }
 
 // refServer starts a reference server with cfg, behind wrap when not nil,
-// and returns its issuer.
+// and returns its issuer (with the path or final slash a variant gives it).
 func refServer(t testing.TB, cfg server.Config, wrap func(http.Handler) http.Handler) (*server.Server, string) {
 	t.Helper()
 	var h http.Handler
@@ -84,8 +85,11 @@ func refServer(t testing.TB, cfg server.Config, wrap func(http.Handler) http.Han
 	cfg.Issuer = ts.URL
 	if cfg.Resources == nil {
 		// A second resource the server issues tokens for, whose tokens
-		// the demo resource refuses (other_resource, the audience checks).
-		cfg.Resources = []string{ts.URL + "/mcp", ts.URL + otherResourcePath}
+		// the demo resource refuses (other_resource, the audience checks),
+		// both below the issuer the server will have.
+		probe, err := server.New(cfg)
+		require.NoError(t, err)
+		cfg.Resources = []string{probe.ResourceURL(), strings.TrimSuffix(probe.Issuer(), "/") + otherResourcePath}
 	}
 	if cfg.Consent == "" {
 		cfg.Consent = server.ConsentAuto
@@ -96,7 +100,7 @@ func refServer(t testing.TB, cfg server.Config, wrap func(http.Handler) http.Han
 	if wrap != nil {
 		h = wrap(h)
 	}
-	return srv, ts.URL
+	return srv, srv.Issuer()
 }
 
 // referenceRecipe gets a browser through the reference server's pages.
@@ -203,7 +207,7 @@ const otherResourcePath = "/other-api"
 // MCP proxy must. That its demo resource is an MCP server the suite finds
 // out (it answers JSON-RPC).
 func referenceResourceConfig(tcfg *target.Config, issuer string) {
-	tcfg.OtherResource = issuer + otherResourcePath
+	tcfg.OtherResource = strings.TrimSuffix(issuer, "/") + otherResourcePath
 	tcfg.SynchronousRevocation = true
 	tcfg.MCPProxy = true
 }
