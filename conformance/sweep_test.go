@@ -283,11 +283,28 @@ func unlawful(vs []server.Variant, run sweepRun) []string {
 	return out
 }
 
+// faultSetups holds what a user would configure for the target a fault
+// concerns, when make conformance's config does not say it.
+var faultSetups = map[server.Fault]variantSetup{
+	// The consent of each client binds MCP proxies (mcp_proxy).
+	server.FaultMCPConsentPerUser: {Target: func(tcfg *target.Config, _ *server.Server, _ *string) { tcfg.MCPProxy = true }},
+}
+
 // sweepPlan runs the whole plan against a fresh reference server with the
 // behaviours of cfg: without the browser, or through the pages in Chromium.
 func sweepPlan(t *testing.T, cfg server.Config, withBrowser bool) sweepRun {
 	t.Helper()
-	return sweepPlanWith(t, cfg, withBrowser, setupOf(cfg.Variants))
+	st := setupOf(cfg.Variants)
+	for _, f := range cfg.Faults {
+		if fs, ok := faultSetups[f]; ok {
+			prev := st.Target
+			st.Target = func(tcfg *target.Config, srv *server.Server, u *string) {
+				prev(tcfg, srv, u)
+				fs.Target(tcfg, srv, u)
+			}
+		}
+	}
+	return sweepPlanWith(t, cfg, withBrowser, st)
 }
 
 // sweepPlanWith is sweepPlan with a variant's setup.
