@@ -288,6 +288,14 @@ func unlawful(vs []server.Variant, run sweepRun) []string {
 var faultSetups = map[server.Fault]variantSetup{
 	// The consent of each client binds MCP proxies (mcp_proxy).
 	server.FaultMCPConsentPerUser: {Target: func(tcfg *target.Config, _ *server.Server, _ *string) { tcfg.MCPProxy = true }},
+	// A token without audience is refused by the resource, which cannot
+	// then show that it speaks MCP: its user declares it (mcp_server).
+	server.FaultMCPTokenWithoutAudience: {Target: declareMCPServer},
+}
+
+func declareMCPServer(tcfg *target.Config, _ *server.Server, _ *string) {
+	yes := true
+	tcfg.MCPServer = &yes
 }
 
 // sweepPlan runs the whole plan against a fresh reference server with the

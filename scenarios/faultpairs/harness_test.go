@@ -202,11 +202,14 @@ func runChecksFull(t testing.TB, cfg server.Config, wrap func(http.Handler) http
 const otherResourcePath = "/other-api"
 
 // referenceResourceConfig says of the reference server what the suite
-// cannot find out by itself: it serves a second resource, revocation
-// reaches the resource at once, and it treats each client's consent as an
-// MCP proxy must. That its demo resource is an MCP server the suite finds
-// out (it answers JSON-RPC).
+// cannot always find out by itself: its demo resource is an MCP server
+// (declared, as the faults that keep the suite from getting a token for it
+// hide that it answers JSON-RPC; TestResourceKindProbed finds it out), it
+// serves a second resource, revocation reaches the resource at once, and
+// it treats each client's consent as an MCP proxy must.
 func referenceResourceConfig(tcfg *target.Config, issuer string) {
+	yes := true
+	tcfg.MCPServer = &yes
 	tcfg.OtherResource = strings.TrimSuffix(issuer, "/") + otherResourcePath
 	tcfg.SynchronousRevocation = true
 	tcfg.MCPProxy = true
