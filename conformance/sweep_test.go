@@ -12,6 +12,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -103,11 +104,23 @@ func caught(run sweepRun) bool {
 // variant on its own, and with the realistic combinations of
 // variantCombos: a variant is a behaviour the specifications permit, so no
 // check may FAIL or ERROR, and a check may WARN only where the variant's
-// summary names it (a SHOULD the variant does not meet). A variant runs
-// without the browser unless its setup says it is seen only through the
-// pages (then it runs through them when Chromium is installed).
+// summary names it (a SHOULD the variant does not meet). Nor may a check
+// that passes against the defaults hide behind a SKIP, unless the variant's
+// setup lists it (with the reason in a comment). A variant runs without the
+// browser unless its setup says it is seen only through the pages (then it
+// runs through them when Chromium is installed).
 func TestVariants(t *testing.T) {
 	haveBrowser := (&browser.Options{}).Find() == nil
+	var baseOnce [2]sync.Once
+	var baseRuns [2]sweepRun
+	baseline := func(withBrowser bool) sweepRun {
+		i := 0
+		if withBrowser {
+			i = 1
+		}
+		baseOnce[i].Do(func() { baseRuns[i] = sweepPlan(t, server.Config{}, withBrowser) })
+		return baseRuns[i]
+	}
 	var runs [][]server.Variant
 	for _, v := range server.Variants() {
 		runs = append(runs, []server.Variant{v})
@@ -125,6 +138,12 @@ func TestVariants(t *testing.T) {
 			for _, bad := range unlawful(vs, run) {
 				t.Error(bad)
 			}
+			base := baseline(st.Browser)
+			for id, status := range run.Findings {
+				if status == suite.Skip && base.Findings[id] != suite.Skip && !slices.Contains(st.Skips, id) {
+					t.Errorf("SKIP %s, which passes against the defaults (list it in the variant's Skips if it truly cannot run)", id)
+				}
+			}
 		})
 	}
 }
@@ -140,16 +159,76 @@ type variantSetup struct {
 	// would write these keys in target.yaml); target is the URL the run
 	// is pointed at.
 	Target func(tcfg *target.Config, srv *server.Server, target *string)
+	// Skips are the checks that pass against the defaults but cannot run
+	// against the variant.
+	Skips []string
 }
 
 // variantSetups holds the setup of the variants that need one; a variant
 // not listed runs with the config of make conformance, without the
 // browser.
-var variantSetups = map[server.Variant]variantSetup{}
+var variantSetups = map[server.Variant]variantSetup{
+	// The variants of the login and consent pages are seen only through
+	// them; the recipe says what a user would write for each.
+	server.VariantConsentNone: {Browser: true, Target: func(tcfg *target.Config, _ *server.Server, _ *string) {
+		// No consent page: nothing to approve, nothing to deny.
+		tcfg.Browser.Consent, tcfg.Browser.Deny, tcfg.Browser.RepeatConsent = nil, nil, ""
+	}, Skips: consentPageChecks},
+	server.VariantConsentEveryTime: {Browser: true, Target: func(tcfg *target.Config, _ *server.Server, _ *string) {
+		tcfg.Browser.RepeatConsent = target.RepeatConsentAlways
+	}},
+	server.VariantLoginTwoStep: {Browser: true, Target: func(tcfg *target.Config, _ *server.Server, _ *string) {
+		tcfg.Browser.Login = []target.Step{{Fill: "#username", Value: "alice"}, {Click: "#next"},
+			{Fill: "#password", Value: "wonderland"}, {Click: "#login"}}
+	}},
+	// The error page is met by the browser too, where it is neither the
+	// login nor the consent page.
+	server.VariantErrorPageBare: {Browser: true},
+	// Without the browser, a page served with 200 cannot be told from a
+	// login page: the checks that expect an error shown, not redirected,
+	// SKIP (through the pages they pass: the combinations below).
+	server.VariantErrorPage200:      {Skips: errorShownChecks},
+	server.VariantErrorPageRedirect: {Skips: errorShownChecks},
+	// The target is the issuer, with its path or its final slash.
+	server.VariantIssuerPath:          {Target: targetIssuer},
+	server.VariantIssuerTrailingSlash: {Target: targetIssuer},
+}
+
+// consentPageChecks judge the consent page, which consent-none does not
+// have.
+var consentPageChecks = []string{
+	"rfc6749-10.12-consent-csrf-token", "rfc6749-10.12-consent-not-by-get", "rfc6749-10.2-consent-names-client",
+	"rfc6749-10.2-remembered-consent-scope", "rfc6749-4.1.2.1-deny-access-denied",
+}
+
+// errorShownChecks expect a request to be refused with a page, not
+// redirected.
+var errorShownChecks = []string{
+	"mcp-2025-11-25-cimd-client-id-matches-url", "mcp-2025-11-25-cimd-no-shared-secret", "mcp-2025-11-25-cimd-redirect-uri-listed",
+	"mcp-2025-11-25-cimd-redirects-not-followed", "rfc6749-3.1.2.3-redirect-uri-required-if-several",
+	"rfc6749-4.1.2.1-invalid-redirect-not-followed", "rfc6749-4.1.2.1-unknown-client-not-redirected",
+	"rfc9700-4.1.3-exact-redirect-match", "rfc9700-4.1.3-no-redirect-patterns",
+}
+
+// targetIssuer points the run at the server's issuer identifier.
+func targetIssuer(_ *target.Config, srv *server.Server, u *string) { *u = srv.Issuer() }
 
 // variantCombos are realistic combinations of variants, each run as one
 // server.
-var variantCombos = [][]server.Variant{}
+var variantCombos = [][]server.Variant{
+	// A multi-tenant OpenID provider.
+	{server.VariantIssuerPath, server.VariantOpenIDDiscoveryOnly},
+	{server.VariantIssuerPath, server.VariantIssuerTrailingSlash, server.VariantOpenIDDiscoveryOnly},
+	// A first-party login that never asks for consent, and shows its
+	// errors with 200.
+	{server.VariantConsentNone, server.VariantErrorPage200},
+	// An identity provider's two-step login, a consent page every time, and
+	// errors on its own error page.
+	{server.VariantLoginTwoStep, server.VariantConsentEveryTime, server.VariantErrorPageRedirect},
+	// An MCP server behind a gateway: POST only, its metadata elsewhere,
+	// chatty challenges, 401 for everything.
+	{server.VariantResourceGet405, server.VariantResourceMetadataCustomURL, server.VariantChallengeExtraParams, server.VariantBearerMalformed401},
+}
 
 // setupOf merges the setups of vs.
 func setupOf(vs []server.Variant) variantSetup {
@@ -159,6 +238,7 @@ func setupOf(vs []server.Variant) variantSetup {
 	for _, v := range vs {
 		st := variantSetups[v]
 		out.Browser = out.Browser || st.Browser
+		out.Skips = append(out.Skips, st.Skips...)
 		if st.Server != nil {
 			servers = append(servers, st.Server)
 		}
@@ -203,11 +283,36 @@ func unlawful(vs []server.Variant, run sweepRun) []string {
 	return out
 }
 
+// faultSetups holds what a user would configure for the target a fault
+// concerns, when make conformance's config does not say it.
+var faultSetups = map[server.Fault]variantSetup{
+	// The consent of each client binds MCP proxies (mcp_proxy).
+	server.FaultMCPConsentPerUser: {Target: func(tcfg *target.Config, _ *server.Server, _ *string) { tcfg.MCPProxy = true }},
+	// A token without audience is refused by the resource, which cannot
+	// then show that it speaks MCP: its user declares it (mcp_server).
+	server.FaultMCPTokenWithoutAudience: {Target: declareMCPServer},
+}
+
+func declareMCPServer(tcfg *target.Config, _ *server.Server, _ *string) {
+	yes := true
+	tcfg.MCPServer = &yes
+}
+
 // sweepPlan runs the whole plan against a fresh reference server with the
 // behaviours of cfg: without the browser, or through the pages in Chromium.
 func sweepPlan(t *testing.T, cfg server.Config, withBrowser bool) sweepRun {
 	t.Helper()
-	return sweepPlanWith(t, cfg, withBrowser, setupOf(cfg.Variants))
+	st := setupOf(cfg.Variants)
+	for _, f := range cfg.Faults {
+		if fs, ok := faultSetups[f]; ok {
+			prev := st.Target
+			st.Target = func(tcfg *target.Config, srv *server.Server, u *string) {
+				prev(tcfg, srv, u)
+				fs.Target(tcfg, srv, u)
+			}
+		}
+	}
+	return sweepPlanWith(t, cfg, withBrowser, st)
 }
 
 // sweepPlanWith is sweepPlan with a variant's setup.

@@ -31,7 +31,6 @@ cat >"$work/target.yaml" <<YAML
 issuer: $issuer
 resource: $issuer/mcp
 scoped_resource: $issuer/mcp/write
-mcp_server: true   # the demo resource answers plain JSON, not JSON-RPC: declared, not probed
 browser:
   login:   [ { fill: "#username", value: alice }, { fill: "#password", value: wonderland }, { click: "#login" } ]
   consent: [ { click: "#allow" } ]

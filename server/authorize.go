@@ -392,6 +392,12 @@ func (s *Server) expiredRequestPage(w http.ResponseWriter) {
 // sent. That is the server's documented consent policy. fresh says that req
 // has not left the server yet (nobody can replay it).
 func (s *Server) afterLogin(w http.ResponseWriter, r *http.Request, req *authRequest, sess *session, fresh bool) {
+	if s.approvesAtLogin() {
+		if fresh || s.completeRequest(w, r, req) {
+			s.issueCode(w, r, req, sess.subject)
+		}
+		return
+	}
 	if !req.forceConsent && s.remembersConsent() {
 		cons, err := s.rememberedConsent(r, sess.subject, req)
 		if err == nil && s.consentCovers(req.scope, cons.Scope) {
@@ -420,10 +426,10 @@ func (s *Server) renderLogin(w http.ResponseWriter, r *http.Request, req *authRe
 		return
 	}
 	bid := s.browserID(w, r)
-	s.render(w, http.StatusOK, s.ui.login, map[string]string{
+	s.render(w, http.StatusOK, s.ui.login, map[string]any{
 		"Title": "Sign in", "ClientName": name, "RequestID": req.sealed,
 		"CSRF": s.csrfToken("login", req.id, bid), "Action": s.endpoint("/login"),
-		"Username": user, "Error": msg,
+		"Username": user, "Error": msg, "TwoStep": s.loginInTwoSteps(),
 	})
 }
 
@@ -445,6 +451,12 @@ func (s *Server) handleLoginSubmit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	user, pass := r.PostForm.Get("username"), r.PostForm.Get("password")
+	if s.loginInTwoSteps() && !r.PostForm.Has("password") && user != "" {
+		// The username page sent: the password page comes next, for any
+		// name (which names are known is not revealed).
+		s.renderLogin(w, r, req, user, "")
+		return
+	}
 	want, known := s.users[user]
 	if !known {
 		want = "\x00never matches"

@@ -66,14 +66,10 @@ var (
 		"denying consent shows a page instead of redirecting with access_denied")
 	FaultConsentAnonymous = fault("consent-page-anonymous", "RFC 6749 §10.2",
 		"the consent page does not say which client asks, nor where the browser will be sent")
-	FaultConsentForgotten = fault("consent-not-remembered", "RFC 6749 §10.2",
-		"an approval is never remembered, against the documented policy (repeat_consent: remembered)")
 	FaultConsentAnyScope = fault("consent-remembered-any-scope", "RFC 6749 §10.2",
 		"a remembered approval also covers scopes the user never approved")
 	FaultMCPConsentPerUser = fault("mcp-consent-per-user", "MCP authorization, Security Best Practices: Confused Deputy",
 		"an approval is remembered per user, not per client: a newly registered client is approved without asking")
-	FaultBCPNoReferrerPolicy = fault("pages-no-referrer-policy", "RFC 9700 §4.2.4",
-		"login, consent and error pages are served without a Referrer-Policy")
 	FaultBCPThirdPartyResources = fault("pages-third-party-resources", "RFC 9700 §4.2.4",
 		"the login and consent pages load an image from another origin")
 
@@ -390,8 +386,6 @@ var (
 		"an unauthenticated JSON-RPC POST to the MCP server is answered 400 without a challenge")
 	FaultBearerErrorNoCreds = fault("bearer-error-without-credentials", "RFC 6750 §3",
 		"the protected resource's challenge to a request without credentials carries an error code")
-	FaultBearerMalformedAs401 = fault("bearer-malformed-header-invalid-token", "RFC 6750 §3.1",
-		"a malformed Authorization header is answered 401 invalid_token instead of 400 invalid_request")
 	FaultMCPInvalidToken403 = fault("mcp-invalid-token-403", "MCP authorization §2.6.2",
 		"the MCP server answers an unknown access token with 403 instead of 401")
 	FaultMCPInactiveAccepted = fault("mcp-revoked-token-accepted", "MCP authorization §2.6.2",
@@ -462,10 +456,50 @@ var (
 		"with a URL client_id, any redirect_uri is accepted, not only the document's redirect_uris")
 	FaultCIMDFollowsRedirects = fault("cimd-follows-redirects", "MCP authorization, Client ID Metadata Documents",
 		"client metadata documents are fetched following HTTP redirects")
-	FaultCIMDContentTypeIgnored = fault("cimd-content-type-unchecked", "MCP authorization, Client ID Metadata Documents",
-		"client metadata documents served with a non-JSON content type are accepted")
 	FaultCIMDSecretMethodAllowed = fault("cimd-secret-auth-method-accepted", "MCP authorization, Client ID Metadata Documents",
 		"client metadata documents declaring a client_secret_* token_endpoint_auth_method are accepted")
+)
+
+// The variants of the login, consent and error pages, of discovery and the
+// issuer, and of the protected resource: choices the specifications permit
+// that differ from the server's defaults. Every check must accept each of
+// them.
+var (
+	// Login and consent (RFC 6749 §4.1.1, §10.2).
+	VariantConsentNone = variant("consent-none", "RFC 6749 §4.1.1",
+		`no consent page: a request is approved right after the user signs in; RFC 6749 §4.1.1: "the authorization server authenticates the resource owner and obtains an authorization decision (by asking the resource owner or by establishing approval via other means)."`)
+	VariantConsentEveryTime = variant("consent-every-time", "RFC 6749 §4.1.1",
+		`the consent page is shown for every request, an approval is never remembered (repeat_consent: always); RFC 6749 §4.1.1: "obtains an authorization decision (by asking the resource owner or by establishing approval via other means)."`)
+	VariantLoginTwoStep = variant("login-two-step", "RFC 6749 §3.1",
+		`the login asks for the username on one page and for the password on the next; RFC 6749 §3.1: "The way in which the authorization server authenticates the resource owner (e.g., username and password login, session cookies) is beyond the scope of this specification."`)
+
+	// The page for a request that cannot be redirected (RFC 6749 §4.1.2.1).
+	VariantErrorPage200 = variant("error-page-200", "RFC 6749 §4.1.2.1",
+		`the page for an invalid client_id or redirect_uri (any 400 page of the authorization endpoint) is served with 200; RFC 6749 §4.1.2.1 only says "the authorization server SHOULD inform the resource owner of the error and MUST NOT automatically redirect the user-agent to the invalid redirection URI."`)
+	VariantErrorPageRedirect = variant("error-page-redirect", "RFC 6749 §4.1.2.1",
+		`the page for an invalid client_id or redirect_uri is the server's own /error page, reached by a redirect; RFC 6749 §4.1.2.1: "the authorization server SHOULD inform the resource owner of the error and MUST NOT automatically redirect the user-agent to the invalid redirection URI."`)
+	VariantErrorPageBare = variant("error-page-bare", "RFC 6749 §4.1.2.1",
+		`the error pages of the authorization endpoint are plain text, no HTML and no form; RFC 6749 §4.1.2.1: "the authorization server SHOULD inform the resource owner of the error and MUST NOT automatically redirect the user-agent to the invalid redirection URI."`)
+	VariantNoReferrerPolicy = variant("no-referrer-policy", "RFC 9700 §4.2.4",
+		`pages are served without a Referrer-Policy (the pages load no third-party resource); RFC 9700 §4.2.4 lists the Referrer-Policy among the measures that "further reduce the chances of a successful attack", after the SHOULD NOT about third-party resources that the pages meet.`)
+
+	// Discovery and the issuer (RFC 8414, MCP authorization).
+	VariantOpenIDDiscoveryOnly = variant("openid-discovery-only", "MCP authorization, Overview",
+		`the metadata is served only at the OpenID Connect Discovery URL (issuer + /.well-known/openid-configuration), not at /.well-known/oauth-authorization-server; MCP authorization: "MCP authorization servers MUST provide at least one of the following discovery mechanisms: OAuth 2.0 Authorization Server Metadata (RFC8414); OpenID Connect Discovery 1.0", and RFC 8414 §3 names its suffix the one used "By default".`)
+	VariantIssuerPath = variant("issuer-path", "RFC 8414 §3.1",
+		`the issuer identifier has a path (/tenant-a), every endpoint lives below it and the metadata at the inserted well-known URL; RFC 8414 §2: "issuer REQUIRED. The authorization server's issuer identifier, which is a URL that uses the "https" scheme and has no query or fragment components."`)
+	VariantIssuerTrailingSlash = variant("issuer-trailing-slash", "RFC 8414 §3.1",
+		`the issuer identifier ends with "/", given so in the metadata, the iss parameter and the resource metadata; RFC 8414 §3.1: "If the issuer identifier value contains a path component, any terminating "/" MUST be removed before inserting "/.well-known/" and the well-known URI suffix between the host component and the path component."`)
+
+	// The protected resource (RFC 6750, RFC 9728, MCP Streamable HTTP).
+	VariantResourceGet405 = variant("resource-get-405", "RFC 6750 §3.1",
+		`the demo resource answers every GET with 405 (POST only, as an MCP server without an SSE stream); RFC 6750 §3.1: "the resource server responds using the appropriate HTTP status code (typically, 400, 401, 403, or 405)", and MCP's Streamable HTTP transport: "The server MUST either return Content-Type: text/event-stream in response to this HTTP GET, or else return HTTP 405 Method Not Allowed"`)
+	VariantBearerMalformed401 = variant("bearer-malformed-401", "RFC 6750 §3.1",
+		`a malformed Authorization header is answered 401 invalid_token instead of 400 invalid_request, which misses the SHOULD of rfc6750-3.1-malformed-header-invalid-request (WARN); RFC 6750 §3.1: invalid_request "The resource server SHOULD respond with the HTTP 400 (Bad Request) status code."`)
+	VariantResourceMetadataCustomURL = variant("resource-metadata-custom-url", "RFC 9728 §5.1",
+		`the challenge's resource_metadata names /metadata/mcp.json, where the metadata is served too (as at the well-known URL); RFC 9728 §5.1: "resource_metadata: The URL of the protected resource metadata."`)
+	VariantChallengeExtraParams = variant("challenge-extra-params", "RFC 6750 §3",
+		`the Bearer challenges carry more auth-params: error_uri with each error and an extension parameter; RFC 6750 §3: "It also MAY include the "error_uri" attribute with an absolute URI identifying a human-readable web page explaining the error."`)
 )
 
 // The variants: choices the specifications permit that differ from the

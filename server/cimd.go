@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"mime"
 	"net"
 	"net/http"
 	"net/netip"
@@ -313,7 +314,7 @@ func (s *Server) fetchAndValidate(ctx context.Context, clientID string) (*store.
 		s.log.Debug("client metadata document: fetch failed", "client_id", clientID, "status", res.StatusCode)
 		return nil, nil, errCIMDRetrieval
 	}
-	if !s.documentTypeAccepted(res.Header.Get("Content-Type")) {
+	if !documentTypeAccepted(res.Header.Get("Content-Type")) {
 		return nil, nil, cimdErrf("The client metadata document is not served as application/json.")
 	}
 	body, err := io.ReadAll(io.LimitReader(res.Body, cimdMaxBytes+1))
@@ -468,4 +469,11 @@ func cloneClient(c *store.Client) *store.Client {
 	cp.SecretHash = slices.Clone(c.SecretHash)
 	cp.RegistrationTokenHash = slices.Clone(c.RegistrationTokenHash)
 	return &cp
+}
+
+// documentTypeAccepted: a document is JSON, application/json or
+// application/*+json.
+func documentTypeAccepted(contentType string) bool {
+	mt, _, err := mime.ParseMediaType(contentType)
+	return err == nil && (mt == "application/json" || strings.HasPrefix(mt, "application/") && strings.HasSuffix(mt, "+json"))
 }

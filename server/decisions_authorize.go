@@ -208,8 +208,26 @@ func (s *Server) echoChallenge(req *authRequest, params url.Values) {
 // Login and consent (RFC 6749 §10.2, §10.12).
 
 // remembersConsent: an approval is remembered, the server's documented
-// consent policy.
-func (s *Server) remembersConsent() bool { return !s.fault(FaultConsentForgotten) }
+// consent policy; with consent-every-time, the consent page is shown for
+// every request.
+func (s *Server) remembersConsent() bool { return !s.variant(VariantConsentEveryTime) }
+
+// approvesAtLogin reports whether a request is approved as soon as the user
+// is signed in, without a consent page (variant consent-none).
+func (s *Server) approvesAtLogin() bool { return s.variant(VariantConsentNone) }
+
+// loginInTwoSteps reports whether the login page asks for the username and
+// then, on a page of its own, for the password (variant login-two-step).
+func (s *Server) loginInTwoSteps() bool { return s.variant(VariantLoginTwoStep) }
+
+// errorPagesBare reports whether error pages are plain text (variant
+// error-page-bare).
+func (s *Server) errorPagesBare() bool { return s.variant(VariantErrorPageBare) }
+
+// errorPagesRedirected reports whether error pages are shown at the
+// server's own /error page, reached by a redirect (variant
+// error-page-redirect).
+func (s *Server) errorPagesRedirected() bool { return s.variant(VariantErrorPageRedirect) }
 
 // rememberedConsent is what subject approved for client before.
 func (s *Server) rememberedConsent(r *http.Request, subject string, req *authRequest) (*store.Consent, error) {

@@ -1,7 +1,6 @@
 package server
 
 import (
-	"mime"
 	"slices"
 	"strings"
 
@@ -26,16 +25,6 @@ func (s *Server) refusesDocumentClients() bool { return s.fault(FaultCIMDBroken)
 // followsDocumentRedirects reports whether a document is fetched through
 // HTTP redirects (fault only).
 func (s *Server) followsDocumentRedirects() bool { return s.fault(FaultCIMDFollowsRedirects) }
-
-// documentTypeAccepted: a document is JSON, application/json or
-// application/*+json.
-func (s *Server) documentTypeAccepted(contentType string) bool {
-	if s.fault(FaultCIMDContentTypeIgnored) {
-		return true
-	}
-	mt, _, err := mime.ParseMediaType(contentType)
-	return err == nil && (mt == "application/json" || strings.HasPrefix(mt, "application/") && strings.HasSuffix(mt, "+json"))
-}
 
 // checksDocumentClientID: the document's client_id is its URL.
 func (s *Server) checksDocumentClientID() bool { return !s.fault(FaultCIMDClientIDUnchecked) }

@@ -66,9 +66,10 @@ func (s *Server) afterScheme(rest string) string {
 }
 
 // malformedBearer is the error for a Bearer header without a usable token
-// (RFC 6750 §3.1 invalid_request, 400).
+// (RFC 6750 §3.1 invalid_request, which SHOULD be a 400; with the variant
+// bearer-malformed-401, invalid_token).
 func (s *Server) malformedBearer() *oautherr.Error {
-	if s.fault(FaultBearerMalformedAs401) {
+	if s.variant(VariantBearerMalformed401) {
 		return oautherr.InvalidToken("the access token is invalid")
 	}
 	return oautherr.InvalidRequest("the Authorization header must be \"Bearer <token>\"")
@@ -107,4 +108,16 @@ func (s *Server) insufficientScopeError() *oautherr.Error {
 		return oautherr.InvalidToken("the access token does not allow this request")
 	}
 	return oautherr.InsufficientScope("this resource needs the %q scope", ScopedResourceScope)
+}
+
+// customResourceMetadataPath is where the variant
+// resource-metadata-custom-url also serves the resource's metadata, and
+// what its challenges name as resource_metadata.
+const customResourceMetadataPath = "/metadata/mcp.json"
+
+// resourceMetadataElsewhere reports whether the challenges name a
+// resource_metadata URL other than the well-known one (variant
+// resource-metadata-custom-url).
+func (s *Server) resourceMetadataElsewhere() bool {
+	return s.variant(VariantResourceMetadataCustomURL)
 }

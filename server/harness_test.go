@@ -41,7 +41,7 @@ func newEnv(t *testing.T, cfg server.Config) *env {
 	srv, err := server.New(cfg)
 	require.NoError(t, err)
 	h = srv.Handler()
-	e := &env{t: t, srv: srv, ts: ts, issuer: cfg.Issuer, hc: &http.Client{
+	e := &env{t: t, srv: srv, ts: ts, issuer: srv.Issuer(), hc: &http.Client{
 		Transport:     contractTransport(t, srv, len(cfg.Faults) > 0),
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}}
@@ -96,7 +96,7 @@ func (e *env) abs(path string) string {
 	if strings.HasPrefix(path, "http") {
 		return path
 	}
-	return e.issuer + path
+	return strings.TrimSuffix(e.issuer, "/") + path
 }
 
 // postForm posts a form; basic, if non-nil, is {id, secret} sent raw as the

@@ -47,12 +47,19 @@ func (s *Server) pageRules() []rule {
 			res.header.Set("Content-Security-Policy", csp+"; img-src "+pixel)
 		}),
 		onFault(FaultFramingAllowed, dropHeaders("X-Frame-Options", "Content-Security-Policy")),
+		// The pages that refuse a request (invalid client_id or
+		// redirect_uri, a malformed request) come with 200.
+		onVariant(VariantErrorPage200, func(res *response) {
+			if res.status == http.StatusBadRequest && strings.HasPrefix(res.header.Get("Content-Type"), "text/html") {
+				res.status = http.StatusOK
+			}
+		}),
 	}
 }
 
 // serverRules rewrite every response of the server.
 func (s *Server) serverRules() []rule {
-	return []rule{onFault(FaultBCPNoReferrerPolicy, dropHeaders("Referrer-Policy"))}
+	return []rule{onVariant(VariantNoReferrerPolicy, dropHeaders("Referrer-Policy"))}
 }
 
 // isClientRedirect reports whether location leads to the client rather than

@@ -62,6 +62,29 @@ func (s *Server) resourceRules() []rule {
 			}
 		}),
 		onFault(FaultBearerNoChallenge, dropHeaders("WWW-Authenticate")),
+		onVariant(VariantResourceMetadataCustomURL, editChallenge(func(c challenge) challenge {
+			return c.set("resource_metadata", s.endpoint(customResourceMetadataPath))
+		})),
+		onVariant(VariantChallengeExtraParams, editChallenge(func(c challenge) challenge {
+			var out challenge
+			for _, p := range c {
+				out = append(out, p)
+				if p.name == "error_description" {
+					out = append(out, authParam{"error_uri", "https://www.rfc-editor.org/rfc/rfc6750#section-3.1"})
+				}
+			}
+			return append(out, authParam{"authorization_uri", s.endpoint("/authorize")})
+		})),
+		// The resource serves POST only: every GET, with or without a
+		// token, is 405.
+		onVariant(VariantResourceGet405, func(res *response) {
+			if res.req.Method == http.MethodGet {
+				res.replace(http.StatusMethodNotAllowed, "method not allowed")
+			}
+			if res.status == http.StatusMethodNotAllowed {
+				res.header.Set("Allow", "POST")
+			}
+		}),
 	}
 }
 

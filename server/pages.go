@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"html/template"
 	"net/http"
+	"net/url"
 	"time"
 
 	"github.com/authspec/authspec/server/ui"
@@ -55,9 +56,34 @@ func (s *Server) render(w http.ResponseWriter, status int, t *template.Template,
 }
 
 // errorPage shows an error to the user without redirecting (RFC 6749
-// §4.1.2.1: an invalid client_id or redirect_uri must not be redirected).
+// §4.1.2.1: an invalid client_id or redirect_uri must not be redirected):
+// an HTML page, plain text (variant error-page-bare), or the server's own
+// /error page reached by a redirect (variant error-page-redirect).
 func (s *Server) errorPage(w http.ResponseWriter, status int, title, msg string) {
-	s.render(w, status, s.ui.errPage, map[string]string{"Title": title, "Message": msg})
+	switch {
+	case s.errorPagesBare():
+		writePlainError(w, status, title+": "+msg)
+	case s.errorPagesRedirected():
+		q := url.Values{"title": {title}, "message": {msg}}
+		q.Set("mac", s.csrfToken("error page", title, msg))
+		w.Header().Set("Cache-Control", "no-store")
+		w.Header().Set("Location", s.endpoint("/error?"+q.Encode()))
+		w.WriteHeader(http.StatusSeeOther)
+	default:
+		s.render(w, status, s.ui.errPage, map[string]string{"Title": title, "Message": msg})
+	}
+}
+
+// handleErrorPage shows the error page that errorPage redirected to (with
+// error-page-redirect): only a title and message this server wrote, so
+// that nobody can make it show text of their choosing.
+func (s *Server) handleErrorPage(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	title, msg := q.Get("title"), q.Get("message")
+	if !s.checkCSRF(q.Get("mac"), "error page", title, msg) {
+		title, msg = "Error", "The request could not be completed. Return to the application and start again."
+	}
+	s.render(w, http.StatusOK, s.ui.errPage, map[string]string{"Title": title, "Message": msg})
 }
 
 // csrfToken derives a CSRF token bound to purpose and the given parts.

@@ -15,7 +15,8 @@ import (
 // handleResource is the demo protected resource (RFC 6750, RFC 9728). It
 // accepts GET and POST with a bearer token in the Authorization header, checks
 // that the token is active and issued for this resource, and answers with what
-// it knows about the caller.
+// it knows about the caller, or, to a JSON-RPC POST, as an MCP server
+// (resource_mcp.go).
 func (s *Server) handleResource(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodGet && r.Method != http.MethodPost {
 		w.Header().Set("Allow", "GET, POST")
@@ -24,6 +25,10 @@ func (s *Server) handleResource(w http.ResponseWriter, r *http.Request) {
 	}
 	t, ok := s.bearerAuth(w, r)
 	if !ok {
+		return
+	}
+	if m, ok := readJSONRPC(w, r); ok {
+		s.answerJSONRPC(w, m)
 		return
 	}
 	w.Header().Set("Content-Type", "application/json")

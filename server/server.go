@@ -137,6 +137,11 @@ type Server struct {
 
 // New validates cfg and builds a server.
 func New(cfg Config) (*Server, error) {
+	on, err := newBehaviourSet(cfg.Faults, cfg.Variants)
+	if err != nil {
+		return nil, fmt.Errorf("server: %w", err)
+	}
+	cfg.Issuer = (&Server{on: on}).issuerIdentifier(cfg.Issuer)
 	iss, err := url.Parse(cfg.Issuer)
 	if err != nil || (iss.Scheme != "http" && iss.Scheme != "https") || iss.Host == "" {
 		return nil, fmt.Errorf("server: issuer %q must be an absolute http(s) URL", cfg.Issuer)
@@ -152,6 +157,7 @@ func New(cfg Config) (*Server, error) {
 		users:  cfg.Users,
 		now:    cfg.Now,
 		log:    cfg.Logger,
+		on:     on,
 	}
 	if s.now == nil {
 		s.now = time.Now
@@ -235,9 +241,6 @@ func New(cfg Config) (*Server, error) {
 	if s.cfg.RefreshTokenTTL <= 0 {
 		s.cfg.RefreshTokenTTL = 30 * 24 * time.Hour
 	}
-	if s.on, err = newBehaviourSet(cfg.Faults, cfg.Variants); err != nil {
-		return nil, fmt.Errorf("server: %w", err)
-	}
 	s.grantTypes = s.grants()
 	secret := cfg.Secret
 	if secret == nil {
@@ -296,7 +299,7 @@ func (s *Server) endpoint(path string) string { return s.base + path }
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	prefix := strings.TrimSuffix(s.issuer.Path, "/")
-	asMeta := "/.well-known/oauth-authorization-server" + prefix
+	asMeta := s.metadataPath()
 	prMeta := "/.well-known/oauth-protected-resource" + prefix + "/mcp"
 	route := func(pattern string, h http.HandlerFunc, rules ...rule) { mux.Handle(pattern, s.rewritten(h, rules...)) }
 	route("GET "+asMeta, s.handleMetadata, s.metadataRules()...)
@@ -312,6 +315,9 @@ func (s *Server) Handler() http.Handler {
 	route("POST "+prefix+"/login", s.handleLoginSubmit, pages...)
 	route("GET "+prefix+"/consent", s.handleConsentPage, pages...)
 	route("POST "+prefix+"/consent", s.handleConsentSubmit, pages...)
+	if s.errorPagesRedirected() {
+		route("GET "+prefix+"/error", s.handleErrorPage, pages...)
+	}
 	errs := s.oauthErrorRules()
 	route(prefix+"/token", s.handleToken, append(s.tokenRules(), errs...)...)
 	route(prefix+"/revoke", s.handleRevoke, errs...)
@@ -321,6 +327,9 @@ func (s *Server) Handler() http.Handler {
 	route(prefix+"/mcp", s.handleResource, append(s.resourceRules(), errs...)...)
 	s.resourceMetadataAppendedRoute(mux, prefix)
 	route(prefix+"/mcp/"+ScopedResourceScope, s.handleScopedResource, append(s.resourceRules(), errs...)...)
+	if s.resourceMetadataElsewhere() {
+		route("GET "+prefix+customResourceMetadataPath, s.handleResourceMetadata, s.resourceMetadataRules()...)
+	}
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writePlainError(w, http.StatusNotFound, "not found")
 	})

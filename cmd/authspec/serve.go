@@ -185,8 +185,8 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	go func() { errc <- hs.Serve(ln) }()
 
 	fmt.Fprintf(stdout, "authspec reference server listening on %s\n", ln.Addr())
-	fmt.Fprintf(stdout, "  issuer:    %s\n", cfg.Issuer)
-	fmt.Fprintf(stdout, "  metadata:  %s\n", wellKnown(cfg.Issuer))
+	fmt.Fprintf(stdout, "  issuer:    %s\n", srv.Issuer())
+	fmt.Fprintf(stdout, "  metadata:  %s\n", srv.MetadataURL())
 	fmt.Fprintf(stdout, "  resource:  %s\n", srv.ResourceURL())
 	fmt.Fprintf(stdout, "  consent:   %s   store: %s   client ID metadata documents: %s\n", cfg.Consent, *storeSpec, *cimd)
 	for _, w := range exposureWarnings(ln.Addr(), cfg) {
@@ -199,7 +199,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		fmt.Fprintf(stdout, "  variants:  %s\n", variants.String())
 	}
 	if *readyFile != "" {
-		if err := os.WriteFile(*readyFile, []byte(cfg.Issuer+"\n"), 0o600); err != nil {
+		if err := os.WriteFile(*readyFile, []byte(srv.Issuer()+"\n"), 0o600); err != nil {
 			return fmt.Errorf("write ready file: %w", err)
 		}
 	}
@@ -330,16 +330,6 @@ func secretValues(flagName string, values []string, env string, perLine bool, st
 		out = append(out, vs...)
 	}
 	return out, nil
-}
-
-func wellKnown(issuer string) string {
-	scheme, rest, _ := strings.Cut(issuer, "://")
-	host, path, _ := strings.Cut(rest, "/")
-	path = strings.TrimSuffix(path, "/")
-	if path != "" {
-		path = "/" + path
-	}
-	return scheme + "://" + host + "/.well-known/oauth-authorization-server" + path
 }
 
 func openStore(ctx context.Context, spec string) (store.Store, error) {

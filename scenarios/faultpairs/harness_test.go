@@ -13,6 +13,7 @@ import (
 	"os"
 	"slices"
 	"sort"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -32,6 +33,10 @@ import (
 // pair ties a check to the server configuration that breaks it.
 type pair struct {
 	faults []server.Fault
+	// variants are lawful behaviours that miss a SHOULD (RFC 2119: a
+	// "valid reason" may exist to ignore it): the SHOULD-level check must
+	// WARN with them.
+	variants []server.Variant
 	// cfg adjusts the server beyond the faults (optional).
 	cfg func(*server.Config)
 	// wrap rewrites the server's answers (optional): a fault the reference
@@ -42,6 +47,10 @@ type pair struct {
 	// with expect.Observation). Empty means FAIL for MUST, WARN otherwise.
 	want suite.Status
 }
+
+// missesShould pairs a SHOULD-level check with a variant that does not
+// meet it: the check must WARN.
+func missesShould(v ...server.Variant) pair { return pair{variants: v, want: suite.Warn} }
 
 // observed pairs a check with faults that it must report as WARN.
 func observed(f ...server.Fault) pair { return pair{faults: f, want: suite.Warn} }
@@ -67,7 +76,7 @@ func add(m map[string]pair) bool {
 func faults(f ...server.Fault) pair { return pair{faults: f} }
 
 // refServer starts a reference server with cfg, behind wrap when not nil,
-// and returns its issuer.
+// and returns its issuer (with the path or final slash a variant gives it).
 func refServer(t testing.TB, cfg server.Config, wrap func(http.Handler) http.Handler) (*server.Server, string) {
 	t.Helper()
 	var h http.Handler
@@ -76,8 +85,11 @@ func refServer(t testing.TB, cfg server.Config, wrap func(http.Handler) http.Han
 	cfg.Issuer = ts.URL
 	if cfg.Resources == nil {
 		// A second resource the server issues tokens for, whose tokens
-		// the demo resource refuses (other_resource, the audience checks).
-		cfg.Resources = []string{ts.URL + "/mcp", ts.URL + otherResourcePath}
+		// the demo resource refuses (other_resource, the audience checks),
+		// both below the issuer the server will have.
+		probe, err := server.New(cfg)
+		require.NoError(t, err)
+		cfg.Resources = []string{probe.ResourceURL(), strings.TrimSuffix(probe.Issuer(), "/") + otherResourcePath}
 	}
 	if cfg.Consent == "" {
 		cfg.Consent = server.ConsentAuto
@@ -88,7 +100,7 @@ func refServer(t testing.TB, cfg server.Config, wrap func(http.Handler) http.Han
 	if wrap != nil {
 		h = wrap(h)
 	}
-	return srv, ts.URL
+	return srv, srv.Issuer()
 }
 
 // referenceRecipe gets a browser through the reference server's pages.
@@ -190,14 +202,15 @@ func runChecksFull(t testing.TB, cfg server.Config, wrap func(http.Handler) http
 const otherResourcePath = "/other-api"
 
 // referenceResourceConfig says of the reference server what the suite
-// cannot find out by itself: its demo resource is an MCP server (declared:
-// it does not speak JSON-RPC), it serves a second resource, revocation
-// reaches the resource at once, and it treats each client's consent as an
-// MCP proxy must.
+// cannot always find out by itself: its demo resource is an MCP server
+// (declared, as the faults that keep the suite from getting a token for it
+// hide that it answers JSON-RPC; TestResourceKindProbed finds it out), it
+// serves a second resource, revocation reaches the resource at once, and
+// it treats each client's consent as an MCP proxy must.
 func referenceResourceConfig(tcfg *target.Config, issuer string) {
 	yes := true
 	tcfg.MCPServer = &yes
-	tcfg.OtherResource = issuer + otherResourcePath
+	tcfg.OtherResource = strings.TrimSuffix(issuer, "/") + otherResourcePath
 	tcfg.SynchronousRevocation = true
 	tcfg.MCPProxy = true
 }
@@ -274,7 +287,7 @@ func TestEachCheckFailsWithItsFault(t *testing.T) {
 		p := pairs[id]
 		t.Run(id, func(t *testing.T) {
 			t.Parallel()
-			cfg := server.Config{Faults: p.faults}
+			cfg := server.Config{Faults: p.faults, Variants: p.variants}
 			if p.cfg != nil {
 				p.cfg(&cfg)
 			}
@@ -302,7 +315,7 @@ func TestEachCheckFailsWithItsFault(t *testing.T) {
 			if p.want != "" {
 				want = p.want
 			}
-			assert.Equal(t, want, res.Status, "with faults %v: %s", p.faults, describe(res))
+			assert.Equal(t, want, res.Status, "with faults %v, variants %v: %s", p.faults, p.variants, describe(res))
 			if res.Status == want {
 				assert.NotEmpty(t, res.Exchanges, "a failing result must carry the exchange that shows it")
 			}

@@ -8,7 +8,6 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
-	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -53,24 +52,15 @@ func assertLawful(t *testing.T, results []suite.Result, warn ...string) {
 	}
 }
 
-// getNotServed answers a bare GET to the resource with 405, as a
-// Streamable HTTP MCP server without an SSE stream does (RFC 6750 §3.1
-// names 405 among the usual statuses).
-func getNotServed(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method == http.MethodGet && strings.HasPrefix(r.URL.Path, "/mcp") {
-			w.Header().Set("Allow", "POST")
-			w.WriteHeader(http.StatusMethodNotAllowed)
-			return
-		}
-		next.ServeHTTP(w, r)
-	})
-}
-
+// TestResourceVariant_GetNotServed: a resource that answers every GET with
+// 405, as a Streamable HTTP MCP server without an SSE stream does (RFC 6750
+// §3.1 names 405 among the usual statuses), is judged by POST: as a plain
+// protected resource and as an MCP server.
 func TestResourceVariant_GetNotServed(t *testing.T) {
+	cfg := server.Config{Variants: []server.Variant{server.VariantResourceGet405}}
 	plain := func(c *target.Config) { no := false; c.MCPServer = &no }
-	assertLawful(t, runChecksConfig(t, server.Config{}, getNotServed, plain, resourceChecks(t)))
-	assertLawful(t, runChecksWrapped(t, server.Config{}, getNotServed, resourceChecks(t)))
+	assertLawful(t, runChecksConfig(t, cfg, nil, plain, resourceChecks(t)))
+	assertLawful(t, runChecks(t, cfg, resourceChecks(t)))
 }
 
 // defaultAudience gives requests without resource the demo resource, as a
@@ -115,60 +105,26 @@ func TestResourceVariant_DefaultAudience(t *testing.T) {
 	}
 }
 
-// metadataElsewhere points resource_metadata at a URL other than the
-// well-known one and serves the metadata there too (RFC 9728 §5.1: the
-// parameter is "the URL of the protected resource metadata").
-func metadataElsewhere(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path == "/meta/mcp.json" {
-			r.URL.Path = "/.well-known/oauth-protected-resource/mcp"
-			next.ServeHTTP(w, r)
-			return
-		}
-		next.ServeHTTP(&challengeRewriter{ResponseWriter: w, host: r.Host}, r)
-	})
-}
-
-type challengeRewriter struct {
-	http.ResponseWriter
-	host string
-	done bool
-}
-
-func (c *challengeRewriter) WriteHeader(status int) {
-	if !c.done {
-		c.done = true
-		if v := c.Header().Get("WWW-Authenticate"); v != "" {
-			well := "http://" + c.host + "/.well-known/oauth-protected-resource/mcp"
-			c.Header().Set("WWW-Authenticate", strings.ReplaceAll(v, well, "http://"+c.host+"/meta/mcp.json"))
-		}
-	}
-	c.ResponseWriter.WriteHeader(status)
-}
-
-func (c *challengeRewriter) Write(b []byte) (int, error) {
-	if !c.done {
-		c.WriteHeader(http.StatusOK)
-	}
-	return c.ResponseWriter.Write(b)
-}
-
+// TestResourceVariant_MetadataElsewhere: a challenge whose
+// resource_metadata is not the well-known URL (RFC 9728 §5.1: the parameter
+// is "the URL of the protected resource metadata").
 func TestResourceVariant_MetadataElsewhere(t *testing.T) {
-	assertLawful(t, runChecksWrapped(t, server.Config{}, metadataElsewhere, resourceChecks(t)))
+	cfg := server.Config{Variants: []server.Variant{server.VariantResourceMetadataCustomURL}}
+	assertLawful(t, runChecks(t, cfg, resourceChecks(t)))
 }
 
 // TestResourceVariant_MalformedAs401: a malformed Authorization header
 // answered 401 invalid_token misses RFC 6750 §3.1's SHOULD (400), and
 // nothing else: no MCP check turns it into a FAIL.
 func TestResourceVariant_MalformedAs401(t *testing.T) {
-	res := runChecks(t, server.Config{Faults: []server.Fault{server.FaultBearerMalformedAs401}}, resourceChecks(t))
+	res := runChecks(t, server.Config{Variants: []server.Variant{server.VariantBearerMalformed401}}, resourceChecks(t))
 	assertLawful(t, res, "rfc6750-3.1-malformed-header-invalid-request")
 }
 
-// speaksMCP makes the demo resource answer an authorized JSON-RPC POST with
-// a JSON-RPC response, as an MCP server's Streamable HTTP endpoint does;
+// plainResource makes the demo resource answer an authorized POST with
+// plain JSON, as a protected resource that is not an MCP server does;
 // refusals pass through unchanged.
-func speaksMCP(next http.Handler) http.Handler {
+func plainResource(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodPost || r.URL.Path != "/mcp" {
 			next.ServeHTTP(w, r)
@@ -177,22 +133,18 @@ func speaksMCP(next http.Handler) http.Handler {
 		rec := httptest.NewRecorder()
 		next.ServeHTTP(rec, r)
 		if rec.Code < 200 || rec.Code > 299 {
-			for k, v := range rec.Header() {
-				w.Header()[k] = v
-			}
-			w.WriteHeader(rec.Code)
-			_, _ = w.Write(rec.Body.Bytes())
+			copyResponse(w, rec)
 			return
 		}
 		w.Header().Set("Content-Type", "application/json")
-		_, _ = io.WriteString(w, `{"jsonrpc":"2.0","id":1,"result":{"protocolVersion":"2025-06-18","capabilities":{},"serverInfo":{"name":"demo","version":"1"}}}`)
+		_, _ = io.WriteString(w, `{"resource":"demo","ok":true}`)
 	})
 }
 
 // TestResourceKindProbed: without mcp_server in the config, the suite asks
-// the resource: the demo resource's plain JSON makes it a plain protected
-// resource (MCP checks of the resource SKIP, saying why), and a JSON-RPC
-// answer makes it an MCP server (they run, and pass).
+// the resource: the reference server's JSON-RPC answer makes it an MCP
+// server (the MCP checks of the resource run, and pass), and plain JSON
+// makes it a plain protected resource (they SKIP, saying why).
 func TestResourceKindProbed(t *testing.T) {
 	undecided := func(c *target.Config) { c.MCPServer = nil }
 	var mcpChecks []*suite.Check
@@ -203,10 +155,10 @@ func TestResourceKindProbed(t *testing.T) {
 	}
 	require.NotEmpty(t, mcpChecks)
 	for _, r := range runChecksConfig(t, server.Config{}, nil, undecided, mcpChecks) {
+		assert.Equal(t, suite.Pass, r.Status, describe(r))
+	}
+	for _, r := range runChecksConfig(t, server.Config{}, plainResource, undecided, mcpChecks) {
 		assert.Equal(t, suite.Skip, r.Status, describe(r))
 		assert.Contains(t, r.Message, "no JSON-RPC response", r.ID)
-	}
-	for _, r := range runChecksConfig(t, server.Config{}, speaksMCP, undecided, mcpChecks) {
-		assert.Equal(t, suite.Pass, r.Status, describe(r))
 	}
 }

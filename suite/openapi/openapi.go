@@ -277,7 +277,12 @@ func strip(raw string) string {
 func (r *Roles) Role(u *url.URL) string {
 	p := u.Path
 	switch {
-	case strings.HasPrefix(p, "/.well-known/oauth-authorization-server"):
+	case strings.HasPrefix(p, "/.well-known/oauth-authorization-server"),
+		// OpenID Connect Discovery serves the same document (RFC 8414 §5),
+		// its suffix inserted (as RFC 8414 §3.1) or appended (OpenID Connect
+		// Discovery 1.0 §4).
+		strings.HasPrefix(p, "/.well-known/openid-configuration"),
+		strings.HasSuffix(p, "/.well-known/openid-configuration"):
 		return "/.well-known/oauth-authorization-server"
 	case strings.HasPrefix(p, "/.well-known/oauth-protected-resource"):
 		return "/.well-known/oauth-protected-resource"
