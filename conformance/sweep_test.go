@@ -19,6 +19,7 @@ import (
 	"github.com/authspec/authspec/conformance"
 	"github.com/authspec/authspec/reports"
 	"github.com/authspec/authspec/server"
+	"github.com/authspec/authspec/server/store"
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/browser"
 	"github.com/authspec/authspec/suite/target"
@@ -145,11 +146,61 @@ type variantSetup struct {
 // variantSetups holds the setup of the variants that need one; a variant
 // not listed runs with the config of make conformance, without the
 // browser.
-var variantSetups = map[server.Variant]variantSetup{}
+var variantSetups = map[server.Variant]variantSetup{
+	// The operator hands the suite the initial access token
+	// (registration.initial_access_token).
+	server.VariantRegistrationInitialAccessToken: {
+		Server: func(cfg *server.Config) { cfg.InitialAccessToken = variantIAT },
+		Target: func(tcfg *target.Config, _ *server.Server, _ *string) {
+			tcfg.Registration.InitialAccessToken = variantIAT
+		},
+	},
+	// Registered clients cannot use client_credentials: the operator
+	// configures one that can (clients.client_credentials).
+	server.VariantClientCredentialsRestricted: {
+		Server: func(cfg *server.Config) {
+			cfg.Clients = append(cfg.Clients, server.StaticClient{ID: variantCCClient, Secret: variantCCSecret,
+				Metadata: store.ClientMetadata{GrantTypes: []string{"client_credentials"}, TokenEndpointAuthMethod: "client_secret_basic"}})
+		},
+		Target: func(tcfg *target.Config, _ *server.Server, _ *string) {
+			tcfg.Clients.ClientCredentials = &target.ClientConfig{ClientID: variantCCClient, ClientSecret: variantCCSecret}
+		},
+	},
+	// A server without resource indicators protects a plain resource:
+	// an MCP server must check the audience (MCP authorization, Token
+	// Handling).
+	server.VariantResourceNotSupported: {
+		Target: func(tcfg *target.Config, _ *server.Server, _ *string) {
+			no := false
+			tcfg.MCPServer = &no
+		},
+	},
+}
+
+// The credentials a variant's setup configures.
+const (
+	variantIAT      = "authspec-variant-initial-access-token"
+	variantCCClient = "authspec-variant-service"
+	variantCCSecret = "authspec-variant-service-secret-0123456789"
+)
 
 // variantCombos are realistic combinations of variants, each run as one
 // server.
-var variantCombos = [][]server.Variant{}
+var variantCombos = [][]server.Variant{
+	// Registration as oidc-provider offers it.
+	{server.VariantRegistrationInitialAccessToken, server.VariantRegistrationTokenRotated, server.VariantSecretsExpire, server.VariantRefreshRotateAll},
+	// Self-contained access tokens with a default audience.
+	{server.VariantResourceDefaultAudience, server.VariantSelfContainedAccessTokens, server.VariantScopeNoMemberWhenEqual, server.VariantTokenTypeLowercase},
+	// Strict client authentication, a service client configured apart.
+	{server.VariantBasicOnly, server.VariantIntrospectionBasicOnly, server.VariantInvalidClient400Post, server.VariantClientCredentialsRestricted},
+	// A plain OAuth server: no resource indicators, no refresh tokens.
+	{server.VariantResourceNotSupported, server.VariantRefreshTokensNever, server.VariantUnknownScopeDropped, server.VariantExpiresInOmitted},
+	// OAuth 2.1 PKCE everywhere, revocation of refresh tokens only.
+	{server.VariantPKCERequiredAll, server.VariantPKCEMissingVerifierInvalidRequest, server.VariantRevocationRefreshOnly, server.VariantRefreshRotateAll},
+	// A lenient server.
+	{server.VariantPKCEPlainSupported, server.VariantPKCESyntaxUnchecked, server.VariantTokenJSONBody, server.VariantResourceAnyAbsoluteURI,
+		server.VariantRefreshTokensAlways, server.VariantRefreshNarrowingIgnored, server.VariantCodeLifetime10Minutes},
+}
 
 // setupOf merges the setups of vs.
 func setupOf(vs []server.Variant) variantSetup {

@@ -19,6 +19,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -237,6 +238,9 @@ func New(cfg Config) (*Server, error) {
 	}
 	if s.on, err = newBehaviourSet(cfg.Faults, cfg.Variants); err != nil {
 		return nil, fmt.Errorf("server: %w", err)
+	}
+	if s.variant(VariantRegistrationInitialAccessToken) && cfg.InitialAccessToken == "" {
+		return nil, fmt.Errorf("server: the variant %s needs the initial access token to require (Config.InitialAccessToken, serve --initial-access-token)", VariantRegistrationInitialAccessToken)
 	}
 	s.grantTypes = s.grants()
 	secret := cfg.Secret
@@ -459,6 +463,11 @@ func (s *Server) checkScope(requested string, c *store.Client) (string, *oauther
 	toks, ok := parseScope(requested)
 	if !ok {
 		return "", oautherr.InvalidScope("scope is not a space-delimited list of scope tokens")
+	}
+	if s.dropsUnknownScope() {
+		if toks = slices.DeleteFunc(toks, func(t string) bool { return !s.scopes[t] }); len(toks) == 0 {
+			return s.checkScope("", c)
+		}
 	}
 	allowed := s.scopes
 	if c.Metadata.Scope != "" {
