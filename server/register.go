@@ -63,6 +63,7 @@ func (s *Server) handleRegister(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	md, oerr := s.parseClientMetadata(raw)
+	md.GrantTypes = s.registrableGrantTypes(md.GrantTypes)
 	if oerr == nil {
 		md, oerr = s.normalizeMetadata(md, false)
 	}
@@ -242,7 +243,7 @@ func (s *Server) normalizeMetadata(md store.ClientMetadata, public bool) (store.
 		return md, oautherr.InvalidClientMetadata("token_endpoint_auth_method %q is not supported; use one of %s",
 			md.TokenEndpointAuthMethod, strings.Join(methods, ", "))
 	}
-	md.GrantTypes = s.registrableGrantTypes(dedupe(md.GrantTypes))
+	md.GrantTypes = dedupe(md.GrantTypes)
 	md.ResponseTypes = dedupe(md.ResponseTypes)
 	md.RedirectURIs = dedupe(md.RedirectURIs)
 	for _, gt := range md.GrantTypes {
@@ -492,6 +493,7 @@ func (s *Server) updateClient(w http.ResponseWriter, r *http.Request, c *store.C
 		}
 	}
 	md, oerr := s.parseClientMetadata(raw)
+	md.GrantTypes = s.registrableGrantTypes(md.GrantTypes)
 	if oerr == nil && s.validatesUpdate() {
 		md, oerr = s.normalizeMetadata(md, false)
 	}
