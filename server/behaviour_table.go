@@ -255,7 +255,7 @@ var (
 	FaultMCPPublicDCRRefused = fault("mcp-public-registration-refused", "MCP authorization §2.4",
 		"dynamic registration refuses public clients (token_endpoint_auth_method none), which MCP clients are")
 	FaultBCPClientChosenID = fault("registration-client-chooses-client-id", "RFC 9700 §4.15",
-		"a registration request's client_id becomes the client's identifier")
+		"a registration request's client_id becomes the client's identifier, and the sub of its client_credentials tokens (the users' namespace)")
 	FaultRegisterNoClientID = fault("registration-no-client-id", "RFC 7591 §3.2.1",
 		"registration responses carry an empty client_id")
 	FaultRegisterClientIDReused = fault("registration-client-id-reused", "RFC 7591 §3.2.1",

@@ -411,6 +411,16 @@ func (s *Server) tokenScopeError(oerr *oautherr.Error) *oautherr.Error {
 	return oerr
 }
 
+// clientCredentialsSubject is the subject of a client_credentials token:
+// none, or the client_id, in the namespace of the users' subjects, when
+// clients choose their client_id (fault only: RFC 9700 §4.15).
+func (s *Server) clientCredentialsSubject(c *store.Client) string {
+	if s.fault(FaultBCPClientChosenID) {
+		return c.ID
+	}
+	return ""
+}
+
 // clientCredentialsRefresh reports whether the grant comes with a refresh
 // token (fault only: RFC 6749 §4.4.3 says it SHOULD NOT).
 func (s *Server) clientCredentialsRefresh() bool { return s.fault(FaultTokenCCRefreshToken) }

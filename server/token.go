@@ -425,7 +425,7 @@ func (s *Server) clientCredentials(r *http.Request, ca *clientAuth, form url.Val
 	if oerr != nil {
 		return nil, oerr
 	}
-	return s.issue(r, ca.client, "", scope, scope, resources, resources, randomID(), s.clientCredentialsRefresh())
+	return s.issue(r, ca.client, s.clientCredentialsSubject(ca.client), scope, scope, resources, resources, randomID(), s.clientCredentialsRefresh())
 }
 
 // issue mints an access token (and optionally a refresh token carrying the
