@@ -286,6 +286,11 @@ func sweepPlanWith(t *testing.T, cfg server.Config, withBrowser bool, st variant
 	h = srv.Handler()
 	tcfg.Resource = srv.ResourceURL()
 	tcfg.ScopedResource = srv.ScopedResourceURL()
+	// As make conformance declares it: the demo resource answers plain
+	// JSON, not JSON-RPC, so a probe would take it for a plain resource
+	// and the MCP checks would not run.
+	mcp := true
+	tcfg.MCPServer = &mcp
 	u := ts.URL
 	st.Target(tcfg, srv, &u)
 	rep, err := conformance.Run(context.Background(), conformance.Options{Target: u, Config: tcfg, Browser: mode})

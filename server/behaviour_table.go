@@ -459,7 +459,7 @@ var (
 var (
 	// Token endpoint: the request (RFC 6749 §3.2, §4.1.3).
 	VariantTokenJSONBody = variant("token-json-body-accepted", "RFC 6749 §4.1.3",
-		`the token endpoint also accepts a JSON body: the form encoding binds the client, RFC 6749 §4.1.3 "The client makes a request to the token endpoint by sending the following parameters using the "application/x-www-form-urlencoded" format"`)
+		`the token, revocation and introspection endpoints also accept a JSON body: the form encoding binds the client, RFC 6749 §4.1.3 "The client makes a request to the token endpoint by sending the following parameters using the "application/x-www-form-urlencoded" format"`)
 
 	// Token endpoint: responses (RFC 6749 §5.1).
 	VariantTokenTypeLowercase = variant("token-type-lowercase", "RFC 6749 §5.1",
