@@ -20,6 +20,7 @@ import (
 	"github.com/authspec/authspec/conformance"
 	"github.com/authspec/authspec/reports"
 	"github.com/authspec/authspec/server"
+	"github.com/authspec/authspec/server/store"
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/browser"
 	"github.com/authspec/authspec/suite/target"
@@ -192,6 +193,34 @@ var variantSetups = map[server.Variant]variantSetup{
 	// The target is the issuer, with its path or its final slash.
 	server.VariantIssuerPath:          {Target: targetIssuer},
 	server.VariantIssuerTrailingSlash: {Target: targetIssuer},
+	// The operator hands the suite the initial access token
+	// (registration.initial_access_token).
+	server.VariantRegistrationInitialAccessToken: {
+		Server: func(cfg *server.Config) { cfg.InitialAccessToken = variantIAT },
+		Target: func(tcfg *target.Config, _ *server.Server, _ *string) {
+			tcfg.Registration.InitialAccessToken = variantIAT
+		},
+	},
+	// Registered clients cannot use client_credentials: the operator
+	// configures one that can (clients.client_credentials).
+	server.VariantClientCredentialsRestricted: {
+		Server: func(cfg *server.Config) {
+			cfg.Clients = append(cfg.Clients, server.StaticClient{ID: variantCCClient, Secret: variantCCSecret,
+				Metadata: store.ClientMetadata{GrantTypes: []string{"client_credentials"}, TokenEndpointAuthMethod: "client_secret_basic"}})
+		},
+		Target: func(tcfg *target.Config, _ *server.Server, _ *string) {
+			tcfg.Clients.ClientCredentials = &target.ClientConfig{ClientID: variantCCClient, ClientSecret: variantCCSecret}
+		},
+	},
+	// A server without resource indicators protects a plain resource:
+	// an MCP server must check the audience (MCP authorization, Token
+	// Handling).
+	server.VariantResourceNotSupported: {
+		Target: func(tcfg *target.Config, _ *server.Server, _ *string) {
+			no := false
+			tcfg.MCPServer = &no
+		},
+	},
 }
 
 // consentPageChecks judge the consent page, which consent-none does not
@@ -213,6 +242,13 @@ var errorShownChecks = []string{
 // targetIssuer points the run at the server's issuer identifier.
 func targetIssuer(_ *target.Config, srv *server.Server, u *string) { *u = srv.Issuer() }
 
+// The credentials a variant's setup configures.
+const (
+	variantIAT      = "authspec-variant-initial-access-token"
+	variantCCClient = "authspec-variant-service"
+	variantCCSecret = "authspec-variant-service-secret-0123456789"
+)
+
 // variantCombos are realistic combinations of variants, each run as one
 // server.
 var variantCombos = [][]server.Variant{
@@ -228,6 +264,26 @@ var variantCombos = [][]server.Variant{
 	// An MCP server behind a gateway: POST only, its metadata elsewhere,
 	// chatty challenges, 401 for everything.
 	{server.VariantResourceGet405, server.VariantResourceMetadataCustomURL, server.VariantChallengeExtraParams, server.VariantBearerMalformed401},
+	// Registration as oidc-provider offers it.
+	{server.VariantRegistrationInitialAccessToken, server.VariantRegistrationTokenRotated, server.VariantSecretsExpire, server.VariantRefreshRotateAll},
+	// Self-contained access tokens with a default audience.
+	{server.VariantResourceDefaultAudience, server.VariantSelfContainedAccessTokens, server.VariantScopeNoMemberWhenEqual, server.VariantTokenTypeLowercase},
+	// Strict client authentication, a service client configured apart.
+	{server.VariantBasicOnly, server.VariantIntrospectionBasicOnly, server.VariantInvalidClient400Post, server.VariantClientCredentialsRestricted},
+	// A plain OAuth server: no resource indicators, no refresh tokens.
+	{server.VariantResourceNotSupported, server.VariantRefreshTokensNever, server.VariantUnknownScopeDropped, server.VariantExpiresInOmitted},
+	// OAuth 2.1 PKCE everywhere, revocation of refresh tokens only.
+	{server.VariantPKCERequiredAll, server.VariantPKCEMissingVerifierInvalidRequest, server.VariantRevocationRefreshOnly, server.VariantRefreshRotateAll},
+	// A lenient server.
+	{server.VariantPKCEPlainSupported, server.VariantPKCESyntaxUnchecked, server.VariantTokenJSONBody, server.VariantResourceAnyAbsoluteURI,
+		server.VariantRefreshTokensAlways, server.VariantRefreshNarrowingIgnored, server.VariantCodeLifetime10Minutes},
+	// oidc-provider as commonly deployed: OpenID discovery only, a
+	// registration behind an initial access token whose registration
+	// access token rotates, no consent for first-party clients.
+	{server.VariantOpenIDDiscoveryOnly, server.VariantRegistrationInitialAccessToken, server.VariantRegistrationTokenRotated,
+		server.VariantConsentNone, server.VariantPKCERequiredAll},
+	// An MCP gateway in front of a server with a default audience.
+	{server.VariantResourceDefaultAudience, server.VariantResourceGet405, server.VariantResourceMetadataCustomURL, server.VariantBasicOnly},
 }
 
 // setupOf merges the setups of vs.

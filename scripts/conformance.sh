@@ -3,7 +3,10 @@
 # the whole suite against it, write reports to reports/out/, stop the server.
 # Extra arguments go to `authspec serve`: --fault code-reuse shows a broken
 # server being caught, --variant token-type-lowercase a lawful variant being
-# accepted. Exit status is authspec run's.
+# accepted. TARGET_EXTRA is appended to the target config (keys a variant
+# needs, as its operator would write them); MCP_SERVER=false declares the
+# resource a plain protected resource (by default authspec probes it: the
+# demo resource answers MCP's initialize). Exit status is authspec run's.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=${BIN:-bin/authspec}
@@ -31,6 +34,7 @@ cat >"$work/target.yaml" <<YAML
 issuer: $issuer
 resource: $issuer/mcp
 scoped_resource: $issuer/mcp/write
+$( [ -z "${MCP_SERVER:-}" ] || echo "mcp_server: $MCP_SERVER" )
 browser:
   login:   [ { fill: "#username", value: alice }, { fill: "#password", value: wonderland }, { click: "#login" } ]
   consent: [ { click: "#allow" } ]
@@ -38,6 +42,9 @@ browser:
   repeat_consent: remembered   # the reference server's documented consent policy
 YAML
 
+if [ -n "${TARGET_EXTRA:-}" ]; then
+  printf '%s\n' "$TARGET_EXTRA" >>"$work/target.yaml"
+fi
 # The example plugins (make plugins) run as clients of the reference server.
 if [ "${PLUGINS:-on}" != off ] && ls plugins/out/*.wasm >/dev/null 2>&1; then
   root=$(pwd)

@@ -48,10 +48,28 @@ for f in $("$BIN" serve --list-faults | awk '{print $1}'); do
   fi
 done
 
+# variant_env prints the environment a variant's run needs: what its
+# operator would configure on the server and write in the target config.
+variant_env() {
+  case "$1" in
+    registration-initial-access-token)
+      echo "AUTHSPEC_INITIAL_ACCESS_TOKEN=authspec-sweep-initial-access-token"
+      echo "TARGET_EXTRA=registration: { initial_access_token: \"\${env:AUTHSPEC_INITIAL_ACCESS_TOKEN}\" }" ;;
+    client-credentials-restricted)
+      echo "AUTHSPEC_SWEEP_CC_SECRET=authspec-sweep-service-secret-0123456789"
+      echo "AUTHSPEC_CLIENTS=authspec-sweep-service:authspec-sweep-service-secret-0123456789:http://127.0.0.1:8976/callback"
+      echo "TARGET_EXTRA=clients: { client_credentials: { client_id: authspec-sweep-service, client_secret: \"\${env:AUTHSPEC_SWEEP_CC_SECRET}\" } }" ;;
+    resource-not-supported)
+      echo "MCP_SERVER=false" ;;
+  esac
+}
+
 while read -r v summary; do
   [ -n "$v" ] || continue
   out="$work/variant-$v"
-  PLUGINS=off CONSENT=form OUT="$out" FORMATS=json scripts/conformance.sh --variant "$v" "$@" >/dev/null 2>&1
+  envs=()
+  while IFS= read -r line; do envs+=("$line"); done < <(variant_env "$v")
+  env "${envs[@]}" PLUGINS=off CONSENT=form OUT="$out" FORMATS=json scripts/conformance.sh --variant "$v" "$@" >/dev/null 2>&1
   bad=""
   if [ ! -s "$out/report.json" ]; then
     bad=" no report: the server or the run did not start"

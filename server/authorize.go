@@ -177,7 +177,7 @@ func (s *Server) checkChallenge(c *store.Client, q url.Values, req *authRequest)
 		if method != "" {
 			return oautherr.InvalidRequest("code_challenge_method without code_challenge")
 		}
-		if c.Public() && s.requiresPKCEFromPublic() {
+		if s.requiresPKCE(c) {
 			return s.missingChallenge()
 		}
 		return nil
@@ -192,7 +192,7 @@ func (s *Server) checkChallenge(c *store.Client, q url.Values, req *authRequest)
 		if !s.acceptsPlainPKCE() {
 			return oautherr.InvalidRequest("code_challenge_method %q is not supported; use S256", method)
 		}
-		if !validVerifier(challenge) {
+		if !validVerifier(challenge) && !s.variant(VariantPKCESyntaxUnchecked) {
 			return oautherr.InvalidRequest("code_challenge is not a valid plain challenge")
 		}
 	default:
@@ -300,7 +300,7 @@ func (s *Server) issueCode(w http.ResponseWriter, r *http.Request, req *authRequ
 		return
 	}
 	now := s.now()
-	ttl := s.cfg.CodeTTL
+	ttl := s.codeTTL()
 	code := randomToken()
 	err := s.store.SaveCode(r.Context(), &store.Code{
 		Hash: store.Hash(code), ClientID: req.clientID, RedirectURI: req.redirectURISent,

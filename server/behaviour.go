@@ -71,8 +71,8 @@ func fault(name, section, summary string, aliases ...string) Fault {
 	return Fault(name)
 }
 
-func variant(name, section, summary string) Variant {
-	declared = append(declared, Behaviour{Name: name, Kind: KindVariant, Section: section, Summary: summary})
+func variant(name, section, summary string, aliases ...string) Variant {
+	declared = append(declared, Behaviour{Name: name, Kind: KindVariant, Section: section, Summary: summary, Aliases: aliases})
 	return Variant(name)
 }
 

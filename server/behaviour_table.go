@@ -74,8 +74,6 @@ var (
 		"the login and consent pages load an image from another origin")
 
 	// PKCE (RFC 7636, RFC 9700 §2.1.1).
-	FaultPKCEPlain = fault("pkce-plain-accepted", "RFC 9700 §2.1.1",
-		"code_challenge_method=plain is accepted")
 	FaultPKCENotRequired = fault("pkce-not-required-for-public", "RFC 9700 §2.1.1",
 		"public clients may use the authorization code grant without PKCE")
 	FaultPKCERequiredWrongError = fault("pkce-required-wrong-error", "RFC 7636 §4.4.1",
@@ -84,8 +82,6 @@ var (
 		"a code_challenge without code_challenge_method is taken as S256 instead of plain")
 	FaultPKCEUnknownMethodS256 = fault("pkce-unknown-method-as-s256", "RFC 7636 §4.4.1",
 		"an unsupported code_challenge_method is treated as S256 instead of refused")
-	FaultPKCEChallengeUnchecked = fault("pkce-challenge-syntax-unchecked", "RFC 7636 §4.2",
-		"a code_challenge that is not 43 base64url characters is accepted with S256")
 	FaultPKCEChallengeEchoed = fault("pkce-challenge-echoed", "RFC 7636 §4.4",
 		"the authorization response echoes the code_challenge")
 	FaultPKCEChallengePerClient = fault("pkce-challenge-per-client", "RFC 7636 §4.4",
@@ -98,12 +94,6 @@ var (
 		"a code issued with a code_challenge is redeemed without code_verifier")
 	FaultPKCEVerifierIgnore = fault("pkce-verifier-unchecked", "RFC 7636 §4.6",
 		"the code_verifier is not compared with the code_challenge")
-	FaultPKCESyntaxLax = fault("pkce-verifier-syntax-lax", "RFC 7636 §4.1",
-		"code_verifier syntax (43-128 unreserved characters) is not enforced")
-	FaultPKCEVerifierTooLong = fault("pkce-verifier-length-unbounded", "RFC 7636 §4.1",
-		"a code_verifier longer than 128 characters is accepted")
-	FaultPKCEVerifierCharset = fault("pkce-verifier-charset-unchecked", "RFC 7636 §4.1",
-		"a code_verifier with characters outside [A-Za-z0-9-._~] is accepted")
 	FaultPKCEVerifierPadding = fault("pkce-verifier-padding-stripped", "RFC 7636 §4.1",
 		"trailing '=' padding is stripped from the code_verifier before it is checked")
 	FaultPKCEVerifierNarrow = fault("pkce-verifier-base64url-only", "RFC 7636 §4.6",
@@ -114,8 +104,6 @@ var (
 	// Token endpoint: the request (RFC 6749 §3.2).
 	FaultTokenGETAccepted = fault("token-get-accepted", "RFC 6749 §3.2",
 		"the token endpoint issues tokens to a GET request with the parameters in the query")
-	FaultJSONBodyAccepted = fault("token-json-body-accepted", "RFC 6749 §3.2",
-		"the token endpoint accepts a JSON body instead of requiring form encoding")
 	FaultDuplicateParamsOK = fault("duplicate-params-accepted", "RFC 6749 §3.1",
 		"parameters included more than once are accepted at the authorization and token endpoints (the first value wins)",
 		"authorize-duplicate-params-accepted")
@@ -175,8 +163,6 @@ var (
 		"a refresh token can be used by a client other than the one it was issued to")
 	FaultRefreshScopeWiden = fault("refresh-scope-widen", "RFC 6749 §6",
 		"a refresh request may widen the scope beyond the original grant")
-	FaultTokenRefreshNoNarrowing = fault("token-refresh-narrowing-ignored", "RFC 6749 §6",
-		"a narrower scope requested at refresh is ignored: the full original scope is issued")
 	FaultTokenRefreshDefaultScope = fault("token-refresh-omitted-scope-default", "RFC 6749 §6",
 		"a refresh without scope is given the server's default scope instead of the original grant's")
 	FaultTokenRefreshMissingErr = fault("token-refresh-missing-wrong-error", "RFC 6749 §6",
@@ -240,6 +226,10 @@ var (
 		"introspection of an unknown token tells more than active=false (client_id, scope)")
 	FaultIntrospectNotJSON = fault("introspect-not-json", "RFC 7662 §2.2",
 		"introspection responses are served as text/plain")
+	FaultIntrospectAlwaysInactive = fault("introspect-always-inactive", "RFC 7662 §2.2",
+		"introspection answers active:false for every token, even one just issued to the caller")
+	FaultIntrospectAlwaysActive = fault("introspect-always-active", "RFC 7662 §2.2",
+		"introspection answers active:true for every token, even one that was never issued or was revoked")
 
 	// Dynamic registration (RFC 7591).
 	FaultRegisterUnknownFatal = fault("registration-unknown-metadata-fatal", "RFC 7591 §2",
@@ -261,7 +251,7 @@ var (
 	FaultMCPPublicDCRRefused = fault("mcp-public-registration-refused", "MCP authorization §2.4",
 		"dynamic registration refuses public clients (token_endpoint_auth_method none), which MCP clients are")
 	FaultBCPClientChosenID = fault("registration-client-chooses-client-id", "RFC 9700 §4.15",
-		"a registration request's client_id becomes the client's identifier")
+		"a registration request's client_id becomes the client's identifier, and the sub of its client_credentials tokens (the users' namespace)")
 	FaultRegisterNoClientID = fault("registration-no-client-id", "RFC 7591 §3.2.1",
 		"registration responses carry an empty client_id")
 	FaultRegisterClientIDReused = fault("registration-client-id-reused", "RFC 7591 §3.2.1",
@@ -422,10 +412,6 @@ var (
 	// Resource indicators (RFC 8707).
 	FaultResourceUnchecked = fault("resource-unchecked", "RFC 8707 §2",
 		"invalid resource parameters are accepted instead of invalid_target")
-	FaultResourceUnknownAtAuthorize = fault("resource-unknown-accepted-at-authorize", "RFC 8707 §2",
-		"the authorization endpoint accepts resources this server does not serve")
-	FaultResourceUnknownAtToken = fault("resource-unknown-accepted-at-token", "RFC 8707 §2",
-		"the token endpoint issues tokens for resources this server does not serve")
 	FaultResourceFragmentAtToken = fault("resource-fragment-ignored-at-token", "RFC 8707 §2",
 		"the token endpoint drops a resource's fragment instead of refusing it")
 	FaultResourceNotRepeatable = fault("resource-not-repeatable", "RFC 8707 §2",
@@ -505,7 +491,76 @@ var (
 // The variants: choices the specifications permit that differ from the
 // server's defaults. Every check must accept each of them.
 var (
+	// Token endpoint: the request (RFC 6749 §3.2, §4.1.3).
+	VariantTokenJSONBody = variant("token-json-body-accepted", "RFC 6749 §4.1.3",
+		`the token, revocation and introspection endpoints also accept a JSON body: the form encoding binds the client, RFC 6749 §4.1.3 "The client makes a request to the token endpoint by sending the following parameters using the "application/x-www-form-urlencoded" format"`)
+
 	// Token endpoint: responses (RFC 6749 §5.1).
 	VariantTokenTypeLowercase = variant("token-type-lowercase", "RFC 6749 §5.1",
 		`token responses give token_type "bearer" in lower case: RFC 6749 §5.1 says of token_type "Value is case insensitive."`)
+	VariantExpiresInOmitted = variant("expires-in-omitted", "RFC 6749 §5.1",
+		`token responses carry no expires_in: RFC 6749 §5.1 makes it "RECOMMENDED. The lifetime in seconds of the access token."`)
+	VariantScopeNoMemberWhenEqual = variant("scope-no-member-when-equal", "RFC 6749 §5.1",
+		`token responses omit scope when the scope granted is the one requested: RFC 6749 §5.1 scope is "OPTIONAL, if identical to the scope requested by the client; otherwise, REQUIRED."`)
+	VariantUnknownScopeDropped = variant("unknown-scope-dropped", "RFC 6749 §3.3",
+		`scope values the server does not know are dropped from the request (the default scope when none is left) and the scope member reports what was granted: RFC 6749 §3.3 "The authorization server MAY fully or partially ignore the scope requested by the client, based on the authorization server policy or the resource owner's instructions."`)
+	VariantRefreshNarrowingIgnored = variant("token-refresh-narrowing-ignored", "RFC 6749 §3.3",
+		`a narrower scope asked for at refresh is ignored: the original scope is issued and the scope member says so (RFC 6749 §3.3 "The authorization server MAY fully or partially ignore the scope requested by the client")`)
+	VariantCodeLifetime10Minutes = variant("code-lifetime-10-minutes", "RFC 6749 §4.1.2",
+		`authorization codes live 10 minutes instead of 60 seconds: RFC 6749 §4.1.2 "A maximum authorization code lifetime of 10 minutes is RECOMMENDED."`)
+
+	// Token endpoint: client authentication and grants (RFC 6749 §2.3, §5.2, RFC 7591 §3.2.1).
+	VariantBasicOnly = variant("basic-only", "RFC 6749 §2.3.1",
+		`client_secret_post is neither advertised nor accepted, only client_secret_basic (and none for public clients): RFC 6749 §2.3.1 "Alternatively, the authorization server MAY support including the client credentials in the request-body"`)
+	VariantInvalidClient400Post = variant("invalid-client-400-post", "RFC 6749 §5.2",
+		`invalid_client is answered 400 when the client did not use the Authorization header: RFC 6749 §5.2 "The authorization server MAY return an HTTP 401 (Unauthorized) status code to indicate which HTTP authentication schemes are supported. If the client attempted to authenticate via the "Authorization" request header field, the authorization server MUST respond with an HTTP 401"`)
+	VariantClientCredentialsRestricted = variant("client-credentials-restricted", "RFC 7591 §3.2.1",
+		`registration drops client_credentials from the grant types a client asks for: only clients configured by the operator use that grant (RFC 7591 §3.2.1 "The authorization server MAY reject or replace any of the client's requested metadata values submitted during the registration and substitute them with suitable values.")`)
+
+	// Refresh tokens (RFC 6749 §5.1, §6).
+	VariantRefreshTokensNever = variant("refresh-tokens-never", "RFC 6749 §5.1",
+		`no refresh tokens are issued and the refresh_token grant is not offered: RFC 6749 §5.1 refresh_token is "OPTIONAL."`)
+	VariantRefreshTokensAlways = variant("refresh-tokens-always", "RFC 6749 §5.1",
+		`every code exchange returns a refresh token, whatever grant types the client registered, and any client holding one may use it: RFC 6749 §5.1 refresh_token is "OPTIONAL."`)
+	VariantRefreshRotateAll = variant("refresh-rotate-all", "RFC 6749 §6",
+		`refresh tokens of confidential clients are rotated too: RFC 6749 §6 "The authorization server MAY issue a new refresh token, in which case the client MUST discard the old refresh token and replace it with the new refresh token."`)
+
+	// PKCE (RFC 7636, RFC 9700 §2.1.1).
+	VariantPKCEMissingVerifierInvalidRequest = variant("pkce-missing-verifier-invalid-request", "RFC 6749 §5.2",
+		`a code issued with a code_challenge and redeemed without code_verifier is answered invalid_request: RFC 6749 §5.2 "invalid_request: The request is missing a required parameter"`)
+	VariantPKCERequiredAll = variant("pkce-required-all", "RFC 9700 §2.1.1",
+		`confidential clients must send a code_challenge too: RFC 9700 §2.1.1 "For confidential clients, the use of PKCE [RFC7636] is RECOMMENDED"`)
+	VariantPKCEPlainSupported = variant("pkce-plain-supported", "RFC 7636 §4.2",
+		`code_challenge_method plain is accepted and advertised besides S256: RFC 7636 §4.2 "Clients are permitted to use "plain" only if they cannot support "S256" for some technical reason and know via out-of-band configuration that the server supports "plain"."`,
+		"pkce-plain-accepted")
+	VariantPKCESyntaxUnchecked = variant("pkce-syntax-unchecked", "RFC 7636 §4.1",
+		`the syntax of code_verifier and code_challenge (length, characters) is not enforced, only the match: RFC 7636 §4.1 binds the client, "The client first creates a code verifier, "code_verifier", for each OAuth 2.0 [RFC6749] Authorization Request"`,
+		"pkce-verifier-syntax-lax", "pkce-verifier-length-unbounded", "pkce-verifier-charset-unchecked", "pkce-challenge-syntax-unchecked")
+
+	// Resource indicators (RFC 8707).
+	VariantResourceDefaultAudience = variant("resource-default-audience", "RFC 8707 §2",
+		`a request without resource gets the server's only resource as audience: RFC 8707 §2 "If the client omits the resource parameter when requesting authorization, the authorization server MAY process the request with no specific resource or by using a predefined default resource value."`)
+	VariantResourceNotSupported = variant("resource-not-supported", "RFC 6749 §3.1",
+		`resource indicators are not implemented: the resource parameter is ignored and access tokens are not audience-restricted (RFC 6749 §3.1 "The authorization server MUST ignore unrecognized request parameters.")`)
+	VariantResourceAnyAbsoluteURI = variant("resource-any-absolute-uri", "RFC 8707 §2.2",
+		`any absolute URI without a fragment is accepted as a resource, served here or not: RFC 8707 §2.2 "The resource value(s) that is acceptable to an authorization server in fulfilling an access token request is at its sole discretion based on local policy or configuration."`,
+		"resource-unknown-accepted-at-authorize", "resource-unknown-accepted-at-token")
+
+	// Revocation (RFC 7009).
+	VariantRevocationRefreshOnly = variant("revocation-refresh-only", "RFC 7009 §2",
+		`access tokens cannot be revoked (unsupported_token_type), refresh tokens can: RFC 7009 §2 "Implementations MUST support the revocation of refresh tokens and SHOULD support the revocation of access tokens", and §2.2.1 defines "unsupported_token_type" for it`)
+	VariantSelfContainedAccessTokens = variant("self-contained-access-tokens", "RFC 7009 §2.1",
+		`access tokens are self-contained and stay valid until they expire: their revocation is answered 200 and changes nothing, and revoking a refresh token leaves them valid (RFC 7009 §2.1 "Depending on the authorization server's revocation policy, the revocation of a particular token may cause the revocation of related tokens and the underlying authorization grant."; a SHOULD not met: rfc7009-2.1-access-token-revoked may WARN)`)
+
+	// Introspection (RFC 7662).
+	VariantIntrospectionBasicOnly = variant("introspection-basic-only", "RFC 7662 §2.1",
+		`the introspection endpoint accepts only client_secret_basic, and says so in the metadata: RFC 7662 §2.1 "The methods of managing and validating these authentication credentials are out of scope of this specification."`)
+
+	// Dynamic registration (RFC 7591, RFC 7592).
+	VariantRegistrationInitialAccessToken = variant("registration-initial-access-token", "RFC 7591 §3",
+		`registration requires an initial access token (Config.InitialAccessToken, serve --initial-access-token): RFC 7591 §3 "The client registration endpoint MAY be an OAuth 2.0 [RFC6749] protected resource and it MAY accept an initial access token in the form of an OAuth 2.0 access token to limit registration to only previously authorized parties." (a SHOULD not met: rfc7591-3-open-registration may WARN)`)
+	VariantRegistrationTokenRotated = variant("registration-token-rotated", "RFC 7592 §3",
+		`every read and update of a client's configuration answers with a new registration access token and retires the one used: RFC 7592 §3 "Some values in the response, including the "client_secret" and "registration_access_token", MAY be different from those in the initial registration response."`)
+	VariantSecretsExpire = variant("secrets-expire", "RFC 7591 §3.2.1",
+		`client secrets expire a day after they are issued, and client_secret_expires_at says when: RFC 7591 §3.2.1 client_secret_expires_at is the "Time at which the client secret will expire or 0 if it will not expire."`)
 )

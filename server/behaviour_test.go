@@ -46,7 +46,7 @@ func TestParseFault(t *testing.T) {
 		{name: "spaces around", in: " code-reuse ", want: "code-reuse"},
 		{name: "a former name", in: "token-error-not-json", want: "error-not-json"},
 		{name: "a typo", in: "code-resue", err: `unknown fault "code-resue"; did you mean code-reuse?`},
-		{name: "a part of names", in: "pkce-verifier", err: "did you mean pkce-verifier-optional, pkce-verifier-unchecked, pkce-verifier-syntax-lax"},
+		{name: "a part of names", in: "pkce-verifier", err: "did you mean pkce-verifier-optional, pkce-verifier-unchecked, pkce-verifier-base64url-only"},
 		{name: "nothing like it", in: "no-such-thing-at-all", err: `unknown fault "no-such-thing-at-all" (see --list-faults)`},
 		{name: "a variant", in: "token-type-lowercase", err: `"token-type-lowercase" is a variant, not a fault (use --variant token-type-lowercase)`},
 	}

@@ -143,13 +143,32 @@ func (s *Server) keepsRedirectQuery() bool { return !s.fault(FaultAuthzRedirectQ
 // 9700 §2.1.1).
 func (s *Server) requiresPKCEFromPublic() bool { return !s.fault(FaultPKCENotRequired) }
 
+// requiresPKCE reports whether c must send a code_challenge: a public
+// client, or every client when the server requires PKCE of all (variant:
+// RFC 9700 §2.1.1 only RECOMMENDS it to confidential clients).
+func (s *Server) requiresPKCE(c *store.Client) bool {
+	if c.Public() {
+		return s.requiresPKCEFromPublic()
+	}
+	return s.variant(VariantPKCERequiredAll)
+}
+
+// codeChallengeMethods are the PKCE methods the server accepts, as the
+// metadata advertises them.
+func (s *Server) codeChallengeMethods() []string {
+	if s.acceptsPlainPKCE() {
+		return []string{"S256", "plain"}
+	}
+	return []string{"S256"}
+}
+
 // missingChallenge is the error for a public client without code_challenge
 // (RFC 7636 §4.4.1).
 func (s *Server) missingChallenge() *oautherr.Error {
 	if s.fault(FaultPKCERequiredWrongError) {
 		return oautherr.AccessDenied("PKCE is required for public clients")
 	}
-	return oautherr.InvalidRequest("PKCE is required: public clients must send code_challenge with code_challenge_method=S256")
+	return oautherr.InvalidRequest("PKCE is required: send code_challenge with code_challenge_method=S256")
 }
 
 // challengeMethod resolves the code_challenge_method of an authorization
@@ -170,7 +189,7 @@ func (s *Server) challengeMethod(method string) string {
 // validS256Challenge checks that an S256 challenge is BASE64URL of 32 bytes
 // without padding: 43 characters of [A-Za-z0-9-_] (RFC 7636 §4.2).
 func (s *Server) validS256Challenge(challenge string) bool {
-	if s.fault(FaultPKCEChallengeUnchecked) {
+	if s.variant(VariantPKCESyntaxUnchecked) {
 		return challenge != ""
 	}
 	return validS256(challenge)
@@ -178,7 +197,7 @@ func (s *Server) validS256Challenge(challenge string) bool {
 
 // acceptsPlainPKCE reports whether code_challenge_method=plain is accepted
 // (fault only: RFC 9700 §2.1.1, S256 is the only method).
-func (s *Server) acceptsPlainPKCE() bool { return s.fault(FaultPKCEPlain) }
+func (s *Server) acceptsPlainPKCE() bool { return s.variant(VariantPKCEPlainSupported) }
 
 // latestChallenges backs FaultPKCEChallengePerClient: the last challenge each
 // client sent, per server.

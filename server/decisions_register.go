@@ -5,8 +5,11 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"net/http"
+	"slices"
 	"strings"
+	"time"
 
 	"github.com/authspec/authspec/server/oautherr"
 	"github.com/authspec/authspec/server/store"
@@ -109,6 +112,44 @@ func (s *Server) issuedRegistrationToken(c *store.Client) string {
 		return c.ID + "." + randomToken()
 	}
 	return randomToken()
+}
+
+// registrableGrantTypes are the grant types a registration keeps of those
+// asked for: all, or all but client_credentials, which only clients the
+// operator configures may use (variant: RFC 7591 §3.2.1 lets the server
+// replace requested metadata).
+func (s *Server) registrableGrantTypes(gts []string) []string {
+	if s.variant(VariantClientCredentialsRestricted) {
+		return slices.DeleteFunc(gts, func(gt string) bool { return gt == "client_credentials" })
+	}
+	return gts
+}
+
+// secretExpiry is when a client secret issued at now expires: never (the
+// zero time), or a day later (variant: RFC 7591 §3.2.1
+// client_secret_expires_at).
+func (s *Server) secretExpiry(now time.Time) time.Time {
+	if s.variant(VariantSecretsExpire) {
+		return now.Add(24 * time.Hour)
+	}
+	return time.Time{}
+}
+
+// rotateRegistrationToken gives c a new registration access token in
+// answer to a read or an update, retiring the one used (variant: RFC 7592
+// §3 lets the token of a client information response differ); by default
+// the token stays.
+func (s *Server) rotateRegistrationToken(ctx context.Context, c *store.Client, info *RegistrationResponse) *oautherr.Error {
+	if !s.variant(VariantRegistrationTokenRotated) {
+		return nil
+	}
+	tok := s.issuedRegistrationToken(c)
+	c.RegistrationTokenHash = store.Hash(tok)
+	if err := s.store.UpdateClient(ctx, c); err != nil {
+		return oautherr.ServerError(fmt.Errorf("rotate registration access token: %w", err))
+	}
+	info.RegistrationAccessToken = tok
+	return nil
 }
 
 // issuedAt is client_id_issued_at: seconds since the epoch (RFC 7591

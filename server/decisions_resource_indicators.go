@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/authspec/authspec/server/oautherr"
+	"github.com/authspec/authspec/server/store"
 )
 
 // The decisions about resource parameters (RFC 8707) at the authorization
@@ -51,11 +52,31 @@ func (s *Server) resourcesAsSent(values []string, site resourceSite) []string {
 	return stripped
 }
 
-// acceptsUnknownResources reports whether resources this server does not
-// serve are accepted at site (faults only: RFC 8707 §2 invalid_target).
-func (s *Server) acceptsUnknownResources(site resourceSite) bool {
-	return (site == siteToken && s.fault(FaultResourceUnknownAtToken)) ||
-		(site == siteAuthorize && s.fault(FaultResourceUnknownAtAuthorize))
+// acceptsUnknownResources reports whether absolute URIs this server does not
+// serve are accepted as resources (variant: RFC 8707 §2.2 leaves acceptable
+// resources to the server).
+func (s *Server) acceptsUnknownResources() bool { return s.variant(VariantResourceAnyAbsoluteURI) }
+
+// ignoresResources reports whether the resource parameter is ignored
+// (variant: a server without resource indicators ignores it as any
+// unrecognized parameter, RFC 6749 §3.1).
+func (s *Server) ignoresResources() bool { return s.variant(VariantResourceNotSupported) }
+
+// defaultResources are the resources of a request that names none: none,
+// or the server's only resource (variant: RFC 8707 §2 "a predefined default
+// resource value").
+func (s *Server) defaultResources() []string {
+	if s.variant(VariantResourceDefaultAudience) {
+		return []string{s.ResourceURL()}
+	}
+	return nil
+}
+
+// restrictsAudience reports whether the resource accepts t only when it
+// was issued for it (RFC 8707 §2): a token without audience is accepted
+// by a server without resource indicators (variant).
+func (s *Server) restrictsAudience(t *store.Token) bool {
+	return s.checksAudience() && !(s.ignoresResources() && len(t.Resources) == 0)
 }
 
 // canonicalResource lowercases the scheme and host of a resource indicator:

@@ -45,8 +45,28 @@ func (s *Server) revokes() bool { return !s.fault(FaultRevokeNoop) }
 func (s *Server) revokesOnlyOwnTokens() bool { return !s.fault(FaultRevokeForeign) }
 
 // refreshRevocationEndsGrant: revoking a refresh token revokes the access
-// tokens of its grant too (RFC 7009 §2.1, SHOULD).
-func (s *Server) refreshRevocationEndsGrant() bool { return !s.fault(FaultRevokeKeepsAccess) }
+// tokens of its grant too (RFC 7009 §2.1, SHOULD, for a server that
+// revokes access tokens: not one whose access tokens are self-contained).
+func (s *Server) refreshRevocationEndsGrant() bool {
+	return !s.fault(FaultRevokeKeepsAccess) && !s.variant(VariantSelfContainedAccessTokens)
+}
+
+// accessTokenRevocationError refuses the revocation of an access token
+// when the server revokes only refresh tokens (variant: RFC 7009 §2.2.1
+// unsupported_token_type).
+func (s *Server) accessTokenRevocationError(t *store.Token) *oautherr.Error {
+	if t.Kind == store.AccessToken && s.variant(VariantRevocationRefreshOnly) {
+		return oautherr.UnsupportedTokenType("access tokens cannot be revoked here; revoke the refresh token")
+	}
+	return nil
+}
+
+// revokesToken reports whether revoking t changes anything: not for a
+// self-contained access token, which stays valid until it expires
+// (variant: RFC 7009 §2.1 leaves it to the server's revocation policy).
+func (s *Server) revokesToken(t *store.Token) bool {
+	return t.Kind != store.AccessToken || !s.variant(VariantSelfContainedAccessTokens)
+}
 
 // introspectionAuthBypass reports whether a caller that failed client
 // authentication (oerr) is answered anyway (fault only: RFC 7662 §2.1
@@ -61,6 +81,10 @@ func (s *Server) introspectionHintBinds(hint string, t *store.Token) bool {
 	return s.fault(FaultIntrospectHintStrict) &&
 		((hint == "access_token" && t.Kind != store.AccessToken) || (hint == "refresh_token" && t.Kind == store.AccessToken))
 }
+
+// introspectsAllInactive reports whether every token is answered inactive
+// (fault only: RFC 7662 §2.2 says active for a token that is valid).
+func (s *Server) introspectsAllInactive() bool { return s.fault(FaultIntrospectAlwaysInactive) }
 
 // revokedTokensActive: a revoked token is inactive (RFC 7662 §2.2).
 func (s *Server) revokedTokensActive() bool { return s.fault(FaultIntrospectRevokedActive) }

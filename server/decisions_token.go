@@ -21,9 +21,10 @@ import (
 // query is served (fault only: RFC 6749 §3.2 requires POST).
 func (s *Server) acceptsTokenGET() bool { return s.fault(FaultTokenGETAccepted) }
 
-// acceptsJSONBody reports whether a JSON body is read as the form (fault
-// only: RFC 6749 §3.2 requires form encoding).
-func (s *Server) acceptsJSONBody() bool { return s.fault(FaultJSONBodyAccepted) }
+// acceptsJSONBody reports whether a JSON body is read as the form besides
+// form encoding (variant: the form encoding of RFC 6749 §4.1.3 binds the
+// client).
+func (s *Server) acceptsJSONBody() bool { return s.variant(VariantTokenJSONBody) }
 
 // refusesRepeatedParams: parameters MUST NOT be included more than once
 // (RFC 6749 §3.1, §3.2).
@@ -96,8 +97,49 @@ func (s *Server) readsBasicAuth() bool { return !s.fault(FaultBasicAuthIgnored) 
 // form-url-encoded (RFC 6749 §2.3.1).
 func (s *Server) decodesBasicCredentials() bool { return !s.fault(FaultBasicNoURLDecode) }
 
-// readsSecretInBody: client_secret_post, which the metadata advertises.
-func (s *Server) readsSecretInBody() bool { return !s.fault(FaultTokenSecretPostIgnored) }
+// readsSecretInBody: client_secret_post, which the metadata advertises
+// unless the server supports only HTTP Basic (RFC 6749 §2.3.1 makes the
+// request body a MAY).
+func (s *Server) readsSecretInBody() bool {
+	return !s.fault(FaultTokenSecretPostIgnored) && !s.variant(VariantBasicOnly)
+}
+
+// grantTypesSupported are the grant types of the token endpoint, as the
+// metadata advertises them.
+func (s *Server) grantTypesSupported() []string {
+	if !s.offersRefreshGrant() {
+		return []string{"authorization_code", "client_credentials"}
+	}
+	return []string{"authorization_code", "refresh_token", "client_credentials"}
+}
+
+// tokenAuthMethods are the client authentication methods of the token and
+// revocation endpoints, as the metadata advertises them.
+func (s *Server) tokenAuthMethods() []string {
+	if s.variant(VariantBasicOnly) {
+		return []string{authBasic, authNone}
+	}
+	return authMethods
+}
+
+// introspectionAuthMethods are the client authentication methods the
+// introspection endpoint accepts (confidential clients only).
+func (s *Server) introspectionAuthMethods() []string {
+	if s.variant(VariantBasicOnly) || s.variant(VariantIntrospectionBasicOnly) {
+		return []string{authBasic}
+	}
+	return []string{authBasic, authPost}
+}
+
+// invalidClientStatus is the status of an invalid_client answer: 401,
+// or 400 for a client that did not use the Authorization header (variant:
+// RFC 6749 §5.2 requires 401 only after an Authorization header).
+func (s *Server) invalidClientStatus(r *http.Request) int {
+	if s.variant(VariantInvalidClient400Post) && r.Header.Get("Authorization") == "" {
+		return http.StatusBadRequest
+	}
+	return http.StatusUnauthorized
+}
 
 // refusesTwoAuthMethods: a client MUST NOT use more than one
 // authentication method in a request (RFC 6749 §2.3).
@@ -191,10 +233,14 @@ func (s *Server) revokesOnCodeReplay() bool { return !s.fault(FaultReplayNoRevok
 func (s *Server) refusesPKCEDowngrade() bool { return !s.fault(FaultPKCEDowngrade) }
 
 // missingVerifierError is the error for a code issued with a challenge and
-// redeemed without code_verifier (RFC 7636 §4.6).
+// redeemed without code_verifier (RFC 7636 §4.6): invalid_grant, or
+// invalid_request, RFC 6749 §5.2's code for a missing parameter (variant).
 func (s *Server) missingVerifierError() *oautherr.Error {
 	if s.fault(FaultPKCEVerifierOptional) {
 		return nil
+	}
+	if s.variant(VariantPKCEMissingVerifierInvalidRequest) {
+		return oautherr.InvalidRequest("code_verifier is required: the authorization request had a code_challenge")
 	}
 	return oautherr.InvalidGrant("code_verifier is required: the authorization request had a code_challenge")
 }
@@ -209,10 +255,10 @@ func (s *Server) checkVerifier(v string) (string, bool) {
 	if s.fault(FaultPKCEVerifierPadding) {
 		v = strings.TrimRight(v, "=")
 	}
-	if s.fault(FaultPKCESyntaxLax) {
+	if s.variant(VariantPKCESyntaxUnchecked) {
 		return v, true
 	}
-	if len(v) < 43 || (len(v) > 128 && !s.fault(FaultPKCEVerifierTooLong)) {
+	if len(v) < 43 || len(v) > 128 {
 		return v, false
 	}
 	for i := 0; i < len(v); i++ {
@@ -220,7 +266,7 @@ func (s *Server) checkVerifier(v string) (string, bool) {
 		if s.fault(FaultPKCEVerifierNarrow) && (c == '.' || c == '~') {
 			return v, false
 		}
-		if !isUnreserved(c) && !s.fault(FaultPKCEVerifierCharset) {
+		if !isUnreserved(c) {
 			return v, false
 		}
 	}
@@ -279,9 +325,39 @@ func (s *Server) unknownRefreshTokenError() *oautherr.Error {
 // 6749 §10.4).
 func (s *Server) bindsRefreshToClient() bool { return !s.fault(FaultRefreshNotBound) }
 
-// rotatesRefreshTokens: refresh tokens of public clients are rotated (RFC
-// 9700 §4.14.2).
-func (s *Server) rotatesRefreshTokens() bool { return !s.fault(FaultRefreshNoRotation) }
+// rotatesRefreshOf: refresh tokens of public clients are rotated (RFC
+// 9700 §4.14.2), and those of confidential clients when the server rotates
+// every refresh token (variant: RFC 6749 §6 MAY).
+func (s *Server) rotatesRefreshOf(c *store.Client) bool {
+	if c.Public() {
+		return !s.fault(FaultRefreshNoRotation)
+	}
+	return s.variant(VariantRefreshRotateAll)
+}
+
+// issuesRefreshTokens reports whether a code exchange of c comes with a
+// refresh token: when c registered the refresh_token grant, always, or
+// never (variants: RFC 6749 §5.1 refresh_token OPTIONAL).
+func (s *Server) issuesRefreshTokens(c *store.Client) bool {
+	switch {
+	case s.variant(VariantRefreshTokensNever):
+		return false
+	case s.variant(VariantRefreshTokensAlways):
+		return true
+	}
+	return slices.Contains(c.Metadata.GrantTypes, "refresh_token")
+}
+
+// mayRefresh reports whether c may use the refresh_token grant: when it
+// registered it, or whoever holds a refresh token when every client gets
+// one.
+func (s *Server) mayRefresh(c *store.Client) bool {
+	return s.variant(VariantRefreshTokensAlways) || slices.Contains(c.Metadata.GrantTypes, "refresh_token")
+}
+
+// offersRefreshGrant: the token endpoint serves the refresh_token grant,
+// unless the server issues no refresh tokens (variant).
+func (s *Server) offersRefreshGrant() bool { return !s.variant(VariantRefreshTokensNever) }
 
 // revokesOnRefreshReplay: replaying a rotated refresh token revokes its
 // family (RFC 9700 §4.14.2).
@@ -300,8 +376,21 @@ func (s *Server) refreshScope(t *store.Token, form url.Values) string {
 func (s *Server) refusesWiderScope() bool { return !s.fault(FaultRefreshScopeWiden) }
 
 // narrowsRefreshScope: a narrower scope requested at refresh is granted
-// (RFC 6749 §6).
-func (s *Server) narrowsRefreshScope() bool { return !s.fault(FaultTokenRefreshNoNarrowing) }
+// (RFC 6749 §6), or ignored with the scope member saying so (variant: RFC
+// 6749 §3.3 MAY).
+func (s *Server) narrowsRefreshScope() bool { return !s.variant(VariantRefreshNarrowingIgnored) }
+
+// dropsUnknownScope reports whether scope values the server does not know
+// are dropped from a request instead of refused (variant: RFC 6749 §3.3).
+func (s *Server) dropsUnknownScope() bool { return s.variant(VariantUnknownScopeDropped) }
+
+// codeTTL is the lifetime of authorization codes.
+func (s *Server) codeTTL() time.Duration {
+	if s.variant(VariantCodeLifetime10Minutes) {
+		return 10 * time.Minute
+	}
+	return s.cfg.CodeTTL
+}
 
 // The client credentials grant (RFC 6749 §4.4).
 
@@ -320,6 +409,16 @@ func (s *Server) tokenScopeError(oerr *oautherr.Error) *oautherr.Error {
 		return oautherr.InvalidRequest("%s", oerr.Description)
 	}
 	return oerr
+}
+
+// clientCredentialsSubject is the subject of a client_credentials token:
+// none, or the client_id, in the namespace of the users' subjects, when
+// clients choose their client_id (fault only: RFC 9700 §4.15).
+func (s *Server) clientCredentialsSubject(c *store.Client) string {
+	if s.fault(FaultBCPClientChosenID) {
+		return c.ID
+	}
+	return ""
 }
 
 // clientCredentialsRefresh reports whether the grant comes with a refresh

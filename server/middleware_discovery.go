@@ -29,10 +29,6 @@ func (s *Server) metadataRules() []rule {
 		onFault(FaultMetadataNoS256, func(res *response) {
 			editBody(res, func(m *Metadata) { m.CodeChallengeMethodsSupported = nil })
 		}),
-		// The server that accepts plain says so.
-		onFault(FaultPKCEPlain, func(res *response) {
-			editBody(res, func(m *Metadata) { m.CodeChallengeMethodsSupported = []string{"S256", "plain"} })
-		}),
 		onFault(FaultMetadataNoAuthzEndpoint, deleteMember("authorization_endpoint")),
 		onFault(FaultMetadataEmptyArray, setMember("ui_locales_supported", []string{})),
 		onFault(FaultMetadataArrayAsString, joinMember("response_modes_supported")),

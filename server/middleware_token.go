@@ -34,8 +34,31 @@ func (s *Server) tokenRules() []rule {
 		onVariant(VariantTokenTypeLowercase, tokenResponse(func(res *response) {
 			editBody(res, func(t *TokenResponse) { t.TokenType = strings.ToLower(t.TokenType) })
 		})),
+		onVariant(VariantExpiresInOmitted, tokenResponse(deleteMember("expires_in"))),
+		// RFC 6749 §5.1: scope is OPTIONAL when it is the scope requested:
+		// the scope parameter of a client credentials or refresh request
+		// (a refresh without scope asks for the original scope).
+		onVariant(VariantScopeNoMemberWhenEqual, tokenResponse(func(res *response) {
+			form := res.form()
+			asked, sent := form.Get("scope"), form.Get("scope") != ""
+			switch form.Get("grant_type") {
+			case "client_credentials":
+			case "refresh_token":
+				sent = true
+			default:
+				return
+			}
+			editBody(res, func(t *TokenResponse) {
+				if sent && (asked == "" || sameScope(asked, t.Scope)) {
+					t.Scope = ""
+				}
+			})
+		})),
 	}
 }
+
+// sameScope reports whether two scope values hold the same scope tokens.
+func sameScope(a, b string) bool { return scopeSubset(a, b) && scopeSubset(b, a) }
 
 // tokenResponse applies a rule to successful responses only.
 func tokenResponse(apply func(*response)) func(*response) {
@@ -51,6 +74,12 @@ func tokenResponse(apply func(*response)) func(*response) {
 // configuration endpoints, and the resource's internal errors).
 func (s *Server) oauthErrorRules() []rule {
 	return []rule{
+		onVariant(VariantInvalidClient400Post, oauthError(func(res *response) {
+			if res.member("error") == "invalid_client" && s.invalidClientStatus(res.req) == http.StatusBadRequest {
+				res.status = http.StatusBadRequest
+				res.header.Del("WWW-Authenticate")
+			}
+		})),
 		onFault(FaultInvalidClient400, oauthError(func(res *response) {
 			if res.member("error") == "invalid_client" {
 				res.status = http.StatusBadRequest

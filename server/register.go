@@ -63,6 +63,7 @@ func (s *Server) handleRegister(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	md, oerr := s.parseClientMetadata(raw)
+	md.GrantTypes = s.registrableGrantTypes(md.GrantTypes)
 	if oerr == nil {
 		md, oerr = s.normalizeMetadata(md, false)
 	}
@@ -83,6 +84,7 @@ func (s *Server) handleRegister(w http.ResponseWriter, r *http.Request) {
 	if md.TokenEndpointAuthMethod != authNone {
 		secret = s.issuedSecret()
 		c.SecretHash = store.Hash(s.checkedSecret(secret))
+		c.SecretExpiresAt = s.secretExpiry(now)
 	} else {
 		secret = s.publicClientSecret()
 	}
@@ -237,9 +239,9 @@ func (s *Server) normalizeMetadata(md store.ClientMetadata, public bool) (store.
 			}
 		}
 	}
-	if md.TokenEndpointAuthMethod != "" && !slices.Contains(authMethods, md.TokenEndpointAuthMethod) && s.checksAuthMethod() {
+	if methods := s.tokenAuthMethods(); md.TokenEndpointAuthMethod != "" && !slices.Contains(methods, md.TokenEndpointAuthMethod) && s.checksAuthMethod() {
 		return md, oautherr.InvalidClientMetadata("token_endpoint_auth_method %q is not supported; use one of %s",
-			md.TokenEndpointAuthMethod, strings.Join(authMethods, ", "))
+			md.TokenEndpointAuthMethod, strings.Join(methods, ", "))
 	}
 	md.GrantTypes = dedupe(md.GrantTypes)
 	md.ResponseTypes = dedupe(md.ResponseTypes)
@@ -491,6 +493,7 @@ func (s *Server) updateClient(w http.ResponseWriter, r *http.Request, c *store.C
 		}
 	}
 	md, oerr := s.parseClientMetadata(raw)
+	md.GrantTypes = s.registrableGrantTypes(md.GrantTypes)
 	if oerr == nil && s.validatesUpdate() {
 		md, oerr = s.normalizeMetadata(md, false)
 	}
@@ -511,6 +514,7 @@ func (s *Server) updateClient(w http.ResponseWriter, r *http.Request, c *store.C
 	case c.Public():
 		secret = randomToken()
 		updated.SecretHash = store.Hash(secret)
+		updated.SecretExpiresAt = s.secretExpiry(s.now())
 	}
 	if chosen != "" {
 		secret = chosen
@@ -532,6 +536,10 @@ func (s *Server) updateClient(w http.ResponseWriter, r *http.Request, c *store.C
 	}
 	info := s.clientInfo(&updated, secret)
 	echoRegistrationToken(r, info)
+	if oerr := s.rotateRegistrationToken(ctx, &updated, info); oerr != nil {
+		s.writeOAuthError(w, oerr)
+		return
+	}
 	s.writeClientInfo(w, http.StatusOK, info)
 }
 
@@ -539,6 +547,10 @@ func (s *Server) updateClient(w http.ResponseWriter, r *http.Request, c *store.C
 func (s *Server) readClient(w http.ResponseWriter, r *http.Request, c *store.Client) {
 	info := s.clientInfo(c, "")
 	echoRegistrationToken(r, info)
+	if oerr := s.rotateRegistrationToken(r.Context(), c, info); oerr != nil {
+		s.writeOAuthError(w, oerr)
+		return
+	}
 	s.writeClientInfo(w, http.StatusOK, info)
 }
 

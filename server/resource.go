@@ -83,7 +83,7 @@ func (s *Server) bearerAuth(w http.ResponseWriter, r *http.Request) (*store.Toke
 		s.resourceError(w, oautherr.InvalidToken("the access token is expired or revoked"), "", s.challengesInactiveToken())
 		return nil, false
 	}
-	if !slices.Contains(t.Resources, s.ResourceURL()) && s.checksAudience() {
+	if !slices.Contains(t.Resources, s.ResourceURL()) && s.restrictsAudience(t) {
 		s.bearerChallenge(w, oautherr.InvalidToken("the access token was not issued for this resource (RFC 8707 audience)"))
 		return nil, false
 	}

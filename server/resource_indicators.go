@@ -13,11 +13,17 @@ const (
 
 // checkResourcesAt validates resource parameters sent at site.
 func (s *Server) checkResourcesAt(values []string, site resourceSite) ([]string, *oautherr.Error) {
+	if s.ignoresResources() {
+		return nil, nil
+	}
+	if len(values) == 0 && site != siteRefresh {
+		return s.defaultResources(), nil
+	}
 	if oerr := s.repeatedResourceError(values, site); oerr != nil {
 		return nil, oerr
 	}
 	values = s.resourcesAsSent(values, site)
-	if !s.acceptsUnknownResources(site) {
+	if !s.acceptsUnknownResources() {
 		return s.checkResources(values)
 	}
 	out := make([]string, 0, len(values))

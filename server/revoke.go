@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
+	"strings"
 
 	"github.com/authspec/authspec/server/oautherr"
 	"github.com/authspec/authspec/server/store"
@@ -62,6 +64,12 @@ func (s *Server) revoke(r *http.Request, ca *clientAuth, form url.Values) *oauth
 	if ca.client != nil && t.ClientID != ca.client.ID && s.revokesOnlyOwnTokens() {
 		return nil
 	}
+	if oerr := s.accessTokenRevocationError(t); oerr != nil {
+		return oerr
+	}
+	if !s.revokesToken(t) {
+		return nil
+	}
 	if t.Kind == store.RefreshToken && s.refreshRevocationEndsGrant() {
 		err = s.store.RevokeGrant(ctx, t.GrantID)
 	} else {
@@ -94,6 +102,8 @@ func (s *Server) handleIntrospect(w http.ResponseWriter, r *http.Request) {
 		var ca *clientAuth
 		if ca, oerr = s.authenticateClient(r, form); oerr == nil && ca.client.Public() {
 			oerr = oautherr.InvalidClient("introspection requires a confidential client")
+		} else if oerr == nil && !slices.Contains(s.introspectionAuthMethods(), ca.method) {
+			oerr = oautherr.InvalidClient("introspection requires client authentication with %s", strings.Join(s.introspectionAuthMethods(), " or "))
 		}
 		if oerr != nil && s.introspectionAuthBypass(oerr) {
 			ca, oerr = &clientAuth{client: &store.Client{}}, nil
@@ -126,7 +136,7 @@ func (s *Server) introspect(r *http.Request, ca *clientAuth, form url.Values) (I
 		return Introspection{}, oautherr.InvalidRequest("token is required")
 	}
 	t, err := s.store.GetToken(r.Context(), store.Hash(raw))
-	if errors.Is(err, store.ErrNotFound) {
+	if errors.Is(err, store.ErrNotFound) || s.introspectsAllInactive() {
 		return Introspection{Active: false}, nil
 	}
 	if err != nil {

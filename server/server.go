@@ -19,6 +19,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -240,6 +241,9 @@ func New(cfg Config) (*Server, error) {
 	}
 	if s.cfg.RefreshTokenTTL <= 0 {
 		s.cfg.RefreshTokenTTL = 30 * 24 * time.Hour
+	}
+	if s.variant(VariantRegistrationInitialAccessToken) && cfg.InitialAccessToken == "" {
+		return nil, fmt.Errorf("server: the variant %s needs the initial access token to require (Config.InitialAccessToken, serve --initial-access-token)", VariantRegistrationInitialAccessToken)
 	}
 	s.grantTypes = s.grants()
 	secret := cfg.Secret
@@ -468,6 +472,11 @@ func (s *Server) checkScope(requested string, c *store.Client) (string, *oauther
 	toks, ok := parseScope(requested)
 	if !ok {
 		return "", oautherr.InvalidScope("scope is not a space-delimited list of scope tokens")
+	}
+	if s.dropsUnknownScope() {
+		if toks = slices.DeleteFunc(toks, func(t string) bool { return !s.scopes[t] }); len(toks) == 0 {
+			return s.checkScope("", c)
+		}
 	}
 	allowed := s.scopes
 	if c.Metadata.Scope != "" {

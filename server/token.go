@@ -112,6 +112,9 @@ func (s *Server) grants() map[string]grantFunc {
 		"refresh_token":      s.refresh,
 		"client_credentials": s.clientCredentials,
 	}
+	if !s.offersRefreshGrant() {
+		delete(g, "refresh_token")
+	}
 	s.addPasswordGrant(g)
 	return g
 }
@@ -212,7 +215,7 @@ func (s *Server) exchangeCode(r *http.Request, ca *clientAuth, form url.Values) 
 	if oerr != nil {
 		return nil, oerr
 	}
-	refresh := slices.Contains(ca.client.Metadata.GrantTypes, "refresh_token")
+	refresh := s.issuesRefreshTokens(ca.client)
 	return s.issue(r, ca.client, code.Subject, code.Scope, code.Scope, resources, code.Resources, code.GrantID, refresh)
 }
 
@@ -328,7 +331,7 @@ func (s *Server) narrowResources(requested, granted []string, site resourceSite)
 // refresh implements RFC 6749 §6 with refresh token rotation for public
 // clients (RFC 9700 §4.14.2).
 func (s *Server) refresh(r *http.Request, ca *clientAuth, form url.Values) (*TokenResponse, *oautherr.Error) {
-	if !slices.Contains(ca.client.Metadata.GrantTypes, "refresh_token") {
+	if !s.mayRefresh(ca.client) {
 		return nil, oautherr.UnauthorizedClient("the client is not registered for the refresh_token grant")
 	}
 	ctx := r.Context()
@@ -349,7 +352,7 @@ func (s *Server) refresh(r *http.Request, ca *clientAuth, form url.Values) (*Tok
 	if t.ClientID != ca.client.ID && s.bindsRefreshToClient() {
 		return nil, oautherr.InvalidGrant("the refresh token was issued to another client")
 	}
-	rotate := ca.client.Public() && s.rotatesRefreshTokens()
+	rotate := s.rotatesRefreshOf(ca.client)
 	if rotate && t.Rotated {
 		if s.revokesOnRefreshReplay() {
 			if err := s.store.RevokeGrant(ctx, t.GrantID); err != nil {
@@ -422,7 +425,7 @@ func (s *Server) clientCredentials(r *http.Request, ca *clientAuth, form url.Val
 	if oerr != nil {
 		return nil, oerr
 	}
-	return s.issue(r, ca.client, "", scope, scope, resources, resources, randomID(), s.clientCredentialsRefresh())
+	return s.issue(r, ca.client, s.clientCredentialsSubject(ca.client), scope, scope, resources, resources, randomID(), s.clientCredentialsRefresh())
 }
 
 // issue mints an access token (and optionally a refresh token carrying the

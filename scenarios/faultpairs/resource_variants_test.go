@@ -1,13 +1,10 @@
 package faultpairs_test
 
 import (
-	"bytes"
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
 	"slices"
-	"strconv"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -63,39 +60,11 @@ func TestResourceVariant_GetNotServed(t *testing.T) {
 	assertLawful(t, runChecks(t, cfg, resourceChecks(t)))
 }
 
-// defaultAudience gives requests without resource the demo resource, as a
-// server with a predefined default resource value does (RFC 8707 §2.1
-// "MAY process the request ... by using a predefined default resource
-// value").
-func defaultAudience(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		def := "http://" + r.Host + "/mcp"
-		switch {
-		case r.Method == http.MethodGet && r.URL.Path == "/authorize":
-			q := r.URL.Query()
-			if q.Get("resource") == "" {
-				q.Set("resource", def)
-				r.URL.RawQuery = q.Encode()
-			}
-		case r.Method == http.MethodPost && r.URL.Path == "/token":
-			b, _ := io.ReadAll(r.Body)
-			form, err := url.ParseQuery(string(b))
-			if err == nil && form.Get("resource") == "" {
-				form.Set("resource", def)
-				b = []byte(form.Encode())
-			}
-			r.Body = io.NopCloser(bytes.NewReader(b))
-			r.ContentLength = int64(len(b))
-			r.Header.Set("Content-Length", strconv.Itoa(len(b)))
-		}
-		next.ServeHTTP(w, r)
-	})
-}
-
 func TestResourceVariant_DefaultAudience(t *testing.T) {
-	assertLawful(t, runChecksWrapped(t, server.Config{}, defaultAudience, resourceChecks(t)))
+	cfg := server.Config{Variants: []server.Variant{server.VariantResourceDefaultAudience}}
+	assertLawful(t, runChecksWrapped(t, cfg, nil, resourceChecks(t)))
 	noOther := func(c *target.Config) { c.OtherResource = "" }
-	res := runChecksConfig(t, server.Config{}, defaultAudience, noOther, resourceChecks(t))
+	res := runChecksConfig(t, cfg, nil, noOther, resourceChecks(t))
 	assertLawful(t, res)
 	for _, r := range res {
 		if r.ID == "mcp-2.6.2-audience-validated" {

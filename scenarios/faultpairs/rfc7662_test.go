@@ -11,6 +11,5 @@ var _ = add(map[string]pair{
 	"rfc7662-2.1-hint-not-binding":       faults(server.FaultIntrospectHintStrict),
 	"rfc7662-2.3-invalid-client-401":     faults(server.FaultIntrospectNoAuth),
 	"rfc7662-2.2-inactive-no-details":    faults(server.FaultIntrospectInactiveDetail),
-	// The reference server has no fault for this yet: played in front of it.
-	"rfc7662-2.2-unknown-token-inactive": {wrap: introspectAlways(true)},
+	"rfc7662-2.2-unknown-token-inactive": faults(server.FaultIntrospectAlwaysActive),
 })
