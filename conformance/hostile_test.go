@@ -174,7 +174,7 @@ func TestHostileTargets(t *testing.T) {
 				assert.Empty(t, passed, "checks passed against a server that answers garbage (%s)", mode)
 			}
 			assert.Positive(t, h.hits.Load(), "the checks did reach the server")
-			t.Logf("%s: %d checks, %+v", mode, len(rep.Results), rep.Summary)
+			t.Logf("%s: %d checks, %d requests, %+v", mode, len(rep.Results), h.hits.Load(), rep.Summary)
 		})
 	}
 }
