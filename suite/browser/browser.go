@@ -758,7 +758,8 @@ func probeSelector(steps []target.Step, pageURL string) string {
 // recipe stage, so that checks can read what a person was shown.
 func (b *Browser) notePage(page playwright.Page, mu *sync.Mutex, out *fixture.AuthzResult, stage string) {
 	_ = page.WaitForLoadState()
-	text, err := page.Locator("body").InnerText(playwright.LocatorInnerTextOptions{Timeout: playwright.Float(2000)})
+	// The page has loaded: the step timeout is only a safety net.
+	text, err := page.Locator("body").InnerText(playwright.LocatorInnerTextOptions{Timeout: playwright.Float(float64(b.opts.StepTimeout.Milliseconds()))})
 	if err != nil {
 		return
 	}
