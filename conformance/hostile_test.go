@@ -135,6 +135,7 @@ func TestHostileTargets(t *testing.T) {
 	if testing.Short() {
 		t.Skip("whole runs against hostile servers")
 	}
+	t.Parallel() // the endless body takes long: the other long tests run beside it
 	modes := []string{"hang", "endless-body", "huge-header", "bad-json", "html", "wrong-type",
 		"redirect-loop", "redirect-elsewhere", "reset", "drip", "status-garbage"}
 	for _, mode := range modes {
@@ -640,6 +641,7 @@ func TestHostileEcho_NoSecretInAnyReport(t *testing.T) {
 // it) but types nothing there; the checks that needed a code say why.
 // Listed under allowed_origins, the login page gets the password.
 func TestHostileOrigins_LoginPageElsewhere(t *testing.T) {
+	t.Parallel()
 	opts := browser.Options{Executable: os.Getenv("AUTHSPEC_CHROMIUM"), DriverDir: os.Getenv("PLAYWRIGHT_DRIVER_PATH")}
 	if err := opts.Find(); err != nil {
 		if errors.Is(err, browser.ErrUnavailable) && os.Getenv("CI") == "" {
