@@ -57,7 +57,7 @@ func secondConsent(t *testing.T, noReplay bool) (*suite.T, func() string) {
 	var lines []string
 	a := &browser.Auto{Options: browser.Options{Recipe: referenceRecipe, StepTimeout: 2 * time.Minute, NoReplay: noReplay,
 		Engine: browser.SharedTestEngine(t),
-		Trace: func(line string) { mu.Lock(); defer mu.Unlock(); lines = append(lines, line) }}}
+		Trace:  func(line string) { mu.Lock(); defer mu.Unlock(); lines = append(lines, line) }}}
 	t.Cleanup(func() { _ = a.Close() })
 
 	ctx := context.Background()
