@@ -39,8 +39,13 @@ plugins: $(DEPS_STAMP) ## build the example plugins into plugins/out/ (Go with G
 	@for p in $(PLUGINS); do echo "plugin $$p"; GOOS=wasip1 GOARCH=wasm $(GO) build -trimpath -ldflags '-s -w' -buildmode=c-shared -o plugins/out/$$p.wasm ./plugins/examples/$$p || exit 1; done
 	@echo "plugin asmetadata (AssemblyScript)"; cd plugins/examples/asmetadata && npm run --silent build
 
-test: $(DEPS_STAMP) ## run all tests with the race detector
-	$(GO) test -race -count=1 -timeout 15m ./...
+# Progress as each package ends, the output of failed tests, a line naming
+# what still runs when a package is quiet for 30 s, and one summary line.
+# TESTFLAGS adds flags (e.g. TESTFLAGS='-run TestX'), PKGS narrows the packages.
+PKGS ?= ./...
+test: $(DEPS_STAMP) ## run all tests with the race detector (long load runs: make bench)
+	@$(GO) build -o .cache/testsum ./scripts/testsum
+	@set -o pipefail; $(GO) test -json -race -count=1 -timeout 15m $(TESTFLAGS) $(PKGS) 2>&1 | .cache/testsum
 
 check: ## vet, gofmt, go mod tidy; fails if the tree changes
 	$(GO) vet ./...
@@ -69,7 +74,7 @@ bench: $(DEPS_STAMP) ## the performance figures of docs/performance.md, from one
 	@echo "== token endpoint vs a bare net/http handler; SQLite store operations"
 	$(GO) test -run '^$$' -bench . -benchmem -count 1 ./server/...
 	@echo "== load: token endpoint and registration, memory and SQLite stores"
-	$(GO) test -count 1 -v -run TestLoad ./server/load/ | grep -E 'load_test|^(ok|FAIL)'
+	$(GO) test -count 1 -v -run TestLoad ./server/load/ -soak | grep -E 'load_test|^(ok|FAIL)'
 
 fuzz: ## run each fuzz target for FUZZTIME (default 20s)
 	scripts/fuzz.sh $(FUZZTIME)

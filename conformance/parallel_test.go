@@ -209,6 +209,7 @@ func TestParallelMatchesSequential(t *testing.T) {
 	if testing.Short() {
 		t.Skip("several whole runs")
 	}
+	t.Parallel()
 	for name, f := range map[string]flavour{
 		"grant per code":                          {},
 		"grant per client":                        {perClient: true},

@@ -21,7 +21,7 @@ func TestClassify_UnansweredIsError(t *testing.T) {
 	ts := httptest.NewServer(http.NotFoundHandler())
 	gone := ts.URL
 	ts.Close()
-	hc := httpx.NewTransport(time.Second, 0).NewClient()
+	hc := httpx.NewTransport(time.Minute, 0).NewClient()
 	req, _ := http.NewRequest(http.MethodPost, gone+"/token", nil)
 	_, terr := hc.Do(context.Background(), req, "token request")
 	require.Error(t, terr)

@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -17,6 +18,39 @@ import (
 	"github.com/authspec/authspec/suite/target"
 )
 
+// sharedInspect is `authspec browser inspect` run once against the reference
+// server in form mode: the tests that read what it wrote share it, and the
+// server it registered its client on.
+type sharedInspect struct {
+	once           sync.Once
+	issuer         string
+	code           int
+	stdout, stderr string
+}
+
+var inspected sharedInspect
+
+// inspectReference runs inspect once per test binary, with the username
+// given as a flag and the password from AUTHSPEC_PASSWORD (the username too
+// is in the environment, for the runs of the skeleton). The server lives
+// as long as the test binary.
+func inspectReference(t *testing.T) *sharedInspect {
+	t.Helper()
+	t.Setenv("AUTHSPEC_USERNAME", "alice")
+	t.Setenv("AUTHSPEC_PASSWORD", "wonderland")
+	inspected.once.Do(func() {
+		var h http.Handler
+		ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { h.ServeHTTP(w, r) }))
+		srv, err := server.New(server.Config{Issuer: ts.URL, Consent: server.ConsentForm})
+		require.NoError(t, err)
+		h = srv.Handler()
+		inspected.issuer = ts.URL
+		inspected.code, inspected.stdout, inspected.stderr = runCLI(t, "browser", "inspect", "--target", ts.URL, "--username", "alice")
+	})
+	require.NotEmpty(t, inspected.issuer, "the reference server did not start")
+	return &inspected
+}
+
 // TestBrowserInspect_SkeletonRunsAsIs: against the reference server in form
 // mode (as make conformance starts it), inspect writes a complete target
 // config (issuer, scopes, the client it registered, the recipe,
@@ -26,25 +60,17 @@ func TestBrowserInspect_SkeletonRunsAsIs(t *testing.T) {
 	if _, err := exec.LookPath("chromium"); err != nil && os.Getenv("CI") == "" {
 		t.Skip("browser inspect needs Chromium")
 	}
-	var h http.Handler
-	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { h.ServeHTTP(w, r) }))
-	t.Cleanup(ts.Close)
-	srv, err := server.New(server.Config{Issuer: ts.URL, Consent: server.ConsentForm})
-	require.NoError(t, err)
-	h = srv.Handler()
-
-	t.Setenv("AUTHSPEC_USERNAME", "alice")
-	t.Setenv("AUTHSPEC_PASSWORD", "wonderland")
-	code, stdout, stderr := runCLI(t, "browser", "inspect", "--target", ts.URL, "--username", "alice")
+	ins := inspectReference(t)
+	issuer, code, stdout, stderr := ins.issuer, ins.code, ins.stdout, ins.stderr
 	require.Equal(t, 0, code, stderr)
-	assert.Regexp(t, `registered on the target: public client \S+ \(redirect URI http://127\.0\.0\.1:\d+/callback\) by dynamic registration at `+ts.URL, stderr)
+	assert.Regexp(t, `registered on the target: public client \S+ \(redirect URI http://127\.0\.0\.1:\d+/callback\) by dynamic registration at `+issuer, stderr)
 	assert.Contains(t, stderr, "repeat consent: remembered")
 
 	path := filepath.Join(t.TempDir(), "target.yaml")
 	require.NoError(t, os.WriteFile(path, []byte(stdout), 0o600))
 	cfg, _, err := target.LoadConfig(path, os.LookupEnv)
 	require.NoError(t, err, "the skeleton is a valid config:\n%s", stdout)
-	assert.Equal(t, ts.URL, cfg.Issuer)
+	assert.Equal(t, issuer, cfg.Issuer)
 	require.NotNil(t, cfg.Clients.Public, "the client inspect registered:\n%s", stdout)
 	assert.NotEmpty(t, cfg.Clients.Public.ClientID)
 	assert.Equal(t, target.RepeatConsentRemembered, cfg.Browser.RepeatConsent, "as observed")

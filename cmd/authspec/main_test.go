@@ -135,15 +135,8 @@ func TestBrowserInspect_ReferenceServer(t *testing.T) {
 	if _, err := exec.LookPath("chromium"); err != nil && os.Getenv("CI") == "" {
 		t.Skip("browser inspect needs Chromium")
 	}
-	var h http.Handler
-	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { h.ServeHTTP(w, r) }))
-	t.Cleanup(ts.Close)
-	srv, err := server.New(server.Config{Issuer: ts.URL, Consent: server.ConsentForm})
-	require.NoError(t, err)
-	h = srv.Handler()
-
-	t.Setenv("AUTHSPEC_PASSWORD", "wonderland")
-	code, stdout, stderr := runCLI(t, "browser", "inspect", "--target", ts.URL, "--username", "alice")
+	ins := inspectReference(t)
+	code, stdout, stderr := ins.code, ins.stdout, ins.stderr
 	require.Equal(t, 0, code, stderr)
 	assert.Contains(t, stderr, "page login: ")
 	assert.Contains(t, stderr, "page consent: ")
@@ -156,7 +149,7 @@ func TestBrowserInspect_ReferenceServer(t *testing.T) {
 	assert.Equal(t, []target.Step{{Click: "#deny"}}, doc.Browser.Deny)
 
 	t.Setenv("AUTHSPEC_PASSWORD", "")
-	code, _, stderr = runCLI(t, "browser", "inspect", "--target", ts.URL, "--username", "alice")
+	code, _, stderr = runCLI(t, "browser", "inspect", "--target", ins.issuer, "--username", "alice")
 	assert.Equal(t, 2, code)
 	assert.Contains(t, stderr, "AUTHSPEC_PASSWORD")
 }

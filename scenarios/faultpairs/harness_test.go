@@ -123,7 +123,7 @@ var (
 // except in CI where the browser is part of the set-up.
 func sharedBrowser(t testing.TB) *browser.Browser {
 	browserOnce.Do(func() {
-		sharedB, browserErr = browser.Launch(browser.Options{Recipe: referenceRecipe, Parallel: 2, StepTimeout: 4 * time.Second,
+		sharedB, browserErr = browser.Launch(browser.Options{Recipe: referenceRecipe, Parallel: 2, StepTimeout: 2 * time.Minute, // a safety net: steps end on events
 			Executable: os.Getenv("AUTHSPEC_CHROMIUM"), DriverDir: os.Getenv("PLAYWRIGHT_DRIVER_PATH")})
 	})
 	if browserErr != nil {

@@ -238,8 +238,8 @@ func (cb *callbackServer) wait(t *testing.T) url.Values {
 	select {
 	case q := <-cb.got:
 		return q
-	case <-time.After(15 * time.Second):
-		t.Fatal("the browser did not come back to the redirect URI within 15 s")
+	case <-time.After(2 * time.Minute): // a safety net, far above normal
+		t.Fatal("the browser did not come back to the redirect URI within 2 minutes")
 		return nil
 	}
 }
@@ -303,7 +303,7 @@ func newPageWith(t *testing.T, opts playwright.BrowserNewContextOptions) playwri
 		t.Fatalf("new browser context: %v", err)
 	}
 	t.Cleanup(func() { _ = bctx.Close() })
-	bctx.SetDefaultTimeout(15_000) // ms, for every action and navigation
+	bctx.SetDefaultTimeout(120_000) // ms, for every action and navigation: a safety net, far above normal
 	page, err := bctx.NewPage()
 	if err != nil {
 		t.Fatalf("new page: %v", err)

@@ -54,12 +54,12 @@ func startServer(t *testing.T, cfg server.Config) *server.Server {
 
 // httpClient is the client every request of these tests goes through: a
 // bounded timeout, so a hanging server fails the test instead of stalling it.
-var httpClient = &http.Client{Timeout: 10 * time.Second}
+var httpClient = &http.Client{Timeout: time.Minute} // a safety net, far above normal
 
 // noRedirects is an HTTP client that returns a redirect instead of following
 // it, to read the authorization response from the Location header.
 var noRedirects = &http.Client{
-	Timeout:       10 * time.Second,
+	Timeout:       time.Minute,
 	CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 }
 

@@ -3,6 +3,10 @@
 // memory store and with SQLite. Every request must succeed, the heap must
 // come back to its size after the run, and the figures (req/s, p50, p99)
 // are logged; `make bench` prints them.
+//
+// `make test` runs a short version of each, with the same assertions: fewer
+// requests, and for the flood smaller caps that the flood still overflows.
+// `make bench` runs them at full size with -soak.
 package load_test
 
 import (
@@ -11,6 +15,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"io"
 	"net"
@@ -33,6 +38,8 @@ import (
 	"github.com/authspec/authspec/server/store/sqlite"
 )
 
+var soak = flag.Bool("soak", false, "run the load tests at full size, with the default limits (make bench)")
+
 type figures struct {
 	requests, errors int
 	elapsed          time.Duration
@@ -49,7 +56,7 @@ func (f figures) String() string {
 func hammer(t testing.TB, n, workers int, mk func(i int) *http.Request, ok int) figures {
 	tr := &http.Transport{MaxIdleConnsPerHost: workers}
 	defer tr.CloseIdleConnections()
-	hc := &http.Client{Transport: tr, Timeout: 10 * time.Second}
+	hc := &http.Client{Transport: tr, Timeout: time.Minute} // a safety net, far above normal
 	lat := make([]time.Duration, n)
 	var next, errs atomic.Int64
 	var firstErr sync.Once
@@ -139,11 +146,14 @@ func TestLoad(t *testing.T) {
 				req.Header.Set("Content-Type", "application/json")
 				return req
 			}
-			tokens, regs := 4000, 1000
+			tokens, regs, warm := 4000, 1000, 200
 			if name == "sqlite" {
 				tokens, regs = 2000, 500
 			}
-			hammer(t, 200, 8, token, http.StatusOK) // warm up
+			if !*soak {
+				tokens, regs, warm = tokens/10, regs/10, 50
+			}
+			hammer(t, warm, 8, token, http.StatusOK) // warm up
 			before := heapAfterGC()
 			tf := hammer(t, tokens, 16, token, http.StatusOK)
 			rf := hammer(t, regs, 8, register, http.StatusCreated)
@@ -168,10 +178,11 @@ func TestLoad(t *testing.T) {
 // address ip (Linux routes all of 127.0.0.0/8 to the loopback interface), so
 // that one process can play several sources.
 func fromSource(ip string, conns int) *http.Client {
-	d := &net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(ip)}, Timeout: 10 * time.Second}
+	// Timeouts are safety nets, far above normal.
+	d := &net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(ip)}, Timeout: time.Minute}
 	return &http.Client{
 		Transport:     &http.Transport{DialContext: d.DialContext, MaxIdleConnsPerHost: conns},
-		Timeout:       10 * time.Second,
+		Timeout:       time.Minute,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}
 }
@@ -288,7 +299,8 @@ func (p *person) signInAndAuthorize() string {
 // registers an application, signs in, consents and gets a token. The flood
 // is bounded in count; the heap is sampled while it runs and measured
 // after it, and must stay below a bound that does not depend on the flood's
-// size.
+// size. With -soak (make bench) the limits are the defaults and the flood
+// is full size; without, both are smaller.
 func TestLoadFlood(t *testing.T) {
 	if testing.Short() {
 		t.Skip("load test")
@@ -301,13 +313,21 @@ func TestLoadFlood(t *testing.T) {
 	// bound. Either way the registrations that get through (each source's
 	// burst) exceed what the store keeps.
 	authorizations, registrations := 24000, 16000
-	if raceEnabled {
+	limits := server.DefaultLimits
+	switch {
+	case !*soak:
+		// The short version: smaller caps, which the flood's bursts
+		// (8 sources × 60 registrations) still overflow.
+		authorizations, registrations = 1000, 800
+		limits.Registration = server.Rate{PerSecond: 1, Burst: 60}
+		limits.MaxClients = 250
+	case raceEnabled:
 		authorizations, registrations = 6000, 9000
 	}
 	var h http.Handler
 	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { h.ServeHTTP(w, r) }))
 	defer ts.Close()
-	srv, err := server.New(server.Config{Issuer: ts.URL, Consent: server.ConsentForm})
+	srv, err := server.New(server.Config{Issuer: ts.URL, Consent: server.ConsentForm, Limits: limits})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -436,9 +456,9 @@ func TestLoadFlood(t *testing.T) {
 	t.Logf("flood answers: %s", strings.Join(lines, ", "))
 	t.Logf("the person registered, signed in, consented and got a token in %s during the flood", userTook.Round(time.Millisecond))
 	t.Logf("flood heap: %.1f MiB before, %.1f MiB peak, %.1f MiB after (after GC); the store holds %d clients (bound %d)",
-		float64(before)/(1<<20), float64(peak.Load())/(1<<20), float64(after)/(1<<20), u.Clients, server.DefaultLimits.MaxClients)
-	if u.Clients > server.DefaultLimits.MaxClients {
-		t.Errorf("the store holds %d clients, more than MaxClients %d", u.Clients, server.DefaultLimits.MaxClients)
+		float64(before)/(1<<20), float64(peak.Load())/(1<<20), float64(after)/(1<<20), u.Clients, limits.MaxClients)
+	if u.Clients > limits.MaxClients {
+		t.Errorf("the store holds %d clients, more than MaxClients %d", u.Clients, limits.MaxClients)
 	}
 	if peak.Load() > heapBound || after > heapBound {
 		t.Errorf("the heap reached %.0f MiB (after: %.0f MiB), above the %d MiB bound", float64(peak.Load())/(1<<20), float64(after)/(1<<20), heapBound>>20)

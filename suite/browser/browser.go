@@ -62,6 +62,9 @@ type Options struct {
 	// NoReplay makes Auto answer every consent page in Chromium, never by
 	// replaying over HTTP how the recipe answered an earlier one.
 	NoReplay bool
+	// Engine, when set, is the running Chromium to use (StartEngine);
+	// Close leaves it running. Executable and DriverDir are then unused.
+	Engine *Engine
 }
 
 // ErrUnavailable reports that Chromium or the driver is missing.
@@ -96,11 +99,12 @@ func (o *Options) Find() error {
 
 // Browser is a launched Chromium shared by a run.
 type Browser struct {
-	opts      Options
-	pw        *playwright.Playwright
-	browser   playwright.Browser
-	sandboxed bool
-	sem       chan struct{}
+	opts       Options
+	engine     *Engine
+	ownsEngine bool // started by Launch, stopped by Close
+	browser    playwright.Browser
+	sandboxed  bool
+	sem        chan struct{}
 
 	sessMu  sync.Mutex
 	session []playwright.Cookie // cookies of the last flow that logged in or used the session
@@ -172,16 +176,23 @@ func (b *Browser) serialiseSessions() bool {
 	return !b.sessionsProven
 }
 
-// Launch starts the driver and Chromium.
-func Launch(opts Options) (*Browser, error) {
+// Engine is a running Playwright driver and Chromium. Launch starts one
+// for each Browser unless Options.Engine names one to share: a program that
+// runs several targets, or a test package, starts Chromium once. Every flow
+// of every Browser has its own browser context, so Browsers sharing an
+// engine share no cookies or pages.
+type Engine struct {
+	pw        *playwright.Playwright
+	browser   playwright.Browser
+	sandboxed bool
+	why       string // why not sandboxed
+}
+
+// StartEngine starts the driver and Chromium found by opts (Executable,
+// DriverDir); the other options are those of each Launch.
+func StartEngine(opts Options) (*Engine, error) {
 	if err := opts.Find(); err != nil {
 		return nil, err
-	}
-	if opts.Parallel <= 0 {
-		opts.Parallel = 3
-	}
-	if opts.StepTimeout <= 0 {
-		opts.StepTimeout = 10 * time.Second
 	}
 	pw, err := playwright.Run(&playwright.RunOptions{DriverDirectory: opts.DriverDir, SkipInstallBrowsers: true, Verbose: false})
 	if err != nil {
@@ -201,10 +212,41 @@ func Launch(opts Options) (*Browser, error) {
 		_ = pw.Stop()
 		return nil, fmt.Errorf("launch Chromium %s: %w", opts.Executable, err)
 	}
-	if !sandbox && opts.OnNotice != nil {
-		opts.OnNotice("Chromium runs without its sandbox: " + why + "; the target's pages run with this process's privileges")
+	return &Engine{pw: pw, browser: b, sandboxed: sandbox, why: why}, nil
+}
+
+// Close stops Chromium and the driver.
+func (e *Engine) Close() error {
+	var errs []error
+	if err := e.browser.Close(); err != nil {
+		errs = append(errs, fmt.Errorf("close Chromium: %w", err))
 	}
-	br := &Browser{opts: opts, pw: pw, browser: b, sandboxed: sandbox, sem: make(chan struct{}, opts.Parallel), sessFlow: make(chan struct{}, 1),
+	if err := e.pw.Stop(); err != nil {
+		errs = append(errs, fmt.Errorf("stop the Playwright driver: %w", err))
+	}
+	return errors.Join(errs...)
+}
+
+// Launch starts the driver and Chromium, or uses opts.Engine.
+func Launch(opts Options) (*Browser, error) {
+	if opts.Parallel <= 0 {
+		opts.Parallel = 3
+	}
+	if opts.StepTimeout <= 0 {
+		opts.StepTimeout = 10 * time.Second
+	}
+	e, owned := opts.Engine, false
+	if e == nil {
+		var err error
+		if e, err = StartEngine(opts); err != nil {
+			return nil, err
+		}
+		owned = true
+	}
+	if !e.sandboxed && opts.OnNotice != nil {
+		opts.OnNotice("Chromium runs without its sandbox: " + e.why + "; the target's pages run with this process's privileges")
+	}
+	br := &Browser{opts: opts, engine: e, ownsEngine: owned, browser: e.browser, sandboxed: e.sandboxed, sem: make(chan struct{}, opts.Parallel), sessFlow: make(chan struct{}, 1),
 		spares: make(chan *slot, opts.Parallel)}
 	go br.refill()
 	return br, nil
@@ -245,7 +287,8 @@ func firstLine(s string) string {
 	return s
 }
 
-// Close stops Chromium and the driver.
+// Close closes the Browser's contexts, and stops Chromium and the driver
+// unless they are a shared Options.Engine.
 func (b *Browser) Close() error {
 	b.poolMu.Lock()
 	b.closed = true
@@ -253,14 +296,10 @@ func (b *Browser) Close() error {
 		(<-b.spares).close()
 	}
 	b.poolMu.Unlock()
-	var errs []error
-	if err := b.browser.Close(); err != nil {
-		errs = append(errs, fmt.Errorf("close Chromium: %w", err))
+	if !b.ownsEngine {
+		return nil
 	}
-	if err := b.pw.Stop(); err != nil {
-		errs = append(errs, fmt.Errorf("stop the Playwright driver: %w", err))
-	}
-	return errors.Join(errs...)
+	return b.engine.Close()
 }
 
 var _ fixture.Authorizer = (*Browser)(nil)
@@ -719,7 +758,8 @@ func probeSelector(steps []target.Step, pageURL string) string {
 // recipe stage, so that checks can read what a person was shown.
 func (b *Browser) notePage(page playwright.Page, mu *sync.Mutex, out *fixture.AuthzResult, stage string) {
 	_ = page.WaitForLoadState()
-	text, err := page.Locator("body").InnerText(playwright.LocatorInnerTextOptions{Timeout: playwright.Float(2000)})
+	// The page has loaded: the step timeout is only a safety net.
+	text, err := page.Locator("body").InnerText(playwright.LocatorInnerTextOptions{Timeout: playwright.Float(float64(b.opts.StepTimeout.Milliseconds()))})
 	if err != nil {
 		return
 	}

@@ -2,10 +2,8 @@ package browser_test
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"testing"
 	"time"
 
@@ -29,15 +27,12 @@ var referenceRecipe = target.BrowserConfig{
 
 func launch(t *testing.T, recipe target.BrowserConfig) *browser.Browser {
 	t.Helper()
-	return launchWith(t, recipe, 15*time.Second)
+	return launchWith(t, recipe, 2*time.Minute) // a safety net: steps end on events
 }
 
 func launchWith(t *testing.T, recipe target.BrowserConfig, stepTimeout time.Duration) *browser.Browser {
 	t.Helper()
-	b, err := browser.Launch(browser.Options{Recipe: recipe, StepTimeout: stepTimeout, Executable: os.Getenv("AUTHSPEC_CHROMIUM"), DriverDir: os.Getenv("PLAYWRIGHT_DRIVER_PATH")})
-	if errors.Is(err, browser.ErrUnavailable) && os.Getenv("CI") == "" {
-		t.Skipf("%v", err)
-	}
+	b, err := browser.Launch(browser.Options{Recipe: recipe, StepTimeout: stepTimeout, Engine: browser.SharedTestEngine(t)})
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = b.Close() })
 	return b
@@ -86,11 +81,8 @@ func TestBrowser_FailureAttachesScreenshot(t *testing.T) {
 	_, issuer := referenceServer(t)
 	// A recipe that does not fit the login page fails as soon as the page
 	// has loaded, not after the step timeout, which is far above need.
-	b, err := browser.Launch(browser.Options{StepTimeout: 2 * time.Minute, Executable: os.Getenv("AUTHSPEC_CHROMIUM"), DriverDir: os.Getenv("PLAYWRIGHT_DRIVER_PATH"),
+	b, err := browser.Launch(browser.Options{StepTimeout: 2 * time.Minute, Engine: browser.SharedTestEngine(t),
 		Recipe: target.BrowserConfig{Login: []target.Step{{Click: "#no-such-button"}}}})
-	if errors.Is(err, browser.ErrUnavailable) && os.Getenv("CI") == "" {
-		t.Skipf("%v", err)
-	}
 	require.NoError(t, err)
 	defer b.Close()
 	ctx := context.Background()

@@ -35,10 +35,7 @@ func TestRunStep_TypesOnlyIntoTrustedPages(t *testing.T) {
 		_, _ = io.WriteString(w, `<!doctype html><form method=post action=/login><input id=password name=password type=password><button id=go>go</button></form>`)
 	}))
 	defer foreign.Close()
-	b, err := Launch(Options{StepTimeout: 10 * time.Second})
-	if errors.Is(err, ErrUnavailable) && os.Getenv("CI") == "" {
-		t.Skipf("%v", err)
-	}
+	b, err := Launch(Options{StepTimeout: 2 * time.Minute, Engine: SharedTestEngine(t)})
 	require.NoError(t, err)
 	defer func() { _ = b.Close() }()
 	bctx, err := b.browser.NewContext()
@@ -64,7 +61,7 @@ func TestRunStep_TypesOnlyIntoTrustedPages(t *testing.T) {
 	allowed, err := httpx.NewPolicy("http://127.0.0.1:1", []string{foreign.URL}, nil)
 	require.NoError(t, err)
 	require.NoError(t, play(t.Context(), page, steps, func() bool { return false }, allowed))
-	require.Eventually(t, func() bool { return posts.Load() == 1 }, 10*time.Second, 20*time.Millisecond)
+	require.Eventually(t, func() bool { return posts.Load() == 1 }, 2*time.Minute, 20*time.Millisecond)
 	assert.True(t, strings.Contains(posted.Load().(string), "hunter2-secret"), "listed under allowed_origins, the page gets it")
 }
 
@@ -80,14 +77,11 @@ func TestAuthorize_FormToAnotherOrigin(t *testing.T) {
 		_, _ = io.WriteString(w, `<!doctype html><form method=post action="`+foreign.URL+`/steal"><input id=password name=password type=password><button id=go>go</button></form>`)
 	}))
 	defer issuer.Close()
-	b, err := Launch(Options{StepTimeout: 5 * time.Second,
+	b, err := Launch(Options{StepTimeout: 2 * time.Minute, Engine: SharedTestEngine(t),
 		Recipe: target.BrowserConfig{Login: []target.Step{{Fill: "#password", Value: "hunter2-secret"}, {Click: "#go"}}}})
-	if errors.Is(err, ErrUnavailable) && os.Getenv("CI") == "" {
-		t.Skipf("%v", err)
-	}
 	require.NoError(t, err)
 	defer func() { _ = b.Close() }()
-	tr := httpx.NewTransport(5*time.Second, 0)
+	tr := httpx.NewTransport(time.Minute, 0)
 	p, err := httpx.NewPolicy(issuer.URL, nil, nil)
 	require.NoError(t, err)
 	tr.SetPolicy(p)

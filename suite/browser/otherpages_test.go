@@ -170,7 +170,7 @@ func otherAuthURL(base, state string) string {
 		"redirect_uri": {otherRedirect}, "state": {state}}.Encode()
 }
 
-func recorder() *httpx.Client { return httpx.NewTransport(5*time.Second, 1<<20).NewClient() }
+func recorder() *httpx.Client { return httpx.NewTransport(time.Minute, 1<<20).NewClient() }
 
 // TestRecipe_OtherPages plays a hand-written recipe (URL-scoped steps, a
 // select, a checkbox, expect_text, an optional step for a banner that never

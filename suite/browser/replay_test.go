@@ -55,9 +55,9 @@ func secondConsent(t *testing.T, noReplay bool) (*suite.T, func() string) {
 	srv, issuer := referenceServer(t)
 	var mu sync.Mutex
 	var lines []string
-	a := &browser.Auto{Options: browser.Options{Recipe: referenceRecipe, StepTimeout: 15 * time.Second, NoReplay: noReplay,
-		Executable: os.Getenv("AUTHSPEC_CHROMIUM"), DriverDir: os.Getenv("PLAYWRIGHT_DRIVER_PATH"),
-		Trace: func(line string) { mu.Lock(); defer mu.Unlock(); lines = append(lines, line) }}}
+	a := &browser.Auto{Options: browser.Options{Recipe: referenceRecipe, StepTimeout: 2 * time.Minute, NoReplay: noReplay,
+		Engine: browser.SharedTestEngine(t),
+		Trace:  func(line string) { mu.Lock(); defer mu.Unlock(); lines = append(lines, line) }}}
 	t.Cleanup(func() { _ = a.Close() })
 
 	ctx := context.Background()
@@ -98,7 +98,7 @@ func TestAuto_ReplayFallsBack(t *testing.T) {
 			},
 			Consent: []target.Step{{Click: "button[value=accept]"}},
 		}
-		a := &browser.Auto{Options: browser.Options{Recipe: recipe, StepTimeout: 15 * time.Second, Executable: os.Getenv("AUTHSPEC_CHROMIUM"), DriverDir: os.Getenv("PLAYWRIGHT_DRIVER_PATH")}}
+		a := &browser.Auto{Options: browser.Options{Recipe: recipe, StepTimeout: 2 * time.Minute, Engine: browser.SharedTestEngine(t)}}
 		ctx := context.Background()
 		res, err := a.Authorize(ctx, recorder(), otherAuthURL(ts.URL, "first"), otherRedirect, fixture.FlowApprove)
 		if errors.Is(err, browser.ErrUnavailable) && os.Getenv("CI") == "" {

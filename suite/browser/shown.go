@@ -180,7 +180,8 @@ func (b *Browser) keepShown(page playwright.Page, st *flowState, hc *httpx.Clien
 		sp.Screenshot = shot
 		hc.Attach(httpx.Attachment{Name: "page shown at " + sp.URL, ContentType: "image/png", Data: shot})
 	}
-	if text, err := page.Locator("body").InnerText(playwright.LocatorInnerTextOptions{Timeout: playwright.Float(2000)}); err == nil {
+	// The page has loaded: the step timeout is only a safety net.
+	if text, err := page.Locator("body").InnerText(playwright.LocatorInnerTextOptions{Timeout: playwright.Float(float64(b.opts.StepTimeout.Milliseconds()))}); err == nil {
 		if len(text) > 8192 {
 			text = text[:8192]
 		}

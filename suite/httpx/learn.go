@@ -90,14 +90,14 @@ func (t *Transport) learnResponse(resp *http.Response, body []byte) {
 func (t *Transport) learnJSON(body []byte) {
 	s := string(body)
 	var secret string
-	for _, m := range jsonIssued.FindAllStringSubmatch(s, maxLearnedPerReply) {
-		v := unquoteJSON(m[2])
+	for _, m := range findJSONMembers(s, jsonIssuedKey, maxLearnedPerReply) {
+		v := unquoteJSON(m.value)
 		c := Credential
-		if m[1] == "access_token" {
+		if m.name == "access_token" {
 			c = AccessToken
 		}
 		t.secrets.learn(v, c)
-		if m[1] == "client_secret" && secret == "" {
+		if m.name == "client_secret" && secret == "" {
 			secret = v
 		}
 	}
@@ -108,8 +108,9 @@ func (t *Transport) learnJSON(body []byte) {
 	}
 }
 
-// jsonIssued matches the JSON members in which a target hands out a secret.
-var jsonIssued = regexp.MustCompile(`"(access_token|refresh_token|registration_access_token|id_token|client_secret|device_code)"\s*:\s*"((?:[^"\\]|\\.)*)"`)
+// jsonIssuedKey matches the names of the JSON members in which a target
+// hands out a secret, up to the value's opening quote (findJSONMembers).
+var jsonIssuedKey = regexp.MustCompile(`"(access_token|refresh_token|registration_access_token|id_token|client_secret|device_code)"(\s*:\s*)"`)
 
 func unquoteJSON(v string) string {
 	var out string

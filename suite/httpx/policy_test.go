@@ -70,7 +70,7 @@ func TestClient_RefusesSecretsToOtherOrigins(t *testing.T) {
 	resource := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { hits.Add(100) }))
 	defer resource.Close()
 
-	tr := httpx.NewTransport(time.Second, 0)
+	tr := httpx.NewTransport(time.Minute, 0)
 	p, err := httpx.NewPolicy(issuer.URL, nil, []string{resource.URL + "/mcp"})
 	require.NoError(t, err)
 	tr.SetPolicy(p)

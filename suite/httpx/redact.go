@@ -399,8 +399,9 @@ func (ss *secretSet) learn(v string, c Class) {
 	}
 }
 
-// jsonSecret matches a JSON string member whose name carries a secret.
-var jsonSecret = regexp.MustCompile(`"(client_secret|access_token|refresh_token|registration_access_token|id_token|code|code_verifier|password|device_code|client_assertion)"(\s*:\s*)"((?:[^"\\]|\\.)*)"`)
+// jsonSecretKey matches the name of a JSON member that carries a secret, up
+// to its value's opening quote (findJSONMembers).
+var jsonSecretKey = regexp.MustCompile(`"(client_secret|access_token|refresh_token|registration_access_token|id_token|code|code_verifier|password|device_code|client_assertion)"(\s*:\s*)"`)
 
 var jsonClientID = regexp.MustCompile(`"client_id"\s*:\s*"((?:[^"\\]|\\.)*)"`)
 
@@ -410,7 +411,19 @@ func redactJSONMembers(s string) string {
 	if !strings.Contains(s, `"`) {
 		return s
 	}
-	return jsonSecret.ReplaceAllString(s, `"$1"$2"`+Redacted+`"`)
+	ms := findJSONMembers(s, jsonSecretKey, -1)
+	if len(ms) == 0 {
+		return s
+	}
+	var b strings.Builder
+	last := 0
+	for _, m := range ms {
+		b.WriteString(s[last:m.start])
+		b.WriteString(`"` + m.name + `"` + m.sep + `"` + Redacted + `"`)
+		last = m.end
+	}
+	b.WriteString(s[last:])
+	return b.String()
 }
 
 // paramSecret matches a secret-bearing URL or form parameter in free text.

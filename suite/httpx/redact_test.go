@@ -76,7 +76,7 @@ func secretForms() map[string]string {
 }
 
 func TestRedact_EveryEncodedForm(t *testing.T) {
-	tr := httpx.NewTransport(time.Second, 0)
+	tr := httpx.NewTransport(time.Minute, 0)
 	tr.AddCredentials(clientID, secret)
 	for name, form := range secretForms() {
 		t.Run(name, func(t *testing.T) {
@@ -94,7 +94,7 @@ func TestRedact_LearnsBasicCredentialsFromRequests(t *testing.T) {
 		_ = json.NewEncoder(w).Encode(map[string]string{"error": "invalid_client", "error_description": "bad " + r.Header.Get("Authorization")})
 	}))
 	defer ts.Close()
-	tr := httpx.NewTransport(time.Second, 0)
+	tr := httpx.NewTransport(time.Minute, 0)
 	hc := tr.NewClient()
 	req, _ := http.NewRequest(http.MethodPost, ts.URL, strings.NewReader("grant_type=client_credentials"))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
@@ -109,7 +109,7 @@ func TestRedact_LearnsBasicCredentialsFromRequests(t *testing.T) {
 }
 
 func TestRedact_OverlappingSecretsAreOneStretch(t *testing.T) {
-	tr := httpx.NewTransport(time.Second, 0)
+	tr := httpx.NewTransport(time.Minute, 0)
 	tr.AddSecret("abcdef12")
 	tr.AddSecret("ef12ghij")
 	tr.AddSecret("0123456789")
@@ -121,7 +121,7 @@ func TestRedact_OverlappingSecretsAreOneStretch(t *testing.T) {
 }
 
 func TestRedact_SecretCutForDisplay(t *testing.T) {
-	tr := httpx.NewTransport(time.Second, 0)
+	tr := httpx.NewTransport(time.Minute, 0)
 	tr.AddSecret("tok-0123456789abcdef")
 	assert.Equal(t, `got {"access_token":"[REDACTED]…`, tr.Redact(`got {"access_token":"tok-0123456789…`),
 		"a secret cut by an ellipsis")
@@ -139,7 +139,7 @@ func TestClient_RedactsBeforeTruncating(t *testing.T) {
 				_, _ = io.WriteString(w, strings.Repeat(".", 16<<10-keep)+tok+strings.Repeat(".", 100))
 			}))
 			defer ts.Close()
-			tr := httpx.NewTransport(time.Second, 0)
+			tr := httpx.NewTransport(time.Minute, 0)
 			tr.AddSecret(tok)
 			hc := tr.NewClient()
 			req, _ := http.NewRequest(http.MethodGet, ts.URL, nil)
@@ -169,7 +169,7 @@ func TestClient_LearnsIssuedSecrets(t *testing.T) {
 		}
 	}))
 	defer ts.Close()
-	tr := httpx.NewTransport(time.Second, 0)
+	tr := httpx.NewTransport(time.Minute, 0)
 	hc := tr.NewClient()
 	for _, p := range []string{"/authorize", "/register", "/token"} {
 		req, _ := http.NewRequest(http.MethodGet, ts.URL+p, nil)
@@ -182,14 +182,14 @@ func TestClient_LearnsIssuedSecrets(t *testing.T) {
 }
 
 func TestRedactText_SecretMembersAndParameters(t *testing.T) {
-	tr := httpx.NewTransport(time.Second, 0)
+	tr := httpx.NewTransport(time.Minute, 0)
 	got := tr.RedactText(`HTTP 200: {"access_token": "never-registered", "scope":"read"} then cb?code=abc123&state=xyz`)
 	assert.Equal(t, `HTTP 200: {"access_token": "[REDACTED]", "scope":"read"} then cb?code=[REDACTED]&state=xyz`, got)
 	assert.Equal(t, "response_type=code&code_challenge=abc", tr.RedactText("response_type=code&code_challenge=abc"))
 }
 
 func TestRedact_ManySecretsStayFast(t *testing.T) {
-	tr := httpx.NewTransport(time.Second, 0)
+	tr := httpx.NewTransport(time.Minute, 0)
 	for i := 0; i < 2000; i++ {
 		tr.AddCredentials(fmt.Sprintf("client-%d", i), fmt.Sprintf("secret+/%08d", i))
 	}
@@ -198,7 +198,7 @@ func TestRedact_ManySecretsStayFast(t *testing.T) {
 }
 
 func BenchmarkRedact(b *testing.B) {
-	tr := httpx.NewTransport(time.Second, 0)
+	tr := httpx.NewTransport(time.Minute, 0)
 	for i := 0; i < 300; i++ {
 		tr.AddCredentials(fmt.Sprintf("client-%d", i), fmt.Sprintf("secret+/%08d-abcdefghijklmnop", i))
 		tr.AddAccessToken(fmt.Sprintf("access-token-%08d-abcdefghijklmnopqrstuvwxyz", i))
@@ -214,7 +214,7 @@ func BenchmarkRedact(b *testing.B) {
 // against a secret made of it would cost length × length to compare; the
 // comparison is bounded, and such a text is hidden whole.
 func TestRedact_HostileTextStaysFast(t *testing.T) {
-	tr := httpx.NewTransport(time.Second, 0)
+	tr := httpx.NewTransport(time.Minute, 0)
 	tr.AddSecret(strings.Repeat("A", 8000) + "{")
 	text := `{"access_token":"` + strings.Repeat("A", 1<<20)
 	done := make(chan string)
@@ -232,7 +232,7 @@ func TestRedact_HostileTextStaysFast(t *testing.T) {
 // TestRedact_SecretsSharingAPrefix: JWTs share their header; hundreds of
 // them in one text are each redacted, not given up on.
 func TestRedact_SecretsSharingAPrefix(t *testing.T) {
-	tr := httpx.NewTransport(time.Second, 0)
+	tr := httpx.NewTransport(time.Minute, 0)
 	const header = "eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9."
 	var toks []string
 	for i := 0; i < 1000; i++ {

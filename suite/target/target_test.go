@@ -76,7 +76,7 @@ func TestWellKnownURL_PathInsertion(t *testing.T) {
 func discover(t *testing.T, h http.HandlerFunc, issuerPath string) (*target.Target, error) {
 	ts := httptest.NewServer(h)
 	t.Cleanup(ts.Close)
-	hc := httpx.NewTransport(2*time.Second, 0).NewClient()
+	hc := httpx.NewTransport(time.Minute, 0).NewClient()
 	return target.Discover(context.Background(), hc, ts.URL+issuerPath, &target.Config{})
 }
 
@@ -96,7 +96,7 @@ func TestDiscover_Preflight(t *testing.T) {
 	require.ErrorAs(t, err, &pe)
 	assert.Contains(t, pe.Msg, "not an absolute")
 
-	hc := httpx.NewTransport(time.Second, 0).NewClient()
+	hc := httpx.NewTransport(time.Minute, 0).NewClient()
 	_, err = target.Discover(context.Background(), hc, "http://127.0.0.1:1", nil)
 	require.ErrorAs(t, err, &pe)
 	assert.Contains(t, pe.Msg, "unreachable")
@@ -117,7 +117,7 @@ func TestDiscover_OpenIDFallbackAndFeatures(t *testing.T) {
 	ts := httptest.NewServer(http.HandlerFunc(h))
 	defer ts.Close()
 	base = ts.URL
-	hc := httpx.NewTransport(time.Second, 0).NewClient()
+	hc := httpx.NewTransport(time.Minute, 0).NewClient()
 	tgt, err := target.Discover(context.Background(), hc, ts.URL+"/tenant", nil)
 	require.NoError(t, err)
 	assert.Equal(t, "openid-configuration", tgt.MetadataSource)
@@ -154,7 +154,7 @@ func TestDiscover_EndpointsOnOtherOrigins(t *testing.T) {
 	defer ts.Close()
 	base = ts.URL
 	discover := func(allowed ...string) error {
-		tr := httpx.NewTransport(time.Second, 0)
+		tr := httpx.NewTransport(time.Minute, 0)
 		p, err := httpx.NewPolicy(base, allowed, nil)
 		require.NoError(t, err)
 		tr.SetPolicy(p)
@@ -195,7 +195,7 @@ clients:
 	}))
 	defer ts.Close()
 	base = ts.URL
-	tgt, err := target.Discover(context.Background(), httpx.NewTransport(time.Second, 0).NewClient(), base, cfg)
+	tgt, err := target.Discover(context.Background(), httpx.NewTransport(time.Minute, 0).NewClient(), base, cfg)
 	require.NoError(t, err)
 	for _, f := range []vocab.Feature{vocab.FeatureRefresh, vocab.FeaturePKCE, vocab.FeatureSecretBasic, vocab.FeatureClientCredentials} {
 		ok, why := tgt.Has(f)
@@ -251,7 +251,7 @@ func TestDiscover_MCPServerFeature(t *testing.T) {
 		"undecided":    {cfg: target.Config{Resource: base + "/mcp"}},
 	} {
 		t.Run(name, func(t *testing.T) {
-			hc := httpx.NewTransport(time.Second, 0).NewClient()
+			hc := httpx.NewTransport(time.Minute, 0).NewClient()
 			cfg := tc.cfg
 			tgt, err := target.Discover(context.Background(), hc, base, &cfg)
 			require.NoError(t, err)
