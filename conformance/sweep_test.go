@@ -286,6 +286,59 @@ var variantCombos = [][]server.Variant{
 	{server.VariantResourceDefaultAudience, server.VariantResourceGet405, server.VariantResourceMetadataCustomURL, server.VariantBasicOnly},
 }
 
+// lawfulSkips are the checks that pass against the defaults but have
+// nothing to judge on a variant: the behaviour they need is one the variant
+// lawfully does without. Each SKIP says why in its message.
+var lawfulSkips = map[server.Variant][]string{
+	// Without client_secret_post, a secret in the body is an unrecognised
+	// parameter: there is no second method to combine with Basic.
+	server.VariantBasicOnly: {"rfc6749-2.3-single-auth-method"},
+	// Registered clients get no client_credentials grant: the checks that
+	// register a client for it, or compare it with the code grant, have no
+	// client to try (the configured service client is not theirs to change).
+	server.VariantClientCredentialsRestricted: {
+		"rfc6749-4.4-confidential-only", "rfc6749-4.4.2-client-authentication-required", "rfc8414-2-scopes-supported-accepted",
+		"rfc6749-4.1.2.1-unauthorized-client", "rfc6749-4.4.3-no-refresh-token", "rfc6749-5.2-unknown-scope-invalid-scope",
+		"rfc8707-2-token-fragment-invalid-target",
+	},
+	// No expires_in: nothing says how long tokens live.
+	server.VariantExpiresInOmitted: {"rfc6750-5.3-short-lived-tokens"},
+	// PKCE is required of every client: there is no request without it to
+	// downgrade to.
+	server.VariantPKCERequiredAll: {"rfc9700-2.1.1-pkce-downgrade"},
+	// No refresh tokens at all.
+	server.VariantRefreshTokensNever: {
+		"rfc7009-2.1-refresh-revokes-access", "rfc6749-6-confidential-must-authenticate", "rfc6749-6-unknown-refresh-token-invalid-grant",
+		"rfc6749-6-scope-not-widened", "rfc8707-2.2-refresh-unknown-invalid-target", "rfc9700-4.14.2-replay-revokes-family",
+		"rfc6749-6-missing-refresh-token-invalid-request", "rfc6749-6-omitted-scope-original", "rfc7009-2.1-hint-not-binding",
+		"rfc7009-2.1-refresh-token-revoked", "rfc9700-4.14.2-public-refresh-rotation", "rfc6749-10.4-refresh-bound-to-client",
+	},
+	// Every token is for the one resource: no token for another resource
+	// to offer the MCP server.
+	server.VariantResourceDefaultAudience: {"mcp-2.6.2-audience-validated"},
+	// No resource indicators: the resource is a plain protected resource
+	// (declared so: an MCP server must validate audiences), and the
+	// resource parameter is ignored.
+	server.VariantResourceNotSupported: {
+		"mcp-2.3.1-challenge-resource-metadata", "rfc8707-2-fragment-invalid-target", "rfc8707-2-relative-invalid-target",
+		"rfc8707-2.2-token-resource-within-grant", "mcp-2.6.2-revoked-token-401", "mcp-2.6.1-query-token-refused",
+		"mcp-2.6.2-issued-token-accepted", "rfc8707-2.2-refresh-unknown-invalid-target", "mcp-2.3.1-prm-published",
+		"mcp-2.5.1-resource-in-both-requests", "rfc8707-2-audience-restricted", "rfc8707-2-token-fragment-invalid-target",
+		"mcp-2.6.1-every-request-authorized", "mcp-2.3.1-post-challenge", "mcp-2.3.1-prm-authorization-servers",
+		"mcp-2.6.2-invalid-token-401", "mcp-2.5.1-uppercase-resource-accepted", "mcp-2.6.2-audience-validated",
+		"mcp-2.7-insufficient-scope-403", "mcp-2025-11-25-challenge-scope",
+	},
+	// Access tokens cannot be revoked (unsupported_token_type), or stay
+	// valid until they expire: no revoked access token to judge.
+	server.VariantRevocationRefreshOnly:     revokedAccessTokenChecks,
+	server.VariantSelfContainedAccessTokens: append([]string{"rfc7009-2.1-refresh-revokes-access"}, revokedAccessTokenChecks...),
+}
+
+// revokedAccessTokenChecks judge what happens to a revoked access token.
+var revokedAccessTokenChecks = []string{
+	"rfc7009-2.1-access-token-revoked", "rfc7662-2.2-revoked-inactive", "mcp-2.6.2-revoked-token-401", "rfc6750-3-challenge-on-revoked-token",
+}
+
 // setupOf merges the setups of vs.
 func setupOf(vs []server.Variant) variantSetup {
 	var out variantSetup
@@ -295,6 +348,7 @@ func setupOf(vs []server.Variant) variantSetup {
 		st := variantSetups[v]
 		out.Browser = out.Browser || st.Browser
 		out.Skips = append(out.Skips, st.Skips...)
+		out.Skips = append(out.Skips, lawfulSkips[v]...)
 		if st.Server != nil {
 			servers = append(servers, st.Server)
 		}
