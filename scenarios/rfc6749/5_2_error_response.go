@@ -97,7 +97,7 @@ func runTokenUnauthorizedClient(ctx context.Context, t *suite.T) error {
 	if err != nil {
 		return err
 	}
-	if issuedTokens(res) {
+	if tokenreq.Issued(res) {
 		return expect.Fail(res, "error=unauthorized_client", "HTTP 200 with tokens",
 			"the client used a grant type it is not registered for").
 			WithEvidence(reg.Res.Exchange).
@@ -189,7 +189,7 @@ func runTokenUnknownScope(ctx context.Context, t *suite.T) error {
 	if err != nil {
 		return err
 	}
-	if !issuedTokens(res) {
+	if !tokenreq.Issued(res) {
 		return expect.WithFix(expect.ErrorResponse(res, "invalid_scope"), "answer a scope the server does not know with 400 error=invalid_scope")
 	}
 	m, err := expect.JSONObject(res, false)
