@@ -126,14 +126,20 @@ func runInvalidClient401(ctx context.Context, t *suite.T) error {
 	return expect.WithFix(err, `add WWW-Authenticate: Basic realm="..." to 401 invalid_client responses`)
 }
 
-func runUnsupportedGrantType(ctx context.Context, t *suite.T) error {
+// unknownGrant sends the confidential client's token request with a
+// grant_type no server defines.
+func unknownGrant(ctx context.Context, t *suite.T, note string) (*httpx.Result, error) {
 	c, err := t.Confidential(ctx)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	form := clientCredentials()
 	form.Set("grant_type", "urn:authspec:unknown-grant")
-	res, err := t.Token(ctx, c, form, "token request with an unknown grant_type")
+	return t.Token(ctx, c, form, note)
+}
+
+func runUnsupportedGrantType(ctx context.Context, t *suite.T) error {
+	res, err := unknownGrant(ctx, t, "token request with an unknown grant_type")
 	if err != nil {
 		return err
 	}
@@ -141,13 +147,7 @@ func runUnsupportedGrantType(ctx context.Context, t *suite.T) error {
 }
 
 func runErrorJSON(ctx context.Context, t *suite.T) error {
-	c, err := t.Confidential(ctx)
-	if err != nil {
-		return err
-	}
-	form := clientCredentials()
-	form.Set("grant_type", "urn:authspec:unknown-grant")
-	res, err := t.Token(ctx, c, form, "token request with an unknown grant_type, to get an error")
+	res, err := unknownGrant(ctx, t, "token request with an unknown grant_type, to get an error")
 	if err != nil {
 		return err
 	}
