@@ -4,7 +4,6 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
 
 	"github.com/authspec/authspec/server"
 	"github.com/authspec/authspec/suite"
@@ -16,13 +15,7 @@ import (
 // requested without resource has no aud, one for the resource has it), and
 // still catch a resource that does not check the audience.
 func TestAudienceWithoutOtherResource(t *testing.T) {
-	reg := registry(t)
-	var checks []*suite.Check
-	for _, id := range []string{"mcp-2.6.2-audience-validated", "rfc8707-2-audience-restricted"} {
-		c, ok := reg.Get(id)
-		require.True(t, ok, id)
-		checks = append(checks, c)
-	}
+	checks := checksByID(t, "mcp-2.6.2-audience-validated", "rfc8707-2-audience-restricted")
 	noOther := func(c *target.Config) { c.OtherResource = "" }
 	for _, r := range runChecksConfig(t, server.Config{}, nil, noOther, checks) {
 		assert.Equal(t, suite.Pass, r.Status, describe(r))

@@ -229,6 +229,35 @@ func registry(t testing.TB) *suite.Registry {
 	return reg
 }
 
+// checksByID returns the registered checks ids, in that order.
+func checksByID(t testing.TB, ids ...string) []*suite.Check {
+	t.Helper()
+	reg := registry(t)
+	checks := make([]*suite.Check, 0, len(ids))
+	for _, id := range ids {
+		c, ok := reg.Get(id)
+		require.True(t, ok, id)
+		checks = append(checks, c)
+	}
+	return checks
+}
+
+// planFor is the plan that judges c: c alone, or for a contract check,
+// which judges what the other checks observed, every check that needs no
+// browser.
+func planFor(reg *suite.Registry, c *suite.Check) []*suite.Check {
+	if !c.After {
+		return []*suite.Check{c}
+	}
+	var plan []*suite.Check
+	for _, o := range reg.Checks() {
+		if !needsBrowser(o) {
+			plan = append(plan, o)
+		}
+	}
+	return plan
+}
+
 func describe(r suite.Result) string {
 	return fmt.Sprintf("%s %s: %s (want %s, got %s)", r.Status, r.ID, r.Message, r.Want, r.Got)
 }
@@ -293,15 +322,7 @@ func TestEachCheckFailsWithItsFault(t *testing.T) {
 			}
 			// A contract check judges what the other checks observed: run
 			// the whole plan and take its result.
-			plan := []*suite.Check{c}
-			if c.After {
-				plan = nil
-				for _, o := range reg.Checks() {
-					if !needsBrowser(o) {
-						plan = append(plan, o)
-					}
-				}
-			}
+			plan := planFor(reg, c)
 			var res suite.Result
 			for _, r := range runChecksWrapped(t, cfg, p.wrap, plan) {
 				if r.ID == c.ID {

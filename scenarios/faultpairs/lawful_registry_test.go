@@ -18,13 +18,7 @@ import (
 // requires the statuses of want (an ID missing from want must PASS).
 func lawful(t *testing.T, cfg server.Config, wrap func(http.Handler) http.Handler, want map[string]suite.Status, ids ...string) {
 	t.Helper()
-	reg := registry(t)
-	var checks []*suite.Check
-	for _, id := range ids {
-		c, ok := reg.Get(id)
-		require.True(t, ok, id)
-		checks = append(checks, c)
-	}
+	checks := checksByID(t, ids...)
 	results := runChecksWrapped(t, cfg, wrap, checks)
 	require.Len(t, results, len(ids))
 	for _, r := range results {
@@ -108,13 +102,7 @@ func idsWithPrefix(t *testing.T, prefixes ...string) []string {
 // for the checks in warn.
 func noFalseAlarm(t *testing.T, cfg server.Config, wrap func(http.Handler) http.Handler, warn []string, ids ...string) []suite.Result {
 	t.Helper()
-	reg := registry(t)
-	var checks []*suite.Check
-	for _, id := range ids {
-		c, ok := reg.Get(id)
-		require.True(t, ok, id)
-		checks = append(checks, c)
-	}
+	checks := checksByID(t, ids...)
 	results := runChecksWrapped(t, cfg, wrap, checks)
 	require.Len(t, results, len(ids))
 	for _, r := range results {

@@ -63,13 +63,7 @@ type runOpts struct {
 // routing clients) with the target config tcfg.
 func runWith(t *testing.T, cfg server.Config, o runOpts, tcfg *target.Config, ids ...string) map[string]suite.Result {
 	t.Helper()
-	reg := registry(t)
-	var checks []*suite.Check
-	for _, id := range ids {
-		c, ok := reg.Get(id)
-		require.True(t, ok, id)
-		checks = append(checks, c)
-	}
+	checks := checksByID(t, ids...)
 	var h http.Handler
 	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { h.ServeHTTP(w, r) }))
 	t.Cleanup(ts.Close)

@@ -4,7 +4,6 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
 
 	"github.com/authspec/authspec/server"
 	"github.com/authspec/authspec/suite"
@@ -15,14 +14,8 @@ import (
 // RFC 9700 §4.11.2 at the expense of RFC 6749 §4.1.2.1; the checks that
 // expect the redirect report it as WARN, never FAIL.
 func TestErrorsNotRedirectedAreWarnings(t *testing.T) {
-	reg := registry(t)
-	var checks []*suite.Check
-	for _, id := range []string{"rfc6749-4.1.2.1-error-carries-state", "rfc6749-3.1.1-unsupported-response-type",
-		"rfc6749-4.1.2.1-missing-response-type", "rfc6749-4.1.2.1-unknown-scope-invalid-scope", "rfc6749-4.1.2.1-unauthorized-client"} {
-		c, ok := reg.Get(id)
-		require.True(t, ok, id)
-		checks = append(checks, c)
-	}
+	checks := checksByID(t, "rfc6749-4.1.2.1-error-carries-state", "rfc6749-3.1.1-unsupported-response-type",
+		"rfc6749-4.1.2.1-missing-response-type", "rfc6749-4.1.2.1-unknown-scope-invalid-scope", "rfc6749-4.1.2.1-unauthorized-client")
 	for _, r := range runChecks(t, server.Config{Faults: []server.Fault{server.FaultErrorsNotRedirected}}, checks) {
 		assert.Equal(t, suite.Warn, r.Status, describe(r))
 		assert.Contains(t, r.Message, "RFC 9700 §4.11.2", r.ID)

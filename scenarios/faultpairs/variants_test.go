@@ -51,15 +51,7 @@ func TestVariantFaultPairs(t *testing.T) {
 			t.Parallel()
 			c, ok := reg.Get(tt.id)
 			require.True(t, ok, "no check %s", tt.id)
-			plan := []*suite.Check{c}
-			if c.After {
-				plan = nil
-				for _, o := range reg.Checks() {
-					if !needsBrowser(o) {
-						plan = append(plan, o)
-					}
-				}
-			}
+			plan := planFor(reg, c)
 			want := suite.Fail
 			if !c.Level.Mandatory() {
 				want = suite.Warn

@@ -79,7 +79,7 @@ func runPublicClientIDRequired(ctx context.Context, t *suite.T) error {
 	if err != nil {
 		return err
 	}
-	if issuedTokens(res) {
+	if tokenreq.Issued(res) {
 		return expect.Fail(res, "an error (invalid_request or invalid_client)", "HTTP 200 with tokens",
 			"a code was redeemed without naming the client it was issued to, so the server cannot check the binding").
 			WithFix("require client_id from clients that do not authenticate, and compare it with the code's client")

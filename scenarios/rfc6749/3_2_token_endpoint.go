@@ -97,7 +97,7 @@ func runPostRequired(ctx context.Context, t *suite.T) error {
 	if err != nil {
 		return err
 	}
-	if issuedTokens(res) {
+	if tokenreq.Issued(res) {
 		return expect.Fail(res, "an error (e.g. 405 or 400 invalid_request)", "HTTP 200 with tokens",
 			"the token endpoint issues tokens to GET: parameters in URIs end up in logs, histories and Referer headers").
 			WithFix("accept only POST at the token endpoint").AsObservation()

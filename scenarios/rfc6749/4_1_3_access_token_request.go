@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/url"
 
+	"github.com/authspec/authspec/scenarios/internal/tokenreq"
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/expect"
 	"github.com/authspec/authspec/suite/fixture"
@@ -112,7 +113,7 @@ func runRedirectURIRequired(ctx context.Context, t *suite.T) error {
 	if err != nil {
 		return err
 	}
-	if issuedTokens(res) {
+	if tokenreq.Issued(res) {
 		return expect.Fail(res, "error=invalid_grant (or invalid_request)", "HTTP 200 with tokens",
 			"the code was redeemed without the redirect_uri its authorization request carried").
 			WithFix("store the redirect_uri of the authorization request with the code and require the same value at redemption")

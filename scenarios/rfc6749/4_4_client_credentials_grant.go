@@ -3,6 +3,7 @@ package rfc6749
 import (
 	"context"
 
+	"github.com/authspec/authspec/scenarios/internal/tokenreq"
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/expect"
 	"github.com/authspec/authspec/suite/vocab"
@@ -34,7 +35,7 @@ func runConfidentialOnly(ctx context.Context, t *suite.T) error {
 	if err != nil {
 		return err
 	}
-	if issuedTokens(res) {
+	if tokenreq.Issued(res) {
 		return expect.Fail(res, "error=unauthorized_client (or invalid_client)", "HTTP 200 with tokens",
 			"a public client, which anyone can impersonate, got tokens in its own name").
 			WithFix("refuse the client_credentials grant to clients without credentials")

@@ -12,6 +12,7 @@ import (
 	"github.com/authspec/authspec/scenarios/internal/tokenreq"
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/expect"
+	"github.com/authspec/authspec/suite/fixture"
 	"github.com/authspec/authspec/suite/httpx"
 	"github.com/authspec/authspec/suite/vocab"
 )
@@ -97,7 +98,7 @@ func runTokenUnauthorizedClient(ctx context.Context, t *suite.T) error {
 	if err != nil {
 		return err
 	}
-	if issuedTokens(res) {
+	if tokenreq.Issued(res) {
 		return expect.Fail(res, "error=unauthorized_client", "HTTP 200 with tokens",
 			"the client used a grant type it is not registered for").
 			WithEvidence(reg.Res.Exchange).
@@ -125,14 +126,20 @@ func runInvalidClient401(ctx context.Context, t *suite.T) error {
 	return expect.WithFix(err, `add WWW-Authenticate: Basic realm="..." to 401 invalid_client responses`)
 }
 
-func runUnsupportedGrantType(ctx context.Context, t *suite.T) error {
+// unknownGrant sends the confidential client's token request with a
+// grant_type no server defines.
+func unknownGrant(ctx context.Context, t *suite.T, note string) (*httpx.Result, error) {
 	c, err := t.Confidential(ctx)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	form := clientCredentials()
 	form.Set("grant_type", "urn:authspec:unknown-grant")
-	res, err := t.Token(ctx, c, form, "token request with an unknown grant_type")
+	return t.Token(ctx, c, form, note)
+}
+
+func runUnsupportedGrantType(ctx context.Context, t *suite.T) error {
+	res, err := unknownGrant(ctx, t, "token request with an unknown grant_type")
 	if err != nil {
 		return err
 	}
@@ -140,13 +147,7 @@ func runUnsupportedGrantType(ctx context.Context, t *suite.T) error {
 }
 
 func runErrorJSON(ctx context.Context, t *suite.T) error {
-	c, err := t.Confidential(ctx)
-	if err != nil {
-		return err
-	}
-	form := clientCredentials()
-	form.Set("grant_type", "urn:authspec:unknown-grant")
-	res, err := t.Token(ctx, c, form, "token request with an unknown grant_type, to get an error")
+	res, err := unknownGrant(ctx, t, "token request with an unknown grant_type, to get an error")
 	if err != nil {
 		return err
 	}
@@ -189,7 +190,7 @@ func runTokenUnknownScope(ctx context.Context, t *suite.T) error {
 	if err != nil {
 		return err
 	}
-	if !issuedTokens(res) {
+	if !tokenreq.Issued(res) {
 		return expect.WithFix(expect.ErrorResponse(res, "invalid_scope"), "answer a scope the server does not know with 400 error=invalid_scope")
 	}
 	m, err := expect.JSONObject(res, false)
@@ -203,25 +204,26 @@ func runTokenUnknownScope(ctx context.Context, t *suite.T) error {
 	// No scope member: the grant is identical to the request (§5.1),
 	// unless introspection shows otherwise.
 	at, _ := m["access_token"].(string)
-	return unreportedScope(ctx, t, src, res, at, unknownScope)
+	return unreportedScope(ctx, t, src.Client, res, at, unknownScope, unknownScope)
 }
 
-// unreportedScope judges tokens issued without a scope member for a
-// request of scope requested: introspection tells the scope actually
-// granted, and a different one should have been reported (RFC 6749 §3.3).
-func unreportedScope(ctx context.Context, t *suite.T, src *tokenreq.Source, res *httpx.Result, token, requested string) error {
+// unreportedScope judges tokens issued to c without a scope member for a
+// request of scope requested, which includes unknown: introspection tells
+// the scope actually granted, and a grant without unknown should have been
+// reported (RFC 6749 §3.3).
+func unreportedScope(ctx context.Context, t *suite.T, c *fixture.Client, res *httpx.Result, token, requested, unknown string) error {
 	if t.Target.Metadata.IntrospectionEndpoint == "" {
 		return suite.SkipErr("tokens were issued without a scope member, which says the requested scope %q was granted (RFC 6749 §5.1); without an introspection_endpoint authspec cannot tell whether it was", requested)
 	}
-	granted, intro, err := introspectedScope(ctx, t, src.Client, token)
+	granted, intro, err := introspectedScope(ctx, t, c, token)
 	if err != nil {
 		return err
 	}
-	if slices.Contains(strings.Fields(granted), requested) {
+	if slices.Contains(strings.Fields(granted), unknown) {
 		return nil
 	}
 	return expect.Fail(res, fmt.Sprintf("error=invalid_scope, or a scope member saying what was granted (%q)", granted), "tokens without a scope member",
-		"the scope %q was silently dropped: the client believes it got it", requested).
+		"the scope %q was silently dropped: the client believes it got it", unknown).
 		WithEvidence(intro.Exchange).
 		WithFix("refuse unknown scopes with invalid_scope, or include scope in the token response whenever the granted scope differs from the requested one (RFC 6749 §3.3)")
 }

@@ -27,7 +27,7 @@ func unauthenticated(c *fixture.Client) *fixture.Client {
 // refusedUnauthenticated judges a request that a confidential client made
 // without authenticating: any error passes, tokens fail.
 func refusedUnauthenticated(res *httpx.Result, what string) error {
-	if issuedTokens(res) {
+	if tokenreq.Issued(res) {
 		return expect.Fail(res, "HTTP 401 (or 400) error=invalid_client", "HTTP 200 with tokens",
 			"a confidential client got tokens for %s without authenticating: anyone who knows its client_id can", what).
 			WithFix("require the client's credentials (client_secret_basic, client_secret_post, ...) from every confidential client at the token endpoint")
@@ -98,13 +98,10 @@ func errorDescription(res *httpx.Result) string {
 
 // outcomeOf describes a response briefly: its status and error code.
 func outcomeOf(res *httpx.Result) string {
-	if code := expect.ErrorCode(res); code != "" {
-		return fmt.Sprintf("HTTP %d error=%s", res.Status, code)
-	}
-	if issuedTokens(res) {
+	if expect.ErrorCode(res) == "" && tokenreq.Issued(res) {
 		return "HTTP 200 with tokens"
 	}
-	return fmt.Sprintf("HTTP %d", res.Status)
+	return expect.Outcome(res)
 }
 
 // notRedirectedAt sends ar and fails if the server redirected to the
@@ -119,19 +116,6 @@ func notRedirectedAt(ctx context.Context, t *suite.T, ar *fixture.AuthRequest, w
 		return expect.Fail(res.Last, want, "a redirect to "+res.Callback.Redacted(), "%s", why).WithFix(fix)
 	}
 	return nil
-}
-
-// issuedTokens reports whether res is a successful token response.
-func issuedTokens(res *httpx.Result) bool {
-	if res.Status != http.StatusOK {
-		return false
-	}
-	m, err := expect.JSONObject(res, false)
-	if err != nil {
-		return false
-	}
-	at, _ := m["access_token"].(string)
-	return at != ""
 }
 
 // keywordlessErrorCode is why a §5.2 (or §4.1.2.1) error code definition,

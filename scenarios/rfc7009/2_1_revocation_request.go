@@ -265,7 +265,7 @@ func runClientAuth(ctx context.Context, t *suite.T) error {
 		return err
 	}
 	if ok.Status != http.StatusOK {
-		return suite.SkipErr("the revocation endpoint refuses the client's right credentials too (%s), so a refusal of wrong ones would prove nothing (see rfc7009-2.2-invalid-token-200)", outcome(ok))
+		return suite.SkipErr("the revocation endpoint refuses the client's right credentials too (%s), so a refusal of wrong ones would prove nothing (see rfc7009-2.2-invalid-token-200)", expect.Outcome(ok))
 	}
 	bad := *c
 	bad.Secret = "authspec-wrong-secret"

@@ -144,11 +144,7 @@ func runClientIDPresent(ctx context.Context, t *suite.T) error {
 }
 
 func runClientIDUnique(ctx context.Context, t *suite.T) error {
-	a, err := registered(ctx, t, map[string]any{"client_name": "authspec uniqueness check A"})
-	if err != nil {
-		return err
-	}
-	b, err := registered(ctx, t, map[string]any{"client_name": "authspec uniqueness check B"})
+	a, b, err := registeredTwice(ctx, t, "authspec uniqueness check")
 	if err != nil {
 		return err
 	}
@@ -201,11 +197,7 @@ func runNoSecretForPublic(ctx context.Context, t *suite.T) error {
 }
 
 func runSecretUnique(ctx context.Context, t *suite.T) error {
-	a, err := registered(ctx, t, map[string]any{"client_name": "authspec secret check A"})
-	if err != nil {
-		return err
-	}
-	b, err := registered(ctx, t, map[string]any{"client_name": "authspec secret check B"})
+	a, b, err := registeredTwice(ctx, t, "authspec secret check")
 	if err != nil {
 		return err
 	}
@@ -372,4 +364,15 @@ func runIssuedCredentialsWork(ctx context.Context, t *suite.T) error {
 // a refused registration is SKIP (rfc7591-3.2.1-201-created reports it).
 func registered(ctx context.Context, t *suite.T, changes map[string]any) (*regclient.Registration, error) {
 	return regclient.MustRegister(ctx, t, regclient.Metadata(t, regclient.DefaultMethod(t), changes))
+}
+
+// registeredTwice registers two clients, named name+" A" and name+" B".
+func registeredTwice(ctx context.Context, t *suite.T, name string) (a, b *regclient.Registration, err error) {
+	if a, err = registered(ctx, t, map[string]any{"client_name": name + " A"}); err != nil {
+		return nil, nil, err
+	}
+	if b, err = registered(ctx, t, map[string]any{"client_name": name + " B"}); err != nil {
+		return nil, nil, err
+	}
+	return a, b, nil
 }

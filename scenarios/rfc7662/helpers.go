@@ -109,16 +109,9 @@ func activeOf(res *httpx.Result) (active, isBool bool, m map[string]any, err err
 func authorizedCall(res *httpx.Result) error {
 	if res.Status == http.StatusUnauthorized || res.Status == http.StatusForbidden {
 		return suite.SkipErr("the introspection endpoint refused the client (%s): it may admit only other callers, such as resource servers (RFC 7662 §2.1 leaves that to the server), so there is no introspection response to judge",
-			outcome(res))
+			expect.Outcome(res))
 	}
 	return nil
-}
-
-func outcome(res *httpx.Result) string {
-	if code := expect.ErrorCode(res); code != "" {
-		return fmt.Sprintf("HTTP %d error=%s", res.Status, code)
-	}
-	return fmt.Sprintf("HTTP %d", res.Status)
 }
 
 // okIntrospection requires a 200 JSON introspection response and returns

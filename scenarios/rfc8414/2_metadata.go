@@ -56,6 +56,10 @@ func memberChecks() []*suite.Check {
 	}
 }
 
+// keywordlessAdvertised is why a member, defined without a keyword, binds
+// the server to what it advertises at MUST level.
+const keywordlessAdvertised = "RFC 8414 §2 defines each member as a statement about this server (the grant types, methods, endpoints it supports); an advertised value the server does not honour makes the document untrue, and clients act on it"
+
 // advertisedChecks are the checks that what the metadata advertises works.
 func advertisedChecks() []*suite.Check {
 	return []*suite.Check{
@@ -64,7 +68,7 @@ func advertisedChecks() []*suite.Check {
 			Requires: []vocab.Feature{vocab.FeatureDCR}, Profiles: []vocab.Profile{vocab.ProfileDCR},
 			Title:       "The advertised registration_endpoint registers clients",
 			Quote:       "registration_endpoint OPTIONAL. URL of the authorization server's OAuth 2.0 Dynamic Client Registration endpoint [RFC7591].",
-			Keywordless: "RFC 8414 §2 defines each member as a statement about this server (the grant types, methods, endpoints it supports); an advertised value the server does not honour makes the document untrue, and clients act on it",
+			Keywordless: keywordlessAdvertised,
 			Run:         runRegistrationEndpointRegisters,
 		},
 		{
@@ -72,7 +76,7 @@ func advertisedChecks() []*suite.Check {
 			Requires: []vocab.Feature{vocab.FeatureMetadata, vocab.FeatureConfidential}, Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title:       "The token endpoint does not refuse an advertised grant type as unsupported_grant_type",
 			Quote:       "grant_types_supported OPTIONAL. JSON array containing a list of the OAuth 2.0 grant type values that this authorization server supports. ... If omitted, the default value is [\"authorization_code\", \"implicit\"].",
-			Keywordless: "RFC 8414 §2 defines each member as a statement about this server (the grant types, methods, endpoints it supports); an advertised value the server does not honour makes the document untrue, and clients act on it",
+			Keywordless: keywordlessAdvertised,
 			Run:         runGrantTypesNotRefused,
 		},
 		{
@@ -87,7 +91,7 @@ func advertisedChecks() []*suite.Check {
 			Requires: []vocab.Feature{vocab.FeatureDCR}, Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title:       "Every advertised token endpoint authentication method authspec can perform authenticates a client",
 			Quote:       "token_endpoint_auth_methods_supported OPTIONAL. JSON array containing a list of client authentication methods supported by this token endpoint. ... If omitted, the default is \"client_secret_basic\"",
-			Keywordless: "RFC 8414 §2 defines each member as a statement about this server (the grant types, methods, endpoints it supports); an advertised value the server does not honour makes the document untrue, and clients act on it",
+			Keywordless: keywordlessAdvertised,
 			Run:         runTokenAuthMethodsAuthenticate,
 		},
 		{
@@ -95,7 +99,7 @@ func advertisedChecks() []*suite.Check {
 			Requires: []vocab.Feature{vocab.FeatureIntrospection, vocab.FeatureConfidential}, Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title:       "The advertised introspection_endpoint answers an introspection request as RFC 7662 says",
 			Quote:       "introspection_endpoint OPTIONAL. URL of the authorization server's OAuth 2.0 introspection endpoint [RFC7662].",
-			Keywordless: "RFC 8414 §2 defines each member as a statement about this server (the grant types, methods, endpoints it supports); an advertised value the server does not honour makes the document untrue, and clients act on it",
+			Keywordless: keywordlessAdvertised,
 			Run:         runIntrospectionEndpointIntrospects,
 		},
 		{
@@ -112,7 +116,7 @@ func advertisedChecks() []*suite.Check {
 			Requires: []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureAuthCode}, Profiles: []vocab.Profile{vocab.ProfilePKCE},
 			Title:       "Every advertised PKCE code_challenge_method is accepted and verified",
 			Quote:       "code_challenge_methods_supported OPTIONAL. JSON array containing a list of Proof Key for Code Exchange (PKCE) [RFC7636] code challenge methods supported by this authorization server.",
-			Keywordless: "RFC 8414 §2 defines each member as a statement about this server (the grant types, methods, endpoints it supports); an advertised value the server does not honour makes the document untrue, and clients act on it",
+			Keywordless: keywordlessAdvertised,
 			Run:         runCodeChallengeMethodsHonoured,
 		},
 		{
@@ -120,7 +124,7 @@ func advertisedChecks() []*suite.Check {
 			Requires: []vocab.Feature{vocab.FeatureIntrospection, vocab.FeatureDCR}, Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title:       "Every advertised introspection endpoint authentication method authspec can perform authenticates a client",
 			Quote:       "introspection_endpoint_auth_methods_supported OPTIONAL. JSON array containing a list of client authentication methods supported by this introspection endpoint.",
-			Keywordless: "RFC 8414 §2 defines each member as a statement about this server (the grant types, methods, endpoints it supports); an advertised value the server does not honour makes the document untrue, and clients act on it",
+			Keywordless: keywordlessAdvertised,
 			Run:         runIntrospectionAuthMethodsAuthenticate,
 		},
 	}

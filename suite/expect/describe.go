@@ -2,6 +2,7 @@ package expect
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 
 	"github.com/authspec/authspec/suite/httpx"
@@ -57,6 +58,15 @@ func BodyHint(res *httpx.Result) string {
 		return ""
 	}
 	return ": " + res.Snippet()
+}
+
+// Outcome describes a response briefly for messages: its status and the
+// OAuth error code, if any.
+func Outcome(res *httpx.Result) string {
+	if code := ErrorCode(res); code != "" {
+		return fmt.Sprintf("HTTP %d error=%s", res.Status, code)
+	}
+	return fmt.Sprintf("HTTP %d", res.Status)
 }
 
 // ErrorCode is the "error" member of a JSON error response, or "".

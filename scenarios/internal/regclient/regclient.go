@@ -327,11 +327,8 @@ func Outcome(res *httpx.Result) string {
 	if res == nil {
 		return "no response"
 	}
-	if code := expect.ErrorCode(res); code != "" {
-		return fmt.Sprintf("HTTP %d error=%s", res.Status, code)
-	}
-	if res.Status == http.StatusOK {
+	if res.Status == http.StatusOK && expect.ErrorCode(res) == "" {
 		return "HTTP 200 (the request succeeded)"
 	}
-	return fmt.Sprintf("HTTP %d", res.Status)
+	return expect.Outcome(res)
 }

@@ -17,7 +17,6 @@ package tokenreq
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
@@ -104,12 +103,12 @@ func clientCredentials(ctx context.Context, t *suite.T) (*Source, error) {
 			return nil, err
 		}
 	}
-	if issued(res) {
+	if Issued(res) {
 		s.Baseline = res
 		return s, nil
 	}
 	t.Logf("the client_credentials request of %s was answered %s; the check uses the authorization code grant instead (configure clients.client_credentials for a client allowed that grant)",
-		c.ID, outcome(res))
+		c.ID, expect.Outcome(res))
 	return nil, nil
 }
 
@@ -135,7 +134,7 @@ func madeUpCode(ctx context.Context, t *suite.T) (*Source, error) {
 		return nil, err
 	}
 	if !s.Accepted(res) {
-		return nil, suite.SkipErr("no code could be obtained, and a token request with a made-up code was answered %s; cannot tell whether the client authenticates", outcome(res))
+		return nil, suite.SkipErr("no code could be obtained, and a token request with a made-up code was answered %s; cannot tell whether the client authenticates", expect.Outcome(res))
 	}
 	wrong := *c
 	wrong.Secret = c.Secret + "-authspec-wrong"
@@ -145,7 +144,7 @@ func madeUpCode(ctx context.Context, t *suite.T) (*Source, error) {
 		return nil, err
 	}
 	if !Refused(ctl) {
-		return nil, suite.SkipErr("no code could be obtained, and a made-up code is answered %s whether or not the client secret is right; cannot tell whether the client authenticates", outcome(ctl))
+		return nil, suite.SkipErr("no code could be obtained, and a made-up code is answered %s whether or not the client secret is right; cannot tell whether the client authenticates", expect.Outcome(ctl))
 	}
 	s.Baseline = res
 	return s, nil
@@ -208,7 +207,7 @@ func (s *Source) Confirm(ctx context.Context) (*httpx.Result, error) {
 		return nil, err
 	}
 	if !s.Accepted(res) {
-		return nil, suite.SkipErr("the plain request is refused too (%s; the RFC 6749 §4.1.3 checks report why), so the refusal of the variation says nothing", outcome(res))
+		return nil, suite.SkipErr("the plain request is refused too (%s; the RFC 6749 §4.1.3 checks report why), so the refusal of the variation says nothing", expect.Outcome(res))
 	}
 	s.Baseline = res
 	return res, nil
@@ -232,7 +231,7 @@ func (s *Source) Accepted(res *httpx.Result) bool {
 	if s.Kind == MadeUpCode {
 		return res.Status == http.StatusBadRequest && expect.ErrorCode(res) == "invalid_grant"
 	}
-	return issued(res)
+	return Issued(res)
 }
 
 // Tokens returns a successful token response of a confidential client:
@@ -252,8 +251,9 @@ func Refused(res *httpx.Result) bool {
 	return res.Status == http.StatusUnauthorized || expect.ErrorCode(res) == "invalid_client"
 }
 
-// issued reports whether res is a successful token response.
-func issued(res *httpx.Result) bool {
+// Issued reports whether res is a successful token response: 200 with a
+// JSON object carrying an access_token.
+func Issued(res *httpx.Result) bool {
 	if res.Status != http.StatusOK {
 		return false
 	}
@@ -263,11 +263,4 @@ func issued(res *httpx.Result) bool {
 	}
 	at, _ := m["access_token"].(string)
 	return at != ""
-}
-
-func outcome(res *httpx.Result) string {
-	if c := expect.ErrorCode(res); c != "" {
-		return fmt.Sprintf("HTTP %d error=%s", res.Status, c)
-	}
-	return fmt.Sprintf("HTTP %d", res.Status)
 }
