@@ -76,7 +76,18 @@ func Status(res *httpx.Result, want ...int) error {
 		ws[i] = strconv.Itoa(w) + " " + http.StatusText(w)
 	}
 	return Fail(res, "HTTP "+strings.Join(ws, " or "), fmt.Sprintf("HTTP %d %s%s", res.Status, http.StatusText(res.Status), BodyHint(res)),
-		"unexpected HTTP status")
+		"%s", statusMessage(res, ws))
+}
+
+// statusMessage says what was answered and what the requirement calls for,
+// naming the request by why it was made when the exchange says so.
+func statusMessage(res *httpx.Result, want []string) string {
+	msg := fmt.Sprintf("answered HTTP %d %s where the requirement calls for HTTP %s",
+		res.Status, http.StatusText(res.Status), strings.Join(want, " or "))
+	if note := strings.TrimSpace(res.Exchange.Note); note != "" {
+		return note + ": " + msg
+	}
+	return "the server " + msg
 }
 
 // JSONObject parses the body as a JSON object. The media type must be
