@@ -5,6 +5,8 @@ import (
 	"sort"
 	"strings"
 	"sync"
+
+	"github.com/authspec/authspec/internal/editdist"
 )
 
 // The reference server's defaults are one lawful behaviour among several.
@@ -181,7 +183,7 @@ func closeNames(name string, kind Kind) []string {
 		if b.Kind != kind {
 			continue
 		}
-		d := editDistance(name, n)
+		d := editdist.Distance(name, n)
 		switch {
 		case d <= max(2, len(name)/4):
 		case len(name) >= 4 && strings.Contains(n, name):
@@ -202,27 +204,6 @@ func closeNames(name string, kind Kind) []string {
 		out = append(out, c.name)
 	}
 	return out
-}
-
-// editDistance is the Levenshtein distance between a and b, in bytes.
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
 
 // behaviourSet is the set of behaviours a server has on, by name.

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/authspec/authspec/internal/editdist"
 	"gopkg.in/yaml.v3"
 )
 
@@ -184,7 +185,7 @@ func suggestKey(key, path string, valid []string) string {
 	best, dist := "", 3
 	for _, v := range valid {
 		last := v[strings.LastIndexByte(v, '.')+1:]
-		if d := editDistance(key, last); d < dist {
+		if d := editdist.Distance(key, last); d < dist {
 			best, dist = v, d
 		}
 	}
@@ -204,25 +205,4 @@ func suggestKey(key, path string, valid []string) string {
 		}
 	}
 	return ""
-}
-
-// editDistance is the Levenshtein distance of a and b.
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
