@@ -91,8 +91,28 @@ type htmlProblem struct {
 
 // htmlSkipGroup is a group of SKIPs one change would enable (SkipGroups).
 type htmlSkipGroup struct {
-	Headline, Enable string
+	// Headline and Enable are escaped text with `config keys` as <code>.
+	Headline, Enable template.HTML
 	IDs              []string
+}
+
+// codeSpans escapes s for HTML and renders each `backquoted` span, a config
+// key or a command in the text of a SKIP, as <code>; an unpaired backquote
+// stays as it is.
+func codeSpans(s string) template.HTML {
+	parts := strings.Split(s, "`")
+	var b strings.Builder
+	for i, p := range parts {
+		switch {
+		case i%2 == 1 && i < len(parts)-1:
+			b.WriteString("<code>" + template.HTMLEscapeString(p) + "</code>")
+		case i%2 == 1:
+			b.WriteString("`" + template.HTMLEscapeString(p))
+		default:
+			b.WriteString(template.HTMLEscapeString(p))
+		}
+	}
+	return template.HTML(b.String()) //nolint:gosec // every part is escaped above
 }
 
 type htmlCount struct {
@@ -185,8 +205,8 @@ func newHTMLView(r *Report) htmlView {
 	}
 	groups, rest := SkipGroups(r.Results)
 	for _, g := range groups {
-		hg := htmlSkipGroup{Headline: clean(fmt.Sprintf("%s %s %s", plural(len(g.IDs), "check", "checks"), needVerb(len(g.IDs)), g.Need)),
-			Enable: clean(g.Enable)}
+		hg := htmlSkipGroup{Headline: codeSpans(clean(fmt.Sprintf("%s %s %s", plural(len(g.IDs), "check", "checks"), needVerb(len(g.IDs)), g.Need))),
+			Enable: codeSpans(clean(g.Enable))}
 		for _, id := range g.IDs {
 			hg.IDs = append(hg.IDs, clean(id))
 		}

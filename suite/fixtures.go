@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/url"
+	"sync/atomic"
 
 	"github.com/authspec/authspec/suite/fixture"
 	"github.com/authspec/authspec/suite/httpx"
@@ -256,6 +257,9 @@ type Grant struct {
 	// Authz is how the authorization went (the redirect with the code).
 	Authz *fixture.AuthzResult
 	t     *T
+	// redemptions counts the token requests sent with Code, so that a
+	// second one is told apart from the first in messages and reports.
+	redemptions atomic.Int32
 }
 
 // AuthRequestFor is the run's usual authorization request
@@ -293,12 +297,22 @@ func (t *T) CodeFor(ctx context.Context, c *fixture.Client, adjust func(r *fixtu
 // Redeem redeems the code as the request's client; change, when not nil,
 // changes the token request first.
 func (g *Grant) Redeem(ctx context.Context, change func(form url.Values)) (*httpx.Result, error) {
-	return g.t.Redeem(ctx, g.Request, g.Code, change)
+	return g.redeem(ctx, g.Request, change)
 }
 
 // RedeemAs redeems the code as client c instead, with the same request.
 func (g *Grant) RedeemAs(ctx context.Context, c *fixture.Client, change func(form url.Values)) (*httpx.Result, error) {
 	r := *g.Request
 	r.Client = c
-	return g.t.Redeem(ctx, &r, g.Code, change)
+	return g.redeem(ctx, &r, change)
+}
+
+// redeem sends the token request of r with the grant's code; from the
+// second time on, its note says the code was sent before.
+func (g *Grant) redeem(ctx context.Context, r *fixture.AuthRequest, change func(form url.Values)) (*httpx.Result, error) {
+	note := "redeem the authorization code"
+	if n := g.redemptions.Add(1); n > 1 {
+		note = fmt.Sprintf("redeem the same authorization code again (attempt %d)", n)
+	}
+	return g.t.Fixtures.RedeemNoted(ctx, g.t.HTTP, r, g.Code, change, note)
 }

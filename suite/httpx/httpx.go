@@ -347,14 +347,43 @@ func (c *Client) recordHeaders(h http.Header) map[string][]string {
 	return out
 }
 
-// redactAuthorization keeps the scheme, so that a reader sees "Basic" or
-// "Bearer" was used, and hides the credentials.
+// redactAuthorization keeps the scheme and the shape of the credentials,
+// so that a reader sees "Basic" or "Bearer" was used and, for a malformed
+// header, what was malformed (two tokens, a doubled space, no token at
+// all), and hides every credential: "Bearer a  b" is recorded as
+// "Bearer [REDACTED]  [REDACTED]". A first word that is not a known
+// scheme may itself be a credential and is hidden too.
 func redactAuthorization(v string) string {
-	if scheme, _, ok := strings.Cut(v, " "); ok && len(scheme) < 20 {
-		return scheme + " [REDACTED]"
+	var b strings.Builder
+	inWord, first := false, true
+	for i, r := range v {
+		if r == ' ' || r == '\t' {
+			b.WriteRune(r)
+			inWord = false
+			continue
+		}
+		if inWord {
+			continue
+		}
+		inWord = true
+		if first {
+			first = false
+			word, _, _ := strings.Cut(v[i:], " ")
+			if knownSchemes[strings.ToLower(word)] {
+				b.WriteString(word)
+				continue
+			}
+		}
+		b.WriteString(Redacted)
 	}
-	return "[REDACTED]"
+	return b.String()
 }
+
+// knownSchemes are the HTTP authentication schemes kept in recorded
+// Authorization headers (IANA HTTP Authentication Scheme Registry).
+var knownSchemes = map[string]bool{"basic": true, "bearer": true, "digest": true, "dpop": true,
+	"hoba": true, "mutual": true, "negotiate": true, "ntlm": true, "oauth": true, "privatetoken": true,
+	"scram-sha-1": true, "scram-sha-256": true, "vapid": true, "concealed": true, "gnap": true}
 
 var secretParams = []string{"client_secret", "code", "code_verifier", "refresh_token", "access_token",
 	"token", "password", "registration_access_token", "csrf_token", "id_token"}
