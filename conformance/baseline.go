@@ -123,7 +123,7 @@ func (b *Baseline) Apply(rep *reports.Report) {
 		switch r.Status {
 		case suite.Fail, suite.Warn, suite.Error:
 			r.Baselined = true
-			r.Log = append(r.Log, "accepted by the baseline: "+reason)
+			r.Log = append(r.Log, reports.AcceptedByBaseline+reason)
 			info.Accepted = append(info.Accepted, r.ID)
 		case suite.Pass:
 			info.Stale = append(info.Stale, r.ID)
