@@ -87,6 +87,14 @@ func TestMerge_JoinsTheShards(t *testing.T) {
 	buf.Reset()
 	require.NoError(t, WriteJSON(&buf, parts[1].Report))
 	assert.Empty(t, validateReport(t, loadSchema(t), decodeJSON(t, buf.Bytes())), "and so is a shard's")
+
+	// The Markdown summary says what it covers.
+	buf.Reset()
+	require.NoError(t, WriteMarkdown(&buf, got))
+	assert.Contains(t, buf.String(), "Merged from the reports of 3 shards.")
+	buf.Reset()
+	require.NoError(t, WriteMarkdown(&buf, parts[1].Report))
+	assert.Contains(t, buf.String(), "**Shard 2/3** of a selection of 7 checks: `authspec report merge` joins the reports of all 3 shards.")
 }
 
 func TestMerge_OneShard(t *testing.T) {
