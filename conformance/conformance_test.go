@@ -136,7 +136,7 @@ func TestRun_UsageErrors(t *testing.T) {
 	require.Error(t, err, "an unreachable target is not a usage error but the run cannot happen")
 }
 
-// TestRun_ShardsMergeToTheWholeRun: the plan cut into three shards, run at
+// TestRun_ShardsMergeToTheWholeRun: the whole plan cut into three shards, run at
 // once as a CI matrix would, merges into the report of one whole run:
 // the same checks, in the same order, with the same statuses, the same
 // gate and the same baseline verdicts, the contract checks (which run in
@@ -148,7 +148,7 @@ func TestRun_ShardsMergeToTheWholeRun(t *testing.T) {
 	b, err := conformance.ParseBaseline([]byte("version: 1\nknown_failures:\n  - id: " + broken + "\n    reason: the gateway adds it\n" +
 		"  - id: rfc6749-5.1-token-type\n    reason: fixed\n"))
 	require.NoError(t, err)
-	opts := conformance.Options{Target: issuer, Config: cfg, Profiles: []vocab.Profile{vocab.ProfileCore}, Browser: conformance.BrowserOff, Version: "test"}
+	opts := conformance.Options{Target: issuer, Config: cfg, Browser: conformance.BrowserOff, Version: "test"}
 
 	whole := opts
 	whole.Baseline = b
