@@ -35,6 +35,7 @@ Usage:
   authspec run     --target ISSUER_URL [flags]   run the checks against a server
   authspec list    [--json] [--profile NAME]     the catalog of checks
   authspec report  --in report.json --format md  re-render a report
+  authspec report merge SHARD.json... [-o DIR]  join the reports of run --shard I/N
   authspec baseline write --in report.json       known failures, for run --baseline
   authspec browser inspect --target ISSUER_URL  suggest login/consent steps for the config
   authspec serve   [flags]   run the reference authorization server
