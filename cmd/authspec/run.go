@@ -418,6 +418,11 @@ func cmdReport(args []string, stdout, stderr io.Writer) error {
 	in := fs.String("in", "reports/out/report.json", "report.json of an earlier run")
 	format := fs.String("format", "md", "formats to render: md, html, junit, json (comma separated)")
 	out := fs.String("out", "", "output directory (default: the directory of --in)")
+	fs.Usage = func() {
+		fmt.Fprint(stderr, "Usage: authspec report --in report.json [--format md,html] [--out DIR]\n"+
+			"       authspec report merge SHARD.json... [--out DIR]   (the reports of run --shard I/N; see authspec report merge -h)\n\nFlags:\n")
+		fs.PrintDefaults()
+	}
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return &exitError{code: 0, err: errHelp}
