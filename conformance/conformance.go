@@ -272,10 +272,10 @@ type MergeOptions struct {
 
 // Merge joins the reports of the shards of one selection (Options.Shard,
 // `authspec run --shard I/N`) into the report of the whole selection
-// (reports.Merge), and applies the gate and the baseline as Run does. An
-// error is a *UsageError: shards that are missing, repeated or that
-// disagree (target, version, selection), or a baseline naming unknown
-// checks.
+// (reports.Merge), and applies the gate and the baseline as Run does.
+// Shards that are missing, repeated or that disagree (target, version,
+// selection), and a baseline naming checks that are neither in the
+// catalog nor in the selection, are a *UsageError.
 func Merge(parts []reports.Part, o MergeOptions) (*reports.Report, error) {
 	gate, err := vocab.ParseGate(string(o.FailOn))
 	if err != nil {

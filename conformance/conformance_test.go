@@ -200,4 +200,14 @@ func TestRun_ShardsMergeToTheWholeRun(t *testing.T) {
 	assert.Equal(t, want.Baseline.Accepted, got.Baseline.Accepted)
 	assert.Equal(t, want.FailOn, got.FailOn)
 	assert.Equal(t, n, got.Shards)
+
+	typo, err := conformance.ParseBaseline([]byte("version: 1\nknown_failures: [{id: rfc9999-1-nope, reason: typo}]\n"))
+	require.NoError(t, err)
+	_, err = conformance.Merge(parts, conformance.MergeOptions{Baseline: typo})
+	var ue *conformance.UsageError
+	require.ErrorAs(t, err, &ue)
+	assert.Contains(t, err.Error(), "rfc9999-1-nope")
+	_, err = conformance.Merge(parts[1:], conformance.MergeOptions{})
+	require.ErrorAs(t, err, &ue)
+	assert.Contains(t, err.Error(), "shard 1/3 missing")
 }
