@@ -88,9 +88,14 @@ func ParseBaseline(data []byte) (*Baseline, error) {
 // Validate reports entries that name no check of the catalog (a typo would
 // otherwise accept nothing, silently).
 func (b *Baseline) Validate(reg *suite.Registry) error {
+	return b.validate(func(id string) bool { _, ok := reg.Get(id); return ok })
+}
+
+// validate reports the entries whose ID is not known.
+func (b *Baseline) validate(known func(id string) bool) error {
 	var unknown []string
 	for _, k := range b.Known {
-		if _, ok := reg.Get(k.ID); !ok {
+		if !known(k.ID) {
 			unknown = append(unknown, k.ID)
 		}
 	}
@@ -123,7 +128,7 @@ func (b *Baseline) Apply(rep *reports.Report) {
 		switch r.Status {
 		case suite.Fail, suite.Warn, suite.Error:
 			r.Baselined = true
-			r.Log = append(r.Log, "accepted by the baseline: "+reason)
+			r.Log = append(r.Log, reports.AcceptedByBaseline+reason)
 			info.Accepted = append(info.Accepted, r.ID)
 		case suite.Pass:
 			info.Stale = append(info.Stale, r.ID)

@@ -75,6 +75,9 @@ type Options struct {
 	Baseline *Baseline
 	// Version is recorded in the report (default "dev").
 	Version string
+	// Shard, when not zero, runs one slice of the selection (runner.Split):
+	// the report records it, and Merge joins the reports of all shards.
+	Shard runner.Shard
 	// Plugins are WebAssembly client plugins run besides the config's
 	// (docs/plugins.md).
 	Plugins []target.PluginConfig
@@ -189,6 +192,20 @@ func Run(ctx context.Context, o Options) (*reports.Report, error) {
 	if len(checks) == 0 {
 		return nil, &UsageError{ErrNoChecks}
 	}
+	var shard *reports.ShardInfo
+	if !o.Shard.IsZero() {
+		if err := o.Shard.Validate(); err != nil {
+			return nil, &UsageError{fmt.Errorf("shard %s: %w", o.Shard, err)}
+		}
+		shard = &reports.ShardInfo{Index: o.Shard.Index, Count: o.Shard.Count}
+		for _, c := range checks {
+			shard.Selection = append(shard.Selection, c.ID)
+			if c.After {
+				shard.EveryShard = append(shard.EveryShard, c.ID)
+			}
+		}
+		checks = o.Shard.Pick(checks)
+	}
 
 	started := time.Now()
 	authorizer, closeBrowser, err := newAuthorizer(o, cfg)
@@ -229,12 +246,59 @@ func Run(ctx context.Context, o Options) (*reports.Report, error) {
 	}
 	rep := reports.New(o.Version, issuer, started, out.Results)
 	rep.Aborted = out.Aborted
-	rep.FailOn = gate
 	rep.Profiles = profiles
 	rep.Features = env.Target.Features()
-	if o.Baseline != nil {
-		o.Baseline.Apply(rep)
+	rep.Shard = shard
+	gateAndBaseline(rep, gate, o.Baseline)
+	return rep, nil
+}
+
+// gateAndBaseline sets the gate of rep and applies the baseline, if any.
+func gateAndBaseline(rep *reports.Report, gate vocab.Gate, b *Baseline) {
+	rep.FailOn = gate
+	if b != nil {
+		b.Apply(rep)
 	}
+}
+
+// MergeOptions tune Merge.
+type MergeOptions struct {
+	// FailOn is the gate of the merged report, as Options.FailOn.
+	FailOn vocab.Gate
+	// Baseline accepts known failures in the merged report, as
+	// Options.Baseline; the shards' own baselines are dropped.
+	Baseline *Baseline
+}
+
+// Merge joins the reports of the shards of one selection (Options.Shard,
+// `authspec run --shard I/N`) into the report of the whole selection
+// (reports.Merge), and applies the gate and the baseline as Run does.
+// Shards that are missing, repeated or that disagree (target, version,
+// selection), and a baseline naming checks that are neither in the
+// catalog nor in the selection, are a *UsageError.
+func Merge(parts []reports.Part, o MergeOptions) (*reports.Report, error) {
+	gate, err := vocab.ParseGate(string(o.FailOn))
+	if err != nil {
+		return nil, &UsageError{fmt.Errorf("fail-on %w", err)}
+	}
+	rep, err := reports.Merge(parts)
+	if err != nil {
+		return nil, &UsageError{err}
+	}
+	if o.Baseline != nil {
+		builtin, err := scenarios.Registry()
+		if err != nil {
+			return nil, err
+		}
+		selected := map[string]bool{}
+		for _, r := range rep.Results {
+			selected[r.ID] = true
+		}
+		if err := o.Baseline.validate(func(id string) bool { _, ok := builtin.Get(id); return ok || selected[id] }); err != nil {
+			return nil, &UsageError{err}
+		}
+	}
+	gateAndBaseline(rep, gate, o.Baseline)
 	return rep, nil
 }
 

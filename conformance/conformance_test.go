@@ -3,17 +3,22 @@ package conformance_test
 import (
 	"bytes"
 	"context"
+	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/authspec/authspec/conformance"
+	"github.com/authspec/authspec/reports"
 	"github.com/authspec/authspec/scenarios"
 	"github.com/authspec/authspec/server"
 	"github.com/authspec/authspec/suite"
+	"github.com/authspec/authspec/suite/runner"
 	"github.com/authspec/authspec/suite/target"
 	"github.com/authspec/authspec/suite/vocab"
 )
@@ -129,4 +134,80 @@ func TestRun_UsageErrors(t *testing.T) {
 	}
 	_, err := conformance.Run(ctx, conformance.Options{Target: "http://127.0.0.1:1", Browser: conformance.BrowserOff})
 	require.Error(t, err, "an unreachable target is not a usage error but the run cannot happen")
+}
+
+// TestRun_ShardsMergeToTheWholeRun: the whole plan cut into three shards, run at
+// once as a CI matrix would, merges into the report of one whole run:
+// the same checks, in the same order, with the same statuses, the same
+// gate and the same baseline verdicts, the contract checks (which run in
+// every shard) included.
+func TestRun_ShardsMergeToTheWholeRun(t *testing.T) {
+	ctx := context.Background()
+	const broken = "rfc6749-5.2-invalid-client-401"
+	issuer, cfg := refServer(t, server.FaultNoWWWAuthenticate)
+	b, err := conformance.ParseBaseline([]byte("version: 1\nknown_failures:\n  - id: " + broken + "\n    reason: the gateway adds it\n" +
+		"  - id: rfc6749-5.1-token-type\n    reason: fixed\n"))
+	require.NoError(t, err)
+	opts := conformance.Options{Target: issuer, Config: cfg, Browser: conformance.BrowserOff, Version: "test"}
+
+	whole := opts
+	whole.Baseline = b
+	want, err := conformance.Run(ctx, whole)
+	require.NoError(t, err)
+	require.Empty(t, want.Aborted)
+
+	const n = 3
+	parts := make([]reports.Part, n)
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range parts {
+		wg.Go(func() {
+			o := opts
+			o.Shard = runner.Shard{Index: i + 1, Count: n}
+			rep, err := conformance.Run(ctx, o)
+			parts[i], errs[i] = reports.Part{Name: fmt.Sprintf("shard-%d.json", i+1), Report: rep}, err
+		})
+	}
+	wg.Wait()
+	require.NoError(t, errors.Join(errs...))
+	ran := 0
+	for _, p := range parts {
+		require.NotNil(t, p.Report.Shard)
+		assert.Len(t, p.Report.Shard.Selection, len(want.Results))
+		assert.NotEmpty(t, p.Report.Shard.EveryShard, "the contract checks")
+		ran += len(p.Report.Results) - len(p.Report.Shard.EveryShard)
+		assert.Less(t, len(p.Report.Results), len(want.Results), "%s runs a slice", p.Name)
+	}
+	assert.Equal(t, len(want.Results), ran+len(parts[0].Report.Shard.EveryShard))
+
+	got, err := conformance.Merge(parts, conformance.MergeOptions{Baseline: b})
+	require.NoError(t, err)
+	statuses := func(rep *reports.Report) []string {
+		var out []string
+		for _, r := range rep.Results {
+			out = append(out, fmt.Sprintf("%s %s baselined=%v", r.ID, r.Status, r.Baselined))
+		}
+		return out
+	}
+	assert.Equal(t, statuses(want), statuses(got))
+	assert.Equal(t, want.Summary, got.Summary)
+	assert.Equal(t, want.GatingFailures(), got.GatingFailures())
+	// The 401 without a challenge also breaks the contract of the token
+	// and revocation endpoints, which the contract checks see in the
+	// shards that sent such requests.
+	assert.Equal(t, []string{"openapi-revocation-responses", "openapi-token-responses",
+		"rfc6749-5.1-token-type (stale baseline entry: it passes now)"}, got.GatingFailures())
+	assert.Equal(t, want.Baseline.Accepted, got.Baseline.Accepted)
+	assert.Equal(t, want.FailOn, got.FailOn)
+	assert.Equal(t, n, got.Shards)
+
+	typo, err := conformance.ParseBaseline([]byte("version: 1\nknown_failures: [{id: rfc9999-1-nope, reason: typo}]\n"))
+	require.NoError(t, err)
+	_, err = conformance.Merge(parts, conformance.MergeOptions{Baseline: typo})
+	var ue *conformance.UsageError
+	require.ErrorAs(t, err, &ue)
+	assert.Contains(t, err.Error(), "rfc9999-1-nope")
+	_, err = conformance.Merge(parts[1:], conformance.MergeOptions{})
+	require.ErrorAs(t, err, &ue)
+	assert.Contains(t, err.Error(), "shard 1/3 missing")
 }

@@ -55,6 +55,13 @@ func renderMarkdown(r *Report, limit int) string {
 	if r.Aborted != "" {
 		fmt.Fprintf(&b, "**The run was aborted:** %s\n\n", mdText(r.Aborted))
 	}
+	if sh := r.Shard; sh != nil {
+		fmt.Fprintf(&b, "**Shard %d/%d** of a selection of %s: `authspec report merge` joins the reports of all %d shards.\n\n",
+			sh.Index, sh.Count, plural(len(sh.Selection), "check", "checks"), sh.Count)
+	}
+	if r.Shards > 0 {
+		fmt.Fprintf(&b, "Merged from the reports of %s.\n\n", plural(r.Shards, "shard", "shards"))
+	}
 	if len(r.Profiles) > 0 {
 		fmt.Fprintf(&b, "**Profiles** %s  \n", mdList(r.Profiles))
 	}

@@ -36,9 +36,33 @@ type Report struct {
 	// answering); empty when every check ran.
 	Aborted string `json:"aborted,omitempty"`
 	// Baseline is what the baseline file did to the run, if one was given.
-	Baseline *BaselineInfo  `json:"baseline,omitempty"`
-	Results  []suite.Result `json:"results"`
+	Baseline *BaselineInfo `json:"baseline,omitempty"`
+	// Shard is the slice of the selection the run covered (authspec run
+	// --shard I/N); nil when it ran the whole selection.
+	Shard *ShardInfo `json:"shard,omitempty"`
+	// Shards is how many shard reports were merged into this one
+	// (authspec report merge); 0 for a report that was not merged.
+	Shards  int            `json:"shards,omitempty"`
+	Results []suite.Result `json:"results"`
 }
+
+// ShardInfo says which slice of a selection a report covers, and what the
+// selection was, so that a merge can tell that it has every shard.
+type ShardInfo struct {
+	// Index is the shard's number, from 1 to Count.
+	Index int `json:"index"`
+	Count int `json:"count"`
+	// Selection is the ID of every check of the selection the shards were
+	// cut from, in the order of a whole run.
+	Selection []string `json:"selection"`
+	// EveryShard are the checks of the selection that run in every shard
+	// (they judge what the other checks observed); Merge combines their
+	// results.
+	EveryShard []string `json:"every_shard,omitempty"`
+}
+
+// Label is "shard I/N".
+func (s *ShardInfo) Label() string { return fmt.Sprintf("shard %d/%d", s.Index, s.Count) }
 
 // BaselineInfo records the effect of a baseline file on a run.
 type BaselineInfo struct {

@@ -9,11 +9,19 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
 )
 
-// version is set at build time with -ldflags "-X main.version=...".
+// version is set at build time with -ldflags "-X main.version=...";
+// otherwise it is the module version `go install ...@VERSION` recorded.
 var version = "dev"
+
+func init() {
+	if bi, ok := debug.ReadBuildInfo(); ok && version == "dev" && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		version = bi.Main.Version
+	}
+}
 
 // exitError carries an exit code out of a subcommand.
 type exitError struct {
@@ -35,6 +43,7 @@ Usage:
   authspec run     --target ISSUER_URL [flags]   run the checks against a server
   authspec list    [--json] [--profile NAME]     the catalog of checks
   authspec report  --in report.json --format md  re-render a report
+  authspec report merge SHARD.json... [-o DIR]  join the reports of run --shard I/N
   authspec baseline write --in report.json       known failures, for run --baseline
   authspec browser inspect --target ISSUER_URL  suggest login/consent steps for the config
   authspec serve   [flags]   run the reference authorization server

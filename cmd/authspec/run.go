@@ -31,6 +31,7 @@ type runFlags struct {
 	timeout, checkTimeout               time.Duration
 	quiet                               bool
 	baseline                            string
+	shard                               string
 }
 
 func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -53,6 +54,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	fs.Var(&f.plugins, "plugin", "WebAssembly client plugin to run (repeatable; see docs/plugins.md)")
 	fs.DurationVar(&f.pluginTimeout, "plugin-timeout", 0, "time budget of each plugin check (default 30s; plugins: timeout: in the config overrides)")
 	fs.StringVar(&f.baseline, "baseline", "", "YAML file of known failures (see authspec baseline write): listed failures do not fail the run, listed checks that pass again do")
+	fs.StringVar(&f.shard, "shard", "", "run only shard I of N of the selected checks (I/N, e.g. 2/3; the same split on every machine); authspec report merge joins the shards' reports")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, "Usage: authspec run --target ISSUER_URL [flags]\n\nRuns the conformance checks against an authorization server.\nExit: 0 no gating failure, 1 failures, 2 the run could not happen (or was aborted: the target stopped answering).\n\nFlags:\n")
 		fs.PrintDefaults()
@@ -79,6 +81,12 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	formats, err := reports.ParseFormats(f.format)
 	if err != nil {
 		return usageErr("--format: %v", err)
+	}
+	var shard runner.Shard
+	if f.shard != "" {
+		if shard, err = runner.ParseShard(f.shard); err != nil {
+			return usageErr("--shard %v", err)
+		}
 	}
 
 	cfg := &target.Config{}
@@ -110,12 +118,15 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		issuer = cfg.Issuer
 	}
 	fmt.Fprintf(stderr, "authspec %s: %s\n", version, issuer)
+	if !shard.IsZero() {
+		fmt.Fprintf(stderr, "  shard:    %s of the selected checks\n", shard)
+	}
 	prog := newProgress(stderr, f.quiet)
 	rep, err := conformance.Run(ctx, conformance.Options{
 		Target: f.target, Config: cfg, Secrets: secrets,
 		Only: f.only, Skip: f.skip, Profiles: vocab.Profiles(f.profiles),
 		Browser: f.browserMode, Parallel: f.parallel, Timeout: f.timeout, CheckTimeout: f.checkTimeout,
-		FailOn: gate, Baseline: baseline, Version: version, Plugins: plugins,
+		FailOn: gate, Baseline: baseline, Version: version, Plugins: plugins, Shard: shard,
 		OnPlugin: func(p *plugin.Plugin) {
 			fmt.Fprintf(stderr, "  plugin:   %s %s (%s): %d check(s), compiled in %s\n", p.Desc.Name, p.Desc.Version, p.Path,
 				len(p.Desc.Checks), p.CompileTime.Round(time.Millisecond))
@@ -153,7 +164,14 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		}
 		return &exitError{code: 2, err: err}
 	}
-	files, err := reports.Write(f.out, formats, rep)
+	return conclude(rep, f.out, formats, stdout)
+}
+
+// conclude writes the reports of a run (or of a merge), prints its
+// summary and returns the exit status: 2 when it was aborted, 1 when a
+// result fails the gate, else nil.
+func conclude(rep *reports.Report, dir string, formats []reports.Format, stdout io.Writer) error {
+	files, err := reports.Write(dir, formats, rep)
 	if err != nil {
 		return &exitError{code: 2, err: fmt.Errorf("write reports: %w", err)}
 	}
@@ -267,6 +285,16 @@ func printSummary(w io.Writer, rep *reports.Report) {
 	}
 	if line := reports.MostlySkipped(rep); line != "" {
 		fmt.Fprintln(w, line)
+	}
+	if sh := rep.Shard; sh != nil {
+		fmt.Fprintf(w, "SHARD %d/%d: %d of the %d selected checks", sh.Index, sh.Count, len(rep.Results)-len(sh.EveryShard), len(sh.Selection)-len(sh.EveryShard))
+		if len(sh.EveryShard) > 0 {
+			fmt.Fprintf(w, ", and the %s that run in every shard", plural(len(sh.EveryShard), "check", "checks"))
+		}
+		fmt.Fprintf(w, "; authspec report merge joins the reports of the %d shards\n", sh.Count)
+	}
+	if rep.Shards > 0 {
+		fmt.Fprintf(w, "merged from %d shards\n", rep.Shards)
 	}
 }
 
@@ -382,11 +410,19 @@ func cmdList(args []string, stdout, stderr io.Writer) error {
 }
 
 func cmdReport(args []string, stdout, stderr io.Writer) error {
+	if len(args) > 0 && args[0] == "merge" {
+		return cmdReportMerge(args[1:], stdout, stderr)
+	}
 	fs := flag.NewFlagSet("report", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	in := fs.String("in", "reports/out/report.json", "report.json of an earlier run")
 	format := fs.String("format", "md", "formats to render: md, html, junit, json (comma separated)")
 	out := fs.String("out", "", "output directory (default: the directory of --in)")
+	fs.Usage = func() {
+		fmt.Fprint(stderr, "Usage: authspec report --in report.json [--format md,html] [--out DIR]\n"+
+			"       authspec report merge SHARD.json... [--out DIR]   (the reports of run --shard I/N; see authspec report merge -h)\n\nFlags:\n")
+		fs.PrintDefaults()
+	}
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return &exitError{code: 0, err: errHelp}
