@@ -48,6 +48,10 @@ var (
 		"the state parameter is not echoed in error redirects")
 	FaultIssParamMissing = fault("iss-param-missing", "RFC 9207 §2",
 		"authorization responses omit the iss parameter although metadata advertises it (RFC 9207)")
+	FaultIssMissingOnErrors = fault("iss-missing-on-errors", "RFC 9207 §2",
+		"error responses redirected to the client omit the iss parameter (successful ones carry it)")
+	FaultIssWithQuery = fault("iss-with-query", "RFC 9207 §2",
+		"the iss parameter is the issuer identifier with a query component appended")
 	FaultBCPPostRedirect307 = fault("post-redirect-307", "RFC 9700 §4.12",
 		"the consent form's redirect to the client is a 307, which repeats the POST and its body")
 	FaultBCPPostRedirect302 = fault("post-redirect-302", "RFC 9700 §4.12",
@@ -316,6 +320,8 @@ var (
 		"metadata omits the required response_types_supported")
 	FaultMetadataNoAuthzEndpoint = fault("metadata-no-authorization-endpoint", "RFC 8414 §2",
 		"metadata omits authorization_endpoint although the authorization code grant is supported")
+	FaultMetadataIssNotAdvertised = fault("metadata-iss-support-not-advertised", "RFC 9207 §2.3",
+		"metadata omits authorization_response_iss_parameter_supported although authorization responses carry iss")
 	FaultMetadataNoS256 = fault("metadata-no-code-challenge-methods", "RFC 8414 §2",
 		"metadata omits code_challenge_methods_supported")
 	FaultMetadataEmptyArray = fault("metadata-empty-array", "RFC 8414 §3.2",
