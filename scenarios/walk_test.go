@@ -35,7 +35,6 @@ var notWalked = []suite.Spec{
 	suite.OpenAPI,
 	suite.RFC6749,
 	suite.RFC6750,
-	suite.RFC7009,
 	suite.RFC7591,
 	suite.RFC7592,
 	suite.RFC7636,

@@ -213,6 +213,8 @@ var (
 		"revoking a refresh token leaves the access tokens of its grant valid")
 	FaultRevokeHintStrict = fault("revoke-hint-strict", "RFC 7009 §2.1",
 		"revocation looks only in the token type named by token_type_hint")
+	FaultRevokeUnknownHintRefused = fault("revoke-unknown-hint-refused", "RFC 7009 §2.2",
+		"a token_type_hint value the server does not know is answered unsupported_token_type instead of being ignored")
 
 	// Introspection (RFC 7662).
 	FaultIntrospectNoAuth = fault("introspect-no-auth", "RFC 7662 §2.1",
@@ -330,6 +332,8 @@ var (
 		"metadata gives response_modes_supported as a string instead of a JSON array")
 	FaultWrongRegistrationEP = fault("metadata-wrong-registration-endpoint", "RFC 8414 §2",
 		"metadata registration_endpoint points at a URL that does not register clients")
+	FaultMetadataRevocationFragment = fault("metadata-revocation-endpoint-fragment", "RFC 7009 §2",
+		"metadata revocation_endpoint carries a fragment component")
 	FaultMetadataWrongIntrospectionEP = fault("metadata-wrong-introspection-endpoint", "RFC 8414 §2",
 		"metadata introspection_endpoint points at a URL that does not introspect tokens")
 	FaultMetadataUnsupportedGrant = fault("metadata-advertises-unsupported-grant", "RFC 8414 §2",

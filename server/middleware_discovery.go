@@ -35,6 +35,9 @@ func (s *Server) metadataRules() []rule {
 		onFault(FaultMetadataArrayAsString, joinMember("response_modes_supported")),
 		onFault(FaultMetadataUnsupportedGrant, appendMember("grant_types_supported", deviceCodeGrant)),
 		onFault(FaultMetadataUnsupportedRespType, appendMember("response_types_supported", "token")),
+		onFault(FaultMetadataRevocationFragment, func(res *response) {
+			editBody(res, func(m *Metadata) { m.RevocationEndpoint += "#revoke" })
+		}),
 		onFault(FaultMetadataWrongIntrospectionEP, setMember("introspection_endpoint", s.endpoint("/introspection"))),
 		onFault(FaultMetadataUnsupportedScope, appendMember("scopes_supported", s.unsupportedScope())),
 		onFault(FaultMetadataUnsupportedPKCE, func(res *response) {
