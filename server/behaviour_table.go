@@ -404,6 +404,10 @@ var (
 		"a 403 insufficient_scope has no WWW-Authenticate header")
 	FaultBearerBareChallenge = fault("bearer-challenge-without-params", "RFC 6750 §3",
 		"a request without credentials gets a bare \"WWW-Authenticate: Bearer\" without auth-params")
+	FaultBearerTwoMethodsAccepted = fault("bearer-two-methods-accepted", "RFC 6750 §3.1",
+		"the resource accepts a request that carries its token both in the Authorization header and in a form body")
+	FaultBearerRevokedWrongError = fault("bearer-revoked-token-wrong-error", "RFC 6750 §3.1",
+		"the 401 for an expired or revoked token names error=\"invalid_request\" instead of invalid_token")
 	FaultBearerNoErrorCode = fault("bearer-invalid-token-without-error", "RFC 6750 §3.1",
 		"the protected resource's challenge for an invalid token carries no error=\"invalid_token\"")
 	FaultBearerRepeatedScope = fault("bearer-challenge-repeated-scope", "RFC 6750 §3",
@@ -494,6 +498,8 @@ var (
 		`a malformed Authorization header is answered 401 invalid_token instead of 400 invalid_request, which misses the SHOULD of rfc6750-3.1-malformed-header-invalid-request (WARN); RFC 6750 §3.1: invalid_request "The resource server SHOULD respond with the HTTP 400 (Bad Request) status code."`)
 	VariantResourceMetadataCustomURL = variant("resource-metadata-custom-url", "RFC 9728 §5.1",
 		`the challenge's resource_metadata names /metadata/mcp.json, where the metadata is served too (as at the well-known URL); RFC 9728 §5.1: "resource_metadata: The URL of the protected resource metadata."`)
+	VariantBearerHeaderOnly = variant("bearer-header-only", "RFC 6750 §2.2",
+		`the demo resource takes the access token from the Authorization header only, not from a form-encoded body (access_token); RFC 6750 §2.2 says of the body method "Resource servers MAY support this method."`)
 	VariantChallengeExtraParams = variant("challenge-extra-params", "RFC 6750 §3",
 		`the Bearer challenges carry more auth-params: error_uri with each error and an extension parameter; RFC 6750 §3: "It also MAY include the "error_uri" attribute with an absolute URI identifying a human-readable web page explaining the error."`)
 )
