@@ -36,7 +36,6 @@ var notWalked = []suite.Spec{
 	suite.RFC6749,
 	suite.RFC7591,
 	suite.RFC7592,
-	suite.RFC7636,
 	suite.RFC7662,
 	suite.RFC8252,
 	suite.RFC8414,
