@@ -312,7 +312,12 @@ var lawfulSkips = map[server.Variant][]string{
 		"rfc6749-6-scope-not-widened", "rfc8707-2.2-refresh-unknown-invalid-target", "rfc9700-4.14.2-replay-revokes-family",
 		"rfc6749-6-missing-refresh-token-invalid-request", "rfc6749-6-omitted-scope-original", "rfc7009-2.1-hint-not-binding",
 		"rfc7009-2.1-refresh-token-revoked", "rfc9700-4.14.2-public-refresh-rotation", "rfc6749-10.4-refresh-bound-to-client",
+		"rfc7009-2.2-invalid-hint-ignored", "rfc7009-2.1-foreign-refresh-not-revoked",
 	},
+	// The resource takes the token from the Authorization header only (the
+	// body method is a MAY): a request with the header and a body token
+	// uses one method it knows.
+	server.VariantBearerHeaderOnly: {"rfc6750-3.1-two-methods-invalid-request"},
 	// Every token is for the one resource: no token for another resource
 	// to offer the MCP server.
 	server.VariantResourceDefaultAudience: {"mcp-2.6.2-audience-validated"},
@@ -337,6 +342,7 @@ var lawfulSkips = map[server.Variant][]string{
 // revokedAccessTokenChecks judge what happens to a revoked access token.
 var revokedAccessTokenChecks = []string{
 	"rfc7009-2.1-access-token-revoked", "rfc7662-2.2-revoked-inactive", "mcp-2.6.2-revoked-token-401", "rfc6750-3-challenge-on-revoked-token",
+	"rfc6750-3.1-revoked-token-invalid-token",
 }
 
 // setupOf merges the setups of vs.

@@ -34,7 +34,9 @@ func TestCatalogGolden(t *testing.T) {
 	enc := json.NewEncoder(&buf)
 	enc.SetIndent("", "  ")
 	require.NoError(t, enc.Encode(entries))
-	docs := renderDocs(entries)
+	ws, err := walks(entries)
+	require.NoError(t, err)
+	docs := renderDocs(entries, ws)
 	if *update {
 		require.NoError(t, os.WriteFile(goldenPath, buf.Bytes(), 0o644))
 		require.NoError(t, os.WriteFile(docsPath, []byte(docs), 0o644))
@@ -67,7 +69,7 @@ func catalog(t *testing.T) []suite.CatalogEntry {
 	return entries
 }
 
-func renderDocs(entries []suite.CatalogEntry) string {
+func renderDocs(entries []suite.CatalogEntry, ws map[suite.Spec]*walk) string {
 	var b strings.Builder
 	b.WriteString("# Checks\n\nGenerated from the registry by `make catalog`; do not edit.\n\n")
 	bySpec := map[suite.Spec][]suite.CatalogEntry{}
@@ -112,6 +114,7 @@ func renderDocs(entries []suite.CatalogEntry) string {
 	for _, p := range names {
 		fmt.Fprintf(&b, "| `%s` | %d | %s |\n", p, profiles[p], vocab.ProfileDescriptions[p])
 	}
+	b.WriteString(renderWalks(specs, ws))
 	for _, s := range specs {
 		fmt.Fprintf(&b, "\n## %s\n\n| section | level | check | requirement | needs | profiles |\n|---|---|---|---|---|---|\n", s)
 		es := bySpec[suite.Spec(s)]

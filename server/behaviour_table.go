@@ -48,6 +48,10 @@ var (
 		"the state parameter is not echoed in error redirects")
 	FaultIssParamMissing = fault("iss-param-missing", "RFC 9207 §2",
 		"authorization responses omit the iss parameter although metadata advertises it (RFC 9207)")
+	FaultIssMissingOnErrors = fault("iss-missing-on-errors", "RFC 9207 §2",
+		"error responses redirected to the client omit the iss parameter (successful ones carry it)")
+	FaultIssWithQuery = fault("iss-with-query", "RFC 9207 §2",
+		"the iss parameter is the issuer identifier with a query component appended")
 	FaultBCPPostRedirect307 = fault("post-redirect-307", "RFC 9700 §4.12",
 		"the consent form's redirect to the client is a 307, which repeats the POST and its body")
 	FaultBCPPostRedirect302 = fault("post-redirect-302", "RFC 9700 §4.12",
@@ -209,6 +213,8 @@ var (
 		"revoking a refresh token leaves the access tokens of its grant valid")
 	FaultRevokeHintStrict = fault("revoke-hint-strict", "RFC 7009 §2.1",
 		"revocation looks only in the token type named by token_type_hint")
+	FaultRevokeUnknownHintRefused = fault("revoke-unknown-hint-refused", "RFC 7009 §2.2",
+		"a token_type_hint value the server does not know is answered unsupported_token_type instead of being ignored")
 
 	// Introspection (RFC 7662).
 	FaultIntrospectNoAuth = fault("introspect-no-auth", "RFC 7662 §2.1",
@@ -316,6 +322,8 @@ var (
 		"metadata omits the required response_types_supported")
 	FaultMetadataNoAuthzEndpoint = fault("metadata-no-authorization-endpoint", "RFC 8414 §2",
 		"metadata omits authorization_endpoint although the authorization code grant is supported")
+	FaultMetadataIssNotAdvertised = fault("metadata-iss-support-not-advertised", "RFC 9207 §2.3",
+		"metadata omits authorization_response_iss_parameter_supported although authorization responses carry iss")
 	FaultMetadataNoS256 = fault("metadata-no-code-challenge-methods", "RFC 8414 §2",
 		"metadata omits code_challenge_methods_supported")
 	FaultMetadataEmptyArray = fault("metadata-empty-array", "RFC 8414 §3.2",
@@ -324,6 +332,8 @@ var (
 		"metadata gives response_modes_supported as a string instead of a JSON array")
 	FaultWrongRegistrationEP = fault("metadata-wrong-registration-endpoint", "RFC 8414 §2",
 		"metadata registration_endpoint points at a URL that does not register clients")
+	FaultMetadataRevocationFragment = fault("metadata-revocation-endpoint-fragment", "RFC 7009 §2",
+		"metadata revocation_endpoint carries a fragment component")
 	FaultMetadataWrongIntrospectionEP = fault("metadata-wrong-introspection-endpoint", "RFC 8414 §2",
 		"metadata introspection_endpoint points at a URL that does not introspect tokens")
 	FaultMetadataUnsupportedGrant = fault("metadata-advertises-unsupported-grant", "RFC 8414 §2",
@@ -394,6 +404,10 @@ var (
 		"a 403 insufficient_scope has no WWW-Authenticate header")
 	FaultBearerBareChallenge = fault("bearer-challenge-without-params", "RFC 6750 §3",
 		"a request without credentials gets a bare \"WWW-Authenticate: Bearer\" without auth-params")
+	FaultBearerTwoMethodsAccepted = fault("bearer-two-methods-accepted", "RFC 6750 §3.1",
+		"the resource accepts a request that carries its token both in the Authorization header and in a form body")
+	FaultBearerRevokedWrongError = fault("bearer-revoked-token-wrong-error", "RFC 6750 §3.1",
+		"the 401 for an expired or revoked token names error=\"invalid_request\" instead of invalid_token")
 	FaultBearerNoErrorCode = fault("bearer-invalid-token-without-error", "RFC 6750 §3.1",
 		"the protected resource's challenge for an invalid token carries no error=\"invalid_token\"")
 	FaultBearerRepeatedScope = fault("bearer-challenge-repeated-scope", "RFC 6750 §3",
@@ -484,6 +498,8 @@ var (
 		`a malformed Authorization header is answered 401 invalid_token instead of 400 invalid_request, which misses the SHOULD of rfc6750-3.1-malformed-header-invalid-request (WARN); RFC 6750 §3.1: invalid_request "The resource server SHOULD respond with the HTTP 400 (Bad Request) status code."`)
 	VariantResourceMetadataCustomURL = variant("resource-metadata-custom-url", "RFC 9728 §5.1",
 		`the challenge's resource_metadata names /metadata/mcp.json, where the metadata is served too (as at the well-known URL); RFC 9728 §5.1: "resource_metadata: The URL of the protected resource metadata."`)
+	VariantBearerHeaderOnly = variant("bearer-header-only", "RFC 6750 §2.2",
+		`the demo resource takes the access token from the Authorization header only, not from a form-encoded body (access_token); RFC 6750 §2.2 says of the body method "Resource servers MAY support this method."`)
 	VariantChallengeExtraParams = variant("challenge-extra-params", "RFC 6750 §3",
 		`the Bearer challenges carry more auth-params: error_uri with each error and an extension parameter; RFC 6750 §3: "It also MAY include the "error_uri" attribute with an absolute URI identifying a human-readable web page explaining the error."`)
 )

@@ -28,6 +28,43 @@ func (s *Server) tokenOutsideHeader(r *http.Request) string {
 	return ""
 }
 
+// bodyToken is an access token sent as a form-encoded body parameter (RFC
+// 6750 §2.2, a MAY the resource supports): "" with the variant
+// bearer-header-only, which takes the token from the header only.
+func (s *Server) bodyToken(r *http.Request) string {
+	if s.variant(VariantBearerHeaderOnly) {
+		return ""
+	}
+	if r.Method != http.MethodPost || !strings.HasPrefix(r.Header.Get("Content-Type"), "application/x-www-form-urlencoded") {
+		return ""
+	}
+	if err := r.ParseForm(); err != nil {
+		return ""
+	}
+	return r.PostForm.Get("access_token")
+}
+
+// twoMethodsError is the error for a request carrying its token both in the
+// Authorization header and in the body: 400 invalid_request (RFC 6750 §3.1:
+// the request "uses more than one method for including an access token").
+func (s *Server) twoMethodsError() *oautherr.Error {
+	if s.fault(FaultBearerTwoMethodsAccepted) {
+		return nil
+	}
+	return oautherr.InvalidRequest("the access token was sent both in the Authorization header and in the request body")
+}
+
+// inactiveTokenError is the error for an expired or revoked token: 401
+// invalid_token (RFC 6750 §3.1).
+func (s *Server) inactiveTokenError() *oautherr.Error {
+	if s.fault(FaultBearerRevokedWrongError) {
+		e := oautherr.InvalidRequest("the access token is expired or revoked")
+		e.Status = http.StatusUnauthorized
+		return e
+	}
+	return oautherr.InvalidToken("the access token is expired or revoked")
+}
+
 // rememberSession sets a session cookie that stands for the token (fault
 // only: the MCP server must authorize every request by its token).
 func (s *Server) rememberSession(w http.ResponseWriter, tok string) {

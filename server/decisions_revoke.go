@@ -37,6 +37,16 @@ func (s *Server) revocationHintBinds(hint string, t *store.Token) bool {
 	return s.fault(FaultRevokeHintStrict) && hint != "" && string(t.Kind) != hint
 }
 
+// unknownHintError is the error for a token_type_hint value the server
+// does not know: none, such a value is ignored and does not influence the
+// revocation response (RFC 7009 §2.2).
+func (s *Server) unknownHintError(hint string) *oautherr.Error {
+	if s.fault(FaultRevokeUnknownHintRefused) && hint != "" && hint != string(store.AccessToken) && hint != string(store.RefreshToken) {
+		return oautherr.UnsupportedTokenType("unknown token_type_hint %q", hint)
+	}
+	return nil
+}
+
 // revokes: a revoked token stops working (RFC 7009 §2.1).
 func (s *Server) revokes() bool { return !s.fault(FaultRevokeNoop) }
 

@@ -30,10 +30,14 @@ func (s *Server) metadataRules() []rule {
 			editBody(res, func(m *Metadata) { m.CodeChallengeMethodsSupported = nil })
 		}),
 		onFault(FaultMetadataNoAuthzEndpoint, deleteMember("authorization_endpoint")),
+		onFault(FaultMetadataIssNotAdvertised, deleteMember("authorization_response_iss_parameter_supported")),
 		onFault(FaultMetadataEmptyArray, setMember("ui_locales_supported", []string{})),
 		onFault(FaultMetadataArrayAsString, joinMember("response_modes_supported")),
 		onFault(FaultMetadataUnsupportedGrant, appendMember("grant_types_supported", deviceCodeGrant)),
 		onFault(FaultMetadataUnsupportedRespType, appendMember("response_types_supported", "token")),
+		onFault(FaultMetadataRevocationFragment, func(res *response) {
+			editBody(res, func(m *Metadata) { m.RevocationEndpoint += "#revoke" })
+		}),
 		onFault(FaultMetadataWrongIntrospectionEP, setMember("introspection_endpoint", s.endpoint("/introspection"))),
 		onFault(FaultMetadataUnsupportedScope, appendMember("scopes_supported", s.unsupportedScope())),
 		onFault(FaultMetadataUnsupportedPKCE, func(res *response) {

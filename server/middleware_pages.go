@@ -13,6 +13,16 @@ import (
 func (s *Server) pageRules() []rule {
 	return []rule{
 		onFault(FaultIssParamMissing, s.editClientRedirect(func(q url.Values) { q.Del("iss") })),
+		onFault(FaultIssWithQuery, s.editClientRedirect(func(q url.Values) {
+			if q.Has("iss") {
+				q.Set("iss", q.Get("iss")+"?tenant=authspec")
+			}
+		})),
+		onFault(FaultIssMissingOnErrors, s.editClientRedirect(func(q url.Values) {
+			if q.Has("error") {
+				q.Del("iss")
+			}
+		})),
 		onFault(FaultStateDropped, s.editClientRedirect(func(q url.Values) {
 			if q.Has("code") {
 				q.Del("state")

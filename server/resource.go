@@ -13,7 +13,8 @@ import (
 )
 
 // handleResource is the demo protected resource (RFC 6750, RFC 9728). It
-// accepts GET and POST with a bearer token in the Authorization header, checks
+// accepts GET and POST with a bearer token in the Authorization header (or,
+// in a POST, as a form-encoded body parameter, RFC 6750 §2.2), checks
 // that the token is active and issued for this resource, and answers with what
 // it knows about the caller, or, to a JSON-RPC POST, as an MCP server
 // (resource_mcp.go).
@@ -42,13 +43,24 @@ func (s *Server) handleResource(w http.ResponseWriter, r *http.Request) {
 }
 
 // bearerAuth authenticates a protected resource request with a bearer token
-// in the Authorization header (RFC 6750 §2.1): the token must be an active
+// in the Authorization header (RFC 6750 §2.1) or the form body (§2.2, never
+// both: §3.1 invalid_request): the token must be an active
 // access token issued for this resource. It answers the request itself when
 // it returns false.
 func (s *Server) bearerAuth(w http.ResponseWriter, r *http.Request) (*store.Token, bool) {
 	authz := r.Header.Get("Authorization")
+	body := s.bodyToken(r)
+	if authz != "" && body != "" {
+		if e := s.twoMethodsError(); e != nil {
+			s.bearerChallenge(w, e)
+			return nil, false
+		}
+	}
 	if tok := s.tokenOutsideHeader(r); authz == "" && tok != "" {
 		authz = "Bearer " + tok
+	}
+	if authz == "" && body != "" {
+		authz = "Bearer " + body
 	}
 	if authz == "" {
 		s.bearerChallenge(w, s.noCredentialsError())
@@ -80,7 +92,7 @@ func (s *Server) bearerAuth(w http.ResponseWriter, r *http.Request) (*store.Toke
 		s.bearerChallenge(w, oautherr.InvalidToken("a refresh token is not an access token"))
 		return nil, false
 	case !t.Active(s.now()) && !(t.Revoked && s.acceptsRevokedTokens()):
-		s.resourceError(w, oautherr.InvalidToken("the access token is expired or revoked"), "", s.challengesInactiveToken())
+		s.resourceError(w, s.inactiveTokenError(), "", s.challengesInactiveToken())
 		return nil, false
 	}
 	if !slices.Contains(t.Resources, s.ResourceURL()) && s.restrictsAudience(t) {

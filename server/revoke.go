@@ -48,6 +48,9 @@ func (s *Server) revoke(r *http.Request, ca *clientAuth, form url.Values) *oauth
 	// RFC 7009 §2.1: token_type_hint is only a hint; the server searches all
 	// token types regardless (a hint it does not understand is ignored).
 	hint := form.Get("token_type_hint")
+	if oerr := s.unknownHintError(hint); oerr != nil {
+		return oerr
+	}
 	t, err := s.store.GetToken(ctx, store.Hash(raw))
 	if err == nil && s.revocationHintBinds(hint, t) {
 		err = store.ErrNotFound

@@ -20,6 +20,8 @@ var _ = add(map[string]pair{
 	"rfc6750-3-attributes-not-repeated":            faults(server.FaultBearerRepeatedScope),
 	"rfc6750-3-challenge-value-charset":            faults(server.FaultBearerUnsafeDescription),
 	"rfc6750-3-challenge-on-revoked-token":         faults(server.FaultBearerInactiveNoChallenge),
+	"rfc6750-3.1-two-methods-invalid-request":      faults(server.FaultBearerTwoMethodsAccepted),
+	"rfc6750-3.1-revoked-token-invalid-token":      faults(server.FaultBearerRevokedWrongError),
 	"rfc6750-3-challenge-on-insufficient-scope":    faults(server.FaultBearerScopeNoChallenge),
 	"rfc6750-3.1-insufficient-scope-403":           faults(server.FaultBearerScope401),
 	"rfc6750-3.1-malformed-header-invalid-request": missesShould(server.VariantBearerMalformed401),

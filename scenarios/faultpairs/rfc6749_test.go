@@ -23,7 +23,6 @@ var _ = add(map[string]pair{
 	"rfc6749-4.1.2.1-invalid-redirect-not-followed": faults(server.FaultOpenRedirect),
 	"rfc9700-4.1.3-exact-redirect-match":            faults(server.FaultRedirectPrefixMatch),
 	"rfc8252-7.3-loopback-any-port":                 faults(server.FaultLoopbackPortStrict),
-	"rfc9207-2-iss-parameter":                       faults(server.FaultIssParamMissing),
 })
 
 var _ = add(map[string]pair{

@@ -2,11 +2,15 @@ package rfc6750
 
 import (
 	"context"
+	"fmt"
 	"net/http"
+	"net/url"
+	"strings"
 
 	"github.com/authspec/authspec/scenarios/internal/probe"
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/expect"
+	"github.com/authspec/authspec/suite/httpx"
 	"github.com/authspec/authspec/suite/vocab"
 )
 
@@ -33,11 +37,31 @@ func errorChecks() []*suite.Check {
 			ID: "rfc6750-3.1-malformed-header-invalid-request", Spec: suite.RFC6750, Section: "3.1", Level: suite.Should,
 			Requires: req, Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title: "A malformed Bearer Authorization header (several tokens) is answered 400 with error=\"invalid_request\"",
-			Quote: "invalid_request: The request is missing a required parameter, includes an unsupported parameter or parameter value, repeats the same parameter, uses more than one method for including an access token, or is otherwise malformed. The resource server SHOULD respond with the HTTP 400 (Bad Request) status code.",
+			Quote: quoteInvalidRequest,
 			Run:   runMalformedHeaderInvalidRequest,
+		},
+		{
+			ID: "rfc6750-3.1-two-methods-invalid-request", Spec: suite.RFC6750, Section: "3.1", Level: suite.Should,
+			Requires: []vocab.Feature{vocab.FeatureResource, vocab.FeatureConfidential, vocab.FeatureAuthCode},
+			Profiles: []vocab.Profile{vocab.ProfileCore},
+			Title:    "A request carrying the token both in the Authorization header and in the form body is answered 400 invalid_request (when the resource takes body tokens)",
+			Quote:    quoteInvalidRequest,
+			Run:      runTwoMethodsInvalidRequest,
+		},
+		{
+			ID: "rfc6750-3.1-revoked-token-invalid-token", Spec: suite.RFC6750, Section: "3.1", Level: suite.Should,
+			Destroys: true,
+			Requires: []vocab.Feature{vocab.FeatureResource, vocab.FeatureRevocation, vocab.FeatureConfidential, vocab.FeatureAuthCode},
+			Profiles: []vocab.Profile{vocab.ProfileCore},
+			Title:    "A revoked access token is answered 401 with error=\"invalid_token\"",
+			Quote:    "invalid_token: The access token provided is expired, revoked, malformed, or invalid for other reasons. The resource SHOULD respond with the HTTP 401 (Unauthorized) status code.",
+			Run:      runRevokedTokenInvalidToken,
 		},
 	}
 }
+
+// quoteInvalidRequest is RFC 6750 §3.1's invalid_request.
+const quoteInvalidRequest = "invalid_request: The request is missing a required parameter, includes an unsupported parameter or parameter value, repeats the same parameter, uses more than one method for including an access token, or is otherwise malformed. The resource server SHOULD respond with the HTTP 400 (Bad Request) status code."
 
 func runInvalidTokenError(ctx context.Context, t *suite.T) error {
 	res, err := probe.InvalidToken(ctx, t)
@@ -84,6 +108,96 @@ func runMalformedHeaderInvalidRequest(ctx context.Context, t *suite.T) error {
 	if c, ok := probe.Bearer(res.Header.Values("WWW-Authenticate")); ok && c.Params["error"] != "" && c.Params["error"] != "invalid_request" {
 		return expect.Fail(res, `error="invalid_request"`, expect.HeaderLine(res, "WWW-Authenticate"), "the challenge names the wrong error").
 			WithFix(`send WWW-Authenticate: Bearer error="invalid_request"`)
+	}
+	return nil
+}
+
+// runTwoMethodsInvalidRequest sends a token the resource accepts both in
+// the Authorization header and as the form body's access_token (RFC 6750
+// §2.2). It judges only a resource that takes the token from the body
+// alone: one that does not (a MAY) sees a single method it knows.
+func runTwoMethodsInvalidRequest(ctx context.Context, t *suite.T) error {
+	_, tok, baseline, err := resourceToken(ctx, t)
+	if err != nil {
+		return err
+	}
+	alone, err := postForm(ctx, t, "", tok, "call the protected resource with the token in the form body alone (RFC 6750 §2.2)")
+	if err != nil {
+		return err
+	}
+	if !probe.Accepted(alone) {
+		return suite.SkipErr("the resource does not take the token from a form body (HTTP %d; RFC 6750 §2.2 \"Resource servers MAY support this method\"), "+
+			"so a request with the token in the header and the body uses only one method it knows", alone.Status)
+	}
+	res, err := postForm(ctx, t, "Bearer "+tok, tok, "call the protected resource with the token in the Authorization header and in the form body")
+	if err != nil {
+		return err
+	}
+	fix := "refuse a request that carries the access token in more than one way with 400 and WWW-Authenticate: Bearer error=\"invalid_request\""
+	if probe.Accepted(res) {
+		return expect.Fail(res, "HTTP 400 error=\"invalid_request\"", fmt.Sprintf("HTTP %d: accepted", res.Status),
+			"the resource accepted a request carrying the token both in the Authorization header and in the form body").
+			WithEvidence(baseline.Exchange, alone.Exchange).WithFix(fix)
+	}
+	if err := expect.Status(res, http.StatusBadRequest); err != nil {
+		return expect.WithFix(expect.Evidence(err, alone.Exchange), fix)
+	}
+	if c, ok := probe.Bearer(res.Header.Values("WWW-Authenticate")); ok && c.Params["error"] != "" && c.Params["error"] != "invalid_request" {
+		return expect.Fail(res, `error="invalid_request"`, expect.HeaderLine(res, "WWW-Authenticate"), "the challenge names the wrong error").WithFix(fix)
+	}
+	return nil
+}
+
+// postForm POSTs a form body with access_token=body to the resource, with
+// the Authorization header authz when not empty.
+func postForm(ctx context.Context, t *suite.T, authz, body, note string) (*httpx.Result, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, t.Target.Resource, strings.NewReader(url.Values{"access_token": {body}}.Encode()))
+	if err != nil {
+		return nil, fmt.Errorf("resource request: %w", err)
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	if authz != "" {
+		req.Header.Set("Authorization", authz)
+	}
+	res, err := t.HTTP.Do(ctx, req, note)
+	if err != nil {
+		return nil, err
+	}
+	return res, probe.Served(res)
+}
+
+// runRevokedTokenInvalidToken revokes an access token the resource accepts
+// and requires the refusal that follows to be a 401 with
+// error="invalid_token".
+func runRevokedTokenInvalidToken(ctx context.Context, t *suite.T) error {
+	c, tok, baseline, err := resourceToken(ctx, t)
+	if err != nil {
+		return err
+	}
+	rev, err := t.PostForm(ctx, t.Target.Metadata.RevocationEndpoint, c,
+		url.Values{"token": {tok}, "token_type_hint": {"access_token"}}, "revoke the access token (RFC 7009)")
+	if err != nil {
+		return err
+	}
+	if rev.Status != http.StatusOK {
+		return suite.SkipErr("the revocation endpoint answered HTTP %d; cannot get a revoked token", rev.Status)
+	}
+	res, err := callWith(ctx, t, t.Target.Resource, "Bearer "+tok, "call the protected resource with the revoked token")
+	if err != nil {
+		return err
+	}
+	if probe.Accepted(res) {
+		return suite.SkipErr("the resource still accepts the revoked token: no refusal whose error could be judged " +
+			"(RFC 7009 §2.1 allows a propagation delay to the resource; rfc7009-2.1-access-token-revoked judges the revocation)")
+	}
+	fix := `answer expired and revoked tokens with 401 and WWW-Authenticate: Bearer error="invalid_token"`
+	if err := expect.Status(res, http.StatusUnauthorized); err != nil {
+		return expect.WithFix(expect.Evidence(err, baseline.Exchange, rev.Exchange), fix)
+	}
+	if ch, ok := probe.Bearer(res.Header.Values("WWW-Authenticate")); !ok || ch.Params["error"] != "invalid_token" {
+		return expect.Fail(res, `a Bearer challenge with error="invalid_token"`, expect.HeaderLine(res, "WWW-Authenticate"),
+			"the refusal of a revoked token does not say that the token is invalid").
+			WithEvidence(baseline.Exchange, rev.Exchange).WithFix(fix)
 	}
 	return nil
 }

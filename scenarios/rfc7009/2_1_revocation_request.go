@@ -68,6 +68,16 @@ func requestChecks() []*suite.Check {
 			Run: runForeignToken,
 		},
 		{
+			ID: "rfc7009-2.1-foreign-refresh-not-revoked", Spec: suite.RFC7009, Section: "2.1", Level: suite.MustNot,
+			Destroys: true,
+			Requires: append(req, vocab.FeatureRefresh, vocab.FeatureDCR), Profiles: []vocab.Profile{vocab.ProfileCore},
+			Title: "A client cannot revoke a refresh token issued to another client: the token still works for its owner",
+			Quote: quoteValidation,
+			Keywordless: "RFC 7009 §2.1 states the revocation protocol in the indicative: the server verifies that the token was issued to the requesting client " +
+				"and refuses the request when it was not, so it never revokes another client's token",
+			Run: runForeignRefresh,
+		},
+		{
 			ID: "rfc7009-2.1-hint-not-binding", Spec: suite.RFC7009, Section: "2.1", Level: suite.Must,
 			Destroys: true,
 			Requires: append(req, vocab.FeatureRefresh), Profiles: []vocab.Profile{vocab.ProfileCore},
@@ -303,6 +313,36 @@ func runForeignToken(ctx context.Context, t *suite.T) error {
 	return expect.Fail(after, "the token still valid for its owner", "revoked",
 		"a client revoked a token that was issued to another client").
 		WithEvidence(res.Exchange).
+		WithFix("check that the token was issued to the authenticated client before revoking it")
+}
+
+// runForeignRefresh has another client revoke a refresh token that was
+// just shown to work, then requires the token to work for its owner. The
+// answer to the revocation request is not judged: 200 is lawful (RFC 7009
+// §2.2: the client submitted an invalid token), and so is an error.
+func runForeignRefresh(ctx context.Context, t *suite.T) error {
+	c, rt, base, err := workingRefreshToken(ctx, t)
+	if err != nil {
+		return err
+	}
+	other, err := t.OtherClient(ctx, c)
+	if err != nil {
+		return err
+	}
+	res, err := revoke(ctx, t, other, url.Values{"token": {rt}, "token_type_hint": {"refresh_token"}}, "another client revokes the first client's refresh token")
+	if err != nil {
+		return err
+	}
+	ref, err := t.Refresh(ctx, c, rt, "the owner uses its refresh token after another client tried to revoke it")
+	if err != nil {
+		return err
+	}
+	if _, perr := t.ParseTokens(ref); perr == nil {
+		return nil
+	}
+	return expect.Fail(ref, "new tokens for the owner of the refresh token", expect.Outcome(ref),
+		"the refresh token worked for its owner, then another client revoked it").
+		WithEvidence(base.Exchange, res.Exchange).
 		WithFix("check that the token was issued to the authenticated client before revoking it")
 }
 

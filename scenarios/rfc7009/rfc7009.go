@@ -7,6 +7,7 @@ import "github.com/authspec/authspec/suite"
 // Checks returns the RFC 7009 checks.
 func Checks() []*suite.Check {
 	var out []*suite.Check
+	out = append(out, revocationChecks()...)
 	out = append(out, requestChecks()...)
 	out = append(out, responseChecks()...)
 	return out

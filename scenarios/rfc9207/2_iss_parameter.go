@@ -3,22 +3,44 @@ package rfc9207
 import (
 	"context"
 	"fmt"
+	"net/url"
+	"strings"
 
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/expect"
+	"github.com/authspec/authspec/suite/fixture"
+	"github.com/authspec/authspec/suite/httpx"
 	"github.com/authspec/authspec/suite/vocab"
 )
 
+// quoteIss is RFC 9207 §2's requirement.
+const quoteIss = "In authorization responses to the client, including error responses, an authorization server supporting this specification MUST indicate its identity by including the iss parameter in the response. " +
+	"The iss parameter value is the issuer identifier of the authorization server that created the authorization response, as defined in [RFC8414]."
+
 // issChecks returns the checks of RFC 9207 §2, Response Parameter iss.
 func issChecks() []*suite.Check {
-	conf := []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureAuthCode}
+	conf := []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureAuthCode, vocab.FeatureIssParameter}
 	return []*suite.Check{
 		{
 			ID: "rfc9207-2-iss-parameter", Spec: suite.RFC9207, Section: "2", Level: suite.Must,
-			Requires: append(conf, vocab.FeatureIssParameter), Profiles: []vocab.Profile{vocab.ProfileCore, vocab.ProfileOAuth21},
+			Requires: conf, Profiles: []vocab.Profile{vocab.ProfileCore, vocab.ProfileOAuth21},
 			Title: "Authorization responses carry iss equal to the issuer when metadata advertises it",
-			Quote: "Authorization servers supporting this specification MUST provide their issuer identifier to clients in the authorization response ... The iss parameter value is the issuer identifier of the authorization server",
+			Quote: quoteIss,
 			Run:   runIssParameter,
+		},
+		{
+			ID: "rfc9207-2-iss-on-error-response", Spec: suite.RFC9207, Section: "2", Level: suite.Must,
+			Requires: conf, Profiles: []vocab.Profile{vocab.ProfileCore, vocab.ProfileOAuth21},
+			Title: "Error responses redirected to the client carry iss equal to the issuer too",
+			Quote: quoteIss,
+			Run:   runIssOnErrorResponse,
+		},
+		{
+			ID: "rfc9207-2-iss-https-url", Spec: suite.RFC9207, Section: "2", Level: suite.Must,
+			Requires: conf, Profiles: []vocab.Profile{vocab.ProfileCore},
+			Title: "The iss value is an https URL without query or fragment",
+			Quote: "Its value MUST be a URL that uses the \"https\" scheme without any query or fragment components.",
+			Run:   runIssHTTPSURL,
 		},
 	}
 }
@@ -35,10 +57,76 @@ func runIssParameter(ctx context.Context, t *suite.T) error {
 	if res.Callback == nil {
 		return suite.SkipErr("the authorization did not come back to the client")
 	}
-	if got := res.Callback.Query().Get("iss"); got != t.Target.Metadata.Issuer {
-		return expect.Fail(res.Last, "iss="+t.Target.Metadata.Issuer, fmt.Sprintf("iss=%q", got),
-			"clients that check iss (mix-up defence) reject the response").
-			WithFix("add iss=<issuer> to every authorization response, success and error")
+	return issIsIssuer(t, res, "the authorization response")
+}
+
+// runIssOnErrorResponse provokes an error response to the client (an
+// unknown response_type, RFC 6749 §4.1.2.1 unsupported_response_type) and
+// requires iss in it.
+func runIssOnErrorResponse(ctx context.Context, t *suite.T) error {
+	ar, err := t.AuthRequestFor(ctx, nil, func(r *fixture.AuthRequest) {
+		r.Extra = url.Values{"response_type": {"authspec_unknown"}}
+	})
+	if err != nil {
+		return err
+	}
+	res, err := t.TryAuthorize(ctx, ar)
+	if err != nil {
+		return err
+	}
+	if res.Callback == nil || res.Param("error") == "" {
+		return suite.SkipErr("the request with an unknown response_type was not answered with an error redirected to the client " +
+			"(rfc6749-3.1.1-unsupported-response-type judges that), so there is no error response to judge")
+	}
+	return issIsIssuer(t, res, "the error response (error="+res.Param("error")+")")
+}
+
+// runIssHTTPSURL judges the form of iss: no query or fragment, and https
+// unless the server is a test deployment on a loopback address (whose
+// scheme is not judged).
+func runIssHTTPSURL(ctx context.Context, t *suite.T) error {
+	c, err := t.Confidential(ctx)
+	if err != nil {
+		return err
+	}
+	res, err := t.Authorize(ctx, t.NewAuthRequest(c))
+	if err != nil {
+		return err
+	}
+	if res.Callback == nil || !res.Callback.Query().Has("iss") {
+		return suite.SkipErr("the authorization response carries no iss (rfc9207-2-iss-parameter judges that)")
+	}
+	iss := res.Callback.Query().Get("iss")
+	u, err := url.Parse(iss)
+	switch {
+	case err != nil || !u.IsAbs() || u.Host == "":
+		return expect.Fail(res.Last, "an absolute https URL", fmt.Sprintf("iss=%q", iss), "iss is not an absolute URL").
+			WithFix("send the issuer identifier of the metadata as iss")
+	case u.RawQuery != "" || u.ForceQuery || u.Fragment != "" || strings.Contains(iss, "#"):
+		return expect.Fail(res.Last, "an https URL without query or fragment", fmt.Sprintf("iss=%q", iss), "iss has a query or fragment component").
+			WithFix("use an issuer identifier without query or fragment (RFC 8414 §2) and send it unchanged as iss")
+	case u.Scheme == "https":
+		return nil
+	case u.Scheme == "http" && httpx.IsLoopback(u.Hostname()):
+		t.Logf("iss is an http URL on a loopback address (%s), as test deployments are: its scheme is not judged; run against the deployment served over https for that", iss)
+		return nil
+	}
+	return expect.Fail(res.Last, "an https URL", fmt.Sprintf("iss=%q", iss), "iss does not use the https scheme").
+		WithFix("serve the authorization server over TLS and use its https issuer identifier")
+}
+
+// issIsIssuer requires the response that came back to the client to carry
+// iss equal to the issuer of the metadata.
+func issIsIssuer(t *suite.T, res *fixture.AuthzResult, what string) error {
+	q := res.Callback.Query()
+	if got := q.Get("iss"); !q.Has("iss") || got != t.Target.Metadata.Issuer {
+		shown := "no iss"
+		if q.Has("iss") {
+			shown = fmt.Sprintf("iss=%q", got)
+		}
+		return expect.Fail(res.Last, "iss="+t.Target.Metadata.Issuer, shown,
+			"%s does not carry the issuer identifier: clients that check iss (mix-up defence) reject it", what).
+			WithFix("add iss=<issuer, exactly as in the metadata> to every authorization response, success and error")
 	}
 	return nil
 }

@@ -8,5 +8,6 @@ import "github.com/authspec/authspec/suite"
 func Checks() []*suite.Check {
 	var out []*suite.Check
 	out = append(out, issChecks()...)
+	out = append(out, providingChecks()...)
 	return out
 }
