@@ -12,7 +12,8 @@
 //
 // AUTHSPEC_POSTGRES_URL names an existing server to use instead (a role
 // that may create databases); its databases are created and dropped the same
-// way.
+// way. AUTHSPEC_POSTGRES_BIN names the directory of initdb and postgres when
+// they are elsewhere.
 //
 // initdb and postgres refuse to run as root; run as root, the server runs
 // as the postgres user that the Debian package creates (or nobody), and the
@@ -47,6 +48,10 @@ const RequireEnv = "AUTHSPEC_REQUIRE_POSTGRES"
 
 // URLEnv names an existing server to use instead of starting one.
 const URLEnv = "AUTHSPEC_POSTGRES_URL"
+
+// BinEnv names the directory of initdb and postgres, for installations
+// that put them neither in PATH nor where Debian does.
+const BinEnv = "AUTHSPEC_POSTGRES_BIN"
 
 // install is what the skip and failure messages tell the reader to do.
 const install = "install Debian's postgresql package (apt-get install -y postgresql, or make deps)"
@@ -154,6 +159,9 @@ func start() (u *url.URL, s *server, missing string, err error) {
 	}
 	bin, ok := binDir()
 	if !ok {
+		if d := os.Getenv(BinEnv); d != "" {
+			return nil, nil, fmt.Sprintf("its programs (initdb, postgres) are not in %s (%s)", d, BinEnv), nil
+		}
 		return nil, nil, "its programs (initdb, postgres) are neither in PATH nor in /usr/lib/postgresql/*/bin", nil
 	}
 	s, err = startServer(bin)
@@ -166,6 +174,14 @@ func start() (u *url.URL, s *server, missing string, err error) {
 // binDir finds the directory of initdb and postgres: PATH, then the newest
 // /usr/lib/postgresql/VERSION/bin (Debian keeps them off PATH).
 func binDir() (string, bool) {
+	if d := os.Getenv(BinEnv); d != "" {
+		for _, name := range []string{"initdb", "postgres"} {
+			if _, err := os.Stat(filepath.Join(d, name)); err != nil {
+				return "", false
+			}
+		}
+		return d, true
+	}
 	if p, err := exec.LookPath("initdb"); err == nil {
 		dir := filepath.Dir(p)
 		if _, err := os.Stat(filepath.Join(dir, "postgres")); err == nil {
