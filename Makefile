@@ -76,8 +76,8 @@ bench: $(DEPS_STAMP) ## the performance figures of docs/performance.md, from one
 	$(GO) test -run '^$$' -bench Plugin -benchtime 5x -count 1 ./suite/plugin/
 	@echo "== token endpoint vs a bare net/http handler; SQLite store operations"
 	$(GO) test -run '^$$' -bench . -benchmem -count 1 ./server/...
-	@echo "== load: token endpoint and registration, memory and SQLite stores"
-	$(GO) test -count 1 -v -run TestLoad ./server/load/ -soak | grep -E 'load_test|^(ok|FAIL)'
+	@echo "== load: token endpoint and registration, memory, SQLite and PostgreSQL stores (PostgreSQL: one server, and two replicas on one database; durable settings)"
+	AUTHSPEC_REQUIRE_POSTGRES=1 AUTHSPEC_POSTGRES_DURABLE=1 $(GO) test -count 1 -v -run TestLoad ./server/load/ -soak | grep -E 'load_test|^(ok|FAIL)'
 
 fuzz: ## run each fuzz target for FUZZTIME (default 20s)
 	scripts/fuzz.sh $(FUZZTIME)

@@ -49,6 +49,12 @@ const RequireEnv = "AUTHSPEC_REQUIRE_POSTGRES"
 // URLEnv names an existing server to use instead of starting one.
 const URLEnv = "AUTHSPEC_POSTGRES_URL"
 
+// DurableEnv keeps the server's durability settings (fsync, synchronous
+// commit, full page writes) at PostgreSQL's defaults, for measurements that
+// should reflect a real deployment; otherwise they are off, as the data
+// lives only as long as the tests.
+const DurableEnv = "AUTHSPEC_POSTGRES_DURABLE"
+
 // BinEnv names the directory of initdb and postgres, for installations
 // that put them neither in PATH nor where Debian does.
 const BinEnv = "AUTHSPEC_POSTGRES_BIN"
@@ -291,8 +297,8 @@ func freePort() (int, error) {
 }
 
 // launch starts postgres on port and waits until it accepts connections.
-// Durability is off (fsync, full page writes): the data lives as long as
-// the tests.
+// Durability is off (fsync, full page writes, synchronous commit) unless
+// AUTHSPEC_POSTGRES_DURABLE is set: the data lives as long as the tests.
 func launch(bin, dir, data string, port int, cred *syscall.Credential) (*server, error) {
 	logPath := filepath.Join(dir, "postgres.log")
 	logFile, err := os.OpenFile(logPath, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
@@ -300,10 +306,12 @@ func launch(bin, dir, data string, port int, cred *syscall.Credential) (*server,
 		return nil, fmt.Errorf("server log: %w", err)
 	}
 	defer logFile.Close()
-	cmd := exec.Command(filepath.Join(bin, "postgres"), "-D", data,
-		"-h", "127.0.0.1", "-p", strconv.Itoa(port), "-k", dir,
-		"-c", "fsync=off", "-c", "full_page_writes=off", "-c", "synchronous_commit=off",
-		"-c", "max_connections=300", "-c", "shared_buffers=64MB")
+	args := []string{"-D", data, "-h", "127.0.0.1", "-p", strconv.Itoa(port), "-k", dir,
+		"-c", "max_connections=300", "-c", "shared_buffers=64MB"}
+	if os.Getenv(DurableEnv) == "" {
+		args = append(args, "-c", "fsync=off", "-c", "full_page_writes=off", "-c", "synchronous_commit=off")
+	}
+	cmd := exec.Command(filepath.Join(bin, "postgres"), args...)
 	cmd.Stdout, cmd.Stderr = logFile, logFile
 	cmd.Dir = dir
 	// Pdeathsig stops the server when the test binary dies without running

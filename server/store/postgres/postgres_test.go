@@ -289,3 +289,49 @@ func TestSweep(t *testing.T) {
 }
 
 func micros(t time.Time) int64 { return t.UnixMicro() }
+
+func benchToken(i uint64) *store.Token {
+	at := time.Now()
+	return &store.Token{Hash: store.Hash(fmt.Sprint("bench ", i)), Kind: store.AccessToken, ClientID: "bench",
+		Subject: "alice", Scope: "read", Resources: []string{"https://rs.example/"}, GrantID: fmt.Sprint("grant ", i%64),
+		IssuedAt: at, ExpiresAt: at.Add(time.Hour)}
+}
+
+// BenchmarkSaveGetToken: SaveToken and GetToken, one after the other, on a
+// PostgreSQL server of the test's own (internal/pgtest).
+func BenchmarkSaveGetToken(b *testing.B) {
+	ctx := b.Context()
+	s := open(b, pgtest.URL(b))
+	var i uint64
+	for b.Loop() {
+		i++
+		tk := benchToken(i)
+		if err := s.SaveToken(ctx, tk); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := s.GetToken(ctx, tk.Hash); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkSaveGetTokenParallel is BenchmarkSaveGetToken from GOMAXPROCS
+// goroutines.
+func BenchmarkSaveGetTokenParallel(b *testing.B) {
+	ctx := b.Context()
+	s := open(b, pgtest.URL(b))
+	var n atomic.Uint64
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			tk := benchToken(n.Add(1))
+			if err := s.SaveToken(ctx, tk); err != nil {
+				b.Error(err)
+				return
+			}
+			if _, err := s.GetToken(ctx, tk.Hash); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
+}
