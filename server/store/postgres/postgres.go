@@ -65,9 +65,12 @@ const (
 	tokenRetention = time.Hour
 	// sweepBatch is how many rows one statement of a sweep deletes, and
 	// sweepBatches how many statements a sweep runs per kind of record; a
-	// sweep that leaves rows behind is due again at once.
+	// sweep that leaves rows behind is due again at the next call.
 	sweepBatch   = 500
 	sweepBatches = 20
+	// sweepClientBatch is how many expired clients one transaction of a
+	// sweep deletes, with everything issued to them.
+	sweepClientBatch = 20
 	// defaultMaxConns is the pool size when the URL sets no pool_max_conns.
 	defaultMaxConns = 16
 	// retries bounds the attempts of a transaction aborted by a deadlock.
@@ -495,7 +498,7 @@ func (s *Store) sweep(ctx context.Context, now time.Time) (done bool, err error)
 		{"single-use keys", `DELETE FROM used_once WHERE key IN (SELECT key FROM used_once WHERE expires_at <= $1
 			LIMIT ` + fmt.Sprint(sweepBatch) + ` FOR UPDATE SKIP LOCKED)`, now},
 	} {
-		left, err := s.sweepBatches(ctx, b.what, func() (int64, error) {
+		left, err := s.sweepBatches(ctx, b.what, sweepBatch, func() (int64, error) {
 			tag, err := s.pool.Exec(ctx, b.stmt, micros(b.at))
 			return tag.RowsAffected(), err
 		})
@@ -504,7 +507,7 @@ func (s *Store) sweep(ctx context.Context, now time.Time) (done bool, err error)
 		}
 		done = done && !left
 	}
-	left, err := s.sweepBatches(ctx, "clients", func() (int64, error) { return s.sweepClients(ctx, now) })
+	left, err := s.sweepBatches(ctx, "clients", sweepClientBatch, func() (int64, error) { return s.sweepClients(ctx, now) })
 	if err != nil {
 		return false, err
 	}
@@ -517,15 +520,16 @@ func (s *Store) sweep(ctx context.Context, now time.Time) (done bool, err error)
 	return done, nil
 }
 
-// sweepBatches runs batch until it deletes less than a full batch, at most
-// sweepBatches times; left reports that it stopped at that bound.
-func (s *Store) sweepBatches(ctx context.Context, what string, batch func() (int64, error)) (left bool, err error) {
+// sweepBatches runs batch until it deletes less than a full batch of size
+// rows, at most sweepBatches times; left reports that it stopped at that
+// bound.
+func (s *Store) sweepBatches(ctx context.Context, what string, size int64, batch func() (int64, error)) (left bool, err error) {
 	for range sweepBatches {
 		n, err := batch()
 		if err != nil {
 			return false, fmt.Errorf("postgres: sweep %s: %w", what, err)
 		}
-		if n < sweepBatch {
+		if n < size {
 			return false, nil
 		}
 	}
@@ -538,7 +542,7 @@ func (s *Store) sweepClients(ctx context.Context, now time.Time) (int64, error) 
 	var n int64
 	err := s.inTx(ctx, func(tx pgx.Tx) error {
 		rows, err := tx.Query(ctx, `SELECT id FROM clients WHERE expires_at != 0 AND expires_at <= $1
-			ORDER BY id LIMIT `+fmt.Sprint(sweepBatch)+` FOR UPDATE SKIP LOCKED`, micros(now))
+			ORDER BY id LIMIT `+fmt.Sprint(sweepClientBatch)+` FOR UPDATE SKIP LOCKED`, micros(now))
 		if err != nil {
 			return err
 		}

@@ -335,3 +335,35 @@ func BenchmarkSaveGetTokenParallel(b *testing.B) {
 		}
 	})
 }
+
+// TestSweepClients: expired clients go with what was issued to them, and
+// the counters follow.
+func TestSweepClients(t *testing.T) {
+	ctx := t.Context()
+	s := open(t, pgtest.URL(t))
+	t0 := micro()
+	clock := t0
+	postgres.SetClock(s, func() time.Time { return clock })
+	require.NoError(t, s.CreateClient(ctx, &store.Client{ID: "live", IssuedAt: t0}))
+	for i := range 50 {
+		id := fmt.Sprint("expiring ", i)
+		require.NoError(t, s.CreateClient(ctx, &store.Client{ID: id, IssuedAt: t0, ExpiresAt: t0.Add(time.Hour)}))
+		require.NoError(t, s.SaveToken(ctx, &store.Token{Hash: store.Hash(id), Kind: store.AccessToken, ClientID: id, GrantID: id, IssuedAt: t0}))
+		require.NoError(t, s.SaveCode(ctx, &store.Code{Hash: store.Hash(id), ClientID: id, IssuedAt: t0, ExpiresAt: t0.Add(2 * time.Hour)}))
+		require.NoError(t, s.SaveConsent(ctx, &store.Consent{Subject: "alice", ClientID: id, Scope: "read", Granted: t0}))
+	}
+	u, err := s.Usage(ctx, "expiring 0", "")
+	require.NoError(t, err)
+	assert.Equal(t, store.Usage{Clients: 51, Codes: 50, Tokens: 50, ClientCodes: 1, ClientTokens: 1}, u)
+
+	clock = t0.Add(61 * time.Minute)
+	require.NoError(t, s.UseOnce(ctx, "k", clock.Add(time.Minute)))
+	u, err = s.Usage(ctx, "expiring 0", "")
+	require.NoError(t, err)
+	assert.Equal(t, store.Usage{Clients: 1}, u, "the expired clients, their codes and tokens are swept")
+	for _, table := range []string{"clients", "codes", "tokens", "consents", "client_codes", "client_tokens"} {
+		n, err := postgres.Rows(ctx, s, table)
+		require.NoError(t, err)
+		assert.Equal(t, map[string]int{"clients": 1}[table], n, table)
+	}
+}
