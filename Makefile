@@ -74,8 +74,8 @@ bench: $(DEPS_STAMP) ## the performance figures of docs/performance.md, from one
 	$(GO) test -run '^$$' -bench FullPlan -benchtime 3x -count 1 ./conformance/
 	@echo "== plugins: compile cold / from the disk cache, instantiate, one call (Go and AssemblyScript guests)"
 	$(GO) test -run '^$$' -bench Plugin -benchtime 5x -count 1 ./suite/plugin/
-	@echo "== token endpoint vs a bare net/http handler; SQLite store operations"
-	$(GO) test -run '^$$' -bench . -benchmem -count 1 ./server/...
+	@echo "== token endpoint vs a bare net/http handler; SQLite and PostgreSQL store operations"
+	AUTHSPEC_REQUIRE_POSTGRES=1 AUTHSPEC_POSTGRES_DURABLE=1 $(GO) test -run '^$$' -bench . -benchmem -count 1 ./server/...
 	@echo "== load: token endpoint and registration, memory, SQLite and PostgreSQL stores (PostgreSQL: one server, and two replicas on one database; durable settings)"
 	AUTHSPEC_REQUIRE_POSTGRES=1 AUTHSPEC_POSTGRES_DURABLE=1 $(GO) test -count 1 -v -run TestLoad ./server/load/ -soak | grep -E 'load_test|^(ok|FAIL)'
 
