@@ -163,6 +163,7 @@ func start() (u *url.URL, s *server, missing string, err error) {
 		}
 		return u, nil, "", nil
 	}
+	removeStale()
 	bin, ok := binDir()
 	if !ok {
 		if d := os.Getenv(BinEnv); d != "" {
@@ -175,6 +176,36 @@ func start() (u *url.URL, s *server, missing string, err error) {
 		return nil, nil, "", err
 	}
 	return s.url, s, "", nil
+}
+
+// staleAge is how old the directory of a server that no longer runs must
+// be before removeStale removes it: far longer than a start takes.
+const staleAge = time.Hour
+
+// removeStale removes the directories of servers that test binaries
+// started and could not stop (a test that panicked ends the binary before
+// Main's cleanup; the kernel then stops the server, see launch).
+func removeStale() {
+	dirs, _ := filepath.Glob(filepath.Join(os.TempDir(), "authspec-pgtest-*"))
+	for _, d := range dirs {
+		fi, err := os.Stat(d)
+		if err != nil || time.Since(fi.ModTime()) < staleAge {
+			continue
+		}
+		if pid, err := os.ReadFile(filepath.Join(d, "data", "postmaster.pid")); err == nil {
+			line, _, _ := strings.Cut(string(pid), "\n")
+			if n, err := strconv.Atoi(strings.TrimSpace(line)); err == nil && alive(n) {
+				continue // still running
+			}
+		}
+		_ = os.RemoveAll(d)
+	}
+}
+
+// alive reports whether process pid exists.
+func alive(pid int) bool {
+	err := syscall.Kill(pid, 0)
+	return err == nil || errors.Is(err, syscall.EPERM)
 }
 
 // binDir finds the directory of initdb and postgres: PATH, then the newest
