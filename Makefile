@@ -13,7 +13,7 @@ help: ## list the targets
 
 DEPS_STAMP := .cache/deps.stamp
 
-deps: ## install everything a fresh machine lacks (Go modules, npm packages, Chromium, Playwright driver)
+deps: ## install everything a fresh machine lacks (Go modules, npm packages, Chromium, Playwright driver, PostgreSQL)
 	$(GO) mod download
 	cd server/interop/js && npm ci --no-audit --no-fund --loglevel=error
 	cd plugins/examples/asmetadata && npm ci --no-audit --no-fund --loglevel=error
@@ -21,11 +21,12 @@ deps: ## install everything a fresh machine lacks (Go modules, npm packages, Chr
 	cd integration/nodeoauth2 && npm ci --no-audit --no-fund --loglevel=error
 	cd integration/fosite/server && $(GO) mod download
 	scripts/install-browser.sh
+	scripts/install-postgres.sh
 	@mkdir -p .cache && touch $(DEPS_STAMP)
 
 # The first `make test` or `make conformance` on a fresh machine installs the
 # prerequisites; later runs skip it until go.sum or the lock files change.
-$(DEPS_STAMP): go.sum server/interop/js/package-lock.json plugins/examples/asmetadata/package-lock.json scripts/install-browser.sh \
+$(DEPS_STAMP): go.sum server/interop/js/package-lock.json plugins/examples/asmetadata/package-lock.json scripts/install-browser.sh scripts/install-postgres.sh \
 		integration/oidcprovider/package-lock.json integration/nodeoauth2/package-lock.json integration/fosite/server/go.sum
 	$(MAKE) deps
 
@@ -42,10 +43,12 @@ plugins: $(DEPS_STAMP) ## build the example plugins into plugins/out/ (Go with G
 # Progress as each package ends, the output of failed tests, a line naming
 # what still runs when a package is quiet for 30 s, and one summary line.
 # TESTFLAGS adds flags (e.g. TESTFLAGS='-run TestX'), PKGS narrows the packages.
+# Tests of the PostgreSQL store start their own server (internal/pgtest): here
+# they fail, rather than skip, when PostgreSQL is missing.
 PKGS ?= ./...
 test: $(DEPS_STAMP) ## run all tests with the race detector (long load runs: make bench)
 	@$(GO) build -o .cache/testsum ./scripts/testsum
-	@set -o pipefail; $(GO) test -json -race -count=1 -timeout 15m $(TESTFLAGS) $(PKGS) 2>&1 | .cache/testsum
+	@set -o pipefail; AUTHSPEC_REQUIRE_POSTGRES=1 $(GO) test -json -race -count=1 -timeout 15m $(TESTFLAGS) $(PKGS) 2>&1 | .cache/testsum
 
 check: ## vet, gofmt, go mod tidy; fails if the tree changes
 	$(GO) vet ./...
@@ -71,10 +74,10 @@ bench: $(DEPS_STAMP) ## the performance figures of docs/performance.md, from one
 	$(GO) test -run '^$$' -bench FullPlan -benchtime 3x -count 1 ./conformance/
 	@echo "== plugins: compile cold / from the disk cache, instantiate, one call (Go and AssemblyScript guests)"
 	$(GO) test -run '^$$' -bench Plugin -benchtime 5x -count 1 ./suite/plugin/
-	@echo "== token endpoint vs a bare net/http handler; SQLite store operations"
-	$(GO) test -run '^$$' -bench . -benchmem -count 1 ./server/...
-	@echo "== load: token endpoint and registration, memory and SQLite stores"
-	$(GO) test -count 1 -v -run TestLoad ./server/load/ -soak | grep -E 'load_test|^(ok|FAIL)'
+	@echo "== token endpoint vs a bare net/http handler; SQLite and PostgreSQL store operations"
+	AUTHSPEC_REQUIRE_POSTGRES=1 AUTHSPEC_POSTGRES_DURABLE=1 $(GO) test -run '^$$' -bench . -benchmem -count 1 ./server/...
+	@echo "== load: token endpoint and registration, memory, SQLite and PostgreSQL stores (PostgreSQL: one server, and two replicas on one database; durable settings)"
+	AUTHSPEC_REQUIRE_POSTGRES=1 AUTHSPEC_POSTGRES_DURABLE=1 $(GO) test -count 1 -v -run TestLoad ./server/load/ -soak | grep -E 'load_test|^(ok|FAIL)'
 
 fuzz: ## run each fuzz target for FUZZTIME (default 20s)
 	scripts/fuzz.sh $(FUZZTIME)

@@ -10,6 +10,7 @@ import (
 	"math"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"strconv"
 	"strings"
@@ -19,6 +20,7 @@ import (
 	"github.com/authspec/authspec/server"
 	"github.com/authspec/authspec/server/store"
 	"github.com/authspec/authspec/server/store/memory"
+	"github.com/authspec/authspec/server/store/postgres"
 	"github.com/authspec/authspec/server/store/sqlite"
 )
 
@@ -33,7 +35,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.SetOutput(stderr)
 	addr := fs.String("addr", "127.0.0.1:9000", "listen address (port 0 picks a free port)")
 	issuer := fs.String("issuer", "", "issuer URL (default http://ADDR)")
-	storeSpec := fs.String("store", "memory", "store: memory, or sqlite:PATH for a persistent store")
+	storeSpec := fs.String("store", "memory", "store: memory, sqlite:PATH for a persistent store, or postgres://USER@HOST:PORT/DB for one that replicas share (the password from PGPASSWORD or ~/.pgpass rather than the URL); $AUTHSPEC_STORE is used when the flag is absent")
 	consent := fs.String("consent", "form", "consent mode: form (login and consent pages) or auto (approve at once)")
 	cimd := fs.String("cimd", "off", "client ID metadata documents (URL client_ids): off, on (fetch https documents from public addresses), or loopback (loopback addresses only, http allowed: for testing clients on this machine)")
 	listFaults := fs.Bool("list-faults", false, "list the faults (deliberate defects) and exit")
@@ -139,6 +141,12 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		cfg.Clients = append(cfg.Clients, sc)
 	}
 
+	storeSet := false
+	fs.Visit(func(f *flag.Flag) { storeSet = storeSet || f.Name == "store" })
+	if v := os.Getenv("AUTHSPEC_STORE"); v != "" && !storeSet {
+		*storeSpec = v
+	}
+
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return &exitError{code: 2, err: fmt.Errorf("listen on %s: %w", *addr, err)}
@@ -188,7 +196,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fmt.Fprintf(stdout, "  issuer:    %s\n", srv.Issuer())
 	fmt.Fprintf(stdout, "  metadata:  %s\n", srv.MetadataURL())
 	fmt.Fprintf(stdout, "  resource:  %s\n", srv.ResourceURL())
-	fmt.Fprintf(stdout, "  consent:   %s   store: %s   client ID metadata documents: %s\n", cfg.Consent, *storeSpec, *cimd)
+	fmt.Fprintf(stdout, "  consent:   %s   store: %s   client ID metadata documents: %s\n", cfg.Consent, redactStore(*storeSpec), *cimd)
 	for _, w := range exposureWarnings(ln.Addr(), cfg) {
 		fmt.Fprintln(stderr, w)
 	}
@@ -346,9 +354,33 @@ func openStore(ctx context.Context, spec string) (store.Store, error) {
 			return nil, fmt.Errorf("open store %s: %w", spec, err)
 		}
 		return st, nil
+	case strings.HasPrefix(spec, "postgres://") || strings.HasPrefix(spec, "postgresql://"):
+		st, err := postgres.Open(ctx, spec)
+		if err != nil {
+			return nil, fmt.Errorf("open store %s: %w", redactStore(spec), err)
+		}
+		return st, nil
 	default:
-		return nil, fmt.Errorf("--store %q: want memory or sqlite:PATH", spec)
+		return nil, fmt.Errorf("--store %q: want memory, sqlite:PATH or postgres://...", redactStore(spec))
 	}
+}
+
+// redactStore is a store spec as it may be shown: the password of a
+// postgres:// URL, in its user info or its query, is replaced by xxxxx,
+// and what is neither a known store nor a URL is not shown at all.
+func redactStore(spec string) string {
+	if spec == "memory" || spec == "" || strings.HasPrefix(spec, "sqlite:") {
+		return spec
+	}
+	u, err := url.Parse(spec)
+	if err != nil || u.Scheme == "" || u.Opaque != "" {
+		return "(not shown: it may hold a password)"
+	}
+	if q := u.Query(); q.Has("password") {
+		q.Set("password", "xxxxx")
+		u.RawQuery = q.Encode()
+	}
+	return u.Redacted()
 }
 
 func parseStaticClient(v string) (server.StaticClient, error) {

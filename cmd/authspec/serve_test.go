@@ -3,9 +3,11 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -16,6 +18,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/authspec/authspec/internal/pgtest"
 	"github.com/authspec/authspec/server"
 )
 
@@ -267,4 +270,66 @@ func TestServe_DrainsInFlightRequests(t *testing.T) {
 	stop()
 	assert.NoError(t, <-done, "a client slower than the shutdown timeout does not fail the exit")
 	abort()
+}
+
+func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
+
+// TestServe_PostgresStore: --store postgres://... and AUTHSPEC_STORE open
+// one database; a client registered at one server obtains tokens at the
+// other, and the password of the URL is shown nowhere.
+func TestServe_PostgresStore(t *testing.T) {
+	u, err := url.Parse(pgtest.URL(t))
+	require.NoError(t, err)
+	u.User = url.UserPassword(u.User.Username(), "pw-not-shown") // the test server trusts loopback
+	a, _, _, stderrA := startServe(t, "--store", u.String())
+	t.Setenv("AUTHSPEC_STORE", u.String())
+	b, _, _, stderrB := startServe(t)
+
+	res, err := http.Post(a+"/register", "application/json", strings.NewReader(
+		`{"redirect_uris":["http://127.0.0.1:1/cb"],"grant_types":["client_credentials"],"token_endpoint_auth_method":"client_secret_basic"}`))
+	require.NoError(t, err)
+	var reg struct {
+		ClientID     string `json:"client_id"`
+		ClientSecret string `json:"client_secret"`
+	}
+	require.NoError(t, json.NewDecoder(res.Body).Decode(&reg))
+	res.Body.Close()
+	require.Equal(t, http.StatusCreated, res.StatusCode)
+
+	req, _ := http.NewRequest(http.MethodPost, b+"/token", strings.NewReader("grant_type=client_credentials"))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.SetBasicAuth(reg.ClientID, reg.ClientSecret)
+	res, err = http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	res.Body.Close()
+	assert.Equal(t, http.StatusOK, res.StatusCode, "a client registered at one server, at the other")
+	for _, out := range []string{stderrA.String(), stderrB.String()} {
+		assert.NotContains(t, out, "pw-not-shown")
+	}
+}
+
+func TestRedactStore(t *testing.T) {
+	for spec, want := range map[string]string{
+		"memory":        "memory",
+		"sqlite:a@b.db": "sqlite:a@b.db",
+		"postgres://u:pw@h:5432/db?sslmode=disable": "postgres://u:xxxxx@h:5432/db?sslmode=disable",
+		"postgresql://h/db?password=pw&user=u":      "postgresql://h/db?password=xxxxx&user=u",
+		"host=h password=pw":                        "(not shown: it may hold a password)",
+		"postgres://u:p%zz@h/db":                    "(not shown: it may hold a password)",
+	} {
+		assert.Equal(t, want, redactStore(spec), "%s", spec)
+	}
+}
+
+func TestServe_StoreErrors(t *testing.T) {
+	for spec, want := range map[string]string{
+		"mysql://u:pw@h/db":              "want memory, sqlite:PATH or postgres://",
+		"postgres://u:pw@127.0.0.1:1/db": "127.0.0.1",
+	} {
+		err := cmdServe(t.Context(), []string{"--addr", "127.0.0.1:0", "--store", spec}, io.Discard, io.Discard)
+		if assert.Error(t, err, spec) {
+			assert.Contains(t, err.Error(), want, spec)
+			assert.NotContains(t, err.Error(), "pw@", spec)
+		}
+	}
 }

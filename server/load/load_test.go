@@ -1,6 +1,7 @@
 // Package load_test puts the reference server under a bounded loopback load:
 // token issuance (client_credentials) and dynamic registration, with the
-// memory store and with SQLite. Every request must succeed, the heap must
+// memory store, with SQLite, and with PostgreSQL as one server and as two
+// replicas on one database. Every request must succeed, the heap must
 // come back to its size after the run, and the figures (req/s, p50, p99)
 // are logged; `make bench` prints them.
 //
@@ -23,6 +24,7 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"path/filepath"
 	"regexp"
 	"runtime"
@@ -33,10 +35,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/authspec/authspec/internal/pgtest"
 	"github.com/authspec/authspec/server"
 	"github.com/authspec/authspec/server/store"
+	"github.com/authspec/authspec/server/store/postgres"
 	"github.com/authspec/authspec/server/store/sqlite"
 )
+
+func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
 
 var soak = flag.Bool("soak", false, "run the load tests at full size, with the default limits (make bench)")
 
@@ -110,44 +116,74 @@ func TestLoad(t *testing.T) {
 	if testing.Short() {
 		t.Skip("load test")
 	}
-	stores := map[string]func(t *testing.T) store.Store{
-		"memory": func(t *testing.T) store.Store { return nil },
-		"sqlite": func(t *testing.T) store.Store {
+	openPostgres := func(t *testing.T, url string) store.Store {
+		s, err := postgres.Open(context.Background(), url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = s.Close() })
+		return s
+	}
+	// Each setup returns the stores of its replicas: one store per replica
+	// (nil: the server's own memory store).
+	setups := []struct {
+		name   string
+		stores func(t *testing.T) []store.Store
+	}{
+		{"memory", func(t *testing.T) []store.Store { return []store.Store{nil} }},
+		{"sqlite", func(t *testing.T) []store.Store {
 			s, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "load.db"))
 			if err != nil {
 				t.Fatal(err)
 			}
 			t.Cleanup(func() { _ = s.Close() })
-			return s
-		},
+			return []store.Store{s}
+		}},
+		{"postgres", func(t *testing.T) []store.Store { return []store.Store{openPostgres(t, pgtest.URL(t))} }},
+		// Two servers on one database, the requests sent to each in turn.
+		{"postgres-2-replicas", func(t *testing.T) []store.Store {
+			url := pgtest.URL(t)
+			return []store.Store{openPostgres(t, url), openPostgres(t, url)}
+		}},
 	}
-	for _, name := range []string{"memory", "sqlite"} {
+	for _, setup := range setups {
+		name := setup.name
 		t.Run(name, func(t *testing.T) {
-			var h http.Handler
-			ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { h.ServeHTTP(w, r) }))
-			defer ts.Close()
-			srv, err := server.New(server.Config{Issuer: ts.URL, Store: stores[name](t), Clients: []server.StaticClient{{
-				ID: "load", Secret: "load-secret", Metadata: store.ClientMetadata{GrantTypes: []string{"client_credentials"}},
-			}}})
-			if err != nil {
-				t.Fatal(err)
+			stores := setup.stores(t)
+			var targets []string
+			var issuer string
+			for _, st := range stores {
+				var h http.Handler
+				ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { h.ServeHTTP(w, r) }))
+				defer ts.Close()
+				if issuer == "" {
+					issuer = ts.URL
+				}
+				srv, err := server.New(server.Config{Issuer: issuer, Store: st, Secret: []byte(strings.Repeat("s", 32)),
+					Clients: []server.StaticClient{{
+						ID: "load", Secret: "load-secret", Metadata: store.ClientMetadata{GrantTypes: []string{"client_credentials"}},
+					}}})
+				if err != nil {
+					t.Fatal(err)
+				}
+				h = srv.Handler()
+				targets = append(targets, ts.URL)
 			}
-			h = srv.Handler()
 			body := url.Values{"grant_type": {"client_credentials"}, "scope": {"read"}}.Encode()
-			token := func(int) *http.Request {
-				req, _ := http.NewRequest(http.MethodPost, ts.URL+"/token", strings.NewReader(body))
+			token := func(i int) *http.Request {
+				req, _ := http.NewRequest(http.MethodPost, targets[i%len(targets)]+"/token", strings.NewReader(body))
 				req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 				req.SetBasicAuth("load", "load-secret")
 				return req
 			}
 			register := func(i int) *http.Request {
 				doc := fmt.Sprintf(`{"redirect_uris":["http://127.0.0.1:%d/cb"],"client_name":"load %d","token_endpoint_auth_method":"client_secret_basic"}`, 1024+i%60000, i)
-				req, _ := http.NewRequest(http.MethodPost, ts.URL+"/register", bytes.NewReader([]byte(doc)))
+				req, _ := http.NewRequest(http.MethodPost, targets[i%len(targets)]+"/register", bytes.NewReader([]byte(doc)))
 				req.Header.Set("Content-Type", "application/json")
 				return req
 			}
 			tokens, regs, warm := 4000, 1000, 200
-			if name == "sqlite" {
+			if name != "memory" {
 				tokens, regs = 2000, 500
 			}
 			if !*soak {
