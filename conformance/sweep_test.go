@@ -290,6 +290,9 @@ var variantCombos = [][]server.Variant{
 // nothing to judge on a variant: the behaviour they need is one the variant
 // lawfully does without. Each SKIP says why in its message.
 var lawfulSkips = map[server.Variant][]string{
+	// A request_uri that lives 600 s outlasts the check's deadline: the
+	// check cannot wait for it to expire.
+	server.VariantPARLongLived: {"rfc9126-4-expired-refused"},
 	// Without client_secret_post, a secret in the body is an unrecognised
 	// parameter: there is no second method to combine with Basic.
 	server.VariantBasicOnly: {"rfc6749-2.3-single-auth-method"},

@@ -17,6 +17,7 @@ import (
 	"github.com/authspec/authspec/scenarios/rfc8252"
 	"github.com/authspec/authspec/scenarios/rfc8414"
 	"github.com/authspec/authspec/scenarios/rfc8707"
+	"github.com/authspec/authspec/scenarios/rfc9126"
 	"github.com/authspec/authspec/scenarios/rfc9207"
 	"github.com/authspec/authspec/scenarios/rfc9700"
 	"github.com/authspec/authspec/scenarios/rfc9728"
@@ -40,6 +41,7 @@ func All() []*suite.Check {
 	out = append(out, rfc9207.Checks()...)
 	out = append(out, rfc9700.Checks()...)
 	out = append(out, mcp.Checks()...)
+	out = append(out, rfc9126.Checks()...)
 	out = append(out, contract.Checks()...)
 	return out
 }

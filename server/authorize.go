@@ -89,6 +89,10 @@ func (s *Server) handleAuthorize(w http.ResponseWriter, r *http.Request) {
 		s.errorPage(w, http.StatusInternalServerError, "Server error", "The authorization server encountered an internal error.")
 		return
 	}
+	if s.readsRequestURI(q) {
+		s.authorizePushed(w, r, c, q)
+		return
+	}
 	redirect, msg := s.resolveRedirectURI(c, q)
 	if msg != "" {
 		if req := s.invalidRedirectTarget(q); req != nil {
@@ -96,6 +100,9 @@ func (s *Server) handleAuthorize(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		s.errorPage(w, http.StatusBadRequest, "Invalid redirect URI", msg)
+		return
+	}
+	if s.refusePlainRequest(w, r, c, q, redirect) {
 		return
 	}
 	req := &authRequest{
@@ -111,6 +118,12 @@ func (s *Server) handleAuthorize(w http.ResponseWriter, r *http.Request) {
 		s.redirectError(w, r, req, oerr)
 		return
 	}
+	s.continueAuthorize(w, r, req)
+}
+
+// continueAuthorize takes a validated request to the login and consent
+// pages, or approves it at once (auto consent).
+func (s *Server) continueAuthorize(w http.ResponseWriter, r *http.Request, req *authRequest) {
 	if s.cfg.Consent == ConsentAuto {
 		s.issueCode(w, r, req, s.defUser)
 		return

@@ -580,3 +580,32 @@ var (
 	VariantSecretsExpire = variant("secrets-expire", "RFC 7591 §3.2.1",
 		`client secrets expire a day after they are issued, and client_secret_expires_at says when: RFC 7591 §3.2.1 client_secret_expires_at is the "Time at which the client secret will expire or 0 if it will not expire."`)
 )
+
+// Pushed authorization requests (RFC 9126): the faults and the variants.
+var (
+	FaultPARNoClientAuth = fault("par-no-client-auth", "RFC 9126 §2.1",
+		"the pushed authorization request endpoint takes a confidential client's client_id without its credentials")
+	FaultPARRequestUnvalidated = fault("par-request-unvalidated", "RFC 9126 §2.1",
+		"the pushed authorization request endpoint does not check the redirect_uri of the pushed request")
+	FaultPARGetAccepted = fault("par-get-accepted", "RFC 9126 §2.3",
+		"the pushed authorization request endpoint takes a request sent by GET, its parameters in the query")
+	FaultPARWrongStatus = fault("par-wrong-status", "RFC 9126 §2.2",
+		"the pushed authorization request endpoint answers a successful push with 200 instead of 201")
+	FaultPARMissingExpiresIn = fault("par-missing-expires-in", "RFC 9126 §2.2",
+		"the pushed authorization request endpoint's response has no expires_in")
+	FaultPARNotBoundToClient = fault("par-request-uri-not-bound-to-client", "RFC 9126 §2.2",
+		"the authorization endpoint serves a request_uri with the client_id of another client than the one that pushed it")
+	FaultPARQueryParamsOverride = fault("par-query-params-override", "RFC 9126 §2.2",
+		"the state of the authorization request replaces the state of the pushed request its request_uri names")
+	FaultPARRequestURIReusable = fault("par-request-uri-reusable", "RFC 9126 §4",
+		"a request_uri can be used at the authorization endpoint any number of times")
+	FaultPARExpiredAccepted = fault("par-expired-accepted", "RFC 9126 §4",
+		"a request_uri is accepted for an hour after the lifetime its expires_in gave")
+	FaultPARRequestURIIgnored = fault("par-request-uri-ignored", "RFC 9126 §5",
+		"the authorization endpoint ignores request_uri and reads the request as a plain one")
+	FaultPARRequiredNotEnforced = fault("par-required-not-enforced", "RFC 9126 §4",
+		"plain authorization requests are served although the server, or the client's registration, requires pushed authorization requests")
+
+	VariantPARLongLived = variant("par-request-uri-long-lived", "RFC 9126 §2.2",
+		`request_uri values live 600 seconds instead of 10: RFC 9126 §2.2 expires_in "The request URI lifetime is at the discretion of the authorization server but will typically be relatively short (e.g., between 5 and 600 seconds)."`)
+)

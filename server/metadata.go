@@ -24,6 +24,9 @@ type Metadata struct {
 	AuthorizationResponseIssParameterSupported bool     `json:"authorization_response_iss_parameter_supported"`
 	ServiceDocumentation                       string   `json:"service_documentation,omitempty"`
 	ClientIDMetadataDocumentSupported          bool     `json:"client_id_metadata_document_supported,omitempty"`
+	// RFC 9126 §5.
+	PushedAuthorizationRequestEndpoint string `json:"pushed_authorization_request_endpoint,omitempty"`
+	RequirePushedAuthorizationRequests bool   `json:"require_pushed_authorization_requests"`
 }
 
 var authMethods = []string{"client_secret_basic", "client_secret_post", "none"}
@@ -47,6 +50,8 @@ func (s *Server) Metadata() Metadata {
 		CodeChallengeMethodsSupported:              s.codeChallengeMethods(),
 		AuthorizationResponseIssParameterSupported: true,
 		ClientIDMetadataDocumentSupported:          s.cimdEnabled(),
+		PushedAuthorizationRequestEndpoint:         s.endpoint("/par"),
+		RequirePushedAuthorizationRequests:         s.cfg.RequirePAR,
 	}
 	return m
 }

@@ -155,7 +155,7 @@ var knownMetadata = map[string]bool{
 	"redirect_uris": true, "token_endpoint_auth_method": true, "grant_types": true,
 	"response_types": true, "client_name": true, "client_uri": true, "logo_uri": true,
 	"scope": true, "contacts": true, "tos_uri": true, "policy_uri": true, "jwks_uri": true,
-	"software_id": true, "software_version": true,
+	"software_id": true, "software_version": true, "require_pushed_authorization_requests": true,
 	// Accepted but not metadata the server stores (RFC 7592 update requests,
 	// server-provisioned fields a client may echo back).
 	"client_id": true, "client_secret": true, "registration_access_token": true,
@@ -211,6 +211,11 @@ func (s *Server) parseClientMetadata(raw map[string]json.RawMessage) (store.Clie
 			if len(e) > maxStringLen {
 				return md, oautherr.InvalidClientMetadata("an entry of %s is longer than %d characters", name, maxStringLen)
 			}
+		}
+	}
+	if v, ok := raw["require_pushed_authorization_requests"]; ok && string(v) != "null" {
+		if err := json.Unmarshal(v, &md.RequirePushedAuthorizationRequests); err != nil {
+			return md, oautherr.InvalidClientMetadata("require_pushed_authorization_requests must be a boolean")
 		}
 	}
 	return md, nil

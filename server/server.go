@@ -98,6 +98,13 @@ type Config struct {
 	// client names), CIMDOn (https from public addresses only), or
 	// CIMDLoopback (loopback addresses only, for tests on one machine).
 	CIMD CIMDMode
+	// PARLifetime is the lifetime of request_uri values of pushed
+	// authorization requests (RFC 9126); default 10 s.
+	PARLifetime time.Duration
+	// RequirePAR makes pushed authorization requests the only way to pass
+	// an authorization request, for every client, and says so in the
+	// metadata (require_pushed_authorization_requests, RFC 9126 §5).
+	RequirePAR bool
 	// Faults switches on deliberate defects, Variants lawful choices other
 	// than the defaults (see Behaviour).
 	Faults   []Fault
@@ -134,6 +141,7 @@ type Server struct {
 	limits          Limits
 	sources         *sources   // rate limits per source address
 	clientsMu       sync.Mutex // serializes client creation (createClient)
+	par             parKeys    // the key of request_uri values (par.go)
 }
 
 // New validates cfg and builds a server.
@@ -324,6 +332,7 @@ func (s *Server) Handler() http.Handler {
 	}
 	errs := s.oauthErrorRules()
 	route(prefix+"/token", s.handleToken, append(s.tokenRules(), errs...)...)
+	route(prefix+"/par", s.handlePAR, append(s.parRules(), errs...)...)
 	route(prefix+"/revoke", s.handleRevoke, errs...)
 	route(prefix+"/introspect", s.handleIntrospect, append(s.introspectionRules(), errs...)...)
 	route(prefix+"/register", s.handleRegister, append(s.registrationRules(), errs...)...)

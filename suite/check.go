@@ -32,6 +32,7 @@ const (
 	RFC8414 Spec = "RFC 8414"
 	RFC8707 Spec = "RFC 8707"
 	RFC9207 Spec = "RFC 9207"
+	RFC9126 Spec = "RFC 9126"
 	RFC9700 Spec = "RFC 9700"
 	RFC9728 Spec = "RFC 9728"
 	OAuth21 Spec = "OAuth 2.1"

@@ -316,3 +316,14 @@ func (g *Grant) redeem(ctx context.Context, r *fixture.AuthRequest, change func(
 	}
 	return g.t.Fixtures.RedeemNoted(ctx, g.t.HTTP, r, g.Code, change, note)
 }
+
+// Push sends the pushed authorization request (RFC 9126 §2.1) of r with the
+// authentication of r's client, its form changed by change when not nil,
+// and returns the response as it came.
+func (t *T) Push(ctx context.Context, r *fixture.AuthRequest, change func(form url.Values)) (*httpx.Result, error) {
+	form := r.PushForm()
+	if change != nil {
+		change(form)
+	}
+	return t.Fixtures.Push(ctx, t.HTTP, r.Client, form, "push the authorization request")
+}

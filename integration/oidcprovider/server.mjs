@@ -88,6 +88,9 @@ server.listen(port, '127.0.0.1', () => {
           };
         },
       },
+      // RFC 9126 (on by default in this version; said here so that the
+      // suite's PAR checks are known to run). PAR stays optional.
+      pushedAuthorizationRequests: { enabled: true, requirePushedAuthorizationRequests: false },
     },
 
     // oidc-provider's default issues a refresh token only for OpenID

@@ -73,6 +73,9 @@ type ClientMetadata struct {
 	JWKSURI                 string   `json:"jwks_uri,omitempty"`
 	SoftwareID              string   `json:"software_id,omitempty"`
 	SoftwareVersion         string   `json:"software_version,omitempty"`
+	// RequirePushedAuthorizationRequests: the client must push its
+	// authorization requests (RFC 9126 §6).
+	RequirePushedAuthorizationRequests bool `json:"require_pushed_authorization_requests,omitempty"`
 }
 
 // Client is a registered OAuth client.

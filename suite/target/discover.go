@@ -31,6 +31,9 @@ type Metadata struct {
 	IssParameterSupported             bool           `json:"authorization_response_iss_parameter_supported"`
 	ClientIDMetadataDocumentSupported bool           `json:"client_id_metadata_document_supported"`
 	Raw                               map[string]any `json:"-"`
+
+	// RFC 9126 §5 (require_pushed_authorization_requests: RequirePAR).
+	PushedAuthorizationRequestEndpoint string `json:"pushed_authorization_request_endpoint"`
 }
 
 // Target is everything known about the server under test before checks run.

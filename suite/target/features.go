@@ -13,6 +13,15 @@ var (
 	defaultAuthMethods = []string{"client_secret_basic"}
 )
 
+// RequirePAR reports whether require_pushed_authorization_requests is true
+// (RFC 9126 §5). It is read from the document as sent, so that a member of
+// another type (which rfc9126-5-metadata-members reports) does not stop
+// discovery.
+func (m *Metadata) RequirePAR() bool {
+	v, _ := m.Raw["require_pushed_authorization_requests"].(bool)
+	return v
+}
+
 // GrantTypes returns grant_types_supported, or the RFC 8414 default.
 func (m *Metadata) GrantTypes() []string {
 	if len(m.GrantTypesSupported) == 0 {
@@ -73,6 +82,8 @@ func (t *Target) deriveFeatures() {
 		"client_id_metadata_document_supported is not true")
 	t.setFeature(vocab.FeatureIssParameter, md.IssParameterSupported, "authorization_response_iss_parameter_supported is not true")
 	t.setFeature(vocab.FeatureNonInteractive, md.AuthorizationEndpoint != "", "no authorization endpoint")
+	t.setFeature(vocab.FeaturePAR, md.PushedAuthorizationRequestEndpoint != "" && md.AuthorizationEndpoint != "",
+		"the metadata has no pushed_authorization_request_endpoint")
 	switch {
 	case t.Resource == "":
 		t.setFeature(vocab.FeatureMCPServer, false, "no resource configured (set resource: in the config)")

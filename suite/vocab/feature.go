@@ -29,6 +29,7 @@ const (
 	FeatureCIMD              Feature = "client_id_metadata_document" // URL client_ids advertised
 	FeatureNonInteractive    Feature = "noninteractive_code"         // codes obtainable (auto consent or browser)
 	FeatureBrowser           Feature = "browser"                     // a real browser is available for consent pages
+	FeaturePAR               Feature = "par"                         // RFC 9126 pushed_authorization_request_endpoint advertised
 )
 
 var features = []Feature{
@@ -37,6 +38,7 @@ var features = []Feature{
 	FeatureSecretPost, FeaturePublicClients, FeatureConfidential, FeaturePublicClient,
 	FeatureRevocation, FeatureIntrospection, FeatureResource, FeatureResourceMetadata,
 	FeatureIssParameter, FeatureNonInteractive, FeatureBrowser, FeatureCIMD, FeatureMCPServer,
+	FeaturePAR,
 }
 
 // Known reports whether f is one of the features above (a plugin's check
@@ -67,6 +69,7 @@ var needs = map[Feature]string{
 	FeatureCIMD:              "Client ID Metadata Documents",
 	FeatureNonInteractive:    "an authorization endpoint",
 	FeatureBrowser:           "login/consent steps",
+	FeaturePAR:               "pushed authorization requests (RFC 9126)",
 }
 
 // Need is what a check that requires f needs, in words: "a protected

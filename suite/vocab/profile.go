@@ -14,6 +14,11 @@ const (
 	ProfileOAuth21  Profile = "oauth2.1"
 	ProfileMCP0618  Profile = "mcp-2025-06-18"
 	ProfileMCP1125  Profile = "mcp-2025-11-25"
+
+	// ProfileFAPI2Security is the part of the FAPI 2.0 Security Profile
+	// the catalog covers: pushed authorization requests (RFC 9126).
+	ProfileFAPI2Security Profile = "fapi2-security"
+
 	// ProfilePlugins holds every check of a WebAssembly plugin.
 	ProfilePlugins Profile = "plugins"
 )
@@ -28,6 +33,8 @@ var ProfileDescriptions = map[Profile]string{
 	ProfileOAuth21:  "OAuth 2.1 and the RFC 9700 security best current practice",
 	ProfileMCP0618:  "MCP authorization, revision 2025-06-18: RFC 9728 discovery, RFC 8414, PKCE S256, resource indicators, audience-bound tokens, DCR",
 	ProfileMCP1125:  "MCP authorization, revision 2025-11-25: the 2025-06-18 profile plus scope challenges, PKCE advertisement, RFC 9207 iss, and Client ID Metadata Documents when the server advertises them",
+
+	ProfileFAPI2Security: "partial coverage of the FAPI 2.0 Security Profile: its RFC 9126 pushed authorization requests (the PAR endpoint and its client authentication, request_uri lifetime, single use and binding to the client, require_pushed_authorization_requests); the rest of FAPI 2.0 (DPoP or mTLS, private_key_jwt, and so on) is not covered",
 }
 
 // Profiles reads profile names given as text (flags, the plugin ABI).

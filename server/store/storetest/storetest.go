@@ -175,6 +175,8 @@ func fullMetadata(t *testing.T, id string) store.ClientMetadata {
 				fmt.Sprintf("https://%s.example/%s/1", id, name),
 				fmt.Sprintf("https://%s.example/%s/2", id, name),
 			}))
+		case f.Kind() == reflect.Bool:
+			f.SetBool(true)
 		default:
 			t.Fatalf("storetest: fullMetadata cannot fill ClientMetadata.%s of type %s; extend it", name, f.Type())
 		}

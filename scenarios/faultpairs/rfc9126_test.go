@@ -1,0 +1,52 @@
+package faultpairs_test
+
+import (
+	"bytes"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+
+	"github.com/authspec/authspec/server"
+)
+
+var _ = add(map[string]pair{
+	"rfc9126-2.1-client-authenticated":      faults(server.FaultPARNoClientAuth),
+	"rfc9126-2.1-pushed-request-validated":  faults(server.FaultPARRequestUnvalidated),
+	"rfc9126-2.2-created-response":          faults(server.FaultPARWrongStatus, server.FaultPARMissingExpiresIn),
+	"rfc9126-2.2-bound-to-client":           faults(server.FaultPARNotBoundToClient),
+	"rfc9126-2.2-pushed-parameters-win":     faults(server.FaultPARQueryParamsOverride),
+	"rfc9126-2.3-error-json":                faults(server.FaultErrorNotJSON),
+	"rfc9126-2.3-post-only":                 faults(server.FaultPARGetAccepted),
+	"rfc9126-4-expired-refused":             faults(server.FaultPARExpiredAccepted),
+	"rfc9126-4-single-use":                  faults(server.FaultPARRequestURIReusable),
+	"rfc9126-5-request-uri-usable":          faults(server.FaultPARRequestURIIgnored),
+	"rfc9126-6-client-require-par-honoured": faults(server.FaultPARRequiredNotEnforced),
+	// The server-wide requirement is met only by a server that requires
+	// PAR of every client.
+	"rfc9126-5-require-par-honoured": {faults: []server.Fault{server.FaultPARRequiredNotEnforced},
+		cfg: func(c *server.Config) { c.RequirePAR = true }},
+	// No fault of the reference server gives the member another type: the
+	// test plays one in front of it.
+	"rfc9126-5-metadata-members": {wrap: requirePARAsString},
+})
+
+// requirePARAsString gives require_pushed_authorization_requests as the
+// string "false" in the metadata.
+func requirePARAsString(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !strings.Contains(r.URL.Path, "/.well-known/") {
+			next.ServeHTTP(w, r)
+			return
+		}
+		rec := httptest.NewRecorder()
+		next.ServeHTTP(rec, r)
+		body := bytes.Replace(rec.Body.Bytes(), []byte(`"require_pushed_authorization_requests": false`),
+			[]byte(`"require_pushed_authorization_requests": "false"`), 1)
+		for k, vs := range rec.Header() {
+			w.Header()[k] = vs
+		}
+		w.Header().Del("Content-Length")
+		w.WriteHeader(rec.Code)
+		_, _ = w.Write(body)
+	})
+}

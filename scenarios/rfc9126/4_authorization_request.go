@@ -1,0 +1,80 @@
+package rfc9126
+
+import (
+	"context"
+	"time"
+
+	"github.com/authspec/authspec/suite"
+	"github.com/authspec/authspec/suite/expect"
+)
+
+// authorizationRequestChecks returns the checks of RFC 9126 §4,
+// Authorization Request.
+func authorizationRequestChecks() []*suite.Check {
+	return []*suite.Check{
+		{
+			ID: "rfc9126-4-expired-refused", Spec: suite.RFC9126, Section: "4", Level: suite.Must,
+			Requires: par, Profiles: profiles,
+			Title: "A request_uri used after its expires_in gets no code",
+			Quote: "An expired request_uri MUST be rejected as invalid.",
+			Run:   runExpiredRefused,
+		},
+		{
+			ID: "rfc9126-4-single-use", Spec: suite.RFC9126, Section: "4", Level: suite.Should,
+			Requires: par, Profiles: profiles,
+			Title: "A request_uri used a second time gets no second code",
+			Quote: "Authorization servers SHOULD treat request_uri values as one-time use but MAY allow for duplicate requests due to a user reloading/refreshing their user agent.",
+			Run:   runSingleUse,
+		},
+	}
+}
+
+// expiryMargin is how long after expires_in the check uses the request_uri,
+// and how much of the check's deadline it keeps for that request.
+const expiryMargin = 2 * time.Second
+
+// runExpiredRefused waits out the lifetime the PAR response gave, when the
+// check's deadline allows it, and uses the request_uri then.
+func runExpiredRefused(ctx context.Context, t *suite.T) error {
+	p, err := push(ctx, t, nil, nil)
+	if err != nil {
+		return err
+	}
+	if p.ExpiresIn <= 0 {
+		return suite.SkipErr("the PAR response gives no expires_in to wait for (rfc9126-2.2-created-response reports it)")
+	}
+	wait := time.Duration(p.ExpiresIn*float64(time.Second)) + expiryMargin
+	if dl, ok := ctx.Deadline(); ok && time.Until(dl) < wait+4*expiryMargin {
+		return suite.SkipErr("the request_uri lives %.0f s, longer than this check may wait before its deadline; run it with a longer --check-timeout (at least %.0f s)",
+			p.ExpiresIn, (wait + 8*expiryMargin).Seconds())
+	}
+	t.Logf("waiting %s for the request_uri to expire", wait)
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-time.After(wait):
+	}
+	res, err := t.TryAuthorize(ctx, p.Request)
+	if err != nil {
+		return err
+	}
+	return expect.Evidence(refused(res, "a request_uri past its expires_in",
+		"refuse a request_uri once the lifetime its expires_in gave has passed"), p.Res.Exchange)
+}
+
+// runSingleUse uses a request_uri twice: the first use is the baseline.
+func runSingleUse(ctx context.Context, t *suite.T) error {
+	p, err := push(ctx, t, nil, nil)
+	if err != nil {
+		return err
+	}
+	if _, err := authorized(ctx, t, p); err != nil {
+		return err
+	}
+	res, err := t.TryAuthorize(ctx, p.Request)
+	if err != nil {
+		return err
+	}
+	return expect.Evidence(refused(res, "a request_uri used before",
+		"record the request_uri as used at its first use at the authorization endpoint and refuse it afterwards"), p.Res.Exchange)
+}
