@@ -171,7 +171,7 @@ func runChecksFull(t testing.TB, cfg server.Config, wrap func(http.Handler) http
 	adjustConfig func(*target.Config), adjustEnv func(*suite.Env), checks []*suite.Check) []suite.Result {
 	t.Helper()
 	tcfg := &target.Config{}
-	opts := suite.PrepareOptions{Timeout: 5 * time.Second}
+	opts := suite.PrepareOptions{Timeout: 30 * time.Second} // a safety net: a loaded machine answers late
 	useBrowser := slices.ContainsFunc(checks, needsBrowser)
 	if cfg.CIMD == "" {
 		cfg.CIMD = server.CIMDLoopback // the suite hosts its client metadata documents on loopback
@@ -195,7 +195,7 @@ func runChecksFull(t testing.TB, cfg server.Config, wrap func(http.Handler) http
 	if adjustEnv != nil {
 		adjustEnv(env)
 	}
-	return runner.Run(ctx, env, checks, runner.Options{Parallel: 4, CheckTimeout: 30 * time.Second})
+	return runner.Run(ctx, env, checks, runner.Options{Parallel: 4, CheckTimeout: 2 * time.Minute})
 }
 
 // otherResourcePath is the second resource of the reference servers.

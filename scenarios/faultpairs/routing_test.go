@@ -79,7 +79,7 @@ func runWith(t *testing.T, cfg server.Config, o runOpts, tcfg *target.Config, id
 		h = o.wrap(h)
 	}
 	tcfg.Resource = srv.ResourceURL()
-	opts := suite.PrepareOptions{Timeout: 5 * time.Second}
+	opts := suite.PrepareOptions{Timeout: 30 * time.Second} // a safety net: a loaded machine answers late
 	if o.browser {
 		opts.Authorizer = sharedBrowser(t)
 	}
@@ -88,7 +88,7 @@ func runWith(t *testing.T, cfg server.Config, o runOpts, tcfg *target.Config, id
 	require.NoError(t, err)
 	env.Target.SetFeature(vocab.FeatureBrowser, o.browser, "no browser in this test run")
 	out := map[string]suite.Result{}
-	for _, r := range runner.Run(ctx, env, checks, runner.Options{Parallel: 4, CheckTimeout: 30 * time.Second}) {
+	for _, r := range runner.Run(ctx, env, checks, runner.Options{Parallel: 4, CheckTimeout: 2 * time.Minute}) {
 		out[r.ID] = r
 	}
 	return out
