@@ -16,6 +16,8 @@ var (
 		"a request without response_type is answered unsupported_response_type instead of invalid_request")
 	FaultAuthzUnknownClientRedirect = fault("authorize-unknown-client-redirected", "RFC 6749 §4.1.2.1",
 		"a request with an unknown client_id is redirected (with an error) to the redirect_uri it names")
+	FaultAuthzMissingClientRedirect = fault("authorize-missing-client-redirected", "RFC 6749 §4.1.2.1",
+		"a request without client_id is redirected (with an error) to the redirect_uri it names")
 	FaultAuthzUnknownParamRejected = fault("authorize-unknown-param-rejected", "RFC 6749 §3.1",
 		"unknown parameters at the authorization endpoint are refused with invalid_request")
 	FaultAuthzEmptyScopeInvalid = fault("authorize-empty-scope-invalid", "RFC 6749 §3.1",
@@ -129,6 +131,10 @@ var (
 		"client_secret in the token request body is ignored although the metadata advertises client_secret_post", "metadata-advertises-ignored-secret-post")
 	FaultTokenSecretCaseInsensitive = fault("token-secret-case-insensitive", "RFC 6749 §3.2.1",
 		"a client secret with the letter case of every letter inverted is accepted")
+	FaultTokenSecretPostUnchecked = fault("token-secret-post-unchecked", "RFC 6749 §2.3.1",
+		"a client_secret in the token request body is not compared: any value authenticates the client")
+	FaultTokenUnknownClientWrongError = fault("token-unknown-client-wrong-error", "RFC 6749 §5.2",
+		"a token request with an unknown client_id is answered 400 error=unauthorized_client instead of invalid_client")
 	FaultTokenPublicNoClientID = fault("token-public-client-id-optional", "RFC 6749 §3.2.1",
 		"a public client may redeem an authorization code without sending client_id")
 	FaultTokenCodeNoClientAuth = fault("token-code-exchange-unauthenticated", "RFC 6749 §4.1.3",
