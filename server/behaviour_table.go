@@ -352,6 +352,16 @@ var (
 		"metadata advertises code_challenge_method plain, which the authorization endpoint refuses")
 	FaultMetadataIntrospectionNone = fault("metadata-advertises-unsupported-introspection-auth", "RFC 8414 §2",
 		"metadata lists none in introspection_endpoint_auth_methods_supported, but introspection refuses public clients")
+	FaultMetadataIssuerQuery = fault("metadata-issuer-query", "RFC 8414 §2",
+		"the metadata's issuer carries a query component")
+	FaultMetadataJWKSURIHTTP = fault("metadata-jwks-uri-http", "RFC 8414 §2",
+		"metadata names a jwks_uri with the http scheme on a host other than the local machine")
+	FaultMetadataSigningAlgNone = fault("metadata-signing-alg-none", "RFC 8414 §2",
+		`metadata lists "none" in token_endpoint_auth_signing_alg_values_supported`)
+	FaultMetadataJWTAuthNoAlgs = fault("metadata-jwt-auth-without-algs", "RFC 8414 §2",
+		"metadata lists private_key_jwt in token_endpoint_auth_methods_supported without token_endpoint_auth_signing_alg_values_supported")
+	FaultOpenIDConfigurationDiffers = fault("openid-configuration-issuer-differs", "RFC 8414 §3.3",
+		"the metadata is also served at the OpenID Connect Discovery URL, with another issuer")
 
 	// Protected resource metadata (RFC 9728).
 	FaultResourceMetaPathAppended = fault("resource-metadata-path-appended", "RFC 9728 §3",
@@ -491,7 +501,7 @@ var (
 
 	// Discovery and the issuer (RFC 8414, MCP authorization).
 	VariantOpenIDDiscoveryOnly = variant("openid-discovery-only", "MCP authorization, Overview",
-		`the metadata is served only at the OpenID Connect Discovery URL (issuer + /.well-known/openid-configuration), not at /.well-known/oauth-authorization-server; MCP authorization: "MCP authorization servers MUST provide at least one of the following discovery mechanisms: OAuth 2.0 Authorization Server Metadata (RFC8414); OpenID Connect Discovery 1.0", and RFC 8414 §3 names its suffix the one used "By default".`)
+		`the metadata is served only at the OpenID Connect Discovery URL (issuer + /.well-known/openid-configuration), not at /.well-known/oauth-authorization-server; MCP authorization: "MCP authorization servers MUST provide at least one of the following discovery mechanisms: OAuth 2.0 Authorization Server Metadata (RFC8414); OpenID Connect Discovery 1.0", and RFC 8414 §3 names its suffix the one used "By default". With an issuer path the document sits where OpenID Connect Discovery appends the suffix, not where RFC 8414 §3 inserts it: rfc8414-3-well-known-inserted reports that as an observation (RFC 8414 §5 has clients fall back to that location).`)
 	VariantIssuerPath = variant("issuer-path", "RFC 8414 §3.1",
 		`the issuer identifier has a path (/tenant-a), every endpoint lives below it and the metadata at the inserted well-known URL; RFC 8414 §2: "issuer REQUIRED. The authorization server's issuer identifier, which is a URL that uses the "https" scheme and has no query or fragment components."`)
 	VariantIssuerTrailingSlash = variant("issuer-trailing-slash", "RFC 8414 §3.1",
