@@ -38,7 +38,6 @@ var notWalked = []suite.Spec{
 	suite.RFC7592,
 	suite.RFC7662,
 	suite.RFC8252,
-	suite.RFC8414,
 	suite.RFC8707,
 	suite.RFC9700,
 	suite.RFC9728,
