@@ -60,6 +60,10 @@ func (s *Server) handleAuthorize(w http.ResponseWriter, r *http.Request) {
 	}
 	clientID := q.Get("client_id")
 	if clientID == "" {
+		if req := s.missingClientRedirect(q); req != nil {
+			s.redirectError(w, r, req, oautherr.InvalidRequest("missing client_id"))
+			return
+		}
 		s.errorPage(w, http.StatusBadRequest, "Invalid request", "The request has no client_id.")
 		return
 	}

@@ -16,6 +16,8 @@ var (
 		"a request without response_type is answered unsupported_response_type instead of invalid_request")
 	FaultAuthzUnknownClientRedirect = fault("authorize-unknown-client-redirected", "RFC 6749 §4.1.2.1",
 		"a request with an unknown client_id is redirected (with an error) to the redirect_uri it names")
+	FaultAuthzMissingClientRedirect = fault("authorize-missing-client-redirected", "RFC 6749 §4.1.2.1",
+		"a request without client_id is redirected (with an error) to the redirect_uri it names")
 	FaultAuthzUnknownParamRejected = fault("authorize-unknown-param-rejected", "RFC 6749 §3.1",
 		"unknown parameters at the authorization endpoint are refused with invalid_request")
 	FaultAuthzEmptyScopeInvalid = fault("authorize-empty-scope-invalid", "RFC 6749 §3.1",
@@ -129,6 +131,10 @@ var (
 		"client_secret in the token request body is ignored although the metadata advertises client_secret_post", "metadata-advertises-ignored-secret-post")
 	FaultTokenSecretCaseInsensitive = fault("token-secret-case-insensitive", "RFC 6749 §3.2.1",
 		"a client secret with the letter case of every letter inverted is accepted")
+	FaultTokenSecretPostUnchecked = fault("token-secret-post-unchecked", "RFC 6749 §2.3.1",
+		"a client_secret in the token request body is not compared: any value authenticates the client")
+	FaultTokenUnknownClientWrongError = fault("token-unknown-client-wrong-error", "RFC 6749 §5.2",
+		"a token request with an unknown client_id is answered 400 error=unauthorized_client instead of invalid_client")
 	FaultTokenPublicNoClientID = fault("token-public-client-id-optional", "RFC 6749 §3.2.1",
 		"a public client may redeem an authorization code without sending client_id")
 	FaultTokenCodeNoClientAuth = fault("token-code-exchange-unauthenticated", "RFC 6749 §4.1.3",
@@ -346,6 +352,16 @@ var (
 		"metadata advertises code_challenge_method plain, which the authorization endpoint refuses")
 	FaultMetadataIntrospectionNone = fault("metadata-advertises-unsupported-introspection-auth", "RFC 8414 §2",
 		"metadata lists none in introspection_endpoint_auth_methods_supported, but introspection refuses public clients")
+	FaultMetadataIssuerQuery = fault("metadata-issuer-query", "RFC 8414 §2",
+		"the metadata's issuer carries a query component")
+	FaultMetadataJWKSURIHTTP = fault("metadata-jwks-uri-http", "RFC 8414 §2",
+		"metadata names a jwks_uri with the http scheme on a host other than the local machine")
+	FaultMetadataSigningAlgNone = fault("metadata-signing-alg-none", "RFC 8414 §2",
+		`metadata lists "none" in token_endpoint_auth_signing_alg_values_supported`)
+	FaultMetadataJWTAuthNoAlgs = fault("metadata-jwt-auth-without-algs", "RFC 8414 §2",
+		"metadata lists private_key_jwt in token_endpoint_auth_methods_supported without token_endpoint_auth_signing_alg_values_supported")
+	FaultOpenIDConfigurationDiffers = fault("openid-configuration-issuer-differs", "RFC 8414 §3.3",
+		"the metadata is also served at the OpenID Connect Discovery URL, with another issuer")
 
 	// Protected resource metadata (RFC 9728).
 	FaultResourceMetaPathAppended = fault("resource-metadata-path-appended", "RFC 9728 §3",
@@ -485,7 +501,7 @@ var (
 
 	// Discovery and the issuer (RFC 8414, MCP authorization).
 	VariantOpenIDDiscoveryOnly = variant("openid-discovery-only", "MCP authorization, Overview",
-		`the metadata is served only at the OpenID Connect Discovery URL (issuer + /.well-known/openid-configuration), not at /.well-known/oauth-authorization-server; MCP authorization: "MCP authorization servers MUST provide at least one of the following discovery mechanisms: OAuth 2.0 Authorization Server Metadata (RFC8414); OpenID Connect Discovery 1.0", and RFC 8414 §3 names its suffix the one used "By default".`)
+		`the metadata is served only at the OpenID Connect Discovery URL (issuer + /.well-known/openid-configuration), not at /.well-known/oauth-authorization-server; MCP authorization: "MCP authorization servers MUST provide at least one of the following discovery mechanisms: OAuth 2.0 Authorization Server Metadata (RFC8414); OpenID Connect Discovery 1.0", and RFC 8414 §3 names its suffix the one used "By default". With an issuer path the document sits where OpenID Connect Discovery appends the suffix, not where RFC 8414 §3 inserts it: rfc8414-3-well-known-inserted reports that as an observation (RFC 8414 §5 has clients fall back to that location).`)
 	VariantIssuerPath = variant("issuer-path", "RFC 8414 §3.1",
 		`the issuer identifier has a path (/tenant-a), every endpoint lives below it and the metadata at the inserted well-known URL; RFC 8414 §2: "issuer REQUIRED. The authorization server's issuer identifier, which is a URL that uses the "https" scheme and has no query or fragment components."`)
 	VariantIssuerTrailingSlash = variant("issuer-trailing-slash", "RFC 8414 §3.1",

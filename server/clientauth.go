@@ -122,6 +122,9 @@ func (s *Server) authenticateClient(r *http.Request, form url.Values) (*clientAu
 		if c.Public() {
 			return nil, oautherr.InvalidClient("client %q is a public client and has no secret", formID)
 		}
+		if !s.checksSecretInBody() {
+			return &clientAuth{client: c, method: authPost}, nil
+		}
 		if oerr := s.verifySecret(c, form.Get("client_secret")); oerr != nil {
 			return nil, oerr
 		}
@@ -138,7 +141,7 @@ func (s *Server) lookupClient(r *http.Request, id string) (*store.Client, *oauth
 	if errors.Is(err, store.ErrNotFound) {
 		// Hash a dummy secret so that unknown and known clients take similar time.
 		_ = store.EqualHash(nil, id)
-		return nil, oautherr.InvalidClient("client authentication failed")
+		return nil, s.unknownTokenClientError()
 	}
 	if err != nil {
 		return nil, oautherr.ServerError(fmt.Errorf("look up client: %w", err))

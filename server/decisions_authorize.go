@@ -28,6 +28,16 @@ func (s *Server) unknownClientRedirect(q url.Values) *authRequest {
 	return nil
 }
 
+// missingClientRedirect is where an error about a missing client_id is
+// redirected: nowhere, it is shown (RFC 6749 §4.1.2.1); with the fault, to
+// the redirect_uri the request names.
+func (s *Server) missingClientRedirect(q url.Values) *authRequest {
+	if target := q.Get("redirect_uri"); target != "" && s.fault(FaultAuthzMissingClientRedirect) {
+		return &authRequest{redirectURI: target, state: q.Get("state"), hasState: q.Has("state")}
+	}
+	return nil
+}
+
 // invalidRedirectTarget is where an error about an invalid redirect_uri is
 // redirected: nowhere, it is shown (RFC 6749 §4.1.2.1); with the fault, to
 // that redirect_uri (an open redirector).

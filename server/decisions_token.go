@@ -141,6 +141,19 @@ func (s *Server) invalidClientStatus(r *http.Request) int {
 	return http.StatusUnauthorized
 }
 
+// checksSecretInBody: a client_secret sent in the body is compared like
+// one sent in HTTP Basic (RFC 6749 §2.3.1).
+func (s *Server) checksSecretInBody() bool { return !s.fault(FaultTokenSecretPostUnchecked) }
+
+// unknownTokenClientError is the answer to an unknown client_id: invalid_client
+// (RFC 6749 §5.2: "Client authentication failed (e.g., unknown client, ...)").
+func (s *Server) unknownTokenClientError() *oautherr.Error {
+	if s.fault(FaultTokenUnknownClientWrongError) {
+		return oautherr.UnauthorizedClient("unknown client")
+	}
+	return oautherr.InvalidClient("client authentication failed")
+}
+
 // refusesTwoAuthMethods: a client MUST NOT use more than one
 // authentication method in a request (RFC 6749 §2.3).
 func (s *Server) refusesTwoAuthMethods() bool { return !s.fault(FaultConflictingAuthOK) }

@@ -49,6 +49,12 @@ func (s *Server) metadataRules() []rule {
 		}),
 		onFault(FaultMetadataIntrospectionNone, appendMember("introspection_endpoint_auth_methods_supported", authNone)),
 		onFault(FaultMetadataNotJSON, setContentType("text/html; charset=utf-8")),
+		onFault(FaultMetadataIssuerQuery, func(res *response) {
+			editBody(res, func(m *Metadata) { m.Issuer += "?tenant=a" })
+		}),
+		onFault(FaultMetadataJWKSURIHTTP, setMember("jwks_uri", "http://keys.example.com/jwks.json")),
+		onFault(FaultMetadataSigningAlgNone, setMember("token_endpoint_auth_signing_alg_values_supported", []string{"RS256", "none"})),
+		onFault(FaultMetadataJWTAuthNoAlgs, appendMember("token_endpoint_auth_methods_supported", "private_key_jwt")),
 	}
 }
 

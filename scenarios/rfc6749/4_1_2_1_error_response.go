@@ -47,6 +47,13 @@ func authorizationErrorChecks() []*suite.Check {
 			Run:   runUnknownClientNotRedirected,
 		},
 		{
+			ID: "rfc6749-4.1.2.1-missing-client-not-redirected", Spec: suite.RFC6749, Section: "4.1.2.1", Level: suite.MustNot,
+			Requires: conf, Profiles: []vocab.Profile{vocab.ProfileCore},
+			Title: "A request without client_id is not redirected, even to the redirect_uri of a registered client",
+			Quote: "If the request fails due to a missing, invalid, or mismatching redirection URI, or if the client identifier is missing or invalid, the authorization server SHOULD inform the resource owner of the error and MUST NOT automatically redirect the user-agent to the invalid redirection URI.",
+			Run:   runMissingClientNotRedirected,
+		},
+		{
 			ID: "rfc6749-4.1.2.1-unknown-scope-invalid-scope", Spec: suite.RFC6749, Section: "4.1.2.1", Level: suite.Must,
 			Requires: conf, Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title: "A scope the server does not define is redirected as invalid_scope, or dropped and the granted scope reported",
@@ -108,6 +115,18 @@ func runUnknownClientNotRedirected(ctx context.Context, t *suite.T) error {
 	return notRedirectedAt(ctx, t, t.NewAuthRequest(ghost), "an error page, no redirect",
 		"the server redirects for a client it does not know: nothing vouches for that redirect URI",
 		"show an error page when client_id is missing or unknown; never redirect")
+}
+
+func runMissingClientNotRedirected(ctx context.Context, t *suite.T) error {
+	c, err := t.Confidential(ctx)
+	if err != nil {
+		return err
+	}
+	ar := t.NewAuthRequest(c)
+	ar.Extra = url.Values{"client_id": {""}} // the request names no client
+	return notRedirectedAt(ctx, t, ar, "an error page, no redirect",
+		"the server redirects a request that names no client: nothing vouches for its redirect URI",
+		"show an error page when client_id is missing; never redirect")
 }
 
 func runAuthorizeUnknownScope(ctx context.Context, t *suite.T) error {

@@ -19,6 +19,40 @@ import (
 
 // errorResponseChecks returns the checks of RFC 6749 §5.2, Error Response.
 func errorResponseChecks() []*suite.Check {
+	return append(grantErrorChecks(), clientErrorChecks()...)
+}
+
+// quoteInvalidClient is the RFC 6749 §5.2 definition of invalid_client.
+const quoteInvalidClient = "invalid_client Client authentication failed (e.g., unknown client, no client authentication included, or unsupported authentication method)."
+
+// clientErrorChecks are the §5.2 checks of failed client authentication.
+func clientErrorChecks() []*suite.Check {
+	conf := []vocab.Feature{vocab.FeatureConfidential}
+	return []*suite.Check{
+		{
+			ID: "rfc6749-5.2-unknown-client-invalid-client", Spec: suite.RFC6749, Section: "5.2", Level: suite.Must,
+			Requires: conf, Profiles: []vocab.Profile{vocab.ProfileCore},
+			Title: "A token request with an unknown client_id is refused with invalid_client (401 with WWW-Authenticate after HTTP Basic)",
+			Quote: quoteInvalidClient + " ... If the client attempted to authenticate via the \"Authorization\" request header field, the authorization server MUST respond with an HTTP 401 (Unauthorized) status code and include the \"WWW-Authenticate\" response header field matching the authentication scheme used by the client.",
+			Keywordless: keywordlessErrorCode + " The definition names the unknown client as a case of failed client authentication. " +
+				"A request that also carries a grant the server judges first (invalid_grant for a code) is accepted with a note: both conditions hold.",
+			Run: runUnknownClientInvalidClient,
+		},
+		{
+			ID: "rfc6749-5.2-post-wrong-secret-invalid-client", Spec: suite.RFC6749, Section: "5.2", Level: suite.Must,
+			Requires: conf, Profiles: []vocab.Profile{vocab.ProfileCore},
+			Title: "A wrong client_secret in the request body (client_secret_post) gets no token, and invalid_client where client_secret_post is supported",
+			Quote: quoteInvalidClient,
+			Keywordless: keywordlessErrorCode + " RFC 6749 §4.1.3 and §4.4.2 oblige the server to \"authenticate the client if client authentication is included\" and to \"authenticate the client\": " +
+				"a secret in the body is client authentication (§2.3.1), whatever method the client registered. " +
+				"A server that does not support client_secret_post (§2.3.1: the body \"MAY\" be supported) only has to issue no token.",
+			Run: runPostWrongSecret,
+		},
+	}
+}
+
+// grantErrorChecks are the other §5.2 checks.
+func grantErrorChecks() []*suite.Check {
 	return []*suite.Check{
 		{
 			ID: "rfc6749-5.2-unauthorized-client", Spec: suite.RFC6749, Section: "5.2", Level: suite.Must,
@@ -230,3 +264,86 @@ func unreportedScope(ctx context.Context, t *suite.T, c *fixture.Client, res *ht
 
 // unknownScope is a scope no target defines.
 const unknownScope = "authspec-unknown-scope"
+
+// withPost is a copy of c that authenticates with client_secret_post.
+func withPost(c *fixture.Client) *fixture.Client {
+	cp := *c
+	cp.AuthMethod = "client_secret_post"
+	return &cp
+}
+
+func runUnknownClientInvalidClient(ctx context.Context, t *suite.T) error {
+	src, err := tokenreq.Find(ctx, t, tokenreq.Options{MadeUpCode: true})
+	if err != nil {
+		return err
+	}
+	ghostID := "authspec-unknown-" + fixture.RandomState()
+	basicGhost := withBasic(src.Client)
+	basicGhost.ID = ghostID
+	res, err := src.Send(ctx, basicGhost, nil, "HTTP Basic with a client_id the server never issued")
+	if err != nil {
+		return err
+	}
+	if err := unknownClientRefused(t, src, res, []int{http.StatusUnauthorized}); err != nil {
+		return expect.WithFix(err, "answer an unknown client in HTTP Basic with 401 error=invalid_client")
+	}
+	if expect.ErrorCode(res) == "invalid_client" {
+		if _, err := expect.Header(res, "WWW-Authenticate"); err != nil {
+			return expect.WithFix(err, `add WWW-Authenticate: Basic realm="..." to 401 invalid_client responses`)
+		}
+	}
+	postGhost := withPost(src.Client)
+	postGhost.ID = ghostID
+	res, err = src.Send(ctx, postGhost, nil, "client_id the server never issued, with a client_secret in the body")
+	if err != nil {
+		return err
+	}
+	return expect.WithFix(unknownClientRefused(t, src, res, []int{http.StatusBadRequest, http.StatusUnauthorized}),
+		"answer an unknown client_id with error=invalid_client (400, or 401)")
+}
+
+// unknownClientRefused judges the answer to a request of an unknown client:
+// no token, and invalid_client with one of statuses; invalid_grant is
+// accepted for a request carrying a code (the server judged the code, which
+// was not issued to that client, before the client).
+func unknownClientRefused(t *suite.T, src *tokenreq.Source, res *httpx.Result, statuses []int) error {
+	if tokenreq.Issued(res) {
+		return expect.Fail(res, "error=invalid_client", "HTTP 200 with tokens", "the server issued tokens to a client it does not know")
+	}
+	if src.Kind != tokenreq.ClientCredentials && res.Status == http.StatusBadRequest && expect.ErrorCode(res) == "invalid_grant" {
+		t.Logf("the request carries a code and the server answered invalid_grant: it judged the code, not issued to that client, first")
+		return nil
+	}
+	_, err := expect.OAuthError(res, statuses, "invalid_client")
+	return err
+}
+
+func runPostWrongSecret(ctx context.Context, t *suite.T) error {
+	src, err := tokenreq.Find(ctx, t, tokenreq.Options{})
+	if err != nil {
+		return err
+	}
+	wrong := withPost(src.Client)
+	wrong.Secret = "authspec-wrong-secret"
+	res, err := src.Send(ctx, wrong, nil, "client_secret_post with a wrong secret")
+	if err != nil {
+		return err
+	}
+	if tokenreq.Issued(res) {
+		return expect.Fail(res, "error=invalid_client", "HTTP 200 with tokens",
+			"the client authenticated with a wrong client_secret in the request body").
+			WithFix("compare a client_secret sent in the body exactly as one sent in HTTP Basic")
+	}
+	ctl, err := src.Send(ctx, withPost(src.Client), nil, "control: client_secret_post with the right secret")
+	if err != nil {
+		return err
+	}
+	if !tokenreq.Issued(ctl) {
+		t.Logf("the server does not accept client_secret_post from this client (%s): it issued no token for the wrong secret, which is all there is to judge", expect.Outcome(ctl))
+		return nil
+	}
+	if _, err := expect.OAuthError(res, []int{http.StatusBadRequest, http.StatusUnauthorized}, "invalid_client"); err != nil {
+		return expect.WithFix(err, "answer a wrong client_secret with error=invalid_client (400, or 401)")
+	}
+	return nil
+}

@@ -21,7 +21,131 @@ import (
 // metadataChecks returns the checks of RFC 8414 §2, Authorization Server
 // Metadata.
 func metadataChecks() []*suite.Check {
-	return append(memberChecks(), advertisedChecks()...)
+	return append(append(memberChecks(), advertisedChecks()...), keyChecks()...)
+}
+
+// keyChecks are the checks of the members about keys and signatures: the
+// JWK Set URL and the JWS algorithms of JWT client authentication.
+func keyChecks() []*suite.Check {
+	meta := []vocab.Feature{vocab.FeatureMetadata}
+	return []*suite.Check{
+		{
+			ID: "rfc8414-2-issuer-https-url", Spec: suite.RFC8414, Section: "2", Level: suite.Must,
+			Requires: meta, Profiles: []vocab.Profile{vocab.ProfileCore},
+			Title:       "The issuer is an https URL without query or fragment",
+			Quote:       "issuer REQUIRED. The authorization server's issuer identifier, which is a URL that uses the \"https\" scheme and has no query or fragment components.",
+			Keywordless: "REQUIRED makes the member mandatory, and the sentence defines the form of its value: an issuer in another form is not an issuer identifier clients may accept (RFC 8414 §3.3, RFC 9207 §2)",
+			Run:         runIssuerHTTPSURL,
+		},
+		{
+			ID: "rfc8414-2-jwks-uri-https", Spec: suite.RFC8414, Section: "2", Level: suite.Must,
+			Requires: meta, Profiles: []vocab.Profile{vocab.ProfileCore},
+			Title: "The jwks_uri, when present, is an https URL",
+			Quote: "jwks_uri OPTIONAL. URL of the authorization server's JWK Set [JWK] document. ... This URL MUST use the \"https\" scheme.",
+			Run:   runJWKSURIHTTPS,
+		},
+		{
+			ID: "rfc8414-2-signing-alg-none-absent", Spec: suite.RFC8414, Section: "2", Level: suite.MustNot,
+			Requires: meta, Profiles: []vocab.Profile{vocab.ProfileCore},
+			Title: "The *_endpoint_auth_signing_alg_values_supported lists do not contain \"none\"",
+			Quote: "token_endpoint_auth_signing_alg_values_supported OPTIONAL. JSON array containing a list of the JWS signing algorithms (\"alg\" values) supported by the token endpoint ... The value \"none\" MUST NOT be used.",
+			Run:   runSigningAlgNoneAbsent,
+		},
+		{
+			ID: "rfc8414-2-signing-algs-with-jwt-auth", Spec: suite.RFC8414, Section: "2", Level: suite.Must,
+			Requires: meta, Profiles: []vocab.Profile{vocab.ProfileCore},
+			Title: "An endpoint that lists private_key_jwt or client_secret_jwt has its signing algorithm list",
+			Quote: "... for the \"private_key_jwt\" and \"client_secret_jwt\" authentication methods. This metadata entry MUST be present if either of these authentication methods are specified in the \"token_endpoint_auth_methods_supported\" entry.",
+			Run:   runSigningAlgsWithJWTAuth,
+		},
+	}
+}
+
+// signingAlgMembers pairs each endpoint's authentication methods member
+// with its signing algorithms member (RFC 8414 §2).
+var signingAlgMembers = [][2]string{
+	{"token_endpoint_auth_methods_supported", "token_endpoint_auth_signing_alg_values_supported"},
+	{"revocation_endpoint_auth_methods_supported", "revocation_endpoint_auth_signing_alg_values_supported"},
+	{"introspection_endpoint_auth_methods_supported", "introspection_endpoint_auth_signing_alg_values_supported"},
+}
+
+func runIssuerHTTPSURL(_ context.Context, t *suite.T) error {
+	iss := t.Target.Metadata.Issuer
+	u, err := url.Parse(iss)
+	fail := func(want, why string) error {
+		return expect.Fail(t.Target.MetadataResult, want, "issuer: "+quoted(iss), "%s", why).
+			WithFix("use an https issuer identifier without query or fragment, and serve it unchanged in the metadata")
+	}
+	switch {
+	case err != nil || !u.IsAbs() || u.Host == "":
+		return fail("an absolute https URL", "the issuer is not an absolute URL")
+	case u.RawQuery != "" || u.ForceQuery || u.Fragment != "" || strings.Contains(iss, "#"):
+		return fail("an https URL without query or fragment", "the issuer has a query or fragment component")
+	case u.Scheme == "https":
+		return nil
+	case u.Scheme == "http" && httpx.IsLoopback(u.Hostname()):
+		t.Logf("the issuer %s is http on a loopback address, as test deployments are: its scheme is not judged; run against the deployment served over https for that", iss)
+		return nil
+	}
+	return fail("an https URL", "the issuer does not use the https scheme")
+}
+
+func runJWKSURIHTTPS(_ context.Context, t *suite.T) error {
+	v, present := t.Target.Metadata.Raw["jwks_uri"]
+	if !present {
+		t.Logf("the metadata has no jwks_uri")
+		return nil
+	}
+	s, _ := v.(string)
+	u, err := url.Parse(s)
+	switch {
+	case err != nil || !u.IsAbs() || u.Host == "":
+	case u.Scheme == "https":
+		return nil
+	case u.Scheme == "http" && httpx.IsLoopback(u.Hostname()):
+		t.Logf("the jwks_uri %s is http on a loopback address, as test deployments are: its scheme is not judged; run against the deployment served over https for that", s)
+		return nil
+	}
+	return expect.Fail(t.Target.MetadataResult, "an https URL", "jwks_uri: "+expect.Describe(v),
+		"clients fetch the keys that validate the server's signatures from this URL: over http, anyone on the path can substitute them").
+		WithFix("serve the JWK Set over https and publish its https URL")
+}
+
+func runSigningAlgNoneAbsent(_ context.Context, t *suite.T) error {
+	raw := t.Target.Metadata.Raw
+	for _, pair := range signingAlgMembers {
+		algs, _, err := expect.StringList(raw, pair[1])
+		if err != nil {
+			continue // rfc8414-3.2-multi-valued-as-arrays reports the form
+		}
+		if slices.Contains(algs, "none") {
+			return expect.Fail(t.Target.MetadataResult, "a list without \"none\"", pair[1]+": "+quoted(stringList(algs)),
+				"an unsigned JWT would authenticate a client: anyone could make one").
+				WithFix("remove \"none\" from " + pair[1] + " and refuse unsigned client assertions")
+		}
+	}
+	return nil
+}
+
+func runSigningAlgsWithJWTAuth(_ context.Context, t *suite.T) error {
+	raw := t.Target.Metadata.Raw
+	for _, pair := range signingAlgMembers {
+		methods, _, err := expect.StringList(raw, pair[0])
+		if err != nil || !(slices.Contains(methods, "private_key_jwt") || slices.Contains(methods, "client_secret_jwt")) {
+			continue
+		}
+		if algs, _, _ := expect.StringList(raw, pair[1]); len(algs) > 0 {
+			continue
+		}
+		got := "absent"
+		if v, ok := raw[pair[1]]; ok {
+			got = expect.Describe(v)
+		}
+		return expect.Fail(t.Target.MetadataResult, pair[1]+" with the accepted JWS algorithms", pair[1]+": "+got,
+			"%s lists JWT client authentication, but no algorithm is named: no default is implied, so clients cannot know how to sign", pair[0]).
+			WithFix("publish " + pair[1] + ` (e.g. ["RS256"]), or remove the JWT methods from ` + pair[0])
+	}
+	return nil
 }
 
 // memberChecks are the checks of the members the metadata must carry.
