@@ -24,6 +24,7 @@ type Metadata struct {
 	AuthorizationResponseIssParameterSupported bool     `json:"authorization_response_iss_parameter_supported"`
 	ServiceDocumentation                       string   `json:"service_documentation,omitempty"`
 	ClientIDMetadataDocumentSupported          bool     `json:"client_id_metadata_document_supported,omitempty"`
+	DPoPSigningAlgValuesSupported              []string `json:"dpop_signing_alg_values_supported,omitempty"`
 }
 
 var authMethods = []string{"client_secret_basic", "client_secret_post", "none"}
@@ -47,6 +48,7 @@ func (s *Server) Metadata() Metadata {
 		CodeChallengeMethodsSupported:              s.codeChallengeMethods(),
 		AuthorizationResponseIssParameterSupported: true,
 		ClientIDMetadataDocumentSupported:          s.cimdEnabled(),
+		DPoPSigningAlgValuesSupported:              s.dpopAlgsAdvertised(),
 	}
 	return m
 }
