@@ -18,6 +18,7 @@ import (
 	"github.com/authspec/authspec/scenarios/rfc8414"
 	"github.com/authspec/authspec/scenarios/rfc8707"
 	"github.com/authspec/authspec/scenarios/rfc9207"
+	"github.com/authspec/authspec/scenarios/rfc9449"
 	"github.com/authspec/authspec/scenarios/rfc9700"
 	"github.com/authspec/authspec/scenarios/rfc9728"
 	"github.com/authspec/authspec/suite"
@@ -39,6 +40,7 @@ func All() []*suite.Check {
 	out = append(out, rfc9728.Checks()...)
 	out = append(out, rfc9207.Checks()...)
 	out = append(out, rfc9700.Checks()...)
+	out = append(out, rfc9449.Checks()...)
 	out = append(out, mcp.Checks()...)
 	out = append(out, contract.Checks()...)
 	return out

@@ -40,6 +40,7 @@ var notWalked = []suite.Spec{
 	suite.RFC8252,
 	suite.RFC8414,
 	suite.RFC8707,
+	suite.RFC9449,
 	suite.RFC9700,
 	suite.RFC9728,
 }

@@ -73,6 +73,8 @@ func (t *Target) deriveFeatures() {
 		"client_id_metadata_document_supported is not true")
 	t.setFeature(vocab.FeatureIssParameter, md.IssParameterSupported, "authorization_response_iss_parameter_supported is not true")
 	t.setFeature(vocab.FeatureNonInteractive, md.AuthorizationEndpoint != "", "no authorization endpoint")
+	_, dpop := md.Raw["dpop_signing_alg_values_supported"]
+	t.setFeature(vocab.FeatureDPoP, dpop, "the metadata has no dpop_signing_alg_values_supported")
 	switch {
 	case t.Resource == "":
 		t.setFeature(vocab.FeatureMCPServer, false, "no resource configured (set resource: in the config)")

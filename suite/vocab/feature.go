@@ -31,12 +31,17 @@ const (
 	FeatureBrowser           Feature = "browser"                     // a real browser is available for consent pages
 )
 
+// FeatureDPoP is RFC 9449 DPoP: dpop_signing_alg_values_supported in the
+// metadata.
+const FeatureDPoP Feature = "dpop"
+
 var features = []Feature{
 	FeatureMetadata, FeatureAuthCode, FeatureRefresh, FeatureClientCredentials,
 	FeatureDCR, FeatureDCRManagement, FeaturePKCE, FeatureSecretBasic,
 	FeatureSecretPost, FeaturePublicClients, FeatureConfidential, FeaturePublicClient,
 	FeatureRevocation, FeatureIntrospection, FeatureResource, FeatureResourceMetadata,
 	FeatureIssParameter, FeatureNonInteractive, FeatureBrowser, FeatureCIMD, FeatureMCPServer,
+	FeatureDPoP,
 }
 
 // Known reports whether f is one of the features above (a plugin's check
@@ -67,6 +72,7 @@ var needs = map[Feature]string{
 	FeatureCIMD:              "Client ID Metadata Documents",
 	FeatureNonInteractive:    "an authorization endpoint",
 	FeatureBrowser:           "login/consent steps",
+	FeatureDPoP:              "DPoP (RFC 9449)",
 }
 
 // Need is what a check that requires f needs, in words: "a protected

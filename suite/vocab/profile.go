@@ -18,6 +18,9 @@ const (
 	ProfilePlugins Profile = "plugins"
 )
 
+// ProfileDPoP holds the checks of RFC 9449 DPoP.
+const ProfileDPoP Profile = "dpop"
+
 // ProfileDescriptions documents every profile of the built-in checks
 // (docs/checks.md, authspec list).
 var ProfileDescriptions = map[Profile]string{
@@ -28,6 +31,7 @@ var ProfileDescriptions = map[Profile]string{
 	ProfileOAuth21:  "OAuth 2.1 and the RFC 9700 security best current practice",
 	ProfileMCP0618:  "MCP authorization, revision 2025-06-18: RFC 9728 discovery, RFC 8414, PKCE S256, resource indicators, audience-bound tokens, DCR",
 	ProfileMCP1125:  "MCP authorization, revision 2025-11-25: the 2025-06-18 profile plus scope challenges, PKCE advertisement, RFC 9207 iss, and Client ID Metadata Documents when the server advertises them",
+	ProfileDPoP:     "RFC 9449 DPoP: proofs checked at the token endpoint and the resource, tokens and refresh tokens bound to the key, nonces, dpop_jkt",
 }
 
 // Profiles reads profile names given as text (flags, the plugin ABI).
