@@ -19,6 +19,7 @@ import (
 	"github.com/authspec/authspec/scenarios/rfc8707"
 	"github.com/authspec/authspec/scenarios/rfc9126"
 	"github.com/authspec/authspec/scenarios/rfc9207"
+	"github.com/authspec/authspec/scenarios/rfc9449"
 	"github.com/authspec/authspec/scenarios/rfc9700"
 	"github.com/authspec/authspec/scenarios/rfc9728"
 	"github.com/authspec/authspec/suite"
@@ -40,6 +41,7 @@ func All() []*suite.Check {
 	out = append(out, rfc9728.Checks()...)
 	out = append(out, rfc9207.Checks()...)
 	out = append(out, rfc9700.Checks()...)
+	out = append(out, rfc9449.Checks()...)
 	out = append(out, mcp.Checks()...)
 	out = append(out, rfc9126.Checks()...)
 	out = append(out, contract.Checks()...)

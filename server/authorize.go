@@ -30,7 +30,8 @@ type authRequest struct {
 	codeChallenge       string
 	codeChallengeMethod string
 	forceConsent        bool
-	implicit            bool // response_type=token (fault_implicit_grant.go)
+	implicit            bool   // response_type=token (fault_implicit_grant.go)
+	dpopJKT             string // RFC 9449 §10
 }
 
 // authorizeParams reads the request parameters of GET (query) or POST (form
@@ -182,6 +183,12 @@ func (s *Server) validateAuthorize(c *store.Client, q url.Values, req *authReque
 		return oerr
 	}
 	req.resources = res
+	if jkt := q.Get("dpop_jkt"); jkt != "" {
+		if !validJKT(jkt) {
+			return oautherr.InvalidRequest("dpop_jkt is not a JWK SHA-256 thumbprint (RFC 9449 §10)")
+		}
+		req.dpopJKT = jkt
+	}
 	req.forceConsent = slices.Contains(strings.Fields(q.Get("prompt")), "consent")
 	return nil
 }
@@ -323,7 +330,7 @@ func (s *Server) issueCode(w http.ResponseWriter, r *http.Request, req *authRequ
 		Hash: store.Hash(code), ClientID: req.clientID, RedirectURI: req.redirectURISent,
 		Subject: subject, Scope: req.scope, Resources: req.resources,
 		CodeChallenge: req.codeChallenge, CodeChallengeMethod: req.codeChallengeMethod,
-		GrantID: randomID(), IssuedAt: now, ExpiresAt: now.Add(ttl),
+		GrantID: randomID(), IssuedAt: now, ExpiresAt: now.Add(ttl), DPoPJKT: req.dpopJKT,
 	})
 	if err != nil {
 		s.log.Error("authorize: save code", "err", err)

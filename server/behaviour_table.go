@@ -625,3 +625,49 @@ var (
 	VariantPARLongLived = variant("par-request-uri-long-lived", "RFC 9126 §2.2",
 		`request_uri values live 600 seconds instead of 10: RFC 9126 §2.2 expires_in "The request URI lifetime is at the discretion of the authorization server but will typically be relatively short (e.g., between 5 and 600 seconds)."`)
 )
+
+// The behaviours of DPoP (RFC 9449): faults, then variants.
+var (
+	// Checking proofs (RFC 9449 §4.3, §11).
+	FaultDPoPHTMNotChecked = fault("dpop-htm-not-checked", "RFC 9449 §4.3",
+		"the htm claim of a DPoP proof is not compared with the request's method")
+	FaultDPoPHTUNotChecked = fault("dpop-htu-not-checked", "RFC 9449 §4.3",
+		"the htu claim of a DPoP proof is not compared with the request's URI, at the token endpoint and at the resource")
+	FaultDPoPTypNotChecked = fault("dpop-typ-not-checked", "RFC 9449 §4.3",
+		"a DPoP proof whose typ is not dpop+jwt is accepted")
+	FaultDPoPSignatureNotChecked = fault("dpop-signature-not-checked", "RFC 9449 §4.3",
+		"the signature of a DPoP proof is not verified with its jwk")
+	FaultDPoPPrivateJWKAccepted = fault("dpop-private-jwk-accepted", "RFC 9449 §4.3",
+		"a DPoP proof whose jwk holds the private key is accepted")
+	FaultDPoPAlgNoneAccepted = fault("dpop-alg-none-accepted", "RFC 9449 §11.6",
+		`an unsigned DPoP proof (alg "none") is accepted`)
+	FaultDPoPIATNotChecked = fault("dpop-iat-not-checked", "RFC 9449 §11.1",
+		"a DPoP proof is accepted whatever its iat: proofs never grow old")
+	FaultDPoPReplayAccepted = fault("dpop-replay-accepted", "RFC 9449 §11.1",
+		"the jti of DPoP proofs is not tracked: a proof is accepted again and again")
+	FaultDPoPWrongErrorCode = fault("dpop-invalid-proof-wrong-error", "RFC 9449 §5",
+		"an invalid DPoP proof at the token endpoint is answered invalid_request instead of invalid_dpop_proof")
+	FaultDPoPNonceNotCompared = fault("dpop-nonce-not-compared", "RFC 9449 §8",
+		"the token endpoint asks for a DPoP nonce (use_dpop_nonce) but accepts any nonce value")
+
+	// Binding (RFC 9449 §5, §7, §10).
+	FaultDPoPTokenTypeBearer = fault("dpop-token-type-bearer", "RFC 9449 §5",
+		"a DPoP-bound access token is answered with token_type Bearer")
+	FaultDPoPRefreshNotBound = fault("dpop-refresh-not-bound", "RFC 9449 §5",
+		"a public client's refresh token is not bound to its DPoP key: a proof of another key, or none, refreshes it")
+	FaultDPoPJKTNotChecked = fault("dpop-jkt-not-checked", "RFC 9449 §10",
+		"the dpop_jkt of the authorization request is not compared with the key of the DPoP proof at the token endpoint")
+	FaultDPoPBoundTokenAsBearer = fault("dpop-bound-token-as-bearer-accepted", "RFC 9449 §7.2",
+		"the resource accepts a DPoP-bound access token sent as a bearer token")
+	FaultDPoPATHNotChecked = fault("dpop-ath-not-checked", "RFC 9449 §4.3",
+		"the resource does not compare the ath claim of a DPoP proof with the hash of the access token")
+	FaultDPoPAlgsAdvertiseNone = fault("dpop-algs-advertise-none", "RFC 9449 §11.6",
+		`dpop_signing_alg_values_supported lists "none"`)
+
+	VariantDPoPNoNonce = variant("dpop-nonce-not-required", "RFC 9449 §8",
+		`the token endpoint asks for no nonce in DPoP proofs (the default asks for one with use_dpop_nonce and DPoP-Nonce): RFC 9449 §8 "An authorization server MAY supply a nonce value to be included by the client in DPoP proofs sent." (rfc9449-8-nonce-mismatch-refused is SKIP)`)
+	VariantDPoPResourceNonceRequired = variant("dpop-resource-nonce-required", "RFC 9449 §9",
+		`the resource requires a nonce of its own in DPoP proofs: RFC 9449 §9 "Resource servers can also choose to provide a nonce value to be included in DPoP proofs sent to them."`)
+	VariantDPoPAlgsRSA = variant("dpop-algs-rsa", "RFC 9449 §4.3",
+		`DPoP proofs are accepted signed with PS256 or RS256 only: RFC 9449 §4.3 the alg "is supported by the application, and is acceptable per local policy."`)
+)

@@ -71,6 +71,7 @@ func (s *Server) unknownAuthorizeParamError(q url.Values) *oautherr.Error {
 var knownAuthorizeParams = map[string]bool{
 	"response_type": true, "client_id": true, "redirect_uri": true, "scope": true, "state": true,
 	"code_challenge": true, "code_challenge_method": true, "resource": true, "prompt": true,
+	"dpop_jkt": true,
 }
 
 // missingResponseTypeError: a request without response_type lacks a

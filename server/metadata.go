@@ -25,8 +25,9 @@ type Metadata struct {
 	ServiceDocumentation                       string   `json:"service_documentation,omitempty"`
 	ClientIDMetadataDocumentSupported          bool     `json:"client_id_metadata_document_supported,omitempty"`
 	// RFC 9126 §5.
-	PushedAuthorizationRequestEndpoint string `json:"pushed_authorization_request_endpoint,omitempty"`
-	RequirePushedAuthorizationRequests bool   `json:"require_pushed_authorization_requests"`
+	PushedAuthorizationRequestEndpoint string   `json:"pushed_authorization_request_endpoint,omitempty"`
+	RequirePushedAuthorizationRequests bool     `json:"require_pushed_authorization_requests"`
+	DPoPSigningAlgValuesSupported      []string `json:"dpop_signing_alg_values_supported,omitempty"`
 }
 
 var authMethods = []string{"client_secret_basic", "client_secret_post", "none"}
@@ -52,6 +53,7 @@ func (s *Server) Metadata() Metadata {
 		ClientIDMetadataDocumentSupported:          s.cimdEnabled(),
 		PushedAuthorizationRequestEndpoint:         s.endpoint("/par"),
 		RequirePushedAuthorizationRequests:         s.cfg.RequirePAR,
+		DPoPSigningAlgValuesSupported:              s.dpopAlgsAdvertised(),
 	}
 	return m
 }

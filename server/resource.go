@@ -67,6 +67,9 @@ func (s *Server) bearerAuth(w http.ResponseWriter, r *http.Request) (*store.Toke
 		return nil, false
 	}
 	scheme, tok, ok := strings.Cut(authz, " ")
+	if strings.EqualFold(scheme, "DPoP") && body == "" {
+		return s.dpopAuth(w, r, s.afterScheme(tok))
+	}
 	if !s.bearerScheme(scheme) {
 		// Another scheme: a request without bearer credentials.
 		s.bearerChallenge(w, nil)
@@ -97,6 +100,11 @@ func (s *Server) bearerAuth(w http.ResponseWriter, r *http.Request) (*store.Toke
 	}
 	if !slices.Contains(t.Resources, s.ResourceURL()) && s.restrictsAudience(t) {
 		s.bearerChallenge(w, oautherr.InvalidToken("the access token was not issued for this resource (RFC 8707 audience)"))
+		return nil, false
+	}
+	if t.JKT != "" && s.refusesBoundBearer() {
+		// RFC 9449 §7.2: no downgrade of a DPoP-bound token to bearer.
+		s.bearerChallenge(w, oautherr.InvalidToken("the access token is DPoP-bound: send it with the DPoP scheme and a proof"))
 		return nil, false
 	}
 	s.rememberSession(w, tok)

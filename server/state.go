@@ -36,6 +36,7 @@ type sealer struct {
 type keys struct {
 	request, session sealer
 	csrf             []byte
+	dpopNonce        []byte // MACs the DPoP nonces (dpop.go)
 }
 
 // deriveKeys derives one key per purpose from secret with HKDF-SHA256
@@ -64,6 +65,9 @@ func deriveKeys(secret []byte, issuer string) (*keys, error) {
 	}
 	var err error
 	if k.csrf, err = hkdf.Key(sha256.New, secret, nil, "authspec csrf v1", 32); err != nil {
+		return nil, fmt.Errorf("derive key: %w", err)
+	}
+	if k.dpopNonce, err = hkdf.Key(sha256.New, secret, nil, "authspec dpop nonce v1", 32); err != nil {
 		return nil, fmt.Errorf("derive key: %w", err)
 	}
 	return &k, nil
@@ -144,6 +148,7 @@ type pendingRequest struct {
 	CodeChallengeMethod string   `json:"cm,omitempty"`
 	ForceConsent        bool     `json:"f,omitempty"`
 	Implicit            bool     `json:"im,omitempty"`
+	DPoPJKT             string   `json:"dj,omitempty"`
 }
 
 func (req *authRequest) pending() pendingRequest {
@@ -151,7 +156,7 @@ func (req *authRequest) pending() pendingRequest {
 		ID: req.id, ClientID: req.clientID, RedirectURI: req.redirectURI, RedirectURISent: req.redirectURISent,
 		State: req.state, HasState: req.hasState, Scope: req.scope, Resources: req.resources,
 		CodeChallenge: req.codeChallenge, CodeChallengeMethod: req.codeChallengeMethod,
-		ForceConsent: req.forceConsent, Implicit: req.implicit,
+		ForceConsent: req.forceConsent, Implicit: req.implicit, DPoPJKT: req.dpopJKT,
 	}
 }
 
@@ -160,7 +165,7 @@ func (p pendingRequest) request(sealed string) *authRequest {
 		id: p.ID, sealed: sealed, clientID: p.ClientID, redirectURI: p.RedirectURI, redirectURISent: p.RedirectURISent,
 		state: p.State, hasState: p.HasState, scope: p.Scope, resources: p.Resources,
 		codeChallenge: p.CodeChallenge, codeChallengeMethod: p.CodeChallengeMethod,
-		forceConsent: p.ForceConsent, implicit: p.Implicit,
+		forceConsent: p.ForceConsent, implicit: p.Implicit, dpopJKT: p.DPoPJKT,
 	}
 }
 

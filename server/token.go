@@ -43,6 +43,10 @@ func (s *Server) handleToken(w http.ResponseWriter, r *http.Request) {
 	}
 	form, oerr := s.tokenRequest(w, r)
 	if oerr == nil {
+		// RFC 9449: the DPoP proof, if any, travels in r's context.
+		r, oerr = s.tokenDPoP(w, r)
+	}
+	if oerr == nil {
 		var resp *TokenResponse
 		if resp, oerr = s.token(r, form); oerr == nil {
 			s.writeTokenResponse(w, resp)
@@ -191,6 +195,9 @@ func (s *Server) exchangeCode(r *http.Request, ca *clientAuth, form url.Values) 
 		return nil, oerr
 	}
 	if oerr := s.verifyPKCE(code, form); oerr != nil {
+		return nil, oerr
+	}
+	if oerr := s.checkCodeDPoPKey(r, code); oerr != nil {
 		return nil, oerr
 	}
 	if used && s.codesSingleUse() {
@@ -352,6 +359,9 @@ func (s *Server) refresh(r *http.Request, ca *clientAuth, form url.Values) (*Tok
 	if t.ClientID != ca.client.ID && s.bindsRefreshToClient() {
 		return nil, oautherr.InvalidGrant("the refresh token was issued to another client")
 	}
+	if oerr := s.checkRefreshDPoPKey(r, ca.client, t); oerr != nil {
+		return nil, oerr
+	}
 	rotate := s.rotatesRefreshOf(ca.client)
 	if rotate && t.Rotated {
 		if s.revokesOnRefreshReplay() {
@@ -446,15 +456,24 @@ func (s *Server) issue(r *http.Request, c *store.Client, subject, scope, grantSc
 	now := s.now()
 	ttl := s.accessTokenTTL()
 	at := randomToken()
+	// RFC 9449 §5: the access token is bound to the key of the DPoP proof,
+	// and so is a public client's refresh token.
+	jkt, refreshJKT, tokenType := dpopJKT(r), "", "Bearer"
+	if jkt != "" {
+		tokenType = s.dpopTokenType()
+		if c.Public() {
+			refreshJKT = jkt
+		}
+	}
 	if err := s.store.SaveToken(ctx, &store.Token{
 		Hash: store.Hash(at), Kind: store.AccessToken, ClientID: c.ID, Subject: subject,
 		Scope: scope, Resources: resources, GrantID: grantID,
-		IssuedAt: now, ExpiresAt: now.Add(ttl),
+		IssuedAt: now, ExpiresAt: now.Add(ttl), JKT: jkt,
 	}); err != nil {
 		return nil, saveTokenError("access", err)
 	}
 	resp := &TokenResponse{
-		AccessToken: at, TokenType: "Bearer",
+		AccessToken: at, TokenType: tokenType,
 		ExpiresIn: int64(ttl / time.Second), Scope: scope,
 	}
 	if withRefresh {
@@ -462,7 +481,7 @@ func (s *Server) issue(r *http.Request, c *store.Client, subject, scope, grantSc
 		if err := s.store.SaveToken(ctx, &store.Token{
 			Hash: store.Hash(rt), Kind: store.RefreshToken, ClientID: c.ID, Subject: subject,
 			Scope: grantScope, Resources: grantResources, GrantID: grantID,
-			IssuedAt: now, ExpiresAt: now.Add(s.cfg.RefreshTokenTTL),
+			IssuedAt: now, ExpiresAt: now.Add(s.cfg.RefreshTokenTTL), JKT: refreshJKT,
 		}); err != nil {
 			return nil, saveTokenError("refresh", err)
 		}

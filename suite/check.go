@@ -40,6 +40,9 @@ const (
 	OpenAPI Spec = "authspec OpenAPI contract"
 )
 
+// RFC9449 is OAuth 2.0 Demonstrating Proof of Possession (DPoP).
+const RFC9449 Spec = "RFC 9449"
+
 // Level is the requirement level of RFC 2119.
 type Level string
 

@@ -14,7 +14,7 @@
 // credentials grant; revocation (RFC 7009); introspection (RFC 7662); PKCE,
 // S256 only (the only method oidc-provider 9 implements; required for public
 // clients); refresh tokens; the authorization response iss parameter (RFC
-// 9207, always on in 9.x); devInteractions, the built-in login and consent
+// 9207, always on in 9.x); DPoP (RFC 9449); devInteractions, the built-in login and consent
 // pages, for one account, USERNAME (default alice).
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
@@ -65,6 +65,8 @@ server.listen(port, '127.0.0.1', () => {
       clientCredentials: { enabled: true },
       revocation: { enabled: true },
       introspection: { enabled: true },
+      // RFC 9449 DPoP, with oidc-provider's defaults (no server nonces).
+      dPoP: { enabled: true },
       resourceIndicators: {
         enabled: true,
         // A request that names no resource gets no resource-bound token, and

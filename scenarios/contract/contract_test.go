@@ -47,7 +47,7 @@ func TestOnlyRFCRequirementsAreJudged(t *testing.T) {
 		{"GET /token answered 400", "GET", "/token", 400, hdr(), `{"error":"invalid_request"}`, "no credentials", ""},
 		{"GET /token answered 405 with Allow but no JSON", "GET", "/token", 405, http.Header{"Allow": {"POST"}}, `method not allowed`, "no credentials", ""},
 		{"POST to a resource that is no MCP server answered 405", "POST", "/mcp", 405, http.Header{"Allow": {"GET"}}, ``, "Bearer", ""},
-		{"resource challenge of another scheme", "GET", "/mcp", 401, hdr("WWW-Authenticate", `DPoP algs="ES256"`), `{}`, "no credentials", ""},
+		{"resource challenge of another scheme", "GET", "/mcp", 401, hdr("WWW-Authenticate", `Basic realm="x"`), `{}`, "no credentials", ""},
 		{"405 without Allow", "GET", "/token", 405, hdr(), `{"error":"x"}`, "no credentials", "RFC 9110 §15.5.6"},
 		{"401 without challenge after body credentials", "POST", "/token", 401, hdr(), `{"error":"invalid_client"}`, "post", "RFC 9110 §15.5.2"},
 		{"401 without challenge after Basic", "POST", "/token", 401, hdr(), `{"error":"invalid_client"}`, "Basic", "RFC 6749 §5.2"},

@@ -113,6 +113,10 @@ type Code struct {
 	GrantID   string
 	IssuedAt  time.Time
 	ExpiresAt time.Time
+	// DPoPJKT is the dpop_jkt of the authorization request (RFC 9449
+	// §10): the JWK SHA-256 thumbprint of the key whose DPoP proof must
+	// come with the code's redemption; "" when none was sent.
+	DPoPJKT string
 }
 
 // TokenKind tells access tokens from refresh tokens.
@@ -138,6 +142,9 @@ type Token struct {
 	Revoked   bool
 	// Rotated is set on a refresh token once it has been exchanged for a new one.
 	Rotated bool
+	// JKT is the JWK SHA-256 thumbprint of the DPoP key the token is bound
+	// to (RFC 9449 §6.1 cnf.jkt); "" for a token bound to no key.
+	JKT string
 }
 
 // Active reports whether the token can be used at now.

@@ -84,6 +84,8 @@ func (t *Target) deriveFeatures() {
 	t.setFeature(vocab.FeatureNonInteractive, md.AuthorizationEndpoint != "", "no authorization endpoint")
 	t.setFeature(vocab.FeaturePAR, md.PushedAuthorizationRequestEndpoint != "" && md.AuthorizationEndpoint != "",
 		"the metadata has no pushed_authorization_request_endpoint")
+	_, dpop := md.Raw["dpop_signing_alg_values_supported"]
+	t.setFeature(vocab.FeatureDPoP, dpop, "the metadata has no dpop_signing_alg_values_supported")
 	switch {
 	case t.Resource == "":
 		t.setFeature(vocab.FeatureMCPServer, false, "no resource configured (set resource: in the config)")

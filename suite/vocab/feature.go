@@ -32,6 +32,10 @@ const (
 	FeaturePAR               Feature = "par"                         // RFC 9126 pushed_authorization_request_endpoint advertised
 )
 
+// FeatureDPoP is RFC 9449 DPoP: dpop_signing_alg_values_supported in the
+// metadata.
+const FeatureDPoP Feature = "dpop"
+
 var features = []Feature{
 	FeatureMetadata, FeatureAuthCode, FeatureRefresh, FeatureClientCredentials,
 	FeatureDCR, FeatureDCRManagement, FeaturePKCE, FeatureSecretBasic,
@@ -39,6 +43,7 @@ var features = []Feature{
 	FeatureRevocation, FeatureIntrospection, FeatureResource, FeatureResourceMetadata,
 	FeatureIssParameter, FeatureNonInteractive, FeatureBrowser, FeatureCIMD, FeatureMCPServer,
 	FeaturePAR,
+	FeatureDPoP,
 }
 
 // Known reports whether f is one of the features above (a plugin's check
@@ -70,6 +75,7 @@ var needs = map[Feature]string{
 	FeatureNonInteractive:    "an authorization endpoint",
 	FeatureBrowser:           "login/consent steps",
 	FeaturePAR:               "pushed authorization requests (RFC 9126)",
+	FeatureDPoP:              "DPoP (RFC 9449)",
 }
 
 // Need is what a check that requires f needs, in words: "a protected

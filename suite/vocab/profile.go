@@ -23,6 +23,9 @@ const (
 	ProfilePlugins Profile = "plugins"
 )
 
+// ProfileDPoP holds the checks of RFC 9449 DPoP.
+const ProfileDPoP Profile = "dpop"
+
 // ProfileDescriptions documents every profile of the built-in checks
 // (docs/checks.md, authspec list).
 var ProfileDescriptions = map[Profile]string{
@@ -34,7 +37,8 @@ var ProfileDescriptions = map[Profile]string{
 	ProfileMCP0618:  "MCP authorization, revision 2025-06-18: RFC 9728 discovery, RFC 8414, PKCE S256, resource indicators, audience-bound tokens, DCR",
 	ProfileMCP1125:  "MCP authorization, revision 2025-11-25: the 2025-06-18 profile plus scope challenges, PKCE advertisement, RFC 9207 iss, and Client ID Metadata Documents when the server advertises them",
 
-	ProfileFAPI2Security: "partial coverage of the FAPI 2.0 Security Profile: its RFC 9126 pushed authorization requests (the PAR endpoint and its client authentication, request_uri lifetime, single use and binding to the client, require_pushed_authorization_requests); the rest of FAPI 2.0 (DPoP or mTLS, private_key_jwt, and so on) is not covered",
+	ProfileFAPI2Security: "partial coverage of the FAPI 2.0 Security Profile: its RFC 9126 pushed authorization requests (the PAR endpoint and its client authentication, request_uri lifetime, single use and binding to the client, require_pushed_authorization_requests) and its RFC 9449 DPoP sender-constrained tokens (proofs at the token endpoint and the resource, key binding of tokens and refresh tokens, nonces, dpop_jkt); the rest of FAPI 2.0 (mTLS, private_key_jwt, JARM, and so on) is not covered",
+	ProfileDPoP:          "RFC 9449 DPoP: proofs checked at the token endpoint and the resource, tokens and refresh tokens bound to the key, nonces, dpop_jkt",
 }
 
 // Profiles reads profile names given as text (flags, the plugin ABI).

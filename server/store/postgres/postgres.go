@@ -560,7 +560,7 @@ func (s *Store) sweepClients(ctx context.Context, now time.Time) (int64, error) 
 // Codes
 
 const codeColumns = `hash, client_id, redirect_uri, subject, scope, resources, code_challenge,
-	code_challenge_method, grant_id, issued_at, expires_at`
+	code_challenge_method, grant_id, issued_at, expires_at, dpop_jkt`
 
 // scanCode scans the codeColumns of a row, and then the extra destinations.
 func scanCode(row pgx.Row, extra ...any) (*store.Code, error) {
@@ -569,7 +569,7 @@ func scanCode(row pgx.Row, extra ...any) (*store.Code, error) {
 	var resources string
 	var issued, expires int64
 	dest := append([]any{&c.Hash, &clientID, &redirectURI, &subject, &scope, &resources, &challenge,
-		&method, &grantID, &issued, &expires}, extra...)
+		&method, &grantID, &issued, &expires, &c.DPoPJKT}, extra...)
 	if err := row.Scan(dest...); err != nil {
 		return nil, err
 	}
@@ -591,9 +591,9 @@ func (s *Store) SaveCode(ctx context.Context, c *store.Code) error {
 	if err != nil {
 		return fmt.Errorf("postgres: save code: encode resources: %w", err)
 	}
-	_, err = s.pool.Exec(ctx, `INSERT INTO codes (`+codeColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+	_, err = s.pool.Exec(ctx, `INSERT INTO codes (`+codeColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
 		c.Hash, bytes(c.ClientID), bytes(c.RedirectURI), bytes(c.Subject), bytes(c.Scope), resources,
-		bytes(c.CodeChallenge), bytes(c.CodeChallengeMethod), bytes(c.GrantID), micros(c.IssuedAt), micros(c.ExpiresAt))
+		bytes(c.CodeChallenge), bytes(c.CodeChallengeMethod), bytes(c.GrantID), micros(c.IssuedAt), micros(c.ExpiresAt), c.DPoPJKT)
 	if isUniqueViolation(err) {
 		return fmt.Errorf("postgres: save code: %w", store.ErrExists)
 	}
@@ -645,7 +645,7 @@ func (s *Store) ConsumeCode(ctx context.Context, hash []byte) (*store.Code, erro
 // ---------------------------------------------------------------------------
 // Tokens
 
-const tokenColumns = `hash, kind, client_id, subject, scope, resources, grant_id, issued_at, expires_at, revoked, rotated`
+const tokenColumns = `hash, kind, client_id, subject, scope, resources, grant_id, issued_at, expires_at, revoked, rotated, jkt`
 
 func scanToken(row pgx.Row) (*store.Token, error) {
 	var t store.Token
@@ -653,7 +653,7 @@ func scanToken(row pgx.Row) (*store.Token, error) {
 	var clientID, subject, scope, grantID []byte
 	var issued, expires int64
 	if err := row.Scan(&t.Hash, &kind, &clientID, &subject, &scope, &resources, &grantID,
-		&issued, &expires, &t.Revoked, &t.Rotated); err != nil {
+		&issued, &expires, &t.Revoked, &t.Rotated, &t.JKT); err != nil {
 		return nil, err
 	}
 	var err error
@@ -680,10 +680,10 @@ func (s *Store) SaveToken(ctx context.Context, t *store.Token) error {
 	if t.GrantID != "" {
 		b.Queue(`SELECT pg_advisory_xact_lock_shared($1::int4, $2::int4)`, grantLockClass, grantLock(t.GrantID))
 	}
-	insert := b.Queue(`INSERT INTO tokens (`+tokenColumns+`) SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11
+	insert := b.Queue(`INSERT INTO tokens (`+tokenColumns+`) SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12
 		WHERE NOT EXISTS (SELECT 1 FROM revoked_grants WHERE grant_id = $7)`,
 		t.Hash, string(t.Kind), bytes(t.ClientID), bytes(t.Subject), bytes(t.Scope), resources, bytes(t.GrantID),
-		micros(t.IssuedAt), micros(t.ExpiresAt), t.Revoked, t.Rotated)
+		micros(t.IssuedAt), micros(t.ExpiresAt), t.Revoked, t.Rotated, t.JKT)
 	var n int64
 	insert.Exec(func(tag pgconn.CommandTag) error { n = tag.RowsAffected(); return nil })
 	err = retry(ctx, func() error { return s.pool.SendBatch(ctx, &b).Close() })

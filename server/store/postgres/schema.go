@@ -4,10 +4,10 @@ package postgres
 // authspec_schema. Open creates the layout in an empty database and refuses
 // a database whose version is newer; a later layout adds its migration to
 // migrations.
-const schemaVersion = 1
+const schemaVersion = 2
 
 // migrations[v] brings the schema from version v to v+1.
-var migrations = []string{0: schemaV1}
+var migrations = []string{0: schemaV1, 1: schemaV2}
 
 // schemaV1 is the first layout.
 //
@@ -183,4 +183,11 @@ CREATE TRIGGER codes_uncounted AFTER DELETE ON codes REFERENCING OLD TABLE AS ol
 	FOR EACH STATEMENT EXECUTE FUNCTION authspec_uncounted();
 CREATE TRIGGER tokens_uncounted AFTER DELETE ON tokens REFERENCING OLD TABLE AS old_rows
 	FOR EACH STATEMENT EXECUTE FUNCTION authspec_uncounted();
+`
+
+// schemaV2 adds the DPoP key thumbprints of codes (RFC 9449 §10 dpop_jkt)
+// and tokens (§6.1 cnf.jkt).
+const schemaV2 = `
+ALTER TABLE codes ADD COLUMN dpop_jkt text NOT NULL DEFAULT '';
+ALTER TABLE tokens ADD COLUMN jkt text NOT NULL DEFAULT '';
 `

@@ -44,8 +44,8 @@ import (
 // schemaVersion is the PRAGMA user_version of the layout below. Version 1
 // (authspec before this layout) kept codes and tokens as JSON documents;
 // version 2 had neither client expiry, revoked grants, single-use keys nor
-// counters. Open migrates both.
-const schemaVersion = 3
+// counters; version 3 had no DPoP key thumbprints. Open migrates them all.
+const schemaVersion = 4
 
 // schema creates the tables of schemaVersion. clients and consents are as in
 // version 1.
@@ -162,6 +162,13 @@ CREATE TRIGGER tokens_uncounted AFTER DELETE ON tokens BEGIN
 	UPDATE counters SET n = n - 1 WHERE name = 'tokens';
 	UPDATE client_usage SET tokens = tokens - 1 WHERE client_id = OLD.client_id;
 END;
+`
+
+// schemaV4 is what version 4 added to version 3: the DPoP key thumbprints
+// of codes (RFC 9449 §10 dpop_jkt) and tokens (§6.1 cnf.jkt).
+const schemaV4 = `
+ALTER TABLE codes ADD COLUMN dpop_jkt TEXT NOT NULL DEFAULT '';
+ALTER TABLE tokens ADD COLUMN jkt TEXT NOT NULL DEFAULT '';
 `
 
 const (
@@ -291,17 +298,24 @@ func (s *Store) migrate(ctx context.Context) error {
 	case schemaVersion:
 		return nil
 	case 0:
-		if _, err := tx.ExecContext(ctx, schema+schemaV3); err != nil {
+		if _, err := tx.ExecContext(ctx, schema+schemaV3+schemaV4); err != nil {
 			return fmt.Errorf("create schema: %w", err)
 		}
-	case 1, 2:
+	case 1, 2, 3:
 		if v == 1 {
 			if err := migrateV1(ctx, tx); err != nil {
 				return fmt.Errorf("migrate schema from version 1: %w", err)
 			}
 		}
-		if _, err := tx.ExecContext(ctx, schemaV3); err != nil {
-			return fmt.Errorf("migrate schema to version 3: %w", err)
+		if v < 3 {
+			if _, err := tx.ExecContext(ctx, schemaV3); err != nil {
+				return fmt.Errorf("migrate schema to version 3: %w", err)
+			}
+		}
+		if v > 1 {
+			if _, err := tx.ExecContext(ctx, schemaV4); err != nil {
+				return fmt.Errorf("migrate schema to version 4: %w", err)
+			}
 		}
 	default:
 		return fmt.Errorf("schema version %d is not one this authspec knows (%d): the database was written by a newer authspec", v, schemaVersion)
@@ -355,7 +369,9 @@ func migrateV1(ctx context.Context, tx *sql.Tx) error {
 		return err
 	}
 	// The version 1 indexes carry the names of the version 2 ones.
-	if _, err := tx.ExecContext(ctx, `DROP TABLE codes; DROP TABLE tokens;`+schemaV2); err != nil {
+	// The tables are created with the columns of version 4, which the
+	// inserts below fill.
+	if _, err := tx.ExecContext(ctx, `DROP TABLE codes; DROP TABLE tokens;`+schemaV2+schemaV4); err != nil {
 		return err
 	}
 	for _, c := range codes {
@@ -387,7 +403,7 @@ func eachRow(ctx context.Context, tx *sql.Tx, query string, fn func(*sql.Rows) e
 
 const (
 	getClientSQL = `SELECT ` + clientColumns + ` FROM clients WHERE id = ? AND ` + liveClient
-	saveTokenSQL = `INSERT INTO tokens (` + tokenColumns + `) SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?
+	saveTokenSQL = `INSERT INTO tokens (` + tokenColumns + `) SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?
 		WHERE NOT EXISTS (SELECT 1 FROM revoked_grants WHERE grant_id = ?)`
 	usageSQL = `SELECT
 		(SELECT n FROM counters WHERE name = 'clients'),
@@ -773,16 +789,16 @@ func (s *Store) sweepClients(ctx context.Context, now time.Time) error {
 // Codes
 
 const codeColumns = `hash, client_id, redirect_uri, subject, scope, resources, code_challenge,
-	code_challenge_method, grant_id, issued_at, expires_at`
+	code_challenge_method, grant_id, issued_at, expires_at, dpop_jkt`
 
 func insertCode(ctx context.Context, db execer, c *store.Code, used bool) error {
 	resources, err := encodeList(c.Resources)
 	if err != nil {
 		return fmt.Errorf("encode resources: %w", err)
 	}
-	_, err = db.ExecContext(ctx, `INSERT INTO codes (`+codeColumns+`, used) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	_, err = db.ExecContext(ctx, `INSERT INTO codes (`+codeColumns+`, used) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		c.Hash, c.ClientID, c.RedirectURI, c.Subject, c.Scope, resources, c.CodeChallenge,
-		c.CodeChallengeMethod, c.GrantID, micros(c.IssuedAt), micros(c.ExpiresAt), used)
+		c.CodeChallengeMethod, c.GrantID, micros(c.IssuedAt), micros(c.ExpiresAt), c.DPoPJKT, used)
 	return err
 }
 
@@ -792,7 +808,7 @@ func scanCode(row rowScanner, extra ...any) (*store.Code, error) {
 	var resources string
 	var issued, expires int64
 	dest := append([]any{&c.Hash, &c.ClientID, &c.RedirectURI, &c.Subject, &c.Scope, &resources, &c.CodeChallenge,
-		&c.CodeChallengeMethod, &c.GrantID, &issued, &expires}, extra...)
+		&c.CodeChallengeMethod, &c.GrantID, &issued, &expires, &c.DPoPJKT}, extra...)
 	if err := row.Scan(dest...); err != nil {
 		return nil, err
 	}
@@ -860,16 +876,16 @@ func (s *Store) ConsumeCode(ctx context.Context, hash []byte) (*store.Code, erro
 // ---------------------------------------------------------------------------
 // Tokens
 
-const tokenColumns = `hash, kind, client_id, subject, scope, resources, grant_id, issued_at, expires_at, revoked, rotated`
+const tokenColumns = `hash, kind, client_id, subject, scope, resources, grant_id, issued_at, expires_at, revoked, rotated, jkt`
 
 func insertToken(ctx context.Context, db execer, t *store.Token) error {
 	resources, err := encodeList(t.Resources)
 	if err != nil {
 		return fmt.Errorf("encode resources: %w", err)
 	}
-	_, err = db.ExecContext(ctx, `INSERT INTO tokens (`+tokenColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	_, err = db.ExecContext(ctx, `INSERT INTO tokens (`+tokenColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		t.Hash, string(t.Kind), t.ClientID, t.Subject, t.Scope, resources, t.GrantID,
-		micros(t.IssuedAt), micros(t.ExpiresAt), t.Revoked, t.Rotated)
+		micros(t.IssuedAt), micros(t.ExpiresAt), t.Revoked, t.Rotated, t.JKT)
 	return err
 }
 
@@ -878,7 +894,7 @@ func scanToken(row rowScanner) (*store.Token, error) {
 	var kind, resources string
 	var issued, expires int64
 	if err := row.Scan(&t.Hash, &kind, &t.ClientID, &t.Subject, &t.Scope, &resources, &t.GrantID,
-		&issued, &expires, &t.Revoked, &t.Rotated); err != nil {
+		&issued, &expires, &t.Revoked, &t.Rotated, &t.JKT); err != nil {
 		return nil, err
 	}
 	var err error
@@ -902,7 +918,7 @@ func (s *Store) SaveToken(ctx context.Context, t *store.Token) error {
 	}
 	res, err := s.saveTokenStmt.ExecContext(ctx,
 		t.Hash, string(t.Kind), t.ClientID, t.Subject, t.Scope, resources, t.GrantID,
-		micros(t.IssuedAt), micros(t.ExpiresAt), t.Revoked, t.Rotated, t.GrantID)
+		micros(t.IssuedAt), micros(t.ExpiresAt), t.Revoked, t.Rotated, t.JKT, t.GrantID)
 	if isUniqueViolation(err) {
 		return fmt.Errorf("sqlite: save token: %w", store.ErrExists)
 	}

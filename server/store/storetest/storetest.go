@@ -213,6 +213,7 @@ func fullCode(name, clientID string, at time.Time) *store.Code {
 		GrantID:             "grant " + name,
 		IssuedAt:            at,
 		ExpiresAt:           at.Add(10 * time.Minute),
+		DPoPJKT:             "0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I",
 	}
 }
 
@@ -230,6 +231,7 @@ func fullToken(name, clientID string, at time.Time) *store.Token {
 		ExpiresAt: at.Add(24 * time.Hour),
 		Revoked:   true,
 		Rotated:   true,
+		JKT:       "0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I",
 	}
 }
 

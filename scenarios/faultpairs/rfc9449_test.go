@@ -1,0 +1,26 @@
+package faultpairs_test
+
+import "github.com/authspec/authspec/server"
+
+var _ = add(map[string]pair{
+	"rfc9449-4.3-htm-mismatch-refused":          faults(server.FaultDPoPHTMNotChecked),
+	"rfc9449-4.3-htu-mismatch-refused":          faults(server.FaultDPoPHTUNotChecked),
+	"rfc9449-4.3-typ-refused":                   faults(server.FaultDPoPTypNotChecked),
+	"rfc9449-4.3-bad-signature-refused":         faults(server.FaultDPoPSignatureNotChecked),
+	"rfc9449-4.3-private-jwk-refused":           faults(server.FaultDPoPPrivateJWKAccepted),
+	"rfc9449-4.3-ath-mismatch-refused":          faults(server.FaultDPoPATHNotChecked),
+	"rfc9449-5-invalid-proof-error":             faults(server.FaultDPoPWrongErrorCode),
+	"rfc9449-5-token-type-dpop":                 faults(server.FaultDPoPTokenTypeBearer),
+	"rfc9449-5-public-refresh-bound":            faults(server.FaultDPoPRefreshNotBound),
+	"rfc9449-5.1-signing-algs-array":            faults(server.FaultDPoPAlgsAdvertiseNone),
+	"rfc9449-7.1-resource-htu-mismatch-refused": faults(server.FaultDPoPHTUNotChecked),
+	"rfc9449-7.2-bound-token-as-bearer-refused": faults(server.FaultDPoPBoundTokenAsBearer),
+	"rfc9449-8-nonce-mismatch-refused":          faults(server.FaultDPoPNonceNotCompared),
+	"rfc9449-10-dpop-jkt-mismatch-refused":      faults(server.FaultDPoPJKTNotChecked),
+	// A server with nonces may tell a proof's age by its nonce instead
+	// of iat (RFC 9449 §11.1): the fault shows on a server without.
+	"rfc9449-11.1-old-proof-refused": {faults: []server.Fault{server.FaultDPoPIATNotChecked},
+		cfg: func(c *server.Config) { c.Variants = append(c.Variants, server.VariantDPoPNoNonce) }},
+	"rfc9449-11.1-jti-replay-declined": observed(server.FaultDPoPReplayAccepted),
+	"rfc9449-11.6-alg-none-refused":    faults(server.FaultDPoPAlgNoneAccepted),
+})

@@ -1,0 +1,21 @@
+package rfc9449
+
+import (
+	"context"
+
+	"github.com/authspec/authspec/suite"
+	"github.com/authspec/authspec/suite/dpop"
+)
+
+func algorithmChecks() []*suite.Check {
+	return []*suite.Check{{
+		ID: "rfc9449-11.6-alg-none-refused", Spec: suite.RFC9449, Section: "11.6", Level: suite.MustNot,
+		Requires: atToken, Profiles: profiles,
+		Title: "The token endpoint refuses an unsigned DPoP proof (alg none)",
+		Quote: "In particular, the algorithm none MUST NOT be allowed.",
+		Run: func(ctx context.Context, t *suite.T) error {
+			return refusedAtToken(ctx, t, `with alg "none" and no signature`, "accept only the asymmetric algorithms of dpop_signing_alg_values_supported, never none",
+				func(_ *holder, p *dpop.Proof) { p.AlgNone = true })
+		},
+	}}
+}

@@ -1,0 +1,96 @@
+package server
+
+import (
+	"slices"
+
+	"github.com/authspec/authspec/server/oautherr"
+	"github.com/authspec/authspec/server/store"
+)
+
+// The decisions of DPoP (RFC 9449) that deliberate behaviours change.
+
+// dpopAlgs are the JWS algorithms accepted in DPoP proofs, as the metadata
+// advertises them: asymmetric only, never none (§4.3, §11.6), or PS256 and
+// RS256 alone (variant).
+func (s *Server) dpopAlgs() []string {
+	if s.variant(VariantDPoPAlgsRSA) {
+		return []string{"PS256", "RS256"}
+	}
+	return []string{"ES256", "ES384", "PS256", "RS256", "EdDSA"}
+}
+
+// dpopAlgsAdvertised is dpop_signing_alg_values_supported (§5.1), which
+// lists none under a fault only.
+func (s *Server) dpopAlgsAdvertised() []string {
+	if s.fault(FaultDPoPAlgsAdvertiseNone) {
+		return append(s.dpopAlgs(), "none")
+	}
+	return s.dpopAlgs()
+}
+
+// checksDPoPTyp: the typ of a proof is dpop+jwt (§4.3, §11.5).
+func (s *Server) checksDPoPTyp() bool { return !s.fault(FaultDPoPTypNotChecked) }
+
+// verifiesDPoPSignature: the proof's signature verifies with its jwk (§4.3).
+func (s *Server) verifiesDPoPSignature() bool { return !s.fault(FaultDPoPSignatureNotChecked) }
+
+// checksDPoPHTM: htm is the request's method (§4.3).
+func (s *Server) checksDPoPHTM() bool { return !s.fault(FaultDPoPHTMNotChecked) }
+
+// checksDPoPHTU: htu is the request's URI (§4.3).
+func (s *Server) checksDPoPHTU() bool { return !s.fault(FaultDPoPHTUNotChecked) }
+
+// checksDPoPIAT: proofs are accepted only for a limited time after their
+// creation (§11.1).
+func (s *Server) checksDPoPIAT() bool { return !s.fault(FaultDPoPIATNotChecked) }
+
+// tracksDPoPJTI: a proof's jti is accepted once (§11.1).
+func (s *Server) tracksDPoPJTI() bool { return !s.fault(FaultDPoPReplayAccepted) }
+
+// checksDPoPATH: at the resource, ath is the hash of the access token
+// (§4.3).
+func (s *Server) checksDPoPATH() bool { return !s.fault(FaultDPoPATHNotChecked) }
+
+// requiresTokenDPoPNonce reports whether proofs at the token endpoint must
+// carry the server's nonce (§8 MAY): they do, unless a variant says not.
+func (s *Server) requiresTokenDPoPNonce() bool { return !s.variant(VariantDPoPNoNonce) }
+
+// comparesDPoPNonce: a nonce that is not one the server supplied is
+// refused (§8).
+func (s *Server) comparesDPoPNonce() bool { return !s.fault(FaultDPoPNonceNotCompared) }
+
+// checksDPoPJKT: a code issued for a dpop_jkt is redeemed with a proof of
+// that key (§10).
+func (s *Server) checksDPoPJKT() bool { return !s.fault(FaultDPoPJKTNotChecked) }
+
+// bindsRefreshToDPoPKey: a public client's refresh token is bound to the
+// key of the proof it was issued with (§5).
+func (s *Server) bindsRefreshToDPoPKey() bool { return !s.fault(FaultDPoPRefreshNotBound) }
+
+// refusesBoundBearer: a DPoP-bound access token sent as a bearer token is
+// refused (§7.2).
+func (s *Server) refusesBoundBearer() bool { return !s.fault(FaultDPoPBoundTokenAsBearer) }
+
+// dpopTokenType is the token_type of an access token bound to a key: DPoP
+// (§5), or Bearer under a fault.
+func (s *Server) dpopTokenType() string {
+	if s.fault(FaultDPoPTokenTypeBearer) {
+		return "Bearer"
+	}
+	return "DPoP"
+}
+
+// invalidProofError is the error of a refused proof at the token endpoint:
+// invalid_dpop_proof (§5).
+func (s *Server) invalidProofError(desc string) *oautherr.Error {
+	if s.fault(FaultDPoPWrongErrorCode) {
+		return oautherr.InvalidRequest("%s", desc)
+	}
+	return oautherr.InvalidDPoPProof("%s", desc)
+}
+
+// audienceOK reports whether the resource accepts t as issued for it
+// (RFC 8707), as bearerAuth decides.
+func (s *Server) audienceOK(t *store.Token) bool {
+	return slices.Contains(t.Resources, s.ResourceURL()) || !s.restrictsAudience(t)
+}
