@@ -58,7 +58,7 @@ func benchPlan(b *testing.B, withBrowser bool) {
 		h = srv.Handler()
 		tcfg.Resource = srv.ResourceURL()
 		tcfg.ScopedResource = srv.ScopedResourceURL()
-		rep, err := conformance.Run(ctx, conformance.Options{Target: ts.URL, Config: tcfg, Browser: mode,
+		rep, err := conformance.Run(ctx, conformance.Options{Target: ts.URL, Config: tcfg, Browser: mode, MaxWait: noWaits,
 			Chromium: os.Getenv("AUTHSPEC_CHROMIUM"), PlaywrightDriver: os.Getenv("PLAYWRIGHT_DRIVER_PATH")})
 		ts.Close()
 		if err != nil {

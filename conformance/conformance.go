@@ -68,6 +68,10 @@ type Options struct {
 	// Timeout bounds every HTTP request (default 10 s); CheckTimeout every
 	// check (default 60 s).
 	Timeout, CheckTimeout time.Duration
+	// MaxWait is the longest a check may wait for a lifetime on the server
+	// to pass (a request_uri's expires_in): 0 is as long as its
+	// CheckTimeout allows, a negative value never (those checks SKIP).
+	MaxWait time.Duration
 	// FailOn is the gate: vocab.GateMust (default: FAIL and ERROR fail
 	// the run) or vocab.GateShould (WARN too).
 	FailOn vocab.Gate
@@ -217,6 +221,7 @@ func Run(ctx context.Context, o Options) (*reports.Report, error) {
 	if err != nil {
 		return nil, err
 	}
+	env.MaxWait = o.MaxWait
 	noBrowser := "no browser recipe in the config: `authspec browser inspect --target " + issuer + "` writes its browser: login and consent steps"
 	if o.Browser == BrowserOff {
 		noBrowser = "the browser is off (--browser off): turn it on to play the config's browser: steps"

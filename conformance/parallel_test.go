@@ -191,7 +191,7 @@ func planStatuses(t *testing.T, parallel int, f flavour) map[string]suite.Result
 	}
 	tcfg.Resource, tcfg.ScopedResource = srv.ResourceURL(), srv.ScopedResourceURL()
 	rep, err := conformance.Run(context.Background(), conformance.Options{Target: ts.URL, Browser: conformance.BrowserOff,
-		Config: tcfg, Parallel: parallel})
+		Config: tcfg, Parallel: parallel, MaxWait: noWaits})
 	require.NoError(t, err)
 	require.Empty(t, rep.Aborted)
 	out := map[string]suite.Result{}

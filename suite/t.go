@@ -1,8 +1,10 @@
 package suite
 
 import (
+	"context"
 	"fmt"
 	"sync"
+	"time"
 
 	"github.com/authspec/authspec/suite/fixture"
 	"github.com/authspec/authspec/suite/httpx"
@@ -19,6 +21,10 @@ type Env struct {
 	// Contract records how every response compared with openapi.yaml; After
 	// checks report it. Nil when contract checking is off.
 	Contract *openapi.Recorder
+	// MaxWait is the longest a check may wait for a lifetime on the
+	// server to pass (a request_uri, a code): 0 is as long as the check's
+	// deadline allows, a negative value never (T.WaitFor).
+	MaxWait time.Duration
 }
 
 // T is the context of one check run: the target, a recording HTTP client
@@ -47,6 +53,33 @@ func NewT(env *Env, c *Check) *T {
 }
 
 // Logf records a line in the result's log.
+// waitMargin is the part of a check's deadline WaitFor keeps for the
+// requests after the wait.
+const waitMargin = 10 * time.Second
+
+// WaitFor waits d, for what (a lifetime on the server) to pass, when the
+// run allows it: SKIP naming --max-wait when d is longer than Env.MaxWait,
+// or --check-timeout when the check's deadline leaves too little after it.
+func (t *T) WaitFor(ctx context.Context, d time.Duration, what string) error {
+	if t.MaxWait < 0 || t.MaxWait > 0 && d > t.MaxWait {
+		return SkipErr("%s: waiting %s is longer than this run lets a check wait; run it with --max-wait %s or more",
+			what, d.Round(time.Second), d.Round(time.Second))
+	}
+	if dl, ok := ctx.Deadline(); ok && time.Until(dl) < d+waitMargin {
+		return SkipErr("%s: waiting %s leaves too little of this check's deadline; run it with --check-timeout %s or more",
+			what, d.Round(time.Second), (d + 2*waitMargin).Round(time.Second))
+	}
+	t.Logf("waiting %s: %s", d.Round(time.Millisecond), what)
+	timer := time.NewTimer(d)
+	defer timer.Stop()
+	select {
+	case <-ctx.Done():
+		return fmt.Errorf("waiting %s: %w", what, ctx.Err())
+	case <-timer.C:
+		return nil
+	}
+}
+
 func (t *T) Logf(format string, args ...any) {
 	if t.parent != nil {
 		t.parent.Logf(format, args...)

@@ -28,7 +28,7 @@ type runFlags struct {
 	only, skip, profiles, plugins       listFlag
 	pluginTimeout                       time.Duration
 	parallel                            int
-	timeout, checkTimeout               time.Duration
+	timeout, checkTimeout, maxWait      time.Duration
 	quiet                               bool
 	baseline                            string
 	shard                               string
@@ -46,6 +46,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	fs.IntVar(&f.parallel, "parallel", 4, "checks run at once")
 	fs.DurationVar(&f.timeout, "timeout", 10*time.Second, "deadline of every HTTP request")
 	fs.DurationVar(&f.checkTimeout, "check-timeout", 60*time.Second, "deadline of every check")
+	fs.DurationVar(&f.maxWait, "max-wait", 0, "longest a check may wait for a lifetime on the server to pass, e.g. a request_uri's expires_in (0: as long as --check-timeout allows)")
 	fs.BoolVar(&f.quiet, "quiet", false, "no progress, only the summary")
 	fs.StringVar(&f.browserMode, "browser", "auto", "consent pages: auto (browser when the target shows a page), on (always), off (plain HTTP only)")
 	fs.Var(&f.only, "only", "run only checks whose ID matches this glob (repeatable)")
@@ -125,7 +126,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	rep, err := conformance.Run(ctx, conformance.Options{
 		Target: f.target, Config: cfg, Secrets: secrets,
 		Only: f.only, Skip: f.skip, Profiles: vocab.Profiles(f.profiles),
-		Browser: f.browserMode, Parallel: f.parallel, Timeout: f.timeout, CheckTimeout: f.checkTimeout,
+		Browser: f.browserMode, Parallel: f.parallel, Timeout: f.timeout, CheckTimeout: f.checkTimeout, MaxWait: f.maxWait,
 		FailOn: gate, Baseline: baseline, Version: version, Plugins: plugins, Shard: shard,
 		OnPlugin: func(p *plugin.Plugin) {
 			fmt.Fprintf(stderr, "  plugin:   %s %s (%s): %d check(s), compiled in %s\n", p.Desc.Name, p.Desc.Version, p.Path,
