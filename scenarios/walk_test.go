@@ -38,8 +38,6 @@ var notWalked = []suite.Spec{
 	suite.RFC7662,
 	suite.RFC8252,
 	suite.RFC8707,
-	suite.RFC9126,
-	suite.RFC9449,
 	suite.RFC9700,
 	suite.RFC9728,
 }
