@@ -34,8 +34,6 @@ var notWalked = []suite.Spec{
 	suite.OAuth21,
 	suite.OpenAPI,
 	suite.RFC6749,
-	suite.RFC7592,
-	suite.RFC7662,
 	suite.RFC8252,
 	suite.RFC8707,
 	suite.RFC9700,
