@@ -20,7 +20,7 @@ func updateChecks() []*suite.Check {
 			ID: "rfc7592-2.2-update-replaces", Spec: suite.RFC7592, Section: "2.2", Level: suite.Must,
 			Requires: mgmt, Profiles: profiles,
 			Title: "An update answers 200 with the new metadata, and a later read returns it",
-			Quote: "Valid values of client metadata fields in this request MUST replace, not augment, the values previously associated with that client. ... Upon successful update, the authorization server responds with an HTTP 200 OK message with content type \"application/json\" and a payload as described in Section 3.",
+			Quote: "Valid values of client metadata fields in this request MUST replace, not augment, the values previously associated with this client. ... Upon successful update, the authorization server responds with an HTTP 200 OK message with content type \"application/json\" and a payload as described in Section 3.",
 			Run:   runUpdateReplaces,
 		},
 		{
