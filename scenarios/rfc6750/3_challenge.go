@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"net/url"
 	"strings"
 
 	"github.com/authspec/authspec/scenarios/internal/probe"
@@ -154,31 +153,15 @@ func runChallengeValueCharset(ctx context.Context, t *suite.T) error {
 }
 
 func runChallengeOnRevokedToken(ctx context.Context, t *suite.T) error {
-	c, tok, baseline, err := resourceToken(ctx, t)
+	res, evidence, err := revokedRefusal(ctx, t, "challenge")
 	if err != nil {
 		return err
-	}
-	rev, err := t.PostForm(ctx, t.Target.Metadata.RevocationEndpoint, c,
-		url.Values{"token": {tok}, "token_type_hint": {"access_token"}}, "revoke the access token (RFC 7009)")
-	if err != nil {
-		return err
-	}
-	if rev.Status != http.StatusOK {
-		return suite.SkipErr("the revocation endpoint answered HTTP %d; cannot get a revoked token", rev.Status)
-	}
-	res, err := callWith(ctx, t, t.Target.Resource, "Bearer "+tok, "call the protected resource with the revoked token")
-	if err != nil {
-		return err
-	}
-	if res.Status >= 200 && res.Status <= 299 {
-		return suite.SkipErr("the resource still accepts the revoked token: no refusal whose challenge could be judged " +
-			"(RFC 7009 §2.1 allows a propagation delay to the resource; whether it must refuse at once is judged elsewhere)")
 	}
 	if _, ok := probe.Bearer(res.Header.Values("WWW-Authenticate")); !ok {
 		return expect.Fail(res, `WWW-Authenticate: Bearer error="invalid_token", ...`, expect.HeaderLine(res, "WWW-Authenticate"),
 			"the refusal of a revoked token has no Bearer challenge").
 			WithFix(`answer expired and revoked tokens with 401 and WWW-Authenticate: Bearer error="invalid_token"`).
-			WithEvidence(baseline.Exchange, rev.Exchange)
+			WithEvidence(evidence...)
 	}
 	return nil
 }

@@ -32,16 +32,9 @@ func runIssSupportAdvertised(ctx context.Context, t *suite.T) error {
 	if t.Target.MetadataResult == nil || t.Target.Metadata.Raw == nil {
 		return suite.SkipErr("no RFC 8414 metadata was fetched: the rule binds servers publishing metadata")
 	}
-	c, err := t.Confidential(ctx)
+	res, err := responseWithIss(ctx, t, "the server does not support RFC 9207; rfc9207-2-iss-parameter judges a server whose metadata says it does")
 	if err != nil {
 		return err
-	}
-	res, err := t.Authorize(ctx, t.NewAuthRequest(c))
-	if err != nil {
-		return err
-	}
-	if res.Callback == nil || !res.Callback.Query().Has("iss") {
-		return suite.SkipErr("the authorization response carries no iss: the server does not support RFC 9207 (rfc9207-2-iss-parameter judges a server whose metadata says it does)")
 	}
 	v, present := t.Target.Metadata.Raw["authorization_response_iss_parameter_supported"]
 	if b, ok := v.(bool); ok && b {

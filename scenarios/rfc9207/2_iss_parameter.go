@@ -85,16 +85,9 @@ func runIssOnErrorResponse(ctx context.Context, t *suite.T) error {
 // unless the server is a test deployment on a loopback address (whose
 // scheme is not judged).
 func runIssHTTPSURL(ctx context.Context, t *suite.T) error {
-	c, err := t.Confidential(ctx)
+	res, err := responseWithIss(ctx, t, "rfc9207-2-iss-parameter judges that")
 	if err != nil {
 		return err
-	}
-	res, err := t.Authorize(ctx, t.NewAuthRequest(c))
-	if err != nil {
-		return err
-	}
-	if res.Callback == nil || !res.Callback.Query().Has("iss") {
-		return suite.SkipErr("the authorization response carries no iss (rfc9207-2-iss-parameter judges that)")
 	}
 	iss := res.Callback.Query().Get("iss")
 	u, err := url.Parse(iss)
@@ -129,4 +122,22 @@ func issIsIssuer(t *suite.T, res *fixture.AuthzResult, what string) error {
 			WithFix("add iss=<issuer, exactly as in the metadata> to every authorization response, success and error")
 	}
 	return nil
+}
+
+// responseWithIss approves the run's usual authorization request and
+// returns the response that came back to the client with iss; SKIP, saying
+// what judges its absence (why), when there is none.
+func responseWithIss(ctx context.Context, t *suite.T, why string) (*fixture.AuthzResult, error) {
+	c, err := t.Confidential(ctx)
+	if err != nil {
+		return nil, err
+	}
+	res, err := t.Authorize(ctx, t.NewAuthRequest(c))
+	if err != nil {
+		return nil, err
+	}
+	if res.Callback == nil || !res.Callback.Query().Has("iss") {
+		return nil, suite.SkipErr("the authorization response carries no iss (%s)", why)
+	}
+	return res, nil
 }
