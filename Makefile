@@ -13,7 +13,7 @@ help: ## list the targets
 
 DEPS_STAMP := .cache/deps.stamp
 
-deps: ## install everything a fresh machine lacks (Go modules, npm packages, Chromium, Playwright driver, PostgreSQL)
+deps: ## install everything a fresh machine lacks (Go modules, npm packages, Chromium, Playwright driver, PostgreSQL, wrk)
 	$(GO) mod download
 	cd server/interop/js && npm ci --no-audit --no-fund --loglevel=error
 	cd plugins/examples/asmetadata && npm ci --no-audit --no-fund --loglevel=error
@@ -22,11 +22,12 @@ deps: ## install everything a fresh machine lacks (Go modules, npm packages, Chr
 	cd integration/fosite/server && $(GO) mod download
 	scripts/install-browser.sh
 	scripts/install-postgres.sh
+	scripts/install-wrk.sh
 	@mkdir -p .cache && touch $(DEPS_STAMP)
 
 # The first `make test` or `make conformance` on a fresh machine installs the
 # prerequisites; later runs skip it until go.sum or the lock files change.
-$(DEPS_STAMP): go.sum server/interop/js/package-lock.json plugins/examples/asmetadata/package-lock.json scripts/install-browser.sh scripts/install-postgres.sh \
+$(DEPS_STAMP): go.sum server/interop/js/package-lock.json plugins/examples/asmetadata/package-lock.json scripts/install-browser.sh scripts/install-postgres.sh scripts/install-wrk.sh \
 		integration/oidcprovider/package-lock.json integration/nodeoauth2/package-lock.json integration/fosite/server/go.sum
 	$(MAKE) deps
 
@@ -76,6 +77,8 @@ bench: $(DEPS_STAMP) ## the performance figures of docs/performance.md, from one
 	$(GO) test -run '^$$' -bench Plugin -benchtime 5x -count 1 ./suite/plugin/
 	@echo "== token endpoint vs a bare net/http handler; SQLite and PostgreSQL store operations"
 	AUTHSPEC_REQUIRE_POSTGRES=1 AUTHSPEC_POSTGRES_DURABLE=1 $(GO) test -run '^$$' -bench . -benchmem -count 1 ./server/...
+	@echo "== token endpoint loaded by wrk from outside the process, against a bare net/http handler (alternating rounds)"
+	$(GO) run ./scripts/tokenbench
 	@echo "== load: token endpoint and registration, memory, SQLite and PostgreSQL stores (PostgreSQL: one server, and two replicas on one database; durable settings)"
 	AUTHSPEC_REQUIRE_POSTGRES=1 AUTHSPEC_POSTGRES_DURABLE=1 $(GO) test -count 1 -v -run TestLoad ./server/load/ -soak | grep -E 'load_test|^(ok|FAIL)'
 
