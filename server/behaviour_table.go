@@ -661,6 +661,8 @@ var (
 		"the resource accepts a DPoP-bound access token sent as a bearer token")
 	FaultDPoPATHNotChecked = fault("dpop-ath-not-checked", "RFC 9449 §4.3",
 		"the resource does not compare the ath claim of a DPoP proof with the hash of the access token")
+	FaultDPoPResourceKeyNotChecked = fault("dpop-resource-key-not-checked", "RFC 9449 §6",
+		"the resource does not compare the key of a DPoP proof with the key the access token is bound to (cnf.jkt)")
 	FaultDPoPAlgsAdvertiseNone = fault("dpop-algs-advertise-none", "RFC 9449 §11.6",
 		`dpop_signing_alg_values_supported lists "none"`)
 

@@ -67,6 +67,10 @@ func (s *Server) checksDPoPJKT() bool { return !s.fault(FaultDPoPJKTNotChecked) 
 // key of the proof it was issued with (§5).
 func (s *Server) bindsRefreshToDPoPKey() bool { return !s.fault(FaultDPoPRefreshNotBound) }
 
+// checksResourceDPoPKey: at the resource, the proof's key is the key the
+// access token is bound to (§6).
+func (s *Server) checksResourceDPoPKey() bool { return !s.fault(FaultDPoPResourceKeyNotChecked) }
+
 // refusesBoundBearer: a DPoP-bound access token sent as a bearer token is
 // refused (§7.2).
 func (s *Server) refusesBoundBearer() bool { return !s.fault(FaultDPoPBoundTokenAsBearer) }

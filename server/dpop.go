@@ -324,7 +324,7 @@ func (s *Server) dpopAuth(w http.ResponseWriter, r *http.Request, tok string) (*
 	case proof == nil:
 		s.dpopChallenge(w, &oautherr.Error{Code: oautherr.CodeInvalidDPoPProof, Description: "a DPoP proof is required with a DPoP-bound access token", Status: http.StatusUnauthorized}, "")
 		return nil, false
-	case proof.jkt != t.JKT:
+	case proof.jkt != t.JKT && s.checksResourceDPoPKey():
 		s.dpopChallenge(w, oautherr.InvalidToken("Invalid DPoP key binding"), "")
 		return nil, false
 	}

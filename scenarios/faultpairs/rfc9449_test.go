@@ -9,6 +9,7 @@ var _ = add(map[string]pair{
 	"rfc9449-4.3-bad-signature-refused":         faults(server.FaultDPoPSignatureNotChecked),
 	"rfc9449-4.3-private-jwk-refused":           faults(server.FaultDPoPPrivateJWKAccepted),
 	"rfc9449-4.3-ath-mismatch-refused":          faults(server.FaultDPoPATHNotChecked),
+	"rfc9449-6-key-mismatch-refused":            faults(server.FaultDPoPResourceKeyNotChecked),
 	"rfc9449-5-invalid-proof-error":             faults(server.FaultDPoPWrongErrorCode),
 	"rfc9449-5-token-type-dpop":                 faults(server.FaultDPoPTokenTypeBearer),
 	"rfc9449-5-public-refresh-bound":            faults(server.FaultDPoPRefreshNotBound),
