@@ -24,6 +24,9 @@ const (
 	authNone  = "none"
 )
 
+// formType is the media type of form-encoded bodies (RFC 6749 §3.2).
+const formType = "application/x-www-form-urlencoded"
+
 // readForm parses an application/x-www-form-urlencoded body (RFC 6749
 // §3.2: parameters of the token endpoint are sent in the body, never the
 // query).
@@ -34,9 +37,12 @@ func (s *Server) readForm(w http.ResponseWriter, r *http.Request) (url.Values, *
 		e.Status = http.StatusMethodNotAllowed
 		return nil, e
 	}
-	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
-	if err != nil {
-		mt = ""
+	mt := r.Header.Get("Content-Type")
+	if mt != formType { // the usual value needs no parsing
+		var err error
+		if mt, _, err = mime.ParseMediaType(mt); err != nil {
+			mt = ""
+		}
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxFormBytes))
 	if err != nil {
@@ -49,7 +55,7 @@ func (s *Server) readForm(w http.ResponseWriter, r *http.Request) (url.Values, *
 		return nil, oautherr.InvalidRequest("could not read the request body")
 	}
 	switch {
-	case mt == "application/x-www-form-urlencoded":
+	case mt == formType:
 	case mt == "application/json" && s.acceptsJSONBody():
 		return jsonToForm(body)
 	default:

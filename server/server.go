@@ -369,11 +369,23 @@ func recoverer(log *slog.Logger, next http.Handler) http.Handler {
 
 func securityHeaders(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("X-Content-Type-Options", "nosniff")
-		w.Header().Set("Referrer-Policy", "no-referrer")
+		h := w.Header()
+		h["X-Content-Type-Options"] = valueNosniff
+		h["Referrer-Policy"] = valueNoReferrer
 		next.ServeHTTP(w, r)
 	})
 }
+
+// Header values that every response, or every token response, carries:
+// shared rather than allocated per response (net/http only reads them,
+// and their capacity is their length, so an Add copies).
+var (
+	valueNosniff    = []string{"nosniff"}[:1:1]
+	valueNoReferrer = []string{"no-referrer"}[:1:1]
+	valueJSON       = []string{"application/json"}[:1:1]
+	valueNoStore    = []string{"no-store"}[:1:1]
+	valueNoCache    = []string{"no-cache"}[:1:1]
+)
 
 // redirectStatus is 303 for redirects answering a POST, so that the
 // browser does not repeat the POST and its body at the next URL

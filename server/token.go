@@ -97,9 +97,10 @@ func (s *Server) writeTokenResponse(w http.ResponseWriter, resp *TokenResponse) 
 		s.writeOAuthError(w, oautherr.ServerError(fmt.Errorf("encode token response: %w", err)))
 		return
 	}
-	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("Cache-Control", "no-store")
-	w.Header().Set("Pragma", "no-cache")
+	h := w.Header()
+	h["Content-Type"] = valueJSON
+	h["Cache-Control"] = valueNoStore
+	h["Pragma"] = valueNoCache
 	w.WriteHeader(http.StatusOK)
 	_, _ = w.Write(body)
 }

@@ -20,7 +20,7 @@ type Store struct {
 	now      func() time.Time
 	clients  map[string]*store.Client
 	codes    map[string]*codeEntry
-	tokens   map[string]*store.Token
+	tokens   map[tokenKey]*tokenRecord
 	consents map[[2]string]*store.Consent
 	once     map[string]time.Time
 	// byClient indexes codes, tokens and consents by client ID (whether or
@@ -39,8 +39,9 @@ type codeEntry struct {
 }
 
 type clientIndex struct {
-	codes, tokens map[string]struct{} // keys of s.codes and s.tokens
-	subjects      map[string]struct{} // subjects with a consent
+	codes    map[string]struct{}   // keys of s.codes
+	tokens   map[tokenKey]struct{} // keys of s.tokens
+	subjects map[string]struct{}   // subjects with a consent
 }
 
 func (ci *clientIndex) empty() bool {
@@ -48,7 +49,7 @@ func (ci *clientIndex) empty() bool {
 }
 
 type grantEntry struct {
-	tokens    map[string]struct{}
+	tokens    grantTokens
 	revokedAt time.Time // zero: not revoked
 }
 
@@ -74,7 +75,7 @@ func NewWithClock(now func() time.Time) *Store {
 		now:      now,
 		clients:  make(map[string]*store.Client),
 		codes:    make(map[string]*codeEntry),
-		tokens:   make(map[string]*store.Token),
+		tokens:   make(map[tokenKey]*tokenRecord),
 		consents: make(map[[2]string]*store.Consent),
 		once:     make(map[string]time.Time),
 		byClient: make(map[string]*clientIndex),
@@ -97,7 +98,7 @@ func (s *Store) sweepLocked() {
 		}
 	}
 	for k, t := range s.tokens {
-		if !t.ExpiresAt.IsZero() && now.After(t.ExpiresAt.Add(tokenRetention)) {
+		if !t.expiresAt.IsZero() && now.After(t.expiresAt.Add(tokenRetention)) {
 			s.removeTokenLocked(k)
 		}
 	}
@@ -135,7 +136,7 @@ func (s *Store) liveClientLocked(id string) (*store.Client, bool) {
 func (s *Store) indexLocked(clientID string) *clientIndex {
 	ci := s.byClient[clientID]
 	if ci == nil {
-		ci = &clientIndex{codes: map[string]struct{}{}, tokens: map[string]struct{}{}, subjects: map[string]struct{}{}}
+		ci = &clientIndex{codes: map[string]struct{}{}, tokens: map[tokenKey]struct{}{}, subjects: map[string]struct{}{}}
 		s.byClient[clientID] = ci
 	}
 	return ci
@@ -150,7 +151,7 @@ func (s *Store) tidyIndexLocked(clientID string) {
 func (s *Store) grantLocked(grantID string) *grantEntry {
 	g := s.grants[grantID]
 	if g == nil {
-		g = &grantEntry{tokens: map[string]struct{}{}}
+		g = &grantEntry{}
 		s.grants[grantID] = g
 	}
 	return g
@@ -168,21 +169,21 @@ func (s *Store) removeCodeLocked(key string) {
 	}
 }
 
-func (s *Store) removeTokenLocked(key string) {
+func (s *Store) removeTokenLocked(key tokenKey) {
 	t, ok := s.tokens[key]
 	if !ok {
 		return
 	}
 	delete(s.tokens, key)
-	if ci := s.byClient[t.ClientID]; ci != nil {
+	if ci := s.byClient[t.clientID]; ci != nil {
 		delete(ci.tokens, key)
-		s.tidyIndexLocked(t.ClientID)
+		s.tidyIndexLocked(t.clientID)
 	}
-	if t.GrantID != "" {
-		if g := s.grants[t.GrantID]; g != nil {
-			delete(g.tokens, key)
+	if t.grantID != "" {
+		if g := s.grants[t.grantID]; g != nil {
+			g.tokens = g.tokens.without(key)
 			if len(g.tokens) == 0 && g.revokedAt.IsZero() {
-				delete(s.grants, t.GrantID)
+				delete(s.grants, t.grantID)
 			}
 		}
 	}
@@ -229,13 +230,6 @@ func cloneCode(c *store.Code) *store.Code {
 	cp := *c
 	cp.Hash = append([]byte(nil), c.Hash...)
 	cp.Resources = append([]string(nil), c.Resources...)
-	return &cp
-}
-
-func cloneToken(t *store.Token) *store.Token {
-	cp := *t
-	cp.Hash = append([]byte(nil), t.Hash...)
-	cp.Resources = append([]string(nil), t.Resources...)
 	return &cp
 }
 
@@ -374,7 +368,7 @@ func (s *Store) ConsumeCode(_ context.Context, hash []byte) (*store.Code, error)
 func (s *Store) SaveToken(_ context.Context, t *store.Token) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	key := string(t.Hash)
+	key := keyOf(t.Hash)
 	if _, ok := s.tokens[key]; ok {
 		return fmt.Errorf("save token: %w", store.ErrExists)
 	}
@@ -382,10 +376,11 @@ func (s *Store) SaveToken(_ context.Context, t *store.Token) error {
 		return fmt.Errorf("save token of grant %q: %w", t.GrantID, store.ErrRevoked)
 	}
 	s.sweepLocked()
-	s.tokens[key] = cloneToken(t)
+	s.tokens[key] = newTokenRecord(t, key)
 	s.indexLocked(t.ClientID).tokens[key] = struct{}{}
 	if t.GrantID != "" {
-		s.grantLocked(t.GrantID).tokens[key] = struct{}{}
+		g := s.grantLocked(t.GrantID)
+		g.tokens = append(g.tokens, key)
 	}
 	return nil
 }
@@ -394,37 +389,39 @@ func (s *Store) SaveToken(_ context.Context, t *store.Token) error {
 func (s *Store) GetToken(_ context.Context, hash []byte) (*store.Token, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	t, ok := s.tokens[string(hash)]
+	key := keyOf(hash)
+	t, ok := s.tokens[key]
 	if !ok {
 		return nil, fmt.Errorf("get token: %w", store.ErrNotFound)
 	}
-	return cloneToken(t), nil
+	return t.token(key), nil
 }
 
 // RotateToken implements store.Tokens.
 func (s *Store) RotateToken(_ context.Context, hash []byte) (*store.Token, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	t, ok := s.tokens[string(hash)]
+	key := keyOf(hash)
+	t, ok := s.tokens[key]
 	if !ok {
 		return nil, fmt.Errorf("rotate token: %w", store.ErrNotFound)
 	}
-	if t.Rotated {
-		return cloneToken(t), fmt.Errorf("rotate token: %w", store.ErrAlreadyUsed)
+	if t.rotated {
+		return t.token(key), fmt.Errorf("rotate token: %w", store.ErrAlreadyUsed)
 	}
-	t.Rotated = true
-	return cloneToken(t), nil
+	t.rotated = true
+	return t.token(key), nil
 }
 
 // RevokeToken implements store.Tokens.
 func (s *Store) RevokeToken(_ context.Context, hash []byte) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	t, ok := s.tokens[string(hash)]
+	t, ok := s.tokens[keyOf(hash)]
 	if !ok {
 		return fmt.Errorf("revoke token: %w", store.ErrNotFound)
 	}
-	t.Revoked = true
+	t.revoked = true
 	return nil
 }
 
@@ -439,8 +436,8 @@ func (s *Store) RevokeGrant(_ context.Context, grantID string) error {
 	if g.revokedAt.IsZero() {
 		g.revokedAt = s.now()
 	}
-	for k := range g.tokens {
-		s.tokens[k].Revoked = true
+	for _, k := range g.tokens {
+		s.tokens[k].revoked = true
 	}
 	return nil
 }
