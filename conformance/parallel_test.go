@@ -133,7 +133,7 @@ func (g *grantPerClient) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // withoutRegistration drops registration_endpoint from the metadata.
 func withoutRegistration(next http.Handler) http.Handler {
-	return testutil.EditJSON(next, "/.well-known/oauth-authorization-server", func(md map[string]any) {
+	return testutil.EditJSON(next, "/.well-known/oauth-authorization-server", func(_ *http.Request, md map[string]any) {
 		delete(md, "registration_endpoint")
 	})
 }

@@ -4,7 +4,6 @@ package testutil
 import (
 	"bytes"
 	"encoding/json"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -33,29 +32,28 @@ func (s *SyncBuffer) String() string {
 }
 
 // EditJSON serves what next serves, except that a JSON object it answers
-// with 200 to a path under prefix (a metadata document, say) passes through
-// edit first: a test plays a server that serves it differently.
-func EditJSON(next http.Handler, prefix string, edit func(obj map[string]any)) http.Handler {
+// with a 2xx status to a request whose path contains path (a metadata
+// document, say) passes through edit first; the status and the other
+// headers stay. A test plays a server that serves the object differently.
+func EditJSON(next http.Handler, path string, edit func(r *http.Request, obj map[string]any)) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !strings.HasPrefix(r.URL.Path, prefix) {
+		if !strings.Contains(r.URL.Path, path) {
 			next.ServeHTTP(w, r)
 			return
 		}
 		rec := httptest.NewRecorder()
 		next.ServeHTTP(rec, r)
+		body := rec.Body.Bytes()
 		var obj map[string]any
-		if rec.Code != http.StatusOK || json.Unmarshal(rec.Body.Bytes(), &obj) != nil {
-			for k, v := range rec.Header() {
-				w.Header()[k] = v
-			}
-			w.WriteHeader(rec.Code)
-			_, _ = io.Copy(w, rec.Body)
-			return
+		if rec.Code >= 200 && rec.Code < 300 && json.Unmarshal(body, &obj) == nil && obj != nil {
+			edit(r, obj)
+			body, _ = json.Marshal(obj)
 		}
-		edit(obj)
-		var buf bytes.Buffer
-		_ = json.NewEncoder(&buf).Encode(obj)
-		w.Header().Set("Content-Type", "application/json")
-		_, _ = w.Write(buf.Bytes())
+		for k, v := range rec.Header() {
+			w.Header()[k] = v
+		}
+		w.Header().Del("Content-Length")
+		w.WriteHeader(rec.Code)
+		_, _ = w.Write(body)
 	})
 }

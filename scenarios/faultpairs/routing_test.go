@@ -200,7 +200,7 @@ func TestFeatures_UnderAdvertisedMetadata(t *testing.T) {
 // underAdvertise rewrites the metadata document as a server that
 // advertises less than it supports would serve it.
 func underAdvertise(next http.Handler) http.Handler {
-	return testutil.EditJSON(next, "/.well-known/", func(md map[string]any) {
+	return testutil.EditJSON(next, "/.well-known/", func(_ *http.Request, md map[string]any) {
 		md["grant_types_supported"] = []string{"authorization_code"}
 		md["token_endpoint_auth_methods_supported"] = []string{"none"}
 		delete(md, "code_challenge_methods_supported")
