@@ -193,14 +193,7 @@ func first(s []string, n int) []string {
 // could not see (the SKIPs grouped by what would enable them), the
 // baseline, and one line when most of the catalog was skipped.
 func printSummary(w io.Writer, rep *reports.Report) {
-	var problems []suite.Result
-	for _, st := range []suite.Status{suite.Fail, suite.Error, suite.Warn} {
-		for _, r := range rep.Results {
-			if r.Status == st {
-				problems = append(problems, r)
-			}
-		}
-	}
+	problems := rep.Findings()
 	if len(problems) > 0 {
 		fmt.Fprintf(w, "\nFAILURES, ERRORS AND WARNINGS (%d)\n", len(problems))
 	}
