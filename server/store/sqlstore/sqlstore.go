@@ -4,9 +4,10 @@
 // for their placeholders.
 //
 // Layout: one row per record, every field in its own column. Hashes are
-// nullable binary columns (BLOB, bytea), string lists and client metadata
-// JSON in text, times unix microseconds in a 64-bit integer (0 for the zero
-// time), so instants keep microsecond precision and come back in UTC.
+// binary (BLOB, bytea; NULL for a client's absent secret or registration
+// token), string lists and client metadata JSON in text, times unix
+// microseconds in a 64-bit integer (0 for the zero time), so instants keep
+// microsecond precision and come back in UTC.
 // Strings that can come from a request are whatever column type the dialect
 // gives them ([Dialect.Text]: TEXT in SQLite, bytea in PostgreSQL).
 //
