@@ -19,6 +19,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/authspec/authspec/conformance"
+	"github.com/authspec/authspec/internal/testutil"
 	"github.com/authspec/authspec/server"
 	"github.com/authspec/authspec/server/store"
 	"github.com/authspec/authspec/suite"
@@ -132,21 +133,8 @@ func (g *grantPerClient) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // withoutRegistration drops registration_endpoint from the metadata.
 func withoutRegistration(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !strings.HasPrefix(r.URL.Path, "/.well-known/oauth-authorization-server") {
-			next.ServeHTTP(w, r)
-			return
-		}
-		rec := httptest.NewRecorder()
-		next.ServeHTTP(rec, r)
-		var md map[string]any
-		if err := json.Unmarshal(rec.Body.Bytes(), &md); err != nil {
-			http.Error(w, err.Error(), http.StatusInternalServerError)
-			return
-		}
+	return testutil.EditJSON(next, "/.well-known/oauth-authorization-server", func(_ *http.Request, md map[string]any) {
 		delete(md, "registration_endpoint")
-		w.Header().Set("Content-Type", "application/json")
-		_ = json.NewEncoder(w).Encode(md)
 	})
 }
 

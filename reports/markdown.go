@@ -106,14 +106,7 @@ func renderMarkdown(r *Report, limit int) string {
 
 	// Room kept for the skipped section's frame and the notes.
 	const reserve = 4 << 10
-	var findings []suite.Result
-	for _, st := range []suite.Status{suite.Fail, suite.Error, suite.Warn} {
-		for _, res := range r.Results {
-			if res.Status == st {
-				findings = append(findings, res)
-			}
-		}
-	}
+	findings := r.Findings()
 	if len(findings) > 0 {
 		b.WriteString("## Failures, errors and warnings\n\n| Status | Check | Level | Section | Message | Fix |\n|---|---|---|---|---|---|\n")
 		for i, res := range findings {

@@ -105,6 +105,20 @@ func (r *Report) failOn() vocab.Gate {
 	return vocab.GateMust
 }
 
+// Findings returns the results that call for attention: every FAIL, then
+// every ERROR, then every WARN, each in the order of the report.
+func (r *Report) Findings() []suite.Result {
+	var out []suite.Result
+	for _, st := range []suite.Status{suite.Fail, suite.Error, suite.Warn} {
+		for _, res := range r.Results {
+			if res.Status == st {
+				out = append(out, res)
+			}
+		}
+	}
+	return out
+}
+
 // GatingFailures lists the IDs of the results that fail the run at its gate
 // (FailOn; see suite.Result.FailsAt) and every stale baseline entry (a
 // listed check that now passes), so that a baseline only shrinks.

@@ -498,16 +498,27 @@ func (s *Server) handleLoginSubmit(w http.ResponseWriter, r *http.Request) {
 	s.afterLogin(w, r, req, sess, false)
 }
 
-func (s *Server) handleConsentPage(w http.ResponseWriter, r *http.Request) {
-	id := r.URL.Query().Get("request")
+// consentRequest opens the pending request sealed in id and the session of
+// the user who is to approve it. Without the request it shows the page of
+// an expired request; without a session it sends the browser to sign in
+// first, with status. Either way it returns a nil session.
+func (s *Server) consentRequest(w http.ResponseWriter, r *http.Request, id string, status int) (*authRequest, *session) {
 	req := s.openRequest(id)
 	if req == nil {
 		s.expiredRequestPage(w)
-		return
+		return nil, nil
 	}
 	sess := s.currentSession(r)
 	if sess == nil {
-		http.Redirect(w, r, s.endpoint("/login?request="+url.QueryEscape(id)), http.StatusFound)
+		http.Redirect(w, r, s.endpoint("/login?request="+url.QueryEscape(id)), status)
+		return nil, nil
+	}
+	return req, sess
+}
+
+func (s *Server) handleConsentPage(w http.ResponseWriter, r *http.Request) {
+	req, sess := s.consentRequest(w, r, r.URL.Query().Get("request"), http.StatusFound)
+	if sess == nil {
 		return
 	}
 	if s.approvesByGET(r) {
@@ -545,15 +556,8 @@ func (s *Server) handleConsentSubmit(w http.ResponseWriter, r *http.Request) {
 	if !s.parsePageForm(w, r) {
 		return
 	}
-	id := r.PostForm.Get("request")
-	req := s.openRequest(id)
-	if req == nil {
-		s.expiredRequestPage(w)
-		return
-	}
-	sess := s.currentSession(r)
+	req, sess := s.consentRequest(w, r, r.PostForm.Get("request"), http.StatusSeeOther)
 	if sess == nil {
-		http.Redirect(w, r, s.endpoint("/login?request="+url.QueryEscape(id)), http.StatusSeeOther)
 		return
 	}
 	if s.checksConsentCSRF() && !s.checkCSRF(r.PostForm.Get("csrf_token"), "consent", sess.id, req.id) {

@@ -180,33 +180,17 @@ func (s *Server) parseClientMetadata(raw map[string]json.RawMessage) (store.Clie
 		"tos_uri": &md.TOSURI, "policy_uri": &md.PolicyURI, "jwks_uri": &md.JWKSURI,
 		"software_id": &md.SoftwareID, "software_version": &md.SoftwareVersion,
 	}
-	for name, dst := range strs {
-		v, ok := raw[name]
-		if !ok || string(v) == "null" {
-			continue
-		}
-		if err := json.Unmarshal(v, dst); err != nil {
-			return md, oautherr.InvalidClientMetadata("%s must be a string", name)
-		}
-		if len(*dst) > maxStringLen {
-			return md, oautherr.InvalidClientMetadata("%s is longer than %d characters", name, maxStringLen)
-		}
+	if err := decodeMembers(raw, strs, "a string", maxStringLen, "%s is longer than %d characters"); err != nil {
+		return md, err
 	}
 	lists := map[string]*[]string{
 		"redirect_uris": &md.RedirectURIs, "grant_types": &md.GrantTypes,
 		"response_types": &md.ResponseTypes, "contacts": &md.Contacts,
 	}
+	if err := decodeMembers(raw, lists, "an array of strings", maxListLen, "%s has more than %d entries"); err != nil {
+		return md, err
+	}
 	for name, dst := range lists {
-		v, ok := raw[name]
-		if !ok || string(v) == "null" {
-			continue
-		}
-		if err := json.Unmarshal(v, dst); err != nil {
-			return md, oautherr.InvalidClientMetadata("%s must be an array of strings", name)
-		}
-		if len(*dst) > maxListLen {
-			return md, oautherr.InvalidClientMetadata("%s has more than %d entries", name, maxListLen)
-		}
 		for _, e := range *dst {
 			if len(e) > maxStringLen {
 				return md, oautherr.InvalidClientMetadata("an entry of %s is longer than %d characters", name, maxStringLen)
@@ -219,6 +203,27 @@ func (s *Server) parseClientMetadata(raw map[string]json.RawMessage) (store.Clie
 		}
 	}
 	return md, nil
+}
+
+// decodeMembers decodes the members of raw that dsts names into their
+// destinations (an absent or null member leaves its destination alone) and
+// bounds their length to limit: the characters of a string, the entries of
+// a list. kind names their JSON type, for errors; tooLong is the error of
+// an overlong one, formatted with its name and limit.
+func decodeMembers[T string | []string](raw map[string]json.RawMessage, dsts map[string]*T, kind string, limit int, tooLong string) *oautherr.Error {
+	for name, dst := range dsts {
+		v, ok := raw[name]
+		if !ok || string(v) == "null" {
+			continue
+		}
+		if err := json.Unmarshal(v, dst); err != nil {
+			return oautherr.InvalidClientMetadata("%s must be %s", name, kind)
+		}
+		if len(*dst) > limit {
+			return oautherr.InvalidClientMetadata(tooLong, name, limit)
+		}
+	}
+	return nil
 }
 
 // normalizeMetadata validates metadata and applies the RFC 7591 §2 defaults.

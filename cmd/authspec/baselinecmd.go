@@ -2,7 +2,6 @@ package main
 
 import (
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -22,15 +21,10 @@ the run until its entry is removed, so the baseline only shrinks.
 `
 
 func cmdBaseline(args []string, stdout, stderr io.Writer) error {
-	if len(args) == 0 || args[0] != "write" {
-		fmt.Fprint(stderr, baselineUsage)
-		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "help") {
-			return nil
-		}
-		return &exitError{code: 2, err: errHelp}
+	if ok, err := subcommand(args, "write", baselineUsage, stderr); !ok {
+		return err
 	}
-	fs := flag.NewFlagSet("baseline write", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlagSet("baseline write", stderr)
 	var in, out, reason string
 	var force bool
 	fs.StringVar(&in, "in", "reports/out/report.json", "the JSON report of a run")
@@ -38,10 +32,7 @@ func cmdBaseline(args []string, stdout, stderr io.Writer) error {
 	fs.StringVar(&reason, "reason", "", "reason recorded for every entry (default: a placeholder to replace)")
 	fs.BoolVar(&force, "force", false, "overwrite an existing baseline file")
 	if err := fs.Parse(args[1:]); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return &exitError{code: 0, err: errHelp}
-		}
-		return &exitError{code: 2, err: errHelp}
+		return flagsErr(err)
 	}
 	rep, err := reports.Load(in)
 	if err != nil {

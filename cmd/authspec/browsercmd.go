@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"net/url"
@@ -38,15 +37,10 @@ client where the target allows it); inspect says which.
 `
 
 func cmdBrowser(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	if len(args) == 0 || args[0] != "inspect" {
-		fmt.Fprint(stderr, browserUsage)
-		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "help") {
-			return nil
-		}
-		return &exitError{code: 2, err: errHelp}
+	if ok, err := subcommand(args, "inspect", browserUsage, stderr); !ok {
+		return err
 	}
-	fs := flag.NewFlagSet("browser inspect", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlagSet("browser inspect", stderr)
 	var issuerFlag, config, username, authURL string
 	var timeout time.Duration
 	fs.StringVar(&issuerFlag, "target", "", "issuer URL of the authorization server")
@@ -55,10 +49,7 @@ func cmdBrowser(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	fs.StringVar(&authURL, "url", "", "inspect this authorization URL instead of building one (its redirect_uri is intercepted)")
 	fs.DurationVar(&timeout, "timeout", 10*time.Second, "deadline of every request and browser step")
 	if err := fs.Parse(args[1:]); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return &exitError{code: 0, err: errHelp}
-		}
-		return &exitError{code: 2, err: errHelp}
+		return flagsErr(err)
 	}
 	if fs.NArg() > 0 {
 		return usageErr("unexpected arguments: %s", strings.Join(fs.Args(), " "))

@@ -5,6 +5,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -101,3 +102,42 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 }
 
 var errHelp = errors.New("help requested")
+
+// newFlagSet returns the flag set of a command, which reports to stderr.
+func newFlagSet(name string, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	return fs
+}
+
+// withUsage makes head, and then the defaults of the flags, the help of fs.
+func withUsage(fs *flag.FlagSet, head string) {
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), head)
+		fs.PrintDefaults()
+	}
+}
+
+// subcommand reports whether args begin with sub, the one subcommand of a
+// command. If not, it prints usage and returns how the command ends: nil
+// when help was asked for, an exit with 2 otherwise.
+func subcommand(args []string, sub, usage string, stderr io.Writer) (bool, error) {
+	if len(args) > 0 && args[0] == sub {
+		return true, nil
+	}
+	fmt.Fprint(stderr, usage)
+	if len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "help") {
+		return false, nil
+	}
+	return false, &exitError{code: 2, err: errHelp}
+}
+
+// flagsErr is the exit of a command whose flags did not parse: 0 when help
+// was asked for, 2 for a wrong flag (the flag set has said what is wrong and
+// printed the help).
+func flagsErr(err error) error {
+	if errors.Is(err, flag.ErrHelp) {
+		return &exitError{code: 0, err: errHelp}
+	}
+	return &exitError{code: 2, err: errHelp}
+}

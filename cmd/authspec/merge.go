@@ -1,9 +1,7 @@
 package main
 
 import (
-	"errors"
 	"flag"
-	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -17,28 +15,21 @@ import (
 // --shard I/N) into one, writes it in every format asked, and exits as
 // authspec run does on the merged result.
 func cmdReportMerge(args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("report merge", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlagSet("report merge", stderr)
 	var out, format, failOn, baselineFile string
 	fs.StringVar(&out, "out", "reports/out", "directory for the merged reports")
 	fs.StringVar(&out, "o", "reports/out", "the same as --out")
 	fs.StringVar(&format, "format", "json,junit,md,html", "report formats: json, junit, md, html (comma separated)")
 	fs.StringVar(&failOn, "fail-on", "must", "exit 1 on failures at this level or above: must (FAIL, ERROR) or should (also WARN)")
 	fs.StringVar(&baselineFile, "baseline", "", "YAML file of known failures, applied to the merged result as authspec run applies it")
-	fs.Usage = func() {
-		fmt.Fprint(stderr, "Usage: authspec report merge SHARD.json... [flags]\n\n"+
-			"Joins the reports of all the shards of a run (authspec run --shard I/N, one report.json each,\n"+
-			"or the directory that holds it) into the report of the whole selection, with the gate and the\n"+
-			"baseline applied to the merged result. The shards must be all N of one target, one version\n"+
-			"and one selection.\nExit: 0 no gating failure, 1 failures, 2 the shards cannot be merged (or a shard was aborted).\n\nFlags:\n")
-		fs.PrintDefaults()
-	}
+	withUsage(fs, "Usage: authspec report merge SHARD.json... [flags]\n\n"+
+		"Joins the reports of all the shards of a run (authspec run --shard I/N, one report.json each,\n"+
+		"or the directory that holds it) into the report of the whole selection, with the gate and the\n"+
+		"baseline applied to the merged result. The shards must be all N of one target, one version\n"+
+		"and one selection.\nExit: 0 no gating failure, 1 failures, 2 the shards cannot be merged (or a shard was aborted).\n\nFlags:\n")
 	files, err := parseInterspersed(fs, args)
 	if err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return &exitError{code: 0, err: errHelp}
-		}
-		return &exitError{code: 2, err: errHelp}
+		return flagsErr(err)
 	}
 	if len(files) == 0 {
 		return usageErr("no shard report given: authspec report merge SHARD.json... (one report.json per shard)")

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -35,8 +34,7 @@ type runFlags struct {
 }
 
 func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("run", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlagSet("run", stderr)
 	var f runFlags
 	fs.StringVar(&f.target, "target", "", "issuer URL of the authorization server under test")
 	fs.StringVar(&f.config, "config", "", "target config file (YAML): clients, resource, browser steps")
@@ -56,15 +54,9 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	fs.DurationVar(&f.pluginTimeout, "plugin-timeout", 0, "time budget of each plugin check (default 30s; plugins: timeout: in the config overrides)")
 	fs.StringVar(&f.baseline, "baseline", "", "YAML file of known failures (see authspec baseline write): listed failures do not fail the run, listed checks that pass again do")
 	fs.StringVar(&f.shard, "shard", "", "run only shard I of N of the selected checks (I/N, e.g. 2/3; the same split on every machine); authspec report merge joins the shards' reports")
-	fs.Usage = func() {
-		fmt.Fprint(stderr, "Usage: authspec run --target ISSUER_URL [flags]\n\nRuns the conformance checks against an authorization server.\nExit: 0 no gating failure, 1 failures, 2 the run could not happen (or was aborted: the target stopped answering).\n\nFlags:\n")
-		fs.PrintDefaults()
-	}
+	withUsage(fs, "Usage: authspec run --target ISSUER_URL [flags]\n\nRuns the conformance checks against an authorization server.\nExit: 0 no gating failure, 1 failures, 2 the run could not happen (or was aborted: the target stopped answering).\n\nFlags:\n")
 	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return &exitError{code: 0, err: errHelp}
-		}
-		return &exitError{code: 2, err: errHelp}
+		return flagsErr(err)
 	}
 	if fs.NArg() > 0 {
 		return usageErr("unexpected arguments: %s (flags go before nothing else; did you mean --target %s?)", strings.Join(fs.Args(), " "), fs.Arg(0))
@@ -201,14 +193,7 @@ func first(s []string, n int) []string {
 // could not see (the SKIPs grouped by what would enable them), the
 // baseline, and one line when most of the catalog was skipped.
 func printSummary(w io.Writer, rep *reports.Report) {
-	var problems []suite.Result
-	for _, st := range []suite.Status{suite.Fail, suite.Error, suite.Warn} {
-		for _, r := range rep.Results {
-			if r.Status == st {
-				problems = append(problems, r)
-			}
-		}
-	}
+	problems := rep.Findings()
 	if len(problems) > 0 {
 		fmt.Fprintf(w, "\nFAILURES, ERRORS AND WARNINGS (%d)\n", len(problems))
 	}
@@ -356,17 +341,13 @@ func (p *progress) done() {
 }
 
 func cmdList(args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("list", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlagSet("list", stderr)
 	asJSON := fs.Bool("json", false, "print the catalog as JSON")
 	var profiles, plugins listFlag
 	fs.Var(&profiles, "profile", "only checks of this profile (repeatable)")
 	fs.Var(&plugins, "plugin", "also list the checks of this WebAssembly plugin (repeatable)")
 	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return &exitError{code: 0, err: errHelp}
-		}
-		return &exitError{code: 2, err: errHelp}
+		return flagsErr(err)
 	}
 	reg, err := scenarios.Registry()
 	if err != nil {
@@ -414,21 +395,14 @@ func cmdReport(args []string, stdout, stderr io.Writer) error {
 	if len(args) > 0 && args[0] == "merge" {
 		return cmdReportMerge(args[1:], stdout, stderr)
 	}
-	fs := flag.NewFlagSet("report", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlagSet("report", stderr)
 	in := fs.String("in", "reports/out/report.json", "report.json of an earlier run")
 	format := fs.String("format", "md", "formats to render: md, html, junit, json (comma separated)")
 	out := fs.String("out", "", "output directory (default: the directory of --in)")
-	fs.Usage = func() {
-		fmt.Fprint(stderr, "Usage: authspec report --in report.json [--format md,html] [--out DIR]\n"+
-			"       authspec report merge SHARD.json... [--out DIR]   (the reports of run --shard I/N; see authspec report merge -h)\n\nFlags:\n")
-		fs.PrintDefaults()
-	}
+	withUsage(fs, "Usage: authspec report --in report.json [--format md,html] [--out DIR]\n"+
+		"       authspec report merge SHARD.json... [--out DIR]   (the reports of run --shard I/N; see authspec report merge -h)\n\nFlags:\n")
 	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return &exitError{code: 0, err: errHelp}
-		}
-		return &exitError{code: 2, err: errHelp}
+		return flagsErr(err)
 	}
 	formats, err := reports.ParseFormats(*format)
 	if err != nil {

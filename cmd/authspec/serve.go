@@ -31,8 +31,7 @@ func (l *listFlag) String() string     { return strings.Join(*l, ",") }
 func (l *listFlag) Set(v string) error { *l = append(*l, v); return nil }
 
 func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlagSet("serve", stderr)
 	addr := fs.String("addr", "127.0.0.1:9000", "listen address (port 0 picks a free port)")
 	issuer := fs.String("issuer", "", "issuer URL (default http://ADDR)")
 	storeSpec := fs.String("store", "memory", "store: memory, sqlite:PATH for a persistent store, or postgres://USER@HOST:PORT/DB for one that replicas share (the password from PGPASSWORD or ~/.pgpass rather than the URL); $AUTHSPEC_STORE is used when the flag is absent")
@@ -55,15 +54,9 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.Var(&resources, "resource", "resource indicator tokens may be issued for (repeatable; default ISSUER/mcp)")
 	fs.Var(&clients, "client", "static client as ID:SECRET:REDIRECT_URI[,REDIRECT_URI...] (empty SECRET: public client), or @FILE with one per line (repeatable; $AUTHSPEC_CLIENTS, one per line, when absent)")
 	fs.Var(&redirectSchemes, "redirect-scheme", "allow redirect URIs with this private-use scheme although it is not a reverse domain name, e.g. cursor (repeatable)")
-	fs.Usage = func() {
-		fmt.Fprint(stderr, "Usage: authspec serve [flags]\n\nRuns the reference OAuth 2.0 authorization server.\n\nFlags:\n")
-		fs.PrintDefaults()
-	}
+	withUsage(fs, "Usage: authspec serve [flags]\n\nRuns the reference OAuth 2.0 authorization server.\n\nFlags:\n")
 	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return &exitError{code: 0, err: errHelp}
-		}
-		return &exitError{code: 2, err: errHelp}
+		return flagsErr(err)
 	}
 	if fs.NArg() > 0 {
 		return usageErr("unexpected arguments: %s", strings.Join(fs.Args(), " "))

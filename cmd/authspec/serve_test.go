@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"io"
@@ -11,7 +10,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -19,6 +17,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/authspec/authspec/internal/pgtest"
+	"github.com/authspec/authspec/internal/testutil"
 	"github.com/authspec/authspec/server"
 )
 
@@ -74,12 +73,12 @@ func TestExposureWarnings(t *testing.T) {
 
 // startServe runs `authspec serve` with args until the returned stop is
 // called; it returns the issuer and a channel with cmdServe's result.
-func startServe(t *testing.T, args ...string) (issuer string, stop func(), done <-chan error, stderr *syncBuffer) {
+func startServe(t *testing.T, args ...string) (issuer string, stop func(), done <-chan error, stderr *testutil.SyncBuffer) {
 	t.Helper()
 	ready := filepath.Join(t.TempDir(), "ready")
 	ctx, cancel := context.WithCancel(context.Background())
 	res := make(chan error, 1)
-	stderr = &syncBuffer{}
+	stderr = &testutil.SyncBuffer{}
 	go func() {
 		res <- cmdServe(ctx, append([]string{"--addr", "127.0.0.1:0", "--ready-file", ready}, args...), io.Discard, stderr)
 	}()
@@ -100,23 +99,6 @@ func startServe(t *testing.T, args ...string) (issuer string, stop func(), done 
 	}
 	t.Cleanup(cancel)
 	return issuer, cancel, res, stderr
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 // TestServe_SecretsFromFilesAndEnvironment: the secret-bearing flags take

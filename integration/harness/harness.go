@@ -31,11 +31,12 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/authspec/authspec/internal/testutil"
 )
 
 // Expectations is the content of an expectations file.
@@ -179,7 +180,7 @@ func tryStart(t testing.TB, s Server) (string, string, error) {
 	cmd := exec.Command(s.Cmd[0], s.Cmd[1:]...)
 	cmd.Dir = s.Dir
 	cmd.Env = append(append(os.Environ(), s.Env...), "READY_FILE="+ready)
-	log := &syncBuffer{}
+	log := &testutil.SyncBuffer{}
 	cmd.Stdout, cmd.Stderr = log, log
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("start %s: %v", s.Name, err)
@@ -427,22 +428,4 @@ func firstLine(s string) string {
 		return sc.Text()
 	}
 	return s
-}
-
-// syncBuffer collects a child's output from two pipes.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }

@@ -9,6 +9,8 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+
+	"github.com/authspec/authspec/internal/testutil"
 )
 
 // Test-level behaviours: answers of the reference server rewritten in front
@@ -49,29 +51,7 @@ func introspectionForResourceServersOnly(next http.Handler) http.Handler {
 // rewriteJSON answers requests whose path contains path with the server's
 // answer, its JSON object body changed by edit when the status is 2xx.
 func rewriteJSON(path string, edit func(r *http.Request, body map[string]any)) func(http.Handler) http.Handler {
-	return func(next http.Handler) http.Handler {
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if !strings.Contains(r.URL.Path, path) {
-				next.ServeHTTP(w, r)
-				return
-			}
-			rec := httptest.NewRecorder()
-			next.ServeHTTP(rec, r)
-			var body map[string]any
-			if rec.Code < 200 || rec.Code >= 300 || json.Unmarshal(rec.Body.Bytes(), &body) != nil || body == nil {
-				copyResponse(w, rec)
-				return
-			}
-			edit(r, body)
-			b, _ := json.Marshal(body)
-			for k, v := range rec.Header() {
-				w.Header()[k] = v
-			}
-			w.Header().Del("Content-Length")
-			w.WriteHeader(rec.Code)
-			_, _ = w.Write(b)
-		})
-	}
+	return func(next http.Handler) http.Handler { return testutil.EditJSON(next, path, edit) }
 }
 
 // updateIgnoresClientID lets an update keep the client's identifier

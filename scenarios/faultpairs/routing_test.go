@@ -1,10 +1,7 @@
 package faultpairs_test
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -14,6 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/authspec/authspec/internal/testutil"
 	"github.com/authspec/authspec/server"
 	"github.com/authspec/authspec/server/store"
 	"github.com/authspec/authspec/suite"
@@ -202,29 +200,10 @@ func TestFeatures_UnderAdvertisedMetadata(t *testing.T) {
 // underAdvertise rewrites the metadata document as a server that
 // advertises less than it supports would serve it.
 func underAdvertise(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !strings.HasPrefix(r.URL.Path, "/.well-known/") {
-			next.ServeHTTP(w, r)
-			return
-		}
-		rec := httptest.NewRecorder()
-		next.ServeHTTP(rec, r)
-		var md map[string]any
-		if rec.Code != http.StatusOK || json.Unmarshal(rec.Body.Bytes(), &md) != nil {
-			for k, v := range rec.Header() {
-				w.Header()[k] = v
-			}
-			w.WriteHeader(rec.Code)
-			_, _ = io.Copy(w, rec.Body)
-			return
-		}
+	return testutil.EditJSON(next, "/.well-known/", func(_ *http.Request, md map[string]any) {
 		md["grant_types_supported"] = []string{"authorization_code"}
 		md["token_endpoint_auth_methods_supported"] = []string{"none"}
 		delete(md, "code_challenge_methods_supported")
-		var buf bytes.Buffer
-		_ = json.NewEncoder(&buf).Encode(md)
-		w.Header().Set("Content-Type", "application/json")
-		_, _ = w.Write(buf.Bytes())
 	})
 }
 

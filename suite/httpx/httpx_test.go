@@ -94,15 +94,21 @@ func TestClient_ConnectionRefused(t *testing.T) {
 	assert.Equal(t, url, te.Origin)
 }
 
+// upAndGone returns the URL of a server that answers every request with 404
+// and that of a server that was closed: a port that nothing answers on.
+func upAndGone(t *testing.T) (up, gone string) {
+	srv := httptest.NewServer(http.NotFoundHandler())
+	t.Cleanup(srv.Close)
+	down := httptest.NewServer(http.NotFoundHandler())
+	down.Close()
+	return srv.URL, down.URL
+}
+
 // TestTransport_ConsecutiveFailures: requests without an answer count
 // against their origin until one is answered; a caller giving up does not
 // count.
 func TestTransport_ConsecutiveFailures(t *testing.T) {
-	up := httptest.NewServer(http.NotFoundHandler())
-	defer up.Close()
-	down := httptest.NewServer(http.NotFoundHandler())
-	gone := down.URL
-	down.Close()
+	up, gone := upAndGone(t)
 	tr := httpx.NewTransport(time.Minute, 0)
 	hc := tr.NewClient()
 	get := func(ctx context.Context, u string) error {
@@ -114,9 +120,9 @@ func TestTransport_ConsecutiveFailures(t *testing.T) {
 		require.Error(t, get(context.Background(), gone+"/x"))
 	}
 	assert.Equal(t, 3, tr.ConsecutiveFailures(gone))
-	assert.Equal(t, 0, tr.ConsecutiveFailures(up.URL))
-	require.NoError(t, get(context.Background(), up.URL))
-	assert.Equal(t, 0, tr.ConsecutiveFailures(up.URL), "a 404 is an answer")
+	assert.Equal(t, 0, tr.ConsecutiveFailures(up))
+	require.NoError(t, get(context.Background(), up))
+	assert.Equal(t, 0, tr.ConsecutiveFailures(up), "a 404 is an answer")
 
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
@@ -144,13 +150,9 @@ func TestTransport_AddSecretConcurrentWithRedact(t *testing.T) {
 
 // TestTransport_Probe: any answer is an answer; a closed port is not.
 func TestTransport_Probe(t *testing.T) {
-	up := httptest.NewServer(http.NotFoundHandler())
-	defer up.Close()
-	down := httptest.NewServer(http.NotFoundHandler())
-	gone := down.URL
-	down.Close()
+	up, gone := upAndGone(t)
 	tr := httpx.NewTransport(time.Minute, 0)
-	require.NoError(t, tr.Probe(context.Background(), up.URL+"/.well-known/x"))
+	require.NoError(t, tr.Probe(context.Background(), up+"/.well-known/x"))
 	err := tr.Probe(context.Background(), gone+"/.well-known/x")
 	te := httpx.AsTransport(err)
 	require.NotNil(t, te, "%v", err)

@@ -18,37 +18,53 @@ func hdr(kv ...string) http.Header {
 	return h
 }
 
+// jsonH is hdr with Content-Type application/json.
+func jsonH(kv ...string) http.Header {
+	return hdr(append([]string{"Content-Type", "application/json"}, kv...)...)
+}
+
+// response is a response of an endpoint (its role in the contract) to a
+// request with method.
+type response struct {
+	method, role string
+	status       int
+	header       http.Header
+	body         string
+}
+
+// check returns the violations of the contract c by r.
+func (r response) check(t *testing.T, c *openapi.Contract) []openapi.Violation {
+	t.Helper()
+	_, vs, err := c.Check(r.method, r.role, r.status, r.header, []byte(r.body))
+	require.NoError(t, err)
+	return vs
+}
+
 func TestContract_Check(t *testing.T) {
 	c, err := openapi.Load()
 	require.NoError(t, err)
-	jsonH := func(kv ...string) http.Header {
-		return hdr(append([]string{"Content-Type", "application/json"}, kv...)...)
-	}
 	cases := []struct {
-		name, method, role string
-		status             int
-		header             http.Header
-		body               string
-		wantViolation      string // "" for none
+		name          string
+		resp          response
+		wantViolation string // "" for none
 	}{
-		{"token ok", "POST", "/token", 200, jsonH("Cache-Control", "no-store"), `{"access_token":"a","token_type":"Bearer","expires_in":3600}`, ""},
-		{"token without no-store", "POST", "/token", 200, jsonH(), `{"access_token":"a","token_type":"Bearer"}`, "Cache-Control"},
-		{"token without token_type", "POST", "/token", 200, jsonH("Cache-Control", "no-store"), `{"access_token":"a"}`, "token_type"},
-		{"401 without WWW-Authenticate", "POST", "/token", 401, jsonH(), `{"error":"invalid_client"}`, "WWW-Authenticate"},
-		{"401 ok", "POST", "/token", 401, jsonH("WWW-Authenticate", `Basic realm="x"`), `{"error":"invalid_client"}`, ""},
-		{"undocumented status", "POST", "/token", 418, jsonH(), `{}`, "418"},
-		{"error not JSON", "POST", "/token", 400, hdr("Content-Type", "text/plain"), `invalid_request`, "Content-Type"},
-		{"redirect without Location", "GET", "/authorize", 302, hdr(), ``, "Location"},
-		{"registration without secret expiry", "POST", "/register", 201, jsonH("Cache-Control", "no-store"), `{"client_id":"x","client_secret":"s"}`, "body"},
-		{"registration ok", "POST", "/register", 201, jsonH("Cache-Control", "no-store"), `{"client_id":"x","client_secret":"s","client_secret_expires_at":0}`, ""},
-		{"metadata missing issuer", "GET", "/.well-known/oauth-authorization-server", 200, jsonH(), `{"response_types_supported":["code"]}`, "issuer"},
-		{"resource 401 without challenge", "GET", "/mcp", 401, jsonH(), `{}`, "WWW-Authenticate"},
-		{"client read", "GET", "/register/abc", 200, jsonH("Cache-Control", "no-store"), `{"client_id":"abc"}`, ""},
+		{"token ok", response{"POST", "/token", 200, jsonH("Cache-Control", "no-store"), `{"access_token":"a","token_type":"Bearer","expires_in":3600}`}, ""},
+		{"token without no-store", response{"POST", "/token", 200, jsonH(), `{"access_token":"a","token_type":"Bearer"}`}, "Cache-Control"},
+		{"token without token_type", response{"POST", "/token", 200, jsonH("Cache-Control", "no-store"), `{"access_token":"a"}`}, "token_type"},
+		{"401 without WWW-Authenticate", response{"POST", "/token", 401, jsonH(), `{"error":"invalid_client"}`}, "WWW-Authenticate"},
+		{"401 ok", response{"POST", "/token", 401, jsonH("WWW-Authenticate", `Basic realm="x"`), `{"error":"invalid_client"}`}, ""},
+		{"undocumented status", response{"POST", "/token", 418, jsonH(), `{}`}, "418"},
+		{"error not JSON", response{"POST", "/token", 400, hdr("Content-Type", "text/plain"), `invalid_request`}, "Content-Type"},
+		{"redirect without Location", response{"GET", "/authorize", 302, hdr(), ``}, "Location"},
+		{"registration without secret expiry", response{"POST", "/register", 201, jsonH("Cache-Control", "no-store"), `{"client_id":"x","client_secret":"s"}`}, "body"},
+		{"registration ok", response{"POST", "/register", 201, jsonH("Cache-Control", "no-store"), `{"client_id":"x","client_secret":"s","client_secret_expires_at":0}`}, ""},
+		{"metadata missing issuer", response{"GET", "/.well-known/oauth-authorization-server", 200, jsonH(), `{"response_types_supported":["code"]}`}, "issuer"},
+		{"resource 401 without challenge", response{"GET", "/mcp", 401, jsonH(), `{}`}, "WWW-Authenticate"},
+		{"client read", response{"GET", "/register/abc", 200, jsonH("Cache-Control", "no-store"), `{"client_id":"abc"}`}, ""},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			_, vs, err := c.Check(tc.method, tc.role, tc.status, tc.header, []byte(tc.body))
-			require.NoError(t, err)
+			vs := tc.resp.check(t, c)
 			if tc.wantViolation == "" {
 				assert.Empty(t, vs)
 				return
@@ -68,28 +84,22 @@ func TestContract_Check(t *testing.T) {
 func TestContract_ViolationKinds(t *testing.T) {
 	c, err := openapi.Load()
 	require.NoError(t, err)
-	jsonH := func(kv ...string) http.Header {
-		return hdr(append([]string{"Content-Type", "application/json"}, kv...)...)
-	}
 	cases := []struct {
-		name, method, role string
-		status             int
-		header             http.Header
-		body               string
-		kind, headerName   string
+		name             string
+		resp             response
+		kind, headerName string
 	}{
-		{"missing header", "POST", "/token", 401, jsonH(), `{"error":"invalid_client"}`, openapi.KindHeader, "WWW-Authenticate"},
-		{"header not matching its schema", "GET", "/mcp", 401, jsonH("WWW-Authenticate", `Basic realm="x"`), `{}`, openapi.KindHeader, "WWW-Authenticate"},
-		{"405 without Allow", "GET", "/token", 405, jsonH(), `{"error":"x"}`, openapi.KindHeader, "Allow"},
-		{"undocumented status", "GET", "/token", 404, jsonH(), `{}`, openapi.KindStatus, ""},
-		{"content type", "POST", "/token", 400, hdr("Content-Type", "text/plain"), `invalid_request`, openapi.KindContentType, "Content-Type"},
-		{"body member", "POST", "/token", 200, jsonH("Cache-Control", "no-store"), `{"access_token":"a"}`, openapi.KindBody, ""},
-		{"body not JSON", "POST", "/token", 200, jsonH("Cache-Control", "no-store"), ``, openapi.KindBody, ""},
+		{"missing header", response{"POST", "/token", 401, jsonH(), `{"error":"invalid_client"}`}, openapi.KindHeader, "WWW-Authenticate"},
+		{"header not matching its schema", response{"GET", "/mcp", 401, jsonH("WWW-Authenticate", `Basic realm="x"`), `{}`}, openapi.KindHeader, "WWW-Authenticate"},
+		{"405 without Allow", response{"GET", "/token", 405, jsonH(), `{"error":"x"}`}, openapi.KindHeader, "Allow"},
+		{"undocumented status", response{"GET", "/token", 404, jsonH(), `{}`}, openapi.KindStatus, ""},
+		{"content type", response{"POST", "/token", 400, hdr("Content-Type", "text/plain"), `invalid_request`}, openapi.KindContentType, "Content-Type"},
+		{"body member", response{"POST", "/token", 200, jsonH("Cache-Control", "no-store"), `{"access_token":"a"}`}, openapi.KindBody, ""},
+		{"body not JSON", response{"POST", "/token", 200, jsonH("Cache-Control", "no-store"), ``}, openapi.KindBody, ""},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			_, vs, err := c.Check(tc.method, tc.role, tc.status, tc.header, []byte(tc.body))
-			require.NoError(t, err)
+			vs := tc.resp.check(t, c)
 			require.Len(t, vs, 1)
 			assert.Equal(t, tc.kind, vs[0].Kind, vs[0].Message)
 			assert.Equal(t, tc.headerName, vs[0].Header, vs[0].Message)

@@ -55,15 +55,22 @@ func BenchmarkPluginCompileCached(b *testing.B) {
 	}
 }
 
+// loadBench loads the plugin at wasm for a benchmark, closed when it ends.
+func loadBench(b *testing.B, wasm string) *Plugin {
+	b.Helper()
+	p, err := Load(context.Background(), wasm, Options{CacheDir: b.TempDir()})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { _ = p.Close() })
+	return p
+}
+
 func BenchmarkPluginInstantiate(b *testing.B) {
 	ctx := context.Background()
 	for lang, wasm := range benchPlugins(b) {
 		b.Run(lang, func(b *testing.B) {
-			p, err := Load(ctx, wasm, Options{CacheDir: b.TempDir()})
-			if err != nil {
-				b.Fatal(err)
-			}
-			defer p.Close()
+			p := loadBench(b, wasm)
 			for b.Loop() {
 				in, err := p.instantiate(ctx)
 				if err != nil {
@@ -81,11 +88,7 @@ func BenchmarkPluginCall(b *testing.B) {
 	ctx := context.Background()
 	for lang, wasm := range benchPlugins(b) {
 		b.Run(lang, func(b *testing.B) {
-			p, err := Load(ctx, wasm, Options{CacheDir: b.TempDir()})
-			if err != nil {
-				b.Fatal(err)
-			}
-			defer p.Close()
+			p := loadBench(b, wasm)
 			in, err := p.instantiate(ctx)
 			if err != nil {
 				b.Fatal(err)

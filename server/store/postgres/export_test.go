@@ -8,8 +8,12 @@ import (
 // SchemaVersion is schemaVersion, for the tests.
 const SchemaVersion = schemaVersion
 
-// SetClock replaces the clock of client expiry and sweeps.
-func SetClock(s *Store, now func() time.Time) { s.now = now }
+// SetClock replaces the clock of client expiry and sweeps and makes a sweep
+// due. Call it before the store is used concurrently.
+func SetClock(s *Store, now func() time.Time) {
+	s.now = now
+	s.sweeper.Due()
+}
 
 // Rows counts the rows of a table.
 func Rows(ctx context.Context, s *Store, table string) (int, error) {

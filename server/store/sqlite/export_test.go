@@ -10,7 +10,7 @@ import (
 // the store is used concurrently.
 func SetClock(s *Store, now func() time.Time) {
 	s.now = now
-	s.nextSweep.Store(0)
+	s.sweeper.Due()
 }
 
 // Rows counts the rows of a table.

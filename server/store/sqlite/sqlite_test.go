@@ -3,14 +3,11 @@ package sqlite_test
 import (
 	"context"
 	"database/sql"
-	"encoding/binary"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -31,152 +28,14 @@ func open(t testing.TB, path string) *sqlite.Store {
 }
 
 func TestContract(t *testing.T) {
-	storetest.Run(t, func(t *testing.T) store.Store {
-		s, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "authspec.db"))
-		require.NoError(t, err)
-		return s
+	storetest.RunDatabase(t, func(t testing.TB) func(testing.TB) store.Store {
+		path := filepath.Join(t.TempDir(), "authspec.db")
+		return func(t testing.TB) store.Store { return open(t, path) }
 	})
 }
 
 // micro is the current time as the store returns it: UTC, whole microseconds.
 func micro() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }
-
-func TestPersistsAcrossRestart(t *testing.T) {
-	ctx := t.Context()
-	path := filepath.Join(t.TempDir(), "authspec.db")
-	at := micro()
-
-	client := &store.Client{
-		ID: "c1", SecretHash: store.Hash("secret"), SecretExpiresAt: at.Add(24 * time.Hour),
-		RegistrationTokenHash: store.Hash("rat"), IssuedAt: at,
-		Metadata: store.ClientMetadata{
-			RedirectURIs: []string{"https://a.example/cb", "http://127.0.0.1/cb"}, TokenEndpointAuthMethod: "client_secret_basic",
-			GrantTypes: []string{"authorization_code", "refresh_token"}, ResponseTypes: []string{"code"},
-			ClientName: "App", Scope: "read write", Contacts: []string{"ops@a.example"}, SoftwareID: "sw", SoftwareVersion: "1",
-		},
-	}
-	public := &store.Client{ID: "pub", IssuedAt: at, Metadata: store.ClientMetadata{TokenEndpointAuthMethod: "none"}}
-	used := &store.Code{Hash: store.Hash("used"), ClientID: "c1", RedirectURI: "https://a.example/cb", Subject: "alice",
-		Scope: "read", Resources: []string{"https://rs.example/"}, CodeChallenge: "ch", CodeChallengeMethod: "S256",
-		GrantID: "g1", IssuedAt: at, ExpiresAt: at.Add(5 * time.Minute)}
-	unused := &store.Code{Hash: store.Hash("unused"), ClientID: "pub", Subject: "bob", GrantID: "g2", IssuedAt: at, ExpiresAt: at.Add(5 * time.Minute)}
-	access := &store.Token{Hash: store.Hash("at"), Kind: store.AccessToken, ClientID: "c1", Subject: "alice", Scope: "read",
-		Resources: []string{"https://rs.example/"}, GrantID: "g1", IssuedAt: at, ExpiresAt: at.Add(time.Hour)}
-	refresh := &store.Token{Hash: store.Hash("rt"), Kind: store.RefreshToken, ClientID: "c1", Subject: "alice", Scope: "read",
-		GrantID: "g1", IssuedAt: at, ExpiresAt: at.Add(24 * time.Hour)}
-	revoked := &store.Token{Hash: store.Hash("revoked"), Kind: store.AccessToken, ClientID: "pub", GrantID: "g3", IssuedAt: at}
-	consent := &store.Consent{Subject: "alice", ClientID: "c1", Scope: "read", Granted: at}
-
-	s, err := sqlite.Open(ctx, path)
-	require.NoError(t, err)
-	require.NoError(t, s.CreateClient(ctx, client))
-	require.NoError(t, s.CreateClient(ctx, public))
-	require.NoError(t, s.SaveCode(ctx, used))
-	require.NoError(t, s.SaveCode(ctx, unused))
-	_, err = s.ConsumeCode(ctx, used.Hash)
-	require.NoError(t, err)
-	for _, tk := range []*store.Token{access, refresh, revoked} {
-		require.NoError(t, s.SaveToken(ctx, tk))
-	}
-	_, err = s.RotateToken(ctx, refresh.Hash)
-	require.NoError(t, err)
-	require.NoError(t, s.RevokeToken(ctx, revoked.Hash))
-	require.NoError(t, s.SaveConsent(ctx, consent))
-	require.NoError(t, s.Close())
-	require.NoError(t, s.Close(), "Close twice")
-
-	s = open(t, path)
-	for _, want := range []*store.Client{client, public} {
-		got, err := s.GetClient(ctx, want.ID)
-		require.NoError(t, err)
-		assert.Equal(t, want, got)
-	}
-	got, err := s.GetClient(ctx, "pub")
-	require.NoError(t, err)
-	assert.True(t, got.Public())
-	assert.True(t, store.EqualHash(must(s.GetClient(ctx, "c1")).SecretHash, "secret"))
-
-	code, err := s.ConsumeCode(ctx, used.Hash)
-	assert.ErrorIs(t, err, store.ErrAlreadyUsed, "a code used before the restart stays used")
-	assert.Equal(t, used, code)
-	code, err = s.ConsumeCode(ctx, unused.Hash)
-	assert.NoError(t, err, "a code unused before the restart can be redeemed after it")
-	assert.Equal(t, unused, code)
-
-	gotTok, err := s.GetToken(ctx, access.Hash)
-	require.NoError(t, err)
-	assert.Equal(t, access, gotTok)
-	assert.True(t, gotTok.Active(at))
-
-	wantRefresh := *refresh
-	wantRefresh.Rotated = true
-	gotTok, err = s.GetToken(ctx, refresh.Hash)
-	require.NoError(t, err)
-	assert.Equal(t, &wantRefresh, gotTok)
-	_, err = s.RotateToken(ctx, refresh.Hash)
-	assert.ErrorIs(t, err, store.ErrAlreadyUsed, "a token rotated before the restart stays rotated")
-
-	wantRevoked := *revoked
-	wantRevoked.Revoked = true
-	gotTok, err = s.GetToken(ctx, revoked.Hash)
-	require.NoError(t, err)
-	assert.Equal(t, &wantRevoked, gotTok)
-
-	gotConsent, err := s.GetConsent(ctx, "alice", "c1")
-	require.NoError(t, err)
-	assert.Equal(t, consent, gotConsent)
-}
-
-func must[T any](v T, err error) T {
-	if err != nil {
-		panic(err)
-	}
-	return v
-}
-
-// TestTwoStoresOneFile stands in for two server processes on one database:
-// single use must hold across connections, not only within a Store.
-func TestTwoStoresOneFile(t *testing.T) {
-	ctx := t.Context()
-	path := filepath.Join(t.TempDir(), "authspec.db")
-	a, b := open(t, path), open(t, path)
-	const rounds, racers = 5, 50
-	for round := range rounds {
-		h := store.Hash(fmt.Sprint("code ", round))
-		require.NoError(t, a.SaveCode(ctx, &store.Code{Hash: h, ClientID: "c", ExpiresAt: time.Now().Add(time.Minute)}))
-		rt := store.Hash(fmt.Sprint("refresh ", round))
-		require.NoError(t, b.SaveToken(ctx, &store.Token{Hash: rt, Kind: store.RefreshToken, ClientID: "c", GrantID: "g"}))
-
-		var codeWins, tokenWins atomic.Int32
-		start := make(chan struct{})
-		done := make(chan struct{})
-		for i := range racers {
-			s := []*sqlite.Store{a, b}[i%2]
-			go func() {
-				defer func() { done <- struct{}{} }()
-				<-start
-				_, err := s.ConsumeCode(ctx, h)
-				if err == nil {
-					codeWins.Add(1)
-				} else if !errors.Is(err, store.ErrAlreadyUsed) {
-					t.Errorf("ConsumeCode: %v", err)
-				}
-				_, err = s.RotateToken(ctx, rt)
-				if err == nil {
-					tokenWins.Add(1)
-				} else if !errors.Is(err, store.ErrAlreadyUsed) {
-					t.Errorf("RotateToken: %v", err)
-				}
-			}()
-		}
-		close(start)
-		for range racers {
-			<-done
-		}
-		assert.EqualValues(t, 1, codeWins.Load(), "round %d: one redemption across both stores", round)
-		assert.EqualValues(t, 1, tokenWins.Load(), "round %d: one rotation across both stores", round)
-	}
-}
 
 func TestSettings(t *testing.T) {
 	ctx := t.Context()
@@ -256,73 +115,23 @@ func TestOpenErrors(t *testing.T) {
 	require.ErrorContains(t, err, "newer authspec")
 }
 
-func TestContextCanceled(t *testing.T) {
+func TestSweep(t *testing.T) {
 	s := open(t, filepath.Join(t.TempDir(), "authspec.db"))
-	ctx, cancel := context.WithCancel(t.Context())
-	cancel()
-	_, err := s.GetClient(ctx, "c")
-	assert.ErrorIs(t, err, context.Canceled)
-	assert.ErrorIs(t, s.SaveToken(ctx, &store.Token{Hash: store.Hash("t"), Kind: store.AccessToken}), context.Canceled)
-	_, err = s.GetToken(t.Context(), store.Hash("t"))
-	assert.ErrorIs(t, err, store.ErrNotFound, "a canceled save stores nothing")
+	storetest.Sweep(t, s, storetest.Clock{
+		Set:  func(now func() time.Time) { sqlite.SetClock(s, now) },
+		Rows: func(table string) (int, error) { return sqlite.Rows(t.Context(), s, table) },
+	})
 }
 
-// TestSweep drives the sweep clock: used codes stay recognisable as replays
-// ten minutes past expiry, expired tokens an hour; then they go, so the
-// tables stay bounded.
-func TestSweep(t *testing.T) {
-	ctx := t.Context()
-	s := open(t, filepath.Join(t.TempDir(), "authspec.db"))
-	t0 := micro()
-	clock := t0
-	sqlite.SetClock(s, func() time.Time { return clock })
-	rows := func(table string) int {
-		t.Helper()
-		n, err := sqlite.Rows(ctx, s, table)
-		require.NoError(t, err)
-		return n
-	}
-	code := func(name string, expires time.Time) *store.Code {
-		return &store.Code{Hash: store.Hash(name), ClientID: "c", IssuedAt: t0, ExpiresAt: expires}
-	}
-	tok := func(name string, expires time.Time) *store.Token {
-		return &store.Token{Hash: store.Hash(name), Kind: store.RefreshToken, ClientID: "c", GrantID: "g", IssuedAt: t0, ExpiresAt: expires}
-	}
-
-	require.NoError(t, s.SaveCode(ctx, code("a", t0.Add(time.Minute))))
-	require.NoError(t, s.SaveCode(ctx, code("b", t0.Add(30*time.Minute))))
-	require.NoError(t, s.SaveToken(ctx, tok("short", t0.Add(time.Minute))))
-	require.NoError(t, s.SaveToken(ctx, tok("forever", time.Time{})))
-	require.NoError(t, s.SaveToken(ctx, tok("long", t0.Add(2*time.Hour))))
-	_, err := s.ConsumeCode(ctx, store.Hash("a"))
+// openMigrated opens the database at path, of an older schema, and checks
+// that it is migrated to the current one.
+func openMigrated(t *testing.T, path string) *sqlite.Store {
+	t.Helper()
+	s := open(t, path)
+	v, err := sqlite.WriterPragma(t.Context(), s, "user_version")
 	require.NoError(t, err)
-
-	clock = t0.Add(5 * time.Minute)
-	_, err = s.ConsumeCode(ctx, store.Hash("a"))
-	assert.ErrorIs(t, err, store.ErrAlreadyUsed, "an expired code is kept for replay detection")
-
-	clock = t0.Add(12 * time.Minute) // a's retention is over
-	require.NoError(t, s.SaveCode(ctx, code("c", t0.Add(20*time.Minute))))
-	_, err = s.ConsumeCode(ctx, store.Hash("a"))
-	assert.ErrorIs(t, err, store.ErrNotFound, "swept")
-	assert.Equal(t, 2, rows("codes"), "b and c remain")
-	assert.Equal(t, 3, rows("tokens"), "tokens are kept an hour past expiry")
-
-	for i := range 100 { // sweeps run at most once a minute
-		clock = t0.Add(12*time.Minute + time.Duration(i)*100*time.Millisecond)
-		require.NoError(t, s.SaveCode(ctx, code(fmt.Sprint("expired ", i), t0.Add(-time.Hour))))
-	}
-	assert.Equal(t, 102, rows("codes"))
-
-	clock = t0.Add(62 * time.Minute)
-	require.NoError(t, s.SaveToken(ctx, tok("new", clock.Add(time.Hour))))
-	assert.Equal(t, 0, rows("codes"), "every code is past its retention")
-	_, err = s.GetToken(ctx, store.Hash("short"))
-	assert.ErrorIs(t, err, store.ErrNotFound, "an hour past expiry")
-	for _, name := range []string{"forever", "long", "new"} {
-		_, err := s.GetToken(ctx, store.Hash(name))
-		assert.NoError(t, err, name)
-	}
+	assert.Equal(t, fmt.Sprint(sqlite.SchemaVersion), v)
+	return s
 }
 
 // TestMigratesV1 opens a database in the layout of schema version 1, where
@@ -380,10 +189,7 @@ PRAGMA user_version = 1;`)
 	require.NoError(t, err)
 	require.NoError(t, db.Close())
 
-	s := open(t, path)
-	v, err := sqlite.WriterPragma(ctx, s, "user_version")
-	require.NoError(t, err)
-	assert.Equal(t, fmt.Sprint(sqlite.SchemaVersion), v)
+	s := openMigrated(t, path)
 
 	gotClient, err := s.GetClient(ctx, "c1")
 	require.NoError(t, err)
@@ -413,53 +219,15 @@ PRAGMA user_version = 1;`)
 	assert.ErrorIs(t, err, store.ErrAlreadyUsed)
 }
 
-func benchToken(i uint64) *store.Token {
-	var b [8]byte
-	binary.BigEndian.PutUint64(b[:], i)
-	now := time.Now()
-	return &store.Token{
-		Hash: store.Hash(string(b[:])), Kind: store.AccessToken, ClientID: "bench", Subject: "alice",
-		Scope: "read write", Resources: []string{"https://rs.example/"}, GrantID: "g",
-		IssuedAt: now, ExpiresAt: now.Add(time.Hour),
-	}
-}
-
 // BenchmarkSaveGetToken measures issuing a token and introspecting it.
 func BenchmarkSaveGetToken(b *testing.B) {
-	ctx := b.Context()
-	s := open(b, filepath.Join(b.TempDir(), "authspec.db"))
-	var i uint64
-	for b.Loop() {
-		i++
-		tk := benchToken(i)
-		if err := s.SaveToken(ctx, tk); err != nil {
-			b.Fatal(err)
-		}
-		if _, err := s.GetToken(ctx, tk.Hash); err != nil {
-			b.Fatal(err)
-		}
-	}
+	storetest.BenchSaveGetToken(b, open(b, filepath.Join(b.TempDir(), "authspec.db")))
 }
 
 // BenchmarkSaveGetTokenParallel is BenchmarkSaveGetToken from GOMAXPROCS
 // goroutines.
 func BenchmarkSaveGetTokenParallel(b *testing.B) {
-	ctx := b.Context()
-	s := open(b, filepath.Join(b.TempDir(), "authspec.db"))
-	var n atomic.Uint64
-	b.RunParallel(func(pb *testing.PB) {
-		for pb.Next() {
-			tk := benchToken(n.Add(1))
-			if err := s.SaveToken(ctx, tk); err != nil {
-				b.Error(err)
-				return
-			}
-			if _, err := s.GetToken(ctx, tk.Hash); err != nil {
-				b.Error(err)
-				return
-			}
-		}
-	})
+	storetest.BenchSaveGetTokenParallel(b, open(b, filepath.Join(b.TempDir(), "authspec.db")))
 }
 
 // TestMigratesV2 opens a database of schema version 2: clients get no
@@ -483,10 +251,7 @@ func TestMigratesV2(t *testing.T) {
 	require.NoError(t, err)
 	require.NoError(t, db.Close())
 
-	s := open(t, path)
-	v, err := sqlite.WriterPragma(ctx, s, "user_version")
-	require.NoError(t, err)
-	assert.Equal(t, fmt.Sprint(sqlite.SchemaVersion), v)
+	s := openMigrated(t, path)
 	c, err := s.GetClient(ctx, "c1")
 	require.NoError(t, err)
 	assert.True(t, c.ExpiresAt.IsZero(), "clients of version 2 never expire")

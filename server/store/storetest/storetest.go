@@ -329,6 +329,28 @@ func assertSame(t *testing.T, want, got any, msgAndArgs ...any) bool {
 	return assert.Fail(t, "stored record differs:\n\t"+strings.Join(diffs, "\n\t"), msgAndArgs...)
 }
 
+// assertOneWins checks the errors of the racers of a round of a single-use
+// operation (what the winner does): exactly one racer succeeds and every
+// other sees a replay. check checks the record each of them got.
+func assertOneWins(t *testing.T, round int, what string, errs []error, check func(i int)) {
+	t.Helper()
+	wins, replays := 0, 0
+	for i, err := range errs {
+		switch {
+		case err == nil:
+			wins++
+		case errors.Is(err, store.ErrAlreadyUsed):
+			replays++
+		default:
+			t.Errorf("round %d, racer %d: %v", round, i, err)
+			continue
+		}
+		check(i)
+	}
+	assert.Equal(t, 1, wins, "round %d: exactly one racer %s", round, what)
+	assert.Equal(t, racers-1, replays, "round %d: every other racer sees a replay", round)
+}
+
 // race runs fn(0..n-1) in n goroutines released at once and waits for them.
 func race(n int, fn func(i int)) {
 	var wg sync.WaitGroup
@@ -1095,22 +1117,9 @@ func testConcurrentConsumeCode(t *testing.T, s store.Store) {
 		codes := make([]*store.Code, racers)
 		errs := make([]error, racers)
 		race(racers, func(i int) { codes[i], errs[i] = s.ConsumeCode(ctx, code.Hash) })
-
-		wins, replays := 0, 0
-		for i, err := range errs {
-			switch {
-			case err == nil:
-				wins++
-			case errors.Is(err, store.ErrAlreadyUsed):
-				replays++
-			default:
-				t.Errorf("round %d, racer %d: %v", round, i, err)
-				continue
-			}
+		assertOneWins(t, round, "redeems the code", errs, func(i int) {
 			assertSame(t, code, codes[i], "round %d, racer %d", round, i)
-		}
-		assert.Equal(t, 1, wins, "round %d: exactly one racer redeems the code", round)
-		assert.Equal(t, racers-1, replays, "round %d: every other racer sees a replay", round)
+		})
 	}
 }
 
@@ -1125,22 +1134,9 @@ func testConcurrentRotateToken(t *testing.T, s store.Store) {
 		toks := make([]*store.Token, racers)
 		errs := make([]error, racers)
 		race(racers, func(i int) { toks[i], errs[i] = s.RotateToken(ctx, tk.Hash) })
-
-		wins, replays := 0, 0
-		for i, err := range errs {
-			switch {
-			case err == nil:
-				wins++
-			case errors.Is(err, store.ErrAlreadyUsed):
-				replays++
-			default:
-				t.Errorf("round %d, racer %d: %v", round, i, err)
-				continue
-			}
+		assertOneWins(t, round, "rotates the token", errs, func(i int) {
 			assertSame(t, &want, toks[i], "round %d, racer %d", round, i)
-		}
-		assert.Equal(t, 1, wins, "round %d: exactly one racer rotates the token", round)
-		assert.Equal(t, racers-1, replays, "round %d: every other racer sees a replay", round)
+		})
 	}
 }
 
