@@ -21,10 +21,11 @@ import (
 // to is SKIP with the command that writes a recipe; none FAILs (the
 // loopback redirect check used to, at MUST level).
 func TestRun_LoginPageWithoutRecipe(t *testing.T) {
+	t.Parallel()
 	var h http.Handler
 	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { h.ServeHTTP(w, r) }))
 	defer ts.Close()
-	srv, err := server.New(server.Config{Issuer: ts.URL, Consent: server.ConsentForm})
+	srv, err := server.New(server.Config{Issuer: ts.URL, Consent: server.ConsentForm, PARLifetime: testPARLifetime})
 	require.NoError(t, err)
 	h = srv.Handler()
 	for _, mode := range []string{conformance.BrowserAuto, conformance.BrowserOff} {

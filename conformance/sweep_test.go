@@ -107,6 +107,12 @@ func caught(run sweepRun) bool {
 // expires_in) SKIP there, and run in the fault pairs and make conformance.
 const noWaits = -1 * time.Nanosecond
 
+// testPARLifetime is the lifetime of the request_uri values of the
+// reference servers of the tests that run the whole plan with its waits:
+// rfc9126-4-expired-refused still waits for one to expire, a second
+// rather than the default ten.
+const testPARLifetime = time.Second
+
 // TestVariants runs the whole plan against the reference server with each
 // variant on its own, and with the realistic combinations of
 // variantCombos: a variant is a behaviour the specifications permit, so no
@@ -136,6 +142,9 @@ func TestVariants(t *testing.T) {
 	for _, vs := range runs {
 		name := joinVariants(vs)
 		t.Run(name, func(t *testing.T) {
+			// Each run has its own server; most of a run's time is spent
+			// waiting on loopback exchanges and on Chromium.
+			t.Parallel()
 			st := setupOf(vs)
 			if st.Browser && !haveBrowser {
 				t.Skipf("%s is seen only through the login and consent pages, and Chromium is not installed (make deps)", name)

@@ -16,6 +16,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -37,7 +38,7 @@ func refServer(t *testing.T, faults ...server.Fault) string {
 	var h http.Handler
 	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { h.ServeHTTP(w, r) }))
 	t.Cleanup(ts.Close)
-	srv, err := server.New(server.Config{Issuer: ts.URL, Consent: server.ConsentAuto, Faults: faults})
+	srv, err := server.New(server.Config{Issuer: ts.URL, Consent: server.ConsentAuto, Faults: faults, PARLifetime: testPARLifetime})
 	require.NoError(t, err)
 	h = srv.Handler()
 	return ts.URL
@@ -275,3 +276,9 @@ func TestInspectionURL_Scopes(t *testing.T) {
 	assert.Equal(t, "https://x/cb?code=%E2%80%A6&error=access_denied&state=%E2%80%A6",
 		shownRedirect(&url.URL{Scheme: "https", Host: "x", Path: "/cb", RawQuery: "code=secret&state=s&error=access_denied"}))
 }
+
+// testPARLifetime is the lifetime of the request_uri values of the
+// reference servers of these tests, which run the whole plan with its
+// waits: rfc9126-4-expired-refused still waits for one to expire, a
+// second rather than the default ten.
+const testPARLifetime = time.Second

@@ -26,6 +26,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -88,7 +89,9 @@ func newCluster(t *testing.T, consent server.ConsentMode) *cluster {
 		t.Cleanup(func() { _ = st.Close() })
 		srv, err := server.New(server.Config{Issuer: c.issuer, Store: countingStore{st, &c.consumed}, Secret: secret, Consent: consent,
 			CIMD:   server.CIMDLoopback,
-			Limits: server.Limits{Registration: server.NoRateLimit, Token: server.NoRateLimit}})
+			Limits: server.Limits{Registration: server.NoRateLimit, Token: server.NoRateLimit},
+			// The whole run waits for a request_uri to expire: a second.
+			PARLifetime: time.Second})
 		require.NoError(t, err)
 		ts := httptest.NewServer(srv.Handler())
 		t.Cleanup(ts.Close)
