@@ -25,7 +25,7 @@ func TestRun_LoginPageWithoutRecipe(t *testing.T) {
 	var h http.Handler
 	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { h.ServeHTTP(w, r) }))
 	defer ts.Close()
-	srv, err := server.New(server.Config{Issuer: ts.URL, Consent: server.ConsentForm, PARLifetime: testPARLifetime})
+	srv, err := server.New(server.Config{Issuer: ts.URL, Consent: server.ConsentForm})
 	require.NoError(t, err)
 	h = srv.Handler()
 	for _, mode := range []string{conformance.BrowserAuto, conformance.BrowserOff} {

@@ -107,11 +107,6 @@ func caught(run sweepRun) bool {
 // expires_in) SKIP there, and run in the fault pairs and make conformance.
 const noWaits = -1 * time.Nanosecond
 
-// testPARLifetime is the lifetime of the request_uri values of the
-// reference servers of the tests that run the whole plan with its waits:
-// rfc9126-4-expired-refused still waits for one to expire, a second
-// rather than the default ten.
-const testPARLifetime = time.Second
 
 // TestVariants runs the whole plan against the reference server with each
 // variant on its own, and with the realistic combinations of

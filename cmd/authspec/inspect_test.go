@@ -41,7 +41,7 @@ func inspectReference(t *testing.T) *sharedInspect {
 	inspected.once.Do(func() {
 		var h http.Handler
 		ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { h.ServeHTTP(w, r) }))
-		srv, err := server.New(server.Config{Issuer: ts.URL, Consent: server.ConsentForm, PARLifetime: testPARLifetime})
+		srv, err := server.New(server.Config{Issuer: ts.URL, Consent: server.ConsentForm})
 		require.NoError(t, err)
 		h = srv.Handler()
 		inspected.issuer = ts.URL

@@ -278,7 +278,8 @@ func TestInspectionURL_Scopes(t *testing.T) {
 }
 
 // testPARLifetime is the lifetime of the request_uri values of the
-// reference servers of these tests, which run the whole plan with its
-// waits: rfc9126-4-expired-refused still waits for one to expire, a
-// second rather than the default ten.
-const testPARLifetime = time.Second
+// reference servers that answer without login pages in the tests that
+// run the whole plan with its waits: rfc9126-4-expired-refused still
+// waits for one to expire, three seconds rather than the default ten,
+// and a request_uri is used within milliseconds of its push.
+const testPARLifetime = 3 * time.Second

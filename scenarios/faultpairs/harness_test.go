@@ -94,6 +94,12 @@ func refServer(t testing.TB, cfg server.Config, wrap func(http.Handler) http.Han
 	if cfg.Consent == "" {
 		cfg.Consent = server.ConsentAuto
 	}
+	if cfg.PARLifetime == 0 && cfg.Consent == server.ConsentAuto {
+		// rfc9126-4-expired-refused waits for a request_uri to expire:
+		// three seconds rather than ten, where no login page stands
+		// between a push and the use of its request_uri.
+		cfg.PARLifetime = 3 * time.Second
+	}
 	srv, err := server.New(cfg)
 	require.NoError(t, err)
 	h = srv.Handler()

@@ -90,8 +90,10 @@ func newCluster(t *testing.T, consent server.ConsentMode) *cluster {
 		srv, err := server.New(server.Config{Issuer: c.issuer, Store: countingStore{st, &c.consumed}, Secret: secret, Consent: consent,
 			CIMD:   server.CIMDLoopback,
 			Limits: server.Limits{Registration: server.NoRateLimit, Token: server.NoRateLimit},
-			// The whole run waits for a request_uri to expire: a second.
-			PARLifetime: time.Second})
+			// The whole run waits for a request_uri to expire: three
+			// seconds rather than ten (one is used within milliseconds of
+			// its push).
+			PARLifetime: 3 * time.Second})
 		require.NoError(t, err)
 		ts := httptest.NewServer(srv.Handler())
 		t.Cleanup(ts.Close)

@@ -52,6 +52,7 @@ func referenceServer(t *testing.T) (*server.Server, string) {
 }
 
 func TestBrowser_ReferenceServerConsent(t *testing.T) {
+	t.Parallel()
 	srv, issuer := referenceServer(t)
 	b := launch(t, referenceRecipe)
 
@@ -78,6 +79,7 @@ func TestBrowser_ReferenceServerConsent(t *testing.T) {
 }
 
 func TestBrowser_FailureAttachesScreenshot(t *testing.T) {
+	t.Parallel()
 	_, issuer := referenceServer(t)
 	// A recipe that does not fit the login page fails as soon as the page
 	// has loaded, not after the step timeout, which is far above need.

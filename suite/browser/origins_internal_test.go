@@ -23,6 +23,7 @@ import (
 // browser got to; a page elsewhere stops the recipe with the reason and
 // never receives the value.
 func TestRunStep_TypesOnlyIntoTrustedPages(t *testing.T) {
+	t.Parallel()
 	var posts atomic.Int32
 	var posted atomic.Value
 	foreign := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -69,6 +70,7 @@ func TestRunStep_TypesOnlyIntoTrustedPages(t *testing.T) {
 // to another origin does not take the typed password there: the browser
 // does not navigate to an origin the policy does not trust.
 func TestAuthorize_FormToAnotherOrigin(t *testing.T) {
+	t.Parallel()
 	var foreignHits atomic.Int32
 	foreign := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { foreignHits.Add(1) }))
 	defer foreign.Close()
@@ -95,6 +97,7 @@ func TestAuthorize_FormToAnotherOrigin(t *testing.T) {
 // TestLaunch_Sandbox: Chromium keeps its sandbox unless it cannot have one
 // (root), and then the run is told once.
 func TestLaunch_Sandbox(t *testing.T) {
+	t.Parallel()
 	var notices []string
 	b, err := Launch(Options{OnNotice: func(s string) { notices = append(notices, s) }})
 	if errors.Is(err, ErrUnavailable) && os.Getenv("CI") == "" {

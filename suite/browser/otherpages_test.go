@@ -176,6 +176,7 @@ func recorder() *httpx.Client { return httpx.NewTransport(time.Minute, 1<<20).Ne
 // select, a checkbox, expect_text, an optional step for a banner that never
 // shows) through pages unlike the reference server's.
 func TestRecipe_OtherPages(t *testing.T) {
+	t.Parallel()
 	o := newOtherPages()
 	ts := httptest.NewServer(o)
 	defer ts.Close()
@@ -236,6 +237,7 @@ func TestRecipe_OtherPages(t *testing.T) {
 // TestSuggest_OtherPages: inspect proposes a recipe for the two-step login
 // and the consent page, and that recipe gets through.
 func TestSuggest_OtherPages(t *testing.T) {
+	t.Parallel()
 	o := newOtherPages()
 	ts := httptest.NewServer(o)
 	defer ts.Close()

@@ -9,6 +9,7 @@ import (
 )
 
 func TestParseForms(t *testing.T) {
+	t.Parallel()
 	base, _ := url.Parse("https://as.example/consent?request=abc")
 	page := `<html><body>
 <form method="post" action="/login"><input name="username"><input type="password" name="password"></form>

@@ -25,6 +25,7 @@ import (
 // the recipe, the next client's consent page is answered over HTTP with the
 // page's own fields (fresh CSRF token); tokens follow as usual.
 func TestAuto_ReplaysConsent(t *testing.T) {
+	t.Parallel()
 	second, trace := secondConsent(t, false)
 	replayed := false
 	for _, ex := range second.HTTP.Exchanges() {
@@ -41,6 +42,7 @@ func TestAuto_ReplaysConsent(t *testing.T) {
 // TestAuto_NoReplay: with Options.NoReplay the second consent page is
 // answered in Chromium too.
 func TestAuto_NoReplay(t *testing.T) {
+	t.Parallel()
 	second, trace := secondConsent(t, true)
 	for _, ex := range second.HTTP.Exchanges() {
 		assert.NotContains(t, ex.Note, "submit the consent form", "nothing is replayed over HTTP")
@@ -85,6 +87,7 @@ func secondConsent(t *testing.T, noReplay bool) (*suite.T, func() string) {
 // that a script fills in, the replay is refused by the server and the
 // browser answers the page instead. Both end with a code.
 func TestAuto_ReplayFallsBack(t *testing.T) {
+	t.Parallel()
 	for _, scripted := range []bool{false, true} {
 		o := newOtherPages()
 		o.scriptProof = scripted

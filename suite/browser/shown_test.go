@@ -95,6 +95,7 @@ func pickyURL(base, client, redirect, scope string) string {
 // flow that waited for a step instead would end in an error, not in the
 // page.
 func TestAuthorize_ShownPages(t *testing.T) {
+	t.Parallel()
 	base := pickyPages(t)
 	b := launchWith(t, pickyRecipe, 5*time.Minute)
 	ctx := context.Background()
@@ -144,6 +145,7 @@ func TestAuthorize_ShownPages(t *testing.T) {
 // TestInspect_ControlNamedAction: a consent form whose controls are named
 // "action" and "method" is read from its attributes.
 func TestInspect_ControlNamedAction(t *testing.T) {
+	t.Parallel()
 	base := pickyPages(t)
 	b := launchWith(t, pickyRecipe, time.Minute)
 	res, err := b.Authorize(context.Background(), recorder(), pickyURL(base, "app", otherRedirect, "read"), otherRedirect, fixture.FlowInspect)
@@ -158,6 +160,7 @@ func TestInspect_ControlNamedAction(t *testing.T) {
 // NeedsPerson (SKIP) at once: no denial without deny steps, no consent form
 // without the consent click. Nothing is opened for it.
 func TestAuthorize_StageMissing(t *testing.T) {
+	t.Parallel()
 	a := &browser.Auto{Options: browser.Options{Recipe: target.BrowserConfig{Login: pickyRecipe.Login}}}
 	defer a.Close()
 	for _, flow := range []fixture.Flow{fixture.FlowDeny, fixture.FlowInspect} {

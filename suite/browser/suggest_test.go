@@ -45,6 +45,7 @@ func linkPages(t *testing.T) string {
 // TestSuggest_RedirectWithoutListener: a target that sends the browser
 // straight to the redirect URI, where nothing listens, is seen to reach it.
 func TestSuggest_RedirectWithoutListener(t *testing.T) {
+	t.Parallel()
 	base := linkPages(t)
 	b := launch(t, target.BrowserConfig{})
 	u := base + "/authorize?" + url.Values{"remembered": {"1"}, "redirect_uri": {otherRedirect}, "state": {"s"}}.Encode()
@@ -58,6 +59,7 @@ func TestSuggest_RedirectWithoutListener(t *testing.T) {
 
 // TestSuggest_DenyLink: the deny control of a consent page may be a link.
 func TestSuggest_DenyLink(t *testing.T) {
+	t.Parallel()
 	base := linkPages(t)
 	b := launch(t, target.BrowserConfig{})
 	u := base + "/authorize?" + url.Values{"redirect_uri": {otherRedirect}, "state": {"s"}}.Encode()
