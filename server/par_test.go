@@ -98,4 +98,11 @@ func TestPAR_Required(t *testing.T) {
 	assert.Equal(t, true, all.get("/.well-known/oauth-authorization-server").json(t)["require_pushed_authorization_requests"])
 	plain := all.register(nil)
 	assert.Equal(t, "invalid_request", all.get(all.authorizeURL(plain, newPKCE(), nil)).location(t).Query().Get("error"))
+
+	v := newEnv(t, server.Config{Variants: []server.Variant{server.VariantPARRequired}})
+	assert.Equal(t, true, v.get("/.well-known/oauth-authorization-server").json(t)["require_pushed_authorization_requests"])
+	vc := v.register(nil)
+	assert.Equal(t, "invalid_request", v.get(v.authorizeURL(vc, newPKCE(), nil)).location(t).Query().Get("error"))
+	r = v.get(pushedURL(vc.ID, v.requestURI(vc, newPKCE())))
+	assert.NotEmpty(t, r.location(t).Query().Get("code"), "a pushed request is served")
 }
