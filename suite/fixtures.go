@@ -186,6 +186,13 @@ func (t *T) AuthorizeURL(ctx context.Context, authURL, redirectURI string, flow 
 	return res, noCallback(res, err, flow)
 }
 
+// AuthorizeEach is AuthorizeURL for a flow whose URL serves once (see
+// fixture.Set.AuthorizeEach).
+func (t *T) AuthorizeEach(ctx context.Context, urls fixture.URLs, redirectURI string, flow fixture.Flow) (*fixture.AuthzResult, error) {
+	res, err := t.Fixtures.AuthorizeEach(ctx, t.HTTP, urls, redirectURI, flow)
+	return res, noCallback(res, err, flow)
+}
+
 // Code runs an approved authorization of r and returns the code.
 func (t *T) Code(ctx context.Context, r *fixture.AuthRequest) (string, *fixture.AuthzResult, error) {
 	return t.Fixtures.Code(ctx, t.HTTP, r)
