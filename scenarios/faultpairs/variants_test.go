@@ -101,6 +101,14 @@ var parRequiredPairs = func() []struct {
 		// the document again, RFC 9126 §4, and refuses it.)
 		{"mcp-2025-11-25-cimd-no-shared-secret", server.FaultCIMDSecretMethodAllowed},
 		{"rfc9126-5-require-par-honoured", server.FaultPARRequiredNotEnforced},
+		// Pushed, the refusal read from the PAR endpoint's answer.
+		{"rfc8414-2-response-types-not-refused", server.FaultMetadataUnsupportedRespType},
+		{"rfc8414-2-scopes-supported-accepted", server.FaultMetadataUnsupportedScope},
+		{"rfc9728-2-scopes-supported-requestable", server.FaultResourceMetaUnknownScope},
+		{"rfc8707-2-resource-repeatable", server.FaultResourceNotRepeatable},
+		{"rfc7591-2-defaults-registered", server.FaultRegisterNoDefaults},
+		{"mcp-2.5.1-resource-in-both-requests", server.FaultMCPResourceAtTokenRefused},
+		{"mcp-2.5.1-uppercase-resource-accepted", server.FaultMCPResourceCaseSensitive},
 		// Plain.
 		{"rfc6749-4.1.2.1-error-carries-state", server.FaultErrorStateDropped},
 		{"rfc9207-2-iss-on-error-response", server.FaultIssMissingOnErrors},
