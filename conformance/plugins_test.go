@@ -2,6 +2,8 @@ package conformance_test
 
 import (
 	"context"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -14,6 +16,7 @@ import (
 	"github.com/authspec/authspec/conformance"
 	"github.com/authspec/authspec/server"
 	"github.com/authspec/authspec/suite"
+	"github.com/authspec/authspec/suite/browser"
 	"github.com/authspec/authspec/suite/plugin/plugintest"
 	"github.com/authspec/authspec/suite/target"
 )
@@ -199,5 +202,46 @@ func TestExamplePlugins(t *testing.T) {
 			assert.Contains(t, r.Message, c.why)
 			assert.NotEmpty(t, r.Exchanges, "the plugin's HTTP exchanges are the evidence")
 		})
+	}
+}
+
+// TestExamplePlugins_PushedRequests: against a server that requires pushed
+// authorization requests, the example clients push theirs (the kit's
+// AuthorizeCode), and the host pushes them again when the flow moves from
+// plain HTTP to the browser (a request_uri serves once).
+func TestExamplePlugins_PushedRequests(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds wasm plugins")
+	}
+	haveBrowser := (&browser.Options{}).Find() == nil
+	var h http.Handler
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { h.ServeHTTP(w, r) }))
+	t.Cleanup(ts.Close)
+	scfg := server.Config{Issuer: ts.URL, Consent: server.ConsentAuto, Variants: []server.Variant{server.VariantPARRequired}}
+	cfg := &target.Config{}
+	mode := conformance.BrowserOff
+	if haveBrowser {
+		scfg.Consent, mode = server.ConsentForm, conformance.BrowserAuto
+		cfg.Browser = target.BrowserConfig{
+			Login:   []target.Step{{Fill: "#username", Value: "alice"}, {Fill: "#password", Value: "wonderland"}, {Click: "#login"}},
+			Consent: []target.Step{{Click: "#allow"}},
+		}
+	}
+	srv, err := server.New(scfg)
+	require.NoError(t, err)
+	h = srv.Handler()
+	cfg.Resource = srv.ResourceURL()
+	rep, err := conformance.Run(context.Background(), conformance.Options{
+		Target: ts.URL, Config: cfg, Browser: mode, Only: []string{"ide-client-*", "mcp-client-*"},
+		Plugins: []target.PluginConfig{
+			{Path: plugintest.Build(t, "./plugins/examples/ideclient")},
+			{Path: plugintest.Build(t, "./plugins/examples/mcpclient")},
+		},
+		PluginCacheDir: "",
+	})
+	require.NoError(t, err)
+	require.NotEmpty(t, rep.Results)
+	for _, r := range rep.Results {
+		assert.Equal(t, suite.Pass, r.Status, "%s: %s", r.ID, r.Message)
 	}
 }

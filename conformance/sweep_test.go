@@ -293,6 +293,9 @@ var variantCombos = [][]server.Variant{
 	// access token rotates, no consent for first-party clients.
 	{server.VariantOpenIDDiscoveryOnly, server.VariantRegistrationInitialAccessToken, server.VariantRegistrationTokenRotated,
 		server.VariantConsentNone, server.VariantPKCERequiredAll},
+	// A FAPI 2.0-style server: every authorization request pushed, PKCE
+	// from every client, the consent page every time.
+	{server.VariantPARRequired, server.VariantPKCERequiredAll, server.VariantConsentEveryTime},
 	// An MCP gateway in front of a server with a default audience.
 	{server.VariantResourceDefaultAudience, server.VariantResourceGet405, server.VariantResourceMetadataCustomURL, server.VariantBasicOnly},
 }

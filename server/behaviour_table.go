@@ -624,6 +624,8 @@ var (
 
 	VariantPARLongLived = variant("par-request-uri-long-lived", "RFC 9126 §2.2",
 		`request_uri values live 600 seconds instead of 10: RFC 9126 §2.2 expires_in "The request URI lifetime is at the discretion of the authorization server but will typically be relatively short (e.g., between 5 and 600 seconds)."`)
+	VariantPARRequired = variant("par-required", "RFC 9126 §4",
+		`every client must push its authorization requests, as with Config.RequirePAR, and the metadata says so (require_pushed_authorization_requests: true): RFC 9126 §4 "Authorization server policy MAY dictate, either globally or on a per-client basis, that PAR be the only means for a client to pass authorization request data."`)
 )
 
 // The behaviours of DPoP (RFC 9449): faults, then variants.

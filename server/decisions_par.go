@@ -83,5 +83,12 @@ func (s *Server) requiresPAR(c *store.Client) bool {
 	if s.fault(FaultPARRequiredNotEnforced) {
 		return false
 	}
-	return s.cfg.RequirePAR || c.Metadata.RequirePushedAuthorizationRequests
+	return s.requiresPAROfAll() || c.Metadata.RequirePushedAuthorizationRequests
+}
+
+// requiresPAROfAll reports whether every client must push its
+// authorization requests (RFC 9126 §4: "either globally or on a per-client
+// basis"): Config.RequirePAR, or the variant.
+func (s *Server) requiresPAROfAll() bool {
+	return s.cfg.RequirePAR || s.variant(VariantPARRequired)
 }

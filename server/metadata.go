@@ -52,7 +52,7 @@ func (s *Server) Metadata() Metadata {
 		AuthorizationResponseIssParameterSupported: true,
 		ClientIDMetadataDocumentSupported:          s.cimdEnabled(),
 		PushedAuthorizationRequestEndpoint:         s.endpoint("/par"),
-		RequirePushedAuthorizationRequests:         s.cfg.RequirePAR,
+		RequirePushedAuthorizationRequests:         s.requiresPAROfAll(),
 		DPoPSigningAlgValuesSupported:              s.dpopAlgsAdvertised(),
 	}
 	return m

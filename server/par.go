@@ -8,8 +8,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -128,6 +130,9 @@ func (s *Server) pushRequest(w http.ResponseWriter, r *http.Request) (*ParRespon
 	if oerr != nil {
 		return nil, oerr
 	}
+	if oerr := s.pushingDocumentClient(w, r, form); oerr != nil {
+		return nil, oerr
+	}
 	c, oerr := s.parClient(r, form)
 	if oerr != nil {
 		return nil, oerr
@@ -150,6 +155,36 @@ func (s *Server) pushRequest(w http.ResponseWriter, r *http.Request) (*ParRespon
 		return nil, oerr
 	}
 	return s.sealPushed(req)
+}
+
+// pushingDocumentClient makes the client of a pushed request whose
+// client_id is a Client ID Metadata Document URL known, as the
+// authorization endpoint does (authorizeClient): the document is fetched,
+// or taken from the cache, and its client stored, so that it can then be
+// identified as any public client (a server that requires pushed requests
+// would otherwise never serve such a client). A document that cannot be
+// used is invalid_client.
+func (s *Server) pushingDocumentClient(w http.ResponseWriter, r *http.Request, form url.Values) *oautherr.Error {
+	id := form.Get("client_id")
+	if !s.cimdEnabled() || !isURLClientID(id) || r.Header.Get("Authorization") != "" {
+		return nil
+	}
+	if s.cimdCache.get(id, s.now()) == nil {
+		// Fetching a client metadata document costs as much as a registration.
+		if ok, wait := s.sources.allow(r, registrationBucket, s.now()); !ok {
+			w.Header().Set("Retry-After", strconv.Itoa(max(1, int(math.Ceil(wait.Seconds())))))
+			return busyError(http.StatusTooManyRequests, "too many requests from this address; retry later")
+		}
+	}
+	_, err := s.authorizeClient(r.Context(), id, form.Get("redirect_uri"))
+	var cerr *cimdError
+	switch {
+	case errors.As(err, &cerr):
+		return oautherr.InvalidClient("%s", strings.TrimSuffix(cerr.msg, "."))
+	case err != nil:
+		return oautherr.ServerError(fmt.Errorf("the client of a pushed request: %w", err))
+	}
+	return nil
 }
 
 // validatePushed validates the pushed parameters as the authorization

@@ -1,7 +1,9 @@
 package server_test
 
 import (
+	"encoding/json"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"testing"
 	"time"
@@ -98,4 +100,44 @@ func TestPAR_Required(t *testing.T) {
 	assert.Equal(t, true, all.get("/.well-known/oauth-authorization-server").json(t)["require_pushed_authorization_requests"])
 	plain := all.register(nil)
 	assert.Equal(t, "invalid_request", all.get(all.authorizeURL(plain, newPKCE(), nil)).location(t).Query().Get("error"))
+
+	v := newEnv(t, server.Config{Variants: []server.Variant{server.VariantPARRequired}})
+	assert.Equal(t, true, v.get("/.well-known/oauth-authorization-server").json(t)["require_pushed_authorization_requests"])
+	vc := v.register(nil)
+	assert.Equal(t, "invalid_request", v.get(v.authorizeURL(vc, newPKCE(), nil)).location(t).Query().Get("error"))
+	r = v.get(pushedURL(vc.ID, v.requestURI(vc, newPKCE())))
+	assert.NotEmpty(t, r.location(t).Query().Get("code"), "a pushed request is served")
+}
+
+// TestPAR_DocumentClient: a client whose client_id is a metadata document
+// URL can push its requests (it never sent a plain one, which a server
+// that requires PAR refuses); a redirect_uri its document does not list is
+// refused at the push.
+func TestPAR_DocumentClient(t *testing.T) {
+	const cb = "http://127.0.0.1:9/cb"
+	doc := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/client.json" {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		_ = json.NewEncoder(w).Encode(map[string]any{"client_id": "http://" + r.Host + r.URL.Path, "client_name": "doc",
+			"redirect_uris": []string{cb}, "token_endpoint_auth_method": "none"})
+	}))
+	t.Cleanup(doc.Close)
+	e := newEnv(t, server.Config{CIMD: server.CIMDLoopback, Variants: []server.Variant{server.VariantPARRequired}})
+	c := &client{ID: doc.URL + "/client.json", Redirect: cb}
+	p := newPKCE()
+	r := e.push(c, p, nil)
+	require.Equal(t, http.StatusCreated, r.status, "push: %s", r.body)
+	loc := e.get(pushedURL(c.ID, r.json(t)["request_uri"].(string))).location(t)
+	require.NotEmpty(t, loc.Query().Get("code"), "authorize: %s", loc)
+	assert.Equal(t, http.StatusOK, e.exchange(c, loc.Query().Get("code"), p, nil).status)
+
+	bad := e.push(c, p, url.Values{"redirect_uri": {"http://127.0.0.1:9/elsewhere"}})
+	assert.Equal(t, http.StatusBadRequest, bad.status, "%s", bad.body)
+	assert.Equal(t, "invalid_request", bad.json(t)["error"])
+	gone := e.push(&client{ID: doc.URL + "/missing.json", Redirect: cb}, p, nil)
+	assert.Equal(t, http.StatusUnauthorized, gone.status, "%s", gone.body)
+	assert.Equal(t, "invalid_client", gone.json(t)["error"])
 }

@@ -116,8 +116,19 @@ func (t *T) RedirectURI() string { return t.Fixtures.RedirectURI }
 // report shows it.
 func (t *T) Secret(v string) { t.Transport.AddSecret(v) }
 
-// AuthURL builds the authorization URL of r.
-func (t *T) AuthURL(r *fixture.AuthRequest) (string, error) { return t.Fixtures.URL(r) }
+// MustPush reports whether the authorization requests of c must be
+// pushed (RFC 9126): the run's fixtures then push them (see
+// fixture.Set.Authorize), and a check that probes the authorization
+// endpoint with a plain request says so (fixture.AuthRequest.Plain).
+func (t *T) MustPush(c *fixture.Client) bool { return t.Fixtures.MustPush(c) }
+
+// AuthURL is the authorization URL to send for r, for a check that sends
+// it by hand: r's URL, or r pushed first where its client must push its
+// authorization requests (fixture.Set.SendURL).
+func (t *T) AuthURL(ctx context.Context, r *fixture.AuthRequest) (string, error) {
+	u, _, err := t.Fixtures.SendURL(ctx, t.HTTP, r)
+	return u, err
+}
 
 // Authorize sends r through the run's authorizer (plain HTTP or the
 // browser) and returns where it ended. An approval, login or denial that
@@ -172,6 +183,13 @@ func (t *T) TryAuthorize(ctx context.Context, r *fixture.AuthRequest) (*fixture.
 // AuthorizeURL is Authorize for an authorization URL built by hand.
 func (t *T) AuthorizeURL(ctx context.Context, authURL, redirectURI string, flow fixture.Flow) (*fixture.AuthzResult, error) {
 	res, err := t.Fixtures.AuthorizeURL(ctx, t.HTTP, authURL, redirectURI, flow)
+	return res, noCallback(res, err, flow)
+}
+
+// AuthorizeEach is AuthorizeURL for a flow whose URL serves once (see
+// fixture.Set.AuthorizeEach).
+func (t *T) AuthorizeEach(ctx context.Context, urls fixture.URLs, redirectURI string, flow fixture.Flow) (*fixture.AuthzResult, error) {
+	res, err := t.Fixtures.AuthorizeEach(ctx, t.HTTP, urls, redirectURI, flow)
 	return res, noCallback(res, err, flow)
 }
 
@@ -326,4 +344,12 @@ func (t *T) Push(ctx context.Context, r *fixture.AuthRequest, change func(form u
 		change(form)
 	}
 	return t.Fixtures.Push(ctx, t.HTTP, r.Client, form, "push the authorization request")
+}
+
+// PushFor pushes r as Push does and returns the authorization request to
+// send in its place, client_id and the request_uri the target issued (see
+// fixture.Set.PushRequest): a push the target refuses is an
+// *fixture.ErrUnavailable, its answer returned with it.
+func (t *T) PushFor(ctx context.Context, r *fixture.AuthRequest, change func(form url.Values)) (*fixture.AuthRequest, *httpx.Result, error) {
+	return t.Fixtures.PushRequest(ctx, t.HTTP, r, change)
 }

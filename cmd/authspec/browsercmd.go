@@ -84,9 +84,9 @@ func cmdBrowser(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		if err != nil {
 			return &exitError{code: 2, err: err}
 		}
-		authURL, redirectURI = in.authURL, in.redirectURI
+		redirectURI = in.redirectURI
 		if creds != nil {
-			creds.RepeatURL = in.repeatURL
+			creds.Repeat = func() (string, error) { return in.url(ctx) }
 		}
 		if c := in.client; c.Registered {
 			fmt.Fprintf(stderr, "registered on the target: %s client %s (redirect URI %s) by dynamic registration at %s\n",
@@ -115,6 +115,13 @@ func cmdBrowser(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return &exitError{code: 2, err: err}
 	}
 	defer func() { _ = b.Close() }()
+	if in != nil {
+		// Built once the browser is up: a pushed request's request_uri
+		// expires.
+		if authURL, err = in.url(ctx); err != nil {
+			return &exitError{code: 2, err: err}
+		}
+	}
 	fmt.Fprintf(stderr, "inspecting %s\n", authURL)
 	sug, err := b.Suggest(ctx, authURL, redirectURI, creds)
 	if sug != nil {
@@ -159,26 +166,36 @@ func cmdBrowser(ctx context.Context, args []string, stdout, stderr io.Writer) er
 // inspection is the authorization request that inspect opens, and what it
 // took to build it.
 type inspection struct {
-	authURL, redirectURI string
-	// repeatURL is a second request of the same client and scope, to
-	// observe whether consent is remembered.
-	repeatURL string
-	env       *suite.Env
-	client    *fixture.Client
-	kind      string // "public" or "confidential"
+	redirectURI string
+	env         *suite.Env
+	t           *suite.T
+	client      *fixture.Client
+	kind        string // "public" or "confidential"
 }
 
-// inspectionURL builds a valid authorization request for the target, with
-// a client from the config or from dynamic registration: a public one
-// where the target allows it (a skeleton can name it without a secret),
-// else a confidential one.
+// url is a new authorization request of the inspection's client: the
+// first one inspect opens, and a second of the same client and scope, to
+// observe whether consent is remembered. Where the client must push its
+// requests (RFC 9126), each is pushed when it is built.
+func (in *inspection) url(ctx context.Context) (string, error) {
+	u, _, err := in.env.Fixtures.SendURL(ctx, in.t.HTTP, in.t.NewAuthRequest(in.client))
+	if err != nil {
+		return "", fmt.Errorf("authorization URL: %w", err)
+	}
+	return u, nil
+}
+
+// inspectionURL prepares valid authorization requests for the target (see
+// inspection.url), with a client from the config or from dynamic
+// registration: a public one where the target allows it (a skeleton can
+// name it without a secret), else a confidential one.
 func inspectionURL(ctx context.Context, issuer string, cfg *target.Config, secrets []string, timeout time.Duration) (*inspection, error) {
 	env, err := suite.Prepare(ctx, issuer, cfg, suite.PrepareOptions{Timeout: timeout, Secrets: secrets, Authorizer: fixture.HTTPAuthorizer{}})
 	if err != nil {
 		return nil, err
 	}
 	t := suite.NewT(env, &suite.Check{ID: "browser-inspect"})
-	in := &inspection{env: env}
+	in := &inspection{env: env, t: t}
 	var errs []error
 	if ok, _ := env.Target.Has(vocab.FeaturePublicClient); ok {
 		if in.client, err = t.Public(ctx); err == nil {
@@ -193,12 +210,6 @@ func inspectionURL(ctx context.Context, issuer string, cfg *target.Config, secre
 				errors.Join(append(errs, err)...))
 		}
 		in.kind = "confidential"
-	}
-	if in.authURL, err = env.Fixtures.URL(t.NewAuthRequest(in.client)); err != nil {
-		return nil, fmt.Errorf("authorization URL: %w", err)
-	}
-	if in.repeatURL, err = env.Fixtures.URL(t.NewAuthRequest(in.client)); err != nil {
-		return nil, fmt.Errorf("authorization URL: %w", err)
 	}
 	in.redirectURI = in.client.RedirectURI
 	return in, nil

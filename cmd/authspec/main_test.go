@@ -263,11 +263,16 @@ registration: { initial_access_token: "${env:CLI_IAT}" }
 func TestInspectionURL_Scopes(t *testing.T) {
 	issuer := refServer(t)
 	cfg := &target.Config{Scopes: []string{"read", "write"}, Resource: issuer + "/mcp"}
-	in, err := inspectionURL(context.Background(), issuer, cfg, nil, 0)
+	ctx := context.Background()
+	in, err := inspectionURL(ctx, issuer, cfg, nil, 0)
 	require.NoError(t, err)
-	u, redirect := in.authURL, in.redirectURI
+	u, err := in.url(ctx)
+	require.NoError(t, err)
+	redirect := in.redirectURI
 	assert.Equal(t, "public", in.kind, "a public client where the target registers one: the skeleton needs no secret")
-	assert.NotEqual(t, u, in.repeatURL, "a second request of the same client, with its own state")
+	repeat, err := in.url(ctx)
+	require.NoError(t, err)
+	assert.NotEqual(t, u, repeat, "a second request of the same client, with its own state")
 	pu, err := url.Parse(u)
 	require.NoError(t, err)
 	assert.Equal(t, "read write", pu.Query().Get("scope"))
@@ -283,3 +288,25 @@ func TestInspectionURL_Scopes(t *testing.T) {
 // waits for one to expire, three seconds rather than the default ten,
 // and a request_uri is used within milliseconds of its push.
 const testPARLifetime = 3 * time.Second
+
+// TestInspectionURL_Pushed: against a server that requires pushed
+// authorization requests, the requests inspect opens are pushed: the URL
+// carries client_id and a request_uri only.
+func TestInspectionURL_Pushed(t *testing.T) {
+	var h http.Handler
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { h.ServeHTTP(w, r) }))
+	t.Cleanup(ts.Close)
+	srv, err := server.New(server.Config{Issuer: ts.URL, Consent: server.ConsentAuto, Variants: []server.Variant{server.VariantPARRequired}})
+	require.NoError(t, err)
+	h = srv.Handler()
+	ctx := context.Background()
+	in, err := inspectionURL(ctx, ts.URL, &target.Config{}, nil, 0)
+	require.NoError(t, err)
+	u, err := in.url(ctx)
+	require.NoError(t, err)
+	pu, err := url.Parse(u)
+	require.NoError(t, err)
+	assert.Equal(t, in.client.ID, pu.Query().Get("client_id"))
+	assert.Contains(t, pu.Query().Get("request_uri"), "urn:ietf:params:oauth:request_uri:")
+	assert.Len(t, pu.Query(), 2)
+}

@@ -184,8 +184,13 @@ func pairs(kv []string) http.Header {
 // recipe, session, consent) and returns the redirect the client received.
 // flow is "approve" or "deny".
 func (t *T) Authorize(authURL, redirectURI, flow string) (*url.URL, error) {
+	return t.authorize(abi.AuthorizeRequest{URL: authURL, RedirectURI: redirectURI, Flow: flow})
+}
+
+func (t *T) authorize(req abi.AuthorizeRequest) (*url.URL, error) {
+	redirectURI := req.RedirectURI
 	var res abi.AuthorizeResponse
-	if err := hostCall(hostAuthorize, abi.AuthorizeRequest{URL: authURL, RedirectURI: redirectURI, Flow: flow}, &res); err != nil {
+	if err := hostCall(hostAuthorize, req, &res); err != nil {
 		return nil, fmt.Errorf("authorize: %w", err)
 	}
 	if res.Error != "" {

@@ -3,7 +3,6 @@ package kit
 import (
 	"github.com/authspec/authspec/suite/plugin/abi"
 
-	"encoding/base64"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -19,6 +18,9 @@ type Registered struct {
 	RegistrationAccessToken string
 	RegistrationClientURI   string
 	Info                    map[string]any
+	// RequirePAR says the client must push its authorization requests
+	// (RFC 9126 §6): registered so, or configured so.
+	RequirePAR bool
 }
 
 // StepError is a failure of the target at one step of a client flow.
@@ -86,6 +88,7 @@ func (t *T) Register(md map[string]any) (*Registered, error) {
 	r.ClientSecret, _ = info["client_secret"].(string)
 	r.RegistrationAccessToken, _ = info["registration_access_token"].(string)
 	r.RegistrationClientURI, _ = info["registration_client_uri"].(string)
+	r.RequirePAR, _ = info["require_pushed_authorization_requests"].(bool)
 	r.AuthMethod, _ = info["token_endpoint_auth_method"].(string)
 	if r.AuthMethod == "" {
 		r.AuthMethod, _ = md["token_endpoint_auth_method"].(string)
@@ -117,15 +120,10 @@ func (t *T) Token(c *Registered, form url.Values, step string) (*Tokens, error) 
 		return nil, &StepError{Step: step, Msg: "the metadata advertises no token_endpoint", Want: "token_endpoint", Got: "none"}
 	}
 	var headers []string
-	switch c.AuthMethod {
-	case "client_secret_post":
-		form.Set("client_id", c.ClientID)
-		form.Set("client_secret", c.ClientSecret)
-	case "none":
-		form.Set("client_id", c.ClientID)
-	default: // client_secret_basic: form-urlencode, then Base64 (RFC 6749 §2.3.1)
-		cred := url.QueryEscape(c.ClientID) + ":" + url.QueryEscape(c.ClientSecret)
-		headers = []string{"Authorization", "Basic " + base64.StdEncoding.EncodeToString([]byte(cred))}
+	for k, vs := range clientAuth(c, form) {
+		for _, v := range vs {
+			headers = append(headers, k, v)
+		}
 	}
 	res, err := t.PostForm(ep, form, step, headers...)
 	if err != nil {
@@ -158,8 +156,9 @@ func (t *T) Token(c *Registered, form url.Values, step string) (*Tokens, error) 
 }
 
 // AuthorizeCode runs an authorization request for c with PKCE S256 and
-// state, verifies the callback (error parameters, state, iss when
-// advertised) and returns the code and the verifier.
+// state, pushed first where it must be (MustPush, RFC 9126), verifies the
+// callback (error parameters, state, iss when advertised) and returns the
+// code and the verifier.
 func (t *T) AuthorizeCode(c *Registered, redirectURI, scope string, resources []string) (code, verifier string, err error) {
 	ep := t.Metadata("authorization_endpoint")
 	if ep == "" {
@@ -190,7 +189,16 @@ func (t *T) AuthorizeCode(c *Registered, redirectURI, scope string, resources []
 		q.Add("resource", r)
 	}
 	u.RawQuery = q.Encode()
-	cb, err := t.Authorize(u.String(), redirectURI, "approve")
+	var cb *url.URL
+	if t.MustPush(c) {
+		var p *Pushed
+		if p, err = t.Push(c, q, "authorization"); err != nil {
+			return "", "", err
+		}
+		cb, err = t.AuthorizePushed(p, redirectURI, "approve")
+	} else {
+		cb, err = t.Authorize(u.String(), redirectURI, "approve")
+	}
 	if _, skip := err.(*SkipError); skip {
 		return "", "", err
 	}

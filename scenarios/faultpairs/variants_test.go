@@ -41,6 +41,7 @@ func TestVariantFaultPairs(t *testing.T) {
 		{"rfc6750-3-challenge-has-auth-params", []server.Variant{server.VariantResourceGet405}, server.FaultBearerBareChallenge},
 		{"mcp-2.6.2-invalid-token-401", []server.Variant{server.VariantResourceGet405}, server.FaultMCPInvalidToken403},
 	}
+	tests = append(tests, parRequiredPairs...)
 	reg := registry(t)
 	for _, tt := range tests {
 		names := make([]string, len(tt.variants))
@@ -61,6 +62,71 @@ func TestVariantFaultPairs(t *testing.T) {
 		})
 	}
 }
+
+// parRequiredPairs are the checks that take another path against a server
+// that requires pushed authorization requests: the probe pushed (its
+// parameters validated by the PAR endpoint, RFC 9126 §2.1), or sent plain
+// (the request anyone can send a person to, which such a server refuses
+// by an error redirect, RFC 9126 §4).
+var parRequiredPairs = func() []struct {
+	id       string
+	variants []server.Variant
+	fault    server.Fault
+} {
+	pairs := []struct {
+		id    string
+		fault server.Fault
+	}{
+		// Pushed.
+		{"rfc6749-4.1.2.1-missing-response-type", server.FaultAuthzMissingRTWrongError},
+		{"rfc6749-3.1.1-unsupported-response-type", server.FaultResponseTypeUnchecked},
+		{"rfc6749-4.1.2.1-unknown-scope-invalid-scope", server.FaultAuthzUnknownScopeWrongErr},
+		{"rfc6749-3.1-authorize-unknown-params-ignored", server.FaultAuthzUnknownParamRejected},
+		{"rfc6749-3.1-authorize-duplicate-params-refused", server.FaultDuplicateParamsOK},
+		{"rfc6749-3.1-authorize-empty-params-omitted", server.FaultAuthzEmptyScopeInvalid},
+		{"rfc6749-3.1.2-redirect-query-retained", server.FaultAuthzRedirectQueryDropped},
+		{"rfc6749-4.1.2-state-echoed", server.FaultStateDropped},
+		{"rfc7636-4.3-default-method-plain", server.FaultPKCEDefaultS256},
+		{"rfc7636-4.4.1-required-challenge-invalid-request", server.FaultPKCERequiredWrongError},
+		{"rfc7636-4.4.1-unsupported-method-invalid-request", server.FaultPKCEUnknownMethodS256},
+		{"rfc9700-2.1.1-pkce-required-public", server.FaultPKCENotRequired},
+		{"rfc9700-4.1.3-exact-redirect-match", server.FaultRedirectPrefixMatch},
+		{"rfc9700-4.1.3-no-redirect-patterns", server.FaultBCPRedirectPatterns},
+		{"rfc8252-7.3-loopback-any-port", server.FaultLoopbackPortStrict},
+		{"rfc9207-2-iss-parameter", server.FaultIssParamMissing},
+		{"mcp-2025-11-25-cimd-url-client-id", server.FaultCIMDBroken},
+		{"mcp-2025-11-25-cimd-client-id-matches-url", server.FaultCIMDClientIDUnchecked},
+		// (cimd-redirect-uri-unchecked does not reach this path: the
+		// authorization endpoint checks the pushed redirect URI against
+		// the document again, RFC 9126 §4, and refuses it.)
+		{"mcp-2025-11-25-cimd-no-shared-secret", server.FaultCIMDSecretMethodAllowed},
+		{"rfc9126-5-require-par-honoured", server.FaultPARRequiredNotEnforced},
+		// Pushed, the refusal read from the PAR endpoint's answer.
+		{"rfc8414-2-response-types-not-refused", server.FaultMetadataUnsupportedRespType},
+		{"rfc8414-2-scopes-supported-accepted", server.FaultMetadataUnsupportedScope},
+		{"rfc9728-2-scopes-supported-requestable", server.FaultResourceMetaUnknownScope},
+		{"rfc8707-2-resource-repeatable", server.FaultResourceNotRepeatable},
+		{"rfc7591-2-defaults-registered", server.FaultRegisterNoDefaults},
+		{"mcp-2.5.1-resource-in-both-requests", server.FaultMCPResourceAtTokenRefused},
+		{"mcp-2.5.1-uppercase-resource-accepted", server.FaultMCPResourceCaseSensitive},
+		// Plain.
+		{"rfc6749-4.1.2.1-error-carries-state", server.FaultErrorStateDropped},
+		{"rfc9207-2-iss-on-error-response", server.FaultIssMissingOnErrors},
+		{"rfc6749-4.1.2.1-unknown-client-not-redirected", server.FaultAuthzUnknownClientRedirect},
+		{"rfc6749-4.1.2.1-missing-client-not-redirected", server.FaultAuthzMissingClientRedirect},
+		{"rfc6749-4.1.2.1-invalid-redirect-not-followed", server.FaultOpenRedirect},
+		{"rfc6749-3.1.2.3-redirect-uri-required-if-several", server.FaultAuthzFirstRedirectDefault},
+	}
+	out := make([]struct {
+		id       string
+		variants []server.Variant
+		fault    server.Fault
+	}, len(pairs))
+	for i, p := range pairs {
+		out[i].id, out[i].variants, out[i].fault = p.id, []server.Variant{server.VariantPARRequired}, p.fault
+	}
+	return out
+}()
 
 func resultOf(t *testing.T, results []suite.Result, id string) suite.Result {
 	t.Helper()

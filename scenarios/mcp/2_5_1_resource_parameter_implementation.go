@@ -39,8 +39,8 @@ func resourceParameterChecks() []*suite.Check {
 func runResourceInBothRequests(ctx context.Context, t *suite.T) error {
 	g, err := t.CodeFor(ctx, nil, func(r *fixture.AuthRequest) { r.Resources = []string{t.Target.Resource} })
 	if err != nil {
-		if g != nil && fixture.IsUnavailable(err) && g.Authz.Param("error") != "" {
-			return expect.Fail(g.Authz.Last, "an authorization code", "error="+g.Authz.Param("error"),
+		if g != nil && fixture.IsUnavailable(err) && g.Authz.ErrorCode() != "" {
+			return expect.Fail(g.Authz.LastResponse(), "an authorization code", "error="+g.Authz.ErrorCode(),
 				"the authorization request naming the MCP server as resource was refused: MCP clients always send it").
 				WithFix("accept resource=<MCP server URI> in authorization requests, or ignore it (RFC 6749 §3.1)").
 				AsObservation()
@@ -89,8 +89,8 @@ func runUppercaseResourceAccepted(ctx context.Context, t *suite.T) error {
 	got := "no authorization code"
 	last := base.Authz.Last
 	if az != nil {
-		last = az.Last
-		if e := az.Param("error"); e != "" {
+		last = az.LastResponse()
+		if e := az.ErrorCode(); e != "" {
 			got = "error=" + e
 		}
 	}

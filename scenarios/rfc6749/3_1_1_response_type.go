@@ -24,14 +24,17 @@ func responseTypeChecks() []*suite.Check {
 }
 
 func runUnsupportedResponseType(ctx context.Context, t *suite.T) error {
-	q, res, err := errorRedirect(ctx, t, url.Values{"response_type": {"authspec_unknown"}})
+	q, res, err := errorRedirect(ctx, t, url.Values{"response_type": {"authspec_unknown"}}, false)
 	if err != nil {
 		return err
 	}
 	if q.Get("error") != "unsupported_response_type" {
 		got := "error=" + q.Get("error")
-		if q.Get("code") != "" {
+		switch {
+		case q.Get("code") != "":
 			got = "an authorization code"
+		case res.pushed:
+			got = expect.Outcome(res.last) + " from the PAR endpoint"
 		}
 		return expect.Fail(res.last, "error=unsupported_response_type", got, "an unknown response_type was not refused as RFC 6749 says")
 	}

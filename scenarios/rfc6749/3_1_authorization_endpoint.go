@@ -80,10 +80,15 @@ func runAuthorizeDuplicateParamsRefused(ctx context.Context, t *suite.T) error {
 		if res.Interactive {
 			return suite.SkipErr("the authorization endpoint shows a page that needs a person; enable the browser (--browser on) with a login recipe")
 		}
-		// An error page: refused, if the same request without the
-		// repetition is accepted.
+		// An error page, or a refused push: refused, if the same request
+		// without the repetition is accepted.
 		if _, err := t.CodeFor(ctx, c, nil); err != nil {
 			return suite.SkipErr("the same request without the repeated parameter fails too (%v)", err)
+		}
+		if code := res.PushError(); res.PushRefused() && code != "invalid_request" {
+			return expect.Fail(res.Push, "error=invalid_request", "error="+code,
+				"the pushed request with a repeated parameter was refused, but with an error code that does not say why").
+				WithFix("report repeated parameters as invalid_request").AsObservation()
 		}
 		return nil
 	}
@@ -118,17 +123,17 @@ func runAuthorizeEmptyParamsOmitted(ctx context.Context, t *suite.T) error {
 	}
 	ar := t.NewAuthRequest(c)
 	ar.Scope = ""
-	u, err := t.AuthURL(ar)
-	if err != nil {
+	res, err := emptyScopeRequest(ctx, t, ar)
+	if res == nil || (err != nil && !fixture.IsUnavailable(err)) {
 		return err
 	}
-	// The fixture drops empty values; this request must carry "scope=".
-	res, err := t.AuthorizeURL(ctx, u+"&scope=", c.RedirectURI, fixture.FlowApprove)
-	if err != nil && !fixture.IsUnavailable(err) {
-		return err
+	if res.PushRefused() {
+		return expect.Fail(res.Push, "HTTP 201 with a request_uri, as for the same request without scope", expect.Outcome(res.Push),
+			"a pushed request with scope= was refused although the same request without scope succeeds").
+			WithFix("treat parameters without a value as absent, at the PAR endpoint as at the authorization endpoint")
 	}
-	if res == nil || res.Callback == nil {
-		if res != nil && res.Interactive {
+	if res.Callback == nil {
+		if res.Interactive {
 			return suite.SkipErr("the authorization endpoint shows a page that needs a person; enable the browser")
 		}
 		return expect.Fail(res.LastResponse(), "a code, as for the same request without scope", "no redirect to the client",
@@ -142,6 +147,31 @@ func runAuthorizeEmptyParamsOmitted(ctx context.Context, t *suite.T) error {
 			WithFix("treat parameters without a value as absent: an empty scope means the default scope")
 	}
 	return nil
+}
+
+// emptyScopeRequest sends ar with "scope=": in the authorization URL (the
+// fixture drops empty values, so it is added by hand), or, where the
+// client must push its requests, in the pushed request (RFC 9126 §2.1: the
+// PAR endpoint validates it as the authorization endpoint would), whose
+// request_uri is then sent. The result is nil when the request could not
+// be sent at all.
+func emptyScopeRequest(ctx context.Context, t *suite.T, ar *fixture.AuthRequest) (*fixture.AuthzResult, error) {
+	if !t.MustPush(ar.Client) {
+		u, err := t.AuthURL(ctx, ar)
+		if err != nil {
+			return nil, err
+		}
+		return t.AuthorizeURL(ctx, u+"&scope=", ar.Client.RedirectURI, fixture.FlowApprove)
+	}
+	pushed, push, err := t.PushFor(ctx, ar, func(form url.Values) { form.Set("scope", "") })
+	if err != nil {
+		return &fixture.AuthzResult{Push: push}, err
+	}
+	res, err := t.TryAuthorize(ctx, pushed)
+	if res != nil {
+		res.Push = push
+	}
+	return res, err
 }
 
 func runDuplicateParameters(ctx context.Context, t *suite.T) error {

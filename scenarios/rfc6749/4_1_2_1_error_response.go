@@ -90,9 +90,17 @@ func authorizationErrorChecks() []*suite.Check {
 }
 
 func runMissingResponseType(ctx context.Context, t *suite.T) error {
-	q, res, err := errorRedirect(ctx, t, url.Values{"response_type": {""}})
+	q, res, err := errorRedirect(ctx, t, url.Values{"response_type": {""}}, false)
 	if err != nil {
 		return err
+	}
+	if res.pushed {
+		if q.Get("error") != "invalid_request" {
+			return expect.Fail(res.last, "error=invalid_request", expect.Outcome(res.last),
+				"a pushed request missing a required parameter is not reported as invalid_request").
+				WithFix("answer a pushed request without response_type with HTTP 400 error=invalid_request (RFC 9126 §2.3)")
+		}
+		return nil
 	}
 	if q.Get("error") != "invalid_request" || q.Get("state") != res.state {
 		got := fmt.Sprintf("error=%q state=%q", q.Get("error"), q.Get("state"))
@@ -141,6 +149,10 @@ func runAuthorizeUnknownScope(ctx context.Context, t *suite.T) error {
 	if err != nil {
 		return err
 	}
+	if res.PushRefused() {
+		return pushRefusedWith(res, "invalid_scope", "an unknown scope in a pushed request is refused with the wrong error",
+			"answer a pushed request with an unknown scope with HTTP 400 error=invalid_scope (RFC 9126 §2.3), or drop the scope and report what was granted")
+	}
 	if code := q.Get("code"); code != "" {
 		return grantedUnknownScope(ctx, t, ar, code, unknown)
 	}
@@ -170,6 +182,10 @@ func runAuthorizeUnauthorizedClient(ctx context.Context, t *suite.T) error {
 	if err != nil {
 		return err
 	}
+	if res.PushRefused() {
+		return pushRefusedWith(res, "unauthorized_client", "the refusal of the pushed request carries the wrong error code",
+			"answer the push of a client not registered for the authorization code grant with HTTP 400 error=unauthorized_client (RFC 9126 §2.3)")
+	}
 	if q.Get("code") != "" {
 		return expect.Fail(res.Last, "error=unauthorized_client", "an authorization code",
 			"a client not registered for the authorization code grant got a code").
@@ -183,8 +199,14 @@ func runAuthorizeUnauthorizedClient(ctx context.Context, t *suite.T) error {
 	return nil
 }
 
+// runErrorCarriesState sends a request with an unknown response_type. A
+// server that requires pushed authorization requests gets it as it is,
+// not pushed: the PAR endpoint would answer the client directly, with no
+// state to carry, while the authorization endpoint must refuse the plain
+// request (RFC 9126 §4, invalid_request) with an error response that, like
+// any, carries the state.
 func runErrorCarriesState(ctx context.Context, t *suite.T) error {
-	q, res, err := errorRedirect(ctx, t, url.Values{"response_type": {"authspec_unknown"}})
+	q, res, err := errorRedirect(ctx, t, url.Values{"response_type": {"authspec_unknown"}}, true)
 	if err != nil {
 		return err
 	}
@@ -202,6 +224,7 @@ func runInvalidRedirectNotFollowed(ctx context.Context, t *suite.T) error {
 	}
 	ar := t.NewAuthRequest(c)
 	ar.RedirectURI = "https://authspec.invalid/steal"
+	ar.Plain = true // the request an attacker sends a person to, pushed or not
 	res, err := t.TryAuthorize(ctx, ar)
 	if err != nil {
 		return err
@@ -279,11 +302,16 @@ func grantedUnknownScope(ctx context.Context, t *suite.T, ar *fixture.AuthReques
 
 // redirectedBack sends ar and returns the query of the redirect back to the
 // client. A request that does not come back is a SKIP when a page needs a
-// person, else the notRedirected observation.
+// person, else the notRedirected observation. Where the client must push
+// its requests and the PAR endpoint refused the pushed one, the query is
+// nil and the result says so (PushRefused).
 func redirectedBack(ctx context.Context, t *suite.T, ar *fixture.AuthRequest) (url.Values, *fixture.AuthzResult, error) {
 	res, err := t.TryAuthorize(ctx, ar)
 	if err != nil {
 		return nil, nil, err
+	}
+	if res.PushRefused() {
+		return nil, res, nil
 	}
 	if res.Callback == nil {
 		if res != nil && res.Interactive {
@@ -292,4 +320,15 @@ func redirectedBack(ctx context.Context, t *suite.T, ar *fixture.AuthRequest) (u
 		return nil, nil, notRedirected(res.LastResponse())
 	}
 	return res.Callback.Query(), res, nil
+}
+
+// pushRefusedWith judges the refusal of a pushed request by the PAR
+// endpoint: its JSON error must carry the code RFC 6749 defines for the
+// condition (RFC 9126 §2.3 "using the appropriate error code from therein
+// or from Section 4.1.2.1 of [RFC6749]").
+func pushRefusedWith(res *fixture.AuthzResult, code, why, fix string) error {
+	if got := res.PushError(); got != code {
+		return expect.Fail(res.Push, "HTTP 400 error="+code, expect.Outcome(res.Push), "%s", why).WithFix(fix)
+	}
+	return nil
 }

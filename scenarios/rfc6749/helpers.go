@@ -106,8 +106,12 @@ func outcomeOf(res *httpx.Result) string {
 
 // notRedirectedAt sends ar and fails if the server redirected to the
 // client at all: requests it cannot attribute to a verified redirect URI
-// must end on an error page (RFC 6749 §4.1.2.1).
+// must end on an error page (RFC 6749 §4.1.2.1). The request is sent as
+// it is (Plain) even to a server that requires pushed authorization
+// requests: it is the request anyone can send a person to, and such a
+// server must not redirect it either.
 func notRedirectedAt(ctx context.Context, t *suite.T, ar *fixture.AuthRequest, want, why, fix string) error {
+	ar.Plain = true
 	res, err := t.TryAuthorize(ctx, ar)
 	if err != nil {
 		return err
@@ -133,11 +137,20 @@ const (
 type errResult struct {
 	last  *httpx.Result
 	state string
+	// pushed is set when the request was pushed (the client must push its
+	// authorization requests, RFC 9126) and the PAR endpoint refused it:
+	// last is its answer, and the query holds the error code of its JSON
+	// error (RFC 9126 §2.3), which goes to the client directly, without
+	// state.
+	pushed bool
 }
 
 // errorRedirect sends an authorization request altered by extra and returns
-// the query of the redirect back to the client.
-func errorRedirect(ctx context.Context, t *suite.T, extra url.Values) (url.Values, *errResult, error) {
+// the query of the redirect back to the client; where the client must push
+// its requests and the PAR endpoint refused the pushed one, the error code
+// of its answer (errResult.pushed). plain sends the request as it is even
+// then (fixture.AuthRequest.Plain).
+func errorRedirect(ctx context.Context, t *suite.T, extra url.Values, plain bool) (url.Values, *errResult, error) {
 	c, err := t.Confidential(ctx)
 	if err != nil {
 		return nil, nil, err
@@ -145,9 +158,13 @@ func errorRedirect(ctx context.Context, t *suite.T, extra url.Values) (url.Value
 	ar := t.NewAuthRequest(c)
 	ar.State = "authspec-err-" + fixture.RandomState()
 	ar.Extra = extra
+	ar.Plain = plain
 	res, err := t.TryAuthorize(ctx, ar)
 	if err != nil {
 		return nil, nil, err
+	}
+	if res.PushRefused() {
+		return url.Values{"error": {res.PushError()}}, &errResult{last: res.Push, pushed: true}, nil
 	}
 	if res.Callback == nil {
 		last := res.Last

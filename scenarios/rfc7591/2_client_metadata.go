@@ -9,6 +9,7 @@ import (
 	"github.com/authspec/authspec/scenarios/internal/regclient"
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/expect"
+	"github.com/authspec/authspec/suite/fixture"
 	"github.com/authspec/authspec/suite/vocab"
 )
 
@@ -134,6 +135,20 @@ func defaultsRefused(ctx context.Context, t *suite.T, r *regclient.Registration)
 		WithEvidence(ctl.Res.Exchange)
 }
 
+// refusedDefaults judges the refusal of the authorization request of a
+// client registered with the default grant_types and response_types: an
+// error that says the client may not use the code flow fails.
+func refusedDefaults(az *fixture.AuthzResult, r *regclient.Registration, fix string) error {
+	switch e := az.ErrorCode(); e {
+	case "unauthorized_client", "unsupported_response_type", "invalid_client":
+		f := expect.Fail(az.LastResponse(), "an authorization code", fmt.Sprintf("error=%s error_description=%q", e, az.ErrorDescription()),
+			"the authorization endpoint refuses the code flow to a client registered with the default grant_types and response_types")
+		return expect.Evidence(expect.WithFix(f, fix), r.Res.Exchange)
+	default:
+		return suite.SkipErr("the authorization request was refused for another reason: error=%s error_description=%q", e, az.ErrorDescription())
+	}
+}
+
 // useDefaults runs the authorization code flow with a client registered
 // with the default grant_types and response_types, authenticating with the
 // method the registration response states (client_secret_basic if none).
@@ -142,8 +157,14 @@ func useDefaults(ctx context.Context, t *suite.T, r *regclient.Registration, met
 	fix := "register omitted grant_types as [\"authorization_code\"] and response_types as [\"code\"] (RFC 7591 §2), and let such clients use them"
 	ar := t.NewAuthRequest(c)
 	az, err := t.Authorize(ctx, ar)
-	if err != nil {
+	if err != nil && !az.PushRefused() {
 		return err
+	}
+	if az.PushRefused() {
+		// The client must push its requests (RFC 9126), and the PAR
+		// endpoint, which validates them as the authorization endpoint
+		// would, refused this one.
+		return refusedDefaults(az, r, fix)
 	}
 	if az.Callback == nil {
 		if az.Interactive {
@@ -152,13 +173,8 @@ func useDefaults(ctx context.Context, t *suite.T, r *regclient.Registration, met
 		return suite.SkipErr("the authorization request did not come back to the redirect URI")
 	}
 	q := az.Callback.Query()
-	if e := q.Get("error"); e != "" {
-		if e == "unauthorized_client" || e == "unsupported_response_type" || e == "invalid_client" {
-			f := expect.Fail(az.Last, "an authorization code", fmt.Sprintf("error=%s error_description=%q", e, q.Get("error_description")),
-				"the authorization endpoint refuses the code flow to a client registered with the default grant_types and response_types")
-			return expect.Evidence(expect.WithFix(f, fix), r.Res.Exchange)
-		}
-		return suite.SkipErr("the authorization request was refused for another reason: error=%s error_description=%q", e, q.Get("error_description"))
+	if q.Get("error") != "" {
+		return refusedDefaults(az, r, fix)
 	}
 	code := q.Get("code")
 	if code == "" {

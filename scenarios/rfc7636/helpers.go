@@ -77,8 +77,22 @@ func redeemRefused(res *httpx.Result, codes []string, what, fix string) error {
 // §4.1.2.1) with error=code and the request's state (when it had one). An
 // error shown to the person instead is an observation, as for every
 // authorization error: RFC 6749 §4.1.2.1 redirects it, RFC 9700 §4.11.2
-// lets a server that does not trust the redirect URI show it.
+// lets a server that does not trust the redirect URI show it. A pushed
+// request that the PAR endpoint refused is judged by the code of its
+// answer.
 func wantErrorRedirect(res *fixture.AuthzResult, state, code, what, fix string) error {
+	if res.PushRefused() {
+		// The client must push its requests (RFC 9126), and the PAR
+		// endpoint, which validates them as the authorization endpoint
+		// would (§2.1), refused this one: its JSON error goes to the client
+		// directly, without state (§2.3).
+		if got := res.PushError(); got != code {
+			return expect.Fail(res.Push, "HTTP 400 error="+code, expect.Outcome(res.Push),
+				"the pushed authorization request with %s was refused with the wrong error code", what).
+				WithFix(fix)
+		}
+		return nil
+	}
 	if res.Callback == nil {
 		if res.Interactive {
 			return suite.SkipErr("the authorization request with %s reached a page that needs a person; enable the browser (--browser on) and give login/consent steps in the config", what)

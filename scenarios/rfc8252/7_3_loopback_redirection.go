@@ -65,6 +65,7 @@ func runLoopbackAnyPort(ctx context.Context, t *suite.T) error {
 	if e := res.Param("error"); e != "" {
 		got = "a redirect with error=" + e
 	} else if last := res.LastResponse(); last != nil {
+		// An error page, or the refused push.
 		got = fmt.Sprintf("HTTP %d%s", last.Status, expect.BodyHint(last))
 	}
 	which := "the registered native app"

@@ -407,7 +407,7 @@ func runResponseTypesNotRefused(ctx context.Context, t *suite.T) error {
 			continue
 		}
 		redactCallback(t, res)
-		last, how := res.Last, refusal(res)
+		last, how := res.LastResponse(), refusal(res)
 		t.Logf("response_type %s: %s", rt, how)
 		if strings.Contains(how, "unsupported_response_type") {
 			return expect.Fail(last, "any answer but error=unsupported_response_type", how,
@@ -442,6 +442,9 @@ func redactCallback(t *suite.T, res *fixture.AuthzResult) {
 // refusal describes how an authorization request ended: the error of the
 // redirect to the client (query or fragment), or the error page.
 func refusal(res *fixture.AuthzResult) string {
+	if res.PushRefused() {
+		return "the pushed request refused with error=" + res.PushError()
+	}
 	if res.Callback != nil {
 		for _, raw := range []string{res.Callback.RawQuery, res.Callback.Fragment} {
 			if q, err := url.ParseQuery(raw); err == nil && q.Get("error") != "" {
@@ -605,8 +608,8 @@ func grantedInCodeFlow(ctx context.Context, t *suite.T, sc string) (bool, *httpx
 	}
 	code := az.Param("code")
 	switch {
-	case az.Param("error") == "invalid_scope":
-		return false, az.Last, nil
+	case az.ErrorCode() == "invalid_scope":
+		return false, az.LastResponse(), nil
 	case code == "":
 		return false, nil, suite.SkipErr("scope %s was refused to client_credentials, and the authorization request for it ended without a code (%s), so authspec cannot tell whether the server supports it", sc, refusal(az))
 	}

@@ -144,10 +144,10 @@ func runResourceRepeatable(ctx context.Context, t *suite.T) error {
 	if err != nil {
 		return err
 	}
-	if res.Callback == nil {
+	if res.Callback == nil && !res.PushRefused() {
 		return suite.SkipErr("the authorization request did not come back to the client; the error cannot be read")
 	}
-	if res.Param("error") != "invalid_request" {
+	if res.ErrorCode() != "invalid_request" {
 		return nil
 	}
 	ok, why, err := probe.ResourceIndicators(ctx, t)
@@ -157,7 +157,7 @@ func runResourceRepeatable(ctx context.Context, t *suite.T) error {
 	if !ok {
 		return suite.SkipErr("two resource parameters were refused as a malformed request, and nothing shows that the server implements resource indicators: %s", why)
 	}
-	return expect.Fail(res.Last, "a code (or invalid_target)", "error=invalid_request: "+res.Param("error_description"),
+	return expect.Fail(res.LastResponse(), "a code (or invalid_target)", "error=invalid_request: "+res.ErrorDescription(),
 		"two resource parameters were refused as a malformed request").
 		WithFix("exempt resource from the RFC 6749 §3.1 rule against repeated parameters: RFC 8707 defines it as repeatable").
 		AsObservation()

@@ -99,10 +99,12 @@ func badResource(ctx context.Context, t *suite.T, v, fix string) error {
 }
 
 func refusal(res *fixture.AuthzResult) string {
-	if e := res.Param("error"); e != "" {
+	switch e := res.ErrorCode(); {
+	case res.PushRefused():
+		return fmt.Sprintf("the push refused (HTTP %d error=%s)", res.Push.Status, e)
+	case e != "":
 		return "error=" + e
-	}
-	if res.Last != nil {
+	case res.Last != nil:
 		return fmt.Sprintf("a page (HTTP %d)", res.Last.Status)
 	}
 	return "no redirect to the client"

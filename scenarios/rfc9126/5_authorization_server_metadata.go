@@ -97,7 +97,7 @@ func runRequestURIUsable(ctx context.Context, t *suite.T) error {
 // this client alone (RFC 9126 §4 allows that per client), which is SKIP.
 func runRequirePARHonoured(ctx context.Context, t *suite.T) error {
 	required := t.Target.Metadata.RequirePAR()
-	r, err := t.AuthRequestFor(ctx, nil, nil)
+	r, err := t.AuthRequestFor(ctx, nil, func(r *fixture.AuthRequest) { r.Plain = true })
 	if err != nil {
 		return err
 	}

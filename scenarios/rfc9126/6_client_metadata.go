@@ -5,6 +5,7 @@ import (
 
 	"github.com/authspec/authspec/scenarios/internal/regclient"
 	"github.com/authspec/authspec/suite"
+	"github.com/authspec/authspec/suite/fixture"
 	"github.com/authspec/authspec/suite/vocab"
 )
 
@@ -42,7 +43,7 @@ func runClientRequirePARHonoured(ctx context.Context, t *suite.T) error {
 	if _, err := authorized(ctx, t, p); err != nil {
 		return err
 	}
-	r, err := t.AuthRequestFor(ctx, reg.Client, nil)
+	r, err := t.AuthRequestFor(ctx, reg.Client, func(r *fixture.AuthRequest) { r.Plain = true })
 	if err != nil {
 		return err
 	}

@@ -62,10 +62,15 @@ func runIssParameter(ctx context.Context, t *suite.T) error {
 
 // runIssOnErrorResponse provokes an error response to the client (an
 // unknown response_type, RFC 6749 §4.1.2.1 unsupported_response_type) and
-// requires iss in it.
+// requires iss in it. The request is sent as it is (Plain) even to a
+// server that requires pushed authorization requests: a refused push is
+// answered to the client directly, not in an authorization response,
+// while the authorization endpoint refuses the plain request with an
+// error response (RFC 9126 §4, invalid_request), which carries iss as any.
 func runIssOnErrorResponse(ctx context.Context, t *suite.T) error {
 	ar, err := t.AuthRequestFor(ctx, nil, func(r *fixture.AuthRequest) {
 		r.Extra = url.Values{"response_type": {"authspec_unknown"}}
+		r.Plain = true
 	})
 	if err != nil {
 		return err

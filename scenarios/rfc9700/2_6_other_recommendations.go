@@ -31,7 +31,7 @@ func runNoCORSAtAuthorizationEndpoint(ctx context.Context, t *suite.T) error {
 	if err != nil {
 		return err
 	}
-	u, err := t.AuthURL(t.NewAuthRequest(c))
+	u, err := t.AuthURL(ctx, t.NewAuthRequest(c))
 	if err != nil {
 		return err
 	}

@@ -312,11 +312,11 @@ func runScopesSupportedRequestable(ctx context.Context, t *suite.T) error {
 	if err != nil {
 		return err
 	}
-	switch e := az.Param("error"); {
-	case az.Callback == nil:
+	switch e := az.ErrorCode(); {
+	case az.Callback == nil && !az.PushRefused():
 		return suite.SkipErr("the authorization request for the advertised scopes did not come back to the client: whether they were refused cannot be told")
 	case e == "invalid_scope":
-		return expect.Fail(az.Last, "an authorization code for scope="+ar.Scope, "error=invalid_scope",
+		return expect.Fail(az.LastResponse(), "an authorization code for scope="+ar.Scope, "error=invalid_scope",
 			"the resource advertises the scopes %v for requesting access to it, but its authorization server refuses them", scopes).
 			WithEvidence(t.Target.ResourceMetadataResult.Exchange).
 			WithFix("list in the resource's scopes_supported only scopes its authorization servers grant").

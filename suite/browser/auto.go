@@ -41,19 +41,36 @@ type Auto struct {
 	clients map[string]chan struct{} // client_id → held during its approval
 }
 
-var _ fixture.Authorizer = (*Auto)(nil)
+var _ fixture.Repeater = (*Auto)(nil)
 
 // Authorize implements fixture.Authorizer.
 func (a *Auto) Authorize(ctx context.Context, hc *httpx.Client, authURL, redirectURI string, flow fixture.Flow) (*fixture.AuthzResult, error) {
+	return a.AuthorizeEach(ctx, hc, fixture.SameURL(authURL), redirectURI, flow)
+}
+
+// AuthorizeEach implements fixture.Repeater: the plain HTTP attempt, and
+// each later one that opens the authorization endpoint again (after the
+// first login, in the browser), takes its URL from urls.
+func (a *Auto) AuthorizeEach(ctx context.Context, hc *httpx.Client, urls fixture.URLs, redirectURI string, flow fixture.Flow) (*fixture.AuthzResult, error) {
 	if err := recipeLacks(a.Options.Recipe, flow); err != nil && HasSteps(a.Options.Recipe) {
 		return &fixture.AuthzResult{}, err
 	}
+	authURL, err := urls(ctx)
+	if err != nil {
+		return nil, err
+	}
 	if flow == fixture.FlowApprove {
-		release, err := acquire(ctx, a.clientLock(authURL))
+		release, waited, err := acquireNoting(ctx, a.clientLock(authURL))
 		if err != nil {
 			return nil, fmt.Errorf("waiting for another approval of the same client: %w", err)
 		}
 		defer release()
+		if waited {
+			// The URL of a pushed request may have expired meanwhile.
+			if authURL, err = urls(ctx); err != nil {
+				return nil, err
+			}
+		}
 	}
 	res, jar, err := a.plain(ctx, hc, authURL, redirectURI, flow)
 	if err != nil || res.Callback != nil || !res.Interactive {
@@ -76,12 +93,16 @@ func (a *Auto) Authorize(ctx context.Context, hc *httpx.Client, authURL, redirec
 		}
 		if !a.b.HasSession() {
 			defer release()
-			return a.browserFlow(ctx, hc, authURL, redirectURI, flow)
+			return a.browserFlow(ctx, hc, urls, redirectURI, flow)
 		}
 		release()
 		if flow == fixture.FlowApprove {
 			// Logged in now: the target may approve without a page.
-			res, jar, err := a.plain(ctx, hc, authURL, redirectURI, flow)
+			u, err := urls(ctx)
+			if err != nil {
+				return nil, err
+			}
+			res, jar, err := a.plain(ctx, hc, u, redirectURI, flow)
 			if err != nil || res.Callback != nil || !res.Interactive {
 				return res, err
 			}
@@ -90,7 +111,7 @@ func (a *Auto) Authorize(ctx context.Context, hc *httpx.Client, authURL, redirec
 			}
 		}
 	}
-	return a.browserFlow(ctx, hc, authURL, redirectURI, flow)
+	return a.browserFlow(ctx, hc, urls, redirectURI, flow)
 }
 
 // HasSteps reports whether a recipe has any step.
@@ -100,8 +121,8 @@ func HasSteps(r target.BrowserConfig) bool {
 
 // browserFlow runs the flow in the browser and learns, from an approval,
 // how the recipe answers the consent page.
-func (a *Auto) browserFlow(ctx context.Context, hc *httpx.Client, authURL, redirectURI string, flow fixture.Flow) (*fixture.AuthzResult, error) {
-	res, err := a.b.Authorize(ctx, hc, authURL, redirectURI, flow)
+func (a *Auto) browserFlow(ctx context.Context, hc *httpx.Client, urls fixture.URLs, redirectURI string, flow fixture.Flow) (*fixture.AuthzResult, error) {
+	res, err := a.b.AuthorizeEach(ctx, hc, urls, redirectURI, flow)
 	if err == nil && flow == fixture.FlowApprove && a.learned.Load() == nil {
 		if l := learnConsent(res); l != nil {
 			a.learned.Store(l)
@@ -207,6 +228,18 @@ func acquire(ctx context.Context, lock chan struct{}) (func(), error) {
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	}
+}
+
+// acquireNoting is acquire, reporting whether the lock was held by
+// another flow, so that the caller waited.
+func acquireNoting(ctx context.Context, lock chan struct{}) (release func(), waited bool, err error) {
+	select {
+	case lock <- struct{}{}:
+		return func() { <-lock }, false, nil
+	default:
+	}
+	release, err = acquire(ctx, lock)
+	return release, true, err
 }
 
 // sessionJar turns the browser's cookies into a cookie jar for plain HTTP.

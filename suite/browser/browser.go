@@ -302,7 +302,7 @@ func (b *Browser) Close() error {
 	return b.engine.Close()
 }
 
-var _ fixture.Authorizer = (*Browser)(nil)
+var _ fixture.Repeater = (*Browser)(nil)
 
 // flowState is what one flow's handlers record: the redirect to the client
 // and the pages shown on the way.
@@ -522,6 +522,13 @@ func (b *Browser) sessionCookies() []playwright.OptionalCookie {
 // context, plays the login recipe, then the consent (or deny) recipe, and
 // returns the redirect to redirectURI, which is intercepted and never sent.
 func (b *Browser) Authorize(ctx context.Context, hc *httpx.Client, authURL, redirectURI string, flow fixture.Flow) (*fixture.AuthzResult, error) {
+	return b.AuthorizeEach(ctx, hc, fixture.SameURL(authURL), redirectURI, flow)
+}
+
+// AuthorizeEach implements fixture.Repeater: Authorize, with the URL taken
+// from urls once the flow has a browser slot (a pushed request's
+// request_uri may expire while the flow waits for one).
+func (b *Browser) AuthorizeEach(ctx context.Context, hc *httpx.Client, urls fixture.URLs, redirectURI string, flow fixture.Flow) (*fixture.AuthzResult, error) {
 	if err := recipeLacks(b.opts.Recipe, flow); err != nil {
 		return &fixture.AuthzResult{}, err
 	}
@@ -543,6 +550,10 @@ func (b *Browser) Authorize(ctx context.Context, hc *httpx.Client, authURL, redi
 		return nil, fmt.Errorf("waiting for a browser slot: %w", ctx.Err())
 	}
 	defer func() { <-b.sem }()
+	authURL, err := urls(ctx)
+	if err != nil {
+		return nil, err
+	}
 	if b.opts.Trace != nil {
 		began := time.Now()
 		defer func() {

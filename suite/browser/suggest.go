@@ -18,11 +18,12 @@ import (
 // consent page. Without them Suggest stops at the first login page.
 type Credentials struct {
 	Username, Password string
-	// RepeatURL is a second authorization request of the same client and
-	// scope. When set, Suggest approves the consent page it finds with the
-	// steps it proposes, then opens RepeatURL to observe whether the target
-	// asks for consent again (Suggestion.RepeatConsent).
-	RepeatURL string
+	// Repeat gives a second authorization request of the same client and
+	// scope, when it is opened (a pushed request's request_uri serves once
+	// and expires). When set, Suggest approves the consent page it finds
+	// with the steps it proposes, then opens Repeat's URL to observe
+	// whether the target asks for consent again (Suggestion.RepeatConsent).
+	Repeat func() (string, error)
 }
 
 // Placeholders used in suggested recipes, resolved from the environment by
@@ -47,7 +48,7 @@ type Suggestion struct {
 	// at the redirect URI: the request is seen before it is sent.
 	Redirect *url.URL
 	// RepeatConsent is the target's policy for a second authorization of
-	// an approved client, as observed with Credentials.RepeatURL:
+	// an approved client, as observed with Credentials.Repeat:
 	// target.RepeatConsentRemembered or target.RepeatConsentAlways; ""
 	// when not observed.
 	RepeatConsent string
@@ -201,13 +202,13 @@ func (b *Browser) Suggest(ctx context.Context, authURL, redirectURI string, cred
 			break
 		}
 	}
-	if creds != nil && creds.RepeatURL != "" && len(out.Recipe.Consent) > 0 && !out.Reached {
+	if creds != nil && creds.Repeat != nil && len(out.Recipe.Consent) > 0 && !out.Reached {
 		again := func() {
 			mu.Lock()
 			defer mu.Unlock()
 			redirect, out.Reached, out.Redirect = nil, false, nil
 		}
-		policy, note, err := b.observeRepeat(page, out.Recipe.Consent, creds.RepeatURL, isReached, again)
+		policy, note, err := b.observeRepeat(page, out.Recipe.Consent, creds.Repeat, isReached, again)
 		if err != nil {
 			return out, err
 		}
@@ -433,7 +434,7 @@ func distinctGlobs(pages []PageSummary) bool {
 // authorization request of the same client and scope) and tells whether
 // the target asked for consent again: "always" when it shows a consent
 // page, "remembered" when it goes back to the redirect URI at once.
-func (b *Browser) observeRepeat(page playwright.Page, approve []target.Step, repeatURL string, reached func() bool, again func()) (policy, note string, err error) {
+func (b *Browser) observeRepeat(page playwright.Page, approve []target.Step, repeat func() (string, error), reached func() bool, again func()) (policy, note string, err error) {
 	for _, s := range approve {
 		if err := runStep(page, s, b.opts.Policy); err != nil && !reached() {
 			return "", "", fmt.Errorf("approve with the suggested step %q: %w", describe(s), err)
@@ -445,6 +446,10 @@ func (b *Browser) observeRepeat(page playwright.Page, approve []target.Step, rep
 		return "", "the approval did not come back to the redirect URI: whether consent is remembered was not observed", nil
 	}
 	again()
+	repeatURL, err := repeat()
+	if err != nil {
+		return "", "", fmt.Errorf("the second authorization request: %w", err)
+	}
 	if _, err := page.Goto(repeatURL); err != nil && !reached() {
 		return "", "", fmt.Errorf("open the second authorization request: %w", err)
 	}

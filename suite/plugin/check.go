@@ -69,7 +69,7 @@ func (p *Plugin) run(ctx context.Context, t *suite.T, info abi.CheckInfo) error 
 		if in.Clients == nil {
 			in.Clients = map[string]abi.Client{}
 		}
-		in.Clients[name] = abi.Client{ClientID: c.ID, ClientSecret: c.Secret, RedirectURI: c.RedirectURI, AuthMethod: c.AuthMethod}
+		in.Clients[name] = abi.Client{ClientID: c.ID, ClientSecret: c.Secret, RedirectURI: c.RedirectURI, AuthMethod: c.AuthMethod, RequirePAR: c.RequirePAR}
 		state.redirects = append(state.redirects, c.RedirectURI)
 	}
 	input, err := json.Marshal(in)

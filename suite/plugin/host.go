@@ -172,15 +172,22 @@ func hostHTTP(ctx context.Context, m api.Module, ptr, n uint32) uint32 {
 	if err := strictJSON(msg, &req); err != nil {
 		return s.answer(abi.HTTPResponse{Error: s.violate("http(): malformed request: %v", err)})
 	}
+	return s.answer(s.send(ctx, req, "http()"))
+}
+
+// send sends req for the plugin, within what it may reach: the target's
+// origins, and the run's origin policy for secrets. what names the host
+// call in violations.
+func (s *callState) send(ctx context.Context, req abi.HTTPRequest, what string) abi.HTTPResponse {
 	if err := s.countCall(); err != nil {
-		return s.answer(abi.HTTPResponse{Error: s.violate("http(): %v", err)})
+		return abi.HTTPResponse{Error: s.violate("%s: %v", what, err)}
 	}
 	u, err := url.Parse(req.URL)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return s.answer(abi.HTTPResponse{Error: fmt.Sprintf("not an http(s) URL: %q", req.URL)})
+		return abi.HTTPResponse{Error: fmt.Sprintf("not an http(s) URL: %q", req.URL)}
 	}
 	if !s.origins[origin(u)] {
-		return s.answer(abi.HTTPResponse{Error: s.violate("the plugin tried to reach %s, outside the target's origins (%s)", origin(u), s.originList())})
+		return abi.HTTPResponse{Error: s.violate("the plugin tried to reach %s, outside the target's origins (%s)", origin(u), s.originList())}
 	}
 	method := strings.ToUpper(req.Method)
 	if method == "" {
@@ -195,7 +202,7 @@ func hostHTTP(ctx context.Context, m api.Module, ptr, n uint32) uint32 {
 		hreq, err = http.NewRequestWithContext(ctx, method, u.String(), body)
 	}
 	if err != nil {
-		return s.answer(abi.HTTPResponse{Error: fmt.Sprintf("bad request: %v", err)})
+		return abi.HTTPResponse{Error: fmt.Sprintf("bad request: %v", err)}
 	}
 	for k, vs := range req.Header {
 		for _, v := range vs {
@@ -210,12 +217,12 @@ func hostHTTP(ctx context.Context, m api.Module, ptr, n uint32) uint32 {
 	if httpx.IsRefused(err) {
 		// A secret where the run's origin policy does not allow it: the
 		// plugin's verdict cannot be trusted either.
-		return s.answer(abi.HTTPResponse{Error: s.violate("http(): %v", err)})
+		return abi.HTTPResponse{Error: s.violate("%s: %v", what, err)}
 	}
 	if err != nil {
-		return s.answer(abi.HTTPResponse{Error: err.Error()})
+		return abi.HTTPResponse{Error: err.Error()}
 	}
-	return s.answer(abi.HTTPResponse{Status: res.Status, Header: res.Header, Body: strings.ToValidUTF8(string(res.Body), "\uFFFD"), Truncated: res.Truncated})
+	return abi.HTTPResponse{Status: res.Status, Header: res.Header, Body: strings.ToValidUTF8(string(res.Body), "\uFFFD"), Truncated: res.Truncated}
 }
 
 func hostAuthorize(ctx context.Context, m api.Module, ptr, n uint32) uint32 {
@@ -255,7 +262,11 @@ func hostAuthorize(ctx context.Context, m api.Module, ptr, n uint32) uint32 {
 	if s.t.Fixtures == nil || s.t.Fixtures.Authorizer == nil {
 		return s.answer(abi.AuthorizeResponse{Error: "this run has no authorizer"})
 	}
-	res, err := s.t.AuthorizeURL(ctx, u.String(), req.RedirectURI, flow)
+	urls := fixture.SameURL(u.String())
+	if req.Push != nil {
+		urls = s.pushedURLs(u, *req.Push)
+	}
+	res, err := s.t.AuthorizeEach(ctx, urls, req.RedirectURI, flow)
 	out := abi.AuthorizeResponse{}
 	if res != nil {
 		if res.Callback != nil {
@@ -276,6 +287,37 @@ func hostAuthorize(ctx context.Context, m api.Module, ptr, n uint32) uint32 {
 		}
 	}
 	return s.answer(out)
+}
+
+// pushedURLs are the URLs of a flow the plugin pushed: u first, then, for
+// each attempt after it, u with the request_uri of push sent again (a
+// request_uri serves once, RFC 9126 §4).
+func (s *callState) pushedURLs(u *url.URL, push abi.HTTPRequest) fixture.URLs {
+	first := true
+	return func(ctx context.Context) (string, error) {
+		if first {
+			first = false
+			return u.String(), nil
+		}
+		if push.Note == "" {
+			push.Note = "push the authorization request again"
+		}
+		res := s.send(ctx, push, "authorize(): push")
+		if res.Error != "" {
+			return "", fmt.Errorf("push the authorization request again: %s", res.Error)
+		}
+		var body struct {
+			RequestURI string `json:"request_uri"`
+		}
+		if res.Status < 200 || res.Status > 299 || json.Unmarshal([]byte(res.Body), &body) != nil || body.RequestURI == "" {
+			return "", &fixture.ErrUnavailable{Reason: fmt.Sprintf("the authorization request pushed again was refused: HTTP %d", res.Status)}
+		}
+		again := *u
+		q := again.Query()
+		q.Set("request_uri", body.RequestURI)
+		again.RawQuery = q.Encode()
+		return again.String(), nil
+	}
 }
 
 func (s *callState) redirectAllowed(r string) bool {

@@ -126,6 +126,11 @@ type ClientConfig struct {
 	// AuthMethod is client_secret_basic (default for confidential clients),
 	// client_secret_post or none.
 	AuthMethod string `yaml:"auth_method"`
+	// RequirePAR says the client is registered to push its authorization
+	// requests (RFC 9126 §6 require_pushed_authorization_requests): the
+	// suite then pushes them, as when the metadata requires it of every
+	// client.
+	RequirePAR bool `yaml:"require_pushed_authorization_requests"`
 }
 
 // BrowserConfig scripts how a person gets through the target's pages.

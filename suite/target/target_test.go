@@ -37,6 +37,15 @@ browser:
 	assert.Len(t, cfg.Browser.Login, 2)
 }
 
+// TestParseConfig_ClientRequiresPAR: a configured client registered to
+// push its authorization requests says so.
+func TestParseConfig_ClientRequiresPAR(t *testing.T) {
+	data := []byte("clients:\n  public: { client_id: abc, require_pushed_authorization_requests: true }\n")
+	cfg, _, err := target.ParseConfig("t.yaml", data, env(nil))
+	require.NoError(t, err)
+	assert.True(t, cfg.Clients.Public.RequirePAR)
+}
+
 func TestParseConfig_Errors(t *testing.T) {
 	cases := map[string]struct{ yaml, want string }{
 		"unset env":       {`clients: { confidential: { client_id: a, client_secret: "${env:NOPE}" } }`, "${env:NOPE}"},

@@ -53,7 +53,7 @@ func tokenLifetime(t *kit.T) abi.Result {
 	if !ok {
 		return kit.Errorf("the host handed no confidential client")
 	}
-	c := &kit.Registered{ClientID: fc.ClientID, ClientSecret: fc.ClientSecret, AuthMethod: fc.AuthMethod}
+	c := &kit.Registered{ClientID: fc.ClientID, ClientSecret: fc.ClientSecret, AuthMethod: fc.AuthMethod, RequirePAR: fc.RequirePAR}
 	tk, err := t.Token(c, url.Values{"grant_type": {"client_credentials"}}, "get a token (client credentials)")
 	if err != nil {
 		return kit.Outcome(err)

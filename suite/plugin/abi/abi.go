@@ -115,6 +115,10 @@ type Client struct {
 	ClientSecret string `json:"client_secret,omitempty"`
 	RedirectURI  string `json:"redirect_uri"`
 	AuthMethod   string `json:"auth_method"`
+	// RequirePAR says the client must push its authorization requests
+	// (RFC 9126 §6), as the target's metadata may say of every client
+	// (require_pushed_authorization_requests).
+	RequirePAR bool `json:"require_pushed_authorization_requests,omitempty"`
 }
 
 // Result is what authspec_run returns.
@@ -156,6 +160,12 @@ type AuthorizeRequest struct {
 	RedirectURI string `json:"redirect_uri"`
 	// Flow is "approve" (default) or "deny".
 	Flow string `json:"flow,omitempty"`
+	// Push is the pushed authorization request (RFC 9126) that gave the
+	// request_uri of URL, when it has one. A request_uri serves once, so
+	// the host sends Push again, for a request_uri of its own, whenever it
+	// opens the authorization endpoint again in the same flow (over plain
+	// HTTP first, then in the browser).
+	Push *HTTPRequest `json:"push,omitempty"`
 }
 
 // AuthorizeResponse is the reply to AuthorizeRequest: Callback is the full
