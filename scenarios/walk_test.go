@@ -37,7 +37,6 @@ var notWalked = []suite.Spec{
 	suite.RFC8252,
 	suite.RFC8707,
 	suite.RFC9700,
-	suite.RFC9728,
 }
 
 // walk is a walk.yaml.

@@ -388,6 +388,18 @@ var (
 		"protected resource metadata advertises bearer method query, which the resource does not accept")
 	FaultResourceMetaUnknownScope = fault("resource-metadata-advertises-unsupported-scope", "RFC 9728 §2",
 		"protected resource metadata scopes_supported lists a scope the authorization server refuses as invalid_scope")
+	FaultResourceMetaResourceFragment = fault("resource-metadata-resource-fragment", "RFC 9728 §2",
+		"the resource identifier in the protected resource metadata carries a fragment component")
+	FaultResourceMetaResourceQuery = fault("resource-metadata-resource-query", "RFC 9728 §1.2",
+		"the resource identifier in the protected resource metadata carries a query component")
+	FaultResourceMetaJWKSURIHTTP = fault("resource-metadata-jwks-uri-http", "RFC 9728 §2",
+		"protected resource metadata names a jwks_uri with the http scheme on a host other than the local machine")
+	FaultResourceMetaSigningAlgNone = fault("resource-metadata-signing-alg-none", "RFC 9728 §2",
+		`protected resource metadata lists "none" in resource_signing_alg_values_supported`)
+	FaultResourceMetaNoName = fault("resource-metadata-no-name", "RFC 9728 §2",
+		"protected resource metadata has no resource_name")
+	FaultResourceMetaTaggedNameOnly = fault("resource-metadata-name-tagged-only", "RFC 9728 §2.1",
+		"protected resource metadata gives resource_name only with a language tag (resource_name#en)")
 
 	// The protected resource (RFC 6750, RFC 9728 §5.1, MCP authorization).
 	FaultBearerSchemeCaseSensitive = fault("bearer-scheme-case-sensitive", "RFC 6750 §2.1",
