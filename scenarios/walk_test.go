@@ -35,7 +35,6 @@ var notWalked = []suite.Spec{
 	suite.OpenAPI,
 	suite.RFC6749,
 	suite.RFC8252,
-	suite.RFC8707,
 	suite.RFC9700,
 }
 
