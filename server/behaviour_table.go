@@ -38,6 +38,8 @@ var (
 		"a registered redirect URI containing * is matched as a pattern")
 	FaultLoopbackPortStrict = fault("loopback-port-strict", "RFC 8252 §7.3",
 		"loopback redirect URIs must match the registered port (RFC 8252 §7.3 requires any port)")
+	FaultLoopbackPathIgnored = fault("loopback-path-ignored", "RFC 8252 §8.4",
+		"a loopback IP redirect URI on another port matches a registered one whatever its path")
 	FaultAuthzFirstRedirectDefault = fault("authorize-first-redirect-uri-default", "RFC 6749 §3.1.2.3",
 		"a client with several redirect URIs that omits redirect_uri is sent to the first one")
 	FaultAuthzRedirectAlwaysRequired = fault("authorize-redirect-uri-always-required", "RFC 6749 §4.1.1",
@@ -100,6 +102,8 @@ var (
 		"a code issued with a code_challenge is redeemed without code_verifier")
 	FaultPKCEVerifierIgnore = fault("pkce-verifier-unchecked", "RFC 7636 §4.6",
 		"the code_verifier is not compared with the code_challenge")
+	FaultPKCEPublicUnchecked = fault("pkce-verifier-unchecked-for-public-clients", "RFC 8252 §6",
+		"the code_verifier of a public client is not compared with the code_challenge (confidential clients' are)")
 	FaultPKCEVerifierPadding = fault("pkce-verifier-padding-stripped", "RFC 7636 §4.1",
 		"trailing '=' padding is stripped from the code_verifier before it is checked")
 	FaultPKCEVerifierNarrow = fault("pkce-verifier-base64url-only", "RFC 7636 §4.6",
@@ -260,6 +264,8 @@ var (
 		"registration accepts redirect URIs with a fragment")
 	FaultRegisterHTTPRedirect = fault("registration-accepts-http-redirect", "RFC 7591 §5",
 		"registration accepts http redirect URIs on non-loopback hosts")
+	FaultRegisterSchemeWithoutPeriod = fault("register-private-use-scheme-without-period", "RFC 8252 §8.4",
+		"registration accepts a redirect URI whose private-use scheme has no period (authspecapp:/callback)")
 	FaultMCPPublicDCRRefused = fault("mcp-public-registration-refused", "MCP authorization §2.4",
 		"dynamic registration refuses public clients (token_endpoint_auth_method none), which MCP clients are")
 	FaultBCPClientChosenID = fault("registration-client-chooses-client-id", "RFC 9700 §4.15",

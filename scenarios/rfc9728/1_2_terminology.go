@@ -38,6 +38,6 @@ func runResourceNoQuery(_ context.Context, t *suite.T) error {
 		return nil
 	}
 	return expect.Fail(t.Target.ResourceMetadataResult, "a resource identifier without query", "resource: "+expect.Describe(v),
-		"the resource identifier carries a query component: the metadata URL then keeps it after the path (RFC 9728 §3.1), and a token for it is easy to confuse with one for the same path").
+		"the resource identifier carries a query component, which RFC 8707 §2 and RFC 9728 §1.2 advise against unless it is what tells resources apart").
 		WithFix("identify the resource by a path rather than a query, unless the query is what tells resources apart")
 }
