@@ -246,7 +246,7 @@ var errorShownChecks = []string{
 	"mcp-2025-11-25-cimd-client-id-matches-url", "mcp-2025-11-25-cimd-no-shared-secret", "mcp-2025-11-25-cimd-redirect-uri-listed",
 	"mcp-2025-11-25-cimd-redirects-not-followed", "rfc6749-3.1.2.3-redirect-uri-required-if-several",
 	"rfc6749-4.1.2.1-invalid-redirect-not-followed", "rfc6749-4.1.2.1-missing-client-not-redirected", "rfc6749-4.1.2.1-unknown-client-not-redirected",
-	"rfc9700-4.1.3-exact-redirect-match", "rfc9700-4.1.3-no-redirect-patterns",
+	"rfc9700-4.1.3-exact-redirect-match", "rfc9700-4.1.3-no-redirect-patterns", "rfc8252-8.4-loopback-path-exact",
 	"rfc9126-2.2-bound-to-client", "rfc9126-4-single-use",
 }
 
@@ -316,7 +316,7 @@ var lawfulSkips = map[server.Variant][]string{
 	server.VariantClientCredentialsRestricted: {
 		"rfc6749-4.4-confidential-only", "rfc6749-4.4.2-client-authentication-required", "rfc8414-2-scopes-supported-accepted",
 		"rfc6749-4.1.2.1-unauthorized-client", "rfc6749-4.4.3-no-refresh-token", "rfc6749-5.2-unknown-scope-invalid-scope",
-		"rfc8707-2-token-fragment-invalid-target",
+		"rfc8707-2-token-fragment-invalid-target", "rfc8707-2-token-relative-invalid-target",
 	},
 	// No expires_in: nothing says how long tokens live.
 	server.VariantExpiresInOmitted: {"rfc6750-5.3-short-lived-tokens"},
@@ -347,6 +347,7 @@ var lawfulSkips = map[server.Variant][]string{
 		"rfc8707-2.2-token-resource-within-grant", "mcp-2.6.2-revoked-token-401", "mcp-2.6.1-query-token-refused",
 		"mcp-2.6.2-issued-token-accepted", "rfc8707-2.2-refresh-unknown-invalid-target", "mcp-2.3.1-prm-published",
 		"mcp-2.5.1-resource-in-both-requests", "rfc8707-2-audience-restricted", "rfc8707-2-token-fragment-invalid-target",
+		"rfc8707-2-token-relative-invalid-target",
 		"mcp-2.6.1-every-request-authorized", "mcp-2.3.1-post-challenge", "mcp-2.3.1-prm-authorization-servers",
 		"mcp-2.6.2-invalid-token-401", "mcp-2.5.1-uppercase-resource-accepted", "mcp-2.6.2-audience-validated",
 		"mcp-2.7-insufficient-scope-403", "mcp-2025-11-25-challenge-scope",

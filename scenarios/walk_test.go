@@ -34,10 +34,7 @@ var notWalked = []suite.Spec{
 	suite.OAuth21,
 	suite.OpenAPI,
 	suite.RFC6749,
-	suite.RFC8252,
-	suite.RFC8707,
 	suite.RFC9700,
-	suite.RFC9728,
 }
 
 // walk is a walk.yaml.

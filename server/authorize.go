@@ -270,7 +270,7 @@ func (s *Server) redirectMatches(registered, sent string) bool {
 	if host == "localhost" || !isLoopbackHost(host) || su.Hostname() != host {
 		return false
 	}
-	return ru.Path == su.Path && ru.RawQuery == su.RawQuery && su.Fragment == "" && su.User == nil && ru.User == nil
+	return (ru.Path == su.Path || !s.loopbackPathExact()) && ru.RawQuery == su.RawQuery && su.Fragment == "" && su.User == nil && ru.User == nil
 }
 
 // redirectError sends an error to the client's redirect URI (RFC 6749

@@ -38,6 +38,8 @@ var (
 		"a registered redirect URI containing * is matched as a pattern")
 	FaultLoopbackPortStrict = fault("loopback-port-strict", "RFC 8252 §7.3",
 		"loopback redirect URIs must match the registered port (RFC 8252 §7.3 requires any port)")
+	FaultLoopbackPathIgnored = fault("loopback-path-ignored", "RFC 8252 §8.4",
+		"a loopback IP redirect URI on another port matches a registered one whatever its path")
 	FaultAuthzFirstRedirectDefault = fault("authorize-first-redirect-uri-default", "RFC 6749 §3.1.2.3",
 		"a client with several redirect URIs that omits redirect_uri is sent to the first one")
 	FaultAuthzRedirectAlwaysRequired = fault("authorize-redirect-uri-always-required", "RFC 6749 §4.1.1",
@@ -100,6 +102,8 @@ var (
 		"a code issued with a code_challenge is redeemed without code_verifier")
 	FaultPKCEVerifierIgnore = fault("pkce-verifier-unchecked", "RFC 7636 §4.6",
 		"the code_verifier is not compared with the code_challenge")
+	FaultPKCEPublicUnchecked = fault("pkce-verifier-unchecked-for-public-clients", "RFC 8252 §6",
+		"the code_verifier of a public client is not compared with the code_challenge (confidential clients' are)")
 	FaultPKCEVerifierPadding = fault("pkce-verifier-padding-stripped", "RFC 7636 §4.1",
 		"trailing '=' padding is stripped from the code_verifier before it is checked")
 	FaultPKCEVerifierNarrow = fault("pkce-verifier-base64url-only", "RFC 7636 §4.6",
@@ -260,6 +264,8 @@ var (
 		"registration accepts redirect URIs with a fragment")
 	FaultRegisterHTTPRedirect = fault("registration-accepts-http-redirect", "RFC 7591 §5",
 		"registration accepts http redirect URIs on non-loopback hosts")
+	FaultRegisterSchemeWithoutPeriod = fault("register-private-use-scheme-without-period", "RFC 8252 §8.4",
+		"registration accepts a redirect URI whose private-use scheme has no period (authspecapp:/callback)")
 	FaultMCPPublicDCRRefused = fault("mcp-public-registration-refused", "MCP authorization §2.4",
 		"dynamic registration refuses public clients (token_endpoint_auth_method none), which MCP clients are")
 	FaultBCPClientChosenID = fault("registration-client-chooses-client-id", "RFC 9700 §4.15",
@@ -388,6 +394,18 @@ var (
 		"protected resource metadata advertises bearer method query, which the resource does not accept")
 	FaultResourceMetaUnknownScope = fault("resource-metadata-advertises-unsupported-scope", "RFC 9728 §2",
 		"protected resource metadata scopes_supported lists a scope the authorization server refuses as invalid_scope")
+	FaultResourceMetaResourceFragment = fault("resource-metadata-resource-fragment", "RFC 9728 §2",
+		"the resource identifier in the protected resource metadata carries a fragment component")
+	FaultResourceMetaResourceQuery = fault("resource-metadata-resource-query", "RFC 9728 §1.2",
+		"the resource identifier in the protected resource metadata carries a query component")
+	FaultResourceMetaJWKSURIHTTP = fault("resource-metadata-jwks-uri-http", "RFC 9728 §2",
+		"protected resource metadata names a jwks_uri with the http scheme on a host other than the local machine")
+	FaultResourceMetaSigningAlgNone = fault("resource-metadata-signing-alg-none", "RFC 9728 §2",
+		`protected resource metadata lists "none" in resource_signing_alg_values_supported`)
+	FaultResourceMetaNoName = fault("resource-metadata-no-name", "RFC 9728 §2",
+		"protected resource metadata has no resource_name")
+	FaultResourceMetaTaggedNameOnly = fault("resource-metadata-name-tagged-only", "RFC 9728 §2.1",
+		"protected resource metadata gives resource_name only with a language tag (resource_name#en)")
 
 	// The protected resource (RFC 6750, RFC 9728 §5.1, MCP authorization).
 	FaultBearerSchemeCaseSensitive = fault("bearer-scheme-case-sensitive", "RFC 6750 §2.1",

@@ -144,6 +144,10 @@ func (s *Server) redirectPrefixMatches(registered, sent string) bool {
 // §7.3).
 func (s *Server) loopbackAnyPort() bool { return !s.fault(FaultLoopbackPortStrict) }
 
+// loopbackPathExact: only the port is free in a loopback redirect URI; the
+// path must match exactly (RFC 8252 §8.4).
+func (s *Server) loopbackPathExact() bool { return !s.fault(FaultLoopbackPathIgnored) }
+
 // keepsRedirectQuery: the query component of the redirect URI is retained
 // (RFC 6749 §3.1.2).
 func (s *Server) keepsRedirectQuery() bool { return !s.fault(FaultAuthzRedirectQueryDropped) }

@@ -49,6 +49,14 @@ func (s *Server) refusesRelativeRedirect() bool { return !s.fault(FaultRegisterR
 // §3.1.2).
 func (s *Server) refusesRedirectFragment() bool { return !s.fault(FaultRegisterFragment) }
 
+// acceptsSchemeWithoutPeriod reports whether a private-use scheme that is
+// not in reverse domain name form (no period) is registered (fault only:
+// RFC 8252 §8.4 "any private-use URI scheme that doesn't contain a period
+// character (".") SHOULD be rejected"); the web's own schemes never are.
+func (s *Server) acceptsSchemeWithoutPeriod(scheme string) bool {
+	return s.fault(FaultRegisterSchemeWithoutPeriod) && !browserSchemes[scheme] && !strings.Contains(scheme, ".")
+}
+
 // refusesHTTPRedirect: http redirect URIs only on loopback hosts (RFC 7591
 // §5, RFC 8252 §7.3).
 func (s *Server) refusesHTTPRedirect() bool { return !s.fault(FaultRegisterHTTPRedirect) }

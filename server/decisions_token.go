@@ -258,9 +258,19 @@ func (s *Server) missingVerifierError() *oautherr.Error {
 	return oautherr.InvalidGrant("code_verifier is required: the authorization request had a code_challenge")
 }
 
-// comparesVerifier: the verifier is checked against the challenge (RFC
+// comparesVerifier: the verifier of client c is checked against the
+// challenge, for public clients as for confidential ones (RFC 7636 §4.6,
+// RFC 8252 §6).
+func (s *Server) comparesVerifier(c *store.Client) bool {
+	if c != nil && c.Public() && s.fault(FaultPKCEPublicUnchecked) {
+		return false
+	}
+	return s.comparesAnyVerifier()
+}
+
+// comparesAnyVerifier: the verifier is checked against the challenge (RFC
 // 7636 §4.6).
-func (s *Server) comparesVerifier() bool { return !s.fault(FaultPKCEVerifierIgnore) }
+func (s *Server) comparesAnyVerifier() bool { return !s.fault(FaultPKCEVerifierIgnore) }
 
 // checkVerifier validates code_verifier syntax (RFC 7636 §4.1:
 // 43*128unreserved) and returns the verifier to hash.

@@ -77,6 +77,21 @@ func (s *Server) resourceMetadataRules() []rule {
 		onFault(FaultResourceMetaUnknownAS, appendMember("authorization_servers", s.base+"/tenant-unknown")),
 		onFault(FaultResourceMetaUnknownScope, appendMember("scopes_supported", s.unsupportedScope())),
 		onFault(FaultResourceMetaNotJSON, setContentType("text/plain; charset=utf-8")),
+		onFault(FaultResourceMetaResourceFragment, func(res *response) {
+			editBody(res, func(m *ResourceMetadata) { m.Resource += "#main" })
+		}),
+		onFault(FaultResourceMetaResourceQuery, func(res *response) {
+			editBody(res, func(m *ResourceMetadata) { m.Resource += "?tenant=a" })
+		}),
+		onFault(FaultResourceMetaJWKSURIHTTP, setMember("jwks_uri", "http://keys.example.com/resource-jwks.json")),
+		onFault(FaultResourceMetaSigningAlgNone, setMember("resource_signing_alg_values_supported", []string{"RS256", "none"})),
+		onFault(FaultResourceMetaNoName, deleteMember("resource_name")),
+		onFault(FaultResourceMetaTaggedNameOnly, func(res *response) {
+			res.editMembers(func(m map[string]any) {
+				m["resource_name#en"] = m["resource_name"]
+				delete(m, "resource_name")
+			})
+		}),
 		onFault(FaultMCPPRMNotServed, func(res *response) { res.replace(http.StatusNotFound, "not found") }),
 		// The document moves to the resource URL with the suffix appended
 		// (fault_resource_metadata_appended.go).

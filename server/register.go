@@ -377,7 +377,7 @@ func (s *Server) checkRedirectURI(raw string) string {
 		if !isLoopbackHost(u.Hostname()) && s.refusesHTTPRedirect() {
 			return "uses http on a non-loopback host; use https, or http://127.0.0.1 for native clients (RFC 8252 §7.3)"
 		}
-	case isReverseDomainScheme(scheme) || s.redirectSchemes[scheme]:
+	case isReverseDomainScheme(scheme) || s.redirectSchemes[scheme] || s.acceptsSchemeWithoutPeriod(scheme):
 	default:
 		return "uses a scheme that is not allowed: use https, http on a loopback address, or a private-use scheme in reverse domain name form such as com.example.app:/callback (RFC 8252 §7.1)"
 	}

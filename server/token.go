@@ -195,7 +195,7 @@ func (s *Server) exchangeCode(r *http.Request, ca *clientAuth, form url.Values) 
 	if oerr := s.checkCodeRedirectURI(code, ca.client, form); oerr != nil {
 		return nil, oerr
 	}
-	if oerr := s.verifyPKCE(code, form); oerr != nil {
+	if oerr := s.verifyPKCE(code, ca.client, form); oerr != nil {
 		return nil, oerr
 	}
 	if oerr := s.checkCodeDPoPKey(r, code); oerr != nil {
@@ -260,7 +260,7 @@ func (s *Server) codeReplayed(r *http.Request, code *store.Code) *oautherr.Error
 // verifyPKCE implements RFC 7636 §4.6 and the downgrade protection of RFC
 // 9700 §2.1.1: a verifier without a challenge is as wrong as a challenge
 // without a verifier.
-func (s *Server) verifyPKCE(code *store.Code, form url.Values) *oautherr.Error {
+func (s *Server) verifyPKCE(code *store.Code, c *store.Client, form url.Values) *oautherr.Error {
 	verifier, sent := form.Get("code_verifier"), form.Has("code_verifier")
 	if code.CodeChallenge == "" {
 		if sent && s.refusesPKCEDowngrade() {
@@ -275,7 +275,7 @@ func (s *Server) verifyPKCE(code *store.Code, form url.Values) *oautherr.Error {
 	if !ok {
 		return oautherr.InvalidGrant("code_verifier must be 43-128 characters of [A-Za-z0-9-._~] (RFC 7636 §4.1)")
 	}
-	if !s.comparesVerifier() {
+	if !s.comparesVerifier(c) {
 		return nil
 	}
 	challenge, method := s.codeChallenge(code)

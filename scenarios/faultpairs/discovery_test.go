@@ -27,4 +27,10 @@ var _ = add(map[string]pair{
 	"rfc9728-3.2-multi-valued-as-arrays":            faults(server.FaultResourceMetaScopesString),
 	"rfc9728-3.3-challenge-metadata-resource":       faults(server.FaultResourceMetaChallengeToAS),
 	"rfc9728-2-scopes-supported-requestable":        faults(server.FaultResourceMetaUnknownScope),
+	"rfc9728-1.2-resource-no-query":                 faults(server.FaultResourceMetaResourceQuery),
+	"rfc9728-2-resource-https-url":                  faults(server.FaultResourceMetaResourceFragment),
+	"rfc9728-2-jwks-uri-https":                      faults(server.FaultResourceMetaJWKSURIHTTP),
+	"rfc9728-2-signing-alg-none-absent":             faults(server.FaultResourceMetaSigningAlgNone),
+	"rfc9728-2-resource-name":                       faults(server.FaultResourceMetaNoName),
+	"rfc9728-2.1-untagged-instance":                 faults(server.FaultResourceMetaTaggedNameOnly),
 })

@@ -8,6 +8,7 @@ var _ = add(map[string]pair{
 	"rfc6750-3.1-invalid-token-error":              faults(server.FaultBearerNoErrorCode),
 	"rfc8707-2-fragment-invalid-target":            faults(server.FaultResourceUnchecked),
 	"rfc8707-2-relative-invalid-target":            faults(server.FaultResourceUnchecked),
+	"rfc8707-2-token-relative-invalid-target":      faults(server.FaultResourceUnchecked),
 	"rfc8707-2.2-token-resource-within-grant":      faults(server.FaultResourceUnchecked),
 	"rfc8707-2-audience-restricted":                faults(server.FaultAudienceUnchecked),
 	"rfc9728-3.3-resource-identical":               {cfg: wrongResourceInMetadata},

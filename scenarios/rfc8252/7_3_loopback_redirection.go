@@ -3,13 +3,9 @@ package rfc8252
 import (
 	"context"
 	"fmt"
-	"net/url"
-	"slices"
 
-	"github.com/authspec/authspec/scenarios/internal/regclient"
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/expect"
-	"github.com/authspec/authspec/suite/fixture"
 	"github.com/authspec/authspec/suite/vocab"
 )
 
@@ -34,14 +30,9 @@ func runLoopbackAnyPort(ctx context.Context, t *suite.T) error {
 	if err != nil {
 		return err
 	}
-	u, err := url.Parse(c.RedirectURI)
-	if err != nil || u.Scheme != "http" || (u.Hostname() != "127.0.0.1" && u.Hostname() != "::1") {
-		return suite.SkipErr("the client's redirect URI %s is not a loopback IP URI", c.RedirectURI)
-	}
-	other := *u
-	other.Host = u.Hostname() + ":" + otherPort(u.Port())
-	if u.Hostname() == "::1" {
-		other.Host = "[::1]:" + otherPort(u.Port())
+	other, err := otherLoopbackPort(c)
+	if err != nil {
+		return err
 	}
 	ar := t.NewAuthRequest(c)
 	ar.RedirectURI = other.String()
@@ -53,7 +44,7 @@ func runLoopbackAnyPort(ctx context.Context, t *suite.T) error {
 		return nil
 	}
 	if res.Callback == nil && res.Interactive {
-		return suite.SkipErr("the authorization endpoint shows a page that needs a person; enable the browser (--browser on) with a login and consent recipe (browser: in the config)")
+		return needsPerson()
 	}
 	// Refused (an error redirect or an error page): the port is to blame
 	// only if the same request with the registered port gets a code.
@@ -79,33 +70,4 @@ func runLoopbackAnyPort(ctx context.Context, t *suite.T) error {
 		f = f.WithEvidence(ok.Exchange)
 	}
 	return f
-}
-
-func otherPort(p string) string {
-	if p == "51789" {
-		return "51790"
-	}
-	return "51789"
-}
-
-// nativeClient registers a native app (application_type native, a public
-// client with a loopback redirect URI) when the target offers dynamic
-// registration, else takes the configured public client.
-func nativeClient(ctx context.Context, t *suite.T) (*fixture.Client, error) {
-	if ok, _ := t.Target.Has(vocab.FeatureDCR); ok {
-		method := "none"
-		if !slices.Contains(t.Target.Metadata.AuthMethods(), "none") {
-			return nil, suite.SkipErr("the target does not advertise token_endpoint_auth_method none, so no native app (a public client, RFC 8252 §8.4) can be registered")
-		}
-		md := regclient.Metadata(t, method, map[string]any{"application_type": "native", "client_name": "authspec native app"})
-		r, err := regclient.MustRegister(ctx, t, md)
-		if err != nil {
-			return nil, err
-		}
-		return r.Client, nil
-	}
-	if ok, why := t.Target.Has(vocab.FeaturePublicClient); !ok {
-		return nil, suite.SkipErr("no native app client: no dynamic registration and %s", why)
-	}
-	return t.Public(ctx)
 }

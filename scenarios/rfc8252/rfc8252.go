@@ -7,6 +7,8 @@ import "github.com/authspec/authspec/suite"
 // Checks returns the RFC 8252 checks.
 func Checks() []*suite.Check {
 	var out []*suite.Check
+	out = append(out, initiatingChecks()...)
 	out = append(out, loopbackChecks()...)
+	out = append(out, registrationChecks()...)
 	return out
 }

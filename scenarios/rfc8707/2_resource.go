@@ -21,9 +21,16 @@ import (
 func resourceChecks() []*suite.Check {
 	req := []vocab.Feature{vocab.FeatureResource, vocab.FeatureConfidential, vocab.FeatureAuthCode}
 	cc := []vocab.Feature{vocab.FeatureResource, vocab.FeatureConfidential, vocab.FeatureAuthCode, vocab.FeatureClientCredentials}
+	// The MUSTs bind the client's value; the server's side is §2.1's
+	// lowercase "should reject" (see observation).
 	const absolute = "Its value MUST be an absolute URI, as specified by Section 4.3 of [RFC3986]. The URI MUST NOT include a fragment component. ... " +
 		"If the authorization server fails to parse the provided value(s) or does not consider the resource(s) acceptable, it should reject the request " +
-		"with an error response using the error code \"invalid_target\" as the value of the \"error\" parameter (§2.1)"
+		"with an error response using the error code invalid_target as the value of the error parameter ..."
+	// At the token endpoint, §2.1 (the authorization request) does not
+	// apply: §2 offers the error code for both requests.
+	const atToken = "Its value MUST be an absolute URI, as specified by Section 4.3 of [RFC3986]. The URI MUST NOT include a fragment component. ... " +
+		"The following error code is provided for an authorization server to indicate problems with the requested resource(s) in response to an authorization request " +
+		"or access token request. ... invalid_target The requested resource is invalid, missing, unknown, or malformed."
 	return []*suite.Check{
 		{
 			ID: "rfc8707-2-fragment-invalid-target", Spec: suite.RFC8707, Section: "2", Level: suite.Should,
@@ -47,8 +54,19 @@ func resourceChecks() []*suite.Check {
 			ID: "rfc8707-2-token-fragment-invalid-target", Spec: suite.RFC8707, Section: "2", Level: suite.Should,
 			Requires: cc, Profiles: []vocab.Profile{vocab.ProfileResource},
 			Title: "A token request whose resource has a fragment is refused, not served with the fragment dropped (an observation)",
-			Quote: absolute, Keywordless: observation,
-			Run: runTokenFragmentInvalidTarget,
+			Quote: atToken, Keywordless: observation,
+			Run: func(ctx context.Context, t *suite.T) error {
+				return tokenBadResource(ctx, t, t.Target.Resource+"#fragment", "refuse resource values with a fragment at the token endpoint too; do not strip it")
+			},
+		},
+		{
+			ID: "rfc8707-2-token-relative-invalid-target", Spec: suite.RFC8707, Section: "2", Level: suite.Should,
+			Requires: cc, Profiles: []vocab.Profile{vocab.ProfileResource},
+			Title: "A token request with a relative resource is refused (an observation)",
+			Quote: atToken, Keywordless: observation,
+			Run: func(ctx context.Context, t *suite.T) error {
+				return tokenBadResource(ctx, t, "/relative/resource", "refuse resource values that are not absolute URIs at the token endpoint too")
+			},
 		},
 		{
 			ID: "rfc8707-2-audience-restricted", Spec: suite.RFC8707, Section: "2", Level: suite.Should,
@@ -112,7 +130,11 @@ func describeSrc(src string) string {
 	return "its " + src + " shows no aud"
 }
 
-func runTokenFragmentInvalidTarget(ctx context.Context, t *suite.T) error {
+// tokenBadResource sends a client credentials request for the resource v,
+// which a client must not send, once the same request for the resource
+// itself has shown that it works. A refusal is right; a token is reported
+// by lax.
+func tokenBadResource(ctx context.Context, t *suite.T, v, fix string) error {
 	base, err := clientCredentials(ctx, t, t.Target.Resource)
 	if err != nil {
 		return err
@@ -120,7 +142,6 @@ func runTokenFragmentInvalidTarget(ctx context.Context, t *suite.T) error {
 	if base.Status != http.StatusOK {
 		return suite.SkipErr("a client credentials request for the resource itself gets HTTP %d, so a refusal would prove nothing", base.Status)
 	}
-	v := t.Target.Resource + "#fragment"
 	res, err := clientCredentials(ctx, t, v)
 	if err != nil {
 		return err
@@ -128,8 +149,7 @@ func runTokenFragmentInvalidTarget(ctx context.Context, t *suite.T) error {
 	if res.Status != http.StatusOK {
 		return nil
 	}
-	return lax(ctx, t, res, "an error (invalid_target)", "an access token", fmt.Sprintf("the resource %q at the token endpoint", v),
-		"refuse resource values with a fragment at the token endpoint too; do not strip it")
+	return lax(ctx, t, res, "an error (invalid_target)", "an access token", fmt.Sprintf("the resource %q at the token endpoint", v), fix)
 }
 
 func runResourceRepeatable(ctx context.Context, t *suite.T) error {

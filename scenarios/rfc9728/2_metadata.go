@@ -26,21 +26,21 @@ func metadataChecks() []*suite.Check {
 			ID: "rfc9728-2-authorization-servers-lists-issuer", Spec: suite.RFC9728, Section: "2", Level: suite.May,
 			Requires: needMetadata, Profiles: []vocab.Profile{vocab.ProfileResource},
 			Title: "The resource's metadata lists the authorization server whose tokens it accepts (an observation)",
-			Quote: "authorization_servers: OPTIONAL. JSON array containing a list of OAuth authorization server issuer identifiers, as defined in [RFC8414], for authorization servers that can be used with this protected resource.",
+			Quote: "authorization_servers OPTIONAL. JSON array containing a list of OAuth authorization server issuer identifiers, as defined in [RFC8414], for authorization servers that can be used with this protected resource.",
 			Run:   runAuthorizationServersListsIssuer,
 		},
 		{
 			ID: "rfc9728-2-resource-required", Spec: suite.RFC9728, Section: "2", Level: suite.Must,
 			Requires: needMetadata, Profiles: []vocab.Profile{vocab.ProfileResource},
 			Title: "The protected resource metadata has the required resource parameter",
-			Quote: "resource: REQUIRED. The protected resource's resource identifier, as defined in Section 1.2.",
+			Quote: quoteResource,
 			Run:   runResourceRequired,
 		},
 		{
 			ID: "rfc9728-2-authorization-servers-have-metadata", Spec: suite.RFC9728, Section: "2", Level: suite.Must,
 			Requires: needMetadata, Profiles: []vocab.Profile{vocab.ProfileResource},
 			Title: "Every listed authorization server is an issuer whose RFC 8414 metadata names it",
-			Quote: "authorization_servers: OPTIONAL. JSON array containing a list of OAuth authorization server issuer identifiers, as defined in [RFC8414], for authorization servers that can be used with this protected resource.",
+			Quote: "authorization_servers OPTIONAL. JSON array containing a list of OAuth authorization server issuer identifiers, as defined in [RFC8414], for authorization servers that can be used with this protected resource.",
 			Keywordless: "metadata states facts about the resource: a listed value must be an issuer identifier as RFC 8414 defines it, from which the server's metadata is found " +
 				"and whose issuer is identical (RFC 8414 §3, §3.3); a value that is not one makes the document false for every client that follows it",
 			Run: runAuthorizationServersHaveMetadata,
@@ -49,7 +49,7 @@ func metadataChecks() []*suite.Check {
 			ID: "rfc9728-2-bearer-methods-honoured", Spec: suite.RFC9728, Section: "2", Level: suite.Must,
 			Requires: []vocab.Feature{vocab.FeatureResourceMetadata, vocab.FeatureConfidential}, Profiles: []vocab.Profile{vocab.ProfileResource},
 			Title:       "The resource accepts a valid token by every advertised bearer method",
-			Quote:       "bearer_methods_supported: OPTIONAL. JSON array containing a list of the supported methods of sending an OAuth 2.0 bearer token [RFC6750] to the protected resource. Defined values are [\"header\", \"body\", \"query\"], corresponding to Sections 2.1, 2.2, and 2.3 of [RFC6750].",
+			Quote:       "bearer_methods_supported OPTIONAL. JSON array containing a list of the supported methods of sending an OAuth 2.0 bearer token [RFC6750] to the protected resource. Defined values are [\"header\", \"body\", \"query\"], corresponding to Sections 2.1, 2.2, and 2.3 of [RFC6750].",
 			Keywordless: "metadata states facts about the resource: a method listed as supported that the resource refuses makes the document false for every client that follows it",
 			Run:         runBearerMethodsHonoured,
 		},
@@ -57,7 +57,7 @@ func metadataChecks() []*suite.Check {
 			ID: "rfc9728-2-scopes-supported-requestable", Spec: suite.RFC9728, Section: "2", Level: suite.Should,
 			Requires: []vocab.Feature{vocab.FeatureResourceMetadata, vocab.FeatureConfidential, vocab.FeatureAuthCode}, Profiles: []vocab.Profile{vocab.ProfileResource},
 			Title: "The authorization server under test does not refuse the scopes the resource advertises for authorization requests (an observation)",
-			Quote: "scopes_supported: RECOMMENDED. JSON array containing a list of the scope values, as defined in OAuth 2.0 [RFC6749], that are used in authorization requests to request access to this protected resource.",
+			Quote: "scopes_supported RECOMMENDED. JSON array containing a list of scope values, as defined in OAuth 2.0 [RFC6749], that are used in authorization requests to request access to this protected resource.",
 			Run:   runScopesSupportedRequestable,
 		},
 	}
@@ -329,3 +329,140 @@ func runScopesSupportedRequestable(ctx context.Context, t *suite.T) error {
 
 // maxScopes bounds the scopes asked for in one request.
 const maxScopes = 8
+
+// quoteResource is §2's definition of the resource member, whose value
+// §1.2 defines: "The protected resource's resource identifier, which is a
+// URL that uses the https scheme and has no fragment component."
+const quoteResource = "resource REQUIRED. The protected resource's resource identifier, as defined in Section 1.2."
+
+// memberFormChecks returns the checks of RFC 9728 §2 that judge the form
+// of single members: the URLs, the signing algorithms and the name.
+func memberFormChecks() []*suite.Check {
+	return []*suite.Check{
+		{
+			ID: "rfc9728-2-resource-https-url", Spec: suite.RFC9728, Section: "2", Level: suite.Must,
+			Requires: needMetadata, Profiles: []vocab.Profile{vocab.ProfileResource},
+			Title: "The resource identifier is an https URL without fragment",
+			Quote: quoteResource,
+			Keywordless: "REQUIRED makes the member mandatory, and §1.2 defines its value: \"The protected resource's resource identifier, which is a URL that uses the https scheme " +
+				"and has no fragment component.\" A value in another form is not a resource identifier; an http identifier on the local machine is not judged (test deployments)",
+			Run: runResourceHTTPSURL,
+		},
+		{
+			ID: "rfc9728-2-jwks-uri-https", Spec: suite.RFC9728, Section: "2", Level: suite.Must,
+			Requires: needMetadata, Profiles: []vocab.Profile{vocab.ProfileResource},
+			Title: "The resource's jwks_uri, when present, is an https URL",
+			Quote: "jwks_uri OPTIONAL. URL of the protected resource's JSON Web Key (JWK) Set [JWK] document. ... This URL MUST use the https scheme.",
+			Run:   runJWKSURIHTTPS,
+		},
+		{
+			ID: "rfc9728-2-signing-alg-none-absent", Spec: suite.RFC9728, Section: "2", Level: suite.MustNot,
+			Requires: needMetadata, Profiles: []vocab.Profile{vocab.ProfileResource},
+			Title: "resource_signing_alg_values_supported does not list \"none\"",
+			Quote: "resource_signing_alg_values_supported OPTIONAL. JSON array containing a list of the JWS [JWS] signing algorithms (alg values) [JWA] supported by the protected resource " +
+				"for signing resource responses ... The value none MUST NOT be used.",
+			Run: runSigningAlgNoneAbsent,
+		},
+		{
+			ID: "rfc9728-2-resource-name", Spec: suite.RFC9728, Section: "2", Level: suite.Should,
+			Requires: needMetadata, Profiles: []vocab.Profile{vocab.ProfileResource},
+			Title: "The protected resource metadata names the resource for people (resource_name)",
+			Quote: "resource_name Human-readable name of the protected resource intended for display to the end user. It is RECOMMENDED that protected resource metadata include this field.",
+			Run:   runResourceName,
+		},
+	}
+}
+
+// httpsOrLoopback judges the URL raw that RFC 9728 wants with the https
+// scheme: "" when it is one (or http on the local machine, as test
+// deployments are, which is only logged), else why not.
+func httpsOrLoopback(t *suite.T, member, raw string) string {
+	u, err := url.Parse(raw)
+	switch {
+	case err != nil || !u.IsAbs() || u.Host == "":
+		return "not an absolute URL"
+	case u.Scheme == "https":
+		return ""
+	case u.Scheme == "http" && httpx.IsLoopback(u.Hostname()):
+		t.Logf("the %s %s is http on a loopback address, as test deployments are: its scheme is not judged; run against the deployment served over https for that", member, raw)
+		return ""
+	}
+	return "not an https URL"
+}
+
+func runResourceHTTPSURL(_ context.Context, t *suite.T) error {
+	v := t.Target.ResourceMetadata["resource"]
+	s, _ := v.(string)
+	if s == "" {
+		return suite.SkipErr("the metadata has no resource identifier (rfc9728-2-resource-required reports it)")
+	}
+	why := httpsOrLoopback(t, "resource identifier", s)
+	if why == "" && strings.Contains(s, "#") {
+		why = "a URL with a fragment component"
+	}
+	if why == "" {
+		return nil
+	}
+	return expect.Fail(t.Target.ResourceMetadataResult, "an https URL without fragment", "resource: "+expect.Describe(v),
+		"the resource identifier is %s: clients compare it with the URL they call and send tokens there (RFC 9728 §3.3, §7.3)", why).
+		WithFix("identify the resource by an https URL without fragment, and publish that URL unchanged as resource")
+}
+
+func runJWKSURIHTTPS(_ context.Context, t *suite.T) error {
+	v, present := t.Target.ResourceMetadata["jwks_uri"]
+	if !present {
+		t.Logf("the protected resource metadata has no jwks_uri")
+		return nil
+	}
+	s, _ := v.(string)
+	if httpsOrLoopback(t, "jwks_uri", s) == "" {
+		return nil
+	}
+	return expect.Fail(t.Target.ResourceMetadataResult, "an https URL", "jwks_uri: "+expect.Describe(v),
+		"clients fetch the keys that verify the resource's signed responses from this URL: over http, anyone on the path can substitute them").
+		WithFix("serve the resource's JWK Set over https and publish its https URL")
+}
+
+func runSigningAlgNoneAbsent(_ context.Context, t *suite.T) error {
+	const member = "resource_signing_alg_values_supported"
+	algs, present, err := expect.StringList(t.Target.ResourceMetadata, member)
+	switch {
+	case err != nil:
+		return suite.SkipErr("%s is malformed (%v; see rfc9728-3.2-multi-valued-as-arrays)", member, err)
+	case !present:
+		t.Logf("the protected resource metadata has no %s", member)
+		return nil
+	case !slices.Contains(algs, "none"):
+		return nil
+	}
+	return expect.Fail(t.Target.ResourceMetadataResult, "a list without \"none\"", member+": "+expect.Describe(t.Target.ResourceMetadata[member]),
+		"the resource says it may sign its responses with no signature at all: anyone could forge them").
+		WithFix("remove \"none\" from " + member)
+}
+
+// runResourceName accepts resource_name with or without a language tag
+// (§2.1): whether the untagged instance is there too is
+// rfc9728-2.1-untagged-instance's question.
+func runResourceName(_ context.Context, t *suite.T) error {
+	doc := t.Target.ResourceMetadata
+	names := []string{}
+	for name := range doc {
+		if name == "resource_name" || strings.HasPrefix(name, "resource_name#") {
+			names = append(names, name)
+		}
+	}
+	if len(names) == 0 {
+		return expect.Fail(t.Target.ResourceMetadataResult, "resource_name: a name for people", "absent; parameters: "+expect.Keys(doc),
+			"the protected resource metadata does not name the resource for people").
+			WithFix(`add "resource_name": a name clients can show when they ask the user to allow access to this resource`)
+	}
+	slices.Sort(names)
+	for _, name := range names {
+		if s, _ := doc[name].(string); strings.TrimSpace(s) != "" {
+			return nil
+		}
+	}
+	return expect.Fail(t.Target.ResourceMetadataResult, "resource_name: a name for people", names[0]+": "+expect.Describe(doc[names[0]]),
+		"the resource's name is not a non-empty string").
+		WithFix(`give "resource_name" a string naming the resource, as clients show it to the user`)
+}

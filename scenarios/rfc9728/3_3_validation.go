@@ -17,7 +17,7 @@ func validationChecks() []*suite.Check {
 			ID: "rfc9728-3.3-resource-identical", Spec: suite.RFC9728, Section: "3.3", Level: suite.Must,
 			Requires: needMetadata, Profiles: []vocab.Profile{vocab.ProfileResource},
 			Title: "The resource member of the metadata is identical to the resource identifier",
-			Quote: "The \"resource\" value returned MUST be identical to the protected resource's resource identifier value into which the well-known URI path suffix was inserted to create the URL used to retrieve the metadata.",
+			Quote: "The resource value returned MUST be identical to the protected resource's resource identifier value into which the well-known URI path suffix was inserted to create the URL used to retrieve the metadata.",
 			Run:   runResourceIdentical,
 		},
 		{

@@ -10,7 +10,10 @@ import "github.com/authspec/authspec/suite"
 // Checks returns the RFC 9728 checks.
 func Checks() []*suite.Check {
 	var out []*suite.Check
+	out = append(out, terminologyChecks()...)
 	out = append(out, metadataChecks()...)
+	out = append(out, memberFormChecks()...)
+	out = append(out, humanReadableChecks()...)
 	out = append(out, retrievalChecks()...)
 	out = append(out, responseChecks()...)
 	out = append(out, validationChecks()...)

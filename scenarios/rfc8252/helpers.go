@@ -1,0 +1,62 @@
+package rfc8252
+
+import (
+	"context"
+	"net/url"
+	"slices"
+
+	"github.com/authspec/authspec/scenarios/internal/regclient"
+	"github.com/authspec/authspec/suite"
+	"github.com/authspec/authspec/suite/fixture"
+	"github.com/authspec/authspec/suite/vocab"
+)
+
+// otherLoopbackPort is c's loopback IP redirect URI with another port, or
+// SKIP when c's redirect URI is not one.
+func otherLoopbackPort(c *fixture.Client) (*url.URL, error) {
+	u, err := url.Parse(c.RedirectURI)
+	if err != nil || u.Scheme != "http" || (u.Hostname() != "127.0.0.1" && u.Hostname() != "::1") {
+		return nil, suite.SkipErr("the client's redirect URI %s is not a loopback IP URI", c.RedirectURI)
+	}
+	other := *u
+	other.Host = u.Hostname() + ":" + otherPort(u.Port())
+	if u.Hostname() == "::1" {
+		other.Host = "[::1]:" + otherPort(u.Port())
+	}
+	return &other, nil
+}
+
+// needsPerson is the SKIP of a flow that stopped at a page a person must
+// get through.
+func needsPerson() error {
+	return suite.SkipErr("the authorization endpoint shows a page that needs a person; enable the browser (--browser on) with a login and consent recipe (browser: in the config)")
+}
+
+func otherPort(p string) string {
+	if p == "51789" {
+		return "51790"
+	}
+	return "51789"
+}
+
+// nativeClient registers a native app (application_type native, a public
+// client with a loopback redirect URI) when the target offers dynamic
+// registration, else takes the configured public client.
+func nativeClient(ctx context.Context, t *suite.T) (*fixture.Client, error) {
+	if ok, _ := t.Target.Has(vocab.FeatureDCR); ok {
+		method := "none"
+		if !slices.Contains(t.Target.Metadata.AuthMethods(), "none") {
+			return nil, suite.SkipErr("the target does not advertise token_endpoint_auth_method none, so no native app (a public client, RFC 8252 §8.4) can be registered")
+		}
+		md := regclient.Metadata(t, method, map[string]any{"application_type": "native", "client_name": "authspec native app"})
+		r, err := regclient.MustRegister(ctx, t, md)
+		if err != nil {
+			return nil, err
+		}
+		return r.Client, nil
+	}
+	if ok, why := t.Target.Has(vocab.FeaturePublicClient); !ok {
+		return nil, suite.SkipErr("no native app client: no dynamic registration and %s", why)
+	}
+	return t.Public(ctx)
+}
