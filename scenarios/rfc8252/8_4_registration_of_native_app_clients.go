@@ -2,6 +2,8 @@ package rfc8252
 
 import (
 	"context"
+	"errors"
+	"github.com/authspec/authspec/suite/fixture"
 	"slices"
 	"strings"
 
@@ -101,6 +103,9 @@ func runPrivateUseSchemePeriod(ctx context.Context, t *suite.T) error {
 	ar := t.NewAuthRequest(r.Client)
 	ar.RedirectURI = schemeWithoutPeriod
 	res, err := t.TryAuthorize(ctx, ar)
+	if errors.Is(err, fixture.ErrRedirectNotFollowed) {
+		return suite.SkipErr("the server registered %s, and the authorization went through the login pages in Chromium, which aborts a redirect to a private-use scheme without showing it (%v), so whether a code is delivered there cannot be seen", schemeWithoutPeriod, err)
+	}
 	if err != nil {
 		return err
 	}

@@ -316,6 +316,8 @@ type flowState struct {
 	out         *fixture.AuthzResult
 	blocked     *httpx.RefusedError // a navigation the policy stopped
 	stopped     chan struct{}       // closed when blocked is set
+	lost        error               // a navigation toward a private-use scheme aborted
+	lostCh      chan struct{}       // closed when lost is set
 	// doc is the response of the last document the main frame loaded
 	// (not the redirect URI); docs counts them; nav is signalled on each.
 	doc  playwright.Response
@@ -345,6 +347,24 @@ func (st *flowState) block(u *url.URL) {
 			Reason: "the browser was sent there, and authspec navigates only to the issuer's origin, the origins listed under " +
 				httpx.ConfigKey + " and the redirect URI: " + st.policy.Why(u)}
 		close(st.stopped)
+	}
+}
+
+// privateScheme reports whether the redirect URI has a scheme other than
+// http and https (RFC 8252 §7.1).
+func (st *flowState) privateScheme() bool {
+	u, err := url.Parse(st.redirectURI)
+	return err == nil && u.Scheme != "" && u.Scheme != "http" && u.Scheme != "https"
+}
+
+func (st *flowState) lose(from string) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if st.lost == nil && st.callback == nil {
+		u, _ := url.Parse(st.redirectURI)
+		st.lost = fmt.Errorf("%w: Chromium aborted the navigation from %s, which leads to the private-use scheme %s:",
+			fixture.ErrRedirectNotFollowed, st.redact(from), u.Scheme)
+		close(st.lostCh)
 	}
 }
 
@@ -401,6 +421,15 @@ func (b *Browser) newSlot() (*slot, error) {
 	bctx.OnRequest(func(r playwright.Request) {
 		if st := sl.state.Load(); st != nil && st.matches(r.URL()) {
 			st.capture(r.URL())
+		}
+	})
+	// Chromium aborts a navigation redirected to a private-use scheme
+	// (com.example.app:/cb) without showing the redirect: when the
+	// redirect URI has such a scheme, an aborted navigation ends the flow
+	// with fixture.ErrRedirectNotFollowed rather than waiting for it.
+	bctx.OnRequestFailed(func(r playwright.Request) {
+		if st := sl.state.Load(); st != nil && r.IsNavigationRequest() && st.privateScheme() {
+			st.lose(r.URL())
 		}
 	})
 	if err := bctx.Route(matches, func(r playwright.Route) {
@@ -574,7 +603,7 @@ func (b *Browser) AuthorizeEach(ctx context.Context, hc *httpx.Client, urls fixt
 		policy = hc.Transport().Policy()
 	}
 	st := &flowState{redirectURI: redirectURI, got: make(chan struct{}), out: out, redact: hc.Transport().Redact, policy: policy,
-		stopped: make(chan struct{}), nav: make(chan struct{}, 1)}
+		stopped: make(chan struct{}), lostCh: make(chan struct{}), nav: make(chan struct{}, 1)}
 	sl.state.Store(st)
 	mu, got := &st.mu, st.got
 	done := func() bool {
@@ -707,6 +736,11 @@ wait:
 			}
 		case <-st.stopped:
 			return fail(st.refused())
+		case <-st.lostCh:
+			st.mu.Lock()
+			err := st.lost
+			st.mu.Unlock()
+			return fail(err)
 		case <-deadline:
 			return fail(fmt.Errorf("the browser did not reach the redirect URI; it is at %s", page.URL()))
 		case <-ctx.Done():

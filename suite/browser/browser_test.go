@@ -113,3 +113,26 @@ func TestBrowser_FailureAttachesScreenshot(t *testing.T) {
 	}
 	assert.ElementsMatch(t, []string{"image/png", "text/plain"}, kinds)
 }
+
+// TestBrowser_PrivateUseSchemeRedirect: Chromium aborts a redirect to a
+// private-use scheme without showing it; the flow ends at once with
+// fixture.ErrRedirectNotFollowed instead of waiting out the step timeout.
+func TestBrowser_PrivateUseSchemeRedirect(t *testing.T) {
+	t.Parallel()
+	srv, issuer := referenceServer(t)
+	b := launch(t, referenceRecipe)
+
+	ctx := context.Background()
+	env, err := suite.Prepare(ctx, issuer, &target.Config{Resource: srv.ResourceURL()}, suite.PrepareOptions{Authorizer: b})
+	require.NoError(t, err)
+	tt := suite.NewT(env, &suite.Check{ID: "x"})
+	const redirect = "com.example.app:/oauth2redirect"
+	c, _, err := tt.Register(ctx, map[string]any{"application_type": "native", "redirect_uris": []string{redirect},
+		"token_endpoint_auth_method": "none", "grant_types": []string{"authorization_code"}, "response_types": []string{"code"}})
+	require.NoError(t, err)
+	ar := tt.NewAuthRequest(c)
+	ar.RedirectURI = redirect
+	_, err = tt.Authorize(ctx, ar)
+	require.ErrorIs(t, err, fixture.ErrRedirectNotFollowed)
+	assert.Contains(t, err.Error(), "com.example.app")
+}
