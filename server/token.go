@@ -436,7 +436,13 @@ func (s *Server) clientCredentials(r *http.Request, ca *clientAuth, form url.Val
 	if oerr != nil {
 		return nil, oerr
 	}
-	return s.issue(r, ca.client, s.clientCredentialsSubject(ca.client), scope, scope, resources, resources, randomID(), s.clientCredentialsRefresh())
+	// A grant ties together the tokens that a refresh token or a code
+	// replay revokes at once; a lone access token needs none.
+	refresh, grantID := s.clientCredentialsRefresh(), ""
+	if refresh {
+		grantID = randomID()
+	}
+	return s.issue(r, ca.client, s.clientCredentialsSubject(ca.client), scope, scope, resources, resources, grantID, refresh)
 }
 
 // issue mints an access token (and optionally a refresh token carrying the
