@@ -117,6 +117,11 @@ func runStateEchoed(ctx context.Context, t *suite.T) error {
 	if res.Callback == nil {
 		return suite.SkipErr("the authorization did not come back to the client")
 	}
+	if q := res.Callback.Query(); q.Get("code") == "" && q.Get("error") != "" {
+		// §4.1.2 is the response that grants; an error response's state
+		// is rfc6749-4.1.2.1-error-carries-state's to judge.
+		return suite.SkipErr("the authorization request came back with error=%s rather than a code, so the authorization response of §4.1.2 was not seen (rfc6749-4.1.2.1-error-carries-state judges the state of error responses)", q.Get("error"))
+	}
 	if got := res.Callback.Query().Get("state"); got != ar.State {
 		return expect.Fail(res.Last, fmt.Sprintf("state=%q", ar.State), fmt.Sprintf("state=%q", got),
 			"the client cannot match the response to its request (CSRF protection breaks)").
