@@ -82,7 +82,7 @@ bench: $(DEPS_STAMP) ## the performance figures of docs/performance.md, from one
 	@echo "== load: token endpoint and registration, memory, SQLite and PostgreSQL stores (PostgreSQL: one server, and two replicas on one database; durable settings)"
 	AUTHSPEC_REQUIRE_POSTGRES=1 AUTHSPEC_POSTGRES_DURABLE=1 $(GO) test -count 1 -v -run TestLoad ./server/load/ -soak | grep -E 'load_test|^(ok|FAIL)'
 
-fuzz: ## run each fuzz target for FUZZTIME (default 20s)
+fuzz: ## run each fuzz target for FUZZTIME (default 20s; a count such as 1000x also works)
 	scripts/fuzz.sh $(FUZZTIME)
 
 catalog: ## regenerate the golden catalog and docs/checks.md after reviewing a catalog change
