@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"time"
 
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/expect"
@@ -27,6 +28,16 @@ type pushed struct {
 	Res        *httpx.Result
 	RequestURI string
 	ExpiresIn  float64
+	// At is when the target answered the push.
+	At time.Time
+}
+
+// late reports whether the request_uri's expires_in has run out since the
+// push, and how long ago the push was: a refusal then may be its expiry,
+// which says nothing about what a check judges.
+func (p *pushed) late() (time.Duration, bool) {
+	since := time.Since(p.At)
+	return since, p.ExpiresIn > 0 && since >= time.Duration(p.ExpiresIn*float64(time.Second))
 }
 
 // push pushes the run's usual authorization request of c (nil: the run's
@@ -54,7 +65,7 @@ func push(ctx context.Context, t *suite.T, c *fixture.Client, adjust func(r *fix
 	}
 	a := *r
 	a.RequestURI = body.RequestURI
-	return &pushed{Request: &a, Pushed: r, Res: res, RequestURI: body.RequestURI, ExpiresIn: body.ExpiresIn}, nil
+	return &pushed{Request: &a, Pushed: r, Res: res, RequestURI: body.RequestURI, ExpiresIn: body.ExpiresIn, At: time.Now()}, nil
 }
 
 // authorized runs the authorization of a pushed request and returns the
