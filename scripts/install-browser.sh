@@ -8,12 +8,19 @@ DRIVER_DIR="${PLAYWRIGHT_DRIVER_PATH:-$HOME/.cache/ms-playwright-go/$PW_CORE_VER
 sudo_cmd=""
 if [ "$(id -u)" -ne 0 ]; then sudo_cmd="sudo"; fi
 
-if ! command -v chromium >/dev/null 2>&1; then
-  echo "installing chromium from Debian packages"
+# chromium-headless-shell is the headless build Playwright itself runs by
+# default: it starts faster and uses about half the CPU of the full browser
+# for the same flows. authspec prefers it and falls back on chromium.
+missing=""
+command -v chromium >/dev/null 2>&1 || missing="chromium"
+command -v chromium-headless-shell >/dev/null 2>&1 || missing="$missing chromium-headless-shell"
+if [ -n "$missing" ]; then
+  echo "installing$missing from Debian packages"
   $sudo_cmd apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq chromium >/dev/null
+  # shellcheck disable=SC2086
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq $missing >/dev/null
 fi
-chromium --version 2>/dev/null | head -1 || true
+chromium-headless-shell --version 2>/dev/null | head -1 || chromium --version 2>/dev/null | head -1 || true
 
 if [ ! -f "$DRIVER_DIR/package/cli.js" ]; then
   echo "installing playwright-core@$PW_CORE_VERSION from npm into $DRIVER_DIR"

@@ -36,8 +36,10 @@ const DriverVersion = "1.52.0"
 
 // Options configure the browser.
 type Options struct {
-	// Executable is the Chromium binary (default: chromium,
-	// chromium-browser or google-chrome on PATH).
+	// Executable is the Chromium binary (default: the first on PATH of
+	// chromium-headless-shell, the headless build Playwright runs by
+	// default and the lightest, chromium, chromium-browser and
+	// google-chrome).
 	Executable string
 	// DriverDir holds the Playwright driver (default:
 	// ~/.cache/ms-playwright-go/1.52.0).
@@ -74,7 +76,7 @@ var ErrUnavailable = errors.New("browser unavailable")
 // is missing and how to install it.
 func (o *Options) Find() error {
 	if o.Executable == "" {
-		for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
+		for _, name := range []string{"chromium-headless-shell", "chromium", "chromium-browser", "google-chrome"} {
 			if p, err := exec.LookPath(name); err == nil {
 				o.Executable = p
 				break
