@@ -360,6 +360,8 @@ var (
 		"metadata lists none in introspection_endpoint_auth_methods_supported, but introspection refuses public clients")
 	FaultMetadataIssuerQuery = fault("metadata-issuer-query", "RFC 8414 §2",
 		"the metadata's issuer carries a query component")
+	FaultMetadataEndpointHTTP = fault("metadata-endpoint-http", "MCP authorization §3.3",
+		"metadata names the revocation endpoint with the http scheme on a host other than the local machine, as a server behind a TLS proxy that builds its URLs from the plain request does")
 	FaultMetadataJWKSURIHTTP = fault("metadata-jwks-uri-http", "RFC 8414 §2",
 		"metadata names a jwks_uri with the http scheme on a host other than the local machine")
 	FaultMetadataSigningAlgNone = fault("metadata-signing-alg-none", "RFC 8414 §2",

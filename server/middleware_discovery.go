@@ -53,6 +53,7 @@ func (s *Server) metadataRules() []rule {
 			editBody(res, func(m *Metadata) { m.Issuer += "?tenant=a" })
 		}),
 		onFault(FaultMetadataJWKSURIHTTP, setMember("jwks_uri", "http://keys.example.com/jwks.json")),
+		onFault(FaultMetadataEndpointHTTP, setMember("revocation_endpoint", "http://as.example.com/revoke")),
 		onFault(FaultMetadataSigningAlgNone, setMember("token_endpoint_auth_signing_alg_values_supported", []string{"RS256", "none"})),
 		onFault(FaultMetadataJWTAuthNoAlgs, appendMember("token_endpoint_auth_methods_supported", "private_key_jwt")),
 	}

@@ -1,6 +1,9 @@
 package faultpairs_test
 
-import "github.com/authspec/authspec/server"
+import (
+	"github.com/authspec/authspec/server"
+	"github.com/authspec/authspec/suite/target"
+)
 
 var _ = add(map[string]pair{
 	"mcp-2.3.1-prm-published":               faults(server.FaultMCPPRMNotServed),
@@ -21,6 +24,10 @@ var _ = add(map[string]pair{
 	"mcp-2.4-public-client-registration":    faults(server.FaultMCPPublicDCRRefused),
 	"mcp-security-consent-per-client":       faults(server.FaultMCPConsentPerUser),
 	"mcp-2.6.2-as-refuses-foreign-tokens":   faults(server.FaultMCPForeignTokenAccepted),
+	// The suite sends nothing to an origin the user did not allow: a user
+	// whose server names http endpoints allows their origin to see why.
+	"mcp-3.3-endpoints-https": {faults: []server.Fault{server.FaultMetadataEndpointHTTP},
+		target: func(c *target.Config) { c.AllowedOrigins = []string{"http://as.example.com"} }},
 })
 
 var _ = add(map[string]pair{

@@ -18,6 +18,7 @@ func Checks() []*suite.Check {
 	out = append(out, errorHandlingChecks()...)
 	out = append(out, prmDiscoveryChecks()...)
 	out = append(out, cimdChecks()...)
+	out = append(out, communicationSecurityChecks()...)
 	out = append(out, codeProtectionChecks()...)
 	out = append(out, confusedDeputyChecks()...)
 	return out
