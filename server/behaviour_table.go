@@ -492,6 +492,10 @@ var (
 		"with a URL client_id, any redirect_uri is accepted, not only the document's redirect_uris")
 	FaultCIMDFollowsRedirects = fault("cimd-follows-redirects", "MCP authorization, Client ID Metadata Documents",
 		"client metadata documents are fetched following HTTP redirects")
+	FaultCIMDLenientJSON = fault("cimd-lenient-json", "MCP authorization, Client ID Metadata Documents",
+		"a client metadata document is read as its first JSON value: trailing data after the object is ignored instead of refused as invalid JSON")
+	FaultCIMDRedirectURIsOptional = fault("cimd-redirect-uris-optional", "MCP authorization, Client ID Metadata Documents",
+		"a client metadata document without redirect_uris is accepted, and the request's redirect_uri taken")
 	FaultCIMDSecretMethodAllowed = fault("cimd-secret-auth-method-accepted", "MCP authorization, Client ID Metadata Documents",
 		"client metadata documents declaring a client_secret_* token_endpoint_auth_method are accepted")
 )

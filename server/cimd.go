@@ -324,6 +324,7 @@ func (s *Server) fetchAndValidate(ctx context.Context, clientID string) (*store.
 	if len(body) > cimdMaxBytes {
 		return nil, nil, cimdErrf("The client metadata document is larger than %d bytes.", cimdMaxBytes)
 	}
+	body = s.documentJSON(body)
 	var doc map[string]any
 	if err := json.Unmarshal(body, &doc); err != nil || doc == nil {
 		return nil, nil, cimdErrf("The client metadata document is not a JSON object.")
@@ -344,7 +345,7 @@ func (s *Server) fetchAndValidate(ctx context.Context, clientID string) (*store.
 	if !s.documentAuthMethodAccepted(md.TokenEndpointAuthMethod) {
 		return nil, nil, cimdErrf("The client metadata document's token_endpoint_auth_method %q is not supported: such clients authenticate with none.", md.TokenEndpointAuthMethod)
 	}
-	if len(md.RedirectURIs) == 0 {
+	if len(md.RedirectURIs) == 0 && s.documentRedirectURIsRequired() {
 		return nil, nil, cimdErrf("The client metadata document has no redirect_uris.")
 	}
 	for _, r := range md.RedirectURIs {

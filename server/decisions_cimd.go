@@ -1,6 +1,8 @@
 package server
 
 import (
+	"bytes"
+	"encoding/json"
 	"slices"
 	"strings"
 
@@ -13,7 +15,8 @@ import (
 // allowRequestedRedirect adds the redirect URI a request names to the
 // document's (fault only: only the document's redirect_uris are allowed).
 func (s *Server) allowRequestedRedirect(c *store.Client, redirectURI string) {
-	if s.fault(FaultCIMDRedirectUnchecked) && redirectURI != "" && !slices.Contains(c.Metadata.RedirectURIs, redirectURI) {
+	anyRedirect := s.fault(FaultCIMDRedirectUnchecked) || len(c.Metadata.RedirectURIs) == 0 && !s.documentRedirectURIsRequired()
+	if anyRedirect && redirectURI != "" && !slices.Contains(c.Metadata.RedirectURIs, redirectURI) {
 		c.Metadata.RedirectURIs = append(c.Metadata.RedirectURIs, redirectURI)
 	}
 }
@@ -39,4 +42,23 @@ func (s *Server) documentAuthMethodAccepted(method string) bool {
 		return strings.HasPrefix(method, "client_secret_")
 	}
 	return false
+}
+
+// documentRedirectURIsRequired: a document lists the client's redirect
+// URIs (fault: a document without them is accepted).
+func (s *Server) documentRedirectURIsRequired() bool { return !s.fault(FaultCIMDRedirectURIsOptional) }
+
+// documentJSON is the JSON text of a fetched document: the whole body,
+// which must then be one JSON value (fault: the first value of the body,
+// whatever follows it).
+func (s *Server) documentJSON(body []byte) []byte {
+	if !s.fault(FaultCIMDLenientJSON) {
+		return body
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	var first json.RawMessage
+	if dec.Decode(&first) != nil {
+		return body
+	}
+	return first
 }

@@ -63,6 +63,22 @@ func cimdChecks() []*suite.Check {
 			Run: withDocs(runCIMDRedirectsNotFollowed),
 		},
 		{
+			ID: "mcp-2025-11-25-cimd-invalid-json-refused", Spec: suite.MCP, Section: cimdSection, Level: suite.Must,
+			Requires: req, Profiles: p,
+			Title: "A client metadata document that is not valid JSON (an object followed by trailing data) is refused",
+			Quote: "For Authorization Servers: ... MUST validate the document structure is valid JSON and contains required fields",
+			Run:   withDocs(runCIMDInvalidJSONRefused),
+		},
+		{
+			ID: "mcp-2025-11-25-cimd-redirect-uris-required", Spec: suite.MCP, Section: cimdSection, Level: suite.Must,
+			Requires: req, Profiles: p,
+			Title: "A client metadata document without redirect_uris is refused, whatever redirect_uri the request names",
+			Quote: "For Authorization Servers: ... MUST validate the document structure is valid JSON and contains required fields ... " +
+				"According to [RFC9700], the authorization server MUST require registration of redirect URIs, and MUST ensure that the redirect URI in a request " +
+				"is an exact match of a registered redirect URI. (draft-ietf-oauth-client-id-metadata-document-00 §4.5)",
+			Run: withDocs(runCIMDRedirectURIsRequired),
+		},
+		{
 			ID: "mcp-2025-11-25-cimd-no-shared-secret", Spec: suite.MCP, Section: cimdSection, Level: suite.Should,
 			Requires: req, Profiles: p,
 			Title: "A client metadata document declaring a client_secret_* authentication method is refused (an observation: no secret can be shared)",
@@ -138,6 +154,24 @@ func runCIMDRedirectsNotFollowed(ctx context.Context, t *suite.T, d *docServer) 
 			WithFix(fix)
 	}
 	return nil
+}
+
+// runCIMDInvalidJSONRefused hosts a well-formed document followed by
+// trailing data: a parser that reads the first JSON value and stops there
+// (a streaming decoder) takes it for valid.
+func runCIMDInvalidJSONRefused(ctx context.Context, t *suite.T, d *docServer) error {
+	redirect := cimdRedirect(t)
+	id := d.host("/clients/trailing.json", redirect, nil)
+	d.edit("/clients/trailing.json", func(doc *hostedDoc) { doc.body = append(doc.body, []byte("\n}{\"client_id\": null")...) })
+	return refusedDocument(ctx, t, id, redirect, "a document that is not valid JSON (trailing data after the object)",
+		"parse the whole document as one JSON object (RFC 8259) and refuse anything else, trailing data included")
+}
+
+func runCIMDRedirectURIsRequired(ctx context.Context, t *suite.T, d *docServer) error {
+	redirect := cimdRedirect(t)
+	id := d.host("/clients/no-redirects.json", redirect, func(md map[string]any) { delete(md, "redirect_uris") })
+	return refusedDocument(ctx, t, id, redirect, "a document without redirect_uris",
+		"refuse a client metadata document without redirect_uris: the request's redirect_uri can only be trusted when the document lists it")
 }
 
 func runCIMDNoSharedSecret(ctx context.Context, t *suite.T, d *docServer) error {
@@ -217,6 +251,15 @@ func (d *docServer) host(path, redirectURI string, edit func(map[string]any)) st
 
 func (d *docServer) set(path string, doc hostedDoc) {
 	d.mu.Lock()
+	d.docs[path] = doc
+	d.mu.Unlock()
+}
+
+// edit changes the document hosted at path.
+func (d *docServer) edit(path string, change func(*hostedDoc)) {
+	d.mu.Lock()
+	doc := d.docs[path]
+	change(&doc)
 	d.docs[path] = doc
 	d.mu.Unlock()
 }
