@@ -121,8 +121,12 @@ func (s *Server) cimdDocument(ctx context.Context, clientID string) (*store.Clie
 	if c := s.cimdCache.get(clientID, now); c != nil {
 		return c, nil
 	}
+	if err := s.cimdFailures.get(clientID, now); err != nil {
+		return nil, err
+	}
 	c, ttl, err := s.fetchClientMetadata(ctx, clientID)
 	if err != nil {
+		s.rememberDocumentFailure(clientID, err, now)
 		return nil, err
 	}
 	s.cimdCache.put(clientID, c, now.Add(ttl), now)
@@ -457,6 +461,40 @@ func (c *cimdCache) len() int {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return len(c.entries)
+}
+
+// cimdFailures remembers failed document retrievals (only with the fault
+// cimd-caches-failures: the draft forbids caching errors and invalid
+// documents).
+type cimdFailures struct {
+	mu      sync.Mutex
+	entries map[string]cimdFailure
+}
+
+type cimdFailure struct {
+	err     error
+	expires time.Time
+}
+
+func (f *cimdFailures) get(id string, now time.Time) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if e, ok := f.entries[id]; ok && now.Before(e.expires) {
+		return e.err
+	}
+	return nil
+}
+
+func (f *cimdFailures) put(id string, err error, expires time.Time) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.entries == nil {
+		f.entries = make(map[string]cimdFailure)
+	}
+	if len(f.entries) >= cimdCacheSize {
+		clear(f.entries)
+	}
+	f.entries[id] = cimdFailure{err: err, expires: expires}
 }
 
 // cloneClient copies a client and its lists.

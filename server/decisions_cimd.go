@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/authspec/authspec/server/store"
 )
@@ -61,4 +62,13 @@ func (s *Server) documentJSON(body []byte) []byte {
 		return body
 	}
 	return first
+}
+
+// rememberDocumentFailure: a failed retrieval or an invalid document is not
+// cached, the next request fetches the document again (fault: the failure
+// is remembered as long as a document would be).
+func (s *Server) rememberDocumentFailure(clientID string, err error, now time.Time) {
+	if s.fault(FaultCIMDCachesFailures) {
+		s.cimdFailures.put(clientID, err, now.Add(cimdMinTTL))
+	}
 }

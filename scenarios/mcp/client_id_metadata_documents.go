@@ -14,6 +14,7 @@ import (
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/expect"
 	"github.com/authspec/authspec/suite/fixture"
+	"github.com/authspec/authspec/suite/httpx"
 	"github.com/authspec/authspec/suite/vocab"
 )
 
@@ -77,6 +78,14 @@ func cimdChecks() []*suite.Check {
 				"According to [RFC9700], the authorization server MUST require registration of redirect URIs, and MUST ensure that the redirect URI in a request " +
 				"is an exact match of a registered redirect URI. (draft-ietf-oauth-client-id-metadata-document-00 §4.5)",
 			Run: withDocs(runCIMDRedirectURIsRequired),
+		},
+		{
+			ID: "mcp-2025-11-25-cimd-errors-not-cached", Spec: suite.MCP, Section: cimdSection, Level: suite.MustNot,
+			Requires: req, Profiles: p,
+			Title: "A client metadata document that could not be fetched, or was invalid, is fetched again: neither the error nor the invalid document is cached",
+			Quote: "The authorization server MUST NOT cache error responses. The authorization server also MUST NOT cache documents which are invalid or malformed. " +
+				"(draft-ietf-oauth-client-id-metadata-document-00 §4.4)",
+			Run: withDocs(runCIMDErrorsNotCached),
 		},
 		{
 			ID: "mcp-2025-11-25-cimd-no-shared-secret", Spec: suite.MCP, Section: cimdSection, Level: suite.Should,
@@ -172,6 +181,60 @@ func runCIMDRedirectURIsRequired(ctx context.Context, t *suite.T, d *docServer) 
 	id := d.host("/clients/no-redirects.json", redirect, func(md map[string]any) { delete(md, "redirect_uris") })
 	return refusedDocument(ctx, t, id, redirect, "a document without redirect_uris",
 		"refuse a client metadata document without redirect_uris: the request's redirect_uri can only be trusted when the document lists it")
+}
+
+// runCIMDErrorsNotCached makes the server meet an error response (nothing
+// hosted yet: 404), then an invalid document (no redirect_uris), and then
+// serves a valid document at the same URL: the next request must fetch it.
+func runCIMDErrorsNotCached(ctx context.Context, t *suite.T, d *docServer) error {
+	redirect := cimdRedirect(t)
+	if err := fetchedAgain(ctx, t, d, "/clients/late.json", redirect, "an error response (HTTP 404)", nil); err != nil {
+		return err
+	}
+	return fetchedAgain(ctx, t, d, "/clients/fixed.json", redirect, "an invalid document (no redirect_uris)", func(path string) {
+		d.host(path, redirect, func(md map[string]any) { delete(md, "redirect_uris") })
+	})
+}
+
+// fetchedAgain authorizes the client at path while first (nil: nothing)
+// has put what the server must not cache there, then hosts a valid
+// document and requires the next authorization to fetch it and succeed.
+func fetchedAgain(ctx context.Context, t *suite.T, d *docServer, path, redirect, what string, first func(path string)) error {
+	id := d.base + path
+	if first != nil {
+		first(path)
+	}
+	az, err := t.Authorize(ctx, cimdRequest(t, id, redirect))
+	if err != nil && !fixture.IsUnavailable(err) {
+		return err
+	}
+	if err == nil && az.Callback != nil && az.Callback.Query().Get("code") != "" {
+		return suite.SkipErr("the server issued a code although the client's document was %s: what it caches cannot be told", what)
+	}
+	n := d.fetched(path)
+	if n == 0 {
+		return suite.SkipErr("the server did not fetch %s, where the suite served %s: nothing was there to cache", id, what)
+	}
+	d.host(path, redirect, nil)
+	code, res, err := t.Code(ctx, cimdRequest(t, id, redirect))
+	switch {
+	case err == nil && code != "":
+		return nil
+	case err != nil && !fixture.IsUnavailable(err):
+		return err
+	case d.fetched(path) > n:
+		return suite.SkipErr("the server fetched the document again once it was valid, but still refused the client (%v)", err)
+	}
+	var last *httpx.Result
+	if res != nil {
+		last = res.LastResponse()
+	}
+	if last != nil && last.Status == http.StatusTooManyRequests {
+		return suite.SkipErr("the server answered HTTP 429 (rate limited) instead of fetching the document again")
+	}
+	return expect.Fail(last, "the document fetched again and the client authorized", fmt.Sprintf("no new request for %s, the client still refused", id),
+		"the server remembered %s at %s instead of fetching the document again", what, id).
+		WithFix("cache only valid client metadata documents fetched with 200, never a failed retrieval or an invalid document")
 }
 
 func runCIMDNoSharedSecret(ctx context.Context, t *suite.T, d *docServer) error {
