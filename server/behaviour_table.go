@@ -454,6 +454,8 @@ var (
 		"the protected resource's 401 challenge omits resource_metadata")
 	FaultResourceMetaChallengeToAS = fault("resource-metadata-challenge-wrong-document", "RFC 9728 §3.3",
 		"the resource's 401 challenge gives the authorization server metadata URL as resource_metadata")
+	FaultMCPScopeChallengeNoMetadata = fault("mcp-insufficient-scope-without-resource-metadata", "MCP authorization, Scope Challenge Handling",
+		"the MCP server's 403 insufficient_scope challenges carry no resource_metadata parameter")
 	FaultMCPChallengeNoScope = fault("mcp-challenge-without-scope", "MCP authorization, Protected Resource Metadata Discovery",
 		"the MCP server's 401 challenges carry no scope parameter")
 	FaultBearerLongLived = fault("bearer-long-lived-tokens", "RFC 6750 §5.3",

@@ -16,6 +16,7 @@ func Checks() []*suite.Check {
 	out = append(out, tokenRequirementChecks()...)
 	out = append(out, tokenHandlingChecks()...)
 	out = append(out, errorHandlingChecks()...)
+	out = append(out, scopeChallengeChecks()...)
 	out = append(out, prmDiscoveryChecks()...)
 	out = append(out, cimdChecks()...)
 	out = append(out, communicationSecurityChecks()...)
