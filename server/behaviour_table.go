@@ -418,6 +418,8 @@ var (
 		"the MCP server accepts an access token in the URI query string")
 	FaultMCPSessionCookie = fault("mcp-session-cookie", "MCP authorization §2.6.1",
 		"the MCP server sets a session cookie on an authorized request and accepts it instead of a token")
+	FaultMCPSessionIDStandsIn = fault("mcp-session-id-stands-in", "MCP authorization §2.6.1",
+		"the MCP server answers an authorized initialize with an Mcp-Session-Id and serves the session's later requests (not initialize) on that header alone, without a token")
 	FaultMCPPostNoChallenge = fault("mcp-post-without-challenge", "MCP authorization §2.3.1",
 		"an unauthenticated JSON-RPC POST to the MCP server is answered 400 without a challenge")
 	FaultBearerErrorNoCreds = fault("bearer-error-without-credentials", "RFC 6750 §3",

@@ -1,7 +1,12 @@
 package faultpairs_test
 
 import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+
 	"github.com/authspec/authspec/server"
+	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/target"
 )
 
@@ -41,3 +46,15 @@ var _ = add(map[string]pair{
 	"mcp-2025-11-25-cimd-redirect-uris-required": faults(server.FaultCIMDRedirectURIsOptional),
 	"mcp-2025-11-25-cimd-errors-not-cached":      faults(server.FaultCIMDCachesFailures),
 })
+
+// TestEveryRequestAuthorized_SessionID: an MCP server that serves the
+// requests of a session on its Mcp-Session-Id alone (a new initialize
+// still needs the token) fails mcp-2.6.1-every-request-authorized too,
+// whose pair is the session cookie.
+func TestEveryRequestAuthorized_SessionID(t *testing.T) {
+	id := "mcp-2.6.1-every-request-authorized"
+	for _, r := range runChecks(t, server.Config{Faults: []server.Fault{server.FaultMCPSessionIDStandsIn}}, checksByID(t, id)) {
+		assert.Equal(t, suite.Fail, r.Status, describe(r))
+		assert.Contains(t, r.Message, "Mcp-Session-Id", id)
+	}
+}
