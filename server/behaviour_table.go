@@ -458,6 +458,8 @@ var (
 		"the resource's 401 challenge gives the authorization server metadata URL as resource_metadata")
 	FaultMCPScopeChallengeNoMetadata = fault("mcp-insufficient-scope-without-resource-metadata", "MCP authorization, Scope Challenge Handling",
 		"the MCP server's 403 insufficient_scope challenges carry no resource_metadata parameter")
+	FaultMCPInvalidTokenNoMetadata = fault("mcp-invalid-token-challenge-without-resource-metadata", "MCP authorization §2.3.1",
+		"the MCP server's 401 to a request with a token it does not accept carries no resource_metadata (only the 401 without a token does)")
 	FaultMCPChallengeNoScope = fault("mcp-challenge-without-scope", "MCP authorization, Protected Resource Metadata Discovery",
 		"the MCP server's 401 challenges carry no scope parameter")
 	FaultBearerLongLived = fault("bearer-long-lived-tokens", "RFC 6750 §5.3",

@@ -14,6 +14,7 @@ var _ = add(map[string]pair{
 	"mcp-2.3.1-prm-published":                     faults(server.FaultMCPPRMNotServed),
 	"mcp-2.3.1-prm-authorization-servers":         faults(server.FaultMCPNoAuthorizationServers),
 	"mcp-2.3.1-challenge-resource-metadata":       faults(server.FaultNoResourceMetadata),
+	"mcp-2.3.1-invalid-token-resource-metadata":   faults(server.FaultMCPInvalidTokenNoMetadata),
 	"mcp-2.3.1-post-challenge":                    faults(server.FaultMCPPostNoChallenge),
 	"mcp-2025-11-25-challenge-scope":              faults(server.FaultMCPChallengeNoScope),
 	"mcp-2025-11-25-insufficient-scope-challenge": faults(server.FaultMCPScopeChallengeNoMetadata),
