@@ -502,6 +502,8 @@ var (
 		"a client metadata document is read as its first JSON value: trailing data after the object is ignored instead of refused as invalid JSON")
 	FaultCIMDRedirectURIsOptional = fault("cimd-redirect-uris-optional", "MCP authorization, Client ID Metadata Documents",
 		"a client metadata document without redirect_uris is accepted, and the request's redirect_uri taken")
+	FaultCIMDFetchFailureIgnored = fault("cimd-fetch-failure-ignored", "MCP authorization, Client ID Metadata Documents",
+		"when a client metadata document cannot be fetched, the request goes on with a client made up from the client_id and the request's redirect_uri")
 	FaultCIMDCachesFailures = fault("cimd-caches-failures", "MCP authorization, Client ID Metadata Documents",
 		"a client metadata document that could not be fetched, or was invalid, is remembered as such for 30 seconds instead of being fetched again")
 	FaultCIMDSecretMethodAllowed = fault("cimd-secret-auth-method-accepted", "MCP authorization, Client ID Metadata Documents",

@@ -84,7 +84,9 @@ func (s *Server) authorizeClient(ctx context.Context, clientID string, redirectU
 	}
 	c, err := s.cimdDocument(ctx, clientID)
 	if err != nil {
-		return nil, err
+		if c = s.clientWithoutDocument(clientID, redirectURI, err); c == nil {
+			return nil, err
+		}
 	}
 	s.allowRequestedRedirect(c, redirectURI)
 	if s.refusesDocumentClients() {

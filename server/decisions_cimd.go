@@ -72,3 +72,16 @@ func (s *Server) rememberDocumentFailure(clientID string, err error, now time.Ti
 		s.cimdFailures.put(clientID, err, now.Add(cimdMinTTL))
 	}
 }
+
+// clientWithoutDocument is the client of a request whose document could
+// not be retrieved: none, the request is aborted (fault: a public client
+// made up from the client_id and the request's redirect_uri).
+func (s *Server) clientWithoutDocument(clientID, redirectURI string, err error) *store.Client {
+	if !s.fault(FaultCIMDFetchFailureIgnored) || err != errCIMDRetrieval || redirectURI == "" {
+		return nil
+	}
+	return &store.Client{ID: clientID, IssuedAt: s.now(), Metadata: store.ClientMetadata{
+		RedirectURIs: []string{redirectURI}, TokenEndpointAuthMethod: authNone,
+		GrantTypes: []string{"authorization_code"}, ResponseTypes: []string{"code"},
+	}}
+}

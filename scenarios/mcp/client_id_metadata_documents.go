@@ -80,6 +80,13 @@ func cimdChecks() []*suite.Check {
 			Run: withDocs(runCIMDRedirectURIsRequired),
 		},
 		{
+			ID: "mcp-2025-11-25-cimd-fetch-failure-aborts", Spec: suite.MCP, Section: cimdSection, Level: suite.Should,
+			Requires: req, Profiles: p,
+			Title: "An authorization request whose client metadata document cannot be fetched (HTTP 404) is aborted, not redirected",
+			Quote: "If fetching the metadata document fails, the authorization server SHOULD abort the authorization request. (draft-ietf-oauth-client-id-metadata-document-00 §4.3)",
+			Run:   withDocs(runCIMDFetchFailureAborts),
+		},
+		{
 			ID: "mcp-2025-11-25-cimd-errors-not-cached", Spec: suite.MCP, Section: cimdSection, Level: suite.MustNot,
 			Requires: req, Profiles: p,
 			Title: "A client metadata document that could not be fetched, or was invalid, is fetched again: neither the error nor the invalid document is cached",
@@ -181,6 +188,12 @@ func runCIMDRedirectURIsRequired(ctx context.Context, t *suite.T, d *docServer) 
 	id := d.host("/clients/no-redirects.json", redirect, func(md map[string]any) { delete(md, "redirect_uris") })
 	return refusedDocument(ctx, t, id, redirect, "a document without redirect_uris",
 		"refuse a client metadata document without redirect_uris: the request's redirect_uri can only be trusted when the document lists it")
+}
+
+func runCIMDFetchFailureAborts(ctx context.Context, t *suite.T, d *docServer) error {
+	redirect := cimdRedirect(t)
+	return refusedDocument(ctx, t, d.base+"/clients/missing.json", redirect, "a client whose document could not be fetched (HTTP 404)",
+		"abort the authorization request when the client metadata document cannot be fetched, and show the error to the person")
 }
 
 // runCIMDErrorsNotCached makes the server meet an error response (nothing
