@@ -31,6 +31,7 @@ func (s *Server) metadataRules() []rule {
 		}),
 		onFault(FaultMetadataNoAuthzEndpoint, deleteMember("authorization_endpoint")),
 		onFault(FaultMetadataIssNotAdvertised, deleteMember("authorization_response_iss_parameter_supported")),
+		onFault(FaultCIMDNotAdvertised, deleteMember("client_id_metadata_document_supported")),
 		onFault(FaultMetadataEmptyArray, setMember("ui_locales_supported", []string{})),
 		onFault(FaultMetadataArrayAsString, joinMember("response_modes_supported")),
 		onFault(FaultMetadataUnsupportedGrant, appendMember("grant_types_supported", deviceCodeGrant)),

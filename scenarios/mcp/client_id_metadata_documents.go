@@ -28,8 +28,7 @@ import (
 // https documents from public addresses (as it should in production) cannot
 // reach them, and the checks SKIP saying so.
 func cimdChecks() []*suite.Check {
-	req := []vocab.Feature{vocab.FeatureCIMD, vocab.FeatureAuthCode}
-	p := []vocab.Profile{vocab.ProfileMCP1125}
+	req, p := cimdFeatures, []vocab.Profile{vocab.ProfileMCP1125}
 	return []*suite.Check{
 		{
 			ID: "mcp-2025-11-25-cimd-url-client-id", Spec: suite.MCP, Section: cimdSection, Level: suite.Should,
@@ -78,6 +77,24 @@ func cimdChecks() []*suite.Check {
 				"According to [RFC9700], the authorization server MUST require registration of redirect URIs, and MUST ensure that the redirect URI in a request " +
 				"is an exact match of a registered redirect URI. (draft-ietf-oauth-client-id-metadata-document-00 §4.5)",
 			Run: withDocs(runCIMDRedirectURIsRequired),
+		},
+	}
+}
+
+// cimdFetchChecks returns the checks of the same section about
+// advertising, fetching and caching the documents.
+func cimdFetchChecks() []*suite.Check {
+	req, p := cimdFeatures, []vocab.Profile{vocab.ProfileMCP1125}
+	return []*suite.Check{
+		{
+			// Without the feature: a server that takes URL client_ids but
+			// does not say so is what this check is for.
+			ID: "mcp-2025-11-25-cimd-advertised", Spec: suite.MCP, Section: cimdSection, Level: suite.Must,
+			Requires: []vocab.Feature{vocab.FeatureMetadata, vocab.FeatureAuthCode}, Profiles: p,
+			Title: "A server that fetches client metadata documents and issues codes to their clients advertises client_id_metadata_document_supported",
+			Quote: "Authorization servers that publish Authorization Server Metadata [RFC8414] MUST include the following property to signal support for client metadata documents " +
+				"as described in this specification. (draft-ietf-oauth-client-id-metadata-document-00 §5)",
+			Run: runCIMDAdvertised,
 		},
 		{
 			ID: "mcp-2025-11-25-cimd-fetch-failure-aborts", Spec: suite.MCP, Section: cimdSection, Level: suite.Should,
@@ -190,6 +207,36 @@ func runCIMDRedirectURIsRequired(ctx context.Context, t *suite.T, d *docServer) 
 		"refuse a client metadata document without redirect_uris: the request's redirect_uri can only be trusted when the document lists it")
 }
 
+// runCIMDAdvertised tries a URL client_id at a server whose metadata does
+// not advertise client metadata documents: when it fetches the document
+// and issues a code, it supports them without saying so.
+func runCIMDAdvertised(ctx context.Context, t *suite.T) error {
+	if t.Target.Metadata.ClientIDMetadataDocumentSupported {
+		t.Logf("the %s metadata advertises client_id_metadata_document_supported: true", t.Target.MetadataSource)
+		return nil
+	}
+	d, err := startDocServer()
+	if err != nil {
+		return err
+	}
+	defer d.close()
+	redirect := cimdRedirect(t)
+	const path = "/clients/unadvertised.json"
+	id := d.host(path, redirect, nil)
+	code, res, err := t.Code(ctx, cimdRequest(t, id, redirect))
+	if err != nil && !fixture.IsUnavailable(err) {
+		return err
+	}
+	if code == "" || d.fetched(path) == 0 {
+		return suite.SkipErr("the metadata does not advertise client_id_metadata_document_supported, and the server did not take the suite's document at %s: nothing shows that it supports client metadata documents", id)
+	}
+	return expect.Fail(t.Target.MetadataResult, `"client_id_metadata_document_supported": true`,
+		"client_id_metadata_document_supported: "+expect.Describe(t.Target.Metadata.Raw["client_id_metadata_document_supported"]),
+		"the server fetched the client metadata document at %s and issued a code to its client, but its metadata does not say it supports such clients: MCP clients that check it fall back to registration or give up", id).
+		WithFix(`advertise "client_id_metadata_document_supported": true in the metadata`).
+		WithEvidence(res.Last.Exchange)
+}
+
 func runCIMDFetchFailureAborts(ctx context.Context, t *suite.T, d *docServer) error {
 	redirect := cimdRedirect(t)
 	return refusedDocument(ctx, t, d.base+"/clients/missing.json", redirect, "a client whose document could not be fetched (HTTP 404)",
@@ -258,6 +305,9 @@ func runCIMDNoSharedSecret(ctx context.Context, t *suite.T, d *docServer) error 
 }
 
 const cimdSection = "Client ID Metadata Documents"
+
+// cimdFeatures are what the checks of client metadata documents need.
+var cimdFeatures = []vocab.Feature{vocab.FeatureCIMD, vocab.FeatureAuthCode}
 
 // docServer serves client metadata documents for one check.
 type docServer struct {
