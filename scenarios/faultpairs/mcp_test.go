@@ -20,6 +20,7 @@ var _ = add(map[string]pair{
 	"mcp-2025-11-25-insufficient-scope-challenge": faults(server.FaultMCPScopeChallengeNoMetadata),
 	"mcp-2025-11-25-pkce-advertised":              faults(server.FaultMetadataNoS256),
 	"mcp-2.5.1-resource-in-both-requests":         faults(server.FaultMCPResourceAtTokenRefused),
+	"mcp-2.5.1-resource-no-trailing-slash":        faults(server.FaultResourceMetaWrongResource),
 	"mcp-2.5.1-uppercase-resource-accepted":       faults(server.FaultMCPResourceCaseSensitive),
 	"mcp-2.6.2-issued-token-accepted":             faults(server.FaultMCPTokenWithoutAudience),
 	"mcp-2.6.2-audience-validated":                faults(server.FaultAudienceUnchecked),
