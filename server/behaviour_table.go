@@ -504,6 +504,8 @@ var (
 		"a client metadata document without redirect_uris is accepted, and the request's redirect_uri taken")
 	FaultCIMDNotAdvertised = fault("cimd-not-advertised", "MCP authorization, Client ID Metadata Documents",
 		"client metadata documents are fetched and their clients served, but the metadata lacks client_id_metadata_document_supported")
+	FaultCIMDNoSizeLimit = fault("cimd-no-size-limit", "MCP authorization, Client ID Metadata Documents",
+		"client metadata documents are read whole, whatever their size (up to 64 MiB)")
 	FaultCIMDFetchFailureIgnored = fault("cimd-fetch-failure-ignored", "MCP authorization, Client ID Metadata Documents",
 		"when a client metadata document cannot be fetched, the request goes on with a client made up from the client_id and the request's redirect_uri")
 	FaultCIMDCachesFailures = fault("cimd-caches-failures", "MCP authorization, Client ID Metadata Documents",

@@ -323,12 +323,13 @@ func (s *Server) fetchAndValidate(ctx context.Context, clientID string) (*store.
 	if !documentTypeAccepted(res.Header.Get("Content-Type")) {
 		return nil, nil, cimdErrf("The client metadata document is not served as application/json.")
 	}
-	body, err := io.ReadAll(io.LimitReader(res.Body, cimdMaxBytes+1))
+	limit := s.documentSizeLimit()
+	body, err := io.ReadAll(io.LimitReader(res.Body, limit+1))
 	if err != nil {
 		return nil, nil, cimdErrf("The client metadata document could not be read.")
 	}
-	if len(body) > cimdMaxBytes {
-		return nil, nil, cimdErrf("The client metadata document is larger than %d bytes.", cimdMaxBytes)
+	if int64(len(body)) > limit {
+		return nil, nil, cimdErrf("The client metadata document is larger than %d bytes.", limit)
 	}
 	body = s.documentJSON(body)
 	var doc map[string]any

@@ -85,3 +85,12 @@ func (s *Server) clientWithoutDocument(clientID, redirectURI string, err error) 
 		GrantTypes: []string{"authorization_code"}, ResponseTypes: []string{"code"},
 	}}
 }
+
+// documentSizeLimit is the most a document may weigh: the draft's
+// recommended 5 kilobytes (fault: 64 MiB, no limit worth the name).
+func (s *Server) documentSizeLimit() int64 {
+	if s.fault(FaultCIMDNoSizeLimit) {
+		return 64 << 20
+	}
+	return cimdMaxBytes
+}

@@ -112,6 +112,14 @@ func cimdFetchChecks() []*suite.Check {
 			Run: withDocs(runCIMDErrorsNotCached),
 		},
 		{
+			ID: "mcp-2025-11-25-cimd-size-limited", Spec: suite.MCP, Section: cimdSection, Level: suite.Should,
+			Requires: req, Profiles: p,
+			Title: "A client metadata document of several megabytes is not accepted: the server limits the size it fetches",
+			Quote: "Authorization servers SHOULD limit the response size when fetching the client metadata document, as to avoid denial of service attacks against the authorization server " +
+				"by consuming excessive resources (memory, disk, database). (draft-ietf-oauth-client-id-metadata-document-00 §6.6)",
+			Run: withDocs(runCIMDSizeLimited),
+		},
+		{
 			ID: "mcp-2025-11-25-cimd-no-shared-secret", Spec: suite.MCP, Section: cimdSection, Level: suite.Should,
 			Requires: req, Profiles: p,
 			Title: "A client metadata document declaring a client_secret_* authentication method is refused (an observation: no secret can be shared)",
@@ -297,6 +305,32 @@ func fetchedAgain(ctx context.Context, t *suite.T, d *docServer, path, redirect,
 		WithFix("cache only valid client metadata documents fetched with 200, never a failed retrieval or an invalid document")
 }
 
+// cimdPadding is the whitespace after the JSON object of the oversized
+// document: 8 MiB, far above the draft's recommended 5 kilobytes and any
+// limit a server would call one.
+const cimdPadding = 8 << 20
+
+// runCIMDSizeLimited hosts a valid document followed by megabytes of
+// whitespace (still valid JSON), streamed without Content-Length.
+func runCIMDSizeLimited(ctx context.Context, t *suite.T, d *docServer) error {
+	redirect := cimdRedirect(t)
+	const path = "/clients/large.json"
+	id := d.host(path, redirect, nil)
+	d.edit(path, func(doc *hostedDoc) { doc.padding = cimdPadding })
+	az, err := t.Authorize(ctx, cimdRequest(t, id, redirect))
+	if err != nil && !fixture.IsUnavailable(err) {
+		return err
+	}
+	sent := d.sentBytes(path)
+	if err != nil || az.Callback == nil || az.Callback.Query().Get("code") == "" {
+		t.Logf("the server refused the client of a document padded with %d bytes (%d bytes of padding written before it closed the connection)", cimdPadding, sent)
+		return nil
+	}
+	return expect.Fail(az.Last, "the document refused for its size", fmt.Sprintf("a code for the client of a document of more than %d bytes (%d bytes read)", cimdPadding, sent),
+		"the server read a client metadata document of several megabytes and accepted it: anyone can make it fetch and hold as much as they like").
+		WithFix("stop reading a client metadata document past a small limit (the draft recommends 5 kilobytes) and refuse it")
+}
+
 func runCIMDNoSharedSecret(ctx context.Context, t *suite.T, d *docServer) error {
 	redirect := cimdRedirect(t)
 	id := d.host("/clients/secret.json", redirect, func(md map[string]any) { md["token_endpoint_auth_method"] = "client_secret_basic" })
@@ -316,12 +350,14 @@ type docServer struct {
 	mu   sync.Mutex
 	docs map[string]hostedDoc
 	hits map[string]int
+	sent map[string]int64 // bytes of padding written, by path
 }
 
 type hostedDoc struct {
 	contentType string
 	body        []byte
 	location    string // a redirect instead of the document
+	padding     int    // bytes of whitespace streamed after the body
 }
 
 func startDocServer() (*docServer, error) {
@@ -329,7 +365,7 @@ func startDocServer() (*docServer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("listen for client metadata documents: %w", err)
 	}
-	d := &docServer{base: "http://" + ln.Addr().String(), docs: map[string]hostedDoc{}, hits: map[string]int{}}
+	d := &docServer{base: "http://" + ln.Addr().String(), docs: map[string]hostedDoc{}, hits: map[string]int{}, sent: map[string]int64{}}
 	d.srv = &http.Server{ReadHeaderTimeout: 5 * time.Second, Handler: http.HandlerFunc(d.serve)}
 	go func() { _ = d.srv.Serve(ln) }()
 	return d, nil
@@ -348,7 +384,29 @@ func (d *docServer) serve(w http.ResponseWriter, r *http.Request) {
 	default:
 		w.Header().Set("Content-Type", doc.contentType)
 		_, _ = w.Write(doc.body)
+		d.pad(w, r.URL.Path, doc.padding)
 	}
+}
+
+// pad streams n bytes of whitespace, counting what the reader took.
+func (d *docServer) pad(w http.ResponseWriter, path string, n int) {
+	chunk := []byte(strings.Repeat(" ", 64<<10))
+	for n > 0 {
+		k, err := w.Write(chunk[:min(n, len(chunk))])
+		d.mu.Lock()
+		d.sent[path] += int64(k)
+		d.mu.Unlock()
+		if err != nil {
+			return
+		}
+		n -= k
+	}
+}
+
+func (d *docServer) sentBytes(path string) int64 {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.sent[path]
 }
 
 func (d *docServer) close() {
