@@ -47,6 +47,7 @@ var _ = add(map[string]pair{
 	"mcp-2025-11-25-cimd-invalid-json-refused":   faults(server.FaultCIMDLenientJSON),
 	"mcp-2025-11-25-cimd-redirect-uris-required": faults(server.FaultCIMDRedirectURIsOptional),
 	"mcp-2025-11-25-cimd-advertised":             faults(server.FaultCIMDNotAdvertised),
+	"mcp-2025-11-25-cimd-supported":              faults(server.FaultCIMDNotAdvertised),
 	"mcp-2025-11-25-cimd-size-limited":           faults(server.FaultCIMDNoSizeLimit),
 	"mcp-2025-11-25-cimd-fetch-failure-aborts":   faults(server.FaultCIMDFetchFailureIgnored),
 	"mcp-2025-11-25-cimd-errors-not-cached":      faults(server.FaultCIMDCachesFailures),

@@ -87,6 +87,13 @@ func cimdFetchChecks() []*suite.Check {
 	req, p := cimdFeatures, []vocab.Profile{vocab.ProfileMCP1125}
 	return []*suite.Check{
 		{
+			ID: "mcp-2025-11-25-cimd-supported", Spec: suite.MCP, Section: cimdSection, Level: suite.Should,
+			Requires: []vocab.Feature{vocab.FeatureMetadata}, Profiles: p,
+			Title: "The authorization server supports Client ID Metadata Documents (its metadata advertises client_id_metadata_document_supported)",
+			Quote: "MCP clients and authorization servers SHOULD support OAuth Client ID Metadata Documents as specified in OAuth Client ID Metadata Document.",
+			Run:   runCIMDSupported,
+		},
+		{
 			// Without the feature: a server that takes URL client_ids but
 			// does not say so is what this check is for.
 			ID: "mcp-2025-11-25-cimd-advertised", Spec: suite.MCP, Section: cimdSection, Level: suite.Must,
@@ -213,6 +220,20 @@ func runCIMDRedirectURIsRequired(ctx context.Context, t *suite.T, d *docServer) 
 	id := d.host("/clients/no-redirects.json", redirect, func(md map[string]any) { delete(md, "redirect_uris") })
 	return refusedDocument(ctx, t, id, redirect, "a document without redirect_uris",
 		"refuse a client metadata document without redirect_uris: the request's redirect_uri can only be trusted when the document lists it")
+}
+
+// runCIMDSupported reads the support where MCP clients look for it: the
+// metadata (whether the support works is what the other checks of the
+// section judge).
+func runCIMDSupported(_ context.Context, t *suite.T) error {
+	if t.Target.Metadata.ClientIDMetadataDocumentSupported {
+		t.Logf("the %s metadata advertises client_id_metadata_document_supported: true", t.Target.MetadataSource)
+		return nil
+	}
+	return expect.Fail(t.Target.MetadataResult, `"client_id_metadata_document_supported": true`,
+		"client_id_metadata_document_supported: "+expect.Describe(t.Target.Metadata.Raw["client_id_metadata_document_supported"]),
+		"the server does not say it supports Client ID Metadata Documents, the registration MCP 2025-11-25 prefers when client and server have no prior relationship: MCP clients fall back to dynamic registration or to a client_id the user must enter").
+		WithFix(`accept https URLs as client_id, fetching the client metadata document they name, and advertise "client_id_metadata_document_supported": true`)
 }
 
 // runCIMDAdvertised tries a URL client_id at a server whose metadata does
