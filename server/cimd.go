@@ -142,6 +142,7 @@ func (s *Server) checkCIMDURL(raw string) (*url.URL, error) {
 		return nil, cimdErrf("The client_id %q is not a valid URL.", raw)
 	}
 	switch {
+	case !s.checksClientIDURLForm():
 	case u.User != nil:
 		return nil, cimdErrf("A client_id URL must not contain a username or password.")
 	case u.Fragment != "" || strings.Contains(raw, "#"):

@@ -94,3 +94,7 @@ func (s *Server) documentSizeLimit() int64 {
 	}
 	return cimdMaxBytes
 }
+
+// checksClientIDURLForm: a client_id URL has a path, and no dot segments,
+// fragment, username or password (fault: any URL is fetched).
+func (s *Server) checksClientIDURLForm() bool { return !s.fault(FaultCIMDURLFormUnchecked) }

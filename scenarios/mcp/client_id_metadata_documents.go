@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 	"time"
@@ -125,6 +126,16 @@ func cimdFetchChecks() []*suite.Check {
 			Quote: "Authorization servers SHOULD limit the response size when fetching the client metadata document, as to avoid denial of service attacks against the authorization server " +
 				"by consuming excessive resources (memory, disk, database). (draft-ietf-oauth-client-id-metadata-document-00 §6.6)",
 			Run: withDocs(runCIMDSizeLimited),
+		},
+		{
+			ID: "mcp-2025-11-25-cimd-url-form", Spec: suite.MCP, Section: cimdSection, Level: suite.Should,
+			Requires: req, Profiles: p,
+			Title: "A client_id URL without a path, with dot segments, a fragment or a username and password is refused (an observation)",
+			Quote: "Client identifier URLs MUST have an \"https\" scheme, MUST contain a path component, MUST NOT contain single-dot or double-dot path segments, " +
+				"MUST NOT contain a fragment component and MUST NOT contain a username or password (draft-ietf-oauth-client-id-metadata-document-00 §3)",
+			Keywordless: "an observation, reported as WARN and never FAIL: the MUSTs bind the URL the client chooses, and the draft does not say in words that the authorization server " +
+				"refuses another; a server that fetches such a URL takes as a client identifier what the draft says is none (the https rule cannot be tried: the suite serves its documents over http on loopback)",
+			Run: withDocs(runCIMDURLForm),
 		},
 		{
 			ID: "mcp-2025-11-25-cimd-no-shared-secret", Spec: suite.MCP, Section: cimdSection, Level: suite.Should,
@@ -350,6 +361,32 @@ func runCIMDSizeLimited(ctx context.Context, t *suite.T, d *docServer) error {
 	return expect.Fail(az.Last, "the document refused for its size", fmt.Sprintf("a code for the client of a document of more than %d bytes (%d bytes read)", cimdPadding, sent),
 		"the server read a client metadata document of several megabytes and accepted it: anyone can make it fetch and hold as much as they like").
 		WithFix("stop reading a client metadata document past a small limit (the draft recommends 5 kilobytes) and refuse it")
+}
+
+// runCIMDURLForm hosts a well-formed document behind each client_id URL
+// that the draft's §3 rules out; its client_id is that URL.
+func runCIMDURLForm(ctx context.Context, t *suite.T, d *docServer) error {
+	redirect := cimdRedirect(t)
+	u, err := url.Parse(d.base)
+	if err != nil {
+		return fmt.Errorf("document server URL: %w", err)
+	}
+	forms := []struct{ what, path, id string }{
+		{"a client_id URL without a path", "/", d.base},
+		{"a client_id URL with double-dot path segments", "/clients/../clients/dots.json", d.base + "/clients/../clients/dots.json"},
+		{"a client_id URL with a fragment", "/clients/fragment.json", d.base + "/clients/fragment.json#client"},
+		{"a client_id URL with a username and password", "/clients/userinfo.json", u.Scheme + "://authspec:authspec@" + u.Host + "/clients/userinfo.json"},
+	}
+	for _, f := range forms {
+		id := f.id
+		d.host(f.path, redirect, func(md map[string]any) { md["client_id"] = id })
+		if err := refusedDocument(ctx, t, id, redirect, f.what,
+			"refuse a client_id URL that is not https with a path, without dot segments, fragment, username or password (draft-ietf-oauth-client-id-metadata-document §3)"); err != nil {
+			return expect.Observation(err)
+		}
+		t.Logf("%s (%s): refused", f.what, id)
+	}
+	return nil
 }
 
 func runCIMDNoSharedSecret(ctx context.Context, t *suite.T, d *docServer) error {
