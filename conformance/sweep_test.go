@@ -363,6 +363,7 @@ var lawfulSkips = map[server.Variant][]string{
 		"mcp-2.6.1-every-request-authorized", "mcp-2.3.1-post-challenge", "mcp-2.3.1-prm-authorization-servers",
 		"mcp-2.6.2-invalid-token-401", "mcp-2.5.1-uppercase-resource-accepted", "mcp-2.6.2-audience-validated",
 		"mcp-2.7-insufficient-scope-403", "mcp-2025-11-25-challenge-scope",
+		"mcp-2.3.1-invalid-token-resource-metadata", "mcp-2.5.1-resource-no-trailing-slash", "mcp-2025-11-25-insufficient-scope-challenge",
 	},
 	// Access tokens cannot be revoked (unsupported_token_type), or stay
 	// valid until they expire: no revoked access token to judge.
