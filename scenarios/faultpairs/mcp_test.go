@@ -18,7 +18,7 @@ var _ = add(map[string]pair{
 	"mcp-2.3.1-post-challenge":                    faults(server.FaultMCPPostNoChallenge),
 	"mcp-2025-11-25-challenge-scope":              faults(server.FaultMCPChallengeNoScope),
 	"mcp-2025-11-25-insufficient-scope-challenge": faults(server.FaultMCPScopeChallengeNoMetadata),
-	"mcp-2025-11-25-pkce-advertised":              faults(server.FaultMetadataNoS256),
+	"mcp-2025-11-25-pkce-advertised":              observed(server.FaultMetadataNoS256),
 	"mcp-2.5.1-resource-in-both-requests":         faults(server.FaultMCPResourceAtTokenRefused),
 	"mcp-2.5.1-resource-no-trailing-slash":        faults(server.FaultResourceMetaWrongResource),
 	"mcp-2.5.1-uppercase-resource-accepted":       faults(server.FaultMCPResourceCaseSensitive),
@@ -63,5 +63,17 @@ func TestEveryRequestAuthorized_SessionID(t *testing.T) {
 	for _, r := range runChecks(t, server.Config{Faults: []server.Fault{server.FaultMCPSessionIDStandsIn}}, checksByID(t, id)) {
 		assert.Equal(t, suite.Fail, r.Status, describe(r))
 		assert.Contains(t, r.Message, "Mcp-Session-Id", id)
+	}
+}
+
+// TestPKCEAdvertised_OpenIDDiscovery: served by OpenID Connect discovery
+// alone, metadata without code_challenge_methods_supported breaks the MUST
+// of mcp-2025-11-25-pkce-advertised (its pair, RFC 8414 metadata, is an
+// observation).
+func TestPKCEAdvertised_OpenIDDiscovery(t *testing.T) {
+	id := "mcp-2025-11-25-pkce-advertised"
+	cfg := server.Config{Faults: []server.Fault{server.FaultMetadataNoS256}, Variants: []server.Variant{server.VariantOpenIDDiscoveryOnly}}
+	for _, r := range runChecks(t, cfg, checksByID(t, id)) {
+		assert.Equal(t, suite.Fail, r.Status, describe(r))
 	}
 }
