@@ -256,6 +256,7 @@ var errorShownChecks = []string{
 	"mcp-2025-11-25-cimd-client-id-matches-url", "mcp-2025-11-25-cimd-no-shared-secret", "mcp-2025-11-25-cimd-redirect-uri-listed",
 	"mcp-2025-11-25-cimd-redirects-not-followed", "mcp-2025-11-25-cimd-invalid-json-refused", "mcp-2025-11-25-cimd-redirect-uris-required",
 	"mcp-2025-11-25-cimd-errors-not-cached", "mcp-2025-11-25-cimd-fetch-failure-aborts", "mcp-2025-11-25-cimd-size-limited", "mcp-2025-11-25-cimd-url-form",
+	"mcp-2025-11-25-cimd-no-client-secret",
 	"rfc6749-3.1.2.3-redirect-uri-required-if-several",
 	"rfc6749-4.1.2.1-invalid-redirect-not-followed", "rfc6749-4.1.2.1-missing-client-not-redirected", "rfc6749-4.1.2.1-unknown-client-not-redirected",
 	"rfc9700-4.1.3-exact-redirect-match", "rfc9700-4.1.3-no-redirect-patterns", "rfc8252-8.4-loopback-path-exact",

@@ -504,6 +504,8 @@ var (
 		"a client metadata document without redirect_uris is accepted, and the request's redirect_uri taken")
 	FaultCIMDNotAdvertised = fault("cimd-not-advertised", "MCP authorization, Client ID Metadata Documents",
 		"client metadata documents are fetched and their clients served, but the metadata lacks client_id_metadata_document_supported")
+	FaultCIMDClientSecretAccepted = fault("cimd-client-secret-accepted", "MCP authorization, Client ID Metadata Documents",
+		"a client metadata document carrying client_secret or client_secret_expires_at is accepted (the members ignored)")
 	FaultCIMDURLFormUnchecked = fault("cimd-url-form-unchecked", "MCP authorization, Client ID Metadata Documents",
 		"a client_id URL without a path, with dot segments, a fragment or a username and password is fetched like any other")
 	FaultCIMDNoSizeLimit = fault("cimd-no-size-limit", "MCP authorization, Client ID Metadata Documents",

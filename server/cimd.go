@@ -344,10 +344,10 @@ func (s *Server) fetchAndValidate(ctx context.Context, clientID string) (*store.
 	if id, _ := doc["client_id"].(string); id != clientID && s.checksDocumentClientID() {
 		return nil, nil, cimdErrf("The client metadata document's client_id does not match its URL.")
 	}
-	if _, has := doc["client_secret"]; has {
+	if _, has := doc["client_secret"]; has && s.refusesDocumentSecrets() {
 		return nil, nil, cimdErrf("A client metadata document must not contain client_secret.")
 	}
-	if _, has := doc["client_secret_expires_at"]; has {
+	if _, has := doc["client_secret_expires_at"]; has && s.refusesDocumentSecrets() {
 		return nil, nil, cimdErrf("A client metadata document must not contain client_secret_expires_at.")
 	}
 	if !s.documentAuthMethodAccepted(md.TokenEndpointAuthMethod) {

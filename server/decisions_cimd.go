@@ -98,3 +98,7 @@ func (s *Server) documentSizeLimit() int64 {
 // checksClientIDURLForm: a client_id URL has a path, and no dot segments,
 // fragment, username or password (fault: any URL is fetched).
 func (s *Server) checksClientIDURLForm() bool { return !s.fault(FaultCIMDURLFormUnchecked) }
+
+// refusesDocumentSecrets: a document carrying client_secret or
+// client_secret_expires_at is refused (fault: the members are ignored).
+func (s *Server) refusesDocumentSecrets() bool { return !s.fault(FaultCIMDClientSecretAccepted) }

@@ -44,6 +44,7 @@ var _ = add(map[string]pair{
 	"mcp-2025-11-25-cimd-redirect-uri-listed":    faults(server.FaultCIMDRedirectUnchecked),
 	"mcp-2025-11-25-cimd-redirects-not-followed": faults(server.FaultCIMDFollowsRedirects),
 	"mcp-2025-11-25-cimd-no-shared-secret":       faults(server.FaultCIMDSecretMethodAllowed),
+	"mcp-2025-11-25-cimd-no-client-secret":       faults(server.FaultCIMDClientSecretAccepted),
 	"mcp-2025-11-25-cimd-url-form":               faults(server.FaultCIMDURLFormUnchecked),
 	"mcp-2025-11-25-cimd-invalid-json-refused":   faults(server.FaultCIMDLenientJSON),
 	"mcp-2025-11-25-cimd-redirect-uris-required": faults(server.FaultCIMDRedirectURIsOptional),

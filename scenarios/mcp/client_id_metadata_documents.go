@@ -128,6 +128,15 @@ func cimdFetchChecks() []*suite.Check {
 			Run: withDocs(runCIMDSizeLimited),
 		},
 		{
+			ID: "mcp-2025-11-25-cimd-no-client-secret", Spec: suite.MCP, Section: cimdSection, Level: suite.Should,
+			Requires: req, Profiles: p,
+			Title: "A client metadata document carrying a client_secret is refused (an observation: the secret is public)",
+			Quote: "the client_secret and client_secret_expires_at properties MUST NOT be used (draft-ietf-oauth-client-id-metadata-document-00 §4.1)",
+			Keywordless: "an observation, reported as WARN and never FAIL: the MUST NOT binds the document the client publishes, and neither the -00 draft MCP cites nor MCP " +
+				"obliges the authorization server to refuse such a document; a server that accepts one takes as a credential a secret anyone can read",
+			Run: withDocs(runCIMDNoClientSecret),
+		},
+		{
 			ID: "mcp-2025-11-25-cimd-url-form", Spec: suite.MCP, Section: cimdSection, Level: suite.Should,
 			Requires: req, Profiles: p,
 			Title: "A client_id URL without a path, with dot segments, a fragment or a username and password is refused (an observation)",
@@ -387,6 +396,13 @@ func runCIMDURLForm(ctx context.Context, t *suite.T, d *docServer) error {
 		t.Logf("%s (%s): refused", f.what, id)
 	}
 	return nil
+}
+
+func runCIMDNoClientSecret(ctx context.Context, t *suite.T, d *docServer) error {
+	redirect := cimdRedirect(t)
+	id := d.host("/clients/published-secret.json", redirect, func(md map[string]any) { md["client_secret"] = "authspec-published-in-the-document" })
+	return expect.Observation(refusedDocument(ctx, t, id, redirect, "a document carrying a client_secret",
+		"refuse client metadata documents that carry client_secret or client_secret_expires_at: a published secret authenticates no one"))
 }
 
 func runCIMDNoSharedSecret(ctx context.Context, t *suite.T, d *docServer) error {
