@@ -254,7 +254,10 @@ var consentPageChecks = []string{
 // redirected.
 var errorShownChecks = []string{
 	"mcp-2025-11-25-cimd-client-id-matches-url", "mcp-2025-11-25-cimd-no-shared-secret", "mcp-2025-11-25-cimd-redirect-uri-listed",
-	"mcp-2025-11-25-cimd-redirects-not-followed", "rfc6749-3.1.2.3-redirect-uri-required-if-several",
+	"mcp-2025-11-25-cimd-redirects-not-followed", "mcp-2025-11-25-cimd-invalid-json-refused", "mcp-2025-11-25-cimd-redirect-uris-required",
+	"mcp-2025-11-25-cimd-errors-not-cached", "mcp-2025-11-25-cimd-fetch-failure-aborts", "mcp-2025-11-25-cimd-size-limited", "mcp-2025-11-25-cimd-url-form",
+	"mcp-2025-11-25-cimd-no-client-secret",
+	"rfc6749-3.1.2.3-redirect-uri-required-if-several",
 	"rfc6749-4.1.2.1-invalid-redirect-not-followed", "rfc6749-4.1.2.1-missing-client-not-redirected", "rfc6749-4.1.2.1-unknown-client-not-redirected",
 	"rfc9700-4.1.3-exact-redirect-match", "rfc9700-4.1.3-no-redirect-patterns", "rfc8252-8.4-loopback-path-exact",
 	"rfc9126-2.2-bound-to-client", "rfc9126-4-single-use",
@@ -361,6 +364,7 @@ var lawfulSkips = map[server.Variant][]string{
 		"mcp-2.6.1-every-request-authorized", "mcp-2.3.1-post-challenge", "mcp-2.3.1-prm-authorization-servers",
 		"mcp-2.6.2-invalid-token-401", "mcp-2.5.1-uppercase-resource-accepted", "mcp-2.6.2-audience-validated",
 		"mcp-2.7-insufficient-scope-403", "mcp-2025-11-25-challenge-scope",
+		"mcp-2.3.1-invalid-token-resource-metadata", "mcp-2.5.1-resource-no-trailing-slash", "mcp-2025-11-25-insufficient-scope-challenge",
 	},
 	// Access tokens cannot be revoked (unsupported_token_type), or stay
 	// valid until they expire: no revoked access token to judge.

@@ -360,6 +360,8 @@ var (
 		"metadata lists none in introspection_endpoint_auth_methods_supported, but introspection refuses public clients")
 	FaultMetadataIssuerQuery = fault("metadata-issuer-query", "RFC 8414 §2",
 		"the metadata's issuer carries a query component")
+	FaultMetadataEndpointHTTP = fault("metadata-endpoint-http", "MCP authorization §3.3",
+		"metadata names the revocation endpoint with the http scheme on a host other than the local machine, as a server behind a TLS proxy that builds its URLs from the plain request does")
 	FaultMetadataJWKSURIHTTP = fault("metadata-jwks-uri-http", "RFC 8414 §2",
 		"metadata names a jwks_uri with the http scheme on a host other than the local machine")
 	FaultMetadataSigningAlgNone = fault("metadata-signing-alg-none", "RFC 8414 §2",
@@ -416,6 +418,8 @@ var (
 		"the MCP server accepts an access token in the URI query string")
 	FaultMCPSessionCookie = fault("mcp-session-cookie", "MCP authorization §2.6.1",
 		"the MCP server sets a session cookie on an authorized request and accepts it instead of a token")
+	FaultMCPSessionIDStandsIn = fault("mcp-session-id-stands-in", "MCP authorization §2.6.1",
+		"the MCP server answers an authorized initialize with an Mcp-Session-Id and serves the session's later requests (not initialize) on that header alone, without a token")
 	FaultMCPPostNoChallenge = fault("mcp-post-without-challenge", "MCP authorization §2.3.1",
 		"an unauthenticated JSON-RPC POST to the MCP server is answered 400 without a challenge")
 	FaultBearerErrorNoCreds = fault("bearer-error-without-credentials", "RFC 6750 §3",
@@ -452,6 +456,10 @@ var (
 		"the protected resource's 401 challenge omits resource_metadata")
 	FaultResourceMetaChallengeToAS = fault("resource-metadata-challenge-wrong-document", "RFC 9728 §3.3",
 		"the resource's 401 challenge gives the authorization server metadata URL as resource_metadata")
+	FaultMCPScopeChallengeNoMetadata = fault("mcp-insufficient-scope-without-resource-metadata", "MCP authorization, Scope Challenge Handling",
+		"the MCP server's 403 insufficient_scope challenges carry no resource_metadata parameter")
+	FaultMCPInvalidTokenNoMetadata = fault("mcp-invalid-token-challenge-without-resource-metadata", "MCP authorization §2.3.1",
+		"the MCP server's 401 to a request with a token it does not accept carries no resource_metadata (only the 401 without a token does)")
 	FaultMCPChallengeNoScope = fault("mcp-challenge-without-scope", "MCP authorization, Protected Resource Metadata Discovery",
 		"the MCP server's 401 challenges carry no scope parameter")
 	FaultBearerLongLived = fault("bearer-long-lived-tokens", "RFC 6750 §5.3",
@@ -490,6 +498,22 @@ var (
 		"with a URL client_id, any redirect_uri is accepted, not only the document's redirect_uris")
 	FaultCIMDFollowsRedirects = fault("cimd-follows-redirects", "MCP authorization, Client ID Metadata Documents",
 		"client metadata documents are fetched following HTTP redirects")
+	FaultCIMDLenientJSON = fault("cimd-lenient-json", "MCP authorization, Client ID Metadata Documents",
+		"a client metadata document is read as its first JSON value: trailing data after the object is ignored instead of refused as invalid JSON")
+	FaultCIMDRedirectURIsOptional = fault("cimd-redirect-uris-optional", "MCP authorization, Client ID Metadata Documents",
+		"a client metadata document without redirect_uris is accepted, and the request's redirect_uri taken")
+	FaultCIMDNotAdvertised = fault("cimd-not-advertised", "MCP authorization, Client ID Metadata Documents",
+		"client metadata documents are fetched and their clients served, but the metadata lacks client_id_metadata_document_supported")
+	FaultCIMDClientSecretAccepted = fault("cimd-client-secret-accepted", "MCP authorization, Client ID Metadata Documents",
+		"a client metadata document carrying client_secret or client_secret_expires_at is accepted (the members ignored)")
+	FaultCIMDURLFormUnchecked = fault("cimd-url-form-unchecked", "MCP authorization, Client ID Metadata Documents",
+		"a client_id URL without a path, with dot segments, a fragment or a username and password is fetched like any other")
+	FaultCIMDNoSizeLimit = fault("cimd-no-size-limit", "MCP authorization, Client ID Metadata Documents",
+		"client metadata documents are read whole, whatever their size (up to 64 MiB)")
+	FaultCIMDFetchFailureIgnored = fault("cimd-fetch-failure-ignored", "MCP authorization, Client ID Metadata Documents",
+		"when a client metadata document cannot be fetched, the request goes on with a client made up from the client_id and the request's redirect_uri")
+	FaultCIMDCachesFailures = fault("cimd-caches-failures", "MCP authorization, Client ID Metadata Documents",
+		"a client metadata document that could not be fetched, or was invalid, is remembered as such for 30 seconds instead of being fetched again")
 	FaultCIMDSecretMethodAllowed = fault("cimd-secret-auth-method-accepted", "MCP authorization, Client ID Metadata Documents",
 		"client metadata documents declaring a client_secret_* token_endpoint_auth_method are accepted")
 )

@@ -84,7 +84,9 @@ func (s *Server) authorizeClient(ctx context.Context, clientID string, redirectU
 	}
 	c, err := s.cimdDocument(ctx, clientID)
 	if err != nil {
-		return nil, err
+		if c = s.clientWithoutDocument(clientID, redirectURI, err); c == nil {
+			return nil, err
+		}
 	}
 	s.allowRequestedRedirect(c, redirectURI)
 	if s.refusesDocumentClients() {
@@ -121,8 +123,12 @@ func (s *Server) cimdDocument(ctx context.Context, clientID string) (*store.Clie
 	if c := s.cimdCache.get(clientID, now); c != nil {
 		return c, nil
 	}
+	if err := s.cimdFailures.get(clientID, now); err != nil {
+		return nil, err
+	}
 	c, ttl, err := s.fetchClientMetadata(ctx, clientID)
 	if err != nil {
+		s.rememberDocumentFailure(clientID, err, now)
 		return nil, err
 	}
 	s.cimdCache.put(clientID, c, now.Add(ttl), now)
@@ -136,6 +142,7 @@ func (s *Server) checkCIMDURL(raw string) (*url.URL, error) {
 		return nil, cimdErrf("The client_id %q is not a valid URL.", raw)
 	}
 	switch {
+	case !s.checksClientIDURLForm():
 	case u.User != nil:
 		return nil, cimdErrf("A client_id URL must not contain a username or password.")
 	case u.Fragment != "" || strings.Contains(raw, "#"):
@@ -317,13 +324,15 @@ func (s *Server) fetchAndValidate(ctx context.Context, clientID string) (*store.
 	if !documentTypeAccepted(res.Header.Get("Content-Type")) {
 		return nil, nil, cimdErrf("The client metadata document is not served as application/json.")
 	}
-	body, err := io.ReadAll(io.LimitReader(res.Body, cimdMaxBytes+1))
+	limit := s.documentSizeLimit()
+	body, err := io.ReadAll(io.LimitReader(res.Body, limit+1))
 	if err != nil {
 		return nil, nil, cimdErrf("The client metadata document could not be read.")
 	}
-	if len(body) > cimdMaxBytes {
-		return nil, nil, cimdErrf("The client metadata document is larger than %d bytes.", cimdMaxBytes)
+	if int64(len(body)) > limit {
+		return nil, nil, cimdErrf("The client metadata document is larger than %d bytes.", limit)
 	}
+	body = s.documentJSON(body)
 	var doc map[string]any
 	if err := json.Unmarshal(body, &doc); err != nil || doc == nil {
 		return nil, nil, cimdErrf("The client metadata document is not a JSON object.")
@@ -335,16 +344,16 @@ func (s *Server) fetchAndValidate(ctx context.Context, clientID string) (*store.
 	if id, _ := doc["client_id"].(string); id != clientID && s.checksDocumentClientID() {
 		return nil, nil, cimdErrf("The client metadata document's client_id does not match its URL.")
 	}
-	if _, has := doc["client_secret"]; has {
+	if _, has := doc["client_secret"]; has && s.refusesDocumentSecrets() {
 		return nil, nil, cimdErrf("A client metadata document must not contain client_secret.")
 	}
-	if _, has := doc["client_secret_expires_at"]; has {
+	if _, has := doc["client_secret_expires_at"]; has && s.refusesDocumentSecrets() {
 		return nil, nil, cimdErrf("A client metadata document must not contain client_secret_expires_at.")
 	}
 	if !s.documentAuthMethodAccepted(md.TokenEndpointAuthMethod) {
 		return nil, nil, cimdErrf("The client metadata document's token_endpoint_auth_method %q is not supported: such clients authenticate with none.", md.TokenEndpointAuthMethod)
 	}
-	if len(md.RedirectURIs) == 0 {
+	if len(md.RedirectURIs) == 0 && s.documentRedirectURIsRequired() {
 		return nil, nil, cimdErrf("The client metadata document has no redirect_uris.")
 	}
 	for _, r := range md.RedirectURIs {
@@ -456,6 +465,40 @@ func (c *cimdCache) len() int {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return len(c.entries)
+}
+
+// cimdFailures remembers failed document retrievals (only with the fault
+// cimd-caches-failures: the draft forbids caching errors and invalid
+// documents).
+type cimdFailures struct {
+	mu      sync.Mutex
+	entries map[string]cimdFailure
+}
+
+type cimdFailure struct {
+	err     error
+	expires time.Time
+}
+
+func (f *cimdFailures) get(id string, now time.Time) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if e, ok := f.entries[id]; ok && now.Before(e.expires) {
+		return e.err
+	}
+	return nil
+}
+
+func (f *cimdFailures) put(id string, err error, expires time.Time) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.entries == nil {
+		f.entries = make(map[string]cimdFailure)
+	}
+	if len(f.entries) >= cimdCacheSize {
+		clear(f.entries)
+	}
+	f.entries[id] = cimdFailure{err: err, expires: expires}
 }
 
 // cloneClient copies a client and its lists.

@@ -12,6 +12,10 @@ import (
 
 const mcpSessionCookie = "authspec_mcp_session"
 
+// mcpSessionHeader is the session header of MCP's Streamable HTTP
+// transport.
+const mcpSessionHeader = "Mcp-Session-Id"
+
 // tokenOutsideHeader is an access token sent other than in the
 // Authorization header, which the resource does not take: "" (RFC 6750
 // §2.3 and the MCP authorization specification forbid the query; every
@@ -20,6 +24,11 @@ func (s *Server) tokenOutsideHeader(r *http.Request) string {
 	if s.fault(FaultMCPSessionCookie) {
 		if c, err := r.Cookie(mcpSessionCookie); err == nil && c.Value != "" {
 			return c.Value
+		}
+	}
+	if s.fault(FaultMCPSessionIDStandsIn) {
+		if sid := r.Header.Get(mcpSessionHeader); sid != "" && jsonRPCMethod(r) != "initialize" {
+			return sid
 		}
 	}
 	if s.fault(FaultMCPQueryToken) {
@@ -68,6 +77,9 @@ func (s *Server) inactiveTokenError() *oautherr.Error {
 // rememberSession sets a session cookie that stands for the token (fault
 // only: the MCP server must authorize every request by its token).
 func (s *Server) rememberSession(w http.ResponseWriter, tok string) {
+	if s.fault(FaultMCPSessionIDStandsIn) {
+		w.Header().Set(mcpSessionHeader, tok)
+	}
 	if s.fault(FaultMCPSessionCookie) {
 		http.SetCookie(w, &http.Cookie{Name: mcpSessionCookie, Value: tok, Path: "/", HttpOnly: true})
 	}

@@ -31,6 +31,7 @@ func (s *Server) metadataRules() []rule {
 		}),
 		onFault(FaultMetadataNoAuthzEndpoint, deleteMember("authorization_endpoint")),
 		onFault(FaultMetadataIssNotAdvertised, deleteMember("authorization_response_iss_parameter_supported")),
+		onFault(FaultCIMDNotAdvertised, deleteMember("client_id_metadata_document_supported")),
 		onFault(FaultMetadataEmptyArray, setMember("ui_locales_supported", []string{})),
 		onFault(FaultMetadataArrayAsString, joinMember("response_modes_supported")),
 		onFault(FaultMetadataUnsupportedGrant, appendMember("grant_types_supported", deviceCodeGrant)),
@@ -53,6 +54,7 @@ func (s *Server) metadataRules() []rule {
 			editBody(res, func(m *Metadata) { m.Issuer += "?tenant=a" })
 		}),
 		onFault(FaultMetadataJWKSURIHTTP, setMember("jwks_uri", "http://keys.example.com/jwks.json")),
+		onFault(FaultMetadataEndpointHTTP, setMember("revocation_endpoint", "http://as.example.com/revoke")),
 		onFault(FaultMetadataSigningAlgNone, setMember("token_endpoint_auth_signing_alg_values_supported", []string{"RS256", "none"})),
 		onFault(FaultMetadataJWTAuthNoAlgs, appendMember("token_endpoint_auth_methods_supported", "private_key_jwt")),
 	}

@@ -38,6 +38,16 @@ func (s *Server) resourceRules() []rule {
 			})(res)
 		}),
 		onFault(FaultMCPChallengeNoScope, editChallenge(func(c challenge) challenge { return c.without("scope") })),
+		onFault(FaultMCPInvalidTokenNoMetadata, func(res *response) {
+			if res.status == http.StatusUnauthorized && res.req.Header.Get("Authorization") != "" {
+				editChallenge(func(c challenge) challenge { return c.without("resource_metadata") })(res)
+			}
+		}),
+		onFault(FaultMCPScopeChallengeNoMetadata, func(res *response) {
+			if res.status == http.StatusForbidden {
+				editChallenge(func(c challenge) challenge { return c.without("resource_metadata") })(res)
+			}
+		}),
 		onFault(FaultBearerRepeatedScope, editChallenge(func(c challenge) challenge {
 			var out challenge
 			for _, p := range c {

@@ -77,3 +77,18 @@ func (s *Server) answerJSONRPC(w http.ResponseWriter, m jsonRPCMessage) {
 	w.Header().Set("Cache-Control", "no-store")
 	_ = json.NewEncoder(w).Encode(out)
 }
+
+// jsonRPCMethod is the method of the JSON-RPC request a POST carries, ""
+// for anything else; the body is put back.
+func jsonRPCMethod(r *http.Request) string {
+	if r.Method != http.MethodPost || r.Body == nil {
+		return ""
+	}
+	body, err := io.ReadAll(io.LimitReader(r.Body, maxFormBytes))
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	var m jsonRPCMessage
+	if err != nil || json.Unmarshal(body, &m) != nil {
+		return ""
+	}
+	return m.Method
+}

@@ -137,6 +137,7 @@ type Server struct {
 	keys            *keys // derived from Config.Secret (state.go)
 	ui              *uiTemplates
 	cimdCache       cimdCache
+	cimdFailures    cimdFailures         // only with the fault cimd-caches-failures
 	grantTypes      map[string]grantFunc // the grant types of the token endpoint
 	limits          Limits
 	sources         *sources   // rate limits per source address

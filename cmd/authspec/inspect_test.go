@@ -41,7 +41,9 @@ func inspectReference(t *testing.T) *sharedInspect {
 	inspected.once.Do(func() {
 		var h http.Handler
 		ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { h.ServeHTTP(w, r) }))
-		srv, err := server.New(server.Config{Issuer: ts.URL, Consent: server.ConsentForm})
+		// Client ID Metadata Documents as make conformance serves them: a
+		// server without them is warned (mcp-2025-11-25-cimd-supported).
+		srv, err := server.New(server.Config{Issuer: ts.URL, Consent: server.ConsentForm, CIMD: server.CIMDLoopback})
 		require.NoError(t, err)
 		h = srv.Handler()
 		inspected.issuer = ts.URL

@@ -42,6 +42,9 @@ type pair struct {
 	// wrap rewrites the server's answers (optional): a fault the reference
 	// server does not have yet, played in front of it by the test.
 	wrap func(http.Handler) http.Handler
+	// target adjusts the run's config before discovery (optional): what a
+	// user would configure to let the suite reach the fault (allowed_origins).
+	target func(*target.Config)
 	// want overrides the expected status: suite.Warn for a MUST check whose
 	// fault is a behaviour another specification allows (a tension reported
 	// with expect.Observation). Empty means FAIL for MUST, WARN otherwise.
@@ -330,7 +333,7 @@ func TestEachCheckFailsWithItsFault(t *testing.T) {
 			// the whole plan and take its result.
 			plan := planFor(reg, c)
 			var res suite.Result
-			for _, r := range runChecksWrapped(t, cfg, p.wrap, plan) {
+			for _, r := range runChecksFull(t, cfg, p.wrap, p.target, nil, plan) {
 				if r.ID == c.ID {
 					res = r
 				}

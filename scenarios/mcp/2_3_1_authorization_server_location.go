@@ -44,6 +44,15 @@ func serverLocationChecks() []*suite.Check {
 			Run:   onMCPServer(runChallengeResourceMetadata),
 		},
 		{
+			// The same sentence for the 401 to a token the MCP server does
+			// not accept: "when returning a 401" is every 401.
+			ID: "mcp-2.3.1-invalid-token-resource-metadata", Spec: suite.MCP, Section: "2.3.1", Level: suite.Must,
+			Requires: mcpServer, Profiles: only0618,
+			Title: "The MCP server's 401 to an invalid access token carries WWW-Authenticate with the resource_metadata URL too",
+			Quote: "MCP servers MUST use the HTTP header WWW-Authenticate when returning a 401 Unauthorized to indicate the location of the resource server metadata URL as described in RFC9728 Section 5.1 \"WWW-Authenticate Response\".",
+			Run:   onMCPServer(runInvalidTokenResourceMetadata),
+		},
+		{
 			ID: "mcp-2.3.1-post-challenge", Spec: suite.MCP, Section: "2.3.1", Level: suite.Must,
 			Requires: mcpServer, Profiles: both,
 			Title: "An unauthenticated JSON-RPC POST (initialize) is answered 401 with a Bearer challenge",
@@ -103,6 +112,23 @@ func runChallengeResourceMetadata(ctx context.Context, t *suite.T) error {
 		return expect.Fail(res, `WWW-Authenticate: Bearer resource_metadata="https://mcp.example/.well-known/oauth-protected-resource/…"`,
 			expect.HeaderLine(res, "WWW-Authenticate"), "the 401 does not say where the protected resource metadata is").
 			WithFix("add resource_metadata=\"<metadata URL>\" to the Bearer challenge of every 401")
+	}
+	return nil
+}
+
+func runInvalidTokenResourceMetadata(ctx context.Context, t *suite.T) error {
+	res, err := probe.InvalidToken(ctx, t)
+	if err != nil {
+		return err
+	}
+	if res.Status != http.StatusUnauthorized {
+		return suite.SkipErr("the MCP server answered HTTP %d to a made-up token, not 401: no challenge to judge (mcp-2.6.2-invalid-token-401 judges the status)", res.Status)
+	}
+	c, ok := probe.Bearer(res.Header.Values("WWW-Authenticate"))
+	if !ok || c.Params["resource_metadata"] == "" {
+		return expect.Fail(res, `WWW-Authenticate: Bearer error="invalid_token", resource_metadata="https://mcp.example/.well-known/oauth-protected-resource/…"`,
+			expect.HeaderLine(res, "WWW-Authenticate"), "the 401 to an invalid token does not say where the protected resource metadata is, as every 401 of an MCP server must").
+			WithFix("add resource_metadata=\"<metadata URL>\" to the Bearer challenge of every 401, those for invalid, expired or revoked tokens included")
 	}
 	return nil
 }

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/authspec/authspec/scenarios/internal/probe"
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/expect"
 	"github.com/authspec/authspec/suite/fixture"
@@ -33,7 +34,54 @@ func resourceParameterChecks() []*suite.Check {
 			Quote: "While the canonical form uses lowercase scheme and host components, implementations SHOULD accept uppercase scheme and host components for robustness and interoperability.",
 			Run:   onMCPServer(runUppercaseResourceAccepted),
 		},
+		{
+			ID: "mcp-2.5.1-resource-no-trailing-slash", Spec: suite.MCP, Section: "2.5.1", Level: suite.Should,
+			Requires: mcpServer, Profiles: both,
+			Title: "The MCP server's resource identifier has no trailing slash that carries no meaning",
+			Quote: "While both https://mcp.example.com/ (with trailing slash) and https://mcp.example.com (without trailing slash) are technically valid absolute URIs according to RFC 3986, " +
+				"implementations SHOULD consistently use the form without the trailing slash for better interoperability unless the trailing slash is semantically significant for the specific resource.",
+			Run: onMCPServer(runResourceNoTrailingSlash),
+		},
 	}
+}
+
+// runResourceNoTrailingSlash judges the resource of the MCP server's
+// metadata, the canonical URI clients send as resource: a final slash is
+// significant only when the URL without it is not the MCP server (a bare
+// origin with "/" never is).
+func runResourceNoTrailingSlash(ctx context.Context, t *suite.T) error {
+	m, res, err := prm(ctx, t)
+	if err != nil {
+		return err
+	}
+	r, _ := m["resource"].(string)
+	if r == "" {
+		return suite.SkipErr("no protected resource metadata with a resource (mcp-2.3.1-prm-published and rfc9728-2-resource-required report it)")
+	}
+	if !strings.HasSuffix(r, "/") {
+		t.Logf("resource: %s", r)
+		return nil
+	}
+	u, err := url.Parse(r)
+	if err != nil || u.Host == "" || u.RawQuery != "" {
+		return suite.SkipErr("the resource %q is not an absolute URL without query (rfc9728-2-resource-https-url judges it)", r)
+	}
+	without := strings.TrimSuffix(r, "/")
+	if u.Path != "/" {
+		res2, err := probe.Send(ctx, t, http.MethodPost, without, "", probe.Initialize, nil, "call the MCP server at its resource identifier without the final slash")
+		if err != nil {
+			return err
+		}
+		// Without a token, the MCP server challenges.
+		if _, challenged := probe.Bearer(res2.Header.Values("WWW-Authenticate")); res2.Status != http.StatusUnauthorized || !challenged {
+			t.Logf("%s answers HTTP %d, not as the MCP server: the final slash of %s is significant", without, res2.Status, r)
+			return nil
+		}
+		res = res2
+	}
+	return expect.Fail(res, "resource: "+without, "resource: "+r,
+		"the MCP server's canonical URI ends with a slash that carries no meaning (%s is the same MCP server): clients that send the form without it may be refused", without).
+		WithFix("publish the resource identifier without the trailing slash, and issue and accept tokens for that form")
 }
 
 func runResourceInBothRequests(ctx context.Context, t *suite.T) error {

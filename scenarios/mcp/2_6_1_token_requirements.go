@@ -62,8 +62,28 @@ func runEveryRequestAuthorized(ctx context.Context, t *suite.T) error {
 			WithFix("authorize every MCP request by its Authorization header; do not turn a token into a session").
 			WithEvidence(first.Exchange)
 	}
+	if h.Get("Mcp-Session-Id") == "" {
+		return nil
+	}
+	// A new initialize starts a new session: the request that rides on
+	// the session is the next one of it.
+	h.Set("MCP-Protocol-Version", "2025-06-18")
+	res, err = probe.Send(ctx, t, http.MethodPost, t.Target.Resource, "", sessionPing, h,
+		"send the session's next request (ping) without the token, with the Mcp-Session-Id the first answer set")
+	if err != nil {
+		return err
+	}
+	if probe.Accepted(res) {
+		return expect.Fail(res, "HTTP 401", fmt.Sprintf("HTTP %d", res.Status),
+			"a request of the MCP session without the access token was served on the strength of its Mcp-Session-Id").
+			WithFix("authorize every request of an MCP session by its Authorization header: the session ID identifies the session, it is no credential").
+			WithEvidence(first.Exchange)
+	}
 	return nil
 }
+
+// sessionPing is a request of an MCP session after initialize.
+const sessionPing = `{"jsonrpc":"2.0","id":2,"method":"ping"}`
 
 // runQueryTokenRefused sends the token the resource accepts in the
 // Authorization header in the query string instead: ignored, the request

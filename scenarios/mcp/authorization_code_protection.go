@@ -27,10 +27,12 @@ func codeProtectionChecks() []*suite.Check {
 }
 
 // runPKCEAdvertised judges the member's presence in the metadata the suite
-// found. For OpenID Connect discovery the MUST binds the server in words;
-// for RFC 8414 metadata MCP defines the member's absence as "does not
-// support PKCE", which MCP's own "Authorization servers MUST implement
-// OAuth 2.1" (PKCE included) rules out for an MCP authorization server.
+// found. For OpenID Connect discovery the MUST binds the server in words.
+// For RFC 8414 metadata MCP binds only its clients ("MCP clients MUST
+// refuse to proceed"), and OAuth 2.1 and RFC 9700 §2.1.1 only RECOMMEND
+// publishing the member ("or provide a deployment-specific way"): its
+// absence there is an observation, which leaves every MCP client unable to
+// proceed.
 func runPKCEAdvertised(ctx context.Context, t *suite.T) error {
 	if _, ok := t.Target.Metadata.Raw["code_challenge_methods_supported"]; ok {
 		if ms := t.Target.Metadata.CodeChallengeMethodsSupported; len(ms) > 0 {
@@ -38,8 +40,12 @@ func runPKCEAdvertised(ctx context.Context, t *suite.T) error {
 			return nil
 		}
 	}
-	return expect.Fail(t.Target.MetadataResult, `"code_challenge_methods_supported": ["S256"]`,
+	f := expect.Fail(t.Target.MetadataResult, `"code_challenge_methods_supported": ["S256"]`,
 		"code_challenge_methods_supported: "+expect.Describe(t.Target.Metadata.Raw["code_challenge_methods_supported"]),
 		"the %s metadata does not say which PKCE methods the server supports, so MCP clients refuse to proceed", t.Target.MetadataSource).
 		WithFix(`advertise "code_challenge_methods_supported": ["S256"] in the metadata`)
+	if t.Target.MetadataSource != "openid-configuration" {
+		return f.AsObservation()
+	}
+	return f
 }

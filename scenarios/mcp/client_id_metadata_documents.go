@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 	"time"
@@ -14,6 +15,7 @@ import (
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/expect"
 	"github.com/authspec/authspec/suite/fixture"
+	"github.com/authspec/authspec/suite/httpx"
 	"github.com/authspec/authspec/suite/vocab"
 )
 
@@ -27,8 +29,7 @@ import (
 // https documents from public addresses (as it should in production) cannot
 // reach them, and the checks SKIP saying so.
 func cimdChecks() []*suite.Check {
-	req := []vocab.Feature{vocab.FeatureCIMD, vocab.FeatureAuthCode}
-	p := []vocab.Profile{vocab.ProfileMCP1125}
+	req, p := cimdFeatures, []vocab.Profile{vocab.ProfileMCP1125}
 	return []*suite.Check{
 		{
 			ID: "mcp-2025-11-25-cimd-url-client-id", Spec: suite.MCP, Section: cimdSection, Level: suite.Should,
@@ -61,6 +62,89 @@ func cimdChecks() []*suite.Check {
 			Quote: "The authorization server MUST NOT automatically follow HTTP redirects when fetching the Client ID Metadata Document. " +
 				"(draft-ietf-oauth-client-id-metadata-document, Client Information Discovery, later than the -00 draft MCP 2025-11-25 cites)",
 			Run: withDocs(runCIMDRedirectsNotFollowed),
+		},
+		{
+			ID: "mcp-2025-11-25-cimd-invalid-json-refused", Spec: suite.MCP, Section: cimdSection, Level: suite.Must,
+			Requires: req, Profiles: p,
+			Title: "A client metadata document that is not valid JSON (an object followed by trailing data) is refused",
+			Quote: "For Authorization Servers: ... MUST validate the document structure is valid JSON and contains required fields",
+			Run:   withDocs(runCIMDInvalidJSONRefused),
+		},
+		{
+			ID: "mcp-2025-11-25-cimd-redirect-uris-required", Spec: suite.MCP, Section: cimdSection, Level: suite.Must,
+			Requires: req, Profiles: p,
+			Title: "A client metadata document without redirect_uris is refused, whatever redirect_uri the request names",
+			Quote: "For Authorization Servers: ... MUST validate the document structure is valid JSON and contains required fields ... " +
+				"According to [RFC9700], the authorization server MUST require registration of redirect URIs, and MUST ensure that the redirect URI in a request " +
+				"is an exact match of a registered redirect URI. (draft-ietf-oauth-client-id-metadata-document-00 §4.5)",
+			Run: withDocs(runCIMDRedirectURIsRequired),
+		},
+	}
+}
+
+// cimdFetchChecks returns the checks of the same section about
+// advertising, fetching and caching the documents.
+func cimdFetchChecks() []*suite.Check {
+	req, p := cimdFeatures, []vocab.Profile{vocab.ProfileMCP1125}
+	return []*suite.Check{
+		{
+			ID: "mcp-2025-11-25-cimd-supported", Spec: suite.MCP, Section: cimdSection, Level: suite.Should,
+			Requires: []vocab.Feature{vocab.FeatureMetadata}, Profiles: p,
+			Title: "The authorization server supports Client ID Metadata Documents (its metadata advertises client_id_metadata_document_supported)",
+			Quote: "MCP clients and authorization servers SHOULD support OAuth Client ID Metadata Documents as specified in OAuth Client ID Metadata Document.",
+			Run:   runCIMDSupported,
+		},
+		{
+			// Without the feature: a server that takes URL client_ids but
+			// does not say so is what this check is for.
+			ID: "mcp-2025-11-25-cimd-advertised", Spec: suite.MCP, Section: cimdSection, Level: suite.Must,
+			Requires: []vocab.Feature{vocab.FeatureMetadata, vocab.FeatureAuthCode}, Profiles: p,
+			Title: "A server that fetches client metadata documents and issues codes to their clients advertises client_id_metadata_document_supported",
+			Quote: "Authorization servers that publish Authorization Server Metadata [RFC8414] MUST include the following property to signal support for client metadata documents " +
+				"as described in this specification. (draft-ietf-oauth-client-id-metadata-document-00 §5)",
+			Run: runCIMDAdvertised,
+		},
+		{
+			ID: "mcp-2025-11-25-cimd-fetch-failure-aborts", Spec: suite.MCP, Section: cimdSection, Level: suite.Should,
+			Requires: req, Profiles: p,
+			Title: "An authorization request whose client metadata document cannot be fetched (HTTP 404) is aborted, not redirected",
+			Quote: "If fetching the metadata document fails, the authorization server SHOULD abort the authorization request. (draft-ietf-oauth-client-id-metadata-document-00 §4.3)",
+			Run:   withDocs(runCIMDFetchFailureAborts),
+		},
+		{
+			ID: "mcp-2025-11-25-cimd-errors-not-cached", Spec: suite.MCP, Section: cimdSection, Level: suite.MustNot,
+			Requires: req, Profiles: p,
+			Title: "A client metadata document that could not be fetched, or was invalid, is fetched again: neither the error nor the invalid document is cached",
+			Quote: "The authorization server MUST NOT cache error responses. The authorization server also MUST NOT cache documents which are invalid or malformed. " +
+				"(draft-ietf-oauth-client-id-metadata-document-00 §4.4)",
+			Run: withDocs(runCIMDErrorsNotCached),
+		},
+		{
+			ID: "mcp-2025-11-25-cimd-size-limited", Spec: suite.MCP, Section: cimdSection, Level: suite.Should,
+			Requires: req, Profiles: p,
+			Title: "A client metadata document of several megabytes is not accepted: the server limits the size it fetches",
+			Quote: "Authorization servers SHOULD limit the response size when fetching the client metadata document, as to avoid denial of service attacks against the authorization server " +
+				"by consuming excessive resources (memory, disk, database). (draft-ietf-oauth-client-id-metadata-document-00 §6.6)",
+			Run: withDocs(runCIMDSizeLimited),
+		},
+		{
+			ID: "mcp-2025-11-25-cimd-no-client-secret", Spec: suite.MCP, Section: cimdSection, Level: suite.Should,
+			Requires: req, Profiles: p,
+			Title: "A client metadata document carrying a client_secret is refused (an observation: the secret is public)",
+			Quote: "the client_secret and client_secret_expires_at properties MUST NOT be used (draft-ietf-oauth-client-id-metadata-document-00 §4.1)",
+			Keywordless: "an observation, reported as WARN and never FAIL: the MUST NOT binds the document the client publishes, and neither the -00 draft MCP cites nor MCP " +
+				"obliges the authorization server to refuse such a document; a server that accepts one takes as a credential a secret anyone can read",
+			Run: withDocs(runCIMDNoClientSecret),
+		},
+		{
+			ID: "mcp-2025-11-25-cimd-url-form", Spec: suite.MCP, Section: cimdSection, Level: suite.Should,
+			Requires: req, Profiles: p,
+			Title: "A client_id URL without a path, with dot segments, a fragment or a username and password is refused (an observation)",
+			Quote: "Client identifier URLs MUST have an \"https\" scheme, MUST contain a path component, MUST NOT contain single-dot or double-dot path segments, " +
+				"MUST NOT contain a fragment component and MUST NOT contain a username or password (draft-ietf-oauth-client-id-metadata-document-00 §3)",
+			Keywordless: "an observation, reported as WARN and never FAIL: the MUSTs bind the URL the client chooses, and the draft does not say in words that the authorization server " +
+				"refuses another; a server that fetches such a URL takes as a client identifier what the draft says is none (the https rule cannot be tried: the suite serves its documents over http on loopback)",
+			Run: withDocs(runCIMDURLForm),
 		},
 		{
 			ID: "mcp-2025-11-25-cimd-no-shared-secret", Spec: suite.MCP, Section: cimdSection, Level: suite.Should,
@@ -140,6 +224,187 @@ func runCIMDRedirectsNotFollowed(ctx context.Context, t *suite.T, d *docServer) 
 	return nil
 }
 
+// runCIMDInvalidJSONRefused hosts a well-formed document followed by
+// trailing data: a parser that reads the first JSON value and stops there
+// (a streaming decoder) takes it for valid.
+func runCIMDInvalidJSONRefused(ctx context.Context, t *suite.T, d *docServer) error {
+	redirect := cimdRedirect(t)
+	id := d.host("/clients/trailing.json", redirect, nil)
+	d.edit("/clients/trailing.json", func(doc *hostedDoc) { doc.body = append(doc.body, []byte("\n}{\"client_id\": null")...) })
+	return refusedDocument(ctx, t, id, redirect, "a document that is not valid JSON (trailing data after the object)",
+		"parse the whole document as one JSON object (RFC 8259) and refuse anything else, trailing data included")
+}
+
+func runCIMDRedirectURIsRequired(ctx context.Context, t *suite.T, d *docServer) error {
+	redirect := cimdRedirect(t)
+	id := d.host("/clients/no-redirects.json", redirect, func(md map[string]any) { delete(md, "redirect_uris") })
+	return refusedDocument(ctx, t, id, redirect, "a document without redirect_uris",
+		"refuse a client metadata document without redirect_uris: the request's redirect_uri can only be trusted when the document lists it")
+}
+
+// runCIMDSupported reads the support where MCP clients look for it: the
+// metadata (whether the support works is what the other checks of the
+// section judge).
+func runCIMDSupported(_ context.Context, t *suite.T) error {
+	if t.Target.Metadata.ClientIDMetadataDocumentSupported {
+		t.Logf("the %s metadata advertises client_id_metadata_document_supported: true", t.Target.MetadataSource)
+		return nil
+	}
+	return expect.Fail(t.Target.MetadataResult, `"client_id_metadata_document_supported": true`,
+		"client_id_metadata_document_supported: "+expect.Describe(t.Target.Metadata.Raw["client_id_metadata_document_supported"]),
+		"the server does not say it supports Client ID Metadata Documents, the registration MCP 2025-11-25 prefers when client and server have no prior relationship: MCP clients fall back to dynamic registration or to a client_id the user must enter").
+		WithFix(`accept https URLs as client_id, fetching the client metadata document they name, and advertise "client_id_metadata_document_supported": true`)
+}
+
+// runCIMDAdvertised tries a URL client_id at a server whose metadata does
+// not advertise client metadata documents: when it fetches the document
+// and issues a code, it supports them without saying so.
+func runCIMDAdvertised(ctx context.Context, t *suite.T) error {
+	if t.Target.Metadata.ClientIDMetadataDocumentSupported {
+		t.Logf("the %s metadata advertises client_id_metadata_document_supported: true", t.Target.MetadataSource)
+		return nil
+	}
+	d, err := startDocServer()
+	if err != nil {
+		return err
+	}
+	defer d.close()
+	redirect := cimdRedirect(t)
+	const path = "/clients/unadvertised.json"
+	id := d.host(path, redirect, nil)
+	code, res, err := t.Code(ctx, cimdRequest(t, id, redirect))
+	if err != nil && !fixture.IsUnavailable(err) {
+		return err
+	}
+	if code == "" || d.fetched(path) == 0 {
+		return suite.SkipErr("the metadata does not advertise client_id_metadata_document_supported, and the server did not take the suite's document at %s: nothing shows that it supports client metadata documents", id)
+	}
+	return expect.Fail(t.Target.MetadataResult, `"client_id_metadata_document_supported": true`,
+		"client_id_metadata_document_supported: "+expect.Describe(t.Target.Metadata.Raw["client_id_metadata_document_supported"]),
+		"the server fetched the client metadata document at %s and issued a code to its client, but its metadata does not say it supports such clients: MCP clients that check it fall back to registration or give up", id).
+		WithFix(`advertise "client_id_metadata_document_supported": true in the metadata`).
+		WithEvidence(res.Last.Exchange)
+}
+
+func runCIMDFetchFailureAborts(ctx context.Context, t *suite.T, d *docServer) error {
+	redirect := cimdRedirect(t)
+	return refusedDocument(ctx, t, d.base+"/clients/missing.json", redirect, "a client whose document could not be fetched (HTTP 404)",
+		"abort the authorization request when the client metadata document cannot be fetched, and show the error to the person")
+}
+
+// runCIMDErrorsNotCached makes the server meet an error response (nothing
+// hosted yet: 404), then an invalid document (no redirect_uris), and then
+// serves a valid document at the same URL: the next request must fetch it.
+func runCIMDErrorsNotCached(ctx context.Context, t *suite.T, d *docServer) error {
+	redirect := cimdRedirect(t)
+	if err := fetchedAgain(ctx, t, d, "/clients/late.json", redirect, "an error response (HTTP 404)", nil); err != nil {
+		return err
+	}
+	return fetchedAgain(ctx, t, d, "/clients/fixed.json", redirect, "an invalid document (no redirect_uris)", func(path string) {
+		d.host(path, redirect, func(md map[string]any) { delete(md, "redirect_uris") })
+	})
+}
+
+// fetchedAgain authorizes the client at path while first (nil: nothing)
+// has put what the server must not cache there, then hosts a valid
+// document and requires the next authorization to fetch it and succeed.
+func fetchedAgain(ctx context.Context, t *suite.T, d *docServer, path, redirect, what string, first func(path string)) error {
+	id := d.base + path
+	if first != nil {
+		first(path)
+	}
+	az, err := t.Authorize(ctx, cimdRequest(t, id, redirect))
+	if err != nil && !fixture.IsUnavailable(err) {
+		return err
+	}
+	if err == nil && az.Callback != nil && az.Callback.Query().Get("code") != "" {
+		return suite.SkipErr("the server issued a code although the client's document was %s: what it caches cannot be told", what)
+	}
+	n := d.fetched(path)
+	if n == 0 {
+		return suite.SkipErr("the server did not fetch %s, where the suite served %s: nothing was there to cache", id, what)
+	}
+	d.host(path, redirect, nil)
+	code, res, err := t.Code(ctx, cimdRequest(t, id, redirect))
+	switch {
+	case err == nil && code != "":
+		return nil
+	case err != nil && !fixture.IsUnavailable(err):
+		return err
+	case d.fetched(path) > n:
+		return suite.SkipErr("the server fetched the document again once it was valid, but still refused the client (%v)", err)
+	}
+	var last *httpx.Result
+	if res != nil {
+		last = res.LastResponse()
+	}
+	if last != nil && last.Status == http.StatusTooManyRequests {
+		return suite.SkipErr("the server answered HTTP 429 (rate limited) instead of fetching the document again")
+	}
+	return expect.Fail(last, "the document fetched again and the client authorized", fmt.Sprintf("no new request for %s, the client still refused", id),
+		"the server remembered %s at %s instead of fetching the document again", what, id).
+		WithFix("cache only valid client metadata documents fetched with 200, never a failed retrieval or an invalid document")
+}
+
+// cimdPadding is the whitespace after the JSON object of the oversized
+// document: 8 MiB, far above the draft's recommended 5 kilobytes and any
+// limit a server would call one.
+const cimdPadding = 8 << 20
+
+// runCIMDSizeLimited hosts a valid document followed by megabytes of
+// whitespace (still valid JSON), streamed without Content-Length.
+func runCIMDSizeLimited(ctx context.Context, t *suite.T, d *docServer) error {
+	redirect := cimdRedirect(t)
+	const path = "/clients/large.json"
+	id := d.host(path, redirect, nil)
+	d.edit(path, func(doc *hostedDoc) { doc.padding = cimdPadding })
+	az, err := t.Authorize(ctx, cimdRequest(t, id, redirect))
+	if err != nil && !fixture.IsUnavailable(err) {
+		return err
+	}
+	sent := d.sentBytes(path)
+	if err != nil || az.Callback == nil || az.Callback.Query().Get("code") == "" {
+		t.Logf("the server refused the client of a document padded with %d bytes (%d bytes of padding written before it closed the connection)", cimdPadding, sent)
+		return nil
+	}
+	return expect.Fail(az.Last, "the document refused for its size", fmt.Sprintf("a code for the client of a document of more than %d bytes (%d bytes read)", cimdPadding, sent),
+		"the server read a client metadata document of several megabytes and accepted it: anyone can make it fetch and hold as much as they like").
+		WithFix("stop reading a client metadata document past a small limit (the draft recommends 5 kilobytes) and refuse it")
+}
+
+// runCIMDURLForm hosts a well-formed document behind each client_id URL
+// that the draft's §3 rules out; its client_id is that URL.
+func runCIMDURLForm(ctx context.Context, t *suite.T, d *docServer) error {
+	redirect := cimdRedirect(t)
+	u, err := url.Parse(d.base)
+	if err != nil {
+		return fmt.Errorf("document server URL: %w", err)
+	}
+	forms := []struct{ what, path, id string }{
+		{"a client_id URL without a path", "/", d.base},
+		{"a client_id URL with double-dot path segments", "/clients/../clients/dots.json", d.base + "/clients/../clients/dots.json"},
+		{"a client_id URL with a fragment", "/clients/fragment.json", d.base + "/clients/fragment.json#client"},
+		{"a client_id URL with a username and password", "/clients/userinfo.json", u.Scheme + "://authspec:authspec@" + u.Host + "/clients/userinfo.json"},
+	}
+	for _, f := range forms {
+		id := f.id
+		d.host(f.path, redirect, func(md map[string]any) { md["client_id"] = id })
+		if err := refusedDocument(ctx, t, id, redirect, f.what,
+			"refuse a client_id URL that is not https with a path, without dot segments, fragment, username or password (draft-ietf-oauth-client-id-metadata-document §3)"); err != nil {
+			return expect.Observation(err)
+		}
+		t.Logf("%s (%s): refused", f.what, id)
+	}
+	return nil
+}
+
+func runCIMDNoClientSecret(ctx context.Context, t *suite.T, d *docServer) error {
+	redirect := cimdRedirect(t)
+	id := d.host("/clients/published-secret.json", redirect, func(md map[string]any) { md["client_secret"] = "authspec-published-in-the-document" })
+	return expect.Observation(refusedDocument(ctx, t, id, redirect, "a document carrying a client_secret",
+		"refuse client metadata documents that carry client_secret or client_secret_expires_at: a published secret authenticates no one"))
+}
+
 func runCIMDNoSharedSecret(ctx context.Context, t *suite.T, d *docServer) error {
 	redirect := cimdRedirect(t)
 	id := d.host("/clients/secret.json", redirect, func(md map[string]any) { md["token_endpoint_auth_method"] = "client_secret_basic" })
@@ -149,6 +414,9 @@ func runCIMDNoSharedSecret(ctx context.Context, t *suite.T, d *docServer) error 
 
 const cimdSection = "Client ID Metadata Documents"
 
+// cimdFeatures are what the checks of client metadata documents need.
+var cimdFeatures = []vocab.Feature{vocab.FeatureCIMD, vocab.FeatureAuthCode}
+
 // docServer serves client metadata documents for one check.
 type docServer struct {
 	srv  *http.Server
@@ -156,12 +424,14 @@ type docServer struct {
 	mu   sync.Mutex
 	docs map[string]hostedDoc
 	hits map[string]int
+	sent map[string]int64 // bytes of padding written, by path
 }
 
 type hostedDoc struct {
 	contentType string
 	body        []byte
 	location    string // a redirect instead of the document
+	padding     int    // bytes of whitespace streamed after the body
 }
 
 func startDocServer() (*docServer, error) {
@@ -169,7 +439,7 @@ func startDocServer() (*docServer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("listen for client metadata documents: %w", err)
 	}
-	d := &docServer{base: "http://" + ln.Addr().String(), docs: map[string]hostedDoc{}, hits: map[string]int{}}
+	d := &docServer{base: "http://" + ln.Addr().String(), docs: map[string]hostedDoc{}, hits: map[string]int{}, sent: map[string]int64{}}
 	d.srv = &http.Server{ReadHeaderTimeout: 5 * time.Second, Handler: http.HandlerFunc(d.serve)}
 	go func() { _ = d.srv.Serve(ln) }()
 	return d, nil
@@ -188,7 +458,29 @@ func (d *docServer) serve(w http.ResponseWriter, r *http.Request) {
 	default:
 		w.Header().Set("Content-Type", doc.contentType)
 		_, _ = w.Write(doc.body)
+		d.pad(w, r.URL.Path, doc.padding)
 	}
+}
+
+// pad streams n bytes of whitespace, counting what the reader took.
+func (d *docServer) pad(w http.ResponseWriter, path string, n int) {
+	chunk := []byte(strings.Repeat(" ", 64<<10))
+	for n > 0 {
+		k, err := w.Write(chunk[:min(n, len(chunk))])
+		d.mu.Lock()
+		d.sent[path] += int64(k)
+		d.mu.Unlock()
+		if err != nil {
+			return
+		}
+		n -= k
+	}
+}
+
+func (d *docServer) sentBytes(path string) int64 {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.sent[path]
 }
 
 func (d *docServer) close() {
@@ -217,6 +509,15 @@ func (d *docServer) host(path, redirectURI string, edit func(map[string]any)) st
 
 func (d *docServer) set(path string, doc hostedDoc) {
 	d.mu.Lock()
+	d.docs[path] = doc
+	d.mu.Unlock()
+}
+
+// edit changes the document hosted at path.
+func (d *docServer) edit(path string, change func(*hostedDoc)) {
+	d.mu.Lock()
+	doc := d.docs[path]
+	change(&doc)
 	d.docs[path] = doc
 	d.mu.Unlock()
 }

@@ -16,8 +16,11 @@ func Checks() []*suite.Check {
 	out = append(out, tokenRequirementChecks()...)
 	out = append(out, tokenHandlingChecks()...)
 	out = append(out, errorHandlingChecks()...)
+	out = append(out, scopeChallengeChecks()...)
 	out = append(out, prmDiscoveryChecks()...)
 	out = append(out, cimdChecks()...)
+	out = append(out, cimdFetchChecks()...)
+	out = append(out, communicationSecurityChecks()...)
 	out = append(out, codeProtectionChecks()...)
 	out = append(out, confusedDeputyChecks()...)
 	return out
