@@ -33,7 +33,6 @@ var notWalked = []suite.Spec{
 	suite.MCP,
 	suite.OAuth21,
 	suite.OpenAPI,
-	suite.RFC6749,
 	suite.RFC9700,
 }
 
