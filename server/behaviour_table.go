@@ -155,6 +155,8 @@ var (
 		"a replayed authorization code fails but the tokens issued from it stay valid")
 	FaultCodeNotBoundToClient = fault("code-not-bound-to-client", "RFC 6749 §4.1.3",
 		"an authorization code can be redeemed by a client other than the one it was issued to")
+	FaultPublicClientNotBound = fault("public-client-not-bound", "RFC 6749 §4.1.3",
+		"the authorization codes and refresh tokens of a public client can be used with the client_id of another public client")
 	FaultRedirectURINotChecked = fault("token-redirect-uri-unchecked", "RFC 6749 §4.1.3",
 		"the token endpoint does not compare redirect_uri with the authorization request")
 	FaultTokenRedirectURIOptional = fault("token-redirect-uri-omission-accepted", "RFC 6749 §4.1.3",

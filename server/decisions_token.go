@@ -221,8 +221,13 @@ func (s *Server) unknownCodeError() *oautherr.Error {
 }
 
 // bindsCodeToClient: a code is redeemed only by the client it was issued
-// to (RFC 6749 §4.1.3).
-func (s *Server) bindsCodeToClient() bool { return !s.fault(FaultCodeNotBoundToClient) }
+// to (RFC 6749 §4.1.3), c, the client redeeming it, public or not.
+func (s *Server) bindsCodeToClient(c *store.Client) bool {
+	if c.Public() && s.fault(FaultPublicClientNotBound) {
+		return false
+	}
+	return !s.fault(FaultCodeNotBoundToClient)
+}
 
 // checksCodeRedirectURI: redirect_uri is compared with the authorization
 // request's (RFC 6749 §4.1.3).
@@ -345,8 +350,13 @@ func (s *Server) unknownRefreshTokenError() *oautherr.Error {
 }
 
 // bindsRefreshToClient: a refresh token is used only by its client (RFC
-// 6749 §10.4).
-func (s *Server) bindsRefreshToClient() bool { return !s.fault(FaultRefreshNotBound) }
+// 6749 §10.4), c, the client using it, public or not.
+func (s *Server) bindsRefreshToClient(c *store.Client) bool {
+	if c.Public() && s.fault(FaultPublicClientNotBound) {
+		return false
+	}
+	return !s.fault(FaultRefreshNotBound)
+}
 
 // rotatesRefreshOf: refresh tokens of public clients are rotated (RFC
 // 9700 §4.14.2), and those of confidential clients when the server rotates

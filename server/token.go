@@ -189,7 +189,7 @@ func (s *Server) exchangeCode(r *http.Request, ca *clientAuth, form url.Values) 
 			return nil, oerr
 		}
 	}
-	if code.ClientID != ca.client.ID && s.bindsCodeToClient() {
+	if code.ClientID != ca.client.ID && s.bindsCodeToClient(ca.client) {
 		return nil, oautherr.InvalidGrant("the authorization code was issued to another client")
 	}
 	if oerr := s.checkCodeRedirectURI(code, ca.client, form); oerr != nil {
@@ -357,7 +357,7 @@ func (s *Server) refresh(r *http.Request, ca *clientAuth, form url.Values) (*Tok
 	case t.Kind != store.RefreshToken:
 		return nil, oautherr.InvalidGrant("the token is not a refresh token")
 	}
-	if t.ClientID != ca.client.ID && s.bindsRefreshToClient() {
+	if t.ClientID != ca.client.ID && s.bindsRefreshToClient(ca.client) {
 		return nil, oautherr.InvalidGrant("the refresh token was issued to another client")
 	}
 	if oerr := s.checkRefreshDPoPKey(r, ca.client, t); oerr != nil {

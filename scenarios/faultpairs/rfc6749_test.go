@@ -19,6 +19,7 @@ var _ = add(map[string]pair{
 	"rfc6749-4.1.2-code-single-use":                 faults(server.FaultCodeReuse),
 	"rfc6749-4.1.2-replay-revokes-tokens":           faults(server.FaultReplayNoRevoke),
 	"rfc6749-4.1.3-code-bound-to-client":            faults(server.FaultCodeNotBoundToClient),
+	"rfc6749-4.1.3-public-code-bound-to-client-id":  faults(server.FaultPublicClientNotBound),
 	"rfc6749-4.1.3-redirect-uri-must-match":         faults(server.FaultRedirectURINotChecked),
 	"rfc6749-4.1.2-state-echoed":                    faults(server.FaultStateDropped),
 	"rfc6749-4.1.2.1-error-carries-state":           faults(server.FaultErrorStateDropped),
