@@ -30,10 +30,11 @@ var _ = add(map[string]pair{
 })
 
 var _ = add(map[string]pair{
-	"rfc6749-6-scope-not-widened":            faults(server.FaultRefreshScopeWiden),
-	"rfc6749-10.4-refresh-bound-to-client":   faults(server.FaultRefreshNotBound),
-	"rfc9700-4.14.2-public-refresh-rotation": faults(server.FaultRefreshNoRotation),
-	"rfc9700-4.14.2-replay-revokes-family":   faults(server.FaultRefreshReplayNoRevoke),
-	"rfc9700-2.1.1-pkce-required-public":     faults(server.FaultPKCENotRequired),
-	"rfc6749-3.1-duplicate-parameters":       faults(server.FaultDuplicateParamsOK),
+	"rfc6749-6-scope-not-widened":                 faults(server.FaultRefreshScopeWiden),
+	"rfc6749-10.4-refresh-bound-to-client":        faults(server.FaultRefreshNotBound),
+	"rfc6749-10.4-public-refresh-bound-to-client": faults(server.FaultPublicClientNotBound),
+	"rfc9700-4.14.2-public-refresh-rotation":      faults(server.FaultRefreshNoRotation),
+	"rfc9700-4.14.2-replay-revokes-family":        faults(server.FaultRefreshReplayNoRevoke),
+	"rfc9700-2.1.1-pkce-required-public":          faults(server.FaultPKCENotRequired),
+	"rfc6749-3.1-duplicate-parameters":            faults(server.FaultDuplicateParamsOK),
 })
