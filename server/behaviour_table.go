@@ -179,6 +179,8 @@ var (
 		"a refresh token can be used by a client other than the one it was issued to")
 	FaultRefreshScopeWiden = fault("refresh-scope-widen", "RFC 6749 §6",
 		"a refresh request may widen the scope beyond the original grant")
+	FaultRefreshNewTokenNarrowed = fault("refresh-new-token-narrowed", "RFC 6749 §6",
+		"the refresh token issued by a refresh with a narrower scope carries that narrower scope instead of the original grant's")
 	FaultTokenRefreshDefaultScope = fault("token-refresh-omitted-scope-default", "RFC 6749 §6",
 		"a refresh without scope is given the server's default scope instead of the original grant's")
 	FaultTokenRefreshMissingErr = fault("token-refresh-missing-wrong-error", "RFC 6749 §6",

@@ -405,6 +405,16 @@ func (s *Server) refreshScope(t *store.Token, form url.Values) string {
 	return t.Scope
 }
 
+// newRefreshTokenScope is the scope of the refresh token a refresh of t
+// issues: t's own, whatever scope the request narrowed the access token to
+// (RFC 6749 §6).
+func (s *Server) newRefreshTokenScope(t *store.Token, accessScope string) string {
+	if s.fault(FaultRefreshNewTokenNarrowed) {
+		return accessScope
+	}
+	return t.Scope
+}
+
 // refusesWiderScope: a refresh may not add scope (RFC 6749 §6).
 func (s *Server) refusesWiderScope() bool { return !s.fault(FaultRefreshScopeWiden) }
 

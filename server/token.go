@@ -408,7 +408,7 @@ func (s *Server) refresh(r *http.Request, ca *clientAuth, form url.Values) (*Tok
 			return nil, oautherr.ServerError(fmt.Errorf("rotate refresh token: %w", err))
 		}
 	}
-	resp, oerr := s.issue(r, ca.client, t.Subject, scope, t.Scope, resources, t.Resources, t.GrantID, rotate)
+	resp, oerr := s.issue(r, ca.client, t.Subject, scope, s.newRefreshTokenScope(t, scope), resources, t.Resources, t.GrantID, rotate)
 	if oerr != nil {
 		return nil, oerr
 	}

@@ -33,6 +33,7 @@ var _ = add(map[string]pair{
 	"rfc6749-6-scope-not-widened":                 faults(server.FaultRefreshScopeWiden),
 	"rfc6749-10.4-refresh-bound-to-client":        faults(server.FaultRefreshNotBound),
 	"rfc6749-10.4-public-refresh-bound-to-client": faults(server.FaultPublicClientNotBound),
+	"rfc6749-6-new-refresh-token-scope":           faults(server.FaultRefreshNewTokenNarrowed),
 	"rfc9700-4.14.2-public-refresh-rotation":      faults(server.FaultRefreshNoRotation),
 	"rfc9700-4.14.2-replay-revokes-family":        faults(server.FaultRefreshReplayNoRevoke),
 	"rfc9700-2.1.1-pkce-required-public":          faults(server.FaultPKCENotRequired),
