@@ -91,6 +91,12 @@ func (s *Server) oauthErrorRules() []rule {
 				res.header.Del("WWW-Authenticate")
 			}
 		})),
+		onFault(FaultErrorDescriptionUnsanitized, oauthError(func(res *response) {
+			if res.member("error") == "unsupported_grant_type" {
+				gt := res.form().Get("grant_type")
+				res.editMembers(func(m map[string]any) { m["error_description"] = `grant_type "` + gt + `" is not supported` })
+			}
+		})),
 		onFault(FaultErrorNotJSON, oauthError(func(res *response) {
 			m, _ := res.members()
 			code, _ := m["error"].(string)
