@@ -350,6 +350,8 @@ var (
 		"metadata gives response_modes_supported as a string instead of a JSON array")
 	FaultWrongRegistrationEP = fault("metadata-wrong-registration-endpoint", "RFC 8414 §2",
 		"metadata registration_endpoint points at a URL that does not register clients")
+	FaultMetadataEndpointFragment = fault("metadata-endpoint-fragment", "RFC 6749 §3.1",
+		"the metadata gives the authorization and token endpoints a fragment component")
 	FaultMetadataRevocationFragment = fault("metadata-revocation-endpoint-fragment", "RFC 7009 §2",
 		"metadata revocation_endpoint carries a fragment component")
 	FaultMetadataWrongIntrospectionEP = fault("metadata-wrong-introspection-endpoint", "RFC 8414 §2",

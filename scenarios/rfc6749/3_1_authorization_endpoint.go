@@ -17,6 +17,16 @@ func authorizationEndpointChecks() []*suite.Check {
 	conf := []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureAuthCode}
 	return []*suite.Check{
 		{
+			ID: "rfc6749-3.1-endpoint-url", Spec: suite.RFC6749, Section: "3.1", Level: suite.Must,
+			Requires: []vocab.Feature{vocab.FeatureMetadata, vocab.FeatureAuthCode}, Profiles: []vocab.Profile{vocab.ProfileCore},
+			Title: "The authorization endpoint is an absolute https URL without fragment",
+			Quote: "The endpoint URI MUST NOT include a fragment component. Since requests to the authorization endpoint result in user authentication and the transmission of clear-text credentials (in the HTTP response), " +
+				"the authorization server MUST require the use of TLS as described in Section 1.6 when sending requests to the authorization endpoint.",
+			Run: func(_ context.Context, t *suite.T) error {
+				return judgeEndpointURL(t, "authorization_endpoint", t.Target.Metadata.AuthorizationEndpoint)
+			},
+		},
+		{
 			ID: "rfc6749-3.1-authorize-unknown-params-ignored", Spec: suite.RFC6749, Section: "3.1", Level: suite.Must,
 			Requires: conf, Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title: "Unknown parameters at the authorization endpoint are ignored",

@@ -198,3 +198,29 @@ func clientCredentialsBaseline(ctx context.Context, t *suite.T) (*tokenreq.Sourc
 	}
 	return src, nil
 }
+
+// judgeEndpointURL judges the URL of an endpoint the metadata publishes as
+// member: absolute and without fragment (RFC 6749 §3.1, §3.2), and https,
+// unless it is on a loopback address, as test deployments are.
+func judgeEndpointURL(t *suite.T, member, ep string) error {
+	if ep == "" {
+		return suite.SkipErr("the metadata has no %s", member)
+	}
+	fail := func(want, why string) error {
+		return expect.Fail(t.Target.MetadataResult, want, fmt.Sprintf("%s %q", member, ep), "%s", why).
+			WithFix("publish the endpoint as an absolute https URL without fragment, and serve it over TLS")
+	}
+	u, err := url.Parse(ep)
+	switch {
+	case err != nil || !u.IsAbs() || u.Host == "":
+		return fail("an absolute URL", "the "+member+" is not an absolute URL")
+	case u.Fragment != "" || strings.Contains(ep, "#"):
+		return fail("a URL without fragment", "the "+member+" has a fragment component, which RFC 6749 forbids for endpoint URIs")
+	case u.Scheme == "https":
+		return nil
+	case u.Scheme == "http" && httpx.IsLoopback(u.Hostname()):
+		t.Logf("the %s %s is http on a loopback address, as test deployments are: its scheme is not judged; run against the deployment served over https for that", member, ep)
+		return nil
+	}
+	return fail("an https URL", "the "+member+" is not an https URL: credentials and tokens travel to it in clear text")
+}
