@@ -15,6 +15,9 @@ func (s *Server) tokenRules() []rule {
 		onFault(FaultTokenTypeMissing, tokenResponse(func(res *response) {
 			editBody(res, func(t *TokenResponse) { t.TokenType = "" })
 		})),
+		onFault(FaultTokenTypeUnregistered, tokenResponse(func(res *response) {
+			editBody(res, func(t *TokenResponse) { t.TokenType = "JWT" })
+		})),
 		onFault(FaultTokenExpiresInString, tokenResponse(func(res *response) {
 			res.editMembers(func(m map[string]any) {
 				if n, ok := m["expires_in"].(json.Number); ok {
