@@ -57,6 +57,11 @@ func (s *Server) pageRules() []rule {
 			res.header.Set("Content-Security-Policy", csp+"; img-src "+pixel)
 		}),
 		onFault(FaultFramingAllowed, dropHeaders("X-Frame-Options", "Content-Security-Policy")),
+		onFault(FaultPageReflectsInput, func(res *response) {
+			if res.status >= http.StatusBadRequest && strings.HasPrefix(res.header.Get("Content-Type"), "text/html") {
+				res.body = append(res.body, "<p>redirect_uri: "+res.form().Get("redirect_uri")+"</p>"...)
+			}
+		}),
 		// The pages that refuse a request (invalid client_id or
 		// redirect_uri, a malformed request) come with 200.
 		onVariant(VariantErrorPage200, func(res *response) {

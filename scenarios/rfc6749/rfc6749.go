@@ -30,5 +30,6 @@ func Checks() []*suite.Check {
 	out = append(out, clientImpersonationChecks()...)
 	out = append(out, refreshTokenChecks()...)
 	out = append(out, csrfChecks()...)
+	out = append(out, inputValidationChecks()...)
 	return out
 }
