@@ -210,7 +210,7 @@ var (
 	FaultTokenNoPragma = fault("token-no-pragma", "RFC 6749 §5.1",
 		"token responses lack Pragma: no-cache")
 	FaultErrorDescriptionUnsanitized = fault("error-description-unsanitized", "RFC 6749 §5.2",
-		"token error responses reflect the request's grant_type in error_description as received, double quotes, backslashes and non-ASCII characters included")
+		"error_description repeats the request's unsupported grant_type (token endpoint) or response_type (authorization endpoint) as received, double quotes, backslashes and non-ASCII characters included")
 	FaultErrorNotJSON = fault("error-not-json", "RFC 6749 §5.2",
 		"OAuth error responses (token, revocation, introspection, registration) are sent as text/plain instead of JSON", "token-error-not-json")
 	FaultInvalidClient400 = fault("invalid-client-400", "RFC 6749 §5.2",

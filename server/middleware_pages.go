@@ -57,6 +57,14 @@ func (s *Server) pageRules() []rule {
 			res.header.Set("Content-Security-Policy", csp+"; img-src "+pixel)
 		}),
 		onFault(FaultFramingAllowed, dropHeaders("X-Frame-Options", "Content-Security-Policy")),
+		onFault(FaultErrorDescriptionUnsanitized, func(res *response) {
+			rt := res.form().Get("response_type")
+			s.editClientRedirect(func(q url.Values) {
+				if q.Get("error") == "unsupported_response_type" {
+					q.Set("error_description", `response_type "`+rt+`" is not supported`)
+				}
+			})(res)
+		}),
 		onFault(FaultPageReflectsInput, func(res *response) {
 			if res.status >= http.StatusBadRequest && strings.HasPrefix(res.header.Get("Content-Type"), "text/html") {
 				res.body = append(res.body, "<p>redirect_uri: "+res.form().Get("redirect_uri")+"</p>"...)

@@ -14,6 +14,7 @@ var _ = add(map[string]pair{
 	"rfc6749-3.2-endpoint-url":                      faults(server.FaultMetadataEndpointFragment),
 	"rfc6749-10.14-markup-not-reflected":            faults(server.FaultPageReflectsInput),
 	"rfc6749-8.1-token-type-registered":             faults(server.FaultTokenTypeUnregistered),
+	"rfc6749-4.1.2.1-error-description-charset":     faults(server.FaultErrorDescriptionUnsanitized),
 	"rfc6749-5.2-error-description-charset":         faults(server.FaultErrorDescriptionUnsanitized),
 	"rfc6749-5.2-unknown-client-invalid-client":     faults(server.FaultTokenUnknownClientWrongError),
 	"rfc6749-5.2-post-wrong-secret-invalid-client":  faults(server.FaultTokenSecretPostUnchecked),

@@ -58,27 +58,10 @@ func runErrorDescriptionCharset(ctx context.Context, t *suite.T) error {
 	if err != nil || res.Status < 400 {
 		return suite.SkipErr("the request got HTTP %d, not a JSON error response (see rfc6749-5.2-unsupported-grant-type and rfc6749-5.2-error-json)", res.Status)
 	}
-	for _, p := range []struct {
-		name  string
-		space bool
-	}{{"error", true}, {"error_description", true}, {"error_uri", false}} {
-		v, ok := m[p.name].(string)
-		if !ok {
-			continue
-		}
-		if i := strings.IndexFunc(v, func(r rune) bool { return !errorValueChar(r, p.space) }); i >= 0 {
-			return expect.Fail(res, "characters of %x20-21 / %x23-5B / %x5D-7E only", fmt.Sprintf("%s=%q", p.name, v),
-				"%s holds %q, outside the characters RFC 6749 §5.2 allows", p.name, []rune(v[i:])[0]).
-				WithFix("escape or drop, in error values, the characters of the request that a description repeats: double quotes, backslashes, control and non-ASCII characters")
-		}
-	}
-	return nil
-}
-
-// errorValueChar reports whether r may appear in an error value: %x21 /
-// %x23-5B / %x5D-7E, and %x20 where space is allowed (not in error_uri).
-func errorValueChar(r rune, space bool) bool {
-	return (space && r == 0x20) || r == 0x21 || (r >= 0x23 && r <= 0x5b) || (r >= 0x5d && r <= 0x7e)
+	return judgeErrorValues(res, "§5.2", func(name string) (string, bool) {
+		v, ok := m[name].(string)
+		return v, ok
+	})
 }
 
 // quoteInvalidClient is the RFC 6749 §5.2 definition of invalid_client.

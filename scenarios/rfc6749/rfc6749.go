@@ -19,6 +19,7 @@ func Checks() []*suite.Check {
 	out = append(out, authorizationRequestChecks()...)
 	out = append(out, authorizationResponseChecks()...)
 	out = append(out, authorizationErrorChecks()...)
+	out = append(out, authorizationErrorValueChecks()...)
 	out = append(out, accessTokenRequestChecks()...)
 	out = append(out, clientCredentialsChecks()...)
 	out = append(out, clientCredentialsRequestChecks()...)
