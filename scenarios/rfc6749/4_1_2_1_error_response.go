@@ -119,7 +119,19 @@ func runAuthorizeErrorDescriptionCharset(ctx context.Context, t *suite.T) error 
 	if err != nil {
 		return err
 	}
-	if res.PushRefused() || res.Callback == nil {
+	if res.PushRefused() {
+		// The PAR endpoint answers in the form of RFC 6749 §5.2 (RFC 9126
+		// §2.3), whose error values have the same characters.
+		m, err := expect.JSONObject(res.Push, false)
+		if err != nil {
+			return suite.SkipErr("the PAR endpoint refused the request without a JSON error (see rfc9126-2.1-pushed-request-validated)")
+		}
+		return judgeErrorValues(res.Push, "§5.2", func(name string) (string, bool) {
+			v, ok := m[name].(string)
+			return v, ok
+		})
+	}
+	if res.Callback == nil {
 		return suite.SkipErr("the request was not answered by a redirect to the client (see rfc6749-3.1.1-unsupported-response-type)")
 	}
 	q := res.Callback.Query()
