@@ -199,6 +199,8 @@ var (
 	// Token endpoint: responses (RFC 6749 §3.3, §5.1, §5.2).
 	FaultTokenTypeMissing = fault("token-type-missing", "RFC 6749 §5.1",
 		"token responses omit token_type")
+	FaultAccessTokensShort = fault("access-tokens-short", "RFC 6749 §10.10",
+		"access tokens are 8 hexadecimal digits (32 bits), which an attacker can guess")
 	FaultTokenTypeUnregistered = fault("token-type-unregistered", "RFC 6749 §8.1",
 		`token responses give token_type "JWT", neither a registered access token type nor an absolute URI`)
 	FaultTokenExpiresInString = fault("token-expires-in-string", "RFC 6749 §5.1",

@@ -1,7 +1,9 @@
 package server
 
 import (
+	"crypto/rand"
 	"crypto/subtle"
+	"encoding/hex"
 	"net/http"
 	"net/url"
 	"slices"
@@ -403,6 +405,17 @@ func (s *Server) refreshScope(t *store.Token, form url.Values) string {
 		return s.cfg.DefaultScope
 	}
 	return t.Scope
+}
+
+// newAccessToken is the value of a new access token: 256 random bits
+// (RFC 6749 §10.10 asks for 128 at least).
+func (s *Server) newAccessToken() string {
+	if s.fault(FaultAccessTokensShort) {
+		b := make([]byte, 4)
+		_, _ = rand.Read(b)
+		return hex.EncodeToString(b)
+	}
+	return randomToken()
 }
 
 // newRefreshTokenScope is the scope of the refresh token a refresh of t

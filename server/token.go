@@ -462,7 +462,7 @@ func (s *Server) issue(r *http.Request, c *store.Client, subject, scope, grantSc
 	}
 	now := s.now()
 	ttl := s.accessTokenTTL()
-	at := randomToken()
+	at := s.newAccessToken()
 	// RFC 9449 §5: the access token is bound to the key of the DPoP proof,
 	// and so is a public client's refresh token.
 	jkt, refreshJKT, tokenType := dpopJKT(r), "", "Bearer"

@@ -30,6 +30,7 @@ func Checks() []*suite.Check {
 	out = append(out, accessTokenTypeChecks()...)
 	out = append(out, clientImpersonationChecks()...)
 	out = append(out, refreshTokenChecks()...)
+	out = append(out, credentialsGuessingChecks()...)
 	out = append(out, csrfChecks()...)
 	out = append(out, inputValidationChecks()...)
 	return out
