@@ -68,6 +68,8 @@ var (
 		"the consent form is accepted without its CSRF token")
 	FaultConsentCrossSite = fault("consent-no-csrf-samesite-none", "RFC 6749 §10.12",
 		"the consent form has no CSRF token and the session cookie is SameSite=None: another site can forge the approval")
+	FaultAuthorizeGETRefused = fault("authorize-get-refused", "RFC 6749 §3.1",
+		"the authorization endpoint answers GET with 405 Method Not Allowed and takes only POST")
 	FaultPageReflectsInput = fault("page-reflects-input", "RFC 6749 §10.14",
 		"the authorization endpoint's error pages repeat the request's redirect_uri as received, unescaped")
 	FaultFramingAllowed = fault("framing-allowed", "RFC 9700 §4.16",

@@ -65,6 +65,12 @@ func (s *Server) pageRules() []rule {
 				}
 			})(res)
 		}),
+		onFault(FaultAuthorizeGETRefused, func(res *response) {
+			if res.req.Method == http.MethodGet && strings.HasSuffix(res.req.URL.Path, "/authorize") {
+				res.replace(http.StatusMethodNotAllowed, "method not allowed: send the authorization request by POST")
+				res.header.Set("Allow", "POST")
+			}
+		}),
 		onFault(FaultPageReflectsInput, func(res *response) {
 			if res.status >= http.StatusBadRequest && strings.HasPrefix(res.header.Get("Content-Type"), "text/html") {
 				res.body = append(res.body, "<p>redirect_uri: "+res.form().Get("redirect_uri")+"</p>"...)

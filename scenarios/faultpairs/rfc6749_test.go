@@ -10,6 +10,7 @@ var _ = add(map[string]pair{
 	"rfc6749-5.1-token-type":                        faults(server.FaultTokenTypeMissing),
 	"rfc6749-5.2-invalid-client-401":                faults(server.FaultNoWWWAuthenticate),
 	"rfc6749-5.2-unsupported-grant-type":            faults(server.FaultUnknownGrantWrongErr),
+	"rfc6749-3.1-get-supported":                     faults(server.FaultAuthorizeGETRefused),
 	"rfc6749-3.1-endpoint-url":                      faults(server.FaultMetadataEndpointFragment),
 	"rfc6749-3.2-endpoint-url":                      faults(server.FaultMetadataEndpointFragment),
 	"rfc6749-10.10-credentials-can-hold-128-bits":   faults(server.FaultAccessTokensShort),
