@@ -68,6 +68,10 @@ var (
 		"the consent form is accepted without its CSRF token")
 	FaultConsentCrossSite = fault("consent-no-csrf-samesite-none", "RFC 6749 §10.12",
 		"the consent form has no CSRF token and the session cookie is SameSite=None: another site can forge the approval")
+	FaultAuthorizeGETRefused = fault("authorize-get-refused", "RFC 6749 §3.1",
+		"the authorization endpoint answers GET with 405 Method Not Allowed and takes only POST")
+	FaultPageReflectsInput = fault("page-reflects-input", "RFC 6749 §10.14",
+		"the authorization endpoint's error pages repeat the request's redirect_uri as received, unescaped")
 	FaultFramingAllowed = fault("framing-allowed", "RFC 9700 §4.16",
 		"login and consent pages may be framed (no X-Frame-Options or frame-ancestors)")
 	FaultDenyNotRedirects = fault("deny-not-access-denied", "RFC 6749 §4.1.2.1",
@@ -155,6 +159,8 @@ var (
 		"a replayed authorization code fails but the tokens issued from it stay valid")
 	FaultCodeNotBoundToClient = fault("code-not-bound-to-client", "RFC 6749 §4.1.3",
 		"an authorization code can be redeemed by a client other than the one it was issued to")
+	FaultPublicClientNotBound = fault("public-client-not-bound", "RFC 6749 §4.1.3",
+		"the authorization codes and refresh tokens of a public client can be used with the client_id of another public client")
 	FaultRedirectURINotChecked = fault("token-redirect-uri-unchecked", "RFC 6749 §4.1.3",
 		"the token endpoint does not compare redirect_uri with the authorization request")
 	FaultTokenRedirectURIOptional = fault("token-redirect-uri-omission-accepted", "RFC 6749 §4.1.3",
@@ -177,6 +183,8 @@ var (
 		"a refresh token can be used by a client other than the one it was issued to")
 	FaultRefreshScopeWiden = fault("refresh-scope-widen", "RFC 6749 §6",
 		"a refresh request may widen the scope beyond the original grant")
+	FaultRefreshNewTokenNarrowed = fault("refresh-new-token-narrowed", "RFC 6749 §6",
+		"the refresh token issued by a refresh with a narrower scope carries that narrower scope instead of the original grant's")
 	FaultTokenRefreshDefaultScope = fault("token-refresh-omitted-scope-default", "RFC 6749 §6",
 		"a refresh without scope is given the server's default scope instead of the original grant's")
 	FaultTokenRefreshMissingErr = fault("token-refresh-missing-wrong-error", "RFC 6749 §6",
@@ -193,6 +201,10 @@ var (
 	// Token endpoint: responses (RFC 6749 §3.3, §5.1, §5.2).
 	FaultTokenTypeMissing = fault("token-type-missing", "RFC 6749 §5.1",
 		"token responses omit token_type")
+	FaultAccessTokensShort = fault("access-tokens-short", "RFC 6749 §10.10",
+		"access tokens are 8 hexadecimal digits (32 bits), which an attacker can guess")
+	FaultTokenTypeUnregistered = fault("token-type-unregistered", "RFC 6749 §8.1",
+		`token responses give token_type "JWT", neither a registered access token type nor an absolute URI`)
 	FaultTokenExpiresInString = fault("token-expires-in-string", "RFC 6749 §5.1",
 		"expires_in is sent as a JSON string instead of a number")
 	FaultTokenScopeOmitted = fault("token-scope-omitted-when-defaulted", "RFC 6749 §3.3",
@@ -201,6 +213,8 @@ var (
 		"token responses lack Cache-Control: no-store")
 	FaultTokenNoPragma = fault("token-no-pragma", "RFC 6749 §5.1",
 		"token responses lack Pragma: no-cache")
+	FaultErrorDescriptionUnsanitized = fault("error-description-unsanitized", "RFC 6749 §5.2",
+		"error_description repeats the request's unsupported grant_type (token endpoint) or response_type (authorization endpoint) as received, double quotes, backslashes and non-ASCII characters included")
 	FaultErrorNotJSON = fault("error-not-json", "RFC 6749 §5.2",
 		"OAuth error responses (token, revocation, introspection, registration) are sent as text/plain instead of JSON", "token-error-not-json")
 	FaultInvalidClient400 = fault("invalid-client-400", "RFC 6749 §5.2",
@@ -344,6 +358,8 @@ var (
 		"metadata gives response_modes_supported as a string instead of a JSON array")
 	FaultWrongRegistrationEP = fault("metadata-wrong-registration-endpoint", "RFC 8414 §2",
 		"metadata registration_endpoint points at a URL that does not register clients")
+	FaultMetadataEndpointFragment = fault("metadata-endpoint-fragment", "RFC 6749 §3.1",
+		"the metadata gives the authorization and token endpoints a fragment component")
 	FaultMetadataRevocationFragment = fault("metadata-revocation-endpoint-fragment", "RFC 7009 §2",
 		"metadata revocation_endpoint carries a fragment component")
 	FaultMetadataWrongIntrospectionEP = fault("metadata-wrong-introspection-endpoint", "RFC 8414 §2",

@@ -1,7 +1,9 @@
 package server
 
 import (
+	"crypto/rand"
 	"crypto/subtle"
+	"encoding/hex"
 	"net/http"
 	"net/url"
 	"slices"
@@ -221,8 +223,13 @@ func (s *Server) unknownCodeError() *oautherr.Error {
 }
 
 // bindsCodeToClient: a code is redeemed only by the client it was issued
-// to (RFC 6749 §4.1.3).
-func (s *Server) bindsCodeToClient() bool { return !s.fault(FaultCodeNotBoundToClient) }
+// to (RFC 6749 §4.1.3), c, the client redeeming it, public or not.
+func (s *Server) bindsCodeToClient(c *store.Client) bool {
+	if c.Public() && s.fault(FaultPublicClientNotBound) {
+		return false
+	}
+	return !s.fault(FaultCodeNotBoundToClient)
+}
 
 // checksCodeRedirectURI: redirect_uri is compared with the authorization
 // request's (RFC 6749 §4.1.3).
@@ -345,8 +352,13 @@ func (s *Server) unknownRefreshTokenError() *oautherr.Error {
 }
 
 // bindsRefreshToClient: a refresh token is used only by its client (RFC
-// 6749 §10.4).
-func (s *Server) bindsRefreshToClient() bool { return !s.fault(FaultRefreshNotBound) }
+// 6749 §10.4), c, the client using it, public or not.
+func (s *Server) bindsRefreshToClient(c *store.Client) bool {
+	if c.Public() && s.fault(FaultPublicClientNotBound) {
+		return false
+	}
+	return !s.fault(FaultRefreshNotBound)
+}
 
 // rotatesRefreshOf: refresh tokens of public clients are rotated (RFC
 // 9700 §4.14.2), and those of confidential clients when the server rotates
@@ -391,6 +403,27 @@ func (s *Server) revokesOnRefreshReplay() bool { return !s.fault(FaultRefreshRep
 func (s *Server) refreshScope(t *store.Token, form url.Values) string {
 	if form.Get("scope") == "" && s.fault(FaultTokenRefreshDefaultScope) {
 		return s.cfg.DefaultScope
+	}
+	return t.Scope
+}
+
+// newAccessToken is the value of a new access token: 256 random bits
+// (RFC 6749 §10.10 asks for 128 at least).
+func (s *Server) newAccessToken() string {
+	if s.fault(FaultAccessTokensShort) {
+		b := make([]byte, 4)
+		_, _ = rand.Read(b)
+		return hex.EncodeToString(b)
+	}
+	return randomToken()
+}
+
+// newRefreshTokenScope is the scope of the refresh token a refresh of t
+// issues: t's own, whatever scope the request narrowed the access token to
+// (RFC 6749 §6).
+func (s *Server) newRefreshTokenScope(t *store.Token, accessScope string) string {
+	if s.fault(FaultRefreshNewTokenNarrowed) {
+		return accessScope
 	}
 	return t.Scope
 }

@@ -36,6 +36,12 @@ func (s *Server) metadataRules() []rule {
 		onFault(FaultMetadataArrayAsString, joinMember("response_modes_supported")),
 		onFault(FaultMetadataUnsupportedGrant, appendMember("grant_types_supported", deviceCodeGrant)),
 		onFault(FaultMetadataUnsupportedRespType, appendMember("response_types_supported", "token")),
+		onFault(FaultMetadataEndpointFragment, func(res *response) {
+			editBody(res, func(m *Metadata) {
+				m.AuthorizationEndpoint += "#authorize"
+				m.TokenEndpoint += "#token"
+			})
+		}),
 		onFault(FaultMetadataRevocationFragment, func(res *response) {
 			editBody(res, func(m *Metadata) { m.RevocationEndpoint += "#revoke" })
 		}),

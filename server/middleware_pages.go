@@ -57,6 +57,25 @@ func (s *Server) pageRules() []rule {
 			res.header.Set("Content-Security-Policy", csp+"; img-src "+pixel)
 		}),
 		onFault(FaultFramingAllowed, dropHeaders("X-Frame-Options", "Content-Security-Policy")),
+		onFault(FaultErrorDescriptionUnsanitized, func(res *response) {
+			rt := res.form().Get("response_type")
+			s.editClientRedirect(func(q url.Values) {
+				if q.Get("error") == "unsupported_response_type" {
+					q.Set("error_description", `response_type "`+rt+`" is not supported`)
+				}
+			})(res)
+		}),
+		onFault(FaultAuthorizeGETRefused, func(res *response) {
+			if res.req.Method == http.MethodGet && strings.HasSuffix(res.req.URL.Path, "/authorize") {
+				res.replace(http.StatusMethodNotAllowed, "method not allowed: send the authorization request by POST")
+				res.header.Set("Allow", "POST")
+			}
+		}),
+		onFault(FaultPageReflectsInput, func(res *response) {
+			if res.status >= http.StatusBadRequest && strings.HasPrefix(res.header.Get("Content-Type"), "text/html") {
+				res.body = append(res.body, "<p>redirect_uri: "+res.form().Get("redirect_uri")+"</p>"...)
+			}
+		}),
 		// The pages that refuse a request (invalid client_id or
 		// redirect_uri, a malformed request) come with 200.
 		onVariant(VariantErrorPage200, func(res *response) {

@@ -15,6 +15,9 @@ func (s *Server) tokenRules() []rule {
 		onFault(FaultTokenTypeMissing, tokenResponse(func(res *response) {
 			editBody(res, func(t *TokenResponse) { t.TokenType = "" })
 		})),
+		onFault(FaultTokenTypeUnregistered, tokenResponse(func(res *response) {
+			editBody(res, func(t *TokenResponse) { t.TokenType = "JWT" })
+		})),
 		onFault(FaultTokenExpiresInString, tokenResponse(func(res *response) {
 			res.editMembers(func(m map[string]any) {
 				if n, ok := m["expires_in"].(json.Number); ok {
@@ -89,6 +92,12 @@ func (s *Server) oauthErrorRules() []rule {
 		onFault(FaultNoWWWAuthenticate, oauthError(func(res *response) {
 			if res.member("error") == "invalid_client" {
 				res.header.Del("WWW-Authenticate")
+			}
+		})),
+		onFault(FaultErrorDescriptionUnsanitized, oauthError(func(res *response) {
+			if res.member("error") == "unsupported_grant_type" {
+				gt := res.form().Get("grant_type")
+				res.editMembers(func(m map[string]any) { m["error_description"] = `grant_type "` + gt + `" is not supported` })
 			}
 		})),
 		onFault(FaultErrorNotJSON, oauthError(func(res *response) {

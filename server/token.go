@@ -189,7 +189,7 @@ func (s *Server) exchangeCode(r *http.Request, ca *clientAuth, form url.Values) 
 			return nil, oerr
 		}
 	}
-	if code.ClientID != ca.client.ID && s.bindsCodeToClient() {
+	if code.ClientID != ca.client.ID && s.bindsCodeToClient(ca.client) {
 		return nil, oautherr.InvalidGrant("the authorization code was issued to another client")
 	}
 	if oerr := s.checkCodeRedirectURI(code, ca.client, form); oerr != nil {
@@ -357,7 +357,7 @@ func (s *Server) refresh(r *http.Request, ca *clientAuth, form url.Values) (*Tok
 	case t.Kind != store.RefreshToken:
 		return nil, oautherr.InvalidGrant("the token is not a refresh token")
 	}
-	if t.ClientID != ca.client.ID && s.bindsRefreshToClient() {
+	if t.ClientID != ca.client.ID && s.bindsRefreshToClient(ca.client) {
 		return nil, oautherr.InvalidGrant("the refresh token was issued to another client")
 	}
 	if oerr := s.checkRefreshDPoPKey(r, ca.client, t); oerr != nil {
@@ -408,7 +408,7 @@ func (s *Server) refresh(r *http.Request, ca *clientAuth, form url.Values) (*Tok
 			return nil, oautherr.ServerError(fmt.Errorf("rotate refresh token: %w", err))
 		}
 	}
-	resp, oerr := s.issue(r, ca.client, t.Subject, scope, t.Scope, resources, t.Resources, t.GrantID, rotate)
+	resp, oerr := s.issue(r, ca.client, t.Subject, scope, s.newRefreshTokenScope(t, scope), resources, t.Resources, t.GrantID, rotate)
 	if oerr != nil {
 		return nil, oerr
 	}
@@ -462,7 +462,7 @@ func (s *Server) issue(r *http.Request, c *store.Client, subject, scope, grantSc
 	}
 	now := s.now()
 	ttl := s.accessTokenTTL()
-	at := randomToken()
+	at := s.newAccessToken()
 	// RFC 9449 §5: the access token is bound to the key of the DPoP proof,
 	// and so is a public client's refresh token.
 	jkt, refreshJKT, tokenType := dpopJKT(r), "", "Bearer"

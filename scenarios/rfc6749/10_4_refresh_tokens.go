@@ -2,6 +2,7 @@ package rfc6749
 
 import (
 	"context"
+	"strings"
 
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/expect"
@@ -17,6 +18,13 @@ func refreshTokenChecks() []*suite.Check {
 			Title: "A refresh token cannot be used by another client",
 			Quote: "The authorization server MUST verify the binding between the refresh token and client identity whenever the client identity can be authenticated.",
 			Run:   runRefreshBoundToClient,
+		},
+		{
+			ID: "rfc6749-10.4-public-refresh-bound-to-client", Spec: suite.RFC6749, Section: "10.4", Level: suite.Must,
+			Requires: []vocab.Feature{vocab.FeaturePublicClient, vocab.FeatureAuthCode, vocab.FeatureRefresh, vocab.FeatureDCR}, Profiles: []vocab.Profile{vocab.ProfileCore},
+			Title: "A public client's refresh token cannot be used with the client_id of another public client",
+			Quote: "The authorization server MUST maintain the binding between a refresh token and the client to whom it was issued.",
+			Run:   runPublicRefreshBoundToClient,
 		},
 	}
 }
@@ -35,4 +43,32 @@ func runRefreshBoundToClient(ctx context.Context, t *suite.T) error {
 		return err
 	}
 	return expect.WithFix(expect.ErrorResponse(res, "invalid_grant"), "check that the refresh token was issued to the authenticated client")
+}
+
+// runPublicRefreshBoundToClient refreshes a public client's refresh token
+// with the client_id of another public client. A DPoP-bound refresh token is
+// refused without the key's proof whoever sends it, which proves nothing
+// about the client: rfc9449-5-public-refresh-bound judges that binding.
+func runPublicRefreshBoundToClient(ctx context.Context, t *suite.T) error {
+	c, err := t.Public(ctx)
+	if err != nil {
+		return err
+	}
+	other, err := t.OtherClient(ctx, c)
+	if err != nil {
+		return err
+	}
+	ts, err := t.RefreshableTokens(ctx, c, nil)
+	if err != nil {
+		return err
+	}
+	if strings.EqualFold(ts.TokenType, "DPoP") {
+		return suite.SkipErr("the refresh token is DPoP-bound (token_type DPoP), so any request without the key's proof is refused; rfc9449-5-public-refresh-bound judges that binding")
+	}
+	res, err := t.Refresh(ctx, other, ts.RefreshToken, "another public client uses the refresh token with its own client_id")
+	if err != nil {
+		return err
+	}
+	return expect.WithFix(expect.ErrorResponse(res, "invalid_grant"),
+		"keep the client_id a refresh token was issued to and compare it with the client_id of the refresh request, for public clients too")
 }

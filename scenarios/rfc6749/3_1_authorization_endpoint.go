@@ -2,6 +2,7 @@ package rfc6749
 
 import (
 	"context"
+	"net/http"
 	"net/url"
 
 	"github.com/authspec/authspec/scenarios/internal/tokenreq"
@@ -16,6 +17,23 @@ import (
 func authorizationEndpointChecks() []*suite.Check {
 	conf := []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureAuthCode}
 	return []*suite.Check{
+		{
+			ID: "rfc6749-3.1-endpoint-url", Spec: suite.RFC6749, Section: "3.1", Level: suite.Must,
+			Requires: []vocab.Feature{vocab.FeatureMetadata, vocab.FeatureAuthCode}, Profiles: []vocab.Profile{vocab.ProfileCore},
+			Title: "The authorization endpoint is an absolute https URL without fragment",
+			Quote: "The endpoint URI MUST NOT include a fragment component. Since requests to the authorization endpoint result in user authentication and the transmission of clear-text credentials (in the HTTP response), " +
+				"the authorization server MUST require the use of TLS as described in Section 1.6 when sending requests to the authorization endpoint.",
+			Run: func(_ context.Context, t *suite.T) error {
+				return judgeEndpointURL(t, "authorization_endpoint", t.Target.Metadata.AuthorizationEndpoint)
+			},
+		},
+		{
+			ID: "rfc6749-3.1-get-supported", Spec: suite.RFC6749, Section: "3.1", Level: suite.Must,
+			Requires: conf, Profiles: []vocab.Profile{vocab.ProfileCore},
+			Title: "The authorization endpoint takes requests by GET",
+			Quote: "The authorization server MUST support the use of the HTTP \"GET\" method [RFC2616] for the authorization endpoint and MAY support the use of the \"POST\" method as well.",
+			Run:   runGetSupported,
+		},
 		{
 			ID: "rfc6749-3.1-authorize-unknown-params-ignored", Spec: suite.RFC6749, Section: "3.1", Level: suite.Must,
 			Requires: conf, Profiles: []vocab.Profile{vocab.ProfileCore},
@@ -47,6 +65,45 @@ func authorizationEndpointChecks() []*suite.Check {
 			Run:         runDuplicateParameters,
 		},
 	}
+}
+
+// runGetSupported sends the run's authorization request by GET, as a
+// person's browser follows a link, and fails a refusal of the method
+// (405, 501) when the same request sent by POST gets another answer.
+// Whatever else the endpoint answers (a login page, an error redirect for
+// a request it wants pushed) is about the request, not the method.
+func runGetSupported(ctx context.Context, t *suite.T) error {
+	c, err := t.Confidential(ctx)
+	if err != nil {
+		return err
+	}
+	q := url.Values{"response_type": {"code"}, "client_id": {c.ID}, "redirect_uri": {c.RedirectURI}, "state": {fixture.RandomState()}}
+	u, err := url.Parse(t.Target.Metadata.AuthorizationEndpoint)
+	if err != nil || !u.IsAbs() {
+		return suite.SkipErr("the authorization endpoint %q is not an absolute URL (see rfc6749-3.1-endpoint-url)", t.Target.Metadata.AuthorizationEndpoint)
+	}
+	all := u.Query()
+	for k, v := range q {
+		all[k] = v
+	}
+	u.RawQuery = all.Encode()
+	res, err := sendRaw(ctx, t, http.MethodGet, u.String(), "", "", "", "the authorization request by GET")
+	if err != nil {
+		return err
+	}
+	if res.Status != http.StatusMethodNotAllowed && res.Status != http.StatusNotImplemented {
+		return nil
+	}
+	post, err := sendRaw(ctx, t, http.MethodPost, t.Target.Metadata.AuthorizationEndpoint, formType, q.Encode(), "", "control: the same request by POST")
+	if err != nil {
+		return err
+	}
+	if post.Status == http.StatusMethodNotAllowed || post.Status == http.StatusNotImplemented || post.Status == http.StatusNotFound {
+		return suite.SkipErr("the authorization endpoint refuses POST as well (HTTP %d): it does not look like the endpoint", post.Status)
+	}
+	return expect.Fail(res, "the request taken by GET", expect.Outcome(res), "the authorization endpoint refuses GET, which every link and redirect to it uses").
+		WithEvidence(post.Exchange).
+		WithFix("serve the authorization endpoint for GET (POST may be served as well)")
 }
 
 func runAuthorizeUnknownParamsIgnored(ctx context.Context, t *suite.T) error {

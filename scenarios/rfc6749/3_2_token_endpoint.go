@@ -16,6 +16,16 @@ func tokenEndpointChecks() []*suite.Check {
 	conf := []vocab.Feature{vocab.FeatureConfidential}
 	return []*suite.Check{
 		{
+			ID: "rfc6749-3.2-endpoint-url", Spec: suite.RFC6749, Section: "3.2", Level: suite.Must,
+			Requires: []vocab.Feature{vocab.FeatureMetadata}, Profiles: []vocab.Profile{vocab.ProfileCore},
+			Title: "The token endpoint is an absolute https URL without fragment",
+			Quote: "The endpoint URI MUST NOT include a fragment component. Since requests to the token endpoint result in the transmission of clear-text credentials (in the HTTP request and response), " +
+				"the authorization server MUST require the use of TLS as described in Section 1.6 when sending requests to the token endpoint.",
+			Run: func(_ context.Context, t *suite.T) error {
+				return judgeEndpointURL(t, "token_endpoint", t.Target.Metadata.TokenEndpoint)
+			},
+		},
+		{
 			ID: "rfc6749-3.2-post-required", Spec: suite.RFC6749, Section: "3.2", Level: suite.Should,
 			Requires: conf, Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title: "The token endpoint does not issue tokens to a GET request",

@@ -89,6 +89,58 @@ func authorizationErrorChecks() []*suite.Check {
 	}
 }
 
+// authorizationErrorValueChecks are the §4.1.2.1 checks of the characters
+// of error values.
+func authorizationErrorValueChecks() []*suite.Check {
+	return []*suite.Check{
+		{
+			ID: "rfc6749-4.1.2.1-error-description-charset", Spec: suite.RFC6749, Section: "4.1.2.1", Level: suite.MustNot,
+			Requires: []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureAuthCode}, Profiles: []vocab.Profile{vocab.ProfileCore},
+			Title: "error, error_description and error_uri redirected to the client stay within their allowed ASCII characters, even when the request holds others",
+			Quote: "Values for the \"error_description\" parameter MUST NOT include characters outside the set %x20-21 / %x23-5B / %x5D-7E.",
+			Run:   runAuthorizeErrorDescriptionCharset,
+		},
+	}
+}
+
+// runAuthorizeErrorDescriptionCharset sends an authorization request whose
+// unknown response_type holds a double quote, a backslash and a non-ASCII
+// letter, which a server naming it in error_description reflects, and
+// judges the error redirected to the client. An error shown to the person
+// instead is rfc6749-3.1.1-unsupported-response-type's to judge.
+func runAuthorizeErrorDescriptionCharset(ctx context.Context, t *suite.T) error {
+	c, err := t.Confidential(ctx)
+	if err != nil {
+		return err
+	}
+	ar := t.NewAuthRequest(c)
+	ar.Extra = url.Values{"response_type": {"authspec_unknown\"quoted\"\\back-\u00fc"}}
+	res, err := t.TryAuthorize(ctx, ar)
+	if err != nil {
+		return err
+	}
+	if res.PushRefused() {
+		// The PAR endpoint answers in the form of RFC 6749 §5.2 (RFC 9126
+		// §2.3), whose error values have the same characters.
+		m, err := expect.JSONObject(res.Push, false)
+		if err != nil {
+			return suite.SkipErr("the PAR endpoint refused the request without a JSON error (see rfc9126-2.1-pushed-request-validated)")
+		}
+		return judgeErrorValues(res.Push, "§5.2", func(name string) (string, bool) {
+			v, ok := m[name].(string)
+			return v, ok
+		})
+	}
+	if res.Callback == nil {
+		return suite.SkipErr("the request was not answered by a redirect to the client (see rfc6749-3.1.1-unsupported-response-type)")
+	}
+	q := res.Callback.Query()
+	if !q.Has("error") {
+		return suite.SkipErr("the redirect to the client carries no error (see rfc6749-3.1.1-unsupported-response-type)")
+	}
+	return judgeErrorValues(res.Last, "§4.1.2.1", func(name string) (string, bool) { return q.Get(name), q.Has(name) })
+}
+
 func runMissingResponseType(ctx context.Context, t *suite.T) error {
 	q, res, err := errorRedirect(ctx, t, url.Values{"response_type": {""}}, false)
 	if err != nil {

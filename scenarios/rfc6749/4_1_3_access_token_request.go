@@ -54,6 +54,13 @@ func accessTokenRequestChecks() []*suite.Check {
 			Run:   runCodeBoundToClient,
 		},
 		{
+			ID: "rfc6749-4.1.3-public-code-bound-to-client-id", Spec: suite.RFC6749, Section: "4.1.3", Level: suite.Must,
+			Requires: []vocab.Feature{vocab.FeaturePublicClient, vocab.FeatureAuthCode, vocab.FeatureDCR}, Profiles: []vocab.Profile{vocab.ProfileCore},
+			Title: "A public client's code cannot be redeemed with the client_id of another public client",
+			Quote: "The authorization server MUST: ... if the client is public, ensure that the code was issued to \"client_id\" in the request",
+			Run:   runPublicCodeBoundToClientID,
+		},
+		{
 			ID: "rfc6749-4.1.3-redirect-uri-must-match", Spec: suite.RFC6749, Section: "4.1.3", Level: suite.Must,
 			Requires: conf, Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title: "A token request with another redirect_uri than the authorization request is refused",
@@ -139,6 +146,31 @@ func runCodeBoundToClient(ctx context.Context, t *suite.T) error {
 		return err
 	}
 	return expect.WithFix(expect.ErrorResponse(res, "invalid_grant"), "bind each code to the client it was issued to and check it at redemption")
+}
+
+// runPublicCodeBoundToClientID redeems a public client's code with the
+// client_id of another public client, everything else (redirect_uri,
+// code_verifier) that of the authorization request, so that only the
+// client_id tells the two apart.
+func runPublicCodeBoundToClientID(ctx context.Context, t *suite.T) error {
+	c, err := t.Public(ctx)
+	if err != nil {
+		return err
+	}
+	other, err := t.OtherClient(ctx, c)
+	if err != nil {
+		return err
+	}
+	g, err := t.CodeFor(ctx, c, nil)
+	if err != nil {
+		return err
+	}
+	res, err := g.RedeemAs(ctx, other, nil)
+	if err != nil {
+		return err
+	}
+	return expect.WithFix(expect.ErrorResponse(res, "invalid_grant"),
+		"bind each code to the client_id it was issued to and compare it with the client_id of the token request, for public clients too")
 }
 
 func runRedirectURIMustMatch(ctx context.Context, t *suite.T) error {

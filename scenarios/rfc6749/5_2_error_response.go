@@ -19,7 +19,49 @@ import (
 
 // errorResponseChecks returns the checks of RFC 6749 §5.2, Error Response.
 func errorResponseChecks() []*suite.Check {
-	return append(grantErrorChecks(), clientErrorChecks()...)
+	return append(append(grantErrorChecks(), clientErrorChecks()...), errorValueChecks()...)
+}
+
+// errorValueChecks are the §5.2 checks of the characters of error values.
+func errorValueChecks() []*suite.Check {
+	return []*suite.Check{
+		{
+			ID: "rfc6749-5.2-error-description-charset", Spec: suite.RFC6749, Section: "5.2", Level: suite.MustNot,
+			Requires: []vocab.Feature{vocab.FeatureConfidential}, Profiles: []vocab.Profile{vocab.ProfileCore},
+			Title: "error, error_description and error_uri stay within their allowed ASCII characters, even when the request holds others",
+			Quote: "Values for the \"error_description\" parameter MUST NOT include characters outside the set %x20-21 / %x23-5B / %x5D-7E.",
+			Run:   runErrorDescriptionCharset,
+		},
+	}
+}
+
+// charsetProbe is a grant_type holding the characters an error value must
+// not: a double quote, a backslash and a non-ASCII letter, which a server
+// that names the unsupported grant type in error_description reflects.
+const charsetProbe = "urn:authspec:unknown-grant:\"quoted\"\\back-\u00fc"
+
+// runErrorDescriptionCharset provokes an error whose description a server
+// may build from the request and holds error, error_description and
+// error_uri to their sets (RFC 6749 §5.2, Appendix A.7 to A.9).
+func runErrorDescriptionCharset(ctx context.Context, t *suite.T) error {
+	c, err := t.Confidential(ctx)
+	if err != nil {
+		return err
+	}
+	form := clientCredentials()
+	form.Set("grant_type", charsetProbe)
+	res, err := t.Token(ctx, c, form, "token request whose unknown grant_type holds a double quote, a backslash and a non-ASCII letter")
+	if err != nil {
+		return err
+	}
+	m, err := expect.JSONObject(res, true)
+	if err != nil || res.Status < 400 {
+		return suite.SkipErr("the request got HTTP %d, not a JSON error response (see rfc6749-5.2-unsupported-grant-type and rfc6749-5.2-error-json)", res.Status)
+	}
+	return judgeErrorValues(res, "§5.2", func(name string) (string, bool) {
+		v, ok := m[name].(string)
+		return v, ok
+	})
 }
 
 // quoteInvalidClient is the RFC 6749 §5.2 definition of invalid_client.

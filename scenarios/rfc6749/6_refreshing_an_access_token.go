@@ -61,6 +61,14 @@ func refreshChecks() []*suite.Check {
 			Quote: "The requested scope MUST NOT include any scope not originally granted by the resource owner, and if omitted is treated as equal to the scope originally granted by the resource owner.",
 			Run:   runOmittedScopeOriginal,
 		},
+		{
+			ID: "rfc6749-6-new-refresh-token-scope", Spec: suite.RFC6749, Section: "6", Level: suite.Must,
+			Destroys: true,
+			Requires: []vocab.Feature{vocab.FeatureAuthCode, vocab.FeatureRefresh}, Profiles: []vocab.Profile{vocab.ProfileCore},
+			Title: "The refresh token issued by a refresh with a narrower scope keeps the scope of the original grant",
+			Quote: "If a new refresh token is issued, the refresh token scope MUST be identical to that of the refresh token included by the client in the request.",
+			Run:   runNewRefreshTokenScope,
+		},
 	}
 }
 
@@ -294,4 +302,87 @@ func sameScope(a, b []string) bool {
 		}
 	}
 	return true
+}
+
+// runNewRefreshTokenScope narrows a refresh to one of the grant's two
+// scopes and then uses the refresh token that refresh issued to ask for the
+// whole original scope: a refresh token that kept the grant gets it (RFC
+// 6749 §6), one narrowed with the access token is refused or grants less.
+// A refresh that issues no new refresh token is outside the sentence
+// (SKIP), so the grant is the public client's where there is one: refresh
+// tokens of public clients rotate (RFC 9700 §4.14.2).
+func runNewRefreshTokenScope(ctx context.Context, t *suite.T) error {
+	two, c, ts, err := rotatingTwoScopeGrant(ctx, t)
+	if err != nil {
+		return err
+	}
+	original := two
+	if ts.Scope != "" {
+		original = strings.Fields(ts.Scope)
+	}
+	if !slices.Contains(original, two[0]) || len(original) < 2 {
+		return suite.SkipErr("the grant's scope is %q, which has no narrower part holding %q to refresh to", strings.Join(original, " "), two[0])
+	}
+	form := refreshForm(ts.RefreshToken)
+	form.Set("scope", two[0])
+	narrowed, mid, err := refreshOK(ctx, t, c, form, fmt.Sprintf("refresh narrowed to scope %q", two[0]))
+	if err != nil {
+		return err
+	}
+	if mid.RefreshToken == "" || mid.RefreshToken == ts.RefreshToken {
+		return suite.SkipErr("the narrowed refresh issued no new refresh token; the sentence binds only a new one")
+	}
+	whole := strings.Join(original, " ")
+	form = refreshForm(mid.RefreshToken)
+	form.Set("scope", whole)
+	res, err := t.Token(ctx, c, form, fmt.Sprintf("use the new refresh token for the original scope %q", whole))
+	if err != nil {
+		return err
+	}
+	lost := func(got string) error {
+		return expect.Fail(res, fmt.Sprintf("tokens for scope %q (the original grant)", whole), got,
+			"the refresh token issued by a refresh narrowed to %q no longer carries the original grant", two[0]).
+			WithEvidence(narrowed.Exchange).
+			WithFix("give the refresh token issued by a refresh the scope of the refresh token it replaces; narrow only the access token")
+	}
+	if res.Status != http.StatusOK {
+		if code := expect.ErrorCode(res); code == "invalid_scope" {
+			return lost("error=" + code)
+		}
+		return suite.SkipErr("the new refresh token was refused (%s); the RFC 6749 §6 and RFC 9700 §4.14.2 checks judge refreshing", expect.Outcome(res))
+	}
+	next, err := t.ParseTokens(res)
+	if err != nil {
+		return err
+	}
+	if granted, told := next.Raw["scope"].(string); told && !sameScope(strings.Fields(granted), original) {
+		return lost(fmt.Sprintf("tokens for scope %q", granted))
+	}
+	return nil // the scope asked for, or the whole grant reported
+}
+
+// rotatingTwoScopeGrant is a refreshable grant of two scopes (twoScopes),
+// for the public client when the target has one, whose refresh tokens
+// rotate, else for the confidential client. DPoP-bound tokens are SKIP:
+// authspec does not send DPoP proofs.
+func rotatingTwoScopeGrant(ctx context.Context, t *suite.T) ([]string, *fixture.Client, *fixture.TokenSet, error) {
+	if ok, _ := t.Target.Has(vocab.FeaturePublicClient); !ok {
+		return twoScopeGrant(ctx, t)
+	}
+	two, err := twoScopes(t)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	c, err := t.Public(ctx)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	ts, err := t.RefreshableTokens(ctx, c, func(r *fixture.AuthRequest) { r.Scope = strings.Join(two, " ") })
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if strings.EqualFold(ts.TokenType, "DPoP") {
+		return nil, nil, nil, suite.SkipErr("the public client's tokens are DPoP-bound (token_type DPoP), and authspec does not send DPoP proofs")
+	}
+	return two, c, ts, nil
 }

@@ -198,3 +198,56 @@ func clientCredentialsBaseline(ctx context.Context, t *suite.T) (*tokenreq.Sourc
 	}
 	return src, nil
 }
+
+// judgeEndpointURL judges the URL of an endpoint the metadata publishes as
+// member: absolute and without fragment (RFC 6749 §3.1, §3.2), and https,
+// unless it is on a loopback address, as test deployments are.
+func judgeEndpointURL(t *suite.T, member, ep string) error {
+	if ep == "" {
+		return suite.SkipErr("the metadata has no %s", member)
+	}
+	fail := func(want, why string) error {
+		return expect.Fail(t.Target.MetadataResult, want, fmt.Sprintf("%s %q", member, ep), "%s", why).
+			WithFix("publish the endpoint as an absolute https URL without fragment, and serve it over TLS")
+	}
+	u, err := url.Parse(ep)
+	switch {
+	case err != nil || !u.IsAbs() || u.Host == "":
+		return fail("an absolute URL", "the "+member+" is not an absolute URL")
+	case u.Fragment != "" || strings.Contains(ep, "#"):
+		return fail("a URL without fragment", "the "+member+" has a fragment component, which RFC 6749 forbids for endpoint URIs")
+	case u.Scheme == "https":
+		return nil
+	case u.Scheme == "http" && httpx.IsLoopback(u.Hostname()):
+		t.Logf("the %s %s is http on a loopback address, as test deployments are: its scheme is not judged; run against the deployment served over https for that", member, ep)
+		return nil
+	}
+	return fail("an https URL", "the "+member+" is not an https URL: credentials and tokens travel to it in clear text")
+}
+
+// judgeErrorValues holds the error, error_description and error_uri of an
+// error response (get returns each when present) to the characters RFC 6749
+// section (§4.1.2.1, §5.2) allows them.
+func judgeErrorValues(res *httpx.Result, section string, get func(name string) (string, bool)) error {
+	for _, p := range []struct {
+		name  string
+		space bool
+	}{{"error", true}, {"error_description", true}, {"error_uri", false}} {
+		v, ok := get(p.name)
+		if !ok {
+			continue
+		}
+		if i := strings.IndexFunc(v, func(r rune) bool { return !errorValueChar(r, p.space) }); i >= 0 {
+			return expect.Fail(res, "characters of %x20-21 / %x23-5B / %x5D-7E only", fmt.Sprintf("%s=%q", p.name, v),
+				"%s holds %q, outside the characters RFC 6749 %s allows", p.name, []rune(v[i:])[0], section).
+				WithFix("escape or drop, in error values, the characters of the request that a description repeats: double quotes, backslashes, control and non-ASCII characters")
+		}
+	}
+	return nil
+}
+
+// errorValueChar reports whether r may appear in an error value: %x21 /
+// %x23-5B / %x5D-7E, and %x20 where space is allowed (not in error_uri).
+func errorValueChar(r rune, space bool) bool {
+	return (space && r == 0x20) || r == 0x21 || (r >= 0x23 && r <= 0x5b) || (r >= 0x5d && r <= 0x7e)
+}

@@ -19,6 +19,7 @@ func Checks() []*suite.Check {
 	out = append(out, authorizationRequestChecks()...)
 	out = append(out, authorizationResponseChecks()...)
 	out = append(out, authorizationErrorChecks()...)
+	out = append(out, authorizationErrorValueChecks()...)
 	out = append(out, accessTokenRequestChecks()...)
 	out = append(out, clientCredentialsChecks()...)
 	out = append(out, clientCredentialsRequestChecks()...)
@@ -26,8 +27,11 @@ func Checks() []*suite.Check {
 	out = append(out, successfulResponseChecks()...)
 	out = append(out, errorResponseChecks()...)
 	out = append(out, refreshChecks()...)
+	out = append(out, accessTokenTypeChecks()...)
 	out = append(out, clientImpersonationChecks()...)
 	out = append(out, refreshTokenChecks()...)
+	out = append(out, credentialsGuessingChecks()...)
 	out = append(out, csrfChecks()...)
+	out = append(out, inputValidationChecks()...)
 	return out
 }
