@@ -34,7 +34,6 @@ var notWalked = []suite.Spec{
 	suite.OAuth21,
 	suite.OpenAPI,
 	suite.RFC6749,
-	suite.RFC9700,
 }
 
 // walk is a walk.yaml.
