@@ -30,6 +30,8 @@ var (
 		"authorization errors are shown as a page instead of being redirected to the client")
 	FaultOpenRedirect = fault("open-redirect-on-invalid-redirect-uri", "RFC 6749 §4.1.2.1",
 		"errors about an invalid redirect_uri are redirected to it (open redirect)")
+	FaultErrorRedirectBeforeLogin = fault("error-redirect-before-login", "RFC 9700 §4.11.2",
+		"an authorization request that fails validation is redirected with its error to the client before the user signs in")
 
 	// Authorization endpoint: redirect URIs and the response (RFC 6749 §3.1.2, §4.1.2, RFC 8252, RFC 9207).
 	FaultRedirectPrefixMatch = fault("redirect-uri-prefix-match", "RFC 9700 §4.1.3",

@@ -15,6 +15,7 @@ func Checks() []*suite.Check {
 	out = append(out, otherRecommendationChecks()...)
 	out = append(out, redirectURIValidationChecks()...)
 	out = append(out, refererLeakageChecks()...)
+	out = append(out, asOpenRedirectorChecks()...)
 	out = append(out, redirect307Checks()...)
 	out = append(out, refreshTokenProtectionChecks()...)
 	out = append(out, clientImpersonationChecks()...)
