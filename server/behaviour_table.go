@@ -72,6 +72,8 @@ var (
 		"the consent form has no CSRF token and the session cookie is SameSite=None: another site can forge the approval")
 	FaultFramingAllowed = fault("framing-allowed", "RFC 9700 §4.16",
 		"login and consent pages may be framed (no X-Frame-Options or frame-ancestors)")
+	FaultFramingXFOOnly = fault("framing-x-frame-options-only", "RFC 9700 §4.16",
+		"login and consent pages forbid framing with X-Frame-Options alone, without a Content-Security-Policy frame-ancestors directive")
 	FaultDenyNotRedirects = fault("deny-not-access-denied", "RFC 6749 §4.1.2.1",
 		"denying consent shows a page instead of redirecting with access_denied")
 	FaultConsentAnonymous = fault("consent-page-anonymous", "RFC 6749 §10.2",

@@ -13,4 +13,6 @@ var _ = add(map[string]pair{
 	"rfc9700-4.2.4-no-third-party-resources":            faults(server.FaultBCPThirdPartyResources),
 })
 
+var _ = add(map[string]pair{"rfc9700-4.16-csp-frame-ancestors": faults(server.FaultFramingXFOOnly)})
+
 var _ = add(map[string]pair{"rfc9700-2.6-no-cors-at-authorization-endpoint": faults(server.FaultBCPAuthorizeCORS)})
