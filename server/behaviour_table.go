@@ -30,6 +30,8 @@ var (
 		"authorization errors are shown as a page instead of being redirected to the client")
 	FaultOpenRedirect = fault("open-redirect-on-invalid-redirect-uri", "RFC 6749 §4.1.2.1",
 		"errors about an invalid redirect_uri are redirected to it (open redirect)")
+	FaultLogoutOpenRedirect = fault("logout-open-redirect", "RFC 9700 §2.1",
+		"an end-session endpoint (advertised as end_session_endpoint) redirects to any post_logout_redirect_uri: an open redirector")
 	FaultErrorRedirectBeforeLogin = fault("error-redirect-before-login", "RFC 9700 §4.11.2",
 		"an authorization request that fails validation is redirected with its error to the client before the user signs in")
 

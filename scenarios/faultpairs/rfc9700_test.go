@@ -13,6 +13,8 @@ var _ = add(map[string]pair{
 	"rfc9700-4.2.4-no-third-party-resources":            faults(server.FaultBCPThirdPartyResources),
 })
 
+var _ = add(map[string]pair{"rfc9700-2.1-no-open-redirector": faults(server.FaultLogoutOpenRedirect)})
+
 var _ = add(map[string]pair{"rfc9700-4.16-csp-frame-ancestors": faults(server.FaultFramingXFOOnly)})
 
 var _ = add(map[string]pair{"rfc9700-2.6-no-cors-at-authorization-endpoint": faults(server.FaultBCPAuthorizeCORS)})

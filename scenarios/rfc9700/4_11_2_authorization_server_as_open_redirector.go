@@ -83,28 +83,15 @@ func firstAnswer(ctx context.Context, t *suite.T, c *fixture.Client, adjust func
 	if err != nil {
 		return nil, err
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
-	if err != nil {
-		return nil, fmt.Errorf("build the authorization request: %w", err)
-	}
-	return t.HTTP.Do(ctx, req, note)
+	return get(ctx, t, u, note)
 }
 
 // toClient reports whether res redirects to the redirect URI (its scheme,
 // host and path; the query carries the response).
 func toClient(res *httpx.Result, redirectURI string) bool {
-	if res.Status < 300 || res.Status > 399 {
-		return false
-	}
-	loc, err := url.Parse(res.Header.Get("Location"))
-	if err != nil {
-		return false
-	}
-	if base, err := url.Parse(res.Exchange.Request.URL); err == nil {
-		loc = base.ResolveReference(loc)
-	}
+	loc := location(res)
 	want, err := url.Parse(redirectURI)
-	if err != nil {
+	if loc == nil || err != nil {
 		return false
 	}
 	return strings.EqualFold(loc.Scheme, want.Scheme) && strings.EqualFold(loc.Host, want.Host) && loc.Path == want.Path

@@ -9,6 +9,7 @@ import "github.com/authspec/authspec/suite"
 // Checks returns the RFC 9700 checks.
 func Checks() []*suite.Check {
 	var out []*suite.Check
+	out = append(out, redirectBasedFlowChecks()...)
 	out = append(out, authorizationCodeGrantChecks()...)
 	out = append(out, implicitGrantChecks()...)
 	out = append(out, passwordGrantChecks()...)
