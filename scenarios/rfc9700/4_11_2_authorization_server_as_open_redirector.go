@@ -42,8 +42,9 @@ func runAuthenticateBeforeErrorRedirect(ctx context.Context, t *suite.T) error {
 	if err != nil {
 		return err
 	}
-	plain := func(r *fixture.AuthRequest) { r.Plain = true }
-	control, err := firstAnswer(ctx, t, c, plain, "the usual authorization request, without a session")
+	// The usual request is pushed first where the client must push
+	// (RFC 9126); the broken one is sent as anyone could send it.
+	control, err := firstAnswer(ctx, t, c, nil, "the usual authorization request, without a session")
 	if err != nil {
 		return err
 	}
@@ -55,7 +56,7 @@ func runAuthenticateBeforeErrorRedirect(ctx context.Context, t *suite.T) error {
 		return suite.SkipErr("the usual authorization request is refused (HTTP %d), so the answer to a broken one says nothing", control.Status)
 	}
 	broken, err := firstAnswer(ctx, t, c, func(r *fixture.AuthRequest) {
-		plain(r)
+		r.Plain = true
 		r.Extra = url.Values{"response_type": {"authspec_unsupported"}}
 	}, "the same request with an unsupported response_type, without a session")
 	if err != nil {
