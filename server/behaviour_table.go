@@ -187,6 +187,8 @@ var (
 		"a refresh without scope is given the server's default scope instead of the original grant's")
 	FaultTokenRefreshMissingErr = fault("token-refresh-missing-wrong-error", "RFC 6749 §6",
 		"a refresh request without refresh_token yields invalid_grant instead of invalid_request")
+	FaultRefreshIntegrityUnchecked = fault("refresh-token-integrity-unchecked", "RFC 9700 §4.14.2",
+		"refresh tokens carry a signature-like tail after a \".\" that the server never checks: an altered tail still refreshes")
 	FaultTokenRefreshUnknownErr = fault("token-refresh-unknown-wrong-error", "RFC 6749 §6",
 		"an unknown refresh token yields invalid_request instead of invalid_grant")
 	FaultUnknownGrantWrongErr = fault("unsupported-grant-wrong-error", "RFC 6749 §5.2",

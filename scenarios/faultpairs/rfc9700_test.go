@@ -15,6 +15,8 @@ var _ = add(map[string]pair{
 
 var _ = add(map[string]pair{"rfc9700-2.1-no-open-redirector": faults(server.FaultLogoutOpenRedirect)})
 
+var _ = add(map[string]pair{"rfc9700-4.14.2-refresh-token-integrity": faults(server.FaultRefreshIntegrityUnchecked)})
+
 var _ = add(map[string]pair{"rfc9700-4.16-csp-frame-ancestors": faults(server.FaultFramingXFOOnly)})
 
 var _ = add(map[string]pair{"rfc9700-2.6-no-cors-at-authorization-endpoint": faults(server.FaultBCPAuthorizeCORS)})
