@@ -32,7 +32,6 @@ const walkFileName = "walk.yaml"
 var notWalked = []suite.Spec{
 	suite.OAuth21,
 	suite.OpenAPI,
-	suite.RFC9700,
 }
 
 // walk is a walk.yaml.

@@ -32,6 +32,9 @@ type authRequest struct {
 	forceConsent        bool
 	implicit            bool   // response_type=token (fault_implicit_grant.go)
 	dpopJKT             string // RFC 9449 §10
+	// failure is the validation error of a request whose error waits for
+	// the user to sign in (RFC 9700 §4.11.2); nil for a valid request.
+	failure *oautherr.Error
 }
 
 // authorizeParams reads the request parameters of GET (query) or POST (form
@@ -118,6 +121,11 @@ func (s *Server) handleAuthorize(w http.ResponseWriter, r *http.Request) {
 	if oerr := s.validateAuthorize(c, q, req); oerr != nil {
 		if s.showsAuthorizationErrors() {
 			s.errorPage(w, http.StatusBadRequest, "Invalid request", oerr.Code+": "+oerr.Description)
+			return
+		}
+		if s.errorAfterLogin(r) {
+			req.failure = oerr
+			s.continueAuthorize(w, r, req)
 			return
 		}
 		s.redirectError(w, r, req, oerr)
@@ -416,6 +424,13 @@ func (s *Server) expiredRequestPage(w http.ResponseWriter) {
 // sent. That is the server's documented consent policy. fresh says that req
 // has not left the server yet (nobody can replay it).
 func (s *Server) afterLogin(w http.ResponseWriter, r *http.Request, req *authRequest, sess *session, fresh bool) {
+	if req.failure != nil {
+		// The user is authenticated now: the error may go to the client.
+		if fresh || s.completeRequest(w, r, req) {
+			s.redirectError(w, r, req, req.failure)
+		}
+		return
+	}
 	if s.approvesAtLogin() {
 		if fresh || s.completeRequest(w, r, req) {
 			s.issueCode(w, r, req, sess.subject)
@@ -511,6 +526,12 @@ func (s *Server) consentRequest(w http.ResponseWriter, r *http.Request, id strin
 	sess := s.currentSession(r)
 	if sess == nil {
 		http.Redirect(w, r, s.endpoint("/login?request="+url.QueryEscape(id)), status)
+		return nil, nil
+	}
+	if req.failure != nil {
+		// A request that failed validation is never approved: its error
+		// goes to the client.
+		s.afterLogin(w, r, req, sess, false)
 		return nil, nil
 	}
 	return req, sess

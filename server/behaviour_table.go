@@ -30,6 +30,10 @@ var (
 		"authorization errors are shown as a page instead of being redirected to the client")
 	FaultOpenRedirect = fault("open-redirect-on-invalid-redirect-uri", "RFC 6749 §4.1.2.1",
 		"errors about an invalid redirect_uri are redirected to it (open redirect)")
+	FaultLogoutOpenRedirect = fault("logout-open-redirect", "RFC 9700 §2.1",
+		"an end-session endpoint (advertised as end_session_endpoint) redirects to any post_logout_redirect_uri: an open redirector")
+	FaultErrorRedirectBeforeLogin = fault("error-redirect-before-login", "RFC 9700 §4.11.2",
+		"an authorization request that fails validation is redirected with its error to the client before the user signs in")
 
 	// Authorization endpoint: redirect URIs and the response (RFC 6749 §3.1.2, §4.1.2, RFC 8252, RFC 9207).
 	FaultRedirectPrefixMatch = fault("redirect-uri-prefix-match", "RFC 9700 §4.1.3",
@@ -74,6 +78,8 @@ var (
 		"the authorization endpoint's error pages repeat the request's redirect_uri as received, unescaped")
 	FaultFramingAllowed = fault("framing-allowed", "RFC 9700 §4.16",
 		"login and consent pages may be framed (no X-Frame-Options or frame-ancestors)")
+	FaultFramingXFOOnly = fault("framing-x-frame-options-only", "RFC 9700 §4.16",
+		"login and consent pages forbid framing with X-Frame-Options alone, without a Content-Security-Policy frame-ancestors directive")
 	FaultDenyNotRedirects = fault("deny-not-access-denied", "RFC 6749 §4.1.2.1",
 		"denying consent shows a page instead of redirecting with access_denied")
 	FaultConsentAnonymous = fault("consent-page-anonymous", "RFC 6749 §10.2",
@@ -189,6 +195,8 @@ var (
 		"a refresh without scope is given the server's default scope instead of the original grant's")
 	FaultTokenRefreshMissingErr = fault("token-refresh-missing-wrong-error", "RFC 6749 §6",
 		"a refresh request without refresh_token yields invalid_grant instead of invalid_request")
+	FaultRefreshIntegrityUnchecked = fault("refresh-token-integrity-unchecked", "RFC 9700 §4.14.2",
+		"refresh tokens carry a signature-like tail after a \".\" that the server never checks: an altered tail still refreshes")
 	FaultTokenRefreshUnknownErr = fault("token-refresh-unknown-wrong-error", "RFC 6749 §6",
 		"an unknown refresh token yields invalid_request instead of invalid_grant")
 	FaultUnknownGrantWrongErr = fault("unsupported-grant-wrong-error", "RFC 6749 §5.2",

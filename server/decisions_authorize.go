@@ -53,6 +53,17 @@ func (s *Server) invalidRedirectTarget(q url.Values) *authRequest {
 // §4.1.2.1 redirects them; RFC 9700 §4.11.2 allows showing them).
 func (s *Server) showsAuthorizationErrors() bool { return s.fault(FaultErrorsNotRedirected) }
 
+// errorAfterLogin reports whether an authorization request that fails
+// validation waits for the user to sign in before its error is redirected
+// to the client (RFC 9700 §4.11.2: "The authorization server MUST always
+// authenticate the user first ... before redirecting the user"), so that
+// a client's own redirect URI cannot be reached through the server by
+// anyone who sends a broken request. Where the server authenticates no one
+// (auto consent) or the user has a session, the error goes at once.
+func (s *Server) errorAfterLogin(r *http.Request) bool {
+	return s.cfg.Consent != ConsentAuto && s.currentSession(r) == nil && !s.fault(FaultErrorRedirectBeforeLogin)
+}
+
 // unknownAuthorizeParamError refuses parameters the endpoint does not read
 // (fault only: RFC 6749 §3.1 says they MUST be ignored).
 func (s *Server) unknownAuthorizeParamError(q url.Values) *oautherr.Error {

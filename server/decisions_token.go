@@ -495,3 +495,24 @@ func (s *Server) accessTokenTTL() time.Duration {
 // recordsAudience: an access token is bound to the resources it was
 // requested for (RFC 8707 §2; the MCP authorization specification).
 func (s *Server) recordsAudience() bool { return !s.fault(FaultMCPTokenWithoutAudience) }
+
+// refreshTokenValue is the refresh token handed to the client for the
+// stored value rt: rt itself. With the fault, rt is followed by a tail
+// that looks like a signature and that tokenLookupKey drops unchecked
+// (RFC 9700 §4.14.2: "Authorization servers MUST ensure the integrity of
+// the refresh token value").
+func (s *Server) refreshTokenValue(rt string) string {
+	if s.fault(FaultRefreshIntegrityUnchecked) {
+		return rt + "." + randomToken()
+	}
+	return rt
+}
+
+// tokenLookupKey is the part of a presented token that finds it in the
+// store: all of it; with the fault, the part before its last ".".
+func (s *Server) tokenLookupKey(raw string) string {
+	if i := strings.LastIndexByte(raw, '.'); i > 0 && s.fault(FaultRefreshIntegrityUnchecked) {
+		return raw[:i]
+	}
+	return raw
+}

@@ -76,6 +76,17 @@ func (s *Server) pageRules() []rule {
 				res.body = append(res.body, "<p>redirect_uri: "+res.form().Get("redirect_uri")+"</p>"...)
 			}
 		}),
+		onFault(FaultFramingXFOOnly, func(res *response) {
+			if csp := res.header.Get("Content-Security-Policy"); csp != "" {
+				var kept []string
+				for _, d := range strings.Split(csp, ";") {
+					if f := strings.Fields(d); len(f) > 0 && !strings.EqualFold(f[0], "frame-ancestors") {
+						kept = append(kept, strings.TrimSpace(d))
+					}
+				}
+				res.header.Set("Content-Security-Policy", strings.Join(kept, "; "))
+			}
+		}),
 		// The pages that refuse a request (invalid client_id or
 		// redirect_uri, a malformed request) come with 200.
 		onVariant(VariantErrorPage200, func(res *response) {

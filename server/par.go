@@ -307,7 +307,15 @@ func (s *Server) refusePlainRequest(w http.ResponseWriter, r *http.Request, c *s
 	if !s.requiresPAR(c) {
 		return false
 	}
-	req := &authRequest{redirectURI: redirect, state: q.Get("state"), hasState: q.Has("state")}
-	s.redirectError(w, r, req, oautherr.InvalidRequest("this client must push its authorization requests (RFC 9126): send client_id and a request_uri from the pushed authorization request endpoint"))
+	req := &authRequest{id: randomID(), clientID: c.ID, redirectURI: redirect, state: q.Get("state"), hasState: q.Has("state")}
+	oerr := oautherr.InvalidRequest("this client must push its authorization requests (RFC 9126): send client_id and a request_uri from the pushed authorization request endpoint")
+	if s.errorAfterLogin(r) {
+		// Like any request that fails validation, its error goes to the
+		// client once the user has signed in (RFC 9700 §4.11.2).
+		req.failure = oerr
+		s.continueAuthorize(w, r, req)
+		return true
+	}
+	s.redirectError(w, r, req, oerr)
 	return true
 }

@@ -51,7 +51,7 @@ func (s *Server) revoke(r *http.Request, ca *clientAuth, form url.Values) *oauth
 	if oerr := s.unknownHintError(hint); oerr != nil {
 		return oerr
 	}
-	t, err := s.store.GetToken(ctx, store.Hash(raw))
+	t, err := s.store.GetToken(ctx, store.Hash(s.tokenLookupKey(raw)))
 	if err == nil && s.revocationHintBinds(hint, t) {
 		err = store.ErrNotFound
 	}
@@ -138,7 +138,7 @@ func (s *Server) introspect(r *http.Request, ca *clientAuth, form url.Values) (I
 	if raw == "" {
 		return Introspection{}, oautherr.InvalidRequest("token is required")
 	}
-	t, err := s.store.GetToken(r.Context(), store.Hash(raw))
+	t, err := s.store.GetToken(r.Context(), store.Hash(s.tokenLookupKey(raw)))
 	if errors.Is(err, store.ErrNotFound) || s.introspectsAllInactive() {
 		return Introspection{Active: false}, nil
 	}

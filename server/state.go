@@ -12,6 +12,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/authspec/authspec/server/oautherr"
 )
 
 // The server keeps no state between the steps of a browser's authorization:
@@ -149,24 +151,36 @@ type pendingRequest struct {
 	ForceConsent        bool     `json:"f,omitempty"`
 	Implicit            bool     `json:"im,omitempty"`
 	DPoPJKT             string   `json:"dj,omitempty"`
+	// Error and ErrorDescription are the validation error of a request
+	// whose error waits for the user to sign in (RFC 9700 §4.11.2).
+	Error            string `json:"e,omitempty"`
+	ErrorDescription string `json:"ed,omitempty"`
 }
 
 func (req *authRequest) pending() pendingRequest {
-	return pendingRequest{
+	p := pendingRequest{
 		ID: req.id, ClientID: req.clientID, RedirectURI: req.redirectURI, RedirectURISent: req.redirectURISent,
 		State: req.state, HasState: req.hasState, Scope: req.scope, Resources: req.resources,
 		CodeChallenge: req.codeChallenge, CodeChallengeMethod: req.codeChallengeMethod,
 		ForceConsent: req.forceConsent, Implicit: req.implicit, DPoPJKT: req.dpopJKT,
 	}
+	if req.failure != nil {
+		p.Error, p.ErrorDescription = req.failure.Code, req.failure.Description
+	}
+	return p
 }
 
 func (p pendingRequest) request(sealed string) *authRequest {
-	return &authRequest{
+	req := &authRequest{
 		id: p.ID, sealed: sealed, clientID: p.ClientID, redirectURI: p.RedirectURI, redirectURISent: p.RedirectURISent,
 		state: p.State, hasState: p.HasState, scope: p.Scope, resources: p.Resources,
 		codeChallenge: p.CodeChallenge, codeChallengeMethod: p.CodeChallengeMethod,
 		forceConsent: p.ForceConsent, implicit: p.Implicit, dpopJKT: p.DPoPJKT,
 	}
+	if p.Error != "" {
+		req.failure = &oautherr.Error{Code: p.Error, Description: p.ErrorDescription}
+	}
+	return req
 }
 
 // sealedSession is a signed-in browser: who, and the session's own ID,

@@ -347,7 +347,7 @@ func (s *Server) refresh(r *http.Request, ca *clientAuth, form url.Values) (*Tok
 	if raw == "" {
 		return nil, s.missingRefreshTokenError()
 	}
-	hash := store.Hash(raw)
+	hash := store.Hash(s.tokenLookupKey(raw))
 	t, err := s.store.GetToken(ctx, hash)
 	switch {
 	case errors.Is(err, store.ErrNotFound):
@@ -492,7 +492,7 @@ func (s *Server) issue(r *http.Request, c *store.Client, subject, scope, grantSc
 		}); err != nil {
 			return nil, saveTokenError("refresh", err)
 		}
-		resp.RefreshToken = rt
+		resp.RefreshToken = s.refreshTokenValue(rt)
 	}
 	s.clientUsed(ctx, c)
 	return resp, nil

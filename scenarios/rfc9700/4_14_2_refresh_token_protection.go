@@ -33,7 +33,76 @@ func refreshTokenProtectionChecks() []*suite.Check {
 				"it has no keyword of its own, and whether the revocation is part of that MUST is not settled (rotation without it still refuses the replayed token), so a newest token that survives a replay is a WARN.",
 			Run: runReplayRevokesFamily,
 		},
+		{
+			ID: "rfc9700-4.14.2-refresh-token-integrity", Spec: suite.RFC9700, Section: "4.14.2", Level: suite.Must,
+			Destroys: true,
+			Requires: []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureAuthCode, vocab.FeatureRefresh}, Profiles: []vocab.Profile{vocab.ProfileCore, vocab.ProfileOAuth21},
+			Title: "A refresh token altered in one character of its last part is refused (an unchecked signature or grant reference does not refresh)",
+			Quote: "Authorization servers MUST ensure the integrity of the refresh token value in this case, for example, using signatures.",
+			Run:   runRefreshTokenIntegrity,
+		},
 	}
+}
+
+// runRefreshTokenIntegrity refreshes once with the token as issued (the
+// control), then with the current refresh token altered in the
+// second-to-last character of its last "."-separated part: where a token
+// carries its grant and a signature (RFC 9700 §4.14.2, implementation
+// note), that is the signature, whose every bit counts there (only a
+// base64url value's last character can hold spare bits). An opaque random
+// token altered so is simply unknown. Either way no token may come back.
+func runRefreshTokenIntegrity(ctx context.Context, t *suite.T) error {
+	c, err := t.Confidential(ctx)
+	if err != nil {
+		return err
+	}
+	ts, err := t.RefreshableTokens(ctx, c, nil)
+	if err != nil {
+		return err
+	}
+	control, err := t.Refresh(ctx, c, ts.RefreshToken, "control: refresh with the refresh token as issued")
+	if err != nil {
+		return err
+	}
+	next, err := t.ParseTokens(control)
+	if err != nil {
+		return suite.SkipErr("the refresh token as issued does not refresh (%v): the RFC 6749 §6 checks judge refreshing, and an altered one says nothing", err)
+	}
+	current := ts.RefreshToken
+	if next.RefreshToken != "" {
+		current = next.RefreshToken
+	}
+	res, err := t.Refresh(ctx, c, alterTail(current), "refresh with the refresh token altered in one character of its last part")
+	if err != nil {
+		return err
+	}
+	if _, err := t.ParseTokens(res); err == nil {
+		return expect.Fail(res, "error=invalid_grant", "tokens",
+			"a refresh token altered in one character still refreshes: the server does not check the integrity of the value it issued "+
+				"(an unchecked signature, or a grant reference trusted as it is)").
+			WithEvidence(control.Exchange).
+			WithFix("verify the whole refresh token: look it up by its full value, or verify its signature (MAC) before trusting the grant it names")
+	}
+	return nil
+}
+
+// alterTail changes the second-to-last character of the last
+// "."-separated part of tok (or of tok, for a part of one character).
+func alterTail(tok string) string {
+	b := []byte(tok)
+	i := len(b) - 2
+	if dot := strings.LastIndexByte(tok, '.'); dot >= 0 && len(tok)-dot-1 < 2 || i < 0 {
+		i = len(b) - 1
+	}
+	if i < 0 {
+		return "authspec-altered"
+	}
+	if b[i] == 'A' {
+		b[i] = 'B'
+	} else {
+		b[i] = 'A'
+	}
+	return string(b)
 }
 
 func runPublicRefreshRotation(ctx context.Context, t *suite.T) error {

@@ -20,7 +20,37 @@ func clickjackingChecks() []*suite.Check {
 			Quote: "Authorization servers MUST prevent clickjacking attacks.",
 			Run:   runNoFraming,
 		},
+		{
+			ID: "rfc9700-4.16-csp-frame-ancestors", Spec: suite.RFC9700, Section: "4.16", Level: suite.Should,
+			Requires: req, Profiles: []vocab.Profile{vocab.ProfileOAuth21},
+			Title: "Login and consent pages restrict framing with Content-Security-Policy frame-ancestors, not X-Frame-Options alone",
+			Quote: "In addition to those, authorization servers SHOULD also use Content Security Policy (CSP) level 2 [W3C.CSP-2] or greater.",
+			Run:   runCSPFrameAncestors,
+		},
 	}
+}
+
+// runCSPFrameAncestors asks every login and consent page for a CSP
+// frame-ancestors directive, whatever else it sends: X-Frame-Options alone
+// meets rfc9700-4.16-no-framing, not this SHOULD.
+func runCSPFrameAncestors(ctx context.Context, t *suite.T) error {
+	shown, err := pages.Shown(ctx, t)
+	if err != nil {
+		return err
+	}
+	var bad []string
+	for _, p := range shown {
+		if !framingRestricted(p.Header["content-security-policy"]) {
+			bad = append(bad, p.URL)
+		}
+	}
+	if len(bad) > 0 {
+		return &suite.Failure{Message: "pages where a person enters credentials or approves access restrict framing without Content Security Policy: " +
+			"X-Frame-Options alone cannot name the origins allowed to frame a page, and RFC 9700 §4.16 asks for CSP level 2 frame-ancestors in addition",
+			Want: "Content-Security-Policy: frame-ancestors 'none' (or the allowed origins)", Got: "no frame-ancestors directive on " + strings.Join(bad, ", "),
+			Fix: "send Content-Security-Policy: frame-ancestors 'none' on login and consent pages, next to X-Frame-Options: DENY"}
+	}
+	return nil
 }
 
 func runNoFraming(ctx context.Context, t *suite.T) error {

@@ -2,12 +2,15 @@ package rfc9700
 
 import (
 	"context"
+	"fmt"
 	"net/http"
+	"net/url"
 
 	"github.com/authspec/authspec/scenarios/internal/regclient"
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/expect"
 	"github.com/authspec/authspec/suite/fixture"
+	"github.com/authspec/authspec/suite/httpx"
 )
 
 // registrationWorks is the control of the registration checks: a plain
@@ -39,4 +42,28 @@ func refusedAtRegistration(r *regclient.Registration, what string) error {
 		}
 	}
 	return suite.SkipErr("registering %s failed with HTTP %d, not with an RFC 7591 error response; nothing to judge", what, r.Res.Status)
+}
+
+// get sends a GET without cookies and follows no redirect.
+func get(ctx context.Context, t *suite.T, u, note string) (*httpx.Result, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	if err != nil {
+		return nil, fmt.Errorf("build the request to %s: %w", u, err)
+	}
+	return t.HTTP.Do(ctx, req, note)
+}
+
+// location is the absolute target of a redirect, or nil.
+func location(res *httpx.Result) *url.URL {
+	if res.Status < 300 || res.Status > 399 || res.Header.Get("Location") == "" {
+		return nil
+	}
+	loc, err := url.Parse(res.Header.Get("Location"))
+	if err != nil {
+		return nil
+	}
+	if base, err := url.Parse(res.Exchange.Request.URL); err == nil {
+		loc = base.ResolveReference(loc)
+	}
+	return loc
 }

@@ -9,12 +9,14 @@ import "github.com/authspec/authspec/suite"
 // Checks returns the RFC 9700 checks.
 func Checks() []*suite.Check {
 	var out []*suite.Check
+	out = append(out, redirectBasedFlowChecks()...)
 	out = append(out, authorizationCodeGrantChecks()...)
 	out = append(out, implicitGrantChecks()...)
 	out = append(out, passwordGrantChecks()...)
 	out = append(out, otherRecommendationChecks()...)
 	out = append(out, redirectURIValidationChecks()...)
 	out = append(out, refererLeakageChecks()...)
+	out = append(out, asOpenRedirectorChecks()...)
 	out = append(out, redirect307Checks()...)
 	out = append(out, refreshTokenProtectionChecks()...)
 	out = append(out, clientImpersonationChecks()...)
