@@ -31,7 +31,6 @@ const walkFileName = "walk.yaml"
 // specification of the catalog has a walk.yaml or is listed here.
 var notWalked = []suite.Spec{
 	suite.MCP,
-	suite.OAuth21,
 	suite.OpenAPI,
 	suite.RFC6749,
 	suite.RFC9700,
