@@ -10,5 +10,6 @@ import "github.com/authspec/authspec/suite"
 // Checks returns the OAuth 2.1 checks.
 func Checks() []*suite.Check {
 	var out []*suite.Check
+	out = append(out, refreshGrantChecks()...)
 	return out
 }
