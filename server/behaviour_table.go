@@ -137,6 +137,8 @@ var (
 		"a client secret with the letter case of every letter inverted is accepted")
 	FaultTokenSecretPostUnchecked = fault("token-secret-post-unchecked", "RFC 6749 §2.3.1",
 		"a client_secret in the token request body is not compared: any value authenticates the client")
+	FaultPublicClientSecretIgnored = fault("public-client-secret-ignored", "OAuth 2.1 §3.2.2",
+		"a public client that sends a client_secret (HTTP Basic or the body) is served as if it had sent its client_id alone")
 	FaultTokenUnknownClientWrongError = fault("token-unknown-client-wrong-error", "RFC 6749 §5.2",
 		"a token request with an unknown client_id is answered 400 error=unauthorized_client instead of invalid_client")
 	FaultTokenPublicNoClientID = fault("token-public-client-id-optional", "RFC 6749 §3.2.1",

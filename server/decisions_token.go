@@ -145,6 +145,11 @@ func (s *Server) invalidClientStatus(r *http.Request) int {
 // one sent in HTTP Basic (RFC 6749 §2.3.1).
 func (s *Server) checksSecretInBody() bool { return !s.fault(FaultTokenSecretPostUnchecked) }
 
+// refusesSecretOfPublicClient: a public client has no secret, so a
+// client_secret it sends fails authentication (OAuth 2.1 §3.2.2: the server
+// MUST "authenticate the client if client authentication is included").
+func (s *Server) refusesSecretOfPublicClient() bool { return !s.fault(FaultPublicClientSecretIgnored) }
+
 // unknownTokenClientError is the answer to an unknown client_id: invalid_client
 // (RFC 6749 §5.2: "Client authentication failed (e.g., unknown client, ...)").
 func (s *Server) unknownTokenClientError() *oautherr.Error {
