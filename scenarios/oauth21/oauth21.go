@@ -12,5 +12,6 @@ func Checks() []*suite.Check {
 	var out []*suite.Check
 	out = append(out, tokenRequestChecks()...)
 	out = append(out, refreshGrantChecks()...)
+	out = append(out, bearerRequestChecks()...)
 	return out
 }
