@@ -11,6 +11,7 @@ import "github.com/authspec/authspec/suite"
 func Checks() []*suite.Check {
 	var out []*suite.Check
 	out = append(out, tokenRequestChecks()...)
+	out = append(out, authorizationResponseChecks()...)
 	out = append(out, refreshGrantChecks()...)
 	out = append(out, bearerRequestChecks()...)
 	return out
