@@ -155,6 +155,8 @@ var (
 		"authorization codes can be redeemed more than once")
 	FaultReplayNoRevoke = fault("code-replay-no-revoke", "RFC 6749 §4.1.2",
 		"a replayed authorization code fails but the tokens issued from it stay valid")
+	FaultReplayRevokesUnverified = fault("code-replay-revokes-unverified", "OAuth 2.1 §7.5.3",
+		"a replayed authorization code revokes the tokens issued from it before the request's client and code_verifier are checked, so an invalid replay revokes them too")
 	FaultCodeNotBoundToClient = fault("code-not-bound-to-client", "RFC 6749 §4.1.3",
 		"an authorization code can be redeemed by a client other than the one it was issued to")
 	FaultRedirectURINotChecked = fault("token-redirect-uri-unchecked", "RFC 6749 §4.1.3",

@@ -244,6 +244,12 @@ func (s *Server) codesSingleUse() bool { return !s.fault(FaultCodeReuse) }
 // §4.1.2, SHOULD).
 func (s *Server) revokesOnCodeReplay() bool { return !s.fault(FaultReplayNoRevoke) }
 
+// judgesReplayAfterVerifying: a replayed code revokes tokens only when the
+// replay is an otherwise valid request (OAuth 2.1 §7.5.3, "SHOULD NOT revoke
+// any issued tokens when receiving a replayed authorization code that
+// contains invalid parameters").
+func (s *Server) judgesReplayAfterVerifying() bool { return !s.fault(FaultReplayRevokesUnverified) }
+
 // PKCE verification (RFC 7636 §4.6, RFC 9700 §2.1.1).
 
 // refusesPKCEDowngrade: a verifier for a code issued without a challenge

@@ -14,5 +14,6 @@ func Checks() []*suite.Check {
 	out = append(out, authorizationResponseChecks()...)
 	out = append(out, refreshGrantChecks()...)
 	out = append(out, bearerRequestChecks()...)
+	out = append(out, codeReuseChecks()...)
 	return out
 }
