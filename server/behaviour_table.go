@@ -513,9 +513,9 @@ var (
 
 	// The page for a request that cannot be redirected (RFC 6749 §4.1.2.1).
 	VariantErrorPage200 = variant("error-page-200", "RFC 6749 §4.1.2.1",
-		`the page for an invalid client_id or redirect_uri (any 400 page of the authorization endpoint) is served with 200; RFC 6749 §4.1.2.1 only says "the authorization server SHOULD inform the resource owner of the error and MUST NOT automatically redirect the user-agent to the invalid redirection URI."`)
+		`the page for an invalid client_id or redirect_uri (any 400 page of the authorization endpoint) is served with 200, which misses the SHOULD of oauth21-4.1.2.1-error-page-400 (WARN: OAuth 2.1 §4.1.2.1 asks for 400); RFC 6749 §4.1.2.1 only says "the authorization server SHOULD inform the resource owner of the error and MUST NOT automatically redirect the user-agent to the invalid redirection URI."`)
 	VariantErrorPageRedirect = variant("error-page-redirect", "RFC 6749 §4.1.2.1",
-		`the page for an invalid client_id or redirect_uri is the server's own /error page, reached by a redirect; RFC 6749 §4.1.2.1: "the authorization server SHOULD inform the resource owner of the error and MUST NOT automatically redirect the user-agent to the invalid redirection URI."`)
+		`the page for an invalid client_id or redirect_uri is the server's own /error page, reached by a redirect and served with 200, which misses the SHOULD of oauth21-4.1.2.1-error-page-400 (WARN: OAuth 2.1 §4.1.2.1 asks for 400); RFC 6749 §4.1.2.1: "the authorization server SHOULD inform the resource owner of the error and MUST NOT automatically redirect the user-agent to the invalid redirection URI."`)
 	VariantErrorPageBare = variant("error-page-bare", "RFC 6749 §4.1.2.1",
 		`the error pages of the authorization endpoint are plain text, no HTML and no form; RFC 6749 §4.1.2.1: "the authorization server SHOULD inform the resource owner of the error and MUST NOT automatically redirect the user-agent to the invalid redirection URI."`)
 	VariantNoReferrerPolicy = variant("no-referrer-policy", "RFC 9700 §4.2.4",

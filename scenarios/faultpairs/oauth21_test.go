@@ -7,6 +7,7 @@ var _ = add(map[string]pair{
 	// sends one (rfc9207-2-iss-parameter then has nothing to ask for).
 	"oauth21-4.1.2-iss-required":                       faults(server.FaultIssParamMissing, server.FaultMetadataIssNotAdvertised),
 	"oauth21-3.2.2-public-client-secret-authenticated": faults(server.FaultPublicClientSecretIgnored),
+	"oauth21-4.1.2.1-error-page-400":                   missesShould(server.VariantErrorPage200),
 	"oauth21-4.3.1-refresh-bound-to-client-id":         faults(server.FaultRefreshNotBound),
 	"oauth21-7.5.3-invalid-replay-keeps-tokens":        faults(server.FaultReplayRevokesUnverified),
 	"oauth21-5.1-query-token-ignored":                  faults(server.FaultMCPQueryToken),

@@ -12,6 +12,7 @@ func Checks() []*suite.Check {
 	var out []*suite.Check
 	out = append(out, tokenRequestChecks()...)
 	out = append(out, authorizationResponseChecks()...)
+	out = append(out, authorizationErrorChecks()...)
 	out = append(out, refreshGrantChecks()...)
 	out = append(out, bearerRequestChecks()...)
 	out = append(out, codeReuseChecks()...)

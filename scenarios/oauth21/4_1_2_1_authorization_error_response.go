@@ -1,0 +1,59 @@
+package oauth21
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+
+	"github.com/authspec/authspec/suite"
+	"github.com/authspec/authspec/suite/expect"
+	"github.com/authspec/authspec/suite/fixture"
+	"github.com/authspec/authspec/suite/vocab"
+)
+
+// authorizationErrorChecks returns the checks of OAuth 2.1 §4.1.2.1,
+// Authorization Error Response.
+func authorizationErrorChecks() []*suite.Check {
+	return []*suite.Check{
+		{
+			ID: "oauth21-4.1.2.1-error-page-400", Spec: suite.OAuth21, Section: "4.1.2.1", Level: suite.Should,
+			// A page served with 200 is told from a login page only in the
+			// browser, by the recipe's elements it lacks.
+			Requires: []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureAuthCode, vocab.FeatureBrowser},
+			Profiles: []vocab.Profile{vocab.ProfileOAuth21},
+			Title:    "The error page for an authorization request with an unknown client_id is served with HTTP 400",
+			Quote:    "When returning an error response directly to the user agent, the authorization server SHOULD use the HTTP 400 (Bad Request) status code.",
+			Run:      runErrorPage400,
+		},
+	}
+}
+
+// runErrorPage400 sends the run's usual authorization request with a
+// client_id the server never issued, which it must not redirect (RFC 6749
+// §4.1.2.1, rfc6749-4.1.2.1-unknown-client-not-redirected) and answers
+// with a page of its own: OAuth 2.1 asks for that page to be a 400. RFC
+// 6749 says nothing of its status.
+func runErrorPage400(ctx context.Context, t *suite.T) error {
+	c, err := t.Confidential(ctx)
+	if err != nil {
+		return err
+	}
+	ghost := &fixture.Client{ID: "authspec-unknown-" + fixture.RandomState(), RedirectURI: c.RedirectURI, AuthMethod: c.AuthMethod}
+	ar := t.NewAuthRequest(ghost)
+	ar.Plain = true
+	res, err := t.TryAuthorize(ctx, ar)
+	if err != nil {
+		return err
+	}
+	switch {
+	case res.Callback != nil:
+		return suite.SkipErr("the request with an unknown client_id was redirected to the client, not answered with an error page (rfc6749-4.1.2.1-unknown-client-not-redirected judges that)")
+	case res.Shown == nil:
+		return suite.SkipErr("the request with an unknown client_id did not end on an error page (it stopped on a login or consent page): no error page to judge")
+	case res.Shown.Status == http.StatusBadRequest:
+		return nil
+	}
+	return expect.Fail(res.Last, "HTTP 400", fmt.Sprintf("HTTP %d", res.Shown.Status),
+		"the error page for an unknown client_id is served with HTTP %d: OAuth 2.1 asks for 400 (Bad Request), which tells the browser and any tool that the request failed", res.Shown.Status).
+		WithFix("serve the error pages of the authorization endpoint (unknown or missing client_id, invalid redirect_uri) with HTTP 400")
+}
