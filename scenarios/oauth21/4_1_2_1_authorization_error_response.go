@@ -25,7 +25,46 @@ func authorizationErrorChecks() []*suite.Check {
 			Quote:    "When returning an error response directly to the user agent, the authorization server SHOULD use the HTTP 400 (Bad Request) status code.",
 			Run:      runErrorPage400,
 		},
+		{
+			ID: "oauth21-4.1.2.1-pkce-required-public", Spec: suite.OAuth21, Section: "4.1.2.1", Level: suite.Must,
+			Requires: []vocab.Feature{vocab.FeaturePublicClient, vocab.FeatureAuthCode},
+			Profiles: []vocab.Profile{vocab.ProfileOAuth21},
+			Title:    "A public client's authorization request without code_challenge is refused",
+			Quote:    "An authorization server MUST reject requests without a code_challenge from public clients, ...",
+			Run:      runPKCERequiredPublic,
+		},
 	}
+}
+
+// runPKCERequiredPublic sends the public client's usual authorization
+// request without code_challenge: no code may come back. RFC 7636 §4.4.1
+// leaves requiring PKCE to the server and RFC 9700 §2.1.1 binds the client
+// (rfc9700-2.1.1-pkce-required-public, a WARN); OAuth 2.1 makes the refusal
+// the server's MUST. A request that ends anywhere else than with a code
+// counts as refused only when the same request with S256 gets a code (a
+// login page without the browser is not a refusal).
+func runPKCERequiredPublic(ctx context.Context, t *suite.T) error {
+	c, err := t.Public(ctx)
+	if err != nil {
+		return err
+	}
+	ar, err := t.AuthRequestFor(ctx, c, func(r *fixture.AuthRequest) { r.PKCE = nil })
+	if err != nil {
+		return err
+	}
+	res, err := t.TryAuthorize(ctx, ar)
+	if err != nil {
+		return err
+	}
+	if res.Param("code") != "" {
+		return expect.Fail(res.Last, "error=invalid_request", "an authorization code",
+			"a public client got a code without code_challenge: whoever steals or injects the code can redeem it").
+			WithFix("refuse authorization requests of public clients without code_challenge (error=invalid_request)")
+	}
+	if _, err := t.CodeFor(ctx, c, nil); err != nil {
+		return suite.SkipErr("the same request with PKCE S256 gets no code either (%v), so the outcome without PKCE says nothing", err)
+	}
+	return nil
 }
 
 // runErrorPage400 sends the run's usual authorization request with a
