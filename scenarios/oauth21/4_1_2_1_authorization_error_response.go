@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/url"
 
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/expect"
@@ -33,7 +34,45 @@ func authorizationErrorChecks() []*suite.Check {
 			Quote:    "An authorization server MUST reject requests without a code_challenge from public clients, ...",
 			Run:      runPKCERequiredPublic,
 		},
+		{
+			ID: "oauth21-4.1.2.1-iss-on-error-response", Spec: suite.OAuth21, Section: "4.1.2.1", Level: suite.Must,
+			Requires: []vocab.Feature{vocab.FeatureMetadata, vocab.FeatureConfidential, vocab.FeatureAuthCode},
+			Profiles: []vocab.Profile{vocab.ProfileOAuth21},
+			Title:    "Error responses redirected to the client carry iss equal to the issuer, whether or not the metadata advertises it",
+			Quote:    "\"iss\":  REQUIRED.  The issuer identifier of the authorization server.  See Section 4.1.2 above for details.",
+			Run:      runIssOnErrorResponse,
+		},
 	}
+}
+
+// runIssOnErrorResponse provokes an error response to the client (an
+// unknown response_type, unsupported_response_type) and requires iss in
+// it, equal to the issuer of the metadata. RFC 9207 asks for it only from a
+// server that advertises authorization_response_iss_parameter_supported
+// (rfc9207-2-iss-on-error-response). The request is sent as it is (Plain)
+// even to a server that requires pushed authorization requests, whose
+// authorization endpoint refuses it with an error response too.
+func runIssOnErrorResponse(ctx context.Context, t *suite.T) error {
+	issuer := t.Target.Metadata.Issuer
+	if issuer == "" {
+		return suite.SkipErr("the metadata names no issuer to compare iss with (rfc8414-2-required-members judges that)")
+	}
+	ar, err := t.AuthRequestFor(ctx, nil, func(r *fixture.AuthRequest) {
+		r.Extra = url.Values{"response_type": {"authspec_unknown"}}
+		r.Plain = true
+	})
+	if err != nil {
+		return err
+	}
+	res, err := t.TryAuthorize(ctx, ar)
+	if err != nil {
+		return err
+	}
+	if res.Callback == nil || res.Param("error") == "" {
+		return suite.SkipErr("the request with an unknown response_type was not answered with an error redirected to the client " +
+			"(rfc6749-3.1.1-unsupported-response-type judges that), so there is no error response to judge")
+	}
+	return issIsIssuer(res, issuer, "the error response (error="+res.Param("error")+")")
 }
 
 // runPKCERequiredPublic sends the public client's usual authorization

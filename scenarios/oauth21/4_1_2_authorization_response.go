@@ -2,10 +2,8 @@ package oauth21
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/authspec/authspec/suite"
-	"github.com/authspec/authspec/suite/expect"
 	"github.com/authspec/authspec/suite/vocab"
 )
 
@@ -47,15 +45,5 @@ func runIssRequired(ctx context.Context, t *suite.T) error {
 	if res.Callback == nil {
 		return suite.SkipErr("the authorization did not come back to the client")
 	}
-	q := res.Callback.Query()
-	if q.Has("iss") && q.Get("iss") == issuer {
-		return nil
-	}
-	shown := "no iss"
-	if q.Has("iss") {
-		shown = fmt.Sprintf("iss=%q", q.Get("iss"))
-	}
-	return expect.Fail(res.Last, "iss="+issuer, shown,
-		"the authorization response does not carry the issuer identifier, which OAuth 2.1 requires in every authorization response (mix-up defence)").
-		WithFix("add iss=<issuer, exactly as in the metadata> to every authorization response, and advertise authorization_response_iss_parameter_supported: true")
+	return issIsIssuer(res, issuer, "the authorization response")
 }
