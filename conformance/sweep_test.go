@@ -340,7 +340,7 @@ var lawfulSkips = map[server.Variant][]string{
 		"rfc6749-6-missing-refresh-token-invalid-request", "rfc6749-6-omitted-scope-original", "rfc7009-2.1-hint-not-binding",
 		"rfc7009-2.1-refresh-token-revoked", "rfc9700-4.14.2-public-refresh-rotation", "rfc6749-10.4-refresh-bound-to-client",
 		"rfc7009-2.2-invalid-hint-ignored", "rfc7009-2.1-foreign-refresh-not-revoked",
-		"rfc9449-5-public-refresh-bound",
+		"rfc9449-5-public-refresh-bound", "oauth21-4.3.1-refresh-bound-to-client-id",
 	},
 	// The resource takes the token from the Authorization header only (the
 	// body method is a MAY): a request with the header and a body token
