@@ -50,6 +50,8 @@ var (
 		"the state parameter is not echoed in successful authorization responses")
 	FaultErrorStateDropped = fault("error-state-dropped", "RFC 6749 §4.1.2.1",
 		"the state parameter is not echoed in error redirects")
+	FaultStateTruncated = fault("state-truncated", "OAuth 2.1 §1.7.1",
+		"a state longer than 255 characters comes back to the client cut to 255")
 	FaultIssParamMissing = fault("iss-param-missing", "RFC 9207 §2",
 		"authorization responses omit the iss parameter although metadata advertises it (RFC 9207)")
 	FaultIssMissingOnErrors = fault("iss-missing-on-errors", "RFC 9207 §2",

@@ -3,6 +3,7 @@ package faultpairs_test
 import "github.com/authspec/authspec/server"
 
 var _ = add(map[string]pair{
+	"oauth21-1.7.1-long-state-echoed": faults(server.FaultStateTruncated),
 	// A server without RFC 9207: no iss, and the metadata does not say it
 	// sends one (rfc9207-2-iss-parameter then has nothing to ask for).
 	"oauth21-4.1.2-iss-required":                       faults(server.FaultIssParamMissing, server.FaultMetadataIssNotAdvertised),

@@ -10,6 +10,7 @@ import "github.com/authspec/authspec/suite"
 // Checks returns the OAuth 2.1 checks.
 func Checks() []*suite.Check {
 	var out []*suite.Check
+	out = append(out, valueSizeChecks()...)
 	out = append(out, tokenRequestChecks()...)
 	out = append(out, authorizationResponseChecks()...)
 	out = append(out, authorizationErrorChecks()...)
