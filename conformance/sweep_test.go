@@ -345,6 +345,7 @@ var lawfulSkips = map[server.Variant][]string{
 		"rfc7009-2.2-invalid-hint-ignored", "rfc7009-2.1-foreign-refresh-not-revoked",
 		"rfc9449-5-public-refresh-bound", "rfc6749-10.4-public-refresh-bound-to-client", "rfc6749-6-new-refresh-token-scope",
 		"rfc9700-4.14.2-refresh-token-integrity",
+		"oauth21-4.3.1-refresh-bound-to-client-id",
 	},
 	// The resource takes the token from the Authorization header only (the
 	// body method is a MAY): a request with the header and a body token

@@ -7,6 +7,7 @@ import (
 
 	"github.com/authspec/authspec/scenarios/contract"
 	"github.com/authspec/authspec/scenarios/mcp"
+	"github.com/authspec/authspec/scenarios/oauth21"
 	"github.com/authspec/authspec/scenarios/rfc6749"
 	"github.com/authspec/authspec/scenarios/rfc6750"
 	"github.com/authspec/authspec/scenarios/rfc7009"
@@ -43,6 +44,7 @@ func All() []*suite.Check {
 	out = append(out, rfc9700.Checks()...)
 	out = append(out, rfc9449.Checks()...)
 	out = append(out, mcp.Checks()...)
+	out = append(out, oauth21.Checks()...)
 	out = append(out, rfc9126.Checks()...)
 	out = append(out, contract.Checks()...)
 	return out

@@ -54,6 +54,8 @@ var (
 		"the state parameter is not echoed in successful authorization responses")
 	FaultErrorStateDropped = fault("error-state-dropped", "RFC 6749 §4.1.2.1",
 		"the state parameter is not echoed in error redirects")
+	FaultStateTruncated = fault("state-truncated", "OAuth 2.1 §1.7.1",
+		"a state longer than 255 characters comes back to the client cut to 255")
 	FaultIssParamMissing = fault("iss-param-missing", "RFC 9207 §2",
 		"authorization responses omit the iss parameter although metadata advertises it (RFC 9207)")
 	FaultIssMissingOnErrors = fault("iss-missing-on-errors", "RFC 9207 §2",
@@ -147,6 +149,8 @@ var (
 		"a client secret with the letter case of every letter inverted is accepted")
 	FaultTokenSecretPostUnchecked = fault("token-secret-post-unchecked", "RFC 6749 §2.3.1",
 		"a client_secret in the token request body is not compared: any value authenticates the client")
+	FaultPublicClientSecretIgnored = fault("public-client-secret-ignored", "OAuth 2.1 §3.2.2",
+		"a public client that sends a client_secret (HTTP Basic or the body) is served as if it had sent its client_id alone")
 	FaultTokenUnknownClientWrongError = fault("token-unknown-client-wrong-error", "RFC 6749 §5.2",
 		"a token request with an unknown client_id is answered 400 error=unauthorized_client instead of invalid_client")
 	FaultTokenPublicNoClientID = fault("token-public-client-id-optional", "RFC 6749 §3.2.1",
@@ -163,6 +167,8 @@ var (
 		"authorization codes can be redeemed more than once")
 	FaultReplayNoRevoke = fault("code-replay-no-revoke", "RFC 6749 §4.1.2",
 		"a replayed authorization code fails but the tokens issued from it stay valid")
+	FaultReplayRevokesUnverified = fault("code-replay-revokes-unverified", "OAuth 2.1 §7.5.3",
+		"a replayed authorization code revokes the tokens issued from it before the request's client and code_verifier are checked, so an invalid replay revokes them too")
 	FaultCodeNotBoundToClient = fault("code-not-bound-to-client", "RFC 6749 §4.1.3",
 		"an authorization code can be redeemed by a client other than the one it was issued to")
 	FaultPublicClientNotBound = fault("public-client-not-bound", "RFC 6749 §4.1.3",
@@ -557,9 +563,9 @@ var (
 
 	// The page for a request that cannot be redirected (RFC 6749 §4.1.2.1).
 	VariantErrorPage200 = variant("error-page-200", "RFC 6749 §4.1.2.1",
-		`the page for an invalid client_id or redirect_uri (any 400 page of the authorization endpoint) is served with 200; RFC 6749 §4.1.2.1 only says "the authorization server SHOULD inform the resource owner of the error and MUST NOT automatically redirect the user-agent to the invalid redirection URI."`)
+		`the page for an invalid client_id or redirect_uri (any 400 page of the authorization endpoint) is served with 200, which misses the SHOULD of oauth21-4.1.2.1-error-page-400 (WARN: OAuth 2.1 §4.1.2.1 asks for 400); RFC 6749 §4.1.2.1 only says "the authorization server SHOULD inform the resource owner of the error and MUST NOT automatically redirect the user-agent to the invalid redirection URI."`)
 	VariantErrorPageRedirect = variant("error-page-redirect", "RFC 6749 §4.1.2.1",
-		`the page for an invalid client_id or redirect_uri is the server's own /error page, reached by a redirect; RFC 6749 §4.1.2.1: "the authorization server SHOULD inform the resource owner of the error and MUST NOT automatically redirect the user-agent to the invalid redirection URI."`)
+		`the page for an invalid client_id or redirect_uri is the server's own /error page, reached by a redirect and served with 200, which misses the SHOULD of oauth21-4.1.2.1-error-page-400 (WARN: OAuth 2.1 §4.1.2.1 asks for 400); RFC 6749 §4.1.2.1: "the authorization server SHOULD inform the resource owner of the error and MUST NOT automatically redirect the user-agent to the invalid redirection URI."`)
 	VariantErrorPageBare = variant("error-page-bare", "RFC 6749 §4.1.2.1",
 		`the error pages of the authorization endpoint are plain text, no HTML and no form; RFC 6749 §4.1.2.1: "the authorization server SHOULD inform the resource owner of the error and MUST NOT automatically redirect the user-agent to the invalid redirection URI."`)
 	VariantNoReferrerPolicy = variant("no-referrer-policy", "RFC 9700 §4.2.4",

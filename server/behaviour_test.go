@@ -17,7 +17,7 @@ import (
 // a one-line summary, and for a variant the sentence that permits it.
 func TestBehaviours_Declared(t *testing.T) {
 	name := regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
-	section := regexp.MustCompile(`^(RFC \d+ §\d+(\.\d+)*|MCP authorization(, | §)\S.*)$`)
+	section := regexp.MustCompile(`^((RFC \d+|OAuth 2\.1) §\d+(\.\d+)*|MCP authorization(, | §)\S.*)$`)
 	seen := map[string]bool{}
 	bs := server.Behaviours()
 	require.NotEmpty(t, bs)

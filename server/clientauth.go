@@ -106,7 +106,7 @@ func (s *Server) authenticateClient(r *http.Request, form url.Values) (*clientAu
 			return nil, oerr
 		}
 		if c.Public() {
-			if secret != "" {
+			if secret != "" && s.refusesSecretOfPublicClient() {
 				return nil, oautherr.InvalidClient("client %q is a public client and has no secret", id)
 			}
 			return &clientAuth{client: c, method: authNone}, nil
@@ -123,6 +123,9 @@ func (s *Server) authenticateClient(r *http.Request, form url.Values) (*clientAu
 	c, oerr := s.lookupClient(r, formID)
 	if oerr != nil {
 		return nil, oerr
+	}
+	if hasFormSecret && c.Public() && !s.refusesSecretOfPublicClient() {
+		hasFormSecret = false
 	}
 	if hasFormSecret {
 		if c.Public() {

@@ -147,6 +147,11 @@ func (s *Server) invalidClientStatus(r *http.Request) int {
 // one sent in HTTP Basic (RFC 6749 §2.3.1).
 func (s *Server) checksSecretInBody() bool { return !s.fault(FaultTokenSecretPostUnchecked) }
 
+// refusesSecretOfPublicClient: a public client has no secret, so a
+// client_secret it sends fails authentication (OAuth 2.1 §3.2.2: the server
+// MUST "authenticate the client if client authentication is included").
+func (s *Server) refusesSecretOfPublicClient() bool { return !s.fault(FaultPublicClientSecretIgnored) }
+
 // unknownTokenClientError is the answer to an unknown client_id: invalid_client
 // (RFC 6749 §5.2: "Client authentication failed (e.g., unknown client, ...)").
 func (s *Server) unknownTokenClientError() *oautherr.Error {
@@ -245,6 +250,12 @@ func (s *Server) codesSingleUse() bool { return !s.fault(FaultCodeReuse) }
 // revokesOnCodeReplay: the tokens of a replayed code are revoked (RFC 6749
 // §4.1.2, SHOULD).
 func (s *Server) revokesOnCodeReplay() bool { return !s.fault(FaultReplayNoRevoke) }
+
+// judgesReplayAfterVerifying: a replayed code revokes tokens only when the
+// replay is an otherwise valid request (OAuth 2.1 §7.5.3, "SHOULD NOT revoke
+// any issued tokens when receiving a replayed authorization code that
+// contains invalid parameters").
+func (s *Server) judgesReplayAfterVerifying() bool { return !s.fault(FaultReplayRevokesUnverified) }
 
 // PKCE verification (RFC 7636 §4.6, RFC 9700 §2.1.1).
 

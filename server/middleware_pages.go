@@ -10,6 +10,9 @@ import (
 // and its login and consent pages: the redirect to the client (RFC 6749
 // §4.1.2, RFC 9207, RFC 9700 §4.12) and the headers and contents of the
 // pages (RFC 9700 §4.2.4, §4.16).
+// truncatedStateLen is where the fault state-truncated cuts state.
+const truncatedStateLen = 255
+
 func (s *Server) pageRules() []rule {
 	return []rule{
 		onFault(FaultIssParamMissing, s.editClientRedirect(func(q url.Values) { q.Del("iss") })),
@@ -21,6 +24,11 @@ func (s *Server) pageRules() []rule {
 		onFault(FaultIssMissingOnErrors, s.editClientRedirect(func(q url.Values) {
 			if q.Has("error") {
 				q.Del("iss")
+			}
+		})),
+		onFault(FaultStateTruncated, s.editClientRedirect(func(q url.Values) {
+			if st := q.Get("state"); len(st) > truncatedStateLen {
+				q.Set("state", st[:truncatedStateLen])
 			}
 		})),
 		onFault(FaultStateDropped, s.editClientRedirect(func(q url.Values) {

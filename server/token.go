@@ -189,6 +189,9 @@ func (s *Server) exchangeCode(r *http.Request, ca *clientAuth, form url.Values) 
 			return nil, oerr
 		}
 	}
+	if used && s.codesSingleUse() && !s.judgesReplayAfterVerifying() {
+		return nil, s.codeReplayed(r, code)
+	}
 	if code.ClientID != ca.client.ID && s.bindsCodeToClient(ca.client) {
 		return nil, oautherr.InvalidGrant("the authorization code was issued to another client")
 	}
