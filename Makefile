@@ -49,7 +49,7 @@ plugins: $(DEPS_STAMP) ## build the example plugins into plugins/out/ (Go with G
 PKGS ?= ./...
 test: $(DEPS_STAMP) ## run all tests with the race detector (long load runs: make bench)
 	@$(GO) build -o .cache/testsum ./scripts/testsum
-	@set -o pipefail; AUTHSPEC_REQUIRE_POSTGRES=1 $(GO) test -json -race -count=1 -timeout 15m $(TESTFLAGS) $(PKGS) 2>&1 | .cache/testsum
+	@set -o pipefail; AUTHSPEC_REQUIRE_POSTGRES=1 $(GO) test -json -race -count=1 -parallel 4 -timeout 15m $(TESTFLAGS) $(PKGS) 2>&1 | .cache/testsum
 
 check: ## vet, gofmt, go mod tidy; fails if the tree changes
 	$(GO) vet ./...
