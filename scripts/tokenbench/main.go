@@ -48,7 +48,7 @@ func main() {
 	duration := flag.Duration("duration", 8*time.Second, "length of one wrk run")
 	threads := flag.Int("threads", 2, "wrk threads")
 	conns := flag.Int("connections", 32, "wrk connections")
-	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the process during the reference server's runs to this file")
+	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the process during the reference server's last run (its store the fullest) to this file")
 	flag.Parse()
 	if *cpuprofile != "" {
 		f, err := os.Create(*cpuprofile)
@@ -65,7 +65,7 @@ func main() {
 	}
 }
 
-// profile, when set, receives a CPU profile of the reference server's runs.
+// profile, when set, receives a CPU profile of the reference server's last run.
 var profile io.Writer
 
 type result struct {
@@ -106,13 +106,13 @@ func run(rounds int, d time.Duration, threads, conns int) error {
 	fmt.Printf("wrk -t%d -c%d -d%s, client_credentials with HTTP Basic; %d rounds, alternating\n", threads, conns, d, rounds)
 	var ratios []float64
 	for i := 1; i <= rounds; i++ {
-		if profile != nil && i == 1 {
+		if profile != nil && i == rounds {
 			if err := pprof.StartCPUProfile(profile); err != nil {
 				return fmt.Errorf("CPU profile: %w", err)
 			}
 		}
 		s, err := load(script, srvURL, d, threads, conns)
-		if profile != nil && i == 1 {
+		if profile != nil && i == rounds {
 			pprof.StopCPUProfile()
 		}
 		if err != nil {

@@ -16,13 +16,17 @@ import (
 // consents are indexed by client, and tokens by grant, so that deleting a
 // client or revoking a grant touches only its own records.
 type Store struct {
-	mu       sync.Mutex
-	now      func() time.Time
-	clients  map[string]*store.Client
-	codes    map[string]*codeEntry
-	tokens   map[tokenKey]*tokenRecord
-	consents map[[2]string]*store.Consent
-	once     map[string]time.Time
+	mu      sync.Mutex
+	now     func() time.Time
+	clients map[string]*store.Client
+	codes   map[string]*codeEntry
+	tokens  map[tokenKey]tokenRecord
+	// syms holds the strings of the token records; longHashes the token
+	// hashes longer than a tokenKey holds.
+	syms       *symbols
+	longHashes map[tokenKey][]byte
+	consents   map[[2]string]*store.Consent
+	once       map[string]time.Time
 	// byClient indexes codes, tokens and consents by client ID (whether or
 	// not the client is registered: the store does not check).
 	byClient map[string]*clientIndex
@@ -72,14 +76,16 @@ func New() *Store { return NewWithClock(time.Now) }
 // clients expire, when records are swept.
 func NewWithClock(now func() time.Time) *Store {
 	return &Store{
-		now:      now,
-		clients:  make(map[string]*store.Client),
-		codes:    make(map[string]*codeEntry),
-		tokens:   make(map[tokenKey]*tokenRecord),
-		consents: make(map[[2]string]*store.Consent),
-		once:     make(map[string]time.Time),
-		byClient: make(map[string]*clientIndex),
-		grants:   make(map[string]*grantEntry),
+		now:        now,
+		clients:    make(map[string]*store.Client),
+		codes:      make(map[string]*codeEntry),
+		tokens:     make(map[tokenKey]tokenRecord),
+		syms:       newSymbols(),
+		longHashes: make(map[tokenKey][]byte),
+		consents:   make(map[[2]string]*store.Consent),
+		once:       make(map[string]time.Time),
+		byClient:   make(map[string]*clientIndex),
+		grants:     make(map[string]*grantEntry),
 	}
 }
 
@@ -98,7 +104,7 @@ func (s *Store) sweepLocked() {
 		}
 	}
 	for k, t := range s.tokens {
-		if !t.expiresAt.IsZero() && now.After(t.expiresAt.Add(tokenRetention)) {
+		if t.expiresAt != noTime && now.After(fromUnixNano(t.expiresAt).Add(tokenRetention)) {
 			s.removeTokenLocked(k)
 		}
 	}
@@ -175,15 +181,17 @@ func (s *Store) removeTokenLocked(key tokenKey) {
 		return
 	}
 	delete(s.tokens, key)
-	if ci := s.byClient[t.clientID]; ci != nil {
+	clientID, grantID := s.syms.str(t.clientID), s.syms.str(t.grantID)
+	s.releaseLocked(t, key)
+	if ci := s.byClient[clientID]; ci != nil {
 		delete(ci.tokens, key)
-		s.tidyIndexLocked(t.clientID)
+		s.tidyIndexLocked(clientID)
 	}
-	if t.grantID != "" {
-		if g := s.grants[t.grantID]; g != nil {
+	if grantID != "" {
+		if g := s.grants[grantID]; g != nil {
 			g.tokens = g.tokens.without(key)
 			if len(g.tokens) == 0 && g.revokedAt.IsZero() {
-				delete(s.grants, t.grantID)
+				delete(s.grants, grantID)
 			}
 		}
 	}
@@ -376,7 +384,7 @@ func (s *Store) SaveToken(_ context.Context, t *store.Token) error {
 		return fmt.Errorf("save token of grant %q: %w", t.GrantID, store.ErrRevoked)
 	}
 	s.sweepLocked()
-	s.tokens[key] = newTokenRecord(t, key)
+	s.tokens[key] = s.newTokenRecordLocked(t, key)
 	s.indexLocked(t.ClientID).tokens[key] = struct{}{}
 	if t.GrantID != "" {
 		g := s.grantLocked(t.GrantID)
@@ -394,7 +402,7 @@ func (s *Store) GetToken(_ context.Context, hash []byte) (*store.Token, error) {
 	if !ok {
 		return nil, fmt.Errorf("get token: %w", store.ErrNotFound)
 	}
-	return t.token(key), nil
+	return s.tokenLocked(t, key), nil
 }
 
 // RotateToken implements store.Tokens.
@@ -407,21 +415,24 @@ func (s *Store) RotateToken(_ context.Context, hash []byte) (*store.Token, error
 		return nil, fmt.Errorf("rotate token: %w", store.ErrNotFound)
 	}
 	if t.rotated {
-		return t.token(key), fmt.Errorf("rotate token: %w", store.ErrAlreadyUsed)
+		return s.tokenLocked(t, key), fmt.Errorf("rotate token: %w", store.ErrAlreadyUsed)
 	}
 	t.rotated = true
-	return t.token(key), nil
+	s.tokens[key] = t
+	return s.tokenLocked(t, key), nil
 }
 
 // RevokeToken implements store.Tokens.
 func (s *Store) RevokeToken(_ context.Context, hash []byte) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	t, ok := s.tokens[keyOf(hash)]
+	key := keyOf(hash)
+	t, ok := s.tokens[key]
 	if !ok {
 		return fmt.Errorf("revoke token: %w", store.ErrNotFound)
 	}
 	t.revoked = true
+	s.tokens[key] = t
 	return nil
 }
 
@@ -437,7 +448,10 @@ func (s *Store) RevokeGrant(_ context.Context, grantID string) error {
 		g.revokedAt = s.now()
 	}
 	for _, k := range g.tokens {
-		s.tokens[k].revoked = true
+		if t, ok := s.tokens[k]; ok {
+			t.revoked = true
+			s.tokens[k] = t
+		}
 	}
 	return nil
 }

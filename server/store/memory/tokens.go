@@ -2,6 +2,9 @@ package memory
 
 import (
 	"crypto/sha256"
+	"encoding/json"
+	"math"
+	"strings"
 	"time"
 
 	"github.com/authspec/authspec/server/store"
@@ -30,51 +33,154 @@ func keyOf(hash []byte) tokenKey {
 }
 
 // tokenRecord is what the store keeps of a token: store.Token without its
-// hash, which is the record's key.
+// hash, which is the record's key, and without a pointer: its strings are
+// symbols of the store's table, its times Unix nanoseconds. The map of
+// records is then never scanned by the garbage collector, however many
+// tokens the store keeps.
 type tokenRecord struct {
-	long      []byte // the hash, when longer than 32 bytes
-	kind      store.TokenKind
-	revoked   bool
-	rotated   bool
-	clientID  string
-	subject   string
-	scope     string
-	grantID   string
-	jkt       string
-	resources []string
-	issuedAt  time.Time
-	expiresAt time.Time
+	issuedAt, expiresAt int64 // Unix nanoseconds; noTime for the zero time
+	clientID, subject   sym
+	scope, grantID      sym
+	jkt, resources      sym // resources: the audiences, encoded by encodeList
+	kind                sym
+	revoked, rotated    bool
+	long                bool // the hash is longer than 32 bytes: Store.longHashes holds it
 }
 
-func newTokenRecord(t *store.Token, k tokenKey) *tokenRecord {
-	r := &tokenRecord{
-		kind: t.Kind, revoked: t.Revoked, rotated: t.Rotated,
-		clientID: t.ClientID, subject: t.Subject, scope: t.Scope, grantID: t.GrantID, jkt: t.JKT,
-		issuedAt: t.IssuedAt, expiresAt: t.ExpiresAt,
+// noTime stands for the zero time.Time in a record.
+const noTime = math.MinInt64
+
+func unixNano(t time.Time) int64 {
+	if t.IsZero() {
+		return noTime
 	}
-	if len(t.Resources) > 0 {
-		r.resources = append([]string(nil), t.Resources...)
+	return t.UnixNano()
+}
+
+func fromUnixNano(n int64) time.Time {
+	if n == noTime {
+		return time.Time{}
+	}
+	return time.Unix(0, n).UTC()
+}
+
+// newTokenRecordLocked interns t's strings into s's symbols.
+func (s *Store) newTokenRecordLocked(t *store.Token, k tokenKey) tokenRecord {
+	r := tokenRecord{
+		issuedAt: unixNano(t.IssuedAt), expiresAt: unixNano(t.ExpiresAt),
+		clientID: s.syms.intern(t.ClientID), subject: s.syms.intern(t.Subject),
+		scope: s.syms.intern(t.Scope), grantID: s.syms.intern(t.GrantID),
+		jkt: s.syms.intern(t.JKT), resources: s.syms.intern(encodeList(t.Resources)),
+		kind: s.syms.intern(string(t.Kind)), revoked: t.Revoked, rotated: t.Rotated,
 	}
 	if k.n == longHash {
-		r.long = append([]byte(nil), t.Hash...)
+		r.long = true
+		s.longHashes[k] = append([]byte(nil), t.Hash...)
 	}
 	return r
 }
 
-// token returns a copy of the record as a store.Token with key k.
-func (r *tokenRecord) token(k tokenKey) *store.Token {
-	t := &store.Token{
-		Kind: r.kind, Revoked: r.revoked, Rotated: r.rotated,
-		ClientID: r.clientID, Subject: r.subject, Scope: r.scope, GrantID: r.grantID, JKT: r.jkt,
-		Resources: append([]string(nil), r.resources...),
-		IssuedAt:  r.issuedAt, ExpiresAt: r.expiresAt,
+// releaseLocked gives r's symbols back, and forgets its long hash.
+func (s *Store) releaseLocked(r tokenRecord, k tokenKey) {
+	for _, id := range [...]sym{r.clientID, r.subject, r.scope, r.grantID, r.jkt, r.resources, r.kind} {
+		s.syms.release(id)
 	}
-	if k.n == longHash {
-		t.Hash = append([]byte(nil), r.long...)
+	if r.long {
+		delete(s.longHashes, k)
+	}
+}
+
+// tokenLocked returns the record r of key k as a new store.Token.
+func (s *Store) tokenLocked(r tokenRecord, k tokenKey) *store.Token {
+	t := &store.Token{
+		Kind: store.TokenKind(s.syms.str(r.kind)), Revoked: r.revoked, Rotated: r.rotated,
+		ClientID: s.syms.str(r.clientID), Subject: s.syms.str(r.subject), Scope: s.syms.str(r.scope),
+		GrantID: s.syms.str(r.grantID), JKT: s.syms.str(r.jkt), Resources: decodeList(s.syms.str(r.resources)),
+		IssuedAt: fromUnixNano(r.issuedAt), ExpiresAt: fromUnixNano(r.expiresAt),
+	}
+	if r.long {
+		t.Hash = append([]byte(nil), s.longHashes[k]...)
 	} else {
 		t.Hash = append([]byte(nil), k.b[:k.n]...)
 	}
 	return t
+}
+
+// encodeList encodes a list of strings as one string ("" for none), so
+// that a record holds it as one symbol; decodeList reverses it.
+func encodeList(l []string) string {
+	if len(l) == 0 {
+		return ""
+	}
+	b, err := json.Marshal(l)
+	if err != nil { // a []string always marshals
+		return ""
+	}
+	return string(b)
+}
+
+func decodeList(s string) []string {
+	if s == "" {
+		return nil
+	}
+	var l []string
+	if err := json.Unmarshal([]byte(s), &l); err != nil {
+		return nil
+	}
+	return l
+}
+
+// sym is a string interned in a symbols table; 0 is "".
+type sym uint32
+
+// symbols interns the strings of token records, counting references: the
+// client IDs, scopes, audiences and kinds of a million tokens are a few
+// strings held once, and a grant's ID lives as long as its tokens.
+type symbols struct {
+	strs []string
+	refs []uint32
+	ids  map[string]sym
+	free []sym
+}
+
+func newSymbols() *symbols {
+	return &symbols{strs: []string{""}, refs: []uint32{0}, ids: map[string]sym{}}
+}
+
+// intern returns the symbol of v, holding one more reference to it.
+func (t *symbols) intern(v string) sym {
+	if v == "" {
+		return 0
+	}
+	if id, ok := t.ids[v]; ok {
+		t.refs[id]++
+		return id
+	}
+	v = strings.Clone(v) // never keep a request's buffer alive
+	var id sym
+	if n := len(t.free); n > 0 {
+		id, t.free = t.free[n-1], t.free[:n-1]
+		t.strs[id], t.refs[id] = v, 1
+	} else {
+		id = sym(len(t.strs))
+		t.strs, t.refs = append(t.strs, v), append(t.refs, 1)
+	}
+	t.ids[v] = id
+	return id
+}
+
+func (t *symbols) str(id sym) string { return t.strs[id] }
+
+// release drops one reference to id, and the string with the last one.
+func (t *symbols) release(id sym) {
+	if id == 0 {
+		return
+	}
+	if t.refs[id]--; t.refs[id] == 0 {
+		delete(t.ids, t.strs[id])
+		t.strs[id] = ""
+		t.free = append(t.free, id)
+	}
 }
 
 // grantTokens are the keys of one grant's tokens. Most grants hold one or
