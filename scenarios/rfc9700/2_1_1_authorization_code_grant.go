@@ -17,7 +17,7 @@ func authorizationCodeGrantChecks() []*suite.Check {
 	return []*suite.Check{
 		{
 			ID: "rfc9700-2.1.1-pkce-required-public", Spec: suite.RFC9700, Section: "2.1.1", Level: suite.Should,
-			Requires: []vocab.Feature{vocab.FeaturePublicClient, vocab.FeatureAuthCode}, Profiles: []vocab.Profile{vocab.ProfilePKCE, vocab.ProfileOAuth21},
+			Requires: []vocab.Feature{vocab.FeaturePublicClient, vocab.FeatureAuthCode}, Profiles: []vocab.Profile{vocab.ProfilePKCE},
 			Title: "A public client's authorization request without PKCE is refused",
 			Quote: "Public clients MUST use PKCE [RFC7636] to this end, as motivated in Section 4.5.3.1.",
 			Keywordless: "The MUST binds public clients; the server's side is RFC 8252 §8.1, \"Authorization servers SHOULD reject authorization requests from native apps that don't use PKCE by returning an error message, as defined in Section 4.4.1 of PKCE [RFC7636].\" " +
