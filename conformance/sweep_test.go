@@ -183,6 +183,10 @@ type variantSetup struct {
 	// Skips are the checks that pass against the defaults but cannot run
 	// against the variant.
 	Skips []string
+	// Waits lets the plan wait out a lifetime on the server, as make
+	// conformance does, with request_uri values of 3 s (the sweeps run
+	// without waits).
+	Waits bool
 }
 
 // variantSetups holds the setup of the variants that need one; a variant
@@ -444,6 +448,13 @@ var faultSetups = map[server.Fault]variantSetup{
 	// A token without audience is refused by the resource, which cannot
 	// then show that it speaks MCP: its user declares it (mcp_server).
 	server.FaultMCPTokenWithoutAudience: {Target: declareMCPServer},
+	// A server with DPoP nonces may tell a proof's age by its nonce
+	// instead of iat (RFC 9449 §11.1): the fault shows without nonces.
+	server.FaultDPoPIATNotChecked: {Server: func(cfg *server.Config) {
+		cfg.Variants = append(cfg.Variants, server.VariantDPoPNoNonce)
+	}},
+	// Only a check that waits out a request_uri's lifetime sees it.
+	server.FaultPARExpiredAccepted: {Waits: true},
 }
 
 func declareMCPServer(tcfg *target.Config, _ *server.Server, _ *string) {
@@ -457,11 +468,23 @@ func sweepPlan(t *testing.T, cfg server.Config, withBrowser bool) sweepRun {
 	t.Helper()
 	st := setupOf(cfg.Variants)
 	for _, f := range cfg.Faults {
-		if fs, ok := faultSetups[f]; ok {
+		fs, ok := faultSetups[f]
+		if !ok {
+			continue
+		}
+		st.Waits = st.Waits || fs.Waits
+		if fs.Target != nil {
 			prev := st.Target
 			st.Target = func(tcfg *target.Config, srv *server.Server, u *string) {
 				prev(tcfg, srv, u)
 				fs.Target(tcfg, srv, u)
+			}
+		}
+		if fs.Server != nil {
+			prev := st.Server
+			st.Server = func(cfg *server.Config) {
+				prev(cfg)
+				fs.Server(cfg)
 			}
 		}
 	}
@@ -488,6 +511,9 @@ func sweepPlanWith(t *testing.T, cfg server.Config, withBrowser bool, st variant
 		}
 	}
 	st.Server(&cfg)
+	if st.Waits {
+		cfg.PARLifetime = 3 * time.Second
+	}
 	srv, err := server.New(cfg)
 	require.NoError(t, err)
 	h = srv.Handler()
@@ -495,8 +521,12 @@ func sweepPlanWith(t *testing.T, cfg server.Config, withBrowser bool, st variant
 	tcfg.ScopedResource = srv.ScopedResourceURL()
 	u := ts.URL
 	st.Target(tcfg, srv, &u)
+	maxWait := noWaits
+	if st.Waits {
+		maxWait = 0 // the default
+	}
 	rep, err := conformance.Run(context.Background(), conformance.Options{Target: u, Config: tcfg, Browser: mode,
-		MaxWait: noWaits})
+		MaxWait: maxWait})
 	if err != nil {
 		var ue *conformance.UsageError
 		require.False(t, errors.As(err, &ue), "%v", err)
