@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"net/url"
 
 	"github.com/authspec/authspec/scenarios/internal/probe"
 	"github.com/authspec/authspec/suite"
@@ -89,33 +88,15 @@ const sessionPing = `{"jsonrpc":"2.0","id":2,"method":"ping"}`
 // Authorization header in the query string instead: ignored, the request
 // is one without a token, which the resource refuses.
 func runQueryTokenRefused(ctx context.Context, t *suite.T) error {
-	ts, baseline, err := probe.AcceptedToken(ctx, t)
+	a, err := probe.QueryToken(ctx, t, "the MCP server")
 	if err != nil {
 		return err
 	}
-	none, err := probe.Unauthenticated(ctx, t)
-	if err != nil {
-		return err
-	}
-	if probe.Accepted(none) {
-		return suite.SkipErr("the MCP server serves a request without any token (HTTP %d): ignoring a token in the query string cannot be told apart", none.Status)
-	}
-	u, err := url.Parse(t.Target.Resource)
-	if err != nil {
-		return fmt.Errorf("resource URL: %w", err)
-	}
-	q := u.Query()
-	q.Set("access_token", ts.AccessToken)
-	u.RawQuery = q.Encode()
-	res, err := probe.Call(ctx, t, u.String(), "", "call the MCP server with the token in the query string only")
-	if err != nil {
-		return err
-	}
-	if probe.Accepted(res) {
-		return expect.Fail(res, fmt.Sprintf("HTTP %d, as without a token", none.Status), fmt.Sprintf("HTTP %d", res.Status),
+	if probe.Accepted(a.Res) {
+		return expect.Fail(a.Res, fmt.Sprintf("HTTP %d, as without a token", a.None.Status), fmt.Sprintf("HTTP %d", a.Res.Status),
 			"the MCP server accepted an access token from the URI query string, where it leaks into logs and Referer headers").
 			WithFix("read access tokens only from the Authorization header").
-			WithEvidence(baseline.Exchange, none.Exchange)
+			WithEvidence(a.Baseline.Exchange, a.None.Exchange)
 	}
 	return nil
 }

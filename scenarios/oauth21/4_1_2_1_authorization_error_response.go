@@ -4,8 +4,8 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"net/url"
 
+	"github.com/authspec/authspec/scenarios/internal/pages"
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/expect"
 	"github.com/authspec/authspec/suite/fixture"
@@ -57,20 +57,9 @@ func runIssOnErrorResponse(ctx context.Context, t *suite.T) error {
 	if issuer == "" {
 		return suite.SkipErr("the metadata names no issuer to compare iss with (rfc8414-2-required-members judges that)")
 	}
-	ar, err := t.AuthRequestFor(ctx, nil, func(r *fixture.AuthRequest) {
-		r.Extra = url.Values{"response_type": {"authspec_unknown"}}
-		r.Plain = true
-	})
+	res, err := pages.ErrorRedirect(ctx, t)
 	if err != nil {
 		return err
-	}
-	res, err := t.TryAuthorize(ctx, ar)
-	if err != nil {
-		return err
-	}
-	if res.Callback == nil || res.Param("error") == "" {
-		return suite.SkipErr("the request with an unknown response_type was not answered with an error redirected to the client " +
-			"(rfc6749-3.1.1-unsupported-response-type judges that), so there is no error response to judge")
 	}
 	return issIsIssuer(res, issuer, "the error response (error="+res.Param("error")+")")
 }

@@ -3,7 +3,6 @@ package oauth21
 import (
 	"context"
 	"fmt"
-	"net/url"
 
 	"github.com/authspec/authspec/scenarios/internal/probe"
 	"github.com/authspec/authspec/suite"
@@ -32,33 +31,15 @@ func bearerRequestChecks() []*suite.Check {
 // method, so the request is one without a token, which the resource
 // refuses.
 func runQueryTokenIgnored(ctx context.Context, t *suite.T) error {
-	ts, baseline, err := probe.AcceptedToken(ctx, t)
+	a, err := probe.QueryToken(ctx, t, "the protected resource")
 	if err != nil {
 		return err
 	}
-	none, err := probe.Unauthenticated(ctx, t)
-	if err != nil {
-		return err
-	}
-	if probe.Accepted(none) {
-		return suite.SkipErr("the protected resource serves a request without any token (HTTP %d): a token in the query string that is ignored cannot be told apart (set resource: to a URL that needs a token)", none.Status)
-	}
-	u, err := url.Parse(t.Target.Resource)
-	if err != nil {
-		return fmt.Errorf("resource URL: %w", err)
-	}
-	q := u.Query()
-	q.Set("access_token", ts.AccessToken)
-	u.RawQuery = q.Encode()
-	res, err := probe.Call(ctx, t, u.String(), "", "call the protected resource with the access token in the query string only")
-	if err != nil {
-		return err
-	}
-	if probe.Accepted(res) {
-		return expect.Fail(res, fmt.Sprintf("HTTP %d, as without a token", none.Status), fmt.Sprintf("HTTP %d", res.Status),
+	if probe.Accepted(a.Res) {
+		return expect.Fail(a.Res, fmt.Sprintf("HTTP %d, as without a token", a.None.Status), fmt.Sprintf("HTTP %d", a.Res.Status),
 			"the protected resource accepted an access token from the URI query string, where it leaks into logs, browser history and Referer headers").
 			WithFix("read access tokens only from the Authorization header (or, if supported, the form-encoded body); ignore access_token in the query").
-			WithEvidence(baseline.Exchange, none.Exchange)
+			WithEvidence(a.Baseline.Exchange, a.None.Exchange)
 	}
 	return nil
 }

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/authspec/authspec/scenarios/internal/pages"
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/expect"
 	"github.com/authspec/authspec/suite/fixture"
@@ -68,20 +69,9 @@ func runIssParameter(ctx context.Context, t *suite.T) error {
 // while the authorization endpoint refuses the plain request with an
 // error response (RFC 9126 §4, invalid_request), which carries iss as any.
 func runIssOnErrorResponse(ctx context.Context, t *suite.T) error {
-	ar, err := t.AuthRequestFor(ctx, nil, func(r *fixture.AuthRequest) {
-		r.Extra = url.Values{"response_type": {"authspec_unknown"}}
-		r.Plain = true
-	})
+	res, err := pages.ErrorRedirect(ctx, t)
 	if err != nil {
 		return err
-	}
-	res, err := t.TryAuthorize(ctx, ar)
-	if err != nil {
-		return err
-	}
-	if res.Callback == nil || res.Param("error") == "" {
-		return suite.SkipErr("the request with an unknown response_type was not answered with an error redirected to the client " +
-			"(rfc6749-3.1.1-unsupported-response-type judges that), so there is no error response to judge")
 	}
 	return issIsIssuer(t, res, "the error response (error="+res.Param("error")+")")
 }

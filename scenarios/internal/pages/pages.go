@@ -7,6 +7,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/url"
 
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/fixture"
@@ -66,4 +67,29 @@ func Shown(ctx context.Context, t *suite.T) ([]fixture.PageVisit, error) {
 		return nil, suite.SkipErr("the browser saw no login or consent page")
 	}
 	return shown, nil
+}
+
+// ErrorRedirect provokes an error response redirected to the client: an
+// authorization request with an unknown response_type (RFC 6749 §4.1.2.1
+// unsupported_response_type), sent as it is (Plain) even to a server that
+// requires pushed authorization requests, whose authorization endpoint
+// then refuses it with an error response as well (RFC 9126 §4). A request
+// not answered with such a redirect is a SKIP.
+func ErrorRedirect(ctx context.Context, t *suite.T) (*fixture.AuthzResult, error) {
+	ar, err := t.AuthRequestFor(ctx, nil, func(r *fixture.AuthRequest) {
+		r.Extra = url.Values{"response_type": {"authspec_unknown"}}
+		r.Plain = true
+	})
+	if err != nil {
+		return nil, err
+	}
+	res, err := t.TryAuthorize(ctx, ar)
+	if err != nil {
+		return nil, err
+	}
+	if res.Callback == nil || res.Param("error") == "" {
+		return nil, suite.SkipErr("the request with an unknown response_type was not answered with an error redirected to the client " +
+			"(rfc6749-3.1.1-unsupported-response-type judges that), so there is no error response to judge")
+	}
+	return res, nil
 }

@@ -2,6 +2,8 @@ package probe
 
 import (
 	"context"
+	"fmt"
+	"net/url"
 
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/fixture"
@@ -92,4 +94,41 @@ func shared(ctx context.Context, t *suite.T, key string, fn func(ctx context.Con
 		return nil, err
 	}
 	return v.(*httpx.Result), nil
+}
+
+// QueryTokenAnswer is the answer to a request carrying the accepted token
+// only as the access_token query parameter (Res), beside the answers that
+// give it meaning: the token works in the Authorization header
+// (Baseline), and a request without a token is refused (None).
+type QueryTokenAnswer struct{ Res, Baseline, None *httpx.Result }
+
+// QueryToken sends the token the resource accepts in the Authorization
+// header as the access_token query parameter instead (RFC 6750 §2.3):
+// ignored, the request is one without a token. what names the resource in
+// messages ("the protected resource"). A resource that serves requests
+// without any token is a SKIP: an ignored query token cannot be told apart.
+func QueryToken(ctx context.Context, t *suite.T, what string) (*QueryTokenAnswer, error) {
+	ts, baseline, err := AcceptedToken(ctx, t)
+	if err != nil {
+		return nil, err
+	}
+	none, err := Unauthenticated(ctx, t)
+	if err != nil {
+		return nil, err
+	}
+	if Accepted(none) {
+		return nil, suite.SkipErr("%s serves a request without any token (HTTP %d): a token in the query string that is ignored cannot be told apart (set resource: to a URL that needs a token)", what, none.Status)
+	}
+	u, err := url.Parse(t.Target.Resource)
+	if err != nil {
+		return nil, fmt.Errorf("resource URL: %w", err)
+	}
+	q := u.Query()
+	q.Set("access_token", ts.AccessToken)
+	u.RawQuery = q.Encode()
+	res, err := Call(ctx, t, u.String(), "", "call "+what+" with the access token in the query string only")
+	if err != nil {
+		return nil, err
+	}
+	return &QueryTokenAnswer{Res: res, Baseline: baseline, None: none}, nil
 }
