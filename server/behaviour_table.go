@@ -548,6 +548,14 @@ var (
 		"client metadata documents declaring a client_secret_* token_endpoint_auth_method are accepted")
 )
 
+// More faults of dynamic registration (RFC 7591), the client configuration
+// endpoint (RFC 7592), introspection (RFC 7662), authorization server
+// metadata (RFC 8414) and pushed authorization requests (RFC 9126).
+var (
+	FaultMetadataRegistrationHTTP = fault("metadata-registration-endpoint-http", "RFC 7591 §3",
+		"metadata names the registration endpoint with the http scheme on a host other than the local machine")
+)
+
 // The variants of the login, consent and error pages, of discovery and the
 // issuer, and of the protected resource: choices the specifications permit
 // that differ from the server's defaults. Every check must accept each of

@@ -1,6 +1,9 @@
 package faultpairs_test
 
-import "github.com/authspec/authspec/server"
+import (
+	"github.com/authspec/authspec/server"
+	"github.com/authspec/authspec/suite/target"
+)
 
 var _ = add(map[string]pair{
 	"rfc7591-2-defaults-registered":               faults(server.FaultRegisterNoDefaults),
@@ -24,4 +27,9 @@ var _ = add(map[string]pair{
 	"rfc7591-3.2.2-unsupported-auth-method":       observed(server.FaultRegisterAuthMethodUnchecked),
 	"rfc7591-5-http-redirect-refused":             faults(server.FaultRegisterHTTPRedirect),
 	"rfc7591-5-redirect-uris-required":            faults(server.FaultRegisterRedirectURIsOptional),
+	// The suite sends nothing to an origin the user did not allow: a user
+	// whose server names an http registration endpoint allows its origin
+	// to see why.
+	"rfc7591-3-endpoint-https": {faults: []server.Fault{server.FaultMetadataRegistrationHTTP},
+		target: func(c *target.Config) { c.AllowedOrigins = []string{"http://as.example.com"} }},
 })
