@@ -195,6 +195,7 @@ func judgesMetadataOnly(r suite.Result) bool {
 // metadataEndpointChecks judge the URL of an endpoint the metadata names.
 var metadataEndpointChecks = map[string]bool{
 	"rfc7591-3-endpoint-https": true,
+	"rfc9126-2-endpoint-https": true,
 }
 
 // TestHostileMetadata: a discovery document that hangs, never ends or is

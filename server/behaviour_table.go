@@ -554,6 +554,8 @@ var (
 var (
 	FaultMetadataRegistrationHTTP = fault("metadata-registration-endpoint-http", "RFC 7591 §3",
 		"metadata names the registration endpoint with the http scheme on a host other than the local machine")
+	FaultMetadataPARHTTP = fault("metadata-par-endpoint-http", "RFC 9126 §2",
+		"metadata names the PAR endpoint with the http scheme on a host other than the local machine")
 )
 
 // The variants of the login, consent and error pages, of discovery and the

@@ -65,6 +65,7 @@ func (s *Server) metadataRules() []rule {
 		onFault(FaultMetadataSigningAlgNone, setMember("token_endpoint_auth_signing_alg_values_supported", []string{"RS256", "none"})),
 		onFault(FaultMetadataJWTAuthNoAlgs, appendMember("token_endpoint_auth_methods_supported", "private_key_jwt")),
 		onFault(FaultMetadataRegistrationHTTP, setMember("registration_endpoint", "http://as.example.com/register")),
+		onFault(FaultMetadataPARHTTP, setMember("pushed_authorization_request_endpoint", "http://as.example.com/par")),
 	}
 }
 

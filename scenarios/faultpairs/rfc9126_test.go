@@ -7,9 +7,14 @@ import (
 	"strings"
 
 	"github.com/authspec/authspec/server"
+	"github.com/authspec/authspec/suite/target"
 )
 
 var _ = add(map[string]pair{
+	// The suite sends nothing to an origin the user did not allow: a user
+	// whose server names an http PAR endpoint allows its origin to see why.
+	"rfc9126-2-endpoint-https": {faults: []server.Fault{server.FaultMetadataPARHTTP},
+		target: func(c *target.Config) { c.AllowedOrigins = []string{"http://as.example.com"} }},
 	"rfc9126-2.1-client-authenticated":      faults(server.FaultPARNoClientAuth),
 	"rfc9126-2.1-pushed-request-validated":  faults(server.FaultPARRequestUnvalidated),
 	"rfc9126-2.2-created-response":          faults(server.FaultPARWrongStatus, server.FaultPARMissingExpiresIn),
