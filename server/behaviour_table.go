@@ -556,6 +556,8 @@ var (
 		"metadata names the registration endpoint with the http scheme on a host other than the local machine")
 	FaultMetadataPARHTTP = fault("metadata-par-endpoint-http", "RFC 9126 §2",
 		"metadata names the PAR endpoint with the http scheme on a host other than the local machine")
+	FaultRegisterJWKSBesideURI = fault("registration-jwks-beside-jwks-uri", "RFC 7591 §2",
+		"client information responses with a jwks_uri carry a jwks member too")
 )
 
 // The variants of the login, consent and error pages, of discovery and the

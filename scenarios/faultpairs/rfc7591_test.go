@@ -8,6 +8,7 @@ import (
 var _ = add(map[string]pair{
 	"rfc7591-2-defaults-registered":               faults(server.FaultRegisterNoDefaults),
 	"rfc7591-2-unknown-metadata-ignored":          faults(server.FaultRegisterUnknownFatal),
+	"rfc7591-2-jwks-and-jwks-uri-exclusive":       faults(server.FaultRegisterJWKSBesideURI),
 	"rfc7591-2.1-grant-response-types-consistent": faults(server.FaultRegisterInconsistentTypes),
 	"rfc7591-3-open-registration":                 {cfg: func(c *server.Config) { c.InitialAccessToken = "authspec-faultpair-iat" }},
 	"rfc7591-3.2.1-201-created":                   faults(server.FaultRegister200),

@@ -32,7 +32,57 @@ func clientMetadataChecks() []*suite.Check {
 			Quote: "The authorization server MUST ignore any client metadata sent by the client that it does not understand (for instance, by silently removing unknown metadata from the client's registration record during processing).",
 			Run:   runUnknownMetadataIgnored,
 		},
+		{
+			ID: "rfc7591-2-jwks-and-jwks-uri-exclusive", Spec: suite.RFC7591, Section: "2", Level: suite.MustNot,
+			Requires: dcr, Profiles: profiles,
+			Title: "A registration asking for both jwks_uri and jwks is refused, or answered with at most one of them",
+			Quote: "The \"jwks_uri\" and \"jwks\" parameters MUST NOT both be present in the same request or response.",
+			Run:   runJWKSAndJWKSURIExclusive,
+		},
 	}
+}
+
+// clientJWKS is a JWK Set of one public key (the P-256 example key of RFC
+// 7517 Appendix A.1), as a client would register it by value.
+var clientJWKS = map[string]any{"keys": []any{map[string]any{
+	"kty": "EC", "crv": "P-256", "use": "sig", "kid": "authspec-1",
+	"x": "MKBCTNIcKUSDii11ySs3526iDZ8AiTo7Tu6KPAqv7D4",
+	"y": "4Etl6SRW2YiLUrN5vfvVHuhp7x8PxltmWWlbbM4IFyM",
+}}}
+
+// runJWKSAndJWKSURIExclusive registers a client with both members: the
+// request breaks the rule, so a refusal (an OAuth error, 400) is the
+// answer RFC 7591 §3.2.2 suggests, and a registration keeping one of them
+// (§2 lets the server replace requested metadata) is lawful too; a
+// response carrying both is not.
+func runJWKSAndJWKSURIExclusive(ctx context.Context, t *suite.T) error {
+	r, err := register(ctx, t, map[string]any{"jwks_uri": "https://client.example.org/authspec/jwks.json", "jwks": clientJWKS})
+	if err != nil {
+		return err
+	}
+	res := r.Res
+	fix := "refuse a registration that has both jwks_uri and jwks with error=invalid_client_metadata, and never return both"
+	if res.Status < 200 || res.Status >= 300 {
+		if res.Status != http.StatusBadRequest || expect.ErrorCode(res) == "" {
+			return suite.SkipErr("the registration answered HTTP %d%s, not an OAuth error, which says nothing of the two members (rfc7591-3.2.2-error-json judges registration errors)", res.Status, expect.BodyHint(res))
+		}
+		t.Logf("the registration was refused with error=%s", expect.ErrorCode(res))
+		return nil
+	}
+	m, err := expect.JSONObject(res, false)
+	if err != nil {
+		return err
+	}
+	_, uri := m["jwks_uri"]
+	_, set := m["jwks"]
+	if uri && set {
+		return expect.Fail(res, "a refusal (invalid_client_metadata), or a response with jwks_uri or jwks but not both",
+			fmt.Sprintf("jwks_uri: %s and jwks: %s", expect.Describe(m["jwks_uri"]), expect.Describe(m["jwks"])),
+			"the registration response carries both jwks_uri and jwks: a client reading it cannot tell which keys are registered").
+			WithFix(fix)
+	}
+	t.Logf("the registration was answered HTTP %d with jwks_uri %t and jwks %t", res.Status, uri, set)
+	return nil
 }
 
 func runUnknownMetadataIgnored(ctx context.Context, t *suite.T) error {
