@@ -220,3 +220,35 @@ func (s *Server) storesUpdate() bool { return !s.fault(FaultRegMgmtUpdateNotPers
 
 // deletesClient: a delete request deletes the client (RFC 7592 §2.3).
 func (s *Server) deletesClient() bool { return !s.fault(FaultRegMgmtDeleteNoop) }
+
+// methodTokenBypass reports whether a client configuration request with
+// method is served whatever bearer token it carries (faults only: RFC
+// 7592 §2.2 and §2.3 require the registration access token of updates and
+// deletes as of reads).
+func (s *Server) methodTokenBypass(method string) bool {
+	return method == http.MethodPut && s.fault(FaultRegMgmtUpdateTokenUnchecked) ||
+		method == http.MethodDelete && s.fault(FaultRegMgmtDeleteTokenUnchecked)
+}
+
+// updateMembers is what an update request asks the client's metadata to
+// be: the members it sends, those it leaves out deleted (RFC 7592 §2.2);
+// with the fault, the members left out keep their registered values.
+func (s *Server) updateMembers(old store.ClientMetadata, raw map[string]json.RawMessage) map[string]json.RawMessage {
+	if !s.fault(FaultRegMgmtUpdateKeepsOmitted) {
+		return raw
+	}
+	b, err := json.Marshal(old)
+	if err != nil {
+		return raw
+	}
+	var prev map[string]json.RawMessage
+	if json.Unmarshal(b, &prev) != nil {
+		return raw
+	}
+	for k, v := range prev {
+		if _, ok := raw[k]; !ok {
+			raw[k] = v
+		}
+	}
+	return raw
+}

@@ -467,7 +467,7 @@ func (s *Server) authorizeRegistration(r *http.Request) (*store.Client, *oauther
 	if err != nil {
 		return nil, oautherr.ServerError(fmt.Errorf("get client: %w", err))
 	}
-	if s.registrationTokenBypass(r.Context(), tok) {
+	if s.registrationTokenBypass(r.Context(), tok) || s.methodTokenBypass(r.Method) {
 		return c, nil
 	}
 	if len(c.RegistrationTokenHash) == 0 || !store.EqualHash(c.RegistrationTokenHash, tok) {
@@ -502,7 +502,7 @@ func (s *Server) updateClient(w http.ResponseWriter, r *http.Request, c *store.C
 			chosen = sec
 		}
 	}
-	md, oerr := s.parseClientMetadata(raw)
+	md, oerr := s.parseClientMetadata(s.updateMembers(c.Metadata, raw))
 	md.GrantTypes = s.registrableGrantTypes(md.GrantTypes)
 	if oerr == nil && s.validatesUpdate() {
 		md, oerr = s.normalizeMetadata(md, false)

@@ -44,6 +44,27 @@ func updateChecks() []*suite.Check {
 			Quote: "If the client attempts to set an invalid metadata field and the authorization server does not set a default value, the authorization server responds with an error as described in [RFC7591]. ... For all metadata fields, the authorization server MAY replace any invalid values with suitable default values, and it MUST return any such fields to the client in the response.",
 			Run:   runInvalidUpdateRefused,
 		},
+		{
+			ID: "rfc7592-2.2-omitted-fields-deleted", Spec: suite.RFC7592, Section: "2.2", Level: suite.Must,
+			Requires: mgmt, Profiles: profiles,
+			Title: "A member left out of an update is deleted from the registration, not kept",
+			Quote: "Omitted fields MUST be treated as null or empty values by the server, indicating the client's request to delete them from the client's registration.",
+			Run:   runOmittedFieldsDeleted,
+		},
+		{
+			ID: "rfc7592-2.2-invalid-token-refused", Spec: suite.RFC7592, Section: "2.2", Level: suite.Must,
+			Requires: mgmt, Profiles: profiles,
+			Title: "An update with an invalid registration access token is refused with an RFC 6750 error and changes nothing",
+			Quote: "If the registration access token used to make this request is not valid, the server MUST respond with an error as described in the OAuth 2.0 Bearer Token Usage [RFC6750].",
+			Run:   runUpdateInvalidTokenRefused,
+		},
+		{
+			ID: "rfc7592-2.2-unknown-client-401", Spec: suite.RFC7592, Section: "2.2", Level: suite.Must,
+			Requires: mgmt, Profiles: profiles,
+			Title: "An update of a client that no longer exists answers 401",
+			Quote: "If the client does not exist on this server, the server MUST respond with HTTP 401 Unauthorized, and the registration access token used to make this request SHOULD be immediately revoked.",
+			Run:   runUpdateUnknownClient401,
+		},
 	}
 }
 
@@ -213,6 +234,113 @@ func runInvalidUpdateRefused(ctx context.Context, t *suite.T) error {
 		return expect.Fail(res, "HTTP 400 error=invalid_redirect_uri", "HTTP 200 registering "+bad,
 			"the update registered a redirect URI with a fragment (RFC 6749 §3.1.2 forbids it)").
 			WithFix(fix)
+	}
+	return nil
+}
+
+// optionalMembers are members a registration may carry that nothing
+// depends on, with the values the omitted-fields check registers.
+var optionalMembers = []struct{ name, value string }{
+	{"client_uri", "https://client.example.org/authspec"},
+	{"client_name", "authspec omitted-field client"},
+}
+
+// runOmittedFieldsDeleted registers a client with client_uri and
+// client_name, updates it without the first of them the server kept, and
+// fails when the update response or a later read still holds its value
+// (another value, a server default, is lawful).
+func runOmittedFieldsDeleted(ctx context.Context, t *suite.T) error {
+	md := regclient.Metadata(t, regclient.DefaultMethod(t), nil)
+	for _, o := range optionalMembers {
+		md[o.name] = o.value
+	}
+	m, err := regclient.RegisterManaged(ctx, t, md)
+	if err != nil {
+		return err
+	}
+	var name, value string
+	for _, o := range optionalMembers {
+		if v, _ := m.Info[o.name].(string); v == o.value {
+			name, value = o.name, o.value
+			break
+		}
+	}
+	if name == "" {
+		return suite.SkipErr("the registration kept neither client_uri nor client_name as sent (RFC 7591 §2 lets the server replace them), so there is no member to leave out")
+	}
+	res, err := update(ctx, t, m, m.Info, map[string]any{name: nil}, "update the client with every member as registered except "+name)
+	if err != nil {
+		return err
+	}
+	if res.Status != http.StatusOK {
+		return suite.SkipErr("the update answered HTTP %d%s (rfc7592-2.2-update-replaces judges updates)", res.Status, expect.BodyHint(res))
+	}
+	info, err := expect.JSONObject(res, true)
+	if err != nil {
+		return err
+	}
+	fix := "replace the whole registration with the members of the update request: a member the request leaves out is deleted (or given the server's default)"
+	if v, _ := info[name].(string); v == value {
+		return expect.Fail(res, name+" absent (or a server default)", fmt.Sprintf("%s %q", name, v),
+			"the update response keeps the %s the update request left out", name).
+			WithFix(fix)
+	}
+	m.Follow(t, info)
+	rres, rinfo, err := readOK(ctx, t, m, "read the client configuration after the update")
+	if err != nil {
+		return err
+	}
+	if v, _ := rinfo[name].(string); v == value {
+		return expect.Fail(rres, name+" absent (or a server default)", fmt.Sprintf("%s %q", name, v),
+			"a read after the update still returns the %s the update request left out", name).
+			WithFix(fix).
+			WithEvidence(res.Exchange)
+	}
+	return nil
+}
+
+// hijackedName is the client_name an update with an invalid token tries
+// to set.
+const hijackedName = "authspec update with an invalid token"
+
+func runUpdateInvalidTokenRefused(ctx context.Context, t *suite.T) error {
+	m, err := regclient.RegisterManaged(ctx, t, nil)
+	if err != nil {
+		return err
+	}
+	res, err := regclient.Call(ctx, t, http.MethodPut, m.URI, "authspec-invalid-registration-token",
+		regclient.UpdateBody(m.Info, map[string]any{"client_name": hijackedName}), "update the client with an invalid registration access token")
+	if err != nil {
+		return err
+	}
+	if err := refusedToken(res, "with an invalid registration access token"); err != nil {
+		return err
+	}
+	rres, rinfo, err := readOK(ctx, t, m, "read the client configuration with its own token after the refused update")
+	if err != nil {
+		return err
+	}
+	if name, _ := rinfo["client_name"].(string); name == hijackedName {
+		return expect.Fail(rres, "the registration unchanged", fmt.Sprintf("client_name %q", name),
+			"the update sent with an invalid registration access token was refused, yet applied").
+			WithFix("check the registration access token before changing anything").
+			WithEvidence(res.Exchange)
+	}
+	return nil
+}
+
+func runUpdateUnknownClient401(ctx context.Context, t *suite.T) error {
+	m, del, err := registerDeleted(ctx, t)
+	if err != nil {
+		return err
+	}
+	res, err := update(ctx, t, m, m.Info, nil, "update the deleted client with its registration access token")
+	if err != nil {
+		return err
+	}
+	if err := expect.Status(res, http.StatusUnauthorized); err != nil {
+		return expect.Evidence(expect.WithFix(err,
+			"answer requests for a client that does not exist with 401 (never 404, which tells an attacker which client_ids exist)"), del.Exchange)
 	}
 	return nil
 }
