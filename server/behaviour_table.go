@@ -564,6 +564,14 @@ var (
 		"the client configuration endpoint checks the registration access token of reads and deletes, not of updates: any bearer token updates a client")
 	FaultRegMgmtDeleteTokenUnchecked = fault("registration-delete-token-unchecked", "RFC 7592 §2.3",
 		"the client configuration endpoint checks the registration access token of reads and updates, not of deletes: any bearer token deletes a client")
+	FaultMetadataJWKSUseMissing = fault("metadata-jwks-use-missing", "RFC 8414 §2",
+		`the JWK Set at jwks_uri holds a signing and an encryption key, and the signing key has no "use"`)
+	FaultMetadataSignedNoIss = fault("metadata-signed-metadata-without-iss", "RFC 8414 §2.1",
+		"the metadata carries signed_metadata, a JWT whose claims have no iss")
+	FaultMetadataSignedNested = fault("metadata-signed-metadata-nested", "RFC 8414 §2.1",
+		"the JWT of signed_metadata carries a signed_metadata claim")
+	FaultRevokePublicRefused = fault("revocation-public-clients-refused", "RFC 8414 §2",
+		`the revocation endpoint refuses public clients (invalid_client) though revocation_endpoint_auth_methods_supported lists "none"`)
 )
 
 // The variants of the login, consent and error pages, of discovery and the

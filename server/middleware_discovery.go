@@ -66,6 +66,12 @@ func (s *Server) metadataRules() []rule {
 		onFault(FaultMetadataJWTAuthNoAlgs, appendMember("token_endpoint_auth_methods_supported", "private_key_jwt")),
 		onFault(FaultMetadataRegistrationHTTP, setMember("registration_endpoint", "http://as.example.com/register")),
 		onFault(FaultMetadataPARHTTP, setMember("pushed_authorization_request_endpoint", "http://as.example.com/par")),
+		onFault(FaultMetadataJWKSUseMissing, setMember("jwks_uri", s.endpoint(faultJWKSPath))),
+		onFault(FaultMetadataSignedNoIss, signMetadataRule(func(c map[string]any) { delete(c, "issuer") })),
+		onFault(FaultMetadataSignedNested, signMetadataRule(func(c map[string]any) {
+			c["iss"] = c["issuer"]
+			c["signed_metadata"] = signedMetadata(map[string]any{"iss": c["issuer"]})
+		})),
 	}
 }
 

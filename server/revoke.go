@@ -31,6 +31,10 @@ func (s *Server) handleRevoke(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	if s.revocationRefusesPublic(ca) {
+		s.writeOAuthError(w, oautherr.InvalidClient("this endpoint does not serve public clients"))
+		return
+	}
 	if oerr := s.revoke(r, ca, form); oerr != nil {
 		s.writeOAuthError(w, oerr)
 		return
