@@ -572,6 +572,8 @@ var (
 		"the JWT of signed_metadata carries a signed_metadata claim")
 	FaultRevokePublicRefused = fault("revocation-public-clients-refused", "RFC 8414 §2",
 		`the revocation endpoint refuses public clients (invalid_client) though revocation_endpoint_auth_methods_supported lists "none"`)
+	FaultPARRequestURIAccepted = fault("par-request-uri-accepted", "RFC 9126 §2.1",
+		"the PAR endpoint accepts a pushed request carrying a request_uri (and ignores it)")
 )
 
 // The variants of the login, consent and error pages, of discovery and the

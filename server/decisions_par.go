@@ -92,3 +92,7 @@ func (s *Server) requiresPAR(c *store.Client) bool {
 func (s *Server) requiresPAROfAll() bool {
 	return s.cfg.RequirePAR || s.variant(VariantPARRequired)
 }
+
+// parRefusesRequestURI: a pushed request carrying request_uri is refused
+// (RFC 9126 §2.1).
+func (s *Server) parRefusesRequestURI() bool { return !s.fault(FaultPARRequestURIAccepted) }
