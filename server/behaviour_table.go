@@ -574,6 +574,8 @@ var (
 		`the revocation endpoint refuses public clients (invalid_client) though revocation_endpoint_auth_methods_supported lists "none"`)
 	FaultPARRequestURIAccepted = fault("par-request-uri-accepted", "RFC 9126 §2.1",
 		"the PAR endpoint accepts a pushed request carrying a request_uri (and ignores it)")
+	FaultRegisterStatementUnverified = fault("registration-software-statement-unverified", "RFC 7591 §3.2.2",
+		"registration takes the claims of a software_statement without verifying its signature (even an unsigned one) over the request's metadata")
 )
 
 // The variants of the login, consent and error pages, of discovery and the

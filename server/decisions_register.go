@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"crypto/sha256"
+	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
@@ -247,6 +248,36 @@ func (s *Server) updateMembers(old store.ClientMetadata, raw map[string]json.Raw
 	}
 	for k, v := range prev {
 		if _, ok := raw[k]; !ok {
+			raw[k] = v
+		}
+	}
+	return raw
+}
+
+// statementMetadata is the registration request's metadata with what its
+// software_statement contributes: nothing, since the server trusts no
+// statement signer and ignores the member (RFC 7591 §2); with the fault,
+// the statement's claims, taken without checking its signature, override
+// the request's members.
+func (s *Server) statementMetadata(raw map[string]json.RawMessage) map[string]json.RawMessage {
+	var stmt string
+	if v, ok := raw["software_statement"]; !ok || !s.fault(FaultRegisterStatementUnverified) || json.Unmarshal(v, &stmt) != nil {
+		return raw
+	}
+	parts := strings.Split(stmt, ".")
+	if len(parts) != 3 {
+		return raw
+	}
+	payload, err := base64.RawURLEncoding.DecodeString(parts[1])
+	if err != nil {
+		return raw
+	}
+	var claims map[string]json.RawMessage
+	if json.Unmarshal(payload, &claims) != nil {
+		return raw
+	}
+	for k, v := range claims {
+		if knownMetadata[k] {
 			raw[k] = v
 		}
 	}

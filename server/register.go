@@ -62,7 +62,7 @@ func (s *Server) handleRegister(w http.ResponseWriter, r *http.Request) {
 		s.writeOAuthError(w, oerr)
 		return
 	}
-	md, oerr := s.parseClientMetadata(raw)
+	md, oerr := s.parseClientMetadata(s.statementMetadata(raw))
 	md.GrantTypes = s.registrableGrantTypes(md.GrantTypes)
 	if oerr == nil {
 		md, oerr = s.normalizeMetadata(md, false)

@@ -26,6 +26,7 @@ var _ = add(map[string]pair{
 	"rfc7591-3.2.2-fragment-redirect-refused":     faults(server.FaultRegisterFragment),
 	"rfc7591-3.2.2-relative-redirect-refused":     faults(server.FaultRegisterRelativeRedirect),
 	"rfc7591-3.2.2-unsupported-auth-method":       observed(server.FaultRegisterAuthMethodUnchecked),
+	"rfc7591-3.2.2-invalid-software-statement":    faults(server.FaultRegisterStatementUnverified),
 	"rfc7591-5-http-redirect-refused":             faults(server.FaultRegisterHTTPRedirect),
 	"rfc7591-5-redirect-uris-required":            faults(server.FaultRegisterRedirectURIsOptional),
 	// The suite sends nothing to an origin the user did not allow: a user
