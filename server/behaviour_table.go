@@ -576,6 +576,8 @@ var (
 		"the PAR endpoint accepts a pushed request carrying a request_uri (and ignores it)")
 	FaultRegisterStatementUnverified = fault("registration-software-statement-unverified", "RFC 7591 §3.2.2",
 		"registration takes the claims of a software_statement without verifying its signature (even an unsigned one) over the request's metadata")
+	FaultIntrospectAnyClient = fault("introspect-any-client", "RFC 7662 §4",
+		"any authenticated client may introspect every token, a client registered a moment ago included")
 )
 
 // The variants of the login, consent and error pages, of discovery and the

@@ -105,3 +105,8 @@ func (s *Server) revokedTokensActive() bool { return s.fault(FaultIntrospectRevo
 func (s *Server) revocationRefusesPublic(ca *clientAuth) bool {
 	return s.fault(FaultRevokePublicRefused) && ca.client != nil && ca.client.Public()
 }
+
+// introspectsOnlyOwnTokens: a client learns only of the tokens issued to it
+// (RFC 7662 §4: callers are specifically authorized); with the fault, any
+// authenticated client learns of every token.
+func (s *Server) introspectsOnlyOwnTokens() bool { return !s.fault(FaultIntrospectAnyClient) }

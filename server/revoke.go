@@ -153,7 +153,7 @@ func (s *Server) introspect(r *http.Request, ca *clientAuth, form url.Values) (I
 		return Introspection{Active: false}, nil
 	}
 	active := t.Active(s.now()) || (t.Revoked && s.revokedTokensActive())
-	if t.ClientID != ca.client.ID && ca.client.ID != "" || !active {
+	if t.ClientID != ca.client.ID && ca.client.ID != "" && s.introspectsOnlyOwnTokens() || !active {
 		return Introspection{Active: false}, nil
 	}
 	out := Introspection{
