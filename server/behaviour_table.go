@@ -578,6 +578,8 @@ var (
 		"registration takes the claims of a software_statement without verifying its signature (even an unsigned one) over the request's metadata")
 	FaultIntrospectAnyClient = fault("introspect-any-client", "RFC 7662 §4",
 		"any authenticated client may introspect every token, a client registered a moment ago included")
+	FaultRegMgmtDeleteKeepsTokens = fault("registration-delete-keeps-tokens", "RFC 7592 §2.3",
+		"deleting a client disables its credentials and registration but leaves its access and refresh tokens valid")
 )
 
 // The variants of the login, consent and error pages, of discovery and the

@@ -283,3 +283,18 @@ func (s *Server) statementMetadata(raw map[string]json.RawMessage) map[string]js
 	}
 	return raw
 }
+
+// deleteClient deletes c with its codes, tokens and consents (RFC 7592
+// §2.3: the server SHOULD invalidate the client's tokens at once); with the
+// fault, the client is only disabled (its secret, registration access token
+// and redirect URIs gone) and its tokens stay valid.
+func (s *Server) deleteClient(ctx context.Context, c *store.Client) error {
+	if !s.fault(FaultRegMgmtDeleteKeepsTokens) {
+		return s.store.DeleteClient(ctx, c.ID)
+	}
+	disabled := *c
+	disabled.SecretHash = store.Hash(randomToken())
+	disabled.RegistrationTokenHash = nil
+	disabled.Metadata.RedirectURIs = nil
+	return s.store.UpdateClient(ctx, &disabled)
+}

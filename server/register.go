@@ -442,7 +442,7 @@ func (s *Server) handleClientConfig(w http.ResponseWriter, r *http.Request) {
 		s.updateClient(w, r, c)
 	case http.MethodDelete:
 		if s.deletesClient() {
-			if err := s.store.DeleteClient(r.Context(), c.ID); err != nil {
+			if err := s.deleteClient(r.Context(), c); err != nil {
 				s.writeOAuthError(w, oautherr.ServerError(fmt.Errorf("delete client: %w", err)))
 				return
 			}

@@ -20,6 +20,7 @@ var _ = add(map[string]pair{
 	"rfc7592-2.3-deleted-or-405":             faults(server.FaultRegMgmtDeleteNoop),
 	"rfc7592-2.3-invalid-token-refused":      faults(server.FaultRegMgmtDeleteTokenUnchecked),
 	"rfc7592-2.3-unknown-client-401":         faults(server.FaultRegMgmtDeletedNotFound),
+	"rfc7592-2.3-tokens-invalidated":         faults(server.FaultRegMgmtDeleteKeepsTokens),
 	"rfc7592-3-registration-client-uri":      faults(server.FaultRegMgmtRelativeURI),
 	"rfc7592-3-read-management-fields":       faults(server.FaultRegMgmtReadNoToken),
 	"rfc7592-3-read-registered-metadata":     faults(server.FaultRegMgmtReadOmitsMetadata),

@@ -2,11 +2,14 @@ package rfc7592
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 
+	"github.com/authspec/authspec/scenarios/internal/probe"
 	"github.com/authspec/authspec/scenarios/internal/regclient"
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/expect"
+	"github.com/authspec/authspec/suite/vocab"
 )
 
 // deleteChecks returns the checks of RFC 7592 §2.3, Client Delete Request.
@@ -47,6 +50,13 @@ func deleteChecks() []*suite.Check {
 			Title: "A DELETE of a client that no longer exists answers 401",
 			Quote: "If the client does not exist on this server, the server MUST respond with HTTP 401 Unauthorized and the registration access token used to make this request SHOULD be immediately revoked, if possible.",
 			Run:   runDeleteUnknownClient401,
+		},
+		{
+			ID: "rfc7592-2.3-tokens-invalidated", Spec: suite.RFC7592, Section: "2.3", Level: suite.Should,
+			Requires: append([]vocab.Feature{vocab.FeatureAuthCode}, mgmt...), Profiles: profiles,
+			Title: "Deleting a client ends its access tokens: the protected resource refuses them at once",
+			Quote: "If possible, the authorization server SHOULD immediately invalidate all existing authorization grants and currently active access tokens, all refresh tokens, and all other tokens associated with this client.",
+			Run:   runTokensInvalidated,
 		},
 	}
 }
@@ -175,6 +185,54 @@ func runDeleteUnknownClient401(ctx context.Context, t *suite.T) error {
 	if err := expect.Status(res, http.StatusUnauthorized); err != nil {
 		return expect.Evidence(expect.WithFix(err,
 			"answer requests for a client that does not exist with 401 (never 404 or a second 204, which tell an attacker which client_ids exist)"), del.Exchange)
+	}
+	return nil
+}
+
+// runTokensInvalidated gets an access token for a fresh client, sees the
+// resource accept it, deletes the client and calls the resource again. A
+// server whose resource may learn of a revocation late (RFC 7009 §2.1; a
+// self-contained token cannot be ended at once: "If possible") is judged
+// only where the run says that revocation reaches it at once.
+func runTokensInvalidated(ctx context.Context, t *suite.T) error {
+	if t.Target.Resource == "" {
+		return suite.SkipErr("no protected resource is configured to present the access token to (resource: in the config)")
+	}
+	if !t.Target.Config.SynchronousRevocation {
+		return suite.SkipErr("the resource may learn late that a token ended (RFC 7009 §2.1 allows a propagation delay, and a self-contained token cannot be ended before it expires: the sentence says \"if possible\"); " +
+			"set synchronous_revocation: true in the config if the resource refuses an ended token at once")
+	}
+	m, err := regclient.RegisterManaged(ctx, t, nil)
+	if err != nil {
+		return err
+	}
+	ts, err := t.TokensFor(ctx, m.Client, nil)
+	if err != nil {
+		return err
+	}
+	before, err := probe.Call(ctx, t, t.Target.Resource, "Bearer "+ts.AccessToken, "call the protected resource with the client's access token (before the delete)")
+	if err != nil {
+		return err
+	}
+	if !probe.Accepted(before) {
+		return suite.SkipErr("the protected resource does not accept the client's fresh access token (HTTP %d), so its refusal after the delete would say nothing", before.Status)
+	}
+	del, err := regclient.Call(ctx, t, http.MethodDelete, m.URI, m.Token, nil, "delete the client (RFC 7592 §2.3)")
+	if err != nil {
+		return err
+	}
+	if del.Status < 200 || del.Status >= 300 {
+		return suite.SkipErr("deleting the client answered HTTP %d (see rfc7592-2.3-delete-204)", del.Status)
+	}
+	res, err := probe.Call(ctx, t, t.Target.Resource, "Bearer "+ts.AccessToken, "call the protected resource with the deleted client's access token")
+	if err != nil {
+		return err
+	}
+	if probe.Accepted(res) {
+		return expect.Fail(res, "HTTP 401: the access token ended with its client", fmt.Sprintf("HTTP %d", res.Status),
+			"the protected resource still accepts the access token of a client that was deleted").
+			WithFix("when a client is deleted, revoke its grants, access tokens and refresh tokens").
+			WithEvidence(before.Exchange, del.Exchange)
 	}
 	return nil
 }
