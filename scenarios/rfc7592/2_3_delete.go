@@ -31,6 +31,14 @@ func deleteChecks() []*suite.Check {
 			Run:         runDeletedClientUnusable,
 		},
 		{
+			ID: "rfc7592-2.3-deleted-client-not-authorized", Spec: suite.RFC7592, Section: "2.3", Level: suite.Must,
+			Requires: append([]vocab.Feature{vocab.FeatureAuthCode}, mgmt...), Profiles: profiles,
+			Title:       "A deleted client gets no authorization code at the authorization endpoint",
+			Quote:       "A successful delete action will invalidate the \"client_id\", \"client_secret\", and \"registration_access_token\" for this client, thereby preventing the \"client_id\" from being used at either the authorization endpoint or token endpoint of the authorization server.",
+			Keywordless: "RFC 7592 §2.3 states the effect of a successful delete in the indicative: the deleted client_id no longer works at the authorization endpoint",
+			Run:         runDeletedClientNotAuthorized,
+		},
+		{
 			ID: "rfc7592-2.3-deleted-or-405", Spec: suite.RFC7592, Section: "2.3", Level: suite.Must,
 			Requires: mgmt, Profiles: profiles,
 			Title: "A DELETE either deletes the client or answers 405 (403 where the client may not delete itself)",
@@ -233,6 +241,48 @@ func runTokensInvalidated(ctx context.Context, t *suite.T) error {
 			"the protected resource still accepts the access token of a client that was deleted").
 			WithFix("when a client is deleted, revoke its grants, access tokens and refresh tokens").
 			WithEvidence(before.Exchange, del.Exchange)
+	}
+	return nil
+}
+
+// runDeletedClientNotAuthorized authorizes a fresh client (the baseline:
+// a code), deletes it, and sends the same authorization request again.
+func runDeletedClientNotAuthorized(ctx context.Context, t *suite.T) error {
+	m, err := regclient.RegisterManaged(ctx, t, nil)
+	if err != nil {
+		return err
+	}
+	ar, err := t.AuthRequestFor(ctx, m.Client, nil)
+	if err != nil {
+		return err
+	}
+	first, err := t.TryAuthorize(ctx, ar)
+	if err != nil {
+		return err
+	}
+	if first.Param("code") == "" {
+		return suite.SkipErr("the client got no code even before the delete (%s), so a refusal after it would say nothing", first.ErrorCode())
+	}
+	del, err := regclient.Call(ctx, t, http.MethodDelete, m.URI, m.Token, nil, "delete the client (RFC 7592 §2.3)")
+	if err != nil {
+		return err
+	}
+	if del.Status < 200 || del.Status >= 300 {
+		return suite.SkipErr("deleting the client answered HTTP %d (see rfc7592-2.3-delete-204)", del.Status)
+	}
+	again, err := t.AuthRequestFor(ctx, m.Client, nil)
+	if err != nil {
+		return err
+	}
+	res, err := t.TryAuthorize(ctx, again)
+	if err != nil {
+		return err
+	}
+	if res.Param("code") != "" {
+		return expect.Fail(res.Last, "an error page: the client_id no longer exists", "a code delivered to "+res.Callback.Redacted(),
+			"the authorization endpoint issued a code to a client that was deleted").
+			WithFix("remove the client when it is deleted, so that the authorization endpoint treats its client_id as unknown").
+			WithEvidence(del.Exchange)
 	}
 	return nil
 }
