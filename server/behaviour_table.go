@@ -580,6 +580,8 @@ var (
 		"any authenticated client may introspect every token, a client registered a moment ago included")
 	FaultRegMgmtDeleteKeepsTokens = fault("registration-delete-keeps-tokens", "RFC 7592 §2.3",
 		"deleting a client disables its credentials and registration but leaves its access and refresh tokens valid")
+	FaultNoSenderConstraining = fault("sender-constraining-not-offered", "RFC 9700 §2.2.1",
+		"the server offers no sender-constrained access tokens: the metadata has no dpop_signing_alg_values_supported and the token endpoint ignores DPoP proofs")
 )
 
 // The variants of the login, consent and error pages, of discovery and the
