@@ -582,6 +582,8 @@ var (
 		"deleting a client disables its credentials and registration but leaves its access and refresh tokens valid")
 	FaultNoSenderConstraining = fault("sender-constraining-not-offered", "RFC 9700 §2.2.1",
 		"the server offers no sender-constrained access tokens: the metadata has no dpop_signing_alg_values_supported and the token endpoint ignores DPoP proofs")
+	FaultRegisterNativeAppSecret = fault("registration-native-app-secret", "RFC 8252 §8.5",
+		"a native app (application_type native) registering without client authentication is registered with client_secret_basic and a client secret")
 )
 
 // The variants of the login, consent and error pages, of discovery and the

@@ -298,3 +298,15 @@ func (s *Server) deleteClient(ctx context.Context, c *store.Client) error {
 	disabled.Metadata.RedirectURIs = nil
 	return s.store.UpdateClient(ctx, &disabled)
 }
+
+// nativeAppAuthMethod is the token_endpoint_auth_method a registration
+// gets: the one asked for; with the fault, a native app (application_type
+// native, RFC 8252) asking for none gets client_secret_basic, which RFC
+// 8252 §8.5 recommends against.
+func (s *Server) nativeAppAuthMethod(raw map[string]json.RawMessage, method string) string {
+	var appType string
+	if v, ok := raw["application_type"]; ok && s.fault(FaultRegisterNativeAppSecret) && json.Unmarshal(v, &appType) == nil && appType == "native" && method == authNone {
+		return authBasic
+	}
+	return method
+}

@@ -64,6 +64,7 @@ func (s *Server) handleRegister(w http.ResponseWriter, r *http.Request) {
 	}
 	md, oerr := s.parseClientMetadata(s.statementMetadata(raw))
 	md.GrantTypes = s.registrableGrantTypes(md.GrantTypes)
+	md.TokenEndpointAuthMethod = s.nativeAppAuthMethod(raw, md.TokenEndpointAuthMethod)
 	if oerr == nil {
 		md, oerr = s.normalizeMetadata(md, false)
 	}
