@@ -584,6 +584,8 @@ var (
 		"the server offers no sender-constrained access tokens: the metadata has no dpop_signing_alg_values_supported and the token endpoint ignores DPoP proofs")
 	FaultRegisterNativeAppSecret = fault("registration-native-app-secret", "RFC 8252 §8.5",
 		"a native app (application_type native) registering without client authentication is registered with client_secret_basic and a client secret")
+	FaultConsentClientLinksHidden = fault("consent-client-links-hidden", "RFC 7591 §2",
+		"the consent page shows none of the client's registered client_uri, tos_uri and policy_uri")
 )
 
 // The variants of the login, consent and error pages, of discovery and the
