@@ -586,6 +586,8 @@ var (
 		"a native app (application_type native) registering without client authentication is registered with client_secret_basic and a client secret")
 	FaultConsentClientLinksHidden = fault("consent-client-links-hidden", "RFC 7591 §2",
 		"the consent page shows none of the client's registered client_uri, tos_uri and policy_uri")
+	FaultAccessTokenSignatureUnchecked = fault("access-token-signature-unchecked", "RFC 7662 §4",
+		"access tokens are JWS-shaped (header.payload.signature) and are found by their header and payload alone: a token whose signature was altered is still active")
 )
 
 // The variants of the login, consent and error pages, of discovery and the

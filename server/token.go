@@ -476,7 +476,7 @@ func (s *Server) issue(r *http.Request, c *store.Client, subject, scope, grantSc
 		}
 	}
 	if err := s.store.SaveToken(ctx, &store.Token{
-		Hash: store.Hash(at), Kind: store.AccessToken, ClientID: c.ID, Subject: subject,
+		Hash: store.Hash(s.tokenLookupKey(at)), Kind: store.AccessToken, ClientID: c.ID, Subject: subject,
 		Scope: scope, Resources: resources, GrantID: grantID,
 		IssuedAt: now, ExpiresAt: now.Add(ttl), JKT: jkt,
 	}); err != nil {
