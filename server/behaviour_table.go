@@ -588,6 +588,8 @@ var (
 		"the consent page shows none of the client's registered client_uri, tos_uri and policy_uri")
 	FaultAccessTokenSignatureUnchecked = fault("access-token-signature-unchecked", "RFC 7662 §4",
 		"access tokens are JWS-shaped (header.payload.signature) and are found by their header and payload alone: a token whose signature was altered is still active")
+	FaultPARSignedRequestObjectIgnored = fault("par-signed-request-object-not-enforced", "RFC 9126 §2.3",
+		"registration keeps require_signed_request_object, but the PAR endpoint accepts plain pushed requests of such a client")
 )
 
 // The variants of the login, consent and error pages, of discovery and the

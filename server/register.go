@@ -65,6 +65,7 @@ func (s *Server) handleRegister(w http.ResponseWriter, r *http.Request) {
 	md, oerr := s.parseClientMetadata(s.statementMetadata(raw))
 	md.GrantTypes = s.registrableGrantTypes(md.GrantTypes)
 	md.TokenEndpointAuthMethod = s.nativeAppAuthMethod(raw, md.TokenEndpointAuthMethod)
+	md.RequireSignedRequestObject = s.keptSignedRequestObject(raw)
 	if oerr == nil {
 		md, oerr = s.normalizeMetadata(md, false)
 	}

@@ -76,6 +76,10 @@ type ClientMetadata struct {
 	// RequirePushedAuthorizationRequests: the client must push its
 	// authorization requests (RFC 9126 §6).
 	RequirePushedAuthorizationRequests bool `json:"require_pushed_authorization_requests,omitempty"`
+	// RequireSignedRequestObject: the client must send signed Request
+	// Objects (RFC 9101 §10.5); kept only under a fault, since the server
+	// supports no Request Objects.
+	RequireSignedRequestObject bool `json:"require_signed_request_object,omitempty"`
 }
 
 // Client is a registered OAuth client.
