@@ -558,8 +558,6 @@ var (
 		"metadata names the PAR endpoint with the http scheme on a host other than the local machine")
 	FaultRegisterJWKSBesideURI = fault("registration-jwks-beside-jwks-uri", "RFC 7591 §2",
 		"client information responses with a jwks_uri carry a jwks member too")
-	FaultRegMgmtUpdateKeepsOmitted = fault("registration-update-keeps-omitted", "RFC 7592 §2.2",
-		"a registration update keeps the registered values of the members the request leaves out")
 	FaultRegMgmtUpdateTokenUnchecked = fault("registration-update-token-unchecked", "RFC 7592 §2.2",
 		"the client configuration endpoint checks the registration access token of reads and deletes, not of updates: any bearer token updates a client")
 	FaultRegMgmtDeleteTokenUnchecked = fault("registration-delete-token-unchecked", "RFC 7592 §2.3",

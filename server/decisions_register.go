@@ -231,29 +231,6 @@ func (s *Server) methodTokenBypass(method string) bool {
 		method == http.MethodDelete && s.fault(FaultRegMgmtDeleteTokenUnchecked)
 }
 
-// updateMembers is what an update request asks the client's metadata to
-// be: the members it sends, those it leaves out deleted (RFC 7592 §2.2);
-// with the fault, the members left out keep their registered values.
-func (s *Server) updateMembers(old store.ClientMetadata, raw map[string]json.RawMessage) map[string]json.RawMessage {
-	if !s.fault(FaultRegMgmtUpdateKeepsOmitted) {
-		return raw
-	}
-	b, err := json.Marshal(old)
-	if err != nil {
-		return raw
-	}
-	var prev map[string]json.RawMessage
-	if json.Unmarshal(b, &prev) != nil {
-		return raw
-	}
-	for k, v := range prev {
-		if _, ok := raw[k]; !ok {
-			raw[k] = v
-		}
-	}
-	return raw
-}
-
 // statementMetadata is the registration request's metadata with what its
 // software_statement contributes: nothing, since the server trusts no
 // statement signer and ignores the member (RFC 7591 §2); with the fault,

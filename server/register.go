@@ -504,7 +504,7 @@ func (s *Server) updateClient(w http.ResponseWriter, r *http.Request, c *store.C
 			chosen = sec
 		}
 	}
-	md, oerr := s.parseClientMetadata(s.updateMembers(c.Metadata, raw))
+	md, oerr := s.parseClientMetadata(raw)
 	md.GrantTypes = s.registrableGrantTypes(md.GrantTypes)
 	if oerr == nil && s.validatesUpdate() {
 		md, oerr = s.normalizeMetadata(md, false)

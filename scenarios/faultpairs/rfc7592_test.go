@@ -14,7 +14,6 @@ var _ = add(map[string]pair{
 	"rfc7592-2.2-invalid-update-refused":        faults(server.FaultRegMgmtUpdateUnvalidated),
 	"rfc7592-2.3-delete-204":                    faults(server.FaultRegMgmtDelete200),
 	"rfc7592-2.3-deleted-client-unusable":       faults(server.FaultRegMgmtDeleteNoop),
-	"rfc7592-2.2-omitted-fields-deleted":        faults(server.FaultRegMgmtUpdateKeepsOmitted),
 	"rfc7592-2.2-invalid-token-refused":         faults(server.FaultRegMgmtUpdateTokenUnchecked),
 	"rfc7592-2.2-unknown-client-401":            faults(server.FaultRegMgmtDeletedNotFound),
 	"rfc7592-2.3-deleted-or-405":                faults(server.FaultRegMgmtDeleteNoop),

@@ -45,13 +45,6 @@ func updateChecks() []*suite.Check {
 			Run:   runInvalidUpdateRefused,
 		},
 		{
-			ID: "rfc7592-2.2-omitted-fields-deleted", Spec: suite.RFC7592, Section: "2.2", Level: suite.Must,
-			Requires: mgmt, Profiles: profiles,
-			Title: "A member left out of an update is deleted from the registration, not kept",
-			Quote: "Omitted fields MUST be treated as null or empty values by the server, indicating the client's request to delete them from the client's registration.",
-			Run:   runOmittedFieldsDeleted,
-		},
-		{
 			ID: "rfc7592-2.2-invalid-token-refused", Spec: suite.RFC7592, Section: "2.2", Level: suite.Must,
 			Requires: mgmt, Profiles: profiles,
 			Title: "An update with an invalid registration access token is refused with an RFC 6750 error and changes nothing",
@@ -234,67 +227,6 @@ func runInvalidUpdateRefused(ctx context.Context, t *suite.T) error {
 		return expect.Fail(res, "HTTP 400 error=invalid_redirect_uri", "HTTP 200 registering "+bad,
 			"the update registered a redirect URI with a fragment (RFC 6749 §3.1.2 forbids it)").
 			WithFix(fix)
-	}
-	return nil
-}
-
-// optionalMembers are members a registration may carry that nothing
-// depends on, with the values the omitted-fields check registers.
-var optionalMembers = []struct{ name, value string }{
-	{"client_uri", "https://client.example.org/authspec"},
-	{"client_name", "authspec omitted-field client"},
-}
-
-// runOmittedFieldsDeleted registers a client with client_uri and
-// client_name, updates it without the first of them the server kept, and
-// fails when the update response or a later read still holds its value
-// (another value, a server default, is lawful).
-func runOmittedFieldsDeleted(ctx context.Context, t *suite.T) error {
-	md := regclient.Metadata(t, regclient.DefaultMethod(t), nil)
-	for _, o := range optionalMembers {
-		md[o.name] = o.value
-	}
-	m, err := regclient.RegisterManaged(ctx, t, md)
-	if err != nil {
-		return err
-	}
-	var name, value string
-	for _, o := range optionalMembers {
-		if v, _ := m.Info[o.name].(string); v == o.value {
-			name, value = o.name, o.value
-			break
-		}
-	}
-	if name == "" {
-		return suite.SkipErr("the registration kept neither client_uri nor client_name as sent (RFC 7591 §2 lets the server replace them), so there is no member to leave out")
-	}
-	res, err := update(ctx, t, m, m.Info, map[string]any{name: nil}, "update the client with every member as registered except "+name)
-	if err != nil {
-		return err
-	}
-	if res.Status != http.StatusOK {
-		return suite.SkipErr("the update answered HTTP %d%s (rfc7592-2.2-update-replaces judges updates)", res.Status, expect.BodyHint(res))
-	}
-	info, err := expect.JSONObject(res, true)
-	if err != nil {
-		return err
-	}
-	fix := "replace the whole registration with the members of the update request: a member the request leaves out is deleted (or given the server's default)"
-	if v, _ := info[name].(string); v == value {
-		return expect.Fail(res, name+" absent (or a server default)", fmt.Sprintf("%s %q", name, v),
-			"the update response keeps the %s the update request left out", name).
-			WithFix(fix)
-	}
-	m.Follow(t, info)
-	rres, rinfo, err := readOK(ctx, t, m, "read the client configuration after the update")
-	if err != nil {
-		return err
-	}
-	if v, _ := rinfo[name].(string); v == value {
-		return expect.Fail(rres, name+" absent (or a server default)", fmt.Sprintf("%s %q", name, v),
-			"a read after the update still returns the %s the update request left out", name).
-			WithFix(fix).
-			WithEvidence(res.Exchange)
 	}
 	return nil
 }
