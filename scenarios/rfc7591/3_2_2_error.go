@@ -53,7 +53,7 @@ func errorChecks() []*suite.Check {
 		{
 			ID: "rfc7591-3.2.2-invalid-software-statement", Spec: suite.RFC7591, Section: "3.2.2", Level: suite.Must,
 			Requires: dcr, Profiles: profiles,
-			Title: "An unsigned software statement is refused with invalid_software_statement, or ignored, never used",
+			Title: "An unsigned software statement is refused (invalid_software_statement) or ignored, never used",
 			Quote: "invalid_software_statement: The software statement presented is invalid.",
 			Keywordless: "RFC 7591 §3.2.2 names the error of an invalid software statement; a server that does not support software statements ignores the member (§2: unknown metadata MUST be ignored), " +
 				"and one that does cannot take the claims of a statement nobody signed (§2.3: a software statement is a JWT that MUST be digitally signed or MACed)",
@@ -203,10 +203,8 @@ func runInvalidSoftwareStatement(ctx context.Context, t *suite.T) error {
 		t.Logf("the registration ignored the unsigned software statement (a server without software statements does)")
 		return nil
 	}
-	code := expect.ErrorCode(res)
-	if code == "invalid_software_statement" || code == "unapproved_software_statement" {
-		return nil
-	}
+	// Refused: about the statement only if the same request without it
+	// succeeds.
 	ctl, err := register(ctx, t, map[string]any{"client_name": plainName})
 	if err != nil {
 		return err
@@ -214,8 +212,8 @@ func runInvalidSoftwareStatement(ctx context.Context, t *suite.T) error {
 	if !ctl.OK() {
 		return suite.SkipErr("the same registration without the software statement is refused too (HTTP %d%s), so the refusal says nothing about the statement", ctl.Res.Status, expect.BodyHint(ctl.Res))
 	}
-	return expect.Fail(res, "HTTP 400 error=invalid_software_statement", fmt.Sprintf("HTTP %d%s", res.Status, expect.BodyHint(res)),
-		"the registration was refused because of its unsigned software statement, without the error RFC 7591 §3.2.2 names for it").
-		WithFix(fix).
-		WithEvidence(ctl.Res.Exchange)
+	if code := expect.ErrorCode(res); code != "invalid_software_statement" && code != "unapproved_software_statement" {
+		t.Logf("the unsigned statement was refused with HTTP %d error=%q; RFC 7591 §3.2.2 names invalid_software_statement for an invalid statement", res.Status, code)
+	}
+	return nil
 }
