@@ -723,6 +723,22 @@ var (
 		"an invalid DPoP proof at the token endpoint is answered invalid_request instead of invalid_dpop_proof")
 	FaultDPoPNonceNotCompared = fault("dpop-nonce-not-compared", "RFC 9449 §8",
 		"the token endpoint asks for a DPoP nonce (use_dpop_nonce) but accepts any nonce value")
+	FaultDPoPSeveralHeadersAccepted = fault("dpop-several-headers-accepted", "RFC 9449 §4.3",
+		"a request with two DPoP header fields is judged by the first")
+	FaultDPoPJSONSerializationAccepted = fault("dpop-json-serialization-accepted", "RFC 9449 §4.3",
+		"a DPoP proof in the JWS JSON Serialization, which is not a JWT, is accepted")
+	FaultDPoPAbsentClaimsAccepted = fault("dpop-absent-claims-accepted", "RFC 9449 §4.3",
+		"a DPoP proof lacking jti, htm, htu or iat, or ath at the resource, is accepted: only the claims present are checked")
+	FaultDPoPHTUNotNormalized = fault("dpop-htu-not-normalized", "RFC 9449 §4.3",
+		"the htu claim is compared with the request's URI character for character, without RFC 3986 normalization")
+	FaultDPoPHS256Accepted = fault("dpop-hs256-accepted", "RFC 9449 §11.6",
+		"a DPoP proof signed HS256 with the symmetric key of its jwk is accepted")
+	FaultDPoPFutureIATAccepted = fault("dpop-future-iat-accepted", "RFC 9449 §11.1",
+		"a DPoP proof whose iat is in the future is accepted however far ahead: only the age of a proof is bounded")
+	FaultDPoPNonceSpared = fault("dpop-nonce-spared", "RFC 9449 §11.3",
+		"once a key has been sent a DPoP nonce, the token endpoint accepts its proofs without a nonce claim")
+	FaultDPoPNonceHeaderTwice = fault("dpop-nonce-header-twice", "RFC 9449 §8",
+		"use_dpop_nonce responses of the token endpoint carry two DPoP-Nonce header fields")
 
 	// Binding (RFC 9449 §5, §7, §10).
 	FaultDPoPTokenTypeBearer = fault("dpop-token-type-bearer", "RFC 9449 §5",

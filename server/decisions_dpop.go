@@ -2,6 +2,9 @@ package server
 
 import (
 	"slices"
+	"strings"
+
+	jose "github.com/go-jose/go-jose/v4"
 
 	"github.com/authspec/authspec/server/oautherr"
 	"github.com/authspec/authspec/server/store"
@@ -27,6 +30,40 @@ func (s *Server) dpopAlgsAdvertised() []string {
 	}
 	return s.dpopAlgs()
 }
+
+// refusesSeveralDPoPHeaders: a request carries one DPoP header field at
+// most (§4.3 item 1).
+func (s *Server) refusesSeveralDPoPHeaders() bool { return !s.fault(FaultDPoPSeveralHeadersAccepted) }
+
+// parseDPoPProof parses a proof as a JWT, a JWS in the Compact
+// Serialization (§4.3 item 2), with an algorithm of dpopAlgs; under a
+// fault the JSON Serialization passes too.
+func (s *Server) parseDPoPProof(raw string) (*jose.JSONWebSignature, error) {
+	if s.fault(FaultDPoPJSONSerializationAccepted) {
+		return jose.ParseSigned(raw, s.dpopJOSEAlgs())
+	}
+	return jose.ParseSignedCompact(raw, s.dpopJOSEAlgs())
+}
+
+// requiresDPoPClaims: a proof carries jti, htm, htu and iat, and ath at a
+// resource (§4.3 item 3).
+func (s *Server) requiresDPoPClaims() bool { return !s.fault(FaultDPoPAbsentClaimsAccepted) }
+
+// htuMatches compares htu with the request's URI after syntax- and
+// scheme-based normalization (§4.3), or, under a fault, character for
+// character; query and fragment are ignored either way.
+func (s *Server) htuMatches(htu, want string) bool {
+	if s.fault(FaultDPoPHTUNotNormalized) {
+		htu, _, _ = strings.Cut(htu, "#")
+		htu, _, _ = strings.Cut(htu, "?")
+		return htu == want
+	}
+	return sameHTU(htu, want)
+}
+
+// boundsDPoPFutureIAT: an iat in the future is accepted only within the
+// clock skew (§11.1).
+func (s *Server) boundsDPoPFutureIAT() bool { return !s.fault(FaultDPoPFutureIATAccepted) }
 
 // checksDPoPTyp: the typ of a proof is dpop+jwt (§4.3, §11.5).
 func (s *Server) checksDPoPTyp() bool { return !s.fault(FaultDPoPTypNotChecked) }

@@ -22,6 +22,18 @@ var _ = add(map[string]pair{
 	// of iat (RFC 9449 §11.1): the fault shows on a server without.
 	"rfc9449-11.1-old-proof-refused": {faults: []server.Fault{server.FaultDPoPIATNotChecked},
 		cfg: func(c *server.Config) { c.Variants = append(c.Variants, server.VariantDPoPNoNonce) }},
-	"rfc9449-11.1-jti-replay-declined": observed(server.FaultDPoPReplayAccepted),
-	"rfc9449-11.6-alg-none-refused":    faults(server.FaultDPoPAlgNoneAccepted),
+	"rfc9449-11.1-jti-replay-declined":       observed(server.FaultDPoPReplayAccepted),
+	"rfc9449-11.6-alg-none-refused":          faults(server.FaultDPoPAlgNoneAccepted),
+	"rfc9449-11.6-symmetric-alg-refused":     faults(server.FaultDPoPHS256Accepted),
+	"rfc9449-4.3-two-headers-refused":        faults(server.FaultDPoPSeveralHeadersAccepted),
+	"rfc9449-4.3-not-a-jwt-refused":          faults(server.FaultDPoPJSONSerializationAccepted),
+	"rfc9449-4.3-missing-claim-refused":      faults(server.FaultDPoPAbsentClaimsAccepted),
+	"rfc9449-4.3-ath-missing-refused":        faults(server.FaultDPoPAbsentClaimsAccepted),
+	"rfc9449-4.3-htu-normalized":             faults(server.FaultDPoPHTUNotNormalized),
+	"rfc9449-8-one-nonce-header":             faults(server.FaultDPoPNonceHeaderTwice),
+	"rfc9449-11.3-nonce-required-once-given": faults(server.FaultDPoPNonceSpared),
+	// As for the old proof: a server with nonces may tell a proof's age
+	// by its nonce, so the fault shows on a server without.
+	"rfc9449-11.1-future-proof-refused": {faults: []server.Fault{server.FaultDPoPFutureIATAccepted},
+		cfg: func(c *server.Config) { c.Variants = append(c.Variants, server.VariantDPoPNoNonce) }},
 })

@@ -18,6 +18,7 @@ func Checks() []*suite.Check {
 	out = append(out, nonceChecks()...)
 	out = append(out, codeBindingChecks()...)
 	out = append(out, replayChecks()...)
+	out = append(out, downgradeChecks()...)
 	out = append(out, algorithmChecks()...)
 	return out
 }
