@@ -756,6 +756,16 @@ var (
 	FaultDPoPAlgsAdvertiseNone = fault("dpop-algs-advertise-none", "RFC 9449 §11.6",
 		`dpop_signing_alg_values_supported lists "none"`)
 
+	// Challenges of the resource (RFC 9449 §7.1, §7.2).
+	FaultDPoPChallengeNoError = fault("dpop-challenge-no-error", "RFC 9449 §7.1",
+		"the resource's DPoP challenge to a refused proof carries no error parameter")
+	FaultDPoPChallengeNoAlgs = fault("dpop-challenge-no-algs", "RFC 9449 §7.1",
+		"the resource's DPoP challenge carries no algs parameter")
+	FaultDPoPErrorInBearerChallenge = fault("dpop-error-in-bearer-challenge", "RFC 9449 §7.2",
+		"the resource answers a refused DPoP proof with a Bearer challenge carrying the error, and no DPoP challenge")
+	FaultDPoPProxyAuthenticate = fault("dpop-proxy-authenticate", "RFC 9449 §7.1",
+		"the resource repeats its DPoP challenge in a Proxy-Authenticate header")
+
 	VariantDPoPNoNonce = variant("dpop-nonce-not-required", "RFC 9449 §8",
 		`the token endpoint asks for no nonce in DPoP proofs (the default asks for one with use_dpop_nonce and DPoP-Nonce): RFC 9449 §8 "An authorization server MAY supply a nonce value to be included by the client in DPoP proofs sent." (rfc9449-8-nonce-mismatch-refused is SKIP)`)
 	VariantDPoPResourceNonceRequired = variant("dpop-resource-nonce-required", "RFC 9449 §9",
