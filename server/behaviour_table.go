@@ -766,6 +766,12 @@ var (
 	FaultDPoPProxyAuthenticate = fault("dpop-proxy-authenticate", "RFC 9449 §7.1",
 		"the resource repeats its DPoP challenge in a Proxy-Authenticate header")
 
+	// Introspection of DPoP-bound tokens (RFC 9449 §6.1, §6.2).
+	FaultDPoPIntrospectionBearer = fault("dpop-introspection-token-type-bearer", "RFC 9449 §6.2",
+		"introspection of a DPoP-bound access token says token_type Bearer, without cnf")
+	FaultDPoPCnfJKTHex = fault("dpop-cnf-jkt-hex", "RFC 9449 §6.1",
+		"cnf.jkt in the introspection of a DPoP-bound access token is the thumbprint in hex, not base64url")
+
 	VariantDPoPNoNonce = variant("dpop-nonce-not-required", "RFC 9449 §8",
 		`the token endpoint asks for no nonce in DPoP proofs (the default asks for one with use_dpop_nonce and DPoP-Nonce): RFC 9449 §8 "An authorization server MAY supply a nonce value to be included by the client in DPoP proofs sent." (rfc9449-8-nonce-mismatch-refused is SKIP)`)
 	VariantDPoPResourceNonceRequired = variant("dpop-resource-nonce-required", "RFC 9449 §9",

@@ -13,6 +13,8 @@ func Checks() []*suite.Check {
 	out = append(out, tokenRequestChecks()...)
 	out = append(out, metadataChecks()...)
 	out = append(out, confirmationChecks()...)
+	out = append(out, thumbprintChecks()...)
+	out = append(out, introspectionChecks()...)
 	out = append(out, schemeChecks()...)
 	out = append(out, bearerChecks()...)
 	out = append(out, nonceChecks()...)

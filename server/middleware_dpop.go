@@ -1,13 +1,18 @@
 package server
 
 import (
+	"encoding/base64"
+	"encoding/hex"
+	"fmt"
 	"net/http"
 	"strings"
 )
 
-// The behaviours that reshape the DPoP challenges of the demo protected
-// resource (RFC 9449 §7.1, §7.2): the WWW-Authenticate DPoP challenge that
-// dpopChallenge writes.
+// The behaviours that reshape DPoP answers (RFC 9449): the DPoP
+// challenges of the demo protected resource (§7.1, §7.2), as dpopChallenge
+// writes them, and the introspection of DPoP-bound tokens (§6.1, §6.2).
+
+// dpopResourceRules reshape the resource's DPoP challenges.
 func (s *Server) dpopResourceRules() []rule {
 	return []rule{
 		onFault(FaultDPoPChallengeNoError, editDPoPChallenge(func(c challenge) challenge {
@@ -24,6 +29,26 @@ func (s *Server) dpopResourceRules() []rule {
 				res.header.Set("Proxy-Authenticate", h)
 			}
 		}),
+	}
+}
+
+// dpopIntrospectionRules reshape the introspection of DPoP-bound access
+// tokens (RFC 9449 §6.1, §6.2).
+func (s *Server) dpopIntrospectionRules() []rule {
+	return []rule{
+		onFault(FaultDPoPIntrospectionBearer, introspection(func(m map[string]any) {
+			if _, ok := m["cnf"]; ok {
+				m["token_type"] = "Bearer"
+				delete(m, "cnf")
+			}
+		})),
+		onFault(FaultDPoPCnfJKTHex, introspection(func(m map[string]any) {
+			if cnf, ok := m["cnf"].(map[string]any); ok {
+				if b, err := base64.RawURLEncoding.DecodeString(fmt.Sprint(cnf["jkt"])); err == nil {
+					cnf["jkt"] = hex.EncodeToString(b)
+				}
+			}
+		})),
 	}
 }
 
