@@ -745,6 +745,8 @@ var (
 		"a DPoP-bound access token is answered with token_type Bearer")
 	FaultDPoPRefreshNotBound = fault("dpop-refresh-not-bound", "RFC 9449 §5",
 		"a public client's refresh token is not bound to its DPoP key: a proof of another key, or none, refreshes it")
+	FaultDPoPBoundAccessTokensIgnored = fault("dpop-bound-access-tokens-ignored", "RFC 9449 §5.2",
+		"a client registered with dpop_bound_access_tokens true gets tokens without a DPoP proof")
 	FaultDPoPJKTNotChecked = fault("dpop-jkt-not-checked", "RFC 9449 §10",
 		"the dpop_jkt of the authorization request is not compared with the key of the DPoP proof at the token endpoint")
 	FaultDPoPBoundTokenAsBearer = fault("dpop-bound-token-as-bearer-accepted", "RFC 9449 §7.2",

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"net/http"
 	"slices"
 	"strings"
 
@@ -111,6 +112,16 @@ func (s *Server) checksResourceDPoPKey() bool { return !s.fault(FaultDPoPResourc
 // refusesBoundBearer: a DPoP-bound access token sent as a bearer token is
 // refused (§7.2).
 func (s *Server) refusesBoundBearer() bool { return !s.fault(FaultDPoPBoundTokenAsBearer) }
+
+// dpopRequiredError refuses a token request without a DPoP proof from a
+// client registered with dpop_bound_access_tokens true (§5.2); nil for
+// every other request, and under a fault.
+func (s *Server) dpopRequiredError(r *http.Request, c *store.Client) *oautherr.Error {
+	if c == nil || !c.Metadata.DPoPBoundAccessTokens || dpopJKT(r) != "" || s.fault(FaultDPoPBoundAccessTokensIgnored) {
+		return nil
+	}
+	return oautherr.InvalidRequest("the client is registered with dpop_bound_access_tokens: its token requests need a DPoP proof (RFC 9449 §5.2)")
+}
 
 // dpopTokenType is the token_type of an access token bound to a key: DPoP
 // (§5), or Bearer under a fault.

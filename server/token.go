@@ -135,6 +135,9 @@ func (s *Server) token(r *http.Request, form url.Values) (*TokenResponse, *oauth
 	if oerr := s.emptyScopeError(form); oerr != nil {
 		return nil, oerr
 	}
+	if oerr := s.dpopRequiredError(r, ca.client); oerr != nil {
+		return nil, oerr
+	}
 	gt := form.Get("grant_type")
 	if gt == "" {
 		return nil, s.missingGrantTypeError()

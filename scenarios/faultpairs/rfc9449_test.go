@@ -30,6 +30,7 @@ var _ = add(map[string]pair{
 	"rfc9449-4.3-missing-claim-refused":         faults(server.FaultDPoPAbsentClaimsAccepted),
 	"rfc9449-4.3-ath-missing-refused":           faults(server.FaultDPoPAbsentClaimsAccepted),
 	"rfc9449-4.3-htu-normalized":                faults(server.FaultDPoPHTUNotNormalized),
+	"rfc9449-5.2-bound-client-needs-proof":      faults(server.FaultDPoPBoundAccessTokensIgnored),
 	"rfc9449-6.1-cnf-jkt-thumbprint":            faults(server.FaultDPoPCnfJKTHex),
 	"rfc9449-6.2-introspection-token-type-dpop": faults(server.FaultDPoPIntrospectionBearer),
 	"rfc9449-7.1-challenge-error":               faults(server.FaultDPoPChallengeNoError),

@@ -12,6 +12,7 @@ func Checks() []*suite.Check {
 	out = append(out, checkingChecks()...)
 	out = append(out, tokenRequestChecks()...)
 	out = append(out, metadataChecks()...)
+	out = append(out, registrationChecks()...)
 	out = append(out, confirmationChecks()...)
 	out = append(out, thumbprintChecks()...)
 	out = append(out, introspectionChecks()...)
