@@ -747,6 +747,12 @@ var (
 		"a public client's refresh token is not bound to its DPoP key: a proof of another key, or none, refreshes it")
 	FaultDPoPBoundAccessTokensIgnored = fault("dpop-bound-access-tokens-ignored", "RFC 9449 §5.2",
 		"a client registered with dpop_bound_access_tokens true gets tokens without a DPoP proof")
+	FaultDPoPPARProofIgnored = fault("dpop-par-proof-ignored", "RFC 9449 §10.1",
+		"the PAR endpoint ignores a DPoP header: the proof is not checked and the code is not bound to its key")
+	FaultDPoPPARJKTIgnored = fault("dpop-par-jkt-ignored", "RFC 9449 §10.1",
+		"the PAR endpoint drops the dpop_jkt of a pushed request: the code is not bound to the key")
+	FaultDPoPPARJKTMismatchAccepted = fault("dpop-par-jkt-mismatch-accepted", "RFC 9449 §10.1",
+		"a pushed request with dpop_jkt of one key and a DPoP proof of another is accepted, bound to dpop_jkt")
 	FaultDPoPJKTNotChecked = fault("dpop-jkt-not-checked", "RFC 9449 §10",
 		"the dpop_jkt of the authorization request is not compared with the key of the DPoP proof at the token endpoint")
 	FaultDPoPBoundTokenAsBearer = fault("dpop-bound-token-as-bearer-accepted", "RFC 9449 §7.2",

@@ -113,6 +113,17 @@ func (s *Server) checksResourceDPoPKey() bool { return !s.fault(FaultDPoPResourc
 // refused (§7.2).
 func (s *Server) refusesBoundBearer() bool { return !s.fault(FaultDPoPBoundTokenAsBearer) }
 
+// keepsPushedJKT: the dpop_jkt of a pushed request binds its code (§10.1).
+func (s *Server) keepsPushedJKT() bool { return !s.fault(FaultDPoPPARJKTIgnored) }
+
+// readsPushedDPoP: the PAR endpoint checks a DPoP proof and binds the code
+// to its key (§10.1).
+func (s *Server) readsPushedDPoP() bool { return !s.fault(FaultDPoPPARProofIgnored) }
+
+// comparesPushedJKT: a pushed request with dpop_jkt and a DPoP proof of
+// another key is refused (§10.1).
+func (s *Server) comparesPushedJKT() bool { return !s.fault(FaultDPoPPARJKTMismatchAccepted) }
+
 // dpopRequiredError refuses a token request without a DPoP proof from a
 // client registered with dpop_bound_access_tokens true (§5.2); nil for
 // every other request, and under a fault.

@@ -301,6 +301,31 @@ func (s *Server) checkRefreshDPoPKey(r *http.Request, c *store.Client, t *store.
 	return s.invalidProofError("the refresh token is bound to another DPoP key")
 }
 
+// pushedDPoP implements §10.1: the dpop_jkt of a pushed request binds
+// the code as at the authorization endpoint, a DPoP proof sent with it is
+// checked (§4.3) and binds the code to its key likewise, and with both
+// they name the same key.
+func (s *Server) pushedDPoP(r *http.Request, req *authRequest) *oautherr.Error {
+	if !s.keepsPushedJKT() {
+		req.dpopJKT = ""
+	}
+	if !s.readsPushedDPoP() {
+		return nil
+	}
+	proof, derr := s.readDPoP(r, dpopSite{url: s.endpoint("/par")})
+	switch {
+	case derr != nil:
+		return s.invalidProofError(derr.desc)
+	case proof == nil:
+		return nil
+	case req.dpopJKT == "":
+		req.dpopJKT = proof.jkt
+	case req.dpopJKT != proof.jkt && s.comparesPushedJKT():
+		return s.invalidProofError("dpop_jkt is not the thumbprint of the DPoP proof's key")
+	}
+	return nil
+}
+
 // validJKT reports whether v looks like a JWK SHA-256 thumbprint: 43
 // base64url characters.
 func validJKT(v string) bool {

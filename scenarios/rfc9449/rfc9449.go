@@ -20,6 +20,7 @@ func Checks() []*suite.Check {
 	out = append(out, bearerChecks()...)
 	out = append(out, nonceChecks()...)
 	out = append(out, codeBindingChecks()...)
+	out = append(out, parChecks()...)
 	out = append(out, replayChecks()...)
 	out = append(out, downgradeChecks()...)
 	out = append(out, algorithmChecks()...)
