@@ -753,6 +753,8 @@ var (
 		"the PAR endpoint drops the dpop_jkt of a pushed request: the code is not bound to the key")
 	FaultDPoPPARJKTMismatchAccepted = fault("dpop-par-jkt-mismatch-accepted", "RFC 9449 §10.1",
 		"a pushed request with dpop_jkt of one key and a DPoP proof of another is accepted, bound to dpop_jkt")
+	FaultDPoPLongLivedTokens = fault("dpop-long-lived-access-tokens", "RFC 9449 §11.2",
+		"DPoP-bound access tokens live 30 days, whether or not the server uses DPoP nonces")
 	FaultDPoPJKTNotChecked = fault("dpop-jkt-not-checked", "RFC 9449 §10",
 		"the dpop_jkt of the authorization request is not compared with the key of the DPoP proof at the token endpoint")
 	FaultDPoPBoundTokenAsBearer = fault("dpop-bound-token-as-bearer-accepted", "RFC 9449 §7.2",

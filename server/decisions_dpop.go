@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"time"
 
 	jose "github.com/go-jose/go-jose/v4"
 
@@ -132,6 +133,16 @@ func (s *Server) dpopRequiredError(r *http.Request, c *store.Client) *oautherr.E
 		return nil
 	}
 	return oautherr.InvalidRequest("the client is registered with dpop_bound_access_tokens: its token requests need a DPoP proof (RFC 9449 §5.2)")
+}
+
+// dpopAccessTokenTTL is the lifetime of a DPoP-bound access token: ttl,
+// as for any access token, or 30 days under a fault (§11.2: without nonces
+// they SHOULD NOT be long-lived).
+func (s *Server) dpopAccessTokenTTL(ttl time.Duration) time.Duration {
+	if s.fault(FaultDPoPLongLivedTokens) {
+		return 30 * 24 * time.Hour
+	}
+	return ttl
 }
 
 // dpopTokenType is the token_type of an access token bound to a key: DPoP

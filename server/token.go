@@ -473,7 +473,7 @@ func (s *Server) issue(r *http.Request, c *store.Client, subject, scope, grantSc
 	// and so is a public client's refresh token.
 	jkt, refreshJKT, tokenType := dpopJKT(r), "", "Bearer"
 	if jkt != "" {
-		tokenType = s.dpopTokenType()
+		tokenType, ttl = s.dpopTokenType(), s.dpopAccessTokenTTL(ttl)
 		if c.Public() {
 			refreshJKT = jkt
 		}

@@ -22,6 +22,9 @@ var _ = add(map[string]pair{
 	// of iat (RFC 9449 §11.1): the fault shows on a server without.
 	"rfc9449-11.1-old-proof-refused": {faults: []server.Fault{server.FaultDPoPIATNotChecked},
 		cfg: func(c *server.Config) { c.Variants = append(c.Variants, server.VariantDPoPNoNonce) }},
+	// Without nonces, where RFC 9449 §11.2 bounds a token's lifetime.
+	"rfc9449-11.2-short-lived-without-nonce": {faults: []server.Fault{server.FaultDPoPLongLivedTokens},
+		cfg: func(c *server.Config) { c.Variants = append(c.Variants, server.VariantDPoPNoNonce) }},
 	"rfc9449-11.1-jti-replay-declined":          observed(server.FaultDPoPReplayAccepted),
 	"rfc9449-11.6-alg-none-refused":             faults(server.FaultDPoPAlgNoneAccepted),
 	"rfc9449-11.6-symmetric-alg-refused":        faults(server.FaultDPoPHS256Accepted),

@@ -22,6 +22,7 @@ func Checks() []*suite.Check {
 	out = append(out, codeBindingChecks()...)
 	out = append(out, parChecks()...)
 	out = append(out, replayChecks()...)
+	out = append(out, pregenerationChecks()...)
 	out = append(out, downgradeChecks()...)
 	out = append(out, algorithmChecks()...)
 	return out
