@@ -376,8 +376,9 @@ var lawfulSkips = map[server.Variant][]string{
 	// valid until they expire: no revoked access token to judge.
 	server.VariantRevocationRefreshOnly:     revokedAccessTokenChecks,
 	server.VariantSelfContainedAccessTokens: append([]string{"rfc7009-2.1-refresh-revokes-access"}, revokedAccessTokenChecks...),
-	// DPoP without server nonces: no nonce to compare.
-	server.VariantDPoPNoNonce: {"rfc9449-8-nonce-mismatch-refused"},
+	// DPoP without server nonces: no nonce to compare, to count or to
+	// leave out.
+	server.VariantDPoPNoNonce: {"rfc9449-8-nonce-mismatch-refused", "rfc9449-8-one-nonce-header", "rfc9449-11.3-nonce-required-once-given"},
 }
 
 // revokedAccessTokenChecks judge what happens to a revoked access token.

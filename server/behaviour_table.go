@@ -783,7 +783,7 @@ var (
 		"cnf.jkt in the introspection of a DPoP-bound access token is the thumbprint in hex, not base64url")
 
 	VariantDPoPNoNonce = variant("dpop-nonce-not-required", "RFC 9449 §8",
-		`the token endpoint asks for no nonce in DPoP proofs (the default asks for one with use_dpop_nonce and DPoP-Nonce): RFC 9449 §8 "An authorization server MAY supply a nonce value to be included by the client in DPoP proofs sent." (rfc9449-8-nonce-mismatch-refused is SKIP)`)
+		`the token endpoint asks for no nonce in DPoP proofs (the default asks for one with use_dpop_nonce and DPoP-Nonce): RFC 9449 §8 "An authorization server MAY supply a nonce value to be included by the client in DPoP proofs sent." (rfc9449-8-nonce-mismatch-refused, rfc9449-8-one-nonce-header and rfc9449-11.3-nonce-required-once-given are SKIP)`)
 	VariantDPoPResourceNonceRequired = variant("dpop-resource-nonce-required", "RFC 9449 §9",
 		`the resource requires a nonce of its own in DPoP proofs: RFC 9449 §9 "Resource servers can also choose to provide a nonce value to be included in DPoP proofs sent to them."`)
 	VariantDPoPAlgsRSA = variant("dpop-algs-rsa", "RFC 9449 §4.3",
