@@ -135,6 +135,9 @@ func (s *Server) token(r *http.Request, form url.Values) (*TokenResponse, *oauth
 	if oerr := s.emptyScopeError(form); oerr != nil {
 		return nil, oerr
 	}
+	if oerr := s.dpopRequiredError(r, ca.client); oerr != nil {
+		return nil, oerr
+	}
 	gt := form.Get("grant_type")
 	if gt == "" {
 		return nil, s.missingGrantTypeError()
@@ -470,7 +473,7 @@ func (s *Server) issue(r *http.Request, c *store.Client, subject, scope, grantSc
 	// and so is a public client's refresh token.
 	jkt, refreshJKT, tokenType := dpopJKT(r), "", "Bearer"
 	if jkt != "" {
-		tokenType = s.dpopTokenType()
+		tokenType, ttl = s.dpopTokenType(), s.dpopAccessTokenTTL(ttl)
 		if c.Public() {
 			refreshJKT = jkt
 		}

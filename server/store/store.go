@@ -76,6 +76,9 @@ type ClientMetadata struct {
 	// RequirePushedAuthorizationRequests: the client must push its
 	// authorization requests (RFC 9126 §6).
 	RequirePushedAuthorizationRequests bool `json:"require_pushed_authorization_requests,omitempty"`
+	// DPoPBoundAccessTokens: the client always uses DPoP at the token
+	// endpoint (RFC 9449 §5.2).
+	DPoPBoundAccessTokens bool `json:"dpop_bound_access_tokens,omitempty"`
 }
 
 // Client is a registered OAuth client.
