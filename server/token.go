@@ -92,7 +92,7 @@ var tokenParams = []string{"grant_type", "code", "redirect_uri", "client_id", "c
 	"code_verifier", "refresh_token", "scope", "resource"}
 
 func (s *Server) writeTokenResponse(w http.ResponseWriter, resp *TokenResponse) {
-	body, err := json.Marshal(resp)
+	body, err := resp.appendJSON(make([]byte, 0, 256))
 	if err != nil {
 		s.writeOAuthError(w, oautherr.ServerError(fmt.Errorf("encode token response: %w", err)))
 		return
