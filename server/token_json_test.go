@@ -2,6 +2,7 @@ package server
 
 import (
 	"encoding/json"
+	"reflect"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -11,6 +12,7 @@ import (
 // TestTokenResponseJSON: the token response is written byte for byte as
 // encoding/json writes it.
 func TestTokenResponseJSON(t *testing.T) {
+	require.Equal(t, 5, reflect.TypeFor[TokenResponse]().NumField(), "appendJSON writes every field of TokenResponse: add a new one there")
 	for _, r := range []TokenResponse{
 		{},
 		{AccessToken: "aZ09-_.~+/=", TokenType: "Bearer", ExpiresIn: 3600},
