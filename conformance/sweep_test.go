@@ -379,8 +379,9 @@ var lawfulSkips = map[server.Variant][]string{
 	// valid until they expire: no revoked access token to judge.
 	server.VariantRevocationRefreshOnly:     revokedAccessTokenChecks,
 	server.VariantSelfContainedAccessTokens: append([]string{"rfc7009-2.1-refresh-revokes-access"}, revokedAccessTokenChecks...),
-	// DPoP without server nonces: no nonce to compare.
-	server.VariantDPoPNoNonce: {"rfc9449-8-nonce-mismatch-refused"},
+	// DPoP without server nonces: no nonce to compare, to count or to
+	// leave out.
+	server.VariantDPoPNoNonce: {"rfc9449-8-nonce-mismatch-refused", "rfc9449-8-one-nonce-header", "rfc9449-11.3-nonce-required-once-given"},
 }
 
 // revokedAccessTokenChecks judge what happens to a revoked access token.
@@ -452,12 +453,17 @@ var faultSetups = map[server.Fault]variantSetup{
 	// then show that it speaks MCP: its user declares it (mcp_server).
 	server.FaultMCPTokenWithoutAudience: {Target: declareMCPServer},
 	// A server with DPoP nonces may tell a proof's age by its nonce
-	// instead of iat (RFC 9449 §11.1): the fault shows without nonces.
-	server.FaultDPoPIATNotChecked: {Server: func(cfg *server.Config) {
-		cfg.Variants = append(cfg.Variants, server.VariantDPoPNoNonce)
-	}},
+	// instead of iat (RFC 9449 §11.1), and may issue DPoP-bound tokens
+	// of any lifetime (§11.2): these faults show without nonces.
+	server.FaultDPoPIATNotChecked:     {Server: withoutDPoPNonces},
+	server.FaultDPoPFutureIATAccepted: {Server: withoutDPoPNonces},
+	server.FaultDPoPLongLivedTokens:   {Server: withoutDPoPNonces},
 	// Only a check that waits out a request_uri's lifetime sees it.
 	server.FaultPARExpiredAccepted: {Waits: true},
+}
+
+func withoutDPoPNonces(cfg *server.Config) {
+	cfg.Variants = append(cfg.Variants, server.VariantDPoPNoNonce)
 }
 
 func declareMCPServer(tcfg *target.Config, _ *server.Server, _ *string) {

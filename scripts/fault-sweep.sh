@@ -33,10 +33,11 @@ print(" ".join(x["status"]+":"+x["id"] for x in r["results"] if x["status"] in (
 
 # fault_args prints the serve flags a fault needs to show: a server with
 # DPoP nonces may tell a proof's age by its nonce instead of iat (RFC 9449
-# §11.1), so dpop-iat-not-checked shows on a server without them.
+# §11.1) and may issue DPoP-bound tokens of any lifetime (§11.2), so these
+# faults show on a server without them.
 fault_args() {
   case "$1" in
-    dpop-iat-not-checked) echo "--variant dpop-nonce-not-required" ;;
+    dpop-iat-not-checked|dpop-future-iat-accepted|dpop-long-lived-access-tokens) echo "--variant dpop-nonce-not-required" ;;
   esac
 }
 

@@ -765,12 +765,38 @@ var (
 		"an invalid DPoP proof at the token endpoint is answered invalid_request instead of invalid_dpop_proof")
 	FaultDPoPNonceNotCompared = fault("dpop-nonce-not-compared", "RFC 9449 §8",
 		"the token endpoint asks for a DPoP nonce (use_dpop_nonce) but accepts any nonce value")
+	FaultDPoPSeveralHeadersAccepted = fault("dpop-several-headers-accepted", "RFC 9449 §4.3",
+		"a request with two DPoP header fields is judged by the first")
+	FaultDPoPJSONSerializationAccepted = fault("dpop-json-serialization-accepted", "RFC 9449 §4.3",
+		"a DPoP proof in the JWS JSON Serialization, which is not a JWT, is accepted")
+	FaultDPoPAbsentClaimsAccepted = fault("dpop-absent-claims-accepted", "RFC 9449 §4.3",
+		"a DPoP proof lacking jti, htm, htu or iat, or ath at the resource, is accepted: only the claims present are checked")
+	FaultDPoPHTUNotNormalized = fault("dpop-htu-not-normalized", "RFC 9449 §4.3",
+		"the htu claim is compared with the request's URI character for character, without RFC 3986 normalization")
+	FaultDPoPHS256Accepted = fault("dpop-hs256-accepted", "RFC 9449 §11.6",
+		"a DPoP proof signed HS256 with the symmetric key of its jwk is accepted")
+	FaultDPoPFutureIATAccepted = fault("dpop-future-iat-accepted", "RFC 9449 §11.1",
+		"a DPoP proof whose iat is in the future is accepted however far ahead: only the age of a proof is bounded")
+	FaultDPoPNonceSpared = fault("dpop-nonce-spared", "RFC 9449 §11.3",
+		"once a key has been sent a DPoP nonce, the token endpoint accepts its proofs without a nonce claim")
+	FaultDPoPNonceHeaderTwice = fault("dpop-nonce-header-twice", "RFC 9449 §8",
+		"use_dpop_nonce responses of the token endpoint carry two DPoP-Nonce header fields")
 
 	// Binding (RFC 9449 §5, §7, §10).
 	FaultDPoPTokenTypeBearer = fault("dpop-token-type-bearer", "RFC 9449 §5",
 		"a DPoP-bound access token is answered with token_type Bearer")
 	FaultDPoPRefreshNotBound = fault("dpop-refresh-not-bound", "RFC 9449 §5",
 		"a public client's refresh token is not bound to its DPoP key: a proof of another key, or none, refreshes it")
+	FaultDPoPBoundAccessTokensIgnored = fault("dpop-bound-access-tokens-ignored", "RFC 9449 §5.2",
+		"a client registered with dpop_bound_access_tokens true gets tokens without a DPoP proof")
+	FaultDPoPPARProofIgnored = fault("dpop-par-proof-ignored", "RFC 9449 §10.1",
+		"the PAR endpoint ignores a DPoP header: the proof is not checked and the code is not bound to its key")
+	FaultDPoPPARJKTIgnored = fault("dpop-par-jkt-ignored", "RFC 9449 §10.1",
+		"the PAR endpoint drops the dpop_jkt of a pushed request: the code is not bound to the key")
+	FaultDPoPPARJKTMismatchAccepted = fault("dpop-par-jkt-mismatch-accepted", "RFC 9449 §10.1",
+		"a pushed request with dpop_jkt of one key and a DPoP proof of another is accepted, bound to dpop_jkt")
+	FaultDPoPLongLivedTokens = fault("dpop-long-lived-access-tokens", "RFC 9449 §11.2",
+		"DPoP-bound access tokens live 30 days, whether or not the server uses DPoP nonces")
 	FaultDPoPJKTNotChecked = fault("dpop-jkt-not-checked", "RFC 9449 §10",
 		"the dpop_jkt of the authorization request is not compared with the key of the DPoP proof at the token endpoint")
 	FaultDPoPBoundTokenAsBearer = fault("dpop-bound-token-as-bearer-accepted", "RFC 9449 §7.2",
@@ -782,8 +808,24 @@ var (
 	FaultDPoPAlgsAdvertiseNone = fault("dpop-algs-advertise-none", "RFC 9449 §11.6",
 		`dpop_signing_alg_values_supported lists "none"`)
 
+	// Challenges of the resource (RFC 9449 §7.1, §7.2).
+	FaultDPoPChallengeNoError = fault("dpop-challenge-no-error", "RFC 9449 §7.1",
+		"the resource's DPoP challenge to a refused proof carries no error parameter")
+	FaultDPoPChallengeNoAlgs = fault("dpop-challenge-no-algs", "RFC 9449 §7.1",
+		"the resource's DPoP challenge carries no algs parameter")
+	FaultDPoPErrorInBearerChallenge = fault("dpop-error-in-bearer-challenge", "RFC 9449 §7.2",
+		"the resource answers a refused DPoP proof with a Bearer challenge carrying the error, and no DPoP challenge")
+	FaultDPoPProxyAuthenticate = fault("dpop-proxy-authenticate", "RFC 9449 §7.1",
+		"the resource repeats its DPoP challenge in a Proxy-Authenticate header")
+
+	// Introspection of DPoP-bound tokens (RFC 9449 §6.1, §6.2).
+	FaultDPoPIntrospectionBearer = fault("dpop-introspection-token-type-bearer", "RFC 9449 §6.2",
+		"introspection of a DPoP-bound access token says token_type Bearer, without cnf")
+	FaultDPoPCnfJKTHex = fault("dpop-cnf-jkt-hex", "RFC 9449 §6.1",
+		"cnf.jkt in the introspection of a DPoP-bound access token is the thumbprint in hex, not base64url")
+
 	VariantDPoPNoNonce = variant("dpop-nonce-not-required", "RFC 9449 §8",
-		`the token endpoint asks for no nonce in DPoP proofs (the default asks for one with use_dpop_nonce and DPoP-Nonce): RFC 9449 §8 "An authorization server MAY supply a nonce value to be included by the client in DPoP proofs sent." (rfc9449-8-nonce-mismatch-refused is SKIP)`)
+		`the token endpoint asks for no nonce in DPoP proofs (the default asks for one with use_dpop_nonce and DPoP-Nonce): RFC 9449 §8 "An authorization server MAY supply a nonce value to be included by the client in DPoP proofs sent." (rfc9449-8-nonce-mismatch-refused, rfc9449-8-one-nonce-header and rfc9449-11.3-nonce-required-once-given are SKIP)`)
 	VariantDPoPResourceNonceRequired = variant("dpop-resource-nonce-required", "RFC 9449 §9",
 		`the resource requires a nonce of its own in DPoP proofs: RFC 9449 §9 "Resource servers can also choose to provide a nonce value to be included in DPoP proofs sent to them."`)
 	VariantDPoPAlgsRSA = variant("dpop-algs-rsa", "RFC 9449 §4.3",

@@ -1,7 +1,12 @@
 package server
 
 import (
+	"net/http"
 	"slices"
+	"strings"
+	"time"
+
+	jose "github.com/go-jose/go-jose/v4"
 
 	"github.com/authspec/authspec/server/oautherr"
 	"github.com/authspec/authspec/server/store"
@@ -27,6 +32,40 @@ func (s *Server) dpopAlgsAdvertised() []string {
 	}
 	return s.dpopAlgs()
 }
+
+// refusesSeveralDPoPHeaders: a request carries one DPoP header field at
+// most (§4.3 item 1).
+func (s *Server) refusesSeveralDPoPHeaders() bool { return !s.fault(FaultDPoPSeveralHeadersAccepted) }
+
+// parseDPoPProof parses a proof as a JWT, a JWS in the Compact
+// Serialization (§4.3 item 2), with an algorithm of dpopAlgs; under a
+// fault the JSON Serialization passes too.
+func (s *Server) parseDPoPProof(raw string) (*jose.JSONWebSignature, error) {
+	if s.fault(FaultDPoPJSONSerializationAccepted) {
+		return jose.ParseSigned(raw, s.dpopJOSEAlgs())
+	}
+	return jose.ParseSignedCompact(raw, s.dpopJOSEAlgs())
+}
+
+// requiresDPoPClaims: a proof carries jti, htm, htu and iat, and ath at a
+// resource (§4.3 item 3).
+func (s *Server) requiresDPoPClaims() bool { return !s.fault(FaultDPoPAbsentClaimsAccepted) }
+
+// htuMatches compares htu with the request's URI after syntax- and
+// scheme-based normalization (§4.3), or, under a fault, character for
+// character; query and fragment are ignored either way.
+func (s *Server) htuMatches(htu, want string) bool {
+	if s.fault(FaultDPoPHTUNotNormalized) {
+		htu, _, _ = strings.Cut(htu, "#")
+		htu, _, _ = strings.Cut(htu, "?")
+		return htu == want
+	}
+	return sameHTU(htu, want)
+}
+
+// boundsDPoPFutureIAT: an iat in the future is accepted only within the
+// clock skew (§11.1).
+func (s *Server) boundsDPoPFutureIAT() bool { return !s.fault(FaultDPoPFutureIATAccepted) }
 
 // checksDPoPTyp: the typ of a proof is dpop+jwt (§4.3, §11.5).
 func (s *Server) checksDPoPTyp() bool { return !s.fault(FaultDPoPTypNotChecked) }
@@ -74,6 +113,37 @@ func (s *Server) checksResourceDPoPKey() bool { return !s.fault(FaultDPoPResourc
 // refusesBoundBearer: a DPoP-bound access token sent as a bearer token is
 // refused (§7.2).
 func (s *Server) refusesBoundBearer() bool { return !s.fault(FaultDPoPBoundTokenAsBearer) }
+
+// keepsPushedJKT: the dpop_jkt of a pushed request binds its code (§10.1).
+func (s *Server) keepsPushedJKT() bool { return !s.fault(FaultDPoPPARJKTIgnored) }
+
+// readsPushedDPoP: the PAR endpoint checks a DPoP proof and binds the code
+// to its key (§10.1).
+func (s *Server) readsPushedDPoP() bool { return !s.fault(FaultDPoPPARProofIgnored) }
+
+// comparesPushedJKT: a pushed request with dpop_jkt and a DPoP proof of
+// another key is refused (§10.1).
+func (s *Server) comparesPushedJKT() bool { return !s.fault(FaultDPoPPARJKTMismatchAccepted) }
+
+// dpopRequiredError refuses a token request without a DPoP proof from a
+// client registered with dpop_bound_access_tokens true (§5.2); nil for
+// every other request, and under a fault.
+func (s *Server) dpopRequiredError(r *http.Request, c *store.Client) *oautherr.Error {
+	if c == nil || !c.Metadata.DPoPBoundAccessTokens || dpopJKT(r) != "" || s.fault(FaultDPoPBoundAccessTokensIgnored) {
+		return nil
+	}
+	return oautherr.InvalidRequest("the client is registered with dpop_bound_access_tokens: its token requests need a DPoP proof (RFC 9449 §5.2)")
+}
+
+// dpopAccessTokenTTL is the lifetime of a DPoP-bound access token: ttl,
+// as for any access token, or 30 days under a fault (§11.2: without nonces
+// they SHOULD NOT be long-lived).
+func (s *Server) dpopAccessTokenTTL(ttl time.Duration) time.Duration {
+	if s.fault(FaultDPoPLongLivedTokens) {
+		return 30 * 24 * time.Hour
+	}
+	return ttl
+}
 
 // dpopTokenType is the token_type of an access token bound to a key: DPoP
 // (§5), or Bearer under a fault.

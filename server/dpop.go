@@ -86,7 +86,7 @@ func (s *Server) readDPoP(r *http.Request, site dpopSite) (*dpopProof, *dpopErro
 	switch {
 	case len(vals) == 0:
 		return nil, nil
-	case len(vals) > 1:
+	case len(vals) > 1 && s.refusesSeveralDPoPHeaders():
 		return nil, invalidProof("more than one DPoP header")
 	case len(vals[0]) > dpopMaxProof:
 		return nil, invalidProof("the DPoP proof is too large")
@@ -99,16 +99,17 @@ func (s *Server) readDPoP(r *http.Request, site dpopSite) (*dpopProof, *dpopErro
 	if err := json.Unmarshal(payload, &c); err != nil {
 		return nil, invalidProof("the claims of the DPoP proof are not a JSON object")
 	}
-	if derr := s.checkProofClaims(r, site, &c); derr != nil {
-		return nil, derr
-	}
-	thumb, err := jwk.Thumbprint(crypto.SHA256)
+	thumb, err := jwkThumbprint(jwk)
 	if err != nil {
 		return nil, invalidProof("the jwk of the DPoP proof has no thumbprint")
 	}
+	jkt := base64.RawURLEncoding.EncodeToString(thumb)
+	if derr := s.checkProofClaims(r, site, &c, jkt); derr != nil {
+		return nil, derr
+	}
 	// The jti is spent last, so that a proof refused for another reason
 	// does not use it up.
-	if s.tracksDPoPJTI() {
+	if s.tracksDPoPJTI() && c.JTI != "" {
 		key := "dpop jti " + site.url + " " + base64.RawURLEncoding.EncodeToString(store.Hash(c.JTI))
 		err := s.store.UseOnce(r.Context(), key, s.now().Add(dpopMaxAge+dpopMaxSkew))
 		switch {
@@ -118,13 +119,24 @@ func (s *Server) readDPoP(r *http.Request, site dpopSite) (*dpopProof, *dpopErro
 			return nil, invalidProof("the jti of the DPoP proof could not be recorded")
 		}
 	}
-	return &dpopProof{jkt: base64.RawURLEncoding.EncodeToString(thumb)}, nil
+	return &dpopProof{jkt: jkt}, nil
+}
+
+// jwkThumbprint is the JWK SHA-256 thumbprint of jwk (RFC 7638), a
+// symmetric key's too (§3.2: its members k and kty), which only a proof
+// accepted under a fault carries.
+func jwkThumbprint(jwk *jose.JSONWebKey) ([]byte, error) {
+	if secret, ok := jwk.Key.([]byte); ok {
+		sum := sha256.Sum256([]byte(`{"k":"` + base64.RawURLEncoding.EncodeToString(secret) + `","kty":"oct"}`))
+		return sum[:], nil
+	}
+	return jwk.Thumbprint(crypto.SHA256)
 }
 
 // verifyProofJWS checks the JOSE header and the signature of a proof (§4.3
 // items 2, 4 to 7) and returns its key and payload.
 func (s *Server) verifyProofJWS(raw string) (*jose.JSONWebKey, []byte, *dpopError) {
-	jws, err := jose.ParseSignedCompact(raw, s.dpopJOSEAlgs())
+	jws, err := s.parseDPoPProof(raw)
 	if err != nil {
 		if jwk, payload, ok := s.acceptFaultyProof(raw); ok {
 			return jwk, payload, nil
@@ -148,30 +160,32 @@ func (s *Server) verifyProofJWS(raw string) (*jose.JSONWebKey, []byte, *dpopErro
 	return h.JSONWebKey, payload, nil
 }
 
-// checkProofClaims checks the claims of a proof (§4.3 items 3, 8 to 12).
-func (s *Server) checkProofClaims(r *http.Request, site dpopSite, c *dpopClaims) *dpopError {
-	if c.JTI == "" || c.HTM == "" || c.HTU == "" || c.IAT == nil {
+// checkProofClaims checks the claims of a proof of the key jkt (§4.3
+// items 3, 8 to 12). A claim is compared only when present, and every
+// required one is (item 3).
+func (s *Server) checkProofClaims(r *http.Request, site dpopSite, c *dpopClaims, jkt string) *dpopError {
+	if (c.JTI == "" || c.HTM == "" || c.HTU == "" || c.IAT == nil) && s.requiresDPoPClaims() {
 		return invalidProof("the DPoP proof lacks one of jti, htm, htu and iat")
 	}
 	if len(c.JTI) > dpopMaxJTI {
 		return invalidProof("the jti of the DPoP proof is too long")
 	}
-	if c.HTM != r.Method && s.checksDPoPHTM() {
+	if c.HTM != "" && c.HTM != r.Method && s.checksDPoPHTM() {
 		return invalidProof("the htm of the DPoP proof is not the request's method")
 	}
-	if !sameHTU(c.HTU, site.url) && s.checksDPoPHTU() {
+	if c.HTU != "" && !s.htuMatches(c.HTU, site.url) && s.checksDPoPHTU() {
 		return invalidProof("the htu of the DPoP proof is not the request's URI")
 	}
-	if !s.proofFresh(*c.IAT) {
+	if c.IAT != nil && !s.proofFresh(*c.IAT) {
 		return invalidProof("the iat of the DPoP proof is outside the accepted window")
 	}
 	if site.nonce {
-		if c.Nonce == nil || (!s.validDPoPNonce(site.nonceLabel, *c.Nonce) && s.comparesDPoPNonce()) {
+		if c.Nonce == nil && !s.nonceSpared(r, jkt) || c.Nonce != nil && !s.validDPoPNonce(site.nonceLabel, *c.Nonce) && s.comparesDPoPNonce() {
 			return &dpopError{code: oautherr.CodeUseDPoPNonce, desc: "a DPoP proof with the nonce of the DPoP-Nonce header is required",
 				nonce: s.dpopNonce(site.nonceLabel, s.now())}
 		}
 	}
-	if site.accessToken != "" && s.checksDPoPATH() {
+	if site.accessToken != "" && s.checksDPoPATH() && (c.ATH != nil || s.requiresDPoPClaims()) {
 		sum := sha256.Sum256([]byte(site.accessToken))
 		if c.ATH == nil || *c.ATH != base64.RawURLEncoding.EncodeToString(sum[:]) {
 			return invalidProof("the ath of the DPoP proof is not the hash of the access token")
@@ -189,7 +203,7 @@ func (s *Server) proofFresh(iat float64) bool {
 		return false
 	}
 	now := float64(s.now().UnixMilli()) / 1000
-	return iat >= now-dpopMaxAge.Seconds() && iat <= now+dpopMaxSkew.Seconds()
+	return iat >= now-dpopMaxAge.Seconds() && (iat <= now+dpopMaxSkew.Seconds() || !s.boundsDPoPFutureIAT())
 }
 
 // sameHTU compares htu with the request's URI, ignoring query and
@@ -285,6 +299,31 @@ func (s *Server) checkRefreshDPoPKey(r *http.Request, c *store.Client, t *store.
 		return nil
 	}
 	return s.invalidProofError("the refresh token is bound to another DPoP key")
+}
+
+// pushedDPoP implements §10.1: the dpop_jkt of a pushed request binds
+// the code as at the authorization endpoint, a DPoP proof sent with it is
+// checked (§4.3) and binds the code to its key likewise, and with both
+// they name the same key.
+func (s *Server) pushedDPoP(r *http.Request, req *authRequest) *oautherr.Error {
+	if !s.keepsPushedJKT() {
+		req.dpopJKT = ""
+	}
+	if !s.readsPushedDPoP() {
+		return nil
+	}
+	proof, derr := s.readDPoP(r, dpopSite{url: s.endpoint("/par")})
+	switch {
+	case derr != nil:
+		return s.invalidProofError(derr.desc)
+	case proof == nil:
+		return nil
+	case req.dpopJKT == "":
+		req.dpopJKT = proof.jkt
+	case req.dpopJKT != proof.jkt && s.comparesPushedJKT():
+		return s.invalidProofError("dpop_jkt is not the thumbprint of the DPoP proof's key")
+	}
+	return nil
 }
 
 // validJKT reports whether v looks like a JWK SHA-256 thumbprint: 43

@@ -3,23 +3,29 @@ package server
 import (
 	"crypto"
 	"crypto/ecdsa"
+	"crypto/hmac"
 	"crypto/rsa"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"math/big"
+	"net/http"
 	"strings"
+	"time"
 
 	jose "github.com/go-jose/go-jose/v4"
+
+	"github.com/authspec/authspec/server/store"
 )
 
 // acceptFaultyProof accepts, under its fault only, a DPoP proof that
-// go-jose refuses: an unsigned one (alg "none", RFC 9449 §11.6), or one
-// whose jwk holds the private key (§4.3 item 7), verified with the key's
-// public part. It reports false when no such fault is on or the proof is
-// not of that kind.
+// go-jose refuses: an unsigned one (alg "none", RFC 9449 §11.6), one whose
+// jwk holds the private key (§4.3 item 7), verified with the key's public
+// part, or one signed HS256 with the symmetric key of its jwk (§11.6). It
+// reports false when no such fault is on or the proof is not of that kind.
 func (s *Server) acceptFaultyProof(raw string) (*jose.JSONWebKey, []byte, bool) {
-	if !s.fault(FaultDPoPAlgNoneAccepted) && !s.fault(FaultDPoPPrivateJWKAccepted) {
+	if !s.fault(FaultDPoPAlgNoneAccepted) && !s.fault(FaultDPoPPrivateJWKAccepted) && !s.fault(FaultDPoPHS256Accepted) {
 		return nil, nil, false
 	}
 	parts := strings.Split(raw, ".")
@@ -45,6 +51,13 @@ func (s *Server) acceptFaultyProof(raw string) (*jose.JSONWebKey, []byte, bool) 
 	switch {
 	case h.Alg == "none" && s.fault(FaultDPoPAlgNoneAccepted) && jwk.IsPublic():
 		return &jwk, payload, true
+	case h.Alg == "HS256" && s.fault(FaultDPoPHS256Accepted):
+		secret, ok := jwk.Key.([]byte)
+		m := hmac.New(sha256.New, secret)
+		m.Write([]byte(parts[0] + "." + parts[1]))
+		if ok && len(secret) > 0 && hmac.Equal(m.Sum(nil), sig) {
+			return &jwk, payload, true
+		}
 	case !jwk.IsPublic() && s.fault(FaultDPoPPrivateJWKAccepted) && pub.Valid() &&
 		verifySHA256(h.Alg, pub.Key, parts[0]+"."+parts[1], sig):
 		return &pub, payload, true
@@ -70,4 +83,16 @@ func verifySHA256(alg string, key any, input string, sig []byte) bool {
 		}
 	}
 	return false
+}
+
+// nonceSpared reports, under its fault only, whether the key jkt was sent
+// a DPoP nonce before: its proof without a nonce claim is then accepted,
+// against RFC 9449 §11.3. The first proof of a key without a nonce marks
+// the key, as the use_dpop_nonce answer to it sends one.
+func (s *Server) nonceSpared(r *http.Request, jkt string) bool {
+	if !s.fault(FaultDPoPNonceSpared) {
+		return false
+	}
+	err := s.store.UseOnce(r.Context(), "dpop nonce sent "+jkt, s.now().Add(time.Hour))
+	return errors.Is(err, store.ErrAlreadyUsed)
 }

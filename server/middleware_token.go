@@ -100,6 +100,11 @@ func (s *Server) oauthErrorRules() []rule {
 				res.editMembers(func(m map[string]any) { m["error_description"] = `grant_type "` + gt + `" is not supported` })
 			}
 		})),
+		onFault(FaultDPoPNonceHeaderTwice, oauthError(func(res *response) {
+			if n := res.header.Get("DPoP-Nonce"); n != "" && res.member("error") == "use_dpop_nonce" {
+				res.header.Add("DPoP-Nonce", n)
+			}
+		})),
 		onFault(FaultErrorNotJSON, oauthError(func(res *response) {
 			m, _ := res.members()
 			code, _ := m["error"].(string)

@@ -154,6 +154,9 @@ func (s *Server) pushRequest(w http.ResponseWriter, r *http.Request) (*ParRespon
 	if oerr != nil {
 		return nil, oerr
 	}
+	if oerr := s.pushedDPoP(r, req); oerr != nil {
+		return nil, oerr
+	}
 	return s.sealPushed(req)
 }
 

@@ -158,6 +158,7 @@ var knownMetadata = map[string]bool{
 	"response_types": true, "client_name": true, "client_uri": true, "logo_uri": true,
 	"scope": true, "contacts": true, "tos_uri": true, "policy_uri": true, "jwks_uri": true,
 	"software_id": true, "software_version": true, "require_pushed_authorization_requests": true,
+	"dpop_bound_access_tokens": true,
 	// Accepted but not metadata the server stores (RFC 7592 update requests,
 	// server-provisioned fields a client may echo back).
 	"client_id": true, "client_secret": true, "registration_access_token": true,
@@ -199,9 +200,15 @@ func (s *Server) parseClientMetadata(raw map[string]json.RawMessage) (store.Clie
 			}
 		}
 	}
-	if v, ok := raw["require_pushed_authorization_requests"]; ok && string(v) != "null" {
-		if err := json.Unmarshal(v, &md.RequirePushedAuthorizationRequests); err != nil {
-			return md, oautherr.InvalidClientMetadata("require_pushed_authorization_requests must be a boolean")
+	bools := map[string]*bool{
+		"require_pushed_authorization_requests": &md.RequirePushedAuthorizationRequests,
+		"dpop_bound_access_tokens":              &md.DPoPBoundAccessTokens,
+	}
+	for name, dst := range bools {
+		if v, ok := raw[name]; ok && string(v) != "null" {
+			if err := json.Unmarshal(v, dst); err != nil {
+				return md, oautherr.InvalidClientMetadata("%s must be a boolean", name)
+			}
 		}
 	}
 	return md, nil

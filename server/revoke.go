@@ -99,6 +99,14 @@ type Introspection struct {
 	Sub       string   `json:"sub,omitempty"`
 	Aud       []string `json:"aud,omitempty"`
 	Iss       string   `json:"iss,omitempty"`
+	// Cnf binds a DPoP-bound access token to its key (RFC 9449 §6.2).
+	Cnf *Confirmation `json:"cnf,omitempty"`
+}
+
+// Confirmation is the cnf member (RFC 7800 §3.1) with the JWK SHA-256
+// thumbprint of a DPoP key (RFC 9449 §6.1).
+type Confirmation struct {
+	JKT string `json:"jkt"`
 }
 
 // handleIntrospect implements RFC 7662 for confidential clients, which may
@@ -163,9 +171,13 @@ func (s *Server) introspect(r *http.Request, ca *clientAuth, form url.Values) (I
 	if !t.ExpiresAt.IsZero() {
 		out.Exp = t.ExpiresAt.Unix()
 	}
-	if t.Kind == store.AccessToken {
+	switch {
+	case t.Kind == store.AccessToken && t.JKT != "":
+		// RFC 9449 §6.2: a DPoP-bound token says so, with its key.
+		out.TokenType, out.Cnf = "DPoP", &Confirmation{JKT: t.JKT}
+	case t.Kind == store.AccessToken:
 		out.TokenType = "Bearer"
-	} else {
+	default:
 		out.TokenType = "refresh_token"
 	}
 	return out, nil

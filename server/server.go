@@ -335,15 +335,15 @@ func (s *Server) Handler() http.Handler {
 	route(prefix+"/token", s.handleToken, append(s.tokenRules(), errs...)...)
 	route(prefix+"/par", s.handlePAR, append(s.parRules(), errs...)...)
 	route(prefix+"/revoke", s.handleRevoke, errs...)
-	route(prefix+"/introspect", s.handleIntrospect, append(s.introspectionRules(), errs...)...)
+	route(prefix+"/introspect", s.handleIntrospect, append(append(s.introspectionRules(), s.dpopIntrospectionRules()...), errs...)...)
 	route(prefix+"/register", s.handleRegister, append(s.registrationRules(), errs...)...)
 	route(prefix+"/register/{client_id}", s.handleClientConfig, append(s.clientConfigRules(), errs...)...)
-	route(prefix+"/mcp", s.handleResource, append(s.resourceRules(), errs...)...)
+	route(prefix+"/mcp", s.handleResource, append(append(s.resourceRules(), s.dpopResourceRules()...), errs...)...)
 	s.resourceMetadataAppendedRoute(mux, prefix)
 	s.openIDConfigurationRoute(mux, prefix)
 	s.jwksRoute(mux, prefix)
 	s.logoutRoute(mux, prefix)
-	route(prefix+"/mcp/"+ScopedResourceScope, s.handleScopedResource, append(s.resourceRules(), errs...)...)
+	route(prefix+"/mcp/"+ScopedResourceScope, s.handleScopedResource, append(append(s.resourceRules(), s.dpopResourceRules()...), errs...)...)
 	if s.resourceMetadataElsewhere() {
 		route("GET "+prefix+customResourceMetadataPath, s.handleResourceMetadata, s.resourceMetadataRules()...)
 	}

@@ -92,7 +92,7 @@ var tokenParams = []string{"grant_type", "code", "redirect_uri", "client_id", "c
 	"code_verifier", "refresh_token", "scope", "resource"}
 
 func (s *Server) writeTokenResponse(w http.ResponseWriter, resp *TokenResponse) {
-	body, err := json.Marshal(resp)
+	body, err := resp.appendJSON(make([]byte, 0, 256))
 	if err != nil {
 		s.writeOAuthError(w, oautherr.ServerError(fmt.Errorf("encode token response: %w", err)))
 		return
@@ -133,6 +133,9 @@ func (s *Server) token(r *http.Request, form url.Values) (*TokenResponse, *oauth
 		return nil, oerr
 	}
 	if oerr := s.emptyScopeError(form); oerr != nil {
+		return nil, oerr
+	}
+	if oerr := s.dpopRequiredError(r, ca.client); oerr != nil {
 		return nil, oerr
 	}
 	gt := form.Get("grant_type")
@@ -470,7 +473,7 @@ func (s *Server) issue(r *http.Request, c *store.Client, subject, scope, grantSc
 	// and so is a public client's refresh token.
 	jkt, refreshJKT, tokenType := dpopJKT(r), "", "Bearer"
 	if jkt != "" {
-		tokenType = s.dpopTokenType()
+		tokenType, ttl = s.dpopTokenType(), s.dpopAccessTokenTTL(ttl)
 		if c.Public() {
 			refreshJKT = jkt
 		}

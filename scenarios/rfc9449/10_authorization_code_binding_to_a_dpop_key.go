@@ -7,7 +7,6 @@ import (
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/dpop"
 	"github.com/authspec/authspec/suite/expect"
-	"github.com/authspec/authspec/suite/fixture"
 )
 
 func codeBindingChecks() []*suite.Check {
@@ -25,20 +24,14 @@ func runDPoPJKTMismatch(ctx context.Context, t *suite.T) error {
 	if err != nil {
 		return err
 	}
-	withJKT := func(r *fixture.AuthRequest) {
-		if r.Extra == nil {
-			r.Extra = map[string][]string{}
-		}
-		r.Extra.Set("dpop_jkt", h.key.JKT)
-	}
-	if _, err := h.boundTokens(ctx, t, nil, withJKT); err != nil {
+	if _, err := h.boundTokens(ctx, t, nil, withJKT(h.key.JKT)); err != nil {
 		return err
 	}
 	other, err := newHolder(t)
 	if err != nil {
 		return err
 	}
-	g, err := t.CodeFor(ctx, nil, withJKT)
+	g, err := t.CodeFor(ctx, nil, withJKT(h.key.JKT))
 	if err != nil {
 		return err
 	}

@@ -20,6 +20,13 @@ func replayChecks() []*suite.Check {
 			Run:   runOldProof,
 		},
 		{
+			ID: "rfc9449-11.1-future-proof-refused", Spec: suite.RFC9449, Section: "11.1", Level: suite.May,
+			Requires: atToken, Profiles: profiles,
+			Title: "The token endpoint refuses a DPoP proof whose iat is a day in the future",
+			Quote: "Note: To accommodate for clock offsets, the server MAY accept DPoP proofs that carry an iat time in the reasonably near future (on the order of seconds or minutes).",
+			Run:   runFutureProof,
+		},
+		{
 			ID: "rfc9449-11.1-jti-replay-declined", Spec: suite.RFC9449, Section: "11.1", Level: suite.Should,
 			Requires: atToken, Profiles: profiles,
 			Title:       "The token endpoint declines a second proof with the jti of one it accepted",
@@ -51,6 +58,32 @@ func runOldProof(ctx context.Context, t *suite.T) error {
 	return expect.Fail(res, "a refusal (HTTP 400 invalid_dpop_proof)", fmt.Sprintf("HTTP %d", res.Status),
 		"the token endpoint accepted a DPoP proof created a day ago").
 		WithFix("accept a proof only within a short window (seconds or minutes) around its iat")
+}
+
+// runFutureProof judges the bound of the MAY: seconds or minutes of clock
+// offset are lawful, a day is not (a proof made today would serve
+// tomorrow, RFC 9449 §11.2).
+func runFutureProof(ctx context.Context, t *suite.T) error {
+	h, err := newHolder(t)
+	if err != nil {
+		return err
+	}
+	if _, err := h.boundTokens(ctx, t, nil, nil); err != nil {
+		return err
+	}
+	res, err := h.redeem(ctx, t, nil, nil, dpop.Proof{IssuedAt: time.Now().Add(24 * time.Hour)}, "redeem another authorization code with a DPoP proof whose iat is a day ahead")
+	if err != nil {
+		return err
+	}
+	if refused(res) {
+		return nil
+	}
+	if h.nonces.Any() {
+		return suite.SkipErr("the server accepted the iat a day ahead with its own fresh nonce: RFC 9449 §11.1 lets a server tell a proof's creation time by its nonce instead of iat")
+	}
+	return expect.Fail(res, "a refusal (HTTP 400 invalid_dpop_proof)", fmt.Sprintf("HTTP %d", res.Status),
+		"the token endpoint accepted a DPoP proof whose iat is a day in the future: RFC 9449 §11.1 allows seconds or minutes of clock offset").
+		WithFix("accept an iat in the future only within a small clock skew (seconds or minutes)")
 }
 
 func runJTIReplay(ctx context.Context, t *suite.T) error {

@@ -2,6 +2,7 @@ package rfc9449
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 
 	"github.com/authspec/authspec/suite"
@@ -12,6 +13,12 @@ import (
 
 func nonceChecks() []*suite.Check {
 	return []*suite.Check{{
+		ID: "rfc9449-8-one-nonce-header", Spec: suite.RFC9449, Section: "8", Level: suite.MustNot,
+		Requires: atToken, Profiles: profiles,
+		Title: "A use_dpop_nonce response of the token endpoint carries one DPoP-Nonce header field",
+		Quote: "Other HTTP headers and JSON fields MAY also be included in the error response, but there MUST NOT be more than one DPoP-Nonce header.",
+		Run:   runOneNonceHeader,
+	}, {
 		ID: "rfc9449-8-nonce-mismatch-refused", Spec: suite.RFC9449, Section: "8", Level: suite.Must,
 		Requires: atToken, Profiles: profiles,
 		Title: "A server that asks for a DPoP nonce refuses a proof with another nonce, and accepts its own",
@@ -49,6 +56,26 @@ func runNonceMismatch(ctx context.Context, t *suite.T) error {
 	}
 	if ctl.Status != http.StatusOK {
 		return suite.SkipErr("a proof with the nonce the server supplied was refused too (HTTP %d: %s): the refusal proves nothing", ctl.Status, ctl.Snippet())
+	}
+	return nil
+}
+
+func runOneNonceHeader(ctx context.Context, t *suite.T) error {
+	h, err := newHolder(t)
+	if err != nil {
+		return err
+	}
+	res, err := h.redeemOnce(ctx, t, dpop.Proof{}, "redeem an authorization code with a DPoP proof without a nonce")
+	if err != nil {
+		return err
+	}
+	if !dpop.AsksNonce(res) {
+		return suite.SkipErr("the token endpoint asks for no DPoP nonce (no use_dpop_nonce with DPoP-Nonce; HTTP %d): RFC 9449 §8 makes nonces optional", res.Status)
+	}
+	if n := len(res.Header.Values("DPoP-Nonce")); n > 1 {
+		return expect.Fail(res, "one DPoP-Nonce header field", fmt.Sprintf("%d DPoP-Nonce header fields", n),
+			"the use_dpop_nonce response carries %d DPoP-Nonce header fields: the client cannot tell which nonce to use", n).
+			WithFix("send exactly one DPoP-Nonce header with the nonce the next proof must carry")
 	}
 	return nil
 }

@@ -63,7 +63,11 @@ func (h *holder) token(ctx context.Context, t *suite.T, c *fixture.Client, form 
 
 // tokenRequest builds the token request form with c's authentication.
 func tokenRequest(t *suite.T, c *fixture.Client, form url.Values) func(ctx context.Context) (*http.Request, error) {
-	ep := t.Target.Metadata.TokenEndpoint
+	return formRequest(t.Target.Metadata.TokenEndpoint, c, form)
+}
+
+// formRequest builds a POST of form to ep with c's authentication.
+func formRequest(ep string, c *fixture.Client, form url.Values) func(ctx context.Context) (*http.Request, error) {
 	return func(ctx context.Context) (*http.Request, error) {
 		f := url.Values{}
 		for k, v := range form {

@@ -12,12 +12,18 @@ func Checks() []*suite.Check {
 	out = append(out, checkingChecks()...)
 	out = append(out, tokenRequestChecks()...)
 	out = append(out, metadataChecks()...)
+	out = append(out, registrationChecks()...)
 	out = append(out, confirmationChecks()...)
+	out = append(out, thumbprintChecks()...)
+	out = append(out, introspectionChecks()...)
 	out = append(out, schemeChecks()...)
 	out = append(out, bearerChecks()...)
 	out = append(out, nonceChecks()...)
 	out = append(out, codeBindingChecks()...)
+	out = append(out, parChecks()...)
 	out = append(out, replayChecks()...)
+	out = append(out, pregenerationChecks()...)
+	out = append(out, downgradeChecks()...)
 	out = append(out, algorithmChecks()...)
 	return out
 }

@@ -80,6 +80,9 @@ type ClientMetadata struct {
 	// Objects (RFC 9101 §10.5); kept only under a fault, since the server
 	// supports no Request Objects.
 	RequireSignedRequestObject bool `json:"require_signed_request_object,omitempty"`
+	// DPoPBoundAccessTokens: the client always uses DPoP at the token
+	// endpoint (RFC 9449 §5.2).
+	DPoPBoundAccessTokens bool `json:"dpop_bound_access_tokens,omitempty"`
 }
 
 // Client is a registered OAuth client.

@@ -3,8 +3,9 @@
 // nonces (use_dpop_nonce, DPoP-Nonce).
 //
 // A Proof describes the proof of one request; its deviation fields (an old
-// iat, a wrong typ, a private key in jwk, alg none, a broken signature)
-// make the proofs a compliant server refuses.
+// iat, a wrong typ, a private key in jwk, alg none, a broken signature, a
+// missing claim, an HMAC signature, the JSON serialization, a second DPoP
+// header) make the proofs a compliant server refuses.
 package dpop
 
 import (
@@ -103,6 +104,11 @@ type Proof struct {
 	PrivateJWK   bool      // jwk carries the private key
 	AlgNone      bool      // unsigned: alg none and no signature
 	BadSignature bool      // the signature does not verify
+	Omit         []string  // claims left out (jti, htm, htu, iat, ath, nonce)
+	HTU          string    // htu verbatim instead of the request's URL
+	Symmetric    bool      // signed HS256 with a fresh secret, jwk the oct key
+	JSON         bool      // the flattened JWS JSON Serialization: not a JWT
+	Twice        bool      // a second proof of the key in a second DPoP header field
 }
 
 // ATH is the ath claim of an access token: the base64url SHA-256 of its
@@ -146,6 +152,12 @@ func (p Proof) claims() (map[string]any, error) {
 	if p.Nonce != "" {
 		c["nonce"] = p.Nonce
 	}
+	if p.HTU != "" {
+		c["htu"] = p.HTU
+	}
+	for _, name := range p.Omit {
+		delete(c, name)
+	}
 	return c, nil
 }
 
@@ -166,19 +178,16 @@ func (k *Key) Sign(p Proof) (string, error) {
 	if p.AlgNone {
 		return k.unsigned(typ, payload)
 	}
-	opts := (&jose.SignerOptions{}).WithType(jose.ContentType(typ))
-	if p.PrivateJWK {
-		opts = opts.WithHeader("jwk", &jose.JSONWebKey{Key: k.priv, Algorithm: k.Alg})
-	} else {
-		opts.EmbedJWK = true
-	}
-	signer, err := jose.NewSigner(jose.SigningKey{Algorithm: jose.SignatureAlgorithm(k.Alg), Key: k.priv}, opts)
+	signer, err := k.signer(p, typ)
 	if err != nil {
-		return "", fmt.Errorf("dpop: signer: %w", err)
+		return "", err
 	}
 	jws, err := signer.Sign(payload)
 	if err != nil {
 		return "", fmt.Errorf("dpop: sign: %w", err)
+	}
+	if p.JSON {
+		return jws.FullSerialize(), nil
 	}
 	out, err := jws.CompactSerialize()
 	if err != nil {
@@ -188,6 +197,31 @@ func (k *Key) Sign(p Proof) (string, error) {
 		out = breakSignature(out)
 	}
 	return out, nil
+}
+
+// signer signs with k, its public key in jwk; or with the deviations of
+// p: the private key in jwk, or HS256 with a fresh secret given in jwk.
+func (k *Key) signer(p Proof, typ string) (jose.Signer, error) {
+	opts := (&jose.SignerOptions{}).WithType(jose.ContentType(typ))
+	key := jose.SigningKey{Algorithm: jose.SignatureAlgorithm(k.Alg), Key: k.priv}
+	switch {
+	case p.Symmetric:
+		secret := make([]byte, 32)
+		if _, err := rand.Read(secret); err != nil {
+			return nil, fmt.Errorf("dpop: secret: %w", err)
+		}
+		key = jose.SigningKey{Algorithm: jose.HS256, Key: secret}
+		opts = opts.WithHeader("jwk", &jose.JSONWebKey{Key: secret, Algorithm: string(jose.HS256)})
+	case p.PrivateJWK:
+		opts = opts.WithHeader("jwk", &jose.JSONWebKey{Key: k.priv, Algorithm: k.Alg})
+	default:
+		opts.EmbedJWK = true
+	}
+	signer, err := jose.NewSigner(key, opts)
+	if err != nil {
+		return nil, fmt.Errorf("dpop: signer: %w", err)
+	}
+	return signer, nil
 }
 
 // unsigned is an unsecured JWS (RFC 7515 §A.5) with the public jwk.
@@ -292,6 +326,13 @@ func send(ctx context.Context, hc *httpx.Client, k *Key, nonces *Nonces, r Reque
 		return nil, err
 	}
 	req.Header.Set("DPoP", proof)
+	if p.Twice {
+		second, err := k.Sign(p)
+		if err != nil {
+			return nil, err
+		}
+		req.Header.Add("DPoP", second)
+	}
 	res, err := hc.Do(ctx, req, note)
 	if err != nil {
 		return nil, err

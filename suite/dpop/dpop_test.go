@@ -85,6 +85,36 @@ func TestDeviations(t *testing.T) {
 	proof, err = k.Sign(typ)
 	require.NoError(t, err)
 	assert.Equal(t, "JWT", header(t, proof)["typ"])
+
+	omit := p
+	omit.Omit = []string{"jti"}
+	omit.HTU = "HTTPS://AS.EXAMPLE/token"
+	proof, err = k.Sign(omit)
+	require.NoError(t, err)
+	jws, err = jose.ParseSignedCompact(proof, algs)
+	require.NoError(t, err)
+	var c map[string]any
+	require.NoError(t, json.Unmarshal(jws.UnsafePayloadWithoutVerification(), &c))
+	assert.NotContains(t, c, "jti")
+	assert.Equal(t, "HTTPS://AS.EXAMPLE/token", c["htu"], "htu is sent verbatim")
+
+	sym := p
+	sym.Symmetric = true
+	proof, err = k.Sign(sym)
+	require.NoError(t, err)
+	assert.Equal(t, "HS256", header(t, proof)["alg"])
+	assert.Equal(t, "oct", header(t, proof)["jwk"].(map[string]any)["kty"])
+
+	js := p
+	js.JSON = true
+	proof, err = k.Sign(js)
+	require.NoError(t, err)
+	_, err = jose.ParseSignedCompact(proof, algs)
+	assert.Error(t, err, "the JSON serialization is not a compact JWS")
+	jws, err = jose.ParseSignedJSON(proof, algs)
+	require.NoError(t, err)
+	_, err = jws.Verify(&k.JWK)
+	assert.NoError(t, err)
 }
 
 func TestPickAlg(t *testing.T) {

@@ -43,13 +43,20 @@ type codeEntry struct {
 }
 
 type clientIndex struct {
-	codes    map[string]struct{}   // keys of s.codes
-	tokens   map[tokenKey]struct{} // keys of s.tokens
-	subjects map[string]struct{}   // subjects with a consent
+	codes    map[string]struct{} // keys of s.codes
+	subjects map[string]struct{} // subjects with a consent
+	// tokens are the keys of the client's tokens in the order they were
+	// saved, and possibly keys of tokens removed since: a removal only
+	// counts down live, and the list is compacted when it holds twice as
+	// many keys as live tokens. An append to a list is cheaper than an
+	// insert into a set of a million keys, on the path of every issued
+	// token; deleting a client, the rare operation, checks each key.
+	tokens []tokenKey
+	live   int
 }
 
 func (ci *clientIndex) empty() bool {
-	return len(ci.codes) == 0 && len(ci.tokens) == 0 && len(ci.subjects) == 0
+	return len(ci.codes) == 0 && ci.live == 0 && len(ci.subjects) == 0
 }
 
 type grantEntry struct {
@@ -142,10 +149,36 @@ func (s *Store) liveClientLocked(id string) (*store.Client, bool) {
 func (s *Store) indexLocked(clientID string) *clientIndex {
 	ci := s.byClient[clientID]
 	if ci == nil {
-		ci = &clientIndex{codes: map[string]struct{}{}, tokens: map[tokenKey]struct{}{}, subjects: map[string]struct{}{}}
+		ci = &clientIndex{codes: map[string]struct{}{}, subjects: map[string]struct{}{}}
 		s.byClient[clientID] = ci
 	}
 	return ci
+}
+
+// addClientTokenLocked indexes the token key under clientID, compacting
+// the client's list of keys when removed tokens make half of it.
+func (s *Store) addClientTokenLocked(clientID string, key tokenKey) {
+	ci := s.indexLocked(clientID)
+	if len(ci.tokens) >= 2*ci.live+32 {
+		kept := ci.tokens[:0]
+		for _, k := range ci.tokens {
+			if s.ownsLocked(clientID, k) {
+				kept = append(kept, k)
+			}
+		}
+		clear(ci.tokens[len(kept):])
+		ci.tokens = kept
+	}
+	ci.tokens = append(ci.tokens, key)
+	ci.live++
+}
+
+// ownsLocked tells whether the token of key k is stored and was issued to
+// clientID: a key in a client's list may be of a token removed since, or
+// removed and saved again for another client.
+func (s *Store) ownsLocked(clientID string, k tokenKey) bool {
+	t, ok := s.tokens[k]
+	return ok && s.syms.str(t.clientID) == clientID
 }
 
 func (s *Store) tidyIndexLocked(clientID string) {
@@ -184,7 +217,7 @@ func (s *Store) removeTokenLocked(key tokenKey) {
 	clientID, grantID := s.syms.str(t.clientID), s.syms.str(t.grantID)
 	s.releaseLocked(t, key)
 	if ci := s.byClient[clientID]; ci != nil {
-		delete(ci.tokens, key)
+		ci.live--
 		s.tidyIndexLocked(clientID)
 	}
 	if grantID != "" {
@@ -207,8 +240,10 @@ func (s *Store) deleteClientLocked(id string) {
 	for k := range ci.codes {
 		s.removeCodeLocked(k)
 	}
-	for k := range ci.tokens {
-		s.removeTokenLocked(k)
+	for _, k := range ci.tokens {
+		if s.ownsLocked(id, k) {
+			s.removeTokenLocked(k)
+		}
 	}
 	for sub := range ci.subjects {
 		delete(s.consents, [2]string{sub, id})
@@ -385,7 +420,7 @@ func (s *Store) SaveToken(_ context.Context, t *store.Token) error {
 	}
 	s.sweepLocked()
 	s.tokens[key] = s.newTokenRecordLocked(t, key)
-	s.indexLocked(t.ClientID).tokens[key] = struct{}{}
+	s.addClientTokenLocked(t.ClientID, key)
 	if t.GrantID != "" {
 		g := s.grantLocked(t.GrantID)
 		g.tokens = append(g.tokens, key)
@@ -496,7 +531,7 @@ func (s *Store) Usage(_ context.Context, clientID, grantID string) (store.Usage,
 	defer s.mu.Unlock()
 	u := store.Usage{Clients: len(s.clients), Codes: len(s.codes), Tokens: len(s.tokens)}
 	if ci := s.byClient[clientID]; clientID != "" && ci != nil {
-		u.ClientCodes, u.ClientTokens = len(ci.codes), len(ci.tokens)
+		u.ClientCodes, u.ClientTokens = len(ci.codes), ci.live
 	}
 	if g := s.grants[grantID]; grantID != "" && g != nil {
 		u.GrantTokens = len(g.tokens)
