@@ -188,7 +188,14 @@ func judgesMetadataOnly(r suite.Result) bool {
 	return r.Spec == suite.RFC8414 && r.ID != "rfc8414-2-registration-endpoint-registers" ||
 		r.ID == "openapi-metadata-responses" || r.ID == "mcp-2025-11-25-pkce-advertised" || r.ID == "rfc7009-2-endpoint-url" ||
 		r.ID == "mcp-3.3-endpoints-https" || r.ID == "mcp-2025-11-25-cimd-supported" || r.ID == "mcp-2025-11-25-cimd-advertised" ||
-		r.ID == "rfc6749-3.1-endpoint-url" || r.ID == "rfc6749-3.2-endpoint-url"
+		r.ID == "rfc6749-3.1-endpoint-url" || r.ID == "rfc6749-3.2-endpoint-url" ||
+		metadataEndpointChecks[r.ID]
+}
+
+// metadataEndpointChecks judge the URL of an endpoint the metadata names.
+var metadataEndpointChecks = map[string]bool{
+	"rfc7591-3-endpoint-https": true,
+	"rfc9126-2-endpoint-https": true,
 }
 
 // TestHostileMetadata: a discovery document that hangs, never ends or is

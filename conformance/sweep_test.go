@@ -252,6 +252,8 @@ var variantSetups = map[server.Variant]variantSetup{
 var consentPageChecks = []string{
 	"rfc6749-10.12-consent-csrf-token", "rfc6749-10.12-consent-not-by-get", "rfc6749-10.2-consent-names-client",
 	"rfc6749-10.2-remembered-consent-scope", "rfc6749-4.1.2.1-deny-access-denied",
+	"rfc7591-2-client-uri-shown", "rfc7591-2-tos-uri-shown", "rfc7591-2-policy-uri-shown",
+	"mcp-2025-11-25-cimd-client-host-shown", "mcp-2025-11-25-cimd-redirect-host-shown",
 }
 
 // errorShownChecks expect a request to be refused with a page, not
@@ -265,6 +267,7 @@ var errorShownChecks = []string{
 	"rfc6749-4.1.2.1-invalid-redirect-not-followed", "rfc6749-4.1.2.1-missing-client-not-redirected", "rfc6749-4.1.2.1-unknown-client-not-redirected",
 	"rfc9700-4.1.3-exact-redirect-match", "rfc9700-4.1.3-no-redirect-patterns", "rfc8252-8.4-loopback-path-exact",
 	"rfc9126-2.2-bound-to-client", "rfc9126-4-single-use",
+	"rfc7592-2.3-deleted-client-not-authorized",
 }
 
 // targetIssuer points the run at the server's issuer identifier.

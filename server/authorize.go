@@ -566,11 +566,27 @@ func (s *Server) handleConsentPage(w http.ResponseWriter, r *http.Request) {
 	if !s.namesClient() {
 		name, clientID, host = "an application", "", ""
 	}
-	s.render(w, http.StatusOK, s.ui.consent, map[string]any{
+	data := map[string]any{
 		"Title": "Authorize " + name, "ClientName": name, "ClientID": clientID,
 		"Subject": sess.subject, "RedirectHost": host, "Scopes": scopes, "Resources": req.resources,
 		"RequestID": req.sealed, "CSRF": csrf, "Action": s.endpoint("/consent"),
-	})
+	}
+	s.addClientLinks(r, req, data)
+	s.render(w, http.StatusOK, s.ui.consent, data)
+}
+
+// addClientLinks adds to the consent page the client's own pages, as
+// registered (RFC 7591 §2: the server SHOULD display client_uri,
+// clickable, tos_uri and policy_uri), when the server shows them.
+func (s *Server) addClientLinks(r *http.Request, req *authRequest, data map[string]any) {
+	if !s.showsClientLinks() {
+		return
+	}
+	c, err := s.getClient(r.Context(), req.clientID)
+	if err != nil {
+		return
+	}
+	data["ClientURI"], data["TOSURI"], data["PolicyURI"] = c.Metadata.ClientURI, c.Metadata.TOSURI, c.Metadata.PolicyURI
 }
 
 func (s *Server) handleConsentSubmit(w http.ResponseWriter, r *http.Request) {

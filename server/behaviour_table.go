@@ -548,6 +548,48 @@ var (
 		"client metadata documents declaring a client_secret_* token_endpoint_auth_method are accepted")
 )
 
+// More faults of dynamic registration (RFC 7591), the client configuration
+// endpoint (RFC 7592), introspection (RFC 7662), authorization server
+// metadata (RFC 8414) and pushed authorization requests (RFC 9126).
+var (
+	FaultMetadataRegistrationHTTP = fault("metadata-registration-endpoint-http", "RFC 7591 §3",
+		"metadata names the registration endpoint with the http scheme on a host other than the local machine")
+	FaultMetadataPARHTTP = fault("metadata-par-endpoint-http", "RFC 9126 §2",
+		"metadata names the PAR endpoint with the http scheme on a host other than the local machine")
+	FaultRegisterJWKSBesideURI = fault("registration-jwks-beside-jwks-uri", "RFC 7591 §2",
+		"client information responses with a jwks_uri carry a jwks member too")
+	FaultRegMgmtUpdateTokenUnchecked = fault("registration-update-token-unchecked", "RFC 7592 §2.2",
+		"the client configuration endpoint checks the registration access token of reads and deletes, not of updates: any bearer token updates a client")
+	FaultRegMgmtDeleteTokenUnchecked = fault("registration-delete-token-unchecked", "RFC 7592 §2.3",
+		"the client configuration endpoint checks the registration access token of reads and updates, not of deletes: any bearer token deletes a client")
+	FaultMetadataJWKSUseMissing = fault("metadata-jwks-use-missing", "RFC 8414 §2",
+		`the JWK Set at jwks_uri holds a signing and an encryption key, and the signing key has no "use"`)
+	FaultMetadataSignedNoIss = fault("metadata-signed-metadata-without-iss", "RFC 8414 §2.1",
+		"the metadata carries signed_metadata, a JWT whose claims have no iss")
+	FaultMetadataSignedNested = fault("metadata-signed-metadata-nested", "RFC 8414 §2.1",
+		"the JWT of signed_metadata carries a signed_metadata claim")
+	FaultRevokePublicRefused = fault("revocation-public-clients-refused", "RFC 8414 §2",
+		`the revocation endpoint refuses public clients (invalid_client) though revocation_endpoint_auth_methods_supported lists "none"`)
+	FaultPARRequestURIAccepted = fault("par-request-uri-accepted", "RFC 9126 §2.1",
+		"the PAR endpoint accepts a pushed request carrying a request_uri (and ignores it)")
+	FaultRegisterStatementUnverified = fault("registration-software-statement-unverified", "RFC 7591 §3.2.2",
+		"registration takes the claims of a software_statement without verifying its signature (even an unsigned one) over the request's metadata")
+	FaultIntrospectAnyClient = fault("introspect-any-client", "RFC 7662 §4",
+		"any authenticated client may introspect every token, a client registered a moment ago included")
+	FaultRegMgmtDeleteKeepsTokens = fault("registration-delete-keeps-tokens", "RFC 7592 §2.3",
+		"deleting a client disables its credentials and registration but leaves its access and refresh tokens valid")
+	FaultNoSenderConstraining = fault("sender-constraining-not-offered", "RFC 9700 §2.2.1",
+		"the server offers no sender-constrained access tokens: the metadata has no dpop_signing_alg_values_supported and the token endpoint ignores DPoP proofs")
+	FaultRegisterNativeAppSecret = fault("registration-native-app-secret", "RFC 8252 §8.5",
+		"a native app (application_type native) registering without client authentication is registered with client_secret_basic and a client secret")
+	FaultConsentClientLinksHidden = fault("consent-client-links-hidden", "RFC 7591 §2",
+		"the consent page shows none of the client's registered client_uri, tos_uri and policy_uri")
+	FaultAccessTokenSignatureUnchecked = fault("access-token-signature-unchecked", "RFC 7662 §4",
+		"access tokens are JWS-shaped (header.payload.signature) and are found by their header and payload alone: a token whose signature was altered is still active")
+	FaultPARSignedRequestObjectIgnored = fault("par-signed-request-object-not-enforced", "RFC 9126 §2.3",
+		"registration keeps require_signed_request_object, but the PAR endpoint accepts plain pushed requests of such a client")
+)
+
 // The variants of the login, consent and error pages, of discovery and the
 // issuer, and of the protected resource: choices the specifications permit
 // that differ from the server's defaults. Every check must accept each of

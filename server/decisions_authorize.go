@@ -320,6 +320,12 @@ func (s *Server) checksConsentCSRF() bool {
 // browser goes next (RFC 6749 §10.2).
 func (s *Server) namesClient() bool { return !s.fault(FaultConsentAnonymous) }
 
+// showsClientLinks: the consent page shows the client's client_uri (a
+// link), tos_uri and policy_uri (RFC 7591 §2); with the fault, none.
+func (s *Server) showsClientLinks() bool {
+	return s.namesClient() && !s.fault(FaultConsentClientLinksHidden)
+}
+
 // deniesByRedirect: a denial is redirected to the client with
 // access_denied (RFC 6749 §4.1.2.1).
 func (s *Server) deniesByRedirect() bool { return !s.fault(FaultDenyNotRedirects) }

@@ -168,3 +168,8 @@ func (s *Server) invalidProofError(desc string) *oautherr.Error {
 func (s *Server) audienceOK(t *store.Token) bool {
 	return slices.Contains(t.Resources, s.ResourceURL()) || !s.restrictsAudience(t)
 }
+
+// offersDPoP: the token endpoint binds access tokens to the key of a DPoP
+// proof (RFC 9449 §5; RFC 9700 §2.2.1 SHOULD); with the fault, it ignores
+// DPoP proofs altogether.
+func (s *Server) offersDPoP() bool { return !s.fault(FaultNoSenderConstraining) }

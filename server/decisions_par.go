@@ -1,6 +1,7 @@
 package server
 
 import (
+	"encoding/json"
 	"net/http"
 	"net/url"
 	"time"
@@ -91,4 +92,20 @@ func (s *Server) requiresPAR(c *store.Client) bool {
 // basis"): Config.RequirePAR, or the variant.
 func (s *Server) requiresPAROfAll() bool {
 	return s.cfg.RequirePAR || s.variant(VariantPARRequired)
+}
+
+// parRefusesRequestURI: a pushed request carrying request_uri is refused
+// (RFC 9126 §2.1).
+func (s *Server) parRefusesRequestURI() bool { return !s.fault(FaultPARRequestURIAccepted) }
+
+// keptSignedRequestObject is the require_signed_request_object a
+// registration keeps: none, since the server supports no Request Objects
+// (RFC 7591 §2: metadata the server does not understand is ignored); with
+// the fault, the value asked for, never enforced.
+func (s *Server) keptSignedRequestObject(raw map[string]json.RawMessage) bool {
+	var v bool
+	if r, ok := raw["require_signed_request_object"]; ok && s.fault(FaultPARSignedRequestObjectIgnored) && json.Unmarshal(r, &v) == nil {
+		return v
+	}
+	return false
 }

@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"crypto/sha256"
+	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
@@ -220,3 +221,69 @@ func (s *Server) storesUpdate() bool { return !s.fault(FaultRegMgmtUpdateNotPers
 
 // deletesClient: a delete request deletes the client (RFC 7592 §2.3).
 func (s *Server) deletesClient() bool { return !s.fault(FaultRegMgmtDeleteNoop) }
+
+// methodTokenBypass reports whether a client configuration request with
+// method is served whatever bearer token it carries (faults only: RFC
+// 7592 §2.2 and §2.3 require the registration access token of updates and
+// deletes as of reads).
+func (s *Server) methodTokenBypass(method string) bool {
+	return method == http.MethodPut && s.fault(FaultRegMgmtUpdateTokenUnchecked) ||
+		method == http.MethodDelete && s.fault(FaultRegMgmtDeleteTokenUnchecked)
+}
+
+// statementMetadata is the registration request's metadata with what its
+// software_statement contributes: nothing, since the server trusts no
+// statement signer and ignores the member (RFC 7591 §2); with the fault,
+// the statement's claims, taken without checking its signature, override
+// the request's members.
+func (s *Server) statementMetadata(raw map[string]json.RawMessage) map[string]json.RawMessage {
+	var stmt string
+	if v, ok := raw["software_statement"]; !ok || !s.fault(FaultRegisterStatementUnverified) || json.Unmarshal(v, &stmt) != nil {
+		return raw
+	}
+	parts := strings.Split(stmt, ".")
+	if len(parts) != 3 {
+		return raw
+	}
+	payload, err := base64.RawURLEncoding.DecodeString(parts[1])
+	if err != nil {
+		return raw
+	}
+	var claims map[string]json.RawMessage
+	if json.Unmarshal(payload, &claims) != nil {
+		return raw
+	}
+	for k, v := range claims {
+		if knownMetadata[k] {
+			raw[k] = v
+		}
+	}
+	return raw
+}
+
+// deleteClient deletes c with its codes, tokens and consents (RFC 7592
+// §2.3: the server SHOULD invalidate the client's tokens at once); with the
+// fault, the client is only disabled (its secret, registration access token
+// and redirect URIs gone) and its tokens stay valid.
+func (s *Server) deleteClient(ctx context.Context, c *store.Client) error {
+	if !s.fault(FaultRegMgmtDeleteKeepsTokens) {
+		return s.store.DeleteClient(ctx, c.ID)
+	}
+	disabled := *c
+	disabled.SecretHash = store.Hash(randomToken())
+	disabled.RegistrationTokenHash = nil
+	disabled.Metadata.RedirectURIs = nil
+	return s.store.UpdateClient(ctx, &disabled)
+}
+
+// nativeAppAuthMethod is the token_endpoint_auth_method a registration
+// gets: the one asked for; with the fault, a native app (application_type
+// native, RFC 8252) asking for none gets client_secret_basic, which RFC
+// 8252 §8.5 recommends against.
+func (s *Server) nativeAppAuthMethod(raw map[string]json.RawMessage, method string) string {
+	var appType string
+	if v, ok := raw["application_type"]; ok && s.fault(FaultRegisterNativeAppSecret) && json.Unmarshal(v, &appType) == nil && appType == "native" && method == authNone {
+		return authBasic
+	}
+	return method
+}

@@ -98,3 +98,15 @@ func (s *Server) introspectsAllInactive() bool { return s.fault(FaultIntrospectA
 
 // revokedTokensActive: a revoked token is inactive (RFC 7662 §2.2).
 func (s *Server) revokedTokensActive() bool { return s.fault(FaultIntrospectRevokedActive) }
+
+// revocationRefusesPublic reports whether the revocation endpoint refuses
+// public clients (fault only: the metadata lists "none" among
+// revocation_endpoint_auth_methods_supported, RFC 8414 §2).
+func (s *Server) revocationRefusesPublic(ca *clientAuth) bool {
+	return s.fault(FaultRevokePublicRefused) && ca.client != nil && ca.client.Public()
+}
+
+// introspectsOnlyOwnTokens: a client learns only of the tokens issued to it
+// (RFC 7662 §4: callers are specifically authorized); with the fault, any
+// authenticated client learns of every token.
+func (s *Server) introspectsOnlyOwnTokens() bool { return !s.fault(FaultIntrospectAnyClient) }

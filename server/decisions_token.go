@@ -3,6 +3,7 @@ package server
 import (
 	"crypto/rand"
 	"crypto/subtle"
+	"encoding/base64"
 	"encoding/hex"
 	"net/http"
 	"net/url"
@@ -426,7 +427,17 @@ func (s *Server) newAccessToken() string {
 		_, _ = rand.Read(b)
 		return hex.EncodeToString(b)
 	}
+	if s.fault(FaultAccessTokenSignatureUnchecked) {
+		return jwsShapedToken()
+	}
 	return randomToken()
+}
+
+// jwsShapedToken is an access token in the form of a JWS (RFC 7515 §7.1):
+// a header, a payload naming a random jti, and a random "signature".
+func jwsShapedToken() string {
+	enc := base64.RawURLEncoding.EncodeToString
+	return enc([]byte(`{"alg":"HS256","typ":"at+jwt"}`)) + "." + enc([]byte(`{"jti":"`+randomToken()+`"}`)) + "." + randomToken()
 }
 
 // newRefreshTokenScope is the scope of the refresh token a refresh of t
@@ -520,9 +531,9 @@ func (s *Server) refreshTokenValue(rt string) string {
 }
 
 // tokenLookupKey is the part of a presented token that finds it in the
-// store: all of it; with the fault, the part before its last ".".
+// store: all of it; with the faults, the part before its last ".".
 func (s *Server) tokenLookupKey(raw string) string {
-	if i := strings.LastIndexByte(raw, '.'); i > 0 && s.fault(FaultRefreshIntegrityUnchecked) {
+	if i := strings.LastIndexByte(raw, '.'); i > 0 && (s.fault(FaultRefreshIntegrityUnchecked) || s.fault(FaultAccessTokenSignatureUnchecked)) {
 		return raw[:i]
 	}
 	return raw

@@ -64,6 +64,15 @@ func (s *Server) metadataRules() []rule {
 		onFault(FaultMetadataEndpointHTTP, setMember("revocation_endpoint", "http://as.example.com/revoke")),
 		onFault(FaultMetadataSigningAlgNone, setMember("token_endpoint_auth_signing_alg_values_supported", []string{"RS256", "none"})),
 		onFault(FaultMetadataJWTAuthNoAlgs, appendMember("token_endpoint_auth_methods_supported", "private_key_jwt")),
+		onFault(FaultMetadataRegistrationHTTP, setMember("registration_endpoint", "http://as.example.com/register")),
+		onFault(FaultMetadataPARHTTP, setMember("pushed_authorization_request_endpoint", "http://as.example.com/par")),
+		onFault(FaultMetadataJWKSUseMissing, setMember("jwks_uri", s.endpoint(faultJWKSPath))),
+		onFault(FaultNoSenderConstraining, deleteMember("dpop_signing_alg_values_supported")),
+		onFault(FaultMetadataSignedNoIss, signMetadataRule(func(c map[string]any) { delete(c, "issuer") })),
+		onFault(FaultMetadataSignedNested, signMetadataRule(func(c map[string]any) {
+			c["iss"] = c["issuer"]
+			c["signed_metadata"] = signedMetadata(map[string]any{"iss": c["issuer"]})
+		})),
 	}
 }
 

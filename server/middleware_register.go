@@ -63,6 +63,15 @@ func (s *Server) clientInfoRules() []rule {
 				ci.RegistrationClientURI = u.RequestURI()
 			}
 		})),
+		onFault(FaultRegisterJWKSBesideURI, func(res *response) {
+			if isClientInfo(res) {
+				res.editMembers(func(m map[string]any) {
+					if _, ok := m["jwks_uri"]; ok {
+						m["jwks"] = map[string]any{"keys": []any{}}
+					}
+				})
+			}
+		}),
 		onFault(FaultRegisterNoCacheControl, func(res *response) {
 			if isClientInfo(res) {
 				res.header.Del("Cache-Control")

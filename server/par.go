@@ -140,7 +140,7 @@ func (s *Server) pushRequest(w http.ResponseWriter, r *http.Request) (*ParRespon
 	if id := form.Get("client_id"); id != "" && id != c.ID {
 		return nil, oautherr.InvalidRequest("client_id differs from the authenticated client")
 	}
-	if form.Has("request_uri") {
+	if form.Has("request_uri") && s.parRefusesRequestURI() {
 		return nil, oautherr.InvalidRequest("request_uri must not be sent to the pushed authorization request endpoint")
 	}
 	if form.Has("request") {

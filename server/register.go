@@ -62,8 +62,10 @@ func (s *Server) handleRegister(w http.ResponseWriter, r *http.Request) {
 		s.writeOAuthError(w, oerr)
 		return
 	}
-	md, oerr := s.parseClientMetadata(raw)
+	md, oerr := s.parseClientMetadata(s.statementMetadata(raw))
 	md.GrantTypes = s.registrableGrantTypes(md.GrantTypes)
+	md.TokenEndpointAuthMethod = s.nativeAppAuthMethod(raw, md.TokenEndpointAuthMethod)
+	md.RequireSignedRequestObject = s.keptSignedRequestObject(raw)
 	if oerr == nil {
 		md, oerr = s.normalizeMetadata(md, false)
 	}
@@ -449,7 +451,7 @@ func (s *Server) handleClientConfig(w http.ResponseWriter, r *http.Request) {
 		s.updateClient(w, r, c)
 	case http.MethodDelete:
 		if s.deletesClient() {
-			if err := s.store.DeleteClient(r.Context(), c.ID); err != nil {
+			if err := s.deleteClient(r.Context(), c); err != nil {
 				s.writeOAuthError(w, oautherr.ServerError(fmt.Errorf("delete client: %w", err)))
 				return
 			}
@@ -474,7 +476,7 @@ func (s *Server) authorizeRegistration(r *http.Request) (*store.Client, *oauther
 	if err != nil {
 		return nil, oautherr.ServerError(fmt.Errorf("get client: %w", err))
 	}
-	if s.registrationTokenBypass(r.Context(), tok) {
+	if s.registrationTokenBypass(r.Context(), tok) || s.methodTokenBypass(r.Method) {
 		return c, nil
 	}
 	if len(c.RegistrationTokenHash) == 0 || !store.EqualHash(c.RegistrationTokenHash, tok) {

@@ -31,6 +31,10 @@ func (s *Server) handleRevoke(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	if s.revocationRefusesPublic(ca) {
+		s.writeOAuthError(w, oautherr.InvalidClient("this endpoint does not serve public clients"))
+		return
+	}
 	if oerr := s.revoke(r, ca, form); oerr != nil {
 		s.writeOAuthError(w, oerr)
 		return
@@ -157,7 +161,7 @@ func (s *Server) introspect(r *http.Request, ca *clientAuth, form url.Values) (I
 		return Introspection{Active: false}, nil
 	}
 	active := t.Active(s.now()) || (t.Revoked && s.revokedTokensActive())
-	if t.ClientID != ca.client.ID && ca.client.ID != "" || !active {
+	if t.ClientID != ca.client.ID && ca.client.ID != "" && s.introspectsOnlyOwnTokens() || !active {
 		return Introspection{Active: false}, nil
 	}
 	out := Introspection{

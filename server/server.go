@@ -341,6 +341,7 @@ func (s *Server) Handler() http.Handler {
 	route(prefix+"/mcp", s.handleResource, append(append(s.resourceRules(), s.dpopResourceRules()...), errs...)...)
 	s.resourceMetadataAppendedRoute(mux, prefix)
 	s.openIDConfigurationRoute(mux, prefix)
+	s.jwksRoute(mux, prefix)
 	s.logoutRoute(mux, prefix)
 	route(prefix+"/mcp/"+ScopedResourceScope, s.handleScopedResource, append(append(s.resourceRules(), s.dpopResourceRules()...), errs...)...)
 	if s.resourceMetadataElsewhere() {

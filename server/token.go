@@ -42,7 +42,7 @@ func (s *Server) handleToken(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	form, oerr := s.tokenRequest(w, r)
-	if oerr == nil {
+	if oerr == nil && s.offersDPoP() {
 		// RFC 9449: the DPoP proof, if any, travels in r's context.
 		r, oerr = s.tokenDPoP(w, r)
 	}
@@ -479,7 +479,7 @@ func (s *Server) issue(r *http.Request, c *store.Client, subject, scope, grantSc
 		}
 	}
 	if err := s.store.SaveToken(ctx, &store.Token{
-		Hash: store.Hash(at), Kind: store.AccessToken, ClientID: c.ID, Subject: subject,
+		Hash: store.Hash(s.tokenLookupKey(at)), Kind: store.AccessToken, ClientID: c.ID, Subject: subject,
 		Scope: scope, Resources: resources, GrantID: grantID,
 		IssuedAt: now, ExpiresAt: now.Add(ttl), JKT: jkt,
 	}); err != nil {

@@ -53,6 +53,8 @@ var _ = add(map[string]pair{
 	"mcp-2025-11-25-cimd-size-limited":           faults(server.FaultCIMDNoSizeLimit),
 	"mcp-2025-11-25-cimd-fetch-failure-aborts":   faults(server.FaultCIMDFetchFailureIgnored),
 	"mcp-2025-11-25-cimd-errors-not-cached":      faults(server.FaultCIMDCachesFailures),
+	"mcp-2025-11-25-cimd-client-host-shown":      faults(server.FaultConsentAnonymous),
+	"mcp-2025-11-25-cimd-redirect-host-shown":    faults(server.FaultConsentAnonymous),
 })
 
 // TestEveryRequestAuthorized_SessionID: an MCP server that serves the

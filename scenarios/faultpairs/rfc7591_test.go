@@ -1,10 +1,17 @@
 package faultpairs_test
 
-import "github.com/authspec/authspec/server"
+import (
+	"github.com/authspec/authspec/server"
+	"github.com/authspec/authspec/suite/target"
+)
 
 var _ = add(map[string]pair{
 	"rfc7591-2-defaults-registered":               faults(server.FaultRegisterNoDefaults),
 	"rfc7591-2-unknown-metadata-ignored":          faults(server.FaultRegisterUnknownFatal),
+	"rfc7591-2-jwks-and-jwks-uri-exclusive":       faults(server.FaultRegisterJWKSBesideURI),
+	"rfc7591-2-client-uri-shown":                  faults(server.FaultConsentClientLinksHidden),
+	"rfc7591-2-tos-uri-shown":                     faults(server.FaultConsentClientLinksHidden),
+	"rfc7591-2-policy-uri-shown":                  faults(server.FaultConsentClientLinksHidden),
 	"rfc7591-2.1-grant-response-types-consistent": faults(server.FaultRegisterInconsistentTypes),
 	"rfc7591-3-open-registration":                 {cfg: func(c *server.Config) { c.InitialAccessToken = "authspec-faultpair-iat" }},
 	"rfc7591-3.2.1-201-created":                   faults(server.FaultRegister200),
@@ -22,6 +29,12 @@ var _ = add(map[string]pair{
 	"rfc7591-3.2.2-fragment-redirect-refused":     faults(server.FaultRegisterFragment),
 	"rfc7591-3.2.2-relative-redirect-refused":     faults(server.FaultRegisterRelativeRedirect),
 	"rfc7591-3.2.2-unsupported-auth-method":       observed(server.FaultRegisterAuthMethodUnchecked),
+	"rfc7591-3.2.2-invalid-software-statement":    faults(server.FaultRegisterStatementUnverified),
 	"rfc7591-5-http-redirect-refused":             faults(server.FaultRegisterHTTPRedirect),
 	"rfc7591-5-redirect-uris-required":            faults(server.FaultRegisterRedirectURIsOptional),
+	// The suite sends nothing to an origin the user did not allow: a user
+	// whose server names an http registration endpoint allows its origin
+	// to see why.
+	"rfc7591-3-endpoint-https": {faults: []server.Fault{server.FaultMetadataRegistrationHTTP},
+		target: func(c *target.Config) { c.AllowedOrigins = []string{"http://as.example.com"} }},
 })

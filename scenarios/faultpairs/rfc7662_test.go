@@ -12,4 +12,6 @@ var _ = add(map[string]pair{
 	"rfc7662-2.3-invalid-client-401":     faults(server.FaultIntrospectNoAuth),
 	"rfc7662-2.2-inactive-no-details":    faults(server.FaultIntrospectInactiveDetail),
 	"rfc7662-2.2-unknown-token-inactive": faults(server.FaultIntrospectAlwaysActive),
+	"rfc7662-4-callers-authorized":       faults(server.FaultIntrospectAnyClient),
+	"rfc7662-4-signature-validated":      faults(server.FaultAccessTokenSignatureUnchecked),
 })

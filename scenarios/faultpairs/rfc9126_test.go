@@ -7,20 +7,28 @@ import (
 	"strings"
 
 	"github.com/authspec/authspec/server"
+	"github.com/authspec/authspec/suite/target"
 )
 
 var _ = add(map[string]pair{
-	"rfc9126-2.1-client-authenticated":      faults(server.FaultPARNoClientAuth),
-	"rfc9126-2.1-pushed-request-validated":  faults(server.FaultPARRequestUnvalidated),
-	"rfc9126-2.2-created-response":          faults(server.FaultPARWrongStatus, server.FaultPARMissingExpiresIn),
-	"rfc9126-2.2-bound-to-client":           faults(server.FaultPARNotBoundToClient),
-	"rfc9126-2.2-pushed-parameters-win":     faults(server.FaultPARQueryParamsOverride),
-	"rfc9126-2.3-error-json":                faults(server.FaultErrorNotJSON),
-	"rfc9126-2.3-post-only":                 faults(server.FaultPARGetAccepted),
-	"rfc9126-4-expired-refused":             faults(server.FaultPARExpiredAccepted),
-	"rfc9126-4-single-use":                  faults(server.FaultPARRequestURIReusable),
-	"rfc9126-5-request-uri-usable":          faults(server.FaultPARRequestURIIgnored),
-	"rfc9126-6-client-require-par-honoured": faults(server.FaultPARRequiredNotEnforced),
+	// The suite sends nothing to an origin the user did not allow: a user
+	// whose server names an http PAR endpoint allows its origin to see why.
+	"rfc9126-2-endpoint-https": {faults: []server.Fault{server.FaultMetadataPARHTTP},
+		target: func(c *target.Config) { c.AllowedOrigins = []string{"http://as.example.com"} }},
+	"rfc9126-2.1-client-authenticated":           faults(server.FaultPARNoClientAuth),
+	"rfc9126-2.1-pushed-request-validated":       faults(server.FaultPARRequestUnvalidated),
+	"rfc9126-2.1-request-uri-refused":            faults(server.FaultPARRequestURIAccepted),
+	"rfc9126-2.1-validated-at-authorization":     faults(server.FaultPARRequestUnvalidated),
+	"rfc9126-2.2-created-response":               faults(server.FaultPARWrongStatus, server.FaultPARMissingExpiresIn),
+	"rfc9126-2.2-bound-to-client":                faults(server.FaultPARNotBoundToClient),
+	"rfc9126-2.2-pushed-parameters-win":          faults(server.FaultPARQueryParamsOverride),
+	"rfc9126-2.3-error-json":                     faults(server.FaultErrorNotJSON),
+	"rfc9126-2.3-post-only":                      faults(server.FaultPARGetAccepted),
+	"rfc9126-2.3-signed-request-object-required": faults(server.FaultPARSignedRequestObjectIgnored),
+	"rfc9126-4-expired-refused":                  faults(server.FaultPARExpiredAccepted),
+	"rfc9126-4-single-use":                       faults(server.FaultPARRequestURIReusable),
+	"rfc9126-5-request-uri-usable":               faults(server.FaultPARRequestURIIgnored),
+	"rfc9126-6-client-require-par-honoured":      faults(server.FaultPARRequiredNotEnforced),
 	// The server-wide requirement is met only by a server that requires
 	// PAR of every client.
 	"rfc9126-5-require-par-honoured": {faults: []server.Fault{server.FaultPARRequiredNotEnforced},

@@ -4,6 +4,7 @@ import "github.com/authspec/authspec/server"
 
 var _ = add(map[string]pair{
 	"rfc9700-2.1.2-no-implicit-grant":                   faults(server.FaultBCPImplicitGrant),
+	"rfc9700-2.2.1-sender-constraining-offered":         faults(server.FaultNoSenderConstraining),
 	"rfc9700-2.4-no-password-grant":                     faults(server.FaultBCPPasswordGrant),
 	"rfc9700-4.1.3-no-redirect-patterns":                faults(server.FaultBCPRedirectPatterns),
 	"rfc9700-4.15-client-id-not-chosen":                 faults(server.FaultBCPClientChosenID),

@@ -53,6 +53,13 @@ func cimdChecks() []*suite.Check {
 			Run:   withDocs(runCIMDRedirectURIListed),
 		},
 		{
+			ID: "mcp-2025-11-25-cimd-client-host-shown", Spec: suite.MCP, Section: cimdSection, Level: suite.Should,
+			Requires: append([]vocab.Feature{vocab.FeatureBrowser}, req...), Profiles: p,
+			Title: "The consent page for a document's client shows the host of its client_id URL",
+			Quote: "The authorization server SHOULD display the hostname of the client_id on the authorization interface, in addition to displaying the fetched client information if any. (draft-ietf-oauth-client-id-metadata-document-00 §6.4)",
+			Run:   runCIMDClientHostShown,
+		},
+		{
 			// The -00 draft MCP 2025-11-25 cites says nothing of redirects;
 			// later drafts forbid following them (SSRF, MCP's "SHOULD follow
 			// the security considerations").
@@ -413,6 +420,17 @@ func runCIMDNoSharedSecret(ctx context.Context, t *suite.T, d *docServer) error 
 }
 
 const cimdSection = "Client ID Metadata Documents"
+
+// runCIMDClientHostShown looks for the client_id's host on the consent page
+// of a document's client.
+func runCIMDClientHostShown(ctx context.Context, t *suite.T) error {
+	cc, err := cimdConsent(ctx, t)
+	if err != nil {
+		return err
+	}
+	return judgeHostShown(cc, cc.clientID, "the client_id",
+		"show the client_id's host name on the consent page, beside what the document says of the client: it is the one part of the client's identity the document cannot choose")
+}
 
 // cimdFeatures are what the checks of client metadata documents need.
 var cimdFeatures = []vocab.Feature{vocab.FeatureCIMD, vocab.FeatureAuthCode}

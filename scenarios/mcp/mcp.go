@@ -20,6 +20,7 @@ func Checks() []*suite.Check {
 	out = append(out, prmDiscoveryChecks()...)
 	out = append(out, cimdChecks()...)
 	out = append(out, cimdFetchChecks()...)
+	out = append(out, cimdSecurityChecks()...)
 	out = append(out, communicationSecurityChecks()...)
 	out = append(out, codeProtectionChecks()...)
 	out = append(out, confusedDeputyChecks()...)

@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/url"
 	"slices"
+	"strings"
 
 	"github.com/authspec/authspec/scenarios/internal/regclient"
 	"github.com/authspec/authspec/suite"
@@ -32,7 +34,57 @@ func clientMetadataChecks() []*suite.Check {
 			Quote: "The authorization server MUST ignore any client metadata sent by the client that it does not understand (for instance, by silently removing unknown metadata from the client's registration record during processing).",
 			Run:   runUnknownMetadataIgnored,
 		},
+		{
+			ID: "rfc7591-2-jwks-and-jwks-uri-exclusive", Spec: suite.RFC7591, Section: "2", Level: suite.MustNot,
+			Requires: dcr, Profiles: profiles,
+			Title: "A registration asking for both jwks_uri and jwks is refused, or answered with at most one of them",
+			Quote: "The \"jwks_uri\" and \"jwks\" parameters MUST NOT both be present in the same request or response.",
+			Run:   runJWKSAndJWKSURIExclusive,
+		},
 	}
+}
+
+// clientJWKS is a JWK Set of one public key (the P-256 example key of RFC
+// 7517 Appendix A.1), as a client would register it by value.
+var clientJWKS = map[string]any{"keys": []any{map[string]any{
+	"kty": "EC", "crv": "P-256", "use": "sig", "kid": "authspec-1",
+	"x": "MKBCTNIcKUSDii11ySs3526iDZ8AiTo7Tu6KPAqv7D4",
+	"y": "4Etl6SRW2YiLUrN5vfvVHuhp7x8PxltmWWlbbM4IFyM",
+}}}
+
+// runJWKSAndJWKSURIExclusive registers a client with both members: the
+// request breaks the rule, so a refusal (an OAuth error, 400) is the
+// answer RFC 7591 §3.2.2 suggests, and a registration keeping one of them
+// (§2 lets the server replace requested metadata) is lawful too; a
+// response carrying both is not.
+func runJWKSAndJWKSURIExclusive(ctx context.Context, t *suite.T) error {
+	r, err := register(ctx, t, map[string]any{"jwks_uri": "https://client.example.org/authspec/jwks.json", "jwks": clientJWKS})
+	if err != nil {
+		return err
+	}
+	res := r.Res
+	fix := "refuse a registration that has both jwks_uri and jwks with error=invalid_client_metadata, and never return both"
+	if res.Status < 200 || res.Status >= 300 {
+		if res.Status != http.StatusBadRequest || expect.ErrorCode(res) == "" {
+			return suite.SkipErr("the registration answered HTTP %d%s, not an OAuth error, which says nothing of the two members (rfc7591-3.2.2-error-json judges registration errors)", res.Status, expect.BodyHint(res))
+		}
+		t.Logf("the registration was refused with error=%s", expect.ErrorCode(res))
+		return nil
+	}
+	m, err := expect.JSONObject(res, false)
+	if err != nil {
+		return err
+	}
+	_, uri := m["jwks_uri"]
+	_, set := m["jwks"]
+	if uri && set {
+		return expect.Fail(res, "a refusal (invalid_client_metadata), or a response with jwks_uri or jwks but not both",
+			fmt.Sprintf("jwks_uri: %s and jwks: %s", expect.Describe(m["jwks_uri"]), expect.Describe(m["jwks"])),
+			"the registration response carries both jwks_uri and jwks: a client reading it cannot tell which keys are registered").
+			WithFix(fix)
+	}
+	t.Logf("the registration was answered HTTP %d with jwks_uri %t and jwks %t", res.Status, uri, set)
+	return nil
 }
 
 func runUnknownMetadataIgnored(ctx context.Context, t *suite.T) error {
@@ -202,4 +254,117 @@ func useDefaults(ctx context.Context, t *suite.T, r *regclient.Registration, met
 			WithEvidence(r.Res.Exchange)
 	}
 	return suite.SkipErr("the code exchange failed for a reason this check does not judge: %s", regclient.Outcome(res))
+}
+
+// displayChecks are the checks of what the consent page shows of a
+// client's registered metadata (RFC 7591 §2).
+func displayChecks() []*suite.Check {
+	req := []vocab.Feature{vocab.FeatureDCR, vocab.FeatureBrowser, vocab.FeatureAuthCode}
+	return []*suite.Check{
+		{
+			ID: "rfc7591-2-client-uri-shown", Spec: suite.RFC7591, Section: "2", Level: suite.Should,
+			Requires: req, Profiles: profiles,
+			Title: "The consent page links to the client's registered client_uri",
+			Quote: "client_uri ... If present, the server SHOULD display this URL to the end-user in a clickable fashion.",
+			Run:   func(ctx context.Context, t *suite.T) error { return judgeShown(ctx, t, "client_uri", true) },
+		},
+		{
+			ID: "rfc7591-2-tos-uri-shown", Spec: suite.RFC7591, Section: "2", Level: suite.Should,
+			Requires: req, Profiles: profiles,
+			Title: "The consent page shows the client's registered tos_uri",
+			Quote: "tos_uri ... The authorization server SHOULD display this URL to the end-user if it is provided.",
+			Run:   func(ctx context.Context, t *suite.T) error { return judgeShown(ctx, t, "tos_uri", false) },
+		},
+		{
+			ID: "rfc7591-2-policy-uri-shown", Spec: suite.RFC7591, Section: "2", Level: suite.Should,
+			Requires: req, Profiles: profiles,
+			Title: "The consent page shows the client's registered policy_uri",
+			Quote: "policy_uri ... The authorization server SHOULD display this URL to the end-user if it is provided.",
+			Run:   func(ctx context.Context, t *suite.T) error { return judgeShown(ctx, t, "policy_uri", false) },
+		},
+	}
+}
+
+// displayed is the consent page of a client registered with client_uri,
+// tos_uri and policy_uri, made once per run.
+type displayed struct {
+	reg     *regclient.Registration
+	uris    map[string]string
+	consent *fixture.PageVisit
+	res     *fixture.AuthzResult
+}
+
+// displayURIs are the URIs the display checks register: on the origin of
+// the redirect URI (RFC 7591 §5 would have the server compare their host
+// with it), under paths nobody serves.
+func displayURIs(t *suite.T) map[string]string {
+	base := "https://client.authspec.example"
+	if u, err := url.Parse(t.RedirectURI()); err == nil && u.Host != "" {
+		base = u.Scheme + "://" + u.Host
+	}
+	return map[string]string{"client_uri": base + "/authspec/home", "tos_uri": base + "/authspec/terms", "policy_uri": base + "/authspec/privacy"}
+}
+
+func consentWithURIs(ctx context.Context, t *suite.T) (*displayed, error) {
+	v, err := t.Shared(ctx, "rfc7591.consent-with-uris", func(ctx context.Context, t *suite.T) (any, error) {
+		uris := displayURIs(t)
+		changes := map[string]any{"client_name": "authspec client with its pages"}
+		for k, v := range uris {
+			changes[k] = v
+		}
+		r, err := regclient.MustRegister(ctx, t, regclient.Metadata(t, regclient.DefaultMethod(t), changes))
+		if err != nil {
+			return nil, err
+		}
+		ar := t.NewAuthRequest(r.Client)
+		ar.Extra = url.Values{"prompt": {"consent"}}
+		ar.Flow = fixture.FlowInspect
+		res, err := t.Authorize(ctx, ar)
+		if err != nil {
+			return nil, err
+		}
+		d := &displayed{reg: r, uris: uris, res: res}
+		for i := range res.Pages {
+			if res.Pages[i].Stage == "consent" {
+				d.consent = &res.Pages[i]
+			}
+		}
+		return d, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return v.(*displayed), nil
+}
+
+// judgeShown looks for the registered member on the consent page: a link
+// to it, or (unless clickable is required) its text.
+func judgeShown(ctx context.Context, t *suite.T, member string, clickable bool) error {
+	d, err := consentWithURIs(ctx, t)
+	if err != nil {
+		return err
+	}
+	want := d.uris[member]
+	if got, _ := d.reg.Info[member].(string); got != want {
+		return suite.SkipErr("the registration response has %s %s, not the %s sent (RFC 7591 §2 lets the server replace it), so there is no URL of the client's to look for", member, expect.Describe(d.reg.Info[member]), want)
+	}
+	if d.consent == nil || strings.TrimSpace(d.consent.Text) == "" {
+		return suite.SkipErr("the target showed no consent page (even with prompt=consent), so there is nothing to read")
+	}
+	if slices.Contains(d.consent.Links, want) || !clickable && strings.Contains(d.consent.Text, want) {
+		return nil
+	}
+	how := "neither as a link nor as text"
+	if clickable {
+		how = "as no link"
+		if strings.Contains(d.consent.Text, want) {
+			how = "as text, but not as a link"
+		}
+	}
+	return &suite.Failure{
+		Message: fmt.Sprintf("the consent page shows the client's registered %s %s", member, how),
+		Want:    fmt.Sprintf("the consent page showing %s %s", member, want),
+		Got:     fmt.Sprintf("links on the page: %d; %s not among them", len(d.consent.Links), want),
+		Fix:     "show the client's client_uri (as a link), tos_uri and policy_uri on the consent page, marked as what the client states",
+	}
 }

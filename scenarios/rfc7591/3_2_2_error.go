@@ -2,6 +2,7 @@ package rfc7591
 
 import (
 	"context"
+	"encoding/base64"
 	"fmt"
 	"mime"
 	"net/http"
@@ -48,6 +49,15 @@ func errorChecks() []*suite.Check {
 			Title: "An unsupported token_endpoint_auth_method is refused (invalid_client_metadata) or replaced, and the response says which",
 			Quote: "invalid_client_metadata: The value of one of the client metadata fields is invalid and the server has rejected this request. Note that an authorization server MAY choose to substitute a valid value for any requested parameter of a client's metadata. (§3.2.2) — the authorization server MUST return all registered metadata about the client (§3.2.1)",
 			Run:   runUnsupportedAuthMethod,
+		},
+		{
+			ID: "rfc7591-3.2.2-invalid-software-statement", Spec: suite.RFC7591, Section: "3.2.2", Level: suite.Must,
+			Requires: dcr, Profiles: profiles,
+			Title: "An unsigned software statement is refused (invalid_software_statement) or ignored, never used",
+			Quote: "invalid_software_statement: The software statement presented is invalid.",
+			Keywordless: "RFC 7591 §3.2.2 names the error of an invalid software statement; a server that does not support software statements ignores the member (§2: unknown metadata MUST be ignored), " +
+				"and one that does cannot take the claims of a statement nobody signed (§2.3: a software statement is a JWT that MUST be digitally signed or MACed)",
+			Run: runInvalidSoftwareStatement,
 		},
 	}
 }
@@ -154,6 +164,56 @@ func runUnsupportedAuthMethod(ctx context.Context, t *suite.T) error {
 				"no token_endpoint_auth_method and no client_secret", "the response does not say how the client is to authenticate").
 				WithFix(fix)
 		}
+	}
+	return nil
+}
+
+// statementName is the client_name an unsigned software statement claims;
+// plainName the one the registration request itself asks for.
+const (
+	statementName = "authspec unsigned software statement"
+	plainName     = "authspec client with a software statement"
+)
+
+// unsignedStatement is a JWT with "alg": "none" (RFC 7519 §6): no
+// signature, so no software statement (RFC 7591 §2.3).
+func unsignedStatement() string {
+	enc := base64.RawURLEncoding.EncodeToString
+	return enc([]byte(`{"alg":"none","typ":"JWT"}`)) + "." +
+		enc([]byte(`{"iss":"https://authspec.invalid","software_id":"authspec-unsigned","client_name":"`+statementName+`"}`)) + "."
+}
+
+func runInvalidSoftwareStatement(ctx context.Context, t *suite.T) error {
+	r, err := register(ctx, t, map[string]any{"client_name": plainName, "software_statement": unsignedStatement()})
+	if err != nil {
+		return err
+	}
+	res := r.Res
+	fix := "verify the signature of a software_statement before using any of its claims, and refuse a statement that is not signed by a party you trust with error=invalid_software_statement (or unapproved_software_statement)"
+	if res.Status >= 200 && res.Status < 300 {
+		if r.Info == nil {
+			_, err := expect.JSONObject(res, false)
+			return err
+		}
+		if name, _ := r.Info["client_name"].(string); name == statementName {
+			return expect.Fail(res, "the statement refused (invalid_software_statement), or ignored", fmt.Sprintf("client_name %q, the claim of the unsigned statement", name),
+				"the server took the claims of a software statement that nobody signed").
+				WithFix(fix)
+		}
+		t.Logf("the registration ignored the unsigned software statement (a server without software statements does)")
+		return nil
+	}
+	// Refused: about the statement only if the same request without it
+	// succeeds.
+	ctl, err := register(ctx, t, map[string]any{"client_name": plainName})
+	if err != nil {
+		return err
+	}
+	if !ctl.OK() {
+		return suite.SkipErr("the same registration without the software statement is refused too (HTTP %d%s), so the refusal says nothing about the statement", ctl.Res.Status, expect.BodyHint(ctl.Res))
+	}
+	if code := expect.ErrorCode(res); code != "invalid_software_statement" && code != "unapproved_software_statement" {
+		t.Logf("the unsigned statement was refused with HTTP %d error=%q; RFC 7591 §3.2.2 names invalid_software_statement for an invalid statement", res.Status, code)
 	}
 	return nil
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 
+	"github.com/authspec/authspec/scenarios/internal/metadoc"
 	"github.com/authspec/authspec/scenarios/internal/regclient"
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/expect"
@@ -21,6 +22,17 @@ func endpointChecks() []*suite.Check {
 			Title: "The registration endpoint accepts registrations without an initial access token",
 			Quote: "To support open registration and facilitate wider interoperability, the client registration endpoint SHOULD allow registration requests with no authorization (which is to say, with no initial access token in the request).",
 			Run:   runOpenRegistration,
+		},
+		{
+			ID: "rfc7591-3-endpoint-https", Spec: suite.RFC7591, Section: "3", Level: suite.Must,
+			Requires: dcr, Profiles: profiles,
+			Title: "The registration endpoint the metadata publishes is an https URL",
+			Quote: "The client registration endpoint MUST be protected by a transport-layer security mechanism, as described in Section 5.",
+			Run: func(_ context.Context, t *suite.T) error {
+				return metadoc.JudgeHTTPSEndpoint(t, "registration_endpoint",
+					"clients send their metadata, and receive their client secret and registration access token, in the clear",
+					"serve the registration endpoint over TLS and publish its https URL (behind a TLS-terminating proxy, build it from the external scheme)")
+			},
 		},
 	}
 }

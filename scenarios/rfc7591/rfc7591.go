@@ -11,6 +11,7 @@ import (
 func Checks() []*suite.Check {
 	var out []*suite.Check
 	out = append(out, clientMetadataChecks()...)
+	out = append(out, displayChecks()...)
 	out = append(out, grantResponseTypeChecks()...)
 	out = append(out, endpointChecks()...)
 	out = append(out, responseChecks()...)

@@ -44,6 +44,20 @@ func updateChecks() []*suite.Check {
 			Quote: "If the client attempts to set an invalid metadata field and the authorization server does not set a default value, the authorization server responds with an error as described in [RFC7591]. ... For all metadata fields, the authorization server MAY replace any invalid values with suitable default values, and it MUST return any such fields to the client in the response.",
 			Run:   runInvalidUpdateRefused,
 		},
+		{
+			ID: "rfc7592-2.2-invalid-token-refused", Spec: suite.RFC7592, Section: "2.2", Level: suite.Must,
+			Requires: mgmt, Profiles: profiles,
+			Title: "An update with an invalid registration access token is refused with an RFC 6750 error and changes nothing",
+			Quote: "If the registration access token used to make this request is not valid, the server MUST respond with an error as described in the OAuth 2.0 Bearer Token Usage [RFC6750].",
+			Run:   runUpdateInvalidTokenRefused,
+		},
+		{
+			ID: "rfc7592-2.2-unknown-client-401", Spec: suite.RFC7592, Section: "2.2", Level: suite.Must,
+			Requires: mgmt, Profiles: profiles,
+			Title: "An update of a client that no longer exists answers 401",
+			Quote: "If the client does not exist on this server, the server MUST respond with HTTP 401 Unauthorized, and the registration access token used to make this request SHOULD be immediately revoked.",
+			Run:   runUpdateUnknownClient401,
+		},
 	}
 }
 
@@ -213,6 +227,52 @@ func runInvalidUpdateRefused(ctx context.Context, t *suite.T) error {
 		return expect.Fail(res, "HTTP 400 error=invalid_redirect_uri", "HTTP 200 registering "+bad,
 			"the update registered a redirect URI with a fragment (RFC 6749 §3.1.2 forbids it)").
 			WithFix(fix)
+	}
+	return nil
+}
+
+// hijackedName is the client_name an update with an invalid token tries
+// to set.
+const hijackedName = "authspec update with an invalid token"
+
+func runUpdateInvalidTokenRefused(ctx context.Context, t *suite.T) error {
+	m, err := regclient.RegisterManaged(ctx, t, nil)
+	if err != nil {
+		return err
+	}
+	res, err := regclient.Call(ctx, t, http.MethodPut, m.URI, "authspec-invalid-registration-token",
+		regclient.UpdateBody(m.Info, map[string]any{"client_name": hijackedName}), "update the client with an invalid registration access token")
+	if err != nil {
+		return err
+	}
+	if err := refusedToken(res, "with an invalid registration access token"); err != nil {
+		return err
+	}
+	rres, rinfo, err := readOK(ctx, t, m, "read the client configuration with its own token after the refused update")
+	if err != nil {
+		return err
+	}
+	if name, _ := rinfo["client_name"].(string); name == hijackedName {
+		return expect.Fail(rres, "the registration unchanged", fmt.Sprintf("client_name %q", name),
+			"the update sent with an invalid registration access token was refused, yet applied").
+			WithFix("check the registration access token before changing anything").
+			WithEvidence(res.Exchange)
+	}
+	return nil
+}
+
+func runUpdateUnknownClient401(ctx context.Context, t *suite.T) error {
+	m, del, err := registerDeleted(ctx, t)
+	if err != nil {
+		return err
+	}
+	res, err := update(ctx, t, m, m.Info, nil, "update the deleted client with its registration access token")
+	if err != nil {
+		return err
+	}
+	if err := expect.Status(res, http.StatusUnauthorized); err != nil {
+		return expect.Evidence(expect.WithFix(err,
+			"answer requests for a client that does not exist with 401 (never 404, which tells an attacker which client_ids exist)"), del.Exchange)
 	}
 	return nil
 }

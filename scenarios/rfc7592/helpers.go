@@ -76,3 +76,21 @@ func leaks(res *httpx.Result) bool {
 	_, hasSecret := body["client_secret"]
 	return hasURIs || hasSecret
 }
+
+// registerDeleted registers a fresh managed client and deletes it: the
+// client of a request for a client that does not exist. A delete the
+// target does not perform is SKIP (rfc7592-2.3-delete-204 judges it).
+func registerDeleted(ctx context.Context, t *suite.T) (*regclient.Managed, *httpx.Result, error) {
+	m, err := regclient.RegisterManaged(ctx, t, nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	del, err := regclient.Call(ctx, t, http.MethodDelete, m.URI, m.Token, nil, "delete the client (RFC 7592 §2.3)")
+	if err != nil {
+		return nil, nil, err
+	}
+	if del.Status < 200 || del.Status >= 300 {
+		return nil, nil, suite.SkipErr("deleting the client answered HTTP %d; cannot make a client that no longer exists (see rfc7592-2.3-delete-204)", del.Status)
+	}
+	return m, del, nil
+}

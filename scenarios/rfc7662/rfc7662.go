@@ -11,5 +11,6 @@ func Checks() []*suite.Check {
 	out = append(out, requestChecks()...)
 	out = append(out, responseChecks()...)
 	out = append(out, errorChecks()...)
+	out = append(out, securityChecks()...)
 	return out
 }

@@ -58,6 +58,13 @@ func keyChecks() []*suite.Check {
 			Quote: "... for the \"private_key_jwt\" and \"client_secret_jwt\" authentication methods. This metadata entry MUST be present if either of these authentication methods are specified in the \"token_endpoint_auth_methods_supported\" entry.",
 			Run:   runSigningAlgsWithJWTAuth,
 		},
+		{
+			ID: "rfc8414-2-jwks-use-when-mixed", Spec: suite.RFC8414, Section: "2", Level: suite.Must,
+			Requires: meta, Profiles: []vocab.Profile{vocab.ProfileCore},
+			Title: "A JWK Set at jwks_uri that holds both signing and encryption keys gives every key its \"use\"",
+			Quote: "When both signing and encryption keys are made available, a \"use\" (public key use) parameter value is REQUIRED for all keys in the referenced JWK Set to indicate each key's intended usage.",
+			Run:   runJWKSUseWhenMixed,
+		},
 	}
 }
 
@@ -250,6 +257,14 @@ func advertisedChecks() []*suite.Check {
 			Quote:       "introspection_endpoint_auth_methods_supported OPTIONAL. JSON array containing a list of client authentication methods supported by this introspection endpoint.",
 			Keywordless: keywordlessAdvertised,
 			Run:         runIntrospectionAuthMethodsAuthenticate,
+		},
+		{
+			ID: "rfc8414-2-revocation-auth-methods-authenticate", Spec: suite.RFC8414, Section: "2", Level: suite.Must,
+			Requires: []vocab.Feature{vocab.FeatureRevocation, vocab.FeatureDCR}, Profiles: []vocab.Profile{vocab.ProfileCore},
+			Title:       "Every advertised revocation endpoint authentication method authspec can perform authenticates a client",
+			Quote:       "revocation_endpoint_auth_methods_supported OPTIONAL. JSON array containing a list of client authentication methods supported by this revocation endpoint. ... If omitted, the default is \"client_secret_basic\" -- the HTTP Basic Authentication Scheme specified in Section 2.3.1 of OAuth 2.0 [RFC6749].",
+			Keywordless: keywordlessAdvertised,
+			Run:         runRevocationAuthMethodsAuthenticate,
 		},
 	}
 }
@@ -614,6 +629,136 @@ func runIntrospectionAuthMethodsAuthenticate(ctx context.Context, t *suite.T) er
 			WithFix("list in introspection_endpoint_auth_methods_supported only the methods the introspection endpoint accepts")
 	case accepted == 0:
 		return suite.SkipErr("no advertised introspection authentication method could be judged (see the log)")
+	}
+	return nil
+}
+
+// runRevocationAuthMethodsAuthenticate revokes a made-up token (answered
+// 200 whatever the token, RFC 7009 §2.2) as a client registered for each
+// advertised method authspec can perform: invalid_client for one method
+// while another works shows a method listed that the endpoint refuses.
+func runRevocationAuthMethodsAuthenticate(ctx context.Context, t *suite.T) error {
+	methods, present, err := expect.StringList(t.Target.Metadata.Raw, "revocation_endpoint_auth_methods_supported")
+	if err != nil {
+		return suite.SkipErr("revocation_endpoint_auth_methods_supported is malformed (%v; see rfc8414-3.2-multi-valued-as-arrays)", err)
+	}
+	if !present {
+		methods = []string{"client_secret_basic"}
+		t.Logf("the metadata does not list revocation_endpoint_auth_methods_supported: the default client_secret_basic is judged")
+	}
+	ep := t.Target.Metadata.RevocationEndpoint
+	var refused []outcomeOf
+	accepted := 0
+	for _, m := range methods {
+		c, err := methodClient(ctx, t, m)
+		if err != nil {
+			return err
+		}
+		if c == nil {
+			continue
+		}
+		res, err := t.PostForm(ctx, ep, c, url.Values{"token": {"authspec-not-a-token-" + fixture.RandomState()}},
+			"revoke a made-up token authenticating with "+m)
+		if err != nil {
+			return err
+		}
+		t.Logf("%s: HTTP %d %s", m, res.Status, expect.ErrorCode(res))
+		switch {
+		case res.Status == http.StatusOK:
+			accepted++
+		case regclient.IsInvalidClient(res):
+			refused = append(refused, outcomeOf{m, res})
+		}
+	}
+	switch {
+	case len(refused) > 0 && accepted == 0:
+		return suite.SkipErr("the revocation endpoint refused a client of every advertised method authspec can perform (first: %s with %s), which says nothing about one method; rfc7009-2.1-* judge revocation", refused[0].method, regclient.Outcome(refused[0].res))
+	case len(refused) > 0:
+		f := refused[0]
+		return expect.Fail(f.res, "the revocation endpoint accepts a client authenticating with "+f.method, regclient.Outcome(f.res),
+			"revocation_endpoint_auth_methods_supported (or its default) lists %s, but the revocation endpoint refuses a client authenticating with it while it accepts another method", f.method).
+			WithEvidence(t.Target.MetadataResult.Exchange).
+			WithFix("list in revocation_endpoint_auth_methods_supported only the methods the revocation endpoint accepts")
+	case accepted == 0:
+		return suite.SkipErr("no advertised revocation authentication method could be judged (see the log)")
+	}
+	return nil
+}
+
+// jwsAlgs and jweAlgs are the JWA algorithms (RFC 7518 §3.1, §4.1) that
+// tell, for a key without "use", what it is for.
+var (
+	jwsAlgs = []string{"HS256", "HS384", "HS512", "RS256", "RS384", "RS512", "ES256", "ES384", "ES512", "PS256", "PS384", "PS512", "EdDSA", "Ed25519", "Ed448", "ES256K"}
+	jweAlgs = []string{"RSA1_5", "RSA-OAEP", "RSA-OAEP-256", "RSA-OAEP-384", "RSA-OAEP-512", "A128KW", "A192KW", "A256KW", "dir",
+		"ECDH-ES", "ECDH-ES+A128KW", "ECDH-ES+A192KW", "ECDH-ES+A256KW", "A128GCMKW", "A192GCMKW", "A256GCMKW",
+		"PBES2-HS256+A128KW", "PBES2-HS384+A192KW", "PBES2-HS512+A256KW"}
+)
+
+// keyPurpose is what a JWK is for, "sig", "enc" or "" when it does not say:
+// its "use", else its "key_ops" (RFC 7517 §4.3), else its "alg".
+func keyPurpose(k map[string]any) string {
+	if use, _ := k["use"].(string); use == "sig" || use == "enc" {
+		return use
+	}
+	ops, _ := k["key_ops"].([]any)
+	for _, op := range ops {
+		switch op {
+		case "sign", "verify":
+			return "sig"
+		case "encrypt", "decrypt", "wrapKey", "unwrapKey", "deriveKey", "deriveBits":
+			return "enc"
+		}
+	}
+	alg, _ := k["alg"].(string)
+	switch {
+	case slices.Contains(jwsAlgs, alg):
+		return "sig"
+	case slices.Contains(jweAlgs, alg):
+		return "enc"
+	}
+	return ""
+}
+
+// runJWKSUseWhenMixed fetches the JWK Set at jwks_uri (a public document)
+// and, when it holds both signing and encryption keys, fails the keys
+// without "use". No jwks_uri, or a set of one kind, passes.
+func runJWKSUseWhenMixed(ctx context.Context, t *suite.T) error {
+	v, present := t.Target.Metadata.Raw["jwks_uri"]
+	if !present {
+		t.Logf("the metadata has no jwks_uri")
+		return nil
+	}
+	uri, _ := v.(string)
+	if u, err := url.Parse(uri); err != nil || !u.IsAbs() || (u.Scheme != "https" && u.Scheme != "http") {
+		return suite.SkipErr("jwks_uri %s is not an http(s) URL (see rfc8414-2-jwks-uri-https)", expect.Describe(v))
+	}
+	set, res, err := metadoc.Fetch(ctx, t, uri, "fetch the JWK Set at jwks_uri (RFC 8414 §2)")
+	if err != nil {
+		return err
+	}
+	keys, ok := set["keys"].([]any)
+	if !ok {
+		return suite.SkipErr("jwks_uri did not answer a JWK Set (HTTP %d%s)", res.Status, expect.BodyHint(res))
+	}
+	kinds := map[string]bool{}
+	var without []string
+	for i, e := range keys {
+		k, _ := e.(map[string]any)
+		kinds[keyPurpose(k)] = true
+		if use, _ := k["use"].(string); use == "" {
+			kid, _ := k["kid"].(string)
+			without = append(without, fmt.Sprintf("key %d (kid %q, alg %s)", i, kid, expect.Describe(k["alg"])))
+		}
+	}
+	if !kinds["sig"] || !kinds["enc"] {
+		t.Logf("the JWK Set at %s holds %d keys, not both signing and encryption keys", uri, len(keys))
+		return nil
+	}
+	if len(without) > 0 {
+		return expect.Fail(res, `a "use" of "sig" or "enc" on every key`, strings.Join(without, "; ")+" without \"use\"",
+			"the JWK Set holds both signing and encryption keys, and some keys do not say which they are").
+			WithEvidence(t.Target.MetadataResult.Exchange).
+			WithFix(`give every key of the JWK Set "use": "sig" or "use": "enc"`)
 	}
 	return nil
 }

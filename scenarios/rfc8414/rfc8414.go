@@ -8,6 +8,7 @@ import "github.com/authspec/authspec/suite"
 func Checks() []*suite.Check {
 	var out []*suite.Check
 	out = append(out, metadataChecks()...)
+	out = append(out, signedMetadataChecks()...)
 	out = append(out, obtainingChecks()...)
 	out = append(out, responseChecks()...)
 	out = append(out, validationChecks()...)

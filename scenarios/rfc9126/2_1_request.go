@@ -2,6 +2,7 @@ package rfc9126
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -27,6 +28,20 @@ func requestChecks() []*suite.Check {
 			Title: "The PAR endpoint refuses a pushed request whose redirect_uri the client did not register",
 			Quote: "The authorization server MUST process the request as follows: ... 3. Validate the pushed request as it would an authorization request sent to the authorization endpoint. For example, the authorization server checks whether the redirect URI matches one of the redirect URIs configured for the client",
 			Run:   runPushedRequestValidated,
+		},
+		{
+			ID: "rfc9126-2.1-request-uri-refused", Spec: suite.RFC9126, Section: "2.1", Level: suite.Must,
+			Requires: par, Profiles: profiles,
+			Title: "The PAR endpoint refuses a pushed request that carries a request_uri",
+			Quote: "The authorization server MUST process the request as follows: ... 2. Reject the request if the request_uri authorization request parameter is provided.",
+			Run:   runRequestURIRefused,
+		},
+		{
+			ID: "rfc9126-2.1-validated-at-authorization", Spec: suite.RFC9126, Section: "2.1", Level: suite.Must,
+			Requires: par, Profiles: profiles,
+			Title: "A pushed request with an unregistered redirect_uri gets no code: refused at the PAR endpoint or at the authorization endpoint",
+			Quote: "The authorization server MAY omit validation steps that it is unable to perform when processing the pushed request; however, such checks MUST then be performed when processing the authorization request at the authorization endpoint.",
+			Run:   runValidatedAtAuthorization,
 		},
 	}
 }
@@ -79,6 +94,65 @@ func runPushedRequestValidated(ctx context.Context, t *suite.T) error {
 			"the PAR endpoint did not refuse a pushed request whose redirect_uri is not registered for the client").
 			WithFix("validate the pushed parameters as the authorization endpoint does, redirect_uri first, and answer invalid_request").
 			WithEvidence(base.Res.Exchange)
+	}
+	return nil
+}
+
+// runRequestURIRefused pushes the client's request (the baseline), then the
+// same request with the request_uri the first push issued added.
+func runRequestURIRefused(ctx context.Context, t *suite.T) error {
+	base, err := push(ctx, t, nil, nil)
+	if err != nil {
+		return err
+	}
+	res, err := t.Push(ctx, base.Pushed, func(form url.Values) { form.Set("request_uri", base.RequestURI) })
+	if err != nil {
+		return err
+	}
+	if res.Status >= 200 && res.Status < 300 {
+		return expect.Fail(res, "HTTP 400 invalid_request", fmt.Sprintf("HTTP %d%s", res.Status, expect.BodyHint(res)),
+			"the PAR endpoint accepted a pushed request carrying a request_uri").
+			WithFix("refuse pushed requests that carry request_uri with invalid_request: a request_uri is what the PAR endpoint issues, never what it takes").
+			WithEvidence(base.Res.Exchange)
+	}
+	_, err = expect.OAuthError(res, []int{http.StatusBadRequest})
+	return expect.Evidence(expect.WithFix(err, "answer a pushed request carrying request_uri with HTTP 400 and an RFC 6749 §5.2 error such as invalid_request"), base.Res.Exchange)
+}
+
+// runValidatedAtAuthorization pushes the client's request with a
+// redirect_uri the client did not register. A PAR endpoint that refuses it
+// validated it; one that accepts it leaves the check to the authorization
+// endpoint, which must not send a code there.
+func runValidatedAtAuthorization(ctx context.Context, t *suite.T) error {
+	base, err := push(ctx, t, nil, nil)
+	if err != nil {
+		return err
+	}
+	r := *base.Pushed
+	r.RedirectURI = r.Client.RedirectURI + "/not-registered"
+	res, err := t.Push(ctx, &r, nil)
+	if err != nil {
+		return err
+	}
+	var body struct {
+		RequestURI string `json:"request_uri"`
+	}
+	if res.Status < 200 || res.Status >= 300 || json.Unmarshal(res.Body, &body) != nil || body.RequestURI == "" {
+		t.Logf("the PAR endpoint refused the pushed request (HTTP %d%s): it validated the redirect_uri itself", res.Status, expect.BodyHint(res))
+		return nil
+	}
+	a := r
+	a.RequestURI = body.RequestURI
+	az, err := t.TryAuthorize(ctx, &a)
+	if err != nil {
+		return err
+	}
+	if az.Param("code") != "" {
+		return expect.Fail(az.Last, "no code: the redirect_uri validated at the authorization endpoint, since the PAR endpoint did not",
+			"a code delivered to "+redacted(az),
+			"the PAR endpoint accepted a redirect_uri the client did not register, and the authorization endpoint sent a code to it").
+			WithFix("validate every pushed parameter at the PAR endpoint (redirect_uri first), or else at the authorization endpoint when the request_uri is used").
+			WithEvidence(res.Exchange)
 	}
 	return nil
 }

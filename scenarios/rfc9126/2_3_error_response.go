@@ -6,8 +6,12 @@ import (
 	"net/http"
 	"net/url"
 
+	"github.com/authspec/authspec/scenarios/internal/regclient"
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/expect"
+	"github.com/authspec/authspec/suite/fixture"
+	"github.com/authspec/authspec/suite/httpx"
+	"github.com/authspec/authspec/suite/vocab"
 )
 
 // errorChecks returns the checks of RFC 9126 §2.3, Error Response.
@@ -31,7 +35,63 @@ func errorChecks() []*suite.Check {
 				"the status is left open, so the check asks only that a GET is refused, and WARNs otherwise (the parameters of a GET travel in the URL, which PAR exists to avoid)",
 			Run: runPostOnly,
 		},
+		{
+			ID: "rfc9126-2.3-signed-request-object-required", Spec: suite.RFC9126, Section: "2.3", Level: suite.Must,
+			Requires: append([]vocab.Feature{vocab.FeatureDCR}, par...), Profiles: profiles,
+			Title: "A client required to use signed Request Objects has a plain pushed request refused with 400 invalid_request",
+			Quote: "If the client is required to use signed Request Objects, by either the authorization server or the client policy (see [RFC9101], Section 10.5), the authorization server MUST only accept requests complying with the definition given in Section 3 and MUST refuse any other request with HTTP status code 400 and error code invalid_request.",
+			Run:   runSignedRequestObjectRequired,
+		},
 	}
+}
+
+// signedRequestObjectClient is a client required to use signed Request
+// Objects: the run's confidential client where the metadata requires them
+// of every client (require_signed_request_object, RFC 9101 §10.5), else a
+// client registered with that member, if the server keeps it; nil when
+// neither holds, and the sentence binds nothing.
+func signedRequestObjectClient(ctx context.Context, t *suite.T) (*fixture.Client, *httpx.Result, error) {
+	if required, _ := t.Target.Metadata.Raw["require_signed_request_object"].(bool); required {
+		c, err := t.Confidential(ctx)
+		return c, t.Target.MetadataResult, err
+	}
+	r, err := regclient.MustRegister(ctx, t, regclient.Metadata(t, regclient.SecretMethod(t), map[string]any{"require_signed_request_object": true}))
+	if err != nil {
+		return nil, nil, err
+	}
+	if kept, _ := r.Info["require_signed_request_object"].(bool); !kept {
+		return nil, nil, nil
+	}
+	return r.Client, r.Res, nil
+}
+
+// runSignedRequestObjectRequired pushes a plain request (no request
+// parameter) for a client required to use signed Request Objects.
+func runSignedRequestObjectRequired(ctx context.Context, t *suite.T) error {
+	c, why, err := signedRequestObjectClient(ctx, t)
+	if err != nil {
+		return err
+	}
+	if c == nil {
+		t.Logf("neither the metadata nor the registration of a client asking for it (RFC 7591 §2 lets the server ignore the member) requires signed Request Objects: the sentence binds nothing here")
+		return nil
+	}
+	r, err := t.AuthRequestFor(ctx, c, nil)
+	if err != nil {
+		return err
+	}
+	res, err := t.Push(ctx, r, nil)
+	if err != nil {
+		return err
+	}
+	if res.Status >= 200 && res.Status < 300 {
+		return expect.Fail(res, "HTTP 400 invalid_request", fmt.Sprintf("HTTP %d%s", res.Status, expect.BodyHint(res)),
+			"the PAR endpoint accepted a plain pushed request of a client required to use signed Request Objects").
+			WithFix("refuse every pushed request without a signed Request Object (the request parameter, RFC 9101) from a client required to use them, with HTTP 400 invalid_request").
+			WithEvidence(why.Exchange)
+	}
+	_, err = expect.OAuthError(res, []int{http.StatusBadRequest}, "invalid_request")
+	return expect.Evidence(expect.WithFix(err, "answer a plain pushed request of a client required to use signed Request Objects with HTTP 400 invalid_request"), why.Exchange)
 }
 
 // runErrorJSON pushes a request without response_type: an error the

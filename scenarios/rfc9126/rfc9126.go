@@ -7,6 +7,7 @@ import "github.com/authspec/authspec/suite"
 // Checks returns the RFC 9126 checks.
 func Checks() []*suite.Check {
 	var out []*suite.Check
+	out = append(out, endpointChecks()...)
 	out = append(out, requestChecks()...)
 	out = append(out, successChecks()...)
 	out = append(out, errorChecks()...)

@@ -76,6 +76,10 @@ type ClientMetadata struct {
 	// RequirePushedAuthorizationRequests: the client must push its
 	// authorization requests (RFC 9126 §6).
 	RequirePushedAuthorizationRequests bool `json:"require_pushed_authorization_requests,omitempty"`
+	// RequireSignedRequestObject: the client must send signed Request
+	// Objects (RFC 9101 §10.5); kept only under a fault, since the server
+	// supports no Request Objects.
+	RequireSignedRequestObject bool `json:"require_signed_request_object,omitempty"`
 	// DPoPBoundAccessTokens: the client always uses DPoP at the token
 	// endpoint (RFC 9449 §5.2).
 	DPoPBoundAccessTokens bool `json:"dpop_bound_access_tokens,omitempty"`

@@ -401,15 +401,49 @@ func (b *Browser) notePage(page playwright.Page, mu *sync.Mutex, out *fixture.Au
 	if len(text) > 8192 {
 		text = text[:8192]
 	}
+	links, images := pageResources(page)
 	mu.Lock()
 	defer mu.Unlock()
 	for i := len(out.Pages) - 1; i >= 0; i-- {
 		if out.Pages[i].URL == page.URL() || i == len(out.Pages)-1 {
 			out.Pages[i].Stage, out.Pages[i].Text = stage, text
+			out.Pages[i].Links, out.Pages[i].Images = links, images
 			return
 		}
 	}
-	out.Pages = append(out.Pages, fixture.PageVisit{URL: page.URL(), Stage: stage, Text: text})
+	out.Pages = append(out.Pages, fixture.PageVisit{URL: page.URL(), Stage: stage, Text: text, Links: links, Images: images})
+}
+
+// resourcesScript lists the targets of the page's links and the sources
+// of its images, as the browser resolved them.
+const resourcesScript = `() => [
+  Array.from(document.querySelectorAll('a[href]'), a => a.href).slice(0, 100),
+  Array.from(document.querySelectorAll('img[src]'), i => i.src).slice(0, 100),
+]`
+
+// pageResources returns the links and image sources of the page (at most
+// 100 of each, each at most 2048 characters); none when the page cannot
+// tell.
+func pageResources(page playwright.Page) (links, images []string) {
+	v, err := page.Evaluate(resourcesScript)
+	if err != nil {
+		return nil, nil
+	}
+	lists, _ := v.([]any)
+	strs := func(i int) []string {
+		if i >= len(lists) {
+			return nil
+		}
+		l, _ := lists[i].([]any)
+		var out []string
+		for _, e := range l {
+			if s, ok := e.(string); ok && len(s) <= 2048 {
+				out = append(out, s)
+			}
+		}
+		return out
+	}
+	return strs(0), strs(1)
 }
 
 func redactQuery(raw string) string {

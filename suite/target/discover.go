@@ -282,7 +282,7 @@ func (t *Target) validateEndpoints() *PreflightError {
 // CredentialEndpoints are the metadata members naming endpoints to which
 // the suite sends client credentials, tokens, codes, or a person's login.
 var CredentialEndpoints = []string{"authorization_endpoint", "token_endpoint", "registration_endpoint",
-	"revocation_endpoint", "introspection_endpoint"}
+	"revocation_endpoint", "introspection_endpoint", "pushed_authorization_request_endpoint"}
 
 // validateOrigins stops the run when the metadata names an endpoint the
 // suite would send what it is trusted with on an origin the policy does not

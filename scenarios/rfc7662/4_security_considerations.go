@@ -1,0 +1,132 @@
+package rfc7662
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"net/http"
+	"strings"
+
+	"github.com/authspec/authspec/suite"
+	"github.com/authspec/authspec/suite/expect"
+	"github.com/authspec/authspec/suite/vocab"
+)
+
+// securityChecks returns the checks of RFC 7662 §4, Security
+// Considerations.
+func securityChecks() []*suite.Check {
+	return []*suite.Check{
+		{
+			ID: "rfc7662-4-callers-authorized", Spec: suite.RFC7662, Section: "4", Level: suite.Should,
+			Requires: append([]vocab.Feature{vocab.FeatureDCR}, req...), Profiles: []vocab.Profile{vocab.ProfileCore},
+			Title: "A client just registered, which nobody authorized to introspect, learns nothing of another client's token",
+			Quote: "To prevent this, the authorization server ... SHOULD require protected resources to be specifically authorized to call the introspection endpoint.",
+			Run:   runCallersAuthorized,
+		},
+		{
+			ID: "rfc7662-4-signature-validated", Spec: suite.RFC7662, Section: "4", Level: suite.Must,
+			Requires: req, Profiles: []vocab.Profile{vocab.ProfileCore},
+			Title: "An access token that is a JWS, with its signature altered, is introspected as inactive",
+			Quote: "If the token has been signed, the authorization server MUST validate the signature.",
+			Run:   runSignatureValidated,
+		},
+	}
+}
+
+// runCallersAuthorized introspects the confidential client's fresh token as
+// that client (the baseline: active), then as a client registered a moment
+// ago: authenticated, but authorized for nothing.
+func runCallersAuthorized(ctx context.Context, t *suite.T) error {
+	in, _, err := activeFresh(ctx, t, "introspect a fresh access token as the client it was issued to",
+		"the access token is not introspected as active even by its own client, so what another caller learns says nothing")
+	if err != nil {
+		return err
+	}
+	other, err := t.OtherClient(ctx, in.client)
+	if err != nil {
+		return err
+	}
+	res, err := introspect(ctx, t, other, in.token, nil, "introspect the token as a client registered a moment ago")
+	if err != nil {
+		return err
+	}
+	if res.Status != http.StatusOK {
+		t.Logf("the newly registered client was refused (%s)", expect.Outcome(res))
+		return nil
+	}
+	active, _, m, err := activeOf(res)
+	if err != nil || !active {
+		t.Logf("the newly registered client was told only that the token is inactive")
+		return nil
+	}
+	return expect.Fail(res, `a refusal, or {"active": false}`, "active: true, members: "+expect.Keys(m),
+		"any client that registers itself can introspect other clients' tokens: a token scanner needs only a registration").
+		WithFix("admit to the introspection endpoint only the protected resources (and clients) authorized for it, or answer others active=false for tokens not issued to them").
+		WithEvidence(in.res.Exchange)
+}
+
+// jwsHeader reports whether token has the form of a JWS in compact
+// serialization (RFC 7515 §7.1) that is signed: three parts, the first a
+// JSON header naming an alg other than "none".
+func jwsHeader(token string) (alg string, ok bool) {
+	parts := strings.Split(token, ".")
+	if len(parts) != 3 || parts[2] == "" {
+		return "", false
+	}
+	raw, err := base64.RawURLEncoding.DecodeString(parts[0])
+	if err != nil {
+		return "", false
+	}
+	var h struct {
+		Alg string `json:"alg"`
+	}
+	if json.Unmarshal(raw, &h) != nil || h.Alg == "" || h.Alg == "none" {
+		return "", false
+	}
+	return h.Alg, true
+}
+
+// alterSignature changes the first character of a JWS's signature (the
+// last may carry bits that decoding ignores).
+func alterSignature(token string) string {
+	i := strings.LastIndexByte(token, '.') + 1
+	c := byte('A')
+	if token[i] == 'A' {
+		c = 'B'
+	}
+	return token[:i] + string(c) + token[i+1:]
+}
+
+// runSignatureValidated introspects a fresh access token as its client (the
+// baseline: active), then the same token with its signature altered. An
+// access token that is not a signed JWS has no signature the suite can
+// alter; the requirement is then not judged (logged).
+func runSignatureValidated(ctx context.Context, t *suite.T) error {
+	in, _, err := activeFresh(ctx, t, "introspect a fresh access token as the client it was issued to",
+		"the access token is not introspected as active even unaltered, so an altered one says nothing")
+	if err != nil {
+		return err
+	}
+	alg, ok := jwsHeader(in.token)
+	if !ok {
+		t.Logf("the access token is not a signed JWS in compact form: no signature of its own for the suite to alter")
+		return nil
+	}
+	altered := alterSignature(in.token)
+	t.Secret(altered) // all but one character of the real token
+	res, err := introspect(ctx, t, in.client, altered, nil, "introspect the same token with its signature altered")
+	if err != nil {
+		return err
+	}
+	active, _, err := okIntrospection(res)
+	if err != nil {
+		return err
+	}
+	if active {
+		return expect.Fail(res, `{"active": false}: the signature does not verify`, `"active": true`,
+			"an access token signed with %s is introspected as active with an altered signature: the signature is not validated", alg).
+			WithFix("verify the signature of a signed token (with the key of its issuer) before reporting it active").
+			WithEvidence(in.res.Exchange)
+	}
+	return nil
+}
