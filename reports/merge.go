@@ -159,7 +159,7 @@ func Merge(parts []Part) (*Report, error) {
 		Schema: SchemaVersion, Tool: "authspec", Version: first.Report.Version, Target: first.Report.Target,
 		Started: started, DurationMS: ended.Sub(started).Milliseconds(),
 		Summary:  runner.Summarize(out),
-		Profiles: first.Report.Profiles, Features: features,
+		Profiles: first.Report.Profiles, Claims: first.Report.Claims, Features: features,
 		Aborted: strings.Join(aborted, "; "),
 		Shards:  n, Results: out,
 	}, nil

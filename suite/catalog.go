@@ -11,6 +11,9 @@ type CatalogEntry struct {
 	Level    Level           `json:"level"`
 	Requires []vocab.Feature `json:"requires"`
 	Profiles []vocab.Profile `json:"profiles"`
+	// Claim is the profile the target must claim to follow for the check
+	// to judge it (Check.Claim); empty for a check that judges every run.
+	Claim vocab.Profile `json:"claim,omitempty"`
 	Title    string          `json:"title"`
 	Quote    string          `json:"quote,omitempty"`
 	// Keywordless says why a quote without an RFC 2119 keyword is normative.
@@ -27,7 +30,7 @@ func (r *Registry) Catalog() []CatalogEntry {
 	for _, c := range r.checks {
 		e := CatalogEntry{ID: c.ID, Spec: c.Spec, Section: c.Section, Level: c.Level,
 			Requires: append([]vocab.Feature{}, c.Requires...), Profiles: append([]vocab.Profile{}, c.Profiles...),
-			Title: c.Title, Quote: c.Quote, Keywordless: c.Keywordless}
+			Claim: c.Claim, Title: c.Title, Quote: c.Quote, Keywordless: c.Keywordless}
 		out = append(out, e)
 	}
 	return out
