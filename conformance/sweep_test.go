@@ -300,19 +300,19 @@ var variantCombos = [][]server.Variant{
 	{server.VariantBasicOnly, server.VariantIntrospectionBasicOnly, server.VariantInvalidClient400Post, server.VariantClientCredentialsRestricted},
 	// A plain OAuth server: no resource indicators, no refresh tokens.
 	{server.VariantResourceNotSupported, server.VariantRefreshTokensNever, server.VariantUnknownScopeDropped, server.VariantExpiresInOmitted},
-	// OAuth 2.1 PKCE everywhere, revocation of refresh tokens only.
-	{server.VariantPKCERequiredAll, server.VariantPKCEMissingVerifierInvalidRequest, server.VariantRevocationRefreshOnly, server.VariantRefreshRotateAll},
+	// PKCE errors as missing parameters, revocation of refresh tokens only.
+	{server.VariantPKCEMissingVerifierInvalidRequest, server.VariantRevocationRefreshOnly, server.VariantRefreshRotateAll},
 	// A lenient server.
-	{server.VariantPKCEPlainSupported, server.VariantPKCESyntaxUnchecked, server.VariantTokenJSONBody, server.VariantResourceAnyAbsoluteURI,
+	{server.VariantPKCEOptionalConfidential, server.VariantPKCEPlainSupported, server.VariantPKCESyntaxUnchecked, server.VariantTokenJSONBody, server.VariantResourceAnyAbsoluteURI,
 		server.VariantRefreshTokensAlways, server.VariantRefreshNarrowingIgnored, server.VariantCodeLifetime10Minutes},
 	// oidc-provider as commonly deployed: OpenID discovery only, a
 	// registration behind an initial access token whose registration
 	// access token rotates, no consent for first-party clients.
 	{server.VariantOpenIDDiscoveryOnly, server.VariantRegistrationInitialAccessToken, server.VariantRegistrationTokenRotated,
-		server.VariantConsentNone, server.VariantPKCERequiredAll},
+		server.VariantConsentNone},
 	// A FAPI 2.0-style server: every authorization request pushed, PKCE
 	// from every client, the consent page every time.
-	{server.VariantPARRequired, server.VariantPKCERequiredAll, server.VariantConsentEveryTime},
+	{server.VariantPARRequired, server.VariantConsentEveryTime},
 	// An MCP gateway in front of a server with a default audience.
 	{server.VariantResourceDefaultAudience, server.VariantResourceGet405, server.VariantResourceMetadataCustomURL, server.VariantBasicOnly},
 }
@@ -337,9 +337,6 @@ var lawfulSkips = map[server.Variant][]string{
 	},
 	// No expires_in: nothing says how long tokens live.
 	server.VariantExpiresInOmitted: {"rfc6750-5.3-short-lived-tokens"},
-	// PKCE is required of every client: there is no request without it to
-	// downgrade to.
-	server.VariantPKCERequiredAll: {"rfc9700-2.1.1-pkce-downgrade"},
 	// No refresh tokens at all.
 	server.VariantRefreshTokensNever: {
 		"rfc7009-2.1-refresh-revokes-access", "rfc6749-6-confidential-must-authenticate", "rfc6749-6-unknown-refresh-token-invalid-grant",
@@ -452,6 +449,11 @@ var faultSetups = map[server.Fault]variantSetup{
 	// instead of iat (RFC 9449 §11.1): the fault shows without nonces.
 	server.FaultDPoPIATNotChecked: {Server: func(cfg *server.Config) {
 		cfg.Variants = append(cfg.Variants, server.VariantDPoPNoNonce)
+	}},
+	// Where every client must send a code_challenge, no code exists to
+	// downgrade: the fault shows where confidential clients may leave PKCE out.
+	server.FaultPKCEDowngrade: {Server: func(cfg *server.Config) {
+		cfg.Variants = append(cfg.Variants, server.VariantPKCEOptionalConfidential)
 	}},
 	// Only a check that waits out a request_uri's lifetime sees it.
 	server.FaultPARExpiredAccepted: {Waits: true},

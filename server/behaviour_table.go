@@ -632,8 +632,12 @@ var (
 	// PKCE (RFC 7636, RFC 9700 §2.1.1).
 	VariantPKCEMissingVerifierInvalidRequest = variant("pkce-missing-verifier-invalid-request", "RFC 6749 §5.2",
 		`a code issued with a code_challenge and redeemed without code_verifier is answered invalid_request: RFC 6749 §5.2 "invalid_request: The request is missing a required parameter"`)
-	VariantPKCERequiredAll = variant("pkce-required-all", "RFC 9700 §2.1.1",
-		`confidential clients must send a code_challenge too: RFC 9700 §2.1.1 "For confidential clients, the use of PKCE [RFC7636] is RECOMMENDED"`)
+	// OAuth 2.1: the rules of the draft that RFC 6749, RFC 7636 and RFC 9700
+	// leave open. The defaults follow OAuth 2.1; these variants are lawful
+	// OAuth 2.0 servers that do not claim it (the oauth21 checks with a
+	// Claim are SKIP in their unclaimed runs, and FAIL under --claim oauth2.1).
+	VariantPKCEOptionalConfidential = variant("pkce-optional-confidential", "RFC 9700 §2.1.1",
+		`confidential clients may leave out code_challenge, and redeem the code without code_verifier: RFC 9700 §2.1.1 "For confidential clients, the use of PKCE [RFC7636] is RECOMMENDED" (OAuth 2.1 §4.1.2.1 requires it: oauth21-4.1.2.1-pkce-required-confidential FAILs under the claim)`)
 	VariantPKCEPlainSupported = variant("pkce-plain-supported", "RFC 7636 §4.2",
 		`code_challenge_method plain is accepted and advertised besides S256: RFC 7636 §4.2 "Clients are permitted to use "plain" only if they cannot support "S256" for some technical reason and know via out-of-band configuration that the server supports "plain"."`,
 		"pkce-plain-accepted")

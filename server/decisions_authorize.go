@@ -169,14 +169,14 @@ func (s *Server) keepsRedirectQuery() bool { return !s.fault(FaultAuthzRedirectQ
 // 9700 §2.1.1).
 func (s *Server) requiresPKCEFromPublic() bool { return !s.fault(FaultPKCENotRequired) }
 
-// requiresPKCE reports whether c must send a code_challenge: a public
-// client, or every client when the server requires PKCE of all (variant:
-// RFC 9700 §2.1.1 only RECOMMENDS it to confidential clients).
+// requiresPKCE reports whether c must send a code_challenge: every client
+// (OAuth 2.1 §4.1.2.1), or public clients only (variant: RFC 9700 §2.1.1
+// only RECOMMENDS PKCE to confidential clients).
 func (s *Server) requiresPKCE(c *store.Client) bool {
 	if c.Public() {
 		return s.requiresPKCEFromPublic()
 	}
-	return s.variant(VariantPKCERequiredAll)
+	return !s.variant(VariantPKCEOptionalConfidential)
 }
 
 // codeChallengeMethods are the PKCE methods the server accepts, as the
