@@ -14,8 +14,8 @@ type CatalogEntry struct {
 	// Claim is the profile the target must claim to follow for the check
 	// to judge it (Check.Claim); empty for a check that judges every run.
 	Claim vocab.Profile `json:"claim,omitempty"`
-	Title    string          `json:"title"`
-	Quote    string          `json:"quote,omitempty"`
+	Title string        `json:"title"`
+	Quote string        `json:"quote,omitempty"`
 	// Keywordless says why a quote without an RFC 2119 keyword is normative.
 	Keywordless string `json:"keywordless,omitempty"`
 	// File is the source file that defines the check, relative to the

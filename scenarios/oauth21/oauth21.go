@@ -11,11 +11,14 @@ import "github.com/authspec/authspec/suite"
 func Checks() []*suite.Check {
 	var out []*suite.Check
 	out = append(out, valueSizeChecks()...)
+	out = append(out, clientSecretChecks()...)
 	out = append(out, tokenRequestChecks()...)
+	out = append(out, authorizationRequestChecks()...)
 	out = append(out, authorizationResponseChecks()...)
 	out = append(out, authorizationErrorChecks()...)
 	out = append(out, refreshGrantChecks()...)
 	out = append(out, bearerRequestChecks()...)
+	out = append(out, countermeasureChecks()...)
 	out = append(out, codeReuseChecks()...)
 	return out
 }
