@@ -109,7 +109,7 @@ func sampleReport(t testing.TB) *Report {
 		Started: started, DurationMS: 4321, Summary: runner.Summarize(results), FailOn: vocab.GateMust,
 		Profiles: []vocab.Profile{vocab.ProfileCore, vocab.ProfileDCR}, Claims: []vocab.Profile{vocab.ProfileOAuth21},
 		Features: []vocab.Feature{vocab.FeatureMetadata, vocab.FeatureClientCredentials, vocab.FeatureSecretBasic},
-		Results: results}
+		Results:  results}
 	return r
 }
 
