@@ -21,6 +21,8 @@ var _ = add(map[string]pair{
 	"oauth21-4.3.1-refresh-bound-to-client-id":         faults(server.FaultRefreshNotBound),
 	"oauth21-7.5.3-invalid-replay-keeps-tokens":        faults(server.FaultReplayRevokesUnverified),
 	"oauth21-5.1-query-token-ignored":                  faults(server.FaultMCPQueryToken),
+	// The MCP server's session cookie holds the access token, without Secure.
+	"oauth21-7.1.1.2-no-token-cookie-in-clear": faults(server.FaultMCPSessionCookie),
 	// The rules OAuth 2.1 adds to what RFC 6749, RFC 7636 and RFC 9700
 	// leave open: the variants are lawful OAuth 2.0 servers, which the
 	// checks judge only under the claim the harness makes.

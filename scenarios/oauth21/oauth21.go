@@ -18,6 +18,7 @@ func Checks() []*suite.Check {
 	out = append(out, authorizationErrorChecks()...)
 	out = append(out, refreshGrantChecks()...)
 	out = append(out, bearerRequestChecks()...)
+	out = append(out, tokenDisclosureChecks()...)
 	out = append(out, countermeasureChecks()...)
 	out = append(out, codeReuseChecks()...)
 	return out
