@@ -202,6 +202,9 @@ var variantSetups = map[server.Variant]variantSetup{
 	server.VariantConsentEveryTime: {Browser: true, Target: func(tcfg *target.Config, _ *server.Server, _ *string) {
 		tcfg.Browser.RepeatConsent = target.RepeatConsentAlways
 	}},
+	// A public client's remembered approval shows only on its second
+	// consent page, which the browser meets.
+	server.VariantConsentRememberedPublic: {Browser: true},
 	server.VariantLoginTwoStep: {Browser: true, Target: func(tcfg *target.Config, _ *server.Server, _ *string) {
 		tcfg.Browser.Login = []target.Step{{Fill: "#username", Value: "alice"}, {Click: "#next"},
 			{Fill: "#password", Value: "wonderland"}, {Click: "#login"}}
@@ -252,6 +255,7 @@ var variantSetups = map[server.Variant]variantSetup{
 var consentPageChecks = []string{
 	"rfc6749-10.12-consent-csrf-token", "rfc6749-10.12-consent-not-by-get", "rfc6749-10.2-consent-names-client",
 	"rfc6749-10.2-remembered-consent-scope", "rfc6749-4.1.2.1-deny-access-denied",
+	"rfc8252-8.6-public-consent-asked-again",
 }
 
 // errorShownChecks expect a request to be refused with a page, not

@@ -257,6 +257,13 @@ func (s *Server) echoChallenge(req *authRequest, params url.Values) {
 // every request.
 func (s *Server) remembersConsent() bool { return !s.variant(VariantConsentEveryTime) }
 
+// remembersConsentOf: a public client's approval is not remembered, since
+// nothing proves that its next request comes from the same app (OAuth 2.1
+// §7.3.1, RFC 8252 §8.6), unless a variant remembers it too.
+func (s *Server) remembersConsentOf(c *store.Client) bool {
+	return !c.Public() || s.variant(VariantConsentRememberedPublic)
+}
+
 // approvesAtLogin reports whether a request is approved as soon as the user
 // is signed in, without a consent page (variant consent-none).
 func (s *Server) approvesAtLogin() bool { return s.variant(VariantConsentNone) }

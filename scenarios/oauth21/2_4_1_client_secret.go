@@ -29,9 +29,9 @@ func clientSecretChecks() []*suite.Check {
 			// RFC 6749 §2.3.1 makes the request body a MAY: only a
 			// server that claims OAuth 2.1 must accept it.
 			Profiles: []vocab.Profile{vocab.ProfileOAuth21}, Claim: vocab.ProfileOAuth21,
-			Title:    "A confidential client can authenticate with client_id and client_secret in the request body (client_secret_post)",
-			Quote:    "To support confidential clients in possession of a client secret, the authorization server MUST support the client including the client credentials in the request body content using the following parameters: ...",
-			Run:      runSecretPostSupported,
+			Title: "A confidential client can authenticate with client_id and client_secret in the request body (client_secret_post)",
+			Quote: "To support confidential clients in possession of a client secret, the authorization server MUST support the client including the client credentials in the request body content using the following parameters: ...",
+			Run:   runSecretPostSupported,
 		},
 	}
 }

@@ -19,8 +19,8 @@ func authorizationRequestChecks() []*suite.Check {
 			// RFC 7636 §4.2 lets a server support plain: only a server
 			// that claims OAuth 2.1 must refuse it.
 			Profiles: []vocab.Profile{vocab.ProfileOAuth21}, Claim: vocab.ProfileOAuth21,
-			Title:    "An authorization request with code_challenge_method=plain is refused",
-			Quote:    "The plain transformation method defined in [RFC7636] is removed and explicitly prohibited in this specification.",
+			Title: "An authorization request with code_challenge_method=plain is refused",
+			Quote: "The plain transformation method defined in [RFC7636] is removed and explicitly prohibited in this specification.",
 			Keywordless: "A method the specification prohibits is one the server does not support, and §4.1.2.1 binds the answer: \"If the server does not support the requested code_challenge_method transformation, " +
 				"the authorization endpoint MUST return the authorization error response with error value set to invalid_request.\"",
 			Run: runPlainRefused,

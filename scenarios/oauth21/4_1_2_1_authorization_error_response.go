@@ -42,9 +42,9 @@ func authorizationErrorChecks() []*suite.Check {
 			// clients: a server that does not claim OAuth 2.1 may issue
 			// their codes without it.
 			Profiles: []vocab.Profile{vocab.ProfileOAuth21}, Claim: vocab.ProfileOAuth21,
-			Title:    "A confidential client's authorization request without code_challenge (and without an OpenID Connect nonce) leads to no tokens",
-			Quote:    "... and MUST reject such requests from other clients unless there is reasonable assurance that the client mitigates authorization code injection in other ways.",
-			Run:      runPKCERequiredConfidential,
+			Title: "A confidential client's authorization request without code_challenge (and without an OpenID Connect nonce) leads to no tokens",
+			Quote: "... and MUST reject such requests from other clients unless there is reasonable assurance that the client mitigates authorization code injection in other ways.",
+			Run:   runPKCERequiredConfidential,
 		},
 		{
 			ID: "oauth21-4.1.2.1-iss-on-error-response", Spec: suite.OAuth21, Section: "4.1.2.1", Level: suite.Must,

@@ -23,9 +23,9 @@ func countermeasureChecks() []*suite.Check {
 			// RFC 9700 §2.1.1 leaves PKCE to confidential clients that
 			// use the nonce: only OAuth 2.1 asks the server to enforce it.
 			Profiles: []vocab.Profile{vocab.ProfileOAuth21}, Claim: vocab.ProfileOAuth21,
-			Title:    "A confidential client's authorization request without code_challenge but with an OpenID Connect nonce leads to no tokens",
-			Quote:    "In this case, using and enforcing code_challenge and code_verifier is still RECOMMENDED.",
-			Run:      runPKCEEnforcedWithNonce,
+			Title: "A confidential client's authorization request without code_challenge but with an OpenID Connect nonce leads to no tokens",
+			Quote: "In this case, using and enforcing code_challenge and code_verifier is still RECOMMENDED.",
+			Run:   runPKCEEnforcedWithNonce,
 		},
 	}
 }

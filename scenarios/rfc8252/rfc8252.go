@@ -10,5 +10,6 @@ func Checks() []*suite.Check {
 	out = append(out, initiatingChecks()...)
 	out = append(out, loopbackChecks()...)
 	out = append(out, registrationChecks()...)
+	out = append(out, clientImpersonationChecks()...)
 	return out
 }
