@@ -25,6 +25,7 @@ import (
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/browser"
 	"github.com/authspec/authspec/suite/target"
+	"github.com/authspec/authspec/suite/vocab"
 )
 
 var (
@@ -531,8 +532,15 @@ func sweepPlanWith(t *testing.T, cfg server.Config, withBrowser bool, st variant
 	if st.Waits {
 		maxWait = 0 // the default
 	}
+	// The reference server claims OAuth 2.1: a fault may break a rule that
+	// only the claim's checks judge. The defaults and the variants, which
+	// are lawful without the claim, run unclaimed.
+	var claims []vocab.Profile
+	if len(cfg.Faults) > 0 {
+		claims = []vocab.Profile{vocab.ProfileOAuth21}
+	}
 	rep, err := conformance.Run(context.Background(), conformance.Options{Target: u, Config: tcfg, Browser: mode,
-		MaxWait: maxWait})
+		MaxWait: maxWait, Claims: claims})
 	if err != nil {
 		var ue *conformance.UsageError
 		require.False(t, errors.As(err, &ue), "%v", err)

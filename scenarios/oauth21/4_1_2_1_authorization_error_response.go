@@ -30,10 +30,12 @@ func authorizationErrorChecks() []*suite.Check {
 		{
 			ID: "oauth21-4.1.2.1-pkce-required-public", Spec: suite.OAuth21, Section: "4.1.2.1", Level: suite.Must,
 			Requires: []vocab.Feature{vocab.FeaturePublicClient, vocab.FeatureAuthCode},
-			Profiles: []vocab.Profile{vocab.ProfileOAuth21},
-			Title:    "A public client's authorization request without code_challenge is refused",
-			Quote:    "An authorization server MUST reject requests without a code_challenge from public clients, ...",
-			Run:      runPKCERequiredPublic,
+			// RFC 8252 §8.1 only asks the server to reject them (SHOULD,
+			// rfc9700-2.1.1-pkce-required-public): the MUST is OAuth 2.1's.
+			Profiles: []vocab.Profile{vocab.ProfileOAuth21}, Claim: vocab.ProfileOAuth21,
+			Title: "A public client's authorization request without code_challenge is refused",
+			Quote: "An authorization server MUST reject requests without a code_challenge from public clients, ...",
+			Run:   runPKCERequiredPublic,
 		},
 		{
 			ID: "oauth21-4.1.2.1-pkce-required-confidential", Spec: suite.OAuth21, Section: "4.1.2.1", Level: suite.Must,
@@ -49,10 +51,12 @@ func authorizationErrorChecks() []*suite.Check {
 		{
 			ID: "oauth21-4.1.2.1-iss-on-error-response", Spec: suite.OAuth21, Section: "4.1.2.1", Level: suite.Must,
 			Requires: []vocab.Feature{vocab.FeatureMetadata, vocab.FeatureConfidential, vocab.FeatureAuthCode},
-			Profiles: []vocab.Profile{vocab.ProfileOAuth21},
-			Title:    "Error responses redirected to the client carry iss equal to the issuer, whether or not the metadata advertises it",
-			Quote:    "\"iss\":  REQUIRED.  The issuer identifier of the authorization server.  See Section 4.1.2 above for details.",
-			Run:      runIssOnErrorResponse,
+			// As for oauth21-4.1.2-iss-required: RFC 9207 binds only a
+			// server that advertises iss (rfc9207-2-iss-on-error-response).
+			Profiles: []vocab.Profile{vocab.ProfileOAuth21}, Claim: vocab.ProfileOAuth21,
+			Title: "Error responses redirected to the client carry iss equal to the issuer, whether or not the metadata advertises it",
+			Quote: "\"iss\":  REQUIRED.  The issuer identifier of the authorization server.  See Section 4.1.2 above for details.",
+			Run:   runIssOnErrorResponse,
 		},
 	}
 }
