@@ -20,6 +20,7 @@ import (
 
 	"github.com/authspec/authspec/conformance"
 	"github.com/authspec/authspec/reports"
+	"github.com/authspec/authspec/scenarios"
 	"github.com/authspec/authspec/server"
 	"github.com/authspec/authspec/server/store"
 	"github.com/authspec/authspec/suite"
@@ -206,6 +207,8 @@ var variantSetups = map[server.Variant]variantSetup{
 	// A public client's remembered approval shows only on its second
 	// consent page, which the browser meets.
 	server.VariantConsentRememberedPublic: {Browser: true},
+	// Without DPoP, the checks of RFC 9449 have nothing to judge.
+	server.VariantDPoPNotSupported: {Skips: checksRequiring(vocab.FeatureDPoP)},
 	server.VariantLoginTwoStep: {Browser: true, Target: func(tcfg *target.Config, _ *server.Server, _ *string) {
 		tcfg.Browser.Login = []target.Step{{Fill: "#username", Value: "alice"}, {Click: "#next"},
 			{Fill: "#password", Value: "wonderland"}, {Click: "#login"}}
@@ -380,6 +383,21 @@ var lawfulSkips = map[server.Variant][]string{
 	server.VariantSelfContainedAccessTokens: append([]string{"rfc7009-2.1-refresh-revokes-access"}, revokedAccessTokenChecks...),
 	// DPoP without server nonces: no nonce to compare.
 	server.VariantDPoPNoNonce: {"rfc9449-8-nonce-mismatch-refused"},
+}
+
+// checksRequiring lists the built-in checks that require f.
+func checksRequiring(f vocab.Feature) []string {
+	reg, err := scenarios.Registry()
+	if err != nil {
+		panic(fmt.Sprintf("the built-in checks: %v", err))
+	}
+	var ids []string
+	for _, c := range reg.Checks() {
+		if slices.Contains(c.Requires, f) {
+			ids = append(ids, c.ID)
+		}
+	}
+	return ids
 }
 
 // revokedAccessTokenChecks judge what happens to a revoked access token.

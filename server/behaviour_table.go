@@ -638,6 +638,8 @@ var (
 	// Claim are SKIP in their unclaimed runs, and FAIL under --claim oauth2.1).
 	VariantPKCEOptionalConfidential = variant("pkce-optional-confidential", "RFC 9700 §2.1.1",
 		`confidential clients may leave out code_challenge, and redeem the code without code_verifier: RFC 9700 §2.1.1 "For confidential clients, the use of PKCE [RFC7636] is RECOMMENDED" (OAuth 2.1 §4.1.2.1 requires it: oauth21-4.1.2.1-pkce-required-confidential FAILs under the claim)`)
+	VariantDPoPNotSupported = variant("dpop-not-supported", "RFC 9700 §2.2.1",
+		`no sender-constrained access tokens: the metadata has no dpop_signing_alg_values_supported and the token endpoint ignores DPoP proofs (Bearer tokens), which misses the SHOULD of rfc9700-2.2.1-sender-constrained-tokens (WARN): RFC 9700 §2.2.1 "Authorization and resource servers SHOULD use mechanisms for sender-constraining access tokens" (the RFC 9449 checks are SKIP)`)
 	VariantConsentRememberedPublic = variant("consent-remembered-public", "RFC 8252 §8.6",
 		`a public client's approval is remembered like a confidential client's, so its next request in the session gets a code without the consent page, which misses the SHOULD of rfc8252-8.6-public-consent-asked-again (WARN; OAuth 2.1 §7.3.1 repeats it): RFC 8252 §8.6 "unless the identity of the client can be proven, the request SHOULD be processed as if no previous request had been approved"`)
 	VariantPKCEPlainSupported = variant("pkce-plain-supported", "RFC 7636 §4.2",

@@ -42,7 +42,7 @@ func (s *Server) handleToken(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	form, oerr := s.tokenRequest(w, r)
-	if oerr == nil {
+	if oerr == nil && s.offersDPoP() {
 		// RFC 9449: the DPoP proof, if any, travels in r's context.
 		r, oerr = s.tokenDPoP(w, r)
 	}

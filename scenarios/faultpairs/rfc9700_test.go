@@ -20,3 +20,6 @@ var _ = add(map[string]pair{"rfc9700-4.14.2-refresh-token-integrity": faults(ser
 var _ = add(map[string]pair{"rfc9700-4.16-csp-frame-ancestors": faults(server.FaultFramingXFOOnly)})
 
 var _ = add(map[string]pair{"rfc9700-2.6-no-cors-at-authorization-endpoint": faults(server.FaultBCPAuthorizeCORS)})
+
+// A server without DPoP or mutual TLS issues bearer tokens only.
+var _ = add(map[string]pair{"rfc9700-2.2.1-sender-constrained-tokens": missesShould(server.VariantDPoPNotSupported)})

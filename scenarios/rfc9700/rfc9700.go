@@ -12,6 +12,7 @@ func Checks() []*suite.Check {
 	out = append(out, redirectBasedFlowChecks()...)
 	out = append(out, authorizationCodeGrantChecks()...)
 	out = append(out, implicitGrantChecks()...)
+	out = append(out, accessTokenChecks()...)
 	out = append(out, passwordGrantChecks()...)
 	out = append(out, otherRecommendationChecks()...)
 	out = append(out, redirectURIValidationChecks()...)
