@@ -3,7 +3,9 @@ package rfc8252
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"slices"
+	"strings"
 
 	"github.com/authspec/authspec/scenarios/internal/regclient"
 	"github.com/authspec/authspec/suite"
@@ -28,7 +30,8 @@ func clientImpersonationChecks() []*suite.Check {
 }
 
 // runPublicConsentAskedAgain has the person approve a public client (a
-// native app with a loopback redirect URI, whose identity nothing proves:
+// native app with a loopback or private-use redirect URI, whose identity
+// nothing proves (a claimed https one is SKIP):
 // any app can listen on the loopback interface and send the same
 // client_id and PKCE), then sends its request again in the same session:
 // the consent page must come back. A target that approves the first
@@ -39,6 +42,10 @@ func runPublicConsentAskedAgain(ctx context.Context, t *suite.T) error {
 	c, err := freshPublicClient(ctx, t)
 	if err != nil {
 		return err
+	}
+	if u, err := url.Parse(c.RedirectURI); err == nil && strings.EqualFold(u.Scheme, "https") {
+		return suite.SkipErr("the public client's redirect URI %s is an https URI, which the operating system may assure belongs to the app (RFC 8252 §7.2, claimed https URIs): "+
+			"its identity may be proven, and a remembered approval lawful; configure a public client with a loopback redirect URI (clients.public.redirect_uri)", c.RedirectURI)
 	}
 	_, first, err := t.Code(ctx, t.NewAuthRequest(c))
 	if err != nil {
