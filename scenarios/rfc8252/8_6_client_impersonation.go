@@ -29,12 +29,12 @@ func clientImpersonationChecks() []*suite.Check {
 	}
 }
 
-// runPublicConsentAskedAgain has the person approve a public client (a
+// runPublicConsentAskedAgain has the person approve a public client, a
 // native app with a loopback or private-use redirect URI, whose identity
-// nothing proves (a claimed https one is SKIP):
-// any app can listen on the loopback interface and send the same
-// client_id and PKCE), then sends its request again in the same session:
-// the consent page must come back. A target that approves the first
+// nothing proves (any app can listen on the loopback interface and send
+// the same client_id and PKCE; a claimed https redirect URI is SKIP), then
+// sends its request again in the same session: the consent page must come
+// back. A target that approves the first
 // request without a consent page establishes approval otherwise (RFC 6749
 // §4.1.1: "by asking the resource owner or by establishing approval via
 // other means"), which leaves nothing to compare: SKIP.
