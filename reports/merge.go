@@ -175,6 +175,10 @@ func agree(a, b Part) error {
 		return fmt.Errorf("the shards disagree on the version of authspec: %s in %s, %s in %s (the split may differ between versions)",
 			ra.Version, a.Name, rb.Version, b.Name)
 	}
+	if !slices.Equal(ra.Claims, rb.Claims) {
+		return fmt.Errorf("the shards disagree on the claims: [%s] in %s, [%s] in %s (give every shard the same --claim and claims:)",
+			strings.Join(vocab.Strings(ra.Claims), ", "), a.Name, strings.Join(vocab.Strings(rb.Claims), ", "), b.Name)
+	}
 	sa, sb := ra.Shard, rb.Shard
 	if !slices.Equal(sa.Selection, sb.Selection) {
 		onlyA, onlyB := difference(sa.Selection, sb.Selection), difference(sb.Selection, sa.Selection)
