@@ -7,7 +7,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/authspec/authspec/scenarios/internal/regclient"
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/expect"
 	"github.com/authspec/authspec/suite/fixture"
@@ -39,7 +38,7 @@ func clientImpersonationChecks() []*suite.Check {
 // §4.1.1: "by asking the resource owner or by establishing approval via
 // other means"), which leaves nothing to compare: SKIP.
 func runPublicConsentAskedAgain(ctx context.Context, t *suite.T) error {
-	c, err := freshPublicClient(ctx, t)
+	c, err := nativeClient(ctx, t) // registered for the check alone: no earlier approval is remembered for it
 	if err != nil {
 		return err
 	}
@@ -66,18 +65,4 @@ func runPublicConsentAskedAgain(ctx context.Context, t *suite.T) error {
 	return expect.Fail(res.Last, "the consent page again", "a code at once",
 		"the person approved this public client once, and its next request in the session was approved without asking: another app on the device can send the same client_id and PKCE, and get the grant without the person knowing").
 		WithFix("remember approvals of confidential clients only (or of public clients whose identity is proven, e.g. a claimed https redirect URI); show the consent page for every request of a public client")
-}
-
-// freshPublicClient registers a public client for the check alone, so that
-// no earlier approval of the run is remembered for it; without
-// registration, the run's public client.
-func freshPublicClient(ctx context.Context, t *suite.T) (*fixture.Client, error) {
-	if ok, _ := t.Target.Has(vocab.FeatureDCR); !ok {
-		return t.Public(ctx)
-	}
-	r, err := regclient.MustRegister(ctx, t, regclient.Metadata(t, "none", map[string]any{"client_name": "authspec native app"}))
-	if err != nil {
-		return nil, err
-	}
-	return r.Client, nil
 }
