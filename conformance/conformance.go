@@ -52,6 +52,10 @@ type Options struct {
 	Only, Skip []string
 	// Profiles select checks by profile (default: the config's, else all).
 	Profiles []vocab.Profile
+	// Claims are profiles the target claims to follow, besides the
+	// config's claims: (suite.Check.Claim): the checks of their rules that
+	// the base specifications leave open judge the target only then.
+	Claims []vocab.Profile
 	// Browser is BrowserAuto (default), BrowserOn or BrowserOff.
 	Browser string
 	// Chromium and PlaywrightDriver locate the browser and the Playwright
@@ -183,6 +187,10 @@ func Run(ctx context.Context, o Options) (*reports.Report, error) {
 	if err := sel.Validate(reg); err != nil {
 		return nil, &UsageError{err}
 	}
+	claims := mergeClaims(cfg.Claims, o.Claims)
+	if err := suite.ValidateClaims(reg, claims); err != nil {
+		return nil, &UsageError{err}
+	}
 	checks := sel.Select(builtin)
 	if len(pluginChecks) > 0 {
 		// A plugin given to the run always runs (unless --only/--skip
@@ -222,6 +230,7 @@ func Run(ctx context.Context, o Options) (*reports.Report, error) {
 		return nil, err
 	}
 	env.MaxWait = o.MaxWait
+	env.Claims = claims
 	noBrowser := "no browser recipe in the config: `authspec browser inspect --target " + issuer + "` writes its browser: login and consent steps"
 	if o.Browser == BrowserOff {
 		noBrowser = "the browser is off (--browser off): turn it on to play the config's browser: steps"
@@ -239,6 +248,8 @@ func Run(ctx context.Context, o Options) (*reports.Report, error) {
 		for _, c := range checks {
 			if f, why, missing := env.Unmet(c); missing {
 				foreseen = append(foreseen, suite.Result{ID: c.ID, Status: suite.Skip, Message: suite.RequiresReason(f, why)})
+			} else if p, unclaimed := env.Unclaimed(c); unclaimed {
+				foreseen = append(foreseen, suite.Result{ID: c.ID, Status: suite.Skip, Message: suite.ClaimReason(p)})
 			}
 		}
 		groups, _ := reports.SkipGroups(foreseen)
@@ -252,10 +263,25 @@ func Run(ctx context.Context, o Options) (*reports.Report, error) {
 	rep := reports.New(o.Version, issuer, started, out.Results)
 	rep.Aborted = out.Aborted
 	rep.Profiles = profiles
+	rep.Claims = claims
 	rep.Features = env.Target.Features()
 	rep.Shard = shard
 	gateAndBaseline(rep, gate, o.Baseline)
 	return rep, nil
+}
+
+// mergeClaims joins the claims of the config and of the options, each
+// once, in that order.
+func mergeClaims(lists ...[]vocab.Profile) []vocab.Profile {
+	var out []vocab.Profile
+	for _, l := range lists {
+		for _, p := range l {
+			if !slices.Contains(out, p) {
+				out = append(out, p)
+			}
+		}
+	}
+	return out
 }
 
 // gateAndBaseline sets the gate of rep and applies the baseline, if any.

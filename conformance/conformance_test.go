@@ -129,6 +129,7 @@ func TestRun_UsageErrors(t *testing.T) {
 		"bad fail-on":     {Target: "http://127.0.0.1:1", FailOn: "may"},
 		"bad browser":     {Target: "http://127.0.0.1:1", Browser: "maybe"},
 		"unknown profile": {Target: "http://127.0.0.1:1", Profiles: []vocab.Profile{"nope"}},
+		"unknown claim":   {Target: "http://127.0.0.1:1", Claims: []vocab.Profile{"oauth21"}},
 		"no checks":       {Target: "http://127.0.0.1:1", Only: []string{"nothing-matches-*"}},
 	} {
 		_, err := conformance.Run(ctx, o)

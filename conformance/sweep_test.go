@@ -20,11 +20,13 @@ import (
 
 	"github.com/authspec/authspec/conformance"
 	"github.com/authspec/authspec/reports"
+	"github.com/authspec/authspec/scenarios"
 	"github.com/authspec/authspec/server"
 	"github.com/authspec/authspec/server/store"
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/browser"
 	"github.com/authspec/authspec/suite/target"
+	"github.com/authspec/authspec/suite/vocab"
 )
 
 var (
@@ -202,6 +204,11 @@ var variantSetups = map[server.Variant]variantSetup{
 	server.VariantConsentEveryTime: {Browser: true, Target: func(tcfg *target.Config, _ *server.Server, _ *string) {
 		tcfg.Browser.RepeatConsent = target.RepeatConsentAlways
 	}},
+	// A public client's remembered approval shows only on its second
+	// consent page, which the browser meets.
+	server.VariantConsentRememberedPublic: {Browser: true},
+	// Without DPoP, the checks of RFC 9449 have nothing to judge.
+	server.VariantDPoPNotSupported: {Skips: checksRequiring(vocab.FeatureDPoP)},
 	server.VariantLoginTwoStep: {Browser: true, Target: func(tcfg *target.Config, _ *server.Server, _ *string) {
 		tcfg.Browser.Login = []target.Step{{Fill: "#username", Value: "alice"}, {Click: "#next"},
 			{Fill: "#password", Value: "wonderland"}, {Click: "#login"}}
@@ -254,6 +261,7 @@ var consentPageChecks = []string{
 	"rfc6749-10.2-remembered-consent-scope", "rfc6749-4.1.2.1-deny-access-denied",
 	"rfc7591-2-client-uri-shown", "rfc7591-2-tos-uri-shown", "rfc7591-2-policy-uri-shown",
 	"mcp-2025-11-25-cimd-client-host-shown", "mcp-2025-11-25-cimd-redirect-host-shown",
+	"rfc8252-8.6-public-consent-asked-again",
 }
 
 // errorShownChecks expect a request to be refused with a page, not
@@ -303,19 +311,19 @@ var variantCombos = [][]server.Variant{
 	{server.VariantBasicOnly, server.VariantIntrospectionBasicOnly, server.VariantInvalidClient400Post, server.VariantClientCredentialsRestricted},
 	// A plain OAuth server: no resource indicators, no refresh tokens.
 	{server.VariantResourceNotSupported, server.VariantRefreshTokensNever, server.VariantUnknownScopeDropped, server.VariantExpiresInOmitted},
-	// OAuth 2.1 PKCE everywhere, revocation of refresh tokens only.
-	{server.VariantPKCERequiredAll, server.VariantPKCEMissingVerifierInvalidRequest, server.VariantRevocationRefreshOnly, server.VariantRefreshRotateAll},
+	// PKCE errors as missing parameters, revocation of refresh tokens only.
+	{server.VariantPKCEMissingVerifierInvalidRequest, server.VariantRevocationRefreshOnly, server.VariantRefreshRotateAll},
 	// A lenient server.
-	{server.VariantPKCEPlainSupported, server.VariantPKCESyntaxUnchecked, server.VariantTokenJSONBody, server.VariantResourceAnyAbsoluteURI,
+	{server.VariantPKCEOptionalConfidential, server.VariantPKCEPlainSupported, server.VariantPKCESyntaxUnchecked, server.VariantTokenJSONBody, server.VariantResourceAnyAbsoluteURI,
 		server.VariantRefreshTokensAlways, server.VariantRefreshNarrowingIgnored, server.VariantCodeLifetime10Minutes},
 	// oidc-provider as commonly deployed: OpenID discovery only, a
 	// registration behind an initial access token whose registration
 	// access token rotates, no consent for first-party clients.
 	{server.VariantOpenIDDiscoveryOnly, server.VariantRegistrationInitialAccessToken, server.VariantRegistrationTokenRotated,
-		server.VariantConsentNone, server.VariantPKCERequiredAll},
+		server.VariantConsentNone},
 	// A FAPI 2.0-style server: every authorization request pushed, PKCE
 	// from every client, the consent page every time.
-	{server.VariantPARRequired, server.VariantPKCERequiredAll, server.VariantConsentEveryTime},
+	{server.VariantPARRequired, server.VariantConsentEveryTime},
 	// An MCP gateway in front of a server with a default audience.
 	{server.VariantResourceDefaultAudience, server.VariantResourceGet405, server.VariantResourceMetadataCustomURL, server.VariantBasicOnly},
 }
@@ -340,9 +348,6 @@ var lawfulSkips = map[server.Variant][]string{
 	},
 	// No expires_in: nothing says how long tokens live.
 	server.VariantExpiresInOmitted: {"rfc6750-5.3-short-lived-tokens"},
-	// PKCE is required of every client: there is no request without it to
-	// downgrade to.
-	server.VariantPKCERequiredAll: {"rfc9700-2.1.1-pkce-downgrade"},
 	// No refresh tokens at all.
 	server.VariantRefreshTokensNever: {
 		"rfc7009-2.1-refresh-revokes-access", "rfc6749-6-confidential-must-authenticate", "rfc6749-6-unknown-refresh-token-invalid-grant",
@@ -382,6 +387,21 @@ var lawfulSkips = map[server.Variant][]string{
 	// DPoP without server nonces: no nonce to compare, to count or to
 	// leave out.
 	server.VariantDPoPNoNonce: {"rfc9449-8-nonce-mismatch-refused", "rfc9449-8-one-nonce-header", "rfc9449-11.3-nonce-required-once-given"},
+}
+
+// checksRequiring lists the built-in checks that require f.
+func checksRequiring(f vocab.Feature) []string {
+	reg, err := scenarios.Registry()
+	if err != nil {
+		panic(fmt.Sprintf("the built-in checks: %v", err))
+	}
+	var ids []string
+	for _, c := range reg.Checks() {
+		if slices.Contains(c.Requires, f) {
+			ids = append(ids, c.ID)
+		}
+	}
+	return ids
 }
 
 // revokedAccessTokenChecks judge what happens to a revoked access token.
@@ -458,6 +478,11 @@ var faultSetups = map[server.Fault]variantSetup{
 	server.FaultDPoPIATNotChecked:     {Server: withoutDPoPNonces},
 	server.FaultDPoPFutureIATAccepted: {Server: withoutDPoPNonces},
 	server.FaultDPoPLongLivedTokens:   {Server: withoutDPoPNonces},
+	// Where every client must send a code_challenge, no code exists to
+	// downgrade: the fault shows where confidential clients may leave PKCE out.
+	server.FaultPKCEDowngrade: {Server: func(cfg *server.Config) {
+		cfg.Variants = append(cfg.Variants, server.VariantPKCEOptionalConfidential)
+	}},
 	// Only a check that waits out a request_uri's lifetime sees it.
 	server.FaultPARExpiredAccepted: {Waits: true},
 }
@@ -534,8 +559,15 @@ func sweepPlanWith(t *testing.T, cfg server.Config, withBrowser bool, st variant
 	if st.Waits {
 		maxWait = 0 // the default
 	}
+	// The reference server claims OAuth 2.1: a fault may break a rule that
+	// only the claim's checks judge. The defaults and the variants, which
+	// are lawful without the claim, run unclaimed.
+	var claims []vocab.Profile
+	if len(cfg.Faults) > 0 {
+		claims = []vocab.Profile{vocab.ProfileOAuth21}
+	}
 	rep, err := conformance.Run(context.Background(), conformance.Options{Target: u, Config: tcfg, Browser: mode,
-		MaxWait: maxWait})
+		MaxWait: maxWait, Claims: claims})
 	if err != nil {
 		var ue *conformance.UsageError
 		require.False(t, errors.As(err, &ue), "%v", err)

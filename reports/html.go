@@ -48,7 +48,7 @@ func WriteHTML(w io.Writer, r *Report) error {
 
 type htmlView struct {
 	Verdict, Target, Version, Started, Duration, FailOn string
-	Profiles, Features                                  []string
+	Profiles, Claims, Features                          []string
 	Counts                                              []htmlCount
 	Total, Gating, Baselined                            int
 	Specs, Levels                                       []string
@@ -162,6 +162,9 @@ func newHTMLView(r *Report) htmlView {
 	}
 	for _, p := range r.Profiles {
 		v.Profiles = append(v.Profiles, clean(string(p)))
+	}
+	for _, p := range r.Claims {
+		v.Claims = append(v.Claims, clean(string(p)))
 	}
 	for _, f := range r.Features {
 		v.Features = append(v.Features, clean(string(f)))
@@ -437,6 +440,9 @@ const htmlPage = `<!DOCTYPE html>
 <p class="meta"><b>Target</b> <code>{{.Target}}</code> · authspec {{.Version}}{{if .Started}} · started {{.Started}}{{end}} · {{.Duration}} · gate <code>{{.FailOn}}</code></p>
 {{- if .Profiles}}
 <p class="meta"><b>Profiles</b> {{range $i, $p := .Profiles}}{{if $i}}, {{end}}<code>{{$p}}</code>{{end}}</p>
+{{- end}}
+{{- if .Claims}}
+<p class="meta"><b>Claims</b> {{range $i, $p := .Claims}}{{if $i}}, {{end}}<code>{{$p}}</code>{{end}}</p>
 {{- end}}
 {{- if .Features}}
 <p class="meta"><b>Features</b> {{range $i, $f := .Features}}{{if $i}}, {{end}}<code>{{$f}}</code>{{end}}</p>

@@ -65,9 +65,12 @@ func renderMarkdown(r *Report, limit int) string {
 	if len(r.Profiles) > 0 {
 		fmt.Fprintf(&b, "**Profiles** %s  \n", mdList(r.Profiles))
 	}
+	if len(r.Claims) > 0 {
+		fmt.Fprintf(&b, "**Claims** %s  \n", mdList(r.Claims))
+	}
 	if len(r.Features) > 0 {
 		fmt.Fprintf(&b, "**Features** %s\n\n", mdList(r.Features))
-	} else if len(r.Profiles) > 0 {
+	} else if len(r.Profiles) > 0 || len(r.Claims) > 0 {
 		b.WriteString("\n")
 	}
 	fmt.Fprintf(&b, "**%s**, %s, %s, %s, %s: %s.",

@@ -159,7 +159,7 @@ func Merge(parts []Part) (*Report, error) {
 		Schema: SchemaVersion, Tool: "authspec", Version: first.Report.Version, Target: first.Report.Target,
 		Started: started, DurationMS: ended.Sub(started).Milliseconds(),
 		Summary:  runner.Summarize(out),
-		Profiles: first.Report.Profiles, Features: features,
+		Profiles: first.Report.Profiles, Claims: first.Report.Claims, Features: features,
 		Aborted: strings.Join(aborted, "; "),
 		Shards:  n, Results: out,
 	}, nil
@@ -174,6 +174,10 @@ func agree(a, b Part) error {
 	if ra.Version != rb.Version {
 		return fmt.Errorf("the shards disagree on the version of authspec: %s in %s, %s in %s (the split may differ between versions)",
 			ra.Version, a.Name, rb.Version, b.Name)
+	}
+	if !slices.Equal(ra.Claims, rb.Claims) {
+		return fmt.Errorf("the shards disagree on the claims: [%s] in %s, [%s] in %s (give every shard the same --claim and claims:)",
+			strings.Join(vocab.Strings(ra.Claims), ", "), a.Name, strings.Join(vocab.Strings(rb.Claims), ", "), b.Name)
 	}
 	sa, sb := ra.Shard, rb.Shard
 	if !slices.Equal(sa.Selection, sb.Selection) {

@@ -214,6 +214,8 @@ func TestMerge_Errors(t *testing.T) {
 			"the shards disagree on the target: https://auth.example.com in shard-1.json, https://other.example in shard-2.json"},
 		{"other version", func(t *testing.T, p []Part) []Part { p[2].Report.Version = "1.2.4"; return p },
 			"the shards disagree on the version of authspec: 1.2.3 in shard-1.json, 1.2.4 in shard-3.json"},
+		{"other claims", func(t *testing.T, p []Part) []Part { p[1].Report.Claims = nil; return p },
+			"the shards disagree on the claims: [oauth2.1] in shard-1.json, [] in shard-2.json"},
 		{"other selection", func(t *testing.T, p []Part) []Part {
 			s := *p[1].Report.Shard
 			s.Selection = append([]string{"rfc9999-1-extra"}, s.Selection[1:]...)

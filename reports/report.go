@@ -30,6 +30,9 @@ type Report struct {
 	FailOn vocab.Gate `json:"fail_on,omitempty"`
 	// Profiles selected (empty: all).
 	Profiles []vocab.Profile `json:"profiles,omitempty"`
+	// Claims are the profiles the target was declared to follow (config
+	// claims:, --claim): the checks with such a Claim judged it.
+	Claims []vocab.Profile `json:"claims,omitempty"`
 	// Features the target offers, as discovered.
 	Features []vocab.Feature `json:"features,omitempty"`
 	// Aborted says why the run stopped before its end (the target stopped

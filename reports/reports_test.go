@@ -107,8 +107,9 @@ func sampleReport(t testing.TB) *Report {
 	}
 	r := &Report{Schema: SchemaVersion, Tool: "authspec", Version: "1.2.3", Target: "https://auth.example.com",
 		Started: started, DurationMS: 4321, Summary: runner.Summarize(results), FailOn: vocab.GateMust,
-		Profiles: []vocab.Profile{vocab.ProfileCore, vocab.ProfileDCR}, Features: []vocab.Feature{vocab.FeatureMetadata, vocab.FeatureClientCredentials, vocab.FeatureSecretBasic},
-		Results: results}
+		Profiles: []vocab.Profile{vocab.ProfileCore, vocab.ProfileDCR}, Claims: []vocab.Profile{vocab.ProfileOAuth21},
+		Features: []vocab.Feature{vocab.FeatureMetadata, vocab.FeatureClientCredentials, vocab.FeatureSecretBasic},
+		Results:  results}
 	return r
 }
 

@@ -110,7 +110,9 @@ func renderDocs(entries []suite.CatalogEntry, ws map[suite.Spec]*walk) string {
 		names = append(names, p)
 	}
 	slices.Sort(names)
-	b.WriteString("\n## Profiles\n\nRun one with `authspec run --profile NAME`; a check may belong to several.\n\n| profile | checks | what it covers |\n|---|---|---|\n")
+	b.WriteString("\n## Profiles\n\nRun one with `authspec run --profile NAME`; a check may belong to several. " +
+		"A check marked *claim* judges a rule that its profile adds to what the base specifications leave open: it runs only when the target claims to follow the profile " +
+		"(`claims: [NAME]` in the config, or `authspec run --claim NAME`), and is SKIP otherwise.\n\n| profile | checks | what it covers |\n|---|---|---|\n")
 	for _, p := range names {
 		fmt.Fprintf(&b, "| `%s` | %d | %s |\n", p, profiles[p], vocab.ProfileDescriptions[p])
 	}
@@ -125,10 +127,21 @@ func renderDocs(entries []suite.CatalogEntry, ws map[suite.Spec]*walk) string {
 				needs[i] = string(f)
 			}
 			fmt.Fprintf(&b, "| %s | %s | [`%s`](../%s) | %s | %s | %s |\n", e.Section, e.Level, e.ID, e.File,
-				strings.ReplaceAll(e.Title, "|", `\|`), strings.Join(needs, ", "), strings.Join(vocab.Strings(e.Profiles), ", "))
+				strings.ReplaceAll(e.Title, "|", `\|`), strings.Join(needs, ", "), profilesCell(e))
 		}
 	}
 	return b.String()
+}
+
+// profilesCell lists the profiles of e, its claim marked.
+func profilesCell(e suite.CatalogEntry) string {
+	names := vocab.Strings(e.Profiles)
+	for i, n := range names {
+		if vocab.Profile(n) == e.Claim {
+			names[i] = n + " (*claim*)"
+		}
+	}
+	return strings.Join(names, ", ")
 }
 
 // sectionLess orders "4.1.2.1" after "4.1.2" and "10" after "9".

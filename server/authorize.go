@@ -437,7 +437,7 @@ func (s *Server) afterLogin(w http.ResponseWriter, r *http.Request, req *authReq
 		}
 		return
 	}
-	if !req.forceConsent && s.remembersConsent() {
+	if !req.forceConsent && s.remembersConsent() && s.remembersConsentOfClient(r, req.clientID) {
 		cons, err := s.rememberedConsent(r, sess.subject, req)
 		if err == nil && s.consentCovers(req.scope, cons.Scope) {
 			if fresh || s.completeRequest(w, r, req) {
@@ -447,6 +447,13 @@ func (s *Server) afterLogin(w http.ResponseWriter, r *http.Request, req *authReq
 		}
 	}
 	http.Redirect(w, r, s.endpoint("/consent?request="+url.QueryEscape(req.sealed)), redirectStatus(r))
+}
+
+// remembersConsentOfClient is remembersConsentOf for the client with id;
+// false when it cannot be looked up (the consent page is then shown).
+func (s *Server) remembersConsentOfClient(r *http.Request, id string) bool {
+	c, err := s.getClient(r.Context(), id)
+	return err == nil && s.remembersConsentOf(c)
 }
 
 func (s *Server) handleLoginPage(w http.ResponseWriter, r *http.Request) {

@@ -578,8 +578,6 @@ var (
 		"any authenticated client may introspect every token, a client registered a moment ago included")
 	FaultRegMgmtDeleteKeepsTokens = fault("registration-delete-keeps-tokens", "RFC 7592 §2.3",
 		"deleting a client disables its credentials and registration but leaves its access and refresh tokens valid")
-	FaultNoSenderConstraining = fault("sender-constraining-not-offered", "RFC 9700 §2.2.1",
-		"the server offers no sender-constrained access tokens: the metadata has no dpop_signing_alg_values_supported and the token endpoint ignores DPoP proofs")
 	FaultRegisterNativeAppSecret = fault("registration-native-app-secret", "RFC 8252 §8.5",
 		"a native app (application_type native) registering without client authentication is registered with client_secret_basic and a client secret")
 	FaultConsentClientLinksHidden = fault("consent-client-links-hidden", "RFC 7591 §2",
@@ -674,8 +672,16 @@ var (
 	// PKCE (RFC 7636, RFC 9700 §2.1.1).
 	VariantPKCEMissingVerifierInvalidRequest = variant("pkce-missing-verifier-invalid-request", "RFC 6749 §5.2",
 		`a code issued with a code_challenge and redeemed without code_verifier is answered invalid_request: RFC 6749 §5.2 "invalid_request: The request is missing a required parameter"`)
-	VariantPKCERequiredAll = variant("pkce-required-all", "RFC 9700 §2.1.1",
-		`confidential clients must send a code_challenge too: RFC 9700 §2.1.1 "For confidential clients, the use of PKCE [RFC7636] is RECOMMENDED"`)
+	// OAuth 2.1: the rules of the draft that RFC 6749, RFC 7636 and RFC 9700
+	// leave open. The defaults follow OAuth 2.1; these variants are lawful
+	// OAuth 2.0 servers that do not claim it (the oauth21 checks with a
+	// Claim are SKIP in their unclaimed runs, and FAIL under --claim oauth2.1).
+	VariantPKCEOptionalConfidential = variant("pkce-optional-confidential", "RFC 9700 §2.1.1",
+		`confidential clients may leave out code_challenge, and redeem the code without code_verifier: RFC 9700 §2.1.1 "For confidential clients, the use of PKCE [RFC7636] is RECOMMENDED" (OAuth 2.1 §4.1.2.1 requires it: oauth21-4.1.2.1-pkce-required-confidential FAILs under the claim)`)
+	VariantDPoPNotSupported = variant("dpop-not-supported", "RFC 9700 §2.2.1",
+		`no sender-constrained access tokens: the metadata has no dpop_signing_alg_values_supported and the token endpoint ignores DPoP proofs (Bearer tokens), which misses the SHOULD of rfc9700-2.2.1-sender-constraining-offered (WARN): RFC 9700 §2.2.1 "Authorization and resource servers SHOULD use mechanisms for sender-constraining access tokens" (the RFC 9449 checks are SKIP)`)
+	VariantConsentRememberedPublic = variant("consent-remembered-public", "RFC 8252 §8.6",
+		`a public client's approval is remembered like a confidential client's, so its next request in the session gets a code without the consent page, which misses the SHOULD of rfc8252-8.6-public-consent-asked-again (WARN; OAuth 2.1 §7.3.1 repeats it): RFC 8252 §8.6 "unless the identity of the client can be proven, the request SHOULD be processed as if no previous request had been approved"`)
 	VariantPKCEPlainSupported = variant("pkce-plain-supported", "RFC 7636 §4.2",
 		`code_challenge_method plain is accepted and advertised besides S256: RFC 7636 §4.2 "Clients are permitted to use "plain" only if they cannot support "S256" for some technical reason and know via out-of-band configuration that the server supports "plain"."`,
 		"pkce-plain-accepted")

@@ -169,14 +169,14 @@ func (s *Server) keepsRedirectQuery() bool { return !s.fault(FaultAuthzRedirectQ
 // 9700 §2.1.1).
 func (s *Server) requiresPKCEFromPublic() bool { return !s.fault(FaultPKCENotRequired) }
 
-// requiresPKCE reports whether c must send a code_challenge: a public
-// client, or every client when the server requires PKCE of all (variant:
-// RFC 9700 §2.1.1 only RECOMMENDS it to confidential clients).
+// requiresPKCE reports whether c must send a code_challenge: every client
+// (OAuth 2.1 §4.1.2.1), or public clients only (variant: RFC 9700 §2.1.1
+// only RECOMMENDS PKCE to confidential clients).
 func (s *Server) requiresPKCE(c *store.Client) bool {
 	if c.Public() {
 		return s.requiresPKCEFromPublic()
 	}
-	return s.variant(VariantPKCERequiredAll)
+	return !s.variant(VariantPKCEOptionalConfidential)
 }
 
 // codeChallengeMethods are the PKCE methods the server accepts, as the
@@ -256,6 +256,13 @@ func (s *Server) echoChallenge(req *authRequest, params url.Values) {
 // consent policy; with consent-every-time, the consent page is shown for
 // every request.
 func (s *Server) remembersConsent() bool { return !s.variant(VariantConsentEveryTime) }
+
+// remembersConsentOf: a public client's approval is not remembered, since
+// nothing proves that its next request comes from the same app (OAuth 2.1
+// §7.3.1, RFC 8252 §8.6), unless a variant remembers it too.
+func (s *Server) remembersConsentOf(c *store.Client) bool {
+	return !c.Public() || s.variant(VariantConsentRememberedPublic)
+}
 
 // approvesAtLogin reports whether a request is approved as soon as the user
 // is signed in, without a consent page (variant consent-none).

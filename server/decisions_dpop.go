@@ -24,9 +24,16 @@ func (s *Server) dpopAlgs() []string {
 	return []string{"ES256", "ES384", "PS256", "RS256", "EdDSA"}
 }
 
+// offersDPoP: the server binds access tokens to the keys of DPoP proofs
+// (RFC 9700 §2.2.1 SHOULD), unless a variant does without.
+func (s *Server) offersDPoP() bool { return !s.variant(VariantDPoPNotSupported) }
+
 // dpopAlgsAdvertised is dpop_signing_alg_values_supported (§5.1), which
-// lists none under a fault only.
+// lists none under a fault only, and is absent where DPoP is not offered.
 func (s *Server) dpopAlgsAdvertised() []string {
+	if !s.offersDPoP() {
+		return nil
+	}
 	if s.fault(FaultDPoPAlgsAdvertiseNone) {
 		return append(s.dpopAlgs(), "none")
 	}
@@ -169,7 +176,3 @@ func (s *Server) audienceOK(t *store.Token) bool {
 	return slices.Contains(t.Resources, s.ResourceURL()) || !s.restrictsAudience(t)
 }
 
-// offersDPoP: the token endpoint binds access tokens to the key of a DPoP
-// proof (RFC 9449 §5; RFC 9700 §2.2.1 SHOULD); with the fault, it ignores
-// DPoP proofs altogether.
-func (s *Server) offersDPoP() bool { return !s.fault(FaultNoSenderConstraining) }

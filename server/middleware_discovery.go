@@ -67,7 +67,6 @@ func (s *Server) metadataRules() []rule {
 		onFault(FaultMetadataRegistrationHTTP, setMember("registration_endpoint", "http://as.example.com/register")),
 		onFault(FaultMetadataPARHTTP, setMember("pushed_authorization_request_endpoint", "http://as.example.com/par")),
 		onFault(FaultMetadataJWKSUseMissing, setMember("jwks_uri", s.endpoint(faultJWKSPath))),
-		onFault(FaultNoSenderConstraining, deleteMember("dpop_signing_alg_values_supported")),
 		onFault(FaultMetadataSignedNoIss, signMetadataRule(func(c map[string]any) { delete(c, "issuer") })),
 		onFault(FaultMetadataSignedNested, signMetadataRule(func(c map[string]any) {
 			c["iss"] = c["issuer"]

@@ -217,19 +217,19 @@ func TestToken_PKCE(t *testing.T) {
 			assert.Equal(t, tc.want, r.json(t)["error"])
 		})
 	}
+	// Codes without a challenge exist only where confidential clients may
+	// leave PKCE out.
+	lax := newEnv(t, server.Config{Variants: []server.Variant{server.VariantPKCEOptionalConfidential}})
+	lc := lax.register(nil)
 	t.Run("downgrade: verifier without challenge", func(t *testing.T) {
-		code := e.code(c, p, url.Values{"code_challenge": {""}, "code_challenge_method": {""}})
-		r := e.exchange(c, code, p, nil)
+		code := lax.code(lc, p, url.Values{"code_challenge": {""}, "code_challenge_method": {""}})
+		r := lax.exchange(lc, code, p, nil)
 		assert.Equal(t, "invalid_grant", r.json(t)["error"])
 	})
 	t.Run("confidential client without PKCE", func(t *testing.T) {
-		code := e.code(c, p, url.Values{"code_challenge": {""}, "code_challenge_method": {""}})
-		r := e.exchange(c, code, p, url.Values{"code_verifier": nil})
-		f := url.Values{"grant_type": {"authorization_code"}, "code": {code}, "redirect_uri": {c.Redirect}}
-		_ = r
-		code = e.code(c, p, url.Values{"code_challenge": {""}, "code_challenge_method": {""}})
-		f.Set("code", code)
-		r = e.postForm("/token", f, c.ID, c.Secret)
+		code := lax.code(lc, p, url.Values{"code_challenge": {""}, "code_challenge_method": {""}})
+		f := url.Values{"grant_type": {"authorization_code"}, "code": {code}, "redirect_uri": {lc.Redirect}}
+		r := lax.postForm("/token", f, lc.ID, lc.Secret)
 		assert.Equal(t, http.StatusOK, r.status, "%s", r.body)
 	})
 }

@@ -183,12 +183,24 @@ func TestVariant_PKCEMissingVerifierInvalidRequest(t *testing.T) {
 	assert.Equal(t, "invalid_grant", e.exchange(c, code, pkce{verifier: strings.Repeat("w", 43)}, nil).json(t)["error"], "a wrong verifier is still invalid_grant")
 }
 
-func TestVariant_PKCERequiredAll(t *testing.T) {
-	e := newEnv(t, variantsOnly(server.VariantPKCERequiredAll))
+func TestPKCERequiredOfConfidentialClients(t *testing.T) {
+	e := newEnv(t, server.Config{})
 	c := e.register(nil)
 	loc := e.get(e.authorizeURL(c, newPKCE(), url.Values{"code_challenge": {""}, "code_challenge_method": {""}})).location(t)
 	assert.Equal(t, "invalid_request", loc.Query().Get("error"), "a confidential client without PKCE")
 	assert.NotEmpty(t, e.tokens(c, nil)["access_token"])
+}
+
+func TestVariant_PKCEOptionalConfidential(t *testing.T) {
+	e := newEnv(t, variantsOnly(server.VariantPKCEOptionalConfidential))
+	c := e.register(nil)
+	p := newPKCE()
+	code := e.code(c, p, url.Values{"code_challenge": {""}, "code_challenge_method": {""}})
+	r := e.postForm("/token", url.Values{"grant_type": {"authorization_code"}, "code": {code}, "redirect_uri": {c.Redirect}}, c.ID, c.Secret)
+	assert.Equal(t, http.StatusOK, r.status, "a confidential client's code without PKCE: %s", r.body)
+	pub := e.publicClient()
+	loc := e.get(e.authorizeURL(pub, p, url.Values{"code_challenge": {""}, "code_challenge_method": {""}})).location(t)
+	assert.Equal(t, "invalid_request", loc.Query().Get("error"), "a public client still needs PKCE")
 }
 
 func TestVariant_PKCEPlainSupported(t *testing.T) {

@@ -11,8 +11,11 @@ type CatalogEntry struct {
 	Level    Level           `json:"level"`
 	Requires []vocab.Feature `json:"requires"`
 	Profiles []vocab.Profile `json:"profiles"`
-	Title    string          `json:"title"`
-	Quote    string          `json:"quote,omitempty"`
+	// Claim is the profile the target must claim to follow for the check
+	// to judge it (Check.Claim); empty for a check that judges every run.
+	Claim vocab.Profile `json:"claim,omitempty"`
+	Title string        `json:"title"`
+	Quote string        `json:"quote,omitempty"`
 	// Keywordless says why a quote without an RFC 2119 keyword is normative.
 	Keywordless string `json:"keywordless,omitempty"`
 	// File is the source file that defines the check, relative to the
@@ -27,7 +30,7 @@ func (r *Registry) Catalog() []CatalogEntry {
 	for _, c := range r.checks {
 		e := CatalogEntry{ID: c.ID, Spec: c.Spec, Section: c.Section, Level: c.Level,
 			Requires: append([]vocab.Feature{}, c.Requires...), Profiles: append([]vocab.Profile{}, c.Profiles...),
-			Title: c.Title, Quote: c.Quote, Keywordless: c.Keywordless}
+			Claim: c.Claim, Title: c.Title, Quote: c.Quote, Keywordless: c.Keywordless}
 		out = append(out, e)
 	}
 	return out

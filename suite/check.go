@@ -79,6 +79,14 @@ type Check struct {
 	Requires []vocab.Feature
 	// Profiles are the named plans the check belongs to.
 	Profiles []vocab.Profile
+	// Claim, when set, is the profile whose rule the check judges where
+	// the base specifications leave the behaviour open (OAuth 2.1 requires
+	// PKCE of confidential clients, RFC 9700 only recommends it): a server
+	// that does not claim to follow that profile is lawful either way, so
+	// the check judges only a run that declares the claim (config claims:,
+	// authspec run --claim) and is SKIP otherwise (ClaimReason). Claim is
+	// one of Profiles.
+	Claim vocab.Profile
 	// Title is a one-line paraphrase of the requirement.
 	Title string
 	// Quote is the sentence of the specification the check enforces,
@@ -129,6 +137,9 @@ func (c *Check) Validate() error {
 	}
 	if c.Run == nil {
 		errs = append(errs, "no Run")
+	}
+	if c.Claim != "" && !c.InProfile(c.Claim) {
+		errs = append(errs, fmt.Sprintf("Claim %q is not one of its Profiles", c.Claim))
 	}
 	if len(errs) > 0 {
 		return fmt.Errorf("check %q: %s", c.ID, strings.Join(errs, "; "))

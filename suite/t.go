@@ -25,6 +25,10 @@ type Env struct {
 	// server to pass (a request_uri, a code): 0 is as long as the check's
 	// deadline allows, a negative value never (T.WaitFor).
 	MaxWait time.Duration
+	// Claims are the profiles the target claims to follow (config claims:,
+	// authspec run --claim): the checks whose Claim is not among them are
+	// SKIP (Env.Unclaimed).
+	Claims []vocab.Profile
 }
 
 // T is the context of one check run: the target, a recording HTTP client

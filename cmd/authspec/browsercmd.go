@@ -145,9 +145,12 @@ func cmdBrowser(ctx context.Context, args []string, stdout, stderr io.Writer) er
 			}
 		}
 		if sug.RepeatConsent != "" {
-			fmt.Fprintf(stderr, "  repeat consent: %s (a second authorization of the approved client %s)\n", sug.RepeatConsent,
+			fmt.Fprintf(stderr, "  repeat consent: %s (a second authorization of the approved %s client %s)\n", sug.RepeatConsent, in.kind,
 				map[string]string{target.RepeatConsentRemembered: "went back to the redirect URI without a consent page",
 					target.RepeatConsentAlways: "showed the consent page again"}[sug.RepeatConsent])
+			if in.kind == "public" && sug.RepeatConsent == target.RepeatConsentAlways {
+				fmt.Fprintf(stderr, "  (a server may ask public clients again and remember confidential ones, as RFC 8252 §8.6 recommends: declare the policy of the clients your run uses)\n")
+			}
 		}
 		sk := skeleton{issuer: issuer, cfg: cfg, in: in, recipe: sug.Recipe, repeatConsent: sug.RepeatConsent}
 		if in != nil {

@@ -66,7 +66,9 @@ func TestBrowserInspect_SkeletonRunsAsIs(t *testing.T) {
 	issuer, code, stdout, stderr := ins.issuer, ins.code, ins.stdout, ins.stderr
 	require.Equal(t, 0, code, stderr)
 	assert.Regexp(t, `registered on the target: public client \S+ \(redirect URI http://127\.0\.0\.1:\d+/callback\) by dynamic registration at `+issuer, stderr)
-	assert.Contains(t, stderr, "repeat consent: remembered")
+	// inspect approves a public client, which the reference server asks
+	// again (RFC 8252 §8.6); it remembers confidential clients' approvals.
+	assert.Contains(t, stderr, "repeat consent: always (a second authorization of the approved public client showed the consent page again)")
 
 	path := filepath.Join(t.TempDir(), "target.yaml")
 	require.NoError(t, os.WriteFile(path, []byte(stdout), 0o600))
@@ -75,7 +77,7 @@ func TestBrowserInspect_SkeletonRunsAsIs(t *testing.T) {
 	assert.Equal(t, issuer, cfg.Issuer)
 	require.NotNil(t, cfg.Clients.Public, "the client inspect registered:\n%s", stdout)
 	assert.NotEmpty(t, cfg.Clients.Public.ClientID)
-	assert.Equal(t, target.RepeatConsentRemembered, cfg.Browser.RepeatConsent, "as observed")
+	assert.Equal(t, target.RepeatConsentAlways, cfg.Browser.RepeatConsent, "as observed")
 	assert.Equal(t, []target.Step{{Click: "#allow"}}, cfg.Browser.Consent)
 	var raw map[string]any
 	require.NoError(t, yaml.Unmarshal([]byte(stdout), &raw))

@@ -96,6 +96,9 @@ func TestRun_ExitCodes(t *testing.T) {
 		code, _, stderr := runCLI(t, "run", "--target", "http://127.0.0.1:1", "--profile", "nope")
 		assert.Equal(t, 2, code)
 		assert.Contains(t, stderr, "unknown profile")
+		code, _, stderr = runCLI(t, "run", "--target", "http://127.0.0.1:1", "--claim", "oauth21")
+		assert.Equal(t, 2, code)
+		assert.Contains(t, stderr, `unknown claim "oauth21"`)
 	})
 	t.Run("bad config exits 2", func(t *testing.T) {
 		p := filepath.Join(t.TempDir(), "t.yaml")

@@ -25,6 +25,7 @@ type runFlags struct {
 	target, config, out, format, failOn string
 	browserMode                         string
 	only, skip, profiles, plugins       listFlag
+	claims                              listFlag
 	pluginTimeout                       time.Duration
 	parallel                            int
 	timeout, checkTimeout, maxWait      time.Duration
@@ -50,6 +51,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	fs.Var(&f.only, "only", "run only checks whose ID matches this glob (repeatable)")
 	fs.Var(&f.skip, "skip", "skip checks whose ID matches this glob (repeatable)")
 	fs.Var(&f.profiles, "profile", "run only checks of this profile (repeatable; see authspec list)")
+	fs.Var(&f.claims, "claim", "the target claims to follow this profile, e.g. oauth2.1: the checks of its rules that the base specifications leave open judge it (repeatable; adds to claims: of the config)")
 	fs.Var(&f.plugins, "plugin", "WebAssembly client plugin to run (repeatable; see docs/plugins.md)")
 	fs.DurationVar(&f.pluginTimeout, "plugin-timeout", 0, "time budget of each plugin check (default 30s; plugins: timeout: in the config overrides)")
 	fs.StringVar(&f.baseline, "baseline", "", "YAML file of known failures (see authspec baseline write): listed failures do not fail the run, listed checks that pass again do")
@@ -114,10 +116,13 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if !shard.IsZero() {
 		fmt.Fprintf(stderr, "  shard:    %s of the selected checks\n", shard)
 	}
+	if claims := append(append([]string{}, vocab.Strings(cfg.Claims)...), f.claims...); len(claims) > 0 {
+		fmt.Fprintf(stderr, "  claims:   %s (the checks of these profiles' rules judge the target)\n", strings.Join(claims, ", "))
+	}
 	prog := newProgress(stderr, f.quiet)
 	rep, err := conformance.Run(ctx, conformance.Options{
 		Target: f.target, Config: cfg, Secrets: secrets,
-		Only: f.only, Skip: f.skip, Profiles: vocab.Profiles(f.profiles),
+		Only: f.only, Skip: f.skip, Profiles: vocab.Profiles(f.profiles), Claims: vocab.Profiles(f.claims),
 		Browser: f.browserMode, Parallel: f.parallel, Timeout: f.timeout, CheckTimeout: f.checkTimeout, MaxWait: f.maxWait,
 		FailOn: gate, Baseline: baseline, Version: version, Plugins: plugins, Shard: shard,
 		OnPlugin: func(p *plugin.Plugin) {

@@ -201,11 +201,18 @@ func runChecksFull(t testing.TB, cfg server.Config, wrap func(http.Handler) http
 	env, err := suite.Prepare(ctx, issuer, tcfg, opts)
 	require.NoError(t, err)
 	env.Target.SetFeature(vocab.FeatureBrowser, useBrowser, "no browser in this test run")
+	// The reference server follows OAuth 2.1 and claims it: the checks of
+	// the draft's rules that RFC 6749 leaves open judge it (the variants
+	// that are lawful only without the claim pair with them).
+	env.Claims = referenceClaims
 	if adjustEnv != nil {
 		adjustEnv(env)
 	}
 	return runner.Run(ctx, env, checks, runner.Options{Parallel: 4, CheckTimeout: 2 * time.Minute})
 }
+
+// referenceClaims are the profiles the reference server claims to follow.
+var referenceClaims = []vocab.Profile{vocab.ProfileOAuth21}
 
 // otherResourcePath is the second resource of the reference servers.
 const otherResourcePath = "/other-api"

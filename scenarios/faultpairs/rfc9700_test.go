@@ -4,7 +4,6 @@ import "github.com/authspec/authspec/server"
 
 var _ = add(map[string]pair{
 	"rfc9700-2.1.2-no-implicit-grant":                   faults(server.FaultBCPImplicitGrant),
-	"rfc9700-2.2.1-sender-constraining-offered":         faults(server.FaultNoSenderConstraining),
 	"rfc9700-2.4-no-password-grant":                     faults(server.FaultBCPPasswordGrant),
 	"rfc9700-4.1.3-no-redirect-patterns":                faults(server.FaultBCPRedirectPatterns),
 	"rfc9700-4.15-client-id-not-chosen":                 faults(server.FaultBCPClientChosenID),
@@ -21,3 +20,6 @@ var _ = add(map[string]pair{"rfc9700-4.14.2-refresh-token-integrity": faults(ser
 var _ = add(map[string]pair{"rfc9700-4.16-csp-frame-ancestors": faults(server.FaultFramingXFOOnly)})
 
 var _ = add(map[string]pair{"rfc9700-2.6-no-cors-at-authorization-endpoint": faults(server.FaultBCPAuthorizeCORS)})
+
+// A server without DPoP or mutual TLS issues bearer tokens only.
+var _ = add(map[string]pair{"rfc9700-2.2.1-sender-constraining-offered": missesShould(server.VariantDPoPNotSupported)})

@@ -9,6 +9,7 @@ import (
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/expect"
 	"github.com/authspec/authspec/suite/fixture"
+	"github.com/authspec/authspec/suite/httpx"
 	"github.com/authspec/authspec/suite/vocab"
 )
 
@@ -29,18 +30,33 @@ func authorizationErrorChecks() []*suite.Check {
 		{
 			ID: "oauth21-4.1.2.1-pkce-required-public", Spec: suite.OAuth21, Section: "4.1.2.1", Level: suite.Must,
 			Requires: []vocab.Feature{vocab.FeaturePublicClient, vocab.FeatureAuthCode},
-			Profiles: []vocab.Profile{vocab.ProfileOAuth21},
-			Title:    "A public client's authorization request without code_challenge is refused",
-			Quote:    "An authorization server MUST reject requests without a code_challenge from public clients, ...",
-			Run:      runPKCERequiredPublic,
+			// RFC 8252 §8.1 only asks the server to reject them (SHOULD,
+			// rfc9700-2.1.1-pkce-required-public): the MUST is OAuth 2.1's.
+			Profiles: []vocab.Profile{vocab.ProfileOAuth21}, Claim: vocab.ProfileOAuth21,
+			Title: "A public client's authorization request without code_challenge is refused",
+			Quote: "An authorization server MUST reject requests without a code_challenge from public clients, ...",
+			Run:   runPKCERequiredPublic,
+		},
+		{
+			ID: "oauth21-4.1.2.1-pkce-required-confidential", Spec: suite.OAuth21, Section: "4.1.2.1", Level: suite.Must,
+			Requires: []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureAuthCode},
+			// RFC 9700 §2.1.1 only RECOMMENDS PKCE to confidential
+			// clients: a server that does not claim OAuth 2.1 may issue
+			// their codes without it.
+			Profiles: []vocab.Profile{vocab.ProfileOAuth21}, Claim: vocab.ProfileOAuth21,
+			Title: "A confidential client's authorization request without code_challenge (and without an OpenID Connect nonce) leads to no tokens",
+			Quote: "... and MUST reject such requests from other clients unless there is reasonable assurance that the client mitigates authorization code injection in other ways.",
+			Run:   runPKCERequiredConfidential,
 		},
 		{
 			ID: "oauth21-4.1.2.1-iss-on-error-response", Spec: suite.OAuth21, Section: "4.1.2.1", Level: suite.Must,
 			Requires: []vocab.Feature{vocab.FeatureMetadata, vocab.FeatureConfidential, vocab.FeatureAuthCode},
-			Profiles: []vocab.Profile{vocab.ProfileOAuth21},
-			Title:    "Error responses redirected to the client carry iss equal to the issuer, whether or not the metadata advertises it",
-			Quote:    "\"iss\":  REQUIRED.  The issuer identifier of the authorization server.  See Section 4.1.2 above for details.",
-			Run:      runIssOnErrorResponse,
+			// As for oauth21-4.1.2-iss-required: RFC 9207 binds only a
+			// server that advertises iss (rfc9207-2-iss-on-error-response).
+			Profiles: []vocab.Profile{vocab.ProfileOAuth21}, Claim: vocab.ProfileOAuth21,
+			Title: "Error responses redirected to the client carry iss equal to the issuer, whether or not the metadata advertises it",
+			Quote: "\"iss\":  REQUIRED.  The issuer identifier of the authorization server.  See Section 4.1.2 above for details.",
+			Run:   runIssOnErrorResponse,
 		},
 	}
 }
@@ -93,6 +109,27 @@ func runPKCERequiredPublic(ctx context.Context, t *suite.T) error {
 		return suite.SkipErr("the same request with PKCE S256 gets no code either (%v), so the outcome without PKCE says nothing", err)
 	}
 	return nil
+}
+
+// runPKCERequiredConfidential sends the confidential client's usual
+// authorization request without code_challenge, and without the OpenID
+// Connect nonce that §7.5.1.1 names as the other way to mitigate code
+// injection: the request must be refused, at the authorization endpoint
+// or, when a code comes back, at the token endpoint (§4.1.3: "If there was
+// no code_challenge in the authorization request associated with the
+// authorization code in the token request, the authorization server MUST
+// reject the token request."). Only tokens are a failure.
+func runPKCERequiredConfidential(ctx context.Context, t *suite.T) error {
+	c, err := t.Confidential(ctx)
+	if err != nil {
+		return err
+	}
+	return noTokensWithoutPKCE(ctx, t, c, nil, func(res *fixture.AuthzResult, tok *httpx.Result) error {
+		return expect.Fail(tok, "the request refused (error=invalid_request), or the code refused at the token endpoint", "tokens",
+			"a confidential client got tokens for an authorization request without code_challenge: an injected code is redeemed without proof of who started the flow").
+			WithEvidence(res.Last.Exchange).
+			WithFix("refuse authorization requests without code_challenge from every client (error=invalid_request), and refuse token requests for codes issued without one")
+	})
 }
 
 // runErrorPage400 sends the run's usual authorization request with a

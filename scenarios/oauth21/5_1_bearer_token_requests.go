@@ -17,10 +17,13 @@ func bearerRequestChecks() []*suite.Check {
 		{
 			ID: "oauth21-5.1-query-token-ignored", Spec: suite.OAuth21, Section: "5.1", Level: suite.Must,
 			Requires: []vocab.Feature{vocab.FeatureResource, vocab.FeatureConfidential, vocab.FeatureAuthCode},
-			Profiles: []vocab.Profile{vocab.ProfileOAuth21},
-			Title:    "The protected resource ignores an access token in the URI query string",
-			Quote:    "In particular, clients MUST NOT send the access token in a URI query parameter, and resource servers MUST ignore access tokens in a URI query parameter.",
-			Run:      runQueryTokenIgnored,
+			// RFC 6750 §2.3 lets a resource server support the URI query
+			// parameter method: only a server that claims OAuth 2.1 must
+			// ignore it (an MCP server must too: mcp-2.6.1-query-token-refused).
+			Profiles: []vocab.Profile{vocab.ProfileOAuth21}, Claim: vocab.ProfileOAuth21,
+			Title: "The protected resource ignores an access token in the URI query string",
+			Quote: "In particular, clients MUST NOT send the access token in a URI query parameter, and resource servers MUST ignore access tokens in a URI query parameter.",
+			Run:   runQueryTokenIgnored,
 		},
 	}
 }

@@ -11,5 +11,6 @@ func Checks() []*suite.Check {
 	out = append(out, loopbackChecks()...)
 	out = append(out, registrationChecks()...)
 	out = append(out, clientAuthenticationChecks()...)
+	out = append(out, clientImpersonationChecks()...)
 	return out
 }

@@ -38,6 +38,7 @@ import (
 	"github.com/authspec/authspec/server/store/postgres"
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/target"
+	"github.com/authspec/authspec/suite/vocab"
 )
 
 func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
@@ -357,12 +358,14 @@ func TestLoginAndConsentAcrossReplicas(t *testing.T) {
 // TestConformanceRoundRobin: the whole plan passes against the two
 // replicas behind the round-robin proxy; only the checks that need a
 // browser are skipped (TestLoginAndConsentAcrossReplicas plays the pages).
+// The reference server claims OAuth 2.1, so the checks of its rules run.
 func TestConformanceRoundRobin(t *testing.T) {
 	if testing.Short() {
 		t.Skip("a whole run")
 	}
 	c := newCluster(t, server.ConsentAuto)
 	rep, err := conformance.Run(t.Context(), conformance.Options{Target: c.issuer, Browser: conformance.BrowserOff,
+		Claims: []vocab.Profile{vocab.ProfileOAuth21},
 		Config: &target.Config{Resource: c.srv.ResourceURL(), ScopedResource: c.srv.ScopedResourceURL()}})
 	require.NoError(t, err)
 	require.Empty(t, rep.Aborted)

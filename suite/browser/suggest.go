@@ -450,7 +450,18 @@ func (b *Browser) observeRepeat(page playwright.Page, approve []target.Step, rep
 	if err != nil {
 		return "", "", fmt.Errorf("the second authorization request: %w", err)
 	}
-	if _, err := page.Goto(repeatURL); err != nil && !reached() {
+	_, err = page.Goto(repeatURL)
+	if err != nil && !reached() && strings.Contains(err.Error(), "interrupted by another navigation") {
+		// The first approval's redirect, stopped at the redirect URI, may
+		// commit its error page only now; a server that asks for consent
+		// again then shows no redirect that would hide it. Open a fresh
+		// second request (a pushed one serves once).
+		if repeatURL, err = repeat(); err != nil {
+			return "", "", fmt.Errorf("the second authorization request: %w", err)
+		}
+		_, err = page.Goto(repeatURL)
+	}
+	if err != nil && !reached() {
 		return "", "", fmt.Errorf("open the second authorization request: %w", err)
 	}
 	_ = page.WaitForLoadState()

@@ -214,9 +214,12 @@ func RunAll(ctx context.Context, env *suite.Env, checks []*suite.Check, opts Opt
 	return Outcome{Results: results, Aborted: wd.down()}
 }
 
-// unmet reports a SKIP for a feature the target lacks, which no outage
-// explains.
+// unmet reports a SKIP for a feature the target lacks, or for a claim the
+// run does not make, which no outage explains.
 func unmet(c *suite.Check, r suite.Result) bool {
+	if _, ok := suite.ParseClaimReason(r.Message); ok && c.Claim != "" {
+		return true
+	}
 	_, _, ok := suite.ParseRequires(r.Message)
 	return len(c.Requires) > 0 && ok
 }
@@ -307,6 +310,11 @@ func RunOne(ctx context.Context, env *suite.Env, c *suite.Check, timeout time.Du
 	if f, why, missing := env.Unmet(c); missing {
 		res.Status = suite.Skip
 		res.Message = suite.RequiresReason(f, why)
+		return res
+	}
+	if p, unclaimed := env.Unclaimed(c); unclaimed {
+		res.Status = suite.Skip
+		res.Message = suite.ClaimReason(p)
 		return res
 	}
 	if err := ctx.Err(); err != nil {

@@ -173,3 +173,28 @@ func TestRun_RedactsEveryTextOfAResult(t *testing.T) {
 	assert.Equal(t, suite.Fail, res[1].Status)
 	assert.Contains(t, res[1].Got, `"token_type":"Bearer"`, "what is not a secret stays")
 }
+
+// TestRun_ClaimedOnly: a check with a Claim judges only a run that claims
+// its profile; otherwise it is SKIP without running, and the reason names
+// the config key and the flag that declare the claim.
+func TestRun_ClaimedOnly(t *testing.T) {
+	env := fakeEnv(t)
+	var ran atomic.Int32
+	c := &suite.Check{ID: "x-claimed", Spec: suite.OAuth21, Section: "4.1.1", Level: suite.Must, Title: "x",
+		Profiles: []vocab.Profile{vocab.ProfileOAuth21}, Claim: vocab.ProfileOAuth21,
+		Run: func(context.Context, *suite.T) error { ran.Add(1); return suite.Failf("broken") }}
+	res := runner.Run(context.Background(), env, []*suite.Check{c}, runner.Options{CheckTimeout: time.Minute})
+	require.Len(t, res, 1)
+	assert.Equal(t, suite.Skip, res[0].Status)
+	assert.Contains(t, res[0].Message, "claims: [oauth2.1]")
+	assert.Contains(t, res[0].Message, "--claim oauth2.1")
+	p, ok := suite.ParseClaimReason(res[0].Message)
+	assert.True(t, ok)
+	assert.Equal(t, vocab.ProfileOAuth21, p)
+	assert.Zero(t, ran.Load(), "an unclaimed check does not run")
+
+	env.Claims = []vocab.Profile{vocab.ProfileOAuth21}
+	res = runner.Run(context.Background(), env, []*suite.Check{c}, runner.Options{CheckTimeout: time.Minute})
+	assert.Equal(t, suite.Fail, res[0].Status, res[0].Message)
+	assert.EqualValues(t, 1, ran.Load())
+}

@@ -47,6 +47,12 @@ type Config struct {
 	} `yaml:"registration"`
 	Browser  BrowserConfig   `yaml:"browser"`
 	Profiles []vocab.Profile `yaml:"profiles"`
+	// Claims are the profiles the target claims to follow (authspec run
+	// --claim adds to them): the checks of a rule that such a profile adds
+	// to what the base specifications leave open (OAuth 2.1 refuses PKCE
+	// plain, which RFC 7636 permits) judge the target only then, and are
+	// SKIP otherwise.
+	Claims []vocab.Profile `yaml:"claims"`
 	// Plugins are WebAssembly client plugins to run (docs/plugins.md): a
 	// path, or {path, config, timeout, memory_mib}. Relative paths are
 	// relative to the config file.

@@ -1,0 +1,57 @@
+package oauth21
+
+import (
+	"context"
+
+	"github.com/authspec/authspec/suite"
+	"github.com/authspec/authspec/suite/expect"
+	"github.com/authspec/authspec/suite/fixture"
+	"github.com/authspec/authspec/suite/vocab"
+)
+
+// authorizationRequestChecks returns the checks of OAuth 2.1 §4.1.1,
+// Authorization Request.
+func authorizationRequestChecks() []*suite.Check {
+	return []*suite.Check{
+		{
+			ID: "oauth21-4.1.1-plain-refused", Spec: suite.OAuth21, Section: "4.1.1", Level: suite.Must,
+			Requires: []vocab.Feature{vocab.FeaturePKCE, vocab.FeatureConfidential, vocab.FeatureAuthCode},
+			// RFC 7636 §4.2 lets a server support plain: only a server
+			// that claims OAuth 2.1 must refuse it.
+			Profiles: []vocab.Profile{vocab.ProfileOAuth21}, Claim: vocab.ProfileOAuth21,
+			Title: "An authorization request with code_challenge_method=plain is refused",
+			Quote: "The plain transformation method defined in [RFC7636] is removed and explicitly prohibited in this specification.",
+			Keywordless: "A method the specification prohibits is one the server does not support, and §4.1.2.1 binds the answer: \"If the server does not support the requested code_challenge_method transformation, " +
+				"the authorization endpoint MUST return the authorization error response with error value set to invalid_request.\"",
+			Run: runPlainRefused,
+		},
+	}
+}
+
+// runPlainRefused sends the run's usual authorization request with a plain
+// challenge (the verifier itself): no code may come back. A request that
+// ends anywhere else counts as refused only when the same request with
+// S256 gets a code; the error code is rfc7636-4.4.1-unsupported-method-
+// invalid-request's to judge.
+func runPlainRefused(ctx context.Context, t *suite.T) error {
+	v := fixture.NewPKCE().Verifier
+	ar, err := t.AuthRequestFor(ctx, nil, func(r *fixture.AuthRequest) {
+		r.PKCE = &fixture.PKCE{Verifier: v, Challenge: v, Method: "plain"}
+	})
+	if err != nil {
+		return err
+	}
+	res, err := t.TryAuthorize(ctx, ar)
+	if err != nil {
+		return err
+	}
+	if res.Param("code") != "" {
+		return expect.Fail(res.Last, "error=invalid_request", "an authorization code",
+			"the server issued a code for code_challenge_method=plain, which OAuth 2.1 removes: a challenge that is the verifier itself protects nothing once the authorization request is seen").
+			WithFix("support S256 only: answer code_challenge_method=plain with error=invalid_request, and list only S256 in code_challenge_methods_supported")
+	}
+	if _, err := t.CodeFor(ctx, ar.Client, nil); err != nil {
+		return suite.SkipErr("the same request with PKCE S256 gets no code either (%v), so the outcome with plain says nothing", err)
+	}
+	return nil
+}
