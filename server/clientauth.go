@@ -44,7 +44,7 @@ func (s *Server) readForm(w http.ResponseWriter, r *http.Request) (url.Values, *
 			mt = ""
 		}
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxFormBytes))
+	body, err := readBody(w, r)
 	if err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
@@ -69,6 +69,20 @@ func (s *Server) readForm(w http.ResponseWriter, r *http.Request) (url.Values, *
 		return nil, oautherr.InvalidRequest("parameter %q is included more than once", dup)
 	}
 	return form, nil
+}
+
+// readBody reads r's body of at most maxFormBytes. A body whose length is
+// declared and within the bound is read into a buffer of that length (the
+// server stops the body there); any other is read through a limit.
+func readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
+	if n := r.ContentLength; n >= 0 && n <= maxFormBytes {
+		b := make([]byte, n)
+		if _, err := io.ReadFull(r.Body, b); err != nil {
+			return nil, fmt.Errorf("read a body of %d bytes: %w", n, err)
+		}
+		return b, nil
+	}
+	return io.ReadAll(http.MaxBytesReader(w, r.Body, maxFormBytes))
 }
 
 // clientAuth is the outcome of authenticating a client.

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"math"
 	"net/http"
+	"net/textproto"
 	"net/url"
 	"strconv"
 	"strings"
@@ -79,10 +80,14 @@ func invalidProof(format string, args ...any) *dpopError {
 	return &dpopError{code: oautherr.CodeInvalidDPoPProof, desc: fmt.Sprintf(format, args...)}
 }
 
+// dpopHeader is the DPoP header's key in an http.Header, looked up without
+// canonicalizing "DPoP" on every request.
+var dpopHeader = textproto.CanonicalMIMEHeaderKey("DPoP")
+
 // readDPoP checks the DPoP proof of r (§4.3) received at site. It returns
 // nil, nil for a request without a DPoP header.
 func (s *Server) readDPoP(r *http.Request, site dpopSite) (*dpopProof, *dpopError) {
-	vals := r.Header.Values("DPoP")
+	vals := r.Header[dpopHeader]
 	switch {
 	case len(vals) == 0:
 		return nil, nil
@@ -258,6 +263,9 @@ type dpopKey struct{}
 // tokenDPoP checks the DPoP proof of a token request (§5) and returns the
 // request with the proof in its context.
 func (s *Server) tokenDPoP(w http.ResponseWriter, r *http.Request) (*http.Request, *oautherr.Error) {
+	if len(r.Header[dpopHeader]) == 0 {
+		return r, nil
+	}
 	proof, derr := s.readDPoP(r, dpopSite{url: s.endpoint("/token"), nonceLabel: "token", nonce: s.requiresTokenDPoPNonce()})
 	if derr != nil {
 		if derr.nonce != "" {
