@@ -747,3 +747,11 @@ var (
 	VariantDPoPAlgsRSA = variant("dpop-algs-rsa", "RFC 9449 §4.3",
 		`DPoP proofs are accepted signed with PS256 or RS256 only: RFC 9449 §4.3 the alg "is supported by the application, and is acceptable per local policy."`)
 )
+
+// RFC 6749, RFC 6750, RFC 7636, RFC 8707 and RFC 9728: the encoding of
+// client secrets, the lifetime and integrity of codes and tokens, error
+// texts, signed metadata.
+var (
+	FaultBasicPlusKept = fault("basic-plus-kept", "RFC 6749 §2.3.1",
+		"the HTTP Basic password is percent-decoded only: a raw '+' stays '+' instead of becoming a space, so a wrong password authenticates")
+)

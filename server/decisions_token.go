@@ -99,6 +99,16 @@ func (s *Server) readsBasicAuth() bool { return !s.fault(FaultBasicAuthIgnored) 
 // form-url-encoded (RFC 6749 §2.3.1).
 func (s *Server) decodesBasicCredentials() bool { return !s.fault(FaultBasicNoURLDecode) }
 
+// basicPassword decodes the HTTP Basic password as form-url-encoded
+// (RFC 6749 §2.3.1, Appendix B: a raw '+' is a space), or with
+// percent-decoding only (fault only).
+func (s *Server) basicPassword(p string) (string, error) {
+	if s.fault(FaultBasicPlusKept) {
+		return url.PathUnescape(p)
+	}
+	return url.QueryUnescape(p)
+}
+
 // readsSecretInBody: client_secret_post, which the metadata advertises
 // unless the server supports only HTTP Basic (RFC 6749 §2.3.1 makes the
 // request body a MAY).

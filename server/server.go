@@ -105,6 +105,11 @@ type Config struct {
 	// an authorization request, for every client, and says so in the
 	// metadata (require_pushed_authorization_requests, RFC 9126 §5).
 	RequirePAR bool
+	// SecretsWithPlus puts a '+' in every client secret the server issues,
+	// which a client must form-url-encode for HTTP Basic (RFC 6749 §2.3.1,
+	// Appendix B: a raw '+' is a space). Off by default: many clients send
+	// Basic credentials unencoded, which secrets without '+' forgive.
+	SecretsWithPlus bool
 	// Faults switches on deliberate defects, Variants lawful choices other
 	// than the defaults (see Behaviour).
 	Faults   []Fault
@@ -422,6 +427,16 @@ func (s *Server) writeOAuthError(w http.ResponseWriter, e *oautherr.Error) {
 }
 
 // randomToken returns 256 bits of randomness, base64url without padding.
+// newClientSecret is a fresh client secret: 256 random bits in base64url,
+// with a '+' in the middle when Config.SecretsWithPlus says so.
+func (s *Server) newClientSecret() string {
+	t := randomToken()
+	if !s.cfg.SecretsWithPlus {
+		return t
+	}
+	return t[:len(t)/2] + "+" + t[len(t)/2:]
+}
+
 func randomToken() string {
 	b := make([]byte, 32)
 	if _, err := rand.Read(b); err != nil {

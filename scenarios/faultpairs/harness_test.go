@@ -97,6 +97,9 @@ func refServer(t testing.TB, cfg server.Config, wrap func(http.Handler) http.Han
 	if cfg.Consent == "" {
 		cfg.Consent = server.ConsentAuto
 	}
+	// rfc6749-2.3.1-basic-raw-plus-refused needs a client secret that
+	// holds '+'.
+	cfg.SecretsWithPlus = true
 	if cfg.PARLifetime == 0 && cfg.Consent == server.ConsentAuto {
 		// rfc9126-4-expired-refused waits for a request_uri to expire:
 		// three seconds rather than ten, where no login page stands
