@@ -754,4 +754,6 @@ var (
 var (
 	FaultBasicPlusKept = fault("basic-plus-kept", "RFC 6749 §2.3.1",
 		"the HTTP Basic password is percent-decoded only: a raw '+' stays '+' instead of becoming a space, so a wrong password authenticates")
+	FaultCodeNeverExpires = fault("code-never-expires", "RFC 6749 §4.1.2",
+		"authorization codes are redeemed after their lifetime has passed")
 )

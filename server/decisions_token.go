@@ -462,6 +462,10 @@ func (s *Server) narrowsRefreshScope() bool { return !s.variant(VariantRefreshNa
 func (s *Server) dropsUnknownScope() bool { return s.variant(VariantUnknownScopeDropped) }
 
 // codeTTL is the lifetime of authorization codes.
+// codesExpire: a code is refused once its lifetime has passed (RFC 6749
+// §4.1.2).
+func (s *Server) codesExpire() bool { return !s.fault(FaultCodeNeverExpires) }
+
 func (s *Server) codeTTL() time.Duration {
 	if s.variant(VariantCodeLifetime10Minutes) {
 		return 10 * time.Minute

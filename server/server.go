@@ -304,6 +304,10 @@ func (s *Server) seedClients(ctx context.Context) error {
 // Issuer returns the issuer identifier exactly as configured.
 func (s *Server) Issuer() string { return s.cfg.Issuer }
 
+// CodeLifetime is the lifetime of the authorization codes the server
+// issues, as its documentation would state it.
+func (s *Server) CodeLifetime() time.Duration { return s.codeTTL() }
+
 // ResourceURL is the resource identifier of the demo protected resource.
 func (s *Server) ResourceURL() string { return s.base + "/mcp" }
 

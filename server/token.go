@@ -207,7 +207,7 @@ func (s *Server) exchangeCode(r *http.Request, ca *clientAuth, form url.Values) 
 	if used && s.codesSingleUse() {
 		return nil, s.codeReplayed(r, code)
 	}
-	if !s.now().Before(code.ExpiresAt) {
+	if s.codesExpire() && !s.now().Before(code.ExpiresAt) {
 		return nil, oautherr.InvalidGrant("the authorization code has expired")
 	}
 	if _, err := s.store.ConsumeCode(ctx, hash); errors.Is(err, store.ErrAlreadyUsed) {

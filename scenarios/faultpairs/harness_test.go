@@ -197,6 +197,8 @@ func runChecksFull(t testing.TB, cfg server.Config, wrap func(http.Handler) http
 	tcfg.Resource = srv.ResourceURL()
 	tcfg.ScopedResource = srv.ScopedResourceURL()
 	referenceResourceConfig(tcfg, issuer)
+	// The code lifetime the reference server would document.
+	tcfg.CodeLifetime = srv.CodeLifetime()
 	if adjustConfig != nil {
 		adjustConfig(tcfg)
 	}
