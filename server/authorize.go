@@ -333,7 +333,7 @@ func (s *Server) issueCode(w http.ResponseWriter, r *http.Request, req *authRequ
 	}
 	now := s.now()
 	ttl := s.codeTTL()
-	code := randomToken()
+	code := s.newCode()
 	err := s.store.SaveCode(r.Context(), &store.Code{
 		Hash: store.Hash(code), ClientID: req.clientID, RedirectURI: req.redirectURISent,
 		Subject: subject, Scope: req.scope, Resources: req.resources,

@@ -756,4 +756,6 @@ var (
 		"the HTTP Basic password is percent-decoded only: a raw '+' stays '+' instead of becoming a space, so a wrong password authenticates")
 	FaultCodeNeverExpires = fault("code-never-expires", "RFC 6749 §4.1.2",
 		"authorization codes are redeemed after their lifetime has passed")
+	FaultCodesCounter = fault("codes-counter", "RFC 6749 §10.10",
+		"authorization codes are a counter behind a fixed prefix: 44 characters, but the next one is easy to guess")
 )

@@ -1,6 +1,9 @@
 package server
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
 	"net/http"
 	"net/url"
 	"path"
@@ -17,6 +20,17 @@ import (
 // deliberate behaviours change.
 
 // The request (RFC 6749 §3.1, §4.1.1, §4.1.2.1).
+
+// newCode is the value of a new authorization code: 256 random bits (RFC
+// 6749 §10.10), or with the fault a counter behind a prefix fixed for the
+// server, long enough to look random but predictable.
+func (s *Server) newCode() string {
+	if s.fault(FaultCodesCounter) {
+		sum := sha256.Sum256([]byte(s.cfg.Issuer))
+		return hex.EncodeToString(sum[:12]) + fmt.Sprintf("%020d", s.codesIssued.Add(1))
+	}
+	return randomToken()
+}
 
 // unknownClientRedirect is where an error about an unknown client is
 // redirected: nowhere, it is shown (RFC 6749 §4.1.2.1); with the fault, to

@@ -22,6 +22,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/authspec/authspec/server/oautherr"
@@ -145,9 +146,10 @@ type Server struct {
 	cimdFailures    cimdFailures         // only with the fault cimd-caches-failures
 	grantTypes      map[string]grantFunc // the grant types of the token endpoint
 	limits          Limits
-	sources         *sources   // rate limits per source address
-	clientsMu       sync.Mutex // serializes client creation (createClient)
-	par             parKeys    // the key of request_uri values (par.go)
+	sources         *sources      // rate limits per source address
+	clientsMu       sync.Mutex    // serializes client creation (createClient)
+	par             parKeys       // the key of request_uri values (par.go)
+	codesIssued     atomic.Uint64 // only with the fault codes-counter
 }
 
 // New validates cfg and builds a server.

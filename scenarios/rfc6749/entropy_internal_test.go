@@ -1,0 +1,41 @@
+package rfc6749
+
+import (
+	"crypto/rand"
+	"encoding/base64"
+	"fmt"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+)
+
+func TestEntropyEstimate(t *testing.T) {
+	sample := func(gen func(i int) string) []string {
+		v := make([]string, entropySamples)
+		for i := range v {
+			v[i] = gen(i)
+		}
+		return v
+	}
+	random := func(int) string {
+		b := make([]byte, 32)
+		_, _ = rand.Read(b)
+		return base64.RawURLEncoding.EncodeToString(b)
+	}
+	assert.GreaterOrEqual(t, entropyEstimate(sample(random)).bits, 200.0, "256 random bits")
+	jwt := func(i int) string {
+		return "eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9" + fmt.Sprint(i) + "." + random(i)
+	}
+	assert.GreaterOrEqual(t, entropyEstimate(sample(jwt)).bits, 200.0, "a JWT's signature")
+	counter := func(i int) string { return fmt.Sprintf("0123456789abcdef01234567%020d", 1000+i) }
+	assert.Less(t, entropyEstimate(sample(counter)).bits, 10.0, "a counter behind a prefix")
+	uuids := func(int) string { // version 4: 122 random bits
+		b := make([]byte, 16)
+		_, _ = rand.Read(b)
+		b[6], b[8] = b[6]&0x0f|0x40, b[8]&0x3f|0x80
+		return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:])
+	}
+	est := entropyEstimate(sample(uuids))
+	assert.Less(t, est.bits, 128.0, "a UUID holds 122 random bits")
+	assert.Greater(t, est.bits, 110.0)
+}
