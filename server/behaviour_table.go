@@ -758,4 +758,6 @@ var (
 		"authorization codes are redeemed after their lifetime has passed")
 	FaultCodesCounter = fault("codes-counter", "RFC 6749 §10.10",
 		"authorization codes are a counter behind a fixed prefix: 44 characters, but the next one is easy to guess")
+	FaultAccessIntegrityUnchecked = fault("access-token-integrity-unchecked", "RFC 6749 §10.3",
+		"access tokens carry a signature-like tail after a \".\" that the resource and introspection never check: an altered tail is still accepted")
 )

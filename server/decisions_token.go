@@ -521,6 +521,17 @@ func (s *Server) accessTokenTTL() time.Duration {
 // requested for (RFC 8707 §2; the MCP authorization specification).
 func (s *Server) recordsAudience() bool { return !s.fault(FaultMCPTokenWithoutAudience) }
 
+// accessTokenValue is the access token handed to the client for the
+// stored value at: at itself. With the fault, at is followed by a tail
+// that looks like a signature and that tokenLookupKey drops unchecked
+// (RFC 6749 §10.3: access tokens "cannot be ... modified").
+func (s *Server) accessTokenValue(at string) string {
+	if s.fault(FaultAccessIntegrityUnchecked) {
+		return at + "." + randomToken()
+	}
+	return at
+}
+
 // refreshTokenValue is the refresh token handed to the client for the
 // stored value rt: rt itself. With the fault, rt is followed by a tail
 // that looks like a signature and that tokenLookupKey drops unchecked
@@ -534,9 +545,10 @@ func (s *Server) refreshTokenValue(rt string) string {
 }
 
 // tokenLookupKey is the part of a presented token that finds it in the
-// store: all of it; with the fault, the part before its last ".".
+// store: all of it; with either integrity fault, the part before its last
+// ".".
 func (s *Server) tokenLookupKey(raw string) string {
-	if i := strings.LastIndexByte(raw, '.'); i > 0 && s.fault(FaultRefreshIntegrityUnchecked) {
+	if i := strings.LastIndexByte(raw, '.'); i > 0 && (s.fault(FaultRefreshIntegrityUnchecked) || s.fault(FaultAccessIntegrityUnchecked)) {
 		return raw[:i]
 	}
 	return raw

@@ -483,7 +483,7 @@ func (s *Server) issue(r *http.Request, c *store.Client, subject, scope, grantSc
 		return nil, saveTokenError("access", err)
 	}
 	resp := &TokenResponse{
-		AccessToken: at, TokenType: tokenType,
+		AccessToken: s.accessTokenValue(at), TokenType: tokenType,
 		ExpiresIn: int64(ttl / time.Second), Scope: scope,
 	}
 	if withRefresh {

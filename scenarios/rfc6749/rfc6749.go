@@ -29,6 +29,7 @@ func Checks() []*suite.Check {
 	out = append(out, refreshChecks()...)
 	out = append(out, accessTokenTypeChecks()...)
 	out = append(out, clientImpersonationChecks()...)
+	out = append(out, accessTokenChecks()...)
 	out = append(out, refreshTokenChecks()...)
 	out = append(out, credentialsGuessingChecks()...)
 	out = append(out, csrfChecks()...)
