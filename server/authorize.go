@@ -222,13 +222,13 @@ func (s *Server) checkChallenge(c *store.Client, q url.Values, req *authRequest)
 		}
 	case "plain":
 		if !s.acceptsPlainPKCE() {
-			return oautherr.InvalidRequest("code_challenge_method %q is not supported; use S256", method)
+			return s.pkceInvalidRequest("code_challenge_method %q is not supported; use S256", method)
 		}
 		if !validVerifier(challenge) && !s.variant(VariantPKCESyntaxUnchecked) {
 			return oautherr.InvalidRequest("code_challenge is not a valid plain challenge")
 		}
 	default:
-		return oautherr.InvalidRequest("code_challenge_method %q is not supported; use S256", method)
+		return s.pkceInvalidRequest("code_challenge_method %q is not supported; use S256", method)
 	}
 	req.codeChallenge, req.codeChallengeMethod = challenge, method
 	return nil

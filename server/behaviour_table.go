@@ -760,4 +760,6 @@ var (
 		"authorization codes are a counter behind a fixed prefix: 44 characters, but the next one is easy to guess")
 	FaultAccessIntegrityUnchecked = fault("access-token-integrity-unchecked", "RFC 6749 §10.3",
 		"access tokens carry a signature-like tail after a \".\" that the resource and introspection never check: an altered tail is still accepted")
+	FaultPKCEErrorUnexplained = fault("pkce-error-unexplained", "RFC 7636 §4.4.1",
+		"the invalid_request errors about a missing code_challenge or an unsupported code_challenge_method carry neither error_description nor error_uri")
 )

@@ -208,7 +208,18 @@ func (s *Server) missingChallenge() *oautherr.Error {
 	if s.fault(FaultPKCERequiredWrongError) {
 		return oautherr.AccessDenied("PKCE is required for public clients")
 	}
-	return oautherr.InvalidRequest("PKCE is required: send code_challenge with code_challenge_method=S256")
+	return s.pkceInvalidRequest("PKCE is required: send code_challenge with code_challenge_method=S256")
+}
+
+// pkceInvalidRequest is an invalid_request error about PKCE whose
+// error_description explains it (RFC 7636 §4.4.1), or without one (fault
+// only).
+func (s *Server) pkceInvalidRequest(format string, args ...any) *oautherr.Error {
+	e := oautherr.InvalidRequest(format, args...)
+	if s.fault(FaultPKCEErrorUnexplained) {
+		e.Description = ""
+	}
+	return e
 }
 
 // challengeMethod resolves the code_challenge_method of an authorization
