@@ -603,7 +603,7 @@ var (
 	VariantTokenTypeLowercase = variant("token-type-lowercase", "RFC 6749 §5.1",
 		`token responses give token_type "bearer" in lower case: RFC 6749 §5.1 says of token_type "Value is case insensitive."`)
 	VariantExpiresInOmitted = variant("expires-in-omitted", "RFC 6749 §5.1",
-		`token responses carry no expires_in: RFC 6749 §5.1 makes it "RECOMMENDED. The lifetime in seconds of the access token."`)
+		`token responses carry no expires_in: RFC 6749 §5.1 makes it "RECOMMENDED. The lifetime in seconds of the access token." (rfc6749-5.1-expires-in-recommended WARNs)`)
 	VariantScopeNoMemberWhenEqual = variant("scope-no-member-when-equal", "RFC 6749 §5.1",
 		`token responses omit scope when the scope granted is the one requested: RFC 6749 §5.1 scope is "OPTIONAL, if identical to the scope requested by the client; otherwise, REQUIRED."`)
 	VariantUnknownScopeDropped = variant("unknown-scope-dropped", "RFC 6749 §3.3",
@@ -760,6 +760,8 @@ var (
 		"authorization codes are a counter behind a fixed prefix: 44 characters, but the next one is easy to guess")
 	FaultAccessIntegrityUnchecked = fault("access-token-integrity-unchecked", "RFC 6749 §10.3",
 		"access tokens carry a signature-like tail after a \".\" that the resource and introspection never check: an altered tail is still accepted")
+	FaultResourceExpiryUnchecked = fault("resource-expiry-unchecked", "RFC 6749 §7",
+		"the resource accepts access tokens whose lifetime has passed (revoked ones it refuses)")
 	FaultPKCEErrorUnexplained = fault("pkce-error-unexplained", "RFC 7636 §4.4.1",
 		"the invalid_request errors about a missing code_challenge or an unsupported code_challenge_method carry neither error_description nor error_uri")
 )

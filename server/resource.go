@@ -94,7 +94,7 @@ func (s *Server) bearerAuth(w http.ResponseWriter, r *http.Request) (*store.Toke
 	case t.Kind != store.AccessToken:
 		s.bearerChallenge(w, oautherr.InvalidToken("a refresh token is not an access token"))
 		return nil, false
-	case !t.Active(s.now()) && !(t.Revoked && s.acceptsRevokedTokens()):
+	case !t.Active(s.now()) && !(t.Revoked && s.acceptsRevokedTokens()) && !(!t.Revoked && s.acceptsExpiredTokens()):
 		s.resourceError(w, s.inactiveTokenError(), "", s.challengesInactiveToken())
 		return nil, false
 	}

@@ -18,6 +18,8 @@ var _ = add(map[string]pair{
 	"rfc6749-10.10-credentials-can-hold-128-bits":   faults(server.FaultAccessTokensShort),
 	"rfc6749-10.10-credentials-entropy-estimate":    faults(server.FaultCodesCounter),
 	"rfc6749-10.3-access-token-integrity":           faults(server.FaultAccessIntegrityUnchecked),
+	"rfc6749-7-expired-token-refused":               faults(server.FaultResourceExpiryUnchecked),
+	"rfc6749-5.1-expires-in-recommended":            missesShould(server.VariantExpiresInOmitted),
 	"rfc6749-10.14-markup-not-reflected":            faults(server.FaultPageReflectsInput),
 	"rfc6749-8.1-token-type-registered":             faults(server.FaultTokenTypeUnregistered),
 	"rfc6749-4.1.2.1-error-description-charset":     faults(server.FaultErrorDescriptionUnsanitized),

@@ -27,6 +27,7 @@ func Checks() []*suite.Check {
 	out = append(out, successfulResponseChecks()...)
 	out = append(out, errorResponseChecks()...)
 	out = append(out, refreshChecks()...)
+	out = append(out, protectedResourceChecks()...)
 	out = append(out, accessTokenTypeChecks()...)
 	out = append(out, clientImpersonationChecks()...)
 	out = append(out, accessTokenChecks()...)
