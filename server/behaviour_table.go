@@ -762,6 +762,8 @@ var (
 		"access tokens carry a signature-like tail after a \".\" that the resource and introspection never check: an altered tail is still accepted")
 	FaultResourceExpiryUnchecked = fault("resource-expiry-unchecked", "RFC 6749 §7",
 		"the resource accepts access tokens whose lifetime has passed (revoked ones it refuses)")
+	FaultResourceCacheable = fault("resource-cacheable", "RFC 6750 §2.3",
+		"the resource's 2xx answers carry no Cache-Control (a token accepted in the query, with mcp-query-token-accepted, gives an answer caches may store)")
 	FaultPKCEErrorUnexplained = fault("pkce-error-unexplained", "RFC 7636 §4.4.1",
 		"the invalid_request errors about a missing code_challenge or an unsupported code_challenge_method carry neither error_description nor error_uri")
 )
