@@ -764,6 +764,12 @@ var (
 		"the resource accepts access tokens whose lifetime has passed (revoked ones it refuses)")
 	FaultResourceCacheable = fault("resource-cacheable", "RFC 6750 §2.3",
 		"the resource's 2xx answers carry no Cache-Control (a token accepted in the query, with mcp-query-token-accepted, gives an answer caches may store)")
+	FaultResourceJWKSNoUse = fault("resource-jwks-no-use", "RFC 9728 §2",
+		"the resource's metadata names a jwks_uri whose JWK Set holds a signing key and an encryption key, the encryption key without use")
+	FaultResourceSignedMetadataNoIss = fault("resource-signed-metadata-no-iss", "RFC 9728 §2.2",
+		"the resource's metadata carries signed_metadata whose claims have no iss")
+	FaultResourceSignedMetadataNested = fault("resource-signed-metadata-nested", "RFC 9728 §2.2",
+		"the resource's metadata carries signed_metadata whose claims hold a signed_metadata claim of their own")
 	FaultPKCEErrorUnexplained = fault("pkce-error-unexplained", "RFC 7636 §4.4.1",
 		"the invalid_request errors about a missing code_challenge or an unsupported code_challenge_method carry neither error_description nor error_uri")
 )

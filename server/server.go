@@ -351,6 +351,7 @@ func (s *Server) Handler() http.Handler {
 	route(prefix+"/register/{client_id}", s.handleClientConfig, append(s.clientConfigRules(), errs...)...)
 	route(prefix+"/mcp", s.handleResource, append(s.resourceRules(), errs...)...)
 	s.resourceMetadataAppendedRoute(mux, prefix)
+	s.resourceJWKSRoute(mux, prefix)
 	s.openIDConfigurationRoute(mux, prefix)
 	s.logoutRoute(mux, prefix)
 	route(prefix+"/mcp/"+ScopedResourceScope, s.handleScopedResource, append(s.resourceRules(), errs...)...)
