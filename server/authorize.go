@@ -258,6 +258,9 @@ func (s *Server) resolveRedirectURI(c *store.Client, q url.Values) (string, stri
 			return sent, ""
 		}
 	}
+	if s.implicitRedirectUnverified(q.Get("response_type")) {
+		return sent, ""
+	}
 	return "", "The redirect_uri does not match any redirect URI registered for this application."
 }
 

@@ -770,6 +770,10 @@ var (
 		"the resource's metadata carries signed_metadata whose claims have no iss")
 	FaultResourceSignedMetadataNested = fault("resource-signed-metadata-nested", "RFC 9728 §2.2",
 		"the resource's metadata carries signed_metadata whose claims hold a signed_metadata claim of their own")
+	FaultImplicitRefreshToken = fault("implicit-refresh-token", "RFC 6749 §4.2.2",
+		"with implicit-grant-enabled, the implicit grant's redirect carries a refresh token")
+	FaultImplicitRedirectUnverified = fault("implicit-redirect-unverified", "RFC 6749 §4.2.1",
+		"with implicit-grant-enabled, an implicit grant request is redirected, with its access token, to whatever redirect_uri it names")
 	FaultPKCEErrorUnexplained = fault("pkce-error-unexplained", "RFC 7636 §4.4.1",
 		"the invalid_request errors about a missing code_challenge or an unsupported code_challenge_method carry neither error_description nor error_uri")
 )

@@ -19,6 +19,8 @@ var _ = add(map[string]pair{
 	"rfc6749-10.10-credentials-entropy-estimate":    faults(server.FaultCodesCounter),
 	"rfc6749-10.3-access-token-integrity":           faults(server.FaultAccessIntegrityUnchecked),
 	"rfc6749-7-expired-token-refused":               faults(server.FaultResourceExpiryUnchecked),
+	"rfc6749-4.2.1-implicit-redirect-verified":      faults(server.FaultBCPImplicitGrant, server.FaultImplicitRedirectUnverified),
+	"rfc6749-4.2.2-implicit-token-response":         faults(server.FaultBCPImplicitGrant, server.FaultImplicitRefreshToken),
 	"rfc6749-5.1-expires-in-recommended":            missesShould(server.VariantExpiresInOmitted),
 	"rfc6749-10.14-markup-not-reflected":            faults(server.FaultPageReflectsInput),
 	"rfc6749-8.1-token-type-registered":             faults(server.FaultTokenTypeUnregistered),

@@ -21,6 +21,8 @@ func Checks() []*suite.Check {
 	out = append(out, authorizationErrorChecks()...)
 	out = append(out, authorizationErrorValueChecks()...)
 	out = append(out, accessTokenRequestChecks()...)
+	out = append(out, implicitRequestChecks()...)
+	out = append(out, implicitResponseChecks()...)
 	out = append(out, clientCredentialsChecks()...)
 	out = append(out, clientCredentialsRequestChecks()...)
 	out = append(out, clientCredentialsResponseChecks()...)
