@@ -123,3 +123,16 @@ func TestImplicitGrant_CompliantPasses(t *testing.T) {
 		assert.Equal(t, suite.Pass, r.Status, describe(r))
 	}
 }
+
+// TestPasswordGrant_CompliantPasses: a server that serves the password
+// grant (RFC 9700 §2.4 forbids it, which its own check reports) and
+// authenticates client and resource owner passes the §4.3.2 check, which
+// reached the grant with the recipe's credentials.
+func TestPasswordGrant_CompliantPasses(t *testing.T) {
+	id := "rfc6749-4.3.2-password-grant-authenticates"
+	withLogin := func(c *target.Config) { c.Browser.Login = referenceRecipe.Login }
+	for _, r := range runChecksConfig(t, server.Config{Faults: []server.Fault{server.FaultBCPPasswordGrant}}, nil, withLogin, checksByID(t, id)) {
+		assert.Equal(t, suite.Pass, r.Status, describe(r))
+		assert.NotContains(t, strings.Join(r.Log, "\n"), "does not serve", "the grant was reached")
+	}
+}

@@ -23,6 +23,7 @@ func Checks() []*suite.Check {
 	out = append(out, accessTokenRequestChecks()...)
 	out = append(out, implicitRequestChecks()...)
 	out = append(out, implicitResponseChecks()...)
+	out = append(out, passwordRequestChecks()...)
 	out = append(out, clientCredentialsChecks()...)
 	out = append(out, clientCredentialsRequestChecks()...)
 	out = append(out, clientCredentialsResponseChecks()...)
