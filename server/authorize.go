@@ -137,7 +137,7 @@ func (s *Server) handleAuthorize(w http.ResponseWriter, r *http.Request) {
 // continueAuthorize takes a validated request to the login and consent
 // pages, or approves it at once (auto consent).
 func (s *Server) continueAuthorize(w http.ResponseWriter, r *http.Request, req *authRequest) {
-	if s.cfg.Consent == ConsentAuto {
+	if s.cfg.Consent == ConsentAuto || s.skipsLogin() {
 		s.issueCode(w, r, req, s.defUser)
 		return
 	}

@@ -776,6 +776,8 @@ var (
 		"with implicit-grant-enabled, an implicit grant request is redirected, with its access token, to whatever redirect_uri it names")
 	FaultPasswordGrantUnchecked = fault("password-grant-password-unchecked", "RFC 6749 §4.3.2",
 		"with password-grant-enabled, the password grant issues tokens for a known username whatever the password")
+	FaultOwnerNotAuthenticated = fault("owner-not-authenticated", "RFC 6749 §3.1",
+		"the authorization endpoint issues codes for the default user at once: no login page, no session needed")
 	FaultPKCEErrorUnexplained = fault("pkce-error-unexplained", "RFC 7636 §4.4.1",
 		"the invalid_request errors about a missing code_challenge or an unsupported code_challenge_method carry neither error_description nor error_uri")
 )

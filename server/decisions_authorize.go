@@ -21,6 +21,11 @@ import (
 
 // The request (RFC 6749 §3.1, §4.1.1, §4.1.2.1).
 
+// skipsLogin reports whether a request with the form consent is approved
+// at once for the default user, no one signed in (fault only: RFC 6749
+// §3.1 "MUST first verify the identity of the resource owner").
+func (s *Server) skipsLogin() bool { return s.fault(FaultOwnerNotAuthenticated) }
+
 // newCode is the value of a new authorization code: 256 random bits (RFC
 // 6749 §10.10), or with the fault a counter behind a prefix fixed for the
 // server, long enough to look random but predictable.
