@@ -778,6 +778,10 @@ var (
 		"with password-grant-enabled, the password grant issues tokens for a known username whatever the password")
 	FaultOwnerNotAuthenticated = fault("owner-not-authenticated", "RFC 6749 §3.1",
 		"the authorization endpoint issues codes for the default user at once: no login page, no session needed")
+	FaultRefreshResourcesNarrowed = fault("refresh-resources-narrowed", "RFC 8707 §2.2",
+		"a code redeemed for some of its resources gives a refresh token bound to those only, not to the full original grant")
+	FaultAudienceFirstOnly = fault("audience-first-resource-only", "RFC 8707 §2.2",
+		"a token requested for several resources gets the first of them alone as its audience")
 	FaultPKCEErrorUnexplained = fault("pkce-error-unexplained", "RFC 7636 §4.4.1",
 		"the invalid_request errors about a missing code_challenge or an unsupported code_challenge_method carry neither error_description nor error_uri")
 )

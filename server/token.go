@@ -227,7 +227,7 @@ func (s *Server) exchangeCode(r *http.Request, ca *clientAuth, form url.Values) 
 		return nil, oerr
 	}
 	refresh := s.issuesRefreshTokens(ca.client)
-	return s.issue(r, ca.client, code.Subject, code.Scope, code.Scope, resources, code.Resources, code.GrantID, refresh)
+	return s.issue(r, ca.client, code.Subject, code.Scope, code.Scope, resources, s.refreshGrantResources(resources, code.Resources), code.GrantID, refresh)
 }
 
 // checkCodeRedirectURI implements RFC 6749 §4.1.3: redirect_uri is
@@ -453,6 +453,7 @@ func (s *Server) clientCredentials(r *http.Request, ca *clientAuth, form url.Val
 func (s *Server) issue(r *http.Request, c *store.Client, subject, scope, grantScope string,
 	resources, grantResources []string, grantID string, withRefresh bool) (*TokenResponse, *oautherr.Error) {
 	ctx := r.Context()
+	resources = s.audienceOf(resources)
 	if !s.recordsAudience() {
 		resources = nil
 	}
