@@ -782,6 +782,8 @@ var (
 		"a code redeemed for some of its resources gives a refresh token bound to those only, not to the full original grant")
 	FaultAudienceFirstOnly = fault("audience-first-resource-only", "RFC 8707 §2.2",
 		"a token requested for several resources gets the first of them alone as its audience")
+	FaultResourceDownscopeUnreported = fault("resource-downscope-unreported", "RFC 8707 §2.2",
+		"a token for a resource is issued with fewer scope values than requested, and the token response has no scope member to say so")
 	FaultPKCEErrorUnexplained = fault("pkce-error-unexplained", "RFC 7636 §4.4.1",
 		"the invalid_request errors about a missing code_challenge or an unsupported code_challenge_method carry neither error_description nor error_uri")
 )

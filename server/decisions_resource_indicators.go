@@ -112,3 +112,16 @@ func (s *Server) audienceOf(resources []string) []string {
 	}
 	return resources
 }
+
+// resourceScope is the scope of an access token for resources, and
+// whether the token response reports it: the scope granted, reported (the
+// reference server does not narrow scopes by resource). With the fault, a
+// token with an audience loses the last of several scope values and the
+// response does not say so (RFC 8707 §2.2, RFC 6749 §5.1).
+func (s *Server) resourceScope(scope string, resources []string) (string, bool) {
+	f := strings.Fields(scope)
+	if len(resources) > 0 && len(f) > 1 && s.fault(FaultResourceDownscopeUnreported) {
+		return strings.Join(f[:len(f)-1], " "), false
+	}
+	return scope, true
+}

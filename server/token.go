@@ -457,6 +457,7 @@ func (s *Server) issue(r *http.Request, c *store.Client, subject, scope, grantSc
 	if !s.recordsAudience() {
 		resources = nil
 	}
+	scope, reported := s.resourceScope(scope, resources)
 	n := 1
 	if withRefresh {
 		n = 2
@@ -486,6 +487,9 @@ func (s *Server) issue(r *http.Request, c *store.Client, subject, scope, grantSc
 	resp := &TokenResponse{
 		AccessToken: s.accessTokenValue(at), TokenType: tokenType,
 		ExpiresIn: int64(ttl / time.Second), Scope: scope,
+	}
+	if !reported {
+		resp.Scope = ""
 	}
 	if withRefresh {
 		rt := randomToken()

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strings"
 
 	"github.com/authspec/authspec/scenarios/internal/probe"
 	"github.com/authspec/authspec/suite"
@@ -52,7 +53,49 @@ func tokenChecks() []*suite.Check {
 				"and so is narrowing the token's scope for each resource (§2.2 \"should downscope\"), which leaves its audience alone",
 			Run: runSeveralResourcesAudience,
 		},
+		{
+			ID: "rfc8707-2.2-effective-scope-reported", Spec: suite.RFC8707, Section: "2.2", Level: suite.Must,
+			Requires: req, Profiles: []vocab.Profile{vocab.ProfileResource},
+			Title:       "A token for the resource issued with another scope than requested says so in scope",
+			Quote:       "As specified in Section 5.1 of [RFC6749], the authorization server must indicate the access token's effective scope to the client in the scope response parameter value when it differs from the scope requested by the client.",
+			Keywordless: "the lowercase \"must\" restates RFC 6749 §5.1, whose scope member is \"OPTIONAL, if identical to the scope requested by the client; otherwise, REQUIRED\"",
+			Run:         runEffectiveScopeReported,
+		},
 	}
+}
+
+// runEffectiveScopeReported asks for a token for the resource with every
+// scope the resource's metadata lists (else the authorization server's,
+// at most 8), where a server that narrows scopes by resource narrows, and
+// compares the scope introspection gives the token with the request's
+// when the response has no scope.
+func runEffectiveScopeReported(ctx context.Context, t *suite.T) error {
+	scopes, _, _ := expect.StringList(t.Target.ResourceMetadata, "scopes_supported")
+	if len(scopes) == 0 {
+		scopes = t.Target.Metadata.ScopesSupported
+	}
+	if len(scopes) == 0 {
+		return suite.SkipErr("neither the resource's nor the authorization server's metadata lists scopes_supported to ask for")
+	}
+	requested := strings.Join(scopes[:min(len(scopes), 8)], " ")
+	ts, err := t.TokensFor(ctx, nil, func(r *fixture.AuthRequest) { r.Scope = requested })
+	if err != nil {
+		return err
+	}
+	if _, told := ts.Raw["scope"]; told {
+		return nil // the scope is reported; whether it is right is RFC 6749 §3.3's question
+	}
+	granted, res, err := introspectedScope(ctx, t, ts.Client, ts.AccessToken)
+	if err != nil {
+		return err
+	}
+	if sameScope(strings.Fields(granted), strings.Fields(requested)) {
+		return nil
+	}
+	return expect.Fail(ts.Result, "scope: the scope the token was issued with", "no scope member",
+		"the token for %s was issued with the scope %q (introspection) for the request's %q, and the token response does not say so", t.Target.Resource, granted, requested).
+		WithEvidence(res.Exchange).
+		WithFix("put the scope granted in the token response's scope member whenever it differs from the scope requested, downscoping by resource included")
 }
 
 // twoResources is the configured resource and other_resource, the run's
