@@ -4,9 +4,12 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+
+	"github.com/authspec/authspec/suite/target"
 )
 
 func TestEntropyEstimate(t *testing.T) {
@@ -38,4 +41,22 @@ func TestEntropyEstimate(t *testing.T) {
 	est := entropyEstimate(sample(uuids))
 	assert.Less(t, est.bits, 128.0, "a UUID holds 122 random bits")
 	assert.Greater(t, est.bits, 110.0)
+}
+
+func TestAlterMiddleOfLastPart(t *testing.T) {
+	for _, tok := range []string{"abcdef0123456789", "ZZZZZZZZ", "header.payload.c2lnbmF0dXJl", "----", "9999"} {
+		alt := alterMiddleOfLastPart(tok)
+		assert.NotEqual(t, tok, alt, tok)
+		assert.NotEqual(t, strings.ToLower(tok), strings.ToLower(alt), "%s: not a change of case only", tok)
+	}
+	assert.Equal(t, "header.payload.", alterMiddleOfLastPart("header.payload.c2lnbmF0dXJl")[:15], "the last part changes")
+}
+
+func TestRecipeLogin(t *testing.T) {
+	user, password, ok := recipeLogin([]target.Step{{Fill: "#username", Value: "alice"}, {Fill: "input[name=password]", Value: "wonderland"}, {Click: "#login"}})
+	assert.True(t, ok)
+	assert.Equal(t, "alice", user)
+	assert.Equal(t, "wonderland", password)
+	_, _, ok = recipeLogin([]target.Step{{Fill: "#otp", Value: "123456"}})
+	assert.False(t, ok)
 }
