@@ -68,7 +68,7 @@ func (s countingStore) ConsumeCode(ctx context.Context, hash []byte) (*store.Cod
 	return c, err
 }
 
-func newCluster(t *testing.T, consent server.ConsentMode) *cluster {
+func newCluster(t *testing.T, consent server.ConsentMode, adjust ...func(*server.Config)) *cluster {
 	t.Helper()
 	db := pgtest.URL(t)
 	secret := []byte(strings.Repeat("s", 32)) // shared, as --secret is
@@ -87,17 +87,20 @@ func newCluster(t *testing.T, consent server.ConsentMode) *cluster {
 		st, err := postgres.Open(t.Context(), db)
 		require.NoError(t, err)
 		t.Cleanup(func() { _ = st.Close() })
-		srv, err := server.New(server.Config{Issuer: c.issuer, Store: countingStore{st, &c.consumed}, Secret: secret, Consent: consent,
+		cfg := server.Config{Issuer: c.issuer, Store: countingStore{st, &c.consumed}, Secret: secret, Consent: consent,
 			CIMD: server.CIMDLoopback,
-			// A second resource (other_resource) and client secrets
-			// holding '+', for the checks that need them.
-			Resources:       []string{c.issuer + "/mcp", c.issuer + otherResourcePath},
-			SecretsWithPlus: true,
-			Limits:          server.Limits{Registration: server.NoRateLimit, Token: server.NoRateLimit},
+			// A second resource (other_resource), for the checks that
+			// need one.
+			Resources: []string{c.issuer + "/mcp", c.issuer + otherResourcePath},
+			Limits:    server.Limits{Registration: server.NoRateLimit, Token: server.NoRateLimit},
 			// The whole run waits for a request_uri to expire: three
 			// seconds rather than ten (one is used within milliseconds of
 			// its push).
-			PARLifetime: 3 * time.Second})
+			PARLifetime: 3 * time.Second}
+		for _, a := range adjust {
+			a(&cfg)
+		}
+		srv, err := server.New(cfg)
 		require.NoError(t, err)
 		ts := httptest.NewServer(srv.Handler())
 		t.Cleanup(ts.Close)
@@ -369,7 +372,9 @@ func TestConformanceRoundRobin(t *testing.T) {
 	if testing.Short() {
 		t.Skip("a whole run")
 	}
-	c := newCluster(t, server.ConsentAuto)
+	// Secrets holding '+' for rfc6749-2.3.1-basic-raw-plus-refused (the
+	// other tests send Basic credentials unencoded).
+	c := newCluster(t, server.ConsentAuto, func(cfg *server.Config) { cfg.SecretsWithPlus = true })
 	rep, err := conformance.Run(t.Context(), conformance.Options{Target: c.issuer, Browser: conformance.BrowserOff,
 		Config: &target.Config{Resource: c.srv.ResourceURL(), ScopedResource: c.srv.ScopedResourceURL(), OtherResource: c.issuer + otherResourcePath}})
 	require.NoError(t, err)
