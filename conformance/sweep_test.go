@@ -273,6 +273,7 @@ var errorShownChecks = []string{
 	"mcp-2025-11-25-cimd-no-client-secret",
 	"rfc6749-3.1.2.3-redirect-uri-required-if-several",
 	"rfc6749-4.1.2.1-invalid-redirect-not-followed", "rfc6749-4.1.2.1-missing-client-not-redirected", "rfc6749-4.1.2.1-unknown-client-not-redirected",
+	"rfc6749-4.2.1-implicit-redirect-verified",
 	"rfc9700-4.1.3-exact-redirect-match", "rfc9700-4.1.3-no-redirect-patterns", "rfc8252-8.4-loopback-path-exact",
 	"rfc9126-2.2-bound-to-client", "rfc9126-4-single-use",
 	"rfc7592-2.3-deleted-client-not-authorized",

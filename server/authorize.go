@@ -137,7 +137,7 @@ func (s *Server) handleAuthorize(w http.ResponseWriter, r *http.Request) {
 // continueAuthorize takes a validated request to the login and consent
 // pages, or approves it at once (auto consent).
 func (s *Server) continueAuthorize(w http.ResponseWriter, r *http.Request, req *authRequest) {
-	if s.cfg.Consent == ConsentAuto {
+	if s.cfg.Consent == ConsentAuto || s.skipsLogin() {
 		s.issueCode(w, r, req, s.defUser)
 		return
 	}
@@ -222,13 +222,13 @@ func (s *Server) checkChallenge(c *store.Client, q url.Values, req *authRequest)
 		}
 	case "plain":
 		if !s.acceptsPlainPKCE() {
-			return oautherr.InvalidRequest("code_challenge_method %q is not supported; use S256", method)
+			return s.pkceInvalidRequest("code_challenge_method %q is not supported; use S256", method)
 		}
 		if !validVerifier(challenge) && !s.variant(VariantPKCESyntaxUnchecked) {
 			return oautherr.InvalidRequest("code_challenge is not a valid plain challenge")
 		}
 	default:
-		return oautherr.InvalidRequest("code_challenge_method %q is not supported; use S256", method)
+		return s.pkceInvalidRequest("code_challenge_method %q is not supported; use S256", method)
 	}
 	req.codeChallenge, req.codeChallengeMethod = challenge, method
 	return nil
@@ -257,6 +257,9 @@ func (s *Server) resolveRedirectURI(c *store.Client, q url.Values) (string, stri
 		if s.redirectMatches(reg, sent) {
 			return sent, ""
 		}
+	}
+	if s.implicitRedirectUnverified(q.Get("response_type")) {
+		return sent, ""
 	}
 	return "", "The redirect_uri does not match any redirect URI registered for this application."
 }
@@ -333,7 +336,7 @@ func (s *Server) issueCode(w http.ResponseWriter, r *http.Request, req *authRequ
 	}
 	now := s.now()
 	ttl := s.codeTTL()
-	code := randomToken()
+	code := s.newCode()
 	err := s.store.SaveCode(r.Context(), &store.Code{
 		Hash: store.Hash(code), ClientID: req.clientID, RedirectURI: req.redirectURISent,
 		Subject: subject, Scope: req.scope, Resources: req.resources,

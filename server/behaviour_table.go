@@ -643,7 +643,7 @@ var (
 	VariantTokenTypeLowercase = variant("token-type-lowercase", "RFC 6749 §5.1",
 		`token responses give token_type "bearer" in lower case: RFC 6749 §5.1 says of token_type "Value is case insensitive."`)
 	VariantExpiresInOmitted = variant("expires-in-omitted", "RFC 6749 §5.1",
-		`token responses carry no expires_in: RFC 6749 §5.1 makes it "RECOMMENDED. The lifetime in seconds of the access token."`)
+		`token responses carry no expires_in: RFC 6749 §5.1 makes it "RECOMMENDED. The lifetime in seconds of the access token." (rfc6749-5.1-expires-in-recommended WARNs)`)
 	VariantScopeNoMemberWhenEqual = variant("scope-no-member-when-equal", "RFC 6749 §5.1",
 		`token responses omit scope when the scope granted is the one requested: RFC 6749 §5.1 scope is "OPTIONAL, if identical to the scope requested by the client; otherwise, REQUIRED."`)
 	VariantUnknownScopeDropped = variant("unknown-scope-dropped", "RFC 6749 §3.3",
@@ -836,4 +836,42 @@ var (
 		`the resource requires a nonce of its own in DPoP proofs: RFC 9449 §9 "Resource servers can also choose to provide a nonce value to be included in DPoP proofs sent to them."`)
 	VariantDPoPAlgsRSA = variant("dpop-algs-rsa", "RFC 9449 §4.3",
 		`DPoP proofs are accepted signed with PS256 or RS256 only: RFC 9449 §4.3 the alg "is supported by the application, and is acceptable per local policy."`)
+)
+
+// RFC 6749, RFC 6750, RFC 7636, RFC 8707 and RFC 9728: the encoding of
+// client secrets, the lifetime and integrity of codes and tokens, error
+// texts, signed metadata.
+var (
+	FaultBasicPlusKept = fault("basic-plus-kept", "RFC 6749 §2.3.1",
+		"the HTTP Basic password is percent-decoded only: a raw '+' stays '+' instead of becoming a space, so a wrong password authenticates")
+	FaultCodeNeverExpires = fault("code-never-expires", "RFC 6749 §4.1.2",
+		"authorization codes are redeemed after their lifetime has passed")
+	FaultCodesCounter = fault("codes-counter", "RFC 6749 §10.10",
+		"authorization codes are a counter behind a fixed prefix: 44 characters, but the next one is easy to guess")
+	FaultResourceExpiryUnchecked = fault("resource-expiry-unchecked", "RFC 6749 §7",
+		"the resource accepts access tokens whose lifetime has passed (revoked ones it refuses)")
+	FaultResourceCacheable = fault("resource-cacheable", "RFC 6750 §2.3",
+		"the resource's 2xx answers carry no Cache-Control (a token accepted in the query, with mcp-query-token-accepted, gives an answer caches may store)")
+	FaultResourceJWKSNoUse = fault("resource-jwks-no-use", "RFC 9728 §2",
+		"the resource's metadata names a jwks_uri whose JWK Set holds a signing key and an encryption key, the encryption key without use")
+	FaultResourceSignedMetadataNoIss = fault("resource-signed-metadata-no-iss", "RFC 9728 §2.2",
+		"the resource's metadata carries signed_metadata whose claims have no iss")
+	FaultResourceSignedMetadataNested = fault("resource-signed-metadata-nested", "RFC 9728 §2.2",
+		"the resource's metadata carries signed_metadata whose claims hold a signed_metadata claim of their own")
+	FaultImplicitRefreshToken = fault("implicit-refresh-token", "RFC 6749 §4.2.2",
+		"with implicit-grant-enabled, the implicit grant's redirect carries a refresh token")
+	FaultImplicitRedirectUnverified = fault("implicit-redirect-unverified", "RFC 6749 §4.2.1",
+		"with implicit-grant-enabled, an implicit grant request is redirected, with its access token, to whatever redirect_uri it names")
+	FaultPasswordGrantUnchecked = fault("password-grant-password-unchecked", "RFC 6749 §4.3.2",
+		"with password-grant-enabled, the password grant issues tokens for a known username whatever the password")
+	FaultOwnerNotAuthenticated = fault("owner-not-authenticated", "RFC 6749 §3.1",
+		"the authorization endpoint issues codes for the default user at once: no login page, no session needed")
+	FaultRefreshResourcesNarrowed = fault("refresh-resources-narrowed", "RFC 8707 §2.2",
+		"a code redeemed for some of its resources gives a refresh token bound to those only, not to the full original grant")
+	FaultAudienceFirstOnly = fault("audience-first-resource-only", "RFC 8707 §2.2",
+		"a token requested for several resources gets the first of them alone as its audience")
+	FaultResourceDownscopeUnreported = fault("resource-downscope-unreported", "RFC 8707 §2.2",
+		"a token for a resource is issued with fewer scope values than requested, and the token response has no scope member to say so")
+	FaultPKCEErrorUnexplained = fault("pkce-error-unexplained", "RFC 7636 §4.4.1",
+		"the invalid_request errors about a missing code_challenge or an unsupported code_challenge_method carry neither error_description nor error_uri")
 )

@@ -213,7 +213,7 @@ func (s *Server) decodeBasic(payload string) (id, secret string, err error) {
 	if id, err = url.QueryUnescape(u); err != nil {
 		return "", "", errors.New("client_id is not form-url-encoded")
 	}
-	if secret, err = url.QueryUnescape(p); err != nil {
+	if secret, err = s.basicPassword(p); err != nil {
 		return "", "", errors.New("client_secret is not form-url-encoded")
 	}
 	if id == "" {

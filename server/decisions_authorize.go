@@ -1,6 +1,9 @@
 package server
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
 	"net/http"
 	"net/url"
 	"path"
@@ -17,6 +20,22 @@ import (
 // deliberate behaviours change.
 
 // The request (RFC 6749 §3.1, §4.1.1, §4.1.2.1).
+
+// skipsLogin reports whether a request with the form consent is approved
+// at once for the default user, no one signed in (fault only: RFC 6749
+// §3.1 "MUST first verify the identity of the resource owner").
+func (s *Server) skipsLogin() bool { return s.fault(FaultOwnerNotAuthenticated) }
+
+// newCode is the value of a new authorization code: 256 random bits (RFC
+// 6749 §10.10), or with the fault a counter behind a prefix fixed for the
+// server, long enough to look random but predictable.
+func (s *Server) newCode() string {
+	if s.fault(FaultCodesCounter) {
+		sum := sha256.Sum256([]byte(s.cfg.Issuer))
+		return hex.EncodeToString(sum[:12]) + fmt.Sprintf("%020d", s.codesIssued.Add(1))
+	}
+	return randomToken()
+}
 
 // unknownClientRedirect is where an error about an unknown client is
 // redirected: nowhere, it is shown (RFC 6749 §4.1.2.1); with the fault, to
@@ -194,7 +213,18 @@ func (s *Server) missingChallenge() *oautherr.Error {
 	if s.fault(FaultPKCERequiredWrongError) {
 		return oautherr.AccessDenied("PKCE is required for public clients")
 	}
-	return oautherr.InvalidRequest("PKCE is required: send code_challenge with code_challenge_method=S256")
+	return s.pkceInvalidRequest("PKCE is required: send code_challenge with code_challenge_method=S256")
+}
+
+// pkceInvalidRequest is an invalid_request error about PKCE whose
+// error_description explains it (RFC 7636 §4.4.1), or without one (fault
+// only).
+func (s *Server) pkceInvalidRequest(format string, args ...any) *oautherr.Error {
+	e := oautherr.InvalidRequest(format, args...)
+	if s.fault(FaultPKCEErrorUnexplained) {
+		e.Description = ""
+	}
+	return e
 }
 
 // challengeMethod resolves the code_challenge_method of an authorization

@@ -175,4 +175,3 @@ func (s *Server) invalidProofError(desc string) *oautherr.Error {
 func (s *Server) audienceOK(t *store.Token) bool {
 	return slices.Contains(t.Resources, s.ResourceURL()) || !s.restrictsAudience(t)
 }
-

@@ -91,7 +91,7 @@ func (s *Server) issuedSecret() string {
 	if s.fault(FaultRegisterSecretReused) {
 		return "authspec-reference-shared-secret"
 	}
-	return randomToken()
+	return s.newClientSecret()
 }
 
 // checkedSecret is the secret the token endpoint checks for a client issued

@@ -142,6 +142,10 @@ func (s *Server) unknownTokenError() *oautherr.Error {
 // only).
 func (s *Server) acceptsRevokedTokens() bool { return s.fault(FaultMCPInactiveAccepted) }
 
+// acceptsExpiredTokens reports whether an expired access token still
+// passes (fault only: RFC 6749 §7).
+func (s *Server) acceptsExpiredTokens() bool { return s.fault(FaultResourceExpiryUnchecked) }
+
 // challengesInactiveToken: the 401 for an expired or revoked token carries
 // the challenge (RFC 6750 §3).
 func (s *Server) challengesInactiveToken() bool { return !s.fault(FaultBearerInactiveNoChallenge) }

@@ -93,3 +93,35 @@ func (s *Server) canonicalResource(v string) string {
 	u.Scheme, u.Host = strings.ToLower(u.Scheme), strings.ToLower(u.Host)
 	return u.String()
 }
+
+// refreshGrantResources are the resources of the refresh token a code
+// exchange narrowed to narrowed issues: the code's, the full original
+// grant (RFC 8707 §2.2), or the narrowed ones (fault only).
+func (s *Server) refreshGrantResources(narrowed, granted []string) []string {
+	if s.fault(FaultRefreshResourcesNarrowed) {
+		return narrowed
+	}
+	return granted
+}
+
+// audienceOf is the audience of an access token issued for resources:
+// all of them (RFC 8707 §2.2), or the first alone (fault only).
+func (s *Server) audienceOf(resources []string) []string {
+	if len(resources) > 1 && s.fault(FaultAudienceFirstOnly) {
+		return resources[:1]
+	}
+	return resources
+}
+
+// resourceScope is the scope of an access token for resources, and
+// whether the token response reports it: the scope granted, reported (the
+// reference server does not narrow scopes by resource). With the fault, a
+// token with an audience loses the last of several scope values and the
+// response does not say so (RFC 8707 §2.2, RFC 6749 §5.1).
+func (s *Server) resourceScope(scope string, resources []string) (string, bool) {
+	f := strings.Fields(scope)
+	if len(resources) > 0 && len(f) > 1 && s.fault(FaultResourceDownscopeUnreported) {
+		return strings.Join(f[:len(f)-1], " "), false
+	}
+	return scope, true
+}

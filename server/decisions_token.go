@@ -100,6 +100,16 @@ func (s *Server) readsBasicAuth() bool { return !s.fault(FaultBasicAuthIgnored) 
 // form-url-encoded (RFC 6749 §2.3.1).
 func (s *Server) decodesBasicCredentials() bool { return !s.fault(FaultBasicNoURLDecode) }
 
+// basicPassword decodes the HTTP Basic password as form-url-encoded
+// (RFC 6749 §2.3.1, Appendix B: a raw '+' is a space), or with
+// percent-decoding only (fault only).
+func (s *Server) basicPassword(p string) (string, error) {
+	if s.fault(FaultBasicPlusKept) {
+		return url.PathUnescape(p)
+	}
+	return url.QueryUnescape(p)
+}
+
 // readsSecretInBody: client_secret_post, which the metadata advertises
 // unless the server supports only HTTP Basic (RFC 6749 §2.3.1 makes the
 // request body a MAY).
@@ -463,6 +473,10 @@ func (s *Server) narrowsRefreshScope() bool { return !s.variant(VariantRefreshNa
 func (s *Server) dropsUnknownScope() bool { return s.variant(VariantUnknownScopeDropped) }
 
 // codeTTL is the lifetime of authorization codes.
+// codesExpire: a code is refused once its lifetime has passed (RFC 6749
+// §4.1.2).
+func (s *Server) codesExpire() bool { return !s.fault(FaultCodeNeverExpires) }
+
 func (s *Server) codeTTL() time.Duration {
 	if s.variant(VariantCodeLifetime10Minutes) {
 		return 10 * time.Minute

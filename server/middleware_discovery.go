@@ -101,6 +101,14 @@ func (s *Server) resourceMetadataRules() []rule {
 			editBody(res, func(m *ResourceMetadata) { m.Resource += "?tenant=a" })
 		}),
 		onFault(FaultResourceMetaJWKSURIHTTP, setMember("jwks_uri", "http://keys.example.com/resource-jwks.json")),
+		onFault(FaultResourceJWKSNoUse, setMember("jwks_uri", s.base+resourceJWKSPath)),
+		onFault(FaultResourceSignedMetadataNoIss, func(res *response) {
+			setMember("signed_metadata", s.signedResourceMetadata(func(c map[string]any) { delete(c, "iss") }))(res)
+		}),
+		onFault(FaultResourceSignedMetadataNested, func(res *response) {
+			nested := s.signedResourceMetadata(func(map[string]any) {})
+			setMember("signed_metadata", s.signedResourceMetadata(func(c map[string]any) { c["signed_metadata"] = nested }))(res)
+		}),
 		onFault(FaultResourceMetaSigningAlgNone, setMember("resource_signing_alg_values_supported", []string{"RS256", "none"})),
 		onFault(FaultResourceMetaNoName, deleteMember("resource_name")),
 		onFault(FaultResourceMetaTaggedNameOnly, func(res *response) {

@@ -37,6 +37,11 @@ func (s *Server) resourceRules() []rule {
 				return c.set("error_description", desc+` — see "https://authspec.invalid/errors"`)
 			})(res)
 		}),
+		onFault(FaultResourceCacheable, func(res *response) {
+			if res.status/100 == 2 {
+				dropHeaders("Cache-Control")(res)
+			}
+		}),
 		onFault(FaultMCPChallengeNoScope, editChallenge(func(c challenge) challenge { return c.without("scope") })),
 		onFault(FaultMCPInvalidTokenNoMetadata, func(res *response) {
 			if res.status == http.StatusUnauthorized && res.req.Header.Get("Authorization") != "" {

@@ -531,7 +531,7 @@ func (s *Server) updateClient(w http.ResponseWriter, r *http.Request, c *store.C
 		updated.SecretHash = nil
 		updated.SecretExpiresAt = c.SecretExpiresAt
 	case c.Public():
-		secret = randomToken()
+		secret = s.newClientSecret()
 		updated.SecretHash = store.Hash(secret)
 		updated.SecretExpiresAt = s.secretExpiry(s.now())
 	}

@@ -80,7 +80,7 @@ func (s *Server) bearerAuth(w http.ResponseWriter, r *http.Request) (*store.Toke
 		s.bearerChallenge(w, s.malformedBearer())
 		return nil, false
 	}
-	t, err := s.store.GetToken(r.Context(), store.Hash(tok))
+	t, err := s.store.GetToken(r.Context(), store.Hash(s.tokenLookupKey(tok)))
 	if r.Method == http.MethodPost && s.postTokenUnchecked() {
 		return &store.Token{Kind: store.AccessToken, Resources: []string{s.ResourceURL()}}, true
 	}
@@ -94,7 +94,7 @@ func (s *Server) bearerAuth(w http.ResponseWriter, r *http.Request) (*store.Toke
 	case t.Kind != store.AccessToken:
 		s.bearerChallenge(w, oautherr.InvalidToken("a refresh token is not an access token"))
 		return nil, false
-	case !t.Active(s.now()) && !(t.Revoked && s.acceptsRevokedTokens()):
+	case !t.Active(s.now()) && !(t.Revoked && s.acceptsRevokedTokens()) && !(!t.Revoked && s.acceptsExpiredTokens()):
 		s.resourceError(w, s.inactiveTokenError(), "", s.challengesInactiveToken())
 		return nil, false
 	}

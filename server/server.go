@@ -22,6 +22,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/authspec/authspec/server/oautherr"
@@ -105,6 +106,11 @@ type Config struct {
 	// an authorization request, for every client, and says so in the
 	// metadata (require_pushed_authorization_requests, RFC 9126 §5).
 	RequirePAR bool
+	// SecretsWithPlus puts a '+' in every client secret the server issues,
+	// which a client must form-url-encode for HTTP Basic (RFC 6749 §2.3.1,
+	// Appendix B: a raw '+' is a space). Off by default: many clients send
+	// Basic credentials unencoded, which secrets without '+' forgive.
+	SecretsWithPlus bool
 	// Faults switches on deliberate defects, Variants lawful choices other
 	// than the defaults (see Behaviour).
 	Faults   []Fault
@@ -140,9 +146,10 @@ type Server struct {
 	cimdFailures    cimdFailures         // only with the fault cimd-caches-failures
 	grantTypes      map[string]grantFunc // the grant types of the token endpoint
 	limits          Limits
-	sources         *sources   // rate limits per source address
-	clientsMu       sync.Mutex // serializes client creation (createClient)
-	par             parKeys    // the key of request_uri values (par.go)
+	sources         *sources      // rate limits per source address
+	clientsMu       sync.Mutex    // serializes client creation (createClient)
+	par             parKeys       // the key of request_uri values (par.go)
+	codesIssued     atomic.Uint64 // only with the fault codes-counter
 }
 
 // New validates cfg and builds a server.
@@ -299,6 +306,10 @@ func (s *Server) seedClients(ctx context.Context) error {
 // Issuer returns the issuer identifier exactly as configured.
 func (s *Server) Issuer() string { return s.cfg.Issuer }
 
+// CodeLifetime is the lifetime of the authorization codes the server
+// issues, as its documentation would state it.
+func (s *Server) CodeLifetime() time.Duration { return s.codeTTL() }
+
 // ResourceURL is the resource identifier of the demo protected resource.
 func (s *Server) ResourceURL() string { return s.base + "/mcp" }
 
@@ -340,6 +351,7 @@ func (s *Server) Handler() http.Handler {
 	route(prefix+"/register/{client_id}", s.handleClientConfig, append(s.clientConfigRules(), errs...)...)
 	route(prefix+"/mcp", s.handleResource, append(append(s.resourceRules(), s.dpopResourceRules()...), errs...)...)
 	s.resourceMetadataAppendedRoute(mux, prefix)
+	s.resourceJWKSRoute(mux, prefix)
 	s.openIDConfigurationRoute(mux, prefix)
 	s.jwksRoute(mux, prefix)
 	s.logoutRoute(mux, prefix)
@@ -423,6 +435,16 @@ func (s *Server) writeOAuthError(w http.ResponseWriter, e *oautherr.Error) {
 }
 
 // randomToken returns 256 bits of randomness, base64url without padding.
+// newClientSecret is a fresh client secret: 256 random bits in base64url,
+// with a '+' in the middle when Config.SecretsWithPlus says so.
+func (s *Server) newClientSecret() string {
+	t := randomToken()
+	if !s.cfg.SecretsWithPlus {
+		return t
+	}
+	return t[:len(t)/2] + "+" + t[len(t)/2:]
+}
+
 func randomToken() string {
 	b := make([]byte, 32)
 	if _, err := rand.Read(b); err != nil {

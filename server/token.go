@@ -210,7 +210,7 @@ func (s *Server) exchangeCode(r *http.Request, ca *clientAuth, form url.Values) 
 	if used && s.codesSingleUse() {
 		return nil, s.codeReplayed(r, code)
 	}
-	if !s.now().Before(code.ExpiresAt) {
+	if s.codesExpire() && !s.now().Before(code.ExpiresAt) {
 		return nil, oautherr.InvalidGrant("the authorization code has expired")
 	}
 	if _, err := s.store.ConsumeCode(ctx, hash); errors.Is(err, store.ErrAlreadyUsed) {
@@ -230,7 +230,7 @@ func (s *Server) exchangeCode(r *http.Request, ca *clientAuth, form url.Values) 
 		return nil, oerr
 	}
 	refresh := s.issuesRefreshTokens(ca.client)
-	return s.issue(r, ca.client, code.Subject, code.Scope, code.Scope, resources, code.Resources, code.GrantID, refresh)
+	return s.issue(r, ca.client, code.Subject, code.Scope, code.Scope, resources, s.refreshGrantResources(resources, code.Resources), code.GrantID, refresh)
 }
 
 // checkCodeRedirectURI implements RFC 6749 §4.1.3: redirect_uri is
@@ -456,9 +456,11 @@ func (s *Server) clientCredentials(r *http.Request, ca *clientAuth, form url.Val
 func (s *Server) issue(r *http.Request, c *store.Client, subject, scope, grantScope string,
 	resources, grantResources []string, grantID string, withRefresh bool) (*TokenResponse, *oautherr.Error) {
 	ctx := r.Context()
+	resources = s.audienceOf(resources)
 	if !s.recordsAudience() {
 		resources = nil
 	}
+	scope, reported := s.resourceScope(scope, resources)
 	n := 1
 	if withRefresh {
 		n = 2
@@ -488,6 +490,9 @@ func (s *Server) issue(r *http.Request, c *store.Client, subject, scope, grantSc
 	resp := &TokenResponse{
 		AccessToken: at, TokenType: tokenType,
 		ExpiresIn: int64(ttl / time.Second), Scope: scope,
+	}
+	if !reported {
+		resp.Scope = ""
 	}
 	if withRefresh {
 		rt := randomToken()

@@ -18,6 +18,7 @@ var _ = add(map[string]pair{
 
 var _ = add(map[string]pair{
 	"rfc6749-10.12-consent-not-by-get": faults(server.FaultConsentByGET),
+	"rfc6749-3.1-owner-authenticated":  faults(server.FaultOwnerNotAuthenticated),
 	"rfc6749-10.12-consent-csrf-token": observed(server.FaultConsentNoCSRF),
 })
 

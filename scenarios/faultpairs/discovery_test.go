@@ -19,6 +19,9 @@ var _ = add(map[string]pair{
 
 var _ = add(map[string]pair{
 	"rfc9728-2-resource-required":                   faults(server.FaultResourceMetaNoResource),
+	"rfc9728-2-jwks-keys-have-use":                  faults(server.FaultResourceJWKSNoUse),
+	"rfc9728-2.2-signed-metadata-jws-with-iss":      faults(server.FaultResourceSignedMetadataNoIss),
+	"rfc9728-2.2-signed-metadata-not-nested":        faults(server.FaultResourceSignedMetadataNested),
 	"rfc9728-2-authorization-servers-have-metadata": faults(server.FaultResourceMetaUnknownAS),
 	"rfc9728-2-bearer-methods-honoured":             faults(server.FaultResourceMetaQueryMethod),
 	"rfc9728-3-well-known-uri":                      faults(server.FaultResourceMetaPathAppended),

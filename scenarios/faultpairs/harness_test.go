@@ -97,6 +97,14 @@ func refServer(t testing.TB, cfg server.Config, wrap func(http.Handler) http.Han
 	if cfg.Consent == "" {
 		cfg.Consent = server.ConsentAuto
 	}
+	// rfc6749-2.3.1-basic-raw-plus-refused needs a client secret that
+	// holds '+'.
+	cfg.SecretsWithPlus = true
+	if cfg.AccessTokenTTL == 0 {
+		// rfc6749-7-expired-token-refused waits for an access token to
+		// expire: a minute rather than an hour.
+		cfg.AccessTokenTTL = time.Minute
+	}
 	if cfg.PARLifetime == 0 && cfg.Consent == server.ConsentAuto {
 		// rfc9126-4-expired-refused waits for a request_uri to expire:
 		// three seconds rather than ten, where no login page stands
@@ -194,6 +202,8 @@ func runChecksFull(t testing.TB, cfg server.Config, wrap func(http.Handler) http
 	tcfg.Resource = srv.ResourceURL()
 	tcfg.ScopedResource = srv.ScopedResourceURL()
 	referenceResourceConfig(tcfg, issuer)
+	// The code lifetime the reference server would document.
+	tcfg.CodeLifetime = srv.CodeLifetime()
 	if adjustConfig != nil {
 		adjustConfig(tcfg)
 	}

@@ -17,6 +17,7 @@ var _ = add(map[string]pair{
 
 var _ = add(map[string]pair{
 	"rfc6750-2.1-scheme-case-insensitive":          faults(server.FaultBearerSchemeCaseSensitive),
+	"rfc6750-2.3-query-token-response-private":     faults(server.FaultMCPQueryToken, server.FaultResourceCacheable),
 	"rfc6750-3-attributes-not-repeated":            faults(server.FaultBearerRepeatedScope),
 	"rfc6750-3-challenge-value-charset":            faults(server.FaultBearerUnsafeDescription),
 	"rfc6750-3-challenge-on-revoked-token":         faults(server.FaultBearerInactiveNoChallenge),

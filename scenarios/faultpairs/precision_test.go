@@ -113,3 +113,26 @@ func TestPKCERequiredPublic_LoginPageIsNoRefusal(t *testing.T) {
 	r := runWith(t, server.Config{Consent: server.ConsentForm}, runOpts{}, &target.Config{}, id)[id]
 	assert.Equal(t, suite.Skip, r.Status, describe(r))
 }
+
+// TestImplicitGrant_CompliantPasses: a server that offers the implicit
+// grant (RFC 9700 §2.1.2 advises against it, which its own check reports)
+// and answers it as RFC 6749 §4.2 says passes the §4.2 checks.
+func TestImplicitGrant_CompliantPasses(t *testing.T) {
+	ids := []string{"rfc6749-4.2.1-implicit-redirect-verified", "rfc6749-4.2.2-implicit-token-response"}
+	for _, r := range runChecks(t, server.Config{Faults: []server.Fault{server.FaultBCPImplicitGrant}}, checksByID(t, ids...)) {
+		assert.Equal(t, suite.Pass, r.Status, describe(r))
+	}
+}
+
+// TestPasswordGrant_CompliantPasses: a server that serves the password
+// grant (RFC 9700 §2.4 forbids it, which its own check reports) and
+// authenticates client and resource owner passes the §4.3.2 check, which
+// reached the grant with the recipe's credentials.
+func TestPasswordGrant_CompliantPasses(t *testing.T) {
+	id := "rfc6749-4.3.2-password-grant-authenticates"
+	withLogin := func(c *target.Config) { c.Browser.Login = referenceRecipe.Login }
+	for _, r := range runChecksConfig(t, server.Config{Faults: []server.Fault{server.FaultBCPPasswordGrant}}, nil, withLogin, checksByID(t, id)) {
+		assert.Equal(t, suite.Pass, r.Status, describe(r))
+		assert.NotContains(t, strings.Join(r.Log, "\n"), "does not serve", "the grant was reached")
+	}
+}

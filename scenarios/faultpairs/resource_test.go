@@ -11,6 +11,9 @@ var _ = add(map[string]pair{
 	"rfc8707-2-token-relative-invalid-target":      faults(server.FaultResourceUnchecked),
 	"rfc8707-2.2-token-resource-within-grant":      faults(server.FaultResourceUnchecked),
 	"rfc8707-2-audience-restricted":                faults(server.FaultAudienceUnchecked),
+	"rfc8707-2.2-subset-refresh-keeps-grant":       faults(server.FaultRefreshResourcesNarrowed),
+	"rfc8707-2.2-several-resources-audience":       faults(server.FaultAudienceFirstOnly),
+	"rfc8707-2.2-effective-scope-reported":         faults(server.FaultResourceDownscopeUnreported),
 	"rfc9728-3.3-resource-identical":               {cfg: wrongResourceInMetadata},
 	"rfc9728-2-authorization-servers-lists-issuer": faults(server.FaultResourceMetaWrongAS),
 })

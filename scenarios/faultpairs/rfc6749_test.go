@@ -1,19 +1,32 @@
 package faultpairs_test
 
-import "github.com/authspec/authspec/server"
+import (
+	"github.com/authspec/authspec/server"
+	"github.com/authspec/authspec/suite/target"
+)
 
 var _ = add(map[string]pair{
-	"rfc6749-2.3.1-basic-auth-accepted":             faults(server.FaultBasicAuthIgnored),
-	"rfc6749-2.3.1-basic-form-urldecoded":           faults(server.FaultBasicNoURLDecode),
-	"rfc6749-2.3-single-auth-method":                observed(server.FaultConflictingAuthOK),
-	"rfc6749-5.1-cache-control-no-store":            faults(server.FaultNoCacheControl),
-	"rfc6749-5.1-token-type":                        faults(server.FaultTokenTypeMissing),
-	"rfc6749-5.2-invalid-client-401":                faults(server.FaultNoWWWAuthenticate),
-	"rfc6749-5.2-unsupported-grant-type":            faults(server.FaultUnknownGrantWrongErr),
-	"rfc6749-3.1-get-supported":                     faults(server.FaultAuthorizeGETRefused),
-	"rfc6749-3.1-endpoint-url":                      faults(server.FaultMetadataEndpointFragment),
-	"rfc6749-3.2-endpoint-url":                      faults(server.FaultMetadataEndpointFragment),
-	"rfc6749-10.10-credentials-can-hold-128-bits":   faults(server.FaultAccessTokensShort),
+	"rfc6749-2.3.1-basic-auth-accepted":           faults(server.FaultBasicAuthIgnored),
+	"rfc6749-2.3.1-basic-form-urldecoded":         faults(server.FaultBasicNoURLDecode),
+	"rfc6749-2.3.1-basic-raw-plus-refused":        faults(server.FaultBasicPlusKept),
+	"rfc6749-4.1.2-code-expires":                  faults(server.FaultCodeNeverExpires),
+	"rfc6749-2.3-single-auth-method":              observed(server.FaultConflictingAuthOK),
+	"rfc6749-5.1-cache-control-no-store":          faults(server.FaultNoCacheControl),
+	"rfc6749-5.1-token-type":                      faults(server.FaultTokenTypeMissing),
+	"rfc6749-5.2-invalid-client-401":              faults(server.FaultNoWWWAuthenticate),
+	"rfc6749-5.2-unsupported-grant-type":          faults(server.FaultUnknownGrantWrongErr),
+	"rfc6749-3.1-get-supported":                   faults(server.FaultAuthorizeGETRefused),
+	"rfc6749-3.1-endpoint-url":                    faults(server.FaultMetadataEndpointFragment),
+	"rfc6749-3.2-endpoint-url":                    faults(server.FaultMetadataEndpointFragment),
+	"rfc6749-10.10-credentials-can-hold-128-bits": faults(server.FaultAccessTokensShort),
+	"rfc6749-10.10-credentials-entropy-estimate":  faults(server.FaultCodesCounter),
+	"rfc6749-10.3-access-token-integrity":         faults(server.FaultAccessTokenSignatureUnchecked),
+	"rfc6749-7-expired-token-refused":             faults(server.FaultResourceExpiryUnchecked),
+	"rfc6749-4.2.1-implicit-redirect-verified":    faults(server.FaultBCPImplicitGrant, server.FaultImplicitRedirectUnverified),
+	"rfc6749-4.2.2-implicit-token-response":       faults(server.FaultBCPImplicitGrant, server.FaultImplicitRefreshToken),
+	"rfc6749-4.3.2-password-grant-authenticates": {faults: []server.Fault{server.FaultBCPPasswordGrant, server.FaultPasswordGrantUnchecked},
+		target: func(c *target.Config) { c.Browser.Login = referenceRecipe.Login }},
+	"rfc6749-5.1-expires-in-recommended":            missesShould(server.VariantExpiresInOmitted),
 	"rfc6749-10.14-markup-not-reflected":            faults(server.FaultPageReflectsInput),
 	"rfc6749-8.1-token-type-registered":             faults(server.FaultTokenTypeUnregistered),
 	"rfc6749-4.1.2.1-error-description-charset":     faults(server.FaultErrorDescriptionUnsanitized),

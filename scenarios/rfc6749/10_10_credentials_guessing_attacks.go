@@ -4,10 +4,13 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"net/http"
 	"strings"
 
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/expect"
+	"github.com/authspec/authspec/suite/fixture"
+	"github.com/authspec/authspec/suite/httpx"
 	"github.com/authspec/authspec/suite/vocab"
 )
 
@@ -21,6 +24,13 @@ func credentialsGuessingChecks() []*suite.Check {
 			Title: "Authorization codes, access tokens and refresh tokens are long enough to hold 128 random bits",
 			Quote: "The probability of an attacker guessing generated tokens (and other credentials not intended for handling by end-users) MUST be less than or equal to 2^(-128) and SHOULD be less than or equal to 2^(-160).",
 			Run:   runCredentialsCanHold128Bits,
+		},
+		{
+			ID: "rfc6749-10.10-credentials-entropy-estimate", Spec: suite.RFC6749, Section: "10.10", Level: suite.Must,
+			Requires: []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureAuthCode}, Profiles: []vocab.Profile{vocab.ProfileCore},
+			Title: "Codes, access tokens, refresh tokens and client secrets vary in enough characters to hold 128 random bits",
+			Quote: "The probability of an attacker guessing generated tokens (and other credentials not intended for handling by end-users) MUST be less than or equal to 2^(-128) and SHOULD be less than or equal to 2^(-160).",
+			Run:   runCredentialsEntropyEstimate,
 		},
 	}
 }
@@ -83,4 +93,196 @@ func alphabetOf(s string) (string, int) {
 		return "printable ASCII", 95
 	}
 	return "bytes", 256
+}
+
+// entropySamples is how many values of each kind the estimate compares:
+// a position of a random value takes the same character in all of them
+// by chance with probability 16^-7 for hexadecimal, 10^-7 for digits.
+const entropySamples = 8
+
+// credentialKind is the values of one kind the run collected, with the
+// last exchange that carried one, the evidence of a finding.
+type credentialKind struct {
+	name     string
+	values   []string
+	evidence *httpx.Result
+}
+
+func (k *credentialKind) add(v string, res *httpx.Result) {
+	if v != "" {
+		k.values = append(k.values, v)
+		k.evidence = res
+	}
+}
+
+// runCredentialsEntropyEstimate collects entropySamples codes, access
+// tokens and refresh tokens of as many code flows, and as many client
+// secrets from registrations when the target registers clients, and
+// estimates from their variation how much entropy each kind can hold at
+// most (entropyEstimate): a counter or a timestamp behind a fixed prefix
+// is long, which rfc6749-10.10-credentials-can-hold-128-bits accepts, but
+// varies in a few positions only. An estimate above 128 bits passes: only
+// a review of the generator proves randomness.
+func runCredentialsEntropyEstimate(ctx context.Context, t *suite.T) error {
+	kinds, err := collectCredentials(ctx, t)
+	if err != nil {
+		return err
+	}
+	judged := 0
+	for _, k := range kinds {
+		if len(k.values) < entropySamples {
+			t.Logf("%s: %d values collected, %d needed for an estimate", k.name, len(k.values), entropySamples)
+			continue
+		}
+		judged++
+		if err := judgeEntropy(k); err != nil {
+			return err
+		}
+	}
+	if judged == 0 {
+		return suite.SkipErr("fewer than %d values of each kind were collected", entropySamples)
+	}
+	return nil
+}
+
+// collectCredentials runs entropySamples code flows of the confidential
+// client and, when the target registers clients, registers as many.
+func collectCredentials(ctx context.Context, t *suite.T) ([]*credentialKind, error) {
+	codes, access, refresh := &credentialKind{name: "authorization codes"}, &credentialKind{name: "access tokens"}, &credentialKind{name: "refresh tokens"}
+	for range entropySamples {
+		g, err := t.CodeFor(ctx, nil, nil)
+		if err != nil {
+			return nil, err
+		}
+		res, err := g.Redeem(ctx, nil)
+		if err != nil {
+			return nil, err
+		}
+		codes.add(g.Code, res)
+		if res.Status != http.StatusOK {
+			continue
+		}
+		if ts, err := t.ParseTokens(res); err == nil {
+			access.add(ts.AccessToken, res)
+			refresh.add(ts.RefreshToken, res)
+		}
+	}
+	secrets := &credentialKind{name: "client secrets"}
+	if ok, why := t.Target.Has(vocab.FeatureDCR); !ok {
+		t.Logf("client secrets are not judged: %s", why)
+		return []*credentialKind{codes, access, refresh}, nil
+	}
+	for range entropySamples {
+		c, res, err := t.Register(ctx, fixture.DefaultMetadata(t.RedirectURI(), "client_secret_basic", t.Target.Metadata.GrantTypes()))
+		if err != nil || c.Secret == "" {
+			t.Logf("client secrets are not judged: a registration gave no secret (%v)", err)
+			break
+		}
+		secrets.add(c.Secret, res)
+	}
+	return []*credentialKind{codes, access, refresh, secrets}, nil
+}
+
+// judgeEntropy fails k when its values repeat or their estimate stays
+// below 128 bits.
+func judgeEntropy(k *credentialKind) error {
+	fix := "generate codes, tokens and secrets from at least 128 bits (better 160) of a cryptographic random source, e.g. 32 random bytes in base64url; never from a counter, a timestamp or a user's data"
+	if i, j := firstRepeat(k.values); i >= 0 {
+		return expect.Fail(k.evidence, "every value different", fmt.Sprintf("values %d and %d the same", i+1, j+1),
+			"of %d %s, two are the same: they are not drawn from 128 random bits", len(k.values), k.name).WithFix(fix)
+	}
+	est := entropyEstimate(k.values)
+	if est.bits >= 128 {
+		return nil
+	}
+	return expect.Fail(k.evidence, "at least 128 bits (RFC 6749 §10.10: a guess succeeds with probability 2^(-128) at most)",
+		fmt.Sprintf("%.0f bits at most: %d of %d character positions changed across %d values", est.bits, est.varying, est.positions, len(k.values)),
+		"the %s share all but a few characters: whatever their length, the part that changes is too small to be unguessable", k.name).WithFix(fix)
+}
+
+func firstRepeat(values []string) (int, int) {
+	seen := map[string]int{}
+	for j, v := range values {
+		if i, ok := seen[v]; ok {
+			return i, j
+		}
+		seen[v] = j
+	}
+	return -1, -1
+}
+
+// estimate is what entropyEstimate found.
+type estimate struct {
+	bits               float64
+	varying, positions int
+}
+
+// entropyEstimate bounds from above the entropy of values of one kind
+// from their variation: a character position where every value has the
+// same character holds none (a prefix, a version, the fixed part of a
+// counter or a timestamp); a position that varies holds at most the bits
+// of the smallest usual alphabet (alphabetOf) of the characters seen at
+// varying positions. Values with the same number of dot-separated parts
+// (JWTs) are compared part by part; the positions past the shortest value
+// of a part count as varying.
+func entropyEstimate(values []string) estimate {
+	parts := make([][]string, len(values))
+	for i, v := range values {
+		parts[i] = strings.Split(v, ".")
+	}
+	sameShape := true
+	for _, p := range parts {
+		sameShape = sameShape && len(p) == len(parts[0])
+	}
+	if !sameShape {
+		for i, v := range values {
+			parts[i] = []string{v}
+		}
+	}
+	var est estimate
+	for j := range parts[0] {
+		column := make([]string, len(parts))
+		for i := range parts {
+			column[i] = parts[i][j]
+		}
+		est.add(partEstimate(column))
+	}
+	return est
+}
+
+func (e *estimate) add(o estimate) {
+	e.bits += o.bits
+	e.varying += o.varying
+	e.positions += o.positions
+}
+
+// partEstimate is entropyEstimate for values compared position by
+// position.
+func partEstimate(values []string) estimate {
+	shortest, longest := len(values[0]), 0
+	for _, v := range values {
+		shortest, longest = min(shortest, len(v)), max(longest, len(v))
+	}
+	var seen strings.Builder
+	est := estimate{positions: longest}
+	for p := range longest {
+		varies := p >= shortest
+		for _, v := range values {
+			varies = varies || v[p] != values[0][p]
+		}
+		if !varies {
+			continue
+		}
+		est.varying++
+		for _, v := range values {
+			if p < len(v) {
+				seen.WriteByte(v[p])
+			}
+		}
+	}
+	if est.varying > 0 {
+		_, size := alphabetOf(seen.String())
+		est.bits = float64(est.varying) * math.Log2(float64(size))
+	}
+	return est
 }

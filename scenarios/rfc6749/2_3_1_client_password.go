@@ -43,6 +43,15 @@ func clientPasswordChecks() []*suite.Check {
 				"includes form-url-decoding the user name and password.",
 			Run: runBasicURLDecoded,
 		},
+		{
+			ID: "rfc6749-2.3.1-basic-raw-plus-refused", Spec: suite.RFC6749, Section: "2.3.1", Level: suite.Must,
+			Requires: conf, Profiles: []vocab.Profile{vocab.ProfileCore},
+			Title: "A client secret holding '+' sent in HTTP Basic with the '+' unencoded does not authenticate",
+			Quote: "... the client password is encoded using the same algorithm and used as the password. The authorization server MUST support the HTTP Basic authentication scheme for authenticating clients that were issued a client password.",
+			Keywordless: "The encoding sentence defines what HTTP Basic means for OAuth clients; the server's MUST to support HTTP Basic therefore includes form-url-decoding the password, " +
+				"where a raw '+' is a space (Appendix B): a password whose '+' was not encoded is another password, and authenticating it accepts a wrong secret.",
+			Run: runBasicRawPlusRefused,
+		},
 	}
 }
 
@@ -148,7 +157,11 @@ func runBasicURLDecoded(ctx context.Context, t *suite.T) error {
 		return nil
 	}
 	// Only a server that accepts plain Basic can be blamed for not decoding.
-	plain, err := src.Send(ctx, withBasic(c), nil, "control: the same request with HTTP Basic credentials as they are")
+	if form, err = src.Form(ctx); err != nil {
+		return err
+	}
+	plain, err := sendRaw(ctx, t, http.MethodPost, t.Target.Metadata.TokenEndpoint, formType, form.Encode(),
+		basic(c.ID, c.Secret), "control: the same request with HTTP Basic credentials as they are, unencoded ("+src.Describe()+")")
 	if err != nil {
 		return err
 	}
@@ -159,4 +172,39 @@ func runBasicURLDecoded(ctx context.Context, t *suite.T) error {
 		"%s", "the server does not form-url-decode the Basic user name and password: secrets containing +, /, :, % or spaces fail").
 		WithEvidence(plain.Exchange).
 		WithFix("form-url-decode the Basic user name and password before comparing them (RFC 6749 §2.3.1, Appendix B)")
+}
+
+// runBasicRawPlusRefused sends the client's secret in HTTP Basic
+// form-url-encoded but for its '+', left raw: form-url-decoding makes it a
+// space, so the password is wrong, and a server that authenticates it
+// decodes with percent-decoding only (or not at all). It needs a secret
+// holding '+'.
+func runBasicRawPlusRefused(ctx context.Context, t *suite.T) error {
+	src, err := tokenreq.Find(ctx, t, tokenreq.Options{MadeUpCode: true})
+	if err != nil {
+		return err
+	}
+	c := src.Client
+	if !strings.Contains(c.Secret, "+") {
+		return suite.SkipErr("the secret of client %s holds no '+', the character that form-url-decoding changes; "+
+			"configure clients.confidential (or clients.client_credentials) with a secret that holds '+' to run the check", c.ID)
+	}
+	form, err := src.Form(ctx)
+	if err != nil {
+		return err
+	}
+	password := strings.ReplaceAll(url.QueryEscape(c.Secret), "%2B", "+")
+	res, err := sendRaw(ctx, t, http.MethodPost, t.Target.Metadata.TokenEndpoint, formType, form.Encode(),
+		basic(url.QueryEscape(c.ID), password),
+		"HTTP Basic with the client secret form-url-encoded but for its '+', left raw: it decodes to a space ("+src.Describe()+")")
+	if err != nil {
+		return err
+	}
+	if !src.Accepted(res) {
+		_, err := src.Confirm(ctx)
+		return err // refused, and the secret properly encoded is accepted
+	}
+	return expect.Fail(res, "error=invalid_client: a raw '+' decodes to a space, so the password is wrong", outcomeOf(res),
+		"%s", "the server authenticated the client with its secret's '+' unencoded: it does not form-url-decode the Basic password, and accepts a secret that differs from the client's").
+		WithFix("form-url-decode the Basic user name and password (a raw '+' is a space, RFC 6749 Appendix B) before comparing them, e.g. with url.QueryUnescape rather than url.PathUnescape")
 }

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 
+	"github.com/authspec/authspec/scenarios/internal/pages"
 	"github.com/authspec/authspec/scenarios/internal/tokenreq"
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/expect"
@@ -26,6 +27,13 @@ func authorizationEndpointChecks() []*suite.Check {
 			Run: func(_ context.Context, t *suite.T) error {
 				return judgeEndpointURL(t, "authorization_endpoint", t.Target.Metadata.AuthorizationEndpoint)
 			},
+		},
+		{
+			ID: "rfc6749-3.1-owner-authenticated", Spec: suite.RFC6749, Section: "3.1", Level: suite.Must,
+			Requires: []vocab.Feature{vocab.FeatureBrowser, vocab.FeatureConfidential, vocab.FeatureAuthCode}, Profiles: []vocab.Profile{vocab.ProfileCore},
+			Title: "A browser without a session gets no code before the person signs in",
+			Quote: "The authorization server MUST first verify the identity of the resource owner.",
+			Run:   runOwnerAuthenticated,
 		},
 		{
 			ID: "rfc6749-3.1-get-supported", Spec: suite.RFC6749, Section: "3.1", Level: suite.Must,
@@ -262,3 +270,34 @@ func runDuplicateParameters(ctx context.Context, t *suite.T) error {
 const keywordlessDuplicate = "The MUST NOT binds the sender of a request; its server side is the definition of invalid_request, " +
 	"a request that repeats a parameter: the server refuses such a request rather than pick one of the values. " +
 	"A refusal with another error code is reported as an observation."
+
+// runOwnerAuthenticated judges the run's fresh-login flow (a browser
+// context without any session): a code that comes back although the
+// recipe's login steps never ran on a page was issued to nobody verified.
+// It needs login steps in the config: without them the server may
+// authenticate people by other means (a client certificate, the network).
+func runOwnerAuthenticated(ctx context.Context, t *suite.T) error {
+	if len(t.Target.Config.Browser.Login) == 0 {
+		return suite.SkipErr("the config has no browser.login steps: the server may authenticate people by other means (a client certificate, the network); " +
+			"give the login recipe to see whether a browser without a session gets a code")
+	}
+	res, err := pages.LoginAndConsent(ctx, t)
+	if err != nil {
+		return err
+	}
+	if res.Param("code") == "" {
+		ended := res.Shown.Describe()
+		if res.Callback != nil {
+			ended = "error=" + res.Param("error")
+		}
+		return suite.SkipErr("the fresh-login flow did not end with a code at the redirect URI (%s): nothing was issued without a sign-in", ended)
+	}
+	for _, p := range res.Pages {
+		if p.Stage == "login" {
+			return nil
+		}
+	}
+	return expect.Fail(res.LastResponse(), "the login page before any code", "a code at the redirect URI, the login recipe never run",
+		"a browser with no session got an authorization code without anyone signing in: the server did not verify who the resource owner is").
+		WithFix("authenticate the person (a login page, or a session from an earlier sign-in) before showing consent or issuing a code")
+}

@@ -4,9 +4,11 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"time"
 
 	"github.com/authspec/authspec/scenarios/internal/pages"
 	"github.com/authspec/authspec/scenarios/internal/probe"
+	"github.com/authspec/authspec/scenarios/internal/tokenreq"
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/expect"
 	"github.com/authspec/authspec/suite/fixture"
@@ -49,7 +51,66 @@ func authorizationResponseChecks() []*suite.Check {
 			Quote: "state REQUIRED if the \"state\" parameter was present in the client authorization request. The exact value received from the client.",
 			Run:   runStateEchoed,
 		},
+		{
+			ID: "rfc6749-4.1.2-code-expires", Spec: suite.RFC6749, Section: "4.1.2", Level: suite.Must,
+			Requires: conf, Profiles: []vocab.Profile{vocab.ProfileCore},
+			Title: "An authorization code is refused once its lifetime has passed",
+			Quote: "The authorization code MUST expire shortly after it is issued to mitigate the risk of leaks. A maximum authorization code lifetime of 10 minutes is RECOMMENDED.",
+			Run:   runCodeExpires,
+		},
 	}
+}
+
+// runCodeExpires redeems a code after the lifetime the server documents
+// (code_lifetime) and fails when it is accepted. Without code_lifetime it
+// waits the 10 minutes RFC 6749 §4.1.2 recommends at most and reports a
+// code still accepted then as a WARN: "shortly" is made precise only by
+// the lifetime the server documents, and the 10 minutes are a SHOULD.
+func runCodeExpires(ctx context.Context, t *suite.T) error {
+	lifetime, documented := t.Target.Config.CodeLifetime, true
+	what := fmt.Sprintf("the code lifetime the server documents (code_lifetime: %s) to pass", lifetime)
+	if lifetime <= 0 {
+		lifetime, documented = 10*time.Minute, false
+		what = "the longest code lifetime RFC 6749 §4.1.2 recommends (10 minutes) to pass; set code_lifetime to the lifetime your server documents to wait that instead"
+	}
+	g, err := t.CodeFor(ctx, nil, nil)
+	if err != nil {
+		return err
+	}
+	if err := t.WaitFor(ctx, lifetime+5*time.Second, what); err != nil {
+		return err
+	}
+	res, err := g.Redeem(ctx, nil)
+	if err != nil {
+		return err
+	}
+	if !tokenreq.Issued(res) {
+		return freshCodeRedeemed(ctx, t, g.Client)
+	}
+	f := expect.Fail(res, "error=invalid_grant: the code has expired", "HTTP 200 with tokens",
+		"the code was redeemed %s after it was issued", (lifetime + 5*time.Second).Round(time.Second)).
+		WithFix("give authorization codes a short lifetime (10 minutes at most, RFC 6749 §4.1.2) and refuse them with invalid_grant once it has passed")
+	if !documented {
+		return f.AsObservation() // the 10 minutes are RECOMMENDED; code_lifetime makes the MUST precise
+	}
+	return f
+}
+
+// freshCodeRedeemed is the control of a refused redemption: a code of c
+// redeemed at once is accepted, else the refusal says nothing (SKIP).
+func freshCodeRedeemed(ctx context.Context, t *suite.T, c *fixture.Client) error {
+	g, err := t.CodeFor(ctx, c, nil)
+	if err != nil {
+		return err
+	}
+	res, err := g.Redeem(ctx, nil)
+	if err != nil {
+		return err
+	}
+	if !tokenreq.Issued(res) {
+		return suite.SkipErr("a fresh code redeemed at once is refused too (%s), so the refusal of the old one says nothing", expect.Outcome(res))
+	}
+	return nil
 }
 
 func runCodeSingleUse(ctx context.Context, t *suite.T) error {

@@ -30,6 +30,13 @@ func successfulResponseChecks() []*suite.Check {
 			Run: runExpiresInSeconds,
 		},
 		{
+			ID: "rfc6749-5.1-expires-in-recommended", Spec: suite.RFC6749, Section: "5.1", Level: suite.Should,
+			Requires: conf, Profiles: []vocab.Profile{vocab.ProfileCore},
+			Title: "Token responses carry expires_in",
+			Quote: "expires_in RECOMMENDED. The lifetime in seconds of the access token.",
+			Run:   runExpiresInRecommended,
+		},
+		{
 			ID: "rfc6749-5.1-pragma-no-cache", Spec: suite.RFC6749, Section: "5.1", Level: suite.Must,
 			Requires: conf, Profiles: []vocab.Profile{vocab.ProfileCore},
 			Title: "Token responses carry Pragma: no-cache",
@@ -88,6 +95,19 @@ func runExpiresInSeconds(ctx context.Context, t *suite.T) error {
 			WithFix(`send "expires_in": 3600, a JSON number of seconds, not a string`)
 	}
 	return nil
+}
+
+func runExpiresInRecommended(ctx context.Context, t *suite.T) error {
+	res, m, err := successfulTokenBody(ctx, t, false)
+	if err != nil {
+		return err
+	}
+	if _, ok := m["expires_in"]; ok {
+		return nil
+	}
+	return expect.Fail(res, "expires_in: the access token's lifetime in seconds", "no expires_in",
+		"the token response does not say how long the access token lives, so clients learn it only when a request fails").
+		WithFix(`send "expires_in" with every access token, e.g. "expires_in": 3600`)
 }
 
 func runPragmaNoCache(ctx context.Context, t *suite.T) error {

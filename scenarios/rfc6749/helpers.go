@@ -3,6 +3,7 @@ package rfc6749
 import (
 	"context"
 	"encoding/base64"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -250,4 +251,32 @@ func judgeErrorValues(res *httpx.Result, section string, get func(name string) (
 // %x23-5B / %x5D-7E, and %x20 where space is allowed (not in error_uri).
 func errorValueChar(r rune, space bool) bool {
 	return (space && r == 0x20) || r == 0x21 || (r >= 0x23 && r <= 0x5b) || (r >= 0x5d && r <= 0x7e)
+}
+
+// introspectedScope asks the introspection endpoint (RFC 7662) for the scope
+// of an active access token owned by c; an inactive token or an unusable
+// answer is SKIP.
+func introspectedScope(ctx context.Context, t *suite.T, c *fixture.Client, token string) (string, *httpx.Result, error) {
+	ep := t.Target.Metadata.IntrospectionEndpoint
+	if ep == "" {
+		return "", nil, suite.SkipErr("the target has no introspection_endpoint; cannot tell the granted scope")
+	}
+	res, err := t.PostForm(ctx, ep, c, url.Values{"token": {token}}, "introspect the access token for its scope (RFC 7662)")
+	if err != nil {
+		return "", nil, err
+	}
+	var m struct {
+		Active *bool   `json:"active"`
+		Scope  *string `json:"scope"`
+	}
+	if res.Status != http.StatusOK || json.Unmarshal(res.Body, &m) != nil || m.Active == nil {
+		return "", res, suite.SkipErr("introspection answered HTTP %d without an \"active\" member; cannot tell the granted scope", res.Status)
+	}
+	if !*m.Active {
+		return "", res, suite.SkipErr("introspection says the new access token is not active; cannot tell the granted scope")
+	}
+	if m.Scope == nil {
+		return "", res, nil
+	}
+	return strings.TrimSpace(*m.Scope), res, nil
 }

@@ -9,6 +9,7 @@ import "github.com/authspec/authspec/suite"
 func Checks() []*suite.Check {
 	var out []*suite.Check
 	out = append(out, headerChecks()...)
+	out = append(out, queryParameterChecks()...)
 	out = append(out, challengeChecks()...)
 	out = append(out, errorChecks()...)
 	out = append(out, securityChecks()...)

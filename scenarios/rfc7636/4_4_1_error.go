@@ -2,8 +2,10 @@ package rfc7636
 
 import (
 	"context"
+	"encoding/json"
 
 	"github.com/authspec/authspec/suite"
+	"github.com/authspec/authspec/suite/expect"
 	"github.com/authspec/authspec/suite/fixture"
 	"github.com/authspec/authspec/suite/vocab"
 )
@@ -26,7 +28,81 @@ func errorChecks() []*suite.Check {
 			Quote: "If the server supporting PKCE does not support the requested transformation, the authorization endpoint MUST return the authorization error response with \"error\" value set to \"invalid_request\".",
 			Run:   runUnsupportedMethodInvalidRequest,
 		},
+		{
+			ID: "rfc7636-4.4.1-required-challenge-explained", Spec: suite.RFC7636, Section: "4.4.1", Level: suite.Should,
+			Requires: []vocab.Feature{vocab.FeaturePKCE, vocab.FeaturePublicClient, vocab.FeatureAuthCode},
+			Profiles: []vocab.Profile{vocab.ProfilePKCE},
+			Title:    "The invalid_request error for a public client's request without code_challenge carries error_description or error_uri",
+			Quote:    "The \"error_description\" or the response of \"error_uri\" SHOULD explain the nature of error, e.g., code challenge required.",
+			Run:      runRequiredChallengeExplained,
+		},
+		{
+			ID: "rfc7636-4.4.1-unsupported-method-explained", Spec: suite.RFC7636, Section: "4.4.1", Level: suite.Should,
+			Requires: confidentialFlow(), Profiles: []vocab.Profile{vocab.ProfilePKCE},
+			Title: "The invalid_request error for an unsupported code_challenge_method carries error_description or error_uri",
+			Quote: "The \"error_description\" or the response of \"error_uri\" SHOULD explain the nature of error, e.g., transform algorithm not supported.",
+			Run:   runUnsupportedMethodExplained,
+		},
 	}
+}
+
+func runRequiredChallengeExplained(ctx context.Context, t *suite.T) error {
+	c, err := t.Public(ctx)
+	if err != nil {
+		return err
+	}
+	ar, err := t.AuthRequestFor(ctx, c, withPKCE(nil))
+	if err != nil {
+		return err
+	}
+	res, err := t.TryAuthorize(ctx, ar)
+	if err != nil {
+		return err
+	}
+	return wantExplained(res, "no code_challenge from a public client",
+		"say in error_description that a code challenge is required (e.g. \"code_challenge required: send code_challenge with code_challenge_method=S256\")")
+}
+
+func runUnsupportedMethodExplained(ctx context.Context, t *suite.T) error {
+	p := fixture.NewPKCE()
+	p.Method = "authspec-unknown-method"
+	ar, err := t.AuthRequestFor(ctx, nil, withPKCE(&p))
+	if err != nil {
+		return err
+	}
+	res, err := t.TryAuthorize(ctx, ar)
+	if err != nil {
+		return err
+	}
+	return wantExplained(res, "code_challenge_method="+p.Method,
+		"say in error_description that the transformation is not supported and which are (e.g. \"code_challenge_method not supported; use S256\")")
+}
+
+// wantExplained judges the error response to a request refused with
+// invalid_request: error_description or error_uri is there. Whether its
+// text explains is for a person to read. A request not refused so is
+// SKIP: the section's MUST checks report it.
+func wantExplained(res *fixture.AuthzResult, what, fix string) error {
+	if res.ErrorCode() != "invalid_request" {
+		return suite.SkipErr("the request with %s was not answered error=invalid_request (the RFC 7636 §4.4.1 error code checks judge that)", what)
+	}
+	if res.ErrorDescription() != "" || errorURI(res) != "" {
+		return nil
+	}
+	return expect.Fail(res.LastResponse(), "error_description or error_uri explaining the error", "error=invalid_request alone",
+		"the invalid_request error for %s does not say what is wrong", what).WithFix(fix)
+}
+
+// errorURI is the error_uri of the error res carries.
+func errorURI(res *fixture.AuthzResult) string {
+	if !res.PushRefused() {
+		return res.Param("error_uri")
+	}
+	var e struct {
+		URI string `json:"error_uri"`
+	}
+	_ = json.Unmarshal(res.Push.Body, &e)
+	return e.URI
 }
 
 func runRequiredChallengeInvalidRequest(ctx context.Context, t *suite.T) error {

@@ -2,9 +2,11 @@ package rfc8707
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 
 	"github.com/authspec/authspec/scenarios/internal/probe"
 	"github.com/authspec/authspec/suite"
@@ -119,4 +121,32 @@ func quoted(vs []string) string {
 		out += `"` + v + `"`
 	}
 	return out
+}
+
+// introspectedScope is the scope introspection (RFC 7662) gives an active
+// access token of c; SKIP when the target has no introspection endpoint c
+// may use or the answer has no scope.
+func introspectedScope(ctx context.Context, t *suite.T, c *fixture.Client, token string) (string, *httpx.Result, error) {
+	ep := t.Target.Metadata.IntrospectionEndpoint
+	if ep == "" || c.Public() {
+		return "", nil, suite.SkipErr("the token response has no scope, and the token's scope cannot be read (no introspection endpoint the run's client may use)")
+	}
+	res, err := t.PostForm(ctx, ep, c, url.Values{"token": {token}}, "introspect the access token for its scope (RFC 7662)")
+	if err != nil {
+		return "", nil, err
+	}
+	var m struct {
+		Active bool    `json:"active"`
+		Scope  *string `json:"scope"`
+	}
+	if res.Status != http.StatusOK || json.Unmarshal(res.Body, &m) != nil || !m.Active || m.Scope == nil {
+		return "", res, suite.SkipErr("introspection answered %s without an active token's scope; the token's scope cannot be read", expect.Outcome(res))
+	}
+	return *m.Scope, res, nil
+}
+
+// sameScope reports whether two scopes hold the same values.
+func sameScope(a, b []string) bool {
+	return !slices.ContainsFunc(a, func(v string) bool { return !slices.Contains(b, v) }) &&
+		!slices.ContainsFunc(b, func(v string) bool { return !slices.Contains(a, v) })
 }

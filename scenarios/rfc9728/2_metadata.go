@@ -356,6 +356,13 @@ func memberFormChecks() []*suite.Check {
 			Run:   runJWKSURIHTTPS,
 		},
 		{
+			ID: "rfc9728-2-jwks-keys-have-use", Spec: suite.RFC9728, Section: "2", Level: suite.Must,
+			Requires: needMetadata, Profiles: []vocab.Profile{vocab.ProfileResource},
+			Title: "A JWK Set at jwks_uri with both signing and encryption keys gives every key a use",
+			Quote: "When both signing and encryption keys are made available, a use (public key use) parameter value is REQUIRED for all keys in the referenced JWK Set to indicate each key's intended usage.",
+			Run:   runJWKSKeysHaveUse,
+		},
+		{
 			ID: "rfc9728-2-signing-alg-none-absent", Spec: suite.RFC9728, Section: "2", Level: suite.MustNot,
 			Requires: needMetadata, Profiles: []vocab.Profile{vocab.ProfileResource},
 			Title: "resource_signing_alg_values_supported does not list \"none\"",
@@ -465,4 +472,73 @@ func runResourceName(_ context.Context, t *suite.T) error {
 	return expect.Fail(t.Target.ResourceMetadataResult, "resource_name: a name for people", names[0]+": "+expect.Describe(doc[names[0]]),
 		"the resource's name is not a non-empty string").
 		WithFix(`give "resource_name" a string naming the resource, as clients show it to the user`)
+}
+
+// runJWKSKeysHaveUse fetches the JWK Set at jwks_uri (a public document:
+// nothing the run is trusted with is sent) and, when its keys show both
+// purposes (keyPurpose), fails a key without use. A set whose keys do not
+// show both is not concerned.
+func runJWKSKeysHaveUse(ctx context.Context, t *suite.T) error {
+	u, _ := t.Target.ResourceMetadata["jwks_uri"].(string)
+	if u == "" {
+		t.Logf("the protected resource metadata has no jwks_uri")
+		return nil
+	}
+	doc, res, err := metadoc.Fetch(ctx, t, u, "fetch the resource's JWK Set (jwks_uri)")
+	if err != nil {
+		return err
+	}
+	keys, ok := doc["keys"].([]any)
+	if !ok {
+		return suite.SkipErr("jwks_uri answered %s, not a JWK Set (a JSON object with keys)", expect.Outcome(res))
+	}
+	var sig, enc bool
+	var without []string
+	for i, k := range keys {
+		m, _ := k.(map[string]any)
+		s, e := keyPurpose(m)
+		sig, enc = sig || s, enc || e
+		if _, has := m["use"]; !has {
+			without = append(without, fmt.Sprintf("key %d (kid %s)", i+1, expect.Describe(m["kid"])))
+		}
+	}
+	if !sig || !enc || len(without) == 0 {
+		return nil
+	}
+	return expect.Fail(res, "use on every key: the set holds signing and encryption keys", "no use on "+strings.Join(without, ", "),
+		"clients cannot tell which key verifies the resource's signatures and which encrypts for it").
+		WithFix(`give every key of the JWK Set "use": "sig" or "use": "enc"`)
+}
+
+// jwsAlgs are the JWS algorithms of the IANA registry that sign or MAC.
+const jwsAlgs = "HS256 HS384 HS512 RS256 RS384 RS512 ES256 ES384 ES512 ES256K PS256 PS384 PS512 EdDSA Ed25519 Ed448"
+
+// keyPurpose reports whether a JWK shows itself a signing key or an
+// encryption key: by use, key_ops or alg (a JWS algorithm, or a JWE key
+// management algorithm).
+func keyPurpose(k map[string]any) (sig, enc bool) {
+	switch k["use"] {
+	case "sig":
+		sig = true
+	case "enc":
+		enc = true
+	}
+	ops, _ := k["key_ops"].([]any)
+	for _, op := range ops {
+		switch op {
+		case "sign", "verify":
+			sig = true
+		case "encrypt", "decrypt", "wrapKey", "unwrapKey", "deriveKey", "deriveBits":
+			enc = true
+		}
+	}
+	alg, _ := k["alg"].(string)
+	switch {
+	case slices.Contains(strings.Fields(jwsAlgs), alg):
+		sig = true
+	case alg == "dir" || alg == "RSA1_5" || strings.HasPrefix(alg, "RSA-OAEP") || strings.HasPrefix(alg, "ECDH-ES") ||
+		strings.HasPrefix(alg, "PBES2") || strings.HasSuffix(alg, "KW"):
+		enc = true
+	}
+	return sig, enc
 }

@@ -14,6 +14,7 @@ func Checks() []*suite.Check {
 	out = append(out, metadataChecks()...)
 	out = append(out, memberFormChecks()...)
 	out = append(out, humanReadableChecks()...)
+	out = append(out, signedMetadataChecks()...)
 	out = append(out, retrievalChecks()...)
 	out = append(out, responseChecks()...)
 	out = append(out, validationChecks()...)

@@ -14,6 +14,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"time"
 
 	"gopkg.in/yaml.v3"
 
@@ -87,6 +88,10 @@ type Config struct {
 	// issuer's to which the suite may send what it is trusted with: client
 	// secrets, tokens, codes, passwords (docs/security.md).
 	AllowedOrigins []string `yaml:"allowed_origins"`
+	// CodeLifetime is the authorization code lifetime the server
+	// documents: rfc6749-4.1.2-code-expires redeems a code after it
+	// (unset: after the 10 minutes RFC 6749 §4.1.2 recommends at most).
+	CodeLifetime time.Duration `yaml:"code_lifetime"`
 }
 
 // PluginConfig is one plugin of the target config.
