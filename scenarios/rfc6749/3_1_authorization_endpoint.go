@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"slices"
 
 	"github.com/authspec/authspec/scenarios/internal/pages"
 	"github.com/authspec/authspec/scenarios/internal/tokenreq"
@@ -292,10 +293,8 @@ func runOwnerAuthenticated(ctx context.Context, t *suite.T) error {
 		}
 		return suite.SkipErr("the fresh-login flow did not end with a code at the redirect URI (%s): nothing was issued without a sign-in", ended)
 	}
-	for _, p := range res.Pages {
-		if p.Stage == "login" {
-			return nil
-		}
+	if res.LoggedIn || slices.ContainsFunc(res.Pages, func(p fixture.PageVisit) bool { return p.Stage == "login" }) {
+		return nil // a page where the person signed in, perhaps also the consent page
 	}
 	return expect.Fail(res.LastResponse(), "the login page before any code", "a code at the redirect URI, the login recipe never run",
 		"a browser with no session got an authorization code without anyone signing in: the server did not verify who the resource owner is").

@@ -268,6 +268,9 @@ func (b *Browser) AuthorizeEach(ctx context.Context, hc *httpx.Client, urls fixt
 				continue // a session from an earlier flow: no login page
 			}
 			loggedIn = true
+			mu.Lock()
+			out.LoggedIn = true
+			mu.Unlock()
 		} else if loggedIn && st.documents() > mark {
 			// Past the login steps, on a new page: the stage's page, the
 			// redirect, or a page shown as the answer (an error page).

@@ -202,6 +202,7 @@ func TestRecipe_OtherPages(t *testing.T) {
 	assert.Equal(t, "s1 +/", res.Callback.Query().Get("state"))
 	assert.True(t, strings.HasPrefix(res.Callback.Query().Get("code"), "code-"))
 	assert.Equal(t, 1, o.loginCount())
+	assert.True(t, res.LoggedIn, "the login recipe ran")
 	o.mu.Lock()
 	assert.Equal(t, "fr", o.lang, "the select step chose the language")
 	assert.True(t, o.remember, "the check step ticked the box")
@@ -214,12 +215,14 @@ func TestRecipe_OtherPages(t *testing.T) {
 	assert.Equal(t, "access_denied", res.Callback.Query().Get("error"))
 	assert.Equal(t, "s2", res.Callback.Query().Get("state"))
 	assert.Equal(t, 1, o.loginCount(), "the second flow reuses the session")
+	assert.False(t, res.LoggedIn, "no login page with a session")
 
 	// FlowLogin logs in afresh.
 	res, err = b.Authorize(ctx, recorder(), otherAuthURL(ts.URL, "s3"), otherRedirect, fixture.FlowLogin)
 	require.NoError(t, err)
 	require.NotNil(t, res.Callback)
 	assert.Equal(t, 2, o.loginCount())
+	assert.True(t, res.LoggedIn)
 	var stages []string
 	for _, p := range res.Pages {
 		if p.Stage != "" {
