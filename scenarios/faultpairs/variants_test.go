@@ -57,8 +57,10 @@ func TestVariantFaultPairs(t *testing.T) {
 			if !c.Level.Mandatory() {
 				want = suite.Warn
 			}
-			assert.Equal(t, want, resultOf(t, runChecks(t, server.Config{Variants: tt.variants, Faults: []server.Fault{tt.fault}}, plan), tt.id).Status, "with %s", tt.fault)
-			assert.Equal(t, suite.Pass, resultOf(t, runChecks(t, server.Config{Variants: tt.variants}, plan), tt.id).Status, "without a fault")
+			faulty := runChecksEnv(t, server.Config{Variants: tt.variants, Faults: []server.Fault{tt.fault}}, nil, skipWaits(c), plan)
+			assert.Equal(t, want, resultOf(t, faulty, tt.id).Status, "with %s", tt.fault)
+			compliant := runChecksEnv(t, server.Config{Variants: tt.variants}, nil, skipWaits(c), plan)
+			assert.Equal(t, suite.Pass, resultOf(t, compliant, tt.id).Status, "without a fault")
 		})
 	}
 }
