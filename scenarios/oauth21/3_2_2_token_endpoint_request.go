@@ -16,10 +16,10 @@ func tokenRequestChecks() []*suite.Check {
 		{
 			ID: "oauth21-3.2.2-public-client-secret-authenticated", Spec: suite.OAuth21, Section: "3.2.2", Level: suite.Must,
 			Requires: []vocab.Feature{vocab.FeaturePublicClient, vocab.FeatureAuthCode},
-			Profiles: []vocab.Profile{vocab.ProfileOAuth21},
-			Title:    "A public client that sends a client_secret is authenticated by it: a made-up secret gets no tokens",
-			Quote:    "The authorization server MUST: ... * authenticate the client if client authentication is included",
-			Run:      runPublicClientSecretAuthenticated,
+			Profiles: []vocab.Profile{vocab.ProfileOAuth21}, Claim: vocab.ProfileOAuth21,
+			Title: "A public client that sends a client_secret is authenticated by it: a made-up secret gets no tokens",
+			Quote: "The authorization server MUST: ... * authenticate the client if client authentication is included",
+			Run:   runPublicClientSecretAuthenticated,
 		},
 	}
 }

@@ -22,10 +22,10 @@ func authorizationErrorChecks() []*suite.Check {
 			// A page served with 200 is told from a login page only in the
 			// browser, by the recipe's elements it lacks.
 			Requires: []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureAuthCode, vocab.FeatureBrowser},
-			Profiles: []vocab.Profile{vocab.ProfileOAuth21},
-			Title:    "The error page for an authorization request with an unknown client_id is served with HTTP 400",
-			Quote:    "When returning an error response directly to the user agent, the authorization server SHOULD use the HTTP 400 (Bad Request) status code.",
-			Run:      runErrorPage400,
+			Profiles: []vocab.Profile{vocab.ProfileOAuth21}, Claim: vocab.ProfileOAuth21,
+			Title: "The error page for an authorization request with an unknown client_id is served with HTTP 400",
+			Quote: "When returning an error response directly to the user agent, the authorization server SHOULD use the HTTP 400 (Bad Request) status code.",
+			Run:   runErrorPage400,
 		},
 		{
 			ID: "oauth21-4.1.2.1-pkce-required-public", Spec: suite.OAuth21, Section: "4.1.2.1", Level: suite.Must,

@@ -20,10 +20,10 @@ func codeReuseChecks() []*suite.Check {
 			ID: "oauth21-7.5.3-invalid-replay-keeps-tokens", Spec: suite.OAuth21, Section: "7.5.3", Level: suite.ShouldNot,
 			Destroys: true,
 			Requires: []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureAuthCode, vocab.FeaturePKCE},
-			Profiles: []vocab.Profile{vocab.ProfileOAuth21},
-			Title:    "A replayed code with a wrong code_verifier is refused without revoking the tokens of the legitimate redemption",
-			Quote:    "The authorization server SHOULD NOT revoke any issued tokens when receiving a replayed authorization code that contains invalid parameters.",
-			Run:      runInvalidReplayKeepsTokens,
+			Profiles: []vocab.Profile{vocab.ProfileOAuth21}, Claim: vocab.ProfileOAuth21,
+			Title: "A replayed code with a wrong code_verifier is refused without revoking the tokens of the legitimate redemption",
+			Quote: "The authorization server SHOULD NOT revoke any issued tokens when receiving a replayed authorization code that contains invalid parameters.",
+			Run:   runInvalidReplayKeepsTokens,
 		},
 	}
 }
