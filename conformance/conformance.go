@@ -346,8 +346,12 @@ func HasRecipe(cfg *target.Config) bool {
 // newAuthorizer picks how authorization requests get through the target's
 // pages: plain HTTP, the browser always, or the browser when a page shows up.
 func newAuthorizer(o Options, cfg *target.Config) (fixture.Authorizer, func(), error) {
+	trusted, err := cfg.CAKeyHashes()
+	if err != nil {
+		return nil, nil, &UsageError{err}
+	}
 	opts := browser.Options{Recipe: cfg.Browser, OnNotice: o.OnNotice, Trace: o.OnBrowserTrace,
-		Executable: o.Chromium, DriverDir: o.PlaywrightDriver, NoReplay: o.NoConsentReplay}
+		Executable: o.Chromium, DriverDir: o.PlaywrightDriver, NoReplay: o.NoConsentReplay, TrustedKeys: trusted}
 	switch o.Browser {
 	case BrowserOff:
 		return fixture.HTTPAuthorizer{}, func() {}, nil

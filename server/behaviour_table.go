@@ -262,6 +262,8 @@ var (
 		"introspection looks only in the token type named by token_type_hint")
 	FaultIntrospectRevokedActive = fault("introspect-revoked-active", "RFC 7662 §2.2",
 		"introspection reports revoked tokens as active")
+	FaultIntrospectExpiredActive = fault("introspect-expired-active", "RFC 7662 §4",
+		"introspection reports an access token as active after its expiry")
 	FaultIntrospectActiveString = fault("introspect-active-string", "RFC 7662 §2.2",
 		"introspection responses give active as the string \"true\" instead of a boolean")
 	FaultIntrospectExpString = fault("introspect-exp-string", "RFC 7662 §2.2",
@@ -518,6 +520,10 @@ var (
 		"the token endpoint issues tokens for grant_type=password (resource owner password credentials)")
 	FaultBCPAuthorizeCORS = fault("authorize-cors-allowed", "RFC 9700 §2.6",
 		"the authorization endpoint answers CORS requests and preflights from any origin (with credentials)")
+
+	// Transport security (RFC 7591 §5, RFC 7592 §5, RFC 7662 §4).
+	FaultTLS12Unsupported = fault("tls12-unsupported", "RFC 7591 §5",
+		"served over TLS (serve --tls-cert), the server completes TLS 1.3 handshakes only: a client limited to TLS 1.2 cannot register, manage its registration or introspect")
 
 	// Client ID Metadata Documents (MCP authorization 2025-11-25).
 	FaultCIMDBroken = fault("cimd-advertised-but-refused", "MCP authorization, Client ID Metadata Documents",

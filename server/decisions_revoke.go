@@ -99,6 +99,11 @@ func (s *Server) introspectsAllInactive() bool { return s.fault(FaultIntrospectA
 // revokedTokensActive: a revoked token is inactive (RFC 7662 §2.2).
 func (s *Server) revokedTokensActive() bool { return s.fault(FaultIntrospectRevokedActive) }
 
+// expiredTokensActive: an expired token is inactive (RFC 7662 §4: "If the
+// token can expire, the authorization server MUST determine whether or not
+// the token has expired").
+func (s *Server) expiredTokensActive() bool { return s.fault(FaultIntrospectExpiredActive) }
+
 // revocationRefusesPublic reports whether the revocation endpoint refuses
 // public clients (fault only: the metadata lists "none" among
 // revocation_endpoint_auth_methods_supported, RFC 8414 §2).

@@ -160,7 +160,7 @@ func (s *Server) introspect(r *http.Request, ca *clientAuth, form url.Values) (I
 	if s.introspectionHintBinds(form.Get("token_type_hint"), t) {
 		return Introspection{Active: false}, nil
 	}
-	active := t.Active(s.now()) || (t.Revoked && s.revokedTokensActive())
+	active := t.Active(s.now()) || (t.Revoked && s.revokedTokensActive()) || (!t.Revoked && s.expiredTokensActive())
 	if t.ClientID != ca.client.ID && ca.client.ID != "" && s.introspectsOnlyOwnTokens() || !active {
 		return Introspection{Active: false}, nil
 	}

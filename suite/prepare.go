@@ -38,6 +38,11 @@ func Prepare(ctx context.Context, issuer string, cfg *target.Config, opts Prepar
 		cfg = &target.Config{}
 	}
 	tr := httpx.NewTransport(opts.Timeout, opts.MaxBody)
+	roots, err := cfg.RootCAs()
+	if err != nil {
+		return nil, &target.PreflightError{Msg: err.Error()}
+	}
+	tr.TrustRoots(roots)
 	if opts.RoundTripper != nil {
 		tr.WithRoundTripper(opts.RoundTripper)
 	}

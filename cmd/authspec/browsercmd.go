@@ -108,7 +108,11 @@ func cmdBrowser(ctx context.Context, args []string, stdout, stderr io.Writer) er
 			return &exitError{code: 2, err: err}
 		}
 	}
-	b, err := browser.Launch(browser.Options{StepTimeout: timeout, Policy: policy,
+	trusted, err := cfg.CAKeyHashes()
+	if err != nil {
+		return &exitError{code: 2, err: err}
+	}
+	b, err := browser.Launch(browser.Options{StepTimeout: timeout, Policy: policy, TrustedKeys: trusted,
 		Executable: os.Getenv("AUTHSPEC_CHROMIUM"), DriverDir: os.Getenv("PLAYWRIGHT_DRIVER_PATH"),
 		OnNotice: func(msg string) { fmt.Fprintf(stderr, "note: %s\n", msg) }, Trace: browserTrace(stderr)})
 	if err != nil {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"flag"
 	"fmt"
@@ -45,6 +46,8 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	shutdownTimeout := fs.Duration("shutdown-timeout", 10*time.Second, "on SIGTERM or SIGINT, how long running requests may take to finish before their connections are closed")
 	logRequests := fs.Bool("log-requests", false, "log one line per request")
 	rateLimit := fs.String("rate-limit", "", "rate limits per source address: off, or register=RATE[:BURST],token=RATE[:BURST] with RATE as N/s, N/m or N/h, or off (default register=20/s:1000,token=200/s:5000)")
+	tlsCert := fs.String("tls-cert", "", "serve over TLS (1.2 and 1.3) with this PEM certificate chain; needs --tls-key, and the default issuer becomes https://ADDR")
+	tlsKey := fs.String("tls-key", "", "the PEM private key of --tls-cert")
 	maxClients := fs.Int("max-clients", 0, "most clients the store holds; at the bound a registration evicts the oldest never-used client (default 5000)")
 	var faults, variants, users, scopes, resources, clients, redirectSchemes listFlag
 	fs.Var(&faults, "fault", "switch on a deliberate defect (repeatable; see --list-faults)")
@@ -102,6 +105,15 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return usageErr("--max-clients must not be negative")
 	}
 	cfg.Limits.MaxClients = *maxClients
+	if (*tlsCert == "") != (*tlsKey == "") {
+		return usageErr("--tls-cert and --tls-key go together")
+	}
+	var cert tls.Certificate
+	if *tlsCert != "" {
+		if cert, err = tls.LoadX509KeyPair(*tlsCert, *tlsKey); err != nil {
+			return usageErr("--tls-cert, --tls-key: %v", err)
+		}
+	}
 	for _, name := range faults {
 		f, err := server.ParseFault(name)
 		if err != nil {
@@ -147,7 +159,11 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	defer ln.Close()
 	cfg.Issuer = *issuer
 	if cfg.Issuer == "" {
-		cfg.Issuer = "http://" + ln.Addr().String()
+		scheme := "http"
+		if *tlsCert != "" {
+			scheme = "https"
+		}
+		cfg.Issuer = scheme + "://" + ln.Addr().String()
 	}
 	st, err := openStore(ctx, *storeSpec)
 	if err != nil {
@@ -183,7 +199,13 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		MaxHeaderBytes:    64 << 10,
 	}
 	errc := make(chan error, 1)
-	go func() { errc <- hs.Serve(ln) }()
+	if *tlsCert != "" {
+		hs.TLSConfig = srv.TLSConfig()
+		hs.TLSConfig.Certificates = []tls.Certificate{cert}
+		go func() { errc <- hs.ServeTLS(ln, "", "") }()
+	} else {
+		go func() { errc <- hs.Serve(ln) }()
+	}
 
 	fmt.Fprintf(stdout, "authspec reference server listening on %s\n", ln.Addr())
 	fmt.Fprintf(stdout, "  issuer:    %s\n", srv.Issuer())

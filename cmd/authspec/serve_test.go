@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/json"
 	"io"
 	"net"
@@ -314,4 +316,41 @@ func TestServe_StoreErrors(t *testing.T) {
 			assert.NotContains(t, err.Error(), "pw@", spec)
 		}
 	}
+}
+
+// TestServe_TLS: with --tls-cert and --tls-key the server is served over
+// TLS 1.2 and 1.3 at an https issuer; with the fault tls12-unsupported a
+// client limited to TLS 1.2 gets no handshake.
+func TestServe_TLS(t *testing.T) {
+	certPEM, keyPEM := testutil.LoopbackCert(t)
+	dir := t.TempDir()
+	certFile, keyFile := filepath.Join(dir, "cert.pem"), filepath.Join(dir, "key.pem")
+	require.NoError(t, os.WriteFile(certFile, certPEM, 0o600))
+	require.NoError(t, os.WriteFile(keyFile, keyPEM, 0o600))
+	roots := x509.NewCertPool()
+	require.True(t, roots.AppendCertsFromPEM(certPEM))
+	get := func(issuer string, maxVersion uint16) error {
+		c := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{
+			TLSClientConfig: &tls.Config{RootCAs: roots, MaxVersion: maxVersion}}}
+		res, err := c.Get(issuer + "/.well-known/oauth-authorization-server")
+		if err != nil {
+			return err
+		}
+		defer res.Body.Close()
+		var md map[string]any
+		require.NoError(t, json.NewDecoder(res.Body).Decode(&md))
+		assert.Equal(t, issuer, md["issuer"])
+		return nil
+	}
+	issuer, _, _, _ := startServe(t, "--tls-cert", certFile, "--tls-key", keyFile)
+	require.True(t, strings.HasPrefix(issuer, "https://127.0.0.1:"), issuer)
+	require.NoError(t, get(issuer, 0))
+	require.NoError(t, get(issuer, tls.VersionTLS12), "TLS 1.2 is served")
+
+	issuer, _, _, _ = startServe(t, "--tls-cert", certFile, "--tls-key", keyFile, "--fault", "tls12-unsupported")
+	require.NoError(t, get(issuer, 0))
+	assert.Error(t, get(issuer, tls.VersionTLS12), "the fault refuses TLS 1.2")
+
+	err := cmdServe(context.Background(), []string{"--tls-cert", certFile}, io.Discard, io.Discard)
+	assert.ErrorContains(t, err, "--tls-cert and --tls-key go together")
 }

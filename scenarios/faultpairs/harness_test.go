@@ -6,11 +6,13 @@ package faultpairs_test
 
 import (
 	"context"
+	"encoding/pem"
 	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"path/filepath"
 	"slices"
 	"sort"
 	"strings"
@@ -45,6 +47,9 @@ type pair struct {
 	// target adjusts the run's config before discovery (optional): what a
 	// user would configure to let the suite reach the fault (allowed_origins).
 	target func(*target.Config)
+	// tls serves the server over TLS, the run trusting its certificate: a
+	// fault of the server's TLS shows only there.
+	tls bool
 	// want overrides the expected status: suite.Warn for a MUST check whose
 	// fault is a behaviour another specification allows (a tension reported
 	// with expect.Observation). Empty means FAIL for MUST, WARN otherwise.
@@ -78,14 +83,27 @@ func add(m map[string]pair) bool {
 
 func faults(f ...server.Fault) pair { return pair{faults: f} }
 
+// overTLS pairs a check with faults of a server served over TLS.
+func overTLS(f ...server.Fault) pair { return pair{faults: f, tls: true} }
+
+// tlsChecks judge the TLS of https endpoints: against the plain http
+// servers of these tests they SKIP, and TestTLSChecksPassOverTLS runs them
+// against a server served over TLS.
+var tlsChecks = []string{"rfc7591-5-tls12-supported", "rfc7592-5-tls12-supported", "rfc7662-4-tls12-supported"}
+
 // refServer starts a reference server with cfg, behind wrap when not nil,
 // and returns its issuer (with the path or final slash a variant gives it).
-func refServer(t testing.TB, cfg server.Config, wrap func(http.Handler) http.Handler) (*server.Server, string) {
+// With serveTLS it is served over TLS with a certificate of its own, which
+// caFile holds (for tls.ca_file); caFile is empty otherwise.
+func refServer(t testing.TB, cfg server.Config, wrap func(http.Handler) http.Handler, serveTLS bool) (srv *server.Server, issuer, caFile string) {
 	t.Helper()
 	var h http.Handler
-	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { h.ServeHTTP(w, r) }))
+	ts := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { h.ServeHTTP(w, r) }))
 	t.Cleanup(ts.Close)
-	cfg.Issuer = ts.URL
+	cfg.Issuer = "http://" + ts.Listener.Addr().String()
+	if serveTLS {
+		cfg.Issuer = "https://" + ts.Listener.Addr().String()
+	}
 	if cfg.Resources == nil {
 		// A second resource the server issues tokens for, whose tokens
 		// the demo resource refuses (other_resource, the audience checks),
@@ -117,7 +135,15 @@ func refServer(t testing.TB, cfg server.Config, wrap func(http.Handler) http.Han
 	if wrap != nil {
 		h = wrap(h)
 	}
-	return srv, srv.Issuer()
+	if !serveTLS {
+		ts.Start()
+		return srv, srv.Issuer(), ""
+	}
+	ts.TLS = srv.TLSConfig()
+	ts.StartTLS()
+	caFile = filepath.Join(t.TempDir(), "ca.pem")
+	require.NoError(t, os.WriteFile(caFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: ts.Certificate().Raw}), 0o600))
+	return srv, srv.Issuer(), caFile
 }
 
 // referenceRecipe gets a browser through the reference server's pages.
@@ -187,6 +213,28 @@ func runChecksConfig(t testing.TB, cfg server.Config, wrap func(http.Handler) ht
 func runChecksFull(t testing.TB, cfg server.Config, wrap func(http.Handler) http.Handler,
 	adjustConfig func(*target.Config), adjustEnv func(*suite.Env), checks []*suite.Check) []suite.Result {
 	t.Helper()
+	return runChecksWith(t, cfg, runOptions{wrap: wrap, adjustConfig: adjustConfig, adjustEnv: adjustEnv}, checks)
+}
+
+// runOptions say how runChecksWith serves the reference server and
+// prepares the run; every field is optional.
+type runOptions struct {
+	// wrap rewrites the server's answers.
+	wrap func(http.Handler) http.Handler
+	// adjustConfig changes the target config before discovery, adjustEnv
+	// the prepared run before the checks run.
+	adjustConfig func(*target.Config)
+	adjustEnv    func(*suite.Env)
+	// tls serves the server over TLS (srv.TLSConfig), the run trusting
+	// its certificate by tls.ca_file.
+	tls bool
+}
+
+// runChecksWith runs checks against a reference server with cfg, served
+// and prepared as o says.
+func runChecksWith(t testing.TB, cfg server.Config, o runOptions, checks []*suite.Check) []suite.Result {
+	t.Helper()
+	wrap, adjustConfig, adjustEnv := o.wrap, o.adjustConfig, o.adjustEnv
 	tcfg := &target.Config{}
 	opts := suite.PrepareOptions{Timeout: 30 * time.Second} // a safety net: a loaded machine answers late
 	useBrowser := slices.ContainsFunc(checks, needsBrowser)
@@ -198,7 +246,8 @@ func runChecksFull(t testing.TB, cfg server.Config, wrap func(http.Handler) http
 		tcfg.Browser = referenceRecipe
 		opts.Authorizer = sharedBrowser(t)
 	}
-	srv, issuer := refServer(t, cfg, wrap)
+	srv, issuer, caFile := refServer(t, cfg, wrap, o.tls)
+	tcfg.TLS.CAFile = caFile
 	tcfg.Resource = srv.ResourceURL()
 	tcfg.ScopedResource = srv.ScopedResourceURL()
 	referenceResourceConfig(tcfg, issuer)
@@ -333,6 +382,10 @@ func TestAllChecksPassAgainstReferenceServer(t *testing.T) {
 		}
 	}
 	for _, r := range runChecks(t, server.Config{}, plain) {
+		if slices.Contains(tlsChecks, r.ID) {
+			assert.Equal(t, suite.Skip, r.Status, "over http: %s", describe(r))
+			continue
+		}
 		assert.Equal(t, suite.Pass, r.Status, describe(r))
 	}
 	t.Run("browser", func(t *testing.T) {
@@ -340,6 +393,16 @@ func TestAllChecksPassAgainstReferenceServer(t *testing.T) {
 			assert.Equal(t, suite.Pass, r.Status, describe(r))
 		}
 	})
+}
+
+// TestTLSChecksPassOverTLS: the checks of TLS versions pass against the
+// reference server served over TLS, which completes TLS 1.2 and TLS 1.3
+// handshakes.
+func TestTLSChecksPassOverTLS(t *testing.T) {
+	t.Parallel()
+	for _, r := range runChecksWith(t, server.Config{}, runOptions{tls: true}, checksByID(t, tlsChecks...)) {
+		assert.Equal(t, suite.Pass, r.Status, describe(r))
+	}
 }
 
 func TestEachCheckFailsWithItsFault(t *testing.T) {
@@ -365,7 +428,7 @@ func TestEachCheckFailsWithItsFault(t *testing.T) {
 			// the whole plan and take its result.
 			plan := planFor(reg, c)
 			var res suite.Result
-			for _, r := range runChecksFull(t, cfg, p.wrap, p.target, skipWaits(c), plan) {
+			for _, r := range runChecksWith(t, cfg, runOptions{wrap: p.wrap, adjustConfig: p.target, adjustEnv: skipWaits(c), tls: p.tls}, plan) {
 				if r.ID == c.ID {
 					res = r
 				}

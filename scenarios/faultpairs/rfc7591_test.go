@@ -37,4 +37,5 @@ var _ = add(map[string]pair{
 	// to see why.
 	"rfc7591-3-endpoint-https": {faults: []server.Fault{server.FaultMetadataRegistrationHTTP},
 		target: func(c *target.Config) { c.AllowedOrigins = []string{"http://as.example.com"} }},
+	"rfc7591-5-tls12-supported": overTLS(server.FaultTLS12Unsupported),
 })

@@ -24,4 +24,5 @@ var _ = add(map[string]pair{
 	"rfc7592-3-registration-client-uri":         faults(server.FaultRegMgmtRelativeURI),
 	"rfc7592-3-read-management-fields":          faults(server.FaultRegMgmtReadNoToken),
 	"rfc7592-3-read-registered-metadata":        faults(server.FaultRegMgmtReadOmitsMetadata),
+	"rfc7592-5-tls12-supported":                 overTLS(server.FaultTLS12Unsupported),
 })

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/authspec/authspec/scenarios/internal/probe"
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/expect"
 	"github.com/authspec/authspec/suite/vocab"
@@ -28,6 +29,16 @@ func securityChecks() []*suite.Check {
 			Title: "A client registering for the authorization code grant must register redirect_uris",
 			Quote: "For clients that use redirect-based grant types such as \"authorization_code\" and \"implicit\", authorization servers MUST require clients to register their \"redirect_uris\" values.",
 			Run:   runRedirectURIsRequired,
+		},
+		{
+			ID: "rfc7591-5-tls12-supported", Spec: suite.RFC7591, Section: "5", Level: suite.Must,
+			Requires: dcr, Profiles: profiles,
+			Title: "The https registration endpoint completes a TLS handshake limited to TLS 1.2",
+			Quote: "The server MUST support TLS 1.2 [RFC5246] and MAY support additional transport-layer security mechanisms meeting its security requirements.",
+			Run: func(ctx context.Context, t *suite.T) error {
+				return probe.JudgeTLS12(ctx, t, "registration_endpoint", t.Target.Metadata.RegistrationEndpoint,
+					"enable TLS 1.2 beside TLS 1.3 on the registration endpoint (its server or TLS-terminating proxy): clients that cannot speak TLS 1.3 cannot register")
+			},
 		},
 	}
 }

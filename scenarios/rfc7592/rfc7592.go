@@ -17,5 +17,6 @@ func Checks() []*suite.Check {
 	out = append(out, updateChecks()...)
 	out = append(out, deleteChecks()...)
 	out = append(out, responseChecks()...)
+	out = append(out, securityChecks()...)
 	return out
 }

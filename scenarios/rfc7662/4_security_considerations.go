@@ -4,9 +4,12 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"strings"
+	"time"
 
+	"github.com/authspec/authspec/scenarios/internal/probe"
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/expect"
 	"github.com/authspec/authspec/suite/vocab"
@@ -29,6 +32,23 @@ func securityChecks() []*suite.Check {
 			Title: "An access token that is a JWS, with its signature altered, is introspected as inactive",
 			Quote: "If the token has been signed, the authorization server MUST validate the signature.",
 			Run:   runSignatureValidated,
+		},
+		{
+			ID: "rfc7662-4-expired-inactive", Spec: suite.RFC7662, Section: "4", Level: suite.Must,
+			Requires: req, Profiles: []vocab.Profile{vocab.ProfileCore},
+			Title: "An access token is introspected as inactive once its expires_in has passed",
+			Quote: "If the token can expire, the authorization server MUST determine whether or not the token has expired.",
+			Run:   runExpiredInactive,
+		},
+		{
+			ID: "rfc7662-4-tls12-supported", Spec: suite.RFC7662, Section: "4", Level: suite.Must,
+			Requires: []vocab.Feature{vocab.FeatureIntrospection}, Profiles: []vocab.Profile{vocab.ProfileCore},
+			Title: "The https introspection endpoint completes a TLS handshake limited to TLS 1.2",
+			Quote: "Since the introspection endpoint takes in OAuth 2.0 tokens as parameters and responds with information used to make authorization decisions, the server MUST support Transport Layer Security (TLS) 1.2 [RFC5246] and MAY support additional transport-layer mechanisms meeting its security requirements.",
+			Run: func(ctx context.Context, t *suite.T) error {
+				return probe.JudgeTLS12(ctx, t, "introspection_endpoint", t.Target.Metadata.IntrospectionEndpoint,
+					"enable TLS 1.2 beside TLS 1.3 on the introspection endpoint (its server or TLS-terminating proxy): resource servers that cannot speak TLS 1.3 cannot introspect")
+			},
 		},
 	}
 }
@@ -127,6 +147,55 @@ func runSignatureValidated(ctx context.Context, t *suite.T) error {
 			"an access token signed with %s is introspected as active with an altered signature: the signature is not validated", alg).
 			WithFix("verify the signature of a signed token (with the key of its issuer) before reporting it active").
 			WithEvidence(in.res.Exchange)
+	}
+	return nil
+}
+
+// runExpiredInactive introspects a fresh access token (the control: active),
+// waits for the expires_in of its token response to pass, and introspects
+// it again. The wait is as long as the token's lifetime: the check SKIPs
+// when the run does not let it wait that long (--check-timeout,
+// --max-wait).
+func runExpiredInactive(ctx context.Context, t *suite.T) error {
+	c, err := t.Confidential(ctx)
+	if err != nil {
+		return err
+	}
+	ts, err := t.TokensFor(ctx, c, nil)
+	if err != nil {
+		return err
+	}
+	secs, ok := ts.Raw["expires_in"].(float64)
+	if !ok || secs <= 0 {
+		return suite.SkipErr("the token response has no expires_in in seconds: when the token expires is not known")
+	}
+	res, err := introspect(ctx, t, c, ts.AccessToken, nil, "introspect a fresh access token (the control)")
+	if err != nil {
+		return err
+	}
+	active, _, err := okIntrospection(res)
+	if err != nil {
+		return err
+	}
+	if !active {
+		return suite.SkipErr("a fresh access token is introspected as inactive (rfc7662-2.2-active-token judges that), so an inactive answer after expiry says nothing")
+	}
+	lifetime := time.Duration(secs) * time.Second
+	if err := t.WaitFor(ctx, lifetime+5*time.Second, fmt.Sprintf("the access token's expires_in (%s) to pass", lifetime)); err != nil {
+		return err
+	}
+	after, err := introspect(ctx, t, c, ts.AccessToken, nil, "introspect the access token after its expires_in")
+	if err != nil {
+		return err
+	}
+	if active, _, err = okIntrospection(after); err != nil {
+		return err
+	}
+	if active {
+		return expect.Fail(after, `"active": false: the token has expired`, `"active": true`,
+			"the access token is introspected as active %s after it was issued, past its expires_in of %s", (lifetime + 5*time.Second).Round(time.Second), lifetime).
+			WithEvidence(res.Exchange).
+			WithFix("check the expiry of the token (its record's expiry, a JWT's exp) on every introspection and answer {\"active\": false} once it has passed")
 	}
 	return nil
 }

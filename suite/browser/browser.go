@@ -58,6 +58,10 @@ type Options struct {
 	// NoReplay makes Auto answer every consent page in Chromium, never by
 	// replaying over HTTP how the recipe answered an earlier one.
 	NoReplay bool
+	// TrustedKeys are SHA-256 hashes (base64) of the public keys of CA
+	// certificates whose chains Chromium accepts besides those the system
+	// trusts (target config tls.ca_file, target.Config.CAKeyHashes).
+	TrustedKeys []string
 	// Engine, when set, is the running Chromium to use (StartEngine);
 	// Close leaves it running. Executable and DriverDir are then unused.
 	Engine *Engine

@@ -61,11 +61,11 @@ func StartEngine(opts Options) (*Engine, error) {
 		return nil, fmt.Errorf("start the Playwright driver: %w", err)
 	}
 	sandbox, why := sandboxPossible()
-	b, err := launchChromium(pw, opts.Executable, sandbox)
+	b, err := launchChromium(pw, opts.Executable, sandbox, opts.TrustedKeys)
 	if err != nil && sandbox {
 		// No usable sandbox (user namespaces disabled, no setuid helper):
 		// Chromium refuses to start with it.
-		if b2, err2 := launchChromium(pw, opts.Executable, false); err2 == nil {
+		if b2, err2 := launchChromium(pw, opts.Executable, false, opts.TrustedKeys); err2 == nil {
 			b, err, sandbox = b2, nil, false
 			why = "Chromium could not start with its sandbox on this machine (" + firstLine(err.Error()) + ")"
 		}
@@ -99,11 +99,19 @@ func sandboxPossible() (bool, string) {
 	return true, ""
 }
 
-func launchChromium(pw *playwright.Playwright, executable string, sandbox bool) (playwright.Browser, error) {
+// launchChromium starts Chromium. trusted are public key hashes of CAs
+// whose chains it accepts besides the system's: Chromium ignores the
+// certificate errors of a chain that holds one of those keys, and only of
+// such a chain (--ignore-certificate-errors-spki-list, honoured with the
+// user data directory Playwright gives every launch).
+func launchChromium(pw *playwright.Playwright, executable string, sandbox bool, trusted []string) (playwright.Browser, error) {
 	args := []string{"--disable-gpu", "--disable-background-networking",
 		"--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"}
 	if !sandbox {
 		args = append(args, "--no-sandbox")
+	}
+	if len(trusted) > 0 {
+		args = append(args, "--ignore-certificate-errors-spki-list="+strings.Join(trusted, ","))
 	}
 	return pw.Chromium.Launch(playwright.BrowserTypeLaunchOptions{
 		ExecutablePath:  playwright.String(executable),

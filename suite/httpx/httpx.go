@@ -8,6 +8,8 @@ package httpx
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
@@ -69,6 +71,7 @@ type Transport struct {
 	observers []Observer
 	policy    *Policy
 	health    health
+	roots     *x509.CertPool
 }
 
 // NewTransport builds a transport with a per-request timeout and a response
@@ -90,6 +93,23 @@ func NewTransport(timeout time.Duration, maxBody int64) *Transport {
 		ForceAttemptHTTP2:      true,
 	}
 	return &Transport{rt: tr, timeout: timeout, maxBody: maxBody}
+}
+
+// TrustRoots makes the transport verify servers' certificates with pool
+// instead of the system's roots (target config tls.ca_file); nil keeps the
+// system's roots. Verification itself is never turned off.
+func (t *Transport) TrustRoots(pool *x509.CertPool) {
+	t.roots = pool
+	if tr, ok := t.rt.(*http.Transport); ok {
+		tr.TLSClientConfig = t.TLSConfig()
+	}
+}
+
+// TLSConfig is the TLS client configuration of the transport's requests,
+// for a probe that opens a TLS connection of its own (a handshake limited
+// to one version): the same roots, TLS 1.2 at least.
+func (t *Transport) TLSConfig() *tls.Config {
+	return &tls.Config{RootCAs: t.roots, MinVersion: tls.VersionTLS12}
 }
 
 // WithRoundTripper replaces the underlying round tripper (tests).

@@ -5,6 +5,10 @@ package target
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"crypto/x509"
+	"encoding/base64"
+	"encoding/pem"
 	"errors"
 	"fmt"
 	"net/url"
@@ -92,6 +96,73 @@ type Config struct {
 	// documents: rfc6749-4.1.2-code-expires redeems a code after it
 	// (unset: after the 10 minutes RFC 6749 §4.1.2 recommends at most).
 	CodeLifetime time.Duration `yaml:"code_lifetime"`
+	// TLS says which certificates the suite trusts.
+	TLS TLSConfig `yaml:"tls"`
+}
+
+// TLSConfig is how the suite authenticates the target's TLS certificates.
+type TLSConfig struct {
+	// CAFile is a PEM file of CA certificates the suite trusts besides the
+	// system's roots, for a target whose certificate a private CA signed
+	// (a staging or test deployment). A relative path is relative to the
+	// config file. Certificates are still verified: there is no way to
+	// turn verification off.
+	CAFile string `yaml:"ca_file"`
+}
+
+// CAKeyHashes are the SHA-256 hashes of the public keys (SubjectPublicKeyInfo,
+// base64) of tls.ca_file's certificates, the form in which Chromium is told
+// which certificate chains to accept besides those the system trusts. Nil
+// when no ca_file is set.
+func (c *Config) CAKeyHashes() ([]string, error) {
+	if c.TLS.CAFile == "" {
+		return nil, nil
+	}
+	rest, err := os.ReadFile(c.TLS.CAFile)
+	if err != nil {
+		return nil, fmt.Errorf("tls.ca_file: %w", err)
+	}
+	var hashes []string
+	for {
+		var block *pem.Block
+		if block, rest = pem.Decode(rest); block == nil {
+			break
+		}
+		if block.Type != "CERTIFICATE" {
+			continue
+		}
+		cert, err := x509.ParseCertificate(block.Bytes)
+		if err != nil {
+			return nil, fmt.Errorf("tls.ca_file %s: %w", c.TLS.CAFile, err)
+		}
+		sum := sha256.Sum256(cert.RawSubjectPublicKeyInfo)
+		hashes = append(hashes, base64.StdEncoding.EncodeToString(sum[:]))
+	}
+	if len(hashes) == 0 {
+		return nil, fmt.Errorf("tls.ca_file %s: no PEM certificate in it", c.TLS.CAFile)
+	}
+	return hashes, nil
+}
+
+// RootCAs is the pool the suite verifies the target's certificates with:
+// the system's roots and tls.ca_file's certificates. It is nil when no
+// ca_file is set (the system's roots alone).
+func (c *Config) RootCAs() (*x509.CertPool, error) {
+	if c.TLS.CAFile == "" {
+		return nil, nil
+	}
+	pem, err := os.ReadFile(c.TLS.CAFile)
+	if err != nil {
+		return nil, fmt.Errorf("tls.ca_file: %w", err)
+	}
+	pool, err := x509.SystemCertPool()
+	if err != nil || pool == nil {
+		pool = x509.NewCertPool()
+	}
+	if !pool.AppendCertsFromPEM(pem) {
+		return nil, fmt.Errorf("tls.ca_file %s: no PEM certificate in it", c.TLS.CAFile)
+	}
+	return pool, nil
 }
 
 // PluginConfig is one plugin of the target config.
@@ -212,6 +283,16 @@ func LoadConfig(path string, lookup func(name string) (string, bool)) (*Config, 
 	for i, p := range cfg.Plugins {
 		if p.Path != "" && !filepath.IsAbs(p.Path) {
 			cfg.Plugins[i].Path = filepath.Join(filepath.Dir(path), p.Path)
+		}
+	}
+	if ca := cfg.TLS.CAFile; ca != "" {
+		if !filepath.IsAbs(ca) {
+			cfg.TLS.CAFile = filepath.Join(filepath.Dir(path), ca)
+		}
+		// A CA file that cannot be read stops the run here rather than
+		// as a certificate error at the first request.
+		if _, err := cfg.RootCAs(); err != nil {
+			return nil, nil, &ConfigError{File: path, Msg: err.Error()}
 		}
 	}
 	return cfg, secrets, nil

@@ -5,12 +5,15 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/authspec/authspec/internal/testutil"
 	"github.com/authspec/authspec/suite/httpx"
 	"github.com/authspec/authspec/suite/target"
 	"github.com/authspec/authspec/suite/vocab"
@@ -299,4 +302,36 @@ synchronous_revocation: true
 		require.Error(t, err, in)
 		assert.Contains(t, err.Error(), want, in)
 	}
+}
+
+// TestLoadConfig_CAFile: tls.ca_file is relative to the config file, its
+// certificates join the system's roots and give Chromium their key hashes,
+// and a file without a certificate stops the run at the config.
+func TestLoadConfig_CAFile(t *testing.T) {
+	dir := t.TempDir()
+	certPEM, _ := testutil.LoopbackCert(t)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "ca.pem"), certPEM, 0o600))
+	path := filepath.Join(dir, "target.yaml")
+	require.NoError(t, os.WriteFile(path, []byte("issuer: https://127.0.0.1:8443\ntls:\n  ca_file: ca.pem\n"), 0o600))
+	cfg, _, err := target.LoadConfig(path, os.LookupEnv)
+	require.NoError(t, err)
+	assert.Equal(t, filepath.Join(dir, "ca.pem"), cfg.TLS.CAFile)
+	pool, err := cfg.RootCAs()
+	require.NoError(t, err)
+	require.NotNil(t, pool)
+	hashes, err := cfg.CAKeyHashes()
+	require.NoError(t, err)
+	require.Len(t, hashes, 1)
+	assert.Len(t, hashes[0], 44, "base64 of a SHA-256")
+
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "ca.pem"), []byte("not a certificate\n"), 0o600))
+	_, _, err = target.LoadConfig(path, os.LookupEnv)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "tls.ca_file")
+	assert.Contains(t, err.Error(), "no PEM certificate")
+
+	var none target.Config
+	pool, err = none.RootCAs()
+	assert.NoError(t, err)
+	assert.Nil(t, pool, "no ca_file: the system's roots")
 }
