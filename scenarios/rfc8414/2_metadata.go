@@ -591,46 +591,14 @@ func runIntrospectionAuthMethodsAuthenticate(ctx context.Context, t *suite.T) er
 	case !present:
 		return suite.SkipErr("the metadata does not list introspection_endpoint_auth_methods_supported (RFC 8414 leaves the methods to other means then)")
 	}
-	ep := t.Target.Metadata.IntrospectionEndpoint
-	var refused []outcomeOf
-	accepted := 0
-	for _, m := range methods {
-		c, err := methodClient(ctx, t, m)
-		if err != nil {
-			return err
-		}
-		if c == nil {
-			continue
-		}
-		res, err := t.PostForm(ctx, ep, c, url.Values{"token": {"authspec-not-a-token-" + fixture.RandomState()}},
-			"introspect a made-up token authenticating with "+m)
-		if err != nil {
-			return err
-		}
-		t.Logf("%s: HTTP %d %s", m, res.Status, expect.ErrorCode(res))
-		switch {
-		case res.Status == http.StatusOK:
-			accepted++
-		case regclient.IsInvalidClient(res):
-			refused = append(refused, outcomeOf{m, res})
-		}
-	}
-	switch {
-	case len(refused) > 0 && accepted == 0:
-		// Every client was refused, whatever its method: the endpoint may
+	return judgeAdvertisedMethods(ctx, t, advertisedMethods{
+		endpoint: "introspection", member: "introspection_endpoint_auth_methods_supported",
+		url: t.Target.Metadata.IntrospectionEndpoint, methods: methods, action: "introspect",
+		// Every client refused, whatever its method: the endpoint may
 		// admit only certain callers (RFC 7662 §2.1), which says nothing
 		// about the methods.
-		return suite.SkipErr("the introspection endpoint refused a client of every advertised method authspec can perform (first: %s with %s): it may admit only certain callers, such as resource servers", refused[0].method, regclient.Outcome(refused[0].res))
-	case len(refused) > 0:
-		f := refused[0]
-		return expect.Fail(f.res, "the introspection endpoint accepts a client authenticating with "+f.method, regclient.Outcome(f.res),
-			"introspection_endpoint_auth_methods_supported lists %s, but the introspection endpoint refuses a client authenticating with it while it accepts another method", f.method).
-			WithEvidence(t.Target.MetadataResult.Exchange).
-			WithFix("list in introspection_endpoint_auth_methods_supported only the methods the introspection endpoint accepts")
-	case accepted == 0:
-		return suite.SkipErr("no advertised introspection authentication method could be judged (see the log)")
-	}
-	return nil
+		allRefused: "it may admit only certain callers, such as resource servers",
+	})
 }
 
 // runRevocationAuthMethodsAuthenticate revokes a made-up token (answered
@@ -646,10 +614,32 @@ func runRevocationAuthMethodsAuthenticate(ctx context.Context, t *suite.T) error
 		methods = []string{"client_secret_basic"}
 		t.Logf("the metadata does not list revocation_endpoint_auth_methods_supported: the default client_secret_basic is judged")
 	}
-	ep := t.Target.Metadata.RevocationEndpoint
+	return judgeAdvertisedMethods(ctx, t, advertisedMethods{
+		endpoint: "revocation", member: "revocation_endpoint_auth_methods_supported (or its default)",
+		url: t.Target.Metadata.RevocationEndpoint, methods: methods, action: "revoke",
+		allRefused: "which says nothing about one method; rfc7009-2.1-* judge revocation",
+	})
+}
+
+// advertisedMethods is an endpoint whose advertised client authentication
+// methods judgeAdvertisedMethods tries.
+type advertisedMethods struct {
+	endpoint, member, url string
+	methods               []string
+	// action is the verb of the request made with a made-up token.
+	action string
+	// allRefused says what a refusal of every method means.
+	allRefused string
+}
+
+// judgeAdvertisedMethods posts a made-up token (answered 200 whatever the
+// token by a server that accepts the caller) to the endpoint as a client
+// registered for each advertised method authspec can perform, and fails
+// when one method is refused with invalid_client while another works.
+func judgeAdvertisedMethods(ctx context.Context, t *suite.T, a advertisedMethods) error {
 	var refused []outcomeOf
 	accepted := 0
-	for _, m := range methods {
+	for _, m := range a.methods {
 		c, err := methodClient(ctx, t, m)
 		if err != nil {
 			return err
@@ -657,8 +647,8 @@ func runRevocationAuthMethodsAuthenticate(ctx context.Context, t *suite.T) error
 		if c == nil {
 			continue
 		}
-		res, err := t.PostForm(ctx, ep, c, url.Values{"token": {"authspec-not-a-token-" + fixture.RandomState()}},
-			"revoke a made-up token authenticating with "+m)
+		res, err := t.PostForm(ctx, a.url, c, url.Values{"token": {"authspec-not-a-token-" + fixture.RandomState()}},
+			a.action+" a made-up token authenticating with "+m)
 		if err != nil {
 			return err
 		}
@@ -672,15 +662,16 @@ func runRevocationAuthMethodsAuthenticate(ctx context.Context, t *suite.T) error
 	}
 	switch {
 	case len(refused) > 0 && accepted == 0:
-		return suite.SkipErr("the revocation endpoint refused a client of every advertised method authspec can perform (first: %s with %s), which says nothing about one method; rfc7009-2.1-* judge revocation", refused[0].method, regclient.Outcome(refused[0].res))
+		return suite.SkipErr("the %s endpoint refused a client of every advertised method authspec can perform (first: %s with %s): %s",
+			a.endpoint, refused[0].method, regclient.Outcome(refused[0].res), a.allRefused)
 	case len(refused) > 0:
 		f := refused[0]
-		return expect.Fail(f.res, "the revocation endpoint accepts a client authenticating with "+f.method, regclient.Outcome(f.res),
-			"revocation_endpoint_auth_methods_supported (or its default) lists %s, but the revocation endpoint refuses a client authenticating with it while it accepts another method", f.method).
+		return expect.Fail(f.res, "the "+a.endpoint+" endpoint accepts a client authenticating with "+f.method, regclient.Outcome(f.res),
+			"%s lists %s, but the %s endpoint refuses a client authenticating with it while it accepts another method", a.member, f.method, a.endpoint).
 			WithEvidence(t.Target.MetadataResult.Exchange).
-			WithFix("list in revocation_endpoint_auth_methods_supported only the methods the revocation endpoint accepts")
+			WithFix("list in " + strings.Fields(a.member)[0] + " only the methods the " + a.endpoint + " endpoint accepts")
 	case accepted == 0:
-		return suite.SkipErr("no advertised revocation authentication method could be judged (see the log)")
+		return suite.SkipErr("no advertised %s authentication method could be judged (see the log)", a.endpoint)
 	}
 	return nil
 }

@@ -460,6 +460,12 @@ func (b *Browser) observeRepeat(page playwright.Page, approve []target.Step, rep
 			return "", "", fmt.Errorf("the second authorization request: %w", err)
 		}
 		_, err = page.Goto(repeatURL)
+		if err != nil && !reached() && strings.Contains(err.Error(), "interrupted by another navigation") {
+			// Interrupted again, by a navigation of the request itself
+			// (to its login or consent page, on a loaded machine): the
+			// page where it settles is judged below.
+			err = nil
+		}
 	}
 	if err != nil && !reached() {
 		return "", "", fmt.Errorf("open the second authorization request: %w", err)
