@@ -35,6 +35,16 @@ type Store struct {
 	// lastSweep is when expired records were last removed; sweeps run at
 	// most once per sweepEvery so that inserts stay O(1).
 	lastSweep time.Time
+	// tokenDue lists the keys of tokens with an expiry by the minute their
+	// retention ends (rounded up), so that a sweep visits only the tokens
+	// that are due rather than every token.
+	tokenDue map[int64]*keyList
+	// sweeping holds the chunks of the due minutes' lists not visited
+	// yet, sweepPos the position in the first: each insert visits at most sweepBatch
+	// keys, so that no call holds the lock for long however many tokens
+	// fall due at once (a million-token store sweeps in small steps).
+	sweeping [][]tokenKey
+	sweepPos int
 }
 
 type codeEntry struct {
@@ -51,7 +61,7 @@ type clientIndex struct {
 	// many keys as live tokens. An append to a list is cheaper than an
 	// insert into a set of a million keys, on the path of every issued
 	// token; deleting a client, the rare operation, checks each key.
-	tokens []tokenKey
+	tokens keyList
 	live   int
 }
 
@@ -72,6 +82,9 @@ const (
 	// expired rather than unknown.
 	codeRetention  = 10 * time.Minute
 	tokenRetention = time.Hour
+	// sweepBatch is how many due token keys one insert visits at most:
+	// far more than one insert adds, so the backlog drains.
+	sweepBatch = 64
 )
 
 var _ store.Store = (*Store)(nil)
@@ -93,26 +106,33 @@ func NewWithClock(now func() time.Time) *Store {
 		once:       make(map[string]time.Time),
 		byClient:   make(map[string]*clientIndex),
 		grants:     make(map[string]*grantEntry),
+		tokenDue:   make(map[int64]*keyList),
 	}
 }
 
 // sweepLocked removes codes, tokens and revocation marks past their
 // retention, expired clients with what was issued to them, and expired
 // single-use keys.
+// Tokens, the records that come by the million, are swept in steps
+// (sweepTokensLocked); the others, bounded by clients and by what people
+// do, at once.
 func (s *Store) sweepLocked() {
 	now := s.now()
+	defer s.sweepTokensLocked(now)
 	if now.Sub(s.lastSweep) < sweepEvery {
 		return
 	}
 	s.lastSweep = now
+	due := now.UnixNano() / int64(time.Minute)
+	for m, keys := range s.tokenDue {
+		if m <= due {
+			s.sweeping = append(s.sweeping, keys.chunks...)
+			delete(s.tokenDue, m)
+		}
+	}
 	for k, e := range s.codes {
 		if now.After(e.code.ExpiresAt.Add(codeRetention)) {
 			s.removeCodeLocked(k)
-		}
-	}
-	for k, t := range s.tokens {
-		if t.expiresAt != noTime && now.After(fromUnixNano(t.expiresAt).Add(tokenRetention)) {
-			s.removeTokenLocked(k)
 		}
 	}
 	for id, c := range s.clients {
@@ -128,6 +148,46 @@ func (s *Store) sweepLocked() {
 	for k, exp := range s.once {
 		if !now.Before(exp) {
 			delete(s.once, k)
+		}
+	}
+}
+
+// dueLocked lists the token key under the minute its retention ends.
+func (s *Store) dueLocked(key tokenKey, expiresAt int64) {
+	if expiresAt == noTime {
+		return
+	}
+	end := fromUnixNano(expiresAt).Add(tokenRetention).UnixNano()
+	m := end / int64(time.Minute)
+	if end%int64(time.Minute) != 0 {
+		m++ // rounded up: a minute's list is due once all of it is
+	}
+	l := s.tokenDue[m]
+	if l == nil {
+		l = &keyList{}
+		s.tokenDue[m] = l
+	}
+	l.add(key)
+}
+
+// sweepTokensLocked visits at most sweepBatch keys of the due minutes and
+// removes the tokens whose retention has ended; a key of a token removed
+// since is passed over.
+func (s *Store) sweepTokensLocked(now time.Time) {
+	for n := 0; n < sweepBatch && len(s.sweeping) > 0; n++ {
+		keys := s.sweeping[0]
+		k := keys[s.sweepPos]
+		if s.sweepPos++; s.sweepPos == len(keys) {
+			s.sweeping[0] = nil
+			s.sweeping, s.sweepPos = s.sweeping[1:], 0
+		}
+		t, ok := s.tokens[k]
+		switch {
+		case !ok || t.expiresAt == noTime:
+		case now.After(fromUnixNano(t.expiresAt).Add(tokenRetention)):
+			s.removeTokenLocked(k)
+		default:
+			s.dueLocked(k, t.expiresAt) // not due yet: listed again
 		}
 	}
 }
@@ -159,17 +219,10 @@ func (s *Store) indexLocked(clientID string) *clientIndex {
 // the client's list of keys when removed tokens make half of it.
 func (s *Store) addClientTokenLocked(clientID string, key tokenKey) {
 	ci := s.indexLocked(clientID)
-	if len(ci.tokens) >= 2*ci.live+32 {
-		kept := ci.tokens[:0]
-		for _, k := range ci.tokens {
-			if s.ownsLocked(clientID, k) {
-				kept = append(kept, k)
-			}
-		}
-		clear(ci.tokens[len(kept):])
-		ci.tokens = kept
+	if ci.tokens.n >= 2*ci.live+32 {
+		ci.tokens.filter(func(k tokenKey) bool { return s.ownsLocked(clientID, k) })
 	}
-	ci.tokens = append(ci.tokens, key)
+	ci.tokens.add(key)
 	ci.live++
 }
 
@@ -240,9 +293,11 @@ func (s *Store) deleteClientLocked(id string) {
 	for k := range ci.codes {
 		s.removeCodeLocked(k)
 	}
-	for _, k := range ci.tokens {
-		if s.ownsLocked(id, k) {
-			s.removeTokenLocked(k)
+	for _, c := range ci.tokens.chunks {
+		for _, k := range c {
+			if s.ownsLocked(id, k) {
+				s.removeTokenLocked(k)
+			}
 		}
 	}
 	for sub := range ci.subjects {
@@ -419,7 +474,9 @@ func (s *Store) SaveToken(_ context.Context, t *store.Token) error {
 		return fmt.Errorf("save token of grant %q: %w", t.GrantID, store.ErrRevoked)
 	}
 	s.sweepLocked()
-	s.tokens[key] = s.newTokenRecordLocked(t, key)
+	rec := s.newTokenRecordLocked(t, key)
+	s.tokens[key] = rec
+	s.dueLocked(key, rec.expiresAt)
 	s.addClientTokenLocked(t.ClientID, key)
 	if t.GrantID != "" {
 		g := s.grantLocked(t.GrantID)

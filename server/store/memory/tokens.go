@@ -187,6 +187,40 @@ func (t *symbols) release(id sym) {
 // two tokens (a client_credentials grant one, a code grant an access and
 // a refresh token, a grant at most Limits.MaxGrantTokens), so a slice
 // without pointers serves better than a map of its own per grant.
+// keyList is an append-only list of token keys held in chunks of keyChunk
+// keys, so that an append never copies the keys listed before it: a
+// million-key list grown as one slice would copy tens of megabytes under
+// the store's lock at each growth.
+type keyList struct {
+	chunks [][]tokenKey
+	n      int
+}
+
+// keyChunk is the number of keys of a chunk (33 KiB).
+const keyChunk = 1024
+
+func (l *keyList) add(k tokenKey) {
+	if len(l.chunks) == 0 || len(l.chunks[len(l.chunks)-1]) == keyChunk {
+		l.chunks = append(l.chunks, make([]tokenKey, 0, keyChunk))
+	}
+	last := len(l.chunks) - 1
+	l.chunks[last] = append(l.chunks[last], k)
+	l.n++
+}
+
+// filter keeps the keys keep accepts, in order, in new chunks.
+func (l *keyList) filter(keep func(tokenKey) bool) {
+	var kept keyList
+	for _, c := range l.chunks {
+		for _, k := range c {
+			if keep(k) {
+				kept.add(k)
+			}
+		}
+	}
+	*l = kept
+}
+
 type grantTokens []tokenKey
 
 func (g grantTokens) without(k tokenKey) grantTokens {

@@ -60,3 +60,25 @@ func BenchmarkMemoryDeleteClient(b *testing.B) {
 		return s.DeleteClient(b.Context(), id)
 	})
 }
+
+// BenchmarkMemorySaveTokenOneClient: tokens of one client saved into a
+// store as it grows (b.N of them, a million with -benchtime 1000000x), as
+// the token endpoint under load fills it. worst-ns is the slowest save:
+// the store's lock is held that long, so every other request waits.
+func BenchmarkMemorySaveTokenOneClient(b *testing.B) {
+	ctx := b.Context()
+	s := memory.New()
+	now := time.Now()
+	var worst time.Duration
+	i := 0
+	for b.Loop() {
+		i++
+		t0 := time.Now()
+		if err := s.SaveToken(ctx, &store.Token{Hash: store.Hash(fmt.Sprint("t", i)), Kind: store.AccessToken, ClientID: "c",
+			Scope: "read", IssuedAt: now, ExpiresAt: now.Add(time.Hour)}); err != nil {
+			b.Fatal(err)
+		}
+		worst = max(worst, time.Since(t0))
+	}
+	b.ReportMetric(float64(worst.Nanoseconds()), "worst-ns")
+}
