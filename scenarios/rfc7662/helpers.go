@@ -29,24 +29,33 @@ func introspect(ctx context.Context, t *suite.T, c *fixture.Client, token string
 // freshToken gets an access token of the confidential client: by client
 // credentials when the target offers them, else by the code flow.
 func freshToken(ctx context.Context, t *suite.T) (*fixture.Client, string, error) {
-	c, err := t.Confidential(ctx)
-	if err != nil {
-		return nil, "", err
-	}
-	if ok, _ := t.Target.Has(vocab.FeatureClientCredentials); ok && slices.Contains(c.GrantTypes, "client_credentials") {
-		res, err := t.Token(ctx, c, url.Values{"grant_type": {"client_credentials"}}, "client credentials token to introspect")
-		if err != nil {
-			return nil, "", err
-		}
-		if ts, err := t.ParseTokens(res); err == nil && ts.AccessToken != "" {
-			return c, ts.AccessToken, nil
-		}
-	}
-	ts, err := t.TokensFor(ctx, c, nil)
+	c, ts, err := freshTokens(ctx, t)
 	if err != nil {
 		return nil, "", err
 	}
 	return c, ts.AccessToken, nil
+}
+
+// freshTokens is freshToken with the whole token response.
+func freshTokens(ctx context.Context, t *suite.T) (*fixture.Client, *fixture.TokenSet, error) {
+	c, err := t.Confidential(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	if ok, _ := t.Target.Has(vocab.FeatureClientCredentials); ok && slices.Contains(c.GrantTypes, "client_credentials") {
+		res, err := t.Token(ctx, c, url.Values{"grant_type": {"client_credentials"}}, "client credentials token to introspect")
+		if err != nil {
+			return nil, nil, err
+		}
+		if ts, err := t.ParseTokens(res); err == nil && ts.AccessToken != "" {
+			return c, ts, nil
+		}
+	}
+	ts, err := t.TokensFor(ctx, c, nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	return c, ts, nil
 }
 
 // introspection is a fresh access token introspected as the client it was

@@ -36,8 +36,7 @@ func JudgeTLS12(ctx context.Context, t *suite.T, member, endpoint, fix string) e
 	}
 	if u.Scheme != "https" {
 		return suite.SkipErr("the %s %s is not an https URL: which TLS versions it supports is judged only of an https endpoint "+
-			"(the https checks judge its scheme); run against the deployment served over https, with tls.ca_file naming "+
-			"the CA of its certificate when a private CA signed it", member, endpoint)
+			"(the https checks judge its scheme); run against a deployment served over https (docs/config.md: a private CA's certificate)", member, endpoint)
 	}
 	control, err := tlsHandshake(ctx, t, u, t.Transport.TLSConfig(), "TLS handshake as the run's requests make it (the control)")
 	if err != nil {
