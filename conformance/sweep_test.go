@@ -3,12 +3,14 @@ package conformance_test
 import (
 	"context"
 	"encoding/json"
+	"encoding/pem"
 	"errors"
 	"flag"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"path/filepath"
 	"slices"
 	"sort"
 	"strings"
@@ -186,9 +188,12 @@ type variantSetup struct {
 	// against the variant.
 	Skips []string
 	// Waits lets the plan wait out a lifetime on the server, as make
-	// conformance does, with request_uri values of 3 s (the sweeps run
-	// without waits).
+	// conformance does, with request_uri values of 3 s and access tokens
+	// and codes of a minute (the sweeps run without waits).
 	Waits bool
+	// TLS serves the server over TLS, the run trusting its certificate
+	// (tls.ca_file).
+	TLS bool
 }
 
 // variantSetups holds the setup of the variants that need one; a variant
@@ -484,8 +489,14 @@ var faultSetups = map[server.Fault]variantSetup{
 	server.FaultPKCEDowngrade: {Server: func(cfg *server.Config) {
 		cfg.Variants = append(cfg.Variants, server.VariantPKCEOptionalConfidential)
 	}},
-	// Only a check that waits out a request_uri's lifetime sees it.
-	server.FaultPARExpiredAccepted: {Waits: true},
+	// Only a check that waits out a request_uri's, an access token's or a
+	// code's lifetime sees them.
+	server.FaultPARExpiredAccepted:      {Waits: true},
+	server.FaultIntrospectExpiredActive: {Waits: true},
+	server.FaultResourceExpiryUnchecked: {Waits: true},
+	server.FaultCodeNeverExpires:        {Waits: true},
+	// Only a server served over TLS shows which versions it completes.
+	server.FaultTLS12Unsupported: {TLS: true},
 }
 
 func withoutDPoPNonces(cfg *server.Config) {
@@ -508,6 +519,7 @@ func sweepPlan(t *testing.T, cfg server.Config, withBrowser bool) sweepRun {
 			continue
 		}
 		st.Waits = st.Waits || fs.Waits
+		st.TLS = st.TLS || fs.TLS
 		if fs.Target != nil {
 			prev := st.Target
 			st.Target = func(tcfg *target.Config, srv *server.Server, u *string) {
@@ -530,9 +542,13 @@ func sweepPlan(t *testing.T, cfg server.Config, withBrowser bool) sweepRun {
 func sweepPlanWith(t *testing.T, cfg server.Config, withBrowser bool, st variantSetup) sweepRun {
 	t.Helper()
 	var h http.Handler
-	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { h.ServeHTTP(w, r) }))
+	ts := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { h.ServeHTTP(w, r) }))
 	defer ts.Close()
-	cfg.Issuer, cfg.Consent, cfg.CIMD = ts.URL, server.ConsentAuto, server.CIMDLoopback
+	scheme := "http://"
+	if st.TLS {
+		scheme = "https://"
+	}
+	cfg.Issuer, cfg.Consent, cfg.CIMD = scheme+ts.Listener.Addr().String(), server.ConsentAuto, server.CIMDLoopback
 	tcfg := &target.Config{}
 	mode := conformance.BrowserOff
 	if withBrowser {
@@ -548,17 +564,30 @@ func sweepPlanWith(t *testing.T, cfg server.Config, withBrowser bool, st variant
 	st.Server(&cfg)
 	if st.Waits {
 		cfg.PARLifetime = 3 * time.Second
+		cfg.AccessTokenTTL, cfg.CodeTTL = time.Minute, time.Minute
 	}
 	srv, err := server.New(cfg)
 	require.NoError(t, err)
 	h = srv.Handler()
+	if st.TLS {
+		ts.TLS = srv.TLSConfig()
+		ts.StartTLS()
+		tcfg.TLS.CAFile = filepath.Join(t.TempDir(), "ca.pem")
+		require.NoError(t, os.WriteFile(tcfg.TLS.CAFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: ts.Certificate().Raw}), 0o600))
+	} else {
+		ts.Start()
+	}
+	if st.Waits {
+		tcfg.CodeLifetime = srv.CodeLifetime()
+	}
 	tcfg.Resource = srv.ResourceURL()
 	tcfg.ScopedResource = srv.ScopedResourceURL()
-	u := ts.URL
+	u := scheme + ts.Listener.Addr().String() // as ts.URL once started
 	st.Target(tcfg, srv, &u)
-	maxWait := noWaits
+	maxWait, checkTimeout := noWaits, time.Duration(0)
 	if st.Waits {
-		maxWait = 0 // the default
+		// The default, and room for a minute's wait.
+		maxWait, checkTimeout = 0, 2*time.Minute
 	}
 	// The reference server claims OAuth 2.1: a fault may break a rule that
 	// only the claim's checks judge. The defaults and the variants, which
@@ -568,7 +597,7 @@ func sweepPlanWith(t *testing.T, cfg server.Config, withBrowser bool, st variant
 		claims = []vocab.Profile{vocab.ProfileOAuth21}
 	}
 	rep, err := conformance.Run(context.Background(), conformance.Options{Target: u, Config: tcfg, Browser: mode,
-		MaxWait: maxWait, Claims: claims})
+		MaxWait: maxWait, CheckTimeout: checkTimeout, Claims: claims})
 	if err != nil {
 		var ue *conformance.UsageError
 		require.False(t, errors.As(err, &ue), "%v", err)
