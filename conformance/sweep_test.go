@@ -497,6 +497,35 @@ var faultSetups = map[server.Fault]variantSetup{
 	server.FaultCodeNeverExpires:        {Waits: true},
 	// Only a server served over TLS shows which versions it completes.
 	server.FaultTLS12Unsupported: {TLS: true},
+	// Faults of a grant or a response that exists only with another fault.
+	server.FaultImplicitRedirectUnverified: {Server: withFault(server.FaultBCPImplicitGrant)},
+	server.FaultImplicitRefreshToken:       {Server: withFault(server.FaultBCPImplicitGrant)},
+	server.FaultPasswordGrantUnchecked:     {Server: withFault(server.FaultBCPPasswordGrant)},
+	server.FaultResourceCacheable:          {Server: withFault(server.FaultMCPQueryToken)},
+	// A raw '+' in a Basic password is tried only with a secret that has one.
+	server.FaultBasicPlusKept: {Server: func(cfg *server.Config) { cfg.SecretsWithPlus = true }},
+	// Several resources: a second one the server issues tokens for
+	// (other_resource).
+	server.FaultRefreshResourcesNarrowed: {Server: withOtherResource, Target: declareOtherResource},
+	server.FaultAudienceFirstOnly:        {Server: withOtherResource, Target: declareOtherResource},
+	// Tokens that outlive their client's deletion are told from a
+	// propagation delay only where revocation is synchronous.
+	server.FaultRegMgmtDeleteKeepsTokens: {Target: func(tcfg *target.Config, _ *server.Server, _ *string) { tcfg.SynchronousRevocation = true }},
+}
+
+// otherResourcePath is the second resource of withOtherResource.
+const otherResourcePath = "/other-api"
+
+func withFault(f server.Fault) func(*server.Config) {
+	return func(cfg *server.Config) { cfg.Faults = append(cfg.Faults, f) }
+}
+
+func withOtherResource(cfg *server.Config) {
+	cfg.Resources = []string{strings.TrimSuffix(cfg.Issuer, "/") + "/mcp", strings.TrimSuffix(cfg.Issuer, "/") + otherResourcePath}
+}
+
+func declareOtherResource(tcfg *target.Config, srv *server.Server, _ *string) {
+	tcfg.OtherResource = strings.TrimSuffix(srv.Issuer(), "/") + otherResourcePath
 }
 
 func withoutDPoPNonces(cfg *server.Config) {
