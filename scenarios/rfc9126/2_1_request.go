@@ -10,6 +10,7 @@ import (
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/expect"
 	"github.com/authspec/authspec/suite/fixture"
+	"github.com/authspec/authspec/suite/vocab"
 )
 
 // requestChecks returns the checks of RFC 9126 §2.1, Request.
@@ -24,8 +25,8 @@ func requestChecks() []*suite.Check {
 		},
 		{
 			ID: "rfc9126-2.1-pushed-request-validated", Spec: suite.RFC9126, Section: "2.1", Level: suite.Must,
-			Requires: par, Profiles: profiles,
-			Title: "The PAR endpoint refuses a pushed request whose redirect_uri the client did not register",
+			Requires: parPublic, Profiles: profiles,
+			Title: "The PAR endpoint refuses a public client's pushed request whose redirect_uri the client did not register",
 			Quote: "The authorization server MUST process the request as follows: ... 3. Validate the pushed request as it would an authorization request sent to the authorization endpoint. For example, the authorization server checks whether the redirect URI matches one of the redirect URIs configured for the client",
 			Run:   runPushedRequestValidated,
 		},
@@ -38,8 +39,8 @@ func requestChecks() []*suite.Check {
 		},
 		{
 			ID: "rfc9126-2.1-validated-at-authorization", Spec: suite.RFC9126, Section: "2.1", Level: suite.Must,
-			Requires: par, Profiles: profiles,
-			Title: "A pushed request with an unregistered redirect_uri gets no code: refused at the PAR endpoint or at the authorization endpoint",
+			Requires: parPublic, Profiles: profiles,
+			Title: "A public client's pushed request with an unregistered redirect_uri gets no code: refused at the PAR endpoint or at the authorization endpoint",
 			Quote: "The authorization server MAY omit validation steps that it is unable to perform when processing the pushed request; however, such checks MUST then be performed when processing the authorization request at the authorization endpoint.",
 			Run:   runValidatedAtAuthorization,
 		},
@@ -78,8 +79,21 @@ func runClientAuthenticated(ctx context.Context, t *suite.T) error {
 	return nil
 }
 
+// parPublic: the redirect_uri checks push as a public client. RFC 9126
+// §2.4 lets a server accept from a client that authenticated at the PAR
+// endpoint a redirect_uri it never registered ("the authorization server
+// MAY allow such clients to specify redirect_uri values that were not
+// previously registered"); a public client is not such a client.
+var parPublic = []vocab.Feature{vocab.FeaturePAR, vocab.FeaturePublicClient, vocab.FeatureAuthCode}
+
+// runPushedRequestValidated pushes a public client's request (the
+// baseline), then the same request with a redirect_uri it did not register.
 func runPushedRequestValidated(ctx context.Context, t *suite.T) error {
-	base, err := push(ctx, t, nil, nil)
+	c, err := t.Public(ctx)
+	if err != nil {
+		return err
+	}
+	base, err := push(ctx, t, c, nil)
 	if err != nil {
 		return err
 	}
@@ -119,12 +133,16 @@ func runRequestURIRefused(ctx context.Context, t *suite.T) error {
 	return expect.Evidence(expect.WithFix(err, "answer a pushed request carrying request_uri with HTTP 400 and an RFC 6749 §5.2 error such as invalid_request"), base.Res.Exchange)
 }
 
-// runValidatedAtAuthorization pushes the client's request with a
-// redirect_uri the client did not register. A PAR endpoint that refuses it
+// runValidatedAtAuthorization pushes a public client's request with a
+// redirect_uri the client did not register (parPublic). A PAR endpoint that refuses it
 // validated it; one that accepts it leaves the check to the authorization
 // endpoint, which must not send a code there.
 func runValidatedAtAuthorization(ctx context.Context, t *suite.T) error {
-	base, err := push(ctx, t, nil, nil)
+	c, err := t.Public(ctx)
+	if err != nil {
+		return err
+	}
+	base, err := push(ctx, t, c, nil)
 	if err != nil {
 		return err
 	}
