@@ -156,6 +156,13 @@ func (r *Result) Classify(c *Check, err error, recorded []httpx.Exchange) {
 		r.Status = Error
 		r.Message = unanswered(err, recorded)
 		r.Exchanges = recorded
+	case httpx.AsThrottled(err) != nil:
+		// The target asked the run to come back later, every time:
+		// nothing was judged.
+		r.Status = Skip
+		r.Message = "the target rate-limited the run (" + httpx.AsThrottled(err).Error() +
+			"): run fewer checks at a time (--parallel 1), or raise the target's limits for the test clients"
+		r.Exchanges = recorded
 	case errors.As(err, &s):
 		r.Status = Skip
 		r.Message = s.Reason

@@ -28,6 +28,7 @@ func TestClassify_UnansweredIsError(t *testing.T) {
 	unanswered := hc.Exchanges()[0]
 	answered := httpx.Exchange{Request: httpx.Request{Method: "POST", URL: gone + "/token"}, Response: &httpx.Response{Status: 400}}
 
+	throttled := &httpx.ThrottledError{Method: "POST", URL: gone + "/par", Attempts: 3}
 	c := &suite.Check{ID: "x-1-y", Level: suite.Must}
 	for name, tc := range map[string]struct {
 		err      error
@@ -42,6 +43,8 @@ func TestClassify_UnansweredIsError(t *testing.T) {
 		"failure on an answer":        {suite.Failf("wrong code"), []httpx.Exchange{unanswered, answered}, suite.Fail},
 		"failure with an answer":      {&suite.Failure{Message: "wrong code", Exchanges: []httpx.Exchange{answered}}, []httpx.Exchange{unanswered}, suite.Fail},
 		"skip":                        {suite.SkipErr("no"), []httpx.Exchange{unanswered}, suite.Skip},
+		"rate-limited":                {fmt.Errorf("push: %w", throttled), []httpx.Exchange{answered}, suite.Skip},
+		"failure caused by a 429":     {suite.Failf("the push failed").WithCause(throttled), []httpx.Exchange{answered}, suite.Skip},
 	} {
 		r := suite.NewResult(c)
 		r.Classify(c, tc.err, tc.recorded)

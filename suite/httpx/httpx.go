@@ -1,8 +1,11 @@
 // Package httpx is the recording HTTP client of the suite. It is pinned and
-// unhelpful on purpose: it never follows redirects, never retries, never
+// unhelpful on purpose: it never follows redirects, never retries a failed
+// request, never
 // falls back to another client authentication style, caps every response
 // body, puts a deadline on every request, and records every exchange with
-// secrets redacted so that a result can show exactly what happened.
+// secrets redacted so that a result can show exactly what happened. The one
+// request it sends again is one the target answered 429 Too Many Requests
+// (or 503 with Retry-After), a bounded number of times (throttle.go).
 package httpx
 
 import (
@@ -272,6 +275,39 @@ func (c *Client) Do(ctx context.Context, req *http.Request, note string) (*Resul
 	if req.Header.Get("User-Agent") == "" {
 		req.Header.Set("User-Agent", "authspec")
 	}
+	for attempt := 1; ; attempt++ {
+		res, err := c.once(ctx, req, reqBody, note)
+		if err != nil {
+			return nil, err
+		}
+		wait, again := retryWait(res.Status, res.Header, attempt)
+		if !again {
+			if res.Status == http.StatusTooManyRequests {
+				return nil, &ThrottledError{Method: req.Method, URL: redactURL(c.tr, req.URL), Attempts: attempt, RetryAfter: res.Header.Get("Retry-After")}
+			}
+			return res, nil
+		}
+		if err := sleep(ctx, wait); err != nil {
+			return nil, &ThrottledError{Method: req.Method, URL: redactURL(c.tr, req.URL), Attempts: attempt, RetryAfter: res.Header.Get("Retry-After")}
+		}
+		if reqBody != nil {
+			req.Body = io.NopCloser(bytes.NewReader(reqBody))
+		}
+		note = retryNote(note)
+	}
+}
+
+// retryNote is the note of an exchange sent again after a 429 or 503.
+func retryNote(note string) string {
+	const suffix = " (sent again: the target asked to retry later)"
+	if strings.HasSuffix(note, suffix) {
+		return note
+	}
+	return note + suffix
+}
+
+// once sends req one time and records the exchange.
+func (c *Client) once(ctx context.Context, req *http.Request, reqBody []byte, note string) (*Result, error) {
 	parent := ctx
 	ctx, cancel := context.WithTimeout(ctx, c.tr.timeout)
 	defer cancel()
