@@ -54,7 +54,9 @@ type Options struct {
 	Profiles []vocab.Profile
 	// Claims are profiles the target claims to follow, besides the
 	// config's claims: (suite.Check.Claim): the checks of their rules that
-	// the base specifications leave open judge the target only then.
+	// the base specifications leave open judge the target only then. A
+	// profile chosen to run (Profiles, the config's profiles:) is claimed
+	// too.
 	Claims []vocab.Profile
 	// Browser is BrowserAuto (default), BrowserOn or BrowserOff.
 	Browser string
@@ -191,6 +193,10 @@ func Run(ctx context.Context, o Options) (*reports.Report, error) {
 	if err := suite.ValidateClaims(reg, claims); err != nil {
 		return nil, &UsageError{err}
 	}
+	// Choosing a profile whose rules some checks judge under a claim
+	// says the target follows it: a run of the mcp-2025-06-18 plan judges
+	// that revision's rules.
+	claims = mergeClaims(claims, claimable(reg, profiles))
 	checks := sel.Select(builtin)
 	if len(pluginChecks) > 0 {
 		// A plugin given to the run always runs (unless --only/--skip
@@ -268,6 +274,19 @@ func Run(ctx context.Context, o Options) (*reports.Report, error) {
 	rep.Shard = shard
 	gateAndBaseline(rep, gate, o.Baseline)
 	return rep, nil
+}
+
+// claimable is the profiles of profiles that a check of reg judges under
+// a claim.
+func claimable(reg *suite.Registry, profiles []vocab.Profile) []vocab.Profile {
+	known := reg.Claims()
+	var out []vocab.Profile
+	for _, p := range profiles {
+		if slices.Contains(known, p) {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 // mergeClaims joins the claims of the config and of the options, each

@@ -212,6 +212,9 @@ var variantSetups = map[server.Variant]variantSetup{
 	// A public client's remembered approval shows only on its second
 	// consent page, which the browser meets.
 	server.VariantConsentRememberedPublic: {Browser: true},
+	// A reload is the same browser again: its session is seen only
+	// through the pages.
+	server.VariantPARReloadAllowed: {Browser: true},
 	// Without DPoP, the checks of RFC 9449 have nothing to judge.
 	server.VariantDPoPNotSupported: {Skips: checksRequiring(vocab.FeatureDPoP)},
 	server.VariantLoginTwoStep: {Browser: true, Target: func(tcfg *target.Config, _ *server.Server, _ *string) {
@@ -618,12 +621,12 @@ func sweepPlanWith(t *testing.T, cfg server.Config, withBrowser bool, st variant
 		// The default, and room for a minute's wait.
 		maxWait, checkTimeout = 0, 2*time.Minute
 	}
-	// The reference server claims OAuth 2.1: a fault may break a rule that
-	// only the claim's checks judge. The defaults and the variants, which
-	// are lawful without the claim, run unclaimed.
+	// The reference server claims OAuth 2.1 and MCP 2025-06-18: a fault
+	// may break a rule that only the claim's checks judge. The defaults
+	// and the variants, which are lawful without the claim, run unclaimed.
 	var claims []vocab.Profile
 	if len(cfg.Faults) > 0 {
-		claims = []vocab.Profile{vocab.ProfileOAuth21}
+		claims = []vocab.Profile{vocab.ProfileOAuth21, vocab.ProfileMCP0618}
 	}
 	rep, err := conformance.Run(context.Background(), conformance.Options{Target: u, Config: tcfg, Browser: mode,
 		MaxWait: maxWait, CheckTimeout: checkTimeout, Claims: claims})

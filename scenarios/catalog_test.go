@@ -112,7 +112,7 @@ func renderDocs(entries []suite.CatalogEntry, ws map[suite.Spec]*walk) string {
 	slices.Sort(names)
 	b.WriteString("\n## Profiles\n\nRun one with `authspec run --profile NAME`; a check may belong to several. " +
 		"A check marked *claim* judges a rule that its profile adds to what the base specifications leave open: it runs only when the target claims to follow the profile " +
-		"(`claims: [NAME]` in the config, or `authspec run --claim NAME`), and is SKIP otherwise.\n\n| profile | checks | what it covers |\n|---|---|---|\n")
+		"(`claims: [NAME]` in the config, or `authspec run --claim NAME`), and is SKIP otherwise. Choosing a profile with `--profile` (or `profiles:`) claims it too.\n\n| profile | checks | what it covers |\n|---|---|---|\n")
 	for _, p := range names {
 		fmt.Fprintf(&b, "| `%s` | %d | %s |\n", p, profiles[p], vocab.ProfileDescriptions[p])
 	}

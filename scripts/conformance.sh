@@ -7,8 +7,9 @@
 # needs, as its operator would write them); MCP_SERVER=false declares the
 # resource a plain protected resource (by default authspec probes it: the
 # demo resource answers MCP's initialize). CLAIMS lists the profiles the
-# reference server claims to follow (default oauth2.1, whose checks of the
-# rules RFC 6749 leaves open then judge it; CLAIMS= claims nothing, for a
+# reference server claims to follow (default "oauth2.1, mcp-2025-06-18":
+# the checks of the rules RFC 6749 leaves open, and of the MCP revision
+# 2025-06-18 rules that 2025-11-25 relaxed, then judge it; CLAIMS= claims nothing, for a
 # variant that is lawful only under the base specifications). Exit status
 # is authspec run's.
 set -euo pipefail
@@ -39,7 +40,7 @@ issuer: $issuer
 resource: $issuer/mcp
 scoped_resource: $issuer/mcp/write
 $( [ -z "${MCP_SERVER:-}" ] || echo "mcp_server: $MCP_SERVER" )
-$( [ -z "${CLAIMS-oauth2.1}" ] || echo "claims: [${CLAIMS-oauth2.1}]" )
+$( [ -z "${CLAIMS-oauth2.1, mcp-2025-06-18}" ] || echo "claims: [${CLAIMS-oauth2.1, mcp-2025-06-18}]" )
 browser:
   login:   [ { fill: "#username", value: alice }, { fill: "#password", value: wonderland }, { click: "#login" } ]
   consent: [ { click: "#allow" } ]

@@ -552,6 +552,9 @@ var (
 		"a client metadata document that could not be fetched, or was invalid, is remembered as such for 30 seconds instead of being fetched again")
 	FaultCIMDSecretMethodAllowed = fault("cimd-secret-auth-method-accepted", "MCP authorization, Client ID Metadata Documents",
 		"client metadata documents declaring a client_secret_* token_endpoint_auth_method are accepted")
+
+	VariantCIMDReadTruncated = variant("cimd-read-truncated", "MCP authorization, Client ID Metadata Documents",
+		`a client metadata document is read up to 5 KiB and what was read is parsed, the rest left unread (a larger document whose JSON object ends within the limit is accepted): draft-ietf-oauth-client-id-metadata-document-00 §6.6 "Authorization servers SHOULD limit the response size when fetching the client metadata document"`)
 )
 
 // More faults of dynamic registration (RFC 7591), the client configuration
@@ -700,6 +703,8 @@ var (
 		`a request without resource gets the server's only resource as audience: RFC 8707 §2 "If the client omits the resource parameter when requesting authorization, the authorization server MAY process the request with no specific resource or by using a predefined default resource value."`)
 	VariantResourceNotSupported = variant("resource-not-supported", "RFC 6749 §3.1",
 		`resource indicators are not implemented: the resource parameter is ignored and access tokens are not audience-restricted (RFC 6749 §3.1 "The authorization server MUST ignore unrecognized request parameters.")`)
+	VariantResourceOutsideGrantIgnored = variant("resource-outside-grant-ignored", "RFC 8707 §2.2",
+		`a token request (code exchange or refresh) naming a resource outside the grant is not refused: the resource is ignored and the token issued for the grant's resources: RFC 8707 §2.2 "The resource value(s) that is acceptable to an authorization server in fulfilling an access token request is at its sole discretion based on local policy or configuration."`)
 	VariantResourceAnyAbsoluteURI = variant("resource-any-absolute-uri", "RFC 8707 §2.2",
 		`any absolute URI without a fragment is accepted as a resource, served here or not: RFC 8707 §2.2 "The resource value(s) that is acceptable to an authorization server in fulfilling an access token request is at its sole discretion based on local policy or configuration."`,
 		"resource-unknown-accepted-at-authorize", "resource-unknown-accepted-at-token")
@@ -750,6 +755,8 @@ var (
 
 	VariantPARLongLived = variant("par-request-uri-long-lived", "RFC 9126 §2.2",
 		`request_uri values live 600 seconds instead of 10: RFC 9126 §2.2 expires_in "The request URI lifetime is at the discretion of the authorization server but will typically be relatively short (e.g., between 5 and 600 seconds)."`)
+	VariantPARReloadAllowed = variant("par-reload-allowed", "RFC 9126 §4",
+		`a request_uri may be used again by the browser that used it first (its authspec_browser cookie), as a reload would: RFC 9126 §4 "Authorization servers SHOULD treat request_uri values as one-time use but MAY allow for duplicate requests due to a user reloading/refreshing their user agent."`)
 	VariantPARRequired = variant("par-required", "RFC 9126 §4",
 		`every client must push its authorization requests, as with Config.RequirePAR, and the metadata says so (require_pushed_authorization_requests: true): RFC 9126 §4 "Authorization server policy MAY dictate, either globally or on a per-client basis, that PAR be the only means for a client to pass authorization request data."`)
 )

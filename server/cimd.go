@@ -329,7 +329,11 @@ func (s *Server) fetchAndValidate(ctx context.Context, clientID string) (*store.
 	if err != nil {
 		return nil, nil, cimdErrf("The client metadata document could not be read.")
 	}
-	if int64(len(body)) > limit {
+	switch {
+	case int64(len(body)) <= limit:
+	case s.truncatesDocuments():
+		body = body[:limit]
+	default:
 		return nil, nil, cimdErrf("The client metadata document is larger than %d bytes.", limit)
 	}
 	body = s.documentJSON(body)

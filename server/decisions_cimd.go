@@ -95,6 +95,10 @@ func (s *Server) documentSizeLimit() int64 {
 	return cimdMaxBytes
 }
 
+// truncatesDocuments: a document larger than the limit is refused
+// (variant: what was read within the limit is parsed).
+func (s *Server) truncatesDocuments() bool { return s.variant(VariantCIMDReadTruncated) }
+
 // checksClientIDURLForm: a client_id URL has a path, and no dot segments,
 // fragment, username or password (fault: any URL is fetched).
 func (s *Server) checksClientIDURLForm() bool { return !s.fault(FaultCIMDURLFormUnchecked) }

@@ -2,6 +2,7 @@ package server
 
 import (
 	"encoding/json"
+	"errors"
 	"net/http"
 	"net/url"
 	"time"
@@ -59,6 +60,21 @@ func (s *Server) bindsRequestURIToClient() bool { return !s.fault(FaultPARNotBou
 
 // requestURIsSingleUse: a request_uri is used once (RFC 9126 §4).
 func (s *Server) requestURIsSingleUse() bool { return !s.fault(FaultPARRequestURIReusable) }
+
+// reloadOfPushed reports whether this use of the request_uri of req comes
+// from a browser that used it before, which the variant lets through as a
+// reload (RFC 9126 §4 "MAY allow for duplicate requests due to a user
+// reloading/refreshing their user agent"); without it, never. Each use
+// records the browser, by its browser cookie, for the request_uri's
+// lifetime.
+func (s *Server) reloadOfPushed(w http.ResponseWriter, r *http.Request, req *authRequest) bool {
+	if !s.variant(VariantPARReloadAllowed) {
+		return false
+	}
+	key := "pushed authorization request " + req.id + " in browser " + s.browserID(w, r)
+	err := s.store.UseOnce(r.Context(), key, s.now().Add(s.parLifetime()))
+	return errors.Is(err, store.ErrAlreadyUsed)
+}
 
 // overridePushed lets the authorization request's own state replace the
 // pushed one (fault only: the pushed request is the request, RFC 9126

@@ -19,6 +19,14 @@ func (s *Server) checksResources() bool { return !s.fault(FaultResourceUnchecked
 // validated as any token request's (RFC 8707 §2.2).
 func (s *Server) checksRefreshResources() bool { return !s.fault(FaultRefreshResourceUnchecked) }
 
+// ignoresResourcesOutsideGrant: a token request naming a resource outside
+// the grant is refused with invalid_target (variant: the request's
+// resources are ignored and the token issued for the grant's, RFC 8707
+// §2.2 leaving the acceptable resources to the server).
+func (s *Server) ignoresResourcesOutsideGrant() bool {
+	return s.variant(VariantResourceOutsideGrantIgnored)
+}
+
 // codeExchangeResourceError refuses resource parameters in a code exchange
 // (fault only: RFC 8707 §2.2 and the MCP authorization specification send
 // them in both requests).

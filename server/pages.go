@@ -162,12 +162,15 @@ func (s *Server) newSession(w http.ResponseWriter, subject string) (*session, er
 }
 
 // browserID returns the pre-login browser identifier that binds the login
-// form's CSRF token, setting its cookie when absent.
+// form's CSRF token (and, with par-reload-allowed, tells a reload of a
+// request_uri from another use), setting its cookie when absent.
 func (s *Server) browserID(w http.ResponseWriter, r *http.Request) string {
 	if c, err := r.Cookie(s.cookieName(browserCookie)); err == nil && len(c.Value) >= 20 {
 		return c.Value
 	}
 	id := randomToken()
 	http.SetCookie(w, s.cookie(browserCookie, id, sessionTTL))
+	// A later call while serving r reads the same identifier.
+	r.AddCookie(&http.Cookie{Name: s.cookieName(browserCookie), Value: id})
 	return id
 }

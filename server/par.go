@@ -271,18 +271,24 @@ func (s *Server) authorizePushed(w http.ResponseWriter, r *http.Request, c *stor
 		return
 	}
 	if s.requestURIsSingleUse() {
+		reload := s.reloadOfPushed(w, r, req)
 		err := s.store.UseOnce(r.Context(), "pushed authorization request "+req.id, s.now().Add(s.parLifetime()))
-		if errors.Is(err, store.ErrAlreadyUsed) {
+		switch {
+		case errors.Is(err, store.ErrAlreadyUsed) && reload:
+		case errors.Is(err, store.ErrAlreadyUsed):
 			s.errorPage(w, http.StatusBadRequest, "Invalid request",
 				"invalid_request_uri: the request_uri was used before. Return to the application and start again.")
 			return
-		}
-		if err != nil {
+		case err != nil:
 			s.log.Error("authorize: use the request_uri", "err", err)
 			s.errorPage(w, http.StatusInternalServerError, "Server error", "The authorization server encountered an internal error.")
 			return
 		}
 	}
+	// Each use is an authorization request of its own, whose login and
+	// consent complete once: a second use (a reload the server lets
+	// through) is not taken for the first one's completed request.
+	req.id = randomID()
 	s.overridePushed(req, q)
 	s.continueAuthorize(w, r, req)
 }

@@ -328,6 +328,10 @@ func (s *Server) narrowResources(requested, granted []string, site resourceSite)
 	if site == siteRefresh && !s.checksRefreshResources() {
 		return requested, nil
 	}
+	if len(granted) > 0 && s.ignoresResourcesOutsideGrant() &&
+		slices.ContainsFunc(requested, func(v string) bool { return !slices.Contains(granted, v) }) {
+		return granted, nil
+	}
 	res, oerr := s.checkResourcesAt(requested, site)
 	if oerr != nil {
 		return nil, oerr

@@ -27,3 +27,19 @@ func TestAudienceWithoutOtherResource(t *testing.T) {
 	// requested without one says nothing of it.
 	assert.Equal(t, suite.Pass, res[1].Status, describe(res[1]))
 }
+
+// TestAudienceUnread: when the audience of the tokens cannot be read (no
+// introspection for the run's client, opaque tokens), the token requested
+// for other_resource is foreign only if other_resource shows that tokens
+// are bound to their resource; a server whose resources take any of its
+// tokens (the audience never checked, or the resource parameter ignored)
+// leaves the MCP server's acceptance unjudged.
+func TestAudienceUnread(t *testing.T) {
+	checks := checksByID(t, "mcp-2.6.2-audience-validated")
+	// The reference server serves nothing at other_resource: no proof.
+	res := runChecksWrapped(t, server.Config{Faults: []server.Fault{server.FaultAudienceUnchecked}}, introspectionForResourceServersOnly, checks)
+	assert.Equal(t, suite.Skip, res[0].Status, describe(res[0]))
+	assert.Contains(t, res[0].Message, "cannot be read")
+	res = runChecksWrapped(t, server.Config{}, introspectionForResourceServersOnly, checks)
+	assert.Equal(t, suite.Pass, res[0].Status, describe(res[0]))
+}

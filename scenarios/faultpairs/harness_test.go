@@ -228,6 +228,9 @@ type runOptions struct {
 	// tls serves the server over TLS (srv.TLSConfig), the run trusting
 	// its certificate by tls.ca_file.
 	tls bool
+	// browser authorizes in the browser, behind the server's login and
+	// consent pages, even when no check needs it.
+	browser bool
 }
 
 // runChecksWith runs checks against a reference server with cfg, served
@@ -237,7 +240,7 @@ func runChecksWith(t testing.TB, cfg server.Config, o runOptions, checks []*suit
 	wrap, adjustConfig, adjustEnv := o.wrap, o.adjustConfig, o.adjustEnv
 	tcfg := &target.Config{}
 	opts := suite.PrepareOptions{Timeout: 30 * time.Second} // a safety net: a loaded machine answers late
-	useBrowser := slices.ContainsFunc(checks, needsBrowser)
+	useBrowser := o.browser || slices.ContainsFunc(checks, needsBrowser)
 	if cfg.CIMD == "" {
 		cfg.CIMD = server.CIMDLoopback // the suite hosts its client metadata documents on loopback
 	}
@@ -260,9 +263,10 @@ func runChecksWith(t testing.TB, cfg server.Config, o runOptions, checks []*suit
 	env, err := suite.Prepare(ctx, issuer, tcfg, opts)
 	require.NoError(t, err)
 	env.Target.SetFeature(vocab.FeatureBrowser, useBrowser, "no browser in this test run")
-	// The reference server follows OAuth 2.1 and claims it: the checks of
-	// the draft's rules that RFC 6749 leaves open judge it (the variants
-	// that are lawful only without the claim pair with them).
+	// The reference server follows OAuth 2.1 and MCP 2025-06-18 and claims
+	// them: the checks of the rules the base specifications (or the later
+	// MCP revision) leave open judge it (the variants that are lawful only
+	// without the claim pair with them).
 	env.Claims = referenceClaims
 	if adjustEnv != nil {
 		adjustEnv(env)
@@ -271,7 +275,7 @@ func runChecksWith(t testing.TB, cfg server.Config, o runOptions, checks []*suit
 }
 
 // referenceClaims are the profiles the reference server claims to follow.
-var referenceClaims = []vocab.Profile{vocab.ProfileOAuth21}
+var referenceClaims = []vocab.Profile{vocab.ProfileOAuth21, vocab.ProfileMCP0618}
 
 // otherResourcePath is the second resource of the reference servers.
 const otherResourcePath = "/other-api"

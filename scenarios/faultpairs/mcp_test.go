@@ -1,6 +1,8 @@
 package faultpairs_test
 
 import (
+	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -78,5 +80,58 @@ func TestPKCEAdvertised_OpenIDDiscovery(t *testing.T) {
 	cfg := server.Config{Faults: []server.Fault{server.FaultMetadataNoS256}, Variants: []server.Variant{server.VariantOpenIDDiscoveryOnly}}
 	for _, r := range runChecks(t, cfg, checksByID(t, id)) {
 		assert.Equal(t, suite.Fail, r.Status, describe(r))
+	}
+}
+
+// TestCIMDReadTruncated: a server that reads a client metadata document up
+// to its limit and parses what it read limits the size it fetches, even
+// when the JSON object within the limit makes a valid document.
+func TestCIMDReadTruncated(t *testing.T) {
+	id := "mcp-2025-11-25-cimd-size-limited"
+	for _, r := range runChecks(t, server.Config{Variants: []server.Variant{server.VariantCIMDReadTruncated}}, checksByID(t, id)) {
+		assert.Equal(t, suite.Pass, r.Status, describe(r))
+		assert.Contains(t, strings.Join(r.Log, "\n"), "it stopped reading")
+	}
+}
+
+// TestEveryRequestAuthorized_OpenServer: an MCP server that serves
+// requests without any token (MCP makes authorization optional) has no
+// token for a session to stand in for: the check cannot judge it.
+func TestEveryRequestAuthorized_OpenServer(t *testing.T) {
+	id := "mcp-2.6.1-every-request-authorized"
+	open := func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.URL.Path == "/mcp" && r.Header.Get("Authorization") == "" {
+				w.Header().Set("Content-Type", "application/json")
+				_, _ = w.Write([]byte(`{"jsonrpc":"2.0","id":1,"result":{"protocolVersion":"2025-06-18","capabilities":{},"serverInfo":{"name":"open","version":"1"}}}`))
+				return
+			}
+			next.ServeHTTP(w, r)
+		})
+	}
+	for _, r := range runChecksWrapped(t, server.Config{}, open, checksByID(t, id)) {
+		assert.Equal(t, suite.Skip, r.Status, describe(r))
+		assert.Contains(t, r.Message, "without any token", id)
+	}
+}
+
+// TestIssuedTokenAccepted_MoreScopeNeeded: an MCP server that answers a
+// token for it with 403 insufficient_scope accepts the token, and needs
+// scopes the run did not ask for: no refusal of the token.
+func TestIssuedTokenAccepted_MoreScopeNeeded(t *testing.T) {
+	id := "mcp-2.6.2-issued-token-accepted"
+	scoped := func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.URL.Path == "/mcp" && strings.HasPrefix(r.Header.Get("Authorization"), "Bearer ") {
+				w.Header().Set("WWW-Authenticate", `Bearer error="insufficient_scope", scope="tools:admin"`)
+				w.WriteHeader(http.StatusForbidden)
+				return
+			}
+			next.ServeHTTP(w, r)
+		})
+	}
+	for _, r := range runChecksWrapped(t, server.Config{}, scoped, checksByID(t, id)) {
+		assert.Equal(t, suite.Skip, r.Status, describe(r))
+		assert.Contains(t, r.Message, "tools:admin", id)
 	}
 }

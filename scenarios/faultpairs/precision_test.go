@@ -136,3 +136,28 @@ func TestPasswordGrant_CompliantPasses(t *testing.T) {
 		assert.NotContains(t, strings.Join(r.Log, "\n"), "does not serve", "the grant was reached")
 	}
 }
+
+// TestBearerMethods_FormBodyToJSONRPC: an MCP server that lists "body" in
+// bearer_methods_supported and answers a form-encoded POST with 415 (its
+// endpoint takes JSON-RPC) has not refused the token: the method cannot be
+// judged that way, and the header method is.
+func TestBearerMethods_FormBodyToJSONRPC(t *testing.T) {
+	id := "rfc9728-2-bearer-methods-honoured"
+	listBody := rewriteJSON("/.well-known/oauth-protected-resource", func(_ *http.Request, m map[string]any) {
+		m["bearer_methods_supported"] = []any{"header", "body"}
+	})
+	formRefused := func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.Method == http.MethodPost && r.URL.Path == "/mcp" && strings.HasPrefix(r.Header.Get("Content-Type"), "application/x-www-form-urlencoded") {
+				http.Error(w, "unsupported media type", http.StatusUnsupportedMediaType)
+				return
+			}
+			next.ServeHTTP(w, r)
+		})
+	}
+	wrap := func(next http.Handler) http.Handler { return listBody(formRefused(next)) }
+	for _, r := range runChecksWrapped(t, server.Config{}, wrap, checksByID(t, id)) {
+		assert.Equal(t, suite.Pass, r.Status, describe(r))
+		assert.Contains(t, strings.Join(r.Log, "\n"), "bearer method body: HTTP 415 is no refusal")
+	}
+}

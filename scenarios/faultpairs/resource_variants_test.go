@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -129,5 +130,18 @@ func TestResourceKindProbed(t *testing.T) {
 	for _, r := range runChecksConfig(t, server.Config{}, plainResource, undecided, mcpChecks) {
 		assert.Equal(t, suite.Skip, r.Status, describe(r))
 		assert.Contains(t, r.Message, "no JSON-RPC response", r.ID)
+	}
+}
+
+// TestResourceVariant_OutsideGrantIgnored: a server that ignores a token
+// request's resource outside the grant, and issues the token for the
+// grant's resources, widens nothing (RFC 8707 §2.2 leaves the acceptable
+// resources to it): the observations of a resource outside the grant
+// accepted do not apply.
+func TestResourceVariant_OutsideGrantIgnored(t *testing.T) {
+	cfg := server.Config{Variants: []server.Variant{server.VariantResourceOutsideGrantIgnored}}
+	for _, r := range runChecks(t, cfg, checksByID(t, "rfc8707-2.2-token-resource-within-grant", "rfc8707-2.2-refresh-unknown-invalid-target")) {
+		assert.Equal(t, suite.Pass, r.Status, describe(r))
+		assert.Contains(t, strings.Join(r.Log, "\n"), "it ignored the resource outside the grant", r.ID)
 	}
 }

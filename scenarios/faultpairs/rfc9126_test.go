@@ -5,8 +5,12 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
 
 	"github.com/authspec/authspec/server"
+	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/target"
 )
 
@@ -57,4 +61,28 @@ func requirePARAsString(next http.Handler) http.Handler {
 		w.WriteHeader(rec.Code)
 		_, _ = w.Write(body)
 	})
+}
+
+// TestPARReloadAllowed: a server that lets the browser which used a
+// request_uri use it again (a reload, RFC 9126 §4 MAY) meets the SHOULD of
+// one-time use, judged on a second use by another user agent; a server
+// that lets anyone use it again does not. The flows run in the browser,
+// whose flows share the session and its cookies as a person's would.
+func TestPARReloadAllowed(t *testing.T) {
+	const id = "rfc9126-4-single-use"
+	checks := checksByID(t, id)
+	for _, tc := range []struct {
+		name string
+		cfg  server.Config
+		want suite.Status
+	}{
+		{"reload allowed", server.Config{Variants: []server.Variant{server.VariantPARReloadAllowed}}, suite.Pass},
+		{"reusable by anyone", server.Config{Variants: []server.Variant{server.VariantPARReloadAllowed}, Faults: []server.Fault{server.FaultPARRequestURIReusable}}, suite.Warn},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			results := runChecksWith(t, tc.cfg, runOptions{browser: true}, checks)
+			r := resultOf(t, results, id)
+			assert.Equal(t, tc.want, r.Status, describe(r))
+		})
+	}
 }

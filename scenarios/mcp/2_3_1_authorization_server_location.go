@@ -13,6 +13,7 @@ import (
 	"github.com/authspec/authspec/suite/expect"
 	"github.com/authspec/authspec/suite/httpx"
 	"github.com/authspec/authspec/suite/target"
+	"github.com/authspec/authspec/suite/vocab"
 )
 
 // serverLocationChecks returns the checks of the MCP authorization
@@ -38,7 +39,7 @@ func serverLocationChecks() []*suite.Check {
 			// well-known URI ("MUST implement one of the following
 			// discovery mechanisms"): mcp-2.3.1-prm-published judges that.
 			ID: "mcp-2.3.1-challenge-resource-metadata", Spec: suite.MCP, Section: "2.3.1", Level: suite.Must,
-			Requires: mcpServer, Profiles: only0618,
+			Requires: mcpServer, Profiles: only0618, Claim: vocab.ProfileMCP0618,
 			Title: "The MCP server's 401 carries WWW-Authenticate with the resource_metadata URL",
 			Quote: "MCP servers MUST use the HTTP header WWW-Authenticate when returning a 401 Unauthorized to indicate the location of the resource server metadata URL as described in RFC9728 Section 5.1 \"WWW-Authenticate Response\".",
 			Run:   onMCPServer(runChallengeResourceMetadata),
@@ -47,7 +48,7 @@ func serverLocationChecks() []*suite.Check {
 			// The same sentence for the 401 to a token the MCP server does
 			// not accept: "when returning a 401" is every 401.
 			ID: "mcp-2.3.1-invalid-token-resource-metadata", Spec: suite.MCP, Section: "2.3.1", Level: suite.Must,
-			Requires: mcpServer, Profiles: only0618,
+			Requires: mcpServer, Profiles: only0618, Claim: vocab.ProfileMCP0618,
 			Title: "The MCP server's 401 to an invalid access token carries WWW-Authenticate with the resource_metadata URL too",
 			Quote: "MCP servers MUST use the HTTP header WWW-Authenticate when returning a 401 Unauthorized to indicate the location of the resource server metadata URL as described in RFC9728 Section 5.1 \"WWW-Authenticate Response\".",
 			Run:   onMCPServer(runInvalidTokenResourceMetadata),

@@ -20,7 +20,7 @@ func registrationChecks() []*suite.Check {
 			// 2025-11-25 makes dynamic registration a MAY ("Authorization
 			// servers and MCP clients MAY support the OAuth 2.0 Dynamic
 			// Client Registration Protocol"): 2025-06-18 only.
-			Requires: []vocab.Feature{vocab.FeatureDCR}, Profiles: only0618,
+			Requires: []vocab.Feature{vocab.FeatureDCR}, Profiles: only0618, Claim: vocab.ProfileMCP0618,
 			Title: "Dynamic registration accepts an MCP client: a public client with a loopback redirect URI",
 			Quote: "MCP clients and authorization servers SHOULD support the OAuth 2.0 Dynamic Client Registration Protocol RFC7591 to allow MCP clients to obtain OAuth client IDs without user interaction.",
 			Run:   runPublicClientRegistration,

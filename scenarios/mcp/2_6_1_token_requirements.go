@@ -37,11 +37,20 @@ func tokenRequirementChecks() []*suite.Check {
 
 // runEveryRequestAuthorized repeats an accepted request without its token,
 // with what the first answer handed back for a session (cookies, the
-// Mcp-Session-Id of Streamable HTTP): it must not be served.
+// Mcp-Session-Id of Streamable HTTP): it must not be served. A server that
+// serves the request without any token (MCP makes authorization optional)
+// has no token for a session to stand in for: SKIP.
 func runEveryRequestAuthorized(ctx context.Context, t *suite.T) error {
 	_, first, err := probe.AcceptedToken(ctx, t)
 	if err != nil {
 		return err
+	}
+	none, err := probe.Unauthenticated(ctx, t)
+	if err != nil {
+		return err
+	}
+	if probe.Accepted(none) {
+		return suite.SkipErr("the MCP server serves a request without any token (HTTP %d): a session standing in for the token cannot be told apart (set resource: to a URL that needs a token)", none.Status)
 	}
 	h := http.Header{}
 	for _, c := range (&http.Response{Header: first.Header}).Cookies() {
@@ -72,13 +81,22 @@ func runEveryRequestAuthorized(ctx context.Context, t *suite.T) error {
 	if err != nil {
 		return err
 	}
-	if probe.Accepted(res) {
-		return expect.Fail(res, "HTTP 401", fmt.Sprintf("HTTP %d", res.Status),
-			"a request of the MCP session without the access token was served on the strength of its Mcp-Session-Id").
-			WithFix("authorize every request of an MCP session by its Authorization header: the session ID identifies the session, it is no credential").
-			WithEvidence(first.Exchange)
+	if !probe.Accepted(res) {
+		return nil
 	}
-	return nil
+	h.Del("Mcp-Session-Id")
+	bare, err := probe.Send(ctx, t, http.MethodPost, t.Target.Resource, "", sessionPing, h,
+		"send the same ping without the token and without the Mcp-Session-Id (control)")
+	if err != nil {
+		return err
+	}
+	if probe.Accepted(bare) {
+		return suite.SkipErr("the MCP server serves a ping without any token or session too (HTTP %d): the session ID did not stand in for the token", bare.Status)
+	}
+	return expect.Fail(res, "HTTP 401", fmt.Sprintf("HTTP %d", res.Status),
+		"a request of the MCP session without the access token was served on the strength of its Mcp-Session-Id").
+		WithFix("authorize every request of an MCP session by its Authorization header: the session ID identifies the session, it is no credential").
+		WithEvidence(first.Exchange, bare.Exchange)
 }
 
 // sessionPing is a request of an MCP session after initialize.

@@ -30,7 +30,7 @@ func tokenHandlingChecks() []*suite.Check {
 			// MUST only accept tokens that are valid for use with their own
 			// resources"), which mcp-2.6.2-audience-validated judges.
 			ID: "mcp-2.6.2-as-refuses-foreign-tokens", Spec: suite.MCP, Section: "2.6.2", Level: suite.Must,
-			Requires: []vocab.Feature{vocab.FeatureDCRManagement, vocab.FeatureResource, vocab.FeatureAuthCode}, Profiles: only0618,
+			Requires: []vocab.Feature{vocab.FeatureDCRManagement, vocab.FeatureResource, vocab.FeatureAuthCode}, Profiles: only0618, Claim: vocab.ProfileMCP0618,
 			Title: "The authorization server's own resources (client configuration endpoint) refuse an access token issued for the MCP server",
 			Quote: "Authorization servers MUST only accept tokens that are valid for use with their own resources.",
 			Run:   runASRefusesForeignTokens,
@@ -100,6 +100,9 @@ func runIssuedTokenAccepted(ctx context.Context, t *suite.T) error {
 	if err != nil {
 		return err
 	}
+	if c, ok := probe.Bearer(res.Header.Values("WWW-Authenticate")); res.Status == http.StatusForbidden && ok && c.Params["error"] == "insufficient_scope" {
+		return suite.SkipErr("the MCP server accepts the token but needs more scope (HTTP 403 insufficient_scope%s): give the scopes it needs under scopes: in the config", scopeHint(c))
+	}
 	if !probe.Accepted(res) {
 		return expect.Fail(res, "a 2xx answer", fmt.Sprintf("HTTP %d", res.Status),
 			"the MCP server refuses a token requested with resource=%s, its own URI", t.Target.Resource).
@@ -109,18 +112,32 @@ func runIssuedTokenAccepted(ctx context.Context, t *suite.T) error {
 	return nil
 }
 
+// scopeHint names the scope a challenge asks for, if any.
+func scopeHint(c probe.Challenge) string {
+	if sc := c.Params["scope"]; sc != "" {
+		return ", scope=\"" + sc + "\""
+	}
+	return ""
+}
+
 func runAudienceValidated(ctx context.Context, t *suite.T) error {
 	f, err := probe.ForeignToken(ctx, t)
 	if err != nil {
 		return err
 	}
-	if probe.Accepted(f.Answer) {
-		return expect.Fail(f.Answer, "HTTP 401: the token's audience is not this MCP server", fmt.Sprintf("HTTP %d", f.Answer.Status),
-			"the MCP server accepted a token that was not issued for it (%s): token passthrough and confused-deputy risk", f.Proof).
-			WithFix("accept only tokens whose audience (aud, or the resource they were issued for) is this MCP server").
-			WithEvidence(f.Request.Exchange, f.Baseline.Exchange)
+	switch {
+	case !probe.Accepted(f.Answer):
+		return nil
+	case f.NamesResource:
+		return suite.SkipErr("the token requested for another resource names this MCP server in its audience too (%s): accepting it is right here, and rfc8707-2-audience-restricted reports the authorization server", f.Proof)
+	case !f.Proven:
+		return suite.SkipErr("the MCP server accepts the token %s, whose audience cannot be read and which other_resource does not show to be bound to it: "+
+			"a server that ignores the resource parameter gives both tokens the same audience, so accepting it may be right", f.Proof)
 	}
-	return nil
+	return expect.Fail(f.Answer, "HTTP 401: the token's audience is not this MCP server", fmt.Sprintf("HTTP %d", f.Answer.Status),
+		"the MCP server accepted a token that was not issued for it (%s): token passthrough and confused-deputy risk", f.Proof).
+		WithFix("accept only tokens whose audience (aud, or the resource they were issued for) is this MCP server").
+		WithEvidence(f.Request.Exchange, f.Baseline.Exchange)
 }
 
 func runInvalidToken401(ctx context.Context, t *suite.T) error {

@@ -374,6 +374,12 @@ func runCIMDSizeLimited(ctx context.Context, t *suite.T, d *docServer) error {
 		t.Logf("the server refused the client of a document padded with %d bytes (%d bytes of padding written before it closed the connection)", cimdPadding, sent)
 		return nil
 	}
+	if sent < int64(cimdPadding) {
+		// The JSON object comes first: a server that stops reading at
+		// its limit and parses what it read has limited the size.
+		t.Logf("the server issued a code, but took only %d of the %d bytes of padding after the document's JSON object: it stopped reading, a size limit", sent, cimdPadding)
+		return nil
+	}
 	return expect.Fail(az.Last, "the document refused for its size", fmt.Sprintf("a code for the client of a document of more than %d bytes (%d bytes read)", cimdPadding, sent),
 		"the server read a client metadata document of several megabytes and accepted it: anyone can make it fetch and hold as much as they like").
 		WithFix("stop reading a client metadata document past a small limit (the draft recommends 5 kilobytes) and refuse it")

@@ -45,6 +45,25 @@ func lax(ctx context.Context, t *suite.T, res *httpx.Result, want, got, what, fi
 		AsObservation()
 }
 
+// keptGrantAudience reads the audience of the access token of res, issued
+// to c for a token request that named foreign, a resource outside the
+// grant: a server may ignore that resource and issue the token for the
+// grant's resources (RFC 8707 §2.2 leaves the acceptable resources to it),
+// which is no widening. It reports true (logged) when the audience is read
+// and leaves foreign out; false when it names it or cannot be read.
+func keptGrantAudience(ctx context.Context, t *suite.T, c *fixture.Client, res *httpx.Result, foreign string) (bool, error) {
+	ts, err := t.ParseTokens(res) // also redacts the tokens
+	if err != nil || ts.AccessToken == "" {
+		return false, nil
+	}
+	aud, src, err := probe.Aud(ctx, t, c, ts.AccessToken)
+	if err != nil || src == "" || len(aud) == 0 || probe.NamesResource(aud, foreign) {
+		return false, err
+	}
+	t.Logf("the server issued a token whose %s audience %v leaves %s out: it ignored the resource outside the grant", src, aud, foreign)
+	return true, nil
+}
+
 // baseline makes sure that the run's usual authorization with the resource
 // gives tokens (once per run): a refusal of a variation proves nothing
 // otherwise.

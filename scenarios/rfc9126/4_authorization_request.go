@@ -7,6 +7,7 @@ import (
 
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/expect"
+	"github.com/authspec/authspec/suite/fixture"
 )
 
 // authorizationRequestChecks returns the checks of RFC 9126 §4,
@@ -23,7 +24,7 @@ func authorizationRequestChecks() []*suite.Check {
 		{
 			ID: "rfc9126-4-single-use", Spec: suite.RFC9126, Section: "4", Level: suite.Should,
 			Requires: par, Profiles: profiles,
-			Title: "A request_uri used a second time gets no second code",
+			Title: "A request_uri used a second time, by another user agent, gets no second code",
 			Quote: "Authorization servers SHOULD treat request_uri values as one-time use but MAY allow for duplicate requests due to a user reloading/refreshing their user agent.",
 			Run:   runSingleUse,
 		},
@@ -56,6 +57,10 @@ func runExpiredRefused(ctx context.Context, t *suite.T) error {
 }
 
 // runSingleUse uses a request_uri twice: the first use is the baseline.
+// The second comes from another user agent, a fresh login without the
+// cookies of the first (fixture.FlowLogin): a server "MAY allow for
+// duplicate requests due to a user reloading/refreshing their user agent",
+// and a reload is the same agent again.
 func runSingleUse(ctx context.Context, t *suite.T) error {
 	p, err := push(ctx, t, nil, nil)
 	if err != nil {
@@ -64,10 +69,12 @@ func runSingleUse(ctx context.Context, t *suite.T) error {
 	if _, err := authorized(ctx, t, p); err != nil {
 		return err
 	}
-	res, err := t.TryAuthorize(ctx, p.Request)
+	again := *p.Request
+	again.Flow = fixture.FlowLogin
+	res, err := t.TryAuthorize(ctx, &again)
 	if err != nil {
 		return err
 	}
-	return expect.Evidence(refused(res, "a request_uri used before",
-		"record the request_uri as used at its first use at the authorization endpoint and refuse it afterwards"), p.Res.Exchange)
+	return expect.Evidence(refused(res, "a request_uri used before, by another user agent (a reload by the same agent may be let through)",
+		"record the request_uri as used at its first use at the authorization endpoint and refuse it afterwards, at least to any other user agent"), p.Res.Exchange)
 }

@@ -2,6 +2,8 @@ package rfc9728
 
 import (
 	"context"
+	"net/url"
+	"strings"
 
 	"github.com/authspec/authspec/scenarios/internal/metadoc"
 	"github.com/authspec/authspec/suite"
@@ -30,10 +32,36 @@ func validationChecks() []*suite.Check {
 	}
 }
 
+// sameResource reports whether the resource identifiers a and b are the
+// same: identical, or differing only where the client cannot tell them
+// apart, in the case of the scheme and host (RFC 3986 §3.1, §3.2.2) and in
+// an empty path against "/" (both send the request line "/", and give the
+// same well-known URL, RFC 9728 §3.1 removing a terminating slash after
+// the host).
+func sameResource(a, b string) bool {
+	if a == b {
+		return true
+	}
+	ua, errA := url.Parse(a)
+	ub, errB := url.Parse(b)
+	if errA != nil || errB != nil || ua.Opaque != "" || ub.Opaque != "" {
+		return false
+	}
+	path := func(u *url.URL) string {
+		if u.EscapedPath() == "" {
+			return "/"
+		}
+		return u.EscapedPath()
+	}
+	return strings.EqualFold(ua.Scheme, ub.Scheme) && strings.EqualFold(ua.Host, ub.Host) && path(ua) == path(ub) &&
+		ua.User.String() == ub.User.String() && ua.RawQuery == ub.RawQuery && ua.ForceQuery == ub.ForceQuery &&
+		ua.Fragment == ub.Fragment
+}
+
 func runResourceIdentical(ctx context.Context, t *suite.T) error {
 	res := t.Target.ResourceMetadataResult
 	got, _ := t.Target.ResourceMetadata["resource"].(string)
-	if got != t.Target.Resource {
+	if !sameResource(got, t.Target.Resource) {
 		return expect.Fail(res, "resource: "+t.Target.Resource, "resource: "+got,
 			"the protected resource metadata names another resource; clients must discard it")
 	}
@@ -60,7 +88,7 @@ func runChallengeMetadataResource(ctx context.Context, t *suite.T) error {
 			WithEvidence(cres.Exchange).
 			WithFix(fix)
 	}
-	if got, _ := doc["resource"].(string); got != t.Target.Resource {
+	if got, _ := doc["resource"].(string); !sameResource(got, t.Target.Resource) {
 		desc := "resource: " + expect.Describe(doc["resource"])
 		if _, present := doc["resource"]; !present {
 			desc = "no resource member; members: " + expect.Keys(doc)

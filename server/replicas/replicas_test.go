@@ -369,7 +369,8 @@ const otherResourcePath = "/other-api"
 // replicas behind the round-robin proxy; only the checks that need a
 // browser (TestLoginAndConsentAcrossReplicas plays the pages) and those
 // that wait out a lifetime longer than a check's deadline are skipped.
-// The reference server claims OAuth 2.1, so the checks of its rules run.
+// The reference server claims OAuth 2.1 and MCP 2025-06-18, so the checks
+// of their rules run.
 func TestConformanceRoundRobin(t *testing.T) {
 	if testing.Short() {
 		t.Skip("a whole run")
@@ -378,7 +379,7 @@ func TestConformanceRoundRobin(t *testing.T) {
 	// other tests send Basic credentials unencoded).
 	c := newCluster(t, server.ConsentAuto, func(cfg *server.Config) { cfg.SecretsWithPlus = true })
 	rep, err := conformance.Run(t.Context(), conformance.Options{Target: c.issuer, Browser: conformance.BrowserOff,
-		Claims: []vocab.Profile{vocab.ProfileOAuth21},
+		Claims: []vocab.Profile{vocab.ProfileOAuth21, vocab.ProfileMCP0618},
 		Config: &target.Config{Resource: c.srv.ResourceURL(), ScopedResource: c.srv.ScopedResourceURL(), OtherResource: c.issuer + otherResourcePath}})
 	require.NoError(t, err)
 	require.Empty(t, rep.Aborted)

@@ -170,6 +170,13 @@ type Foreign struct {
 	// NamesResource is set when the token's own audience (introspection or
 	// JWT) names the resource although it was requested for another one.
 	NamesResource bool
+	// Proven is set when the token is shown not to be for the resource:
+	// its audience leaves the resource out, or (its audience unread)
+	// other_resource accepts it and refuses a token requested for the
+	// resource. A token requested for other_resource and not proven may
+	// carry the resource's audience too (a server that ignores the
+	// resource parameter issues the same audience to both requests).
+	Proven bool
 	// Baseline is the resource accepting a token requested for it; Answer
 	// is its answer to the foreign token.
 	Baseline, Answer *httpx.Result
@@ -220,15 +227,51 @@ func foreignToken(ctx context.Context, t *suite.T) (*Foreign, error) {
 		if err != nil {
 			return nil, err
 		}
-		if NamesResource(aud, r) {
+		switch {
+		case NamesResource(aud, r):
 			f.NamesResource = true
 			f.Proof += fmt.Sprintf(", and its %s audience %s names %s too", src, describeAud(aud), r)
+		case len(aud) > 0:
+			f.Proven = true
+			f.Proof += fmt.Sprintf(", its %s audience %s", src, describeAud(aud))
+		default:
+			if err := boundByUse(ctx, t, other, a.Own.AccessToken, f); err != nil {
+				return nil, err
+			}
 		}
 	} else if err := noneIsForeign(a, r, f); err != nil {
 		return nil, err
+	} else {
+		f.Proven = true
 	}
 	f.Answer, err = Call(ctx, t, r, "Bearer "+f.Token, "call the resource with a token issued for another audience")
 	return f, err
+}
+
+// boundByUse proves, when the audience of the token requested for other
+// cannot be read, that the server's tokens are bound to their resource:
+// other accepts its own token and refuses own, requested for the run's
+// resource.
+func boundByUse(ctx context.Context, t *suite.T, other, own string, f *Foreign) error {
+	theirs, err := Call(ctx, t, other, "Bearer "+f.Token, "call other_resource with the token requested for it")
+	if err != nil || !Accepted(theirs) {
+		return unlessSkipped(err) // nothing served there: no proof
+	}
+	mine, err := Call(ctx, t, other, "Bearer "+own, "call other_resource with a token requested for the run's resource")
+	if err != nil || Accepted(mine) {
+		return unlessSkipped(err)
+	}
+	f.Proven = true
+	f.Proof += fmt.Sprintf(", which %s accepts while it refuses a token requested for %s (HTTP %d)", other, t.Target.Resource, mine.Status)
+	return nil
+}
+
+// unlessSkipped is err, or nil when err only says the probe cannot run.
+func unlessSkipped(err error) error {
+	if err != nil && skipped(err) {
+		return nil
+	}
+	return err
 }
 
 // noneIsForeign takes the token requested without resource as the foreign

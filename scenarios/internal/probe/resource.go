@@ -173,6 +173,21 @@ func Send(ctx context.Context, t *suite.T, method, rawURL, authz, body string, h
 // Accepted reports whether res is a 2xx answer.
 func Accepted(res *httpx.Result) bool { return res != nil && res.Status >= 200 && res.Status <= 299 }
 
+// TokenRefused reports whether res refuses the access token of its
+// request: 401, or a Bearer challenge with error="invalid_token" (RFC 6750
+// §3.1). A 400, 405, 415 or 5xx without that challenge is about the
+// request's form, not the token.
+func TokenRefused(res *httpx.Result) bool {
+	if res == nil {
+		return false
+	}
+	if res.Status == http.StatusUnauthorized {
+		return true
+	}
+	c, ok := Bearer(res.Header.Values("WWW-Authenticate"))
+	return ok && c.Params["error"] == "invalid_token"
+}
+
 // JSONRPCAnswer reports whether res answers a JSON-RPC request: a 2xx with
 // a JSON-RPC 2.0 response object (result or error) as an application/json
 // body, or as the data of an event of a text/event-stream body (MCP
