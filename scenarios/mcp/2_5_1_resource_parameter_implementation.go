@@ -36,7 +36,7 @@ func resourceParameterChecks() []*suite.Check {
 		},
 		{
 			ID: "mcp-2.5.1-resource-no-trailing-slash", Spec: suite.MCP, Section: "2.5.1", Level: suite.Should,
-			Requires: mcpServer, Profiles: both,
+			Requires: mcpServerCode, Profiles: both,
 			Title: "The MCP server's resource identifier has no trailing slash that carries no meaning",
 			Quote: "While both https://mcp.example.com/ (with trailing slash) and https://mcp.example.com (without trailing slash) are technically valid absolute URIs according to RFC 3986, " +
 				"implementations SHOULD consistently use the form without the trailing slash for better interoperability unless the trailing slash is semantically significant for the specific resource.",
@@ -68,12 +68,19 @@ func runResourceNoTrailingSlash(ctx context.Context, t *suite.T) error {
 	}
 	without := strings.TrimSuffix(r, "/")
 	if u.Path != "/" {
-		res2, err := probe.Send(ctx, t, http.MethodPost, without, "", probe.Initialize, nil, "call the MCP server at its resource identifier without the final slash")
+		// The same MCP server answers initialize there with a token it
+		// accepts; a challenge alone proves nothing (an authorization
+		// layer in front challenges every path).
+		ts, _, err := probe.AcceptedToken(ctx, t)
 		if err != nil {
 			return err
 		}
-		// Without a token, the MCP server challenges.
-		if _, challenged := probe.Bearer(res2.Header.Values("WWW-Authenticate")); res2.Status != http.StatusUnauthorized || !challenged {
+		res2, err := probe.Send(ctx, t, http.MethodPost, without, "Bearer "+ts.AccessToken, probe.Initialize, nil,
+			"call the MCP server at its resource identifier without the final slash, with a token it accepts")
+		if err != nil {
+			return err
+		}
+		if !probe.JSONRPCAnswer(res2) {
 			t.Logf("%s answers HTTP %d, not as the MCP server: the final slash of %s is significant", without, res2.Status, r)
 			return nil
 		}
@@ -84,10 +91,17 @@ func runResourceNoTrailingSlash(ctx context.Context, t *suite.T) error {
 		WithFix("publish the resource identifier without the trailing slash, and issue and accept tokens for that form")
 }
 
+// runResourceInBothRequests sends the MCP server's URI as resource in
+// the authorization and the token request, as MCP clients do. A refusal
+// counts only where the same request without resource goes through: the
+// resource is then the reason.
 func runResourceInBothRequests(ctx context.Context, t *suite.T) error {
 	g, err := t.CodeFor(ctx, nil, func(r *fixture.AuthRequest) { r.Resources = []string{t.Target.Resource} })
 	if err != nil {
 		if g != nil && fixture.IsUnavailable(err) && g.Authz.ErrorCode() != "" {
+			if _, cerr := t.CodeFor(ctx, nil, func(r *fixture.AuthRequest) { r.Resources = nil }); cerr != nil {
+				return suite.SkipErr("the authorization request is refused without resource too (%v): nothing shows that the resource is the reason", cerr)
+			}
 			return expect.Fail(g.Authz.LastResponse(), "an authorization code", "error="+g.Authz.ErrorCode(),
 				"the authorization request naming the MCP server as resource was refused: MCP clients always send it").
 				WithFix("accept resource=<MCP server URI> in authorization requests, or ignore it (RFC 6749 §3.1)").
@@ -100,7 +114,19 @@ func runResourceInBothRequests(ctx context.Context, t *suite.T) error {
 		return err
 	}
 	if err := expect.Status(res, http.StatusOK); err != nil {
-		return expect.Observation(expect.WithFix(err,
+		g2, gerr := t.CodeFor(ctx, nil, func(r *fixture.AuthRequest) { r.Resources = []string{t.Target.Resource} })
+		if gerr != nil {
+			return gerr
+		}
+		control, cerr := g2.Redeem(ctx, func(form url.Values) { form.Del("resource") })
+		if cerr != nil {
+			return cerr
+		}
+		if control.Status != http.StatusOK {
+			return suite.SkipErr("the code exchange is refused without resource too (HTTP %d): nothing shows that the resource is the reason", control.Status)
+		}
+		_, _ = t.ParseTokens(control) // redact the tokens
+		return expect.Observation(expect.WithFix(expect.Evidence(err, control.Exchange),
 			"accept the resource parameter of the authorization request in the token request too (RFC 8707 §2.2): MCP clients send it in both"))
 	}
 	return nil

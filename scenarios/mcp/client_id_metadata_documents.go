@@ -63,11 +63,13 @@ func cimdChecks() []*suite.Check {
 			// The -00 draft MCP 2025-11-25 cites says nothing of redirects;
 			// later drafts forbid following them (SSRF, MCP's "SHOULD follow
 			// the security considerations").
-			ID: "mcp-2025-11-25-cimd-redirects-not-followed", Spec: suite.MCP, Section: cimdSection, Level: suite.MustNot,
+			ID: "mcp-2025-11-25-cimd-redirects-not-followed", Spec: suite.MCP, Section: cimdSection, Level: suite.ShouldNot,
 			Requires: req, Profiles: p,
 			Title: "The server does not follow an HTTP redirect when it fetches a client metadata document",
 			Quote: "The authorization server MUST NOT automatically follow HTTP redirects when fetching the Client ID Metadata Document. " +
 				"(draft-ietf-oauth-client-id-metadata-document, Client Information Discovery, later than the -00 draft MCP 2025-11-25 cites)",
+			Keywordless: "reported as WARN, never FAIL: the MUST NOT is in a later revision of the draft than the -00 that MCP 2025-11-25 cites, which says nothing of redirects, " +
+				"so a server that follows the revision MCP cites may follow them; the later revision forbids it because a redirect lets the document's host send the server's fetch anywhere (SSRF)",
 			Run: withDocs(runCIMDRedirectsNotFollowed),
 		},
 		{

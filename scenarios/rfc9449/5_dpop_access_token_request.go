@@ -96,9 +96,23 @@ func bearerIsUnbound(ctx context.Context, t *suite.T, h *holder, ts *fixture.Tok
 	if !probe.Accepted(bound) {
 		return suite.SkipErr("the resource accepts the token neither as bearer (HTTP %d) nor with a DPoP proof (HTTP %d): nothing tells whether it is bound", res.Status, bound.Status)
 	}
+	// A resource that takes only the DPoP scheme may take an unbound
+	// token with any proof: the token is bound only if a proof of
+	// another key is refused.
+	other, err := newHolder(t)
+	if err != nil {
+		return err
+	}
+	foreign, err := other.resourceCall(ctx, t, ts.AccessToken, dpop.Proof{}, "call the resource with the token and a DPoP proof of another key (control)")
+	if err != nil {
+		return err
+	}
+	if probe.Accepted(foreign) {
+		return suite.SkipErr("the resource refuses the token as a bearer token (HTTP %d) but takes it with a DPoP proof of any key (HTTP %d): it takes only the DPoP scheme, and nothing shows the token is bound", res.Status, foreign.Status)
+	}
 	return expect.Fail(ts.Result, `token_type "DPoP"`, `"Bearer"`,
-		"the access token is bound to the DPoP key (the resource refuses it as a bearer token and accepts it with a proof) but the token response says token_type Bearer").
-		WithEvidence(res.Exchange).WithFix("answer token_type DPoP for every access token bound to a DPoP key")
+		"the access token is bound to the DPoP key (the resource refuses it as a bearer token and with another key's proof, and accepts it with the key's proof) but the token response says token_type Bearer").
+		WithEvidence(res.Exchange, foreign.Exchange).WithFix("answer token_type DPoP for every access token bound to a DPoP key")
 }
 
 func runPublicRefreshBound(ctx context.Context, t *suite.T) error {

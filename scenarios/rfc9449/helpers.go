@@ -212,6 +212,13 @@ func resourceToken(ctx context.Context, t *suite.T) (*holder, string, error) {
 	if !probe.Accepted(res) {
 		return nil, "", suite.SkipErr("the resource %s answered HTTP %d to a DPoP-bound token with a valid proof: it does not accept DPoP, nothing to compare with", t.Target.Resource, res.Status)
 	}
+	none, err := probe.Unauthenticated(ctx, t)
+	if err != nil {
+		return nil, "", err
+	}
+	if probe.Accepted(none) {
+		return nil, "", suite.SkipErr("the resource %s serves a request without any token (HTTP %d): that it serves one with a faulty proof would prove nothing (set resource: to a URL that needs a token)", t.Target.Resource, none.Status)
+	}
 	return h, ts.AccessToken, nil
 }
 

@@ -77,7 +77,7 @@ func runAuthorizationServersListsIssuer(ctx context.Context, t *suite.T) error {
 	case !present:
 		t.Logf("no authorization_servers member (OPTIONAL)")
 		return nil
-	case slices.Contains(list, t.Target.Issuer):
+	case slices.Contains(list, t.Target.Issuer), t.Target.Metadata.Issuer != "" && slices.Contains(list, t.Target.Metadata.Issuer):
 		return nil
 	}
 	if ok, _ := t.Target.Has(vocab.FeatureResource); !ok {
