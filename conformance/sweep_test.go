@@ -212,6 +212,10 @@ var variantSetups = map[server.Variant]variantSetup{
 	// A public client's remembered approval shows only on its second
 	// consent page, which the browser meets.
 	server.VariantConsentRememberedPublic: {Browser: true},
+	// The consent form's token is seen only in the pages.
+	server.VariantConsentTokenUnnamed: {Browser: true},
+	// Frame-busting script is seen only in the pages.
+	server.VariantFrameBustingScript: {Browser: true},
 	// A reload is the same browser again: its session is seen only
 	// through the pages.
 	server.VariantPARReloadAllowed: {Browser: true},
@@ -611,6 +615,7 @@ func sweepPlanWith(t *testing.T, cfg server.Config, withBrowser bool, st variant
 	}
 	if st.Waits {
 		tcfg.CodeLifetime = srv.CodeLifetime()
+		tcfg.ClockSkew = time.Second // the reference resource allows none
 	}
 	tcfg.Resource = srv.ResourceURL()
 	tcfg.ScopedResource = srv.ScopedResourceURL()

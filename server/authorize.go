@@ -579,7 +579,7 @@ func (s *Server) handleConsentPage(w http.ResponseWriter, r *http.Request) {
 	data := map[string]any{
 		"Title": "Authorize " + name, "ClientName": name, "ClientID": clientID,
 		"Subject": sess.subject, "RedirectHost": host, "Scopes": scopes, "Resources": req.resources,
-		"RequestID": req.sealed, "CSRF": csrf, "Action": s.endpoint("/consent"),
+		"RequestID": req.sealed, "CSRF": csrf, "CSRFField": s.consentCSRFField(), "Action": s.endpoint("/consent"),
 	}
 	s.addClientLinks(r, req, data)
 	s.render(w, http.StatusOK, s.ui.consent, data)
@@ -607,7 +607,7 @@ func (s *Server) handleConsentSubmit(w http.ResponseWriter, r *http.Request) {
 	if sess == nil {
 		return
 	}
-	if s.checksConsentCSRF() && !s.checkCSRF(r.PostForm.Get("csrf_token"), "consent", sess.id, req.id) {
+	if s.checksConsentCSRF() && !s.checkCSRF(r.PostForm.Get(s.consentCSRFField()), "consent", sess.id, req.id) {
 		s.errorPage(w, http.StatusForbidden, "Invalid form", "The consent form expired or was not submitted from this site. Go back and try again.")
 		return
 	}

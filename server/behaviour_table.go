@@ -13,7 +13,7 @@ var (
 	FaultResponseTypeUnchecked = fault("response-type-unchecked", "RFC 6749 §3.1.1",
 		"an unsupported response_type is treated as code")
 	FaultAuthzMissingRTWrongError = fault("authorize-missing-response-type-wrong-error", "RFC 6749 §4.1.2.1",
-		"a request without response_type is answered unsupported_response_type instead of invalid_request")
+		"a request without response_type is answered access_denied instead of invalid_request")
 	FaultAuthzUnknownClientRedirect = fault("authorize-unknown-client-redirected", "RFC 6749 §4.1.2.1",
 		"a request with an unknown client_id is redirected (with an error) to the redirect_uri it names")
 	FaultAuthzMissingClientRedirect = fault("authorize-missing-client-redirected", "RFC 6749 §4.1.2.1",
@@ -603,6 +603,8 @@ var (
 // them.
 var (
 	// Login and consent (RFC 6749 §4.1.1, §10.2).
+	VariantConsentTokenUnnamed = variant("consent-token-unnamed", "RFC 6749 §10.12",
+		`the consent form's CSRF token, bound to the session, is in a field named session_code, a name that does not say it is one (as Keycloak's per-flow code): RFC 6749 §10.12 "The authorization server MUST implement CSRF protection for its authorization endpoint" says nothing of how`)
 	VariantConsentNone = variant("consent-none", "RFC 6749 §4.1.1",
 		`no consent page: a request is approved right after the user signs in; RFC 6749 §4.1.1: "the authorization server authenticates the resource owner and obtains an authorization decision (by asking the resource owner or by establishing approval via other means)."`)
 	VariantConsentEveryTime = variant("consent-every-time", "RFC 6749 §4.1.1",
@@ -611,12 +613,16 @@ var (
 		`the login asks for the username on one page and for the password on the next; RFC 6749 §3.1: "The way in which the authorization server authenticates the resource owner (e.g., username and password login, session cookies) is beyond the scope of this specification."`)
 
 	// The page for a request that cannot be redirected (RFC 6749 §4.1.2.1).
+	VariantMissingResponseTypeUnsupported = variant("missing-response-type-unsupported", "RFC 6749 §3.1.1",
+		`a request without response_type is answered unsupported_response_type (as fosite does): RFC 6749 §3.1.1 "If an authorization request is missing the \"response_type\" parameter, or if the response type is not understood, the authorization server MUST return an error response as described in Section 4.1.2.1."`)
 	VariantErrorPage200 = variant("error-page-200", "RFC 6749 §4.1.2.1",
 		`the page for an invalid client_id or redirect_uri (any 400 page of the authorization endpoint) is served with 200, which misses the SHOULD of oauth21-4.1.2.1-error-page-400 (WARN: OAuth 2.1 §4.1.2.1 asks for 400); RFC 6749 §4.1.2.1 only says "the authorization server SHOULD inform the resource owner of the error and MUST NOT automatically redirect the user-agent to the invalid redirection URI."`)
 	VariantErrorPageRedirect = variant("error-page-redirect", "RFC 6749 §4.1.2.1",
 		`the page for an invalid client_id or redirect_uri is the server's own /error page, reached by a redirect and served with 200, which misses the SHOULD of oauth21-4.1.2.1-error-page-400 (WARN: OAuth 2.1 §4.1.2.1 asks for 400); RFC 6749 §4.1.2.1: "the authorization server SHOULD inform the resource owner of the error and MUST NOT automatically redirect the user-agent to the invalid redirection URI."`)
 	VariantErrorPageBare = variant("error-page-bare", "RFC 6749 §4.1.2.1",
 		`the error pages of the authorization endpoint are plain text, no HTML and no form; RFC 6749 §4.1.2.1: "the authorization server SHOULD inform the resource owner of the error and MUST NOT automatically redirect the user-agent to the invalid redirection URI."`)
+	VariantFrameBustingScript = variant("frame-busting-script", "RFC 9700 §4.16",
+		`login and consent pages forbid framing by frame-busting JavaScript instead of X-Frame-Options and CSP frame-ancestors, which misses the SHOULD of rfc9700-4.16-csp-frame-ancestors (WARN): RFC 9700 §4.16 "Multiple countermeasures are described in [RFC6819], including the use of the X-Frame-Options HTTP response header field and frame-busting JavaScript."`)
 	VariantNoReferrerPolicy = variant("no-referrer-policy", "RFC 9700 §4.2.4",
 		`pages are served without a Referrer-Policy (the pages load no third-party resource); RFC 9700 §4.2.4 lists the Referrer-Policy among the measures that "further reduce the chances of a successful attack", after the SHOULD NOT about third-party resources that the pages meet.`)
 

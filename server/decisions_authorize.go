@@ -105,10 +105,15 @@ var knownAuthorizeParams = map[string]bool{
 }
 
 // missingResponseTypeError: a request without response_type lacks a
-// required parameter (RFC 6749 §4.1.2.1 invalid_request).
+// required parameter (RFC 6749 §4.1.2.1 invalid_request; variant:
+// unsupported_response_type, RFC 6749 §3.1.1 putting a missing response
+// type beside one not understood; fault: access_denied).
 func (s *Server) missingResponseTypeError() *oautherr.Error {
-	if s.fault(FaultAuthzMissingRTWrongError) {
-		return oautherr.UnsupportedResponseType("response_type is required")
+	switch {
+	case s.fault(FaultAuthzMissingRTWrongError):
+		return oautherr.AccessDenied("the request was denied")
+	case s.variant(VariantMissingResponseTypeUnsupported):
+		return oautherr.UnsupportedResponseType("The request is missing the 'response_type' parameter")
 	}
 	return oautherr.InvalidRequest("response_type is required")
 }
@@ -281,6 +286,16 @@ func (s *Server) echoChallenge(req *authRequest, params url.Values) {
 }
 
 // Login and consent (RFC 6749 §10.2, §10.12).
+
+// consentCSRFField is the name of the consent form's CSRF token field
+// (variant: session_code, a name that does not say what it is, as
+// Keycloak's per-flow code).
+func (s *Server) consentCSRFField() string {
+	if s.variant(VariantConsentTokenUnnamed) {
+		return "session_code"
+	}
+	return "csrf_token"
+}
 
 // remembersConsent: an approval is remembered, the server's documented
 // consent policy; with consent-every-time, the consent page is shown for

@@ -14,10 +14,10 @@ func (s *Server) metadataRules() []rule {
 	return []rule{
 		onFault(FaultIssuerMismatch, func(res *response) {
 			editBody(res, func(m *Metadata) {
-				m.Issuer = s.base + "/"
-				if s.base+"/" == s.cfg.Issuer {
-					m.Issuer = s.base
-				}
+				// Another path, not just a final slash: https://as and
+				// https://as/ share a metadata URL, so the server could
+				// not tell which one a client was configured with.
+				m.Issuer = strings.TrimSuffix(s.cfg.Issuer, "/") + "/other-issuer"
 			})
 		}),
 		onFault(FaultWrongRegistrationEP, func(res *response) {

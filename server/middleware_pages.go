@@ -65,6 +65,14 @@ func (s *Server) pageRules() []rule {
 			res.header.Set("Content-Security-Policy", csp+"; img-src "+pixel)
 		}),
 		onFault(FaultFramingAllowed, dropHeaders("X-Frame-Options", "Content-Security-Policy")),
+		onVariant(VariantFrameBustingScript, func(res *response) {
+			if res.header.Get("Content-Security-Policy") == "" {
+				return // not a page
+			}
+			res.header.Del("X-Frame-Options")
+			res.header.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; base-uri 'none'")
+			res.body = append(res.body, `<script>if (top !== self) { top.location = self.location; }</script>`...)
+		}),
 		onFault(FaultErrorDescriptionUnsanitized, func(res *response) {
 			rt := res.form().Get("response_type")
 			s.editClientRedirect(func(q url.Values) {

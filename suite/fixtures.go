@@ -145,7 +145,7 @@ func (t *T) Authorize(ctx context.Context, r *fixture.AuthRequest) (*fixture.Aut
 // noCallback is err, or the ErrUnavailable of a flow that should have come
 // back to the redirect URI and did not.
 func noCallback(res *fixture.AuthzResult, err error, flow fixture.Flow) error {
-	if err != nil || res == nil || res.Callback != nil || flow == fixture.FlowInspect {
+	if err != nil || res == nil || res.Callback != nil || flow.Inspects() {
 		return err
 	}
 	how := "no answer to follow"

@@ -71,6 +71,7 @@ clients:
   public:
     client_id: authspec-public
     redirect_uri: %[2]s
+    native: true
 browser:
   login:
     - { fill: 'input[name="username"]', value: "${env:AUTHSPEC_USERNAME}" }

@@ -36,5 +36,26 @@ func TestConsentCSRF_CrossSiteForgery(t *testing.T) {
 	res := runChecks(t, server.Config{Faults: []server.Fault{server.FaultConsentCrossSite}}, []*suite.Check{c})
 	require.Len(t, res, 1)
 	assert.Equal(t, suite.Fail, res[0].Status, describe(res[0]))
-	assert.Contains(t, res[0].Message, "cross-site")
+	assert.Contains(t, res[0].Message, "posted from another site")
+}
+
+// TestConsentCSRF_TokenUnnamed: a consent form whose CSRF token has a name
+// that does not say so (Keycloak's per-flow code) is judged by what an
+// attacker can copy, the form of the attacker's own session: refused with
+// the person's cookies, it protects the approval.
+func TestConsentCSRF_TokenUnnamed(t *testing.T) {
+	cfg := server.Config{Variants: []server.Variant{server.VariantConsentTokenUnnamed}}
+	for _, r := range runChecks(t, cfg, checksByID(t, "rfc6749-10.12-consent-csrf-token", "rfc6749-10.12-consent-not-by-get")) {
+		assert.Equal(t, suite.Pass, r.Status, describe(r))
+	}
+}
+
+// TestFrameBustingScript: pages that forbid framing by frame-busting
+// JavaScript (a countermeasure RFC 9700 §4.16 names) prevent clickjacking;
+// they miss only the SHOULD of CSP.
+func TestFrameBustingScript(t *testing.T) {
+	cfg := server.Config{Variants: []server.Variant{server.VariantFrameBustingScript}}
+	res := runChecks(t, cfg, checksByID(t, "rfc9700-4.16-no-framing", "rfc9700-4.16-csp-frame-ancestors"))
+	assert.Equal(t, suite.Pass, res[0].Status, describe(res[0]))
+	assert.Equal(t, suite.Warn, res[1].Status, describe(res[1]))
 }

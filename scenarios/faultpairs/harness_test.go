@@ -254,8 +254,10 @@ func runChecksWith(t testing.TB, cfg server.Config, o runOptions, checks []*suit
 	tcfg.Resource = srv.ResourceURL()
 	tcfg.ScopedResource = srv.ScopedResourceURL()
 	referenceResourceConfig(tcfg, issuer)
-	// The code lifetime the reference server would document.
+	// The code lifetime the reference server would document, and the
+	// clock skew its resource allows (none: a second is room enough).
 	tcfg.CodeLifetime = srv.CodeLifetime()
+	tcfg.ClockSkew = time.Second
 	if adjustConfig != nil {
 		adjustConfig(tcfg)
 	}

@@ -59,11 +59,13 @@ var introspectionChecks = []string{"rfc7662-2.1-requires-authorization", "rfc766
 	"rfc7662-2.2-inactive-no-details", "rfc7662-2.3-invalid-client-401"}
 
 // TestIntrospectionOfEveryTokenInactive: an endpoint that reports every
-// token inactive breaks RFC 7662 §2.2 for a token just issued to the
-// caller; the checks that need an active token cannot run.
+// token inactive, even a token just issued to the caller, is reported as
+// an observation (RFC 7662 §2.2 lets a server answer false to a caller it
+// does not allow to introspect that token); the checks that need an active
+// token cannot run.
 func TestIntrospectionOfEveryTokenInactive(t *testing.T) {
 	lawful(t, server.Config{Faults: []server.Fault{server.FaultIntrospectAlwaysInactive}}, nil, map[string]suite.Status{
-		"rfc7662-2.2-active-token": suite.Fail, "rfc7662-2.1-hint-not-binding": suite.Skip,
+		"rfc7662-2.2-active-token": suite.Warn, "rfc7662-2.1-hint-not-binding": suite.Skip,
 		"rfc7662-2.2-numeric-dates": suite.Skip, "rfc7662-2.2-revoked-inactive": suite.Skip,
 	}, introspectionChecks...)
 }
@@ -85,7 +87,7 @@ func TestIntrospectionForResourceServersOnly(t *testing.T) {
 	for _, id := range introspectionChecks {
 		want[id] = suite.Skip
 	}
-	want["rfc7662-2.1-requires-authorization"], want["rfc7662-2.3-invalid-client-401"] = suite.Pass, suite.Pass
+	want["rfc7662-2.1-requires-authorization"] = suite.Pass
 	lawful(t, server.Config{}, introspectionForResourceServersOnly, want, append(introspectionChecks, "rfc8414-2-introspection-endpoint-introspects", "rfc8414-2-introspection-auth-methods-authenticate")...)
 }
 

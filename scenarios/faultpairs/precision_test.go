@@ -161,3 +161,14 @@ func TestBearerMethods_FormBodyToJSONRPC(t *testing.T) {
 		assert.Contains(t, strings.Join(r.Log, "\n"), "bearer method body: HTTP 415 is no refusal")
 	}
 }
+
+// TestIssuerGivenWithoutItsFinalSlash: a server whose issuer ends with a
+// slash, run with the issuer typed without it, publishes the one metadata
+// URL both spellings give: which one is the issuer is the configuration's
+// to fix, not a fault of the server.
+func TestIssuerGivenWithoutItsFinalSlash(t *testing.T) {
+	id := "rfc8414-3.3-issuer-identical"
+	r := runWith(t, server.Config{Variants: []server.Variant{server.VariantIssuerTrailingSlash}}, runOpts{}, &target.Config{}, id)[id]
+	assert.Equal(t, suite.Skip, r.Status, describe(r))
+	assert.Contains(t, r.Message, "only by a final slash")
+}

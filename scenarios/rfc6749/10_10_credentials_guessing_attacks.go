@@ -149,8 +149,20 @@ func runCredentialsEntropyEstimate(ctx context.Context, t *suite.T) error {
 // client and, when the target registers clients, registers as many.
 func collectCredentials(ctx context.Context, t *suite.T) ([]*credentialKind, error) {
 	codes, access, refresh := &credentialKind{name: "authorization codes"}, &credentialKind{name: "access tokens"}, &credentialKind{name: "refresh tokens"}
-	for range entropySamples {
-		g, err := t.CodeFor(ctx, nil, nil)
+	for i := range entropySamples + 1 {
+		// The last one in a session of its own (a fresh login): a part
+		// bound to the session (a session identifier in the code) is no
+		// less unknown to an attacker than a random one, and varies
+		// only from one session to another.
+		fresh := func(r *fixture.AuthRequest) { r.Flow = fixture.FlowLogin }
+		if i < entropySamples {
+			fresh = nil
+		}
+		g, err := t.CodeFor(ctx, nil, fresh)
+		if err != nil && fresh != nil {
+			t.Logf("no code from a fresh session (%v): the samples all come from one session", err)
+			break
+		}
 		if err != nil {
 			return nil, err
 		}

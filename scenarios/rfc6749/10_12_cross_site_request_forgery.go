@@ -40,11 +40,15 @@ func csrfChecks() []*suite.Check {
 
 // inspect logs in through the browser and stops at the consent page.
 func inspect(ctx context.Context, t *suite.T) (*fixture.AuthRequest, *fixture.ConsentForm, error) {
+	return inspectFlow(ctx, t, fixture.FlowInspect)
+}
+
+func inspectFlow(ctx context.Context, t *suite.T, flow fixture.Flow) (*fixture.AuthRequest, *fixture.ConsentForm, error) {
 	_, ar, err := pages.Request(ctx, t)
 	if err != nil {
 		return nil, nil, err
 	}
-	ar.Flow = fixture.FlowInspect
+	ar.Flow = flow
 	res, err := t.Authorize(ctx, ar)
 	if err != nil {
 		return nil, nil, err
@@ -53,6 +57,40 @@ func inspect(ctx context.Context, t *suite.T) (*fixture.AuthRequest, *fixture.Co
 		return nil, nil, suite.SkipErr("the browser did not stop at a consent page (the target approved without asking)")
 	}
 	return ar, res.Consent, nil
+}
+
+// forgeryBase is what a cross-site forgery is made of: the person's
+// consent page (victim), whose session cookies the person's browser sends,
+// and the consent page of the attacker's own authorization request, in a
+// session of the attacker's own (a fresh login), whose form and action the
+// attacker can read and copy into a page of another site. The values of
+// the attacker's form that the server binds to the attacker's session (a
+// per-flow identifier, a CSRF token) are worth nothing with the person's
+// cookies; values it binds to nothing serve any session.
+type forgeryBase struct {
+	ar       *fixture.AuthRequest // the attacker's request, where a forged approval's code goes
+	victim   *fixture.ConsentForm // the person's page: their cookies
+	attacker *fixture.ConsentForm // the attacker's page: the form to copy
+}
+
+func forgeryBases(ctx context.Context, t *suite.T) (*forgeryBase, error) {
+	_, victim, err := inspect(ctx, t)
+	if err != nil {
+		return nil, err
+	}
+	ar, attacker, err := inspectFlow(ctx, t, fixture.FlowInspectFresh)
+	if err != nil {
+		return nil, err
+	}
+	return &forgeryBase{ar: ar, victim: victim, attacker: attacker}, nil
+}
+
+// form is the attacker's form sent with the person's cookies (all of them,
+// or those a cross-site request carries) and headers.
+func (b *forgeryBase) form(cookies []string, headers map[string]string) *fixture.ConsentForm {
+	f := *b.attacker
+	f.Cookies, f.Headers = cookies, headers
+	return &f
 }
 
 // submit sends form fields to the consent action with the session cookies
@@ -112,22 +150,22 @@ func submit(ctx context.Context, t *suite.T, ar *fixture.AuthRequest, f *fixture
 }
 
 func runConsentGET(ctx context.Context, t *suite.T) error {
-	ar, f, err := inspect(ctx, t)
+	b, err := forgeryBases(ctx, t)
 	if err != nil {
 		return err
 	}
-	// What a link or an image on another site sends: the form's fields
-	// without its CSRF token and without what the person typed, with the
-	// cookies a top-level navigation carries.
+	// What a link or an image on another site sends: the fields of the
+	// attacker's own consent form without its CSRF token and without what
+	// a person typed, with the cookies a top-level navigation carries.
 	var fields [][2]string
-	for _, kv := range forgeable(t, f.Fields) {
+	for _, kv := range forgeable(t, b.attacker.Fields) {
 		if !csrfName.MatchString(kv[0]) {
 			fields = append(fields, kv)
 		}
 	}
-	nav := *f
-	nav.Headers = map[string]string{"Sec-Fetch-Site": "cross-site", "Sec-Fetch-Mode": "navigate"}
-	res, approved, err := submit(ctx, t, ar, &nav, http.MethodGet, fields, "the consent form's fields, without a CSRF token, sent with GET as a link from another site would")
+	nav := b.form(b.victim.Cookies, map[string]string{"Sec-Fetch-Site": "cross-site", "Sec-Fetch-Mode": "navigate"})
+	res, approved, err := submit(ctx, t, b.ar, nav, http.MethodGet, fields,
+		"the attacker's consent form fields, without a CSRF token, sent with GET and the person's cookies as a link from another site would")
 	if err != nil {
 		return err
 	}
@@ -142,11 +180,11 @@ func runConsentGET(ctx context.Context, t *suite.T) error {
 var csrfName = regexp.MustCompile(`(?i)csrf|xsrf|authenticity|_token$|^token$|nonce`)
 
 func runConsentCSRF(ctx context.Context, t *suite.T) error {
-	ar, f, err := inspect(ctx, t)
+	b, err := forgeryBases(ctx, t)
 	if err != nil {
 		return err
 	}
-	fields := forgeable(t, f.Fields)
+	fields := forgeable(t, b.attacker.Fields)
 	var without, forged [][2]string
 	found := false
 	for _, kv := range fields {
@@ -158,29 +196,41 @@ func runConsentCSRF(ctx context.Context, t *suite.T) error {
 		without = append(without, kv)
 		forged = append(forged, kv)
 	}
-	// What an attacker's page can send: the form without what the person
-	// typed, with only the cookies a cross-site POST carries.
-	variants := []forgery{{fields, "the consent form forged from another site (cross-site cookies only, foreign Origin)"}}
+	// What an attacker's page can send: the attacker's own consent form
+	// (its CSRF token that of the attacker's session), without what a
+	// person typed, with only the cookies a cross-site POST carries.
+	variants := []forgery{{fields, "the attacker's consent form (its own session's values) posted from another site"}}
 	if found {
-		variants = []forgery{{without, "the consent form without its CSRF token, forged from another site"},
-			{forged, "the consent form with a forged CSRF token, forged from another site"}}
+		variants = append(variants, forgery{without, "the attacker's consent form without its CSRF token, posted from another site"},
+			forgery{forged, "the attacker's consent form with a made-up CSRF token, posted from another site"})
 	}
+	cross := b.form(b.victim.CrossSiteCookies, map[string]string{"Origin": "https://attacker.authspec.invalid", "Sec-Fetch-Site": "cross-site", "Sec-Fetch-Mode": "navigate"})
 	for _, v := range variants {
-		res, approved, err := submitCrossSite(ctx, t, ar, f, v.fields, v.note)
+		res, approved, err := submit(ctx, t, b.ar, cross, http.MethodPost, v.fields, v.note+" with the person's cross-site cookies")
 		if err != nil {
 			return err
 		}
 		if approved {
 			return expect.Fail(res, "the approval refused", "a redirect to the client with a code",
-				"%s was accepted: another site can approve access in the person's name (form fields: %s)", v.note, fieldNames(f.Fields)).
+				"%s was accepted with the person's cookies: another site can approve access in the person's name (form fields: %s)", v.note, fieldNames(b.attacker.Fields)).
 				WithFix("verify a CSRF token bound to the session before approving, and make the session cookie SameSite=Lax or Strict")
 		}
 	}
 	if !found {
-		t.Logf("no CSRF token field (fields: %s); the cross-site forgery of the POST was refused, so SameSite cookies, an Origin check or the fields the person types protect the approval", fieldNames(f.Fields))
+		t.Logf("no CSRF token field (fields: %s); the cross-site forgery of the POST was refused, so per-session values, SameSite cookies, an Origin check or the fields the person types protect the approval", fieldNames(b.attacker.Fields))
 		return nil
 	}
-	return unverifiedToken(ctx, t, ar, f, without)
+	ar, f, err := inspect(ctx, t)
+	if err != nil {
+		return err
+	}
+	var own [][2]string
+	for _, kv := range forgeable(t, f.Fields) {
+		if !csrfName.MatchString(kv[0]) {
+			own = append(own, kv)
+		}
+	}
+	return unverifiedToken(ctx, t, ar, f, own)
 }
 
 // unverifiedToken sends the form without its CSRF token as the person's own
@@ -225,17 +275,6 @@ func forgeable(t *suite.T, fields [][2]string) [][2]string {
 		}
 	}
 	return out
-}
-
-// submitCrossSite sends fields to the consent form's action as a browser
-// would on a POST made by a page of another site: only the cookies a
-// cross-site request carries, a foreign Origin and Sec-Fetch-Site:
-// cross-site.
-func submitCrossSite(ctx context.Context, t *suite.T, ar *fixture.AuthRequest, f *fixture.ConsentForm, fields [][2]string, note string) (*httpx.Result, bool, error) {
-	cross := *f
-	cross.Cookies = f.CrossSiteCookies
-	cross.Headers = map[string]string{"Origin": "https://attacker.authspec.invalid", "Sec-Fetch-Site": "cross-site", "Sec-Fetch-Mode": "navigate"}
-	return submit(ctx, t, ar, &cross, http.MethodPost, fields, note)
 }
 
 func fieldNames(fields [][2]string) string {

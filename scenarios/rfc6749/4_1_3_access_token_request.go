@@ -90,8 +90,10 @@ func runUnknownCodeInvalidGrant(ctx context.Context, t *suite.T) error {
 	if err != nil {
 		return err
 	}
+	// A code_verifier too: a server that requires PKCE may otherwise
+	// answer the missing verifier before it looks the code up.
 	form := url.Values{"grant_type": {"authorization_code"}, "redirect_uri": {c.RedirectURI},
-		"code": {"authspec-unknown-code-" + fixture.RandomState()}}
+		"code": {"authspec-unknown-code-" + fixture.RandomState()}, "code_verifier": {fixture.NewPKCE().Verifier}}
 	res, err := t.Token(ctx, c, form, "redeem an authorization code that was never issued")
 	if err != nil {
 		return err

@@ -276,7 +276,8 @@ func introspectedScope(ctx context.Context, t *suite.T, c *fixture.Client, token
 		return "", res, suite.SkipErr("introspection says the new access token is not active; cannot tell the granted scope")
 	}
 	if m.Scope == nil {
-		return "", res, nil
+		// OPTIONAL in RFC 7662 §2.2: its absence says nothing.
+		return "", res, suite.SkipErr("introspection gives no scope member (OPTIONAL, RFC 7662 §2.2); cannot tell the granted scope")
 	}
 	return strings.TrimSpace(*m.Scope), res, nil
 }

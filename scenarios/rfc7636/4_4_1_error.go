@@ -121,6 +121,11 @@ func runRequiredChallengeInvalidRequest(ctx context.Context, t *suite.T) error {
 	if res.Param("code") != "" {
 		return suite.SkipErr("the server does not require PKCE from public clients (rfc9700-2.1.1-pkce-required-public judges that)")
 	}
+	// The refusal is about the challenge only if the same client gets a
+	// code with one.
+	if _, err := t.CodeFor(ctx, c, nil); err != nil {
+		return suite.SkipErr("the public client gets no code with a code_challenge either (%v): nothing shows that the missing challenge is the reason", err)
+	}
 	return wantErrorRedirect(res, ar.State, "invalid_request", "no code_challenge from a public client",
 		"redirect to the client with error=invalid_request (and error_description \"code challenge required\")")
 }

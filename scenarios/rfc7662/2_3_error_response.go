@@ -29,6 +29,15 @@ func runInvalidClient401(ctx context.Context, t *suite.T) error {
 	if err != nil {
 		return err
 	}
+	// The sentence binds a caller that authenticates with client
+	// credentials: the client's own credentials must be taken first.
+	base, err := introspect(ctx, t, c, token, nil, "introspect with the client's credentials (control)")
+	if err != nil {
+		return err
+	}
+	if err := authorizedCall(base); err != nil {
+		return err
+	}
 	wrong := *c
 	wrong.Secret = "authspec-wrong-secret"
 	wrong.AuthMethod = "client_secret_basic"

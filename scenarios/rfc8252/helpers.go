@@ -58,5 +58,9 @@ func nativeClient(ctx context.Context, t *suite.T) (*fixture.Client, error) {
 	if ok, why := t.Target.Has(vocab.FeaturePublicClient); !ok {
 		return nil, suite.SkipErr("no native app client: no dynamic registration and %s", why)
 	}
+	if pc := t.Target.Config.Clients.Public; pc == nil || !pc.Native {
+		return nil, suite.SkipErr("no native app client: no dynamic registration, and the configured public client is not declared a native app " +
+			"(a browser app's redirect URI is compared exactly); set clients.public.native: true if it is one")
+	}
 	return t.Public(ctx)
 }

@@ -391,7 +391,15 @@ func runResponseTypesNotRefused(ctx context.Context, t *suite.T) error {
 		return err
 	}
 	for _, rt := range t.Target.Metadata.ResponseTypesSupported {
-		ar := t.NewAuthRequest(c)
+		rc, why, err := responseTypeClient(ctx, t, c, rt)
+		if err != nil {
+			return err
+		}
+		if rc == nil {
+			t.Logf("response_type %s: not judged: %s", rt, why)
+			continue
+		}
+		ar := t.NewAuthRequest(rc)
 		ar.Extra = url.Values{"response_type": {rt}}
 		if slices.Contains(strings.Fields(rt), "id_token") {
 			ar.Extra.Set("nonce", fixture.RandomState()) // OpenID Connect requires one
@@ -415,6 +423,50 @@ func runResponseTypesNotRefused(ctx context.Context, t *suite.T) error {
 		}
 	}
 	return nil
+}
+
+// responseTypeClient is a client registered for the response type rt: c
+// for code (the run's flows use it), else a client registered for rt
+// alone, as a server refuses a response type the client is not
+// registered for (RFC 7591 §2 response_types) with the same
+// unsupported_response_type. nil, with why, when there is none.
+func responseTypeClient(ctx context.Context, t *suite.T, c *fixture.Client, rt string) (*fixture.Client, string, error) {
+	if rt == "code" {
+		return c, "", nil
+	}
+	if ok, _ := t.Target.Has(vocab.FeatureDCR); !ok {
+		return nil, "without dynamic registration, the configured client may not be registered for it", nil
+	}
+	var grants []string
+	for _, f := range strings.Fields(rt) {
+		switch f {
+		case "code":
+			grants = append(grants, "authorization_code")
+		case "token", "id_token":
+			if !slices.Contains(grants, "implicit") {
+				grants = append(grants, "implicit")
+			}
+		}
+	}
+	r, err := regclient.Register(ctx, t, regclient.Metadata(t, regclient.DefaultMethod(t),
+		map[string]any{"response_types": []string{rt}, "grant_types": grants, "client_name": "authspec response_type " + rt}))
+	if err != nil {
+		var skip *suite.Skipped
+		if errors.As(err, &skip) {
+			return nil, skip.Reason, nil
+		}
+		return nil, "", err
+	}
+	if !r.OK() {
+		// Registration refuses the response type too: the run's client
+		// is judged, two answers then telling the same.
+		t.Logf("response_type %s: a client registered for it is refused (%s); judged with the run's client", rt, regclient.Outcome(r.Res))
+		return c, "", nil
+	}
+	if kept, _, _ := expect.StringList(r.Info, "response_types"); len(kept) > 0 && !slices.Contains(kept, rt) {
+		return nil, fmt.Sprintf("a client registered for it got response_types %v", kept), nil
+	}
+	return r.Client, "", nil
 }
 
 func runTokenAuthMethodsAuthenticate(ctx context.Context, t *suite.T) error {

@@ -97,9 +97,12 @@ func alterTail(tok string) string {
 	if i < 0 {
 		return "authspec-altered"
 	}
-	if b[i] == 'A' {
+	// Never the same letter in the other case: a case-insensitive lookup
+	// (a database collation) would find the same token.
+	switch b[i] {
+	case 'A', 'a':
 		b[i] = 'B'
-	} else {
+	default:
 		b[i] = 'A'
 	}
 	return string(b)

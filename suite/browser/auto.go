@@ -86,7 +86,7 @@ func (a *Auto) AuthorizeEach(ctx context.Context, hc *httpx.Client, urls fixture
 	if a.err != nil {
 		return res, &fixture.ErrUnavailable{Reason: "the authorization endpoint shows a page and the browser cannot start: " + a.err.Error()}
 	}
-	if flow != fixture.FlowLogin && !a.b.HasSession() {
+	if !flow.Fresh() && !a.b.HasSession() {
 		release, err := acquire(ctx, a.loginLock())
 		if err != nil {
 			return nil, fmt.Errorf("waiting for the first login: %w", err)
@@ -173,7 +173,7 @@ func (a *Auto) browser() *Browser {
 // jar is nil when there is no session.
 func (a *Auto) plain(ctx context.Context, hc *httpx.Client, authURL, redirectURI string, flow fixture.Flow) (*fixture.AuthzResult, http.CookieJar, error) {
 	authz := fixture.HTTPAuthorizer{}
-	if b := a.browser(); flow != fixture.FlowLogin && b != nil && b.HasSession() {
+	if b := a.browser(); !flow.Fresh() && b != nil && b.HasSession() {
 		jar, err := sessionJar(b.SessionCookies())
 		if err != nil {
 			return nil, nil, err

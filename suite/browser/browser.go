@@ -155,7 +155,7 @@ func (b *Browser) AuthorizeEach(ctx context.Context, hc *httpx.Client, urls fixt
 	if err := recipeLacks(b.opts.Recipe, flow); err != nil {
 		return &fixture.AuthzResult{}, err
 	}
-	withSession := flow != fixture.FlowLogin && b.HasSession()
+	withSession := !flow.Fresh() && b.HasSession()
 	if withSession && b.serialiseSessions() {
 		// One flow at a time carries the session, and it leaves the
 		// cookies as the server last set them for the next one.
@@ -293,12 +293,12 @@ func (b *Browser) AuthorizeEach(ctx context.Context, hc *httpx.Client, urls fixt
 		if done() {
 			break
 		}
-		if stg.name != "login" && loggedIn && !kept {
+		if stg.name != "login" && loggedIn && !kept && flow != fixture.FlowInspectFresh {
 			b.keepSession(bctx) // past the login: later flows need not log in
 			kept = true
 		}
 		b.notePage(page, mu, out, stg.name)
-		if flow == fixture.FlowInspect && stg.name == "consent" {
+		if flow.Inspects() && stg.name == "consent" {
 			form, err := consentForm(page, bctx, stg.steps)
 			if err != nil {
 				return fail(err)
@@ -361,7 +361,7 @@ func recipeLacks(r target.BrowserConfig, flow fixture.Flow) error {
 			return &fixture.NeedsPerson{Reason: "the check needs a person to deny the request, and the config's browser recipe has no deny: steps; " +
 				"add them (authspec browser inspect proposes them)"}
 		}
-	case fixture.FlowInspect:
+	case fixture.FlowInspect, fixture.FlowInspectFresh:
 		for _, s := range r.Consent {
 			if s.Click != "" {
 				return nil
@@ -408,17 +408,18 @@ func (b *Browser) notePage(page playwright.Page, mu *sync.Mutex, out *fixture.Au
 	if len(text) > 8192 {
 		text = text[:8192]
 	}
-	links, images := pageResources(page)
+	links, images, frameScript := pageResources(page)
 	mu.Lock()
 	defer mu.Unlock()
 	for i := len(out.Pages) - 1; i >= 0; i-- {
 		if out.Pages[i].URL == page.URL() || i == len(out.Pages)-1 {
 			out.Pages[i].Stage, out.Pages[i].Text = stage, text
 			out.Pages[i].Links, out.Pages[i].Images = links, images
+			out.Pages[i].FrameScript = frameScript
 			return
 		}
 	}
-	out.Pages = append(out.Pages, fixture.PageVisit{URL: page.URL(), Stage: stage, Text: text, Links: links, Images: images})
+	out.Pages = append(out.Pages, fixture.PageVisit{URL: page.URL(), Stage: stage, Text: text, Links: links, Images: images, FrameScript: frameScript})
 }
 
 // resourcesScript lists the targets of the page's links and the sources
@@ -426,15 +427,16 @@ func (b *Browser) notePage(page playwright.Page, mu *sync.Mutex, out *fixture.Au
 const resourcesScript = `() => [
   Array.from(document.querySelectorAll('a[href]'), a => a.href).slice(0, 100),
   Array.from(document.querySelectorAll('img[src]'), i => i.src).slice(0, 100),
+  Array.from(document.scripts, s => s.text).some(t => /\b(top|parent)\s*[!=]==?\s*(self|window)\b|\b(self|window)\s*[!=]==?\s*(top|parent)\b|\btop\.location\b|\bwindow\.top\b|\bframeElement\b/.test(t)),
 ]`
 
 // pageResources returns the links and image sources of the page (at most
 // 100 of each, each at most 2048 characters); none when the page cannot
 // tell.
-func pageResources(page playwright.Page) (links, images []string) {
+func pageResources(page playwright.Page) (links, images []string, frameScript bool) {
 	v, err := page.Evaluate(resourcesScript)
 	if err != nil {
-		return nil, nil
+		return nil, nil, false
 	}
 	lists, _ := v.([]any)
 	strs := func(i int) []string {
@@ -450,7 +452,10 @@ func pageResources(page playwright.Page) (links, images []string) {
 		}
 		return out
 	}
-	return strs(0), strs(1)
+	if len(lists) > 2 {
+		frameScript, _ = lists[2].(bool)
+	}
+	return strs(0), strs(1), frameScript
 }
 
 func redactQuery(raw string) string {

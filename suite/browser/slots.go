@@ -224,7 +224,7 @@ func (b *Browser) take(flow fixture.Flow) (*slot, error) {
 		}
 	}
 	go b.refill()
-	if flow == fixture.FlowLogin {
+	if flow.Fresh() {
 		return sl, nil
 	}
 	if cookies := b.sessionCookies(); len(cookies) > 0 {

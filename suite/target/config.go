@@ -96,8 +96,24 @@ type Config struct {
 	// documents: rfc6749-4.1.2-code-expires redeems a code after it
 	// (unset: after the 10 minutes RFC 6749 §4.1.2 recommends at most).
 	CodeLifetime time.Duration `yaml:"code_lifetime"`
+	// ClockSkew is the leeway the resource allows past an access token's
+	// expiry (RFC 7519 §4.1.4 "some small leeway, usually no more than a
+	// few minutes"): rfc6749-7-expired-token-refused judges a token still
+	// accepted only after it (unset: 60 seconds).
+	ClockSkew time.Duration `yaml:"clock_skew"`
 	// TLS says which certificates the suite trusts.
 	TLS TLSConfig `yaml:"tls"`
+}
+
+// DefaultClockSkew is the leeway assumed when clock_skew is not set.
+const DefaultClockSkew = time.Minute
+
+// Skew is ClockSkew, or DefaultClockSkew when unset.
+func (c *Config) Skew() time.Duration {
+	if c == nil || c.ClockSkew <= 0 {
+		return DefaultClockSkew
+	}
+	return c.ClockSkew
 }
 
 // TLSConfig is how the suite authenticates the target's TLS certificates.
@@ -213,6 +229,14 @@ type ClientConfig struct {
 	// suite then pushes them, as when the metadata requires it of every
 	// client.
 	RequirePAR bool `yaml:"require_pushed_authorization_requests"`
+	// ClientName is the name the server shows people for the client (an
+	// administrator's display name): the consent checks look for it.
+	ClientName string `yaml:"client_name"`
+	// Native says the public client is a native app (RFC 8252): the
+	// checks of native apps' rules (loopback redirect URIs on any port)
+	// run with it only then, a public client being possibly a browser
+	// app whose redirect URI is compared exactly.
+	Native bool `yaml:"native"`
 }
 
 // BrowserConfig scripts how a person gets through the target's pages.
@@ -394,6 +418,9 @@ func (c *Config) validate(file string) error {
 		if _, err := httpx.ParseOrigin(o); err != nil {
 			errs = append(errs, fmt.Sprintf("allowed_origins[%d]: %v", i, err))
 		}
+	}
+	if c.ClockSkew < 0 || c.CodeLifetime < 0 {
+		errs = append(errs, "clock_skew and code_lifetime must not be negative")
 	}
 	switch c.Browser.RepeatConsent {
 	case "", RepeatConsentRemembered, RepeatConsentAlways:

@@ -50,21 +50,33 @@ func AccessTokenActive(ctx context.Context, t *suite.T, owner *fixture.Client, t
 			return false, res, suite.SkipErr("the protected resource %s answered HTTP %d to a bearer request; cannot judge token validity", t.Target.Resource, res.Status)
 		}
 	}
-	if ep := t.Target.Metadata.IntrospectionEndpoint; ep != "" && owner != nil && !owner.Public() {
-		res, err := t.PostForm(ctx, ep, owner, url.Values{"token": {token}}, "introspect the access token (RFC 7662)")
-		if err != nil {
-			return false, nil, err
-		}
-		var m struct {
-			Active *bool `json:"active"`
-		}
-		if res.Status != http.StatusOK || json.Unmarshal(res.Body, &m) != nil || m.Active == nil {
-			return false, res, suite.SkipErr("introspection answered HTTP %d without an \"active\" member; cannot judge token validity", res.Status)
-		}
-		return *m.Active, res, nil
+	if CanIntrospect(t, owner) {
+		return IntrospectActive(ctx, t, owner, token)
 	}
 	_, why := CanProbe(t)
 	return false, nil, suite.SkipErr("%s", why)
+}
+
+// CanIntrospect reports whether owner can introspect its tokens: the
+// metadata names an introspection endpoint and owner has credentials.
+func CanIntrospect(t *suite.T, owner *fixture.Client) bool {
+	return t.Target.Metadata.IntrospectionEndpoint != "" && owner != nil && !owner.Public()
+}
+
+// IntrospectActive asks the introspection endpoint, as owner, whether
+// token is active (RFC 7662); an answer without "active" is SKIP.
+func IntrospectActive(ctx context.Context, t *suite.T, owner *fixture.Client, token string) (bool, *httpx.Result, error) {
+	res, err := t.PostForm(ctx, t.Target.Metadata.IntrospectionEndpoint, owner, url.Values{"token": {token}}, "introspect the access token (RFC 7662)")
+	if err != nil {
+		return false, nil, err
+	}
+	var m struct {
+		Active *bool `json:"active"`
+	}
+	if res.Status != http.StatusOK || json.Unmarshal(res.Body, &m) != nil || m.Active == nil {
+		return false, res, suite.SkipErr("introspection answered HTTP %d without an \"active\" member; cannot judge token validity", res.Status)
+	}
+	return *m.Active, res, nil
 }
 
 // SwapCase inverts the case of ASCII letters: a value that differs from v
