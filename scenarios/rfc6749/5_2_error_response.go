@@ -280,7 +280,36 @@ func runTokenUnknownScope(ctx context.Context, t *suite.T) error {
 	// No scope member: the grant is identical to the request (§5.1),
 	// unless introspection shows otherwise.
 	at, _ := m["access_token"].(string)
-	return unreportedScope(ctx, t, src.Client, res, at, unknownScope, unknownScope)
+	// The control token: the same grant for a scope the server knows.
+	known := func(ctx context.Context) (string, error) {
+		scope := knownScope(t)
+		if scope == "" {
+			return "", nil
+		}
+		cres, err := src.Send(ctx, src.Client, func(form url.Values) { form.Set("scope", scope) }, "the same request for a scope the server knows (control)")
+		if err != nil || !tokenreq.Issued(cres) {
+			return "", err
+		}
+		ts, err := t.ParseTokens(cres)
+		if err != nil {
+			return "", nil
+		}
+		return ts.AccessToken, nil
+	}
+	return unreportedScopeWith(ctx, t, src.Client, res, at, unknownScope, unknownScope, known)
+}
+
+// knownScope is a scope the server defines: the config's first, else the
+// first of scopes_supported other than openid.
+func knownScope(t *suite.T) string {
+	for _, list := range [][]string{t.Target.Config.Scopes, t.Target.Metadata.ScopesSupported} {
+		for _, s := range list {
+			if s != "openid" {
+				return s
+			}
+		}
+	}
+	return ""
 }
 
 // unreportedScope judges tokens issued to c without a scope member for a
@@ -288,10 +317,16 @@ func runTokenUnknownScope(ctx context.Context, t *suite.T) error {
 // the scope actually granted, and a grant without unknown should have been
 // reported (RFC 6749 §3.3).
 func unreportedScope(ctx context.Context, t *suite.T, c *fixture.Client, res *httpx.Result, token, requested, unknown string) error {
+	return unreportedScopeWith(ctx, t, c, res, token, requested, unknown, nil)
+}
+
+// unreportedScopeWith is unreportedScope with the control token of scoped
+// (introspectedScopeWith).
+func unreportedScopeWith(ctx context.Context, t *suite.T, c *fixture.Client, res *httpx.Result, token, requested, unknown string, scoped scopedToken) error {
 	if t.Target.Metadata.IntrospectionEndpoint == "" {
 		return suite.SkipErr("tokens were issued without a scope member, which says the requested scope %q was granted (RFC 6749 §5.1); without an introspection_endpoint authspec cannot tell whether it was", requested)
 	}
-	granted, intro, err := introspectedScope(ctx, t, c, token)
+	granted, intro, err := introspectedScopeWith(ctx, t, c, token, scoped)
 	if err != nil {
 		return err
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -257,6 +258,16 @@ func errorValueChar(r rune, space bool) bool {
 // of an active access token owned by c; an inactive token or an unusable
 // answer is SKIP.
 func introspectedScope(ctx context.Context, t *suite.T, c *fixture.Client, token string) (string, *httpx.Result, error) {
+	return introspectedScopeWith(ctx, t, c, token, nil)
+}
+
+// scopedToken gets, for the control of introspectedScopeWith, an access
+// token issued for a scope the server knows; nil: the run's usual tokens.
+type scopedToken func(ctx context.Context) (string, error)
+
+// introspectedScopeWith is introspectedScope with the control token of
+// scoped (see introspectionReportsScope).
+func introspectedScopeWith(ctx context.Context, t *suite.T, c *fixture.Client, token string, scoped scopedToken) (string, *httpx.Result, error) {
 	ep := t.Target.Metadata.IntrospectionEndpoint
 	if ep == "" {
 		return "", nil, suite.SkipErr("the target has no introspection_endpoint; cannot tell the granted scope")
@@ -276,8 +287,65 @@ func introspectedScope(ctx context.Context, t *suite.T, c *fixture.Client, token
 		return "", res, suite.SkipErr("introspection says the new access token is not active; cannot tell the granted scope")
 	}
 	if m.Scope == nil {
-		// OPTIONAL in RFC 7662 §2.2: its absence says nothing.
-		return "", res, suite.SkipErr("introspection gives no scope member (OPTIONAL, RFC 7662 §2.2); cannot tell the granted scope")
+		// OPTIONAL in RFC 7662 §2.2: its absence means no scope only on
+		// a server that reports the scope of a token that has one.
+		reports, err := introspectionReportsScope(ctx, t, c, scoped)
+		if err != nil {
+			return "", res, err
+		}
+		if !reports {
+			return "", res, suite.SkipErr("introspection gives no scope member (OPTIONAL, RFC 7662 §2.2), not even for a token issued for the run's scopes; cannot tell the granted scope")
+		}
+		return "", res, nil
 	}
 	return strings.TrimSpace(*m.Scope), res, nil
+}
+
+// introspectionReportsScope tells whether the introspection endpoint
+// reports the scope of a token that has one, introspected as c: the token
+// of scoped, or (once per run) the run's usual tokens, for the config's
+// scopes.
+func introspectionReportsScope(ctx context.Context, t *suite.T, c *fixture.Client, scoped scopedToken) (bool, error) {
+	shared := scoped == nil
+	if shared {
+		scoped = func(ctx context.Context) (string, error) {
+			ts, err := t.TokensFor(ctx, c, nil)
+			if err != nil {
+				return "", err
+			}
+			return ts.AccessToken, nil
+		}
+	}
+	probe := func(ctx context.Context, t *suite.T) (any, error) {
+		token, err := scoped(ctx)
+		if err != nil {
+			var skip *suite.Skipped
+			if errors.As(err, &skip) || fixture.IsUnavailable(err) {
+				return false, nil
+			}
+			return nil, err
+		}
+		if token == "" {
+			return false, nil
+		}
+		res, err := t.PostForm(ctx, t.Target.Metadata.IntrospectionEndpoint, c, url.Values{"token": {token}}, "introspect a token issued for a scope the server knows (does introspection report scope?)")
+		if err != nil {
+			return nil, err
+		}
+		var m struct {
+			Scope *string `json:"scope"`
+		}
+		return res.Status == http.StatusOK && json.Unmarshal(res.Body, &m) == nil && m.Scope != nil && strings.TrimSpace(*m.Scope) != "", nil
+	}
+	var v any
+	var err error
+	if shared {
+		v, err = t.Shared(ctx, "rfc6749.introspection-reports-scope", probe)
+	} else {
+		v, err = probe(ctx, t)
+	}
+	if err != nil {
+		return false, err
+	}
+	return v.(bool), nil
 }
