@@ -173,3 +173,32 @@ func TestIssuerGivenWithoutItsFinalSlash(t *testing.T) {
 	assert.Contains(t, res[id].Message, "only by a final slash")
 	assert.Equal(t, suite.Pass, res[other].Status, describe(res[other]))
 }
+
+// TestWellKnownOfAnotherIdentifier: a resource configured by a URL below
+// its identifier (the origin), whose challenge names the metadata at the
+// identifier's own well-known URL, serves its metadata where RFC 9728 §3.1
+// says: the check cannot judge the configured URL as the identifier.
+func TestWellKnownOfAnotherIdentifier(t *testing.T) {
+	id := "rfc9728-3-well-known-uri"
+	originMetadata := func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			base := "http://" + r.Host
+			switch {
+			case r.URL.Path == "/.well-known/oauth-protected-resource/mcp":
+				http.NotFound(w, r)
+			case r.URL.Path == "/.well-known/oauth-protected-resource":
+				w.Header().Set("Content-Type", "application/json")
+				_, _ = w.Write([]byte(`{"resource":"` + base + `","authorization_servers":["` + base + `"]}`))
+			case r.URL.Path == "/mcp" && r.Header.Get("Authorization") == "":
+				w.Header().Set("WWW-Authenticate", `Bearer resource_metadata="`+base+`/.well-known/oauth-protected-resource"`)
+				w.WriteHeader(http.StatusUnauthorized)
+			default:
+				next.ServeHTTP(w, r)
+			}
+		})
+	}
+	for _, r := range runChecksWrapped(t, server.Config{}, originMetadata, checksByID(t, id)) {
+		assert.Equal(t, suite.Skip, r.Status, describe(r))
+		assert.Contains(t, r.Message, "set resource:")
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/expect"
 	"github.com/authspec/authspec/suite/httpx"
+	"github.com/authspec/authspec/suite/target"
 	"github.com/authspec/authspec/suite/vocab"
 )
 
@@ -66,6 +67,16 @@ func runWellKnownURI(ctx context.Context, t *suite.T) error {
 			return fail(cres, "(its 401 challenge names "+u+")")
 		}
 		if cdoc, _, err := metadoc.Fetch(ctx, t, u, "fetch the metadata the 401 challenge points at"); err == nil && cdoc != nil {
+			// The metadata may be of another identifier than the URL
+			// configured (the origin, a parent path), at that
+			// identifier's own well-known URL: the resource is then
+			// that identifier, and its metadata where §3.1 says.
+			if r, _ := cdoc["resource"].(string); r != "" {
+				if own, err := target.WellKnownURL(r, "oauth-protected-resource"); err == nil && own == u {
+					return suite.SkipErr("the 401 challenge names %s, the well-known URL of the resource identifier %s its metadata states, not of the configured %s: "+
+						"set resource: to %s to judge the resource by its own identifier", u, r, t.Target.Resource, r)
+				}
+			}
 			return fail(cres, "at "+u+", named by its 401 challenge,")
 		}
 	}
