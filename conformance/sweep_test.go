@@ -34,6 +34,8 @@ import (
 var (
 	sweep    = flag.Bool("sweep", false, "run the whole plan against the reference server once per fault (minutes; scripts/fault-sweep.sh --quick)")
 	sweepOut = flag.String("sweep.out", "", "with -sweep, write every run's findings (check ID to status, PASS left out) to this JSON file")
+	// sweepOnly narrows the sweep to the behaviours whose name holds it.
+	sweepOnly = flag.String("sweep.only", "", "with -sweep, only the faults and variants whose name contains this string")
 	// The browser mode of the runs through the pages: auto, as make
 	// conformance runs (the browser when the target shows a login page),
 	// or on.
@@ -68,6 +70,9 @@ func TestSweep(t *testing.T) {
 	}
 	runs[""] = base
 	for _, f := range server.Faults() {
+		if !strings.Contains(string(f), *sweepOnly) {
+			continue
+		}
 		cfg := server.Config{Faults: []server.Fault{f}}
 		run := sweepPlan(t, cfg, false)
 		if !caught(run) && haveBrowser {
@@ -83,6 +88,9 @@ func TestSweep(t *testing.T) {
 		}
 	}
 	for _, v := range server.Variants() {
+		if !strings.Contains(string(v), *sweepOnly) {
+			continue
+		}
 		run := sweepPlan(t, server.Config{Variants: []server.Variant{v}}, haveBrowser)
 		runs[string(v)] = run
 		for _, bad := range unlawful([]server.Variant{v}, run) {
@@ -515,9 +523,17 @@ var faultSetups = map[server.Fault]variantSetup{
 	// (other_resource).
 	server.FaultRefreshResourcesNarrowed: {Server: withOtherResource, Target: declareOtherResource},
 	server.FaultAudienceFirstOnly:        {Server: withOtherResource, Target: declareOtherResource},
-	// Tokens that outlive their client's deletion are told from a
-	// propagation delay only where revocation is synchronous.
-	server.FaultRegMgmtDeleteKeepsTokens: {Target: func(tcfg *target.Config, _ *server.Server, _ *string) { tcfg.SynchronousRevocation = true }},
+	// Tokens that outlive their client's deletion, or their revocation at
+	// the resource, are told from a propagation delay only where
+	// revocation is synchronous.
+	server.FaultRegMgmtDeleteKeepsTokens: {Target: synchronousRevocation},
+	server.FaultMCPInactiveAccepted:      {Target: synchronousRevocation},
+}
+
+// synchronousRevocation declares that the resource learns of a revocation
+// at once (synchronous_revocation), as the reference server's does.
+func synchronousRevocation(tcfg *target.Config, _ *server.Server, _ *string) {
+	tcfg.SynchronousRevocation = true
 }
 
 // otherResourcePath is the second resource of withOtherResource.

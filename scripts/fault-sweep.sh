@@ -12,11 +12,13 @@
 # token-type-lowercase` sweeps the faults on top of a variant.
 # `scripts/fault-sweep.sh --quick` runs the same sweep without the command
 # line, in one test process (go test ./conformance -run TestSweep -sweep):
-# minutes instead of an hour.
+# minutes instead of an hour; `--quick -sweep.only NAME` sweeps only the
+# behaviours whose name contains NAME.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 if [ "${1:-}" = --quick ]; then
-  exec go test -count=1 -timeout 60m -run '^TestSweep$' ./conformance -sweep -v
+  shift
+  exec go test -count=1 -timeout 60m -run '^TestSweep$' ./conformance -sweep -v "$@"
 fi
 BIN=${BIN:-bin/authspec}
 work=$(mktemp -d)
