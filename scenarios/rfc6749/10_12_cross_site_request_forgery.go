@@ -31,7 +31,7 @@ func csrfChecks() []*suite.Check {
 		{
 			ID: "rfc6749-10.12-consent-csrf-token", Spec: suite.RFC6749, Section: "10.12", Level: suite.Must,
 			Requires: req, Profiles: []vocab.Profile{vocab.ProfileCore},
-			Title: "The consent form is refused without its CSRF token",
+			Title: "A consent form forged from another site (the attacker's own form, the person's cookies) is refused",
 			Quote: "The authorization server MUST implement CSRF protection for its authorization endpoint and ensure that a malicious client cannot obtain authorization without the awareness and explicit consent of the resource owner.",
 			Run:   runConsentCSRF,
 		},

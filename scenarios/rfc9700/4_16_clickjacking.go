@@ -16,7 +16,7 @@ func clickjackingChecks() []*suite.Check {
 		{
 			ID: "rfc9700-4.16-no-framing", Spec: suite.RFC9700, Section: "4.16", Level: suite.Must,
 			Requires: req, Profiles: []vocab.Profile{vocab.ProfileOAuth21},
-			Title: "Login and consent pages forbid framing (X-Frame-Options or CSP frame-ancestors)",
+			Title: "Login and consent pages forbid framing (X-Frame-Options, CSP frame-ancestors, or a frame-busting script)",
 			Quote: "Authorization servers MUST prevent clickjacking attacks.",
 			Run:   runNoFraming,
 		},
