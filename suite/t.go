@@ -56,7 +56,6 @@ func NewT(env *Env, c *Check) *T {
 	return &T{Env: env, Check: c, HTTP: env.Transport.NewClient()}
 }
 
-// Logf records a line in the result's log.
 // waitMargin is the part of a check's deadline WaitFor keeps for the
 // requests after the wait.
 const waitMargin = 10 * time.Second
@@ -84,6 +83,7 @@ func (t *T) WaitFor(ctx context.Context, d time.Duration, what string) error {
 	}
 }
 
+// Logf records a line in the result's log.
 func (t *T) Logf(format string, args ...any) {
 	if t.parent != nil {
 		t.parent.Logf(format, args...)

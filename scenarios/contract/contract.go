@@ -77,9 +77,18 @@ func run(t *suite.T, o op) error {
 	}
 	var all []openapi.Violation
 	for _, v := range t.Contract.Violations() {
-		if slices.Contains(o.operations, v.Operation) {
-			all = append(all, v)
+		if !slices.Contains(o.operations, v.Operation) {
+			continue
 		}
+		if v.Operation == "getAuthorizationServerMetadata" && t.Target.MetadataURL != "" && v.URL != t.Target.MetadataURL {
+			// A well-known URL discovery tried and did not use: a server
+			// that publishes its metadata elsewhere (RFC 8414 §5, OpenID
+			// discovery only) may answer anything there, a web app's
+			// catch-all page included.
+			t.Logf("not judged: %s answered at %s, which is not where the metadata was found (%s)", v.String(), v.URL, t.Target.MetadataURL)
+			continue
+		}
+		all = append(all, v)
 	}
 	if len(all) > 0 && responses(all) == seen && allNotFound(all) {
 		// A resource indicator need not be a served URL (RFC 8707 §2):

@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 
@@ -201,4 +202,23 @@ func TestWellKnownOfAnotherIdentifier(t *testing.T) {
 		assert.Equal(t, suite.Skip, r.Status, describe(r))
 		assert.Contains(t, r.Message, "set resource:")
 	}
+}
+
+// TestEntropyEstimate_SlowFlowsCutAtTheDeadline: code flows that wait (for
+// a consent page, for other checks' approvals) may not all fit in the
+// check's deadline: the estimate is SKIP naming --check-timeout, not an
+// ERROR of a server that did nothing wrong.
+func TestEntropyEstimate_SlowFlowsCutAtTheDeadline(t *testing.T) {
+	id := "rfc6749-10.10-credentials-entropy-estimate"
+	slow := func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.URL.Path == "/authorize" {
+				time.Sleep(2 * time.Second)
+			}
+			next.ServeHTTP(w, r)
+		})
+	}
+	r := runWith(t, server.Config{}, runOpts{wrap: slow, checkTimeout: 12 * time.Second}, &target.Config{}, id)[id]
+	assert.Equal(t, suite.Skip, r.Status, describe(r))
+	assert.Contains(t, r.Message, "--check-timeout", id)
 }

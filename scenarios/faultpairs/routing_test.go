@@ -1,6 +1,7 @@
 package faultpairs_test
 
 import (
+	"cmp"
 	"context"
 	"net/http"
 	"net/http/httptest"
@@ -51,10 +52,12 @@ func routingConfig(withService bool) *target.Config {
 }
 
 // runOpts adjust runWith: wrap wraps the server's handler (nil: as is);
-// browser runs the browser checks in the shared Chromium.
+// browser runs the browser checks in the shared Chromium; checkTimeout is
+// the deadline of each check (0: two minutes).
 type runOpts struct {
-	wrap    func(http.Handler) http.Handler
-	browser bool
+	wrap         func(http.Handler) http.Handler
+	browser      bool
+	checkTimeout time.Duration
 }
 
 // runWith runs checks against a reference server with cfg (and the
@@ -85,8 +88,9 @@ func runWith(t *testing.T, cfg server.Config, o runOpts, tcfg *target.Config, id
 	env, err := suite.Prepare(ctx, ts.URL, tcfg, opts)
 	require.NoError(t, err)
 	env.Target.SetFeature(vocab.FeatureBrowser, o.browser, "no browser in this test run")
+	timeout := cmp.Or(o.checkTimeout, 2*time.Minute)
 	out := map[string]suite.Result{}
-	for _, r := range runner.Run(ctx, env, checks, runner.Options{Parallel: 4, CheckTimeout: 2 * time.Minute}) {
+	for _, r := range runner.Run(ctx, env, checks, runner.Options{Parallel: 4, CheckTimeout: timeout}) {
 		out[r.ID] = r
 	}
 	return out

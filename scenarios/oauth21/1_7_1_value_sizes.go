@@ -18,10 +18,10 @@ func valueSizeChecks() []*suite.Check {
 		{
 			ID: "oauth21-1.7.1-long-state-echoed", Spec: suite.OAuth21, Section: "1.7.1", Level: suite.Should,
 			Requires: []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureAuthCode},
-			Profiles: []vocab.Profile{vocab.ProfileOAuth21},
-			Title:    "A state that makes the authorization request about 7000 octets long comes back whole",
-			Quote:    "Implementations SHOULD support parameter values long enough that requests remain within the 8000-octet request-line length recommended by Section 3 of [RFC9112].",
-			Run:      runLongStateEchoed,
+			Profiles: []vocab.Profile{vocab.ProfileOAuth21}, Claim: vocab.ProfileOAuth21,
+			Title: "A state that makes the authorization request about 7000 octets long comes back whole",
+			Quote: "Implementations SHOULD support parameter values long enough that requests remain within the 8000-octet request-line length recommended by Section 3 of [RFC9112].",
+			Run:   runLongStateEchoed,
 		},
 	}
 }

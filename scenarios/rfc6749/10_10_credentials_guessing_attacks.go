@@ -6,6 +6,7 @@ import (
 	"math"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/expect"
@@ -124,7 +125,7 @@ func (k *credentialKind) add(v string, res *httpx.Result) {
 // varies in a few positions only. An estimate above 128 bits passes: only
 // a review of the generator proves randomness.
 func runCredentialsEntropyEstimate(ctx context.Context, t *suite.T) error {
-	kinds, err := collectCredentials(ctx, t)
+	kinds, cut, err := collectCredentials(ctx, t)
 	if err != nil {
 		return err
 	}
@@ -139,6 +140,9 @@ func runCredentialsEntropyEstimate(ctx context.Context, t *suite.T) error {
 			return err
 		}
 	}
+	if judged == 0 && cut {
+		return suite.SkipErr("fewer than %d values of each kind were collected before the check's deadline (each code flow waits for the other checks' approvals of the same client); run it with a longer --check-timeout, or alone with --only %s", entropySamples, t.Check.ID)
+	}
 	if judged == 0 {
 		return suite.SkipErr("fewer than %d values of each kind were collected", entropySamples)
 	}
@@ -146,10 +150,28 @@ func runCredentialsEntropyEstimate(ctx context.Context, t *suite.T) error {
 }
 
 // collectCredentials runs entropySamples code flows of the confidential
-// client and, when the target registers clients, registers as many.
-func collectCredentials(ctx context.Context, t *suite.T) ([]*credentialKind, error) {
+// client and, when the target registers clients, registers as many. It
+// stops early, cut, when the check's deadline would end the next flow:
+// code flows through a consent page wait for each other, and a run's
+// flows can outlast --check-timeout without anything being wrong.
+func collectCredentials(ctx context.Context, t *suite.T) (kinds []*credentialKind, cut bool, err error) {
 	codes, access, refresh := &credentialKind{name: "authorization codes"}, &credentialKind{name: "access tokens"}, &credentialKind{name: "refresh tokens"}
+	kinds = []*credentialKind{codes, access, refresh}
+	var longest time.Duration
+	// stop reports whether the deadline leaves too little for one more
+	// step as long as the longest so far, and logs why.
+	stop := func(what string) bool {
+		dl, ok := ctx.Deadline()
+		if !ok || time.Until(dl) > 2*longest+collectMargin {
+			return false
+		}
+		t.Logf("%s stopped: %s of the check's deadline left, the longest step took %s", what, time.Until(dl).Round(time.Millisecond), longest.Round(time.Millisecond))
+		return true
+	}
 	for i := range entropySamples + 1 {
+		if stop("code flows") {
+			return kinds, true, nil
+		}
 		// The last one in a session of its own (a fresh login): a part
 		// bound to the session (a session identifier in the code) is no
 		// less unknown to an attacker than a random one, and varies
@@ -158,18 +180,28 @@ func collectCredentials(ctx context.Context, t *suite.T) ([]*credentialKind, err
 		if i < entropySamples {
 			fresh = nil
 		}
+		start := time.Now()
 		g, err := t.CodeFor(ctx, nil, fresh)
+		if err != nil && ctx.Err() != nil {
+			t.Logf("code flows stopped at the check's deadline: %v", err)
+			return kinds, true, nil
+		}
 		if err != nil && fresh != nil {
 			t.Logf("no code from a fresh session (%v): the samples all come from one session", err)
 			break
 		}
 		if err != nil {
-			return nil, err
+			return nil, false, err
 		}
 		res, err := g.Redeem(ctx, nil)
-		if err != nil {
-			return nil, err
+		if err != nil && ctx.Err() != nil {
+			t.Logf("code flows stopped at the check's deadline: %v", err)
+			return kinds, true, nil
 		}
+		if err != nil {
+			return nil, false, err
+		}
+		longest = max(longest, time.Since(start))
 		codes.add(g.Code, res)
 		if res.Status != http.StatusOK {
 			continue
@@ -179,21 +211,32 @@ func collectCredentials(ctx context.Context, t *suite.T) ([]*credentialKind, err
 			refresh.add(ts.RefreshToken, res)
 		}
 	}
-	secrets := &credentialKind{name: "client secrets"}
 	if ok, why := t.Target.Has(vocab.FeatureDCR); !ok {
 		t.Logf("client secrets are not judged: %s", why)
-		return []*credentialKind{codes, access, refresh}, nil
+		return kinds, false, nil
 	}
+	secrets := &credentialKind{name: "client secrets"}
+	kinds = append(kinds, secrets)
+	longest = 0
 	for range entropySamples {
+		if stop("registrations") {
+			return kinds, true, nil
+		}
+		start := time.Now()
 		c, res, err := t.Register(ctx, fixture.DefaultMetadata(t.RedirectURI(), "client_secret_basic", t.Target.Metadata.GrantTypes()))
 		if err != nil || c.Secret == "" {
 			t.Logf("client secrets are not judged: a registration gave no secret (%v)", err)
 			break
 		}
+		longest = max(longest, time.Since(start))
 		secrets.add(c.Secret, res)
 	}
-	return []*credentialKind{codes, access, refresh, secrets}, nil
+	return kinds, false, nil
 }
+
+// collectMargin is the part of the check's deadline collectCredentials
+// keeps beyond two steps.
+const collectMargin = 5 * time.Second
 
 // judgeEntropy fails k when its values repeat or their estimate stays
 // below 128 bits.
