@@ -30,7 +30,7 @@ var mcpBase = []string{
 	"rfc8414-2-registration-endpoint-registers", "rfc8414-2-code-challenge-methods-s256", "rfc8414-2-code-challenge-methods-honoured",
 	// OAuth 2.1: PKCE, exact redirect URIs, refresh rotation for public clients.
 	"rfc7636-4.6-wrong-verifier-refused", "rfc7636-4.6-missing-verifier-refused", "rfc9700-2.1.1-pkce-downgrade",
-	"rfc9700-2.1.1-pkce-required-public", "rfc9700-4.1.3-exact-redirect-match", "rfc9700-4.14.2-public-refresh-rotation",
+	"rfc8252-8.1-pkce-required-native", "rfc9700-4.1.3-exact-redirect-match", "rfc9700-4.14.2-public-refresh-rotation",
 	"rfc6749-4.1.2.1-invalid-redirect-not-followed", "rfc8252-7.3-loopback-any-port",
 	// RFC 8707 is not part of it: MCP binds tokens to audiences "when the
 	// Authorization Server supports the capability", and the MCP server's

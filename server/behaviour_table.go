@@ -867,6 +867,8 @@ var (
 		"authorization codes are redeemed after their lifetime has passed")
 	FaultCodesCounter = fault("codes-counter", "RFC 6749 §10.10",
 		"authorization codes are a counter behind a fixed prefix: 44 characters, but the next one is easy to guess")
+	FaultRegistrationTokensCounter = fault("registration-tokens-counter", "RFC 7592 §5",
+		"registration access tokens are a counter behind a fixed prefix: 64 characters, but the next one is easy to guess")
 	FaultResourceExpiryUnchecked = fault("resource-expiry-unchecked", "RFC 6749 §7",
 		"the resource accepts access tokens whose lifetime has passed (revoked ones it refuses)")
 	FaultResourceCacheable = fault("resource-cacheable", "RFC 6750 §2.3",

@@ -115,10 +115,15 @@ func (s *Server) publicClientSecret() string {
 
 // issuedRegistrationToken is the registration access token of a new client:
 // a random one, or one that names its owner, which is all that the faulty
-// server then checks (FaultRegMgmtOtherClient).
+// server then checks (FaultRegMgmtOtherClient), or with the fault
+// registration-tokens-counter a counter behind a fixed prefix.
 func (s *Server) issuedRegistrationToken(c *store.Client) string {
-	if s.fault(FaultRegMgmtOtherClient) {
+	switch {
+	case s.fault(FaultRegMgmtOtherClient):
 		return c.ID + "." + randomToken()
+	case s.fault(FaultRegistrationTokensCounter):
+		sum := sha256.Sum256([]byte(s.cfg.Issuer + "/register"))
+		return hex.EncodeToString(sum[:22]) + fmt.Sprintf("%020d", s.regTokensIssued.Add(1))
 	}
 	return randomToken()
 }

@@ -150,6 +150,7 @@ type Server struct {
 	clientsMu       sync.Mutex    // serializes client creation (createClient)
 	par             parKeys       // the key of request_uri values (par.go)
 	codesIssued     atomic.Uint64 // only with the fault codes-counter
+	regTokensIssued atomic.Uint64 // only with the fault registration-tokens-counter
 }
 
 // New validates cfg and builds a server.

@@ -98,11 +98,13 @@ func Prepare(ctx context.Context, issuer string, cfg *target.Config, opts Prepar
 			"registration_endpoint": md.RegistrationEndpoint,
 		}, tgt.Resource))
 	}
+	issued := NewIssued(tgt.Metadata.TokenEndpoint, tgt.Metadata.RegistrationEndpoint)
+	tr.AddObserver(issued)
 	a := opts.Authorizer
 	if a == nil {
 		a = fixture.HTTPAuthorizer{}
 	}
-	env := &Env{Target: tgt, Transport: tr, Fixtures: fixture.NewSet(tgt, tr, a, cfg.RedirectURI)}
+	env := &Env{Target: tgt, Transport: tr, Fixtures: fixture.NewSet(tgt, tr, a, cfg.RedirectURI), Issued: issued}
 	if rec != nil {
 		env.Contract = rec
 	}

@@ -29,6 +29,9 @@ type Env struct {
 	// authspec run --claim): the checks whose Claim is not among them are
 	// SKIP (Env.Unclaimed).
 	Claims []vocab.Profile
+	// Issued holds the credentials the target issued to the run's checks
+	// (Issued); nil reads as none.
+	Issued *Issued
 }
 
 // T is the context of one check run: the target, a recording HTTP client

@@ -110,7 +110,7 @@ func TestNoPasswordGrant_UnknownGrantsAnsweredAlike(t *testing.T) {
 // page ends the flow; that is no refusal of the request without PKCE, so
 // the check cannot PASS on it.
 func TestPKCERequiredPublic_LoginPageIsNoRefusal(t *testing.T) {
-	id := "rfc9700-2.1.1-pkce-required-public"
+	id := "rfc8252-8.1-pkce-required-native"
 	r := runWith(t, server.Config{Consent: server.ConsentForm}, runOpts{}, &target.Config{}, id)[id]
 	assert.Equal(t, suite.Skip, r.Status, describe(r))
 }
@@ -221,4 +221,24 @@ func TestEntropyEstimate_SlowFlowsCutAtTheDeadline(t *testing.T) {
 	r := runWith(t, server.Config{}, runOpts{wrap: slow, checkTimeout: 12 * time.Second}, &target.Config{}, id)[id]
 	assert.Equal(t, suite.Skip, r.Status, describe(r))
 	assert.Contains(t, r.Message, "--check-timeout", id)
+}
+
+// TestEntropyEstimate_JudgesWhatTheRunWasIssued: the estimate runs after
+// the other checks and counts the codes and tokens they were issued, so a
+// full run does not spend as many flows again.
+func TestEntropyEstimate_JudgesWhatTheRunWasIssued(t *testing.T) {
+	id := "rfc6749-10.10-credentials-entropy-estimate"
+	others := []string{"rfc6749-10.10-credentials-can-hold-128-bits", "rfc6749-5.1-cache-control-no-store", "rfc6749-5.1-expires-in-seconds", "rfc6749-5.1-pragma-no-cache"}
+	r := runWith(t, server.Config{}, runOpts{}, &target.Config{}, append(others, id)...)[id]
+	assert.Equal(t, suite.Pass, r.Status, describe(r))
+	assert.NotContains(t, strings.Join(r.Log, "\n"), "issued to the run's other checks: 0 codes", "the other checks' codes count")
+}
+
+// TestEntropyEstimate_RegistrationTokensCounter: registration access
+// tokens are judged too (RFC 7592 §5), codes and tokens being random.
+func TestEntropyEstimate_RegistrationTokensCounter(t *testing.T) {
+	id := "rfc6749-10.10-credentials-entropy-estimate"
+	r := runWith(t, server.Config{Faults: []server.Fault{server.FaultRegistrationTokensCounter}}, runOpts{}, &target.Config{}, id)[id]
+	assert.Equal(t, suite.Fail, r.Status, describe(r))
+	assert.Contains(t, r.Message, "registration access tokens", id)
 }

@@ -91,7 +91,7 @@ var parRequiredPairs = func() []struct {
 		{"rfc7636-4.3-default-method-plain", server.FaultPKCEDefaultS256},
 		{"rfc7636-4.4.1-required-challenge-invalid-request", server.FaultPKCERequiredWrongError},
 		{"rfc7636-4.4.1-unsupported-method-invalid-request", server.FaultPKCEUnknownMethodS256},
-		{"rfc9700-2.1.1-pkce-required-public", server.FaultPKCENotRequired},
+		{"rfc8252-8.1-pkce-required-native", server.FaultPKCENotRequired},
 		{"rfc9700-4.1.3-exact-redirect-match", server.FaultRedirectPrefixMatch},
 		{"rfc9700-4.1.3-no-redirect-patterns", server.FaultBCPRedirectPatterns},
 		{"rfc8252-7.3-loopback-any-port", server.FaultLoopbackPortStrict},

@@ -31,7 +31,7 @@ func authorizationErrorChecks() []*suite.Check {
 			ID: "oauth21-4.1.2.1-pkce-required-public", Spec: suite.OAuth21, Section: "4.1.2.1", Level: suite.Must,
 			Requires: []vocab.Feature{vocab.FeaturePublicClient, vocab.FeatureAuthCode},
 			// RFC 8252 §8.1 only asks the server to reject them (SHOULD,
-			// rfc9700-2.1.1-pkce-required-public): the MUST is OAuth 2.1's.
+			// rfc8252-8.1-pkce-required-native): the MUST is OAuth 2.1's.
 			Profiles: []vocab.Profile{vocab.ProfileOAuth21}, Claim: vocab.ProfileOAuth21,
 			Title: "A public client's authorization request without code_challenge is refused",
 			Quote: "An authorization server MUST reject requests without a code_challenge from public clients, ...",
@@ -83,7 +83,7 @@ func runIssOnErrorResponse(ctx context.Context, t *suite.T) error {
 // runPKCERequiredPublic sends the public client's usual authorization
 // request without code_challenge: no code may come back. RFC 7636 §4.4.1
 // leaves requiring PKCE to the server and RFC 9700 §2.1.1 binds the client
-// (rfc9700-2.1.1-pkce-required-public, a WARN); OAuth 2.1 makes the refusal
+// (rfc8252-8.1-pkce-required-native, a WARN); OAuth 2.1 makes the refusal
 // the server's MUST. A request that ends anywhere else than with a code
 // counts as refused only when the same request with S256 gets a code (a
 // login page without the browser is not a refusal).

@@ -29,8 +29,9 @@ func credentialsGuessingChecks() []*suite.Check {
 		{
 			ID: "rfc6749-10.10-credentials-entropy-estimate", Spec: suite.RFC6749, Section: "10.10", Level: suite.Must,
 			Requires: []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureAuthCode}, Profiles: []vocab.Profile{vocab.ProfileCore},
-			Title: "Codes, access tokens, refresh tokens and client secrets vary in enough characters to hold 128 random bits",
+			Title: "Codes, access tokens, refresh tokens, client secrets and registration access tokens vary in enough characters to hold 128 random bits",
 			Quote: "The probability of an attacker guessing generated tokens (and other credentials not intended for handling by end-users) MUST be less than or equal to 2^(-128) and SHOULD be less than or equal to 2^(-160).",
+			After: true,
 			Run:   runCredentialsEntropyEstimate,
 		},
 	}
@@ -101,29 +102,50 @@ func alphabetOf(s string) (string, int) {
 // by chance with probability 16^-7 for hexadecimal, 10^-7 for digits.
 const entropySamples = 8
 
-// credentialKind is the values of one kind the run collected, with the
-// last exchange that carried one, the evidence of a finding.
+// credentialKind is the distinct values of one kind, with the last
+// exchange of this check that carried one, the evidence of a finding (nil
+// when every value came from the other checks of the run).
 type credentialKind struct {
-	name     string
+	name     suite.IssuedKind
 	values   []string
+	seen     map[string]bool
 	evidence *httpx.Result
 }
 
+func newKind(t *suite.T, k suite.IssuedKind) *credentialKind {
+	c := &credentialKind{name: k, seen: map[string]bool{}}
+	for _, v := range t.Issued.Values(k) {
+		c.add(v, nil)
+	}
+	return c
+}
+
+// add keeps v when it is new: a server may hand out the same token again
+// for the same grant, which says nothing of how it is generated.
 func (k *credentialKind) add(v string, res *httpx.Result) {
-	if v != "" {
-		k.values = append(k.values, v)
+	if v == "" || k.seen[v] {
+		return
+	}
+	k.seen[v] = true
+	k.values = append(k.values, v)
+	if res != nil {
 		k.evidence = res
 	}
 }
 
-// runCredentialsEntropyEstimate collects entropySamples codes, access
-// tokens and refresh tokens of as many code flows, and as many client
-// secrets from registrations when the target registers clients, and
-// estimates from their variation how much entropy each kind can hold at
-// most (entropyEstimate): a counter or a timestamp behind a fixed prefix
-// is long, which rfc6749-10.10-credentials-can-hold-128-bits accepts, but
-// varies in a few positions only. An estimate above 128 bits passes: only
-// a review of the generator proves randomness.
+func (k *credentialKind) enough() bool { return len(k.values) >= entropySamples }
+
+// runCredentialsEntropyEstimate estimates, from their variation, how much
+// entropy the codes, access tokens, refresh tokens, client secrets and
+// registration access tokens (RFC 7592 §5) the target issued can hold at
+// most (entropyEstimate): a counter or a
+// timestamp behind a fixed prefix is long, which
+// rfc6749-10.10-credentials-can-hold-128-bits accepts, but varies in a few
+// positions only. It runs after the other checks and judges what they were
+// issued (Env.Issued, many flows, sessions and clients), and runs code
+// flows and registrations of its own only for the kinds of which the run
+// collected fewer than entropySamples values. An estimate above 128 bits
+// passes: only a review of the generator proves randomness.
 func runCredentialsEntropyEstimate(ctx context.Context, t *suite.T) error {
 	kinds, cut, err := collectCredentials(ctx, t)
 	if err != nil {
@@ -131,7 +153,7 @@ func runCredentialsEntropyEstimate(ctx context.Context, t *suite.T) error {
 	}
 	judged := 0
 	for _, k := range kinds {
-		if len(k.values) < entropySamples {
+		if !k.enough() {
 			t.Logf("%s: %d values collected, %d needed for an estimate", k.name, len(k.values), entropySamples)
 			continue
 		}
@@ -149,14 +171,15 @@ func runCredentialsEntropyEstimate(ctx context.Context, t *suite.T) error {
 	return nil
 }
 
-// collectCredentials runs entropySamples code flows of the confidential
-// client and, when the target registers clients, registers as many. It
-// stops early, cut, when the check's deadline would end the next flow:
-// code flows through a consent page wait for each other, and a run's
-// flows can outlast --check-timeout without anything being wrong.
+// collectCredentials starts from the values the run was issued and adds
+// those of code flows of the confidential client, then of registrations
+// when the target registers clients, until each kind has entropySamples.
+// It stops early, cut, when the check's deadline would end the next step:
+// code flows through a consent page may wait for one another.
 func collectCredentials(ctx context.Context, t *suite.T) (kinds []*credentialKind, cut bool, err error) {
-	codes, access, refresh := &credentialKind{name: "authorization codes"}, &credentialKind{name: "access tokens"}, &credentialKind{name: "refresh tokens"}
+	codes, access, refresh := newKind(t, suite.IssuedCode), newKind(t, suite.IssuedAccessToken), newKind(t, suite.IssuedRefreshToken)
 	kinds = []*credentialKind{codes, access, refresh}
+	t.Logf("issued to the run's other checks: %d codes, %d access tokens, %d refresh tokens", len(codes.values), len(access.values), len(refresh.values))
 	var longest time.Duration
 	// stop reports whether the deadline leaves too little for one more
 	// step as long as the longest so far, and logs why.
@@ -168,68 +191,68 @@ func collectCredentials(ctx context.Context, t *suite.T) (kinds []*credentialKin
 		t.Logf("%s stopped: %s of the check's deadline left, the longest step took %s", what, time.Until(dl).Round(time.Millisecond), longest.Round(time.Millisecond))
 		return true
 	}
-	for i := range entropySamples + 1 {
+	// Flows run while codes or access tokens are missing; refresh tokens
+	// alone (a server may issue them to some grants only) do not keep
+	// them going past entropySamples flows.
+	for i := 0; i == 0 || !codes.enough() || !access.enough() || !refresh.enough() && i < entropySamples; i++ {
+		if i >= 2*entropySamples {
+			break
+		}
 		if stop("code flows") {
 			return kinds, true, nil
 		}
-		// The last one in a session of its own (a fresh login): a part
-		// bound to the session (a session identifier in the code) is no
-		// less unknown to an attacker than a random one, and varies
-		// only from one session to another.
-		fresh := func(r *fixture.AuthRequest) { r.Flow = fixture.FlowLogin }
-		if i < entropySamples {
-			fresh = nil
+		// The first in a session of its own (a fresh login): a part of a
+		// code bound to the session is no less unknown to an attacker
+		// than a random one, and varies only from one session to
+		// another, while the run's flows may all share one session.
+		var fresh func(*fixture.AuthRequest)
+		if i == 0 {
+			fresh = func(r *fixture.AuthRequest) { r.Flow = fixture.FlowLogin }
 		}
 		start := time.Now()
 		g, err := t.CodeFor(ctx, nil, fresh)
-		if err != nil && ctx.Err() != nil {
-			t.Logf("code flows stopped at the check's deadline: %v", err)
-			return kinds, true, nil
-		}
-		if err != nil && fresh != nil {
-			t.Logf("no code from a fresh session (%v): the samples all come from one session", err)
-			break
-		}
-		if err != nil {
-			return nil, false, err
-		}
-		res, err := g.Redeem(ctx, nil)
-		if err != nil && ctx.Err() != nil {
-			t.Logf("code flows stopped at the check's deadline: %v", err)
-			return kinds, true, nil
-		}
-		if err != nil {
-			return nil, false, err
-		}
-		longest = max(longest, time.Since(start))
-		codes.add(g.Code, res)
-		if res.Status != http.StatusOK {
+		if err != nil && fresh != nil && ctx.Err() == nil {
+			t.Logf("no code from a fresh session (%v): the samples may all come from one session", err)
 			continue
 		}
-		if ts, err := t.ParseTokens(res); err == nil {
-			access.add(ts.AccessToken, res)
-			refresh.add(ts.RefreshToken, res)
+		if err == nil {
+			var res *httpx.Result
+			if res, err = g.Redeem(ctx, nil); err == nil {
+				longest = max(longest, time.Since(start))
+				codes.add(g.Code, res)
+				if ts, perr := t.ParseTokens(res); res.Status == http.StatusOK && perr == nil {
+					access.add(ts.AccessToken, res)
+					refresh.add(ts.RefreshToken, res)
+				}
+				continue
+			}
 		}
+		if ctx.Err() != nil {
+			t.Logf("code flows stopped at the check's deadline: %v", err)
+			return kinds, true, nil
+		}
+		return nil, false, err
 	}
 	if ok, why := t.Target.Has(vocab.FeatureDCR); !ok {
 		t.Logf("client secrets are not judged: %s", why)
 		return kinds, false, nil
 	}
-	secrets := &credentialKind{name: "client secrets"}
-	kinds = append(kinds, secrets)
+	secrets, regTokens := newKind(t, suite.IssuedClientSecret), newKind(t, suite.IssuedRegistrationToken)
+	kinds = append(kinds, secrets, regTokens)
 	longest = 0
-	for range entropySamples {
+	for i := 0; (!secrets.enough() || !regTokens.enough()) && i < entropySamples; i++ {
 		if stop("registrations") {
 			return kinds, true, nil
 		}
 		start := time.Now()
 		c, res, err := t.Register(ctx, fixture.DefaultMetadata(t.RedirectURI(), "client_secret_basic", t.Target.Metadata.GrantTypes()))
-		if err != nil || c.Secret == "" {
-			t.Logf("client secrets are not judged: a registration gave no secret (%v)", err)
+		if err != nil || c.Secret == "" && c.RegistrationAccessToken == "" {
+			t.Logf("client secrets and registration access tokens are not judged: a registration gave neither (%v)", err)
 			break
 		}
 		longest = max(longest, time.Since(start))
 		secrets.add(c.Secret, res)
+		regTokens.add(c.RegistrationAccessToken, res)
 	}
 	return kinds, false, nil
 }
@@ -238,32 +261,21 @@ func collectCredentials(ctx context.Context, t *suite.T) (kinds []*credentialKin
 // keeps beyond two steps.
 const collectMargin = 5 * time.Second
 
-// judgeEntropy fails k when its values repeat or their estimate stays
-// below 128 bits.
+// judgeEntropy fails k when the estimate of its values stays below 128
+// bits.
 func judgeEntropy(k *credentialKind) error {
-	fix := "generate codes, tokens and secrets from at least 128 bits (better 160) of a cryptographic random source, e.g. 32 random bytes in base64url; never from a counter, a timestamp or a user's data"
-	if i, j := firstRepeat(k.values); i >= 0 {
-		return expect.Fail(k.evidence, "every value different", fmt.Sprintf("values %d and %d the same", i+1, j+1),
-			"of %d %s, two are the same: they are not drawn from 128 random bits", len(k.values), k.name).WithFix(fix)
-	}
 	est := entropyEstimate(k.values)
 	if est.bits >= 128 {
 		return nil
 	}
-	return expect.Fail(k.evidence, "at least 128 bits (RFC 6749 §10.10: a guess succeeds with probability 2^(-128) at most)",
-		fmt.Sprintf("%.0f bits at most: %d of %d character positions changed across %d values", est.bits, est.varying, est.positions, len(k.values)),
-		"the %s share all but a few characters: whatever their length, the part that changes is too small to be unguessable", k.name).WithFix(fix)
-}
-
-func firstRepeat(values []string) (int, int) {
-	seen := map[string]int{}
-	for j, v := range values {
-		if i, ok := seen[v]; ok {
-			return i, j
-		}
-		seen[v] = j
+	from := "this check's flows"
+	if k.evidence == nil {
+		from = "the run's other checks"
 	}
-	return -1, -1
+	return expect.Fail(k.evidence, "at least 128 bits (RFC 6749 §10.10: a guess succeeds with probability 2^(-128) at most)",
+		fmt.Sprintf("%.0f bits at most: %d of %d character positions changed across %d values issued to %s", est.bits, est.varying, est.positions, len(k.values), from),
+		"the %s share all but a few characters: whatever their length, the part that changes is too small to be unguessable", k.name).
+		WithFix("generate codes, tokens and secrets from at least 128 bits (better 160) of a cryptographic random source, e.g. 32 random bytes in base64url; never from a counter, a timestamp or a user's data")
 }
 
 // estimate is what entropyEstimate found.

@@ -119,7 +119,7 @@ func runRequiredChallengeInvalidRequest(ctx context.Context, t *suite.T) error {
 		return err
 	}
 	if res.Param("code") != "" {
-		return suite.SkipErr("the server does not require PKCE from public clients (rfc9700-2.1.1-pkce-required-public judges that)")
+		return suite.SkipErr("the server does not require PKCE from public clients (rfc8252-8.1-pkce-required-native judges that of native apps)")
 	}
 	// The refusal is about the challenge only if the same client gets a
 	// code with one.

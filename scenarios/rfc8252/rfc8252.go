@@ -9,6 +9,7 @@ func Checks() []*suite.Check {
 	var out []*suite.Check
 	out = append(out, initiatingChecks()...)
 	out = append(out, loopbackChecks()...)
+	out = append(out, protectingCodeChecks()...)
 	out = append(out, registrationChecks()...)
 	out = append(out, clientAuthenticationChecks()...)
 	out = append(out, clientImpersonationChecks()...)

@@ -16,15 +16,6 @@ func authorizationCodeGrantChecks() []*suite.Check {
 	req := []vocab.Feature{vocab.FeaturePKCE, vocab.FeatureConfidential, vocab.FeatureAuthCode}
 	return []*suite.Check{
 		{
-			ID: "rfc9700-2.1.1-pkce-required-public", Spec: suite.RFC9700, Section: "2.1.1", Level: suite.Should,
-			Requires: []vocab.Feature{vocab.FeaturePublicClient, vocab.FeatureAuthCode}, Profiles: []vocab.Profile{vocab.ProfilePKCE},
-			Title: "A public client's authorization request without PKCE is refused",
-			Quote: "Public clients MUST use PKCE [RFC7636] to this end, as motivated in Section 4.5.3.1.",
-			Keywordless: "The MUST binds public clients; the server's side is RFC 8252 §8.1, \"Authorization servers SHOULD reject authorization requests from native apps that don't use PKCE by returning an error message, as defined in Section 4.4.1 of PKCE [RFC7636].\" " +
-				"(the suite's public clients are native apps with loopback redirect URIs). RFC 7636 §4.4.1 leaves requiring PKCE to the server, so a code issued without PKCE is a WARN, not a FAIL.",
-			Run: runPKCERequiredPublic,
-		},
-		{
 			ID: "rfc9700-2.1.1-pkce-downgrade", Spec: suite.RFC9700, Section: "2.1.1", Level: suite.Must,
 			Requires: req, Profiles: []vocab.Profile{vocab.ProfilePKCE, vocab.ProfileOAuth21},
 			Title: "A code_verifier for a code issued without code_challenge is refused (downgrade)",
@@ -32,39 +23,6 @@ func authorizationCodeGrantChecks() []*suite.Check {
 			Run:   runPKCEDowngrade,
 		},
 	}
-}
-
-func runPKCERequiredPublic(ctx context.Context, t *suite.T) error {
-	c, err := t.Public(ctx)
-	if err != nil {
-		return err
-	}
-	return codeRefused(ctx, t, c, nil,
-		"a public client got a code without PKCE: a stolen code is redeemable by anyone",
-		"require code_challenge (S256) from public clients")
-}
-
-// codeRefused sends an authorization request of c (nil: the confidential
-// client) with PKCE pair p and fails when the target issues a code. A
-// request that ends anywhere else counts as refused only when the same
-// request with S256 gets a code (a login page without the browser is not a
-// refusal).
-func codeRefused(ctx context.Context, t *suite.T, c *fixture.Client, p *fixture.PKCE, why, fix string) error {
-	ar, err := t.AuthRequestFor(ctx, c, func(r *fixture.AuthRequest) { r.PKCE = p })
-	if err != nil {
-		return err
-	}
-	res, err := t.TryAuthorize(ctx, ar)
-	if err != nil {
-		return err
-	}
-	if res.Param("code") != "" {
-		return expect.Fail(res.Last, "error=invalid_request", "an authorization code", "%s", why).WithFix(fix)
-	}
-	if _, err := t.CodeFor(ctx, ar.Client, nil); err != nil {
-		return suite.SkipErr("the same request with PKCE S256 gets no code either (%v), so the outcome without PKCE says nothing", err)
-	}
-	return nil
 }
 
 // runPKCEDowngrade redeems a code issued without code_challenge with a
