@@ -170,7 +170,7 @@ func (s *Server) validateAuthorize(c *store.Client, q url.Values, req *authReque
 	case s.servesImplicit(rt):
 		req.implicit = true
 	case rt != "code" && s.checksResponseType():
-		return oautherr.UnsupportedResponseType("response_type %q is not supported; use code", rt)
+		return s.unknownResponseTypeError(rt)
 	}
 	if (!slices.Contains(c.Metadata.GrantTypes, "authorization_code") || !slices.Contains(c.Metadata.ResponseTypes, "code")) && s.checksClientGrantTypes() {
 		return oautherr.UnauthorizedClient("the client is not registered for the authorization code grant")

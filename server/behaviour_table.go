@@ -615,6 +615,8 @@ var (
 	// The page for a request that cannot be redirected (RFC 6749 §4.1.2.1).
 	VariantMissingResponseTypeUnsupported = variant("missing-response-type-unsupported", "RFC 6749 §3.1.1",
 		`a request without response_type is answered unsupported_response_type (as fosite does): RFC 6749 §3.1.1 "If an authorization request is missing the \"response_type\" parameter, or if the response type is not understood, the authorization server MUST return an error response as described in Section 4.1.2.1."`)
+	VariantUnknownResponseTypeUnauthorized = variant("unknown-response-type-unauthorized-client", "RFC 6749 §4.1.2.1",
+		`a response_type the server does not know is answered unauthorized_client, the client not being registered for it (as zitadel/oidc does): RFC 6749 §3.1.1 asks for "an error response as described in Section 4.1.2.1", and "unauthorized_client: The client is not authorized to request an authorization code using this method." fits the request as well as unsupported_response_type does`)
 	VariantErrorPage200 = variant("error-page-200", "RFC 6749 §4.1.2.1",
 		`the page for an invalid client_id or redirect_uri (any 400 page of the authorization endpoint) is served with 200, which misses the SHOULD of oauth21-4.1.2.1-error-page-400 (WARN: OAuth 2.1 §4.1.2.1 asks for 400); RFC 6749 §4.1.2.1 only says "the authorization server SHOULD inform the resource owner of the error and MUST NOT automatically redirect the user-agent to the invalid redirection URI."`)
 	VariantErrorPageRedirect = variant("error-page-redirect", "RFC 6749 §4.1.2.1",

@@ -118,9 +118,20 @@ func (s *Server) missingResponseTypeError() *oautherr.Error {
 	return oautherr.InvalidRequest("response_type is required")
 }
 
-// checksResponseType: a response_type other than code is
-// unsupported_response_type (RFC 6749 §4.1.2.1).
+// checksResponseType: a response_type other than code is refused
+// (RFC 6749 §3.1.1), with unknownResponseTypeError.
 func (s *Server) checksResponseType() bool { return !s.fault(FaultResponseTypeUnchecked) }
+
+// unknownResponseTypeError is the answer to a response_type the server
+// does not support: unsupported_response_type, or with the variant
+// unknown-response-type-unauthorized-client unauthorized_client (RFC 6749
+// §4.1.2.1 defines both so that either fits).
+func (s *Server) unknownResponseTypeError(rt string) *oautherr.Error {
+	if s.variant(VariantUnknownResponseTypeUnauthorized) {
+		return oautherr.UnauthorizedClient("the requested response type %q is missing in the client configuration", rt)
+	}
+	return oautherr.UnsupportedResponseType("response_type %q is not supported; use code", rt)
+}
 
 // checksClientGrantTypes: a client not registered for the authorization
 // code grant is unauthorized_client (RFC 6749 §4.1.2.1).
