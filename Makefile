@@ -21,6 +21,7 @@ deps: ## install everything a fresh machine lacks (Go modules, npm packages, Chr
 	cd integration/nodeoauth2 && npm ci --no-audit --no-fund --loglevel=error
 	cd integration/fosite/server && $(GO) mod download
 	cd integration/zitadel/server && $(GO) mod download
+	cd integration/gooauth2/server && $(GO) mod download
 	scripts/install-browser.sh
 	scripts/install-postgres.sh
 	scripts/install-wrk.sh
@@ -29,7 +30,7 @@ deps: ## install everything a fresh machine lacks (Go modules, npm packages, Chr
 # The first `make test` or `make conformance` on a fresh machine installs the
 # prerequisites; later runs skip it until go.sum or the lock files change.
 $(DEPS_STAMP): go.sum server/interop/js/package-lock.json plugins/examples/asmetadata/package-lock.json scripts/install-browser.sh scripts/install-postgres.sh scripts/install-wrk.sh \
-		integration/oidcprovider/package-lock.json integration/nodeoauth2/package-lock.json integration/fosite/server/go.sum integration/zitadel/server/go.sum
+		integration/oidcprovider/package-lock.json integration/nodeoauth2/package-lock.json integration/fosite/server/go.sum integration/zitadel/server/go.sum integration/gooauth2/server/go.sum
 	$(MAKE) deps
 
 build: ## build bin/authspec
@@ -57,10 +58,11 @@ check: ## vet, gofmt, go mod tidy; fails if the tree changes
 	$(GO) vet -tags integration ./integration/...
 	cd integration/fosite/server && $(GO) vet . && $(GO) mod tidy
 	cd integration/zitadel/server && $(GO) vet . && $(GO) mod tidy
+	cd integration/gooauth2/server && $(GO) vet . && $(GO) mod tidy
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) mod tidy
 	$(GO) test ./scenarios -run TestCatalogGolden -update >/dev/null
-	@git diff --exit-code -- go.mod go.sum integration/fosite/server/go.mod integration/fosite/server/go.sum integration/zitadel/server/go.mod integration/zitadel/server/go.sum scenarios/testdata docs/checks.md || (echo "go mod tidy changed go.mod/go.sum: commit the result"; exit 1)
+	@git diff --exit-code -- go.mod go.sum integration/fosite/server/go.mod integration/fosite/server/go.sum integration/zitadel/server/go.mod integration/zitadel/server/go.sum integration/gooauth2/server/go.mod integration/gooauth2/server/go.sum scenarios/testdata docs/checks.md || (echo "go mod tidy changed go.mod/go.sum: commit the result"; exit 1)
 
 conformance: $(DEPS_STAMP) build plugins ## start the reference server and run the whole suite against it; reports in reports/out/
 	scripts/conformance.sh
@@ -69,7 +71,7 @@ conformance: $(DEPS_STAMP) build plugins ## start the reference server and run t
 # free loopback port and writes its reports to reports/out/<server>/.
 INTEGRATION ?= ./integration/...
 
-integration: $(DEPS_STAMP) build ## run authspec against third-party servers (oidc-provider, ory/fosite, @node-oauth/oauth2-server, zitadel/oidc) and compare with their expectations files; reports in reports/out/<server>/
+integration: $(DEPS_STAMP) build ## run authspec against third-party servers (oidc-provider, ory/fosite, @node-oauth/oauth2-server, go-oauth2, zitadel/oidc) and compare with their expectations files; reports in reports/out/<server>/
 	AUTHSPEC_BIN=$(CURDIR)/$(BIN) $(GO) test -tags integration -count=1 -v -p 3 -timeout 15m $(INTEGRATION)
 
 bench: $(DEPS_STAMP) ## the performance figures of docs/performance.md, from one run
