@@ -4,9 +4,6 @@ package oidcprovider
 
 import (
 	"fmt"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"testing"
 
 	"github.com/authspec/authspec/integration/harness"
@@ -15,28 +12,11 @@ import (
 const username = "alice"
 
 func TestOIDCProvider(t *testing.T) {
-	root := harness.Root(t)
-	exp := harness.LoadExpectations(t, "expectations.yaml")
-	if _, err := exec.LookPath("node"); err != nil {
-		t.Fatal("node is not installed; the integration test needs Node.js 20 or later and npm")
-	}
-	if _, err := os.Stat(filepath.Join("node_modules", "oidc-provider", "package.json")); err != nil {
-		t.Log("node_modules missing: npm ci")
-		harness.Command(t, ".", "npm", "ci", "--no-audit", "--no-fund", "--loglevel=error")
-	}
-	bin := harness.AuthspecBinary(t, root)
-	issuer := harness.Start(t, harness.Server{
-		Name: "oidc-provider",
-		Dir:  ".",
-		Cmd:  []string{"node", "server.mjs", "0"},
-	})
-	t.Logf("%s at %s", exp.Server, issuer)
-
-	rep := harness.Exec(t, harness.Run{
-		Bin:    bin,
-		Root:   root,
-		Config: targetConfig(issuer),
-		Out:    harness.OutDir(root, "oidc-provider"),
+	harness.Test(t, harness.Target{
+		Server:     harness.Server{Name: "oidc-provider", Dir: ".", Cmd: []string{"node", "server.mjs", "0"}},
+		NodeModule: "oidc-provider",
+		Out:        "oidc-provider",
+		Config:     targetConfig,
 		// One check at a time: oidc-provider keeps one grant per person and
 		// client (the remembered consent), and revokes all of its tokens
 		// when a code or a rotated refresh token is replayed or a refresh
@@ -44,16 +24,11 @@ func TestOIDCProvider(t *testing.T) {
 		// parallel one check's replay invalidates another's tokens
 		// (docs/targets.md).
 		Parallel: 1,
-		Env: []string{
-			"AUTHSPEC_USERNAME=" + username,
-			// devInteractions takes any password; findAccount decides who exists.
-			"AUTHSPEC_PASSWORD=any-password",
-			// The devInteractions pages import a web font from the internet.
-			"AUTHSPEC_CHROMIUM=" + harness.LoopbackChromium(t),
-		},
+		// devInteractions takes any password; findAccount decides who
+		// exists. Its pages import a web font from the internet: the
+		// harness's Chromium keeps them on loopback.
+		Env: []string{"AUTHSPEC_USERNAME=" + username, "AUTHSPEC_PASSWORD=any-password"},
 	})
-	harness.Compare(t, exp, rep)
-	harness.CheckDocs(t, root, exp)
 }
 
 // targetConfig is the target.yaml for the server: its resource server, the

@@ -4,7 +4,6 @@ package zitadel
 
 import (
 	"fmt"
-	"path/filepath"
 	"testing"
 
 	"github.com/authspec/authspec/integration/harness"
@@ -13,30 +12,16 @@ import (
 const redirectURI = "http://127.0.0.1:8976/callback"
 
 func TestZitadel(t *testing.T) {
-	root := harness.Root(t)
-	exp := harness.LoadExpectations(t, "expectations.yaml")
-	bin := harness.AuthspecBinary(t, root)
-
-	// The server is a module of its own (server/go.mod): zitadel/oidc's
-	// dependencies stay out of authspec's module graph.
-	server := filepath.Join(t.TempDir(), "zitadel-server")
-	harness.Command(t, "server", "go", "build", "-o", server, ".")
-	issuer := harness.Start(t, harness.Server{
-		Name: "zitadel/oidc example server",
-		Dir:  "server",
-		Cmd:  []string{server, "-redirect-uri", redirectURI},
+	harness.Test(t, harness.Target{
+		Server: harness.Server{
+			Name: "zitadel/oidc example server",
+			Dir:  "server",
+			Cmd:  []string{"-redirect-uri", redirectURI},
+		},
+		GoBuild: true,
+		Out:     "zitadel",
+		Config:  targetConfig,
 	})
-	t.Logf("%s at %s", exp.Server, issuer)
-
-	rep := harness.Exec(t, harness.Run{
-		Bin:    bin,
-		Root:   root,
-		Config: targetConfig(issuer),
-		Out:    harness.OutDir(root, "zitadel"),
-		Env:    []string{"AUTHSPEC_CHROMIUM=" + harness.LoopbackChromium(t)},
-	})
-	harness.Compare(t, exp, rep)
-	harness.CheckDocs(t, root, exp)
 }
 
 // targetConfig is the target.yaml for the example server: its web client

@@ -6,6 +6,7 @@ import (
 	"net/http"
 
 	"github.com/authspec/authspec/scenarios/internal/pages"
+	"github.com/authspec/authspec/scenarios/internal/probe"
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/expect"
 	"github.com/authspec/authspec/suite/fixture"
@@ -92,23 +93,13 @@ func runPKCERequiredPublic(ctx context.Context, t *suite.T) error {
 	if err != nil {
 		return err
 	}
-	ar, err := t.AuthRequestFor(ctx, c, func(r *fixture.AuthRequest) { r.PKCE = nil })
-	if err != nil {
+	issued, err := probe.CodeIssued(ctx, t, c, func(r *fixture.AuthRequest) { r.PKCE = nil }, "without PKCE")
+	if err != nil || issued == nil {
 		return err
 	}
-	res, err := t.TryAuthorize(ctx, ar)
-	if err != nil {
-		return err
-	}
-	if res.Param("code") != "" {
-		return expect.Fail(res.Last, "error=invalid_request", "an authorization code",
-			"a public client got a code without code_challenge: whoever steals or injects the code can redeem it").
-			WithFix("refuse authorization requests of public clients without code_challenge (error=invalid_request)")
-	}
-	if _, err := t.CodeFor(ctx, c, nil); err != nil {
-		return suite.SkipErr("the same request with PKCE S256 gets no code either (%v), so the outcome without PKCE says nothing", err)
-	}
-	return nil
+	return expect.Fail(issued, "error=invalid_request", "an authorization code",
+		"a public client got a code without code_challenge: whoever steals or injects the code can redeem it").
+		WithFix("refuse authorization requests of public clients without code_challenge (error=invalid_request)")
 }
 
 // runPKCERequiredConfidential sends the confidential client's usual

@@ -3,6 +3,7 @@ package rfc8252
 import (
 	"context"
 
+	"github.com/authspec/authspec/scenarios/internal/probe"
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/expect"
 	"github.com/authspec/authspec/suite/fixture"
@@ -36,21 +37,11 @@ func runPKCERequiredNative(ctx context.Context, t *suite.T) error {
 	if err != nil {
 		return err
 	}
-	ar, err := t.AuthRequestFor(ctx, c, func(r *fixture.AuthRequest) { r.PKCE = nil })
-	if err != nil {
+	issued, err := probe.CodeIssued(ctx, t, c, func(r *fixture.AuthRequest) { r.PKCE = nil }, "without PKCE")
+	if err != nil || issued == nil {
 		return err
 	}
-	res, err := t.TryAuthorize(ctx, ar)
-	if err != nil {
-		return err
-	}
-	if res.Param("code") != "" {
-		return expect.Fail(res.Last, "error=invalid_request", "an authorization code",
-			"a native app got a code without PKCE: a code intercepted on the device (another app registered for the redirect URI) is redeemable by anyone").
-			WithFix("require code_challenge (S256) from native apps, and from every public client")
-	}
-	if _, err := t.CodeFor(ctx, ar.Client, nil); err != nil {
-		return suite.SkipErr("the same request with PKCE S256 gets no code either (%v), so the outcome without PKCE says nothing", err)
-	}
-	return nil
+	return expect.Fail(issued, "error=invalid_request", "an authorization code",
+		"a native app got a code without PKCE: a code intercepted on the device (another app registered for the redirect URI) is redeemable by anyone").
+		WithFix("require code_challenge (S256) from native apps, and from every public client")
 }
