@@ -1,6 +1,7 @@
 package server
 
 import (
+	"cmp"
 	"encoding/base64"
 	"errors"
 	"fmt"
@@ -96,6 +97,36 @@ type clientAuth struct {
 // client identifying itself with client_id alone. A client must not use more
 // than one method in one request.
 func (s *Server) authenticateClient(r *http.Request, form url.Values) (*clientAuth, *oautherr.Error) {
+	ca, oerr := s.authenticateAnyMethod(r, form)
+	if oerr == nil {
+		oerr = s.registeredMethodOnly(ca)
+	}
+	if oerr != nil {
+		return nil, oerr
+	}
+	return ca, nil
+}
+
+// registeredMethodOnly accepts any method a client authenticated with; with
+// the variant auth-method-enforced, a confidential client only with the
+// token_endpoint_auth_method it registered (client_secret_basic when none
+// was named, RFC 7591 §2), as servers that hold clients to their
+// registration do: RFC 6749 §2.3 "The authorization server MAY accept any
+// form of client authentication meeting its security requirements".
+func (s *Server) registeredMethodOnly(ca *clientAuth) *oautherr.Error {
+	if !s.variant(VariantAuthMethodEnforced) || ca.client.Public() {
+		return nil
+	}
+	registered := cmp.Or(ca.client.Metadata.TokenEndpointAuthMethod, authBasic)
+	if ca.method != registered {
+		return oautherr.InvalidClient("client %q is registered with token_endpoint_auth_method %s, not %s", ca.client.ID, registered, ca.method)
+	}
+	return nil
+}
+
+// authenticateAnyMethod is authenticateClient before the registered method
+// is held against the one used.
+func (s *Server) authenticateAnyMethod(r *http.Request, form url.Values) (*clientAuth, *oautherr.Error) {
 	authz := r.Header.Get("Authorization")
 	hasBasic := len(authz) >= 6 && strings.EqualFold(authz[:6], "basic ") && s.readsBasicAuth()
 	formID := form.Get("client_id")
