@@ -244,6 +244,13 @@ var variantSetups = map[server.Variant]variantSetup{
 	// The target is the issuer, with its path or its final slash.
 	server.VariantIssuerPath:          {Target: targetIssuer},
 	server.VariantIssuerTrailingSlash: {Target: targetIssuer},
+	// No default scope: the user names the scopes to ask for (scopes:),
+	// as for any server that requires one.
+	server.VariantScopeRequired: {
+		Target: func(tcfg *target.Config, _ *server.Server, _ *string) { tcfg.Scopes = []string{"read"} },
+		// No default scope, so none to report.
+		Skips: []string{"rfc6749-3.3-default-scope-reported"},
+	},
 	// The operator hands the suite the initial access token
 	// (registration.initial_access_token).
 	server.VariantRegistrationInitialAccessToken: {

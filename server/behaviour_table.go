@@ -619,6 +619,8 @@ var (
 		`a response_type the server does not know is answered unauthorized_client, the client not being registered for it (as zitadel/oidc does): RFC 6749 §3.1.1 asks for "an error response as described in Section 4.1.2.1", and "unauthorized_client: The client is not authorized to request an authorization code using this method." fits the request as well as unsupported_response_type does`)
 	VariantAuthMethodEnforced = variant("auth-method-enforced", "RFC 6749 §2.3",
 		`a confidential client authenticates only with the token_endpoint_auth_method it registered (client_secret_basic when it named none), at the token, revocation, introspection and PAR endpoints; RFC 6749 §2.3: "The authorization server MAY accept any form of client authentication meeting its security requirements."`)
+	VariantScopeRequired = variant("scope-required", "RFC 6749 §3.3",
+		`a request without scope (authorization, client credentials) is refused with invalid_scope, there being no default scope; RFC 6749 §3.3: "If the client omits the scope parameter when requesting authorization, the authorization server MUST either process the request using a pre-defined default value or fail the request indicating an invalid scope."`)
 	VariantErrorPage200 = variant("error-page-200", "RFC 6749 §4.1.2.1",
 		`the page for an invalid client_id or redirect_uri (any 400 page of the authorization endpoint) is served with 200, which misses the SHOULD of oauth21-4.1.2.1-error-page-400 (WARN: OAuth 2.1 §4.1.2.1 asks for 400); RFC 6749 §4.1.2.1 only says "the authorization server SHOULD inform the resource owner of the error and MUST NOT automatically redirect the user-agent to the invalid redirection URI."`)
 	VariantErrorPageRedirect = variant("error-page-redirect", "RFC 6749 §4.1.2.1",

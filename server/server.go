@@ -512,6 +512,9 @@ func parseScope(v string) ([]string, bool) {
 // the client's registered scope; "" requests the default.
 func (s *Server) checkScope(requested string, c *store.Client) (string, *oautherr.Error) {
 	if requested == "" {
+		if s.variant(VariantScopeRequired) {
+			return "", oautherr.InvalidScope("scope is required: name the scopes the client needs")
+		}
 		if c.Metadata.Scope != "" {
 			return c.Metadata.Scope, nil
 		}
