@@ -163,6 +163,9 @@ func (s *Server) validateAuthorize(c *store.Client, q url.Values, req *authReque
 	if oerr := s.unknownAuthorizeParamError(q); oerr != nil {
 		return oerr
 	}
+	if oerr := s.stateRequiredError(q); oerr != nil {
+		return oerr
+	}
 	rt, hasRT := q.Get("response_type"), q.Has("response_type")
 	switch {
 	case !hasRT || rt == "":
@@ -288,7 +291,7 @@ func (s *Server) redirectMatches(registered, sent string) bool {
 // §4.1.2.1) with state and iss (RFC 9207).
 func (s *Server) redirectError(w http.ResponseWriter, r *http.Request, req *authRequest, e *oautherr.Error) {
 	params := url.Values{"error": {e.Code}}
-	if e.Description != "" {
+	if e.Description != "" && !s.variant(VariantErrorDescriptionOmitted) {
 		params.Set("error_description", oautherr.Sanitize(e.Description))
 	}
 	if req.hasState {

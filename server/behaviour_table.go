@@ -621,6 +621,12 @@ var (
 		`a confidential client authenticates only with the token_endpoint_auth_method it registered (client_secret_basic when it named none), at the token, revocation, introspection and PAR endpoints; RFC 6749 §2.3: "The authorization server MAY accept any form of client authentication meeting its security requirements."`)
 	VariantScopeRequired = variant("scope-required", "RFC 6749 §3.3",
 		`a request without scope (authorization, client credentials) is refused with invalid_scope, there being no default scope; RFC 6749 §3.3: "If the client omits the scope parameter when requesting authorization, the authorization server MUST either process the request using a pre-defined default value or fail the request indicating an invalid scope."`)
+	VariantErrorDescriptionOmitted = variant("error-description-omitted", "RFC 6749 §5.2",
+		`error responses carry no error_description, at the token, revocation, introspection and registration endpoints and in error redirects, which misses the SHOULD of rfc7636-4.4.1-required-challenge-explained and rfc7636-4.4.1-unsupported-method-explained (WARN: RFC 7636 §4.4.1 asks for the explanation there); RFC 6749 §5.2: "error_description OPTIONAL. Human-readable ASCII [USASCII] text providing additional information"`)
+	VariantIntrospectionMinimal = variant("introspection-minimal", "RFC 7662 §2.2",
+		`introspection answers {"active": true} or {"active": false} and nothing else: no scope, client_id, exp or token_type; RFC 7662 §2.2: "active REQUIRED." and every other member "OPTIONAL"`)
+	VariantStateRequired = variant("state-required", "RFC 6749 §4.1.1",
+		`an authorization request without a state of at least 8 characters is refused with invalid_request, as fosite does by default; RFC 6749 §10.12: "The client MUST implement CSRF protection", and a server may insist on the state that carries it`)
 	VariantErrorPage200 = variant("error-page-200", "RFC 6749 §4.1.2.1",
 		`the page for an invalid client_id or redirect_uri (any 400 page of the authorization endpoint) is served with 200, which misses the SHOULD of oauth21-4.1.2.1-error-page-400 (WARN: OAuth 2.1 §4.1.2.1 asks for 400); RFC 6749 §4.1.2.1 only says "the authorization server SHOULD inform the resource owner of the error and MUST NOT automatically redirect the user-agent to the invalid redirection URI."`)
 	VariantErrorPageRedirect = variant("error-page-redirect", "RFC 6749 §4.1.2.1",

@@ -400,3 +400,13 @@ func (s *Server) sessionSameSite() http.SameSite {
 	}
 	return http.SameSiteLaxMode
 }
+
+// stateRequiredError accepts a request without state (RFC 6749 §4.1.1:
+// RECOMMENDED of the client); with the variant state-required it refuses
+// one without a state of at least 8 characters, as fosite does.
+func (s *Server) stateRequiredError(q url.Values) *oautherr.Error {
+	if s.variant(VariantStateRequired) && len(q.Get("state")) < 8 {
+		return oautherr.InvalidRequest("the request must carry a state of at least 8 characters")
+	}
+	return nil
+}

@@ -29,6 +29,11 @@ func (s *Server) introspectionRules() []rule {
 				}
 			})
 		}),
+		onVariant(VariantIntrospectionMinimal, introspection(func(m map[string]any) {
+			active := m["active"]
+			clear(m)
+			m["active"] = active
+		})),
 		onFault(FaultIntrospectActiveString, introspection(func(m map[string]any) {
 			m["active"] = fmt.Sprint(m["active"])
 		})),

@@ -77,6 +77,9 @@ func tokenResponse(apply func(*response)) func(*response) {
 // configuration endpoints, and the resource's internal errors).
 func (s *Server) oauthErrorRules() []rule {
 	return []rule{
+		onVariant(VariantErrorDescriptionOmitted, oauthError(func(res *response) {
+			res.editMembers(func(m map[string]any) { delete(m, "error_description") })
+		})),
 		onVariant(VariantInvalidClient400Post, oauthError(func(res *response) {
 			if res.member("error") == "invalid_client" && s.invalidClientStatus(res.req) == http.StatusBadRequest {
 				res.status = http.StatusBadRequest
