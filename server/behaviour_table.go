@@ -627,6 +627,8 @@ var (
 		`introspection answers {"active": true} or {"active": false} and nothing else: no scope, client_id, exp or token_type; RFC 7662 §2.2: "active REQUIRED." and every other member "OPTIONAL"`)
 	VariantStateRequired = variant("state-required", "RFC 6749 §4.1.1",
 		`an authorization request without a state of at least 8 characters is refused with invalid_request, as fosite does by default; RFC 6749 §10.12: "The client MUST implement CSRF protection", and a server may insist on the state that carries it`)
+	VariantScopeOnePerGrant = variant("scope-one-per-grant", "RFC 6749 §3.3",
+		`a grant holds one scope, the first the request names, and the token response says so in scope; RFC 6749 §3.3: "The authorization server MAY fully or partially ignore the scope requested by the client, based on the authorization server policy or the resource owner's instructions."`)
 	VariantErrorPage200 = variant("error-page-200", "RFC 6749 §4.1.2.1",
 		`the page for an invalid client_id or redirect_uri (any 400 page of the authorization endpoint) is served with 200, which misses the SHOULD of oauth21-4.1.2.1-error-page-400 (WARN: OAuth 2.1 §4.1.2.1 asks for 400); RFC 6749 §4.1.2.1 only says "the authorization server SHOULD inform the resource owner of the error and MUST NOT automatically redirect the user-agent to the invalid redirection URI."`)
 	VariantErrorPageRedirect = variant("error-page-redirect", "RFC 6749 §4.1.2.1",

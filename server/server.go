@@ -544,6 +544,10 @@ func (s *Server) checkScope(requested string, c *store.Client) (string, *oauther
 			return "", oautherr.InvalidScope("scope %q is not registered for this client", t)
 		}
 	}
+	if s.variant(VariantScopeOnePerGrant) {
+		// Policy: one scope a grant, the first asked for.
+		toks = toks[:1]
+	}
 	return strings.Join(toks, " "), nil
 }
 
