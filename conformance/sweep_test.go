@@ -255,6 +255,9 @@ var variantSetups = map[server.Variant]variantSetup{
 	// judge (the reference server's access tokens are opaque).
 	server.VariantIntrospectionMinimal: {Skips: []string{"rfc9449-6.1-cnf-jkt-thumbprint", "rfc7662-2.2-numeric-dates",
 		"rfc8707-2-audience-restricted", "mcp-2.6.2-audience-validated"}},
+	// Relative redirects show only on the way through the login and
+	// consent pages.
+	server.VariantRelativeLocations: {Browser: true},
 	// One scope a grant: no grant to narrow at refresh.
 	server.VariantScopeOnePerGrant: {Skips: []string{"rfc6749-6-new-refresh-token-scope"}},
 	// The operator hands the suite the initial access token

@@ -629,6 +629,10 @@ var (
 		`an authorization request without a state of at least 8 characters is refused with invalid_request, as fosite does by default; RFC 6749 §10.12: "The client MUST implement CSRF protection", and a server may insist on the state that carries it`)
 	VariantScopeOnePerGrant = variant("scope-one-per-grant", "RFC 6749 §3.3",
 		`a grant holds one scope, the first the request names, and the token response says so in scope; RFC 6749 §3.3: "The authorization server MAY fully or partially ignore the scope requested by the client, based on the authorization server policy or the resource owner's instructions."`)
+	VariantResponsesDecorated = variant("responses-decorated", "RFC 6749 §5.1",
+		`responses dressed as many servers send them: JSON as application/json;charset=UTF-8, Cache-Control "no-store, no-cache, max-age=0, must-revalidate", token responses with refresh_expires_in, not-before-policy and session_state, errors with timestamp and trace_id, authorization responses with session_state; RFC 6749 §5.1: "The client MUST ignore unrecognized value names in the response."`)
+	VariantRelativeLocations = variant("relative-locations", "RFC 9110 §10.2.2",
+		`redirects to the server's own pages (login, consent, the authorization endpoint) carry a relative Location, a path; RFC 9110 §10.2.2: "The field value consists of a single URI-reference. When it has the form of a relative reference ([URI], Section 4.2), the final value is computed by resolving it against the target URI ([URI], Section 5)."`)
 	VariantErrorPage200 = variant("error-page-200", "RFC 6749 §4.1.2.1",
 		`the page for an invalid client_id or redirect_uri (any 400 page of the authorization endpoint) is served with 200, which misses the SHOULD of oauth21-4.1.2.1-error-page-400 (WARN: OAuth 2.1 §4.1.2.1 asks for 400); RFC 6749 §4.1.2.1 only says "the authorization server SHOULD inform the resource owner of the error and MUST NOT automatically redirect the user-agent to the invalid redirection URI."`)
 	VariantErrorPageRedirect = variant("error-page-redirect", "RFC 6749 §4.1.2.1",

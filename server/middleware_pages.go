@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 )
 
 // The behaviours that reshape the answers of the authorization endpoint
@@ -115,7 +116,44 @@ func (s *Server) pageRules() []rule {
 
 // serverRules rewrite every response of the server.
 func (s *Server) serverRules() []rule {
-	return []rule{onVariant(VariantNoReferrerPolicy, dropHeaders("Referrer-Policy"))}
+	return []rule{
+		onVariant(VariantNoReferrerPolicy, dropHeaders("Referrer-Policy")),
+		onVariant(VariantResponsesDecorated, s.decorate),
+		onVariant(VariantRelativeLocations, func(res *response) {
+			// Redirects within the server name the path alone.
+			if loc := res.header.Get("Location"); strings.HasPrefix(loc, s.cfg.Issuer+"/") {
+				if u, err := url.Parse(loc); err == nil {
+					res.header.Set("Location", u.RequestURI())
+				}
+			}
+		}),
+	}
+}
+
+// decorate dresses a response as many servers do, within what the
+// specifications allow: more members in token and error responses, a
+// charset on JSON, more directives beside no-store, a session_state in
+// the authorization response.
+func (s *Server) decorate(res *response) {
+	if res.isJSON() {
+		res.editMembers(func(m map[string]any) {
+			if _, ok := m["access_token"].(string); ok {
+				m["refresh_expires_in"], m["not-before-policy"], m["session_state"] = 1800, 0, "authspec-session"
+			}
+			if _, ok := m["error"].(string); ok {
+				m["timestamp"], m["trace_id"] = s.now().UTC().Format(time.RFC3339), "authspec-trace"
+			}
+		})
+		res.header.Set("Content-Type", "application/json;charset=UTF-8")
+	}
+	if res.header.Get("Cache-Control") == "no-store" {
+		res.header.Set("Cache-Control", "no-store, no-cache, max-age=0, must-revalidate")
+	}
+	s.editClientRedirect(func(q url.Values) {
+		if q.Has("code") || q.Has("error") {
+			q.Set("session_state", "authspec-session")
+		}
+	})(res)
 }
 
 // isClientRedirect reports whether location leads to the client rather than
