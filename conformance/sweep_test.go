@@ -258,6 +258,8 @@ var variantSetups = map[server.Variant]variantSetup{
 	// Relative redirects show only on the way through the login and
 	// consent pages.
 	server.VariantRelativeLocations: {Browser: true},
+	// A second authorization server: the resource's scopes may be its.
+	server.VariantResourceSecondAS: {Skips: []string{"rfc9728-2-scopes-supported-requestable"}},
 	// One scope a grant: no grant to narrow at refresh.
 	server.VariantScopeOnePerGrant: {Skips: []string{"rfc6749-6-new-refresh-token-scope"}},
 	// The operator hands the suite the initial access token

@@ -92,6 +92,7 @@ func (s *Server) resourceMetadataRules() []rule {
 		onFault(FaultResourceMetaEmptyArray, setMember("resource_signing_alg_values_supported", []string{})),
 		onFault(FaultResourceMetaQueryMethod, appendMember("bearer_methods_supported", "query")),
 		onFault(FaultResourceMetaUnknownAS, appendMember("authorization_servers", s.base+"/tenant-unknown")),
+		onVariant(VariantResourceSecondAS, appendMember("authorization_servers", "https://idp.authspec.invalid")),
 		onFault(FaultResourceMetaUnknownScope, appendMember("scopes_supported", s.unsupportedScope())),
 		onFault(FaultResourceMetaNotJSON, setContentType("text/plain; charset=utf-8")),
 		onFault(FaultResourceMetaResourceFragment, func(res *response) {
