@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bytes"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -12,6 +13,14 @@ import (
 // resource_metadata parameter.
 func (s *Server) resourceRules() []rule {
 	return []rule{
+		onVariant(VariantMCPEventStream, func(res *response) {
+			// The JSON-RPC answer to a POST as one event of a stream.
+			if res.req.Method == http.MethodPost && res.status == http.StatusOK && res.isJSON() {
+				res.body = append(append([]byte("event: message\ndata: "), bytes.TrimSpace(res.body)...), "\n\n"...)
+				res.header.Set("Content-Type", "text/event-stream")
+				res.header.Set("Cache-Control", "no-cache")
+			}
+		}),
 		onFault(FaultMCPPostNoChallenge, func(res *response) {
 			if res.req.Method == http.MethodPost && res.req.Header.Get("Authorization") == "" {
 				res.replace(http.StatusBadRequest, "bad request")
