@@ -36,13 +36,13 @@ func authorizationRequestChecks() []*suite.Check {
 // invalid-request's to judge.
 func runPlainRefused(ctx context.Context, t *suite.T) error {
 	v := fixture.NewPKCE().Verifier
-	issued, err := probe.CodeIssued(ctx, t, nil, func(r *fixture.AuthRequest) {
+	issued, last, err := probe.CodeIssued(ctx, t, nil, func(r *fixture.AuthRequest) {
 		r.PKCE = &fixture.PKCE{Verifier: v, Challenge: v, Method: "plain"}
 	}, "with plain")
-	if err != nil || issued == nil {
+	if err != nil || !issued {
 		return err
 	}
-	return expect.Fail(issued, "error=invalid_request", "an authorization code",
+	return expect.Fail(last, "error=invalid_request", "an authorization code",
 		"the server issued a code for code_challenge_method=plain, which OAuth 2.1 removes: a challenge that is the verifier itself protects nothing once the authorization request is seen").
 		WithFix("support S256 only: answer code_challenge_method=plain with error=invalid_request, and list only S256 in code_challenge_methods_supported")
 }

@@ -37,11 +37,11 @@ func runPKCERequiredNative(ctx context.Context, t *suite.T) error {
 	if err != nil {
 		return err
 	}
-	issued, err := probe.CodeIssued(ctx, t, c, func(r *fixture.AuthRequest) { r.PKCE = nil }, "without PKCE")
-	if err != nil || issued == nil {
+	issued, last, err := probe.CodeIssued(ctx, t, c, func(r *fixture.AuthRequest) { r.PKCE = nil }, "without PKCE")
+	if err != nil || !issued {
 		return err
 	}
-	return expect.Fail(issued, "error=invalid_request", "an authorization code",
+	return expect.Fail(last, "error=invalid_request", "an authorization code",
 		"a native app got a code without PKCE: a code intercepted on the device (another app registered for the redirect URI) is redeemable by anyone").
 		WithFix("require code_challenge (S256) from native apps, and from every public client")
 }

@@ -94,26 +94,26 @@ func SwapCase(v string) string {
 }
 
 // CodeIssued sends client c's usual authorization request (c nil: the
-// confidential client) changed by change, and returns the exchange that
-// delivered a code, or nil when none came back. A request that ends
-// without a code counts as refused only when the same client's usual
-// request gets one (a login page authspec cannot pass is no refusal):
-// otherwise it is SKIP, the outcome of the request what (e.g. "without
-// PKCE") saying nothing.
-func CodeIssued(ctx context.Context, t *suite.T, c *fixture.Client, change func(*fixture.AuthRequest), what string) (*httpx.Result, error) {
+// confidential client) changed by change, and reports whether a code came
+// back, with the exchange that delivered it when the suite saw one (a
+// browser flow may not). A request that ends without a code counts as
+// refused only when the same client's usual request gets one (a login page
+// authspec cannot pass is no refusal): otherwise it is SKIP, the outcome
+// of the request what (e.g. "without PKCE") saying nothing.
+func CodeIssued(ctx context.Context, t *suite.T, c *fixture.Client, change func(*fixture.AuthRequest), what string) (bool, *httpx.Result, error) {
 	ar, err := t.AuthRequestFor(ctx, c, change)
 	if err != nil {
-		return nil, err
+		return false, nil, err
 	}
 	res, err := t.TryAuthorize(ctx, ar)
 	if err != nil {
-		return nil, err
+		return false, nil, err
 	}
 	if res.Param("code") != "" {
-		return res.Last, nil
+		return true, res.Last, nil
 	}
 	if _, err := t.CodeFor(ctx, ar.Client, nil); err != nil {
-		return nil, suite.SkipErr("the same request with PKCE S256 gets no code either (%v), so the outcome %s says nothing", err, what)
+		return false, nil, suite.SkipErr("the same request with PKCE S256 gets no code either (%v), so the outcome %s says nothing", err, what)
 	}
-	return nil, nil
+	return false, nil, nil
 }
