@@ -53,7 +53,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	fs.Var(&f.profiles, "profile", "run only checks of this profile (repeatable; see authspec list)")
 	fs.Var(&f.claims, "claim", "the target claims to follow this profile, e.g. oauth2.1: the checks of its rules that the base specifications leave open judge it (repeatable; adds to claims: of the config)")
 	fs.Var(&f.plugins, "plugin", "WebAssembly client plugin to run (repeatable; see docs/plugins.md)")
-	fs.DurationVar(&f.pluginTimeout, "plugin-timeout", 0, "time budget of each plugin check (default 30s; plugins: timeout: in the config overrides)")
+	fs.DurationVar(&f.pluginTimeout, "plugin-timeout", 0, "time budget of each plugin check, host calls aside (default 30s; plugins: timeout: in the config overrides)")
 	fs.StringVar(&f.baseline, "baseline", "", "YAML file of known failures (see authspec baseline write): listed failures do not fail the run, listed checks that pass again do")
 	fs.StringVar(&f.shard, "shard", "", "run only shard I of N of the selected checks (I/N, e.g. 2/3; the same split on every machine); authspec report merge joins the shards' reports")
 	withUsage(fs, "Usage: authspec run --target ISSUER_URL [flags]\n\nRuns the conformance checks against an authorization server.\nExit: 0 no gating failure, 1 failures, 2 the run could not happen (or was aborted: the target stopped answering).\n\nFlags:\n")

@@ -40,7 +40,7 @@ func (p *Plugin) Checks() []*suite.Check {
 // run calls the plugin for one check in a fresh instance.
 func (p *Plugin) run(ctx context.Context, t *suite.T, info abi.CheckInfo) error {
 	budget := p.opts.Budget
-	ctx, cancel := context.WithTimeout(ctx, budget)
+	ctx, clock, cancel := withBudget(ctx, budget)
 	defer cancel()
 	cb, err := listenCallback()
 	if err != nil {
@@ -48,7 +48,7 @@ func (p *Plugin) run(ctx context.Context, t *suite.T, info abi.CheckInfo) error 
 	}
 	defer cb.close()
 	in := abi.Input{ABI: abi.Version, Check: info.ID, Callback: cb.url, Config: p.opts.Config, Target: targetInfo(t)}
-	state := &callState{ctx: ctx, t: t, check: CheckID(p.Desc.Name, info.ID), origins: targetOrigins(t), callback: cb.url, redirects: []string{cb.url}}
+	state := &callState{ctx: ctx, clock: clock, t: t, check: CheckID(p.Desc.Name, info.ID), origins: targetOrigins(t), callback: cb.url, redirects: []string{cb.url}}
 	state.origins[origin(mustParse(cb.url))] = true
 	for _, want := range info.Requires {
 		var c *fixture.Client

@@ -38,6 +38,7 @@ type stateKey struct{}
 // callState is what the host functions of one call act on.
 type callState struct {
 	ctx   context.Context
+	clock *budget // paused while the host works for the plugin
 	t     *suite.T
 	check string
 	// origins the plugin may reach: the target's and its callback's.
@@ -172,6 +173,8 @@ func hostHTTP(ctx context.Context, m api.Module, ptr, n uint32) uint32 {
 	if err := strictJSON(msg, &req); err != nil {
 		return s.answer(abi.HTTPResponse{Error: s.violate("http(): malformed request: %v", err)})
 	}
+	s.clock.pause()
+	defer s.clock.resume()
 	return s.answer(s.send(ctx, req, "http()"))
 }
 
@@ -266,7 +269,9 @@ func hostAuthorize(ctx context.Context, m api.Module, ptr, n uint32) uint32 {
 	if req.Push != nil {
 		urls = s.pushedURLs(u, *req.Push)
 	}
+	s.clock.pause()
 	res, err := s.t.AuthorizeEach(ctx, urls, req.RedirectURI, flow)
+	s.clock.resume()
 	out := abi.AuthorizeResponse{}
 	if res != nil {
 		if res.Callback != nil {

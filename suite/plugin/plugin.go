@@ -315,7 +315,7 @@ func (in *instance) tail() string {
 }
 
 func (p *Plugin) describe(ctx context.Context) (*abi.Description, error) {
-	ctx, cancel := context.WithTimeout(ctx, p.opts.Budget)
+	ctx, _, cancel := withBudget(ctx, p.opts.Budget)
 	defer cancel()
 	in, err := p.instantiate(ctx)
 	if err != nil {
@@ -377,8 +377,10 @@ func (in *instance) write(ctx context.Context, budget time.Duration, data []byte
 func describeTrap(ctx context.Context, err error, budget time.Duration) error {
 	msg := err.Error()
 	switch {
+	case budgetSpent(ctx):
+		return fmt.Errorf("the plugin exceeded its time budget (%s of its own running, host calls aside) and was stopped", budget)
 	case errors.Is(ctx.Err(), context.DeadlineExceeded) || strings.Contains(msg, "deadline exceeded"):
-		return fmt.Errorf("the plugin exceeded its time budget (%s) and was stopped", budget)
+		return errors.New("the check's deadline passed while the plugin ran (--check-timeout) and it was stopped")
 	case errors.Is(ctx.Err(), context.Canceled):
 		return errors.New("the run was interrupted")
 	case strings.Contains(msg, "unreachable"):

@@ -186,7 +186,8 @@ type PluginConfig struct {
 	Path string `yaml:"path"`
 	// Config is handed to the plugin as its input's config.
 	Config map[string]any `yaml:"config"`
-	// Timeout is the plugin's time budget per check ("30s").
+	// Timeout is the plugin's time budget per check ("30s"), counting its own
+	// running only: host calls are bounded by the check's deadline.
 	Timeout string `yaml:"timeout"`
 	// MemoryMiB caps the plugin's memory.
 	MemoryMiB int `yaml:"memory_mib"`
