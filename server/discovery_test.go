@@ -78,3 +78,19 @@ func TestDiscovery_IssuerWithPath(t *testing.T) {
 		}
 	}
 }
+
+// TestDiscovery_ResourceOrigin: a resource that a proxy serves on its own
+// origin is named by that origin in its metadata and its challenges.
+func TestDiscovery_ResourceOrigin(t *testing.T) {
+	srv, err := server.New(server.Config{Issuer: "http://127.0.0.1:9000", ResourceOrigin: "https://mcp.example.com"})
+	require.NoError(t, err)
+	assert.Equal(t, "https://mcp.example.com/mcp", srv.ResourceURL())
+	assert.Equal(t, "https://mcp.example.com/.well-known/oauth-protected-resource/mcp", srv.ResourceMetadataURL())
+	rec := httptest.NewRecorder()
+	srv.Handler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "http://127.0.0.1:9000/mcp", nil))
+	assert.Contains(t, rec.Header().Get("WWW-Authenticate"), `resource_metadata="https://mcp.example.com/.well-known/oauth-protected-resource/mcp"`)
+	for _, bad := range []string{"ftp://x", "https://mcp.example.com/path", "https://mcp.example.com?q=1", "mcp.example.com"} {
+		_, err := server.New(server.Config{Issuer: "http://127.0.0.1:9000", ResourceOrigin: bad})
+		assert.Error(t, err, bad)
+	}
+}

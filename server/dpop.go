@@ -360,7 +360,7 @@ func (s *Server) dpopAuth(w http.ResponseWriter, r *http.Request, tok string) (*
 		s.dpopChallenge(w, oautherr.InvalidToken("the access token is invalid, expired, revoked or not DPoP-bound"), "")
 		return nil, false
 	}
-	site := dpopSite{url: s.issuer.Scheme + "://" + s.issuer.Host + r.URL.Path, accessToken: tok,
+	site := dpopSite{url: s.resourceOrigin + r.URL.Path, accessToken: tok,
 		nonceLabel: "resource", nonce: s.variant(VariantDPoPResourceNonceRequired)}
 	proof, derr := s.readDPoP(r, site)
 	switch {

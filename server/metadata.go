@@ -74,8 +74,7 @@ type ResourceMetadata struct {
 // ResourceMetadataURL is where the demo resource's RFC 9728 metadata lives
 // (well-known suffix inserted before the resource's path, RFC 9728 §3.1).
 func (s *Server) ResourceMetadataURL() string {
-	return s.issuer.Scheme + "://" + s.issuer.Host + "/.well-known/oauth-protected-resource" +
-		trimSlash(s.issuer.Path) + "/mcp"
+	return s.resourceOrigin + "/.well-known/oauth-protected-resource" + trimSlash(s.issuer.Path) + "/mcp"
 }
 
 func trimSlash(p string) string {

@@ -70,6 +70,12 @@ type Config struct {
 	// Resources are the resource indicators (RFC 8707) tokens may be issued
 	// for; default: the demo protected resource, Issuer + "/mcp".
 	Resources []string
+	// ResourceOrigin is the origin ("https://mcp.example.com") the demo
+	// protected resource is reached at when a reverse proxy serves it apart
+	// from the authorization server, as most MCP servers are: its resource
+	// identifier, its metadata and its challenges name that origin, with
+	// the same paths as below the issuer. Default: the issuer's origin.
+	ResourceOrigin string
 	// Secret keys the sealed state the server hands to browsers instead of
 	// keeping it: pending authorization requests, sessions and CSRF tokens.
 	// At least 32 bytes; default: random per process (a restart then ends
@@ -125,13 +131,15 @@ type Config struct {
 type Server struct {
 	// approvedUsers records who approved any client (only for the
 	// mcp-consent-per-user fault).
-	approvedUsers sync.Map
-	cfg           Config
-	issuer        *url.URL
-	base          string // issuer without trailing slash
-	store         store.Store
-	on            behaviourSet // the deliberate behaviours switched on
-	cimd          CIMDMode
+	approvedUsers  sync.Map
+	cfg            Config
+	issuer         *url.URL
+	base           string // issuer without trailing slash
+	resourceBase   string // base of the demo resource: base, or its path on Config.ResourceOrigin
+	resourceOrigin string // the demo resource's origin
+	store          store.Store
+	on             behaviourSet // the deliberate behaviours switched on
+	cimd           CIMDMode
 	// redirectSchemes are Config.RedirectSchemes, lower case.
 	redirectSchemes map[string]bool
 	users           map[string]string
@@ -167,15 +175,25 @@ func New(cfg Config) (*Server, error) {
 	if iss.RawQuery != "" || iss.Fragment != "" || iss.User != nil {
 		return nil, fmt.Errorf("server: issuer %q must not carry a query, fragment or user info", cfg.Issuer)
 	}
+	resourceOrigin := iss.Scheme + "://" + iss.Host
+	if o := cfg.ResourceOrigin; o != "" {
+		u, err := url.Parse(o)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || strings.Trim(u.Path, "/") != "" || u.RawQuery != "" || u.Fragment != "" || u.User != nil {
+			return nil, fmt.Errorf("server: resource origin %q must be an http(s) origin, without path, query or fragment", o)
+		}
+		resourceOrigin = u.Scheme + "://" + u.Host
+	}
 	s := &Server{
-		cfg:    cfg,
-		issuer: iss,
-		base:   strings.TrimSuffix(cfg.Issuer, "/"),
-		store:  cfg.Store,
-		users:  cfg.Users,
-		now:    cfg.Now,
-		log:    cfg.Logger,
-		on:     on,
+		cfg:            cfg,
+		issuer:         iss,
+		base:           strings.TrimSuffix(cfg.Issuer, "/"),
+		resourceBase:   resourceOrigin + trimSlash(iss.Path),
+		resourceOrigin: resourceOrigin,
+		store:          cfg.Store,
+		users:          cfg.Users,
+		now:            cfg.Now,
+		log:            cfg.Logger,
+		on:             on,
 	}
 	if s.now == nil {
 		s.now = time.Now
@@ -312,7 +330,7 @@ func (s *Server) Issuer() string { return s.cfg.Issuer }
 func (s *Server) CodeLifetime() time.Duration { return s.codeTTL() }
 
 // ResourceURL is the resource identifier of the demo protected resource.
-func (s *Server) ResourceURL() string { return s.base + "/mcp" }
+func (s *Server) ResourceURL() string { return s.resourceBase + "/mcp" }
 
 // Store returns the server's store.
 func (s *Server) Store() store.Store { return s.store }

@@ -116,6 +116,12 @@ func (t *T) RedirectURI() string { return t.Fixtures.RedirectURI }
 // report shows it.
 func (t *T) Secret(v string) { t.Transport.AddSecret(v) }
 
+// AccessToken registers a value the check presents as an access token (an
+// altered copy of one the target issued, say): no report shows it, and it
+// may go wherever the run's access tokens may, the resource's origin
+// included.
+func (t *T) AccessToken(v string) { t.Transport.AddAccessToken(v) }
+
 // MustPush reports whether the authorization requests of c must be
 // pushed (RFC 9126): the run's fixtures then push them (see
 // fixture.Set.Authorize), and a check that probes the authorization

@@ -48,6 +48,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	rateLimit := fs.String("rate-limit", "", "rate limits per source address: off, or register=RATE[:BURST],token=RATE[:BURST] with RATE as N/s, N/m or N/h, or off (default register=20/s:1000,token=200/s:5000)")
 	tlsCert := fs.String("tls-cert", "", "serve over TLS (1.2 and 1.3) with this PEM certificate chain; needs --tls-key, and the default issuer becomes https://ADDR")
 	tlsKey := fs.String("tls-key", "", "the PEM private key of --tls-cert")
+	resourceOrigin := fs.String("resource-origin", "", "the origin a reverse proxy serves the demo protected resource (/mcp) at, apart from the issuer's, e.g. https://mcp.example.com: the resource's identifier, metadata and challenges name it (default: the issuer's origin)")
 	maxClients := fs.Int("max-clients", 0, "most clients the store holds; at the bound a registration evicts the oldest never-used client (default 5000)")
 	var faults, variants, users, scopes, resources, clients, redirectSchemes listFlag
 	fs.Var(&faults, "fault", "switch on a deliberate defect (repeatable; see --list-faults)")
@@ -73,7 +74,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return nil
 	}
 	cfg := server.Config{Consent: server.ConsentMode(*consent), Scopes: scopes, Resources: resources,
-		CIMD: server.CIMDMode(*cimd), RedirectSchemes: redirectSchemes}
+		CIMD: server.CIMDMode(*cimd), RedirectSchemes: redirectSchemes, ResourceOrigin: *resourceOrigin}
 	// Secrets: from the flag, a file the flag names, or the environment.
 	var err error
 	if users, err = secretValues("--user", users, "AUTHSPEC_USERS", true, stderr); err != nil {

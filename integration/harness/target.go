@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -62,7 +63,15 @@ func Test(t *testing.T, tg Target) {
 		Command(t, tg.Server.Dir, "go", "build", "-o", server, ".")
 		tg.Server.Cmd = append([]string{server}, tg.Server.Cmd...)
 	}
-	issuer := Start(t, tg.Server)
+	issuer, more, _ := strings.Cut(Start(t, tg.Server), "\n")
+	// Lines after the issuer are NAME=value pairs the server learnt only
+	// once started (the port of a second server): authspec gets them in
+	// its environment, for ${env:NAME} in the config.
+	for _, line := range strings.Split(more, "\n") {
+		if line = strings.TrimSpace(line); line != "" {
+			tg.Env = append(tg.Env, line)
+		}
+	}
 	t.Logf("%s at %s", exp.Server, issuer)
 	rep := Exec(t, Run{
 		Bin:      bin,

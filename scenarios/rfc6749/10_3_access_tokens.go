@@ -50,7 +50,7 @@ func runAccessTokenIntegrity(ctx context.Context, t *suite.T) error {
 		return suite.SkipErr("the access token as issued is not accepted, so the refusal of an altered one says nothing")
 	}
 	for _, alt := range alteredTokens(ts.AccessToken) {
-		t.Secret(alt.value)
+		t.AccessToken(alt.value)
 		ok, res, err := probe.AccessTokenActive(ctx, t, c, alt.value)
 		if err != nil {
 			return err

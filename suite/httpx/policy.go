@@ -214,6 +214,13 @@ func (t *Transport) check(req *http.Request, body []byte) error {
 	return &RefusedError{URL: t.ShowURL(req.URL), Reason: "it would carry " + what + ", and " + p.Why(req.URL)}
 }
 
+// tokenScheme reports whether an Authorization header presents an access
+// token: the Bearer scheme (RFC 6750) or the DPoP scheme (RFC 9449 §7.1).
+func tokenScheme(v string) bool {
+	l := strings.ToLower(v)
+	return strings.HasPrefix(l, "bearer ") || strings.HasPrefix(l, "dpop ")
+}
+
 // carried returns the most restricted class of secret a request carries,
 // and says where.
 func (t *Transport) carried(req *http.Request, body []byte) (Class, string) {
@@ -230,10 +237,10 @@ func (t *Transport) carried(req *http.Request, body []byte) (Class, string) {
 			case "Authorization", "Proxy-Authorization":
 				fc := t.secrets.classIn(v)
 				switch {
-				case !strings.HasPrefix(strings.ToLower(v), "bearer "):
+				case !tokenScheme(v):
 					fc = Credential // Basic and other schemes carry client credentials
 				case fc == 0:
-					fc = AccessToken // a bearer token the suite made up (an invalid one)
+					fc = AccessToken // a token the suite made up (an invalid one)
 				}
 				note(fc, "credentials in its "+http.CanonicalHeaderKey(k)+" header")
 			default:

@@ -115,7 +115,10 @@ func TestClient_RefusesSecretsToOtherOrigins(t *testing.T) {
 
 	require.NoError(t, send(resource.URL+"/mcp", bearer("access-token-12345"), ""), "the configured resource gets access tokens")
 	require.NoError(t, send(resource.URL+"/mcp", bearer("made-up-invalid-token"), ""), "and made-up ones")
+	dpop := func(r *http.Request) { r.Header.Set("Authorization", "DPoP access-token-12345") }
+	require.NoError(t, send(resource.URL+"/mcp", dpop, ""), "and DPoP-bound ones (RFC 9449 §7.1)")
+	require.Error(t, send(other.URL+"/api", dpop, ""), "but nowhere else")
 	require.NoError(t, send(other.URL+"/public", nil, ""), "requests without secrets go anywhere")
 	require.NoError(t, send(issuer.URL+"/token", basic, "client_secret=x"), "the issuer's origin gets everything")
-	assert.Equal(t, int32(201), hits.Load())
+	assert.Equal(t, int32(301), hits.Load())
 }

@@ -325,7 +325,10 @@ func LoadConfig(path string, lookup func(name string) (string, bool)) (*Config, 
 
 // ParseConfig parses config data; lookup resolves environment variables. It
 // returns the config and the secret values read from the environment, so
-// that they can be redacted from every report.
+// that they can be redacted from every report: every value read from the
+// environment, except under the keys that say where requests go (issuer,
+// resource, scoped_resource, other_resource, allowed_origins, redirect_uri,
+// a browser step's url).
 func ParseConfig(name string, data []byte, lookup func(string) (string, bool)) (*Config, []string, error) {
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
@@ -338,7 +341,7 @@ func ParseConfig(name string, data []byte, lookup func(string) (string, bool)) (
 	}
 	var secrets []string
 	var missing []string
-	expandNode(&root, func(s string, line int) string {
+	expandNode(&root, "", func(s, field string, line int) string {
 		return envRef.ReplaceAllStringFunc(s, func(ref string) string {
 			key := envRef.FindStringSubmatch(ref)[1]
 			v, ok := lookup(key)
@@ -346,7 +349,9 @@ func ParseConfig(name string, data []byte, lookup func(string) (string, bool)) (
 				missing = append(missing, fmt.Sprintf("line %d: ${env:%s}", line, key))
 				return ""
 			}
-			secrets = append(secrets, v)
+			if !addressKeys[field] {
+				secrets = append(secrets, v)
+			}
 			return v
 		})
 	})
@@ -376,14 +381,30 @@ func mustMarshal(n *yaml.Node) []byte {
 	return b
 }
 
-func expandNode(n *yaml.Node, f func(string, int) string) {
+func expandNode(n *yaml.Node, key string, f func(value, key string, line int) string) {
 	if n.Kind == yaml.ScalarNode && strings.Contains(n.Value, "${env:") {
-		n.Value = f(n.Value, n.Line)
+		n.Value = f(n.Value, key, n.Line)
 		n.Style = yaml.DoubleQuotedStyle
 	}
-	for _, c := range n.Content {
-		expandNode(c, f)
+	if n.Kind == yaml.MappingNode {
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			expandNode(n.Content[i], "", f)
+			expandNode(n.Content[i+1], n.Content[i].Value, f)
+		}
+		return
 	}
+	for _, c := range n.Content {
+		expandNode(c, key, f) // a sequence's items keep its key
+	}
+}
+
+// addressKeys hold where authspec sends requests, not what it is trusted
+// with: a value they take from the environment (a URL known only once a
+// CI job starts its server) is not a secret, and is not redacted, so that
+// requests may go there.
+var addressKeys = map[string]bool{
+	"issuer": true, "resource": true, "scoped_resource": true, "other_resource": true,
+	"allowed_origins": true, "redirect_uri": true, "url": true,
 }
 
 var yamlLine = regexp.MustCompile(`line (\d+)`)

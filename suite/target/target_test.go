@@ -40,6 +40,30 @@ browser:
 	assert.Len(t, cfg.Browser.Login, 2)
 }
 
+// TestParseConfig_EnvAddressesAreNotSecrets: a URL a CI job learns only
+// when it starts its server comes from the environment too; it says where
+// requests go, so it is not redacted (a redacted resource could never be
+// called), while a secret beside it still is.
+func TestParseConfig_EnvAddressesAreNotSecrets(t *testing.T) {
+	data := []byte(`
+issuer: "${env:ISSUER}"
+resource: "${env:MCP}/mcp"
+allowed_origins: ["${env:OTHER}"]
+clients:
+  confidential: { client_id: abc, client_secret: "${env:SECRET}", redirect_uri: "${env:CB}" }
+browser:
+  login: [ { url: "${env:ISSUER}/login*", fill: "#password", value: "${env:PASSWORD}" } ]
+`)
+	cfg, secrets, err := target.ParseConfig("t.yaml", data, env(map[string]string{
+		"ISSUER": "http://localhost:3001", "MCP": "http://localhost:3000", "OTHER": "http://127.0.0.1:9000",
+		"SECRET": "s3cr3t", "CB": "http://127.0.0.1:8976/cb", "PASSWORD": "pw-0123",
+	}))
+	require.NoError(t, err)
+	assert.Equal(t, "http://localhost:3000/mcp", cfg.Resource)
+	assert.Equal(t, "http://localhost:3001/login*", cfg.Browser.Login[0].URL)
+	assert.ElementsMatch(t, []string{"s3cr3t", "pw-0123"}, secrets)
+}
+
 // TestParseConfig_ClientRequiresPAR: a configured client registered to
 // push its authorization requests says so.
 func TestParseConfig_ClientRequiresPAR(t *testing.T) {
