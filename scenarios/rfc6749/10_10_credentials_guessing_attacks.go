@@ -272,10 +272,14 @@ func judgeEntropy(k *credentialKind) error {
 	if k.evidence == nil {
 		from = "the run's other checks"
 	}
+	why := fmt.Sprintf("the characters that change in the %s hold %.0f bits at most, fewer than the 128 a guess must face (a version 4 UUID, say, holds 122 random bits)", k.name, est.bits)
+	if est.varying*2 < est.positions {
+		why = fmt.Sprintf("the %s share all but a few characters: whatever their length, the part that changes is too small to be unguessable", k.name)
+	}
 	return expect.Fail(k.evidence, "at least 128 bits (RFC 6749 §10.10: a guess succeeds with probability 2^(-128) at most)",
 		fmt.Sprintf("%.0f bits at most: %d of %d character positions changed across %d values issued to %s", est.bits, est.varying, est.positions, len(k.values), from),
-		"the %s share all but a few characters: whatever their length, the part that changes is too small to be unguessable", k.name).
-		WithFix("generate codes, tokens and secrets from at least 128 bits (better 160) of a cryptographic random source, e.g. 32 random bytes in base64url; never from a counter, a timestamp or a user's data")
+		"%s", why).
+		WithFix("generate codes, tokens and secrets from at least 128 bits (better 160) of a cryptographic random source, e.g. 32 random bytes in base64url (a UUID is not enough); never from a counter, a timestamp or a user's data")
 }
 
 // estimate is what entropyEstimate found.

@@ -41,6 +41,10 @@ func TestEntropyEstimate(t *testing.T) {
 	est := entropyEstimate(sample(uuids))
 	assert.Less(t, est.bits, 128.0, "a UUID holds 122 random bits")
 	assert.Greater(t, est.bits, 110.0)
+	err := judgeEntropy(&credentialKind{name: "authorization codes", values: sample(uuids)})
+	assert.ErrorContains(t, err, "hold 124 bits at most", "UUIDs vary in most characters: the message says the bits are too few, not that the values share their characters")
+	err = judgeEntropy(&credentialKind{name: "authorization codes", values: sample(counter)})
+	assert.ErrorContains(t, err, "share all but a few characters")
 }
 
 func TestAlterMiddleOfLastPart(t *testing.T) {
