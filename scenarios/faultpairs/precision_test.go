@@ -242,3 +242,15 @@ func TestEntropyEstimate_RegistrationTokensCounter(t *testing.T) {
 	assert.Equal(t, suite.Fail, r.Status, describe(r))
 	assert.Contains(t, r.Message, "registration access tokens", id)
 }
+
+// TestChallengeScope_NoScopeRequired: a resource that accepts a token
+// granted no scope requires none; its challenge has no scope to indicate
+// (RFC 6750's scope attribute cannot be empty). Simulated by a server whose
+// challenge names no scope and whose token responses name none granted.
+func TestChallengeScope_NoScopeRequired(t *testing.T) {
+	id := "mcp-2025-11-25-challenge-scope"
+	noScopeGranted := rewriteJSON("/token", func(_ *http.Request, body map[string]any) { delete(body, "scope") })
+	res := runChecksWrapped(t, server.Config{Faults: []server.Fault{server.FaultMCPChallengeNoScope}}, noScopeGranted, checksByID(t, id))
+	assert.Equal(t, suite.Pass, res[0].Status, describe(res[0]))
+	assert.Contains(t, strings.Join(res[0].Log, "\n"), "requires none", id)
+}

@@ -2,10 +2,12 @@ package mcp
 
 import (
 	"context"
+	"strings"
 
 	"github.com/authspec/authspec/scenarios/internal/probe"
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/expect"
+	"github.com/authspec/authspec/suite/fixture"
 	"github.com/authspec/authspec/suite/vocab"
 )
 
@@ -32,9 +34,45 @@ func runChallengeScope(ctx context.Context, t *suite.T) error {
 	if !ok {
 		return suite.SkipErr("no Bearer challenge to judge (mcp-2.3.1-post-challenge reports it)")
 	}
-	if c.Params["scope"] == "" {
-		return expect.Fail(res, `WWW-Authenticate: Bearer …, scope="…"`, expect.HeaderLine(res, "WWW-Authenticate"), "the challenge does not say which scope to request").
-			WithFix("add scope=\"<scopes the resource needs>\" to the Bearer challenge")
+	if c.Params["scope"] != "" {
+		return nil
 	}
-	return nil
+	none, err := needsNoScope(ctx, t)
+	if err != nil {
+		return err
+	}
+	if none {
+		// The scopes required are none: RFC 6750's scope attribute
+		// cannot be empty, so there is nothing to indicate.
+		t.Logf("the resource accepts a token granted no scope: it requires none, so a challenge without scope names all it needs")
+		return nil
+	}
+	return expect.Fail(res, `WWW-Authenticate: Bearer …, scope="…"`, expect.HeaderLine(res, "WWW-Authenticate"), "the challenge does not say which scope to request").
+		WithFix("add scope=\"<scopes the resource needs>\" to the Bearer challenge")
+}
+
+// needsNoScope reports whether the resource accepts an access token
+// granted no scope: requested without scope, and issued with no scope
+// member (RFC 6749 §5.1 requires the member when the server grants a
+// default scope) or an empty one. A token that cannot be had, or one
+// granted a scope, tells nothing: false.
+func needsNoScope(ctx context.Context, t *suite.T) (bool, error) {
+	c, err := t.Confidential(ctx)
+	if err != nil {
+		t.Logf("whether the resource requires any scope is not known: %v", err)
+		return false, nil
+	}
+	ts, err := t.TokensFor(ctx, c, func(r *fixture.AuthRequest) { r.Scope = "" })
+	if err != nil {
+		t.Logf("whether the resource requires any scope is not known: a token requested without scope: %v", err)
+		return false, nil
+	}
+	if strings.TrimSpace(ts.Scope) != "" {
+		return false, nil
+	}
+	res, err := probe.Call(ctx, t, t.Target.Resource, "Bearer "+ts.AccessToken, "call the resource with a token granted no scope")
+	if err != nil {
+		return false, err
+	}
+	return probe.Accepted(res), nil
 }
