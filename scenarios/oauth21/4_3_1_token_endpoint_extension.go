@@ -59,6 +59,6 @@ func runRefreshBoundToClientID(ctx context.Context, t *suite.T) error {
 	if err != nil {
 		return err
 	}
-	return expect.WithFix(expect.Evidence(expect.ErrorResponse(res, "invalid_grant"), ctl.Exchange),
+	return expect.WithFix(expect.Evidence(expect.Refused(t, res, "invalid_grant"), ctl.Exchange),
 		"store the client_id with each refresh token and refuse a refresh request whose client_id differs, for public clients too")
 }

@@ -42,7 +42,7 @@ func runRefreshBoundToClient(ctx context.Context, t *suite.T) error {
 	if err != nil {
 		return err
 	}
-	return expect.WithFix(expect.ErrorResponse(res, "invalid_grant"), "check that the refresh token was issued to the authenticated client")
+	return expect.WithFix(expect.Refused(t, res, "invalid_grant"), "check that the refresh token was issued to the authenticated client")
 }
 
 // runPublicRefreshBoundToClient refreshes a public client's refresh token
@@ -69,6 +69,6 @@ func runPublicRefreshBoundToClient(ctx context.Context, t *suite.T) error {
 	if err != nil {
 		return err
 	}
-	return expect.WithFix(expect.ErrorResponse(res, "invalid_grant"),
+	return expect.WithFix(expect.Refused(t, res, "invalid_grant"),
 		"keep the client_id a refresh token was issued to and compare it with the client_id of the refresh request, for public clients too")
 }

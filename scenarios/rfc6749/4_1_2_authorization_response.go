@@ -122,7 +122,7 @@ func runCodeSingleUse(ctx context.Context, t *suite.T) error {
 	if err != nil {
 		return err
 	}
-	return expect.WithFix(expect.ErrorResponse(res, "invalid_grant"), "mark codes used atomically at redemption and refuse a second use with invalid_grant")
+	return expect.WithFix(expect.Refused(t, res, "invalid_grant"), "mark codes used atomically at redemption and refuse a second use with invalid_grant")
 }
 
 func runReplayRevokesTokens(ctx context.Context, t *suite.T) error {

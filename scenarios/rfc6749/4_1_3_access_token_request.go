@@ -127,7 +127,7 @@ func runRedirectURIRequired(ctx context.Context, t *suite.T) error {
 			"the code was redeemed without the redirect_uri its authorization request carried").
 			WithFix("store the redirect_uri of the authorization request with the code and require the same value at redemption")
 	}
-	return expect.ErrorResponse(res, "invalid_grant", "invalid_request")
+	return expect.Refused(t, res, "invalid_grant", "invalid_request")
 }
 
 func runCodeBoundToClient(ctx context.Context, t *suite.T) error {
@@ -147,7 +147,7 @@ func runCodeBoundToClient(ctx context.Context, t *suite.T) error {
 	if err != nil {
 		return err
 	}
-	return expect.WithFix(expect.ErrorResponse(res, "invalid_grant"), "bind each code to the client it was issued to and check it at redemption")
+	return expect.WithFix(expect.Refused(t, res, "invalid_grant"), "bind each code to the client it was issued to and check it at redemption")
 }
 
 // runPublicCodeBoundToClientID redeems a public client's code with the
@@ -171,7 +171,7 @@ func runPublicCodeBoundToClientID(ctx context.Context, t *suite.T) error {
 	if err != nil {
 		return err
 	}
-	return expect.WithFix(expect.ErrorResponse(res, "invalid_grant"),
+	return expect.WithFix(expect.Refused(t, res, "invalid_grant"),
 		"bind each code to the client_id it was issued to and compare it with the client_id of the token request, for public clients too")
 }
 
@@ -184,5 +184,5 @@ func runRedirectURIMustMatch(ctx context.Context, t *suite.T) error {
 	if err != nil {
 		return err
 	}
-	return expect.WithFix(expect.ErrorResponse(res, "invalid_grant"), "store the redirect_uri of the authorization request with the code and compare it at redemption")
+	return expect.WithFix(expect.Refused(t, res, "invalid_grant"), "store the redirect_uri of the authorization request with the code and compare it at redemption")
 }

@@ -92,7 +92,7 @@ func runScopeNotWidened(ctx context.Context, t *suite.T) error {
 		return err
 	}
 	if res.Status != http.StatusOK {
-		return expect.ErrorResponse(res, "invalid_scope", "invalid_grant")
+		return expect.Refused(t, res, "invalid_scope", "invalid_grant")
 	}
 	next, err := t.ParseTokens(res)
 	if err != nil {

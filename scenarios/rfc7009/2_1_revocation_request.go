@@ -206,7 +206,7 @@ func refreshRevoked(ctx context.Context, t *suite.T, hint, note, useNote, fix st
 	if err != nil {
 		return err
 	}
-	return expect.WithFix(expect.Evidence(expect.ErrorResponse(ref, "invalid_grant"), base.Exchange, res.Exchange), fix)
+	return expect.WithFix(expect.Evidence(expect.Refused(t, ref, "invalid_grant"), base.Exchange, res.Exchange), fix)
 }
 
 // workingRefreshToken gets fresh tokens and proves that their refresh token

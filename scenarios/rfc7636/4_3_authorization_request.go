@@ -53,7 +53,7 @@ func runDefaultMethodPlain(ctx context.Context, t *suite.T) error {
 	if err != nil {
 		return err
 	}
-	return redeemRefused(tok, []string{"invalid_grant"},
+	return redeemRefused(t, tok, []string{"invalid_grant"},
 		"a verifier whose S256 hash, not the verifier itself, equals the challenge: the missing method was taken as S256",
 		"store code_challenge_method=plain when the request has none, and compare the verifier itself with the challenge")
 }

@@ -57,7 +57,7 @@ func runChallengeBoundToCode(ctx context.Context, t *suite.T) error {
 	if err != nil {
 		return err
 	}
-	return redeemRefused(res, []string{"invalid_grant"}, "the verifier of another authorization request",
+	return redeemRefused(t, res, []string{"invalid_grant"}, "the verifier of another authorization request",
 		"store code_challenge and code_challenge_method with each code (or inside it) and verify against those")
 }
 

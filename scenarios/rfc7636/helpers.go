@@ -60,17 +60,18 @@ func refusedRedeem(ctx context.Context, t *suite.T, p *fixture.PKCE, change func
 	if err != nil {
 		return err
 	}
-	return redeemRefused(res, codes, what, fix)
+	return redeemRefused(t, res, codes, what, fix)
 }
 
-// redeemRefused requires a token request to be refused with one of codes.
-func redeemRefused(res *httpx.Result, codes []string, what, fix string) error {
+// redeemRefused requires a token request to be refused with one of codes
+// (RFC 7636 §4.6 names invalid_grant; the status is §5.2's business).
+func redeemRefused(t *suite.T, res *httpx.Result, codes []string, what, fix string) error {
 	if res.Status == http.StatusOK {
 		return expect.Fail(res, "error="+strings.Join(codes, " or "), "tokens",
 			"the code was redeemed with %s", what).
 			WithFix(fix)
 	}
-	return expect.WithFix(expect.ErrorResponse(res, codes...), fix)
+	return expect.WithFix(expect.RefusedWith(t, res, codes...), fix)
 }
 
 // wantErrorRedirect requires an authorization error response (RFC 6749

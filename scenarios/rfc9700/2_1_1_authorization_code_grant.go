@@ -46,5 +46,5 @@ func runPKCEDowngrade(ctx context.Context, t *suite.T) error {
 	if err != nil {
 		return err
 	}
-	return expect.WithFix(expect.ErrorResponse(res, "invalid_grant", "invalid_request"), "refuse a code_verifier when the authorization request had no code_challenge")
+	return expect.WithFix(expect.Refused(t, res, "invalid_grant", "invalid_request"), "refuse a code_verifier when the authorization request had no code_challenge")
 }

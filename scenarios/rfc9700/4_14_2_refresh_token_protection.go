@@ -122,7 +122,7 @@ func runPublicRefreshRotation(ctx context.Context, t *suite.T) error {
 	if err != nil {
 		return err
 	}
-	return expect.WithFix(expect.ErrorResponse(old, "invalid_grant"), "invalidate a refresh token once it has been exchanged")
+	return expect.WithFix(expect.Refused(t, old, "invalid_grant"), "invalidate a refresh token once it has been exchanged")
 }
 
 func runReplayRevokesFamily(ctx context.Context, t *suite.T) error {

@@ -132,6 +132,62 @@ func ErrorResponse(res *httpx.Result, codes ...string) error {
 	return err
 }
 
+// Refused judges a request that a sentence says the server must deny
+// (a replayed code, a code of another client, a wrong redirect_uri): an
+// answer that issues what was asked is the FAIL. Any other answer denied
+// it, which is all such a sentence asks. How a denial should look (HTTP 400
+// and the §5.2 error code, one of codes when given) is a requirement of its
+// own, which the checks of RFC 6749 §5.2 and the OpenAPI contract judge: a
+// denial of another form is logged on t, never failed here, so that one
+// defect of the error responses is not reported again under every
+// sentence that only asks for a denial.
+func Refused(t *suite.T, res *httpx.Result, codes ...string) error {
+	if honoured(res) {
+		return Fail(res, "the request refused (RFC 6749 §5.2: HTTP 400 and an error code)", Outcome(res), "the request was honoured")
+	}
+	if _, err := OAuthError(res, []int{http.StatusBadRequest}, codes...); err != nil {
+		t.Logf("refused, which is what the sentence asks; the refusal is not in the form of RFC 6749 §5.2 (%v), which other checks judge", err)
+	}
+	return nil
+}
+
+// RefusedWith is Refused for a sentence that names the error the refusal
+// carries (RFC 7636 §4.6: "an error response indicating "invalid_grant"
+// ... MUST be returned"): a refusal whose error code is not one of codes
+// fails too; its status, which the sentence does not give, is logged when
+// it is not §5.2's 400.
+func RefusedWith(t *suite.T, res *httpx.Result, codes ...string) error {
+	if honoured(res) {
+		return Fail(res, "error="+strings.Join(codes, " or "), Outcome(res), "the request was honoured")
+	}
+	statuses := []int{res.Status}
+	if _, err := OAuthError(res, statuses, codes...); err != nil {
+		return err
+	}
+	if res.Status != http.StatusBadRequest {
+		t.Logf("refused with error=%s, as the sentence asks, but with HTTP %d where RFC 6749 §5.2 gives 400 (other checks judge the status)", ErrorCode(res), res.Status)
+	}
+	return nil
+}
+
+// honoured reports whether a token-endpoint style answer granted the
+// request: a 2xx answer, unless its JSON body is an error without an
+// access token (some servers send errors with 200, which is no grant).
+func honoured(res *httpx.Result) bool {
+	if res.Status < 200 || res.Status > 299 {
+		return false
+	}
+	var m map[string]any
+	if json.Unmarshal(res.Body, &m) == nil {
+		_, isErr := m["error"]
+		_, hasToken := m["access_token"]
+		if isErr && !hasToken {
+			return false
+		}
+	}
+	return true
+}
+
 // OAuthError requires an RFC 6749 §5.2 error response: one of the statuses,
 // a JSON object whose "error" is one of codes (any code if codes is empty).
 // It returns the parsed body.
