@@ -181,6 +181,8 @@ var (
 		"a code exchange without code yields invalid_grant instead of invalid_request")
 	FaultTokenUnknownCodeWrongErr = fault("token-unknown-code-wrong-error", "RFC 6749 §4.1.3",
 		"an unknown authorization code yields invalid_request instead of invalid_grant")
+	FaultTokenInvalidGrant401 = fault("token-invalid-grant-401", "RFC 6749 §5.2",
+		"the token endpoint answers invalid_grant with HTTP 401 instead of 400, still refusing what it must (as go-oauth2 does)")
 	FaultTokenCCPublic = fault("token-client-credentials-public", "RFC 6749 §4.4",
 		"public clients may use the client_credentials grant")
 	FaultTokenGrantUnrestricted = fault("token-grant-type-unrestricted", "RFC 6749 §5.2",

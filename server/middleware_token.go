@@ -9,7 +9,7 @@ import (
 // The behaviours that reshape token responses (RFC 6749 §5.1) and the
 // OAuth error responses of every endpoint that answers in JSON (§5.2).
 
-// tokenRules rewrite successful token responses.
+// tokenRules rewrite token responses, successful ones and errors.
 func (s *Server) tokenRules() []rule {
 	return []rule{
 		onFault(FaultTokenTypeMissing, tokenResponse(func(res *response) {
@@ -30,6 +30,11 @@ func (s *Server) tokenRules() []rule {
 		onFault(FaultTokenScopeOmitted, tokenResponse(func(res *response) {
 			if form := res.form(); form.Get("grant_type") == "client_credentials" && form.Get("scope") == "" {
 				editBody(res, func(t *TokenResponse) { t.Scope = "" })
+			}
+		})),
+		onFault(FaultTokenInvalidGrant401, oauthError(func(res *response) {
+			if res.member("error") == "invalid_grant" {
+				res.status = http.StatusUnauthorized
 			}
 		})),
 		onFault(FaultNoCacheControl, tokenResponse(dropHeaders("Cache-Control", "Pragma"))),

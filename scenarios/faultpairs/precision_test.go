@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -253,4 +254,27 @@ func TestChallengeScope_NoScopeRequired(t *testing.T) {
 	res := runChecksWrapped(t, server.Config{Faults: []server.Fault{server.FaultMCPChallengeNoScope}}, noScopeGranted, checksByID(t, id))
 	assert.Equal(t, suite.Pass, res[0].Status, describe(res[0]))
 	assert.Contains(t, strings.Join(res[0].Log, "\n"), "requires none", id)
+}
+
+// TestOneDefectOneFinding_InvalidGrant401: a server that refuses what it
+// must but answers invalid_grant with 401 (go-oauth2) breaks RFC 6749
+// §5.2's form of that error, which the checks of that form report; the
+// checks whose sentence asks only for a denial pass, logging the form,
+// instead of reporting the one defect again under sentences it does not
+// break.
+func TestOneDefectOneFinding_InvalidGrant401(t *testing.T) {
+	form := []string{"rfc6749-4.1.3-unknown-code-invalid-grant", "rfc6749-6-unknown-refresh-token-invalid-grant"}
+	denials := []string{"rfc6749-4.1.2-code-single-use", "rfc6749-4.1.3-code-bound-to-client", "rfc6749-4.1.3-redirect-uri-must-match",
+		"rfc6749-10.4-refresh-bound-to-client", "rfc9700-4.14.2-public-refresh-rotation",
+		"rfc7636-4.6-wrong-verifier-refused", "rfc7636-4.4-challenge-bound-to-code"}
+	res := runChecks(t, server.Config{Faults: []server.Fault{server.FaultTokenInvalidGrant401}}, checksByID(t, append(form, denials...)...))
+	for _, r := range res {
+		switch {
+		case slices.Contains(form, r.ID):
+			assert.Equal(t, suite.Fail, r.Status, describe(r))
+		default:
+			assert.Equal(t, suite.Pass, r.Status, describe(r))
+			assert.Contains(t, strings.Join(r.Log, "\n"), "HTTP 401", "%s logs the form of the refusal", r.ID)
+		}
+	}
 }
