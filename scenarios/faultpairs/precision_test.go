@@ -278,3 +278,25 @@ func TestOneDefectOneFinding_InvalidGrant401(t *testing.T) {
 		}
 	}
 }
+
+// TestTokenRequired_RevocationAtTheTokenEndpoint: a server whose
+// revocation endpoint is its token endpoint (Cloudflare's
+// workers-oauth-provider) reads a request without token as a token request
+// without grant_type; its answer is judged by the token endpoint's check,
+// not again as a revocation error.
+func TestTokenRequired_RevocationAtTheTokenEndpoint(t *testing.T) {
+	id := "rfc7009-2.1-token-required"
+	oneEndpoint := rewriteJSON("/.well-known/oauth-authorization-server", func(_ *http.Request, body map[string]any) {
+		body["revocation_endpoint"] = body["token_endpoint"]
+	})
+	res := runChecksWrapped(t, server.Config{Faults: []server.Fault{server.FaultTokenMissingGrantTypeErr}}, oneEndpoint, checksByID(t, id, "rfc6749-5.2-missing-grant-type-invalid-request"))
+	for _, r := range res {
+		switch r.ID {
+		case id:
+			assert.Equal(t, suite.Skip, r.Status, describe(r))
+			assert.Contains(t, r.Message, "rfc6749-5.2-missing-grant-type-invalid-request")
+		default:
+			assert.Equal(t, suite.Fail, r.Status, describe(r))
+		}
+	}
+}

@@ -9,7 +9,7 @@ var _ = add(map[string]pair{
 	"rfc6749-4.1.1-redirect-uri-optional-if-one":       faults(server.FaultAuthzRedirectAlwaysRequired),
 	"rfc6749-3.1.2-redirect-query-retained":            faults(server.FaultAuthzRedirectQueryDropped),
 	"rfc6749-3.1-authorize-unknown-params-ignored":     faults(server.FaultAuthzUnknownParamRejected),
-	"rfc6749-3.1-authorize-duplicate-params-refused":   faults(server.FaultDuplicateParamsOK),
+	"rfc6749-3.1-authorize-duplicate-params-refused":   observed(server.FaultDuplicateParamsOK),
 	"rfc6749-3.1-authorize-empty-params-omitted":       faults(server.FaultAuthzEmptyScopeInvalid),
 	"rfc6749-4.1.2.1-unknown-scope-invalid-scope":      faults(server.FaultAuthzUnknownScopeWrongErr),
 	"rfc6749-4.1.2.1-unauthorized-client":              observed(server.FaultAuthzGrantUnchecked),

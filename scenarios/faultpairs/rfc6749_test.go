@@ -57,5 +57,5 @@ var _ = add(map[string]pair{
 	"rfc6749-6-new-refresh-token-scope":           faults(server.FaultRefreshNewTokenNarrowed),
 	"rfc9700-4.14.2-public-refresh-rotation":      faults(server.FaultRefreshNoRotation),
 	"rfc9700-4.14.2-replay-revokes-family":        faults(server.FaultRefreshReplayNoRevoke),
-	"rfc6749-3.1-duplicate-parameters":            faults(server.FaultDuplicateParamsOK),
+	"rfc6749-3.1-duplicate-parameters":            observed(server.FaultDuplicateParamsOK),
 })

@@ -151,7 +151,11 @@ func TestTokenChecks_CodeRouteStillFails(t *testing.T) {
 		t.Run(id, func(t *testing.T) {
 			t.Parallel()
 			r := runWith(t, server.Config{Faults: []server.Fault{f}}, runOpts{}, routingConfig(false), id)[id]
-			assert.Equal(t, suite.Fail, r.Status, describe(r))
+			want := suite.Fail
+			if pairs[id].want == suite.Warn {
+				want = suite.Warn // an observation of a MUST (observed)
+			}
+			assert.Equal(t, want, r.Status, describe(r))
 		})
 	}
 }

@@ -53,7 +53,7 @@ func authorizationEndpointChecks() []*suite.Check {
 		{
 			ID: "rfc6749-3.1-authorize-duplicate-params-refused", Spec: suite.RFC6749, Section: "3.1", Level: suite.MustNot,
 			Requires: conf, Profiles: []vocab.Profile{vocab.ProfileCore},
-			Title:       "A parameter sent twice to the authorization endpoint is refused, not resolved by picking one value",
+			Title:       "A parameter sent twice to the authorization endpoint is refused with invalid_request; one accepted is reported as an observation",
 			Quote:       "Request and response parameters MUST NOT be included more than once.",
 			Keywordless: keywordlessDuplicate + " At the authorization endpoint the code is §4.1.2.1's invalid_request (\"includes a parameter more than once\").",
 			Run:         runAuthorizeDuplicateParamsRefused,
@@ -68,7 +68,7 @@ func authorizationEndpointChecks() []*suite.Check {
 		{
 			ID: "rfc6749-3.1-duplicate-parameters", Spec: suite.RFC6749, Section: "3.1", Level: suite.MustNot,
 			Requires: []vocab.Feature{vocab.FeatureConfidential}, Profiles: []vocab.Profile{vocab.ProfileCore},
-			Title:       "A token request with a parameter sent twice is refused (the same sentence closes §3.2)",
+			Title:       "A token request with a parameter sent twice is refused with invalid_request (the same sentence closes §3.2); one accepted is reported as an observation",
 			Quote:       "Request and response parameters MUST NOT be included more than once.",
 			Keywordless: keywordlessDuplicate + " At the token endpoint the code is §5.2's invalid_request (\"repeats a parameter\").",
 			Run:         runDuplicateParameters,
@@ -163,7 +163,8 @@ func runAuthorizeDuplicateParamsRefused(ctx context.Context, t *suite.T) error {
 	case q.Get("code") != "":
 		return expect.Fail(res.Last, "error=invalid_request", "an authorization code",
 			"a request with response_type twice was accepted").
-			WithFix("refuse requests that repeat a parameter (except those defined as repeatable, such as resource) with invalid_request")
+			WithFix("refuse requests that repeat a parameter (except those defined as repeatable, such as resource) with invalid_request").
+			AsObservation()
 	case q.Get("error") != "invalid_request":
 		return expect.Fail(res.Last, "error=invalid_request", "error="+q.Get("error"),
 			"the request with a repeated parameter was refused, but with an error code that does not say why").
@@ -258,7 +259,8 @@ func runDuplicateParameters(ctx context.Context, t *suite.T) error {
 	}
 	if src.Accepted(res) {
 		return expect.Fail(res, "error=invalid_request", "HTTP 200 with tokens", "a token request with grant_type twice was accepted").
-			WithFix("refuse requests in which a parameter appears more than once (except those defined as repeatable, such as resource)")
+			WithFix("refuse requests in which a parameter appears more than once (except those defined as repeatable, such as resource)").
+			AsObservation()
 	}
 	base, err := src.Confirm(ctx)
 	if err != nil {
@@ -276,8 +278,9 @@ func runDuplicateParameters(ctx context.Context, t *suite.T) error {
 // keywordlessDuplicate is why the §3.1 and §3.2 sentence on repeated
 // parameters binds the server.
 const keywordlessDuplicate = "The MUST NOT binds the sender of a request; its server side is the definition of invalid_request, " +
-	"a request that repeats a parameter: the server refuses such a request rather than pick one of the values. " +
-	"A refusal with another error code is reported as an observation."
+	"a request that repeats a parameter: a server that refuses such a request says so with that code. No sentence obliges the server to refuse it, " +
+	"so a request with a repeated parameter that is accepted is reported as an observation (WARN), as a request with two client authentication methods is (§2.3), " +
+	"and so is a refusal with another error code."
 
 // runOwnerAuthenticated judges the run's fresh-login flow (a browser
 // context without any session): a code that comes back although the
