@@ -20,6 +20,7 @@ deps: ## install everything a fresh machine lacks (Go modules, npm packages, Chr
 	cd integration/oidcprovider && npm ci --no-audit --no-fund --loglevel=error
 	cd integration/nodeoauth2 && npm ci --no-audit --no-fund --loglevel=error
 	cd integration/mcpsdk && npm ci --no-audit --no-fund --loglevel=error
+	cd integration/cfoauth && npm ci --no-audit --no-fund --loglevel=error
 	cd integration/fosite/server && $(GO) mod download
 	cd integration/zitadel/server && $(GO) mod download
 	cd integration/gooauth2/server && $(GO) mod download
@@ -31,7 +32,7 @@ deps: ## install everything a fresh machine lacks (Go modules, npm packages, Chr
 # The first `make test` or `make conformance` on a fresh machine installs the
 # prerequisites; later runs skip it until go.sum or the lock files change.
 $(DEPS_STAMP): go.sum server/interop/js/package-lock.json plugins/examples/asmetadata/package-lock.json scripts/install-browser.sh scripts/install-postgres.sh scripts/install-wrk.sh \
-		integration/oidcprovider/package-lock.json integration/nodeoauth2/package-lock.json integration/mcpsdk/package-lock.json integration/fosite/server/go.sum integration/zitadel/server/go.sum integration/gooauth2/server/go.sum
+		integration/oidcprovider/package-lock.json integration/nodeoauth2/package-lock.json integration/mcpsdk/package-lock.json integration/cfoauth/package-lock.json integration/fosite/server/go.sum integration/zitadel/server/go.sum integration/gooauth2/server/go.sum
 	$(MAKE) deps
 
 build: ## build bin/authspec
@@ -72,7 +73,7 @@ conformance: $(DEPS_STAMP) build plugins ## start the reference server and run t
 # free loopback port and writes its reports to reports/out/<server>/.
 INTEGRATION ?= ./integration/...
 
-integration: $(DEPS_STAMP) build ## run authspec against third-party servers (oidc-provider, ory/fosite, @node-oauth/oauth2-server, go-oauth2, zitadel/oidc, the MCP TypeScript SDK) and compare with their expectations files; reports in reports/out/<server>/
+integration: $(DEPS_STAMP) build ## run authspec against third-party servers (oidc-provider, ory/fosite, @node-oauth/oauth2-server, go-oauth2, zitadel/oidc, the MCP TypeScript SDK, Cloudflare's workers-oauth-provider) and compare with their expectations files; reports in reports/out/<server>/
 	AUTHSPEC_BIN=$(CURDIR)/$(BIN) $(GO) test -tags integration -count=1 -v -p 3 -timeout 15m $(INTEGRATION)
 
 bench: $(DEPS_STAMP) ## the performance figures of docs/performance.md, from one run

@@ -339,18 +339,19 @@ func (s *Server) issueCode(w http.ResponseWriter, r *http.Request, req *authRequ
 	}
 	now := s.now()
 	ttl := s.codeTTL()
-	code := s.newCode()
+	code, grantID := s.newCode(), randomID()
 	err := s.store.SaveCode(r.Context(), &store.Code{
 		Hash: store.Hash(code), ClientID: req.clientID, RedirectURI: req.redirectURISent,
 		Subject: subject, Scope: req.scope, Resources: req.resources,
 		CodeChallenge: req.codeChallenge, CodeChallengeMethod: req.codeChallengeMethod,
-		GrantID: randomID(), IssuedAt: now, ExpiresAt: now.Add(ttl), DPoPJKT: req.dpopJKT,
+		GrantID: grantID, IssuedAt: now, ExpiresAt: now.Add(ttl), DPoPJKT: req.dpopJKT,
 	})
 	if err != nil {
 		s.log.Error("authorize: save code", "err", err)
 		s.redirectError(w, r, req, &oautherr.Error{Code: oautherr.CodeServerError, Description: "the authorization server encountered an internal error"})
 		return
 	}
+	s.revokeEarlierGrants(r.Context(), req.clientID, subject, grantID)
 	s.rememberChallenge(req)
 	params := url.Values{"code": {code}}
 	s.echoChallenge(req, params)

@@ -157,6 +157,7 @@ type Server struct {
 	sources         *sources      // rate limits per source address
 	clientsMu       sync.Mutex    // serializes client creation (createClient)
 	par             parKeys       // the key of request_uri values (par.go)
+	userGrants      grantsByUser  // only with the variant earlier-grants-revoked
 	codesIssued     atomic.Uint64 // only with the fault codes-counter
 	regTokensIssued atomic.Uint64 // only with the fault registration-tokens-counter
 }
