@@ -189,11 +189,7 @@ func TestVariants(t *testing.T) {
 // what it measured: the test says so on every run (go test -v), and the
 // variant stays in the reference server so that the gap can be closed and
 // measured again (go test ./conformance -run TestVariants/NAME -gaps).
-var knownGaps = map[string]string{
-	string(server.VariantEarlierGrantsRevoked): "checks run in parallel with one client per kind and share its tokens, so a server that keeps one grant per user and client " +
-		"(a new authorization revokes the earlier one) revokes codes and tokens other checks still hold: measured on 2026-12-03, 1 or 2 false FAILs that vary from run to run " +
-		"(rfc7636-4.6-s256-all-characters, rfc6749-4.1.1-redirect-uri-optional-if-one) and 47 checks SKIPped that pass against the defaults",
-}
+var knownGaps = map[string]string{}
 
 // variantSetup is what the plan needs to know about a variant to run
 // against it, as a user would write it in the target's config.
@@ -231,6 +227,9 @@ var variantSetups = map[server.Variant]variantSetup{
 	server.VariantConsentEveryTime: {Browser: true, Target: func(tcfg *target.Config, _ *server.Server, _ *string) {
 		tcfg.Browser.RepeatConsent = target.RepeatConsentAlways
 	}},
+	// A server that keeps one grant per user and client says so
+	// (one_grant_per_client): each check then has clients of its own.
+	server.VariantEarlierGrantsRevoked: {Target: func(tcfg *target.Config, _ *server.Server, _ *string) { tcfg.OneGrantPerClient = true }},
 	// A public client's remembered approval shows only on its second
 	// consent page, which the browser meets.
 	server.VariantConsentRememberedPublic: {Browser: true},

@@ -13,6 +13,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/authspec/authspec/suite/target"
 	"github.com/authspec/authspec/suite/vocab"
 )
 
@@ -214,4 +215,12 @@ func (r *Registry) Profiles() []vocab.Profile {
 	}
 	slices.Sort(out)
 	return out
+}
+
+// OwnsClients reports whether c runs with clients of its own: it spends
+// what its clients hold (Destroys), or the target keeps one grant per user
+// and client (config one_grant_per_client), where any authorization revokes
+// what other checks hold.
+func OwnsClients(c *Check, tg *target.Target) bool {
+	return c != nil && (c.Destroys || tg != nil && tg.Config != nil && tg.Config.OneGrantPerClient)
 }

@@ -26,11 +26,13 @@ func TestWorkersOAuthProvider(t *testing.T) {
 // page, which asks for the username and password beside the consent (Allow,
 // or Deny, which the library answers with access_denied). Clients come from
 // dynamic registration. The page is shown for every request: nothing is
-// remembered.
+// remembered. The library keeps one grant per user and client (a new
+// authorization revokes the earlier one), which one_grant_per_client says.
 func targetConfig(issuer string) string {
 	return fmt.Sprintf(`issuer: %[1]s
 resource: %[1]s/mcp
 scopes: ["mcp:read"]
+one_grant_per_client: true
 browser:
   login:
     - { fill: 'input[name="username"]', value: "${env:AUTHSPEC_USERNAME}" }

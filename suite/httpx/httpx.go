@@ -17,9 +17,11 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptrace"
 	"net/url"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 	"unicode/utf8"
 )
@@ -320,7 +322,22 @@ func (c *Client) once(ctx context.Context, req *http.Request, reqBody []byte, no
 		c.Record(ex)
 		return nil, err
 	}
-	resp, err := c.tr.rt.RoundTrip(req)
+	var reused bool
+	traced := req.WithContext(httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
+		GotConn: func(i httptrace.GotConnInfo) { reused = i.Reused },
+	}))
+	resp, err := c.tr.rt.RoundTrip(traced)
+	if err != nil && reused && staleConnection(err) {
+		// The server closed a kept-alive connection as the request went
+		// out (its idle timeout): nothing came back, so it is sent again on
+		// a new connection, as browsers do.
+		if req.GetBody != nil {
+			if req.Body, err = req.GetBody(); err != nil {
+				return nil, fmt.Errorf("read request body: %w", err)
+			}
+		}
+		resp, err = c.tr.rt.RoundTrip(req)
+	}
 	if err != nil {
 		ex.Error = c.tr.Redact(describeErr(err, c.tr.timeout))
 		ex.DurationMS = time.Since(start).Milliseconds()
@@ -541,4 +558,12 @@ func redactHeaderMap(h map[string][]string, redact func(string) string) map[stri
 		out[redact(k)] = cp
 	}
 	return out
+}
+
+// staleConnection reports whether err is a kept-alive connection that the
+// server closed before answering: the end of the stream, or a reset,
+// before any response.
+func staleConnection(err error) bool {
+	return errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.ECONNRESET) ||
+		strings.Contains(err.Error(), "server closed idle connection")
 }

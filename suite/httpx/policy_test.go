@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -121,4 +122,39 @@ func TestClient_RefusesSecretsToOtherOrigins(t *testing.T) {
 	require.NoError(t, send(other.URL+"/public", nil, ""), "requests without secrets go anywhere")
 	require.NoError(t, send(issuer.URL+"/token", basic, "client_secret=x"), "the issuer's origin gets everything")
 	assert.Equal(t, int32(301), hits.Load())
+}
+
+// TestClient_StaleConnectionSentAgain: a server that closes a kept-alive
+// connection as the next request goes out (its idle timeout; workerd,
+// for one) answers nothing; the request is sent again on a new connection,
+// as browsers do, instead of ending the check as an ERROR.
+func TestClient_StaleConnectionSentAgain(t *testing.T) {
+	var mu sync.Mutex
+	perConn := map[string]int{}
+	var seen atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		seen.Add(1)
+		mu.Lock()
+		perConn[r.RemoteAddr]++
+		n := perConn[r.RemoteAddr]
+		mu.Unlock()
+		if n == 2 { // the second request on a connection: close it unanswered
+			conn, _, err := w.(http.Hijacker).Hijack()
+			if err == nil {
+				_ = conn.Close()
+			}
+			return
+		}
+		_, _ = io.Copy(io.Discard, r.Body)
+		_, _ = w.Write([]byte("ok"))
+	}))
+	defer srv.Close()
+	hc := httpx.NewTransport(time.Minute, 0).NewClient()
+	for i := range 2 {
+		req, _ := http.NewRequest(http.MethodPost, srv.URL+"/token", strings.NewReader("grant_type=x"))
+		res, err := hc.Do(context.Background(), req, "post")
+		require.NoError(t, err, "request %d", i+1)
+		assert.Equal(t, http.StatusOK, res.Status)
+	}
+	assert.Equal(t, int32(3), seen.Load(), "the second request was sent twice: once on the closed connection, once on a new one")
 }

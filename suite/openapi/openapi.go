@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -239,7 +240,11 @@ func AuthStyle(req *http.Request, body []byte) string {
 
 // Roles maps a target's URLs to contract roles.
 type Roles struct {
-	byURL map[string]string // scheme://host/path → role
+	byURL map[string]string // scheme://host/path → role, for URLs of one role
+	// shared holds the roles of the URLs that several endpoints share
+	// (RFC 8414 lets a revocation endpoint be the token endpoint's URL):
+	// which one a request plays is read from its body (RoleOf).
+	shared map[string][]string
 	// ResourceMetadataPrefix and ASMetadataPrefix match well-known URLs.
 	prefixes [][2]string
 }
@@ -248,14 +253,22 @@ type Roles struct {
 // URL). Registration client URIs (below the registration endpoint) map to
 // /register/{id}; the resource maps to /mcp.
 func NewRoles(endpoints map[string]string, resource string) *Roles {
-	r := &Roles{byURL: map[string]string{}}
-	names := map[string]string{
-		"authorization_endpoint": "/authorize", "token_endpoint": "/token", "revocation_endpoint": "/revoke",
-		"introspection_endpoint": "/introspect", "registration_endpoint": "/register",
+	r := &Roles{byURL: map[string]string{}, shared: map[string][]string{}}
+	members := []struct{ member, role string }{
+		{"authorization_endpoint", "/authorize"}, {"token_endpoint", "/token"}, {"revocation_endpoint", "/revoke"},
+		{"introspection_endpoint", "/introspect"}, {"registration_endpoint", "/register"},
 	}
-	for member, u := range endpoints {
-		if role, ok := names[member]; ok && u != "" {
-			r.byURL[strip(u)] = role
+	roles := map[string][]string{}
+	for _, m := range members {
+		if u := endpoints[m.member]; u != "" {
+			roles[strip(u)] = append(roles[strip(u)], m.role)
+		}
+	}
+	for u, rs := range roles {
+		if len(rs) == 1 {
+			r.byURL[u] = rs[0]
+		} else {
+			r.shared[u] = rs
 		}
 	}
 	if resource != "" {
@@ -272,8 +285,41 @@ func strip(raw string) string {
 	return strings.ToLower(u.Scheme) + "://" + strings.ToLower(u.Host) + strings.TrimSuffix(u.Path, "/")
 }
 
+// RoleOf is Role for a request with its body: at a URL that several
+// endpoints share, a form with grant_type is a token request, one with
+// token (and no grant_type) a revocation or introspection request, when
+// only one of the two shares the URL; a request that cannot be told apart
+// plays no role the contract judges ("").
+func (r *Roles) RoleOf(u *url.URL, body []byte) string {
+	rs, ok := r.shared[strip(u.String())]
+	if !ok {
+		return r.Role(u)
+	}
+	form, err := url.ParseQuery(string(body))
+	if err != nil {
+		return ""
+	}
+	var want []string
+	switch {
+	case form.Has("grant_type"):
+		want = []string{"/token"}
+	case form.Has("token"):
+		want = []string{"/revoke", "/introspect"}
+	}
+	var found []string
+	for _, role := range rs {
+		if slices.Contains(want, role) {
+			found = append(found, role)
+		}
+	}
+	if len(found) != 1 {
+		return ""
+	}
+	return found[0]
+}
+
 // Role returns the contract path for a request URL, or "" when the URL plays
-// no role the contract describes.
+// no role the contract describes (or several, told apart by RoleOf).
 func (r *Roles) Role(u *url.URL) string {
 	p := u.Path
 	switch {
@@ -339,6 +385,11 @@ func (r *Recorder) Observe(req *http.Request, reqBody []byte, resp *http.Respons
 		return
 	}
 	role := roles.Role(req.URL)
+	if br, ok := roles.(interface {
+		RoleOf(*url.URL, []byte) string
+	}); ok && role == "" {
+		role = br.RoleOf(req.URL, reqBody) // a URL that several endpoints share
+	}
 	if role == "" {
 		return
 	}

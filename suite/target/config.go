@@ -92,6 +92,13 @@ type Config struct {
 	// issuer's to which the suite may send what it is trusted with: client
 	// secrets, tokens, codes, passwords (docs/security.md).
 	AllowedOrigins []string `yaml:"allowed_origins"`
+	// OneGrantPerClient says that the server keeps one grant per user and
+	// client: a new authorization revokes the client's earlier grant from
+	// the same user, its unredeemed code and its tokens (Cloudflare's
+	// workers-oauth-provider does so by default). Checks then run with
+	// clients of their own, or alone where the target registers none, so
+	// that one check's authorization does not revoke what another holds.
+	OneGrantPerClient bool `yaml:"one_grant_per_client"`
 	// CodeLifetime is the authorization code lifetime the server
 	// documents: rfc6749-4.1.2-code-expires redeems a code after it
 	// (unset: after the 10 minutes RFC 6749 §4.1.2 recommends at most).

@@ -109,7 +109,11 @@ func TokenAudiences(ctx context.Context, t *suite.T) (*Audiences, error) {
 		if a.OwnAud, a.OwnSrc, err = Aud(ctx, t, a.Own.Client, a.Own.AccessToken); err != nil {
 			return nil, err
 		}
-		a.None, err = t.TokensFor(ctx, a.Own.Client, func(r *fixture.AuthRequest) { r.Resources = nil })
+		beside, err := t.GrantBeside(ctx, a.Own.Client)
+		if err != nil {
+			return nil, err
+		}
+		a.None, err = t.TokensFor(ctx, beside, func(r *fixture.AuthRequest) { r.Resources = nil })
 		switch {
 		case err != nil && skipped(err):
 			a.None, a.NoneRefused = nil, err
@@ -215,7 +219,11 @@ func foreignToken(ctx context.Context, t *suite.T) (*Foreign, error) {
 		return nil, suite.SkipErr("the resource answered HTTP %d to a token requested for it, so a refusal of another token would prove nothing", f.Baseline.Status)
 	}
 	if other := t.Target.Config.OtherResource; other != "" {
-		ts, err := t.TokensFor(ctx, a.Own.Client, func(r *fixture.AuthRequest) { r.Resources = []string{other} })
+		beside, err := t.GrantBeside(ctx, a.Own.Client)
+		if err != nil {
+			return nil, err
+		}
+		ts, err := t.TokensFor(ctx, beside, func(r *fixture.AuthRequest) { r.Resources = []string{other} })
 		if err != nil {
 			if skipped(err) {
 				return nil, suite.SkipErr("no token for other_resource %s: %v (other_resource must be a resource the server issues tokens for)", other, err)
