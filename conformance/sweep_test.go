@@ -227,9 +227,9 @@ var variantSetups = map[server.Variant]variantSetup{
 	server.VariantConsentEveryTime: {Browser: true, Target: func(tcfg *target.Config, _ *server.Server, _ *string) {
 		tcfg.Browser.RepeatConsent = target.RepeatConsentAlways
 	}},
-	// A server that keeps one grant per user and client says so
-	// (one_grant_per_client): each check then has clients of its own.
-	server.VariantEarlierGrantsRevoked: {Target: func(tcfg *target.Config, _ *server.Server, _ *string) { tcfg.OneGrantPerClient = true }},
+	// A server that keeps one grant per user and client is found out as
+	// such (no one_grant_per_client in the config): each check then has
+	// clients of its own.
 	// A public client's remembered approval shows only on its second
 	// consent page, which the browser meets.
 	server.VariantConsentRememberedPublic: {Browser: true},

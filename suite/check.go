@@ -13,7 +13,6 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/authspec/authspec/suite/target"
 	"github.com/authspec/authspec/suite/vocab"
 )
 
@@ -218,9 +217,9 @@ func (r *Registry) Profiles() []vocab.Profile {
 }
 
 // OwnsClients reports whether c runs with clients of its own: it spends
-// what its clients hold (Destroys), or the target keeps one grant per user
-// and client (config one_grant_per_client), where any authorization revokes
-// what other checks hold.
-func OwnsClients(c *Check, tg *target.Target) bool {
-	return c != nil && (c.Destroys || tg != nil && tg.Config != nil && tg.Config.OneGrantPerClient)
+// what its clients hold (Destroys), or the server keeps one grant per user
+// and client (Env.OneGrantPerClient), where any authorization revokes what
+// other checks hold.
+func (e *Env) OwnsClients(ctx context.Context, c *Check) bool {
+	return c != nil && (c.Destroys || e.OneGrantPerClient(ctx))
 }

@@ -21,7 +21,7 @@ import (
 // that defaults to the confidential client (AuthRequestFor, CodeFor,
 // TokensFor with a nil client).
 func (t *T) Confidential(ctx context.Context) (*fixture.Client, error) {
-	if OwnsClients(t.Check, t.Target) {
+	if t.OwnsClients(ctx, t.Check) {
 		return t.OwnConfidential(ctx)
 	}
 	return t.Fixtures.Confidential(ctx, t.HTTP)
@@ -31,7 +31,7 @@ func (t *T) Confidential(ctx context.Context) (*fixture.Client, error) {
 // requests: clients.client_credentials of the config, else the
 // confidential client (one of its own for a check marked Destroys).
 func (t *T) ClientCredentials(ctx context.Context) (*fixture.Client, error) {
-	if OwnsClients(t.Check, t.Target) && t.Target.Config.Clients.ClientCredentials == nil {
+	if t.OwnsClients(ctx, t.Check) && t.Target.Config.Clients.ClientCredentials == nil {
 		return t.OwnConfidential(ctx)
 	}
 	return t.Fixtures.ClientCredentials(ctx, t.HTTP)
@@ -40,7 +40,7 @@ func (t *T) ClientCredentials(ctx context.Context) (*fixture.Client, error) {
 // Public returns the run's public client, shared and read-only as
 // Confidential; a check marked Destroys gets one of its own (OwnPublic).
 func (t *T) Public(ctx context.Context) (*fixture.Client, error) {
-	if OwnsClients(t.Check, t.Target) {
+	if t.OwnsClients(ctx, t.Check) {
 		return t.OwnPublic(ctx)
 	}
 	return t.Fixtures.Public(ctx, t.HTTP)
@@ -111,11 +111,11 @@ func (t *T) OtherClient(ctx context.Context, c *fixture.Client) (*fixture.Client
 
 // GrantBeside returns the client with which to hold a second grant beside
 // the one c holds: c itself, unless the target keeps one grant per user and
-// client (config one_grant_per_client), where c's next authorization would
+// client (Env.OneGrantPerClient), where c's next authorization would
 // revoke the grant it holds; then a client registered besides it
 // (OtherClient).
 func (t *T) GrantBeside(ctx context.Context, c *fixture.Client) (*fixture.Client, error) {
-	if t.Target == nil || t.Target.Config == nil || !t.Target.Config.OneGrantPerClient {
+	if !t.OneGrantPerClient(ctx) {
 		return c, nil
 	}
 	return t.OtherClient(ctx, c)

@@ -32,6 +32,8 @@ type Env struct {
 	// Issued holds the credentials the target issued to the run's checks
 	// (Issued); nil reads as none.
 	Issued *Issued
+
+	grants grantPolicy // OneGrantPerClient
 }
 
 // T is the context of one check run: the target, a recording HTTP client

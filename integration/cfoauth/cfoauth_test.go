@@ -27,12 +27,12 @@ func TestWorkersOAuthProvider(t *testing.T) {
 // or Deny, which the library answers with access_denied). Clients come from
 // dynamic registration. The page is shown for every request: nothing is
 // remembered. The library keeps one grant per user and client (a new
-// authorization revokes the earlier one), which one_grant_per_client says.
+// authorization revokes the earlier one), which the run finds out by itself
+// (the feature one_grant_per_client of the report).
 func targetConfig(issuer string) string {
 	return fmt.Sprintf(`issuer: %[1]s
 resource: %[1]s/mcp
 scopes: ["mcp:read"]
-one_grant_per_client: true
 browser:
   login:
     - { fill: 'input[name="username"]', value: "${env:AUTHSPEC_USERNAME}" }

@@ -183,7 +183,7 @@ func RunAll(ctx context.Context, env *suite.Env, checks []*suite.Check, opts Opt
 			go func() {
 				defer wg.Done()
 				defer func() { <-sem }()
-				if suite.OwnsClients(c, env.Target) && !env.Fixtures.CanOwn(runCtx) {
+				if env.OwnsClients(runCtx, c) && !env.Fixtures.CanOwn(runCtx) {
 					alone.Lock()
 					defer alone.Unlock()
 				} else {

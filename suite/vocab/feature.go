@@ -30,6 +30,10 @@ const (
 	FeatureNonInteractive    Feature = "noninteractive_code"         // codes obtainable (auto consent or browser)
 	FeatureBrowser           Feature = "browser"                     // a real browser is available for consent pages
 	FeaturePAR               Feature = "par"                         // RFC 9126 pushed_authorization_request_endpoint advertised
+	// FeatureOneGrantPerClient: the server keeps one grant per user and
+	// client, a new authorization revoking the earlier one (config, or
+	// found out by the run); checks then use clients of their own.
+	FeatureOneGrantPerClient Feature = "one_grant_per_client"
 )
 
 // FeatureDPoP is RFC 9449 DPoP: dpop_signing_alg_values_supported in the
@@ -44,6 +48,7 @@ var features = []Feature{
 	FeatureIssParameter, FeatureNonInteractive, FeatureBrowser, FeatureCIMD, FeatureMCPServer,
 	FeaturePAR,
 	FeatureDPoP,
+	FeatureOneGrantPerClient,
 }
 
 // Known reports whether f is one of the features above (a plugin's check
@@ -76,6 +81,7 @@ var needs = map[Feature]string{
 	FeatureBrowser:           "login/consent steps",
 	FeaturePAR:               "pushed authorization requests (RFC 9126)",
 	FeatureDPoP:              "DPoP (RFC 9449)",
+	FeatureOneGrantPerClient: "one grant per user and client",
 }
 
 // Need is what a check that requires f needs, in words: "a protected
