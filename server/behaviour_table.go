@@ -707,6 +707,8 @@ var (
 		`no refresh tokens are issued and the refresh_token grant is not offered: RFC 6749 §5.1 refresh_token is "OPTIONAL."`)
 	VariantRefreshTokensAlways = variant("refresh-tokens-always", "RFC 6749 §5.1",
 		`every code exchange returns a refresh token, whatever grant types the client registered, and any client holding one may use it: RFC 6749 §5.1 refresh_token is "OPTIONAL."`)
+	VariantRefreshRetryGrace = variant("refresh-retry-grace", "RFC 9700 §4.14.2",
+		`a public client's rotated refresh token stays usable until its replacement is first used, so that a client whose refresh response was lost can retry (Cloudflare's workers-oauth-provider does so); a replay after the replacement has been used is detected and revokes the family. RFC 9700 §4.14.2 describes rotation as "The previous refresh token is invalidated but information about the relationship is retained by the authorization server", in a sentence without a keyword, so rfc9700-4.14.2-public-refresh-rotation reports the retry window as an observation (WARN)`)
 	VariantRefreshRotateAll = variant("refresh-rotate-all", "RFC 6749 §6",
 		`refresh tokens of confidential clients are rotated too: RFC 6749 §6 "The authorization server MAY issue a new refresh token, in which case the client MUST discard the old refresh token and replace it with the new refresh token."`)
 

@@ -158,6 +158,7 @@ type Server struct {
 	clientsMu       sync.Mutex    // serializes client creation (createClient)
 	par             parKeys       // the key of request_uri values (par.go)
 	userGrants      grantsByUser  // only with the variant earlier-grants-revoked
+	refreshGrace    retryGrace    // only with the variant refresh-retry-grace
 	codesIssued     atomic.Uint64 // only with the fault codes-counter
 	regTokensIssued atomic.Uint64 // only with the fault registration-tokens-counter
 }

@@ -374,7 +374,8 @@ func (s *Server) refresh(r *http.Request, ca *clientAuth, form url.Values) (*Tok
 		return nil, oerr
 	}
 	rotate := s.rotatesRefreshOf(ca.client)
-	if rotate && t.Rotated {
+	retry := rotate && t.Rotated && s.refreshRetryAllowed(t.GrantID, hash)
+	if rotate && t.Rotated && !retry {
 		if s.revokesOnRefreshReplay() {
 			if err := s.store.RevokeGrant(ctx, t.GrantID); err != nil {
 				return nil, oautherr.ServerError(fmt.Errorf("revoke refresh family: %w", err))
@@ -408,7 +409,7 @@ func (s *Server) refresh(r *http.Request, ca *clientAuth, form url.Values) (*Tok
 	if oerr != nil {
 		return nil, oerr
 	}
-	if rotate {
+	if rotate && !retry {
 		if _, err := s.store.RotateToken(ctx, hash); err != nil {
 			if errors.Is(err, store.ErrAlreadyUsed) {
 				// Lost a race with a concurrent use of the same token: a replay.
@@ -417,6 +418,7 @@ func (s *Server) refresh(r *http.Request, ca *clientAuth, form url.Values) (*Tok
 			}
 			return nil, oautherr.ServerError(fmt.Errorf("rotate refresh token: %w", err))
 		}
+		s.noteRotation(t.GrantID, hash)
 	}
 	resp, oerr := s.issue(r, ca.client, t.Subject, scope, s.newRefreshTokenScope(t, scope), resources, t.Resources, t.GrantID, rotate)
 	if oerr != nil {

@@ -350,3 +350,27 @@ func s256(verifier string) string {
 	sum := sha256.Sum256([]byte(verifier))
 	return base64.RawURLEncoding.EncodeToString(sum[:])
 }
+
+func TestVariant_RefreshRetryGrace(t *testing.T) {
+	e := newEnv(t, variantsOnly(server.VariantRefreshRetryGrace))
+	c := e.publicClient()
+	refresh := func(rt string) *resp {
+		f := refreshForm(rt)
+		f.Set("client_id", c.ID)
+		return e.postForm("/token", f)
+	}
+	rt1 := e.tokens(c, nil)["refresh_token"].(string)
+	r := refresh(rt1)
+	require.Equal(t, http.StatusOK, r.status, "%s", r.body)
+	rt2 := r.json(t)["refresh_token"].(string)
+	require.NotEqual(t, rt1, rt2, "rotated")
+
+	r = refresh(rt1)
+	require.Equal(t, http.StatusOK, r.status, "a retry before the replacement is used: %s", r.body)
+	r = refresh(rt2)
+	require.Equal(t, http.StatusOK, r.status, "the replacement: %s", r.body)
+	rt3 := r.json(t)["refresh_token"].(string)
+
+	assert.Equal(t, "invalid_grant", refresh(rt1).json(t)["error"], "a replay once the replacement was used")
+	assert.Equal(t, "invalid_grant", refresh(rt3).json(t)["error"], "the replay revoked the family")
+}

@@ -2,12 +2,15 @@ package rfc9700
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/expect"
 	"github.com/authspec/authspec/suite/fixture"
+	"github.com/authspec/authspec/suite/httpx"
 	"github.com/authspec/authspec/suite/vocab"
 )
 
@@ -108,6 +111,12 @@ func alterTail(tok string) string {
 	return string(b)
 }
 
+// runPublicRefreshRotation refreshes once as the public client and uses
+// the exchanged refresh token again: refused is rotation. Accepted, it may
+// be a window for a client's retry (the token stays usable until its
+// replacement is first used, which some servers keep so that a lost
+// refresh response is not the end of a grant), or no invalidation at all:
+// judgeRetryWindow tells them apart on a second grant.
 func runPublicRefreshRotation(ctx context.Context, t *suite.T) error {
 	c, ts, next, err := rotate(ctx, t)
 	if err != nil {
@@ -118,13 +127,89 @@ func runPublicRefreshRotation(ctx context.Context, t *suite.T) error {
 			"the public client's refresh token is not rotated").
 			WithFix("issue a new refresh token at every refresh of a public client and invalidate the old one")
 	}
+	if err := waitReuseInterval(ctx, t); err != nil {
+		return err
+	}
 	old, err := t.Refresh(ctx, c, ts.RefreshToken, "reuse the rotated refresh token")
 	if err != nil {
 		return err
 	}
-	return expect.WithFix(expect.Refused(t, old, "invalid_grant"), "invalidate a refresh token once it has been exchanged")
+	if _, err := t.ParseTokens(old); err != nil {
+		return expect.WithFix(expect.Refused(t, old, "invalid_grant"), "invalidate a refresh token once it has been exchanged")
+	}
+	if d := t.Target.Config.RefreshReuseInterval; d > 0 {
+		return expect.Fail(old, "error=invalid_grant", "tokens",
+			"the rotated refresh token still refreshes after the refresh_reuse_interval (%s) and a second: it is not invalidated", d).
+			WithEvidence(next.Result.Exchange).
+			WithFix("invalidate a refresh token once it has been exchanged, or once the reuse interval has passed")
+	}
+	return judgeRetryWindow(ctx, t, c, old)
 }
 
+// judgeRetryWindow runs, on a second grant of c, the refresh, a refresh
+// with its replacement, and a reuse of the first refresh token: still
+// accepted then, the token is never invalidated (FAIL); refused, the
+// server keeps a window for a client's retry until the replacement is
+// used, and first (the reuse right after the rotation) is an observation:
+// RFC 9700 §4.14.2 describes rotation as invalidating the previous token in
+// a sentence without a keyword.
+func judgeRetryWindow(ctx context.Context, t *suite.T, c *fixture.Client, first *httpx.Result) error {
+	unsure := func(err error) error {
+		return expect.Fail(first, "error=invalid_grant", "tokens",
+			"the rotated refresh token still refreshes right after its exchange, and the run could not tell a window for a client's retry "+
+				"(until the replacement is used) from no invalidation at all: %v", err).
+			WithFix("invalidate a refresh token once it has been exchanged").AsObservation()
+	}
+	ts, err := t.RefreshableTokens(ctx, c, nil)
+	if err != nil {
+		return unsure(fmt.Errorf("a second grant: %w", err))
+	}
+	r1, err := t.Refresh(ctx, c, ts.RefreshToken, "second grant: refresh")
+	if err != nil {
+		return err
+	}
+	n1, err := t.ParseTokens(r1)
+	if err != nil || n1.RefreshToken == "" || n1.RefreshToken == ts.RefreshToken {
+		return unsure(fmt.Errorf("the second grant's refresh gave no new refresh token (%v)", err))
+	}
+	r2, err := t.Refresh(ctx, c, n1.RefreshToken, "second grant: refresh with the replacement")
+	if err != nil {
+		return err
+	}
+	if _, err := t.ParseTokens(r2); err != nil {
+		return unsure(fmt.Errorf("the replacement did not refresh: %w", err))
+	}
+	r3, err := t.Refresh(ctx, c, ts.RefreshToken, "second grant: reuse the first refresh token after its replacement was used")
+	if err != nil {
+		return err
+	}
+	if _, err := t.ParseTokens(r3); err == nil {
+		return expect.Fail(r3, "error=invalid_grant", "tokens",
+			"a public client's refresh token still refreshes after it was exchanged and its replacement was used: it is never invalidated, so a replay is not detected").
+			WithEvidence(first.Exchange, r2.Exchange).
+			WithFix("invalidate a refresh token once it has been exchanged (a window for a client's retry may last until its replacement is first used)")
+	}
+	return expect.Fail(first, "error=invalid_grant", "tokens",
+		"the rotated refresh token stays usable until its replacement is first used (a window for a client's retry; refused after that), so a replay "+
+			"inside that window is not detected. RFC 9700 §4.14.2 describes rotation as \"The previous refresh token is invalidated\", in a sentence without a keyword: an observation").
+		WithEvidence(r2.Exchange, r3.Exchange).
+		WithFix("invalidate a refresh token as soon as it has been exchanged, or bind public clients' refresh tokens to a key (DPoP)").
+		AsObservation()
+}
+
+// waitReuseInterval waits the target's refresh_reuse_interval, if any,
+// and a second, before a rotated refresh token is used again.
+func waitReuseInterval(ctx context.Context, t *suite.T) error {
+	d := t.Target.Config.RefreshReuseInterval
+	if d <= 0 {
+		return nil
+	}
+	return t.WaitFor(ctx, d+time.Second, "the refresh_reuse_interval, during which the server accepts a rotated refresh token")
+}
+
+// runReplayRevokesFamily replays a refresh token whose replacement has
+// been used (a replay on every server, a window for a client's retry
+// over), then uses the newest one.
 func runReplayRevokesFamily(ctx context.Context, t *suite.T) error {
 	c, ts, next, err := rotate(ctx, t)
 	if err != nil {
@@ -133,11 +218,28 @@ func runReplayRevokesFamily(ctx context.Context, t *suite.T) error {
 	if next.RefreshToken == "" || next.RefreshToken == ts.RefreshToken {
 		return suite.SkipErr("refresh tokens are not rotated (see rfc9700-4.14.2-public-refresh-rotation)")
 	}
-	replay, err := t.Refresh(ctx, c, ts.RefreshToken, "replay the rotated refresh token")
+	r2, err := t.Refresh(ctx, c, next.RefreshToken, "refresh with the replacement")
 	if err != nil {
 		return err
 	}
-	res, err := t.Refresh(ctx, c, next.RefreshToken, "use the newest refresh token after the replay")
+	newest, err := t.ParseTokens(r2)
+	if err != nil {
+		return suite.SkipErr("the replacement refresh token did not refresh (%v); the RFC 6749 §6 checks judge refreshing", err)
+	}
+	if newest.RefreshToken == "" || newest.RefreshToken == next.RefreshToken {
+		return suite.SkipErr("the second refresh did not rotate the refresh token (see rfc9700-4.14.2-public-refresh-rotation)")
+	}
+	if err := waitReuseInterval(ctx, t); err != nil {
+		return err
+	}
+	replay, err := t.Refresh(ctx, c, ts.RefreshToken, "replay the first refresh token")
+	if err != nil {
+		return err
+	}
+	if _, err := t.ParseTokens(replay); err == nil {
+		return suite.SkipErr("the replayed refresh token was accepted: it is not invalidated (see rfc9700-4.14.2-public-refresh-rotation), so there is no replay to detect")
+	}
+	res, err := t.Refresh(ctx, c, newest.RefreshToken, "use the newest refresh token after the replay")
 	if err != nil {
 		return err
 	}

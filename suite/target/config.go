@@ -103,6 +103,12 @@ type Config struct {
 	// documents: rfc6749-4.1.2-code-expires redeems a code after it
 	// (unset: after the 10 minutes RFC 6749 §4.1.2 recommends at most).
 	CodeLifetime time.Duration `yaml:"code_lifetime"`
+	// RefreshReuseInterval is the time during which the server still
+	// accepts a public client's rotated refresh token (a reuse interval or
+	// grace period, which some servers let an operator set):
+	// rfc9700-4.14.2-public-refresh-rotation reuses a rotated token only
+	// after it (unset: at once).
+	RefreshReuseInterval time.Duration `yaml:"refresh_reuse_interval"`
 	// ClockSkew is the leeway the resource allows past an access token's
 	// expiry (RFC 7519 §4.1.4 "some small leeway, usually no more than a
 	// few minutes"): rfc6749-7-expired-token-refused judges a token still
@@ -448,8 +454,8 @@ func (c *Config) validate(file string) error {
 			errs = append(errs, fmt.Sprintf("allowed_origins[%d]: %v", i, err))
 		}
 	}
-	if c.ClockSkew < 0 || c.CodeLifetime < 0 {
-		errs = append(errs, "clock_skew and code_lifetime must not be negative")
+	if c.ClockSkew < 0 || c.CodeLifetime < 0 || c.RefreshReuseInterval < 0 {
+		errs = append(errs, "clock_skew, code_lifetime and refresh_reuse_interval must not be negative")
 	}
 	switch c.Browser.RepeatConsent {
 	case "", RepeatConsentRemembered, RepeatConsentAlways:

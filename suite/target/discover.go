@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/authspec/authspec/suite/httpx"
 	"github.com/authspec/authspec/suite/vocab"
@@ -37,7 +38,8 @@ type Metadata struct {
 }
 
 // Target is everything known about the server under test before checks run.
-// It is immutable once Discover returns.
+// It is immutable once Discover returns, but for features that the run
+// decides while checks run (SetFeature), which featMu guards.
 type Target struct {
 	// Issuer is the issuer the user targeted.
 	Issuer string
@@ -59,6 +61,7 @@ type Target struct {
 	ResourceMetadataResult *httpx.Result
 	// Discovery holds the exchanges made by discovery.
 	Discovery []httpx.Exchange
+	featMu    sync.RWMutex
 	features  map[vocab.Feature]string // feature → "" if present, else why absent
 	// overridden are the features the config set (features:, or a
 	// clients.client_credentials client), with the value it set.

@@ -151,6 +151,8 @@ func (t *Target) resourceMetadataWhy() string {
 
 // Has reports whether the target offers feature, and if not, why.
 func (t *Target) Has(feature vocab.Feature) (bool, string) {
+	t.featMu.RLock()
+	defer t.featMu.RUnlock()
 	why, known := t.features[feature]
 	if !known {
 		return true, "" // features decided elsewhere (e.g. browser) are checked by their owner
@@ -163,17 +165,24 @@ func (t *Target) Has(feature vocab.Feature) (bool, string) {
 // offers it and why not. A feature left undecided (mcp_server without a
 // config key) is found out by the checks that need it.
 func (t *Target) Decided(feature vocab.Feature) (ok bool, why string, decided bool) {
+	t.featMu.RLock()
+	defer t.featMu.RUnlock()
 	why, decided = t.features[feature]
 	return decided && why == "", why, decided
 }
 
 // SetFeature records a feature decided outside discovery (e.g. browser).
+// It may be called while checks run.
 func (t *Target) SetFeature(feature vocab.Feature, ok bool, why string) {
+	t.featMu.Lock()
+	defer t.featMu.Unlock()
 	t.setFeature(feature, ok, why)
 }
 
 // Features lists present features, sorted.
 func (t *Target) Features() []vocab.Feature {
+	t.featMu.RLock()
+	defer t.featMu.RUnlock()
 	var out []vocab.Feature
 	for f, why := range t.features {
 		if why == "" {
