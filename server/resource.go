@@ -19,12 +19,7 @@ import (
 // it knows about the caller, or, to a JSON-RPC POST, as an MCP server
 // (resource_mcp.go).
 func (s *Server) handleResource(w http.ResponseWriter, r *http.Request) {
-	if r.Method != http.MethodGet && r.Method != http.MethodPost {
-		w.Header().Set("Allow", "GET, POST")
-		writePlainError(w, http.StatusMethodNotAllowed, "method not allowed")
-		return
-	}
-	t, ok := s.bearerAuth(w, r)
+	t, ok := s.resourceCaller(w, r)
 	if !ok {
 		return
 	}
@@ -40,6 +35,17 @@ func (s *Server) handleResource(w http.ResponseWriter, r *http.Request) {
 		"subject":   t.Subject,
 		"scope":     t.Scope,
 	})
+}
+
+// resourceCaller answers a method other than GET and POST with 405, and
+// returns the token of a request bearerAuth accepts.
+func (s *Server) resourceCaller(w http.ResponseWriter, r *http.Request) (*store.Token, bool) {
+	if r.Method != http.MethodGet && r.Method != http.MethodPost {
+		w.Header().Set("Allow", "GET, POST")
+		writePlainError(w, http.StatusMethodNotAllowed, "method not allowed")
+		return nil, false
+	}
+	return s.bearerAuth(w, r)
 }
 
 // bearerAuth authenticates a protected resource request with a bearer token

@@ -21,12 +21,7 @@ func (s *Server) ScopedResourceURL() string { return s.ResourceURL() + "/" + Sco
 
 // handleScopedResource serves ScopedResourceURL.
 func (s *Server) handleScopedResource(w http.ResponseWriter, r *http.Request) {
-	if r.Method != http.MethodGet && r.Method != http.MethodPost {
-		w.Header().Set("Allow", "GET, POST")
-		writePlainError(w, http.StatusMethodNotAllowed, "method not allowed")
-		return
-	}
-	t, ok := s.bearerAuth(w, r)
+	t, ok := s.resourceCaller(w, r)
 	if !ok {
 		return
 	}

@@ -198,6 +198,34 @@ func (t *T) TryAuthorize(ctx context.Context, r *fixture.AuthRequest) (*fixture.
 	return res, nil
 }
 
+// AuthorizedBack sends r through Authorize and returns the result when the
+// authorization came back to the client's redirect URI; otherwise the check
+// SKIPs, as there is no authorization response to judge.
+func (t *T) AuthorizedBack(ctx context.Context, r *fixture.AuthRequest) (*fixture.AuthzResult, error) {
+	res, err := t.Authorize(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	if res.Callback == nil {
+		return nil, SkipErr("the authorization did not come back to the client")
+	}
+	return res, nil
+}
+
+// TryImplicit sends an authorization request of the run's confidential
+// client with response_type=token (the implicit grant) through
+// TryAuthorize.
+func (t *T) TryImplicit(ctx context.Context) (*fixture.Client, *fixture.AuthRequest, *fixture.AuthzResult, error) {
+	c, err := t.Confidential(ctx)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	ar := t.NewAuthRequest(c)
+	ar.Extra = url.Values{"response_type": {"token"}}
+	res, err := t.TryAuthorize(ctx, ar)
+	return c, ar, res, err
+}
+
 // AuthorizeURL is Authorize for an authorization URL built by hand.
 func (t *T) AuthorizeURL(ctx context.Context, authURL, redirectURI string, flow fixture.Flow) (*fixture.AuthzResult, error) {
 	res, err := t.Fixtures.AuthorizeURL(ctx, t.HTTP, authURL, redirectURI, flow)

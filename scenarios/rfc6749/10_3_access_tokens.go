@@ -34,14 +34,11 @@ func runAccessTokenIntegrity(ctx context.Context, t *suite.T) error {
 	if ok, why := probe.CanProbe(t); !ok {
 		return suite.SkipErr("%s", why)
 	}
-	c, err := t.Confidential(ctx)
+	ts, err := t.TokensFor(ctx, nil, nil)
 	if err != nil {
 		return err
 	}
-	ts, err := t.TokensFor(ctx, c, nil)
-	if err != nil {
-		return err
-	}
+	c := ts.Client
 	active, base, err := probe.AccessTokenActive(ctx, t, c, ts.AccessToken)
 	if err != nil {
 		return err

@@ -135,19 +135,7 @@ func runCodeBoundToClient(ctx context.Context, t *suite.T) error {
 	if err != nil {
 		return err
 	}
-	other, err := t.OtherClient(ctx, c)
-	if err != nil {
-		return err
-	}
-	g, err := t.CodeFor(ctx, c, nil)
-	if err != nil {
-		return err
-	}
-	res, err := g.RedeemAs(ctx, other, nil)
-	if err != nil {
-		return err
-	}
-	return expect.WithFix(expect.Refused(t, res, "invalid_grant"), "bind each code to the client it was issued to and check it at redemption")
+	return codeRedeemedByOther(ctx, t, c, "bind each code to the client it was issued to and check it at redemption")
 }
 
 // runPublicCodeBoundToClientID redeems a public client's code with the
@@ -159,19 +147,7 @@ func runPublicCodeBoundToClientID(ctx context.Context, t *suite.T) error {
 	if err != nil {
 		return err
 	}
-	other, err := t.OtherClient(ctx, c)
-	if err != nil {
-		return err
-	}
-	g, err := t.CodeFor(ctx, c, nil)
-	if err != nil {
-		return err
-	}
-	res, err := g.RedeemAs(ctx, other, nil)
-	if err != nil {
-		return err
-	}
-	return expect.WithFix(expect.Refused(t, res, "invalid_grant"),
+	return codeRedeemedByOther(ctx, t, c,
 		"bind each code to the client_id it was issued to and compare it with the client_id of the token request, for public clients too")
 }
 
@@ -185,4 +161,23 @@ func runRedirectURIMustMatch(ctx context.Context, t *suite.T) error {
 		return err
 	}
 	return expect.WithFix(expect.Refused(t, res, "invalid_grant"), "store the redirect_uri of the authorization request with the code and compare it at redemption")
+}
+
+// codeRedeemedByOther redeems a code of c as another client of the same
+// kind, everything else that of the authorization request: the server
+// refuses with invalid_grant.
+func codeRedeemedByOther(ctx context.Context, t *suite.T, c *fixture.Client, fix string) error {
+	other, err := t.OtherClient(ctx, c)
+	if err != nil {
+		return err
+	}
+	g, err := t.CodeFor(ctx, c, nil)
+	if err != nil {
+		return err
+	}
+	res, err := g.RedeemAs(ctx, other, nil)
+	if err != nil {
+		return err
+	}
+	return expect.WithFix(expect.Refused(t, res, "invalid_grant"), fix)
 }

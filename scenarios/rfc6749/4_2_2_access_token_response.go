@@ -33,13 +33,7 @@ func implicitResponseChecks() []*suite.Check {
 // runImplicitTokenResponse asks for the implicit grant and judges the
 // fragment of the redirect when it carries an access token.
 func runImplicitTokenResponse(ctx context.Context, t *suite.T) error {
-	c, err := t.Confidential(ctx)
-	if err != nil {
-		return err
-	}
-	ar := t.NewAuthRequest(c)
-	ar.Extra = url.Values{"response_type": {"token"}}
-	res, err := t.TryAuthorize(ctx, ar)
+	c, ar, res, err := t.TryImplicit(ctx)
 	if err != nil {
 		return err
 	}

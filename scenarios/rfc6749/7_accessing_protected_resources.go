@@ -30,14 +30,11 @@ func protectedResourceChecks() []*suite.Check {
 // wait is as long as the token's lifetime: the check SKIPs when the run
 // does not let it wait that long (--check-timeout, --max-wait).
 func runExpiredTokenRefused(ctx context.Context, t *suite.T) error {
-	c, err := t.Confidential(ctx)
+	ts, err := t.TokensFor(ctx, nil, nil)
 	if err != nil {
 		return err
 	}
-	ts, err := t.TokensFor(ctx, c, nil)
-	if err != nil {
-		return err
-	}
+	c := ts.Client
 	secs, ok := ts.Raw["expires_in"].(float64)
 	if !ok || secs <= 0 {
 		return suite.SkipErr("the token response has no expires_in in seconds: when the token expires is not known")

@@ -96,26 +96,15 @@ func runOtherClientTokenRefused(ctx context.Context, t *suite.T) error {
 }
 
 func runUnknownClient401(ctx context.Context, t *suite.T) error {
-	m, err := regclient.RegisterManaged(ctx, t, nil)
+	m, del, err := registerDeleted(ctx, t)
 	if err != nil {
 		return err
-	}
-	del, err := regclient.Call(ctx, t, http.MethodDelete, m.URI, m.Token, nil, "delete the client (RFC 7592 §2.3)")
-	if err != nil {
-		return err
-	}
-	if del.Status < 200 || del.Status >= 300 {
-		return suite.SkipErr("deleting the client answered HTTP %d; cannot make a client that no longer exists (see rfc7592-2.3-delete-204)", del.Status)
 	}
 	res, err := read(ctx, t, m, m.Token, "read the deleted client's configuration")
 	if err != nil {
 		return err
 	}
-	if err := expect.Status(res, http.StatusUnauthorized); err != nil {
-		return expect.Evidence(expect.WithFix(err,
-			"answer requests for a client that does not exist with 401 (never 404, which tells an attacker which client_ids exist)"), del.Exchange)
-	}
-	return nil
+	return unknownClient401(res, del, "never 404, which tells an attacker which client_ids exist")
 }
 
 // refusedToken judges the answer to a client configuration request whose

@@ -7,6 +7,7 @@ import (
 
 	"github.com/authspec/authspec/scenarios/internal/regclient"
 	"github.com/authspec/authspec/suite"
+	"github.com/authspec/authspec/suite/expect"
 	"github.com/authspec/authspec/suite/httpx"
 	"github.com/authspec/authspec/suite/vocab"
 )
@@ -93,4 +94,14 @@ func registerDeleted(ctx context.Context, t *suite.T) (*regclient.Managed, *http
 		return nil, nil, suite.SkipErr("deleting the client answered HTTP %d; cannot make a client that no longer exists (see rfc7592-2.3-delete-204)", del.Status)
 	}
 	return m, del, nil
+}
+
+// unknownClient401 judges the answer res to a request for the client that
+// del deleted: 401, never what would tell an attacker which client_ids
+// exist (never, e.g. "never 404, which tells an attacker ...").
+func unknownClient401(res, del *httpx.Result, never string) error {
+	if err := expect.Status(res, http.StatusUnauthorized); err != nil {
+		return expect.Evidence(expect.WithFix(err, "answer requests for a client that does not exist with 401 ("+never+")"), del.Exchange)
+	}
+	return nil
 }

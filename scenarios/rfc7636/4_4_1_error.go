@@ -47,15 +47,7 @@ func errorChecks() []*suite.Check {
 }
 
 func runRequiredChallengeExplained(ctx context.Context, t *suite.T) error {
-	c, err := t.Public(ctx)
-	if err != nil {
-		return err
-	}
-	ar, err := t.AuthRequestFor(ctx, c, withPKCE(nil))
-	if err != nil {
-		return err
-	}
-	res, err := t.TryAuthorize(ctx, ar)
+	_, _, res, err := tryWithoutChallenge(ctx, t)
 	if err != nil {
 		return err
 	}
@@ -64,17 +56,11 @@ func runRequiredChallengeExplained(ctx context.Context, t *suite.T) error {
 }
 
 func runUnsupportedMethodExplained(ctx context.Context, t *suite.T) error {
-	p := fixture.NewPKCE()
-	p.Method = "authspec-unknown-method"
-	ar, err := t.AuthRequestFor(ctx, nil, withPKCE(&p))
+	_, res, err := tryUnknownMethod(ctx, t)
 	if err != nil {
 		return err
 	}
-	res, err := t.TryAuthorize(ctx, ar)
-	if err != nil {
-		return err
-	}
-	return wantExplained(res, "code_challenge_method="+p.Method,
+	return wantExplained(res, "code_challenge_method="+unknownMethod,
 		"say in error_description that the transformation is not supported and which are (e.g. \"code_challenge_method not supported; use S256\")")
 }
 
@@ -106,15 +92,7 @@ func errorURI(res *fixture.AuthzResult) string {
 }
 
 func runRequiredChallengeInvalidRequest(ctx context.Context, t *suite.T) error {
-	c, err := t.Public(ctx)
-	if err != nil {
-		return err
-	}
-	ar, err := t.AuthRequestFor(ctx, c, withPKCE(nil))
-	if err != nil {
-		return err
-	}
-	res, err := t.TryAuthorize(ctx, ar)
+	c, ar, res, err := tryWithoutChallenge(ctx, t)
 	if err != nil {
 		return err
 	}
@@ -131,16 +109,41 @@ func runRequiredChallengeInvalidRequest(ctx context.Context, t *suite.T) error {
 }
 
 func runUnsupportedMethodInvalidRequest(ctx context.Context, t *suite.T) error {
+	ar, res, err := tryUnknownMethod(ctx, t)
+	if err != nil {
+		return err
+	}
+	return wantErrorRedirect(res, ar.State, "invalid_request", "code_challenge_method="+unknownMethod,
+		"refuse transformations other than S256 (and plain, if supported) with error=invalid_request, never fall back to S256")
+}
+
+// unknownMethod is a code_challenge_method no server supports.
+const unknownMethod = "authspec-unknown-method"
+
+// tryUnknownMethod sends an authorization request of the run's client
+// whose code_challenge_method is unknownMethod.
+func tryUnknownMethod(ctx context.Context, t *suite.T) (*fixture.AuthRequest, *fixture.AuthzResult, error) {
 	p := fixture.NewPKCE()
-	p.Method = "authspec-unknown-method"
+	p.Method = unknownMethod
 	ar, err := t.AuthRequestFor(ctx, nil, withPKCE(&p))
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	res, err := t.TryAuthorize(ctx, ar)
+	return ar, res, err
+}
+
+// tryWithoutChallenge sends an authorization request of the run's public
+// client without code_challenge.
+func tryWithoutChallenge(ctx context.Context, t *suite.T) (*fixture.Client, *fixture.AuthRequest, *fixture.AuthzResult, error) {
+	c, err := t.Public(ctx)
 	if err != nil {
-		return err
+		return nil, nil, nil, err
 	}
-	return wantErrorRedirect(res, ar.State, "invalid_request", "code_challenge_method="+p.Method,
-		"refuse transformations other than S256 (and plain, if supported) with error=invalid_request, never fall back to S256")
+	ar, err := t.AuthRequestFor(ctx, c, withPKCE(nil))
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	res, err := t.TryAuthorize(ctx, ar)
+	return c, ar, res, err
 }

@@ -51,12 +51,9 @@ func runIssParameter(ctx context.Context, t *suite.T) error {
 	if err != nil {
 		return err
 	}
-	res, err := t.Authorize(ctx, t.NewAuthRequest(c))
+	res, err := t.AuthorizedBack(ctx, t.NewAuthRequest(c))
 	if err != nil {
 		return err
-	}
-	if res.Callback == nil {
-		return suite.SkipErr("the authorization did not come back to the client")
 	}
 	return issIsIssuer(t, res, "the authorization response")
 }

@@ -38,11 +38,8 @@ func replayChecks() []*suite.Check {
 }
 
 func runOldProof(ctx context.Context, t *suite.T) error {
-	h, err := newHolder(t)
+	h, _, err := boundHolder(ctx, t, nil, nil)
 	if err != nil {
-		return err
-	}
-	if _, err := h.boundTokens(ctx, t, nil, nil); err != nil {
 		return err
 	}
 	res, err := h.redeem(ctx, t, nil, nil, dpop.Proof{IssuedAt: time.Now().Add(-24 * time.Hour)}, "redeem another authorization code with a DPoP proof whose iat is a day old")
@@ -64,11 +61,8 @@ func runOldProof(ctx context.Context, t *suite.T) error {
 // offset are lawful, a day is not (a proof made today would serve
 // tomorrow, RFC 9449 §11.2).
 func runFutureProof(ctx context.Context, t *suite.T) error {
-	h, err := newHolder(t)
+	h, _, err := boundHolder(ctx, t, nil, nil)
 	if err != nil {
-		return err
-	}
-	if _, err := h.boundTokens(ctx, t, nil, nil); err != nil {
 		return err
 	}
 	res, err := h.redeem(ctx, t, nil, nil, dpop.Proof{IssuedAt: time.Now().Add(24 * time.Hour)}, "redeem another authorization code with a DPoP proof whose iat is a day ahead")

@@ -32,11 +32,7 @@ func pregenerationChecks() []*suite.Check {
 // runShortLivedWithoutNonce reads expires_in of a DPoP-bound access token
 // of a deployment whose token endpoint and resource both ask for no nonce.
 func runShortLivedWithoutNonce(ctx context.Context, t *suite.T) error {
-	h, err := newHolder(t)
-	if err != nil {
-		return err
-	}
-	ts, err := h.boundTokens(ctx, t, nil, nil)
+	h, ts, err := boundHolder(ctx, t, nil, nil)
 	if err != nil {
 		return err
 	}

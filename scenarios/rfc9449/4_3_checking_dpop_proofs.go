@@ -143,11 +143,8 @@ func claimChecks() []*suite.Check {
 func otherURI(u string) string { return dpop.HTU(u) + "-other" }
 
 func runMissingClaim(ctx context.Context, t *suite.T) error {
-	h, err := newHolder(t)
+	h, _, err := boundHolder(ctx, t, nil, nil)
 	if err != nil {
-		return err
-	}
-	if _, err := h.boundTokens(ctx, t, nil, nil); err != nil {
 		return err
 	}
 	for _, claim := range []string{"jti", "htm", "htu", "iat"} {
@@ -173,11 +170,8 @@ func runHTUNormalized(ctx context.Context, t *suite.T) error {
 	if len(forms) == 0 {
 		return suite.SkipErr("the token endpoint URI %q has no other form under RFC 3986 normalization that the check writes", t.Target.Metadata.TokenEndpoint)
 	}
-	h, err := newHolder(t)
+	h, _, err := boundHolder(ctx, t, nil, nil)
 	if err != nil {
-		return err
-	}
-	if _, err := h.boundTokens(ctx, t, nil, nil); err != nil {
 		return err
 	}
 	for _, f := range forms {

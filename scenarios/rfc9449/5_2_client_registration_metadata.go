@@ -31,11 +31,7 @@ func runBoundClientNeedsProof(ctx context.Context, t *suite.T) error {
 	if r.Info["dpop_bound_access_tokens"] != true {
 		return suite.SkipErr("the registration response does not give dpop_bound_access_tokens true (%s): the server did not take the member, which RFC 7591 §2 lets it ignore", expect.Describe(r.Info["dpop_bound_access_tokens"]))
 	}
-	h, err := newHolder(t)
-	if err != nil {
-		return err
-	}
-	if _, err := h.boundTokens(ctx, t, r.Client, nil); err != nil {
+	if _, _, err := boundHolder(ctx, t, r.Client, nil); err != nil {
 		return err
 	}
 	g, err := t.CodeFor(ctx, r.Client, nil)

@@ -59,11 +59,7 @@ func runInvalidProofError(ctx context.Context, t *suite.T) error {
 }
 
 func runTokenTypeDPoP(ctx context.Context, t *suite.T) error {
-	h, err := newHolder(t)
-	if err != nil {
-		return err
-	}
-	ts, err := h.boundTokens(ctx, t, nil, nil)
+	h, ts, err := boundHolder(ctx, t, nil, nil)
 	if err != nil {
 		return err
 	}
@@ -120,11 +116,7 @@ func runPublicRefreshBound(ctx context.Context, t *suite.T) error {
 	if err != nil {
 		return err
 	}
-	h, err := newHolder(t)
-	if err != nil {
-		return err
-	}
-	ts, err := h.boundTokens(ctx, t, pub, nil)
+	h, ts, err := boundHolder(ctx, t, pub, nil)
 	if err != nil {
 		return err
 	}

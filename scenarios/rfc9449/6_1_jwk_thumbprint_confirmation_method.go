@@ -39,11 +39,7 @@ func runCnfJKT(ctx context.Context, t *suite.T) error {
 	case !errors.As(err, &skip):
 		return err
 	}
-	h, err := newHolder(t)
-	if err != nil {
-		return err
-	}
-	ts, err := h.boundTokens(ctx, t, nil, nil)
+	h, ts, err := boundHolder(ctx, t, nil, nil)
 	if err != nil {
 		return err
 	}

@@ -45,11 +45,7 @@ func introspectBound(ctx context.Context, t *suite.T) (*boundIntrospection, erro
 	if err != nil {
 		return nil, err
 	}
-	h, err := newHolder(t)
-	if err != nil {
-		return nil, err
-	}
-	ts, err := h.boundTokens(ctx, t, c, nil)
+	h, ts, err := boundHolder(ctx, t, c, nil)
 	if err != nil {
 		return nil, err
 	}

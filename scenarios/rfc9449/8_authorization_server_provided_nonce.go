@@ -28,17 +28,9 @@ func nonceChecks() []*suite.Check {
 }
 
 func runNonceMismatch(ctx context.Context, t *suite.T) error {
-	h, err := newHolder(t)
+	h, first, err := nonceAsked(ctx, t, "RFC 9449 §8 makes nonces optional")
 	if err != nil {
 		return err
-	}
-	// Ask without following the nonce: a fresh holder has none.
-	first, err := h.redeemOnce(ctx, t, dpop.Proof{}, "redeem an authorization code with a DPoP proof without a nonce")
-	if err != nil {
-		return err
-	}
-	if !dpop.AsksNonce(first) {
-		return suite.SkipErr("the token endpoint asks for no DPoP nonce (no use_dpop_nonce with DPoP-Nonce; HTTP %d): RFC 9449 §8 makes nonces optional", first.Status)
 	}
 	nonce := first.Header.Get("DPoP-Nonce")
 	res, err := h.redeemOnce(ctx, t, dpop.Proof{Nonce: nonce + "-other"}, "redeem another authorization code with a DPoP proof carrying another nonce")
@@ -61,16 +53,9 @@ func runNonceMismatch(ctx context.Context, t *suite.T) error {
 }
 
 func runOneNonceHeader(ctx context.Context, t *suite.T) error {
-	h, err := newHolder(t)
+	_, res, err := nonceAsked(ctx, t, "RFC 9449 §8 makes nonces optional")
 	if err != nil {
 		return err
-	}
-	res, err := h.redeemOnce(ctx, t, dpop.Proof{}, "redeem an authorization code with a DPoP proof without a nonce")
-	if err != nil {
-		return err
-	}
-	if !dpop.AsksNonce(res) {
-		return suite.SkipErr("the token endpoint asks for no DPoP nonce (no use_dpop_nonce with DPoP-Nonce; HTTP %d): RFC 9449 §8 makes nonces optional", res.Status)
 	}
 	if n := len(res.Header.Values("DPoP-Nonce")); n > 1 {
 		return expect.Fail(res, "one DPoP-Nonce header field", fmt.Sprintf("%d DPoP-Nonce header fields", n),
@@ -78,6 +63,26 @@ func runOneNonceHeader(ctx context.Context, t *suite.T) error {
 			WithFix("send exactly one DPoP-Nonce header with the nonce the next proof must carry")
 	}
 	return nil
+}
+
+// nonceAsked redeems a code with a proof of a fresh key without a nonce
+// (a fresh holder has none, and the request is not sent again with the
+// nonce the server asks for): the server asks for one (use_dpop_nonce with
+// DPoP-Nonce), or the check SKIPs, saying why (rule) that binds no such
+// server.
+func nonceAsked(ctx context.Context, t *suite.T, rule string) (*holder, *httpx.Result, error) {
+	h, err := newHolder(t)
+	if err != nil {
+		return nil, nil, err
+	}
+	first, err := h.redeemOnce(ctx, t, dpop.Proof{}, "redeem an authorization code with a DPoP proof without a nonce")
+	if err != nil {
+		return nil, nil, err
+	}
+	if !dpop.AsksNonce(first) {
+		return nil, nil, suite.SkipErr("the token endpoint asks for no DPoP nonce (no use_dpop_nonce with DPoP-Nonce; HTTP %d): %s", first.Status, rule)
+	}
+	return h, first, nil
 }
 
 // redeemOnce redeems a new code of the run's confidential client with the

@@ -97,6 +97,20 @@ func (h *holder) redeem(ctx context.Context, t *suite.T, c *fixture.Client, adju
 	return h.token(ctx, t, g.Client, g.Request.RedeemForm(g.Code), p, note)
 }
 
+// boundHolder is a holder of a new key with tokens bound to it (see
+// boundTokens).
+func boundHolder(ctx context.Context, t *suite.T, c *fixture.Client, adjust func(*fixture.AuthRequest)) (*holder, *fixture.TokenSet, error) {
+	h, err := newHolder(t)
+	if err != nil {
+		return nil, nil, err
+	}
+	ts, err := h.boundTokens(ctx, t, c, adjust)
+	if err != nil {
+		return nil, nil, err
+	}
+	return h, ts, nil
+}
+
 // boundTokens redeems a code of c with a valid proof: the control of every
 // check, SKIP when the target does not issue tokens to it.
 func (h *holder) boundTokens(ctx context.Context, t *suite.T, c *fixture.Client, adjust func(*fixture.AuthRequest)) (*fixture.TokenSet, error) {
@@ -122,11 +136,8 @@ func refused(res *httpx.Result) bool { return res.Status >= 400 && res.Status <=
 // must refuse: a code redeemed with a valid proof works (control), and
 // another, redeemed with the proof changed by deviate, is refused.
 func refusedAtToken(ctx context.Context, t *suite.T, what, fix string, deviate func(h *holder, p *dpop.Proof)) error {
-	h, err := newHolder(t)
+	h, _, err := boundHolder(ctx, t, nil, nil)
 	if err != nil {
-		return err
-	}
-	if _, err := h.boundTokens(ctx, t, nil, nil); err != nil {
 		return err
 	}
 	var p dpop.Proof
@@ -194,11 +205,7 @@ func (h *holder) resourceCall(ctx context.Context, t *suite.T, token string, p d
 // resourceToken gets a DPoP-bound access token for the configured resource
 // and shows that the resource accepts it with a valid proof (the control).
 func resourceToken(ctx context.Context, t *suite.T) (*holder, string, error) {
-	h, err := newHolder(t)
-	if err != nil {
-		return nil, "", err
-	}
-	ts, err := h.boundTokens(ctx, t, nil, nil)
+	h, ts, err := boundHolder(ctx, t, nil, nil)
 	if err != nil {
 		return nil, "", err
 	}

@@ -27,13 +27,7 @@ func implicitGrantChecks() []*suite.Check {
 }
 
 func runNoImplicitGrant(ctx context.Context, t *suite.T) error {
-	c, err := t.Confidential(ctx)
-	if err != nil {
-		return err
-	}
-	ar := t.NewAuthRequest(c)
-	ar.Extra = url.Values{"response_type": {"token"}}
-	res, err := t.TryAuthorize(ctx, ar)
+	c, _, res, err := t.TryImplicit(ctx)
 	if err != nil {
 		return err
 	}

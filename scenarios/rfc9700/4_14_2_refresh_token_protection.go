@@ -55,14 +55,11 @@ func refreshTokenProtectionChecks() []*suite.Check {
 // base64url value's last character can hold spare bits). An opaque random
 // token altered so is simply unknown. Either way no token may come back.
 func runRefreshTokenIntegrity(ctx context.Context, t *suite.T) error {
-	c, err := t.Confidential(ctx)
+	ts, err := t.RefreshableTokens(ctx, nil, nil)
 	if err != nil {
 		return err
 	}
-	ts, err := t.RefreshableTokens(ctx, c, nil)
-	if err != nil {
-		return err
-	}
+	c := ts.Client
 	control, err := t.Refresh(ctx, c, ts.RefreshToken, "control: refresh with the refresh token as issued")
 	if err != nil {
 		return err

@@ -117,3 +117,30 @@ func CodeIssued(ctx context.Context, t *suite.T, c *fixture.Client, change func(
 	}
 	return false, nil, nil
 }
+
+// Redeemed redeems a new code of the run's client and shows that its access
+// token works (CanProbe, AccessTokenActive), the baseline of a check that
+// replays the code: a token refused after the replay proves something only
+// if it was accepted before. first is the redemption's response.
+func Redeemed(ctx context.Context, t *suite.T) (g *suite.Grant, first *httpx.Result, ts *fixture.TokenSet, err error) {
+	if ok, why := CanProbe(t); !ok {
+		return nil, nil, nil, suite.SkipErr("%s", why)
+	}
+	if g, err = t.CodeFor(ctx, nil, nil); err != nil {
+		return nil, nil, nil, err
+	}
+	if first, err = g.Redeem(ctx, nil); err != nil {
+		return nil, nil, nil, err
+	}
+	if ts, err = t.ParseTokens(first); err != nil {
+		return nil, nil, nil, err
+	}
+	before, _, err := AccessTokenActive(ctx, t, g.Client, ts.AccessToken)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if !before {
+		return nil, nil, nil, suite.SkipErr("the access token is not accepted even before the code is replayed, so its refusal afterwards would prove nothing")
+	}
+	return g, first, ts, nil
+}
