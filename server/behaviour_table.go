@@ -147,6 +147,10 @@ var (
 		"client_secret in the token request body is ignored although the metadata advertises client_secret_post", "metadata-advertises-ignored-secret-post")
 	FaultTokenSecretCaseInsensitive = fault("token-secret-case-insensitive", "RFC 6749 §3.2.1",
 		"a client secret with the letter case of every letter inverted is accepted")
+	FaultAssertionSignatureUnchecked = fault("client-assertion-signature-unchecked", "RFC 6749 §3.2.1",
+		"a private_key_jwt client_assertion is taken without verifying its signature against the client's registered keys")
+	FaultAssertionAudTokenEndpointOnly = fault("client-assertion-aud-token-endpoint-only", "RFC 9126 §2",
+		"a private_key_jwt client_assertion must name the token endpoint URL as its aud: the issuer identifier is refused")
 	FaultTokenSecretPostUnchecked = fault("token-secret-post-unchecked", "RFC 6749 §2.3.1",
 		"a client_secret in the token request body is not compared: any value authenticates the client")
 	FaultPublicClientSecretIgnored = fault("public-client-secret-ignored", "OAuth 2.1 §3.2.2",
@@ -401,7 +405,7 @@ var (
 	FaultMetadataSigningAlgNone = fault("metadata-signing-alg-none", "RFC 8414 §2",
 		`metadata lists "none" in token_endpoint_auth_signing_alg_values_supported`)
 	FaultMetadataJWTAuthNoAlgs = fault("metadata-jwt-auth-without-algs", "RFC 8414 §2",
-		"metadata lists private_key_jwt in token_endpoint_auth_methods_supported without token_endpoint_auth_signing_alg_values_supported")
+		"metadata lists private_key_jwt in token_endpoint_auth_methods_supported but omits token_endpoint_auth_signing_alg_values_supported")
 	FaultOpenIDConfigurationDiffers = fault("openid-configuration-issuer-differs", "RFC 8414 §3.3",
 		"the metadata is also served at the OpenID Connect Discovery URL, with another issuer")
 
@@ -707,6 +711,8 @@ var (
 		`no refresh tokens are issued and the refresh_token grant is not offered: RFC 6749 §5.1 refresh_token is "OPTIONAL."`)
 	VariantRefreshTokensAlways = variant("refresh-tokens-always", "RFC 6749 §5.1",
 		`every code exchange returns a refresh token, whatever grant types the client registered, and any client holding one may use it: RFC 6749 §5.1 refresh_token is "OPTIONAL."`)
+	VariantAssertionAudIssuerOnly = variant("client-assertion-aud-issuer-only", "OAuth 2.1 §2.4",
+		`a private_key_jwt client_assertion must have the issuer identifier as its sole aud value, a JSON string: the token endpoint and PAR endpoint URLs are refused, as draft-ietf-oauth-rfc7523bis (which OAuth 2.1 §2.4 says clients and authorization servers MUST follow, and which updates RFC 9126) requires: "The authorization server MUST reject any JWT that does not contain its issuer identifier as its sole audience value". RFC 9126 §2 as published requires accepting those URLs at the PAR endpoint, so rfc9126-2-client-assertion-audiences reports their refusal as an observation (WARN)`)
 	VariantRefreshRetryGrace = variant("refresh-retry-grace", "RFC 9700 §4.14.2",
 		`a public client's rotated refresh token stays usable until its replacement is first used, so that a client whose refresh response was lost can retry (Cloudflare's workers-oauth-provider does so); a replay after the replacement has been used is detected and revokes the family. RFC 9700 §4.14.2 describes rotation as "The previous refresh token is invalidated but information about the relationship is retained by the authorization server", in a sentence without a keyword, so rfc9700-4.14.2-public-refresh-rotation reports the retry window as an observation (WARN)`)
 	VariantRefreshRotateAll = variant("refresh-rotate-all", "RFC 6749 §6",

@@ -513,6 +513,7 @@ func cloneClient(c *store.Client) *store.Client {
 	m.GrantTypes = slices.Clone(m.GrantTypes)
 	m.ResponseTypes = slices.Clone(m.ResponseTypes)
 	m.Contacts = slices.Clone(m.Contacts)
+	m.JWKS = slices.Clone(m.JWKS)
 	cp.SecretHash = slices.Clone(c.SecretHash)
 	cp.RegistrationTokenHash = slices.Clone(c.RegistrationTokenHash)
 	return &cp

@@ -132,6 +132,12 @@ func (s *Server) authenticateAnyMethod(r *http.Request, form url.Values) (*clien
 	formID := form.Get("client_id")
 	_, hasFormSecret := form["client_secret"]
 	hasFormSecret = hasFormSecret && s.readsSecretInBody()
+	if hasAssertion(form) {
+		if hasBasic || hasFormSecret {
+			return nil, oautherr.InvalidRequest("the client used more than one authentication method (a client_assertion and a client secret)")
+		}
+		return s.authenticateAssertion(r, form)
+	}
 
 	if hasBasic {
 		id, secret, err := s.decodeBasic(authz[6:])

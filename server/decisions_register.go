@@ -292,3 +292,9 @@ func (s *Server) nativeAppAuthMethod(raw map[string]json.RawMessage, method stri
 	}
 	return method
 }
+
+// refusesJWKSBesideURI reports whether a registration with both jwks_uri
+// and jwks is refused (RFC 7591 §2: "The "jwks_uri" and "jwks" parameters
+// MUST NOT both be present in the same request or response"); with the
+// fault register-jwks-beside-uri it is kept, and answered with both.
+func (s *Server) refusesJWKSBesideURI() bool { return !s.fault(FaultRegisterJWKSBesideURI) }

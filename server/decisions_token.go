@@ -5,6 +5,7 @@ import (
 	"crypto/subtle"
 	"encoding/base64"
 	"encoding/hex"
+	"encoding/json"
 	"net/http"
 	"net/url"
 	"slices"
@@ -551,4 +552,56 @@ func (s *Server) tokenLookupKey(raw string) string {
 		return raw[:i]
 	}
 	return raw
+}
+
+// Client assertions (private_key_jwt, RFC 7523 §3, RFC 9126 §2, OAuth 2.1
+// §2.4).
+
+// acceptedAudience reports whether aud, the aud claim of a client
+// assertion (a string or an array of strings), names this server: its
+// issuer identifier, its token endpoint URL or its PAR endpoint URL
+// (RFC 9126 §2: "the authorization server MUST accept its issuer
+// identifier, token endpoint URL, or pushed authorization request endpoint
+// URL as values that identify it as an intended audience"). With the
+// variant client-assertion-aud-issuer-only, only the issuer as a JSON
+// string (draft-ietf-oauth-rfc7523bis); with the fault
+// client-assertion-aud-token-endpoint-only, only the token endpoint URL.
+func (s *Server) acceptedAudience(aud json.RawMessage) bool {
+	var one string
+	if json.Unmarshal(aud, &one) == nil {
+		if s.variant(VariantAssertionAudIssuerOnly) {
+			return one == s.cfg.Issuer
+		}
+		return s.namesThisServer(one)
+	}
+	var many []string
+	if s.variant(VariantAssertionAudIssuerOnly) || json.Unmarshal(aud, &many) != nil {
+		return false
+	}
+	return slices.ContainsFunc(many, s.namesThisServer)
+}
+
+func (s *Server) namesThisServer(aud string) bool {
+	if s.fault(FaultAssertionAudTokenEndpointOnly) {
+		return aud == s.endpoint("/token")
+	}
+	return aud == s.cfg.Issuer || aud == s.endpoint("/token") || aud == s.endpoint("/par")
+}
+
+// acceptsUnverifiedAssertion reports whether a client assertion whose
+// signature no registered key verifies is taken (fault only).
+func (s *Server) acceptsUnverifiedAssertion() bool {
+	return s.fault(FaultAssertionSignatureUnchecked)
+}
+
+// assertionAlgsAdvertised is token_endpoint_auth_signing_alg_values_supported
+// (and its revocation twin): the client assertion algorithms, when the
+// methods advertised include private_key_jwt (RFC 8414 §2: "This metadata
+// entry MUST be present if either of these authentication methods are
+// specified").
+func (s *Server) assertionAlgsAdvertised() []string {
+	if !slices.Contains(s.tokenAuthMethods(), authPrivateKeyJWT) {
+		return nil
+	}
+	return assertionAlgNames()
 }

@@ -18,42 +18,47 @@ type Metadata struct {
 	ResponseModesSupported                     []string `json:"response_modes_supported"`
 	GrantTypesSupported                        []string `json:"grant_types_supported"`
 	TokenEndpointAuthMethodsSupported          []string `json:"token_endpoint_auth_methods_supported"`
+	TokenEndpointAuthSigningAlgValuesSupported []string `json:"token_endpoint_auth_signing_alg_values_supported,omitempty"`
 	RevocationEndpointAuthMethodsSupported     []string `json:"revocation_endpoint_auth_methods_supported"`
-	IntrospectionEndpointAuthMethodsSupported  []string `json:"introspection_endpoint_auth_methods_supported"`
-	CodeChallengeMethodsSupported              []string `json:"code_challenge_methods_supported,omitempty"`
-	AuthorizationResponseIssParameterSupported bool     `json:"authorization_response_iss_parameter_supported"`
-	ServiceDocumentation                       string   `json:"service_documentation,omitempty"`
-	ClientIDMetadataDocumentSupported          bool     `json:"client_id_metadata_document_supported,omitempty"`
+	// RFC 8414 §2: present whenever a JWT method is listed beside it.
+	RevocationEndpointAuthSigningAlgValuesSupported []string `json:"revocation_endpoint_auth_signing_alg_values_supported,omitempty"`
+	IntrospectionEndpointAuthMethodsSupported       []string `json:"introspection_endpoint_auth_methods_supported"`
+	CodeChallengeMethodsSupported                   []string `json:"code_challenge_methods_supported,omitempty"`
+	AuthorizationResponseIssParameterSupported      bool     `json:"authorization_response_iss_parameter_supported"`
+	ServiceDocumentation                            string   `json:"service_documentation,omitempty"`
+	ClientIDMetadataDocumentSupported               bool     `json:"client_id_metadata_document_supported,omitempty"`
 	// RFC 9126 §5.
 	PushedAuthorizationRequestEndpoint string   `json:"pushed_authorization_request_endpoint,omitempty"`
 	RequirePushedAuthorizationRequests bool     `json:"require_pushed_authorization_requests"`
 	DPoPSigningAlgValuesSupported      []string `json:"dpop_signing_alg_values_supported,omitempty"`
 }
 
-var authMethods = []string{"client_secret_basic", "client_secret_post", "none"}
+var authMethods = []string{"client_secret_basic", "client_secret_post", "private_key_jwt", "none"}
 
 // Metadata returns the document served at the RFC 8414 well-known URI.
 func (s *Server) Metadata() Metadata {
 	m := Metadata{
-		Issuer:                                     s.cfg.Issuer,
-		AuthorizationEndpoint:                      s.endpoint("/authorize"),
-		TokenEndpoint:                              s.endpoint("/token"),
-		RegistrationEndpoint:                       s.endpoint("/register"),
-		RevocationEndpoint:                         s.endpoint("/revoke"),
-		IntrospectionEndpoint:                      s.endpoint("/introspect"),
-		ScopesSupported:                            append([]string(nil), s.cfg.Scopes...),
-		ResponseTypesSupported:                     []string{"code"},
-		ResponseModesSupported:                     []string{"query"},
-		GrantTypesSupported:                        s.grantTypesSupported(),
-		TokenEndpointAuthMethodsSupported:          s.tokenAuthMethods(),
-		RevocationEndpointAuthMethodsSupported:     s.tokenAuthMethods(),
-		IntrospectionEndpointAuthMethodsSupported:  s.introspectionAuthMethods(),
-		CodeChallengeMethodsSupported:              s.codeChallengeMethods(),
-		AuthorizationResponseIssParameterSupported: true,
-		ClientIDMetadataDocumentSupported:          s.cimdEnabled(),
-		PushedAuthorizationRequestEndpoint:         s.endpoint("/par"),
-		RequirePushedAuthorizationRequests:         s.requiresPAROfAll(),
-		DPoPSigningAlgValuesSupported:              s.dpopAlgsAdvertised(),
+		Issuer:                                          s.cfg.Issuer,
+		AuthorizationEndpoint:                           s.endpoint("/authorize"),
+		TokenEndpoint:                                   s.endpoint("/token"),
+		RegistrationEndpoint:                            s.endpoint("/register"),
+		RevocationEndpoint:                              s.endpoint("/revoke"),
+		IntrospectionEndpoint:                           s.endpoint("/introspect"),
+		ScopesSupported:                                 append([]string(nil), s.cfg.Scopes...),
+		ResponseTypesSupported:                          []string{"code"},
+		ResponseModesSupported:                          []string{"query"},
+		GrantTypesSupported:                             s.grantTypesSupported(),
+		TokenEndpointAuthMethodsSupported:               s.tokenAuthMethods(),
+		TokenEndpointAuthSigningAlgValuesSupported:      s.assertionAlgsAdvertised(),
+		RevocationEndpointAuthMethodsSupported:          s.tokenAuthMethods(),
+		RevocationEndpointAuthSigningAlgValuesSupported: s.assertionAlgsAdvertised(),
+		IntrospectionEndpointAuthMethodsSupported:       s.introspectionAuthMethods(),
+		CodeChallengeMethodsSupported:                   s.codeChallengeMethods(),
+		AuthorizationResponseIssParameterSupported:      true,
+		ClientIDMetadataDocumentSupported:               s.cimdEnabled(),
+		PushedAuthorizationRequestEndpoint:              s.endpoint("/par"),
+		RequirePushedAuthorizationRequests:              s.requiresPAROfAll(),
+		DPoPSigningAlgValuesSupported:                   s.dpopAlgsAdvertised(),
 	}
 	return m
 }

@@ -63,7 +63,7 @@ func (s *Server) metadataRules() []rule {
 		onFault(FaultMetadataJWKSURIHTTP, setMember("jwks_uri", "http://keys.example.com/jwks.json")),
 		onFault(FaultMetadataEndpointHTTP, setMember("revocation_endpoint", "http://as.example.com/revoke")),
 		onFault(FaultMetadataSigningAlgNone, setMember("token_endpoint_auth_signing_alg_values_supported", []string{"RS256", "none"})),
-		onFault(FaultMetadataJWTAuthNoAlgs, appendMember("token_endpoint_auth_methods_supported", "private_key_jwt")),
+		onFault(FaultMetadataJWTAuthNoAlgs, deleteMember("token_endpoint_auth_signing_alg_values_supported")),
 		onFault(FaultMetadataRegistrationHTTP, setMember("registration_endpoint", "http://as.example.com/register")),
 		onFault(FaultMetadataPARHTTP, setMember("pushed_authorization_request_endpoint", "http://as.example.com/par")),
 		onFault(FaultMetadataJWKSUseMissing, setMember("jwks_uri", s.endpoint(faultJWKSPath))),

@@ -83,12 +83,14 @@ func (s *Server) handleRegister(w http.ResponseWriter, r *http.Request) {
 	}
 	s.reuseClientID(r.Context(), c)
 	var secret string
-	if md.TokenEndpointAuthMethod != authNone {
+	switch md.TokenEndpointAuthMethod {
+	case authPrivateKeyJWT: // authenticates with its keys
+	case authNone:
+		secret = s.publicClientSecret()
+	default:
 		secret = s.issuedSecret()
 		c.SecretHash = store.Hash(s.checkedSecret(secret))
 		c.SecretExpiresAt = s.secretExpiry(now)
-	} else {
-		secret = s.publicClientSecret()
 	}
 	regToken := s.issuedRegistrationToken(c)
 	c.RegistrationTokenHash = store.Hash(regToken)
@@ -158,7 +160,7 @@ var knownMetadata = map[string]bool{
 	"response_types": true, "client_name": true, "client_uri": true, "logo_uri": true,
 	"scope": true, "contacts": true, "tos_uri": true, "policy_uri": true, "jwks_uri": true,
 	"software_id": true, "software_version": true, "require_pushed_authorization_requests": true,
-	"dpop_bound_access_tokens": true,
+	"dpop_bound_access_tokens": true, "jwks": true,
 	// Accepted but not metadata the server stores (RFC 7592 update requests,
 	// server-provisioned fields a client may echo back).
 	"client_id": true, "client_secret": true, "registration_access_token": true,
@@ -199,6 +201,13 @@ func (s *Server) parseClientMetadata(raw map[string]json.RawMessage) (store.Clie
 				return md, oautherr.InvalidClientMetadata("an entry of %s is longer than %d characters", name, maxStringLen)
 			}
 		}
+	}
+	if v, ok := raw["jwks"]; ok && string(v) != "null" {
+		jwks, oerr := parseClientJWKS(v)
+		if oerr != nil {
+			return md, oerr
+		}
+		md.JWKS = jwks
 	}
 	bools := map[string]*bool{
 		"require_pushed_authorization_requests": &md.RequirePushedAuthorizationRequests,
@@ -304,6 +313,12 @@ func (s *Server) normalizeMetadata(md store.ClientMetadata, public bool) (store.
 			}
 		}
 		md.Scope = strings.Join(toks, " ")
+	}
+	if md.JWKSURI != "" && len(md.JWKS) > 0 && s.refusesJWKSBesideURI() {
+		return md, oautherr.InvalidClientMetadata("jwks_uri and jwks must not both be present (RFC 7591 §2)")
+	}
+	if md.TokenEndpointAuthMethod == authPrivateKeyJWT && len(md.JWKS) == 0 {
+		return md, oautherr.InvalidClientMetadata("private_key_jwt needs the client's keys in jwks (this server does not fetch jwks_uri)")
 	}
 	for name, v := range map[string]string{"client_uri": md.ClientURI, "logo_uri": md.LogoURI,
 		"tos_uri": md.TOSURI, "policy_uri": md.PolicyURI, "jwks_uri": md.JWKSURI} {
@@ -527,10 +542,10 @@ func (s *Server) updateClient(w http.ResponseWriter, r *http.Request, c *store.C
 	updated.Metadata = md
 	var secret string
 	switch {
-	case md.TokenEndpointAuthMethod == authNone:
+	case md.TokenEndpointAuthMethod == authNone || md.TokenEndpointAuthMethod == authPrivateKeyJWT:
 		updated.SecretHash = nil
 		updated.SecretExpiresAt = c.SecretExpiresAt
-	case c.Public():
+	case len(c.SecretHash) == 0:
 		secret = s.newClientSecret()
 		updated.SecretHash = store.Hash(secret)
 		updated.SecretExpiresAt = s.secretExpiry(s.now())

@@ -198,7 +198,8 @@ func TestMetadata(t *testing.T) {
 	assert.Equal(t, e.issuer, m["issuer"])
 	assert.Equal(t, []any{"S256"}, m["code_challenge_methods_supported"])
 	assert.Equal(t, e.issuer+"/register", m["registration_endpoint"])
-	assert.ElementsMatch(t, []any{"client_secret_basic", "client_secret_post", "none"}, m["token_endpoint_auth_methods_supported"])
+	assert.ElementsMatch(t, []any{"client_secret_basic", "client_secret_post", "private_key_jwt", "none"}, m["token_endpoint_auth_methods_supported"])
+	assert.NotEmpty(t, m["token_endpoint_auth_signing_alg_values_supported"], "RFC 8414 §2: required beside private_key_jwt")
 
 	r = e.get("/.well-known/oauth-protected-resource/mcp")
 	require.Equal(t, http.StatusOK, r.status)

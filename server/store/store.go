@@ -16,6 +16,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"crypto/subtle"
+	"encoding/json"
 	"errors"
 	"time"
 )
@@ -71,8 +72,11 @@ type ClientMetadata struct {
 	TOSURI                  string   `json:"tos_uri,omitempty"`
 	PolicyURI               string   `json:"policy_uri,omitempty"`
 	JWKSURI                 string   `json:"jwks_uri,omitempty"`
-	SoftwareID              string   `json:"software_id,omitempty"`
-	SoftwareVersion         string   `json:"software_version,omitempty"`
+	// JWKS is the client's JWK Set of public keys (RFC 7591 §2), for
+	// private_key_jwt client authentication.
+	JWKS            json.RawMessage `json:"jwks,omitempty"`
+	SoftwareID      string          `json:"software_id,omitempty"`
+	SoftwareVersion string          `json:"software_version,omitempty"`
 	// RequirePushedAuthorizationRequests: the client must push its
 	// authorization requests (RFC 9126 §6).
 	RequirePushedAuthorizationRequests bool `json:"require_pushed_authorization_requests,omitempty"`
@@ -102,8 +106,11 @@ type Client struct {
 	Metadata  ClientMetadata
 }
 
-// Public reports whether the client has no secret.
-func (c *Client) Public() bool { return len(c.SecretHash) == 0 }
+// Public reports whether the client has no credentials: no secret, and no
+// keys it authenticates with (private_key_jwt).
+func (c *Client) Public() bool {
+	return len(c.SecretHash) == 0 && c.Metadata.TokenEndpointAuthMethod != "private_key_jwt"
+}
 
 // Code is an issued authorization code.
 type Code struct {

@@ -5,6 +5,7 @@ package memory
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"sync"
 	"time"
@@ -313,6 +314,9 @@ func cloneClient(c *store.Client) *store.Client {
 	m.GrantTypes = append([]string(nil), m.GrantTypes...)
 	m.ResponseTypes = append([]string(nil), m.ResponseTypes...)
 	m.Contacts = append([]string(nil), m.Contacts...)
+	if m.JWKS != nil {
+		m.JWKS = append(json.RawMessage(nil), m.JWKS...)
+	}
 	cp.SecretHash = append([]byte(nil), c.SecretHash...)
 	cp.RegistrationTokenHash = append([]byte(nil), c.RegistrationTokenHash...)
 	if len(c.SecretHash) == 0 {

@@ -93,8 +93,13 @@ func mutateClient(c *store.Client) {
 	c.Metadata.ClientName = "mutated"
 	md := reflect.ValueOf(&c.Metadata).Elem()
 	for i := range md.NumField() {
-		if f := md.Field(i); f.Kind() == reflect.Slice && f.Len() > 0 {
+		f := md.Field(i)
+		switch {
+		case f.Kind() != reflect.Slice || f.Len() == 0:
+		case f.Type().Elem().Kind() == reflect.String:
 			f.Index(0).SetString("https://mutated.example/")
+		default: // bytes (a JSON document)
+			f.Index(0).SetUint(f.Index(0).Uint() ^ 0xff)
 		}
 	}
 }

@@ -51,6 +51,7 @@
 package storetest
 
 import (
+	"encoding/json"
 	"fmt"
 	"reflect"
 	"strings"
@@ -175,6 +176,8 @@ func fullMetadata(t *testing.T, id string) store.ClientMetadata {
 			}))
 		case f.Kind() == reflect.Bool:
 			f.SetBool(true)
+		case f.Type() == reflect.TypeFor[json.RawMessage]():
+			f.Set(reflect.ValueOf(json.RawMessage(fmt.Sprintf(`{"keys":[{"kty":"EC","kid":%q}]}`, id+" "+name))))
 		default:
 			t.Fatalf("storetest: fullMetadata cannot fill ClientMetadata.%s of type %s; extend it", name, f.Type())
 		}
