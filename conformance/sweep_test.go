@@ -388,8 +388,10 @@ var lawfulSkips = map[server.Variant][]string{
 	// check cannot wait for it to expire.
 	server.VariantPARLongLived: {"rfc9126-4-expired-refused"},
 	// Without client_secret_post, a secret in the body is an unrecognised
-	// parameter: there is no second method to combine with Basic.
-	server.VariantBasicOnly: {"rfc6749-2.3-single-auth-method"},
+	// parameter: there is no second method to combine with Basic;
+	// private_key_jwt is neither advertised nor accepted either: the checks
+	// of JWT client authentication have no client to try.
+	server.VariantBasicOnly: {"rfc6749-2.3-single-auth-method", "rfc9126-2-client-assertion-audiences", "rfc6749-3.2.1-client-assertion-verified"},
 	// Registered clients get no client_credentials grant: the checks that
 	// register a client for it, or compare it with the code grant, have no
 	// client to try (the configured service client is not theirs to change).

@@ -212,6 +212,12 @@ func (t *T) AuthorizedBack(ctx context.Context, r *fixture.AuthRequest) (*fixtur
 	return res, nil
 }
 
+// JWTClient registers a private_key_jwt client of the check's own, with a
+// key of its own (see fixture.Set.RegisterJWT).
+func (t *T) JWTClient(ctx context.Context) (*fixture.Client, error) {
+	return t.Fixtures.RegisterJWT(ctx, t.HTTP)
+}
+
 // TryImplicit sends an authorization request of the run's confidential
 // client with response_type=token (the implicit grant) through
 // TryAuthorize.

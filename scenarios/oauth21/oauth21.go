@@ -15,6 +15,7 @@ import "github.com/authspec/authspec/suite"
 func Checks() []*suite.Check {
 	var out []*suite.Check
 	out = append(out, valueSizeChecks()...)
+	out = append(out, clientAuthenticationChecks()...)
 	out = append(out, clientSecretChecks()...)
 	out = append(out, tokenRequestChecks()...)
 	out = append(out, authorizationRequestChecks()...)

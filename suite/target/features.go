@@ -70,6 +70,11 @@ func (t *Target) deriveFeatures() {
 	t.setFeature(vocab.FeatureSecretBasic, slices.Contains(ams, "client_secret_basic"), "token_endpoint_auth_methods_supported does not list client_secret_basic")
 	t.setFeature(vocab.FeatureSecretPost, slices.Contains(ams, "client_secret_post"), "token_endpoint_auth_methods_supported does not list client_secret_post")
 	t.setFeature(vocab.FeaturePublicClients, slices.Contains(ams, "none"), "token_endpoint_auth_methods_supported does not list none")
+	jwtWhy := "token_endpoint_auth_methods_supported does not list private_key_jwt"
+	if slices.Contains(ams, "private_key_jwt") {
+		jwtWhy = "private_key_jwt needs a client registered with the suite's key: " + dcrWhy
+	}
+	t.setFeature(vocab.FeaturePrivateKeyJWT, slices.Contains(ams, "private_key_jwt") && dcr, jwtWhy)
 	t.setFeature(vocab.FeatureConfidential, cfg.Clients.Confidential != nil || dcr,
 		"no confidential client: the target has no registration endpoint and the config names no clients.confidential")
 	t.setFeature(vocab.FeaturePublicClient, cfg.Clients.Public != nil || (dcr && slices.Contains(ams, "none")),

@@ -17,6 +17,7 @@ const (
 	FeaturePKCE              Feature = "pkce"                        // RFC 7636 S256
 	FeatureSecretBasic       Feature = "client_secret_basic"         // auth method
 	FeatureSecretPost        Feature = "client_secret_post"          // auth method
+	FeaturePrivateKeyJWT     Feature = "private_key_jwt"             // auth method, with registration of the suite's key
 	FeaturePublicClients     Feature = "public_clients"              // token_endpoint_auth_method none
 	FeatureConfidential      Feature = "confidential_client"         // a confidential client is available (DCR or config)
 	FeaturePublicClient      Feature = "public_client"               // a public client is available (DCR or config)
@@ -46,7 +47,7 @@ var features = []Feature{
 	FeatureSecretPost, FeaturePublicClients, FeatureConfidential, FeaturePublicClient,
 	FeatureRevocation, FeatureIntrospection, FeatureResource, FeatureResourceMetadata,
 	FeatureIssParameter, FeatureNonInteractive, FeatureBrowser, FeatureCIMD, FeatureMCPServer,
-	FeaturePAR,
+	FeaturePAR, FeaturePrivateKeyJWT,
 	FeatureDPoP,
 	FeatureOneGrantPerClient,
 }
@@ -67,6 +68,7 @@ var needs = map[Feature]string{
 	FeaturePKCE:              "PKCE with S256",
 	FeatureSecretBasic:       "client_secret_basic authentication",
 	FeatureSecretPost:        "client_secret_post authentication",
+	FeaturePrivateKeyJWT:     "private_key_jwt authentication of a client the suite registers",
 	FeaturePublicClients:     "public clients (token_endpoint_auth_method none)",
 	FeatureConfidential:      "a confidential client",
 	FeaturePublicClient:      "a public client",
