@@ -599,6 +599,10 @@ var (
 		"the consent page shows none of the client's registered client_uri, tos_uri and policy_uri")
 	FaultAccessTokenSignatureUnchecked = fault("access-token-signature-unchecked", "RFC 7662 §4",
 		"access tokens are JWS-shaped (header.payload.signature) and are found by their header and payload alone: a token whose signature was altered is still active")
+	FaultRequestObjectSignatureUnchecked = fault("request-object-signature-unchecked", "RFC 9126 §3",
+		"the PAR endpoint takes a Request Object without verifying its signature against the client's registered keys")
+	FaultRequestObjectClientIDUnchecked = fault("request-object-client-id-unchecked", "RFC 9126 §3",
+		"the PAR endpoint takes a Request Object whose client_id claim names another client than the authenticated one")
 	FaultPARSignedRequestObjectIgnored = fault("par-signed-request-object-not-enforced", "RFC 9126 §2.3",
 		"registration keeps require_signed_request_object, but the PAR endpoint accepts plain pushed requests of such a client")
 )

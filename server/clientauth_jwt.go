@@ -125,12 +125,25 @@ func (s *Server) authenticateAssertion(r *http.Request, form url.Values) (*clien
 	return &clientAuth{client: c, method: authPrivateKeyJWT}, nil
 }
 
-// verifyAssertion verifies jws with the keys of the client's JWK Set (the
-// one its kid names, else each); it returns the verified payload.
+// verifyAssertion verifies jws with the keys of the client's JWK Set; it
+// returns the verified payload.
 func (s *Server) verifyAssertion(jws *jose.JSONWebSignature, c *store.Client) ([]byte, *oautherr.Error) {
+	payload, ok := verifyWithClientKeys(jws, c)
+	switch {
+	case ok:
+		return payload, nil
+	case s.acceptsUnverifiedAssertion():
+		return jws.UnsafePayloadWithoutVerification(), nil
+	}
+	return nil, oautherr.InvalidClient("the signature of client_assertion does not verify with a key the client registered")
+}
+
+// verifyWithClientKeys verifies jws with a key of the client's JWK Set:
+// the one its kid names, else each.
+func verifyWithClientKeys(jws *jose.JSONWebSignature, c *store.Client) ([]byte, bool) {
 	var set jose.JSONWebKeySet
 	if json.Unmarshal(c.Metadata.JWKS, &set) != nil {
-		return nil, oautherr.InvalidClient("the JWK Set of client %q cannot be read", c.ID)
+		return nil, false
 	}
 	keys := set.Keys
 	if kid := jws.Signatures[0].Header.KeyID; kid != "" {
@@ -140,13 +153,10 @@ func (s *Server) verifyAssertion(jws *jose.JSONWebSignature, c *store.Client) ([
 	}
 	for _, k := range keys {
 		if payload, err := jws.Verify(k); err == nil {
-			return payload, nil
+			return payload, true
 		}
 	}
-	if s.acceptsUnverifiedAssertion() {
-		return jws.UnsafePayloadWithoutVerification(), nil
-	}
-	return nil, oautherr.InvalidClient("the signature of client_assertion does not verify with a key the client registered")
+	return nil, false
 }
 
 // parseClientJWKS validates the jwks member of a registration: a JWK Set

@@ -123,3 +123,51 @@ func TestPrivateKeyJWT_Behaviours(t *testing.T) {
 		assert.Equal(t, http.StatusOK, e.postForm("/token", assertionForm(e.assertion(c, newECKey(t), e.issuer))).status)
 	})
 }
+
+// signClaims signs claims with key (kid k1, ES256).
+func (e *env) signClaims(key *ecdsa.PrivateKey, claims map[string]any) string {
+	e.t.Helper()
+	signer, err := jose.NewSigner(jose.SigningKey{Algorithm: jose.ES256, Key: jose.JSONWebKey{Key: key, KeyID: "k1"}}, nil)
+	require.NoError(e.t, err)
+	b, err := json.Marshal(claims)
+	require.NoError(e.t, err)
+	jws, err := signer.Sign(b)
+	require.NoError(e.t, err)
+	out, err := jws.CompactSerialize()
+	require.NoError(e.t, err)
+	return out
+}
+
+// pushObject pushes a Request Object of c, signed with key (c's own when
+// nil), whose client_id claim is id.
+func (e *env) pushObject(c *jwtClient, key *ecdsa.PrivateKey, id string) *resp {
+	e.t.Helper()
+	if key == nil {
+		key = c.key
+	}
+	p := newPKCE()
+	obj := e.signClaims(key, map[string]any{"iss": c.ID, "aud": e.issuer, "client_id": id, "response_type": "code",
+		"redirect_uri": c.Redirect, "state": "st-object", "code_challenge": p.challenge, "code_challenge_method": "S256"})
+	f := assertionForm(e.assertion(c, nil, e.issuer))
+	f.Del("grant_type")
+	f.Set("client_id", c.ID)
+	f.Set("request", obj)
+	return e.postForm("/par", f)
+}
+
+func TestPAR_RequestObject(t *testing.T) {
+	e := newEnv(t, server.Config{})
+	c, other := e.registerJWTClient(), e.registerJWTClient()
+	r := e.pushObject(c, nil, c.ID)
+	require.Equal(t, http.StatusCreated, r.status, "%s", r.body)
+	r = e.pushObject(c, newECKey(t), c.ID)
+	assert.Equal(t, http.StatusBadRequest, r.status, "another key: %s", r.body)
+	assert.Equal(t, "invalid_request_object", r.json(t)["error"])
+	r = e.pushObject(c, nil, other.ID)
+	assert.Equal(t, http.StatusBadRequest, r.status, "another client_id: %s", r.body)
+
+	e = newEnv(t, server.Config{Faults: []server.Fault{server.FaultRequestObjectSignatureUnchecked, server.FaultRequestObjectClientIDUnchecked}})
+	c, other = e.registerJWTClient(), e.registerJWTClient()
+	assert.Equal(t, http.StatusCreated, e.pushObject(c, newECKey(t), c.ID).status)
+	assert.Equal(t, http.StatusCreated, e.pushObject(c, nil, other.ID).status)
+}

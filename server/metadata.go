@@ -31,6 +31,8 @@ type Metadata struct {
 	PushedAuthorizationRequestEndpoint string   `json:"pushed_authorization_request_endpoint,omitempty"`
 	RequirePushedAuthorizationRequests bool     `json:"require_pushed_authorization_requests"`
 	DPoPSigningAlgValuesSupported      []string `json:"dpop_signing_alg_values_supported,omitempty"`
+	// Request Objects at the PAR endpoint (RFC 9101 §10.1, RFC 9126 §3).
+	RequestObjectSigningAlgValuesSupported []string `json:"request_object_signing_alg_values_supported,omitempty"`
 }
 
 var authMethods = []string{"client_secret_basic", "client_secret_post", "private_key_jwt", "none"}

@@ -33,9 +33,9 @@ import (
 // single-use value of the pages. A request_uri names its client and
 // expires after Config.PARLifetime (default 10 s: it only has to survive
 // the redirect from the client to the authorization endpoint; the pending
-// request then lives as long as any other). The request parameter (JAR,
-// RFC 9101) is not supported: pushed requests carrying it are refused with
-// request_not_supported.
+// request then lives as long as any other). A pushed request may be a
+// Request Object (the request parameter, JAR RFC 9101) signed with a key
+// the client registered (par_request_object.go).
 
 // requestURIPrefix is the RFC 9126 §2.2 form of request_uri values.
 const requestURIPrefix = "urn:ietf:params:oauth:request_uri:"
@@ -143,13 +143,15 @@ func (s *Server) pushRequest(w http.ResponseWriter, r *http.Request) (*ParRespon
 	if form.Has("request_uri") && s.parRefusesRequestURI() {
 		return nil, oautherr.InvalidRequest("request_uri must not be sent to the pushed authorization request endpoint")
 	}
-	if form.Has("request") {
-		return nil, &oautherr.Error{Code: "request_not_supported", Description: "request objects (the request parameter) are not supported; push the parameters themselves"}
-	}
 	for _, p := range clientAuthParams {
 		form.Del(p)
 	}
 	form.Set("client_id", c.ID)
+	if form.Has("request") {
+		if form, oerr = s.openRequestObject(c, form); oerr != nil {
+			return nil, oerr
+		}
+	}
 	req, oerr := s.validatePushed(c, form)
 	if oerr != nil {
 		return nil, oerr
