@@ -61,6 +61,7 @@ func (s *Server) Metadata() Metadata {
 		PushedAuthorizationRequestEndpoint:              s.endpoint("/par"),
 		RequirePushedAuthorizationRequests:              s.requiresPAROfAll(),
 		DPoPSigningAlgValuesSupported:                   s.dpopAlgsAdvertised(),
+		RequestObjectSigningAlgValuesSupported:          assertionAlgNames(),
 	}
 	return m
 }

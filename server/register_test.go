@@ -200,6 +200,7 @@ func TestMetadata(t *testing.T) {
 	assert.Equal(t, e.issuer+"/register", m["registration_endpoint"])
 	assert.ElementsMatch(t, []any{"client_secret_basic", "client_secret_post", "private_key_jwt", "none"}, m["token_endpoint_auth_methods_supported"])
 	assert.NotEmpty(t, m["token_endpoint_auth_signing_alg_values_supported"], "RFC 8414 §2: required beside private_key_jwt")
+	assert.NotEmpty(t, m["request_object_signing_alg_values_supported"], "Request Objects at the PAR endpoint")
 
 	r = e.get("/.well-known/oauth-protected-resource/mcp")
 	require.Equal(t, http.StatusOK, r.status)

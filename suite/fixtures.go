@@ -4,10 +4,12 @@ import (
 	"context"
 	"fmt"
 	"net/url"
+	"slices"
 	"sync/atomic"
 
 	"github.com/authspec/authspec/suite/fixture"
 	"github.com/authspec/authspec/suite/httpx"
+	"github.com/authspec/authspec/suite/vocab"
 )
 
 // The methods below are the run's fixtures (suite/fixture) seen from one
@@ -216,6 +218,20 @@ func (t *T) AuthorizedBack(ctx context.Context, r *fixture.AuthRequest) (*fixtur
 // key of its own (see fixture.Set.RegisterJWT).
 func (t *T) JWTClient(ctx context.Context) (*fixture.Client, error) {
 	return t.Fixtures.RegisterJWT(ctx, t.HTTP)
+}
+
+// KeyedClient registers a client of the check's own with a key of its own
+// in jwks: a private_key_jwt client where the target offers that method,
+// else one with a client secret (see fixture.Set.RegisterWithKey).
+func (t *T) KeyedClient(ctx context.Context) (*fixture.Client, error) {
+	if ok, _ := t.Target.Has(vocab.FeaturePrivateKeyJWT); ok {
+		return t.JWTClient(ctx)
+	}
+	method := "client_secret_basic"
+	if ams := t.Target.Metadata.AuthMethods(); !slices.Contains(ams, method) && slices.Contains(ams, "client_secret_post") {
+		method = "client_secret_post"
+	}
+	return t.Fixtures.RegisterWithKey(ctx, t.HTTP, method)
 }
 
 // TryImplicit sends an authorization request of the run's confidential

@@ -11,6 +11,7 @@ func Checks() []*suite.Check {
 	out = append(out, requestChecks()...)
 	out = append(out, successChecks()...)
 	out = append(out, errorChecks()...)
+	out = append(out, requestObjectChecks()...)
 	out = append(out, authorizationRequestChecks()...)
 	out = append(out, metadataChecks()...)
 	out = append(out, clientMetadataChecks()...)
