@@ -221,17 +221,27 @@ func (t *T) JWTClient(ctx context.Context) (*fixture.Client, error) {
 }
 
 // KeyedClient registers a client of the check's own with a key of its own
-// in jwks: a private_key_jwt client where the target offers that method,
-// else one with a client secret (see fixture.Set.RegisterWithKey).
+// in jwks, which signs Request Objects: a private_key_jwt client where the
+// target offers that method, else one with a client secret (see
+// fixture.Set.RegisterWithKey). Its algorithm is one that
+// request_object_signing_alg_values_supported lists (and, for
+// private_key_jwt, the token endpoint's list too).
 func (t *T) KeyedClient(ctx context.Context) (*fixture.Client, error) {
+	const objects = "request_object_signing_alg_values_supported"
 	if ok, _ := t.Target.Has(vocab.FeaturePrivateKeyJWT); ok {
-		return t.JWTClient(ctx)
+		if alg := t.Fixtures.AlgIn(objects, "token_endpoint_auth_signing_alg_values_supported"); alg != "" {
+			return t.Fixtures.RegisterWithKey(ctx, t.HTTP, "private_key_jwt", alg)
+		}
+	}
+	alg := t.Fixtures.AlgIn(objects)
+	if alg == "" {
+		return nil, SkipErr("%s lists none of ES256, RS256, PS256 and EdDSA, the algorithms authspec signs Request Objects with", objects)
 	}
 	method := "client_secret_basic"
 	if ams := t.Target.Metadata.AuthMethods(); !slices.Contains(ams, method) && slices.Contains(ams, "client_secret_post") {
 		method = "client_secret_post"
 	}
-	return t.Fixtures.RegisterWithKey(ctx, t.HTTP, method)
+	return t.Fixtures.RegisterWithKey(ctx, t.HTTP, method, alg)
 }
 
 // TryImplicit sends an authorization request of the run's confidential

@@ -93,6 +93,9 @@ server.listen(port, '127.0.0.1', () => {
       // RFC 9126 (on by default in this version; said here so that the
       // suite's PAR checks are known to run). PAR stays optional.
       pushedAuthorizationRequests: { enabled: true, requirePushedAuthorizationRequests: false },
+      // JAR (RFC 9101): Request Objects, which the PAR endpoint then takes
+      // too (RFC 9126 §3), so that the suite's Request Object checks run.
+      requestObjects: { enabled: true },
     },
 
     // oidc-provider's default issues a refresh token only for OpenID
