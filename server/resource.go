@@ -27,6 +27,12 @@ func (s *Server) handleResource(w http.ResponseWriter, r *http.Request) {
 		s.answerJSONRPC(w, m)
 		return
 	}
+	s.answerCaller(w, t)
+}
+
+// answerCaller answers a resource request with what the resource knows of
+// its caller, the token t.
+func (s *Server) answerCaller(w http.ResponseWriter, t *store.Token) {
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Cache-Control", "no-store")
 	_ = json.NewEncoder(w).Encode(map[string]any{

@@ -1,7 +1,6 @@
 package server
 
 import (
-	"encoding/json"
 	"net/http"
 	"slices"
 	"strings"
@@ -29,12 +28,5 @@ func (s *Server) handleScopedResource(w http.ResponseWriter, r *http.Request) {
 		s.resourceError(w, s.insufficientScopeError(), ScopedResourceScope, true)
 		return
 	}
-	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("Cache-Control", "no-store")
-	_ = json.NewEncoder(w).Encode(map[string]any{
-		"resource":  s.ResourceURL(),
-		"client_id": t.ClientID,
-		"subject":   t.Subject,
-		"scope":     t.Scope,
-	})
+	s.answerCaller(w, t)
 }

@@ -200,10 +200,17 @@ func (t *T) TryAuthorize(ctx context.Context, r *fixture.AuthRequest) (*fixture.
 	return res, nil
 }
 
-// AuthorizedBack sends r through Authorize and returns the result when the
+// AuthorizedBack sends r (nil: the usual request of the run's
+// confidential client) through Authorize and returns the result when the
 // authorization came back to the client's redirect URI; otherwise the check
 // SKIPs, as there is no authorization response to judge.
 func (t *T) AuthorizedBack(ctx context.Context, r *fixture.AuthRequest) (*fixture.AuthzResult, error) {
+	if r == nil {
+		var err error
+		if r, err = t.AuthRequestFor(ctx, nil, nil); err != nil {
+			return nil, err
+		}
+	}
 	res, err := t.Authorize(ctx, r)
 	if err != nil {
 		return nil, err
@@ -214,10 +221,10 @@ func (t *T) AuthorizedBack(ctx context.Context, r *fixture.AuthRequest) (*fixtur
 	return res, nil
 }
 
-// JWTClient registers a private_key_jwt client of the check's own, with a
-// key of its own (see fixture.Set.RegisterJWT).
+// JWTClient is a private_key_jwt client: the configured clients.jwt, else
+// one the check registers with a key of its own (see fixture.Set.JWT).
 func (t *T) JWTClient(ctx context.Context) (*fixture.Client, error) {
-	return t.Fixtures.RegisterJWT(ctx, t.HTTP)
+	return t.Fixtures.JWT(ctx, t.HTTP)
 }
 
 // KeyedClient registers a client of the check's own with a key of its own
@@ -228,7 +235,7 @@ func (t *T) JWTClient(ctx context.Context) (*fixture.Client, error) {
 // private_key_jwt, the token endpoint's list too).
 func (t *T) KeyedClient(ctx context.Context) (*fixture.Client, error) {
 	const objects = "request_object_signing_alg_values_supported"
-	if ok, _ := t.Target.Has(vocab.FeaturePrivateKeyJWT); ok {
+	if ok, _ := t.Target.Has(vocab.FeatureDCR); ok && slices.Contains(t.Target.Metadata.AuthMethods(), "private_key_jwt") {
 		if alg := t.Fixtures.AlgIn(objects, "token_endpoint_auth_signing_alg_values_supported"); alg != "" {
 			return t.Fixtures.RegisterWithKey(ctx, t.HTTP, "private_key_jwt", alg)
 		}

@@ -37,11 +37,7 @@ func runIssRequired(ctx context.Context, t *suite.T) error {
 	if issuer == "" {
 		return suite.SkipErr("the metadata names no issuer to compare iss with (rfc8414-2-required-members judges that)")
 	}
-	c, err := t.Confidential(ctx)
-	if err != nil {
-		return err
-	}
-	res, err := t.AuthorizedBack(ctx, t.NewAuthRequest(c))
+	res, err := t.AuthorizedBack(ctx, nil)
 	if err != nil {
 		return err
 	}

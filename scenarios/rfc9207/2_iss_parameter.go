@@ -47,11 +47,7 @@ func issChecks() []*suite.Check {
 }
 
 func runIssParameter(ctx context.Context, t *suite.T) error {
-	c, err := t.Confidential(ctx)
-	if err != nil {
-		return err
-	}
-	res, err := t.AuthorizedBack(ctx, t.NewAuthRequest(c))
+	res, err := t.AuthorizedBack(ctx, nil)
 	if err != nil {
 		return err
 	}

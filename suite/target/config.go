@@ -5,6 +5,7 @@ package target
 
 import (
 	"bytes"
+	"crypto"
 	"crypto/sha256"
 	"crypto/x509"
 	"encoding/base64"
@@ -39,6 +40,11 @@ type Config struct {
 		// client_credentials grant, for a target that does not allow it
 		// to the confidential client (default: the confidential client).
 		ClientCredentials *ClientConfig `yaml:"client_credentials"`
+		// JWT is a confidential client registered with private_key_jwt
+		// (RFC 7523 §2.2) and the public half of PrivateKeyFile, for the
+		// checks of JWT client authentication on a target without open
+		// registration.
+		JWT *ClientConfig `yaml:"jwt"`
 	} `yaml:"clients"`
 	// Features overrides what the metadata says the target offers, for a
 	// server that supports more (or less) than it advertises: keys are the
@@ -251,6 +257,41 @@ type ClientConfig struct {
 	// run with it only then, a public client being possibly a browser
 	// app whose redirect URI is compared exactly.
 	Native bool `yaml:"native"`
+	// PrivateKeyFile is the PEM private key (PKCS #8, SEC 1 EC or PKCS #1
+	// RSA) a private_key_jwt client signs its assertions with (clients.jwt
+	// only); a relative path is relative to the config file. KeyID is the
+	// kid of its public key in the JWK Set the client registered.
+	PrivateKeyFile string `yaml:"private_key_file"`
+	KeyID          string `yaml:"key_id"`
+}
+
+// SigningKey reads PrivateKeyFile.
+func (cc *ClientConfig) SigningKey() (crypto.Signer, error) {
+	b, err := os.ReadFile(cc.PrivateKeyFile)
+	if err != nil {
+		return nil, fmt.Errorf("private_key_file: %w", err)
+	}
+	block, _ := pem.Decode(b)
+	if block == nil {
+		return nil, fmt.Errorf("private_key_file %s: no PEM block", cc.PrivateKeyFile)
+	}
+	var key any
+	switch block.Type {
+	case "EC PRIVATE KEY":
+		key, err = x509.ParseECPrivateKey(block.Bytes)
+	case "RSA PRIVATE KEY":
+		key, err = x509.ParsePKCS1PrivateKey(block.Bytes)
+	default:
+		key, err = x509.ParsePKCS8PrivateKey(block.Bytes)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("private_key_file %s: %w", cc.PrivateKeyFile, err)
+	}
+	signer, ok := key.(crypto.Signer)
+	if !ok {
+		return nil, fmt.Errorf("private_key_file %s: not a signing key", cc.PrivateKeyFile)
+	}
+	return signer, nil
 }
 
 // BrowserConfig scripts how a person gets through the target's pages.
@@ -321,6 +362,15 @@ func LoadConfig(path string, lookup func(name string) (string, bool)) (*Config, 
 	for i, p := range cfg.Plugins {
 		if p.Path != "" && !filepath.IsAbs(p.Path) {
 			cfg.Plugins[i].Path = filepath.Join(filepath.Dir(path), p.Path)
+		}
+	}
+	if cc := cfg.Clients.JWT; cc != nil && cc.PrivateKeyFile != "" {
+		if !filepath.IsAbs(cc.PrivateKeyFile) {
+			cc.PrivateKeyFile = filepath.Join(filepath.Dir(path), cc.PrivateKeyFile)
+		}
+		// A key that cannot be read stops the run here.
+		if _, err := cc.SigningKey(); err != nil {
+			return nil, nil, &ConfigError{File: path, Msg: "clients.jwt." + err.Error()}
 		}
 	}
 	if ca := cfg.TLS.CAFile; ca != "" {
@@ -508,6 +558,18 @@ func (c *Config) validate(file string) error {
 	check("confidential", c.Clients.Confidential, true)
 	check("public", c.Clients.Public, false)
 	check("client_credentials", c.Clients.ClientCredentials, true)
+	if cc := c.Clients.JWT; cc != nil {
+		if cc.ClientID == "" {
+			errs = append(errs, "clients.jwt.client_id is required")
+		}
+		if cc.PrivateKeyFile == "" {
+			errs = append(errs, "clients.jwt.private_key_file is required: the PEM private key the client signs its assertions with")
+		}
+		if cc.ClientSecret != "" || cc.AuthMethod != "" && cc.AuthMethod != "private_key_jwt" {
+			errs = append(errs, "clients.jwt authenticates with private_key_jwt: it takes no client_secret and no other auth_method")
+		}
+		cc.AuthMethod = "private_key_jwt"
+	}
 	if cc := c.Clients.ClientCredentials; cc != nil && cc.AuthMethod == "none" {
 		errs = append(errs, "clients.client_credentials must be a confidential client (auth_method client_secret_basic or client_secret_post)")
 	}

@@ -72,9 +72,9 @@ func (t *Target) deriveFeatures() {
 	t.setFeature(vocab.FeaturePublicClients, slices.Contains(ams, "none"), "token_endpoint_auth_methods_supported does not list none")
 	jwtWhy := "token_endpoint_auth_methods_supported does not list private_key_jwt"
 	if slices.Contains(ams, "private_key_jwt") {
-		jwtWhy = "private_key_jwt needs a client registered with the suite's key: " + dcrWhy
+		jwtWhy = "private_key_jwt needs a client whose key authspec holds: configure clients.jwt (client_id, private_key_file), or offer registration (" + dcrWhy + ")"
 	}
-	t.setFeature(vocab.FeaturePrivateKeyJWT, slices.Contains(ams, "private_key_jwt") && dcr, jwtWhy)
+	t.setFeature(vocab.FeaturePrivateKeyJWT, slices.Contains(ams, "private_key_jwt") && (dcr || cfg.Clients.JWT != nil), jwtWhy)
 	t.setFeature(vocab.FeatureConfidential, cfg.Clients.Confidential != nil || dcr,
 		"no confidential client: the target has no registration endpoint and the config names no clients.confidential")
 	t.setFeature(vocab.FeaturePublicClient, cfg.Clients.Public != nil || (dcr && slices.Contains(ams, "none")),

@@ -2,7 +2,12 @@ package target_test
 
 import (
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
 	"encoding/json"
+	"encoding/pem"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -358,4 +363,39 @@ func TestLoadConfig_CAFile(t *testing.T) {
 	pool, err = none.RootCAs()
 	assert.NoError(t, err)
 	assert.Nil(t, pool, "no ca_file: the system's roots")
+}
+
+// TestLoadConfig_JWTClient: clients.jwt takes a PEM private key relative
+// to the config file, read at load; its auth_method is private_key_jwt.
+func TestLoadConfig_JWTClient(t *testing.T) {
+	dir := t.TempDir()
+	k, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	require.NoError(t, err)
+	der, err := x509.MarshalPKCS8PrivateKey(k)
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "client.pem"), pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}), 0o600))
+	path := filepath.Join(dir, "target.yaml")
+	write := func(body string) {
+		require.NoError(t, os.WriteFile(path, []byte("issuer: https://127.0.0.1:8443\nclients:\n  jwt:\n"+body), 0o600))
+	}
+	write("    client_id: c1\n    private_key_file: client.pem\n    key_id: k1\n")
+	cfg, _, err := target.LoadConfig(path, os.LookupEnv)
+	require.NoError(t, err)
+	cc := cfg.Clients.JWT
+	assert.Equal(t, filepath.Join(dir, "client.pem"), cc.PrivateKeyFile)
+	assert.Equal(t, "private_key_jwt", cc.AuthMethod)
+	signer, err := cc.SigningKey()
+	require.NoError(t, err)
+	assert.Equal(t, &k.PublicKey, signer.Public())
+
+	for body, want := range map[string]string{
+		"    client_id: c1\n": "private_key_file is required",
+		"    client_id: c1\n    private_key_file: missing.pem\n":                      "clients.jwt.private_key_file",
+		"    client_id: c1\n    private_key_file: client.pem\n    client_secret: s\n": "takes no client_secret",
+	} {
+		write(body)
+		_, _, err := target.LoadConfig(path, os.LookupEnv)
+		require.Error(t, err, body)
+		assert.Contains(t, err.Error(), want, body)
+	}
 }
