@@ -567,18 +567,22 @@ func (s *Server) tokenLookupKey(raw string) string {
 // string (draft-ietf-oauth-rfc7523bis); with the fault
 // client-assertion-aud-token-endpoint-only, only the token endpoint URL.
 func (s *Server) acceptedAudience(aud json.RawMessage) bool {
+	vals, single := audValues(aud)
+	if s.variant(VariantAssertionAudIssuerOnly) {
+		return single && vals[0] == s.cfg.Issuer
+	}
+	return slices.ContainsFunc(vals, s.namesThisServer)
+}
+
+// audValues reads an aud claim, a string or an array of strings: its
+// values, and whether it was a single string.
+func audValues(aud json.RawMessage) (vals []string, single bool) {
 	var one string
 	if json.Unmarshal(aud, &one) == nil {
-		if s.variant(VariantAssertionAudIssuerOnly) {
-			return one == s.cfg.Issuer
-		}
-		return s.namesThisServer(one)
+		return []string{one}, true
 	}
-	var many []string
-	if s.variant(VariantAssertionAudIssuerOnly) || json.Unmarshal(aud, &many) != nil {
-		return false
-	}
-	return slices.ContainsFunc(many, s.namesThisServer)
+	_ = json.Unmarshal(aud, &vals)
+	return vals, false
 }
 
 func (s *Server) namesThisServer(aud string) bool {

@@ -62,7 +62,7 @@ func (s *Server) openRequestObject(c *store.Client, form url.Values) (url.Values
 	}
 	if aud, ok := claims["aud"]; ok {
 		b, _ := json.Marshal(aud)
-		if !s.namesIssuer(b) {
+		if vals, _ := audValues(b); !slices.Contains(vals, s.cfg.Issuer) {
 			return nil, errInvalidRequestObject("the aud claim of the request object does not name this authorization server")
 		}
 	}
@@ -101,17 +101,6 @@ func (s *Server) verifyRequestObject(jws *jose.JSONWebSignature, c *store.Client
 // not with the fault request-object-client-id-unchecked.
 func (s *Server) matchesRequestObjectClient() bool {
 	return !s.fault(FaultRequestObjectClientIDUnchecked)
-}
-
-// namesIssuer reports whether aud (a JSON string or array) names the
-// issuer.
-func (s *Server) namesIssuer(aud json.RawMessage) bool {
-	var one string
-	if json.Unmarshal(aud, &one) == nil {
-		return one == s.cfg.Issuer
-	}
-	var many []string
-	return json.Unmarshal(aud, &many) == nil && slices.Contains(many, s.cfg.Issuer)
 }
 
 // claimValues turns a Request Object claim into parameter values.

@@ -244,11 +244,7 @@ func (t *T) KeyedClient(ctx context.Context) (*fixture.Client, error) {
 	if alg == "" {
 		return nil, SkipErr("%s lists none of ES256, RS256, PS256 and EdDSA, the algorithms authspec signs Request Objects with", objects)
 	}
-	method := "client_secret_basic"
-	if ams := t.Target.Metadata.AuthMethods(); !slices.Contains(ams, method) && slices.Contains(ams, "client_secret_post") {
-		method = "client_secret_post"
-	}
-	return t.Fixtures.RegisterWithKey(ctx, t.HTTP, method, alg)
+	return t.Fixtures.RegisterWithKey(ctx, t.HTTP, t.Target.Metadata.SecretMethod(), alg)
 }
 
 // TryImplicit sends an authorization request of the run's confidential

@@ -30,6 +30,16 @@ func (m *Metadata) GrantTypes() []string {
 	return m.GrantTypesSupported
 }
 
+// SecretMethod is the client secret method the suite's confidential
+// clients use: client_secret_basic, or client_secret_post when the target
+// lists only that one.
+func (m *Metadata) SecretMethod() string {
+	if ams := m.AuthMethods(); !slices.Contains(ams, "client_secret_basic") && slices.Contains(ams, "client_secret_post") {
+		return "client_secret_post"
+	}
+	return "client_secret_basic"
+}
+
 // AuthMethods returns token_endpoint_auth_methods_supported, or the default.
 func (m *Metadata) AuthMethods() []string {
 	if len(m.TokenEndpointAuthMethodsSupported) == 0 {

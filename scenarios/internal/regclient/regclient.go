@@ -34,13 +34,7 @@ func (r *Registration) OK() bool { return r.Info != nil }
 
 // SecretMethod returns the run's choice of client_secret method: basic, or
 // post when the target lists only post.
-func SecretMethod(t *suite.T) string {
-	ams := t.Target.Metadata.AuthMethods()
-	if !slices.Contains(ams, "client_secret_basic") && slices.Contains(ams, "client_secret_post") {
-		return "client_secret_post"
-	}
-	return "client_secret_basic"
-}
+func SecretMethod(t *suite.T) string { return t.Target.Metadata.SecretMethod() }
 
 // DefaultMethod is the token_endpoint_auth_method of the checks' plain
 // registrations: a client_secret method (SecretMethod) unless the target
