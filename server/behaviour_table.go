@@ -370,6 +370,8 @@ var (
 		"metadata omits the required response_types_supported")
 	FaultMetadataNoAuthzEndpoint = fault("metadata-no-authorization-endpoint", "RFC 8414 §2",
 		"metadata omits authorization_endpoint although the authorization code grant is supported")
+	FaultMetadataNoTokenEndpoint = fault("metadata-no-token-endpoint", "RFC 8414 §2",
+		"metadata omits token_endpoint although grants other than the implicit one are supported")
 	FaultMetadataIssNotAdvertised = fault("metadata-iss-support-not-advertised", "RFC 9207 §2.3",
 		"metadata omits authorization_response_iss_parameter_supported although authorization responses carry iss")
 	FaultMetadataNoS256 = fault("metadata-no-code-challenge-methods", "RFC 8414 §2",

@@ -30,6 +30,7 @@ func (s *Server) metadataRules() []rule {
 			editBody(res, func(m *Metadata) { m.CodeChallengeMethodsSupported = nil })
 		}),
 		onFault(FaultMetadataNoAuthzEndpoint, deleteMember("authorization_endpoint")),
+		onFault(FaultMetadataNoTokenEndpoint, deleteMember("token_endpoint")),
 		onFault(FaultLogoutOpenRedirect, func(res *response) { setMember("end_session_endpoint", s.endpoint("/logout"))(res) }),
 		onFault(FaultMetadataIssNotAdvertised, deleteMember("authorization_response_iss_parameter_supported")),
 		onFault(FaultCIMDNotAdvertised, deleteMember("client_id_metadata_document_supported")),

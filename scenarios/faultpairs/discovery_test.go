@@ -6,6 +6,7 @@ import "github.com/authspec/authspec/server"
 // metadata documents (server/middleware_discovery.go).
 var _ = add(map[string]pair{
 	"rfc8414-2-authorization-endpoint-required":         faults(server.FaultMetadataNoAuthzEndpoint),
+	"rfc8414-2-token-endpoint-required":                 faults(server.FaultMetadataNoTokenEndpoint),
 	"rfc8414-2-grant-types-not-refused":                 faults(server.FaultMetadataUnsupportedGrant),
 	"rfc8414-2-response-types-not-refused":              faults(server.FaultMetadataUnsupportedRespType),
 	"rfc8414-2-token-auth-methods-authenticate":         faults(server.FaultTokenSecretPostIgnored),

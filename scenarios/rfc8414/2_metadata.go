@@ -184,6 +184,13 @@ func memberChecks() []*suite.Check {
 			Quote: "authorization_endpoint URL of the authorization server's authorization endpoint [RFC6749]. This is REQUIRED unless no grant types are supported that use the authorization endpoint.",
 			Run:   runAuthorizationEndpointRequired,
 		},
+		{
+			ID: "rfc8414-2-token-endpoint-required", Spec: suite.RFC8414, Section: "2", Level: suite.Must,
+			Requires: meta, Profiles: []vocab.Profile{vocab.ProfileCore},
+			Title: "The metadata has a token_endpoint unless the implicit grant is the only grant supported",
+			Quote: "token_endpoint URL of the authorization server's token endpoint [RFC6749]. This is REQUIRED unless only the implicit grant type is supported.",
+			Run:   runTokenEndpointRequired,
+		},
 	}
 }
 
@@ -323,18 +330,28 @@ func runCodeChallengeMethodsS256(ctx context.Context, t *suite.T) error {
 }
 
 func runAuthorizationEndpointRequired(ctx context.Context, t *suite.T) error {
+	users := slices.DeleteFunc(slices.Clone(t.Target.Metadata.GrantTypes()), func(g string) bool {
+		return g != "authorization_code" && g != "implicit"
+	})
+	return endpointRequired(t, "authorization_endpoint", users,
+		`add authorization_endpoint, or list in grant_types_supported only the grants the server offers (e.g. ["client_credentials"])`)
+}
+
+func runTokenEndpointRequired(ctx context.Context, t *suite.T) error {
+	users := slices.DeleteFunc(slices.Clone(t.Target.Metadata.GrantTypes()), func(g string) bool { return g == "implicit" })
+	return endpointRequired(t, "token_endpoint", users,
+		"add token_endpoint: every grant but the implicit one is redeemed there")
+}
+
+// endpointRequired fails metadata that names no URL in member although
+// users, grant types it advertises (or its default), need that endpoint.
+func endpointRequired(t *suite.T, member string, users []string, fix string) error {
 	md := &t.Target.Metadata
-	var users []string
-	for _, g := range md.GrantTypes() {
-		if g == "authorization_code" || g == "implicit" {
-			users = append(users, g)
-		}
-	}
 	if len(users) == 0 {
-		t.Logf("no advertised grant type uses the authorization endpoint (grant_types_supported: %s)", stringList(md.GrantTypesSupported))
+		t.Logf("no advertised grant type uses the %s (grant_types_supported: %s)", strings.TrimSuffix(member, "_endpoint")+" endpoint", stringList(md.GrantTypesSupported))
 		return nil
 	}
-	v, present := md.Raw["authorization_endpoint"]
+	v, present := md.Raw[member]
 	if s, _ := v.(string); s != "" {
 		return nil
 	}
@@ -346,9 +363,9 @@ func runAuthorizationEndpointRequired(ctx context.Context, t *suite.T) error {
 	if len(md.GrantTypesSupported) == 0 {
 		why = `grant_types_supported is omitted, so its default ["authorization_code", "implicit"] applies`
 	}
-	return expect.Fail(t.Target.MetadataResult, "an authorization_endpoint URL", "authorization_endpoint: "+got,
-		"%s, which use the authorization endpoint, but the metadata names none", why).
-		WithFix(`add authorization_endpoint, or list in grant_types_supported only the grants the server offers (e.g. ["client_credentials"])`)
+	return expect.Fail(t.Target.MetadataResult, "a "+member+" URL", member+": "+got,
+		"%s, which use the %s endpoint, but the metadata names none", why, strings.TrimSuffix(member, "_endpoint")).
+		WithFix(fix)
 }
 
 func runGrantTypesNotRefused(ctx context.Context, t *suite.T) error {

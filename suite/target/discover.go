@@ -255,13 +255,12 @@ func fetchMetadata(ctx context.Context, hc *httpx.Client, u string) (*Metadata, 
 }
 
 // validateEndpoints stops the run when the metadata cannot drive any check.
-// An issuer mismatch does not stop it: the RFC 8414 checks report it.
+// An issuer mismatch does not stop it: the RFC 8414 checks report it. Nor
+// does a missing token_endpoint: rfc8414-2-token-endpoint-required reports
+// it, and the checks that need the endpoint SKIP (NoTokenEndpoint).
 func (t *Target) validateEndpoints() *PreflightError {
 	md := t.Metadata
 	var errs []string
-	if md.TokenEndpoint == "" {
-		errs = append(errs, "token_endpoint is missing")
-	}
 	for name, v := range map[string]string{
 		"authorization_endpoint": md.AuthorizationEndpoint, "token_endpoint": md.TokenEndpoint,
 		"registration_endpoint": md.RegistrationEndpoint, "revocation_endpoint": md.RevocationEndpoint,

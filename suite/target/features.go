@@ -111,7 +111,21 @@ func (t *Target) deriveFeatures() {
 	// resource themselves (scenarios/internal/probe), or the run's MCP
 	// profile declares it (SetFeature).
 	t.applyOverrides()
+	if md.TokenEndpoint == "" {
+		for _, f := range tokenFeatures {
+			t.setFeature(f, false, NoTokenEndpoint)
+		}
+	}
 }
+
+// NoTokenEndpoint is why a check that needs the token endpoint SKIPs on a
+// target whose metadata names none.
+const NoTokenEndpoint = "the metadata names no token_endpoint (rfc8414-2-token-endpoint-required reports it): no client can redeem a grant"
+
+// tokenFeatures are the features that need the token endpoint: a client
+// that can obtain tokens, and every grant redeemed there.
+var tokenFeatures = []vocab.Feature{vocab.FeatureConfidential, vocab.FeaturePublicClient, vocab.FeatureAuthCode,
+	vocab.FeatureRefresh, vocab.FeatureClientCredentials, vocab.FeaturePrivateKeyJWT, vocab.FeaturePAR, vocab.FeatureDPoP}
 
 // applyOverrides applies what the config says about features the metadata
 // decides: features: (validated against OverridableFeatures), and a
