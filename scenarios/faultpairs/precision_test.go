@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/authspec/authspec/server"
 	"github.com/authspec/authspec/suite"
@@ -298,5 +299,35 @@ func TestTokenRequired_RevocationAtTheTokenEndpoint(t *testing.T) {
 		default:
 			assert.Equal(t, suite.Fail, r.Status, describe(r))
 		}
+	}
+}
+
+// TestTokenEndpointRequired_ImplicitOnly: RFC 8414 §2 requires
+// token_endpoint "unless only the implicit grant type is supported"; a
+// document listing only implicit may leave it out, while one that omits
+// grant_types_supported has the default, authorization_code with it.
+func TestTokenEndpointRequired_ImplicitOnly(t *testing.T) {
+	id := "rfc8414-2-token-endpoint-required"
+	for _, tc := range []struct {
+		name   string
+		grants any
+		want   suite.Status
+	}{
+		{"implicit only", []string{"implicit"}, suite.Pass},
+		{"default grants", nil, suite.Fail},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			edit := rewriteJSON("/.well-known/oauth-authorization-server", func(_ *http.Request, body map[string]any) {
+				delete(body, "token_endpoint")
+				if tc.grants == nil {
+					delete(body, "grant_types_supported")
+				} else {
+					body["grant_types_supported"] = tc.grants
+				}
+			})
+			res := runChecksWrapped(t, server.Config{}, edit, checksByID(t, id))
+			require.Len(t, res, 1)
+			assert.Equal(t, tc.want, res[0].Status, describe(res[0]))
+		})
 	}
 }
