@@ -230,6 +230,12 @@ var variantSetups = map[server.Variant]variantSetup{
 	// A server that keeps one grant per user and client is found out as
 	// such (no one_grant_per_client in the config): each check then has
 	// clients of its own.
+	// A server that treats every client as an OAuth 2.1 client: the run
+	// says so (oauth21_clients), and RFC 6749's rule for OAuth 2.0 clients
+	// is not judged.
+	server.VariantOAuth21Clients: {Target: func(tcfg *target.Config, _ *server.Server, _ *string) {
+		tcfg.OAuth21Clients = true
+	}, Skips: []string{"rfc6749-4.1.3-redirect-uri-required"}},
 	// A public client's remembered approval shows only on its second
 	// consent page, which the browser meets.
 	server.VariantConsentRememberedPublic: {Browser: true},

@@ -731,6 +731,8 @@ var (
 	// leave open. The defaults follow OAuth 2.1; these variants are lawful
 	// OAuth 2.0 servers that do not claim it (the oauth21 checks with a
 	// Claim are SKIP in their unclaimed runs, and FAIL under --claim oauth2.1).
+	VariantOAuth21Clients = variant("oauth21-clients", "OAuth 2.1 §10.2",
+		`every client is treated as an OAuth 2.1 client: the token endpoint does not require the authorization request's redirect_uri (a redirect_uri sent is still compared). OAuth 2.1 §10.2 "The authorization server can use the client_id in the request to determine whether to enforce this behavior for the specific client"; a run against it sets oauth21_clients: true, under which oauth21-10.2-redirect-uri-not-required judges it and rfc6749-4.1.3-redirect-uri-required SKIPs`)
 	VariantPKCEOptionalConfidential = variant("pkce-optional-confidential", "RFC 9700 §2.1.1",
 		`confidential clients may leave out code_challenge, and redeem the code without code_verifier: RFC 9700 §2.1.1 "For confidential clients, the use of PKCE [RFC7636] is RECOMMENDED" (OAuth 2.1 §4.1.2.1 requires it: oauth21-4.1.2.1-pkce-required-confidential FAILs under the claim)`)
 	VariantDPoPNotSupported = variant("dpop-not-supported", "RFC 9700 §2.2.1",

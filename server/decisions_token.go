@@ -253,8 +253,12 @@ func (s *Server) bindsCodeToClient(c *store.Client) bool {
 func (s *Server) checksCodeRedirectURI() bool { return !s.fault(FaultRedirectURINotChecked) }
 
 // acceptsOmittedRedirectURI reports whether redirect_uri may be left out
-// although the authorization request included it (fault only).
-func (s *Server) acceptsOmittedRedirectURI() bool { return s.fault(FaultTokenRedirectURIOptional) }
+// although the authorization request included it: the server treats its
+// clients as OAuth 2.1 clients (OAuth 2.1 §10.2), or breaks RFC 6749
+// §4.1.3 for its OAuth 2.0 clients.
+func (s *Server) acceptsOmittedRedirectURI() bool {
+	return s.variant(VariantOAuth21Clients) || s.fault(FaultTokenRedirectURIOptional)
+}
 
 // codesSingleUse: a code is redeemed once (RFC 6749 §4.1.2).
 func (s *Server) codesSingleUse() bool { return !s.fault(FaultCodeReuse) }

@@ -91,6 +91,11 @@ func overTLS(f ...server.Fault) pair { return pair{faults: f, tls: true} }
 // against a server served over TLS.
 var tlsChecks = []string{"rfc7591-5-tls12-supported", "rfc7592-5-tls12-supported", "rfc7662-4-tls12-supported"}
 
+// oauth21ClientChecks judge a server that treats the run's clients as
+// OAuth 2.1 clients (oauth21_clients): they SKIP against the defaults, and
+// TestOAuth21ClientChecks runs them against the variant oauth21-clients.
+var oauth21ClientChecks = []string{"oauth21-10.2-redirect-uri-not-required"}
+
 // refServer starts a reference server with cfg, behind wrap when not nil,
 // and returns its issuer (with the path or final slash a variant gives it).
 // With serveTLS it is served over TLS with a certificate of its own, which
@@ -392,6 +397,10 @@ func TestAllChecksPassAgainstReferenceServer(t *testing.T) {
 			assert.Equal(t, suite.Skip, r.Status, "over http: %s", describe(r))
 			continue
 		}
+		if slices.Contains(oauth21ClientChecks, r.ID) {
+			assert.Equal(t, suite.Skip, r.Status, "without oauth21_clients: %s", describe(r))
+			continue
+		}
 		assert.Equal(t, suite.Pass, r.Status, describe(r))
 	}
 	t.Run("browser", func(t *testing.T) {
@@ -408,6 +417,25 @@ func TestTLSChecksPassOverTLS(t *testing.T) {
 	t.Parallel()
 	for _, r := range runChecksWith(t, server.Config{}, runOptions{tls: true}, checksByID(t, tlsChecks...)) {
 		assert.Equal(t, suite.Pass, r.Status, describe(r))
+	}
+}
+
+// TestOAuth21ClientChecks: against a server that treats every client as an
+// OAuth 2.1 client, with a run that says so, the OAuth 2.1 §10.2 check
+// passes and RFC 6749's rule for OAuth 2.0 clients SKIPs, naming the key.
+func TestOAuth21ClientChecks(t *testing.T) {
+	t.Parallel()
+	ids := append([]string{"rfc6749-4.1.3-redirect-uri-required", "rfc6749-4.1.3-redirect-uri-must-match"}, oauth21ClientChecks...)
+	res := runChecksConfig(t, server.Config{Variants: []server.Variant{server.VariantOAuth21Clients}}, nil,
+		func(c *target.Config) { c.OAuth21Clients = true }, checksByID(t, ids...))
+	for _, r := range res {
+		switch r.ID {
+		case "rfc6749-4.1.3-redirect-uri-required":
+			assert.Equal(t, suite.Skip, r.Status, describe(r))
+			assert.Contains(t, r.Message, "oauth21_clients")
+		default:
+			assert.Equal(t, suite.Pass, r.Status, describe(r))
+		}
 	}
 }
 

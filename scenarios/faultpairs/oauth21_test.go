@@ -7,6 +7,7 @@ import (
 
 	"github.com/authspec/authspec/server"
 	"github.com/authspec/authspec/suite"
+	"github.com/authspec/authspec/suite/target"
 )
 
 var _ = add(map[string]pair{
@@ -17,10 +18,14 @@ var _ = add(map[string]pair{
 	"oauth21-3.2.2-public-client-secret-authenticated": faults(server.FaultPublicClientSecretIgnored),
 	"oauth21-4.1.2.1-error-page-400":                   missesShould(server.VariantErrorPage200),
 	"oauth21-4.1.2.1-pkce-required-public":             faults(server.FaultPKCENotRequired),
-	"oauth21-4.1.2.1-iss-on-error-response":            faults(server.FaultIssMissingOnErrors, server.FaultMetadataIssNotAdvertised),
-	"oauth21-4.3.1-refresh-bound-to-client-id":         faults(server.FaultRefreshNotBound),
-	"oauth21-7.5.3-invalid-replay-keeps-tokens":        faults(server.FaultReplayRevokesUnverified),
-	"oauth21-5.1-query-token-ignored":                  faults(server.FaultMCPQueryToken),
+	// The reference server treats its clients as OAuth 2.0 clients unless
+	// its variant oauth21-clients is on: a run that says otherwise
+	// (oauth21_clients) meets a server that requires redirect_uri.
+	"oauth21-10.2-redirect-uri-not-required":    {target: func(c *target.Config) { c.OAuth21Clients = true }},
+	"oauth21-4.1.2.1-iss-on-error-response":     faults(server.FaultIssMissingOnErrors, server.FaultMetadataIssNotAdvertised),
+	"oauth21-4.3.1-refresh-bound-to-client-id":  faults(server.FaultRefreshNotBound),
+	"oauth21-7.5.3-invalid-replay-keeps-tokens": faults(server.FaultReplayRevokesUnverified),
+	"oauth21-5.1-query-token-ignored":           faults(server.FaultMCPQueryToken),
 	// The MCP server's session cookie holds the access token, without Secure.
 	"oauth21-7.1.1.2-no-token-cookie-in-clear": faults(server.FaultMCPSessionCookie),
 	// The rules OAuth 2.1 adds to what RFC 6749, RFC 7636 and RFC 9700

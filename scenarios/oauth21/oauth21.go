@@ -26,5 +26,6 @@ func Checks() []*suite.Check {
 	out = append(out, tokenDisclosureChecks()...)
 	out = append(out, countermeasureChecks()...)
 	out = append(out, codeReuseChecks()...)
+	out = append(out, redirectURIParameterChecks()...)
 	return out
 }

@@ -105,6 +105,13 @@ type Config struct {
 	// clients of their own, or alone where the target registers none, so
 	// that one check's authorization does not revoke what another holds.
 	OneGrantPerClient bool `yaml:"one_grant_per_client"`
+	// OAuth21Clients says that the server treats the run's clients (the
+	// configured ones and those the suite registers) as OAuth 2.1 clients:
+	// OAuth 2.1 §10.2 lets a server that serves OAuth 2.0 clients too choose
+	// by client_id whether a token request must repeat the authorization
+	// request's redirect_uri (RFC 6749 §4.1.3) or may leave it out (OAuth
+	// 2.1, whose clients do not send it).
+	OAuth21Clients bool `yaml:"oauth21_clients"`
 	// CodeLifetime is the authorization code lifetime the server
 	// documents: rfc6749-4.1.2-code-expires redeems a code after it
 	// (unset: after the 10 minutes RFC 6749 §4.1.2 recommends at most).

@@ -101,6 +101,8 @@ func (t *Target) deriveFeatures() {
 		"the metadata has no pushed_authorization_request_endpoint")
 	_, dpop := md.Raw["dpop_signing_alg_values_supported"]
 	t.setFeature(vocab.FeatureDPoP, dpop, "the metadata has no dpop_signing_alg_values_supported")
+	t.setFeature(vocab.FeatureOAuth21Clients, cfg.OAuth21Clients,
+		"the config does not say that the server treats the run's clients as OAuth 2.1 clients (oauth21_clients: true)")
 	switch {
 	case t.Resource == "":
 		t.setFeature(vocab.FeatureMCPServer, false, "no resource configured (set resource: in the config)")

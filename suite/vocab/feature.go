@@ -35,6 +35,9 @@ const (
 	// client, a new authorization revoking the earlier one (config, or
 	// found out by the run); checks then use clients of their own.
 	FeatureOneGrantPerClient Feature = "one_grant_per_client"
+	// FeatureOAuth21Clients: the server treats the run's clients as OAuth
+	// 2.1 clients (config oauth21_clients), not as OAuth 2.0 clients.
+	FeatureOAuth21Clients Feature = "oauth21_clients"
 )
 
 // FeatureDPoP is RFC 9449 DPoP: dpop_signing_alg_values_supported in the
@@ -50,6 +53,7 @@ var features = []Feature{
 	FeaturePAR, FeaturePrivateKeyJWT,
 	FeatureDPoP,
 	FeatureOneGrantPerClient,
+	FeatureOAuth21Clients,
 }
 
 // Known reports whether f is one of the features above (a plugin's check
@@ -84,6 +88,7 @@ var needs = map[Feature]string{
 	FeaturePAR:               "pushed authorization requests (RFC 9126)",
 	FeatureDPoP:              "DPoP (RFC 9449)",
 	FeatureOneGrantPerClient: "one grant per user and client",
+	FeatureOAuth21Clients:    "clients the server treats as OAuth 2.1 clients (oauth21_clients: true in the config)",
 }
 
 // Need is what a check that requires f needs, in words: "a protected
