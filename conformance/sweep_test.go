@@ -239,6 +239,9 @@ var variantSetups = map[server.Variant]variantSetup{
 	// A public client's remembered approval shows only on its second
 	// consent page, which the browser meets.
 	server.VariantConsentRememberedPublic: {Browser: true},
+	// The client's logo is seen only in the pages.
+	server.VariantConsentLogoHidden:    {Browser: true, Skips: []string{"mcp-2025-11-25-cimd-logo-prefetched"}},
+	server.VariantConsentLogoHotlinked: {Browser: true},
 	// The consent form's token is seen only in the pages.
 	server.VariantConsentTokenUnnamed: {Browser: true},
 	// Frame-busting script is seen only in the pages.
@@ -316,8 +319,8 @@ var variantSetups = map[server.Variant]variantSetup{
 var consentPageChecks = []string{
 	"rfc6749-10.12-consent-csrf-token", "rfc6749-10.12-consent-not-by-get", "rfc6749-10.2-consent-names-client",
 	"rfc6749-10.2-remembered-consent-scope", "rfc6749-4.1.2.1-deny-access-denied",
-	"rfc7591-2-client-uri-shown", "rfc7591-2-tos-uri-shown", "rfc7591-2-policy-uri-shown",
-	"mcp-2025-11-25-cimd-client-host-shown", "mcp-2025-11-25-cimd-redirect-host-shown",
+	"rfc7591-2-client-uri-shown", "rfc7591-2-tos-uri-shown", "rfc7591-2-policy-uri-shown", "rfc7591-2-logo-uri-shown",
+	"mcp-2025-11-25-cimd-client-host-shown", "mcp-2025-11-25-cimd-redirect-host-shown", "mcp-2025-11-25-cimd-logo-prefetched",
 	"rfc8252-8.6-public-consent-asked-again",
 }
 

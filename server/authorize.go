@@ -601,6 +601,7 @@ func (s *Server) addClientLinks(r *http.Request, req *authRequest, data map[stri
 		return
 	}
 	data["ClientURI"], data["TOSURI"], data["PolicyURI"] = c.Metadata.ClientURI, c.Metadata.TOSURI, c.Metadata.PolicyURI
+	data["Logo"] = s.consentLogo(r.Context(), c.ID, c.Metadata.LogoURI)
 }
 
 func (s *Server) handleConsentSubmit(w http.ResponseWriter, r *http.Request) {

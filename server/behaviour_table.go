@@ -731,6 +731,10 @@ var (
 	// leave open. The defaults follow OAuth 2.1; these variants are lawful
 	// OAuth 2.0 servers that do not claim it (the oauth21 checks with a
 	// Claim are SKIP in their unclaimed runs, and FAIL under --claim oauth2.1).
+	VariantConsentLogoHidden = variant("consent-logo-hidden", "RFC 7591 §2",
+		`the consent page shows no client logo, which misses the SHOULD of rfc7591-2-logo-uri-shown (WARN): RFC 7591 §2 "logo_uri ... If present, the server SHOULD display this image to the end-user during approval."`)
+	VariantConsentLogoHotlinked = variant("consent-logo-hotlinked", "MCP authorization, Client ID Metadata Documents",
+		`the consent page has the browser load the client's logo from its logo_uri instead of a copy the server fetched, which misses the SHOULD of mcp-2025-11-25-cimd-logo-prefetched (WARN): "Authorization servers that wish to make use of the logo_uri property within client metadata document SHOULD prefetch the file at logo_uri and cache it for the cache duration of the client metadata document."`)
 	VariantOAuth21Clients = variant("oauth21-clients", "OAuth 2.1 §10.2",
 		`every client is treated as an OAuth 2.1 client: the token endpoint does not require the authorization request's redirect_uri (a redirect_uri sent is still compared). OAuth 2.1 §10.2 "The authorization server can use the client_id in the request to determine whether to enforce this behavior for the specific client"; a run against it sets oauth21_clients: true, under which oauth21-10.2-redirect-uri-not-required judges it and rfc6749-4.1.3-redirect-uri-required SKIPs`)
 	VariantPKCEOptionalConfidential = variant("pkce-optional-confidential", "RFC 9700 §2.1.1",

@@ -132,6 +132,7 @@ func (s *Server) cimdDocument(ctx context.Context, clientID string) (*store.Clie
 		return nil, err
 	}
 	s.cimdCache.put(clientID, c, now.Add(ttl), now)
+	s.prefetchLogo(ctx, c.Metadata.LogoURI, ttl)
 	return cloneClient(c), nil
 }
 

@@ -389,6 +389,16 @@ func (s *Server) showsClientLinks() bool {
 	return s.namesClient() && !s.fault(FaultConsentClientLinksHidden)
 }
 
+// showsClientLogo: the consent page shows the client's logo_uri (RFC 7591
+// §2), as a copy the server fetched.
+func (s *Server) showsClientLogo() bool {
+	return s.showsClientLinks() && !s.variant(VariantConsentLogoHidden)
+}
+
+// hotlinksClientLogo: the consent page has the browser load the logo from
+// logo_uri itself instead of the server's copy.
+func (s *Server) hotlinksClientLogo() bool { return s.variant(VariantConsentLogoHotlinked) }
+
 // deniesByRedirect: a denial is redirected to the client with
 // access_denied (RFC 6749 §4.1.2.1).
 func (s *Server) deniesByRedirect() bool { return !s.fault(FaultDenyNotRedirects) }

@@ -63,15 +63,22 @@ func (s *Server) pageRules() []rule {
 			}
 			const pixel = "http://127.0.0.2:9/pixel.png" // another origin (connection refused)
 			res.body = append(res.body, `<img src="`+pixel+`" alt="">`...)
-			res.header.Set("Content-Security-Policy", csp+"; img-src "+pixel)
+			res.header.Set("Content-Security-Policy", strings.Replace(csp, "img-src 'self'", "img-src 'self' "+pixel, 1))
 		}),
 		onFault(FaultFramingAllowed, dropHeaders("X-Frame-Options", "Content-Security-Policy")),
+		// A logo loaded from the client's host needs the page's policy to
+		// allow images from anywhere.
+		onVariant(VariantConsentLogoHotlinked, func(res *response) {
+			if csp := res.header.Get("Content-Security-Policy"); csp != "" {
+				res.header.Set("Content-Security-Policy", strings.Replace(csp, "img-src 'self'", "img-src 'self' http: https:", 1))
+			}
+		}),
 		onVariant(VariantFrameBustingScript, func(res *response) {
 			if res.header.Get("Content-Security-Policy") == "" {
 				return // not a page
 			}
 			res.header.Del("X-Frame-Options")
-			res.header.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; base-uri 'none'")
+			res.header.Set("Content-Security-Policy", "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; base-uri 'none'")
 			res.body = append(res.body, `<script>if (top !== self) { top.location = self.location; }</script>`...)
 		}),
 		onFault(FaultErrorDescriptionUnsanitized, func(res *response) {

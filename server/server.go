@@ -151,6 +151,7 @@ type Server struct {
 	keys            *keys // derived from Config.Secret (state.go)
 	ui              *uiTemplates
 	cimdCache       cimdCache
+	logos           logoCache
 	cimdFailures    cimdFailures         // only with the fault cimd-caches-failures
 	grantTypes      map[string]grantFunc // the grant types of the token endpoint
 	limits          Limits
@@ -360,6 +361,7 @@ func (s *Server) Handler() http.Handler {
 	route("POST "+prefix+"/login", s.handleLoginSubmit, pages...)
 	route("GET "+prefix+"/consent", s.handleConsentPage, pages...)
 	route("POST "+prefix+"/consent", s.handleConsentSubmit, pages...)
+	route("GET "+prefix+"/client-logo", s.handleClientLogo)
 	if s.errorPagesRedirected() {
 		route("GET "+prefix+"/error", s.handleErrorPage, pages...)
 	}

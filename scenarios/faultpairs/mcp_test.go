@@ -56,6 +56,7 @@ var _ = add(map[string]pair{
 	"mcp-2025-11-25-cimd-fetch-failure-aborts":   faults(server.FaultCIMDFetchFailureIgnored),
 	"mcp-2025-11-25-cimd-errors-not-cached":      faults(server.FaultCIMDCachesFailures),
 	"mcp-2025-11-25-cimd-client-host-shown":      faults(server.FaultConsentAnonymous),
+	"mcp-2025-11-25-cimd-logo-prefetched":        missesShould(server.VariantConsentLogoHotlinked),
 	"mcp-2025-11-25-cimd-redirect-host-shown":    faults(server.FaultConsentAnonymous),
 })
 

@@ -12,6 +12,7 @@ var _ = add(map[string]pair{
 	"rfc7591-2-client-uri-shown":                  faults(server.FaultConsentClientLinksHidden),
 	"rfc7591-2-tos-uri-shown":                     faults(server.FaultConsentClientLinksHidden),
 	"rfc7591-2-policy-uri-shown":                  faults(server.FaultConsentClientLinksHidden),
+	"rfc7591-2-logo-uri-shown":                    missesShould(server.VariantConsentLogoHidden),
 	"rfc7591-2.1-grant-response-types-consistent": faults(server.FaultRegisterInconsistentTypes),
 	"rfc7591-3-open-registration":                 {cfg: func(c *server.Config) { c.InitialAccessToken = "authspec-faultpair-iat" }},
 	"rfc7591-3.2.1-201-created":                   faults(server.FaultRegister200),

@@ -8,10 +8,12 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/authspec/authspec/scenarios/internal/hosted"
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/expect"
 	"github.com/authspec/authspec/suite/fixture"
@@ -58,6 +60,13 @@ func cimdChecks() []*suite.Check {
 			Title: "The consent page for a document's client shows the host of its client_id URL",
 			Quote: "The authorization server SHOULD display the hostname of the client_id on the authorization interface, in addition to displaying the fetched client information if any. (draft-ietf-oauth-client-id-metadata-document-00 §6.4)",
 			Run:   runCIMDClientHostShown,
+		},
+		{
+			ID: "mcp-2025-11-25-cimd-logo-prefetched", Spec: suite.MCP, Section: cimdSection, Level: suite.Should,
+			Requires: append([]vocab.Feature{vocab.FeatureBrowser}, req...), Profiles: p,
+			Title: "A server that shows a document client's logo fetches it itself instead of having the browser load it from logo_uri",
+			Quote: "Authorization servers that wish to make use of the logo_uri property within client metadata document SHOULD prefetch the file at logo_uri and cache it for the cache duration of the client metadata document. (draft-ietf-oauth-client-id-metadata-document-00 §6.7)",
+			Run:   withDocs(runCIMDLogoPrefetched),
 		},
 		{
 			// The -00 draft MCP 2025-11-25 cites says nothing of redirects;
@@ -665,4 +674,49 @@ func withDocs(run func(ctx context.Context, t *suite.T, d *docServer) error) fun
 		defer d.close()
 		return run(ctx, t, d)
 	}
+}
+
+// runCIMDLogoPrefetched opens the consent page of a document whose
+// logo_uri the suite serves, and tells who fetched the logo: the server
+// (its copy, as §6.7 asks), the browser (the page loads it from the
+// client's host), or nobody (the server makes no use of logo_uri, and the
+// sentence does not bind it).
+func runCIMDLogoPrefetched(ctx context.Context, t *suite.T, d *docServer) error {
+	files, err := hosted.Start()
+	if err != nil {
+		return err
+	}
+	defer files.Close()
+	png, err := hosted.Logo()
+	if err != nil {
+		return err
+	}
+	const path = "/authspec-logo.png"
+	logo := files.Put(path, "image/png", png)
+	redirect := cimdRedirect(t)
+	id := d.host("/clients/logo.json", redirect, func(md map[string]any) { md["logo_uri"] = logo })
+	ar := cimdRequest(t, id, redirect)
+	ar.Extra = url.Values{"prompt": {"consent"}}
+	ar.Flow = fixture.FlowInspect
+	res, err := t.Authorize(ctx, ar)
+	if err != nil {
+		return err
+	}
+	if !slices.ContainsFunc(res.Pages, func(p fixture.PageVisit) bool { return p.Stage == "consent" }) {
+		return suite.SkipErr("the target showed no consent page for the document's client (even with prompt=consent), so there is no logo to look for")
+	}
+	browser, server := hosted.Who(files.Fetches(path))
+	switch {
+	case browser:
+		return &suite.Failure{
+			Message: "the consent page has the browser load the client's logo from its logo_uri, on the client's host",
+			Want:    "the server fetches the logo itself and serves its copy",
+			Got:     "the browser requested " + logo,
+			Fix:     "fetch the logo_uri of a client metadata document when fetching the document, cache it as long as the document, and show that copy from the server's own origin",
+		}
+	case !server:
+		return suite.SkipErr("neither the server nor the browser fetched the document's logo_uri: the server makes no use of it, and §6.7 binds servers that do")
+	}
+	t.Logf("the server fetched the logo at %s; the browser did not", logo)
+	return nil
 }

@@ -1,6 +1,7 @@
 package rfc7591
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"net/http"
@@ -8,6 +9,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/authspec/authspec/scenarios/internal/hosted"
 	"github.com/authspec/authspec/scenarios/internal/regclient"
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/expect"
@@ -290,6 +292,13 @@ func displayChecks() []*suite.Check {
 			Quote: "policy_uri ... The authorization server SHOULD display this URL to the end-user if it is provided.",
 			Run:   func(ctx context.Context, t *suite.T) error { return judgeShown(ctx, t, "policy_uri", false) },
 		},
+		{
+			ID: "rfc7591-2-logo-uri-shown", Spec: suite.RFC7591, Section: "2", Level: suite.Should,
+			Requires: req, Profiles: profiles,
+			Title: "The consent page displays the client's registered logo_uri, from its URL or as the server's copy",
+			Quote: "logo_uri ... If present, the server SHOULD display this image to the end-user during approval.",
+			Run:   runLogoShown,
+		},
 	}
 }
 
@@ -375,4 +384,96 @@ func judgeShown(ctx context.Context, t *suite.T, member string, clickable bool) 
 		Got:     fmt.Sprintf("links on the page: %d; %s not among them", len(d.consent.Links), want),
 		Fix:     "show the client's client_uri (as a link), tos_uri and policy_uri on the consent page, marked as what the client states",
 	}
+}
+
+// runLogoShown registers a client whose logo_uri the suite serves on a
+// loopback listener of its own, and opens its consent page. The logo is
+// displayed when the page shows an image loaded from logo_uri (the browser
+// fetched it), or the server's copy of it: RFC 9700 §4.2.4 keeps
+// third-party resources out of the authorization pages, so a server may
+// fetch the logo itself and serve it from its own origin; such a copy is
+// recognised by its bytes. A logo fetched by nobody is displayed nowhere.
+func runLogoShown(ctx context.Context, t *suite.T) error {
+	files, err := hosted.Start()
+	if err != nil {
+		return err
+	}
+	defer files.Close()
+	png, err := hosted.Logo()
+	if err != nil {
+		return err
+	}
+	const path = "/authspec-logo.png"
+	logo := files.Put(path, "image/png", png)
+	r, err := regclient.MustRegister(ctx, t, regclient.Metadata(t, regclient.DefaultMethod(t),
+		map[string]any{"client_name": "authspec client with a logo", "logo_uri": logo}))
+	if err != nil {
+		return err
+	}
+	if got, _ := r.Info["logo_uri"].(string); got != logo {
+		return suite.SkipErr("the registration response has logo_uri %s, not the %s sent (RFC 7591 §2 lets the server replace it), so there is no image of the client's to look for", expect.Describe(r.Info["logo_uri"]), logo)
+	}
+	consent, err := consentPage(ctx, t, r.Client)
+	if err != nil {
+		return err
+	}
+	browser, server := hosted.Who(files.Fetches(path))
+	if browser || slices.Contains(consent.Images, logo) {
+		t.Logf("the consent page loaded the logo from logo_uri %s", logo)
+		return nil
+	}
+	if server {
+		return judgeLogoCopy(ctx, t, consent, png)
+	}
+	return &suite.Failure{
+		Message: "the consent page displays no logo: neither the browser nor the server fetched the registered logo_uri (a server may refuse to fetch from a loopback http address, as it should in production; the browser would still load it)",
+		Want:    "the image at " + logo + " on the consent page, loaded from there or copied by the server",
+		Got:     fmt.Sprintf("no request for %s; images displayed on the page: %d", logo, len(consent.Images)),
+		Fix:     "show the client's logo_uri on the consent page, preferably as a copy the server fetched (RFC 9700 §4.2.4), marked as what the client states",
+	}
+}
+
+// consentPage opens the consent page of c (prompt=consent) in the browser.
+func consentPage(ctx context.Context, t *suite.T, c *fixture.Client) (*fixture.PageVisit, error) {
+	ar := t.NewAuthRequest(c)
+	ar.Extra = url.Values{"prompt": {"consent"}}
+	ar.Flow = fixture.FlowInspect
+	res, err := t.Authorize(ctx, ar)
+	if err != nil {
+		return nil, err
+	}
+	for i := range res.Pages {
+		if res.Pages[i].Stage == "consent" && strings.TrimSpace(res.Pages[i].Text) != "" {
+			return &res.Pages[i], nil
+		}
+	}
+	return nil, suite.SkipErr("the target showed no consent page (even with prompt=consent), so there is nothing to read")
+}
+
+// judgeLogoCopy looks, among the images the consent page displays from the
+// authorization server's origin, for one with the logo's bytes.
+func judgeLogoCopy(ctx context.Context, t *suite.T, consent *fixture.PageVisit, png []byte) error {
+	auth, err := url.Parse(t.Target.Metadata.AuthorizationEndpoint)
+	if err != nil {
+		return suite.SkipErr("authorization_endpoint is not a URL: %v", err)
+	}
+	for _, src := range consent.Images {
+		u, err := url.Parse(src)
+		if err != nil || u.Scheme != auth.Scheme || u.Host != auth.Host {
+			continue
+		}
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, src, http.NoBody)
+		if err != nil {
+			continue
+		}
+		res, err := t.HTTP.Do(ctx, req, "fetch an image the consent page displays")
+		if err != nil {
+			return err
+		}
+		if res.Status == http.StatusOK && bytes.Equal(res.Body, png) {
+			t.Logf("the server fetched the logo and the consent page displays its copy at %s", src)
+			return nil
+		}
+	}
+	return suite.SkipErr("the server fetched the logo, but none of the %d images the consent page displays from its origin has the logo's bytes: it may show a resized copy, which cannot be told from another image; review the consent page", len(consent.Images))
 }

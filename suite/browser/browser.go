@@ -423,10 +423,14 @@ func (b *Browser) notePage(page playwright.Page, mu *sync.Mutex, out *fixture.Au
 }
 
 // resourcesScript lists the targets of the page's links and the sources
-// of its images, as the browser resolved them.
-const resourcesScript = `() => [
+// of the images it displays (loaded and decoded: an image its
+// Content-Security-Policy blocks, or that failed, is left out), as the
+// browser resolved them. It waits up to 3 s for images still loading.
+const resourcesScript = `async () => [
   Array.from(document.querySelectorAll('a[href]'), a => a.href).slice(0, 100),
-  Array.from(document.querySelectorAll('img[src]'), i => i.src).slice(0, 100),
+  await Promise.all(Array.from(document.querySelectorAll('img[src]')).slice(0, 100).map(i => i.complete ? i :
+    new Promise(done => { i.addEventListener('load', () => done(i)); i.addEventListener('error', () => done(i)); setTimeout(() => done(i), 3000); })))
+    .then(imgs => imgs.filter(i => i.complete && i.naturalWidth > 0).map(i => i.src)),
   Array.from(document.scripts, s => s.text).some(t => /\b(top|parent)\s*[!=]==?\s*(self|window)\b|\b(self|window)\s*[!=]==?\s*(top|parent)\b|\btop\.location\b|\bwindow\.top\b|\bframeElement\b/.test(t)),
 ]`
 
