@@ -245,7 +245,7 @@ type Report struct {
 func Exec(t testing.TB, r Run) *Report {
 	t.Helper()
 	if r.Timeout == 0 {
-		r.Timeout = 5 * time.Minute
+		r.Timeout = 8 * time.Minute
 	}
 	cfg := filepath.Join(t.TempDir(), "target.yaml")
 	if err := os.WriteFile(cfg, []byte(r.Config), 0o600); err != nil {

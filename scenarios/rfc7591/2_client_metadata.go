@@ -333,20 +333,11 @@ func consentWithURIs(ctx context.Context, t *suite.T) (*displayed, error) {
 		if err != nil {
 			return nil, err
 		}
-		ar := t.NewAuthRequest(r.Client)
-		ar.Extra = url.Values{"prompt": {"consent"}}
-		ar.Flow = fixture.FlowInspect
-		res, err := t.Authorize(ctx, ar)
+		res, consent, err := openConsent(ctx, t, r.Client)
 		if err != nil {
 			return nil, err
 		}
-		d := &displayed{reg: r, uris: uris, res: res}
-		for i := range res.Pages {
-			if res.Pages[i].Stage == "consent" {
-				d.consent = &res.Pages[i]
-			}
-		}
-		return d, nil
+		return &displayed{reg: r, uris: uris, res: res, consent: consent}, nil
 	})
 	if err != nil {
 		return nil, err
@@ -433,21 +424,36 @@ func runLogoShown(ctx context.Context, t *suite.T) error {
 	}
 }
 
-// consentPage opens the consent page of c (prompt=consent) in the browser.
-func consentPage(ctx context.Context, t *suite.T, c *fixture.Client) (*fixture.PageVisit, error) {
+// openConsent goes through the authorization pages of c with
+// prompt=consent in the browser, and returns the flow and its consent page
+// (nil when none was shown).
+func openConsent(ctx context.Context, t *suite.T, c *fixture.Client) (*fixture.AuthzResult, *fixture.PageVisit, error) {
 	ar := t.NewAuthRequest(c)
 	ar.Extra = url.Values{"prompt": {"consent"}}
 	ar.Flow = fixture.FlowInspect
 	res, err := t.Authorize(ctx, ar)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
+	var consent *fixture.PageVisit
 	for i := range res.Pages {
-		if res.Pages[i].Stage == "consent" && strings.TrimSpace(res.Pages[i].Text) != "" {
-			return &res.Pages[i], nil
+		if res.Pages[i].Stage == "consent" {
+			consent = &res.Pages[i]
 		}
 	}
-	return nil, suite.SkipErr("the target showed no consent page (even with prompt=consent), so there is nothing to read")
+	return res, consent, nil
+}
+
+// consentPage is the consent page of c, SKIP when the target shows none.
+func consentPage(ctx context.Context, t *suite.T, c *fixture.Client) (*fixture.PageVisit, error) {
+	_, consent, err := openConsent(ctx, t, c)
+	if err != nil {
+		return nil, err
+	}
+	if consent == nil || strings.TrimSpace(consent.Text) == "" {
+		return nil, suite.SkipErr("the target showed no consent page (even with prompt=consent), so there is nothing to read")
+	}
+	return consent, nil
 }
 
 // judgeLogoCopy looks, among the images the consent page displays from the
