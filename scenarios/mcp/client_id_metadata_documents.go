@@ -682,17 +682,12 @@ func withDocs(run func(ctx context.Context, t *suite.T, d *docServer) error) fun
 // client's host), or nobody (the server makes no use of logo_uri, and the
 // sentence does not bind it).
 func runCIMDLogoPrefetched(ctx context.Context, t *suite.T, d *docServer) error {
-	files, err := hosted.Start()
+	l, err := hosted.ServeLogo()
 	if err != nil {
 		return err
 	}
-	defer files.Close()
-	png, err := hosted.Logo()
-	if err != nil {
-		return err
-	}
-	const path = "/authspec-logo.png"
-	logo := files.Put(path, "image/png", png)
+	defer l.Close()
+	logo := l.URL
 	redirect := cimdRedirect(t)
 	id := d.host("/clients/logo.json", redirect, func(md map[string]any) { md["logo_uri"] = logo })
 	ar := cimdRequest(t, id, redirect)
@@ -705,7 +700,7 @@ func runCIMDLogoPrefetched(ctx context.Context, t *suite.T, d *docServer) error 
 	if !slices.ContainsFunc(res.Pages, func(p fixture.PageVisit) bool { return p.Stage == "consent" }) {
 		return suite.SkipErr("the target showed no consent page for the document's client (even with prompt=consent), so there is no logo to look for")
 	}
-	browser, server := hosted.Who(files.Fetches(path))
+	browser, server := l.Who()
 	switch {
 	case browser:
 		return &suite.Failure{

@@ -385,17 +385,12 @@ func judgeShown(ctx context.Context, t *suite.T, member string, clickable bool) 
 // fetch the logo itself and serve it from its own origin; such a copy is
 // recognised by its bytes. A logo fetched by nobody is displayed nowhere.
 func runLogoShown(ctx context.Context, t *suite.T) error {
-	files, err := hosted.Start()
+	l, err := hosted.ServeLogo()
 	if err != nil {
 		return err
 	}
-	defer files.Close()
-	png, err := hosted.Logo()
-	if err != nil {
-		return err
-	}
-	const path = "/authspec-logo.png"
-	logo := files.Put(path, "image/png", png)
+	defer l.Close()
+	logo, png := l.URL, l.PNG
 	r, err := regclient.MustRegister(ctx, t, regclient.Metadata(t, regclient.DefaultMethod(t),
 		map[string]any{"client_name": "authspec client with a logo", "logo_uri": logo}))
 	if err != nil {
@@ -408,7 +403,7 @@ func runLogoShown(ctx context.Context, t *suite.T) error {
 	if err != nil {
 		return err
 	}
-	browser, server := hosted.Who(files.Fetches(path))
+	browser, server := l.Who()
 	if browser || slices.Contains(consent.Images, logo) {
 		t.Logf("the consent page loaded the logo from logo_uri %s", logo)
 		return nil

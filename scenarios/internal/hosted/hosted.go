@@ -122,3 +122,30 @@ func Who(fs []Fetch) (browser, server bool) {
 	}
 	return browser, server
 }
+
+// HostedLogo is a logo served on a listener of its own.
+type HostedLogo struct {
+	*Files
+	URL string // where the logo is served
+	PNG []byte // its bytes
+}
+
+// logoPath is where ServeLogo serves the logo.
+const logoPath = "/authspec-logo.png"
+
+// ServeLogo starts a listener serving a fresh Logo; Close stops it.
+func ServeLogo() (*HostedLogo, error) {
+	png, err := Logo()
+	if err != nil {
+		return nil, err
+	}
+	f, err := Start()
+	if err != nil {
+		return nil, err
+	}
+	return &HostedLogo{Files: f, URL: f.Put(logoPath, "image/png", png), PNG: png}, nil
+}
+
+// Who says whether the browser, and whether anything else, fetched the
+// logo so far.
+func (l *HostedLogo) Who() (browser, server bool) { return Who(l.Fetches(logoPath)) }
