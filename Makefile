@@ -69,12 +69,13 @@ check: ## vet, gofmt, go mod tidy; fails if the tree changes
 conformance: $(DEPS_STAMP) build plugins ## start the reference server and run the whole suite against it; reports in reports/out/
 	scripts/conformance.sh
 
-# The servers run side by side (-p 3): each test starts its own server on a
-# free loopback port and writes its reports to reports/out/<server>/.
+# Each test starts its own server on a free loopback port and writes its
+# reports to reports/out/<server>/.
 INTEGRATION ?= ./integration/...
 
-# One server at a time: each run drives Chromium, and on two cores runs side by side take longer
-# than one after the other (go-oauth2: 75 s alone, 240 s beside fosite).
+# One server at a time: each run drives Chromium (the headless shell, as
+# authspec itself prefers), and on two cores runs side by side take longer
+# than one after the other. All seven: about 4 minutes on two cores.
 integration: $(DEPS_STAMP) build ## run authspec against third-party servers (oidc-provider, ory/fosite, @node-oauth/oauth2-server, go-oauth2, zitadel/oidc, the MCP TypeScript SDK, Cloudflare's workers-oauth-provider) and compare with their expectations files; reports in reports/out/<server>/
 	AUTHSPEC_BIN=$(CURDIR)/$(BIN) $(GO) test -tags integration -count=1 -v -p 1 -timeout 20m $(INTEGRATION)
 
