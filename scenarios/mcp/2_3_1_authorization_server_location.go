@@ -20,49 +20,17 @@ import (
 // specification §2.3.1, Authorization Server Location.
 func serverLocationChecks() []*suite.Check {
 	return []*suite.Check{
-		{
-			ID: "mcp-2.3.1-prm-published", Spec: suite.MCP, Section: "2.3.1", Level: suite.Must,
-			Requires: mcpServer, Profiles: both,
-			Title: "The MCP server publishes RFC 9728 protected resource metadata (via its 401 challenge or the well-known URI)",
-			Quote: "MCP servers MUST implement the OAuth 2.0 Protected Resource Metadata (RFC9728) specification to indicate the locations of authorization servers.",
-			Run:   onMCPServer(runPRMPublished),
-		},
-		{
-			ID: "mcp-2.3.1-prm-authorization-servers", Spec: suite.MCP, Section: "2.3.1", Level: suite.Must,
-			Requires: mcpServer, Profiles: both,
-			Title: "The protected resource metadata lists at least one authorization server",
-			Quote: "The Protected Resource Metadata document returned by the MCP server MUST include the authorization_servers field containing at least one authorization server.",
-			Run:   onMCPServer(runPRMAuthorizationServers),
-		},
-		{
-			// 2025-11-25 lets an MCP server use the challenge or the
-			// well-known URI ("MUST implement one of the following
-			// discovery mechanisms"): mcp-2.3.1-prm-published judges that.
-			ID: "mcp-2.3.1-challenge-resource-metadata", Spec: suite.MCP, Section: "2.3.1", Level: suite.Must,
-			Requires: mcpServer, Profiles: only0618, Claim: vocab.ProfileMCP0618,
-			Title: "The MCP server's 401 carries WWW-Authenticate with the resource_metadata URL",
-			Quote: "MCP servers MUST use the HTTP header WWW-Authenticate when returning a 401 Unauthorized to indicate the location of the resource server metadata URL as described in RFC9728 Section 5.1 \"WWW-Authenticate Response\".",
-			Run:   onMCPServer(runChallengeResourceMetadata),
-		},
-		{
-			// The same sentence for the 401 to a token the MCP server does
-			// not accept: "when returning a 401" is every 401.
-			ID: "mcp-2.3.1-invalid-token-resource-metadata", Spec: suite.MCP, Section: "2.3.1", Level: suite.Must,
-			Requires: mcpServer, Profiles: only0618, Claim: vocab.ProfileMCP0618,
-			Title: "The MCP server's 401 to an invalid access token carries WWW-Authenticate with the resource_metadata URL too",
-			Quote: "MCP servers MUST use the HTTP header WWW-Authenticate when returning a 401 Unauthorized to indicate the location of the resource server metadata URL as described in RFC9728 Section 5.1 \"WWW-Authenticate Response\".",
-			Run:   onMCPServer(runInvalidTokenResourceMetadata),
-		},
-		{
-			ID: "mcp-2.3.1-post-challenge", Spec: suite.MCP, Section: "2.3.1", Level: suite.Must,
-			Requires: mcpServer, Profiles: both,
-			Title: "An unauthenticated JSON-RPC POST (initialize) is answered 401 with a Bearer challenge",
-			Quote: "Servers MUST return appropriate HTTP status codes for authorization errors: ... 401 Unauthorized: Authorization required or token invalid (Error Handling) ... " +
-				"If the protected resource request does not include authentication credentials or does not contain an access token that enables access to the protected resource, " +
-				"the resource server MUST include the HTTP \"WWW-Authenticate\" response header field. (RFC 6750 §3)",
-			Run: onMCPServer(runPostChallenge),
-		},
+		prmPublished, prmAuthorizationServers, challengeResourceMetadata,
+		invalidTokenResourceMetadata, postChallenge,
 	}
+}
+
+var prmPublished = &suite.Check{
+	ID: "mcp-2.3.1-prm-published", Spec: suite.MCP, Section: "2.3.1", Level: suite.Must,
+	Requires: mcpServer, Profiles: both,
+	Title: "The MCP server publishes RFC 9728 protected resource metadata (via its 401 challenge or the well-known URI)",
+	Quote: "MCP servers MUST implement the OAuth 2.0 Protected Resource Metadata (RFC9728) specification to indicate the locations of authorization servers.",
+	Run:   onMCPServer(runPRMPublished),
 }
 
 func runPRMPublished(ctx context.Context, t *suite.T) error {
@@ -76,6 +44,14 @@ func runPRMPublished(ctx context.Context, t *suite.T) error {
 			WithFix("serve RFC 9728 metadata at /.well-known/oauth-protected-resource<path> and point to it from the 401 challenge")
 	}
 	return nil
+}
+
+var prmAuthorizationServers = &suite.Check{
+	ID: "mcp-2.3.1-prm-authorization-servers", Spec: suite.MCP, Section: "2.3.1", Level: suite.Must,
+	Requires: mcpServer, Profiles: both,
+	Title: "The protected resource metadata lists at least one authorization server",
+	Quote: "The Protected Resource Metadata document returned by the MCP server MUST include the authorization_servers field containing at least one authorization server.",
+	Run:   onMCPServer(runPRMAuthorizationServers),
 }
 
 func runPRMAuthorizationServers(ctx context.Context, t *suite.T) error {
@@ -100,6 +76,17 @@ func runPRMAuthorizationServers(ctx context.Context, t *suite.T) error {
 	return nil
 }
 
+var challengeResourceMetadata = &suite.Check{
+	// 2025-11-25 lets an MCP server use the challenge or the
+	// well-known URI ("MUST implement one of the following
+	// discovery mechanisms"): mcp-2.3.1-prm-published judges that.
+	ID: "mcp-2.3.1-challenge-resource-metadata", Spec: suite.MCP, Section: "2.3.1", Level: suite.Must,
+	Requires: mcpServer, Profiles: only0618, Claim: vocab.ProfileMCP0618,
+	Title: "The MCP server's 401 carries WWW-Authenticate with the resource_metadata URL",
+	Quote: "MCP servers MUST use the HTTP header WWW-Authenticate when returning a 401 Unauthorized to indicate the location of the resource server metadata URL as described in RFC9728 Section 5.1 \"WWW-Authenticate Response\".",
+	Run:   onMCPServer(runChallengeResourceMetadata),
+}
+
 func runChallengeResourceMetadata(ctx context.Context, t *suite.T) error {
 	res, err := probe.Unauthenticated(ctx, t)
 	if err != nil {
@@ -117,6 +104,16 @@ func runChallengeResourceMetadata(ctx context.Context, t *suite.T) error {
 	return nil
 }
 
+var invalidTokenResourceMetadata = &suite.Check{
+	// The same sentence for the 401 to a token the MCP server does
+	// not accept: "when returning a 401" is every 401.
+	ID: "mcp-2.3.1-invalid-token-resource-metadata", Spec: suite.MCP, Section: "2.3.1", Level: suite.Must,
+	Requires: mcpServer, Profiles: only0618, Claim: vocab.ProfileMCP0618,
+	Title: "The MCP server's 401 to an invalid access token carries WWW-Authenticate with the resource_metadata URL too",
+	Quote: "MCP servers MUST use the HTTP header WWW-Authenticate when returning a 401 Unauthorized to indicate the location of the resource server metadata URL as described in RFC9728 Section 5.1 \"WWW-Authenticate Response\".",
+	Run:   onMCPServer(runInvalidTokenResourceMetadata),
+}
+
 func runInvalidTokenResourceMetadata(ctx context.Context, t *suite.T) error {
 	res, err := probe.InvalidToken(ctx, t)
 	if err != nil {
@@ -132,6 +129,16 @@ func runInvalidTokenResourceMetadata(ctx context.Context, t *suite.T) error {
 			WithFix("add resource_metadata=\"<metadata URL>\" to the Bearer challenge of every 401, those for invalid, expired or revoked tokens included")
 	}
 	return nil
+}
+
+var postChallenge = &suite.Check{
+	ID: "mcp-2.3.1-post-challenge", Spec: suite.MCP, Section: "2.3.1", Level: suite.Must,
+	Requires: mcpServer, Profiles: both,
+	Title: "An unauthenticated JSON-RPC POST (initialize) is answered 401 with a Bearer challenge",
+	Quote: "Servers MUST return appropriate HTTP status codes for authorization errors: ... 401 Unauthorized: Authorization required or token invalid (Error Handling) ... " +
+		"If the protected resource request does not include authentication credentials or does not contain an access token that enables access to the protected resource, " +
+		"the resource server MUST include the HTTP \"WWW-Authenticate\" response header field. (RFC 6750 §3)",
+	Run: onMCPServer(runPostChallenge),
 }
 
 // runPostChallenge judges the answer to what an MCP client sends first: the

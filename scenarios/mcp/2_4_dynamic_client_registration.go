@@ -14,18 +14,18 @@ import (
 // registrationChecks returns the checks of the MCP authorization
 // specification §2.4, Dynamic Client Registration.
 func registrationChecks() []*suite.Check {
-	return []*suite.Check{
-		{
-			ID: "mcp-2.4-public-client-registration", Spec: suite.MCP, Section: "2.4", Level: suite.Should,
-			// 2025-11-25 makes dynamic registration a MAY ("Authorization
-			// servers and MCP clients MAY support the OAuth 2.0 Dynamic
-			// Client Registration Protocol"): 2025-06-18 only.
-			Requires: []vocab.Feature{vocab.FeatureDCR}, Profiles: only0618, Claim: vocab.ProfileMCP0618,
-			Title: "Dynamic registration accepts an MCP client: a public client with a loopback redirect URI",
-			Quote: "MCP clients and authorization servers SHOULD support the OAuth 2.0 Dynamic Client Registration Protocol RFC7591 to allow MCP clients to obtain OAuth client IDs without user interaction.",
-			Run:   runPublicClientRegistration,
-		},
-	}
+	return []*suite.Check{publicClientRegistration}
+}
+
+var publicClientRegistration = &suite.Check{
+	ID: "mcp-2.4-public-client-registration", Spec: suite.MCP, Section: "2.4", Level: suite.Should,
+	// 2025-11-25 makes dynamic registration a MAY ("Authorization
+	// servers and MCP clients MAY support the OAuth 2.0 Dynamic
+	// Client Registration Protocol"): 2025-06-18 only.
+	Requires: []vocab.Feature{vocab.FeatureDCR}, Profiles: only0618, Claim: vocab.ProfileMCP0618,
+	Title: "Dynamic registration accepts an MCP client: a public client with a loopback redirect URI",
+	Quote: "MCP clients and authorization servers SHOULD support the OAuth 2.0 Dynamic Client Registration Protocol RFC7591 to allow MCP clients to obtain OAuth client IDs without user interaction.",
+	Run:   runPublicClientRegistration,
 }
 
 func runPublicClientRegistration(ctx context.Context, t *suite.T) error {

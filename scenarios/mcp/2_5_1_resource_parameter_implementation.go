@@ -15,34 +15,16 @@ import (
 // resourceParameterChecks returns the checks of the MCP authorization
 // specification §2.5.1, Resource Parameter Implementation.
 func resourceParameterChecks() []*suite.Check {
-	return []*suite.Check{
-		{
-			ID: "mcp-2.5.1-resource-in-both-requests", Spec: suite.MCP, Section: "2.5.1", Level: suite.Should,
-			Requires: mcpServerCode, Profiles: both,
-			Title: "The authorization server takes the MCP server's URI as resource in both the authorization and the token request (an observation)",
-			Quote: "MCP clients MUST send this parameter regardless of whether authorization servers support it. ... " +
-				"The authorization server MUST ignore unrecognized request parameters. (RFC 6749 §3.2)",
-			Keywordless: "an observation, reported as WARN and never FAIL: the MCP sentences bind clients, who send the MCP server's URI as resource in both requests; " +
-				"an authorization server without resource indicators must ignore the parameter (RFC 6749 §3.2), and one with them accepts resources at its discretion " +
-				"(RFC 8707 §2.2), so refusing the MCP server's own URI breaks every MCP client without breaking a requirement",
-			Run: onMCPServer(runResourceInBothRequests),
-		},
-		{
-			ID: "mcp-2.5.1-uppercase-resource-accepted", Spec: suite.MCP, Section: "2.5.1", Level: suite.Should,
-			Requires: mcpServerCode, Profiles: both,
-			Title: "A resource with an upper-case scheme and host is accepted as the MCP server's canonical URI",
-			Quote: "While the canonical form uses lowercase scheme and host components, implementations SHOULD accept uppercase scheme and host components for robustness and interoperability.",
-			Run:   onMCPServer(runUppercaseResourceAccepted),
-		},
-		{
-			ID: "mcp-2.5.1-resource-no-trailing-slash", Spec: suite.MCP, Section: "2.5.1", Level: suite.Should,
-			Requires: mcpServerCode, Profiles: both,
-			Title: "The MCP server's resource identifier has no trailing slash that carries no meaning",
-			Quote: "While both https://mcp.example.com/ (with trailing slash) and https://mcp.example.com (without trailing slash) are technically valid absolute URIs according to RFC 3986, " +
-				"implementations SHOULD consistently use the form without the trailing slash for better interoperability unless the trailing slash is semantically significant for the specific resource.",
-			Run: onMCPServer(runResourceNoTrailingSlash),
-		},
-	}
+	return []*suite.Check{resourceInBothRequests, uppercaseResourceAccepted, resourceNoTrailingSlash}
+}
+
+var resourceNoTrailingSlash = &suite.Check{
+	ID: "mcp-2.5.1-resource-no-trailing-slash", Spec: suite.MCP, Section: "2.5.1", Level: suite.Should,
+	Requires: mcpServerCode, Profiles: both,
+	Title: "The MCP server's resource identifier has no trailing slash that carries no meaning",
+	Quote: "While both https://mcp.example.com/ (with trailing slash) and https://mcp.example.com (without trailing slash) are technically valid absolute URIs according to RFC 3986, " +
+		"implementations SHOULD consistently use the form without the trailing slash for better interoperability unless the trailing slash is semantically significant for the specific resource.",
+	Run: onMCPServer(runResourceNoTrailingSlash),
 }
 
 // runResourceNoTrailingSlash judges the resource of the MCP server's
@@ -91,6 +73,18 @@ func runResourceNoTrailingSlash(ctx context.Context, t *suite.T) error {
 		WithFix("publish the resource identifier without the trailing slash, and issue and accept tokens for that form")
 }
 
+var resourceInBothRequests = &suite.Check{
+	ID: "mcp-2.5.1-resource-in-both-requests", Spec: suite.MCP, Section: "2.5.1", Level: suite.Should,
+	Requires: mcpServerCode, Profiles: both,
+	Title: "The authorization server takes the MCP server's URI as resource in both the authorization and the token request (an observation)",
+	Quote: "MCP clients MUST send this parameter regardless of whether authorization servers support it. ... " +
+		"The authorization server MUST ignore unrecognized request parameters. (RFC 6749 §3.2)",
+	Keywordless: "an observation, reported as WARN and never FAIL: the MCP sentences bind clients, who send the MCP server's URI as resource in both requests; " +
+		"an authorization server without resource indicators must ignore the parameter (RFC 6749 §3.2), and one with them accepts resources at its discretion " +
+		"(RFC 8707 §2.2), so refusing the MCP server's own URI breaks every MCP client without breaking a requirement",
+	Run: onMCPServer(runResourceInBothRequests),
+}
+
 // runResourceInBothRequests sends the MCP server's URI as resource in
 // the authorization and the token request, as MCP clients do. A refusal
 // counts only where the same request without resource goes through: the
@@ -130,6 +124,14 @@ func runResourceInBothRequests(ctx context.Context, t *suite.T) error {
 			"accept the resource parameter of the authorization request in the token request too (RFC 8707 §2.2): MCP clients send it in both"))
 	}
 	return nil
+}
+
+var uppercaseResourceAccepted = &suite.Check{
+	ID: "mcp-2.5.1-uppercase-resource-accepted", Spec: suite.MCP, Section: "2.5.1", Level: suite.Should,
+	Requires: mcpServerCode, Profiles: both,
+	Title: "A resource with an upper-case scheme and host is accepted as the MCP server's canonical URI",
+	Quote: "While the canonical form uses lowercase scheme and host components, implementations SHOULD accept uppercase scheme and host components for robustness and interoperability.",
+	Run:   onMCPServer(runUppercaseResourceAccepted),
 }
 
 func runUppercaseResourceAccepted(ctx context.Context, t *suite.T) error {

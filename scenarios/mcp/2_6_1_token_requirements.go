@@ -13,26 +13,17 @@ import (
 // tokenRequirementChecks returns the checks of the MCP authorization
 // specification §2.6.1, Token Requirements.
 func tokenRequirementChecks() []*suite.Check {
-	return []*suite.Check{
-		{
-			ID: "mcp-2.6.1-every-request-authorized", Spec: suite.MCP, Section: "2.6.1", Level: suite.Must,
-			Requires: mcpServerCode, Profiles: both,
-			Title: "Every request needs the access token: no cookie or MCP session set by an earlier request stands in for it",
-			Quote: "Note that authorization MUST be included in every HTTP request from client to server, even if they are part of the same logical session. ... " +
-				"MCP servers MUST validate access tokens before processing the request, ensuring the access token is issued specifically for the MCP server, " +
-				"and take all necessary steps to ensure no data is returned to unauthorized parties. (Access Token Privilege Restriction)",
-			Run: onMCPServer(runEveryRequestAuthorized),
-		},
-		{
-			ID: "mcp-2.6.1-query-token-refused", Spec: suite.MCP, Section: "2.6.1", Level: suite.Must,
-			Requires: mcpServerCode, Profiles: both,
-			Title: "The MCP server ignores an access token in the URI query string",
-			Quote: "Access token handling when making requests to MCP servers MUST conform to the requirements defined in OAuth 2.1 Section 5 \"Resource Requests\". ... " +
-				"In particular, clients MUST NOT send the access token in a URI query parameter, and resource servers MUST ignore access tokens in a URI query parameter. " +
-				"(draft-ietf-oauth-v2-1-13 §5.1)",
-			Run: onMCPServer(runQueryTokenRefused),
-		},
-	}
+	return []*suite.Check{everyRequestAuthorized, queryTokenRefused}
+}
+
+var everyRequestAuthorized = &suite.Check{
+	ID: "mcp-2.6.1-every-request-authorized", Spec: suite.MCP, Section: "2.6.1", Level: suite.Must,
+	Requires: mcpServerCode, Profiles: both,
+	Title: "Every request needs the access token: no cookie or MCP session set by an earlier request stands in for it",
+	Quote: "Note that authorization MUST be included in every HTTP request from client to server, even if they are part of the same logical session. ... " +
+		"MCP servers MUST validate access tokens before processing the request, ensuring the access token is issued specifically for the MCP server, " +
+		"and take all necessary steps to ensure no data is returned to unauthorized parties. (Access Token Privilege Restriction)",
+	Run: onMCPServer(runEveryRequestAuthorized),
 }
 
 // runEveryRequestAuthorized repeats an accepted request without its token,
@@ -101,6 +92,16 @@ func runEveryRequestAuthorized(ctx context.Context, t *suite.T) error {
 
 // sessionPing is a request of an MCP session after initialize.
 const sessionPing = `{"jsonrpc":"2.0","id":2,"method":"ping"}`
+
+var queryTokenRefused = &suite.Check{
+	ID: "mcp-2.6.1-query-token-refused", Spec: suite.MCP, Section: "2.6.1", Level: suite.Must,
+	Requires: mcpServerCode, Profiles: both,
+	Title: "The MCP server ignores an access token in the URI query string",
+	Quote: "Access token handling when making requests to MCP servers MUST conform to the requirements defined in OAuth 2.1 Section 5 \"Resource Requests\". ... " +
+		"In particular, clients MUST NOT send the access token in a URI query parameter, and resource servers MUST ignore access tokens in a URI query parameter. " +
+		"(draft-ietf-oauth-v2-1-13 §5.1)",
+	Run: onMCPServer(runQueryTokenRefused),
+}
 
 // runQueryTokenRefused sends the token the resource accepts in the
 // Authorization header in the query string instead: ignored, the request

@@ -17,49 +17,18 @@ import (
 // specification §2.6.2, Token Handling.
 func tokenHandlingChecks() []*suite.Check {
 	return []*suite.Check{
-		{
-			ID: "mcp-2.6.2-revoked-token-401", Spec: suite.MCP, Section: "2.6.2", Level: suite.Must,
-			Destroys: true,
-			Requires: append([]vocab.Feature{vocab.FeatureRevocation}, mcpServerCode...), Profiles: both,
-			Title: "A revoked access token is answered 401 by the MCP server (when revocation reaches it at once)",
-			Quote: "Invalid or expired tokens MUST receive a HTTP 401 response.",
-			Run:   onMCPServer(runRevokedToken401),
-		},
-		{
-			// 2025-11-25 rewrote the sentence about MCP servers ("MCP servers
-			// MUST only accept tokens that are valid for use with their own
-			// resources"), which mcp-2.6.2-audience-validated judges.
-			ID: "mcp-2.6.2-as-refuses-foreign-tokens", Spec: suite.MCP, Section: "2.6.2", Level: suite.Must,
-			Requires: []vocab.Feature{vocab.FeatureDCRManagement, vocab.FeatureResource, vocab.FeatureAuthCode}, Profiles: only0618, Claim: vocab.ProfileMCP0618,
-			Title: "The authorization server's own resources (client configuration endpoint) refuse an access token issued for the MCP server",
-			Quote: "Authorization servers MUST only accept tokens that are valid for use with their own resources.",
-			Run:   runASRefusesForeignTokens,
-		},
-		{
-			ID: "mcp-2.6.2-issued-token-accepted", Spec: suite.MCP, Section: "2.6.2", Level: suite.Must,
-			Requires: mcpServerCode, Profiles: both,
-			Title: "A token obtained with the MCP server as resource is accepted by the MCP server",
-			Quote: "A protected MCP server acts as an OAuth 2.1 resource server, capable of accepting and responding to protected resource requests using access tokens. (Roles)",
-			Keywordless: "the Roles sentence defines what an MCP server is: a resource server that accepts the access tokens issued for it; " +
-				"a token obtained exactly as MCP prescribes (resource = the MCP server's URI, from the authorization server its metadata names) that the MCP server refuses " +
-				"leaves every MCP client without access",
-			Run: onMCPServer(runIssuedTokenAccepted),
-		},
-		{
-			ID: "mcp-2.6.2-audience-validated", Spec: suite.MCP, Section: "2.6.2", Level: suite.Must,
-			Requires: mcpServerCode, Profiles: both,
-			Title: "The MCP server refuses an access token that was issued for another audience",
-			Quote: "MCP servers MUST validate that access tokens were issued specifically for them as the intended audience, according to RFC 8707 Section 2.",
-			Run:   onMCPServer(runAudienceValidated),
-		},
-		{
-			ID: "mcp-2.6.2-invalid-token-401", Spec: suite.MCP, Section: "2.6.2", Level: suite.Must,
-			Requires: mcpServer, Profiles: both,
-			Title: "An invalid access token is answered 401",
-			Quote: "Invalid or expired tokens MUST receive a HTTP 401 response.",
-			Run:   onMCPServer(runInvalidToken401),
-		},
+		revokedToken401, asRefusesForeignTokens, issuedTokenAccepted, audienceValidated,
+		invalidToken401,
 	}
+}
+
+var revokedToken401 = &suite.Check{
+	ID: "mcp-2.6.2-revoked-token-401", Spec: suite.MCP, Section: "2.6.2", Level: suite.Must,
+	Destroys: true,
+	Requires: append([]vocab.Feature{vocab.FeatureRevocation}, mcpServerCode...), Profiles: both,
+	Title: "A revoked access token is answered 401 by the MCP server (when revocation reaches it at once)",
+	Quote: "Invalid or expired tokens MUST receive a HTTP 401 response.",
+	Run:   onMCPServer(runRevokedToken401),
 }
 
 // runRevokedToken401 revokes a token the MCP server accepted. RFC 7009 §2.1
@@ -91,6 +60,17 @@ func runRevokedToken401(ctx context.Context, t *suite.T) error {
 		"check that the token is still active on every request (introspection or a revocation list), and answer 401 otherwise"), first.Exchange, rev.Exchange)
 }
 
+var issuedTokenAccepted = &suite.Check{
+	ID: "mcp-2.6.2-issued-token-accepted", Spec: suite.MCP, Section: "2.6.2", Level: suite.Must,
+	Requires: mcpServerCode, Profiles: both,
+	Title: "A token obtained with the MCP server as resource is accepted by the MCP server",
+	Quote: "A protected MCP server acts as an OAuth 2.1 resource server, capable of accepting and responding to protected resource requests using access tokens. (Roles)",
+	Keywordless: "the Roles sentence defines what an MCP server is: a resource server that accepts the access tokens issued for it; " +
+		"a token obtained exactly as MCP prescribes (resource = the MCP server's URI, from the authorization server its metadata names) that the MCP server refuses " +
+		"leaves every MCP client without access",
+	Run: onMCPServer(runIssuedTokenAccepted),
+}
+
 func runIssuedTokenAccepted(ctx context.Context, t *suite.T) error {
 	ts, err := t.TokensFor(ctx, nil, nil)
 	if err != nil {
@@ -120,6 +100,14 @@ func scopeHint(c probe.Challenge) string {
 	return ""
 }
 
+var audienceValidated = &suite.Check{
+	ID: "mcp-2.6.2-audience-validated", Spec: suite.MCP, Section: "2.6.2", Level: suite.Must,
+	Requires: mcpServerCode, Profiles: both,
+	Title: "The MCP server refuses an access token that was issued for another audience",
+	Quote: "MCP servers MUST validate that access tokens were issued specifically for them as the intended audience, according to RFC 8707 Section 2.",
+	Run:   onMCPServer(runAudienceValidated),
+}
+
 func runAudienceValidated(ctx context.Context, t *suite.T) error {
 	f, err := probe.ForeignToken(ctx, t)
 	if err != nil {
@@ -140,6 +128,14 @@ func runAudienceValidated(ctx context.Context, t *suite.T) error {
 		WithEvidence(f.Request.Exchange, f.Baseline.Exchange)
 }
 
+var invalidToken401 = &suite.Check{
+	ID: "mcp-2.6.2-invalid-token-401", Spec: suite.MCP, Section: "2.6.2", Level: suite.Must,
+	Requires: mcpServer, Profiles: both,
+	Title: "An invalid access token is answered 401",
+	Quote: "Invalid or expired tokens MUST receive a HTTP 401 response.",
+	Run:   onMCPServer(runInvalidToken401),
+}
+
 func runInvalidToken401(ctx context.Context, t *suite.T) error {
 	res, err := probe.InvalidToken(ctx, t)
 	if err != nil {
@@ -147,6 +143,17 @@ func runInvalidToken401(ctx context.Context, t *suite.T) error {
 	}
 	return expect.WithFix(expect.Status(res, http.StatusUnauthorized),
 		"answer unknown, expired or revoked tokens with 401 and a Bearer challenge (error=\"invalid_token\"), so that the client re-authorizes")
+}
+
+var asRefusesForeignTokens = &suite.Check{
+	// 2025-11-25 rewrote the sentence about MCP servers ("MCP servers
+	// MUST only accept tokens that are valid for use with their own
+	// resources"), which mcp-2.6.2-audience-validated judges.
+	ID: "mcp-2.6.2-as-refuses-foreign-tokens", Spec: suite.MCP, Section: "2.6.2", Level: suite.Must,
+	Requires: []vocab.Feature{vocab.FeatureDCRManagement, vocab.FeatureResource, vocab.FeatureAuthCode}, Profiles: only0618, Claim: vocab.ProfileMCP0618,
+	Title: "The authorization server's own resources (client configuration endpoint) refuse an access token issued for the MCP server",
+	Quote: "Authorization servers MUST only accept tokens that are valid for use with their own resources.",
+	Run:   runASRefusesForeignTokens,
 }
 
 func runASRefusesForeignTokens(ctx context.Context, t *suite.T) error {

@@ -15,17 +15,17 @@ import (
 // communicationSecurityChecks returns the checks of the MCP authorization
 // specification §3.3, Communication Security.
 func communicationSecurityChecks() []*suite.Check {
-	return []*suite.Check{
-		{
-			// The issuer is rfc8414-2-issuer-https-url's; the redirect URIs
-			// (the sentence after) are rfc7591-5-http-redirect-refused's.
-			ID: "mcp-3.3-endpoints-https", Spec: suite.MCP, Section: "3.3", Level: suite.Must,
-			Requires: []vocab.Feature{vocab.FeatureMetadata}, Profiles: both,
-			Title: "Every endpoint the authorization server metadata names is an https URL",
-			Quote: "Implementations MUST follow OAuth 2.1 Section 1.5 \"Communication Security\". ... All authorization server endpoints MUST be served over HTTPS.",
-			Run:   runEndpointsHTTPS,
-		},
-	}
+	return []*suite.Check{endpointsHTTPS}
+}
+
+var endpointsHTTPS = &suite.Check{
+	// The issuer is rfc8414-2-issuer-https-url's; the redirect URIs
+	// (the sentence after) are rfc7591-5-http-redirect-refused's.
+	ID: "mcp-3.3-endpoints-https", Spec: suite.MCP, Section: "3.3", Level: suite.Must,
+	Requires: []vocab.Feature{vocab.FeatureMetadata}, Profiles: both,
+	Title: "Every endpoint the authorization server metadata names is an https URL",
+	Quote: "Implementations MUST follow OAuth 2.1 Section 1.5 \"Communication Security\". ... All authorization server endpoints MUST be served over HTTPS.",
+	Run:   runEndpointsHTTPS,
 }
 
 // runEndpointsHTTPS judges every *_endpoint member of the metadata: an

@@ -11,19 +11,19 @@ import (
 // codeProtectionChecks returns the checks of the MCP authorization
 // specification (2025-11-25), Authorization Code Protection.
 func codeProtectionChecks() []*suite.Check {
-	return []*suite.Check{
-		{
-			// Whether S256 is listed is RFC 9700's RECOMMENDED, judged by
-			// rfc8414-2-code-challenge-methods-s256; MCP asks for the member.
-			ID: "mcp-2025-11-25-pkce-advertised", Spec: suite.MCP, Section: "Authorization Code Protection", Level: suite.Must,
-			Requires: []vocab.Feature{vocab.FeatureMetadata}, Profiles: []vocab.Profile{vocab.ProfileMCP1125},
-			Title: "The authorization server metadata has code_challenge_methods_supported (MCP clients refuse to proceed without it)",
-			Quote: "OAuth 2.0 Authorization Server Metadata: If code_challenge_methods_supported is absent, the authorization server does not support PKCE " +
-				"and MCP clients MUST refuse to proceed. ... Authorization servers providing OpenID Connect Discovery 1.0 MUST include " +
-				"code_challenge_methods_supported in their metadata to ensure MCP compatibility.",
-			Run: runPKCEAdvertised,
-		},
-	}
+	return []*suite.Check{pkceAdvertised}
+}
+
+var pkceAdvertised = &suite.Check{
+	// Whether S256 is listed is RFC 9700's RECOMMENDED, judged by
+	// rfc8414-2-code-challenge-methods-s256; MCP asks for the member.
+	ID: "mcp-2025-11-25-pkce-advertised", Spec: suite.MCP, Section: "Authorization Code Protection", Level: suite.Must,
+	Requires: []vocab.Feature{vocab.FeatureMetadata}, Profiles: []vocab.Profile{vocab.ProfileMCP1125},
+	Title: "The authorization server metadata has code_challenge_methods_supported (MCP clients refuse to proceed without it)",
+	Quote: "OAuth 2.0 Authorization Server Metadata: If code_challenge_methods_supported is absent, the authorization server does not support PKCE " +
+		"and MCP clients MUST refuse to proceed. ... Authorization servers providing OpenID Connect Discovery 1.0 MUST include " +
+		"code_challenge_methods_supported in their metadata to ensure MCP compatibility.",
+	Run: runPKCEAdvertised,
 }
 
 // runPKCEAdvertised judges the member's presence in the metadata the suite

@@ -31,149 +31,28 @@ import (
 // https documents from public addresses (as it should in production) cannot
 // reach them, and the checks SKIP saying so.
 func cimdChecks() []*suite.Check {
-	req, p := cimdFeatures, []vocab.Profile{vocab.ProfileMCP1125}
 	return []*suite.Check{
-		{
-			ID: "mcp-2025-11-25-cimd-url-client-id", Spec: suite.MCP, Section: cimdSection, Level: suite.Should,
-			Requires: req, Profiles: p,
-			Title: "A server that advertises client_id_metadata_document_supported fetches a URL client_id's document and issues tokens to that client",
-			Quote: "The authorization server SHOULD fetch the document indicated by the client_id to retrieve the client registration information.",
-			Run:   runCIMDURLClientID,
-		},
-		{
-			ID: "mcp-2025-11-25-cimd-client-id-matches-url", Spec: suite.MCP, Section: cimdSection, Level: suite.Must,
-			Requires: req, Profiles: p,
-			Title: "A client metadata document whose client_id is not its own URL is refused",
-			Quote: "For Authorization Servers: ... MUST validate that the fetched document's client_id matches the URL exactly",
-			Run:   withDocs(runCIMDClientIDMatchesURL),
-		},
-		{
-			ID: "mcp-2025-11-25-cimd-redirect-uri-listed", Spec: suite.MCP, Section: cimdSection, Level: suite.Must,
-			Requires: req, Profiles: p,
-			Title: "With a URL client_id, a redirect_uri that the document does not list is refused and not redirected to",
-			Quote: "For Authorization Servers: ... MUST validate redirect URIs presented in an authorization request against those in the metadata document",
-			Run:   withDocs(runCIMDRedirectURIListed),
-		},
-		{
-			ID: "mcp-2025-11-25-cimd-client-host-shown", Spec: suite.MCP, Section: cimdSection, Level: suite.Should,
-			Requires: append([]vocab.Feature{vocab.FeatureBrowser}, req...), Profiles: p,
-			Title: "The consent page for a document's client shows the host of its client_id URL",
-			Quote: "The authorization server SHOULD display the hostname of the client_id on the authorization interface, in addition to displaying the fetched client information if any. (draft-ietf-oauth-client-id-metadata-document-00 §6.4)",
-			Run:   runCIMDClientHostShown,
-		},
-		{
-			ID: "mcp-2025-11-25-cimd-logo-prefetched", Spec: suite.MCP, Section: cimdSection, Level: suite.Should,
-			Requires: append([]vocab.Feature{vocab.FeatureBrowser}, req...), Profiles: p,
-			Title: "A server that shows a document client's logo fetches it itself instead of having the browser load it from logo_uri",
-			Quote: "Authorization servers that wish to make use of the logo_uri property within client metadata document SHOULD prefetch the file at logo_uri and cache it for the cache duration of the client metadata document. (draft-ietf-oauth-client-id-metadata-document-00 §6.7)",
-			Run:   withDocs(runCIMDLogoPrefetched),
-		},
-		{
-			// The -00 draft MCP 2025-11-25 cites says nothing of redirects;
-			// later drafts forbid following them (SSRF, MCP's "SHOULD follow
-			// the security considerations").
-			ID: "mcp-2025-11-25-cimd-redirects-not-followed", Spec: suite.MCP, Section: cimdSection, Level: suite.ShouldNot,
-			Requires: req, Profiles: p,
-			Title: "The server does not follow an HTTP redirect when it fetches a client metadata document",
-			Quote: "The authorization server MUST NOT automatically follow HTTP redirects when fetching the Client ID Metadata Document. " +
-				"(draft-ietf-oauth-client-id-metadata-document, Client Information Discovery, later than the -00 draft MCP 2025-11-25 cites)",
-			Keywordless: "reported as WARN, never FAIL: the MUST NOT is in a later revision of the draft than the -00 that MCP 2025-11-25 cites, which says nothing of redirects, " +
-				"so a server that follows the revision MCP cites may follow them; the later revision forbids it because a redirect lets the document's host send the server's fetch anywhere (SSRF)",
-			Run: withDocs(runCIMDRedirectsNotFollowed),
-		},
-		{
-			ID: "mcp-2025-11-25-cimd-invalid-json-refused", Spec: suite.MCP, Section: cimdSection, Level: suite.Must,
-			Requires: req, Profiles: p,
-			Title: "A client metadata document that is not valid JSON (an object followed by trailing data) is refused",
-			Quote: "For Authorization Servers: ... MUST validate the document structure is valid JSON and contains required fields",
-			Run:   withDocs(runCIMDInvalidJSONRefused),
-		},
-		{
-			ID: "mcp-2025-11-25-cimd-redirect-uris-required", Spec: suite.MCP, Section: cimdSection, Level: suite.Must,
-			Requires: req, Profiles: p,
-			Title: "A client metadata document without redirect_uris is refused, whatever redirect_uri the request names",
-			Quote: "For Authorization Servers: ... MUST validate the document structure is valid JSON and contains required fields ... " +
-				"According to [RFC9700], the authorization server MUST require registration of redirect URIs, and MUST ensure that the redirect URI in a request " +
-				"is an exact match of a registered redirect URI. (draft-ietf-oauth-client-id-metadata-document-00 §4.5)",
-			Run: withDocs(runCIMDRedirectURIsRequired),
-		},
+		cimdURLClientID, cimdClientIDMatchesURL, cimdRedirectURIListed, cimdClientHostShown,
+		cimdLogoPrefetched, cimdRedirectsNotFollowed, cimdInvalidJSONRefused,
+		cimdRedirectURIsRequired,
 	}
 }
 
 // cimdFetchChecks returns the checks of the same section about
 // advertising, fetching and caching the documents.
 func cimdFetchChecks() []*suite.Check {
-	req, p := cimdFeatures, []vocab.Profile{vocab.ProfileMCP1125}
 	return []*suite.Check{
-		{
-			ID: "mcp-2025-11-25-cimd-supported", Spec: suite.MCP, Section: cimdSection, Level: suite.Should,
-			Requires: []vocab.Feature{vocab.FeatureMetadata}, Profiles: p,
-			Title: "The authorization server supports Client ID Metadata Documents (its metadata advertises client_id_metadata_document_supported)",
-			Quote: "MCP clients and authorization servers SHOULD support OAuth Client ID Metadata Documents as specified in OAuth Client ID Metadata Document.",
-			Run:   runCIMDSupported,
-		},
-		{
-			// Without the feature: a server that takes URL client_ids but
-			// does not say so is what this check is for.
-			ID: "mcp-2025-11-25-cimd-advertised", Spec: suite.MCP, Section: cimdSection, Level: suite.Must,
-			Requires: []vocab.Feature{vocab.FeatureMetadata, vocab.FeatureAuthCode}, Profiles: p,
-			Title: "A server that fetches client metadata documents and issues codes to their clients advertises client_id_metadata_document_supported",
-			Quote: "Authorization servers that publish Authorization Server Metadata [RFC8414] MUST include the following property to signal support for client metadata documents " +
-				"as described in this specification. (draft-ietf-oauth-client-id-metadata-document-00 §5)",
-			Run: runCIMDAdvertised,
-		},
-		{
-			ID: "mcp-2025-11-25-cimd-fetch-failure-aborts", Spec: suite.MCP, Section: cimdSection, Level: suite.Should,
-			Requires: req, Profiles: p,
-			Title: "An authorization request whose client metadata document cannot be fetched (HTTP 404) is aborted, not redirected",
-			Quote: "If fetching the metadata document fails, the authorization server SHOULD abort the authorization request. (draft-ietf-oauth-client-id-metadata-document-00 §4.3)",
-			Run:   withDocs(runCIMDFetchFailureAborts),
-		},
-		{
-			ID: "mcp-2025-11-25-cimd-errors-not-cached", Spec: suite.MCP, Section: cimdSection, Level: suite.MustNot,
-			Requires: req, Profiles: p,
-			Title: "A client metadata document that could not be fetched, or was invalid, is fetched again: neither the error nor the invalid document is cached",
-			Quote: "The authorization server MUST NOT cache error responses. The authorization server also MUST NOT cache documents which are invalid or malformed. " +
-				"(draft-ietf-oauth-client-id-metadata-document-00 §4.4)",
-			Run: withDocs(runCIMDErrorsNotCached),
-		},
-		{
-			ID: "mcp-2025-11-25-cimd-size-limited", Spec: suite.MCP, Section: cimdSection, Level: suite.Should,
-			Requires: req, Profiles: p,
-			Title: "A client metadata document of several megabytes is not accepted: the server limits the size it fetches",
-			Quote: "Authorization servers SHOULD limit the response size when fetching the client metadata document, as to avoid denial of service attacks against the authorization server " +
-				"by consuming excessive resources (memory, disk, database). (draft-ietf-oauth-client-id-metadata-document-00 §6.6)",
-			Run: withDocs(runCIMDSizeLimited),
-		},
-		{
-			ID: "mcp-2025-11-25-cimd-no-client-secret", Spec: suite.MCP, Section: cimdSection, Level: suite.Should,
-			Requires: req, Profiles: p,
-			Title: "A client metadata document carrying a client_secret is refused (an observation: the secret is public)",
-			Quote: "the client_secret and client_secret_expires_at properties MUST NOT be used (draft-ietf-oauth-client-id-metadata-document-00 §4.1)",
-			Keywordless: "an observation, reported as WARN and never FAIL: the MUST NOT binds the document the client publishes, and neither the -00 draft MCP cites nor MCP " +
-				"obliges the authorization server to refuse such a document; a server that accepts one takes as a credential a secret anyone can read",
-			Run: withDocs(runCIMDNoClientSecret),
-		},
-		{
-			ID: "mcp-2025-11-25-cimd-url-form", Spec: suite.MCP, Section: cimdSection, Level: suite.Should,
-			Requires: req, Profiles: p,
-			Title: "A client_id URL without a path, with dot segments, a fragment or a username and password is refused (an observation)",
-			Quote: "Client identifier URLs MUST have an \"https\" scheme, MUST contain a path component, MUST NOT contain single-dot or double-dot path segments, " +
-				"MUST NOT contain a fragment component and MUST NOT contain a username or password (draft-ietf-oauth-client-id-metadata-document-00 §3)",
-			Keywordless: "an observation, reported as WARN and never FAIL: the MUSTs bind the URL the client chooses, and the draft does not say in words that the authorization server " +
-				"refuses another; a server that fetches such a URL takes as a client identifier what the draft says is none (the https rule cannot be tried: the suite serves its documents over http on loopback)",
-			Run: withDocs(runCIMDURLForm),
-		},
-		{
-			ID: "mcp-2025-11-25-cimd-no-shared-secret", Spec: suite.MCP, Section: cimdSection, Level: suite.Should,
-			Requires: req, Profiles: p,
-			Title: "A client metadata document declaring a client_secret_* authentication method is refused (an observation: no secret can be shared)",
-			Quote: "the token_endpoint_auth_method property MUST NOT include client_secret_post, client_secret_basic, client_secret_jwt, or any other method based around a shared symmetric secret",
-			Keywordless: "an observation, reported as WARN and never FAIL: the MUST NOT binds the document the client publishes, and neither the -00 draft MCP cites nor MCP " +
-				"obliges the authorization server to refuse such a document; a server that accepts one registers a client that can never authenticate",
-			Run: withDocs(runCIMDNoSharedSecret),
-		},
+		cimdSupported, cimdAdvertised, cimdFetchFailureAborts, cimdErrorsNotCached,
+		cimdSizeLimited, cimdNoClientSecret, cimdURLForm, cimdNoSharedSecret,
 	}
+}
+
+var cimdURLClientID = &suite.Check{
+	ID: "mcp-2025-11-25-cimd-url-client-id", Spec: suite.MCP, Section: cimdSection, Level: suite.Should,
+	Requires: cimdFeatures, Profiles: []vocab.Profile{vocab.ProfileMCP1125},
+	Title: "A server that advertises client_id_metadata_document_supported fetches a URL client_id's document and issues tokens to that client",
+	Quote: "The authorization server SHOULD fetch the document indicated by the client_id to retrieve the client registration information.",
+	Run:   runCIMDURLClientID,
 }
 
 func runCIMDURLClientID(ctx context.Context, t *suite.T) error {
@@ -205,11 +84,27 @@ func runCIMDURLClientID(ctx context.Context, t *suite.T) error {
 	return nil
 }
 
+var cimdClientIDMatchesURL = &suite.Check{
+	ID: "mcp-2025-11-25-cimd-client-id-matches-url", Spec: suite.MCP, Section: cimdSection, Level: suite.Must,
+	Requires: cimdFeatures, Profiles: []vocab.Profile{vocab.ProfileMCP1125},
+	Title: "A client metadata document whose client_id is not its own URL is refused",
+	Quote: "For Authorization Servers: ... MUST validate that the fetched document's client_id matches the URL exactly",
+	Run:   withDocs(runCIMDClientIDMatchesURL),
+}
+
 func runCIMDClientIDMatchesURL(ctx context.Context, t *suite.T, d *docServer) error {
 	redirect := cimdRedirect(t)
 	id := d.host("/clients/impostor.json", redirect, func(md map[string]any) { md["client_id"] = d.base + "/clients/someone-else.json" })
 	return refusedDocument(ctx, t, id, redirect, "a document naming another client_id",
 		"compare the document's client_id with the URL it was fetched from (simple string comparison) and refuse a mismatch")
+}
+
+var cimdRedirectURIListed = &suite.Check{
+	ID: "mcp-2025-11-25-cimd-redirect-uri-listed", Spec: suite.MCP, Section: cimdSection, Level: suite.Must,
+	Requires: cimdFeatures, Profiles: []vocab.Profile{vocab.ProfileMCP1125},
+	Title: "With a URL client_id, a redirect_uri that the document does not list is refused and not redirected to",
+	Quote: "For Authorization Servers: ... MUST validate redirect URIs presented in an authorization request against those in the metadata document",
+	Run:   withDocs(runCIMDRedirectURIListed),
 }
 
 func runCIMDRedirectURIListed(ctx context.Context, t *suite.T, d *docServer) error {
@@ -221,6 +116,20 @@ func runCIMDRedirectURIListed(ctx context.Context, t *suite.T, d *docServer) err
 	}
 	return refusedDocument(ctx, t, id, other, "a redirect URI the document does not list",
 		"match redirect_uri exactly against the document's redirect_uris and show an error page on a mismatch")
+}
+
+var cimdRedirectsNotFollowed = &suite.Check{
+	// The -00 draft MCP 2025-11-25 cites says nothing of redirects;
+	// later drafts forbid following them (SSRF, MCP's "SHOULD follow
+	// the security considerations").
+	ID: "mcp-2025-11-25-cimd-redirects-not-followed", Spec: suite.MCP, Section: cimdSection, Level: suite.ShouldNot,
+	Requires: cimdFeatures, Profiles: []vocab.Profile{vocab.ProfileMCP1125},
+	Title: "The server does not follow an HTTP redirect when it fetches a client metadata document",
+	Quote: "The authorization server MUST NOT automatically follow HTTP redirects when fetching the Client ID Metadata Document. " +
+		"(draft-ietf-oauth-client-id-metadata-document, Client Information Discovery, later than the -00 draft MCP 2025-11-25 cites)",
+	Keywordless: "reported as WARN, never FAIL: the MUST NOT is in a later revision of the draft than the -00 that MCP 2025-11-25 cites, which says nothing of redirects, " +
+		"so a server that follows the revision MCP cites may follow them; the later revision forbids it because a redirect lets the document's host send the server's fetch anywhere (SSRF)",
+	Run: withDocs(runCIMDRedirectsNotFollowed),
 }
 
 func runCIMDRedirectsNotFollowed(ctx context.Context, t *suite.T, d *docServer) error {
@@ -242,6 +151,14 @@ func runCIMDRedirectsNotFollowed(ctx context.Context, t *suite.T, d *docServer) 
 	return nil
 }
 
+var cimdInvalidJSONRefused = &suite.Check{
+	ID: "mcp-2025-11-25-cimd-invalid-json-refused", Spec: suite.MCP, Section: cimdSection, Level: suite.Must,
+	Requires: cimdFeatures, Profiles: []vocab.Profile{vocab.ProfileMCP1125},
+	Title: "A client metadata document that is not valid JSON (an object followed by trailing data) is refused",
+	Quote: "For Authorization Servers: ... MUST validate the document structure is valid JSON and contains required fields",
+	Run:   withDocs(runCIMDInvalidJSONRefused),
+}
+
 // runCIMDInvalidJSONRefused hosts a well-formed document followed by
 // trailing data: a parser that reads the first JSON value and stops there
 // (a streaming decoder) takes it for valid.
@@ -253,11 +170,29 @@ func runCIMDInvalidJSONRefused(ctx context.Context, t *suite.T, d *docServer) er
 		"parse the whole document as one JSON object (RFC 8259) and refuse anything else, trailing data included")
 }
 
+var cimdRedirectURIsRequired = &suite.Check{
+	ID: "mcp-2025-11-25-cimd-redirect-uris-required", Spec: suite.MCP, Section: cimdSection, Level: suite.Must,
+	Requires: cimdFeatures, Profiles: []vocab.Profile{vocab.ProfileMCP1125},
+	Title: "A client metadata document without redirect_uris is refused, whatever redirect_uri the request names",
+	Quote: "For Authorization Servers: ... MUST validate the document structure is valid JSON and contains required fields ... " +
+		"According to [RFC9700], the authorization server MUST require registration of redirect URIs, and MUST ensure that the redirect URI in a request " +
+		"is an exact match of a registered redirect URI. (draft-ietf-oauth-client-id-metadata-document-00 §4.5)",
+	Run: withDocs(runCIMDRedirectURIsRequired),
+}
+
 func runCIMDRedirectURIsRequired(ctx context.Context, t *suite.T, d *docServer) error {
 	redirect := cimdRedirect(t)
 	id := d.host("/clients/no-redirects.json", redirect, func(md map[string]any) { delete(md, "redirect_uris") })
 	return refusedDocument(ctx, t, id, redirect, "a document without redirect_uris",
 		"refuse a client metadata document without redirect_uris: the request's redirect_uri can only be trusted when the document lists it")
+}
+
+var cimdSupported = &suite.Check{
+	ID: "mcp-2025-11-25-cimd-supported", Spec: suite.MCP, Section: cimdSection, Level: suite.Should,
+	Requires: []vocab.Feature{vocab.FeatureMetadata}, Profiles: []vocab.Profile{vocab.ProfileMCP1125},
+	Title: "The authorization server supports Client ID Metadata Documents (its metadata advertises client_id_metadata_document_supported)",
+	Quote: "MCP clients and authorization servers SHOULD support OAuth Client ID Metadata Documents as specified in OAuth Client ID Metadata Document.",
+	Run:   runCIMDSupported,
 }
 
 // runCIMDSupported reads the support where MCP clients look for it: the
@@ -272,6 +207,17 @@ func runCIMDSupported(_ context.Context, t *suite.T) error {
 		"client_id_metadata_document_supported: "+expect.Describe(t.Target.Metadata.Raw["client_id_metadata_document_supported"]),
 		"the server does not say it supports Client ID Metadata Documents, the registration MCP 2025-11-25 prefers when client and server have no prior relationship: MCP clients fall back to dynamic registration or to a client_id the user must enter").
 		WithFix(`accept https URLs as client_id, fetching the client metadata document they name, and advertise "client_id_metadata_document_supported": true`)
+}
+
+var cimdAdvertised = &suite.Check{
+	// Without the feature: a server that takes URL client_ids but
+	// does not say so is what this check is for.
+	ID: "mcp-2025-11-25-cimd-advertised", Spec: suite.MCP, Section: cimdSection, Level: suite.Must,
+	Requires: []vocab.Feature{vocab.FeatureMetadata, vocab.FeatureAuthCode}, Profiles: []vocab.Profile{vocab.ProfileMCP1125},
+	Title: "A server that fetches client metadata documents and issues codes to their clients advertises client_id_metadata_document_supported",
+	Quote: "Authorization servers that publish Authorization Server Metadata [RFC8414] MUST include the following property to signal support for client metadata documents " +
+		"as described in this specification. (draft-ietf-oauth-client-id-metadata-document-00 §5)",
+	Run: runCIMDAdvertised,
 }
 
 // runCIMDAdvertised tries a URL client_id at a server whose metadata does
@@ -304,10 +250,27 @@ func runCIMDAdvertised(ctx context.Context, t *suite.T) error {
 		WithEvidence(res.Last.Exchange)
 }
 
+var cimdFetchFailureAborts = &suite.Check{
+	ID: "mcp-2025-11-25-cimd-fetch-failure-aborts", Spec: suite.MCP, Section: cimdSection, Level: suite.Should,
+	Requires: cimdFeatures, Profiles: []vocab.Profile{vocab.ProfileMCP1125},
+	Title: "An authorization request whose client metadata document cannot be fetched (HTTP 404) is aborted, not redirected",
+	Quote: "If fetching the metadata document fails, the authorization server SHOULD abort the authorization request. (draft-ietf-oauth-client-id-metadata-document-00 §4.3)",
+	Run:   withDocs(runCIMDFetchFailureAborts),
+}
+
 func runCIMDFetchFailureAborts(ctx context.Context, t *suite.T, d *docServer) error {
 	redirect := cimdRedirect(t)
 	return refusedDocument(ctx, t, d.base+"/clients/missing.json", redirect, "a client whose document could not be fetched (HTTP 404)",
 		"abort the authorization request when the client metadata document cannot be fetched, and show the error to the person")
+}
+
+var cimdErrorsNotCached = &suite.Check{
+	ID: "mcp-2025-11-25-cimd-errors-not-cached", Spec: suite.MCP, Section: cimdSection, Level: suite.MustNot,
+	Requires: cimdFeatures, Profiles: []vocab.Profile{vocab.ProfileMCP1125},
+	Title: "A client metadata document that could not be fetched, or was invalid, is fetched again: neither the error nor the invalid document is cached",
+	Quote: "The authorization server MUST NOT cache error responses. The authorization server also MUST NOT cache documents which are invalid or malformed. " +
+		"(draft-ietf-oauth-client-id-metadata-document-00 §4.4)",
+	Run: withDocs(runCIMDErrorsNotCached),
 }
 
 // runCIMDErrorsNotCached makes the server meet an error response (nothing
@@ -369,6 +332,15 @@ func fetchedAgain(ctx context.Context, t *suite.T, d *docServer, path, redirect,
 // limit a server would call one.
 const cimdPadding = 8 << 20
 
+var cimdSizeLimited = &suite.Check{
+	ID: "mcp-2025-11-25-cimd-size-limited", Spec: suite.MCP, Section: cimdSection, Level: suite.Should,
+	Requires: cimdFeatures, Profiles: []vocab.Profile{vocab.ProfileMCP1125},
+	Title: "A client metadata document of several megabytes is not accepted: the server limits the size it fetches",
+	Quote: "Authorization servers SHOULD limit the response size when fetching the client metadata document, as to avoid denial of service attacks against the authorization server " +
+		"by consuming excessive resources (memory, disk, database). (draft-ietf-oauth-client-id-metadata-document-00 §6.6)",
+	Run: withDocs(runCIMDSizeLimited),
+}
+
 // runCIMDSizeLimited hosts a valid document followed by megabytes of
 // whitespace (still valid JSON), streamed without Content-Length.
 func runCIMDSizeLimited(ctx context.Context, t *suite.T, d *docServer) error {
@@ -394,6 +366,17 @@ func runCIMDSizeLimited(ctx context.Context, t *suite.T, d *docServer) error {
 	return expect.Fail(az.Last, "the document refused for its size", fmt.Sprintf("a code for the client of a document of more than %d bytes (%d bytes read)", cimdPadding, sent),
 		"the server read a client metadata document of several megabytes and accepted it: anyone can make it fetch and hold as much as they like").
 		WithFix("stop reading a client metadata document past a small limit (the draft recommends 5 kilobytes) and refuse it")
+}
+
+var cimdURLForm = &suite.Check{
+	ID: "mcp-2025-11-25-cimd-url-form", Spec: suite.MCP, Section: cimdSection, Level: suite.Should,
+	Requires: cimdFeatures, Profiles: []vocab.Profile{vocab.ProfileMCP1125},
+	Title: "A client_id URL without a path, with dot segments, a fragment or a username and password is refused (an observation)",
+	Quote: "Client identifier URLs MUST have an \"https\" scheme, MUST contain a path component, MUST NOT contain single-dot or double-dot path segments, " +
+		"MUST NOT contain a fragment component and MUST NOT contain a username or password (draft-ietf-oauth-client-id-metadata-document-00 §3)",
+	Keywordless: "an observation, reported as WARN and never FAIL: the MUSTs bind the URL the client chooses, and the draft does not say in words that the authorization server " +
+		"refuses another; a server that fetches such a URL takes as a client identifier what the draft says is none (the https rule cannot be tried: the suite serves its documents over http on loopback)",
+	Run: withDocs(runCIMDURLForm),
 }
 
 // runCIMDURLForm hosts a well-formed document behind each client_id URL
@@ -422,11 +405,31 @@ func runCIMDURLForm(ctx context.Context, t *suite.T, d *docServer) error {
 	return nil
 }
 
+var cimdNoClientSecret = &suite.Check{
+	ID: "mcp-2025-11-25-cimd-no-client-secret", Spec: suite.MCP, Section: cimdSection, Level: suite.Should,
+	Requires: cimdFeatures, Profiles: []vocab.Profile{vocab.ProfileMCP1125},
+	Title: "A client metadata document carrying a client_secret is refused (an observation: the secret is public)",
+	Quote: "the client_secret and client_secret_expires_at properties MUST NOT be used (draft-ietf-oauth-client-id-metadata-document-00 §4.1)",
+	Keywordless: "an observation, reported as WARN and never FAIL: the MUST NOT binds the document the client publishes, and neither the -00 draft MCP cites nor MCP " +
+		"obliges the authorization server to refuse such a document; a server that accepts one takes as a credential a secret anyone can read",
+	Run: withDocs(runCIMDNoClientSecret),
+}
+
 func runCIMDNoClientSecret(ctx context.Context, t *suite.T, d *docServer) error {
 	redirect := cimdRedirect(t)
 	id := d.host("/clients/published-secret.json", redirect, func(md map[string]any) { md["client_secret"] = "authspec-published-in-the-document" })
 	return expect.Observation(refusedDocument(ctx, t, id, redirect, "a document carrying a client_secret",
 		"refuse client metadata documents that carry client_secret or client_secret_expires_at: a published secret authenticates no one"))
+}
+
+var cimdNoSharedSecret = &suite.Check{
+	ID: "mcp-2025-11-25-cimd-no-shared-secret", Spec: suite.MCP, Section: cimdSection, Level: suite.Should,
+	Requires: cimdFeatures, Profiles: []vocab.Profile{vocab.ProfileMCP1125},
+	Title: "A client metadata document declaring a client_secret_* authentication method is refused (an observation: no secret can be shared)",
+	Quote: "the token_endpoint_auth_method property MUST NOT include client_secret_post, client_secret_basic, client_secret_jwt, or any other method based around a shared symmetric secret",
+	Keywordless: "an observation, reported as WARN and never FAIL: the MUST NOT binds the document the client publishes, and neither the -00 draft MCP cites nor MCP " +
+		"obliges the authorization server to refuse such a document; a server that accepts one registers a client that can never authenticate",
+	Run: withDocs(runCIMDNoSharedSecret),
 }
 
 func runCIMDNoSharedSecret(ctx context.Context, t *suite.T, d *docServer) error {
@@ -437,6 +440,14 @@ func runCIMDNoSharedSecret(ctx context.Context, t *suite.T, d *docServer) error 
 }
 
 const cimdSection = "Client ID Metadata Documents"
+
+var cimdClientHostShown = &suite.Check{
+	ID: "mcp-2025-11-25-cimd-client-host-shown", Spec: suite.MCP, Section: cimdSection, Level: suite.Should,
+	Requires: append([]vocab.Feature{vocab.FeatureBrowser}, cimdFeatures...), Profiles: []vocab.Profile{vocab.ProfileMCP1125},
+	Title: "The consent page for a document's client shows the host of its client_id URL",
+	Quote: "The authorization server SHOULD display the hostname of the client_id on the authorization interface, in addition to displaying the fetched client information if any. (draft-ietf-oauth-client-id-metadata-document-00 §6.4)",
+	Run:   runCIMDClientHostShown,
+}
 
 // runCIMDClientHostShown looks for the client_id's host on the consent page
 // of a document's client.
@@ -674,6 +685,14 @@ func withDocs(run func(ctx context.Context, t *suite.T, d *docServer) error) fun
 		defer d.close()
 		return run(ctx, t, d)
 	}
+}
+
+var cimdLogoPrefetched = &suite.Check{
+	ID: "mcp-2025-11-25-cimd-logo-prefetched", Spec: suite.MCP, Section: cimdSection, Level: suite.Should,
+	Requires: append([]vocab.Feature{vocab.FeatureBrowser}, cimdFeatures...), Profiles: []vocab.Profile{vocab.ProfileMCP1125},
+	Title: "A server that shows a document client's logo fetches it itself instead of having the browser load it from logo_uri",
+	Quote: "Authorization servers that wish to make use of the logo_uri property within client metadata document SHOULD prefetch the file at logo_uri and cache it for the cache duration of the client metadata document. (draft-ietf-oauth-client-id-metadata-document-00 §6.7)",
+	Run:   withDocs(runCIMDLogoPrefetched),
 }
 
 // runCIMDLogoPrefetched opens the consent page of a document whose

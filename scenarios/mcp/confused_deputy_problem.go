@@ -16,15 +16,15 @@ import (
 // specification, Confused Deputy Problem (2025-06-18 §3.6, 2025-11-25
 // Security Considerations).
 func confusedDeputyChecks() []*suite.Check {
-	return []*suite.Check{
-		{
-			ID: "mcp-security-consent-per-client", Spec: suite.MCP, Section: "Confused Deputy Problem", Level: suite.Must,
-			Requires: []vocab.Feature{vocab.FeatureBrowser, vocab.FeatureDCR, vocab.FeatureAuthCode}, Profiles: both,
-			Title: "A newly registered client is not approved on the strength of the user's approval of another client",
-			Quote: "MCP proxy servers using static client IDs MUST obtain user consent for each dynamically registered client before forwarding to third-party authorization servers (which may require additional consent).",
-			Run:   runConsentPerClient,
-		},
-	}
+	return []*suite.Check{consentPerClient}
+}
+
+var consentPerClient = &suite.Check{
+	ID: "mcp-security-consent-per-client", Spec: suite.MCP, Section: "Confused Deputy Problem", Level: suite.Must,
+	Requires: []vocab.Feature{vocab.FeatureBrowser, vocab.FeatureDCR, vocab.FeatureAuthCode}, Profiles: both,
+	Title: "A newly registered client is not approved on the strength of the user's approval of another client",
+	Quote: "MCP proxy servers using static client IDs MUST obtain user consent for each dynamically registered client before forwarding to third-party authorization servers (which may require additional consent).",
+	Run:   runConsentPerClient,
 }
 
 func runConsentPerClient(ctx context.Context, t *suite.T) error {

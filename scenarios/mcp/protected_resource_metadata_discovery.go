@@ -14,15 +14,15 @@ import (
 // prmDiscoveryChecks returns the checks of the MCP authorization
 // specification (2025-11-25), Protected Resource Metadata Discovery.
 func prmDiscoveryChecks() []*suite.Check {
-	return []*suite.Check{
-		{
-			ID: "mcp-2025-11-25-challenge-scope", Spec: suite.MCP, Section: "Protected Resource Metadata Discovery", Level: suite.Should,
-			Requires: mcpServer, Profiles: []vocab.Profile{vocab.ProfileMCP1125},
-			Title: "The 401 challenge tells the client which scope to request",
-			Quote: "MCP servers SHOULD include a scope parameter in the WWW-Authenticate header as defined in RFC 6750 Section 3 to indicate the scopes required for accessing the resource.",
-			Run:   onMCPServer(runChallengeScope),
-		},
-	}
+	return []*suite.Check{challengeScope}
+}
+
+var challengeScope = &suite.Check{
+	ID: "mcp-2025-11-25-challenge-scope", Spec: suite.MCP, Section: "Protected Resource Metadata Discovery", Level: suite.Should,
+	Requires: mcpServer, Profiles: []vocab.Profile{vocab.ProfileMCP1125},
+	Title: "The 401 challenge tells the client which scope to request",
+	Quote: "MCP servers SHOULD include a scope parameter in the WWW-Authenticate header as defined in RFC 6750 Section 3 to indicate the scopes required for accessing the resource.",
+	Run:   onMCPServer(runChallengeScope),
 }
 
 func runChallengeScope(ctx context.Context, t *suite.T) error {

@@ -18,17 +18,17 @@ import (
 // mcp-2.7-insufficient-scope-403's for 2025-06-18); the challenge's
 // parameters that MCP adds are judged here.
 func scopeChallengeChecks() []*suite.Check {
-	return []*suite.Check{
-		{
-			ID: "mcp-2025-11-25-insufficient-scope-challenge", Spec: suite.MCP, Section: "Scope Challenge Handling", Level: suite.Should,
-			Requires: append([]vocab.Feature{vocab.FeatureConfidential, vocab.FeatureAuthCode}, mcpServer...), Profiles: []vocab.Profile{vocab.ProfileMCP1125},
-			Title: "The 403 insufficient_scope challenge names the scope to request and the resource_metadata URL",
-			Quote: "When a client makes a request with an access token with insufficient scope during runtime operations, the server SHOULD respond with: ... " +
-				"WWW-Authenticate header with the Bearer scheme and additional parameters: ... scope=\"required_scope1 required_scope2\" - specifying the minimum scopes needed for the operation ... " +
-				"resource_metadata - the URI of the Protected Resource Metadata document (for consistency with 401 responses)",
-			Run: onMCPServer(runInsufficientScopeChallenge),
-		},
-	}
+	return []*suite.Check{insufficientScopeChallenge}
+}
+
+var insufficientScopeChallenge = &suite.Check{
+	ID: "mcp-2025-11-25-insufficient-scope-challenge", Spec: suite.MCP, Section: "Scope Challenge Handling", Level: suite.Should,
+	Requires: append([]vocab.Feature{vocab.FeatureConfidential, vocab.FeatureAuthCode}, mcpServer...), Profiles: []vocab.Profile{vocab.ProfileMCP1125},
+	Title: "The 403 insufficient_scope challenge names the scope to request and the resource_metadata URL",
+	Quote: "When a client makes a request with an access token with insufficient scope during runtime operations, the server SHOULD respond with: ... " +
+		"WWW-Authenticate header with the Bearer scheme and additional parameters: ... scope=\"required_scope1 required_scope2\" - specifying the minimum scopes needed for the operation ... " +
+		"resource_metadata - the URI of the Protected Resource Metadata document (for consistency with 401 responses)",
+	Run: onMCPServer(runInsufficientScopeChallenge),
 }
 
 func runInsufficientScopeChallenge(ctx context.Context, t *suite.T) error {

@@ -13,19 +13,19 @@ import (
 // redirectURIParameterChecks returns the checks of OAuth 2.1 §10.2,
 // Redirect URI Parameter in Token Request.
 func redirectURIParameterChecks() []*suite.Check {
-	return []*suite.Check{
-		{
-			ID: "oauth21-10.2-redirect-uri-not-required", Spec: suite.OAuth21, Section: "10.2", Level: suite.Must,
-			Requires: []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureAuthCode, vocab.FeatureOAuth21Clients},
-			Profiles: []vocab.Profile{vocab.ProfileOAuth21},
-			Title:    "An OAuth 2.1 client redeems a code without repeating the authorization request's redirect_uri",
-			Quote: "A client following only the OAuth 2.1 recommendations will not send the redirect_uri in the token request, and therefore will not be compatible with an authorization server that expects the parameter in the token request. ... " +
-				"The authorization server can use the client_id in the request to determine whether to enforce this behavior for the specific client.",
-			Keywordless: "OAuth 2.1 §4.1.3 defines the token request of the authorization code grant without redirect_uri: a server that requires it of a client it treats as an OAuth 2.1 client (the config's oauth21_clients) refuses the protocol's own request. " +
-				"A server that also serves OAuth 2.0 clients keeps RFC 6749's rule for them, which rfc6749-4.1.3-redirect-uri-required judges when oauth21_clients is not set.",
-			Run: runRedirectURINotRequired,
-		},
-	}
+	return []*suite.Check{redirectURINotRequired}
+}
+
+var redirectURINotRequired = &suite.Check{
+	ID: "oauth21-10.2-redirect-uri-not-required", Spec: suite.OAuth21, Section: "10.2", Level: suite.Must,
+	Requires: []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureAuthCode, vocab.FeatureOAuth21Clients},
+	Profiles: []vocab.Profile{vocab.ProfileOAuth21},
+	Title:    "An OAuth 2.1 client redeems a code without repeating the authorization request's redirect_uri",
+	Quote: "A client following only the OAuth 2.1 recommendations will not send the redirect_uri in the token request, and therefore will not be compatible with an authorization server that expects the parameter in the token request. ... " +
+		"The authorization server can use the client_id in the request to determine whether to enforce this behavior for the specific client.",
+	Keywordless: "OAuth 2.1 §4.1.3 defines the token request of the authorization code grant without redirect_uri: a server that requires it of a client it treats as an OAuth 2.1 client (the config's oauth21_clients) refuses the protocol's own request. " +
+		"A server that also serves OAuth 2.0 clients keeps RFC 6749's rule for them, which rfc6749-4.1.3-redirect-uri-required judges when oauth21_clients is not set.",
+	Run: runRedirectURINotRequired,
 }
 
 // runRedirectURINotRequired redeems a code whose authorization request

@@ -14,16 +14,7 @@ import (
 
 // valueSizeChecks returns the checks of OAuth 2.1 §1.7.1, Value Sizes.
 func valueSizeChecks() []*suite.Check {
-	return []*suite.Check{
-		{
-			ID: "oauth21-1.7.1-long-state-echoed", Spec: suite.OAuth21, Section: "1.7.1", Level: suite.Should,
-			Requires: []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureAuthCode},
-			Profiles: []vocab.Profile{vocab.ProfileOAuth21}, Claim: vocab.ProfileOAuth21,
-			Title: "A state that makes the authorization request about 7000 octets long comes back whole",
-			Quote: "Implementations SHOULD support parameter values long enough that requests remain within the 8000-octet request-line length recommended by Section 3 of [RFC9112].",
-			Run:   runLongStateEchoed,
-		},
-	}
+	return []*suite.Check{longStateEchoed}
 }
 
 // longRequestTarget is the length, in octets, of the request target of the
@@ -31,6 +22,15 @@ func valueSizeChecks() []*suite.Check {
 // line of RFC 9112 §3 with room for the method, the version, and whatever
 // the server's own redirects (to its login page) add.
 const longRequestTarget = 7000
+
+var longStateEchoed = &suite.Check{
+	ID: "oauth21-1.7.1-long-state-echoed", Spec: suite.OAuth21, Section: "1.7.1", Level: suite.Should,
+	Requires: []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureAuthCode},
+	Profiles: []vocab.Profile{vocab.ProfileOAuth21}, Claim: vocab.ProfileOAuth21,
+	Title: "A state that makes the authorization request about 7000 octets long comes back whole",
+	Quote: "Implementations SHOULD support parameter values long enough that requests remain within the 8000-octet request-line length recommended by Section 3 of [RFC9112].",
+	Run:   runLongStateEchoed,
+}
 
 // runLongStateEchoed sends the run's usual authorization request with a
 // state long enough to bring its request target to longRequestTarget

@@ -22,18 +22,18 @@ const (
 // clientSecretChecks returns the checks of OAuth 2.1 §2.4.1, Client
 // Secret.
 func clientSecretChecks() []*suite.Check {
-	return []*suite.Check{
-		{
-			ID: "oauth21-2.4.1-client-secret-post-supported", Spec: suite.OAuth21, Section: "2.4.1", Level: suite.Must,
-			Requires: []vocab.Feature{vocab.FeatureConfidential},
-			// RFC 6749 §2.3.1 makes the request body a MAY: only a
-			// server that claims OAuth 2.1 must accept it.
-			Profiles: []vocab.Profile{vocab.ProfileOAuth21}, Claim: vocab.ProfileOAuth21,
-			Title: "A confidential client can authenticate with client_id and client_secret in the request body (client_secret_post)",
-			Quote: "To support confidential clients in possession of a client secret, the authorization server MUST support the client including the client credentials in the request body content using the following parameters: ...",
-			Run:   runSecretPostSupported,
-		},
-	}
+	return []*suite.Check{secretPostSupported}
+}
+
+var secretPostSupported = &suite.Check{
+	ID: "oauth21-2.4.1-client-secret-post-supported", Spec: suite.OAuth21, Section: "2.4.1", Level: suite.Must,
+	Requires: []vocab.Feature{vocab.FeatureConfidential},
+	// RFC 6749 §2.3.1 makes the request body a MAY: only a
+	// server that claims OAuth 2.1 must accept it.
+	Profiles: []vocab.Profile{vocab.ProfileOAuth21}, Claim: vocab.ProfileOAuth21,
+	Title: "A confidential client can authenticate with client_id and client_secret in the request body (client_secret_post)",
+	Quote: "To support confidential clients in possession of a client secret, the authorization server MUST support the client including the client credentials in the request body content using the following parameters: ...",
+	Run:   runSecretPostSupported,
 }
 
 // runSecretPostSupported authenticates the run's confidential client with

@@ -14,21 +14,21 @@ import (
 // clientAuthenticationChecks returns the checks of OAuth 2.1 §2.4, Client
 // Authentication.
 func clientAuthenticationChecks() []*suite.Check {
-	return []*suite.Check{
-		{
-			ID: "oauth21-2.4-client-assertion-aud-issuer", Spec: suite.OAuth21, Section: "2.4", Level: suite.Must,
-			Requires: []vocab.Feature{vocab.FeaturePrivateKeyJWT},
-			// RFC 7523 §3 lets the server decide which values identify
-			// it; only a server that claims OAuth 2.1 must take its issuer.
-			Profiles: []vocab.Profile{vocab.ProfileOAuth21}, Claim: vocab.ProfileOAuth21,
-			Title: "The token endpoint takes a private_key_jwt client assertion whose aud is the issuer identifier",
-			Quote: "When using JWT-based client authentication, clients and authorization servers MUST follow the updated guidance around aud values in [I-D.ietf-oauth-rfc7523bis].",
-			Keywordless: "draft-ietf-oauth-rfc7523bis has the client use the issuer identifier as the sole aud value, a JSON string, and the server reject any other: " +
-				"a server that refuses that value refuses every client that follows the guidance. Whether it also refuses the token endpoint URL is not judged, " +
-				"since RFC 9126 §2 as published requires accepting it at the PAR endpoint",
-			Run: runClientAssertionAudIssuer,
-		},
-	}
+	return []*suite.Check{clientAssertionAudIssuer}
+}
+
+var clientAssertionAudIssuer = &suite.Check{
+	ID: "oauth21-2.4-client-assertion-aud-issuer", Spec: suite.OAuth21, Section: "2.4", Level: suite.Must,
+	Requires: []vocab.Feature{vocab.FeaturePrivateKeyJWT},
+	// RFC 7523 §3 lets the server decide which values identify
+	// it; only a server that claims OAuth 2.1 must take its issuer.
+	Profiles: []vocab.Profile{vocab.ProfileOAuth21}, Claim: vocab.ProfileOAuth21,
+	Title: "The token endpoint takes a private_key_jwt client assertion whose aud is the issuer identifier",
+	Quote: "When using JWT-based client authentication, clients and authorization servers MUST follow the updated guidance around aud values in [I-D.ietf-oauth-rfc7523bis].",
+	Keywordless: "draft-ietf-oauth-rfc7523bis has the client use the issuer identifier as the sole aud value, a JSON string, and the server reject any other: " +
+		"a server that refuses that value refuses every client that follows the guidance. Whether it also refuses the token endpoint URL is not judged, " +
+		"since RFC 9126 §2 as published requires accepting it at the PAR endpoint",
+	Run: runClientAssertionAudIssuer,
 }
 
 // runClientAssertionAudIssuer sends a token request of a private_key_jwt

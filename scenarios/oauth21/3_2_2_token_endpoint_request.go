@@ -12,20 +12,20 @@ import (
 // tokenRequestChecks returns the checks of OAuth 2.1 §3.2.2, Token
 // Endpoint Request.
 func tokenRequestChecks() []*suite.Check {
-	return []*suite.Check{
-		{
-			ID: "oauth21-3.2.2-public-client-secret-authenticated", Spec: suite.OAuth21, Section: "3.2.2", Level: suite.Must,
-			Requires: []vocab.Feature{vocab.FeaturePublicClient, vocab.FeatureAuthCode},
-			Profiles: []vocab.Profile{vocab.ProfileOAuth21}, Claim: vocab.ProfileOAuth21,
-			Title: "A public client that sends a client_secret is authenticated by it: a made-up secret gets no tokens",
-			Quote: "The authorization server MUST: ... * authenticate the client if client authentication is included",
-			Run:   runPublicClientSecretAuthenticated,
-		},
-	}
+	return []*suite.Check{publicClientSecretAuthenticated}
 }
 
 // wrongSecret is the client secret a public client made up.
 const wrongSecret = "authspec-public-client-made-up-secret"
+
+var publicClientSecretAuthenticated = &suite.Check{
+	ID: "oauth21-3.2.2-public-client-secret-authenticated", Spec: suite.OAuth21, Section: "3.2.2", Level: suite.Must,
+	Requires: []vocab.Feature{vocab.FeaturePublicClient, vocab.FeatureAuthCode},
+	Profiles: []vocab.Profile{vocab.ProfileOAuth21}, Claim: vocab.ProfileOAuth21,
+	Title: "A public client that sends a client_secret is authenticated by it: a made-up secret gets no tokens",
+	Quote: "The authorization server MUST: ... * authenticate the client if client authentication is included",
+	Run:   runPublicClientSecretAuthenticated,
+}
 
 // runPublicClientSecretAuthenticated redeems a public client's code with
 // HTTP Basic credentials: its client_id and a secret it was never issued.

@@ -13,20 +13,20 @@ import (
 // authorizationRequestChecks returns the checks of OAuth 2.1 §4.1.1,
 // Authorization Request.
 func authorizationRequestChecks() []*suite.Check {
-	return []*suite.Check{
-		{
-			ID: "oauth21-4.1.1-plain-refused", Spec: suite.OAuth21, Section: "4.1.1", Level: suite.Must,
-			Requires: []vocab.Feature{vocab.FeaturePKCE, vocab.FeatureConfidential, vocab.FeatureAuthCode},
-			// RFC 7636 §4.2 lets a server support plain: only a server
-			// that claims OAuth 2.1 must refuse it.
-			Profiles: []vocab.Profile{vocab.ProfileOAuth21}, Claim: vocab.ProfileOAuth21,
-			Title: "An authorization request with code_challenge_method=plain is refused",
-			Quote: "The plain transformation method defined in [RFC7636] is removed and explicitly prohibited in this specification.",
-			Keywordless: "A method the specification prohibits is one the server does not support, and §4.1.2.1 binds the answer: \"If the server does not support the requested code_challenge_method transformation, " +
-				"the authorization endpoint MUST return the authorization error response with error value set to invalid_request.\"",
-			Run: runPlainRefused,
-		},
-	}
+	return []*suite.Check{plainRefused}
+}
+
+var plainRefused = &suite.Check{
+	ID: "oauth21-4.1.1-plain-refused", Spec: suite.OAuth21, Section: "4.1.1", Level: suite.Must,
+	Requires: []vocab.Feature{vocab.FeaturePKCE, vocab.FeatureConfidential, vocab.FeatureAuthCode},
+	// RFC 7636 §4.2 lets a server support plain: only a server
+	// that claims OAuth 2.1 must refuse it.
+	Profiles: []vocab.Profile{vocab.ProfileOAuth21}, Claim: vocab.ProfileOAuth21,
+	Title: "An authorization request with code_challenge_method=plain is refused",
+	Quote: "The plain transformation method defined in [RFC7636] is removed and explicitly prohibited in this specification.",
+	Keywordless: "A method the specification prohibits is one the server does not support, and §4.1.2.1 binds the answer: \"If the server does not support the requested code_challenge_method transformation, " +
+		"the authorization endpoint MUST return the authorization error response with error value set to invalid_request.\"",
+	Run: runPlainRefused,
 }
 
 // runPlainRefused sends the run's usual authorization request with a plain

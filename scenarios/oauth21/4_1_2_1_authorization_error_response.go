@@ -18,48 +18,19 @@ import (
 // Authorization Error Response.
 func authorizationErrorChecks() []*suite.Check {
 	return []*suite.Check{
-		{
-			ID: "oauth21-4.1.2.1-error-page-400", Spec: suite.OAuth21, Section: "4.1.2.1", Level: suite.Should,
-			// A page served with 200 is told from a login page only in the
-			// browser, by the recipe's elements it lacks.
-			Requires: []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureAuthCode, vocab.FeatureBrowser},
-			Profiles: []vocab.Profile{vocab.ProfileOAuth21}, Claim: vocab.ProfileOAuth21,
-			Title: "The error page for an authorization request with an unknown client_id is served with HTTP 400",
-			Quote: "When returning an error response directly to the user agent, the authorization server SHOULD use the HTTP 400 (Bad Request) status code.",
-			Run:   runErrorPage400,
-		},
-		{
-			ID: "oauth21-4.1.2.1-pkce-required-public", Spec: suite.OAuth21, Section: "4.1.2.1", Level: suite.Must,
-			Requires: []vocab.Feature{vocab.FeaturePublicClient, vocab.FeatureAuthCode},
-			// RFC 8252 §8.1 only asks the server to reject them (SHOULD,
-			// rfc8252-8.1-pkce-required-native): the MUST is OAuth 2.1's.
-			Profiles: []vocab.Profile{vocab.ProfileOAuth21}, Claim: vocab.ProfileOAuth21,
-			Title: "A public client's authorization request without code_challenge is refused",
-			Quote: "An authorization server MUST reject requests without a code_challenge from public clients, ...",
-			Run:   runPKCERequiredPublic,
-		},
-		{
-			ID: "oauth21-4.1.2.1-pkce-required-confidential", Spec: suite.OAuth21, Section: "4.1.2.1", Level: suite.Must,
-			Requires: []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureAuthCode},
-			// RFC 9700 §2.1.1 only RECOMMENDS PKCE to confidential
-			// clients: a server that does not claim OAuth 2.1 may issue
-			// their codes without it.
-			Profiles: []vocab.Profile{vocab.ProfileOAuth21}, Claim: vocab.ProfileOAuth21,
-			Title: "A confidential client's authorization request without code_challenge (and without an OpenID Connect nonce) leads to no tokens",
-			Quote: "... and MUST reject such requests from other clients unless there is reasonable assurance that the client mitigates authorization code injection in other ways.",
-			Run:   runPKCERequiredConfidential,
-		},
-		{
-			ID: "oauth21-4.1.2.1-iss-on-error-response", Spec: suite.OAuth21, Section: "4.1.2.1", Level: suite.Must,
-			Requires: []vocab.Feature{vocab.FeatureMetadata, vocab.FeatureConfidential, vocab.FeatureAuthCode},
-			// As for oauth21-4.1.2-iss-required: RFC 9207 binds only a
-			// server that advertises iss (rfc9207-2-iss-on-error-response).
-			Profiles: []vocab.Profile{vocab.ProfileOAuth21}, Claim: vocab.ProfileOAuth21,
-			Title: "Error responses redirected to the client carry iss equal to the issuer, whether or not the metadata advertises it",
-			Quote: "\"iss\":  REQUIRED.  The issuer identifier of the authorization server.  See Section 4.1.2 above for details.",
-			Run:   runIssOnErrorResponse,
-		},
+		errorPage400, pkceRequiredPublic, pkceRequiredConfidential, issOnErrorResponse,
 	}
+}
+
+var issOnErrorResponse = &suite.Check{
+	ID: "oauth21-4.1.2.1-iss-on-error-response", Spec: suite.OAuth21, Section: "4.1.2.1", Level: suite.Must,
+	Requires: []vocab.Feature{vocab.FeatureMetadata, vocab.FeatureConfidential, vocab.FeatureAuthCode},
+	// As for oauth21-4.1.2-iss-required: RFC 9207 binds only a
+	// server that advertises iss (rfc9207-2-iss-on-error-response).
+	Profiles: []vocab.Profile{vocab.ProfileOAuth21}, Claim: vocab.ProfileOAuth21,
+	Title: "Error responses redirected to the client carry iss equal to the issuer, whether or not the metadata advertises it",
+	Quote: "\"iss\":  REQUIRED.  The issuer identifier of the authorization server.  See Section 4.1.2 above for details.",
+	Run:   runIssOnErrorResponse,
 }
 
 // runIssOnErrorResponse provokes an error response to the client (an
@@ -79,6 +50,17 @@ func runIssOnErrorResponse(ctx context.Context, t *suite.T) error {
 		return err
 	}
 	return issIsIssuer(res, issuer, "the error response (error="+res.Param("error")+")")
+}
+
+var pkceRequiredPublic = &suite.Check{
+	ID: "oauth21-4.1.2.1-pkce-required-public", Spec: suite.OAuth21, Section: "4.1.2.1", Level: suite.Must,
+	Requires: []vocab.Feature{vocab.FeaturePublicClient, vocab.FeatureAuthCode},
+	// RFC 8252 §8.1 only asks the server to reject them (SHOULD,
+	// rfc8252-8.1-pkce-required-native): the MUST is OAuth 2.1's.
+	Profiles: []vocab.Profile{vocab.ProfileOAuth21}, Claim: vocab.ProfileOAuth21,
+	Title: "A public client's authorization request without code_challenge is refused",
+	Quote: "An authorization server MUST reject requests without a code_challenge from public clients, ...",
+	Run:   runPKCERequiredPublic,
 }
 
 // runPKCERequiredPublic sends the public client's usual authorization
@@ -102,6 +84,18 @@ func runPKCERequiredPublic(ctx context.Context, t *suite.T) error {
 		WithFix("refuse authorization requests of public clients without code_challenge (error=invalid_request)")
 }
 
+var pkceRequiredConfidential = &suite.Check{
+	ID: "oauth21-4.1.2.1-pkce-required-confidential", Spec: suite.OAuth21, Section: "4.1.2.1", Level: suite.Must,
+	Requires: []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureAuthCode},
+	// RFC 9700 §2.1.1 only RECOMMENDS PKCE to confidential
+	// clients: a server that does not claim OAuth 2.1 may issue
+	// their codes without it.
+	Profiles: []vocab.Profile{vocab.ProfileOAuth21}, Claim: vocab.ProfileOAuth21,
+	Title: "A confidential client's authorization request without code_challenge (and without an OpenID Connect nonce) leads to no tokens",
+	Quote: "... and MUST reject such requests from other clients unless there is reasonable assurance that the client mitigates authorization code injection in other ways.",
+	Run:   runPKCERequiredConfidential,
+}
+
 // runPKCERequiredConfidential sends the confidential client's usual
 // authorization request without code_challenge, and without the OpenID
 // Connect nonce that §7.5.1.1 names as the other way to mitigate code
@@ -121,6 +115,17 @@ func runPKCERequiredConfidential(ctx context.Context, t *suite.T) error {
 			WithEvidence(res.Last.Exchange).
 			WithFix("refuse authorization requests without code_challenge from every client (error=invalid_request), and refuse token requests for codes issued without one")
 	})
+}
+
+var errorPage400 = &suite.Check{
+	ID: "oauth21-4.1.2.1-error-page-400", Spec: suite.OAuth21, Section: "4.1.2.1", Level: suite.Should,
+	// A page served with 200 is told from a login page only in the
+	// browser, by the recipe's elements it lacks.
+	Requires: []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureAuthCode, vocab.FeatureBrowser},
+	Profiles: []vocab.Profile{vocab.ProfileOAuth21}, Claim: vocab.ProfileOAuth21,
+	Title: "The error page for an authorization request with an unknown client_id is served with HTTP 400",
+	Quote: "When returning an error response directly to the user agent, the authorization server SHOULD use the HTTP 400 (Bad Request) status code.",
+	Run:   runErrorPage400,
 }
 
 // runErrorPage400 sends the run's usual authorization request with a

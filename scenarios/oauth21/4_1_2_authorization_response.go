@@ -10,20 +10,20 @@ import (
 // authorizationResponseChecks returns the checks of OAuth 2.1 §4.1.2,
 // Authorization Response.
 func authorizationResponseChecks() []*suite.Check {
-	return []*suite.Check{
-		{
-			ID: "oauth21-4.1.2-iss-required", Spec: suite.OAuth21, Section: "4.1.2", Level: suite.Must,
-			Requires: []vocab.Feature{vocab.FeatureMetadata, vocab.FeatureConfidential, vocab.FeatureAuthCode},
-			// RFC 9207 asks for iss only from a server that advertises it
-			// (rfc9207-2-iss-parameter): only a server that claims OAuth
-			// 2.1 must send it always.
-			Profiles: []vocab.Profile{vocab.ProfileOAuth21}, Claim: vocab.ProfileOAuth21,
-			Title: "Authorization responses carry iss equal to the issuer, whether or not the metadata advertises it",
-			Quote: "\"iss\":  REQUIRED.  The issuer identifier of the authorization server which the client can use to prevent mix-up attacks, " +
-				"if the client interacts with more than one authorization server.",
-			Run: runIssRequired,
-		},
-	}
+	return []*suite.Check{issRequired}
+}
+
+var issRequired = &suite.Check{
+	ID: "oauth21-4.1.2-iss-required", Spec: suite.OAuth21, Section: "4.1.2", Level: suite.Must,
+	Requires: []vocab.Feature{vocab.FeatureMetadata, vocab.FeatureConfidential, vocab.FeatureAuthCode},
+	// RFC 9207 asks for iss only from a server that advertises it
+	// (rfc9207-2-iss-parameter): only a server that claims OAuth
+	// 2.1 must send it always.
+	Profiles: []vocab.Profile{vocab.ProfileOAuth21}, Claim: vocab.ProfileOAuth21,
+	Title: "Authorization responses carry iss equal to the issuer, whether or not the metadata advertises it",
+	Quote: "\"iss\":  REQUIRED.  The issuer identifier of the authorization server which the client can use to prevent mix-up attacks, " +
+		"if the client interacts with more than one authorization server.",
+	Run: runIssRequired,
 }
 
 // runIssRequired approves the run's usual authorization request and

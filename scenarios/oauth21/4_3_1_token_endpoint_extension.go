@@ -11,17 +11,17 @@ import (
 // refreshGrantChecks returns the checks of OAuth 2.1 §4.3.1, the refresh
 // token grant at the token endpoint.
 func refreshGrantChecks() []*suite.Check {
-	return []*suite.Check{
-		{
-			ID: "oauth21-4.3.1-refresh-bound-to-client-id", Spec: suite.OAuth21, Section: "4.3.1", Level: suite.Must,
-			Requires: []vocab.Feature{vocab.FeaturePublicClient, vocab.FeatureAuthCode, vocab.FeatureRefresh, vocab.FeatureDCR},
-			Profiles: []vocab.Profile{vocab.ProfileOAuth21}, Claim: vocab.ProfileOAuth21,
-			Title: "A public client's refresh token cannot be used with the client_id of another public client",
-			Quote: "In addition to the processing rules in Section 3.2.2, the authorization server MUST: ... " +
-				"OR if a client_id is included in the request, ensure the refresh token was issued to the matching client",
-			Run: runRefreshBoundToClientID,
-		},
-	}
+	return []*suite.Check{refreshBoundToClientID}
+}
+
+var refreshBoundToClientID = &suite.Check{
+	ID: "oauth21-4.3.1-refresh-bound-to-client-id", Spec: suite.OAuth21, Section: "4.3.1", Level: suite.Must,
+	Requires: []vocab.Feature{vocab.FeaturePublicClient, vocab.FeatureAuthCode, vocab.FeatureRefresh, vocab.FeatureDCR},
+	Profiles: []vocab.Profile{vocab.ProfileOAuth21}, Claim: vocab.ProfileOAuth21,
+	Title: "A public client's refresh token cannot be used with the client_id of another public client",
+	Quote: "In addition to the processing rules in Section 3.2.2, the authorization server MUST: ... " +
+		"OR if a client_id is included in the request, ensure the refresh token was issued to the matching client",
+	Run: runRefreshBoundToClientID,
 }
 
 // runRefreshBoundToClientID refreshes a public client's tokens once as

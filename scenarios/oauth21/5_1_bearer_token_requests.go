@@ -13,19 +13,19 @@ import (
 // bearerRequestChecks returns the checks of OAuth 2.1 §5.1, Bearer Token
 // Requests.
 func bearerRequestChecks() []*suite.Check {
-	return []*suite.Check{
-		{
-			ID: "oauth21-5.1-query-token-ignored", Spec: suite.OAuth21, Section: "5.1", Level: suite.Must,
-			Requires: []vocab.Feature{vocab.FeatureResource, vocab.FeatureConfidential, vocab.FeatureAuthCode},
-			// RFC 6750 §2.3 lets a resource server support the URI query
-			// parameter method: only a server that claims OAuth 2.1 must
-			// ignore it (an MCP server must too: mcp-2.6.1-query-token-refused).
-			Profiles: []vocab.Profile{vocab.ProfileOAuth21}, Claim: vocab.ProfileOAuth21,
-			Title: "The protected resource ignores an access token in the URI query string",
-			Quote: "In particular, clients MUST NOT send the access token in a URI query parameter, and resource servers MUST ignore access tokens in a URI query parameter.",
-			Run:   runQueryTokenIgnored,
-		},
-	}
+	return []*suite.Check{queryTokenIgnored}
+}
+
+var queryTokenIgnored = &suite.Check{
+	ID: "oauth21-5.1-query-token-ignored", Spec: suite.OAuth21, Section: "5.1", Level: suite.Must,
+	Requires: []vocab.Feature{vocab.FeatureResource, vocab.FeatureConfidential, vocab.FeatureAuthCode},
+	// RFC 6750 §2.3 lets a resource server support the URI query
+	// parameter method: only a server that claims OAuth 2.1 must
+	// ignore it (an MCP server must too: mcp-2.6.1-query-token-refused).
+	Profiles: []vocab.Profile{vocab.ProfileOAuth21}, Claim: vocab.ProfileOAuth21,
+	Title: "The protected resource ignores an access token in the URI query string",
+	Quote: "In particular, clients MUST NOT send the access token in a URI query parameter, and resource servers MUST ignore access tokens in a URI query parameter.",
+	Run:   runQueryTokenIgnored,
 }
 
 // runQueryTokenIgnored sends the token the resource accepts in the

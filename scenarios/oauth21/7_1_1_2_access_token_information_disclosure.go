@@ -16,16 +16,16 @@ import (
 // tokenDisclosureChecks returns the checks of OAuth 2.1 §7.1.1.2, Access
 // token information disclosure.
 func tokenDisclosureChecks() []*suite.Check {
-	return []*suite.Check{
-		{
-			ID: "oauth21-7.1.1.2-no-token-cookie-in-clear", Spec: suite.OAuth21, Section: "7.1.1.2", Level: suite.MustNot,
-			Requires: []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureAuthCode, vocab.FeatureResource},
-			Profiles: []vocab.Profile{vocab.ProfileOAuth21},
-			Title:    "Neither the token response nor the resource sets a cookie holding the access or refresh token without the Secure attribute",
-			Quote:    "Bearer tokens MUST NOT be stored in cookies that can be sent in the clear.",
-			Run:      runNoTokenCookieInClear,
-		},
-	}
+	return []*suite.Check{noTokenCookieInClear}
+}
+
+var noTokenCookieInClear = &suite.Check{
+	ID: "oauth21-7.1.1.2-no-token-cookie-in-clear", Spec: suite.OAuth21, Section: "7.1.1.2", Level: suite.MustNot,
+	Requires: []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureAuthCode, vocab.FeatureResource},
+	Profiles: []vocab.Profile{vocab.ProfileOAuth21},
+	Title:    "Neither the token response nor the resource sets a cookie holding the access or refresh token without the Secure attribute",
+	Quote:    "Bearer tokens MUST NOT be stored in cookies that can be sent in the clear.",
+	Run:      runNoTokenCookieInClear,
 }
 
 // runNoTokenCookieInClear gets tokens and calls the resource with the

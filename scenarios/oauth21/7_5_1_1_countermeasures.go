@@ -16,18 +16,18 @@ import (
 // countermeasureChecks returns the checks of OAuth 2.1 §7.5.1.1,
 // Countermeasures (of authorization code injection).
 func countermeasureChecks() []*suite.Check {
-	return []*suite.Check{
-		{
-			ID: "oauth21-7.5.1.1-pkce-enforced-with-nonce", Spec: suite.OAuth21, Section: "7.5.1.1", Level: suite.Should,
-			Requires: []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureAuthCode},
-			// RFC 9700 §2.1.1 leaves PKCE to confidential clients that
-			// use the nonce: only OAuth 2.1 asks the server to enforce it.
-			Profiles: []vocab.Profile{vocab.ProfileOAuth21}, Claim: vocab.ProfileOAuth21,
-			Title: "A confidential client's authorization request without code_challenge but with an OpenID Connect nonce leads to no tokens",
-			Quote: "In this case, using and enforcing code_challenge and code_verifier is still RECOMMENDED.",
-			Run:   runPKCEEnforcedWithNonce,
-		},
-	}
+	return []*suite.Check{pkceEnforcedWithNonce}
+}
+
+var pkceEnforcedWithNonce = &suite.Check{
+	ID: "oauth21-7.5.1.1-pkce-enforced-with-nonce", Spec: suite.OAuth21, Section: "7.5.1.1", Level: suite.Should,
+	Requires: []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureAuthCode},
+	// RFC 9700 §2.1.1 leaves PKCE to confidential clients that
+	// use the nonce: only OAuth 2.1 asks the server to enforce it.
+	Profiles: []vocab.Profile{vocab.ProfileOAuth21}, Claim: vocab.ProfileOAuth21,
+	Title: "A confidential client's authorization request without code_challenge but with an OpenID Connect nonce leads to no tokens",
+	Quote: "In this case, using and enforcing code_challenge and code_verifier is still RECOMMENDED.",
+	Run:   runPKCEEnforcedWithNonce,
 }
 
 // runPKCEEnforcedWithNonce sends the confidential client's usual

@@ -15,22 +15,22 @@ import (
 // codeReuseChecks returns the checks of OAuth 2.1 §7.5.3, Reuse of
 // Authorization Codes.
 func codeReuseChecks() []*suite.Check {
-	return []*suite.Check{
-		{
-			ID: "oauth21-7.5.3-invalid-replay-keeps-tokens", Spec: suite.OAuth21, Section: "7.5.3", Level: suite.ShouldNot,
-			Destroys: true,
-			Requires: []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureAuthCode, vocab.FeaturePKCE},
-			Profiles: []vocab.Profile{vocab.ProfileOAuth21}, Claim: vocab.ProfileOAuth21,
-			Title: "A replayed code with a wrong code_verifier is refused without revoking the tokens of the legitimate redemption",
-			Quote: "The authorization server SHOULD NOT revoke any issued tokens when receiving a replayed authorization code that contains invalid parameters.",
-			Run:   runInvalidReplayKeepsTokens,
-		},
-	}
+	return []*suite.Check{invalidReplayKeepsTokens}
 }
 
 // wrongVerifier is a well-formed code_verifier (RFC 7636 §4.1) that matches
 // no code_challenge the run sends.
 var wrongVerifier = strings.Repeat("authspec-wrong-verifier~", 2)
+
+var invalidReplayKeepsTokens = &suite.Check{
+	ID: "oauth21-7.5.3-invalid-replay-keeps-tokens", Spec: suite.OAuth21, Section: "7.5.3", Level: suite.ShouldNot,
+	Destroys: true,
+	Requires: []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureAuthCode, vocab.FeaturePKCE},
+	Profiles: []vocab.Profile{vocab.ProfileOAuth21}, Claim: vocab.ProfileOAuth21,
+	Title: "A replayed code with a wrong code_verifier is refused without revoking the tokens of the legitimate redemption",
+	Quote: "The authorization server SHOULD NOT revoke any issued tokens when receiving a replayed authorization code that contains invalid parameters.",
+	Run:   runInvalidReplayKeepsTokens,
+}
 
 // runInvalidReplayKeepsTokens redeems a code, then replays it with a
 // code_verifier that does not match its challenge, as an attacker who stole

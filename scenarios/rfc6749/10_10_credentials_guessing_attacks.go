@@ -18,23 +18,15 @@ import (
 // credentialsGuessingChecks returns the checks of RFC 6749 §10.10,
 // Credentials-Guessing Attacks.
 func credentialsGuessingChecks() []*suite.Check {
-	return []*suite.Check{
-		{
-			ID: "rfc6749-10.10-credentials-can-hold-128-bits", Spec: suite.RFC6749, Section: "10.10", Level: suite.Must,
-			Requires: []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureAuthCode}, Profiles: []vocab.Profile{vocab.ProfileCore},
-			Title: "Authorization codes, access tokens and refresh tokens are long enough to hold 128 random bits",
-			Quote: "The probability of an attacker guessing generated tokens (and other credentials not intended for handling by end-users) MUST be less than or equal to 2^(-128) and SHOULD be less than or equal to 2^(-160).",
-			Run:   runCredentialsCanHold128Bits,
-		},
-		{
-			ID: "rfc6749-10.10-credentials-entropy-estimate", Spec: suite.RFC6749, Section: "10.10", Level: suite.Must,
-			Requires: []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureAuthCode}, Profiles: []vocab.Profile{vocab.ProfileCore},
-			Title: "Codes, access tokens, refresh tokens, client secrets and registration access tokens vary in enough characters to hold 128 random bits",
-			Quote: "The probability of an attacker guessing generated tokens (and other credentials not intended for handling by end-users) MUST be less than or equal to 2^(-128) and SHOULD be less than or equal to 2^(-160).",
-			After: true,
-			Run:   runCredentialsEntropyEstimate,
-		},
-	}
+	return []*suite.Check{credentialsCanHold128Bits, credentialsEntropyEstimate}
+}
+
+var credentialsCanHold128Bits = &suite.Check{
+	ID: "rfc6749-10.10-credentials-can-hold-128-bits", Spec: suite.RFC6749, Section: "10.10", Level: suite.Must,
+	Requires: []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureAuthCode}, Profiles: []vocab.Profile{vocab.ProfileCore},
+	Title: "Authorization codes, access tokens and refresh tokens are long enough to hold 128 random bits",
+	Quote: "The probability of an attacker guessing generated tokens (and other credentials not intended for handling by end-users) MUST be less than or equal to 2^(-128) and SHOULD be less than or equal to 2^(-160).",
+	Run:   runCredentialsCanHold128Bits,
 }
 
 // runCredentialsCanHold128Bits bounds from above the entropy each value of
@@ -134,6 +126,15 @@ func (k *credentialKind) add(v string, res *httpx.Result) {
 }
 
 func (k *credentialKind) enough() bool { return len(k.values) >= entropySamples }
+
+var credentialsEntropyEstimate = &suite.Check{
+	ID: "rfc6749-10.10-credentials-entropy-estimate", Spec: suite.RFC6749, Section: "10.10", Level: suite.Must,
+	Requires: []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureAuthCode}, Profiles: []vocab.Profile{vocab.ProfileCore},
+	Title: "Codes, access tokens, refresh tokens, client secrets and registration access tokens vary in enough characters to hold 128 random bits",
+	Quote: "The probability of an attacker guessing generated tokens (and other credentials not intended for handling by end-users) MUST be less than or equal to 2^(-128) and SHOULD be less than or equal to 2^(-160).",
+	After: true,
+	Run:   runCredentialsEntropyEstimate,
+}
 
 // runCredentialsEntropyEstimate estimates, from their variation, how much
 // entropy the codes, access tokens, refresh tokens, client secrets and

@@ -19,23 +19,7 @@ import (
 // csrfChecks returns the checks of RFC 6749 §10.12, Cross-Site Request
 // Forgery.
 func csrfChecks() []*suite.Check {
-	req := []vocab.Feature{vocab.FeatureBrowser, vocab.FeatureConfidential, vocab.FeatureAuthCode}
-	return []*suite.Check{
-		{
-			ID: "rfc6749-10.12-consent-not-by-get", Spec: suite.RFC6749, Section: "10.12", Level: suite.Must,
-			Requires: req, Profiles: []vocab.Profile{vocab.ProfileCore},
-			Title: "Consent cannot be approved by a GET request that another site can trigger (a link or an image, without the CSRF token)",
-			Quote: "The authorization server MUST implement CSRF protection for its authorization endpoint and ensure that a malicious client cannot obtain authorization without the awareness and explicit consent of the resource owner.",
-			Run:   runConsentGET,
-		},
-		{
-			ID: "rfc6749-10.12-consent-csrf-token", Spec: suite.RFC6749, Section: "10.12", Level: suite.Must,
-			Requires: req, Profiles: []vocab.Profile{vocab.ProfileCore},
-			Title: "A consent form forged from another site (the attacker's own form, the person's cookies) is refused",
-			Quote: "The authorization server MUST implement CSRF protection for its authorization endpoint and ensure that a malicious client cannot obtain authorization without the awareness and explicit consent of the resource owner.",
-			Run:   runConsentCSRF,
-		},
-	}
+	return []*suite.Check{consentGET, consentCSRF}
 }
 
 // inspect logs in through the browser and stops at the consent page.
@@ -149,6 +133,14 @@ func submit(ctx context.Context, t *suite.T, ar *fixture.AuthRequest, f *fixture
 	return res, fixture.MatchesRedirect(u, redirect) && u.Query().Get("code") != "", nil
 }
 
+var consentGET = &suite.Check{
+	ID: "rfc6749-10.12-consent-not-by-get", Spec: suite.RFC6749, Section: "10.12", Level: suite.Must,
+	Requires: []vocab.Feature{vocab.FeatureBrowser, vocab.FeatureConfidential, vocab.FeatureAuthCode}, Profiles: []vocab.Profile{vocab.ProfileCore},
+	Title: "Consent cannot be approved by a GET request that another site can trigger (a link or an image, without the CSRF token)",
+	Quote: "The authorization server MUST implement CSRF protection for its authorization endpoint and ensure that a malicious client cannot obtain authorization without the awareness and explicit consent of the resource owner.",
+	Run:   runConsentGET,
+}
+
 func runConsentGET(ctx context.Context, t *suite.T) error {
 	b, err := forgeryBases(ctx, t)
 	if err != nil {
@@ -178,6 +170,14 @@ func runConsentGET(ctx context.Context, t *suite.T) error {
 }
 
 var csrfName = regexp.MustCompile(`(?i)csrf|xsrf|authenticity|_token$|^token$|nonce`)
+
+var consentCSRF = &suite.Check{
+	ID: "rfc6749-10.12-consent-csrf-token", Spec: suite.RFC6749, Section: "10.12", Level: suite.Must,
+	Requires: []vocab.Feature{vocab.FeatureBrowser, vocab.FeatureConfidential, vocab.FeatureAuthCode}, Profiles: []vocab.Profile{vocab.ProfileCore},
+	Title: "A consent form forged from another site (the attacker's own form, the person's cookies) is refused",
+	Quote: "The authorization server MUST implement CSRF protection for its authorization endpoint and ensure that a malicious client cannot obtain authorization without the awareness and explicit consent of the resource owner.",
+	Run:   runConsentCSRF,
+}
 
 func runConsentCSRF(ctx context.Context, t *suite.T) error {
 	b, err := forgeryBases(ctx, t)

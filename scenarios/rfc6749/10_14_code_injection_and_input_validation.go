@@ -19,15 +19,15 @@ import (
 // inputValidationChecks returns the checks of RFC 6749 §10.14, Code
 // Injection and Input Validation.
 func inputValidationChecks() []*suite.Check {
-	return []*suite.Check{
-		{
-			ID: "rfc6749-10.14-markup-not-reflected", Spec: suite.RFC6749, Section: "10.14", Level: suite.Must,
-			Requires: []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureAuthCode}, Profiles: []vocab.Profile{vocab.ProfileCore},
-			Title: "The page refusing an unregistered redirect_uri does not reflect markup from redirect_uri or state unescaped",
-			Quote: "The authorization server and client MUST sanitize (and validate when possible) any value received -- in particular, the value of the \"state\" and \"redirect_uri\" parameters.",
-			Run:   runMarkupNotReflected,
-		},
-	}
+	return []*suite.Check{markupNotReflected}
+}
+
+var markupNotReflected = &suite.Check{
+	ID: "rfc6749-10.14-markup-not-reflected", Spec: suite.RFC6749, Section: "10.14", Level: suite.Must,
+	Requires: []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureAuthCode}, Profiles: []vocab.Profile{vocab.ProfileCore},
+	Title: "The page refusing an unregistered redirect_uri does not reflect markup from redirect_uri or state unescaped",
+	Quote: "The authorization server and client MUST sanitize (and validate when possible) any value received -- in particular, the value of the \"state\" and \"redirect_uri\" parameters.",
+	Run:   runMarkupNotReflected,
 }
 
 // runMarkupNotReflected sends an authorization request whose redirect_uri

@@ -17,23 +17,7 @@ import (
 // clientImpersonationChecks returns the checks of RFC 6749 §10.2, Client
 // Impersonation.
 func clientImpersonationChecks() []*suite.Check {
-	req := []vocab.Feature{vocab.FeatureBrowser, vocab.FeatureConfidential, vocab.FeatureAuthCode}
-	return []*suite.Check{
-		{
-			ID: "rfc6749-10.2-consent-names-client", Spec: suite.RFC6749, Section: "10.2", Level: suite.Should,
-			Requires: req, Profiles: []vocab.Profile{vocab.ProfileCore},
-			Title: "The consent page names the client (its registered name or client_id)",
-			Quote: quote102,
-			Run:   runConsentNamesClient,
-		},
-		{
-			ID: "rfc6749-10.2-remembered-consent-scope", Spec: suite.RFC6749, Section: "10.2", Level: suite.Should,
-			Requires: req, Profiles: []vocab.Profile{vocab.ProfileCore},
-			Title: "A remembered approval is not silently extended to scopes the user did not approve",
-			Quote: quote102,
-			Run:   runRememberedConsentScope,
-		},
-	}
+	return []*suite.Check{consentNamesClient, rememberedConsentScope}
 }
 
 const quote102 = "The authorization server SHOULD enforce explicit resource owner authentication and provide the resource owner with information about the client and the requested authorization scope and lifetime."
@@ -65,6 +49,14 @@ func consentText(res *fixture.AuthzResult) string {
 		}
 	}
 	return ""
+}
+
+var consentNamesClient = &suite.Check{
+	ID: "rfc6749-10.2-consent-names-client", Spec: suite.RFC6749, Section: "10.2", Level: suite.Should,
+	Requires: []vocab.Feature{vocab.FeatureBrowser, vocab.FeatureConfidential, vocab.FeatureAuthCode}, Profiles: []vocab.Profile{vocab.ProfileCore},
+	Title: "The consent page names the client (its registered name or client_id)",
+	Quote: quote102,
+	Run:   runConsentNamesClient,
 }
 
 func runConsentNamesClient(ctx context.Context, t *suite.T) error {
@@ -177,6 +169,14 @@ func approvedClient(ctx context.Context, t *suite.T, scope string) (*fixture.Cli
 		}
 	}
 	return c, granted, nil
+}
+
+var rememberedConsentScope = &suite.Check{
+	ID: "rfc6749-10.2-remembered-consent-scope", Spec: suite.RFC6749, Section: "10.2", Level: suite.Should,
+	Requires: []vocab.Feature{vocab.FeatureBrowser, vocab.FeatureConfidential, vocab.FeatureAuthCode}, Profiles: []vocab.Profile{vocab.ProfileCore},
+	Title: "A remembered approval is not silently extended to scopes the user did not approve",
+	Quote: quote102,
+	Run:   runRememberedConsentScope,
 }
 
 func runRememberedConsentScope(ctx context.Context, t *suite.T) error {

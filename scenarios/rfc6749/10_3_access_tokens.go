@@ -14,15 +14,15 @@ import (
 
 // accessTokenChecks returns the checks of RFC 6749 §10.3, Access Tokens.
 func accessTokenChecks() []*suite.Check {
-	return []*suite.Check{
-		{
-			ID: "rfc6749-10.3-access-token-integrity", Spec: suite.RFC6749, Section: "10.3", Level: suite.Must,
-			Requires: []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureAuthCode}, Profiles: []vocab.Profile{vocab.ProfileCore},
-			Title: "An access token altered in one character (for a JWT, a claim changed under the same signature) is refused",
-			Quote: "The authorization server MUST ensure that access tokens cannot be generated, modified, or guessed to produce valid access tokens by unauthorized parties.",
-			Run:   runAccessTokenIntegrity,
-		},
-	}
+	return []*suite.Check{accessTokenIntegrity}
+}
+
+var accessTokenIntegrity = &suite.Check{
+	ID: "rfc6749-10.3-access-token-integrity", Spec: suite.RFC6749, Section: "10.3", Level: suite.Must,
+	Requires: []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureAuthCode}, Profiles: []vocab.Profile{vocab.ProfileCore},
+	Title: "An access token altered in one character (for a JWT, a claim changed under the same signature) is refused",
+	Quote: "The authorization server MUST ensure that access tokens cannot be generated, modified, or guessed to produce valid access tokens by unauthorized parties.",
+	Run:   runAccessTokenIntegrity,
 }
 
 // runAccessTokenIntegrity presents altered copies of an access token that

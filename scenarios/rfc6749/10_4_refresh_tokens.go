@@ -11,22 +11,15 @@ import (
 
 // refreshTokenChecks returns the checks of RFC 6749 §10.4, Refresh Tokens.
 func refreshTokenChecks() []*suite.Check {
-	return []*suite.Check{
-		{
-			ID: "rfc6749-10.4-refresh-bound-to-client", Spec: suite.RFC6749, Section: "10.4", Level: suite.Must,
-			Requires: []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureAuthCode, vocab.FeatureRefresh, vocab.FeatureDCR}, Profiles: []vocab.Profile{vocab.ProfileCore},
-			Title: "A refresh token cannot be used by another client",
-			Quote: "The authorization server MUST verify the binding between the refresh token and client identity whenever the client identity can be authenticated.",
-			Run:   runRefreshBoundToClient,
-		},
-		{
-			ID: "rfc6749-10.4-public-refresh-bound-to-client", Spec: suite.RFC6749, Section: "10.4", Level: suite.Must,
-			Requires: []vocab.Feature{vocab.FeaturePublicClient, vocab.FeatureAuthCode, vocab.FeatureRefresh, vocab.FeatureDCR}, Profiles: []vocab.Profile{vocab.ProfileCore},
-			Title: "A public client's refresh token cannot be used with the client_id of another public client",
-			Quote: "The authorization server MUST maintain the binding between a refresh token and the client to whom it was issued.",
-			Run:   runPublicRefreshBoundToClient,
-		},
-	}
+	return []*suite.Check{refreshBoundToClient, publicRefreshBoundToClient}
+}
+
+var refreshBoundToClient = &suite.Check{
+	ID: "rfc6749-10.4-refresh-bound-to-client", Spec: suite.RFC6749, Section: "10.4", Level: suite.Must,
+	Requires: []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureAuthCode, vocab.FeatureRefresh, vocab.FeatureDCR}, Profiles: []vocab.Profile{vocab.ProfileCore},
+	Title: "A refresh token cannot be used by another client",
+	Quote: "The authorization server MUST verify the binding between the refresh token and client identity whenever the client identity can be authenticated.",
+	Run:   runRefreshBoundToClient,
 }
 
 func runRefreshBoundToClient(ctx context.Context, t *suite.T) error {
@@ -43,6 +36,14 @@ func runRefreshBoundToClient(ctx context.Context, t *suite.T) error {
 		return err
 	}
 	return expect.WithFix(expect.Refused(t, res, "invalid_grant"), "check that the refresh token was issued to the authenticated client")
+}
+
+var publicRefreshBoundToClient = &suite.Check{
+	ID: "rfc6749-10.4-public-refresh-bound-to-client", Spec: suite.RFC6749, Section: "10.4", Level: suite.Must,
+	Requires: []vocab.Feature{vocab.FeaturePublicClient, vocab.FeatureAuthCode, vocab.FeatureRefresh, vocab.FeatureDCR}, Profiles: []vocab.Profile{vocab.ProfileCore},
+	Title: "A public client's refresh token cannot be used with the client_id of another public client",
+	Quote: "The authorization server MUST maintain the binding between a refresh token and the client to whom it was issued.",
+	Run:   runPublicRefreshBoundToClient,
 }
 
 // runPublicRefreshBoundToClient refreshes a public client's refresh token

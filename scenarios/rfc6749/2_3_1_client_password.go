@@ -16,43 +16,17 @@ import (
 // clientPasswordChecks returns the checks of RFC 6749 §2.3.1, Client
 // Password.
 func clientPasswordChecks() []*suite.Check {
-	conf := []vocab.Feature{vocab.FeatureConfidential}
-	return []*suite.Check{
-		{
-			ID: "rfc6749-2.3.1-credentials-not-in-uri", Spec: suite.RFC6749, Section: "2.3.1", Level: suite.Should,
-			Requires: conf, Profiles: []vocab.Profile{vocab.ProfileCore},
-			Title: "Client credentials in the token endpoint's URI query do not authenticate the client",
-			Quote: "The parameters can only be transmitted in the request-body and MUST NOT be included in the request URI.",
-			Keywordless: "The MUST NOT binds the client that sends the credentials; no sentence obliges the server to refuse them in the URI. " +
-				"A server that authenticates clients from the query invites secrets into logs and Referer headers, so accepting them is reported as an observation (WARN).",
-			Run: runCredentialsNotInURI,
-		},
-		{
-			ID: "rfc6749-2.3.1-basic-auth-accepted", Spec: suite.RFC6749, Section: "2.3.1", Level: suite.Must,
-			Requires: conf, Profiles: []vocab.Profile{vocab.ProfileCore},
-			Title: "The token endpoint accepts client credentials in HTTP Basic",
-			Quote: "The authorization server MUST support the HTTP Basic authentication scheme for authenticating clients that were issued a client password.",
-			Run:   runBasicAccepted,
-		},
-		{
-			ID: "rfc6749-2.3.1-basic-form-urldecoded", Spec: suite.RFC6749, Section: "2.3.1", Level: suite.Must,
-			Requires: conf, Profiles: []vocab.Profile{vocab.ProfileCore},
-			Title: "HTTP Basic client_id and client_secret are form-url-decoded",
-			Quote: "The client identifier is encoded using the \"application/x-www-form-urlencoded\" encoding algorithm per Appendix B, and the encoded value is used as the username; the client password is encoded using the same algorithm and used as the password. The authorization server MUST support the HTTP Basic authentication scheme for authenticating clients that were issued a client password.",
-			Keywordless: "The encoding sentence defines what HTTP Basic means for OAuth clients; the server's MUST to support HTTP Basic (the next sentence) therefore " +
-				"includes form-url-decoding the user name and password.",
-			Run: runBasicURLDecoded,
-		},
-		{
-			ID: "rfc6749-2.3.1-basic-raw-plus-refused", Spec: suite.RFC6749, Section: "2.3.1", Level: suite.Must,
-			Requires: conf, Profiles: []vocab.Profile{vocab.ProfileCore},
-			Title: "A client secret holding '+' sent in HTTP Basic with the '+' unencoded does not authenticate",
-			Quote: "... the client password is encoded using the same algorithm and used as the password. The authorization server MUST support the HTTP Basic authentication scheme for authenticating clients that were issued a client password.",
-			Keywordless: "The encoding sentence defines what HTTP Basic means for OAuth clients; the server's MUST to support HTTP Basic therefore includes form-url-decoding the password, " +
-				"where a raw '+' is a space (Appendix B): a password whose '+' was not encoded is another password, and authenticating it accepts a wrong secret.",
-			Run: runBasicRawPlusRefused,
-		},
-	}
+	return []*suite.Check{credentialsNotInURI, basicAccepted, basicURLDecoded, basicRawPlusRefused}
+}
+
+var credentialsNotInURI = &suite.Check{
+	ID: "rfc6749-2.3.1-credentials-not-in-uri", Spec: suite.RFC6749, Section: "2.3.1", Level: suite.Should,
+	Requires: []vocab.Feature{vocab.FeatureConfidential}, Profiles: []vocab.Profile{vocab.ProfileCore},
+	Title: "Client credentials in the token endpoint's URI query do not authenticate the client",
+	Quote: "The parameters can only be transmitted in the request-body and MUST NOT be included in the request URI.",
+	Keywordless: "The MUST NOT binds the client that sends the credentials; no sentence obliges the server to refuse them in the URI. " +
+		"A server that authenticates clients from the query invites secrets into logs and Referer headers, so accepting them is reported as an observation (WARN).",
+	Run: runCredentialsNotInURI,
 }
 
 func runCredentialsNotInURI(ctx context.Context, t *suite.T) error {
@@ -81,6 +55,14 @@ func runCredentialsNotInURI(ctx context.Context, t *suite.T) error {
 	}
 	_, err = src.Confirm(ctx)
 	return err
+}
+
+var basicAccepted = &suite.Check{
+	ID: "rfc6749-2.3.1-basic-auth-accepted", Spec: suite.RFC6749, Section: "2.3.1", Level: suite.Must,
+	Requires: []vocab.Feature{vocab.FeatureConfidential}, Profiles: []vocab.Profile{vocab.ProfileCore},
+	Title: "The token endpoint accepts client credentials in HTTP Basic",
+	Quote: "The authorization server MUST support the HTTP Basic authentication scheme for authenticating clients that were issued a client password.",
+	Run:   runBasicAccepted,
 }
 
 func runBasicAccepted(ctx context.Context, t *suite.T) error {
@@ -137,6 +119,16 @@ func percentEncodeAll(s string) string {
 	return b.String()
 }
 
+var basicURLDecoded = &suite.Check{
+	ID: "rfc6749-2.3.1-basic-form-urldecoded", Spec: suite.RFC6749, Section: "2.3.1", Level: suite.Must,
+	Requires: []vocab.Feature{vocab.FeatureConfidential}, Profiles: []vocab.Profile{vocab.ProfileCore},
+	Title: "HTTP Basic client_id and client_secret are form-url-decoded",
+	Quote: "The client identifier is encoded using the \"application/x-www-form-urlencoded\" encoding algorithm per Appendix B, and the encoded value is used as the username; the client password is encoded using the same algorithm and used as the password. The authorization server MUST support the HTTP Basic authentication scheme for authenticating clients that were issued a client password.",
+	Keywordless: "The encoding sentence defines what HTTP Basic means for OAuth clients; the server's MUST to support HTTP Basic (the next sentence) therefore " +
+		"includes form-url-decoding the user name and password.",
+	Run: runBasicURLDecoded,
+}
+
 func runBasicURLDecoded(ctx context.Context, t *suite.T) error {
 	src, err := tokenreq.Find(ctx, t, tokenreq.Options{MadeUpCode: true})
 	if err != nil {
@@ -172,6 +164,16 @@ func runBasicURLDecoded(ctx context.Context, t *suite.T) error {
 		"%s", "the server does not form-url-decode the Basic user name and password: secrets containing +, /, :, % or spaces fail").
 		WithEvidence(plain.Exchange).
 		WithFix("form-url-decode the Basic user name and password before comparing them (RFC 6749 §2.3.1, Appendix B)")
+}
+
+var basicRawPlusRefused = &suite.Check{
+	ID: "rfc6749-2.3.1-basic-raw-plus-refused", Spec: suite.RFC6749, Section: "2.3.1", Level: suite.Must,
+	Requires: []vocab.Feature{vocab.FeatureConfidential}, Profiles: []vocab.Profile{vocab.ProfileCore},
+	Title: "A client secret holding '+' sent in HTTP Basic with the '+' unencoded does not authenticate",
+	Quote: "... the client password is encoded using the same algorithm and used as the password. The authorization server MUST support the HTTP Basic authentication scheme for authenticating clients that were issued a client password.",
+	Keywordless: "The encoding sentence defines what HTTP Basic means for OAuth clients; the server's MUST to support HTTP Basic therefore includes form-url-decoding the password, " +
+		"where a raw '+' is a space (Appendix B): a password whose '+' was not encoded is another password, and authenticating it accepts a wrong secret.",
+	Run: runBasicRawPlusRefused,
 }
 
 // runBasicRawPlusRefused sends the client's secret in HTTP Basic

@@ -15,19 +15,19 @@ import (
 // clientAuthenticationChecks returns the checks of RFC 6749 §2.3, Client
 // Authentication.
 func clientAuthenticationChecks() []*suite.Check {
-	return []*suite.Check{
-		{
-			ID: "rfc6749-2.3-single-auth-method", Spec: suite.RFC6749, Section: "2.3", Level: suite.Must,
-			Requires: []vocab.Feature{vocab.FeatureConfidential}, Profiles: []vocab.Profile{vocab.ProfileCore},
-			Title: "A request using more than one client authentication method is refused as invalid_request (or invalid_client); one accepted is reported as an observation",
-			Quote: "The client MUST NOT use more than one authentication method in each request.",
-			Keywordless: "The MUST NOT of §2.3 binds the client, and §2.3 lets the server \"accept any form of client authentication meeting its security requirements\", " +
-				"so accepting a request with two methods is reported as an observation (WARN). RFC 6749 §5.2 defines the error code of the refusal " +
-				"(\"error REQUIRED. A single ASCII error code from the following\"): invalid_request is a request that \"utilizes more than one mechanism for authenticating the client\", " +
-				"so a server that refuses must answer invalid_request (or invalid_client, the code of a failed authentication).",
-			Run: runSingleAuthMethod,
-		},
-	}
+	return []*suite.Check{singleAuthMethod}
+}
+
+var singleAuthMethod = &suite.Check{
+	ID: "rfc6749-2.3-single-auth-method", Spec: suite.RFC6749, Section: "2.3", Level: suite.Must,
+	Requires: []vocab.Feature{vocab.FeatureConfidential}, Profiles: []vocab.Profile{vocab.ProfileCore},
+	Title: "A request using more than one client authentication method is refused as invalid_request (or invalid_client); one accepted is reported as an observation",
+	Quote: "The client MUST NOT use more than one authentication method in each request.",
+	Keywordless: "The MUST NOT of §2.3 binds the client, and §2.3 lets the server \"accept any form of client authentication meeting its security requirements\", " +
+		"so accepting a request with two methods is reported as an observation (WARN). RFC 6749 §5.2 defines the error code of the refusal " +
+		"(\"error REQUIRED. A single ASCII error code from the following\"): invalid_request is a request that \"utilizes more than one mechanism for authenticating the client\", " +
+		"so a server that refuses must answer invalid_request (or invalid_client, the code of a failed authentication).",
+	Run: runSingleAuthMethod,
 }
 
 func runSingleAuthMethod(ctx context.Context, t *suite.T) error {

@@ -11,16 +11,15 @@ import (
 
 // responseTypeChecks returns the checks of RFC 6749 §3.1.1, Response Type.
 func responseTypeChecks() []*suite.Check {
-	conf := []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureAuthCode}
-	return []*suite.Check{
-		{
-			ID: "rfc6749-3.1.1-unsupported-response-type", Spec: suite.RFC6749, Section: "3.1.1", Level: suite.Must,
-			Requires: conf, Profiles: []vocab.Profile{vocab.ProfileCore},
-			Title: "An unknown response_type is redirected with an error (unsupported_response_type, or another code whose definition fits)",
-			Quote: "If an authorization request is missing the \"response_type\" parameter, or if the response type is not understood, the authorization server MUST return an error response as described in Section 4.1.2.1.",
-			Run:   runUnsupportedResponseType,
-		},
-	}
+	return []*suite.Check{unsupportedResponseType}
+}
+
+var unsupportedResponseType = &suite.Check{
+	ID: "rfc6749-3.1.1-unsupported-response-type", Spec: suite.RFC6749, Section: "3.1.1", Level: suite.Must,
+	Requires: []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureAuthCode}, Profiles: []vocab.Profile{vocab.ProfileCore},
+	Title: "An unknown response_type is redirected with an error (unsupported_response_type, or another code whose definition fits)",
+	Quote: "If an authorization request is missing the \"response_type\" parameter, or if the response type is not understood, the authorization server MUST return an error response as described in Section 4.1.2.1.",
+	Run:   runUnsupportedResponseType,
 }
 
 // runUnsupportedResponseType sends response_type=authspec_unknown and wants

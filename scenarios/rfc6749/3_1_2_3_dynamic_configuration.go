@@ -14,18 +14,17 @@ import (
 // dynamicConfigurationChecks returns the checks of RFC 6749 §3.1.2.3,
 // Dynamic Configuration.
 func dynamicConfigurationChecks() []*suite.Check {
-	dcr := []vocab.Feature{vocab.FeatureDCR, vocab.FeatureAuthCode}
-	return []*suite.Check{
-		{
-			ID: "rfc6749-3.1.2.3-redirect-uri-required-if-several", Spec: suite.RFC6749, Section: "3.1.2.3", Level: suite.MustNot,
-			Requires: dcr, Profiles: []vocab.Profile{vocab.ProfileCore},
-			Title: "A client with several registered redirect URIs that omits redirect_uri gets an error page, not a redirect",
-			Quote: "If multiple redirection URIs have been registered, if only part of the redirection URI has been registered, or if no redirection URI has been registered, the client MUST include a redirection URI with the authorization request using the \"redirect_uri\" request parameter.",
-			Keywordless: "The MUST binds the client; the server's side is RFC 6749 §4.1.2.1: \"If the request fails due to a missing, invalid, or mismatching redirection URI ... " +
-				"the authorization server ... MUST NOT automatically redirect the user-agent to the invalid redirection URI.\"",
-			Run: runRedirectURIRequiredIfSeveral,
-		},
-	}
+	return []*suite.Check{redirectURIRequiredIfSeveral}
+}
+
+var redirectURIRequiredIfSeveral = &suite.Check{
+	ID: "rfc6749-3.1.2.3-redirect-uri-required-if-several", Spec: suite.RFC6749, Section: "3.1.2.3", Level: suite.MustNot,
+	Requires: []vocab.Feature{vocab.FeatureDCR, vocab.FeatureAuthCode}, Profiles: []vocab.Profile{vocab.ProfileCore},
+	Title: "A client with several registered redirect URIs that omits redirect_uri gets an error page, not a redirect",
+	Quote: "If multiple redirection URIs have been registered, if only part of the redirection URI has been registered, or if no redirection URI has been registered, the client MUST include a redirection URI with the authorization request using the \"redirect_uri\" request parameter.",
+	Keywordless: "The MUST binds the client; the server's side is RFC 6749 §4.1.2.1: \"If the request fails due to a missing, invalid, or mismatching redirection URI ... " +
+		"the authorization server ... MUST NOT automatically redirect the user-agent to the invalid redirection URI.\"",
+	Run: runRedirectURIRequiredIfSeveral,
 }
 
 func runRedirectURIRequiredIfSeveral(ctx context.Context, t *suite.T) error {

@@ -12,16 +12,15 @@ import (
 // redirectionEndpointChecks returns the checks of RFC 6749 §3.1.2,
 // Redirection Endpoint.
 func redirectionEndpointChecks() []*suite.Check {
-	dcr := []vocab.Feature{vocab.FeatureDCR, vocab.FeatureAuthCode}
-	return []*suite.Check{
-		{
-			ID: "rfc6749-3.1.2-redirect-query-retained", Spec: suite.RFC6749, Section: "3.1.2", Level: suite.Must,
-			Requires: dcr, Profiles: []vocab.Profile{vocab.ProfileCore},
-			Title: "The query component of a registered redirect URI is kept when the code and state are added",
-			Quote: "The endpoint URI MAY include an \"application/x-www-form-urlencoded\" formatted (per Appendix B) query component ([RFC3986] Section 3.4), which MUST be retained when adding additional query parameters.",
-			Run:   runRedirectQueryRetained,
-		},
-	}
+	return []*suite.Check{redirectQueryRetained}
+}
+
+var redirectQueryRetained = &suite.Check{
+	ID: "rfc6749-3.1.2-redirect-query-retained", Spec: suite.RFC6749, Section: "3.1.2", Level: suite.Must,
+	Requires: []vocab.Feature{vocab.FeatureDCR, vocab.FeatureAuthCode}, Profiles: []vocab.Profile{vocab.ProfileCore},
+	Title: "The query component of a registered redirect URI is kept when the code and state are added",
+	Quote: "The endpoint URI MAY include an \"application/x-www-form-urlencoded\" formatted (per Appendix B) query component ([RFC3986] Section 3.4), which MUST be retained when adding additional query parameters.",
+	Run:   runRedirectQueryRetained,
 }
 
 func runRedirectQueryRetained(ctx context.Context, t *suite.T) error {

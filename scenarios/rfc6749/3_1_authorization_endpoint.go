@@ -17,7 +17,6 @@ import (
 // authorizationEndpointChecks returns the checks of RFC 6749 §3.1,
 // Authorization Endpoint.
 func authorizationEndpointChecks() []*suite.Check {
-	conf := []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureAuthCode}
 	return []*suite.Check{
 		{
 			ID: "rfc6749-3.1-endpoint-url", Spec: suite.RFC6749, Section: "3.1", Level: suite.Must,
@@ -29,51 +28,17 @@ func authorizationEndpointChecks() []*suite.Check {
 				return judgeEndpointURL(t, "authorization_endpoint", t.Target.Metadata.AuthorizationEndpoint)
 			},
 		},
-		{
-			ID: "rfc6749-3.1-owner-authenticated", Spec: suite.RFC6749, Section: "3.1", Level: suite.Must,
-			Requires: []vocab.Feature{vocab.FeatureBrowser, vocab.FeatureConfidential, vocab.FeatureAuthCode}, Profiles: []vocab.Profile{vocab.ProfileCore},
-			Title: "A browser without a session gets no code before the person signs in",
-			Quote: "The authorization server MUST first verify the identity of the resource owner.",
-			Run:   runOwnerAuthenticated,
-		},
-		{
-			ID: "rfc6749-3.1-get-supported", Spec: suite.RFC6749, Section: "3.1", Level: suite.Must,
-			Requires: conf, Profiles: []vocab.Profile{vocab.ProfileCore},
-			Title: "The authorization endpoint takes requests by GET",
-			Quote: "The authorization server MUST support the use of the HTTP \"GET\" method [RFC2616] for the authorization endpoint and MAY support the use of the \"POST\" method as well.",
-			Run:   runGetSupported,
-		},
-		{
-			ID: "rfc6749-3.1-authorize-unknown-params-ignored", Spec: suite.RFC6749, Section: "3.1", Level: suite.Must,
-			Requires: conf, Profiles: []vocab.Profile{vocab.ProfileCore},
-			Title: "Unknown parameters at the authorization endpoint are ignored",
-			Quote: "The authorization server MUST ignore unrecognized request parameters.",
-			Run:   runAuthorizeUnknownParamsIgnored,
-		},
-		{
-			ID: "rfc6749-3.1-authorize-duplicate-params-refused", Spec: suite.RFC6749, Section: "3.1", Level: suite.MustNot,
-			Requires: conf, Profiles: []vocab.Profile{vocab.ProfileCore},
-			Title:       "A parameter sent twice to the authorization endpoint is refused with invalid_request; one accepted is reported as an observation",
-			Quote:       "Request and response parameters MUST NOT be included more than once.",
-			Keywordless: keywordlessDuplicate + " At the authorization endpoint the code is §4.1.2.1's invalid_request (\"includes a parameter more than once\").",
-			Run:         runAuthorizeDuplicateParamsRefused,
-		},
-		{
-			ID: "rfc6749-3.1-authorize-empty-params-omitted", Spec: suite.RFC6749, Section: "3.1", Level: suite.Must,
-			Requires: conf, Profiles: []vocab.Profile{vocab.ProfileCore},
-			Title: "An empty scope parameter at the authorization endpoint is treated as omitted",
-			Quote: "Parameters sent without a value MUST be treated as if they were omitted from the request.",
-			Run:   runAuthorizeEmptyParamsOmitted,
-		},
-		{
-			ID: "rfc6749-3.1-duplicate-parameters", Spec: suite.RFC6749, Section: "3.1", Level: suite.MustNot,
-			Requires: []vocab.Feature{vocab.FeatureConfidential}, Profiles: []vocab.Profile{vocab.ProfileCore},
-			Title:       "A token request with a parameter sent twice is refused with invalid_request (the same sentence closes §3.2); one accepted is reported as an observation",
-			Quote:       "Request and response parameters MUST NOT be included more than once.",
-			Keywordless: keywordlessDuplicate + " At the token endpoint the code is §5.2's invalid_request (\"repeats a parameter\").",
-			Run:         runDuplicateParameters,
-		},
+		ownerAuthenticated, getSupported, authorizeUnknownParamsIgnored,
+		authorizeDuplicateParamsRefused, authorizeEmptyParamsOmitted, duplicateParameters,
 	}
+}
+
+var getSupported = &suite.Check{
+	ID: "rfc6749-3.1-get-supported", Spec: suite.RFC6749, Section: "3.1", Level: suite.Must,
+	Requires: []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureAuthCode}, Profiles: []vocab.Profile{vocab.ProfileCore},
+	Title: "The authorization endpoint takes requests by GET",
+	Quote: "The authorization server MUST support the use of the HTTP \"GET\" method [RFC2616] for the authorization endpoint and MAY support the use of the \"POST\" method as well.",
+	Run:   runGetSupported,
 }
 
 // runGetSupported sends the run's authorization request by GET, as a
@@ -115,6 +80,14 @@ func runGetSupported(ctx context.Context, t *suite.T) error {
 		WithFix("serve the authorization endpoint for GET (POST may be served as well)")
 }
 
+var authorizeUnknownParamsIgnored = &suite.Check{
+	ID: "rfc6749-3.1-authorize-unknown-params-ignored", Spec: suite.RFC6749, Section: "3.1", Level: suite.Must,
+	Requires: []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureAuthCode}, Profiles: []vocab.Profile{vocab.ProfileCore},
+	Title: "Unknown parameters at the authorization endpoint are ignored",
+	Quote: "The authorization server MUST ignore unrecognized request parameters.",
+	Run:   runAuthorizeUnknownParamsIgnored,
+}
+
 func runAuthorizeUnknownParamsIgnored(ctx context.Context, t *suite.T) error {
 	g, err := t.CodeFor(ctx, nil, func(r *fixture.AuthRequest) {
 		r.Extra = url.Values{"authspec_extension": {"1"}, "x-trace": {"abc"}}
@@ -129,6 +102,15 @@ func runAuthorizeUnknownParamsIgnored(ctx context.Context, t *suite.T) error {
 	return expect.Fail(g.Authz.LastResponse(), "a code: unknown parameters change nothing", err.Error(),
 		"a request with extension parameters the server does not know was refused, although the same request without them gets a code").
 		WithFix("ignore request parameters you do not recognise (extensions add new ones all the time)")
+}
+
+var authorizeDuplicateParamsRefused = &suite.Check{
+	ID: "rfc6749-3.1-authorize-duplicate-params-refused", Spec: suite.RFC6749, Section: "3.1", Level: suite.MustNot,
+	Requires: []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureAuthCode}, Profiles: []vocab.Profile{vocab.ProfileCore},
+	Title:       "A parameter sent twice to the authorization endpoint is refused with invalid_request; one accepted is reported as an observation",
+	Quote:       "Request and response parameters MUST NOT be included more than once.",
+	Keywordless: keywordlessDuplicate + " At the authorization endpoint the code is §4.1.2.1's invalid_request (\"includes a parameter more than once\").",
+	Run:         runAuthorizeDuplicateParamsRefused,
 }
 
 func runAuthorizeDuplicateParamsRefused(ctx context.Context, t *suite.T) error {
@@ -171,6 +153,14 @@ func runAuthorizeDuplicateParamsRefused(ctx context.Context, t *suite.T) error {
 			WithFix("report repeated parameters as invalid_request").AsObservation()
 	}
 	return nil
+}
+
+var authorizeEmptyParamsOmitted = &suite.Check{
+	ID: "rfc6749-3.1-authorize-empty-params-omitted", Spec: suite.RFC6749, Section: "3.1", Level: suite.Must,
+	Requires: []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureAuthCode}, Profiles: []vocab.Profile{vocab.ProfileCore},
+	Title: "An empty scope parameter at the authorization endpoint is treated as omitted",
+	Quote: "Parameters sent without a value MUST be treated as if they were omitted from the request.",
+	Run:   runAuthorizeEmptyParamsOmitted,
 }
 
 func runAuthorizeEmptyParamsOmitted(ctx context.Context, t *suite.T) error {
@@ -248,6 +238,15 @@ func emptyScopeRequest(ctx context.Context, t *suite.T, ar *fixture.AuthRequest)
 	return res, err
 }
 
+var duplicateParameters = &suite.Check{
+	ID: "rfc6749-3.1-duplicate-parameters", Spec: suite.RFC6749, Section: "3.1", Level: suite.MustNot,
+	Requires: []vocab.Feature{vocab.FeatureConfidential}, Profiles: []vocab.Profile{vocab.ProfileCore},
+	Title:       "A token request with a parameter sent twice is refused with invalid_request (the same sentence closes §3.2); one accepted is reported as an observation",
+	Quote:       "Request and response parameters MUST NOT be included more than once.",
+	Keywordless: keywordlessDuplicate + " At the token endpoint the code is §5.2's invalid_request (\"repeats a parameter\").",
+	Run:         runDuplicateParameters,
+}
+
 func runDuplicateParameters(ctx context.Context, t *suite.T) error {
 	src, err := tokenreq.Find(ctx, t, tokenreq.Options{})
 	if err != nil {
@@ -281,6 +280,14 @@ const keywordlessDuplicate = "The MUST NOT binds the sender of a request; its se
 	"a request that repeats a parameter: a server that refuses such a request says so with that code. No sentence obliges the server to refuse it, " +
 	"so a request with a repeated parameter that is accepted is reported as an observation (WARN), as a request with two client authentication methods is (§2.3), " +
 	"and so is a refusal with another error code."
+
+var ownerAuthenticated = &suite.Check{
+	ID: "rfc6749-3.1-owner-authenticated", Spec: suite.RFC6749, Section: "3.1", Level: suite.Must,
+	Requires: []vocab.Feature{vocab.FeatureBrowser, vocab.FeatureConfidential, vocab.FeatureAuthCode}, Profiles: []vocab.Profile{vocab.ProfileCore},
+	Title: "A browser without a session gets no code before the person signs in",
+	Quote: "The authorization server MUST first verify the identity of the resource owner.",
+	Run:   runOwnerAuthenticated,
+}
 
 // runOwnerAuthenticated judges the run's fresh-login flow (a browser
 // context without any session): a code that comes back although the

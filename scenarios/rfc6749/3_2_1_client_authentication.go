@@ -17,40 +17,19 @@ import (
 // tokenClientAuthenticationChecks returns the checks of RFC 6749 §3.2.1,
 // Client Authentication (at the token endpoint).
 func tokenClientAuthenticationChecks() []*suite.Check {
-	return []*suite.Check{
-		{
-			ID: "rfc6749-3.2.1-secret-compared-exactly", Spec: suite.RFC6749, Section: "3.2.1", Level: suite.Must,
-			Requires: []vocab.Feature{vocab.FeatureConfidential},
-			Profiles: []vocab.Profile{vocab.ProfileCore},
-			Title:    "A client secret that differs only in letter case does not authenticate the client",
-			Quote:    "Confidential clients or other clients issued client credentials MUST authenticate with the authorization server as described in Section 2.3 when making requests to the token endpoint.",
-			Keywordless: "The MUST binds the client; the server's side is its duty to authenticate the client at the token endpoint " +
-				"(RFC 6749 §4.1.3 \"require client authentication for confidential clients\", §4.4.2 \"The authorization server MUST authenticate the client.\"): " +
-				"a secret that is not the client's secret does not authenticate it.",
-			Run: runSecretComparedExactly,
-		},
-		{
-			ID: "rfc6749-3.2.1-client-assertion-verified", Spec: suite.RFC6749, Section: "3.2.1", Level: suite.Must,
-			Requires: []vocab.Feature{vocab.FeaturePrivateKeyJWT},
-			Profiles: []vocab.Profile{vocab.ProfileCore},
-			Title:    "A private_key_jwt client assertion signed by a key the client did not register does not authenticate the client",
-			Quote:    "Confidential clients or other clients issued client credentials MUST authenticate with the authorization server as described in Section 2.3 when making requests to the token endpoint.",
-			Keywordless: "The MUST binds the client; the server's side is its duty to authenticate the client at the token endpoint " +
-				"(RFC 6749 §4.1.3 \"require client authentication for confidential clients\", §4.4.2 \"The authorization server MUST authenticate the client.\"): " +
-				"an assertion whose signature the client's registered keys do not verify is not the client's (RFC 7523 §3: \"The JWT MUST be digitally signed\").",
-			Run: runClientAssertionVerified,
-		},
-		{
-			ID: "rfc6749-3.2.1-public-client-id-required", Spec: suite.RFC6749, Section: "3.2.1", Level: suite.Must,
-			Requires: []vocab.Feature{vocab.FeaturePublicClient, vocab.FeatureAuthCode},
-			Profiles: []vocab.Profile{vocab.ProfileCore},
-			Title:    "A code exchange by an unauthenticated client without client_id is refused",
-			Quote:    "In the \"authorization_code\" \"grant_type\" request to the token endpoint, an unauthenticated client MUST send its \"client_id\" to prevent itself from inadvertently accepting a code intended for a client with a different \"client_id\".",
-			Keywordless: "The MUST binds the client; the server's side is RFC 6749 §4.1.3: the server MUST \"ensure that the authorization code was issued to the authenticated confidential client, " +
-				"or if the client is public, ensure that the code was issued to \"client_id\" in the request\", which it cannot do for a request without client_id.",
-			Run: runPublicClientIDRequired,
-		},
-	}
+	return []*suite.Check{secretComparedExactly, clientAssertionVerified, publicClientIDRequired}
+}
+
+var secretComparedExactly = &suite.Check{
+	ID: "rfc6749-3.2.1-secret-compared-exactly", Spec: suite.RFC6749, Section: "3.2.1", Level: suite.Must,
+	Requires: []vocab.Feature{vocab.FeatureConfidential},
+	Profiles: []vocab.Profile{vocab.ProfileCore},
+	Title:    "A client secret that differs only in letter case does not authenticate the client",
+	Quote:    "Confidential clients or other clients issued client credentials MUST authenticate with the authorization server as described in Section 2.3 when making requests to the token endpoint.",
+	Keywordless: "The MUST binds the client; the server's side is its duty to authenticate the client at the token endpoint " +
+		"(RFC 6749 §4.1.3 \"require client authentication for confidential clients\", §4.4.2 \"The authorization server MUST authenticate the client.\"): " +
+		"a secret that is not the client's secret does not authenticate it.",
+	Run: runSecretComparedExactly,
 }
 
 func runSecretComparedExactly(ctx context.Context, t *suite.T) error {
@@ -80,6 +59,17 @@ func runSecretComparedExactly(ctx context.Context, t *suite.T) error {
 	return err
 }
 
+var publicClientIDRequired = &suite.Check{
+	ID: "rfc6749-3.2.1-public-client-id-required", Spec: suite.RFC6749, Section: "3.2.1", Level: suite.Must,
+	Requires: []vocab.Feature{vocab.FeaturePublicClient, vocab.FeatureAuthCode},
+	Profiles: []vocab.Profile{vocab.ProfileCore},
+	Title:    "A code exchange by an unauthenticated client without client_id is refused",
+	Quote:    "In the \"authorization_code\" \"grant_type\" request to the token endpoint, an unauthenticated client MUST send its \"client_id\" to prevent itself from inadvertently accepting a code intended for a client with a different \"client_id\".",
+	Keywordless: "The MUST binds the client; the server's side is RFC 6749 §4.1.3: the server MUST \"ensure that the authorization code was issued to the authenticated confidential client, " +
+		"or if the client is public, ensure that the code was issued to \"client_id\" in the request\", which it cannot do for a request without client_id.",
+	Run: runPublicClientIDRequired,
+}
+
 func runPublicClientIDRequired(ctx context.Context, t *suite.T) error {
 	c, err := t.Public(ctx)
 	if err != nil {
@@ -99,6 +89,18 @@ func runPublicClientIDRequired(ctx context.Context, t *suite.T) error {
 			WithFix("require client_id from clients that do not authenticate, and compare it with the code's client")
 	}
 	return nil
+}
+
+var clientAssertionVerified = &suite.Check{
+	ID: "rfc6749-3.2.1-client-assertion-verified", Spec: suite.RFC6749, Section: "3.2.1", Level: suite.Must,
+	Requires: []vocab.Feature{vocab.FeaturePrivateKeyJWT},
+	Profiles: []vocab.Profile{vocab.ProfileCore},
+	Title:    "A private_key_jwt client assertion signed by a key the client did not register does not authenticate the client",
+	Quote:    "Confidential clients or other clients issued client credentials MUST authenticate with the authorization server as described in Section 2.3 when making requests to the token endpoint.",
+	Keywordless: "The MUST binds the client; the server's side is its duty to authenticate the client at the token endpoint " +
+		"(RFC 6749 §4.1.3 \"require client authentication for confidential clients\", §4.4.2 \"The authorization server MUST authenticate the client.\"): " +
+		"an assertion whose signature the client's registered keys do not verify is not the client's (RFC 7523 §3: \"The JWT MUST be digitally signed\").",
+	Run: runClientAssertionVerified,
 }
 
 // runClientAssertionVerified authenticates a private_key_jwt client with

@@ -13,7 +13,6 @@ import (
 
 // tokenEndpointChecks returns the checks of RFC 6749 §3.2, Token Endpoint.
 func tokenEndpointChecks() []*suite.Check {
-	conf := []vocab.Feature{vocab.FeatureConfidential}
 	return []*suite.Check{
 		{
 			ID: "rfc6749-3.2-endpoint-url", Spec: suite.RFC6749, Section: "3.2", Level: suite.Must,
@@ -25,36 +24,30 @@ func tokenEndpointChecks() []*suite.Check {
 				return judgeEndpointURL(t, "token_endpoint", t.Target.Metadata.TokenEndpoint)
 			},
 		},
-		{
-			ID: "rfc6749-3.2-post-required", Spec: suite.RFC6749, Section: "3.2", Level: suite.Should,
-			Requires: conf, Profiles: []vocab.Profile{vocab.ProfileCore},
-			Title: "The token endpoint does not issue tokens to a GET request",
-			Quote: "The client MUST use the HTTP \"POST\" method when making access token requests.",
-			Keywordless: "The MUST binds the client; no sentence obliges the server to refuse GET. A server that issues tokens to GET invites codes " +
-				"and secrets into URIs, logs and Referer headers, so accepting it is reported as an observation (WARN).",
-			Run: runPostRequired,
-		},
-		{
-			ID: "rfc6749-3.2-unknown-params-ignored", Spec: suite.RFC6749, Section: "3.2", Level: suite.Must,
-			Requires: conf, Profiles: []vocab.Profile{vocab.ProfileCore},
-			Title: "Unrecognised token request parameters are ignored",
-			Quote: "The authorization server MUST ignore unrecognized request parameters.",
-			Run:   runUnknownParamsIgnored,
-		},
-		{
-			ID: "rfc6749-3.2-empty-params-omitted", Spec: suite.RFC6749, Section: "3.2", Level: suite.Must,
-			Requires: conf, Profiles: []vocab.Profile{vocab.ProfileCore},
-			Title: "A token request parameter without a value is treated as omitted",
-			Quote: "Parameters sent without a value MUST be treated as if they were omitted from the request.",
-			Run:   runEmptyParamsOmitted,
-		},
+		postRequired, unknownParamsIgnored, emptyParamsOmitted,
 	}
+}
+
+var unknownParamsIgnored = &suite.Check{
+	ID: "rfc6749-3.2-unknown-params-ignored", Spec: suite.RFC6749, Section: "3.2", Level: suite.Must,
+	Requires: []vocab.Feature{vocab.FeatureConfidential}, Profiles: []vocab.Profile{vocab.ProfileCore},
+	Title: "Unrecognised token request parameters are ignored",
+	Quote: "The authorization server MUST ignore unrecognized request parameters.",
+	Run:   runUnknownParamsIgnored,
 }
 
 func runUnknownParamsIgnored(ctx context.Context, t *suite.T) error {
 	return acceptedLikeBaseline(ctx, t, "authspec_unrecognized", "1", "the token request with an unrecognised parameter",
 		"an unrecognised parameter made the server refuse a request it accepts without it",
 		"ignore token request parameters the server does not know (extensions add parameters all the time)")
+}
+
+var emptyParamsOmitted = &suite.Check{
+	ID: "rfc6749-3.2-empty-params-omitted", Spec: suite.RFC6749, Section: "3.2", Level: suite.Must,
+	Requires: []vocab.Feature{vocab.FeatureConfidential}, Profiles: []vocab.Profile{vocab.ProfileCore},
+	Title: "A token request parameter without a value is treated as omitted",
+	Quote: "Parameters sent without a value MUST be treated as if they were omitted from the request.",
+	Run:   runEmptyParamsOmitted,
 }
 
 // runEmptyParamsOmitted sends the run's token request with scope= and,
@@ -111,6 +104,16 @@ func acceptedLikeBaseline(ctx context.Context, t *suite.T, name, value, note, wh
 	return expect.Fail(res, "HTTP 200 with tokens, as without the variation", outcomeOf(res)+" "+res.Snippet(), "%s", why).
 		WithEvidence(base.Exchange).
 		WithFix(fix)
+}
+
+var postRequired = &suite.Check{
+	ID: "rfc6749-3.2-post-required", Spec: suite.RFC6749, Section: "3.2", Level: suite.Should,
+	Requires: []vocab.Feature{vocab.FeatureConfidential}, Profiles: []vocab.Profile{vocab.ProfileCore},
+	Title: "The token endpoint does not issue tokens to a GET request",
+	Quote: "The client MUST use the HTTP \"POST\" method when making access token requests.",
+	Keywordless: "The MUST binds the client; no sentence obliges the server to refuse GET. A server that issues tokens to GET invites codes " +
+		"and secrets into URIs, logs and Referer headers, so accepting it is reported as an observation (WARN).",
+	Run: runPostRequired,
 }
 
 func runPostRequired(ctx context.Context, t *suite.T) error {

@@ -16,18 +16,18 @@ import (
 // accessTokenScopeChecks returns the checks of RFC 6749 §3.3, Access Token
 // Scope.
 func accessTokenScopeChecks() []*suite.Check {
-	return []*suite.Check{
-		{
-			ID: "rfc6749-3.3-default-scope-reported", Spec: suite.RFC6749, Section: "3.3", Level: suite.Should,
-			Requires: []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureIntrospection}, Profiles: []vocab.Profile{vocab.ProfileCore},
-			Title: "A token response to a request without scope names the scope granted by default",
-			Quote: "If the issued access token scope is different from the one requested by the client, the authorization server MUST include the \"scope\" response parameter to inform the client of the actual scope granted.",
-			Keywordless: "Whether a pre-defined default scope (§3.3: \"process the request using a pre-defined default value\") is \"different from the one requested\" " +
-				"when the request names no scope is not settled by the text, and §3.3 lets the server make the default known by documentation " +
-				"(\"SHOULD document its scope requirements and default value\"): an unreported default scope is a WARN, not a FAIL.",
-			Run: runDefaultScopeReported,
-		},
-	}
+	return []*suite.Check{defaultScopeReported}
+}
+
+var defaultScopeReported = &suite.Check{
+	ID: "rfc6749-3.3-default-scope-reported", Spec: suite.RFC6749, Section: "3.3", Level: suite.Should,
+	Requires: []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureIntrospection}, Profiles: []vocab.Profile{vocab.ProfileCore},
+	Title: "A token response to a request without scope names the scope granted by default",
+	Quote: "If the issued access token scope is different from the one requested by the client, the authorization server MUST include the \"scope\" response parameter to inform the client of the actual scope granted.",
+	Keywordless: "Whether a pre-defined default scope (§3.3: \"process the request using a pre-defined default value\") is \"different from the one requested\" " +
+		"when the request names no scope is not settled by the text, and §3.3 lets the server make the default known by documentation " +
+		"(\"SHOULD document its scope requirements and default value\"): an unreported default scope is a WARN, not a FAIL.",
+	Run: runDefaultScopeReported,
 }
 
 func runDefaultScopeReported(ctx context.Context, t *suite.T) error {

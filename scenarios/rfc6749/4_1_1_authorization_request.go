@@ -16,19 +16,18 @@ import (
 // authorizationRequestChecks returns the checks of RFC 6749 §4.1.1,
 // Authorization Request.
 func authorizationRequestChecks() []*suite.Check {
-	conf := []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureAuthCode}
-	return []*suite.Check{
-		{
-			ID: "rfc6749-4.1.1-redirect-uri-optional-if-one", Spec: suite.RFC6749, Section: "4.1.1", Level: suite.Must,
-			Requires: append(conf, vocab.FeatureDCR), Profiles: []vocab.Profile{vocab.ProfileCore},
-			Title: "A client with exactly one registered redirect URI may omit redirect_uri: the code goes to that URI and is redeemed without it",
-			Quote: "redirect_uri OPTIONAL. As described in Section 3.1.2.",
-			Keywordless: "OPTIONAL leaves the choice to the client: §3.1.2.3 requires redirect_uri only when several, part of one, or no redirection URIs are registered, " +
-				"so a server that refuses the omission for a client with exactly one registered URI refuses a valid request. " +
-				"OpenID Connect makes redirect_uri REQUIRED, so for a request with the openid scope a refusal is an observation.",
-			Run: runRedirectURIOptionalIfOne,
-		},
-	}
+	return []*suite.Check{redirectURIOptionalIfOne}
+}
+
+var redirectURIOptionalIfOne = &suite.Check{
+	ID: "rfc6749-4.1.1-redirect-uri-optional-if-one", Spec: suite.RFC6749, Section: "4.1.1", Level: suite.Must,
+	Requires: append([]vocab.Feature{vocab.FeatureConfidential, vocab.FeatureAuthCode}, vocab.FeatureDCR), Profiles: []vocab.Profile{vocab.ProfileCore},
+	Title: "A client with exactly one registered redirect URI may omit redirect_uri: the code goes to that URI and is redeemed without it",
+	Quote: "redirect_uri OPTIONAL. As described in Section 3.1.2.",
+	Keywordless: "OPTIONAL leaves the choice to the client: §3.1.2.3 requires redirect_uri only when several, part of one, or no redirection URIs are registered, " +
+		"so a server that refuses the omission for a client with exactly one registered URI refuses a valid request. " +
+		"OpenID Connect makes redirect_uri REQUIRED, so for a request with the openid scope a refusal is an observation.",
+	Run: runRedirectURIOptionalIfOne,
 }
 
 func runRedirectURIOptionalIfOne(ctx context.Context, t *suite.T) error {

@@ -18,89 +18,25 @@ import (
 // authorizationErrorChecks returns the checks of RFC 6749 §4.1.2.1, Error
 // Response (of the authorization endpoint).
 func authorizationErrorChecks() []*suite.Check {
-	req := []vocab.Feature{vocab.FeatureBrowser, vocab.FeatureConfidential, vocab.FeatureAuthCode}
-	conf := []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureAuthCode}
-	dcr := []vocab.Feature{vocab.FeatureDCR, vocab.FeatureAuthCode}
 	return []*suite.Check{
-		{
-			ID: "rfc6749-4.1.2.1-deny-access-denied", Spec: suite.RFC6749, Section: "4.1.2.1", Level: suite.Must,
-			Requires: req, Profiles: []vocab.Profile{vocab.ProfileCore},
-			Title: "A denied consent redirects to the client with error=access_denied and the state",
-			Quote: "If the resource owner denies the access request or if the request fails for reasons other than a missing or invalid redirection URI, the authorization server informs the client by adding the following parameters to the query component of the redirection URI",
-			Keywordless: "A statement of protocol behaviour: the section makes the parameters it adds normative (\"error REQUIRED\", \"state REQUIRED if a \"state\" parameter was present\"), " +
-				"and a denial is one of the failures that reach the client this way.",
-			Run: runDeny,
-		},
-		{
-			ID: "rfc6749-4.1.2.1-missing-response-type", Spec: suite.RFC6749, Section: "4.1.2.1", Level: suite.Must,
-			Requires: conf, Profiles: []vocab.Profile{vocab.ProfileCore},
-			Title:       "A request without response_type is redirected to the client with error=invalid_request (or unsupported_response_type) and the state",
-			Quote:       "invalid_request: The request is missing a required parameter, includes an invalid parameter value, includes a parameter more than once, or is otherwise malformed.",
-			Keywordless: keywordlessErrorCode + " RFC 6749 §3.1.1: \"If an authorization request is missing the \"response_type\" parameter, ... the authorization server MUST return an error response as described in Section 4.1.2.1.\"",
-			Run:         runMissingResponseType,
-		},
-		{
-			ID: "rfc6749-4.1.2.1-unknown-client-not-redirected", Spec: suite.RFC6749, Section: "4.1.2.1", Level: suite.MustNot,
-			Requires: conf, Profiles: []vocab.Profile{vocab.ProfileCore},
-			Title: "A request with an unknown client_id is not redirected, even to a redirect_uri that looks legitimate",
-			Quote: "If the request fails due to a missing, invalid, or mismatching redirection URI, or if the client identifier is missing or invalid, the authorization server SHOULD inform the resource owner of the error and MUST NOT automatically redirect the user-agent to the invalid redirection URI.",
-			Run:   runUnknownClientNotRedirected,
-		},
-		{
-			ID: "rfc6749-4.1.2.1-missing-client-not-redirected", Spec: suite.RFC6749, Section: "4.1.2.1", Level: suite.MustNot,
-			Requires: conf, Profiles: []vocab.Profile{vocab.ProfileCore},
-			Title: "A request without client_id is not redirected, even to the redirect_uri of a registered client",
-			Quote: "If the request fails due to a missing, invalid, or mismatching redirection URI, or if the client identifier is missing or invalid, the authorization server SHOULD inform the resource owner of the error and MUST NOT automatically redirect the user-agent to the invalid redirection URI.",
-			Run:   runMissingClientNotRedirected,
-		},
-		{
-			ID: "rfc6749-4.1.2.1-unknown-scope-invalid-scope", Spec: suite.RFC6749, Section: "4.1.2.1", Level: suite.Must,
-			Requires: conf, Profiles: []vocab.Profile{vocab.ProfileCore},
-			Title: "A scope the server does not define is redirected as invalid_scope, or dropped and the granted scope reported",
-			Quote: "invalid_scope: The requested scope is invalid, unknown, or malformed.",
-			Keywordless: keywordlessErrorCode + " A server may instead ignore the scope (§3.3 \"MAY fully or partially ignore the scope requested\"), " +
-				"but then \"MUST include the \"scope\" response parameter to inform the client of the actual scope granted\" (§3.3); " +
-				"a server that grants the value defines it (§3.3 \"The strings are defined by the authorization server\").",
-			Run: runAuthorizeUnknownScope,
-		},
-		{
-			ID: "rfc6749-4.1.2.1-unauthorized-client", Spec: suite.RFC6749, Section: "4.1.2.1", Level: suite.Must,
-			Requires: append(dcr, vocab.FeatureClientCredentials), Profiles: []vocab.Profile{vocab.ProfileCore},
-			Title: "A client registered only for client_credentials that is refused gets error=unauthorized_client (a code for it is reported as an observation)",
-			Quote: "unauthorized_client: The client is not authorized to request an authorization code using this method.",
-			Keywordless: keywordlessErrorCode + " No sentence obliges a server to restrict a client to the grant types it registered " +
-				"(RFC 7591 §2 describes grant_types as those the client \"can use\"), so a code issued to such a client is reported as an observation (WARN).",
-			Run: runAuthorizeUnauthorizedClient,
-		},
-		{
-			ID: "rfc6749-4.1.2.1-error-carries-state", Spec: suite.RFC6749, Section: "4.1.2.1", Level: suite.Must,
-			Requires: conf, Profiles: []vocab.Profile{vocab.ProfileCore},
-			Title: "An error redirect carries error and the state of the request",
-			Quote: "state REQUIRED if a \"state\" parameter was present in the client authorization request. The exact value received from the client.",
-			Run:   runErrorCarriesState,
-		},
-		{
-			ID: "rfc6749-4.1.2.1-invalid-redirect-not-followed", Spec: suite.RFC6749, Section: "4.1.2.1", Level: suite.MustNot,
-			Requires: conf, Profiles: []vocab.Profile{vocab.ProfileCore},
-			Title: "A request with an unregistered redirect_uri is not redirected to it",
-			Quote: "If the request fails due to a missing, invalid, or mismatching redirection URI ... the authorization server SHOULD inform the resource owner of the error and MUST NOT automatically redirect the user-agent to the invalid redirection URI.",
-			Run:   runInvalidRedirectNotFollowed,
-		},
+		deny, missingResponseType, unknownClientNotRedirected, missingClientNotRedirected,
+		authorizeUnknownScope, authorizeUnauthorizedClient, errorCarriesState,
+		invalidRedirectNotFollowed,
 	}
 }
 
 // authorizationErrorValueChecks are the §4.1.2.1 checks of the characters
 // of error values.
 func authorizationErrorValueChecks() []*suite.Check {
-	return []*suite.Check{
-		{
-			ID: "rfc6749-4.1.2.1-error-description-charset", Spec: suite.RFC6749, Section: "4.1.2.1", Level: suite.MustNot,
-			Requires: []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureAuthCode}, Profiles: []vocab.Profile{vocab.ProfileCore},
-			Title: "error, error_description and error_uri redirected to the client stay within their allowed ASCII characters, even when the request holds others",
-			Quote: "Values for the \"error_description\" parameter MUST NOT include characters outside the set %x20-21 / %x23-5B / %x5D-7E.",
-			Run:   runAuthorizeErrorDescriptionCharset,
-		},
-	}
+	return []*suite.Check{authorizeErrorDescriptionCharset}
+}
+
+var authorizeErrorDescriptionCharset = &suite.Check{
+	ID: "rfc6749-4.1.2.1-error-description-charset", Spec: suite.RFC6749, Section: "4.1.2.1", Level: suite.MustNot,
+	Requires: []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureAuthCode}, Profiles: []vocab.Profile{vocab.ProfileCore},
+	Title: "error, error_description and error_uri redirected to the client stay within their allowed ASCII characters, even when the request holds others",
+	Quote: "Values for the \"error_description\" parameter MUST NOT include characters outside the set %x20-21 / %x23-5B / %x5D-7E.",
+	Run:   runAuthorizeErrorDescriptionCharset,
 }
 
 // runAuthorizeErrorDescriptionCharset sends an authorization request whose
@@ -141,6 +77,15 @@ func runAuthorizeErrorDescriptionCharset(ctx context.Context, t *suite.T) error 
 	return judgeErrorValues(res.Last, "§4.1.2.1", func(name string) (string, bool) { return q.Get(name), q.Has(name) })
 }
 
+var missingResponseType = &suite.Check{
+	ID: "rfc6749-4.1.2.1-missing-response-type", Spec: suite.RFC6749, Section: "4.1.2.1", Level: suite.Must,
+	Requires: []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureAuthCode}, Profiles: []vocab.Profile{vocab.ProfileCore},
+	Title:       "A request without response_type is redirected to the client with error=invalid_request (or unsupported_response_type) and the state",
+	Quote:       "invalid_request: The request is missing a required parameter, includes an invalid parameter value, includes a parameter more than once, or is otherwise malformed.",
+	Keywordless: keywordlessErrorCode + " RFC 6749 §3.1.1: \"If an authorization request is missing the \"response_type\" parameter, ... the authorization server MUST return an error response as described in Section 4.1.2.1.\"",
+	Run:         runMissingResponseType,
+}
+
 func runMissingResponseType(ctx context.Context, t *suite.T) error {
 	q, res, err := errorRedirect(ctx, t, url.Values{"response_type": {""}}, false)
 	if err != nil {
@@ -170,6 +115,14 @@ func runMissingResponseType(ctx context.Context, t *suite.T) error {
 	return nil
 }
 
+var unknownClientNotRedirected = &suite.Check{
+	ID: "rfc6749-4.1.2.1-unknown-client-not-redirected", Spec: suite.RFC6749, Section: "4.1.2.1", Level: suite.MustNot,
+	Requires: []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureAuthCode}, Profiles: []vocab.Profile{vocab.ProfileCore},
+	Title: "A request with an unknown client_id is not redirected, even to a redirect_uri that looks legitimate",
+	Quote: "If the request fails due to a missing, invalid, or mismatching redirection URI, or if the client identifier is missing or invalid, the authorization server SHOULD inform the resource owner of the error and MUST NOT automatically redirect the user-agent to the invalid redirection URI.",
+	Run:   runUnknownClientNotRedirected,
+}
+
 func runUnknownClientNotRedirected(ctx context.Context, t *suite.T) error {
 	c, err := t.Confidential(ctx)
 	if err != nil {
@@ -179,6 +132,14 @@ func runUnknownClientNotRedirected(ctx context.Context, t *suite.T) error {
 	return notRedirectedAt(ctx, t, t.NewAuthRequest(ghost), "an error page, no redirect",
 		"the server redirects for a client it does not know: nothing vouches for that redirect URI",
 		"show an error page when client_id is missing or unknown; never redirect")
+}
+
+var missingClientNotRedirected = &suite.Check{
+	ID: "rfc6749-4.1.2.1-missing-client-not-redirected", Spec: suite.RFC6749, Section: "4.1.2.1", Level: suite.MustNot,
+	Requires: []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureAuthCode}, Profiles: []vocab.Profile{vocab.ProfileCore},
+	Title: "A request without client_id is not redirected, even to the redirect_uri of a registered client",
+	Quote: "If the request fails due to a missing, invalid, or mismatching redirection URI, or if the client identifier is missing or invalid, the authorization server SHOULD inform the resource owner of the error and MUST NOT automatically redirect the user-agent to the invalid redirection URI.",
+	Run:   runMissingClientNotRedirected,
 }
 
 func runMissingClientNotRedirected(ctx context.Context, t *suite.T) error {
@@ -191,6 +152,17 @@ func runMissingClientNotRedirected(ctx context.Context, t *suite.T) error {
 	return notRedirectedAt(ctx, t, ar, "an error page, no redirect",
 		"the server redirects a request that names no client: nothing vouches for its redirect URI",
 		"show an error page when client_id is missing; never redirect")
+}
+
+var authorizeUnknownScope = &suite.Check{
+	ID: "rfc6749-4.1.2.1-unknown-scope-invalid-scope", Spec: suite.RFC6749, Section: "4.1.2.1", Level: suite.Must,
+	Requires: []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureAuthCode}, Profiles: []vocab.Profile{vocab.ProfileCore},
+	Title: "A scope the server does not define is redirected as invalid_scope, or dropped and the granted scope reported",
+	Quote: "invalid_scope: The requested scope is invalid, unknown, or malformed.",
+	Keywordless: keywordlessErrorCode + " A server may instead ignore the scope (§3.3 \"MAY fully or partially ignore the scope requested\"), " +
+		"but then \"MUST include the \"scope\" response parameter to inform the client of the actual scope granted\" (§3.3); " +
+		"a server that grants the value defines it (§3.3 \"The strings are defined by the authorization server\").",
+	Run: runAuthorizeUnknownScope,
 }
 
 func runAuthorizeUnknownScope(ctx context.Context, t *suite.T) error {
@@ -218,6 +190,16 @@ func runAuthorizeUnknownScope(ctx context.Context, t *suite.T) error {
 			WithFix("answer an unknown scope with error=invalid_scope and the state")
 	}
 	return nil
+}
+
+var authorizeUnauthorizedClient = &suite.Check{
+	ID: "rfc6749-4.1.2.1-unauthorized-client", Spec: suite.RFC6749, Section: "4.1.2.1", Level: suite.Must,
+	Requires: append([]vocab.Feature{vocab.FeatureDCR, vocab.FeatureAuthCode}, vocab.FeatureClientCredentials), Profiles: []vocab.Profile{vocab.ProfileCore},
+	Title: "A client registered only for client_credentials that is refused gets error=unauthorized_client (a code for it is reported as an observation)",
+	Quote: "unauthorized_client: The client is not authorized to request an authorization code using this method.",
+	Keywordless: keywordlessErrorCode + " No sentence obliges a server to restrict a client to the grant types it registered " +
+		"(RFC 7591 §2 describes grant_types as those the client \"can use\"), so a code issued to such a client is reported as an observation (WARN).",
+	Run: runAuthorizeUnauthorizedClient,
 }
 
 func runAuthorizeUnauthorizedClient(ctx context.Context, t *suite.T) error {
@@ -255,6 +237,14 @@ func runAuthorizeUnauthorizedClient(ctx context.Context, t *suite.T) error {
 	return nil
 }
 
+var errorCarriesState = &suite.Check{
+	ID: "rfc6749-4.1.2.1-error-carries-state", Spec: suite.RFC6749, Section: "4.1.2.1", Level: suite.Must,
+	Requires: []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureAuthCode}, Profiles: []vocab.Profile{vocab.ProfileCore},
+	Title: "An error redirect carries error and the state of the request",
+	Quote: "state REQUIRED if a \"state\" parameter was present in the client authorization request. The exact value received from the client.",
+	Run:   runErrorCarriesState,
+}
+
 // runErrorCarriesState sends a request with an unknown response_type. A
 // server that requires pushed authorization requests gets it as it is,
 // not pushed: the PAR endpoint would answer the client directly, with no
@@ -271,6 +261,14 @@ func runErrorCarriesState(ctx context.Context, t *suite.T) error {
 			fmt.Sprintf("error=%q state=%q", q.Get("error"), q.Get("state")), "the error redirect does not carry the state")
 	}
 	return nil
+}
+
+var invalidRedirectNotFollowed = &suite.Check{
+	ID: "rfc6749-4.1.2.1-invalid-redirect-not-followed", Spec: suite.RFC6749, Section: "4.1.2.1", Level: suite.MustNot,
+	Requires: []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureAuthCode}, Profiles: []vocab.Profile{vocab.ProfileCore},
+	Title: "A request with an unregistered redirect_uri is not redirected to it",
+	Quote: "If the request fails due to a missing, invalid, or mismatching redirection URI ... the authorization server SHOULD inform the resource owner of the error and MUST NOT automatically redirect the user-agent to the invalid redirection URI.",
+	Run:   runInvalidRedirectNotFollowed,
 }
 
 func runInvalidRedirectNotFollowed(ctx context.Context, t *suite.T) error {
@@ -291,6 +289,16 @@ func runInvalidRedirectNotFollowed(ctx context.Context, t *suite.T) error {
 			WithFix("show errors about redirect_uri to the user; never redirect to an unregistered URI")
 	}
 	return nil
+}
+
+var deny = &suite.Check{
+	ID: "rfc6749-4.1.2.1-deny-access-denied", Spec: suite.RFC6749, Section: "4.1.2.1", Level: suite.Must,
+	Requires: []vocab.Feature{vocab.FeatureBrowser, vocab.FeatureConfidential, vocab.FeatureAuthCode}, Profiles: []vocab.Profile{vocab.ProfileCore},
+	Title: "A denied consent redirects to the client with error=access_denied and the state",
+	Quote: "If the resource owner denies the access request or if the request fails for reasons other than a missing or invalid redirection URI, the authorization server informs the client by adding the following parameters to the query component of the redirection URI",
+	Keywordless: "A statement of protocol behaviour: the section makes the parameters it adds normative (\"error REQUIRED\", \"state REQUIRED if a \"state\" parameter was present\"), " +
+		"and a denial is one of the failures that reach the client this way.",
+	Run: runDeny,
 }
 
 func runDeny(ctx context.Context, t *suite.T) error {

@@ -18,47 +18,15 @@ import (
 // authorizationResponseChecks returns the checks of RFC 6749 §4.1.2,
 // Authorization Response.
 func authorizationResponseChecks() []*suite.Check {
-	req := []vocab.Feature{vocab.FeatureBrowser, vocab.FeatureConfidential, vocab.FeatureAuthCode}
-	conf := []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureAuthCode}
-	return []*suite.Check{
-		{
-			ID: "rfc6749-4.1.2-state-after-login", Spec: suite.RFC6749, Section: "4.1.2", Level: suite.Must,
-			Requires: req, Profiles: []vocab.Profile{vocab.ProfileCore},
-			Title: "state and the PKCE challenge survive the login and consent pages",
-			Quote: "state REQUIRED if the \"state\" parameter was present in the client authorization request. The exact value received from the client.",
-			Run:   runStateAfterLogin,
-		},
-		{
-			ID: "rfc6749-4.1.2-code-single-use", Spec: suite.RFC6749, Section: "4.1.2", Level: suite.Must,
-			Destroys: true,
-			Requires: conf, Profiles: []vocab.Profile{vocab.ProfileCore},
-			Title: "An authorization code can be redeemed only once",
-			Quote: "If an authorization code is used more than once, the authorization server MUST deny the request",
-			Run:   runCodeSingleUse,
-		},
-		{
-			ID: "rfc6749-4.1.2-replay-revokes-tokens", Spec: suite.RFC6749, Section: "4.1.2", Level: suite.Should,
-			Destroys: true,
-			Requires: conf, Profiles: []vocab.Profile{vocab.ProfileCore},
-			Title: "Replaying a code revokes the tokens issued from it",
-			Quote: "If an authorization code is used more than once, the authorization server MUST deny the request and SHOULD revoke (when possible) all tokens previously issued based on that authorization code.",
-			Run:   runReplayRevokesTokens,
-		},
-		{
-			ID: "rfc6749-4.1.2-state-echoed", Spec: suite.RFC6749, Section: "4.1.2", Level: suite.Must,
-			Requires: conf, Profiles: []vocab.Profile{vocab.ProfileCore},
-			Title: "state is returned exactly, including characters that need encoding",
-			Quote: "state REQUIRED if the \"state\" parameter was present in the client authorization request. The exact value received from the client.",
-			Run:   runStateEchoed,
-		},
-		{
-			ID: "rfc6749-4.1.2-code-expires", Spec: suite.RFC6749, Section: "4.1.2", Level: suite.Must,
-			Requires: conf, Profiles: []vocab.Profile{vocab.ProfileCore},
-			Title: "An authorization code is refused once its lifetime has passed",
-			Quote: "The authorization code MUST expire shortly after it is issued to mitigate the risk of leaks. A maximum authorization code lifetime of 10 minutes is RECOMMENDED.",
-			Run:   runCodeExpires,
-		},
-	}
+	return []*suite.Check{stateAfterLogin, codeSingleUse, replayRevokesTokens, stateEchoed, codeExpires}
+}
+
+var codeExpires = &suite.Check{
+	ID: "rfc6749-4.1.2-code-expires", Spec: suite.RFC6749, Section: "4.1.2", Level: suite.Must,
+	Requires: []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureAuthCode}, Profiles: []vocab.Profile{vocab.ProfileCore},
+	Title: "An authorization code is refused once its lifetime has passed",
+	Quote: "The authorization code MUST expire shortly after it is issued to mitigate the risk of leaks. A maximum authorization code lifetime of 10 minutes is RECOMMENDED.",
+	Run:   runCodeExpires,
 }
 
 // runCodeExpires redeems a code after the lifetime the server documents
@@ -113,6 +81,15 @@ func freshCodeRedeemed(ctx context.Context, t *suite.T, c *fixture.Client) error
 	return nil
 }
 
+var codeSingleUse = &suite.Check{
+	ID: "rfc6749-4.1.2-code-single-use", Spec: suite.RFC6749, Section: "4.1.2", Level: suite.Must,
+	Destroys: true,
+	Requires: []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureAuthCode}, Profiles: []vocab.Profile{vocab.ProfileCore},
+	Title: "An authorization code can be redeemed only once",
+	Quote: "If an authorization code is used more than once, the authorization server MUST deny the request",
+	Run:   runCodeSingleUse,
+}
+
 func runCodeSingleUse(ctx context.Context, t *suite.T) error {
 	g, _, err := redeemed(ctx, t)
 	if err != nil {
@@ -123,6 +100,15 @@ func runCodeSingleUse(ctx context.Context, t *suite.T) error {
 		return err
 	}
 	return expect.WithFix(expect.Refused(t, res, "invalid_grant"), "mark codes used atomically at redemption and refuse a second use with invalid_grant")
+}
+
+var replayRevokesTokens = &suite.Check{
+	ID: "rfc6749-4.1.2-replay-revokes-tokens", Spec: suite.RFC6749, Section: "4.1.2", Level: suite.Should,
+	Destroys: true,
+	Requires: []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureAuthCode}, Profiles: []vocab.Profile{vocab.ProfileCore},
+	Title: "Replaying a code revokes the tokens issued from it",
+	Quote: "If an authorization code is used more than once, the authorization server MUST deny the request and SHOULD revoke (when possible) all tokens previously issued based on that authorization code.",
+	Run:   runReplayRevokesTokens,
 }
 
 func runReplayRevokesTokens(ctx context.Context, t *suite.T) error {
@@ -163,6 +149,14 @@ func runReplayRevokesTokens(ctx context.Context, t *suite.T) error {
 	return nil
 }
 
+var stateEchoed = &suite.Check{
+	ID: "rfc6749-4.1.2-state-echoed", Spec: suite.RFC6749, Section: "4.1.2", Level: suite.Must,
+	Requires: []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureAuthCode}, Profiles: []vocab.Profile{vocab.ProfileCore},
+	Title: "state is returned exactly, including characters that need encoding",
+	Quote: "state REQUIRED if the \"state\" parameter was present in the client authorization request. The exact value received from the client.",
+	Run:   runStateEchoed,
+}
+
 func runStateEchoed(ctx context.Context, t *suite.T) error {
 	c, err := t.Confidential(ctx)
 	if err != nil {
@@ -187,6 +181,14 @@ func runStateEchoed(ctx context.Context, t *suite.T) error {
 			WithFix("return state byte for byte, URL-encoded in the redirect")
 	}
 	return nil
+}
+
+var stateAfterLogin = &suite.Check{
+	ID: "rfc6749-4.1.2-state-after-login", Spec: suite.RFC6749, Section: "4.1.2", Level: suite.Must,
+	Requires: []vocab.Feature{vocab.FeatureBrowser, vocab.FeatureConfidential, vocab.FeatureAuthCode}, Profiles: []vocab.Profile{vocab.ProfileCore},
+	Title: "state and the PKCE challenge survive the login and consent pages",
+	Quote: "state REQUIRED if the \"state\" parameter was present in the client authorization request. The exact value received from the client.",
+	Run:   runStateAfterLogin,
 }
 
 func runStateAfterLogin(ctx context.Context, t *suite.T) error {

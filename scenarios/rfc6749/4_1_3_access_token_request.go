@@ -14,62 +14,20 @@ import (
 // accessTokenRequestChecks returns the checks of RFC 6749 §4.1.3, Access
 // Token Request.
 func accessTokenRequestChecks() []*suite.Check {
-	conf := []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureAuthCode}
 	return []*suite.Check{
-		{
-			ID: "rfc6749-4.1.3-missing-code-invalid-request", Spec: suite.RFC6749, Section: "4.1.3", Level: suite.Must,
-			Requires: conf, Profiles: []vocab.Profile{vocab.ProfileCore},
-			Title:       "A code exchange without code is refused with invalid_request",
-			Quote:       quoteInvalidRequest,
-			Keywordless: keywordlessErrorCode,
-			Run:         runMissingCodeInvalidRequest,
-		},
-		{
-			ID: "rfc6749-4.1.3-unknown-code-invalid-grant", Spec: suite.RFC6749, Section: "4.1.3", Level: suite.Must,
-			Requires: conf, Profiles: []vocab.Profile{vocab.ProfileCore},
-			Title:       "An authorization code the server never issued is refused with invalid_grant",
-			Quote:       quoteInvalidGrant,
-			Keywordless: keywordlessErrorCode,
-			Run:         runUnknownCodeInvalidGrant,
-		},
-		{
-			ID: "rfc6749-4.1.3-client-authentication-required", Spec: suite.RFC6749, Section: "4.1.3", Level: suite.Must,
-			Requires: conf, Profiles: []vocab.Profile{vocab.ProfileCore},
-			Title: "A confidential client cannot redeem a code with its client_id alone",
-			Quote: "The authorization server MUST: ... require client authentication for confidential clients or for any client that was issued client credentials (or with other authentication requirements)",
-			Run:   runCodeRedemptionNeedsClientAuth,
-		},
-		{
-			ID: "rfc6749-4.1.3-redirect-uri-required", Spec: suite.RFC6749, Section: "4.1.3", Level: suite.Must,
-			Requires: conf, Profiles: []vocab.Profile{vocab.ProfileCore},
-			Title: "A code exchange that omits the redirect_uri of the authorization request is refused",
-			Quote: "The authorization server MUST: ... ensure that the \"redirect_uri\" parameter is present if the \"redirect_uri\" parameter was included in the initial authorization request as described in Section 4.1.1, and if included ensure that their values are identical.",
-			Run:   runRedirectURIRequired,
-		},
-		{
-			ID: "rfc6749-4.1.3-code-bound-to-client", Spec: suite.RFC6749, Section: "4.1.3", Level: suite.Must,
-			Requires: append(conf, vocab.FeatureDCR), Profiles: []vocab.Profile{vocab.ProfileCore},
-			Title: "A code cannot be redeemed by another client",
-			Quote: "The authorization server MUST: ... ensure that the authorization code was issued to the authenticated confidential client, or if the client is public, ensure that the code was issued to \"client_id\" in the request",
-			Run:   runCodeBoundToClient,
-		},
-		{
-			ID: "rfc6749-4.1.3-public-code-bound-to-client-id", Spec: suite.RFC6749, Section: "4.1.3", Level: suite.Must,
-			Requires: []vocab.Feature{vocab.FeaturePublicClient, vocab.FeatureAuthCode, vocab.FeatureDCR}, Profiles: []vocab.Profile{vocab.ProfileCore},
-			Title: "A public client's code cannot be redeemed with the client_id of another public client",
-			Quote: "The authorization server MUST: ... if the client is public, ensure that the code was issued to \"client_id\" in the request",
-			Run:   runPublicCodeBoundToClientID,
-		},
-		{
-			ID: "rfc6749-4.1.3-redirect-uri-must-match", Spec: suite.RFC6749, Section: "4.1.3", Level: suite.Must,
-			Requires: conf, Profiles: []vocab.Profile{vocab.ProfileCore},
-			Title: "A token request with another redirect_uri than the authorization request is refused",
-			Quote: "The authorization server MUST: ... ensure that the \"redirect_uri\" parameter is present if the \"redirect_uri\" parameter was included in the initial authorization request ... and if included ensure that their values are identical.",
-			Keywordless: "The refusal's error code is RFC 6749 §5.2's: invalid_grant is a grant that \"does not match the redirection URI used in the authorization request\" " +
-				"(\"error REQUIRED. A single ASCII [USASCII] error code from the following\").",
-			Run: runRedirectURIMustMatch,
-		},
+		missingCodeInvalidRequest, unknownCodeInvalidGrant, codeRedemptionNeedsClientAuth,
+		redirectURIRequired, codeBoundToClient, publicCodeBoundToClientID,
+		redirectURIMustMatch,
 	}
+}
+
+var missingCodeInvalidRequest = &suite.Check{
+	ID: "rfc6749-4.1.3-missing-code-invalid-request", Spec: suite.RFC6749, Section: "4.1.3", Level: suite.Must,
+	Requires: []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureAuthCode}, Profiles: []vocab.Profile{vocab.ProfileCore},
+	Title:       "A code exchange without code is refused with invalid_request",
+	Quote:       quoteInvalidRequest,
+	Keywordless: keywordlessErrorCode,
+	Run:         runMissingCodeInvalidRequest,
 }
 
 func runMissingCodeInvalidRequest(ctx context.Context, t *suite.T) error {
@@ -83,6 +41,15 @@ func runMissingCodeInvalidRequest(ctx context.Context, t *suite.T) error {
 		return err
 	}
 	return expect.WithFix(expect.ErrorResponse(res, "invalid_request"), "answer a token request that lacks a required parameter with 400 error=invalid_request")
+}
+
+var unknownCodeInvalidGrant = &suite.Check{
+	ID: "rfc6749-4.1.3-unknown-code-invalid-grant", Spec: suite.RFC6749, Section: "4.1.3", Level: suite.Must,
+	Requires: []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureAuthCode}, Profiles: []vocab.Profile{vocab.ProfileCore},
+	Title:       "An authorization code the server never issued is refused with invalid_grant",
+	Quote:       quoteInvalidGrant,
+	Keywordless: keywordlessErrorCode,
+	Run:         runUnknownCodeInvalidGrant,
 }
 
 func runUnknownCodeInvalidGrant(ctx context.Context, t *suite.T) error {
@@ -101,6 +68,14 @@ func runUnknownCodeInvalidGrant(ctx context.Context, t *suite.T) error {
 	return expect.WithFix(expect.ErrorResponse(res, "invalid_grant"), "answer an unknown, expired or used code with 400 error=invalid_grant so that clients restart the authorization")
 }
 
+var codeRedemptionNeedsClientAuth = &suite.Check{
+	ID: "rfc6749-4.1.3-client-authentication-required", Spec: suite.RFC6749, Section: "4.1.3", Level: suite.Must,
+	Requires: []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureAuthCode}, Profiles: []vocab.Profile{vocab.ProfileCore},
+	Title: "A confidential client cannot redeem a code with its client_id alone",
+	Quote: "The authorization server MUST: ... require client authentication for confidential clients or for any client that was issued client credentials (or with other authentication requirements)",
+	Run:   runCodeRedemptionNeedsClientAuth,
+}
+
 func runCodeRedemptionNeedsClientAuth(ctx context.Context, t *suite.T) error {
 	g, err := t.CodeFor(ctx, nil, nil)
 	if err != nil {
@@ -111,6 +86,14 @@ func runCodeRedemptionNeedsClientAuth(ctx context.Context, t *suite.T) error {
 		return err
 	}
 	return refusedUnauthenticated(res, "an authorization code")
+}
+
+var redirectURIRequired = &suite.Check{
+	ID: "rfc6749-4.1.3-redirect-uri-required", Spec: suite.RFC6749, Section: "4.1.3", Level: suite.Must,
+	Requires: []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureAuthCode}, Profiles: []vocab.Profile{vocab.ProfileCore},
+	Title: "A code exchange that omits the redirect_uri of the authorization request is refused",
+	Quote: "The authorization server MUST: ... ensure that the \"redirect_uri\" parameter is present if the \"redirect_uri\" parameter was included in the initial authorization request as described in Section 4.1.1, and if included ensure that their values are identical.",
+	Run:   runRedirectURIRequired,
 }
 
 func runRedirectURIRequired(ctx context.Context, t *suite.T) error {
@@ -133,12 +116,28 @@ func runRedirectURIRequired(ctx context.Context, t *suite.T) error {
 	return expect.Refused(t, res, "invalid_grant", "invalid_request")
 }
 
+var codeBoundToClient = &suite.Check{
+	ID: "rfc6749-4.1.3-code-bound-to-client", Spec: suite.RFC6749, Section: "4.1.3", Level: suite.Must,
+	Requires: append([]vocab.Feature{vocab.FeatureConfidential, vocab.FeatureAuthCode}, vocab.FeatureDCR), Profiles: []vocab.Profile{vocab.ProfileCore},
+	Title: "A code cannot be redeemed by another client",
+	Quote: "The authorization server MUST: ... ensure that the authorization code was issued to the authenticated confidential client, or if the client is public, ensure that the code was issued to \"client_id\" in the request",
+	Run:   runCodeBoundToClient,
+}
+
 func runCodeBoundToClient(ctx context.Context, t *suite.T) error {
 	c, err := t.Confidential(ctx)
 	if err != nil {
 		return err
 	}
 	return codeRedeemedByOther(ctx, t, c, "bind each code to the client it was issued to and check it at redemption")
+}
+
+var publicCodeBoundToClientID = &suite.Check{
+	ID: "rfc6749-4.1.3-public-code-bound-to-client-id", Spec: suite.RFC6749, Section: "4.1.3", Level: suite.Must,
+	Requires: []vocab.Feature{vocab.FeaturePublicClient, vocab.FeatureAuthCode, vocab.FeatureDCR}, Profiles: []vocab.Profile{vocab.ProfileCore},
+	Title: "A public client's code cannot be redeemed with the client_id of another public client",
+	Quote: "The authorization server MUST: ... if the client is public, ensure that the code was issued to \"client_id\" in the request",
+	Run:   runPublicCodeBoundToClientID,
 }
 
 // runPublicCodeBoundToClientID redeems a public client's code with the
@@ -152,6 +151,16 @@ func runPublicCodeBoundToClientID(ctx context.Context, t *suite.T) error {
 	}
 	return codeRedeemedByOther(ctx, t, c,
 		"bind each code to the client_id it was issued to and compare it with the client_id of the token request, for public clients too")
+}
+
+var redirectURIMustMatch = &suite.Check{
+	ID: "rfc6749-4.1.3-redirect-uri-must-match", Spec: suite.RFC6749, Section: "4.1.3", Level: suite.Must,
+	Requires: []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureAuthCode}, Profiles: []vocab.Profile{vocab.ProfileCore},
+	Title: "A token request with another redirect_uri than the authorization request is refused",
+	Quote: "The authorization server MUST: ... ensure that the \"redirect_uri\" parameter is present if the \"redirect_uri\" parameter was included in the initial authorization request ... and if included ensure that their values are identical.",
+	Keywordless: "The refusal's error code is RFC 6749 §5.2's: invalid_grant is a grant that \"does not match the redirection URI used in the authorization request\" " +
+		"(\"error REQUIRED. A single ASCII [USASCII] error code from the following\").",
+	Run: runRedirectURIMustMatch,
 }
 
 func runRedirectURIMustMatch(ctx context.Context, t *suite.T) error {

@@ -12,18 +12,18 @@ import (
 // implicitRequestChecks returns the checks of RFC 6749 §4.2.1,
 // Authorization Request (the implicit grant).
 func implicitRequestChecks() []*suite.Check {
-	return []*suite.Check{
-		{
-			ID: "rfc6749-4.2.1-implicit-redirect-verified", Spec: suite.RFC6749, Section: "4.2.1", Level: suite.Must,
-			Requires: []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureAuthCode}, Profiles: []vocab.Profile{vocab.ProfileCore},
-			Title: "A response_type=token request with an unregistered redirect_uri, or an unknown client_id, is not redirected",
-			Quote: "The authorization server MUST verify that the redirection URI to which it will redirect the access token matches a redirection URI registered by the client as described in Section 3.1.2.",
-			Keywordless: "§4.2.2.1 adds: \"If the request fails due to a missing, invalid, or mismatching redirection URI, or if the client identifier is missing or invalid, " +
-				"the authorization server SHOULD inform the resource owner of the error and MUST NOT automatically redirect the user-agent to the invalid redirection URI.\" " +
-				"A server that does not offer the implicit grant shows an error for both requests, which passes.",
-			Run: runImplicitRedirectVerified,
-		},
-	}
+	return []*suite.Check{implicitRedirectVerified}
+}
+
+var implicitRedirectVerified = &suite.Check{
+	ID: "rfc6749-4.2.1-implicit-redirect-verified", Spec: suite.RFC6749, Section: "4.2.1", Level: suite.Must,
+	Requires: []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureAuthCode}, Profiles: []vocab.Profile{vocab.ProfileCore},
+	Title: "A response_type=token request with an unregistered redirect_uri, or an unknown client_id, is not redirected",
+	Quote: "The authorization server MUST verify that the redirection URI to which it will redirect the access token matches a redirection URI registered by the client as described in Section 3.1.2.",
+	Keywordless: "§4.2.2.1 adds: \"If the request fails due to a missing, invalid, or mismatching redirection URI, or if the client identifier is missing or invalid, " +
+		"the authorization server SHOULD inform the resource owner of the error and MUST NOT automatically redirect the user-agent to the invalid redirection URI.\" " +
+		"A server that does not offer the implicit grant shows an error for both requests, which passes.",
+	Run: runImplicitRedirectVerified,
 }
 
 // runImplicitRedirectVerified sends response_type=token with a redirect

@@ -16,18 +16,18 @@ import (
 // implicitResponseChecks returns the checks of RFC 6749 §4.2.2, Access
 // Token Response (the implicit grant).
 func implicitResponseChecks() []*suite.Check {
-	return []*suite.Check{
-		{
-			ID: "rfc6749-4.2.2-implicit-token-response", Spec: suite.RFC6749, Section: "4.2.2", Level: suite.Must,
-			Requires: []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureAuthCode}, Profiles: []vocab.Profile{vocab.ProfileCore},
-			Title: "A server that answers response_type=token gives token_type, the exact state, the scope when it differs, and no refresh token",
-			Quote: "access_token REQUIRED. The access token issued by the authorization server. token_type REQUIRED. The type of the token issued as described in Section 7.1. Value is case insensitive.",
-			Keywordless: "§4.2.2 also requires \"state REQUIRED if the \\\"state\\\" parameter was present in the client authorization request. The exact value received from the client.\", " +
-				"\"scope OPTIONAL, if identical to the scope requested by the client; otherwise, REQUIRED.\" and \"The authorization server MUST NOT issue a refresh token.\"; " +
-				"a server that does not answer response_type=token with an access token (RFC 9700 §2.1.2 says not to offer it) is not concerned.",
-			Run: runImplicitTokenResponse,
-		},
-	}
+	return []*suite.Check{implicitTokenResponse}
+}
+
+var implicitTokenResponse = &suite.Check{
+	ID: "rfc6749-4.2.2-implicit-token-response", Spec: suite.RFC6749, Section: "4.2.2", Level: suite.Must,
+	Requires: []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureAuthCode}, Profiles: []vocab.Profile{vocab.ProfileCore},
+	Title: "A server that answers response_type=token gives token_type, the exact state, the scope when it differs, and no refresh token",
+	Quote: "access_token REQUIRED. The access token issued by the authorization server. token_type REQUIRED. The type of the token issued as described in Section 7.1. Value is case insensitive.",
+	Keywordless: "§4.2.2 also requires \"state REQUIRED if the \\\"state\\\" parameter was present in the client authorization request. The exact value received from the client.\", " +
+		"\"scope OPTIONAL, if identical to the scope requested by the client; otherwise, REQUIRED.\" and \"The authorization server MUST NOT issue a refresh token.\"; " +
+		"a server that does not answer response_type=token with an access token (RFC 9700 §2.1.2 says not to offer it) is not concerned.",
+	Run: runImplicitTokenResponse,
 }
 
 // runImplicitTokenResponse asks for the implicit grant and judges the

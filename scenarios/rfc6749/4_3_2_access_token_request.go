@@ -16,16 +16,16 @@ import (
 // passwordRequestChecks returns the checks of RFC 6749 §4.3.2, Access
 // Token Request (the resource owner password credentials grant).
 func passwordRequestChecks() []*suite.Check {
-	return []*suite.Check{
-		{
-			ID: "rfc6749-4.3.2-password-grant-authenticates", Spec: suite.RFC6749, Section: "4.3.2", Level: suite.Must,
-			Requires: []vocab.Feature{vocab.FeatureConfidential}, Profiles: []vocab.Profile{vocab.ProfileCore},
-			Title: "A server that serves the password grant refuses it without the client's secret, with a wrong one, or with a wrong password",
-			Quote: "The authorization server MUST: o require client authentication for confidential clients or for any client that was issued client credentials (or with other authentication requirements), " +
-				"o authenticate the client if client authentication is included, and o validate the resource owner password credentials using its existing password validation algorithm.",
-			Run: runPasswordGrantAuthenticates,
-		},
-	}
+	return []*suite.Check{passwordGrantAuthenticates}
+}
+
+var passwordGrantAuthenticates = &suite.Check{
+	ID: "rfc6749-4.3.2-password-grant-authenticates", Spec: suite.RFC6749, Section: "4.3.2", Level: suite.Must,
+	Requires: []vocab.Feature{vocab.FeatureConfidential}, Profiles: []vocab.Profile{vocab.ProfileCore},
+	Title: "A server that serves the password grant refuses it without the client's secret, with a wrong one, or with a wrong password",
+	Quote: "The authorization server MUST: o require client authentication for confidential clients or for any client that was issued client credentials (or with other authentication requirements), " +
+		"o authenticate the client if client authentication is included, and o validate the resource owner password credentials using its existing password validation algorithm.",
+	Run: runPasswordGrantAuthenticates,
 }
 
 // runPasswordGrantAuthenticates asks for tokens with grant_type=password

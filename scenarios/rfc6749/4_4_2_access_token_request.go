@@ -10,16 +10,16 @@ import (
 // clientCredentialsRequestChecks returns the checks of RFC 6749 §4.4.2,
 // Access Token Request (client credentials).
 func clientCredentialsRequestChecks() []*suite.Check {
-	return []*suite.Check{
-		{
-			ID: "rfc6749-4.4.2-client-authentication-required", Spec: suite.RFC6749, Section: "4.4.2", Level: suite.Must,
-			Requires: []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureClientCredentials},
-			Profiles: []vocab.Profile{vocab.ProfileCore},
-			Title:    "A client credentials request with client_id alone is refused",
-			Quote:    "The authorization server MUST authenticate the client.",
-			Run:      runClientCredentialsNeedsClientAuth,
-		},
-	}
+	return []*suite.Check{clientCredentialsNeedsClientAuth}
+}
+
+var clientCredentialsNeedsClientAuth = &suite.Check{
+	ID: "rfc6749-4.4.2-client-authentication-required", Spec: suite.RFC6749, Section: "4.4.2", Level: suite.Must,
+	Requires: []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureClientCredentials},
+	Profiles: []vocab.Profile{vocab.ProfileCore},
+	Title:    "A client credentials request with client_id alone is refused",
+	Quote:    "The authorization server MUST authenticate the client.",
+	Run:      runClientCredentialsNeedsClientAuth,
 }
 
 func runClientCredentialsNeedsClientAuth(ctx context.Context, t *suite.T) error {

@@ -11,16 +11,16 @@ import (
 // clientCredentialsResponseChecks returns the checks of RFC 6749 §4.4.3,
 // Access Token Response (client credentials).
 func clientCredentialsResponseChecks() []*suite.Check {
-	return []*suite.Check{
-		{
-			ID: "rfc6749-4.4.3-no-refresh-token", Spec: suite.RFC6749, Section: "4.4.3", Level: suite.ShouldNot,
-			Requires: []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureClientCredentials},
-			Profiles: []vocab.Profile{vocab.ProfileCore},
-			Title:    "A client credentials token response carries no refresh token",
-			Quote:    "If the access token request is valid and authorized, the authorization server issues an access token as described in Section 5.1. A refresh token SHOULD NOT be included.",
-			Run:      runNoRefreshToken,
-		},
-	}
+	return []*suite.Check{noRefreshToken}
+}
+
+var noRefreshToken = &suite.Check{
+	ID: "rfc6749-4.4.3-no-refresh-token", Spec: suite.RFC6749, Section: "4.4.3", Level: suite.ShouldNot,
+	Requires: []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureClientCredentials},
+	Profiles: []vocab.Profile{vocab.ProfileCore},
+	Title:    "A client credentials token response carries no refresh token",
+	Quote:    "If the access token request is valid and authorized, the authorization server issues an access token as described in Section 5.1. A refresh token SHOULD NOT be included.",
+	Run:      runNoRefreshToken,
 }
 
 func runNoRefreshToken(ctx context.Context, t *suite.T) error {

@@ -18,52 +18,9 @@ import (
 // successfulResponseChecks returns the checks of RFC 6749 §5.1, Successful
 // Response.
 func successfulResponseChecks() []*suite.Check {
-	conf := []vocab.Feature{vocab.FeatureConfidential}
 	return []*suite.Check{
-		{
-			ID: "rfc6749-5.1-expires-in-seconds", Spec: suite.RFC6749, Section: "5.1", Level: suite.Must,
-			Requires: conf, Profiles: []vocab.Profile{vocab.ProfileCore},
-			Title: "expires_in, when present, is a JSON number of seconds",
-			Quote: "Parameter names and string values are included as JSON strings. Numerical values are included as JSON numbers.",
-			Keywordless: "The wire format of the token response (RFC 6749 §5.1), with the grammar of Appendix A.14 (\"expires-in = 1*DIGIT\"): " +
-				"expires_in is a non-negative JSON integer, and a response in another form is not the response the section defines.",
-			Run: runExpiresInSeconds,
-		},
-		{
-			ID: "rfc6749-5.1-expires-in-recommended", Spec: suite.RFC6749, Section: "5.1", Level: suite.Should,
-			Requires: conf, Profiles: []vocab.Profile{vocab.ProfileCore},
-			Title: "Token responses carry expires_in",
-			Quote: "expires_in RECOMMENDED. The lifetime in seconds of the access token.",
-			Run:   runExpiresInRecommended,
-		},
-		{
-			ID: "rfc6749-5.1-pragma-no-cache", Spec: suite.RFC6749, Section: "5.1", Level: suite.Must,
-			Requires: conf, Profiles: []vocab.Profile{vocab.ProfileCore},
-			Title: "Token responses carry Pragma: no-cache",
-			Quote: "The authorization server MUST include the HTTP \"Cache-Control\" response header field [RFC2616] with a value of \"no-store\" in any response containing tokens, credentials, or other sensitive information, as well as the \"Pragma\" response header field [RFC2616] with a value of \"no-cache\".",
-			Run:   runPragmaNoCache,
-		},
-		{
-			ID: "rfc6749-5.1-cache-control-no-store", Spec: suite.RFC6749, Section: "5.1", Level: suite.Must,
-			Requires: conf, Profiles: []vocab.Profile{vocab.ProfileCore},
-			Title: "Token responses carry Cache-Control: no-store",
-			Quote: "The authorization server MUST include the HTTP \"Cache-Control\" response header field [RFC2616] with a value of \"no-store\" in any response containing tokens, credentials, or other sensitive information.",
-			Run:   runCacheControlNoStore,
-		},
-		{
-			ID: "rfc6749-5.1-token-type", Spec: suite.RFC6749, Section: "5.1", Level: suite.Must,
-			Requires: conf, Profiles: []vocab.Profile{vocab.ProfileCore},
-			Title: "Token responses are JSON with access_token and token_type",
-			Quote: "token_type REQUIRED. The type of the token issued as described in Section 7.1. Value is case insensitive.",
-			Run:   runTokenType,
-		},
-		{
-			ID: "rfc6749-5.1-registration-no-store", Spec: suite.RFC6749, Section: "5.1", Level: suite.Must,
-			Requires: []vocab.Feature{vocab.FeatureDCR}, Profiles: []vocab.Profile{vocab.ProfileDCR},
-			Title: "Registration and client configuration responses carrying secrets are not cacheable",
-			Quote: "The authorization server MUST include the HTTP \"Cache-Control\" response header field [RFC2616] with a value of \"no-store\" in any response containing tokens, credentials, or other sensitive information",
-			Run:   runRegistrationNoStore,
-		},
+		expiresInSeconds, expiresInRecommended, pragmaNoCache, cacheControlNoStore,
+		tokenType, registrationNoStore,
 	}
 }
 
@@ -77,6 +34,16 @@ func successfulTokenBody(ctx context.Context, t *suite.T, strictType bool) (*htt
 	}
 	m, err := expect.JSONObject(res, strictType)
 	return res, m, err
+}
+
+var expiresInSeconds = &suite.Check{
+	ID: "rfc6749-5.1-expires-in-seconds", Spec: suite.RFC6749, Section: "5.1", Level: suite.Must,
+	Requires: []vocab.Feature{vocab.FeatureConfidential}, Profiles: []vocab.Profile{vocab.ProfileCore},
+	Title: "expires_in, when present, is a JSON number of seconds",
+	Quote: "Parameter names and string values are included as JSON strings. Numerical values are included as JSON numbers.",
+	Keywordless: "The wire format of the token response (RFC 6749 §5.1), with the grammar of Appendix A.14 (\"expires-in = 1*DIGIT\"): " +
+		"expires_in is a non-negative JSON integer, and a response in another form is not the response the section defines.",
+	Run: runExpiresInSeconds,
 }
 
 func runExpiresInSeconds(ctx context.Context, t *suite.T) error {
@@ -97,6 +64,14 @@ func runExpiresInSeconds(ctx context.Context, t *suite.T) error {
 	return nil
 }
 
+var expiresInRecommended = &suite.Check{
+	ID: "rfc6749-5.1-expires-in-recommended", Spec: suite.RFC6749, Section: "5.1", Level: suite.Should,
+	Requires: []vocab.Feature{vocab.FeatureConfidential}, Profiles: []vocab.Profile{vocab.ProfileCore},
+	Title: "Token responses carry expires_in",
+	Quote: "expires_in RECOMMENDED. The lifetime in seconds of the access token.",
+	Run:   runExpiresInRecommended,
+}
+
 func runExpiresInRecommended(ctx context.Context, t *suite.T) error {
 	res, m, err := successfulTokenBody(ctx, t, false)
 	if err != nil {
@@ -108,6 +83,14 @@ func runExpiresInRecommended(ctx context.Context, t *suite.T) error {
 	return expect.Fail(res, "expires_in: the access token's lifetime in seconds", "no expires_in",
 		"the token response does not say how long the access token lives, so clients learn it only when a request fails").
 		WithFix(`send "expires_in" with every access token, e.g. "expires_in": 3600`)
+}
+
+var pragmaNoCache = &suite.Check{
+	ID: "rfc6749-5.1-pragma-no-cache", Spec: suite.RFC6749, Section: "5.1", Level: suite.Must,
+	Requires: []vocab.Feature{vocab.FeatureConfidential}, Profiles: []vocab.Profile{vocab.ProfileCore},
+	Title: "Token responses carry Pragma: no-cache",
+	Quote: "The authorization server MUST include the HTTP \"Cache-Control\" response header field [RFC2616] with a value of \"no-store\" in any response containing tokens, credentials, or other sensitive information, as well as the \"Pragma\" response header field [RFC2616] with a value of \"no-cache\".",
+	Run:   runPragmaNoCache,
 }
 
 func runPragmaNoCache(ctx context.Context, t *suite.T) error {
@@ -123,12 +106,28 @@ func runPragmaNoCache(ctx context.Context, t *suite.T) error {
 		WithFix("add Pragma: no-cache next to Cache-Control: no-store on token responses")
 }
 
+var cacheControlNoStore = &suite.Check{
+	ID: "rfc6749-5.1-cache-control-no-store", Spec: suite.RFC6749, Section: "5.1", Level: suite.Must,
+	Requires: []vocab.Feature{vocab.FeatureConfidential}, Profiles: []vocab.Profile{vocab.ProfileCore},
+	Title: "Token responses carry Cache-Control: no-store",
+	Quote: "The authorization server MUST include the HTTP \"Cache-Control\" response header field [RFC2616] with a value of \"no-store\" in any response containing tokens, credentials, or other sensitive information.",
+	Run:   runCacheControlNoStore,
+}
+
 func runCacheControlNoStore(ctx context.Context, t *suite.T) error {
 	res, _, err := tokenreq.Tokens(ctx, t)
 	if err != nil {
 		return err
 	}
 	return expect.WithFix(expect.NoStore(res), "send Cache-Control: no-store (and Pragma: no-cache) with every token response")
+}
+
+var tokenType = &suite.Check{
+	ID: "rfc6749-5.1-token-type", Spec: suite.RFC6749, Section: "5.1", Level: suite.Must,
+	Requires: []vocab.Feature{vocab.FeatureConfidential}, Profiles: []vocab.Profile{vocab.ProfileCore},
+	Title: "Token responses are JSON with access_token and token_type",
+	Quote: "token_type REQUIRED. The type of the token issued as described in Section 7.1. Value is case insensitive.",
+	Run:   runTokenType,
 }
 
 func runTokenType(ctx context.Context, t *suite.T) error {
@@ -147,6 +146,14 @@ func runTokenType(ctx context.Context, t *suite.T) error {
 		return expect.Fail(res, "a token_type such as Bearer", `""`, "token_type is empty")
 	}
 	return nil
+}
+
+var registrationNoStore = &suite.Check{
+	ID: "rfc6749-5.1-registration-no-store", Spec: suite.RFC6749, Section: "5.1", Level: suite.Must,
+	Requires: []vocab.Feature{vocab.FeatureDCR}, Profiles: []vocab.Profile{vocab.ProfileDCR},
+	Title: "Registration and client configuration responses carrying secrets are not cacheable",
+	Quote: "The authorization server MUST include the HTTP \"Cache-Control\" response header field [RFC2616] with a value of \"no-store\" in any response containing tokens, credentials, or other sensitive information",
+	Run:   runRegistrationNoStore,
 }
 
 func runRegistrationNoStore(ctx context.Context, t *suite.T) error {

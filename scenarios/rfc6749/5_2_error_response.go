@@ -24,21 +24,21 @@ func errorResponseChecks() []*suite.Check {
 
 // errorValueChecks are the §5.2 checks of the characters of error values.
 func errorValueChecks() []*suite.Check {
-	return []*suite.Check{
-		{
-			ID: "rfc6749-5.2-error-description-charset", Spec: suite.RFC6749, Section: "5.2", Level: suite.MustNot,
-			Requires: []vocab.Feature{vocab.FeatureConfidential}, Profiles: []vocab.Profile{vocab.ProfileCore},
-			Title: "error, error_description and error_uri stay within their allowed ASCII characters, even when the request holds others",
-			Quote: "Values for the \"error_description\" parameter MUST NOT include characters outside the set %x20-21 / %x23-5B / %x5D-7E.",
-			Run:   runErrorDescriptionCharset,
-		},
-	}
+	return []*suite.Check{errorDescriptionCharset}
 }
 
 // charsetProbe is a grant_type holding the characters an error value must
 // not: a double quote, a backslash and a non-ASCII letter, which a server
 // that names the unsupported grant type in error_description reflects.
 const charsetProbe = "urn:authspec:unknown-grant:\"quoted\"\\back-\u00fc"
+
+var errorDescriptionCharset = &suite.Check{
+	ID: "rfc6749-5.2-error-description-charset", Spec: suite.RFC6749, Section: "5.2", Level: suite.MustNot,
+	Requires: []vocab.Feature{vocab.FeatureConfidential}, Profiles: []vocab.Profile{vocab.ProfileCore},
+	Title: "error, error_description and error_uri stay within their allowed ASCII characters, even when the request holds others",
+	Quote: "Values for the \"error_description\" parameter MUST NOT include characters outside the set %x20-21 / %x23-5B / %x5D-7E.",
+	Run:   runErrorDescriptionCharset,
+}
 
 // runErrorDescriptionCharset provokes an error whose description a server
 // may build from the request and holds error, error_description and
@@ -69,89 +69,26 @@ const quoteInvalidClient = "invalid_client Client authentication failed (e.g., u
 
 // clientErrorChecks are the §5.2 checks of failed client authentication.
 func clientErrorChecks() []*suite.Check {
-	conf := []vocab.Feature{vocab.FeatureConfidential}
-	return []*suite.Check{
-		{
-			ID: "rfc6749-5.2-unknown-client-invalid-client", Spec: suite.RFC6749, Section: "5.2", Level: suite.Must,
-			Requires: conf, Profiles: []vocab.Profile{vocab.ProfileCore},
-			Title: "A token request with an unknown client_id is refused with invalid_client (401 with WWW-Authenticate after HTTP Basic)",
-			Quote: quoteInvalidClient + " ... If the client attempted to authenticate via the \"Authorization\" request header field, the authorization server MUST respond with an HTTP 401 (Unauthorized) status code and include the \"WWW-Authenticate\" response header field matching the authentication scheme used by the client.",
-			Keywordless: keywordlessErrorCode + " The definition names the unknown client as a case of failed client authentication. " +
-				"A request that also carries a grant the server judges first (invalid_grant for a code) is accepted with a note: both conditions hold.",
-			Run: runUnknownClientInvalidClient,
-		},
-		{
-			ID: "rfc6749-5.2-post-wrong-secret-invalid-client", Spec: suite.RFC6749, Section: "5.2", Level: suite.Must,
-			Requires: conf, Profiles: []vocab.Profile{vocab.ProfileCore},
-			Title: "A wrong client_secret in the request body (client_secret_post) gets no token, and invalid_client where client_secret_post is supported",
-			Quote: quoteInvalidClient,
-			Keywordless: keywordlessErrorCode + " RFC 6749 §4.1.3 and §4.4.2 oblige the server to \"authenticate the client if client authentication is included\" and to \"authenticate the client\": " +
-				"a secret in the body is client authentication (§2.3.1), whatever method the client registered. " +
-				"A server that does not support client_secret_post (§2.3.1: the body \"MAY\" be supported) only has to issue no token.",
-			Run: runPostWrongSecret,
-		},
-	}
+	return []*suite.Check{unknownClientInvalidClient, postWrongSecret}
 }
 
 // grantErrorChecks are the other §5.2 checks.
 func grantErrorChecks() []*suite.Check {
 	return []*suite.Check{
-		{
-			ID: "rfc6749-5.2-unauthorized-client", Spec: suite.RFC6749, Section: "5.2", Level: suite.Must,
-			Requires: []vocab.Feature{vocab.FeatureDCR, vocab.FeatureAuthCode, vocab.FeatureClientCredentials},
-			Profiles: []vocab.Profile{vocab.ProfileCore},
-			Title:    "A client not registered for client_credentials that is refused gets unauthorized_client (tokens for it are reported as an observation)",
-			Quote:    "unauthorized_client The authenticated client is not authorized to use this authorization grant type.",
-			Keywordless: keywordlessErrorCode + " No sentence obliges a server to restrict a client to the grant types it registered " +
-				"(RFC 7591 §2 describes grant_types as those the client \"can use\"), so tokens issued to such a client are reported as an observation (WARN).",
-			Run: runTokenUnauthorizedClient,
-		},
-		{
-			ID: "rfc6749-5.2-invalid-client-401", Spec: suite.RFC6749, Section: "5.2", Level: suite.Must,
-			Requires: []vocab.Feature{vocab.FeatureConfidential},
-			Profiles: []vocab.Profile{vocab.ProfileCore},
-			Title:    "A failed HTTP Basic client authentication answers 401 invalid_client with WWW-Authenticate",
-			Quote:    "If the client attempted to authenticate via the \"Authorization\" request header field, the authorization server MUST respond with an HTTP 401 (Unauthorized) status code and include the \"WWW-Authenticate\" response header field matching the authentication scheme used by the client.",
-			Run:      runInvalidClient401,
-		},
-		{
-			ID: "rfc6749-5.2-unsupported-grant-type", Spec: suite.RFC6749, Section: "5.2", Level: suite.Must,
-			Requires:    []vocab.Feature{vocab.FeatureConfidential},
-			Profiles:    []vocab.Profile{vocab.ProfileCore},
-			Title:       "An unknown grant_type yields unsupported_grant_type",
-			Quote:       "unsupported_grant_type: The authorization grant type is not supported by the authorization server.",
-			Keywordless: keywordlessErrorCode,
-			Run:         runUnsupportedGrantType,
-		},
-		{
-			ID: "rfc6749-5.2-error-json", Spec: suite.RFC6749, Section: "5.2", Level: suite.Must,
-			Requires: []vocab.Feature{vocab.FeatureConfidential}, Profiles: []vocab.Profile{vocab.ProfileCore},
-			Title: "Token endpoint errors are application/json objects with an error member",
-			Quote: "The parameters are included in the entity-body of the HTTP response using the \"application/json\" media type as defined by [RFC4627].",
-			Keywordless: "The wire format of the token endpoint's error response (RFC 6749 §5.2): the parameters that the section makes REQUIRED " +
-				"are carried this way and no other, so a response in another format is not an error response a client can read.",
-			Run: runErrorJSON,
-		},
-		{
-			ID: "rfc6749-5.2-missing-grant-type-invalid-request", Spec: suite.RFC6749, Section: "5.2", Level: suite.Must,
-			Requires: []vocab.Feature{vocab.FeatureConfidential}, Profiles: []vocab.Profile{vocab.ProfileCore},
-			Title: "A token request without grant_type is refused with invalid_request",
-			Quote: quoteInvalidRequest,
-			Keywordless: keywordlessErrorCode + " The exception \"(other than grant type)\" concerns unsupported values, not a missing grant_type, " +
-				"which is a missing required parameter.",
-			Run: runMissingGrantTypeInvalidRequest,
-		},
-		{
-			ID: "rfc6749-5.2-unknown-scope-invalid-scope", Spec: suite.RFC6749, Section: "5.2", Level: suite.Must,
-			Requires: []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureClientCredentials}, Profiles: []vocab.Profile{vocab.ProfileCore},
-			Title: "A scope the server does not define is refused with invalid_scope, or dropped and the granted scope reported",
-			Quote: "invalid_scope The requested scope is invalid, unknown, malformed, or exceeds the scope granted by the resource owner.",
-			Keywordless: keywordlessErrorCode + " A server may instead ignore the scope (§3.3 \"MAY fully or partially ignore the scope requested\"), " +
-				"but then \"MUST include the \"scope\" response parameter to inform the client of the actual scope granted\" (§3.3); " +
-				"a server that grants the value defines it (§3.3 \"The strings are defined by the authorization server\").",
-			Run: runTokenUnknownScope,
-		},
+		tokenUnauthorizedClient, invalidClient401, unsupportedGrantType, errorJSON,
+		missingGrantTypeInvalidRequest, tokenUnknownScope,
 	}
+}
+
+var tokenUnauthorizedClient = &suite.Check{
+	ID: "rfc6749-5.2-unauthorized-client", Spec: suite.RFC6749, Section: "5.2", Level: suite.Must,
+	Requires: []vocab.Feature{vocab.FeatureDCR, vocab.FeatureAuthCode, vocab.FeatureClientCredentials},
+	Profiles: []vocab.Profile{vocab.ProfileCore},
+	Title:    "A client not registered for client_credentials that is refused gets unauthorized_client (tokens for it are reported as an observation)",
+	Quote:    "unauthorized_client The authenticated client is not authorized to use this authorization grant type.",
+	Keywordless: keywordlessErrorCode + " No sentence obliges a server to restrict a client to the grant types it registered " +
+		"(RFC 7591 §2 describes grant_types as those the client \"can use\"), so tokens issued to such a client are reported as an observation (WARN).",
+	Run: runTokenUnauthorizedClient,
 }
 
 func runTokenUnauthorizedClient(ctx context.Context, t *suite.T) error {
@@ -184,6 +121,15 @@ func runTokenUnauthorizedClient(ctx context.Context, t *suite.T) error {
 	return expect.WithFix(err, "answer a grant type the client may not use with 400 error=unauthorized_client")
 }
 
+var invalidClient401 = &suite.Check{
+	ID: "rfc6749-5.2-invalid-client-401", Spec: suite.RFC6749, Section: "5.2", Level: suite.Must,
+	Requires: []vocab.Feature{vocab.FeatureConfidential},
+	Profiles: []vocab.Profile{vocab.ProfileCore},
+	Title:    "A failed HTTP Basic client authentication answers 401 invalid_client with WWW-Authenticate",
+	Quote:    "If the client attempted to authenticate via the \"Authorization\" request header field, the authorization server MUST respond with an HTTP 401 (Unauthorized) status code and include the \"WWW-Authenticate\" response header field matching the authentication scheme used by the client.",
+	Run:      runInvalidClient401,
+}
+
 func runInvalidClient401(ctx context.Context, t *suite.T) error {
 	src, err := tokenreq.Find(ctx, t, tokenreq.Options{MadeUpCode: true})
 	if err != nil {
@@ -214,12 +160,32 @@ func unknownGrant(ctx context.Context, t *suite.T, note string) (*httpx.Result, 
 	return t.Token(ctx, c, form, note)
 }
 
+var unsupportedGrantType = &suite.Check{
+	ID: "rfc6749-5.2-unsupported-grant-type", Spec: suite.RFC6749, Section: "5.2", Level: suite.Must,
+	Requires:    []vocab.Feature{vocab.FeatureConfidential},
+	Profiles:    []vocab.Profile{vocab.ProfileCore},
+	Title:       "An unknown grant_type yields unsupported_grant_type",
+	Quote:       "unsupported_grant_type: The authorization grant type is not supported by the authorization server.",
+	Keywordless: keywordlessErrorCode,
+	Run:         runUnsupportedGrantType,
+}
+
 func runUnsupportedGrantType(ctx context.Context, t *suite.T) error {
 	res, err := unknownGrant(ctx, t, "token request with an unknown grant_type")
 	if err != nil {
 		return err
 	}
 	return expect.ErrorResponse(res, "unsupported_grant_type")
+}
+
+var errorJSON = &suite.Check{
+	ID: "rfc6749-5.2-error-json", Spec: suite.RFC6749, Section: "5.2", Level: suite.Must,
+	Requires: []vocab.Feature{vocab.FeatureConfidential}, Profiles: []vocab.Profile{vocab.ProfileCore},
+	Title: "Token endpoint errors are application/json objects with an error member",
+	Quote: "The parameters are included in the entity-body of the HTTP response using the \"application/json\" media type as defined by [RFC4627].",
+	Keywordless: "The wire format of the token endpoint's error response (RFC 6749 §5.2): the parameters that the section makes REQUIRED " +
+		"are carried this way and no other, so a response in another format is not an error response a client can read.",
+	Run: runErrorJSON,
 }
 
 func runErrorJSON(ctx context.Context, t *suite.T) error {
@@ -240,6 +206,16 @@ func runErrorJSON(ctx context.Context, t *suite.T) error {
 	return nil
 }
 
+var missingGrantTypeInvalidRequest = &suite.Check{
+	ID: "rfc6749-5.2-missing-grant-type-invalid-request", Spec: suite.RFC6749, Section: "5.2", Level: suite.Must,
+	Requires: []vocab.Feature{vocab.FeatureConfidential}, Profiles: []vocab.Profile{vocab.ProfileCore},
+	Title: "A token request without grant_type is refused with invalid_request",
+	Quote: quoteInvalidRequest,
+	Keywordless: keywordlessErrorCode + " The exception \"(other than grant type)\" concerns unsupported values, not a missing grant_type, " +
+		"which is a missing required parameter.",
+	Run: runMissingGrantTypeInvalidRequest,
+}
+
 func runMissingGrantTypeInvalidRequest(ctx context.Context, t *suite.T) error {
 	c, err := t.Confidential(ctx)
 	if err != nil {
@@ -252,6 +228,17 @@ func runMissingGrantTypeInvalidRequest(ctx context.Context, t *suite.T) error {
 		return err
 	}
 	return expect.WithFix(expect.ErrorResponse(res, "invalid_request"), "a missing grant_type is a missing required parameter: answer 400 error=invalid_request")
+}
+
+var tokenUnknownScope = &suite.Check{
+	ID: "rfc6749-5.2-unknown-scope-invalid-scope", Spec: suite.RFC6749, Section: "5.2", Level: suite.Must,
+	Requires: []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureClientCredentials}, Profiles: []vocab.Profile{vocab.ProfileCore},
+	Title: "A scope the server does not define is refused with invalid_scope, or dropped and the granted scope reported",
+	Quote: "invalid_scope The requested scope is invalid, unknown, malformed, or exceeds the scope granted by the resource owner.",
+	Keywordless: keywordlessErrorCode + " A server may instead ignore the scope (§3.3 \"MAY fully or partially ignore the scope requested\"), " +
+		"but then \"MUST include the \"scope\" response parameter to inform the client of the actual scope granted\" (§3.3); " +
+		"a server that grants the value defines it (§3.3 \"The strings are defined by the authorization server\").",
+	Run: runTokenUnknownScope,
 }
 
 func runTokenUnknownScope(ctx context.Context, t *suite.T) error {
@@ -349,6 +336,16 @@ func withPost(c *fixture.Client) *fixture.Client {
 	return &cp
 }
 
+var unknownClientInvalidClient = &suite.Check{
+	ID: "rfc6749-5.2-unknown-client-invalid-client", Spec: suite.RFC6749, Section: "5.2", Level: suite.Must,
+	Requires: []vocab.Feature{vocab.FeatureConfidential}, Profiles: []vocab.Profile{vocab.ProfileCore},
+	Title: "A token request with an unknown client_id is refused with invalid_client (401 with WWW-Authenticate after HTTP Basic)",
+	Quote: quoteInvalidClient + " ... If the client attempted to authenticate via the \"Authorization\" request header field, the authorization server MUST respond with an HTTP 401 (Unauthorized) status code and include the \"WWW-Authenticate\" response header field matching the authentication scheme used by the client.",
+	Keywordless: keywordlessErrorCode + " The definition names the unknown client as a case of failed client authentication. " +
+		"A request that also carries a grant the server judges first (invalid_grant for a code) is accepted with a note: both conditions hold.",
+	Run: runUnknownClientInvalidClient,
+}
+
 func runUnknownClientInvalidClient(ctx context.Context, t *suite.T) error {
 	src, err := tokenreq.Find(ctx, t, tokenreq.Options{MadeUpCode: true})
 	if err != nil {
@@ -393,6 +390,17 @@ func unknownClientRefused(t *suite.T, src *tokenreq.Source, res *httpx.Result, s
 	}
 	_, err := expect.OAuthError(res, statuses, "invalid_client")
 	return err
+}
+
+var postWrongSecret = &suite.Check{
+	ID: "rfc6749-5.2-post-wrong-secret-invalid-client", Spec: suite.RFC6749, Section: "5.2", Level: suite.Must,
+	Requires: []vocab.Feature{vocab.FeatureConfidential}, Profiles: []vocab.Profile{vocab.ProfileCore},
+	Title: "A wrong client_secret in the request body (client_secret_post) gets no token, and invalid_client where client_secret_post is supported",
+	Quote: quoteInvalidClient,
+	Keywordless: keywordlessErrorCode + " RFC 6749 §4.1.3 and §4.4.2 oblige the server to \"authenticate the client if client authentication is included\" and to \"authenticate the client\": " +
+		"a secret in the body is client authentication (§2.3.1), whatever method the client registered. " +
+		"A server that does not support client_secret_post (§2.3.1: the body \"MAY\" be supported) only has to issue no token.",
+	Run: runPostWrongSecret,
 }
 
 func runPostWrongSecret(ctx context.Context, t *suite.T) error {

@@ -19,57 +19,20 @@ import (
 // refreshChecks returns the checks of RFC 6749 §6, Refreshing an Access
 // Token.
 func refreshChecks() []*suite.Check {
-	rt := []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureRefresh}
-	grant := []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureAuthCode, vocab.FeatureRefresh}
 	return []*suite.Check{
-		{
-			ID: "rfc6749-6-scope-not-widened", Spec: suite.RFC6749, Section: "6", Level: suite.MustNot,
-			Requires: []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureAuthCode, vocab.FeatureRefresh}, Profiles: []vocab.Profile{vocab.ProfileCore},
-			Title: "A refresh request cannot widen the scope of the grant",
-			Quote: "The requested scope MUST NOT include any scope not originally granted by the resource owner, and if omitted is treated as equal to the scope originally granted by the resource owner.",
-			Keywordless: "The MUST NOT binds the request; its server side is RFC 6749 §5.2's invalid_scope, a scope that \"exceeds the scope granted by the resource owner\": " +
-				"the server refuses the request, or ignores the extra scope and reports the scope it granted (§3.3), but never grants it.",
-			Run: runScopeNotWidened,
-		},
-		{
-			ID: "rfc6749-6-unknown-refresh-token-invalid-grant", Spec: suite.RFC6749, Section: "6", Level: suite.Must,
-			Requires: rt, Profiles: []vocab.Profile{vocab.ProfileCore},
-			Title:       "A refresh token the server never issued is refused with invalid_grant",
-			Quote:       quoteInvalidGrant,
-			Keywordless: keywordlessErrorCode,
-			Run:         runUnknownRefreshTokenInvalidGrant,
-		},
-		{
-			ID: "rfc6749-6-missing-refresh-token-invalid-request", Spec: suite.RFC6749, Section: "6", Level: suite.Must,
-			Requires: rt, Profiles: []vocab.Profile{vocab.ProfileCore},
-			Title:       "A refresh request without refresh_token is refused with invalid_request",
-			Quote:       quoteInvalidRequest,
-			Keywordless: keywordlessErrorCode,
-			Run:         runMissingRefreshTokenInvalidRequest,
-		},
-		{
-			ID: "rfc6749-6-confidential-must-authenticate", Spec: suite.RFC6749, Section: "6", Level: suite.Must,
-			Requires: grant, Profiles: []vocab.Profile{vocab.ProfileCore},
-			Title: "A confidential client cannot refresh with its client_id alone",
-			Quote: "The authorization server MUST: ... require client authentication for confidential clients or for any client that was issued client credentials (or with other authentication requirements)",
-			Run:   runConfidentialMustAuthenticate,
-		},
-		{
-			ID: "rfc6749-6-omitted-scope-original", Spec: suite.RFC6749, Section: "6", Level: suite.Must,
-			Requires: grant, Profiles: []vocab.Profile{vocab.ProfileCore},
-			Title: "A refresh without scope keeps the scope originally granted",
-			Quote: "The requested scope MUST NOT include any scope not originally granted by the resource owner, and if omitted is treated as equal to the scope originally granted by the resource owner.",
-			Run:   runOmittedScopeOriginal,
-		},
-		{
-			ID: "rfc6749-6-new-refresh-token-scope", Spec: suite.RFC6749, Section: "6", Level: suite.Must,
-			Destroys: true,
-			Requires: []vocab.Feature{vocab.FeatureAuthCode, vocab.FeatureRefresh}, Profiles: []vocab.Profile{vocab.ProfileCore},
-			Title: "The refresh token issued by a refresh with a narrower scope keeps the scope of the original grant",
-			Quote: "If a new refresh token is issued, the refresh token scope MUST be identical to that of the refresh token included by the client in the request.",
-			Run:   runNewRefreshTokenScope,
-		},
+		scopeNotWidened, unknownRefreshTokenInvalidGrant, missingRefreshTokenInvalidRequest,
+		confidentialMustAuthenticate, omittedScopeOriginal, newRefreshTokenScope,
 	}
+}
+
+var scopeNotWidened = &suite.Check{
+	ID: "rfc6749-6-scope-not-widened", Spec: suite.RFC6749, Section: "6", Level: suite.MustNot,
+	Requires: []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureAuthCode, vocab.FeatureRefresh}, Profiles: []vocab.Profile{vocab.ProfileCore},
+	Title: "A refresh request cannot widen the scope of the grant",
+	Quote: "The requested scope MUST NOT include any scope not originally granted by the resource owner, and if omitted is treated as equal to the scope originally granted by the resource owner.",
+	Keywordless: "The MUST NOT binds the request; its server side is RFC 6749 §5.2's invalid_scope, a scope that \"exceeds the scope granted by the resource owner\": " +
+		"the server refuses the request, or ignores the extra scope and reports the scope it granted (§3.3), but never grants it.",
+	Run: runScopeNotWidened,
 }
 
 func runScopeNotWidened(ctx context.Context, t *suite.T) error {
@@ -133,6 +96,15 @@ func judgeWidened(ctx context.Context, t *suite.T, c *fixture.Client, res *httpx
 		WithFix("refuse a refresh that asks for more than the grant with invalid_scope, or report the scope actually granted")
 }
 
+var unknownRefreshTokenInvalidGrant = &suite.Check{
+	ID: "rfc6749-6-unknown-refresh-token-invalid-grant", Spec: suite.RFC6749, Section: "6", Level: suite.Must,
+	Requires: []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureRefresh}, Profiles: []vocab.Profile{vocab.ProfileCore},
+	Title:       "A refresh token the server never issued is refused with invalid_grant",
+	Quote:       quoteInvalidGrant,
+	Keywordless: keywordlessErrorCode,
+	Run:         runUnknownRefreshTokenInvalidGrant,
+}
+
 func runUnknownRefreshTokenInvalidGrant(ctx context.Context, t *suite.T) error {
 	c, err := t.Confidential(ctx)
 	if err != nil {
@@ -147,6 +119,15 @@ func runUnknownRefreshTokenInvalidGrant(ctx context.Context, t *suite.T) error {
 		return err
 	}
 	return expect.WithFix(expect.ErrorResponse(res, "invalid_grant"), "answer an unknown, expired or revoked refresh token with 400 error=invalid_grant so that clients start a new authorization")
+}
+
+var missingRefreshTokenInvalidRequest = &suite.Check{
+	ID: "rfc6749-6-missing-refresh-token-invalid-request", Spec: suite.RFC6749, Section: "6", Level: suite.Must,
+	Requires: []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureRefresh}, Profiles: []vocab.Profile{vocab.ProfileCore},
+	Title:       "A refresh request without refresh_token is refused with invalid_request",
+	Quote:       quoteInvalidRequest,
+	Keywordless: keywordlessErrorCode,
+	Run:         runMissingRefreshTokenInvalidRequest,
 }
 
 func runMissingRefreshTokenInvalidRequest(ctx context.Context, t *suite.T) error {
@@ -174,6 +155,14 @@ func refreshGrantRefused(res *httpx.Result) error {
 	return nil
 }
 
+var confidentialMustAuthenticate = &suite.Check{
+	ID: "rfc6749-6-confidential-must-authenticate", Spec: suite.RFC6749, Section: "6", Level: suite.Must,
+	Requires: []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureAuthCode, vocab.FeatureRefresh}, Profiles: []vocab.Profile{vocab.ProfileCore},
+	Title: "A confidential client cannot refresh with its client_id alone",
+	Quote: "The authorization server MUST: ... require client authentication for confidential clients or for any client that was issued client credentials (or with other authentication requirements)",
+	Run:   runConfidentialMustAuthenticate,
+}
+
 func runConfidentialMustAuthenticate(ctx context.Context, t *suite.T) error {
 	c, ts, err := refreshableGrant(ctx, t, "")
 	if err != nil {
@@ -184,6 +173,14 @@ func runConfidentialMustAuthenticate(ctx context.Context, t *suite.T) error {
 		return err
 	}
 	return refusedUnauthenticated(res, "a refresh")
+}
+
+var omittedScopeOriginal = &suite.Check{
+	ID: "rfc6749-6-omitted-scope-original", Spec: suite.RFC6749, Section: "6", Level: suite.Must,
+	Requires: []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureAuthCode, vocab.FeatureRefresh}, Profiles: []vocab.Profile{vocab.ProfileCore},
+	Title: "A refresh without scope keeps the scope originally granted",
+	Quote: "The requested scope MUST NOT include any scope not originally granted by the resource owner, and if omitted is treated as equal to the scope originally granted by the resource owner.",
+	Run:   runOmittedScopeOriginal,
 }
 
 func runOmittedScopeOriginal(ctx context.Context, t *suite.T) error {
@@ -319,6 +316,15 @@ func sameScope(a, b []string) bool {
 		}
 	}
 	return true
+}
+
+var newRefreshTokenScope = &suite.Check{
+	ID: "rfc6749-6-new-refresh-token-scope", Spec: suite.RFC6749, Section: "6", Level: suite.Must,
+	Destroys: true,
+	Requires: []vocab.Feature{vocab.FeatureAuthCode, vocab.FeatureRefresh}, Profiles: []vocab.Profile{vocab.ProfileCore},
+	Title: "The refresh token issued by a refresh with a narrower scope keeps the scope of the original grant",
+	Quote: "If a new refresh token is issued, the refresh token scope MUST be identical to that of the refresh token included by the client in the request.",
+	Run:   runNewRefreshTokenScope,
 }
 
 // runNewRefreshTokenScope narrows a refresh to one of the grant's two

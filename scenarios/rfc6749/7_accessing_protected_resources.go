@@ -14,15 +14,15 @@ import (
 // protectedResourceChecks returns the checks of RFC 6749 §7, Accessing
 // Protected Resources.
 func protectedResourceChecks() []*suite.Check {
-	return []*suite.Check{
-		{
-			ID: "rfc6749-7-expired-token-refused", Spec: suite.RFC6749, Section: "7", Level: suite.Must,
-			Requires: []vocab.Feature{vocab.FeatureResource, vocab.FeatureConfidential, vocab.FeatureAuthCode}, Profiles: []vocab.Profile{vocab.ProfileCore},
-			Title: "The resource refuses an access token once its expires_in has passed",
-			Quote: "The resource server MUST validate the access token and ensure that it has not expired and that its scope covers the requested resource.",
-			Run:   runExpiredTokenRefused,
-		},
-	}
+	return []*suite.Check{expiredTokenRefused}
+}
+
+var expiredTokenRefused = &suite.Check{
+	ID: "rfc6749-7-expired-token-refused", Spec: suite.RFC6749, Section: "7", Level: suite.Must,
+	Requires: []vocab.Feature{vocab.FeatureResource, vocab.FeatureConfidential, vocab.FeatureAuthCode}, Profiles: []vocab.Profile{vocab.ProfileCore},
+	Title: "The resource refuses an access token once its expires_in has passed",
+	Quote: "The resource server MUST validate the access token and ensure that it has not expired and that its scope covers the requested resource.",
+	Run:   runExpiredTokenRefused,
 }
 
 // runExpiredTokenRefused uses an access token at the resource, waits for

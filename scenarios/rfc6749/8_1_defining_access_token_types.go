@@ -16,21 +16,21 @@ import (
 // accessTokenTypeChecks returns the checks of RFC 6749 §8.1, Defining
 // Access Token Types.
 func accessTokenTypeChecks() []*suite.Check {
-	return []*suite.Check{
-		{
-			ID: "rfc6749-8.1-token-type-registered", Spec: suite.RFC6749, Section: "8.1", Level: suite.Must,
-			Requires: []vocab.Feature{vocab.FeatureConfidential}, Profiles: []vocab.Profile{vocab.ProfileCore},
-			Title: "token_type is a registered access token type or an absolute URI",
-			Quote: "Access token types can be defined in one of two ways: registered in the Access Token Types registry (following the procedures in Section 11.1), or by using a unique absolute URI as its name. ... All other types MUST be registered.",
-			Run:   runTokenTypeRegistered,
-		},
-	}
+	return []*suite.Check{tokenTypeRegistered}
 }
 
 // registeredTokenTypes are the names of the IANA OAuth Access Token Types
 // registry: Bearer (RFC 6750), N_A (RFC 8693), PoP (RFC 9201), DPoP (RFC
 // 9449). token_type is compared without case (RFC 6749 §5.1).
 var registeredTokenTypes = []string{"bearer", "n_a", "pop", "dpop"}
+
+var tokenTypeRegistered = &suite.Check{
+	ID: "rfc6749-8.1-token-type-registered", Spec: suite.RFC6749, Section: "8.1", Level: suite.Must,
+	Requires: []vocab.Feature{vocab.FeatureConfidential}, Profiles: []vocab.Profile{vocab.ProfileCore},
+	Title: "token_type is a registered access token type or an absolute URI",
+	Quote: "Access token types can be defined in one of two ways: registered in the Access Token Types registry (following the procedures in Section 11.1), or by using a unique absolute URI as its name. ... All other types MUST be registered.",
+	Run:   runTokenTypeRegistered,
+}
 
 func runTokenTypeRegistered(ctx context.Context, t *suite.T) error {
 	res, _, err := tokenreq.Tokens(ctx, t)

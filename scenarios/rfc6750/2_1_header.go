@@ -12,26 +12,18 @@ import (
 // headerChecks returns the checks of RFC 6750 §2.1, Authorization Request
 // Header Field.
 func headerChecks() []*suite.Check {
-	return []*suite.Check{
-		{
-			ID: "rfc6750-2.1-scheme-case-insensitive", Spec: suite.RFC6750, Section: "2.1", Level: suite.Must,
-			Requires: []vocab.Feature{vocab.FeatureResource, vocab.FeatureConfidential, vocab.FeatureAuthCode},
-			Profiles: []vocab.Profile{vocab.ProfileCore},
-			Title:    "The resource accepts the scheme name in any case (\"bearer <token>\")",
-			Quote:    "It uses a case-insensitive token to identify the authentication scheme: auth-scheme = token (RFC 9110 §11.1, the framework RFC 6750 §2.1 credentials follow)",
-			Keywordless: "RFC 6750 §2.1 says \"Resource servers MUST support this method\" of the Authorization header, whose auth-scheme RFC 9110 §11.1 defines as a case-insensitive token: " +
-				"a resource that refuses \"bearer\" does not support the method as defined",
-			Run: runSchemeCaseInsensitive,
-		},
-		{
-			ID: "rfc6750-2.1-several-spaces-accepted", Spec: suite.RFC6750, Section: "2.1", Level: suite.Must,
-			Requires: []vocab.Feature{vocab.FeatureResource, vocab.FeatureConfidential, vocab.FeatureAuthCode},
-			Profiles: []vocab.Profile{vocab.ProfileCore},
-			Title:    "The resource accepts \"Bearer\" followed by several spaces before the token (1*SP)",
-			Quote:    "b64token = 1*( ALPHA / DIGIT / \"-\" / \".\" / \"_\" / \"~\" / \"+\" / \"/\" ) *\"=\" credentials = \"Bearer\" 1*SP b64token ... Resource servers MUST support this method.",
-			Run:      runSeveralSpacesAccepted,
-		},
-	}
+	return []*suite.Check{schemeCaseInsensitive, severalSpacesAccepted}
+}
+
+var schemeCaseInsensitive = &suite.Check{
+	ID: "rfc6750-2.1-scheme-case-insensitive", Spec: suite.RFC6750, Section: "2.1", Level: suite.Must,
+	Requires: []vocab.Feature{vocab.FeatureResource, vocab.FeatureConfidential, vocab.FeatureAuthCode},
+	Profiles: []vocab.Profile{vocab.ProfileCore},
+	Title:    "The resource accepts the scheme name in any case (\"bearer <token>\")",
+	Quote:    "It uses a case-insensitive token to identify the authentication scheme: auth-scheme = token (RFC 9110 §11.1, the framework RFC 6750 §2.1 credentials follow)",
+	Keywordless: "RFC 6750 §2.1 says \"Resource servers MUST support this method\" of the Authorization header, whose auth-scheme RFC 9110 §11.1 defines as a case-insensitive token: " +
+		"a resource that refuses \"bearer\" does not support the method as defined",
+	Run: runSchemeCaseInsensitive,
 }
 
 func runSchemeCaseInsensitive(ctx context.Context, t *suite.T) error {
@@ -50,6 +42,15 @@ func runSchemeCaseInsensitive(ctx context.Context, t *suite.T) error {
 			WithEvidence(baseline.Exchange)
 	}
 	return nil
+}
+
+var severalSpacesAccepted = &suite.Check{
+	ID: "rfc6750-2.1-several-spaces-accepted", Spec: suite.RFC6750, Section: "2.1", Level: suite.Must,
+	Requires: []vocab.Feature{vocab.FeatureResource, vocab.FeatureConfidential, vocab.FeatureAuthCode},
+	Profiles: []vocab.Profile{vocab.ProfileCore},
+	Title:    "The resource accepts \"Bearer\" followed by several spaces before the token (1*SP)",
+	Quote:    "b64token = 1*( ALPHA / DIGIT / \"-\" / \".\" / \"_\" / \"~\" / \"+\" / \"/\" ) *\"=\" credentials = \"Bearer\" 1*SP b64token ... Resource servers MUST support this method.",
+	Run:      runSeveralSpacesAccepted,
 }
 
 func runSeveralSpacesAccepted(ctx context.Context, t *suite.T) error {

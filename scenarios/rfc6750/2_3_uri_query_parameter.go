@@ -13,16 +13,16 @@ import (
 // queryParameterChecks returns the checks of RFC 6750 §2.3, URI Query
 // Parameter.
 func queryParameterChecks() []*suite.Check {
-	return []*suite.Check{
-		{
-			ID: "rfc6750-2.3-query-token-response-private", Spec: suite.RFC6750, Section: "2.3", Level: suite.Should,
-			Requires: []vocab.Feature{vocab.FeatureResource, vocab.FeatureConfidential, vocab.FeatureAuthCode},
-			Profiles: []vocab.Profile{vocab.ProfileCore},
-			Title:    "A resource that serves a token sent in the query marks its answer Cache-Control: private",
-			Quote:    "Server success (2XX status) responses to these requests SHOULD contain a Cache-Control header with the \"private\" option.",
-			Run:      runQueryTokenResponsePrivate,
-		},
-	}
+	return []*suite.Check{queryTokenResponsePrivate}
+}
+
+var queryTokenResponsePrivate = &suite.Check{
+	ID: "rfc6750-2.3-query-token-response-private", Spec: suite.RFC6750, Section: "2.3", Level: suite.Should,
+	Requires: []vocab.Feature{vocab.FeatureResource, vocab.FeatureConfidential, vocab.FeatureAuthCode},
+	Profiles: []vocab.Profile{vocab.ProfileCore},
+	Title:    "A resource that serves a token sent in the query marks its answer Cache-Control: private",
+	Quote:    "Server success (2XX status) responses to these requests SHOULD contain a Cache-Control header with the \"private\" option.",
+	Run:      runQueryTokenResponsePrivate,
 }
 
 // runQueryTokenResponsePrivate sends the access token in the access_token

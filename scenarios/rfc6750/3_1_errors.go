@@ -16,52 +16,22 @@ import (
 
 // errorChecks returns the checks of RFC 6750 §3.1, Error Codes.
 func errorChecks() []*suite.Check {
-	req := []vocab.Feature{vocab.FeatureResource}
 	return []*suite.Check{
-		{
-			ID: "rfc6750-3.1-invalid-token-error", Spec: suite.RFC6750, Section: "3.1", Level: suite.Should,
-			Requires: req, Profiles: []vocab.Profile{vocab.ProfileResource},
-			Title: "An unknown access token is answered 401 with error=\"invalid_token\"",
-			Quote: "invalid_token: The access token provided is expired, revoked, malformed, or invalid for other reasons. The resource SHOULD respond with the HTTP 401 (Unauthorized) status code.",
-			Run:   runInvalidTokenError,
-		},
-		{
-			ID: "rfc6750-3.1-insufficient-scope-403", Spec: suite.RFC6750, Section: "3.1", Level: suite.Should,
-			Requires: []vocab.Feature{vocab.FeatureResource, vocab.FeatureConfidential, vocab.FeatureAuthCode},
-			Profiles: []vocab.Profile{vocab.ProfileCore},
-			Title:    "A token lacking the needed scope is answered 403 with error=\"insufficient_scope\"",
-			Quote:    "insufficient_scope: The request requires higher privileges than provided by the access token. The resource server SHOULD respond with the HTTP 403 (Forbidden) status code and MAY include the \"scope\" attribute with the scope necessary to access the protected resource.",
-			Run:      runInsufficientScope403,
-		},
-		{
-			ID: "rfc6750-3.1-malformed-header-invalid-request", Spec: suite.RFC6750, Section: "3.1", Level: suite.Should,
-			Requires: req, Profiles: []vocab.Profile{vocab.ProfileCore},
-			Title: "A malformed Bearer Authorization header (several tokens) is answered 400 with error=\"invalid_request\"",
-			Quote: quoteInvalidRequest,
-			Run:   runMalformedHeaderInvalidRequest,
-		},
-		{
-			ID: "rfc6750-3.1-two-methods-invalid-request", Spec: suite.RFC6750, Section: "3.1", Level: suite.Should,
-			Requires: []vocab.Feature{vocab.FeatureResource, vocab.FeatureConfidential, vocab.FeatureAuthCode},
-			Profiles: []vocab.Profile{vocab.ProfileCore},
-			Title:    "A request carrying the token both in the Authorization header and in the form body is answered 400 invalid_request (when the resource takes body tokens)",
-			Quote:    quoteInvalidRequest,
-			Run:      runTwoMethodsInvalidRequest,
-		},
-		{
-			ID: "rfc6750-3.1-revoked-token-invalid-token", Spec: suite.RFC6750, Section: "3.1", Level: suite.Should,
-			Destroys: true,
-			Requires: []vocab.Feature{vocab.FeatureResource, vocab.FeatureRevocation, vocab.FeatureConfidential, vocab.FeatureAuthCode},
-			Profiles: []vocab.Profile{vocab.ProfileCore},
-			Title:    "A revoked access token is answered 401 with error=\"invalid_token\"",
-			Quote:    "invalid_token: The access token provided is expired, revoked, malformed, or invalid for other reasons. The resource SHOULD respond with the HTTP 401 (Unauthorized) status code.",
-			Run:      runRevokedTokenInvalidToken,
-		},
+		invalidTokenError, insufficientScope403, malformedHeaderInvalidRequest,
+		twoMethodsInvalidRequest, revokedTokenInvalidToken,
 	}
 }
 
 // quoteInvalidRequest is RFC 6750 §3.1's invalid_request.
 const quoteInvalidRequest = "invalid_request: The request is missing a required parameter, includes an unsupported parameter or parameter value, repeats the same parameter, uses more than one method for including an access token, or is otherwise malformed. The resource server SHOULD respond with the HTTP 400 (Bad Request) status code."
+
+var invalidTokenError = &suite.Check{
+	ID: "rfc6750-3.1-invalid-token-error", Spec: suite.RFC6750, Section: "3.1", Level: suite.Should,
+	Requires: []vocab.Feature{vocab.FeatureResource}, Profiles: []vocab.Profile{vocab.ProfileResource},
+	Title: "An unknown access token is answered 401 with error=\"invalid_token\"",
+	Quote: "invalid_token: The access token provided is expired, revoked, malformed, or invalid for other reasons. The resource SHOULD respond with the HTTP 401 (Unauthorized) status code.",
+	Run:   runInvalidTokenError,
+}
 
 func runInvalidTokenError(ctx context.Context, t *suite.T) error {
 	res, err := probe.InvalidToken(ctx, t)
@@ -80,6 +50,15 @@ func runInvalidTokenError(ctx context.Context, t *suite.T) error {
 	return nil
 }
 
+var insufficientScope403 = &suite.Check{
+	ID: "rfc6750-3.1-insufficient-scope-403", Spec: suite.RFC6750, Section: "3.1", Level: suite.Should,
+	Requires: []vocab.Feature{vocab.FeatureResource, vocab.FeatureConfidential, vocab.FeatureAuthCode},
+	Profiles: []vocab.Profile{vocab.ProfileCore},
+	Title:    "A token lacking the needed scope is answered 403 with error=\"insufficient_scope\"",
+	Quote:    "insufficient_scope: The request requires higher privileges than provided by the access token. The resource server SHOULD respond with the HTTP 403 (Forbidden) status code and MAY include the \"scope\" attribute with the scope necessary to access the protected resource.",
+	Run:      runInsufficientScope403,
+}
+
 func runInsufficientScope403(ctx context.Context, t *suite.T) error {
 	res, err := probe.Scoped(ctx, t)
 	if err != nil {
@@ -93,6 +72,14 @@ func runInsufficientScope403(ctx context.Context, t *suite.T) error {
 			WithFix(`send WWW-Authenticate: Bearer error="insufficient_scope", scope="<needed scope>"`)
 	}
 	return nil
+}
+
+var malformedHeaderInvalidRequest = &suite.Check{
+	ID: "rfc6750-3.1-malformed-header-invalid-request", Spec: suite.RFC6750, Section: "3.1", Level: suite.Should,
+	Requires: []vocab.Feature{vocab.FeatureResource}, Profiles: []vocab.Profile{vocab.ProfileCore},
+	Title: "A malformed Bearer Authorization header (several tokens) is answered 400 with error=\"invalid_request\"",
+	Quote: quoteInvalidRequest,
+	Run:   runMalformedHeaderInvalidRequest,
 }
 
 func runMalformedHeaderInvalidRequest(ctx context.Context, t *suite.T) error {
@@ -110,6 +97,15 @@ func runMalformedHeaderInvalidRequest(ctx context.Context, t *suite.T) error {
 			WithFix(`send WWW-Authenticate: Bearer error="invalid_request"`)
 	}
 	return nil
+}
+
+var twoMethodsInvalidRequest = &suite.Check{
+	ID: "rfc6750-3.1-two-methods-invalid-request", Spec: suite.RFC6750, Section: "3.1", Level: suite.Should,
+	Requires: []vocab.Feature{vocab.FeatureResource, vocab.FeatureConfidential, vocab.FeatureAuthCode},
+	Profiles: []vocab.Profile{vocab.ProfileCore},
+	Title:    "A request carrying the token both in the Authorization header and in the form body is answered 400 invalid_request (when the resource takes body tokens)",
+	Quote:    quoteInvalidRequest,
+	Run:      runTwoMethodsInvalidRequest,
 }
 
 // runTwoMethodsInvalidRequest sends a token the resource accepts both in
@@ -164,6 +160,16 @@ func postForm(ctx context.Context, t *suite.T, authz, body, note string) (*httpx
 		return nil, err
 	}
 	return res, probe.Served(res)
+}
+
+var revokedTokenInvalidToken = &suite.Check{
+	ID: "rfc6750-3.1-revoked-token-invalid-token", Spec: suite.RFC6750, Section: "3.1", Level: suite.Should,
+	Destroys: true,
+	Requires: []vocab.Feature{vocab.FeatureResource, vocab.FeatureRevocation, vocab.FeatureConfidential, vocab.FeatureAuthCode},
+	Profiles: []vocab.Profile{vocab.ProfileCore},
+	Title:    "A revoked access token is answered 401 with error=\"invalid_token\"",
+	Quote:    "invalid_token: The access token provided is expired, revoked, malformed, or invalid for other reasons. The resource SHOULD respond with the HTTP 401 (Unauthorized) status code.",
+	Run:      runRevokedTokenInvalidToken,
 }
 
 // runRevokedTokenInvalidToken revokes an access token the resource accepts

@@ -16,63 +16,19 @@ import (
 // challengeChecks returns the checks of RFC 6750 §3, The WWW-Authenticate
 // Response Header Field.
 func challengeChecks() []*suite.Check {
-	req := []vocab.Feature{vocab.FeatureResource}
 	return []*suite.Check{
-		{
-			ID: "rfc6750-3-challenge-on-401", Spec: suite.RFC6750, Section: "3", Level: suite.Must,
-			Requires: req, Profiles: []vocab.Profile{vocab.ProfileResource},
-			Title: "A 401 from the protected resource carries a Bearer WWW-Authenticate challenge",
-			Quote: "If the protected resource request does not include authentication credentials or does not contain an access token that enables access to the protected resource, the resource server MUST include the HTTP \"WWW-Authenticate\" response header field.",
-			Run:   runChallengeOn401,
-		},
-		{
-			ID: "rfc6750-3-no-error-without-credentials", Spec: suite.RFC6750, Section: "3", Level: suite.ShouldNot,
-			Requires: req, Profiles: []vocab.Profile{vocab.ProfileResource},
-			Title: "A challenge to a request without credentials carries no error code",
-			Quote: "If the request lacks any authentication information (e.g., the client was unaware that authentication is necessary or attempted using an unsupported authentication method), the resource server SHOULD NOT include an error code or other error information.",
-			Run:   runNoErrorWithoutCredentials,
-		},
-		{
-			ID: "rfc6750-3-challenge-has-auth-params", Spec: suite.RFC6750, Section: "3", Level: suite.Must,
-			Requires: req, Profiles: []vocab.Profile{vocab.ProfileCore},
-			Title: "Every Bearer challenge carries at least one auth-param (no bare \"WWW-Authenticate: Bearer\")",
-			Quote: "All challenges defined by this specification MUST use the auth-scheme value \"Bearer\". This scheme MUST be followed by one or more auth-param values.",
-			Run:   runChallengeHasAuthParams,
-		},
-		{
-			ID: "rfc6750-3-attributes-not-repeated", Spec: suite.RFC6750, Section: "3", Level: suite.MustNot,
-			Requires: req, Profiles: []vocab.Profile{vocab.ProfileCore},
-			Title: "realm, scope, error, error_description and error_uri appear at most once in a Bearer challenge",
-			Quote: "The \"realm\" attribute MUST NOT appear more than once. ... The \"scope\" attribute MUST NOT appear more than once. ... The \"error\", \"error_description\", and \"error_uri\" attributes MUST NOT appear more than once.",
-			Run:   runAttributesNotRepeated,
-		},
-		{
-			ID: "rfc6750-3-challenge-value-charset", Spec: suite.RFC6750, Section: "3", Level: suite.MustNot,
-			Requires: req, Profiles: []vocab.Profile{vocab.ProfileCore},
-			Title: "error, error_description, scope and error_uri values in a Bearer challenge stay within the allowed ASCII characters",
-			Quote: "Values for the \"scope\" attribute (specified in Appendix A.4 of [RFC6749]) MUST NOT include characters outside the set %x21 / %x23-5B / %x5D-7E for representing scope values and %x20 for delimiters between scope values. " +
-				"Values for the \"error\" and \"error_description\" attributes (specified in Appendixes A.7 and A.8 of [RFC6749]) MUST NOT include characters outside the set %x20-21 / %x23-5B / %x5D-7E. " +
-				"Values for the \"error_uri\" attribute (specified in Appendix A.9 of [RFC6749]) MUST conform to the URI-reference syntax and thus MUST NOT include characters outside the set %x21 / %x23-5B / %x5D-7E.",
-			Run: runChallengeValueCharset,
-		},
-		{
-			ID: "rfc6750-3-challenge-on-revoked-token", Spec: suite.RFC6750, Section: "3", Level: suite.Must,
-			Destroys: true,
-			Requires: []vocab.Feature{vocab.FeatureResource, vocab.FeatureRevocation, vocab.FeatureConfidential, vocab.FeatureAuthCode},
-			Profiles: []vocab.Profile{vocab.ProfileCore},
-			Title:    "A request with a revoked access token is answered with a Bearer WWW-Authenticate challenge",
-			Quote:    "If the protected resource request does not include authentication credentials or does not contain an access token that enables access to the protected resource, the resource server MUST include the HTTP \"WWW-Authenticate\" response header field.",
-			Run:      runChallengeOnRevokedToken,
-		},
-		{
-			ID: "rfc6750-3-challenge-on-insufficient-scope", Spec: suite.RFC6750, Section: "3", Level: suite.Must,
-			Requires: []vocab.Feature{vocab.FeatureResource, vocab.FeatureConfidential, vocab.FeatureAuthCode},
-			Profiles: []vocab.Profile{vocab.ProfileCore},
-			Title:    "A request whose token lacks the needed scope is answered with a Bearer WWW-Authenticate challenge",
-			Quote:    "If the protected resource request does not include authentication credentials or does not contain an access token that enables access to the protected resource, the resource server MUST include the HTTP \"WWW-Authenticate\" response header field.",
-			Run:      runChallengeOnInsufficientScope,
-		},
+		challengeOn401, noErrorWithoutCredentials, challengeHasAuthParams,
+		attributesNotRepeated, challengeValueCharset, challengeOnRevokedToken,
+		challengeOnInsufficientScope,
 	}
+}
+
+var challengeOn401 = &suite.Check{
+	ID: "rfc6750-3-challenge-on-401", Spec: suite.RFC6750, Section: "3", Level: suite.Must,
+	Requires: []vocab.Feature{vocab.FeatureResource}, Profiles: []vocab.Profile{vocab.ProfileResource},
+	Title: "A 401 from the protected resource carries a Bearer WWW-Authenticate challenge",
+	Quote: "If the protected resource request does not include authentication credentials or does not contain an access token that enables access to the protected resource, the resource server MUST include the HTTP \"WWW-Authenticate\" response header field.",
+	Run:   runChallengeOn401,
 }
 
 func runChallengeOn401(ctx context.Context, t *suite.T) error {
@@ -94,6 +50,14 @@ func runChallengeOn401(ctx context.Context, t *suite.T) error {
 	return nil
 }
 
+var noErrorWithoutCredentials = &suite.Check{
+	ID: "rfc6750-3-no-error-without-credentials", Spec: suite.RFC6750, Section: "3", Level: suite.ShouldNot,
+	Requires: []vocab.Feature{vocab.FeatureResource}, Profiles: []vocab.Profile{vocab.ProfileResource},
+	Title: "A challenge to a request without credentials carries no error code",
+	Quote: "If the request lacks any authentication information (e.g., the client was unaware that authentication is necessary or attempted using an unsupported authentication method), the resource server SHOULD NOT include an error code or other error information.",
+	Run:   runNoErrorWithoutCredentials,
+}
+
 func runNoErrorWithoutCredentials(ctx context.Context, t *suite.T) error {
 	res, err := probe.Unauthenticated(ctx, t)
 	if err != nil {
@@ -109,6 +73,14 @@ func runNoErrorWithoutCredentials(ctx context.Context, t *suite.T) error {
 	return nil
 }
 
+var challengeHasAuthParams = &suite.Check{
+	ID: "rfc6750-3-challenge-has-auth-params", Spec: suite.RFC6750, Section: "3", Level: suite.Must,
+	Requires: []vocab.Feature{vocab.FeatureResource}, Profiles: []vocab.Profile{vocab.ProfileCore},
+	Title: "Every Bearer challenge carries at least one auth-param (no bare \"WWW-Authenticate: Bearer\")",
+	Quote: "All challenges defined by this specification MUST use the auth-scheme value \"Bearer\". This scheme MUST be followed by one or more auth-param values.",
+	Run:   runChallengeHasAuthParams,
+}
+
 func runChallengeHasAuthParams(ctx context.Context, t *suite.T) error {
 	return eachChallenge(ctx, t, func(res *httpx.Result, c probe.Challenge) error {
 		if len(c.List) == 0 {
@@ -118,6 +90,14 @@ func runChallengeHasAuthParams(ctx context.Context, t *suite.T) error {
 		}
 		return nil
 	})
+}
+
+var attributesNotRepeated = &suite.Check{
+	ID: "rfc6750-3-attributes-not-repeated", Spec: suite.RFC6750, Section: "3", Level: suite.MustNot,
+	Requires: []vocab.Feature{vocab.FeatureResource}, Profiles: []vocab.Profile{vocab.ProfileCore},
+	Title: "realm, scope, error, error_description and error_uri appear at most once in a Bearer challenge",
+	Quote: "The \"realm\" attribute MUST NOT appear more than once. ... The \"scope\" attribute MUST NOT appear more than once. ... The \"error\", \"error_description\", and \"error_uri\" attributes MUST NOT appear more than once.",
+	Run:   runAttributesNotRepeated,
 }
 
 func runAttributesNotRepeated(ctx context.Context, t *suite.T) error {
@@ -131,6 +111,16 @@ func runAttributesNotRepeated(ctx context.Context, t *suite.T) error {
 		}
 		return nil
 	})
+}
+
+var challengeValueCharset = &suite.Check{
+	ID: "rfc6750-3-challenge-value-charset", Spec: suite.RFC6750, Section: "3", Level: suite.MustNot,
+	Requires: []vocab.Feature{vocab.FeatureResource}, Profiles: []vocab.Profile{vocab.ProfileCore},
+	Title: "error, error_description, scope and error_uri values in a Bearer challenge stay within the allowed ASCII characters",
+	Quote: "Values for the \"scope\" attribute (specified in Appendix A.4 of [RFC6749]) MUST NOT include characters outside the set %x21 / %x23-5B / %x5D-7E for representing scope values and %x20 for delimiters between scope values. " +
+		"Values for the \"error\" and \"error_description\" attributes (specified in Appendixes A.7 and A.8 of [RFC6749]) MUST NOT include characters outside the set %x20-21 / %x23-5B / %x5D-7E. " +
+		"Values for the \"error_uri\" attribute (specified in Appendix A.9 of [RFC6749]) MUST conform to the URI-reference syntax and thus MUST NOT include characters outside the set %x21 / %x23-5B / %x5D-7E.",
+	Run: runChallengeValueCharset,
 }
 
 func runChallengeValueCharset(ctx context.Context, t *suite.T) error {
@@ -155,6 +145,16 @@ func runChallengeValueCharset(ctx context.Context, t *suite.T) error {
 	})
 }
 
+var challengeOnRevokedToken = &suite.Check{
+	ID: "rfc6750-3-challenge-on-revoked-token", Spec: suite.RFC6750, Section: "3", Level: suite.Must,
+	Destroys: true,
+	Requires: []vocab.Feature{vocab.FeatureResource, vocab.FeatureRevocation, vocab.FeatureConfidential, vocab.FeatureAuthCode},
+	Profiles: []vocab.Profile{vocab.ProfileCore},
+	Title:    "A request with a revoked access token is answered with a Bearer WWW-Authenticate challenge",
+	Quote:    "If the protected resource request does not include authentication credentials or does not contain an access token that enables access to the protected resource, the resource server MUST include the HTTP \"WWW-Authenticate\" response header field.",
+	Run:      runChallengeOnRevokedToken,
+}
+
 func runChallengeOnRevokedToken(ctx context.Context, t *suite.T) error {
 	res, evidence, err := revokedRefusal(ctx, t, "challenge")
 	if err != nil {
@@ -167,6 +167,15 @@ func runChallengeOnRevokedToken(ctx context.Context, t *suite.T) error {
 			WithEvidence(evidence...)
 	}
 	return nil
+}
+
+var challengeOnInsufficientScope = &suite.Check{
+	ID: "rfc6750-3-challenge-on-insufficient-scope", Spec: suite.RFC6750, Section: "3", Level: suite.Must,
+	Requires: []vocab.Feature{vocab.FeatureResource, vocab.FeatureConfidential, vocab.FeatureAuthCode},
+	Profiles: []vocab.Profile{vocab.ProfileCore},
+	Title:    "A request whose token lacks the needed scope is answered with a Bearer WWW-Authenticate challenge",
+	Quote:    "If the protected resource request does not include authentication credentials or does not contain an access token that enables access to the protected resource, the resource server MUST include the HTTP \"WWW-Authenticate\" response header field.",
+	Run:      runChallengeOnInsufficientScope,
 }
 
 func runChallengeOnInsufficientScope(ctx context.Context, t *suite.T) error {

@@ -14,16 +14,16 @@ import (
 // securityChecks returns the checks of RFC 6750 §5.3, Summary of
 // Recommendations.
 func securityChecks() []*suite.Check {
-	return []*suite.Check{
-		{
-			ID: "rfc6750-5.3-short-lived-tokens", Spec: suite.RFC6750, Section: "5.3", Level: suite.Should,
-			Requires: []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureAuthCode},
-			Profiles: []vocab.Profile{vocab.ProfileCore},
-			Title:    "Access tokens live one hour or less (expires_in <= 3600)",
-			Quote:    "Token servers SHOULD issue short-lived (one hour or less) bearer tokens, particularly when issuing tokens to clients that run within a web browser or other environments where information leakage may occur.",
-			Run:      runShortLivedTokens,
-		},
-	}
+	return []*suite.Check{shortLivedTokens}
+}
+
+var shortLivedTokens = &suite.Check{
+	ID: "rfc6750-5.3-short-lived-tokens", Spec: suite.RFC6750, Section: "5.3", Level: suite.Should,
+	Requires: []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureAuthCode},
+	Profiles: []vocab.Profile{vocab.ProfileCore},
+	Title:    "Access tokens live one hour or less (expires_in <= 3600)",
+	Quote:    "Token servers SHOULD issue short-lived (one hour or less) bearer tokens, particularly when issuing tokens to clients that run within a web browser or other environments where information leakage may occur.",
+	Run:      runShortLivedTokens,
 }
 
 func runShortLivedTokens(ctx context.Context, t *suite.T) error {

@@ -22,79 +22,9 @@ const (
 
 // requestChecks returns the checks of RFC 7009 §2.1, Revocation Request.
 func requestChecks() []*suite.Check {
-	req := []vocab.Feature{vocab.FeatureRevocation, vocab.FeatureConfidential, vocab.FeatureAuthCode}
 	return []*suite.Check{
-		{
-			ID: "rfc7009-2.1-access-token-revoked", Spec: suite.RFC7009, Section: "2.1", Level: suite.Should,
-			Destroys: true,
-			Requires: req, Profiles: []vocab.Profile{vocab.ProfileCore},
-			Title: "A revoked access token is no longer accepted (unless the server answers unsupported_token_type)",
-			Quote: quoteInvalidate + " — " + quoteSupport,
-			Run:   runAccessRevoked,
-		},
-		{
-			ID: "rfc7009-2.1-refresh-token-revoked", Spec: suite.RFC7009, Section: "2.1", Level: suite.Must,
-			Destroys: true,
-			Requires: append(req, vocab.FeatureRefresh), Profiles: []vocab.Profile{vocab.ProfileCore},
-			Title: "A revoked refresh token that worked before can no longer be used",
-			Quote: quoteInvalidate + " — " + quoteSupport,
-			Run:   runRefreshRevoked,
-		},
-		{
-			ID: "rfc7009-2.1-refresh-revokes-access", Spec: suite.RFC7009, Section: "2.1", Level: suite.Should,
-			Destroys: true,
-			Requires: append(req, vocab.FeatureRefresh), Profiles: []vocab.Profile{vocab.ProfileCore},
-			Title: "Revoking a refresh token also invalidates the access tokens of the same grant (when the server revokes access tokens)",
-			Quote: "If the particular token is a refresh token and the authorization server supports the revocation of access tokens, then the authorization server SHOULD also invalidate all access tokens based on the same authorization grant (see Implementation Note).",
-			Run:   runRefreshRevokesAccess,
-		},
-		{
-			ID: "rfc7009-2.1-client-authentication", Spec: suite.RFC7009, Section: "2.1", Level: suite.Must,
-			Requires: []vocab.Feature{vocab.FeatureRevocation, vocab.FeatureConfidential}, Profiles: []vocab.Profile{vocab.ProfileCore},
-			Title: "Revocation refuses a confidential client's wrong credentials with invalid_client",
-			Quote: quoteValidation + " — invalid_client Client authentication failed (e.g., unknown client, no client authentication included, or unsupported authentication method). (RFC 6749 §5.2, referenced by RFC 7009 §2.2.1)",
-			Keywordless: "RFC 7009 §2.1 states the revocation protocol in the indicative: validating the client's credentials is the first step of every request, " +
-				"and a request that fails it is refused with an RFC 6749 §5.2 error (RFC 7009 §2.2.1), whose code for failed client authentication is invalid_client",
-			Run: runClientAuth,
-		},
-		{
-			ID: "rfc7009-2.1-foreign-token-not-revoked", Spec: suite.RFC7009, Section: "2.1", Level: suite.MustNot,
-			Destroys: true,
-			Requires: append(req, vocab.FeatureDCR), Profiles: []vocab.Profile{vocab.ProfileCore},
-			Title: "A client cannot revoke a token issued to another client",
-			Quote: quoteValidation,
-			Keywordless: "RFC 7009 §2.1 states the revocation protocol in the indicative: the server verifies that the token was issued to the requesting client " +
-				"and refuses the request when it was not, so it never revokes another client's token",
-			Run: runForeignToken,
-		},
-		{
-			ID: "rfc7009-2.1-foreign-refresh-not-revoked", Spec: suite.RFC7009, Section: "2.1", Level: suite.MustNot,
-			Destroys: true,
-			Requires: append(req, vocab.FeatureRefresh, vocab.FeatureDCR), Profiles: []vocab.Profile{vocab.ProfileCore},
-			Title: "A client cannot revoke a refresh token issued to another client: the token still works for its owner",
-			Quote: quoteValidation,
-			Keywordless: "RFC 7009 §2.1 states the revocation protocol in the indicative: the server verifies that the token was issued to the requesting client " +
-				"and refuses the request when it was not, so it never revokes another client's token",
-			Run: runForeignRefresh,
-		},
-		{
-			ID: "rfc7009-2.1-hint-not-binding", Spec: suite.RFC7009, Section: "2.1", Level: suite.Must,
-			Destroys: true,
-			Requires: append(req, vocab.FeatureRefresh), Profiles: []vocab.Profile{vocab.ProfileCore},
-			Title: "A wrong token_type_hint does not stop the revocation",
-			Quote: "If the server is unable to locate the token using the given hint, it MUST extend its search across all of its supported token types.",
-			Run:   runHintNotBinding,
-		},
-		{
-			ID: "rfc7009-2.1-token-required", Spec: suite.RFC7009, Section: "2.1", Level: suite.Must,
-			Requires: []vocab.Feature{vocab.FeatureRevocation, vocab.FeatureConfidential}, Profiles: []vocab.Profile{vocab.ProfileCore},
-			Title: "A revocation request without the token parameter is refused with invalid_request",
-			Quote: "token REQUIRED. The token that the client wants to get revoked. — The error presentation conforms to the definition in Section 5.2 of [RFC6749]. (§2.2.1) — " +
-				"invalid_request The request is missing a required parameter, includes an unsupported parameter value (other than grant type), repeats a parameter, includes multiple credentials, utilizes more than one mechanism for authenticating the client, or is otherwise malformed. (RFC 6749 §5.2)",
-			Keywordless: "REQUIRED binds the client's request; the server's side is the error RFC 7009 §2.2.1 takes from RFC 6749 §5.2, " +
-				"whose definition names invalid_request for a request missing a required parameter",
-			Run: runTokenRequired,
-		},
+		accessRevoked, refreshRevokedCheck, refreshRevokesAccess, clientAuth, foreignToken,
+		foreignRefresh, hintNotBinding, tokenRequired,
 	}
 }
 
@@ -103,6 +33,15 @@ func needProbe(t *suite.T) error {
 		return suite.SkipErr("%s", why)
 	}
 	return nil
+}
+
+var accessRevoked = &suite.Check{
+	ID: "rfc7009-2.1-access-token-revoked", Spec: suite.RFC7009, Section: "2.1", Level: suite.Should,
+	Destroys: true,
+	Requires: []vocab.Feature{vocab.FeatureRevocation, vocab.FeatureConfidential, vocab.FeatureAuthCode}, Profiles: []vocab.Profile{vocab.ProfileCore},
+	Title: "A revoked access token is no longer accepted (unless the server answers unsupported_token_type)",
+	Quote: quoteInvalidate + " — " + quoteSupport,
+	Run:   runAccessRevoked,
 }
 
 func runAccessRevoked(ctx context.Context, t *suite.T) error {
@@ -175,9 +114,27 @@ func accessTokenWorks(ctx context.Context, t *suite.T, owner *fixture.Client, to
 	return nil
 }
 
+var refreshRevokedCheck = &suite.Check{
+	ID: "rfc7009-2.1-refresh-token-revoked", Spec: suite.RFC7009, Section: "2.1", Level: suite.Must,
+	Destroys: true,
+	Requires: append([]vocab.Feature{vocab.FeatureRevocation, vocab.FeatureConfidential, vocab.FeatureAuthCode}, vocab.FeatureRefresh), Profiles: []vocab.Profile{vocab.ProfileCore},
+	Title: "A revoked refresh token that worked before can no longer be used",
+	Quote: quoteInvalidate + " — " + quoteSupport,
+	Run:   runRefreshRevoked,
+}
+
 func runRefreshRevoked(ctx context.Context, t *suite.T) error {
 	return refreshRevoked(ctx, t, "refresh_token", "revoke the refresh token", "use the revoked refresh token",
 		"refuse revoked refresh tokens with invalid_grant")
+}
+
+var hintNotBinding = &suite.Check{
+	ID: "rfc7009-2.1-hint-not-binding", Spec: suite.RFC7009, Section: "2.1", Level: suite.Must,
+	Destroys: true,
+	Requires: append([]vocab.Feature{vocab.FeatureRevocation, vocab.FeatureConfidential, vocab.FeatureAuthCode}, vocab.FeatureRefresh), Profiles: []vocab.Profile{vocab.ProfileCore},
+	Title: "A wrong token_type_hint does not stop the revocation",
+	Quote: "If the server is unable to locate the token using the given hint, it MUST extend its search across all of its supported token types.",
+	Run:   runHintNotBinding,
 }
 
 func runHintNotBinding(ctx context.Context, t *suite.T) error {
@@ -233,6 +190,15 @@ func workingRefreshToken(ctx context.Context, t *suite.T) (*fixture.Client, stri
 	return ts.Client, ts.RefreshToken, base, nil
 }
 
+var refreshRevokesAccess = &suite.Check{
+	ID: "rfc7009-2.1-refresh-revokes-access", Spec: suite.RFC7009, Section: "2.1", Level: suite.Should,
+	Destroys: true,
+	Requires: append([]vocab.Feature{vocab.FeatureRevocation, vocab.FeatureConfidential, vocab.FeatureAuthCode}, vocab.FeatureRefresh), Profiles: []vocab.Profile{vocab.ProfileCore},
+	Title: "Revoking a refresh token also invalidates the access tokens of the same grant (when the server revokes access tokens)",
+	Quote: "If the particular token is a refresh token and the authorization server supports the revocation of access tokens, then the authorization server SHOULD also invalidate all access tokens based on the same authorization grant (see Implementation Note).",
+	Run:   runRefreshRevokesAccess,
+}
+
 func runRefreshRevokesAccess(ctx context.Context, t *suite.T) error {
 	if err := needProbe(t); err != nil {
 		return err
@@ -278,6 +244,16 @@ func runRefreshRevokesAccess(ctx context.Context, t *suite.T) error {
 		WithFix("revoke every token of the grant when its refresh token is revoked")
 }
 
+var clientAuth = &suite.Check{
+	ID: "rfc7009-2.1-client-authentication", Spec: suite.RFC7009, Section: "2.1", Level: suite.Must,
+	Requires: []vocab.Feature{vocab.FeatureRevocation, vocab.FeatureConfidential}, Profiles: []vocab.Profile{vocab.ProfileCore},
+	Title: "Revocation refuses a confidential client's wrong credentials with invalid_client",
+	Quote: quoteValidation + " — invalid_client Client authentication failed (e.g., unknown client, no client authentication included, or unsupported authentication method). (RFC 6749 §5.2, referenced by RFC 7009 §2.2.1)",
+	Keywordless: "RFC 7009 §2.1 states the revocation protocol in the indicative: validating the client's credentials is the first step of every request, " +
+		"and a request that fails it is refused with an RFC 6749 §5.2 error (RFC 7009 §2.2.1), whose code for failed client authentication is invalid_client",
+	Run: runClientAuth,
+}
+
 func runClientAuth(ctx context.Context, t *suite.T) error {
 	c, err := t.Confidential(ctx)
 	if err != nil {
@@ -299,6 +275,17 @@ func runClientAuth(ctx context.Context, t *suite.T) error {
 	}
 	_, err = expect.OAuthError(res, []int{http.StatusUnauthorized, http.StatusBadRequest}, "invalid_client")
 	return expect.WithFix(expect.Evidence(err, ok.Exchange), "authenticate the client at the revocation endpoint as at the token endpoint")
+}
+
+var foreignToken = &suite.Check{
+	ID: "rfc7009-2.1-foreign-token-not-revoked", Spec: suite.RFC7009, Section: "2.1", Level: suite.MustNot,
+	Destroys: true,
+	Requires: append([]vocab.Feature{vocab.FeatureRevocation, vocab.FeatureConfidential, vocab.FeatureAuthCode}, vocab.FeatureDCR), Profiles: []vocab.Profile{vocab.ProfileCore},
+	Title: "A client cannot revoke a token issued to another client",
+	Quote: quoteValidation,
+	Keywordless: "RFC 7009 §2.1 states the revocation protocol in the indicative: the server verifies that the token was issued to the requesting client " +
+		"and refuses the request when it was not, so it never revokes another client's token",
+	Run: runForeignToken,
 }
 
 func runForeignToken(ctx context.Context, t *suite.T) error {
@@ -330,6 +317,17 @@ func runForeignToken(ctx context.Context, t *suite.T) error {
 		WithFix("check that the token was issued to the authenticated client before revoking it")
 }
 
+var foreignRefresh = &suite.Check{
+	ID: "rfc7009-2.1-foreign-refresh-not-revoked", Spec: suite.RFC7009, Section: "2.1", Level: suite.MustNot,
+	Destroys: true,
+	Requires: append([]vocab.Feature{vocab.FeatureRevocation, vocab.FeatureConfidential, vocab.FeatureAuthCode}, vocab.FeatureRefresh, vocab.FeatureDCR), Profiles: []vocab.Profile{vocab.ProfileCore},
+	Title: "A client cannot revoke a refresh token issued to another client: the token still works for its owner",
+	Quote: quoteValidation,
+	Keywordless: "RFC 7009 §2.1 states the revocation protocol in the indicative: the server verifies that the token was issued to the requesting client " +
+		"and refuses the request when it was not, so it never revokes another client's token",
+	Run: runForeignRefresh,
+}
+
 // runForeignRefresh has another client revoke a refresh token that was
 // just shown to work, then requires the token to work for its owner. The
 // answer to the revocation request is not judged: 200 is lawful (RFC 7009
@@ -358,6 +356,17 @@ func runForeignRefresh(ctx context.Context, t *suite.T) error {
 		"the refresh token worked for its owner, then another client revoked it").
 		WithEvidence(base.Exchange, res.Exchange).
 		WithFix("check that the token was issued to the authenticated client before revoking it")
+}
+
+var tokenRequired = &suite.Check{
+	ID: "rfc7009-2.1-token-required", Spec: suite.RFC7009, Section: "2.1", Level: suite.Must,
+	Requires: []vocab.Feature{vocab.FeatureRevocation, vocab.FeatureConfidential}, Profiles: []vocab.Profile{vocab.ProfileCore},
+	Title: "A revocation request without the token parameter is refused with invalid_request",
+	Quote: "token REQUIRED. The token that the client wants to get revoked. — The error presentation conforms to the definition in Section 5.2 of [RFC6749]. (§2.2.1) — " +
+		"invalid_request The request is missing a required parameter, includes an unsupported parameter value (other than grant type), repeats a parameter, includes multiple credentials, utilizes more than one mechanism for authenticating the client, or is otherwise malformed. (RFC 6749 §5.2)",
+	Keywordless: "REQUIRED binds the client's request; the server's side is the error RFC 7009 §2.2.1 takes from RFC 6749 §5.2, " +
+		"whose definition names invalid_request for a request missing a required parameter",
+	Run: runTokenRequired,
 }
 
 func runTokenRequired(ctx context.Context, t *suite.T) error {

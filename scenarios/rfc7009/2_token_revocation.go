@@ -14,16 +14,16 @@ import (
 
 // revocationChecks returns the checks of RFC 7009 §2, Token Revocation.
 func revocationChecks() []*suite.Check {
-	return []*suite.Check{
-		{
-			ID: "rfc7009-2-endpoint-url", Spec: suite.RFC7009, Section: "2", Level: suite.Must,
-			Requires: []vocab.Feature{vocab.FeatureRevocation}, Profiles: []vocab.Profile{vocab.ProfileCore},
-			Title: "The revocation endpoint is an absolute https URL without fragment",
-			Quote: "This URL MUST conform to the rules given in [RFC6749], Section 3.1. ... " +
-				"Since requests to the token revocation endpoint result in the transmission of plaintext credentials in the HTTP request, URLs for token revocation endpoints MUST be HTTPS URLs.",
-			Run: runEndpointURL,
-		},
-	}
+	return []*suite.Check{endpointURL}
+}
+
+var endpointURL = &suite.Check{
+	ID: "rfc7009-2-endpoint-url", Spec: suite.RFC7009, Section: "2", Level: suite.Must,
+	Requires: []vocab.Feature{vocab.FeatureRevocation}, Profiles: []vocab.Profile{vocab.ProfileCore},
+	Title: "The revocation endpoint is an absolute https URL without fragment",
+	Quote: "This URL MUST conform to the rules given in [RFC6749], Section 3.1. ... " +
+		"Since requests to the token revocation endpoint result in the transmission of plaintext credentials in the HTTP request, URLs for token revocation endpoints MUST be HTTPS URLs.",
+	Run: runEndpointURL,
 }
 
 // runEndpointURL judges the revocation endpoint's URL: absolute and

@@ -12,15 +12,15 @@ import (
 // grantResponseTypeChecks returns the checks of RFC 7591 §2.1, Relationship
 // between Grant Types and Response Types.
 func grantResponseTypeChecks() []*suite.Check {
-	return []*suite.Check{
-		{
-			ID: "rfc7591-2.1-grant-response-types-consistent", Spec: suite.RFC7591, Section: "2.1", Level: suite.Should,
-			Requires: dcr, Profiles: profiles,
-			Title: "A registration whose grant_types and response_types contradict each other is refused or corrected",
-			Quote: "a server supporting these fields SHOULD take steps to ensure that a client cannot register itself into an inconsistent state, for example, by returning an \"invalid_client_metadata\" error response to an inconsistent registration request.",
-			Run:   runGrantResponseConsistent,
-		},
-	}
+	return []*suite.Check{grantResponseConsistent}
+}
+
+var grantResponseConsistent = &suite.Check{
+	ID: "rfc7591-2.1-grant-response-types-consistent", Spec: suite.RFC7591, Section: "2.1", Level: suite.Should,
+	Requires: dcr, Profiles: profiles,
+	Title: "A registration whose grant_types and response_types contradict each other is refused or corrected",
+	Quote: "a server supporting these fields SHOULD take steps to ensure that a client cannot register itself into an inconsistent state, for example, by returning an \"invalid_client_metadata\" error response to an inconsistent registration request.",
+	Run:   runGrantResponseConsistent,
 }
 
 func runGrantResponseConsistent(ctx context.Context, t *suite.T) error {

@@ -19,31 +19,7 @@ import (
 
 // clientMetadataChecks returns the checks of RFC 7591 §2, Client Metadata.
 func clientMetadataChecks() []*suite.Check {
-	return []*suite.Check{
-		{
-			ID: "rfc7591-2-defaults-registered", Spec: suite.RFC7591, Section: "2", Level: suite.Must,
-			Requires: []vocab.Feature{vocab.FeatureDCR, vocab.FeatureAuthCode, vocab.FeatureNonInteractive}, Profiles: profiles,
-			Title: "A client registered without token_endpoint_auth_method, grant_types and response_types gets the defaults and can use them",
-			Quote: "token_endpoint_auth_method ... If unspecified or omitted, the default is \"client_secret_basic\" ... grant_types ... If omitted, the default behavior is that the client will use only the \"authorization_code\" Grant Type. ... response_types ... If omitted, the default is that the client will use only the \"code\" response type.",
-			Keywordless: "A default is a definition: a registration that omits these members asks for client_secret_basic, authorization_code and code, " +
-				"and a server that registers something else says so in the response (RFC 7591 §3.2.1: it MUST return all registered metadata)",
-			Run: runDefaultsRegistered,
-		},
-		{
-			ID: "rfc7591-2-unknown-metadata-ignored", Spec: suite.RFC7591, Section: "2", Level: suite.Must,
-			Requires: dcr, Profiles: profiles,
-			Title: "Unknown client metadata is ignored, not refused",
-			Quote: "The authorization server MUST ignore any client metadata sent by the client that it does not understand (for instance, by silently removing unknown metadata from the client's registration record during processing).",
-			Run:   runUnknownMetadataIgnored,
-		},
-		{
-			ID: "rfc7591-2-jwks-and-jwks-uri-exclusive", Spec: suite.RFC7591, Section: "2", Level: suite.MustNot,
-			Requires: dcr, Profiles: profiles,
-			Title: "A registration asking for both jwks_uri and jwks is refused, or answered with at most one of them",
-			Quote: "The \"jwks_uri\" and \"jwks\" parameters MUST NOT both be present in the same request or response.",
-			Run:   runJWKSAndJWKSURIExclusive,
-		},
-	}
+	return []*suite.Check{defaultsRegistered, unknownMetadataIgnored, jwksAndJWKSURIExclusive}
 }
 
 // clientJWKS is a JWK Set of one public key (the P-256 example key of RFC
@@ -53,6 +29,14 @@ var clientJWKS = map[string]any{"keys": []any{map[string]any{
 	"x": "MKBCTNIcKUSDii11ySs3526iDZ8AiTo7Tu6KPAqv7D4",
 	"y": "4Etl6SRW2YiLUrN5vfvVHuhp7x8PxltmWWlbbM4IFyM",
 }}}
+
+var jwksAndJWKSURIExclusive = &suite.Check{
+	ID: "rfc7591-2-jwks-and-jwks-uri-exclusive", Spec: suite.RFC7591, Section: "2", Level: suite.MustNot,
+	Requires: dcr, Profiles: profiles,
+	Title: "A registration asking for both jwks_uri and jwks is refused, or answered with at most one of them",
+	Quote: "The \"jwks_uri\" and \"jwks\" parameters MUST NOT both be present in the same request or response.",
+	Run:   runJWKSAndJWKSURIExclusive,
+}
 
 // runJWKSAndJWKSURIExclusive registers a client with both members: the
 // request breaks the rule, so a refusal (an OAuth error, 400) is the
@@ -90,6 +74,14 @@ func runJWKSAndJWKSURIExclusive(ctx context.Context, t *suite.T) error {
 	return nil
 }
 
+var unknownMetadataIgnored = &suite.Check{
+	ID: "rfc7591-2-unknown-metadata-ignored", Spec: suite.RFC7591, Section: "2", Level: suite.Must,
+	Requires: dcr, Profiles: profiles,
+	Title: "Unknown client metadata is ignored, not refused",
+	Quote: "The authorization server MUST ignore any client metadata sent by the client that it does not understand (for instance, by silently removing unknown metadata from the client's registration record during processing).",
+	Run:   runUnknownMetadataIgnored,
+}
+
 func runUnknownMetadataIgnored(ctx context.Context, t *suite.T) error {
 	r, err := register(ctx, t, map[string]any{"authspec_unknown_extension": map[string]any{"x": 1}})
 	if err != nil {
@@ -121,6 +113,16 @@ func runUnknownMetadataIgnored(ctx context.Context, t *suite.T) error {
 			WithFix(fix)
 	}
 	return nil
+}
+
+var defaultsRegistered = &suite.Check{
+	ID: "rfc7591-2-defaults-registered", Spec: suite.RFC7591, Section: "2", Level: suite.Must,
+	Requires: []vocab.Feature{vocab.FeatureDCR, vocab.FeatureAuthCode, vocab.FeatureNonInteractive}, Profiles: profiles,
+	Title: "A client registered without token_endpoint_auth_method, grant_types and response_types gets the defaults and can use them",
+	Quote: "token_endpoint_auth_method ... If unspecified or omitted, the default is \"client_secret_basic\" ... grant_types ... If omitted, the default behavior is that the client will use only the \"authorization_code\" Grant Type. ... response_types ... If omitted, the default is that the client will use only the \"code\" response type.",
+	Keywordless: "A default is a definition: a registration that omits these members asks for client_secret_basic, authorization_code and code, " +
+		"and a server that registers something else says so in the response (RFC 7591 §3.2.1: it MUST return all registered metadata)",
+	Run: runDefaultsRegistered,
 }
 
 func runDefaultsRegistered(ctx context.Context, t *suite.T) error {
@@ -292,13 +294,7 @@ func displayChecks() []*suite.Check {
 			Quote: "policy_uri ... The authorization server SHOULD display this URL to the end-user if it is provided.",
 			Run:   func(ctx context.Context, t *suite.T) error { return judgeShown(ctx, t, "policy_uri", false) },
 		},
-		{
-			ID: "rfc7591-2-logo-uri-shown", Spec: suite.RFC7591, Section: "2", Level: suite.Should,
-			Requires: req, Profiles: profiles,
-			Title: "The consent page displays the client's registered logo_uri, from its URL or as the server's copy",
-			Quote: "logo_uri ... If present, the server SHOULD display this image to the end-user during approval.",
-			Run:   runLogoShown,
-		},
+		logoShown,
 	}
 }
 
@@ -375,6 +371,14 @@ func judgeShown(ctx context.Context, t *suite.T, member string, clickable bool) 
 		Got:     fmt.Sprintf("links on the page: %d; %s not among them", len(d.consent.Links), want),
 		Fix:     "show the client's client_uri (as a link), tos_uri and policy_uri on the consent page, marked as what the client states",
 	}
+}
+
+var logoShown = &suite.Check{
+	ID: "rfc7591-2-logo-uri-shown", Spec: suite.RFC7591, Section: "2", Level: suite.Should,
+	Requires: []vocab.Feature{vocab.FeatureDCR, vocab.FeatureBrowser, vocab.FeatureAuthCode}, Profiles: profiles,
+	Title: "The consent page displays the client's registered logo_uri, from its URL or as the server's copy",
+	Quote: "logo_uri ... If present, the server SHOULD display this image to the end-user during approval.",
+	Run:   runLogoShown,
 }
 
 // runLogoShown registers a client whose logo_uri the suite serves on a

@@ -22,92 +22,24 @@ func responseChecks() []*suite.Check {
 
 // identityChecks are the checks of the response and the client_id.
 func identityChecks() []*suite.Check {
-	return []*suite.Check{
-		{
-			ID: "rfc7591-3.2.1-201-created", Spec: suite.RFC7591, Section: "3.2.1", Level: suite.Must,
-			Requires: dcr, Profiles: profiles,
-			Title:       "A successful registration answers 201 Created with a JSON object",
-			Quote:       "The successful registration response uses an HTTP 201 Created status code with a body of type \"application/json\" consisting of a single JSON object [RFC7159] with all parameters as top-level members of the object.",
-			Keywordless: "RFC 7591 §3.2.1 states the format of a successful registration response in the indicative; a successful registration answered otherwise is not the response clients parse",
-			Run:         run201Created,
-		},
-		{
-			ID: "rfc7591-3.2.1-client-id-present", Spec: suite.RFC7591, Section: "3.2.1", Level: suite.Must,
-			Requires: dcr, Profiles: profiles,
-			Title: "The registration response carries a non-empty client_id string",
-			Quote: "client_id REQUIRED. OAuth 2.0 client identifier string.",
-			Run:   runClientIDPresent,
-		},
-		{
-			ID: "rfc7591-3.2.1-client-id-unique", Spec: suite.RFC7591, Section: "3.2.1", Level: suite.ShouldNot,
-			Requires: dcr, Profiles: profiles,
-			Title: "Two registrations of different clients get different client_ids",
-			Quote: "client_id ... It SHOULD NOT be currently valid for any other registered client, though an authorization server MAY issue the same client identifier to multiple instances of a registered client at its discretion.",
-			Run:   runClientIDUnique,
-		},
-	}
+	return []*suite.Check{status201Created, clientIDPresent, clientIDUnique}
 }
 
 // credentialChecks are the checks of the client_secret and the metadata.
 func credentialChecks() []*suite.Check {
 	return []*suite.Check{
-		{
-			ID: "rfc7591-3.2.1-secret-for-confidential", Spec: suite.RFC7591, Section: "3.2.1", Level: suite.Must,
-			Requires: dcr, Profiles: profiles,
-			Title: "A client registered with a client_secret method is issued a client_secret",
-			Quote: "The response contains the client identifier as well as the client secret, if the client is a confidential client. ... client_secret ... This value is used by confidential clients to authenticate to the token endpoint, as described in OAuth 2.0 [RFC6749], Section 2.3.1.",
-			Keywordless: "RFC 7591 §3.2.1 states the content of the response in the indicative: a client registered with a client_secret method is a confidential client, and the response carries its secret " +
-				"(client_secret's OPTIONAL covers clients that need none)",
-			Run: runSecretForConfidential,
-		},
-		{
-			ID: "rfc7591-3.2.1-no-secret-for-public", Spec: suite.RFC7591, Section: "3.2.1", Level: suite.ShouldNot,
-			Requires: []vocab.Feature{vocab.FeatureDCR, vocab.FeaturePublicClients}, Profiles: profiles,
-			Title: "A public client (token_endpoint_auth_method none) is not issued a client_secret",
-			Quote: "\"none\": The client is a public client as defined in OAuth 2.0, Section 2.1, and does not have a client secret. (RFC 7591 §2) — The response contains the client identifier as well as the client secret, if the client is a confidential client.",
-			Keywordless: "The definition of \"none\" says such a client has no client secret, and §3.2.1 gives the secret to confidential clients only; " +
-				"a secret issued anyway is unusable rather than dangerous, so the definition is held at SHOULD NOT",
-			Run: runNoSecretForPublic,
-		},
-		{
-			ID: "rfc7591-3.2.1-secret-unique", Spec: suite.RFC7591, Section: "3.2.1", Level: suite.Must,
-			Requires: dcr, Profiles: profiles,
-			Title: "Every client_id gets its own client_secret",
-			Quote: "client_secret ... If issued, this MUST be unique for each \"client_id\" and SHOULD be unique for multiple instances of a client using the same \"client_id\".",
-			Run:   runSecretUnique,
-		},
-		{
-			ID: "rfc7591-3.2.1-secret-expires-at", Spec: suite.RFC7591, Section: "3.2.1", Level: suite.Must,
-			Requires: dcr, Profiles: profiles,
-			Title: "client_secret_expires_at (a number, 0 for never) accompanies an issued client_secret",
-			Quote: "client_secret_expires_at REQUIRED if \"client_secret\" is issued. Time at which the client secret will expire or 0 if it will not expire. The time is represented as the number of seconds from 1970-01-01T00:00:00Z as measured in UTC until the date/time of expiration.",
-			Run:   runSecretExpiresAt,
-		},
-		{
-			ID: "rfc7591-3.2.1-issued-at-seconds", Spec: suite.RFC7591, Section: "3.2.1", Level: suite.Must,
-			Requires: dcr, Profiles: profiles,
-			Title:       "client_id_issued_at, when present, is a number of seconds since the epoch",
-			Quote:       "client_id_issued_at OPTIONAL. Time at which the client identifier was issued. The time is represented as the number of seconds from 1970-01-01T00:00:00Z as measured in UTC until the date/time of issuance.",
-			Keywordless: "OPTIONAL governs whether the member is present; when it is, its definition fixes the representation: a number of seconds since the epoch",
-			Run:         runIssuedAtSeconds,
-		},
-		{
-			ID: "rfc7591-3.2.1-metadata-echoed", Spec: suite.RFC7591, Section: "3.2.1", Level: suite.Must,
-			Requires: dcr, Profiles: profiles,
-			Title: "The registration response contains the registered metadata",
-			Quote: "Additionally, the authorization server MUST return all registered metadata about the client, including any fields provisioned by the authorization server itself.",
-			Run:   runMetadataEchoed,
-		},
-		{
-			ID: "rfc7591-3.2.1-issued-credentials-work", Spec: suite.RFC7591, Section: "3.2.1", Level: suite.Must,
-			Requires: dcr, Profiles: profiles,
-			Title: "The issued client_secret authenticates at the token endpoint with the method the response states",
-			Quote: "client_secret ... This value is used by confidential clients to authenticate to the token endpoint, as described in OAuth 2.0 [RFC6749], Section 2.3.1. ... The client or developer can check the values in the response to determine if the registration is sufficient for use (e.g., the registered \"token_endpoint_auth_method\" is supported by the client software)",
-			Keywordless: "RFC 7591 §3.2.1 defines the issued client_secret as the value the client authenticates with at the token endpoint, using the registered token_endpoint_auth_method the response states: " +
-				"credentials that do not authenticate are not the ones the definition describes",
-			Run: runIssuedCredentialsWork,
-		},
+		secretForConfidential, noSecretForPublic, secretUnique, secretExpiresAt,
+		issuedAtSeconds, metadataEchoed, issuedCredentialsWork,
 	}
+}
+
+var status201Created = &suite.Check{
+	ID: "rfc7591-3.2.1-201-created", Spec: suite.RFC7591, Section: "3.2.1", Level: suite.Must,
+	Requires: dcr, Profiles: profiles,
+	Title:       "A successful registration answers 201 Created with a JSON object",
+	Quote:       "The successful registration response uses an HTTP 201 Created status code with a body of type \"application/json\" consisting of a single JSON object [RFC7159] with all parameters as top-level members of the object.",
+	Keywordless: "RFC 7591 §3.2.1 states the format of a successful registration response in the indicative; a successful registration answered otherwise is not the response clients parse",
+	Run:         run201Created,
 }
 
 func run201Created(ctx context.Context, t *suite.T) error {
@@ -127,6 +59,14 @@ func run201Created(ctx context.Context, t *suite.T) error {
 	return err
 }
 
+var clientIDPresent = &suite.Check{
+	ID: "rfc7591-3.2.1-client-id-present", Spec: suite.RFC7591, Section: "3.2.1", Level: suite.Must,
+	Requires: dcr, Profiles: profiles,
+	Title: "The registration response carries a non-empty client_id string",
+	Quote: "client_id REQUIRED. OAuth 2.0 client identifier string.",
+	Run:   runClientIDPresent,
+}
+
 func runClientIDPresent(ctx context.Context, t *suite.T) error {
 	r, err := registeredAny(ctx, t, nil)
 	if err != nil {
@@ -143,6 +83,14 @@ func runClientIDPresent(ctx context.Context, t *suite.T) error {
 	return nil
 }
 
+var clientIDUnique = &suite.Check{
+	ID: "rfc7591-3.2.1-client-id-unique", Spec: suite.RFC7591, Section: "3.2.1", Level: suite.ShouldNot,
+	Requires: dcr, Profiles: profiles,
+	Title: "Two registrations of different clients get different client_ids",
+	Quote: "client_id ... It SHOULD NOT be currently valid for any other registered client, though an authorization server MAY issue the same client identifier to multiple instances of a registered client at its discretion.",
+	Run:   runClientIDUnique,
+}
+
 func runClientIDUnique(ctx context.Context, t *suite.T) error {
 	a, b, err := registeredTwice(ctx, t, "authspec uniqueness check")
 	if err != nil {
@@ -155,6 +103,16 @@ func runClientIDUnique(ctx context.Context, t *suite.T) error {
 			WithEvidence(a.Res.Exchange)
 	}
 	return nil
+}
+
+var secretForConfidential = &suite.Check{
+	ID: "rfc7591-3.2.1-secret-for-confidential", Spec: suite.RFC7591, Section: "3.2.1", Level: suite.Must,
+	Requires: dcr, Profiles: profiles,
+	Title: "A client registered with a client_secret method is issued a client_secret",
+	Quote: "The response contains the client identifier as well as the client secret, if the client is a confidential client. ... client_secret ... This value is used by confidential clients to authenticate to the token endpoint, as described in OAuth 2.0 [RFC6749], Section 2.3.1.",
+	Keywordless: "RFC 7591 §3.2.1 states the content of the response in the indicative: a client registered with a client_secret method is a confidential client, and the response carries its secret " +
+		"(client_secret's OPTIONAL covers clients that need none)",
+	Run: runSecretForConfidential,
 }
 
 func runSecretForConfidential(ctx context.Context, t *suite.T) error {
@@ -180,6 +138,16 @@ func runSecretForConfidential(ctx context.Context, t *suite.T) error {
 	return nil
 }
 
+var noSecretForPublic = &suite.Check{
+	ID: "rfc7591-3.2.1-no-secret-for-public", Spec: suite.RFC7591, Section: "3.2.1", Level: suite.ShouldNot,
+	Requires: []vocab.Feature{vocab.FeatureDCR, vocab.FeaturePublicClients}, Profiles: profiles,
+	Title: "A public client (token_endpoint_auth_method none) is not issued a client_secret",
+	Quote: "\"none\": The client is a public client as defined in OAuth 2.0, Section 2.1, and does not have a client secret. (RFC 7591 §2) — The response contains the client identifier as well as the client secret, if the client is a confidential client.",
+	Keywordless: "The definition of \"none\" says such a client has no client secret, and §3.2.1 gives the secret to confidential clients only; " +
+		"a secret issued anyway is unusable rather than dangerous, so the definition is held at SHOULD NOT",
+	Run: runNoSecretForPublic,
+}
+
 func runNoSecretForPublic(ctx context.Context, t *suite.T) error {
 	r, err := regclient.MustRegister(ctx, t, regclient.Metadata(t, "none", nil))
 	if err != nil {
@@ -194,6 +162,14 @@ func runNoSecretForPublic(ctx context.Context, t *suite.T) error {
 			WithFix("do not issue client secrets to clients registered with token_endpoint_auth_method none")
 	}
 	return nil
+}
+
+var secretUnique = &suite.Check{
+	ID: "rfc7591-3.2.1-secret-unique", Spec: suite.RFC7591, Section: "3.2.1", Level: suite.Must,
+	Requires: dcr, Profiles: profiles,
+	Title: "Every client_id gets its own client_secret",
+	Quote: "client_secret ... If issued, this MUST be unique for each \"client_id\" and SHOULD be unique for multiple instances of a client using the same \"client_id\".",
+	Run:   runSecretUnique,
 }
 
 func runSecretUnique(ctx context.Context, t *suite.T) error {
@@ -214,6 +190,14 @@ func runSecretUnique(ctx context.Context, t *suite.T) error {
 			WithEvidence(a.Res.Exchange)
 	}
 	return nil
+}
+
+var secretExpiresAt = &suite.Check{
+	ID: "rfc7591-3.2.1-secret-expires-at", Spec: suite.RFC7591, Section: "3.2.1", Level: suite.Must,
+	Requires: dcr, Profiles: profiles,
+	Title: "client_secret_expires_at (a number, 0 for never) accompanies an issued client_secret",
+	Quote: "client_secret_expires_at REQUIRED if \"client_secret\" is issued. Time at which the client secret will expire or 0 if it will not expire. The time is represented as the number of seconds from 1970-01-01T00:00:00Z as measured in UTC until the date/time of expiration.",
+	Run:   runSecretExpiresAt,
 }
 
 func runSecretExpiresAt(ctx context.Context, t *suite.T) error {
@@ -237,6 +221,15 @@ func runSecretExpiresAt(ctx context.Context, t *suite.T) error {
 			WithFix("send a JSON number: seconds since 1970-01-01T00:00:00Z, or 0")
 	}
 	return nil
+}
+
+var issuedAtSeconds = &suite.Check{
+	ID: "rfc7591-3.2.1-issued-at-seconds", Spec: suite.RFC7591, Section: "3.2.1", Level: suite.Must,
+	Requires: dcr, Profiles: profiles,
+	Title:       "client_id_issued_at, when present, is a number of seconds since the epoch",
+	Quote:       "client_id_issued_at OPTIONAL. Time at which the client identifier was issued. The time is represented as the number of seconds from 1970-01-01T00:00:00Z as measured in UTC until the date/time of issuance.",
+	Keywordless: "OPTIONAL governs whether the member is present; when it is, its definition fixes the representation: a number of seconds since the epoch",
+	Run:         runIssuedAtSeconds,
 }
 
 func runIssuedAtSeconds(ctx context.Context, t *suite.T) error {
@@ -289,6 +282,14 @@ func registeredAny(ctx context.Context, t *suite.T, changes map[string]any) (*re
 	return r, nil
 }
 
+var metadataEchoed = &suite.Check{
+	ID: "rfc7591-3.2.1-metadata-echoed", Spec: suite.RFC7591, Section: "3.2.1", Level: suite.Must,
+	Requires: dcr, Profiles: profiles,
+	Title: "The registration response contains the registered metadata",
+	Quote: "Additionally, the authorization server MUST return all registered metadata about the client, including any fields provisioned by the authorization server itself.",
+	Run:   runMetadataEchoed,
+}
+
 func runMetadataEchoed(ctx context.Context, t *suite.T) error {
 	name := "authspec echo check"
 	r, err := registered(ctx, t, map[string]any{"client_name": name})
@@ -325,6 +326,16 @@ func runMetadataEchoed(ctx context.Context, t *suite.T) error {
 		}
 	}
 	return nil
+}
+
+var issuedCredentialsWork = &suite.Check{
+	ID: "rfc7591-3.2.1-issued-credentials-work", Spec: suite.RFC7591, Section: "3.2.1", Level: suite.Must,
+	Requires: dcr, Profiles: profiles,
+	Title: "The issued client_secret authenticates at the token endpoint with the method the response states",
+	Quote: "client_secret ... This value is used by confidential clients to authenticate to the token endpoint, as described in OAuth 2.0 [RFC6749], Section 2.3.1. ... The client or developer can check the values in the response to determine if the registration is sufficient for use (e.g., the registered \"token_endpoint_auth_method\" is supported by the client software)",
+	Keywordless: "RFC 7591 §3.2.1 defines the issued client_secret as the value the client authenticates with at the token endpoint, using the registered token_endpoint_auth_method the response states: " +
+		"credentials that do not authenticate are not the ones the definition describes",
+	Run: runIssuedCredentialsWork,
 }
 
 func runIssuedCredentialsWork(ctx context.Context, t *suite.T) error {

@@ -18,48 +18,19 @@ import (
 // Error Response.
 func errorChecks() []*suite.Check {
 	return []*suite.Check{
-		{
-			ID: "rfc7591-3.2.2-error-json", Spec: suite.RFC7591, Section: "3.2.2", Level: suite.Must,
-			Requires: dcr, Profiles: profiles,
-			Title: "A registration error is HTTP 400 with a JSON object carrying an error code",
-			Quote: "When a registration error condition occurs, the authorization server returns an HTTP 400 status code (unless otherwise specified) with content type \"application/json\" consisting of a JSON object [RFC7159] describing the error in the response body. ... error REQUIRED. Single ASCII error code string.",
-			Run:   runErrorJSON,
-		},
-		{
-			ID: "rfc7591-3.2.2-fragment-redirect-refused", Spec: suite.RFC7591, Section: "3.2.2", Level: suite.Must,
-			Requires: dcr, Profiles: profiles,
-			Title: "A redirect URI with a fragment is refused with invalid_redirect_uri",
-			Quote: "The endpoint URI MUST NOT include a fragment component. (RFC 6749 §3.1.2) — invalid_redirect_uri: The value of one or more redirection URIs is invalid.",
-			Keywordless: "The MUST NOT of RFC 6749 §3.1.2 makes such a URI invalid; registering it is the error condition RFC 7591 §3.2.2 answers with invalid_redirect_uri " +
-				"(RFC 7592 §2.2 states the same duty for updates with a MUST), or the server substitutes a valid value (§3.2.2 MAY)",
-			Run: runFragmentRedirectRefused,
-		},
-		{
-			ID: "rfc7591-3.2.2-relative-redirect-refused", Spec: suite.RFC7591, Section: "3.2.2", Level: suite.Must,
-			Requires: dcr, Profiles: profiles,
-			Title: "A relative redirect URI is refused with invalid_redirect_uri",
-			Quote: "The redirection endpoint URI MUST be an absolute URI as defined by [RFC3986] Section 4.3. (RFC 6749 §3.1.2) — invalid_redirect_uri: The value of one or more redirection URIs is invalid.",
-			Keywordless: "The MUST of RFC 6749 §3.1.2 makes a relative URI invalid; registering it is the error condition RFC 7591 §3.2.2 answers with invalid_redirect_uri " +
-				"(RFC 7592 §2.2 states the same duty for updates with a MUST), or the server substitutes a valid value (§3.2.2 MAY)",
-			Run: runRelativeRedirectRefused,
-		},
-		{
-			ID: "rfc7591-3.2.2-unsupported-auth-method", Spec: suite.RFC7591, Section: "3.2.2", Level: suite.Must,
-			Requires: dcr, Profiles: profiles,
-			Title: "An unsupported token_endpoint_auth_method is refused (invalid_client_metadata) or replaced, and the response says which",
-			Quote: "invalid_client_metadata: The value of one of the client metadata fields is invalid and the server has rejected this request. Note that an authorization server MAY choose to substitute a valid value for any requested parameter of a client's metadata. (§3.2.2) — the authorization server MUST return all registered metadata about the client (§3.2.1)",
-			Run:   runUnsupportedAuthMethod,
-		},
-		{
-			ID: "rfc7591-3.2.2-invalid-software-statement", Spec: suite.RFC7591, Section: "3.2.2", Level: suite.Must,
-			Requires: dcr, Profiles: profiles,
-			Title: "An unsigned software statement is refused (invalid_software_statement) or ignored, never used",
-			Quote: "invalid_software_statement: The software statement presented is invalid.",
-			Keywordless: "RFC 7591 §3.2.2 names the error of an invalid software statement; a server that does not support software statements ignores the member (§2: unknown metadata MUST be ignored), " +
-				"and one that does cannot take the claims of a statement nobody signed (§2.3: a software statement is a JWT that MUST be digitally signed or MACed)",
-			Run: runInvalidSoftwareStatement,
-		},
+		errorJSON, fragmentRedirectRefused, relativeRedirectRefused, unsupportedAuthMethod,
+		invalidSoftwareStatement,
 	}
+}
+
+var fragmentRedirectRefused = &suite.Check{
+	ID: "rfc7591-3.2.2-fragment-redirect-refused", Spec: suite.RFC7591, Section: "3.2.2", Level: suite.Must,
+	Requires: dcr, Profiles: profiles,
+	Title: "A redirect URI with a fragment is refused with invalid_redirect_uri",
+	Quote: "The endpoint URI MUST NOT include a fragment component. (RFC 6749 §3.1.2) — invalid_redirect_uri: The value of one or more redirection URIs is invalid.",
+	Keywordless: "The MUST NOT of RFC 6749 §3.1.2 makes such a URI invalid; registering it is the error condition RFC 7591 §3.2.2 answers with invalid_redirect_uri " +
+		"(RFC 7592 §2.2 states the same duty for updates with a MUST), or the server substitutes a valid value (§3.2.2 MAY)",
+	Run: runFragmentRedirectRefused,
 }
 
 func runFragmentRedirectRefused(ctx context.Context, t *suite.T) error {
@@ -72,6 +43,16 @@ func runFragmentRedirectRefused(ctx context.Context, t *suite.T) error {
 		"refuse redirect URIs with a fragment (error=invalid_redirect_uri): an authorization response would be delivered to a URI that cannot match exactly")
 }
 
+var relativeRedirectRefused = &suite.Check{
+	ID: "rfc7591-3.2.2-relative-redirect-refused", Spec: suite.RFC7591, Section: "3.2.2", Level: suite.Must,
+	Requires: dcr, Profiles: profiles,
+	Title: "A relative redirect URI is refused with invalid_redirect_uri",
+	Quote: "The redirection endpoint URI MUST be an absolute URI as defined by [RFC3986] Section 4.3. (RFC 6749 §3.1.2) — invalid_redirect_uri: The value of one or more redirection URIs is invalid.",
+	Keywordless: "The MUST of RFC 6749 §3.1.2 makes a relative URI invalid; registering it is the error condition RFC 7591 §3.2.2 answers with invalid_redirect_uri " +
+		"(RFC 7592 §2.2 states the same duty for updates with a MUST), or the server substitutes a valid value (§3.2.2 MAY)",
+	Run: runRelativeRedirectRefused,
+}
+
 func runRelativeRedirectRefused(ctx context.Context, t *suite.T) error {
 	bad := "/authspec/callback"
 	r, err := register(ctx, t, map[string]any{"redirect_uris": []string{bad}})
@@ -80,6 +61,14 @@ func runRelativeRedirectRefused(ctx context.Context, t *suite.T) error {
 	}
 	return expect.WithFix(refusedOrDropped(r, "redirect_uris", bad, redirectCodes...),
 		"refuse redirect URIs that are not absolute URIs with error=invalid_redirect_uri")
+}
+
+var errorJSON = &suite.Check{
+	ID: "rfc7591-3.2.2-error-json", Spec: suite.RFC7591, Section: "3.2.2", Level: suite.Must,
+	Requires: dcr, Profiles: profiles,
+	Title: "A registration error is HTTP 400 with a JSON object carrying an error code",
+	Quote: "When a registration error condition occurs, the authorization server returns an HTTP 400 status code (unless otherwise specified) with content type \"application/json\" consisting of a JSON object [RFC7159] describing the error in the response body. ... error REQUIRED. Single ASCII error code string.",
+	Run:   runErrorJSON,
 }
 
 func runErrorJSON(ctx context.Context, t *suite.T) error {
@@ -118,6 +107,14 @@ func runErrorJSON(ctx context.Context, t *suite.T) error {
 		}
 	}
 	return nil
+}
+
+var unsupportedAuthMethod = &suite.Check{
+	ID: "rfc7591-3.2.2-unsupported-auth-method", Spec: suite.RFC7591, Section: "3.2.2", Level: suite.Must,
+	Requires: dcr, Profiles: profiles,
+	Title: "An unsupported token_endpoint_auth_method is refused (invalid_client_metadata) or replaced, and the response says which",
+	Quote: "invalid_client_metadata: The value of one of the client metadata fields is invalid and the server has rejected this request. Note that an authorization server MAY choose to substitute a valid value for any requested parameter of a client's metadata. (§3.2.2) — the authorization server MUST return all registered metadata about the client (§3.2.1)",
+	Run:   runUnsupportedAuthMethod,
 }
 
 func runUnsupportedAuthMethod(ctx context.Context, t *suite.T) error {
@@ -181,6 +178,16 @@ func unsignedStatement() string {
 	enc := base64.RawURLEncoding.EncodeToString
 	return enc([]byte(`{"alg":"none","typ":"JWT"}`)) + "." +
 		enc([]byte(`{"iss":"https://authspec.invalid","software_id":"authspec-unsigned","client_name":"`+statementName+`"}`)) + "."
+}
+
+var invalidSoftwareStatement = &suite.Check{
+	ID: "rfc7591-3.2.2-invalid-software-statement", Spec: suite.RFC7591, Section: "3.2.2", Level: suite.Must,
+	Requires: dcr, Profiles: profiles,
+	Title: "An unsigned software statement is refused (invalid_software_statement) or ignored, never used",
+	Quote: "invalid_software_statement: The software statement presented is invalid.",
+	Keywordless: "RFC 7591 §3.2.2 names the error of an invalid software statement; a server that does not support software statements ignores the member (§2: unknown metadata MUST be ignored), " +
+		"and one that does cannot take the claims of a statement nobody signed (§2.3: a software statement is a JWT that MUST be digitally signed or MACed)",
+	Run: runInvalidSoftwareStatement,
 }
 
 func runInvalidSoftwareStatement(ctx context.Context, t *suite.T) error {

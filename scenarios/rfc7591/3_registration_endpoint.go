@@ -16,13 +16,7 @@ import (
 // Endpoint.
 func endpointChecks() []*suite.Check {
 	return []*suite.Check{
-		{
-			ID: "rfc7591-3-open-registration", Spec: suite.RFC7591, Section: "3", Level: suite.Should,
-			Requires: dcr, Profiles: profiles,
-			Title: "The registration endpoint accepts registrations without an initial access token",
-			Quote: "To support open registration and facilitate wider interoperability, the client registration endpoint SHOULD allow registration requests with no authorization (which is to say, with no initial access token in the request).",
-			Run:   runOpenRegistration,
-		},
+		openRegistration,
 		{
 			ID: "rfc7591-3-endpoint-https", Spec: suite.RFC7591, Section: "3", Level: suite.Must,
 			Requires: dcr, Profiles: profiles,
@@ -35,6 +29,14 @@ func endpointChecks() []*suite.Check {
 			},
 		},
 	}
+}
+
+var openRegistration = &suite.Check{
+	ID: "rfc7591-3-open-registration", Spec: suite.RFC7591, Section: "3", Level: suite.Should,
+	Requires: dcr, Profiles: profiles,
+	Title: "The registration endpoint accepts registrations without an initial access token",
+	Quote: "To support open registration and facilitate wider interoperability, the client registration endpoint SHOULD allow registration requests with no authorization (which is to say, with no initial access token in the request).",
+	Run:   runOpenRegistration,
 }
 
 func runOpenRegistration(ctx context.Context, t *suite.T) error {

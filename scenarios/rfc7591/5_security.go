@@ -15,21 +15,7 @@ import (
 // Considerations.
 func securityChecks() []*suite.Check {
 	return []*suite.Check{
-		{
-			ID: "rfc7591-5-http-redirect-refused", Spec: suite.RFC7591, Section: "5", Level: suite.Must,
-			Requires: dcr, Profiles: []vocab.Profile{vocab.ProfileDCR, vocab.ProfileOAuth21},
-			Title: "An http redirect URI on a host other than the local machine is refused",
-			Quote: "in order to prevent hijacking of the return values of the redirection, registered \"redirect_uris\" values MUST be one of: A remote web site protected by TLS (e.g., https://client.example.com/oauth_redirect); A web site hosted on the local machine using an HTTP URI (e.g., http://localhost:8080/oauth_redirect); A non-HTTP application-specific URL that is available only to the client application (e.g., exampleapp://oauth_redirect). — " +
-				"Authorization responses MUST NOT be transmitted over unencrypted network connections. To this end, authorization servers MUST NOT allow redirection URIs that use the http scheme except for native clients that use loopback interface redirection as described in Section 7.3 of [RFC8252]. (RFC 9700 §2.6)",
-			Run: runHTTPRedirectRefused,
-		},
-		{
-			ID: "rfc7591-5-redirect-uris-required", Spec: suite.RFC7591, Section: "5", Level: suite.Must,
-			Requires: dcr, Profiles: profiles,
-			Title: "A client registering for the authorization code grant must register redirect_uris",
-			Quote: "For clients that use redirect-based grant types such as \"authorization_code\" and \"implicit\", authorization servers MUST require clients to register their \"redirect_uris\" values.",
-			Run:   runRedirectURIsRequired,
-		},
+		httpRedirectRefused, redirectURIsRequired,
 		{
 			ID: "rfc7591-5-tls12-supported", Spec: suite.RFC7591, Section: "5", Level: suite.Must,
 			Requires: dcr, Profiles: profiles,
@@ -43,6 +29,15 @@ func securityChecks() []*suite.Check {
 	}
 }
 
+var httpRedirectRefused = &suite.Check{
+	ID: "rfc7591-5-http-redirect-refused", Spec: suite.RFC7591, Section: "5", Level: suite.Must,
+	Requires: dcr, Profiles: []vocab.Profile{vocab.ProfileDCR, vocab.ProfileOAuth21},
+	Title: "An http redirect URI on a host other than the local machine is refused",
+	Quote: "in order to prevent hijacking of the return values of the redirection, registered \"redirect_uris\" values MUST be one of: A remote web site protected by TLS (e.g., https://client.example.com/oauth_redirect); A web site hosted on the local machine using an HTTP URI (e.g., http://localhost:8080/oauth_redirect); A non-HTTP application-specific URL that is available only to the client application (e.g., exampleapp://oauth_redirect). — " +
+		"Authorization responses MUST NOT be transmitted over unencrypted network connections. To this end, authorization servers MUST NOT allow redirection URIs that use the http scheme except for native clients that use loopback interface redirection as described in Section 7.3 of [RFC8252]. (RFC 9700 §2.6)",
+	Run: runHTTPRedirectRefused,
+}
+
 func runHTTPRedirectRefused(ctx context.Context, t *suite.T) error {
 	bad := "http://client.authspec.example/callback"
 	r, err := register(ctx, t, map[string]any{"redirect_uris": []string{bad}})
@@ -51,6 +46,14 @@ func runHTTPRedirectRefused(ctx context.Context, t *suite.T) error {
 	}
 	return expect.WithFix(refusedOrDropped(r, "redirect_uris", bad, redirectCodes...),
 		"refuse http redirect URIs except on loopback hosts (error=invalid_redirect_uri): the code would travel in clear text; use https, or http://127.0.0.1:<port> for native apps (RFC 8252 §7.3)")
+}
+
+var redirectURIsRequired = &suite.Check{
+	ID: "rfc7591-5-redirect-uris-required", Spec: suite.RFC7591, Section: "5", Level: suite.Must,
+	Requires: dcr, Profiles: profiles,
+	Title: "A client registering for the authorization code grant must register redirect_uris",
+	Quote: "For clients that use redirect-based grant types such as \"authorization_code\" and \"implicit\", authorization servers MUST require clients to register their \"redirect_uris\" values.",
+	Run:   runRedirectURIsRequired,
 }
 
 func runRedirectURIsRequired(ctx context.Context, t *suite.T) error {

@@ -14,36 +14,15 @@ import (
 
 // readChecks returns the checks of RFC 7592 §2.1, Client Read Request.
 func readChecks() []*suite.Check {
-	return []*suite.Check{
-		{
-			ID: "rfc7592-2.1-read-200", Spec: suite.RFC7592, Section: "2.1", Level: suite.Must,
-			Requires: mgmt, Profiles: profiles,
-			Title: "Reading a client with its registration access token answers 200, JSON, with the same client_id",
-			Quote: "Upon successful read of the information for a currently active client, the authorization server responds with an HTTP 200 OK with content type of \"application/json\" and a payload as described in Section 3. ... The value of the \"client_id\" MUST NOT change from the initial registration response.",
-			Run:   runRead200,
-		},
-		{
-			ID: "rfc7592-2.1-invalid-token-refused", Spec: suite.RFC7592, Section: "2.1", Level: suite.Must,
-			Requires: mgmt, Profiles: profiles,
-			Title: "A client configuration request with an invalid token is refused with an RFC 6750 error and leaks nothing",
-			Quote: "If the registration access token used to make this request is not valid, the server MUST respond with an error as described in the OAuth 2.0 Bearer Token Usage [RFC6750].",
-			Run:   runInvalidTokenRefused,
-		},
-		{
-			ID: "rfc7592-2.1-other-client-token-refused", Spec: suite.RFC7592, Section: "2.1", Level: suite.Must,
-			Requires: mgmt, Profiles: profiles,
-			Title: "Another client's registration access token gives no access to this client's configuration",
-			Quote: "If the registration access token used to make this request is not valid, the server MUST respond with an error as described in the OAuth 2.0 Bearer Token Usage [RFC6750]. ... If the client does not have permission to read its record, the server MUST return an HTTP 403 Forbidden.",
-			Run:   runOtherClientTokenRefused,
-		},
-		{
-			ID: "rfc7592-2.1-unknown-client-401", Spec: suite.RFC7592, Section: "2.1", Level: suite.Must,
-			Requires: mgmt, Profiles: profiles,
-			Title: "Reading a client that no longer exists answers 401",
-			Quote: "If the client does not exist on this server, the server MUST respond with HTTP 401 Unauthorized and the registration access token used to make this request SHOULD be immediately revoked.",
-			Run:   runUnknownClient401,
-		},
-	}
+	return []*suite.Check{read200, invalidTokenRefused, otherClientTokenRefused, unknownClient401Check}
+}
+
+var read200 = &suite.Check{
+	ID: "rfc7592-2.1-read-200", Spec: suite.RFC7592, Section: "2.1", Level: suite.Must,
+	Requires: mgmt, Profiles: profiles,
+	Title: "Reading a client with its registration access token answers 200, JSON, with the same client_id",
+	Quote: "Upon successful read of the information for a currently active client, the authorization server responds with an HTTP 200 OK with content type of \"application/json\" and a payload as described in Section 3. ... The value of the \"client_id\" MUST NOT change from the initial registration response.",
+	Run:   runRead200,
 }
 
 func runRead200(ctx context.Context, t *suite.T) error {
@@ -69,6 +48,14 @@ func runRead200(ctx context.Context, t *suite.T) error {
 	return nil
 }
 
+var invalidTokenRefused = &suite.Check{
+	ID: "rfc7592-2.1-invalid-token-refused", Spec: suite.RFC7592, Section: "2.1", Level: suite.Must,
+	Requires: mgmt, Profiles: profiles,
+	Title: "A client configuration request with an invalid token is refused with an RFC 6750 error and leaks nothing",
+	Quote: "If the registration access token used to make this request is not valid, the server MUST respond with an error as described in the OAuth 2.0 Bearer Token Usage [RFC6750].",
+	Run:   runInvalidTokenRefused,
+}
+
 func runInvalidTokenRefused(ctx context.Context, t *suite.T) error {
 	_, res, err := readNew(ctx, t, func(*regclient.Managed) string { return "authspec-invalid-registration-token" },
 		"read the client configuration with an invalid token")
@@ -76,6 +63,14 @@ func runInvalidTokenRefused(ctx context.Context, t *suite.T) error {
 		return err
 	}
 	return refusedToken(res, "with an invalid registration access token")
+}
+
+var otherClientTokenRefused = &suite.Check{
+	ID: "rfc7592-2.1-other-client-token-refused", Spec: suite.RFC7592, Section: "2.1", Level: suite.Must,
+	Requires: mgmt, Profiles: profiles,
+	Title: "Another client's registration access token gives no access to this client's configuration",
+	Quote: "If the registration access token used to make this request is not valid, the server MUST respond with an error as described in the OAuth 2.0 Bearer Token Usage [RFC6750]. ... If the client does not have permission to read its record, the server MUST return an HTTP 403 Forbidden.",
+	Run:   runOtherClientTokenRefused,
 }
 
 func runOtherClientTokenRefused(ctx context.Context, t *suite.T) error {
@@ -93,6 +88,14 @@ func runOtherClientTokenRefused(ctx context.Context, t *suite.T) error {
 	}
 	return expect.Evidence(refusedToken(res, "with another client's registration access token"),
 		victim.Res.Exchange, attacker.Res.Exchange)
+}
+
+var unknownClient401Check = &suite.Check{
+	ID: "rfc7592-2.1-unknown-client-401", Spec: suite.RFC7592, Section: "2.1", Level: suite.Must,
+	Requires: mgmt, Profiles: profiles,
+	Title: "Reading a client that no longer exists answers 401",
+	Quote: "If the client does not exist on this server, the server MUST respond with HTTP 401 Unauthorized and the registration access token used to make this request SHOULD be immediately revoked.",
+	Run:   runUnknownClient401,
 }
 
 func runUnknownClient401(ctx context.Context, t *suite.T) error {

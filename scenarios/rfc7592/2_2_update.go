@@ -16,48 +16,8 @@ import (
 // updateChecks returns the checks of RFC 7592 §2.2, Client Update Request.
 func updateChecks() []*suite.Check {
 	return []*suite.Check{
-		{
-			ID: "rfc7592-2.2-update-replaces", Spec: suite.RFC7592, Section: "2.2", Level: suite.Must,
-			Requires: mgmt, Profiles: profiles,
-			Title: "An update answers 200 with the new metadata, and a later read returns it",
-			Quote: "Valid values of client metadata fields in this request MUST replace, not augment, the values previously associated with this client. ... Upon successful update, the authorization server responds with an HTTP 200 OK message with content type \"application/json\" and a payload as described in Section 3.",
-			Run:   runUpdateReplaces,
-		},
-		{
-			ID: "rfc7592-2.2-client-id-unchanged", Spec: suite.RFC7592, Section: "2.2", Level: suite.MustNot,
-			Requires: mgmt, Profiles: profiles,
-			Title: "An update naming another client_id does not change the client identifier",
-			Quote: "The value of the \"client_id\" MUST NOT change from the initial registration response.",
-			Run:   runClientIDUnchanged,
-		},
-		{
-			ID: "rfc7592-2.2-secret-not-overwritable", Spec: suite.RFC7592, Section: "2.2", Level: suite.MustNot,
-			Requires: mgmt, Profiles: profiles,
-			Title: "An update cannot set a client_secret chosen by the client",
-			Quote: "If the client includes the \"client_secret\" field in the request, the value of this field MUST match the currently issued client secret for that client. The client MUST NOT be allowed to overwrite its existing client secret with its own chosen value.",
-			Run:   runSecretNotOverwritable,
-		},
-		{
-			ID: "rfc7592-2.2-invalid-update-refused", Spec: suite.RFC7592, Section: "2.2", Level: suite.Must,
-			Requires: mgmt, Profiles: profiles,
-			Title: "An update with an invalid redirect URI is refused (or replaced) like a registration",
-			Quote: "If the client attempts to set an invalid metadata field and the authorization server does not set a default value, the authorization server responds with an error as described in [RFC7591]. ... For all metadata fields, the authorization server MAY replace any invalid values with suitable default values, and it MUST return any such fields to the client in the response.",
-			Run:   runInvalidUpdateRefused,
-		},
-		{
-			ID: "rfc7592-2.2-invalid-token-refused", Spec: suite.RFC7592, Section: "2.2", Level: suite.Must,
-			Requires: mgmt, Profiles: profiles,
-			Title: "An update with an invalid registration access token is refused with an RFC 6750 error and changes nothing",
-			Quote: "If the registration access token used to make this request is not valid, the server MUST respond with an error as described in the OAuth 2.0 Bearer Token Usage [RFC6750].",
-			Run:   runUpdateInvalidTokenRefused,
-		},
-		{
-			ID: "rfc7592-2.2-unknown-client-401", Spec: suite.RFC7592, Section: "2.2", Level: suite.Must,
-			Requires: mgmt, Profiles: profiles,
-			Title: "An update of a client that no longer exists answers 401",
-			Quote: "If the client does not exist on this server, the server MUST respond with HTTP 401 Unauthorized, and the registration access token used to make this request SHOULD be immediately revoked.",
-			Run:   runUpdateUnknownClient401,
-		},
+		updateReplaces, clientIDUnchanged, secretNotOverwritable, invalidUpdateRefused,
+		updateInvalidTokenRefused, updateUnknownClient401,
 	}
 }
 
@@ -73,6 +33,14 @@ func altRedirect(redirect string) string {
 	}
 	u.Path += "/updated"
 	return u.String()
+}
+
+var updateReplaces = &suite.Check{
+	ID: "rfc7592-2.2-update-replaces", Spec: suite.RFC7592, Section: "2.2", Level: suite.Must,
+	Requires: mgmt, Profiles: profiles,
+	Title: "An update answers 200 with the new metadata, and a later read returns it",
+	Quote: "Valid values of client metadata fields in this request MUST replace, not augment, the values previously associated with this client. ... Upon successful update, the authorization server responds with an HTTP 200 OK message with content type \"application/json\" and a payload as described in Section 3.",
+	Run:   runUpdateReplaces,
 }
 
 func runUpdateReplaces(ctx context.Context, t *suite.T) error {
@@ -129,6 +97,14 @@ func hasUpdate(res *httpx.Result, info map[string]any, newURI, newName string, c
 	return nil
 }
 
+var clientIDUnchanged = &suite.Check{
+	ID: "rfc7592-2.2-client-id-unchanged", Spec: suite.RFC7592, Section: "2.2", Level: suite.MustNot,
+	Requires: mgmt, Profiles: profiles,
+	Title: "An update naming another client_id does not change the client identifier",
+	Quote: "The value of the \"client_id\" MUST NOT change from the initial registration response.",
+	Run:   runClientIDUnchanged,
+}
+
 func runClientIDUnchanged(ctx context.Context, t *suite.T) error {
 	m, err := regclient.RegisterManaged(ctx, t, nil)
 	if err != nil {
@@ -163,6 +139,14 @@ func runClientIDUnchanged(ctx context.Context, t *suite.T) error {
 			WithEvidence(res.Exchange)
 	}
 	return nil
+}
+
+var secretNotOverwritable = &suite.Check{
+	ID: "rfc7592-2.2-secret-not-overwritable", Spec: suite.RFC7592, Section: "2.2", Level: suite.MustNot,
+	Requires: mgmt, Profiles: profiles,
+	Title: "An update cannot set a client_secret chosen by the client",
+	Quote: "If the client includes the \"client_secret\" field in the request, the value of this field MUST match the currently issued client secret for that client. The client MUST NOT be allowed to overwrite its existing client secret with its own chosen value.",
+	Run:   runSecretNotOverwritable,
 }
 
 func runSecretNotOverwritable(ctx context.Context, t *suite.T) error {
@@ -208,6 +192,14 @@ func runSecretNotOverwritable(ctx context.Context, t *suite.T) error {
 	return nil
 }
 
+var invalidUpdateRefused = &suite.Check{
+	ID: "rfc7592-2.2-invalid-update-refused", Spec: suite.RFC7592, Section: "2.2", Level: suite.Must,
+	Requires: mgmt, Profiles: profiles,
+	Title: "An update with an invalid redirect URI is refused (or replaced) like a registration",
+	Quote: "If the client attempts to set an invalid metadata field and the authorization server does not set a default value, the authorization server responds with an error as described in [RFC7591]. ... For all metadata fields, the authorization server MAY replace any invalid values with suitable default values, and it MUST return any such fields to the client in the response.",
+	Run:   runInvalidUpdateRefused,
+}
+
 func runInvalidUpdateRefused(ctx context.Context, t *suite.T) error {
 	m, err := regclient.RegisterManaged(ctx, t, nil)
 	if err != nil {
@@ -248,6 +240,14 @@ func runInvalidUpdateRefused(ctx context.Context, t *suite.T) error {
 // to set.
 const hijackedName = "authspec update with an invalid token"
 
+var updateInvalidTokenRefused = &suite.Check{
+	ID: "rfc7592-2.2-invalid-token-refused", Spec: suite.RFC7592, Section: "2.2", Level: suite.Must,
+	Requires: mgmt, Profiles: profiles,
+	Title: "An update with an invalid registration access token is refused with an RFC 6750 error and changes nothing",
+	Quote: "If the registration access token used to make this request is not valid, the server MUST respond with an error as described in the OAuth 2.0 Bearer Token Usage [RFC6750].",
+	Run:   runUpdateInvalidTokenRefused,
+}
+
 func runUpdateInvalidTokenRefused(ctx context.Context, t *suite.T) error {
 	m, err := regclient.RegisterManaged(ctx, t, nil)
 	if err != nil {
@@ -272,6 +272,14 @@ func runUpdateInvalidTokenRefused(ctx context.Context, t *suite.T) error {
 			WithEvidence(res.Exchange)
 	}
 	return nil
+}
+
+var updateUnknownClient401 = &suite.Check{
+	ID: "rfc7592-2.2-unknown-client-401", Spec: suite.RFC7592, Section: "2.2", Level: suite.Must,
+	Requires: mgmt, Profiles: profiles,
+	Title: "An update of a client that no longer exists answers 401",
+	Quote: "If the client does not exist on this server, the server MUST respond with HTTP 401 Unauthorized, and the registration access token used to make this request SHOULD be immediately revoked.",
+	Run:   runUpdateUnknownClient401,
 }
 
 func runUpdateUnknownClient401(ctx context.Context, t *suite.T) error {

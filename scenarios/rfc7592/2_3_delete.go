@@ -15,58 +15,17 @@ import (
 // deleteChecks returns the checks of RFC 7592 §2.3, Client Delete Request.
 func deleteChecks() []*suite.Check {
 	return []*suite.Check{
-		{
-			ID: "rfc7592-2.3-delete-204", Spec: suite.RFC7592, Section: "2.3", Level: suite.Must,
-			Requires: mgmt, Profiles: profiles,
-			Title: "Deleting a client with its registration access token answers 204 No Content",
-			Quote: "If a client has been successfully deprovisioned, the authorization server MUST respond with an HTTP 204 No Content message.",
-			Run:   runDelete204,
-		},
-		{
-			ID: "rfc7592-2.3-deleted-client-unusable", Spec: suite.RFC7592, Section: "2.3", Level: suite.Must,
-			Requires: mgmt, Profiles: profiles,
-			Title:       "A deleted client can no longer authenticate at the token endpoint",
-			Quote:       "A successful delete action will invalidate the \"client_id\", \"client_secret\", and \"registration_access_token\" for this client, thereby preventing the \"client_id\" from being used at either the authorization endpoint or token endpoint of the authorization server.",
-			Keywordless: "RFC 7592 §2.3 states the effect of a successful delete in the indicative: the deleted client's credentials no longer work at the token endpoint",
-			Run:         runDeletedClientUnusable,
-		},
-		{
-			ID: "rfc7592-2.3-deleted-client-not-authorized", Spec: suite.RFC7592, Section: "2.3", Level: suite.Must,
-			Requires: append([]vocab.Feature{vocab.FeatureAuthCode}, mgmt...), Profiles: profiles,
-			Title:       "A deleted client gets no authorization code at the authorization endpoint",
-			Quote:       "A successful delete action will invalidate the \"client_id\", \"client_secret\", and \"registration_access_token\" for this client, thereby preventing the \"client_id\" from being used at either the authorization endpoint or token endpoint of the authorization server.",
-			Keywordless: "RFC 7592 §2.3 states the effect of a successful delete in the indicative: the deleted client_id no longer works at the authorization endpoint",
-			Run:         runDeletedClientNotAuthorized,
-		},
-		{
-			ID: "rfc7592-2.3-deleted-or-405", Spec: suite.RFC7592, Section: "2.3", Level: suite.Must,
-			Requires: mgmt, Profiles: profiles,
-			Title: "A DELETE either deletes the client or answers 405 (403 where the client may not delete itself)",
-			Quote: "If the server does not support the delete method, the server MUST respond with HTTP 405 Not Supported.",
-			Run:   runDeletedOr405,
-		},
-		{
-			ID: "rfc7592-2.3-invalid-token-refused", Spec: suite.RFC7592, Section: "2.3", Level: suite.Must,
-			Requires: mgmt, Profiles: profiles,
-			Title: "A DELETE with an invalid registration access token is refused with an RFC 6750 error and deletes nothing",
-			Quote: "If the registration access token used to make this request is not valid, the server MUST respond with an error as described in the OAuth 2.0 Bearer Token Usage [RFC6750].",
-			Run:   runDeleteInvalidTokenRefused,
-		},
-		{
-			ID: "rfc7592-2.3-unknown-client-401", Spec: suite.RFC7592, Section: "2.3", Level: suite.Must,
-			Requires: mgmt, Profiles: profiles,
-			Title: "A DELETE of a client that no longer exists answers 401",
-			Quote: "If the client does not exist on this server, the server MUST respond with HTTP 401 Unauthorized and the registration access token used to make this request SHOULD be immediately revoked, if possible.",
-			Run:   runDeleteUnknownClient401,
-		},
-		{
-			ID: "rfc7592-2.3-tokens-invalidated", Spec: suite.RFC7592, Section: "2.3", Level: suite.Should,
-			Requires: append([]vocab.Feature{vocab.FeatureAuthCode}, mgmt...), Profiles: profiles,
-			Title: "Deleting a client ends its access tokens: the protected resource refuses them at once",
-			Quote: "If possible, the authorization server SHOULD immediately invalidate all existing authorization grants and currently active access tokens, all refresh tokens, and all other tokens associated with this client.",
-			Run:   runTokensInvalidated,
-		},
+		delete204, deletedClientUnusable, deletedClientNotAuthorized, deletedOr405,
+		deleteInvalidTokenRefused, deleteUnknownClient401, tokensInvalidated,
 	}
+}
+
+var delete204 = &suite.Check{
+	ID: "rfc7592-2.3-delete-204", Spec: suite.RFC7592, Section: "2.3", Level: suite.Must,
+	Requires: mgmt, Profiles: profiles,
+	Title: "Deleting a client with its registration access token answers 204 No Content",
+	Quote: "If a client has been successfully deprovisioned, the authorization server MUST respond with an HTTP 204 No Content message.",
+	Run:   runDelete204,
 }
 
 func runDelete204(ctx context.Context, t *suite.T) error {
@@ -85,6 +44,15 @@ func runDelete204(ctx context.Context, t *suite.T) error {
 		return suite.SkipErr("the client may not delete itself (HTTP 403, which RFC 7592 §2.3 prescribes for that case)")
 	}
 	return expect.WithFix(expect.Status(res, http.StatusNoContent), "answer a successful delete with 204 No Content and no body")
+}
+
+var deletedClientUnusable = &suite.Check{
+	ID: "rfc7592-2.3-deleted-client-unusable", Spec: suite.RFC7592, Section: "2.3", Level: suite.Must,
+	Requires: mgmt, Profiles: profiles,
+	Title:       "A deleted client can no longer authenticate at the token endpoint",
+	Quote:       "A successful delete action will invalidate the \"client_id\", \"client_secret\", and \"registration_access_token\" for this client, thereby preventing the \"client_id\" from being used at either the authorization endpoint or token endpoint of the authorization server.",
+	Keywordless: "RFC 7592 §2.3 states the effect of a successful delete in the indicative: the deleted client's credentials no longer work at the token endpoint",
+	Run:         runDeletedClientUnusable,
 }
 
 func runDeletedClientUnusable(ctx context.Context, t *suite.T) error {
@@ -117,6 +85,14 @@ func runDeletedClientUnusable(ctx context.Context, t *suite.T) error {
 			WithEvidence(del.Exchange)
 	}
 	return nil
+}
+
+var deletedOr405 = &suite.Check{
+	ID: "rfc7592-2.3-deleted-or-405", Spec: suite.RFC7592, Section: "2.3", Level: suite.Must,
+	Requires: mgmt, Profiles: profiles,
+	Title: "A DELETE either deletes the client or answers 405 (403 where the client may not delete itself)",
+	Quote: "If the server does not support the delete method, the server MUST respond with HTTP 405 Not Supported.",
+	Run:   runDeletedOr405,
 }
 
 // runDeletedOr405 deletes a fresh client and reads it back: a DELETE that
@@ -155,6 +131,14 @@ func runDeletedOr405(ctx context.Context, t *suite.T) error {
 	return nil
 }
 
+var deleteInvalidTokenRefused = &suite.Check{
+	ID: "rfc7592-2.3-invalid-token-refused", Spec: suite.RFC7592, Section: "2.3", Level: suite.Must,
+	Requires: mgmt, Profiles: profiles,
+	Title: "A DELETE with an invalid registration access token is refused with an RFC 6750 error and deletes nothing",
+	Quote: "If the registration access token used to make this request is not valid, the server MUST respond with an error as described in the OAuth 2.0 Bearer Token Usage [RFC6750].",
+	Run:   runDeleteInvalidTokenRefused,
+}
+
 func runDeleteInvalidTokenRefused(ctx context.Context, t *suite.T) error {
 	m, err := regclient.RegisterManaged(ctx, t, nil)
 	if err != nil {
@@ -184,6 +168,14 @@ func runDeleteInvalidTokenRefused(ctx context.Context, t *suite.T) error {
 	return suite.SkipErr("reading the client after the refused delete answered HTTP %d (see rfc7592-2.1-read-200)", rres.Status)
 }
 
+var deleteUnknownClient401 = &suite.Check{
+	ID: "rfc7592-2.3-unknown-client-401", Spec: suite.RFC7592, Section: "2.3", Level: suite.Must,
+	Requires: mgmt, Profiles: profiles,
+	Title: "A DELETE of a client that no longer exists answers 401",
+	Quote: "If the client does not exist on this server, the server MUST respond with HTTP 401 Unauthorized and the registration access token used to make this request SHOULD be immediately revoked, if possible.",
+	Run:   runDeleteUnknownClient401,
+}
+
 func runDeleteUnknownClient401(ctx context.Context, t *suite.T) error {
 	m, del, err := registerDeleted(ctx, t)
 	if err != nil {
@@ -194,6 +186,14 @@ func runDeleteUnknownClient401(ctx context.Context, t *suite.T) error {
 		return err
 	}
 	return unknownClient401(res, del, "never 404 or a second 204, which tell an attacker which client_ids exist")
+}
+
+var tokensInvalidated = &suite.Check{
+	ID: "rfc7592-2.3-tokens-invalidated", Spec: suite.RFC7592, Section: "2.3", Level: suite.Should,
+	Requires: append([]vocab.Feature{vocab.FeatureAuthCode}, mgmt...), Profiles: profiles,
+	Title: "Deleting a client ends its access tokens: the protected resource refuses them at once",
+	Quote: "If possible, the authorization server SHOULD immediately invalidate all existing authorization grants and currently active access tokens, all refresh tokens, and all other tokens associated with this client.",
+	Run:   runTokensInvalidated,
 }
 
 // runTokensInvalidated gets an access token for a fresh client, sees the
@@ -243,6 +243,15 @@ func runTokensInvalidated(ctx context.Context, t *suite.T) error {
 			WithEvidence(before.Exchange, del.Exchange)
 	}
 	return nil
+}
+
+var deletedClientNotAuthorized = &suite.Check{
+	ID: "rfc7592-2.3-deleted-client-not-authorized", Spec: suite.RFC7592, Section: "2.3", Level: suite.Must,
+	Requires: append([]vocab.Feature{vocab.FeatureAuthCode}, mgmt...), Profiles: profiles,
+	Title:       "A deleted client gets no authorization code at the authorization endpoint",
+	Quote:       "A successful delete action will invalidate the \"client_id\", \"client_secret\", and \"registration_access_token\" for this client, thereby preventing the \"client_id\" from being used at either the authorization endpoint or token endpoint of the authorization server.",
+	Keywordless: "RFC 7592 §2.3 states the effect of a successful delete in the indicative: the deleted client_id no longer works at the authorization endpoint",
+	Run:         runDeletedClientNotAuthorized,
 }
 
 // runDeletedClientNotAuthorized authorizes a fresh client (the baseline:

@@ -14,15 +14,15 @@ import (
 // endpointChecks returns the checks of RFC 7592 §2, Client Configuration
 // Endpoint.
 func endpointChecks() []*suite.Check {
-	return []*suite.Check{
-		{
-			ID: "rfc7592-2-missing-token-challenge", Spec: suite.RFC7592, Section: "2", Level: suite.Must,
-			Requires: mgmt, Profiles: profiles,
-			Title: "A client configuration request without a token is refused with a Bearer challenge (401, or 400 or 403)",
-			Quote: "The client MUST use its registration access token in all calls to this endpoint as an OAuth 2.0 Bearer Token [RFC6750]. — If the protected resource request does not include authentication credentials ... the resource server MUST include the HTTP \"WWW-Authenticate\" response header field (RFC 6750 §3)",
-			Run:   runMissingTokenChallenge,
-		},
-	}
+	return []*suite.Check{missingTokenChallenge}
+}
+
+var missingTokenChallenge = &suite.Check{
+	ID: "rfc7592-2-missing-token-challenge", Spec: suite.RFC7592, Section: "2", Level: suite.Must,
+	Requires: mgmt, Profiles: profiles,
+	Title: "A client configuration request without a token is refused with a Bearer challenge (401, or 400 or 403)",
+	Quote: "The client MUST use its registration access token in all calls to this endpoint as an OAuth 2.0 Bearer Token [RFC6750]. — If the protected resource request does not include authentication credentials ... the resource server MUST include the HTTP \"WWW-Authenticate\" response header field (RFC 6750 §3)",
+	Run:   runMissingTokenChallenge,
 }
 
 func runMissingTokenChallenge(ctx context.Context, t *suite.T) error {

@@ -16,29 +16,15 @@ import (
 // responseChecks returns the checks of RFC 7592 §3, Client Information
 // Response.
 func responseChecks() []*suite.Check {
-	return []*suite.Check{
-		{
-			ID: "rfc7592-3-registration-client-uri", Spec: suite.RFC7592, Section: "3", Level: suite.Must,
-			Requires: mgmt, Profiles: profiles,
-			Title: "The registration response gives a fully qualified registration_client_uri together with a registration_access_token",
-			Quote: "registration_client_uri REQUIRED. String containing the fully qualified URL of the client configuration endpoint for this client. registration_access_token REQUIRED. String containing the access token to be used at the client configuration endpoint to perform subsequent operations upon the client registration.",
-			Run:   runRegistrationClientURI,
-		},
-		{
-			ID: "rfc7592-3-read-management-fields", Spec: suite.RFC7592, Section: "3", Level: suite.Must,
-			Requires: mgmt, Profiles: profiles,
-			Title: "The client read response also carries registration_client_uri and registration_access_token",
-			Quote: "Upon successful read ... the authorization server responds with an HTTP 200 OK ... and a payload as described in Section 3. (§2.1) — registration_client_uri REQUIRED ... registration_access_token REQUIRED. (§3)",
-			Run:   runReadManagementFields,
-		},
-		{
-			ID: "rfc7592-3-read-registered-metadata", Spec: suite.RFC7592, Section: "3", Level: suite.Must,
-			Requires: mgmt, Profiles: profiles,
-			Title: "The client read response returns the metadata the registration response stated",
-			Quote: "Additionally, the authorization server MUST return all registered metadata about the client, including any fields provisioned by the authorization server itself.",
-			Run:   runReadRegisteredMetadata,
-		},
-	}
+	return []*suite.Check{registrationClientURI, readManagementFields, readRegisteredMetadata}
+}
+
+var registrationClientURI = &suite.Check{
+	ID: "rfc7592-3-registration-client-uri", Spec: suite.RFC7592, Section: "3", Level: suite.Must,
+	Requires: mgmt, Profiles: profiles,
+	Title: "The registration response gives a fully qualified registration_client_uri together with a registration_access_token",
+	Quote: "registration_client_uri REQUIRED. String containing the fully qualified URL of the client configuration endpoint for this client. registration_access_token REQUIRED. String containing the access token to be used at the client configuration endpoint to perform subsequent operations upon the client registration.",
+	Run:   runRegistrationClientURI,
 }
 
 func runRegistrationClientURI(ctx context.Context, t *suite.T) error {
@@ -49,12 +35,28 @@ func runRegistrationClientURI(ctx context.Context, t *suite.T) error {
 	return managementFields(r.Res, r.Info, "the registration response", true)
 }
 
+var readManagementFields = &suite.Check{
+	ID: "rfc7592-3-read-management-fields", Spec: suite.RFC7592, Section: "3", Level: suite.Must,
+	Requires: mgmt, Profiles: profiles,
+	Title: "The client read response also carries registration_client_uri and registration_access_token",
+	Quote: "Upon successful read ... the authorization server responds with an HTTP 200 OK ... and a payload as described in Section 3. (§2.1) — registration_client_uri REQUIRED ... registration_access_token REQUIRED. (§3)",
+	Run:   runReadManagementFields,
+}
+
 func runReadManagementFields(ctx context.Context, t *suite.T) error {
 	_, res, info, err := readNewOK(ctx, t)
 	if err != nil {
 		return err
 	}
 	return managementFields(res, info, "the read response", false)
+}
+
+var readRegisteredMetadata = &suite.Check{
+	ID: "rfc7592-3-read-registered-metadata", Spec: suite.RFC7592, Section: "3", Level: suite.Must,
+	Requires: mgmt, Profiles: profiles,
+	Title: "The client read response returns the metadata the registration response stated",
+	Quote: "Additionally, the authorization server MUST return all registered metadata about the client, including any fields provisioned by the authorization server itself.",
+	Run:   runReadRegisteredMetadata,
 }
 
 func runReadRegisteredMetadata(ctx context.Context, t *suite.T) error {

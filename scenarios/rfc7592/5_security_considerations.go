@@ -11,15 +11,15 @@ import (
 // securityChecks returns the checks of RFC 7592 §5, Security
 // Considerations.
 func securityChecks() []*suite.Check {
-	return []*suite.Check{
-		{
-			ID: "rfc7592-5-tls12-supported", Spec: suite.RFC7592, Section: "5", Level: suite.Must,
-			Requires: mgmt, Profiles: profiles,
-			Title: "The https client configuration endpoint completes a TLS handshake limited to TLS 1.2",
-			Quote: "The server MUST support TLS 1.2 [RFC5246] and MAY support additional transport-layer security mechanisms meeting its security requirements.",
-			Run:   runTLS12Supported,
-		},
-	}
+	return []*suite.Check{tls12Supported}
+}
+
+var tls12Supported = &suite.Check{
+	ID: "rfc7592-5-tls12-supported", Spec: suite.RFC7592, Section: "5", Level: suite.Must,
+	Requires: mgmt, Profiles: profiles,
+	Title: "The https client configuration endpoint completes a TLS handshake limited to TLS 1.2",
+	Quote: "The server MUST support TLS 1.2 [RFC5246] and MAY support additional transport-layer security mechanisms meeting its security requirements.",
+	Run:   runTLS12Supported,
 }
 
 // runTLS12Supported registers a client and judges the TLS versions of the

@@ -12,19 +12,18 @@ import (
 // authorizationRequestChecks returns the checks of RFC 7636 §4.3, Client
 // Sends the Code Challenge with the Authorization Request.
 func authorizationRequestChecks() []*suite.Check {
-	req := confidentialFlow()
-	return []*suite.Check{
-		{
-			ID: "rfc7636-4.3-default-method-plain", Spec: suite.RFC7636, Section: "4.3", Level: suite.Must,
-			Requires: req, Profiles: []vocab.Profile{vocab.ProfilePKCE},
-			Title: "A code_challenge without code_challenge_method is taken as plain, never as S256",
-			Quote: "code_challenge_method OPTIONAL, defaults to \"plain\" if not present in the request. Code verifier transformation method is \"S256\" or \"plain\". — " +
-				"If the server supporting PKCE does not support the requested transformation, the authorization endpoint MUST return the authorization error response with \"error\" value set to \"invalid_request\". (§4.4.1)",
-			Keywordless: "OPTIONAL binds the client; the default is a definition: a request without code_challenge_method asks for plain, so the server compares the verifier itself with the challenge, " +
-				"or, without plain support, refuses the request (§4.4.1 MUST); taking it as S256 is neither",
-			Run: runDefaultMethodPlain,
-		},
-	}
+	return []*suite.Check{defaultMethodPlain}
+}
+
+var defaultMethodPlain = &suite.Check{
+	ID: "rfc7636-4.3-default-method-plain", Spec: suite.RFC7636, Section: "4.3", Level: suite.Must,
+	Requires: confidentialFlow(), Profiles: []vocab.Profile{vocab.ProfilePKCE},
+	Title: "A code_challenge without code_challenge_method is taken as plain, never as S256",
+	Quote: "code_challenge_method OPTIONAL, defaults to \"plain\" if not present in the request. Code verifier transformation method is \"S256\" or \"plain\". — " +
+		"If the server supporting PKCE does not support the requested transformation, the authorization endpoint MUST return the authorization error response with \"error\" value set to \"invalid_request\". (§4.4.1)",
+	Keywordless: "OPTIONAL binds the client; the default is a definition: a request without code_challenge_method asks for plain, so the server compares the verifier itself with the challenge, " +
+		"or, without plain support, refuses the request (§4.4.1 MUST); taking it as S256 is neither",
+	Run: runDefaultMethodPlain,
 }
 
 func runDefaultMethodPlain(ctx context.Context, t *suite.T) error {

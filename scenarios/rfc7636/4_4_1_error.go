@@ -13,37 +13,18 @@ import (
 // errorChecks returns the checks of RFC 7636 §4.4.1, Error Response.
 func errorChecks() []*suite.Check {
 	return []*suite.Check{
-		{
-			ID: "rfc7636-4.4.1-required-challenge-invalid-request", Spec: suite.RFC7636, Section: "4.4.1", Level: suite.Must,
-			Requires: []vocab.Feature{vocab.FeaturePKCE, vocab.FeaturePublicClient, vocab.FeatureAuthCode},
-			Profiles: []vocab.Profile{vocab.ProfilePKCE, vocab.ProfileOAuth21},
-			Title:    "A server requiring PKCE answers a public client's request without code_challenge with error=invalid_request",
-			Quote:    "If the server requires Proof Key for Code Exchange (PKCE) by OAuth public clients and the client does not send the \"code_challenge\" in the request, the authorization endpoint MUST return the authorization error response with the \"error\" value set to \"invalid_request\".",
-			Run:      runRequiredChallengeInvalidRequest,
-		},
-		{
-			ID: "rfc7636-4.4.1-unsupported-method-invalid-request", Spec: suite.RFC7636, Section: "4.4.1", Level: suite.Must,
-			Requires: confidentialFlow(), Profiles: []vocab.Profile{vocab.ProfilePKCE},
-			Title: "An unsupported code_challenge_method is refused with error=invalid_request",
-			Quote: "If the server supporting PKCE does not support the requested transformation, the authorization endpoint MUST return the authorization error response with \"error\" value set to \"invalid_request\".",
-			Run:   runUnsupportedMethodInvalidRequest,
-		},
-		{
-			ID: "rfc7636-4.4.1-required-challenge-explained", Spec: suite.RFC7636, Section: "4.4.1", Level: suite.Should,
-			Requires: []vocab.Feature{vocab.FeaturePKCE, vocab.FeaturePublicClient, vocab.FeatureAuthCode},
-			Profiles: []vocab.Profile{vocab.ProfilePKCE},
-			Title:    "The invalid_request error for a public client's request without code_challenge carries error_description or error_uri",
-			Quote:    "The \"error_description\" or the response of \"error_uri\" SHOULD explain the nature of error, e.g., code challenge required.",
-			Run:      runRequiredChallengeExplained,
-		},
-		{
-			ID: "rfc7636-4.4.1-unsupported-method-explained", Spec: suite.RFC7636, Section: "4.4.1", Level: suite.Should,
-			Requires: confidentialFlow(), Profiles: []vocab.Profile{vocab.ProfilePKCE},
-			Title: "The invalid_request error for an unsupported code_challenge_method carries error_description or error_uri",
-			Quote: "The \"error_description\" or the response of \"error_uri\" SHOULD explain the nature of error, e.g., transform algorithm not supported.",
-			Run:   runUnsupportedMethodExplained,
-		},
+		requiredChallengeInvalidRequest, unsupportedMethodInvalidRequest,
+		requiredChallengeExplained, unsupportedMethodExplained,
 	}
+}
+
+var requiredChallengeExplained = &suite.Check{
+	ID: "rfc7636-4.4.1-required-challenge-explained", Spec: suite.RFC7636, Section: "4.4.1", Level: suite.Should,
+	Requires: []vocab.Feature{vocab.FeaturePKCE, vocab.FeaturePublicClient, vocab.FeatureAuthCode},
+	Profiles: []vocab.Profile{vocab.ProfilePKCE},
+	Title:    "The invalid_request error for a public client's request without code_challenge carries error_description or error_uri",
+	Quote:    "The \"error_description\" or the response of \"error_uri\" SHOULD explain the nature of error, e.g., code challenge required.",
+	Run:      runRequiredChallengeExplained,
 }
 
 func runRequiredChallengeExplained(ctx context.Context, t *suite.T) error {
@@ -53,6 +34,14 @@ func runRequiredChallengeExplained(ctx context.Context, t *suite.T) error {
 	}
 	return wantExplained(res, "no code_challenge from a public client",
 		"say in error_description that a code challenge is required (e.g. \"code_challenge required: send code_challenge with code_challenge_method=S256\")")
+}
+
+var unsupportedMethodExplained = &suite.Check{
+	ID: "rfc7636-4.4.1-unsupported-method-explained", Spec: suite.RFC7636, Section: "4.4.1", Level: suite.Should,
+	Requires: confidentialFlow(), Profiles: []vocab.Profile{vocab.ProfilePKCE},
+	Title: "The invalid_request error for an unsupported code_challenge_method carries error_description or error_uri",
+	Quote: "The \"error_description\" or the response of \"error_uri\" SHOULD explain the nature of error, e.g., transform algorithm not supported.",
+	Run:   runUnsupportedMethodExplained,
 }
 
 func runUnsupportedMethodExplained(ctx context.Context, t *suite.T) error {
@@ -91,6 +80,15 @@ func errorURI(res *fixture.AuthzResult) string {
 	return e.URI
 }
 
+var requiredChallengeInvalidRequest = &suite.Check{
+	ID: "rfc7636-4.4.1-required-challenge-invalid-request", Spec: suite.RFC7636, Section: "4.4.1", Level: suite.Must,
+	Requires: []vocab.Feature{vocab.FeaturePKCE, vocab.FeaturePublicClient, vocab.FeatureAuthCode},
+	Profiles: []vocab.Profile{vocab.ProfilePKCE, vocab.ProfileOAuth21},
+	Title:    "A server requiring PKCE answers a public client's request without code_challenge with error=invalid_request",
+	Quote:    "If the server requires Proof Key for Code Exchange (PKCE) by OAuth public clients and the client does not send the \"code_challenge\" in the request, the authorization endpoint MUST return the authorization error response with the \"error\" value set to \"invalid_request\".",
+	Run:      runRequiredChallengeInvalidRequest,
+}
+
 func runRequiredChallengeInvalidRequest(ctx context.Context, t *suite.T) error {
 	c, ar, res, err := tryWithoutChallenge(ctx, t)
 	if err != nil {
@@ -106,6 +104,14 @@ func runRequiredChallengeInvalidRequest(ctx context.Context, t *suite.T) error {
 	}
 	return wantErrorRedirect(res, ar.State, "invalid_request", "no code_challenge from a public client",
 		"redirect to the client with error=invalid_request (and error_description \"code challenge required\")")
+}
+
+var unsupportedMethodInvalidRequest = &suite.Check{
+	ID: "rfc7636-4.4.1-unsupported-method-invalid-request", Spec: suite.RFC7636, Section: "4.4.1", Level: suite.Must,
+	Requires: confidentialFlow(), Profiles: []vocab.Profile{vocab.ProfilePKCE},
+	Title: "An unsupported code_challenge_method is refused with error=invalid_request",
+	Quote: "If the server supporting PKCE does not support the requested transformation, the authorization endpoint MUST return the authorization error response with \"error\" value set to \"invalid_request\".",
+	Run:   runUnsupportedMethodInvalidRequest,
 }
 
 func runUnsupportedMethodInvalidRequest(ctx context.Context, t *suite.T) error {

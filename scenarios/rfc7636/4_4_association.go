@@ -17,30 +17,15 @@ import (
 // associationChecks returns the checks of RFC 7636 §4.4, Server Returns the
 // Code.
 func associationChecks() []*suite.Check {
-	req := confidentialFlow()
-	return []*suite.Check{
-		{
-			ID: "rfc7636-4.4-challenge-bound-to-code", Spec: suite.RFC7636, Section: "4.4", Level: suite.Must,
-			Requires: req, Profiles: []vocab.Profile{vocab.ProfilePKCE, vocab.ProfileOAuth21},
-			Title: "A code is verified against its own code_challenge, not another request's",
-			Quote: "When the server issues the authorization code in the authorization response, it MUST associate the \"code_challenge\" and \"code_challenge_method\" values with the authorization code so it can be verified later.",
-			Run:   runChallengeBoundToCode,
-		},
-		{
-			ID: "rfc7636-4.4-method-bound-to-code", Spec: suite.RFC7636, Section: "4.4", Level: suite.Must,
-			Requires: req, Profiles: []vocab.Profile{vocab.ProfilePKCE, vocab.ProfileOAuth21},
-			Title: "A code issued for an S256 challenge is not redeemed with the challenge itself as verifier (no fallback to plain)",
-			Quote: "When the server issues the authorization code in the authorization response, it MUST associate the \"code_challenge\" and \"code_challenge_method\" values with the authorization code so it can be verified later.",
-			Run:   runMethodBoundToCode,
-		},
-		{
-			ID: "rfc7636-4.4-challenge-not-exposed", Spec: suite.RFC7636, Section: "4.4", Level: suite.MustNot,
-			Requires: req, Profiles: []vocab.Profile{vocab.ProfilePKCE},
-			Title: "The authorization response does not reveal the code_challenge, neither as a parameter nor readable inside the code",
-			Quote: "The server MUST NOT include the \"code_challenge\" value in client requests in a form that other entities can extract.",
-			Run:   runChallengeNotExposed,
-		},
-	}
+	return []*suite.Check{challengeBoundToCode, methodBoundToCode, challengeNotExposed}
+}
+
+var challengeBoundToCode = &suite.Check{
+	ID: "rfc7636-4.4-challenge-bound-to-code", Spec: suite.RFC7636, Section: "4.4", Level: suite.Must,
+	Requires: confidentialFlow(), Profiles: []vocab.Profile{vocab.ProfilePKCE, vocab.ProfileOAuth21},
+	Title: "A code is verified against its own code_challenge, not another request's",
+	Quote: "When the server issues the authorization code in the authorization response, it MUST associate the \"code_challenge\" and \"code_challenge_method\" values with the authorization code so it can be verified later.",
+	Run:   runChallengeBoundToCode,
 }
 
 func runChallengeBoundToCode(ctx context.Context, t *suite.T) error {
@@ -61,6 +46,14 @@ func runChallengeBoundToCode(ctx context.Context, t *suite.T) error {
 		"store code_challenge and code_challenge_method with each code (or inside it) and verify against those")
 }
 
+var methodBoundToCode = &suite.Check{
+	ID: "rfc7636-4.4-method-bound-to-code", Spec: suite.RFC7636, Section: "4.4", Level: suite.Must,
+	Requires: confidentialFlow(), Profiles: []vocab.Profile{vocab.ProfilePKCE, vocab.ProfileOAuth21},
+	Title: "A code issued for an S256 challenge is not redeemed with the challenge itself as verifier (no fallback to plain)",
+	Quote: "When the server issues the authorization code in the authorization response, it MUST associate the \"code_challenge\" and \"code_challenge_method\" values with the authorization code so it can be verified later.",
+	Run:   runMethodBoundToCode,
+}
+
 func runMethodBoundToCode(ctx context.Context, t *suite.T) error {
 	// An attacker who saw the authorization request knows the
 	// challenge; under S256 it is useless as a verifier.
@@ -68,6 +61,14 @@ func runMethodBoundToCode(ctx context.Context, t *suite.T) error {
 	return refusedRedeem(ctx, t, &p, func(form url.Values) { form.Set("code_verifier", p.Challenge) }, []string{"invalid_grant"},
 		"the S256 code_challenge sent as code_verifier (the plain transformation)",
 		"verify with the code_challenge_method stored with the code only; never try the other method")
+}
+
+var challengeNotExposed = &suite.Check{
+	ID: "rfc7636-4.4-challenge-not-exposed", Spec: suite.RFC7636, Section: "4.4", Level: suite.MustNot,
+	Requires: confidentialFlow(), Profiles: []vocab.Profile{vocab.ProfilePKCE},
+	Title: "The authorization response does not reveal the code_challenge, neither as a parameter nor readable inside the code",
+	Quote: "The server MUST NOT include the \"code_challenge\" value in client requests in a form that other entities can extract.",
+	Run:   runChallengeNotExposed,
 }
 
 func runChallengeNotExposed(ctx context.Context, t *suite.T) error {

@@ -44,21 +44,16 @@ func verificationChecks() []*suite.Check {
 					"require code_verifier whenever the authorization request carried a code_challenge")
 			},
 		},
-		{
-			ID: "rfc7636-4.6-s256-all-characters", Spec: suite.RFC7636, Section: "4.6", Level: suite.Must,
-			Requires: req, Profiles: []vocab.Profile{vocab.ProfilePKCE, vocab.ProfileOAuth21},
-			Title: "A 128-character code_verifier using every unreserved character (incl. '-', '.', '_', '~') is accepted with S256",
-			Quote: "If the values are equal, the token endpoint MUST continue processing as normal (as defined by OAuth 2.0 [RFC6749]).",
-			Run:   runS256AllCharacters,
-		},
-		{
-			ID: "rfc7636-4.6-challenge-compared-exactly", Spec: suite.RFC7636, Section: "4.6", Level: suite.Must,
-			Requires: req, Profiles: []vocab.Profile{vocab.ProfilePKCE, vocab.ProfileOAuth21},
-			Title: "The computed challenge is compared with the stored one exactly: a challenge differing in letter case does not match",
-			Quote: quoteNotEqual,
-			Run:   runChallengeComparedExactly,
-		},
+		s256AllCharacters, challengeComparedExactly,
 	}
+}
+
+var s256AllCharacters = &suite.Check{
+	ID: "rfc7636-4.6-s256-all-characters", Spec: suite.RFC7636, Section: "4.6", Level: suite.Must,
+	Requires: confidentialFlow(), Profiles: []vocab.Profile{vocab.ProfilePKCE, vocab.ProfileOAuth21},
+	Title: "A 128-character code_verifier using every unreserved character (incl. '-', '.', '_', '~') is accepted with S256",
+	Quote: "If the values are equal, the token endpoint MUST continue processing as normal (as defined by OAuth 2.0 [RFC6749]).",
+	Run:   runS256AllCharacters,
 }
 
 func runS256AllCharacters(ctx context.Context, t *suite.T) error {
@@ -77,6 +72,14 @@ func runS256AllCharacters(ctx context.Context, t *suite.T) error {
 	}
 	_, err = t.ParseTokens(res)
 	return err
+}
+
+var challengeComparedExactly = &suite.Check{
+	ID: "rfc7636-4.6-challenge-compared-exactly", Spec: suite.RFC7636, Section: "4.6", Level: suite.Must,
+	Requires: confidentialFlow(), Profiles: []vocab.Profile{vocab.ProfilePKCE, vocab.ProfileOAuth21},
+	Title: "The computed challenge is compared with the stored one exactly: a challenge differing in letter case does not match",
+	Quote: quoteNotEqual,
+	Run:   runChallengeComparedExactly,
 }
 
 func runChallengeComparedExactly(ctx context.Context, t *suite.T) error {

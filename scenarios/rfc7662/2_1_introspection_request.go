@@ -12,22 +12,15 @@ import (
 
 // requestChecks returns the checks of RFC 7662 §2.1, Introspection Request.
 func requestChecks() []*suite.Check {
-	return []*suite.Check{
-		{
-			ID: "rfc7662-2.1-requires-authorization", Spec: suite.RFC7662, Section: "2.1", Level: suite.Must,
-			Requires: req, Profiles: []vocab.Profile{vocab.ProfileCore},
-			Title: "The introspection endpoint refuses callers that do not authenticate",
-			Quote: "To prevent token scanning attacks, the endpoint MUST also require some form of authorization to access this endpoint, such as client authentication as described in OAuth 2.0 [RFC6749] or a separate OAuth 2.0 access token such as the bearer token described in OAuth 2.0 Bearer Token Usage [RFC6750].",
-			Run:   runRequiresAuthorization,
-		},
-		{
-			ID: "rfc7662-2.1-hint-not-binding", Spec: suite.RFC7662, Section: "2.1", Level: suite.Must,
-			Requires: req, Profiles: []vocab.Profile{vocab.ProfileCore},
-			Title: "A wrong token_type_hint does not hide the token",
-			Quote: "If the server is unable to locate the token using the given hint, it MUST extend its search across all of its supported token types.",
-			Run:   runHintNotBinding,
-		},
-	}
+	return []*suite.Check{requiresAuthorization, hintNotBinding}
+}
+
+var requiresAuthorization = &suite.Check{
+	ID: "rfc7662-2.1-requires-authorization", Spec: suite.RFC7662, Section: "2.1", Level: suite.Must,
+	Requires: req, Profiles: []vocab.Profile{vocab.ProfileCore},
+	Title: "The introspection endpoint refuses callers that do not authenticate",
+	Quote: "To prevent token scanning attacks, the endpoint MUST also require some form of authorization to access this endpoint, such as client authentication as described in OAuth 2.0 [RFC6749] or a separate OAuth 2.0 access token such as the bearer token described in OAuth 2.0 Bearer Token Usage [RFC6750].",
+	Run:   runRequiresAuthorization,
 }
 
 func runRequiresAuthorization(ctx context.Context, t *suite.T) error {
@@ -51,6 +44,14 @@ func runRequiresAuthorization(ctx context.Context, t *suite.T) error {
 			WithFix("require client authentication (or a bearer token) at the introspection endpoint")
 	}
 	return nil
+}
+
+var hintNotBinding = &suite.Check{
+	ID: "rfc7662-2.1-hint-not-binding", Spec: suite.RFC7662, Section: "2.1", Level: suite.Must,
+	Requires: req, Profiles: []vocab.Profile{vocab.ProfileCore},
+	Title: "A wrong token_type_hint does not hide the token",
+	Quote: "If the server is unable to locate the token using the given hint, it MUST extend its search across all of its supported token types.",
+	Run:   runHintNotBinding,
 }
 
 func runHintNotBinding(ctx context.Context, t *suite.T) error {

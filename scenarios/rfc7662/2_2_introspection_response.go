@@ -22,55 +22,20 @@ const quoteInactive = "If the introspection call is properly authorized but the 
 // Response.
 func responseChecks() []*suite.Check {
 	return []*suite.Check{
-		{
-			ID: "rfc7662-2.2-active-token", Spec: suite.RFC7662, Section: "2.2", Level: suite.Must,
-			Requires: req, Profiles: []vocab.Profile{vocab.ProfileCore},
-			Title: "A token just issued to the caller is introspected as \"active\": true (a JSON boolean)",
-			Quote: "active REQUIRED. Boolean indicator of whether or not the presented token is currently active. The specifics of a token's \"active\" state will vary depending on the implementation of the authorization server and the information it keeps about its tokens, " +
-				"but a \"true\" value return for the \"active\" property will generally indicate that a given token has been issued by this authorization server, has not been revoked by the resource owner, and is within its given time window of validity (e.g., after its issuance time and before its expiration time).",
-			Keywordless: "REQUIRED makes the member present; what it says is its definition: a token this server issued moments ago, never revoked and within its validity (and accepted by the resource when one is configured) is currently active, " +
-				"so an indicator that says false to the client it was issued to is not the one RFC 7662 §2.2 defines",
-			Run: runActiveToken,
-		},
-		{
-			ID: "rfc7662-2.2-unknown-token-inactive", Spec: suite.RFC7662, Section: "2.2", Level: suite.Must,
-			Requires: req, Profiles: []vocab.Profile{vocab.ProfileCore},
-			Title: "A token that does not exist on the server is introspected as \"active\": false",
-			Quote: quoteInactive,
-			Run:   runUnknownTokenInactive,
-		},
-		{
-			ID: "rfc7662-2.2-json-response", Spec: suite.RFC7662, Section: "2.2", Level: suite.Must,
-			Requires: req, Profiles: []vocab.Profile{vocab.ProfileCore},
-			Title:       "Introspection responses are JSON objects served as application/json",
-			Quote:       "The server responds with a JSON object [RFC7159] in \"application/json\" format with the following top-level members.",
-			Keywordless: "RFC 7662 §2.2 states the format of the introspection response in the indicative: a response in any other format is not an introspection response a resource server can read",
-			Run:         runJSONResponse,
-		},
-		{
-			ID: "rfc7662-2.2-numeric-dates", Spec: suite.RFC7662, Section: "2.2", Level: suite.Must,
-			Requires: req, Profiles: []vocab.Profile{vocab.ProfileCore},
-			Title:       "exp, iat and nbf, when present, are integer seconds since the epoch",
-			Quote:       "exp OPTIONAL. Integer timestamp, measured in the number of seconds since January 1 1970 UTC, indicating when this token will expire, as defined in JWT [RFC7519].",
-			Keywordless: "OPTIONAL governs whether exp (likewise iat and nbf) is present; when it is, its definition fixes the representation: an integer number of seconds since the epoch",
-			Run:         runNumericDates,
-		},
-		{
-			ID: "rfc7662-2.2-revoked-inactive", Spec: suite.RFC7662, Section: "2.2", Level: suite.Must,
-			Destroys: true,
-			Requires: append([]vocab.Feature{vocab.FeatureRevocation}, req...), Profiles: []vocab.Profile{vocab.ProfileCore},
-			Title: "A revoked token is introspected as \"active\": false",
-			Quote: quoteInactive,
-			Run:   runRevokedInactive,
-		},
-		{
-			ID: "rfc7662-2.2-inactive-no-details", Spec: suite.RFC7662, Section: "2.2", Level: suite.ShouldNot,
-			Requires: req, Profiles: []vocab.Profile{vocab.ProfileCore},
-			Title: "The response for an unknown token says nothing more than \"active\": false",
-			Quote: "Note that to avoid disclosing too much of the authorization server's state to a third party, the authorization server SHOULD NOT include any additional information about an inactive token, including why the token is inactive.",
-			Run:   runInactiveNoDetails,
-		},
+		activeToken, unknownTokenInactive, jsonResponse, numericDates, revokedInactive,
+		inactiveNoDetails,
 	}
+}
+
+var activeToken = &suite.Check{
+	ID: "rfc7662-2.2-active-token", Spec: suite.RFC7662, Section: "2.2", Level: suite.Must,
+	Requires: req, Profiles: []vocab.Profile{vocab.ProfileCore},
+	Title: "A token just issued to the caller is introspected as \"active\": true (a JSON boolean)",
+	Quote: "active REQUIRED. Boolean indicator of whether or not the presented token is currently active. The specifics of a token's \"active\" state will vary depending on the implementation of the authorization server and the information it keeps about its tokens, " +
+		"but a \"true\" value return for the \"active\" property will generally indicate that a given token has been issued by this authorization server, has not been revoked by the resource owner, and is within its given time window of validity (e.g., after its issuance time and before its expiration time).",
+	Keywordless: "REQUIRED makes the member present; what it says is its definition: a token this server issued moments ago, never revoked and within its validity (and accepted by the resource when one is configured) is currently active, " +
+		"so an indicator that says false to the client it was issued to is not the one RFC 7662 §2.2 defines",
+	Run: runActiveToken,
 }
 
 func runActiveToken(ctx context.Context, t *suite.T) error {
@@ -120,6 +85,14 @@ func provenValid(ctx context.Context, t *suite.T, in *introspection) (string, er
 	return fresh, nil
 }
 
+var unknownTokenInactive = &suite.Check{
+	ID: "rfc7662-2.2-unknown-token-inactive", Spec: suite.RFC7662, Section: "2.2", Level: suite.Must,
+	Requires: req, Profiles: []vocab.Profile{vocab.ProfileCore},
+	Title: "A token that does not exist on the server is introspected as \"active\": false",
+	Quote: quoteInactive,
+	Run:   runUnknownTokenInactive,
+}
+
 func runUnknownTokenInactive(ctx context.Context, t *suite.T) error {
 	c, err := t.Confidential(ctx)
 	if err != nil {
@@ -136,6 +109,15 @@ func runUnknownTokenInactive(ctx context.Context, t *suite.T) error {
 	return expect.Fail(res, `"active": false`, `"active": true`,
 		"a made-up token, which does not exist on this server, was introspected as active: resource servers would accept any string").
 		WithFix("answer \"active\": false for every token the server did not issue, or that is expired or revoked")
+}
+
+var jsonResponse = &suite.Check{
+	ID: "rfc7662-2.2-json-response", Spec: suite.RFC7662, Section: "2.2", Level: suite.Must,
+	Requires: req, Profiles: []vocab.Profile{vocab.ProfileCore},
+	Title:       "Introspection responses are JSON objects served as application/json",
+	Quote:       "The server responds with a JSON object [RFC7159] in \"application/json\" format with the following top-level members.",
+	Keywordless: "RFC 7662 §2.2 states the format of the introspection response in the indicative: a response in any other format is not an introspection response a resource server can read",
+	Run:         runJSONResponse,
 }
 
 func runJSONResponse(ctx context.Context, t *suite.T) error {
@@ -158,6 +140,15 @@ func runJSONResponse(ctx context.Context, t *suite.T) error {
 	}
 	_, err = expect.JSONObject(res, false)
 	return err
+}
+
+var numericDates = &suite.Check{
+	ID: "rfc7662-2.2-numeric-dates", Spec: suite.RFC7662, Section: "2.2", Level: suite.Must,
+	Requires: req, Profiles: []vocab.Profile{vocab.ProfileCore},
+	Title:       "exp, iat and nbf, when present, are integer seconds since the epoch",
+	Quote:       "exp OPTIONAL. Integer timestamp, measured in the number of seconds since January 1 1970 UTC, indicating when this token will expire, as defined in JWT [RFC7519].",
+	Keywordless: "OPTIONAL governs whether exp (likewise iat and nbf) is present; when it is, its definition fixes the representation: an integer number of seconds since the epoch",
+	Run:         runNumericDates,
 }
 
 func runNumericDates(ctx context.Context, t *suite.T) error {
@@ -184,6 +175,15 @@ func runNumericDates(ctx context.Context, t *suite.T) error {
 		return suite.SkipErr("the response has none of exp, iat, nbf (all OPTIONAL)")
 	}
 	return nil
+}
+
+var revokedInactive = &suite.Check{
+	ID: "rfc7662-2.2-revoked-inactive", Spec: suite.RFC7662, Section: "2.2", Level: suite.Must,
+	Destroys: true,
+	Requires: append([]vocab.Feature{vocab.FeatureRevocation}, req...), Profiles: []vocab.Profile{vocab.ProfileCore},
+	Title: "A revoked token is introspected as \"active\": false",
+	Quote: quoteInactive,
+	Run:   runRevokedInactive,
 }
 
 func runRevokedInactive(ctx context.Context, t *suite.T) error {
@@ -261,6 +261,14 @@ func stillValid(ctx context.Context, t *suite.T, token string, atResource bool) 
 			"(self-contained access tokens lawfully stay valid until they expire, RFC 7009 §2; rfc7009-2.1-access-token-revoked judges that), and introspection tells the truth", res.Status)
 	}
 	return nil
+}
+
+var inactiveNoDetails = &suite.Check{
+	ID: "rfc7662-2.2-inactive-no-details", Spec: suite.RFC7662, Section: "2.2", Level: suite.ShouldNot,
+	Requires: req, Profiles: []vocab.Profile{vocab.ProfileCore},
+	Title: "The response for an unknown token says nothing more than \"active\": false",
+	Quote: "Note that to avoid disclosing too much of the authorization server's state to a third party, the authorization server SHOULD NOT include any additional information about an inactive token, including why the token is inactive.",
+	Run:   runInactiveNoDetails,
 }
 
 func runInactiveNoDetails(ctx context.Context, t *suite.T) error {

@@ -11,17 +11,17 @@ import (
 
 // errorChecks returns the checks of RFC 7662 §2.3, Error Response.
 func errorChecks() []*suite.Check {
-	return []*suite.Check{
-		{
-			ID: "rfc7662-2.3-invalid-client-401", Spec: suite.RFC7662, Section: "2.3", Level: suite.Must,
-			Requires: req, Profiles: []vocab.Profile{vocab.ProfileCore},
-			Title: "Introspection with wrong client credentials (HTTP Basic) answers 401 invalid_client",
-			Quote: "If the protected resource uses OAuth 2.0 client credentials to authenticate to the introspection endpoint and its credentials are invalid, the authorization server responds with an HTTP 401 (Unauthorized) as described in Section 5.2 of OAuth 2.0 [RFC6749].",
-			Keywordless: "RFC 7662 §2.3 states the response in the indicative and refers to RFC 6749 §5.2, which defines invalid_client for failed client authentication and makes 401 a MUST " +
-				"for a client that authenticated with the Authorization header (HTTP Basic, which RFC 6749 §2.3.1 obliges every server to support for clients with a password)",
-			Run: runInvalidClient401,
-		},
-	}
+	return []*suite.Check{invalidClient401}
+}
+
+var invalidClient401 = &suite.Check{
+	ID: "rfc7662-2.3-invalid-client-401", Spec: suite.RFC7662, Section: "2.3", Level: suite.Must,
+	Requires: req, Profiles: []vocab.Profile{vocab.ProfileCore},
+	Title: "Introspection with wrong client credentials (HTTP Basic) answers 401 invalid_client",
+	Quote: "If the protected resource uses OAuth 2.0 client credentials to authenticate to the introspection endpoint and its credentials are invalid, the authorization server responds with an HTTP 401 (Unauthorized) as described in Section 5.2 of OAuth 2.0 [RFC6749].",
+	Keywordless: "RFC 7662 §2.3 states the response in the indicative and refers to RFC 6749 §5.2, which defines invalid_client for failed client authentication and makes 401 a MUST " +
+		"for a client that authenticated with the Authorization header (HTTP Basic, which RFC 6749 §2.3.1 obliges every server to support for clients with a password)",
+	Run: runInvalidClient401,
 }
 
 func runInvalidClient401(ctx context.Context, t *suite.T) error {

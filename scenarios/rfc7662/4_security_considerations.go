@@ -19,27 +19,7 @@ import (
 // Considerations.
 func securityChecks() []*suite.Check {
 	return []*suite.Check{
-		{
-			ID: "rfc7662-4-callers-authorized", Spec: suite.RFC7662, Section: "4", Level: suite.Should,
-			Requires: append([]vocab.Feature{vocab.FeatureDCR}, req...), Profiles: []vocab.Profile{vocab.ProfileCore},
-			Title: "A client just registered, which nobody authorized to introspect, learns nothing of another client's token",
-			Quote: "To prevent this, the authorization server ... SHOULD require protected resources to be specifically authorized to call the introspection endpoint.",
-			Run:   runCallersAuthorized,
-		},
-		{
-			ID: "rfc7662-4-signature-validated", Spec: suite.RFC7662, Section: "4", Level: suite.Must,
-			Requires: req, Profiles: []vocab.Profile{vocab.ProfileCore},
-			Title: "An access token that is a JWS, with its signature altered, is introspected as inactive",
-			Quote: "If the token has been signed, the authorization server MUST validate the signature.",
-			Run:   runSignatureValidated,
-		},
-		{
-			ID: "rfc7662-4-expired-inactive", Spec: suite.RFC7662, Section: "4", Level: suite.Must,
-			Requires: req, Profiles: []vocab.Profile{vocab.ProfileCore},
-			Title: "An access token is introspected as inactive once its expires_in has passed",
-			Quote: "If the token can expire, the authorization server MUST determine whether or not the token has expired.",
-			Run:   runExpiredInactive,
-		},
+		callersAuthorized, signatureValidated, expiredInactive,
 		{
 			ID: "rfc7662-4-tls12-supported", Spec: suite.RFC7662, Section: "4", Level: suite.Must,
 			Requires: []vocab.Feature{vocab.FeatureIntrospection}, Profiles: []vocab.Profile{vocab.ProfileCore},
@@ -51,6 +31,14 @@ func securityChecks() []*suite.Check {
 			},
 		},
 	}
+}
+
+var callersAuthorized = &suite.Check{
+	ID: "rfc7662-4-callers-authorized", Spec: suite.RFC7662, Section: "4", Level: suite.Should,
+	Requires: append([]vocab.Feature{vocab.FeatureDCR}, req...), Profiles: []vocab.Profile{vocab.ProfileCore},
+	Title: "A client just registered, which nobody authorized to introspect, learns nothing of another client's token",
+	Quote: "To prevent this, the authorization server ... SHOULD require protected resources to be specifically authorized to call the introspection endpoint.",
+	Run:   runCallersAuthorized,
 }
 
 // runCallersAuthorized introspects the confidential client's fresh token as
@@ -117,6 +105,14 @@ func alterSignature(token string) string {
 	return token[:i] + string(c) + token[i+1:]
 }
 
+var signatureValidated = &suite.Check{
+	ID: "rfc7662-4-signature-validated", Spec: suite.RFC7662, Section: "4", Level: suite.Must,
+	Requires: req, Profiles: []vocab.Profile{vocab.ProfileCore},
+	Title: "An access token that is a JWS, with its signature altered, is introspected as inactive",
+	Quote: "If the token has been signed, the authorization server MUST validate the signature.",
+	Run:   runSignatureValidated,
+}
+
 // runSignatureValidated introspects a fresh access token as its client (the
 // baseline: active), then the same token with its signature altered. An
 // access token that is not a signed JWS has no signature the suite can
@@ -149,6 +145,14 @@ func runSignatureValidated(ctx context.Context, t *suite.T) error {
 			WithEvidence(in.res.Exchange)
 	}
 	return nil
+}
+
+var expiredInactive = &suite.Check{
+	ID: "rfc7662-4-expired-inactive", Spec: suite.RFC7662, Section: "4", Level: suite.Must,
+	Requires: req, Profiles: []vocab.Profile{vocab.ProfileCore},
+	Title: "An access token is introspected as inactive once its expires_in has passed",
+	Quote: "If the token can expire, the authorization server MUST determine whether or not the token has expired.",
+	Run:   runExpiredInactive,
 }
 
 // runExpiredInactive introspects a fresh access token (the control: active),

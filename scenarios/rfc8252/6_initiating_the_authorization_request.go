@@ -14,15 +14,7 @@ import (
 // initiatingChecks returns the checks of RFC 8252 §6, Initiating the
 // Authorization Request from a Native App.
 func initiatingChecks() []*suite.Check {
-	return []*suite.Check{
-		{
-			ID: "rfc8252-6-public-pkce-verified", Spec: suite.RFC8252, Section: "6", Level: suite.Must,
-			Requires: []vocab.Feature{vocab.FeatureAuthCode}, Profiles: []vocab.Profile{vocab.ProfileCore},
-			Title: "A native app's code is not redeemed with a code_verifier that does not match its code_challenge",
-			Quote: "Public native app clients MUST implement the Proof Key for Code Exchange (PKCE [RFC7636]) extension to OAuth, and authorization servers MUST support PKCE for such clients ...",
-			Run:   runPublicPKCEVerified,
-		},
-	}
+	return []*suite.Check{publicPKCEVerified}
 }
 
 // withPKCE sends an S256 challenge whether or not the metadata advertises
@@ -30,6 +22,14 @@ func initiatingChecks() []*suite.Check {
 func withPKCE(r *fixture.AuthRequest) {
 	p := fixture.NewPKCE()
 	r.PKCE = &p
+}
+
+var publicPKCEVerified = &suite.Check{
+	ID: "rfc8252-6-public-pkce-verified", Spec: suite.RFC8252, Section: "6", Level: suite.Must,
+	Requires: []vocab.Feature{vocab.FeatureAuthCode}, Profiles: []vocab.Profile{vocab.ProfileCore},
+	Title: "A native app's code is not redeemed with a code_verifier that does not match its code_challenge",
+	Quote: "Public native app clients MUST implement the Proof Key for Code Exchange (PKCE [RFC7636]) extension to OAuth, and authorization servers MUST support PKCE for such clients ...",
+	Run:   runPublicPKCEVerified,
 }
 
 // runPublicPKCEVerified redeems a native app's code with another verifier.

@@ -12,15 +12,15 @@ import (
 // loopbackChecks returns the checks of RFC 8252 §7.3, Loopback Interface
 // Redirection.
 func loopbackChecks() []*suite.Check {
-	return []*suite.Check{
-		{
-			ID: "rfc8252-7.3-loopback-any-port", Spec: suite.RFC8252, Section: "7.3", Level: suite.Must,
-			Requires: []vocab.Feature{vocab.FeatureAuthCode}, Profiles: []vocab.Profile{vocab.ProfileCore},
-			Title: "A native app's loopback redirect URI is accepted with any port",
-			Quote: "The authorization server MUST allow any port to be specified at the time of the request for loopback IP redirect URIs, to accommodate clients that obtain an available ephemeral port from the operating system at the time of the request.",
-			Run:   runLoopbackAnyPort,
-		},
-	}
+	return []*suite.Check{loopbackAnyPort}
+}
+
+var loopbackAnyPort = &suite.Check{
+	ID: "rfc8252-7.3-loopback-any-port", Spec: suite.RFC8252, Section: "7.3", Level: suite.Must,
+	Requires: []vocab.Feature{vocab.FeatureAuthCode}, Profiles: []vocab.Profile{vocab.ProfileCore},
+	Title: "A native app's loopback redirect URI is accepted with any port",
+	Quote: "The authorization server MUST allow any port to be specified at the time of the request for loopback IP redirect URIs, to accommodate clients that obtain an available ephemeral port from the operating system at the time of the request.",
+	Run:   runLoopbackAnyPort,
 }
 
 func runLoopbackAnyPort(ctx context.Context, t *suite.T) error {

@@ -13,15 +13,15 @@ import (
 // protectingCodeChecks returns the checks of RFC 8252 §8.1, Protecting the
 // Authorization Code.
 func protectingCodeChecks() []*suite.Check {
-	return []*suite.Check{
-		{
-			ID: "rfc8252-8.1-pkce-required-native", Spec: suite.RFC8252, Section: "8.1", Level: suite.Should,
-			Requires: []vocab.Feature{vocab.FeatureAuthCode}, Profiles: []vocab.Profile{vocab.ProfilePKCE},
-			Title: "A native app's authorization request without PKCE is refused",
-			Quote: "Authorization servers SHOULD reject authorization requests from native apps that don't use PKCE by returning an error message, as defined in Section 4.4.1 of PKCE [RFC7636].",
-			Run:   runPKCERequiredNative,
-		},
-	}
+	return []*suite.Check{pkceRequiredNative}
+}
+
+var pkceRequiredNative = &suite.Check{
+	ID: "rfc8252-8.1-pkce-required-native", Spec: suite.RFC8252, Section: "8.1", Level: suite.Should,
+	Requires: []vocab.Feature{vocab.FeatureAuthCode}, Profiles: []vocab.Profile{vocab.ProfilePKCE},
+	Title: "A native app's authorization request without PKCE is refused",
+	Quote: "Authorization servers SHOULD reject authorization requests from native apps that don't use PKCE by returning an error message, as defined in Section 4.4.1 of PKCE [RFC7636].",
+	Run:   runPKCERequiredNative,
 }
 
 // runPKCERequiredNative sends a native app's authorization request without

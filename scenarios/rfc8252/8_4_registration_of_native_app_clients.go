@@ -16,24 +16,16 @@ import (
 // registrationChecks returns the checks of RFC 8252 §8.4, Registration of
 // Native App Clients.
 func registrationChecks() []*suite.Check {
-	return []*suite.Check{
-		{
-			ID: "rfc8252-8.4-loopback-path-exact", Spec: suite.RFC8252, Section: "8.4", Level: suite.Must,
-			Requires: []vocab.Feature{vocab.FeatureAuthCode}, Profiles: []vocab.Profile{vocab.ProfileCore},
-			Title: "A loopback redirect URI on another port must still match the registered path",
-			Quote: "Authorization servers MUST require clients to register their complete redirect URI (including the path component) and reject authorization requests that specify " +
-				"a redirect URI that doesn't exactly match the one that was registered; the exception is loopback redirects, where an exact match is required except for the port URI component.",
-			Run: runLoopbackPathExact,
-		},
-		{
-			ID: "rfc8252-8.4-private-use-scheme-period", Spec: suite.RFC8252, Section: "8.4", Level: suite.Should,
-			Requires: []vocab.Feature{vocab.FeatureDCR, vocab.FeatureAuthCode}, Profiles: []vocab.Profile{vocab.ProfileCore},
-			Title: "A private-use redirect URI scheme without a period is rejected",
-			Quote: "For private-use URI scheme-based redirects, authorization servers SHOULD enforce the requirement in Section 7.1 that clients use schemes that are reverse domain name based. " +
-				"At a minimum, any private-use URI scheme that doesn't contain a period character (\".\") SHOULD be rejected.",
-			Run: runPrivateUseSchemePeriod,
-		},
-	}
+	return []*suite.Check{loopbackPathExact, privateUseSchemePeriod}
+}
+
+var loopbackPathExact = &suite.Check{
+	ID: "rfc8252-8.4-loopback-path-exact", Spec: suite.RFC8252, Section: "8.4", Level: suite.Must,
+	Requires: []vocab.Feature{vocab.FeatureAuthCode}, Profiles: []vocab.Profile{vocab.ProfileCore},
+	Title: "A loopback redirect URI on another port must still match the registered path",
+	Quote: "Authorization servers MUST require clients to register their complete redirect URI (including the path component) and reject authorization requests that specify " +
+		"a redirect URI that doesn't exactly match the one that was registered; the exception is loopback redirects, where an exact match is required except for the port URI component.",
+	Run: runLoopbackPathExact,
 }
 
 // runLoopbackPathExact sends a native app's loopback redirect URI with
@@ -72,6 +64,15 @@ func runLoopbackPathExact(ctx context.Context, t *suite.T) error {
 // schemeWithoutPeriod is a private-use redirect URI whose scheme is not in
 // reverse domain name form.
 const schemeWithoutPeriod = "authspecapp:/oauth2redirect"
+
+var privateUseSchemePeriod = &suite.Check{
+	ID: "rfc8252-8.4-private-use-scheme-period", Spec: suite.RFC8252, Section: "8.4", Level: suite.Should,
+	Requires: []vocab.Feature{vocab.FeatureDCR, vocab.FeatureAuthCode}, Profiles: []vocab.Profile{vocab.ProfileCore},
+	Title: "A private-use redirect URI scheme without a period is rejected",
+	Quote: "For private-use URI scheme-based redirects, authorization servers SHOULD enforce the requirement in Section 7.1 that clients use schemes that are reverse domain name based. " +
+		"At a minimum, any private-use URI scheme that doesn't contain a period character (\".\") SHOULD be rejected.",
+	Run: runPrivateUseSchemePeriod,
+}
 
 // runPrivateUseSchemePeriod registers a native app whose redirect URI has
 // a private-use scheme without a period, once the same registration with a

@@ -15,16 +15,16 @@ import (
 // clientAuthenticationChecks returns the checks of RFC 8252 §8.5, Client
 // Authentication.
 func clientAuthenticationChecks() []*suite.Check {
-	return []*suite.Check{
-		{
-			ID: "rfc8252-8.5-native-no-secret-required", Spec: suite.RFC8252, Section: "8.5", Level: suite.ShouldNot,
-			Requires: []vocab.Feature{vocab.FeatureDCR, vocab.FeatureAuthCode}, Profiles: []vocab.Profile{vocab.ProfileCore},
-			Title: "A server that takes public clients registers a native app as one, and redeems its code without a secret",
-			Quote: "For this reason, and those stated in Section 5.3.1 of [RFC6819], it is NOT RECOMMENDED for authorization servers to require client authentication of public native apps clients using a shared secret, " +
-				"as this serves little value beyond client identification which is already provided by the \"client_id\" request parameter.",
-			Run: runNativeNoSecretRequired,
-		},
-	}
+	return []*suite.Check{nativeNoSecretRequired}
+}
+
+var nativeNoSecretRequired = &suite.Check{
+	ID: "rfc8252-8.5-native-no-secret-required", Spec: suite.RFC8252, Section: "8.5", Level: suite.ShouldNot,
+	Requires: []vocab.Feature{vocab.FeatureDCR, vocab.FeatureAuthCode}, Profiles: []vocab.Profile{vocab.ProfileCore},
+	Title: "A server that takes public clients registers a native app as one, and redeems its code without a secret",
+	Quote: "For this reason, and those stated in Section 5.3.1 of [RFC6819], it is NOT RECOMMENDED for authorization servers to require client authentication of public native apps clients using a shared secret, " +
+		"as this serves little value beyond client identification which is already provided by the \"client_id\" request parameter.",
+	Run: runNativeNoSecretRequired,
 }
 
 // runNativeNoSecretRequired registers a native app (application_type

@@ -16,16 +16,16 @@ import (
 // clientImpersonationChecks returns the checks of RFC 8252 §8.6, Client
 // Impersonation (OAuth 2.1 §7.3.1 repeats it).
 func clientImpersonationChecks() []*suite.Check {
-	return []*suite.Check{
-		{
-			ID: "rfc8252-8.6-public-consent-asked-again", Spec: suite.RFC8252, Section: "8.6", Level: suite.Should,
-			Requires: []vocab.Feature{vocab.FeatureBrowser, vocab.FeaturePublicClient, vocab.FeatureAuthCode},
-			Profiles: []vocab.Profile{vocab.ProfileCore, vocab.ProfileOAuth21},
-			Title:    "A public client's second authorization request in the session shows the consent page again",
-			Quote:    "This includes the case where the user has previously approved an authorization request for a given client id -- unless the identity of the client can be proven, the request SHOULD be processed as if no previous request had been approved.",
-			Run:      runPublicConsentAskedAgain,
-		},
-	}
+	return []*suite.Check{publicConsentAskedAgain}
+}
+
+var publicConsentAskedAgain = &suite.Check{
+	ID: "rfc8252-8.6-public-consent-asked-again", Spec: suite.RFC8252, Section: "8.6", Level: suite.Should,
+	Requires: []vocab.Feature{vocab.FeatureBrowser, vocab.FeaturePublicClient, vocab.FeatureAuthCode},
+	Profiles: []vocab.Profile{vocab.ProfileCore, vocab.ProfileOAuth21},
+	Title:    "A public client's second authorization request in the session shows the consent page again",
+	Quote:    "This includes the case where the user has previously approved an authorization request for a given client id -- unless the identity of the client can be proven, the request SHOULD be processed as if no previous request had been approved.",
+	Run:      runPublicConsentAskedAgain,
 }
 
 // runPublicConsentAskedAgain has the person approve a public client, a

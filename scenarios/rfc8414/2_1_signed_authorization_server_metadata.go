@@ -15,23 +15,7 @@ import (
 // signedMetadataChecks returns the checks of RFC 8414 §2.1, Signed
 // Authorization Server Metadata.
 func signedMetadataChecks() []*suite.Check {
-	meta := []vocab.Feature{vocab.FeatureMetadata}
-	return []*suite.Check{
-		{
-			ID: "rfc8414-2.1-signed-metadata-jws-with-iss", Spec: suite.RFC8414, Section: "2.1", Level: suite.Must,
-			Requires: meta, Profiles: []vocab.Profile{vocab.ProfileCore},
-			Title: "signed_metadata, when present, is a JWS whose payload has an iss claim",
-			Quote: "The signed metadata MUST be digitally signed or MACed using JSON Web Signature (JWS) [JWS] and MUST contain an \"iss\" (issuer) claim denoting the party attesting to the claims in the signed metadata.",
-			Run:   runSignedMetadataJWSWithIss,
-		},
-		{
-			ID: "rfc8414-2.1-signed-metadata-not-nested", Spec: suite.RFC8414, Section: "2.1", Level: suite.ShouldNot,
-			Requires: meta, Profiles: []vocab.Profile{vocab.ProfileCore},
-			Title: "The JWT of signed_metadata has no signed_metadata claim",
-			Quote: "A \"signed_metadata\" metadata value SHOULD NOT appear as a claim in the JWT.",
-			Run:   runSignedMetadataNotNested,
-		},
-	}
+	return []*suite.Check{signedMetadataJWSWithIss, signedMetadataNotNested}
 }
 
 // signatureAlgs are the JWS algorithms that sign or MAC: every one go-jose
@@ -68,6 +52,14 @@ func signedMetadataClaims(t *suite.T) (claims map[string]any, present bool, err 
 	return claims, true, nil
 }
 
+var signedMetadataJWSWithIss = &suite.Check{
+	ID: "rfc8414-2.1-signed-metadata-jws-with-iss", Spec: suite.RFC8414, Section: "2.1", Level: suite.Must,
+	Requires: []vocab.Feature{vocab.FeatureMetadata}, Profiles: []vocab.Profile{vocab.ProfileCore},
+	Title: "signed_metadata, when present, is a JWS whose payload has an iss claim",
+	Quote: "The signed metadata MUST be digitally signed or MACed using JSON Web Signature (JWS) [JWS] and MUST contain an \"iss\" (issuer) claim denoting the party attesting to the claims in the signed metadata.",
+	Run:   runSignedMetadataJWSWithIss,
+}
+
 func runSignedMetadataJWSWithIss(_ context.Context, t *suite.T) error {
 	claims, present, err := signedMetadataClaims(t)
 	if err != nil || !present {
@@ -82,6 +74,14 @@ func runSignedMetadataJWSWithIss(_ context.Context, t *suite.T) error {
 			WithFix("put in the JWT of signed_metadata an iss claim naming its signer")
 	}
 	return nil
+}
+
+var signedMetadataNotNested = &suite.Check{
+	ID: "rfc8414-2.1-signed-metadata-not-nested", Spec: suite.RFC8414, Section: "2.1", Level: suite.ShouldNot,
+	Requires: []vocab.Feature{vocab.FeatureMetadata}, Profiles: []vocab.Profile{vocab.ProfileCore},
+	Title: "The JWT of signed_metadata has no signed_metadata claim",
+	Quote: "A \"signed_metadata\" metadata value SHOULD NOT appear as a claim in the JWT.",
+	Run:   runSignedMetadataNotNested,
 }
 
 func runSignedMetadataNotNested(_ context.Context, t *suite.T) error {

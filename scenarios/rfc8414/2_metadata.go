@@ -27,44 +27,9 @@ func metadataChecks() []*suite.Check {
 // keyChecks are the checks of the members about keys and signatures: the
 // JWK Set URL and the JWS algorithms of JWT client authentication.
 func keyChecks() []*suite.Check {
-	meta := []vocab.Feature{vocab.FeatureMetadata}
 	return []*suite.Check{
-		{
-			ID: "rfc8414-2-issuer-https-url", Spec: suite.RFC8414, Section: "2", Level: suite.Must,
-			Requires: meta, Profiles: []vocab.Profile{vocab.ProfileCore},
-			Title:       "The issuer is an https URL without query or fragment",
-			Quote:       "issuer REQUIRED. The authorization server's issuer identifier, which is a URL that uses the \"https\" scheme and has no query or fragment components.",
-			Keywordless: "REQUIRED makes the member mandatory, and the sentence defines the form of its value: an issuer in another form is not an issuer identifier clients may accept (RFC 8414 §3.3, RFC 9207 §2)",
-			Run:         runIssuerHTTPSURL,
-		},
-		{
-			ID: "rfc8414-2-jwks-uri-https", Spec: suite.RFC8414, Section: "2", Level: suite.Must,
-			Requires: meta, Profiles: []vocab.Profile{vocab.ProfileCore},
-			Title: "The jwks_uri, when present, is an https URL",
-			Quote: "jwks_uri OPTIONAL. URL of the authorization server's JWK Set [JWK] document. ... This URL MUST use the \"https\" scheme.",
-			Run:   runJWKSURIHTTPS,
-		},
-		{
-			ID: "rfc8414-2-signing-alg-none-absent", Spec: suite.RFC8414, Section: "2", Level: suite.MustNot,
-			Requires: meta, Profiles: []vocab.Profile{vocab.ProfileCore},
-			Title: "The *_endpoint_auth_signing_alg_values_supported lists do not contain \"none\"",
-			Quote: "token_endpoint_auth_signing_alg_values_supported OPTIONAL. JSON array containing a list of the JWS signing algorithms (\"alg\" values) supported by the token endpoint ... The value \"none\" MUST NOT be used.",
-			Run:   runSigningAlgNoneAbsent,
-		},
-		{
-			ID: "rfc8414-2-signing-algs-with-jwt-auth", Spec: suite.RFC8414, Section: "2", Level: suite.Must,
-			Requires: meta, Profiles: []vocab.Profile{vocab.ProfileCore},
-			Title: "An endpoint that lists private_key_jwt or client_secret_jwt has its signing algorithm list",
-			Quote: "... for the \"private_key_jwt\" and \"client_secret_jwt\" authentication methods. This metadata entry MUST be present if either of these authentication methods are specified in the \"token_endpoint_auth_methods_supported\" entry.",
-			Run:   runSigningAlgsWithJWTAuth,
-		},
-		{
-			ID: "rfc8414-2-jwks-use-when-mixed", Spec: suite.RFC8414, Section: "2", Level: suite.Must,
-			Requires: meta, Profiles: []vocab.Profile{vocab.ProfileCore},
-			Title: "A JWK Set at jwks_uri that holds both signing and encryption keys gives every key its \"use\"",
-			Quote: "When both signing and encryption keys are made available, a \"use\" (public key use) parameter value is REQUIRED for all keys in the referenced JWK Set to indicate each key's intended usage.",
-			Run:   runJWKSUseWhenMixed,
-		},
+		issuerHTTPSURL, jwksURIHTTPS, signingAlgNoneAbsent, signingAlgsWithJWTAuth,
+		jwksUseWhenMixed,
 	}
 }
 
@@ -74,6 +39,15 @@ var signingAlgMembers = [][2]string{
 	{"token_endpoint_auth_methods_supported", "token_endpoint_auth_signing_alg_values_supported"},
 	{"revocation_endpoint_auth_methods_supported", "revocation_endpoint_auth_signing_alg_values_supported"},
 	{"introspection_endpoint_auth_methods_supported", "introspection_endpoint_auth_signing_alg_values_supported"},
+}
+
+var issuerHTTPSURL = &suite.Check{
+	ID: "rfc8414-2-issuer-https-url", Spec: suite.RFC8414, Section: "2", Level: suite.Must,
+	Requires: []vocab.Feature{vocab.FeatureMetadata}, Profiles: []vocab.Profile{vocab.ProfileCore},
+	Title:       "The issuer is an https URL without query or fragment",
+	Quote:       "issuer REQUIRED. The authorization server's issuer identifier, which is a URL that uses the \"https\" scheme and has no query or fragment components.",
+	Keywordless: "REQUIRED makes the member mandatory, and the sentence defines the form of its value: an issuer in another form is not an issuer identifier clients may accept (RFC 8414 §3.3, RFC 9207 §2)",
+	Run:         runIssuerHTTPSURL,
 }
 
 func runIssuerHTTPSURL(_ context.Context, t *suite.T) error {
@@ -97,6 +71,14 @@ func runIssuerHTTPSURL(_ context.Context, t *suite.T) error {
 	return fail("an https URL", "the issuer does not use the https scheme")
 }
 
+var jwksURIHTTPS = &suite.Check{
+	ID: "rfc8414-2-jwks-uri-https", Spec: suite.RFC8414, Section: "2", Level: suite.Must,
+	Requires: []vocab.Feature{vocab.FeatureMetadata}, Profiles: []vocab.Profile{vocab.ProfileCore},
+	Title: "The jwks_uri, when present, is an https URL",
+	Quote: "jwks_uri OPTIONAL. URL of the authorization server's JWK Set [JWK] document. ... This URL MUST use the \"https\" scheme.",
+	Run:   runJWKSURIHTTPS,
+}
+
 func runJWKSURIHTTPS(_ context.Context, t *suite.T) error {
 	v, present := t.Target.Metadata.Raw["jwks_uri"]
 	if !present {
@@ -118,6 +100,14 @@ func runJWKSURIHTTPS(_ context.Context, t *suite.T) error {
 		WithFix("serve the JWK Set over https and publish its https URL")
 }
 
+var signingAlgNoneAbsent = &suite.Check{
+	ID: "rfc8414-2-signing-alg-none-absent", Spec: suite.RFC8414, Section: "2", Level: suite.MustNot,
+	Requires: []vocab.Feature{vocab.FeatureMetadata}, Profiles: []vocab.Profile{vocab.ProfileCore},
+	Title: "The *_endpoint_auth_signing_alg_values_supported lists do not contain \"none\"",
+	Quote: "token_endpoint_auth_signing_alg_values_supported OPTIONAL. JSON array containing a list of the JWS signing algorithms (\"alg\" values) supported by the token endpoint ... The value \"none\" MUST NOT be used.",
+	Run:   runSigningAlgNoneAbsent,
+}
+
 func runSigningAlgNoneAbsent(_ context.Context, t *suite.T) error {
 	raw := t.Target.Metadata.Raw
 	for _, pair := range signingAlgMembers {
@@ -132,6 +122,14 @@ func runSigningAlgNoneAbsent(_ context.Context, t *suite.T) error {
 		}
 	}
 	return nil
+}
+
+var signingAlgsWithJWTAuth = &suite.Check{
+	ID: "rfc8414-2-signing-algs-with-jwt-auth", Spec: suite.RFC8414, Section: "2", Level: suite.Must,
+	Requires: []vocab.Feature{vocab.FeatureMetadata}, Profiles: []vocab.Profile{vocab.ProfileCore},
+	Title: "An endpoint that lists private_key_jwt or client_secret_jwt has its signing algorithm list",
+	Quote: "... for the \"private_key_jwt\" and \"client_secret_jwt\" authentication methods. This metadata entry MUST be present if either of these authentication methods are specified in the \"token_endpoint_auth_methods_supported\" entry.",
+	Run:   runSigningAlgsWithJWTAuth,
 }
 
 func runSigningAlgsWithJWTAuth(_ context.Context, t *suite.T) error {
@@ -157,40 +155,9 @@ func runSigningAlgsWithJWTAuth(_ context.Context, t *suite.T) error {
 
 // memberChecks are the checks of the members the metadata must carry.
 func memberChecks() []*suite.Check {
-	meta := []vocab.Feature{vocab.FeatureMetadata}
 	return []*suite.Check{
-
-		{
-			ID: "rfc8414-2-required-members", Spec: suite.RFC8414, Section: "2", Level: suite.Must,
-			Requires: meta, Profiles: []vocab.Profile{vocab.ProfileCore},
-			Title: "The metadata has the required members issuer and response_types_supported",
-			Quote: "issuer REQUIRED. The authorization server's issuer identifier, which is a URL that uses the \"https\" scheme and has no query or fragment components. ... " +
-				"response_types_supported REQUIRED. JSON array containing a list of the OAuth 2.0 \"response_type\" values that this authorization server supports.",
-			Run: runRequiredMembers,
-		},
-		{
-			ID: "rfc8414-2-code-challenge-methods-s256", Spec: suite.RFC8414, Section: "2", Level: suite.Should,
-			Requires: meta, Profiles: []vocab.Profile{vocab.ProfilePKCE, vocab.ProfileOAuth21},
-			Title: "The metadata advertises PKCE with S256 in code_challenge_methods_supported (or the deployment says so otherwise)",
-			Quote: "code_challenge_methods_supported OPTIONAL. ... If omitted, the authorization server does not support PKCE. — " +
-				"Authorization servers MUST provide a way to detect their support for PKCE. It is RECOMMENDED for authorization servers to publish the element code_challenge_methods_supported in their Authorization Server Metadata [RFC8414] containing the supported PKCE challenge methods (which can be used by the client to detect PKCE support). " +
-				"Authorization servers MAY instead provide a deployment-specific way to ensure or determine PKCE support by the authorization server. (RFC 9700 §2.1.1)",
-			Run: runCodeChallengeMethodsS256,
-		},
-		{
-			ID: "rfc8414-2-authorization-endpoint-required", Spec: suite.RFC8414, Section: "2", Level: suite.Must,
-			Requires: meta, Profiles: []vocab.Profile{vocab.ProfileCore},
-			Title: "The metadata has an authorization_endpoint when a grant type that uses it is supported",
-			Quote: "authorization_endpoint URL of the authorization server's authorization endpoint [RFC6749]. This is REQUIRED unless no grant types are supported that use the authorization endpoint.",
-			Run:   runAuthorizationEndpointRequired,
-		},
-		{
-			ID: "rfc8414-2-token-endpoint-required", Spec: suite.RFC8414, Section: "2", Level: suite.Must,
-			Requires: meta, Profiles: []vocab.Profile{vocab.ProfileCore},
-			Title: "The metadata has a token_endpoint unless the implicit grant is the only grant supported",
-			Quote: "token_endpoint URL of the authorization server's token endpoint [RFC6749]. This is REQUIRED unless only the implicit grant type is supported.",
-			Run:   runTokenEndpointRequired,
-		},
+		requiredMembers, codeChallengeMethodsS256, authorizationEndpointRequired,
+		tokenEndpointRequired,
 	}
 }
 
@@ -201,79 +168,20 @@ const keywordlessAdvertised = "RFC 8414 §2 defines each member as a statement a
 // advertisedChecks are the checks that what the metadata advertises works.
 func advertisedChecks() []*suite.Check {
 	return []*suite.Check{
-		{
-			ID: "rfc8414-2-registration-endpoint-registers", Spec: suite.RFC8414, Section: "2", Level: suite.Must,
-			Requires: []vocab.Feature{vocab.FeatureDCR}, Profiles: []vocab.Profile{vocab.ProfileDCR},
-			Title:       "The advertised registration_endpoint registers clients",
-			Quote:       "registration_endpoint OPTIONAL. URL of the authorization server's OAuth 2.0 Dynamic Client Registration endpoint [RFC7591].",
-			Keywordless: keywordlessAdvertised,
-			Run:         runRegistrationEndpointRegisters,
-		},
-		{
-			ID: "rfc8414-2-grant-types-not-refused", Spec: suite.RFC8414, Section: "2", Level: suite.Must,
-			Requires: []vocab.Feature{vocab.FeatureMetadata, vocab.FeatureConfidential}, Profiles: []vocab.Profile{vocab.ProfileCore},
-			Title:       "The token endpoint does not refuse an advertised grant type as unsupported_grant_type",
-			Quote:       "grant_types_supported OPTIONAL. JSON array containing a list of the OAuth 2.0 grant type values that this authorization server supports. ... If omitted, the default value is [\"authorization_code\", \"implicit\"].",
-			Keywordless: keywordlessAdvertised,
-			Run:         runGrantTypesNotRefused,
-		},
-		{
-			ID: "rfc8414-2-response-types-not-refused", Spec: suite.RFC8414, Section: "2", Level: suite.Must,
-			Requires: []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureAuthCode}, Profiles: []vocab.Profile{vocab.ProfileCore},
-			Title: "The authorization endpoint does not refuse an advertised response type as unsupported_response_type",
-			Quote: "response_types_supported REQUIRED. JSON array containing a list of the OAuth 2.0 \"response_type\" values that this authorization server supports.",
-			Run:   runResponseTypesNotRefused,
-		},
-		{
-			ID: "rfc8414-2-token-auth-methods-authenticate", Spec: suite.RFC8414, Section: "2", Level: suite.Must,
-			Requires: []vocab.Feature{vocab.FeatureDCR}, Profiles: []vocab.Profile{vocab.ProfileCore},
-			Title:       "Every advertised token endpoint authentication method authspec can perform authenticates a client",
-			Quote:       "token_endpoint_auth_methods_supported OPTIONAL. JSON array containing a list of client authentication methods supported by this token endpoint. ... If omitted, the default is \"client_secret_basic\"",
-			Keywordless: keywordlessAdvertised,
-			Run:         runTokenAuthMethodsAuthenticate,
-		},
-		{
-			ID: "rfc8414-2-introspection-endpoint-introspects", Spec: suite.RFC8414, Section: "2", Level: suite.Must,
-			Requires: []vocab.Feature{vocab.FeatureIntrospection, vocab.FeatureConfidential}, Profiles: []vocab.Profile{vocab.ProfileCore},
-			Title:       "The advertised introspection_endpoint answers an introspection request as RFC 7662 says",
-			Quote:       "introspection_endpoint OPTIONAL. URL of the authorization server's OAuth 2.0 introspection endpoint [RFC7662].",
-			Keywordless: keywordlessAdvertised,
-			Run:         runIntrospectionEndpointIntrospects,
-		},
-		{
-			ID: "rfc8414-2-scopes-supported-accepted", Spec: suite.RFC8414, Section: "2", Level: suite.Should,
-			Requires: []vocab.Feature{vocab.FeatureMetadata, vocab.FeatureConfidential, vocab.FeatureClientCredentials}, Profiles: []vocab.Profile{vocab.ProfileCore},
-			Title: "Every advertised scope can be requested without invalid_scope",
-			Quote: "scopes_supported RECOMMENDED. JSON array containing a list of the OAuth 2.0 [RFC6749] \"scope\" values that this authorization server supports.",
-			Keywordless: "RECOMMENDED binds publishing the list; the list states the scopes the server supports. A listed scope refused with invalid_scope in every flow authspec can run makes it untrue, " +
-				"held at SHOULD since a server may restrict a scope to some clients (RFC 6749 §3.3)",
-			Run: runScopesSupportedAccepted,
-		},
-		{
-			ID: "rfc8414-2-code-challenge-methods-honoured", Spec: suite.RFC8414, Section: "2", Level: suite.Must,
-			Requires: []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureAuthCode}, Profiles: []vocab.Profile{vocab.ProfilePKCE},
-			Title:       "Every advertised PKCE code_challenge_method is accepted and verified",
-			Quote:       "code_challenge_methods_supported OPTIONAL. JSON array containing a list of Proof Key for Code Exchange (PKCE) [RFC7636] code challenge methods supported by this authorization server.",
-			Keywordless: keywordlessAdvertised,
-			Run:         runCodeChallengeMethodsHonoured,
-		},
-		{
-			ID: "rfc8414-2-introspection-auth-methods-authenticate", Spec: suite.RFC8414, Section: "2", Level: suite.Must,
-			Requires: []vocab.Feature{vocab.FeatureIntrospection, vocab.FeatureDCR}, Profiles: []vocab.Profile{vocab.ProfileCore},
-			Title:       "Every advertised introspection endpoint authentication method authspec can perform authenticates a client",
-			Quote:       "introspection_endpoint_auth_methods_supported OPTIONAL. JSON array containing a list of client authentication methods supported by this introspection endpoint.",
-			Keywordless: keywordlessAdvertised,
-			Run:         runIntrospectionAuthMethodsAuthenticate,
-		},
-		{
-			ID: "rfc8414-2-revocation-auth-methods-authenticate", Spec: suite.RFC8414, Section: "2", Level: suite.Must,
-			Requires: []vocab.Feature{vocab.FeatureRevocation, vocab.FeatureDCR}, Profiles: []vocab.Profile{vocab.ProfileCore},
-			Title:       "Every advertised revocation endpoint authentication method authspec can perform authenticates a client",
-			Quote:       "revocation_endpoint_auth_methods_supported OPTIONAL. JSON array containing a list of client authentication methods supported by this revocation endpoint. ... If omitted, the default is \"client_secret_basic\" -- the HTTP Basic Authentication Scheme specified in Section 2.3.1 of OAuth 2.0 [RFC6749].",
-			Keywordless: keywordlessAdvertised,
-			Run:         runRevocationAuthMethodsAuthenticate,
-		},
+		registrationEndpointRegisters, grantTypesNotRefused, responseTypesNotRefused,
+		tokenAuthMethodsAuthenticate, introspectionEndpointIntrospects,
+		scopesSupportedAccepted, codeChallengeMethodsHonoured,
+		introspectionAuthMethodsAuthenticate, revocationAuthMethodsAuthenticate,
 	}
+}
+
+var requiredMembers = &suite.Check{
+	ID: "rfc8414-2-required-members", Spec: suite.RFC8414, Section: "2", Level: suite.Must,
+	Requires: []vocab.Feature{vocab.FeatureMetadata}, Profiles: []vocab.Profile{vocab.ProfileCore},
+	Title: "The metadata has the required members issuer and response_types_supported",
+	Quote: "issuer REQUIRED. The authorization server's issuer identifier, which is a URL that uses the \"https\" scheme and has no query or fragment components. ... " +
+		"response_types_supported REQUIRED. JSON array containing a list of the OAuth 2.0 \"response_type\" values that this authorization server supports.",
+	Run: runRequiredMembers,
 }
 
 func runRequiredMembers(ctx context.Context, t *suite.T) error {
@@ -288,6 +196,15 @@ func runRequiredMembers(ctx context.Context, t *suite.T) error {
 		return expect.Fail(res, "response_types_supported as an array of strings", quoted(errString(err)), "malformed response_types_supported")
 	}
 	return nil
+}
+
+var registrationEndpointRegisters = &suite.Check{
+	ID: "rfc8414-2-registration-endpoint-registers", Spec: suite.RFC8414, Section: "2", Level: suite.Must,
+	Requires: []vocab.Feature{vocab.FeatureDCR}, Profiles: []vocab.Profile{vocab.ProfileDCR},
+	Title:       "The advertised registration_endpoint registers clients",
+	Quote:       "registration_endpoint OPTIONAL. URL of the authorization server's OAuth 2.0 Dynamic Client Registration endpoint [RFC7591].",
+	Keywordless: keywordlessAdvertised,
+	Run:         runRegistrationEndpointRegisters,
 }
 
 func runRegistrationEndpointRegisters(ctx context.Context, t *suite.T) error {
@@ -312,6 +229,16 @@ func runRegistrationEndpointRegisters(ctx context.Context, t *suite.T) error {
 		WithFix("advertise the URL that actually serves RFC 7591 registration (MCP clients register there blindly)")
 }
 
+var codeChallengeMethodsS256 = &suite.Check{
+	ID: "rfc8414-2-code-challenge-methods-s256", Spec: suite.RFC8414, Section: "2", Level: suite.Should,
+	Requires: []vocab.Feature{vocab.FeatureMetadata}, Profiles: []vocab.Profile{vocab.ProfilePKCE, vocab.ProfileOAuth21},
+	Title: "The metadata advertises PKCE with S256 in code_challenge_methods_supported (or the deployment says so otherwise)",
+	Quote: "code_challenge_methods_supported OPTIONAL. ... If omitted, the authorization server does not support PKCE. — " +
+		"Authorization servers MUST provide a way to detect their support for PKCE. It is RECOMMENDED for authorization servers to publish the element code_challenge_methods_supported in their Authorization Server Metadata [RFC8414] containing the supported PKCE challenge methods (which can be used by the client to detect PKCE support). " +
+		"Authorization servers MAY instead provide a deployment-specific way to ensure or determine PKCE support by the authorization server. (RFC 9700 §2.1.1)",
+	Run: runCodeChallengeMethodsS256,
+}
+
 func runCodeChallengeMethodsS256(ctx context.Context, t *suite.T) error {
 	res := t.Target.MetadataResult
 	if slices.Contains(t.Target.Metadata.CodeChallengeMethodsSupported, "S256") {
@@ -329,12 +256,28 @@ func runCodeChallengeMethodsS256(ctx context.Context, t *suite.T) error {
 		WithFix(`add "code_challenge_methods_supported": ["S256"] to the metadata`)
 }
 
+var authorizationEndpointRequired = &suite.Check{
+	ID: "rfc8414-2-authorization-endpoint-required", Spec: suite.RFC8414, Section: "2", Level: suite.Must,
+	Requires: []vocab.Feature{vocab.FeatureMetadata}, Profiles: []vocab.Profile{vocab.ProfileCore},
+	Title: "The metadata has an authorization_endpoint when a grant type that uses it is supported",
+	Quote: "authorization_endpoint URL of the authorization server's authorization endpoint [RFC6749]. This is REQUIRED unless no grant types are supported that use the authorization endpoint.",
+	Run:   runAuthorizationEndpointRequired,
+}
+
 func runAuthorizationEndpointRequired(ctx context.Context, t *suite.T) error {
 	users := slices.DeleteFunc(slices.Clone(t.Target.Metadata.GrantTypes()), func(g string) bool {
 		return g != "authorization_code" && g != "implicit"
 	})
 	return endpointRequired(t, "authorization_endpoint", users,
 		`add authorization_endpoint, or list in grant_types_supported only the grants the server offers (e.g. ["client_credentials"])`)
+}
+
+var tokenEndpointRequired = &suite.Check{
+	ID: "rfc8414-2-token-endpoint-required", Spec: suite.RFC8414, Section: "2", Level: suite.Must,
+	Requires: []vocab.Feature{vocab.FeatureMetadata}, Profiles: []vocab.Profile{vocab.ProfileCore},
+	Title: "The metadata has a token_endpoint unless the implicit grant is the only grant supported",
+	Quote: "token_endpoint URL of the authorization server's token endpoint [RFC6749]. This is REQUIRED unless only the implicit grant type is supported.",
+	Run:   runTokenEndpointRequired,
 }
 
 func runTokenEndpointRequired(ctx context.Context, t *suite.T) error {
@@ -366,6 +309,15 @@ func endpointRequired(t *suite.T, member string, users []string, fix string) err
 	return expect.Fail(t.Target.MetadataResult, "a "+member+" URL", member+": "+got,
 		"%s, which use the %s endpoint, but the metadata names none", why, strings.TrimSuffix(member, "_endpoint")).
 		WithFix(fix)
+}
+
+var grantTypesNotRefused = &suite.Check{
+	ID: "rfc8414-2-grant-types-not-refused", Spec: suite.RFC8414, Section: "2", Level: suite.Must,
+	Requires: []vocab.Feature{vocab.FeatureMetadata, vocab.FeatureConfidential}, Profiles: []vocab.Profile{vocab.ProfileCore},
+	Title:       "The token endpoint does not refuse an advertised grant type as unsupported_grant_type",
+	Quote:       "grant_types_supported OPTIONAL. JSON array containing a list of the OAuth 2.0 grant type values that this authorization server supports. ... If omitted, the default value is [\"authorization_code\", \"implicit\"].",
+	Keywordless: keywordlessAdvertised,
+	Run:         runGrantTypesNotRefused,
 }
 
 func runGrantTypesNotRefused(ctx context.Context, t *suite.T) error {
@@ -400,6 +352,14 @@ func runGrantTypesNotRefused(ctx context.Context, t *suite.T) error {
 		}
 	}
 	return nil
+}
+
+var responseTypesNotRefused = &suite.Check{
+	ID: "rfc8414-2-response-types-not-refused", Spec: suite.RFC8414, Section: "2", Level: suite.Must,
+	Requires: []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureAuthCode}, Profiles: []vocab.Profile{vocab.ProfileCore},
+	Title: "The authorization endpoint does not refuse an advertised response type as unsupported_response_type",
+	Quote: "response_types_supported REQUIRED. JSON array containing a list of the OAuth 2.0 \"response_type\" values that this authorization server supports.",
+	Run:   runResponseTypesNotRefused,
 }
 
 func runResponseTypesNotRefused(ctx context.Context, t *suite.T) error {
@@ -486,6 +446,15 @@ func responseTypeClient(ctx context.Context, t *suite.T, c *fixture.Client, rt s
 	return r.Client, "", nil
 }
 
+var tokenAuthMethodsAuthenticate = &suite.Check{
+	ID: "rfc8414-2-token-auth-methods-authenticate", Spec: suite.RFC8414, Section: "2", Level: suite.Must,
+	Requires: []vocab.Feature{vocab.FeatureDCR}, Profiles: []vocab.Profile{vocab.ProfileCore},
+	Title:       "Every advertised token endpoint authentication method authspec can perform authenticates a client",
+	Quote:       "token_endpoint_auth_methods_supported OPTIONAL. JSON array containing a list of client authentication methods supported by this token endpoint. ... If omitted, the default is \"client_secret_basic\"",
+	Keywordless: keywordlessAdvertised,
+	Run:         runTokenAuthMethodsAuthenticate,
+}
+
 func runTokenAuthMethodsAuthenticate(ctx context.Context, t *suite.T) error {
 	tested := 0
 	for _, m := range t.Target.Metadata.AuthMethods() {
@@ -517,6 +486,15 @@ func runTokenAuthMethodsAuthenticate(ctx context.Context, t *suite.T) error {
 		return suite.SkipErr("no advertised authentication method could be tried (see the log)")
 	}
 	return nil
+}
+
+var introspectionEndpointIntrospects = &suite.Check{
+	ID: "rfc8414-2-introspection-endpoint-introspects", Spec: suite.RFC8414, Section: "2", Level: suite.Must,
+	Requires: []vocab.Feature{vocab.FeatureIntrospection, vocab.FeatureConfidential}, Profiles: []vocab.Profile{vocab.ProfileCore},
+	Title:       "The advertised introspection_endpoint answers an introspection request as RFC 7662 says",
+	Quote:       "introspection_endpoint OPTIONAL. URL of the authorization server's OAuth 2.0 introspection endpoint [RFC7662].",
+	Keywordless: keywordlessAdvertised,
+	Run:         runIntrospectionEndpointIntrospects,
 }
 
 func runIntrospectionEndpointIntrospects(ctx context.Context, t *suite.T) error {
@@ -559,6 +537,16 @@ func runIntrospectionEndpointIntrospects(ctx context.Context, t *suite.T) error 
 	return nil
 }
 
+var scopesSupportedAccepted = &suite.Check{
+	ID: "rfc8414-2-scopes-supported-accepted", Spec: suite.RFC8414, Section: "2", Level: suite.Should,
+	Requires: []vocab.Feature{vocab.FeatureMetadata, vocab.FeatureConfidential, vocab.FeatureClientCredentials}, Profiles: []vocab.Profile{vocab.ProfileCore},
+	Title: "Every advertised scope can be requested without invalid_scope",
+	Quote: "scopes_supported RECOMMENDED. JSON array containing a list of the OAuth 2.0 [RFC6749] \"scope\" values that this authorization server supports.",
+	Keywordless: "RECOMMENDED binds publishing the list; the list states the scopes the server supports. A listed scope refused with invalid_scope in every flow authspec can run makes it untrue, " +
+		"held at SHOULD since a server may restrict a scope to some clients (RFC 6749 §3.3)",
+	Run: runScopesSupportedAccepted,
+}
+
 func runScopesSupportedAccepted(ctx context.Context, t *suite.T) error {
 	scopes := t.Target.Metadata.ScopesSupported
 	if len(scopes) == 0 {
@@ -588,6 +576,15 @@ func runScopesSupportedAccepted(ctx context.Context, t *suite.T) error {
 		scopes = scopes[slices.Index(scopes, refused.Scope)+1:]
 	}
 	return nil
+}
+
+var codeChallengeMethodsHonoured = &suite.Check{
+	ID: "rfc8414-2-code-challenge-methods-honoured", Spec: suite.RFC8414, Section: "2", Level: suite.Must,
+	Requires: []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureAuthCode}, Profiles: []vocab.Profile{vocab.ProfilePKCE},
+	Title:       "Every advertised PKCE code_challenge_method is accepted and verified",
+	Quote:       "code_challenge_methods_supported OPTIONAL. JSON array containing a list of Proof Key for Code Exchange (PKCE) [RFC7636] code challenge methods supported by this authorization server.",
+	Keywordless: keywordlessAdvertised,
+	Run:         runCodeChallengeMethodsHonoured,
 }
 
 // runCodeChallengeMethodsHonoured runs the code flow once per advertised
@@ -652,6 +649,15 @@ func runCodeChallengeMethodsHonoured(ctx context.Context, t *suite.T) error {
 		WithFix("list in code_challenge_methods_supported only the methods the server implements (S256; plain is best left out)")
 }
 
+var introspectionAuthMethodsAuthenticate = &suite.Check{
+	ID: "rfc8414-2-introspection-auth-methods-authenticate", Spec: suite.RFC8414, Section: "2", Level: suite.Must,
+	Requires: []vocab.Feature{vocab.FeatureIntrospection, vocab.FeatureDCR}, Profiles: []vocab.Profile{vocab.ProfileCore},
+	Title:       "Every advertised introspection endpoint authentication method authspec can perform authenticates a client",
+	Quote:       "introspection_endpoint_auth_methods_supported OPTIONAL. JSON array containing a list of client authentication methods supported by this introspection endpoint.",
+	Keywordless: keywordlessAdvertised,
+	Run:         runIntrospectionAuthMethodsAuthenticate,
+}
+
 func runIntrospectionAuthMethodsAuthenticate(ctx context.Context, t *suite.T) error {
 	methods, present, err := expect.StringList(t.Target.Metadata.Raw, "introspection_endpoint_auth_methods_supported")
 	switch {
@@ -668,6 +674,15 @@ func runIntrospectionAuthMethodsAuthenticate(ctx context.Context, t *suite.T) er
 		// about the methods.
 		allRefused: "it may admit only certain callers, such as resource servers",
 	})
+}
+
+var revocationAuthMethodsAuthenticate = &suite.Check{
+	ID: "rfc8414-2-revocation-auth-methods-authenticate", Spec: suite.RFC8414, Section: "2", Level: suite.Must,
+	Requires: []vocab.Feature{vocab.FeatureRevocation, vocab.FeatureDCR}, Profiles: []vocab.Profile{vocab.ProfileCore},
+	Title:       "Every advertised revocation endpoint authentication method authspec can perform authenticates a client",
+	Quote:       "revocation_endpoint_auth_methods_supported OPTIONAL. JSON array containing a list of client authentication methods supported by this revocation endpoint. ... If omitted, the default is \"client_secret_basic\" -- the HTTP Basic Authentication Scheme specified in Section 2.3.1 of OAuth 2.0 [RFC6749].",
+	Keywordless: keywordlessAdvertised,
+	Run:         runRevocationAuthMethodsAuthenticate,
 }
 
 // runRevocationAuthMethodsAuthenticate revokes a made-up token (answered
@@ -777,6 +792,14 @@ func keyPurpose(k map[string]any) string {
 		return "enc"
 	}
 	return ""
+}
+
+var jwksUseWhenMixed = &suite.Check{
+	ID: "rfc8414-2-jwks-use-when-mixed", Spec: suite.RFC8414, Section: "2", Level: suite.Must,
+	Requires: []vocab.Feature{vocab.FeatureMetadata}, Profiles: []vocab.Profile{vocab.ProfileCore},
+	Title: "A JWK Set at jwks_uri that holds both signing and encryption keys gives every key its \"use\"",
+	Quote: "When both signing and encryption keys are made available, a \"use\" (public key use) parameter value is REQUIRED for all keys in the referenced JWK Set to indicate each key's intended usage.",
+	Run:   runJWKSUseWhenMixed,
 }
 
 // runJWKSUseWhenMixed fetches the JWK Set at jwks_uri (a public document)

@@ -14,31 +14,15 @@ import (
 // responseChecks returns the checks of RFC 8414 §3.2, Authorization Server
 // Metadata Response.
 func responseChecks() []*suite.Check {
-	meta := []vocab.Feature{vocab.FeatureMetadata}
-	return []*suite.Check{
-		{
-			ID: "rfc8414-3.2-json-content-type", Spec: suite.RFC8414, Section: "3.2", Level: suite.Must,
-			Requires: meta, Profiles: []vocab.Profile{vocab.ProfileCore},
-			Title: "The metadata is served as application/json",
-			Quote: "A successful response MUST use the 200 OK HTTP status code and return a JSON object using the \"application/json\" content type.",
-			Run:   runJSONContentType,
-		},
-		{
-			ID: "rfc8414-3.2-no-empty-arrays", Spec: suite.RFC8414, Section: "3.2", Level: suite.Must,
-			Requires: meta, Profiles: []vocab.Profile{vocab.ProfileCore},
-			Title: "The metadata omits members that would be empty arrays",
-			Quote: "Claims that return multiple values are represented as JSON arrays. Claims with zero elements MUST be omitted from the response.",
-			Run:   runNoEmptyArrays,
-		},
-		{
-			ID: "rfc8414-3.2-multi-valued-as-arrays", Spec: suite.RFC8414, Section: "3.2", Level: suite.Must,
-			Requires: meta, Profiles: []vocab.Profile{vocab.ProfileCore},
-			Title:       "The multi-valued metadata members of RFC 8414 §2 are JSON arrays of strings",
-			Quote:       "Claims that return multiple values are represented as JSON arrays.",
-			Keywordless: "RFC 8414 §3.2 states the representation in the indicative: a multi-valued member in another form is not the metadata clients parse",
-			Run:         runMultiValuedAsArrays,
-		},
-	}
+	return []*suite.Check{jsonContentType, noEmptyArrays, multiValuedAsArrays}
+}
+
+var jsonContentType = &suite.Check{
+	ID: "rfc8414-3.2-json-content-type", Spec: suite.RFC8414, Section: "3.2", Level: suite.Must,
+	Requires: []vocab.Feature{vocab.FeatureMetadata}, Profiles: []vocab.Profile{vocab.ProfileCore},
+	Title: "The metadata is served as application/json",
+	Quote: "A successful response MUST use the 200 OK HTTP status code and return a JSON object using the \"application/json\" content type.",
+	Run:   runJSONContentType,
 }
 
 func runJSONContentType(ctx context.Context, t *suite.T) error {
@@ -61,6 +45,14 @@ var arrayMembers = []string{
 	"code_challenge_methods_supported",
 }
 
+var noEmptyArrays = &suite.Check{
+	ID: "rfc8414-3.2-no-empty-arrays", Spec: suite.RFC8414, Section: "3.2", Level: suite.Must,
+	Requires: []vocab.Feature{vocab.FeatureMetadata}, Profiles: []vocab.Profile{vocab.ProfileCore},
+	Title: "The metadata omits members that would be empty arrays",
+	Quote: "Claims that return multiple values are represented as JSON arrays. Claims with zero elements MUST be omitted from the response.",
+	Run:   runNoEmptyArrays,
+}
+
 func runNoEmptyArrays(ctx context.Context, t *suite.T) error {
 	empty := metadoc.EmptyArrays(t.Target.Metadata.Raw)
 	if len(empty) == 0 {
@@ -76,6 +68,15 @@ func runNoEmptyArrays(ctx context.Context, t *suite.T) error {
 		return expect.Observation(err)
 	}
 	return err
+}
+
+var multiValuedAsArrays = &suite.Check{
+	ID: "rfc8414-3.2-multi-valued-as-arrays", Spec: suite.RFC8414, Section: "3.2", Level: suite.Must,
+	Requires: []vocab.Feature{vocab.FeatureMetadata}, Profiles: []vocab.Profile{vocab.ProfileCore},
+	Title:       "The multi-valued metadata members of RFC 8414 §2 are JSON arrays of strings",
+	Quote:       "Claims that return multiple values are represented as JSON arrays.",
+	Keywordless: "RFC 8414 §3.2 states the representation in the indicative: a multi-valued member in another form is not the metadata clients parse",
+	Run:         runMultiValuedAsArrays,
 }
 
 func runMultiValuedAsArrays(ctx context.Context, t *suite.T) error {

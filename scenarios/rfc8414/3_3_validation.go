@@ -16,23 +16,15 @@ import (
 // validationChecks returns the checks of RFC 8414 §3.3, Authorization
 // Server Metadata Validation.
 func validationChecks() []*suite.Check {
-	meta := []vocab.Feature{vocab.FeatureMetadata}
-	return []*suite.Check{
-		{
-			ID: "rfc8414-3.3-issuer-identical", Spec: suite.RFC8414, Section: "3.3", Level: suite.Must,
-			Requires: meta, Profiles: []vocab.Profile{vocab.ProfileCore},
-			Title: "The issuer in the metadata is identical to the issuer the metadata was fetched for",
-			Quote: "The \"issuer\" value returned MUST be identical to the authorization server's issuer identifier value into which the well-known URI string was inserted to create the URL used to retrieve the metadata.",
-			Run:   runIssuerIdentical,
-		},
-		{
-			ID: "rfc8414-3.3-openid-configuration-consistent", Spec: suite.RFC8414, Section: "3.3", Level: suite.Must,
-			Requires: meta, Profiles: []vocab.Profile{vocab.ProfileCore},
-			Title: "A metadata document also served at the other well-known URI (openid-configuration, oauth-authorization-server) names the same issuer (other differences are an observation)",
-			Quote: "The \"issuer\" value returned MUST be identical to the authorization server's issuer identifier value into which the well-known URI string was inserted to create the URL used to retrieve the metadata.",
-			Run:   runOpenIDConfigurationConsistent,
-		},
-	}
+	return []*suite.Check{issuerIdentical, openIDConfigurationConsistent}
+}
+
+var issuerIdentical = &suite.Check{
+	ID: "rfc8414-3.3-issuer-identical", Spec: suite.RFC8414, Section: "3.3", Level: suite.Must,
+	Requires: []vocab.Feature{vocab.FeatureMetadata}, Profiles: []vocab.Profile{vocab.ProfileCore},
+	Title: "The issuer in the metadata is identical to the issuer the metadata was fetched for",
+	Quote: "The \"issuer\" value returned MUST be identical to the authorization server's issuer identifier value into which the well-known URI string was inserted to create the URL used to retrieve the metadata.",
+	Run:   runIssuerIdentical,
 }
 
 func runIssuerIdentical(ctx context.Context, t *suite.T) error {
@@ -114,6 +106,14 @@ func fetchOtherMetadata(ctx context.Context, t *suite.T, u string) (map[string]a
 // clients to guess.
 var sameEndpointMembers = []string{"authorization_endpoint", "token_endpoint", "registration_endpoint",
 	"revocation_endpoint", "introspection_endpoint", "jwks_uri"}
+
+var openIDConfigurationConsistent = &suite.Check{
+	ID: "rfc8414-3.3-openid-configuration-consistent", Spec: suite.RFC8414, Section: "3.3", Level: suite.Must,
+	Requires: []vocab.Feature{vocab.FeatureMetadata}, Profiles: []vocab.Profile{vocab.ProfileCore},
+	Title: "A metadata document also served at the other well-known URI (openid-configuration, oauth-authorization-server) names the same issuer (other differences are an observation)",
+	Quote: "The \"issuer\" value returned MUST be identical to the authorization server's issuer identifier value into which the well-known URI string was inserted to create the URL used to retrieve the metadata.",
+	Run:   runOpenIDConfigurationConsistent,
+}
 
 func runOpenIDConfigurationConsistent(ctx context.Context, t *suite.T) error {
 	served := 0

@@ -12,15 +12,15 @@ import (
 // obtainingChecks returns the checks of RFC 8414 §3, Obtaining
 // Authorization Server Metadata.
 func obtainingChecks() []*suite.Check {
-	return []*suite.Check{
-		{
-			ID: "rfc8414-3-well-known-inserted", Spec: suite.RFC8414, Section: "3", Level: suite.Must,
-			Requires: []vocab.Feature{vocab.FeatureMetadata}, Profiles: []vocab.Profile{vocab.ProfileCore},
-			Title: "The metadata is served at the well-known URI inserted between the issuer's host and path (only the OpenID Connect appended form is reported as an observation)",
-			Quote: "Authorization servers supporting metadata MUST make a JSON document containing metadata as specified in Section 2 available at a path formed by inserting a well-known URI string into the authorization server's issuer identifier between the host component and the path component (if any).",
-			Run:   runWellKnownInserted,
-		},
-	}
+	return []*suite.Check{wellKnownInserted}
+}
+
+var wellKnownInserted = &suite.Check{
+	ID: "rfc8414-3-well-known-inserted", Spec: suite.RFC8414, Section: "3", Level: suite.Must,
+	Requires: []vocab.Feature{vocab.FeatureMetadata}, Profiles: []vocab.Profile{vocab.ProfileCore},
+	Title: "The metadata is served at the well-known URI inserted between the issuer's host and path (only the OpenID Connect appended form is reported as an observation)",
+	Quote: "Authorization servers supporting metadata MUST make a JSON document containing metadata as specified in Section 2 available at a path formed by inserting a well-known URI string into the authorization server's issuer identifier between the host component and the path component (if any).",
+	Run:   runWellKnownInserted,
 }
 
 func runWellKnownInserted(ctx context.Context, t *suite.T) error {

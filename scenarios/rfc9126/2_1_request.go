@@ -16,35 +16,17 @@ import (
 // requestChecks returns the checks of RFC 9126 §2.1, Request.
 func requestChecks() []*suite.Check {
 	return []*suite.Check{
-		{
-			ID: "rfc9126-2.1-client-authenticated", Spec: suite.RFC9126, Section: "2.1", Level: suite.Must,
-			Requires: par, Profiles: profiles,
-			Title: "The PAR endpoint refuses a confidential client without its credentials, or with a wrong secret",
-			Quote: "The authorization server MUST process the request as follows: 1. Authenticate the client in the same way as at the token endpoint (Section 2.3 of [RFC6749]).",
-			Run:   runClientAuthenticated,
-		},
-		{
-			ID: "rfc9126-2.1-pushed-request-validated", Spec: suite.RFC9126, Section: "2.1", Level: suite.Must,
-			Requires: parPublic, Profiles: profiles,
-			Title: "The PAR endpoint refuses a public client's pushed request whose redirect_uri the client did not register",
-			Quote: "The authorization server MUST process the request as follows: ... 3. Validate the pushed request as it would an authorization request sent to the authorization endpoint. For example, the authorization server checks whether the redirect URI matches one of the redirect URIs configured for the client",
-			Run:   runPushedRequestValidated,
-		},
-		{
-			ID: "rfc9126-2.1-request-uri-refused", Spec: suite.RFC9126, Section: "2.1", Level: suite.Must,
-			Requires: par, Profiles: profiles,
-			Title: "The PAR endpoint refuses a pushed request that carries a request_uri",
-			Quote: "The authorization server MUST process the request as follows: ... 2. Reject the request if the request_uri authorization request parameter is provided.",
-			Run:   runRequestURIRefused,
-		},
-		{
-			ID: "rfc9126-2.1-validated-at-authorization", Spec: suite.RFC9126, Section: "2.1", Level: suite.Must,
-			Requires: parPublic, Profiles: profiles,
-			Title: "A public client's pushed request with an unregistered redirect_uri gets no code: refused at the PAR endpoint or at the authorization endpoint",
-			Quote: "The authorization server MAY omit validation steps that it is unable to perform when processing the pushed request; however, such checks MUST then be performed when processing the authorization request at the authorization endpoint.",
-			Run:   runValidatedAtAuthorization,
-		},
+		clientAuthenticated, pushedRequestValidated, requestURIRefused,
+		validatedAtAuthorization,
 	}
+}
+
+var clientAuthenticated = &suite.Check{
+	ID: "rfc9126-2.1-client-authenticated", Spec: suite.RFC9126, Section: "2.1", Level: suite.Must,
+	Requires: par, Profiles: profiles,
+	Title: "The PAR endpoint refuses a confidential client without its credentials, or with a wrong secret",
+	Quote: "The authorization server MUST process the request as follows: 1. Authenticate the client in the same way as at the token endpoint (Section 2.3 of [RFC6749]).",
+	Run:   runClientAuthenticated,
 }
 
 // runClientAuthenticated pushes the client's request with its credentials
@@ -86,6 +68,14 @@ func runClientAuthenticated(ctx context.Context, t *suite.T) error {
 // previously registered"); a public client is not such a client.
 var parPublic = []vocab.Feature{vocab.FeaturePAR, vocab.FeaturePublicClient, vocab.FeatureAuthCode}
 
+var pushedRequestValidated = &suite.Check{
+	ID: "rfc9126-2.1-pushed-request-validated", Spec: suite.RFC9126, Section: "2.1", Level: suite.Must,
+	Requires: parPublic, Profiles: profiles,
+	Title: "The PAR endpoint refuses a public client's pushed request whose redirect_uri the client did not register",
+	Quote: "The authorization server MUST process the request as follows: ... 3. Validate the pushed request as it would an authorization request sent to the authorization endpoint. For example, the authorization server checks whether the redirect URI matches one of the redirect URIs configured for the client",
+	Run:   runPushedRequestValidated,
+}
+
 // runPushedRequestValidated pushes a public client's request (the
 // baseline), then the same request with a redirect_uri it did not register.
 func runPushedRequestValidated(ctx context.Context, t *suite.T) error {
@@ -112,6 +102,14 @@ func runPushedRequestValidated(ctx context.Context, t *suite.T) error {
 	return nil
 }
 
+var requestURIRefused = &suite.Check{
+	ID: "rfc9126-2.1-request-uri-refused", Spec: suite.RFC9126, Section: "2.1", Level: suite.Must,
+	Requires: par, Profiles: profiles,
+	Title: "The PAR endpoint refuses a pushed request that carries a request_uri",
+	Quote: "The authorization server MUST process the request as follows: ... 2. Reject the request if the request_uri authorization request parameter is provided.",
+	Run:   runRequestURIRefused,
+}
+
 // runRequestURIRefused pushes the client's request (the baseline), then the
 // same request with the request_uri the first push issued added.
 func runRequestURIRefused(ctx context.Context, t *suite.T) error {
@@ -131,6 +129,14 @@ func runRequestURIRefused(ctx context.Context, t *suite.T) error {
 	}
 	_, err = expect.OAuthError(res, []int{http.StatusBadRequest})
 	return expect.Evidence(expect.WithFix(err, "answer a pushed request carrying request_uri with HTTP 400 and an RFC 6749 §5.2 error such as invalid_request"), base.Res.Exchange)
+}
+
+var validatedAtAuthorization = &suite.Check{
+	ID: "rfc9126-2.1-validated-at-authorization", Spec: suite.RFC9126, Section: "2.1", Level: suite.Must,
+	Requires: parPublic, Profiles: profiles,
+	Title: "A public client's pushed request with an unregistered redirect_uri gets no code: refused at the PAR endpoint or at the authorization endpoint",
+	Quote: "The authorization server MAY omit validation steps that it is unable to perform when processing the pushed request; however, such checks MUST then be performed when processing the authorization request at the authorization endpoint.",
+	Run:   runValidatedAtAuthorization,
 }
 
 // runValidatedAtAuthorization pushes a public client's request with a

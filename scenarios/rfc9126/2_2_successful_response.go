@@ -13,31 +13,15 @@ import (
 
 // successChecks returns the checks of RFC 9126 §2.2, Successful Response.
 func successChecks() []*suite.Check {
-	return []*suite.Check{
-		{
-			ID: "rfc9126-2.2-created-response", Spec: suite.RFC9126, Section: "2.2", Level: suite.Must,
-			Requires: par, Profiles: profiles,
-			Title: "A successful push is answered 201 with a JSON request_uri and a positive integer expires_in",
-			Quote: "If the verification is successful, the server MUST generate a request URI and provide it in the response with a 201 HTTP status code. The following parameters are included as top-level members in the message body of the HTTP response using the application/json media type ... request_uri ... expires_in : A JSON number that represents the lifetime of the request URI in seconds as a positive integer.",
-			Run:   runCreatedResponse,
-		},
-		{
-			ID: "rfc9126-2.2-bound-to-client", Spec: suite.RFC9126, Section: "2.2", Level: suite.Must,
-			Requires: par, Profiles: profiles,
-			Title: "A request_uri used with the client_id of another client gets no code",
-			Quote: "The request_uri value MUST be bound to the client that posted the authorization request.",
-			Run:   runBoundToClient,
-		},
-		{
-			ID: "rfc9126-2.2-pushed-parameters-win", Spec: suite.RFC9126, Section: "2.2", Level: suite.Must,
-			Requires: par, Profiles: profiles,
-			Title: "The authorization request with a request_uri is the pushed one: a state sent beside it does not replace the pushed state",
-			Quote: "request_uri : The request URI corresponding to the authorization request posted. This URI is a single-use reference to the respective request data in the subsequent authorization request.",
-			Keywordless: "RFC 9126 §2.2 defines request_uri as the reference to the request data posted, and §4 builds the authorization request as RFC 9101 does, whose §6.3 says the server \"MUST only use the parameters in the Request Object, even if the same parameter is provided in the query parameter\"; " +
-				"a server may also refuse the extra parameters",
-			Run: runPushedParametersWin,
-		},
-	}
+	return []*suite.Check{createdResponse, boundToClient, pushedParametersWin}
+}
+
+var createdResponse = &suite.Check{
+	ID: "rfc9126-2.2-created-response", Spec: suite.RFC9126, Section: "2.2", Level: suite.Must,
+	Requires: par, Profiles: profiles,
+	Title: "A successful push is answered 201 with a JSON request_uri and a positive integer expires_in",
+	Quote: "If the verification is successful, the server MUST generate a request URI and provide it in the response with a 201 HTTP status code. The following parameters are included as top-level members in the message body of the HTTP response using the application/json media type ... request_uri ... expires_in : A JSON number that represents the lifetime of the request URI in seconds as a positive integer.",
+	Run:   runCreatedResponse,
 }
 
 func runCreatedResponse(ctx context.Context, t *suite.T) error {
@@ -66,6 +50,14 @@ func runCreatedResponse(ctx context.Context, t *suite.T) error {
 			"the PAR response does not give the request_uri's lifetime as a positive integer").WithFix(fix)
 	}
 	return nil
+}
+
+var boundToClient = &suite.Check{
+	ID: "rfc9126-2.2-bound-to-client", Spec: suite.RFC9126, Section: "2.2", Level: suite.Must,
+	Requires: par, Profiles: profiles,
+	Title: "A request_uri used with the client_id of another client gets no code",
+	Quote: "The request_uri value MUST be bound to the client that posted the authorization request.",
+	Run:   runBoundToClient,
 }
 
 // runBoundToClient pushes a request as the run's client, then uses its
@@ -99,6 +91,16 @@ func runBoundToClient(ctx context.Context, t *suite.T) error {
 	}
 	return expect.Evidence(refused(res, "another client's request_uri",
 		"record which client pushed the request and refuse its request_uri with any other client_id"), p.Res.Exchange)
+}
+
+var pushedParametersWin = &suite.Check{
+	ID: "rfc9126-2.2-pushed-parameters-win", Spec: suite.RFC9126, Section: "2.2", Level: suite.Must,
+	Requires: par, Profiles: profiles,
+	Title: "The authorization request with a request_uri is the pushed one: a state sent beside it does not replace the pushed state",
+	Quote: "request_uri : The request URI corresponding to the authorization request posted. This URI is a single-use reference to the respective request data in the subsequent authorization request.",
+	Keywordless: "RFC 9126 §2.2 defines request_uri as the reference to the request data posted, and §4 builds the authorization request as RFC 9101 does, whose §6.3 says the server \"MUST only use the parameters in the Request Object, even if the same parameter is provided in the query parameter\"; " +
+		"a server may also refuse the extra parameters",
+	Run: runPushedParametersWin,
 }
 
 // runPushedParametersWin pushes a request with one state and sends the

@@ -16,33 +16,7 @@ import (
 
 // errorChecks returns the checks of RFC 9126 §2.3, Error Response.
 func errorChecks() []*suite.Check {
-	return []*suite.Check{
-		{
-			ID: "rfc9126-2.3-error-json", Spec: suite.RFC9126, Section: "2.3", Level: suite.Must,
-			Requires: par, Profiles: profiles,
-			Title: "A refused push is answered with an RFC 6749 §5.2 JSON error",
-			Quote: "The authorization server returns an error response with the same format as is specified for error responses from the token endpoint in Section 5.2 of [RFC6749] using the appropriate error code from therein or from Section 4.1.2.1 of [RFC6749].",
-			Keywordless: "RFC 9126 §2.3 states the form of every error of the PAR endpoint, the token endpoint's, whose RFC 6749 §5.2 format is normative: " +
-				"clients parse it to learn why a push failed",
-			Run: runErrorJSON,
-		},
-		{
-			ID: "rfc9126-2.3-post-only", Spec: suite.RFC9126, Section: "2.3", Level: suite.Should,
-			Requires: par, Profiles: profiles,
-			Title: "The PAR endpoint does not take a pushed request sent by GET",
-			Quote: "405: If the request did not use the POST method, the authorization server responds with an HTTP 405 (Method Not Allowed) status code.",
-			Keywordless: "RFC 9126 §2 defines the endpoint as one \"that accepts HTTP POST requests with parameters in the HTTP request message body\", and §2.3 says the endpoint \"can also make use of\" 405 for any other method: " +
-				"the status is left open, so the check asks only that a GET is refused, and WARNs otherwise (the parameters of a GET travel in the URL, which PAR exists to avoid)",
-			Run: runPostOnly,
-		},
-		{
-			ID: "rfc9126-2.3-signed-request-object-required", Spec: suite.RFC9126, Section: "2.3", Level: suite.Must,
-			Requires: append([]vocab.Feature{vocab.FeatureDCR}, par...), Profiles: profiles,
-			Title: "A client required to use signed Request Objects has a plain pushed request refused with 400 invalid_request",
-			Quote: "If the client is required to use signed Request Objects, by either the authorization server or the client policy (see [RFC9101], Section 10.5), the authorization server MUST only accept requests complying with the definition given in Section 3 and MUST refuse any other request with HTTP status code 400 and error code invalid_request.",
-			Run:   runSignedRequestObjectRequired,
-		},
-	}
+	return []*suite.Check{errorJSON, postOnly, signedRequestObjectRequired}
 }
 
 // signedRequestObjectClient is a client required to use signed Request
@@ -63,6 +37,14 @@ func signedRequestObjectClient(ctx context.Context, t *suite.T) (*fixture.Client
 		return nil, nil, nil
 	}
 	return r.Client, r.Res, nil
+}
+
+var signedRequestObjectRequired = &suite.Check{
+	ID: "rfc9126-2.3-signed-request-object-required", Spec: suite.RFC9126, Section: "2.3", Level: suite.Must,
+	Requires: append([]vocab.Feature{vocab.FeatureDCR}, par...), Profiles: profiles,
+	Title: "A client required to use signed Request Objects has a plain pushed request refused with 400 invalid_request",
+	Quote: "If the client is required to use signed Request Objects, by either the authorization server or the client policy (see [RFC9101], Section 10.5), the authorization server MUST only accept requests complying with the definition given in Section 3 and MUST refuse any other request with HTTP status code 400 and error code invalid_request.",
+	Run:   runSignedRequestObjectRequired,
 }
 
 // runSignedRequestObjectRequired pushes a plain request (no request
@@ -94,6 +76,16 @@ func runSignedRequestObjectRequired(ctx context.Context, t *suite.T) error {
 	return expect.Evidence(expect.WithFix(err, "answer a plain pushed request of a client required to use signed Request Objects with HTTP 400 invalid_request"), why.Exchange)
 }
 
+var errorJSON = &suite.Check{
+	ID: "rfc9126-2.3-error-json", Spec: suite.RFC9126, Section: "2.3", Level: suite.Must,
+	Requires: par, Profiles: profiles,
+	Title: "A refused push is answered with an RFC 6749 §5.2 JSON error",
+	Quote: "The authorization server returns an error response with the same format as is specified for error responses from the token endpoint in Section 5.2 of [RFC6749] using the appropriate error code from therein or from Section 4.1.2.1 of [RFC6749].",
+	Keywordless: "RFC 9126 §2.3 states the form of every error of the PAR endpoint, the token endpoint's, whose RFC 6749 §5.2 format is normative: " +
+		"clients parse it to learn why a push failed",
+	Run: runErrorJSON,
+}
+
 // runErrorJSON pushes a request without response_type: an error the
 // authorization endpoint would report, and the push must report as JSON.
 func runErrorJSON(ctx context.Context, t *suite.T) error {
@@ -118,6 +110,16 @@ func runErrorJSON(ctx context.Context, t *suite.T) error {
 		return expect.WithFix(err, fix)
 	}
 	return nil
+}
+
+var postOnly = &suite.Check{
+	ID: "rfc9126-2.3-post-only", Spec: suite.RFC9126, Section: "2.3", Level: suite.Should,
+	Requires: par, Profiles: profiles,
+	Title: "The PAR endpoint does not take a pushed request sent by GET",
+	Quote: "405: If the request did not use the POST method, the authorization server responds with an HTTP 405 (Method Not Allowed) status code.",
+	Keywordless: "RFC 9126 §2 defines the endpoint as one \"that accepts HTTP POST requests with parameters in the HTTP request message body\", and §2.3 says the endpoint \"can also make use of\" 405 for any other method: " +
+		"the status is left open, so the check asks only that a GET is refused, and WARNs otherwise (the parameters of a GET travel in the URL, which PAR exists to avoid)",
+	Run: runPostOnly,
 }
 
 // runPostOnly sends a pushed request as GET with its parameters (and the

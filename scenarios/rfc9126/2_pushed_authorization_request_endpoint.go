@@ -28,17 +28,19 @@ func endpointChecks() []*suite.Check {
 					"serve the PAR endpoint over TLS and publish its https URL (behind a TLS-terminating proxy, build it from the external scheme)")
 			},
 		},
-		{
-			ID: "rfc9126-2-client-assertion-audiences", Spec: suite.RFC9126, Section: "2", Level: suite.Must,
-			Requires: []vocab.Feature{vocab.FeaturePAR, vocab.FeaturePrivateKeyJWT}, Profiles: profiles,
-			Title: "The PAR endpoint takes a private_key_jwt client assertion whose aud is the issuer identifier (and the token and PAR endpoint URLs)",
-			Quote: "To address that ambiguity, the issuer identifier URL of the authorization server according to [RFC8414] SHOULD be used as the value of the audience. " +
-				"In order to facilitate interoperability, the authorization server MUST accept its issuer identifier, token endpoint URL, or pushed authorization request endpoint URL as values that identify it as an intended audience.",
-			Keywordless: "draft-ietf-oauth-rfc7523bis, which updates RFC 9126 and which OAuth 2.1 §2.4 says servers MUST follow, has the server reject any aud but its issuer identifier: " +
-				"a server refusing the token or PAR endpoint URL follows the update, and that refusal is an observation (WARN); refusing the issuer identifier breaks both",
-			Run: runClientAssertionAudiences,
-		},
+		clientAssertionAudiences,
 	}
+}
+
+var clientAssertionAudiences = &suite.Check{
+	ID: "rfc9126-2-client-assertion-audiences", Spec: suite.RFC9126, Section: "2", Level: suite.Must,
+	Requires: []vocab.Feature{vocab.FeaturePAR, vocab.FeaturePrivateKeyJWT}, Profiles: profiles,
+	Title: "The PAR endpoint takes a private_key_jwt client assertion whose aud is the issuer identifier (and the token and PAR endpoint URLs)",
+	Quote: "To address that ambiguity, the issuer identifier URL of the authorization server according to [RFC8414] SHOULD be used as the value of the audience. " +
+		"In order to facilitate interoperability, the authorization server MUST accept its issuer identifier, token endpoint URL, or pushed authorization request endpoint URL as values that identify it as an intended audience.",
+	Keywordless: "draft-ietf-oauth-rfc7523bis, which updates RFC 9126 and which OAuth 2.1 §2.4 says servers MUST follow, has the server reject any aud but its issuer identifier: " +
+		"a server refusing the token or PAR endpoint URL follows the update, and that refusal is an observation (WARN); refusing the issuer identifier breaks both",
+	Run: runClientAssertionAudiences,
 }
 
 // runClientAssertionAudiences pushes an authorization request of a

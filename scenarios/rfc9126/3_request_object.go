@@ -14,24 +14,7 @@ import (
 // requestObjectChecks returns the checks of RFC 9126 §3, The "request"
 // Request Parameter.
 func requestObjectChecks() []*suite.Check {
-	requires := []vocab.Feature{vocab.FeaturePAR, vocab.FeatureDCR}
-	return []*suite.Check{
-		{
-			ID: "rfc9126-3-request-object-signature-verified", Spec: suite.RFC9126, Section: "3", Level: suite.Must,
-			Requires: requires, Profiles: profiles,
-			Title: "A pushed Request Object signed by a key the client did not register is refused",
-			Quote: "The authorization server MUST take the following steps beyond the processing rules defined in Section 2.1: ... Validate the Request Object signature as specified in JAR [RFC9101], Section 6.2.",
-			Run:   runRequestObjectSignatureVerified,
-		},
-		{
-			ID: "rfc9126-3-request-object-client-id-matched", Spec: suite.RFC9126, Section: "3", Level: suite.Must,
-			Requires: requires, Profiles: profiles,
-			Title: "A pushed Request Object whose client_id claim names another client than the authenticated one is refused",
-			Quote: "The authorization server MUST take the following steps beyond the processing rules defined in Section 2.1: ... If the client has authentication credentials established with the authorization server, " +
-				"reject the request if the authenticated client_id does not match the client_id claim in the Request Object.",
-			Run: runRequestObjectClientIDMatched,
-		},
-	}
+	return []*suite.Check{requestObjectSignatureVerified, requestObjectClientIDMatched}
 }
 
 // objectClient is a client registered with a key whose signature the
@@ -68,6 +51,14 @@ func pushObject(ctx context.Context, t *suite.T, c *fixture.Client, key *fixture
 	return t.Fixtures.Push(ctx, t.HTTP, c, url.Values{"client_id": {c.ID}, "request": {obj}}, note)
 }
 
+var requestObjectSignatureVerified = &suite.Check{
+	ID: "rfc9126-3-request-object-signature-verified", Spec: suite.RFC9126, Section: "3", Level: suite.Must,
+	Requires: []vocab.Feature{vocab.FeaturePAR, vocab.FeatureDCR}, Profiles: profiles,
+	Title: "A pushed Request Object signed by a key the client did not register is refused",
+	Quote: "The authorization server MUST take the following steps beyond the processing rules defined in Section 2.1: ... Validate the Request Object signature as specified in JAR [RFC9101], Section 6.2.",
+	Run:   runRequestObjectSignatureVerified,
+}
+
 func runRequestObjectSignatureVerified(ctx context.Context, t *suite.T) error {
 	c, control, err := objectClient(ctx, t)
 	if err != nil {
@@ -89,6 +80,15 @@ func runRequestObjectSignatureVerified(ctx context.Context, t *suite.T) error {
 			WithFix("verify the Request Object's signature with the keys the client registered (RFC 9101 §6.2), and refuse it with invalid_request_object when none verifies")
 	}
 	return nil
+}
+
+var requestObjectClientIDMatched = &suite.Check{
+	ID: "rfc9126-3-request-object-client-id-matched", Spec: suite.RFC9126, Section: "3", Level: suite.Must,
+	Requires: []vocab.Feature{vocab.FeaturePAR, vocab.FeatureDCR}, Profiles: profiles,
+	Title: "A pushed Request Object whose client_id claim names another client than the authenticated one is refused",
+	Quote: "The authorization server MUST take the following steps beyond the processing rules defined in Section 2.1: ... If the client has authentication credentials established with the authorization server, " +
+		"reject the request if the authenticated client_id does not match the client_id claim in the Request Object.",
+	Run: runRequestObjectClientIDMatched,
 }
 
 func runRequestObjectClientIDMatched(ctx context.Context, t *suite.T) error {

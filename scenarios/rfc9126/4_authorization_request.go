@@ -13,26 +13,19 @@ import (
 // authorizationRequestChecks returns the checks of RFC 9126 §4,
 // Authorization Request.
 func authorizationRequestChecks() []*suite.Check {
-	return []*suite.Check{
-		{
-			ID: "rfc9126-4-expired-refused", Spec: suite.RFC9126, Section: "4", Level: suite.Must,
-			Requires: par, Profiles: profiles,
-			Title: "A request_uri used after its expires_in gets no code",
-			Quote: "An expired request_uri MUST be rejected as invalid.",
-			Run:   runExpiredRefused,
-		},
-		{
-			ID: "rfc9126-4-single-use", Spec: suite.RFC9126, Section: "4", Level: suite.Should,
-			Requires: par, Profiles: profiles,
-			Title: "A request_uri used a second time, by another user agent, gets no second code",
-			Quote: "Authorization servers SHOULD treat request_uri values as one-time use but MAY allow for duplicate requests due to a user reloading/refreshing their user agent.",
-			Run:   runSingleUse,
-		},
-	}
+	return []*suite.Check{expiredRefused, singleUse}
 }
 
 // expiryMargin is how long after expires_in the check uses the request_uri.
 const expiryMargin = 2 * time.Second
+
+var expiredRefused = &suite.Check{
+	ID: "rfc9126-4-expired-refused", Spec: suite.RFC9126, Section: "4", Level: suite.Must,
+	Requires: par, Profiles: profiles,
+	Title: "A request_uri used after its expires_in gets no code",
+	Quote: "An expired request_uri MUST be rejected as invalid.",
+	Run:   runExpiredRefused,
+}
 
 // runExpiredRefused waits out the lifetime the PAR response gave, when the
 // check's deadline allows it, and uses the request_uri then.
@@ -54,6 +47,14 @@ func runExpiredRefused(ctx context.Context, t *suite.T) error {
 	}
 	return expect.Evidence(refused(res, "a request_uri past its expires_in",
 		"refuse a request_uri once the lifetime its expires_in gave has passed"), p.Res.Exchange)
+}
+
+var singleUse = &suite.Check{
+	ID: "rfc9126-4-single-use", Spec: suite.RFC9126, Section: "4", Level: suite.Should,
+	Requires: par, Profiles: profiles,
+	Title: "A request_uri used a second time, by another user agent, gets no second code",
+	Quote: "Authorization servers SHOULD treat request_uri values as one-time use but MAY allow for duplicate requests due to a user reloading/refreshing their user agent.",
+	Run:   runSingleUse,
 }
 
 // runSingleUse uses a request_uri twice: the first use is the baseline.

@@ -19,33 +19,17 @@ const keywordlessMetadata = "RFC 9126 §5 defines each member as a statement abo
 // metadataChecks returns the checks of RFC 9126 §5, Authorization Server
 // Metadata.
 func metadataChecks() []*suite.Check {
-	return []*suite.Check{
-		{
-			ID: "rfc9126-5-metadata-members", Spec: suite.RFC9126, Section: "5", Level: suite.Must,
-			Requires: []vocab.Feature{vocab.FeaturePAR}, Profiles: profiles,
-			Title: "pushed_authorization_request_endpoint is an absolute URL, require_pushed_authorization_requests a boolean",
-			Quote: "pushed_authorization_request_endpoint : The URL of the pushed authorization request endpoint at which a client can post an authorization request to exchange for a request_uri value usable at the authorization server. " +
-				"require_pushed_authorization_requests : Boolean parameter indicating whether the authorization server accepts authorization request data only via PAR. If omitted, the default value is false.",
-			Keywordless: keywordlessMetadata,
-			Run:         runMetadataMembers,
-		},
-		{
-			ID: "rfc9126-5-request-uri-usable", Spec: suite.RFC9126, Section: "5", Level: suite.Must,
-			Requires: par, Profiles: profiles,
-			Title:       "A pushed request's request_uri, sent with client_id to the authorization endpoint, gives a code that redeems",
-			Quote:       "A request_uri value obtained from the PAR endpoint is usable at the authorization endpoint regardless of other authorization server metadata such as request_uri_parameter_supported or require_request_uri_registration [OIDC.Disco].",
-			Keywordless: keywordlessMetadata,
-			Run:         runRequestURIUsable,
-		},
-		{
-			ID: "rfc9126-5-require-par-honoured", Spec: suite.RFC9126, Section: "5", Level: suite.Must,
-			Requires: par, Profiles: profiles,
-			Title:       "require_pushed_authorization_requests tells the truth: true refuses a plain authorization request, false serves it",
-			Quote:       "require_pushed_authorization_requests : Boolean parameter indicating whether the authorization server accepts authorization request data only via PAR. If omitted, the default value is false.",
-			Keywordless: keywordlessMetadata + "; with true, §4 says the server \"will refuse, using the invalid_request error code, to process any request to the authorization endpoint that does not have a request_uri parameter with a value obtained from the PAR endpoint\"",
-			Run:         runRequirePARHonoured,
-		},
-	}
+	return []*suite.Check{metadataMembers, requestURIUsable, requirePARHonoured}
+}
+
+var metadataMembers = &suite.Check{
+	ID: "rfc9126-5-metadata-members", Spec: suite.RFC9126, Section: "5", Level: suite.Must,
+	Requires: []vocab.Feature{vocab.FeaturePAR}, Profiles: profiles,
+	Title: "pushed_authorization_request_endpoint is an absolute URL, require_pushed_authorization_requests a boolean",
+	Quote: "pushed_authorization_request_endpoint : The URL of the pushed authorization request endpoint at which a client can post an authorization request to exchange for a request_uri value usable at the authorization server. " +
+		"require_pushed_authorization_requests : Boolean parameter indicating whether the authorization server accepts authorization request data only via PAR. If omitted, the default value is false.",
+	Keywordless: keywordlessMetadata,
+	Run:         runMetadataMembers,
 }
 
 func runMetadataMembers(ctx context.Context, t *suite.T) error {
@@ -65,6 +49,15 @@ func runMetadataMembers(ctx context.Context, t *suite.T) error {
 		}
 	}
 	return nil
+}
+
+var requestURIUsable = &suite.Check{
+	ID: "rfc9126-5-request-uri-usable", Spec: suite.RFC9126, Section: "5", Level: suite.Must,
+	Requires: par, Profiles: profiles,
+	Title:       "A pushed request's request_uri, sent with client_id to the authorization endpoint, gives a code that redeems",
+	Quote:       "A request_uri value obtained from the PAR endpoint is usable at the authorization endpoint regardless of other authorization server metadata such as request_uri_parameter_supported or require_request_uri_registration [OIDC.Disco].",
+	Keywordless: keywordlessMetadata,
+	Run:         runRequestURIUsable,
 }
 
 func runRequestURIUsable(ctx context.Context, t *suite.T) error {
@@ -104,6 +97,15 @@ func runRequestURIUsable(ctx context.Context, t *suite.T) error {
 		return expect.Evidence(expect.WithFix(err, "redeem the codes of pushed requests as any other code, with the pushed redirect_uri and code_challenge"), p.Res.Exchange)
 	}
 	return nil
+}
+
+var requirePARHonoured = &suite.Check{
+	ID: "rfc9126-5-require-par-honoured", Spec: suite.RFC9126, Section: "5", Level: suite.Must,
+	Requires: par, Profiles: profiles,
+	Title:       "require_pushed_authorization_requests tells the truth: true refuses a plain authorization request, false serves it",
+	Quote:       "require_pushed_authorization_requests : Boolean parameter indicating whether the authorization server accepts authorization request data only via PAR. If omitted, the default value is false.",
+	Keywordless: keywordlessMetadata + "; with true, §4 says the server \"will refuse, using the invalid_request error code, to process any request to the authorization endpoint that does not have a request_uri parameter with a value obtained from the PAR endpoint\"",
+	Run:         runRequirePARHonoured,
 }
 
 // runRequirePARHonoured sends a plain authorization request: with

@@ -11,17 +11,17 @@ import (
 
 // clientMetadataChecks returns the checks of RFC 9126 §6, Client Metadata.
 func clientMetadataChecks() []*suite.Check {
-	return []*suite.Check{
-		{
-			ID: "rfc9126-6-client-require-par-honoured", Spec: suite.RFC9126, Section: "6", Level: suite.Must,
-			Requires: append([]vocab.Feature{vocab.FeatureDCR}, par...), Profiles: profiles,
-			Title: "A client registered with require_pushed_authorization_requests true gets no code for a plain authorization request",
-			Quote: "require_pushed_authorization_requests : Boolean parameter indicating whether the only means of initiating an authorization request the client is allowed to use is PAR. If omitted, the default value is false.",
-			Keywordless: "RFC 9126 §6 defines the member as a statement about the client that the server registered; §4 says that where policy makes PAR the only means for a client, the server \"will refuse, using the invalid_request error code, to process any request to the authorization endpoint that does not have a request_uri parameter with a value obtained from the PAR endpoint\". " +
-				"A server that does not register the member (RFC 7591 §3.2.1 lets it replace metadata) is SKIP",
-			Run: runClientRequirePARHonoured,
-		},
-	}
+	return []*suite.Check{clientRequirePARHonoured}
+}
+
+var clientRequirePARHonoured = &suite.Check{
+	ID: "rfc9126-6-client-require-par-honoured", Spec: suite.RFC9126, Section: "6", Level: suite.Must,
+	Requires: append([]vocab.Feature{vocab.FeatureDCR}, par...), Profiles: profiles,
+	Title: "A client registered with require_pushed_authorization_requests true gets no code for a plain authorization request",
+	Quote: "require_pushed_authorization_requests : Boolean parameter indicating whether the only means of initiating an authorization request the client is allowed to use is PAR. If omitted, the default value is false.",
+	Keywordless: "RFC 9126 §6 defines the member as a statement about the client that the server registered; §4 says that where policy makes PAR the only means for a client, the server \"will refuse, using the invalid_request error code, to process any request to the authorization endpoint that does not have a request_uri parameter with a value obtained from the PAR endpoint\". " +
+		"A server that does not register the member (RFC 7591 §3.2.1 lets it replace metadata) is SKIP",
+	Run: runClientRequirePARHonoured,
 }
 
 // runClientRequirePARHonoured registers a PAR-only client; when the server

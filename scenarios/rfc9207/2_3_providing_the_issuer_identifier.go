@@ -11,16 +11,16 @@ import (
 // providingChecks returns the checks of RFC 9207 §2.3, Providing the
 // Issuer Identifier.
 func providingChecks() []*suite.Check {
-	return []*suite.Check{
-		{
-			ID: "rfc9207-2.3-iss-support-advertised", Spec: suite.RFC9207, Section: "2.3", Level: suite.Must,
-			Requires: []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureAuthCode}, Profiles: []vocab.Profile{vocab.ProfileCore},
-			Title: "A server whose authorization responses carry iss says so with authorization_response_iss_parameter_supported: true",
-			Quote: "For authorization servers publishing metadata according to [RFC8414], the following rules apply: ... " +
-				"The server MUST indicate its support for the iss parameter by setting the metadata parameter authorization_response_iss_parameter_supported, defined in Section 3, to true.",
-			Run: runIssSupportAdvertised,
-		},
-	}
+	return []*suite.Check{issSupportAdvertised}
+}
+
+var issSupportAdvertised = &suite.Check{
+	ID: "rfc9207-2.3-iss-support-advertised", Spec: suite.RFC9207, Section: "2.3", Level: suite.Must,
+	Requires: []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureAuthCode}, Profiles: []vocab.Profile{vocab.ProfileCore},
+	Title: "A server whose authorization responses carry iss says so with authorization_response_iss_parameter_supported: true",
+	Quote: "For authorization servers publishing metadata according to [RFC8414], the following rules apply: ... " +
+		"The server MUST indicate its support for the iss parameter by setting the metadata parameter authorization_response_iss_parameter_supported, defined in Section 3, to true.",
+	Run: runIssSupportAdvertised,
 }
 
 // runIssSupportAdvertised judges a server that sends iss: clients that

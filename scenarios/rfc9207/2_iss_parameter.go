@@ -20,30 +20,15 @@ const quoteIss = "In authorization responses to the client, including error resp
 
 // issChecks returns the checks of RFC 9207 §2, Response Parameter iss.
 func issChecks() []*suite.Check {
-	conf := []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureAuthCode, vocab.FeatureIssParameter}
-	return []*suite.Check{
-		{
-			ID: "rfc9207-2-iss-parameter", Spec: suite.RFC9207, Section: "2", Level: suite.Must,
-			Requires: conf, Profiles: []vocab.Profile{vocab.ProfileCore, vocab.ProfileOAuth21},
-			Title: "Authorization responses carry iss equal to the issuer when metadata advertises it",
-			Quote: quoteIss,
-			Run:   runIssParameter,
-		},
-		{
-			ID: "rfc9207-2-iss-on-error-response", Spec: suite.RFC9207, Section: "2", Level: suite.Must,
-			Requires: conf, Profiles: []vocab.Profile{vocab.ProfileCore, vocab.ProfileOAuth21},
-			Title: "Error responses redirected to the client carry iss equal to the issuer too",
-			Quote: quoteIss,
-			Run:   runIssOnErrorResponse,
-		},
-		{
-			ID: "rfc9207-2-iss-https-url", Spec: suite.RFC9207, Section: "2", Level: suite.Must,
-			Requires: conf, Profiles: []vocab.Profile{vocab.ProfileCore},
-			Title: "The iss value is an https URL without query or fragment",
-			Quote: "Its value MUST be a URL that uses the \"https\" scheme without any query or fragment components.",
-			Run:   runIssHTTPSURL,
-		},
-	}
+	return []*suite.Check{issParameter, issOnErrorResponse, issHTTPSURL}
+}
+
+var issParameter = &suite.Check{
+	ID: "rfc9207-2-iss-parameter", Spec: suite.RFC9207, Section: "2", Level: suite.Must,
+	Requires: []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureAuthCode, vocab.FeatureIssParameter}, Profiles: []vocab.Profile{vocab.ProfileCore, vocab.ProfileOAuth21},
+	Title: "Authorization responses carry iss equal to the issuer when metadata advertises it",
+	Quote: quoteIss,
+	Run:   runIssParameter,
 }
 
 func runIssParameter(ctx context.Context, t *suite.T) error {
@@ -52,6 +37,14 @@ func runIssParameter(ctx context.Context, t *suite.T) error {
 		return err
 	}
 	return issIsIssuer(t, res, "the authorization response")
+}
+
+var issOnErrorResponse = &suite.Check{
+	ID: "rfc9207-2-iss-on-error-response", Spec: suite.RFC9207, Section: "2", Level: suite.Must,
+	Requires: []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureAuthCode, vocab.FeatureIssParameter}, Profiles: []vocab.Profile{vocab.ProfileCore, vocab.ProfileOAuth21},
+	Title: "Error responses redirected to the client carry iss equal to the issuer too",
+	Quote: quoteIss,
+	Run:   runIssOnErrorResponse,
 }
 
 // runIssOnErrorResponse provokes an error response to the client (an
@@ -67,6 +60,14 @@ func runIssOnErrorResponse(ctx context.Context, t *suite.T) error {
 		return err
 	}
 	return issIsIssuer(t, res, "the error response (error="+res.Param("error")+")")
+}
+
+var issHTTPSURL = &suite.Check{
+	ID: "rfc9207-2-iss-https-url", Spec: suite.RFC9207, Section: "2", Level: suite.Must,
+	Requires: []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureAuthCode, vocab.FeatureIssParameter}, Profiles: []vocab.Profile{vocab.ProfileCore},
+	Title: "The iss value is an https URL without query or fragment",
+	Quote: "Its value MUST be a URL that uses the \"https\" scheme without any query or fragment components.",
+	Run:   runIssHTTPSURL,
 }
 
 // runIssHTTPSURL judges the form of iss: no query or fragment, and https

@@ -18,29 +18,7 @@ import (
 var atPAR = append([]vocab.Feature{vocab.FeaturePAR}, atToken...)
 
 func parChecks() []*suite.Check {
-	return []*suite.Check{
-		{
-			ID: "rfc9449-10.1-par-proof-binds-code", Spec: suite.RFC9449, Section: "10.1", Level: suite.Must,
-			Requires: atPAR, Profiles: profiles,
-			Title: "A DPoP proof sent with a pushed request is checked and binds the code to its key",
-			Quote: "Alternatively, the DPoP header can be added to the PAR request. In this case, the authorization server MUST check the provided DPoP proof JWT as defined in Section 4.3. It MUST further behave as if the contained public key's thumbprint was provided using dpop_jkt, i.e., reject the subsequent token request unless a DPoP proof for the same key is provided.",
-			Run:   runPARProofBindsCode,
-		},
-		{
-			ID: "rfc9449-10.1-par-dpop-jkt-binds-code", Spec: suite.RFC9449, Section: "10.1", Level: suite.Must,
-			Requires: atPAR, Profiles: profiles,
-			Title: "dpop_jkt sent in a pushed request binds the code to its key",
-			Quote: "Both mechanisms MUST be supported by an authorization server that supports PAR and DPoP.",
-			Run:   runPARJKTBindsCode,
-		},
-		{
-			ID: "rfc9449-10.1-par-jkt-mismatch-refused", Spec: suite.RFC9449, Section: "10.1", Level: suite.Must,
-			Requires: atPAR, Profiles: profiles,
-			Title: "A pushed request whose dpop_jkt is not the key of its DPoP proof is refused",
-			Quote: "If both mechanisms are used at the same time, the authorization server MUST reject the request if the JWK Thumbprint in dpop_jkt does not match the public key in the DPoP header.",
-			Run:   runPARJKTMismatch,
-		},
-	}
+	return []*suite.Check{parProofBindsCode, parJKTBindsCode, parJKTMismatch}
 }
 
 // withJKT adds dpop_jkt to an authorization request.
@@ -135,6 +113,14 @@ func boundByPush(ctx context.Context, t *suite.T, h *holder, push func() (*fixtu
 	return nil
 }
 
+var parProofBindsCode = &suite.Check{
+	ID: "rfc9449-10.1-par-proof-binds-code", Spec: suite.RFC9449, Section: "10.1", Level: suite.Must,
+	Requires: atPAR, Profiles: profiles,
+	Title: "A DPoP proof sent with a pushed request is checked and binds the code to its key",
+	Quote: "Alternatively, the DPoP header can be added to the PAR request. In this case, the authorization server MUST check the provided DPoP proof JWT as defined in Section 4.3. It MUST further behave as if the contained public key's thumbprint was provided using dpop_jkt, i.e., reject the subsequent token request unless a DPoP proof for the same key is provided.",
+	Run:   runPARProofBindsCode,
+}
+
 func runPARProofBindsCode(ctx context.Context, t *suite.T) error {
 	h, err := newHolder(t)
 	if err != nil {
@@ -157,6 +143,14 @@ func runPARProofBindsCode(ctx context.Context, t *suite.T) error {
 	return nil
 }
 
+var parJKTBindsCode = &suite.Check{
+	ID: "rfc9449-10.1-par-dpop-jkt-binds-code", Spec: suite.RFC9449, Section: "10.1", Level: suite.Must,
+	Requires: atPAR, Profiles: profiles,
+	Title: "dpop_jkt sent in a pushed request binds the code to its key",
+	Quote: "Both mechanisms MUST be supported by an authorization server that supports PAR and DPoP.",
+	Run:   runPARJKTBindsCode,
+}
+
 func runPARJKTBindsCode(ctx context.Context, t *suite.T) error {
 	h, err := newHolder(t)
 	if err != nil {
@@ -167,6 +161,14 @@ func runPARJKTBindsCode(ctx context.Context, t *suite.T) error {
 	}
 	return boundByPush(ctx, t, h, push, "with dpop_jkt",
 		"keep the dpop_jkt of a pushed request with its code and compare it with the key of the proof at redemption")
+}
+
+var parJKTMismatch = &suite.Check{
+	ID: "rfc9449-10.1-par-jkt-mismatch-refused", Spec: suite.RFC9449, Section: "10.1", Level: suite.Must,
+	Requires: atPAR, Profiles: profiles,
+	Title: "A pushed request whose dpop_jkt is not the key of its DPoP proof is refused",
+	Quote: "If both mechanisms are used at the same time, the authorization server MUST reject the request if the JWK Thumbprint in dpop_jkt does not match the public key in the DPoP header.",
+	Run:   runPARJKTMismatch,
 }
 
 func runPARJKTMismatch(ctx context.Context, t *suite.T) error {

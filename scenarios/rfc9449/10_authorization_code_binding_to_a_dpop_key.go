@@ -10,13 +10,15 @@ import (
 )
 
 func codeBindingChecks() []*suite.Check {
-	return []*suite.Check{{
-		ID: "rfc9449-10-dpop-jkt-mismatch-refused", Spec: suite.RFC9449, Section: "10", Level: suite.Must,
-		Requires: atToken, Profiles: profiles,
-		Title: "A code requested with dpop_jkt is not redeemed with a proof of another key",
-		Quote: "When a token request is received, the authorization server computes the JWK Thumbprint of the proof-of-possession public key in the DPoP proof and verifies that it matches the dpop_jkt parameter value in the authorization request. If they do not match, it MUST reject the request.",
-		Run:   runDPoPJKTMismatch,
-	}}
+	return []*suite.Check{dpopJKTMismatch}
+}
+
+var dpopJKTMismatch = &suite.Check{
+	ID: "rfc9449-10-dpop-jkt-mismatch-refused", Spec: suite.RFC9449, Section: "10", Level: suite.Must,
+	Requires: atToken, Profiles: profiles,
+	Title: "A code requested with dpop_jkt is not redeemed with a proof of another key",
+	Quote: "When a token request is received, the authorization server computes the JWK Thumbprint of the proof-of-possession public key in the DPoP proof and verifies that it matches the dpop_jkt parameter value in the authorization request. If they do not match, it MUST reject the request.",
+	Run:   runDPoPJKTMismatch,
 }
 
 func runDPoPJKTMismatch(ctx context.Context, t *suite.T) error {

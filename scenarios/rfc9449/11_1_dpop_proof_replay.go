@@ -11,30 +11,15 @@ import (
 )
 
 func replayChecks() []*suite.Check {
-	return []*suite.Check{
-		{
-			ID: "rfc9449-11.1-old-proof-refused", Spec: suite.RFC9449, Section: "11.1", Level: suite.Must,
-			Requires: atToken, Profiles: profiles,
-			Title: "The token endpoint refuses a DPoP proof created a day ago",
-			Quote: "To limit this, servers MUST only accept DPoP proofs for a limited time after their creation (preferably only for a relatively brief period on the order of seconds or minutes).",
-			Run:   runOldProof,
-		},
-		{
-			ID: "rfc9449-11.1-future-proof-refused", Spec: suite.RFC9449, Section: "11.1", Level: suite.May,
-			Requires: atToken, Profiles: profiles,
-			Title: "The token endpoint refuses a DPoP proof whose iat is a day in the future",
-			Quote: "Note: To accommodate for clock offsets, the server MAY accept DPoP proofs that carry an iat time in the reasonably near future (on the order of seconds or minutes).",
-			Run:   runFutureProof,
-		},
-		{
-			ID: "rfc9449-11.1-jti-replay-declined", Spec: suite.RFC9449, Section: "11.1", Level: suite.Should,
-			Requires: atToken, Profiles: profiles,
-			Title:       "The token endpoint declines a second proof with the jti of one it accepted",
-			Quote:       "HTTP requests to the same URI for which the jti value has been seen before would be declined.",
-			Keywordless: "RFC 9449 §11.1 describes single-use jti as the protection against proof replay without a keyword (\"servers can store the jti value\", \"may not always be feasible in practice\"): an observation, a WARN",
-			Run:         runJTIReplay,
-		},
-	}
+	return []*suite.Check{oldProof, futureProof, jtiReplay}
+}
+
+var oldProof = &suite.Check{
+	ID: "rfc9449-11.1-old-proof-refused", Spec: suite.RFC9449, Section: "11.1", Level: suite.Must,
+	Requires: atToken, Profiles: profiles,
+	Title: "The token endpoint refuses a DPoP proof created a day ago",
+	Quote: "To limit this, servers MUST only accept DPoP proofs for a limited time after their creation (preferably only for a relatively brief period on the order of seconds or minutes).",
+	Run:   runOldProof,
 }
 
 func runOldProof(ctx context.Context, t *suite.T) error {
@@ -55,6 +40,14 @@ func runOldProof(ctx context.Context, t *suite.T) error {
 	return expect.Fail(res, "a refusal (HTTP 400 invalid_dpop_proof)", fmt.Sprintf("HTTP %d", res.Status),
 		"the token endpoint accepted a DPoP proof created a day ago").
 		WithFix("accept a proof only within a short window (seconds or minutes) around its iat")
+}
+
+var futureProof = &suite.Check{
+	ID: "rfc9449-11.1-future-proof-refused", Spec: suite.RFC9449, Section: "11.1", Level: suite.May,
+	Requires: atToken, Profiles: profiles,
+	Title: "The token endpoint refuses a DPoP proof whose iat is a day in the future",
+	Quote: "Note: To accommodate for clock offsets, the server MAY accept DPoP proofs that carry an iat time in the reasonably near future (on the order of seconds or minutes).",
+	Run:   runFutureProof,
 }
 
 // runFutureProof judges the bound of the MAY: seconds or minutes of clock
@@ -78,6 +71,15 @@ func runFutureProof(ctx context.Context, t *suite.T) error {
 	return expect.Fail(res, "a refusal (HTTP 400 invalid_dpop_proof)", fmt.Sprintf("HTTP %d", res.Status),
 		"the token endpoint accepted a DPoP proof whose iat is a day in the future: RFC 9449 §11.1 allows seconds or minutes of clock offset").
 		WithFix("accept an iat in the future only within a small clock skew (seconds or minutes)")
+}
+
+var jtiReplay = &suite.Check{
+	ID: "rfc9449-11.1-jti-replay-declined", Spec: suite.RFC9449, Section: "11.1", Level: suite.Should,
+	Requires: atToken, Profiles: profiles,
+	Title:       "The token endpoint declines a second proof with the jti of one it accepted",
+	Quote:       "HTTP requests to the same URI for which the jti value has been seen before would be declined.",
+	Keywordless: "RFC 9449 §11.1 describes single-use jti as the protection against proof replay without a keyword (\"servers can store the jti value\", \"may not always be feasible in practice\"): an observation, a WARN",
+	Run:         runJTIReplay,
 }
 
 func runJTIReplay(ctx context.Context, t *suite.T) error {

@@ -20,13 +20,15 @@ import (
 const longLived = 24 * time.Hour
 
 func pregenerationChecks() []*suite.Check {
-	return []*suite.Check{{
-		ID: "rfc9449-11.2-short-lived-without-nonce", Spec: suite.RFC9449, Section: "11.2", Level: suite.ShouldNot,
-		Requires: atResource, Profiles: profiles,
-		Title: "Without DPoP nonces, DPoP-bound access tokens live a day or less",
-		Quote: "Deployments that do not utilize the nonce mechanism SHOULD NOT issue long-lived DPoP constrained access tokens, preferring instead to use short-lived access tokens and refresh tokens.",
-		Run:   runShortLivedWithoutNonce,
-	}}
+	return []*suite.Check{shortLivedWithoutNonce}
+}
+
+var shortLivedWithoutNonce = &suite.Check{
+	ID: "rfc9449-11.2-short-lived-without-nonce", Spec: suite.RFC9449, Section: "11.2", Level: suite.ShouldNot,
+	Requires: atResource, Profiles: profiles,
+	Title: "Without DPoP nonces, DPoP-bound access tokens live a day or less",
+	Quote: "Deployments that do not utilize the nonce mechanism SHOULD NOT issue long-lived DPoP constrained access tokens, preferring instead to use short-lived access tokens and refresh tokens.",
+	Run:   runShortLivedWithoutNonce,
 }
 
 // runShortLivedWithoutNonce reads expires_in of a DPoP-bound access token

@@ -11,13 +11,15 @@ import (
 )
 
 func downgradeChecks() []*suite.Check {
-	return []*suite.Check{{
-		ID: "rfc9449-11.3-nonce-required-once-given", Spec: suite.RFC9449, Section: "11.3", Level: suite.MustNot,
-		Requires: atToken, Profiles: profiles,
-		Title: "Once the token endpoint has given a key a DPoP nonce, it refuses that key's proofs without one",
-		Quote: "A server MUST NOT accept any DPoP proofs without the nonce claim when a DPoP nonce has been provided to the client.",
-		Run:   runNonceDowngrade,
-	}}
+	return []*suite.Check{nonceDowngrade}
+}
+
+var nonceDowngrade = &suite.Check{
+	ID: "rfc9449-11.3-nonce-required-once-given", Spec: suite.RFC9449, Section: "11.3", Level: suite.MustNot,
+	Requires: atToken, Profiles: profiles,
+	Title: "Once the token endpoint has given a key a DPoP nonce, it refuses that key's proofs without one",
+	Quote: "A server MUST NOT accept any DPoP proofs without the nonce claim when a DPoP nonce has been provided to the client.",
+	Run:   runNonceDowngrade,
 }
 
 // runNonceDowngrade takes the server's nonce with a first proof, shows

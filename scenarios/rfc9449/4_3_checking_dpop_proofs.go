@@ -45,13 +45,7 @@ func formChecks() []*suite.Check {
 					func(_ *holder, p *dpop.Proof) { p.JSON = true })
 			},
 		},
-		{
-			ID: "rfc9449-4.3-missing-claim-refused", Spec: suite.RFC9449, Section: "4.3", Level: suite.Must,
-			Requires: atToken, Profiles: profiles,
-			Title: "The token endpoint refuses a DPoP proof lacking jti, htm, htu or iat",
-			Quote: ensure + "All required claims per Section 4.2 are contained in the JWT.",
-			Run:   runMissingClaim,
-		},
+		missingClaim,
 		{
 			ID: "rfc9449-4.3-ath-missing-refused", Spec: suite.RFC9449, Section: "4.3", Level: suite.Must,
 			Requires: atResource, Profiles: profiles,
@@ -62,13 +56,7 @@ func formChecks() []*suite.Check {
 					func(p *dpop.Proof) { p.Omit = []string{"ath"} })
 			},
 		},
-		{
-			ID: "rfc9449-4.3-htu-normalized", Spec: suite.RFC9449, Section: "4.3", Level: suite.Should,
-			Requires: atToken, Profiles: profiles,
-			Title: "The token endpoint accepts a DPoP proof whose htu differs from its URI only by RFC 3986 normalization",
-			Quote: "To reduce the likelihood of false negatives, servers SHOULD employ syntax-based normalization (Section 6.2.2 of [RFC3986]) and scheme-based normalization (Section 6.2.3 of [RFC3986]) before comparing the htu claim.",
-			Run:   runHTUNormalized,
-		},
+		htuNormalized,
 	}
 }
 
@@ -142,6 +130,14 @@ func claimChecks() []*suite.Check {
 // to its path.
 func otherURI(u string) string { return dpop.HTU(u) + "-other" }
 
+var missingClaim = &suite.Check{
+	ID: "rfc9449-4.3-missing-claim-refused", Spec: suite.RFC9449, Section: "4.3", Level: suite.Must,
+	Requires: atToken, Profiles: profiles,
+	Title: "The token endpoint refuses a DPoP proof lacking jti, htm, htu or iat",
+	Quote: ensure + "All required claims per Section 4.2 are contained in the JWT.",
+	Run:   runMissingClaim,
+}
+
 func runMissingClaim(ctx context.Context, t *suite.T) error {
 	h, _, err := boundHolder(ctx, t, nil, nil)
 	if err != nil {
@@ -159,6 +155,14 @@ func runMissingClaim(ctx context.Context, t *suite.T) error {
 		}
 	}
 	return nil
+}
+
+var htuNormalized = &suite.Check{
+	ID: "rfc9449-4.3-htu-normalized", Spec: suite.RFC9449, Section: "4.3", Level: suite.Should,
+	Requires: atToken, Profiles: profiles,
+	Title: "The token endpoint accepts a DPoP proof whose htu differs from its URI only by RFC 3986 normalization",
+	Quote: "To reduce the likelihood of false negatives, servers SHOULD employ syntax-based normalization (Section 6.2.2 of [RFC3986]) and scheme-based normalization (Section 6.2.3 of [RFC3986]) before comparing the htu claim.",
+	Run:   runHTUNormalized,
 }
 
 // runHTUNormalized redeems codes with proofs whose htu is the token

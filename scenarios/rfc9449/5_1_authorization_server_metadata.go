@@ -10,14 +10,16 @@ import (
 )
 
 func metadataChecks() []*suite.Check {
-	return []*suite.Check{{
-		ID: "rfc9449-5.1-signing-algs-array", Spec: suite.RFC9449, Section: "5.1", Level: suite.Must,
-		Requires: []vocab.Feature{vocab.FeatureDPoP}, Profiles: profiles,
-		Title:       "dpop_signing_alg_values_supported is a JSON array of JWS alg names, without none",
-		Quote:       "dpop_signing_alg_values_supported: A JSON array containing a list of the JWS alg values (from the [IANA.JOSE.ALGS] registry) supported by the authorization server for DPoP proof JWTs.",
-		Keywordless: "RFC 9449 §5.1 defines the metadata member's value; the definition binds every server that publishes it, and §11.6 says the algorithm none MUST NOT be allowed",
-		Run:         runSigningAlgs,
-	}}
+	return []*suite.Check{signingAlgs}
+}
+
+var signingAlgs = &suite.Check{
+	ID: "rfc9449-5.1-signing-algs-array", Spec: suite.RFC9449, Section: "5.1", Level: suite.Must,
+	Requires: []vocab.Feature{vocab.FeatureDPoP}, Profiles: profiles,
+	Title:       "dpop_signing_alg_values_supported is a JSON array of JWS alg names, without none",
+	Quote:       "dpop_signing_alg_values_supported: A JSON array containing a list of the JWS alg values (from the [IANA.JOSE.ALGS] registry) supported by the authorization server for DPoP proof JWTs.",
+	Keywordless: "RFC 9449 §5.1 defines the metadata member's value; the definition binds every server that publishes it, and §11.6 says the algorithm none MUST NOT be allowed",
+	Run:         runSigningAlgs,
 }
 
 func runSigningAlgs(_ context.Context, t *suite.T) error {

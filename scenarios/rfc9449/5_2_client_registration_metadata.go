@@ -11,13 +11,15 @@ import (
 )
 
 func registrationChecks() []*suite.Check {
-	return []*suite.Check{{
-		ID: "rfc9449-5.2-bound-client-needs-proof", Spec: suite.RFC9449, Section: "5.2", Level: suite.Must,
-		Requires: []vocab.Feature{vocab.FeatureDPoP, vocab.FeatureDCR, vocab.FeatureAuthCode, vocab.FeatureNonInteractive}, Profiles: profiles,
-		Title: "A client registered with dpop_bound_access_tokens true gets no tokens without a DPoP proof",
-		Quote: "If the value is true, the authorization server MUST reject token requests from the client that do not contain the DPoP header.",
-		Run:   runBoundClientNeedsProof,
-	}}
+	return []*suite.Check{boundClientNeedsProof}
+}
+
+var boundClientNeedsProof = &suite.Check{
+	ID: "rfc9449-5.2-bound-client-needs-proof", Spec: suite.RFC9449, Section: "5.2", Level: suite.Must,
+	Requires: []vocab.Feature{vocab.FeatureDPoP, vocab.FeatureDCR, vocab.FeatureAuthCode, vocab.FeatureNonInteractive}, Profiles: profiles,
+	Title: "A client registered with dpop_bound_access_tokens true gets no tokens without a DPoP proof",
+	Quote: "If the value is true, the authorization server MUST reject token requests from the client that do not contain the DPoP header.",
+	Run:   runBoundClientNeedsProof,
 }
 
 // runBoundClientNeedsProof registers a client with dpop_bound_access_tokens

@@ -16,31 +16,16 @@ import (
 )
 
 func tokenRequestChecks() []*suite.Check {
-	return []*suite.Check{
-		{
-			ID: "rfc9449-5-invalid-proof-error", Spec: suite.RFC9449, Section: "5", Level: suite.Must,
-			Requires: atToken, Profiles: profiles,
-			Title:       "An invalid DPoP proof at the token endpoint is answered invalid_dpop_proof",
-			Quote:       "If the DPoP proof is invalid, the authorization server issues an error response per Section 5.2 of [RFC6749] with invalid_dpop_proof as the value of the error parameter.",
-			Keywordless: "RFC 9449 §5 defines the error the server returns for an invalid proof, as RFC 6749 §5.2 does for its errors; the definition is normative for every such response",
-			Run:         runInvalidProofError,
-		},
-		{
-			ID: "rfc9449-5-token-type-dpop", Spec: suite.RFC9449, Section: "5", Level: suite.Must,
-			Requires: atToken, Profiles: profiles,
-			Title: "A DPoP-bound access token is answered with token_type DPoP",
-			Quote: "A token_type of DPoP MUST be included in the access token response to signal to the client that the access token was bound to its DPoP key and can be used as described in Section 7.1.",
-			Run:   runTokenTypeDPoP,
-		},
-		{
-			ID: "rfc9449-5-public-refresh-bound", Spec: suite.RFC9449, Section: "5", Level: suite.Must,
-			Requires: []vocab.Feature{vocab.FeatureDPoP, vocab.FeatureAuthCode, vocab.FeatureRefresh, vocab.FeaturePublicClient, vocab.FeatureNonInteractive},
-			Profiles: profiles, Destroys: true,
-			Title: "A public client's refresh token stays bound to its DPoP key: another key, or no proof, is refused",
-			Quote: "When an authorization server supporting DPoP issues a refresh token to a public client that presents a valid DPoP proof at the token endpoint, the refresh token MUST be bound to the respective public key. The binding MUST be validated when the refresh token is later presented to get new access tokens.",
-			Run:   runPublicRefreshBound,
-		},
-	}
+	return []*suite.Check{invalidProofError, tokenTypeDPoP, publicRefreshBound}
+}
+
+var invalidProofError = &suite.Check{
+	ID: "rfc9449-5-invalid-proof-error", Spec: suite.RFC9449, Section: "5", Level: suite.Must,
+	Requires: atToken, Profiles: profiles,
+	Title:       "An invalid DPoP proof at the token endpoint is answered invalid_dpop_proof",
+	Quote:       "If the DPoP proof is invalid, the authorization server issues an error response per Section 5.2 of [RFC6749] with invalid_dpop_proof as the value of the error parameter.",
+	Keywordless: "RFC 9449 §5 defines the error the server returns for an invalid proof, as RFC 6749 §5.2 does for its errors; the definition is normative for every such response",
+	Run:         runInvalidProofError,
 }
 
 func runInvalidProofError(ctx context.Context, t *suite.T) error {
@@ -56,6 +41,14 @@ func runInvalidProofError(ctx context.Context, t *suite.T) error {
 		return suite.SkipErr("the token endpoint accepted a proof whose htm is GET (rfc9449-4.3-htm-mismatch-refused judges that): no error response to judge")
 	}
 	return expect.WithFix(expect.ErrorResponse(res, "invalid_dpop_proof"), "answer an invalid DPoP proof with error invalid_dpop_proof")
+}
+
+var tokenTypeDPoP = &suite.Check{
+	ID: "rfc9449-5-token-type-dpop", Spec: suite.RFC9449, Section: "5", Level: suite.Must,
+	Requires: atToken, Profiles: profiles,
+	Title: "A DPoP-bound access token is answered with token_type DPoP",
+	Quote: "A token_type of DPoP MUST be included in the access token response to signal to the client that the access token was bound to its DPoP key and can be used as described in Section 7.1.",
+	Run:   runTokenTypeDPoP,
 }
 
 func runTokenTypeDPoP(ctx context.Context, t *suite.T) error {
@@ -109,6 +102,15 @@ func bearerIsUnbound(ctx context.Context, t *suite.T, h *holder, ts *fixture.Tok
 	return expect.Fail(ts.Result, `token_type "DPoP"`, `"Bearer"`,
 		"the access token is bound to the DPoP key (the resource refuses it as a bearer token and with another key's proof, and accepts it with the key's proof) but the token response says token_type Bearer").
 		WithEvidence(res.Exchange, foreign.Exchange).WithFix("answer token_type DPoP for every access token bound to a DPoP key")
+}
+
+var publicRefreshBound = &suite.Check{
+	ID: "rfc9449-5-public-refresh-bound", Spec: suite.RFC9449, Section: "5", Level: suite.Must,
+	Requires: []vocab.Feature{vocab.FeatureDPoP, vocab.FeatureAuthCode, vocab.FeatureRefresh, vocab.FeaturePublicClient, vocab.FeatureNonInteractive},
+	Profiles: profiles, Destroys: true,
+	Title: "A public client's refresh token stays bound to its DPoP key: another key, or no proof, is refused",
+	Quote: "When an authorization server supporting DPoP issues a refresh token to a public client that presents a valid DPoP proof at the token endpoint, the refresh token MUST be bound to the respective public key. The binding MUST be validated when the refresh token is later presented to get new access tokens.",
+	Run:   runPublicRefreshBound,
 }
 
 func runPublicRefreshBound(ctx context.Context, t *suite.T) error {

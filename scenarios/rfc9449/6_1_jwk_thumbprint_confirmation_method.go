@@ -13,13 +13,15 @@ import (
 )
 
 func thumbprintChecks() []*suite.Check {
-	return []*suite.Check{{
-		ID: "rfc9449-6.1-cnf-jkt-thumbprint", Spec: suite.RFC9449, Section: "6.1", Level: suite.Must,
-		Requires: atToken, Profiles: profiles,
-		Title: "cnf.jkt of a DPoP-bound access token (JWT or introspection) is the base64url SHA-256 thumbprint of the proof's key",
-		Quote: "jkt: JWK SHA-256 Thumbprint confirmation method. The value of the jkt member MUST be the base64url encoding ... of the JWK SHA-256 Thumbprint ... of the DPoP public key (in JWK format) to which the access token is bound.",
-		Run:   runCnfJKT,
-	}}
+	return []*suite.Check{cnfJKT}
+}
+
+var cnfJKT = &suite.Check{
+	ID: "rfc9449-6.1-cnf-jkt-thumbprint", Spec: suite.RFC9449, Section: "6.1", Level: suite.Must,
+	Requires: atToken, Profiles: profiles,
+	Title: "cnf.jkt of a DPoP-bound access token (JWT or introspection) is the base64url SHA-256 thumbprint of the proof's key",
+	Quote: "jkt: JWK SHA-256 Thumbprint confirmation method. The value of the jkt member MUST be the base64url encoding ... of the JWK SHA-256 Thumbprint ... of the DPoP public key (in JWK format) to which the access token is bound.",
+	Run:   runCnfJKT,
 }
 
 // runCnfJKT reads cnf.jkt where the target shows it: the introspection

@@ -15,13 +15,7 @@ import (
 )
 
 func introspectionChecks() []*suite.Check {
-	return []*suite.Check{{
-		ID: "rfc9449-6.2-introspection-token-type-dpop", Spec: suite.RFC9449, Section: "6.2", Level: suite.Must,
-		Requires: append([]vocab.Feature{vocab.FeatureIntrospection}, atToken...), Profiles: profiles,
-		Title: "Introspection of a DPoP-bound access token gives token_type DPoP, if it gives one",
-		Quote: "If the token_type member is included in the introspection response, it MUST contain the value DPoP.",
-		Run:   runIntrospectionTokenType,
-	}}
+	return []*suite.Check{introspectionTokenType}
 }
 
 // boundIntrospection is a DPoP-bound access token, its holder and what
@@ -61,6 +55,14 @@ func introspectBound(ctx context.Context, t *suite.T) (*boundIntrospection, erro
 		return nil, suite.SkipErr("the introspection endpoint did not report the client's own DPoP-bound token active (HTTP %d: %s): the run's client may not introspect, nothing to read", res.Status, res.Snippet())
 	}
 	return &boundIntrospection{h: h, ts: ts, res: res, members: m}, nil
+}
+
+var introspectionTokenType = &suite.Check{
+	ID: "rfc9449-6.2-introspection-token-type-dpop", Spec: suite.RFC9449, Section: "6.2", Level: suite.Must,
+	Requires: append([]vocab.Feature{vocab.FeatureIntrospection}, atToken...), Profiles: profiles,
+	Title: "Introspection of a DPoP-bound access token gives token_type DPoP, if it gives one",
+	Quote: "If the token_type member is included in the introspection response, it MUST contain the value DPoP.",
+	Run:   runIntrospectionTokenType,
 }
 
 func runIntrospectionTokenType(ctx context.Context, t *suite.T) error {

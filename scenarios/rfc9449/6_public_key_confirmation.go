@@ -13,13 +13,15 @@ import (
 // confirmationChecks returns the checks of RFC 9449 §6, Public Key
 // Confirmation.
 func confirmationChecks() []*suite.Check {
-	return []*suite.Check{{
-		ID: "rfc9449-6-key-mismatch-refused", Spec: suite.RFC9449, Section: "6", Level: suite.Must,
-		Requires: atResource, Profiles: profiles,
-		Title: "The resource refuses a DPoP-bound access token with a valid proof signed by another key",
-		Quote: "Resource servers supporting DPoP MUST ensure that the public key from the DPoP proof matches the one bound to the access token.",
-		Run:   runKeyMismatch,
-	}}
+	return []*suite.Check{keyMismatch}
+}
+
+var keyMismatch = &suite.Check{
+	ID: "rfc9449-6-key-mismatch-refused", Spec: suite.RFC9449, Section: "6", Level: suite.Must,
+	Requires: atResource, Profiles: profiles,
+	Title: "The resource refuses a DPoP-bound access token with a valid proof signed by another key",
+	Quote: "Resource servers supporting DPoP MUST ensure that the public key from the DPoP proof matches the one bound to the access token.",
+	Run:   runKeyMismatch,
 }
 
 // runKeyMismatch presents the token bound to one key with a proof that is

@@ -24,27 +24,7 @@ func schemeChecks() []*suite.Check {
 					func(p *dpop.Proof) { p.URL = otherURI(t.Target.Resource) })
 			},
 		},
-		{
-			ID: "rfc9449-7.1-challenge-error", Spec: suite.RFC9449, Section: "7.1", Level: suite.Should,
-			Requires: atResource, Profiles: profiles,
-			Title: "The resource's challenge to a DPoP-bound token with an invalid proof carries an error parameter",
-			Quote: "An error parameter ([RFC6750], Section 3) SHOULD be included to indicate the reason why the request was declined, if the request included an access token but failed authentication.",
-			Run:   runChallengeError,
-		},
-		{
-			ID: "rfc9449-7.1-challenge-algs", Spec: suite.RFC9449, Section: "7.1", Level: suite.Should,
-			Requires: atResource, Profiles: profiles,
-			Title: "The resource's DPoP challenge carries the algs parameter",
-			Quote: "An algs parameter SHOULD be included to signal to the client the JWS algorithms that are acceptable for the DPoP proof JWT.",
-			Run:   runChallengeAlgs,
-		},
-		{
-			ID: "rfc9449-7.1-no-proxy-authenticate", Spec: suite.RFC9449, Section: "7.1", Level: suite.MustNot,
-			Requires: atResource, Profiles: profiles,
-			Title: "The resource sends no DPoP challenge in Proxy-Authenticate",
-			Quote: "This authentication scheme is for origin-server authentication only. Therefore, this authentication scheme MUST NOT be used with the Proxy-Authenticate or Proxy-Authorization header fields.",
-			Run:   runNoProxyAuthenticate,
-		},
+		challengeError, challengeAlgs, noProxyAuthenticate,
 	}
 }
 
@@ -95,6 +75,14 @@ func anyError(res *httpx.Result) bool {
 	return false
 }
 
+var challengeError = &suite.Check{
+	ID: "rfc9449-7.1-challenge-error", Spec: suite.RFC9449, Section: "7.1", Level: suite.Should,
+	Requires: atResource, Profiles: profiles,
+	Title: "The resource's challenge to a DPoP-bound token with an invalid proof carries an error parameter",
+	Quote: "An error parameter ([RFC6750], Section 3) SHOULD be included to indicate the reason why the request was declined, if the request included an access token but failed authentication.",
+	Run:   runChallengeError,
+}
+
 func runChallengeError(ctx context.Context, t *suite.T) error {
 	res, err := invalidProofAnswer(ctx, t)
 	if err != nil {
@@ -114,6 +102,14 @@ func runChallengeError(ctx context.Context, t *suite.T) error {
 	return nil
 }
 
+var challengeAlgs = &suite.Check{
+	ID: "rfc9449-7.1-challenge-algs", Spec: suite.RFC9449, Section: "7.1", Level: suite.Should,
+	Requires: atResource, Profiles: profiles,
+	Title: "The resource's DPoP challenge carries the algs parameter",
+	Quote: "An algs parameter SHOULD be included to signal to the client the JWS algorithms that are acceptable for the DPoP proof JWT.",
+	Run:   runChallengeAlgs,
+}
+
 func runChallengeAlgs(ctx context.Context, t *suite.T) error {
 	res, err := invalidProofAnswer(ctx, t)
 	if err != nil {
@@ -129,6 +125,14 @@ func runChallengeAlgs(ctx context.Context, t *suite.T) error {
 			WithFix(`include algs="ES256 PS256" (the algorithms the resource accepts) in the DPoP challenge`)
 	}
 	return nil
+}
+
+var noProxyAuthenticate = &suite.Check{
+	ID: "rfc9449-7.1-no-proxy-authenticate", Spec: suite.RFC9449, Section: "7.1", Level: suite.MustNot,
+	Requires: atResource, Profiles: profiles,
+	Title: "The resource sends no DPoP challenge in Proxy-Authenticate",
+	Quote: "This authentication scheme is for origin-server authentication only. Therefore, this authentication scheme MUST NOT be used with the Proxy-Authenticate or Proxy-Authorization header fields.",
+	Run:   runNoProxyAuthenticate,
 }
 
 // runNoProxyAuthenticate reads the resource's answers to a request without

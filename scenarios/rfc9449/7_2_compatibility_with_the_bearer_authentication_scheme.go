@@ -11,29 +11,15 @@ import (
 )
 
 func bearerChecks() []*suite.Check {
-	return []*suite.Check{
-		{
-			ID: "rfc9449-7.2-bound-token-as-bearer-refused", Spec: suite.RFC9449, Section: "7.2", Level: suite.Must,
-			Requires: atResource, Profiles: profiles,
-			Title: "The resource refuses a DPoP-bound access token sent as a bearer token",
-			Quote: "Specifically, such a protected resource MUST reject a DPoP-bound access token received as a bearer token per [RFC6750].",
-			Run:   runBoundTokenAsBearer,
-		},
-		{
-			ID: "rfc9449-7.2-no-error-without-credentials", Spec: suite.RFC9449, Section: "7.2", Level: suite.ShouldNot,
-			Requires: []vocab.Feature{vocab.FeatureDPoP, vocab.FeatureResource}, Profiles: profiles,
-			Title: "The resource's challenges to a request without credentials carry no error information",
-			Quote: "If no authentication information has been included with the request, then the challenges SHOULD NOT include an error code or other error information, as per Section 3.1 of [RFC6750] ...",
-			Run:   runNoErrorWithoutCredentials,
-		},
-		{
-			ID: "rfc9449-7.2-error-in-dpop-challenge", Spec: suite.RFC9449, Section: "7.2", Level: suite.Should,
-			Requires: atResource, Profiles: profiles,
-			Title: "The error of a refused DPoP proof comes in the DPoP challenge, not the Bearer one",
-			Quote: "If the mechanism used to attempt authentication could be established unambiguously, then the corresponding challenge SHOULD be used to deliver error information ...",
-			Run:   runErrorInDPoPChallenge,
-		},
-	}
+	return []*suite.Check{boundTokenAsBearer, noErrorWithoutCredentials, errorInDPoPChallenge}
+}
+
+var boundTokenAsBearer = &suite.Check{
+	ID: "rfc9449-7.2-bound-token-as-bearer-refused", Spec: suite.RFC9449, Section: "7.2", Level: suite.Must,
+	Requires: atResource, Profiles: profiles,
+	Title: "The resource refuses a DPoP-bound access token sent as a bearer token",
+	Quote: "Specifically, such a protected resource MUST reject a DPoP-bound access token received as a bearer token per [RFC6750].",
+	Run:   runBoundTokenAsBearer,
 }
 
 func runBoundTokenAsBearer(ctx context.Context, t *suite.T) error {
@@ -51,6 +37,14 @@ func runBoundTokenAsBearer(ctx context.Context, t *suite.T) error {
 			WithFix("refuse a DPoP-bound token (cnf.jkt) sent as a bearer token")
 	}
 	return nil
+}
+
+var noErrorWithoutCredentials = &suite.Check{
+	ID: "rfc9449-7.2-no-error-without-credentials", Spec: suite.RFC9449, Section: "7.2", Level: suite.ShouldNot,
+	Requires: []vocab.Feature{vocab.FeatureDPoP, vocab.FeatureResource}, Profiles: profiles,
+	Title: "The resource's challenges to a request without credentials carry no error information",
+	Quote: "If no authentication information has been included with the request, then the challenges SHOULD NOT include an error code or other error information, as per Section 3.1 of [RFC6750] ...",
+	Run:   runNoErrorWithoutCredentials,
 }
 
 func runNoErrorWithoutCredentials(ctx context.Context, t *suite.T) error {
@@ -71,6 +65,14 @@ func runNoErrorWithoutCredentials(ctx context.Context, t *suite.T) error {
 		}
 	}
 	return nil
+}
+
+var errorInDPoPChallenge = &suite.Check{
+	ID: "rfc9449-7.2-error-in-dpop-challenge", Spec: suite.RFC9449, Section: "7.2", Level: suite.Should,
+	Requires: atResource, Profiles: profiles,
+	Title: "The error of a refused DPoP proof comes in the DPoP challenge, not the Bearer one",
+	Quote: "If the mechanism used to attempt authentication could be established unambiguously, then the corresponding challenge SHOULD be used to deliver error information ...",
+	Run:   runErrorInDPoPChallenge,
 }
 
 // runErrorInDPoPChallenge reads the answer to a DPoP-bound token (scheme

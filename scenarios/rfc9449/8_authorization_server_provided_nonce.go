@@ -12,19 +12,15 @@ import (
 )
 
 func nonceChecks() []*suite.Check {
-	return []*suite.Check{{
-		ID: "rfc9449-8-one-nonce-header", Spec: suite.RFC9449, Section: "8", Level: suite.MustNot,
-		Requires: atToken, Profiles: profiles,
-		Title: "A use_dpop_nonce response of the token endpoint carries one DPoP-Nonce header field",
-		Quote: "Other HTTP headers and JSON fields MAY also be included in the error response, but there MUST NOT be more than one DPoP-Nonce header.",
-		Run:   runOneNonceHeader,
-	}, {
-		ID: "rfc9449-8-nonce-mismatch-refused", Spec: suite.RFC9449, Section: "8", Level: suite.Must,
-		Requires: atToken, Profiles: profiles,
-		Title: "A server that asks for a DPoP nonce refuses a proof with another nonce, and accepts its own",
-		Quote: "If the nonce claim in the DPoP proof does not exactly match a nonce recently supplied by the authorization server to the client, the authorization server MUST reject the request.",
-		Run:   runNonceMismatch,
-	}}
+	return []*suite.Check{oneNonceHeader, nonceMismatch}
+}
+
+var nonceMismatch = &suite.Check{
+	ID: "rfc9449-8-nonce-mismatch-refused", Spec: suite.RFC9449, Section: "8", Level: suite.Must,
+	Requires: atToken, Profiles: profiles,
+	Title: "A server that asks for a DPoP nonce refuses a proof with another nonce, and accepts its own",
+	Quote: "If the nonce claim in the DPoP proof does not exactly match a nonce recently supplied by the authorization server to the client, the authorization server MUST reject the request.",
+	Run:   runNonceMismatch,
 }
 
 func runNonceMismatch(ctx context.Context, t *suite.T) error {
@@ -50,6 +46,14 @@ func runNonceMismatch(ctx context.Context, t *suite.T) error {
 		return suite.SkipErr("a proof with the nonce the server supplied was refused too (HTTP %d: %s): the refusal proves nothing", ctl.Status, ctl.Snippet())
 	}
 	return nil
+}
+
+var oneNonceHeader = &suite.Check{
+	ID: "rfc9449-8-one-nonce-header", Spec: suite.RFC9449, Section: "8", Level: suite.MustNot,
+	Requires: atToken, Profiles: profiles,
+	Title: "A use_dpop_nonce response of the token endpoint carries one DPoP-Nonce header field",
+	Quote: "Other HTTP headers and JSON fields MAY also be included in the error response, but there MUST NOT be more than one DPoP-Nonce header.",
+	Run:   runOneNonceHeader,
 }
 
 func runOneNonceHeader(ctx context.Context, t *suite.T) error {

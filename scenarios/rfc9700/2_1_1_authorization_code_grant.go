@@ -13,16 +13,15 @@ import (
 // authorizationCodeGrantChecks returns the checks of RFC 9700 §2.1.1,
 // Authorization Code Grant.
 func authorizationCodeGrantChecks() []*suite.Check {
-	req := []vocab.Feature{vocab.FeaturePKCE, vocab.FeatureConfidential, vocab.FeatureAuthCode}
-	return []*suite.Check{
-		{
-			ID: "rfc9700-2.1.1-pkce-downgrade", Spec: suite.RFC9700, Section: "2.1.1", Level: suite.Must,
-			Requires: req, Profiles: []vocab.Profile{vocab.ProfilePKCE, vocab.ProfileOAuth21},
-			Title: "A code_verifier for a code issued without code_challenge is refused (downgrade)",
-			Quote: "Authorization servers MUST mitigate PKCE downgrade attacks by ensuring that a token request containing a code_verifier parameter is accepted only if a code_challenge parameter was present in the authorization request; see Section 4.8.2 for details.",
-			Run:   runPKCEDowngrade,
-		},
-	}
+	return []*suite.Check{pkceDowngrade}
+}
+
+var pkceDowngrade = &suite.Check{
+	ID: "rfc9700-2.1.1-pkce-downgrade", Spec: suite.RFC9700, Section: "2.1.1", Level: suite.Must,
+	Requires: []vocab.Feature{vocab.FeaturePKCE, vocab.FeatureConfidential, vocab.FeatureAuthCode}, Profiles: []vocab.Profile{vocab.ProfilePKCE, vocab.ProfileOAuth21},
+	Title: "A code_verifier for a code issued without code_challenge is refused (downgrade)",
+	Quote: "Authorization servers MUST mitigate PKCE downgrade attacks by ensuring that a token request containing a code_verifier parameter is accepted only if a code_challenge parameter was present in the authorization request; see Section 4.8.2 for details.",
+	Run:   runPKCEDowngrade,
 }
 
 // runPKCEDowngrade redeems a code issued without code_challenge with a

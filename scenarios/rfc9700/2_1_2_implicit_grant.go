@@ -13,17 +13,17 @@ import (
 // implicitGrantChecks returns the checks of RFC 9700 §2.1.2, Implicit
 // Grant.
 func implicitGrantChecks() []*suite.Check {
-	return []*suite.Check{
-		{
-			ID: "rfc9700-2.1.2-no-implicit-grant", Spec: suite.RFC9700, Section: "2.1.2", Level: suite.ShouldNot,
-			Requires: []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureAuthCode}, Profiles: []vocab.Profile{vocab.ProfileCore, vocab.ProfileOAuth21},
-			Title: "response_type=token is refused: no access token travels in the authorization response (implicit grant)",
-			Quote: "In order to avoid these issues, clients SHOULD NOT use the implicit grant (response type \"token\") or other response types issuing access tokens in the authorization response, unless access token injection in the authorization response is prevented and the aforementioned token leakage vectors are mitigated.",
-			Keywordless: "The SHOULD NOT binds clients; a server that issues access tokens in the authorization response offers what clients should not use, " +
-				"so doing so is reported as an observation (WARN), never a FAIL.",
-			Run: runNoImplicitGrant,
-		},
-	}
+	return []*suite.Check{noImplicitGrant}
+}
+
+var noImplicitGrant = &suite.Check{
+	ID: "rfc9700-2.1.2-no-implicit-grant", Spec: suite.RFC9700, Section: "2.1.2", Level: suite.ShouldNot,
+	Requires: []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureAuthCode}, Profiles: []vocab.Profile{vocab.ProfileCore, vocab.ProfileOAuth21},
+	Title: "response_type=token is refused: no access token travels in the authorization response (implicit grant)",
+	Quote: "In order to avoid these issues, clients SHOULD NOT use the implicit grant (response type \"token\") or other response types issuing access tokens in the authorization response, unless access token injection in the authorization response is prevented and the aforementioned token leakage vectors are mitigated.",
+	Keywordless: "The SHOULD NOT binds clients; a server that issues access tokens in the authorization response offers what clients should not use, " +
+		"so doing so is reported as an observation (WARN), never a FAIL.",
+	Run: runNoImplicitGrant,
 }
 
 func runNoImplicitGrant(ctx context.Context, t *suite.T) error {

@@ -15,15 +15,7 @@ import (
 // redirectBasedFlowChecks returns the checks of RFC 9700 §2.1, Protecting
 // Redirect-Based Flows.
 func redirectBasedFlowChecks() []*suite.Check {
-	return []*suite.Check{
-		{
-			ID: "rfc9700-2.1-no-open-redirector", Spec: suite.RFC9700, Section: "2.1", Level: suite.MustNot,
-			Requires: []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureAuthCode}, Profiles: []vocab.Profile{vocab.ProfileCore, vocab.ProfileOAuth21},
-			Title: "No endpoint of the server forwards the browser to a URL taken from a query parameter (the authorization endpoint, the pages it leads to, end_session_endpoint)",
-			Quote: "Clients and authorization servers MUST NOT expose URLs that forward the user's browser to arbitrary URIs obtained from a query parameter (open redirectors) as described in Section 4.11.",
-			Run:   runNoOpenRedirector,
-		},
-	}
+	return []*suite.Check{noOpenRedirector}
 }
 
 // openRedirectTarget is the URL offered to every endpoint; the .invalid
@@ -36,6 +28,14 @@ const openRedirectTarget = "https://open-redirect.authspec.invalid/landing"
 var redirectParams = []string{
 	"post_logout_redirect_uri", "return_to", "returnTo", "return_url", "returnUrl", "next", "redirect",
 	"redirect_to", "redirect_url", "continue", "url", "target", "goto", "destination",
+}
+
+var noOpenRedirector = &suite.Check{
+	ID: "rfc9700-2.1-no-open-redirector", Spec: suite.RFC9700, Section: "2.1", Level: suite.MustNot,
+	Requires: []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureAuthCode}, Profiles: []vocab.Profile{vocab.ProfileCore, vocab.ProfileOAuth21},
+	Title: "No endpoint of the server forwards the browser to a URL taken from a query parameter (the authorization endpoint, the pages it leads to, end_session_endpoint)",
+	Quote: "Clients and authorization servers MUST NOT expose URLs that forward the user's browser to arbitrary URIs obtained from a query parameter (open redirectors) as described in Section 4.11.",
+	Run:   runNoOpenRedirector,
 }
 
 // runNoOpenRedirector offers openRedirectTarget under every name of

@@ -17,15 +17,15 @@ import (
 
 // accessTokenChecks returns the checks of RFC 9700 §2.2.1, Access Tokens.
 func accessTokenChecks() []*suite.Check {
-	return []*suite.Check{
-		{
-			ID: "rfc9700-2.2.1-sender-constraining-offered", Spec: suite.RFC9700, Section: "2.2.1", Level: suite.Should,
-			Requires: []vocab.Feature{vocab.FeatureAuthCode, vocab.FeatureConfidential}, Profiles: []vocab.Profile{vocab.ProfileCore},
-			Title: "The server offers a way to sender-constrain access tokens: DPoP or mutual TLS",
-			Quote: "Authorization and resource servers SHOULD use mechanisms for sender-constraining access tokens, such as mutual TLS for OAuth 2.0 [RFC8705] or OAuth 2.0 Demonstrating Proof of Possession (DPoP) [RFC9449] (see Section 4.10.1), to prevent misuse of stolen and leaked access tokens.",
-			Run:   runSenderConstrainingOffered,
-		},
-	}
+	return []*suite.Check{senderConstrainingOffered}
+}
+
+var senderConstrainingOffered = &suite.Check{
+	ID: "rfc9700-2.2.1-sender-constraining-offered", Spec: suite.RFC9700, Section: "2.2.1", Level: suite.Should,
+	Requires: []vocab.Feature{vocab.FeatureAuthCode, vocab.FeatureConfidential}, Profiles: []vocab.Profile{vocab.ProfileCore},
+	Title: "The server offers a way to sender-constrain access tokens: DPoP or mutual TLS",
+	Quote: "Authorization and resource servers SHOULD use mechanisms for sender-constraining access tokens, such as mutual TLS for OAuth 2.0 [RFC8705] or OAuth 2.0 Demonstrating Proof of Possession (DPoP) [RFC9449] (see Section 4.10.1), to prevent misuse of stolen and leaked access tokens.",
+	Run:   runSenderConstrainingOffered,
 }
 
 // runSenderConstrainingOffered passes a server whose metadata offers DPoP

@@ -15,17 +15,17 @@ import (
 // passwordGrantChecks returns the checks of RFC 9700 §2.4, Resource Owner
 // Password Credentials Grant.
 func passwordGrantChecks() []*suite.Check {
-	return []*suite.Check{
-		{
-			ID: "rfc9700-2.4-no-password-grant", Spec: suite.RFC9700, Section: "2.4", Level: suite.MustNot,
-			Requires: []vocab.Feature{vocab.FeatureConfidential}, Profiles: []vocab.Profile{vocab.ProfileCore, vocab.ProfileOAuth21},
-			Title: "The token endpoint does not offer the resource owner password credentials grant",
-			Quote: "The resource owner password credentials grant [RFC6749] MUST NOT be used.",
-			Keywordless: "The sentence is passive: the grant involves the server, which issues the tokens, as much as the client, which sends the password; " +
-				"a server that issues tokens for it (or judges the password, error=invalid_grant) uses it. A grant advertised but refused is rfc8414-2-grant-types-not-refused's concern.",
-			Run: runNoPasswordGrant,
-		},
-	}
+	return []*suite.Check{noPasswordGrant}
+}
+
+var noPasswordGrant = &suite.Check{
+	ID: "rfc9700-2.4-no-password-grant", Spec: suite.RFC9700, Section: "2.4", Level: suite.MustNot,
+	Requires: []vocab.Feature{vocab.FeatureConfidential}, Profiles: []vocab.Profile{vocab.ProfileCore, vocab.ProfileOAuth21},
+	Title: "The token endpoint does not offer the resource owner password credentials grant",
+	Quote: "The resource owner password credentials grant [RFC6749] MUST NOT be used.",
+	Keywordless: "The sentence is passive: the grant involves the server, which issues the tokens, as much as the client, which sends the password; " +
+		"a server that issues tokens for it (or judges the password, error=invalid_grant) uses it. A grant advertised but refused is rfc8414-2-grant-types-not-refused's concern.",
+	Run: runNoPasswordGrant,
 }
 
 func runNoPasswordGrant(ctx context.Context, t *suite.T) error {

@@ -15,15 +15,15 @@ import (
 // otherRecommendationChecks returns the checks of RFC 9700 §2.6, Other
 // Recommendations.
 func otherRecommendationChecks() []*suite.Check {
-	return []*suite.Check{
-		{
-			ID: "rfc9700-2.6-no-cors-at-authorization-endpoint", Spec: suite.RFC9700, Section: "2.6", Level: suite.MustNot,
-			Requires: []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureAuthCode}, Profiles: []vocab.Profile{vocab.ProfileCore, vocab.ProfileOAuth21},
-			Title: "The authorization endpoint does not allow cross-origin reads (no Access-Control-Allow-Origin, no CORS preflight)",
-			Quote: "However, CORS MUST NOT be supported at the authorization endpoint, as the client does not access this endpoint directly; instead, the client redirects the user agent to it.",
-			Run:   runNoCORSAtAuthorizationEndpoint,
-		},
-	}
+	return []*suite.Check{noCORSAtAuthorizationEndpoint}
+}
+
+var noCORSAtAuthorizationEndpoint = &suite.Check{
+	ID: "rfc9700-2.6-no-cors-at-authorization-endpoint", Spec: suite.RFC9700, Section: "2.6", Level: suite.MustNot,
+	Requires: []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureAuthCode}, Profiles: []vocab.Profile{vocab.ProfileCore, vocab.ProfileOAuth21},
+	Title: "The authorization endpoint does not allow cross-origin reads (no Access-Control-Allow-Origin, no CORS preflight)",
+	Quote: "However, CORS MUST NOT be supported at the authorization endpoint, as the client does not access this endpoint directly; instead, the client redirects the user agent to it.",
+	Run:   runNoCORSAtAuthorizationEndpoint,
 }
 
 func runNoCORSAtAuthorizationEndpoint(ctx context.Context, t *suite.T) error {

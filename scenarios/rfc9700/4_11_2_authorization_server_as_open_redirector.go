@@ -17,17 +17,17 @@ import (
 // asOpenRedirectorChecks returns the checks of RFC 9700 §4.11.2,
 // Authorization Server as Open Redirector.
 func asOpenRedirectorChecks() []*suite.Check {
-	return []*suite.Check{
-		{
-			ID: "rfc9700-4.11.2-authenticate-before-error-redirect", Spec: suite.RFC9700, Section: "4.11.2", Level: suite.Must,
-			// The browser marks a target whose people sign in on its pages; the
-			// check itself sends plain requests without a session.
-			Requires: []vocab.Feature{vocab.FeatureBrowser, vocab.FeatureConfidential, vocab.FeatureAuthCode}, Profiles: []vocab.Profile{vocab.ProfileCore, vocab.ProfileOAuth21},
-			Title: "A broken authorization request is not redirected with its error to the client before the user is authenticated (error-response phishing)",
-			Quote: "The authorization server MUST always authenticate the user first and, with the exception of the silent authentication use case, prompt the user for credentials when needed, before redirecting the user.",
-			Run:   runAuthenticateBeforeErrorRedirect,
-		},
-	}
+	return []*suite.Check{authenticateBeforeErrorRedirect}
+}
+
+var authenticateBeforeErrorRedirect = &suite.Check{
+	ID: "rfc9700-4.11.2-authenticate-before-error-redirect", Spec: suite.RFC9700, Section: "4.11.2", Level: suite.Must,
+	// The browser marks a target whose people sign in on its pages; the
+	// check itself sends plain requests without a session.
+	Requires: []vocab.Feature{vocab.FeatureBrowser, vocab.FeatureConfidential, vocab.FeatureAuthCode}, Profiles: []vocab.Profile{vocab.ProfileCore, vocab.ProfileOAuth21},
+	Title: "A broken authorization request is not redirected with its error to the client before the user is authenticated (error-response phishing)",
+	Quote: "The authorization server MUST always authenticate the user first and, with the exception of the silent authentication use case, prompt the user for credentials when needed, before redirecting the user.",
+	Run:   runAuthenticateBeforeErrorRedirect,
 }
 
 // runAuthenticateBeforeErrorRedirect sends, without a session, the run's

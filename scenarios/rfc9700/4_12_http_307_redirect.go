@@ -14,23 +14,15 @@ import (
 
 // redirect307Checks returns the checks of RFC 9700 §4.12, 307 Redirect.
 func redirect307Checks() []*suite.Check {
-	req := []vocab.Feature{vocab.FeatureBrowser, vocab.FeatureConfidential, vocab.FeatureAuthCode}
-	return []*suite.Check{
-		{
-			ID: "rfc9700-4.12-no-307-after-post", Spec: suite.RFC9700, Section: "4.12", Level: suite.MustNot,
-			Requires: req, Profiles: []vocab.Profile{vocab.ProfileCore, vocab.ProfileOAuth21},
-			Title: "Login and consent forms are not answered with a 307 redirect, which would repeat the POST and its credentials (a 308, not named by RFC 9700, is reported as an observation)",
-			Quote: "Authorization servers that redirect a request that potentially contains the user's credentials therefore MUST NOT use the HTTP 307 status code for redirection.",
-			Run:   runNo307AfterPost,
-		},
-		{
-			ID: "rfc9700-4.12-303-after-post", Spec: suite.RFC9700, Section: "4.12", Level: suite.Should,
-			Requires: req, Profiles: []vocab.Profile{vocab.ProfileCore, vocab.ProfileOAuth21},
-			Title: "Redirects answering the login and consent forms use 303 See Other",
-			Quote: "If an HTTP redirection (and not, for example, JavaScript) is used for such a request, the authorization server SHOULD use HTTP status code 303 (See Other).",
-			Run:   run303AfterPost,
-		},
-	}
+	return []*suite.Check{no307AfterPost, status303AfterPost}
+}
+
+var no307AfterPost = &suite.Check{
+	ID: "rfc9700-4.12-no-307-after-post", Spec: suite.RFC9700, Section: "4.12", Level: suite.MustNot,
+	Requires: []vocab.Feature{vocab.FeatureBrowser, vocab.FeatureConfidential, vocab.FeatureAuthCode}, Profiles: []vocab.Profile{vocab.ProfileCore, vocab.ProfileOAuth21},
+	Title: "Login and consent forms are not answered with a 307 redirect, which would repeat the POST and its credentials (a 308, not named by RFC 9700, is reported as an observation)",
+	Quote: "Authorization servers that redirect a request that potentially contains the user's credentials therefore MUST NOT use the HTTP 307 status code for redirection.",
+	Run:   runNo307AfterPost,
 }
 
 func runNo307AfterPost(ctx context.Context, t *suite.T) error {
@@ -55,6 +47,14 @@ func runNo307AfterPost(ctx context.Context, t *suite.T) error {
 			Fix: "answer form submissions with 303 See Other"}).AsObservation()
 	}
 	return nil
+}
+
+var status303AfterPost = &suite.Check{
+	ID: "rfc9700-4.12-303-after-post", Spec: suite.RFC9700, Section: "4.12", Level: suite.Should,
+	Requires: []vocab.Feature{vocab.FeatureBrowser, vocab.FeatureConfidential, vocab.FeatureAuthCode}, Profiles: []vocab.Profile{vocab.ProfileCore, vocab.ProfileOAuth21},
+	Title: "Redirects answering the login and consent forms use 303 See Other",
+	Quote: "If an HTTP redirection (and not, for example, JavaScript) is used for such a request, the authorization server SHOULD use HTTP status code 303 (See Other).",
+	Run:   run303AfterPost,
 }
 
 func run303AfterPost(ctx context.Context, t *suite.T) error {

@@ -17,34 +17,16 @@ import (
 // refreshTokenProtectionChecks returns the checks of RFC 9700 §4.14.2,
 // Recommendations (Refresh Token Protection).
 func refreshTokenProtectionChecks() []*suite.Check {
-	return []*suite.Check{
-		{
-			ID: "rfc9700-4.14.2-public-refresh-rotation", Spec: suite.RFC9700, Section: "4.14.2", Level: suite.Must,
-			Destroys: true,
-			Requires: []vocab.Feature{vocab.FeaturePublicClient, vocab.FeatureAuthCode, vocab.FeatureRefresh}, Profiles: []vocab.Profile{vocab.ProfileOAuth21},
-			Title: "Refresh tokens of public clients rotate (a used one stops working), unless they are sender-constrained",
-			Quote: "Authorization servers MUST utilize one of these methods to detect refresh token replay by malicious actors for public clients:",
-			Run:   runPublicRefreshRotation,
-		},
-		{
-			ID: "rfc9700-4.14.2-replay-revokes-family", Spec: suite.RFC9700, Section: "4.14.2", Level: suite.Should,
-			Destroys: true,
-			Requires: []vocab.Feature{vocab.FeaturePublicClient, vocab.FeatureAuthCode, vocab.FeatureRefresh}, Profiles: []vocab.Profile{vocab.ProfileOAuth21},
-			Title: "Replaying a rotated refresh token revokes the active one",
-			Quote: "The authorization server cannot determine which party submitted the invalid refresh token, but it will revoke the active refresh token.",
-			Keywordless: "The sentence describes refresh token rotation, one of the two methods that \"Authorization servers MUST utilize ... to detect refresh token replay by malicious actors for public clients\"; " +
-				"it has no keyword of its own, and whether the revocation is part of that MUST is not settled (rotation without it still refuses the replayed token), so a newest token that survives a replay is a WARN.",
-			Run: runReplayRevokesFamily,
-		},
-		{
-			ID: "rfc9700-4.14.2-refresh-token-integrity", Spec: suite.RFC9700, Section: "4.14.2", Level: suite.Must,
-			Destroys: true,
-			Requires: []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureAuthCode, vocab.FeatureRefresh}, Profiles: []vocab.Profile{vocab.ProfileCore, vocab.ProfileOAuth21},
-			Title: "A refresh token altered in one character of its last part is refused (an unchecked signature or grant reference does not refresh)",
-			Quote: "Authorization servers MUST ensure the integrity of the refresh token value in this case, for example, using signatures.",
-			Run:   runRefreshTokenIntegrity,
-		},
-	}
+	return []*suite.Check{publicRefreshRotation, replayRevokesFamily, refreshTokenIntegrity}
+}
+
+var refreshTokenIntegrity = &suite.Check{
+	ID: "rfc9700-4.14.2-refresh-token-integrity", Spec: suite.RFC9700, Section: "4.14.2", Level: suite.Must,
+	Destroys: true,
+	Requires: []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureAuthCode, vocab.FeatureRefresh}, Profiles: []vocab.Profile{vocab.ProfileCore, vocab.ProfileOAuth21},
+	Title: "A refresh token altered in one character of its last part is refused (an unchecked signature or grant reference does not refresh)",
+	Quote: "Authorization servers MUST ensure the integrity of the refresh token value in this case, for example, using signatures.",
+	Run:   runRefreshTokenIntegrity,
 }
 
 // runRefreshTokenIntegrity refreshes once with the token as issued (the
@@ -106,6 +88,15 @@ func alterTail(tok string) string {
 		b[i] = 'A'
 	}
 	return string(b)
+}
+
+var publicRefreshRotation = &suite.Check{
+	ID: "rfc9700-4.14.2-public-refresh-rotation", Spec: suite.RFC9700, Section: "4.14.2", Level: suite.Must,
+	Destroys: true,
+	Requires: []vocab.Feature{vocab.FeaturePublicClient, vocab.FeatureAuthCode, vocab.FeatureRefresh}, Profiles: []vocab.Profile{vocab.ProfileOAuth21},
+	Title: "Refresh tokens of public clients rotate (a used one stops working), unless they are sender-constrained",
+	Quote: "Authorization servers MUST utilize one of these methods to detect refresh token replay by malicious actors for public clients:",
+	Run:   runPublicRefreshRotation,
 }
 
 // runPublicRefreshRotation refreshes once as the public client and uses
@@ -202,6 +193,17 @@ func waitReuseInterval(ctx context.Context, t *suite.T) error {
 		return nil
 	}
 	return t.WaitFor(ctx, d+time.Second, "the refresh_reuse_interval, during which the server accepts a rotated refresh token")
+}
+
+var replayRevokesFamily = &suite.Check{
+	ID: "rfc9700-4.14.2-replay-revokes-family", Spec: suite.RFC9700, Section: "4.14.2", Level: suite.Should,
+	Destroys: true,
+	Requires: []vocab.Feature{vocab.FeaturePublicClient, vocab.FeatureAuthCode, vocab.FeatureRefresh}, Profiles: []vocab.Profile{vocab.ProfileOAuth21},
+	Title: "Replaying a rotated refresh token revokes the active one",
+	Quote: "The authorization server cannot determine which party submitted the invalid refresh token, but it will revoke the active refresh token.",
+	Keywordless: "The sentence describes refresh token rotation, one of the two methods that \"Authorization servers MUST utilize ... to detect refresh token replay by malicious actors for public clients\"; " +
+		"it has no keyword of its own, and whether the revocation is part of that MUST is not settled (rotation without it still refuses the replayed token), so a newest token that survives a replay is a WARN.",
+	Run: runReplayRevokesFamily,
 }
 
 // runReplayRevokesFamily replays a refresh token whose replacement has

@@ -17,15 +17,15 @@ import (
 // clientImpersonationChecks returns the checks of RFC 9700 §4.15, Client
 // Impersonating Resource Owner.
 func clientImpersonationChecks() []*suite.Check {
-	return []*suite.Check{
-		{
-			ID: "rfc9700-4.15-client-id-not-chosen", Spec: suite.RFC9700, Section: "4.15", Level: suite.ShouldNot,
-			Requires: []vocab.Feature{vocab.FeatureDCR}, Profiles: []vocab.Profile{vocab.ProfileCore, vocab.ProfileOAuth21},
-			Title: "A client cannot choose its own client_id at registration",
-			Quote: "Authorization servers SHOULD NOT allow clients to influence their client_id or any other claim that could cause confusion with a genuine resource owner if a common namespace for client IDs and user identifiers exists, such as in the sub claim example from [RFC9068] shown in Section 4.15 above.",
-			Run:   runClientIDNotChosen,
-		},
-	}
+	return []*suite.Check{clientIDNotChosen}
+}
+
+var clientIDNotChosen = &suite.Check{
+	ID: "rfc9700-4.15-client-id-not-chosen", Spec: suite.RFC9700, Section: "4.15", Level: suite.ShouldNot,
+	Requires: []vocab.Feature{vocab.FeatureDCR}, Profiles: []vocab.Profile{vocab.ProfileCore, vocab.ProfileOAuth21},
+	Title: "A client cannot choose its own client_id at registration",
+	Quote: "Authorization servers SHOULD NOT allow clients to influence their client_id or any other claim that could cause confusion with a genuine resource owner if a common namespace for client IDs and user identifiers exists, such as in the sub claim example from [RFC9068] shown in Section 4.15 above.",
+	Run:   runClientIDNotChosen,
 }
 
 func runClientIDNotChosen(ctx context.Context, t *suite.T) error {

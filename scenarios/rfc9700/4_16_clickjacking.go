@@ -11,23 +11,15 @@ import (
 
 // clickjackingChecks returns the checks of RFC 9700 §4.16, Clickjacking.
 func clickjackingChecks() []*suite.Check {
-	req := []vocab.Feature{vocab.FeatureBrowser, vocab.FeatureConfidential, vocab.FeatureAuthCode}
-	return []*suite.Check{
-		{
-			ID: "rfc9700-4.16-no-framing", Spec: suite.RFC9700, Section: "4.16", Level: suite.Must,
-			Requires: req, Profiles: []vocab.Profile{vocab.ProfileOAuth21},
-			Title: "Login and consent pages forbid framing (X-Frame-Options, CSP frame-ancestors, or a frame-busting script)",
-			Quote: "Authorization servers MUST prevent clickjacking attacks.",
-			Run:   runNoFraming,
-		},
-		{
-			ID: "rfc9700-4.16-csp-frame-ancestors", Spec: suite.RFC9700, Section: "4.16", Level: suite.Should,
-			Requires: req, Profiles: []vocab.Profile{vocab.ProfileOAuth21},
-			Title: "Login and consent pages restrict framing with Content-Security-Policy frame-ancestors, not X-Frame-Options alone",
-			Quote: "In addition to those, authorization servers SHOULD also use Content Security Policy (CSP) level 2 [W3C.CSP-2] or greater.",
-			Run:   runCSPFrameAncestors,
-		},
-	}
+	return []*suite.Check{noFraming, cspFrameAncestors}
+}
+
+var cspFrameAncestors = &suite.Check{
+	ID: "rfc9700-4.16-csp-frame-ancestors", Spec: suite.RFC9700, Section: "4.16", Level: suite.Should,
+	Requires: []vocab.Feature{vocab.FeatureBrowser, vocab.FeatureConfidential, vocab.FeatureAuthCode}, Profiles: []vocab.Profile{vocab.ProfileOAuth21},
+	Title: "Login and consent pages restrict framing with Content-Security-Policy frame-ancestors, not X-Frame-Options alone",
+	Quote: "In addition to those, authorization servers SHOULD also use Content Security Policy (CSP) level 2 [W3C.CSP-2] or greater.",
+	Run:   runCSPFrameAncestors,
 }
 
 // runCSPFrameAncestors asks every login and consent page for a CSP
@@ -51,6 +43,14 @@ func runCSPFrameAncestors(ctx context.Context, t *suite.T) error {
 			Fix: "send Content-Security-Policy: frame-ancestors 'none' on login and consent pages, next to X-Frame-Options: DENY"}
 	}
 	return nil
+}
+
+var noFraming = &suite.Check{
+	ID: "rfc9700-4.16-no-framing", Spec: suite.RFC9700, Section: "4.16", Level: suite.Must,
+	Requires: []vocab.Feature{vocab.FeatureBrowser, vocab.FeatureConfidential, vocab.FeatureAuthCode}, Profiles: []vocab.Profile{vocab.ProfileOAuth21},
+	Title: "Login and consent pages forbid framing (X-Frame-Options, CSP frame-ancestors, or a frame-busting script)",
+	Quote: "Authorization servers MUST prevent clickjacking attacks.",
+	Run:   runNoFraming,
 }
 
 func runNoFraming(ctx context.Context, t *suite.T) error {

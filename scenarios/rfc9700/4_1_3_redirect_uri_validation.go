@@ -12,23 +12,15 @@ import (
 // redirectURIValidationChecks returns the checks of RFC 9700 §4.1.3,
 // Countermeasures (Insufficient Redirect URI Validation).
 func redirectURIValidationChecks() []*suite.Check {
-	conf := []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureAuthCode}
-	return []*suite.Check{
-		{
-			ID: "rfc9700-4.1.3-exact-redirect-match", Spec: suite.RFC9700, Section: "4.1.3", Level: suite.Must,
-			Requires: conf, Profiles: []vocab.Profile{vocab.ProfileCore, vocab.ProfileOAuth21},
-			Title: "redirect_uri is compared by exact string matching (no prefix, path or query extension)",
-			Quote: "This means the authorization server MUST ensure that the two URIs are equal; see Section 6.2.1 of [RFC3986], Simple String Comparison, for details.",
-			Run:   runExactRedirectMatch,
-		},
-		{
-			ID: "rfc9700-4.1.3-no-redirect-patterns", Spec: suite.RFC9700, Section: "4.1.3", Level: suite.Must,
-			Requires: []vocab.Feature{vocab.FeatureDCR, vocab.FeatureAuthCode}, Profiles: []vocab.Profile{vocab.ProfileCore, vocab.ProfileOAuth21},
-			Title: "A registered redirect URI containing * is not used as a pattern: a matching host gets no code",
-			Quote: "This means the authorization server MUST ensure that the two URIs are equal; see Section 6.2.1 of [RFC3986], Simple String Comparison, for details.",
-			Run:   runNoRedirectPatterns,
-		},
-	}
+	return []*suite.Check{exactRedirectMatch, noRedirectPatterns}
+}
+
+var exactRedirectMatch = &suite.Check{
+	ID: "rfc9700-4.1.3-exact-redirect-match", Spec: suite.RFC9700, Section: "4.1.3", Level: suite.Must,
+	Requires: []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureAuthCode}, Profiles: []vocab.Profile{vocab.ProfileCore, vocab.ProfileOAuth21},
+	Title: "redirect_uri is compared by exact string matching (no prefix, path or query extension)",
+	Quote: "This means the authorization server MUST ensure that the two URIs are equal; see Section 6.2.1 of [RFC3986], Simple String Comparison, for details.",
+	Run:   runExactRedirectMatch,
 }
 
 func runExactRedirectMatch(ctx context.Context, t *suite.T) error {
@@ -55,6 +47,14 @@ func runExactRedirectMatch(ctx context.Context, t *suite.T) error {
 		return pagesPassable(ctx, t, c)
 	}
 	return nil
+}
+
+var noRedirectPatterns = &suite.Check{
+	ID: "rfc9700-4.1.3-no-redirect-patterns", Spec: suite.RFC9700, Section: "4.1.3", Level: suite.Must,
+	Requires: []vocab.Feature{vocab.FeatureDCR, vocab.FeatureAuthCode}, Profiles: []vocab.Profile{vocab.ProfileCore, vocab.ProfileOAuth21},
+	Title: "A registered redirect URI containing * is not used as a pattern: a matching host gets no code",
+	Quote: "This means the authorization server MUST ensure that the two URIs are equal; see Section 6.2.1 of [RFC3986], Simple String Comparison, for details.",
+	Run:   runNoRedirectPatterns,
 }
 
 func runNoRedirectPatterns(ctx context.Context, t *suite.T) error {

@@ -14,16 +14,15 @@ import (
 // refererLeakageChecks returns the checks of RFC 9700 §4.2.4,
 // Countermeasures (Credential Leakage via Referer Headers).
 func refererLeakageChecks() []*suite.Check {
-	req := []vocab.Feature{vocab.FeatureBrowser, vocab.FeatureConfidential, vocab.FeatureAuthCode}
-	return []*suite.Check{
-		{
-			ID: "rfc9700-4.2.4-no-third-party-resources", Spec: suite.RFC9700, Section: "4.2.4", Level: suite.ShouldNot,
-			Requires: req, Profiles: []vocab.Profile{vocab.ProfileCore, vocab.ProfileOAuth21},
-			Title: "Login and consent pages load nothing from other hosts (third-party resources receive the URL as Referer)",
-			Quote: "The page rendered as a result of the OAuth authorization response and the authorization endpoint SHOULD NOT include third-party resources or links to external sites.",
-			Run:   runNoThirdPartyResources,
-		},
-	}
+	return []*suite.Check{noThirdPartyResources}
+}
+
+var noThirdPartyResources = &suite.Check{
+	ID: "rfc9700-4.2.4-no-third-party-resources", Spec: suite.RFC9700, Section: "4.2.4", Level: suite.ShouldNot,
+	Requires: []vocab.Feature{vocab.FeatureBrowser, vocab.FeatureConfidential, vocab.FeatureAuthCode}, Profiles: []vocab.Profile{vocab.ProfileCore, vocab.ProfileOAuth21},
+	Title: "Login and consent pages load nothing from other hosts (third-party resources receive the URL as Referer)",
+	Quote: "The page rendered as a result of the OAuth authorization response and the authorization endpoint SHOULD NOT include third-party resources or links to external sites.",
+	Run:   runNoThirdPartyResources,
 }
 
 func runNoThirdPartyResources(ctx context.Context, t *suite.T) error {

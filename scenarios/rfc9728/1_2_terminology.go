@@ -12,16 +12,16 @@ import (
 // terminologyChecks returns the checks of RFC 9728 §1.2, Terminology,
 // which defines the resource identifier.
 func terminologyChecks() []*suite.Check {
-	return []*suite.Check{
-		{
-			ID: "rfc9728-1.2-resource-no-query", Spec: suite.RFC9728, Section: "1.2", Level: suite.ShouldNot,
-			Requires: needMetadata, Profiles: []vocab.Profile{vocab.ProfileResource},
-			Title: "The resource identifier has no query component",
-			Quote: "As specified in Section 2 of [RFC8707], it also SHOULD NOT include a query component, but it is recognized that there are cases that make a query component " +
-				"a useful and necessary part of a resource identifier.",
-			Run: runResourceNoQuery,
-		},
-	}
+	return []*suite.Check{resourceNoQuery}
+}
+
+var resourceNoQuery = &suite.Check{
+	ID: "rfc9728-1.2-resource-no-query", Spec: suite.RFC9728, Section: "1.2", Level: suite.ShouldNot,
+	Requires: needMetadata, Profiles: []vocab.Profile{vocab.ProfileResource},
+	Title: "The resource identifier has no query component",
+	Quote: "As specified in Section 2 of [RFC8707], it also SHOULD NOT include a query component, but it is recognized that there are cases that make a query component " +
+		"a useful and necessary part of a resource identifier.",
+	Run: runResourceNoQuery,
 }
 
 func runResourceNoQuery(_ context.Context, t *suite.T) error {

@@ -13,16 +13,16 @@ import (
 // humanReadableChecks returns the checks of RFC 9728 §2.1, Human-Readable
 // Resource Metadata.
 func humanReadableChecks() []*suite.Check {
-	return []*suite.Check{
-		{
-			ID: "rfc9728-2.1-untagged-instance", Spec: suite.RFC9728, Section: "2.1", Level: suite.Should,
-			Requires: needMetadata, Profiles: []vocab.Profile{vocab.ProfileResource},
-			Title: "Each language-tagged human-readable parameter also has its untagged instance",
-			Quote: "To facilitate interoperability, it is RECOMMENDED that each kind of human-readable metadata provided include an instance of its metadata parameter " +
-				"without any language tags in addition to any language-specific parameters ...",
-			Run: runUntaggedInstance,
-		},
-	}
+	return []*suite.Check{untaggedInstance}
+}
+
+var untaggedInstance = &suite.Check{
+	ID: "rfc9728-2.1-untagged-instance", Spec: suite.RFC9728, Section: "2.1", Level: suite.Should,
+	Requires: needMetadata, Profiles: []vocab.Profile{vocab.ProfileResource},
+	Title: "Each language-tagged human-readable parameter also has its untagged instance",
+	Quote: "To facilitate interoperability, it is RECOMMENDED that each kind of human-readable metadata provided include an instance of its metadata parameter " +
+		"without any language tags in addition to any language-specific parameters ...",
+	Run: runUntaggedInstance,
 }
 
 // runUntaggedInstance looks at the parameters written with a language tag

@@ -14,22 +14,7 @@ import (
 // signedMetadataChecks returns the checks of RFC 9728 §2.2, Signed
 // Protected Resource Metadata.
 func signedMetadataChecks() []*suite.Check {
-	return []*suite.Check{
-		{
-			ID: "rfc9728-2.2-signed-metadata-jws-with-iss", Spec: suite.RFC9728, Section: "2.2", Level: suite.Must,
-			Requires: needMetadata, Profiles: []vocab.Profile{vocab.ProfileResource},
-			Title: "signed_metadata, when present, is a signed JWS whose claims carry iss",
-			Quote: "The signed metadata MUST be digitally signed or MACed (protected with a Message Authentication Code) using a JSON Web Signature (JWS) [JWS] and MUST contain an iss (issuer) claim denoting the party attesting to the claims in the signed metadata.",
-			Run:   runSignedMetadataJWSWithIss,
-		},
-		{
-			ID: "rfc9728-2.2-signed-metadata-not-nested", Spec: suite.RFC9728, Section: "2.2", Level: suite.ShouldNot,
-			Requires: needMetadata, Profiles: []vocab.Profile{vocab.ProfileResource},
-			Title: "The claims of signed_metadata hold no signed_metadata of their own",
-			Quote: "A signed_metadata parameter SHOULD NOT appear as a claim in the JWT; it is RECOMMENDED to reject any metadata in which this occurs.",
-			Run:   runSignedMetadataNotNested,
-		},
-	}
+	return []*suite.Check{signedMetadataJWSWithIss, signedMetadataNotNested}
 }
 
 // signedMetadata reads the signed_metadata of the resource's metadata as a
@@ -66,6 +51,14 @@ func readSignedMetadata(doc map[string]any) signedMetadata {
 	return sm
 }
 
+var signedMetadataJWSWithIss = &suite.Check{
+	ID: "rfc9728-2.2-signed-metadata-jws-with-iss", Spec: suite.RFC9728, Section: "2.2", Level: suite.Must,
+	Requires: needMetadata, Profiles: []vocab.Profile{vocab.ProfileResource},
+	Title: "signed_metadata, when present, is a signed JWS whose claims carry iss",
+	Quote: "The signed metadata MUST be digitally signed or MACed (protected with a Message Authentication Code) using a JSON Web Signature (JWS) [JWS] and MUST contain an iss (issuer) claim denoting the party attesting to the claims in the signed metadata.",
+	Run:   runSignedMetadataJWSWithIss,
+}
+
 // runSignedMetadataJWSWithIss judges the form of signed_metadata; whether
 // its signature verifies needs the signer's keys, which the run does not
 // have.
@@ -86,6 +79,14 @@ func runSignedMetadataJWSWithIss(_ context.Context, t *suite.T) error {
 	return expect.Fail(t.Target.ResourceMetadataResult, "an iss claim naming the party that attests to the metadata", "claims: "+expect.Keys(sm.claim),
 		"the signed metadata does not say who signed it, so a client cannot pick the key to verify it with").
 		WithFix(`add an "iss" claim with the issuer of the signed metadata`)
+}
+
+var signedMetadataNotNested = &suite.Check{
+	ID: "rfc9728-2.2-signed-metadata-not-nested", Spec: suite.RFC9728, Section: "2.2", Level: suite.ShouldNot,
+	Requires: needMetadata, Profiles: []vocab.Profile{vocab.ProfileResource},
+	Title: "The claims of signed_metadata hold no signed_metadata of their own",
+	Quote: "A signed_metadata parameter SHOULD NOT appear as a claim in the JWT; it is RECOMMENDED to reject any metadata in which this occurs.",
+	Run:   runSignedMetadataNotNested,
 }
 
 func runSignedMetadataNotNested(_ context.Context, t *suite.T) error {

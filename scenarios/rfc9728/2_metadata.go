@@ -22,45 +22,17 @@ import (
 // Metadata.
 func metadataChecks() []*suite.Check {
 	return []*suite.Check{
-		{
-			ID: "rfc9728-2-authorization-servers-lists-issuer", Spec: suite.RFC9728, Section: "2", Level: suite.May,
-			Requires: needMetadata, Profiles: []vocab.Profile{vocab.ProfileResource},
-			Title: "The resource's metadata lists the authorization server whose tokens it accepts (an observation)",
-			Quote: "authorization_servers OPTIONAL. JSON array containing a list of OAuth authorization server issuer identifiers, as defined in [RFC8414], for authorization servers that can be used with this protected resource.",
-			Run:   runAuthorizationServersListsIssuer,
-		},
-		{
-			ID: "rfc9728-2-resource-required", Spec: suite.RFC9728, Section: "2", Level: suite.Must,
-			Requires: needMetadata, Profiles: []vocab.Profile{vocab.ProfileResource},
-			Title: "The protected resource metadata has the required resource parameter",
-			Quote: quoteResource,
-			Run:   runResourceRequired,
-		},
-		{
-			ID: "rfc9728-2-authorization-servers-have-metadata", Spec: suite.RFC9728, Section: "2", Level: suite.Must,
-			Requires: needMetadata, Profiles: []vocab.Profile{vocab.ProfileResource},
-			Title: "Every listed authorization server is an issuer whose RFC 8414 metadata names it",
-			Quote: "authorization_servers OPTIONAL. JSON array containing a list of OAuth authorization server issuer identifiers, as defined in [RFC8414], for authorization servers that can be used with this protected resource.",
-			Keywordless: "metadata states facts about the resource: a listed value must be an issuer identifier as RFC 8414 defines it, from which the server's metadata is found " +
-				"and whose issuer is identical (RFC 8414 §3, §3.3); a value that is not one makes the document false for every client that follows it",
-			Run: runAuthorizationServersHaveMetadata,
-		},
-		{
-			ID: "rfc9728-2-bearer-methods-honoured", Spec: suite.RFC9728, Section: "2", Level: suite.Must,
-			Requires: []vocab.Feature{vocab.FeatureResourceMetadata, vocab.FeatureConfidential}, Profiles: []vocab.Profile{vocab.ProfileResource},
-			Title:       "The resource accepts a valid token by every advertised bearer method",
-			Quote:       "bearer_methods_supported OPTIONAL. JSON array containing a list of the supported methods of sending an OAuth 2.0 bearer token [RFC6750] to the protected resource. Defined values are [\"header\", \"body\", \"query\"], corresponding to Sections 2.1, 2.2, and 2.3 of [RFC6750].",
-			Keywordless: "metadata states facts about the resource: a method listed as supported that the resource refuses makes the document false for every client that follows it",
-			Run:         runBearerMethodsHonoured,
-		},
-		{
-			ID: "rfc9728-2-scopes-supported-requestable", Spec: suite.RFC9728, Section: "2", Level: suite.Should,
-			Requires: []vocab.Feature{vocab.FeatureResourceMetadata, vocab.FeatureConfidential, vocab.FeatureAuthCode}, Profiles: []vocab.Profile{vocab.ProfileResource},
-			Title: "The authorization server under test does not refuse the scopes the resource advertises for authorization requests (an observation)",
-			Quote: "scopes_supported RECOMMENDED. JSON array containing a list of scope values, as defined in OAuth 2.0 [RFC6749], that are used in authorization requests to request access to this protected resource.",
-			Run:   runScopesSupportedRequestable,
-		},
+		authorizationServersListsIssuer, resourceRequired, authorizationServersHaveMetadata,
+		bearerMethodsHonoured, scopesSupportedRequestable,
 	}
+}
+
+var authorizationServersListsIssuer = &suite.Check{
+	ID: "rfc9728-2-authorization-servers-lists-issuer", Spec: suite.RFC9728, Section: "2", Level: suite.May,
+	Requires: needMetadata, Profiles: []vocab.Profile{vocab.ProfileResource},
+	Title: "The resource's metadata lists the authorization server whose tokens it accepts (an observation)",
+	Quote: "authorization_servers OPTIONAL. JSON array containing a list of OAuth authorization server issuer identifiers, as defined in [RFC8414], for authorization servers that can be used with this protected resource.",
+	Run:   runAuthorizationServersListsIssuer,
 }
 
 // runAuthorizationServersListsIssuer reports, as an observation, a list of
@@ -94,6 +66,14 @@ func runAuthorizationServersListsIssuer(ctx context.Context, t *suite.T) error {
 		AsObservation()
 }
 
+var resourceRequired = &suite.Check{
+	ID: "rfc9728-2-resource-required", Spec: suite.RFC9728, Section: "2", Level: suite.Must,
+	Requires: needMetadata, Profiles: []vocab.Profile{vocab.ProfileResource},
+	Title: "The protected resource metadata has the required resource parameter",
+	Quote: quoteResource,
+	Run:   runResourceRequired,
+}
+
 func runResourceRequired(ctx context.Context, t *suite.T) error {
 	doc := t.Target.ResourceMetadata
 	v, ok := doc["resource"]
@@ -111,6 +91,16 @@ func runResourceRequired(ctx context.Context, t *suite.T) error {
 
 // maxAuthorizationServers bounds the issuers fetched for one check.
 const maxAuthorizationServers = 5
+
+var authorizationServersHaveMetadata = &suite.Check{
+	ID: "rfc9728-2-authorization-servers-have-metadata", Spec: suite.RFC9728, Section: "2", Level: suite.Must,
+	Requires: needMetadata, Profiles: []vocab.Profile{vocab.ProfileResource},
+	Title: "Every listed authorization server is an issuer whose RFC 8414 metadata names it",
+	Quote: "authorization_servers OPTIONAL. JSON array containing a list of OAuth authorization server issuer identifiers, as defined in [RFC8414], for authorization servers that can be used with this protected resource.",
+	Keywordless: "metadata states facts about the resource: a listed value must be an issuer identifier as RFC 8414 defines it, from which the server's metadata is found " +
+		"and whose issuer is identical (RFC 8414 §3, §3.3); a value that is not one makes the document false for every client that follows it",
+	Run: runAuthorizationServersHaveMetadata,
+}
 
 func runAuthorizationServersHaveMetadata(ctx context.Context, t *suite.T) error {
 	list, present, err := expect.StringList(t.Target.ResourceMetadata, "authorization_servers")
@@ -198,6 +188,15 @@ func issuerMetadata(ctx context.Context, t *suite.T, issuer string) (map[string]
 		}
 	}
 	return nil, res, nil
+}
+
+var bearerMethodsHonoured = &suite.Check{
+	ID: "rfc9728-2-bearer-methods-honoured", Spec: suite.RFC9728, Section: "2", Level: suite.Must,
+	Requires: []vocab.Feature{vocab.FeatureResourceMetadata, vocab.FeatureConfidential}, Profiles: []vocab.Profile{vocab.ProfileResource},
+	Title:       "The resource accepts a valid token by every advertised bearer method",
+	Quote:       "bearer_methods_supported OPTIONAL. JSON array containing a list of the supported methods of sending an OAuth 2.0 bearer token [RFC6750] to the protected resource. Defined values are [\"header\", \"body\", \"query\"], corresponding to Sections 2.1, 2.2, and 2.3 of [RFC6750].",
+	Keywordless: "metadata states facts about the resource: a method listed as supported that the resource refuses makes the document false for every client that follows it",
+	Run:         runBearerMethodsHonoured,
 }
 
 func runBearerMethodsHonoured(ctx context.Context, t *suite.T) error {
@@ -313,6 +312,14 @@ func callWithToken(ctx context.Context, t *suite.T, method, token string) (*http
 	return probe.Call(ctx, t, t.Target.Resource, "Bearer "+token, note)
 }
 
+var scopesSupportedRequestable = &suite.Check{
+	ID: "rfc9728-2-scopes-supported-requestable", Spec: suite.RFC9728, Section: "2", Level: suite.Should,
+	Requires: []vocab.Feature{vocab.FeatureResourceMetadata, vocab.FeatureConfidential, vocab.FeatureAuthCode}, Profiles: []vocab.Profile{vocab.ProfileResource},
+	Title: "The authorization server under test does not refuse the scopes the resource advertises for authorization requests (an observation)",
+	Quote: "scopes_supported RECOMMENDED. JSON array containing a list of scope values, as defined in OAuth 2.0 [RFC6749], that are used in authorization requests to request access to this protected resource.",
+	Run:   runScopesSupportedRequestable,
+}
+
 // runScopesSupportedRequestable asks for the advertised scopes the way the
 // member describes them, in an authorization request for the resource. A
 // refusal is an observation: RECOMMENDED binds publishing the member, and
@@ -370,44 +377,7 @@ const quoteResource = "resource REQUIRED. The protected resource's resource iden
 // of single members: the URLs, the signing algorithms and the name.
 func memberFormChecks() []*suite.Check {
 	return []*suite.Check{
-		{
-			ID: "rfc9728-2-resource-https-url", Spec: suite.RFC9728, Section: "2", Level: suite.Must,
-			Requires: needMetadata, Profiles: []vocab.Profile{vocab.ProfileResource},
-			Title: "The resource identifier is an https URL without fragment",
-			Quote: quoteResource,
-			Keywordless: "REQUIRED makes the member mandatory, and §1.2 defines its value: \"The protected resource's resource identifier, which is a URL that uses the https scheme " +
-				"and has no fragment component.\" A value in another form is not a resource identifier; an http identifier on the local machine is not judged (test deployments)",
-			Run: runResourceHTTPSURL,
-		},
-		{
-			ID: "rfc9728-2-jwks-uri-https", Spec: suite.RFC9728, Section: "2", Level: suite.Must,
-			Requires: needMetadata, Profiles: []vocab.Profile{vocab.ProfileResource},
-			Title: "The resource's jwks_uri, when present, is an https URL",
-			Quote: "jwks_uri OPTIONAL. URL of the protected resource's JSON Web Key (JWK) Set [JWK] document. ... This URL MUST use the https scheme.",
-			Run:   runJWKSURIHTTPS,
-		},
-		{
-			ID: "rfc9728-2-jwks-keys-have-use", Spec: suite.RFC9728, Section: "2", Level: suite.Must,
-			Requires: needMetadata, Profiles: []vocab.Profile{vocab.ProfileResource},
-			Title: "A JWK Set at jwks_uri with both signing and encryption keys gives every key a use",
-			Quote: "When both signing and encryption keys are made available, a use (public key use) parameter value is REQUIRED for all keys in the referenced JWK Set to indicate each key's intended usage.",
-			Run:   runJWKSKeysHaveUse,
-		},
-		{
-			ID: "rfc9728-2-signing-alg-none-absent", Spec: suite.RFC9728, Section: "2", Level: suite.MustNot,
-			Requires: needMetadata, Profiles: []vocab.Profile{vocab.ProfileResource},
-			Title: "resource_signing_alg_values_supported does not list \"none\"",
-			Quote: "resource_signing_alg_values_supported OPTIONAL. JSON array containing a list of the JWS [JWS] signing algorithms (alg values) [JWA] supported by the protected resource " +
-				"for signing resource responses ... The value none MUST NOT be used.",
-			Run: runSigningAlgNoneAbsent,
-		},
-		{
-			ID: "rfc9728-2-resource-name", Spec: suite.RFC9728, Section: "2", Level: suite.Should,
-			Requires: needMetadata, Profiles: []vocab.Profile{vocab.ProfileResource},
-			Title: "The protected resource metadata names the resource for people (resource_name)",
-			Quote: "resource_name Human-readable name of the protected resource intended for display to the end user. It is RECOMMENDED that protected resource metadata include this field.",
-			Run:   runResourceName,
-		},
+		resourceHTTPSURL, jwksURIHTTPS, jwksKeysHaveUse, signingAlgNoneAbsent, resourceName,
 	}
 }
 
@@ -428,6 +398,16 @@ func httpsOrLoopback(t *suite.T, member, raw string) string {
 	return "not an https URL"
 }
 
+var resourceHTTPSURL = &suite.Check{
+	ID: "rfc9728-2-resource-https-url", Spec: suite.RFC9728, Section: "2", Level: suite.Must,
+	Requires: needMetadata, Profiles: []vocab.Profile{vocab.ProfileResource},
+	Title: "The resource identifier is an https URL without fragment",
+	Quote: quoteResource,
+	Keywordless: "REQUIRED makes the member mandatory, and §1.2 defines its value: \"The protected resource's resource identifier, which is a URL that uses the https scheme " +
+		"and has no fragment component.\" A value in another form is not a resource identifier; an http identifier on the local machine is not judged (test deployments)",
+	Run: runResourceHTTPSURL,
+}
+
 func runResourceHTTPSURL(_ context.Context, t *suite.T) error {
 	v := t.Target.ResourceMetadata["resource"]
 	s, _ := v.(string)
@@ -446,6 +426,14 @@ func runResourceHTTPSURL(_ context.Context, t *suite.T) error {
 		WithFix("identify the resource by an https URL without fragment, and publish that URL unchanged as resource")
 }
 
+var jwksURIHTTPS = &suite.Check{
+	ID: "rfc9728-2-jwks-uri-https", Spec: suite.RFC9728, Section: "2", Level: suite.Must,
+	Requires: needMetadata, Profiles: []vocab.Profile{vocab.ProfileResource},
+	Title: "The resource's jwks_uri, when present, is an https URL",
+	Quote: "jwks_uri OPTIONAL. URL of the protected resource's JSON Web Key (JWK) Set [JWK] document. ... This URL MUST use the https scheme.",
+	Run:   runJWKSURIHTTPS,
+}
+
 func runJWKSURIHTTPS(_ context.Context, t *suite.T) error {
 	v, present := t.Target.ResourceMetadata["jwks_uri"]
 	if !present {
@@ -459,6 +447,15 @@ func runJWKSURIHTTPS(_ context.Context, t *suite.T) error {
 	return expect.Fail(t.Target.ResourceMetadataResult, "an https URL", "jwks_uri: "+expect.Describe(v),
 		"clients fetch the keys that verify the resource's signed responses from this URL: over http, anyone on the path can substitute them").
 		WithFix("serve the resource's JWK Set over https and publish its https URL")
+}
+
+var signingAlgNoneAbsent = &suite.Check{
+	ID: "rfc9728-2-signing-alg-none-absent", Spec: suite.RFC9728, Section: "2", Level: suite.MustNot,
+	Requires: needMetadata, Profiles: []vocab.Profile{vocab.ProfileResource},
+	Title: "resource_signing_alg_values_supported does not list \"none\"",
+	Quote: "resource_signing_alg_values_supported OPTIONAL. JSON array containing a list of the JWS [JWS] signing algorithms (alg values) [JWA] supported by the protected resource " +
+		"for signing resource responses ... The value none MUST NOT be used.",
+	Run: runSigningAlgNoneAbsent,
 }
 
 func runSigningAlgNoneAbsent(_ context.Context, t *suite.T) error {
@@ -476,6 +473,14 @@ func runSigningAlgNoneAbsent(_ context.Context, t *suite.T) error {
 	return expect.Fail(t.Target.ResourceMetadataResult, "a list without \"none\"", member+": "+expect.Describe(t.Target.ResourceMetadata[member]),
 		"the resource says it may sign its responses with no signature at all: anyone could forge them").
 		WithFix("remove \"none\" from " + member)
+}
+
+var resourceName = &suite.Check{
+	ID: "rfc9728-2-resource-name", Spec: suite.RFC9728, Section: "2", Level: suite.Should,
+	Requires: needMetadata, Profiles: []vocab.Profile{vocab.ProfileResource},
+	Title: "The protected resource metadata names the resource for people (resource_name)",
+	Quote: "resource_name Human-readable name of the protected resource intended for display to the end user. It is RECOMMENDED that protected resource metadata include this field.",
+	Run:   runResourceName,
 }
 
 // runResourceName accepts resource_name with or without a language tag
@@ -503,6 +508,14 @@ func runResourceName(_ context.Context, t *suite.T) error {
 	return expect.Fail(t.Target.ResourceMetadataResult, "resource_name: a name for people", names[0]+": "+expect.Describe(doc[names[0]]),
 		"the resource's name is not a non-empty string").
 		WithFix(`give "resource_name" a string naming the resource, as clients show it to the user`)
+}
+
+var jwksKeysHaveUse = &suite.Check{
+	ID: "rfc9728-2-jwks-keys-have-use", Spec: suite.RFC9728, Section: "2", Level: suite.Must,
+	Requires: needMetadata, Profiles: []vocab.Profile{vocab.ProfileResource},
+	Title: "A JWK Set at jwks_uri with both signing and encryption keys gives every key a use",
+	Quote: "When both signing and encryption keys are made available, a use (public key use) parameter value is REQUIRED for all keys in the referenced JWK Set to indicate each key's intended usage.",
+	Run:   runJWKSKeysHaveUse,
 }
 
 // runJWKSKeysHaveUse fetches the JWK Set at jwks_uri (a public document:

@@ -14,31 +14,15 @@ import (
 // responseChecks returns the checks of RFC 9728 §3.2, Protected Resource
 // Metadata Response.
 func responseChecks() []*suite.Check {
-	return []*suite.Check{
-		{
-			ID: "rfc9728-3.2-json-content-type", Spec: suite.RFC9728, Section: "3.2", Level: suite.Must,
-			Requires: needMetadata, Profiles: []vocab.Profile{vocab.ProfileResource},
-			Title: "The protected resource metadata is served as application/json",
-			Quote: "A successful response MUST use the 200 OK HTTP status code and return a JSON object using the application/json content type that contains a set of metadata parameters as its members that are a subset of the metadata parameters defined in Section 2.",
-			Run:   runJSONContentType,
-		},
-		{
-			ID: "rfc9728-3.2-no-empty-arrays", Spec: suite.RFC9728, Section: "3.2", Level: suite.Must,
-			Requires: needMetadata, Profiles: []vocab.Profile{vocab.ProfileResource},
-			Title: "The protected resource metadata omits parameters with zero values (bearer_methods_supported excepted)",
-			Quote: "Parameters with multiple values are represented as JSON arrays. Parameters with zero values MUST be omitted from the response.",
-			Run:   runNoEmptyArrays,
-		},
-		{
-			ID: "rfc9728-3.2-multi-valued-as-arrays", Spec: suite.RFC9728, Section: "3.2", Level: suite.Must,
-			Requires: needMetadata, Profiles: []vocab.Profile{vocab.ProfileResource},
-			Title: "The multi-valued parameters of RFC 9728 §2 are JSON arrays of strings",
-			Quote: "Parameters with multiple values are represented as JSON arrays.",
-			Keywordless: "the wire format of the metadata response: §2 defines each of these parameters as a JSON array of strings, and a document that sends another JSON type " +
-				"is not one a client can read as RFC 9728 metadata",
-			Run: runMultiValuedASArrays,
-		},
-	}
+	return []*suite.Check{jsonContentType, noEmptyArrays, multiValuedASArrays}
+}
+
+var jsonContentType = &suite.Check{
+	ID: "rfc9728-3.2-json-content-type", Spec: suite.RFC9728, Section: "3.2", Level: suite.Must,
+	Requires: needMetadata, Profiles: []vocab.Profile{vocab.ProfileResource},
+	Title: "The protected resource metadata is served as application/json",
+	Quote: "A successful response MUST use the 200 OK HTTP status code and return a JSON object using the application/json content type that contains a set of metadata parameters as its members that are a subset of the metadata parameters defined in Section 2.",
+	Run:   runJSONContentType,
 }
 
 func runJSONContentType(ctx context.Context, t *suite.T) error {
@@ -51,6 +35,14 @@ func runJSONContentType(ctx context.Context, t *suite.T) error {
 	return nil
 }
 
+var noEmptyArrays = &suite.Check{
+	ID: "rfc9728-3.2-no-empty-arrays", Spec: suite.RFC9728, Section: "3.2", Level: suite.Must,
+	Requires: needMetadata, Profiles: []vocab.Profile{vocab.ProfileResource},
+	Title: "The protected resource metadata omits parameters with zero values (bearer_methods_supported excepted)",
+	Quote: "Parameters with multiple values are represented as JSON arrays. Parameters with zero values MUST be omitted from the response.",
+	Run:   runNoEmptyArrays,
+}
+
 func runNoEmptyArrays(ctx context.Context, t *suite.T) error {
 	// §2 lets bearer_methods_supported be [] to say that no
 	// bearer method is supported.
@@ -61,6 +53,16 @@ func runNoEmptyArrays(ctx context.Context, t *suite.T) error {
 	return expect.Fail(t.Target.ResourceMetadataResult, "no parameter with an empty array",
 		strings.Join(empty, ": [], ")+": []", "the protected resource metadata has parameters with zero values").
 		WithFix("omit a parameter rather than sending an empty array")
+}
+
+var multiValuedASArrays = &suite.Check{
+	ID: "rfc9728-3.2-multi-valued-as-arrays", Spec: suite.RFC9728, Section: "3.2", Level: suite.Must,
+	Requires: needMetadata, Profiles: []vocab.Profile{vocab.ProfileResource},
+	Title: "The multi-valued parameters of RFC 9728 §2 are JSON arrays of strings",
+	Quote: "Parameters with multiple values are represented as JSON arrays.",
+	Keywordless: "the wire format of the metadata response: §2 defines each of these parameters as a JSON array of strings, and a document that sends another JSON type " +
+		"is not one a client can read as RFC 9728 metadata",
+	Run: runMultiValuedASArrays,
 }
 
 func runMultiValuedASArrays(ctx context.Context, t *suite.T) error {

@@ -14,22 +14,7 @@ import (
 // validationChecks returns the checks of RFC 9728 §3.3, Protected Resource
 // Metadata Validation.
 func validationChecks() []*suite.Check {
-	return []*suite.Check{
-		{
-			ID: "rfc9728-3.3-resource-identical", Spec: suite.RFC9728, Section: "3.3", Level: suite.Must,
-			Requires: needMetadata, Profiles: []vocab.Profile{vocab.ProfileResource},
-			Title: "The resource member of the metadata is identical to the resource identifier",
-			Quote: "The resource value returned MUST be identical to the protected resource's resource identifier value into which the well-known URI path suffix was inserted to create the URL used to retrieve the metadata.",
-			Run:   runResourceIdentical,
-		},
-		{
-			ID: "rfc9728-3.3-challenge-metadata-resource", Spec: suite.RFC9728, Section: "3.3", Level: suite.Must,
-			Requires: needResource, Profiles: []vocab.Profile{vocab.ProfileResource},
-			Title: "The metadata named by the 401 challenge has the resource the client called as its resource",
-			Quote: "If the protected resource metadata was retrieved from a URL returned by the protected resource via the WWW-Authenticate resource_metadata parameter, then the resource value returned MUST be identical to the URL that the client used to make the request to the resource server.",
-			Run:   runChallengeMetadataResource,
-		},
-	}
+	return []*suite.Check{resourceIdentical, challengeMetadataResource}
 }
 
 // sameResource reports whether the resource identifiers a and b are the
@@ -58,6 +43,14 @@ func sameResource(a, b string) bool {
 		ua.Fragment == ub.Fragment
 }
 
+var resourceIdentical = &suite.Check{
+	ID: "rfc9728-3.3-resource-identical", Spec: suite.RFC9728, Section: "3.3", Level: suite.Must,
+	Requires: needMetadata, Profiles: []vocab.Profile{vocab.ProfileResource},
+	Title: "The resource member of the metadata is identical to the resource identifier",
+	Quote: "The resource value returned MUST be identical to the protected resource's resource identifier value into which the well-known URI path suffix was inserted to create the URL used to retrieve the metadata.",
+	Run:   runResourceIdentical,
+}
+
 func runResourceIdentical(ctx context.Context, t *suite.T) error {
 	res := t.Target.ResourceMetadataResult
 	got, _ := t.Target.ResourceMetadata["resource"].(string)
@@ -66,6 +59,14 @@ func runResourceIdentical(ctx context.Context, t *suite.T) error {
 			"the protected resource metadata names another resource; clients must discard it")
 	}
 	return nil
+}
+
+var challengeMetadataResource = &suite.Check{
+	ID: "rfc9728-3.3-challenge-metadata-resource", Spec: suite.RFC9728, Section: "3.3", Level: suite.Must,
+	Requires: needResource, Profiles: []vocab.Profile{vocab.ProfileResource},
+	Title: "The metadata named by the 401 challenge has the resource the client called as its resource",
+	Quote: "If the protected resource metadata was retrieved from a URL returned by the protected resource via the WWW-Authenticate resource_metadata parameter, then the resource value returned MUST be identical to the URL that the client used to make the request to the resource server.",
+	Run:   runChallengeMetadataResource,
 }
 
 func runChallengeMetadataResource(ctx context.Context, t *suite.T) error {

@@ -16,15 +16,15 @@ import (
 // retrievalChecks returns the checks of RFC 9728 §3, Obtaining Protected
 // Resource Metadata.
 func retrievalChecks() []*suite.Check {
-	return []*suite.Check{
-		{
-			ID: "rfc9728-3-well-known-uri", Spec: suite.RFC9728, Section: "3", Level: suite.Must,
-			Requires: needResource, Profiles: []vocab.Profile{vocab.ProfileResource},
-			Title: "The metadata is served at the well-known URL inserted between host and path of the resource identifier",
-			Quote: "Protected resources supporting metadata MUST make a JSON document containing metadata as specified in Section 2 available at a URL formed by inserting a well-known URI string into the protected resource's resource identifier between the host component and the path and/or query components, if any.",
-			Run:   runWellKnownURI,
-		},
-	}
+	return []*suite.Check{wellKnownURI}
+}
+
+var wellKnownURI = &suite.Check{
+	ID: "rfc9728-3-well-known-uri", Spec: suite.RFC9728, Section: "3", Level: suite.Must,
+	Requires: needResource, Profiles: []vocab.Profile{vocab.ProfileResource},
+	Title: "The metadata is served at the well-known URL inserted between host and path of the resource identifier",
+	Quote: "Protected resources supporting metadata MUST make a JSON document containing metadata as specified in Section 2 available at a URL formed by inserting a well-known URI string into the protected resource's resource identifier between the host component and the path and/or query components, if any.",
+	Run:   runWellKnownURI,
 }
 
 // runWellKnownURI fetches the metadata at the inserted well-known URL. When
