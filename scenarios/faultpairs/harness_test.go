@@ -83,6 +83,14 @@ func add(m map[string]pair) bool {
 
 func faults(f ...server.Fault) pair { return pair{faults: f} }
 
+// shortLived pairs a check that waits out a lifetime with faults of a
+// server whose codes and access tokens live 5 s rather than a minute: the
+// plan of the pair is that one check, which waits the lifetime it learns
+// (expires_in, the documented code lifetime).
+func shortLived(f ...server.Fault) pair {
+	return pair{faults: f, cfg: func(c *server.Config) { c.CodeTTL, c.AccessTokenTTL = 5*time.Second, 5*time.Second }}
+}
+
 // overTLS pairs a check with faults of a server served over TLS.
 func overTLS(f ...server.Fault) pair { return pair{faults: f, tls: true} }
 

@@ -15,5 +15,5 @@ var _ = add(map[string]pair{
 	"rfc7662-4-callers-authorized":       faults(server.FaultIntrospectAnyClient),
 	"rfc7662-4-signature-validated":      faults(server.FaultAccessTokenSignatureUnchecked),
 	"rfc7662-4-tls12-supported":          overTLS(server.FaultTLS12Unsupported),
-	"rfc7662-4-expired-inactive":         faults(server.FaultIntrospectExpiredActive),
+	"rfc7662-4-expired-inactive":         shortLived(server.FaultIntrospectExpiredActive),
 })
