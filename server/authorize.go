@@ -71,7 +71,7 @@ func (s *Server) handleAuthorize(w http.ResponseWriter, r *http.Request) {
 		s.errorPage(w, http.StatusBadRequest, "Invalid request", "The request has no client_id.")
 		return
 	}
-	if s.cimdEnabled() && isURLClientID(clientID) && s.cimdCache.get(clientID, s.now()) == nil {
+	if s.cimdEnabled() && isURLClientID(clientID) && !s.cimdCached(clientID) {
 		// Fetching a client metadata document costs as much as a registration.
 		if ok, _ := s.sources.allow(r, registrationBucket, s.now()); !ok {
 			s.errorPage(w, http.StatusTooManyRequests, "Too many requests", "Too many requests from your address. Try again later.")

@@ -120,8 +120,8 @@ func (s *Server) authorizeClient(ctx context.Context, clientID string, redirectU
 // cache while the document is fresh, fetching it otherwise.
 func (s *Server) cimdDocument(ctx context.Context, clientID string) (*store.Client, error) {
 	now := s.now()
-	if c := s.cimdCache.get(clientID, now); c != nil {
-		return c, nil
+	if c, ok := s.cimdCache.get(clientID, now); ok {
+		return cloneClient(c), nil
 	}
 	if err := s.cimdFailures.get(clientID, now); err != nil {
 		return nil, err
@@ -131,9 +131,16 @@ func (s *Server) cimdDocument(ctx context.Context, clientID string) (*store.Clie
 		s.rememberDocumentFailure(clientID, err, now)
 		return nil, err
 	}
-	s.cimdCache.put(clientID, c, now.Add(ttl), now)
+	s.cimdCache.put(clientID, cloneClient(c), now.Add(ttl), now)
 	s.prefetchLogo(ctx, c.Metadata.LogoURI, ttl)
 	return cloneClient(c), nil
+}
+
+// cimdCached reports whether the document of clientID is in the cache
+// and fresh.
+func (s *Server) cimdCached(clientID string) bool {
+	_, ok := s.cimdCache.get(clientID, s.now())
+	return ok
 }
 
 // checkCIMDURL applies the draft's rules on the client_id URL.
@@ -413,63 +420,6 @@ func cimdFreshness(h http.Header, now time.Time) time.Duration {
 		ttl -= time.Duration(min(age, int64(cimdMaxTTL/time.Second))) * time.Second
 	}
 	return min(max(ttl, cimdMinTTL), cimdMaxTTL)
-}
-
-// cimdCache keeps the clients of fetched documents until they expire, at
-// most cimdCacheSize of them.
-type cimdCache struct {
-	mu      sync.Mutex
-	entries map[string]cimdEntry
-}
-
-type cimdEntry struct {
-	client  *store.Client
-	expires time.Time
-}
-
-// get returns a copy of the cached client of id, or nil when absent or
-// expired at now.
-func (c *cimdCache) get(id string, now time.Time) *store.Client {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	e, ok := c.entries[id]
-	if !ok || !now.Before(e.expires) {
-		return nil
-	}
-	return cloneClient(e.client)
-}
-
-// put caches a copy of cl until expires. When the cache is full it drops
-// the expired entries, then the entry that expires first.
-func (c *cimdCache) put(id string, cl *store.Client, expires, now time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.entries == nil {
-		c.entries = make(map[string]cimdEntry)
-	}
-	if _, ok := c.entries[id]; !ok && len(c.entries) >= cimdCacheSize {
-		for k, e := range c.entries {
-			if !now.Before(e.expires) {
-				delete(c.entries, k)
-			}
-		}
-		for len(c.entries) >= cimdCacheSize {
-			first := ""
-			for k, e := range c.entries {
-				if first == "" || e.expires.Before(c.entries[first].expires) {
-					first = k
-				}
-			}
-			delete(c.entries, first)
-		}
-	}
-	c.entries[id] = cimdEntry{client: cloneClient(cl), expires: expires}
-}
-
-func (c *cimdCache) len() int {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return len(c.entries)
 }
 
 // cimdFailures remembers failed document retrievals (only with the fault

@@ -6,7 +6,6 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"sync"
 	"time"
 )
 
@@ -34,45 +33,6 @@ var logoTypes = map[string]bool{"image/png": true, "image/jpeg": true, "image/gi
 type logoEntry struct {
 	contentType string
 	body        []byte
-	expires     time.Time
-}
-
-// logoCache keeps fetched logos by URL, at most logoCacheSize of them.
-type logoCache struct {
-	mu      sync.Mutex
-	entries map[string]logoEntry
-}
-
-func (c *logoCache) get(u string, now time.Time) (logoEntry, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	e, ok := c.entries[u]
-	if !ok || !now.Before(e.expires) {
-		return logoEntry{}, false
-	}
-	return e, true
-}
-
-func (c *logoCache) put(u string, e logoEntry, now time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.entries == nil {
-		c.entries = make(map[string]logoEntry)
-	}
-	if _, ok := c.entries[u]; !ok && len(c.entries) >= logoCacheSize {
-		for k, old := range c.entries {
-			if !now.Before(old.expires) {
-				delete(c.entries, k)
-			}
-		}
-		for k := range c.entries {
-			if len(c.entries) < logoCacheSize {
-				break
-			}
-			delete(c.entries, k)
-		}
-	}
-	c.entries[u] = e
 }
 
 // logo returns the copy of the logo at raw, fetching it when the cache has
@@ -111,8 +71,8 @@ func (s *Server) logo(ctx context.Context, raw string, ttl time.Duration) (logoE
 	if !logoTypes[ct] {
 		return logoEntry{}, fmt.Errorf("logo of type %s, not a raster image", ct)
 	}
-	e := logoEntry{contentType: ct, body: body, expires: now.Add(min(max(ttl, cimdMinTTL), cimdMaxTTL))}
-	s.logos.put(raw, e, now)
+	e := logoEntry{contentType: ct, body: body}
+	s.logos.put(raw, e, now.Add(min(max(ttl, cimdMinTTL), cimdMaxTTL)), now)
 	return e, nil
 }
 

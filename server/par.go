@@ -174,7 +174,7 @@ func (s *Server) pushingDocumentClient(w http.ResponseWriter, r *http.Request, f
 	if !s.cimdEnabled() || !isURLClientID(id) || r.Header.Get("Authorization") != "" {
 		return nil
 	}
-	if s.cimdCache.get(id, s.now()) == nil {
+	if !s.cimdCached(id) {
 		// Fetching a client metadata document costs as much as a registration.
 		if ok, wait := s.sources.allow(r, registrationBucket, s.now()); !ok {
 			w.Header().Set("Retry-After", strconv.Itoa(max(1, int(math.Ceil(wait.Seconds())))))

@@ -150,10 +150,10 @@ type Server struct {
 	log             *slog.Logger
 	keys            *keys // derived from Config.Secret (state.go)
 	ui              *uiTemplates
-	cimdCache       cimdCache
-	logos           logoCache
-	cimdFailures    cimdFailures         // only with the fault cimd-caches-failures
-	grantTypes      map[string]grantFunc // the grant types of the token endpoint
+	cimdCache       *expiringCache[*store.Client] // the clients of fetched documents
+	logos           *expiringCache[logoEntry]     // fetched logos by URL
+	cimdFailures    cimdFailures                  // only with the fault cimd-caches-failures
+	grantTypes      map[string]grantFunc          // the grant types of the token endpoint
 	limits          Limits
 	sources         *sources      // rate limits per source address
 	clientsMu       sync.Mutex    // serializes client creation (createClient)
@@ -197,6 +197,8 @@ func New(cfg Config) (*Server, error) {
 		now:            cfg.Now,
 		log:            cfg.Logger,
 		on:             on,
+		cimdCache:      newExpiringCache[*store.Client](cimdCacheSize),
+		logos:          newExpiringCache[logoEntry](logoCacheSize),
 	}
 	if s.now == nil {
 		s.now = time.Now
