@@ -328,9 +328,9 @@ func fetchedAgain(ctx context.Context, t *suite.T, d *docServer, path, redirect,
 }
 
 // cimdPadding is the whitespace after the JSON object of the oversized
-// document: 8 MiB, far above the draft's recommended 5 kilobytes and any
+// document: 4 MiB, far above the draft's recommended 5 kilobytes and any
 // limit a server would call one.
-const cimdPadding = 8 << 20
+const cimdPadding = 4 << 20
 
 var cimdSizeLimited = &suite.Check{
 	ID: "mcp-2025-11-25-cimd-size-limited", Spec: suite.MCP, Section: cimdSection, Level: suite.Should,
