@@ -94,11 +94,7 @@ var unknownTokenInactive = &suite.Check{
 }
 
 func runUnknownTokenInactive(ctx context.Context, t *suite.T) error {
-	c, err := t.Confidential(ctx)
-	if err != nil {
-		return err
-	}
-	res, err := introspect(ctx, t, c, "authspec-unknown-"+fixture.RandomState(), nil, "introspect a token that does not exist")
+	res, err := introspectUnknown(ctx, t)
 	if err != nil {
 		return err
 	}
@@ -272,11 +268,7 @@ var inactiveNoDetails = &suite.Check{
 }
 
 func runInactiveNoDetails(ctx context.Context, t *suite.T) error {
-	c, err := t.Confidential(ctx)
-	if err != nil {
-		return err
-	}
-	res, err := introspect(ctx, t, c, "authspec-unknown-"+fixture.RandomState(), nil, "introspect a token that does not exist")
+	res, err := introspectUnknown(ctx, t)
 	if err != nil {
 		return err
 	}

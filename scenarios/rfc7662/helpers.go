@@ -16,6 +16,16 @@ import (
 
 var req = []vocab.Feature{vocab.FeatureIntrospection, vocab.FeatureConfidential}
 
+// introspectUnknown introspects, as the run's confidential client, a token
+// that does not exist on the server.
+func introspectUnknown(ctx context.Context, t *suite.T) (*httpx.Result, error) {
+	c, err := t.Confidential(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return introspect(ctx, t, c, "authspec-unknown-"+fixture.RandomState(), nil, "introspect a token that does not exist")
+}
+
 // introspect posts token to the introspection endpoint as client c (nil:
 // no client authentication at all).
 func introspect(ctx context.Context, t *suite.T, c *fixture.Client, token string, extra url.Values, note string) (*httpx.Result, error) {
