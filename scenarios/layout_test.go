@@ -217,9 +217,9 @@ func layoutOf(e suite.CatalogEntry) (layout, error) {
 const maxFuncLines = 80
 
 // TestFunctionLength keeps every function of scenarios/ (tests included)
-// short enough to read at once: a section's list function only declares
-// its checks, each Run is a named function, and a long Run is split into
-// named steps.
+// short enough to read at once: a section's list function only names its
+// checks, each Run is a named function, and a long Run is split into named
+// steps. Function literals in package-level declarations count too.
 func TestFunctionLength(t *testing.T) {
 	fset := token.NewFileSet()
 	err := filepath.WalkDir(".", func(p string, d fs.DirEntry, err error) error {
@@ -230,14 +230,26 @@ func TestFunctionLength(t *testing.T) {
 		if err != nil {
 			return fmt.Errorf("parse %s: %w", p, err)
 		}
-		for _, decl := range f.Decls {
-			fd, ok := decl.(*ast.FuncDecl)
-			if !ok {
-				continue
-			}
-			from, to := fset.Position(fd.Pos()), fset.Position(fd.End())
+		long := func(name string, n ast.Node) {
+			from, to := fset.Position(n.Pos()), fset.Position(n.End())
 			if n := to.Line - from.Line + 1; n > maxFuncLines {
-				t.Errorf("scenarios/%s:%d: %s is %d lines; split it (at most %d)", filepath.ToSlash(p), from.Line, fd.Name.Name, n, maxFuncLines)
+				t.Errorf("scenarios/%s:%d: %s is %d lines; split it (at most %d)", filepath.ToSlash(p), from.Line, name, n, maxFuncLines)
+			}
+		}
+		for _, decl := range f.Decls {
+			switch d := decl.(type) {
+			case *ast.FuncDecl:
+				long(d.Name.Name, d)
+			case *ast.GenDecl:
+				// A check declared as a variable may hold its Run as a
+				// closure: the same limit applies to it.
+				ast.Inspect(d, func(n ast.Node) bool {
+					if fl, ok := n.(*ast.FuncLit); ok {
+						long("a function literal of a declaration", fl)
+						return false
+					}
+					return true
+				})
 			}
 		}
 		return nil
