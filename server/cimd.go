@@ -15,7 +15,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"time"
 
@@ -123,7 +122,7 @@ func (s *Server) cimdDocument(ctx context.Context, clientID string) (*store.Clie
 	if c, ok := s.cimdCache.get(clientID, now); ok {
 		return cloneClient(c), nil
 	}
-	if err := s.cimdFailures.get(clientID, now); err != nil {
+	if err, ok := s.cimdFailures.get(clientID, now); ok {
 		return nil, err
 	}
 	c, ttl, err := s.fetchClientMetadata(ctx, clientID)
@@ -420,40 +419,6 @@ func cimdFreshness(h http.Header, now time.Time) time.Duration {
 		ttl -= time.Duration(min(age, int64(cimdMaxTTL/time.Second))) * time.Second
 	}
 	return min(max(ttl, cimdMinTTL), cimdMaxTTL)
-}
-
-// cimdFailures remembers failed document retrievals (only with the fault
-// cimd-caches-failures: the draft forbids caching errors and invalid
-// documents).
-type cimdFailures struct {
-	mu      sync.Mutex
-	entries map[string]cimdFailure
-}
-
-type cimdFailure struct {
-	err     error
-	expires time.Time
-}
-
-func (f *cimdFailures) get(id string, now time.Time) error {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if e, ok := f.entries[id]; ok && now.Before(e.expires) {
-		return e.err
-	}
-	return nil
-}
-
-func (f *cimdFailures) put(id string, err error, expires time.Time) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if f.entries == nil {
-		f.entries = make(map[string]cimdFailure)
-	}
-	if len(f.entries) >= cimdCacheSize {
-		clear(f.entries)
-	}
-	f.entries[id] = cimdFailure{err: err, expires: expires}
 }
 
 // cloneClient copies a client and its lists.

@@ -69,7 +69,7 @@ func (s *Server) documentJSON(body []byte) []byte {
 // is remembered as long as a document would be).
 func (s *Server) rememberDocumentFailure(clientID string, err error, now time.Time) {
 	if s.fault(FaultCIMDCachesFailures) {
-		s.cimdFailures.put(clientID, err, now.Add(cimdMinTTL))
+		s.cimdFailures.put(clientID, err, now.Add(cimdMinTTL), now)
 	}
 }
 

@@ -152,7 +152,7 @@ type Server struct {
 	ui              *uiTemplates
 	cimdCache       *expiringCache[*store.Client] // the clients of fetched documents
 	logos           *expiringCache[logoEntry]     // fetched logos by URL
-	cimdFailures    cimdFailures                  // only with the fault cimd-caches-failures
+	cimdFailures    *expiringCache[error]         // failed document retrievals, only with the fault cimd-caches-failures (the draft forbids caching them)
 	grantTypes      map[string]grantFunc          // the grant types of the token endpoint
 	limits          Limits
 	sources         *sources      // rate limits per source address
@@ -199,6 +199,7 @@ func New(cfg Config) (*Server, error) {
 		on:             on,
 		cimdCache:      newExpiringCache[*store.Client](cimdCacheSize),
 		logos:          newExpiringCache[logoEntry](logoCacheSize),
+		cimdFailures:   newExpiringCache[error](cimdCacheSize),
 	}
 	if s.now == nil {
 		s.now = time.Now
