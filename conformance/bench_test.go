@@ -2,16 +2,15 @@ package conformance_test
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"testing"
 
 	"github.com/authspec/authspec/conformance"
+	"github.com/authspec/authspec/internal/testutil"
 	"github.com/authspec/authspec/server"
 	"github.com/authspec/authspec/suite"
-	"github.com/authspec/authspec/suite/browser"
 	"github.com/authspec/authspec/suite/target"
 )
 
@@ -26,13 +25,7 @@ func BenchmarkFullPlanWithBrowser(b *testing.B) { benchPlan(b, true) }
 
 func benchPlan(b *testing.B, withBrowser bool) {
 	if withBrowser {
-		opts := browser.Options{Executable: os.Getenv("AUTHSPEC_CHROMIUM"), DriverDir: os.Getenv("PLAYWRIGHT_DRIVER_PATH")}
-		if err := opts.Find(); err != nil {
-			if errors.Is(err, browser.ErrUnavailable) && os.Getenv("CI") == "" {
-				b.Skipf("%v", err)
-			}
-			b.Fatal(err)
-		}
+		testutil.Chromium(b)
 	}
 	ctx := context.Background()
 	for b.Loop() {

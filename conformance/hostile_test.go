@@ -27,10 +27,10 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/authspec/authspec/conformance"
+	"github.com/authspec/authspec/internal/testutil"
 	"github.com/authspec/authspec/reports"
 	"github.com/authspec/authspec/server"
 	"github.com/authspec/authspec/suite"
-	"github.com/authspec/authspec/suite/browser"
 	"github.com/authspec/authspec/suite/target"
 )
 
@@ -653,13 +653,7 @@ func TestHostileEcho_NoSecretInAnyReport(t *testing.T) {
 // Listed under allowed_origins, the login page gets the password.
 func TestHostileOrigins_LoginPageElsewhere(t *testing.T) {
 	t.Parallel()
-	opts := browser.Options{Executable: os.Getenv("AUTHSPEC_CHROMIUM"), DriverDir: os.Getenv("PLAYWRIGHT_DRIVER_PATH")}
-	if err := opts.Find(); err != nil {
-		if errors.Is(err, browser.ErrUnavailable) && os.Getenv("CI") == "" {
-			t.Skipf("%v", err)
-		}
-		t.Fatal(err)
-	}
+	testutil.Chromium(t)
 	c := newCollector(t)
 	issuer := divertingTarget(t, "", c.URL()+"/login")
 	cfg := hostileConfig()

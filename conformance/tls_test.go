@@ -3,7 +3,6 @@ package conformance_test
 import (
 	"context"
 	"crypto/tls"
-	"errors"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -18,7 +17,6 @@ import (
 	"github.com/authspec/authspec/internal/testutil"
 	"github.com/authspec/authspec/server"
 	"github.com/authspec/authspec/suite"
-	"github.com/authspec/authspec/suite/browser"
 	"github.com/authspec/authspec/suite/target"
 )
 
@@ -28,13 +26,7 @@ import (
 // is judged; certificates are still verified.
 func TestRun_PrivateCA(t *testing.T) {
 	t.Parallel()
-	opts := browser.Options{Executable: os.Getenv("AUTHSPEC_CHROMIUM"), DriverDir: os.Getenv("PLAYWRIGHT_DRIVER_PATH")}
-	if err := opts.Find(); err != nil {
-		if errors.Is(err, browser.ErrUnavailable) && os.Getenv("CI") == "" {
-			t.Skipf("%v", err)
-		}
-		t.Fatal(err)
-	}
+	testutil.Chromium(t)
 	certPEM, keyPEM := testutil.LoopbackCert(t)
 	cert, err := tls.X509KeyPair(certPEM, keyPEM)
 	require.NoError(t, err)

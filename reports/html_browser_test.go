@@ -2,7 +2,6 @@ package reports
 
 import (
 	"bytes"
-	"errors"
 	"image/png"
 	"os"
 	"path/filepath"
@@ -14,20 +13,14 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/authspec/authspec/suite/browser"
+	"github.com/authspec/authspec/internal/testutil"
 )
 
 // TestHTML_RendersInChromium opens the report in a real headless Chromium:
 // it must render (a non-blank screenshot), log no console error and no CSP
 // violation, and its filters and matrix links must work.
 func TestHTML_RendersInChromium(t *testing.T) {
-	opts := browser.Options{Executable: os.Getenv("AUTHSPEC_CHROMIUM"), DriverDir: os.Getenv("PLAYWRIGHT_DRIVER_PATH")}
-	if err := opts.Find(); err != nil {
-		if errors.Is(err, browser.ErrUnavailable) && os.Getenv("CI") == "" {
-			t.Skipf("%v", err)
-		}
-		require.NoError(t, err)
-	}
+	opts := testutil.Chromium(t)
 	var buf bytes.Buffer
 	require.NoError(t, WriteHTML(&buf, sampleReport(t)))
 	path := filepath.Join(t.TempDir(), "report.html")

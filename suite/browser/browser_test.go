@@ -51,15 +51,21 @@ func referenceServer(t *testing.T) (*server.Server, string) {
 	return srv, ts.URL
 }
 
-func TestBrowser_ReferenceServerConsent(t *testing.T) {
-	t.Parallel()
+// referenceT returns a check's T for the reference server (referenceServer)
+// whose flows go through its pages in Chromium with referenceRecipe.
+func referenceT(t *testing.T) *suite.T {
+	t.Helper()
 	srv, issuer := referenceServer(t)
 	b := launch(t, referenceRecipe)
-
-	ctx := context.Background()
-	env, err := suite.Prepare(ctx, issuer, &target.Config{Resource: srv.ResourceURL()}, suite.PrepareOptions{Authorizer: b})
+	env, err := suite.Prepare(context.Background(), issuer, &target.Config{Resource: srv.ResourceURL()}, suite.PrepareOptions{Authorizer: b})
 	require.NoError(t, err)
-	tt := suite.NewT(env, &suite.Check{ID: "x"})
+	return suite.NewT(env, &suite.Check{ID: "x"})
+}
+
+func TestBrowser_ReferenceServerConsent(t *testing.T) {
+	t.Parallel()
+	tt := referenceT(t)
+	ctx := context.Background()
 	c, err := tt.Confidential(ctx)
 	require.NoError(t, err)
 
@@ -119,13 +125,8 @@ func TestBrowser_FailureAttachesScreenshot(t *testing.T) {
 // fixture.ErrRedirectNotFollowed instead of waiting out the step timeout.
 func TestBrowser_PrivateUseSchemeRedirect(t *testing.T) {
 	t.Parallel()
-	srv, issuer := referenceServer(t)
-	b := launch(t, referenceRecipe)
-
+	tt := referenceT(t)
 	ctx := context.Background()
-	env, err := suite.Prepare(ctx, issuer, &target.Config{Resource: srv.ResourceURL()}, suite.PrepareOptions{Authorizer: b})
-	require.NoError(t, err)
-	tt := suite.NewT(env, &suite.Check{ID: "x"})
 	const redirect = "com.example.app:/oauth2redirect"
 	c, _, err := tt.Register(ctx, map[string]any{"application_type": "native", "redirect_uris": []string{redirect},
 		"token_endpoint_auth_method": "none", "grant_types": []string{"authorization_code"}, "response_types": []string{"code"}})
