@@ -200,6 +200,19 @@ func (t *T) TryAuthorize(ctx context.Context, r *fixture.AuthRequest) (*fixture.
 	return res, nil
 }
 
+// TryAuthorizeFor sends the run's usual authorization request of client c
+// (nil: the run's confidential client), changed by adjust when not nil
+// (AuthRequestFor), and returns the request with whatever came back
+// (TryAuthorize).
+func (t *T) TryAuthorizeFor(ctx context.Context, c *fixture.Client, adjust func(r *fixture.AuthRequest)) (*fixture.AuthRequest, *fixture.AuthzResult, error) {
+	ar, err := t.AuthRequestFor(ctx, c, adjust)
+	if err != nil {
+		return nil, nil, err
+	}
+	res, err := t.TryAuthorize(ctx, ar)
+	return ar, res, err
+}
+
 // AuthorizedBack sends r (nil: the usual request of the run's
 // confidential client) through Authorize and returns the result when the
 // authorization came back to the client's redirect URI; otherwise the check
@@ -391,6 +404,20 @@ func (t *T) CodeFor(ctx context.Context, c *fixture.Client, adjust func(r *fixtu
 	}
 	code, az, err := t.Code(ctx, r)
 	return &Grant{Request: r, Client: r.Client, Code: code, Authz: az, t: t}, err
+}
+
+// RedeemNew gets a new code for client c (nil: the run's confidential
+// client) with the run's usual request (CodeFor) and redeems it with the
+// token request changed by change (nil: as it is): the opening of a check
+// that judges one token request. The Grant is returned for a second
+// redemption or as evidence.
+func (t *T) RedeemNew(ctx context.Context, c *fixture.Client, change func(form url.Values)) (*Grant, *httpx.Result, error) {
+	g, err := t.CodeFor(ctx, c, nil)
+	if err != nil {
+		return g, nil, err
+	}
+	res, err := g.Redeem(ctx, change)
+	return g, res, err
 }
 
 // Redeem redeems the code as the request's client; change, when not nil,

@@ -33,22 +33,14 @@ var redirectURINotRequired = &suite.Check{
 // code, redeemed with redirect_uri, shows that the refusal is the
 // parameter's.
 func runRedirectURINotRequired(ctx context.Context, t *suite.T) error {
-	g, err := t.CodeFor(ctx, nil, nil)
-	if err != nil {
-		return err
-	}
-	res, err := g.Redeem(ctx, func(form url.Values) { form.Del("redirect_uri") })
+	g, res, err := t.RedeemNew(ctx, nil, func(form url.Values) { form.Del("redirect_uri") })
 	if err != nil {
 		return err
 	}
 	if tokenreq.Issued(res) {
 		return nil
 	}
-	control, err := t.CodeFor(ctx, g.Client, nil)
-	if err != nil {
-		return err
-	}
-	with, err := control.Redeem(ctx, nil)
+	_, with, err := t.RedeemNew(ctx, g.Client, nil)
 	if err != nil {
 		return err
 	}

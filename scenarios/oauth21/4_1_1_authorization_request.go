@@ -5,7 +5,6 @@ import (
 
 	"github.com/authspec/authspec/scenarios/internal/probe"
 	"github.com/authspec/authspec/suite"
-	"github.com/authspec/authspec/suite/expect"
 	"github.com/authspec/authspec/suite/fixture"
 	"github.com/authspec/authspec/suite/vocab"
 )
@@ -36,13 +35,9 @@ var plainRefused = &suite.Check{
 // invalid-request's to judge.
 func runPlainRefused(ctx context.Context, t *suite.T) error {
 	v := fixture.NewPKCE().Verifier
-	issued, last, err := probe.CodeIssued(ctx, t, nil, func(r *fixture.AuthRequest) {
+	return probe.CodeRefused(ctx, t, nil, func(r *fixture.AuthRequest) {
 		r.PKCE = &fixture.PKCE{Verifier: v, Challenge: v, Method: "plain"}
-	}, "with plain")
-	if err != nil || !issued {
-		return err
-	}
-	return expect.Fail(last, "error=invalid_request", "an authorization code",
-		"the server issued a code for code_challenge_method=plain, which OAuth 2.1 removes: a challenge that is the verifier itself protects nothing once the authorization request is seen").
-		WithFix("support S256 only: answer code_challenge_method=plain with error=invalid_request, and list only S256 in code_challenge_methods_supported")
+	}, "with plain",
+		"the server issued a code for code_challenge_method=plain, which OAuth 2.1 removes: a challenge that is the verifier itself protects nothing once the authorization request is seen",
+		"support S256 only: answer code_challenge_method=plain with error=invalid_request, and list only S256 in code_challenge_methods_supported")
 }

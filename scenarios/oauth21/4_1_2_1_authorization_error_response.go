@@ -75,13 +75,9 @@ func runPKCERequiredPublic(ctx context.Context, t *suite.T) error {
 	if err != nil {
 		return err
 	}
-	issued, last, err := probe.CodeIssued(ctx, t, c, func(r *fixture.AuthRequest) { r.PKCE = nil }, "without PKCE")
-	if err != nil || !issued {
-		return err
-	}
-	return expect.Fail(last, "error=invalid_request", "an authorization code",
-		"a public client got a code without code_challenge: whoever steals or injects the code can redeem it").
-		WithFix("refuse authorization requests of public clients without code_challenge (error=invalid_request)")
+	return probe.CodeRefused(ctx, t, c, func(r *fixture.AuthRequest) { r.PKCE = nil }, "without PKCE",
+		"a public client got a code without code_challenge: whoever steals or injects the code can redeem it",
+		"refuse authorization requests of public clients without code_challenge (error=invalid_request)")
 }
 
 var pkceRequiredConfidential = &suite.Check{

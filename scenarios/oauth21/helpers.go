@@ -38,16 +38,12 @@ func issIsIssuer(res *fixture.AuthzResult, issuer, what string) error {
 // the browser is not a refusal).
 func noTokensWithoutPKCE(ctx context.Context, t *suite.T, c *fixture.Client, adjust func(*fixture.AuthRequest),
 	failed func(res *fixture.AuthzResult, tok *httpx.Result) error) error {
-	ar, err := t.AuthRequestFor(ctx, c, func(r *fixture.AuthRequest) {
+	ar, res, err := t.TryAuthorizeFor(ctx, c, func(r *fixture.AuthRequest) {
 		if adjust != nil {
 			adjust(r)
 		}
 		r.PKCE = nil
 	})
-	if err != nil {
-		return err
-	}
-	res, err := t.TryAuthorize(ctx, ar)
 	if err != nil {
 		return err
 	}

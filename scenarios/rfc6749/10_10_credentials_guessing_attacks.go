@@ -36,11 +36,7 @@ var credentialsCanHold128Bits = &suite.Check{
 // may still be guessable (a counter, a timestamp), which only a review of
 // the generator can tell, so it passes.
 func runCredentialsCanHold128Bits(ctx context.Context, t *suite.T) error {
-	g, err := t.CodeFor(ctx, nil, nil)
-	if err != nil {
-		return err
-	}
-	res, err := g.Redeem(ctx, nil)
+	g, res, err := t.RedeemNew(ctx, nil, nil)
 	if err != nil {
 		return err
 	}

@@ -67,11 +67,7 @@ func runCodeExpires(ctx context.Context, t *suite.T) error {
 // freshCodeRedeemed is the control of a refused redemption: a code of c
 // redeemed at once is accepted, else the refusal says nothing (SKIP).
 func freshCodeRedeemed(ctx context.Context, t *suite.T, c *fixture.Client) error {
-	g, err := t.CodeFor(ctx, c, nil)
-	if err != nil {
-		return err
-	}
-	res, err := g.Redeem(ctx, nil)
+	_, res, err := t.RedeemNew(ctx, c, nil)
 	if err != nil {
 		return err
 	}
@@ -226,11 +222,7 @@ func runStateAfterLogin(ctx context.Context, t *suite.T) error {
 
 // redeemed obtains a code and redeems it once.
 func redeemed(ctx context.Context, t *suite.T) (*suite.Grant, *fixture.TokenSet, error) {
-	g, err := t.CodeFor(ctx, nil, nil)
-	if err != nil {
-		return nil, nil, err
-	}
-	res, err := g.Redeem(ctx, nil)
+	g, res, err := t.RedeemNew(ctx, nil, nil)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -100,11 +100,7 @@ func runRedirectURIRequired(ctx context.Context, t *suite.T) error {
 	if ok, _ := t.Target.Has(vocab.FeatureOAuth21Clients); ok {
 		return suite.SkipErr("the config says that the server treats the run's clients as OAuth 2.1 clients (oauth21_clients is true), which leave redirect_uri out of the token request (OAuth 2.1 §10.2 lets a server choose by client_id): oauth21-10.2-redirect-uri-not-required judges them instead")
 	}
-	g, err := t.CodeFor(ctx, nil, nil)
-	if err != nil {
-		return err
-	}
-	res, err := g.Redeem(ctx, func(form url.Values) { form.Del("redirect_uri") })
+	_, res, err := t.RedeemNew(ctx, nil, func(form url.Values) { form.Del("redirect_uri") })
 	if err != nil {
 		return err
 	}

@@ -261,11 +261,7 @@ func runDeletedClientNotAuthorized(ctx context.Context, t *suite.T) error {
 	if err != nil {
 		return err
 	}
-	ar, err := t.AuthRequestFor(ctx, m.Client, nil)
-	if err != nil {
-		return err
-	}
-	first, err := t.TryAuthorize(ctx, ar)
+	_, first, err := t.TryAuthorizeFor(ctx, m.Client, nil)
 	if err != nil {
 		return err
 	}

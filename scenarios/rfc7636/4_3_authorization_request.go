@@ -30,14 +30,10 @@ func runDefaultMethodPlain(ctx context.Context, t *suite.T) error {
 	// An S256 challenge without its method: as plain, the
 	// verifier does not equal it.
 	p := fixture.NewPKCE()
-	ar, err := t.AuthRequestFor(ctx, nil, func(r *fixture.AuthRequest) {
+	ar, res, err := t.TryAuthorizeFor(ctx, nil, func(r *fixture.AuthRequest) {
 		r.PKCE = nil
 		r.Extra = url.Values{"code_challenge": {p.Challenge}, "code_challenge_method": {""}}
 	})
-	if err != nil {
-		return err
-	}
-	res, err := t.TryAuthorize(ctx, ar)
 	if err != nil {
 		return err
 	}

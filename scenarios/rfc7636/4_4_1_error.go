@@ -131,12 +131,7 @@ const unknownMethod = "authspec-unknown-method"
 func tryUnknownMethod(ctx context.Context, t *suite.T) (*fixture.AuthRequest, *fixture.AuthzResult, error) {
 	p := fixture.NewPKCE()
 	p.Method = unknownMethod
-	ar, err := t.AuthRequestFor(ctx, nil, withPKCE(&p))
-	if err != nil {
-		return nil, nil, err
-	}
-	res, err := t.TryAuthorize(ctx, ar)
-	return ar, res, err
+	return t.TryAuthorizeFor(ctx, nil, withPKCE(&p))
 }
 
 // tryWithoutChallenge sends an authorization request of the run's public
@@ -146,10 +141,6 @@ func tryWithoutChallenge(ctx context.Context, t *suite.T) (*fixture.Client, *fix
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	ar, err := t.AuthRequestFor(ctx, c, withPKCE(nil))
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	res, err := t.TryAuthorize(ctx, ar)
+	ar, res, err := t.TryAuthorizeFor(ctx, c, withPKCE(nil))
 	return c, ar, res, err
 }

@@ -26,17 +26,7 @@ var loopbackAnyPort = &suite.Check{
 func runLoopbackAnyPort(ctx context.Context, t *suite.T) error {
 	// RFC 8252 is about native apps, which are public clients
 	// (§8.4): a web client's redirect URI may be matched exactly.
-	c, err := nativeClient(ctx, t)
-	if err != nil {
-		return err
-	}
-	other, err := otherLoopbackPort(c)
-	if err != nil {
-		return err
-	}
-	ar := t.NewAuthRequest(c)
-	ar.RedirectURI = other.String()
-	res, err := t.TryAuthorize(ctx, ar)
+	c, other, res, err := authorizeAtOtherPort(ctx, t, nil)
 	if err != nil {
 		return err
 	}

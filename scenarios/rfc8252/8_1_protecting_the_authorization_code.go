@@ -5,7 +5,6 @@ import (
 
 	"github.com/authspec/authspec/scenarios/internal/probe"
 	"github.com/authspec/authspec/suite"
-	"github.com/authspec/authspec/suite/expect"
 	"github.com/authspec/authspec/suite/fixture"
 	"github.com/authspec/authspec/suite/vocab"
 )
@@ -37,11 +36,7 @@ func runPKCERequiredNative(ctx context.Context, t *suite.T) error {
 	if err != nil {
 		return err
 	}
-	issued, last, err := probe.CodeIssued(ctx, t, c, func(r *fixture.AuthRequest) { r.PKCE = nil }, "without PKCE")
-	if err != nil || !issued {
-		return err
-	}
-	return expect.Fail(last, "error=invalid_request", "an authorization code",
-		"a native app got a code without PKCE: a code intercepted on the device (another app registered for the redirect URI) is redeemable by anyone").
-		WithFix("require code_challenge (S256) from native apps, and from every public client")
+	return probe.CodeRefused(ctx, t, c, func(r *fixture.AuthRequest) { r.PKCE = nil }, "without PKCE",
+		"a native app got a code without PKCE: a code intercepted on the device (another app registered for the redirect URI) is redeemable by anyone",
+		"require code_challenge (S256) from native apps, and from every public client")
 }

@@ -3,13 +3,14 @@ package rfc8252
 import (
 	"context"
 	"errors"
-	"github.com/authspec/authspec/suite/fixture"
+	"net/url"
 	"slices"
 	"strings"
 
 	"github.com/authspec/authspec/scenarios/internal/regclient"
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/expect"
+	"github.com/authspec/authspec/suite/fixture"
 	"github.com/authspec/authspec/suite/vocab"
 )
 
@@ -31,18 +32,7 @@ var loopbackPathExact = &suite.Check{
 // runLoopbackPathExact sends a native app's loopback redirect URI with
 // another port (which §7.3 frees) and another path (which stays bound).
 func runLoopbackPathExact(ctx context.Context, t *suite.T) error {
-	c, err := nativeClient(ctx, t)
-	if err != nil {
-		return err
-	}
-	other, err := otherLoopbackPort(c)
-	if err != nil {
-		return err
-	}
-	other.Path = strings.TrimSuffix(other.Path, "/") + "/elsewhere"
-	ar := t.NewAuthRequest(c)
-	ar.RedirectURI = other.String()
-	res, err := t.TryAuthorize(ctx, ar)
+	c, other, res, err := authorizeAtOtherPort(ctx, t, func(u *url.URL) { u.Path = strings.TrimSuffix(u.Path, "/") + "/elsewhere" })
 	if err != nil {
 		return err
 	}

@@ -59,11 +59,7 @@ func runNativeNoSecretRequired(ctx context.Context, t *suite.T) error {
 			"the server registered the native app with a shared secret it asked not to have").
 			WithFix(fix)
 	}
-	g, err := t.CodeFor(ctx, r.Client, nil)
-	if err != nil {
-		return err
-	}
-	res, err := g.Redeem(ctx, nil)
+	_, res, err := t.RedeemNew(ctx, r.Client, nil)
 	if err != nil {
 		return err
 	}

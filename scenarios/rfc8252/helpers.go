@@ -26,6 +26,28 @@ func otherLoopbackPort(c *fixture.Client) (*url.URL, error) {
 	return &other, nil
 }
 
+// authorizeAtOtherPort sends a native app's usual authorization request
+// with its loopback redirect URI at another port (otherLoopbackPort),
+// changed further by change when not nil, and returns the app, the
+// redirect URI sent and what came back.
+func authorizeAtOtherPort(ctx context.Context, t *suite.T, change func(u *url.URL)) (*fixture.Client, *url.URL, *fixture.AuthzResult, error) {
+	c, err := nativeClient(ctx, t)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	other, err := otherLoopbackPort(c)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if change != nil {
+		change(other)
+	}
+	ar := t.NewAuthRequest(c)
+	ar.RedirectURI = other.String()
+	res, err := t.TryAuthorize(ctx, ar)
+	return c, other, res, err
+}
+
 // needsPerson is the SKIP of a flow that stopped at a page a person must
 // get through.
 func needsPerson() error {

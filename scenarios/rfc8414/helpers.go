@@ -108,11 +108,7 @@ func grantedInCodeFlow(ctx context.Context, t *suite.T, sc string) (bool, *httpx
 	if ok, _ := t.Target.Has(vocab.FeatureAuthCode); !ok {
 		return false, nil, nil
 	}
-	ar, err := t.AuthRequestFor(ctx, nil, func(r *fixture.AuthRequest) { r.Scope = sc })
-	if err != nil {
-		return false, nil, err
-	}
-	az, err := t.TryAuthorize(ctx, ar)
+	ar, az, err := t.TryAuthorizeFor(ctx, nil, func(r *fixture.AuthRequest) { r.Scope = sc })
 	if err != nil {
 		return false, nil, err
 	}

@@ -116,16 +116,23 @@ func twoResources(ctx context.Context, t *suite.T) ([]string, error) {
 	return []string{t.Target.Resource, other}, nil
 }
 
+// codeForBoth gets a code of the run's client whose authorization request
+// named both resources (twoResources).
+func codeForBoth(ctx context.Context, t *suite.T) ([]string, *suite.Grant, error) {
+	both, err := twoResources(ctx, t)
+	if err != nil {
+		return nil, nil, err
+	}
+	g, err := t.CodeFor(ctx, nil, func(r *fixture.AuthRequest) { r.Resources = both })
+	return both, g, err
+}
+
 // runSubsetRefreshKeepsGrant gets a code for both resources, redeems it
 // for the first alone (the access token's audience, when it can be read,
 // names the first only), and refreshes for the second: the refresh token
 // of the full grant covers it.
 func runSubsetRefreshKeepsGrant(ctx context.Context, t *suite.T) error {
-	both, err := twoResources(ctx, t)
-	if err != nil {
-		return err
-	}
-	g, err := t.CodeFor(ctx, nil, func(r *fixture.AuthRequest) { r.Resources = both })
+	both, g, err := codeForBoth(ctx, t)
 	if err != nil {
 		return err
 	}
@@ -175,11 +182,7 @@ func runSubsetRefreshKeepsGrant(ctx context.Context, t *suite.T) error {
 // runSeveralResourcesAudience asks for a token for both resources and
 // reads its audience.
 func runSeveralResourcesAudience(ctx context.Context, t *suite.T) error {
-	both, err := twoResources(ctx, t)
-	if err != nil {
-		return err
-	}
-	g, err := t.CodeFor(ctx, nil, func(r *fixture.AuthRequest) { r.Resources = both })
+	both, g, err := codeForBoth(ctx, t)
 	if err != nil {
 		return err
 	}

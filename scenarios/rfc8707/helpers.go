@@ -93,11 +93,7 @@ func clientCredentials(ctx context.Context, t *suite.T, resource string) (*httpx
 // authorizeWith sends an authorization request of the confidential client
 // with resources.
 func authorizeWith(ctx context.Context, t *suite.T, resources ...string) (*fixture.AuthzResult, *fixture.AuthRequest, error) {
-	ar, err := t.AuthRequestFor(ctx, nil, func(r *fixture.AuthRequest) { r.Resources = resources })
-	if err != nil {
-		return nil, nil, err
-	}
-	res, err := t.TryAuthorize(ctx, ar)
+	ar, res, err := t.TryAuthorizeFor(ctx, nil, func(r *fixture.AuthRequest) { r.Resources = resources })
 	return res, ar, err
 }
 

@@ -32,14 +32,11 @@ var clientAuthenticated = &suite.Check{
 // runClientAuthenticated pushes the client's request with its credentials
 // (the baseline), then without them and with a wrong secret.
 func runClientAuthenticated(ctx context.Context, t *suite.T) error {
-	c, err := t.Confidential(ctx)
+	base, err := push(ctx, t, nil, nil)
 	if err != nil {
 		return err
 	}
-	base, err := push(ctx, t, c, nil)
-	if err != nil {
-		return err
-	}
+	c := base.Pushed.Client
 	anonymous := *c
 	anonymous.AuthMethod, anonymous.Secret = "none", ""
 	wrong := *c
@@ -79,11 +76,7 @@ var pushedRequestValidated = &suite.Check{
 // runPushedRequestValidated pushes a public client's request (the
 // baseline), then the same request with a redirect_uri it did not register.
 func runPushedRequestValidated(ctx context.Context, t *suite.T) error {
-	c, err := t.Public(ctx)
-	if err != nil {
-		return err
-	}
-	base, err := push(ctx, t, c, nil)
+	base, err := pushPublic(ctx, t)
 	if err != nil {
 		return err
 	}
@@ -144,11 +137,7 @@ var validatedAtAuthorization = &suite.Check{
 // validated it; one that accepts it leaves the check to the authorization
 // endpoint, which must not send a code there.
 func runValidatedAtAuthorization(ctx context.Context, t *suite.T) error {
-	c, err := t.Public(ctx)
-	if err != nil {
-		return err
-	}
-	base, err := push(ctx, t, c, nil)
+	base, err := pushPublic(ctx, t)
 	if err != nil {
 		return err
 	}

@@ -68,6 +68,16 @@ func push(ctx context.Context, t *suite.T, c *fixture.Client, adjust func(r *fix
 	return &pushed{Request: &a, Pushed: r, Res: res, RequestURI: body.RequestURI, ExpiresIn: body.ExpiresIn, At: time.Now()}, nil
 }
 
+// pushPublic pushes the usual request of the run's public client: the
+// baseline of the redirect_uri checks (parPublic).
+func pushPublic(ctx context.Context, t *suite.T) (*pushed, error) {
+	c, err := t.Public(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return push(ctx, t, c, nil)
+}
+
 // authorized runs the authorization of a pushed request and returns the
 // code it came back with: the baseline of the checks that a changed use of
 // a request_uri is refused. No code is SKIP.

@@ -36,11 +36,7 @@ func runBoundClientNeedsProof(ctx context.Context, t *suite.T) error {
 	if _, _, err := boundHolder(ctx, t, r.Client, nil); err != nil {
 		return err
 	}
-	g, err := t.CodeFor(ctx, r.Client, nil)
-	if err != nil {
-		return err
-	}
-	res, err := g.Redeem(ctx, nil)
+	_, res, err := t.RedeemNew(ctx, r.Client, nil)
 	if err != nil {
 		return err
 	}

@@ -342,11 +342,7 @@ func runScopesSupportedRequestable(ctx context.Context, t *suite.T) error {
 		t.Logf("only the first %d scopes were asked for", maxScopes)
 		scopes = scopes[:maxScopes]
 	}
-	ar, err := t.AuthRequestFor(ctx, nil, func(r *fixture.AuthRequest) { r.Scope = strings.Join(scopes, " ") })
-	if err != nil {
-		return err
-	}
-	az, err := t.TryAuthorize(ctx, ar)
+	ar, az, err := t.TryAuthorizeFor(ctx, nil, func(r *fixture.AuthRequest) { r.Scope = strings.Join(scopes, " ") })
 	if err != nil {
 		return err
 	}

@@ -76,14 +76,10 @@ func Shown(ctx context.Context, t *suite.T) ([]fixture.PageVisit, error) {
 // then refuses it with an error response as well (RFC 9126 §4). A request
 // not answered with such a redirect is a SKIP.
 func ErrorRedirect(ctx context.Context, t *suite.T) (*fixture.AuthzResult, error) {
-	ar, err := t.AuthRequestFor(ctx, nil, func(r *fixture.AuthRequest) {
+	_, res, err := t.TryAuthorizeFor(ctx, nil, func(r *fixture.AuthRequest) {
 		r.Extra = url.Values{"response_type": {"authspec_unknown"}}
 		r.Plain = true
 	})
-	if err != nil {
-		return nil, err
-	}
-	res, err := t.TryAuthorize(ctx, ar)
 	if err != nil {
 		return nil, err
 	}

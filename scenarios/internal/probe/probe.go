@@ -20,6 +20,7 @@ import (
 	"strings"
 
 	"github.com/authspec/authspec/suite"
+	"github.com/authspec/authspec/suite/expect"
 	"github.com/authspec/authspec/suite/fixture"
 	"github.com/authspec/authspec/suite/httpx"
 )
@@ -93,6 +94,18 @@ func SwapCase(v string) string {
 	}, v)
 }
 
+// CodeRefused judges an authorization request that the server must refuse
+// with invalid_request: client c's usual request changed by change (what
+// says how, as for CodeIssued). A code that comes back is a failure that
+// says the harm and the fix; a refusal is nil.
+func CodeRefused(ctx context.Context, t *suite.T, c *fixture.Client, change func(*fixture.AuthRequest), what, harm, fix string) error {
+	issued, last, err := CodeIssued(ctx, t, c, change, what)
+	if err != nil || !issued {
+		return err
+	}
+	return expect.Fail(last, "error=invalid_request", "an authorization code", "%s", harm).WithFix(fix)
+}
+
 // CodeIssued sends client c's usual authorization request (c nil: the
 // confidential client) changed by change, and reports whether a code came
 // back, with the exchange that delivered it when the suite saw one (a
@@ -101,11 +114,7 @@ func SwapCase(v string) string {
 // authspec cannot pass is no refusal): otherwise it is SKIP, the outcome
 // of the request what (e.g. "without PKCE") saying nothing.
 func CodeIssued(ctx context.Context, t *suite.T, c *fixture.Client, change func(*fixture.AuthRequest), what string) (bool, *httpx.Result, error) {
-	ar, err := t.AuthRequestFor(ctx, c, change)
-	if err != nil {
-		return false, nil, err
-	}
-	res, err := t.TryAuthorize(ctx, ar)
+	ar, res, err := t.TryAuthorizeFor(ctx, c, change)
 	if err != nil {
 		return false, nil, err
 	}
@@ -126,10 +135,7 @@ func Redeemed(ctx context.Context, t *suite.T) (g *suite.Grant, first *httpx.Res
 	if ok, why := CanProbe(t); !ok {
 		return nil, nil, nil, suite.SkipErr("%s", why)
 	}
-	if g, err = t.CodeFor(ctx, nil, nil); err != nil {
-		return nil, nil, nil, err
-	}
-	if first, err = g.Redeem(ctx, nil); err != nil {
+	if g, first, err = t.RedeemNew(ctx, nil, nil); err != nil {
 		return nil, nil, nil, err
 	}
 	if ts, err = t.ParseTokens(first); err != nil {
