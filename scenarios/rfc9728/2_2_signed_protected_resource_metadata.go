@@ -2,10 +2,8 @@ package rfc9728
 
 import (
 	"context"
-	"encoding/base64"
-	"encoding/json"
-	"strings"
 
+	"github.com/authspec/authspec/scenarios/internal/metadoc"
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/expect"
 	"github.com/authspec/authspec/suite/vocab"
@@ -15,40 +13,6 @@ import (
 // Protected Resource Metadata.
 func signedMetadataChecks() []*suite.Check {
 	return []*suite.Check{signedMetadataJWSWithIss, signedMetadataNotNested}
-}
-
-// signedMetadata reads the signed_metadata of the resource's metadata as a
-// JWS in compact form: its header and claims, or why it is not one.
-// present is false when the metadata has no signed_metadata.
-type signedMetadata struct {
-	present       bool
-	header, claim map[string]any
-	notJWS        string
-}
-
-func readSignedMetadata(doc map[string]any) signedMetadata {
-	v, ok := doc["signed_metadata"]
-	if !ok {
-		return signedMetadata{}
-	}
-	sm := signedMetadata{present: true}
-	s, _ := v.(string)
-	parts := strings.Split(s, ".")
-	if len(parts) != 3 {
-		sm.notJWS = "not a JWS in compact form (three base64url parts separated by dots)"
-		return sm
-	}
-	for i, dst := range []*map[string]any{&sm.header, &sm.claim} {
-		raw, err := base64.RawURLEncoding.DecodeString(parts[i])
-		if err != nil || json.Unmarshal(raw, dst) != nil || *dst == nil {
-			sm.notJWS = []string{"its header", "its payload"}[i] + " is not a base64url-encoded JSON object"
-			return sm
-		}
-	}
-	if alg, _ := sm.header["alg"].(string); alg == "" || strings.EqualFold(alg, "none") {
-		sm.notJWS = "its header's alg is " + expect.Describe(sm.header["alg"]) + ": it is neither signed nor MACed"
-	}
-	return sm
 }
 
 var signedMetadataJWSWithIss = &suite.Check{
@@ -63,20 +27,20 @@ var signedMetadataJWSWithIss = &suite.Check{
 // its signature verifies needs the signer's keys, which the run does not
 // have.
 func runSignedMetadataJWSWithIss(_ context.Context, t *suite.T) error {
-	sm := readSignedMetadata(t.Target.ResourceMetadata)
+	sm := metadoc.ReadSigned(t.Target.ResourceMetadata)
 	switch {
-	case !sm.present:
+	case !sm.Present:
 		t.Logf("the protected resource metadata has no signed_metadata")
 		return nil
-	case sm.notJWS != "":
-		return expect.Fail(t.Target.ResourceMetadataResult, "a JWS (signed or MACed) in compact form", "signed_metadata "+sm.notJWS,
+	case sm.NotJWS != "":
+		return expect.Fail(t.Target.ResourceMetadataResult, "a JWS (signed or MACed) in compact form", "signed_metadata "+sm.NotJWS,
 			"clients cannot verify signed_metadata that is not a signed JWS, and must ignore it").
 			WithFix("sign the metadata claims as a JWS (RFC 7515) in compact serialization and publish it as signed_metadata")
 	}
-	if iss, _ := sm.claim["iss"].(string); iss != "" {
+	if iss, _ := sm.Claims["iss"].(string); iss != "" {
 		return nil
 	}
-	return expect.Fail(t.Target.ResourceMetadataResult, "an iss claim naming the party that attests to the metadata", "claims: "+expect.Keys(sm.claim),
+	return expect.Fail(t.Target.ResourceMetadataResult, "an iss claim naming the party that attests to the metadata", "claims: "+expect.Keys(sm.Claims),
 		"the signed metadata does not say who signed it, so a client cannot pick the key to verify it with").
 		WithFix(`add an "iss" claim with the issuer of the signed metadata`)
 }
@@ -90,18 +54,18 @@ var signedMetadataNotNested = &suite.Check{
 }
 
 func runSignedMetadataNotNested(_ context.Context, t *suite.T) error {
-	sm := readSignedMetadata(t.Target.ResourceMetadata)
+	sm := metadoc.ReadSigned(t.Target.ResourceMetadata)
 	switch {
-	case !sm.present:
+	case !sm.Present:
 		t.Logf("the protected resource metadata has no signed_metadata")
 		return nil
-	case sm.notJWS != "":
-		return suite.SkipErr("signed_metadata is %s (the RFC 9728 §2.2 MUST check reports it): its claims cannot be read", sm.notJWS)
+	case sm.NotJWS != "":
+		return suite.SkipErr("signed_metadata is %s (the RFC 9728 §2.2 MUST check reports it): its claims cannot be read", sm.NotJWS)
 	}
-	if _, nested := sm.claim["signed_metadata"]; !nested {
+	if _, nested := sm.Claims["signed_metadata"]; !nested {
 		return nil
 	}
-	return expect.Fail(t.Target.ResourceMetadataResult, "claims without signed_metadata", "claims: "+expect.Keys(sm.claim),
+	return expect.Fail(t.Target.ResourceMetadataResult, "claims without signed_metadata", "claims: "+expect.Keys(sm.Claims),
 		"the signed metadata holds a signed_metadata claim of its own, which clients are advised to reject").
 		WithFix("leave signed_metadata out of the claims of the signed metadata")
 }
