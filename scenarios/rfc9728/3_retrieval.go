@@ -3,6 +3,7 @@ package rfc9728
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"strings"
 
 	"github.com/authspec/authspec/scenarios/internal/metadoc"
@@ -67,6 +68,13 @@ func runWellKnownURI(ctx context.Context, t *suite.T) error {
 			return fail(cres, "(its 401 challenge names "+u+")")
 		}
 		if cdoc, _, err := metadoc.Fetch(ctx, t, u, "fetch the metadata the 401 challenge points at"); err == nil && cdoc != nil {
+			if suffix, ok := insertedWellKnown(t.Target.Resource, u); ok {
+				// RFC 9728 §3: "By default, the well-known URI string
+				// used is /.well-known/oauth-protected-resource";
+				// applications may register their own suffixes.
+				t.Logf("the metadata is served at %s, the resource identifier with the well-known string /.well-known/%s inserted (an application's own suffix, not the default)", u, suffix)
+				return nil
+			}
 			// The metadata may be of another identifier than the URL
 			// configured (the origin, a parent path), at that
 			// identifier's own well-known URL: the resource is then
@@ -81,4 +89,25 @@ func runWellKnownURI(ctx context.Context, t *suite.T) error {
 		}
 	}
 	return suite.SkipErr("no protected resource metadata at %s (%s) and nothing shows that the resource supports RFC 9728", wk, gotStatus(res))
+}
+
+// insertedWellKnown reports whether u is the resource identifier resource
+// with a well-known URI string inserted between its host and its path, as
+// RFC 9728 §3 forms the metadata URL, with another suffix than the default
+// oauth-protected-resource, and returns that suffix.
+func insertedWellKnown(resource, u string) (string, bool) {
+	pu, err := url.Parse(u)
+	if err != nil {
+		return "", false
+	}
+	rest, ok := strings.CutPrefix(pu.EscapedPath(), "/.well-known/")
+	if !ok {
+		return "", false
+	}
+	suffix, _, _ := strings.Cut(rest, "/")
+	if suffix == "" || suffix == "oauth-protected-resource" {
+		return "", false
+	}
+	want, err := target.WellKnownURL(resource, suffix)
+	return suffix, err == nil && want == u
 }
