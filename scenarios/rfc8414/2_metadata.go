@@ -511,9 +511,12 @@ func runIntrospectionEndpointIntrospects(ctx context.Context, t *suite.T) error 
 	fix := "advertise as introspection_endpoint the URL that serves RFC 7662 introspection"
 	switch {
 	case res.Status == http.StatusOK:
-	case (res.Status == http.StatusUnauthorized || res.Status == http.StatusForbidden) &&
-		(res.Header.Get("WWW-Authenticate") != "" || expect.ErrorCode(res) != ""):
-		return suite.SkipErr("the introspection endpoint did not accept the client's %s credentials (HTTP %d); it may require another kind of authentication", c.AuthMethod, res.Status)
+	case res.Status == http.StatusUnauthorized || res.Status == http.StatusForbidden ||
+		(res.Status == http.StatusBadRequest && slices.Contains([]string{"invalid_client", "unauthorized_client", "access_denied"}, expect.ErrorCode(res))):
+		// RFC 7662 §2.1: the endpoint "MUST also require some form of
+		// authorization"; it may admit only some callers, and fixes no
+		// answer for a caller it does not admit.
+		return suite.SkipErr("the introspection endpoint did not admit the client (%s credentials): HTTP %d%s; it may admit only certain callers or require another kind of authentication", c.AuthMethod, res.Status, expect.BodyHint(res))
 	default:
 		return expect.Fail(res, `HTTP 200 with {"active": false}`, fmt.Sprintf("HTTP %d %s", res.Status, http.StatusText(res.Status)),
 			"the advertised introspection_endpoint does not answer as an RFC 7662 introspection endpoint").
@@ -570,7 +573,8 @@ func runScopesSupportedAccepted(ctx context.Context, t *suite.T) error {
 			return expect.Fail(res, "a token for scope "+refused.Scope, "error=invalid_scope",
 				"the metadata advertises scope %q but the server refuses it to the client_credentials grant and in the authorization code flow", refused.Scope).
 				WithEvidence(t.Target.MetadataResult.Exchange, refused.Res.Exchange).
-				WithFix("list in scopes_supported only scopes clients can request")
+				WithFix("list in scopes_supported only scopes clients can request").
+				AsObservation()
 		}
 		t.Logf("scope %s: refused to client_credentials, granted in the authorization code flow (a scope for access on behalf of a person)", refused.Scope)
 		scopes = scopes[slices.Index(scopes, refused.Scope)+1:]
