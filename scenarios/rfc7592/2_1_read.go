@@ -2,6 +2,7 @@ package rfc7592
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 
@@ -86,6 +87,18 @@ func runOtherClientTokenRefused(ctx context.Context, t *suite.T) error {
 	if err != nil {
 		return err
 	}
+	if victim.URI == attacker.URI && res.Status >= 200 && res.Status < 300 {
+		// RFC 7592 §2 lets the server return the registration endpoint's
+		// URL as every client's configuration URL and tell clients apart
+		// by the registration access token. At one URL for every client,
+		// the token chooses the record: only the victim's is a breach.
+		var rec struct {
+			ClientID string `json:"client_id"`
+		}
+		if json.Unmarshal(res.Body, &rec) == nil && rec.ClientID != victim.Client.ID {
+			return suite.SkipErr("the server gives every client the same configuration URL (%s) and chose the record by the token: the other client's token read %s, not the first client's record (RFC 7592 §2 allows one URL for all)", victim.URI, describeClientID(rec.ClientID))
+		}
+	}
 	return expect.Evidence(refusedToken(res, "with another client's registration access token"),
 		victim.Res.Exchange, attacker.Res.Exchange)
 }
@@ -133,4 +146,12 @@ func refusedToken(res *httpx.Result, what string) error {
 			WithFix(`send WWW-Authenticate: Bearer realm="...", error="invalid_token" with the 401 (RFC 6750 §3)`)
 	}
 	return nil
+}
+
+// describeClientID names a client_id for a message, or says there was none.
+func describeClientID(id string) string {
+	if id == "" {
+		return "a body without client_id"
+	}
+	return "client_id " + id
 }
