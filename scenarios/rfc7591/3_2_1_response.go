@@ -156,7 +156,9 @@ func runNoSecretForPublic(ctx context.Context, t *suite.T) error {
 	if method, _ := statedMethod(r.Info); method != "none" {
 		return suite.SkipErr("the server registered token_endpoint_auth_method %q instead of none", method)
 	}
-	if _, present := r.Info["client_secret"]; present {
+	if v, present := r.Info["client_secret"]; present && v != nil && v != "" {
+		// A member written as null or "" (a server that writes out unset
+		// fields) issues no secret.
 		return expect.Fail(r.Res, "no client_secret for a client registered with token_endpoint_auth_method none",
 			"a client_secret", "a public client was issued a secret it cannot keep").
 			WithFix("do not issue client secrets to clients registered with token_endpoint_auth_method none")
@@ -205,8 +207,8 @@ func runSecretExpiresAt(ctx context.Context, t *suite.T) error {
 	if err != nil {
 		return err
 	}
-	if _, ok := r.Info["client_secret"]; !ok {
-		return suite.SkipErr("the registration issued no client_secret")
+	if sec, _ := r.Info["client_secret"].(string); sec == "" {
+		return suite.SkipErr("the registration issued no client_secret (the member is absent, null or empty)")
 	}
 	v, ok := r.Info["client_secret_expires_at"]
 	if !ok {
