@@ -239,6 +239,10 @@ var variantSetups = map[server.Variant]variantSetup{
 	// A public client's remembered approval shows only on its second
 	// consent page, which the browser meets.
 	server.VariantConsentRememberedPublic: {Browser: true},
+	// A server that ends a client's earlier codes when it issues a new one:
+	// which challenge an older code is bound to cannot be seen, as the
+	// older code is refused whatever its verifier.
+	server.VariantEarlierGrantsRevoked: {Skips: []string{"rfc7636-4.4-challenge-bound-to-code"}},
 	// The client's logo is seen only in the pages.
 	server.VariantConsentLogoHidden:    {Browser: true, Skips: []string{"mcp-2025-11-25-cimd-logo-prefetched"}},
 	server.VariantConsentLogoHotlinked: {Browser: true},
