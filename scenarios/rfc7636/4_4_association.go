@@ -12,6 +12,7 @@ import (
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/expect"
 	"github.com/authspec/authspec/suite/fixture"
+	"github.com/authspec/authspec/suite/httpx"
 	"github.com/authspec/authspec/suite/vocab"
 )
 
@@ -30,16 +31,9 @@ var challengeBoundToCode = &suite.Check{
 }
 
 func runChallengeBoundToCode(ctx context.Context, t *suite.T) error {
-	first, second := fixture.NewPKCE(), fixture.NewPKCE()
-	g, err := t.CodeFor(ctx, nil, withPKCE(&first))
-	if err != nil {
-		return err
-	}
-	// A later request of the same client with another challenge.
-	if _, err := t.CodeFor(ctx, nil, withPKCE(&second)); err != nil {
-		return err
-	}
-	res, err := g.Redeem(ctx, func(form url.Values) { form.Set("code_verifier", second.Verifier) })
+	// The older code, redeemed with the verifier of a later request of
+	// the same client.
+	res, err := olderCodeRedeemed(ctx, t, false)
 	if err != nil {
 		return err
 	}
@@ -57,15 +51,7 @@ func runChallengeBoundToCode(ctx context.Context, t *suite.T) error {
 // and then refuses the older code whatever its verifier. It gets two codes
 // in a row and redeems the first with its own verifier; a refusal is SKIP.
 func olderCodeSurvives(ctx context.Context, t *suite.T) error {
-	first, second := fixture.NewPKCE(), fixture.NewPKCE()
-	g, err := t.CodeFor(ctx, nil, withPKCE(&first))
-	if err != nil {
-		return err
-	}
-	if _, err := t.CodeFor(ctx, nil, withPKCE(&second)); err != nil {
-		return err
-	}
-	res, err := g.Redeem(ctx, func(form url.Values) { form.Set("code_verifier", first.Verifier) })
+	res, err := olderCodeRedeemed(ctx, t, true)
 	if err != nil {
 		return err
 	}
@@ -74,6 +60,25 @@ func olderCodeSurvives(ctx context.Context, t *suite.T) error {
 			"the server ends older codes when it issues a new one, so the refusal says nothing about which challenge the code is bound to", expect.Outcome(res))
 	}
 	return nil
+}
+
+// olderCodeRedeemed gets two codes of the run's client in a row, each with
+// its own challenge, and redeems the first with its own verifier (own) or
+// with the second request's.
+func olderCodeRedeemed(ctx context.Context, t *suite.T, own bool) (*httpx.Result, error) {
+	first, second := fixture.NewPKCE(), fixture.NewPKCE()
+	g, err := t.CodeFor(ctx, nil, withPKCE(&first))
+	if err != nil {
+		return nil, err
+	}
+	if _, err := t.CodeFor(ctx, nil, withPKCE(&second)); err != nil {
+		return nil, err
+	}
+	verifier := second.Verifier
+	if own {
+		verifier = first.Verifier
+	}
+	return g.Redeem(ctx, func(form url.Values) { form.Set("code_verifier", verifier) })
 }
 
 var methodBoundToCode = &suite.Check{
