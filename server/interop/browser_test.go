@@ -34,11 +34,8 @@ func TestBrowserConsent(t *testing.T) {
 		f := newBrowserFlow(t)
 		f.signInToConsent(t)
 
-		must(t, f.page.Locator("#allow").Click())
+		clickAndArrive(t, f.page, "#allow", f.callback.URL+"?")
 		q := f.callback.wait(t)
-		if err := f.page.WaitForURL(func(u string) bool { return strings.HasPrefix(u, f.callback.URL+"?") }); err != nil {
-			t.Fatalf("after allowing: %v (at %s)", err, f.page.URL())
-		}
 		f.checkResponse(t, q)
 		if q.Get("code") == "" {
 			t.Fatalf("authorization response %v, want a code", q)
@@ -168,11 +165,7 @@ func (f *browserFlow) signInToConsent(t *testing.T) {
 	}
 	must(t, f.page.Locator("#username").Fill("alice"))
 	must(t, f.page.Locator("#password").Fill("wonderland"))
-	must(t, f.page.Locator("#login").Click())
-	consent := f.md.Issuer + "/consent?"
-	if err := f.page.WaitForURL(func(u string) bool { return strings.HasPrefix(u, consent) }); err != nil {
-		t.Fatalf("after signing in: %v (at %s)", err, f.page.URL())
-	}
+	clickAndArrive(t, f.page, "#login", f.md.Issuer+"/consent?")
 	if png, err := f.page.Screenshot(playwright.PageScreenshotOptions{FullPage: playwright.Bool(true)}); err == nil {
 		f.consentPNG = png
 	}
@@ -366,6 +359,19 @@ func saveArtifact(t *testing.T, name string, data []byte) {
 		return
 	}
 	t.Logf("saved %s", p)
+}
+
+// clickAndArrive clicks the element and waits until the page has loaded a
+// URL that starts with prefix. The wait is armed before the click: a
+// navigation that ends before a later WaitForURL could start would be
+// missed, and that wait would run out its whole timeout.
+func clickAndArrive(t *testing.T, page playwright.Page, selector, prefix string) {
+	t.Helper()
+	_, err := page.ExpectNavigation(func() error { return page.Locator(selector).Click() },
+		playwright.PageExpectNavigationOptions{URL: func(u string) bool { return strings.HasPrefix(u, prefix) }})
+	if err != nil {
+		t.Fatalf("after clicking %s: %v (at %s, want %s…)", selector, err, page.URL(), prefix)
+	}
 }
 
 func must(t *testing.T, err error) {

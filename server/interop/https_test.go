@@ -54,10 +54,7 @@ func TestBrowserConsent_HTTPS(t *testing.T) {
 	}
 	must(t, page.Locator("#username").Fill("alice"))
 	must(t, page.Locator("#password").Fill("wonderland"))
-	must(t, page.Locator("#login").Click())
-	if err := page.WaitForURL(func(u string) bool { return strings.HasPrefix(u, ts.URL+"/consent?") }); err != nil {
-		t.Fatalf("after signing in: %v (at %s)", err, page.URL())
-	}
+	clickAndArrive(t, page, "#login", ts.URL+"/consent?")
 	cookies, err := page.Context().Cookies(ts.URL)
 	if err != nil {
 		t.Fatal(err)
