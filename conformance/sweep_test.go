@@ -284,6 +284,8 @@ var variantSetups = map[server.Variant]variantSetup{
 	// Relative redirects show only on the way through the login and
 	// consent pages.
 	server.VariantRelativeLocations: {Browser: true},
+	// The consent form's redirect shows only on the way through the pages.
+	server.VariantConsentRedirect302: {Browser: true},
 	// A second authorization server: the resource's scopes may be its.
 	server.VariantResourceSecondAS: {Skips: []string{"rfc9728-2-scopes-supported-requestable"}},
 	// One scope a grant: no grant to narrow at refresh.
@@ -569,6 +571,7 @@ var faultSetups = map[server.Fault]variantSetup{
 	// (other_resource).
 	server.FaultRefreshResourcesNarrowed: {Server: withOtherResource, Target: declareOtherResource},
 	server.FaultAudienceFirstOnly:        {Server: withOtherResource, Target: declareOtherResource},
+	server.FaultAudienceAllResources:     {Server: withOtherResource, Target: declareOtherResource},
 	// Tokens that outlive their client's deletion, or their revocation at
 	// the resource, are told from a propagation delay only where
 	// revocation is synchronous.

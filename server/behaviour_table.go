@@ -63,7 +63,7 @@ var (
 	FaultIssWithQuery = fault("iss-with-query", "RFC 9207 §2",
 		"the iss parameter is the issuer identifier with a query component appended")
 	FaultBCPPostRedirect307 = fault("post-redirect-307", "RFC 9700 §4.12",
-		"the consent form's redirect to the client is a 307, which repeats the POST and its body")
+		"the login form's redirect is a 307, which repeats the POST and its body, the password, at the next URL")
 	FaultBCPPostRedirect302 = fault("post-redirect-302", "RFC 9700 §4.12",
 		"redirects answering the login and consent forms use 302 instead of 303")
 
@@ -474,6 +474,8 @@ var (
 		"the protected resource accepts tokens issued for another audience")
 	FaultBearerScope401 = fault("bearer-insufficient-scope-401", "RFC 6750 §3.1",
 		"a token lacking the scope is answered 401 invalid_token instead of 403 insufficient_scope")
+	FaultBearerMalformed401Request = fault("bearer-malformed-401-invalid-request", "RFC 6750 §3.1",
+		"a malformed Authorization header is answered 401 with error=invalid_request, which RFC 6750 §3.1 says SHOULD be a 400")
 	FaultBearerNoChallenge = fault("bearer-no-challenge", "RFC 6750 §3",
 		"the protected resource answers 401 without a WWW-Authenticate challenge")
 	FaultBearerInactiveNoChallenge = fault("bearer-no-challenge-inactive-token", "RFC 6750 §3",
@@ -643,6 +645,8 @@ var (
 		`a grant holds one scope, the first the request names, and the token response says so in scope; RFC 6749 §3.3: "The authorization server MAY fully or partially ignore the scope requested by the client, based on the authorization server policy or the resource owner's instructions."`)
 	VariantResponsesDecorated = variant("responses-decorated", "RFC 6749 §5.1",
 		`responses dressed as many servers send them: JSON as application/json;charset=UTF-8, Cache-Control "no-store, no-cache, max-age=0, must-revalidate", token responses with refresh_expires_in, not-before-policy and session_state, errors with timestamp and trace_id, authorization responses with session_state; RFC 6749 §5.1: "The client MUST ignore unrecognized value names in the response."`)
+	VariantConsentRedirect302 = variant("consent-redirect-302", "RFC 9700 §4.12",
+		`the consent form is answered with a 302 redirect to the client (the login form still with 303): RFC 9700 §4.12 asks for 303 for "a request that potentially contains the user's credentials", and the consent form holds none`)
 	VariantRelativeLocations = variant("relative-locations", "RFC 9110 §10.2.2",
 		`redirects to the server's own pages (login, consent, the authorization endpoint) carry a relative Location, a path; RFC 9110 §10.2.2: "The field value consists of a single URI-reference. When it has the form of a relative reference ([URI], Section 4.2), the final value is computed by resolving it against the target URI ([URI], Section 5)."`)
 	VariantResourceSecondAS = variant("resource-second-as", "RFC 9728 §2",
@@ -674,7 +678,7 @@ var (
 	VariantResourceGet405 = variant("resource-get-405", "RFC 6750 §3.1",
 		`the demo resource answers every GET with 405 (POST only, as an MCP server without an SSE stream); RFC 6750 §3.1: "the resource server responds using the appropriate HTTP status code (typically, 400, 401, 403, or 405)", and MCP's Streamable HTTP transport: "The server MUST either return Content-Type: text/event-stream in response to this HTTP GET, or else return HTTP 405 Method Not Allowed"`)
 	VariantBearerMalformed401 = variant("bearer-malformed-401", "RFC 6750 §3.1",
-		`a malformed Authorization header is answered 401 invalid_token instead of 400 invalid_request, which misses the SHOULD of rfc6750-3.1-malformed-header-invalid-request (WARN); RFC 6750 §3.1: invalid_request "The resource server SHOULD respond with the HTTP 400 (Bad Request) status code."`)
+		`a malformed Authorization header ("Bearer" and a value that is not b64token) is answered 401 invalid_token, the value read as a malformed token: RFC 6750 §3.1 lists malformed tokens under invalid_token, "The access token provided is expired, revoked, malformed, or invalid for other reasons. The resource SHOULD respond with the HTTP 401 (Unauthorized) status code."`)
 	VariantResourceMetadataCustomURL = variant("resource-metadata-custom-url", "RFC 9728 §5.1",
 		`the challenge's resource_metadata names /metadata/mcp.json, where the metadata is served too (as at the well-known URL); RFC 9728 §5.1: "resource_metadata: The URL of the protected resource metadata."`)
 	VariantBearerHeaderOnly = variant("bearer-header-only", "RFC 6750 §2.2",
@@ -935,6 +939,8 @@ var (
 		"the authorization endpoint issues codes for the default user at once: no login page, no session needed")
 	FaultRefreshResourcesNarrowed = fault("refresh-resources-narrowed", "RFC 8707 §2.2",
 		"a code redeemed for some of its resources gives a refresh token bound to those only, not to the full original grant")
+	FaultAudienceAllResources = fault("audience-all-resources", "RFC 8707 §2",
+		"an access token requested for one resource gets every resource the server serves as its audience")
 	FaultAudienceFirstOnly = fault("audience-first-resource-only", "RFC 8707 §2.2",
 		"a token requested for several resources gets the first of them alone as its audience")
 	FaultResourceDownscopeUnreported = fault("resource-downscope-unreported", "RFC 8707 §2.2",

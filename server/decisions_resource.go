@@ -116,12 +116,17 @@ func (s *Server) afterScheme(rest string) string {
 
 // malformedBearer is the error for a Bearer header without a usable token
 // (RFC 6750 §3.1 invalid_request, which SHOULD be a 400; with the variant
-// bearer-malformed-401, invalid_token).
+// bearer-malformed-401, invalid_token: a malformed token; with the fault,
+// invalid_request with 401).
 func (s *Server) malformedBearer() *oautherr.Error {
 	if s.variant(VariantBearerMalformed401) {
 		return oautherr.InvalidToken("the access token is invalid")
 	}
-	return oautherr.InvalidRequest("the Authorization header must be \"Bearer <token>\"")
+	e := oautherr.InvalidRequest("the Authorization header must be \"Bearer <token>\"")
+	if s.fault(FaultBearerMalformed401Request) {
+		e.Status = http.StatusUnauthorized
+	}
+	return e
 }
 
 // postTokenUnchecked reports whether POST requests pass with any token

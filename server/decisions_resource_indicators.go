@@ -2,6 +2,7 @@ package server
 
 import (
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/authspec/authspec/server/oautherr"
@@ -113,8 +114,12 @@ func (s *Server) refreshGrantResources(narrowed, granted []string) []string {
 }
 
 // audienceOf is the audience of an access token issued for resources:
-// all of them (RFC 8707 §2.2), or the first alone (fault only).
+// all of them (RFC 8707 §2.2), or (faults only) the first alone, or every
+// resource the server serves.
 func (s *Server) audienceOf(resources []string) []string {
+	if len(resources) > 0 && s.fault(FaultAudienceAllResources) {
+		return slices.Clone(s.cfg.Resources)
+	}
 	if len(resources) > 1 && s.fault(FaultAudienceFirstOnly) {
 		return resources[:1]
 	}

@@ -42,10 +42,17 @@ func (s *Server) pageRules() []rule {
 				q.Del("state")
 			}
 		})),
-		// A redirect to the client answering a form repeats the POST.
+		// The redirect answering the login form repeats the POST, with
+		// the password, at the next URL.
 		onFault(FaultBCPPostRedirect307, func(res *response) {
-			if res.req.Method == http.MethodPost && res.status == http.StatusSeeOther && s.isClientRedirect(res.header.Get("Location")) {
+			if res.req.Method == http.MethodPost && res.status == http.StatusSeeOther && strings.HasSuffix(res.req.URL.Path, "/login") {
 				res.status = http.StatusTemporaryRedirect
+			}
+		}),
+		onVariant(VariantConsentRedirect302, func(res *response) {
+			if res.req.Method == http.MethodPost && res.status == http.StatusSeeOther && strings.HasSuffix(res.req.URL.Path, "/consent") &&
+				s.isClientRedirect(res.header.Get("Location")) {
+				res.status = http.StatusFound
 			}
 		}),
 		// The redirects that continue the authorization: a consent form

@@ -34,12 +34,35 @@ func TestAudienceWithoutOtherResource(t *testing.T) {
 // are bound to their resource; a server whose resources take any of its
 // tokens (the audience never checked, or the resource parameter ignored)
 // leaves the MCP server's acceptance unjudged.
+//
+// The authorization server's SHOULD is judged the same way: a foreign
+// token the resource refuses shows the two tokens told apart; one it
+// accepts, the audience unread, cannot be laid at either party's door.
 func TestAudienceUnread(t *testing.T) {
-	checks := checksByID(t, "mcp-2.6.2-audience-validated")
+	checks := checksByID(t, "mcp-2.6.2-audience-validated", "rfc8707-2-audience-restricted")
 	// The reference server serves nothing at other_resource: no proof.
 	res := runChecksWrapped(t, server.Config{Faults: []server.Fault{server.FaultAudienceUnchecked}}, introspectionForResourceServersOnly, checks)
-	assert.Equal(t, suite.Skip, res[0].Status, describe(res[0]))
-	assert.Contains(t, res[0].Message, "cannot be read")
+	for _, r := range res {
+		assert.Equal(t, suite.Skip, r.Status, describe(r))
+		assert.Contains(t, r.Message, "cannot be read")
+	}
 	res = runChecksWrapped(t, server.Config{}, introspectionForResourceServersOnly, checks)
-	assert.Equal(t, suite.Pass, res[0].Status, describe(res[0]))
+	for _, r := range res {
+		assert.Equal(t, suite.Pass, r.Status, describe(r))
+	}
+}
+
+// TestAudienceDutiesApart: the authorization server's SHOULD (RFC 8707
+// §2) and the resource's check of the audience are two duties. A resource
+// that accepts a token whose audience leaves it out fails its own check
+// only; a server that puts every resource in every audience fails the
+// authorization server's, and the resource is right to accept the token.
+func TestAudienceDutiesApart(t *testing.T) {
+	checks := checksByID(t, "mcp-2.6.2-audience-validated", "rfc8707-2-audience-restricted")
+	res := runChecks(t, server.Config{Faults: []server.Fault{server.FaultAudienceUnchecked}}, checks)
+	assert.Equal(t, suite.Fail, res[0].Status, describe(res[0]))
+	assert.Equal(t, suite.Pass, res[1].Status, describe(res[1]))
+	res = runChecks(t, server.Config{Faults: []server.Fault{server.FaultAudienceAllResources}}, checks)
+	assert.Equal(t, suite.Skip, res[0].Status, describe(res[0]))
+	assert.Equal(t, suite.Warn, res[1].Status, describe(res[1])) // a SHOULD
 }

@@ -59,3 +59,13 @@ func TestFrameBustingScript(t *testing.T) {
 	assert.Equal(t, suite.Pass, res[0].Status, describe(res[0]))
 	assert.Equal(t, suite.Warn, res[1].Status, describe(res[1]))
 }
+
+// TestConsentRedirect302: RFC 9700 §4.12 is about redirects answering a
+// request "that potentially contains the user's credentials"; a consent
+// form answered 302 carries none, so neither check judges it.
+func TestConsentRedirect302(t *testing.T) {
+	cfg := server.Config{Variants: []server.Variant{server.VariantConsentRedirect302}}
+	for _, r := range runChecks(t, cfg, checksByID(t, "rfc9700-4.12-303-after-post", "rfc9700-4.12-no-307-after-post")) {
+		assert.Equal(t, suite.Pass, r.Status, describe(r))
+	}
+}

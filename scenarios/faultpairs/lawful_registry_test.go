@@ -1,6 +1,7 @@
 package faultpairs_test
 
 import (
+	"fmt"
 	"net/http"
 	"slices"
 	"strings"
@@ -150,6 +151,42 @@ func TestRegistrationVariants(t *testing.T) {
 	t.Run("secrets that expire", func(t *testing.T) {
 		lawful(t, server.Config{Variants: []server.Variant{server.VariantSecretsExpire}}, nil, nil, ids...)
 	})
+	// Which values an update may set is the server's policy: a new
+	// redirect URI refused (400 invalid_redirect_uri) or replaced by the
+	// old one while the new name is taken.
+	for _, replace := range []bool{false, true} {
+		t.Run(fmt.Sprintf("new redirect URI against policy, replaced=%v", replace), func(t *testing.T) {
+			res := noFalseAlarm(t, server.Config{}, updateRedirectsByPolicy(replace), nil, "rfc7592-2.2-update-replaces")
+			want := map[bool]suite.Status{false: suite.Skip, true: suite.Pass}[replace]
+			assert.Equal(t, want, res[0].Status, describe(res[0]))
+		})
+	}
+}
+
+// TestRegistrationForMachinesOnly: a server that registers only machine
+// clients replaces the requested grant types with client_credentials and
+// keeps no redirect URI (RFC 7591 §3.2.1 lets it replace values): the
+// response returns what it registered, and no redirect URI is missing.
+func TestRegistrationForMachinesOnly(t *testing.T) {
+	machinesOnly := rewriteJSON("/register", func(r *http.Request, body map[string]any) {
+		if r.Method != http.MethodPost {
+			return
+		}
+		body["grant_types"] = []string{"client_credentials"}
+		body["response_types"] = []string{}
+		delete(body, "redirect_uris")
+	})
+	res := runChecksWrapped(t, server.Config{}, machinesOnly, checksByID(t, "rfc7591-3.2.1-metadata-echoed"))
+	assert.Equal(t, suite.Pass, res[0].Status, describe(res[0]))
+	// The same response for a server that still lists authorization_code
+	// leaves out the redirect URIs it registered.
+	codeKept := rewriteJSON("/register", func(r *http.Request, body map[string]any) {
+		if r.Method == http.MethodPost {
+			delete(body, "redirect_uris")
+		}
+	})
+	res = runChecksWrapped(t, server.Config{}, codeKept, checksByID(t, "rfc7591-3.2.1-metadata-echoed"))
+	assert.Equal(t, suite.Fail, res[0].Status, describe(res[0]))
 }
 
 // TestPKCESupportDeclaredOutsideTheMetadata: RFC 9700 §2.1.1 lets a server

@@ -25,7 +25,7 @@ var _ = add(map[string]pair{
 	"rfc6750-3.1-revoked-token-invalid-token":      faults(server.FaultBearerRevokedWrongError),
 	"rfc6750-3-challenge-on-insufficient-scope":    faults(server.FaultBearerScopeNoChallenge),
 	"rfc6750-3.1-insufficient-scope-403":           faults(server.FaultBearerScope401),
-	"rfc6750-3.1-malformed-header-invalid-request": missesShould(server.VariantBearerMalformed401),
+	"rfc6750-3.1-malformed-header-invalid-request": faults(server.FaultBearerMalformed401Request),
 	"rfc6750-3-challenge-has-auth-params":          faults(server.FaultBearerBareChallenge),
 	"rfc6750-2.1-several-spaces-accepted":          faults(server.FaultBearerSingleSpace),
 	"rfc6750-5.3-short-lived-tokens":               faults(server.FaultBearerLongLived),

@@ -10,7 +10,7 @@ var _ = add(map[string]pair{
 	"rfc8707-2-relative-invalid-target":            faults(server.FaultResourceUnchecked),
 	"rfc8707-2-token-relative-invalid-target":      faults(server.FaultResourceUnchecked),
 	"rfc8707-2.2-token-resource-within-grant":      faults(server.FaultResourceUnchecked),
-	"rfc8707-2-audience-restricted":                faults(server.FaultAudienceUnchecked),
+	"rfc8707-2-audience-restricted":                faults(server.FaultAudienceAllResources),
 	"rfc8707-2.2-subset-refresh-keeps-grant":       faults(server.FaultRefreshResourcesNarrowed),
 	"rfc8707-2.2-several-resources-audience":       faults(server.FaultAudienceFirstOnly),
 	"rfc8707-2.2-effective-scope-reported":         faults(server.FaultResourceDownscopeUnreported),

@@ -116,3 +116,44 @@ func answer(method, suffix string, status int, header http.Header, body string) 
 		})
 	}
 }
+
+// updateRedirectsByPolicy treats a redirect URI ending in /updated as one
+// its policy does not allow for an existing client: refused with 400
+// invalid_redirect_uri, or (replace) dropped from the update, so that the
+// client keeps the redirect URIs it had (RFC 7592 §2.2 "MAY replace any
+// invalid values with suitable default values").
+func updateRedirectsByPolicy(replace bool) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.Method != http.MethodPut || !strings.Contains(r.URL.Path, "/register/") {
+				next.ServeHTTP(w, r)
+				return
+			}
+			var body map[string]any
+			b, _ := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+			if json.Unmarshal(b, &body) == nil && body != nil {
+				uris, _ := body["redirect_uris"].([]any)
+				var kept []any
+				for _, u := range uris {
+					if s, _ := u.(string); strings.HasSuffix(s, "/updated") {
+						if !replace {
+							w.Header().Set("Content-Type", "application/json")
+							w.WriteHeader(http.StatusBadRequest)
+							_, _ = w.Write([]byte(`{"error":"invalid_redirect_uri","error_description":"redirect URIs may not change after registration"}`))
+							return
+						}
+						u = strings.TrimSuffix(s, "/updated")
+					}
+					kept = append(kept, u)
+				}
+				if uris != nil {
+					body["redirect_uris"] = kept
+				}
+				b, _ = json.Marshal(body)
+			}
+			r.Body = io.NopCloser(bytes.NewReader(b))
+			r.ContentLength = int64(len(b))
+			next.ServeHTTP(w, r)
+		})
+	}
+}

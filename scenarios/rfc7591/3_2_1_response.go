@@ -11,6 +11,7 @@ import (
 	"github.com/authspec/authspec/scenarios/internal/regclient"
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/expect"
+	"github.com/authspec/authspec/suite/httpx"
 	"github.com/authspec/authspec/suite/vocab"
 )
 
@@ -299,19 +300,8 @@ func runMetadataEchoed(ctx context.Context, t *suite.T) error {
 		return err
 	}
 	res, info := r.Res, r.Info
-	uris, present, err := expect.StringList(info, "redirect_uris")
-	switch {
-	case !present:
-		return expect.Fail(res, "redirect_uris as registered", "no redirect_uris; members: "+expect.Keys(info),
-			"the response does not say which redirect URIs were registered").
-			WithFix("return every registered metadata value (redirect_uris, grant_types, token_endpoint_auth_method, client_name, ...) in the registration response")
-	case err != nil:
-		return expect.Fail(res, "redirect_uris as an array of strings", "redirect_uris: "+expect.Describe(info["redirect_uris"]), "redirect_uris has the wrong type")
-	case len(uris) == 0:
-		return expect.Fail(res, "redirect_uris containing "+t.RedirectURI(), "an empty redirect_uris", "the response registers no redirect URI for an authorization code client")
-	}
-	if !slices.Contains(uris, t.RedirectURI()) {
-		t.Logf("the server registered redirect_uris %v instead of the requested %s (a substitution RFC 7591 §3.2.1 allows)", uris, t.RedirectURI())
+	if err := redirectURIsEchoed(t, res, info); err != nil {
+		return err
 	}
 	for _, m := range []string{"grant_types", "response_types"} {
 		if _, _, err := expect.StringList(info, m); err != nil {
@@ -326,6 +316,35 @@ func runMetadataEchoed(ctx context.Context, t *suite.T) error {
 		} else {
 			t.Logf("the response omits %s (a server may not implement it; an absent token_endpoint_auth_method means client_secret_basic)", m)
 		}
+	}
+	return nil
+}
+
+// redirectURIsEchoed judges the redirect_uris of a registration response
+// for the run's authorization code client. A server that registered other
+// grant types than those asked for (§3.2.1 lets it replace values), none
+// of which redirects, registered no redirect URI: none to return.
+func redirectURIsEchoed(t *suite.T, res *httpx.Result, info map[string]any) error {
+	uris, present, err := expect.StringList(info, "redirect_uris")
+	if err == nil && len(uris) == 0 {
+		grants, listed, gerr := expect.StringList(info, "grant_types")
+		if gerr == nil && listed && !slices.Contains(grants, "authorization_code") && !slices.Contains(grants, "implicit") {
+			t.Logf("the server registered grant_types %v, none of which uses a redirect URI, and returns no redirect URI", grants)
+			return nil
+		}
+	}
+	switch {
+	case !present:
+		return expect.Fail(res, "redirect_uris as registered", "no redirect_uris; members: "+expect.Keys(info),
+			"the response does not say which redirect URIs were registered").
+			WithFix("return every registered metadata value (redirect_uris, grant_types, token_endpoint_auth_method, client_name, ...) in the registration response")
+	case err != nil:
+		return expect.Fail(res, "redirect_uris as an array of strings", "redirect_uris: "+expect.Describe(info["redirect_uris"]), "redirect_uris has the wrong type")
+	case len(uris) == 0:
+		return expect.Fail(res, "redirect_uris containing "+t.RedirectURI(), "an empty redirect_uris", "the response registers no redirect URI for an authorization code client")
+	}
+	if !slices.Contains(uris, t.RedirectURI()) {
+		t.Logf("the server registered redirect_uris %v instead of the requested %s (a substitution RFC 7591 §3.2.1 allows)", uris, t.RedirectURI())
 	}
 	return nil
 }
