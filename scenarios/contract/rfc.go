@@ -73,13 +73,14 @@ func basisOf(v openapi.Violation) *basis {
 		return basis401
 	case v.Status == http.StatusMethodNotAllowed && missing && v.Header == "Allow":
 		return basis405
-	case resource && missing && v.Header == "WWW-Authenticate" && (v.Status == http.StatusBadRequest || v.Status == http.StatusForbidden) &&
-		v.Auth == "no credentials":
+	case resource && missing && v.Header == "WWW-Authenticate" && v.Status == http.StatusForbidden && v.Auth == "no credentials":
 		// RFC 6750 §3's MUST is for a request without credentials, or
-		// whose token does not enable access; a 400 or 403 to a request
-		// with a token may be about something else (a missing MCP
-		// session, an Origin check), which the contract cannot tell:
-		// rfc6750-3-challenge-on-insufficient-scope judges the scope case.
+		// whose token does not enable access; a 403 to a request with a
+		// token may be about something else (an Origin check), and a 400
+		// to any request may refuse its form (a missing MCP session,
+		// which Streamable HTTP answers 400), which the contract cannot
+		// tell: rfc6750-3-challenge-on-insufficient-scope judges the
+		// scope case.
 		return basisChallenge
 	}
 	return bodyBasis(v, missing, body)

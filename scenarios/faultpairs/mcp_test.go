@@ -114,6 +114,10 @@ func TestEveryRequestAuthorized_OpenServer(t *testing.T) {
 		assert.Equal(t, suite.Skip, r.Status, describe(r))
 		assert.Contains(t, r.Message, "without any token", id)
 	}
+	// Nor is a challenge due where no token is needed.
+	for _, r := range runChecksWrapped(t, server.Config{}, open, checksByID(t, "mcp-2.3.1-post-challenge")) {
+		assert.Equal(t, suite.Skip, r.Status, describe(r))
+	}
 }
 
 // TestIssuedTokenAccepted_MoreScopeNeeded: an MCP server that answers a

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"regexp"
 
 	"github.com/authspec/authspec/scenarios/internal/probe"
 	"github.com/authspec/authspec/suite"
@@ -32,7 +33,7 @@ var everyRequestAuthorized = &suite.Check{
 // serves the request without any token (MCP makes authorization optional)
 // has no token for a session to stand in for: SKIP.
 func runEveryRequestAuthorized(ctx context.Context, t *suite.T) error {
-	_, first, err := probe.AcceptedToken(ctx, t)
+	ts, first, err := probe.AcceptedToken(ctx, t)
 	if err != nil {
 		return err
 	}
@@ -65,14 +66,24 @@ func runEveryRequestAuthorized(ctx context.Context, t *suite.T) error {
 		return nil
 	}
 	// A new initialize starts a new session: the request that rides on
-	// the session is the next one of it.
-	h.Set("MCP-Protocol-Version", "2025-06-18")
+	// the session is the next one of it, in the version the server chose.
+	h.Set("MCP-Protocol-Version", negotiatedVersion(first.Body))
 	res, err = probe.Send(ctx, t, http.MethodPost, t.Target.Resource, "", sessionPing, h,
 		"send the session's next request (ping) without the token, with the Mcp-Session-Id the first answer set")
 	if err != nil {
 		return err
 	}
 	if !probe.Accepted(res) {
+		// Refused: for want of the token, or not served at all? The
+		// same ping with the token tells.
+		with, err := probe.Send(ctx, t, http.MethodPost, t.Target.Resource, "Bearer "+ts.AccessToken, sessionPing, h,
+			"send the same ping with the token (control)")
+		if err != nil {
+			return err
+		}
+		if !probe.Accepted(with) {
+			t.Logf("the session's ping is not served even with the token (HTTP %d): only the repeated initialize is judged, and it was refused", with.Status)
+		}
 		return nil
 	}
 	h.Del("Mcp-Session-Id")
@@ -89,6 +100,17 @@ func runEveryRequestAuthorized(ctx context.Context, t *suite.T) error {
 		WithFix("authorize every request of an MCP session by its Authorization header: the session ID identifies the session, it is no credential").
 		WithEvidence(first.Exchange, bare.Exchange)
 }
+
+// negotiatedVersion is the protocolVersion of an initialize result (JSON or
+// an SSE event), or the 2025-06-18 revision when it cannot be read.
+func negotiatedVersion(body []byte) string {
+	if m := protocolVersion.FindSubmatch(body); m != nil {
+		return string(m[1])
+	}
+	return "2025-06-18"
+}
+
+var protocolVersion = regexp.MustCompile(`"protocolVersion"\s*:\s*"([0-9A-Za-z.-]{1,40})"`)
 
 // sessionPing is a request of an MCP session after initialize.
 const sessionPing = `{"jsonrpc":"2.0","id":2,"method":"ping"}`

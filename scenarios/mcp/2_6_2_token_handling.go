@@ -83,7 +83,16 @@ func runIssuedTokenAccepted(ctx context.Context, t *suite.T) error {
 	if c, ok := probe.Bearer(res.Header.Values("WWW-Authenticate")); res.Status == http.StatusForbidden && ok && c.Params["error"] == "insufficient_scope" {
 		return suite.SkipErr("the MCP server accepts the token but needs more scope (HTTP 403 insufficient_scope%s): give the scopes it needs under scopes: in the config", scopeHint(c))
 	}
+	if res.Status == http.StatusForbidden {
+		// "403 Forbidden: Invalid scopes or insufficient permissions": the
+		// token was taken; the run's user may do less than the call asks.
+		return suite.SkipErr("the MCP server answers the token with HTTP 403 (insufficient permissions, which MCP answers so): the token was authenticated, and the run's user may not do this")
+	}
 	if !probe.Accepted(res) {
+		if aud, src, err := probe.Aud(ctx, t, ts.Client, ts.AccessToken); err == nil && len(aud) > 0 && !probe.NamesResource(aud, t.Target.Resource) {
+			return suite.SkipErr("the MCP server refuses the token (HTTP %d), whose %s audience %v does not name it: the authorization server did not issue it for the MCP server "+
+				"(the audience checks report that), and refusing it is right", res.Status, src, aud)
+		}
 		return expect.Fail(res, "a 2xx answer", fmt.Sprintf("HTTP %d", res.Status),
 			"the MCP server refuses a token requested with resource=%s, its own URI", t.Target.Resource).
 			WithFix("issue tokens for the resource the client named (audience = the MCP server's canonical URI), and accept them at that MCP server").

@@ -31,6 +31,11 @@ func runLoopbackAnyPort(ctx context.Context, t *suite.T) error {
 		return err
 	}
 	if res.Param("code") != "" {
+		if res.Callback != nil && res.Callback.Port() != other.Port() {
+			return expect.Fail(res.LastResponse(), "a code delivered to "+other.String(), "a code delivered to "+res.Callback.Redacted(),
+				"the code went to another port than the one the request named: a native app listening on its ephemeral port never gets it").
+				WithFix("redirect to the loopback redirect URI of the request, with its port")
+		}
 		return nil
 	}
 	if res.Callback == nil && res.Interactive {

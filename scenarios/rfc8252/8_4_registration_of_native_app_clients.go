@@ -44,9 +44,17 @@ func runLoopbackPathExact(ctx context.Context, t *suite.T) error {
 	if res.Callback == nil && res.Interactive {
 		return needsPerson()
 	}
-	// Refused: it proves something only if the registered URI gets a code.
+	// Refused: it proves something only if the registered URI gets a code,
+	// and so does the other port with the registered path.
 	if _, err := t.CodeFor(ctx, c, nil); err != nil {
 		return suite.SkipErr("the same request with the registered redirect URI gets no code either (%v), so the refusal says nothing about the path", err)
+	}
+	_, _, port, err := authorizeAtOtherPort(ctx, t, nil)
+	if err != nil {
+		return err
+	}
+	if port.Param("code") == "" {
+		return suite.SkipErr("the other port with the registered path gets no code either (rfc8252-7.3-loopback-any-port judges that), so the refusal says nothing about the path")
 	}
 	return nil
 }

@@ -49,15 +49,28 @@ func runNativeNoSecretRequired(ctx context.Context, t *suite.T) error {
 		if !ctl.OK() {
 			return suite.SkipErr("a public client is refused too when it does not say it is a native app (HTTP %d%s): the refusal is not about native apps", ctl.Res.Status, expect.BodyHint(ctl.Res))
 		}
+		// Refused as a native app, or for want of a secret? The same
+		// native app with a secret method tells.
+		withSecret, err := regclient.Register(ctx, t, regclient.Metadata(t, regclient.SecretMethod(t), map[string]any{"application_type": "native", "client_name": "authspec native app"}))
+		if err != nil {
+			return err
+		}
+		if !withSecret.OK() {
+			return suite.SkipErr("the native app is refused with a client secret too (HTTP %d%s): the server does not register it (a redirect URI policy for native apps, say), whatever its authentication",
+				withSecret.Res.Status, expect.BodyHint(withSecret.Res))
+		}
 		return expect.Fail(r.Res, "HTTP 201: the native app registered as a public client", fmt.Sprintf("HTTP %d%s", r.Res.Status, expect.BodyHint(r.Res)),
 			"the server takes public clients, but refuses a native app without client authentication").
 			WithFix(fix).
-			WithEvidence(ctl.Res.Exchange)
+			WithEvidence(ctl.Res.Exchange, withSecret.Res.Exchange)
 	}
-	if r.Client.AuthMethod != "none" || r.Client.Secret != "" {
-		return expect.Fail(r.Res, "token_endpoint_auth_method none and no client_secret", fmt.Sprintf("token_endpoint_auth_method %s with a client_secret", r.Client.AuthMethod),
-			"the server registered the native app with a shared secret it asked not to have").
+	if r.Client.AuthMethod != "none" {
+		return expect.Fail(r.Res, "token_endpoint_auth_method none", fmt.Sprintf("token_endpoint_auth_method %s", r.Client.AuthMethod),
+			"the server registered the native app to authenticate with a shared secret, though it asked for none").
 			WithFix(fix)
+	}
+	if r.Client.Secret != "" {
+		t.Logf("the server issued a client_secret to the native app registered with token_endpoint_auth_method none; the redemption below tells whether it requires it")
 	}
 	_, res, err := t.RedeemNew(ctx, r.Client, nil)
 	if err != nil {

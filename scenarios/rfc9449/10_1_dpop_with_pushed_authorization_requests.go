@@ -106,6 +106,9 @@ func boundByPush(ctx context.Context, t *suite.T, h *holder, push func() (*fixtu
 	if err != nil {
 		return err
 	}
+	if err := neitherTokenNorRefusal(res); err != nil {
+		return err
+	}
 	if !refused(res) {
 		return expect.Fail(res, "a refusal (HTTP 400 invalid_dpop_proof)", fmt.Sprintf("HTTP %d", res.Status),
 			"the code of a request pushed %s was redeemed with a DPoP proof of another key", what).WithFix(fix)

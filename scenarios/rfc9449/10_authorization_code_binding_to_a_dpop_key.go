@@ -7,6 +7,7 @@ import (
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/dpop"
 	"github.com/authspec/authspec/suite/expect"
+	"github.com/authspec/authspec/suite/vocab"
 )
 
 func codeBindingChecks() []*suite.Check {
@@ -22,6 +23,12 @@ var dpopJKTMismatch = &suite.Check{
 }
 
 func runDPoPJKTMismatch(ctx context.Context, t *suite.T) error {
+	// dpop_jkt is OPTIONAL but for "an authorization server that supports
+	// PAR and DPoP" (§10.1): elsewhere an unknown parameter, ignored.
+	if ok, _ := t.Target.Has(vocab.FeaturePAR); !ok {
+		return suite.SkipErr("the server names no pushed authorization request endpoint: RFC 9449 §10.1 obliges only a server that supports PAR and DPoP to support dpop_jkt, " +
+			"and another may ignore it as an unrecognized parameter (RFC 6749 §3.1)")
+	}
 	h, err := newHolder(t)
 	if err != nil {
 		return err
@@ -39,6 +46,9 @@ func runDPoPJKTMismatch(ctx context.Context, t *suite.T) error {
 	}
 	res, err := other.token(ctx, t, g.Client, g.Request.RedeemForm(g.Code), dpop.Proof{}, "redeem a code requested with dpop_jkt with a proof of another key")
 	if err != nil {
+		return err
+	}
+	if err := neitherTokenNorRefusal(res); err != nil {
 		return err
 	}
 	if !refused(res) {

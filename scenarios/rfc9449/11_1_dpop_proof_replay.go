@@ -99,6 +99,9 @@ func runJTIReplay(ctx context.Context, t *suite.T) error {
 	if err != nil {
 		return err
 	}
+	if err := neitherTokenNorRefusal(res); err != nil {
+		return err
+	}
 	if !refused(res) {
 		return expect.Fail(res, "a refusal (HTTP 400 invalid_dpop_proof)", fmt.Sprintf("HTTP %d", res.Status),
 			"the token endpoint accepted a second DPoP proof with the jti of one it accepted before").AsObservation().

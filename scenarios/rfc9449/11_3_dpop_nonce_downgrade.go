@@ -41,6 +41,9 @@ func runNonceDowngrade(ctx context.Context, t *suite.T) error {
 	if err != nil {
 		return err
 	}
+	if err := neitherTokenNorRefusal(res); err != nil {
+		return err
+	}
 	if !refused(res) {
 		return expect.Fail(res, "a refusal (HTTP 400 use_dpop_nonce)", fmt.Sprintf("HTTP %d", res.Status),
 			"the token endpoint provided a DPoP nonce, then accepted a proof without a nonce claim").

@@ -148,6 +148,9 @@ func runMissingClaim(ctx context.Context, t *suite.T) error {
 		if err != nil {
 			return err
 		}
+		if err := neitherTokenNorRefusal(res); err != nil {
+			return err
+		}
 		if !refused(res) {
 			return expect.Fail(res, "a refusal (HTTP 400 invalid_dpop_proof)", fmt.Sprintf("HTTP %d", res.Status),
 				"the token endpoint accepted a DPoP proof without the %s claim", claim).

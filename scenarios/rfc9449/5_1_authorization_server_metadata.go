@@ -23,8 +23,12 @@ var signingAlgs = &suite.Check{
 }
 
 func runSigningAlgs(_ context.Context, t *suite.T) error {
-	v := t.Target.Metadata.Raw["dpop_signing_alg_values_supported"]
+	v, present := t.Target.Metadata.Raw["dpop_signing_alg_values_supported"]
 	res := t.Target.MetadataResult
+	if !present {
+		// An OPTIONAL member (§5.1): the definition binds a value only.
+		return suite.SkipErr("the metadata has no dpop_signing_alg_values_supported (DPoP support declared in the config): no value to judge")
+	}
 	list, ok := v.([]any)
 	if !ok || len(list) == 0 {
 		return expect.Fail(res, "a non-empty JSON array of strings", expect.Describe(v),

@@ -40,6 +40,9 @@ func runBoundClientNeedsProof(ctx context.Context, t *suite.T) error {
 	if err != nil {
 		return err
 	}
+	if err := neitherTokenNorRefusal(res); err != nil {
+		return err
+	}
 	if !refused(res) {
 		return expect.Fail(res, "a refusal (HTTP 400)", fmt.Sprintf("HTTP %d", res.Status),
 			"a client registered with dpop_bound_access_tokens true redeemed a code without a DPoP header").

@@ -29,7 +29,9 @@ var invalidProofError = &suite.Check{
 }
 
 func runInvalidProofError(ctx context.Context, t *suite.T) error {
-	h, err := newHolder(t)
+	// The control: the same redemption with a valid proof works, so the
+	// error answers the proof and nothing else.
+	h, _, err := boundHolder(ctx, t, nil, nil)
 	if err != nil {
 		return err
 	}
@@ -154,6 +156,9 @@ func refreshRefused(ctx context.Context, t *suite.T, pub *fixture.Client, form u
 	if err != nil {
 		return err
 	}
+	if err := neitherTokenNorRefusal(res); err != nil {
+		return err
+	}
 	if !refused(res) {
 		return expect.Fail(res, "a refusal (HTTP 400)", fmt.Sprintf("HTTP %d", res.Status),
 			"a public client's DPoP-bound refresh token was used with a proof of another key").
@@ -161,6 +166,9 @@ func refreshRefused(ctx context.Context, t *suite.T, pub *fixture.Client, form u
 	}
 	res, err = t.Token(ctx, pub, form, "refresh without a DPoP proof")
 	if err != nil {
+		return err
+	}
+	if err := neitherTokenNorRefusal(res); err != nil {
 		return err
 	}
 	if !refused(res) {

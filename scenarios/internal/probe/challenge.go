@@ -52,13 +52,17 @@ func ParseChallenges(values []string) []Challenge {
 			s = s[i:]
 			for {
 				s = strings.TrimLeft(s, " \t,")
-				eq := strings.IndexByte(s, '=')
-				sp := strings.IndexAny(s, " \t,")
-				if eq <= 0 || (sp >= 0 && sp < eq) {
+				// auth-param = token BWS "=" BWS ( token / quoted-string )
+				end := strings.IndexAny(s, " \t,=")
+				if end <= 0 {
+					break // the end, a lone token68 or scheme
+				}
+				rest := strings.TrimLeft(s[end:], " \t")
+				if !strings.HasPrefix(rest, "=") {
 					break // next challenge or a token68
 				}
-				name := strings.ToLower(strings.TrimSpace(s[:eq]))
-				s = strings.TrimLeft(s[eq+1:], " \t")
+				name := strings.ToLower(s[:end])
+				s = strings.TrimLeft(rest[1:], " \t")
 				var val string
 				quoted := strings.HasPrefix(s, `"`)
 				if quoted {

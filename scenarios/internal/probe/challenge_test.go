@@ -18,5 +18,11 @@ func TestParseChallenges(t *testing.T) {
 	assert.Equal(t, 2, rep.Count("scope"))
 	assert.Equal(t, 1, rep.Count("realm"))
 	assert.Equal(t, Param{Name: "error", Value: `x"y`, Quoted: true}, rep.List[3])
+	// BWS around "=" (RFC 9110 §11.2: auth-param = token BWS "=" BWS ...).
+	sp, ok := Bearer([]string{`Bearer realm = "x" , resource_metadata	=	"https://r/m", Basic realm="y"`})
+	assert.True(t, ok)
+	assert.Equal(t, "x", sp.Params["realm"])
+	assert.Equal(t, "https://r/m", sp.Params["resource_metadata"])
+	assert.Len(t, ParseChallenges([]string{`Bearer realm = "x" , Basic realm="y"`}), 2)
 	assert.NotPanics(t, func() { ParseChallenges([]string{`"`, `=`, `Bearer ="x`, `Bearer a="\`, ",,,"}) })
 }
