@@ -3,14 +3,47 @@ package probe
 import (
 	"context"
 	"crypto/tls"
+	"errors"
 	"fmt"
 	"net"
 	"net/url"
+	"reflect"
 	"time"
 
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/httpx"
 )
+
+// TLS alerts (RFC 8446 §6) that say no cipher suite was in common rather
+// than that the version is not supported (protocol_version, 70).
+const (
+	alertHandshakeFailure     tls.AlertError = 40
+	alertInsufficientSecurity tls.AlertError = 71
+)
+
+// noSuiteInCommon reports whether a refused handshake ended with an alert
+// that says the suites, not the version, did not match.
+func noSuiteInCommon(err error) bool {
+	a, ok := remoteAlert(err)
+	return ok && (a == alertHandshakeFailure || a == alertInsufficientSecurity)
+}
+
+// remoteAlert is the TLS alert the server sent, when err is one: crypto/tls
+// reports it as a net.OpError "remote error" around its own alert type (a
+// uint8), or as a tls.AlertError.
+func remoteAlert(err error) (tls.AlertError, bool) {
+	var a tls.AlertError
+	if errors.As(err, &a) {
+		return a, true
+	}
+	var op *net.OpError
+	if errors.As(err, &op) && op.Op == "remote error" && op.Err != nil {
+		if v := reflect.ValueOf(op.Err); v.Kind() == reflect.Uint8 {
+			return tls.AlertError(v.Uint()), true
+		}
+	}
+	return 0, false
+}
 
 // handshake is what one TLS handshake with an endpoint showed.
 type handshake struct {
@@ -59,6 +92,13 @@ func JudgeTLS12(ctx context.Context, t *suite.T, member, endpoint, fix string) e
 	limited, err := tlsHandshake(ctx, t, u, cfg, "TLS handshake offering TLS 1.2 only")
 	if err != nil {
 		return err
+	}
+	if noSuiteInCommon(limited.err) {
+		// No suite in common rather than no TLS 1.2: the server may offer
+		// TLS 1.2 with suites Go does not implement (DHE, CCM, ARIA,
+		// Camellia), which the suite cannot offer.
+		return suite.SkipErr("the %s refuses a TLS 1.2 handshake with the alert %q, which a server sends when no cipher suite is in common: "+
+			"it may support TLS 1.2 with suites this client does not implement (DHE, CCM, ARIA, Camellia); check its TLS 1.2 suites with a TLS scanner", member, limited.err.Error())
 	}
 	if limited.err != nil {
 		return &suite.Failure{
