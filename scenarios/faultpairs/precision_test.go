@@ -331,3 +331,21 @@ func TestTokenEndpointRequired_ImplicitOnly(t *testing.T) {
 		})
 	}
 }
+
+// TestInvalidTokenError_OpenResource: a resource that serves requests
+// without a token may serve one with a token it does not know alike: no
+// invalid_token is due where no token is needed.
+func TestInvalidTokenError_OpenResource(t *testing.T) {
+	open := func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.URL.Path == "/mcp" && !strings.HasPrefix(r.Header.Get("Authorization"), "Bearer ") || strings.Contains(r.Header.Get("Authorization"), "authspec-invalid-") {
+				w.Header().Set("Content-Type", "application/json")
+				_, _ = w.Write([]byte(`{"jsonrpc":"2.0","id":1,"result":{"protocolVersion":"2025-06-18","capabilities":{},"serverInfo":{"name":"open","version":"1"}}}`))
+				return
+			}
+			next.ServeHTTP(w, r)
+		})
+	}
+	res := runChecksWrapped(t, server.Config{}, open, checksByID(t, "rfc6750-3.1-invalid-token-error"))
+	assert.Equal(t, suite.Skip, res[0].Status, describe(res[0]))
+}

@@ -38,6 +38,17 @@ func runInvalidTokenError(ctx context.Context, t *suite.T) error {
 	if err != nil {
 		return err
 	}
+	if probe.Accepted(res) {
+		// A resource open to requests without a token may serve one with
+		// a token it does not know as it serves those.
+		none, err := probe.Unauthenticated(ctx, t)
+		if err != nil {
+			return err
+		}
+		if probe.Accepted(none) {
+			return suite.SkipErr("the resource serves requests without any token (HTTP %d), and a made-up token alike (HTTP %d): set resource: to a URL that needs a token", none.Status, res.Status)
+		}
+	}
 	if err := expect.Status(res, http.StatusUnauthorized); err != nil {
 		return err
 	}
