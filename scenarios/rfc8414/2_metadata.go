@@ -359,7 +359,9 @@ var responseTypesNotRefused = &suite.Check{
 	Requires: []vocab.Feature{vocab.FeatureConfidential, vocab.FeatureAuthCode}, Profiles: []vocab.Profile{vocab.ProfileCore},
 	Title: "The authorization endpoint does not refuse an advertised response type as unsupported_response_type",
 	Quote: "response_types_supported REQUIRED. JSON array containing a list of the OAuth 2.0 \"response_type\" values that this authorization server supports.",
-	Run:   runResponseTypesNotRefused,
+	Keywordless: "REQUIRED binds the member's presence; its definition binds its content: the list holds the response types the server supports, " +
+		"so a type it lists and then refuses as unsupported_response_type (RFC 6749 §4.1.2.1) makes the document false, and every client that trusts it fails",
+	Run: runResponseTypesNotRefused,
 }
 
 func runResponseTypesNotRefused(ctx context.Context, t *suite.T) error {
