@@ -40,6 +40,17 @@ func TestDeny_NoDenyRecipe(t *testing.T) {
 	assert.Contains(t, r.Message, "browser.deny", id)
 }
 
+// TestDeny_LoginNotPassed: a recipe that cannot sign in (a wrong password)
+// never reaches the deny steps: no verdict on the server's denial.
+func TestDeny_LoginNotPassed(t *testing.T) {
+	id := "rfc6749-4.1.2.1-deny-access-denied"
+	wrong := referenceRecipe
+	wrong.Login = []target.Step{{Fill: "#username", Value: "alice"}, {Fill: "#password", Value: "not-the-password"}, {Click: "#login"}}
+	r := runWith(t, server.Config{Consent: server.ConsentForm}, runOpts{browser: true}, &target.Config{Browser: wrong}, id)[id]
+	assert.NotEqual(t, suite.Fail, r.Status, describe(r))
+	assert.NotEqual(t, suite.Warn, r.Status, describe(r))
+}
+
 // TestReplayRevokesTokens_NeedsBaseline: a protected resource that never
 // accepts the token cannot show that the replay revoked it.
 func TestReplayRevokesTokens_NeedsBaseline(t *testing.T) {

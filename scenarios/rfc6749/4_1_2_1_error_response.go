@@ -311,20 +311,28 @@ func runDeny(ctx context.Context, t *suite.T) error {
 	}
 	ar.Flow = fixture.FlowDeny
 	res, err := t.Authorize(ctx, ar)
+	// Only a flow on which the deny steps ran is judged: a page or an
+	// error before them (a login the recipe did not get through, say)
+	// says nothing of a denial.
+	denied := res != nil && slices.ContainsFunc(res.Pages, func(p fixture.PageVisit) bool { return p.Stage == "deny" })
 	if res != nil && res.Shown != nil {
+		if !denied {
+			return suite.SkipErr("the flow ended on a page before the deny steps could run (%s)", res.Shown.Describe())
+		}
+		// The client and its redirect URI were validated before the
+		// person could deny: nothing excuses keeping the answer from it.
 		return expect.Fail(res.Last, "a redirect to the client with error=access_denied", res.Shown.Describe(),
 			"after the deny steps the person was shown a page instead of being sent back to the client").
 			WithFix("redirect a denied request to the client's redirect URI with error=access_denied and state")
 	}
 	if err != nil {
-		if fixture.IsUnavailable(err) {
-			return err
+		if fixture.IsUnavailable(err) || !denied {
+			return fmt.Errorf("the deny flow did not reach its deny steps: %w", err)
 		}
 		return &suite.Failure{Message: "after the deny steps the browser never came back to the client: " + err.Error(),
 			Want: "a redirect to the client with error=access_denied", Got: "no redirect",
 			Fix: "redirect a denied request to the client's redirect URI with error=access_denied and state", Cause: err}
 	}
-	denied := slices.ContainsFunc(res.Pages, func(p fixture.PageVisit) bool { return p.Stage == "deny" })
 	if !res.Interactive || !denied {
 		return suite.SkipErr("the target approved the request without showing a page where the deny steps could run, so there was nothing to deny")
 	}
