@@ -184,12 +184,18 @@ func runAuthorizeUnknownScope(ctx context.Context, t *suite.T) error {
 	if code := q.Get("code"); code != "" {
 		return grantedUnknownScope(ctx, t, ar, code, unknown)
 	}
-	if e := q.Get("error"); e != "invalid_scope" || q.Get("state") != ar.State {
-		return expect.Fail(res.Last, fmt.Sprintf("error=invalid_scope&state=%q", ar.State),
-			fmt.Sprintf("error=%q state=%q", e, q.Get("state")), "an unknown scope is reported with the wrong error or without the state").
-			WithFix("answer an unknown scope with error=invalid_scope and the state")
+	e := q.Get("error")
+	if e == "invalid_scope" && q.Get("state") == ar.State {
+		return nil
 	}
-	return nil
+	// The control: the same request without the unknown scope gets a
+	// code, so the refusal answers the scope and nothing else.
+	if _, err := t.CodeFor(ctx, c, nil); err != nil {
+		return suite.SkipErr("the same request without the unknown scope gets no code either (%v), so the refusal says nothing about the scope", err)
+	}
+	return expect.Fail(res.Last, fmt.Sprintf("error=invalid_scope&state=%q", ar.State),
+		fmt.Sprintf("error=%q state=%q", e, q.Get("state")), "an unknown scope is reported with the wrong error or without the state").
+		WithFix("answer an unknown scope with error=invalid_scope and the state")
 }
 
 var authorizeUnauthorizedClient = &suite.Check{
