@@ -183,8 +183,9 @@ var stateAfterLogin = &suite.Check{
 	ID: "rfc6749-4.1.2-state-after-login", Spec: suite.RFC6749, Section: "4.1.2", Level: suite.Must,
 	Requires: []vocab.Feature{vocab.FeatureBrowser, vocab.FeatureConfidential, vocab.FeatureAuthCode}, Profiles: []vocab.Profile{vocab.ProfileCore},
 	Title: "state and the PKCE challenge survive the login and consent pages",
-	Quote: "state REQUIRED if the \"state\" parameter was present in the client authorization request. The exact value received from the client.",
-	Run:   runStateAfterLogin,
+	Quote: "state REQUIRED if the \"state\" parameter was present in the client authorization request. The exact value received from the client. — " +
+		"If the values are equal, the token endpoint MUST continue processing as normal (as defined by OAuth 2.0 [RFC6749]). (RFC 7636 §4.6, for the code issued after the pages)",
+	Run: runStateAfterLogin,
 }
 
 func runStateAfterLogin(ctx context.Context, t *suite.T) error {
@@ -211,7 +212,7 @@ func runStateAfterLogin(ctx context.Context, t *suite.T) error {
 		return suite.SkipErr("the flow through the login page came back with error=%s, no code: the state is judged above, the rest needs a code", q.Get("error"))
 	}
 	if code == "" {
-		return &suite.Failure{Message: "the redirect after consent carries no code", Want: "code=…", Got: res.Callback.Redacted()}
+		return suite.SkipErr("the redirect after consent carries neither a code nor an error (%s): the state is judged above, the rest needs a code", res.Callback.Redacted())
 	}
 	tok, err := t.Redeem(ctx, ar, code, nil)
 	if err != nil {
