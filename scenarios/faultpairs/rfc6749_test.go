@@ -8,7 +8,7 @@ import (
 var _ = add(map[string]pair{
 	"rfc6749-2.3.1-basic-auth-accepted":           faults(server.FaultBasicAuthIgnored),
 	"rfc6749-2.3.1-basic-form-urldecoded":         faults(server.FaultBasicNoURLDecode),
-	"rfc6749-2.3.1-basic-raw-plus-refused":        faults(server.FaultBasicPlusKept),
+	"rfc6749-2.3.1-basic-raw-plus-refused":        observed(server.FaultBasicPlusKept),
 	"rfc6749-4.1.2-code-expires":                  shortLived(server.FaultCodeNeverExpires),
 	"rfc6749-2.3-single-auth-method":              observed(server.FaultConflictingAuthOK),
 	"rfc6749-5.1-cache-control-no-store":          faults(server.FaultNoCacheControl),
