@@ -5,7 +5,7 @@ import "github.com/authspec/authspec/server"
 var _ = add(map[string]pair{
 	"rfc6749-4.1.2.1-missing-response-type":            faults(server.FaultAuthzMissingRTWrongError),
 	"rfc6749-4.1.2.1-unknown-client-not-redirected":    faults(server.FaultAuthzUnknownClientRedirect),
-	"rfc6749-3.1.2.3-redirect-uri-required-if-several": faults(server.FaultAuthzFirstRedirectDefault),
+	"rfc6749-3.1.2.3-redirect-uri-required-if-several": observed(server.FaultAuthzFirstRedirectDefault),
 	"rfc6749-4.1.1-redirect-uri-optional-if-one":       faults(server.FaultAuthzRedirectAlwaysRequired),
 	"rfc6749-3.1.2-redirect-query-retained":            faults(server.FaultAuthzRedirectQueryDropped),
 	"rfc6749-3.1-authorize-unknown-params-ignored":     faults(server.FaultAuthzUnknownParamRejected),
