@@ -2,10 +2,13 @@ package rfc6749
 
 import (
 	"context"
+	"fmt"
 	"strings"
 
 	"github.com/authspec/authspec/suite"
 	"github.com/authspec/authspec/suite/expect"
+	"github.com/authspec/authspec/suite/fixture"
+	"github.com/authspec/authspec/suite/httpx"
 	"github.com/authspec/authspec/suite/vocab"
 )
 
@@ -35,7 +38,32 @@ func runRefreshBoundToClient(ctx context.Context, t *suite.T) error {
 	if err != nil {
 		return err
 	}
+	if err := otherRefreshes(ctx, t, other, res); err != nil {
+		return err
+	}
 	return expect.WithFix(expect.Refused(t, res, "invalid_grant"), "check that the refresh token was issued to the authenticated client")
+}
+
+// otherRefreshes is the control of a refusal res of another client's
+// refresh token: other refreshes a token of its own, so the refusal is
+// about whose token it was, not about that client (not allowed the grant,
+// say). SKIP otherwise.
+func otherRefreshes(ctx context.Context, t *suite.T, other *fixture.Client, res *httpx.Result) error {
+	if res.Status/100 == 2 {
+		return nil
+	}
+	own, err := t.RefreshableTokens(ctx, other, nil)
+	if err != nil {
+		return fmt.Errorf("the other client's own refresh token (control): %w", err)
+	}
+	ok, err := t.Refresh(ctx, other, own.RefreshToken, "the other client refreshes a token of its own (control)")
+	if err != nil {
+		return err
+	}
+	if ok.Status/100 != 2 {
+		return suite.SkipErr("the other client cannot refresh even a token of its own (%s), so its refusal says nothing of the binding", expect.Outcome(ok))
+	}
+	return nil
 }
 
 var publicRefreshBoundToClient = &suite.Check{
@@ -68,6 +96,9 @@ func runPublicRefreshBoundToClient(ctx context.Context, t *suite.T) error {
 	}
 	res, err := t.Refresh(ctx, other, ts.RefreshToken, "another public client uses the refresh token with its own client_id")
 	if err != nil {
+		return err
+	}
+	if err := otherRefreshes(ctx, t, other, res); err != nil {
 		return err
 	}
 	return expect.WithFix(expect.Refused(t, res, "invalid_grant"),
