@@ -320,19 +320,7 @@ func twoScopes(t *suite.T) ([]string, error) {
 }
 
 // sameScope compares scopes as sets (order does not matter, RFC 6749 §3.3).
-func sameScope(a, b []string) bool {
-	for _, v := range a {
-		if !slices.Contains(b, v) {
-			return false
-		}
-	}
-	for _, v := range b {
-		if !slices.Contains(a, v) {
-			return false
-		}
-	}
-	return true
-}
+func sameScope(a, b []string) bool { return subset(a, b) && subset(b, a) }
 
 var newRefreshTokenScope = &suite.Check{
 	ID: "rfc6749-6-new-refresh-token-scope", Spec: suite.RFC6749, Section: "6", Level: suite.Must,

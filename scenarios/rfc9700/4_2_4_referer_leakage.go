@@ -3,9 +3,10 @@ package rfc9700
 import (
 	"context"
 	"fmt"
+	"maps"
 	"net"
 	"net/url"
-	"sort"
+	"slices"
 	"strings"
 
 	"golang.org/x/net/publicsuffix"
@@ -60,7 +61,7 @@ func runNoThirdPartyResources(ctx context.Context, t *suite.T) error {
 			third = append(third[:5], fmt.Sprintf("… and %d more", len(third)-5))
 		}
 		return &suite.Failure{Message: "the login or consent pages load resources from other sites",
-			Want: "resources from " + strings.Join(sortedKeys(sites), ", ") + " only", Got: strings.Join(third, ", "),
+			Want: "resources from " + strings.Join(slices.Sorted(maps.Keys(sites)), ", ") + " only", Got: strings.Join(third, ", "),
 			Fix: "serve fonts, scripts, styles and images of the authorization pages from the authorization server's own site"}
 	}
 	return nil
@@ -93,13 +94,4 @@ func siteOf(raw string) string {
 		return site
 	}
 	return host
-}
-
-func sortedKeys(m map[string]bool) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }
